@@ -1,0 +1,148 @@
+//! Effect classification: `effect = max(declared hint, name tier, content tier)`.
+//!
+//! The name tier comes from a tool's registered `effect_override` if it has one, else from the
+//! keyword tiers of the action name. The content tier parses the input. If neither says
+//! anything the effect is `mutating`: unknown is never read. The declared hint can raise the
+//! effect, never lower it.
+
+pub mod content;
+pub mod name;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Effect;
+pub use content::{ContentVerdict, classify_content};
+pub use name::{NameTier, name_tier};
+
+/// The result of classification, with the reasons that name each rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub effect: Effect,
+    pub reasons: Vec<String>,
+}
+
+/// The parts of a classification that depend only on the call itself (name and input), so
+/// they can be computed before any stored state is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallAnalysis {
+    pub name: NameTier,
+    pub content: Option<ContentVerdict>,
+}
+
+/// Analyses the name and the input of a call.
+pub fn analyse(tool: &str, input: &Value) -> CallAnalysis {
+    let name = name_tier(tool);
+    let content = classify_content(tool, &name, input);
+    CallAnalysis { name, content }
+}
+
+/// Combines the analysis with the tool's registered override and the caller's declared hint.
+pub fn combine(
+    tool: &str,
+    analysis: &CallAnalysis,
+    effect_override: Option<Effect>,
+    declared: Option<Effect>,
+) -> Classification {
+    let mut reasons = Vec::new();
+    let mut effect: Option<Effect> = None;
+    let mut take = |e: Effect, why: String, effect: &mut Option<Effect>| {
+        *effect = Some(effect.map_or(e, |cur| cur.max(e)));
+        reasons.push(why);
+    };
+    match (effect_override, &analysis.name) {
+        (Some(e), _) => take(
+            e,
+            format!("name: tool `{tool}` is registered as {e}"),
+            &mut effect,
+        ),
+        (
+            None,
+            NameTier {
+                effect: Some(e),
+                word: Some(w),
+                ..
+            },
+        ) => take(
+            *e,
+            format!("name: word `{w}` in `{tool}` is {e}"),
+            &mut effect,
+        ),
+        _ => {}
+    }
+    if let Some(content) = &analysis.content {
+        for r in &content.reasons {
+            take(content.effect, format!("content: {r}"), &mut effect);
+        }
+        if content.reasons.is_empty() {
+            take(
+                content.effect,
+                format!("content: {}", content.effect),
+                &mut effect,
+            );
+        }
+    }
+    let mut effect = match effect {
+        Some(e) => e,
+        None => {
+            reasons.push(format!(
+                "default: nothing in `{tool}` or its input says what it does, so it counts as mutating"
+            ));
+            Effect::Mutating
+        }
+    };
+    if let Some(d) = declared {
+        if d.max(effect) != effect {
+            reasons.push(format!("declared: the caller declared {d}"));
+            effect = d;
+        }
+    }
+    Classification { effect, reasons }
+}
+
+/// Classifies a call in one step (no override): what `airlock classify` and the check share.
+pub fn classify(
+    tool: &str,
+    input: &Value,
+    effect_override: Option<Effect>,
+    declared: Option<Effect>,
+) -> Classification {
+    combine(tool, &analyse(tool, input), effect_override, declared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_is_mutating() {
+        let c = classify("frobnicate", &json!(""), None, None);
+        assert_eq!(c.effect, Effect::Mutating);
+        assert!(c.reasons[0].starts_with("default:"));
+    }
+
+    #[test]
+    fn declared_hint_raises_but_never_lowers() {
+        assert_eq!(
+            classify("web_search", &json!(""), None, Some(Effect::Destructive)).effect,
+            Effect::Destructive
+        );
+        assert_eq!(
+            classify("delete_file", &json!(""), None, Some(Effect::Read)).effect,
+            Effect::Destructive
+        );
+    }
+
+    #[test]
+    fn override_replaces_the_name_tier() {
+        assert_eq!(
+            classify("delete_file", &json!(""), Some(Effect::Read), None).effect,
+            Effect::Read
+        );
+        assert_eq!(
+            classify("web_search", &json!(""), Some(Effect::Admin), None).effect,
+            Effect::Admin
+        );
+    }
+}
