@@ -91,11 +91,9 @@ pub fn combine(
             Effect::Mutating
         }
     };
-    if let Some(d) = declared {
-        if d.max(effect) != effect {
-            reasons.push(format!("declared: the caller declared {d}"));
-            effect = d;
-        }
+    if let Some(d) = declared.filter(|d| d.max(effect) != effect) {
+        reasons.push(format!("declared: the caller declared {d}"));
+        effect = d;
     }
     Classification { effect, reasons }
 }

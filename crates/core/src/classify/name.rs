@@ -305,8 +305,11 @@ pub fn name_tier(name: &str) -> NameTier {
             admin_noun = Some(w.to_string());
         }
     }
-    // An access-control noun turns a change into an admin change; a read of it stays a read.
-    if let Some(noun) = admin_noun.filter(|_| non_read_verb) {
+    // An access-control noun turns a change into an admin change (`update_role`); a read of it
+    // stays a read (`list_roles`) and a removal stays destructive (`removeMember`), as the seed
+    // document's keyword list has it.
+    let mutating = best.as_ref().is_some_and(|(e, _)| *e == Effect::Mutating);
+    if let Some(noun) = admin_noun.filter(|_| non_read_verb && mutating) {
         raise(Effect::Admin, &noun, &mut best);
     }
     NameTier {
