@@ -1,1 +1,165 @@
+//! The per-session decision chain: `head = SHA-256(prev_head_hex || entry_json)`, starting
+//! from the genesis head of 64 zeros.
+//!
+//! The entry is hashed in a canonical form: the JSON serialisation of [`ChainEntry`], whose
+//! fields have a fixed order. Verification recomputes every hash from the stored fields, so a
+//! changed column, a removed entry or a reordered entry breaks the chain.
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The head of an empty chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One recorded decision, as it is hashed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainEntry {
+    pub seq: u64,
+    pub check_id: String,
+    pub session_id: String,
+    pub agent_id: String,
+    pub action_name: String,
+    pub effect: String,
+    pub allowed: bool,
+    pub reason: String,
+    pub guard_tier: String,
+    pub input_digest: String,
+    pub decided_at: String,
+}
+
+/// The head after appending `entry` to a chain whose head is `prev`.
+pub fn next_head(prev: &str, entry: &ChainEntry) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    // Serialising a struct of strings, integers and booleans cannot fail.
+    h.update(serde_json::to_vec(entry).unwrap_or_default());
+    hex::encode(h.finalize())
+}
+
+/// SHA-256 of an input, hex: binds approvals and log entries to the exact call.
+pub fn digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The outcome of replaying a chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub valid: bool,
+    pub entries: u64,
+    pub calls: u64,
+    pub head: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Replays `entries` (oldest first, each with the hash stored for it) from the genesis head and
+/// compares with the session's stored head and call count.
+pub fn verify<'a>(
+    entries: impl IntoIterator<Item = (&'a ChainEntry, &'a str)>,
+    stored_head: &str,
+    calls: u64,
+) -> Verification {
+    let mut head = GENESIS.to_string();
+    let mut count: u64 = 0;
+    let mut error = None;
+    for (entry, stored) in entries {
+        count += 1;
+        if error.is_some() {
+            continue;
+        }
+        if entry.seq != count {
+            error = Some(format!("entry {count} has sequence number {}", entry.seq));
+        }
+        head = next_head(&head, entry);
+        if error.is_none() && head != stored {
+            error = Some(format!(
+                "hash of entry {count} (`{}`) does not match",
+                entry.check_id
+            ));
+        }
+    }
+    if error.is_none() && head != stored_head {
+        error = Some("replayed head does not match the session's stored head".into());
+    }
+    if error.is_none() && count != calls {
+        error = Some(format!("{count} entries recorded for {calls} calls"));
+    }
+    Verification {
+        valid: error.is_none(),
+        entries: count,
+        calls,
+        head,
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(seq: u64, allowed: bool) -> ChainEntry {
+        ChainEntry {
+            seq,
+            check_id: format!("chk_{seq}"),
+            session_id: "s".into(),
+            agent_id: "a".into(),
+            action_name: "db.query.read".into(),
+            effect: "read".into(),
+            allowed,
+            reason: "ok".into(),
+            guard_tier: "fast".into(),
+            input_digest: digest(b"x"),
+            decided_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    fn build(n: u64) -> (Vec<ChainEntry>, Vec<String>, String) {
+        let mut head = GENESIS.to_string();
+        let mut entries = vec![];
+        let mut hashes = vec![];
+        for i in 1..=n {
+            let e = entry(i, true);
+            head = next_head(&head, &e);
+            entries.push(e);
+            hashes.push(head.clone());
+        }
+        (entries, hashes, head)
+    }
+
+    fn run(entries: &[ChainEntry], hashes: &[String], head: &str, calls: u64) -> Verification {
+        verify(
+            entries.iter().zip(hashes.iter().map(String::as_str)),
+            head,
+            calls,
+        )
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let (e, h, head) = build(3);
+        let v = run(&e, &h, &head, 3);
+        assert!(v.valid, "{v:?}");
+        assert_eq!(v.entries, 3);
+        assert_eq!(v.head, head);
+    }
+
+    #[test]
+    fn empty_chain_is_genesis() {
+        let v = run(&[], &[], GENESIS, 0);
+        assert!(v.valid);
+        assert_eq!(v.head, GENESIS);
+    }
+
+    #[test]
+    fn tampering_is_detected() {
+        let (mut e, h, head) = build(3);
+        e[1].allowed = false;
+        assert!(!run(&e, &h, &head, 3).valid);
+        let (e, h, head) = build(3);
+        assert!(!run(&e[..2], &h[..2], &head, 3).valid, "dropped entry");
+        assert!(!run(&e, &h, &head, 4).valid, "uncounted call");
+        let (mut e, h, head) = build(3);
+        e.swap(0, 1);
+        assert!(!run(&e, &h, &head, 3).valid, "reordered");
+    }
+}

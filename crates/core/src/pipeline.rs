@@ -1,1 +1,430 @@
+//! The decision pipeline of DESIGN.md, steps 1–7, as one pure function.
+//!
+//! The caller (the service) authenticates, loads the agent and the session, classifies the
+//! call, looks up approvals, and records the verdict with the new counters in one
+//! transaction. Everything here is a function of its inputs.
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::Effect;
+use crate::classify::Classification;
+use crate::scope;
+use crate::session::{Mode, SessionState};
+
+/// After this many calls a session's behaviour is judged.
+pub const BEHAVIOUR_MIN_CALLS: u64 = 5;
+/// A denial rate at or above this raises the risk tier ("probing").
+pub const PROBING_DENIAL_RATE: f64 = 0.30;
+/// A write ratio at or above this raises the risk tier ("burst of writes").
+pub const WRITE_BURST_RATIO: f64 = 0.80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentStatus {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+impl AgentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentStatus::Active => "active",
+            AgentStatus::Suspended => "suspended",
+            AgentStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AgentStatus> {
+        match s {
+            "active" => Some(AgentStatus::Active),
+            "suspended" => Some(AgentStatus::Suspended),
+            "revoked" => Some(AgentStatus::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// The highest guardian tier consulted for a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GuardTier {
+    Fast,
+    Spot,
+    Deep,
+}
+
+impl GuardTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuardTier::Fast => "fast",
+            GuardTier::Spot => "spot",
+            GuardTier::Deep => "deep",
+        }
+    }
+
+    /// The tiers a call of this risk must pass: read → fast; mutating → spot;
+    /// destructive and admin → deep.
+    pub fn required_for(risk: Effect) -> GuardTier {
+        match risk.rank() {
+            0 => GuardTier::Fast,
+            1 => GuardTier::Spot,
+            _ => GuardTier::Deep,
+        }
+    }
+}
+
+/// What the Deep tier said, when the caller consulted one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeepReview {
+    /// No reviewer is configured: high-risk calls wait for a person's approval.
+    NotConfigured,
+    /// A reviewer answered.
+    Answered {
+        allowed: bool,
+        reason: String,
+        confidence: f64,
+    },
+    /// A reviewer is configured but failed, timed out or answered nonsense.
+    Failed { reason: String },
+}
+
+/// An approval the verdict asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalKind {
+    /// Approving it elevates the session for a bounded window.
+    Elevation,
+    /// Approving it lets exactly this call (session, action, input digest) through once.
+    Call,
+}
+
+impl ApprovalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalKind::Elevation => "elevation",
+            ApprovalKind::Call => "call",
+        }
+    }
+}
+
+/// The approval a denial points to: a pending one that is reused, or a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalRequest {
+    pub id: String,
+    pub kind: ApprovalKind,
+    /// False if the approval already exists (pending) and is reused.
+    pub new: bool,
+}
+
+/// The pipeline step that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    AgentInactive,
+    SessionOwnership,
+    ScopeCeiling,
+    ReadOnly,
+    ToolRequiresApproval,
+    GuardianUnavailable,
+    DeepReviewDenied,
+    DeepReviewFailed,
+    ApprovedCall,
+    DeepReviewAllowed,
+    Allowed,
+}
+
+/// Everything the pipeline decides on.
+#[derive(Debug, Clone)]
+pub struct CheckInput<'a> {
+    pub now: DateTime<Utc>,
+    pub agent_id: &'a str,
+    pub agent_status: AgentStatus,
+    pub session: &'a SessionState,
+    pub action_name: &'a str,
+    pub classification: &'a Classification,
+    /// The tool is registered with `require_approval`.
+    pub tool_requires_approval: bool,
+    /// An approved, unexpired, unused call approval for this exact call.
+    pub approved_call: Option<&'a str>,
+    /// A pending call approval for this exact call, reused instead of creating another.
+    pub pending_call: Option<&'a str>,
+    /// A pending elevation approval of this session, reused instead of creating another.
+    pub pending_elevation: Option<&'a str>,
+    pub deep: DeepReview,
+    /// The id to give an approval if this verdict creates one.
+    pub new_approval_id: &'a str,
+}
+
+/// The answer of the pipeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub allowed: bool,
+    pub rule: Rule,
+    pub reason: String,
+    /// The classified effect.
+    pub effect: Effect,
+    /// The effect after behavioural escalation: what routing used.
+    pub risk: Effect,
+    pub guard_tier: GuardTier,
+    pub confidence: f64,
+    pub elevation_required: bool,
+    pub approval: Option<ApprovalRequest>,
+    /// The call approval this verdict uses up.
+    pub consumed_approval: Option<String>,
+}
+
+impl Verdict {
+    fn deny(
+        input: &CheckInput<'_>,
+        rule: Rule,
+        reason: String,
+        risk: Effect,
+        tier: GuardTier,
+    ) -> Verdict {
+        Verdict {
+            allowed: false,
+            rule,
+            reason,
+            effect: input.classification.effect,
+            risk,
+            guard_tier: tier,
+            confidence: 1.0,
+            elevation_required: false,
+            approval: None,
+            consumed_approval: None,
+        }
+    }
+
+    fn with_approval(mut self, input: &CheckInput<'_>, kind: ApprovalKind) -> Verdict {
+        let pending = match kind {
+            ApprovalKind::Elevation => input.pending_elevation,
+            ApprovalKind::Call => input.pending_call,
+        };
+        let approval = match pending {
+            Some(id) => ApprovalRequest {
+                id: id.to_string(),
+                kind,
+                new: false,
+            },
+            None => ApprovalRequest {
+                id: input.new_approval_id.to_string(),
+                kind,
+                new: true,
+            },
+        };
+        self.reason = format!(
+            "{}; approval `{}` {}",
+            self.reason,
+            approval.id,
+            if approval.new {
+                "requested"
+            } else {
+                "is pending"
+            }
+        );
+        self.elevation_required = kind == ApprovalKind::Elevation;
+        self.approval = Some(approval);
+        self
+    }
+}
+
+/// Behavioural escalation: after five calls, probing or a burst of writes raises the risk.
+fn escalation(session: &SessionState) -> Option<String> {
+    let c = session.counters;
+    if c.total < BEHAVIOUR_MIN_CALLS {
+        return None;
+    }
+    let total = c.total as f64;
+    let denial_rate = c.denied as f64 / total;
+    let write_ratio = c.write as f64 / total;
+    if denial_rate >= PROBING_DENIAL_RATE {
+        Some(format!(
+            "{} of {} calls denied (probing)",
+            c.denied, c.total
+        ))
+    } else if write_ratio >= WRITE_BURST_RATIO {
+        Some(format!(
+            "{} of {} calls were writes (burst of writes)",
+            c.write, c.total
+        ))
+    } else {
+        None
+    }
+}
+
+/// Runs the pipeline.
+pub fn decide(input: &CheckInput<'_>) -> Verdict {
+    let effect = input.classification.effect;
+    let action = input.action_name;
+
+    // Step 1: a revoked or suspended agent gets nothing.
+    if input.agent_status != AgentStatus::Active {
+        let reason = format!(
+            "agent `{}` is {}",
+            input.agent_id,
+            input.agent_status.as_str()
+        );
+        return Verdict::deny(input, Rule::AgentInactive, reason, effect, GuardTier::Fast);
+    }
+    // Step 2: the session must be the caller's.
+    if input.session.agent_id != input.agent_id {
+        let reason = format!("session `{}` belongs to another agent", input.session.id);
+        return Verdict::deny(
+            input,
+            Rule::SessionOwnership,
+            reason,
+            effect,
+            GuardTier::Fast,
+        );
+    }
+    // Step 4: the scope ceiling.
+    if scope::allowing(&input.session.scope_ceiling, action).is_none() {
+        let ceiling = if input.session.scope_ceiling.is_empty() {
+            "empty".to_string()
+        } else {
+            input.session.scope_ceiling.join(", ")
+        };
+        let reason = format!(
+            "action `{action}` is outside the session scope ceiling ({ceiling}): capability not registered"
+        );
+        return Verdict::deny(input, Rule::ScopeCeiling, reason, effect, GuardTier::Fast);
+    }
+    // Step 5: read-only sessions turn writes into elevation requests.
+    let mode = input.session.mode_at(input.now);
+    if mode == Mode::ReadOnly && effect.is_write() {
+        let reason = format!("session is read_only: {effect} action `{action}` requires elevation");
+        return Verdict::deny(input, Rule::ReadOnly, reason, effect, GuardTier::Fast)
+            .with_approval(input, ApprovalKind::Elevation);
+    }
+    // Step 6: behaviour raises the risk tier of this call.
+    let escalated = escalation(input.session);
+    let risk = if escalated.is_some() {
+        effect.raised()
+    } else {
+        effect
+    };
+    let because = escalated
+        .map(|why| format!(" (risk raised from {effect} to {risk}: {why})"))
+        .unwrap_or_default();
+    // Step 7: guardian routing, failing closed.
+    let required = GuardTier::required_for(risk);
+    if required >= GuardTier::Spot && input.tool_requires_approval {
+        if let Some(id) = input.approved_call {
+            return approved(input, id, risk, GuardTier::Spot.max(required));
+        }
+        let reason = format!("tool `{action}` requires approval for every call{because}");
+        return Verdict::deny(
+            input,
+            Rule::ToolRequiresApproval,
+            reason,
+            risk,
+            GuardTier::Spot,
+        )
+        .with_approval(input, ApprovalKind::Call);
+    }
+    if required == GuardTier::Deep {
+        if let Some(id) = input.approved_call {
+            return approved(input, id, risk, GuardTier::Deep);
+        }
+        match &input.deep {
+            DeepReview::NotConfigured => {
+                let reason = format!(
+                    "guardian path unavailable: {risk} action `{action}` needs a deep review and no deep reviewer is configured{because}"
+                );
+                return Verdict::deny(
+                    input,
+                    Rule::GuardianUnavailable,
+                    reason,
+                    risk,
+                    GuardTier::Deep,
+                )
+                .with_approval(input, ApprovalKind::Call);
+            }
+            DeepReview::Failed { reason: why } => {
+                let reason = format!(
+                    "guardian path unavailable: deep review of `{action}` failed: {why}{because}"
+                );
+                return Verdict::deny(input, Rule::DeepReviewFailed, reason, risk, GuardTier::Deep)
+                    .with_approval(input, ApprovalKind::Call);
+            }
+            DeepReview::Answered {
+                allowed: false,
+                reason: why,
+                confidence,
+            } => {
+                let reason = format!("deep review denied `{action}`: {why}{because}");
+                let mut v =
+                    Verdict::deny(input, Rule::DeepReviewDenied, reason, risk, GuardTier::Deep);
+                v.confidence = confidence.clamp(0.0, 1.0);
+                return v;
+            }
+            DeepReview::Answered {
+                allowed: true,
+                reason: why,
+                confidence,
+            } => {
+                return Verdict {
+                    allowed: true,
+                    rule: Rule::DeepReviewAllowed,
+                    reason: format!("deep review allowed `{action}`: {why}{because}"),
+                    effect,
+                    risk,
+                    guard_tier: GuardTier::Deep,
+                    confidence: confidence.clamp(0.0, 1.0),
+                    elevation_required: false,
+                    approval: None,
+                    consumed_approval: None,
+                };
+            }
+        }
+    }
+    let capability = scope::allowing(&input.session.scope_ceiling, action).unwrap_or_default();
+    Verdict {
+        allowed: true,
+        rule: Rule::Allowed,
+        reason: format!(
+            "{effect} action `{action}` allowed by capability `{capability}` in {} mode{because}",
+            mode.as_str()
+        ),
+        effect,
+        risk,
+        guard_tier: required,
+        confidence: if input
+            .classification
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("default:"))
+        {
+            0.8
+        } else {
+            1.0
+        },
+        elevation_required: false,
+        approval: None,
+        consumed_approval: None,
+    }
+}
+
+fn approved(input: &CheckInput<'_>, approval_id: &str, risk: Effect, tier: GuardTier) -> Verdict {
+    Verdict {
+        allowed: true,
+        rule: Rule::ApprovedCall,
+        reason: format!(
+            "{} action `{}` allowed once by approval `{approval_id}`",
+            input.classification.effect, input.action_name
+        ),
+        effect: input.classification.effect,
+        risk,
+        guard_tier: tier,
+        confidence: 1.0,
+        elevation_required: false,
+        approval: None,
+        consumed_approval: Some(approval_id.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[path = "pipeline_tests.rs"]
+mod tests;

@@ -1,0 +1,436 @@
+//! Table of decision cases: name, effect, mode, ceiling, counters → verdict and reason.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::classify::Classification;
+use crate::session::{BaseMode, Counters, SessionState};
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+struct Case {
+    name: &'static str,
+    action: &'static str,
+    effect: Effect,
+    ceiling: &'static [&'static str],
+    base: BaseMode,
+    elevated_secs: i64,
+    counters: Counters,
+    status: AgentStatus,
+    owner: &'static str,
+    requires_approval: bool,
+    approved: Option<&'static str>,
+    pending_call: Option<&'static str>,
+    pending_elevation: Option<&'static str>,
+    deep: DeepReview,
+    // expectations
+    allowed: bool,
+    rule: Rule,
+    reason_has: &'static str,
+    approval: Option<(ApprovalKind, &'static str, bool)>,
+    tier: GuardTier,
+}
+
+const SEED: &[&str] = &["db.schema.read", "db.query.read", "db.migration.plan"];
+
+fn base() -> Case {
+    Case {
+        name: "",
+        action: "db.schema.read",
+        effect: Effect::Read,
+        ceiling: SEED,
+        base: BaseMode::ReadOnly,
+        elevated_secs: 0,
+        counters: Counters::default(),
+        status: AgentStatus::Active,
+        owner: "agent-1",
+        requires_approval: false,
+        approved: None,
+        pending_call: None,
+        pending_elevation: None,
+        deep: DeepReview::NotConfigured,
+        allowed: true,
+        rule: Rule::Allowed,
+        reason_has: "allowed",
+        approval: None,
+        tier: GuardTier::Fast,
+    }
+}
+
+fn counters(total: u64, read: u64, write: u64, denied: u64) -> Counters {
+    Counters {
+        total,
+        read,
+        write,
+        denied,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "seed read is allowed",
+            ..base()
+        },
+        Case {
+            name: "seed drop is outside the ceiling",
+            action: "db.drop_database",
+            effect: Effect::Destructive,
+            allowed: false,
+            rule: Rule::ScopeCeiling,
+            reason_has: "scope ceiling",
+            ..base()
+        },
+        Case {
+            name: "empty ceiling allows nothing",
+            ceiling: &[],
+            allowed: false,
+            rule: Rule::ScopeCeiling,
+            reason_has: "capability not registered",
+            ..base()
+        },
+        Case {
+            name: "wildcard ceiling",
+            ceiling: &["db.*"],
+            action: "DB:Query/Read",
+            ..base()
+        },
+        Case {
+            name: "revoked agent gets nothing",
+            status: AgentStatus::Revoked,
+            allowed: false,
+            rule: Rule::AgentInactive,
+            reason_has: "is revoked",
+            ..base()
+        },
+        Case {
+            name: "suspended agent gets nothing",
+            status: AgentStatus::Suspended,
+            allowed: false,
+            rule: Rule::AgentInactive,
+            reason_has: "is suspended",
+            ..base()
+        },
+        Case {
+            name: "another agent's session",
+            owner: "agent-2",
+            allowed: false,
+            rule: Rule::SessionOwnership,
+            reason_has: "belongs to another agent",
+            ..base()
+        },
+        Case {
+            name: "read_only turns a write into an elevation request",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "session is read_only",
+            approval: Some((ApprovalKind::Elevation, "apr-new", true)),
+            ..base()
+        },
+        Case {
+            name: "read_only reuses a pending elevation",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            pending_elevation: Some("apr-old"),
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "is pending",
+            approval: Some((ApprovalKind::Elevation, "apr-old", false)),
+            ..base()
+        },
+        Case {
+            name: "read_only also stops destructive calls first",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "destructive action",
+            approval: Some((ApprovalKind::Elevation, "apr-new", true)),
+            ..base()
+        },
+        Case {
+            name: "elevated session lets a mutating call through spot",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            elevated_secs: 60,
+            tier: GuardTier::Spot,
+            reason_has: "elevated mode",
+            ..base()
+        },
+        Case {
+            name: "standard session lets a mutating call through",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "destructive without a deep reviewer fails closed",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            elevated_secs: 60,
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "guardian path unavailable",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "admin without a deep reviewer fails closed",
+            action: "db.query.read",
+            effect: Effect::Admin,
+            base: BaseMode::Standard,
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "admin action",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a pending call approval is reused",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            pending_call: Some("apr-call"),
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "is pending",
+            approval: Some((ApprovalKind::Call, "apr-call", false)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "an approved call passes once",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            approved: Some("apr-ok"),
+            rule: Rule::ApprovedCall,
+            reason_has: "allowed once by approval `apr-ok`",
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "an approved call does not skip read_only",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            approved: Some("apr-ok"),
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "read_only",
+            approval: Some((ApprovalKind::Elevation, "apr-new", true)),
+            ..base()
+        },
+        Case {
+            name: "a failing deep reviewer fails closed",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            deep: DeepReview::Failed {
+                reason: "timed out".into(),
+            },
+            allowed: false,
+            rule: Rule::DeepReviewFailed,
+            reason_has: "timed out",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a deep reviewer can deny",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            deep: DeepReview::Answered {
+                allowed: false,
+                reason: "too risky".into(),
+                confidence: 0.9,
+            },
+            allowed: false,
+            rule: Rule::DeepReviewDenied,
+            reason_has: "too risky",
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a deep reviewer can allow",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            deep: DeepReview::Answered {
+                allowed: true,
+                reason: "backup exists".into(),
+                confidence: 0.9,
+            },
+            rule: Rule::DeepReviewAllowed,
+            reason_has: "backup exists",
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "tool with require_approval needs an approval even for reads in a standard session",
+            effect: Effect::Mutating,
+            action: "db.migration.plan",
+            base: BaseMode::Standard,
+            requires_approval: true,
+            allowed: false,
+            rule: Rule::ToolRequiresApproval,
+            reason_has: "requires approval",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "probing raises a mutating call to deep",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            counters: counters(10, 10, 0, 3),
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "probing",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a burst of writes raises a mutating call to deep",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            counters: counters(5, 1, 4, 0),
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "burst of writes",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "behaviour is not judged before five calls",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            counters: counters(4, 0, 4, 4),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "just under the thresholds stays put",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            counters: counters(10, 3, 7, 2),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "probing raises a read to spot but it stays allowed",
+            counters: counters(10, 10, 0, 5),
+            tier: GuardTier::Spot,
+            reason_has: "risk raised from read to mutating",
+            ..base()
+        },
+    ]
+}
+
+#[test]
+fn decision_table() {
+    for c in cases() {
+        let session = SessionState {
+            id: "sess-1".into(),
+            agent_id: c.owner.into(),
+            scope_ceiling: c.ceiling.iter().map(|s| s.to_string()).collect(),
+            base_mode: c.base,
+            elevated_until: (c.elevated_secs > 0)
+                .then(|| now() + chrono::Duration::seconds(c.elevated_secs)),
+            counters: c.counters,
+        };
+        let classification = Classification {
+            effect: c.effect,
+            reasons: vec!["test".into()],
+        };
+        let input = CheckInput {
+            now: now(),
+            agent_id: "agent-1",
+            agent_status: c.status,
+            session: &session,
+            action_name: c.action,
+            classification: &classification,
+            tool_requires_approval: c.requires_approval,
+            approved_call: c.approved,
+            pending_call: c.pending_call,
+            pending_elevation: c.pending_elevation,
+            deep: c.deep.clone(),
+            new_approval_id: "apr-new",
+        };
+        let v = decide(&input);
+        assert_eq!(v.allowed, c.allowed, "{}: {v:?}", c.name);
+        assert_eq!(v.rule, c.rule, "{}: {v:?}", c.name);
+        assert!(
+            v.reason.contains(c.reason_has),
+            "{}: reason {:?} lacks {:?}",
+            c.name,
+            v.reason,
+            c.reason_has
+        );
+        let got = v.approval.as_ref().map(|a| (a.kind, a.id.as_str(), a.new));
+        assert_eq!(got, c.approval, "{}", c.name);
+        assert_eq!(
+            v.elevation_required,
+            matches!(c.approval, Some((ApprovalKind::Elevation, _, _))),
+            "{}",
+            c.name
+        );
+        assert_eq!(v.guard_tier, c.tier, "{}: {v:?}", c.name);
+        assert_eq!(
+            v.consumed_approval.is_some(),
+            c.rule == Rule::ApprovedCall,
+            "{}",
+            c.name
+        );
+        assert_eq!(v.effect, c.effect, "{}", c.name);
+    }
+}
+
+#[test]
+fn elevation_expires_back_to_read_only() {
+    let session = SessionState {
+        id: "s".into(),
+        agent_id: "agent-1".into(),
+        scope_ceiling: vec!["*".into()],
+        base_mode: BaseMode::ReadOnly,
+        elevated_until: Some(now()),
+        counters: Counters::default(),
+    };
+    let classification = Classification {
+        effect: Effect::Mutating,
+        reasons: vec![],
+    };
+    let input = CheckInput {
+        now: now(),
+        agent_id: "agent-1",
+        agent_status: AgentStatus::Active,
+        session: &session,
+        action_name: "write_file",
+        classification: &classification,
+        tool_requires_approval: false,
+        approved_call: None,
+        pending_call: None,
+        pending_elevation: None,
+        deep: DeepReview::NotConfigured,
+        new_approval_id: "apr",
+    };
+    assert_eq!(
+        decide(&input).rule,
+        Rule::ReadOnly,
+        "deadline reached means read_only again"
+    );
+}
