@@ -1,0 +1,350 @@
+//! The check: the pipeline wired to the store. Classification (the expensive parsing) runs
+//! on the request's task; reading state, deciding and recording run in one store
+//! transaction, so the answer is sent only for a decision that is committed.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use airlock_core::Effect;
+use airlock_core::chain::{self, ChainEntry};
+use airlock_core::classify::{self, CallAnalysis};
+use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Verdict};
+use airlock_core::session::{BaseMode, Counters, SessionState};
+use airlock_store::model::{Approval, Decision, Session, ts};
+use airlock_store::{StoreError, Tx};
+
+use crate::auth::{Caller, new_id};
+use crate::error::ApiError;
+use crate::{AppState, Config};
+
+/// A check as every surface (HTTP API, MCP gateway, hooks) asks it.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    pub agent_id: String,
+    /// Empty: the agent's default implicit session.
+    pub session_id: String,
+    pub action_name: String,
+    /// The input: a string summary or the full JSON arguments.
+    pub input: Value,
+    pub declared: Option<Effect>,
+    /// Which surface asked: `api`, `mcp`, `hook`.
+    pub source: String,
+}
+
+/// The answer of a check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckOutcome {
+    pub check_id: String,
+    pub session_id: String,
+    pub verdict: Verdict,
+    pub reasons: Vec<String>,
+    pub latency_ms: u64,
+}
+
+/// Largest part of an input kept in the decision log (the digest covers all of it).
+const SUMMARY_BYTES: usize = 1024;
+
+/// The implicit session an agent gets when it names none.
+pub fn default_session_id(agent_id: &str) -> String {
+    format!("default-{agent_id}")
+}
+
+/// Canonical bytes of an input: the string itself, or compact JSON with sorted keys.
+pub fn input_bytes(input: &Value) -> Vec<u8> {
+    match input {
+        Value::String(s) => s.as_bytes().to_vec(),
+        other => serde_json::to_vec(other).unwrap_or_default(),
+    }
+}
+
+fn summary(input: &Value) -> String {
+    let text = match input {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    crate::error::clip(&text, SUMMARY_BYTES).to_string()
+}
+
+pub async fn check(
+    state: &AppState,
+    caller: &Caller,
+    req: CheckRequest,
+) -> Result<CheckOutcome, ApiError> {
+    let started = Instant::now();
+    let analysis = classify::analyse(&req.action_name, &req.input);
+    let digest = chain::digest(&input_bytes(&req.input));
+    let summary = summary(&req.input);
+    let check_id = new_id("chk");
+    let approval_id = new_id("apr");
+    let caller = caller.clone();
+    let config = state.config.clone();
+    let session_id = if req.session_id.is_empty() {
+        default_session_id(&req.agent_id)
+    } else {
+        req.session_id.clone()
+    };
+    let sid = session_id.clone();
+    let (verdict, reasons) = state
+        .store
+        .run(move |tx| {
+            let job = Job {
+                caller: &caller,
+                config: &config,
+                req: &req,
+                session_id: &sid,
+                analysis: &analysis,
+                digest: &digest,
+                summary: &summary,
+                check_id: &check_id,
+                approval_id: &approval_id,
+                started,
+            };
+            job.run(tx)
+        })
+        .await?;
+    Ok(CheckOutcome {
+        check_id: verdict.1,
+        session_id,
+        verdict: verdict.0,
+        reasons,
+        latency_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+struct Job<'a> {
+    caller: &'a Caller,
+    config: &'a Config,
+    req: &'a CheckRequest,
+    session_id: &'a str,
+    analysis: &'a CallAnalysis,
+    digest: &'a str,
+    summary: &'a str,
+    check_id: &'a str,
+    approval_id: &'a str,
+    started: Instant,
+}
+
+type JobResult = ((Verdict, String), Vec<String>);
+
+impl Job<'_> {
+    fn run(&self, tx: &mut dyn Tx) -> Result<JobResult, StoreError> {
+        let now = Utc::now();
+        let org = self.caller.org_id.as_str();
+        let req = self.req;
+        let agent = tx.agent(org, &req.agent_id)?;
+        let status = match &agent {
+            None => AgentStatus::Revoked,
+            Some(a) => AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Revoked),
+        };
+        let mut session = match tx.session(org, self.session_id)? {
+            Some(s) => s,
+            None => {
+                let s = implicit_session(
+                    org,
+                    self.session_id,
+                    &req.agent_id,
+                    agent.as_ref().map(|a| &a.capabilities[..]),
+                    &self.caller.default_mode,
+                    &req.source,
+                    now,
+                );
+                tx.insert_session(&s)?;
+                s
+            }
+        };
+        // The registered tool, if the session is bound to a server.
+        let mut server_gone = false;
+        let mut tool = None;
+        if let Some(server_id) = &session.server_id {
+            match tx.server(org, server_id)? {
+                None => server_gone = true,
+                Some(server) => {
+                    tool = server.tools.into_iter().find(|t| {
+                        t.name == req.action_name || t.name.eq_ignore_ascii_case(&req.action_name)
+                    });
+                }
+            }
+        }
+        let effect_override = tool
+            .as_ref()
+            .and_then(|t| t.effect_override.as_deref())
+            .and_then(|e| e.parse().ok());
+        let classification = classify::combine(
+            &req.action_name,
+            self.analysis,
+            effect_override,
+            req.declared,
+        );
+        let state = SessionState {
+            id: session.id.clone(),
+            agent_id: session.agent_id.clone(),
+            scope_ceiling: session.scope_ceiling.clone(),
+            base_mode: BaseMode::parse(&session.base_mode).unwrap_or(BaseMode::ReadOnly),
+            elevated_until: session.elevated_until,
+            counters: Counters {
+                total: session.total_calls,
+                read: session.read_calls,
+                write: session.write_calls,
+                denied: session.denied_calls,
+            },
+        };
+        let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
+        let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
+        let mut verdict = pipeline::decide(&CheckInput {
+            now,
+            agent_id: &req.agent_id,
+            agent_status: status,
+            session: &state,
+            action_name: &req.action_name,
+            classification: &classification,
+            tool_requires_approval: tool.as_ref().is_some_and(|t| t.require_approval),
+            approved_call: calls.approved.as_deref(),
+            pending_call: calls.pending.as_deref(),
+            pending_elevation: pending_elevation.as_deref(),
+            deep: DeepReview::NotConfigured,
+            new_approval_id: self.approval_id,
+        });
+        if agent.is_none() {
+            verdict.reason = format!(
+                "agent `{}` is not registered in this organization",
+                req.agent_id
+            );
+        } else if server_gone && verdict.allowed {
+            verdict.allowed = false;
+            verdict.reason = format!(
+                "mcp server `{}` of session `{}` is no longer registered",
+                session.server_id.as_deref().unwrap_or_default(),
+                session.id
+            );
+        }
+        self.apply(tx, &mut session, &verdict, &classification.reasons, now)?;
+        Ok(((verdict, self.check_id.to_string()), classification.reasons))
+    }
+
+    fn apply(
+        &self,
+        tx: &mut dyn Tx,
+        session: &mut Session,
+        verdict: &Verdict,
+        reasons: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let org = self.caller.org_id.as_str();
+        let req = self.req;
+        if let Some(approval) = verdict.approval.as_ref().filter(|a| a.new) {
+            tx.insert_approval(&Approval {
+                id: approval.id.clone(),
+                org_id: org.to_string(),
+                session_id: session.id.clone(),
+                agent_id: req.agent_id.clone(),
+                kind: approval.kind.as_str().to_string(),
+                action_name: req.action_name.clone(),
+                action_effect: verdict.effect.as_str().to_string(),
+                input_digest: self.digest.to_string(),
+                reason: verdict.reason.clone(),
+                status: "pending".into(),
+                created_at: now,
+                expires_at: now + chrono::Duration::seconds(self.config.approval_ttl_secs),
+                decided_by: None,
+                decided_at: None,
+                used_at: None,
+            })?;
+        }
+        if let Some(id) = &verdict.consumed_approval {
+            if let Some(mut a) = tx.approval(org, id)? {
+                a.used_at = Some(now);
+                a.status = "used".into();
+                tx.update_approval(&a)?;
+            }
+        }
+        let counters = Counters {
+            total: session.total_calls,
+            read: session.read_calls,
+            write: session.write_calls,
+            denied: session.denied_calls,
+        }
+        .after(verdict.effect.is_write(), verdict.allowed);
+        let entry = ChainEntry {
+            seq: counters.total,
+            check_id: self.check_id.to_string(),
+            session_id: session.id.clone(),
+            agent_id: req.agent_id.clone(),
+            action_name: req.action_name.clone(),
+            effect: verdict.effect.as_str().to_string(),
+            allowed: verdict.allowed,
+            reason: verdict.reason.clone(),
+            guard_tier: verdict.guard_tier.as_str().to_string(),
+            input_digest: self.digest.to_string(),
+            decided_at: ts(now),
+        };
+        let head = chain::next_head(&session.head, &entry);
+        tx.insert_decision(&Decision {
+            org_id: org.to_string(),
+            session_id: session.id.clone(),
+            seq: entry.seq,
+            check_id: entry.check_id.clone(),
+            agent_id: entry.agent_id.clone(),
+            action_name: entry.action_name.clone(),
+            effect: entry.effect.clone(),
+            risk: verdict.risk.as_str().to_string(),
+            allowed: verdict.allowed,
+            reason: entry.reason.clone(),
+            reasons: reasons.to_vec(),
+            guard_tier: entry.guard_tier.clone(),
+            confidence: verdict.confidence,
+            input_digest: entry.input_digest.clone(),
+            input_summary: self.summary.to_string(),
+            approval_id: verdict
+                .approval
+                .as_ref()
+                .map(|a| a.id.clone())
+                .or_else(|| verdict.consumed_approval.clone()),
+            source: req.source.clone(),
+            latency_us: self.started.elapsed().as_micros() as u64,
+            decided_at: now,
+            hash: head.clone(),
+        })?;
+        session.total_calls = counters.total;
+        session.read_calls = counters.read;
+        session.write_calls = counters.write;
+        session.denied_calls = counters.denied;
+        session.head = head;
+        session.last_activity_at = now;
+        tx.update_session(session)
+    }
+}
+
+/// A session created on first use: the agent's capabilities as ceiling, the organization's
+/// default mode. An unknown agent gets an empty ceiling (its calls are denied and recorded).
+pub fn implicit_session(
+    org_id: &str,
+    id: &str,
+    agent_id: &str,
+    capabilities: Option<&[String]>,
+    default_mode: &str,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Session {
+    Session {
+        org_id: org_id.to_string(),
+        id: id.to_string(),
+        agent_id: agent_id.to_string(),
+        server_id: None,
+        source: source.to_string(),
+        scope_ceiling: capabilities.map(<[String]>::to_vec).unwrap_or_default(),
+        base_mode: BaseMode::parse(default_mode)
+            .unwrap_or(BaseMode::ReadOnly)
+            .as_str()
+            .to_string(),
+        elevated_until: None,
+        total_calls: 0,
+        read_calls: 0,
+        write_calls: 0,
+        denied_calls: 0,
+        head: chain::GENESIS.to_string(),
+        created_at: now,
+        last_activity_at: now,
+    }
+}

@@ -1,0 +1,77 @@
+//! The HTTP API: AgentTrust ID wire paths plus Airlock's own under `/api/v1/`.
+
+mod agents;
+mod approvals;
+mod audit;
+mod check;
+mod servers;
+mod sessions;
+mod tokens;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{Json, extract::State};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/v1/agents", post(agents::create).get(agents::list))
+        .route("/api/v1/agents/{id}", get(agents::get))
+        .route("/api/v1/agents/{id}/revoke", post(agents::revoke))
+        .route("/mcp/servers", post(servers::create).get(servers::list))
+        .route(
+            "/mcp/servers/{id}",
+            get(servers::get).delete(servers::delete),
+        )
+        .route("/mcp/sessions/init", post(sessions::init))
+        .route("/mcp/sessions/{id}", get(sessions::get))
+        .route("/api/v1/agenttrust/check", post(check::check))
+        .route("/api/v1/actions/check", post(check::check))
+        .route("/mcp/approvals", get(approvals::list))
+        .route("/mcp/approvals/{id}", get(approvals::get))
+        .route("/mcp/approvals/{id}/approve", post(approvals::approve))
+        .route("/mcp/approvals/{id}/deny", post(approvals::deny))
+        .route("/api/v1/agent-tokens/issue", post(tokens::issue))
+        .route("/api/v1/agent-tokens/introspect", post(tokens::introspect))
+        .route("/api/v1/agent-tokens/verify", post(tokens::introspect))
+        .route("/api/v1/agent-tokens/revoke", post(tokens::revoke))
+        .route("/api/v1/telemetry/report", post(audit::telemetry))
+        .route("/api/v1/sessions/{id}", get(sessions::get))
+        .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
+        .route("/api/v1/sessions/{id}/verify", get(audit::verify))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Json<Value> {
+    let ok = state.store.run(|tx| tx.org_count()).await.is_ok();
+    Json(json!({
+        "status": if ok { "healthy" } else { "unhealthy" },
+        "service": "airlock",
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "method not allowed on this route",
+    )
+}

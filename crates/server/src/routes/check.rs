@@ -1,0 +1,92 @@
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::check::{self, CheckRequest};
+use crate::error::ApiError;
+use crate::validate;
+
+#[derive(Deserialize)]
+pub struct CheckBody {
+    #[serde(default)]
+    agent_id: String,
+    #[serde(default)]
+    session_id: Option<String>,
+    #[serde(default)]
+    action_name: Option<String>,
+    /// Older clients send `action`.
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    action_source: Option<String>,
+    #[serde(default)]
+    action_input_summary: Option<String>,
+    /// Airlock's addition: the full arguments as any JSON value.
+    #[serde(default)]
+    action_input: Option<Value>,
+    #[serde(default)]
+    action_effect: Option<String>,
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<CheckBody>,
+) -> Result<Json<Value>, ApiError> {
+    let agent_id = validate::id("agent_id", &body.agent_id)?.to_string();
+    let session_id = body.session_id.unwrap_or_default();
+    let session_id = session_id.trim();
+    if !session_id.is_empty() {
+        validate::id("session_id", session_id)?;
+    }
+    let action = body
+        .action_name
+        .filter(|a| !a.trim().is_empty())
+        .or(body.action)
+        .unwrap_or_default();
+    let action_name = validate::text("action_name", &action, validate::MAX_NAME)?.to_string();
+    let source = body.action_source.unwrap_or_else(|| "api".into());
+    let source = validate::optional_text("action_source", &source, 64)?.to_string();
+    let declared = validate::effect("action_effect", body.action_effect.as_deref())?;
+    let input = match (body.action_input, body.action_input_summary) {
+        (Some(v), _) => v,
+        (None, Some(s)) => Value::String(s),
+        (None, None) => Value::String(String::new()),
+    };
+    let outcome = check::check(
+        &state,
+        &caller,
+        CheckRequest {
+            agent_id,
+            session_id: session_id.to_string(),
+            action_name,
+            input,
+            declared,
+            source,
+        },
+    )
+    .await?;
+    let v = &outcome.verdict;
+    let mut body = json!({
+        "allowed": v.allowed,
+        "check_id": outcome.check_id,
+        "session_id": outcome.session_id,
+        "reason": v.reason,
+        "reasons": outcome.reasons,
+        "effect": v.effect,
+        "risk_tier": v.risk,
+        "rule": v.rule,
+        "guard_tier": v.guard_tier,
+        "confidence": v.confidence,
+        "latency_ms": outcome.latency_ms,
+        "elevation_required": v.elevation_required,
+    });
+    if let Some(a) = &v.approval {
+        body["approval_id"] = json!(a.id);
+    }
+    Ok(Json(body))
+}

@@ -1,0 +1,26 @@
+use thiserror::Error;
+
+/// Errors of the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(
+        "the database schema is version {found}, newer than this airlock knows ({known}): upgrade airlock"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("the database has no airlock schema: run `airlock migrate`")]
+    NotMigrated,
+    #[error("the store could not complete the request")]
+    Closed,
+    #[error("the store failed while running a request")]
+    JobPanicked,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("commit failed: {0}")]
+    CommitFailed(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+}

@@ -1,0 +1,169 @@
+//! Rows of the store. Timestamps are `DateTime<Utc>`; JSON columns are typed here.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub default_mode: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub org_id: String,
+    /// Hex SHA-256 of the whole key; the key itself is never stored.
+    #[serde(skip)]
+    pub hash: String,
+    /// The first characters of the key, to recognise it in a list.
+    pub prefix: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub framework: String,
+    pub public_key: String,
+    pub status: String,
+    pub capabilities: Vec<String>,
+    pub metadata: Value,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+}
+
+/// A tool of a registered MCP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolDef {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect_override: Option<String>,
+    #[serde(default)]
+    pub require_approval: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub url: String,
+    pub description: String,
+    /// The server's scope ceiling; `None` when it sets none of its own.
+    pub capabilities: Option<Vec<String>>,
+    pub tools: Vec<ToolDef>,
+    pub default_mode: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub org_id: String,
+    pub id: String,
+    pub agent_id: String,
+    pub server_id: Option<String>,
+    pub source: String,
+    pub scope_ceiling: Vec<String>,
+    pub base_mode: String,
+    pub elevated_until: Option<DateTime<Utc>>,
+    pub total_calls: u64,
+    pub read_calls: u64,
+    pub write_calls: u64,
+    pub denied_calls: u64,
+    pub head: String,
+    pub created_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub org_id: String,
+    pub session_id: String,
+    pub seq: u64,
+    pub check_id: String,
+    pub agent_id: String,
+    pub action_name: String,
+    pub effect: String,
+    pub risk: String,
+    pub allowed: bool,
+    pub reason: String,
+    pub reasons: Vec<String>,
+    pub guard_tier: String,
+    pub confidence: f64,
+    pub input_digest: String,
+    pub input_summary: String,
+    pub approval_id: Option<String>,
+    pub source: String,
+    pub latency_us: u64,
+    pub decided_at: DateTime<Utc>,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub id: String,
+    pub org_id: String,
+    pub session_id: String,
+    pub agent_id: String,
+    pub kind: String,
+    pub action_name: String,
+    pub action_effect: String,
+    pub input_digest: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+impl Approval {
+    /// The status as of `now`: a pending approval past its deadline has expired.
+    pub fn status_at(&self, now: DateTime<Utc>) -> &str {
+        if self.status == "pending" && now >= self.expires_at {
+            "expired"
+        } else {
+            &self.status
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub id: String,
+    pub org_id: String,
+    pub agent_id: String,
+    pub hash: String,
+    pub scopes: Vec<String>,
+    pub session_id: Option<String>,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TelemetryEvent {
+    pub event_type: String,
+    pub tool_name: String,
+    pub duration_ms: Option<i64>,
+    pub success: Option<bool>,
+    pub error_type: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+/// Formats a timestamp as RFC 3339 UTC with microseconds and `Z`, the form every SDK parses.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}

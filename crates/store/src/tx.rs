@@ -1,0 +1,115 @@
+//! What a request may do inside one store transaction.
+//!
+//! Every method takes the organization id: nothing crosses organizations.
+
+use chrono::{DateTime, Utc};
+
+use crate::StoreError;
+use crate::model::*;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The call approvals that match one exact call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallApprovals {
+    /// Approved, unexpired and unused.
+    pub approved: Option<String>,
+    /// Pending and unexpired.
+    pub pending: Option<String>,
+}
+
+/// Operations inside a transaction. Implemented by each backend.
+pub trait Tx {
+    // organizations and keys
+    fn insert_org(&mut self, org: &Org) -> Result<()>;
+    fn org(&mut self, id: &str) -> Result<Option<Org>>;
+    fn org_by_name(&mut self, name: &str) -> Result<Option<Org>>;
+    fn org_count(&mut self) -> Result<u64>;
+    fn insert_api_key(&mut self, key: &ApiKey) -> Result<()>;
+    fn api_key_by_hash(&mut self, hash: &str) -> Result<Option<ApiKey>>;
+    fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>>;
+    /// Revokes a key by id or by its prefix; returns false if there was none.
+    fn revoke_api_key(&mut self, id_or_prefix: &str, now: DateTime<Utc>) -> Result<bool>;
+
+    // agents
+    fn insert_agent(&mut self, agent: &Agent) -> Result<()>;
+    fn agent(&mut self, org_id: &str, id: &str) -> Result<Option<Agent>>;
+    fn list_agents(&mut self, org_id: &str) -> Result<Vec<Agent>>;
+    /// Revokes an agent and all its tokens; returns false if there was no such agent.
+    fn revoke_agent(
+        &mut self,
+        org_id: &str,
+        id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+
+    // servers
+    fn insert_server(&mut self, server: &Server) -> Result<()>;
+    fn server(&mut self, org_id: &str, id: &str) -> Result<Option<Server>>;
+    fn list_servers(&mut self, org_id: &str) -> Result<Vec<Server>>;
+    fn delete_server(&mut self, org_id: &str, id: &str) -> Result<bool>;
+
+    // sessions and decisions
+    fn insert_session(&mut self, session: &Session) -> Result<()>;
+    fn session(&mut self, org_id: &str, id: &str) -> Result<Option<Session>>;
+    /// Writes counters, head, elevation and last activity of a session.
+    fn update_session(&mut self, session: &Session) -> Result<()>;
+    fn insert_decision(&mut self, decision: &Decision) -> Result<()>;
+    /// Decisions of a session, oldest first, from sequence number `after` (exclusive).
+    fn decisions(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        after: u64,
+        limit: u64,
+    ) -> Result<Vec<Decision>>;
+
+    // approvals
+    fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
+    fn approval(&mut self, org_id: &str, id: &str) -> Result<Option<Approval>>;
+    fn list_approvals(
+        &mut self,
+        org_id: &str,
+        status: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Approval>>;
+    fn pending_elevation(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>>;
+    fn call_approvals(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        action_name: &str,
+        input_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CallApprovals>;
+    /// Writes status, decider and use of an approval.
+    fn update_approval(&mut self, approval: &Approval) -> Result<()>;
+
+    // tokens
+    fn insert_token(&mut self, token: &Token) -> Result<()>;
+    fn token_by_hash(&mut self, hash: &str) -> Result<Option<Token>>;
+    fn revoke_token(
+        &mut self,
+        org_id: &str,
+        hash: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+
+    // telemetry
+    fn insert_telemetry(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        session_id: &str,
+        events: &[TelemetryEvent],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+}
