@@ -48,12 +48,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let bootstrap_key = std::env::var("AIRLOCK_BOOTSTRAP_API_KEY")
         .ok()
         .filter(|k| !k.trim().is_empty());
-    if let Some(k) = &bootstrap_key {
-        if k.len() < 16 || k.len() > 256 || k.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            bail!(
-                "AIRLOCK_BOOTSTRAP_API_KEY must be 16 to 256 printable characters without spaces"
-            );
-        }
+    if let Some(k) = &bootstrap_key
+        && (k.len() < 16 || k.len() > 256 || k.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        bail!("AIRLOCK_BOOTSTRAP_API_KEY must be 16 to 256 printable characters without spaces");
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

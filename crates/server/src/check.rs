@@ -252,12 +252,12 @@ impl Job<'_> {
                 used_at: None,
             })?;
         }
-        if let Some(id) = &verdict.consumed_approval {
-            if let Some(mut a) = tx.approval(org, id)? {
-                a.used_at = Some(now);
-                a.status = "used".into();
-                tx.update_approval(&a)?;
-            }
+        if let Some(id) = &verdict.consumed_approval
+            && let Some(mut a) = tx.approval(org, id)?
+        {
+            a.used_at = Some(now);
+            a.status = "used".into();
+            tx.update_approval(&a)?;
         }
         let counters = Counters {
             total: session.total_calls,

@@ -76,17 +76,17 @@ pub fn bootstrap(tx: &mut dyn Tx, bootstrap_key: Option<&str>) -> Result<Bootstr
             generated,
         });
     }
-    if let Some(key) = bootstrap_key {
-        if tx.api_key_by_hash(&auth::hash_secret(key))?.is_none() {
-            let first = tx.list_api_keys(None)?.into_iter().next().map(|k| k.org_id);
-            let org = match first {
-                Some(id) => tx.org(&id)?,
-                None => tx.org_by_name("default")?,
-            };
-            if let Some(org) = org {
-                tx.insert_api_key(&new_key_row(&org.id, key, "bootstrap"))?;
-                return Ok(Bootstrap::KeyAdded { org: org.name });
-            }
+    if let Some(key) = bootstrap_key
+        && tx.api_key_by_hash(&auth::hash_secret(key))?.is_none()
+    {
+        let first = tx.list_api_keys(None)?.into_iter().next().map(|k| k.org_id);
+        let org = match first {
+            Some(id) => tx.org(&id)?,
+            None => tx.org_by_name("default")?,
+        };
+        if let Some(org) = org {
+            tx.insert_api_key(&new_key_row(&org.id, key, "bootstrap"))?;
+            return Ok(Bootstrap::KeyAdded { org: org.name });
         }
     }
     Ok(Bootstrap::Existing)

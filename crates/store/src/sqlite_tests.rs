@@ -1,1 +1,159 @@
+use chrono::Utc;
 
+use super::*;
+use crate::model::Org;
+
+fn org(id: &str) -> Org {
+    Org {
+        id: id.into(),
+        name: format!("{id}-name"),
+        default_mode: "read_only".into(),
+        created_at: Utc::now(),
+    }
+}
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir, Options { migrate: true }).unwrap()
+}
+
+#[tokio::test]
+async fn a_failing_request_rolls_back_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    // Queue many requests at once so they share batches; every third one fails after writing.
+    let mut handles = Vec::new();
+    for i in 0..60 {
+        let s = store.clone();
+        handles.push(tokio::spawn(async move {
+            s.run(move |tx| {
+                tx.insert_org(&org(&format!("o{i}")))?;
+                if i % 3 == 0 {
+                    return Err(StoreError::Conflict("refused".into()));
+                }
+                Ok(i)
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for h in handles {
+        if h.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 40);
+    let count = store.run(|tx| tx.org_count()).await.unwrap();
+    assert_eq!(count, 40, "failed requests left nothing behind");
+}
+
+#[tokio::test]
+async fn answers_come_after_commit_and_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(dir.path());
+        store.run(|tx| tx.insert_org(&org("a"))).await.unwrap();
+    }
+    // A second connection (another process in real life) sees the committed row.
+    let n =
+        Store::run_blocking(dir.path(), Options { migrate: false }, |tx| tx.org_count()).unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn a_duplicate_key_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store.run(|tx| tx.insert_org(&org("a"))).await.unwrap();
+    let again = store.run(|tx| tx.insert_org(&org("a"))).await;
+    assert!(matches!(again, Err(StoreError::Database(_))), "{again:?}");
+    assert_eq!(store.run(|tx| tx.org_count()).await.unwrap(), 1);
+}
+
+#[test]
+fn refuses_a_schema_it_does_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    migrate_path(dir.path()).unwrap();
+    let conn = Connection::open(dir.path().join("airlock.db")).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'x')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let opened = Store::open(dir.path(), Options { migrate: false });
+    assert!(matches!(
+        opened,
+        Err(StoreError::SchemaTooNew { found: 99, .. })
+    ));
+    assert!(matches!(
+        migrate_path(dir.path()),
+        Err(StoreError::SchemaTooNew { .. })
+    ));
+}
+
+#[test]
+fn an_unmigrated_database_is_refused_without_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Store::open(dir.path(), Options { migrate: false });
+    assert!(matches!(opened, Err(StoreError::NotMigrated)));
+    assert_eq!(migrate_path(dir.path()).unwrap(), vec![1]);
+    assert!(
+        migrate_path(dir.path()).unwrap().is_empty(),
+        "migrations apply once"
+    );
+    assert!(Store::open(dir.path(), Options { migrate: false }).is_ok());
+}
+
+#[tokio::test]
+async fn reads_are_scoped_to_the_organization() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let agent = crate::model::Agent {
+        id: "agt_1".into(),
+        org_id: "o1".into(),
+        name: "a".into(),
+        framework: "custom".into(),
+        public_key: String::new(),
+        status: "active".into(),
+        capabilities: vec!["x".into()],
+        metadata: serde_json::json!({}),
+        created_at: Utc::now(),
+        revoked_at: None,
+        revoke_reason: None,
+    };
+    store
+        .run(move |tx| {
+            tx.insert_org(&org("o1"))?;
+            tx.insert_org(&org("o2"))?;
+            tx.insert_agent(&agent)
+        })
+        .await
+        .unwrap();
+    assert!(
+        store
+            .run(|tx| tx.agent("o1", "agt_1"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .run(|tx| tx.agent("o2", "agt_1"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .run(|tx| tx.list_agents("o2"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .run(|tx| tx.revoke_agent("o2", "agt_1", "x", Utc::now()))
+            .await
+            .unwrap()
+    );
+}

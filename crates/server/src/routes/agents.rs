@@ -55,12 +55,12 @@ pub async fn create(
     if public_key.len() > 8 * 1024 {
         return Err(ApiError::invalid("`public_key` is longer than 8 KiB"));
     }
-    if let Some(org) = body.org_id.as_deref().filter(|o| !o.is_empty()) {
-        if org != caller.org_id {
-            return Err(ApiError::forbidden(
-                "`org_id` is not the organization of this API key",
-            ));
-        }
+    if let Some(org) = body.org_id.as_deref().filter(|o| !o.is_empty())
+        && org != caller.org_id
+    {
+        return Err(ApiError::forbidden(
+            "`org_id` is not the organization of this API key",
+        ));
     }
     let agent = Agent {
         id: new_id("agt"),

@@ -39,12 +39,12 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let status = q.status.filter(|s| !s.is_empty());
-    if let Some(s) = &status {
-        if !["pending", "approved", "denied", "expired", "used"].contains(&s.as_str()) {
-            return Err(ApiError::invalid(
-                "`status` must be pending, approved, denied, expired or used",
-            ));
-        }
+    if let Some(s) = &status
+        && !["pending", "approved", "denied", "expired", "used"].contains(&s.as_str())
+    {
+        return Err(ApiError::invalid(
+            "`status` must be pending, approved, denied, expired or used",
+        ));
     }
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let org = caller.org_id.clone();
@@ -102,13 +102,14 @@ async fn decide(
             }
             tx.update_approval(&a)?;
             let mut elevated_until = None;
-            if approve && a.kind == "elevation" {
-                if let Some(mut s) = tx.session(&org, &a.session_id)? {
-                    let until = elevation_deadline(now, window);
-                    s.elevated_until = Some(until);
-                    tx.update_session(&s)?;
-                    elevated_until = Some(until);
-                }
+            if approve
+                && a.kind == "elevation"
+                && let Some(mut s) = tx.session(&org, &a.session_id)?
+            {
+                let until = elevation_deadline(now, window);
+                s.elevated_until = Some(until);
+                tx.update_session(&s)?;
+                elevated_until = Some(until);
             }
             Ok(Ok((a, elevated_until, now)))
         })

@@ -1,0 +1,217 @@
+//! In-process tests of the service through the router (no socket).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use airlock_server::{AppState, Bootstrap, Config};
+use airlock_store::{Options, Store};
+
+const KEY: &str = "sk_live_apitest0123456789";
+
+struct Api {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+impl Api {
+    async fn new() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+        let b = store
+            .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
+            .await
+            .unwrap();
+        assert!(matches!(b, Bootstrap::Created { .. }));
+        Api {
+            app: airlock_server::router(AppState::new(store, Config::default())),
+            _dir: dir,
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-api-key", KEY);
+        req = req.header("content-type", "application/json");
+        let body = body
+            .map(|b| Body::from(b.to_string()))
+            .unwrap_or_else(Body::empty);
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    async fn setup(&self, caps: &[&str], mode: &str) -> (String, String) {
+        let (s, agent) = self
+            .call(
+                "POST",
+                "/api/v1/agents",
+                Some(json!({"name": "a", "capabilities": caps})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{agent}");
+        let (s, server) = self
+            .call("POST", "/mcp/servers", Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": caps, "default_mode": mode})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{server}");
+        let agent_id = agent["id"].as_str().unwrap().to_string();
+        let (s, session) = self
+            .call(
+                "POST",
+                "/mcp/sessions/init",
+                Some(json!({"agent_id": agent_id, "server_id": server["id"]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{session}");
+        (
+            agent_id,
+            session["session_id"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+#[tokio::test]
+async fn concurrent_checks_on_one_session_keep_exact_counters_and_a_valid_chain() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "read_only").await;
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let app = api.app.clone();
+        let (agent, session) = (agent.clone(), session.clone());
+        tasks.push(tokio::spawn(async move {
+            // Reads are allowed; writes are denied (read_only).
+            let action = if i % 4 == 0 { "db.insert_row" } else { "db.read_rows" };
+            let body = json!({"agent_id": agent, "session_id": session, "action_name": action, "action_input_summary": format!("call {i}")});
+            let req = Request::post("/api/v1/agenttrust/check")
+                .header("x-api-key", KEY)
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            let v: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+            v["allowed"].as_bool().unwrap()
+        }));
+    }
+    let mut allowed = 0;
+    for t in tasks {
+        if t.await.unwrap() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 225);
+    let (_, s) = api
+        .call("GET", &format!("/mcp/sessions/{session}"), None)
+        .await;
+    assert_eq!(s["total_calls"], 300);
+    assert_eq!(s["denied_calls"], 75);
+    assert_eq!(s["write_calls"], 75);
+    let (_, v) = api
+        .call("GET", &format!("/api/v1/sessions/{session}/verify"), None)
+        .await;
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["entries"], 300);
+    assert_eq!(v["calls"], 300);
+    assert_eq!(v["head"], s["head"]);
+    let (_, log) = api
+        .call(
+            "GET",
+            &format!("/api/v1/sessions/{session}/decisions"),
+            None,
+        )
+        .await;
+    let seqs: Vec<u64> = log["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=300).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn an_exact_call_approval_is_bound_to_the_input_and_used_once() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "standard").await;
+    let check = |input: &str| json!({"agent_id": agent, "session_id": session, "action_name": "db.drop_table", "action_input_summary": input});
+    let (_, first) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(check("t1")))
+        .await;
+    assert_eq!(first["allowed"], false);
+    assert!(
+        first["reason"]
+            .as_str()
+            .unwrap()
+            .contains("guardian path unavailable"),
+        "{first}"
+    );
+    let approval = first["approval_id"].as_str().unwrap().to_string();
+    // Retrying before a decision reuses the same pending approval.
+    let (_, again) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(check("t1")))
+        .await;
+    assert_eq!(again["approval_id"], approval.as_str());
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/mcp/approvals/{approval}/approve"),
+            Some(json!({"decided_by": "ops"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, other) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(check("t2")))
+        .await;
+    assert_eq!(other["allowed"], false, "another input is not covered");
+    let (_, ok) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(check("t1")))
+        .await;
+    assert_eq!(ok["allowed"], true, "{ok}");
+    assert_eq!(ok["guard_tier"], "deep");
+    let (_, once) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(check("t1")))
+        .await;
+    assert_eq!(once["allowed"], false, "used up");
+    let (s, body) = api
+        .call("POST", &format!("/mcp/approvals/{approval}/approve"), None)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_with_a_json_body_and_changes_nothing() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "read_only").await;
+    let cases = [
+        json!({"agent_id": agent, "session_id": session, "action_name": "db.read", "action_effect": "write"}),
+        json!({"agent_id": agent, "session_id": session}),
+        json!({"agent_id": 5, "action_name": "x"}),
+        json!({"agent_id": "", "action_name": "x"}),
+        json!({"agent_id": agent, "session_id": "has space", "action_name": "x"}),
+        json!({"agent_id": agent, "action_name": "x".repeat(300)}),
+    ];
+    for body in cases {
+        let (s, v) = api
+            .call("POST", "/api/v1/agenttrust/check", Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body} -> {v}");
+        assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    }
+    let (_, s) = api
+        .call("GET", &format!("/mcp/sessions/{session}"), None)
+        .await;
+    assert_eq!(s["total_calls"], 0, "nothing was recorded");
+}
