@@ -124,6 +124,8 @@ pub struct ApprovalRequest {
 pub enum Rule {
     AgentInactive,
     SessionOwnership,
+    ServerRemoved,
+    ToolDefinitionChanged,
     ScopeCeiling,
     ReadOnly,
     ToolRequiresApproval,
@@ -144,6 +146,10 @@ pub struct CheckInput<'a> {
     pub session: &'a SessionState,
     pub action_name: &'a str,
     pub classification: &'a Classification,
+    /// The session is bound to an MCP server that is no longer registered.
+    pub server_removed: bool,
+    /// The tool's definition changed since it was pinned and no operator accepted it.
+    pub tool_definition_changed: bool,
     /// The tool is registered with `require_approval`.
     pub tool_requires_approval: bool,
     /// An approved, unexpired, unused call approval for this exact call.
@@ -274,6 +280,26 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         return Verdict::deny(
             input,
             Rule::SessionOwnership,
+            reason,
+            effect,
+            GuardTier::Fast,
+        );
+    }
+    // A session outlives neither its server nor the tool definitions it was granted against.
+    if input.server_removed {
+        let reason = format!(
+            "the mcp server of session `{}` is no longer registered",
+            input.session.id
+        );
+        return Verdict::deny(input, Rule::ServerRemoved, reason, effect, GuardTier::Fast);
+    }
+    if input.tool_definition_changed {
+        let reason = format!(
+            "tool `{action}` changed its definition since it was pinned; an operator must accept the new definition"
+        );
+        return Verdict::deny(
+            input,
+            Rule::ToolDefinitionChanged,
             reason,
             effect,
             GuardTier::Fast,

@@ -21,6 +21,8 @@ struct Case {
     status: AgentStatus,
     owner: &'static str,
     requires_approval: bool,
+    server_removed: bool,
+    tool_changed: bool,
     approved: Option<&'static str>,
     pending_call: Option<&'static str>,
     pending_elevation: Option<&'static str>,
@@ -47,6 +49,8 @@ fn base() -> Case {
         status: AgentStatus::Active,
         owner: "agent-1",
         requires_approval: false,
+        server_removed: false,
+        tool_changed: false,
         approved: None,
         pending_call: None,
         pending_elevation: None,
@@ -119,6 +123,22 @@ fn cases() -> Vec<Case> {
             allowed: false,
             rule: Rule::SessionOwnership,
             reason_has: "belongs to another agent",
+            ..base()
+        },
+        Case {
+            name: "a removed server stops its sessions",
+            server_removed: true,
+            allowed: false,
+            rule: Rule::ServerRemoved,
+            reason_has: "no longer registered",
+            ..base()
+        },
+        Case {
+            name: "a changed tool definition is blocked until accepted",
+            tool_changed: true,
+            allowed: false,
+            rule: Rule::ToolDefinitionChanged,
+            reason_has: "changed its definition",
             ..base()
         },
         Case {
@@ -364,6 +384,8 @@ fn decision_table() {
             session: &session,
             action_name: c.action,
             classification: &classification,
+            server_removed: c.server_removed,
+            tool_definition_changed: c.tool_changed,
             tool_requires_approval: c.requires_approval,
             approved_call: c.approved,
             pending_call: c.pending_call,
@@ -421,6 +443,8 @@ fn elevation_expires_back_to_read_only() {
         session: &session,
         action_name: "write_file",
         classification: &classification,
+        server_removed: false,
+        tool_definition_changed: false,
         tool_requires_approval: false,
         approved_call: None,
         pending_call: None,

@@ -55,7 +55,7 @@ pub fn default_session_id(agent_id: &str) -> String {
 pub fn input_bytes(input: &Value) -> Vec<u8> {
     match input {
         Value::String(s) => s.as_bytes().to_vec(),
-        other => serde_json::to_vec(other).unwrap_or_default(),
+        other => chain::canonical_json(other).into_bytes(),
     }
 }
 
@@ -157,10 +157,14 @@ impl Job<'_> {
         // The registered tool, if the session is bound to a server.
         let mut server_gone = false;
         let mut tool = None;
+        let mut tool_changed = false;
         if let Some(server_id) = &session.server_id {
             match tx.server(org, server_id)? {
                 None => server_gone = true,
                 Some(server) => {
+                    tool_changed = tx
+                        .tool_pin(org, server_id, &req.action_name)?
+                        .is_some_and(|p| p.status == "changed");
                     tool = server.tools.into_iter().find(|t| {
                         t.name == req.action_name || t.name.eq_ignore_ascii_case(&req.action_name)
                     });
@@ -199,6 +203,8 @@ impl Job<'_> {
             session: &state,
             action_name: &req.action_name,
             classification: &classification,
+            server_removed: server_gone,
+            tool_definition_changed: tool_changed,
             tool_requires_approval: tool.as_ref().is_some_and(|t| t.require_approval),
             approved_call: calls.approved.as_deref(),
             pending_call: calls.pending.as_deref(),

@@ -6,6 +6,7 @@ pub mod check;
 mod config;
 pub mod error;
 mod routes;
+pub mod tools;
 mod validate;
 pub mod view;
 

@@ -7,6 +7,7 @@ mod check;
 mod servers;
 mod sessions;
 mod tokens;
+mod tools;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +42,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent-tokens/introspect", post(tokens::introspect))
         .route("/api/v1/agent-tokens/verify", post(tokens::introspect))
         .route("/api/v1/agent-tokens/revoke", post(tokens::revoke))
+        .route("/api/v1/mcp/servers/{id}/tools", get(tools::list))
+        .route(
+            "/api/v1/mcp/servers/{id}/tools/observe",
+            post(tools::observe),
+        )
+        .route("/api/v1/mcp/servers/{id}/tools/accept", post(tools::accept))
         .route("/api/v1/telemetry/report", post(audit::telemetry))
         .route("/api/v1/sessions/{id}", get(sessions::get))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))

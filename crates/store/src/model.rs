@@ -167,3 +167,20 @@ pub struct TelemetryEvent {
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
+
+/// A pinned tool definition of an MCP server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolPin {
+    pub org_id: String,
+    pub server_id: String,
+    pub name: String,
+    /// Canonical JSON of the pinned definition.
+    pub definition: String,
+    pub digest: String,
+    /// `pinned`, or `changed` while a different definition waits for acceptance.
+    pub status: String,
+    pub pending_definition: Option<String>,
+    pub pending_digest: Option<String>,
+    pub pinned_at: DateTime<Utc>,
+    pub changed_at: Option<DateTime<Utc>>,
+}

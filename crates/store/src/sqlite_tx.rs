@@ -193,6 +193,22 @@ fn token_row(r: &Row<'_>) -> rusqlite::Result<Token> {
     })
 }
 
+const PIN: &str = "org_id, server_id, name, definition, digest, status, pending_definition, pending_digest, pinned_at, changed_at";
+fn pin_row(r: &Row<'_>) -> rusqlite::Result<ToolPin> {
+    Ok(ToolPin {
+        org_id: r.get(0)?,
+        server_id: r.get(1)?,
+        name: r.get(2)?,
+        definition: r.get(3)?,
+        digest: r.get(4)?,
+        status: r.get(5)?,
+        pending_definition: r.get(6)?,
+        pending_digest: r.get(7)?,
+        pinned_at: time(&r.get::<_, String>(8)?)?,
+        changed_at: opt_time(r.get(9)?)?,
+    })
+}
+
 impl SqliteTx<'_> {
     fn one<T>(
         &self,
@@ -649,6 +665,45 @@ impl Tx for SqliteTx<'_> {
             params![org_id, hash, ts(now), reason],
         )?;
         Ok(n > 0)
+    }
+
+    fn tool_pin(&mut self, org_id: &str, server_id: &str, name: &str) -> Result<Option<ToolPin>> {
+        self.one(
+            &format!(
+                "SELECT {PIN} FROM tool_pins WHERE org_id = ?1 AND server_id = ?2 AND name = ?3"
+            ),
+            [org_id, server_id, name],
+            pin_row,
+        )
+    }
+
+    fn tool_pins(&mut self, org_id: &str, server_id: &str) -> Result<Vec<ToolPin>> {
+        self.many(
+            &format!(
+                "SELECT {PIN} FROM tool_pins WHERE org_id = ?1 AND server_id = ?2 ORDER BY name"
+            ),
+            [org_id, server_id],
+            pin_row,
+        )
+    }
+
+    fn put_tool_pin(&mut self, p: &ToolPin) -> Result<()> {
+        self.exec(
+            &format!("INSERT OR REPLACE INTO tool_pins ({PIN}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            params![
+                p.org_id,
+                p.server_id,
+                p.name,
+                p.definition,
+                p.digest,
+                p.status,
+                p.pending_definition,
+                p.pending_digest,
+                ts(p.pinned_at),
+                opt_ts(p.changed_at)
+            ],
+        )?;
+        Ok(())
     }
 
     fn insert_telemetry(

@@ -103,6 +103,12 @@ pub trait Tx {
         now: DateTime<Utc>,
     ) -> Result<bool>;
 
+    // pinned tool definitions
+    fn tool_pin(&mut self, org_id: &str, server_id: &str, name: &str) -> Result<Option<ToolPin>>;
+    fn tool_pins(&mut self, org_id: &str, server_id: &str) -> Result<Vec<ToolPin>>;
+    /// Inserts or replaces a pin.
+    fn put_tool_pin(&mut self, pin: &ToolPin) -> Result<()>;
+
     // telemetry
     fn insert_telemetry(
         &mut self,
