@@ -95,7 +95,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         println!(
             "airlock listening on http://{} (store: {})",
             listener.local_addr()?,
-            store.path().display()
+            store.describe()
         );
         use std::io::Write;
         let _ = std::io::stdout().flush();

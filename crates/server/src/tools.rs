@@ -98,7 +98,8 @@ pub async fn observe(
             };
             let now = Utc::now();
             let mut out = Vec::with_capacity(defs.len());
-            for (name, def) in defs {
+            for (name, def) in &defs {
+                let (name, def) = (name.clone(), def.clone());
                 let digest = chain::digest(def.as_bytes());
                 let status = match tx.tool_pin(&org, &server, &name)? {
                     None => {

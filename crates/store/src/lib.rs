@@ -3,10 +3,14 @@
 
 mod error;
 pub mod model;
+mod postgres;
+mod queue;
 pub mod sqlite;
 mod sqlite_tx;
+mod store;
 pub mod tx;
 
 pub use error::StoreError;
-pub use sqlite::{Options, SCHEMA_VERSION, Store, migrate_path};
+pub use sqlite::{SCHEMA_VERSION, migrate_path};
+pub use store::{Backend, Options, Store};
 pub use tx::{CallApprovals, Tx};

@@ -1,7 +1,10 @@
-use chrono::Utc;
+use std::path::Path;
 
-use super::*;
+use chrono::Utc;
+use rusqlite::Connection;
+
 use crate::model::Org;
+use crate::{Options, Store, StoreError, migrate_path};
 
 fn org(id: &str) -> Org {
     Org {
