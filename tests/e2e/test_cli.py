@@ -23,6 +23,14 @@ def run(bin_path: Path, *args: str, stdin: str = "", env: dict | None = None, ti
     )
 
 
+def serve_once(bin_path: Path, data_dir: Path, *flags: str, env: dict | None = None):
+    """`airlock serve` that is expected to refuse to start."""
+    return run(
+        bin_path, "serve", "--data-dir", str(data_dir), "--addr", f"127.0.0.1:{free_port()}",
+        *flags, env=env, timeout=30,
+    )
+
+
 def test_migrate_is_idempotent(bin_path: Path, tmp_path: Path):
     first = run(bin_path, "migrate", "--data-dir", str(tmp_path / "d"))
     assert first.returncode == 0, first.stderr
@@ -42,31 +50,13 @@ def test_migrate_is_idempotent(bin_path: Path, tmp_path: Path):
     ],
 )
 def test_serve_refuses_bad_flags(bin_path: Path, tmp_path: Path, flags):
-    cp = run(
-        bin_path,
-        "serve",
-        "--data-dir",
-        str(tmp_path / "d"),
-        "--addr",
-        f"127.0.0.1:{free_port()}",
-        *flags,
-        timeout=30,
-    )
+    cp = serve_once(bin_path, tmp_path / "d", *flags)
     assert cp.returncode != 0
     assert cp.stderr.strip(), "a refusal says why"
 
 
 def test_serve_refuses_a_malformed_bootstrap_key(bin_path: Path, tmp_path: Path):
-    cp = run(
-        bin_path,
-        "serve",
-        "--data-dir",
-        str(tmp_path / "d"),
-        "--addr",
-        f"127.0.0.1:{free_port()}",
-        env={"AIRLOCK_BOOTSTRAP_API_KEY": "short"},
-        timeout=30,
-    )
+    cp = serve_once(bin_path, tmp_path / "d", env={"AIRLOCK_BOOTSTRAP_API_KEY": "short"})
     assert cp.returncode != 0
     assert "AIRLOCK_BOOTSTRAP_API_KEY" in cp.stderr
 

@@ -475,6 +475,20 @@ def test_agent_shapes(airlock: Airlock):
         assert agent.created_at is not None and agent.status.value in AGENT_STATUSES
 
 
+# The registration form of the product's MCP documentation (the SDK sends `capabilities`).
+DOCUMENTED_SERVER = {
+    "name": "documented",
+    "url": "https://mcp.example.com/db",
+    "description": "database tools",
+    "tools": [
+        {"name": "list_tables"},
+        {"name": "run_migration", "effect_override": "destructive"},
+        {"name": "send_report", "require_approval": True},
+    ],
+    "default_mode": "standard",
+}
+
+
 def test_server_shapes_sdk_and_documented_forms(airlock: Airlock):
     r = airlock.http("POST", "/mcp/servers", body={"name": "sdk", "url": "http://127.0.0.1:9", "capabilities": ["db.*"]})
     assert r.status == 201, r.text
@@ -484,18 +498,7 @@ def test_server_shapes_sdk_and_documented_forms(airlock: Airlock):
     assert s["capabilities"] == ["db.*"] and s["default_mode"] == "read_only" and s["status"] == "active"
     assert_timestamp(s["created_at"], "server.created_at")
 
-    documented = {
-        "name": "documented",
-        "url": "https://mcp.example.com/db",
-        "description": "database tools",
-        "tools": [
-            {"name": "list_tables"},
-            {"name": "run_migration", "effect_override": "destructive"},
-            {"name": "send_report", "require_approval": True},
-        ],
-        "default_mode": "standard",
-    }
-    r = airlock.http("POST", "/mcp/servers", body=documented)
+    r = airlock.http("POST", "/mcp/servers", body=DOCUMENTED_SERVER)
     assert r.status == 201, r.text
     d = r.json
     assert d["default_mode"] == "standard" and d["status"] == "active"
@@ -513,20 +516,7 @@ def test_server_shapes_sdk_and_documented_forms(airlock: Airlock):
 def test_documented_tool_settings_drive_decisions(airlock: Airlock):
     client = airlock.client()
     agent = client.agents.create(name="ops", capabilities=["*"])
-    r = airlock.http(
-        "POST",
-        "/mcp/servers",
-        body={
-            "name": "ops",
-            "url": "http://127.0.0.1:9",
-            "tools": [
-                {"name": "list_tables"},
-                {"name": "run_migration", "effect_override": "destructive"},
-                {"name": "send_report", "require_approval": True},
-            ],
-            "default_mode": "standard",
-        },
-    )
+    r = airlock.http("POST", "/mcp/servers", body=DOCUMENTED_SERVER)
     session = client.sessions.init_session(agent_id=agent.id, server_id=r.json["id"])
     assert sorted(session.scope_ceiling) == ["list_tables", "run_migration", "send_report"]
     check = lambda tool, effect: client.actions.check(  # noqa: E731

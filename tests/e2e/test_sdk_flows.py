@@ -53,6 +53,21 @@ def agent_and_session(airlock: Airlock, caps=FILES, server_caps=None, default_mo
     return client, agent, server_id, session
 
 
+def checker(client, agent, session):
+    """`check(tool, effect, summary="")`: the SDK's check in this agent's session."""
+
+    def check(tool: str, effect: str, summary: str = ""):
+        return client.actions.check(
+            agent_id=agent.id,
+            session_id=session.session_id,
+            tool_name=tool,
+            tool_input_summary=summary,
+            action_effect=effect,
+        )
+
+    return check
+
+
 def pending_ids(airlock: Airlock, key=None) -> set:
     r = airlock.http("GET", "/mcp/approvals?status=pending", key=key or airlock.key)
     assert r.status == 200, r.text
@@ -68,14 +83,10 @@ def test_elevation_flow_with_a_bounded_window(airlock_factory):
     client, agent, _, session = agent_and_session(airlock)
     assert session.mode == "read_only"
 
+    check = checker(client, agent, session)
+
     def write():
-        return client.actions.check(
-            agent_id=agent.id,
-            session_id=session.session_id,
-            tool_name="files.write",
-            tool_input_summary="path=/srv/report.txt",
-            action_effect="mutating",
-        )
+        return check("files.write", "mutating", "path=/srv/report.txt")
 
     denied = write()
     assert denied.allowed is False
@@ -118,13 +129,7 @@ def test_elevation_flow_with_a_bounded_window(airlock_factory):
 
 def test_reads_need_no_elevation(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock)
-    r = client.actions.check(
-        agent_id=agent.id,
-        session_id=session.session_id,
-        tool_name="files.read",
-        tool_input_summary="path=/srv/report.txt",
-        action_effect="read",
-    )
+    r = checker(client, agent, session)("files.read", "read", "path=/srv/report.txt")
     assert r.allowed is True, r.reason
     assert r.elevation_required is False and r.approval_id is None
     assert r.guard_tier == "fast"
@@ -134,14 +139,10 @@ def test_reads_need_no_elevation(airlock: Airlock):
 def test_denied_approval_does_not_elevate(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock)
 
+    check = checker(client, agent, session)
+
     def write():
-        return client.actions.check(
-            agent_id=agent.id,
-            session_id=session.session_id,
-            tool_name="files.write",
-            tool_input_summary="path=/etc/motd",
-            action_effect="mutating",
-        )
+        return check("files.write", "mutating", "path=/etc/motd")
 
     denied = write()
     assert denied.elevation_required is True and denied.approval_id
@@ -174,14 +175,10 @@ def test_exact_call_approval_lets_one_identical_call_through(airlock: Airlock):
     )
     assert session.mode == "standard"
 
+    check = checker(client, agent, session)
+
     def drop(sql: str):
-        return client.actions.check(
-            agent_id=agent.id,
-            session_id=session.session_id,
-            tool_name="db.drop_table",
-            tool_input_summary=sql,
-            action_effect="destructive",
-        )
+        return check("db.drop_table", "destructive", sql)
 
     first = drop("DROP TABLE users")
     assert first.allowed is False
@@ -237,13 +234,7 @@ def test_call_approval_is_bound_to_the_session(airlock: Airlock):
 
 def test_mutating_calls_in_standard_sessions_pass_without_approval(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock, default_mode="standard")
-    r = client.actions.check(
-        agent_id=agent.id,
-        session_id=session.session_id,
-        tool_name="files.write",
-        tool_input_summary="path=/srv/a.txt",
-        action_effect="mutating",
-    )
+    r = checker(client, agent, session)("files.write", "mutating", "path=/srv/a.txt")
     assert r.allowed is True, r.reason
     assert r.guard_tier == "spot"
 
@@ -350,18 +341,8 @@ def run_mixed_checks(client, agent, session):
         ("files.read", "path=/c", "read"),
         ("files.delete", "path=/d", "destructive"),
     ]
-    results = []
-    for tool, summary, effect in calls:
-        results.append(
-            client.actions.check(
-                agent_id=agent.id,
-                session_id=session.session_id,
-                tool_name=tool,
-                tool_input_summary=summary,
-                action_effect=effect,
-            )
-        )
-    return calls, results
+    check = checker(client, agent, session)
+    return calls, [check(tool, effect, summary) for tool, summary, effect in calls]
 
 
 def test_decision_log_lists_every_check_oldest_first(airlock: Airlock):
@@ -608,22 +589,11 @@ def test_probing_raises_the_risk_tier(airlock: Airlock):
 
 def test_a_burst_of_writes_raises_the_risk_tier(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock, default_mode="standard")
+    check = checker(client, agent, session)
     for i in range(5):
-        r = client.actions.check(
-            agent_id=agent.id,
-            session_id=session.session_id,
-            tool_name="files.write",
-            tool_input_summary=f"path=/srv/{i}",
-            action_effect="mutating",
-        )
+        r = check("files.write", "mutating", f"path=/srv/{i}")
         assert r.allowed is True, r.reason
-    sixth = client.actions.check(
-        agent_id=agent.id,
-        session_id=session.session_id,
-        tool_name="files.write",
-        tool_input_summary="path=/srv/6",
-        action_effect="mutating",
-    )
+    sixth = check("files.write", "mutating", "path=/srv/6")
     assert sixth.allowed is False, "the sixth write of a burst goes to the guardian path"
     assert "burst of writes" in sixth.reason, sixth.reason
     assert sixth.approval_id
