@@ -1,10 +1,27 @@
 //! The content tier: what the input of a call does (SQL, shell, HTTP, JSON arguments).
 //!
-//! Seam for the content analysers; see issue 3.
+//! The input is a JSON value. Strings are sniffed (JSON text, an HTTP request line, SQL, a
+//! shell command) with the tool name's generic words as a hint (`run_sql` tries SQL first,
+//! `shell` reads any text as a command), and objects and arrays are searched recursively for
+//! fields that hold SQL, commands or HTTP requests. Each analyser adds findings (an effect and
+//! a short reason); the verdict is the highest effect with the reasons that reached it.
+//!
+//! Work is bounded: 64 KiB of input, 8 levels of re-interpretation (`bash -c` inside
+//! `bash -c`, JSON text inside a string, `$( )` inside `$( )`), and a budget of analysed
+//! nodes. Past any bound the verdict escalates to destructive instead of guessing.
 
-use serde_json::Value;
+mod catalogue;
+mod code;
+mod dbclient;
+mod http;
+mod shell;
+mod sql;
+mod sqllex;
+mod tools;
 
-use super::name::NameTier;
+use serde_json::{Map, Value};
+
+use super::name::{NameTier, words};
 use crate::Effect;
 
 /// What the content analysers found in an input.
@@ -14,8 +31,481 @@ pub struct ContentVerdict {
     pub reasons: Vec<String>,
 }
 
+/// Bytes of input analysed; the rest escalates.
+pub(crate) const MAX_INPUT: usize = 64 * 1024;
+/// Levels of re-interpretation (a string parsed as a program inside another program).
+pub(crate) const MAX_DEPTH: usize = 8;
+/// Levels of JSON structure searched.
+const MAX_JSON_DEPTH: usize = 64;
+/// Analysed nodes (statements, commands, words, JSON values) per input.
+const MAX_WORK: usize = 20_000;
+/// Reasons kept in a verdict.
+const MAX_REASONS: usize = 6;
+
+/// Which reading of a text the tool name suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    /// No preference: sniff.
+    None,
+    /// A shell tool: any text is a command line.
+    Shell,
+    /// A SQL tool: SQL first.
+    Sql,
+    /// An HTTP tool: method and URL first.
+    Http,
+    /// Source code of an unknown language (a `code` field).
+    Code,
+}
+
+/// Accumulates findings while the analysers walk an input.
+pub(crate) struct Ctx {
+    findings: Vec<(Effect, String)>,
+    work: usize,
+    exhausted: bool,
+    too_deep: bool,
+    via: Vec<String>,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        Ctx {
+            findings: Vec::new(),
+            work: 0,
+            exhausted: false,
+            too_deep: false,
+            via: Vec::new(),
+        }
+    }
+
+    /// Records a finding; the reason gets the innermost wrapper it was seen through.
+    pub(crate) fn add(&mut self, effect: Effect, reason: impl Into<String>) {
+        let mut reason = reason.into();
+        if let Some(v) = self.via.last() {
+            reason.push_str(" (via ");
+            reason.push_str(v);
+            reason.push(')');
+        }
+        if !self
+            .findings
+            .iter()
+            .any(|(e, r)| *e == effect && *r == reason)
+        {
+            self.findings.push((effect, reason));
+        }
+    }
+
+    /// Spends `n` units of the work budget; false (and an escalation) once it is spent.
+    pub(crate) fn tick(&mut self, n: usize) -> bool {
+        self.work = self.work.saturating_add(n);
+        if self.work > MAX_WORK {
+            if !self.exhausted {
+                self.exhausted = true;
+                self.add(
+                    Effect::Destructive,
+                    "limits: input needs more analysis than the work budget allows",
+                );
+            }
+            return false;
+        }
+        true
+    }
+
+    /// True if a nested reading at `depth` is allowed; escalates once when it is not.
+    pub(crate) fn deeper(&mut self, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.add(
+                    Effect::Destructive,
+                    format!("limits: nesting deeper than {MAX_DEPTH} levels"),
+                );
+            }
+            return false;
+        }
+        self.tick(1)
+    }
+
+    /// Runs `f` with `via` named in the reasons it adds.
+    pub(crate) fn via<R>(&mut self, via: impl Into<String>, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        self.via.push(via.into());
+        let r = f(self);
+        self.via.pop();
+        r
+    }
+
+    /// The highest effect found so far.
+    pub(crate) fn max_effect(&self) -> Option<Effect> {
+        self.findings
+            .iter()
+            .map(|(e, _)| *e)
+            .reduce(|a, b| a.max(b))
+    }
+
+    /// A mark to compare findings before and after a sub-analysis.
+    pub(crate) fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// The highest effect among findings added since `mark`.
+    pub(crate) fn max_since(&self, mark: usize) -> Option<Effect> {
+        self.findings
+            .get(mark..)
+            .unwrap_or_default()
+            .iter()
+            .map(|(e, _)| *e)
+            .reduce(|a, b| a.max(b))
+    }
+
+    fn verdict(self) -> Option<ContentVerdict> {
+        let effect = self.max_effect()?;
+        let mut reasons: Vec<String> = Vec::new();
+        let mut more = 0usize;
+        for (e, r) in self.findings {
+            if e.rank() != effect.rank() {
+                continue;
+            }
+            if reasons.len() < MAX_REASONS {
+                reasons.push(r);
+            } else {
+                more += 1;
+            }
+        }
+        if more > 0 {
+            reasons.push(format!("and {more} more"));
+        }
+        Some(ContentVerdict { effect, reasons })
+    }
+}
+
+/// Quotes a fragment of input for a reason: one line, at most ~60 characters.
+pub(crate) fn snippet(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    let mut n = 0usize;
+    let mut space = false;
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        space = false;
+        if n >= MAX {
+            out.push('…');
+            break;
+        }
+        out.push(if c == '`' { '\'' } else { c });
+        n += 1;
+    }
+    format!("`{out}`")
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default()
+}
+
+/// The reading the tool name suggests for its input.
+fn tool_hint(tool: &str) -> Hint {
+    let mut hint = Hint::None;
+    for w in words(tool) {
+        match w.as_str() {
+            "shell" | "bash" | "sh" | "zsh" | "terminal" | "command" | "cmd" | "exec" | "run"
+            | "console" | "powershell" | "pwsh" | "cli" => return Hint::Shell,
+            "sql" | "query" | "psql" | "mysql" | "sqlite" | "sqlite3" | "db" | "database"
+            | "postgres" | "postgresql" | "statement" => hint = Hint::Sql,
+            "http" | "request" | "curl" | "fetch" | "api" | "rest" | "webhook"
+                if hint == Hint::None =>
+            {
+                hint = Hint::Http
+            }
+            "python" | "code" | "eval" | "script" | "node" | "javascript" | "repl"
+                if hint == Hint::None =>
+            {
+                hint = Hint::Code
+            }
+            _ => {}
+        }
+    }
+    hint
+}
+
 /// Classifies the input of a call. `None` means the content says nothing (plain prose, an
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
-pub fn classify_content(_tool: &str, _name: &NameTier, _input: &Value) -> Option<ContentVerdict> {
-    None
+pub fn classify_content(tool: &str, _name: &NameTier, input: &Value) -> Option<ContentVerdict> {
+    let mut ctx = Ctx::new();
+    let hint = tool_hint(tool);
+    let mut budget = MAX_INPUT;
+    walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    if budget == 0 {
+        ctx.add(
+            Effect::Destructive,
+            "limits: input larger than 64 KiB (only the first 64 KiB were analysed)",
+        );
+    }
+    ctx.verdict()
+}
+
+/// Keys whose string values are read with the tool name's hint.
+const INPUT_KEYS: &[&str] = &[
+    "input",
+    "text",
+    "arg",
+    "argument",
+    "value",
+    "payload",
+    "data",
+    "content",
+    "expr",
+    "expression",
+    "line",
+];
+
+fn key_hint(key: &str) -> Option<Hint> {
+    let k = key.to_ascii_lowercase().replace(['-', ' '], "_");
+    Some(match k.as_str() {
+        "sql" | "query" | "statement" | "statements" | "stmt" | "sql_query" | "sqlquery"
+        | "raw_sql" | "rawsql" | "query_string" | "querystring" | "ddl" | "dml" => Hint::Sql,
+        "cmd" | "command" | "commands" | "shell" | "bash" | "sh" | "cmdline" | "command_line"
+        | "commandline" | "run" | "exec" | "entrypoint" | "shell_command" | "script" => Hint::Shell,
+        "code" | "source" | "source_code" | "program" | "snippet" | "js" | "python" => Hint::Code,
+        "url" | "uri" | "endpoint" | "request" | "http" => Hint::Http,
+        _ => return None,
+    })
+}
+
+/// Searches a JSON value for SQL, commands and requests.
+fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut usize, top: bool) {
+    if depth > MAX_JSON_DEPTH {
+        ctx.add(
+            Effect::Destructive,
+            format!("limits: json nested deeper than {MAX_JSON_DEPTH} levels"),
+        );
+        return;
+    }
+    if !ctx.tick(1) {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            if *budget == 0 {
+                return;
+            }
+            let s = prefix(s, *budget);
+            *budget -= s.len();
+            analyse_text(ctx, s, hint, 0);
+        }
+        Value::Array(items) => {
+            if hint == Hint::Shell && !items.is_empty() && items.iter().all(Value::is_string) {
+                let argv: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                *budget = budget.saturating_sub(argv.iter().map(String::len).sum());
+                shell::analyse_argv(ctx, &argv, 0);
+                return;
+            }
+            for item in items {
+                walk_json(ctx, item, hint, depth + 1, budget, false);
+            }
+        }
+        Value::Object(map) => walk_object(ctx, map, hint, depth, budget, top),
+        Value::Number(_) | Value::Bool(_) | Value::Null => {}
+    }
+}
+
+fn walk_object(
+    ctx: &mut Ctx,
+    map: &Map<String, Value>,
+    hint: Hint,
+    depth: usize,
+    budget: &mut usize,
+    top: bool,
+) {
+    if http::analyse_object(ctx, map) {
+        // The request's method and URL are judged; its body is still searched below.
+    }
+    // `{"command": "rm", "args": ["-rf", "x"]}`: one argv.
+    let program = ["command", "cmd", "program", "executable", "bin", "binary"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str));
+    let args = ["args", "argv", "arguments"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_array));
+    let mut skip: Vec<&str> = Vec::new();
+    if let (Some(p), Some(a)) = (program, args)
+        && a.iter().all(Value::is_string)
+    {
+        let mut argv = vec![p.to_string()];
+        argv.extend(a.iter().filter_map(Value::as_str).map(str::to_string));
+        *budget = budget.saturating_sub(argv.iter().map(String::len).sum());
+        let single_word = !p.trim().contains(char::is_whitespace);
+        if single_word {
+            shell::analyse_argv(ctx, &argv, 0);
+        } else {
+            analyse_text(ctx, p, Hint::Shell, 0);
+            shell::analyse_argv(ctx, argv.get(1..).unwrap_or_default(), 0);
+        }
+        skip.extend(["command", "cmd", "program", "executable", "bin", "binary"]);
+        skip.extend(["args", "argv", "arguments"]);
+    }
+    // `{"language": "python", "code": "..."}`
+    let lang = ["language", "lang", "runtime", "interpreter"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str));
+    let single = map.len() == 1;
+    for (k, v) in map {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        let h = match key_hint(k) {
+            Some(Hint::Code) => {
+                if let (Some(lang), Value::String(src)) = (lang, v) {
+                    let src = prefix(src, *budget);
+                    *budget -= src.len();
+                    code::analyse(ctx, lang, src, 0);
+                    continue;
+                }
+                Hint::Code
+            }
+            Some(h) => h,
+            None if single || (top && INPUT_KEYS.contains(&k.to_ascii_lowercase().as_str())) => {
+                hint
+            }
+            None if matches!(hint, Hint::Shell) && INPUT_KEYS.contains(&k.as_str()) => hint,
+            None => Hint::None,
+        };
+        walk_json(ctx, v, h, depth + 1, budget, false);
+    }
+}
+
+/// Sniffs a string and hands it to the analysers that recognise it.
+pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) {
+    let t = text.trim();
+    if t.is_empty() || !ctx.deeper(depth) {
+        return;
+    }
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str::<Value>(t)
+        && (v.is_object() || v.is_array())
+    {
+        ctx.via("json text", |ctx| {
+            let mut budget = MAX_INPUT;
+            walk_json(ctx, &v, hint, depth + 1, &mut budget, false);
+        });
+        return;
+    }
+    if http::analyse_line(ctx, t) {
+        return;
+    }
+    match hint {
+        Hint::Code => {
+            code::analyse(ctx, "", t, depth);
+            return;
+        }
+        Hint::Shell => {
+            shell::analyse(ctx, t, depth);
+            if sql::looks_like_sql(t) && !shell::looks_like_shell(t) {
+                sql::analyse(ctx, t, depth, true);
+            }
+            return;
+        }
+        Hint::Sql | Hint::Http | Hint::None => {}
+    }
+    let is_sql = sql::looks_like_sql(t);
+    if is_sql {
+        sql::analyse(ctx, t, depth, hint != Hint::Sql);
+    }
+    if shell::looks_like_shell(t) && (!is_sql || hint != Hint::Sql) {
+        shell::analyse(ctx, t, depth);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    pub(crate) fn effect_of(tool: &str, input: Value) -> Option<Effect> {
+        classify_content(tool, &crate::classify::name_tier(tool), &input).map(|v| v.effect)
+    }
+
+    #[test]
+    fn prose_says_nothing() {
+        assert_eq!(
+            effect_of("db.schema.read", json!("Inspect accounts table columns.")),
+            None
+        );
+        assert_eq!(effect_of("web_search", json!("best pizza in town")), None);
+    }
+
+    #[test]
+    fn sql_in_a_read_tool_is_judged() {
+        assert_eq!(
+            effect_of("db.query.read", json!("DROP DATABASE production")),
+            Some(Effect::Destructive)
+        );
+    }
+
+    #[test]
+    fn shell_tool_unknown_program_is_mutating() {
+        assert_eq!(
+            effect_of("run_command", json!("frobnicate --all")),
+            Some(Effect::Mutating)
+        );
+    }
+
+    #[test]
+    fn oversized_input_escalates() {
+        let big = "SELECT 1;".repeat(10_000);
+        let v = classify_content(
+            "run_sql",
+            &crate::classify::name_tier("run_sql"),
+            &json!(big),
+        );
+        let v = v.unwrap_or_else(|| unreachable!());
+        assert_eq!(v.effect, Effect::Destructive);
+        assert!(v.reasons.iter().any(|r| r.contains("64 KiB")));
+    }
+
+    #[test]
+    fn json_fields_are_searched() {
+        assert_eq!(
+            effect_of("tool", json!({"options": {"sql": "DELETE FROM t"}})),
+            Some(Effect::Destructive)
+        );
+        assert_eq!(
+            effect_of("tool", json!({"command": "rm", "args": ["-rf", "/tmp/x"]})),
+            Some(Effect::Destructive)
+        );
+        assert_eq!(
+            effect_of("tool", json!({"payload": "{\"cmd\": \"rm -rf /tmp/x\"}"})),
+            Some(Effect::Destructive)
+        );
+        assert_eq!(
+            effect_of(
+                "tool",
+                json!({"language": "python", "code": "import shutil; shutil.rmtree('/tmp/x')"})
+            ),
+            Some(Effect::Destructive)
+        );
+    }
+
+    #[test]
+    fn snippets_are_short_and_single_line() {
+        let s = snippet(&"a\n b ".repeat(100));
+        assert!(s.chars().count() < 70);
+        assert!(!s.contains('\n'));
+    }
 }

@@ -1,0 +1,402 @@
+//! Interpreter code (`python -c`, `node -e`, `perl -e`, `ruby -e`, a `code` field, a MongoDB
+//! `--eval`, a Redis command): destructive library calls are looked up by name, string
+//! literals that look like commands or SQL are analysed as such (`os.system("rm -rf x")`,
+//! `cursor.execute("DROP TABLE t")`), and code that runs commands it builds at run time
+//! counts as destructive. Running code at all is at least mutating.
+
+use super::{Ctx, Hint, analyse_text, shell, snippet, sql};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+/// Library calls and what they do.
+const CALLS: &[(&str, Effect, &str)] = &[
+    ("shutil.rmtree", Destructive, "removes a directory tree"),
+    ("os.remove", Destructive, "deletes files"),
+    ("os.unlink", Destructive, "deletes files"),
+    ("os.rmdir", Destructive, "removes directories"),
+    ("os.removedirs", Destructive, "removes directories"),
+    (".unlink(", Destructive, "deletes files"),
+    (".rmdir(", Destructive, "removes directories"),
+    ("rmtree", Destructive, "removes a directory tree"),
+    ("os.truncate", Destructive, "truncates files"),
+    ("os.kill", Destructive, "kills processes"),
+    ("process.kill", Destructive, "kills processes"),
+    ("rmSync", Destructive, "deletes files"),
+    ("rmdirSync", Destructive, "removes directories"),
+    ("unlinkSync", Destructive, "deletes files"),
+    ("fs.rm(", Destructive, "deletes files"),
+    ("fs.unlink", Destructive, "deletes files"),
+    ("fs.rmdir", Destructive, "removes directories"),
+    ("promises.rm", Destructive, "deletes files"),
+    ("truncateSync", Destructive, "truncates files"),
+    ("FileUtils.rm", Destructive, "deletes files"),
+    ("FileUtils.remove", Destructive, "deletes files"),
+    ("File.delete", Destructive, "deletes files"),
+    ("File.unlink", Destructive, "deletes files"),
+    ("Dir.rmdir", Destructive, "removes directories"),
+    ("Dir.delete", Destructive, "removes directories"),
+    ("remove_tree", Destructive, "removes a directory tree"),
+    ("unlink(", Destructive, "deletes files"),
+    ("unlink ", Destructive, "deletes files"),
+    ("rmdir(", Destructive, "removes directories"),
+    ("Remove-Item", Destructive, "deletes files"),
+    ("Stop-Process", Destructive, "kills processes"),
+    ("Stop-Service", Destructive, "stops a service"),
+    ("Format-Volume", Destructive, "formats a volume"),
+    ("Clear-Content", Destructive, "empties files"),
+    ("dropDatabase(", Destructive, "drops a database"),
+    (".drop(", Destructive, "drops a collection"),
+    ("deleteMany(", Destructive, "deletes documents"),
+    ("findOneAndDelete(", Destructive, "deletes a document"),
+    (".remove(", Destructive, "deletes documents"),
+    ("dropIndex", Destructive, "drops an index"),
+    ("shutdownServer(", Destructive, "stops the server"),
+    ("drop_all(", Destructive, "drops all tables"),
+    ("drop_table", Destructive, "drops a table"),
+    ("requests.delete", Destructive, "sends an HTTP DELETE"),
+    ("method: 'DELETE'", Destructive, "sends an HTTP DELETE"),
+    ("method: \"DELETE\"", Destructive, "sends an HTTP DELETE"),
+    ("flushall", Destructive, "wipes a redis database"),
+    ("flushdb", Destructive, "wipes a redis database"),
+    ("dropUser(", Admin, "removes a database user"),
+    ("createUser(", Admin, "creates a database user"),
+    ("grantRolesToUser(", Admin, "grants roles"),
+    ("revokeRolesFromUser(", Admin, "revokes roles"),
+    ("updateUser(", Admin, "changes a database user"),
+    ("os.chmod", Admin, "changes permissions"),
+    ("os.chown", Admin, "changes ownership"),
+    ("os.setuid", Admin, "changes the process user"),
+    ("chmodSync", Admin, "changes permissions"),
+    ("deleteOne(", Mutating, "deletes a document"),
+    ("insertOne(", Mutating, "inserts documents"),
+    ("insertMany(", Mutating, "inserts documents"),
+    (".insert(", Mutating, "inserts documents"),
+    ("updateOne(", Mutating, "updates documents"),
+    ("updateMany(", Mutating, "updates documents"),
+    ("replaceOne(", Mutating, "replaces a document"),
+    ("bulkWrite(", Mutating, "writes documents"),
+    ("createCollection(", Mutating, "creates a collection"),
+    ("createIndex(", Mutating, "creates an index"),
+    ("$out", Mutating, "writes an aggregation result"),
+    ("$merge", Mutating, "writes an aggregation result"),
+    ("writeFile", Mutating, "writes files"),
+    ("appendFile", Mutating, "writes files"),
+    ("File.write", Mutating, "writes files"),
+    (".write_text(", Mutating, "writes files"),
+    (".write_bytes(", Mutating, "writes files"),
+    ("shutil.move", Mutating, "moves files"),
+    ("shutil.copy", Mutating, "copies files"),
+    ("os.rename", Mutating, "renames files"),
+    ("os.replace", Mutating, "replaces files"),
+    ("os.makedirs", Mutating, "creates directories"),
+    ("os.mkdir", Mutating, "creates directories"),
+    ("requests.post", Mutating, "sends an HTTP POST"),
+    ("requests.put", Mutating, "sends an HTTP PUT"),
+    ("requests.patch", Mutating, "sends an HTTP PATCH"),
+    ("Set-Content", Mutating, "writes files"),
+    ("Out-File", Mutating, "writes files"),
+    ("New-Item", Mutating, "creates files"),
+];
+
+/// Calls that run a command or evaluate code.
+const EXEC: &[&str] = &[
+    "os.system",
+    "subprocess",
+    "os.popen",
+    "os.exec",
+    "os.spawn",
+    "pty.spawn",
+    "child_process",
+    "execSync",
+    "spawnSync",
+    "execFile",
+    "exec(",
+    "spawn(",
+    "system(",
+    "system ",
+    "Popen",
+    "popen(",
+    "%x(",
+    "%x{",
+    "qx(",
+    "qx{",
+    "qx/",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "Runtime.getRuntime",
+    "eval(",
+    "Invoke-Expression",
+    "iex ",
+    "Start-Process",
+    "ProcessBuilder",
+    "Deno.run",
+    "Bun.spawn",
+    "Deno.Command",
+    "IO.popen",
+    "Open3",
+    "exec ",
+    "compile(",
+    "__import__",
+    "importlib",
+];
+
+/// Decoders whose output, when run, is code that cannot be seen.
+const DECODERS: &[&str] = &[
+    "b64decode",
+    "atob(",
+    "base64",
+    "decode64",
+    "unpack(",
+    "fromCharCode",
+    "codecs.decode",
+    "bytes.fromhex",
+    "unhexlify",
+];
+
+/// String literals of source code (single, double, back and triple quotes).
+pub(crate) fn literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0usize;
+    while let Some(&c) = chars.get(i) {
+        if c == '#' && chars.get(i + 1) != Some(&'{') {
+            // A comment in python, ruby, perl, shell.
+            while chars.get(i).is_some_and(|&c| c != '\n') {
+                i += 1;
+            }
+            continue;
+        }
+        if !matches!(c, '\'' | '"' | '`') {
+            i += 1;
+            continue;
+        }
+        let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+        i += if triple { 3 } else { 1 };
+        let mut lit = String::new();
+        while let Some(&d) = chars.get(i) {
+            if d == '\\' {
+                if let Some(&n) = chars.get(i + 1) {
+                    lit.push(match n {
+                        'n' => '\n',
+                        't' => '\t',
+                        other => other,
+                    });
+                }
+                i += 2;
+                continue;
+            }
+            if d == c && (!triple || (chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c)))
+            {
+                i += if triple { 3 } else { 1 };
+                break;
+            }
+            lit.push(d);
+            i += 1;
+        }
+        out.push(lit);
+    }
+    out
+}
+
+/// Analyses code in `lang` (empty: unknown language).
+pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
+    if !ctx.deeper(depth) {
+        return;
+    }
+    let l = lang.to_ascii_lowercase();
+    match l.as_str() {
+        "bash" | "sh" | "shell" | "zsh" | "console" => return shell::analyse(ctx, code, depth + 1),
+        "sql" | "postgres" | "postgresql" | "mysql" | "sqlite" | "psql" => {
+            return sql::analyse(ctx, code, depth + 1, false);
+        }
+        _ => {}
+    }
+    let lang = if l.is_empty() { "code".to_string() } else { l };
+    ctx.add(Mutating, format!("code: runs {lang} code"));
+    let mark = ctx.mark();
+    for (needle, e, what) in CALLS {
+        if code.contains(needle) {
+            ctx.add(
+                *e,
+                format!("code: `{}` {what}", needle.trim_end_matches(['(', ' '])),
+            );
+        }
+    }
+    let execs = EXEC.iter().any(|x| code.contains(x))
+        || (lang == "ruby" || lang == "perl") && code.contains('`');
+    let decodes = DECODERS.iter().any(|d| code.contains(d));
+    let lit_mark = ctx.mark();
+    for lit in literals(code) {
+        if !ctx.tick(1) {
+            break;
+        }
+        let t = lit.trim();
+        if t.len() < 2 {
+            continue;
+        }
+        if let Some(decoded) = (t.len() >= 12 && !t.contains(' '))
+            .then(|| super::tools::base64_decode(t))
+            .flatten()
+            .filter(|d| d.chars().all(|c| !c.is_control() || c == '\n') && d.contains(' '))
+        {
+            ctx.via("a base64 literal", |ctx| {
+                analyse_text(ctx, &decoded, Hint::None, depth + 1)
+            });
+        }
+        let hint = if execs { Hint::None } else { Hint::Sql };
+        if execs || sql::looks_like_sql(t) {
+            ctx.via(format!("a string in {lang} code"), |ctx| {
+                analyse_text(ctx, t, hint, depth + 1)
+            });
+        }
+    }
+    if execs && decodes {
+        ctx.add(
+            Destructive,
+            format!("code: {lang} code decodes data and runs it"),
+        );
+    } else if execs && ctx.max_since(lit_mark).is_none() {
+        ctx.add(
+            Destructive,
+            format!("code: {lang} code runs a command it builds at run time"),
+        );
+    }
+    let _ = mark;
+}
+
+/// One Redis command line.
+pub(crate) fn redis_command(line: &str) -> (Effect, String) {
+    let words: Vec<String> = line
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']).to_ascii_uppercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let second = words.get(1).map(String::as_str).unwrap_or("");
+    match (first, second) {
+        ("FLUSHALL" | "FLUSHDB", _) => (Destructive, "wipes the database".into()),
+        (
+            "DEL" | "UNLINK" | "GETDEL" | "HDEL" | "SREM" | "ZREM" | "LREM" | "LTRIM" | "XDEL"
+            | "XTRIM" | "ZREMRANGEBYSCORE" | "ZREMRANGEBYRANK" | "ZREMRANGEBYLEX" | "SHUTDOWN"
+            | "SWAPDB" | "MIGRATE" | "DEBUG" | "LPOP" | "RPOP" | "SPOP" | "ZPOPMIN" | "ZPOPMAX",
+            _,
+        ) => (
+            Destructive,
+            format!("deletes data (`{}`)", first.to_ascii_lowercase()),
+        ),
+        ("SCRIPT" | "FUNCTION", "FLUSH" | "DELETE")
+        | ("CLIENT", "KILL")
+        | ("CLUSTER", "RESET" | "FORGET" | "FLUSHSLOTS" | "DELSLOTS") => (
+            Destructive,
+            format!(
+                "`{} {}` removes state",
+                first.to_ascii_lowercase(),
+                second.to_ascii_lowercase()
+            ),
+        ),
+        ("CONFIG", "SET" | "REWRITE" | "RESETSTAT")
+        | ("ACL", "SETUSER" | "DELUSER" | "LOAD" | "SAVE")
+        | ("MODULE", "LOAD" | "UNLOAD")
+        | ("SLAVEOF" | "REPLICAOF" | "FAILOVER", _) => (
+            Admin,
+            format!(
+                "`{} {}` changes server configuration or access",
+                first.to_ascii_lowercase(),
+                second.to_ascii_lowercase()
+            ),
+        ),
+        ("EVAL" | "EVALSHA" | "FCALL" | "EVAL_RO", _) => {
+            let lower = line.to_ascii_lowercase();
+            if [
+                "flushall", "flushdb", "'del'", "\"del\"", "unlink", "shutdown",
+            ]
+            .iter()
+            .any(|x| lower.contains(x))
+            {
+                (Destructive, "runs a script that deletes data".into())
+            } else {
+                (Mutating, "runs a script".into())
+            }
+        }
+        (
+            "GET" | "MGET" | "KEYS" | "SCAN" | "INFO" | "PING" | "TTL" | "PTTL" | "TYPE" | "EXISTS"
+            | "HGET" | "HGETALL" | "HMGET" | "HKEYS" | "HVALS" | "HLEN" | "HEXISTS" | "HSCAN"
+            | "LRANGE" | "LLEN" | "LINDEX" | "SMEMBERS" | "SCARD" | "SISMEMBER" | "SSCAN"
+            | "ZRANGE" | "ZRANGEBYSCORE" | "ZSCORE" | "ZCARD" | "ZCOUNT" | "ZREVRANGE" | "ZRANK"
+            | "ZSCAN" | "DBSIZE" | "STRLEN" | "GETRANGE" | "XRANGE" | "XREVRANGE" | "XLEN"
+            | "XREAD" | "XINFO" | "MONITOR" | "SLOWLOG" | "MEMORY" | "OBJECT" | "RANDOMKEY"
+            | "TIME" | "LASTSAVE" | "ROLE" | "COMMAND" | "ECHO" | "SELECT" | "AUTH" | "HELLO"
+            | "PFCOUNT" | "BITCOUNT" | "GETBIT" | "GEOPOS" | "GEODIST" | "LATENCY" | "QUIT",
+            _,
+        )
+        | ("CONFIG", "GET")
+        | ("CLIENT", "LIST" | "INFO" | "GETNAME" | "ID")
+        | ("ACL", "LIST" | "WHOAMI" | "USERS" | "GETUSER" | "CAT")
+        | ("CLUSTER", "INFO" | "NODES" | "SLOTS" | "SHARDS") => (Read, "reads".into()),
+        _ => (
+            Mutating,
+            format!(
+                "writes (`{}`)",
+                snippet(first).trim_matches('`').to_ascii_lowercase()
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eff(lang: &str, code: &str) -> Option<Effect> {
+        let mut ctx = Ctx::new();
+        analyse(&mut ctx, lang, code, 0);
+        ctx.max_effect()
+    }
+
+    #[test]
+    fn destructive_calls() {
+        assert_eq!(
+            eff("python", "import shutil; shutil.rmtree('/tmp/x')"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            eff("js", "require('fs').rmSync('/tmp/x', {recursive: true})"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            eff("python", "import os; os.system('rm -rf /tmp/x')"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            eff("js", "require('child_process').execSync('rm -rf /tmp/x')"),
+            Some(Destructive)
+        );
+        assert_eq!(eff("perl", "system(\"rm -rf /tmp/x\")"), Some(Destructive));
+        assert_eq!(eff("ruby", "`rm -rf /tmp/x`"), Some(Destructive));
+        assert_eq!(
+            eff("python", "import os; os.system(cmd)"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            eff("python", "cur.execute(\"DROP TABLE t\")"),
+            Some(Destructive)
+        );
+        assert_eq!(eff("mongo", "db.dropDatabase()"), Some(Destructive));
+    }
+
+    #[test]
+    fn plain_code_is_mutating() {
+        assert_eq!(eff("python", "print(sum([1, 2]))"), Some(Mutating));
+        assert_eq!(
+            eff("python", "import subprocess; subprocess.run(['ls', '-la'])"),
+            Some(Mutating)
+        );
+    }
+
+    #[test]
+    fn redis() {
+        assert_eq!(redis_command("FLUSHALL").0, Destructive);
+        assert_eq!(redis_command("config set dir /tmp").0, Admin);
+        assert_eq!(redis_command("GET k").0, Read);
+        assert_eq!(redis_command("SET k v").0, Mutating);
+    }
+}

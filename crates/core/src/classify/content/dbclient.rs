@@ -1,0 +1,293 @@
+//! Database clients: their SQL (from `-c`, `-e`, arguments, heredocs, here-strings and pipes)
+//! goes to the SQL analyser, their meta-commands (`\!`, `\i`, `\copy … program`, `.shell`,
+//! `.read`) are judged here, and SQL from a file or a stream that cannot be seen counts as
+//! destructive unless proven otherwise.
+
+use super::catalogue::{first_operand, has_long, has_short, opt_value};
+use super::code;
+use super::shell::{Input, Sh};
+use crate::Effect::{Destructive, Mutating, Read};
+
+/// Which text a client runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Psql,
+    Mysql,
+    Sqlite,
+    Redis,
+    Mongo,
+    Sql,
+}
+
+pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
+    let lang = match name {
+        "psql" => Lang::Psql,
+        "mysql" | "mariadb" => Lang::Mysql,
+        "sqlite3" | "sqlite" | "duckdb" => Lang::Sqlite,
+        "redis-cli" => Lang::Redis,
+        "mongosh" | "mongo" => Lang::Mongo,
+        _ => Lang::Sql,
+    };
+    if args
+        .iter()
+        .any(|a| matches!(a.as_str(), "--version" | "-V" | "--help" | "-?"))
+        && args.len() == 1
+    {
+        sh.add(Read, format!("{cmd} prints its version"));
+        return;
+    }
+    let mut texts: Vec<String> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    match lang {
+        Lang::Psql => {
+            let mut it = args.iter().peekable();
+            while let Some(a) = it.next() {
+                if a == "-c" || a == "--command" {
+                    texts.extend(it.next().cloned());
+                } else if let Some(v) = a.strip_prefix("--command=") {
+                    texts.push(v.to_string());
+                } else if a == "-f" || a == "--file" {
+                    files.extend(it.next().cloned());
+                } else if let Some(v) = a.strip_prefix("--file=") {
+                    files.push(v.to_string());
+                } else if a.starts_with("-c") && a.len() > 2 && !a.starts_with("--") {
+                    texts.push(a[2..].to_string());
+                } else if a.starts_with("-f") && a.len() > 2 && !a.starts_with("--") {
+                    files.push(a[2..].to_string());
+                }
+            }
+            if has_short(args, 'l') || has_long(args, "--list") {
+                sh.add(Read, format!("{cmd} lists databases"));
+                return;
+            }
+            if opt_value(args, &["-o"], &["--output"]).is_some() {
+                sh.add(Mutating, format!("{cmd} writes query output to a file"));
+            }
+        }
+        Lang::Mysql => {
+            texts.extend(opt_value(args, &["-e"], &["--execute"]).map(str::to_string));
+        }
+        Lang::Sqlite => {
+            texts.extend(opt_value(args, &["-cmd"], &["--cmd"]).map(str::to_string));
+            files.extend(opt_value(args, &["-init"], &["--init"]).map(str::to_string));
+            let i = first_operand(
+                args,
+                &[
+                    "-cmd",
+                    "-init",
+                    "-separator",
+                    "-newline",
+                    "-nullvalue",
+                    "-vfs",
+                    "-maxsize",
+                    "-mmap",
+                    "-pagecache",
+                    "-lookaside",
+                    "-heap",
+                    "-c",
+                ],
+            );
+            texts.extend(args.get(i + 1..).unwrap_or_default().iter().cloned());
+            if name == "duckdb" {
+                texts.extend(opt_value(args, &["-c"], &[]).map(str::to_string));
+            }
+        }
+        Lang::Redis => {
+            let with = [
+                "-h",
+                "-p",
+                "-a",
+                "-n",
+                "-u",
+                "-s",
+                "-r",
+                "-i",
+                "-d",
+                "--user",
+                "--pass",
+                "--tls",
+                "--cacert",
+                "--cert",
+                "--key",
+                "--sni",
+                "-e",
+                "--eval",
+                "--pattern",
+                "--count",
+                "--memkeys-samples",
+            ];
+            if has_long(args, "--scan")
+                || has_long(args, "--bigkeys")
+                || has_long(args, "--memkeys")
+                || has_long(args, "--stat")
+                || has_long(args, "--latency")
+                || has_long(args, "--hotkeys")
+            {
+                sh.add(Read, format!("{cmd} reads statistics"));
+                return;
+            }
+            if let Some(script) = opt_value(args, &[], &["--eval"]) {
+                files.push(script.to_string());
+            }
+            let i = first_operand(args, &with);
+            let rest = args.get(i..).unwrap_or_default();
+            if !rest.is_empty() {
+                texts.push(rest.join(" "));
+            }
+        }
+        Lang::Mongo => {
+            texts.extend(opt_value(args, &[], &["--eval"]).map(str::to_string));
+            files.extend(opt_value(args, &["-f"], &["--file"]).map(str::to_string));
+            files.extend(args.iter().filter(|a| a.ends_with(".js")).cloned());
+        }
+        Lang::Sql => {
+            texts.extend(
+                opt_value(
+                    args,
+                    &["-e", "-q", "-Q", "-c"],
+                    &["--execute", "--query", "--command"],
+                )
+                .map(str::to_string),
+            );
+            if name == "bq" || name == "cockroach" {
+                let i = first_operand(
+                    args,
+                    &["--project_id", "--location", "--url", "--database", "-d"],
+                );
+                texts.extend(
+                    args.get(i + 1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|a| !a.starts_with('-'))
+                        .cloned(),
+                );
+            }
+        }
+    }
+    for f in &files {
+        match sh.written_content(f) {
+            Some(Some(content)) => text(sh, lang, &content, &format!("file `{f}` written above")),
+            _ => sh.add(
+                Destructive,
+                format!(
+                    "{cmd} runs `{f}`, a file whose content is not visible (counts as destructive)"
+                ),
+            ),
+        }
+    }
+    for t in &texts {
+        text(sh, lang, t, &format!("`{name}`"));
+    }
+    if !texts.is_empty() || !files.is_empty() {
+        return;
+    }
+    match stdin {
+        Input::Literal(s) => text(sh, lang, s, &format!("the input of `{name}`")),
+        Input::Unknown(from) => sh.add(
+            Destructive,
+            format!("{cmd} runs commands read from {from} (unseen input counts as destructive)"),
+        ),
+        Input::None => sh.add(Mutating, format!("{cmd} opens an interactive session")),
+    }
+}
+
+/// The text a client runs: SQL with the client's meta-commands.
+fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
+    match lang {
+        Lang::Redis => {
+            for line in t.lines().filter(|l| !l.trim().is_empty()) {
+                let (e, why) = code::redis_command(line);
+                sh.add(
+                    e,
+                    format!("redis {} {why} (via {via})", super::snippet(line)),
+                );
+            }
+            return;
+        }
+        Lang::Mongo => {
+            sh.code_text("mongo", t, via);
+            return;
+        }
+        _ => {}
+    }
+    let mut sql = String::new();
+    for line in t.lines() {
+        let l = line.trim_start();
+        let meta = match lang {
+            Lang::Psql | Lang::Mysql => l.strip_prefix('\\'),
+            Lang::Sqlite => l.strip_prefix('.'),
+            _ => None,
+        };
+        let mysql_system = (lang == Lang::Mysql)
+            .then(|| {
+                l.strip_prefix("system ")
+                    .or_else(|| l.strip_prefix("SYSTEM "))
+            })
+            .flatten();
+        if let Some(rest) = mysql_system {
+            sh.shell_text(rest, &format!("`system` in {via}"));
+            continue;
+        }
+        let Some(meta) = meta else {
+            // `SELECT … \gexec` runs every result row as SQL.
+            if lang == Lang::Psql && l.contains("\\gexec") {
+                sh.add(
+                    Destructive,
+                    format!("`\\gexec` runs query results as SQL (via {via})"),
+                );
+            }
+            sql.push_str(line);
+            sql.push('\n');
+            continue;
+        };
+        let (word, rest) = meta.split_once(char::is_whitespace).unwrap_or((meta, ""));
+        let rest = rest.trim();
+        match word {
+            "!" | "shell" | "system" => sh.shell_text(rest, &format!("`{word}` in {via}")),
+            w if w.starts_with('!') => {
+                sh.shell_text(&format!("{} {rest}", &w[1..]), &format!("`\\!` in {via}"))
+            }
+            "i" | "ir" | "include" | "include_relative" | "read" | "source" | "." => sh.add(
+                Destructive,
+                format!("`{word} {rest}` runs a SQL file whose content is not visible (via {via})"),
+            ),
+            "copy" => {
+                let lower = rest.to_ascii_lowercase();
+                if lower.contains(" program ") {
+                    sh.add(
+                        Destructive,
+                        format!("`\\copy … program` runs a program (via {via})"),
+                    );
+                    if let Some(p) = rest.split('\'').nth(1) {
+                        sh.shell_text(p, &format!("`\\copy … program` in {via}"));
+                    }
+                } else if lower.contains(" from ") {
+                    sh.add(Mutating, format!("`\\copy … from` loads rows (via {via})"));
+                } else {
+                    sh.add(Mutating, format!("`\\copy … to` writes a file (via {via})"));
+                }
+            }
+            "gexec" => sh.add(
+                Destructive,
+                format!("`\\gexec` runs query results as SQL (via {via})"),
+            ),
+            "o" | "out" | "w" | "output" | "once" | "save" | "backup" | "import" | "lo_import"
+            | "lo_export" | "g" | "restore" | "clone" => {
+                if !rest.is_empty() || word == "import" || word == "restore" {
+                    sh.add(
+                        Mutating,
+                        format!("`{word}` writes a file or loads data (via {via})"),
+                    );
+                }
+            }
+            "lo_unlink" => sh.add(
+                Destructive,
+                format!("`\\lo_unlink` deletes a large object (via {via})"),
+            ),
+            _ => sh.add(Read, format!("meta-command `{word}` (via {via})")),
+        }
+    }
+    if !sql.trim().is_empty() {
+        sh.sql_text(&sql, via);
+    }
+}
