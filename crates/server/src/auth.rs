@@ -81,6 +81,49 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Resolves a key hash to its organization inside a transaction.
+pub fn caller_in(
+    tx: &mut dyn airlock_store::Tx,
+    hash: &str,
+) -> Result<Result<Caller, ApiError>, airlock_store::StoreError> {
+    let Some(key) = tx.api_key_by_hash(hash)? else {
+        return Ok(Err(ApiError::unauthorized("invalid API key")));
+    };
+    if !same_hash(&key.hash, hash) {
+        return Ok(Err(ApiError::unauthorized("invalid API key")));
+    }
+    if key.revoked_at.is_some() {
+        return Ok(Err(ApiError::unauthorized("API key has been revoked")));
+    }
+    Ok(match tx.org(&key.org_id)? {
+        Some(org) => Ok(Caller {
+            org_id: org.id,
+            default_mode: org.default_mode,
+        }),
+        None => Err(ApiError::unauthorized("invalid API key")),
+    })
+}
+
+/// The hash of the API key a request presents, without looking it up.
+#[derive(Debug, Clone)]
+pub struct KeyHash(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for KeyHash {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let key = presented_key(parts)
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized("missing API key: send it in the X-API-Key header")
+            })?;
+        if key.len() > 256 {
+            return Err(ApiError::unauthorized("invalid API key"));
+        }
+        Ok(KeyHash(hash_secret(key)))
+    }
+}
+
 /// Looks up API keys. Every lookup reads the store, so a revoked key is refused on the very
 /// next request.
 #[derive(Debug, Default)]
@@ -93,27 +136,7 @@ impl Authenticator {
         hash: &str,
     ) -> Result<Caller, ApiError> {
         let lookup = hash.to_string();
-        let found = store
-            .run(move |tx| {
-                let Some(key) = tx.api_key_by_hash(&lookup)? else {
-                    return Ok(None);
-                };
-                let org = tx.org(&key.org_id)?;
-                Ok(Some((key, org)))
-            })
-            .await?;
-        match found {
-            Some((key, Some(org))) if key.revoked_at.is_none() && same_hash(&key.hash, hash) => {
-                Ok(Caller {
-                    org_id: org.id,
-                    default_mode: org.default_mode,
-                })
-            }
-            Some((key, _)) if key.revoked_at.is_some() => {
-                Err(ApiError::unauthorized("API key has been revoked"))
-            }
-            _ => Err(ApiError::unauthorized("invalid API key")),
-        }
+        store.run(move |tx| caller_in(tx, &lookup)).await?
     }
 }
 

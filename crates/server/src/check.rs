@@ -67,9 +67,28 @@ fn summary(input: &Value) -> String {
     crate::error::clip(&text, SUMMARY_BYTES).to_string()
 }
 
+/// Who asks: an organization already authenticated, or the hash of the API key the request
+/// presented, resolved inside the check's own transaction (one store round trip, and a
+/// revoked key is refused by the same read that records the decision).
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Caller(Caller),
+    KeyHash(String),
+}
+
+/// Runs a check for an authenticated caller.
 pub async fn check(
     state: &AppState,
     caller: &Caller,
+    req: CheckRequest,
+) -> Result<CheckOutcome, ApiError> {
+    check_as(state, Principal::Caller(caller.clone()), req).await
+}
+
+/// Runs a check, authenticating and deciding in one transaction.
+pub async fn check_as(
+    state: &AppState,
+    principal: Principal,
     req: CheckRequest,
 ) -> Result<CheckOutcome, ApiError> {
     let started = Instant::now();
@@ -78,7 +97,6 @@ pub async fn check(
     let summary = summary(&req.input);
     let check_id = new_id("chk");
     let approval_id = new_id("apr");
-    let caller = caller.clone();
     let config = state.config.clone();
     let session_id = if req.session_id.is_empty() {
         default_session_id(&req.agent_id)
@@ -89,6 +107,13 @@ pub async fn check(
     let (verdict, reasons) = state
         .store
         .run(move |tx| {
+            let caller = match &principal {
+                Principal::Caller(c) => c.clone(),
+                Principal::KeyHash(hash) => match crate::auth::caller_in(tx, hash)? {
+                    Ok(c) => c,
+                    Err(e) => return Ok(Err(e)),
+                },
+            };
             let job = Job {
                 caller: &caller,
                 config: &config,
@@ -101,9 +126,9 @@ pub async fn check(
                 approval_id: &approval_id,
                 started,
             };
-            job.run(tx)
+            job.run(tx).map(Ok)
         })
-        .await?;
+        .await??;
     Ok(CheckOutcome {
         check_id: verdict.1,
         session_id,

@@ -95,7 +95,7 @@ async fn concurrent_checks_on_one_session_keep_exact_counters_and_a_valid_chain(
         tasks.push(tokio::spawn(async move {
             // Reads are allowed; writes are denied (read_only).
             let action = if i % 4 == 0 { "db.insert_row" } else { "db.read_rows" };
-            let body = json!({"agent_id": agent, "session_id": session, "action_name": action, "action_input_summary": format!("call {i}")});
+            let body = json!({"agent_id": agent, "session_id": session, "action_name": action, "action_input_summary": format!("row {i}")});
             let req = Request::post("/api/v1/agenttrust/check")
                 .header("x-api-key", KEY)
                 .body(Body::from(body.to_string()))

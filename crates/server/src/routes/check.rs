@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::KeyHash;
 use crate::body::JsonBody;
 use crate::check::{self, CheckRequest};
 use crate::error::ApiError;
@@ -34,7 +34,7 @@ pub struct CheckBody {
 
 pub async fn check(
     State(state): State<AppState>,
-    caller: Caller,
+    key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
     let agent_id = validate::id("agent_id", &body.agent_id)?.to_string();
@@ -57,9 +57,9 @@ pub async fn check(
         (None, Some(s)) => Value::String(s),
         (None, None) => Value::String(String::new()),
     };
-    let outcome = check::check(
+    let outcome = check::check_as(
         &state,
-        &caller,
+        check::Principal::KeyHash(key.0),
         CheckRequest {
             agent_id,
             session_id: session_id.to_string(),
