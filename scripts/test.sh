@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The project's test command: Rust build and unit tests, then the end-to-end suite against the
+# real `airlock` binary through the published Python SDK.
+#
+#   bash scripts/test.sh              # everything
+#   bash scripts/test.sh -k elevation # extra arguments go to pytest
+#
+# Works from a clean clone: it builds the workspace, creates (or refreshes) the Python venv at
+# tests/.venv from tests/e2e/requirements.txt, and runs pytest on tests/e2e with AIRLOCK_BIN
+# pointing at the binary it just built. Exits non-zero on any failure.
+#
+# Environment:
+#   PYTHON            interpreter for the venv (default: python3)
+#   CARGO_TARGET_DIR  honoured as cargo honours it
+#   SKIP_CARGO_TEST=1 skip `cargo test --workspace` (the build still runs)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STARTED=$(date +%s)
+
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/tests/.venv"
+REQUIREMENTS="$ROOT/tests/e2e/requirements.txt"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo build --workspace"
+cargo build --workspace
+
+if [ "${SKIP_CARGO_TEST:-0}" != "1" ]; then
+    step "cargo test --workspace"
+    cargo test --workspace
+fi
+
+BIN="$TARGET_DIR/debug/airlock"
+if [ ! -x "$BIN" ]; then
+    echo "test.sh: no airlock binary at $BIN after the build" >&2
+    exit 1
+fi
+
+step "python venv at tests/.venv"
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    rm -rf "$VENV"
+    if ! "$PYTHON" -m venv "$VENV"; then
+        echo "test.sh: '$PYTHON -m venv' failed; on Debian install python3-venv" >&2
+        exit 1
+    fi
+fi
+# Reinstall only when the requirements changed, so a warm run needs no network.
+stamp="$VENV/.requirements.sha256"
+want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -r "$REQUIREMENTS"
+    echo "$want" > "$stamp"
+fi
+"$VENV/bin/python" -m pip --disable-pip-version-check list 2>/dev/null | grep -Ei '^(agenttrustid|pytest) ' || true
+
+step "pytest tests/e2e (AIRLOCK_BIN=$BIN)"
+log="$(mktemp "${TMPDIR:-/tmp}/airlock-e2e.XXXXXX")"
+trap 'rm -f "$log"' EXIT
+set +e
+AIRLOCK_BIN="$BIN" "$VENV/bin/python" -m pytest tests/e2e -p no:cacheprovider "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+if [ "$status" -eq 5 ]; then
+    echo "test.sh: pytest collected no tests" >&2
+fi
+# The last line is pytest's own summary line, repeated after any teardown noise.
+summary="$(grep -E '^=+ .*(passed|failed|error|skipped|xfailed|no tests ran).* =+$' "$log" | tail -1)"
+printf '\n==> scripts/test.sh took %ss; end-to-end suite (pytest exit %s):\n%s\n' \
+    "$(( $(date +%s) - STARTED ))" "$status" "${summary:-no pytest summary line}"
+exit "$status"
