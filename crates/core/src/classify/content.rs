@@ -55,6 +55,9 @@ pub(crate) enum Hint {
     Http,
     /// Source code of an unknown language (a `code` field).
     Code,
+    /// Text for people (a search query, a message): only SQL with a statement's shape and
+    /// embedded JSON count; command-like words are data.
+    Prose,
 }
 
 /// Accumulates findings while the analysers walk an input.
@@ -64,6 +67,10 @@ pub(crate) struct Ctx {
     exhausted: bool,
     too_deep: bool,
     via: Vec<String>,
+    /// The tool's name says it reads (a path it names is not written).
+    name_reads: bool,
+    /// The tool runs PowerShell.
+    powershell: bool,
 }
 
 impl Ctx {
@@ -74,6 +81,8 @@ impl Ctx {
             exhausted: false,
             too_deep: false,
             via: Vec::new(),
+            name_reads: false,
+            powershell: false,
         }
     }
 
@@ -217,33 +226,38 @@ pub(crate) fn prefix(s: &str, max: usize) -> &str {
 
 /// The reading the tool name suggests for its input.
 fn tool_hint(tool: &str) -> Hint {
-    let mut hint = Hint::None;
+    let (mut shell, mut sql, mut http, mut code) = (false, false, false, false);
     for w in words(tool) {
         match w.as_str() {
             "shell" | "bash" | "sh" | "zsh" | "terminal" | "command" | "cmd" | "exec" | "run"
-            | "console" | "powershell" | "pwsh" | "cli" => return Hint::Shell,
+            | "console" | "cli" => shell = true,
             "sql" | "query" | "psql" | "mysql" | "sqlite" | "sqlite3" | "db" | "database"
-            | "postgres" | "postgresql" | "statement" => hint = Hint::Sql,
-            "http" | "request" | "curl" | "fetch" | "api" | "rest" | "webhook"
-                if hint == Hint::None =>
-            {
-                hint = Hint::Http
-            }
+            | "postgres" | "postgresql" | "statement" => sql = true,
+            "http" | "request" | "curl" | "fetch" | "api" | "rest" | "webhook" => http = true,
             "python" | "code" | "eval" | "script" | "node" | "javascript" | "repl"
-                if hint == Hint::None =>
-            {
-                hint = Hint::Code
-            }
+            | "powershell" | "pwsh" | "jupyter" | "notebook" | "interpreter" => code = true,
             _ => {}
         }
     }
-    hint
+    if sql {
+        Hint::Sql
+    } else if code {
+        Hint::Code
+    } else if shell {
+        Hint::Shell
+    } else if http {
+        Hint::Http
+    } else {
+        Hint::None
+    }
 }
 
 /// Classifies the input of a call. `None` means the content says nothing (plain prose, an
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
-pub fn classify_content(tool: &str, _name: &NameTier, input: &Value) -> Option<ContentVerdict> {
+pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<ContentVerdict> {
     let mut ctx = Ctx::new();
+    ctx.name_reads = name.effect == Some(Effect::Read);
+    ctx.powershell = words(tool).iter().any(|w| w == "powershell" || w == "pwsh");
     let hint = tool_hint(tool);
     let mut budget = MAX_INPUT;
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
@@ -255,6 +269,26 @@ pub fn classify_content(tool: &str, _name: &NameTier, input: &Value) -> Option<C
     }
     ctx.verdict()
 }
+
+/// Keys that hold a file path: never a command; a write to a sensitive path counts.
+const PATH_KEYS: &[&str] = &[
+    "path",
+    "file",
+    "file_path",
+    "filepath",
+    "filename",
+    "target",
+    "dest",
+    "destination",
+    "dir",
+    "directory",
+    "cwd",
+    "workdir",
+    "working_directory",
+    "src",
+    "source_path",
+    "paths",
+];
 
 /// Keys whose string values are read with the tool name's hint.
 const INPUT_KEYS: &[&str] = &[
@@ -280,6 +314,10 @@ fn key_hint(key: &str) -> Option<Hint> {
         | "commandline" | "run" | "exec" | "entrypoint" | "shell_command" | "script" => Hint::Shell,
         "code" | "source" | "source_code" | "program" | "snippet" | "js" | "python" => Hint::Code,
         "url" | "uri" | "endpoint" | "request" | "http" => Hint::Http,
+        "q" | "search" | "search_query" | "prompt" | "question" | "message" | "msg" | "title"
+        | "description" | "comment" | "summary" | "note" | "notes" | "subject" | "reason"
+        | "commit_message" | "body_text" | "instructions" | "goal" | "task" | "topic"
+        | "keywords" | "term" | "terms" => Hint::Prose,
         _ => return None,
     })
 }
@@ -369,6 +407,26 @@ fn walk_object(
         if skip.contains(&k.as_str()) {
             continue;
         }
+        let lk = k.to_ascii_lowercase();
+        if PATH_KEYS.contains(&lk.as_str()) {
+            if let Value::String(p) = v
+                && !ctx.name_reads
+                && let Some((e, why)) = catalogue::sensitive_path(p)
+            {
+                ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
+            }
+            continue;
+        }
+        if matches!(
+            lk.as_str(),
+            "env" | "environment" | "env_vars" | "envs" | "variables"
+        ) && let Value::Object(vars) = v
+        {
+            for (name, value) in vars {
+                shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+            }
+            continue;
+        }
         let h = match key_hint(k) {
             Some(Hint::Code) => {
                 if let (Some(lang), Value::String(src)) = (lang, v) {
@@ -406,22 +464,33 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         });
         return;
     }
+    if hint == Hint::Prose {
+        if sql::looks_like_sql(t) {
+            sql::analyse(ctx, t, depth, true);
+        }
+        return;
+    }
     if http::analyse_line(ctx, t) {
         return;
     }
     match hint {
         Hint::Code => {
-            code::analyse(ctx, "", t, depth);
+            let lang = if ctx.powershell { "powershell" } else { "" };
+            code::analyse(ctx, lang, t, depth);
             return;
         }
         Hint::Shell => {
-            shell::analyse(ctx, t, depth);
             if sql::looks_like_sql(t) && !shell::looks_like_shell(t) {
+                let mark = ctx.mark();
                 sql::analyse(ctx, t, depth, true);
+                if ctx.max_since(mark).is_some() {
+                    return;
+                }
             }
+            shell::analyse(ctx, t, depth);
             return;
         }
-        Hint::Sql | Hint::Http | Hint::None => {}
+        Hint::Sql | Hint::Http | Hint::None | Hint::Prose => {}
     }
     let is_sql = sql::looks_like_sql(t);
     if is_sql {

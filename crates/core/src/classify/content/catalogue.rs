@@ -473,6 +473,16 @@ pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -
             if a == s {
                 return it.peek().map(|v| v.as_str());
             }
+            // A cluster ending in the flag: `-qc 'cmd'`.
+            if s.len() == 2
+                && a.len() > 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a.ends_with(&s[1..])
+                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+            {
+                return it.peek().map(|v| v.as_str());
+            }
             if let Some(v) = a.strip_prefix(s)
                 && !v.is_empty()
                 && !a.starts_with("--")
@@ -775,6 +785,11 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     if READ.contains(&name) {
         return read(sh, name, args, stdin, &cmd);
     }
+    if name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        // A PowerShell cmdlet (`Remove-Item`).
+        sh.code_text("powershell", &argv.join(" "), "powershell");
+        return unknown_out();
+    }
     sh.add(
         Mutating,
         format!("{cmd} runs `{name}`, a program this classifier does not know"),
@@ -792,6 +807,8 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         }
         if a.contains(' ') && looks_like_shell(a) {
             sh.shell_text(a, &format!("an argument of `{name}`"));
+        } else if a.contains(' ') && super::sql::looks_like_sql(a) {
+            sh.sql_text_strict(a, &format!("an argument of `{name}`"));
         }
     }
     unknown_out()
@@ -814,6 +831,9 @@ fn read(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> I
             if has_short(args, 'd') || has_long(args, "--decode") || has_short(args, 'D') =>
         {
             sh.add(Read, format!("{cmd} decodes"));
+            if args.iter().any(|a| !a.starts_with('-')) {
+                return Input::Unknown("decoded file content".into());
+            }
             return match stdin {
                 Input::Literal(s) => tools::base64_decode(s)
                     .map_or(Input::Unknown("decoded data".into()), Input::Literal),

@@ -212,7 +212,52 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         _ => {}
     }
     let lang = if l.is_empty() { "code".to_string() } else { l };
-    ctx.add(Mutating, format!("code: runs {lang} code"));
+    const MONGO_READS: &[&str] = &[
+        "find(",
+        "findOne(",
+        "count(",
+        "countDocuments(",
+        "estimatedDocumentCount(",
+        "aggregate(",
+        "distinct(",
+        "getCollectionNames(",
+        "stats(",
+        "explain(",
+        "getIndexes(",
+        "limit(",
+        "sort(",
+        "toArray(",
+        "listCollections(",
+        "printjson(",
+        "getSiblingDB(",
+        "show ",
+    ];
+    let mongo_read =
+        lang == "mongo" && !code.contains('=') && MONGO_READS.iter().any(|r| code.contains(r));
+    if mongo_read {
+        ctx.add(Read, format!("code: {} reads documents", snippet(code)));
+    } else {
+        ctx.add(Mutating, format!("code: runs {lang} code"));
+    }
+    // Notebook shell escapes (`!rm -rf x`, `%%bash`) and, in code of unknown language,
+    // lines that are command lines.
+    let mut cell_shell = false;
+    for line in code.lines() {
+        let t = line.trim_start();
+        if cell_shell {
+            shell::analyse(ctx, t, depth + 1);
+        } else if let Some(cmd) = t.strip_prefix('!') {
+            ctx.via("a notebook `!` line", |ctx| {
+                shell::analyse(ctx, cmd, depth + 1)
+            });
+        } else if t.starts_with("%%bash") || t.starts_with("%%sh") || t.starts_with("%%script") {
+            cell_shell = true;
+        } else if let Some(cmd) = t.strip_prefix("%system").or_else(|| t.strip_prefix("%sx")) {
+            shell::analyse(ctx, cmd, depth + 1);
+        } else if lang == "code" && shell::looks_like_shell(t) {
+            shell::analyse(ctx, t, depth + 1);
+        }
+    }
     let mark = ctx.mark();
     for (needle, e, what) in CALLS {
         if code.contains(needle) {

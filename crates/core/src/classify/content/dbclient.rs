@@ -195,6 +195,12 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
 fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
     match lang {
         Lang::Redis => {
+            if t.trim_start().starts_with('$') {
+                sh.add(
+                    Destructive,
+                    format!("redis command computed at run time (via {via})"),
+                );
+            }
             for line in t.lines().filter(|l| !l.trim().is_empty()) {
                 let (e, why) = code::redis_command(line);
                 sh.add(

@@ -127,6 +127,12 @@ pub(crate) fn analyse_argv(ctx: &mut Ctx, argv: &[String], depth: usize) {
     let _ = catalogue::run(&mut sh, argv, &Input::None);
 }
 
+/// An environment variable set for a command (`{"env": {"LD_PRELOAD": …}}`).
+pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
+    let mut sh = Sh::new(ctx, depth);
+    catalogue::assignment(&mut sh, name, value, false);
+}
+
 /// Text that does not parse as shell: judged by its worst recognisable command word, and
 /// never less than mutating.
 fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
@@ -199,6 +205,13 @@ impl<'c> Sh<'c> {
         let depth = self.depth + 1;
         self.ctx
             .via(via, |ctx| sql::analyse(ctx, text, depth, false));
+    }
+
+    /// Analyses text that may be SQL (an argument of an unknown program).
+    pub(crate) fn sql_text_strict(&mut self, text: &str, via: &str) {
+        let depth = self.depth + 1;
+        self.ctx
+            .via(via, |ctx| sql::analyse(ctx, text, depth, true));
     }
 
     /// Analyses code for an interpreter (`python -c`).
@@ -572,7 +585,8 @@ impl<'c> Sh<'c> {
             match &p.piece {
                 WordPiece::Text(s) => {
                     if !quoted
-                        && (s.contains(['*', '?', '['])
+                        && (s.contains(['*', '?'])
+                            || (s.contains('[') && s.contains(']') && s.len() > 2)
                             || (s.contains('{') && (s.contains(',') || s.contains(".."))))
                     {
                         e.pattern = true;

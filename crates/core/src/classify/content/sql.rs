@@ -24,7 +24,8 @@ const MAX_STATEMENTS: usize = 2_000;
 /// True if the text starts like a SQL statement (first keyword, after comments and `(`).
 pub(crate) fn looks_like_sql(t: &str) -> bool {
     let lx = sqllex::lex(prefix(t, 256));
-    sqllex::first_word(&lx.toks).is_some_and(|w| sqllex::STARTS.contains(&w))
+    !lx.versioned.is_empty()
+        || sqllex::first_word(&lx.toks).is_some_and(|w| sqllex::STARTS.contains(&w))
 }
 
 fn parse_all(text: &str) -> Vec<Vec<Statement>> {
@@ -119,11 +120,55 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
             }
             continue;
         }
+        if let Some(why) = known_read(&clx) {
+            ctx.add(
+                Effect::Read,
+                format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
+            );
+            continue;
+        }
         let (e, why) = sqllex::worst_keyword(&clx);
         ctx.add(
             e,
             format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
         );
+    }
+}
+
+/// Reads that no dialect parses: `PRAGMA table_info(t)`, `TABLE t`.
+fn known_read(lx: &sqllex::Lexed) -> Option<&'static str> {
+    const PRAGMAS: &[&str] = &[
+        "TABLE_INFO",
+        "TABLE_XINFO",
+        "INDEX_LIST",
+        "INDEX_INFO",
+        "INDEX_XINFO",
+        "FOREIGN_KEY_LIST",
+        "DATABASE_LIST",
+        "COLLATION_LIST",
+        "FUNCTION_LIST",
+        "TABLE_LIST",
+        "COMPILE_OPTIONS",
+        "INTEGRITY_CHECK",
+        "QUICK_CHECK",
+        "FOREIGN_KEY_CHECK",
+    ];
+    let words: Vec<&Tok> = lx
+        .toks
+        .iter()
+        .map(|(t, _)| t)
+        .filter(|t| **t != Tok::Punct(';'))
+        .collect();
+    match words.as_slice() {
+        [Tok::Word(p), Tok::Word(name), rest @ ..]
+            if p == "PRAGMA"
+                && PRAGMAS.contains(&name.as_str())
+                && !rest.iter().any(|t| **t == Tok::Punct('=')) =>
+        {
+            Some("reads a pragma")
+        }
+        [Tok::Word(t), Tok::Word(_) | Tok::Ident(_)] if t == "TABLE" => Some("reads a table"),
+        _ => None,
     }
 }
 
@@ -160,6 +205,22 @@ pub(crate) fn procedural(ctx: &mut Ctx, body: &str, depth: usize) {
     }
     const CONTROL: &[&str] = &["BEGIN", "END", "DECLARE", "START", "EXECUTE", "EXEC"];
     let lx = sqllex::lex(body);
+    // `EXECUTE 'DROP ' || t`, `EXECUTE format(…)`, `EXECUTE v`: SQL built at run time.
+    for (i, (t, _)) in lx.toks.iter().enumerate() {
+        if *t == Tok::Word("EXECUTE".into()) {
+            let next = lx.toks.get(i + 1).map(|(t, _)| t);
+            let after = lx.toks.get(i + 2).map(|(t, _)| t);
+            let literal_only =
+                matches!(next, Some(Tok::Str(_))) && matches!(after, None | Some(Tok::Punct(';')));
+            if !literal_only {
+                ctx.add(
+                    Effect::Destructive,
+                    format!("sql: {} runs dynamic SQL built at run time", snippet(body)),
+                );
+                break;
+            }
+        }
+    }
     let (e, why) = sqllex::worst_keyword(&lx);
     if e.is_high_risk() {
         ctx.add(e, format!("sql: {} {why}", snippet(body)));
@@ -331,8 +392,16 @@ impl Visitor for Walk {
     }
 
     fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
-        if s.into.is_some() {
-            self.add(Effect::Mutating, "creates a table (`SELECT … INTO`)");
+        if let Some(into) = &s.into {
+            let target = into.to_string().to_ascii_uppercase();
+            if target.contains("OUTFILE") || target.contains("DUMPFILE") {
+                self.add(
+                    Effect::Admin,
+                    "writes a file on the server (`INTO OUTFILE`)",
+                );
+            } else {
+                self.add(Effect::Mutating, "creates a table (`SELECT … INTO`)");
+            }
         }
         ControlFlow::Continue(())
     }
@@ -720,6 +789,14 @@ fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
                 }
             }
             let upper = t.to_ascii_uppercase();
+            if matches!(s, Statement::CreateTrigger(_))
+                && (upper.contains("EXECUTE FUNCTION") || upper.contains("EXECUTE PROCEDURE"))
+            {
+                return (
+                    Effect::Destructive,
+                    "creates a trigger that runs a function whose body is not visible".into(),
+                );
+            }
             if [
                 "PLPYTHON",
                 "PLPERLU",

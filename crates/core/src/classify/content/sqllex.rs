@@ -404,7 +404,8 @@ pub(crate) fn has_sql_shape(toks: &[(Tok, usize)]) -> bool {
         "UPDATE" => has("SET"),
         "INSERT" | "REPLACE" => next == "INTO" || has("VALUES"),
         "DROP" | "CREATE" | "ALTER" | "TRUNCATE" => {
-            OBJECTS.contains(&next) || (first == "TRUNCATE" && is_name(toks, i + 1))
+            (OBJECTS.contains(&next) && toks.len() >= i + 3)
+                || (first == "TRUNCATE" && is_name(toks, i + 1))
         }
         "GRANT" | "REVOKE" => has("ON") || has("TO") || has("FROM"),
         "WITH" => has("AS") && toks.iter().any(|(t, _)| matches!(t, Tok::Punct('('))),

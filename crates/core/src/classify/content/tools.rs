@@ -567,6 +567,25 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         _ => (Mutating, format!("runs `{name}`")),
     };
+    const SQL_FLAGS: &[&str] = &[
+        "--query",
+        "-q",
+        "--sql",
+        "--execute",
+        "-e",
+        "--command",
+        "-c",
+        "--statement",
+    ];
+    for (i, a) in args.iter().enumerate().filter(|(_, a)| a.contains(' ')) {
+        let flagged = i > 0
+            && args
+                .get(i - 1)
+                .is_some_and(|f| SQL_FLAGS.contains(&f.as_str()));
+        if (flagged || e.is_write()) && super::sql::looks_like_sql(a) {
+            sh.sql_text_strict(a, &format!("an argument of `{name}`"));
+        }
+    }
     let guard = args.iter().find_map(|a| sensitive_path(a));
     if let (Some((ge, gwhy)), true) = (guard, e.is_write()) {
         sh.add(ge, format!("{cmd} changes {gwhy}"));
@@ -793,6 +812,7 @@ fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, String) {
             Destructive,
             format!("deletes or evicts resources (`kubectl {s}`)"),
         ),
+        "rollout" if any(rest, &["status", "history"]) => (Read, "reads rollout state".into()),
         "scale"
             if rest.iter().any(|r| r == "--replicas=0")
                 || rest.windows(2).any(|w| {
@@ -1140,6 +1160,9 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
             opt_value(args, &["-O"], &["--output-document"])
                 .is_none_or(|f| f != "-" && f != "/dev/null")
                 && !has_long(args, "--spider")
+                && !args
+                    .iter()
+                    .any(|a| a.starts_with('-') && !a.starts_with("--") && a.ends_with("O-"))
         }
         _ => has_long(args, "--download") || has_short(args, 'd') && name != "curl",
     };
