@@ -10,14 +10,18 @@
 //! `bash -c`, JSON text inside a string, `$( )` inside `$( )`), and a budget of analysed
 //! nodes. Past any bound the verdict escalates to destructive instead of guessing.
 
+mod args;
 mod catalogue;
 mod code;
 mod dbclient;
+mod devops;
 mod http;
 mod shell;
 mod sql;
+mod sqlfilter;
 mod sqllex;
 mod tools;
+mod wrappers;
 
 use serde_json::{Map, Value};
 
@@ -411,7 +415,7 @@ fn walk_object(
         if PATH_KEYS.contains(&lk.as_str()) {
             if let Value::String(p) = v
                 && !ctx.name_reads
-                && let Some((e, why)) = catalogue::sensitive_path(p)
+                && let Some((e, why)) = args::sensitive_path(p)
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }

@@ -3,7 +3,7 @@
 //! `.read`) are judged here, and SQL from a file or a stream that cannot be seen counts as
 //! destructive unless proven otherwise.
 
-use super::catalogue::{first_operand, has_long, has_short, opt_value};
+use super::args::{first_operand, has_long, has_short, opt_value};
 use super::code;
 use super::shell::{Input, Sh};
 use crate::Effect::{Destructive, Mutating, Read};

@@ -13,7 +13,7 @@ use brush_parser::ast::{
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 use brush_parser::{Parser, ParserOptions};
 
-use super::{Ctx, catalogue, code, snippet, sql};
+use super::{Ctx, args, catalogue, code, snippet, sql};
 use crate::Effect;
 
 /// Nesting of `(`, `{`, `$(` and backquotes allowed before parsing.
@@ -130,7 +130,7 @@ pub(crate) fn analyse_argv(ctx: &mut Ctx, argv: &[String], depth: usize) {
 /// An environment variable set for a command (`{"env": {"LD_PRELOAD": …}}`).
 pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
     let mut sh = Sh::new(ctx, depth);
-    catalogue::assignment(&mut sh, name, value, false);
+    args::assignment(&mut sh, name, value, false);
 }
 
 /// Text that does not parse as shell: judged by its worst recognisable command word, and
@@ -367,11 +367,11 @@ impl<'c> Sh<'c> {
             self.item(item, false, &mut assignments, &mut words, &mut redirects);
         }
         for (name, value) in &assignments {
-            catalogue::assignment(self, name, &value.text, words.is_empty());
+            args::assignment(self, name, &value.text, words.is_empty());
         }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        let produces_nothing = catalogue::produces_nothing(&argv);
-        let content = catalogue::literal_output(&argv);
+        let produces_nothing = args::produces_nothing(&argv);
+        let content = args::literal_output(&argv);
         for r in &redirects {
             self.redirect(
                 r,
@@ -514,7 +514,7 @@ impl<'c> Sh<'c> {
         content: Option<String>,
         argv: &[String],
     ) {
-        if catalogue::harmless_sink(path) {
+        if args::harmless_sink(path) {
             return;
         }
         self.written.push((path.to_string(), content));
@@ -523,7 +523,7 @@ impl<'c> Sh<'c> {
         } else {
             format!("{} ", snippet(&argv.join(" ")))
         };
-        if let Some((e, why)) = catalogue::sensitive_path(path) {
+        if let Some((e, why)) = args::sensitive_path(path) {
             self.add(e, format!("{cmd}writes `{path}`, {why}"));
         } else if !append && produces_nothing {
             self.add(

@@ -1,0 +1,241 @@
+//! Argument helpers shared by the command catalogue: flag clusters, option values,
+//! operands, sensitive paths, literal output of `echo`/`printf`, and environment
+//! assignments that change what later commands run.
+
+use super::shell::{Sh, decode_escapes, program_name};
+use crate::Effect::{self, Admin, Destructive, Mutating};
+
+/// Short flags (clusters like `-rf`) and long flags before `--`.
+pub(crate) fn has_short(args: &[String], c: char) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains(c))
+}
+
+pub(crate) fn has_long(args: &[String], name: &str) -> bool {
+    args.iter().take_while(|a| *a != "--").any(|a| {
+        a == name
+            || a.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('='))
+    })
+}
+
+/// The value of an option: `-X v`, `-Xv`, `--long v`, `--long=v`.
+pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -> Option<&'a str> {
+    let mut it = args.iter().take_while(|a| *a != "--").peekable();
+    while let Some(a) = it.next() {
+        for s in short {
+            if a == s {
+                return it.peek().map(|v| v.as_str());
+            }
+            // A cluster ending in the flag: `-qc 'cmd'`.
+            if s.len() == 2
+                && a.len() > 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a.ends_with(&s[1..])
+                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+            {
+                return it.peek().map(|v| v.as_str());
+            }
+            if let Some(v) = a.strip_prefix(s)
+                && !v.is_empty()
+                && !a.starts_with("--")
+            {
+                return Some(v);
+            }
+        }
+        for l in long {
+            if a == l {
+                return it.peek().map(|v| v.as_str());
+            }
+            if let Some(v) = a.strip_prefix(l).and_then(|r| r.strip_prefix('=')) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Index of the first operand, skipping options; `with_value` options take the next word.
+pub(crate) fn first_operand(args: &[String], with_value: &[&str]) -> usize {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            return i + 1;
+        }
+        if !a.starts_with('-') || a == "-" {
+            return i;
+        }
+        if with_value.contains(&a.as_str()) {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Paths a write to would be harmless.
+pub(crate) fn harmless_sink(path: &str) -> bool {
+    matches!(
+        path,
+        "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/tty" | "-" | "&1" | "&2"
+    ) || path.starts_with("/dev/fd/")
+}
+
+/// Paths whose change is an access or system change.
+pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
+    let p = path.to_ascii_lowercase();
+    const GUARD: &[&str] = &[
+        ".claude/",
+        ".claude\\",
+        "airlock",
+        ".co/host.yaml",
+        "dcg/",
+        ".cursor/",
+        ".codex/",
+        ".gemini/",
+        "claude_desktop_config",
+        ".mcp.json",
+        "settings.local.json",
+    ];
+    if GUARD.iter().any(|g| p.contains(g)) {
+        return Some((Admin, "the guard's own configuration (self-weakening)"));
+    }
+    if p.contains("sudoers")
+        || p.starts_with("/etc/passwd")
+        || p.starts_with("/etc/shadow")
+        || p.starts_with("/etc/group")
+        || p.contains("authorized_keys")
+        || p.contains("/etc/ssh/")
+        || p.contains("/etc/pam.d")
+        || p.contains(".ssh/config")
+    {
+        return Some((Admin, "an access configuration file"));
+    }
+    if [
+        "/dev/sd",
+        "/dev/nvme",
+        "/dev/hd",
+        "/dev/vd",
+        "/dev/xvd",
+        "/dev/disk",
+        "/dev/mmcblk",
+        "/dev/mapper/",
+    ]
+    .iter()
+    .any(|d| p.starts_with(d))
+    {
+        return Some((Destructive, "a disk device"));
+    }
+    if p.starts_with("/etc/")
+        || p.starts_with("/boot/")
+        || p.contains("/cron")
+        || p.contains(".git/hooks/")
+        || p.starts_with("/usr/")
+        || p.starts_with("/bin/")
+        || p.starts_with("/sbin/")
+        || p.starts_with("/lib")
+    {
+        return Some((Admin, "system configuration or code that runs later"));
+    }
+    None
+}
+
+/// True if the command writes nothing to its output (so `cmd > f` only truncates `f`).
+pub(crate) fn produces_nothing(argv: &[String]) -> bool {
+    let Some(first) = argv.first() else {
+        return true;
+    };
+    let args = argv.get(1..).unwrap_or_default();
+    match program_name(first) {
+        ":" | "true" | "false" => true,
+        "cat" => !args.is_empty() && args.iter().all(|a| a == "/dev/null"),
+        "echo" => args.iter().all(|a| a == "-n" || a.is_empty()) && args.iter().any(|a| a == "-n"),
+        "printf" => args.iter().all(String::is_empty),
+        _ => false,
+    }
+}
+
+/// The output of `echo` and `printf` when it is a literal.
+pub(crate) fn literal_output(argv: &[String]) -> Option<String> {
+    let first = argv.first()?;
+    let args = argv.get(1..).unwrap_or_default();
+    match program_name(first) {
+        "echo" => {
+            let mut escapes = false;
+            let mut newline = true;
+            let mut rest = args;
+            while let Some(a) = rest.first().filter(|a| {
+                a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| "neE".contains(c))
+            }) {
+                escapes |= a.contains('e');
+                newline &= !a.contains('n');
+                rest = rest.get(1..).unwrap_or_default();
+            }
+            let mut s = rest.join(" ");
+            if escapes {
+                s = decode_escapes(&s);
+            }
+            if newline {
+                s.push('\n');
+            }
+            Some(s)
+        }
+        "printf" => {
+            let fmt = args.first()?;
+            let mut s = decode_escapes(fmt);
+            for a in args.get(1..).unwrap_or_default() {
+                if let Some(i) = s.find("%s").or_else(|| s.find("%b")) {
+                    s.replace_range(i..i + 2, &decode_escapes(a));
+                } else {
+                    s.push_str(a);
+                }
+            }
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+/// Environment variables whose change redirects what later commands run.
+#[rustfmt::skip]
+const POISON_ADMIN: &[&str] = &[
+    "PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH", "BASH_ENV", "ENV", "SUDO_ASKPASS", "PROMPT_COMMAND",
+];
+#[rustfmt::skip]
+const POISON_COMMAND: &[&str] = &[
+    "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS",
+    "PAGER", "MANPAGER", "EDITOR", "VISUAL", "SHELL", "BROWSER", "SSH_ASKPASS", "LESSOPEN",
+    "SYSTEMD_PAGER", "PSQL_PAGER", "MYSQL_PS1",
+];
+#[rustfmt::skip]
+const POISON: &[&str] = &[
+    "GIT_EXEC_PATH", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_DIR",
+    "GIT_CONFIG_PARAMETERS", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "NODE_OPTIONS",
+    "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB", "IFS", "HISTFILE", "CDPATH", "PS4",
+    "PS1", "npm_config_script_shell", "JAVA_TOOL_OPTIONS", "CLASSPATH",
+];
+
+/// An environment assignment (`X=1 cmd`, `export X=1`).
+pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool) {
+    let _ = standalone;
+    if POISON_ADMIN.contains(&name) {
+        sh.add(
+            Admin,
+            format!("sets `{name}`, which decides what later commands run"),
+        );
+    } else if POISON_COMMAND.contains(&name) {
+        sh.add(
+            Mutating,
+            format!("sets `{name}` to a command that later programs run"),
+        );
+        sh.shell_text(value, &format!("`{name}`"));
+    } else if POISON.contains(&name) || name.starts_with("GIT_CONFIG_") {
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, which changes what later commands do"),
+        );
+    }
+}

@@ -1,0 +1,510 @@
+//! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
+//! terraform-style tools and the cloud command lines, by subcommand and flags.
+
+use super::args::{first_operand, has_long, has_short};
+use super::shell::{Input, Sh};
+use super::tools::{any, sub};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "-c" {
+            if let Some((k, v)) = args.get(i + 1).and_then(|kv| kv.split_once('=')) {
+                git_config(sh, k, v);
+            }
+            i += 2;
+        } else if matches!(
+            a.as_str(),
+            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
+        ) {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let s = args.get(i).map(String::as_str).unwrap_or("");
+    let rest = args.get(i + 1..).unwrap_or_default();
+    let short = |c: char| has_short(rest, c);
+    let long = |l: &str| has_long(rest, l);
+    match s {
+        "push" => {
+            if short('f')
+                || long("--force")
+                || long("--force-with-lease")
+                || long("--force-if-includes")
+                || long("--mirror")
+                || long("--prune")
+            {
+                (Destructive, "force-pushes (rewrites remote history)".into())
+            } else if short('d')
+                || long("--delete")
+                || rest.iter().any(|r| r.starts_with(':') && r.len() > 1)
+            {
+                (Destructive, "deletes a remote branch or tag".into())
+            } else if rest.iter().any(|r| r.starts_with('+')) {
+                (Destructive, "force-pushes a `+ref`".into())
+            } else {
+                (Mutating, "pushes commits".into())
+            }
+        }
+        "reset" if long("--hard") || long("--merge") || long("--keep") => {
+            (Destructive, "discards work (`reset --hard`)".into())
+        }
+        "clean" if (short('f') || long("--force")) && !short('n') && !long("--dry-run") => {
+            (Destructive, "deletes untracked files".into())
+        }
+        "clean" => (Read, "dry-runs a clean".into()),
+        "checkout"
+            if rest.iter().any(|r| r == "--" || r == ".") || short('f') || long("--force") =>
+        {
+            (Destructive, "discards local changes".into())
+        }
+        "restore" if !long("--staged") || long("--worktree") => {
+            (Destructive, "discards local changes".into())
+        }
+        "switch" if long("--discard-changes") || short('f') || long("--force") => {
+            (Destructive, "discards local changes".into())
+        }
+        "branch"
+            if short('D')
+                || (short('d') && (short('f') || long("--force")))
+                || rest.iter().any(|r| r == "--delete") && long("--force") =>
+        {
+            (Destructive, "force-deletes a branch".into())
+        }
+        "branch" if short('d') || long("--delete") || short('m') || short('M') => {
+            (Mutating, "deletes or renames a merged branch".into())
+        }
+        "branch"
+            if rest.iter().any(|r| !r.starts_with('-'))
+                && !long("--contains")
+                && !long("--merged")
+                && !long("--list")
+                && !long("--points-at") =>
+        {
+            (Mutating, "creates a branch".into())
+        }
+        "stash" if any(rest, &["drop", "clear"]) => (Destructive, "drops stashed work".into()),
+        "stash"
+            if rest.is_empty()
+                || any(
+                    rest,
+                    &["push", "save", "pop", "apply", "create", "store", "branch"],
+                ) =>
+        {
+            (Mutating, "stashes or applies work".into())
+        }
+        "filter-branch" | "filter-repo" => (Destructive, "rewrites history".into()),
+        "update-ref" if short('d') => (Destructive, "deletes a ref".into()),
+        "tag" if short('d') || long("--delete") => (Destructive, "deletes a tag".into()),
+        "tag" if rest.iter().any(|r| !r.starts_with('-')) && !short('l') && !long("--list") => {
+            (Mutating, "creates a tag".into())
+        }
+        "reflog" if any(rest, &["expire", "delete"]) => (Destructive, "expires the reflog".into()),
+        "gc" if rest.iter().any(|r| r.starts_with("--prune")) => {
+            (Destructive, "prunes unreachable objects".into())
+        }
+        "rm" => (Destructive, "deletes tracked files".into()),
+        "worktree" if any(rest, &["remove", "prune"]) => (Destructive, "removes a worktree".into()),
+        "submodule" if any(rest, &["deinit"]) => (Destructive, "removes a submodule".into()),
+        "config"
+            if rest
+                .iter()
+                .any(|r| r.starts_with("alias.") || r.starts_with("core."))
+                && rest.len() >= 2
+                && !long("--get") =>
+        {
+            if let (Some(k), Some(v)) = (rest.iter().find(|r| !r.starts_with('-')), rest.last()) {
+                git_config(sh, k, v);
+            }
+            (Mutating, "changes git configuration".into())
+        }
+        "config"
+            if long("--get")
+                || long("--list")
+                || short('l')
+                || long("--get-all")
+                || long("--get-regexp")
+                || long("--show-origin")
+                || rest.iter().filter(|r| !r.starts_with('-')).count() <= 1 =>
+        {
+            (Read, "reads configuration".into())
+        }
+        "config" => (Mutating, "changes git configuration".into()),
+        "status" | "log" | "diff" | "show" | "blame" | "grep" | "ls-files" | "ls-tree"
+        | "ls-remote" | "rev-parse" | "rev-list" | "describe" | "shortlog" | "cat-file"
+        | "for-each-ref" | "show-ref" | "merge-base" | "name-rev" | "whatchanged"
+        | "count-objects" | "fsck" | "help" | "version" | "--version" | "check-ignore" | "var"
+        | "annotate" | "cherry" | "range-diff" | "verify-commit" | "verify-tag" | "show-branch"
+        | "reflog" | "branch" | "tag" | "remote"
+            if !any(
+                rest,
+                &[
+                    "add", "remove", "rm", "rename", "set-url", "prune", "set-head",
+                ],
+            ) =>
+        {
+            (Read, "reads".into())
+        }
+        "stash" | "worktree" | "submodule" | "notes" if any(rest, &["list", "show", "status"]) => {
+            (Read, "reads".into())
+        }
+        "" => (Read, "prints help".into()),
+        "commit" | "add" | "fetch" | "pull" | "merge" | "rebase" | "cherry-pick" | "revert"
+        | "checkout" | "switch" | "restore" | "init" | "clone" | "mv" | "am" | "apply"
+        | "remote" | "stash" | "worktree" | "submodule" | "notes" | "bisect" | "gc" | "repack"
+        | "prune" | "lfs" | "sparse-checkout" | "maintenance" | "update-index" | "update-ref"
+        | "format-patch" | "archive" | "bundle" | "commit-tree" | "hash-object" | "write-tree"
+        | "read-tree" | "tag" | "branch" | "reset" => {
+            (Mutating, format!("changes the repository (`git {s}`)"))
+        }
+        other => (
+            Mutating,
+            format!("runs `git {other}`, which may be an alias"),
+        ),
+    }
+}
+
+pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
+    let k = key.to_ascii_lowercase();
+    if let Some(a) = k.strip_prefix("alias.") {
+        sh.defined.push(a.to_string());
+        if let Some(cmd) = value.strip_prefix('!') {
+            sh.shell_text(cmd, &format!("git alias `{a}`"));
+        }
+    } else if matches!(
+        k.as_str(),
+        "core.pager"
+            | "core.sshcommand"
+            | "core.editor"
+            | "core.fsmonitor"
+            | "sequence.editor"
+            | "diff.external"
+            | "core.askpass"
+            | "credential.helper"
+            | "pager.log"
+            | "pager.diff"
+    ) {
+        sh.add(Mutating, format!("sets `{k}`, a command git runs later"));
+        sh.shell_text(value, &format!("git `{k}`"));
+    } else if k == "core.hookspath" {
+        sh.add(Admin, "sets `core.hooksPath`, which decides what git runs");
+    }
+}
+
+pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, String) {
+    let with = [
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--cluster",
+        "--user",
+        "-s",
+        "--server",
+        "-l",
+        "-o",
+        "--selector",
+        "-c",
+        "--container",
+    ];
+    let (s, rest) = sub(args, &with);
+    match s {
+        "exec" | "debug" | "run" | "attach" => {
+            if let Some(p) = args.iter().position(|a| a == "--") {
+                let inner = args.get(p + 1..).unwrap_or_default().to_vec();
+                let _ = sh.argv(&inner, stdin, "`kubectl exec`");
+            }
+            (Mutating, format!("runs a command in a pod (`kubectl {s}`)"))
+        }
+        "delete" | "drain" => (
+            Destructive,
+            format!("deletes or evicts resources (`kubectl {s}`)"),
+        ),
+        "rollout" if any(rest, &["status", "history"]) => (Read, "reads rollout state".into()),
+        "scale"
+            if rest.iter().any(|r| r == "--replicas=0")
+                || rest.windows(2).any(|w| {
+                    w.first().is_some_and(|a| a == "--replicas")
+                        && w.get(1).is_some_and(|b| b == "0")
+                }) =>
+        {
+            (Destructive, "scales to zero replicas".into())
+        }
+        "replace" if rest.iter().any(|r| r == "--force") => {
+            (Destructive, "force-replaces resources".into())
+        }
+        "apply" | "rollout" | "set" | "patch" | "edit" | "replace" | "create" | "expose"
+        | "autoscale" | "scale" | "cordon" | "uncordon" | "taint" | "certificate" | "label"
+        | "annotate" => {
+            if rest.iter().any(|r| {
+                r.contains("clusterrole")
+                    || r.contains("rolebinding")
+                    || r == "role"
+                    || r == "serviceaccount"
+                    || r == "secret"
+            }) || s == "certificate"
+            {
+                (Admin, format!("changes access (`kubectl {s}`)"))
+            } else if matches!(s, "apply" | "rollout" | "set") {
+                (Admin, format!("deploys (`kubectl {s}`)"))
+            } else {
+                (Mutating, format!("changes resources (`kubectl {s}`)"))
+            }
+        }
+        "auth" if any(rest, &["reconcile"]) => (Admin, "changes access".into()),
+        "config"
+            if any(
+                rest,
+                &["view", "current-context", "get-contexts", "get-clusters"],
+            ) =>
+        {
+            (Read, "reads configuration".into())
+        }
+        "config" => (Mutating, "changes kubeconfig".into()),
+        "get" | "describe" | "logs" | "top" | "explain" | "api-resources" | "api-versions"
+        | "version" | "cluster-info" | "auth" | "diff" | "events" | "wait" | "" => {
+            (Read, "reads".into())
+        }
+        "cp" | "port-forward" | "proxy" | "kustomize" => (Mutating, format!("runs `kubectl {s}`")),
+        other => (Mutating, format!("runs `kubectl {other}`")),
+    }
+}
+
+pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    let _ = sh;
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    let op_prefix = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
+    if name == "aws" && words.first() == Some(&"s3") {
+        let op = words.get(1).copied().unwrap_or("");
+        return match op {
+            "rm" | "rb" => (Destructive, format!("deletes S3 data (`s3 {op}`)")),
+            "sync" if args.iter().any(|a| a == "--delete") => {
+                (Destructive, "deletes S3 data (`sync --delete`)".into())
+            }
+            "ls" | "presign" => (Read, "reads".into()),
+            _ => (Mutating, format!("writes S3 data (`s3 {op}`)")),
+        };
+    }
+    if op_prefix(&[
+        "delete",
+        "terminate",
+        "remove",
+        "deregister",
+        "purge",
+        "destroy",
+        "drop",
+        "rb",
+        "disable",
+        "stop",
+        "uninstall",
+        "revoke",
+        "wipe",
+        "reset",
+    ]) || has(&["rm", "del", "destroy", "rb", "prune", "nuke", "teardown"])
+    {
+        if op_prefix(&[
+            "revoke",
+            "remove-iam",
+            "detach-role",
+            "detach-user",
+            "detach-group",
+            "remove-role",
+        ]) {
+            return (Admin, "removes access".into());
+        }
+        return (
+            Destructive,
+            "deletes, stops or disables cloud resources".into(),
+        );
+    }
+    if op_prefix(&[
+        "add-iam",
+        "set-iam",
+        "put-user-policy",
+        "put-role-policy",
+        "put-group-policy",
+        "attach-",
+        "create-access-key",
+        "create-user",
+        "create-role",
+        "create-login-profile",
+        "update-assume-role",
+        "authorize-",
+        "add-permission",
+        "grant",
+        "update-login-profile",
+        "create-policy",
+        "put-bucket-policy",
+        "put-bucket-acl",
+        "assign",
+    ]) || (has(&[
+        "iam",
+        "role",
+        "policy",
+        "secrets",
+        "kms",
+        "identity",
+        "permission",
+        "permissions",
+        "collaborator",
+        "acl",
+    ]) && op_prefix(&["create", "set", "put", "update", "add", "attach"]))
+    {
+        return (Admin, "changes access".into());
+    }
+    if op_prefix(&[
+        "deploy", "promote", "rollout", "apply", "release", "publish", "up",
+    ]) {
+        return (Admin, "deploys".into());
+    }
+    if has(&[
+        "list", "ls", "describe", "get", "show", "view", "status", "logs", "whoami", "info",
+        "version", "help", "tail", "inspect", "search", "ping", "check", "diff",
+    ]) || op_prefix(&[
+        "describe-",
+        "list-",
+        "get-",
+        "head-",
+        "show-",
+        "lookup-",
+        "query",
+    ]) {
+        return (Read, "reads".into());
+    }
+    (
+        Mutating,
+        format!("changes cloud or remote resources (`{name}`)"),
+    )
+}
+
+pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) -> (Effect, String) {
+    let (s, rest) = sub(
+        args,
+        &[
+            "-H",
+            "--host",
+            "--context",
+            "-c",
+            "--config",
+            "-f",
+            "--file",
+            "-p",
+            "--project-name",
+        ],
+    );
+    let (s, rest) = if s == "compose"
+        || s == "container"
+        || s == "image"
+        || s == "volume"
+        || s == "network"
+        || s == "system"
+        || s == "builder"
+    {
+        let (inner, r) = sub(rest, &["-f", "--file", "-p"]);
+        match (s, inner) {
+            (
+                "system" | "image" | "container" | "volume" | "network" | "builder",
+                "prune" | "rm" | "remove",
+            ) => {
+                return (
+                    Destructive,
+                    format!("removes or prunes (`{name} {s} {inner}`)"),
+                );
+            }
+            ("compose", "down") => return (Destructive, "stops and removes services".into()),
+            ("compose", "exec" | "run") => {
+                let i = first_operand(r, &["-u", "--user", "-w", "--workdir", "-e", "--env"]);
+                let inner_argv = r.get(i + 1..).unwrap_or_default().to_vec();
+                let _ = sh.argv(&inner_argv, stdin, &format!("`{name} compose {inner}`"));
+                return (Mutating, "runs a command in a service".into());
+            }
+            _ => (inner, r),
+        }
+    } else {
+        (s, rest)
+    };
+    match s {
+        "rm" | "rmi" | "kill" | "stop" | "prune" | "down" => (
+            Destructive,
+            format!("removes or stops containers (`{name} {s}`)"),
+        ),
+        "exec" | "run" => {
+            let with = [
+                "-u",
+                "--user",
+                "-w",
+                "--workdir",
+                "-e",
+                "--env",
+                "--name",
+                "-v",
+                "--volume",
+                "-p",
+                "--publish",
+                "--network",
+                "--entrypoint",
+                "--env-file",
+                "-l",
+                "--label",
+                "--mount",
+                "--platform",
+                "--cpus",
+                "-m",
+                "--memory",
+                "--restart",
+                "-h",
+                "--hostname",
+                "--pid",
+                "--ipc",
+                "--cap-add",
+                "--device",
+                "--log-driver",
+            ];
+            let i = first_operand(rest, &with);
+            let inner = rest.get(i + 1..).unwrap_or_default().to_vec();
+            if !inner.is_empty() {
+                let _ = sh.argv(&inner, stdin, &format!("`{name} {s}`"));
+            }
+            if rest.iter().any(|r| {
+                r == "--privileged"
+                    || r.starts_with("/:/")
+                    || r == "--pid=host"
+                    || r == "--net=host"
+                    || r.starts_with("--cap-add")
+            }) || rest.windows(2).any(|w| {
+                w.first().is_some_and(|a| a == "-v")
+                    && w.get(1)
+                        .is_some_and(|b| b.starts_with("/:") || b.contains("docker.sock"))
+            }) {
+                (
+                    Admin,
+                    "runs a privileged container or mounts the host".into(),
+                )
+            } else {
+                (Mutating, format!("runs a container (`{name} {s}`)"))
+            }
+        }
+        "ps" | "images" | "logs" | "inspect" | "version" | "info" | "stats" | "top" | "history"
+        | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => (Read, "reads".into()),
+        "login" | "logout" | "trust" | "swarm" | "secret" => (
+            Admin,
+            format!("changes access or the cluster (`{name} {s}`)"),
+        ),
+        "push" | "deploy" | "stack" | "service" => {
+            (Admin, format!("publishes or deploys (`{name} {s}`)"))
+        }
+        _ => (
+            Mutating,
+            format!("changes containers or images (`{name} {s}`)"),
+        ),
+    }
+}

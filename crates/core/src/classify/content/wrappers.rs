@@ -1,0 +1,545 @@
+//! Commands that run other commands: wrappers (`sudo`, `env`, `timeout`, `xargs`, `ssh`, …),
+//! shells (`bash -c`, a script, stdin) and interpreters (`python -c`, `node -e`, …).
+
+use super::args::{assignment, first_operand, has_long, has_short, opt_value};
+use super::catalogue::is_known;
+use super::shell::{Input, Sh, program_name};
+use super::tools;
+use crate::Effect::{Admin, Destructive, Mutating, Read};
+
+/// Runs a script file: its content is analysed when this command line wrote it.
+pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
+    if path.contains("<(") || path == "/dev/stdin" || path == "-" {
+        sh.add(
+            Destructive,
+            format!("{cmd} runs code from a process substitution or stdin"),
+        );
+        return;
+    }
+    match sh.written_content(path) {
+        Some(Some(content)) => sh.shell_text(&content, &format!("script `{path}` written above")),
+        Some(None) => sh.add(
+            Destructive,
+            format!("{cmd} runs `{path}`, written above with content that cannot be seen"),
+        ),
+        None => sh.add(
+            Mutating,
+            format!("{cmd} runs local script `{path}` whose content is not visible"),
+        ),
+    }
+}
+
+/// Code that a shell or interpreter reads on stdin.
+pub(crate) fn stdin_code(sh: &mut Sh, stdin: &Input, cmd: &str, lang: Option<&str>) {
+    match stdin {
+        Input::Literal(code) => match lang {
+            None => sh.shell_text(code, &format!("the input of {cmd}")),
+            Some(l) => sh.code_text(l, code, &format!("the input of {cmd}")),
+        },
+        Input::Unknown(from) => sh.add(
+            Destructive,
+            format!("{cmd} runs code read from {from} (unseen code counts as destructive)"),
+        ),
+        Input::None => sh.add(Mutating, format!("{cmd} starts an interactive session")),
+    }
+}
+
+pub(crate) fn run_shell(
+    sh: &mut Sh,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    if matches!(name, "pwsh" | "powershell") {
+        if let Some(c) = opt_value(args, &["-c", "-Command", "-command"], &["--command"]) {
+            sh.add(Mutating, format!("{cmd} runs PowerShell"));
+            let rest = args
+                .iter()
+                .skip_while(|a| a.as_str() != c)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            sh.code_text("powershell", &rest, &format!("`{name}`"));
+        } else {
+            sh.add(Mutating, format!("{cmd} runs PowerShell"));
+        }
+        return out;
+    }
+    let mut i = 0;
+    let mut has_c = false;
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if a.starts_with('-') || a.starts_with('+') {
+            if a.len() > 1 && !a.starts_with("--") && a[1..].contains('c') {
+                has_c = true;
+            }
+            if matches!(
+                a.as_str(),
+                "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file"
+            ) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let operand = args.get(i);
+    match (has_c, operand) {
+        (true, Some(code)) => sh.shell_text(code, &format!("`{name} -c`")),
+        (true, None) => sh.add(Mutating, format!("{cmd} has `-c` without a command")),
+        (false, Some(script)) => run_script(sh, script, cmd),
+        (false, None) => stdin_code(sh, stdin, cmd, None),
+    }
+    out
+}
+
+pub(crate) fn run_interpreter(
+    sh: &mut Sh,
+    name: &str,
+    lang: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    if args
+        .iter()
+        .any(|a| matches!(a.as_str(), "--version" | "-V" | "--help" | "-h" | "-v"))
+        && args.len() == 1
+    {
+        sh.add(Read, format!("{cmd} prints its version"));
+        return out;
+    }
+    let code_flags: &[&str] = match lang {
+        "python" => &["-c"],
+        "js" => &["-e", "--eval", "-p", "--print", "eval"],
+        "perl" => &["-e", "-E"],
+        "ruby" | "lua" | "r" | "applescript" | "tcl" => &["-e"],
+        "php" => &["-r"],
+        _ => &["-e", "-c"],
+    };
+    if lang == "awk" {
+        return tools::awk(sh, args, cmd, out);
+    }
+    if lang == "perl" && (has_short(args, 'i') || has_short(args, 'p') && has_short(args, 'i')) {
+        sh.add(Mutating, format!("{cmd} edits files in place"));
+    }
+    // `-c code`, clusters like `-ne code`, `deno eval code`.
+    let mut it = args.iter().enumerate();
+    while let Some((i, a)) = it.next() {
+        let is_code_flag = code_flags.contains(&a.as_str())
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && code_flags
+                    .iter()
+                    .any(|f| f.len() == 2 && a.ends_with(&f[1..])));
+        if is_code_flag {
+            let code = args.get(i + 1).map(String::as_str).unwrap_or("");
+            sh.add(Mutating, format!("{cmd} runs {lang} code"));
+            sh.code_text(lang, code, &format!("`{name} {a}`"));
+            return out;
+        }
+        if lang == "python" && a == "-m" {
+            let module = args.get(i + 1).map(String::as_str).unwrap_or("");
+            let rest = args.get(i + 2..).unwrap_or_default();
+            if module == "pip" {
+                return tools::run(sh, "pip", rest, stdin, cmd);
+            }
+            if matches!(
+                module,
+                "json.tool" | "pydoc" | "site" | "this" | "tabnanny" | "py_compile" | "compileall"
+            ) {
+                sh.add(Read, format!("{cmd} runs a read-only module"));
+            } else {
+                sh.add(Mutating, format!("{cmd} runs module `{module}`"));
+            }
+            return out;
+        }
+        if !a.starts_with('-') {
+            if matches!(a.as_str(), "run" | "test" | "install" | "add" | "x")
+                && matches!(name, "bun" | "deno")
+            {
+                sh.add(Mutating, format!("{cmd} runs a project script"));
+                return out;
+            }
+            match sh.written_content(a) {
+                Some(Some(code)) => {
+                    sh.code_text(lang, &code, &format!("script `{a}` written above"))
+                }
+                Some(None) => sh.add(
+                    Destructive,
+                    format!("{cmd} runs `{a}`, written above with content that cannot be seen"),
+                ),
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd} runs script `{a}` whose content is not visible"),
+                ),
+            }
+            return out;
+        }
+        if matches!(
+            a.as_str(),
+            "-W" | "-X" | "-I" | "-r" | "--require" | "-M" | "-x"
+        ) && lang != "php"
+        {
+            let _ = it.next();
+        }
+    }
+    stdin_code(sh, stdin, cmd, Some(lang));
+    out
+}
+
+/// Wrappers: returns `None` when `name` is not one.
+pub(crate) fn wrapper(
+    sh: &mut Sh,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Option<Input> {
+    let via = format!("`{name}`");
+    let inner = |from: usize| args.get(from..).unwrap_or_default().to_vec();
+    let out = match name {
+        "sudo" | "doas" | "pkexec" | "run0" | "runuser" | "sg" => {
+            sh.add(
+                Admin,
+                format!("{cmd} runs with elevated privileges (`{name}`)"),
+            );
+            if name == "sudo" && (has_short(args, 'e') || has_long(args, "--edit")) {
+                return Some(Input::None);
+            }
+            let i = first_operand(
+                args,
+                &[
+                    "-u", "-g", "-p", "-C", "-h", "-U", "-r", "-t", "-T", "-D", "-R", "--user",
+                    "--group", "--prompt", "-c",
+                ],
+            );
+            let i = if name == "sg" { i + 1 } else { i };
+            if let Some(c) = opt_value(args, &["-c"], &["--command"]).filter(|_| name == "runuser")
+            {
+                sh.shell_text(c, &via);
+            }
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "su" => {
+            sh.add(Admin, format!("{cmd} switches user"));
+            if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
+                sh.shell_text(c, &via);
+            }
+            Input::None
+        }
+        "env" => {
+            let mut i = 0;
+            while let Some(a) = args.get(i) {
+                if matches!(a.as_str(), "-u" | "-C" | "--unset" | "--chdir") {
+                    i += 2;
+                } else if a == "-S" || a == "--split-string" {
+                    if let Some(s) = args.get(i + 1) {
+                        sh.shell_text(s, "`env -S`");
+                    }
+                    return Some(Input::Unknown("env".into()));
+                } else if a.starts_with('-') {
+                    i += 1;
+                    if a == "--" {
+                        break;
+                    }
+                } else if let Some((k, v)) = a.split_once('=') {
+                    assignment(sh, k, v, false);
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if i >= args.len() {
+                sh.add(Read, format!("{cmd} prints the environment"));
+                return Some(Input::Unknown("the environment".into()));
+            }
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "command" if has_short(args, 'v') || has_short(args, 'V') => {
+            sh.add(Read, format!("{cmd} looks a command up"));
+            Input::Unknown("a path".into())
+        }
+        "command" | "builtin" | "exec" | "nohup" | "time" | "unbuffer" | "setsid"
+        | "caffeinate" | "torsocks" | "proxychains" | "proxychains4" | "tsocks" | "chronic"
+        | "busybox" | "fakeroot" | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr"
+        | "retry" | "cpulimit" => {
+            let mut i = first_operand(args, &["-a", "-o", "-l", "-p", "--profile", "-f"]);
+            if name == "faketime" {
+                i += 1;
+            }
+            if i >= args.len() {
+                sh.add(Read, format!("{cmd} runs nothing"));
+                return Some(Input::None);
+            }
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "strace" | "ltrace" | "gdb" => {
+            let i = first_operand(
+                args,
+                &["-o", "-p", "-e", "-s", "-P", "-E", "-u", "-ex", "-x"],
+            );
+            if has_short(args, 'p') || i >= args.len() {
+                sh.add(Mutating, format!("{cmd} attaches to a process"));
+                return Some(Input::None);
+            }
+            let from = if args.get(i).is_some_and(|a| a == "--args") {
+                i + 1
+            } else {
+                i
+            };
+            sh.argv(&inner(from), stdin, &via)
+        }
+        "nice" | "ionice" | "taskset" | "numactl" => {
+            if name == "ionice" && has_short(args, 'p') || name == "taskset" && has_short(args, 'p')
+            {
+                sh.add(Mutating, format!("{cmd} changes a running process"));
+                return Some(Input::None);
+            }
+            let mut i = first_operand(
+                args,
+                &[
+                    "-n",
+                    "-c",
+                    "-t",
+                    "--adjustment",
+                    "--class",
+                    "--classdata",
+                    "-C",
+                    "-m",
+                    "-N",
+                    "-i",
+                ],
+            );
+            if name == "taskset" {
+                i += 1;
+            }
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "timeout" => {
+            let i = first_operand(args, &["-s", "-k", "--signal", "--kill-after"]);
+            sh.argv(&inner(i + 1), stdin, &via)
+        }
+        "stdbuf" => {
+            let i = first_operand(args, &["-i", "-o", "-e"]);
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "chrt" => {
+            if has_short(args, 'p') {
+                sh.add(Mutating, format!("{cmd} changes a running process"));
+                return Some(Input::None);
+            }
+            let i = first_operand(args, &["-T", "-P", "-D"]);
+            sh.argv(&inner(i + 1), stdin, &via)
+        }
+        "flock" => {
+            if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
+                sh.shell_text(c, &via);
+                return Some(Input::Unknown("flock".into()));
+            }
+            let i = first_operand(args, &["-w", "-E", "--timeout", "--conflict-exit-code"]);
+            sh.argv(&inner(i + 1), stdin, &via)
+        }
+        "script" => {
+            if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
+                sh.shell_text(c, &via);
+            } else {
+                sh.add(Mutating, format!("{cmd} records a session"));
+            }
+            Input::Unknown("script".into())
+        }
+        "watch" => {
+            let i = first_operand(
+                args,
+                &["-n", "--interval", "-d", "-g", "-q", "--differences"],
+            );
+            let rest = inner(i);
+            if has_short(args, 'x') || has_long(args, "--exec") {
+                sh.argv(&rest, stdin, &via)
+            } else {
+                sh.shell_text(&rest.join(" "), &via);
+                Input::Unknown("watch".into())
+            }
+        }
+        "xargs" => {
+            let i = first_operand(
+                args,
+                &[
+                    "-n",
+                    "-L",
+                    "-l",
+                    "-I",
+                    "-P",
+                    "-d",
+                    "-E",
+                    "-e",
+                    "-s",
+                    "-a",
+                    "--max-args",
+                    "--max-procs",
+                    "--delimiter",
+                    "--arg-file",
+                    "-R",
+                    "-S",
+                    "-J",
+                ],
+            );
+            let mut rest = inner(i);
+            if rest.is_empty() {
+                rest.push("echo".into());
+            }
+            rest.push("<args from stdin>".into());
+            sh.argv(&rest, &Input::None, &via)
+        }
+        "parallel" => {
+            let end = args
+                .iter()
+                .position(|a| a.starts_with(":::"))
+                .unwrap_or(args.len());
+            let i = first_operand(
+                args.get(..end).unwrap_or_default(),
+                &[
+                    "-j",
+                    "--jobs",
+                    "-S",
+                    "--sshlogin",
+                    "--delay",
+                    "--timeout",
+                    "-a",
+                    "--arg-file",
+                ],
+            );
+            let rest: Vec<String> = args.get(i..end).unwrap_or_default().to_vec();
+            if rest.is_empty() {
+                stdin_code(sh, stdin, cmd, None);
+                Input::Unknown("parallel".into())
+            } else {
+                sh.shell_text(&rest.join(" "), &via);
+                Input::Unknown("parallel".into())
+            }
+        }
+        "find" => tools::find(sh, args, cmd),
+        "ssh" => {
+            let i = first_operand(
+                args,
+                &[
+                    "-p", "-i", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-e", "-m",
+                    "-O", "-Q", "-S", "-w", "-W", "-E", "-B", "-I",
+                ],
+            );
+            let host = args.get(i).cloned().unwrap_or_default();
+            let rest = inner(i + 1);
+            if rest.is_empty() {
+                if matches!(stdin, Input::None) {
+                    sh.add(Mutating, format!("{cmd} opens a remote shell"));
+                } else {
+                    stdin_code(sh, stdin, cmd, None);
+                }
+            } else {
+                sh.add(Mutating, format!("{cmd} runs a command on `{host}`"));
+                sh.shell_text(&rest.join(" "), &format!("`ssh {host}`"));
+            }
+            Input::Unknown("remote output".into())
+        }
+        "nsenter" | "chroot" | "systemd-run" => {
+            sh.add(
+                Admin,
+                format!("{cmd} runs in another namespace, root or unit"),
+            );
+            let i = first_operand(
+                args,
+                &[
+                    "-t",
+                    "--target",
+                    "-u",
+                    "--unit",
+                    "-p",
+                    "--property",
+                    "--userspec",
+                    "--groups",
+                    "-S",
+                    "-G",
+                ],
+            );
+            let i = if name == "chroot" { i + 1 } else { i };
+            if i < args.len() {
+                sh.argv(&inner(i), stdin, &via)
+            } else {
+                Input::None
+            }
+        }
+        "npx" | "pnpx" | "bunx" => {
+            let i = first_operand(args, &["-p", "--package", "-c", "--call"]);
+            if let Some(c) = opt_value(args, &["-c"], &["--call"]) {
+                sh.shell_text(c, &via);
+            }
+            if i >= args.len() {
+                return Some(Input::None);
+            }
+            let pkg = program_name(args.get(i).map(String::as_str).unwrap_or(""));
+            if !is_known(pkg) {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} downloads and runs package `{pkg}`"),
+                );
+            }
+            sh.argv(&inner(i), stdin, &via)
+        }
+        "eval" => {
+            sh.shell_text(&args.join(" "), "`eval`");
+            Input::Unknown("eval".into())
+        }
+        "source" | "." => {
+            let script = args.first().cloned().unwrap_or_default();
+            run_script(sh, &script, cmd);
+            Input::Unknown("source".into())
+        }
+        "trap" => {
+            if let Some(code) = args.first().filter(|a| !a.starts_with('-')) {
+                sh.shell_text(code, "`trap`");
+            } else {
+                sh.add(Read, format!("{cmd} lists traps"));
+            }
+            Input::None
+        }
+        "alias" => {
+            let mut any = false;
+            for a in args {
+                if let Some((n, v)) = a.split_once('=') {
+                    any = true;
+                    sh.defined.push(n.to_string());
+                    sh.add(Mutating, format!("{cmd} defines alias `{n}`"));
+                    sh.shell_text(v, &format!("alias `{n}`"));
+                }
+            }
+            if !any {
+                sh.add(Read, format!("{cmd} lists aliases"));
+            }
+            Input::None
+        }
+        "export" | "declare" | "typeset" | "readonly" => {
+            let mut any = false;
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                if let Some((n, v)) = a.split_once('=') {
+                    any = true;
+                    assignment(sh, n, v, true);
+                }
+            }
+            if has_short(args, 'f') {
+                sh.add(Mutating, format!("{cmd} exports a function"));
+            } else if !any {
+                sh.add(Read, format!("{cmd} sets or lists variables"));
+            }
+            Input::None
+        }
+        _ => return None,
+    };
+    Some(out)
+}
