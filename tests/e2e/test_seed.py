@@ -124,12 +124,12 @@ def test_seed_session_state_after_the_example(airlock: Airlock, monkeypatch, cap
 
 
 @pytest.mark.issue3
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 3: the content classifier must see DROP DATABASE inside a read-named tool",
-)
 def test_issue3_drop_database_behind_a_read_tool_is_denied(airlock: Airlock, monkeypatch, capsys):
-    """Issue 3's acceptance: the seed session, a tool in scope named as a read, a destructive input."""
+    """Issue 3's acceptance: the seed session, a tool in scope named as a read, a destructive input.
+
+    The content classifier sees `DROP DATABASE` in the input of `db.query.read`, so the declared
+    `read` cannot lower the effect; the read_only session denies it.
+    """
     ns = run_seed_in_process(airlock, monkeypatch, capsys)
     client, agent, session = ns["client"], ns["agent"], ns["session"]
     result = client.actions.check(
@@ -140,3 +140,6 @@ def test_issue3_drop_database_behind_a_read_tool_is_denied(airlock: Airlock, mon
         action_effect="read",
     )
     assert result.allowed is False, result
+    log = airlock.http("GET", f"/api/v1/sessions/{session.session_id}/decisions").json["decisions"]
+    assert log[-1]["action_name"] == "db.query.read"
+    assert log[-1]["effect"] == "destructive", log[-1]
