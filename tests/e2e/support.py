@@ -174,18 +174,23 @@ class Airlock:
                 break
         raise RuntimeError(f"airlock serve did not become healthy: {' '.join(cmd)}\n{last_error}")
 
-    def stop(self) -> None:
-        """Stops the server gracefully (SIGTERM), killing it if it does not exit in time."""
+    def stop(self) -> Optional[int]:
+        """Stops the server gracefully (SIGTERM), killing it if it does not exit in time.
+
+        Returns its exit code (None if it had to be killed, or was not running)."""
         if self.proc is None:
-            return
-        if self.proc.poll() is None:
+            return None
+        code: Optional[int] = self.proc.poll()
+        if code is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=STOP_TIMEOUT_S)
+                code = self.proc.wait(timeout=STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=STOP_TIMEOUT_S)
+                code = None
         self.proc = None
+        return code
 
     def _kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

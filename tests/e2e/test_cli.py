@@ -66,6 +66,11 @@ def test_serve_announces_its_address(airlock: Airlock):
     assert f"airlock listening on http://127.0.0.1:{airlock.port}" in out
 
 
+def test_sigterm_stops_the_server_cleanly(airlock: Airlock):
+    assert airlock.http("GET", "/health").status == 200
+    assert airlock.stop() == 0, airlock.logs()
+
+
 def test_restart_keeps_everything(airlock: Airlock):
     client = airlock.client()
     agent = client.agents.create(name="keeper", capabilities=["files.read", "files.write"])

@@ -283,6 +283,10 @@ def bad_bodies(w: dict) -> list:
         ("/api/v1/agent-tokens/revoke", {}, "no token"),
         ("/api/v1/telemetry/report", {"events": []}, "no agent_id"),
         ("/api/v1/telemetry/report", {"agent_id": a, "events": [{"tool_name": "t"}]}, "event without event_type"),
+        ("/api/v1/telemetry/report", {"agent_id": a, "events": [{"event_type": "tool_end"}] * 1001}, "over 1000 events"),
+        ("/api/v1/agents", {"name": "a\u0000b"}, "control character in name"),
+        ("/api/v1/agents", {"name": "n" * 300}, "name over 256 bytes"),
+        ("/api/v1/agents", {"name": "x", "capabilities": ["c"] * 600}, "over 512 capabilities"),
         # bad values
         ("/api/v1/agenttrust/check", {"agent_id": a, "session_id": sess, "action_name": "files.read", "action_effect": "write"}, "unknown effect"),
         ("/api/v1/actions/check", {"agent_id": a, "session_id": sess, "action_name": "files.read", "action_effect": "delete"}, "unknown effect"),
@@ -633,6 +637,8 @@ def test_approvals_expire(airlock_factory):
     time.sleep(1.5)
     assert client.approvals.get(r.approval_id).status == "expired"
     assert airlock.http("GET", "/mcp/approvals?status=pending").json["approvals"] == []
+    expired = airlock.http("GET", "/mcp/approvals?status=expired").json["approvals"]
+    assert [x["id"] for x in expired] == [r.approval_id]
     late = airlock.http("POST", f"/mcp/approvals/{r.approval_id}/approve", body={})
     assert late.status == 409, late.text
     late.error_body()

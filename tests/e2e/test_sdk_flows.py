@@ -201,6 +201,12 @@ def test_exact_call_approval_lets_one_identical_call_through(airlock: Airlock):
     once = drop("DROP TABLE users")
     assert once.allowed is True, once.reason
     assert once.guard_tier == "deep"
+    used = airlock.http("GET", f"/mcp/approvals/{first.approval_id}").json
+    assert used["status"] == "used", used
+    assert used["used_at"]
+    assert [a["id"] for a in airlock.http("GET", "/mcp/approvals?status=used").json["approvals"]] == [
+        first.approval_id
+    ]
 
     twice = drop("DROP TABLE users")
     assert twice.allowed is False, "an exact-call approval is used up by one call"
@@ -208,6 +214,93 @@ def test_exact_call_approval_lets_one_identical_call_through(airlock: Airlock):
 
     # The session is not elevated by a call approval.
     assert client.sessions.get_session(session.session_id).mode == "standard"
+
+
+def test_pending_call_approval_is_reused_until_decided(airlock: Airlock):
+    client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
+    check = checker(client, agent, session)
+    first = check("db.drop_table", "destructive", "DROP TABLE users")
+    second = check("db.drop_table", "destructive", "DROP TABLE users")
+    assert first.approval_id and second.approval_id == first.approval_id
+    assert len(pending_ids(airlock)) == 1
+
+
+def test_json_input_digest_ignores_key_order(airlock: Airlock):
+    """Airlock's `action_input` (full JSON arguments) binds an approval to the arguments, not
+    to their key order."""
+    client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
+
+    def drop(arguments):
+        r = airlock.http(
+            "POST",
+            "/api/v1/agenttrust/check",
+            body={
+                "agent_id": agent.id,
+                "session_id": session.session_id,
+                "action_name": "db.drop_table",
+                "action_input": arguments,
+                "action_effect": "destructive",
+            },
+        )
+        assert r.status == 200, r.text
+        return r.json
+
+    first = drop({"table": "users", "cascade": True})
+    assert first["allowed"] is False and first["approval_id"]
+    client.approvals.approve(first["approval_id"])
+    assert drop({"table": "orders", "cascade": True})["allowed"] is False
+    assert drop({"cascade": True, "table": "users"})["allowed"] is True
+
+
+def test_approved_call_outlives_a_short_approval_ttl(airlock_factory):
+    airlock = airlock_factory("--approval-ttl-secs", "1")
+    client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
+    check = checker(client, agent, session)
+    first = check("db.drop_table", "destructive", "DROP TABLE users")
+    answer = client.approvals.approve(first.approval_id)
+    # What the approval answer says is what is stored.
+    stored = airlock.http("GET", f"/mcp/approvals/{first.approval_id}").json
+    assert stored["expires_at"] == answer["approval"]["expires_at"], (stored, answer)
+    time.sleep(1.5)
+    retry = check("db.drop_table", "destructive", "DROP TABLE users")
+    assert retry.allowed is True, "an approved call may be retried after the request's own TTL: " + retry.reason
+
+
+def test_approval_does_not_outrank_revocation(airlock: Airlock):
+    client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
+    check = checker(client, agent, session)
+    first = check("db.drop_table", "destructive", "DROP TABLE users")
+    client.approvals.approve(first.approval_id)
+    client.agents.revoke(agent.id)
+    after = check("db.drop_table", "destructive", "DROP TABLE users")
+    assert after.allowed is False and "revoked" in after.reason
+
+
+def test_require_approval_applies_to_every_call(airlock: Airlock):
+    """A tool registered with `require_approval: true` needs an approval for every call, a read
+    included (the deny reason says "requires approval for every call")."""
+    client = airlock.client()
+    agent = client.agents.create(name=unique("agent"), capabilities=["*"])
+    r = airlock.http(
+        "POST",
+        "/mcp/servers",
+        body={
+            "name": unique("server"),
+            "url": "http://127.0.0.1:9/mcp",
+            "tools": [{"name": "get_payroll", "require_approval": True}, {"name": "get_weather"}],
+            "default_mode": "standard",
+        },
+    )
+    assert r.status == 201, r.text
+    session = client.sessions.init_session(agent_id=agent.id, server_id=r.json["id"])
+    check = checker(client, agent, session)
+    assert check("get_weather", "read").allowed is True
+    for effect in ("mutating", "read"):
+        r = check("get_payroll", effect)
+        assert r.allowed is False, f"{effect} call of a require_approval tool: {r.reason}"
+        assert r.approval_id and "approval" in r.reason
+        client.approvals.approve(r.approval_id)
+        assert check("get_payroll", effect).allowed is True
 
 
 def test_call_approval_is_bound_to_the_session(airlock: Airlock):
@@ -286,6 +379,15 @@ def test_token_issue_introspect_revoke(client):
     gone = client.tokens.introspect(token.token)
     assert gone.active is False
     assert "revoked" in (gone.reasoning or "")
+
+
+def test_token_expires(client):
+    agent = client.agents.create(name=unique("agent"), capabilities=["files.read"])
+    token = client.tokens.issue(agent_id=agent.id, scopes=["files.read"], ttl_seconds=1, use_cache=False)
+    assert client.tokens.introspect(token.token).active is True
+    time.sleep(1.3)
+    expired = client.tokens.introspect(token.token)
+    assert expired.active is False and "expired" in (expired.reasoning or "")
 
 
 def test_introspecting_garbage_is_inactive(client):
@@ -373,6 +475,15 @@ def test_decision_log_lists_every_check_oldest_first(airlock: Airlock):
     assert v["valid"] is True, v
     assert v["entries"] == v["calls"] == state.total_calls == 5
     assert v["head"] == log["head"]
+
+
+def test_decision_log_pages(client, airlock: Airlock):
+    agent = client.agents.create(name=unique("agent"), capabilities=["files.read"])
+    sid = str(uuid.uuid4())
+    for _ in range(5):
+        client.actions.check(agent_id=agent.id, session_id=sid, tool_name="files.read", action_effect="read")
+    page = airlock.http("GET", f"/api/v1/sessions/{sid}/decisions?after=2&limit=2").json["decisions"]
+    assert [d["seq"] for d in page] == [3, 4]
 
 
 def test_decision_log_of_an_implicit_session(client, airlock: Airlock):
@@ -537,6 +648,16 @@ def test_guard_with_a_random_session_id(airlock: Airlock, client):
     assert state.total_calls == 3 and state.denied_calls == 2
     v = airlock.http("GET", f"/api/v1/sessions/{guard.session_id}/verify").json
     assert v["valid"] is True and v["entries"] == 3
+
+
+def test_capabilities_match_any_separator_and_case(client):
+    agent = client.agents.create(name=unique("agent"), capabilities=["Files.Read", "db.*"])
+    for action in ("files.read", "files:read", "FILES/READ", "files_read", "db.query.read"):
+        r = client.actions.check(agent_id=agent.id, tool_name=action, action_effect="read")
+        assert r.allowed is True, (action, r.reason)
+    for action in ("files.read.all", "files", "dbx.query", "mail.read"):
+        r = client.actions.check(agent_id=agent.id, tool_name=action, action_effect="read")
+        assert r.allowed is False, (action, r.reason)
 
 
 def test_check_without_a_session_id(client):
