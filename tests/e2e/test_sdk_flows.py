@@ -68,6 +68,15 @@ def checker(client, agent, session):
     return check
 
 
+def raw_check(airlock: Airlock, agent, session, action_name: str, **fields) -> dict:
+    """A check over plain HTTP, for the answer's fields the SDK drops (effect, risk_tier) and the
+    request fields it cannot send (`action_input`)."""
+    body = {"agent_id": agent.id, "session_id": session.session_id, "action_name": action_name, **fields}
+    r = airlock.http("POST", "/api/v1/agenttrust/check", body=body)
+    assert r.status == 200, r.text
+    return r.json
+
+
 def pending_ids(airlock: Airlock, key=None) -> set:
     r = airlock.http("GET", "/mcp/approvals?status=pending", key=key or airlock.key)
     assert r.status == 200, r.text
@@ -231,19 +240,7 @@ def test_json_input_digest_ignores_key_order(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
 
     def drop(arguments):
-        r = airlock.http(
-            "POST",
-            "/api/v1/agenttrust/check",
-            body={
-                "agent_id": agent.id,
-                "session_id": session.session_id,
-                "action_name": "db.drop_table",
-                "action_input": arguments,
-                "action_effect": "destructive",
-            },
-        )
-        assert r.status == 200, r.text
-        return r.json
+        return raw_check(airlock, agent, session, "db.drop_table", action_input=arguments, action_effect="destructive")
 
     first = drop({"table": "users", "cascade": True})
     assert first["allowed"] is False and first["approval_id"]
@@ -693,16 +690,7 @@ def test_probing_raises_the_risk_tier(airlock: Airlock):
             agent_id=agent.id, session_id=session.session_id, tool_name="secrets.read", action_effect="read"
         )
         assert r.allowed is False
-    r = airlock.http(
-        "POST",
-        "/api/v1/agenttrust/check",
-        body={
-            "agent_id": agent.id,
-            "session_id": session.session_id,
-            "action_name": "files.read",
-            "action_effect": "read",
-        },
-    ).json
+    r = raw_check(airlock, agent, session, "files.read", action_effect="read")
     assert r["effect"] == "read"
     assert r["risk_tier"] == "mutating", r
     assert "probing" in r["reason"], r["reason"]
