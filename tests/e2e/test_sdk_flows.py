@@ -250,7 +250,7 @@ def test_json_input_digest_ignores_key_order(airlock: Airlock):
 
 
 def test_approved_call_outlives_a_short_approval_ttl(airlock_factory):
-    airlock = airlock_factory("--approval-ttl-secs", "1")
+    airlock = airlock_factory("--approval-ttl-secs", "2")
     client, agent, _, session = agent_and_session(airlock, caps=["db.*"], default_mode="standard")
     check = checker(client, agent, session)
     first = check("db.drop_table", "destructive", "DROP TABLE users")
@@ -258,7 +258,7 @@ def test_approved_call_outlives_a_short_approval_ttl(airlock_factory):
     # What the approval answer says is what is stored.
     stored = airlock.http("GET", f"/mcp/approvals/{first.approval_id}").json
     assert stored["expires_at"] == answer["approval"]["expires_at"], (stored, answer)
-    time.sleep(1.5)
+    time.sleep(2.5)
     retry = check("db.drop_table", "destructive", "DROP TABLE users")
     assert retry.allowed is True, "an approved call may be retried after the request's own TTL: " + retry.reason
 
@@ -380,9 +380,9 @@ def test_token_issue_introspect_revoke(client):
 
 def test_token_expires(client):
     agent = client.agents.create(name=unique("agent"), capabilities=["files.read"])
-    token = client.tokens.issue(agent_id=agent.id, scopes=["files.read"], ttl_seconds=1, use_cache=False)
+    token = client.tokens.issue(agent_id=agent.id, scopes=["files.read"], ttl_seconds=2, use_cache=False)
     assert client.tokens.introspect(token.token).active is True
-    time.sleep(1.3)
+    time.sleep(2.3)
     expired = client.tokens.introspect(token.token)
     assert expired.active is False and "expired" in (expired.reasoning or "")
 
