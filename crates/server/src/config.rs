@@ -14,6 +14,8 @@ pub struct Config {
     pub token_default_ttl_secs: i64,
     /// Longest lifetime of an agent token.
     pub token_max_ttl_secs: i64,
+    /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route.
+    pub bench_routes: bool,
 }
 
 impl Default for Config {
@@ -24,6 +26,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             token_default_ttl_secs: 3600,
             token_max_ttl_secs: 24 * 3600,
+            bench_routes: false,
         }
     }
 }

@@ -20,7 +20,11 @@ use crate::error::ApiError;
 
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    Router::new()
+    let mut router = Router::new();
+    if state.config.bench_routes {
+        router = router.route("/api/v1/bench/baseline", post(check::baseline));
+    }
+    router
         .route("/health", get(health))
         .route("/api/v1/agents", post(agents::create).get(agents::list))
         .route("/api/v1/agents/{id}", get(agents::get))

@@ -32,6 +32,34 @@ pub struct CheckBody {
     action_effect: Option<String>,
 }
 
+/// The load benchmark's baseline: authenticates (one store round trip, like the check) and
+/// parses and validates the same body, then decides and records nothing.
+pub async fn baseline(
+    State(state): State<AppState>,
+    key: KeyHash,
+    JsonBody(body): JsonBody<CheckBody>,
+) -> Result<Json<Value>, ApiError> {
+    let hash = key.0;
+    state
+        .store
+        .run(move |tx| crate::auth::caller_in(tx, &hash))
+        .await??;
+    let agent_id = validate::id("agent_id", &body.agent_id)?;
+    let action = body.action_name.unwrap_or_default();
+    let action_name = validate::text("action_name", &action, validate::MAX_NAME)?;
+    validate::effect("action_effect", body.action_effect.as_deref())?;
+    Ok(Json(json!({
+        "allowed": true,
+        "check_id": "chk_baseline",
+        "session_id": body.session_id,
+        "reason": format!("baseline for `{agent_id}` `{action_name}`"),
+        "guard_tier": "fast",
+        "confidence": 1.0,
+        "latency_ms": 0,
+        "elevation_required": false,
+    })))
+}
+
 pub async fn check(
     State(state): State<AppState>,
     key: KeyHash,

@@ -1,0 +1,403 @@
+//! `airlock-bench`: starts `airlock serve` on a fresh embedded store, creates a population of
+//! agents, servers and sessions, and drives `POST /api/v1/agenttrust/check` from many
+//! connections with a realistic mix. In the same run it drives the baseline route of the same
+//! server (`POST /api/v1/bench/baseline`: authenticates and parses the same JSON, decides and
+//! records nothing) and reports throughput, latency percentiles, the server's CPU and peak
+//! memory, and the check's throughput as a ratio of the baseline's.
+
+mod client;
+mod workload;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use hyper::body::Bytes;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::json;
+
+use client::Conn;
+
+const KEY: &str = "sk_live_bench_0123456789abcdef";
+
+#[derive(Parser, Clone)]
+#[command(about = "Load benchmark of airlock serve: the check route against a baseline route")]
+struct Args {
+    /// The airlock binary to start.
+    #[arg(long, default_value = "target/release/airlock")]
+    airlock: PathBuf,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// Seconds per measured phase.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Agents in the population.
+    #[arg(long, default_value_t = 100)]
+    agents: usize,
+    /// Sessions in the population (initialised on MCP servers up to 1,000; beyond that
+    /// implicit sessions, created by a warm-up pass).
+    #[arg(long, default_value_t = 1000)]
+    sessions: usize,
+    /// Registered tools per MCP server.
+    #[arg(long, default_value_t = 20)]
+    tools: usize,
+    /// Every input this many bytes (default: random 50 to 2,000).
+    #[arg(long)]
+    input_bytes: Option<usize>,
+    /// Also measure at this fraction of the measured peak check throughput (open loop,
+    /// latency from the scheduled send time). 0 to skip.
+    #[arg(long, default_value_t = 0.5)]
+    paced_fraction: f64,
+    /// Print the results as one JSON object too.
+    #[arg(long)]
+    json: bool,
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start(args: &Args) -> anyhow::Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+    let dir = std::env::temp_dir().join(format!("airlock-bench-{}-{port}", std::process::id()));
+    let mut child = Command::new(&args.airlock)
+        .args([
+            "serve",
+            "--bench-routes",
+            "--addr",
+            &addr.to_string(),
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
+        .env("AIRLOCK_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("cannot start {}", args.airlock.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("listening on") => break,
+            Some(_) => {}
+            None => bail!("airlock exited before listening"),
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    Ok(Server { child, addr, dir })
+}
+
+/// CPU seconds (user + system) and peak resident memory of a process, from /proc.
+fn usage(pid: u32) -> (f64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields after the command name: state is 0, utime is 11, stime is 12; 100 ticks a second.
+    let cpu = (ticks(11) + ticks(12)) / 100.0;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    (cpu, hwm)
+}
+
+struct Population {
+    /// (agent id, session id) pairs.
+    pairs: Vec<(String, String)>,
+}
+
+async fn populate(addr: SocketAddr, args: &Args) -> anyhow::Result<Population> {
+    let mut c = Conn::open(addr, KEY).await?;
+    let mut servers = Vec::new();
+    for s in 0..10 {
+        let mut tools = vec![json!({"name": "db.query"}), json!({"name": "shell.exec"})];
+        for t in 2..args.tools.max(2) {
+            let effect = ["read", "mutating", "destructive"][t % 3];
+            tools.push(json!({"name": format!("tool.t{t}"), "effect_override": effect, "require_approval": t % 7 == 0}));
+        }
+        let mode = if s % 2 == 0 { "read_only" } else { "standard" };
+        let server = c
+            .json(
+                "POST",
+                "/mcp/servers",
+                json!({"name": format!("srv{s}"), "url": "http://127.0.0.1:9/mcp", "capabilities": ["db.*", "shell.*", "tool.*"], "tools": tools, "default_mode": mode}),
+            )
+            .await?;
+        servers.push(server["id"].as_str().unwrap_or_default().to_string());
+    }
+    let mut agents = Vec::new();
+    for a in 0..args.agents {
+        let agent = c
+            .json(
+                "POST",
+                "/api/v1/agents",
+                json!({"name": format!("agent{a}"), "capabilities": ["db.*", "shell.*", "tool.*"]}),
+            )
+            .await?;
+        agents.push(agent["id"].as_str().unwrap_or_default().to_string());
+    }
+    let mut pairs = Vec::with_capacity(args.sessions);
+    for i in 0..args.sessions {
+        let agent = agents[i % agents.len()].clone();
+        let session = if i < 1000 {
+            let s = c
+                .json(
+                    "POST",
+                    "/mcp/sessions/init",
+                    json!({"agent_id": agent, "server_id": servers[i % servers.len()]}),
+                )
+                .await?;
+            s["session_id"].as_str().unwrap_or_default().to_string()
+        } else {
+            format!("bench-{i}")
+        };
+        pairs.push((agent, session));
+    }
+    Ok(Population { pairs })
+}
+
+/// Bodies to send, generated before measuring so generation is not measured.
+fn bodies(pop: &Population, args: &Args, n: usize) -> Vec<Bytes> {
+    let mut rng = StdRng::seed_from_u64(7);
+    (0..n)
+        .map(|i| {
+            let (agent, session) = &pop.pairs[i % pop.pairs.len()];
+            Bytes::from(workload::body(&mut rng, agent, session, args.input_bytes).to_string())
+        })
+        .collect()
+}
+
+struct Phase {
+    name: String,
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+    cpu_seconds: f64,
+}
+
+impl Phase {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
+    fn pct(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[i.min(self.latencies_us.len() - 1)] as f64 / 1000.0
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{:<22} {:>9.0} req/s  p50 {:>6.3} ms  p99 {:>6.3} ms  p99.9 {:>6.3} ms  errors {:>5}  server cpu {:>4.0}%",
+            self.name,
+            self.rps(),
+            self.pct(0.50),
+            self.pct(0.99),
+            self.pct(0.999),
+            self.errors,
+            100.0 * self.cpu_seconds / self.seconds
+        )
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({"name": self.name, "rps": self.rps(), "p50_ms": self.pct(0.5), "p99_ms": self.pct(0.99),
+               "p999_ms": self.pct(0.999), "errors": self.errors, "requests": self.requests,
+               "server_cpu_percent": 100.0 * self.cpu_seconds / self.seconds})
+    }
+}
+
+/// Drives `path` for `seconds` from `conns` connections. With `rate`, each connection sends
+/// on a fixed schedule (open loop) and latency counts from the scheduled time.
+async fn drive(
+    addr: SocketAddr,
+    pid: u32,
+    name: &str,
+    path: &'static str,
+    bodies: &[Bytes],
+    conns: usize,
+    seconds: u64,
+    rate: Option<f64>,
+) -> anyhow::Result<Phase> {
+    let (cpu0, _) = usage(pid);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..conns {
+        let bodies: Vec<Bytes> = bodies.iter().skip(c).step_by(conns).cloned().collect();
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Conn::open(addr, KEY).await?;
+            let mut lat = Vec::with_capacity(1 << 16);
+            let mut errors = 0usize;
+            let interval = rate.map(|r| Duration::from_secs_f64(conns as f64 / r));
+            let mut i = 0usize;
+            loop {
+                let scheduled = match interval {
+                    Some(iv) => {
+                        let at = start + iv.mul_f64(i as f64 + c as f64 / conns as f64);
+                        tokio::time::sleep_until(at.into()).await;
+                        at
+                    }
+                    None => Instant::now(),
+                };
+                if scheduled >= deadline {
+                    break;
+                }
+                let body = bodies[i % bodies.len()].clone();
+                let (status, _) = conn.send("POST", path, body).await?;
+                if status != 200 {
+                    errors += 1;
+                }
+                lat.push(scheduled.elapsed().as_micros() as u64);
+                i += 1;
+            }
+            anyhow::Ok((lat, errors))
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, e) = t.await??;
+        all.extend(lat);
+        errors += e;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let (cpu1, _) = usage(pid);
+    all.sort_unstable();
+    Ok(Phase {
+        name: name.to_string(),
+        requests: all.len(),
+        errors,
+        seconds,
+        latencies_us: all,
+        cpu_seconds: cpu1 - cpu0,
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let server = start(&args)?;
+    let pid = server.child.id();
+    let t = Instant::now();
+    let pop = populate(server.addr, &args).await?;
+    let bodies = bodies(&pop, &args, 8192.max(args.sessions));
+    // Warm-up: touch every session once (creates the implicit ones) and warm the caches.
+    let warm: Vec<Bytes> = bodies.iter().take(pop.pairs.len()).cloned().collect();
+    let per = warm.len().div_ceil(args.connections);
+    let mut tasks = Vec::new();
+    for chunk in warm.chunks(per.max(1)) {
+        let chunk = chunk.to_vec();
+        let addr = server.addr;
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(addr, KEY).await?;
+            for b in chunk {
+                c.send("POST", "/api/v1/agenttrust/check", b).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    println!(
+        "population: {} agents, {} sessions, 10 servers x {} tools; setup {:.1} s; inputs {}",
+        args.agents,
+        args.sessions,
+        args.tools,
+        t.elapsed().as_secs_f64(),
+        args.input_bytes
+            .map_or("50-2000 B".to_string(), |b| format!("{b} B"))
+    );
+    let base = drive(
+        server.addr,
+        pid,
+        "baseline (closed)",
+        "/api/v1/bench/baseline",
+        &bodies,
+        args.connections,
+        args.duration,
+        None,
+    )
+    .await?;
+    println!("{}", base.line());
+    let check = drive(
+        server.addr,
+        pid,
+        "check (closed)",
+        "/api/v1/agenttrust/check",
+        &bodies,
+        args.connections,
+        args.duration,
+        None,
+    )
+    .await?;
+    println!("{}", check.line());
+    let mut phases = vec![base, check];
+    if args.paced_fraction > 0.0 {
+        let rate = phases[1].rps() * args.paced_fraction;
+        let paced = drive(
+            server.addr,
+            pid,
+            &format!("check at {rate:.0}/s"),
+            "/api/v1/agenttrust/check",
+            &bodies,
+            args.connections,
+            args.duration,
+            Some(rate),
+        )
+        .await?;
+        println!("{}", paced.line());
+        phases.push(paced);
+    }
+    let (_, hwm_kb) = usage(pid);
+    let ratio = phases[1].rps() / phases[0].rps();
+    println!(
+        "check throughput / baseline throughput: {ratio:.2}; server peak memory {:.1} MB",
+        hwm_kb as f64 / 1024.0
+    );
+    if args.json {
+        let out = json!({
+            "connections": args.connections, "sessions": args.sessions, "tools": args.tools,
+            "input_bytes": args.input_bytes, "ratio": ratio, "peak_memory_mb": hwm_kb as f64 / 1024.0,
+            "phases": phases.iter().map(Phase::json).collect::<Vec<_>>(),
+        });
+        println!("{out}");
+    }
+    Ok(())
+}
