@@ -1,10 +1,12 @@
-//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify.
+//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers.
 
 mod classify;
+mod hook;
 mod keys;
+mod mcp;
 mod serve;
+mod servers;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -26,9 +28,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Apply the store's schema migrations.
     Migrate {
-        /// Where the embedded store lives.
-        #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = default_data_dir())]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: keys::StoreArgs,
     },
     /// Manage organization API keys.
     Keys {
@@ -37,6 +38,21 @@ enum Command {
     },
     /// Classify tool calls read as JSON Lines on stdin: one verdict line per input line.
     Classify,
+    /// MCP: put Airlock in front of a stdio MCP server (`mcp wrap`).
+    Mcp {
+        #[command(subcommand)]
+        command: mcp::McpCommand,
+    },
+    /// Coding-agent hooks (`hook claude-code`).
+    Hook {
+        #[command(subcommand)]
+        command: hook::HookCommand,
+    },
+    /// Registered MCP servers: pinned tool definitions (`servers tools`, `servers accept-tools`).
+    Servers {
+        #[command(subcommand)]
+        command: servers::ServersCommand,
+    },
 }
 
 pub fn default_data_dir() -> &'static str {
@@ -47,9 +63,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
-        Command::Migrate { data_dir } => keys::migrate(&data_dir),
+        Command::Migrate { store } => keys::migrate(&store),
         Command::Keys { command } => keys::run(command),
         Command::Classify => classify::run(),
+        Command::Mcp { command } => mcp::run(command),
+        Command::Hook { command } => hook::run(command),
+        Command::Servers { command } => servers::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

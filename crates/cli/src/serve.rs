@@ -88,7 +88,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             max_body_bytes: args.max_body_bytes,
             ..Config::default()
         };
-        let app = airlock_server::router(AppState::new(store.clone(), config));
+        let state = AppState::new(store.clone(), config);
+        let app = airlock_server::router(state.clone()).merge(airlock_mcp::gateway_router(state));
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -1,0 +1,198 @@
+//! `airlock hook claude-code`: the Claude Code PreToolUse hook. It always answers on stdout
+//! and exits 0; whatever goes wrong is a `deny` with the reason (fail closed). A panic
+//! exits 2, which Claude Code also treats as a block.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use airlock_mcp::hook::{self, Permission};
+use airlock_mcp::remote::Client;
+use airlock_mcp::{DecideError, Decision};
+
+#[derive(Subcommand)]
+pub enum HookCommand {
+    /// Answer one Claude Code PreToolUse event (JSON on stdin) with allow, deny or ask.
+    ClaudeCode(ClaudeCodeArgs),
+}
+
+#[derive(Args)]
+pub struct ClaudeCodeArgs {
+    /// The agent whose calls these are.
+    #[arg(long, env = "AIRLOCK_AGENT_ID")]
+    agent: Option<String>,
+    /// Check MCP tool calls (`mcp__…`) in a session bound to this registered server (its
+    /// scope ceiling and pinned tools); the hook opens it once per Claude Code session.
+    #[arg(long, env = "AIRLOCK_SERVER_ID")]
+    server: Option<String>,
+    /// How long Airlock may take to answer, in seconds.
+    #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10)]
+    timeout_secs: u64,
+}
+
+/// The largest event read from stdin.
+const MAX_EVENT_BYTES: u64 = 32 * 1024 * 1024;
+
+pub fn run(command: HookCommand) -> anyhow::Result<()> {
+    match command {
+        HookCommand::ClaudeCode(args) => claude_code(args),
+    }
+}
+
+fn claude_code(args: ClaudeCodeArgs) -> anyhow::Result<()> {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("airlock hook failed, the call is blocked: {info}");
+        std::process::exit(2);
+    }));
+    let mut raw = Vec::new();
+    let answer = match std::io::stdin()
+        .take(MAX_EVENT_BYTES + 1)
+        .read_to_end(&mut raw)
+    {
+        Err(e) => Some(deny(&format!("cannot read the hook event: {e}"))),
+        Ok(n) if n as u64 > MAX_EVENT_BYTES => Some(deny("the hook event is too large")),
+        Ok(_) => decide(&args, &raw),
+    };
+    if let Some(answer) = answer {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{answer}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn deny(why: &str) -> Value {
+    hook::answer(
+        Permission::Deny,
+        &format!("Airlock could not check this call, so it is denied: {why}"),
+    )
+}
+
+/// The answer to print, or none for events other than PreToolUse.
+fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
+    let event = match hook::parse_event(raw) {
+        Ok(e) => e,
+        Err(why) => return Some(deny(&why)),
+    };
+    if !event.hook_event_name.is_empty() && event.hook_event_name != "PreToolUse" {
+        eprintln!(
+            "airlock hook: `{}` events are not decided; configure the hook for PreToolUse",
+            event.hook_event_name
+        );
+        return None;
+    }
+    let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) else {
+        return Some(deny("no agent: pass --agent or set AIRLOCK_AGENT_ID"));
+    };
+    let timeout = Duration::from_secs(args.timeout_secs.max(1));
+    let client = match Client::from_env(timeout) {
+        Ok(c) => c,
+        Err(e) => return Some(hook::failure(&e)),
+    };
+    let mapped = hook::map_tool(&event.tool_name, &event.tool_input);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return Some(deny(&e.to_string())),
+    };
+    let server = args
+        .server
+        .as_deref()
+        .filter(|_| hook::mcp_tool(&event.tool_name).is_some());
+    let result = runtime.block_on(async {
+        let work = async {
+            let session = match server {
+                Some(server) => server_session(&client, agent, server, &event.session_id).await?,
+                None => usable_session(&event.session_id),
+            };
+            client
+                .check(
+                    agent,
+                    &session,
+                    &mapped.action,
+                    mapped.input.clone(),
+                    "hook",
+                )
+                .await
+        };
+        match tokio::time::timeout(timeout * 2, work).await {
+            Ok(r) => r,
+            Err(_) => Err(DecideError::Unreachable("timed out".into())),
+        }
+    });
+    Some(match result {
+        Ok(d) => answer_for(&mapped.action, &d),
+        Err(e) => hook::failure(&e),
+    })
+}
+
+fn answer_for(action: &str, d: &Decision) -> Value {
+    hook::answer(hook::permission(d), &hook::reason(action, d))
+}
+
+/// Claude Code's session id as the Airlock session (implicit session), if it is usable.
+fn usable_session(id: &str) -> String {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        String::new()
+    } else {
+        id.to_string()
+    }
+}
+
+fn state_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("AIRLOCK_HOOK_STATE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("airlock").join("hook-sessions");
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        return PathBuf::from(h)
+            .join(".cache")
+            .join("airlock")
+            .join("hook-sessions");
+    }
+    std::env::temp_dir().join("airlock-hook-sessions")
+}
+
+/// The server-bound session of this Claude Code session: opened once with
+/// `POST /mcp/sessions/init`, its id remembered in the state directory.
+async fn server_session(
+    client: &Client,
+    agent: &str,
+    server: &str,
+    claude_session: &str,
+) -> Result<String, DecideError> {
+    let key = hex_digest(&format!(
+        "{}\n{agent}\n{server}\n{claude_session}",
+        client.base()
+    ));
+    let path = state_dir().join(key);
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim();
+        if !s.is_empty() {
+            return Ok(s.to_string());
+        }
+    }
+    let session = client.init_session(agent, server).await?;
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(&path, &session);
+    Ok(session)
+}
+
+fn hex_digest(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

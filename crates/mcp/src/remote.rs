@@ -1,0 +1,293 @@
+//! The decision service over HTTP, for the paths that run as separate processes (the stdio
+//! wrapper, the hook, the CLI): `AGENTTRUST_URL` and `AGENTTRUST_API_KEY`.
+//!
+//! Every failure is an error the caller turns into a denial: unreachable, timed out, a non-2xx
+//! answer, or an answer without a boolean `allowed`.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+use crate::relay::{DecideError, Decider, Decision, ObservedTool};
+
+/// Default Airlock URL when `AGENTTRUST_URL` is not set.
+pub const DEFAULT_URL: &str = "http://localhost:8080";
+
+/// A client of Airlock's HTTP API.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    key: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(base: &str, key: &str, timeout: Duration) -> Result<Self, DecideError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| DecideError::Unreachable(format!("cannot build an HTTP client: {e}")))?;
+        Ok(Client {
+            base: base.trim_end_matches('/').to_string(),
+            key: key.to_string(),
+            http,
+        })
+    }
+
+    /// `AGENTTRUST_URL` (default `http://localhost:8080`) and `AGENTTRUST_API_KEY`.
+    pub fn from_env(timeout: Duration) -> Result<Self, DecideError> {
+        let url = std::env::var("AGENTTRUST_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_URL.to_string());
+        let key = std::env::var("AGENTTRUST_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| DecideError::Refused("AGENTTRUST_API_KEY is not set".into()))?;
+        Client::new(url.trim(), key.trim(), timeout)
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends a request and returns the JSON body of a 2xx answer.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, DecideError> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self
+            .http
+            .request(method, &url)
+            .header("x-api-key", &self.key)
+            .header("accept", "application/json");
+        if let Some(b) = body {
+            let bytes = serde_json::to_vec(b).map_err(|e| DecideError::Invalid(e.to_string()))?;
+            req = req.header("content-type", "application/json").body(bytes);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| DecideError::Unreachable(format!("{url}: {}", describe(&e))))?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| DecideError::Unreachable(format!("{url}: {}", describe(&e))))?;
+        let parsed: Result<Value, _> = serde_json::from_slice(&bytes);
+        if !status.is_success() {
+            let message = parsed
+                .ok()
+                .and_then(|v| v.get("message").and_then(Value::as_str).map(String::from))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+            return Err(DecideError::Refused(format!("HTTP {status}: {message}")));
+        }
+        parsed.map_err(|e| DecideError::Invalid(format!("{url}: {e}")))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value, DecideError> {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Value, DecideError> {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    /// `POST /mcp/sessions/init`: a new session of `agent` on `server`.
+    pub async fn init_session(&self, agent: &str, server: &str) -> Result<String, DecideError> {
+        let v = self
+            .post(
+                "/mcp/sessions/init",
+                &json!({"agent_id": agent, "server_id": server}),
+            )
+            .await?;
+        v.get("session_id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .ok_or_else(|| {
+                DecideError::Invalid("session init answered without `session_id`".into())
+            })
+    }
+
+    /// `POST /api/v1/agenttrust/check` with the full input.
+    pub async fn check(
+        &self,
+        agent: &str,
+        session: &str,
+        action: &str,
+        input: Value,
+        source: &str,
+    ) -> Result<Decision, DecideError> {
+        let v = self
+            .post(
+                "/api/v1/agenttrust/check",
+                &json!({
+                    "agent_id": agent,
+                    "session_id": session,
+                    "action_name": action,
+                    "action_input": input,
+                    "action_source": source,
+                }),
+            )
+            .await?;
+        parse_decision(&v, session)
+    }
+
+    /// `POST /api/v1/mcp/servers/{id}/tools/observe`.
+    pub async fn observe(
+        &self,
+        server: &str,
+        tools: &[Value],
+        session: Option<&str>,
+    ) -> Result<Vec<ObservedTool>, DecideError> {
+        let mut body = json!({"tools": tools});
+        if let Some(s) = session {
+            body["session_id"] = json!(s);
+        }
+        let v = self
+            .post(
+                &format!("/api/v1/mcp/servers/{}/tools/observe", seg(server)),
+                &body,
+            )
+            .await?;
+        parse_observed(&v)
+    }
+
+    /// `POST /api/v1/mcp/servers/{id}/tools/accept`: empty `tools` accepts every changed tool.
+    pub async fn accept_tools(&self, server: &str, tools: &[String]) -> Result<Value, DecideError> {
+        self.post(
+            &format!("/api/v1/mcp/servers/{}/tools/accept", seg(server)),
+            &json!({"tools": tools}),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/mcp/servers/{id}/tools`.
+    pub async fn list_tools(&self, server: &str) -> Result<Value, DecideError> {
+        self.get(&format!("/api/v1/mcp/servers/{}/tools", seg(server)))
+            .await
+    }
+}
+
+/// A path segment: ids never need escaping, anything else is refused by the server anyway.
+fn seg(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "connection failed".into()
+    } else {
+        e.to_string()
+    }
+}
+
+/// Reads a check answer; anything without a boolean `allowed` is invalid.
+pub fn parse_decision(v: &Value, session: &str) -> Result<Decision, DecideError> {
+    let allowed = v
+        .get("allowed")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| DecideError::Invalid("the check answer has no boolean `allowed`".into()))?;
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+    Ok(Decision {
+        allowed,
+        reason: s("reason").unwrap_or_default(),
+        approval_id: s("approval_id").filter(|a| !a.is_empty()),
+        elevation_required: v
+            .get("elevation_required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        check_id: s("check_id").unwrap_or_default(),
+        effect: s("effect").unwrap_or_default(),
+        session_id: s("session_id").unwrap_or_else(|| session.to_string()),
+    })
+}
+
+/// Reads an observe answer.
+pub fn parse_observed(v: &Value) -> Result<Vec<ObservedTool>, DecideError> {
+    let tools = v
+        .get("tools")
+        .and_then(Value::as_array)
+        .ok_or_else(|| DecideError::Invalid("the observe answer has no `tools` list".into()))?;
+    tools
+        .iter()
+        .map(|t| {
+            let name = t.get("name").and_then(Value::as_str);
+            let status = t.get("status").and_then(Value::as_str);
+            match (name, status) {
+                (Some(n), Some(s)) => Ok(ObservedTool {
+                    name: n.to_string(),
+                    status: s.to_string(),
+                    in_scope: t.get("in_scope").and_then(Value::as_bool).unwrap_or(false),
+                }),
+                _ => Err(DecideError::Invalid(
+                    "an observed tool has no `name` or `status`".into(),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The decider of the stdio wrapper: one agent, one server, one session opened on first
+/// need (and retried while Airlock cannot be reached).
+#[derive(Debug)]
+pub struct RemoteDecider {
+    client: Client,
+    agent: String,
+    server: String,
+    session: Mutex<Option<String>>,
+}
+
+impl RemoteDecider {
+    pub fn new(client: Client, agent: &str, server: &str, session: Option<String>) -> Self {
+        RemoteDecider {
+            client,
+            agent: agent.to_string(),
+            server: server.to_string(),
+            session: Mutex::new(session.filter(|s| !s.is_empty())),
+        }
+    }
+
+    /// The session, opened now if there is none yet.
+    pub async fn session(&self) -> Result<String, DecideError> {
+        let mut guard = self.session.lock().await;
+        if let Some(s) = guard.as_ref() {
+            return Ok(s.clone());
+        }
+        let s = self.client.init_session(&self.agent, &self.server).await?;
+        *guard = Some(s.clone());
+        Ok(s)
+    }
+}
+
+impl Decider for RemoteDecider {
+    async fn check(&self, tool: &str, input: Value) -> Result<Decision, DecideError> {
+        let session = self.session().await?;
+        self.client
+            .check(&self.agent, &session, tool, input, "mcp")
+            .await
+    }
+
+    async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
+        let session = self.session().await?;
+        self.client
+            .observe(&self.server, tools, Some(&session))
+            .await
+    }
+}
