@@ -1,12 +1,34 @@
-//! `airlock keys create|list|revoke` and `airlock migrate`, against the embedded store.
+//! `airlock keys create|list|revoke` and `airlock migrate`, against the embedded store or a
+//! PostgreSQL database (`--database URL` or `AIRLOCK_DATABASE_URL`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
-use airlock_store::{Options, Store};
+use airlock_store::{Backend, Options, Store};
+
+/// Which store a command works on: PostgreSQL if a URL is given, else SQLite in `--data-dir`.
+#[derive(Args, Debug, Clone)]
+pub struct StoreArgs {
+    /// Where the embedded store lives.
+    #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = crate::default_data_dir())]
+    pub data_dir: PathBuf,
+    /// A PostgreSQL URL (`postgres://user:password@host/db`) instead of the embedded store.
+    #[arg(
+        long = "database",
+        env = "AIRLOCK_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn backend(&self) -> Backend {
+        Backend::from_args(self.database_url.as_deref(), &self.data_dir)
+    }
+}
 
 #[derive(Subcommand)]
 pub enum KeysCommand {
@@ -18,44 +40,48 @@ pub enum KeysCommand {
         /// A label for the key.
         #[arg(long, default_value = "cli")]
         name: String,
-        #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = crate::default_data_dir())]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// List API keys (prefixes only: keys are stored hashed).
     List {
-        #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = crate::default_data_dir())]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Revoke an API key by its id or prefix.
     Revoke {
         /// The key's id (`key_…`) or its prefix as `keys list` shows it.
         key: String,
-        #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = crate::default_data_dir())]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
-const MIGRATE: Options = Options { migrate: true };
+/// The embedded store migrates itself for a command; a PostgreSQL database shared by replicas
+/// is only migrated by `airlock migrate`.
+fn options(backend: &Backend) -> Options {
+    Options {
+        migrate: matches!(backend, Backend::Sqlite(_)),
+    }
+}
 
 pub fn run(command: KeysCommand) -> anyhow::Result<()> {
     match command {
-        KeysCommand::Create {
-            org,
-            name,
-            data_dir,
-        } => {
+        KeysCommand::Create { org, name, store } => {
+            let backend = store.backend();
             let org = org.trim().to_string();
             if org.is_empty() || org.len() > 256 {
                 bail!("--org must be 1 to 256 bytes");
             }
-            let key = Store::run_blocking(&data_dir, MIGRATE, |tx| {
+            let key = Store::run_blocking(&backend, options(&backend), |tx| {
                 airlock_server::create_key(tx, &org, &name)
             })
-            .with_context(|| format!("cannot create a key in {}", data_dir.display()))?;
+            .with_context(|| format!("cannot create a key in {}", backend.describe()))?;
             println!("{key}");
         }
-        KeysCommand::List { data_dir } => {
-            let rows = Store::run_blocking(&data_dir, MIGRATE, |tx| {
+        KeysCommand::List { store } => {
+            let backend = store.backend();
+            let rows = Store::run_blocking(&backend, options(&backend), |tx| {
                 let keys = tx.list_api_keys(None)?;
                 let mut rows = Vec::new();
                 for k in keys {
@@ -84,10 +110,12 @@ pub fn run(command: KeysCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        KeysCommand::Revoke { key, data_dir } => {
+        KeysCommand::Revoke { key, store } => {
+            let backend = store.backend();
             let key = key.trim_end_matches('…').to_string();
-            let done =
-                Store::run_blocking(&data_dir, MIGRATE, |tx| tx.revoke_api_key(&key, Utc::now()))?;
+            let done = Store::run_blocking(&backend, options(&backend), |tx| {
+                tx.revoke_api_key(&key, Utc::now())
+            })?;
             if !done {
                 bail!("no active key with id or prefix `{key}`");
             }
@@ -97,9 +125,12 @@ pub fn run(command: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn migrate(data_dir: &Path) -> anyhow::Result<()> {
-    let applied = airlock_store::migrate_path(data_dir)
-        .with_context(|| format!("cannot migrate {}", data_dir.display()))?;
+/// `airlock migrate`: applies pending migrations (safe to run from several places at once).
+pub fn migrate(store: &StoreArgs) -> anyhow::Result<()> {
+    let backend = store.backend();
+    let applied = backend
+        .migrate()
+        .with_context(|| format!("cannot migrate {}", backend.describe()))?;
     if applied.is_empty() {
         println!(
             "schema is up to date (version {})",

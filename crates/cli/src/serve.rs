@@ -1,4 +1,4 @@
-//! `airlock serve`: the HTTP API on the embedded store.
+//! `airlock serve`: the HTTP API on the embedded store or on PostgreSQL.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use airlock_server::{AppState, Bootstrap, Config};
-use airlock_store::{Options, Store};
+use airlock_store::{Backend, Options, Store, StoreError, Tuning};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -17,6 +17,16 @@ pub struct ServeArgs {
     /// Where the embedded store lives (created if missing).
     #[arg(long, env = "AIRLOCK_DATA_DIR", default_value = crate::default_data_dir())]
     data_dir: PathBuf,
+    /// A PostgreSQL URL (`postgres://user:password@host/db`) instead of the embedded store:
+    /// for several replicas on one database. Run `airlock migrate --database URL` first.
+    #[arg(long = "database", env = "AIRLOCK_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Store worker connections (PostgreSQL; SQLite has one writer).
+    #[arg(long, env = "AIRLOCK_DB_WORKERS", default_value_t = 4)]
+    db_workers: usize,
+    /// The most decisions committed together; 1 turns group commit off.
+    #[arg(long, env = "AIRLOCK_MAX_BATCH", default_value_t = 256)]
+    max_batch: usize,
     /// How long an approved elevation lasts, in seconds (at most 300).
     #[arg(long, env = "AIRLOCK_ELEVATION_WINDOW_SECS", default_value_t = 300)]
     elevation_window_secs: i64,
@@ -26,6 +36,9 @@ pub struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "AIRLOCK_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
+    /// Serve the load benchmark's baseline route (for `airlock-bench`).
+    #[arg(long, hide = true)]
+    bench_routes: bool,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -45,6 +58,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     if args.max_body_bytes < 1024 {
         bail!("--max-body-bytes must be at least 1024");
     }
+    if !(1..=64).contains(&args.db_workers) {
+        bail!("--db-workers must be between 1 and 64");
+    }
+    if !(1..=256).contains(&args.max_batch) {
+        bail!("--max-batch must be between 1 and 256");
+    }
     let bootstrap_key = std::env::var("AIRLOCK_BOOTSTRAP_API_KEY")
         .ok()
         .filter(|k| !k.trim().is_empty());
@@ -57,13 +76,21 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let store = Store::open(&args.data_dir, Options { migrate: true })
-            .with_context(|| format!("cannot open the store in {}", args.data_dir.display()))?;
+        let backend = Backend::from_args(args.database_url.as_deref(), &args.data_dir);
+        let store = open_store(&backend, args.db_workers, args.max_batch)?;
         let key = bootstrap_key.clone();
-        match store
+        let mut created = store
             .run(move |tx| airlock_server::bootstrap(tx, key.as_deref()))
-            .await?
-        {
+            .await;
+        if created.is_err() {
+            // Another replica bootstrapped the same database at the same moment: look again.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            let key = bootstrap_key.clone();
+            created = store
+                .run(move |tx| airlock_server::bootstrap(tx, key.as_deref()))
+                .await;
+        }
+        match created? {
             Bootstrap::Created {
                 org,
                 key,
@@ -86,6 +113,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             elevation_window_secs: args.elevation_window_secs,
             approval_ttl_secs: args.approval_ttl_secs,
             max_body_bytes: args.max_body_bytes,
+            bench_routes: args.bench_routes,
             ..Config::default()
         };
         let state = AppState::new(store.clone(), config);
@@ -105,6 +133,28 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await?;
         anyhow::Ok(())
     })
+}
+
+/// Opens the store: SQLite migrates itself; PostgreSQL must have been migrated by
+/// `airlock migrate --database …` (replicas never change a shared schema on their own).
+fn open_store(backend: &Backend, workers: usize, max_batch: usize) -> anyhow::Result<Store> {
+    let options = Options {
+        migrate: matches!(backend, Backend::Sqlite(_)),
+    };
+    let tuning = Tuning {
+        workers,
+        max_batch,
+    };
+    match Store::open_with(backend, options, tuning) {
+        Ok(store) => Ok(store),
+        Err(StoreError::NotMigrated) if matches!(backend, Backend::Postgres(_)) => bail!(
+            "the database {} has no airlock schema or an older one: run `airlock migrate --database URL` first",
+            backend.describe()
+        ),
+        Err(e) => {
+            Err(e).with_context(|| format!("cannot open the store {}", backend.describe()))
+        }
+    }
 }
 
 async fn shutdown() {

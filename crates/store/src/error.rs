@@ -5,6 +5,8 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error(

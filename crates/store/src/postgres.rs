@@ -1,23 +1,325 @@
-//! The PostgreSQL backend (for several replicas on one database).
+//! The PostgreSQL backend, for several replicas on one database.
+//!
+//! Each replica runs a few worker threads (`Tuning::workers`), each with its own connection.
+//! A worker takes every queued request, runs them in one transaction (each in a savepoint),
+//! commits once with `synchronous_commit = on`, and only then answers them: group commit, as
+//! on SQLite, but with several batches in flight. Requests that read a session lock its row
+//! (`SELECT … FOR UPDATE`), so batches on any replica that touch the same session are
+//! serialised by PostgreSQL and the session's counters and chain stay exact.
+//!
+//! A batch that hits a deadlock or a serialisation failure is rolled back and run again; after
+//! two such tries the request that hit it fails alone and the rest of the batch commits.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use postgres::{Client, NoTls, Statement};
 
 use crate::StoreError;
+use crate::postgres_tx::{PgTx, Trouble};
 use crate::queue::{BatchError, Engine, Job};
 use crate::store::Options;
+use crate::tx::Tx;
 
-pub(crate) struct PgEngine;
+/// The migrations, in order. Version n is `MIGRATIONS[n - 1]`.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/postgres/0001_init.sql"),
+    include_str!("../migrations/postgres/0002_tool_pins.sql"),
+];
 
-impl Engine for PgEngine {
-    fn run_batch(&mut self, _jobs: &mut [Job]) -> Result<(), BatchError> {
-        Err(BatchError::Fail(
-            "the postgres backend is not available in this build".into(),
-        ))
+// Both backends carry the same schema versions.
+const _: () = assert!(MIGRATIONS.len() as i64 == crate::sqlite::SCHEMA_VERSION);
+
+/// The advisory lock that serialises migrations of one database (any replica, any tool).
+const MIGRATION_LOCK: i64 = 0x6169_726c_6f63_6b01; // "airlock" + 1
+
+/// Batches rolled back for a retryable error before the request that hit it fails alone.
+const RETRIES_BEFORE_GIVING_UP: usize = 2;
+
+/// Settings of every connection: durable commits and bounded waits.
+const SESSION_SETTINGS: &str = "SET synchronous_commit = on; \
+     SET default_transaction_isolation = 'read committed'; \
+     SET statement_timeout = '30s'; \
+     SET idle_in_transaction_session_timeout = '60s'; \
+     SET application_name = 'airlock'";
+
+pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e: postgres::Error| StoreError::Corrupt(format!("bad database URL: {e}")))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    config.keepalives(true);
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute(SESSION_SETTINGS)?;
+    Ok(client)
+}
+
+fn schema_version(client: &mut Client) -> Result<Option<i64>, StoreError> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+        .try_get(0)?;
+    if !exists {
+        return Ok(None);
+    }
+    Ok(Some(
+        client
+            .query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM schema_migrations",
+                &[],
+            )?
+            .try_get(0)?,
+    ))
+}
+
+pub(crate) fn check_schema(client: &mut Client) -> Result<(), StoreError> {
+    let known = crate::sqlite::SCHEMA_VERSION;
+    match schema_version(client)? {
+        None | Some(0) => Err(StoreError::NotMigrated),
+        Some(v) if v > known => Err(StoreError::SchemaTooNew { found: v, known }),
+        Some(v) if v < known => Err(StoreError::NotMigrated),
+        Some(_) => Ok(()),
     }
 }
 
-pub(crate) fn engines(_url: &str, _options: Options) -> Result<Vec<PgEngine>, StoreError> {
-    Err(StoreError::Corrupt(
-        "the postgres backend is not available in this build".into(),
-    ))
+/// Applies the migrations this database has not seen, in one transaction under an advisory
+/// lock (two replicas or tools migrating at once apply each migration once); refuses a
+/// schema newer than this build. Returns the versions applied.
+pub(crate) fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
+    let known = crate::sqlite::SCHEMA_VERSION;
+    let mut txn = client.transaction()?;
+    txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    txn.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )?;
+    let current: i64 = txn
+        .query_one(
+            "SELECT coalesce(max(version), 0)::bigint FROM schema_migrations",
+            &[],
+        )?
+        .try_get(0)?;
+    if current > known {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    let mut applied = Vec::new();
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        txn.batch_execute(sql)?;
+        txn.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            &[&version, &crate::model::ts(chrono::Utc::now())],
+        )?;
+        applied.push(version);
+    }
+    txn.commit()?;
+    Ok(applied)
+}
+
+/// The synchronous client runs a small runtime of its own and must not be created, used or
+/// dropped on a thread that drives async tasks: such work goes to a thread of its own.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// Applies pending migrations to the database at `url`.
+pub(crate) fn migrate_url(url: &str) -> Result<Vec<i64>, StoreError> {
+    off_runtime(|| {
+        let mut client = connect(url)?;
+        migrate(&mut client)
+    })
+}
+
+/// Runs `f` in one transaction on a connection of its own (command-line tools). Call it
+/// outside async tasks (in async code, from `spawn_blocking`).
+pub(crate) fn run_blocking<R>(
+    url: &str,
+    options: Options,
+    f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    let mut client = connect(url)?;
+    if options.migrate {
+        migrate(&mut client)?;
+    } else {
+        check_schema(&mut client)?;
+    }
+    let mut cache = HashMap::new();
+    let mut trouble = Trouble::default();
+    client.batch_execute("BEGIN")?;
+    let result = {
+        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble);
+        f(&mut db)
+    };
+    match result {
+        Ok(r) => {
+            client.batch_execute("COMMIT")?;
+            Ok(r)
+        }
+        Err(e) => {
+            let _ = client.batch_execute("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// One worker's connection.
+pub(crate) struct PgEngine {
+    url: String,
+    client: Option<Client>,
+    /// Prepared statements of `client`.
+    cache: HashMap<String, Statement>,
+    /// Consecutive rolled-back runs of the current batch.
+    retries: usize,
+}
+
+impl PgEngine {
+    fn client(&mut self) -> Result<&mut Client, BatchError> {
+        if self.client.as_ref().is_none_or(|c| c.is_closed()) {
+            self.cache.clear();
+            match connect(&self.url) {
+                Ok(c) => self.client = Some(c),
+                Err(e) => {
+                    // Do not spin on a database that is down.
+                    std::thread::sleep(Duration::from_millis(200));
+                    return Err(BatchError::Fail(format!(
+                        "cannot connect to the database: {e}"
+                    )));
+                }
+            }
+        }
+        self.client
+            .as_mut()
+            .ok_or_else(|| BatchError::Fail("no database connection".into()))
+    }
+
+    fn run(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
+        let retries = self.retries;
+        self.client()?;
+        let Some(client) = self.client.as_mut() else {
+            return Err(BatchError::Fail("no database connection".into()));
+        };
+        // Nothing is committed before COMMIT: a broken connection up to there can be retried.
+        let before_commit = |e: postgres::Error| {
+            if e.is_closed() {
+                BatchError::Retry(format!("database connection lost: {e}"))
+            } else {
+                BatchError::Fail(e.to_string())
+            }
+        };
+        client.batch_execute("BEGIN").map_err(before_commit)?;
+        for job in jobs.iter_mut() {
+            client
+                .batch_execute("SAVEPOINT job")
+                .map_err(before_commit)?;
+            let mut trouble = Trouble::default();
+            let keep = {
+                let mut db = PgTx::new(client, &mut self.cache, &mut trouble);
+                job.attempt(&mut db)
+            };
+            if trouble.closed {
+                return Err(BatchError::Retry("database connection lost".into()));
+            }
+            if let Some(msg) = trouble.retry
+                && retries < RETRIES_BEFORE_GIVING_UP
+            {
+                let _ = client.batch_execute("ROLLBACK");
+                return Err(BatchError::Retry(msg));
+            }
+            if keep && trouble.failed {
+                // The request went on after a failed statement and asked to keep its changes:
+                // PostgreSQL has aborted them. Answering success would be a lie.
+                let _ = client.batch_execute("ROLLBACK");
+                return Err(BatchError::Fail(
+                    "a request kept going after a failed statement".into(),
+                ));
+            }
+            let end = if keep {
+                "RELEASE SAVEPOINT job"
+            } else {
+                "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
+            };
+            client.batch_execute(end).map_err(before_commit)?;
+        }
+        client.batch_execute("COMMIT").map_err(|e| {
+            // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
+            BatchError::Fail(format!("commit failed: {e}"))
+        })
+    }
+}
+
+impl Engine for PgEngine {
+    fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
+        let result = self.run(jobs);
+        match &result {
+            Err(BatchError::Retry(_)) => {
+                self.retries += 1;
+                if let Some(c) = self.client.as_mut()
+                    && !c.is_closed()
+                {
+                    let _ = c.batch_execute("ROLLBACK");
+                }
+            }
+            Ok(()) | Err(BatchError::Fail(_)) => {
+                self.retries = 0;
+                if result.is_err()
+                    && let Some(c) = self.client.as_mut()
+                    && !c.is_closed()
+                {
+                    let _ = c.batch_execute("ROLLBACK");
+                }
+            }
+        }
+        result
+    }
+}
+
+/// Connects the workers of one replica; checks (or applies) the schema first.
+pub(crate) fn engines(
+    url: &str,
+    options: Options,
+    workers: usize,
+) -> Result<Vec<PgEngine>, StoreError> {
+    off_runtime(|| connect_engines(url, options, workers))
+}
+
+fn connect_engines(
+    url: &str,
+    options: Options,
+    workers: usize,
+) -> Result<Vec<PgEngine>, StoreError> {
+    let mut first = connect(url)?;
+    if options.migrate {
+        migrate(&mut first)?;
+    } else {
+        check_schema(&mut first)?;
+    }
+    let mut engines = vec![PgEngine {
+        url: url.to_string(),
+        client: Some(first),
+        cache: HashMap::new(),
+        retries: 0,
+    }];
+    for _ in 1..workers.max(1) {
+        engines.push(PgEngine {
+            url: url.to_string(),
+            client: Some(connect(url)?),
+            cache: HashMap::new(),
+            retries: 0,
+        });
+    }
+    Ok(engines)
 }
 
 /// A URL without its password, for messages.

@@ -38,10 +38,6 @@ impl Job {
 }
 
 /// Why a batch did not commit.
-#[allow(
-    dead_code,
-    reason = "Retry is for backends with deadlocks and serialisation failures"
-)]
 pub(crate) enum BatchError {
     /// Running the same batch again may succeed.
     Retry(String),
@@ -60,15 +56,21 @@ pub(crate) struct Queue {
 }
 
 impl Queue {
-    /// Starts `engines.len()` worker threads that share one queue.
-    pub(crate) fn start<E: Engine>(name: &str, engines: Vec<E>) -> Result<Queue, StoreError> {
+    /// Starts `engines.len()` worker threads that share one queue; each commits at most
+    /// `max_batch` requests together.
+    pub(crate) fn start<E: Engine>(
+        name: &str,
+        engines: Vec<E>,
+        max_batch: usize,
+    ) -> Result<Queue, StoreError> {
+        let max_batch = max_batch.clamp(1, MAX_BATCH);
         let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         for (i, engine) in engines.into_iter().enumerate() {
             let rx = rx.clone();
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx))?;
+                .spawn(move || worker(engine, rx, max_batch))?;
         }
         Ok(Queue { jobs })
     }
@@ -115,13 +117,13 @@ impl Queue {
     }
 }
 
-fn worker<E: Engine>(mut engine: E, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+fn worker<E: Engine>(mut engine: E, rx: Arc<Mutex<mpsc::Receiver<Job>>>, max_batch: usize) {
     loop {
         let mut batch = {
             let Ok(rx) = rx.lock() else { return };
             let Ok(first) = rx.recv() else { return };
             let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
+            while batch.len() < max_batch {
                 match rx.try_recv() {
                     Ok(job) => batch.push(job),
                     Err(_) => break,

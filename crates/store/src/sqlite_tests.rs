@@ -57,8 +57,12 @@ async fn answers_come_after_commit_and_survive_reopen() {
         store.run(|tx| tx.insert_org(&org("a"))).await.unwrap();
     }
     // A second connection (another process in real life) sees the committed row.
-    let n =
-        Store::run_blocking(dir.path(), Options { migrate: false }, |tx| tx.org_count()).unwrap();
+    let n = Store::run_blocking(
+        &crate::Backend::Sqlite(dir.path().to_path_buf()),
+        Options { migrate: false },
+        |tx| tx.org_count(),
+    )
+    .unwrap();
     assert_eq!(n, 1);
 }
 

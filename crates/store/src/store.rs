@@ -16,19 +16,64 @@ pub struct Store {
 }
 
 /// How to open the store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Apply pending migrations on open (`serve` on the embedded store does; tools may not).
     pub migrate: bool,
 }
 
+/// How many workers and how large a group commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Worker threads, each with its own connection (PostgreSQL only: SQLite has one writer).
+    pub workers: usize,
+    /// The most requests committed together; 1 turns group commit off (one commit per request).
+    pub max_batch: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            workers: 4,
+            max_batch: crate::queue::MAX_BATCH,
+        }
+    }
+}
+
 /// Which database.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backend {
     /// The embedded SQLite store, `airlock.db` in this folder.
     Sqlite(PathBuf),
     /// A PostgreSQL URL.
     Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL if a database URL is given, else SQLite in `data_dir`.
+    pub fn from_args(database_url: Option<&str>, data_dir: &Path) -> Backend {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) => Backend::Postgres(url.to_string()),
+            None => Backend::Sqlite(data_dir.to_path_buf()),
+        }
+    }
+
+    /// Where the data lives, for messages (a file, or a database URL without its password).
+    pub fn describe(&self) -> String {
+        match self {
+            Backend::Sqlite(dir) => dir.join("airlock.db").display().to_string(),
+            Backend::Postgres(url) => crate::postgres::describe(url),
+        }
+    }
+
+    /// Applies the migrations this database has not seen; refuses a schema newer than this
+    /// build. Returns the versions applied. Safe to run from several processes at once.
+    pub fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        match self {
+            Backend::Sqlite(dir) => crate::sqlite::migrate_path(dir),
+            Backend::Postgres(url) => crate::postgres::migrate_url(url),
+        }
+    }
 }
 
 impl Store {
@@ -39,6 +84,15 @@ impl Store {
 
     /// Opens a store on either backend and starts its workers.
     pub fn open_backend(backend: &Backend, options: Options) -> Result<Store, StoreError> {
+        Store::open_with(backend, options, Tuning::default())
+    }
+
+    /// Opens a store on either backend with `tuning` and starts its workers.
+    pub fn open_with(
+        backend: &Backend,
+        options: Options,
+        tuning: Tuning,
+    ) -> Result<Store, StoreError> {
         match backend {
             Backend::Sqlite(data_dir) => {
                 std::fs::create_dir_all(data_dir)?;
@@ -50,15 +104,19 @@ impl Store {
                     check_schema(&conn)?;
                 }
                 // SQLite has one writer: one worker thread owns the connection.
-                let queue = Queue::start("airlock-sqlite", vec![SqliteEngine { conn }])?;
+                let queue = Queue::start(
+                    "airlock-sqlite",
+                    vec![SqliteEngine { conn }],
+                    tuning.max_batch,
+                )?;
                 Ok(Store {
                     queue,
                     describe: path.display().to_string(),
                 })
             }
             Backend::Postgres(url) => {
-                let engines = crate::postgres::engines(url, options)?;
-                let queue = Queue::start("airlock-pg", engines)?;
+                let engines = crate::postgres::engines(url, options, tuning.workers)?;
+                let queue = Queue::start("airlock-pg", engines, tuning.max_batch)?;
                 Ok(Store {
                     queue,
                     describe: crate::postgres::describe(url),
@@ -99,12 +157,17 @@ impl Store {
             .await
     }
 
-    /// Runs `f` on the calling thread with a connection of its own: for command-line tools.
+    /// Runs `f` on the calling thread in one transaction on a connection of its own: for
+    /// command-line tools, next to running servers.
     pub fn run_blocking<R>(
-        data_dir: &Path,
+        backend: &Backend,
         options: Options,
         f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        let data_dir = match backend {
+            Backend::Sqlite(dir) => dir.as_path(),
+            Backend::Postgres(url) => return crate::postgres::run_blocking(url, options, f),
+        };
         std::fs::create_dir_all(data_dir)?;
         let mut conn = open_connection(&data_dir.join("airlock.db"))?;
         if options.migrate {

@@ -1,0 +1,119 @@
+//! Opening a fresh store on either backend for the contract suite.
+//!
+//! SQLite: a new temporary directory. PostgreSQL (only when `AIRLOCK_TEST_DATABASE_URL` is
+//! set): a new schema in that database, selected through the URL's `search_path`, dropped when
+//! the test ends.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use airlock_store::{Backend, Options, Store, Tuning};
+
+pub const PG_ENV: &str = "AIRLOCK_TEST_DATABASE_URL";
+
+/// A fresh, migrated database; cleaned up on drop.
+pub struct Fresh {
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<(String, String)>,
+}
+
+impl Fresh {
+    pub fn open(&self) -> Store {
+        self.open_with(Tuning::default())
+    }
+
+    pub fn open_with(&self, tuning: Tuning) -> Store {
+        Store::open_with(&self.backend, Options { migrate: false }, tuning).unwrap()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if let Some((url, schema)) = self.schema.take() {
+            // Best effort; the synchronous client must not run on an async thread.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = postgres::Client::connect(&url, postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The base PostgreSQL URL, if the suite should run against PostgreSQL.
+pub fn pg_url() -> Option<String> {
+    std::env::var(PG_ENV).ok().filter(|u| !u.trim().is_empty())
+}
+
+/// A fresh SQLite store directory, not migrated.
+pub fn sqlite_unmigrated() -> Fresh {
+    let dir = tempfile::tempdir().unwrap();
+    Fresh {
+        backend: Backend::Sqlite(PathBuf::from(dir.path())),
+        _dir: Some(dir),
+        schema: None,
+    }
+}
+
+/// A fresh, empty PostgreSQL schema (not migrated), or None without `AIRLOCK_TEST_DATABASE_URL`.
+pub fn postgres_unmigrated() -> Option<Fresh> {
+    let base = pg_url()?;
+    let schema = format!("airlock_t_{}", uuid::Uuid::new_v4().simple());
+    let (b, s) = (base.clone(), schema.clone());
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&b, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {PG_ENV}: {e}"));
+        c.batch_execute(&format!("CREATE SCHEMA {s}")).unwrap();
+    })
+    .join()
+    .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    Some(Fresh {
+        backend: Backend::Postgres(url),
+        _dir: None,
+        schema: Some((base, schema)),
+    })
+}
+
+pub fn migrated(fresh: Fresh) -> Fresh {
+    let applied = fresh.backend.migrate().unwrap();
+    assert_eq!(applied, vec![1, 2]);
+    fresh
+}
+
+/// Runs `body` against SQLite, or against PostgreSQL if configured (otherwise it is skipped).
+macro_rules! contract {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let fresh = $crate::common::migrated($crate::common::sqlite_unmigrated());
+                ($body)(fresh).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(fresh) = $crate::common::postgres_unmigrated() else {
+                    eprintln!(
+                        "skipped: set {} to run against PostgreSQL",
+                        $crate::common::PG_ENV
+                    );
+                    return;
+                };
+                let fresh = $crate::common::migrated(fresh);
+                ($body)(fresh).await;
+            }
+        }
+    };
+}
