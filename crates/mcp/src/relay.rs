@@ -240,15 +240,29 @@ async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
         Ok(x) => x,
         Err(why) => return answer(error(Value::Null, code::INVALID_PARAMS, why)),
     };
+    let modern = params
+        .pointer("/_meta")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.contains_key(MODERN_VERSION_KEY));
+    let finish = |mut r: Value| {
+        // The 2026-07-28 envelope requires `resultType`; older clients may reject the key.
+        if modern && let Some(o) = r.as_object_mut() {
+            o.insert("resultType".into(), Value::String("complete".into()));
+        }
+        answer(result(Value::Null, r))
+    };
     match decider.check(&tool, input).await {
         Ok(d) if d.allowed => ClientAction::Forward(msg),
-        Ok(d) => answer(result(Value::Null, denial_result(&tool, &d))),
+        Ok(d) => finish(denial_result(&tool, &d)),
         Err(e) => {
             tracing::warn!(tool = %tool, error = %e, "tools/call denied: Airlock could not decide");
-            answer(result(Value::Null, undecided_result(&tool, &e)))
+            finish(undecided_result(&tool, &e))
         }
     }
 }
+
+/// The `_meta` key that marks a request of the per-request (2026-07-28) protocol envelope.
+const MODERN_VERSION_KEY: &str = "io.modelcontextprotocol/protocolVersion";
 
 fn v_with_id(mut v: Value, id: Value) -> Value {
     if let Some(o) = v.as_object_mut() {

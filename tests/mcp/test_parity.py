@@ -1,0 +1,82 @@
+"""Parity: the same call gets the same verdict through the HTTP gateway, `airlock mcp wrap`,
+the Claude Code hook and `POST /api/v1/agenttrust/check`.
+
+Each path runs the same sequence of calls in a fresh session bound to the same server, so the
+session's history (and the behavioural rules that read it) is the same at every step."""
+
+from __future__ import annotations
+
+import anyio
+
+import mcp_support as ms
+
+ALL = ["describe_schema", "read_query", "execute_sql"]
+
+# (tool, arguments, expected: allow | deny)
+TABLE = [
+    ("read_query", {"sql": "SELECT name FROM accounts"}, "allow"),
+    ("describe_schema", {}, "allow"),
+    ("execute_sql", {"sql": "SELECT count(*) FROM accounts"}, "allow"),
+    ("execute_sql", {"sql": "DROP TABLE accounts"}, "deny"),
+    ("execute_sql", {"sql": "DELETE FROM accounts"}, "deny"),
+    ("execute_sql", {"sql": "UPDATE accounts SET balance = 0"}, "deny"),
+    ("execute_sql", {"sql": "WITH x AS (DELETE FROM accounts RETURNING *) SELECT * FROM x"}, "deny"),
+    ("read_query", {"sql": "SELECT 1", "note": {"nested": "DROP TABLE accounts"}}, "deny"),
+    ("execute_sql", {"sql": "select 1 /* DROP TABLE accounts */"}, "allow"),
+]
+
+
+def verdict_of_result(result) -> tuple:
+    meta = ms.airlock_meta(result)
+    if not result.is_error:
+        return ("allow",)
+    return ("deny", meta.get("elevation_required"), meta.get("effect"))
+
+
+def test_same_verdict_on_every_path(airlock, db, db_http):
+    w = ms.world(airlock, db_http.url, ["*"], ALL)
+
+    # /api/v1/agenttrust/check
+    s_check = ms.init_session(w)
+    via_check = []
+    for tool, args, _ in TABLE:
+        v = ms.check(w, s_check, tool, args)
+        via_check.append(("allow",) if v["allowed"] else ("deny", v["elevation_required"], v["effect"]))
+
+    # HTTP gateway and stdio wrapper, each in its own new session.
+    s_http, s_stdio = ms.init_session(w), ms.init_session(w)
+
+    async def go():
+        out_http, out_stdio = [], []
+        async with ms.gateway(w, session=s_http) as c:
+            for tool, args, _ in TABLE:
+                out_http.append(verdict_of_result(await c.call_tool(tool, args)))
+        async with ms.stdio_client(ms.wrap_params(w, ms.db_stdio_args(db), session=s_stdio)) as c:
+            for tool, args, _ in TABLE:
+                out_stdio.append(verdict_of_result(await c.call_tool(tool, args)))
+        return out_http, out_stdio
+
+    via_http, via_stdio = anyio.run(go)
+
+    # The hook, as Claude Code calls it for the same MCP tools (mcp__<server>__<tool>), with
+    # --server so that its session is bound to the same server.
+    via_hook = []
+    for tool, args, _ in TABLE:
+        out = ms.run_hook(
+            w,
+            ms.hook_event(f"mcp__db__{tool}", args, session_id="parity-claude-session"),
+            args=["--server", w.server],
+            env={"AIRLOCK_HOOK_STATE_DIR": str(db.parent / "hook-state")},
+        )
+        via_hook.append(out["permissionDecision"])
+
+    expected = [e for _, _, e in TABLE]
+    assert [v[0] for v in via_check] == expected, via_check
+    assert via_http == via_check
+    assert via_stdio == via_check
+    hook_expected = [
+        "allow" if v[0] == "allow" else ("ask" if v[1] and v[2] == "mutating" else "deny")
+        for v in via_check
+    ]
+    assert via_hook == hook_expected
+    assert ms.accounts(db) == ms.ACCOUNTS
