@@ -58,6 +58,40 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
 fi
 "$VENV/bin/python" -m pip --disable-pip-version-check list 2>/dev/null | grep -Ei '^(agenttrustid|pytest) ' || true
 
+# >>> MCP suite (tests/mcp; owned by the MCP gateway work) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
+# Real MCP servers behind the HTTP gateway, `airlock mcp wrap` and the Claude Code hook. Same
+# venv; its own requirements (the official MCP Python SDK) and the npm servers pinned in
+# tests/mcp/package-lock.json. SKIP_MCP=1 skips it.
+mcp_status=0
+if [ "${SKIP_MCP:-0}" != "1" ]; then
+    step "tests/mcp: requirements and npm servers"
+    mcp_req="$ROOT/tests/mcp/requirements.txt"
+    mcp_stamp="$VENV/.mcp-requirements.sha256"
+    mcp_want="$(sha256sum "$mcp_req" | cut -d' ' -f1)"
+    if [ "$(cat "$mcp_stamp" 2>/dev/null || true)" != "$mcp_want" ]; then
+        "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -r "$mcp_req"
+        echo "$mcp_want" > "$mcp_stamp"
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "test.sh: npm is needed for tests/mcp (install nodejs and npm)" >&2
+        exit 1
+    fi
+    npm_stamp="$ROOT/tests/mcp/node_modules/.package-lock.sha256"
+    npm_want="$(sha256sum "$ROOT/tests/mcp/package-lock.json" | cut -d' ' -f1)"
+    if [ "$(cat "$npm_stamp" 2>/dev/null || true)" != "$npm_want" ]; then
+        (cd "$ROOT/tests/mcp" && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$npm_want" > "$npm_stamp"
+    fi
+    step "pytest tests/mcp (AIRLOCK_BIN=$BIN)"
+    set +e
+    (cd "$ROOT/tests/mcp" && AIRLOCK_BIN="$BIN" "$VENV/bin/python" -m pytest -p no:cacheprovider "$@")
+    mcp_status=$?
+    set -e
+    # Extra arguments (`-k …`) may select nothing here: that is not a failure.
+    if [ "$mcp_status" -eq 5 ] && [ "$#" -gt 0 ]; then mcp_status=0; fi
+fi
+# <<< MCP suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
+
 step "pytest tests/e2e (AIRLOCK_BIN=$BIN)"
 log="$(mktemp "${TMPDIR:-/tmp}/airlock-e2e.XXXXXX")"
 trap 'rm -f "$log"' EXIT
@@ -73,4 +107,9 @@ fi
 summary="$(grep -E '^=+ .*(passed|failed|error|skipped|xfailed|no tests ran).* =+$' "$log" | tail -1)"
 printf '\n==> scripts/test.sh took %ss; end-to-end suite (pytest exit %s):\n%s\n' \
     "$(( $(date +%s) - STARTED ))" "$status" "${summary:-no pytest summary line}"
+# The MCP suite (block above) fails the run too.
+if [ "$status" -eq 0 ] && [ "$mcp_status" -ne 0 ]; then
+    echo "test.sh: the MCP suite (tests/mcp) failed (pytest exit $mcp_status)" >&2
+    status=$mcp_status
+fi
 exit "$status"
