@@ -92,6 +92,20 @@ if [ "${SKIP_MCP:-0}" != "1" ]; then
 fi
 # <<< MCP suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
 
+# >>> Replicas and crash safety (issue 5) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
+# tests/replicas: two replicas on PostgreSQL (AIRLOCK_TEST_DATABASE_URL names a database the
+# tests may create databases from; without it those tests are skipped) and kill -9 under load
+# on both stores. Runs when no pytest arguments were given; SKIP_REPLICAS=1 skips it.
+replicas_status=0
+if [ "$#" -eq 0 ] && [ "${SKIP_REPLICAS:-0}" != "1" ]; then
+    step "pytest tests/replicas (AIRLOCK_TEST_DATABASE_URL is $([ -n "${AIRLOCK_TEST_DATABASE_URL:-}" ] && echo set || echo unset))"
+    set +e
+    AIRLOCK_BIN="$BIN" "$VENV/bin/python" -m pytest tests/replicas -p no:cacheprovider
+    replicas_status=$?
+    set -e
+fi
+# <<< Replicas and crash safety <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
+
 step "pytest tests/e2e (AIRLOCK_BIN=$BIN)"
 log="$(mktemp "${TMPDIR:-/tmp}/airlock-e2e.XXXXXX")"
 trap 'rm -f "$log"' EXIT
@@ -111,5 +125,10 @@ printf '\n==> scripts/test.sh took %ss; end-to-end suite (pytest exit %s):\n%s\n
 if [ "$status" -eq 0 ] && [ "$mcp_status" -ne 0 ]; then
     echo "test.sh: the MCP suite (tests/mcp) failed (pytest exit $mcp_status)" >&2
     status=$mcp_status
+fi
+# The replicas suite (block above) fails the run too.
+if [ "$status" -eq 0 ] && [ "$replicas_status" -ne 0 ]; then
+    echo "test.sh: the replicas and crash suite (tests/replicas) failed (pytest exit $replicas_status)" >&2
+    status=$replicas_status
 fi
 exit "$status"
