@@ -139,3 +139,57 @@ def test_gateway_requires_key_and_agent_and_hides_credentials(airlock, db_http):
         body=[{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "execute_sql", "arguments": {"sql": "DROP TABLE accounts"}}}],
     )
     assert batch.status == 200 and batch.json["error"]["code"] == -32600
+
+
+def test_upstream_never_sees_the_callers_credentials(airlock):
+    """A recording upstream: the gateway sends only the MCP headers, never the key."""
+    import http.server
+    import json
+    import threading
+
+    seen: list = []
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            seen.append({k.lower(): v for k, v in self.headers.items()})
+            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if "id" not in msg:
+                self.send_response(202)
+                self.end_headers()
+                return
+            if msg["method"] == "initialize":
+                result = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}}, "serverInfo": {"name": "rec", "version": "1"}}
+            else:
+                result = {"content": [{"type": "text", "text": "ok"}], "isError": False}
+            body = json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Mcp-Session-Id", "upstream-session-1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/mcp"
+        w = ms.world(airlock, url, ["*"], ["read_query"])
+        r = ms.http(
+            "POST",
+            w.gateway_url,
+            key=airlock.key,
+            body={"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "read_query", "arguments": {"sql": "SELECT 1"}}},
+            headers={"X-Agent-ID": w.agent, "Authorization": f"Bearer {airlock.key}", "Cookie": "session=secret"},
+        )
+        assert r.status == 200 and r.json["result"]["content"][0]["text"] == "ok", r.text
+    finally:
+        srv.shutdown()
+    assert len(seen) == 3  # initialize, initialized, the call (a gateway-held MCP session)
+    for h in seen:
+        assert "x-api-key" not in h and "authorization" not in h and "cookie" not in h, h
+        assert "x-agent-id" not in h and "x-session-id" not in h, h
+        assert airlock.key not in json.dumps(h)
+    assert seen[2].get("mcp-session-id") == "upstream-session-1"
