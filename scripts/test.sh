@@ -5,14 +5,16 @@
 #   bash scripts/test.sh              # everything
 #   bash scripts/test.sh -k elevation # extra arguments go to pytest
 #
-# Works from a clean clone: it builds the workspace, creates (or refreshes) the Python venv at
-# tests/.venv from tests/e2e/requirements.txt, and runs pytest on tests/e2e with AIRLOCK_BIN
-# pointing at the binary it just built. Exits non-zero on any failure.
+# Works from a clean clone: it builds the workspace, runs the Rust tests and the published Rust
+# SDK's test (tests/rust-sdk), creates (or refreshes) the Python venv at tests/.venv from
+# tests/e2e/requirements.txt, and runs pytest on tests/e2e, all with AIRLOCK_BIN pointing at the
+# binary it just built. Exits non-zero on any failure; the last line is pytest's summary.
 #
 # Environment:
 #   PYTHON            interpreter for the venv (default: python3)
 #   CARGO_TARGET_DIR  honoured as cargo honours it
 #   SKIP_CARGO_TEST=1 skip `cargo test --workspace` (the build still runs)
+#   SKIP_RUST_SDK=1   skip the published Rust SDK's test (tests/rust-sdk)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,9 +38,19 @@ if [ "${SKIP_CARGO_TEST:-0}" != "1" ]; then
 fi
 
 BIN="$TARGET_DIR/debug/airlock"
+rust_sdk_failed=0
 if [ ! -x "$BIN" ]; then
     echo "test.sh: no airlock binary at $BIN after the build" >&2
     exit 1
+fi
+
+# The published Rust SDK's end-to-end test: its own cargo workspace (the SDK's dependencies stay
+# out of the product's build), built into a target dir of its own under ours.
+if [ -f "$ROOT/tests/rust-sdk/Cargo.toml" ] && [ "${SKIP_RUST_SDK:-0}" != "1" ]; then
+    step "cargo test --manifest-path tests/rust-sdk/Cargo.toml (published Rust SDK)"
+    # A failure here is reported at the end; the Python suite still runs.
+    AIRLOCK_BIN="$BIN" CARGO_TARGET_DIR="$TARGET_DIR/rust-sdk" \
+        cargo test --manifest-path "$ROOT/tests/rust-sdk/Cargo.toml" || rust_sdk_failed=1
 fi
 
 step "python venv at tests/.venv"
@@ -116,6 +128,10 @@ set -e
 
 if [ "$status" -eq 5 ]; then
     echo "test.sh: pytest collected no tests" >&2
+fi
+if [ "$rust_sdk_failed" = 1 ]; then
+    echo "test.sh: the published Rust SDK's test (tests/rust-sdk) FAILED, see above" >&2
+    [ "$status" -ne 0 ] || status=1
 fi
 # The last line is pytest's own summary line, repeated after any teardown noise.
 summary="$(grep -E '^=+ .*(passed|failed|error|skipped|xfailed|no tests ran).* =+$' "$log" | tail -1)"
