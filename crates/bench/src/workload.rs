@@ -38,10 +38,10 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
 /// Pads a statement to `size` bytes with a trailing string literal or comment, so the
 /// content analysers parse inputs of that size.
 fn pad(base: &str, size: usize, sql: bool) -> String {
-    if base.len() >= size {
+    let Some(room) = size.checked_sub(base.len() + 8) else {
         return base.to_string();
-    }
-    let fill = "x".repeat(size - base.len() - 8);
+    };
+    let fill = "x".repeat(room);
     if sql {
         format!("{base} /* {fill} */")
     } else {
