@@ -66,21 +66,32 @@ pub(crate) enum Hint {
 
 /// Accumulates findings while the analysers walk an input.
 pub(crate) struct Ctx {
-    findings: Vec<(Effect, String)>,
+    /// Every finding's effect, in order (for [`Ctx::mark`] and [`Ctx::max_since`]).
+    events: Vec<Effect>,
+    max: Option<Effect>,
+    /// Reasons by rank (read, mutating, high risk), a bounded number of each.
+    reasons: [Vec<(Effect, String)>; 3],
+    dropped: [usize; 3],
     work: usize,
     exhausted: bool,
     too_deep: bool,
-    via: Vec<String>,
+    pub(crate) via: Vec<String>,
     /// The tool's name says it reads (a path it names is not written).
     name_reads: bool,
     /// The tool runs PowerShell.
     powershell: bool,
 }
 
+/// Reasons kept per rank while walking (the verdict shows fewer).
+const KEPT_REASONS: usize = 4 * MAX_REASONS;
+
 impl Ctx {
     fn new() -> Self {
         Ctx {
-            findings: Vec::new(),
+            events: Vec::new(),
+            max: None,
+            reasons: [Vec::new(), Vec::new(), Vec::new()],
+            dropped: [0; 3],
             work: 0,
             exhausted: false,
             too_deep: false,
@@ -90,20 +101,50 @@ impl Ctx {
         }
     }
 
+    /// True if a reason for `effect` could still be shown (its rank is not below the
+    /// highest so far): callers skip building reasons that cannot be.
+    pub(crate) fn wants(&self, effect: Effect) -> bool {
+        let rank = usize::from(effect.rank()).min(2);
+        self.max.is_none_or(|m| effect.rank() >= m.rank())
+            && self
+                .reasons
+                .get(rank)
+                .is_some_and(|r| r.len() < KEPT_REASONS)
+    }
+
+    /// Records an effect without a reason (only when [`Ctx::wants`] is false).
+    pub(crate) fn note(&mut self, effect: Effect) {
+        if self.max.is_none_or(|m| effect.rank() > m.rank()) {
+            self.add(effect, "unexplained finding");
+            return;
+        }
+        self.events.push(effect);
+        if let Some(d) = self.dropped.get_mut(usize::from(effect.rank()).min(2)) {
+            *d += 1;
+        }
+    }
+
     /// Records a finding; the reason gets the innermost wrapper it was seen through.
     pub(crate) fn add(&mut self, effect: Effect, reason: impl Into<String>) {
+        self.events.push(effect);
+        self.max = Some(self.max.map_or(effect, |m| m.max(effect)));
+        let rank = usize::from(effect.rank()).min(2);
+        let Some(kept) = self.reasons.get_mut(rank) else {
+            return;
+        };
         let mut reason = reason.into();
         if let Some(v) = self.via.last() {
             reason.push_str(" (via ");
             reason.push_str(v);
             reason.push(')');
         }
-        if !self
-            .findings
-            .iter()
-            .any(|(e, r)| *e == effect && *r == reason)
-        {
-            self.findings.push((effect, reason));
+        if kept.iter().any(|(e, r)| *e == effect && *r == reason) {
+            return;
+        }
+        if kept.len() < KEPT_REASONS {
+            kept.push((effect, reason));
+        } else if let Some(d) = self.dropped.get_mut(rank) {
+            *d += 1;
         }
     }
 
@@ -147,42 +188,41 @@ impl Ctx {
     }
 
     /// The highest effect found so far.
+    #[cfg(test)]
     pub(crate) fn max_effect(&self) -> Option<Effect> {
-        self.findings
-            .iter()
-            .map(|(e, _)| *e)
-            .reduce(|a, b| a.max(b))
+        self.max
     }
 
     /// A mark to compare findings before and after a sub-analysis.
     pub(crate) fn mark(&self) -> usize {
-        self.findings.len()
+        self.events.len()
     }
 
     /// The highest effect among findings added since `mark`.
     pub(crate) fn max_since(&self, mark: usize) -> Option<Effect> {
-        self.findings
+        self.events
             .get(mark..)
             .unwrap_or_default()
             .iter()
-            .map(|(e, _)| *e)
+            .copied()
             .reduce(|a, b| a.max(b))
     }
 
     fn verdict(self) -> Option<ContentVerdict> {
-        let effect = self.max_effect()?;
-        let mut reasons: Vec<String> = Vec::new();
-        let mut more = 0usize;
-        for (e, r) in self.findings {
-            if e.rank() != effect.rank() {
-                continue;
-            }
-            if reasons.len() < MAX_REASONS {
-                reasons.push(r);
-            } else {
-                more += 1;
-            }
-        }
+        let effect = self.max?;
+        let rank = usize::from(effect.rank()).min(2);
+        let kept = self.reasons.into_iter().nth(rank).unwrap_or_default();
+        let mut more = self.dropped.get(rank).copied().unwrap_or(0);
+        // Admin reasons first: the verdict is admin when any is.
+        let (mut reasons, rest): (Vec<_>, Vec<_>) =
+            kept.into_iter().partition(|(e, _)| *e == effect);
+        reasons.extend(rest);
+        more += reasons.len().saturating_sub(MAX_REASONS);
+        let mut reasons: Vec<String> = reasons
+            .into_iter()
+            .take(MAX_REASONS)
+            .map(|(_, r)| r)
+            .collect();
         if more > 0 {
             reasons.push(format!("and {more} more"));
         }
