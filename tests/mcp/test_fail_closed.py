@@ -73,3 +73,17 @@ def test_gateway_reports_upstream_failure_as_an_error(airlock, db_http, path):
     r = ms.http("POST", w.gateway_url, key=airlock.key, body=body, headers={"X-Agent-ID": w.agent})
     assert r.status == 200
     assert r.json["id"] == 7 and r.json["error"]["code"] == -32001 and "result" not in r.json
+
+
+def test_wrapper_refuses_a_session_of_another_server(airlock, db):
+    w = ms.world(airlock, "stdio:db_server.py", ["*"], ALL)
+    other = ms.world(airlock, "stdio:other", ["*"], ALL)
+    foreign = ms.init_session(ms.World(airlock, w.agent, other.server, w.env))
+
+    async def go():
+        async with ms.stdio_client(ms.wrap_params(w, ms.db_stdio_args(db), session=foreign)) as c:
+            await c.call_tool("execute_sql", {"sql": "DROP TABLE accounts"})
+
+    with pytest.raises(Exception):
+        anyio.run(go)
+    assert ms.accounts(db) == ms.ACCOUNTS

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
+use airlock_mcp::DecideError;
 use airlock_mcp::remote::{Client, RemoteDecider};
 use airlock_mcp::stdio::{self, WrapOptions};
 
@@ -62,8 +63,9 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
     let Some((program, rest)) = args.command.split_first() else {
         bail!("give the MCP server's command after `--`");
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: every message hops through a few tasks, and cross-thread wake-ups would
+    // cost more than the work.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let code = runtime.block_on(async move {
@@ -75,8 +77,18 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
         ));
         // Open the session now so that a misconfiguration shows at start; if Airlock cannot
         // be reached, the wrapper still runs and denies every call until it can.
-        if let Err(e) = decider.session().await {
-            eprintln!("airlock: no session yet, every tools/call is denied until one opens: {e}");
+        match decider.session().await {
+            Ok(_) => {}
+            Err(e @ DecideError::Unreachable(_)) => {
+                eprintln!(
+                    "airlock: no session yet, every tools/call is denied until one opens: {e}"
+                )
+            }
+            Err(e) => bail!(
+                "cannot use a session for agent `{}` on server `{}`: {e}",
+                args.agent,
+                args.server
+            ),
         }
         let child = stdio::spawn(program, rest)
             .with_context(|| format!("cannot start the MCP server `{program}`"))?;

@@ -39,6 +39,9 @@ use crate::local::{LocalDecider, resolve};
 use crate::relay::{self, ClientAction, code};
 use crate::sse;
 
+/// The most upstream sessions the gateway holds for plain JSON-RPC callers.
+const MAX_MANAGED: usize = 10_000;
+
 /// The protocol version the gateway offers when it opens an upstream session itself.
 pub const PROTOCOL_VERSION: &str = "2025-06-18";
 
@@ -724,6 +727,10 @@ async fn managed_session(
         protocol_version,
     };
     if let Ok(mut map) = gw.managed.lock() {
+        // Bounded: past the limit the cache starts over (sessions are reopened on demand).
+        if map.len() >= MAX_MANAGED {
+            map.clear();
+        }
         map.insert(key.clone(), m.clone());
     }
     Ok(m)

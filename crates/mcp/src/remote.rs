@@ -244,6 +244,14 @@ pub fn parse_observed(v: &Value) -> Result<Vec<ObservedTool>, DecideError> {
         .collect()
 }
 
+/// The session of a wrapper: given (and checked once) or opened by the wrapper.
+#[derive(Debug)]
+enum SessionState {
+    None,
+    Given(String),
+    Ready(String),
+}
+
 /// The decider of the stdio wrapper: one agent, one server, one session opened on first
 /// need (and retried while Airlock cannot be reached).
 #[derive(Debug)]
@@ -251,28 +259,48 @@ pub struct RemoteDecider {
     client: Client,
     agent: String,
     server: String,
-    session: Mutex<Option<String>>,
+    session: Mutex<SessionState>,
 }
 
 impl RemoteDecider {
     pub fn new(client: Client, agent: &str, server: &str, session: Option<String>) -> Self {
+        let state = match session.filter(|s| !s.is_empty()) {
+            Some(s) => SessionState::Given(s),
+            None => SessionState::None,
+        };
         RemoteDecider {
             client,
             agent: agent.to_string(),
             server: server.to_string(),
-            session: Mutex::new(session.filter(|s| !s.is_empty())),
+            session: Mutex::new(state),
         }
     }
 
-    /// The session, opened now if there is none yet.
+    /// The session, opened now if there is none yet. A given session is checked once: it
+    /// must belong to the agent and be bound to the server, so that the server's pins and
+    /// ceiling apply to every call.
     pub async fn session(&self) -> Result<String, DecideError> {
         let mut guard = self.session.lock().await;
-        if let Some(s) = guard.as_ref() {
-            return Ok(s.clone());
-        }
-        let s = self.client.init_session(&self.agent, &self.server).await?;
-        *guard = Some(s.clone());
-        Ok(s)
+        let id = match &*guard {
+            SessionState::Ready(s) => return Ok(s.clone()),
+            SessionState::Given(s) => {
+                let v = self
+                    .client
+                    .get(&format!("/mcp/sessions/{}", seg(s)))
+                    .await?;
+                let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+                if field("agent_id") != self.agent || field("server_id") != self.server {
+                    return Err(DecideError::Refused(format!(
+                        "session `{s}` is not a session of agent `{}` on server `{}`",
+                        self.agent, self.server
+                    )));
+                }
+                s.clone()
+            }
+            SessionState::None => self.client.init_session(&self.agent, &self.server).await?,
+        };
+        *guard = SessionState::Ready(id.clone());
+        Ok(id)
     }
 }
 
