@@ -112,14 +112,30 @@ pub fn run(command: KeysCommand) -> anyhow::Result<()> {
         }
         KeysCommand::Revoke { key, store } => {
             let backend = store.backend();
-            let key = key.trim_end_matches('…').to_string();
-            let done = Store::run_blocking(&backend, options(&backend), |tx| {
-                tx.revoke_api_key(&key, Utc::now())
+            let key = key.trim().trim_end_matches('…').to_string();
+            // A whole key (pasted during an incident) is found by its hash; it is never printed.
+            let whole = key.starts_with(airlock_server::auth::KEY_PREFIX) && key.len() > 14;
+            let hash = airlock_server::auth::hash_secret(&key);
+            let revoked = Store::run_blocking(&backend, options(&backend), |tx| {
+                let target = if whole {
+                    tx.api_key_by_hash(&hash)?.map(|k| k.id)
+                } else {
+                    Some(key.clone())
+                };
+                match target {
+                    Some(id) => Ok(tx.revoke_api_key(&id, Utc::now())?.then_some(id)),
+                    None => Ok(None),
+                }
             })?;
-            if !done {
-                bail!("no active key with id or prefix `{key}`");
-            }
-            println!("revoked {key}");
+            let shown = if whole {
+                format!("{}…", &key[..14])
+            } else {
+                key.clone()
+            };
+            let Some(id) = revoked else {
+                bail!("no active key with id, prefix or value `{shown}`");
+            };
+            println!("revoked {id}");
         }
     }
     Ok(())

@@ -336,7 +336,9 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         .unwrap_or_default();
     // Step 7: guardian routing, failing closed.
     let required = GuardTier::required_for(risk);
-    if required >= GuardTier::Spot && input.tool_requires_approval {
+    // A tool registered with `require_approval` needs a person for every call, reads included:
+    // the operator said so for this tool, whatever its effect.
+    if input.tool_requires_approval {
         if let Some(id) = input.approved_call {
             return approved(input, id, risk, GuardTier::Spot.max(required));
         }

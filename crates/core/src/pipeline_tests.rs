@@ -296,14 +296,33 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "tool with require_approval needs an approval even for reads in a standard session",
-            effect: Effect::Mutating,
-            action: "db.migration.plan",
+            effect: Effect::Read,
+            action: "db.schema.read",
             base: BaseMode::Standard,
             requires_approval: true,
             allowed: false,
             rule: Rule::ToolRequiresApproval,
             reason_has: "requires approval",
             approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "require_approval also holds in a read_only session for reads",
+            requires_approval: true,
+            allowed: false,
+            rule: Rule::ToolRequiresApproval,
+            reason_has: "requires approval",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "an approved call of a require_approval tool passes once",
+            requires_approval: true,
+            approved: Some("apr-ok"),
+            rule: Rule::ApprovedCall,
+            reason_has: "allowed once",
             tier: GuardTier::Spot,
             ..base()
         },

@@ -712,8 +712,9 @@ impl Tx for PgTx<'_> {
 
     fn update_approval(&mut self, a: &Approval) -> Result<()> {
         self.exec(
-            "UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, used_at = $6 WHERE org_id = $1 AND id = $2",
-            &[&a.org_id, &a.id, &a.status, &a.decided_by, &opt_ts(a.decided_at), &opt_ts(a.used_at)],
+            "UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, used_at = $6, expires_at = $7 \
+             WHERE org_id = $1 AND id = $2",
+            &[&a.org_id, &a.id, &a.status, &a.decided_by, &opt_ts(a.decided_at), &opt_ts(a.used_at), &ts(a.expires_at)],
         )?;
         Ok(())
     }

@@ -117,17 +117,22 @@ impl Engine for SqliteEngine {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(fail)?;
         for job in jobs.iter_mut() {
-            txn.execute_batch("SAVEPOINT job").map_err(fail)?;
+            // Cached statements: preparing these anew for every request cost more than running them.
+            txn.prepare_cached("SAVEPOINT job")
+                .and_then(|mut st| st.execute([]))
+                .map_err(fail)?;
             let keep = {
                 let mut db = SqliteTx::new(&txn);
                 job.attempt(&mut db)
             };
-            let end = if keep {
-                "RELEASE job"
-            } else {
-                "ROLLBACK TO job; RELEASE job"
-            };
-            txn.execute_batch(end).map_err(fail)?;
+            if !keep {
+                txn.prepare_cached("ROLLBACK TO job")
+                    .and_then(|mut st| st.execute([]))
+                    .map_err(fail)?;
+            }
+            txn.prepare_cached("RELEASE job")
+                .and_then(|mut st| st.execute([]))
+                .map_err(fail)?;
         }
         txn.commit().map_err(fail)
     }

@@ -583,7 +583,7 @@ impl Tx for SqliteTx<'_> {
         now: DateTime<Utc>,
     ) -> Result<Option<String>> {
         self.one(
-            "SELECT id FROM approvals WHERE org_id = ?1 AND session_id = ?2 AND kind = 'elevation' \
+            "SELECT id FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 AND kind = 'elevation' \
              AND status = 'pending' AND expires_at > ?3 ORDER BY created_at LIMIT 1",
             params![org_id, session_id, ts(now)],
             |r| r.get(0),
@@ -599,7 +599,7 @@ impl Tx for SqliteTx<'_> {
         now: DateTime<Utc>,
     ) -> Result<CallApprovals> {
         let rows: Vec<(String, String)> = self.many(
-            "SELECT id, status FROM approvals WHERE org_id = ?1 AND session_id = ?2 AND kind = 'call' \
+            "SELECT id, status FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 AND kind = 'call' \
              AND action_name = ?3 AND input_digest = ?4 AND status IN ('pending', 'approved') \
              AND used_at IS NULL AND expires_at > ?5 ORDER BY created_at",
             params![org_id, session_id, action_name, input_digest, ts(now)],
@@ -618,8 +618,9 @@ impl Tx for SqliteTx<'_> {
 
     fn update_approval(&mut self, a: &Approval) -> Result<()> {
         self.exec(
-            "UPDATE approvals SET status = ?3, decided_by = ?4, decided_at = ?5, used_at = ?6 WHERE org_id = ?1 AND id = ?2",
-            params![a.org_id, a.id, a.status, a.decided_by, opt_ts(a.decided_at), opt_ts(a.used_at)],
+            "UPDATE approvals SET status = ?3, decided_by = ?4, decided_at = ?5, used_at = ?6, expires_at = ?7 \
+             WHERE org_id = ?1 AND id = ?2",
+            params![a.org_id, a.id, a.status, a.decided_by, opt_ts(a.decided_at), opt_ts(a.used_at), ts(a.expires_at)],
         )?;
         Ok(())
     }
