@@ -582,12 +582,19 @@ impl Tx for SqliteTx<'_> {
         session_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<String>> {
-        self.one(
-            "SELECT id FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 AND kind = 'elevation' \
-             AND status = 'pending' AND expires_at > ?3 ORDER BY created_at LIMIT 1",
-            params![org_id, session_id, ts(now)],
-            |r| r.get(0),
-        )
+        // The deadline is compared here, not bound into the query: a bound range makes SQLite
+        // (built with STAT4) re-prepare the statement on every call.
+        let now = ts(now);
+        let rows: Vec<(String, String)> = self.many(
+            "SELECT id, expires_at FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 \
+             AND kind = 'elevation' AND status = 'pending' ORDER BY created_at",
+            params![org_id, session_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows
+            .into_iter()
+            .find(|(_, expires)| *expires > now)
+            .map(|(id, _)| id))
     }
 
     fn call_approvals(
@@ -598,15 +605,16 @@ impl Tx for SqliteTx<'_> {
         input_digest: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApprovals> {
-        let rows: Vec<(String, String)> = self.many(
-            "SELECT id, status FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 AND kind = 'call' \
-             AND action_name = ?3 AND input_digest = ?4 AND status IN ('pending', 'approved') \
-             AND used_at IS NULL AND expires_at > ?5 ORDER BY created_at",
-            params![org_id, session_id, action_name, input_digest, ts(now)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+        let now = ts(now);
+        let rows: Vec<(String, String, String)> = self.many(
+            "SELECT id, status, expires_at FROM approvals INDEXED BY approvals_session WHERE org_id = ?1 AND session_id = ?2 \
+             AND kind = 'call' AND action_name = ?3 AND input_digest = ?4 AND status IN ('pending', 'approved') \
+             AND used_at IS NULL ORDER BY created_at",
+            params![org_id, session_id, action_name, input_digest],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut out = CallApprovals::default();
-        for (id, status) in rows {
+        for (id, status, _) in rows.into_iter().filter(|(_, _, expires)| *expires > now) {
             match status.as_str() {
                 "approved" if out.approved.is_none() => out.approved = Some(id),
                 "pending" if out.pending.is_none() => out.pending = Some(id),
