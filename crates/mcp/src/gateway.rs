@@ -833,3 +833,63 @@ async fn handle_delete(
     };
     with_session(answer, &session)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_handshakes_and_header_ids() {
+        let batch = json!([
+            {"jsonrpc": "2.0", "id": 1, "method": "ping"},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": "b", "method": "tools/list"},
+        ]);
+        assert_eq!(request_ids(&batch), vec![json!(1), json!("b")]);
+        assert!(is_handshake(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize"})
+        ));
+        assert!(is_handshake(
+            &json!([{"jsonrpc": "2.0", "id": 1, "method": "server/discover"}])
+        ));
+        assert!(!is_handshake(&batch));
+        let responses =
+            json!([{"jsonrpc": "2.0", "id": 1, "result": {}}, {"jsonrpc": "2.0", "method": "x"}]);
+        assert_eq!(response_ids(&responses), vec![json!(1)]);
+
+        let mut h = HeaderMap::new();
+        assert_eq!(header_id(&h, AGENT_HEADER).ok(), Some(None));
+        h.insert(AGENT_HEADER, HeaderValue::from_static("  agt_1 "));
+        assert_eq!(header_id(&h, AGENT_HEADER).ok(), Some(Some("agt_1".into())));
+        h.insert(AGENT_HEADER, HeaderValue::from_static("a b"));
+        assert!(header_id(&h, AGENT_HEADER).is_err());
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/json, text/event-stream"),
+        );
+        assert!(accepts_sse(&h));
+    }
+
+    #[tokio::test]
+    async fn upstream_failures_are_json_rpc_errors_for_each_request() {
+        let one = upstream_failure(&[json!(7)], "timed out");
+        assert_eq!(one.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(one.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["error"]["code"], code::UPSTREAM);
+        assert!(v.get("result").is_none());
+        let many = upstream_failure(&[json!(1), json!(2)], "down");
+        let body = axum::body::to_bytes(many.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(v.as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            upstream_failure(&[], "down").status(),
+            StatusCode::BAD_GATEWAY
+        );
+    }
+}
