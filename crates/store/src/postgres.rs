@@ -33,8 +33,12 @@ const _: () = assert!(MIGRATIONS.len() as i64 == crate::sqlite::SCHEMA_VERSION);
 /// The advisory lock that serialises migrations of one database (any replica, any tool).
 const MIGRATION_LOCK: i64 = 0x6169_726c_6f63_6b01; // "airlock" + 1
 
-/// Batches rolled back for a retryable error before the request that hit it fails alone.
-const RETRIES_BEFORE_GIVING_UP: usize = 2;
+/// Tries of one request, in its own transaction, after its batch hit a deadlock.
+const ONE_BY_ONE_TRIES: usize = 5;
+
+/// Times a request that created a session at the same moment as another transaction is run
+/// again, in place, before it fails.
+const RERUNS: usize = 3;
 
 /// Settings of every connection: durable commits and bounded waits.
 const SESSION_SETTINGS: &str = "SET synchronous_commit = on; \
@@ -180,8 +184,8 @@ pub(crate) struct PgEngine {
     client: Option<Client>,
     /// Prepared statements of `client`.
     cache: HashMap<String, Statement>,
-    /// Consecutive rolled-back runs of the current batch.
-    retries: usize,
+    /// The last batch was rolled back for a retryable error; the queue runs it again next.
+    retried: bool,
 }
 
 impl PgEngine {
@@ -204,8 +208,9 @@ impl PgEngine {
             .ok_or_else(|| BatchError::Fail("no database connection".into()))
     }
 
-    fn run(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
-        let retries = self.retries;
+    /// Runs `jobs` in one transaction. A deadlock or serialisation failure rolls it back and
+    /// asks for a retry, unless `give_up`: then the request that hit it fails alone.
+    fn run(&mut self, jobs: &mut [Job], give_up: bool) -> Result<(), BatchError> {
         self.client()?;
         let Some(client) = self.client.as_mut() else {
             return Err(BatchError::Fail("no database connection".into()));
@@ -218,21 +223,41 @@ impl PgEngine {
                 BatchError::Fail(e.to_string())
             }
         };
-        client.batch_execute("BEGIN").map_err(before_commit)?;
-        for job in jobs.iter_mut() {
-            client
-                .batch_execute("SAVEPOINT job")
-                .map_err(before_commit)?;
-            let mut trouble = Trouble::default();
-            let keep = {
-                let mut db = PgTx::new(client, &mut self.cache, &mut trouble);
-                job.attempt(&mut db)
+        // Round trips are the cost here, so savepoint statements ride along with their
+        // neighbours; a batch of one request needs no savepoint.
+        let single = jobs.len() == 1;
+        let begin = if single {
+            "BEGIN"
+        } else {
+            "BEGIN; SAVEPOINT job"
+        };
+        client.batch_execute(begin).map_err(before_commit)?;
+        let count = jobs.len();
+        for (i, job) in jobs.iter_mut().enumerate() {
+            let mut reruns = 0;
+            let (keep, trouble) = loop {
+                let mut trouble = Trouble::default();
+                let keep = {
+                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble);
+                    job.attempt(&mut db)
+                };
+                if trouble.rerun && !trouble.closed && reruns < RERUNS {
+                    reruns += 1;
+                    let undo = if single {
+                        "ROLLBACK; BEGIN"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT job"
+                    };
+                    client.batch_execute(undo).map_err(before_commit)?;
+                    continue;
+                }
+                break (keep, trouble);
             };
             if trouble.closed {
                 return Err(BatchError::Retry("database connection lost".into()));
             }
             if let Some(msg) = trouble.retry
-                && retries < RETRIES_BEFORE_GIVING_UP
+                && !give_up
             {
                 let _ = client.batch_execute("ROLLBACK");
                 return Err(BatchError::Retry(msg));
@@ -245,41 +270,86 @@ impl PgEngine {
                     "a request kept going after a failed statement".into(),
                 ));
             }
-            let end = if keep {
-                "RELEASE SAVEPOINT job"
-            } else {
-                "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
+            if single && !keep {
+                // The only request failed: nothing to commit; it gets its own error.
+                return client.batch_execute("ROLLBACK").map_err(before_commit);
+            }
+            let last = i + 1 == count;
+            let end = match (single, keep, last) {
+                (true, _, _) => "COMMIT",
+                (false, true, true) => "RELEASE SAVEPOINT job; COMMIT",
+                (false, false, true) => "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT",
+                (false, true, false) => "RELEASE SAVEPOINT job; SAVEPOINT job",
+                (false, false, false) => {
+                    "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
+                }
             };
+            if last {
+                // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
+                return client
+                    .batch_execute(end)
+                    .map_err(|e| BatchError::Fail(format!("commit failed: {e}")));
+            }
             client.batch_execute(end).map_err(before_commit)?;
         }
-        client.batch_execute("COMMIT").map_err(|e| {
-            // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
-            BatchError::Fail(format!("commit failed: {e}"))
-        })
+        Ok(())
     }
+
+    fn rollback(&mut self) {
+        if let Some(c) = self.client.as_mut()
+            && !c.is_closed()
+        {
+            let _ = c.batch_execute("ROLLBACK");
+        }
+    }
+
+    /// After a batch deadlocked: each request in a transaction of its own, so no request
+    /// waits for a lock while holding another request's. Never asks for a retry: a request
+    /// that still cannot commit fails alone.
+    fn run_one_by_one(&mut self, jobs: &mut [Job]) {
+        for job in jobs.iter_mut() {
+            for attempt in 1..=ONE_BY_ONE_TRIES {
+                let last = attempt == ONE_BY_ONE_TRIES;
+                match self.run(std::slice::from_mut(job), last) {
+                    Ok(()) => break,
+                    Err(BatchError::Retry(msg)) if !last => {
+                        tracing::warn!(error = %msg, attempt, "request not committed; running it again");
+                        self.rollback();
+                        backoff(attempt);
+                    }
+                    Err(BatchError::Retry(msg) | BatchError::Fail(msg)) => {
+                        self.rollback();
+                        job.not_committed(msg);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A short random pause: lets the transaction that won go first and breaks up lock-step
+/// retries.
+fn backoff(attempt: usize) {
+    let jitter = rand::random::<u64>() % 10;
+    std::thread::sleep(Duration::from_millis(jitter + 5 * attempt as u64));
 }
 
 impl Engine for PgEngine {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
-        let result = self.run(jobs);
-        match &result {
-            Err(BatchError::Retry(_)) => {
-                self.retries += 1;
-                if let Some(c) = self.client.as_mut()
-                    && !c.is_closed()
-                {
-                    let _ = c.batch_execute("ROLLBACK");
-                }
-            }
-            Ok(()) | Err(BatchError::Fail(_)) => {
-                self.retries = 0;
-                if result.is_err()
-                    && let Some(c) = self.client.as_mut()
-                    && !c.is_closed()
-                {
-                    let _ = c.batch_execute("ROLLBACK");
-                }
-            }
+        if self.retried {
+            // This batch hit a deadlock or lost its connection: run it request by request.
+            self.retried = false;
+            self.run_one_by_one(jobs);
+            return Ok(());
+        }
+        let result = self.run(jobs, false);
+        if result.is_err() {
+            self.rollback();
+        }
+        if let Err(BatchError::Retry(_)) = &result {
+            self.retried = true;
+            backoff(1);
         }
         result
     }
@@ -309,14 +379,14 @@ fn connect_engines(
         url: url.to_string(),
         client: Some(first),
         cache: HashMap::new(),
-        retries: 0,
+        retried: false,
     }];
     for _ in 1..workers.max(1) {
         engines.push(PgEngine {
             url: url.to_string(),
             client: Some(connect(url)?),
             cache: HashMap::new(),
-            retries: 0,
+            retried: false,
         });
     }
     Ok(engines)

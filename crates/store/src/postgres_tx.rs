@@ -26,9 +26,12 @@ pub(crate) struct Trouble {
     /// A statement failed: the transaction is aborted until the request's savepoint is
     /// rolled back.
     pub(crate) failed: bool,
-    /// Running the batch again may succeed: a deadlock, a serialisation failure, or a session
-    /// that another transaction created at the same moment.
+    /// Running the batch again may succeed: a deadlock or a serialisation failure.
     pub(crate) retry: Option<String>,
+    /// Running this request again in the same transaction will succeed: it created a session
+    /// that another transaction created (and committed) at the same moment; run again, it
+    /// finds that session.
+    pub(crate) rerun: bool,
     /// The connection is gone.
     pub(crate) closed: bool,
 }
@@ -55,17 +58,16 @@ impl<'a> PgTx<'a> {
 
 /// True for errors after which running the whole batch again may succeed.
 pub(crate) fn retryable(e: &postgres::Error) -> bool {
-    match e.code() {
-        Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED => true,
-        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE => true,
-        // Two transactions created the same implicit session at once: on the next run the
-        // session exists and is read (and locked) instead.
-        Some(c) if *c == SqlState::UNIQUE_VIOLATION => e
-            .as_db_error()
+    matches!(e.code(), Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE)
+}
+
+/// True if two transactions created the same (implicit) session at once. The unique check
+/// waited for the other one to commit, so on a second run the session is found and locked.
+pub(crate) fn session_created_meanwhile(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+        && e.as_db_error()
             .and_then(|d| d.constraint())
-            .is_some_and(|c| c == "sessions_pkey"),
-        _ => false,
-    }
+            .is_some_and(|c| c == "sessions_pkey")
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -276,6 +278,9 @@ impl PgTx<'_> {
         }
         if retryable(&e) && self.trouble.retry.is_none() {
             self.trouble.retry = Some(e.to_string());
+        }
+        if session_created_meanwhile(&e) {
+            self.trouble.rerun = true;
         }
         StoreError::Postgres(e)
     }

@@ -3,6 +3,7 @@
 //! savepoint), commit once, and only then answer them (group commit).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use tokio::sync::oneshot;
@@ -25,6 +26,8 @@ type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 pub(crate) struct Job {
     attempt: Attempt,
     finish: Finish,
+    /// Set by an engine that commits requests one by one and could not commit this one.
+    not_committed: Option<String>,
 }
 
 impl Job {
@@ -34,6 +37,12 @@ impl Job {
             tracing::error!("a store request panicked; its changes are rolled back");
             false
         })
+    }
+
+    /// Marks this request as not committed, whatever its batch's outcome: for engines that
+    /// commit the requests of a batch one by one.
+    pub(crate) fn not_committed(&mut self, why: String) {
+        self.not_committed = Some(why);
     }
 }
 
@@ -53,6 +62,16 @@ pub(crate) trait Engine: Send + 'static {
 #[derive(Clone)]
 pub(crate) struct Queue {
     jobs: mpsc::SyncSender<Job>,
+    load: Arc<Load>,
+}
+
+/// What the workers share to split queued requests among themselves.
+#[derive(Default)]
+struct Load {
+    /// Requests sent and not yet taken by a worker.
+    queued: AtomicUsize,
+    /// Workers waiting for requests.
+    idle: AtomicUsize,
 }
 
 impl Queue {
@@ -66,13 +85,14 @@ impl Queue {
         let max_batch = max_batch.clamp(1, MAX_BATCH);
         let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
+        let load = Arc::new(Load::default());
         for (i, engine) in engines.into_iter().enumerate() {
-            let rx = rx.clone();
+            let (rx, load) = (rx.clone(), load.clone());
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx, max_batch))?;
+                .spawn(move || worker(engine, rx, load, max_batch))?;
         }
-        Ok(Queue { jobs })
+        Ok(Queue { jobs, load })
     }
 
     pub(crate) async fn run<R, F>(&self, mut f: F) -> Result<R, StoreError>
@@ -100,8 +120,10 @@ impl Queue {
                     .unwrap_or(Err(StoreError::JobPanicked));
                 let _ = tx.send(commit.and(result));
             }),
+            not_committed: None,
         };
         let jobs = self.jobs.clone();
+        self.load.queued.fetch_add(1, Ordering::SeqCst);
         // The queue is bounded; a full queue waits here instead of growing without limit.
         match jobs.try_send(job) {
             Ok(()) => {}
@@ -111,25 +133,48 @@ impl Queue {
                     .map_err(|_| StoreError::Closed)?
                     .map_err(|_| StoreError::Closed)?;
             }
-            Err(mpsc::TrySendError::Disconnected(_)) => return Err(StoreError::Closed),
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                self.load.queued.fetch_sub(1, Ordering::SeqCst);
+                return Err(StoreError::Closed);
+            }
         }
         rx.await.map_err(|_| StoreError::Closed)?
     }
 }
 
-fn worker<E: Engine>(mut engine: E, rx: Arc<Mutex<mpsc::Receiver<Job>>>, max_batch: usize) {
-    loop {
-        let mut batch = {
-            let Ok(rx) = rx.lock() else { return };
-            let Ok(first) = rx.recv() else { return };
-            let mut batch = vec![first];
-            while batch.len() < max_batch {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
+/// Takes the next batch: the first request to arrive, then a fair share of what is queued.
+/// With several workers (PostgreSQL), queued requests are split among the idle ones, so they
+/// run in parallel transactions (the database still groups their commits) instead of one
+/// worker running them all while the others wait; a lone idle worker takes everything.
+fn next_batch(rx: &Mutex<mpsc::Receiver<Job>>, load: &Load, max_batch: usize) -> Option<Vec<Job>> {
+    load.idle.fetch_add(1, Ordering::SeqCst);
+    let rx = rx.lock().ok()?;
+    let first = rx.recv().ok()?;
+    let idle = load.idle.fetch_sub(1, Ordering::SeqCst).max(1);
+    let queued = load.queued.fetch_sub(1, Ordering::SeqCst).max(1);
+    let share = queued.div_ceil(idle).clamp(1, max_batch);
+    let mut batch = vec![first];
+    while batch.len() < share {
+        match rx.try_recv() {
+            Ok(job) => {
+                load.queued.fetch_sub(1, Ordering::SeqCst);
+                batch.push(job);
             }
-            batch
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+fn worker<E: Engine>(
+    mut engine: E,
+    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+    load: Arc<Load>,
+    max_batch: usize,
+) {
+    loop {
+        let Some(mut batch) = next_batch(&rx, &load, max_batch) else {
+            return;
         };
         let mut result = Ok(());
         for attempt in 1..=RETRIES {
@@ -152,7 +197,11 @@ fn worker<E: Engine>(mut engine: E, rx: Arc<Mutex<mpsc::Receiver<Job>>>, max_bat
             tracing::error!(error = %msg, requests = batch.len(), "batch not committed; its requests fail");
         }
         for job in batch {
-            (job.finish)(result.clone().map_err(StoreError::CommitFailed));
+            let outcome = match job.not_committed {
+                Some(why) => Err(why),
+                None => result.clone(),
+            };
+            (job.finish)(outcome.map_err(StoreError::CommitFailed));
         }
     }
 }
