@@ -244,16 +244,28 @@ impl Phase {
 
 /// Drives `path` for `seconds` from `conns` connections. With `rate`, each connection sends
 /// on a fixed schedule (open loop) and latency counts from the scheduled time.
+/// How a phase loads the server.
+#[derive(Clone, Copy)]
+struct Load {
+    conns: usize,
+    seconds: u64,
+    /// Requests per second in all (open loop), or as fast as answers come (closed loop).
+    rate: Option<f64>,
+}
+
 async fn drive(
-    addr: SocketAddr,
-    pid: u32,
+    server: &Server,
     name: &str,
     path: &'static str,
     bodies: &[Bytes],
-    conns: usize,
-    seconds: u64,
-    rate: Option<f64>,
+    load: Load,
 ) -> anyhow::Result<Phase> {
+    let (addr, pid) = (server.addr, server.child.id());
+    let Load {
+        conns,
+        seconds,
+        rate,
+    } = load;
     let (cpu0, _) = usage(pid);
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
@@ -344,42 +356,42 @@ async fn main() -> anyhow::Result<()> {
         args.input_bytes
             .map_or("50-2000 B".to_string(), |b| format!("{b} B"))
     );
+    let closed = Load {
+        conns: args.connections,
+        seconds: args.duration,
+        rate: None,
+    };
     let base = drive(
-        server.addr,
-        pid,
+        &server,
         "baseline (closed)",
         "/api/v1/bench/baseline",
         &bodies,
-        args.connections,
-        args.duration,
-        None,
+        closed,
     )
     .await?;
     println!("{}", base.line());
     let check = drive(
-        server.addr,
-        pid,
+        &server,
         "check (closed)",
         "/api/v1/agenttrust/check",
         &bodies,
-        args.connections,
-        args.duration,
-        None,
+        closed,
     )
     .await?;
     println!("{}", check.line());
     let mut phases = vec![base, check];
     if args.paced_fraction > 0.0 {
         let rate = phases[1].rps() * args.paced_fraction;
+        let paced = Load {
+            rate: Some(rate),
+            ..closed
+        };
         let paced = drive(
-            server.addr,
-            pid,
+            &server,
             &format!("check at {rate:.0}/s"),
             "/api/v1/agenttrust/check",
             &bodies,
-            args.connections,
-            args.duration,
-            Some(rate),
+            paced,
         )
         .await?;
         println!("{}", paced.line());

@@ -19,7 +19,11 @@ pub struct ServeArgs {
     data_dir: PathBuf,
     /// A PostgreSQL URL (`postgres://user:password@host/db`) instead of the embedded store:
     /// for several replicas on one database. Run `airlock migrate --database URL` first.
-    #[arg(long = "database", env = "AIRLOCK_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long = "database",
+        env = "AIRLOCK_DATABASE_URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// Store worker connections (PostgreSQL; SQLite has one writer).
     #[arg(long, env = "AIRLOCK_DB_WORKERS", default_value_t = 4)]
@@ -141,19 +145,14 @@ fn open_store(backend: &Backend, workers: usize, max_batch: usize) -> anyhow::Re
     let options = Options {
         migrate: matches!(backend, Backend::Sqlite(_)),
     };
-    let tuning = Tuning {
-        workers,
-        max_batch,
-    };
+    let tuning = Tuning { workers, max_batch };
     match Store::open_with(backend, options, tuning) {
         Ok(store) => Ok(store),
         Err(StoreError::NotMigrated) if matches!(backend, Backend::Postgres(_)) => bail!(
             "the database {} has no airlock schema or an older one: run `airlock migrate --database URL` first",
             backend.describe()
         ),
-        Err(e) => {
-            Err(e).with_context(|| format!("cannot open the store {}", backend.describe()))
-        }
+        Err(e) => Err(e).with_context(|| format!("cannot open the store {}", backend.describe())),
     }
 }
 
