@@ -4,7 +4,6 @@ use chrono::Utc;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use airlock_core::scope;
 use airlock_server::AppState;
 use airlock_server::auth::Caller;
 use airlock_server::check::{self, CheckRequest};
@@ -67,18 +66,7 @@ pub async fn resolve(
                 return Ok(Err(Resolve::AgentInactive(a.status)));
             }
             let now = Utc::now();
-            let ceiling = airlock_server::view::server_ceiling(&srv);
-            let ceiling = scope::intersect(ceiling.as_deref(), &a.capabilities);
-            let mut session = check::implicit_session(
-                &org,
-                &sid,
-                &a.id,
-                Some(&ceiling),
-                &srv.default_mode,
-                "mcp",
-                now,
-            );
-            session.server_id = Some(srv.id.clone());
+            let session = check::server_session(&org, &sid, &a, &srv, now);
             tx.insert_session(&session)?;
             Ok(Ok((srv, session)))
         })

@@ -347,6 +347,32 @@ impl Job<'_> {
     }
 }
 
+/// A session bound to an MCP server: its ceiling is the server's ceiling intersected with the
+/// agent's capabilities, fixed now; its mode is the server's default mode.
+pub fn server_session(
+    org_id: &str,
+    id: &str,
+    agent: &airlock_store::model::Agent,
+    server: &airlock_store::model::Server,
+    now: DateTime<Utc>,
+) -> Session {
+    let ceiling = crate::view::server_ceiling(server);
+    let mut session = implicit_session(
+        org_id,
+        id,
+        &agent.id,
+        Some(&airlock_core::scope::intersect(
+            ceiling.as_deref(),
+            &agent.capabilities,
+        )),
+        &server.default_mode,
+        "mcp",
+        now,
+    );
+    session.server_id = Some(server.id.clone());
+    session
+}
+
 /// A session created on first use: the agent's capabilities as ceiling, the organization's
 /// default mode. An unknown agent gets an empty ceiling (its calls are denied and recorded).
 pub fn implicit_session(

@@ -5,9 +5,6 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use airlock_core::{chain, scope};
-use airlock_store::model::Session;
-
 use crate::AppState;
 use crate::auth::{Caller, new_id};
 use crate::body::JsonBody;
@@ -51,24 +48,7 @@ pub async fn init(
             let Some(server) = tx.server(&org, &s)? else {
                 return Ok(Err(InitError::Server));
             };
-            let ceiling = view::server_ceiling(&server);
-            let session = Session {
-                org_id: org.clone(),
-                id: new_id("sess"),
-                agent_id: agent.id.clone(),
-                server_id: Some(server.id.clone()),
-                source: "mcp".into(),
-                scope_ceiling: scope::intersect(ceiling.as_deref(), &agent.capabilities),
-                base_mode: server.default_mode.clone(),
-                elevated_until: None,
-                total_calls: 0,
-                read_calls: 0,
-                write_calls: 0,
-                denied_calls: 0,
-                head: chain::GENESIS.to_string(),
-                created_at: now,
-                last_activity_at: now,
-            };
+            let session = crate::check::server_session(&org, &new_id("sess"), &agent, &server, now);
             tx.insert_session(&session)?;
             Ok(Ok(session))
         })
