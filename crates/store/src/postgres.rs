@@ -93,6 +93,8 @@ pub(crate) fn check_schema(client: &mut Client) -> Result<(), StoreError> {
 pub(crate) fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
     let known = crate::sqlite::SCHEMA_VERSION;
     let mut txn = client.transaction()?;
+    // A migration may take longer than a request is allowed to.
+    txn.batch_execute("SET LOCAL statement_timeout = 0")?;
     txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
     txn.batch_execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
