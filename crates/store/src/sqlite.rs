@@ -19,6 +19,29 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// How often the background connection checkpoints the WAL into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Starts a thread that checkpoints the WAL (PASSIVE: it never blocks the writer) until
+/// `alive` can no longer be upgraded, i.e. until the store is dropped.
+pub(crate) fn start_checkpointer(
+    path: &Path,
+    alive: std::sync::Weak<()>,
+) -> Result<(), StoreError> {
+    let conn = open_connection(path)?;
+    std::thread::Builder::new()
+        .name("airlock-checkpoint".into())
+        .spawn(move || {
+            while alive.upgrade().is_some() {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "wal checkpoint failed; retrying");
+                }
+            }
+        })?;
+    Ok(())
+}
+
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,

@@ -13,6 +13,8 @@ use crate::tx::Tx;
 pub struct Store {
     queue: Queue,
     describe: String,
+    /// Background helpers (the SQLite checkpointer) stop when the last handle is dropped.
+    _alive: std::sync::Arc<()>,
 }
 
 /// How to open the store.
@@ -103,6 +105,11 @@ impl Store {
                 } else {
                     check_schema(&conn)?;
                 }
+                // The writer never checkpoints (a checkpoint's fsyncs would stall every request
+                // queued behind it); a background connection does, without blocking writers.
+                conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+                let alive = std::sync::Arc::new(());
+                crate::sqlite::start_checkpointer(&path, std::sync::Arc::downgrade(&alive))?;
                 // SQLite has one writer: one worker thread owns the connection.
                 let queue = Queue::start(
                     "airlock-sqlite",
@@ -112,6 +119,7 @@ impl Store {
                 Ok(Store {
                     queue,
                     describe: path.display().to_string(),
+                    _alive: alive,
                 })
             }
             Backend::Postgres(url) => {
@@ -120,6 +128,7 @@ impl Store {
                 Ok(Store {
                     queue,
                     describe: crate::postgres::describe(url),
+                    _alive: std::sync::Arc::new(()),
                 })
             }
         }
