@@ -165,7 +165,7 @@ pub(crate) fn run_blocking<R>(
     let mut trouble = Trouble::default();
     client.batch_execute("BEGIN")?;
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble);
+        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false);
         f(&mut db)
     };
     match result {
@@ -212,7 +212,10 @@ impl PgEngine {
 
     /// Runs `jobs` in one transaction. A deadlock or serialisation failure rolls it back and
     /// asks for a retry, unless `give_up`: then the request that hit it fails alone.
-    fn run(&mut self, jobs: &mut [Job], give_up: bool) -> Result<(), BatchError> {
+    ///
+    /// Returns the requests that found a session locked by another transaction: they were
+    /// rolled back and are run afterwards, each in a transaction of its own.
+    fn run(&mut self, jobs: &mut [Job], give_up: bool) -> Result<Vec<usize>, BatchError> {
         self.client()?;
         let Some(client) = self.client.as_mut() else {
             return Err(BatchError::Fail("no database connection".into()));
@@ -235,12 +238,14 @@ impl PgEngine {
         };
         client.batch_execute(begin).map_err(before_commit)?;
         let count = jobs.len();
+        let mut deferred = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
             let mut reruns = 0;
             let (keep, trouble) = loop {
                 let mut trouble = Trouble::default();
                 let keep = {
-                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble);
+                    // The first request holds no locks while it waits; later ones must not wait.
+                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
                     job.attempt(&mut db)
                 };
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
@@ -264,7 +269,12 @@ impl PgEngine {
                 let _ = client.batch_execute("ROLLBACK");
                 return Err(BatchError::Retry(msg));
             }
-            if keep && trouble.failed {
+            // A session locked elsewhere: roll this request back, run it after the commit.
+            let busy = trouble.busy && !single;
+            let keep = keep && !busy;
+            if busy {
+                deferred.push(i);
+            } else if keep && trouble.failed {
                 // The request went on after a failed statement and asked to keep its changes:
                 // PostgreSQL has aborted them. Answering success would be a lie.
                 let _ = client.batch_execute("ROLLBACK");
@@ -274,7 +284,10 @@ impl PgEngine {
             }
             if single && !keep {
                 // The only request failed: nothing to commit; it gets its own error.
-                return client.batch_execute("ROLLBACK").map_err(before_commit);
+                return client
+                    .batch_execute("ROLLBACK")
+                    .map(|()| Vec::new())
+                    .map_err(before_commit);
             }
             let last = i + 1 == count;
             let end = match (single, keep, last) {
@@ -290,11 +303,12 @@ impl PgEngine {
                 // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
                 return client
                     .batch_execute(end)
+                    .map(|()| deferred)
                     .map_err(|e| BatchError::Fail(format!("commit failed: {e}")));
             }
             client.batch_execute(end).map_err(before_commit)?;
         }
-        Ok(())
+        Ok(deferred)
     }
 
     fn rollback(&mut self) {
@@ -313,7 +327,7 @@ impl PgEngine {
             for attempt in 1..=ONE_BY_ONE_TRIES {
                 let last = attempt == ONE_BY_ONE_TRIES;
                 match self.run(std::slice::from_mut(job), last) {
-                    Ok(()) => break,
+                    Ok(_) => break,
                     Err(BatchError::Retry(msg)) if !last => {
                         tracing::warn!(error = %msg, attempt, "request not committed; running it again");
                         self.rollback();
@@ -345,15 +359,24 @@ impl Engine for PgEngine {
             self.run_one_by_one(jobs);
             return Ok(());
         }
-        let result = self.run(jobs, false);
-        if result.is_err() {
-            self.rollback();
+        match self.run(jobs, false) {
+            Ok(deferred) => {
+                for i in deferred {
+                    if let Some(job) = jobs.get_mut(i) {
+                        self.run_one_by_one(std::slice::from_mut(job));
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.rollback();
+                if let BatchError::Retry(_) = &e {
+                    self.retried = true;
+                    backoff(1);
+                }
+                Err(e)
+            }
         }
-        if let Err(BatchError::Retry(_)) = &result {
-            self.retried = true;
-            backoff(1);
-        }
-        result
     }
 }
 

@@ -34,12 +34,18 @@ pub(crate) struct Trouble {
     pub(crate) rerun: bool,
     /// The connection is gone.
     pub(crate) closed: bool,
+    /// A session this request needs is locked by another transaction, and this transaction
+    /// (holding earlier requests' locks) must not wait for it: run the request later, alone.
+    pub(crate) busy: bool,
 }
 
 pub(crate) struct PgTx<'a> {
     client: &'a mut Client,
     cache: &'a mut HashMap<String, Statement>,
     trouble: &'a mut Trouble,
+    /// The transaction already holds other requests' locks: never wait for a session lock
+    /// (waiting while holding locks is how two batches deadlock).
+    nowait: bool,
 }
 
 impl<'a> PgTx<'a> {
@@ -47,11 +53,13 @@ impl<'a> PgTx<'a> {
         client: &'a mut Client,
         cache: &'a mut HashMap<String, Statement>,
         trouble: &'a mut Trouble,
+        nowait: bool,
     ) -> Self {
         PgTx {
             client,
             cache,
             trouble,
+            nowait,
         }
     }
 }
@@ -281,6 +289,9 @@ impl PgTx<'_> {
         }
         if session_created_meanwhile(&e) {
             self.trouble.rerun = true;
+        }
+        if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+            self.trouble.busy = true;
         }
         StoreError::Postgres(e)
     }
@@ -530,8 +541,13 @@ impl Tx for PgTx<'_> {
     fn session(&mut self, org_id: &str, id: &str) -> Result<Option<Session>> {
         // The row stays locked until the transaction ends: whoever reads a session to update
         // it (a check, an elevation) is serialised with every other replica's.
+        let lock = if self.nowait {
+            "FOR UPDATE NOWAIT"
+        } else {
+            "FOR UPDATE"
+        };
         self.one(
-            &format!("SELECT {SESSION} FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE"),
+            &format!("SELECT {SESSION} FROM sessions WHERE org_id = $1 AND id = $2 {lock}"),
             &[&org_id, &id],
             session_row,
         )
