@@ -234,5 +234,14 @@ async fn main() {
             pct(&lat, 0.99)
         );
         drop(store);
+        if let (Some(base), Backend::Postgres(url)) = (&a.database, &backend)
+            && let Some(schema) = url.rsplit("search_path%3D").next()
+        {
+            tokio::task::block_in_place(|| {
+                let mut c = postgres::Client::connect(base, postgres::NoTls).unwrap();
+                c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .unwrap();
+            });
+        }
     }
 }
