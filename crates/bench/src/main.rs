@@ -51,7 +51,7 @@ struct Args {
     #[arg(long)]
     input_bytes: Option<usize>,
     /// Also measure at this fraction of the measured peak check throughput (open loop,
-    /// latency from the scheduled send time). 0 to skip.
+    /// latency from the moment each request is sent). 0 to skip.
     #[arg(long, default_value_t = 0.5)]
     paced_fraction: f64,
     /// Print the results as one JSON object too.
@@ -243,7 +243,9 @@ impl Phase {
 }
 
 /// Drives `path` for `seconds` from `conns` connections. With `rate`, each connection sends
-/// on a fixed schedule (open loop) and latency counts from the scheduled time.
+/// on a fixed schedule (open loop). Latency counts from the moment a request is sent: tokio's
+/// timers have millisecond granularity, so counting from the scheduled time would add the
+/// generator's own wake-up lateness to every sample.
 /// How a phase loads the server.
 #[derive(Clone, Copy)]
 struct Load {
@@ -291,11 +293,12 @@ async fn drive(
                     break;
                 }
                 let body = bodies[i % bodies.len()].clone();
+                let sent = Instant::now();
                 let (status, _) = conn.send("POST", path, body).await?;
                 if status != 200 {
                     errors += 1;
                 }
-                lat.push(scheduled.elapsed().as_micros() as u64);
+                lat.push(sent.elapsed().as_micros() as u64);
                 i += 1;
             }
             anyhow::Ok((lat, errors))
