@@ -33,6 +33,13 @@ pub fn matches(pattern: &str, action: &str) -> bool {
     p.len() == a.len()
 }
 
+/// True if two action names are the same action: the same segments, whatever the separators
+/// and case. No wildcards: a tool named `*` is only `*`.
+pub fn same_action(a: &str, b: &str) -> bool {
+    let (a, b) = (segments(a), segments(b));
+    !a.is_empty() && a == b
+}
+
 /// The capability of `ceiling` that allows `action`, if any.
 pub fn allowing<'a>(ceiling: &'a [String], action: &str) -> Option<&'a str> {
     ceiling
@@ -105,6 +112,15 @@ mod tests {
         assert!(matches("files:read", "files_read"));
         assert!(!matches("db.query.read", "db.query.write"));
         assert!(!matches("db.query", "db.query.read"));
+    }
+
+    #[test]
+    fn same_action_ignores_separators_and_case_only() {
+        assert!(same_action("payroll.export", "PAYROLL_export"));
+        assert!(same_action("list_files", "list-files"));
+        assert!(!same_action("payroll.export", "payroll.export.all"));
+        assert!(!same_action("*", "anything"));
+        assert!(!same_action("", ""));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Verdict};
+use airlock_core::scope;
 use airlock_core::session::{BaseMode, Counters, SessionState};
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
@@ -187,12 +188,21 @@ impl Job<'_> {
             match tx.server(org, server_id)? {
                 None => server_gone = true,
                 Some(server) => {
-                    tool_changed = tx
-                        .tool_pin(org, server_id, &req.action_name)?
-                        .is_some_and(|p| p.status == "changed");
-                    tool = server.tools.into_iter().find(|t| {
-                        t.name == req.action_name || t.name.eq_ignore_ascii_case(&req.action_name)
-                    });
+                    // Names are matched as the scope ceiling matches them (`.` `:` `/` `_` `-` are
+                    // one separator, any case), so `payroll_export` cannot dodge the settings of
+                    // `payroll.export`. The exact name is the fast path.
+                    let pin = match tx.tool_pin(org, server_id, &req.action_name)? {
+                        Some(p) => Some(p),
+                        None => tx
+                            .tool_pins(org, server_id)?
+                            .into_iter()
+                            .find(|p| scope::same_action(&p.name, &req.action_name)),
+                    };
+                    tool_changed = pin.is_some_and(|p| p.status == "changed");
+                    tool = server
+                        .tools
+                        .into_iter()
+                        .find(|t| scope::same_action(&t.name, &req.action_name));
                 }
             }
         }
