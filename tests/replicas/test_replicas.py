@@ -181,9 +181,9 @@ def test_serve_refuses_an_unknown_schema(bin_path, tmp_path):
 
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             outs = list(pool.map(lambda _: airlock_cmd(bin_path, "migrate", "--database", url).stdout, range(2)))
-        assert sorted(outs)[0].startswith("applied migrations [1, 2]") or any("[1, 2]" in o for o in outs), outs
+        assert any("applied migrations [1, 2, 3]" in o for o in outs), outs
         assert any("up to date" in o for o in outs), outs
-        assert psql(url, "SELECT count(*) FROM schema_migrations") == "2"
+        assert psql(url, "SELECT count(*) FROM schema_migrations") == "3"
         psql(url, "INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'x')")
         cp = airlock_cmd(bin_path, *serve, check=False)
         assert cp.returncode != 0 and "newer than this airlock" in cp.stderr, cp.stderr

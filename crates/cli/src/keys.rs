@@ -40,6 +40,10 @@ pub enum KeysCommand {
         /// A label for the key.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// `admin` manages the organization and decides approvals; `agent` is for the code an
+        /// agent runs: it asks for decisions but cannot approve its own requests.
+        #[arg(long, default_value = "admin", value_parser = ["admin", "agent"])]
+        role: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -67,14 +71,21 @@ fn options(backend: &Backend) -> Options {
 
 pub fn run(command: KeysCommand) -> anyhow::Result<()> {
     match command {
-        KeysCommand::Create { org, name, store } => {
+        KeysCommand::Create {
+            org,
+            name,
+            role,
+            store,
+        } => {
+            let role =
+                airlock_server::KeyRole::parse(&role).unwrap_or(airlock_server::KeyRole::Agent);
             let backend = store.backend();
             let org = org.trim().to_string();
             if org.is_empty() || org.len() > 256 {
                 bail!("--org must be 1 to 256 bytes");
             }
             let key = Store::run_blocking(&backend, options(&backend), |tx| {
-                airlock_server::create_key(tx, &org, &name)
+                airlock_server::create_key(tx, &org, &name, role)
             })
             .with_context(|| format!("cannot create a key in {}", backend.describe()))?;
             println!("{key}");
@@ -91,8 +102,8 @@ pub fn run(command: KeysCommand) -> anyhow::Result<()> {
                 Ok(rows)
             })?;
             println!(
-                "{:<38} {:<16} {:<12} {:<10} {:<28} status",
-                "id", "prefix", "org", "name", "created"
+                "{:<38} {:<16} {:<12} {:<10} {:<6} {:<28} status",
+                "id", "prefix", "org", "name", "role", "created"
             );
             for (k, org) in rows {
                 let status = if k.revoked_at.is_some() {
@@ -101,11 +112,12 @@ pub fn run(command: KeysCommand) -> anyhow::Result<()> {
                     "active"
                 };
                 println!(
-                    "{:<38} {:<16} {:<12} {:<10} {:<28} {status}",
+                    "{:<38} {:<16} {:<12} {:<10} {:<6} {:<28} {status}",
                     k.id,
                     format!("{}…", k.prefix),
                     org,
                     k.name,
+                    k.role,
                     airlock_store::model::ts(k.created_at)
                 );
             }

@@ -38,11 +38,51 @@ pub fn same_hash(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
-/// The authenticated caller: an organization.
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRole {
+    /// Manages the organization (agents, servers, tool pins) and decides approvals.
+    Admin,
+    /// For the code an agent runs: asks for decisions, opens sessions, reports telemetry, but
+    /// cannot approve its own requests or change what it is allowed to do.
+    Agent,
+}
+
+impl KeyRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyRole::Admin => "admin",
+            KeyRole::Agent => "agent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<KeyRole> {
+        match s {
+            "admin" => Some(KeyRole::Admin),
+            "agent" => Some(KeyRole::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// The authenticated caller: an organization, through a key with a role.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub org_id: String,
     pub default_mode: String,
+    pub role: KeyRole,
+}
+
+impl Caller {
+    /// Refuses callers whose key is not an admin key.
+    pub fn require_admin(&self, what: &str) -> Result<(), ApiError> {
+        match self.role {
+            KeyRole::Admin => Ok(()),
+            KeyRole::Agent => Err(ApiError::forbidden(format!(
+                "an agent key cannot {what}: use an admin key"
+            ))),
+        }
+    }
 }
 
 fn presented_key(parts: &Parts) -> Option<&str> {
@@ -96,9 +136,11 @@ pub fn caller_in(
         return Ok(Err(ApiError::unauthorized("API key has been revoked")));
     }
     Ok(match tx.org(&key.org_id)? {
+        // An unknown role reads as the narrower one.
         Some(org) => Ok(Caller {
             org_id: org.id,
             default_mode: org.default_mode,
+            role: KeyRole::parse(&key.role).unwrap_or(KeyRole::Agent),
         }),
         None => Err(ApiError::unauthorized("invalid API key")),
     })

@@ -17,6 +17,7 @@ use chrono::Utc;
 use airlock_store::model::{ApiKey, Org};
 use airlock_store::{Store, StoreError, Tx};
 
+pub use auth::KeyRole;
 pub use config::Config;
 pub use routes::router;
 
@@ -70,7 +71,7 @@ pub fn bootstrap(tx: &mut dyn Tx, bootstrap_key: Option<&str>) -> Result<Bootstr
             Some(k) => (k.to_string(), false),
             None => (auth::new_secret(auth::KEY_PREFIX), true),
         };
-        tx.insert_api_key(&new_key_row(&org.id, &key, "bootstrap"))?;
+        tx.insert_api_key(&new_key_row(&org.id, &key, "bootstrap", KeyRole::Admin))?;
         return Ok(Bootstrap::Created {
             org: org.name,
             key,
@@ -86,7 +87,7 @@ pub fn bootstrap(tx: &mut dyn Tx, bootstrap_key: Option<&str>) -> Result<Bootstr
             None => tx.org_by_name("default")?,
         };
         if let Some(org) = org {
-            tx.insert_api_key(&new_key_row(&org.id, key, "bootstrap"))?;
+            tx.insert_api_key(&new_key_row(&org.id, key, "bootstrap", KeyRole::Admin))?;
             return Ok(Bootstrap::KeyAdded { org: org.name });
         }
     }
@@ -94,7 +95,7 @@ pub fn bootstrap(tx: &mut dyn Tx, bootstrap_key: Option<&str>) -> Result<Bootstr
 }
 
 /// The stored form of a new key: its hash, never the key.
-pub fn new_key_row(org_id: &str, key: &str, name: &str) -> ApiKey {
+pub fn new_key_row(org_id: &str, key: &str, name: &str, role: KeyRole) -> ApiKey {
     ApiKey {
         id: auth::new_id("key"),
         org_id: org_id.to_string(),
@@ -103,12 +104,18 @@ pub fn new_key_row(org_id: &str, key: &str, name: &str) -> ApiKey {
         name: name.to_string(),
         created_at: Utc::now(),
         revoked_at: None,
+        role: role.as_str().to_string(),
     }
 }
 
 /// Creates an API key for the organization `org_name`, creating the organization if it is
 /// new. Returns the key, shown once.
-pub fn create_key(tx: &mut dyn Tx, org_name: &str, name: &str) -> Result<String, StoreError> {
+pub fn create_key(
+    tx: &mut dyn Tx,
+    org_name: &str,
+    name: &str,
+    role: KeyRole,
+) -> Result<String, StoreError> {
     let org = match tx.org_by_name(org_name)? {
         Some(o) => o,
         None => {
@@ -123,6 +130,6 @@ pub fn create_key(tx: &mut dyn Tx, org_name: &str, name: &str) -> Result<String,
         }
     };
     let key = auth::new_secret(auth::KEY_PREFIX);
-    tx.insert_api_key(&new_key_row(&org.id, &key, name))?;
+    tx.insert_api_key(&new_key_row(&org.id, &key, name, role))?;
     Ok(key)
 }

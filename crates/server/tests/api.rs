@@ -355,3 +355,84 @@ async fn a_separator_variant_of_a_tool_name_gets_the_tools_settings() {
         assert_eq!(v["rule"], "tool_definition_changed", "{action}: {v}");
     }
 }
+
+#[tokio::test]
+async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+    store
+        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
+        .await
+        .unwrap();
+    let agent_key = store
+        .run(|tx| {
+            airlock_server::create_key(tx, "default", "runner", airlock_server::KeyRole::Agent)
+        })
+        .await
+        .unwrap();
+    let api = Api {
+        app: airlock_server::router(AppState::new(store, Config::default())),
+        _dir: dir,
+    };
+    let (agent_id, session) = api.setup(&["db.*"], "read_only").await;
+    let as_agent = |method: &str, path: &str, body: Option<Value>| {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-api-key", agent_key.as_str())
+            .body(
+                body.map(|b| Body::from(b.to_string()))
+                    .unwrap_or_else(Body::empty),
+            )
+            .unwrap();
+        let app = api.app.clone();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let v: Value =
+                serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes())
+                    .unwrap_or(Value::Null);
+            (status, v)
+        }
+    };
+    // It can ask: the write is denied with an elevation approval.
+    let check = json!({"agent_id": agent_id, "session_id": session, "action_name": "db.insert_row", "action_input_summary": "row"});
+    let (s, denied) = as_agent("POST", "/api/v1/agenttrust/check", Some(check.clone())).await;
+    assert_eq!(s, StatusCode::OK);
+    let approval = denied["approval_id"].as_str().unwrap().to_string();
+    // It cannot approve its own request, nor register agents or servers.
+    let (s, body) = as_agent(
+        "POST",
+        &format!("/mcp/approvals/{approval}/approve"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (s, _) = as_agent(
+        "POST",
+        "/api/v1/agents",
+        Some(json!({"name": "x", "capabilities": ["*"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = as_agent(
+        "POST",
+        "/mcp/servers",
+        Some(json!({"name": "x", "url": "http://localhost:1"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = as_agent("GET", &format!("/mcp/approvals/{approval}"), None).await;
+    assert_eq!(s, StatusCode::OK, "reading is allowed");
+    // The approval is still pending; an admin key decides it.
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/mcp/approvals/{approval}/approve"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, ok) = as_agent("POST", "/api/v1/agenttrust/check", Some(check)).await;
+    assert_eq!(ok["allowed"], true, "{ok}");
+}

@@ -24,6 +24,8 @@ pub struct ApiKey {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// `admin` (manages the organization, decides approvals) or `agent` (asks for decisions).
+    pub role: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

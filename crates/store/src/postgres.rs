@@ -25,6 +25,7 @@ use crate::tx::Tx;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_init.sql"),
     include_str!("../migrations/postgres/0002_tool_pins.sql"),
+    include_str!("../migrations/postgres/0003_key_roles.sql"),
 ];
 
 // Both backends carry the same schema versions.

@@ -127,7 +127,7 @@ fn org_row(r: &Row) -> Result<Org> {
     })
 }
 
-const KEY: &str = "id, org_id, hash, prefix, name, created_at, revoked_at";
+const KEY: &str = "id, org_id, hash, prefix, name, created_at, revoked_at, role";
 fn key_row(r: &Row) -> Result<ApiKey> {
     Ok(ApiKey {
         id: get(r, 0)?,
@@ -137,6 +137,7 @@ fn key_row(r: &Row) -> Result<ApiKey> {
         name: get(r, 4)?,
         created_at: time(get(r, 5)?)?,
         revoked_at: opt_time(get(r, 6)?)?,
+        role: get(r, 7)?,
     })
 }
 
@@ -371,8 +372,8 @@ impl Tx for PgTx<'_> {
 
     fn insert_api_key(&mut self, k: &ApiKey) -> Result<()> {
         self.exec(
-            "INSERT INTO api_keys (id, org_id, hash, prefix, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&k.id, &k.org_id, &k.hash, &k.prefix, &k.name, &ts(k.created_at), &opt_ts(k.revoked_at)],
+            "INSERT INTO api_keys (id, org_id, hash, prefix, name, created_at, revoked_at, role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&k.id, &k.org_id, &k.hash, &k.prefix, &k.name, &ts(k.created_at), &opt_ts(k.revoked_at), &k.role],
         )?;
         Ok(())
     }

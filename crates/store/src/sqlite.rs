@@ -14,6 +14,7 @@ use crate::sqlite_tx::SqliteTx;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_init.sql"),
     include_str!("../migrations/sqlite/0002_tool_pins.sql"),
+    include_str!("../migrations/sqlite/0003_key_roles.sql"),
 ];
 
 /// The schema version this build knows.

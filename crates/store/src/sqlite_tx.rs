@@ -55,7 +55,7 @@ fn org_row(r: &Row<'_>) -> rusqlite::Result<Org> {
     })
 }
 
-const KEY: &str = "id, org_id, hash, prefix, name, created_at, revoked_at";
+const KEY: &str = "id, org_id, hash, prefix, name, created_at, revoked_at, role";
 fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     Ok(ApiKey {
         id: r.get(0)?,
@@ -65,6 +65,7 @@ fn key_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
         name: r.get(4)?,
         created_at: time(&r.get::<_, String>(5)?)?,
         revoked_at: opt_time(r.get(6)?)?,
+        role: r.get(7)?,
     })
 }
 
@@ -273,8 +274,18 @@ impl Tx for SqliteTx<'_> {
 
     fn insert_api_key(&mut self, k: &ApiKey) -> Result<()> {
         self.exec(
-            "INSERT INTO api_keys (id, org_id, hash, prefix, name, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![k.id, k.org_id, k.hash, k.prefix, k.name, ts(k.created_at), opt_ts(k.revoked_at)],
+            "INSERT INTO api_keys (id, org_id, hash, prefix, name, created_at, revoked_at, role) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                k.id,
+                k.org_id,
+                k.hash,
+                k.prefix,
+                k.name,
+                ts(k.created_at),
+                opt_ts(k.revoked_at),
+                k.role
+            ],
         )?;
         Ok(())
     }

@@ -153,6 +153,7 @@ contract!(rows_read_back_as_written, |fresh: Fresh| async move {
         name: "cli".into(),
         created_at: now(),
         revoked_at: None,
+        role: "agent".into(),
     };
     let a = agent("o1", "agt_1");
     let server = Server {
@@ -300,6 +301,7 @@ contract!(
                     name: "a".into(),
                     created_at: now(),
                     revoked_at: None,
+                    role: "admin".into(),
                 })?;
                 tx.insert_token(&Token {
                     id: "tok_1".into(),
@@ -755,7 +757,7 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2]);
+    assert_eq!(applied, vec![1, 2, 3]);
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.

@@ -35,6 +35,7 @@ pub async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<CreateAgent>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require_admin("register agents")?;
     let name = validate::text("name", &body.name, validate::MAX_NAME)?.to_string();
     let framework = body.framework.unwrap_or_default();
     let framework = validate::optional_text("framework", framework.trim(), 64)?;
@@ -113,6 +114,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RevokeAgent>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require_admin("revoke agents")?;
     let reason = body.reason.unwrap_or_else(|| "manual_revocation".into());
     let reason = validate::optional_text("reason", &reason, 1024)?.to_string();
     let org = caller.org_id.clone();

@@ -76,6 +76,7 @@ async fn decide(
     by: Option<String>,
     approve: bool,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require_admin("decide approvals")?;
     let by = by.unwrap_or_else(|| "api".into());
     let by = validate::optional_text("decided_by", by.trim(), validate::MAX_NAME)?.to_string();
     let org = caller.org_id.clone();

@@ -60,6 +60,7 @@ pub async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<CreateServer>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require_admin("register MCP servers")?;
     let name = validate::text("name", &body.name, validate::MAX_NAME)?.to_string();
     let url = check_url(&body.url)?;
     let description = body.description.unwrap_or_default();
@@ -142,6 +143,7 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require_admin("remove MCP servers")?;
     let org = caller.org_id.clone();
     let key = id.clone();
     if !state

@@ -44,6 +44,7 @@ pub async fn accept(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AcceptBody>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require_admin("accept changed tool definitions")?;
     if body.tools.len() > tools::MAX_TOOLS {
         return Err(ApiError::invalid(format!(
             "at most {} tools",

@@ -85,7 +85,7 @@ pub fn postgres_unmigrated() -> Option<Fresh> {
 
 pub fn migrated(fresh: Fresh) -> Fresh {
     let applied = fresh.backend.migrate().unwrap();
-    assert_eq!(applied, vec![1, 2]);
+    assert_eq!(applied, vec![1, 2, 3]);
     fresh
 }
 
