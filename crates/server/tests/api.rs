@@ -35,10 +35,20 @@ impl Api {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call_as(KEY, method, path, body).await
+    }
+
+    async fn call_as(
+        &self,
+        key: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
-            .header("x-api-key", KEY);
+            .header("x-api-key", key);
         req = req.header("content-type", "application/json");
         let body = body
             .map(|b| Body::from(b.to_string()))
@@ -375,54 +385,43 @@ async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers(
         _dir: dir,
     };
     let (agent_id, session) = api.setup(&["db.*"], "read_only").await;
-    let as_agent = |method: &str, path: &str, body: Option<Value>| {
-        let req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("x-api-key", agent_key.as_str())
-            .body(
-                body.map(|b| Body::from(b.to_string()))
-                    .unwrap_or_else(Body::empty),
-            )
-            .unwrap();
-        let app = api.app.clone();
-        async move {
-            let resp = app.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let v: Value =
-                serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes())
-                    .unwrap_or(Value::Null);
-            (status, v)
-        }
+    let as_agent = |method: &'static str, path: String, body: Option<Value>| {
+        let (api, key) = (&api, agent_key.as_str());
+        async move { api.call_as(key, method, &path, body).await }
     };
     // It can ask: the write is denied with an elevation approval.
     let check = json!({"agent_id": agent_id, "session_id": session, "action_name": "db.insert_row", "action_input_summary": "row"});
-    let (s, denied) = as_agent("POST", "/api/v1/agenttrust/check", Some(check.clone())).await;
+    let (s, denied) = as_agent(
+        "POST",
+        "/api/v1/agenttrust/check".to_string(),
+        Some(check.clone()),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let approval = denied["approval_id"].as_str().unwrap().to_string();
     // It cannot approve its own request, nor register agents or servers.
     let (s, body) = as_agent(
         "POST",
-        &format!("/mcp/approvals/{approval}/approve"),
+        format!("/mcp/approvals/{approval}/approve"),
         Some(json!({})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
     let (s, _) = as_agent(
         "POST",
-        "/api/v1/agents",
+        "/api/v1/agents".to_string(),
         Some(json!({"name": "x", "capabilities": ["*"]})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = as_agent(
         "POST",
-        "/mcp/servers",
+        "/mcp/servers".to_string(),
         Some(json!({"name": "x", "url": "http://localhost:1"})),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = as_agent("GET", &format!("/mcp/approvals/{approval}"), None).await;
+    let (s, _) = as_agent("GET", format!("/mcp/approvals/{approval}"), None).await;
     assert_eq!(s, StatusCode::OK, "reading is allowed");
     // The approval is still pending; an admin key decides it.
     let (s, _) = api
@@ -433,6 +432,6 @@ async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers(
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    let (_, ok) = as_agent("POST", "/api/v1/agenttrust/check", Some(check)).await;
+    let (_, ok) = as_agent("POST", "/api/v1/agenttrust/check".to_string(), Some(check)).await;
     assert_eq!(ok["allowed"], true, "{ok}");
 }
