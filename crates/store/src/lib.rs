@@ -3,7 +3,9 @@
 //! [`Tx`] is what a request may do inside one.
 
 mod error;
+mod migrations;
 pub mod model;
+mod options;
 mod postgres;
 mod postgres_tx;
 mod queue;
@@ -13,6 +15,8 @@ mod store;
 pub mod tx;
 
 pub use error::StoreError;
-pub use sqlite::{SCHEMA_VERSION, migrate_path};
-pub use store::{Backend, Options, Store, Tuning};
+pub use migrations::SCHEMA_VERSION;
+pub use options::{Backend, Options, Tuning};
+pub use sqlite::migrate_path;
+pub use store::Store;
 pub use tx::{CallApprovals, Tx};
