@@ -27,6 +27,8 @@
 //!
 //! The contract suite (`tests/contract.rs`) runs every test on both backends.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 mod error;
 mod migrations;
 pub mod model;
