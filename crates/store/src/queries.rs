@@ -11,14 +11,31 @@ use chrono::{DateTime, Utc};
 
 use crate::model::*;
 use crate::record::Record;
-use crate::sql::{Db, Lock, Param};
+use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, Result, Tx};
 
-/// An approval's id, status and deadline.
-type Open = (String, String, String);
-
-fn open(row: &dyn crate::sql::Row) -> Result<Open> {
-    Ok((row.get_str(0)?, row.get_str(1)?, row.get_str(2)?))
+/// The approvals `sql` selects (`id, status, expires_at`, oldest first) that have not expired
+/// by `now`, as (id, status). A backend that compares deadlines in the query gets `now` as the
+/// parameter after `params`; the others compare them here.
+fn unexpired<D: Db>(
+    db: &mut D,
+    sql: &Sql,
+    params: &[&dyn Param],
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>> {
+    let now = ts(now);
+    let mut params = params.to_vec();
+    if db.dialect().deadline_in_query {
+        params.push(&now);
+    }
+    let rows = db.many(sql, &params, |row| {
+        Ok((row.get_str(0)?, row.get_str(1)?, row.get_str(2)?))
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, expires)| *expires > now)
+        .map(|(id, status, _)| (id, status))
+        .collect())
 }
 
 impl<D: Db> Tx for D {
@@ -246,17 +263,8 @@ impl<D: Db> Tx for D {
             d.session_approvals,
             d.deadline(3)
         ));
-        let now = ts(now);
-        let params: &[&dyn Param] = if self.dialect().deadline_in_query {
-            &[&org_id, &session_id, &now]
-        } else {
-            &[&org_id, &session_id]
-        };
-        let rows = self.many(sql, params, open)?;
-        Ok(rows
-            .into_iter()
-            .find(|(_, _, expires)| *expires > now)
-            .map(|(id, _, _)| id))
+        let open = unexpired(self, sql, &[&org_id, &session_id], now)?;
+        Ok(open.into_iter().next().map(|(id, _)| id))
     }
 
     fn call_approvals(
@@ -274,16 +282,10 @@ impl<D: Db> Tx for D {
             d.session_approvals,
             d.deadline(5)
         ));
-        let now = ts(now);
-        let params: &[&dyn Param] = if self.dialect().deadline_in_query {
-            &[&org_id, &session_id, &action_name, &input_digest, &now]
-        } else {
-            &[&org_id, &session_id, &action_name, &input_digest]
-        };
+        let params: [&dyn Param; 4] = [&org_id, &session_id, &action_name, &input_digest];
         let mut out = CallApprovals::default();
-        for (id, status, expires) in self.many(sql, params, open)? {
+        for (id, status) in unexpired(self, sql, &params, now)? {
             match status.as_str() {
-                _ if expires <= now => {}
                 "approved" if out.approved.is_none() => out.approved = Some(id),
                 "pending" if out.pending.is_none() => out.pending = Some(id),
                 _ => {}
