@@ -16,7 +16,7 @@ use crate::StoreError;
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 
 /// PostgreSQL's placeholders are `$n`; it compares deadlines in the query.
-static DIALECT: Dialect = Dialect {
+pub(crate) static DIALECT: Dialect = Dialect {
     kind: Kind::Postgres,
     param: '$',
     session_approvals: "approvals",

@@ -193,20 +193,8 @@ pub(crate) trait Db {
 
 #[cfg(test)]
 mod tests {
-    use super::{Dialect, Kind};
-
-    const SQLITE: Dialect = Dialect {
-        kind: Kind::Sqlite,
-        param: '?',
-        session_approvals: "approvals INDEXED BY approvals_session",
-        deadline_in_query: false,
-    };
-    const POSTGRES: Dialect = Dialect {
-        kind: Kind::Postgres,
-        param: '$',
-        session_approvals: "approvals",
-        deadline_in_query: true,
-    };
+    use crate::postgres_tx::DIALECT as POSTGRES;
+    use crate::sqlite_tx::DIALECT as SQLITE;
 
     #[test]
     fn a_statement_is_written_once_and_placed_per_backend() {

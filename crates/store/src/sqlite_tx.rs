@@ -9,7 +9,7 @@ use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 /// SQLite's placeholders are `?n`. Per-session approval lookups name their index, and compare
 /// deadlines only after reading the rows: a bound range makes SQLite (built with STAT4)
 /// re-prepare the statement on every call.
-static DIALECT: Dialect = Dialect {
+pub(crate) static DIALECT: Dialect = Dialect {
     kind: Kind::Sqlite,
     param: '?',
     session_approvals: "approvals INDEXED BY approvals_session",
