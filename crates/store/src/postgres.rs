@@ -16,20 +16,11 @@ use std::time::Duration;
 use postgres::{Client, NoTls, Statement};
 
 use crate::StoreError;
+use crate::migrations;
+use crate::options::Options;
 use crate::postgres_tx::{PgTx, Trouble};
 use crate::queue::{BatchError, Engine, Job};
-use crate::store::Options;
 use crate::tx::Tx;
-
-/// The migrations, in order. Version n is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/postgres/0001_init.sql"),
-    include_str!("../migrations/postgres/0002_tool_pins.sql"),
-    include_str!("../migrations/postgres/0003_key_roles.sql"),
-];
-
-// Both backends carry the same schema versions.
-const _: () = assert!(MIGRATIONS.len() as i64 == crate::sqlite::SCHEMA_VERSION);
 
 /// The advisory lock that serialises migrations of one database (any replica, any tool).
 const MIGRATION_LOCK: i64 = 0x6169_726c_6f63_6b01; // "airlock" + 1
@@ -79,20 +70,13 @@ fn schema_version(client: &mut Client) -> Result<Option<i64>, StoreError> {
 }
 
 pub(crate) fn check_schema(client: &mut Client) -> Result<(), StoreError> {
-    let known = crate::sqlite::SCHEMA_VERSION;
-    match schema_version(client)? {
-        None | Some(0) => Err(StoreError::NotMigrated),
-        Some(v) if v > known => Err(StoreError::SchemaTooNew { found: v, known }),
-        Some(v) if v < known => Err(StoreError::NotMigrated),
-        Some(_) => Ok(()),
-    }
+    migrations::check(schema_version(client)?)
 }
 
 /// Applies the migrations this database has not seen, in one transaction under an advisory
 /// lock (two replicas or tools migrating at once apply each migration once); refuses a
 /// schema newer than this build. Returns the versions applied.
 pub(crate) fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
-    let known = crate::sqlite::SCHEMA_VERSION;
     let mut txn = client.transaction()?;
     // A migration may take longer than a request is allowed to.
     txn.batch_execute("SET LOCAL statement_timeout = 0")?;
@@ -106,25 +90,14 @@ pub(crate) fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
             &[],
         )?
         .try_get(0)?;
-    if current > known {
-        return Err(StoreError::SchemaTooNew {
-            found: current,
-            known,
-        });
-    }
-    let mut applied = Vec::new();
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
-        let version = i as i64 + 1;
-        if version <= current {
-            continue;
-        }
+    let applied = migrations::apply_after(current, migrations::POSTGRES, |version, sql| {
         txn.batch_execute(sql)?;
         txn.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
             &[&version, &crate::model::ts(chrono::Utc::now())],
         )?;
-        applied.push(version);
-    }
+        Ok(())
+    })?;
     txn.commit()?;
     Ok(applied)
 }
@@ -416,14 +389,4 @@ fn connect_engines(
         });
     }
     Ok(engines)
-}
-
-/// A URL without its password, for messages.
-pub(crate) fn describe(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
-        }
-        _ => url.to_string(),
-    }
 }

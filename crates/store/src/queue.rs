@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::oneshot;
 
 use crate::StoreError;
+use crate::options::MAX_BATCH;
 use crate::tx::Tx;
 
-/// The most requests committed together.
-pub(crate) const MAX_BATCH: usize = 256;
 /// How often a batch that failed with a retryable error (deadlock, serialisation failure) is
 /// run again before its requests fail.
 const RETRIES: usize = 3;

@@ -7,28 +7,20 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::StoreError;
-use crate::queue::{BatchError, Engine, Job};
+use crate::migrations;
+use crate::options::{Options, Tuning};
+use crate::queue::{BatchError, Engine, Job, Queue};
 use crate::sqlite_tx::SqliteTx;
+use crate::tx::Tx;
 
-/// The migrations, in order. Version n is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/sqlite/0002_tool_pins.sql"),
-    include_str!("../migrations/sqlite/0003_key_roles.sql"),
-];
-
-/// The schema version this build knows.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub use crate::migrations::SCHEMA_VERSION;
 
 /// How often the background connection checkpoints the WAL into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Starts a thread that checkpoints the WAL (PASSIVE: it never blocks the writer) until
 /// `alive` can no longer be upgraded, i.e. until the store is dropped.
-pub(crate) fn start_checkpointer(
-    path: &Path,
-    alive: std::sync::Weak<()>,
-) -> Result<(), StoreError> {
+fn start_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> Result<(), StoreError> {
     let conn = open_connection(path)?;
     std::thread::Builder::new()
         .name("airlock-checkpoint".into())
@@ -76,16 +68,62 @@ fn schema_version(conn: &Connection) -> Result<Option<i64>, StoreError> {
     )?))
 }
 
-pub(crate) fn check_schema(conn: &Connection) -> Result<(), StoreError> {
-    match schema_version(conn)? {
-        None | Some(0) => Err(StoreError::NotMigrated),
-        Some(v) if v > SCHEMA_VERSION => Err(StoreError::SchemaTooNew {
-            found: v,
-            known: SCHEMA_VERSION,
-        }),
-        Some(v) if v < SCHEMA_VERSION => Err(StoreError::NotMigrated),
-        Some(_) => Ok(()),
+fn check_schema(conn: &Connection) -> Result<(), StoreError> {
+    migrations::check(schema_version(conn)?)
+}
+
+/// Opens `airlock.db` in `data_dir` (creating both if needed), migrating it or checking its
+/// schema as `options` say.
+fn open(data_dir: &Path, options: Options) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let mut conn = open_connection(&data_dir.join("airlock.db"))?;
+    if options.migrate {
+        migrate(&mut conn)?;
+    } else {
+        check_schema(&conn)?;
     }
+    Ok(conn)
+}
+
+/// Opens the store in `data_dir` and starts its writer and its checkpointer. The checkpointer
+/// stops once the returned token is dropped.
+pub(crate) fn start(
+    data_dir: &Path,
+    options: Options,
+    tuning: Tuning,
+) -> Result<(Queue, std::sync::Arc<()>), StoreError> {
+    let conn = open(data_dir, options)?;
+    // The writer never checkpoints (a checkpoint's fsyncs would stall every request queued
+    // behind it); a background connection does, without blocking writers.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    let alive = std::sync::Arc::new(());
+    start_checkpointer(
+        &data_dir.join("airlock.db"),
+        std::sync::Arc::downgrade(&alive),
+    )?;
+    // SQLite has one writer: one worker thread owns the connection.
+    let queue = Queue::start(
+        "airlock-sqlite",
+        vec![SqliteEngine { conn }],
+        tuning.max_batch,
+    )?;
+    Ok((queue, alive))
+}
+
+/// Runs `f` in one transaction on a connection of its own (command-line tools).
+pub(crate) fn run_blocking<R>(
+    data_dir: &Path,
+    options: Options,
+    f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    let mut conn = open(data_dir, options)?;
+    let txn = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let result = {
+        let mut db = SqliteTx::new(&txn);
+        f(&mut db)?
+    };
+    txn.commit()?;
+    Ok(result)
 }
 
 /// Applies the migrations this database has not seen; refuses a schema newer than this build.
@@ -96,7 +134,7 @@ pub fn migrate_path(data_dir: &Path) -> Result<Vec<i64>, StoreError> {
     migrate(&mut conn)
 }
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
+fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
     let txn = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     txn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -106,31 +144,20 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
         [],
         |r| r.get(0),
     )?;
-    if current > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew {
-            found: current,
-            known: SCHEMA_VERSION,
-        });
-    }
-    let mut applied = Vec::new();
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
-        let version = i as i64 + 1;
-        if version <= current {
-            continue;
-        }
+    let applied = migrations::apply_after(current, migrations::SQLITE, |version, sql| {
         txn.execute_batch(sql)?;
         txn.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
             rusqlite::params![version, crate::model::ts(chrono::Utc::now())],
         )?;
-        applied.push(version);
-    }
+        Ok(())
+    })?;
     txn.commit()?;
     Ok(applied)
 }
 
-pub(crate) struct SqliteEngine {
-    pub(crate) conn: Connection,
+struct SqliteEngine {
+    conn: Connection,
 }
 
 impl Engine for SqliteEngine {

@@ -1,0 +1,400 @@
+//! Every query of the store, written once for both backends: [`Tx`] for any backend
+//! transaction that can run a statement ([`Db`]).
+//!
+//! Statements use `$n` placeholders (see `sql.rs`); rows become model types through their
+//! [`Record`] (see `record.rs`). What a backend really does differently stays in its module
+//! and reaches these queries through its [`Db`]: the session row lock (`FOR UPDATE`, `NOWAIT`
+//! on PostgreSQL), the index hint and the deadline comparison of per-session approval lookups
+//! (its [`crate::sql::Dialect`]).
+
+use chrono::{DateTime, Utc};
+
+use crate::model::*;
+use crate::record::Record;
+use crate::sql::{Db, Lock, Param, Sql};
+use crate::tx::{CallApprovals, Result, Tx};
+
+/// The approvals `sql` selects (`id, status, expires_at`, oldest first) that have not expired
+/// by `now`, as (id, status). A backend that compares deadlines in the query gets `now` as the
+/// parameter after `params`; the others compare them here.
+fn unexpired<D: Db>(
+    db: &mut D,
+    sql: &Sql,
+    params: &[&dyn Param],
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>> {
+    let now = ts(now);
+    let mut params = params.to_vec();
+    if db.dialect().deadline_in_query {
+        params.push(&now);
+    }
+    let rows = db.many(sql, &params, |row| {
+        Ok((row.get_str(0)?, row.get_str(1)?, row.get_str(2)?))
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, expires)| *expires > now)
+        .map(|(id, status, _)| (id, status))
+        .collect())
+}
+
+impl<D: Db> Tx for D {
+    fn insert_org(&mut self, org: &Org) -> Result<()> {
+        org.insert(self)
+    }
+
+    fn org(&mut self, id: &str) -> Result<Option<Org>> {
+        self.one(select!(Org, "WHERE id = $1"), &[&id], Org::read)
+    }
+
+    fn org_by_name(&mut self, name: &str) -> Result<Option<Org>> {
+        self.one(select!(Org, "WHERE name = $1"), &[&name], Org::read)
+    }
+
+    fn org_count(&mut self) -> Result<u64> {
+        let count = self.one(sql!("SELECT count(*) FROM orgs"), &[], |r| r.get_i64(0))?;
+        Ok(count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    }
+
+    fn insert_api_key(&mut self, key: &ApiKey) -> Result<()> {
+        key.insert(self)
+    }
+
+    fn api_key_by_hash(&mut self, hash: &str) -> Result<Option<ApiKey>> {
+        let sql = select!(ApiKey, "WHERE hash = $1");
+        self.one(sql, &[&hash], ApiKey::read)
+    }
+
+    fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>> {
+        let sql = select!(
+            ApiKey,
+            "WHERE CAST($1 AS TEXT) IS NULL OR org_id = $1 ORDER BY created_at, id"
+        );
+        self.many(sql, &[&org_id], ApiKey::read)
+    }
+
+    fn revoke_api_key(&mut self, id_or_prefix: &str, now: DateTime<Utc>) -> Result<bool> {
+        let sql = sql!(
+            "UPDATE api_keys SET revoked_at = $2 WHERE (id = $1 OR prefix = $1) AND revoked_at IS NULL"
+        );
+        Ok(self.exec(sql, &[&id_or_prefix, &ts(now)])? > 0)
+    }
+
+    fn insert_agent(&mut self, agent: &Agent) -> Result<()> {
+        agent.insert(self)
+    }
+
+    fn agent(&mut self, org_id: &str, id: &str) -> Result<Option<Agent>> {
+        let sql = select!(Agent, "WHERE org_id = $1 AND id = $2");
+        self.one(sql, &[&org_id, &id], Agent::read)
+    }
+
+    fn list_agents(&mut self, org_id: &str) -> Result<Vec<Agent>> {
+        let sql = select!(Agent, "WHERE org_id = $1 ORDER BY created_at, id");
+        self.many(sql, &[&org_id], Agent::read)
+    }
+
+    fn revoke_agent(
+        &mut self,
+        org_id: &str,
+        id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let now = ts(now);
+        let agent = sql!(
+            "UPDATE agents SET status = 'revoked', revoked_at = coalesce(revoked_at, $3), \
+             revoke_reason = coalesce(revoke_reason, $4) WHERE org_id = $1 AND id = $2"
+        );
+        let revoked = self.exec(agent, &[&org_id, &id, &now, &reason])? > 0;
+        if revoked {
+            let tokens = sql!(
+                "UPDATE tokens SET revoked_at = $3, revoke_reason = 'agent revoked' \
+                 WHERE org_id = $1 AND agent_id = $2 AND revoked_at IS NULL"
+            );
+            self.exec(tokens, &[&org_id, &id, &now])?;
+        }
+        Ok(revoked)
+    }
+
+    fn insert_server(&mut self, server: &Server) -> Result<()> {
+        server.insert(self)
+    }
+
+    fn server(&mut self, org_id: &str, id: &str) -> Result<Option<Server>> {
+        let sql = select!(
+            Server,
+            "WHERE org_id = $1 AND id = $2 AND status = 'active'"
+        );
+        self.one(sql, &[&org_id, &id], Server::read)
+    }
+
+    fn list_servers(&mut self, org_id: &str) -> Result<Vec<Server>> {
+        let sql = select!(
+            Server,
+            "WHERE org_id = $1 AND status = 'active' ORDER BY created_at, id"
+        );
+        self.many(sql, &[&org_id], Server::read)
+    }
+
+    fn delete_server(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        let sql = sql!(
+            "UPDATE servers SET status = 'deleted' WHERE org_id = $1 AND id = $2 AND status = 'active'"
+        );
+        Ok(self.exec(sql, &[&org_id, &id])? > 0)
+    }
+
+    fn insert_session(&mut self, session: &Session) -> Result<()> {
+        session.insert(self)
+    }
+
+    fn session(&mut self, org_id: &str, id: &str) -> Result<Option<Session>> {
+        // Whoever reads a session to update it (a check, an elevation) holds its row until the
+        // transaction ends, so counters and the chain stay exact across replicas.
+        let sql = match self.session_lock() {
+            Lock::None => select!(Session, "WHERE org_id = $1 AND id = $2"),
+            Lock::Wait => select!(Session, "WHERE org_id = $1 AND id = $2 FOR UPDATE"),
+            Lock::NoWait => select!(Session, "WHERE org_id = $1 AND id = $2 FOR UPDATE NOWAIT"),
+        };
+        self.one(sql, &[&org_id, &id], Session::read)
+    }
+
+    fn update_session(&mut self, s: &Session) -> Result<()> {
+        let sql = sql!(
+            "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
+             write_calls = $6, denied_calls = $7, head = $8, last_activity_at = $9 \
+             WHERE org_id = $1 AND id = $2"
+        );
+        let params: [&dyn Param; 9] = [
+            &s.org_id,
+            &s.id,
+            &s.elevated_until.map(ts),
+            &count(s.total_calls),
+            &count(s.read_calls),
+            &count(s.write_calls),
+            &count(s.denied_calls),
+            &s.head,
+            &ts(s.last_activity_at),
+        ];
+        self.exec(sql, &params).map(drop)
+    }
+
+    fn insert_decision(&mut self, decision: &Decision) -> Result<()> {
+        decision.insert(self)
+    }
+
+    fn decisions(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        after: u64,
+        limit: u64,
+    ) -> Result<Vec<Decision>> {
+        let sql = select!(
+            Decision,
+            "WHERE org_id = $1 AND session_id = $2 AND seq > $3 ORDER BY seq LIMIT $4"
+        );
+        let params: [&dyn Param; 4] = [&org_id, &session_id, &count(after), &count(limit)];
+        self.many(sql, &params, Decision::read)
+    }
+
+    fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
+        approval.insert(self)
+    }
+
+    fn approval(&mut self, org_id: &str, id: &str) -> Result<Option<Approval>> {
+        let sql = select!(Approval, "WHERE org_id = $1 AND id = $2");
+        self.one(sql, &[&org_id, &id], Approval::read)
+    }
+
+    fn list_approvals(
+        &mut self,
+        org_id: &str,
+        status: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Approval>> {
+        let (now, limit) = (ts(now), count(limit));
+        // `expired` is not stored: it is a pending approval past its deadline.
+        let (sql, param) = match status {
+            None => {
+                let sql = select!(
+                    Approval,
+                    "WHERE org_id = $1 ORDER BY created_at, id LIMIT $2"
+                );
+                return self.many(sql, &[&org_id, &limit], Approval::read);
+            }
+            Some("pending") => (
+                select!(
+                    Approval,
+                    "WHERE org_id = $1 AND status = 'pending' AND expires_at > $2 \
+                     ORDER BY created_at, id LIMIT $3"
+                ),
+                now.as_str(),
+            ),
+            Some("expired") => (
+                select!(
+                    Approval,
+                    "WHERE org_id = $1 AND status = 'pending' AND expires_at <= $2 \
+                     ORDER BY created_at, id LIMIT $3"
+                ),
+                now.as_str(),
+            ),
+            Some(other) => (
+                select!(
+                    Approval,
+                    "WHERE org_id = $1 AND status = $2 ORDER BY created_at, id LIMIT $3"
+                ),
+                other,
+            ),
+        };
+        self.many(sql, &[&org_id, &param, &limit], Approval::read)
+    }
+
+    fn pending_elevation(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>> {
+        let sql = sql!(|d| format!(
+            "SELECT id, status, expires_at FROM {} WHERE org_id = $1 AND session_id = $2 \
+             AND kind = 'elevation' AND status = 'pending'{} ORDER BY created_at",
+            d.session_approvals,
+            d.deadline(3)
+        ));
+        let open = unexpired(self, sql, &[&org_id, &session_id], now)?;
+        Ok(open.into_iter().next().map(|(id, _)| id))
+    }
+
+    fn call_approvals(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        action_name: &str,
+        input_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CallApprovals> {
+        let sql = sql!(|d| format!(
+            "SELECT id, status, expires_at FROM {} WHERE org_id = $1 AND session_id = $2 \
+             AND kind = 'call' AND action_name = $3 AND input_digest = $4 \
+             AND status IN ('pending', 'approved') AND used_at IS NULL{} ORDER BY created_at",
+            d.session_approvals,
+            d.deadline(5)
+        ));
+        let params: [&dyn Param; 4] = [&org_id, &session_id, &action_name, &input_digest];
+        let mut out = CallApprovals::default();
+        for (id, status) in unexpired(self, sql, &params, now)? {
+            match status.as_str() {
+                "approved" if out.approved.is_none() => out.approved = Some(id),
+                "pending" if out.pending.is_none() => out.pending = Some(id),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn update_approval(&mut self, a: &Approval) -> Result<()> {
+        let sql = sql!(
+            "UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, used_at = $6, \
+             expires_at = $7 WHERE org_id = $1 AND id = $2"
+        );
+        let params: [&dyn Param; 7] = [
+            &a.org_id,
+            &a.id,
+            &a.status,
+            &a.decided_by,
+            &a.decided_at.map(ts),
+            &a.used_at.map(ts),
+            &ts(a.expires_at),
+        ];
+        self.exec(sql, &params).map(drop)
+    }
+
+    fn insert_token(&mut self, token: &Token) -> Result<()> {
+        token.insert(self)
+    }
+
+    fn token_by_hash(&mut self, hash: &str) -> Result<Option<Token>> {
+        self.one(select!(Token, "WHERE hash = $1"), &[&hash], Token::read)
+    }
+
+    fn revoke_token(
+        &mut self,
+        org_id: &str,
+        hash: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let sql = sql!(
+            "UPDATE tokens SET revoked_at = $3, revoke_reason = $4 \
+             WHERE org_id = $1 AND hash = $2 AND revoked_at IS NULL"
+        );
+        Ok(self.exec(sql, &[&org_id, &hash, &ts(now), &reason])? > 0)
+    }
+
+    fn tool_pin(&mut self, org_id: &str, server_id: &str, name: &str) -> Result<Option<ToolPin>> {
+        let sql = select!(
+            ToolPin,
+            "WHERE org_id = $1 AND server_id = $2 AND name = $3"
+        );
+        self.one(sql, &[&org_id, &server_id, &name], ToolPin::read)
+    }
+
+    fn tool_pins(&mut self, org_id: &str, server_id: &str) -> Result<Vec<ToolPin>> {
+        let sql = select!(
+            ToolPin,
+            "WHERE org_id = $1 AND server_id = $2 ORDER BY name"
+        );
+        self.many(sql, &[&org_id, &server_id], ToolPin::read)
+    }
+
+    fn put_tool_pin(&mut self, pin: &ToolPin) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (org_id, server_id, name) DO UPDATE SET \
+             definition = excluded.definition, digest = excluded.digest, status = excluded.status, \
+             pending_definition = excluded.pending_definition, \
+             pending_digest = excluded.pending_digest, pinned_at = excluded.pinned_at, \
+             changed_at = excluded.changed_at",
+            crate::record::insert_sql(ToolPin::TABLE, ToolPin::COLUMNS)
+        );
+        pin.write(self, sql).map(drop)
+    }
+
+    fn insert_telemetry(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        session_id: &str,
+        events: &[TelemetryEvent],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let sql = sql!(
+            "INSERT INTO telemetry (org_id, agent_id, session_id, event_type, tool_name, \
+             duration_ms, success, error_type, timestamp, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        );
+        let now = ts(now);
+        for e in events {
+            let params: [&dyn Param; 10] = [
+                &org_id,
+                &agent_id,
+                &session_id,
+                &e.event_type,
+                &e.tool_name,
+                &e.duration_ms,
+                &e.success,
+                &e.error_type,
+                &e.timestamp,
+                &now,
+            ];
+            self.exec(sql, &params)?;
+        }
+        Ok(())
+    }
+}
+
+/// A counter or limit as BIGINT.
+fn count(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,224 @@
+//! Rows of the store's tables as model types: each table's columns are listed once, in
+//! [`record!`], which gives its column list, its reader and its insert. How a field is stored
+//! follows from its type ([`Column`]): text, counters as BIGINT, timestamps as RFC 3339 text
+//! (byte-ordered, so comparisons and orderings are the same on both backends), lists and
+//! objects as JSON text.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::StoreError;
+use crate::model::*;
+use crate::sql::{Db, Param, Result, Row, Sql};
+
+/// A field's type and how its column stores it.
+pub(crate) trait Column: Sized {
+    /// What is bound for the field.
+    type Param<'a>: Param
+    where
+        Self: 'a;
+    fn read(row: &dyn Row, i: usize) -> Result<Self>;
+    fn param(&self) -> Result<Self::Param<'_>>;
+}
+
+impl Column for String {
+    type Param<'a> = &'a str;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        row.get_str(i)
+    }
+    fn param(&self) -> Result<&str> {
+        Ok(self)
+    }
+}
+
+/// Counters and sequence numbers: BIGINT, never negative.
+impl Column for u64 {
+    type Param<'a> = i64;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        Ok(u64::try_from(row.get_i64(i)?).unwrap_or(0))
+    }
+    fn param(&self) -> Result<i64> {
+        Ok(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl Column for bool {
+    type Param<'a> = bool;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        row.get_bool(i)
+    }
+    fn param(&self) -> Result<bool> {
+        Ok(*self)
+    }
+}
+
+impl Column for f64 {
+    type Param<'a> = f64;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        row.get_f64(i)
+    }
+    fn param(&self) -> Result<f64> {
+        Ok(*self)
+    }
+}
+
+impl Column for DateTime<Utc> {
+    type Param<'a> = String;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        time(&row.get_str(i)?)
+    }
+    fn param(&self) -> Result<String> {
+        Ok(ts(*self))
+    }
+}
+
+impl<T: Column> Column for Option<T> {
+    type Param<'a>
+        = Option<T::Param<'a>>
+    where
+        T: 'a;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        if row.is_null(i)? {
+            return Ok(None);
+        }
+        T::read(row, i).map(Some)
+    }
+    fn param(&self) -> Result<Self::Param<'_>> {
+        self.as_ref().map(T::param).transpose()
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Column for Vec<T> {
+    type Param<'a>
+        = String
+    where
+        T: 'a;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        from_json(&row.get_str(i)?)
+    }
+    fn param(&self) -> Result<String> {
+        to_json(self)
+    }
+}
+
+impl Column for serde_json::Value {
+    type Param<'a> = String;
+    fn read(row: &dyn Row, i: usize) -> Result<Self> {
+        from_json(&row.get_str(i)?)
+    }
+    fn param(&self) -> Result<String> {
+        to_json(self)
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A timestamp as stored (RFC 3339).
+pub(crate) fn time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(corrupt)
+}
+
+fn from_json<T: DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(corrupt)
+}
+
+fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(corrupt)
+}
+
+/// A model type stored as one row of a table.
+pub(crate) trait Record: Sized {
+    const TABLE: &'static str;
+    /// The columns, in the order [`Record::read`] reads and [`Record::write`] binds them.
+    const COLUMNS: &'static str;
+    fn read(row: &dyn Row) -> Result<Self>;
+    /// Runs `sql` with the fields as its parameters `$1…$n`, in column order.
+    fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64>;
+    /// Inserts the record.
+    fn insert(&self, db: &mut dyn Db) -> Result<()>;
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, …, $n)`.
+pub(crate) fn insert_sql(table: &str, columns: &str) -> String {
+    let values: Vec<String> = (1..=columns.split(',').count())
+        .map(|n| format!("${n}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES ({})",
+        values.join(", ")
+    )
+}
+
+/// Reads the columns of a row in order.
+struct Cursor<'r> {
+    row: &'r dyn Row,
+    next: usize,
+}
+
+impl Cursor<'_> {
+    fn read<T: Column>(&mut self) -> Result<T> {
+        let i = self.next;
+        self.next += 1;
+        T::read(self.row, i)
+    }
+}
+
+/// Makes a model type a [`Record`] of `table`, its columns named like its fields.
+macro_rules! record {
+    ($type:ident in $table:literal { $first:ident $(, $field:ident)* $(,)? }) => {
+        impl Record for $type {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str = concat!(stringify!($first) $(, ", ", stringify!($field))*);
+
+            fn read(row: &dyn Row) -> Result<Self> {
+                let mut cursor = Cursor { row, next: 0 };
+                Ok($type { $first: cursor.read()?, $($field: cursor.read()?,)* })
+            }
+
+            fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64> {
+                db.exec(sql, &[&self.$first.param()? $(, &self.$field.param()?)*])
+            }
+
+            fn insert(&self, db: &mut dyn Db) -> Result<()> {
+                let sql = sql!(|_dialect| insert_sql($table, <$type as Record>::COLUMNS));
+                self.write(db, sql).map(drop)
+            }
+        }
+    };
+}
+
+record!(Org in "orgs" { id, name, default_mode, created_at });
+record!(ApiKey in "api_keys" { id, org_id, hash, prefix, name, created_at, revoked_at, role });
+record!(Agent in "agents" {
+    id, org_id, name, framework, public_key, status, capabilities, metadata, created_at,
+    revoked_at, revoke_reason
+});
+record!(Server in "servers" {
+    id, org_id, name, url, description, capabilities, tools, default_mode, status, created_at
+});
+record!(Session in "sessions" {
+    org_id, id, agent_id, server_id, source, scope_ceiling, base_mode, elevated_until,
+    total_calls, read_calls, write_calls, denied_calls, head, created_at, last_activity_at
+});
+record!(Decision in "decisions" {
+    org_id, session_id, seq, check_id, agent_id, action_name, effect, risk, allowed, reason,
+    reasons, guard_tier, confidence, input_digest, input_summary, approval_id, source,
+    latency_us, decided_at, hash
+});
+record!(Approval in "approvals" {
+    id, org_id, session_id, agent_id, kind, action_name, action_effect, input_digest, reason,
+    status, created_at, expires_at, decided_by, decided_at, used_at
+});
+record!(Token in "tokens" {
+    id, org_id, agent_id, hash, scopes, session_id, issued_at, expires_at, revoked_at,
+    revoke_reason
+});
+record!(ToolPin in "tool_pins" {
+    org_id, server_id, name, definition, digest, status, pending_definition, pending_digest,
+    pinned_at, changed_at
+});

@@ -1,0 +1,228 @@
+//! What the shared queries ask of a backend: run a statement with parameters and read the rows
+//! it returns. Statements are written once, with PostgreSQL's `$n` placeholders; each backend
+//! gets its own text of a statement (`?n` on SQLite), built on first use and kept.
+
+use std::sync::OnceLock;
+
+use crate::StoreError;
+
+pub(crate) type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which backend a [`Dialect`] describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// How a backend writes what shared statements leave open. Each backend module has one.
+#[derive(Debug)]
+pub(crate) struct Dialect {
+    pub(crate) kind: Kind,
+    /// Written before the number of a parameter: `?` or `$`.
+    pub(crate) param: char,
+    /// What a lookup of one session's approvals reads from (the table, with an index hint
+    /// where the planner needs one).
+    pub(crate) session_approvals: &'static str,
+    /// Whether deadlines are compared in the query, or only after reading the rows.
+    pub(crate) deadline_in_query: bool,
+}
+
+impl Dialect {
+    /// ` AND expires_at > $n` where deadlines are compared in the query, else nothing.
+    pub(crate) fn deadline(&self, n: usize) -> String {
+        if self.deadline_in_query {
+            format!(" AND expires_at > ${n}")
+        } else {
+            String::new()
+        }
+    }
+
+    /// `sql` with its `$n` placeholders written this dialect's way. Statements hold no `$`
+    /// anywhere else.
+    fn placeholders(&self, sql: String) -> String {
+        if self.param == '$' {
+            sql
+        } else {
+            sql.replace('$', &self.param.to_string())
+        }
+    }
+}
+
+/// A statement written once for every backend. Use the [`sql!`] and [`select!`] macros: they
+/// keep each statement in a static, so its text is built once per backend.
+pub(crate) struct Sql {
+    /// The statement with `$n` placeholders.
+    build: fn(&Dialect) -> String,
+    sqlite: OnceLock<String>,
+    postgres: OnceLock<String>,
+}
+
+impl Sql {
+    pub(crate) const fn new(build: fn(&Dialect) -> String) -> Sql {
+        Sql {
+            build,
+            sqlite: OnceLock::new(),
+            postgres: OnceLock::new(),
+        }
+    }
+
+    /// The statement as `dialect` writes it.
+    pub(crate) fn text(&self, dialect: &Dialect) -> &str {
+        let slot = match dialect.kind {
+            Kind::Sqlite => &self.sqlite,
+            Kind::Postgres => &self.postgres,
+        };
+        slot.get_or_init(|| dialect.placeholders((self.build)(dialect)))
+    }
+}
+
+/// A `&'static Sql` from a format string and its arguments, or from `|dialect| text` where
+/// the text depends on the backend.
+macro_rules! sql {
+    (|$dialect:ident| $build:expr) => {{
+        static SQL: $crate::sql::Sql = $crate::sql::Sql::new(|$dialect| $build);
+        &SQL
+    }};
+    ($($format:tt)+) => {
+        sql!(|_dialect| format!($($format)+))
+    };
+}
+
+/// `SELECT` every column of a record's table, then `rest` (`WHERE …`).
+macro_rules! select {
+    ($record:ty, $rest:literal) => {
+        sql!(
+            concat!("SELECT {} FROM {} ", $rest),
+            <$record as $crate::record::Record>::COLUMNS,
+            <$record as $crate::record::Record>::TABLE
+        )
+    };
+}
+
+/// A value bound to a statement: anything both drivers can bind.
+pub(crate) trait Param: rusqlite::ToSql + postgres::types::ToSql + Sync {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql;
+    fn postgres(&self) -> &(dyn postgres::types::ToSql + Sync);
+}
+
+impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Param for T {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn postgres(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+/// One row of a result, read by column index. A value of another type than asked for is an
+/// error, never a default.
+pub(crate) trait Row {
+    fn get_str(&self, i: usize) -> Result<String>;
+    fn get_i64(&self, i: usize) -> Result<i64>;
+    fn get_bool(&self, i: usize) -> Result<bool>;
+    fn get_f64(&self, i: usize) -> Result<f64>;
+    fn is_null(&self, i: usize) -> Result<bool>;
+}
+
+/// The lock a read of a session takes, held until the transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    /// None needed: one writer (SQLite).
+    None,
+    /// `FOR UPDATE`: wait for another transaction that holds it.
+    Wait,
+    /// `FOR UPDATE NOWAIT`: fail at once if another transaction holds it.
+    NoWait,
+}
+
+/// A backend's transaction, as the shared queries use it. Every type that implements it is a
+/// [`crate::Tx`] (see `queries.rs`).
+pub(crate) trait Db {
+    fn dialect(&self) -> &'static Dialect;
+    fn session_lock(&self) -> Lock;
+    /// Runs `sql`; returns how many rows it changed.
+    fn exec(&mut self, sql: &Sql, params: &[&dyn Param]) -> Result<u64>;
+    /// Runs `sql` and hands its rows to `each` in order, while `each` answers true.
+    fn query(
+        &mut self,
+        sql: &Sql,
+        params: &[&dyn Param],
+        each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
+    ) -> Result<()>;
+
+    /// Every row `sql` returns, read by `read`.
+    fn many<T>(
+        &mut self,
+        sql: &Sql,
+        params: &[&dyn Param],
+        read: impl Fn(&dyn Row) -> Result<T>,
+    ) -> Result<Vec<T>>
+    where
+        Self: Sized,
+    {
+        let mut out = Vec::new();
+        self.query(sql, params, &mut |row| {
+            out.push(read(row)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// The first row `sql` returns, read by `read`.
+    fn one<T>(
+        &mut self,
+        sql: &Sql,
+        params: &[&dyn Param],
+        read: impl FnOnce(&dyn Row) -> Result<T>,
+    ) -> Result<Option<T>>
+    where
+        Self: Sized,
+    {
+        let mut read = Some(read);
+        let mut first = None;
+        self.query(sql, params, &mut |row| {
+            if let Some(read) = read.take() {
+                first = Some(read(row)?);
+            }
+            Ok(false)
+        })?;
+        Ok(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::postgres_tx::DIALECT as POSTGRES;
+    use crate::sqlite_tx::DIALECT as SQLITE;
+
+    #[test]
+    fn a_statement_is_written_once_and_placed_per_backend() {
+        let sql = sql!(|d| format!(
+            "SELECT id FROM {} WHERE a = $1 OR b = $12{}",
+            d.session_approvals,
+            d.deadline(13)
+        ));
+        assert_eq!(
+            sql.text(&SQLITE),
+            "SELECT id FROM approvals INDEXED BY approvals_session WHERE a = ?1 OR b = ?12"
+        );
+        assert_eq!(
+            sql.text(&POSTGRES),
+            "SELECT id FROM approvals WHERE a = $1 OR b = $12 AND expires_at > $13"
+        );
+    }
+
+    #[test]
+    fn an_insert_binds_every_column() {
+        let sql = sql!("{}", crate::record::insert_sql("t", "a, b, c"));
+        assert_eq!(
+            sql.text(&SQLITE),
+            "INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)"
+        );
+        assert_eq!(
+            sql.text(&POSTGRES),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)"
+        );
+    }
+}
