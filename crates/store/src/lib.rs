@@ -37,13 +37,17 @@ mod options;
 mod sql;
 mod postgres;
 mod postgres_tx;
-mod queries;
 mod queue;
+#[macro_use]
 mod record;
+mod queries;
 pub mod sqlite;
 mod sqlite_tx;
 mod store;
 pub mod tx;
+
+#[cfg(test)]
+mod dialect_tests;
 
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;

@@ -154,6 +154,17 @@ pub(crate) fn insert_sql(table: &str, columns: &str) -> String {
     )
 }
 
+/// `SELECT` every column of a record's table, then `rest` (`WHERE …`).
+macro_rules! select {
+    ($record:ty, $rest:literal) => {
+        sql!(
+            concat!("SELECT {} FROM {} ", $rest),
+            <$record as $crate::record::Record>::COLUMNS,
+            <$record as $crate::record::Record>::TABLE
+        )
+    };
+}
+
 /// Reads the columns of a row in order.
 struct Cursor<'r> {
     row: &'r dyn Row,

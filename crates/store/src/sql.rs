@@ -49,8 +49,8 @@ impl Dialect {
     }
 }
 
-/// A statement written once for every backend. Use the [`sql!`] and [`select!`] macros: they
-/// keep each statement in a static, so its text is built once per backend.
+/// A statement written once for every backend. Use the [`sql!`] macro (or `select!`, in
+/// `record.rs`): it keeps each statement in a static, so its text is built once per backend.
 pub(crate) struct Sql {
     /// The statement with `$n` placeholders.
     build: fn(&Dialect) -> String,
@@ -86,17 +86,6 @@ macro_rules! sql {
     }};
     ($($format:tt)+) => {
         sql!(|_dialect| format!($($format)+))
-    };
-}
-
-/// `SELECT` every column of a record's table, then `rest` (`WHERE …`).
-macro_rules! select {
-    ($record:ty, $rest:literal) => {
-        sql!(
-            concat!("SELECT {} FROM {} ", $rest),
-            <$record as $crate::record::Record>::COLUMNS,
-            <$record as $crate::record::Record>::TABLE
-        )
     };
 }
 
@@ -188,41 +177,5 @@ pub(crate) trait Db {
             Ok(false)
         })?;
         Ok(first)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::postgres_tx::DIALECT as POSTGRES;
-    use crate::sqlite_tx::DIALECT as SQLITE;
-
-    #[test]
-    fn a_statement_is_written_once_and_placed_per_backend() {
-        let sql = sql!(|d| format!(
-            "SELECT id FROM {} WHERE a = $1 OR b = $12{}",
-            d.session_approvals,
-            d.deadline(13)
-        ));
-        assert_eq!(
-            sql.text(&SQLITE),
-            "SELECT id FROM approvals INDEXED BY approvals_session WHERE a = ?1 OR b = ?12"
-        );
-        assert_eq!(
-            sql.text(&POSTGRES),
-            "SELECT id FROM approvals WHERE a = $1 OR b = $12 AND expires_at > $13"
-        );
-    }
-
-    #[test]
-    fn an_insert_binds_every_column() {
-        let sql = sql!("{}", crate::record::insert_sql("t", "a, b, c"));
-        assert_eq!(
-            sql.text(&SQLITE),
-            "INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)"
-        );
-        assert_eq!(
-            sql.text(&POSTGRES),
-            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)"
-        );
     }
 }
