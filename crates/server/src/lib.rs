@@ -4,7 +4,7 @@
 pub mod auth;
 mod body;
 mod compat;
-mod config;
+pub mod config;
 pub mod error;
 pub mod extract;
 mod routes;
@@ -20,7 +20,7 @@ use airlock_store::{Store, StoreError, Tx};
 
 pub use auth::KeyRole;
 pub use compat::{check, tools};
-pub use config::Config;
+pub use config::{Config, ConfigError, RawConfig, Setting, settings};
 pub use routes::router;
 pub use service::Service;
 
