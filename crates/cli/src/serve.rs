@@ -121,7 +121,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             ..Config::default()
         };
         let state = AppState::new(store.clone(), config);
-        let app = airlock_server::router(state.clone()).merge(airlock_mcp::gateway_router(state));
+        let app = airlock_server::router(state.clone()).merge(crate::mcp::gateway_router(state)?);
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -16,7 +16,8 @@ use crate::relay::{DecideError, Decider, Decision, ObservedTool};
 /// derived from both ids so that every replica finds the same one.
 pub fn gateway_session_id(agent_id: &str, server_id: &str) -> String {
     let digest = Sha256::digest(format!("{server_id}\n{agent_id}").as_bytes());
-    format!("mcp_{}", &hex::encode(digest)[..32])
+    let hex: String = hex::encode(digest).chars().take(32).collect();
+    format!("mcp_{hex}")
 }
 
 enum Resolve {
