@@ -156,7 +156,7 @@ pub fn gateway_config() -> anyhow::Result<GatewayConfig> {
 }
 
 /// The HTTP gateway's routes, configured from the environment.
-pub fn gateway_router(state: airlock_server::AppState) -> anyhow::Result<axum::Router> {
+pub fn gateway_router(service: airlock_server::Service) -> anyhow::Result<axum::Router> {
     let config = gateway_config()?;
-    airlock_mcp::gateway_router(state, config).context("cannot start the MCP gateway")
+    airlock_mcp::gateway_router(service, config).context("cannot start the MCP gateway")
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use airlock_server::{AppState, Bootstrap, Config};
+use airlock_server::{Bootstrap, Config, Service};
 use airlock_store::{Backend, Options, Store, StoreError, Tuning};
 
 #[derive(Args)]
@@ -120,8 +120,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             bench_routes: args.bench_routes,
             ..Config::default()
         };
-        let state = AppState::new(store.clone(), config);
-        let app = airlock_server::router(state.clone()).merge(crate::mcp::gateway_router(state)?);
+        let service = Service::new(store.clone(), config);
+        let app =
+            airlock_server::router(service.clone()).merge(crate::mcp::gateway_router(service)?);
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -1,5 +1,6 @@
 //! API errors: a status, a stable code and a message, as `{"error": code, "message": text}`.
-//! Server-side failures are logged with their detail and answered without it.
+//! The one place where service failures become HTTP statuses; server-side failures are
+//! logged with their detail (where the store error is converted) and answered without it.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -7,6 +8,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use airlock_store::StoreError;
+
+pub use crate::service::clip;
+use crate::service::{InvalidKind, ServiceError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -32,46 +36,42 @@ impl ApiError {
         Self::bad_request("invalid_request", message)
     }
 
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
-    }
-
+    /// Kept for crates/mcp until it answers [`ServiceError`]s.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        ServiceError::Forbidden(message.into()).into()
     }
 
-    pub fn not_found(what: &str, id: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found: `{}`", clip(id, 80)),
-        )
-    }
-
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", message)
-    }
-
-    pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    /// Kept for crates/mcp until it answers [`ServiceError`]s.
+    pub fn not_found(what: &'static str, id: &str) -> Self {
+        ServiceError::not_found(what, id).into()
     }
 }
 
-/// Cuts a string to at most `max` bytes on a character boundary.
-pub fn clip(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        s
-    } else {
-        &s[..s.floor_char_boundary(max)]
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let (status, code) = match &e {
+            ServiceError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ServiceError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            ServiceError::Invalid(i) => (
+                StatusCode::BAD_REQUEST,
+                match i.kind {
+                    InvalidKind::Missing => "missing_field",
+                    InvalidKind::Malformed => "invalid_request",
+                    InvalidKind::Effect => "invalid_effect",
+                    InvalidKind::Mode => "invalid_mode",
+                },
+            ),
+            ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ServiceError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        };
+        ApiError::new(status, code, e.to_string())
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "store error");
-        ApiError::unavailable(
-            "the decision store could not complete the request; nothing was decided",
-        )
+        ServiceError::from(e).into()
     }
 }
 
@@ -82,5 +82,11 @@ impl IntoResponse for ApiError {
             Json(json!({"error": self.code, "message": self.message})),
         )
             .into_response()
+    }
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
     }
 }

@@ -1,13 +1,14 @@
-//! The Airlock service: the decision pipeline wired to the store, and the axum HTTP API.
+//! The Airlock service: the decision pipeline wired to the store ([`service`]), and the axum
+//! HTTP API over it ([`router`]).
 
 pub mod auth;
 mod body;
-pub mod check;
+mod compat;
 mod config;
 pub mod error;
+pub mod extract;
 mod routes;
-pub mod tools;
-mod validate;
+pub mod service;
 pub mod view;
 
 use std::sync::Arc;
@@ -18,15 +19,17 @@ use airlock_store::model::{ApiKey, Org};
 use airlock_store::{Store, StoreError, Tx};
 
 pub use auth::KeyRole;
+pub use compat::{check, tools};
 pub use config::Config;
 pub use routes::router;
+pub use service::Service;
 
-/// Shared state of the service.
+/// Kept for crates/mcp until it holds a [`Service`]: the store and the configuration, as the
+/// gateway read them before the service layer.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
-    pub auth: Arc<auth::Authenticator>,
 }
 
 impl AppState {
@@ -34,8 +37,18 @@ impl AppState {
         AppState {
             store,
             config: Arc::new(config),
-            auth: Arc::new(auth::Authenticator),
         }
+    }
+
+    pub fn service(&self) -> Service {
+        Service::from_parts(self.store.clone(), self.config.clone())
+    }
+}
+
+impl From<&Service> for AppState {
+    fn from(service: &Service) -> Self {
+        let (store, config) = service.parts();
+        AppState { store, config }
     }
 }
 

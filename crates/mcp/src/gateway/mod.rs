@@ -26,18 +26,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 
-use airlock_server::AppState;
-use airlock_server::auth::Caller;
+use airlock_server::Service;
 use airlock_server::error::ApiError;
-use airlock_store::model::Server;
+use airlock_server::extract::presented_key;
+use airlock_server::service::{ServerInfo, SessionChoice};
 
-use crate::local::{LocalDecider, resolve};
+use crate::local::LocalDecider;
 use crate::relay::{self, ClientAction, code};
 
 use answer::{Relay, json_response, request_ids, upstream_failure};
@@ -48,7 +48,7 @@ pub use upstream::UpstreamError;
 use upstream::{LAST_EVENT, MCP_SESSION, MCP_VERSION, McpHeaders, Upstream, Verb};
 
 struct Gateway {
-    state: AppState,
+    service: Service,
     config: GatewayConfig,
     upstream: Upstream,
     managed: ManagedSessions,
@@ -58,9 +58,9 @@ type Gw = Arc<Gateway>;
 
 /// The gateway's routes; merge into the API router. Fails only if the upstream HTTP client
 /// cannot be built, which is a start-up error.
-pub fn gateway_router(state: AppState, config: GatewayConfig) -> Result<Router, UpstreamError> {
+pub fn gateway_router(service: Service, config: GatewayConfig) -> Result<Router, UpstreamError> {
     let gw = Arc::new(Gateway {
-        state,
+        service,
         upstream: Upstream::new(&config)?,
         config,
         managed: ManagedSessions::default(),
@@ -76,7 +76,7 @@ pub fn gateway_router(state: AppState, config: GatewayConfig) -> Result<Router, 
 /// Who is calling, on which server, in which session.
 struct Ctx {
     decider: LocalDecider,
-    server: Server,
+    server: ServerInfo,
     headers: HeaderMap,
 }
 
@@ -103,17 +103,27 @@ fn header_id(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError
 }
 
 async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), ApiError> {
-    let (mut parts, body) = req.into_parts();
-    let caller = Caller::from_request_parts(&mut parts, &gw.state).await?;
+    let (parts, body) = req.into_parts();
+    let caller = gw
+        .service
+        .authenticate(presented_key(&parts.headers))
+        .await?;
     let agent = header_id(&parts.headers, AGENT_HEADER)?.ok_or_else(|| {
         ApiError::bad_request(
             "missing_agent",
             "the X-Agent-ID header is required: the gateway authorizes each call by agent",
         )
     })?;
-    let session = header_id(&parts.headers, SESSION_HEADER)?;
-    let (server, session) =
-        resolve(&gw.state, &caller, &agent, server_id, session.as_deref()).await?;
+    let named = header_id(&parts.headers, SESSION_HEADER)?;
+    let choice = match &named {
+        Some(id) => SessionChoice::Named(id),
+        None => SessionChoice::PerAgent,
+    };
+    let session = gw
+        .service
+        .open_server_session(&caller, &agent, server_id, choice)
+        .await?;
+    let server = session.server;
     let url = server.url.to_ascii_lowercase();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(ApiError::invalid(format!(
@@ -125,11 +135,11 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
     Ok((
         Ctx {
             decider: LocalDecider {
-                state: gw.state.clone(),
+                service: gw.service.clone(),
                 caller,
                 agent_id: agent,
                 server_id: server.id.clone(),
-                session_id: session.id,
+                session_id: session.session_id,
             },
             server,
             headers: parts.headers,

@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 
 use airlock_store::model::Agent;
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::{Caller, new_id};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::validate;
 use crate::view;
 
 #[derive(Deserialize)]
@@ -31,7 +31,7 @@ pub struct CreateAgent {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<CreateAgent>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -77,26 +77,29 @@ pub async fn create(
         revoke_reason: None,
     };
     let stored = agent.clone();
-    state.store.run(move |tx| tx.insert_agent(&stored)).await?;
+    service
+        .store()
+        .run(move |tx| tx.insert_agent(&stored))
+        .await?;
     Ok((StatusCode::CREATED, Json(view::agent(&agent))))
 }
 
 pub async fn get(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let org = caller.org_id.clone();
     let key = id.clone();
-    let agent = state.store.run(move |tx| tx.agent(&org, &key)).await?;
+    let agent = service.store().run(move |tx| tx.agent(&org, &key)).await?;
     agent
         .map(|a| Json(view::agent(&a)))
         .ok_or_else(|| ApiError::not_found("agent", &id))
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let org = caller.org_id.clone();
-    let agents = state.store.run(move |tx| tx.list_agents(&org)).await?;
+    let agents = service.store().run(move |tx| tx.list_agents(&org)).await?;
     Ok(Json(
         json!({"agents": agents.iter().map(view::agent).collect::<Vec<_>>()}),
     ))
@@ -109,7 +112,7 @@ pub struct RevokeAgent {
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RevokeAgent>,
@@ -119,8 +122,8 @@ pub async fn revoke(
     let reason = validate::optional_text("reason", &reason, 1024)?.to_string();
     let org = caller.org_id.clone();
     let key = id.clone();
-    let agent = state
-        .store
+    let agent = service
+        .store()
         .run(move |tx| {
             if !tx.revoke_agent(&org, &key, &reason, Utc::now())? {
                 return Ok(None);

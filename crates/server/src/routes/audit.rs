@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 use airlock_core::chain;
 use airlock_store::model::TelemetryEvent;
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::validate;
 use crate::view;
 
 #[derive(Deserialize)]
@@ -43,7 +43,7 @@ pub struct EventBody {
 const MAX_EVENTS: usize = 1000;
 
 pub async fn telemetry(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<TelemetryBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -76,8 +76,8 @@ pub async fn telemetry(
     let n = events.len();
     let org = caller.org_id.clone();
     let a = agent_id.clone();
-    let known = state
-        .store
+    let known = service
+        .store()
         .run(move |tx| {
             if tx.agent(&org, &a)?.is_none() {
                 return Ok(false);
@@ -99,7 +99,7 @@ pub struct DecisionsQuery {
 }
 
 pub async fn decisions(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
     Query(q): Query<DecisionsQuery>,
@@ -108,8 +108,8 @@ pub async fn decisions(
     let key = id.clone();
     let after = q.after.unwrap_or(0);
     let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
-    let found = state
-        .store
+    let found = service
+        .store()
         .run(move |tx| {
             let Some(session) = tx.session(&org, &key)? else {
                 return Ok(None);
@@ -127,14 +127,14 @@ pub async fn decisions(
 }
 
 pub async fn verify(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let org = caller.org_id.clone();
     let key = id.clone();
-    let found = state
-        .store
+    let found = service
+        .store()
         .run(move |tx| {
             let Some(session) = tx.session(&org, &key)? else {
                 return Ok(None);

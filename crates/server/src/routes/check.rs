@@ -3,12 +3,11 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::KeyHash;
 use crate::body::JsonBody;
-use crate::check::{self, CheckRequest};
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::{CheckRequest, Principal, validate};
 
 #[derive(Deserialize)]
 pub struct CheckBody {
@@ -35,13 +34,13 @@ pub struct CheckBody {
 /// The load benchmark's baseline: authenticates (one store round trip, like the check) and
 /// parses and validates the same body, then decides and records nothing.
 pub async fn baseline(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
     let hash = key.0;
-    state
-        .store
+    service
+        .store()
         .run(move |tx| crate::auth::caller_in(tx, &hash))
         .await??;
     let agent_id = validate::id("agent_id", &body.agent_id)?;
@@ -61,7 +60,7 @@ pub async fn baseline(
 }
 
 pub async fn check(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -85,19 +84,19 @@ pub async fn check(
         (None, Some(s)) => Value::String(s),
         (None, None) => Value::String(String::new()),
     };
-    let outcome = check::check_as(
-        &state,
-        check::Principal::KeyHash(key.0),
-        CheckRequest {
-            agent_id,
-            session_id: session_id.to_string(),
-            action_name,
-            input,
-            declared,
-            source,
-        },
-    )
-    .await?;
+    let outcome = service
+        .check(
+            Principal::KeyHash(key),
+            CheckRequest {
+                agent_id,
+                session_id: session_id.to_string(),
+                action_name,
+                input,
+                declared,
+                source,
+            },
+        )
+        .await?;
     let v = &outcome.verdict;
     let mut body = json!({
         "allowed": v.allowed,

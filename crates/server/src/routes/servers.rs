@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use airlock_core::session::BaseMode;
 use airlock_store::model::{Server, ToolDef};
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::{Caller, new_id};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::validate;
 use crate::view;
 
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ fn check_url(url: &str) -> Result<String, ApiError> {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<CreateServer>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -113,41 +113,44 @@ pub async fn create(
         created_at: Utc::now(),
     };
     let stored = server.clone();
-    state.store.run(move |tx| tx.insert_server(&stored)).await?;
+    service
+        .store()
+        .run(move |tx| tx.insert_server(&stored))
+        .await?;
     Ok((StatusCode::CREATED, Json(view::server(&server))))
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let org = caller.org_id.clone();
-    let servers = state.store.run(move |tx| tx.list_servers(&org)).await?;
+    let servers = service.store().run(move |tx| tx.list_servers(&org)).await?;
     Ok(Json(
         json!({"servers": servers.iter().map(view::server).collect::<Vec<_>>()}),
     ))
 }
 
 pub async fn get(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let org = caller.org_id.clone();
     let key = id.clone();
-    let server = state.store.run(move |tx| tx.server(&org, &key)).await?;
+    let server = service.store().run(move |tx| tx.server(&org, &key)).await?;
     server
         .map(|s| Json(view::server(&s)))
         .ok_or_else(|| ApiError::not_found("server", &id))
 }
 
 pub async fn delete(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require_admin("remove MCP servers")?;
     let org = caller.org_id.clone();
     let key = id.clone();
-    if !state
-        .store
+    if !service
+        .store()
         .run(move |tx| tx.delete_server(&org, &key))
         .await?
     {

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use airlock_core::scope;
 use airlock_store::model::{Token, ts};
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::{Caller, TOKEN_PREFIX, hash_secret, new_id, new_secret, same_hash};
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::validate;
 
 #[derive(Deserialize)]
 pub struct IssueBody {
@@ -35,7 +35,7 @@ enum IssueError {
 }
 
 pub async fn issue(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<IssueBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -44,11 +44,11 @@ pub async fn issue(
     let ttl = body
         .ttl
         .or(body.ttl_seconds)
-        .unwrap_or(state.config.token_default_ttl_secs);
-    if ttl < 1 || ttl > state.config.token_max_ttl_secs {
+        .unwrap_or(service.config().token_default_ttl_secs);
+    if ttl < 1 || ttl > service.config().token_max_ttl_secs {
         return Err(ApiError::invalid(format!(
             "`ttl` must be between 1 and {} seconds",
-            state.config.token_max_ttl_secs
+            service.config().token_max_ttl_secs
         )));
     }
     let session_id = body.session_id.filter(|s| !s.is_empty());
@@ -70,8 +70,8 @@ pub async fn issue(
         revoke_reason: None,
     };
     let stored = token.clone();
-    let result = state
-        .store
+    let result = service
+        .store()
         .run(move |tx| {
             let Some(agent) = tx.agent(&stored.org_id, &stored.agent_id)? else {
                 return Ok(Err(IssueError::Agent));
@@ -124,7 +124,7 @@ pub struct IntrospectBody {
 }
 
 pub async fn introspect(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<IntrospectBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -135,8 +135,8 @@ pub async fn introspect(
     let hash = hash_secret(&token);
     let org = caller.org_id.clone();
     let lookup = hash.clone();
-    let found = state
-        .store
+    let found = service
+        .store()
         .run(move |tx| {
             let Some(t) = tx.token_by_hash(&lookup)? else {
                 return Ok(None);
@@ -202,7 +202,7 @@ pub struct RevokeBody {
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<RevokeBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -211,8 +211,8 @@ pub async fn revoke(
     let reason = validate::optional_text("reason", &reason, 1024)?.to_string();
     let org = caller.org_id.clone();
     let hash = hash_secret(&token);
-    let revoked = state
-        .store
+    let revoked = service
+        .store()
         .run(move |tx| tx.revoke_token(&org, &hash, &reason, Utc::now()))
         .await?;
     Ok(Json(json!({"revoked": revoked})))

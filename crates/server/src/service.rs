@@ -1,0 +1,75 @@
+//! The service: every operation an adapter (the HTTP API, the MCP gateway, later the console,
+//! AuthZEN and A2A) performs, in domain terms. Operations take the authenticated [`Caller`]
+//! and answer their own types or a [`ServiceError`]; nothing here knows HTTP, and adapters
+//! never see the store.
+
+mod approvals;
+mod check;
+mod error;
+mod sessions;
+mod tools;
+pub mod validate;
+
+use std::sync::Arc;
+
+use airlock_store::Store;
+
+use crate::Config;
+pub use crate::auth::{Caller, KeyHash, KeyRole};
+pub use airlock_core::Effect;
+pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
+pub use approvals::{Approval, ApprovalDecided};
+pub use check::{CheckOutcome, CheckRequest, Principal, default_session_id, input_bytes};
+pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
+pub use tools::{MAX_TOOLS, ObservedTool};
+
+#[doc(hidden)]
+pub use sessions::server_session;
+
+/// The service over one store. Cheap to clone: adapters hold one each.
+#[derive(Clone)]
+pub struct Service {
+    store: Store,
+    config: Arc<Config>,
+}
+
+impl Service {
+    pub fn new(store: Store, config: Config) -> Service {
+        Service {
+            store,
+            config: Arc::new(config),
+        }
+    }
+
+    pub(crate) fn from_parts(store: Store, config: Arc<Config>) -> Service {
+        Service { store, config }
+    }
+
+    pub(crate) fn parts(&self) -> (Store, Arc<Config>) {
+        (self.store.clone(), self.config.clone())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The store, for the HTTP routes whose operations have not moved here yet.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Resolves the API key a caller presented (`None`: it presented none) to its caller.
+    /// Every lookup reads the store, so a revoked key is refused on the very next request.
+    pub async fn authenticate(&self, key: Option<&str>) -> Result<Caller, ServiceError> {
+        let hash = KeyHash::presented(key)?;
+        self.store
+            .run(move |tx| crate::auth::caller_in(tx, &hash.0))
+            .await?
+    }
+
+    /// True when the store answers.
+    pub async fn healthy(&self) -> bool {
+        self.store.run(|tx| tx.org_count()).await.is_ok()
+    }
+}
