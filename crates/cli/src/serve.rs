@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use airlock_server::config::{self, settings::*};
-use airlock_server::{AppState, Bootstrap, Config, RawConfig, Service};
+use airlock_server::{Bootstrap, Config, RawConfig, Service};
 use airlock_store::{Backend, Options, Store, StoreError, Tuning};
 
 #[derive(Args)]
@@ -149,8 +149,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Bootstrap::Existing => {}
         }
         let service = Service::new(store.clone(), config);
-        let app = airlock_server::router(service.clone())
-            .merge(airlock_mcp::gateway_router(AppState::from(&service)));
+        let app =
+            airlock_server::router(service.clone()).merge(crate::mcp::gateway_router(service)?);
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
