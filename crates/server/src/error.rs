@@ -32,16 +32,17 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// A malformed request, as [`ServiceError::Invalid`] answers it.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::bad_request("invalid_request", message)
+        ServiceError::invalid("", message).into()
     }
 
-    /// Kept for crates/mcp until it answers [`ServiceError`]s.
+    /// As [`ServiceError::Forbidden`] answers it.
     pub fn forbidden(message: impl Into<String>) -> Self {
         ServiceError::Forbidden(message.into()).into()
     }
 
-    /// Kept for crates/mcp until it answers [`ServiceError`]s.
+    /// As [`ServiceError::NotFound`] answers it.
     pub fn not_found(what: &'static str, id: &str) -> Self {
         ServiceError::not_found(what, id).into()
     }

@@ -3,7 +3,6 @@
 
 pub mod auth;
 mod body;
-mod compat;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -11,46 +10,15 @@ mod routes;
 pub mod service;
 pub mod view;
 
-use std::sync::Arc;
-
 use chrono::Utc;
 
 use airlock_store::model::{ApiKey, Org};
-use airlock_store::{Store, StoreError, Tx};
+use airlock_store::{StoreError, Tx};
 
 pub use auth::KeyRole;
-pub use compat::{check, tools};
 pub use config::{Config, ConfigError, RawConfig, Setting, settings};
 pub use routes::router;
 pub use service::Service;
-
-/// Kept for crates/mcp until it holds a [`Service`]: the store and the configuration, as the
-/// gateway read them before the service layer.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-}
-
-impl AppState {
-    pub fn new(store: Store, config: Config) -> Self {
-        AppState {
-            store,
-            config: Arc::new(config),
-        }
-    }
-
-    pub fn service(&self) -> Service {
-        Service::from_parts(self.store.clone(), self.config.clone())
-    }
-}
-
-impl From<&Service> for AppState {
-    fn from(service: &Service) -> Self {
-        let (store, config) = service.parts();
-        AppState { store, config }
-    }
-}
 
 /// What bootstrapping did.
 #[derive(Debug, Clone, PartialEq, Eq)]
