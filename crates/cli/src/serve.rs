@@ -53,7 +53,9 @@ pub struct ServeArgs {
         default_value_t = MAX_BODY_BYTES.default
     )]
     max_body_bytes: u64,
-    /// Serve the load benchmark's baseline route (for `airlock-bench`).
+    /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
+    /// `bench-baseline` feature only).
+    #[cfg(feature = "bench-baseline")]
     #[arg(long, hide = true)]
     bench_routes: bool,
 }
@@ -72,6 +74,7 @@ impl ServeArgs {
             elevation_window_secs: self.elevation_window_secs,
             approval_ttl_secs: self.approval_ttl_secs,
             max_body_bytes: self.max_body_bytes,
+            #[cfg(feature = "bench-baseline")]
             bench_routes: self.bench_routes,
         })?;
         let tuning = Tuning {

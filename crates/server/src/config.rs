@@ -114,6 +114,7 @@ pub struct RawConfig {
     pub elevation_window_secs: u64,
     pub approval_ttl_secs: u64,
     pub max_body_bytes: u64,
+    #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
 }
 
@@ -123,6 +124,7 @@ impl Default for RawConfig {
             elevation_window_secs: settings::ELEVATION_WINDOW_SECS.default,
             approval_ttl_secs: settings::APPROVAL_TTL_SECS.default,
             max_body_bytes: settings::MAX_BODY_BYTES.default,
+            #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
     }
@@ -143,7 +145,9 @@ pub struct Config {
     pub token_default_ttl_secs: i64,
     /// Longest lifetime of an agent token.
     pub token_max_ttl_secs: i64,
-    /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route.
+    /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
+    /// builds with the `bench-baseline` feature, never in a release).
+    #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
 }
 
@@ -159,6 +163,7 @@ impl Config {
             max_body_bytes: bytes(settings::MAX_BODY_BYTES, raw.max_body_bytes)?,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            #[cfg(feature = "bench-baseline")]
             bench_routes: raw.bench_routes,
         })
     }
@@ -186,6 +191,7 @@ impl Default for Config {
             max_body_bytes: settings::MAX_BODY_BYTES.default as usize,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
     }
@@ -209,14 +215,8 @@ mod tests {
                 validated.elevation_window_secs,
                 validated.approval_ttl_secs,
                 validated.max_body_bytes,
-                validated.bench_routes
             ),
-            (
-                d.elevation_window_secs,
-                d.approval_ttl_secs,
-                d.max_body_bytes,
-                d.bench_routes
-            )
+            (d.elevation_window_secs, d.approval_ttl_secs, d.max_body_bytes)
         );
     }
 
@@ -246,11 +246,13 @@ mod tests {
             }
             assert!(Config::validate(raw).is_err(), "{field} {value}");
         }
+        // `bench_routes` exists only with the bench-baseline feature.
+        #[allow(clippy::needless_update)]
         let edge = RawConfig {
             elevation_window_secs: 300,
             approval_ttl_secs: 604_800,
             max_body_bytes: 1024,
-            bench_routes: false,
+            ..RawConfig::default()
         };
         assert!(Config::validate(edge).is_ok());
     }

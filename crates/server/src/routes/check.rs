@@ -31,8 +31,9 @@ pub struct CheckBody {
     action_effect: Option<String>,
 }
 
-/// The load benchmark's baseline: authenticates (one store round trip, like the check) and
+/// The load benchmark's baseline (builds with the `bench-baseline` feature only): authenticates (one store round trip, like the check) and
 /// parses and validates the same body, then decides and records nothing.
+#[cfg(feature = "bench-baseline")]
 pub async fn baseline(
     State(service): State<Service>,
     key: KeyHash,
