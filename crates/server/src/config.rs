@@ -216,7 +216,11 @@ mod tests {
                 validated.approval_ttl_secs,
                 validated.max_body_bytes,
             ),
-            (d.elevation_window_secs, d.approval_ttl_secs, d.max_body_bytes)
+            (
+                d.elevation_window_secs,
+                d.approval_ttl_secs,
+                d.max_body_bytes
+            )
         );
     }
 

@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 //! The Airlock service: the decision pipeline wired to the store ([`service`]), and the axum
 //! HTTP API over it ([`router`]).
 

@@ -113,8 +113,8 @@ pub async fn check(
         "latency_ms": outcome.latency_ms,
         "elevation_required": v.elevation_required,
     });
-    if let Some(a) = &v.approval {
-        body["approval_id"] = json!(a.id);
+    if let (Some(a), Some(fields)) = (&v.approval, body.as_object_mut()) {
+        fields.insert("approval_id".into(), json!(a.id));
     }
     Ok(Json(body))
 }
