@@ -6,6 +6,7 @@
 mod approvals;
 mod check;
 mod error;
+mod registry;
 mod sessions;
 mod tools;
 pub mod validate;
@@ -21,6 +22,7 @@ pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule,
 pub use approvals::{Approval, ApprovalDecided};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tools::{MAX_TOOLS, ObservedTool};
 
