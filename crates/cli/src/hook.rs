@@ -89,9 +89,9 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
         return Some(deny("no agent: pass --agent or set AIRLOCK_AGENT_ID"));
     };
     let timeout = Duration::from_secs(args.timeout_secs.max(1));
-    let client = match Client::from_env(timeout) {
+    let client = match crate::mcp::airlock_client(timeout) {
         Ok(c) => c,
-        Err(e) => return Some(hook::failure(&e)),
+        Err(e) => return Some(deny(&e.to_string())),
     };
     let mapped = hook::map_tool(&event.tool_name, &event.tool_input);
     let runtime = match tokio::runtime::Builder::new_current_thread()

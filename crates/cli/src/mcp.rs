@@ -3,12 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 
-use airlock_mcp::DecideError;
-use airlock_mcp::remote::{Client, RemoteDecider};
+use airlock_mcp::remote::{Client, DEFAULT_URL, RemoteDecider};
 use airlock_mcp::stdio::{self, WrapOptions};
+use airlock_mcp::{DecideError, GatewayConfig};
 
 #[derive(Subcommand)]
 pub enum McpCommand {
@@ -59,7 +59,7 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
     if args.timeout_secs == 0 {
         bail!("--timeout-secs must be positive");
     }
-    let client = Client::from_env(Duration::from_secs(args.timeout_secs))?;
+    let client = airlock_client(Duration::from_secs(args.timeout_secs))?;
     let Some((program, rest)) = args.command.split_first() else {
         bail!("give the MCP server's command after `--`");
     };
@@ -102,4 +102,61 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
     })?;
     // Reading stdin blocks a thread that cannot be cancelled: exit without waiting for it.
     std::process::exit(code);
+}
+
+/// A non-empty environment variable.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The client of Airlock's HTTP API for the commands that run apart from the server:
+/// `AGENTTRUST_URL` (default http://localhost:8080) and `AGENTTRUST_API_KEY`.
+pub fn airlock_client(timeout: Duration) -> anyhow::Result<Client> {
+    let url = env_var("AGENTTRUST_URL").unwrap_or_else(|| DEFAULT_URL.to_string());
+    let key =
+        env_var("AGENTTRUST_API_KEY").ok_or_else(|| anyhow!("AGENTTRUST_API_KEY is not set"))?;
+    Client::new(&url, &key, timeout)
+        .map_err(|e| anyhow!("AGENTTRUST_URL / AGENTTRUST_API_KEY: {e}"))
+}
+
+/// A whole number from the environment; unset or empty is `None`, anything else that is not
+/// a number is an error naming the variable.
+fn env_number(name: &str) -> anyhow::Result<Option<u64>> {
+    env_var(name)
+        .map(|v| {
+            v.parse::<u64>()
+                .map_err(|_| anyhow!("{name} must be a whole number, not `{v}`"))
+        })
+        .transpose()
+}
+
+/// The HTTP gateway's settings: `AIRLOCK_MCP_TIMEOUT_SECS`, `AIRLOCK_MCP_MAX_BODY_BYTES`,
+/// `AIRLOCK_MCP_MAX_RESPONSE_BYTES` over the defaults; a bad value is an error naming it.
+pub fn gateway_config() -> anyhow::Result<GatewayConfig> {
+    let mut config = GatewayConfig::default();
+    if let Some(n) = env_number("AIRLOCK_MCP_TIMEOUT_SECS")? {
+        config = config
+            .with_timeout_secs(n)
+            .map_err(|e| anyhow!("AIRLOCK_MCP_TIMEOUT_SECS: {e}"))?;
+    }
+    if let Some(n) = env_number("AIRLOCK_MCP_MAX_BODY_BYTES")? {
+        config = config
+            .with_max_body_bytes(n)
+            .map_err(|e| anyhow!("AIRLOCK_MCP_MAX_BODY_BYTES: {e}"))?;
+    }
+    if let Some(n) = env_number("AIRLOCK_MCP_MAX_RESPONSE_BYTES")? {
+        config = config
+            .with_max_response_bytes(n)
+            .map_err(|e| anyhow!("AIRLOCK_MCP_MAX_RESPONSE_BYTES: {e}"))?;
+    }
+    Ok(config)
+}
+
+/// The HTTP gateway's routes, configured from the environment.
+pub fn gateway_router(service: airlock_server::Service) -> anyhow::Result<axum::Router> {
+    let config = gateway_config()?;
+    airlock_mcp::gateway_router(service, config).context("cannot start the MCP gateway")
 }

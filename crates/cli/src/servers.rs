@@ -6,8 +6,6 @@ use std::time::Duration;
 use clap::Subcommand;
 use serde_json::Value;
 
-use airlock_mcp::remote::Client;
-
 #[derive(Subcommand)]
 pub enum ServersCommand {
     /// List a server's pinned tools and their status (pinned or changed).
@@ -29,7 +27,7 @@ pub enum ServersCommand {
 }
 
 pub fn run(command: ServersCommand) -> anyhow::Result<()> {
-    let client = Client::from_env(Duration::from_secs(30))?;
+    let client = crate::mcp::airlock_client(Duration::from_secs(30))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

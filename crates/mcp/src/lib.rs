@@ -1,3 +1,4 @@
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 //! Airlock's MCP enforcement points: the HTTP gateway (`POST /mcp/{server_id}`), the stdio
 //! wrapper (`airlock mcp wrap`) and the Claude Code hook (`airlock hook claude-code`).
 //!
@@ -15,5 +16,5 @@ pub mod remote;
 pub mod sse;
 pub mod stdio;
 
-pub use gateway::{GatewayConfig, gateway_router};
+pub use gateway::{ConfigError, GatewayConfig, UpstreamError, gateway_router};
 pub use relay::{DecideError, Decider, Decision, ObservedTool};

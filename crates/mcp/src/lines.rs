@@ -28,8 +28,12 @@ pub async fn read_line<R: AsyncBufRead + Unpin>(r: &mut R, max: usize) -> std::i
                 Line::Text(out)
             });
         }
-        let (chunk, done) = match buf.iter().position(|b| *b == b'\n') {
-            Some(i) => (&buf[..i], Some(i + 1)),
+        let (chunk, done) = match buf
+            .iter()
+            .position(|b| *b == b'\n')
+            .and_then(|i| buf.split_at_checked(i))
+        {
+            Some((line, _)) => (line, Some(line.len() + 1)),
             None => (buf, None),
         };
         if !too_long {

@@ -1,5 +1,7 @@
 //! The decision service over HTTP, for the paths that run as separate processes (the stdio
-//! wrapper, the hook, the CLI): `AGENTTRUST_URL` and `AGENTTRUST_API_KEY`.
+//! wrapper, the hook, the CLI). The CLI reads where Airlock is and the key
+//! (`AGENTTRUST_URL`, `AGENTTRUST_API_KEY`) and builds the [`Client`]; this module never reads
+//! the environment.
 //!
 //! Every failure is an error the caller turns into a denial: unreachable, timed out, a non-2xx
 //! answer, or an answer without a boolean `allowed`.
@@ -11,7 +13,7 @@ use tokio::sync::Mutex;
 
 use crate::relay::{DecideError, Decider, Decision, ObservedTool};
 
-/// Default Airlock URL when `AGENTTRUST_URL` is not set.
+/// Default Airlock URL (when the CLI is not told another one).
 pub const DEFAULT_URL: &str = "http://localhost:8080";
 
 /// A client of Airlock's HTTP API.
@@ -23,7 +25,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client of the Airlock at `base` (`http://` or `https://`) with API key `key`.
     pub fn new(base: &str, key: &str, timeout: Duration) -> Result<Self, DecideError> {
+        let lower = base.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(DecideError::Refused(format!(
+                "the Airlock URL `{base}` must start with http:// or https://"
+            )));
+        }
+        if key.trim().is_empty() {
+            return Err(DecideError::Refused("the Airlock API key is empty".into()));
+        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -34,19 +46,6 @@ impl Client {
             key: key.to_string(),
             http,
         })
-    }
-
-    /// `AGENTTRUST_URL` (default `http://localhost:8080`) and `AGENTTRUST_API_KEY`.
-    pub fn from_env(timeout: Duration) -> Result<Self, DecideError> {
-        let url = std::env::var("AGENTTRUST_URL")
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_URL.to_string());
-        let key = std::env::var("AGENTTRUST_API_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| DecideError::Refused("AGENTTRUST_API_KEY is not set".into()))?;
-        Client::new(url.trim(), key.trim(), timeout)
     }
 
     pub fn base(&self) -> &str {
@@ -147,8 +146,8 @@ impl Client {
         session: Option<&str>,
     ) -> Result<Vec<ObservedTool>, DecideError> {
         let mut body = json!({"tools": tools});
-        if let Some(s) = session {
-            body["session_id"] = json!(s);
+        if let (Some(s), Some(o)) = (session, body.as_object_mut()) {
+            o.insert("session_id".into(), json!(s));
         }
         let v = self
             .post(

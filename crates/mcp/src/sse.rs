@@ -69,30 +69,24 @@ impl Parser {
     pub fn push(&mut self, bytes: &[u8]) -> Result<Vec<Event>, TooLarge> {
         self.buf.extend_from_slice(bytes);
         let mut events = Vec::new();
-        let mut start = 0;
-        let mut i = 0;
-        while i < self.buf.len() {
-            let b = self.buf[i];
-            if b == b'\n' || b == b'\r' {
+        let buf = std::mem::take(&mut self.buf);
+        let mut rest = buf.as_slice();
+        while let Some(pos) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            let Some((line, tail)) = rest.split_at_checked(pos) else {
+                break;
+            };
+            let after = match tail {
                 // A lone `\r` at the end may be the first half of `\r\n`: wait for more.
-                if b == b'\r' && i + 1 == self.buf.len() {
-                    break;
-                }
-                let line = String::from_utf8_lossy(&self.buf[start..i]).into_owned();
-                let mut next = i + 1;
-                if b == b'\r' && self.buf.get(i + 1) == Some(&b'\n') {
-                    next += 1;
-                }
-                if let Some(ev) = self.line(&line)? {
-                    events.push(ev);
-                }
-                start = next;
-                i = next;
-                continue;
+                [b'\r'] => break,
+                [b'\r', b'\n', after @ ..] | [_, after @ ..] => after,
+                [] => break,
+            };
+            if let Some(ev) = self.line(&String::from_utf8_lossy(line))? {
+                events.push(ev);
             }
-            i += 1;
+            rest = after;
         }
-        self.buf.drain(..start);
+        self.buf = rest.to_vec();
         if self.buf.len() + self.current_size > self.max_event {
             return Err(TooLarge(self.max_event));
         }

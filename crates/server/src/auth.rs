@@ -1,14 +1,12 @@
-//! API keys and agent tokens: generation, hashing, and the request extractor that turns an
-//! `X-API-Key` (or `Authorization: Bearer sk_live_…`) into the caller's organization.
+//! API keys and agent tokens: generation, hashing, and resolving a key to its caller.
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::AppState;
-use crate::error::ApiError;
+use airlock_store::{StoreError, Tx};
+
+use crate::service::ServiceError;
 
 /// The prefix of organization API keys.
 pub const KEY_PREFIX: &str = "sk_live_";
@@ -75,65 +73,28 @@ pub struct Caller {
 
 impl Caller {
     /// Refuses callers whose key is not an admin key.
-    pub fn require_admin(&self, what: &str) -> Result<(), ApiError> {
+    pub fn require_admin(&self, what: &str) -> Result<(), ServiceError> {
         match self.role {
             KeyRole::Admin => Ok(()),
-            KeyRole::Agent => Err(ApiError::forbidden(format!(
+            KeyRole::Agent => Err(ServiceError::Forbidden(format!(
                 "an agent key cannot {what}: use an admin key"
             ))),
         }
     }
 }
 
-fn presented_key(parts: &Parts) -> Option<&str> {
-    if let Some(v) = parts.headers.get("x-api-key") {
-        return v.to_str().ok().map(str::trim);
-    }
-    let auth = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, value) = auth.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| value.trim())
-        .filter(|v| v.starts_with(KEY_PREFIX))
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let key = presented_key(parts)
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized("missing API key: send it in the X-API-Key header")
-            })?;
-        if key.len() > 256 {
-            return Err(ApiError::unauthorized("invalid API key"));
-        }
-        let hash = hash_secret(key);
-        state.auth.caller(&state.store, &hash).await
-    }
-}
-
 /// Resolves a key hash to its organization inside a transaction.
-pub fn caller_in(
-    tx: &mut dyn airlock_store::Tx,
-    hash: &str,
-) -> Result<Result<Caller, ApiError>, airlock_store::StoreError> {
+pub fn caller_in(tx: &mut dyn Tx, hash: &str) -> Result<Result<Caller, ServiceError>, StoreError> {
     let Some(key) = tx.api_key_by_hash(hash)? else {
-        return Ok(Err(ApiError::unauthorized("invalid API key")));
+        return Ok(Err(invalid_key()));
     };
     if !same_hash(&key.hash, hash) {
-        return Ok(Err(ApiError::unauthorized("invalid API key")));
+        return Ok(Err(invalid_key()));
     }
     if key.revoked_at.is_some() {
-        return Ok(Err(ApiError::unauthorized("API key has been revoked")));
+        return Ok(Err(ServiceError::Unauthenticated(
+            "API key has been revoked".into(),
+        )));
     }
     Ok(match tx.org(&key.org_id)? {
         // An unknown role reads as the narrower one.
@@ -142,44 +103,34 @@ pub fn caller_in(
             default_mode: org.default_mode,
             role: KeyRole::parse(&key.role).unwrap_or(KeyRole::Agent),
         }),
-        None => Err(ApiError::unauthorized("invalid API key")),
+        None => Err(invalid_key()),
     })
 }
 
-/// The hash of the API key a request presents, without looking it up.
-#[derive(Debug, Clone)]
+/// The hash of an API key as presented, before it is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyHash(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for KeyHash {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let key = presented_key(parts)
+impl KeyHash {
+    /// Hashes the key a caller presented, refusing a missing, empty or oversize one.
+    pub fn presented(key: Option<&str>) -> Result<KeyHash, ServiceError> {
+        let key = key
+            .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or_else(|| {
-                ApiError::unauthorized("missing API key: send it in the X-API-Key header")
+                ServiceError::Unauthenticated(
+                    "missing API key: send it in the X-API-Key header".into(),
+                )
             })?;
         if key.len() > 256 {
-            return Err(ApiError::unauthorized("invalid API key"));
+            return Err(invalid_key());
         }
         Ok(KeyHash(hash_secret(key)))
     }
 }
 
-/// Looks up API keys. Every lookup reads the store, so a revoked key is refused on the very
-/// next request.
-#[derive(Debug, Default)]
-pub struct Authenticator;
-
-impl Authenticator {
-    pub async fn caller(
-        &self,
-        store: &airlock_store::Store,
-        hash: &str,
-    ) -> Result<Caller, ApiError> {
-        let lookup = hash.to_string();
-        store.run(move |tx| caller_in(tx, &lookup)).await?
-    }
+fn invalid_key() -> ServiceError {
+    ServiceError::Unauthenticated("invalid API key".into())
 }
 
 #[cfg(test)]
@@ -195,5 +146,22 @@ mod tests {
         assert_eq!(hash_secret(&a), hash_secret(&a));
         assert!(same_hash(&hash_secret(&a), &hash_secret(&a)));
         assert!(!same_hash(&hash_secret(&a), &hash_secret(&b)));
+    }
+
+    #[test]
+    fn a_presented_key_must_be_there_and_bounded() {
+        let missing = "missing API key: send it in the X-API-Key header";
+        for absent in [None, Some(""), Some("   ")] {
+            assert_eq!(
+                KeyHash::presented(absent),
+                Err(ServiceError::Unauthenticated(missing.into()))
+            );
+        }
+        let long = format!("{KEY_PREFIX}{}", "a".repeat(250));
+        assert_eq!(KeyHash::presented(Some(&long)), Err(invalid_key()));
+        assert_eq!(
+            KeyHash::presented(Some(" sk_live_x ")),
+            Ok(KeyHash(hash_secret("sk_live_x")))
+        );
     }
 }

@@ -1,43 +1,25 @@
-//! The Airlock service: the decision pipeline wired to the store, and the axum HTTP API.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+//! The Airlock service: the decision pipeline wired to the store ([`service`]), and the axum
+//! HTTP API over it ([`router`]).
 
 pub mod auth;
 mod body;
-pub mod check;
-mod config;
+pub mod config;
 pub mod error;
+pub mod extract;
 mod routes;
-pub mod tools;
-mod validate;
+pub mod service;
 pub mod view;
-
-use std::sync::Arc;
 
 use chrono::Utc;
 
 use airlock_store::model::{ApiKey, Org};
-use airlock_store::{Store, StoreError, Tx};
+use airlock_store::{StoreError, Tx};
 
 pub use auth::KeyRole;
-pub use config::Config;
+pub use config::{Config, ConfigError, RawConfig, Setting, settings};
 pub use routes::router;
-
-/// Shared state of the service.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-    pub auth: Arc<auth::Authenticator>,
-}
-
-impl AppState {
-    pub fn new(store: Store, config: Config) -> Self {
-        AppState {
-            store,
-            config: Arc::new(config),
-            auth: Arc::new(auth::Authenticator),
-        }
-    }
-}
+pub use service::Service;
 
 /// What bootstrapping did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,15 +15,18 @@ use axum::routing::{get, post};
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
 
-use crate::AppState;
+use crate::Service;
 use crate::error::ApiError;
 
-pub fn router(state: AppState) -> Router {
-    let limit = state.config.max_body_bytes;
-    let mut router = Router::new();
-    if state.config.bench_routes {
-        router = router.route("/api/v1/bench/baseline", post(check::baseline));
-    }
+pub fn router(service: Service) -> Router {
+    let limit = service.config().max_body_bytes;
+    let router = Router::new();
+    #[cfg(feature = "bench-baseline")]
+    let router = if service.config().bench_routes {
+        router.route("/api/v1/bench/baseline", post(check::baseline))
+    } else {
+        router
+    };
     router
         .route("/health", get(health))
         .route("/api/v1/agents", post(agents::create).get(agents::list))
@@ -59,11 +62,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(state)
+        .with_state(service)
 }
 
-async fn health(State(state): State<AppState>) -> Json<Value> {
-    let ok = state.store.run(|tx| tx.org_count()).await.is_ok();
+async fn health(State(service): State<Service>) -> Json<Value> {
+    let ok = service.healthy().await;
     Json(json!({
         "status": if ok { "healthy" } else { "unhealthy" },
         "service": "airlock",

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use airlock_server::{AppState, Bootstrap, Config};
+use airlock_server::{Bootstrap, Config, Service};
 use airlock_store::{Options, Store};
 
 const KEY: &str = "sk_live_apitest0123456789";
@@ -29,7 +29,7 @@ impl Api {
             .unwrap();
         assert!(matches!(b, Bootstrap::Created { .. }));
         Api {
-            app: airlock_server::router(AppState::new(store, Config::default())),
+            app: airlock_server::router(Service::new(store, Config::default())),
             _dir: dir,
         }
     }
@@ -381,7 +381,7 @@ async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers(
         .await
         .unwrap();
     let api = Api {
-        app: airlock_server::router(AppState::new(store, Config::default())),
+        app: airlock_server::router(Service::new(store, Config::default())),
         _dir: dir,
     };
     let (agent_id, session) = api.setup(&["db.*"], "read_only").await;

@@ -3,12 +3,11 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::KeyHash;
 use crate::body::JsonBody;
-use crate::check::{self, CheckRequest};
 use crate::error::ApiError;
-use crate::validate;
+use crate::service::{CheckRequest, Principal, validate};
 
 #[derive(Deserialize)]
 pub struct CheckBody {
@@ -32,18 +31,15 @@ pub struct CheckBody {
     action_effect: Option<String>,
 }
 
-/// The load benchmark's baseline: authenticates (one store round trip, like the check) and
+/// The load benchmark's baseline (builds with the `bench-baseline` feature only): authenticates (one store round trip, like the check) and
 /// parses and validates the same body, then decides and records nothing.
+#[cfg(feature = "bench-baseline")]
 pub async fn baseline(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let hash = key.0;
-    state
-        .store
-        .run(move |tx| crate::auth::caller_in(tx, &hash))
-        .await??;
+    service.authenticate_hash(key).await?;
     let agent_id = validate::id("agent_id", &body.agent_id)?;
     let action = body.action_name.unwrap_or_default();
     let action_name = validate::text("action_name", &action, validate::MAX_NAME)?;
@@ -61,7 +57,7 @@ pub async fn baseline(
 }
 
 pub async fn check(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -85,19 +81,19 @@ pub async fn check(
         (None, Some(s)) => Value::String(s),
         (None, None) => Value::String(String::new()),
     };
-    let outcome = check::check_as(
-        &state,
-        check::Principal::KeyHash(key.0),
-        CheckRequest {
-            agent_id,
-            session_id: session_id.to_string(),
-            action_name,
-            input,
-            declared,
-            source,
-        },
-    )
-    .await?;
+    let outcome = service
+        .check(
+            Principal::KeyHash(key),
+            CheckRequest {
+                agent_id,
+                session_id: session_id.to_string(),
+                action_name,
+                input,
+                declared,
+                source,
+            },
+        )
+        .await?;
     let v = &outcome.verdict;
     let mut body = json!({
         "allowed": v.allowed,
@@ -113,8 +109,8 @@ pub async fn check(
         "latency_ms": outcome.latency_ms,
         "elevation_required": v.elevation_required,
     });
-    if let Some(a) = &v.approval {
-        body["approval_id"] = json!(a.id);
+    if let (Some(a), Some(fields)) = (&v.approval, body.as_object_mut()) {
+        fields.insert("approval_id".into(), json!(a.id));
     }
     Ok(Json(body))
 }

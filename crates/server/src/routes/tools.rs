@@ -3,12 +3,11 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::AppState;
+use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::tools;
-use crate::validate;
+use crate::service::validate;
 
 #[derive(Deserialize)]
 pub struct ObserveBody {
@@ -19,7 +18,7 @@ pub struct ObserveBody {
 }
 
 pub async fn observe(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ObserveBody>,
@@ -28,7 +27,9 @@ pub async fn observe(
     if let Some(s) = &session {
         validate::id("session_id", s)?;
     }
-    let out = tools::observe(&state, &caller, &id, &body.tools, session.as_deref()).await?;
+    let out = service
+        .observe_tools(&caller, &id, &body.tools, session.as_deref())
+        .await?;
     Ok(Json(json!({"tools": out})))
 }
 
@@ -39,28 +40,21 @@ pub struct AcceptBody {
 }
 
 pub async fn accept(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AcceptBody>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_admin("accept changed tool definitions")?;
-    if body.tools.len() > tools::MAX_TOOLS {
-        return Err(ApiError::invalid(format!(
-            "at most {} tools",
-            tools::MAX_TOOLS
-        )));
-    }
-    let accepted = tools::accept(&state, &caller, &id, &body.tools).await?;
+    let accepted = service.accept_tools(&caller, &id, &body.tools).await?;
     Ok(Json(json!({"accepted": accepted})))
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        json!({"tools": tools::list(&state, &caller, &id).await?}),
+        json!({"tools": service.tool_pins(&caller, &id).await?}),
     ))
 }

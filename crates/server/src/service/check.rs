@@ -12,13 +12,13 @@ use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Verdict};
 use airlock_core::scope;
-use airlock_core::session::{BaseMode, Counters, SessionState};
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
-use crate::auth::{Caller, new_id};
-use crate::error::ApiError;
-use crate::{AppState, Config};
+use super::sessions::implicit_session;
+use super::{Caller, Service, ServiceError, clip};
+use crate::Config;
+use crate::auth::{KeyHash, new_id};
 
 /// A check as every surface (HTTP API, MCP gateway, hooks) asks it.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ fn summary(input: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    crate::error::clip(&text, SUMMARY_BYTES).to_string()
+    clip(&text, SUMMARY_BYTES).to_string()
 }
 
 /// Who asks: an organization already authenticated, or the hash of the API key the request
@@ -74,69 +74,63 @@ fn summary(input: &Value) -> String {
 #[derive(Debug, Clone)]
 pub enum Principal {
     Caller(Caller),
-    KeyHash(String),
+    KeyHash(KeyHash),
 }
 
-/// Runs a check for an authenticated caller.
-pub async fn check(
-    state: &AppState,
-    caller: &Caller,
-    req: CheckRequest,
-) -> Result<CheckOutcome, ApiError> {
-    check_as(state, Principal::Caller(caller.clone()), req).await
-}
-
-/// Runs a check, authenticating and deciding in one transaction.
-pub async fn check_as(
-    state: &AppState,
-    principal: Principal,
-    req: CheckRequest,
-) -> Result<CheckOutcome, ApiError> {
-    let started = Instant::now();
-    let analysis = classify::analyse(&req.action_name, &req.input);
-    let digest = chain::digest(&input_bytes(&req.input));
-    let summary = summary(&req.input);
-    let check_id = new_id("chk");
-    let approval_id = new_id("apr");
-    let config = state.config.clone();
-    let session_id = if req.session_id.is_empty() {
-        default_session_id(&req.agent_id)
-    } else {
-        req.session_id.clone()
-    };
-    let sid = session_id.clone();
-    let (verdict, reasons) = state
-        .store
-        .run(move |tx| {
-            let caller = match &principal {
-                Principal::Caller(c) => c.clone(),
-                Principal::KeyHash(hash) => match crate::auth::caller_in(tx, hash)? {
-                    Ok(c) => c,
-                    Err(e) => return Ok(Err(e)),
-                },
-            };
-            let job = Job {
-                caller: &caller,
-                config: &config,
-                req: &req,
-                session_id: &sid,
-                analysis: &analysis,
-                digest: &digest,
-                summary: &summary,
-                check_id: &check_id,
-                approval_id: &approval_id,
-                started,
-            };
-            job.run(tx).map(Ok)
+impl Service {
+    /// Decides a call and records the decision; the answer is sent only for a decision that
+    /// is committed.
+    pub async fn check(
+        &self,
+        principal: Principal,
+        req: CheckRequest,
+    ) -> Result<CheckOutcome, ServiceError> {
+        let started = Instant::now();
+        let analysis = classify::analyse(&req.action_name, &req.input);
+        let digest = chain::digest(&input_bytes(&req.input));
+        let summary = summary(&req.input);
+        let check_id = new_id("chk");
+        let approval_id = new_id("apr");
+        let config = self.config.clone();
+        let session_id = if req.session_id.is_empty() {
+            default_session_id(&req.agent_id)
+        } else {
+            req.session_id.clone()
+        };
+        let sid = session_id.clone();
+        let (verdict, reasons) = self
+            .store
+            .run(move |tx| {
+                let caller = match &principal {
+                    Principal::Caller(c) => c.clone(),
+                    Principal::KeyHash(hash) => match crate::auth::caller_in(tx, &hash.0)? {
+                        Ok(c) => c,
+                        Err(e) => return Ok(Err(e)),
+                    },
+                };
+                let job = Job {
+                    caller: &caller,
+                    config: &config,
+                    req: &req,
+                    session_id: &sid,
+                    analysis: &analysis,
+                    digest: &digest,
+                    summary: &summary,
+                    check_id: &check_id,
+                    approval_id: &approval_id,
+                    started,
+                };
+                job.run(tx).map(Ok)
+            })
+            .await??;
+        Ok(CheckOutcome {
+            check_id: verdict.1,
+            session_id,
+            verdict: verdict.0,
+            reasons,
+            latency_ms: started.elapsed().as_millis() as u64,
         })
-        .await??;
-    Ok(CheckOutcome {
-        check_id: verdict.1,
-        session_id,
-        verdict: verdict.0,
-        reasons,
-        latency_ms: started.elapsed().as_millis() as u64,
-    })
+    }
 }
 
 struct Job<'a> {
@@ -161,7 +155,8 @@ impl Job<'_> {
         let req = self.req;
         let agent = tx.agent(org, &req.agent_id)?;
         let status = match &agent {
-            None => AgentStatus::Revoked,
+            None => AgentStatus::Unknown,
+            // A status this build does not know grants nothing.
             Some(a) => AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Revoked),
         };
         let mut session = match tx.session(org, self.session_id)? {
@@ -216,22 +211,10 @@ impl Job<'_> {
             effect_override,
             req.declared,
         );
-        let state = SessionState {
-            id: session.id.clone(),
-            agent_id: session.agent_id.clone(),
-            scope_ceiling: session.scope_ceiling.clone(),
-            base_mode: BaseMode::parse(&session.base_mode).unwrap_or(BaseMode::ReadOnly),
-            elevated_until: session.elevated_until,
-            counters: Counters {
-                total: session.total_calls,
-                read: session.read_calls,
-                write: session.write_calls,
-                denied: session.denied_calls,
-            },
-        };
+        let state = crate::view::session_state(&session);
         let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
-        let mut verdict = pipeline::decide(&CheckInput {
+        let verdict = pipeline::decide(&CheckInput {
             now,
             agent_id: &req.agent_id,
             agent_status: status,
@@ -247,19 +230,6 @@ impl Job<'_> {
             deep: DeepReview::NotConfigured,
             new_approval_id: self.approval_id,
         });
-        if agent.is_none() {
-            verdict.reason = format!(
-                "agent `{}` is not registered in this organization",
-                req.agent_id
-            );
-        } else if server_gone && verdict.allowed {
-            verdict.allowed = false;
-            verdict.reason = format!(
-                "mcp server `{}` of session `{}` is no longer registered",
-                session.server_id.as_deref().unwrap_or_default(),
-                session.id
-            );
-        }
         self.apply(tx, &mut session, &verdict, &classification.reasons, now)?;
         Ok(((verdict, self.check_id.to_string()), classification.reasons))
     }
@@ -300,13 +270,8 @@ impl Job<'_> {
             a.status = "used".into();
             tx.update_approval(&a)?;
         }
-        let counters = Counters {
-            total: session.total_calls,
-            read: session.read_calls,
-            write: session.write_calls,
-            denied: session.denied_calls,
-        }
-        .after(verdict.effect.is_write(), verdict.allowed);
+        let counters =
+            crate::view::counters(session).after(verdict.effect.is_write(), verdict.allowed);
         let entry = ChainEntry {
             seq: counters.total,
             check_id: self.check_id.to_string(),
@@ -354,64 +319,5 @@ impl Job<'_> {
         session.head = head;
         session.last_activity_at = now;
         tx.update_session(session)
-    }
-}
-
-/// A session bound to an MCP server: its ceiling is the server's ceiling intersected with the
-/// agent's capabilities, fixed now; its mode is the server's default mode.
-pub fn server_session(
-    org_id: &str,
-    id: &str,
-    agent: &airlock_store::model::Agent,
-    server: &airlock_store::model::Server,
-    now: DateTime<Utc>,
-) -> Session {
-    let ceiling = crate::view::server_ceiling(server);
-    let mut session = implicit_session(
-        org_id,
-        id,
-        &agent.id,
-        Some(&airlock_core::scope::intersect(
-            ceiling.as_deref(),
-            &agent.capabilities,
-        )),
-        &server.default_mode,
-        "mcp",
-        now,
-    );
-    session.server_id = Some(server.id.clone());
-    session
-}
-
-/// A session created on first use: the agent's capabilities as ceiling, the organization's
-/// default mode. An unknown agent gets an empty ceiling (its calls are denied and recorded).
-pub fn implicit_session(
-    org_id: &str,
-    id: &str,
-    agent_id: &str,
-    capabilities: Option<&[String]>,
-    default_mode: &str,
-    source: &str,
-    now: DateTime<Utc>,
-) -> Session {
-    Session {
-        org_id: org_id.to_string(),
-        id: id.to_string(),
-        agent_id: agent_id.to_string(),
-        server_id: None,
-        source: source.to_string(),
-        scope_ceiling: capabilities.map(<[String]>::to_vec).unwrap_or_default(),
-        base_mode: BaseMode::parse(default_mode)
-            .unwrap_or(BaseMode::ReadOnly)
-            .as_str()
-            .to_string(),
-        elevated_until: None,
-        total_calls: 0,
-        read_calls: 0,
-        write_calls: 0,
-        denied_calls: 0,
-        head: chain::GENESIS.to_string(),
-        created_at: now,
-        last_activity_at: now,
     }
 }

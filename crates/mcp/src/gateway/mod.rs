@@ -1,0 +1,385 @@
+//! The HTTP gateway: `POST|GET|DELETE /mcp/{server_id}`, a streamable HTTP MCP endpoint in
+//! front of the registered server's URL.
+//!
+//! - The caller authenticates with its organization API key (`X-API-Key` or `Authorization:
+//!   Bearer sk_live_…`) and names the agent in `X-Agent-ID` (required) and optionally the
+//!   session in `X-Session-ID`. Without one, the gateway uses the agent's session on this
+//!   server (one per agent and server, created like `POST /mcp/sessions/init`) and returns
+//!   its id in the `X-Session-ID` response header.
+//! - Only `Accept`, `Content-Type`, `Mcp-Session-Id`, `MCP-Protocol-Version` and
+//!   `Last-Event-ID` go upstream; the caller's credentials, cookies and Airlock headers never
+//!   do. `Content-Type`, `Mcp-Session-Id` and `MCP-Protocol-Version` come back.
+//! - Messages follow [`crate::relay`]: `tools/call` is decided first, tool lists are pinned
+//!   and filtered, in JSON answers and inside SSE streams alike.
+//! - Plain JSON-RPC callers (the published SDK's `mcp.call_tool`) send no `initialize` and
+//!   accept no SSE: for a request without `Mcp-Session-Id` that is not `initialize`, the
+//!   gateway opens (and caches) an upstream MCP session itself, and an SSE answer is
+//!   collapsed into the one JSON response the caller waits for.
+//! - Upstream failures and timeouts are JSON-RPC errors, never allows.
+
+mod answer;
+mod config;
+mod managed;
+mod upstream;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::Value;
+
+use airlock_server::Service;
+use airlock_server::error::ApiError;
+use airlock_server::extract::presented_key;
+use airlock_server::service::{ServerInfo, SessionChoice};
+
+use crate::local::LocalDecider;
+use crate::relay::{self, ClientAction, code};
+
+use answer::{Relay, json_response, request_ids, upstream_failure};
+pub use config::{ConfigError, GatewayConfig};
+use managed::ManagedSessions;
+pub use managed::PROTOCOL_VERSION;
+pub use upstream::UpstreamError;
+use upstream::{LAST_EVENT, MCP_SESSION, MCP_VERSION, McpHeaders, Upstream, Verb};
+
+struct Gateway {
+    service: Service,
+    config: GatewayConfig,
+    upstream: Upstream,
+    managed: ManagedSessions,
+}
+
+type Gw = Arc<Gateway>;
+
+/// The gateway's routes; merge into the API router. Fails only if the upstream HTTP client
+/// cannot be built, which is a start-up error.
+pub fn gateway_router(service: Service, config: GatewayConfig) -> Result<Router, UpstreamError> {
+    let gw = Arc::new(Gateway {
+        service,
+        upstream: Upstream::new(&config)?,
+        config,
+        managed: ManagedSessions::default(),
+    });
+    Ok(Router::new()
+        .route(
+            "/mcp/{server_id}",
+            post(handle_post).get(handle_get).delete(handle_delete),
+        )
+        .with_state(gw))
+}
+
+/// Who is calling, on which server, in which session.
+struct Ctx {
+    decider: LocalDecider,
+    server: ServerInfo,
+    headers: HeaderMap,
+}
+
+const AGENT_HEADER: &str = "x-agent-id";
+const SESSION_HEADER: &str = "x-session-id";
+
+fn header_id(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get(name) else {
+        return Ok(None);
+    };
+    let v = v
+        .to_str()
+        .map_err(|_| ApiError::invalid(format!("`{name}` must be printable ASCII")))?
+        .trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.len() > 128 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::invalid(format!(
+            "`{name}` must be at most 128 characters without spaces"
+        )));
+    }
+    Ok(Some(v.to_string()))
+}
+
+async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), ApiError> {
+    let (parts, body) = req.into_parts();
+    let caller = gw
+        .service
+        .authenticate(presented_key(&parts.headers))
+        .await?;
+    let agent = header_id(&parts.headers, AGENT_HEADER)?.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing_agent",
+            "the X-Agent-ID header is required: the gateway authorizes each call by agent",
+        )
+    })?;
+    let named = header_id(&parts.headers, SESSION_HEADER)?;
+    let choice = match &named {
+        Some(id) => SessionChoice::Named(id),
+        None => SessionChoice::PerAgent,
+    };
+    let session = gw
+        .service
+        .open_server_session(&caller, &agent, server_id, choice)
+        .await?;
+    let server = session.server;
+    let url = server.url.to_ascii_lowercase();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(ApiError::invalid(format!(
+            "server `{server_id}` is not reachable over HTTP ({}): run it behind \
+             `airlock mcp wrap` instead",
+            server.url
+        )));
+    }
+    Ok((
+        Ctx {
+            decider: LocalDecider {
+                service: gw.service.clone(),
+                caller,
+                agent_id: agent,
+                server_id: server.id.clone(),
+                session_id: session.session_id,
+            },
+            server,
+            headers: parts.headers,
+        },
+        body,
+    ))
+}
+
+fn with_session(mut resp: Response, session: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(session) {
+        resp.headers_mut().insert(SESSION_HEADER, v);
+    }
+    resp
+}
+
+/// An `initialize` or `server/discover` (protocol negotiation): never sent in a managed
+/// session.
+fn is_handshake(msg: &Value) -> bool {
+    match msg {
+        Value::Array(items) => items.iter().any(is_handshake),
+        m => matches!(relay::method(m), Some("initialize" | "server/discover")),
+    }
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+fn accepts_sse(headers: &HeaderMap) -> bool {
+    header_str(headers, header::ACCEPT.as_str())
+        .is_some_and(|a| a.to_ascii_lowercase().contains("text/event-stream"))
+}
+
+/// The client's MCP headers that go upstream.
+fn client_mcp_headers(headers: &HeaderMap) -> McpHeaders {
+    let get = |name| header_str(headers, name).map(String::from);
+    McpHeaders {
+        session: get(MCP_SESSION),
+        version: get(MCP_VERSION),
+        last_event: get(LAST_EVENT),
+    }
+}
+
+async fn handle_post(
+    State(gw): State<Gw>,
+    Path(server_id): Path<String>,
+    req: Request,
+) -> Response {
+    let (ctx, body) = match context(&gw, &server_id, req).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let session = ctx.decider.session_id.clone();
+    let resp = post_inner(&gw, ctx, body).await;
+    with_session(resp, &session)
+}
+
+async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
+    let max_body = gw.config.max_body_bytes();
+    let bytes = match axum::body::to_bytes(body, max_body).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {max_body} bytes"),
+            )
+            .into_response();
+        }
+    };
+    let msg: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                &relay::error(Value::Null, code::PARSE_ERROR, format!("invalid JSON: {e}")),
+            );
+        }
+    };
+    let msg = match relay::on_client_message(&ctx.decider, msg).await {
+        ClientAction::Forward(m) => m,
+        ClientAction::Reply(v) => return json_response(StatusCode::OK, &v),
+        ClientAction::Drop => return StatusCode::ACCEPTED.into_response(),
+    };
+    let ids = request_ids(&msg);
+    let client = client_mcp_headers(&ctx.headers);
+    // A plain JSON-RPC caller (no MCP session, no protocol version, no handshake): the
+    // gateway holds the upstream MCP session for it.
+    let plain = client.session.is_none() && client.version.is_none() && !is_handshake(&msg);
+    let managed_key = plain.then(|| {
+        (
+            ctx.decider.caller.org_id.clone(),
+            ctx.server.id.clone(),
+            ctx.decider.session_id.clone(),
+        )
+    });
+    let body = serde_json::to_vec(&msg).unwrap_or_default();
+    let mut retried = false;
+    loop {
+        let headers = match &managed_key {
+            None => McpHeaders {
+                last_event: None,
+                ..client.clone()
+            },
+            Some(key) => match gw.managed.get(&gw.upstream, key, &ctx.server.url).await {
+                Ok(m) => m.headers(),
+                Err(why) => return upstream_failure(&ids, &why),
+            },
+        };
+        let resp = match gw
+            .upstream
+            .send(Verb::Post, &ctx.server.url, &headers, body.clone())
+            .await
+        {
+            Ok(r) => r,
+            Err(why) => return upstream_failure(&ids, &why),
+        };
+        // The upstream forgot the session it gave us: open a new one, once.
+        if resp.status() == StatusCode::NOT_FOUND
+            && let Some(key) = &managed_key
+            && !retried
+        {
+            gw.managed.forget(key);
+            retried = true;
+            continue;
+        }
+        let relay = Relay {
+            upstream: &gw.upstream,
+            decider: &ctx.decider,
+            ids,
+            client_sse: accepts_sse(&ctx.headers),
+            pass_session: managed_key.is_none(),
+        };
+        return answer::post_answer(relay, resp).await;
+    }
+}
+
+async fn handle_get(State(gw): State<Gw>, Path(server_id): Path<String>, req: Request) -> Response {
+    let (ctx, _) = match context(&gw, &server_id, req).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let headers = client_mcp_headers(&ctx.headers);
+    let answer = match gw
+        .upstream
+        .send(Verb::Get, &ctx.server.url, &headers, Vec::new())
+        .await
+    {
+        Ok(resp) => answer::get_answer(&gw.upstream, &ctx.decider, resp).await,
+        Err(why) => upstream_failure(&[], &why),
+    };
+    with_session(answer, &ctx.decider.session_id)
+}
+
+async fn handle_delete(
+    State(gw): State<Gw>,
+    Path(server_id): Path<String>,
+    req: Request,
+) -> Response {
+    let (ctx, _) = match context(&gw, &server_id, req).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let headers = McpHeaders {
+        last_event: None,
+        ..client_mcp_headers(&ctx.headers)
+    };
+    let answer = match gw
+        .upstream
+        .send(Verb::Delete, &ctx.server.url, &headers, Vec::new())
+        .await
+    {
+        Ok(r) => upstream::status(&r).into_response(),
+        Err(why) => upstream_failure(&[], &why),
+    };
+    with_session(answer, &ctx.decider.session_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answer::response_ids;
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ids_handshakes_and_header_ids() {
+        let batch = json!([
+            {"jsonrpc": "2.0", "id": 1, "method": "ping"},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": "b", "method": "tools/list"},
+        ]);
+        assert_eq!(request_ids(&batch), vec![json!(1), json!("b")]);
+        assert!(is_handshake(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize"})
+        ));
+        assert!(is_handshake(
+            &json!([{"jsonrpc": "2.0", "id": 1, "method": "server/discover"}])
+        ));
+        assert!(!is_handshake(&batch));
+        let responses =
+            json!([{"jsonrpc": "2.0", "id": 1, "result": {}}, {"jsonrpc": "2.0", "method": "x"}]);
+        assert_eq!(response_ids(&responses), vec![json!(1)]);
+
+        let mut h = HeaderMap::new();
+        assert_eq!(header_id(&h, AGENT_HEADER).ok(), Some(None));
+        h.insert(AGENT_HEADER, HeaderValue::from_static("  agt_1 "));
+        assert_eq!(header_id(&h, AGENT_HEADER).ok(), Some(Some("agt_1".into())));
+        h.insert(AGENT_HEADER, HeaderValue::from_static("a b"));
+        assert!(header_id(&h, AGENT_HEADER).is_err());
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/json, text/event-stream"),
+        );
+        assert!(accepts_sse(&h));
+    }
+
+    #[tokio::test]
+    async fn upstream_failures_are_json_rpc_errors_for_each_request() {
+        let one = upstream_failure(&[json!(7)], &UpstreamError::TimedOut);
+        assert_eq!(one.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(one.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["error"]["code"], code::UPSTREAM);
+        assert!(v.get("result").is_none());
+        let many = upstream_failure(&[json!(1), json!(2)], &UpstreamError::Closed);
+        let body = axum::body::to_bytes(many.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(v.as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            upstream_failure(&[], &UpstreamError::Closed).status(),
+            StatusCode::BAD_GATEWAY
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! The service: every operation an adapter (the HTTP API, the MCP gateway, later the console,
+//! AuthZEN and A2A) performs, in domain terms. Operations take the authenticated [`Caller`]
+//! and answer their own types or a [`ServiceError`]; nothing here knows HTTP, and adapters
+//! never see the store.
+
+mod approvals;
+mod audit;
+mod check;
+mod error;
+mod registry;
+mod sessions;
+mod tokens;
+mod tools;
+pub mod validate;
+
+use std::sync::Arc;
+
+use airlock_store::Store;
+
+use crate::Config;
+pub use crate::auth::{Caller, KeyHash, KeyRole};
+pub use airlock_core::Effect;
+pub use airlock_core::chain::Verification;
+pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
+pub use approvals::{Approval, ApprovalDecided};
+pub use audit::{Decision, DecisionLog, ReportedEvent};
+pub use check::{CheckOutcome, CheckRequest, Principal};
+pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
+pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
+pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
+pub use tools::{MAX_TOOLS, ObservedTool};
+
+/// The service over one store. Cheap to clone: adapters hold one each.
+#[derive(Clone)]
+pub struct Service {
+    store: Store,
+    config: Arc<Config>,
+}
+
+impl Service {
+    pub fn new(store: Store, config: Config) -> Service {
+        Service {
+            store,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The store: for the service's own operations, never for adapters.
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Resolves the API key a caller presented (`None`: it presented none) to its caller.
+    /// Every lookup reads the store, so a revoked key is refused on the very next request.
+    pub async fn authenticate(&self, key: Option<&str>) -> Result<Caller, ServiceError> {
+        self.authenticate_hash(KeyHash::presented(key)?).await
+    }
+
+    /// Resolves the hash of a presented key (see [`KeyHash::presented`]) to its caller.
+    pub async fn authenticate_hash(&self, hash: KeyHash) -> Result<Caller, ServiceError> {
+        self.store
+            .run(move |tx| crate::auth::caller_in(tx, &hash.0))
+            .await?
+    }
+
+    /// True when the store answers.
+    pub async fn healthy(&self) -> bool {
+        self.store.run(|tx| tx.org_count()).await.is_ok()
+    }
+}

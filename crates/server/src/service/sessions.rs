@@ -1,0 +1,252 @@
+//! Sessions: opening one bound to an MCP server, and the session a check creates on first use.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use airlock_core::chain;
+use airlock_core::session::BaseMode;
+use airlock_store::model::{Agent, Server, Session};
+use airlock_store::{StoreError, Tx};
+
+use super::{Caller, Service, ServiceError};
+use crate::auth::new_id;
+
+/// Which session [`Service::open_server_session`] opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionChoice<'a> {
+    /// A new session with a fresh id (`POST /mcp/sessions/init`).
+    New,
+    /// This session: reused if it exists (it must be the agent's and bound to this server),
+    /// else created with this id.
+    Named(&'a str),
+    /// The agent's own session on this server: one per (agent, server), with an id derived
+    /// from both so that every replica finds the same one.
+    PerAgent,
+}
+
+/// The registered MCP server a session is bound to, as adapters need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub id: String,
+    pub name: String,
+    /// Where it listens: an http(s) URL, or `stdio:<command>` for a local server.
+    pub url: String,
+}
+
+/// A session bound to an MCP server.
+#[derive(Debug, Clone)]
+pub struct BoundSession {
+    pub session_id: String,
+    pub agent_id: String,
+    pub server: ServerInfo,
+    pub(crate) record: Session,
+}
+
+/// The id of an agent's own session on a server (see [`SessionChoice::PerAgent`]).
+pub fn per_agent_session_id(agent_id: &str, server_id: &str) -> String {
+    let digest = Sha256::digest(format!("{server_id}\n{agent_id}").as_bytes());
+    format!("mcp_{}", hex::encode(digest.get(..16).unwrap_or_default()))
+}
+
+enum Refusal {
+    Server,
+    Agent,
+    AgentInactive(String),
+    OtherAgent,
+    OtherServer(Option<String>),
+}
+
+impl Service {
+    /// Opens a session bound to an MCP server, or finds the named one. A new session's
+    /// ceiling is the server's ceiling intersected with the agent's capabilities, fixed now;
+    /// its mode is the server's default mode. Only an active agent gets a new session; an
+    /// existing one is returned whatever its agent's status (its checks are denied).
+    pub async fn open_server_session(
+        &self,
+        caller: &Caller,
+        agent_id: &str,
+        server_id: &str,
+        choice: SessionChoice<'_>,
+    ) -> Result<BoundSession, ServiceError> {
+        let sid = match choice {
+            SessionChoice::New => None,
+            SessionChoice::Named(id) => Some(id.to_string()),
+            SessionChoice::PerAgent => Some(per_agent_session_id(agent_id, server_id)),
+        };
+        // Two first requests may race to create the same per-agent session: the loser's
+        // transaction fails, and a second look finds the winner's.
+        let attempts = if choice == SessionChoice::PerAgent {
+            2
+        } else {
+            1
+        };
+        let mut found = Err(StoreError::Closed);
+        for _ in 0..attempts {
+            let (org, agent, server, sid) = (
+                caller.org_id.clone(),
+                agent_id.to_string(),
+                server_id.to_string(),
+                sid.clone(),
+            );
+            found = self
+                .store()
+                .run(move |tx| {
+                    // A new session names its agent's problems first; a named one its
+                    // server's, and an existing one is returned before its agent is read.
+                    let agent_first = match &sid {
+                        None => match active_agent(tx, &org, &agent)? {
+                            Ok(a) => Some(a),
+                            Err(r) => return Ok(Err(r)),
+                        },
+                        Some(_) => None,
+                    };
+                    let Some(srv) = tx.server(&org, &server)? else {
+                        return Ok(Err(Refusal::Server));
+                    };
+                    if let Some(id) = &sid
+                        && let Some(s) = tx.session(&org, id)?
+                    {
+                        if s.agent_id != agent {
+                            return Ok(Err(Refusal::OtherAgent));
+                        }
+                        if s.server_id.as_deref() != Some(srv.id.as_str()) {
+                            return Ok(Err(Refusal::OtherServer(s.server_id)));
+                        }
+                        return Ok(Ok((srv, s)));
+                    }
+                    let a = match agent_first {
+                        Some(a) => a,
+                        None => match active_agent(tx, &org, &agent)? {
+                            Ok(a) => a,
+                            Err(r) => return Ok(Err(r)),
+                        },
+                    };
+                    let id = sid.clone().unwrap_or_else(|| new_id("sess"));
+                    let session = server_session(&org, &id, &a, &srv, Utc::now());
+                    tx.insert_session(&session)?;
+                    Ok(Ok((srv, session)))
+                })
+                .await;
+            if found.is_ok() {
+                break;
+            }
+        }
+        match found? {
+            Ok((server, record)) => Ok(BoundSession {
+                session_id: record.id.clone(),
+                agent_id: record.agent_id.clone(),
+                server: ServerInfo {
+                    id: server.id,
+                    name: server.name,
+                    url: server.url,
+                },
+                record,
+            }),
+            Err(Refusal::Server) => Err(ServiceError::not_found("server", server_id)),
+            Err(Refusal::Agent) => Err(ServiceError::not_found("agent", agent_id)),
+            Err(Refusal::AgentInactive(status)) => Err(ServiceError::Forbidden(format!(
+                "agent `{agent_id}` is {status}"
+            ))),
+            Err(Refusal::OtherAgent) => Err(ServiceError::Forbidden(
+                "the session named in X-Session-ID belongs to another agent".into(),
+            )),
+            Err(Refusal::OtherServer(bound)) => Err(ServiceError::invalid(
+                "session_id",
+                match bound {
+                    Some(other) => format!(
+                        "the session named in X-Session-ID is bound to server `{other}`, not `{server_id}`"
+                    ),
+                    None => format!(
+                        "the session named in X-Session-ID is not bound to an MCP server: open one \
+                         for `{server_id}` with POST /mcp/sessions/init, or send no X-Session-ID"
+                    ),
+                },
+            )),
+        }
+    }
+
+    /// A session of the caller's organization, as stored.
+    pub(crate) async fn session_record(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<Session, ServiceError> {
+        let org = caller.org_id.clone();
+        let key = id.to_string();
+        self.store()
+            .run(move |tx| tx.session(&org, &key))
+            .await?
+            .ok_or_else(|| ServiceError::not_found("session", id))
+    }
+}
+
+fn active_agent(
+    tx: &mut dyn Tx,
+    org: &str,
+    agent: &str,
+) -> Result<Result<Agent, Refusal>, StoreError> {
+    Ok(match tx.agent(org, agent)? {
+        None => Err(Refusal::Agent),
+        Some(a) if a.status != "active" => Err(Refusal::AgentInactive(a.status)),
+        Some(a) => Ok(a),
+    })
+}
+
+/// A session bound to an MCP server: its ceiling is the server's ceiling intersected with the
+/// agent's capabilities, fixed now; its mode is the server's default mode.
+fn server_session(
+    org_id: &str,
+    id: &str,
+    agent: &Agent,
+    server: &Server,
+    now: DateTime<Utc>,
+) -> Session {
+    let ceiling = crate::view::server_ceiling(server);
+    let mut session = implicit_session(
+        org_id,
+        id,
+        &agent.id,
+        Some(&airlock_core::scope::intersect(
+            ceiling.as_deref(),
+            &agent.capabilities,
+        )),
+        &server.default_mode,
+        "mcp",
+        now,
+    );
+    session.server_id = Some(server.id.clone());
+    session
+}
+
+/// A session created on first use: the agent's capabilities as ceiling, the organization's
+/// default mode. An unknown agent gets an empty ceiling (its calls are denied and recorded).
+pub fn implicit_session(
+    org_id: &str,
+    id: &str,
+    agent_id: &str,
+    capabilities: Option<&[String]>,
+    default_mode: &str,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Session {
+    Session {
+        org_id: org_id.to_string(),
+        id: id.to_string(),
+        agent_id: agent_id.to_string(),
+        server_id: None,
+        source: source.to_string(),
+        scope_ceiling: capabilities.map(<[String]>::to_vec).unwrap_or_default(),
+        base_mode: BaseMode::parse(default_mode)
+            .unwrap_or(BaseMode::ReadOnly)
+            .as_str()
+            .to_string(),
+        elevated_until: None,
+        total_calls: 0,
+        read_calls: 0,
+        write_calls: 0,
+        denied_calls: 0,
+        head: chain::GENESIS.to_string(),
+        created_at: now,
+        last_activity_at: now,
+    }
+}
