@@ -300,6 +300,16 @@ fn tool_hint(tool: &str) -> Hint {
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
 pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<ContentVerdict> {
     let mut ctx = Ctx::new();
+    // Hints come from the name as it reads once look-alike characters are folded.
+    let tool = name.normalised.as_deref().unwrap_or(tool);
+    if name.normalised.is_some() {
+        ctx.add(
+            Effect::Mutating,
+            format!(
+                "name: the action name has look-alike or invisible characters; it reads as `{tool}`"
+            ),
+        );
+    }
     ctx.name_reads = name.effect == Some(Effect::Read);
     ctx.powershell = words(tool).iter().any(|w| w == "powershell" || w == "pwsh");
     let hint = tool_hint(tool);

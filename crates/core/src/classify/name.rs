@@ -4,6 +4,10 @@
 //! camelCase boundaries), and each word is looked up in four keyword tiers. Generic execution
 //! words (`run`, `exec`, `query`, `shell`, ...) carry no effect: the content decides for them.
 
+mod normalise;
+
+pub use normalise::{NormalisedName, normalise_action};
+
 use crate::Effect;
 
 /// Verbs that only read.
@@ -68,6 +72,7 @@ const MUTATING: &[&str] = &[
     "compile", "email", "message", "notify", "pay", "transfer", "charge", "refund", "book",
     "order", "approve", "reject", "close", "archive", "lock", "unlock", "restore", "rollback",
     "revert", "fork", "clone", "checkout", "mv", "cp", "mutate", "change", "attach", "link",
+    "invite", "share",
 ];
 
 /// Verbs that remove data or access, stop services, or make rollback hard.
@@ -112,6 +117,16 @@ const DESTRUCTIVE: &[&str] = &[
     "unregister",
     "unsubscribe",
     "deactivate",
+    "empty",
+    "trash",
+    "clobber",
+    "zap",
+    "scrub",
+    "raze",
+    "eradicate",
+    "annihilate",
+    "demolish",
+    "dispose",
 ];
 
 /// Verbs that change who can do what, or what runs where.
@@ -168,6 +183,9 @@ const ADMIN_NOUNS: &[&str] = &[
     "access",
     "owner",
     "ownership",
+    "collaborator",
+    "maintainer",
+    "admin",
 ];
 
 /// Generic execution words: they say that something runs, not what it does.
@@ -211,6 +229,35 @@ pub const GENERIC: &[&str] = &[
     "perform",
 ];
 
+/// Words that join two actions in one name (`get_and_delete`, `list_then_drop`): the verb
+/// after one counts even when the name starts with a read.
+const CONNECTIVES: &[&str] = &[
+    "and", "then", "or", "plus", "also", "after", "before", "while", "n", "to", "with", "via",
+    "into",
+];
+
+/// Words that end a name without naming its object (`delete_all`, `wipe_now`).
+const TRAILING: &[&str] = &[
+    "all",
+    "everything",
+    "now",
+    "force",
+    "forced",
+    "forcefully",
+    "permanently",
+    "recursive",
+    "recursively",
+    "hard",
+    "completely",
+    "entirely",
+    "v1",
+    "v2",
+    "v3",
+    "1",
+    "2",
+    "3",
+];
+
 /// What the name tier found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameTier {
@@ -220,6 +267,10 @@ pub struct NameTier {
     pub word: Option<String>,
     /// True if the name contains a generic execution word (`run_sql`, `shell`).
     pub generic: bool,
+    /// The normalised name, when it differs from the name as written (look-alike, invisible
+    /// or compatibility characters): the tier is then the higher of both readings, and at
+    /// least mutating.
+    pub normalised: Option<String>,
 }
 
 /// Splits an action name into lowercase words on separators and camelCase boundaries.
@@ -257,15 +308,29 @@ pub fn words(name: &str) -> Vec<String> {
 }
 
 fn singular(word: &str) -> &str {
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        &word[..word.len() - 1]
-    } else {
-        word
+    match word.strip_suffix('s') {
+        Some(stem) if word.len() > 3 && !stem.ends_with('s') => stem,
+        _ => word,
     }
 }
 
 fn lookup(word: &str, list: &[&str]) -> bool {
     list.contains(&word) || list.contains(&singular(word))
+}
+
+/// The tier of one word, if it is a verb of one.
+fn verb_tier(word: &str) -> Option<Effect> {
+    if lookup(word, ADMIN) {
+        Some(Effect::Admin)
+    } else if lookup(word, DESTRUCTIVE) {
+        Some(Effect::Destructive)
+    } else if lookup(word, MUTATING) {
+        Some(Effect::Mutating)
+    } else if lookup(word, READ) {
+        Some(Effect::Read)
+    } else {
+        None
+    }
 }
 
 fn raise(effect: Effect, word: &str, best: &mut Option<(Effect, String)>) {
@@ -278,32 +343,82 @@ fn raise(effect: Effect, word: &str, best: &mut Option<(Effect, String)>) {
     }
 }
 
-/// The name tier of an action name.
+/// The name tier of an action name. The name is normalised first ([`normalise_action`]); a
+/// name that differs from its normalised form is judged both ways, takes the higher tier, and
+/// is at least mutating.
 pub fn name_tier(name: &str) -> NameTier {
+    let norm = normalise_action(name);
+    let mut tier = judge(&norm.text);
+    if norm.changed {
+        let raw = judge(name);
+        if let Some(e) = raw.effect
+            && tier.effect.is_none_or(|t| e.max(t) != t)
+        {
+            tier.effect = Some(e);
+            tier.word = raw.word;
+        }
+        if tier
+            .effect
+            .is_none_or(|e| e.rank() < Effect::Mutating.rank())
+        {
+            tier.effect = Some(Effect::Mutating);
+            tier.word = Some(format!(
+                "{} (look-alike or invisible characters)",
+                norm.text
+            ));
+        }
+        tier.normalised = Some(norm.text);
+    }
+    tier
+}
+
+/// The tier of a normalised name. The leading verb is read first: when it only reads
+/// (`get_admin_settings`, `get_purge_history`, `search_drops`), the words after it name what is
+/// read, unless a connective brings in another action (`get_and_delete_x`,
+/// `list_then_drop`) or the name ends in a verb (`fetch_delete`). Otherwise every verb counts
+/// and the highest wins.
+fn judge(name: &str) -> NameTier {
     let words = words(name);
     let mut best: Option<(Effect, String)> = None;
     let mut generic = false;
     let mut admin_noun: Option<String> = None;
     let mut non_read_verb = false;
-    for w in &words {
+    let mut leading_read = false;
+    let mut seen_verb = false;
+    let mut after_connective = false;
+    // The last word that names something: `view_delete_all` ends in `delete`.
+    let last = words
+        .iter()
+        .rposition(|w| !TRAILING.contains(&w.as_str()))
+        .unwrap_or(0);
+    for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
-        if lookup(w, ADMIN) {
-            raise(Effect::Admin, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, DESTRUCTIVE) {
-            raise(Effect::Destructive, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, MUTATING) {
-            raise(Effect::Mutating, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, READ) {
-            raise(Effect::Read, w, &mut best);
-        } else if lookup(w, GENERIC) {
-            generic = true;
+        let tier = verb_tier(w);
+        // After a leading read verb, a later verb is an object (`get_purge_history`) unless
+        // a connective joins a second action, or it ends the name in its plain form.
+        let object = leading_read
+            && !after_connective
+            && !(i == last && singular(w) == w)
+            && tier.is_some_and(|e| e != Effect::Read);
+        match tier {
+            Some(e) if !object => {
+                if !seen_verb && e == Effect::Read {
+                    leading_read = true;
+                }
+                seen_verb = true;
+                raise(e, w, &mut best);
+                if e != Effect::Read {
+                    non_read_verb = true;
+                }
+            }
+            Some(_) => {}
+            None if lookup(w, GENERIC) => generic = true,
+            None => {}
         }
         if admin_noun.is_none() && lookup(w, ADMIN_NOUNS) {
             admin_noun = Some(w.to_string());
         }
+        after_connective = CONNECTIVES.contains(&w);
     }
     // An access-control noun turns a change into an admin change (`update_role`); a read of it
     // stays a read (`list_roles`) and a removal stays destructive (`removeMember`), as the seed
@@ -316,6 +431,7 @@ pub fn name_tier(name: &str) -> NameTier {
         effect: best.as_ref().map(|(e, _)| *e),
         word: best.map(|(_, w)| w),
         generic,
+        normalised: None,
     }
 }
 
@@ -351,6 +467,78 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(name_tier(name).effect, want, "{name}");
         }
+    }
+
+    /// The leading verb is read first; each lowering rule sits next to its twin.
+    #[test]
+    fn leading_read_verb_names_what_is_read() {
+        use Effect::{Admin, Destructive, Read};
+        let cases = [
+            ("get_admin_settings", Some(Read)),
+            ("update_admin_settings", Some(Admin)),
+            ("get_purge_history", Some(Read)),
+            ("purge_history", Some(Destructive)),
+            ("get_and_purge_history", Some(Destructive)),
+            ("search_drops", Some(Read)),
+            ("drop_searches", Some(Destructive)),
+            ("list_deleted_items", Some(Read)),
+            ("delete_listed_items", Some(Destructive)),
+            ("get_and_delete_x", Some(Destructive)),
+            ("getAndDeleteX", Some(Destructive)),
+            ("list_then_drop", Some(Destructive)),
+            ("fetch_delete", Some(Destructive)),
+            ("view_delete_all", Some(Destructive)),
+            ("get_upload_url", Some(Read)),
+            ("delete_file", Some(Destructive)),
+            ("purge_cache", Some(Destructive)),
+            ("drop_table", Some(Destructive)),
+            ("mcp__fs__search_files", Some(Read)),
+            ("run_delete", Some(Destructive)),
+        ];
+        for (name, want) in cases {
+            assert_eq!(name_tier(name).effect, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn synonyms_and_grants() {
+        use Effect::{Admin, Destructive};
+        for name in [
+            "empty_trash",
+            "wipe_disk",
+            "nuke_environment",
+            "erase_records",
+            "shred_documents",
+            "obliterate_repo",
+        ] {
+            assert_eq!(name_tier(name).effect, Some(Destructive), "{name}");
+        }
+        for name in [
+            "addCollaborator",
+            "add_member",
+            "set_permissions",
+            "grant_role",
+            "grantAccess",
+            "invite_user",
+        ] {
+            assert_eq!(name_tier(name).effect, Some(Admin), "{name}");
+        }
+    }
+
+    #[test]
+    fn look_alike_names_are_never_lower() {
+        let cyrillic = name_tier("db.dr\u{043E}p_database");
+        assert_eq!(cyrillic.effect, Some(Effect::Destructive));
+        assert_eq!(cyrillic.normalised.as_deref(), Some("db.drop_database"));
+        let fullwidth = name_tier("\u{FF44}\u{FF52}\u{FF4F}\u{FF50}_table");
+        assert_eq!(fullwidth.effect, Some(Effect::Destructive));
+        let zw = name_tier("delete\u{200B}_file");
+        assert_eq!(zw.effect, Some(Effect::Destructive));
+        // A changed name is at least mutating, even when it reads as a read.
+        let read = name_tier("g\u{0435}t_users");
+        assert_eq!(read.effect, Some(Effect::Mutating));
+        assert!(name_tier("get_users").normalised.is_none());
+        assert_eq!(name_tier("get_users").effect, Some(Effect::Read));
     }
 
     #[test]
