@@ -60,6 +60,10 @@ const READ: &[&str] = &[
     "readonly",
     "introspect",
     "whoami",
+    "locate",
+    "glob",
+    "rg",
+    "ripgrep",
 ];
 
 /// Verbs that change state without destroying it.
@@ -370,6 +374,14 @@ pub fn name_tier(name: &str) -> NameTier {
         tier.normalised = Some(norm.text);
     }
     tier
+}
+
+/// The first word of a name that is a verb of a tier (`mcp__fs__search_files` gives
+/// `search`; generic words such as `run` are skipped).
+pub fn leading_verb(name: &str) -> Option<String> {
+    words(&normalise_action(name).text)
+        .into_iter()
+        .find(|w| verb_tier(w).is_some())
 }
 
 /// The tier of a normalised name. The leading verb is read first: when it only reads
