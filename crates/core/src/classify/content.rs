@@ -415,17 +415,30 @@ fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut us
             }
             let s = prefix(s, *budget);
             *budget -= s.len();
+            // JSON text where the input itself could be keeps the tool's reading.
+            let t = s.trim();
+            if top
+                && (t.starts_with('{') || t.starts_with('['))
+                && let Ok(inner) = serde_json::from_str::<Value>(t)
+                && (inner.is_object() || inner.is_array())
+            {
+                ctx.via("json text", |ctx| {
+                    walk_json(ctx, &inner, hint, depth + 1, budget, true);
+                });
+                return;
+            }
             analyse_text(ctx, s, hint, 0);
         }
         Value::Array(items) => {
             // An argv wherever it sits; under a command key, any list of words is one.
-            let words = !items.is_empty()
+            // (One string alone is read as a command line, with the shell's expansions.)
+            let words = items.len() > 1
                 && items.iter().all(Value::is_string)
                 && items
                     .first()
                     .and_then(Value::as_str)
                     .is_some_and(|f| !f.trim().contains(char::is_whitespace));
-            if (hint == Hint::Shell && words) || (hint != Hint::Prose && structured::is_argv(items))
+            if words && (hint == Hint::Shell || (hint != Hint::Prose && structured::is_argv(items)))
             {
                 let argv: Vec<String> = items
                     .iter()

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, Hint, analyse_text, datastore, graphql, shell, snippet};
+use super::{Ctx, Hint, analyse_text, graphql, shell, snippet};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 pub(crate) const METHODS: &[&str] = &[
@@ -242,14 +242,14 @@ pub(crate) fn analyse_line(ctx: &mut Ctx, t: &str) -> bool {
     if !pending.is_empty() {
         commands.push(pending);
     }
+    for c in &commands {
+        ctx.via("a request text", |ctx| shell::analyse(ctx, c, 1));
+    }
     if requests.is_empty() {
         return false;
     }
     for req in &requests {
         request(ctx, req);
-    }
-    for c in &commands {
-        ctx.via("a request text", |ctx| shell::analyse(ctx, c, 1));
     }
     first_is_request == Some(true)
 }
@@ -360,12 +360,6 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
                 .flatten()
         });
     judge(ctx, method, overridden, url, &body);
-    if url.to_ascii_lowercase().contains("_bulk") && bulk(&options) {
-        ctx.add(
-            Destructive,
-            format!("http: {} sends bulk delete actions", snippet(url)),
-        );
-    }
     true
 }
 
@@ -407,11 +401,6 @@ fn json_method_param(options: &[&Map<String, Value>]) -> Option<&'static str> {
                     .and_then(method_word)
             })
     })
-}
-
-/// A `_bulk` request whose body objects have delete actions.
-fn bulk(options: &[&Map<String, Value>]) -> bool {
-    options.iter().any(|m| datastore::bulk_deletes(m))
 }
 
 #[cfg(test)]

@@ -59,6 +59,19 @@ impl Program {
 /// The program a tool name refers to (`mcp__redis__execute` is Redis), and the words of the
 /// name after the program's (`git_reset` gives `reset`).
 pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
+    // `k8s` splits into `k`, `8`, `s`.
+    let joined: Vec<String>;
+    let words = if words.windows(3).any(|w| w == ["k", "8", "s"]) {
+        joined = words
+            .join(" ")
+            .replace("k 8 s", "k8s")
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        joined.as_slice()
+    } else {
+        words
+    };
     words.iter().enumerate().find_map(|(i, w)| {
         let p = match w.as_str() {
             "git" => Program::Git,
@@ -96,8 +109,6 @@ const ARG_KEYS: &[&str] = &["args", "argv", "arguments", "flags", "options", "pa
 
 /// Keys whose value is a positional operand, in the order a command line has them.
 const POSITIONAL: &[&str] = &[
-    "service",
-    "group",
     "remote",
     "repository",
     "resource",
@@ -168,6 +179,13 @@ pub(crate) fn program_call(
     }
     let mut consumed: Vec<String> = Vec::new();
     let mut argv: Vec<String> = vec![program.command().to_string()];
+    // Cloud CLIs name the service before the command (`aws s3 rm`).
+    for key in ["service", "group"] {
+        if let Some(Value::String(s)) = map.get(key) {
+            argv.extend(s.split_whitespace().map(str::to_string));
+            consumed.push(key.to_string());
+        }
+    }
     // The subcommand: a key, else the words of the tool name after the program's.
     let sub = SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v)));
     match sub {
@@ -197,9 +215,7 @@ pub(crate) fn program_call(
         }
     }
     for key in POSITIONAL {
-        if let Some(v) = map.get(*key)
-            && !(program == Program::Kubectl && *key == "namespace")
-        {
+        if let Some(v) = map.get(*key) {
             let before = argv.len();
             push_values(&mut argv, v);
             if argv.len() > before {
@@ -402,13 +418,15 @@ fn quote(w: &str) -> String {
 }
 
 /// True if an array of strings has the shape of an argv: its first element is a known
-/// program or a path to one, written as one word.
+/// program or a path to one, written as a plain word (no quotes or expansions).
 pub(crate) fn is_argv(items: &[Value]) -> bool {
     let Some(Value::String(first)) = items.first() else {
         return false;
     };
     !first.is_empty()
-        && !first.contains(char::is_whitespace)
+        && first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '+' | '-'))
         && items.iter().all(Value::is_string)
         && shell::looks_like_shell(first)
 }
