@@ -480,7 +480,6 @@ const SEARCH_KEYS: &[&str] = &[
     "keyword",
     "keywords",
     "q",
-    "text",
 ];
 
 /// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).

@@ -231,7 +231,7 @@ pub(crate) fn analyse_line(ctx: &mut Ctx, t: &str) -> bool {
         };
         if l.is_empty() {
             in_body = true;
-        } else if !in_body && l.contains(':') && !l.starts_with('{') {
+        } else if !in_body && is_header(l) {
             req.headers.push(l);
         } else {
             in_body = true;
@@ -252,6 +252,16 @@ pub(crate) fn analyse_line(ctx: &mut Ctx, t: &str) -> bool {
         request(ctx, req);
     }
     first_is_request == Some(true)
+}
+
+/// True if a line is a header: a token, a colon, a value (`X-HTTP-Method-Override: DELETE`).
+fn is_header(l: &str) -> bool {
+    l.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    })
 }
 
 /// True if a line of a request text starts a command line (`curl -X DELETE …`).

@@ -148,4 +148,8 @@ fn a_request_line_does_not_hide_commands_after_it() {
     let mut ctx = Ctx::new();
     let whole = analyse_line(&mut ctx, "head /etc/hosts\nrm -rf /srv");
     assert!(!whole || ctx.max_effect() == Some(Destructive));
+    // A line with a colon is a header only when it has a header's shape.
+    let mut ctx = Ctx::new();
+    let whole = analyse_line(&mut ctx, "GET https://api/x\nrm -rf /srv/a:b");
+    assert!(!whole || ctx.max_effect() == Some(Destructive));
 }

@@ -146,6 +146,12 @@ const POSITIONAL: &[&str] = &[
 
 /// Keys that describe the call rather than the command.
 const IGNORED: &[&str] = &[
+    "repo_path",
+    "repository_path",
+    "repo",
+    "project",
+    "project_path",
+    "working_dir",
     "cwd",
     "workdir",
     "working_directory",
@@ -211,7 +217,8 @@ pub(crate) fn program_call(
             if name_rest.is_empty() {
                 return Vec::new();
             }
-            argv.extend(name_rest.iter().cloned());
+            // `git_diff_unstaged` is `git diff`: the first word is the subcommand.
+            argv.extend(name_rest.iter().take(1).cloned());
         }
     }
     for key in POSITIONAL {
@@ -454,3 +461,7 @@ pub(crate) fn is_name_list(key: &str) -> bool {
             | "synonyms"
     )
 }
+
+#[cfg(test)]
+#[path = "structured_tests.rs"]
+mod tests;
