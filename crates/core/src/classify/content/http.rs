@@ -157,7 +157,8 @@ fn request_line(line: &str) -> Option<(&'static str, &str)> {
     if words.next().is_some() || rest.is_some_and(|r| !r.starts_with("HTTP/")) {
         return None;
     }
-    (url.starts_with('/') || url.contains("://")).then_some((method, url))
+    // `{{host}}/users` is a `.http` file's variable.
+    (url.starts_with('/') || url.contains("://") || url.starts_with("{{")).then_some((method, url))
 }
 
 /// The `_method=X` override of a query string or form body.
@@ -218,6 +219,8 @@ pub(crate) fn analyse_line(ctx: &mut Ctx, t: &str) -> bool {
         }
         if shell_start(l) && !in_body {
             first_is_request.get_or_insert(false);
+            // A prompt sign is not part of the command.
+            let l = l.strip_prefix("$ ").unwrap_or(l);
             if l.ends_with('\\') {
                 pending = l.trim_end_matches('\\').to_string();
             } else {

@@ -51,6 +51,14 @@ fn every_request_of_a_text_counts() {
         line("GET https://api/x\n\ncurl -X DELETE https://api/x/1"),
         Some(Destructive)
     );
+    assert_eq!(
+        line("@host = https://api\n\n### remove\nDELETE {{host}}/users/1\n"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("GET https://api/x\n\n###\n$ curl https://api/y"),
+        Some(Read)
+    );
 }
 
 #[test]

@@ -240,11 +240,12 @@ pub(crate) fn program_call(
                 argv.extend(s.split_whitespace().map(str::to_string));
                 consumed.push(key.to_string());
             }
+            // Flags stay in the generic walk too: a value that is a command or SQL of its
+            // own is still found.
             Some(Value::Object(flags)) => {
                 for (k, v) in flags {
                     push_flag(&mut argv, program, k, v);
                 }
-                consumed.push(key.to_string());
             }
             _ => {}
         }
@@ -253,9 +254,7 @@ pub(crate) fn program_call(
         if consumed.iter().any(|c| c == k) || IGNORED.contains(&k.as_str()) {
             continue;
         }
-        if push_flag(&mut argv, program, k, v) {
-            consumed.push(k.clone());
-        }
+        push_flag(&mut argv, program, k, v);
     }
     ctx.via(
         format!("{} read as {}", program.command(), snippet(&argv.join(" "))),
@@ -299,12 +298,12 @@ fn push_values(argv: &mut Vec<String>, v: &Value) {
 }
 
 /// Appends `key: value` as a flag (`force: true` is `--force`, `mode: "hard"` is `--hard`,
-/// `grace_period: 0` is `--grace-period=0`). False if the value is not a flag's.
-fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) -> bool {
+/// `grace_period: 0` is `--grace-period=0`); objects are not flags.
+fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
     let dash = if program.single_dash() { "-" } else { "--" };
     let name = key.trim_start_matches('-').replace('_', "-");
     if name.is_empty() {
-        return false;
+        return;
     }
     match v {
         Value::Bool(true) => argv.push(format!("{dash}{name}")),
@@ -317,9 +316,8 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) -> 
                 argv.push(format!("{dash}{name}={s}"));
             }
         }
-        Value::Array(_) | Value::Object(_) => return false,
+        Value::Array(_) | Value::Object(_) => {}
     }
-    true
 }
 
 /// Keys that start a command split over keys, in the order they join: `entrypoint` +

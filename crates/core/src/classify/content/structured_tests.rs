@@ -124,6 +124,21 @@ fn program_tools_read_their_arguments_as_a_command() {
     for (tool, input, want) in cases {
         assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
     }
+    // A flag's value is still searched: SQL or a command under any key is found.
+    assert_eq!(
+        effect(
+            "git",
+            json!({"command": "status", "sql": "DROP TABLE users"})
+        ),
+        Destructive
+    );
+    assert_eq!(
+        effect(
+            "git",
+            json!({"command": "status", "options": {"exec": "rm -rf /srv"}})
+        ),
+        Destructive
+    );
     // The settings of the call are not flags of the command.
     assert_eq!(effect("git_status", json!({"repo_path": "/srv/app"})), Read);
 }
