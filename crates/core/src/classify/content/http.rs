@@ -53,6 +53,20 @@ const DESTROY_WORDS: &[&str] = &[
     "empty", "shred", "obliterate",
 ];
 
+/// Elasticsearch and OpenSearch endpoints that only read, whatever the method
+/// (`POST /logs/_search`); their twins (`_delete_by_query`, `_update_by_query`) write.
+const SEARCH_ENDPOINTS: &[&str] = &[
+    "_search",
+    "_count",
+    "_msearch",
+    "_mget",
+    "_field_caps",
+    "_explain",
+    "_terms_enum",
+    "_knn_search",
+    "_validate",
+];
+
 /// Headers that replace the method.
 const OVERRIDE_HEADERS: &[&str] = &[
     "x-http-method-override",
@@ -126,8 +140,12 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     let bulk_delete = lower.last().is_some_and(|s| s == "_bulk") && compact.contains("{\"delete\"");
     let forced_ref =
         lower.windows(2).any(|w| w == ["git", "refs"]) && compact.contains("\"force\":true");
+    let search = lower
+        .last()
+        .is_some_and(|s| SEARCH_ENDPOINTS.contains(&s.as_str()));
     match m.as_str() {
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND" => (Read, "reads".into()),
+        "POST" if search => (Read, "is a search API, which reads".into()),
         "DELETE" | "PURGE" | "UNLINK" if admin_path => {
             (Admin, "deletes on an access-control path".into())
         }
@@ -295,11 +313,13 @@ fn request(ctx: &mut Ctx, req: &Request) {
 
 /// Records a request's effect: the higher of the method and its override.
 fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body: &str) {
-    let (e, why) = request_effect(method, url, body);
-    ctx.add(
-        e,
-        format!("http: {} {why}", snippet(&format!("{method} {url}"))),
-    );
+    if !(method == "POST" && graphql_endpoint(ctx, url, body)) {
+        let (e, why) = request_effect(method, url, body);
+        ctx.add(
+            e,
+            format!("http: {} {why}", snippet(&format!("{method} {url}"))),
+        );
+    }
     if let Some(o) = overridden.filter(|o| !o.eq_ignore_ascii_case(method)) {
         let (e, why) = request_effect(o, url, body);
         ctx.add(
@@ -310,6 +330,36 @@ fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body:
             ),
         );
     }
+}
+
+/// A POST to a GraphQL endpoint (`…/graphql`): the operation in its body decides, so a query
+/// reads. True if the body held GraphQL (judged here, never read when it does not parse);
+/// false if the request is to be judged by its method.
+fn graphql_endpoint(ctx: &mut Ctx, url: &str, body: &str) -> bool {
+    let last = segments(url).last().map(|s| s.to_ascii_lowercase());
+    if !matches!(last.as_deref(), Some("graphql" | "gql")) {
+        return false;
+    }
+    let parsed: Option<Value> = serde_json::from_str(body.trim()).ok();
+    let query = match &parsed {
+        Some(Value::Object(m)) => m.get("query").and_then(Value::as_str),
+        Some(_) => None,
+        None => Some(body),
+    };
+    let Some(query) = query.filter(|q| !q.trim().is_empty()) else {
+        return false;
+    };
+    if !graphql::analyse(ctx, query) {
+        ctx.add(
+            Mutating,
+            format!(
+                "http: {} posts {} to a graphql endpoint, which does not parse as graphql",
+                snippet(url),
+                snippet(query)
+            ),
+        );
+    }
+    true
 }
 
 /// A JSON request object: `{"method": "DELETE", "url": "…"}`, with the method possibly in a

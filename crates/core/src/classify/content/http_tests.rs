@@ -161,3 +161,39 @@ fn a_request_line_does_not_hide_commands_after_it() {
     let whole = analyse_line(&mut ctx, "GET https://api/x\nrm -rf /srv/a:b");
     assert!(!whole || ctx.max_effect() == Some(Destructive));
 }
+
+#[test]
+fn search_and_graphql_endpoints_read_by_their_body() {
+    assert_eq!(
+        line("POST http://es:9200/logs/_search\n\n{\"query\": {\"match\": {\"msg\": \"delete\"}}}"),
+        Some(Read)
+    );
+    assert_eq!(
+        line("POST http://es:9200/logs/_update_by_query\n\n{}"),
+        Some(Mutating)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"query": "query { me { id } }"}})
+        ),
+        Some(Read)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": "{\"query\": \"mutation { deleteRepo(id: 1) }\"}"})
+        ),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"query": "{ rm -rf x; }"}})
+        ),
+        Some(Mutating)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"variables": {}}})
+        ),
+        Some(Mutating)
+    );
+}
