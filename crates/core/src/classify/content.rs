@@ -586,7 +586,9 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         return;
     }
-    if http::analyse_line(ctx, t) {
+    // In a shell, `{ … }` is a brace group, not a GraphQL query.
+    let brace_group = hint == Hint::Shell && t.starts_with('{');
+    if !brace_group && http::analyse_line(ctx, t) {
         return;
     }
     match hint {

@@ -20,16 +20,21 @@ const RECURSION_LIMIT: usize = 64;
 /// Fragment expansions followed per document.
 const EXPANSION_LIMIT: usize = 1_000;
 
-/// The first word of a text after GraphQL comments (`# …` lines) and whitespace.
-fn first_word(t: &str) -> &str {
+/// A text after GraphQL's ignored tokens at its start: whitespace, commas, `# …` comments.
+fn skip_ignored(t: &str) -> &str {
     let mut rest = t;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
         match rest.strip_prefix('#') {
             Some(r) => rest = r.split_once('\n').map_or("", |(_, after)| after),
-            None => break,
+            None => return rest,
         }
     }
+}
+
+/// The first word of a text after GraphQL comments (`# …` lines) and whitespace.
+fn first_word(t: &str) -> &str {
+    let rest = skip_ignored(t);
     let end = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(rest.len());
@@ -47,6 +52,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
     let keyword = matches!(word, "query" | "mutation" | "subscription" | "fragment");
     if !(keyword && t.contains('{')) && word != "{" {
         return false;
+    }
+    // The shorthand's selection set starts with a field or a spread (`{ users`, `{ ...F`):
+    // `{ {` and `{ rm;` are not worth a parse.
+    if !keyword {
+        let after = skip_ignored(skip_ignored(t).strip_prefix('{').unwrap_or(""));
+        if !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '.') {
+            return false;
+        }
     }
     let tree = Parser::new(t)
         .token_limit(TOKEN_LIMIT)
@@ -263,6 +276,10 @@ mod tests {
             Some(Read)
         );
         assert_eq!(gql("subscription { messages { text } }"), Some(Read));
+        assert_eq!(
+            gql("# the type\n{ __type(name: \"User\") { name } }"),
+            Some(Read)
+        );
         // A comment that mentions a mutation is a comment.
         assert_eq!(gql("query { a }\n# mutation { deleteAll }"), Some(Read));
     }
