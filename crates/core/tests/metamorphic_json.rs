@@ -177,15 +177,8 @@ fn benign_reads_stay_read_when_wrapped() {
     for f in &failures {
         println!("{f}");
     }
-    // Wrapping may add caution, never a high-risk verdict on a read.
-    let high = failures
-        .iter()
-        .zip(cases.iter().cycle())
-        .filter(|(f, _)| f.contains("became destructive") || f.contains("became admin"))
-        .count();
-    assert_eq!(high, 0, "wrapped benign reads judged destructive or admin");
     assert!(
-        failures.len() * 20 <= cases.len() * 6,
+        failures.is_empty(),
         "{} wrapped benign reads were no longer read",
         failures.len()
     );

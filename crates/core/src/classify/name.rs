@@ -3,6 +3,11 @@
 //! `delete_file`, `db.drop_database` and `removeMember` are split into words (separators and
 //! camelCase boundaries), and each word is looked up in four keyword tiers. Generic execution
 //! words (`run`, `exec`, `query`, `shell`, ...) carry no effect: the content decides for them.
+//!
+//! Names are normalised first ([`normalise_action`]: NFKC, invisible characters removed, TR39
+//! look-alikes folded to ASCII); a name that changed is judged both ways and is at least
+//! mutating. The leading verb is read first: after a read verb, later verbs name what is read
+//! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
 
 mod normalise;
 
