@@ -365,24 +365,43 @@ fn graphql_endpoint(ctx: &mut Ctx, url: &str, body: &str) -> bool {
 /// A JSON request object: `{"method": "DELETE", "url": "…"}`, with the method possibly in a
 /// nested option object and overrides in headers or parameters.
 pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
-    let options: Vec<&Map<String, Value>> = std::iter::once(map)
-        .chain(
-            OPTION_KEYS
-                .iter()
-                .filter_map(|k| map.get(*k).and_then(Value::as_object)),
-        )
-        .collect();
+    // The object and its option objects, nested up to three deep (`options.init.method`).
+    let mut options: Vec<&Map<String, Value>> = vec![map];
+    let mut level = 0;
+    while level < options.len() && options.len() < 16 {
+        let Some(m) = options.get(level).copied() else {
+            break;
+        };
+        if level < 8 {
+            options.extend(
+                OPTION_KEYS
+                    .iter()
+                    .filter_map(|k| m.get(*k).and_then(Value::as_object)),
+            );
+        }
+        level += 1;
+    }
     let find = |keys: &[&str]| {
         options
             .iter()
             .find_map(|m| keys.iter().find_map(|k| m.get(*k).and_then(Value::as_str)))
     };
-    let url = find(URL_KEYS).or_else(|| {
-        ["path", "resource", "input", "route"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_str))
-            .filter(|_| find(METHOD_KEYS).is_some())
-    });
+    let url = find(URL_KEYS)
+        .or_else(|| {
+            ["path", "resource", "input", "route"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(Value::as_str))
+                .filter(|_| find(METHOD_KEYS).is_some())
+        })
+        // A method beside an object that holds the URL (`{"method": …, "target": {"url": …}}`).
+        .or_else(|| {
+            find(METHOD_KEYS)?;
+            map.values().filter_map(Value::as_object).find_map(|m| {
+                URL_KEYS
+                    .iter()
+                    .find_map(|k| m.get(*k).and_then(Value::as_str))
+            })
+        });
     let Some(url) = url.filter(|u| u.contains("://") || u.starts_with('/')) else {
         return false;
     };

@@ -116,6 +116,19 @@ fn method_wherever_it_sits() {
         object(json!({"url": "https://api/x/1", "options": {"method": "GET"}})),
         Some(Read)
     );
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "options": {"init": {"method": "DELETE"}}})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"method": "DELETE", "target": {"url": "https://api/x/1"}})),
+        Some(Destructive)
+    );
+    // The twin: a URL beside unrelated objects is a read.
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "meta": {"note": "delete later"}})),
+        Some(Read)
+    );
 }
 
 #[test]
