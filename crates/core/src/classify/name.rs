@@ -358,6 +358,17 @@ fn raise(effect: Effect, word: &str, best: &mut Option<(Effect, String)>) {
 pub fn name_tier(name: &str) -> NameTier {
     let norm = normalise_action(name);
     let mut tier = judge(&norm.text);
+    // Letters left without an ASCII look-alike beside ASCII ones (small capitals in
+    // `ᴅᴇʟᴇᴛᴇ_file`) may hide a word: such a name is never a read either.
+    let mixed = !norm.text.is_ascii() && norm.text.chars().any(|c| c.is_ascii_alphabetic());
+    if mixed
+        && tier
+            .effect
+            .is_none_or(|e| e.rank() < Effect::Mutating.rank())
+    {
+        tier.effect = Some(Effect::Mutating);
+        tier.word = Some(format!("{} (letters of several scripts)", norm.text));
+    }
     if norm.changed {
         let raw = judge(name);
         if let Some(e) = raw.effect
@@ -555,6 +566,12 @@ mod tests {
         let read = name_tier("g\u{0435}t_users");
         assert_eq!(read.effect, Some(Effect::Mutating));
         assert!(name_tier("get_users").normalised.is_none());
+        // Small capitals have no ASCII prototype: a mixed-script name is not a read.
+        assert_eq!(
+            name_tier("list_\u{1D05}\u{1D07}\u{029F}").effect,
+            Some(Effect::Mutating)
+        );
+        assert_eq!(name_tier("\u{524A}\u{9664}").effect, None);
         assert_eq!(name_tier("get_users").effect, Some(Effect::Read));
     }
 

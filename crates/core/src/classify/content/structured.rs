@@ -192,6 +192,9 @@ pub(crate) fn program_call(
             consumed.push(key.to_string());
         }
     }
+    if program == Program::Redis {
+        redis_batches(ctx, map, &mut consumed);
+    }
     // The subcommand: a key, else the words of the tool name after the program's.
     let sub = SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v)));
     match sub {
@@ -213,13 +216,16 @@ pub(crate) fn program_call(
             let skip = usize::from(items.first().is_some_and(|f| f == program.command()));
             argv.extend(items.into_iter().skip(skip));
         }
-        _ => {
-            if name_rest.is_empty() {
-                return Vec::new();
-            }
+        _ if !name_rest.is_empty() => {
             // `git_diff_unstaged` is `git diff`: the first word is the subcommand.
             argv.extend(name_rest.iter().take(1).cloned());
         }
+        // No subcommand: an argument list is the whole command after the program
+        // (`{"args": ["push", "--force"]}`).
+        _ if ARG_KEYS
+            .iter()
+            .any(|k| map.get(*k).is_some_and(|v| v.is_array() || v.is_string())) => {}
+        _ => return consumed,
     }
     for key in POSITIONAL {
         if let Some(v) = map.get(*key) {
@@ -261,6 +267,27 @@ pub(crate) fn program_call(
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
     consumed
+}
+
+/// Redis pipelines and transactions (`{"commands": [["SET", "a", "1"], "FLUSHDB"]}`): each
+/// command is judged.
+fn redis_batches(ctx: &mut Ctx, map: &Map<String, Value>, consumed: &mut Vec<String>) {
+    for key in ["commands", "pipeline", "batch", "transaction", "multi"] {
+        let Some(Value::Array(items)) = map.get(key) else {
+            continue;
+        };
+        for item in items {
+            let mut argv = vec!["redis-cli".to_string()];
+            match item {
+                Value::String(s) => argv.extend(s.split_whitespace().map(str::to_string)),
+                other => push_values(&mut argv, other),
+            }
+            if argv.len() > 1 {
+                ctx.via("a redis batch", |ctx| shell::analyse_argv(ctx, &argv, 1));
+            }
+        }
+        consumed.push(key.to_string());
+    }
 }
 
 /// A subcommand word as the program spells it: AWS operations in camelCase

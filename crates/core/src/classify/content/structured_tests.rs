@@ -124,6 +124,24 @@ fn program_tools_read_their_arguments_as_a_command() {
     for (tool, input, want) in cases {
         assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
     }
+    // Without a subcommand key, the argument list is the command.
+    assert_eq!(
+        effect("git", json!({"args": ["push", "--force"]})),
+        Destructive
+    );
+    assert_eq!(
+        effect("terraform", json!({"args": ["destroy", "-auto-approve"]})),
+        Destructive
+    );
+    assert_eq!(effect("git", json!({"args": ["status"]})), Read);
+    assert_eq!(
+        effect("redis", json!({"commands": [["SET", "a", "1"], "FLUSHDB"]})),
+        Destructive
+    );
+    assert_eq!(
+        effect("redis", json!({"pipeline": ["GET a", ["TTL", "a"]]})),
+        Read
+    );
     // A flag's value is still searched: SQL or a command under any key is found.
     assert_eq!(
         effect(
