@@ -245,6 +245,25 @@ const CONNECTIVES: &[&str] = &[
     "into",
 ];
 
+/// Verbs that name an action even after a read verb (`read_write_file`, `get_set_config`):
+/// unlike `purge` in `get_purge_history`, they rarely describe a noun.
+const ALWAYS_ACTIONS: &[&str] = &[
+    "write",
+    "set",
+    "update",
+    "modify",
+    "edit",
+    "put",
+    "insert",
+    "upsert",
+    "create",
+    "grant",
+    "revoke",
+    "overwrite",
+    "wipe",
+    "truncate",
+];
+
 /// Words that end a name without naming its object (`delete_all`, `wipe_now`).
 const TRAILING: &[&str] = &[
     "all",
@@ -424,10 +443,11 @@ fn judge(name: &str) -> NameTier {
         let tier = verb_tier(w);
         // After a leading read verb, a later verb is an object (`get_purge_history`) unless
         // a connective joins a second action, or it ends the name in its plain form.
-        let object = leading_read
-            && !after_connective
-            && !(i == last && singular(w) == w)
-            && tier.is_some_and(|e| e != Effect::Read);
+        let plain = singular(w) == w;
+        let counts = !leading_read
+            || after_connective
+            || (plain && (i == last || ALWAYS_ACTIONS.contains(&w)));
+        let object = !counts && tier.is_some_and(|e| e != Effect::Read);
         match tier {
             Some(e) if !object => {
                 if !seen_verb && e == Effect::Read {
@@ -500,7 +520,7 @@ mod tests {
     /// The leading verb is read first; each lowering rule sits next to its twin.
     #[test]
     fn leading_read_verb_names_what_is_read() {
-        use Effect::{Admin, Destructive, Read};
+        use Effect::{Admin, Destructive, Mutating, Read};
         let cases = [
             ("get_admin_settings", Some(Read)),
             ("update_admin_settings", Some(Admin)),
@@ -522,6 +542,11 @@ mod tests {
             ("drop_table", Some(Destructive)),
             ("mcp__fs__search_files", Some(Read)),
             ("run_delete", Some(Destructive)),
+            ("read_write_file", Some(Mutating)),
+            ("get_set_config", Some(Admin)),
+            ("get_update_status", Some(Mutating)),
+            ("list_grants", Some(Read)),
+            ("get_wipe_disk", Some(Destructive)),
         ];
         for (name, want) in cases {
             assert_eq!(name_tier(name).effect, want, "{name}");
