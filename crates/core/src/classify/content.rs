@@ -13,13 +13,17 @@
 mod args;
 mod catalogue;
 mod code;
+mod datastore;
 mod dbclient;
 mod devops;
+mod graphql;
 mod http;
+mod resource;
 mod shell;
 mod sql;
 mod sqlfilter;
 mod sqllex;
+mod structured;
 mod tools;
 mod wrappers;
 
@@ -80,6 +84,10 @@ pub(crate) struct Ctx {
     name_reads: bool,
     /// The tool runs PowerShell.
     powershell: bool,
+    /// The program the tool is named after, with the name's words after it.
+    program: Option<(structured::Program, Vec<String>)>,
+    /// The tool's leading verb searches: its pattern and query fields are data.
+    search_tool: bool,
 }
 
 /// Reasons kept per rank while walking (the verdict shows fewer).
@@ -98,6 +106,8 @@ impl Ctx {
             via: Vec::new(),
             name_reads: false,
             powershell: false,
+            program: None,
+            search_tool: false,
         }
     }
 
@@ -277,7 +287,8 @@ fn tool_hint(tool: &str) -> Hint {
             | "console" | "cli" => shell = true,
             "sql" | "query" | "psql" | "mysql" | "sqlite" | "sqlite3" | "db" | "database"
             | "postgres" | "postgresql" | "statement" => sql = true,
-            "http" | "request" | "curl" | "fetch" | "api" | "rest" | "webhook" => http = true,
+            "http" | "request" | "curl" | "fetch" | "api" | "rest" | "webhook" | "graphql"
+            | "gql" => http = true,
             "python" | "code" | "eval" | "script" | "node" | "javascript" | "repl"
             | "powershell" | "pwsh" | "jupyter" | "notebook" | "interpreter" => code = true,
             _ => {}
@@ -300,8 +311,25 @@ fn tool_hint(tool: &str) -> Hint {
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
 pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<ContentVerdict> {
     let mut ctx = Ctx::new();
+    // Hints come from the name as it reads once look-alike characters are folded.
+    let tool = name.normalised.as_deref().unwrap_or(tool);
+    if name.normalised.is_some() {
+        ctx.add(
+            Effect::Mutating,
+            format!(
+                "name: the action name has look-alike or invisible characters; it reads as `{tool}`"
+            ),
+        );
+    }
     ctx.name_reads = name.effect == Some(Effect::Read);
-    ctx.powershell = words(tool).iter().any(|w| w == "powershell" || w == "pwsh");
+    let tool_words = words(tool);
+    ctx.powershell = tool_words.iter().any(|w| w == "powershell" || w == "pwsh");
+    ctx.program = structured::program_of(&tool_words);
+    ctx.search_tool = search_tool(tool);
+    if matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read")
+    {
+        resource::read(&mut ctx, input);
+    }
     let hint = tool_hint(tool);
     let mut budget = MAX_INPUT;
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
@@ -366,7 +394,9 @@ fn key_hint(key: &str) -> Option<Hint> {
     })
 }
 
-/// Searches a JSON value for SQL, commands and requests.
+/// Searches a JSON value for SQL, commands and requests. `top` is true while the value is
+/// the input itself or sits under wrappers that add nothing (a single key, an array): the
+/// tool's own reading still applies there.
 fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut usize, top: bool) {
     if depth > MAX_JSON_DEPTH {
         ctx.add(
@@ -385,10 +415,31 @@ fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut us
             }
             let s = prefix(s, *budget);
             *budget -= s.len();
+            // JSON text where the input itself could be keeps the tool's reading.
+            let t = s.trim();
+            if top
+                && (t.starts_with('{') || t.starts_with('['))
+                && let Ok(inner) = serde_json::from_str::<Value>(t)
+                && (inner.is_object() || inner.is_array())
+            {
+                ctx.via("json text", |ctx| {
+                    walk_json(ctx, &inner, hint, depth + 1, budget, true);
+                });
+                return;
+            }
             analyse_text(ctx, s, hint, 0);
         }
         Value::Array(items) => {
-            if hint == Hint::Shell && !items.is_empty() && items.iter().all(Value::is_string) {
+            // An argv wherever it sits; under a command key, any list of words is one.
+            // (One string alone is read as a command line, with the shell's expansions.)
+            let words = items.len() > 1
+                && items.iter().all(Value::is_string)
+                && items
+                    .first()
+                    .and_then(Value::as_str)
+                    .is_some_and(|f| !f.trim().contains(char::is_whitespace));
+            if words && (hint == Hint::Shell || (hint != Hint::Prose && structured::is_argv(items)))
+            {
                 let argv: Vec<String> = items
                     .iter()
                     .filter_map(Value::as_str)
@@ -399,12 +450,44 @@ fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut us
                 return;
             }
             for item in items {
-                walk_json(ctx, item, hint, depth + 1, budget, false);
+                walk_json(ctx, item, hint, depth + 1, budget, top);
             }
         }
         Value::Object(map) => walk_object(ctx, map, hint, depth, budget, top),
         Value::Number(_) | Value::Bool(_) | Value::Null => {}
     }
+}
+
+/// Fields of a search tool that hold what is searched for, not what runs.
+const SEARCH_KEYS: &[&str] = &[
+    "pattern",
+    "patterns",
+    "query",
+    "queries",
+    "regex",
+    "search",
+    "search_term",
+    "search_query",
+    "searchterm",
+    "term",
+    "needle",
+    "glob",
+    "include",
+    "exclude",
+    "exclude_patterns",
+    "excludepatterns",
+    "match",
+    "keyword",
+    "keywords",
+    "q",
+];
+
+/// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).
+fn search_tool(tool: &str) -> bool {
+    const SEARCH: &[&str] = &[
+        "search", "find", "grep", "rg", "ripgrep", "list", "lookup", "locate", "glob",
+    ];
+    super::name::leading_verb(tool).is_some_and(|w| SEARCH.contains(&w.as_str()))
 }
 
 fn walk_object(
@@ -415,40 +498,28 @@ fn walk_object(
     budget: &mut usize,
     top: bool,
 ) {
-    if http::analyse_object(ctx, map) {
-        // The request's method and URL are judged; its body is still searched below.
+    // The request's method and URL are judged; its body is still searched below.
+    http::analyse_object(ctx, map);
+    let mut skip: Vec<String> = Vec::new();
+    if top && let Some((program, rest)) = ctx.program.clone() {
+        skip = structured::program_call(ctx, program, &rest, map);
     }
-    // `{"command": "rm", "args": ["-rf", "x"]}`: one argv.
-    let program = ["command", "cmd", "program", "executable", "bin", "binary"]
-        .iter()
-        .find_map(|k| map.get(*k).and_then(Value::as_str));
-    let args = ["args", "argv", "arguments"]
-        .iter()
-        .find_map(|k| map.get(*k).and_then(Value::as_array));
-    let mut skip: Vec<&str> = Vec::new();
-    if let (Some(p), Some(a)) = (program, args)
-        && a.iter().all(Value::is_string)
-    {
-        let mut argv = vec![p.to_string()];
-        argv.extend(a.iter().filter_map(Value::as_str).map(str::to_string));
-        *budget = budget.saturating_sub(argv.iter().map(String::len).sum());
-        let single_word = !p.trim().contains(char::is_whitespace);
-        if single_word {
-            shell::analyse_argv(ctx, &argv, 0);
-        } else {
-            analyse_text(ctx, p, Hint::Shell, 0);
-            shell::analyse_argv(ctx, argv.get(1..).unwrap_or_default(), 0);
-        }
-        skip.extend(["command", "cmd", "program", "executable", "bin", "binary"]);
-        skip.extend(["args", "argv", "arguments"]);
+    if skip.is_empty() {
+        skip = structured::joined_command(ctx, map);
     }
     // `{"language": "python", "code": "..."}`
     let lang = ["language", "lang", "runtime", "interpreter"]
         .iter()
         .find_map(|k| map.get(*k).and_then(Value::as_str));
-    let single = map.len() == 1;
+    // One key that holds text or structure: it inherits the reading (scalars beside it are
+    // settings such as a timeout).
+    let holders = map
+        .values()
+        .filter(|v| v.is_string() || v.is_array() || v.is_object())
+        .count();
+    let single = holders == 1;
     for (k, v) in map {
-        if skip.contains(&k.as_str()) {
+        if skip.iter().any(|s| s == k) {
             continue;
         }
         let lk = k.to_ascii_lowercase();
@@ -471,7 +542,9 @@ fn walk_object(
             }
             continue;
         }
+        let searched = ctx.search_tool && SEARCH_KEYS.contains(&lk.as_str());
         let h = match key_hint(k) {
+            _ if searched || structured::is_name_list(k) => Hint::Prose,
             Some(Hint::Code) => {
                 if let (Some(lang), Value::String(src)) = (lang, v) {
                     let src = prefix(src, *budget);
@@ -482,13 +555,12 @@ fn walk_object(
                 Hint::Code
             }
             Some(h) => h,
-            None if single || (top && INPUT_KEYS.contains(&k.to_ascii_lowercase().as_str())) => {
-                hint
-            }
-            None if matches!(hint, Hint::Shell) && INPUT_KEYS.contains(&k.as_str()) => hint,
+            None if single || (top && INPUT_KEYS.contains(&lk.as_str())) => hint,
+            None if matches!(hint, Hint::Shell) && INPUT_KEYS.contains(&lk.as_str()) => hint,
             None => Hint::None,
         };
-        walk_json(ctx, v, h, depth + 1, budget, false);
+        let inherits = top && single && key_hint(k).is_none();
+        walk_json(ctx, v, h, depth + 1, budget, inherits);
     }
 }
 
@@ -514,7 +586,9 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         return;
     }
-    if http::analyse_line(ctx, t) {
+    // In a shell, `{ … }` is a brace group, not a GraphQL query.
+    let brace_group = hint == Hint::Shell && t.starts_with('{');
+    if !brace_group && http::analyse_line(ctx, t) {
         return;
     }
     match hint {

@@ -3,6 +3,15 @@
 //! `delete_file`, `db.drop_database` and `removeMember` are split into words (separators and
 //! camelCase boundaries), and each word is looked up in four keyword tiers. Generic execution
 //! words (`run`, `exec`, `query`, `shell`, ...) carry no effect: the content decides for them.
+//!
+//! Names are normalised first ([`normalise_action`]: NFKC, invisible characters removed, TR39
+//! look-alikes folded to ASCII); a name that changed is judged both ways and is at least
+//! mutating. The leading verb is read first: after a read verb, later verbs name what is read
+//! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
+
+mod normalise;
+
+pub use normalise::{NormalisedName, normalise_action};
 
 use crate::Effect;
 
@@ -56,6 +65,10 @@ const READ: &[&str] = &[
     "readonly",
     "introspect",
     "whoami",
+    "locate",
+    "glob",
+    "rg",
+    "ripgrep",
 ];
 
 /// Verbs that change state without destroying it.
@@ -68,6 +81,7 @@ const MUTATING: &[&str] = &[
     "compile", "email", "message", "notify", "pay", "transfer", "charge", "refund", "book",
     "order", "approve", "reject", "close", "archive", "lock", "unlock", "restore", "rollback",
     "revert", "fork", "clone", "checkout", "mv", "cp", "mutate", "change", "attach", "link",
+    "invite", "share",
 ];
 
 /// Verbs that remove data or access, stop services, or make rollback hard.
@@ -112,6 +126,16 @@ const DESTRUCTIVE: &[&str] = &[
     "unregister",
     "unsubscribe",
     "deactivate",
+    "empty",
+    "trash",
+    "clobber",
+    "zap",
+    "scrub",
+    "raze",
+    "eradicate",
+    "annihilate",
+    "demolish",
+    "dispose",
 ];
 
 /// Verbs that change who can do what, or what runs where.
@@ -168,6 +192,9 @@ const ADMIN_NOUNS: &[&str] = &[
     "access",
     "owner",
     "ownership",
+    "collaborator",
+    "maintainer",
+    "admin",
 ];
 
 /// Generic execution words: they say that something runs, not what it does.
@@ -211,6 +238,54 @@ pub const GENERIC: &[&str] = &[
     "perform",
 ];
 
+/// Words that join two actions in one name (`get_and_delete`, `list_then_drop`): the verb
+/// after one counts even when the name starts with a read.
+const CONNECTIVES: &[&str] = &[
+    "and", "then", "or", "plus", "also", "after", "before", "while", "n", "to", "with", "via",
+    "into",
+];
+
+/// Verbs that name an action even after a read verb (`read_write_file`, `get_set_config`):
+/// unlike `purge` in `get_purge_history`, they rarely describe a noun.
+const ALWAYS_ACTIONS: &[&str] = &[
+    "write",
+    "set",
+    "update",
+    "modify",
+    "edit",
+    "put",
+    "insert",
+    "upsert",
+    "create",
+    "grant",
+    "revoke",
+    "overwrite",
+    "wipe",
+    "truncate",
+];
+
+/// Words that end a name without naming its object (`delete_all`, `wipe_now`).
+const TRAILING: &[&str] = &[
+    "all",
+    "everything",
+    "now",
+    "force",
+    "forced",
+    "forcefully",
+    "permanently",
+    "recursive",
+    "recursively",
+    "hard",
+    "completely",
+    "entirely",
+    "v1",
+    "v2",
+    "v3",
+    "1",
+    "2",
+    "3",
+];
+
 /// What the name tier found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameTier {
@@ -220,6 +295,10 @@ pub struct NameTier {
     pub word: Option<String>,
     /// True if the name contains a generic execution word (`run_sql`, `shell`).
     pub generic: bool,
+    /// The normalised name, when it differs from the name as written (look-alike, invisible
+    /// or compatibility characters): the tier is then the higher of both readings, and at
+    /// least mutating.
+    pub normalised: Option<String>,
 }
 
 /// Splits an action name into lowercase words on separators and camelCase boundaries.
@@ -257,15 +336,29 @@ pub fn words(name: &str) -> Vec<String> {
 }
 
 fn singular(word: &str) -> &str {
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        &word[..word.len() - 1]
-    } else {
-        word
+    match word.strip_suffix('s') {
+        Some(stem) if word.len() > 3 && !stem.ends_with('s') => stem,
+        _ => word,
     }
 }
 
 fn lookup(word: &str, list: &[&str]) -> bool {
     list.contains(&word) || list.contains(&singular(word))
+}
+
+/// The tier of one word, if it is a verb of one.
+fn verb_tier(word: &str) -> Option<Effect> {
+    if lookup(word, ADMIN) {
+        Some(Effect::Admin)
+    } else if lookup(word, DESTRUCTIVE) {
+        Some(Effect::Destructive)
+    } else if lookup(word, MUTATING) {
+        Some(Effect::Mutating)
+    } else if lookup(word, READ) {
+        Some(Effect::Read)
+    } else {
+        None
+    }
 }
 
 fn raise(effect: Effect, word: &str, best: &mut Option<(Effect, String)>) {
@@ -278,32 +371,102 @@ fn raise(effect: Effect, word: &str, best: &mut Option<(Effect, String)>) {
     }
 }
 
-/// The name tier of an action name.
+/// The name tier of an action name. The name is normalised first ([`normalise_action`]); a
+/// name that differs from its normalised form is judged both ways, takes the higher tier, and
+/// is at least mutating.
 pub fn name_tier(name: &str) -> NameTier {
+    let norm = normalise_action(name);
+    let mut tier = judge(&norm.text);
+    // Letters left without an ASCII look-alike beside ASCII ones (small capitals in
+    // `ᴅᴇʟᴇᴛᴇ_file`) may hide a word: such a name is never a read either.
+    let mixed = !norm.text.is_ascii() && norm.text.chars().any(|c| c.is_ascii_alphabetic());
+    if mixed
+        && tier
+            .effect
+            .is_none_or(|e| e.rank() < Effect::Mutating.rank())
+    {
+        tier.effect = Some(Effect::Mutating);
+        tier.word = Some(format!("{} (letters of several scripts)", norm.text));
+    }
+    if norm.changed {
+        let raw = judge(name);
+        if let Some(e) = raw.effect
+            && tier.effect.is_none_or(|t| e.max(t) != t)
+        {
+            tier.effect = Some(e);
+            tier.word = raw.word;
+        }
+        if tier
+            .effect
+            .is_none_or(|e| e.rank() < Effect::Mutating.rank())
+        {
+            tier.effect = Some(Effect::Mutating);
+            tier.word = Some(format!(
+                "{} (look-alike or invisible characters)",
+                norm.text
+            ));
+        }
+        tier.normalised = Some(norm.text);
+    }
+    tier
+}
+
+/// The first word of a name that is a verb of a tier (`mcp__fs__search_files` gives
+/// `search`; generic words such as `run` are skipped).
+pub fn leading_verb(name: &str) -> Option<String> {
+    words(&normalise_action(name).text)
+        .into_iter()
+        .find(|w| verb_tier(w).is_some())
+}
+
+/// The tier of a normalised name. The leading verb is read first: when it only reads
+/// (`get_admin_settings`, `get_purge_history`, `search_drops`), the words after it name what is
+/// read, unless a connective brings in another action (`get_and_delete_x`,
+/// `list_then_drop`) or the name ends in a verb (`fetch_delete`). Otherwise every verb counts
+/// and the highest wins.
+fn judge(name: &str) -> NameTier {
     let words = words(name);
     let mut best: Option<(Effect, String)> = None;
     let mut generic = false;
     let mut admin_noun: Option<String> = None;
     let mut non_read_verb = false;
-    for w in &words {
+    let mut leading_read = false;
+    let mut seen_verb = false;
+    let mut after_connective = false;
+    // The last word that names something: `view_delete_all` ends in `delete`.
+    let last = words
+        .iter()
+        .rposition(|w| !TRAILING.contains(&w.as_str()))
+        .unwrap_or(0);
+    for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
-        if lookup(w, ADMIN) {
-            raise(Effect::Admin, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, DESTRUCTIVE) {
-            raise(Effect::Destructive, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, MUTATING) {
-            raise(Effect::Mutating, w, &mut best);
-            non_read_verb = true;
-        } else if lookup(w, READ) {
-            raise(Effect::Read, w, &mut best);
-        } else if lookup(w, GENERIC) {
-            generic = true;
+        let tier = verb_tier(w);
+        // After a leading read verb, a later verb is an object (`get_purge_history`) unless
+        // a connective joins a second action, or it ends the name in its plain form.
+        let plain = singular(w) == w;
+        let counts = !leading_read
+            || after_connective
+            || (plain && (i == last || ALWAYS_ACTIONS.contains(&w)));
+        let object = !counts && tier.is_some_and(|e| e != Effect::Read);
+        match tier {
+            Some(e) if !object => {
+                if !seen_verb && e == Effect::Read {
+                    leading_read = true;
+                }
+                seen_verb = true;
+                raise(e, w, &mut best);
+                if e != Effect::Read {
+                    non_read_verb = true;
+                }
+            }
+            Some(_) => {}
+            None if lookup(w, GENERIC) => generic = true,
+            None => {}
         }
         if admin_noun.is_none() && lookup(w, ADMIN_NOUNS) {
             admin_noun = Some(w.to_string());
         }
+        after_connective = CONNECTIVES.contains(&w);
     }
     // An access-control noun turns a change into an admin change (`update_role`); a read of it
     // stays a read (`list_roles`) and a removal stays destructive (`removeMember`), as the seed
@@ -316,6 +479,7 @@ pub fn name_tier(name: &str) -> NameTier {
         effect: best.as_ref().map(|(e, _)| *e),
         word: best.map(|(_, w)| w),
         generic,
+        normalised: None,
     }
 }
 
@@ -351,6 +515,89 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(name_tier(name).effect, want, "{name}");
         }
+    }
+
+    /// The leading verb is read first; each lowering rule sits next to its twin.
+    #[test]
+    fn leading_read_verb_names_what_is_read() {
+        use Effect::{Admin, Destructive, Mutating, Read};
+        let cases = [
+            ("get_admin_settings", Some(Read)),
+            ("update_admin_settings", Some(Admin)),
+            ("get_purge_history", Some(Read)),
+            ("purge_history", Some(Destructive)),
+            ("get_and_purge_history", Some(Destructive)),
+            ("search_drops", Some(Read)),
+            ("drop_searches", Some(Destructive)),
+            ("list_deleted_items", Some(Read)),
+            ("delete_listed_items", Some(Destructive)),
+            ("get_and_delete_x", Some(Destructive)),
+            ("getAndDeleteX", Some(Destructive)),
+            ("list_then_drop", Some(Destructive)),
+            ("fetch_delete", Some(Destructive)),
+            ("view_delete_all", Some(Destructive)),
+            ("get_upload_url", Some(Read)),
+            ("delete_file", Some(Destructive)),
+            ("purge_cache", Some(Destructive)),
+            ("drop_table", Some(Destructive)),
+            ("mcp__fs__search_files", Some(Read)),
+            ("run_delete", Some(Destructive)),
+            ("read_write_file", Some(Mutating)),
+            ("get_set_config", Some(Admin)),
+            ("get_update_status", Some(Mutating)),
+            ("list_grants", Some(Read)),
+            ("get_wipe_disk", Some(Destructive)),
+        ];
+        for (name, want) in cases {
+            assert_eq!(name_tier(name).effect, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn synonyms_and_grants() {
+        use Effect::{Admin, Destructive};
+        for name in [
+            "empty_trash",
+            "wipe_disk",
+            "nuke_environment",
+            "erase_records",
+            "shred_documents",
+            "obliterate_repo",
+        ] {
+            assert_eq!(name_tier(name).effect, Some(Destructive), "{name}");
+        }
+        for name in [
+            "addCollaborator",
+            "add_member",
+            "set_permissions",
+            "grant_role",
+            "grantAccess",
+            "invite_user",
+        ] {
+            assert_eq!(name_tier(name).effect, Some(Admin), "{name}");
+        }
+    }
+
+    #[test]
+    fn look_alike_names_are_never_lower() {
+        let cyrillic = name_tier("db.dr\u{043E}p_database");
+        assert_eq!(cyrillic.effect, Some(Effect::Destructive));
+        assert_eq!(cyrillic.normalised.as_deref(), Some("db.drop_database"));
+        let fullwidth = name_tier("\u{FF44}\u{FF52}\u{FF4F}\u{FF50}_table");
+        assert_eq!(fullwidth.effect, Some(Effect::Destructive));
+        let zw = name_tier("delete\u{200B}_file");
+        assert_eq!(zw.effect, Some(Effect::Destructive));
+        // A changed name is at least mutating, even when it reads as a read.
+        let read = name_tier("g\u{0435}t_users");
+        assert_eq!(read.effect, Some(Effect::Mutating));
+        assert!(name_tier("get_users").normalised.is_none());
+        // Small capitals have no ASCII prototype: a mixed-script name is not a read.
+        assert_eq!(
+            name_tier("list_\u{1D05}\u{1D07}\u{029F}").effect,
+            Some(Effect::Mutating)
+        );
+        assert_eq!(name_tier("\u{524A}\u{9664}").effect, None);
+        assert_eq!(name_tier("get_users").effect, Some(Effect::Read));
     }
 
     #[test]

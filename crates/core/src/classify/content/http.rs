@@ -1,10 +1,15 @@
-//! HTTP-shaped inputs: a request line (`DELETE https://api/x`), a JSON object with a method
-//! and a URL, and GraphQL mutations. GET, HEAD and OPTIONS read; POST, PUT and PATCH write;
-//! DELETE destroys; a write to an access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
+//! HTTP-shaped inputs: request texts (one request line or several, `.http` files separated by
+//! `###`, with headers and bodies), JSON objects with a method and a URL (the method wherever
+//! the arguments put it: `method`, `options.method`, `init.method`, `httpMethod`, `verb`), and
+//! GraphQL ([`super::graphql`]). GET, HEAD and OPTIONS read; POST, PUT and PATCH write; DELETE
+//! destroys. Method overrides (`X-HTTP-Method-Override` and its kin, `_method=DELETE`) count,
+//! and so do APIs that delete through POST or PATCH (`_delete_by_query`, `_bulk` with delete
+//! actions, `…:batchDelete`, `POST …/delete`, a forced git ref update). A write to an
+//! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, Hint, analyse_text, snippet};
+use super::{Ctx, Hint, analyse_text, graphql, shell, snippet};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 pub(crate) const METHODS: &[&str] = &[
@@ -30,230 +35,456 @@ pub(crate) const METHODS: &[&str] = &[
 ];
 
 /// Path segments of access control.
+#[rustfmt::skip]
 const ADMIN_SEGMENTS: &[&str] = &[
-    "admin",
-    "admins",
-    "iam",
-    "role",
-    "roles",
-    "permission",
-    "permissions",
-    "policy",
-    "policies",
-    "acl",
-    "acls",
-    "grant",
-    "grants",
-    "member",
-    "members",
-    "memberships",
-    "collaborators",
-    "api-keys",
-    "apikeys",
-    "api_keys",
-    "token",
-    "tokens",
-    "secret",
-    "secrets",
-    "credentials",
-    "sudo",
-    "access",
-    "ssh-keys",
-    "owners",
-    "privileges",
-    "sso",
-    "saml",
-    "mfa",
-    "deploy",
-    "deployments",
-    "rbac",
-    "invitations",
+    "admin", "admins", "iam", "role", "roles", "permission", "permissions", "policy", "policies",
+    "acl", "acls", "grant", "grants", "member", "members", "memberships", "collaborators",
+    "api-keys", "apikeys", "api_keys", "token", "tokens", "secret", "secrets", "credentials",
+    "sudo", "access", "ssh-keys", "owners", "privileges", "sso", "saml", "mfa", "deploy",
+    "deployments", "rbac", "invitations",
 ];
 
-/// Path endings of removal verbs sent as POST.
-const DESTROY_SEGMENTS: &[&str] = &[
-    "delete",
-    "destroy",
-    "remove",
-    "purge",
-    "wipe",
-    "drop",
-    "terminate",
-    "truncate",
-    "reset",
-    "flush",
-    "erase",
-    "nuke",
-    "uninstall",
-    "deprovision",
+/// Words of removal in the last path segment of a write (`POST /db/drop`,
+/// `_delete_by_query`, `:batchDelete`).
+#[rustfmt::skip]
+const DESTROY_WORDS: &[&str] = &[
+    "delete", "destroy", "remove", "purge", "wipe", "drop", "terminate", "truncate", "reset",
+    "flush", "erase", "nuke", "uninstall", "deprovision", "deletion", "del", "rm", "clear",
+    "empty", "shred", "obliterate",
 ];
 
-fn segments(url: &str) -> Vec<String> {
+/// Elasticsearch and OpenSearch endpoints that only read, whatever the method
+/// (`POST /logs/_search`); their twins (`_delete_by_query`, `_update_by_query`) write.
+const SEARCH_ENDPOINTS: &[&str] = &[
+    "_search",
+    "_count",
+    "_msearch",
+    "_mget",
+    "_field_caps",
+    "_explain",
+    "_terms_enum",
+    "_knn_search",
+    "_validate",
+];
+
+/// Headers that replace the method.
+const OVERRIDE_HEADERS: &[&str] = &[
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
+
+/// Keys of a JSON request that hold the URL.
+const URL_KEYS: &[&str] = &["url", "uri", "endpoint", "href"];
+/// Keys that hold the method.
+const METHOD_KEYS: &[&str] = &[
+    "method",
+    "http_method",
+    "httpMethod",
+    "httpmethod",
+    "verb",
+    "Method",
+    "request_method",
+    "requestMethod",
+];
+/// Keys of nested option objects (`fetch(url, init)`, `axios(config)`, `options`).
+const OPTION_KEYS: &[&str] = &[
+    "options",
+    "init",
+    "request",
+    "config",
+    "opts",
+    "settings",
+    "fetch_options",
+    "fetchOptions",
+    "requestInit",
+    "request_options",
+    "requestOptions",
+    "req",
+];
+/// Keys of a request body.
+const BODY_KEYS: &[&str] = &[
+    "body", "data", "json", "payload", "form", "params", "query", "qs",
+];
+
+/// The words of a path segment: separators and camelCase (`batchDelete` is `batch delete`).
+fn segment_words(seg: &str) -> Vec<String> {
+    super::super::name::words(seg)
+}
+
+fn segments(url: &str) -> Vec<&str> {
     let path = url
         .split_once("://")
         .map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
     let path = path.split(['?', '#']).next().unwrap_or("");
-    path.split(['/', '.', ':'])
-        .filter(|s| !s.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect()
+    path.split(['/', ':']).filter(|s| !s.is_empty()).collect()
 }
 
 /// The effect of a method on a URL.
 pub(crate) fn method_effect(method: &str, url: &str) -> (Effect, String) {
+    request_effect(method, url, "")
+}
+
+/// The effect of a request, its body included (bulk deletes, forced ref updates).
+fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     let m = method.to_ascii_uppercase();
     let segs = segments(url);
-    let admin_path = segs.iter().any(|s| ADMIN_SEGMENTS.contains(&s.as_str()));
-    let destroy_path = segs
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let admin_path = lower.iter().any(|s| ADMIN_SEGMENTS.contains(&s.as_str()));
+    let destroy_path = segs.last().is_some_and(|s| {
+        segment_words(s)
+            .iter()
+            .any(|w| DESTROY_WORDS.contains(&w.as_str()))
+    });
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let bulk_delete = lower.last().is_some_and(|s| s == "_bulk") && compact.contains("{\"delete\"");
+    let forced_ref =
+        lower.windows(2).any(|w| w == ["git", "refs"]) && compact.contains("\"force\":true");
+    let search = lower
         .last()
-        .is_some_and(|s| DESTROY_SEGMENTS.iter().any(|d| s.starts_with(d)));
+        .is_some_and(|s| SEARCH_ENDPOINTS.contains(&s.as_str()));
     match m.as_str() {
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND" => (Read, "reads".into()),
+        "POST" if search => (Read, "is a search API, which reads".into()),
         "DELETE" | "PURGE" | "UNLINK" if admin_path => {
             (Admin, "deletes on an access-control path".into())
         }
         "DELETE" | "PURGE" | "UNLINK" => (Destructive, "deletes a resource".into()),
         _ if destroy_path => (Destructive, "calls a removal endpoint".into()),
+        _ if bulk_delete => (Destructive, "sends bulk delete actions".into()),
+        _ if forced_ref => (
+            Destructive,
+            "force-updates a git ref (commits can be lost)".into(),
+        ),
         _ if admin_path => (Admin, "writes to an access-control path".into()),
         _ => (Mutating, "writes".into()),
     }
 }
 
-/// A request line (`DELETE https://api.example.com/users/1`), with headers and a body.
+/// A method word in any case (`delete`, `Delete`), as the canonical uppercase method.
+fn method_word(w: &str) -> Option<&'static str> {
+    METHODS.iter().find(|m| m.eq_ignore_ascii_case(w)).copied()
+}
+
+/// A request line: `METHOD URL [HTTP/x]`, the URL absolute or a path.
+fn request_line(line: &str) -> Option<(&'static str, &str)> {
+    let mut words = line.split_whitespace();
+    let method = method_word(words.next()?)?;
+    let url = words.next()?;
+    let rest = words.next();
+    if words.next().is_some() || rest.is_some_and(|r| !r.starts_with("HTTP/")) {
+        return None;
+    }
+    // `{{host}}/users` is a `.http` file's variable.
+    (url.starts_with('/') || url.contains("://") || url.starts_with("{{")).then_some((method, url))
+}
+
+/// The `_method=X` override of a query string or form body.
+fn method_param(s: &str) -> Option<&'static str> {
+    let at = s.find("_method=")?;
+    let v = s.get(at + "_method=".len()..)?;
+    let v = v.split(['&', '"', '\'', ' ', '\n']).next().unwrap_or("");
+    method_word(v)
+}
+
+/// One request of a request text.
+struct Request<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: Vec<&'a str>,
+    body: String,
+}
+
+/// Request texts: every request line, with its headers and body; `###` separates requests
+/// in `.http` files; command lines among them (`curl …`) go to the shell analyser. Returns true
+/// if the text is a request text whose every line was read as part of one.
 pub(crate) fn analyse_line(ctx: &mut Ctx, t: &str) -> bool {
-    if graphql(ctx, t) {
+    if graphql::analyse(ctx, t) {
         return true;
     }
-    let first = t.lines().next().unwrap_or("");
-    let mut words = first.split_whitespace();
-    let (Some(method), Some(url)) = (words.next(), words.next()) else {
-        return false;
-    };
-    if !METHODS.contains(&method) || !(url.starts_with('/') || url.contains("://")) {
+    let mut requests: Vec<Request> = Vec::new();
+    let mut commands: Vec<String> = Vec::new();
+    let mut in_body = false;
+    let mut first_is_request = None;
+    let mut pending = String::new();
+    for line in t.lines() {
+        let l = line.trim();
+        if !pending.is_empty() {
+            pending.push(' ');
+            pending.push_str(l.trim_end_matches('\\'));
+            if !l.ends_with('\\') {
+                commands.push(std::mem::take(&mut pending));
+            }
+            continue;
+        }
+        if l.starts_with("###") {
+            in_body = false;
+            continue;
+        }
+        if let Some((method, url)) = request_line(l) {
+            first_is_request.get_or_insert(true);
+            requests.push(Request {
+                method,
+                url,
+                headers: Vec::new(),
+                body: String::new(),
+            });
+            in_body = false;
+            continue;
+        }
+        if !in_body && (l.starts_with('#') || l.starts_with("//") || l.starts_with('@')) {
+            continue;
+        }
+        if shell_start(l) && !in_body {
+            first_is_request.get_or_insert(false);
+            // A prompt sign is not part of the command.
+            let l = l.strip_prefix("$ ").unwrap_or(l);
+            if l.ends_with('\\') {
+                pending = l.trim_end_matches('\\').to_string();
+            } else {
+                commands.push(l.to_string());
+            }
+            continue;
+        }
+        first_is_request.get_or_insert(false);
+        let Some(req) = requests.last_mut() else {
+            continue;
+        };
+        if l.is_empty() {
+            in_body = true;
+        } else if !in_body && is_header(l) {
+            req.headers.push(l);
+        } else {
+            in_body = true;
+            req.body.push_str(line);
+            req.body.push('\n');
+        }
+    }
+    if !pending.is_empty() {
+        commands.push(pending);
+    }
+    for c in &commands {
+        ctx.via("a request text", |ctx| shell::analyse(ctx, c, 1));
+    }
+    if requests.is_empty() {
         return false;
     }
-    let (e, why) = method_effect(method, url);
-    ctx.add(
-        e,
-        format!("http: {} {why}", snippet(&format!("{method} {url}"))),
-    );
-    if let Some((_, body)) = t.split_once("\n\n").or_else(|| t.split_once("\r\n\r\n")) {
+    for req in &requests {
+        request(ctx, req);
+    }
+    first_is_request == Some(true)
+}
+
+/// True if a line is a header: a token, a colon, a value (`X-HTTP-Method-Override: DELETE`).
+fn is_header(l: &str) -> bool {
+    l.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    })
+}
+
+/// True if a line of a request text starts a command line (`curl -X DELETE …`).
+fn shell_start(l: &str) -> bool {
+    let first = l.split_whitespace().next().unwrap_or("");
+    matches!(
+        first,
+        "curl" | "wget" | "http" | "https" | "xh" | "httpie" | "$"
+    )
+}
+
+fn request(ctx: &mut Ctx, req: &Request) {
+    let overridden = req
+        .headers
+        .iter()
+        .filter_map(|h| h.split_once(':'))
+        .find(|(name, _)| OVERRIDE_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str()))
+        .and_then(|(_, v)| method_word(v.trim()))
+        .or_else(|| method_param(req.url))
+        .or_else(|| method_param(&req.body));
+    judge(ctx, req.method, overridden, req.url, &req.body);
+    if !req.body.trim().is_empty() {
         ctx.via("the request body", |ctx| {
-            analyse_text(ctx, body, Hint::None, 1)
+            analyse_text(ctx, &req.body, Hint::None, 1)
         });
     }
-    true
 }
 
-/// A JSON request object: `{"method": "DELETE", "url": "…"}`.
-pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
-    let get = |keys: &[&str]| {
-        keys.iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_str))
+/// Records a request's effect: the higher of the method and its override.
+fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body: &str) {
+    if !(method == "POST" && graphql_endpoint(ctx, url, body)) {
+        let (e, why) = request_effect(method, url, body);
+        ctx.add(
+            e,
+            format!("http: {} {why}", snippet(&format!("{method} {url}"))),
+        );
+    }
+    if let Some(o) = overridden.filter(|o| !o.eq_ignore_ascii_case(method)) {
+        let (e, why) = request_effect(o, url, body);
+        ctx.add(
+            e,
+            format!(
+                "http: {} overrides the method to {o}, which {why}",
+                snippet(&format!("{method} {url}"))
+            ),
+        );
+    }
+}
+
+/// A POST to a GraphQL endpoint (`…/graphql`): the operation in its body decides, so a query
+/// reads. True if the body held GraphQL (judged here, never read when it does not parse);
+/// false if the request is to be judged by its method.
+fn graphql_endpoint(ctx: &mut Ctx, url: &str, body: &str) -> bool {
+    let last = segments(url).last().map(|s| s.to_ascii_lowercase());
+    if !matches!(last.as_deref(), Some("graphql" | "gql")) {
+        return false;
+    }
+    let parsed: Option<Value> = serde_json::from_str(body.trim()).ok();
+    let query = match &parsed {
+        Some(Value::Object(m)) => m.get("query").and_then(Value::as_str),
+        Some(_) => None,
+        None => Some(body),
     };
-    let Some(url) = get(&["url", "uri", "endpoint", "href", "path"]) else {
+    let Some(query) = query.filter(|q| !q.trim().is_empty()) else {
         return false;
     };
-    let method = get(&["method", "http_method", "httpMethod", "verb", "Method"]);
-    let has_body = ["body", "data", "json", "payload", "form"]
-        .iter()
-        .any(|k| map.get(*k).is_some_and(|v| !v.is_null()));
-    let method = match method {
-        Some(m) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => m.to_ascii_uppercase(),
-        Some(_) => return false,
-        None if !(url.contains("://") || url.starts_with('/')) => return false,
-        None if has_body => "POST".into(),
-        None => "GET".into(),
-    };
-    let (e, why) = method_effect(&method, url);
-    ctx.add(
-        e,
-        format!("http: {} {why}", snippet(&format!("{method} {url}"))),
-    );
+    if !graphql::analyse(ctx, query) {
+        ctx.add(
+            Mutating,
+            format!(
+                "http: {} posts {} to a graphql endpoint, which does not parse as graphql",
+                snippet(url),
+                snippet(query)
+            ),
+        );
+    }
     true
 }
 
-/// GraphQL: a `mutation` writes (destroys when its fields say so); a query reads.
-fn graphql(ctx: &mut Ctx, t: &str) -> bool {
-    let s = t.trim_start();
-    let is_mutation = s.starts_with("mutation") && s.contains('{');
-    let is_query = (s.starts_with("query ")
-        || s.starts_with("query{")
-        || s.starts_with("{\n")
-        || s.starts_with("{ "))
-        && s.contains('}')
-        && !s.contains('"')
-        && !s.contains(':');
-    if is_mutation {
-        let lower = s.to_ascii_lowercase();
-        let destroy = DESTROY_SEGMENTS.iter().any(|d| lower.contains(d));
-        let admin = [
-            "role",
-            "permission",
-            "grant",
-            "revoke",
-            "member",
-            "admin",
-            "token",
-            "apikey",
-        ]
-        .iter()
-        .any(|d| lower.contains(d));
-        let (e, why) = if destroy {
-            (Destructive, "is a graphql mutation that removes data")
-        } else if admin {
-            (Admin, "is a graphql mutation on access control")
-        } else {
-            (Mutating, "is a graphql mutation")
+/// A JSON request object: `{"method": "DELETE", "url": "…"}`, with the method possibly in a
+/// nested option object and overrides in headers or parameters.
+pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
+    // The object and its option objects, nested up to three deep (`options.init.method`).
+    let mut options: Vec<&Map<String, Value>> = vec![map];
+    let mut level = 0;
+    while level < options.len() && options.len() < 16 {
+        let Some(m) = options.get(level).copied() else {
+            break;
         };
-        ctx.add(e, format!("http: {} {why}", snippet(s)));
-        return true;
+        if level < 8 {
+            options.extend(
+                OPTION_KEYS
+                    .iter()
+                    .filter_map(|k| m.get(*k).and_then(Value::as_object)),
+            );
+        }
+        level += 1;
     }
-    if is_query && s.starts_with("query") {
-        ctx.add(Read, format!("http: {} is a graphql query", snippet(s)));
-        return true;
+    let find = |keys: &[&str]| {
+        options
+            .iter()
+            .find_map(|m| keys.iter().find_map(|k| m.get(*k).and_then(Value::as_str)))
+    };
+    let url = find(URL_KEYS)
+        .or_else(|| {
+            ["path", "resource", "input", "route"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(Value::as_str))
+                .filter(|_| find(METHOD_KEYS).is_some())
+        })
+        // A method beside an object that holds the URL (`{"method": …, "target": {"url": …}}`).
+        .or_else(|| {
+            find(METHOD_KEYS)?;
+            map.values().filter_map(Value::as_object).find_map(|m| {
+                URL_KEYS
+                    .iter()
+                    .find_map(|k| m.get(*k).and_then(Value::as_str))
+            })
+        });
+    let Some(url) = url.filter(|u| u.contains("://") || u.starts_with('/')) else {
+        return false;
+    };
+    let body: String = options
+        .iter()
+        .flat_map(|m| BODY_KEYS.iter().filter_map(|k| m.get(*k)))
+        .map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let method = match find(METHOD_KEYS) {
+        Some(m) => match method_word(m.trim()) {
+            Some(m) => m,
+            // A method that is not HTTP's: not a request object (or an unknown verb).
+            None => return false,
+        },
+        None if options.iter().any(|m| {
+            ["body", "data", "json", "payload", "form"]
+                .iter()
+                .any(|k| m.get(*k).is_some_and(|v| !v.is_null()))
+        }) =>
+        {
+            "POST"
+        }
+        None => "GET",
+    };
+    let overridden = options
+        .iter()
+        .filter_map(|m| m.get("headers"))
+        .find_map(header_override)
+        .or_else(|| method_param(url))
+        .or_else(|| method_param(&body))
+        .or_else(|| {
+            body.contains("\"_method\"")
+                .then(|| json_method_param(&options))
+                .flatten()
+        });
+    judge(ctx, method, overridden, url, &body);
+    true
+}
+
+/// The method an override header names, from a header map or list.
+fn header_override(headers: &Value) -> Option<&'static str> {
+    let is_override =
+        |name: &str| OVERRIDE_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str());
+    match headers {
+        Value::Object(h) => h
+            .iter()
+            .find(|(k, _)| is_override(k))
+            .and_then(|(_, v)| v.as_str())
+            .and_then(|v| method_word(v.trim())),
+        Value::Array(items) => items.iter().find_map(|item| match item {
+            Value::String(s) => s
+                .split_once(':')
+                .filter(|(k, _)| is_override(k))
+                .and_then(|(_, v)| method_word(v.trim())),
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::String(k), Value::String(v)] if is_override(k) => method_word(v.trim()),
+                _ => None,
+            },
+            Value::Object(h) => header_override(&Value::Object(h.clone())),
+            _ => None,
+        }),
+        _ => None,
     }
-    false
+}
+
+/// `{"_method": "DELETE"}` in a JSON body or parameters.
+fn json_method_param(options: &[&Map<String, Value>]) -> Option<&'static str> {
+    options.iter().find_map(|m| {
+        BODY_KEYS
+            .iter()
+            .filter_map(|k| m.get(*k).and_then(Value::as_object))
+            .find_map(|b| {
+                b.get("_method")
+                    .and_then(Value::as_str)
+                    .and_then(method_word)
+            })
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(t: &str) -> Option<Effect> {
-        let mut ctx = Ctx::new();
-        analyse_line(&mut ctx, t);
-        ctx.max_effect()
-    }
-
-    #[test]
-    fn methods() {
-        assert_eq!(line("GET https://api.example.com/users"), Some(Read));
-        assert_eq!(line("POST https://api.example.com/users"), Some(Mutating));
-        assert_eq!(
-            line("DELETE https://api.example.com/users/1"),
-            Some(Destructive)
-        );
-        assert_eq!(line("PUT https://api.example.com/iam/roles/x"), Some(Admin));
-        assert_eq!(line("POST /v1/projects/1/delete"), Some(Destructive));
-        assert_eq!(line("get the thing"), None);
-    }
-
-    #[test]
-    fn objects() {
-        let mut ctx = Ctx::new();
-        let v = serde_json::json!({"method": "DELETE", "url": "https://api/x"});
-        let m = v.as_object().cloned().unwrap_or_default();
-        assert!(analyse_object(&mut ctx, &m));
-        assert_eq!(ctx.max_effect(), Some(Destructive));
-    }
-
-    #[test]
-    fn graphql_mutations() {
-        assert_eq!(
-            line("mutation { deleteUser(id: 1) { id } }"),
-            Some(Destructive)
-        );
-        assert_eq!(line("query { users { id } }"), Some(Read));
-    }
-}
+#[path = "http_tests.rs"]
+mod tests;

@@ -1,0 +1,310 @@
+//! Data stores whose tools take operations rather than command lines: MongoDB operations and
+//! admin commands (`{"operation": "deleteMany", "filter": {}}`, `{"command": {"dropDatabase":
+//! 1}}`) and Elasticsearch APIs (`{"api": "indices.delete"}`, `_delete_by_query`). The
+//! vocabularies are tables; an operation not in them is at least mutating.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, snippet};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+use crate::classify::name::name_tier;
+
+/// MongoDB operations and admin commands, by lowercase name.
+#[rustfmt::skip]
+const MONGO: &[(&str, Effect)] = &[
+    // Reads.
+    ("find", Read), ("findone", Read), ("aggregate", Read), ("count", Read),
+    ("countdocuments", Read), ("estimateddocumentcount", Read), ("distinct", Read),
+    ("listcollections", Read), ("listdatabases", Read), ("listindexes", Read),
+    ("getindexes", Read), ("stats", Read), ("collstats", Read), ("dbstats", Read),
+    ("explain", Read), ("watch", Read), ("serverstatus", Read), ("ping", Read), ("hello", Read),
+    ("ismaster", Read), ("buildinfo", Read), ("connectionstatus", Read), ("hostinfo", Read),
+    ("listcommands", Read), ("currentop", Read), ("getparameter", Read), ("usersinfo", Read),
+    ("rolesinfo", Read), ("getlog", Read), ("validate", Read), ("datasize", Read),
+    // Writes that keep the rest.
+    ("insert", Mutating), ("insertone", Mutating), ("insertmany", Mutating),
+    ("updateone", Mutating), ("replaceone", Mutating), ("findoneandupdate", Mutating),
+    ("findoneandreplace", Mutating), ("findoneanddelete", Mutating), ("deleteone", Mutating),
+    ("createindex", Mutating), ("createindexes", Mutating), ("createcollection", Mutating),
+    ("create", Mutating), ("bulkwrite", Mutating), ("compact", Mutating),
+    ("collmod", Mutating), ("createview", Mutating), ("fsync", Mutating),
+    // Writes that depend on their filter (see `filter_effect`).
+    ("deletemany", Mutating), ("remove", Mutating), ("delete", Mutating),
+    ("updatemany", Mutating), ("update", Mutating),
+    // Removals.
+    ("drop", Destructive), ("dropcollection", Destructive), ("dropdatabase", Destructive),
+    ("dropindex", Destructive), ("dropindexes", Destructive), ("shutdown", Destructive),
+    ("killop", Destructive), ("killsessions", Destructive), ("killallsessions", Destructive),
+    ("killcursors", Destructive), ("repairdatabase", Destructive), ("cleanuporphaned", Destructive),
+    ("dropsearchindex", Destructive), ("removeshard", Destructive),
+    // Access and server configuration.
+    ("createuser", Admin), ("updateuser", Admin), ("dropuser", Admin),
+    ("dropallusersfromdatabase", Admin), ("grantrolestouser", Admin),
+    ("revokerolesfromuser", Admin), ("createrole", Admin), ("updaterole", Admin),
+    ("droprole", Admin), ("dropallrolesfromdatabase", Admin), ("grantprivilegestorole", Admin),
+    ("revokeprivilegesfromrole", Admin), ("grantrolestorole", Admin), ("setparameter", Admin),
+    ("replsetreconfig", Admin), ("replsetstepdown", Admin), ("setfeaturecompatibilityversion", Admin),
+    ("enablesharding", Admin), ("shardcollection", Admin), ("eval", Admin),
+    ("setdefaultrwconcern", Admin), ("logrotate", Admin), ("renamecollection", Mutating),
+];
+
+/// Keys that name the operation.
+const OP_KEYS: &[&str] = &[
+    "operation",
+    "op",
+    "action",
+    "method",
+    "command",
+    "cmd",
+    "api",
+    "endpoint_name",
+    "verb",
+    "type",
+];
+
+/// Judges a MongoDB or Elasticsearch tool's object arguments. Returns the keys it consumed.
+pub(crate) fn call(
+    ctx: &mut Ctx,
+    mongo: bool,
+    name_rest: &[String],
+    map: &Map<String, Value>,
+) -> Vec<String> {
+    let mut consumed = Vec::new();
+    let mut op: Option<String> = None;
+    for k in OP_KEYS {
+        match map.get(*k) {
+            Some(Value::String(s)) => {
+                op = Some(s.clone());
+                consumed.push(k.to_string());
+                break;
+            }
+            // runCommand: `{"command": {"dropDatabase": 1}}`, the first key names it.
+            Some(Value::Object(cmd)) if mongo => {
+                if let Some((name, _)) = cmd.iter().next() {
+                    op = Some(name.clone());
+                    if name.eq_ignore_ascii_case("renamecollection")
+                        && cmd.get("dropTarget").is_some_and(truthy)
+                    {
+                        ctx.add(
+                            Destructive,
+                            "mongodb: `renameCollection` with `dropTarget` drops the target",
+                        );
+                    }
+                }
+                consumed.push(k.to_string());
+                break;
+            }
+            _ => {}
+        }
+    }
+    let op = op.or_else(|| (!name_rest.is_empty()).then(|| name_rest.join("_")));
+    let Some(op) = op else {
+        return consumed;
+    };
+    if mongo {
+        mongo_op(ctx, &op, map);
+    } else {
+        elastic_op(ctx, &op, map);
+    }
+    consumed
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty() && s != "false" && s != "0",
+        _ => false,
+    }
+}
+
+/// One MongoDB operation.
+pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
+    let key: String = op
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let found = MONGO.iter().find(|(n, _)| *n == key).map(|(_, e)| *e);
+    let shown = snippet(op);
+    match found {
+        Some(e)
+            if matches!(
+                key.as_str(),
+                "deletemany" | "remove" | "delete" | "updatemany" | "update"
+            ) =>
+        {
+            let filter = ["filter", "query", "where", "selector", "q"]
+                .iter()
+                .find_map(|k| map.get(*k));
+            match filter {
+                None => ctx.add(
+                    Destructive,
+                    format!("mongodb: {shown} without a filter applies to every document"),
+                ),
+                Some(f) if matches_everything(f) => ctx.add(
+                    Destructive,
+                    format!("mongodb: {shown} with a filter that matches every document"),
+                ),
+                Some(_) => ctx.add(e, format!("mongodb: {shown} changes matching documents")),
+            }
+        }
+        Some(Read) if key == "aggregate" && writes_out(map) => ctx.add(
+            Destructive,
+            format!("mongodb: {shown} with `$out`/`$merge` replaces a collection"),
+        ),
+        Some(e) => ctx.add(e, format!("mongodb: {shown} is {e}")),
+        None => {
+            let e = name_tier(op).effect.unwrap_or(Mutating).max(Mutating);
+            ctx.add(e, format!("mongodb: {shown} is not a known read"));
+        }
+    }
+}
+
+/// True if a MongoDB filter matches every document (`{}`, `$where`, `$expr`, `$exists:
+/// true` on `_id`, a regex that matches anything).
+fn matches_everything(f: &Value) -> bool {
+    match f {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty() || s.trim() == "{}",
+        Value::Object(m) => {
+            m.is_empty()
+                || m.iter().any(|(k, v)| match k.as_str() {
+                    "$where" | "$expr" => true,
+                    "$or" => v
+                        .as_array()
+                        .is_some_and(|alts| alts.iter().any(matches_everything)),
+                    _ => v.as_object().is_some_and(|cond| {
+                        cond.get("$exists").is_some_and(truthy)
+                            || cond
+                                .get("$regex")
+                                .and_then(Value::as_str)
+                                .is_some_and(|r| matches!(r, "" | ".*" | "^" | ".+" | "^.*"))
+                    }),
+                })
+        }
+        _ => false,
+    }
+}
+
+/// True if an aggregation pipeline writes (`$out`, `$merge`).
+fn writes_out(map: &Map<String, Value>) -> bool {
+    ["pipeline", "stages", "args", "arguments"]
+        .iter()
+        .filter_map(|k| map.get(*k))
+        .any(|v| v.to_string().contains("\"$out\"") || v.to_string().contains("\"$merge\""))
+}
+
+/// Elasticsearch and OpenSearch APIs, named as the clients name them (`indices.delete`,
+/// `delete_by_query`, `_delete_by_query`, `deleteByQuery`).
+pub(crate) fn elastic_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
+    let shown = snippet(op);
+    let tier = name_tier(op.trim_start_matches('_')).effect;
+    let api = op.trim_start_matches('_').to_ascii_lowercase();
+    let (e, why) = match tier {
+        Some(Read) => (Read, "reads"),
+        Some(e @ (Destructive | Admin)) => (e, "removes data or changes access"),
+        _ if api.contains("bulk") && bulk_deletes(map) => {
+            (Destructive, "deletes documents in bulk")
+        }
+        _ if api.contains("cat") || api.starts_with("get") || api == "msearch" || api == "mget" => {
+            (Read, "reads")
+        }
+        _ => (Mutating, "writes"),
+    };
+    ctx.add(e, format!("elasticsearch: {shown} {why}"));
+}
+
+/// True if a `_bulk` body has delete actions (`{"delete": {"_id": …}}`).
+pub(crate) fn bulk_deletes(map: &Map<String, Value>) -> bool {
+    ["body", "operations", "actions", "data", "payload"]
+        .iter()
+        .filter_map(|k| map.get(*k))
+        .any(|v| {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            s.contains("\"delete\"")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn mongo(v: Value) -> Option<Effect> {
+        let mut ctx = Ctx::new();
+        let m = v.as_object().cloned().unwrap_or_default();
+        call(&mut ctx, true, &[], &m);
+        ctx.max_effect()
+    }
+
+    fn elastic(v: Value) -> Option<Effect> {
+        let mut ctx = Ctx::new();
+        let m = v.as_object().cloned().unwrap_or_default();
+        call(&mut ctx, false, &[], &m);
+        ctx.max_effect()
+    }
+
+    #[test]
+    fn mongo_filters_decide_deletes() {
+        assert_eq!(
+            mongo(json!({"operation": "deleteMany", "filter": {}})),
+            Some(Destructive)
+        );
+        assert_eq!(mongo(json!({"operation": "deleteMany"})), Some(Destructive));
+        assert_eq!(
+            mongo(json!({"operation": "deleteMany", "filter": {"$where": "true"}})),
+            Some(Destructive)
+        );
+        assert_eq!(
+            mongo(json!({"operation": "deleteMany", "filter": {"status": "stale"}})),
+            Some(Mutating)
+        );
+        assert_eq!(
+            mongo(json!({"operation": "find", "filter": {}})),
+            Some(Read)
+        );
+    }
+
+    #[test]
+    fn mongo_admin_commands() {
+        assert_eq!(
+            mongo(json!({"command": {"dropDatabase": 1}})),
+            Some(Destructive)
+        );
+        assert_eq!(
+            mongo(json!({"command": {"createUser": "x", "pwd": "y", "roles": ["root"]}})),
+            Some(Admin)
+        );
+        assert_eq!(mongo(json!({"command": {"ping": 1}})), Some(Read));
+        assert_eq!(
+            mongo(json!({"operation": "aggregate", "pipeline": [{"$out": "users"}]})),
+            Some(Destructive)
+        );
+        assert_eq!(mongo(json!({"operation": "frobnicate"})), Some(Mutating));
+    }
+
+    #[test]
+    fn elastic_apis() {
+        assert_eq!(elastic(json!({"api": "indices.delete"})), Some(Destructive));
+        assert_eq!(
+            elastic(json!({"api": "_delete_by_query"})),
+            Some(Destructive)
+        );
+        assert_eq!(elastic(json!({"api": "deleteByQuery"})), Some(Destructive));
+        assert_eq!(elastic(json!({"api": "search"})), Some(Read));
+        assert_eq!(elastic(json!({"api": "cat.indices"})), Some(Read));
+        assert_eq!(elastic(json!({"api": "security.put_user"})), Some(Admin));
+        assert_eq!(
+            elastic(json!({"api": "bulk", "body": "{\"delete\": {\"_id\": 1}}"})),
+            Some(Destructive)
+        );
+        assert_eq!(
+            elastic(json!({"api": "bulk", "body": "{\"index\": {\"_id\": 1}}"})),
+            Some(Mutating)
+        );
+    }
+}

@@ -1,0 +1,212 @@
+use super::*;
+use serde_json::json;
+
+fn line(t: &str) -> Option<Effect> {
+    let mut ctx = Ctx::new();
+    analyse_line(&mut ctx, t);
+    ctx.max_effect()
+}
+
+fn object(v: Value) -> Option<Effect> {
+    let mut ctx = Ctx::new();
+    let m = v.as_object().cloned().unwrap_or_default();
+    analyse_object(&mut ctx, &m);
+    ctx.max_effect()
+}
+
+#[test]
+fn methods() {
+    assert_eq!(line("GET https://api.example.com/users"), Some(Read));
+    assert_eq!(line("POST https://api.example.com/users"), Some(Mutating));
+    assert_eq!(
+        line("DELETE https://api.example.com/users/1"),
+        Some(Destructive)
+    );
+    assert_eq!(line("PUT https://api.example.com/iam/roles/x"), Some(Admin));
+    assert_eq!(line("POST /v1/projects/1/delete"), Some(Destructive));
+    assert_eq!(line("get the thing"), None);
+    // Lower-case method words.
+    assert_eq!(
+        line("delete https://api.example.com/users/1"),
+        Some(Destructive)
+    );
+    assert_eq!(line("get https://api.example.com/users/1"), Some(Read));
+}
+
+#[test]
+fn every_request_of_a_text_counts() {
+    assert_eq!(
+        line("GET https://api/x\nDELETE https://api/y HTTP/1.1"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("### list\nGET https://api/x\n\n### remove\n# careful\nDELETE https://api/x/1\n"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("GET https://api/x\nAccept: application/json\n\n###\nGET https://api/y\n"),
+        Some(Read)
+    );
+    assert_eq!(
+        line("GET https://api/x\n\ncurl -X DELETE https://api/x/1"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("@host = https://api\n\n### remove\nDELETE {{host}}/users/1\n"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("GET https://api/x\n\n###\n$ curl https://api/y"),
+        Some(Read)
+    );
+}
+
+#[test]
+fn overrides_count() {
+    assert_eq!(
+        line("POST https://api/x/1\nX-HTTP-Method-Override: DELETE\n\n{}"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("POST https://api/x/1?_method=DELETE"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(
+            json!({"url": "https://api/x/1", "method": "POST", "headers": {"X-Method-Override": "delete"}})
+        ),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "method": "POST", "body": "_method=DELETE"})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "method": "POST", "data": {"_method": "DELETE"}})),
+        Some(Destructive)
+    );
+    // The twin: an ordinary header does not change the method.
+    assert_eq!(
+        object(
+            json!({"url": "https://api/x/1", "method": "POST", "headers": {"X-Request-Id": "delete"}})
+        ),
+        Some(Mutating)
+    );
+}
+
+#[test]
+fn method_wherever_it_sits() {
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "options": {"method": "DELETE"}})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"resource": "https://api/x/1", "init": {"method": "delete"}})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"request": {"method": "DELETE"}, "url": "https://api/x/1"})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"httpMethod": "DELETE", "path": "/v1/items/1"})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "options": {"method": "GET"}})),
+        Some(Read)
+    );
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "options": {"init": {"method": "DELETE"}}})),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(json!({"method": "DELETE", "target": {"url": "https://api/x/1"}})),
+        Some(Destructive)
+    );
+    // The twin: a URL beside unrelated objects is a read.
+    assert_eq!(
+        object(json!({"url": "https://api/x/1", "meta": {"note": "delete later"}})),
+        Some(Read)
+    );
+}
+
+#[test]
+fn deletes_through_post_and_patch() {
+    assert_eq!(
+        line("POST https://es:9200/logs/_delete_by_query\n\n{\"query\": {\"match_all\": {}}}"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("POST https://es:9200/_bulk\n\n{\"delete\": {\"_index\": \"logs\", \"_id\": \"1\"}}"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        line("POST https://es:9200/_bulk\n\n{\"index\": {\"_index\": \"logs\"}}\n{\"a\": 1}"),
+        Some(Mutating)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "PATCH", "url": "https://api.github.com/repos/o/r/git/refs/heads/main", "body": {"sha": "abc", "force": true}})
+        ),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "PATCH", "url": "https://api.github.com/repos/o/r/git/refs/heads/main", "body": {"sha": "abc", "force": false}})
+        ),
+        Some(Mutating)
+    );
+    assert_eq!(
+        line("POST https://storage.googleapis.com/v1/projects/p/keys:batchDelete"),
+        Some(Destructive)
+    );
+}
+
+#[test]
+fn a_request_line_does_not_hide_commands_after_it() {
+    // Lines that are not part of a request are still analysed by the caller.
+    let mut ctx = Ctx::new();
+    let whole = analyse_line(&mut ctx, "head /etc/hosts\nrm -rf /srv");
+    assert!(!whole || ctx.max_effect() == Some(Destructive));
+    // A line with a colon is a header only when it has a header's shape.
+    let mut ctx = Ctx::new();
+    let whole = analyse_line(&mut ctx, "GET https://api/x\nrm -rf /srv/a:b");
+    assert!(!whole || ctx.max_effect() == Some(Destructive));
+}
+
+#[test]
+fn search_and_graphql_endpoints_read_by_their_body() {
+    assert_eq!(
+        line("POST http://es:9200/logs/_search\n\n{\"query\": {\"match\": {\"msg\": \"delete\"}}}"),
+        Some(Read)
+    );
+    assert_eq!(
+        line("POST http://es:9200/logs/_update_by_query\n\n{}"),
+        Some(Mutating)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"query": "query { me { id } }"}})
+        ),
+        Some(Read)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": "{\"query\": \"mutation { deleteRepo(id: 1) }\"}"})
+        ),
+        Some(Destructive)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"query": "{ rm -rf x; }"}})
+        ),
+        Some(Mutating)
+    );
+    assert_eq!(
+        object(
+            json!({"method": "POST", "url": "https://api.example.com/graphql", "body": {"variables": {}}})
+        ),
+        Some(Mutating)
+    );
+}

@@ -1,0 +1,492 @@
+//! Structured arguments: commands that arrive as JSON rather than as a command line.
+//!
+//! - An array of strings shaped like an argv (its first element a known program or a path to
+//!   one) is a command wherever it sits and under any key.
+//! - A command split over keys is joined as Docker and Kubernetes join it: `entrypoint` +
+//!   `command`, `command` + `args`.
+//! - A tool named after a program (`git`, `redis`, `kubectl`, `terraform`, …) reads its
+//!   object arguments as that program's command (`{"subcommand": "reset", "args":
+//!   ["--hard"]}` is `git reset --hard`); the command re-enters the shell classifier, so the
+//!   program table decides. Data stores without a command line (MongoDB operations,
+//!   Elasticsearch APIs) are judged by [`super::datastore`].
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, datastore, shell, snippet};
+
+/// A program a tool is named after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Program {
+    Git,
+    Redis,
+    Mongo,
+    Kubectl,
+    Terraform,
+    Elastic,
+    Docker,
+    Helm,
+    Aws,
+    Gcloud,
+    Az,
+    Gh,
+}
+
+impl Program {
+    /// The program's command name.
+    fn command(self) -> &'static str {
+        match self {
+            Program::Git => "git",
+            Program::Redis => "redis-cli",
+            Program::Mongo => "mongosh",
+            Program::Kubectl => "kubectl",
+            Program::Terraform => "terraform",
+            Program::Elastic => "elasticsearch",
+            Program::Docker => "docker",
+            Program::Helm => "helm",
+            Program::Aws => "aws",
+            Program::Gcloud => "gcloud",
+            Program::Az => "az",
+            Program::Gh => "gh",
+        }
+    }
+
+    /// True if the program's flags take one dash (`-auto-approve`).
+    fn single_dash(self) -> bool {
+        self == Program::Terraform
+    }
+}
+
+/// The program a tool name refers to (`mcp__redis__execute` is Redis), and the words of the
+/// name after the program's (`git_reset` gives `reset`).
+pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
+    // `k8s` splits into `k`, `8`, `s`.
+    let joined: Vec<String>;
+    let words = if words.windows(3).any(|w| w == ["k", "8", "s"]) {
+        joined = words
+            .join(" ")
+            .replace("k 8 s", "k8s")
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        joined.as_slice()
+    } else {
+        words
+    };
+    words.iter().enumerate().find_map(|(i, w)| {
+        let p = match w.as_str() {
+            "git" => Program::Git,
+            "redis" | "valkey" | "keydb" => Program::Redis,
+            "mongo" | "mongodb" | "mongosh" => Program::Mongo,
+            "kubernetes" | "k8s" | "kubectl" | "kube" => Program::Kubectl,
+            "terraform" | "tofu" | "opentofu" => Program::Terraform,
+            "elasticsearch" | "opensearch" | "elastic" => Program::Elastic,
+            "docker" | "podman" => Program::Docker,
+            "helm" => Program::Helm,
+            "aws" => Program::Aws,
+            "gcloud" | "gcp" => Program::Gcloud,
+            "az" | "azure" => Program::Az,
+            "gh" => Program::Gh,
+            _ => return None,
+        };
+        Some((p, words.iter().skip(i + 1).cloned().collect()))
+    })
+}
+
+/// Keys that name the subcommand or operation.
+const SUB_KEYS: &[&str] = &[
+    "subcommand",
+    "sub_command",
+    "command",
+    "cmd",
+    "action",
+    "operation",
+    "op",
+    "verb",
+];
+
+/// Keys whose value is an argument list.
+const ARG_KEYS: &[&str] = &["args", "argv", "arguments", "flags", "options", "params"];
+
+/// Keys whose value is a positional operand, in the order a command line has them.
+const POSITIONAL: &[&str] = &[
+    "remote",
+    "repository",
+    "resource",
+    "resource_type",
+    "kind",
+    "type",
+    "release",
+    "chart",
+    "container",
+    "image",
+    "volume",
+    "network",
+    "name",
+    "names",
+    "ref",
+    "branch",
+    "refspec",
+    "revision",
+    "commit",
+    "key",
+    "keys",
+    "field",
+    "member",
+    "value",
+    "target",
+    "path",
+    "paths",
+    "file",
+    "files",
+    "pattern",
+    "database",
+    "collection",
+    "index",
+];
+
+/// Keys that describe the call rather than the command.
+const IGNORED: &[&str] = &[
+    "repo_path",
+    "repository_path",
+    "repo",
+    "project",
+    "project_path",
+    "working_dir",
+    "cwd",
+    "workdir",
+    "working_directory",
+    "dir",
+    "directory",
+    "timeout",
+    "description",
+    "reason",
+    "env",
+    "environment",
+    "host",
+    "port",
+    "url",
+    "endpoint",
+    "context_id",
+    "session",
+    "output",
+    "format",
+];
+
+/// Reads a program tool's object arguments as that program's command. Returns the keys it
+/// consumed (the generic walk skips them), or nothing if the object is not a command.
+pub(crate) fn program_call(
+    ctx: &mut Ctx,
+    program: Program,
+    name_rest: &[String],
+    map: &Map<String, Value>,
+) -> Vec<String> {
+    if matches!(program, Program::Mongo | Program::Elastic) {
+        return datastore::call(ctx, program == Program::Mongo, name_rest, map);
+    }
+    let mut consumed: Vec<String> = Vec::new();
+    let mut argv: Vec<String> = vec![program.command().to_string()];
+    // Cloud CLIs name the service before the command (`aws s3 rm`).
+    for key in ["service", "group"] {
+        if let Some(Value::String(s)) = map.get(key) {
+            argv.extend(s.split_whitespace().map(str::to_string));
+            consumed.push(key.to_string());
+        }
+    }
+    if program == Program::Redis {
+        redis_batches(ctx, map, &mut consumed);
+    }
+    // The subcommand: a key, else the words of the tool name after the program's.
+    let sub = SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v)));
+    match sub {
+        Some((k, Value::String(s))) => {
+            consumed.push(k.to_string());
+            let mut words = s.split_whitespace().map(str::to_string).peekable();
+            if words.peek().is_some_and(|w| w == program.command()) {
+                words.next();
+            }
+            argv.extend(words.map(|w| subcommand_word(program, &w)));
+        }
+        Some((k, Value::Array(items))) if items.iter().all(Value::is_string) => {
+            consumed.push(k.to_string());
+            let items: Vec<String> = items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            let skip = usize::from(items.first().is_some_and(|f| f == program.command()));
+            argv.extend(items.into_iter().skip(skip));
+        }
+        _ if !name_rest.is_empty() => {
+            // `git_diff_unstaged` is `git diff`: the first word is the subcommand.
+            argv.extend(name_rest.iter().take(1).cloned());
+        }
+        // No subcommand: an argument list is the whole command after the program
+        // (`{"args": ["push", "--force"]}`).
+        _ if ARG_KEYS
+            .iter()
+            .any(|k| map.get(*k).is_some_and(|v| v.is_array() || v.is_string())) => {}
+        _ => return consumed,
+    }
+    for key in POSITIONAL {
+        if let Some(v) = map.get(*key) {
+            let before = argv.len();
+            push_values(&mut argv, v);
+            if argv.len() > before {
+                consumed.push(key.to_string());
+            }
+        }
+    }
+    for key in ARG_KEYS {
+        match map.get(*key) {
+            Some(Value::Array(items)) => {
+                push_values(&mut argv, &Value::Array(items.clone()));
+                consumed.push(key.to_string());
+            }
+            Some(Value::String(s)) => {
+                argv.extend(s.split_whitespace().map(str::to_string));
+                consumed.push(key.to_string());
+            }
+            // Flags stay in the generic walk too: a value that is a command or SQL of its
+            // own is still found.
+            Some(Value::Object(flags)) => {
+                for (k, v) in flags {
+                    push_flag(&mut argv, program, k, v);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in map {
+        if consumed.iter().any(|c| c == k) || IGNORED.contains(&k.as_str()) {
+            continue;
+        }
+        push_flag(&mut argv, program, k, v);
+    }
+    ctx.via(
+        format!("{} read as {}", program.command(), snippet(&argv.join(" "))),
+        |ctx| shell::analyse_argv(ctx, &argv, 1),
+    );
+    consumed
+}
+
+/// Redis pipelines and transactions (`{"commands": [["SET", "a", "1"], "FLUSHDB"]}`): each
+/// command is judged.
+fn redis_batches(ctx: &mut Ctx, map: &Map<String, Value>, consumed: &mut Vec<String>) {
+    for key in ["commands", "pipeline", "batch", "transaction", "multi"] {
+        let Some(Value::Array(items)) = map.get(key) else {
+            continue;
+        };
+        for item in items {
+            let mut argv = vec!["redis-cli".to_string()];
+            match item {
+                Value::String(s) => argv.extend(s.split_whitespace().map(str::to_string)),
+                other => push_values(&mut argv, other),
+            }
+            if argv.len() > 1 {
+                ctx.via("a redis batch", |ctx| shell::analyse_argv(ctx, &argv, 1));
+            }
+        }
+        consumed.push(key.to_string());
+    }
+}
+
+/// A subcommand word as the program spells it: AWS operations in camelCase
+/// (`TerminateInstances`) become the CLI's `terminate-instances`.
+fn subcommand_word(program: Program, w: &str) -> String {
+    if program != Program::Aws || !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return w.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in w.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Appends a value's strings and numbers as operands.
+fn push_values(argv: &mut Vec<String>, v: &Value) {
+    match v {
+        Value::String(s) => argv.push(s.clone()),
+        Value::Number(n) => argv.push(n.to_string()),
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::String(s) => argv.push(s.clone()),
+                    Value::Number(n) => argv.push(n.to_string()),
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Appends `key: value` as a flag (`force: true` is `--force`, `mode: "hard"` is `--hard`,
+/// `grace_period: 0` is `--grace-period=0`); objects are not flags.
+fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
+    let dash = if program.single_dash() { "-" } else { "--" };
+    let name = key.trim_start_matches('-').replace('_', "-");
+    if name.is_empty() {
+        return;
+    }
+    match v {
+        Value::Bool(true) => argv.push(format!("{dash}{name}")),
+        Value::Bool(false) | Value::Null => {}
+        Value::String(s) if name == "mode" => argv.push(format!("--{s}")),
+        Value::String(s) => argv.push(format!("{dash}{name}={s}")),
+        Value::Number(n) => argv.push(format!("{dash}{name}={n}")),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            for s in items.iter().filter_map(Value::as_str) {
+                argv.push(format!("{dash}{name}={s}"));
+            }
+        }
+        Value::Array(_) | Value::Object(_) => {}
+    }
+}
+
+/// Keys that start a command split over keys, in the order they join: `entrypoint` +
+/// `command` (Docker), `command` + `args` (Kubernetes).
+const HEAD_KEYS: &[&str] = &[
+    "entrypoint",
+    "command",
+    "cmd",
+    "program",
+    "executable",
+    "bin",
+    "binary",
+    "exec",
+];
+const TAIL_KEYS: &[&str] = &["args", "argv", "arguments"];
+
+/// A command split over keys (`{"command": ["sh", "-c"], "args": ["rm -rf /data"]}`,
+/// `{"entrypoint": "/bin/sh", "command": ["-c", "…"]}`): joined and analysed. Returns the
+/// keys it consumed.
+pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<String> {
+    let heads: Vec<(&str, &Value)> = HEAD_KEYS
+        .iter()
+        .filter_map(|k| map.get(*k).map(|v| (*k, v)))
+        .filter(|(_, v)| as_words(v).is_some())
+        .collect();
+    let tail = TAIL_KEYS
+        .iter()
+        .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)));
+    let mut parts: Vec<(&str, &Value)> = Vec::new();
+    match (heads.as_slice(), tail) {
+        // A program and its arguments.
+        ([head, ..], Some(t)) => {
+            if head.0 == "entrypoint"
+                && let Some(cmd) = heads.get(1)
+            {
+                parts.push(*head);
+                parts.push(*cmd);
+            } else {
+                parts.push(*head);
+            }
+            parts.push(t);
+        }
+        // Docker's entrypoint and command.
+        ([head, cmd, ..], None) if head.0 == "entrypoint" => {
+            parts.push(*head);
+            parts.push(*cmd);
+        }
+        _ => return Vec::new(),
+    }
+    let mut argv: Vec<String> = Vec::new();
+    let mut line: Option<String> = None;
+    for (_, v) in &parts {
+        let Some(words) = as_words(v) else {
+            return Vec::new();
+        };
+        for w in words {
+            argv.push(w.to_string());
+        }
+        if let Value::String(s) = v
+            && s.trim().contains(char::is_whitespace)
+        {
+            line = Some(String::new());
+        }
+    }
+    if line.is_some() {
+        // A string part is a command line of its own: join the parts as one line.
+        let text: Vec<String> = parts
+            .iter()
+            .filter_map(|(_, v)| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(quote)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                _ => None,
+            })
+            .collect();
+        shell::analyse(ctx, &text.join(" "), 1);
+    } else {
+        shell::analyse_argv(ctx, &argv, 1);
+    }
+    parts.iter().map(|(k, _)| k.to_string()).collect()
+}
+
+/// A string or an array of strings as words.
+fn as_words(v: &Value) -> Option<Vec<&str>> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(vec![s.as_str()]),
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            Some(items.iter().filter_map(Value::as_str).collect())
+        }
+        _ => None,
+    }
+}
+
+/// Single-quotes a word for a command line.
+fn quote(w: &str) -> String {
+    format!("'{}'", w.replace('\'', "'\\''"))
+}
+
+/// True if an array of strings has the shape of an argv: its first element is a known
+/// program or a path to one, written as a plain word (no quotes or expansions).
+pub(crate) fn is_argv(items: &[Value]) -> bool {
+    let Some(Value::String(first)) = items.first() else {
+        return false;
+    };
+    !first.is_empty()
+        && first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '+' | '-'))
+        && items.iter().all(Value::is_string)
+        && shell::looks_like_shell(first)
+}
+
+/// Keys whose array values are lists of names, not commands (`{"tags": ["kill", "bill"]}`).
+pub(crate) fn is_name_list(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    matches!(
+        k.as_str(),
+        "tags"
+            | "labels"
+            | "keywords"
+            | "names"
+            | "categories"
+            | "topics"
+            | "aliases"
+            | "allowed_commands"
+            | "allowedcommands"
+            | "denied_commands"
+            | "blocked_commands"
+            | "allowlist"
+            | "denylist"
+            | "blocklist"
+            | "stopwords"
+            | "synonyms"
+    )
+}
+
+#[cfg(test)]
+#[path = "structured_tests.rs"]
+mod tests;
