@@ -5,9 +5,14 @@
 //! `db:query:read` and `DB/Query/Read` are the same action. A `*` segment matches exactly one
 //! segment, except at the end of a pattern, where it matches one or more.
 
-/// Splits a capability or action name into lowercase segments.
+/// Splits a capability or action name into lowercase segments, after normalising it (NFKC,
+/// invisible characters removed, look-alike letters folded to ASCII), so that `db.drоp_database`
+/// with a Cyrillic `о` is the same action as `db.drop_database` for the ceiling, tool
+/// registrations and pins alike.
 fn segments(s: &str) -> Vec<String> {
-    s.split(['.', ':', '/', '_', '-', ' '])
+    crate::classify::name::normalise_action(s)
+        .text
+        .split(['.', ':', '/', '_', '-', ' '])
         .filter(|seg| !seg.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -121,6 +126,24 @@ mod tests {
         assert!(!same_action("payroll.export", "payroll.export.all"));
         assert!(!same_action("*", "anything"));
         assert!(!same_action("", ""));
+    }
+
+    #[test]
+    fn look_alike_names_match_as_their_normal_form() {
+        // Cyrillic `о`, fullwidth letters, a zero-width space: all the ASCII name.
+        for name in [
+            "db.dr\u{043e}p_database",
+            "db.\u{ff44}\u{ff52}\u{ff4f}\u{ff50}_database",
+            "db.drop\u{200b}_database",
+        ] {
+            assert!(same_action(name, "db.drop_database"), "{name}");
+            assert!(matches("db.drop_database", name), "{name}");
+            assert!(matches("db.*", name), "{name}");
+            // Outside a ceiling that does not name it, as the ASCII name is.
+            assert!(allowing(&caps(&["db.query.read", "db.schema.read"]), name).is_none());
+        }
+        // Twin: a different ASCII name stays different.
+        assert!(!same_action("db.drop_databases", "db.drop_database"));
     }
 
     #[test]
