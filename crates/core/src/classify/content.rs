@@ -514,7 +514,8 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         return;
     }
-    if http::analyse_line(ctx, t) {
+    // A SQL tool's SQL is not an HTTP request line (`COPY /**/ t TO …` is not WebDAV).
+    if !(hint == Hint::Sql && sql::looks_like_sql(t)) && http::analyse_line(ctx, t) {
         return;
     }
     match hint {

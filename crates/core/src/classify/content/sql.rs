@@ -42,6 +42,14 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
     if starts(&sqllex::lex(head)) {
         return true;
     }
+    // A psql or mysql client meta-command (`\i file`, `\! cmd`).
+    if head
+        .trim_start()
+        .strip_prefix('\\')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '.'))
+    {
+        return true;
+    }
     sqllex::dialect_sensitive(head)
         && Mode::ALL
             .iter()
@@ -83,7 +91,9 @@ fn readings(text: &str, pg: Lexed) -> Vec<Reading> {
 }
 
 /// The dialects a reading is parsed with, in order (the first that accepts it counts).
-fn dialects(mode: Mode, len: usize) -> Vec<&'static dyn Dialect> {
+/// With `few`, only the reading's own dialect and two others (bounded work for large texts
+/// and long scripts).
+fn dialects(mode: Mode, few: bool) -> Vec<&'static dyn Dialect> {
     let own: &'static dyn Dialect = match mode {
         Mode::Postgres | Mode::PostgresEscapes => &PostgreSqlDialect {},
         Mode::MySql => &MySqlDialect {},
@@ -103,7 +113,7 @@ fn dialects(mode: Mode, len: usize) -> Vec<&'static dyn Dialect> {
         &SQLiteDialect {},
         &GenericDialect {},
     ];
-    let take = if len > LARGE { 3 } else { rest.len() };
+    let take = if few { 2 } else { rest.len() };
     for d in rest.into_iter().take(take) {
         if !out.iter().any(|o| o.dialect() == d.dialect()) {
             out.push(d);
@@ -193,16 +203,20 @@ fn render(
 }
 
 /// Parses a reading's `from..to` with the first dialect that accepts it.
-fn parse(text: &str, r: &Reading, from: usize, to: usize) -> Option<Vec<Statement>> {
+fn parse(text: &str, r: &Reading, from: usize, to: usize, few: bool) -> Option<Vec<Statement>> {
     let canonical = r.mode != Mode::Postgres;
-    if !canonical && r.lx.breaks.is_empty() && from == 0 && to == text.len() {
-        return dialects(r.mode, text.len())
-            .into_iter()
-            .find_map(|d| Parser::parse_sql(d, text).ok());
-    }
-    dialects(r.mode, to.saturating_sub(from))
-        .into_iter()
-        .find_map(|d| Parser::parse_sql(d, &render(text, &r.lx, from, to, d, canonical)).ok())
+    let few = few || to.saturating_sub(from) > LARGE;
+    let raw = !canonical && r.lx.breaks.is_empty() && from == 0 && to == text.len();
+    dialects(r.mode, few).into_iter().find_map(|d| {
+        // The source text tokenises the PostgreSQL way; any other dialect gets the reading
+        // re-rendered in its own syntax, so that it parses the same tokens.
+        let pg = d.dialect() == PostgreSqlDialect {}.dialect();
+        if raw && pg {
+            Parser::parse_sql(d, text).ok()
+        } else {
+            Parser::parse_sql(d, &render(text, &r.lx, from, to, d, canonical || !pg)).ok()
+        }
+    })
 }
 
 /// The statements of a reading, as byte ranges between its separators.
@@ -315,7 +329,7 @@ fn reading(ctx: &mut Ctx, text: &str, r: &Reading, depth: usize) {
     let has_do = parts
         .iter()
         .any(|&(s, e)| first_word_in(&r.lx, s, e) == Some("DO"));
-    if !has_do && let Some(stmts) = parse(text, r, 0, text.len()) {
+    if !has_do && let Some(stmts) = parse(text, r, 0, text.len(), false) {
         let total = stmts.len();
         for (i, s) in stmts.iter().enumerate() {
             judge(ctx, s, i + 1, total, depth);
@@ -351,19 +365,20 @@ fn reading(ctx: &mut Ctx, text: &str, r: &Reading, depth: usize) {
             continue;
         }
         let whole = from == 0 && to == text.len() && r.lx.breaks.is_empty();
-        if !whole && let Some(stmts) = parse(text, r, from, to) {
+        if !whole && let Some(stmts) = parse(text, r, from, to, total > 64) {
             for s in &stmts {
                 judge(ctx, s, n, total, depth);
             }
             continue;
         }
-        if clx
-            .toks
-            .iter()
-            .any(|(t, _)| matches!(t, Tok::Punct(c) if r.mode.invalid(*c)))
+        // A syntax error in this dialect (a character it rejects, or, in a reading other
+        // than PostgreSQL's, a literal that never ends): the statement does not run in it.
+        if (r.mode != Mode::Postgres && clx.unterminated)
+            || clx
+                .toks
+                .iter()
+                .any(|(t, _)| matches!(t, Tok::Punct(c) if r.mode.invalid(*c)))
         {
-            // A syntax error in this dialect: the statement does not run in it (the
-            // dialects that quote or read the character judge it).
             continue;
         }
         unparsed(ctx, chunk, &clx, n, total, depth);
@@ -416,8 +431,18 @@ fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, dep
     dynamic_exec(ctx, chunk, clx);
     for (t, _) in &clx.toks {
         if let Tok::Str(s) = t {
+            // The body of a function or procedure that does not parse is procedural code.
+            let body = sqllex::first_word(&clx.toks) == Some("CREATE")
+                || matches!(
+                    sqllex::first_word(&sqllex::lex(prefix(s, 64)).toks),
+                    Some("BEGIN" | "DECLARE")
+                );
             ctx.via(format!("a string in {}", snippet(chunk)), |ctx| {
-                analyse(ctx, s, depth + 1, true);
+                if body {
+                    procedural(ctx, s, depth + 1);
+                } else {
+                    analyse(ctx, s, depth + 1, true);
+                }
             });
         }
     }
@@ -449,7 +474,21 @@ fn dynamic_exec(ctx: &mut Ctx, text: &str, lx: &Lexed) {
         };
         let procedure = !paren && matches!(words(j), Some(Tok::Word(_) | Tok::Ident(_)));
         if procedure {
-            if let Some(Tok::Word(name)) = words(j) {
+            if let Some(Tok::Word(_)) = words(j) {
+                // The procedure's name, qualified (`master..sp_addsrvrolemember`).
+                let mut name = String::new();
+                for (t, _) in lx.toks.iter().skip(j) {
+                    match t {
+                        Tok::Word(w) => name.push_str(w),
+                        Tok::Ident(w) => name.push_str(w),
+                        Tok::Punct('.') => name.push('.'),
+                        _ => break,
+                    }
+                    if name.len() > 256 {
+                        break;
+                    }
+                }
+                let name = name.as_str();
                 if let Some((e, what)) = functions::known_effect(name) {
                     let name = name.to_ascii_lowercase();
                     ctx.add(
@@ -542,6 +581,23 @@ fn do_block(ctx: &mut Ctx, chunk: &str, lx: &sqllex::Lexed, n: usize, total: usi
         if let Tok::Str(body) = t {
             ctx.via("a `DO` block", |ctx| procedural(ctx, body, depth + 1));
         }
+    }
+    // MySQL's `DO expr, …` evaluates expressions (`DO SLEEP(100)`): judged as a SELECT.
+    let words = lx
+        .toks
+        .iter()
+        .skip_while(|(t, _)| !matches!(t, Tok::Word(w) if w == "DO"));
+    if let Some((_, p)) = words.clone().nth(1)
+        && !matches!(words.clone().nth(1), Some((Tok::Str(_), _)))
+        && !lx
+            .toks
+            .iter()
+            .any(|(t, _)| matches!(t, Tok::Word(w) if w == "LANGUAGE"))
+        && let Some(rest) = chunk.get(*p..)
+    {
+        ctx.via("a mysql `DO` statement", |ctx| {
+            analyse(ctx, &format!("SELECT {rest}"), depth + 1, false);
+        });
     }
 }
 

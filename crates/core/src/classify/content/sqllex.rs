@@ -40,6 +40,8 @@ pub(crate) struct Lexed {
     pub meta: Vec<(usize, usize)>,
     /// Block comments nested past [`scan::MAX_COMMENT_NESTING`].
     pub deep_comment: bool,
+    /// A literal or block comment runs to the end of the input (a syntax error).
+    pub unterminated: bool,
 }
 
 /// Folds common look-alike letters (Cyrillic, Greek, fullwidth) to ASCII.
@@ -187,6 +189,16 @@ pub(crate) const STARTS: &[&str] = &[
     "PURGE",
     "SHUTDOWN",
     "UNINSTALL",
+    "RESTORE",
+    "BACKUP",
+    "DBCC",
+    "REMOVE",
+    "UNDROP",
+    "PUT",
+    "RECONFIGURE",
+    "WAITFOR",
+    "DENY",
+    "UNLOAD",
 ];
 
 /// Object kinds after DROP/CREATE/ALTER/TRUNCATE that make a SQL shape.
@@ -375,6 +387,44 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                 if matches!(toks.get(i + 1), Some((Tok::Punct('='), _))) && w(i + 2) == "0" =>
             {
                 take(Effect::Destructive, format!("sets `{k}` to 0"))
+            }
+            "DEFAULT_TRANSACTION_READ_ONLY"
+            | "TRANSACTION_READ_ONLY"
+            | "SESSION_REPLICATION_ROLE"
+            | "ROW_SECURITY"
+            | "SQL_SAFE_UPDATES"
+            | "SUPER_READ_ONLY"
+            | "SQL_LOG_BIN"
+            | "ALLOW_SYSTEM_TABLE_MODS"
+            | "LOCAL_INFILE"
+            | "SECURE_FILE_PRIV" => take(Effect::Admin, format!("changes `{k}`, a guard setting")),
+            "WRITE" if prev == "READ" => take(Effect::Admin, "switches to read write".into()),
+            "FUNCTION" | "PROCEDURE" if prev == "EXECUTE" => take(
+                Effect::Destructive,
+                "runs a function whose body is not visible (a trigger)".into(),
+            ),
+            "TABLE" | "DATABASE" | "SCHEMA" | "STAGE"
+                if prev == "REPLACE" && i >= 2 && w(i - 2) == "OR" =>
+            {
+                take(
+                    Effect::Destructive,
+                    format!(
+                        "replaces a {} (`CREATE OR REPLACE`)",
+                        k.to_ascii_lowercase()
+                    ),
+                )
+            }
+            "TO" | "FROM"
+                if toks
+                    .iter()
+                    .take(i)
+                    .any(|(t, _)| *t == Tok::Word("COPY".into()))
+                    && matches!(toks.get(i + 1), Some((Tok::Str(_), _))) =>
+            {
+                take(
+                    Effect::Admin,
+                    "copies to or from a file on the server".into(),
+                )
             }
             "REMOVE" if matches!(toks.get(i + 1), Some((Tok::Punct('@'), _))) => {
                 take(Effect::Destructive, "removes staged files".into())

@@ -316,3 +316,18 @@ fn sqlite_dot_commands() {
     // A dot inside a statement is not a command.
     assert_eq!(eff("SELECT t.a FROM t"), Some(Read));
 }
+
+#[test]
+fn filters_compare_unquoted_names_without_case() {
+    assert_eq!(eff("DELETE FROM t WHERE T.iD = t.Id"), Some(Destructive));
+    // Quoted names are case-sensitive: two different columns.
+    assert_eq!(eff("DELETE FROM t WHERE \"A\" = \"a\""), Some(Mutating));
+}
+
+#[test]
+fn every_reading_is_parsed_in_its_own_tokens() {
+    // MySQL's tokeniser must not parse the PostgreSQL reading's text (`--'` differs).
+    high("WITH x AS (SELECT 1 --'\n; DROP TABLE users; -- ') SELECT * FROM x");
+    // A literal that never ends is a syntax error in the readings where it does not end.
+    assert_eq!(eff("SELECT e'it\\'s' AS x"), Some(Read));
+}

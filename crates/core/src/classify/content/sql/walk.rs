@@ -50,11 +50,11 @@ fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
     }
 }
 
-/// A literal or a variable: the values a procedure's arguments may be without being SQL
-/// built at run time.
+/// A literal: the only argument of a function that runs SQL or commands that is not SQL
+/// built at run time or held in a variable.
 fn is_plain(e: &Expr) -> bool {
     match e {
-        Expr::Value(_) | Expr::Identifier(_) | Expr::TypedString(_) => true,
+        Expr::Value(_) | Expr::TypedString(_) => true,
         Expr::Nested(e) => is_plain(e),
         Expr::Prefixed { value, .. } => is_plain(value),
         _ => false,

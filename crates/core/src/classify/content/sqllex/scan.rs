@@ -161,6 +161,9 @@ impl Scan<'_> {
                 j += 1;
             }
         }
+        if depth > 0 || j >= self.chars.len() && body_end == self.chars.len() {
+            self.out.unterminated = true;
+        }
         if versioned {
             let start = i + 3;
             let body: String = self
@@ -180,6 +183,7 @@ impl Scan<'_> {
     /// that have them, backslash escapes. Returns the index after it.
     fn quoted(&mut self, mut i: usize, q: char, backslash: bool) -> (String, usize) {
         let mut lit = String::new();
+        self.out.unterminated = true;
         while let Some(c) = self.at(i) {
             if backslash && c == '\\' {
                 if let Some(n) = self.at(i + 1) {
@@ -192,6 +196,7 @@ impl Scan<'_> {
                     i += 2;
                 } else {
                     i += 1;
+                    self.out.unterminated = false;
                     break;
                 }
             } else {
@@ -204,7 +209,7 @@ impl Scan<'_> {
 
     /// A literal that ends at the first `close` sequence (no escapes). Returns the body and
     /// the index after it.
-    fn until(&self, from: usize, close: &[char]) -> (String, usize) {
+    fn until(&mut self, from: usize, close: &[char]) -> (String, usize) {
         let mut j = from;
         while j < self.chars.len() {
             if close
@@ -217,6 +222,7 @@ impl Scan<'_> {
             }
             j += 1;
         }
+        self.out.unterminated = true;
         (self.collect(from, j), j)
     }
 
