@@ -123,17 +123,7 @@ static TABLE: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
 
 /// Schemas whose functions are the built-in ones (a function in another schema is the
 /// user's own, whatever its name).
-const SYSTEM_SCHEMAS: &[&str] = &[
-    "pg_catalog",
-    "public",
-    "information_schema",
-    "sys",
-    "dbo",
-    "master",
-    "mysql",
-    "main",
-    "temp",
-];
+const SYSTEM_SCHEMAS: &[&str] = &["pg_catalog", "information_schema", "sys"];
 
 fn normalise(name: &str) -> String {
     name.chars()
@@ -152,12 +142,25 @@ const UNKNOWN: Entry = Entry {
 /// `name` may be qualified (`pg_catalog.pg_sleep`, `cron.schedule`) and quoted.
 pub(crate) fn entry(name: &str) -> Entry {
     let lower = normalise(name);
-    if let Some(found) = TABLE.get(lower.as_str()) {
+    // A quoted name that is not all lowercase (`"LOWER"`) is case-sensitive in
+    // PostgreSQL: not the built-in, so only a dangerous entry of its spelling counts.
+    let exact = !name.contains(['"', '`', '['])
+        || normalise(name) == name.replace(['"', '`', '[', ']'], "");
+    let found = lookup(&lower);
+    if exact || found.effect != Effect::Read {
+        found
+    } else {
+        UNKNOWN
+    }
+}
+
+fn lookup(lower: &str) -> Entry {
+    if let Some(found) = TABLE.get(lower) {
         return *found;
     }
     let (schema, last) = match lower.rsplit_once('.') {
         Some((s, l)) => (s.rsplit('.').find(|p| !p.is_empty()).unwrap_or(""), l),
-        None => ("", lower.as_str()),
+        None => ("", lower),
     };
     match TABLE.get(last) {
         Some(found) if found.effect != Effect::Read => *found,
@@ -217,6 +220,10 @@ mod tests {
     fn lookups() {
         assert_eq!(call_effect("count").0, Read);
         assert_eq!(call_effect("pg_catalog.lower").0, Read);
+        assert_eq!(call_effect("public.lower").0, Mutating);
+        assert_eq!(call_effect("\"LOWER\"").0, Mutating);
+        assert_eq!(call_effect("\"lower\"").0, Read);
+        assert_eq!(call_effect("\"PG_SLEEP\"").0, Destructive);
         assert_eq!(call_effect("\"pg_catalog\".\"pg_sleep\"").0, Destructive);
         assert_eq!(call_effect("PG_TERMINATE_BACKEND").0, Destructive);
         assert_eq!(call_effect("cron.schedule").0, Admin);

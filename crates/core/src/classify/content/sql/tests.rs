@@ -153,6 +153,9 @@ fn explain_is_read_only_without_analyze() {
         "explain (analyze, buffers) drop table t",
         "EXPLAIN (ANALYZE false) DELETE FROM t",
         "EXPLAIN ANALYZE SELECT pg_terminate_backend(1)",
+        "EXPLAIN (ANALYSE) DELETE FROM t",
+        "EXPLAIN (ANALYSE true, FORMAT JSON) DELETE FROM t",
+        "EXPLAIN (SOMETHING_NEW) DELETE FROM t",
     ] {
         high(s);
     }
@@ -217,6 +220,7 @@ fn comments_read_differently_by_dialects() {
     // Snowflake `//` comments, Oracle q-quotes.
     high("SELECT 1 // '\n; DROP TABLE t; -- '");
     high("SELECT q'[ ' ]' ; DROP TABLE t; -- '");
+    high("SELECT nq'[ ' ]' ; DROP TABLE t; -- '");
     // MySQL executable comments.
     high("SELECT 1 /*!50000 ; DROP TABLE t */");
     // Nested comments are a syntax error in MySQL: not provably a read.

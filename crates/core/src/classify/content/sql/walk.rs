@@ -30,10 +30,28 @@ pub(crate) struct Walk {
 /// (`EXPLAIN (ANALYZE)`, `EXPLAIN (FORMAT JSON, ANALYZE true)`). Only an `EXPLAIN` with
 /// neither is a read; `ANALYZE false` is still counted as running, to stay exact.
 pub(crate) fn explain_runs(analyze: bool, options: Option<&Vec<UtilityOption>>) -> bool {
+    /// Options that only shape the plan's output (PostgreSQL's list without `ANALYZE`).
+    const PLAN_ONLY: &[&str] = &[
+        "format",
+        "costs",
+        "verbose",
+        "settings",
+        "generic_plan",
+        "summary",
+        "memory",
+        "buffers",
+        "wal",
+        "timing",
+        "serialize",
+    ];
+    // Any other option (`ANALYZE`, `ANALYSE`, one this list does not know) may run it.
     analyze
         || options.is_some_and(|o| {
-            o.iter()
-                .any(|u| u.name.value.eq_ignore_ascii_case("analyze"))
+            o.iter().any(|u| {
+                !PLAN_ONLY
+                    .iter()
+                    .any(|p| u.name.value.eq_ignore_ascii_case(p))
+            })
         })
 }
 

@@ -449,7 +449,9 @@ pub(crate) fn dialect_sensitive(s: &str) -> bool {
         .any(|w| matches!(w, [b'-', b'-', c] if !c.is_ascii_whitespace()))
         || b.windows(2).enumerate().any(|(k, w)| {
             matches!(w, [b'q' | b'Q', b'\''])
-                && (k == 0 || b.get(k - 1).is_some_and(|p| !p.is_ascii_alphanumeric()))
+                && (k == 0
+                    || b.get(k - 1)
+                        .is_some_and(|p| !p.is_ascii_alphanumeric() || matches!(p, b'n' | b'N')))
         })
         || s.split("*/").any(|part| part.matches("/*").count() > 1)
         || s.lines().any(|l| {
