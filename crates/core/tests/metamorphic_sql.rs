@@ -162,7 +162,12 @@ fn strip_semi(s: &str) -> &str {
 
 /// Every transformation of a harmful text, with its name.
 fn transforms(sql: &str) -> Vec<(&'static str, String)> {
-    let body = strip_semi(sql);
+    // A client meta-command runs to the end of its line: wrapped text starts a new line.
+    let body = if sql.contains('\\') {
+        format!("{}\n", strip_semi(sql))
+    } else {
+        strip_semi(sql).to_string()
+    };
     let tag = dollar_tag(sql);
     let mut out = vec![
         ("block comments", between_tokens(sql, " /**/ ")),

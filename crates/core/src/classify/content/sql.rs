@@ -35,9 +35,13 @@ const LARGE: usize = 16 * 1024;
 /// True if the text starts like a SQL statement (first keyword, after comments and `(`).
 pub(crate) fn looks_like_sql(t: &str) -> bool {
     let head = prefix(t, 256);
+    // A statement keyword, or a known procedure called bare (`sp_configure 'x', 1` starts
+    // a T-SQL batch).
     let starts = |lx: &Lexed| {
         !lx.versioned.is_empty()
-            || sqllex::first_word(&lx.toks).is_some_and(|w| sqllex::STARTS.contains(&w))
+            || sqllex::first_word(&lx.toks).is_some_and(|w| {
+                sqllex::STARTS.contains(&w) || functions::known_effect(w).is_some()
+            })
     };
     if starts(&sqllex::lex(head)) {
         return true;
@@ -431,20 +435,26 @@ fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, dep
     dynamic_exec(ctx, chunk, clx);
     for (t, _) in &clx.toks {
         if let Tok::Str(s) = t {
-            // The body of a function or procedure that does not parse is procedural code.
-            let body = sqllex::first_word(&clx.toks) == Some("CREATE")
-                || matches!(
-                    sqllex::first_word(&sqllex::lex(prefix(s, 64)).toks),
-                    Some("BEGIN" | "DECLARE")
-                );
+            let create = sqllex::first_word(&clx.toks) == Some("CREATE");
             ctx.via(format!("a string in {}", snippet(chunk)), |ctx| {
-                if body {
-                    procedural(ctx, s, depth + 1);
-                } else {
-                    analyse(ctx, s, depth + 1, true);
-                }
+                string_in_code(ctx, s, create, depth + 1);
             });
         }
+    }
+}
+
+/// A string literal in code that does not parse, or in a procedural body: a procedural
+/// block (`'BEGIN DELETE …; END;'`, or any string of a `CREATE` that did not parse: a
+/// function body), else SQL when it has a statement's shape.
+fn string_in_code(ctx: &mut Ctx, s: &str, body: bool, depth: usize) {
+    let block = matches!(
+        sqllex::first_word(&sqllex::lex(prefix(s, 64)).toks),
+        Some("BEGIN" | "DECLARE")
+    );
+    if body || block {
+        procedural(ctx, s, depth);
+    } else {
+        analyse(ctx, s, depth, true);
     }
 }
 
@@ -633,7 +643,7 @@ pub(crate) fn procedural(ctx: &mut Ctx, body: &str, depth: usize) {
         }
         for (t, _) in &plx.toks {
             if let Tok::Str(s) = t {
-                analyse(ctx, s, depth + 1, true);
+                string_in_code(ctx, s, false, depth + 1);
             }
         }
     }

@@ -199,6 +199,7 @@ pub(crate) const STARTS: &[&str] = &[
     "WAITFOR",
     "DENY",
     "UNLOAD",
+    "FLASHBACK",
 ];
 
 /// Object kinds after DROP/CREATE/ALTER/TRUNCATE that make a SQL shape.
@@ -329,7 +330,8 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
         let prev = if i > 0 { w(i - 1) } else { "" };
         let next = w(i + 1);
         match k.as_str() {
-            "DROP" if matches!(next, "ROLE" | "USER" | "OWNED" | "POLICY") => {
+            "DROP" if prev == "BEFORE" => {}
+            "DROP" if matches!(next, "ROLE" | "USER" | "OWNED" | "POLICY" | "LOGIN") => {
                 take(Effect::Admin, format!("contains `DROP {next}`"))
             }
             "DROP" | "TRUNCATE" | "DELETE" | "MERGE" | "SHUTDOWN" | "KILL" | "PURGE"
@@ -355,7 +357,14 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             "ALTER" | "CREATE"
                 if matches!(
                     next,
-                    "SYSTEM" | "ROLE" | "USER" | "DEFAULT" | "POLICY" | "SERVER" | "EXTENSION"
+                    "SYSTEM"
+                        | "ROLE"
+                        | "USER"
+                        | "DEFAULT"
+                        | "POLICY"
+                        | "SERVER"
+                        | "EXTENSION"
+                        | "LOGIN"
                 ) =>
             {
                 take(Effect::Admin, format!("contains `{k} {next}`"))
@@ -426,21 +435,57 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                     "copies to or from a file on the server".into(),
                 )
             }
+            "OVERWRITE"
+                if prev == "INSERT"
+                    || (matches!(toks.get(i + 1), Some((Tok::Punct('='), _)))
+                        && w(i + 2) == "TRUE") =>
+            {
+                take(Effect::Destructive, "overwrites data (`OVERWRITE`)".into())
+            }
             "REMOVE" if matches!(toks.get(i + 1), Some((Tok::Punct('@'), _))) => {
                 take(Effect::Destructive, "removes staged files".into())
             }
             _ => {}
         }
-        if matches!(toks.get(i + 1), Some((Tok::Punct('('), _)))
-            && let Some((e, what)) = function_effect(k)
+        // A call: a (qualified) name before `(`, or a procedure called without `CALL`
+        // at the start of a statement (PL/SQL, a T-SQL batch).
+        let qualified = matches!(toks.get(i.wrapping_sub(1)), Some((Tok::Punct('.'), _)));
+        let starts = i == 0 || matches!(prev, "BEGIN" | "THEN" | "ELSE" | "LOOP");
+        if !qualified
+            && let Some((name, after)) = qualified_name(toks, i)
+            && (starts
+                || matches!(
+                    toks.get(after),
+                    None | Some((Tok::Punct('(' | ';'), _) | (Tok::Str(_), _))
+                ))
+            && let Some((e, what)) = function_effect(&name)
         {
             take(
                 e,
-                format!("calls `{}` which {what}", k.to_ascii_lowercase()),
+                format!("calls `{}` which {what}", name.to_ascii_lowercase()),
             );
         }
     }
     best
+}
+
+/// The dotted name starting at token `i` (`DBMS_SCHEDULER.CREATE_JOB`) and the index after
+/// it.
+fn qualified_name(toks: &[(Tok, usize)], i: usize) -> Option<(String, usize)> {
+    let mut name = String::new();
+    let mut j = i;
+    loop {
+        match toks.get(j) {
+            Some((Tok::Word(w) | Tok::Ident(w), _)) if name.len() < 256 => name.push_str(w),
+            _ => return (!name.is_empty()).then_some((name, j)),
+        }
+        j += 1;
+        if !matches!(toks.get(j), Some((Tok::Punct('.'), _))) {
+            return Some((name, j));
+        }
+        name.push('.');
+        j += 1;
+    }
 }
 
 #[cfg(test)]

@@ -69,7 +69,9 @@ fn shell_command(ctx: &mut Ctx, line: &str, cmd: &str, depth: usize) {
 /// A file or `|command` argument of an output meta-command.
 fn output(ctx: &mut Ctx, line: &str, args: &str, depth: usize) {
     if let Some(cmd) = args.strip_prefix('|') {
-        shell_command(ctx, line, cmd, depth);
+        // Query output flows into the command: judged as data it cannot see piped in.
+        let piped = format!("cat query-output | {}", cmd.trim());
+        shell_command(ctx, line, &piped, depth);
     } else if !args.is_empty() {
         ctx.add(
             Mutating,
@@ -117,10 +119,23 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
             (Mutating, "sets an environment variable")
         }
         "password" => (Admin, "changes a password"),
+        "set" => {
+            // A variable's value runs where it is interpolated (`:name`): judged now.
+            let value = args
+                .split_once(char::is_whitespace)
+                .map(|(_, v)| v.trim().trim_matches(|c| c == '\'' || c == '"'))
+                .unwrap_or_default();
+            if !value.is_empty() {
+                ctx.via("a psql variable", |ctx| {
+                    super::analyse(ctx, value, depth + 1, true);
+                });
+            }
+            (Read, "sets a client variable")
+        }
         "lo_import" | "lo_export" => (Mutating, "copies a large object"),
         "lo_unlink" => (Destructive, "deletes a large object"),
-        "c" | "connect" | "cd" | "watch" | "set" | "unset" | "echo" | "qecho" | "warn" | "p"
-        | "print" | "r" | "reset" | "gset" | "crosstabview" | "bind" | "prompt" | "encoding"
+        "c" | "connect" | "cd" | "watch" | "unset" | "echo" | "qecho" | "warn" | "p" | "print"
+        | "r" | "reset" | "gset" | "crosstabview" | "bind" | "prompt" | "encoding"
         | "errverbose" | "getenv" | "if" | "elif" | "else" | "endif" | "z" | "x" | "a" | "t"
         | "H" | "f" | "C" | "timing" | "q" | "quit" | "conninfo" | "pset" | "l" | "list" | "sf"
         | "sv" | "sf+" | "sv+" | "G" | "u" | "use" | "h" | "help" | "?" | "n" | "W" | "R"

@@ -330,7 +330,12 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             CopyTarget::Stdin | CopyTarget::Stdout => (Mutating, "copies rows in".into()),
         },
         Statement::CopyIntoSnowflake { .. } | Statement::Put { .. } => {
-            (Mutating, "copies data into a table or stage".into())
+            let squeezed: String = upper().split_whitespace().collect();
+            if squeezed.contains("OVERWRITE=TRUE") {
+                (Destructive, "overwrites a table or staged files".into())
+            } else {
+                (Mutating, "copies data into a table or stage".into())
+            }
         }
         Statement::LoadData {
             local, overwrite, ..
