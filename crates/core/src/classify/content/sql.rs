@@ -432,6 +432,25 @@ fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, dep
         e,
         format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
     );
+    let mut toks = clx.toks.iter().map(|(t, _)| t);
+    match (toks.next(), toks.next()) {
+        // psql interpolates `:name` (set by `\gset` or `\set`): SQL that is not visible.
+        (Some(Tok::Punct(':')), Some(Tok::Word(_) | Tok::Str(_) | Tok::Ident(_))) => ctx.add(
+            Effect::Destructive,
+            format!(
+                "sql: {} runs the SQL held in a psql variable",
+                snippet(chunk)
+            ),
+        ),
+        // SQL*Plus `HOST cmd` runs a shell command.
+        (Some(Tok::Word(w)), Some(_)) if w == "HOST" => {
+            let cmd = chunk.trim_start().get(4..).unwrap_or_default();
+            ctx.via("a SQL*Plus `HOST` command", |ctx| {
+                super::shell::analyse(ctx, cmd, depth + 1);
+            });
+        }
+        _ => {}
+    }
     dynamic_exec(ctx, chunk, clx);
     for (t, _) in &clx.toks {
         if let Tok::Str(s) = t {

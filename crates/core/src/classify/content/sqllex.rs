@@ -200,6 +200,7 @@ pub(crate) const STARTS: &[&str] = &[
     "DENY",
     "UNLOAD",
     "FLASHBACK",
+    "HOST",
 ];
 
 /// Object kinds after DROP/CREATE/ALTER/TRUNCATE that make a SQL shape.

@@ -335,3 +335,10 @@ fn every_reading_is_parsed_in_its_own_tokens() {
     // A literal that never ends is a syntax error in the readings where it does not end.
     assert_eq!(eff("SELECT e'it\\'s' AS x"), Some(Read));
 }
+
+#[test]
+fn client_variables_and_hosts() {
+    high("SELECT 'DROP TABLE t' AS q \\gset\n:q");
+    high("SELECT 1 /*M!100101 ; DROP TABLE t */");
+    high("HOST rm -rf /srv/app");
+}

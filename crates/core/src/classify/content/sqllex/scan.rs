@@ -129,10 +129,18 @@ impl Scan<'_> {
 
     /// A block comment from `i` (at `/*`): returns the index after it.
     fn block_comment(&mut self, i: usize) -> usize {
-        let versioned = self.at(i + 2) == Some('!');
+        // `/*! … */` (MySQL) and `/*M! … */` (MariaDB) run their body.
+        let marker = if self.at(i + 2) == Some('!') {
+            3
+        } else if matches!(self.at(i + 2), Some('M' | 'm')) && self.at(i + 3) == Some('!') {
+            4
+        } else {
+            0
+        };
+        let versioned = marker > 0;
         if versioned && self.mode == Mode::MySql {
             // MySQL runs the body: skip the marker and the version, lex the rest inline.
-            let mut j = i + 3;
+            let mut j = i + marker;
             while self.at(j).is_some_and(|c| c.is_ascii_digit()) {
                 j += 1;
             }
@@ -165,7 +173,7 @@ impl Scan<'_> {
             self.out.unterminated = true;
         }
         if versioned {
-            let start = i + 3;
+            let start = i + marker;
             let body: String = self
                 .chars
                 .get(start..body_end.max(start))
@@ -441,7 +449,7 @@ pub(crate) fn dialect_sensitive(s: &str) -> bool {
         return true;
     }
     let has = |p: &str| s.contains(p);
-    if has("//") || has("'''") || has("\"\"\"") || has("/*!") {
+    if has("//") || has("'''") || has("\"\"\"") || has("/*!") || has("/*M!") || has("/*m!") {
         return true;
     }
     // `--x` (MySQL needs a space), `q'` (Oracle), a `/*` inside a comment (nesting).
