@@ -10,6 +10,7 @@
 
 mod functions;
 mod meta;
+mod render;
 mod stmt;
 mod walk;
 
@@ -126,86 +127,6 @@ fn dialects(mode: Mode, few: bool) -> Vec<&'static dyn Dialect> {
     out
 }
 
-/// Renders the tokens of `lx` that start in `from..to` as SQL that `d` tokenises the same
-/// way: literals and names re-quoted in `d`'s syntax, comments dropped, client
-/// meta-commands and `GO` lines turned into `;`. Without `canonical` the source text is
-/// kept (it already tokenises the PostgreSQL way) and only the breaks are replaced.
-fn render(
-    text: &str,
-    lx: &Lexed,
-    from: usize,
-    to: usize,
-    d: &dyn Dialect,
-    canonical: bool,
-) -> String {
-    let mut breaks = lx
-        .breaks
-        .iter()
-        .filter(|(s, _)| *s >= from && *s < to)
-        .peekable();
-    if !canonical {
-        let mut out = String::with_capacity(to.saturating_sub(from));
-        let mut at = from;
-        for &(s, e) in breaks {
-            out.push_str(text.get(at..s).unwrap_or_default());
-            out.push(';');
-            at = e.min(to);
-        }
-        out.push_str(text.get(at..to).unwrap_or_default());
-        return out;
-    }
-    let backslash = d.supports_string_literal_backslash_escape();
-    let ident_quote = if d.is_delimited_identifier_start('"') {
-        '"'
-    } else {
-        '`'
-    };
-    let mut out = String::with_capacity(to.saturating_sub(from) + 8);
-    let mut prev_end = None;
-    for ((tok, start), end) in lx.toks.iter().zip(&lx.ends) {
-        if *start < from || *start >= to {
-            continue;
-        }
-        while breaks.next_if(|(s, _)| s < start).is_some() {
-            out.push_str(" ;");
-        }
-        if prev_end != Some(*start) {
-            out.push(' ');
-        }
-        match tok {
-            Tok::Str(s) => {
-                out.push('\'');
-                for c in s.chars() {
-                    match c {
-                        '\'' => out.push_str("''"),
-                        '\\' if backslash => out.push_str("\\\\"),
-                        c => out.push(c),
-                    }
-                }
-                out.push('\'');
-            }
-            Tok::Ident(s) => {
-                out.push(ident_quote);
-                for c in s.chars() {
-                    if c == ident_quote {
-                        out.push(c);
-                    }
-                    out.push(c);
-                }
-                out.push(ident_quote);
-            }
-            Tok::Word(_) | Tok::Punct(_) => {
-                out.push_str(text.get(*start..*end).unwrap_or_default())
-            }
-        }
-        prev_end = Some(*end);
-    }
-    if breaks.next().is_some() {
-        out.push_str(" ;");
-    }
-    out
-}
-
 /// Parses a reading's `from..to` with the first dialect that accepts it.
 fn parse(text: &str, r: &Reading, from: usize, to: usize, few: bool) -> Option<Vec<Statement>> {
     let canonical = r.mode != Mode::Postgres;
@@ -216,10 +137,13 @@ fn parse(text: &str, r: &Reading, from: usize, to: usize, few: bool) -> Option<V
         // re-rendered in its own syntax, so that it parses the same tokens.
         let pg = d.dialect() == PostgreSqlDialect {}.dialect();
         if raw && pg {
-            Parser::parse_sql(d, text).ok()
-        } else {
-            Parser::parse_sql(d, &render(text, &r.lx, from, to, d, canonical || !pg)).ok()
+            return Parser::parse_sql(d, text).ok();
         }
+        let sql = render::render(text, &r.lx, from, to, d, canonical || !pg);
+        // Only if the dialect's own tokeniser sees the reading's words and literals.
+        render::same_tokens(&sql, d, &r.lx, from, to)
+            .then(|| Parser::parse_sql(d, &sql).ok())
+            .flatten()
     })
 }
 
@@ -301,18 +225,33 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
             }
         }
     }
+    // Each reading parsed whole when a dialect accepts it, computed when first needed.
+    let mut wholes: Vec<Option<Option<Vec<Statement>>>> = rs.iter().map(|_| None).collect();
     let several = rs.len() > 1;
-    for r in &rs {
+    for (i, r) in rs.iter().enumerate() {
         if !ctx.tick(1) {
             return;
         }
         let mark = ctx.mark();
+        let whole = parse_whole(&mut wholes, &rs, i, text);
+        let parsed: Vec<&Reading> = if whole.is_some() {
+            Vec::new()
+        } else {
+            (0..rs.len())
+                .filter(|j| *j != i && parse_whole(&mut wholes, &rs, *j, text).is_some())
+                .filter_map(|j| rs.get(j))
+                .collect()
+        };
+        let whole = wholes
+            .get(i)
+            .and_then(|w| w.as_ref())
+            .and_then(Option::as_ref);
         if several {
             ctx.via(format!("the {:?} reading", r.mode), |ctx| {
-                reading(ctx, text, r, depth);
+                reading(ctx, text, r, whole, &parsed, depth);
             });
         } else {
-            reading(ctx, text, r, depth);
+            reading(ctx, text, r, whole, &parsed, depth);
         }
         if ctx.max_since(mark).is_some_and(Effect::is_high_risk) {
             break;
@@ -320,8 +259,61 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     }
 }
 
+/// Reading `i` parsed whole (cached); `None` when no dialect accepts it or it holds a `DO`
+/// block.
+fn parse_whole(
+    cache: &mut [Option<Option<Vec<Statement>>>],
+    rs: &[Reading],
+    i: usize,
+    text: &str,
+) -> Option<()> {
+    let slot = cache.get_mut(i)?;
+    if slot.is_none() {
+        let r = rs.get(i)?;
+        let parts = chunks(text, &r.lx);
+        let skip = parts.len() > MAX_STATEMENTS
+            || parts
+                .iter()
+                .any(|&(s, e)| first_word_in(&r.lx, s, e) == Some("DO"));
+        // Readings other than PostgreSQL's are tried in few dialects: the cost is bounded.
+        let few = r.mode != Mode::Postgres;
+        *slot = Some(
+            (!skip)
+                .then(|| parse(text, r, 0, text.len(), few))
+                .flatten(),
+        );
+    }
+    slot.as_ref()?.as_ref().map(|_| ())
+}
+
+/// True if two readings hold the same tokens in `from..to` but for how names are quoted
+/// (`[delete]`, `` `delete` `` and `delete` are one name).
+fn quoting_only(a: &Lexed, b: &Lexed, from: usize, to: usize) -> bool {
+    let norm = |lx: &Lexed| -> Vec<Tok> {
+        lx.toks
+            .iter()
+            .filter(|(_, p)| *p >= from && *p < to)
+            .filter_map(|(t, _)| match t {
+                Tok::Punct('[' | ']' | '`' | '"') => None,
+                Tok::Ident(v) => Some(Tok::Word(v.to_uppercase())),
+                Tok::Str(_) => Some(Tok::Str(String::new())),
+                t => Some(t.clone()),
+            })
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
 /// Judges one reading: parsed whole if a dialect accepts it, else statement by statement.
-fn reading(ctx: &mut Ctx, text: &str, r: &Reading, depth: usize) {
+/// `parsed` are the other readings that a dialect accepts whole.
+fn reading(
+    ctx: &mut Ctx,
+    text: &str,
+    r: &Reading,
+    whole: Option<&Vec<Statement>>,
+    parsed: &[&Reading],
+    depth: usize,
+) {
     let parts = chunks(text, &r.lx);
     if parts.len() > MAX_STATEMENTS {
         ctx.add(
@@ -330,10 +322,7 @@ fn reading(ctx: &mut Ctx, text: &str, r: &Reading, depth: usize) {
         );
         return;
     }
-    let has_do = parts
-        .iter()
-        .any(|&(s, e)| first_word_in(&r.lx, s, e) == Some("DO"));
-    if !has_do && let Some(stmts) = parse(text, r, 0, text.len(), false) {
+    if let Some(stmts) = whole {
         let total = stmts.len();
         for (i, s) in stmts.iter().enumerate() {
             judge(ctx, s, i + 1, total, depth);
@@ -385,7 +374,12 @@ fn reading(ctx: &mut Ctx, text: &str, r: &Reading, depth: usize) {
         {
             continue;
         }
-        unparsed(ctx, chunk, &clx, n, total, depth);
+        // The same statement as in a reading that parses, quoted differently.
+        if parsed.iter().any(|p| quoting_only(&p.lx, &r.lx, from, to)) {
+            continue;
+        }
+        let lenient = r.mode != Mode::Postgres && !parsed.is_empty();
+        unparsed(ctx, chunk, &clx, n, total, depth, lenient);
     }
 }
 
@@ -419,7 +413,17 @@ fn is_transaction_start(lx: &Lexed) -> bool {
 
 /// A statement no dialect parses: its worst keyword, and the SQL in its string literals
 /// (`EXEC('DROP …')`); never a read, except two reads recognised without a parse.
-fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, depth: usize) {
+/// With `lenient` (a reading other than PostgreSQL's, when another reading parses whole), a
+/// statement that holds nothing but a syntax error in this dialect adds nothing.
+fn unparsed(
+    ctx: &mut Ctx,
+    chunk: &str,
+    clx: &Lexed,
+    n: usize,
+    total: usize,
+    depth: usize,
+    lenient: bool,
+) {
     if let Some(why) = known_read(clx) {
         ctx.add(
             Effect::Read,
@@ -427,11 +431,7 @@ fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, dep
         );
         return;
     }
-    let (e, why) = sqllex::worst_keyword(clx);
-    ctx.add(
-        e,
-        format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
-    );
+    let mark = ctx.mark();
     let mut toks = clx.toks.iter().map(|(t, _)| t);
     match (toks.next(), toks.next()) {
         // psql interpolates `:name` (set by `\gset` or `\set`): SQL that is not visible.
@@ -459,6 +459,15 @@ fn unparsed(ctx: &mut Ctx, chunk: &str, clx: &Lexed, n: usize, total: usize, dep
                 string_in_code(ctx, s, create, depth + 1);
             });
         }
+    }
+    let (e, why) = sqllex::worst_keyword(clx);
+    let syntax_error_only =
+        lenient && why.starts_with("does not parse") && ctx.max_since(mark).is_none();
+    if !syntax_error_only {
+        ctx.add(
+            e,
+            format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
+        );
     }
 }
 

@@ -201,6 +201,8 @@ pub(crate) const STARTS: &[&str] = &[
     "UNLOAD",
     "FLASHBACK",
     "HOST",
+    "DISABLE",
+    "ENABLE",
 ];
 
 /// Object kinds after DROP/CREATE/ALTER/TRUNCATE that make a SQL shape.
@@ -366,6 +368,7 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                         | "SERVER"
                         | "EXTENSION"
                         | "LOGIN"
+                        | "ACCOUNT"
                 ) =>
             {
                 take(Effect::Admin, format!("contains `{k} {next}`"))
@@ -443,6 +446,17 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             {
                 take(Effect::Destructive, "overwrites data (`OVERWRITE`)".into())
             }
+            "OWNER" if next == "TO" => take(Effect::Admin, "changes an owner".into()),
+            "INFILE" if prev != "LOCAL" => take(
+                Effect::Admin,
+                "reads a file on the server (`INFILE`)".into(),
+            ),
+            "SONAME" => take(Effect::Admin, "loads native code (`SONAME`)".into()),
+            "TABLESPACE" if prev == "DISCARD" => take(
+                Effect::Destructive,
+                "discards a table's data file (`DISCARD TABLESPACE`)".into(),
+            ),
+            "TRIGGER" if prev == "DISABLE" => take(Effect::Admin, "disables a trigger".into()),
             "REMOVE" if matches!(toks.get(i + 1), Some((Tok::Punct('@'), _))) => {
                 take(Effect::Destructive, "removes staged files".into())
             }

@@ -240,6 +240,10 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             "replaces rows (`REPLACE` deletes conflicting rows)".into(),
         ),
         Statement::Insert(i) if i.overwrite => (Destructive, "overwrites a table".into()),
+        Statement::Insert(_) if upper().starts_with("INSERT OR REPLACE") => (
+            Destructive,
+            "replaces rows (`INSERT OR REPLACE` deletes conflicting rows)".into(),
+        ),
         Statement::Insert(_) => (Mutating, "inserts rows".into()),
         Statement::Directory { overwrite, .. } => {
             if *overwrite {

@@ -108,8 +108,10 @@ impl Scan<'_> {
     fn brk(&mut self, from: usize, to: usize) {
         self.out.breaks.push((from, to));
     }
+    /// The end of a line comment or client command: PostgreSQL also ends a line at `\r`
+    /// (ending earlier only shows more text).
     fn line_end(&self, mut i: usize) -> usize {
-        while self.at(i).is_some_and(|c| c != '\n') {
+        while self.at(i).is_some_and(|c| c != '\n' && c != '\r') {
             i += 1;
         }
         i
@@ -321,7 +323,11 @@ impl Scan<'_> {
                 i = j;
             } else if c == '$' && mode.dollar() && self.dollar_tag(i).is_some() {
                 i = self.dollar_quote(i, start);
-            } else if super::is_word_start(c) || fold_confusable(c).is_some() {
+            } else if super::is_word_start(c)
+                || fold_confusable(c).is_some()
+                || (c == '$' && !mode.dollar() && next.is_some_and(super::is_word_char))
+            {
+                // Without dollar quotes, `$` may start a name (MySQL: `$$x` is one name).
                 i = self.word(i, start);
             } else if c.is_ascii_digit() {
                 let mut j = i;
@@ -444,7 +450,7 @@ pub(crate) fn lex_mode(s: &str, mode: Mode) -> Lexed {
 pub(crate) fn dialect_sensitive(s: &str) -> bool {
     let b = s.as_bytes();
     if b.iter()
-        .any(|c| matches!(c, b'#' | b'\\' | b'`' | b'[' | b'$'))
+        .any(|c| matches!(c, b'#' | b'\\' | b'`' | b'[' | b'$' | b'\r'))
     {
         return true;
     }
