@@ -395,3 +395,16 @@ fn rendered_readings_keep_their_tokens() {
     high("SELECT 1 -- comment\r; DROP TABLE t");
     assert_eq!(eff("SELECT $$a b$$, $1 FROM t WHERE x = $2"), Some(Read));
 }
+
+#[test]
+fn quoting_and_syntax_error_rules_have_twins() {
+    // Names quoted with brackets or backticks: the same statement in every reading.
+    assert_eq!(eff("SELECT [id], [delete] FROM [dbo].[t]"), Some(Read));
+    assert_eq!(eff("SELECT `id`, `drop` FROM t"), Some(Read));
+    // Twins: a real statement next to the quoted names still counts.
+    high("SELECT [id], [delete] FROM [dbo].[t]; DROP TABLE t");
+    high("SELECT `drop` FROM t; DROP TABLE t");
+    // A MySQL reading that is only a syntax error adds nothing; one with a statement does.
+    assert_eq!(eff("SELECT $$x y$$ AS s"), Some(Read));
+    high("SELECT $$ ; TRUNCATE t; $$ AS s");
+}
