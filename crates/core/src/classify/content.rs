@@ -586,9 +586,11 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         return;
     }
-    // In a shell, `{ … }` is a brace group, not a GraphQL query.
+    // In a shell, `{ … }` is a brace group, not a GraphQL query; a SQL tool's SQL is not an
+    // HTTP request line (`COPY /**/ t TO …` is not WebDAV).
     let brace_group = hint == Hint::Shell && t.starts_with('{');
-    if !brace_group && http::analyse_line(ctx, t) {
+    let sql_text = hint == Hint::Sql && sql::looks_like_sql(t);
+    if !brace_group && !sql_text && http::analyse_line(ctx, t) {
         return;
     }
     match hint {

@@ -26,6 +26,16 @@ fn literal(e: &Expr) -> Option<&Value> {
     }
 }
 
+/// The same expression, with unquoted identifiers compared without case (`T.iD = t.Id`).
+fn same(l: &Expr, r: &Expr) -> bool {
+    if l == r {
+        return true;
+    }
+    let (a, b) = (l.to_string(), r.to_string());
+    let quoted = |s: &str| s.contains(['"', '`', '[', '\'']);
+    !quoted(&a) && !quoted(&b) && a.eq_ignore_ascii_case(&b)
+}
+
 fn compare(l: &Expr, op: &BinaryOperator, r: &Expr) -> Option<bool> {
     use std::cmp::Ordering;
     let ord = match (literal(l), literal(r)) {
@@ -41,7 +51,7 @@ fn compare(l: &Expr, op: &BinaryOperator, r: &Expr) -> Option<bool> {
             }
         }
         // `id = id`: true for every row where it is not null.
-        _ if l == r => Ordering::Equal,
+        _ if same(l, r) => Ordering::Equal,
         _ => return None,
     };
     Some(match op {

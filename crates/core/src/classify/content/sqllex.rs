@@ -4,6 +4,10 @@
 
 use crate::Effect;
 
+mod scan;
+
+pub(crate) use scan::{MAX_COMMENT_NESTING, Mode, dialect_sensitive, lex_mode};
+
 /// A token outside comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Tok {
@@ -27,6 +31,17 @@ pub(crate) struct Lexed {
     pub confusable: bool,
     /// Byte offsets of top-level `;`.
     pub semis: Vec<usize>,
+    /// Byte offset where each token ends (parallel to `toks`).
+    pub ends: Vec<usize>,
+    /// Byte ranges other than `;` that end a statement: a client meta-command, a T-SQL
+    /// `GO` line.
+    pub breaks: Vec<(usize, usize)>,
+    /// Byte ranges of client meta-commands (`\! cmd`, `\o file`), to the end of the line.
+    pub meta: Vec<(usize, usize)>,
+    /// Block comments nested past [`scan::MAX_COMMENT_NESTING`].
+    pub deep_comment: bool,
+    /// A literal or block comment runs to the end of the input (a syntax error).
+    pub unterminated: bool,
 }
 
 /// Folds common look-alike letters (Cyrillic, Greek, fullwidth) to ASCII.
@@ -64,153 +79,10 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
 
-/// Lexes SQL. Never fails: an unterminated literal runs to the end of the input.
+/// Lexes SQL the PostgreSQL way (see [`scan::Mode`] for the others). Never fails: an
+/// unterminated literal runs to the end of the input.
 pub(crate) fn lex(s: &str) -> Lexed {
-    let mut out = Lexed::default();
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let pos = |i: usize| chars.get(i).map_or(s.len(), |&(p, _)| p);
-    let mut i = 0usize;
-    while let Some(c) = at(i) {
-        let start = pos(i);
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && at(i + 1) == Some('-') {
-            while let Some(c) = at(i) {
-                if c == '\n' {
-                    break;
-                }
-                i += 1;
-            }
-        } else if c == '/' && at(i + 1) == Some('*') {
-            let versioned = at(i + 2) == Some('!');
-            let mut depth = 0usize;
-            let body_start = i + if versioned { 3 } else { 2 };
-            let mut j = i;
-            let mut body_end = chars.len();
-            while j < chars.len() {
-                if at(j) == Some('/') && at(j + 1) == Some('*') {
-                    depth += 1;
-                    j += 2;
-                } else if at(j) == Some('*') && at(j + 1) == Some('/') {
-                    depth = depth.saturating_sub(1);
-                    j += 2;
-                    if depth == 0 {
-                        body_end = j - 2;
-                        break;
-                    }
-                } else {
-                    j += 1;
-                }
-            }
-            if versioned {
-                let body: String = chars
-                    .get(body_start..body_end.max(body_start))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|&(_, c)| c)
-                    .skip_while(char::is_ascii_digit)
-                    .collect();
-                out.versioned.push(body);
-            }
-            i = j.max(i + 2);
-        } else if c == '\'' || ((c == 'E' || c == 'e') && at(i + 1) == Some('\'')) {
-            let backslash = c != '\'';
-            i += if backslash { 2 } else { 1 };
-            let mut lit = String::new();
-            while let Some(c) = at(i) {
-                if backslash && c == '\\' {
-                    if let Some(n) = at(i + 1) {
-                        lit.push(n);
-                    }
-                    i += 2;
-                } else if c == '\'' {
-                    if at(i + 1) == Some('\'') {
-                        lit.push('\'');
-                        i += 2;
-                    } else {
-                        i += 1;
-                        break;
-                    }
-                } else {
-                    lit.push(c);
-                    i += 1;
-                }
-            }
-            out.toks.push((Tok::Str(lit), start));
-        } else if c == '"' || c == '`' || c == '[' {
-            let close = if c == '[' { ']' } else { c };
-            i += 1;
-            let mut lit = String::new();
-            while let Some(d) = at(i) {
-                i += 1;
-                if d == close {
-                    if at(i) == Some(close) && close != ']' {
-                        lit.push(d);
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
-                lit.push(d);
-            }
-            out.toks.push((Tok::Ident(lit), start));
-        } else if c == '$' && at(i + 1).is_some_and(|n| n == '$' || is_word_start(n)) {
-            // $tag$ … $tag$
-            let mut j = i + 1;
-            while at(j).is_some_and(|n| n.is_alphanumeric() || n == '_') {
-                j += 1;
-            }
-            if at(j) != Some('$') {
-                out.toks.push((Tok::Punct('$'), start));
-                i += 1;
-                continue;
-            }
-            let tag: String = chars
-                .get(i..=j)
-                .unwrap_or_default()
-                .iter()
-                .map(|&(_, c)| c)
-                .collect();
-            let body_from = pos(j + 1);
-            let rest = s.get(body_from..).unwrap_or_default();
-            let (body, consumed) = match rest.find(&tag) {
-                Some(k) => (rest.get(..k).unwrap_or_default(), k + tag.len()),
-                None => (rest, rest.len()),
-            };
-            out.toks.push((Tok::Str(body.to_string()), start));
-            let end = body_from + consumed;
-            while at(i).is_some() && pos(i) < end {
-                i += 1;
-            }
-        } else if is_word_start(c) || fold_confusable(c).is_some() {
-            let mut w = String::new();
-            while let Some(d) = at(i) {
-                if let Some(f) = fold_confusable(d) {
-                    out.confusable = true;
-                    w.push(f);
-                } else if is_word_char(d) {
-                    w.extend(d.to_uppercase());
-                } else {
-                    break;
-                }
-                i += 1;
-            }
-            out.toks.push((Tok::Word(w), start));
-        } else if c.is_ascii_digit() {
-            while at(i).is_some_and(|d| d.is_ascii_alphanumeric() || d == '.') {
-                i += 1;
-            }
-            out.toks.push((Tok::Word("0".into()), start));
-        } else {
-            if c == ';' {
-                out.semis.push(start);
-            }
-            out.toks.push((Tok::Punct(c), start));
-            i += 1;
-        }
-    }
-    out
+    scan::lex_mode(s, scan::Mode::Postgres)
 }
 
 /// Splits SQL into statements at top-level `;` (outside literals and comments).
@@ -317,6 +189,20 @@ pub(crate) const STARTS: &[&str] = &[
     "PURGE",
     "SHUTDOWN",
     "UNINSTALL",
+    "RESTORE",
+    "BACKUP",
+    "DBCC",
+    "REMOVE",
+    "UNDROP",
+    "PUT",
+    "RECONFIGURE",
+    "WAITFOR",
+    "DENY",
+    "UNLOAD",
+    "FLASHBACK",
+    "HOST",
+    "DISABLE",
+    "ENABLE",
 ];
 
 /// Object kinds after DROP/CREATE/ALTER/TRUNCATE that make a SQL shape.
@@ -423,81 +309,10 @@ pub(crate) fn has_sql_shape(toks: &[(Tok, usize)]) -> bool {
     }
 }
 
-/// Side-effecting functions callable from a read statement, with what they do.
+/// The effect of calling a function or procedure, from the per-dialect tables in
+/// `sql::functions`: `None` when it is known to be free of side effects or not known at all.
 pub(crate) fn function_effect(name: &str) -> Option<(Effect, &'static str)> {
-    let lower = name.to_ascii_lowercase();
-    let name = lower.rsplit('.').next().unwrap_or(&lower);
-    Some(match name {
-        "pg_terminate_backend" | "pg_cancel_backend" => {
-            (Effect::Destructive, "stops other sessions")
-        }
-        "lo_unlink" | "pg_drop_replication_slot" | "pg_replication_origin_drop" => {
-            (Effect::Destructive, "deletes stored data")
-        }
-        "pg_stat_statements_reset"
-        | "pg_stat_reset"
-        | "pg_stat_reset_shared"
-        | "pg_stat_reset_single_table_counters"
-        | "pg_stat_reset_slru" => (Effect::Destructive, "wipes statistics"),
-        "pg_sleep" | "pg_sleep_for" | "pg_sleep_until" | "sleep" | "benchmark" | "waitfor" => {
-            (Effect::Destructive, "stalls the server (denial of service)")
-        }
-        "xp_cmdshell" | "sys_exec" | "sys_eval" | "shell" => {
-            (Effect::Destructive, "runs an operating-system command")
-        }
-        "dblink_exec" | "dblink" | "dblink_send_query" => {
-            (Effect::Destructive, "runs SQL on another server")
-        }
-        "lo_export" | "pg_file_write" | "pg_file_unlink" | "pg_file_rename" => {
-            (Effect::Destructive, "writes the server's file system")
-        }
-        "pg_read_file"
-        | "pg_read_binary_file"
-        | "pg_ls_dir"
-        | "pg_stat_file"
-        | "lo_import"
-        | "load_file"
-        | "pg_ls_logdir"
-        | "pg_ls_waldir"
-        | "pg_ls_tmpdir" => (Effect::Admin, "reads the server's file system"),
-        "pg_switch_wal"
-        | "pg_switch_xlog"
-        | "pg_reload_conf"
-        | "pg_rotate_logfile"
-        | "pg_promote"
-        | "pg_backup_start"
-        | "pg_backup_stop"
-        | "pg_start_backup"
-        | "pg_stop_backup"
-        | "pg_create_restore_point"
-        | "pg_wal_replay_pause"
-        | "pg_wal_replay_resume"
-        | "pg_create_physical_replication_slot"
-        | "pg_create_logical_replication_slot" => (Effect::Admin, "changes server operation"),
-        "set_config" => (Effect::Admin, "changes a server setting"),
-        "load_extension" => (Effect::Admin, "loads native code into the database"),
-        "lo_create"
-        | "lo_creat"
-        | "lo_put"
-        | "lo_write"
-        | "lo_from_bytea"
-        | "lo_truncate"
-        | "nextval"
-        | "setval"
-        | "pg_advisory_lock"
-        | "pg_advisory_xact_lock"
-        | "pg_notify"
-        | "pg_logical_emit_message"
-        | "get_lock"
-        | "txid_current"
-        | "pg_current_xact_id"
-        | "query_to_xml"
-        | "query_to_json"
-        | "writefile"
-        | "edit"
-        | "fts3_tokenizer" => (Effect::Mutating, "has side effects"),
-        _ => return None,
-    })
+    super::sql::known_effect(name)
 }
 
 /// Judges SQL that no dialect parses by its worst keyword; never a read.
@@ -518,7 +333,8 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
         let prev = if i > 0 { w(i - 1) } else { "" };
         let next = w(i + 1);
         match k.as_str() {
-            "DROP" if matches!(next, "ROLE" | "USER" | "OWNED" | "POLICY") => {
+            "DROP" if prev == "BEFORE" => {}
+            "DROP" if matches!(next, "ROLE" | "USER" | "OWNED" | "POLICY" | "LOGIN") => {
                 take(Effect::Admin, format!("contains `DROP {next}`"))
             }
             "DROP" | "TRUNCATE" | "DELETE" | "MERGE" | "SHUTDOWN" | "KILL" | "PURGE"
@@ -544,7 +360,15 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             "ALTER" | "CREATE"
                 if matches!(
                     next,
-                    "SYSTEM" | "ROLE" | "USER" | "DEFAULT" | "POLICY" | "SERVER" | "EXTENSION"
+                    "SYSTEM"
+                        | "ROLE"
+                        | "USER"
+                        | "DEFAULT"
+                        | "POLICY"
+                        | "SERVER"
+                        | "EXTENSION"
+                        | "LOGIN"
+                        | "ACCOUNT"
                 ) =>
             {
                 take(Effect::Admin, format!("contains `{k} {next}`"))
@@ -552,21 +376,131 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             "SET" if matches!(next, "ROLE" | "SESSION" | "GLOBAL" | "PERSIST") => {
                 take(Effect::Admin, format!("contains `SET {next}`"))
             }
-            "AUTHORIZATION" | "SUPERUSER" | "BYPASSRLS" | "DEFINER" => {
-                take(Effect::Admin, format!("contains `{k}`"))
+            "AUTHORIZATION" | "SUPERUSER" | "BYPASSRLS" | "DEFINER" | "WRITABLE_SCHEMA"
+            | "ATTACH" | "OUTFILE" | "DUMPFILE" => take(Effect::Admin, format!("contains `{k}`")),
+            "MEMBER" if prev == "ADD" => take(Effect::Admin, "adds a role member".into()),
+            "INTO" if prev == "VACUUM" => {
+                take(Effect::Admin, "writes the database to a file".into())
+            }
+            "OFFLINE" | "EMERGENCY" | "SINGLE_USER" if prev == "SET" => take(
+                Effect::Destructive,
+                format!("takes a database out of service (`SET {k}`)"),
+            ),
+            "MASTER" | "REPLICA" | "SLAVE" if prev == "RESET" => take(
+                Effect::Destructive,
+                format!("resets replication or deletes binary logs (`RESET {k}`)"),
+            ),
+            "RESTORE"
+            | "SWAP"
+            | "BLACKHOLE"
+            | "REPAIR_ALLOW_DATA_LOSS"
+            | "EXPIRATION_TIMESTAMP"
+            | "UNLOAD" => take(Effect::Destructive, format!("contains `{k}`")),
+            "DATA_RETENTION_TIME_IN_DAYS" | "MAX_DATA_EXTENSION_TIME_IN_DAYS"
+                if matches!(toks.get(i + 1), Some((Tok::Punct('='), _))) && w(i + 2) == "0" =>
+            {
+                take(Effect::Destructive, format!("sets `{k}` to 0"))
+            }
+            "DEFAULT_TRANSACTION_READ_ONLY"
+            | "TRANSACTION_READ_ONLY"
+            | "SESSION_REPLICATION_ROLE"
+            | "ROW_SECURITY"
+            | "SQL_SAFE_UPDATES"
+            | "SUPER_READ_ONLY"
+            | "SQL_LOG_BIN"
+            | "ALLOW_SYSTEM_TABLE_MODS"
+            | "LOCAL_INFILE"
+            | "SECURE_FILE_PRIV" => take(Effect::Admin, format!("changes `{k}`, a guard setting")),
+            "WRITE" if prev == "READ" => take(Effect::Admin, "switches to read write".into()),
+            "FUNCTION" | "PROCEDURE" if prev == "EXECUTE" => take(
+                Effect::Destructive,
+                "runs a function whose body is not visible (a trigger)".into(),
+            ),
+            "TABLE" | "DATABASE" | "SCHEMA" | "STAGE"
+                if prev == "REPLACE" && i >= 2 && w(i - 2) == "OR" =>
+            {
+                take(
+                    Effect::Destructive,
+                    format!(
+                        "replaces a {} (`CREATE OR REPLACE`)",
+                        k.to_ascii_lowercase()
+                    ),
+                )
+            }
+            "TO" | "FROM"
+                if toks
+                    .iter()
+                    .take(i)
+                    .any(|(t, _)| *t == Tok::Word("COPY".into()))
+                    && matches!(toks.get(i + 1), Some((Tok::Str(_), _))) =>
+            {
+                take(
+                    Effect::Admin,
+                    "copies to or from a file on the server".into(),
+                )
+            }
+            "OVERWRITE"
+                if prev == "INSERT"
+                    || (matches!(toks.get(i + 1), Some((Tok::Punct('='), _)))
+                        && w(i + 2) == "TRUE") =>
+            {
+                take(Effect::Destructive, "overwrites data (`OVERWRITE`)".into())
+            }
+            "OWNER" if next == "TO" => take(Effect::Admin, "changes an owner".into()),
+            "INFILE" if prev != "LOCAL" => take(
+                Effect::Admin,
+                "reads a file on the server (`INFILE`)".into(),
+            ),
+            "SONAME" => take(Effect::Admin, "loads native code (`SONAME`)".into()),
+            "TABLESPACE" if prev == "DISCARD" => take(
+                Effect::Destructive,
+                "discards a table's data file (`DISCARD TABLESPACE`)".into(),
+            ),
+            "TRIGGER" if prev == "DISABLE" => take(Effect::Admin, "disables a trigger".into()),
+            "REMOVE" if matches!(toks.get(i + 1), Some((Tok::Punct('@'), _))) => {
+                take(Effect::Destructive, "removes staged files".into())
             }
             _ => {}
         }
-        if matches!(toks.get(i + 1), Some((Tok::Punct('('), _)))
-            && let Some((e, what)) = function_effect(k)
+        // A call: a (qualified) name before `(`, or a procedure called without `CALL`
+        // at the start of a statement (PL/SQL, a T-SQL batch).
+        let qualified = matches!(toks.get(i.wrapping_sub(1)), Some((Tok::Punct('.'), _)));
+        let starts = i == 0 || matches!(prev, "BEGIN" | "THEN" | "ELSE" | "LOOP");
+        if !qualified
+            && let Some((name, after)) = qualified_name(toks, i)
+            && (starts
+                || matches!(
+                    toks.get(after),
+                    None | Some((Tok::Punct('(' | ';'), _) | (Tok::Str(_), _))
+                ))
+            && let Some((e, what)) = function_effect(&name)
         {
             take(
                 e,
-                format!("calls `{}` which {what}", k.to_ascii_lowercase()),
+                format!("calls `{}` which {what}", name.to_ascii_lowercase()),
             );
         }
     }
     best
+}
+
+/// The dotted name starting at token `i` (`DBMS_SCHEDULER.CREATE_JOB`) and the index after
+/// it.
+fn qualified_name(toks: &[(Tok, usize)], i: usize) -> Option<(String, usize)> {
+    let mut name = String::new();
+    let mut j = i;
+    loop {
+        match toks.get(j) {
+            Some((Tok::Word(w) | Tok::Ident(w), _)) if name.len() < 256 => name.push_str(w),
+            _ => return (!name.is_empty()).then_some((name, j)),
+        }
+        j += 1;
+        if !matches!(toks.get(j), Some((Tok::Punct('.'), _))) {
+            return Some((name, j));
+        }
+        name.push('.');
+        j += 1;
+    }
 }
 
 #[cfg(test)]

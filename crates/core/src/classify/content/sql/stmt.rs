@@ -1,0 +1,532 @@
+//! The effect of one statement node, for every `Statement` variant of sqlparser. The match
+//! has no catch-all arm: a variant added by a new sqlparser release fails to compile until
+//! it is judged here. What a statement nests (queries, expressions, statements in bodies)
+//! is visited separately by [`super::walk`].
+
+use sqlparser::ast::{
+    CopyTarget, Expr, MergeAction, ObjectType, Set, Statement, TransactionAccessMode,
+    TransactionMode,
+};
+
+use super::super::sqlfilter::always_true;
+use super::super::sqllex::{self, Tok};
+use super::functions;
+use super::walk::Walk;
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+use crate::classify::content::prefix;
+
+pub(super) fn filter_effect(selection: Option<&Expr>, verb: &str) -> (Effect, String) {
+    match selection {
+        None => (Destructive, format!("{verb} every row (no `WHERE`)")),
+        Some(e) if always_true(e) => (
+            Destructive,
+            format!(
+                "{verb} every row (`WHERE {}` is always true)",
+                prefix(&e.to_string(), 40)
+            ),
+        ),
+        Some(_) => (Mutating, format!("{verb} rows matching a filter")),
+    }
+}
+
+/// Settings whose change escapes a read-only or security guard.
+const GUARD_SETTINGS: &[&str] = &[
+    "default_transaction_read_only",
+    "transaction_read_only",
+    "session_replication_role",
+    "row_security",
+    "allow_system_table_mods",
+    "session_authorization",
+    "role",
+    "sql_safe_updates",
+    "read_only",
+    "super_read_only",
+    "foreign_key_checks",
+    "sql_log_bin",
+    "log_statement",
+    "search_path",
+    "local_infile",
+    "secure_file_priv",
+    "general_log_file",
+    "general_log",
+    "xp_cmdshell",
+];
+
+fn set_effect(s: &Set) -> (Effect, String) {
+    match s {
+        Set::SetRole { .. } => (Admin, "changes the session role".into()),
+        Set::SetSessionAuthorization(_) => (Admin, "changes the session user".into()),
+        Set::SetTransaction { modes, .. } => {
+            transaction_modes(modes).unwrap_or((Mutating, "sets transaction options".into()))
+        }
+        _ => {
+            let text = s.to_string().to_ascii_lowercase();
+            let global = text.starts_with("set global") || text.starts_with("set persist");
+            match GUARD_SETTINGS.iter().find(|g| {
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| w == **g)
+            }) {
+                Some(g) if *g != "search_path" || global => {
+                    (Admin, format!("changes `{g}`, a guard setting"))
+                }
+                _ if global => (Admin, "changes a global server setting".into()),
+                _ => (Mutating, "changes a session setting".into()),
+            }
+        }
+    }
+}
+
+fn transaction_modes(modes: &[TransactionMode]) -> Option<(Effect, String)> {
+    modes
+        .iter()
+        .any(|m| {
+            matches!(
+                m,
+                TransactionMode::AccessMode(TransactionAccessMode::ReadWrite)
+            )
+        })
+        .then(|| (Admin, "switches the transaction to read write".into()))
+}
+
+/// Vendor table options that destroy data or its recovery, in a statement's text.
+fn retention_effect(upper: &str) -> Option<(Effect, String)> {
+    let squeezed: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.contains("DATA_RETENTION_TIME_IN_DAYS=0")
+        || squeezed.contains("MAX_DATA_EXTENSION_TIME_IN_DAYS=0")
+    {
+        return Some((
+            Destructive,
+            "sets data retention to 0 (no Time Travel recovery)".into(),
+        ));
+    }
+    if squeezed.contains("EXPIRATION_TIMESTAMP=")
+        || squeezed.contains("PARTITION_EXPIRATION_DAYS=")
+        || squeezed.contains("DEFAULT_TABLE_EXPIRATION_DAYS=")
+    {
+        return Some((
+            Destructive,
+            "sets an expiration that deletes the data".into(),
+        ));
+    }
+    if squeezed.contains("ENGINE=BLACKHOLE") {
+        return Some((
+            Destructive,
+            "moves the table to the BLACKHOLE engine (its rows are discarded)".into(),
+        ));
+    }
+    None
+}
+
+fn worst(a: (Effect, String), b: Option<(Effect, String)>) -> (Effect, String) {
+    match b {
+        Some(b) if b.0.rank() > a.0.rank() => b,
+        _ => a,
+    }
+}
+
+fn create_or_replace(what: &str, or_replace: bool, upper: &str) -> (Effect, String) {
+    let base = if or_replace {
+        (
+            Destructive,
+            format!("replaces a {what} (`CREATE OR REPLACE` drops the existing one's data)"),
+        )
+    } else {
+        (Mutating, format!("creates a {what}"))
+    };
+    worst(base, retention_effect(upper))
+}
+
+fn alter_table_effect(ops: &[String], upper: &str) -> (Effect, String) {
+    let mut best = (Mutating, "alters a table".to_string());
+    for o in ops {
+        let found = if o.starts_with("DROP") || o.starts_with("TRUNCATE") {
+            (
+                Destructive,
+                format!(
+                    "drops part of a table (`{}`)",
+                    prefix(o, 40).to_ascii_lowercase()
+                ),
+            )
+        } else if o.starts_with("SWAP WITH") {
+            (Destructive, "swaps the table's data with another's".into())
+        } else if o.starts_with("DELETE") || o.starts_with("UPDATE") {
+            (
+                Destructive,
+                "rewrites or deletes rows (`ALTER TABLE … DELETE`)".into(),
+            )
+        } else if o.contains("ROW LEVEL SECURITY") || o.starts_with("OWNER TO") {
+            (
+                Admin,
+                "changes who can see the table's rows or who owns it".into(),
+            )
+        } else if o.starts_with("DISABLE TRIGGER") || o.starts_with("DISABLE RULE") {
+            (Admin, "disables a trigger or rule".into())
+        } else {
+            continue;
+        };
+        if found.0.rank() > best.0.rank() {
+            best = found;
+        }
+    }
+    worst(best, retention_effect(upper))
+}
+
+fn pragma_effect(name: &str, is_eq: bool, has_value: bool) -> (Effect, String) {
+    let n = name.to_ascii_lowercase();
+    if n.contains("writable_schema") || n.contains("trusted_schema") {
+        (Admin, format!("sets `pragma {n}`"))
+    } else if is_eq
+        || (has_value
+            && !matches!(
+                n.as_str(),
+                "table_info" | "table_xinfo" | "index_list" | "index_info" | "foreign_key_list"
+            ))
+        || matches!(
+            n.as_str(),
+            "wal_checkpoint" | "optimize" | "incremental_vacuum"
+        )
+    {
+        (Mutating, format!("sets `pragma {n}`"))
+    } else {
+        (Read, format!("reads `pragma {n}`"))
+    }
+}
+
+fn function_body(s: &Statement, w: &mut Walk) -> (Effect, String) {
+    let t = s.to_string();
+    for (tok, _) in sqllex::lex(&t).toks {
+        if let Tok::Str(b) = tok {
+            w.bodies.push(b);
+        }
+    }
+    let upper = t.to_ascii_uppercase();
+    if matches!(s, Statement::CreateTrigger(_))
+        && (upper.contains("EXECUTE FUNCTION") || upper.contains("EXECUTE PROCEDURE"))
+    {
+        return (
+            Destructive,
+            "creates a trigger that runs a function whose body is not visible".into(),
+        );
+    }
+    if [
+        "PLPYTHON",
+        "PLPERLU",
+        "PLSH",
+        "LANGUAGE C",
+        "PLTCLU",
+        "PLV8",
+    ]
+    .iter()
+    .any(|l| upper.contains(l))
+        || upper.contains("SECURITY DEFINER")
+    {
+        (
+            Admin,
+            "creates a function in an untrusted language or with definer rights".into(),
+        )
+    } else {
+        (Mutating, "creates a function, procedure or trigger".into())
+    }
+}
+
+/// The effect of a statement node itself (what it nests is visited separately).
+pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
+    let upper = || s.to_string().to_ascii_uppercase();
+    let reads = || (Read, "reads".to_string());
+    match s {
+        Statement::Query(_) => reads(),
+        Statement::Insert(i) if i.replace_into => (
+            Destructive,
+            "replaces rows (`REPLACE` deletes conflicting rows)".into(),
+        ),
+        Statement::Insert(i) if i.overwrite => (Destructive, "overwrites a table".into()),
+        Statement::Insert(_) if upper().starts_with("INSERT OR REPLACE") => (
+            Destructive,
+            "replaces rows (`INSERT OR REPLACE` deletes conflicting rows)".into(),
+        ),
+        Statement::Insert(_) => (Mutating, "inserts rows".into()),
+        Statement::Directory { overwrite, .. } => {
+            if *overwrite {
+                (Destructive, "overwrites a directory".into())
+            } else {
+                (Mutating, "writes a directory".into())
+            }
+        }
+        Statement::Update(u) => filter_effect(u.selection.as_ref(), "updates"),
+        Statement::Delete(d) => filter_effect(d.selection.as_ref(), "deletes"),
+        Statement::Merge(m) => {
+            if m.clauses
+                .iter()
+                .any(|c| matches!(c.action, MergeAction::Delete { .. }))
+            {
+                (Destructive, "deletes rows (`MERGE … THEN DELETE`)".into())
+            } else {
+                (Mutating, "merges rows".into())
+            }
+        }
+        Statement::Drop { object_type, .. } => {
+            let kind = object_type.to_string().to_ascii_lowercase();
+            let e = if matches!(
+                object_type,
+                ObjectType::Role | ObjectType::User | ObjectType::Group
+            ) {
+                Admin
+            } else {
+                Destructive
+            };
+            (e, format!("drops a {kind}"))
+        }
+        Statement::DropPolicy(_) | Statement::DropSecret { .. } => {
+            (Admin, "drops an access rule".into())
+        }
+        Statement::DropFunction(_)
+        | Statement::DropProcedure { .. }
+        | Statement::DropDomain(_)
+        | Statement::DropRule(_)
+        | Statement::DropTrigger(_)
+        | Statement::DropExtension(_)
+        | Statement::DropOperator(_)
+        | Statement::DropOperatorFamily(_)
+        | Statement::DropOperatorClass(_)
+        | Statement::DropConnector { .. } => (Destructive, "drops an object".into()),
+        Statement::Truncate(_) => (Destructive, "truncates a table".into()),
+        Statement::Remove(_) => (Destructive, "removes staged files".into()),
+        Statement::Unload { .. } | Statement::ExportData(_) => {
+            (Admin, "writes query results to external storage".into())
+        }
+        Statement::AlterTable(a) => {
+            let ops: Vec<String> = a
+                .operations
+                .iter()
+                .map(|o| o.to_string().to_ascii_uppercase())
+                .collect();
+            alter_table_effect(&ops, &upper())
+        }
+        Statement::Grant(_)
+        | Statement::GrantRole(_)
+        | Statement::Deny(_)
+        | Statement::Revoke(_)
+        | Statement::RevokeRole(_)
+        | Statement::AlterDefaultPrivileges(_) => (Admin, "changes privileges".into()),
+        Statement::CreateRole(_)
+        | Statement::AlterRole { .. }
+        | Statement::CreateUser(_)
+        | Statement::AlterUser(_) => (Admin, "creates or changes a role or user".into()),
+        Statement::CreatePolicy(_) | Statement::AlterPolicy(_) => {
+            (Admin, "changes a row-level security policy".into())
+        }
+        Statement::CreateServer(_)
+        | Statement::CreateUserMapping(_)
+        | Statement::CreateForeignDataWrapper(_)
+        | Statement::CreateSecret { .. }
+        | Statement::CreateExtension(_)
+        | Statement::CreateConnector(_)
+        | Statement::AlterConnector { .. }
+        | Statement::Install { .. }
+        | Statement::Load { .. } => (Admin, "installs code or connections into the server".into()),
+        Statement::Copy { target, to, .. } => match target {
+            CopyTarget::Program { .. } => (
+                Destructive,
+                "runs a program on the server (`COPY … PROGRAM`)".into(),
+            ),
+            CopyTarget::File { .. } => (Admin, "reads or writes a file on the server".into()),
+            CopyTarget::Stdout if *to => (Read, "copies rows out".into()),
+            CopyTarget::Stdin | CopyTarget::Stdout => (Mutating, "copies rows in".into()),
+        },
+        Statement::CopyIntoSnowflake { .. } | Statement::Put { .. } => {
+            let squeezed: String = upper().split_whitespace().collect();
+            if squeezed.contains("OVERWRITE=TRUE") {
+                (Destructive, "overwrites a table or staged files".into())
+            } else {
+                (Mutating, "copies data into a table or stage".into())
+            }
+        }
+        Statement::LoadData {
+            local, overwrite, ..
+        } => {
+            if *overwrite {
+                (Destructive, "overwrites a table from a file".into())
+            } else if *local {
+                (Mutating, "loads a client file into a table".into())
+            } else {
+                (Admin, "reads a file on the server (`LOAD DATA`)".into())
+            }
+        }
+        // Judged with its options by the walker; a node reached here runs (`ANALYZE`).
+        Statement::Explain { .. } => (Read, "explains and runs the statement".into()),
+        Statement::Prepare { .. } => (Mutating, "prepares a statement".into()),
+        Statement::Execute {
+            name, parameters, ..
+        } => w.execute(name.as_ref(), parameters),
+        Statement::Call(f) => {
+            let (e, what) = functions::call_effect(&f.name.to_string());
+            w.call_arguments(&f.name.to_string(), f);
+            let e = if e == Read { Mutating } else { e };
+            (e, format!("calls a procedure that {what}"))
+        }
+        Statement::AttachDatabase { .. } | Statement::AttachDuckDBDatabase { .. } => {
+            (Admin, "attaches a database file".into())
+        }
+        Statement::DetachDuckDBDatabase { .. } => (Mutating, "detaches a database".into()),
+        Statement::Pragma { is_eq, value, name } => {
+            pragma_effect(&name.to_string(), *is_eq, value.is_some())
+        }
+        Statement::Vacuum(v) if v.full => (
+            Destructive,
+            "locks and rewrites tables (`VACUUM FULL`)".into(),
+        ),
+        Statement::Vacuum(_) => (Mutating, "vacuums tables".into()),
+        Statement::Kill { .. } => (Destructive, "kills a session or query".into()),
+        Statement::WaitFor(_) => (Destructive, "stalls the session (`WAITFOR`)".into()),
+        Statement::Set(set) => set_effect(set),
+        Statement::StartTransaction { modes, .. } => {
+            transaction_modes(modes).unwrap_or((Read, "starts a transaction".into()))
+        }
+        Statement::Commit { .. } => (
+            Mutating,
+            "commits (ends a read-only wrapper's transaction)".into(),
+        ),
+        Statement::Rollback {
+            savepoint: None, ..
+        } => (
+            Mutating,
+            "rolls back (ends a read-only wrapper's transaction)".into(),
+        ),
+        Statement::Rollback { .. }
+        | Statement::Savepoint { .. }
+        | Statement::ReleaseSavepoint { .. }
+        | Statement::ExplainTable { .. }
+        | Statement::Use(_)
+        | Statement::Fetch { .. }
+        | Statement::Open(_)
+        | Statement::Close { .. }
+        | Statement::Declare { .. }
+        | Statement::LISTEN { .. }
+        | Statement::UNLISTEN { .. }
+        | Statement::Case(_)
+        | Statement::If(_)
+        | Statement::While(_)
+        | Statement::Raise(_)
+        | Statement::RaisError { .. }
+        | Statement::Throw(_)
+        | Statement::Return(_)
+        | Statement::Print(_)
+        | Statement::Assert { .. }
+        | Statement::ShowFunctions { .. }
+        | Statement::ShowVariable { .. }
+        | Statement::ShowStatus { .. }
+        | Statement::ShowVariables { .. }
+        | Statement::ShowCreate { .. }
+        | Statement::ShowColumns { .. }
+        | Statement::ShowCatalogs { .. }
+        | Statement::ShowDatabases { .. }
+        | Statement::ShowProcessList { .. }
+        | Statement::ShowSchemas { .. }
+        | Statement::ShowCharset(_)
+        | Statement::ShowObjects(_)
+        | Statement::ShowTables { .. }
+        | Statement::ShowViews { .. }
+        | Statement::ShowCollation { .. }
+        | Statement::List(_) => reads(),
+        Statement::CreateFunction(_)
+        | Statement::CreateProcedure { .. }
+        | Statement::CreateTrigger(_)
+        | Statement::CreateMacro { .. } => function_body(s, w),
+        Statement::CreateTable(c) => create_or_replace("table", c.or_replace, &upper()),
+        Statement::CreateView(_) => {
+            let base = (Mutating, "creates a view".into());
+            worst(base, retention_effect(&upper()))
+        }
+        Statement::CreateDatabase { or_replace, .. } => {
+            create_or_replace("database", *or_replace, &upper())
+        }
+        Statement::CreateSchema { or_replace, .. } => {
+            create_or_replace("schema", *or_replace, &upper())
+        }
+        Statement::CreateStage { or_replace, .. } => {
+            create_or_replace("stage", *or_replace, &upper())
+        }
+        Statement::AlterSchema(_)
+        | Statement::AlterSession { .. }
+        | Statement::AlterView(_)
+        | Statement::AlterIndex { .. } => worst(
+            (Mutating, "alters an object".into()),
+            retention_effect(&upper()),
+        ),
+        Statement::Reset(_) => {
+            let t = upper();
+            if t.contains("MASTER") || t.contains("REPLICA") || t.contains("SLAVE") {
+                (
+                    Destructive,
+                    "resets replication or deletes binary logs".into(),
+                )
+            } else {
+                (Mutating, "resets a setting".into())
+            }
+        }
+        Statement::Flush { .. } => {
+            let t = upper();
+            if t.contains("PRIVILEGES") {
+                (Admin, "reloads privileges".into())
+            } else {
+                (Mutating, "flushes server state".into())
+            }
+        }
+        Statement::OptimizeTable { deduplicate, .. } => {
+            if deduplicate.is_some() {
+                (Destructive, "deletes duplicate rows (`DEDUPLICATE`)".into())
+            } else {
+                (Mutating, "rewrites a table".into())
+            }
+        }
+        Statement::Analyze(_)
+        | Statement::Msck(_)
+        | Statement::CreateVirtualTable { .. }
+        | Statement::CreateIndex(_)
+        | Statement::CreateForeignTable(_)
+        | Statement::CreateRule(_)
+        | Statement::CreateOperator(_)
+        | Statement::CreateOperatorFamily(_)
+        | Statement::CreateOperatorClass(_)
+        | Statement::CreateTextSearch(_)
+        | Statement::CreateAggregate(_)
+        | Statement::AlterFunction(_)
+        | Statement::AlterType(_)
+        | Statement::AlterCollation(_)
+        | Statement::AlterOperator(_)
+        | Statement::AlterOperatorFamily(_)
+        | Statement::AlterOperatorClass(_)
+        | Statement::AlterTextSearch(_)
+        | Statement::AlterTrigger(_)
+        | Statement::CreateCollation(_)
+        | Statement::Discard { .. }
+        | Statement::Comment { .. }
+        | Statement::CreateFileFormat { .. }
+        | Statement::CreateWarehouse(_)
+        | Statement::Deallocate { .. }
+        | Statement::Cache { .. }
+        | Statement::UNCache { .. }
+        | Statement::CreateSequence { .. }
+        | Statement::CreateDomain(_)
+        | Statement::CreateType { .. }
+        | Statement::Lock(_)
+        | Statement::LockTables { .. }
+        | Statement::UnlockTables
+        | Statement::NOTIFY { .. }
+        | Statement::RenameTable(_)
+        | Statement::RefreshMaterializedView(_) => {
+            let t = upper();
+            let base = if t.contains(" OWNER TO ") {
+                (Admin, "changes ownership".into())
+            } else {
+                let verb = t
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                (Mutating, format!("changes the database (`{verb}`)"))
+            };
+            worst(base, retention_effect(&t))
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! The tree walk: every statement, expression and table factor of a parsed statement is
+//! visited. Statement nodes are judged by [`super::stmt::node_effect`] (exhaustive over
+//! sqlparser's `Statement`); expressions and table factors are matched exhaustively here,
+//! so a node kind that can carry a side effect (a function call) cannot slip past.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectName, Query, Select,
+    Statement, TableFactor, UtilityOption, Visitor,
+};
+
+use super::{expr_string, functions, stmt};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+#[derive(Default)]
+pub(crate) struct Walk {
+    pub found: Vec<(Effect, String)>,
+    /// Inside `EXPLAIN` without `ANALYZE`: the statement does not run.
+    explain: usize,
+    /// SQL that a statement runs from a string (dynamic SQL, remote queries, jobs).
+    pub sql_strings: Vec<String>,
+    /// Operating-system commands a statement runs from a string.
+    pub shell_strings: Vec<String>,
+    /// Procedural bodies (functions, procedures, triggers).
+    pub bodies: Vec<String>,
+}
+
+/// True if `EXPLAIN` runs the statement: `ANALYZE` as a keyword or in the option list
+/// (`EXPLAIN (ANALYZE)`, `EXPLAIN (FORMAT JSON, ANALYZE true)`). Only an `EXPLAIN` with
+/// neither is a read; `ANALYZE false` is still counted as running, to stay exact.
+pub(crate) fn explain_runs(analyze: bool, options: Option<&Vec<UtilityOption>>) -> bool {
+    /// Options that only shape the plan's output (PostgreSQL's list without `ANALYZE`).
+    const PLAN_ONLY: &[&str] = &[
+        "format",
+        "costs",
+        "verbose",
+        "settings",
+        "generic_plan",
+        "summary",
+        "memory",
+        "buffers",
+        "wal",
+        "timing",
+        "serialize",
+    ];
+    // Any other option (`ANALYZE`, `ANALYSE`, one this list does not know) may run it.
+    analyze
+        || options.is_some_and(|o| {
+            o.iter().any(|u| {
+                !PLAN_ONLY
+                    .iter()
+                    .any(|p| u.name.value.eq_ignore_ascii_case(p))
+            })
+        })
+}
+
+fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
+    let e = match a {
+        FunctionArg::Unnamed(e) => e,
+        FunctionArg::Named { arg, .. } | FunctionArg::ExprNamed { arg, .. } => arg,
+    };
+    match e {
+        FunctionArgExpr::Expr(e) => Some(e),
+        FunctionArgExpr::QualifiedWildcard(_)
+        | FunctionArgExpr::Wildcard
+        | FunctionArgExpr::WildcardWithOptions(_) => None,
+    }
+}
+
+/// A literal: the only argument of a function that runs SQL or commands that is not SQL
+/// built at run time or held in a variable.
+fn is_plain(e: &Expr) -> bool {
+    match e {
+        Expr::Value(_) | Expr::TypedString(_) => true,
+        Expr::Nested(e) => is_plain(e),
+        Expr::Prefixed { value, .. } => is_plain(value),
+        _ => false,
+    }
+}
+
+impl Walk {
+    fn add(&mut self, e: Effect, why: impl Into<String>) {
+        if self.explain == 0 {
+            self.found.push((e, why.into()));
+        }
+    }
+
+    /// A call to a function or procedure, wherever it is (even under `EXPLAIN`: MySQL
+    /// used to run derived tables while explaining them).
+    fn call(&mut self, name: &ObjectName, args: &[&Expr]) {
+        let full = name.to_string();
+        let (e, what) = functions::call_effect(&full);
+        if e == Read {
+            return;
+        }
+        let short = full
+            .rsplit('.')
+            .next()
+            .unwrap_or(&full)
+            .replace(['"', '`', '[', ']'], "")
+            .to_ascii_lowercase();
+        self.found
+            .push((e, format!("calls `{short}` which {what}")));
+        let sql = functions::runs_sql_arguments(&full);
+        let shell = functions::runs_shell_arguments(&full);
+        if !sql && !shell {
+            return;
+        }
+        for a in args {
+            match expr_string(a) {
+                Some(s) if sql => self.sql_strings.push(s),
+                Some(s) => self.shell_strings.push(s),
+                None if is_plain(a) => {}
+                None => self.found.push((
+                    Destructive,
+                    format!("calls `{short}` with SQL or a command built at run time"),
+                )),
+            }
+        }
+    }
+
+    fn function(&mut self, name: &ObjectName, args: &[FunctionArg]) {
+        let args: Vec<&Expr> = args.iter().filter_map(arg_expr).collect();
+        self.call(name, &args);
+    }
+
+    /// `CALL f(…)`: the procedure's SQL or command arguments (the effect is judged by the
+    /// statement).
+    pub(super) fn call_arguments(&mut self, name: &str, f: &Function) {
+        if !functions::runs_sql_arguments(name) && !functions::runs_shell_arguments(name) {
+            return;
+        }
+        let args: Vec<&Expr> = match &f.args {
+            FunctionArguments::List(l) => l.args.iter().filter_map(arg_expr).collect(),
+            FunctionArguments::None | FunctionArguments::Subquery(_) => Vec::new(),
+        };
+        let before = self.found.len();
+        self.call(&f.name, &args);
+        // Keep only the argument findings: the statement itself reports the call.
+        if self.found.len() > before {
+            self.found.remove(before);
+        }
+    }
+
+    /// `EXECUTE`/`EXEC`: a prepared statement, a procedure (`EXEC sp_executesql …`), or
+    /// dynamic SQL (`EXEC (@sql)`, `EXECUTE IMMEDIATE 'DROP …'`).
+    pub(super) fn execute(
+        &mut self,
+        name: Option<&ObjectName>,
+        parameters: &[Expr],
+    ) -> (Effect, String) {
+        // SQL Server's parser reads `EXECUTE IMMEDIATE x` as a procedure named IMMEDIATE.
+        let name = name.filter(|n| !n.to_string().eq_ignore_ascii_case("immediate"));
+        let Some(name) = name else {
+            let mut e = (Mutating, "executes dynamic SQL".to_string());
+            for p in parameters {
+                match expr_string(p) {
+                    Some(s) => self.sql_strings.push(s),
+                    None => {
+                        e = (
+                            Destructive,
+                            "executes dynamic SQL built at run time".to_string(),
+                        );
+                    }
+                }
+            }
+            return e;
+        };
+        let full = name.to_string();
+        let (e, what) = functions::call_effect(&full);
+        let refs: Vec<&Expr> = parameters.iter().collect();
+        if functions::known_effect(&full).is_some() {
+            let before = self.found.len();
+            self.call(name, &refs);
+            if self.found.len() > before {
+                self.found.remove(before);
+            }
+            return (e, format!("executes `{full}` which {what}"));
+        }
+        // A literal argument to a prepared statement or an unknown procedure may be SQL
+        // (`EXEC ('DROP …')` parses with the text as a parameter in some dialects).
+        self.sql_strings
+            .extend(parameters.iter().filter_map(expr_string));
+        if e == Read {
+            (Read, format!("executes `{full}`, which only reads"))
+        } else {
+            (
+                Mutating,
+                "executes a prepared statement or a procedure whose body is not visible".into(),
+            )
+        }
+    }
+}
+
+impl Visitor for Walk {
+    type Break = ();
+
+    fn pre_visit_statement(&mut self, s: &Statement) -> ControlFlow<()> {
+        if let Statement::Explain {
+            analyze, options, ..
+        } = s
+        {
+            if explain_runs(*analyze, options.as_ref()) {
+                self.add(Read, "explains and runs the statement (`ANALYZE`)");
+            } else {
+                self.add(Read, "explains a plan without running it");
+                self.explain += 1;
+            }
+            return ControlFlow::Continue(());
+        }
+        if self.explain > 0 {
+            return ControlFlow::Continue(());
+        }
+        let (e, why) = stmt::node_effect(s, self);
+        self.add(e, why);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_statement(&mut self, s: &Statement) -> ControlFlow<()> {
+        if let Statement::Explain {
+            analyze, options, ..
+        } = s
+            && !explain_runs(*analyze, options.as_ref())
+        {
+            self.explain = self.explain.saturating_sub(1);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        match e {
+            Expr::Function(f) => {
+                let args: &[FunctionArg] = match &f.args {
+                    FunctionArguments::List(l) => &l.args,
+                    FunctionArguments::None | FunctionArguments::Subquery(_) => &[],
+                };
+                self.function(&f.name, args);
+            }
+            // No side effect of their own; what they contain is visited.
+            Expr::Identifier(_)
+            | Expr::CompoundIdentifier(_)
+            | Expr::CompoundFieldAccess { .. }
+            | Expr::JsonAccess { .. }
+            | Expr::IsFalse(_)
+            | Expr::IsNotFalse(_)
+            | Expr::IsTrue(_)
+            | Expr::IsNotTrue(_)
+            | Expr::IsNull(_)
+            | Expr::IsNotNull(_)
+            | Expr::IsUnknown(_)
+            | Expr::IsNotUnknown(_)
+            | Expr::IsDistinctFrom(..)
+            | Expr::IsNotDistinctFrom(..)
+            | Expr::IsJson { .. }
+            | Expr::IsNormalized { .. }
+            | Expr::In { .. }
+            | Expr::Between { .. }
+            | Expr::BinaryOp { .. }
+            | Expr::Like { .. }
+            | Expr::ILike { .. }
+            | Expr::SimilarTo { .. }
+            | Expr::RLike { .. }
+            | Expr::AnyOp { .. }
+            | Expr::AllOp { .. }
+            | Expr::UnaryOp { .. }
+            | Expr::Convert { .. }
+            | Expr::Cast { .. }
+            | Expr::AtTimeZone { .. }
+            | Expr::Extract { .. }
+            | Expr::Ceil { .. }
+            | Expr::Floor { .. }
+            | Expr::Position { .. }
+            | Expr::Substring { .. }
+            | Expr::Trim { .. }
+            | Expr::Overlay { .. }
+            | Expr::Collate { .. }
+            | Expr::Nested(_)
+            | Expr::Value(_)
+            | Expr::Prefixed { .. }
+            | Expr::TypedString(_)
+            | Expr::Case { .. }
+            | Expr::Exists { .. }
+            | Expr::Subquery(_)
+            | Expr::GroupingSets(_)
+            | Expr::Cube(_)
+            | Expr::Rollup(_)
+            | Expr::Tuple(_)
+            | Expr::Struct { .. }
+            | Expr::Named { .. }
+            | Expr::Dictionary(_)
+            | Expr::Map(_)
+            | Expr::Array(_)
+            | Expr::Interval(_)
+            | Expr::MatchAgainst { .. }
+            | Expr::Wildcard(_)
+            | Expr::QualifiedWildcard(..)
+            | Expr::OuterJoin(_)
+            | Expr::Prior(_)
+            | Expr::Lambda(_)
+            | Expr::MemberOf(_) => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<()> {
+        match t {
+            TableFactor::Table {
+                name,
+                args: Some(a),
+                ..
+            } => self.function(name, &a.args),
+            TableFactor::Function { name, args, .. } => self.function(name, args),
+            // Plain tables, subqueries and table expressions: their expressions and
+            // queries are visited.
+            TableFactor::Table { args: None, .. }
+            | TableFactor::Derived { .. }
+            | TableFactor::TableFunction { .. }
+            | TableFactor::UNNEST { .. }
+            | TableFactor::JsonTable { .. }
+            | TableFactor::OpenJsonTable { .. }
+            | TableFactor::NestedJoin { .. }
+            | TableFactor::Pivot { .. }
+            | TableFactor::Unpivot { .. }
+            | TableFactor::UnpivotExpr { .. }
+            | TableFactor::MatchRecognize { .. }
+            | TableFactor::XmlTable { .. }
+            | TableFactor::SemanticView { .. } => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if !q.locks.is_empty() {
+            self.add(Mutating, "locks rows (`FOR UPDATE`/`FOR SHARE`)");
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
+        if let Some(into) = &s.into {
+            let target = into.to_string().to_ascii_uppercase();
+            if target.contains("OUTFILE") || target.contains("DUMPFILE") {
+                self.add(Admin, "writes a file on the server (`INTO OUTFILE`)");
+            } else {
+                self.add(Mutating, "creates a table (`SELECT … INTO`)");
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
