@@ -7,6 +7,26 @@ use super::shell::{Input, Sh, program_name};
 use super::tools;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
+/// The one entry point for a command line that another command runs (`bash -c`, `eval`,
+/// `ssh host '…'`, a flag that executes its argument): analysed like a top-level command line,
+/// one nesting level deeper, with `via` in every reason it produces.
+pub(crate) fn run_command_text(sh: &mut Sh, text: &str, via: &str) {
+    sh.shell_text(text, via);
+}
+
+/// The one entry point for an argument vector that another command runs (`sudo rm …`,
+/// `xargs rm`, `find -exec rm … ;`, a flag whose value is a program and its arguments): one
+/// nesting level deeper. Returns what the command writes to its standard output.
+pub(crate) fn run_argv(sh: &mut Sh, argv: &[String], stdin: &Input, via: &str) -> Input {
+    sh.argv(argv, stdin, via)
+}
+
+/// The one entry point for code that another command runs (`python -c`, `node -e`, a
+/// `--eval` flag): `lang` is `python`, `js`, `perl`, `ruby`, `php`, `mongo`, `powershell`, …
+pub(crate) fn run_code_text(sh: &mut Sh, lang: &str, text: &str, via: &str) {
+    sh.code_text(lang, text, via);
+}
+
 /// Runs a script file: its content is analysed when this command line wrote it.
 pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
     if path.contains("<(") || path == "/dev/stdin" || path == "-" {
@@ -17,7 +37,9 @@ pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
         return;
     }
     match sh.written_content(path) {
-        Some(Some(content)) => sh.shell_text(&content, &format!("script `{path}` written above")),
+        Some(Some(content)) => {
+            run_command_text(sh, &content, &format!("script `{path}` written above"))
+        }
         Some(None) => sh.add(
             Destructive,
             format!("{cmd} runs `{path}`, written above with content that cannot be seen"),
@@ -33,8 +55,8 @@ pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
 pub(crate) fn stdin_code(sh: &mut Sh, stdin: &Input, cmd: &str, lang: Option<&str>) {
     match stdin {
         Input::Literal(code) => match lang {
-            None => sh.shell_text(code, &format!("the input of {cmd}")),
-            Some(l) => sh.code_text(l, code, &format!("the input of {cmd}")),
+            None => run_command_text(sh, code, &format!("the input of {cmd}")),
+            Some(l) => run_code_text(sh, l, code, &format!("the input of {cmd}")),
         },
         Input::Unknown(from) => sh.add(
             Destructive,
@@ -61,7 +83,7 @@ pub(crate) fn run_shell(
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(" ");
-            sh.code_text("powershell", &rest, &format!("`{name}`"));
+            run_code_text(sh, "powershell", &rest, &format!("`{name}`"));
         } else {
             sh.add(Mutating, format!("{cmd} runs PowerShell"));
         }
@@ -91,7 +113,7 @@ pub(crate) fn run_shell(
     }
     let operand = args.get(i);
     match (has_c, operand) {
-        (true, Some(code)) => sh.shell_text(code, &format!("`{name} -c`")),
+        (true, Some(code)) => run_command_text(sh, code, &format!("`{name} -c`")),
         (true, None) => sh.add(Mutating, format!("{cmd} has `-c` without a command")),
         (false, Some(script)) => run_script(sh, script, cmd),
         (false, None) => stdin_code(sh, stdin, cmd, None),
@@ -142,7 +164,7 @@ pub(crate) fn run_interpreter(
         if is_code_flag {
             let code = args.get(i + 1).map(String::as_str).unwrap_or("");
             sh.add(Mutating, format!("{cmd} runs {lang} code"));
-            sh.code_text(lang, code, &format!("`{name} {a}`"));
+            run_code_text(sh, lang, code, &format!("`{name} {a}`"));
             return out;
         }
         if lang == "python" && a == "-m" {
@@ -170,7 +192,7 @@ pub(crate) fn run_interpreter(
             }
             match sh.written_content(a) {
                 Some(Some(code)) => {
-                    sh.code_text(lang, &code, &format!("script `{a}` written above"))
+                    run_code_text(sh, lang, &code, &format!("script `{a}` written above"))
                 }
                 Some(None) => sh.add(
                     Destructive,
@@ -224,14 +246,14 @@ pub(crate) fn wrapper(
             let i = if name == "sg" { i + 1 } else { i };
             if let Some(c) = opt_value(args, &["-c"], &["--command"]).filter(|_| name == "runuser")
             {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "su" => {
             sh.add(Admin, format!("{cmd} switches user"));
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
             Input::None
         }
@@ -242,7 +264,7 @@ pub(crate) fn wrapper(
                     i += 2;
                 } else if a == "-S" || a == "--split-string" {
                     if let Some(s) = args.get(i + 1) {
-                        sh.shell_text(s, "`env -S`");
+                        run_command_text(sh, s, "`env -S`");
                     }
                     return Some(Input::Unknown("env".into()));
                 } else if a.starts_with('-') {
@@ -261,7 +283,7 @@ pub(crate) fn wrapper(
                 sh.add(Read, format!("{cmd} prints the environment"));
                 return Some(Input::Unknown("the environment".into()));
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "command" if has_short(args, 'v') || has_short(args, 'V') => {
             sh.add(Read, format!("{cmd} looks a command up"));
@@ -279,7 +301,7 @@ pub(crate) fn wrapper(
                 sh.add(Read, format!("{cmd} runs nothing"));
                 return Some(Input::None);
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "strace" | "ltrace" | "gdb" => {
             let i = first_operand(
@@ -295,7 +317,7 @@ pub(crate) fn wrapper(
             } else {
                 i
             };
-            sh.argv(&inner(from), stdin, &via)
+            run_argv(sh, &inner(from), stdin, &via)
         }
         "nice" | "ionice" | "taskset" | "numactl" => {
             if name == "ionice" && has_short(args, 'p') || name == "taskset" && has_short(args, 'p')
@@ -321,15 +343,15 @@ pub(crate) fn wrapper(
             if name == "taskset" {
                 i += 1;
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "timeout" => {
             let i = first_operand(args, &["-s", "-k", "--signal", "--kill-after"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "stdbuf" => {
             let i = first_operand(args, &["-i", "-o", "-e"]);
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "chrt" => {
             if has_short(args, 'p') {
@@ -337,19 +359,19 @@ pub(crate) fn wrapper(
                 return Some(Input::None);
             }
             let i = first_operand(args, &["-T", "-P", "-D"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "flock" => {
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
                 return Some(Input::Unknown("flock".into()));
             }
             let i = first_operand(args, &["-w", "-E", "--timeout", "--conflict-exit-code"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "script" => {
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             } else {
                 sh.add(Mutating, format!("{cmd} records a session"));
             }
@@ -362,9 +384,9 @@ pub(crate) fn wrapper(
             );
             let rest = inner(i);
             if has_short(args, 'x') || has_long(args, "--exec") {
-                sh.argv(&rest, stdin, &via)
+                run_argv(sh, &rest, stdin, &via)
             } else {
-                sh.shell_text(&rest.join(" "), &via);
+                run_command_text(sh, &rest.join(" "), &via);
                 Input::Unknown("watch".into())
             }
         }
@@ -396,7 +418,7 @@ pub(crate) fn wrapper(
                 rest.push("echo".into());
             }
             rest.push("<args from stdin>".into());
-            sh.argv(&rest, &Input::None, &via)
+            run_argv(sh, &rest, &Input::None, &via)
         }
         "parallel" => {
             let end = args
@@ -421,7 +443,7 @@ pub(crate) fn wrapper(
                 stdin_code(sh, stdin, cmd, None);
                 Input::Unknown("parallel".into())
             } else {
-                sh.shell_text(&rest.join(" "), &via);
+                run_command_text(sh, &rest.join(" "), &via);
                 Input::Unknown("parallel".into())
             }
         }
@@ -444,7 +466,7 @@ pub(crate) fn wrapper(
                 }
             } else {
                 sh.add(Mutating, format!("{cmd} runs a command on `{host}`"));
-                sh.shell_text(&rest.join(" "), &format!("`ssh {host}`"));
+                run_command_text(sh, &rest.join(" "), &format!("`ssh {host}`"));
             }
             Input::Unknown("remote output".into())
         }
@@ -470,7 +492,7 @@ pub(crate) fn wrapper(
             );
             let i = if name == "chroot" { i + 1 } else { i };
             if i < args.len() {
-                sh.argv(&inner(i), stdin, &via)
+                run_argv(sh, &inner(i), stdin, &via)
             } else {
                 Input::None
             }
@@ -478,7 +500,7 @@ pub(crate) fn wrapper(
         "npx" | "pnpx" | "bunx" => {
             let i = first_operand(args, &["-p", "--package", "-c", "--call"]);
             if let Some(c) = opt_value(args, &["-c"], &["--call"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
             if i >= args.len() {
                 return Some(Input::None);
@@ -490,10 +512,10 @@ pub(crate) fn wrapper(
                     format!("{cmd} downloads and runs package `{pkg}`"),
                 );
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "eval" => {
-            sh.shell_text(&args.join(" "), "`eval`");
+            run_command_text(sh, &args.join(" "), "`eval`");
             Input::Unknown("eval".into())
         }
         "source" | "." => {
@@ -503,7 +525,7 @@ pub(crate) fn wrapper(
         }
         "trap" => {
             if let Some(code) = args.first().filter(|a| !a.starts_with('-')) {
-                sh.shell_text(code, "`trap`");
+                run_command_text(sh, code, "`trap`");
             } else {
                 sh.add(Read, format!("{cmd} lists traps"));
             }
@@ -516,7 +538,7 @@ pub(crate) fn wrapper(
                     any = true;
                     sh.defined.push(n.to_string());
                     sh.add(Mutating, format!("{cmd} defines alias `{n}`"));
-                    sh.shell_text(v, &format!("alias `{n}`"));
+                    run_command_text(sh, v, &format!("alias `{n}`"));
                 }
             }
             if !any {
