@@ -1,17 +1,21 @@
-//! Shell: parsed with brush-parser. The walk covers lists, pipelines, subshells, brace groups,
-//! loops and conditionals, function definitions, redirections, heredocs and here-strings;
-//! every word is parsed into pieces so that quotes and escapes are normalised (`"rm"`, `r''m`,
-//! `\rm`, `$'\x72\x6d'` are `rm`) and command substitutions are re-parsed. What each simple
-//! command does is decided by [`super::catalogue`]. Data that flows into a shell or an
-//! interpreter (a pipe, a heredoc, a here-string, a file written earlier in the same line) is
-//! analysed as that program's input when it is a literal, and escalates when it is not.
+//! Shell: parsed with brush-parser and walked exhaustively ([`walk`]: every node of its syntax
+//! tree, [`words`]: every piece of a word). A verdict of read needs a proof for every simple
+//! command wherever it sits: subshells, groups, conditionals (their conditions too), loops,
+//! function bodies (whether or not the function is called), command and process
+//! substitutions, arithmetic, here-documents, redirections and assignments. Quotes and
+//! escapes are normalised (`"rm"`, `r''m`, `\rm`, `$'\x72\x6d'` are `rm`). What each simple
+//! command does is decided by [`super::catalogue`]; commands that run other commands come back
+//! through [`super::wrappers::run_command_text`] and [`super::wrappers::run_argv`]. Data that
+//! flows into a shell or an interpreter (a pipe, a heredoc, a here-string, a file written
+//! earlier in the same line) is analysed as that program's input when it is a literal, and
+//! escalates when it is not. Text that does not parse is judged by its worst command word and
+//! is never read.
 
-use brush_parser::ast::{
-    Command, CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, IoFileRedirectKind,
-    IoFileRedirectTarget, IoRedirect, Pipeline, Program, SimpleCommand,
-};
-use brush_parser::word::{WordPiece, WordPieceWithSource};
-use brush_parser::{Parser, ParserOptions};
+mod walk;
+mod words;
+
+use brush_parser::ast::Program;
+use brush_parser::{Parser, ParserOptions, Token};
 
 use super::{Ctx, args, catalogue, code, snippet, sql};
 use crate::Effect;
@@ -40,8 +44,23 @@ pub(crate) struct Expanded {
     pub pattern: bool,
 }
 
+/// Reserved words that start a compound command, with a word that must also appear for the
+/// text to be a command line rather than prose (`if … fi`, `for … done`).
+const COMPOUND_STARTS: &[(&str, &str)] = &[
+    ("if", "fi"),
+    ("for", "done"),
+    ("while", "done"),
+    ("until", "done"),
+    ("select", "done"),
+    ("case", "esac"),
+    ("function", "}"),
+    ("coproc", ""),
+    ("[[", "]]"),
+];
+
 /// True if a text starts like a command line: its first command word is a known program
-/// (written in lowercase, as commands are) or a path to a program.
+/// (written in lowercase, as commands are), a path to a program, or a reserved word that
+/// starts a compound command closed later in the text (`for … do … done`).
 pub(crate) fn looks_like_shell(t: &str) -> bool {
     let t = t.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '{' | '!'));
     let mut words = t.split_whitespace();
@@ -58,6 +77,14 @@ pub(crate) fn looks_like_shell(t: &str) -> bool {
     }
     if first.starts_with("./") || first.starts_with("~/") {
         return true;
+    }
+    if let Some((_, end)) = COMPOUND_STARTS.iter().find(|(w, _)| *w == first) {
+        let words: Vec<&str> = t
+            .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|'))
+            .collect();
+        let has = |w: &str| words.contains(&w);
+        return end.is_empty()
+            || (has(end) && (*end != "done" || has("do")) && (first != "if" || has("then")));
     }
     let clean: String = first
         .chars()
@@ -94,6 +121,46 @@ fn max_nesting(t: &str) -> usize {
     max
 }
 
+/// Parses a command line. brush-parser has no `select` loop, whose grammar is that of `for`:
+/// when the text does not parse and a `select` stands where a command starts, it is read as
+/// a `for` loop over the same words, so its body is walked like any loop's.
+fn parse(text: &str) -> Option<Program> {
+    let opts = ParserOptions::default();
+    if let Ok(p) = Parser::new(text.as_bytes(), &opts).parse_program() {
+        return Some(p);
+    }
+    if !text.contains("select") {
+        return None;
+    }
+    let mut tokens = brush_parser::tokenize_str(text).ok()?;
+    let mut changed = false;
+    let mut command_start = true;
+    for t in &mut tokens {
+        let starts_next = match &*t {
+            Token::Operator(op, _) => matches!(
+                op.as_str(),
+                ";" | "\n" | "&" | "&&" | "||" | "|" | "(" | ";;" | ";&" | ";;&" | "|&"
+            ),
+            Token::Word(w, _) => matches!(
+                w.as_str(),
+                "do" | "then" | "else" | "elif" | "{" | "!" | "time" | "if" | "while" | "until"
+            ),
+        };
+        if command_start
+            && let Token::Word(w, loc) = &*t
+            && w == "select"
+        {
+            *t = Token::Word("for".into(), loc.clone());
+            changed = true;
+        }
+        command_start = starts_next;
+    }
+    if !changed {
+        return None;
+    }
+    brush_parser::parse_tokens(&tokens, &opts).ok()
+}
+
 /// Analyses a command line.
 pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
     if !ctx.deeper(depth) {
@@ -107,14 +174,13 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
         fallback(ctx, text, depth);
         return;
     }
-    let opts = ParserOptions::default();
-    let mut parser = Parser::new(text.as_bytes(), &opts);
-    match parser.parse_program() {
-        Ok(program) => {
+    match parse(text) {
+        Some(program) => {
             let mut sh = Sh::new(ctx, depth);
+            sh.src = text;
             sh.program(&program);
         }
-        Err(_) => fallback(ctx, text, depth),
+        None => fallback(ctx, text, depth),
     }
 }
 
@@ -133,8 +199,15 @@ pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
     args::assignment(&mut sh, name, value, false);
 }
 
+/// Words that may stand before a command word without being one.
+const NOT_A_PROGRAM: &[&str] = &[
+    "do", "then", "else", "elif", "if", "while", "until", "!", "time", "{", "}", "in", "done",
+    "fi", "esac", "coproc", "function",
+];
+
 /// Text that does not parse as shell: judged by its worst recognisable command word, and
-/// never less than mutating.
+/// never less than mutating. Every fragment between operators counts, after the reserved
+/// words and assignments that may stand before its command word.
 fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
     ctx.add(
         Effect::Mutating,
@@ -153,12 +226,11 @@ fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
             .map(|w| {
                 w.chars()
                     .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect()
+                    .collect::<String>()
             })
-            .collect();
-        let argv: Vec<String> = argv
-            .into_iter()
-            .skip_while(|w: &String| w.starts_with('$') || w.contains('='))
+            .skip_while(|w| {
+                w.starts_with('$') || w.contains('=') || NOT_A_PROGRAM.contains(&w.as_str())
+            })
             .collect();
         if argv
             .first()
@@ -177,6 +249,8 @@ pub(crate) struct Sh<'c> {
     pub defined: Vec<String>,
     /// Files written in this command line, with their content when it is a literal.
     pub written: Vec<(String, Option<String>)>,
+    /// The text being walked (to tell `((` arithmetic from `( (` nested subshells).
+    src: &'c str,
 }
 
 impl<'c> Sh<'c> {
@@ -186,6 +260,7 @@ impl<'c> Sh<'c> {
             depth,
             defined: Vec::new(),
             written: Vec::new(),
+            src: "",
         }
     }
 
@@ -243,391 +318,6 @@ impl<'c> Sh<'c> {
             .rev()
             .find(|(w, _)| w.trim_start_matches("./") == p)
             .map(|(_, c)| c.clone())
-    }
-
-    fn program(&mut self, p: &Program) {
-        for c in &p.complete_commands {
-            self.list(c);
-        }
-    }
-
-    fn list(&mut self, l: &CompoundList) {
-        for item in &l.0 {
-            self.pipeline(&item.0.first);
-            for next in &item.0.additional {
-                match next {
-                    brush_parser::ast::AndOr::And(p) | brush_parser::ast::AndOr::Or(p) => {
-                        self.pipeline(p)
-                    }
-                }
-            }
-        }
-    }
-
-    fn pipeline(&mut self, p: &Pipeline) {
-        let mut input = Input::None;
-        for (i, cmd) in p.seq.iter().enumerate() {
-            if !self.ctx.tick(1) {
-                return;
-            }
-            let stdin = if i == 0 { Input::None } else { input };
-            input = self.command(cmd, stdin);
-        }
-    }
-
-    fn command(&mut self, cmd: &Command, stdin: Input) -> Input {
-        match cmd {
-            Command::Simple(sc) => self.simple(sc, stdin),
-            Command::Compound(cc, redirects) => {
-                if let Some(r) = redirects {
-                    let mut stdin = stdin;
-                    for io in &r.0 {
-                        self.redirect(io, &mut stdin, &[], None);
-                    }
-                }
-                self.compound(cc);
-                Input::Unknown("the output of a compound command".into())
-            }
-            Command::Function(f) => {
-                let name = self.expand(&f.fname.value).text;
-                self.defined.push(name.clone());
-                self.ctx.via(format!("function `{name}`"), |ctx| {
-                    let mut sh = Sh::new(ctx, self.depth);
-                    sh.compound(&f.body.0);
-                });
-                Input::None
-            }
-            Command::ExtendedTest(e, _) => {
-                let text = format!("{e:?}");
-                if text.contains("$(") || text.contains('`') {
-                    self.add(
-                        Effect::Mutating,
-                        "a `[[ ]]` test runs a command substitution",
-                    );
-                }
-                Input::None
-            }
-        }
-    }
-
-    fn compound(&mut self, cc: &CompoundCommand) {
-        match cc {
-            CompoundCommand::BraceGroup(b) => self.list(&b.list),
-            CompoundCommand::Subshell(s) => self.list(&s.list),
-            CompoundCommand::ForClause(f) => {
-                for w in f.values.iter().flatten() {
-                    let _ = self.expand(&w.value);
-                }
-                self.list(&f.body.list);
-            }
-            CompoundCommand::ArithmeticForClause(f) => self.list(&f.body.list),
-            CompoundCommand::CaseClause(c) => {
-                let _ = self.expand(&c.value.value);
-                for item in &c.cases {
-                    if let Some(cmd) = &item.cmd {
-                        self.list(cmd);
-                    }
-                }
-            }
-            CompoundCommand::IfClause(i) => {
-                self.list(&i.condition);
-                self.list(&i.then);
-                for e in i.elses.iter().flatten() {
-                    if let Some(c) = &e.condition {
-                        self.list(c);
-                    }
-                    self.list(&e.body);
-                }
-            }
-            CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
-                self.list(&w.0);
-                self.list(&w.1.list);
-            }
-            CompoundCommand::Arithmetic(a) => {
-                let _ = self.expand(&format!("$(( {} ))", a.expr.value));
-            }
-            CompoundCommand::Coprocess(c) => {
-                let _ = self.command(&c.body, Input::None);
-            }
-        }
-    }
-
-    fn simple(&mut self, sc: &SimpleCommand, stdin: Input) -> Input {
-        let mut stdin = stdin;
-        let mut assignments: Vec<(String, Expanded)> = Vec::new();
-        let mut words: Vec<Expanded> = Vec::new();
-        let mut redirects: Vec<&IoRedirect> = Vec::new();
-        for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
-            self.item(item, true, &mut assignments, &mut words, &mut redirects);
-        }
-        if let Some(w) = &sc.word_or_name {
-            words.push(self.expand(&w.value));
-        }
-        for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
-            self.item(item, false, &mut assignments, &mut words, &mut redirects);
-        }
-        for (name, value) in &assignments {
-            args::assignment(self, name, &value.text, words.is_empty());
-        }
-        let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        let produces_nothing = args::produces_nothing(&argv);
-        let content = args::literal_output(&argv);
-        for r in &redirects {
-            self.redirect(
-                r,
-                &mut stdin,
-                &argv,
-                Some((produces_nothing, content.clone())),
-            );
-        }
-        let Some(first) = words.first() else {
-            return Input::None;
-        };
-        if first.dynamic || first.pattern {
-            self.add(
-                Effect::Destructive,
-                format!(
-                    "{} runs a command whose name is computed at run time",
-                    snippet(&argv.join(" "))
-                ),
-            );
-            return Input::Unknown("the output of a computed command".into());
-        }
-        if self.defined.contains(&first.text) {
-            return Input::Unknown(format!("the output of function `{}`", first.text));
-        }
-        catalogue::run_words(self, &argv, &words, &stdin)
-    }
-
-    fn item<'a>(
-        &mut self,
-        item: &'a CommandPrefixOrSuffixItem,
-        is_prefix: bool,
-        assignments: &mut Vec<(String, Expanded)>,
-        words: &mut Vec<Expanded>,
-        redirects: &mut Vec<&'a IoRedirect>,
-    ) {
-        match item {
-            CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
-            CommandPrefixOrSuffixItem::Word(w) => words.push(self.expand(&w.value)),
-            CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
-                let value = self.expand(&w.value);
-                if is_prefix {
-                    let name = match &a.name {
-                        brush_parser::ast::AssignmentName::VariableName(n)
-                        | brush_parser::ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
-                    };
-                    let v = value
-                        .text
-                        .split_once('=')
-                        .map_or(String::new(), |(_, v)| v.to_string());
-                    assignments.push((name, Expanded { text: v, ..value }));
-                } else {
-                    words.push(value);
-                }
-            }
-            CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
-                let depth = self.depth + 1;
-                self.ctx.via("a process substitution", |ctx| {
-                    let mut sh = Sh::new(ctx, depth);
-                    sh.list(&sub.list);
-                });
-                words.push(Expanded {
-                    text: "<(…)".into(),
-                    dynamic: true,
-                    pattern: false,
-                });
-            }
-        }
-    }
-
-    fn redirect(
-        &mut self,
-        r: &IoRedirect,
-        stdin: &mut Input,
-        argv: &[String],
-        output: Option<(bool, Option<String>)>,
-    ) {
-        match r {
-            IoRedirect::HereDocument(_, doc) => {
-                let body = if doc.requires_expansion {
-                    self.expand_heredoc(&doc.doc.value)
-                } else {
-                    doc.doc.value.clone()
-                };
-                *stdin = Input::Literal(body);
-            }
-            IoRedirect::HereString(_, w) => {
-                let e = self.expand(&w.value);
-                *stdin = if e.dynamic {
-                    Input::Unknown(format!("the here-string {}", snippet(&w.value)))
-                } else {
-                    Input::Literal(e.text)
-                };
-            }
-            IoRedirect::File(fd, kind, target) => match target {
-                IoFileRedirectTarget::Filename(w) => {
-                    let path = self.expand(&w.value).text;
-                    match kind {
-                        IoFileRedirectKind::Read => {
-                            *stdin = Input::Unknown(format!("the file `{path}`"));
-                        }
-                        IoFileRedirectKind::Write
-                        | IoFileRedirectKind::Clobber
-                        | IoFileRedirectKind::Append
-                        | IoFileRedirectKind::ReadAndWrite => {
-                            let append = matches!(kind, IoFileRedirectKind::Append);
-                            let (nothing, content) = output.clone().unwrap_or((false, None));
-                            if fd.is_none_or(|f| f == 1)
-                                || matches!(kind, IoFileRedirectKind::ReadAndWrite)
-                                || fd.is_some()
-                            {
-                                self.write_target(&path, append, nothing, content, argv);
-                            }
-                        }
-                        IoFileRedirectKind::DuplicateInput
-                        | IoFileRedirectKind::DuplicateOutput => {}
-                    }
-                }
-                IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
-                    self.ctx.via("a process substitution", |ctx| {
-                        let mut sh = Sh::new(ctx, self.depth + 1);
-                        sh.list(&sub.list);
-                    });
-                }
-                IoFileRedirectTarget::Fd(_) | IoFileRedirectTarget::Duplicate(_) => {}
-            },
-            IoRedirect::OutputAndError(w, append) => {
-                let path = self.expand(&w.value).text;
-                let (nothing, content) = output.unwrap_or((false, None));
-                self.write_target(&path, *append, nothing, content, argv);
-            }
-        }
-    }
-
-    /// A redirection that writes `path`.
-    fn write_target(
-        &mut self,
-        path: &str,
-        append: bool,
-        produces_nothing: bool,
-        content: Option<String>,
-        argv: &[String],
-    ) {
-        if args::harmless_sink(path) {
-            return;
-        }
-        self.written.push((path.to_string(), content));
-        let cmd = if argv.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", snippet(&argv.join(" ")))
-        };
-        if let Some((e, why)) = args::sensitive_path(path) {
-            self.add(e, format!("{cmd}writes `{path}`, {why}"));
-        } else if !append && produces_nothing {
-            self.add(
-                Effect::Destructive,
-                format!("{cmd}truncates `{path}` by redirection"),
-            );
-        } else {
-            let verb = if append { "appends to" } else { "writes" };
-            self.add(Effect::Mutating, format!("{cmd}{verb} `{path}`"));
-        }
-    }
-
-    fn expand_heredoc(&mut self, body: &str) -> String {
-        let opts = ParserOptions::default();
-        match brush_parser::word::parse_heredoc(body, &opts) {
-            Ok(pieces) => {
-                let mut e = Expanded::default();
-                self.pieces(&pieces, &mut e, true);
-                e.text
-            }
-            Err(_) => body.to_string(),
-        }
-    }
-
-    /// Parses a word into pieces: quotes removed, escapes decoded, command substitutions
-    /// re-parsed and analysed.
-    pub(crate) fn expand(&mut self, word: &str) -> Expanded {
-        let mut e = Expanded::default();
-        if !self.ctx.tick(1) {
-            e.text = word.to_string();
-            e.dynamic = true;
-            return e;
-        }
-        let opts = ParserOptions::default();
-        match brush_parser::word::parse(word, &opts) {
-            Ok(pieces) => self.pieces(&pieces, &mut e, false),
-            Err(_) => {
-                e.text = word
-                    .chars()
-                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect();
-                e.dynamic = true;
-                if word.contains("$(") || word.contains('`') {
-                    self.add(
-                        Effect::Destructive,
-                        format!(
-                            "the word {} hides a command that does not parse",
-                            snippet(word)
-                        ),
-                    );
-                }
-            }
-        }
-        e
-    }
-
-    fn pieces(&mut self, pieces: &[WordPieceWithSource], e: &mut Expanded, quoted: bool) {
-        for p in pieces {
-            match &p.piece {
-                WordPiece::Text(s) => {
-                    if !quoted
-                        && (s.contains(['*', '?'])
-                            || (s.contains('[') && s.contains(']') && s.len() > 2)
-                            || (s.contains('{') && (s.contains(',') || s.contains(".."))))
-                    {
-                        e.pattern = true;
-                    }
-                    e.text.push_str(s);
-                }
-                WordPiece::SingleQuotedText(s) => e.text.push_str(s),
-                WordPiece::AnsiCQuotedText(s) => e.text.push_str(&decode_escapes(s)),
-                WordPiece::DoubleQuotedSequence(inner)
-                | WordPiece::GettextDoubleQuotedSequence(inner) => self.pieces(inner, e, true),
-                WordPiece::TildeExpansion(_) => e.text.push('~'),
-                WordPiece::EscapeSequence(s) => {
-                    e.text.push_str(s.strip_prefix('\\').unwrap_or(s));
-                }
-                WordPiece::ParameterExpansion(_) => {
-                    e.dynamic = true;
-                    e.text.push('$');
-                    let raw = format!("{:?}", p.piece);
-                    if raw.contains("$(") || raw.contains('`') {
-                        self.add(
-                            Effect::Destructive,
-                            "a parameter expansion hides a command substitution",
-                        );
-                    }
-                }
-                WordPiece::CommandSubstitution(body)
-                | WordPiece::BackquotedCommandSubstitution(body) => {
-                    e.dynamic = true;
-                    e.text.push_str("$(…)");
-                    self.shell_text(body, "a command substitution");
-                }
-                WordPiece::ArithmeticExpression(a) => {
-                    e.dynamic = true;
-                    e.text.push('0');
-                    if a.value.contains("$(") || a.value.contains('`') {
-                        let inner = a.value.clone();
-                        let _ = self.expand(&inner);
-                    }
-                }
-            }
-        }
     }
 }
 

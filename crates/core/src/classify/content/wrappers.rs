@@ -1,7 +1,7 @@
 //! Commands that run other commands: wrappers (`sudo`, `env`, `timeout`, `xargs`, `ssh`, …),
 //! shells (`bash -c`, a script, stdin) and interpreters (`python -c`, `node -e`, …).
 
-use super::args::{assignment, first_operand, has_long, has_short, opt_value};
+use super::args::{assignment, first_operand, has_long, opt_value};
 use super::catalogue::is_known;
 use super::shell::{Input, Sh, program_name};
 use super::tools;
@@ -25,6 +25,22 @@ pub(crate) fn run_argv(sh: &mut Sh, argv: &[String], stdin: &Input, via: &str) -
 /// `--eval` flag): `lang` is `python`, `js`, `perl`, `ruby`, `php`, `mongo`, `powershell`, …
 pub(crate) fn run_code_text(sh: &mut Sh, lang: &str, text: &str, via: &str) {
     sh.code_text(lang, text, via);
+}
+
+/// True if a short option cluster before the first operand contains `c` (`sudo -e`, not the
+/// `-e` of the command it runs).
+fn leading_short(args: &[String], c: char) -> bool {
+    args.iter()
+        .take_while(|a| a.starts_with('-') && a.as_str() != "--" && a.as_str() != "-")
+        .any(|a| {
+            a.strip_prefix('-')
+                .is_some_and(|f| !f.starts_with('-') && f.contains(c))
+        })
+}
+
+/// Quotes a word for a shell command line.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
 }
 
 /// Runs a script file: its content is analysed when this command line wrote it.
@@ -91,19 +107,27 @@ pub(crate) fn run_shell(
     }
     let mut i = 0;
     let mut has_c = false;
+    // `-n` (and `-o noexec`): commands are read and checked, never run.
+    let mut noexec = false;
     while let Some(a) = args.get(i) {
         if a == "--" {
             i += 1;
             break;
         }
+        if let Some(flags) = a.strip_prefix('-').filter(|f| !f.starts_with('-')) {
+            has_c |= flags.contains('c');
+            noexec |= flags.contains('n');
+        } else if let Some(flags) = a.strip_prefix('+') {
+            noexec &= !flags.contains('n');
+        }
         if a.starts_with('-') || a.starts_with('+') {
-            if a.len() > 1 && !a.starts_with("--") && a[1..].contains('c') {
-                has_c = true;
-            }
             if matches!(
                 a.as_str(),
                 "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file"
             ) {
+                if args.get(i + 1).is_some_and(|v| v == "noexec") {
+                    noexec = a == "-o";
+                }
                 i += 1;
             }
             i += 1;
@@ -112,6 +136,13 @@ pub(crate) fn run_shell(
         break;
     }
     let operand = args.get(i);
+    if noexec && (has_c || operand.is_some()) {
+        sh.add(
+            Read,
+            format!("{cmd} only checks syntax (`-n`): nothing is run"),
+        );
+        return out;
+    }
     match (has_c, operand) {
         (true, Some(code)) => run_command_text(sh, code, &format!("`{name} -c`")),
         (true, None) => sh.add(Mutating, format!("{cmd} has `-c` without a command")),
@@ -149,7 +180,7 @@ pub(crate) fn run_interpreter(
     if lang == "awk" {
         return tools::awk(sh, args, cmd, out);
     }
-    if lang == "perl" && (has_short(args, 'i') || has_short(args, 'p') && has_short(args, 'i')) {
+    if lang == "perl" && leading_short(args, 'i') {
         sh.add(Mutating, format!("{cmd} edits files in place"));
     }
     // `-c code`, clusters like `-ne code`, `deno eval code`.
@@ -160,7 +191,7 @@ pub(crate) fn run_interpreter(
                 && !a.starts_with("--")
                 && code_flags
                     .iter()
-                    .any(|f| f.len() == 2 && a.ends_with(&f[1..])));
+                    .any(|f| f.len() == 2 && f.get(1..).is_some_and(|c| a.ends_with(c))));
         if is_code_flag {
             let code = args.get(i + 1).map(String::as_str).unwrap_or("");
             sh.add(Mutating, format!("{cmd} runs {lang} code"));
@@ -233,7 +264,7 @@ pub(crate) fn wrapper(
                 Admin,
                 format!("{cmd} runs with elevated privileges (`{name}`)"),
             );
-            if name == "sudo" && (has_short(args, 'e') || has_long(args, "--edit")) {
+            if name == "sudo" && (leading_short(args, 'e') || has_long(args, "--edit")) {
                 return Some(Input::None);
             }
             let i = first_operand(
@@ -262,10 +293,15 @@ pub(crate) fn wrapper(
             while let Some(a) = args.get(i) {
                 if matches!(a.as_str(), "-u" | "-C" | "--unset" | "--chdir") {
                     i += 2;
-                } else if a == "-S" || a == "--split-string" {
-                    if let Some(s) = args.get(i + 1) {
-                        run_command_text(sh, s, "`env -S`");
+                } else if let Some(split) = split_string(args, i) {
+                    // `env -S 'cmd args'`: the string is split into the command's words.
+                    let (text, next) = split;
+                    let mut line = text.to_string();
+                    for rest in args.get(next..).unwrap_or_default() {
+                        line.push(' ');
+                        line.push_str(&quote(rest));
                     }
+                    run_command_text(sh, &line, "`env -S`");
                     return Some(Input::Unknown("env".into()));
                 } else if a.starts_with('-') {
                     i += 1;
@@ -285,14 +321,22 @@ pub(crate) fn wrapper(
             }
             run_argv(sh, &inner(i), stdin, &via)
         }
-        "command" if has_short(args, 'v') || has_short(args, 'V') => {
+        "command" if leading_short(args, 'v') || leading_short(args, 'V') => {
             sh.add(Read, format!("{cmd} looks a command up"));
             Input::Unknown("a path".into())
         }
-        "command" | "builtin" | "exec" | "nohup" | "time" | "unbuffer" | "setsid"
-        | "caffeinate" | "torsocks" | "proxychains" | "proxychains4" | "tsocks" | "chronic"
-        | "busybox" | "fakeroot" | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr"
-        | "retry" | "cpulimit" => {
+        "command" | "builtin" => {
+            // `command -p cmd`: `-p` takes no value (it picks the default PATH).
+            let i = first_operand(args, &[]);
+            if i >= args.len() {
+                sh.add(Read, format!("{cmd} runs nothing"));
+                return Some(Input::None);
+            }
+            run_argv(sh, &inner(i), stdin, &via)
+        }
+        "exec" | "nohup" | "time" | "unbuffer" | "setsid" | "caffeinate" | "torsocks"
+        | "proxychains" | "proxychains4" | "tsocks" | "chronic" | "busybox" | "fakeroot"
+        | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr" | "retry" | "cpulimit" => {
             let mut i = first_operand(args, &["-a", "-o", "-l", "-p", "--profile", "-f"]);
             if name == "faketime" {
                 i += 1;
@@ -308,7 +352,7 @@ pub(crate) fn wrapper(
                 args,
                 &["-o", "-p", "-e", "-s", "-P", "-E", "-u", "-ex", "-x"],
             );
-            if has_short(args, 'p') || i >= args.len() {
+            if leading_short(args, 'p') || i >= args.len() {
                 sh.add(Mutating, format!("{cmd} attaches to a process"));
                 return Some(Input::None);
             }
@@ -320,8 +364,7 @@ pub(crate) fn wrapper(
             run_argv(sh, &inner(from), stdin, &via)
         }
         "nice" | "ionice" | "taskset" | "numactl" => {
-            if name == "ionice" && has_short(args, 'p') || name == "taskset" && has_short(args, 'p')
-            {
+            if matches!(name, "ionice" | "taskset") && leading_short(args, 'p') {
                 sh.add(Mutating, format!("{cmd} changes a running process"));
                 return Some(Input::None);
             }
@@ -354,7 +397,7 @@ pub(crate) fn wrapper(
             run_argv(sh, &inner(i), stdin, &via)
         }
         "chrt" => {
-            if has_short(args, 'p') {
+            if leading_short(args, 'p') {
                 sh.add(Mutating, format!("{cmd} changes a running process"));
                 return Some(Input::None);
             }
@@ -383,7 +426,7 @@ pub(crate) fn wrapper(
                 &["-n", "--interval", "-d", "-g", "-q", "--differences"],
             );
             let rest = inner(i);
-            if has_short(args, 'x') || has_long(args, "--exec") {
+            if leading_short(args, 'x') || has_long(args, "--exec") {
                 run_argv(sh, &rest, stdin, &via)
             } else {
                 run_command_text(sh, &rest.join(" "), &via);
@@ -554,7 +597,7 @@ pub(crate) fn wrapper(
                     assignment(sh, n, v, true);
                 }
             }
-            if has_short(args, 'f') {
+            if leading_short(args, 'f') {
                 sh.add(Mutating, format!("{cmd} exports a function"));
             } else if !any {
                 sh.add(Read, format!("{cmd} sets or lists variables"));
@@ -564,4 +607,24 @@ pub(crate) fn wrapper(
         _ => return None,
     };
     Some(out)
+}
+
+/// The string of `env -S STRING`, `-SSTRING`, `-iS STRING`, `--split-string=STRING` or
+/// `--split-string STRING` at `args[i]`, with the index of the argument after it.
+fn split_string(args: &[String], i: usize) -> Option<(&str, usize)> {
+    let a = args.get(i)?;
+    if let Some(v) = a.strip_prefix("--split-string") {
+        return match v.strip_prefix('=') {
+            Some(v) => Some((v, i + 1)),
+            None if v.is_empty() => Some((args.get(i + 1)?.as_str(), i + 2)),
+            None => None,
+        };
+    }
+    let flags = a.strip_prefix('-').filter(|f| !f.starts_with('-'))?;
+    let (_, value) = flags.split_once('S')?;
+    if value.is_empty() {
+        Some((args.get(i + 1)?.as_str(), i + 2))
+    } else {
+        Some((value, i + 1))
+    }
 }

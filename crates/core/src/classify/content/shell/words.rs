@@ -1,0 +1,242 @@
+//! Words: parsed into pieces by brush-parser, quotes removed and escapes decoded. Every piece
+//! type is matched explicitly; command substitutions are analysed as command lines, and the
+//! words inside parameter expansions (`${x:-$(cmd)}`) and arithmetic (`$(( a[$(cmd)] ))`) are
+//! expanded in turn.
+
+use brush_parser::ParserOptions;
+use brush_parser::word::{
+    Parameter, ParameterExpr, ParameterTransformOp, WordPiece, WordPieceWithSource,
+};
+
+use super::{Expanded, Sh, decode_escapes};
+use crate::Effect;
+use crate::classify::content::snippet;
+
+impl Sh<'_> {
+    pub(super) fn expand_heredoc(&mut self, body: &str) -> String {
+        let opts = ParserOptions::default();
+        match brush_parser::word::parse_heredoc(body, &opts) {
+            Ok(pieces) => {
+                let mut e = Expanded::default();
+                self.pieces(&pieces, &mut e, true);
+                e.text
+            }
+            Err(_) => {
+                if body.contains("$(") || body.contains('`') {
+                    self.add(
+                        Effect::Destructive,
+                        "a here-document hides a command that does not parse",
+                    );
+                }
+                body.to_string()
+            }
+        }
+    }
+
+    /// Parses a word into pieces: quotes removed, escapes decoded, command substitutions
+    /// re-parsed and analysed.
+    pub(crate) fn expand(&mut self, word: &str) -> Expanded {
+        let mut e = Expanded::default();
+        if !self.ctx.tick(1) {
+            e.text = word.to_string();
+            e.dynamic = true;
+            return e;
+        }
+        let opts = ParserOptions::default();
+        match brush_parser::word::parse(word, &opts) {
+            Ok(pieces) => self.pieces(&pieces, &mut e, false),
+            Err(_) => {
+                e.text = word
+                    .chars()
+                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                    .collect();
+                e.dynamic = true;
+                if word.contains("$(") || word.contains('`') {
+                    self.add(
+                        Effect::Destructive,
+                        format!(
+                            "the word {} hides a command that does not parse",
+                            snippet(word)
+                        ),
+                    );
+                }
+            }
+        }
+        e
+    }
+
+    fn pieces(&mut self, pieces: &[WordPieceWithSource], e: &mut Expanded, quoted: bool) {
+        for p in pieces {
+            match &p.piece {
+                WordPiece::Text(s) => {
+                    if !quoted
+                        && (s.contains(['*', '?'])
+                            || (s.contains('[') && s.contains(']') && s.len() > 2)
+                            || (s.contains('{') && (s.contains(',') || s.contains(".."))))
+                    {
+                        e.pattern = true;
+                    }
+                    e.text.push_str(s);
+                }
+                WordPiece::SingleQuotedText(s) => e.text.push_str(s),
+                WordPiece::AnsiCQuotedText(s) => e.text.push_str(&decode_escapes(s)),
+                WordPiece::DoubleQuotedSequence(inner)
+                | WordPiece::GettextDoubleQuotedSequence(inner) => self.pieces(inner, e, true),
+                WordPiece::TildeExpansion(_) => e.text.push('~'),
+                WordPiece::EscapeSequence(s) => {
+                    e.text.push_str(s.strip_prefix('\\').unwrap_or(s));
+                }
+                WordPiece::ParameterExpansion(expr) => {
+                    e.dynamic = true;
+                    e.text.push('$');
+                    self.parameter_expr(expr);
+                }
+                WordPiece::CommandSubstitution(body)
+                | WordPiece::BackquotedCommandSubstitution(body) => {
+                    e.dynamic = true;
+                    e.text.push_str("$(…)");
+                    self.shell_text(body, "a command substitution");
+                }
+                WordPiece::ArithmeticExpression(a) => {
+                    e.dynamic = true;
+                    e.text.push('0');
+                    self.arith_text(&a.value);
+                }
+            }
+        }
+    }
+
+    /// The words inside a parameter expansion: defaults, alternatives, patterns and
+    /// replacements are expanded (their substitutions run); offsets, lengths and subscripts
+    /// are arithmetic.
+    fn parameter_expr(&mut self, expr: &ParameterExpr) {
+        if let ParameterExpr::Transform {
+            op: ParameterTransformOp::PromptExpand,
+            ..
+        } = expr
+        {
+            self.add(
+                Effect::Destructive,
+                "a prompt expansion (`${x@P}`) runs the commands a variable holds",
+            );
+        }
+        let (parameter, words, arith): (Option<&Parameter>, [Option<&str>; 2], [Option<&str>; 2]) =
+            match expr {
+                ParameterExpr::Parameter { parameter, .. }
+                | ParameterExpr::ParameterLength { parameter, .. }
+                | ParameterExpr::Transform { parameter, .. } => {
+                    (Some(parameter), [None, None], [None, None])
+                }
+                ParameterExpr::UseDefaultValues {
+                    parameter,
+                    default_value: w,
+                    ..
+                }
+                | ParameterExpr::AssignDefaultValues {
+                    parameter,
+                    default_value: w,
+                    ..
+                }
+                | ParameterExpr::IndicateErrorIfNullOrUnset {
+                    parameter,
+                    error_message: w,
+                    ..
+                }
+                | ParameterExpr::UseAlternativeValue {
+                    parameter,
+                    alternative_value: w,
+                    ..
+                }
+                | ParameterExpr::RemoveSmallestSuffixPattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::RemoveLargestSuffixPattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::RemoveSmallestPrefixPattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::RemoveLargestPrefixPattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::UppercaseFirstChar {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::UppercasePattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::LowercaseFirstChar {
+                    parameter,
+                    pattern: w,
+                    ..
+                }
+                | ParameterExpr::LowercasePattern {
+                    parameter,
+                    pattern: w,
+                    ..
+                } => (Some(parameter), [w.as_deref(), None], [None, None]),
+                ParameterExpr::ReplaceSubstring {
+                    parameter,
+                    pattern,
+                    replacement,
+                    ..
+                } => (
+                    Some(parameter),
+                    [Some(pattern.as_str()), replacement.as_deref()],
+                    [None, None],
+                ),
+                ParameterExpr::Substring {
+                    parameter,
+                    offset,
+                    length,
+                    ..
+                } => (
+                    Some(parameter),
+                    [None, None],
+                    [
+                        Some(offset.value.as_str()),
+                        length.as_ref().map(|l| l.value.as_str()),
+                    ],
+                ),
+                ParameterExpr::VariableNames { .. } | ParameterExpr::MemberKeys { .. } => {
+                    (None, [None, None], [None, None])
+                }
+            };
+        let index = match parameter {
+            Some(Parameter::NamedWithIndex { index, .. }) => Some(index.as_str()),
+            Some(
+                Parameter::Positional(_)
+                | Parameter::Special(_)
+                | Parameter::Named(_)
+                | Parameter::NamedWithAllIndices { .. },
+            )
+            | None => None,
+        };
+        for w in words.into_iter().flatten() {
+            let _ = self.expand(w);
+        }
+        for a in arith.into_iter().chain([index]).flatten() {
+            self.arith_text(a);
+        }
+    }
+
+    /// Text evaluated as arithmetic: its command substitutions run (`$(( $(cmd) ))`,
+    /// `a[$(cmd)]` as a subscript).
+    pub(super) fn arith_text(&mut self, text: &str) {
+        if text.contains("$(") || text.contains('`') || text.contains("${") {
+            let _ = self.expand(text);
+        }
+    }
+}
