@@ -11,13 +11,13 @@
 //! escalates when it is not. Text that does not parse is judged by its worst command word and
 //! is never read.
 
+mod recover;
 mod walk;
 mod words;
 
-use brush_parser::ast::Program;
-use brush_parser::{Parser, ParserOptions, Token};
+use recover::{fallback, parse};
 
-use super::{Ctx, args, catalogue, code, snippet, sql};
+use super::{Ctx, args, catalogue, code, sql};
 use crate::Effect;
 
 /// Nesting of `(`, `{`, `$(` and backquotes allowed before parsing.
@@ -121,50 +121,15 @@ fn max_nesting(t: &str) -> usize {
     max
 }
 
-/// Parses a command line. brush-parser has no `select` loop, whose grammar is that of `for`:
-/// when the text does not parse and a `select` stands where a command starts, it is read as
-/// a `for` loop over the same words, so its body is walked like any loop's.
-fn parse(text: &str) -> Option<Program> {
-    let opts = ParserOptions::default();
-    if let Ok(p) = Parser::new(text.as_bytes(), &opts).parse_program() {
-        return Some(p);
-    }
-    if !text.contains("select") {
-        return None;
-    }
-    let mut tokens = brush_parser::tokenize_str(text).ok()?;
-    let mut changed = false;
-    let mut command_start = true;
-    for t in &mut tokens {
-        let starts_next = match &*t {
-            Token::Operator(op, _) => matches!(
-                op.as_str(),
-                ";" | "\n" | "&" | "&&" | "||" | "|" | "(" | ";;" | ";&" | ";;&" | "|&"
-            ),
-            Token::Word(w, _) => matches!(
-                w.as_str(),
-                "do" | "then" | "else" | "elif" | "{" | "!" | "time" | "if" | "while" | "until"
-            ),
-        };
-        if command_start
-            && let Token::Word(w, loc) = &*t
-            && w == "select"
-        {
-            *t = Token::Word("for".into(), loc.clone());
-            changed = true;
-        }
-        command_start = starts_next;
-    }
-    if !changed {
-        return None;
-    }
-    brush_parser::parse_tokens(&tokens, &opts).ok()
-}
-
 /// Analyses a command line.
 pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
+    let _ = analyse_parsed(ctx, text, depth);
+}
+
+/// Analyses a command line; false if it did not parse (and was judged by its words).
+fn analyse_parsed(ctx: &mut Ctx, text: &str, depth: usize) -> bool {
     if !ctx.deeper(depth) {
-        return;
+        return true;
     }
     if max_nesting(text) > MAX_NESTING {
         ctx.add(
@@ -172,15 +137,19 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
             format!("shell: nesting deeper than {MAX_NESTING} levels is not parsed"),
         );
         fallback(ctx, text, depth);
-        return;
+        return true;
     }
     match parse(text) {
         Some(program) => {
             let mut sh = Sh::new(ctx, depth);
             sh.src = text;
             sh.program(&program);
+            true
         }
-        None => fallback(ctx, text, depth),
+        None => {
+            fallback(ctx, text, depth);
+            false
+        }
     }
 }
 
@@ -199,48 +168,6 @@ pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
     args::assignment(&mut sh, name, value, false);
 }
 
-/// Words that may stand before a command word without being one.
-const NOT_A_PROGRAM: &[&str] = &[
-    "do", "then", "else", "elif", "if", "while", "until", "!", "time", "{", "}", "in", "done",
-    "fi", "esac", "coproc", "function",
-];
-
-/// Text that does not parse as shell: judged by its worst recognisable command word, and
-/// never less than mutating. Every fragment between operators counts, after the reserved
-/// words and assignments that may stand before its command word.
-fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
-    ctx.add(
-        Effect::Mutating,
-        format!(
-            "shell: {} does not parse, so it counts as a write",
-            snippet(text)
-        ),
-    );
-    let mut sh = Sh::new(ctx, depth);
-    for segment in text.split(['\n', ';', '|', '&', '(', ')', '{', '}', '`']) {
-        if !sh.ctx.tick(1) {
-            return;
-        }
-        let argv: Vec<String> = segment
-            .split_whitespace()
-            .map(|w| {
-                w.chars()
-                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect::<String>()
-            })
-            .skip_while(|w| {
-                w.starts_with('$') || w.contains('=') || NOT_A_PROGRAM.contains(&w.as_str())
-            })
-            .collect();
-        if argv
-            .first()
-            .is_some_and(|w| catalogue::is_known(program_name(w)))
-        {
-            let _ = catalogue::run(&mut sh, &argv, &Input::None);
-        }
-    }
-}
-
 /// The walker over one parsed program.
 pub(crate) struct Sh<'c> {
     pub ctx: &'c mut Ctx,
@@ -251,6 +178,8 @@ pub(crate) struct Sh<'c> {
     pub written: Vec<(String, Option<String>)>,
     /// The text being walked (to tell `((` arithmetic from `( (` nested subshells).
     src: &'c str,
+    /// A command substitution in the word being expanded did not parse.
+    unparsed: bool,
 }
 
 impl<'c> Sh<'c> {
@@ -261,6 +190,7 @@ impl<'c> Sh<'c> {
             defined: Vec::new(),
             written: Vec::new(),
             src: "",
+            unparsed: false,
         }
     }
 
@@ -470,6 +400,89 @@ mod tests {
     fn pathological_input_is_bounded() {
         let s = format!("rm -rf / ; {}", "$(".repeat(10_000));
         assert_eq!(eff(&s), Some(Effect::Destructive));
+    }
+
+    #[test]
+    fn every_construct_is_walked() {
+        for c in [
+            "( ( rm -rf /srv/app ) ); ls",
+            "( ( ( rm -rf /srv/app ) ) )",
+            "((rm -rf /srv/app) )",
+            "if ls; then ls; elif rm -rf /x; then ls; fi",
+            "until rm -rf /x; do :; done",
+            "select x in a b; do rm -rf /x; done",
+            "case a in a) select x in a; do rm -rf /x; done;; esac",
+            "coproc { ( rm -rf /x ) ; }",
+            "coproc worker { rm -rf /x; }",
+            "f() { rm -rf /x; }",
+            "[[ -n $(rm -rf /x) ]]",
+            "[[ $n -eq 'a[$(rm -rf /x)]' ]]",
+            "let 'a[$(rm -rf /x)]=1'",
+            "a[$(rm -rf /x)]=1",
+            "a=( $(rm -rf /x) )",
+            "for ((i=0; i<$(rm -rf /x); i++)); do :; done",
+            "echo ${x:-$(rm -rf /x)}",
+            "echo ${x/a/$(rm -rf /x)}",
+            "echo ${x:$(rm -rf /x)}",
+            "echo ${x@P}",
+            "echo $(( $( ( rm -rf /x )\n) + 1 ))",
+            "echo `printf '\\x72\\x6d -rf /x' | sh`",
+            "echo \"$(case x in x) rm -rf /x;; esac)\"",
+            "cat <<EOF\n$(rm -rf /x)\nEOF",
+            "echo hi >& /etc/passwd",
+            "time time : > /var/lib/data.db",
+        ] {
+            assert!(
+                eff(c).is_some_and(Effect::is_high_risk),
+                "{c}: {:?}",
+                eff(c)
+            );
+        }
+    }
+
+    #[test]
+    fn structure_alone_keeps_a_read() {
+        for c in [
+            "( ( ls ) )",
+            "((i++))",
+            "(( x = 1 + 2 ))",
+            "echo $(( 1 + 2 ))",
+            "echo $(( $(wc -l < f) + 1 ))",
+            "x=1",
+            "f() { ls; }; f",
+            "alias ll='ls -la'; ll",
+            "[[ -f x ]] && cat x",
+            "for i in 1 2; do echo $i; break; done",
+            "ls >&2",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Read), "{c}");
+        }
+    }
+
+    #[test]
+    fn syntax_check_is_read_and_its_twins_are_not() {
+        assert_eq!(eff("bash -n deploy.sh"), Some(Effect::Read));
+        assert_eq!(eff("sh -n -c 'rm -rf /x'"), Some(Effect::Read));
+        assert_eq!(eff("bash -o noexec x.sh"), Some(Effect::Read));
+        assert_eq!(eff("bash -n x.sh; rm -rf /x"), Some(Effect::Destructive));
+        assert_eq!(eff("bash +n -c 'rm -rf /x'"), Some(Effect::Destructive));
+        assert_eq!(eff("bash -c 'rm -rf /x' -n"), Some(Effect::Destructive));
+        assert_eq!(eff("bash deploy.sh"), Some(Effect::Mutating));
+    }
+
+    #[test]
+    fn wrapper_forms() {
+        for c in [
+            "env --split-string='rm -rf /x'",
+            "env -S'rm -rf /x'",
+            "env -iS 'rm -rf' /x",
+            "command -p rm -rf /x",
+            "command rm -rvf /x",
+            "taskset 0x1 find / -delete -print",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("command -v rm"), Some(Effect::Read));
     }
 
     #[test]

@@ -580,7 +580,8 @@ pub(crate) fn wrapper(
                 if let Some((n, v)) = a.split_once('=') {
                     any = true;
                     sh.defined.push(n.to_string());
-                    sh.add(Mutating, format!("{cmd} defines alias `{n}`"));
+                    // Like a function: the definition changes nothing, its body is analysed.
+                    sh.add(Read, format!("{cmd} defines alias `{n}`"));
                     run_command_text(sh, v, &format!("alias `{n}`"));
                 }
             }
@@ -602,6 +603,11 @@ pub(crate) fn wrapper(
             } else if !any {
                 sh.add(Read, format!("{cmd} sets or lists variables"));
             }
+            Input::None
+        }
+        // Loop control: it changes which commands run next, all of which are walked.
+        "break" | "continue" => {
+            sh.add(Read, format!("{cmd} leaves or repeats a loop"));
             Input::None
         }
         _ => return None,

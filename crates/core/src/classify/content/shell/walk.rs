@@ -198,26 +198,32 @@ impl Sh<'_> {
     /// expression is arithmetic; brush-parser also reads `( ( cmd ) )`, two nested
     /// subshells for bash, as arithmetic. Otherwise the text runs as commands.
     fn arithmetic_command(&mut self, expr: &str, at: Option<(usize, usize)>) {
-        let written = at.map(|(start, end)| {
-            let s: String = self
-                .src
+        let written: Option<String> = at.map(|(start, end)| {
+            self.src
                 .chars()
                 .skip(start)
                 .take(end.saturating_sub(start))
-                .collect();
-            s.starts_with("((") && s.ends_with("))")
+                .collect()
         });
-        let arithmetic = written == Some(true) && brush_parser::arithmetic::parse(expr).is_ok();
-        if arithmetic {
+        let adjacent = written
+            .as_deref()
+            .is_some_and(|s| s.starts_with("((") && s.ends_with("))"));
+        if adjacent && brush_parser::arithmetic::parse(expr).is_ok() {
             self.add(Effect::Read, "an arithmetic command computes a value");
             self.arith_text(expr);
-        } else {
-            let text = expr.to_string();
-            self.nested("a subshell", |sh| {
-                let depth = sh.depth;
-                super::analyse(sh.ctx, &text, depth);
-            });
+            return;
         }
+        // The outer parentheses as written (the tokens brush-parser joined lose the
+        // layout a here-document needs); the inner text is the first subshell.
+        let text = written
+            .as_deref()
+            .and_then(|s| s.strip_prefix('('))
+            .and_then(|s| s.strip_suffix(')'))
+            .map_or_else(|| format!("( {expr} )"), str::to_string);
+        self.nested("a subshell", |sh| {
+            let depth = sh.depth;
+            super::analyse(sh.ctx, &text, depth);
+        });
     }
 
     fn test_expr(&mut self, e: &ExtendedTestExpr) {
@@ -240,8 +246,15 @@ impl Sh<'_> {
     /// ones its literal text spells (`'a[$(cmd)]'`).
     fn arith_word(&mut self, w: &Word) {
         let e = self.expand(&w.value);
-        if e.text.contains("$(") || e.text.contains('`') {
-            self.nested("arithmetic evaluation", |sh| sh.arith_text(&e.text));
+        self.literal_arith(&e);
+    }
+
+    /// The literal text of an expanded word evaluated as arithmetic: a `$(…)` it spells
+    /// (from quotes) runs there.
+    fn literal_arith(&mut self, e: &Expanded) {
+        let literal = e.text.replace("$(…)", "");
+        if literal.contains("$(") || literal.contains('`') {
+            self.nested("arithmetic evaluation", |sh| sh.arith_text(&literal));
         }
     }
 
@@ -266,10 +279,16 @@ impl Sh<'_> {
             args::assignment(self, name, &value.text, words.is_empty());
         }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        // `time : > f` truncates `f` like `: > f`.
+        let shown = argv
+            .iter()
+            .position(|w| !matches!(w.as_str(), "time" | "command" | "builtin" | "nohup"))
+            .and_then(|i| argv.get(i..))
+            .unwrap_or_default();
         let output = Output {
             argv: &argv,
-            produces_nothing: args::produces_nothing(&argv),
-            content: args::literal_output(&argv),
+            produces_nothing: args::produces_nothing(shown),
+            content: args::literal_output(shown),
         };
         for r in &redirects {
             self.redirect(r, &mut stdin, Some(&output));
@@ -289,10 +308,7 @@ impl Sh<'_> {
         }
         if ARITH_BUILTINS.contains(&first.text.as_str()) {
             for w in words.iter().skip(1) {
-                if w.text.contains("$(") || w.text.contains('`') {
-                    let text = w.text.clone();
-                    self.nested("arithmetic evaluation", |sh| sh.arith_text(&text));
-                }
+                self.literal_arith(w);
             }
         }
         if self.defined.contains(&first.text) {

@@ -44,7 +44,20 @@ impl Sh<'_> {
         }
         let opts = ParserOptions::default();
         match brush_parser::word::parse(word, &opts) {
-            Ok(pieces) => self.pieces(&pieces, &mut e, false),
+            Ok(pieces) if pieces.is_empty() => {}
+            Ok(pieces) => {
+                let outer = std::mem::replace(&mut self.unparsed, false);
+                self.pieces(&pieces, &mut e, false);
+                if self.unparsed {
+                    // brush-parser may end a substitution early (at the `)` of a `case`
+                    // pattern): what follows it in the word is judged by its command words.
+                    self.nested("a word that does not parse", |sh| {
+                        let depth = sh.depth;
+                        super::fallback(sh.ctx, word, depth);
+                    });
+                }
+                self.unparsed = outer;
+            }
             Err(_) => {
                 e.text = word
                     .chars()
@@ -69,6 +82,8 @@ impl Sh<'_> {
         for p in pieces {
             match &p.piece {
                 WordPiece::Text(s) => {
+                    // A substitution brush-parser did not recognise still runs in bash.
+                    self.unparsed |= s.contains("$(") || s.contains('`');
                     if !quoted
                         && (s.contains(['*', '?'])
                             || (s.contains('[') && s.contains(']') && s.len() > 2)
@@ -91,16 +106,26 @@ impl Sh<'_> {
                     e.text.push('$');
                     self.parameter_expr(expr);
                 }
-                WordPiece::CommandSubstitution(body)
-                | WordPiece::BackquotedCommandSubstitution(body) => {
+                WordPiece::CommandSubstitution(body) => {
                     e.dynamic = true;
                     e.text.push_str("$(…)");
-                    self.shell_text(body, "a command substitution");
+                    self.unparsed |= !self.substitution(body);
+                }
+                WordPiece::BackquotedCommandSubstitution(body) => {
+                    e.dynamic = true;
+                    e.text.push_str("$(…)");
+                    self.unparsed |= !self.substitution(&unescape_backquoted(body, quoted));
                 }
                 WordPiece::ArithmeticExpression(a) => {
                     e.dynamic = true;
                     e.text.push('0');
-                    self.arith_text(&a.value);
+                    // Text that is not arithmetic once its expansions are values makes `$((`
+                    // a command substitution of a subshell, as bash reads it.
+                    let inner = self.expand(&a.value);
+                    let bare = inner.text.replace("$(…)", "1").replace('$', "1");
+                    if brush_parser::arithmetic::parse(&bare).is_err() {
+                        self.unparsed |= !self.substitution(&format!("({})", a.value));
+                    }
                 }
             }
         }
@@ -232,11 +257,44 @@ impl Sh<'_> {
         }
     }
 
+    /// A command substitution's body, analysed as a command line; false if it does not
+    /// parse.
+    pub(super) fn substitution(&mut self, body: &str) -> bool {
+        let mut parsed = true;
+        self.nested("a command substitution", |sh| {
+            let depth = sh.depth;
+            parsed = super::analyse_parsed(sh.ctx, body, depth);
+        });
+        parsed
+    }
+
     /// Text evaluated as arithmetic: its command substitutions run (`$(( $(cmd) ))`,
     /// `a[$(cmd)]` as a subscript).
     pub(super) fn arith_text(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
         if text.contains("$(") || text.contains('`') || text.contains("${") {
             let _ = self.expand(text);
         }
     }
+}
+
+/// The command inside backquotes: a backslash quotes `\\`, `$` and (in double quotes) `"`.
+/// brush-parser already removes the one before a backquote.
+fn unescape_backquoted(body: &str, in_double_quotes: bool) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&n) = chars.peek()
+            && (n == '\\' || n == '$' || (in_double_quotes && n == '"'))
+        {
+            out.push(n);
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
