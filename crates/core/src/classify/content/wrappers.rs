@@ -194,7 +194,7 @@ pub(crate) fn run_interpreter(
                     .any(|f| f.len() == 2 && f.get(1..).is_some_and(|c| a.ends_with(c))));
         if is_code_flag {
             let code = args.get(i + 1).map(String::as_str).unwrap_or("");
-            sh.add(Mutating, format!("{cmd} runs {lang} code"));
+            // The code decides: at least mutating unless it provably only computes.
             run_code_text(sh, lang, code, &format!("`{name} {a}`"));
             return out;
         }
