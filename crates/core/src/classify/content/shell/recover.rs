@@ -65,6 +65,9 @@ pub(super) fn parse(text: &str) -> Option<Program> {
     brush_parser::parse_tokens(&out, &opts).ok()
 }
 
+/// Bytes of a fragment that is parsed on its own.
+const MAX_FRAGMENT: usize = 4096;
+
 /// Words that may stand before a command word without being one.
 const NOT_A_PROGRAM: &[&str] = &[
     "do", "then", "else", "elif", "if", "while", "until", "!", "time", "{", "}", "in", "done",
@@ -96,7 +99,11 @@ pub(super) fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
         if segment.is_empty() {
             continue;
         }
-        if max_nesting(segment) <= MAX_NESTING
+        // A fragment is parsed on its own only when it is a part of the text (the whole
+        // text just failed) and small: a failed parse of a long text is slow.
+        if segment.len() < text.trim().len()
+            && segment.len() <= MAX_FRAGMENT
+            && max_nesting(segment) <= MAX_NESTING
             && let Ok(p) =
                 Parser::new(segment.as_bytes(), &ParserOptions::default()).parse_program()
         {
