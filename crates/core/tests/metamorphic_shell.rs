@@ -108,7 +108,43 @@ fn transforms() -> Vec<Transform> {
             format!("source <(echo {})", q(c))
         }),
         t("pipeline-tail", true, |c| format!("ls | {{ {c}\n}}")),
+        // Prefix wrappers, written before a simple command (around `bash -c` otherwise).
+        t("env-prefix", true, |c| prefix("env FOO=1", c)),
+        t("xargs-prefix", false, |c| prefix("echo x | xargs -I{}", c)),
+        t("sudo-prefix", false, |c| prefix("sudo", c)),
+        t("nohup-prefix", true, |c| prefix("nohup", c)),
+        t("nice-prefix", true, |c| prefix("nice -n 5", c)),
+        t("command-prefix", true, |c| prefix("command -p", c)),
+        t("exec-prefix", true, |c| prefix("exec", c)),
+        t("timeout-prefix", true, |c| prefix("timeout -s KILL 5", c)),
     ]
+}
+
+/// A wrapper before a command line: directly when the line is one simple command without
+/// redirections, as `wrapper bash -c '…'` otherwise (what an agent would write).
+fn prefix(wrapper: &str, c: &str) -> String {
+    let simple = !c.contains(|ch: char| "\n;&|<>(){}`$!".contains(ch))
+        && !c.split_whitespace().next().is_some_and(|w| {
+            w.contains('=')
+                || matches!(
+                    w,
+                    "if" | "for"
+                        | "while"
+                        | "until"
+                        | "case"
+                        | "select"
+                        | "function"
+                        | "coproc"
+                        | "time"
+                        | "[["
+                        | "!"
+                )
+        });
+    if simple {
+        format!("{wrapper} {c}")
+    } else {
+        format!("{wrapper} bash -c {}", q(c))
+    }
 }
 
 fn effect(input: &str) -> Effect {

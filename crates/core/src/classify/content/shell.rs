@@ -17,7 +17,7 @@ mod words;
 
 use recover::{fallback, parse};
 
-use super::{Ctx, args, catalogue, code, sql};
+use super::{Ctx, args, catalogue, code, snippet, sql};
 use crate::Effect;
 
 /// Nesting of `(`, `{`, `$(` and backquotes allowed before parsing.
@@ -91,6 +91,12 @@ pub(crate) fn looks_like_shell(t: &str) -> bool {
         .filter(|c| !matches!(c, '\'' | '"' | '\\'))
         .collect();
     catalogue::is_known(program_name(&clean))
+}
+
+/// True if an expanded word is the value of an expansion: `"$X"` and `"$(cmd)"` expand to
+/// `$` and `$(…)` here, which no literal program is called.
+pub(crate) fn computed(word: &str) -> bool {
+    word == "$" || word.starts_with("$(…)") || word.starts_with("$/")
 }
 
 fn is_name(s: &str) -> bool {
@@ -233,7 +239,22 @@ impl<'c> Sh<'c> {
         }
         self.ctx.via.push(via.to_string());
         self.depth += 1;
-        let out = catalogue::run(self, argv, stdin);
+        let globbed = |w: &str| {
+            w.contains(['*', '?', '['])
+                || (w.contains('{') && (w.contains(',') || w.contains("..")))
+        };
+        let out = if argv.first().is_some_and(|w| computed(w) || globbed(w)) {
+            self.add(
+                Effect::Destructive,
+                format!(
+                    "{} runs a command whose name is computed at run time",
+                    snippet(&argv.join(" "))
+                ),
+            );
+            Input::Unknown("the output of a computed command".into())
+        } else {
+            catalogue::run(self, argv, stdin)
+        };
         self.depth -= 1;
         self.ctx.via.pop();
         out
@@ -483,6 +504,36 @@ mod tests {
             assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
         }
         assert_eq!(eff("command -v rm"), Some(Effect::Read));
+    }
+
+    #[test]
+    fn xargs_runs_its_input_as_arguments() {
+        for c in [
+            "echo 'rm -rf /x' | xargs -I{} sh -c '{}'",
+            "echo \"-c 'rm -rf /x'\" | xargs sh",
+            "cat cmds.txt | xargs -I % bash -c %",
+            "echo /x | xargs rm -rf",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("git ls-files | xargs wc -l"), Some(Effect::Read));
+        assert_eq!(eff("echo a b | xargs -n1 echo"), Some(Effect::Read));
+    }
+
+    #[test]
+    fn computed_programs_through_wrappers_escalate() {
+        for c in [
+            "command eval \"$CMD\"",
+            "bash -c \"$CMD\"",
+            "python3 -c \"$CODE\"",
+            "nohup /bin/r? -rf /x",
+            "exec \"$(printf rm)\" -rf /x",
+            "exec : > /var/lib/app/data.db",
+            "timeout -s KILL 5 : > /var/lib/app/data.db",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("nice -n 5 echo hi > out.txt"), Some(Effect::Mutating));
     }
 
     #[test]

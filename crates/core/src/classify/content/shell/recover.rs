@@ -65,7 +65,7 @@ pub(super) fn parse(text: &str) -> Option<Program> {
     brush_parser::parse_tokens(&out, &opts).ok()
 }
 
-/// Bytes of a fragment that is parsed on its own.
+/// Bytes of a fragment that is parsed on its own (and four times that in all, per text).
 const MAX_FRAGMENT: usize = 4096;
 
 /// Words that may stand before a command word without being one.
@@ -85,6 +85,7 @@ pub(super) fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
         ),
     );
     let mut sh = Sh::new(ctx, depth);
+    let mut reparse_budget = 4 * MAX_FRAGMENT;
     for segment in segments(text) {
         if !sh.ctx.tick(1) {
             return;
@@ -102,11 +103,12 @@ pub(super) fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
         // A fragment is parsed on its own only when it is a part of the text (the whole
         // text just failed) and small: a failed parse of a long text is slow.
         if segment.len() < text.trim().len()
-            && segment.len() <= MAX_FRAGMENT
+            && segment.len() <= MAX_FRAGMENT.min(reparse_budget)
             && max_nesting(segment) <= MAX_NESTING
             && let Ok(p) =
                 Parser::new(segment.as_bytes(), &ParserOptions::default()).parse_program()
         {
+            reparse_budget -= segment.len();
             sh.src = segment;
             sh.program(&p);
             continue;

@@ -279,12 +279,8 @@ impl Sh<'_> {
             args::assignment(self, name, &value.text, words.is_empty());
         }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        // `time : > f` truncates `f` like `: > f`.
-        let shown = argv
-            .iter()
-            .position(|w| !matches!(w.as_str(), "time" | "command" | "builtin" | "nohup"))
-            .and_then(|i| argv.get(i..))
-            .unwrap_or_default();
+        // `time : > f`, `exec : > f`, `timeout 5 : > f` truncate `f` like `: > f`.
+        let shown = wrapped(&argv);
         let output = Output {
             argv: &argv,
             produces_nothing: args::produces_nothing(shown),
@@ -296,7 +292,7 @@ impl Sh<'_> {
         let Some(first) = words.first() else {
             return Input::None;
         };
-        if first.dynamic || first.pattern {
+        if first.dynamic || first.pattern || super::computed(&first.text) {
             self.add(
                 Effect::Destructive,
                 format!(
@@ -481,5 +477,38 @@ impl Sh<'_> {
             let verb = if append { "appends to" } else { "writes" };
             self.add(Effect::Mutating, format!("{cmd}{verb} `{path}`"));
         }
+    }
+}
+
+/// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
+/// redirection of the whole line writes.
+fn wrapped(argv: &[String]) -> &[String] {
+    let mut rest = argv;
+    loop {
+        let Some((first, args)) = rest.split_first() else {
+            return rest;
+        };
+        let mut i = 0;
+        let skip_value: &[&str] = match first.as_str() {
+            "exec" | "command" | "builtin" | "nohup" | "time" | "setsid" | "env" | "stdbuf" => {
+                &["-u", "-C", "-a"]
+            }
+            "nice" | "ionice" => &["-n", "-c"],
+            "timeout" => &["-s", "-k"],
+            _ => return rest,
+        };
+        while let Some(a) = args.get(i) {
+            if skip_value.contains(&a.as_str()) {
+                i += 2;
+            } else if a.starts_with('-') || (first == "env" && a.contains('=')) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if first == "timeout" {
+            i += 1;
+        }
+        rest = args.get(i..).unwrap_or_default();
     }
 }

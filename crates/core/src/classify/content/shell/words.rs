@@ -18,7 +18,7 @@ impl Sh<'_> {
         match brush_parser::word::parse_heredoc(body, &opts) {
             Ok(pieces) => {
                 let mut e = Expanded::default();
-                self.pieces(&pieces, &mut e, true);
+                self.pieces(&pieces, &mut e, true, body);
                 e.text
             }
             Err(_) => {
@@ -47,7 +47,7 @@ impl Sh<'_> {
             Ok(pieces) if pieces.is_empty() => {}
             Ok(pieces) => {
                 let outer = std::mem::replace(&mut self.unparsed, false);
-                self.pieces(&pieces, &mut e, false);
+                self.pieces(&pieces, &mut e, false, word);
                 if self.unparsed {
                     // brush-parser may end a substitution early (at the `)` of a `case`
                     // pattern): what follows it in the word is judged by its command words.
@@ -78,7 +78,14 @@ impl Sh<'_> {
         e
     }
 
-    fn pieces(&mut self, pieces: &[WordPieceWithSource], e: &mut Expanded, quoted: bool) {
+    /// `raw` is the text the pieces were parsed from.
+    fn pieces(
+        &mut self,
+        pieces: &[WordPieceWithSource],
+        e: &mut Expanded,
+        quoted: bool,
+        raw: &str,
+    ) {
         for p in pieces {
             match &p.piece {
                 WordPiece::Text(s) => {
@@ -96,7 +103,9 @@ impl Sh<'_> {
                 WordPiece::SingleQuotedText(s) => e.text.push_str(s),
                 WordPiece::AnsiCQuotedText(s) => e.text.push_str(&decode_escapes(s)),
                 WordPiece::DoubleQuotedSequence(inner)
-                | WordPiece::GettextDoubleQuotedSequence(inner) => self.pieces(inner, e, true),
+                | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                    self.pieces(inner, e, true, raw);
+                }
                 WordPiece::TildeExpansion(_) => e.text.push('~'),
                 WordPiece::EscapeSequence(s) => {
                     e.text.push_str(s.strip_prefix('\\').unwrap_or(s));
@@ -109,7 +118,15 @@ impl Sh<'_> {
                 WordPiece::CommandSubstitution(body) => {
                     e.dynamic = true;
                     e.text.push_str("$(…)");
-                    self.unparsed |= !self.substitution(body);
+                    if !self.substitution(body) {
+                        // brush-parser ends `$(` at the first `)`, even a `case` pattern's.
+                        match longer_body(raw, p.start_index, body) {
+                            Some(longer) => {
+                                let _ = self.substitution(longer);
+                            }
+                            None => self.unparsed = true,
+                        }
+                    }
                 }
                 WordPiece::BackquotedCommandSubstitution(body) => {
                     e.dynamic = true;
@@ -297,4 +314,18 @@ fn unescape_backquoted(body: &str, in_double_quotes: bool) -> String {
         out.push(c);
     }
     out
+}
+
+/// The body of the `$(` at byte `start` of `raw` when it runs past the first `)`: the
+/// shortest longer text up to a `)` that parses (a few candidates at most).
+fn longer_body<'a>(raw: &'a str, start: usize, cut: &str) -> Option<&'a str> {
+    let after = raw.get(start..)?.strip_prefix("$(")?;
+    after
+        .char_indices()
+        .filter(|(i, c)| *c == ')' && *i > cut.len())
+        .take(8)
+        .find_map(|(i, _)| {
+            let candidate = after.get(..i)?;
+            super::parse(candidate).map(|_| candidate)
+        })
 }
