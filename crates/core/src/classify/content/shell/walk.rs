@@ -61,20 +61,34 @@ impl Sh<'_> {
     /// A list: every and-or list in it, each pipeline reading `stdin` (a group's input is
     /// read by the commands inside it).
     fn list(&mut self, l: &CompoundList, stdin: &Input) {
-        for item in &l.0 {
+        let _ = self.list_output(l, stdin);
+    }
+
+    /// Walks a list; returns what it writes to its output when that is one pipeline's.
+    fn list_output(&mut self, l: &CompoundList, stdin: &Input) -> Input {
+        let mut last = Input::None;
+        for (i, item) in l.0.iter().enumerate() {
             match item.1 {
                 SeparatorOperator::Async | SeparatorOperator::Sequence => {}
             }
-            self.pipeline(&item.0.first, stdin);
+            let out = self.pipeline(&item.0.first, stdin);
+            last = if i == 0 && item.0.additional.is_empty() {
+                out
+            } else {
+                Input::Unknown("the output of a list".into())
+            };
             for next in &item.0.additional {
                 match next {
-                    AndOr::And(p) | AndOr::Or(p) => self.pipeline(p, stdin),
+                    AndOr::And(p) | AndOr::Or(p) => {
+                        let _ = self.pipeline(p, stdin);
+                    }
                 }
             }
         }
+        last
     }
 
-    fn pipeline(&mut self, p: &Pipeline, stdin: &Input) {
+    fn pipeline(&mut self, p: &Pipeline, stdin: &Input) -> Input {
         // `time` and `!` change what is reported, not what runs.
         match &p.timed {
             Some(PipelineTimed::Timed(_) | PipelineTimed::TimedWithPosixOutput(_)) | None => {}
@@ -83,10 +97,11 @@ impl Sh<'_> {
         let mut input = stdin.clone();
         for cmd in &p.seq {
             if !self.ctx.tick(1) {
-                return;
+                return Input::Unknown("unanalysed".into());
             }
             input = self.command(cmd, input);
         }
+        input
     }
 
     fn command(&mut self, cmd: &Command, stdin: Input) -> Input {
@@ -340,11 +355,18 @@ impl Sh<'_> {
                 }
             }
             CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                let mut out = Input::Unknown("a process substitution".into());
                 self.nested("a process substitution", |sh| {
-                    sh.list(&sub.list, &Input::None)
+                    out = sh.list_output(&sub.list, &Input::None)
                 });
+                // `source <(echo 'ls')`: a literal output is remembered like a file written
+                // above, under a name of its own.
+                let name = format!("<(…){}", self.written.len());
+                if let Input::Literal(text) = out {
+                    self.written.push((name.clone(), Some(text)));
+                }
                 words.push(Expanded {
-                    text: "<(…)".into(),
+                    text: name,
                     dynamic: true,
                     pattern: false,
                 });
