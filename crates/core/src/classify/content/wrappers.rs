@@ -132,6 +132,13 @@ pub(crate) fn run_shell(
                 if args.get(i + 1).is_some_and(|v| v == "noexec") {
                     noexec = a == "-o";
                 }
+                if let Some(rc) = args
+                    .get(i + 1)
+                    .filter(|_| matches!(a.as_str(), "--rcfile" | "--init-file"))
+                {
+                    // An interactive shell runs it first.
+                    run_script(sh, rc, cmd);
+                }
                 i += 1;
             }
             i += 1;
@@ -588,6 +595,10 @@ pub(crate) fn wrapper(
             Input::None
         }
         // Loop control: it changes which commands run next, all of which are walked.
+        "mapfile" | "readarray" => {
+            sh.add(Read, format!("{cmd} reads lines into an array"));
+            Input::None
+        }
         "break" | "continue" => {
             sh.add(Read, format!("{cmd} leaves or repeats a loop"));
             Input::None
