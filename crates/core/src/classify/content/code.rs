@@ -610,6 +610,7 @@ mod tests {
             ),
             ("python", "print('rm -rf /')"),
             ("js", "console.log([1, 2, 3].map(x => x * 2).join(','))"),
+            ("js", "console.log(process.version, process.platform)"),
         ] {
             assert_eq!(eff(lang, code), Some(Read), "{lang}: {code}");
         }
@@ -621,7 +622,9 @@ mod tests {
             ("python", "print(getattr(x, 'y'))"),
             ("python", "import antigravity"),
             ("python", "sys.exit(print(1))"),
-            ("js", "console.log(process.env)"),
+            ("js", "console.log(process.mainModule)"),
+            ("js", "process.exit(1)"),
+            ("js", "process.binding('fs')"),
             (
                 "js",
                 "console.log(this.constructor.constructor('return 1')())",

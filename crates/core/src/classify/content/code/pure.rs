@@ -96,6 +96,9 @@ const PY_CALLS: &[&str] = &[
     "collections.Counter",
     "collections.defaultdict",
     "collections.OrderedDict",
+    "platform.platform",
+    "platform.node",
+    "platform.uname",
     "hashlib.sha256",
     "hashlib.md5",
     "hashlib.sha1",
@@ -142,6 +145,25 @@ const JS_CALLS: &[&str] = &[
     "Set",
     "Map",
     "Symbol",
+    "process.cwd",
+    "process.uptime",
+    "process.memoryUsage",
+    "process.stdout.write",
+];
+
+/// The parts of Node's `process` that only describe it.
+const JS_PROCESS_READS: &[&str] = &[
+    "process.version",
+    "process.versions",
+    "process.platform",
+    "process.arch",
+    "process.argv",
+    "process.env",
+    "process.pid",
+    "process.cwd",
+    "process.uptime",
+    "process.memoryUsage",
+    "process.stdout.write",
 ];
 
 /// Method names that only compute on the value they are called on.
@@ -312,11 +334,22 @@ pub(super) fn only_computes(lang: &str, code: &str) -> bool {
         modules.extend(imported);
     }
     let idents = identifiers(&bare);
-    if idents.iter().any(|(name, _)| {
-        NEVER
-            .iter()
-            .any(|n| name.split('.').any(|seg| seg == *n) || (n.len() > 2 && name.contains(n)))
-    }) {
+    let described = |name: &str| {
+        !python
+            && JS_PROCESS_READS.iter().any(|p| {
+                name.strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+    };
+    if idents
+        .iter()
+        .filter(|(name, _)| !described(name))
+        .any(|(name, _)| {
+            NEVER
+                .iter()
+                .any(|n| name.split('.').any(|seg| seg == *n) || (n.len() > 2 && name.contains(n)))
+        })
+    {
         return false;
     }
     idents.iter().filter(|(_, call)| *call).all(|(name, _)| {
