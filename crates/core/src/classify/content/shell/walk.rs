@@ -47,9 +47,19 @@ impl Sh<'_> {
         }
         self.ctx.via.push(via.to_string());
         self.depth += 1;
+        self.scoped += 1;
         f(self);
+        self.scoped -= 1;
         self.depth -= 1;
         self.ctx.via.pop();
+    }
+
+    /// Runs `f` in a scope whose function definitions may not hold afterwards.
+    fn scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scoped += 1;
+        let r = f(self);
+        self.scoped -= 1;
+        r
     }
 
     pub(super) fn program(&mut self, p: &Program) {
@@ -68,10 +78,15 @@ impl Sh<'_> {
     fn list_output(&mut self, l: &CompoundList, stdin: &Input) -> Input {
         let mut last = Input::None;
         for (i, item) in l.0.iter().enumerate() {
-            match item.1 {
-                SeparatorOperator::Async | SeparatorOperator::Sequence => {}
-            }
-            let out = self.pipeline(&item.0.first, stdin);
+            let background = match item.1 {
+                SeparatorOperator::Async => true,
+                SeparatorOperator::Sequence => false,
+            };
+            let out = if background {
+                self.scope(|sh| sh.pipeline(&item.0.first, stdin))
+            } else {
+                self.pipeline(&item.0.first, stdin)
+            };
             last = if i == 0 && item.0.additional.is_empty() {
                 out
             } else {
@@ -80,7 +95,7 @@ impl Sh<'_> {
             for next in &item.0.additional {
                 match next {
                     AndOr::And(p) | AndOr::Or(p) => {
-                        let _ = self.pipeline(p, stdin);
+                        let _ = self.scope(|sh| sh.pipeline(p, stdin));
                     }
                 }
             }
@@ -95,12 +110,17 @@ impl Sh<'_> {
         }
         let _ = p.bang;
         let mut input = stdin.clone();
+        // Each command of a pipeline of several runs in a subshell of its own.
+        let piped = usize::from(p.seq.len() > 1);
+        self.scoped += piped;
         for cmd in &p.seq {
             if !self.ctx.tick(1) {
+                self.scoped -= piped;
                 return Input::Unknown("unanalysed".into());
             }
             input = self.command(cmd, input);
         }
+        self.scoped -= piped;
         input
     }
 
@@ -139,15 +159,27 @@ impl Sh<'_> {
     fn function(&mut self, f: &FunctionDefinition) {
         let name = self.expand(&f.fname.value).text;
         self.defined.push(name.clone());
+        if self.scoped == 0 {
+            self.functions.push(name.clone());
+        }
         self.add(Effect::Read, format!("defines function `{name}`"));
         let via = format!("function `{name}`");
         self.ctx.via.push(via);
         let stdin = self.redirect_list(f.body.1.as_ref(), Input::None);
-        self.compound(&f.body.0, &stdin);
+        self.scope(|sh| sh.compound(&f.body.0, &stdin));
         self.ctx.via.pop();
     }
 
     fn compound(&mut self, cc: &CompoundCommand, stdin: &Input) {
+        match cc {
+            // A group runs in the current shell: its definitions hold after it.
+            CompoundCommand::BraceGroup(b) => self.list(&b.list, stdin),
+            other => self.scope(|sh| sh.scoped_compound(other, stdin)),
+        }
+    }
+
+    /// A compound command other than a group: a subshell, a condition or a loop.
+    fn scoped_compound(&mut self, cc: &CompoundCommand, stdin: &Input) {
         match cc {
             CompoundCommand::BraceGroup(b) => self.list(&b.list, stdin),
             CompoundCommand::Subshell(s) => self.list(&s.list, stdin),
@@ -322,7 +354,7 @@ impl Sh<'_> {
                 self.literal_arith(w);
             }
         }
-        if self.defined.contains(&first.text) {
+        if self.functions.contains(&first.text) {
             self.add(
                 Effect::Read,
                 format!("calls `{}`, defined above and analysed there", first.text),
