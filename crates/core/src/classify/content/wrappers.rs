@@ -147,7 +147,8 @@ pub(crate) fn run_shell(
         break;
     }
     let operand = args.get(i);
-    if noexec && (has_c || operand.is_some()) {
+    // `-n` is ignored by an interactive shell (`-i`).
+    if noexec && !leading_short(args, 'i') && (has_c || operand.is_some()) {
         sh.add(
             Read,
             format!("{cmd} only checks syntax (`-n`): nothing is run"),
@@ -481,6 +482,23 @@ pub(crate) fn wrapper(
         }
         "find" => tools::find(sh, args, cmd),
         "ssh" => {
+            // Options that run a local command (`-o ProxyCommand=…`).
+            let mut opts = args.iter().take_while(|a| a.as_str() != "--").peekable();
+            while let Some(a) = opts.next() {
+                let value = match a.strip_prefix("-o") {
+                    Some("") => opts.peek().map(|v| v.as_str()),
+                    Some(v) => Some(v),
+                    None => None,
+                };
+                if let Some((key, command)) = value.and_then(|v| v.split_once(['=', ' ']))
+                    && matches!(
+                        key.to_ascii_lowercase().as_str(),
+                        "proxycommand" | "localcommand" | "knownhostscommand" | "remotecommand"
+                    )
+                {
+                    run_command_text(sh, command, &format!("`ssh -o {key}`"));
+                }
+            }
             let i = first_operand(
                 args,
                 &[
@@ -556,10 +574,12 @@ pub(crate) fn wrapper(
             Input::Unknown("source".into())
         }
         "trap" => {
-            if let Some(code) = args.first().filter(|a| !a.starts_with('-')) {
-                run_command_text(sh, code, "`trap`");
-            } else {
-                sh.add(Read, format!("{cmd} lists traps"));
+            // `trap [-lp] [--] [code signal…]`: `-` as code resets.
+            let i = first_operand(args, &[]);
+            let lists = leading_short(args, 'l') || leading_short(args, 'p');
+            match args.get(i).filter(|c| !lists && c.as_str() != "-") {
+                Some(code) => run_command_text(sh, code, "`trap`"),
+                None => sh.add(Read, format!("{cmd} lists or resets traps")),
             }
             Input::None
         }
@@ -598,7 +618,11 @@ pub(crate) fn wrapper(
         }
         // Loop control: it changes which commands run next, all of which are walked.
         "mapfile" | "readarray" => {
-            sh.add(Read, format!("{cmd} reads lines into an array"));
+            // `-C callback` runs the callback for every line read.
+            match opt_value(args, &["-C"], &[]) {
+                Some(callback) => run_command_text(sh, callback, &format!("`{name} -C`")),
+                None => sh.add(Read, format!("{cmd} reads lines into an array")),
+            }
             Input::None
         }
         "break" | "continue" => {
