@@ -150,7 +150,9 @@ impl Sh<'_> {
     fn redirect_list(&mut self, redirects: Option<&RedirectList>, stdin: Input) -> Input {
         let mut stdin = stdin;
         for io in redirects.iter().flat_map(|r| r.0.iter()) {
-            self.redirect(io, &mut stdin, None);
+            if let Some((path, append)) = self.redirect(io, &mut stdin) {
+                self.write_target(&path, append, None);
+            }
         }
         stdin
     }
@@ -326,15 +328,25 @@ impl Sh<'_> {
             args::assignment(self, name, &value.text, words.is_empty());
         }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        // Input redirections first: what `cat > f <<EOF` writes is its here-document.
+        let writes: Vec<(String, bool)> = redirects
+            .iter()
+            .filter_map(|r| self.redirect(r, &mut stdin))
+            .collect();
         // `time : > f`, `exec : > f`, `timeout 5 : > f` truncate `f` like `: > f`.
         let shown = wrapped(&argv);
+        let passes_input = matches!(shown, [c] if c == "cat");
+        let content = match &stdin {
+            Input::Literal(text) if passes_input => Some(text.clone()),
+            Input::Literal(_) | Input::Unknown(_) | Input::None => args::literal_output(shown),
+        };
         let output = Output {
             argv: &argv,
-            produces_nothing: args::produces_nothing(shown),
-            content: args::literal_output(shown),
+            produces_nothing: args::produces_nothing(shown) && !passes_input,
+            content,
         };
-        for r in &redirects {
-            self.redirect(r, &mut stdin, Some(&output));
+        for (path, append) in writes {
+            self.write_target(&path, append, Some(&output));
         }
         let Some(first) = words.first() else {
             return Input::None;
@@ -361,7 +373,21 @@ impl Sh<'_> {
             );
             return Input::Unknown(format!("the output of function `{}`", first.text));
         }
-        catalogue::run_words(self, &argv, &words, &stdin)
+        let out = catalogue::run_words(self, &argv, &words, &stdin);
+        // After the catalogue, which records the files `tee` writes without their content.
+        if let [tee, files @ ..] = wrapped(&argv)
+            && tee == "tee"
+        {
+            // Remembered for a later `bash f` (what `tee` does is the catalogue's).
+            let content = match &stdin {
+                Input::Literal(text) => Some(text.clone()),
+                Input::Unknown(_) | Input::None => None,
+            };
+            for f in files.iter().filter(|f| !f.starts_with('-')) {
+                self.written.push((f.clone(), content.clone()));
+            }
+        }
+        out
     }
 
     fn item<'a>(
@@ -438,7 +464,8 @@ impl Sh<'_> {
         (name, value)
     }
 
-    fn redirect(&mut self, r: &IoRedirect, stdin: &mut Input, output: Option<&Output>) {
+    /// Applies a redirection to `stdin`; returns the path and append flag of a write.
+    fn redirect(&mut self, r: &IoRedirect, stdin: &mut Input) -> Option<(String, bool)> {
         let reads_stdin = |fd: &Option<i32>| fd.is_none_or(|f| f == 0);
         match r {
             IoRedirect::HereDocument(fd, doc) => {
@@ -450,6 +477,7 @@ impl Sh<'_> {
                 if reads_stdin(fd) {
                     *stdin = Input::Literal(body);
                 }
+                None
             }
             IoRedirect::HereString(fd, w) => {
                 let e = self.expand(&w.value);
@@ -460,6 +488,7 @@ impl Sh<'_> {
                         Input::Literal(e.text)
                     };
                 }
+                None
             }
             IoRedirect::File(fd, kind, target) => {
                 let path = match target {
@@ -478,12 +507,17 @@ impl Sh<'_> {
                     }
                     IoFileRedirectTarget::Fd(_) => None,
                 };
-                let Some(path) = path else { return };
+                let path = path?;
                 match kind {
                     IoFileRedirectKind::Read | IoFileRedirectKind::DuplicateInput => {
                         if reads_stdin(fd) {
-                            *stdin = Input::Unknown(format!("the file `{path}`"));
+                            // A file written above with a literal is that literal.
+                            *stdin = match self.written_content(&path) {
+                                Some(Some(text)) => Input::Literal(text),
+                                Some(None) | None => Input::Unknown(format!("the file `{path}`")),
+                            };
                         }
+                        None
                     }
                     IoFileRedirectKind::Write
                     | IoFileRedirectKind::Clobber
@@ -493,15 +527,11 @@ impl Sh<'_> {
                         if matches!(kind, IoFileRedirectKind::ReadAndWrite) && reads_stdin(fd) {
                             *stdin = Input::Unknown(format!("the file `{path}`"));
                         }
-                        let append = matches!(kind, IoFileRedirectKind::Append);
-                        self.write_target(&path, append, output);
+                        Some((path, matches!(kind, IoFileRedirectKind::Append)))
                     }
                 }
             }
-            IoRedirect::OutputAndError(w, append) => {
-                let path = self.expand(&w.value).text;
-                self.write_target(&path, *append, output);
-            }
+            IoRedirect::OutputAndError(w, append) => Some((self.expand(&w.value).text, *append)),
         }
     }
 
