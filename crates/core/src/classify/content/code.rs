@@ -4,6 +4,8 @@
 //! `cursor.execute("DROP TABLE t")`), and code that runs commands it builds at run time
 //! counts as destructive. Running code at all is at least mutating.
 
+mod pure;
+
 use super::{Ctx, Hint, analyse_text, shell, snippet, sql};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
@@ -78,7 +80,15 @@ const CALLS: &[(&str, Effect, &str)] = &[
     ("createIndex(", Mutating, "creates an index"),
     ("$out", Mutating, "writes an aggregation result"),
     ("$merge", Mutating, "writes an aggregation result"),
+    ("Deno.remove", Destructive, "deletes files"),
+    ("Deno.truncate", Destructive, "truncates files"),
+    ("send2trash", Destructive, "deletes files"),
+    ("rimraf", Destructive, "removes a directory tree"),
+    ("File::Path", Destructive, "removes directory trees"),
     ("writeFile", Mutating, "writes files"),
+    ("Deno.writeTextFile", Mutating, "writes files"),
+    ("file_put_contents", Mutating, "writes files"),
+    ("IO.write", Mutating, "writes files"),
     ("appendFile", Mutating, "writes files"),
     ("File.write", Mutating, "writes files"),
     (".write_text(", Mutating, "writes files"),
@@ -236,6 +246,12 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         lang == "mongo" && !code.contains('=') && MONGO_READS.iter().any(|r| code.contains(r));
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
+    } else if pure::only_computes(&lang, code) {
+        ctx.add(
+            Read,
+            format!("code: {} only computes and prints", snippet(code)),
+        );
+        return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
     }
@@ -267,6 +283,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             );
         }
     }
+    truncation(ctx, code);
     let execs = EXEC.iter().any(|x| code.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`');
     let decodes = DECODERS.iter().any(|d| code.contains(d));
@@ -295,6 +312,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             });
         }
     }
+    if execs {
+        // `subprocess.run(['rm', '-rf', x])`, `spawn('rm', ['-rf', x])`: argument vectors.
+        for argv in string_arrays(code) {
+            ctx.via(format!("an argument list in {lang} code"), |ctx| {
+                shell::analyse_argv(ctx, &argv, depth + 1)
+            });
+        }
+    }
     if execs && decodes {
         ctx.add(
             Destructive,
@@ -307,6 +332,99 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         );
     }
     let _ = mark;
+}
+
+/// Opening a file for writing truncates it: destructive when nothing is written to it
+/// afterwards (`open(f, 'w')`, `open(f, 'w').write('')`, `fs.writeFileSync(f, '')`),
+/// mutating when content is.
+fn truncation(ctx: &mut Ctx, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let opens = [
+        "'w')",
+        "\"w\")",
+        "'wb')",
+        "\"wb\")",
+        "'w+')",
+        "\"w+\")",
+        "'w',",
+        "\"w\",",
+        "'wb',",
+        "\"wb\",",
+        "mode='w'",
+        "mode=\"w\"",
+    ];
+    let perl_opens = [
+        "'>',",
+        "\">\",",
+        "open(FH,\">",
+        "open(my$fh,\">",
+        "open(F,\">",
+    ];
+    let truncating_open = opens.iter().any(|o| compact.contains(o))
+        || perl_opens.iter().any(|o| compact.contains(o))
+        || compact.contains("fopen(") && (compact.contains(",'w')") || compact.contains(",\"w\")"));
+    let writes_empty = ["''", "\"\"", "``", "b''"].iter().any(|e| {
+        [
+            ".write(",
+            "writeFileSync(",
+            "writeFile(",
+            "File.write(",
+            "file_put_contents(",
+        ]
+        .iter()
+        .any(|w| {
+            compact
+                .split(w)
+                .skip(1)
+                .any(|rest| rest.starts_with(e) || rest.contains(&format!(",{e})")))
+        })
+    });
+    let writes = [
+        ".write(",
+        "json.dump(",
+        "file=",
+        "pickle.dump",
+        ".puts",
+        "fwrite(",
+        "fputs(",
+        "print$fh",
+        "printFH",
+        "yaml.dump(",
+    ]
+    .iter()
+    .any(|w| compact.contains(w));
+    if writes_empty || (truncating_open && !writes) {
+        ctx.add(
+            Destructive,
+            "code: opens a file for writing without writing to it, which truncates it",
+        );
+    } else if truncating_open {
+        ctx.add(Mutating, "code: overwrites a file");
+    }
+}
+
+/// Arrays of two or more string literals (`['rm', '-rf', '/x']`).
+fn string_arrays(code: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for part in code.split('[').skip(1) {
+        let Some((inside, _)) = part.split_once(']') else {
+            continue;
+        };
+        let items: Vec<&str> = inside.split(',').map(str::trim).collect();
+        let argv: Vec<String> = items
+            .iter()
+            .filter_map(|i| {
+                let q = i.chars().next()?;
+                (matches!(q, '\'' | '"' | '`') && i.len() >= 2 && i.ends_with(q))
+                    .then(|| i.get(1..i.len() - 1).map(str::to_string))
+                    .flatten()
+            })
+            .collect();
+        if argv.len() >= 2 && argv.len() == items.len() {
+            out.push(argv);
+        }
+    }
+    out
 }
 
 /// One Redis command line.
@@ -430,11 +548,105 @@ mod tests {
 
     #[test]
     fn plain_code_is_mutating() {
-        assert_eq!(eff("python", "print(sum([1, 2]))"), Some(Mutating));
+        assert_eq!(eff("python", "print(sum(load_rows()))"), Some(Mutating));
         assert_eq!(
             eff("python", "import subprocess; subprocess.run(['ls', '-la'])"),
             Some(Mutating)
         );
+    }
+
+    #[test]
+    fn deletion_truncation_and_execution_in_every_language() {
+        for (lang, code) in [
+            ("js", "await Deno.remove('/srv', {recursive: true})"),
+            (
+                "js",
+                "new Deno.Command('rm', {args: ['-rf', '/srv']}).outputSync()",
+            ),
+            (
+                "js",
+                "const {spawn} = require('child_process'); spawn('rm', ['-rf', '/srv'])",
+            ),
+            ("js", "require('fs').writeFileSync('/srv/db.json', '')"),
+            ("python", "open('/srv/app/data.db', 'w')"),
+            ("python", "open('/srv/app/data.db', 'w').close()"),
+            ("python", "open('/srv/app/data.db', 'w').write('')"),
+            (
+                "python",
+                "import subprocess; subprocess.run(['rm', '-rf', '/srv'])",
+            ),
+            ("ruby", "File.write('/srv/db', '')"),
+            ("ruby", "File.open('/srv/db', 'w') {}"),
+            ("php", "file_put_contents('/srv/db', '');"),
+            ("perl", "open(my $fh, '>', '/srv/db'); close $fh"),
+            ("perl", "use File::Path; rmtree('/srv')"),
+        ] {
+            assert_eq!(eff(lang, code), Some(Destructive), "{lang}: {code}");
+        }
+        // Their twins that write content or run a read are writes, not deletions.
+        for (lang, code) in [
+            ("python", "open('out.txt', 'w').write('hello')"),
+            (
+                "js",
+                "require('fs').writeFileSync('out.json', JSON.stringify(x))",
+            ),
+            ("python", "import subprocess; subprocess.run(['ls', '-la'])"),
+        ] {
+            assert_eq!(eff(lang, code), Some(Mutating), "{lang}: {code}");
+        }
+    }
+
+    #[test]
+    fn only_provably_pure_code_is_read() {
+        for (lang, code) in [
+            ("python", "print(1 + 1)"),
+            (
+                "python",
+                "import json, sys; print(json.load(sys.stdin)['name'])",
+            ),
+            (
+                "python",
+                "import sys; print(len(sys.stdin.read().splitlines()))",
+            ),
+            ("python", "print('rm -rf /')"),
+            ("js", "console.log([1, 2, 3].map(x => x * 2).join(','))"),
+            ("js", "console.log(process.version, process.platform)"),
+        ] {
+            assert_eq!(eff(lang, code), Some(Read), "{lang}: {code}");
+        }
+        // Twins: one call, import, prefix or word off the list and it is not read.
+        for (lang, code) in [
+            ("python", "print(f'{len(x)}')"),
+            ("python", "import os; print(os.listdir('.'))"),
+            ("python", "print(open('/etc/passwd').read())"),
+            ("python", "print(getattr(x, 'y'))"),
+            ("python", "import antigravity"),
+            ("python", "sys.exit(print(1))"),
+            ("js", "console.log(process.mainModule)"),
+            ("js", "process.exit(1)"),
+            ("js", "process.binding('fs')"),
+            (
+                "js",
+                "console.log(this.constructor.constructor('return 1')())",
+            ),
+            ("js", "console.log(require('fs').readdirSync('.'))"),
+            ("", "print(1 + 1)"),
+            ("ruby", "puts 1"),
+        ] {
+            assert_eq!(eff(lang, code), Some(Mutating), "{lang}: {code}");
+        }
+        for (lang, code) in [
+            (
+                "python",
+                "print(f\"{__import__('os').system('rm -rf /srv')}\")",
+            ),
+            (
+                "python",
+                "import sys; print(sys.modules['os'].system('rm -rf /srv'))",
+            ),
+        ] {
+            assert_eq!(eff(lang, code), Some(Destructive), "{lang}: {code}");
+        }
     }
 
     #[test]

