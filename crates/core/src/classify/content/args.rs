@@ -44,6 +44,22 @@ pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -
             {
                 return Some(v);
             }
+            // A cluster with the flag inside: `-sXDELETE`, `-sX` then the value.
+            if let Some(c) = s.strip_prefix('-').filter(|c| c.len() == 1)
+                && !a.starts_with("--")
+                && let Some(body) = a.strip_prefix('-')
+                && let Some(pos) = body.find(c)
+                && body
+                    .get(..pos)
+                    .is_some_and(|before| before.chars().all(|x| x.is_ascii_alphabetic()))
+            {
+                let v = body.get(pos + c.len()..).unwrap_or("");
+                return if v.is_empty() {
+                    it.peek().map(|v| v.as_str())
+                } else {
+                    Some(v)
+                };
+            }
         }
         for l in long {
             if a == l {

@@ -6,7 +6,7 @@
 use super::args::{first_operand, has_long, has_short, opt_value};
 use super::code;
 use super::shell::{Input, Sh};
-use crate::Effect::{Destructive, Mutating, Read};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 /// Which text a client runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,28 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
     {
         sh.add(Read, format!("{cmd} prints its version"));
         return;
+    }
+    if name == "bq" {
+        let i = first_operand(
+            args,
+            &["--project_id", "--location", "--format", "--dataset_id"],
+        );
+        let verb = args.get(i).map_or("", String::as_str);
+        let judged = match verb {
+            "rm" => Some((Destructive, "deletes datasets, tables or jobs")),
+            "ls" | "show" | "head" | "help" | "version" | "wait" | "get-iam-policy" | "" => {
+                Some((Read, "reads"))
+            }
+            "set-iam-policy" | "add-iam-policy-binding" | "remove-iam-policy-binding" => {
+                Some((Admin, "changes access"))
+            }
+            "query" => None,
+            _ => Some((Mutating, "changes datasets or tables")),
+        };
+        if let Some((e, why)) = judged {
+            sh.add(e, format!("{cmd} {why} (`bq {verb}`)"));
+            return;
+        }
     }
     let mut texts: Vec<String> = Vec::new();
     let mut files: Vec<String> = Vec::new();
@@ -211,6 +233,7 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             return;
         }
         Lang::Mongo => {
+            mongo_admin(sh, t, via);
             sh.code_text("mongo", t, via);
             return;
         }
@@ -295,5 +318,59 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
     }
     if !sql.trim().is_empty() {
         sh.sql_text(&sql, via);
+    }
+}
+
+/// MongoDB admin commands named in shell code (`db.shutdownServer()`,
+/// `db.adminCommand({shutdown: 1})`), which the code scan does not know.
+fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
+    const DESTRUCTIVE: &[&str] = &[
+        "shutdownserver",
+        "dropdatabase",
+        "dropallusers",
+        "dropallroles",
+        "shutdown:",
+        "shutdown\"",
+        "fsynclock",
+        "killop",
+        "killallsessions",
+        "compact",
+        "repairdatabase",
+        "drop(",
+        "deletemany",
+        "remove(",
+        "renamecollection",
+        "replsetstepdown",
+        "removeshard",
+    ];
+    const ADMIN: &[&str] = &[
+        "createuser",
+        "dropuser",
+        "updateuser",
+        "grantroles",
+        "revokeroles",
+        "createrole",
+        "droprole",
+        "setparameter",
+        "replsetreconfig",
+        "addshard",
+        "changeuserpassword",
+    ];
+    let lower: String = t
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if let Some(w) = DESTRUCTIVE.iter().find(|w| lower.contains(*w)) {
+        sh.add(
+            Destructive,
+            format!("mongo `{w}` destroys data or stops the server (via {via})"),
+        );
+    }
+    if let Some(w) = ADMIN.iter().find(|w| lower.contains(*w)) {
+        sh.add(
+            Admin,
+            format!("mongo `{w}` changes access or the server (via {via})"),
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{first_operand, has_long, has_short};
+use super::args::{first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path};
 use super::shell::{Input, Sh};
 use super::tools::{any, sub};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
@@ -29,7 +29,23 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     let rest = args.get(i + 1..).unwrap_or_default();
     let short = |c: char| has_short(rest, c);
     let long = |l: &str| has_long(rest, l);
+    // `git diff/log/show --output=FILE` writes FILE; `grep -O CMD` runs CMD as a pager.
+    if let Some(f) = opt_value(rest, &[], &["--output"]).filter(|f| !harmless_sink(f)) {
+        sh.written.push((f.to_string(), None));
+        return match sensitive_path(f) {
+            Some((e, why)) => (e, format!("writes `{f}`, {why}")),
+            None => (Mutating, format!("writes `{f}` (`--output`)")),
+        };
+    }
+    if s == "grep"
+        && let Some(pager) = opt_value(rest, &["-O"], &["--open-files-in-pager"])
+    {
+        sh.shell_text(pager, "`git grep -O`");
+        return (Mutating, "runs a pager command".into());
+    }
     match s {
+        // A dry run contacts the remote but changes nothing (exact: `-n`/`--dry-run`).
+        "push" if short('n') || long("--dry-run") => (Read, "dry-runs a push".into()),
         "push" => {
             if short('f')
                 || long("--force")
@@ -212,7 +228,37 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         "--container",
     ];
     let (s, rest) = sub(args, &with);
+    // `--dry-run`, `--dry-run=client|server` change nothing; `--dry-run=none` is a real run.
+    let dry = args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--dry-run" | "--dry-run=client" | "--dry-run=server"
+        )
+    });
+    if dry
+        && !matches!(
+            s,
+            "exec" | "debug" | "attach" | "cp" | "port-forward" | "proxy"
+        )
+    {
+        return (Read, format!("dry-runs `kubectl {s}`"));
+    }
+    let zero_replicas = rest.iter().any(|r| {
+        let r: String = r
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"')
+            .collect();
+        r.contains("replicas:0") || r.contains("replicas=0")
+    });
     match s {
+        "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => {
+            (Destructive, "sets replicas to zero".into())
+        }
+        "taint" if rest.iter().any(|r| r.contains("NoExecute")) => (
+            Destructive,
+            "taints nodes with NoExecute (evicts pods)".into(),
+        ),
+        "cordon" => (Destructive, "stops scheduling on nodes".into()),
         "exec" | "debug" | "run" | "attach" => {
             if let Some(p) = args.iter().position(|a| a == "--") {
                 let inner = args.get(p + 1..).unwrap_or_default().to_vec();
@@ -238,8 +284,7 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             (Destructive, "force-replaces resources".into())
         }
         "apply" | "rollout" | "set" | "patch" | "edit" | "replace" | "create" | "expose"
-        | "autoscale" | "scale" | "cordon" | "uncordon" | "taint" | "certificate" | "label"
-        | "annotate" => {
+        | "autoscale" | "scale" | "uncordon" | "taint" | "certificate" | "label" | "annotate" => {
             if rest.iter().any(|r| {
                 r.contains("clusterrole")
                     || r.contains("rolebinding")
@@ -283,6 +328,29 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         .collect();
     let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
     let op_prefix = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
+    if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
+        return (Read, "dry-runs (`--dryrun`)".into());
+    }
+    // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
+    let zeroes = args.windows(2).any(|w| {
+        w.first()
+            .is_some_and(|f| f.contains("retention") || f.contains("backup"))
+            && w.get(1).is_some_and(|v| v == "0")
+    }) || args.iter().any(|a| {
+        (a.contains("retention") || a.contains("backup"))
+            && (a.ends_with("=0") || a.ends_with("=false"))
+            || matches!(
+                a.as_str(),
+                "--no-backup" | "--no-deletion-protection" | "--no-enable-point-in-time-recovery"
+            )
+    });
+    if zeroes
+        || words
+            .iter()
+            .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
+    {
+        return (Destructive, "removes backups, protection or keys".into());
+    }
     if name == "aws" && words.first() == Some(&"s3") {
         let op = words.get(1).copied().unwrap_or("");
         return match op {
@@ -413,7 +481,7 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
         match (s, inner) {
             (
                 "system" | "image" | "container" | "volume" | "network" | "builder",
-                "prune" | "rm" | "remove",
+                "prune" | "rm" | "remove" | "reset",
             ) => {
                 return (
                     Destructive,

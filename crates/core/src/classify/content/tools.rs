@@ -8,29 +8,16 @@ use super::shell::{Input, Sh};
 use super::wrappers::run_script;
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
-#[rustfmt::skip]
-const TOOLS: &[&str] = &[
-    "git", "kubectl", "oc", "k", "helm", "terraform", "tofu", "terragrunt", "pulumi", "aws",
-    "gcloud", "gsutil", "az", "docker", "podman", "docker-compose", "nerdctl", "systemctl",
-    "service", "crontab", "pip", "pip3", "pipx", "uv", "poetry", "npm", "yarn", "pnpm", "cargo",
-    "go", "make", "gmake", "just", "rake", "gradle", "gradlew", "mvn", "apt", "apt-get", "yum",
-    "dnf", "brew", "apk", "pacman", "snap", "zypper", "gem", "composer", "curl", "wget", "http",
-    "https", "xh", "psql", "mysql", "mariadb", "sqlite3", "sqlite", "redis-cli", "mongosh",
-    "mongo", "clickhouse-client", "duckdb", "sqlcmd", "cqlsh", "mysqladmin", "pg_dump",
-    "pg_dumpall", "mysqldump", "pg_restore", "createdb", "mv", "cp", "ln", "mkdir", "touch",
-    "install", "tee", "sed", "rsync", "scp", "tar", "unzip", "zip", "gzip", "gunzip", "vim", "vi",
-    "nano", "emacs", "code", "gh", "glab", "nc", "ncat", "socat", "telnet", "ftp", "sftp",
-    "launchctl", "journalctl", "at", "batch", "crond", "dotnet", "java", "javac", "rustc", "gcc",
-    "cc", "clang", "g++", "ansible", "ansible-playbook", "vault", "consul", "nomad", "heroku",
-    "vercel", "netlify", "fly", "flyctl", "wrangler", "firebase", "supabase", "doctl", "s3cmd",
-    "rclone", "minikube", "kind", "eksctl", "kustomize", "argocd", "flux", "skaffold", "sf",
-    "sfdx", "bq", "cockroach", "influx", "etcdctl", "consul", "pytest", "jest", "tox", "nox",
-    "mkfifo", "split", "patch", "git-lfs", "docker-machine", "lxc", "virsh", "vagrant", "packer",
-    "ufw-check", "dscl", "defaults", "diskutil", "csrutil", "spctl", "tmutil", "kextload",
-];
-
+/// True if the program has a subcommand grammar judged here.
+#[allow(dead_code)] // part of the interface other analysers call
 pub(crate) fn is_tool(n: &str) -> bool {
-    TOOLS.contains(&n)
+    use super::catalogue::Handler as H;
+    super::catalogue::handler_of(n).is_some_and(|h| {
+        !matches!(
+            h,
+            H::None | H::Wrapper | H::Shell | H::Interpreter | H::Cmdlet | H::CmdBuiltin
+        )
+    })
 }
 
 /// The first operand (subcommand) after global options.
@@ -50,6 +37,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
     let out = Input::Unknown(format!("the output of `{name}`"));
     let (e, why): (Effect, String) = match name {
         "git" => git(sh, args),
+        "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv"
+        | "ansible" | "ansible-playbook" | "rclone" | "gh" => super::catalogue::ops(sh, name, args),
+        k if k.starts_with("kafka-") => super::catalogue::ops(sh, name, args),
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),
         "helm" => {
             let (s, _) = sub(args, &["-n", "--namespace", "--kube-context"]);
@@ -93,10 +83,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Mutating, format!("runs `{name} {s}`")),
             }
         }
-        "pulumi" => {
+        "pulumi" | "cdk" | "cdktf" | "serverless" | "sls" => {
             let (s, rest) = sub(args, &["-s", "--stack", "-C", "--cwd"]);
             match s {
-                "destroy" | "down" => (Destructive, "destroys infrastructure".into()),
+                "destroy" | "down" | "remove" => (Destructive, "destroys infrastructure".into()),
+                "deploy" => (Admin, "deploys infrastructure".into()),
                 "stack" if any(rest, &["rm"]) => (Destructive, "removes a stack".into()),
                 "up" | "update" | "refresh" | "import" => {
                     (Admin, "changes deployed infrastructure".into())
@@ -110,13 +101,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Mutating, format!("runs `pulumi {s}`")),
             }
         }
-        "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "rclone" | "heroku" | "vercel"
+        "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "heroku" | "vercel"
         | "netlify" | "fly" | "flyctl" | "wrangler" | "firebase" | "supabase" | "eksctl"
-        | "argocd" | "flux" | "vault" | "consul" | "nomad" | "gh" | "glab" | "sf" | "sfdx"
-        | "minikube" | "kind" | "ansible" | "ansible-playbook" | "skaffold" | "kustomize"
-        | "vagrant" | "packer" | "lxc" | "virsh" | "etcdctl" | "influx" | "docker-machine" => {
-            cloud(sh, name, args)
-        }
+        | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
+        | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
+        | "virsh" | "etcdctl" | "influx" | "docker-machine" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -321,66 +310,6 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         "createdb" => (Mutating, "creates a database".into()),
-        "mv" => {
-            if args.last().is_some_and(|a| a == "/dev/null") {
-                (
-                    Destructive,
-                    "moves files to `/dev/null` (deletes them)".into(),
-                )
-            } else {
-                (Mutating, "moves or renames files (may overwrite)".into())
-            }
-        }
-        "cp" | "install" | "rsync" | "scp" | "ln" => {
-            if args.first().is_some_and(|a| a == "/dev/null")
-                || args
-                    .iter()
-                    .any(|a| a.starts_with("--delete") || a == "--remove-source-files")
-            {
-                (Destructive, "empties or deletes files".into())
-            } else {
-                (Mutating, "copies or links files".into())
-            }
-        }
-        "mkdir" | "touch" | "mkfifo" | "split" | "patch" | "zip" | "gzip" | "gunzip" | "unzip" => {
-            if name == "unzip" && has_short(args, 'l') {
-                (Read, "lists an archive".into())
-            } else {
-                (Mutating, "creates or changes files".into())
-            }
-        }
-        "tar" => {
-            if args
-                .first()
-                .is_some_and(|a| a.contains('t') && !a.contains('c') && !a.contains('x'))
-                || has_long(args, "--list")
-            {
-                (Read, "lists an archive".into())
-            } else {
-                (Mutating, "creates or extracts an archive".into())
-            }
-        }
-        "tee" => {
-            let files: Vec<&String> = args
-                .iter()
-                .filter(|a| !a.starts_with('-') && a.as_str() != "/dev/null")
-                .collect();
-            for f in &files {
-                sh.written.push((f.to_string(), None));
-            }
-            if files.is_empty() {
-                (Read, "copies its input".into())
-            } else {
-                (Mutating, "writes files".into())
-            }
-        }
-        "sed" => {
-            if has_short(args, 'i') || has_long(args, "--in-place") {
-                (Mutating, "edits files in place".into())
-            } else {
-                (Read, "transforms text".into())
-            }
-        }
         "journalctl" => {
             if args
                 .iter()
@@ -495,7 +424,9 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
             .iter()
             .any(|a| a.contains('=') && !a.starts_with('-') && !a.contains("://")),
     };
-    if method.is_none() && has_body {
+    // `curl -G` sends the data as a query string of a GET.
+    let get = name == "curl" && (has_short(args, 'G') || has_long(args, "--get"));
+    if method.is_none() && has_body && !get {
         method = Some("POST".into());
     }
     if name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
@@ -594,6 +525,11 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
 
 /// Decodes base64 (standard or URL alphabet, whitespace ignored).
 pub(crate) fn base64_decode(s: &str) -> Option<String> {
+    base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Decodes base64 to bytes (standard or URL alphabet, whitespace ignored).
+pub(crate) fn base64_bytes(s: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut n = 0u32;
     let mut out = Vec::new();
@@ -614,7 +550,7 @@ pub(crate) fn base64_decode(s: &str) -> Option<String> {
             out.push(((bits >> n) & 0xff) as u8);
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(out)
 }
 
 /// Decodes plain hex (`xxd -r -p`).

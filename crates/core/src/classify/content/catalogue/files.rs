@@ -1,0 +1,667 @@
+//! Handlers for file, text and system programs whose behaviour a row cannot express: what
+//! they pass on to the next command (`echo`, `cat`, `base64 -d`), scripts in their arguments
+//! (`sed`, `awk`, `find -exec`, `fd -x`), operands with a meaning (`dd of=`, `uniq IN OUT`,
+//! `ln -sf /dev/null f`, `date MMDDhhmm`) and read-only subcommands of admin programs.
+
+use super::super::args::{has_long, has_short, literal_output, opt_value, sensitive_path};
+use super::super::shell::{Input, Sh};
+use super::super::tools;
+use super::table::{Handler as H, Program};
+use super::{Scan, apply, base, scan, write_path};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
+
+/// Runs a row: flags first, then what the handler adds, then the row's effect.
+pub(crate) fn run(
+    sh: &mut Sh,
+    prog: &Program,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    // `fd … -x CMD ARGS`: everything after the flag is the command it runs.
+    if prog.handler == H::Fd
+        && let Some(i) = args
+            .iter()
+            .position(|a| matches!(a.as_str(), "-x" | "--exec" | "-X" | "--exec-batch"))
+    {
+        let before = args.get(..i).unwrap_or_default();
+        let s = scan(prog, before);
+        apply(sh, name, &s, cmd);
+        let inner: Vec<String> = args
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| a.as_str() != ";" && a.as_str() != "\\;")
+            .cloned()
+            .collect();
+        sh.add(Mutating, format!("{cmd} runs a command on each file found"));
+        let _ = sh.argv(&inner, &Input::None, &format!("`{name} -x`"));
+        return Input::Unknown("a file list".into());
+    }
+    let s = if prog.flags.is_some() {
+        scan(prog, args)
+    } else {
+        Scan {
+            operands: args.to_vec(),
+            ..Scan::default()
+        }
+    };
+    apply(sh, name, &s, cmd);
+    if let Some(flag) = &s.lower {
+        sh.add(Read, format!("{cmd} only prints (`{flag}`)"));
+        return out;
+    }
+    match special(sh, prog, name, args, &s, stdin, cmd) {
+        Some(result) => result,
+        None => {
+            base(sh, prog, &s.operands, cmd);
+            out
+        }
+    }
+}
+
+/// What a handler adds; `None` lets the row's effect apply.
+fn special(
+    sh: &mut Sh,
+    prog: &Program,
+    name: &str,
+    args: &[String],
+    s: &Scan,
+    stdin: &Input,
+    cmd: &str,
+) -> Option<Input> {
+    let ops = &s.operands;
+    let out = || Input::Unknown(format!("the output of `{name}`"));
+    match prog.handler {
+        // The printed text is passed on, so `echo 'rm -rf x' | sh` is seen.
+        H::Echo => {
+            sh.add(Read, format!("{cmd} prints text"));
+            let mut argv = vec![name.to_string()];
+            argv.extend(args.iter().cloned());
+            Some(
+                literal_output(&argv).map_or(Input::Unknown("printed text".into()), Input::Literal),
+            )
+        }
+        H::Cat if ops.is_empty() => {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(stdin.clone())
+        }
+        H::Decode if s.has(&["-d", "-D", "-r"]) => {
+            sh.add(Read, format!("{cmd} decodes"));
+            if !ops.is_empty() {
+                return Some(Input::Unknown("decoded file content".into()));
+            }
+            let decode = if name == "xxd" {
+                tools::hex_decode
+            } else {
+                tools::base64_decode
+            };
+            Some(match stdin {
+                Input::Literal(t) => {
+                    decode(t).map_or(Input::Unknown("decoded data".into()), Input::Literal)
+                }
+                other => other.clone(),
+            })
+        }
+        H::Rev => {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(match stdin {
+                Input::Literal(t) if ops.is_empty() => Input::Literal(
+                    t.lines()
+                        .map(|l| l.chars().rev().collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Input::Literal(_) => out(),
+                other => other.clone(),
+            })
+        }
+        H::Set => {
+            let first = args.first().map(String::as_str).unwrap_or("");
+            if name == "history" && has_short(args, 'c') {
+                sh.add(Destructive, format!("{cmd} clears the history"));
+            } else if name == "set" && first.starts_with('+') && args.iter().any(|a| a == "history")
+            {
+                sh.add(Mutating, format!("{cmd} turns off history"));
+            } else {
+                sh.add(Read, format!("{cmd} {}", prog.what));
+            }
+            Some(out())
+        }
+        H::Sed => {
+            sed(sh, args, s, cmd);
+            None
+        }
+        H::Awk => Some(tools::awk(sh, args, cmd, out())),
+        H::Find => Some(tools::find(sh, args, cmd)),
+        H::Dd => {
+            dd(sh, args, cmd);
+            Some(out())
+        }
+        H::Tar => {
+            tar(sh, args, cmd);
+            Some(out())
+        }
+        H::Zip => {
+            zip(sh, args, cmd);
+            Some(out())
+        }
+        H::Less => {
+            // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
+            // shell.
+            for o in ops.iter().filter_map(|o| o.strip_prefix('+')) {
+                if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {
+                    sh.add(Mutating, format!("{cmd} runs a shell command from `less`"));
+                    sh.shell_text(c, &format!("`{name} +!`"));
+                }
+            }
+            None
+        }
+        H::Uniq => {
+            // `uniq IN OUT` writes OUT.
+            if let Some(target) = ops.get(1) {
+                write_path(sh, target, cmd);
+            }
+            None
+        }
+        H::Tee => {
+            for f in ops.iter().filter(|o| o.as_str() != "/dev/null") {
+                write_path(sh, f, cmd);
+            }
+            sh.add(Read, format!("{cmd} copies its input"));
+            Some(match stdin {
+                Input::Literal(t) => Input::Literal(t.clone()),
+                other => other.clone(),
+            })
+        }
+        H::Date => {
+            if ops.iter().any(|o| !o.starts_with('+')) {
+                sh.add(Admin, format!("{cmd} sets the system clock"));
+            }
+            None
+        }
+        H::Hostname => {
+            if !args.is_empty() && args.iter().all(|a| !a.starts_with('-')) {
+                sh.add(Admin, format!("{cmd} changes the host name"));
+            } else {
+                sh.add(Read, format!("{cmd} reads"));
+            }
+            Some(out())
+        }
+        H::Mv if args.last().is_some_and(|a| a == "/dev/null") => {
+            sh.add(
+                Destructive,
+                format!("{cmd} moves files to `/dev/null` (deletes them)"),
+            );
+            Some(out())
+        }
+        H::Copy if args.iter().any(|a| a == "/dev/null") => {
+            sh.add(
+                Destructive,
+                format!("{cmd} empties files (copies `/dev/null`)"),
+            );
+            Some(out())
+        }
+        H::Ln => {
+            // `ln -sf /dev/null FILE` replaces FILE: its content is gone.
+            let force = s.has(&["-f", "-b"]);
+            if force && ops.first().is_some_and(|o| o.starts_with("/dev/")) {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} replaces a file by a link to a device"),
+                );
+            } else if force {
+                sh.add(Mutating, format!("{cmd} replaces existing files"));
+            }
+            None
+        }
+        H::Kill => {
+            kill(sh, args, cmd);
+            Some(out())
+        }
+        H::Shutdown => {
+            if has_short(args, 'c') || has_long(args, "--help") || has_short(args, 'k') {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} changes or announces a scheduled shutdown"),
+                );
+            } else {
+                sh.add(Destructive, format!("{cmd} stops the machine"));
+            }
+            Some(out())
+        }
+        H::Truncate
+            if args
+                .iter()
+                .any(|a| a.starts_with("-s+") || a.starts_with("--size=+")) =>
+        {
+            sh.add(Mutating, format!("{cmd} grows a file"));
+            Some(out())
+        }
+        H::Gio if args.first().is_some_and(|a| a == "trash" || a == "remove") => {
+            sh.add(Destructive, format!("{cmd} deletes files"));
+            Some(out())
+        }
+        H::Zfs
+            if args.first().is_some_and(|a| {
+                matches!(a.as_str(), "list" | "get" | "status" | "iostat" | "history")
+            }) =>
+        {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(out())
+        }
+        H::Chmod | H::Firewall | H::Sysctl | H::NetAdmin => {
+            admin(sh, name, args, cmd);
+            Some(out())
+        }
+        H::Keys => {
+            let writes = args.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "-out"
+                        | "-o"
+                        | "--output"
+                        | "-f"
+                        | "--gen-key"
+                        | "--import"
+                        | "--delete-key"
+                        | "--delete-secret-key"
+                        | "genrsa"
+                        | "req"
+                        | "-keyout"
+                )
+            });
+            let e = if writes { Mutating } else { Read };
+            sh.add(e, format!("{cmd} reads or writes keys"));
+            Some(out())
+        }
+        H::Formatter => {
+            let checks = args.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "--check" | "-l" | "--diff" | "check" | "--list-different"
+                )
+            });
+            let writes = args
+                .iter()
+                .any(|a| matches!(a.as_str(), "--write" | "-w" | "-i" | "--fix" | "format"));
+            if checks && !writes {
+                sh.add(Read, format!("{cmd} checks formatting"));
+            } else {
+                sh.add(Mutating, format!("{cmd} rewrites source files"));
+            }
+            Some(out())
+        }
+        H::Ssh => {
+            ssh_options(sh, args, cmd);
+            super::super::wrappers::wrapper(sh, name, args, stdin, cmd)
+        }
+        _ => None,
+    }
+}
+
+/// `sed`: a script's `e` command and `s///e` flag run commands, `w`/`W` and `s///w` write
+/// files (GNU sed; `--sandbox` refuses them). A script from a file cannot be seen.
+fn sed(sh: &mut Sh, args: &[String], s: &Scan, cmd: &str) {
+    if s.has(&["-f"]) {
+        sh.add(Mutating, format!("{cmd} runs a sed script from a file"));
+    }
+    let mut scripts: Vec<&str> = s
+        .found
+        .iter()
+        .filter(|f| f.flag == "-e")
+        .filter_map(|f| f.value.as_deref())
+        .collect();
+    if scripts.is_empty() && !s.has(&["-f"]) {
+        scripts.extend(s.operands.first().map(String::as_str));
+    }
+    let sandbox = s.has(&["--sandbox"]);
+    for script in scripts {
+        for (what, arg) in sed_commands(script) {
+            match what {
+                SedOp::Exec if sandbox => {}
+                SedOp::Write(_) if sandbox => {}
+                SedOp::Exec if arg.trim().is_empty() => sh.add(
+                    Destructive,
+                    format!("{cmd}: sed `e` runs its input as commands (unseen input counts as destructive)"),
+                ),
+                SedOp::Exec => {
+                    sh.add(Mutating, format!("{cmd}: sed `e` runs a command"));
+                    sh.shell_text(&arg, "`sed e`");
+                }
+                SedOp::Write(path) => write_path(sh, &path, &format!("{cmd}: sed `w`")),
+                SedOp::Unknown => sh.add(
+                    Mutating,
+                    format!("{cmd}: sed script {} is not understood (counts as a write)", super::snippet(script)),
+                ),
+            }
+        }
+    }
+    let _ = args;
+}
+
+enum SedOp {
+    Exec,
+    Write(String),
+    Unknown,
+}
+
+/// The commands of a sed script that run or write something, with their argument.
+fn sed_commands(script: &str) -> Vec<(SedOp, String)> {
+    let mut found = Vec::new();
+    let mut chars = script.chars().peekable();
+    let rest_of_line = |chars: &mut std::iter::Peekable<std::str::Chars>| {
+        let mut arg = String::new();
+        while let Some(c) = chars.next_if(|c| *c != '\n') {
+            arg.push(c);
+        }
+        arg
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | ';' | '{' | '}' | '!' | ',' | '0'..='9' | '$' | '~' | '+' => {}
+            // Addresses: `/re/` and `\cREc`.
+            '/' | '\\' => {
+                let delim = if c == '\\' {
+                    chars.next().unwrap_or('/')
+                } else {
+                    '/'
+                };
+                skip_delimited(&mut chars, delim);
+                while chars.next_if(|c| *c == 'I' || *c == 'M').is_some() {}
+            }
+            's' | 'y' => {
+                let Some(delim) = chars.next() else {
+                    found.push((SedOp::Unknown, String::new()));
+                    break;
+                };
+                skip_delimited(&mut chars, delim);
+                skip_delimited(&mut chars, delim);
+                if c == 'y' {
+                    continue;
+                }
+                while let Some(f) = chars.next_if(|f| !matches!(f, ';' | '\n' | '}')) {
+                    match f {
+                        'e' => found.push((SedOp::Exec, String::new())),
+                        'w' => {
+                            let path = rest_of_line(&mut chars).trim().to_string();
+                            found.push((SedOp::Write(path), String::new()));
+                        }
+                        'g' | 'p' | 'i' | 'I' | 'm' | 'M' | '0'..='9' | ' ' => {}
+                        _ => found.push((SedOp::Unknown, String::new())),
+                    }
+                }
+            }
+            'e' => {
+                let arg = rest_of_line(&mut chars);
+                found.push((SedOp::Exec, arg));
+            }
+            'w' | 'W' => {
+                let path = rest_of_line(&mut chars).trim().to_string();
+                found.push((SedOp::Write(path), String::new()));
+            }
+            // Commands that take the rest of the line as text or a file to read.
+            'a' | 'i' | 'c' | 'r' | 'R' | 'b' | 't' | 'T' | ':' | 'q' | 'Q' | 'l' | 'L' => {
+                let _ = rest_of_line(&mut chars);
+            }
+            'p' | 'P' | 'd' | 'D' | 'n' | 'N' | 'g' | 'G' | 'h' | 'H' | 'x' | '=' | 'z' | 'F'
+            | '#' => {
+                if c == '#' {
+                    let _ = rest_of_line(&mut chars);
+                }
+            }
+            _ => {
+                found.push((SedOp::Unknown, String::new()));
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn skip_delimited(chars: &mut std::iter::Peekable<std::str::Chars>, delim: char) {
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            let _ = chars.next();
+        } else if c == delim {
+            return;
+        }
+    }
+}
+
+/// `dd`: operands are `key=value`; `of=` writes (a device or a file: destructive), reading
+/// into a pipe only reads.
+fn dd(sh: &mut Sh, args: &[String], cmd: &str) {
+    if args.iter().any(|a| a == "--help" || a == "--version") {
+        sh.add(Read, format!("{cmd} only prints"));
+        return;
+    }
+    let mut writes = None;
+    for a in args {
+        let Some((k, v)) = a.split_once('=') else {
+            sh.add(
+                Mutating,
+                format!("{cmd}: `{a}` is not a dd operand this catalogue knows"),
+            );
+            continue;
+        };
+        match k {
+            "of" => writes = Some(v),
+            "if" | "bs" | "ibs" | "obs" | "cbs" | "count" | "skip" | "iseek" | "status"
+            | "iflag" | "conv" => {}
+            "seek" | "oseek" | "oflag" => {}
+            _ => sh.add(
+                Mutating,
+                format!("{cmd}: dd operand `{k}` is not in the catalogue"),
+            ),
+        }
+    }
+    match writes {
+        Some(path) if super::super::args::harmless_sink(path) => {
+            sh.add(Read, format!("{cmd} reads data"))
+        }
+        Some(path) => {
+            if let Some((e, why)) = sensitive_path(path) {
+                sh.add(e, format!("{cmd} overwrites `{path}`, {why}"));
+            }
+            sh.written.push((path.to_string(), None));
+            sh.add(Destructive, format!("{cmd} overwrites a file or device"));
+        }
+        None => sh.add(Read, format!("{cmd} copies data to its output")),
+    }
+}
+
+/// `tar`: the mode (old-style bundles like `tar xzf`), flags that delete the files it reads or
+/// run programs.
+fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
+    let bundle = args
+        .first()
+        .filter(|a| !a.starts_with('-'))
+        .map_or("", String::as_str);
+    let short = |c: char| bundle.contains(c) || has_short(args, c);
+    for (flags, what) in [(
+        &[
+            "--to-command",
+            "--use-compress-program",
+            "--rsh-command",
+            "--info-script",
+            "--new-volume-script",
+        ][..],
+        "runs a program",
+    )] {
+        for f in flags {
+            if let Some(v) = opt_value(args, &[], &[f]) {
+                sh.add(Mutating, format!("{cmd}: `{f}` {what}"));
+                sh.shell_text(v, &format!("`tar {f}`"));
+            }
+        }
+    }
+    if let Some(v) = opt_value(args, &["-I", "-F"], &[]) {
+        sh.add(Mutating, format!("{cmd} runs a program"));
+        sh.shell_text(v, "`tar -I`");
+    }
+    for a in args
+        .iter()
+        .filter_map(|a| a.strip_prefix("--checkpoint-action="))
+    {
+        if let Some(c) = a.strip_prefix("exec=") {
+            sh.add(
+                Mutating,
+                format!("{cmd}: `--checkpoint-action=exec` runs a command"),
+            );
+            sh.shell_text(c, "`tar --checkpoint-action`");
+        }
+    }
+    if args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--remove-files" | "--delete" | "--recursive-unlink" | "--unlink-first"
+        )
+    }) || (short('U') && short('x'))
+    {
+        sh.add(
+            Destructive,
+            format!("{cmd} deletes files (`--remove-files`, `--delete`, `--unlink-first`)"),
+        );
+    }
+    let lists = short('t') || has_long(args, "--list");
+    let creates = short('c') || short('x') || short('r') || short('u') || short('A');
+    if lists && !creates {
+        sh.add(Read, format!("{cmd} lists an archive"));
+    } else {
+        if let Some(dir) = opt_value(args, &["-C"], &["--directory"])
+            && let Some((e, why)) = sensitive_path(dir)
+        {
+            sh.add(e, format!("{cmd} extracts into {why}"));
+        }
+        sh.add(Mutating, format!("{cmd} creates or extracts an archive"));
+    }
+}
+
+/// `zip`: `-TT cmd` runs a command to test the archive, `-m` deletes the originals.
+fn zip(sh: &mut Sh, args: &[String], cmd: &str) {
+    if let Some(v) = opt_value(args, &["-TT"], &["--unzip-command"]) {
+        sh.add(Mutating, format!("{cmd}: `-TT` runs a command"));
+        sh.shell_text(v, "`zip -TT`");
+    }
+    if args
+        .iter()
+        .any(|a| a == "-m" || a == "--move" || a == "-d" || a == "--delete")
+    {
+        sh.add(Destructive, format!("{cmd} deletes files (`-m`/`-d`)"));
+    }
+    sh.add(Mutating, format!("{cmd} creates an archive"));
+}
+
+/// `ssh -o ProxyCommand=CMD` and `LocalCommand` run local commands.
+fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
+    let mut it = args.iter().peekable();
+    while let Some(a) = it.next() {
+        let opt = if a == "-o" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("-o")
+        };
+        let Some(opt) = opt else { continue };
+        let (k, v) = opt
+            .split_once('=')
+            .or_else(|| opt.split_once(' '))
+            .unwrap_or((opt, ""));
+        let k = k.trim().to_ascii_lowercase();
+        if matches!(
+            k.as_str(),
+            "proxycommand" | "localcommand" | "knownhostscommand"
+        ) {
+            sh.add(
+                Mutating,
+                format!("{cmd}: ssh option `{k}` runs a local command"),
+            );
+            sh.shell_text(v.trim(), &format!("`ssh -o {k}`"));
+        }
+    }
+}
+
+fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
+    let lists = has_short(args, 'l') || has_short(args, 'L');
+    let probes = args
+        .first()
+        .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")
+        || args
+            .windows(2)
+            .any(|w| w.first().is_some_and(|a| a == "-s") && w.get(1).is_some_and(|b| b == "0"));
+    if lists || probes {
+        sh.add(Read, format!("{cmd} only checks or lists signals"));
+    } else {
+        sh.add(Destructive, format!("{cmd} kills processes"));
+    }
+}
+
+/// Admin programs with read-only forms (listing rules, reading settings).
+fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
+    let lists = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
+    let reads = match name {
+        "iptables" | "ip6tables" => {
+            lists(&["-L", "-S", "--list", "--list-rules", "-nL", "-nvL", "-vL"])
+                && !lists(&["-F", "-X", "-D", "-A", "-I", "-P", "-Z", "-R", "-N"])
+        }
+        "iptables-save" => true,
+        "ufw" => args
+            .first()
+            .is_some_and(|a| a == "status" || a == "show" || a == "app"),
+        "nft" => args.first().is_some_and(|a| a == "list"),
+        "ipset" => args.first().is_some_and(|a| a == "list" || a == "-L"),
+        "firewall-cmd" => args.iter().all(|a| {
+            a.starts_with("--list")
+                || a.starts_with("--get")
+                || a.starts_with("--query")
+                || a == "--state"
+                || a.starts_with("--zone")
+        }),
+        "sysctl" => !args
+            .iter()
+            .any(|a| a.contains('=') || a == "-w" || a == "-p" || a == "--system"),
+        "ip" => args.iter().all(|a| {
+            !matches!(
+                a.as_str(),
+                "add" | "del" | "delete" | "set" | "change" | "replace" | "flush" | "append"
+            )
+        }),
+        "ifconfig" | "route" | "mount" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl" => {
+            args.len() <= 1 && !args.iter().any(|a| a == "del" || a == "down")
+        }
+        _ => false,
+    };
+    if reads {
+        sh.add(Read, format!("{cmd} reads"));
+        return;
+    }
+    if name == "chmod" {
+        let wide = args.iter().any(|a| {
+            a == "777"
+                || a == "666"
+                || a.contains("o+w")
+                || a.contains("a+w")
+                || a.contains("a+rwx")
+                || a.contains("+s")
+                || a.starts_with("47")
+                || a.starts_with("27")
+                || a.starts_with("67")
+        });
+        if has_short(args, 'R')
+            || has_long(args, "--recursive")
+            || wide
+            || args.iter().any(|a| sensitive_path(a).is_some())
+        {
+            sh.add(Admin, format!("{cmd} changes permissions broadly"));
+        } else {
+            sh.add(Mutating, format!("{cmd} changes file permissions"));
+        }
+        return;
+    }
+    sh.add(
+        Admin,
+        format!("{cmd} changes access or system configuration ({name})"),
+    );
+}

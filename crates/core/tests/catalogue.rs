@@ -1,0 +1,290 @@
+//! The program catalogue: the table's integrity (it parses, no name is in two rows, no flag is
+//! listed twice in a row, every flag has an effect, every name resolves to its row), and
+//! table-driven cases for each class of issue 10 (flags that execute or write, operations and
+//! cloud CLIs, Windows, false alarms with their adversarial twins).
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test: failing loudly is the point
+
+#[allow(dead_code)]
+#[path = "../src/classify/content/catalogue/table.rs"]
+mod table;
+
+use airlock_core::Effect;
+use airlock_core::classify::classify;
+use serde_json::json;
+
+#[test]
+fn table_parses_without_duplicates() {
+    let cat = table::parse().unwrap_or_else(|e| panic!("catalogue: {e}"));
+    assert!(cat.programs.len() > 100, "{} rows", cat.programs.len());
+}
+
+#[test]
+fn every_flag_has_an_effect_and_every_name_resolves() {
+    let cat = table::parse().expect("catalogue");
+    for p in &cat.programs {
+        let first = p.names[0];
+        match &p.flags {
+            // Flags judged by a handler, or a row whose effect is already a write.
+            None => assert!(
+                p.handler != table::Handler::None || p.base != table::Base::Read,
+                "`{first}`: a read row must list its flags"
+            ),
+            Some(flags) => {
+                for f in flags {
+                    assert!(!f.names.is_empty(), "`{first}`: a flag without a name");
+                    for n in &f.names {
+                        let found = p.flag(n).expect("a listed flag resolves");
+                        assert_eq!(found.act, f.act, "`{first}` `{n}`");
+                    }
+                }
+            }
+        }
+        for n in &p.names {
+            let row = match p.handler {
+                table::Handler::Cmdlet => cat.cmdlet(n),
+                table::Handler::CmdBuiltin => cat.builtin(n),
+                _ => cat.get(n),
+            };
+            let row = row.unwrap_or_else(|| panic!("name `{n}` does not resolve"));
+            assert!(std::ptr::eq(row, p), "name `{n}` resolves to another row");
+        }
+    }
+}
+
+#[test]
+fn gnu_long_options_resolve_by_unique_prefix() {
+    let cat = table::parse().expect("catalogue");
+    let rm = cat.get("rm").expect("rm");
+    assert!(rm.long("--recur").is_some(), "abbreviation of --recursive");
+    assert!(rm.long("--no-preserve").is_some());
+    let ls = cat.get("ls").expect("ls");
+    // `--col` is both `--color` and `--colour`: ambiguous, so unknown.
+    assert!(ls.long("--col").is_none());
+}
+
+fn effect(tool: &str, input: &str) -> Effect {
+    classify(tool, &json!(input), None, None).effect
+}
+
+/// `(input, expected effect)` for a shell tool.
+fn check(cases: &[(&str, Effect)]) {
+    let mut bad = Vec::new();
+    for (input, want) in cases {
+        let got = effect("shell", input);
+        if got != *want {
+            let reasons = classify("shell", &json!(input), None, None).reasons;
+            bad.push(format!("{input:?}: want {want:?}, got {got:?} {reasons:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
+}
+
+use Effect::{Admin, Destructive, Mutating, Read};
+
+#[test]
+fn read_needs_every_flag_known() {
+    check(&[
+        ("ls -la", Read),
+        ("ls --all --human-readable", Read),
+        ("ls --human", Read), // GNU abbreviation
+        ("ls --frobnicate", Mutating),
+        ("head -20 file", Read),
+        ("grep -rnE 'x|y' src", Read),
+        ("grep -Z9 x", Mutating), // -9 is not a grep flag
+        ("cat -Q file", Mutating),
+        ("sort -o out.txt in.txt", Mutating),
+        ("sort --output=/etc/passwd x", Admin),
+        ("wc -l src/main.rs", Read),
+    ]);
+}
+
+#[test]
+fn flags_that_execute_or_write() {
+    check(&[
+        ("sed -n '1,5p' f", Read),
+        ("sed 's/a/b/g' f", Read),
+        ("sed 's/x/rm -rf \\/srv/e' f", Destructive),
+        ("sed '1e rm -rf /srv/app' f", Destructive),
+        ("sed 'w /etc/cron.d/x' f", Admin),
+        ("sed -n 's/a/b/w out.txt' f", Mutating),
+        ("sed --sandbox '1e rm -rf /srv' f", Read),
+        ("sed -i 's/a/b/' f", Mutating),
+        ("fd -e tmp -x rm -rf {}", Destructive),
+        ("fd --exec-batch rm -rf", Destructive),
+        ("fd -e rs", Read),
+        ("find . -name x -delete", Destructive),
+        ("find . -exec rm -rf {} \\;", Destructive),
+        ("find . -fprint out.txt", Mutating),
+        ("man -P 'rm -rf /srv/app' ls", Destructive),
+        ("man ls", Read),
+        ("uniq in.txt out.txt", Mutating),
+        ("uniq in.txt", Read),
+        ("tar -czf x.tgz src --remove-files", Destructive),
+        ("tar -xf x.tar --to-command='rm -rf /srv/app'", Destructive),
+        (
+            "tar -cf x.tar src --checkpoint=1 --checkpoint-action=exec='rm -rf /srv/app'",
+            Destructive,
+        ),
+        ("tar -tzf x.tgz", Read),
+        ("ln -sf /dev/null ~/.bash_history", Destructive),
+        ("ln -s a b", Mutating),
+        ("date -s '2020-01-01'", Admin),
+        ("date +%s", Read),
+        ("dd if=/dev/zero of=/dev/sda", Destructive),
+        ("rsync -a --delete src/ dst/", Destructive),
+        ("rsync -a --remove-source-files src/ host:dst/", Destructive),
+        ("rsync -e 'rm -rf /srv/app' src host:dst", Destructive),
+        ("zip -T -TT 'rm -rf /srv/app' x.zip f", Destructive),
+        ("git -c core.pager='rm -rf /srv/app' log", Destructive),
+        ("git diff --output=/etc/passwd", Admin),
+        ("git diff --output=x.patch", Mutating),
+        ("ssh -o ProxyCommand='rm -rf /srv/app' host", Destructive),
+        ("ssh -oProxyCommand='rm -rf /srv/app' host", Destructive),
+        ("env -S 'rm -rf /srv/app'", Destructive),
+        ("command -p rm -rf /srv/app", Destructive),
+        ("awk 'BEGIN{system(\"rm -rf /srv/app\")}'", Destructive),
+        ("curl -sXDELETE https://api.example.com/x", Destructive),
+        ("curl -XPOST https://api.example.com/x", Mutating),
+        ("less '+!rm -rf /srv/app' f", Destructive),
+        ("dmesg -C", Destructive),
+    ]);
+}
+
+#[test]
+fn operations_and_cloud_clis() {
+    check(&[
+        (
+            "aws kms schedule-key-deletion --key-id k --pending-window-in-days 7",
+            Destructive,
+        ),
+        (
+            "gcloud kms keys versions destroy 1 --key k --keyring r --location global",
+            Destructive,
+        ),
+        (
+            "aws rds modify-db-instance --db-instance-identifier db --backup-retention-period 0",
+            Destructive,
+        ),
+        ("pm2 delete all", Destructive),
+        ("pm2 list", Read),
+        ("supervisorctl stop all", Destructive),
+        ("supervisorctl status", Read),
+        ("pg_ctl stop -D /var/lib/pg", Destructive),
+        ("systemctl stop nginx", Destructive),
+        ("systemctl mask nginx", Destructive),
+        (
+            "kubectl patch deploy api -p '{\"spec\":{\"replicas\":0}}'",
+            Destructive,
+        ),
+        ("kubectl scale deploy api --replicas=0", Destructive),
+        ("kubectl scale deploy api --replicas 0", Destructive),
+        ("kubectl taint nodes n1 key=v:NoExecute", Destructive),
+        ("kubectl drain n1", Destructive),
+        ("kubectl cordon n1", Destructive),
+        ("cdk destroy --force", Destructive),
+        ("pulumi destroy --yes", Destructive),
+        ("terraform destroy -auto-approve", Destructive),
+        ("terraform apply -destroy", Destructive),
+        ("terraform state rm aws_db.x", Destructive),
+        ("podman system reset --force", Destructive),
+        ("docker system prune -a -f", Destructive),
+        (
+            "kafka-topics --bootstrap-server b:9092 --delete --topic orders",
+            Destructive,
+        ),
+        ("kafka-topics.sh --list --bootstrap-server b:9092", Read),
+        ("gh api -X DELETE repos/o/r", Destructive),
+        ("gh api --method=DELETE repos/o/r", Destructive),
+        ("gh api repos/o/r", Read),
+        ("gh repo delete o/r --yes", Destructive),
+        ("gh pr list", Read),
+        ("bq rm -r -f proj:dataset", Destructive),
+        ("rclone sync empty/ remote:bucket", Destructive),
+        ("rclone purge remote:bucket", Destructive),
+        ("rclone lsd remote:", Read),
+        ("ansible all -m shell -a 'rm -rf /srv/app'", Destructive),
+        (
+            "ansible web -m service -a 'name=nginx state=stopped'",
+            Destructive,
+        ),
+        ("ansible all -m ping", Read),
+        ("mongosh prod --eval 'db.dropDatabase()'", Destructive),
+        ("mongosh admin --eval 'db.shutdownServer()'", Destructive),
+        ("redis-cli FLUSHALL", Destructive),
+    ]);
+}
+
+#[test]
+fn windows() {
+    check(&[
+        ("powershell -c 'ri C:\\data -r -fo'", Destructive),
+        (
+            "pwsh -Command 'Remove-Item -Path C:\\data -Recurse -Force'",
+            Destructive,
+        ),
+        ("powershell -c 'del C:\\x.txt'", Destructive),
+        (
+            "powershell -c 'Clear-Content C:\\app\\log.txt'",
+            Destructive,
+        ),
+        ("powershell -c 'Stop-Computer -Force'", Destructive),
+        ("powershell -c 'Format-Volume -DriveLetter D'", Destructive),
+        (
+            "powershell -c 'Clear-Disk -Number 1 -RemoveData'",
+            Destructive,
+        ),
+        // Running PowerShell at all is code, so at least mutating, as for any interpreter.
+        ("powershell -c 'Get-ChildItem C:\\ -Recurse'", Mutating),
+        ("powershell -c 'gci -rec'", Mutating),
+        ("powershell -c 'Get-ChildItem -Frobnicate'", Mutating),
+        // "Remove-Item -Recurse -Force C:\data", base64 of UTF-16LE.
+        (
+            "powershell -EncodedCommand UgBlAG0AbwB2AGUALQBJAHQAZQBtACAALQBSAGUAYwB1AHIAcwBlACAALQBGAG8AcgBjAGUAIABDADoAXABkAGEAdABhAA==",
+            Destructive,
+        ),
+        (
+            "powershell -enc UgBlAG0AbwB2AGUALQBJAHQAZQBtACAALQBSAGUAYwB1AHIAcwBlACAALQBGAG8AcgBjAGUAIABDADoAXABkAGEAdABhAA==",
+            Destructive,
+        ),
+        ("cmd /c rd /s /q C:\\data", Destructive),
+        ("cmd /c del /f /s /q C:\\data\\*", Destructive),
+        ("cmd /c dir /b", Read),
+        ("cmd /c rd/s/q C:\\data", Destructive),
+        ("reg delete HKLM\\Software\\App /f", Destructive),
+        ("reg query HKLM\\Software\\App", Read),
+        ("diskpart /s wipe.txt", Destructive),
+    ]);
+}
+
+#[test]
+fn false_alarms_and_their_twins() {
+    check(&[
+        ("rm --help", Read),
+        ("rm --version", Read),
+        ("rm --help; rm -rf /", Destructive),
+        ("rm -- --help", Destructive),
+        ("git push --dry-run", Read),
+        ("git push -n origin main", Read),
+        ("git push --dry-run; git push --force", Destructive),
+        ("rsync -n -a --delete src/ dst/", Read),
+        ("rsync --dry-run -a --delete src/ dst/", Read),
+        ("rsync -a --delete src/ dst/", Destructive),
+        ("kubectl delete ns prod --dry-run=client", Read),
+        ("kubectl delete ns prod --dry-run=server", Read),
+        ("kubectl delete ns prod --dry-run=none", Destructive),
+        ("kubectl delete ns prod", Destructive),
+        ("aws s3 rm s3://bucket --recursive --dryrun", Read),
+        ("aws s3 rm s3://bucket --recursive", Destructive),
+        ("ansible-playbook site.yml --check", Read),
+        ("ansible-playbook site.yml", Mutating),
+        ("terraform plan", Read),
+        ("terraform plan -destroy", Read),
+        ("fdisk -l", Read),
+        ("fdisk /dev/sda", Destructive),
+        ("dd if=/dev/sda bs=512 count=1 | xxd", Read),
+        ("dd if=/dev/zero of=/dev/sda", Destructive),
+        ("curl -G -d q=x https://api.example.com/search", Read),
+        ("curl -d q=x https://api.example.com/search", Mutating),
+    ]);
+}
