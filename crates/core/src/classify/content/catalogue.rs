@@ -153,6 +153,20 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             let rest = args.get(1..).unwrap_or_default();
             wrapper(sh, name, rest, stdin, &cmd).unwrap_or(out)
         }
+        // `env --split-string=CMD` and `-SCMD` are `env -S CMD`, the form the wrapper reads.
+        Handler::Wrapper if name == "env" => {
+            let mut split = Vec::with_capacity(args.len() + 1);
+            for a in args {
+                match a.strip_prefix("--split-string=").or_else(|| {
+                    a.strip_prefix("-S")
+                        .filter(|v| !v.is_empty() && !a.starts_with("--"))
+                }) {
+                    Some(v) => split.extend(["-S".to_string(), v.to_string()]),
+                    None => split.push(a.clone()),
+                }
+            }
+            wrapper(sh, name, &split, stdin, &cmd).unwrap_or(out)
+        }
         Handler::Wrapper => wrapper(sh, name, args, stdin, &cmd).unwrap_or_else(|| {
             sh.add(
                 Mutating,
