@@ -40,6 +40,10 @@ fn table() -> Result<&'static Catalogue, &'static str> {
 
 /// The row of a program: `python3.11` is `python`, `mkfs.ext4` is `mkfs`.
 fn lookup(cat: &'static Catalogue, name: &str) -> Option<&'static Program> {
+    // `prog:sub` rows hold the flags of subcommands; they are not programs.
+    if name.contains(':') {
+        return None;
+    }
     if let Some(p) = cat.get(name) {
         return Some(p);
     }
@@ -210,7 +214,19 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         | Handler::Ansible
         | Handler::Rclone
         | Handler::Kafka
-        | Handler::Gh => tools::run(sh, name, args, stdin, &cmd),
+        | Handler::Gh => {
+            let mark = sh.ctx.mark();
+            let result = tools::run(sh, name, args, stdin, &cmd);
+            // A read is believed only when every flag is proven (see `prove`).
+            if sh.ctx.max_since(mark) == Some(Read) {
+                let canonical = match prog.handler {
+                    Handler::Http => name,
+                    _ => prog.names.first().copied().unwrap_or(name),
+                };
+                prove(sh, canonical, args, prog.handler == Handler::Http, &cmd);
+            }
+            result
+        }
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
         _ => files::run(sh, prog, name, args, stdin, &cmd),
     }
@@ -269,11 +285,20 @@ impl Scan {
     }
 }
 
-/// Checks every flag of a command against its row: clusters (`-rf`, `-sXDELETE`), attached
-/// and separate values, `--long=value`, and GNU abbreviations.
+/// Checks every flag of a command against its row.
 pub(crate) fn scan(prog: &Program, args: &[String]) -> Scan {
+    scan_rows(&[prog], args)
+}
+
+/// Checks every flag against the first of `rows` that lists it: clusters (`-rf`,
+/// `-sXDELETE`), attached and separate values, `--long=value`, `-single=value`, and GNU
+/// abbreviations.
+fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
     let mut s = Scan::default();
     let mut it = args.iter();
+    let flag = |n: &str| rows.iter().find_map(|p| p.flag(n));
+    let long = |n: &str| rows.iter().find_map(|p| p.long(n));
+    let numeric_ok = rows.iter().any(|p| p.numeric);
     let push = |s: &mut Scan, f: &table::Flag, name: &str, value: Option<String>| {
         if f.act == Act::Lower && s.lower.is_none() {
             s.lower = Some(name.to_string());
@@ -290,23 +315,21 @@ pub(crate) fn scan(prog: &Program, args: &[String]) -> Scan {
             s.operands.extend(it.by_ref().cloned());
             break;
         }
-        let numeric = prog.numeric
+        let numeric = numeric_ok
             && a.len() > 1
             && a.starts_with('-')
             && a.chars().skip(1).all(|c| c.is_ascii_digit());
-        if numeric
-            || a == "-"
-            || !(a.starts_with('-') || (a.starts_with('+') && prog.flag(a).is_some()))
-        {
+        let plus_flag = a.starts_with('+') && flag(a).is_some();
+        if numeric || a == "-" || !(a.starts_with('-') || plus_flag) {
             s.operands.push(a.clone());
             continue;
         }
-        if let Some(long) = a.strip_prefix("--").map(|_| a.as_str()) {
-            let (name, attached) = match long.split_once('=') {
+        if a.starts_with("--") {
+            let (name, attached) = match a.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
+                None => (a.as_str(), None),
             };
-            match prog.long(name) {
+            match long(name) {
                 Some(f) => {
                     let value = match f.takes {
                         Takes::No => None,
@@ -319,17 +342,23 @@ pub(crate) fn scan(prog: &Program, args: &[String]) -> Scan {
             }
             continue;
         }
-        // A single-dash word the row lists whole (`-name`, `-plain`).
-        if let Some(f) = prog.flag(a).filter(|_| a.chars().count() > 2) {
-            let value = (f.takes == Takes::Value)
-                .then(|| it.next().cloned())
-                .flatten();
-            push(&mut s, f, a, value);
+        // A single-dash word the row lists whole (`-name`, `-out=plan`, `-nv`).
+        let (word, attached) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        if let Some(f) = flag(word).filter(|_| word.chars().count() > 2) {
+            let value = match f.takes {
+                Takes::No => None,
+                Takes::Attached => attached,
+                Takes::Value => attached.or_else(|| it.next().cloned()),
+            };
+            push(&mut s, f, word, value);
             continue;
         }
         for (i, c) in a.char_indices().skip(1) {
             let name = format!("-{c}");
-            let Some(f) = prog.flag(&name) else {
+            let Some(f) = flag(&name) else {
                 s.unknown.push(name);
                 break;
             };
@@ -358,6 +387,51 @@ pub(crate) fn scan(prog: &Program, args: &[String]) -> Scan {
         }
     }
     s
+}
+
+/// Proves a read that a handler found (`git log`, `kubectl get`, `curl URL`): every flag must
+/// be in the program's `prog:` row (global flags) or its `prog:sub` row. `flat` programs have
+/// no subcommand (their operands are URLs).
+fn prove(sh: &mut Sh, canonical: &str, args: &[String], flat: bool, cmd: &str) {
+    let Ok(cat) = table() else { return };
+    let Some(root) = cat.get(&format!("{canonical}:")) else {
+        return;
+    };
+    let split = if flat {
+        args.len()
+    } else {
+        // The subcommand is the first operand after the global flags.
+        let globals = scan_rows(&[root], args);
+        match globals.operands.first() {
+            Some(sub) => args.iter().position(|a| a == sub).unwrap_or(args.len()),
+            None => args.len(),
+        }
+    };
+    let (before, after) = args.split_at_checked(split).unwrap_or((args, &[]));
+    let s = scan_rows(&[root], before);
+    apply(sh, canonical, &s, cmd);
+    let Some((sub, rest)) = after.split_first() else {
+        return;
+    };
+    let rows: Vec<&Program> = cat
+        .get(&format!("{canonical}:{sub}"))
+        .into_iter()
+        .chain([root])
+        .collect();
+    let s = if rows.len() > 1 {
+        scan_rows(&rows, rest)
+    } else {
+        // No row for this subcommand: none of its flags is proven.
+        Scan {
+            unknown: rest
+                .iter()
+                .filter(|a| a.starts_with('-') && *a != "-")
+                .cloned()
+                .collect(),
+            ..Scan::default()
+        }
+    };
+    apply(sh, canonical, &s, cmd);
 }
 
 /// Applies what the flags found do. Under a flag that only prints, writes and deletions do

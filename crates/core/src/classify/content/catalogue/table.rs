@@ -45,6 +45,8 @@ macro_rules! row {
 mod rows_files;
 #[path = "rows_ops.rs"]
 mod rows_ops;
+#[path = "rows_subcommands.rs"]
+mod rows_subcommands;
 #[path = "rows_system.rs"]
 mod rows_system;
 #[path = "rows_windows.rs"]
@@ -248,17 +250,23 @@ pub(crate) fn specs() -> impl Iterator<Item = &'static Spec> {
         .chain(rows_system::ROWS)
         .chain(rows_ops::ROWS)
         .chain(rows_windows::ROWS)
+        .chain(rows_subcommands::ROWS)
 }
 
 fn parse_flag(token: &'static str) -> Result<Flag, String> {
-    // A suffix starts after the first two characters, so `-?` and `/?` are names.
-    let start = token
-        .get(2..)
-        .and_then(|rest| rest.find(|c: char| "=?+>$@!^%.".contains(c)));
-    let (names, suffix) = match start {
-        Some(i) => token.split_at(i + 2),
-        None => (token, ""),
-    };
+    // The suffix is at the end; a name keeps at least two characters, so `-%` and `/?` are
+    // names.
+    let suffix = [
+        "+?", "!=", "^=", "%=", "=", "?", "+", ">", "$", "@", "!", "^", "%", ".",
+    ]
+    .into_iter()
+    .find(|sfx| {
+        token
+            .strip_suffix(sfx)
+            .is_some_and(|n| n.chars().count() >= 2)
+    })
+    .unwrap_or("");
+    let names = token.strip_suffix(suffix).unwrap_or(token);
     let (act, takes) = match suffix {
         "" => (Act::Read, Takes::No),
         "=" => (Act::Read, Takes::Value),
