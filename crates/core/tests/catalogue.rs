@@ -63,6 +63,35 @@ fn gnu_long_options_resolve_by_unique_prefix() {
     assert!(ls.long("--col").is_none());
 }
 
+/// Every name of a row that a handler judges is known to that handler: none falls through to a
+/// "no handler" or catalogue-load reason.
+#[test]
+fn every_handled_name_reaches_its_handler() {
+    let cat = table::parse().expect("catalogue");
+    let mut bad = Vec::new();
+    for p in &cat.programs {
+        if matches!(
+            p.handler,
+            table::Handler::Cmdlet | table::Handler::CmdBuiltin
+        ) || p.names.iter().any(|n| n.contains(':'))
+        {
+            continue;
+        }
+        for n in &p.names {
+            let c = classify("shell", &json!(format!("{n} x")), None, None);
+            let text = c.reasons.join(" ");
+            let unknown = format!("runs `{n}`, a program this classifier does not know");
+            if text.contains("no handler")
+                || text.contains(&unknown)
+                || text.contains("did not load")
+            {
+                bad.push(format!("{n}: {text}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 fn effect(tool: &str, input: &str) -> Effect {
     classify(tool, &json!(input), None, None).effect
 }
@@ -148,6 +177,35 @@ fn flags_that_execute_or_write() {
         ("curl -XPOST https://api.example.com/x", Mutating),
         ("less '+!rm -rf /srv/app' f", Destructive),
         ("dmesg -C", Destructive),
+        ("vim -c ':!rm -rf /srv/app' f", Destructive),
+        ("vim '+!rm -rf /srv/app' f", Destructive),
+        ("vim -c ':wq' f", Mutating),
+        ("socat TCP-LISTEN:4444 EXEC:'rm -rf /srv/app'", Destructive),
+        ("xxd -r dump.hex /etc/cron.d/x", Admin),
+        ("git clone -u 'rm -rf /srv/app' host:repo", Destructive),
+        ("git clone 'ext::rm -rf /srv/app'", Destructive),
+        ("git rebase -x 'rm -rf /srv/app' main", Destructive),
+        ("git bisect run rm -rf /srv/app", Destructive),
+        ("git submodule foreach rm -rf .", Destructive),
+        ("npm exec -c 'rm -rf /srv/app'", Destructive),
+        ("psql -o '|rm -rf /srv/app' -c 'select 1'", Destructive),
+        ("mysql --pager='rm -rf /srv/app' -e 'select 1'", Destructive),
+        ("awk '{print > \"/etc/passwd\"}' f", Admin),
+        (
+            "scp -o ProxyCommand='rm -rf /srv/app' a host:b",
+            Destructive,
+        ),
+        ("man -H'rm -rf /srv/app' ls", Destructive),
+        ("less -o /etc/profile f", Admin),
+        ("git log --oneline -5", Read),
+        ("git log --frobnicate", Mutating),
+        ("git log --output=/etc/passwd", Admin),
+        ("kubectl get pods -o wide -A", Read),
+        ("kubectl get pods --as=admin", Admin),
+        ("docker ps -a --format '{{.Names}}'", Read),
+        ("curl -s https://example.com", Read),
+        ("curl -s -o page.html https://example.com", Mutating),
+        ("curl --frobnicate https://example.com", Mutating),
     ]);
 }
 

@@ -82,12 +82,25 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 sh.add(Read, format!("{cmd} lists databases"));
                 return;
             }
-            if opt_value(args, &["-o"], &["--output"]).is_some() {
-                sh.add(Mutating, format!("{cmd} writes query output to a file"));
+            match opt_value(args, &["-o"], &["--output"]) {
+                Some(pipe) if pipe.starts_with('|') => {
+                    sh.shell_text(pipe.trim_start_matches('|'), "`psql -o |`");
+                }
+                Some(_) => sh.add(Mutating, format!("{cmd} writes query output to a file")),
+                None => {}
             }
         }
         Lang::Mysql => {
             texts.extend(opt_value(args, &["-e"], &["--execute"]).map(str::to_string));
+            if let Some(pager) = opt_value(args, &[], &["--pager"]) {
+                sh.shell_text(pager, "`mysql --pager`");
+            }
+            if opt_value(args, &["-T"], &["--tee"]).is_some() {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} writes its output to a file (`--tee`)"),
+                );
+            }
         }
         Lang::Sqlite => {
             texts.extend(opt_value(args, &["-cmd"], &["--cmd"]).map(str::to_string));
@@ -300,6 +313,15 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
                 Destructive,
                 format!("`\\gexec` runs query results as SQL (via {via})"),
             ),
+            // `\o |cmd`, `.once |cmd`, `\g |cmd`: output piped into a shell command.
+            "o" | "out" | "w" | "output" | "once" | "g" if rest.starts_with('|') => {
+                let pipe = rest.trim_start_matches('|').trim_matches(['\'', '"']);
+                sh.shell_text(pipe, &format!("`{word} |` in {via}"));
+            }
+            // mysql `pager cmd` / `\P cmd`: query output goes through a shell command.
+            "P" | "pager" if lang == Lang::Mysql => {
+                sh.shell_text(rest, &format!("`pager` in {via}"));
+            }
             "o" | "out" | "w" | "output" | "once" | "save" | "backup" | "import" | "lo_import"
             | "lo_export" | "g" | "restore" | "clone" => {
                 if !rest.is_empty() || word == "import" || word == "restore" {

@@ -43,6 +43,45 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         sh.shell_text(pager, "`git grep -O`");
         return (Mutating, "runs a pager command".into());
     }
+    // Options whose value is a command git runs: `clone -u CMD`, `--upload-pack`,
+    // `rebase -x CMD`, `bisect run CMD`, `submodule foreach CMD`, `difftool -x CMD`, and the
+    // `ext::` transport (`git clone 'ext::sh -c …'`).
+    let runs = match s {
+        "clone" | "fetch" | "pull" | "ls-remote" | "archive" => {
+            opt_value(rest, &["-u"], &["--upload-pack", "--exec"])
+        }
+        "push" | "send-pack" => opt_value(rest, &[], &["--receive-pack", "--exec"]),
+        "rebase" => opt_value(rest, &["-x"], &["--exec"]),
+        "difftool" | "mergetool" => opt_value(rest, &["-x"], &["--extcmd", "--tool-cmd"]),
+        _ => None,
+    };
+    if let Some(c) = runs {
+        sh.shell_text(c, &format!("`git {s}`"));
+    }
+    if s == "bisect" && rest.first().is_some_and(|r| r == "run")
+        || s == "submodule" && rest.iter().any(|r| r == "foreach")
+    {
+        let at = rest
+            .iter()
+            .position(|r| r == "run" || r == "foreach")
+            .unwrap_or(0);
+        let inner = rest.get(at + 1..).unwrap_or_default().to_vec();
+        let _ = sh.argv(&inner, &super::shell::Input::None, &format!("`git {s}`"));
+    }
+    if let Some(ext) = rest.iter().find_map(|r| r.strip_prefix("ext::")) {
+        sh.shell_text(ext, "git `ext::` transport");
+    }
+    if s == "clone" {
+        for kv in rest.windows(2).filter_map(|w| {
+            (w.first().is_some_and(|f| f == "-c" || f == "--config"))
+                .then(|| w.get(1))
+                .flatten()
+        }) {
+            if let Some((k, v)) = kv.split_once('=') {
+                git_config(sh, k, v);
+            }
+        }
+    }
     match s {
         // A dry run contacts the remote but changes nothing (exact: `-n`/`--dry-run`).
         "push" if short('n') || long("--dry-run") => (Read, "dry-runs a push".into()),

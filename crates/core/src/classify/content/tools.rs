@@ -178,7 +178,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             (Admin, "schedules commands".into())
         }
-        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" => {
+        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" | "conda" | "mamba" => {
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
             match s {
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
@@ -190,6 +190,12 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "npm" | "yarn" | "pnpm" => {
             let (s, rest) = sub(args, &["--prefix", "-w", "--workspace", "-C", "--filter"]);
+            // `npm exec -c CMD` runs CMD in a shell.
+            if matches!(s, "exec" | "x" | "dlx")
+                && let Some(c) = opt_value(rest, &["-c"], &["--call"])
+            {
+                sh.shell_text(c, &format!("`{name} {s} -c`"));
+            }
             match s {
                 "uninstall" | "remove" | "rm" | "un" | "unpublish" | "prune" | "dedupe" => {
                     (Destructive, format!("removes packages (`{s}`)"))
@@ -351,7 +357,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 (Admin, "changes system configuration".into())
             }
         }
-        _ => (Mutating, format!("runs `{name}`")),
+        _ => (
+            Mutating,
+            format!("runs `{name}` (no handler knows it: counts as a write)"),
+        ),
     };
     const SQL_FLAGS: &[&str] = &[
         "--query",
@@ -515,6 +524,16 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
         sh.add(Mutating, format!("{cmd} runs commands from awk"));
         sh.code_text("awk", prog, "`awk`");
     } else if prog.contains("> \"") || prog.contains(">\"") || prog.contains(">> ") {
+        // `print > "path"`: the literal paths it writes.
+        for path in prog
+            .split('>')
+            .skip(1)
+            .filter_map(|t| t.trim_start().strip_prefix('"')?.split('"').next())
+        {
+            if let Some((e, why)) = sensitive_path(path) {
+                sh.add(e, format!("{cmd} writes `{path}` from awk, {why}"));
+            }
+        }
         sh.add(Mutating, format!("{cmd} writes files from awk"));
     } else {
         sh.add(Read, format!("{cmd} transforms text"));

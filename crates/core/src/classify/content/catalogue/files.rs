@@ -90,6 +90,10 @@ fn special(
         }
         H::Decode if s.has(&["-d", "-D", "-r"]) => {
             sh.add(Read, format!("{cmd} decodes"));
+            // `xxd -r in out` writes `out`.
+            if let Some(target) = ops.get(1).filter(|_| name == "xxd") {
+                write_path(sh, target, cmd);
+            }
             if !ops.is_empty() {
                 return Some(Input::Unknown("decoded file content".into()));
             }
@@ -147,6 +151,24 @@ fn special(
         H::Zip => {
             zip(sh, args, cmd);
             Some(out())
+        }
+        H::Editor => {
+            editor(sh, name, s, stdin);
+            None
+        }
+        // `socat EXEC:cmd` and `SYSTEM:cmd` addresses run commands.
+        H::Socat => {
+            for a in args {
+                let upper = a.to_ascii_uppercase();
+                let at = ["EXEC:", "SYSTEM:"]
+                    .iter()
+                    .find_map(|p| upper.starts_with(p).then_some(p.len()));
+                if let Some(i) = at {
+                    let c = a.get(i..).unwrap_or("").split(',').next().unwrap_or("");
+                    sh.shell_text(c, "`socat EXEC:`");
+                }
+            }
+            None
         }
         H::Less => {
             // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
@@ -299,6 +321,46 @@ fn special(
             super::super::wrappers::wrapper(sh, name, args, stdin, cmd)
         }
         _ => None,
+    }
+}
+
+/// Editors run their `-c`/`--cmd`/`+cmd` commands (and `ed`/`ex` their input); a command
+/// that starts with `!` (after an optional range) runs a shell.
+fn editor(sh: &mut Sh, name: &str, s: &Scan, stdin: &Input) {
+    let mut lines: Vec<String> = s
+        .found
+        .iter()
+        .filter(|f| f.flag == "-c" || f.flag == "--cmd")
+        .filter_map(|f| f.value.clone())
+        .chain(
+            s.operands
+                .iter()
+                .filter_map(|o| o.strip_prefix('+').map(str::to_string)),
+        )
+        .collect();
+    if matches!(name, "ed" | "ex")
+        && let Input::Literal(t) = stdin
+    {
+        lines.extend(t.lines().map(str::to_string));
+    }
+    for line in &lines {
+        let body = line.trim_start().trim_start_matches(':').trim_start();
+        let shell = body.split_once('!').filter(|(range, _)| {
+            range
+                .chars()
+                .all(|c| c.is_ascii_digit() || ",.$%'<> ".contains(c))
+        });
+        if let Some((_, c)) = shell {
+            sh.shell_text(c, &format!("`{name}` `!`"));
+        } else if ["system(", "call ", "lua ", "py", "silent", "exe"]
+            .iter()
+            .any(|w| body.contains(w))
+        {
+            sh.add(
+                Mutating,
+                format!("`{name}` runs a command `{}`", super::snippet(body)),
+            );
+        }
     }
 }
 

@@ -56,7 +56,9 @@ pub(super) const ROWS: &[Spec] = &[
         gnu!(
             "@num -N|--LINE-NUMBERS -n|--line-numbers -S|--chop-long-lines -R|--RAW-CONTROL-CHARS -r \
          -X|--no-init -F|--quit-if-one-screen -i|--ignore-case -I|--IGNORE-CASE -M|--LONG-PROMPT \
-         -m -e -E -f -g -G -J -K -q -Q -s -w -W -p|--pattern= -j= -x= -+ +F +G"
+         -m -e -E -f -g -G -J -K -q -Q -s -w -W -p|--pattern= -j= -x= -+ +F +G \
+         -o|--log-file> -O|--LOG-FILE> -k|--lesskey-file= -t|--tag= -T|--tag-file= -y= -z= \
+         -#|--shift= -a -c -d -h= -u -U -V --mouse --incsearch --use-color"
         )
     ),
     row!(
@@ -317,7 +319,7 @@ pub(super) const ROWS: &[Spec] = &[
         H::None,
         gnu!(
             "-a|--all -f|--whatis -k|--apropos -K|--global-apropos -w|--where|--path -W -l|--local-file \
-         -s|--sections= -S= -M|--manpath= -L|--locale= -P|--pager$ -H|--html? -t|--troff \
+         -s|--sections= -S= -M|--manpath= -L|--locale= -P|--pager$ -H|--html$ -t|--troff \
          -T|--troff-device? -Z -E|--encoding= -7 -d|--debug -i|--ignore-case -I|--match-case \
          --regex --wildcard --names-only -u|--update -c|--catman -R|--recode= -e|--extension= -r= -C= \
          -m= -X?"
@@ -526,15 +528,17 @@ pub(super) const ROWS: &[Spec] = &[
         "scp sftp",
         Mutating,
         "copies files over the network",
-        H::None,
-        "-3 -4 -6 -A -B -C -O -p -q -R -r -T -v -c= -D= -F= -i= -J= -l= -o$ -P= -S$ -X= -s -b@"
+        H::Ssh,
+        "-3 -4 -6 -A -B -C -O -p -q -R -r -T -v -c= -D= -F= -i= -J= -l= -o= -P= -S$ -X= -s -b@"
     ),
     row!(
         "vim vi nvim nano emacs code ed ex view",
         Mutating,
         "edits files",
-        H::None,
-        ""
+        H::Editor,
+        "--help. --version. -c= --cmd= -S= -R -n -u= -U= -N -b -e -E -s -d -O? -o? -p? -y -Z \
+         -i= -V? -r -L -x -M -m -l -t= -q= -w= -W> --clean --noplugin -es -Es -T= -g -f \
+         --nofork --headless --listen= --remote= --wait -nw --batch -Q --eval="
     ),
     row!(
         "shred srm wipe",

@@ -261,7 +261,14 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     // Remote shells and network tools that send what they are given.
     row!(
-        "nc ncat netcat socat telnet ftp",
+        "socat",
+        Mutating,
+        "relays data between addresses",
+        H::Socat,
+        "@any"
+    ),
+    row!(
+        "nc ncat netcat telnet ftp",
         Mutating,
         "opens a network connection",
         H::None,

@@ -118,6 +118,8 @@ pub(crate) enum Handler {
     Keys,
     Formatter,
     Less,
+    Editor,
+    Socat,
     Zip,
     Wrapper,
     Shell,
