@@ -7,9 +7,11 @@ use crate::Effect::{self, Admin, Destructive, Mutating};
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
 pub(crate) fn has_short(args: &[String], c: char) -> bool {
-    args.iter()
-        .take_while(|a| *a != "--")
-        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains(c))
+    args.iter().take_while(|a| *a != "--").any(|a| {
+        !a.starts_with("--")
+            && a.strip_prefix('-')
+                .is_some_and(|flags| !flags.is_empty() && flags.contains(c))
+    })
 }
 
 pub(crate) fn has_long(args: &[String], name: &str) -> bool {
@@ -33,8 +35,9 @@ pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -
                 && a.len() > 2
                 && a.starts_with('-')
                 && !a.starts_with("--")
-                && a.ends_with(&s[1..])
-                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && s.get(1..).is_some_and(|f| a.ends_with(f))
+                && a.get(1..)
+                    .is_some_and(|b| b.chars().all(|c| c.is_ascii_alphabetic()))
             {
                 return it.peek().map(|v| v.as_str());
             }
@@ -183,7 +186,8 @@ pub(crate) fn literal_output(argv: &[String]) -> Option<String> {
             let mut newline = true;
             let mut rest = args;
             while let Some(a) = rest.first().filter(|a| {
-                a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| "neE".contains(c))
+                a.strip_prefix('-')
+                    .is_some_and(|f| !f.is_empty() && f.chars().all(|c| "neE".contains(c)))
             }) {
                 escapes |= a.contains('e');
                 newline &= !a.contains('n');

@@ -72,10 +72,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     files.extend(it.next().cloned());
                 } else if let Some(v) = a.strip_prefix("--file=") {
                     files.push(v.to_string());
-                } else if a.starts_with("-c") && a.len() > 2 && !a.starts_with("--") {
-                    texts.push(a[2..].to_string());
-                } else if a.starts_with("-f") && a.len() > 2 && !a.starts_with("--") {
-                    files.push(a[2..].to_string());
+                } else if let Some(v) = a.strip_prefix("-c").filter(|v| !v.is_empty()) {
+                    texts.push(v.to_string());
+                } else if let Some(v) = a.strip_prefix("-f").filter(|v| !v.is_empty()) {
+                    files.push(v.to_string());
                 }
             }
             if has_short(args, 'l') || has_long(args, "--list") {
@@ -287,7 +287,8 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
         match word {
             "!" | "shell" | "system" => sh.shell_text(rest, &format!("`{word}` in {via}")),
             w if w.starts_with('!') => {
-                sh.shell_text(&format!("{} {rest}", &w[1..]), &format!("`\\!` in {via}"))
+                let first = w.strip_prefix('!').unwrap_or(w);
+                sh.shell_text(&format!("{first} {rest}"), &format!("`\\!` in {via}"))
             }
             "i" | "ir" | "include" | "include_relative" | "read" | "source" | "." => sh.add(
                 Destructive,

@@ -543,21 +543,16 @@ fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
         .filter(|a| !a.starts_with('-'))
         .map_or("", String::as_str);
     let short = |c: char| bundle.contains(c) || has_short(args, c);
-    for (flags, what) in [(
-        &[
-            "--to-command",
-            "--use-compress-program",
-            "--rsh-command",
-            "--info-script",
-            "--new-volume-script",
-        ][..],
-        "runs a program",
-    )] {
-        for f in flags {
-            if let Some(v) = opt_value(args, &[], &[f]) {
-                sh.add(Mutating, format!("{cmd}: `{f}` {what}"));
-                sh.shell_text(v, &format!("`tar {f}`"));
-            }
+    for f in [
+        "--to-command",
+        "--use-compress-program",
+        "--rsh-command",
+        "--info-script",
+        "--new-volume-script",
+    ] {
+        if let Some(v) = opt_value(args, &[], &[f]) {
+            sh.add(Mutating, format!("{cmd}: `{f}` runs a program"));
+            sh.shell_text(v, &format!("`tar {f}`"));
         }
     }
     if let Some(v) = opt_value(args, &["-I", "-F"], &[]) {

@@ -338,12 +338,11 @@ fn parse_row(
                 t => flags.push(parse_flag(t).map_err(|e| format!("`{first}`: {e}"))?),
             }
         }
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for n in flags.iter().flat_map(|f| f.names.iter()) {
-            if seen.contains(n) {
+            if !seen.insert(*n) {
                 return Err(format!("`{first}`: flag `{n}` is listed twice"));
             }
-            seen.push(n);
         }
         let space = match spec.handler {
             Handler::Cmdlet => "ps:",
