@@ -94,6 +94,19 @@ pub(crate) fn first_operand(args: &[String], with_value: &[&str]) -> usize {
     i
 }
 
+/// The first operand (subcommand) after global options.
+pub(crate) fn sub<'a>(args: &'a [String], with_value: &[&str]) -> (&'a str, &'a [String]) {
+    let i = first_operand(args, with_value);
+    (
+        args.get(i).map(String::as_str).unwrap_or(""),
+        args.get(i + 1..).unwrap_or_default(),
+    )
+}
+
+pub(crate) fn any(args: &[String], words: &[&str]) -> bool {
+    args.iter().any(|a| words.contains(&a.as_str()))
+}
+
 /// Paths a write to would be harmless.
 pub(crate) fn harmless_sink(path: &str) -> bool {
     matches!(

@@ -19,7 +19,6 @@ use super::{snippet, tools};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 use table::{Act, Base, Catalogue, Program, Takes};
 
-pub(crate) use ops::run as ops;
 pub(crate) use table::Handler;
 
 impl From<Base> for Effect {
@@ -209,12 +208,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         | Handler::PgDump
         | Handler::PgRestore
         | Handler::Journalctl
-        | Handler::MacAdmin
-        | Handler::ProcessManager
-        | Handler::Ansible
-        | Handler::Rclone
-        | Handler::Kafka
-        | Handler::Gh => {
+        | Handler::MacAdmin => {
             let mark = sh.ctx.mark();
             let result = tools::run(sh, name, args, stdin, &cmd);
             // A read is believed only when every flag is proven (see `prove`).
@@ -226,6 +220,20 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                 prove(sh, canonical, args, prog.handler == Handler::Http, &cmd);
             }
             result
+        }
+        Handler::ProcessManager
+        | Handler::Ansible
+        | Handler::Rclone
+        | Handler::Kafka
+        | Handler::Gh => {
+            let (e, why) = ops::run(sh, name, args);
+            if e.is_write()
+                && let Some((ge, gwhy)) = args.iter().find_map(|a| sensitive_path(a))
+            {
+                sh.add(ge, format!("{cmd} changes {gwhy}"));
+            }
+            sh.add(e, format!("{cmd} {why}"));
+            out
         }
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
         _ => files::run(sh, prog, name, args, stdin, &cmd),

@@ -1,9 +1,10 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path};
+use super::args::{
+    any, first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path, sub,
+};
 use super::shell::{Input, Sh};
-use super::tools::{any, sub};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {

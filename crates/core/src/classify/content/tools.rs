@@ -5,7 +5,6 @@ use super::args::{first_operand, has_long, has_short, opt_value, sensitive_path}
 use super::devops::{cloud, docker, git, kubectl};
 use super::http;
 use super::shell::{Input, Sh};
-use super::wrappers::run_script;
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 /// True if the program has a subcommand grammar judged here.
@@ -20,26 +19,12 @@ pub(crate) fn is_tool(n: &str) -> bool {
     })
 }
 
-/// The first operand (subcommand) after global options.
-pub(crate) fn sub<'a>(args: &'a [String], with_value: &[&str]) -> (&'a str, &'a [String]) {
-    let i = first_operand(args, with_value);
-    (
-        args.get(i).map(String::as_str).unwrap_or(""),
-        args.get(i + 1..).unwrap_or_default(),
-    )
-}
-
-pub(crate) fn any(args: &[String], words: &[&str]) -> bool {
-    args.iter().any(|a| words.contains(&a.as_str()))
-}
+pub(crate) use super::args::{any, sub};
 
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> Input {
     let out = Input::Unknown(format!("the output of `{name}`"));
     let (e, why): (Effect, String) = match name {
         "git" => git(sh, args),
-        "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv"
-        | "ansible" | "ansible-playbook" | "rclone" | "gh" => super::catalogue::ops(sh, name, args),
-        k if k.starts_with("kafka-") => super::catalogue::ops(sh, name, args),
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),
         "helm" => {
             let (s, _) = sub(args, &["-n", "--namespace", "--kube-context"]);
@@ -538,7 +523,6 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
     } else {
         sh.add(Read, format!("{cmd} transforms text"));
     }
-    let _ = run_script;
     out
 }
 

@@ -2,10 +2,9 @@
 //! modules (their `-a` text is a command line for `shell`/`command`), rclone, Kafka tools and
 //! the GitHub CLI.
 
-use super::super::args::{has_long, has_short, opt_value, sensitive_path};
+use super::super::args::{any, has_long, has_short, opt_value, sensitive_path, sub};
 use super::super::http;
 use super::super::shell::Sh;
-use super::super::tools::{any, sub};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 /// The effect of one operations command and why.
