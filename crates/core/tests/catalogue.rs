@@ -206,6 +206,26 @@ fn flags_that_execute_or_write() {
         ("curl -s https://example.com", Read),
         ("curl -s -o page.html https://example.com", Mutating),
         ("curl --frobnicate https://example.com", Mutating),
+        ("hostname -F /etc/hostname", Admin),
+        ("hostname -f", Read),
+        ("mount /dev/sdb1", Admin),
+        ("mount", Read),
+        ("csplit f '/x/' '{*}'", Mutating),
+        ("gpg --delete-secret-keys ABCD", Mutating),
+        ("gpg --list-keys", Read),
+        ("ssh-keygen -t ed25519 -f k", Mutating),
+        ("ssh-keygen -l -f k.pub", Read),
+        ("openssl x509 -in c.pem -noout -text", Read),
+        ("openssl genrsa -out k.pem 2048", Mutating),
+        ("rg --pre 'rm -rf /srv/app' x", Destructive),
+        ("bat --pager='rm -rf /srv/app' f", Destructive),
+        ("aws s3api get-object --bucket b --key k out.bin", Mutating),
+        (
+            "gcloud compute ssh vm --command='rm -rf /srv/app'",
+            Destructive,
+        ),
+        ("heroku run rm -rf /app", Destructive),
+        ("history -w /tmp/h", Mutating),
     ]);
 }
 

@@ -360,7 +360,28 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
 }
 
 pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
-    let _ = sh;
+    // Commands run on a machine: `gcloud compute ssh --command`, `fly ssh console -C`,
+    // `vagrant ssh -c`, `az vm run-command invoke --scripts`, `heroku run CMD`.
+    let remote = opt_value(args, &[], &["--command", "--scripts"])
+        .or_else(|| {
+            (name == "fly" || name == "flyctl")
+                .then(|| opt_value(args, &["-C"], &[]))
+                .flatten()
+        })
+        .or_else(|| {
+            (name == "vagrant")
+                .then(|| opt_value(args, &["-c"], &[]))
+                .flatten()
+        });
+    if let Some(c) = remote {
+        sh.shell_text(c, &format!("`{name}` remote command"));
+    }
+    if name == "heroku"
+        && let Some(i) = args.iter().position(|a| a == "run" || a == "run:detached")
+    {
+        let inner = args.get(i + 1..).unwrap_or_default().to_vec();
+        let _ = sh.argv(&inner, &Input::None, "`heroku run`");
+    }
     let words: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with('-'))
@@ -390,6 +411,9 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
             .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
     {
         return (Destructive, "removes backups, protection or keys".into());
+    }
+    if name == "aws" && words.get(1) == Some(&"get-object") {
+        return (Mutating, "downloads an object to a file".into());
     }
     if name == "aws" && words.first() == Some(&"s3") {
         let op = words.get(1).copied().unwrap_or("");

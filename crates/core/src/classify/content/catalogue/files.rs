@@ -126,6 +126,8 @@ fn special(
             let first = args.first().map(String::as_str).unwrap_or("");
             if name == "history" && has_short(args, 'c') {
                 sh.add(Destructive, format!("{cmd} clears the history"));
+            } else if name == "history" && args.iter().any(|a| a.starts_with('-')) {
+                sh.add(Mutating, format!("{cmd} changes or writes the history"));
             } else if name == "set" && first.starts_with('+') && args.iter().any(|a| a == "history")
             {
                 sh.add(Mutating, format!("{cmd} turns off history"));
@@ -205,10 +207,34 @@ fn special(
             None
         }
         H::Hostname => {
-            if !args.is_empty() && args.iter().all(|a| !a.starts_with('-')) {
-                sh.add(Admin, format!("{cmd} changes the host name"));
-            } else {
+            const PRINTS: &[&str] = &[
+                "-s",
+                "--short",
+                "-f",
+                "--fqdn",
+                "--long",
+                "-i",
+                "--ip-address",
+                "-I",
+                "--all-ip-addresses",
+                "-d",
+                "--domain",
+                "-a",
+                "--alias",
+                "-A",
+                "--all-fqdns",
+                "-y",
+                "--yp",
+                "--nis",
+                "-V",
+                "--version",
+                "-h",
+                "--help",
+            ];
+            if args.iter().all(|a| PRINTS.contains(&a.as_str())) {
                 sh.add(Read, format!("{cmd} reads"));
+            } else {
+                sh.add(Admin, format!("{cmd} changes the host name"));
             }
             Some(out())
         }
@@ -279,23 +305,11 @@ fn special(
             Some(out())
         }
         H::Keys => {
-            let writes = args.iter().any(|a| {
-                matches!(
-                    a.as_str(),
-                    "-out"
-                        | "-o"
-                        | "--output"
-                        | "-f"
-                        | "--gen-key"
-                        | "--import"
-                        | "--delete-key"
-                        | "--delete-secret-key"
-                        | "genrsa"
-                        | "req"
-                        | "-keyout"
-                )
-            });
-            let e = if writes { Mutating } else { Read };
+            let e = if keys_read(name, args) {
+                Read
+            } else {
+                Mutating
+            };
             sh.add(e, format!("{cmd} reads or writes keys"));
             Some(out())
         }
@@ -655,6 +669,71 @@ fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
     }
 }
 
+/// Key tools that only print: `ssh-keygen -l/-F/-y`, `gpg --list-keys`, `openssl x509 -noout`.
+fn keys_read(name: &str, args: &[String]) -> bool {
+    let any = |w: &[&str]| args.iter().any(|a| w.contains(&a.as_str()));
+    match name {
+        "ssh-keygen" => {
+            ['l', 'F', 'y', 'L', 'B']
+                .iter()
+                .any(|c| has_short(args, *c))
+                && ![
+                    'R', 'p', 'c', 't', 'N', 'A', 'i', 'e', 'm', 's', 'k', 'u', 'Y',
+                ]
+                .iter()
+                .any(|c| has_short(args, *c))
+        }
+        "gpg" | "gpg2" => args.iter().all(|a| {
+            !a.starts_with('-')
+                || matches!(
+                    a.as_str(),
+                    "--list-keys"
+                        | "-k"
+                        | "--list-secret-keys"
+                        | "-K"
+                        | "--fingerprint"
+                        | "--list-sigs"
+                        | "--check-sigs"
+                        | "--verify"
+                        | "--version"
+                        | "--help"
+                        | "--list-packets"
+                        | "--with-colons"
+                        | "--batch"
+                        | "--no-tty"
+                        | "-a"
+                        | "--armor"
+                        | "--export"
+                        | "-d"
+                        | "--decrypt"
+                        | "--show-keys"
+                        | "--keyid-format"
+                        | "--with-fingerprint"
+                        | "-q"
+                        | "--quiet"
+                        | "-v"
+                )
+        }),
+        _ => !any(&[
+            "-out",
+            "-keyout",
+            "genrsa",
+            "genpkey",
+            "gendsa",
+            "ca",
+            "-genkey",
+            "-new",
+            "-newkey",
+            "-x509",
+            "pkcs12",
+            "-export",
+            "srp",
+            "-writerand",
+            "engine",
+        ]),
+    }
+}
+
 /// Admin programs with read-only forms (listing rules, reading settings).
 fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
     let lists = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
@@ -685,7 +764,10 @@ fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
                 "add" | "del" | "delete" | "set" | "change" | "replace" | "flush" | "append"
             )
         }),
-        "ifconfig" | "route" | "mount" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl" => {
+        "mount" => args
+            .iter()
+            .all(|a| matches!(a.as_str(), "-l" | "--show-labels" | "-v" | "--verbose")),
+        "ifconfig" | "route" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl" => {
             args.len() <= 1 && !args.iter().any(|a| a == "del" || a == "down")
         }
         _ => false,

@@ -91,7 +91,7 @@ pub(super) const ROWS: &[Spec] = &[
          -A|--after-context= -B|--before-context= -C|--context= -g|--glob= --iglob= -t|--type= \
          -T|--type-not= --type-list -u|--unrestricted --hidden --no-ignore --no-ignore-vcs \
          -L|--follow -m|--max-count= --max-depth= -d= --max-filesize= -M|--max-columns= \
-         --max-columns-preview -U|--multiline --multiline-dotall -P|--pcre2 --json --vimgrep \
+         --max-columns-preview --pre$ --pre-glob= -U|--multiline --multiline-dotall -P|--pcre2 --json --vimgrep \
          --color= --colors= -p|--pretty --heading --no-heading -r|--replace= -0|--null -q|--quiet \
          --sort= --sortr= --stats --trim -z|--search-zip -a|--text --column -b|--byte-offset \
          --no-messages -j|--threads= --debug --encoding= -E= --passthru --no-config"
@@ -244,7 +244,7 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "seq column nl fold fmt expand unexpand pr tsort factor numfmt \
-          look csplit",
+          look",
         Read,
         "prints or computes text",
         H::None,
@@ -358,7 +358,7 @@ pub(super) const ROWS: &[Spec] = &[
         H::None,
         "--help. -h. -V|--version. -A|--show-all -p|--plain -l|--language= -H|--highlight-line= \
          --file-name= -d|--diff -n|--number --color= --paging= --style= -r|--line-range= --theme= \
-         --tabs= --wrap= -P -f|--force-colorization --list-languages --list-themes"
+         --tabs= --wrap= -P -f|--force-colorization --pager$ --list-languages --list-themes"
     ),
     row!(
         "exa eza lsd",
@@ -465,7 +465,7 @@ pub(super) const ROWS: &[Spec] = &[
         gnu!("-a -c|--no-create -d|--date= -f -h|--no-dereference -m -r|--reference= -t= --time=")
     ),
     row!(
-        "mkfifo split patch",
+        "mkfifo split csplit patch",
         Mutating,
         "creates or changes files",
         H::None,
@@ -609,7 +609,7 @@ pub(super) const ROWS: &[Spec] = &[
         "@any"
     ),
     row!(
-        "openssl gpg ssh-keygen",
+        "openssl gpg gpg2 ssh-keygen",
         Read,
         "reads keys or certificates",
         H::Keys,
