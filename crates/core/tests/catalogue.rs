@@ -229,6 +229,30 @@ fn flags_that_execute_or_write() {
     ]);
 }
 
+/// Abbreviated long options, where the program's parser accepts them.
+#[test]
+fn abbreviations_count_as_the_full_option() {
+    check(&[
+        ("git push --forc origin main", Destructive),
+        ("git push --force-with origin main", Destructive),
+        ("git reset --ha HEAD~3", Destructive),
+        ("git branch --del --forc old", Destructive),
+        ("git diff --out=/etc/passwd", Admin),
+        ("git log --oneline", Read),
+        ("tar -cf x.tar src --remove-f", Destructive),
+        ("tar -xf x.tar --to-comm='rm -rf /srv/app'", Destructive),
+        ("wget --meth=DELETE https://api.example.com/x", Destructive),
+        ("journalctl --vacuum-t=1s", Destructive),
+        ("journalctl --rot", Destructive),
+        ("journalctl -u nginx --since today", Read),
+        ("env --split='rm -rf /srv/app'", Destructive),
+        ("rm --recur x", Destructive),
+        ("sed --in-pl 's/a/b/' f", Mutating),
+        ("sort --out=/etc/passwd x", Admin),
+        ("date --se='2001-01-01'", Admin),
+    ]);
+}
+
 #[test]
 fn operations_and_cloud_clis() {
     check(&[

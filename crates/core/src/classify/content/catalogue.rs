@@ -150,6 +150,20 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         unknown(sh, name, args, stdin, &cmd);
         return out;
     };
+    // GNU programs take unique abbreviations of long options (`tar --remove-f`); handlers
+    // that read exact names get them spelled out.
+    let root = match prog.handler {
+        Handler::Http => name,
+        _ => prog.names.first().copied().unwrap_or(name),
+    };
+    let spelled;
+    let args = match cat.get(&format!("{root}:")).filter(|r| r.gnu) {
+        Some(row) => {
+            spelled = spell_out(row, args);
+            spelled.as_slice()
+        }
+        None => args,
+    };
     match prog.handler {
         // `command -p` only chooses the default PATH; the wrapper reads `-p` as taking a value.
         Handler::Wrapper if name == "command" && args.first().is_some_and(|a| a == "-p") => {
@@ -160,7 +174,18 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         Handler::Wrapper if name == "env" => {
             let mut split = Vec::with_capacity(args.len() + 1);
             for a in args {
-                match a.strip_prefix("--split-string=").or_else(|| {
+                // getopt_long takes any unique prefix: `--split=CMD`, `--sp CMD`.
+                let long = a.strip_prefix("--").and_then(|body| {
+                    let (n, v) = body.split_once('=')?;
+                    (n.len() >= 2 && "split-string".starts_with(n)).then_some(v)
+                });
+                if a.strip_prefix("--").is_some_and(|n| {
+                    !n.contains('=') && n.len() >= 2 && "split-string".starts_with(n)
+                }) {
+                    split.push("-S".to_string());
+                    continue;
+                }
+                match long.or_else(|| {
                     a.strip_prefix("-S")
                         .filter(|v| !v.is_empty() && !a.starts_with("--"))
                 }) {
@@ -395,6 +420,30 @@ fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
         }
     }
     s
+}
+
+/// Long options written in full: `--remove-f` becomes `--remove-files` when the row knows
+/// it as the only match.
+fn spell_out(row: &Program, args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut options = true;
+    for a in args {
+        options &= a != "--";
+        let full = a.strip_prefix("--").filter(|_| options).and_then(|body| {
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let flag = row.long(&format!("--{name}"))?;
+            let long = flag.names.iter().find(|n| n.starts_with("--"))?;
+            Some(match value {
+                Some(v) => format!("{long}={v}"),
+                None => (*long).to_string(),
+            })
+        });
+        out.push(full.unwrap_or_else(|| a.clone()));
+    }
+    out
 }
 
 /// Proves a read that a handler found (`git log`, `kubectl get`, `curl URL`): every flag must

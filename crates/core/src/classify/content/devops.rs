@@ -27,7 +27,8 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         }
     }
     let s = args.get(i).map(String::as_str).unwrap_or("");
-    let rest = args.get(i + 1..).unwrap_or_default();
+    let spelled = spell_out_git(args.get(i + 1..).unwrap_or_default());
+    let rest = spelled.as_slice();
     let short = |c: char| has_short(rest, c);
     let long = |l: &str| has_long(rest, l);
     // `git diff/log/show --output=FILE` writes FILE; `grep -O CMD` runs CMD as a pager.
@@ -222,6 +223,53 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             format!("runs `git {other}`, which may be an alias"),
         ),
     }
+}
+
+/// git's option parser takes unique abbreviations (`push --forc`, `reset --ha`): the long
+/// options that destroy, write or run are spelled out. Options that lower a verdict
+/// (`--dry-run`) are only believed when written in full.
+fn spell_out_git(rest: &[String]) -> Vec<String> {
+    const DANGEROUS: &[&str] = &[
+        "--force",
+        "--force-with-lease",
+        "--force-if-includes",
+        "--mirror",
+        "--prune",
+        "--delete",
+        "--hard",
+        "--merge",
+        "--keep",
+        "--discard-changes",
+        "--output",
+        "--exec",
+        "--upload-pack",
+        "--receive-pack",
+        "--worktree",
+        "--open-files-in-pager",
+        "--extcmd",
+        "--tool-cmd",
+    ];
+    let mut options = true;
+    rest.iter()
+        .map(|a| {
+            options &= a != "--";
+            let Some(body) = a.strip_prefix("--").filter(|b| options && b.len() >= 2) else {
+                return a.clone();
+            };
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let prefix = format!("--{name}");
+            match DANGEROUS.iter().find(|d| d.starts_with(&prefix)) {
+                Some(full) if !DANGEROUS.contains(&prefix.as_str()) => match value {
+                    Some(v) => format!("{full}={v}"),
+                    None => (*full).to_string(),
+                },
+                _ => a.clone(),
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {

@@ -269,7 +269,7 @@ pub(super) const ROWS: &[Spec] = &[
         Read,
         "downloads",
         H::None,
-        "-q|--quiet -v|--verbose -nv|--no-verbose -O|--output-document> -o|--output-file> \
+        "@gnu -q|--quiet -v|--verbose -nv|--no-verbose -O|--output-document> -o|--output-file> \
          -a|--append-output> -P|--directory-prefix> -c|--continue -N|--timestamping \
          -S|--server-response --spider -T|--timeout= -t|--tries= -w|--wait= -U|--user-agent= \
          --header= --no-check-certificate --user= --password= -r|--recursive -l|--level= \
@@ -279,5 +279,40 @@ pub(super) const ROWS: &[Spec] = &[
          -i|--input-file= -e|--execute% --show-progress --progress= -nc|--no-clobber \
          -4|--inet4-only -6|--inet6-only --https-only --content-disposition \
          --save-headers -V|--version. -h|--help."
+    ),
+    // Long options of GNU programs whose handler reads exact names: abbreviations are expanded
+    // before the handler sees them (`tar --remove-f` is `--remove-files`).
+    row!(
+        "tar:",
+        Read,
+        "long options",
+        H::None,
+        "@gnu --remove-files --to-command= --use-compress-program= --rsh-command= \
+         --info-script= --new-volume-script= --checkpoint-action= --checkpoint? --delete \
+         --recursive-unlink --unlink-first --overwrite --overwrite-dir --list --extract --get \
+         --create --append --update --catenate --concatenate --directory= --file= --gzip \
+         --bzip2 --xz --zstd --verbose --to-stdout --keep-old-files --skip-old-files \
+         --exclude= --strip-components= --no-same-owner --same-owner --preserve-permissions \
+         --numeric-owner --absolute-names --dereference --transform= --wildcards --totals? \
+         --one-file-system --atime-preserve? --force-local --ignore-failed-read --warning= \
+         --show-transformed-names --blocking-factor= --format= --label= --owner= --group= \
+         --mode= --mtime= --sort= --null --files-from= --exclude-from= --exclude-vcs \
+         --help --version --usage"
+    ),
+    row!(
+        "journalctl:",
+        Read,
+        "long options",
+        H::None,
+        "@gnu -u|--unit= -f|--follow -n|--lines= -b|--boot? -k|--dmesg -p|--priority= \
+         -g|--grep= -o|--output= -r|--reverse -e|--pager-end -x|--catalog -a|--all -q|--quiet \
+         -S|--since= -U|--until= -t|--identifier= -D|--directory= -M|--machine= -m|--merge \
+         -l|--full -h|--help. -N|--fields -F|--field= -i|--file= -I|--interval= \
+         --vacuum-size! --vacuum-time! --vacuum-files! --rotate! --flush% --sync% \
+         --relinquish-var% --smart-relinquish-var% --setup-keys^ --update-catalog% --verify \
+         --user-unit= --list-boots --case-sensitive? --output-fields= --no-pager --system \
+         --user --utc --disk-usage --header --namespace= --version. --no-full --no-hostname \
+         --show-cursor --cursor= --after-cursor= --cursor-file= --facility= --root= \
+         --image= --list-catalog --dump-catalog --force --new-id128 --no-tail"
     ),
 ];
