@@ -226,6 +226,30 @@ fn flags_that_execute_or_write() {
         ),
         ("heroku run rm -rf /app", Destructive),
         ("history -w /tmp/h", Mutating),
+        ("find . -fprintf /etc/cron.d/x '%p'", Admin),
+        ("expect -c 'spawn rm -rf /srv/app; expect eof'", Destructive),
+        ("pm2 start 'rm -rf /srv/app' --name x", Destructive),
+        (
+            "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"rm -rf /srv/app\"]'",
+            Destructive,
+        ),
+        ("heroku pg:reset DATABASE --confirm app", Destructive),
+        ("firebase firestore:delete --all-collections", Destructive),
+        ("virsh undefine vm1 --remove-all-storage", Destructive),
+        ("virsh vol-delete disk.qcow2 --pool default", Destructive),
+        ("podman pod rm -f web", Destructive),
+        ("docker swarm leave --force", Destructive),
+        ("kubectl apply -f dir/ --prune -l app=x", Destructive),
+        ("pulumi state delete urn:x", Destructive),
+        ("gh release delete-asset v1 a.zip", Destructive),
+        ("btrfs subvolume delete /mnt/snap", Destructive),
+        ("crictl rmp -a", Destructive),
+        (
+            "azcopy remove https://acct.blob.core.windows.net/c --recursive",
+            Destructive,
+        ),
+        ("aws ec2 describe-instances", Read),
+        ("heroku apps:info", Read),
     ]);
 }
 

@@ -347,6 +347,16 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             "taints nodes with NoExecute (evicts pods)".into(),
         ),
         "cordon" => (Destructive, "stops scheduling on nodes".into()),
+        "apply"
+            if rest
+                .iter()
+                .any(|r| r == "--prune" || r.starts_with("--prune=")) =>
+        {
+            (
+                Destructive,
+                "prunes resources missing from the manifests".into(),
+            )
+        }
         "exec" | "debug" | "run" | "attach" => {
             if let Some(p) = args.iter().position(|a| a == "--") {
                 let inner = args.get(p + 1..).unwrap_or_default().to_vec();
@@ -410,7 +420,7 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
 pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
     // Commands run on a machine: `gcloud compute ssh --command`, `fly ssh console -C`,
     // `vagrant ssh -c`, `az vm run-command invoke --scripts`, `heroku run CMD`.
-    let remote = opt_value(args, &[], &["--command", "--scripts"])
+    let remote = opt_value(args, &[], &["--command", "--scripts", "--ssh-command"])
         .or_else(|| {
             (name == "fly" || name == "flyctl")
                 .then(|| opt_value(args, &["-C"], &[]))
@@ -424,19 +434,44 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     if let Some(c) = remote {
         sh.shell_text(c, &format!("`{name}` remote command"));
     }
+    // `aws ssm send-command --parameters commands=["rm -rf /srv"]`.
+    if let Some(p) = opt_value(args, &[], &["--parameters"])
+        && let Some(list) = p.split_once("commands=").map(|(_, l)| l)
+    {
+        let text = list.trim_matches(|c| matches!(c, '[' | ']' | '"' | '\'' | '{' | '}'));
+        for c in text.split("\",\"") {
+            sh.shell_text(c, "`ssm send-command`");
+        }
+    }
     if name == "heroku"
         && let Some(i) = args.iter().position(|a| a == "run" || a == "run:detached")
     {
         let inner = args.get(i + 1..).unwrap_or_default().to_vec();
         let _ = sh.argv(&inner, &Input::None, "`heroku run`");
     }
+    // `heroku pg:reset`, `firebase firestore:delete`: the verb is after the colon.
     let words: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with('-'))
-        .map(String::as_str)
+        .flat_map(|a| {
+            let verb = a
+                .rsplit(':')
+                .next()
+                .filter(|_| a.contains(':') && !a.contains('/'));
+            std::iter::once(a.as_str()).chain(verb)
+        })
         .collect();
     let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
     let op_prefix = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
+    // `vol-delete`, `snapshot-destroy`: a removal verb inside an operation that is not a read.
+    let removes_inside = words.iter().any(|w| {
+        !["describe-", "list-", "get-", "show-"]
+            .iter()
+            .any(|r| w.starts_with(r))
+            && ["-delete", "-destroy", "-terminate", "-purge", "-wipe"]
+                .iter()
+                .any(|v| w.contains(v))
+    });
     if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
         return (Read, "dry-runs (`--dryrun`)".into());
     }
@@ -489,7 +524,15 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "revoke",
         "wipe",
         "reset",
-    ]) || has(&["rm", "del", "destroy", "rb", "prune", "nuke", "teardown"])
+        "undefine",
+        "shutdown",
+        "kill",
+        "evict",
+        "drain",
+        "cordon",
+    ]) || has(&[
+        "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
+    ]) || removes_inside
     {
         if op_prefix(&[
             "revoke",
@@ -581,20 +624,32 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
             "--project-name",
         ],
     );
-    let (s, rest) = if s == "compose"
-        || s == "container"
-        || s == "image"
-        || s == "volume"
-        || s == "network"
-        || s == "system"
-        || s == "builder"
-    {
+    const GROUPS: &[&str] = &[
+        "container",
+        "image",
+        "volume",
+        "network",
+        "system",
+        "builder",
+        "pod",
+        "machine",
+        "manifest",
+        "plugin",
+        "context",
+        "buildx",
+        "secret",
+        "config",
+        "service",
+        "stack",
+        "node",
+        "swarm",
+    ];
+    let (s, rest) = if s == "compose" || GROUPS.contains(&s) {
         let (inner, r) = sub(rest, &["-f", "--file", "-p"]);
         match (s, inner) {
-            (
-                "system" | "image" | "container" | "volume" | "network" | "builder",
-                "prune" | "rm" | "remove" | "reset",
-            ) => {
+            (g, "prune" | "rm" | "remove" | "reset" | "leave" | "kill" | "stop")
+                if GROUPS.contains(&g) =>
+            {
                 return (
                     Destructive,
                     format!("removes or prunes (`{name} {s} {inner}`)"),

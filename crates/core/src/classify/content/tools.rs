@@ -74,6 +74,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "destroy" | "down" | "remove" => (Destructive, "destroys infrastructure".into()),
                 "deploy" => (Admin, "deploys infrastructure".into()),
                 "stack" if any(rest, &["rm"]) => (Destructive, "removes a stack".into()),
+                "state" if any(rest, &["delete", "unprotect"]) => {
+                    (Destructive, "removes resources from the state".into())
+                }
                 "up" | "update" | "refresh" | "import" => {
                     (Admin, "changes deployed infrastructure".into())
                 }
@@ -90,7 +93,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         | "netlify" | "fly" | "flyctl" | "wrangler" | "firebase" | "supabase" | "eksctl"
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
         | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
-        | "virsh" | "etcdctl" | "influx" | "docker-machine" => cloud(sh, name, args),
+        | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
+        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -480,6 +484,10 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
                 i = end;
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
+                let target = args.get(i + 1).map_or("", String::as_str);
+                if let Some((e, why)) = sensitive_path(target) {
+                    sh.add(e, format!("{cmd} writes `{target}`, {why}"));
+                }
                 sh.add(Mutating, format!("{cmd} writes a file"));
                 found = true;
             }

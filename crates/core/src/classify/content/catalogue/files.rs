@@ -172,6 +172,33 @@ fn special(
             }
             None
         }
+        // `expect -c 'spawn rm -rf x'`: `spawn`, `exec` and `system` run commands.
+        H::Expect => {
+            let script = opt_value(args, &["-c"], &[])
+                .map(str::to_string)
+                .or(match stdin {
+                    Input::Literal(t) => Some(t.clone()),
+                    _ => None,
+                });
+            match script {
+                Some(t) => {
+                    for part in t.split([';', '\n']) {
+                        let part = part.trim();
+                        let run = ["spawn ", "exec ", "system "]
+                            .iter()
+                            .find_map(|k| part.strip_prefix(k));
+                        if let Some(c) = run {
+                            sh.shell_text(c, "`expect spawn`");
+                        }
+                    }
+                }
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd} runs an expect script that is not visible"),
+                ),
+            }
+            None
+        }
         H::Less => {
             // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
             // shell.

@@ -11,7 +11,7 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
     match name {
         "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv" => {
-            process_manager(name, args)
+            process_manager(sh, name, args)
         }
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
         "rclone" => rclone(args),
@@ -20,7 +20,13 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
     }
 }
 
-fn process_manager(name: &str, args: &[String]) -> (Effect, String) {
+fn process_manager(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    // `pm2 start "bash -c '…'"`, `forever start -c sh x`: a started command line is analysed.
+    if args.iter().any(|a| a == "start") {
+        for a in args.iter().filter(|a| a.contains(' ')) {
+            sh.shell_text(a, &format!("`{name} start`"));
+        }
+    }
     let words: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with('-'))
@@ -228,7 +234,10 @@ fn gh(args: &[String]) -> (Effect, String) {
             (e, format!("sends `{method}` to the GitHub API ({why})"))
         }
         "auth" | "secret" | "ssh-key" | "gpg-key" => (Admin, format!("changes access (`gh {s}`)")),
-        _ if matches!(verb, "delete" | "archive" | "cancel" | "remove") => {
+        _ if ["delete", "archive", "cancel", "remove"]
+            .iter()
+            .any(|v| verb.starts_with(v)) =>
+        {
             (Destructive, format!("deletes or cancels (`gh {s} {verb}`)"))
         }
         "repo" if verb == "edit" && rest.iter().any(|r| r.starts_with("--visibility")) => {

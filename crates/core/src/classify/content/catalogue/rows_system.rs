@@ -268,6 +268,13 @@ pub(super) const ROWS: &[Spec] = &[
         "@any"
     ),
     row!(
+        "expect",
+        Mutating,
+        "runs an expect script",
+        H::Expect,
+        "@any"
+    ),
+    row!(
         "nc ncat netcat telnet ftp",
         Mutating,
         "opens a network connection",

@@ -120,6 +120,7 @@ pub(crate) enum Handler {
     Less,
     Editor,
     Socat,
+    Expect,
     Zip,
     Wrapper,
     Shell,
