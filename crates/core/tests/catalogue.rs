@@ -380,6 +380,20 @@ fn windows() {
         ("reg delete HKLM\\Software\\App /f", Destructive),
         ("reg query HKLM\\Software\\App", Read),
         ("diskpart /s wipe.txt", Destructive),
+        ("cmd /c vssadmin delete shadows /all /quiet", Destructive),
+        ("wmic shadowcopy delete", Destructive),
+        ("net stop MSSQLSERVER", Destructive),
+        ("net user backdoor P@ss /add", Admin),
+        ("sc delete MyService", Destructive),
+        ("schtasks /create /tn x /tr calc.exe /sc onlogon", Admin),
+        ("taskkill /f /im sqlservr.exe", Destructive),
+        ("bcdedit /set {default} recoveryenabled no", Admin),
+        ("vssadmin list shadows", Read),
+        (
+            "powershell -nop -w hidden -c 'Remove-Item C:\\data -Recurse'",
+            Destructive,
+        ),
+        ("powershell -ep bypass -c 'rd C:\\data -r'", Destructive),
     ]);
 }
 

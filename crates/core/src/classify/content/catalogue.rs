@@ -208,6 +208,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             run_interpreter(sh, name, lang, args, stdin, &cmd)
         }
         Handler::PowerShell
+        | Handler::WinTool
         | Handler::Cmd
         | Handler::Reg
         | Handler::Diskpart

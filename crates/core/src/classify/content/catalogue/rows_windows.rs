@@ -31,6 +31,14 @@ pub(super) const ROWS: &[Spec] = &[
     row!("cmd", Mutating, "runs cmd.exe", H::Cmd, "@any"),
     row!("reg", Admin, "changes the registry", H::Reg, "@any"),
     row!(
+        "vssadmin wbadmin bcdedit wmic cipher takeown icacls net sc schtasks taskkill netsh \
+         wevtutil fsutil bitsadmin manage-bde",
+        Mutating,
+        "changes the Windows system",
+        H::WinTool,
+        "@any"
+    ),
+    row!(
         "diskpart format",
         Destructive,
         "partitions or formats disks",

@@ -157,6 +157,8 @@ pub(crate) enum Handler {
     CmdBuiltin,
     PowerShell,
     Cmd,
+    /// Windows system tools judged by their verb (`vssadmin delete shadows`, `net stop x`).
+    WinTool,
     Reg,
     Diskpart,
     Ssh,

@@ -49,6 +49,10 @@ pub(crate) fn run(
             sh.add(e, format!("{cmd} {why}"));
         }
         H::Diskpart => diskpart(sh, name, args, stdin, cmd),
+        H::WinTool => {
+            let (e, why) = win_tool(name, args);
+            sh.add(e, format!("{cmd} {why}"));
+        }
         _ => base(sh, prog, args, cmd),
     }
     out
@@ -102,21 +106,22 @@ fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
             run_script(sh, f, cmd);
             return;
         }
-        // Options with a value.
-        if [
-            "executionpolicy",
-            "windowstyle",
-            "outputformat",
-            "inputformat",
-            "version",
-            "configurationname",
-            "workingdirectory",
-            "settingsfile",
-            "custompipename",
-        ]
-        .iter()
-        .any(|o| o.starts_with(p) && p.len() >= 2)
-        {
+        // Options with a value, by unique prefix or alias (`-w hidden`, `-ep bypass`).
+        let takes_value = matches!(p, "w" | "ep" | "ex" | "wd" | "of" | "if" | "v")
+            || [
+                "executionpolicy",
+                "windowstyle",
+                "outputformat",
+                "inputformat",
+                "version",
+                "configurationname",
+                "workingdirectory",
+                "settingsfile",
+                "custompipename",
+            ]
+            .iter()
+            .any(|o| o.starts_with(p) && p.len() >= 2);
+        if takes_value {
             let _ = it.next();
         }
     }
@@ -327,6 +332,68 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
     }
     let paths: Vec<String> = operands.iter().map(|o| o.to_string()).collect();
     base(sh, prog, &paths, cmd);
+}
+
+/// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
+/// `net stop svc`, `schtasks /create`, `wmic shadowcopy delete`).
+fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.trim_start_matches(['/', '-']).to_ascii_lowercase())
+        .collect();
+    let has = |w: &[&str]| {
+        words
+            .iter()
+            .any(|x| w.contains(&x.split(':').next().unwrap_or(x)))
+    };
+    if name == "cipher" && has(&["w"]) || name == "taskkill" {
+        return (Destructive, "wipes data or kills processes");
+    }
+    if has(&[
+        "delete",
+        "remove",
+        "stop",
+        "kill",
+        "terminate",
+        "disable",
+        "uninstall",
+        "purge",
+        "clear-log",
+        "cl",
+        "deletejournal",
+        "shadowstorage",
+        "end",
+        "dismount",
+        "forcedismount",
+    ]) && !has(&["query", "list", "get", "show", "enum"])
+    {
+        return (Destructive, "deletes, stops or disables");
+    }
+    if has(&[
+        "add", "create", "set", "grant", "setowner", "config", "change", "transfer", "on", "off",
+    ]) || name == "takeown"
+        || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
+    {
+        return (Admin, "changes access or system configuration");
+    }
+    if has(&[
+        "query", "list", "get", "show", "enum", "qc", "queryex", "getpid", "help", "?",
+    ]) || (name == "icacls" && args.len() == 1)
+        || name == "net"
+            && has(&[
+                "view",
+                "share",
+                "session",
+                "use",
+                "accounts",
+                "config",
+                "statistics",
+            ])
+            && args.len() <= 2
+    {
+        return (Read, "reads");
+    }
+    (Mutating, "changes the Windows system")
 }
 
 /// A cmdlet the table does not know, judged by its verb; never read.
