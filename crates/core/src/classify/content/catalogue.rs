@@ -9,6 +9,7 @@
 
 mod files;
 mod ops;
+mod scripts;
 mod table;
 mod windows;
 
