@@ -210,6 +210,15 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "cargo" | "go" | "dotnet" => {
             let (s, _) = sub(args, &["-C", "--manifest-path", "-p", "--package"]);
             match s {
+                "" if args.iter().all(|a| {
+                    matches!(
+                        a.as_str(),
+                        "--version" | "-V" | "--help" | "-h" | "--list" | "-vV"
+                    )
+                }) =>
+                {
+                    (Read, "prints its version or help".into())
+                }
                 "clean" => (Mutating, "removes build outputs".into()),
                 "metadata" | "tree" | "search" | "version" | "--version" | "-V" | "env"
                 | "list" | "vet" | "doc"

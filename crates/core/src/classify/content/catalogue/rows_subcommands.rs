@@ -200,6 +200,17 @@ pub(super) const ROWS: &[Spec] = &[
          --follow --type= --no-stream --limit= --human"
     ),
     row!(
+        "docker:compose",
+        Read,
+        "reads compose services",
+        H::None,
+        "-f|--file= -p|--project-name= --profile= --env-file= --project-directory= --ansi= \
+         --progress= --parallel= -a|--all -q|--quiet --services --format= --filter= --status= \
+         --no-trunc --since= --until= -n|--tail= -t|--timestamps --follow --no-color \
+         --no-log-prefix --index= --resolve-image-digests --no-interpolate --images --volumes \
+         --hash= --dry-run --short --json"
+    ),
+    row!(
         "helm:",
         Read,
         "global options",
