@@ -298,7 +298,7 @@ fn unknown(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
 
 /// A flag found on a command line, with its value.
 pub(crate) struct Found {
-    pub flag: String,
+    pub flag: &'static str,
     pub act: Act,
     pub value: Option<String>,
 }
@@ -316,7 +316,7 @@ pub(crate) struct Scan {
 impl Scan {
     /// True if a flag with one of these names was given.
     pub(crate) fn has(&self, names: &[&str]) -> bool {
-        self.found.iter().any(|f| names.contains(&f.flag.as_str()))
+        self.found.iter().any(|f| names.contains(&f.flag))
     }
 }
 
@@ -338,9 +338,9 @@ fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
         if f.act == Act::Lower && s.lower.is_none() {
             s.lower = Some(name.to_string());
         }
-        let canonical = f.names.first().copied().unwrap_or(name);
+        let canonical = f.names.first().copied().unwrap_or("");
         s.found.push(Found {
-            flag: canonical.to_string(),
+            flag: canonical,
             act: f.act,
             value,
         });
@@ -503,7 +503,7 @@ pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
         );
     }
     for f in &s.found {
-        let flag = &f.flag;
+        let flag = f.flag;
         let value = f.value.as_deref().unwrap_or("");
         match f.act {
             Act::Read | Act::Lower => {}
@@ -542,6 +542,11 @@ pub(crate) fn write_path(sh: &mut Sh, path: &str, what: &str) {
 /// The row's own effect, with its operands checked against sensitive paths when it writes.
 pub(crate) fn base(sh: &mut Sh, prog: &Program, operands: &[String], cmd: &str) {
     let e = Effect::from(prog.base);
+    // A reason that could not be shown is not built (long scripts of reads).
+    if !e.is_write() && !sh.ctx.wants(e) {
+        sh.ctx.note(e);
+        return;
+    }
     if e.is_write()
         && let Some((ge, why)) = operands.iter().find_map(|o| sensitive_path(o))
     {
