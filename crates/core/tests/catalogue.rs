@@ -389,6 +389,10 @@ fn windows() {
         ("taskkill /f /im sqlservr.exe", Destructive),
         ("bcdedit /set {default} recoveryenabled no", Admin),
         ("vssadmin list shadows", Read),
+        // Free text that starts with a Windows tool's name is not its command.
+        ("net income should end higher", Mutating),
+        ("format the table as markdown", Mutating),
+        ("cmd /c format D: /q /y", Destructive),
         (
             "powershell -nop -w hidden -c 'Remove-Item C:\\data -Recurse'",
             Destructive,

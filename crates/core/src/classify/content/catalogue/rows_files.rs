@@ -532,7 +532,7 @@ pub(super) const ROWS: &[Spec] = &[
         "-3 -4 -6 -A -B -C -O -p -q -R -r -T -v -c= -D= -F= -i= -J= -l= -o= -P= -S$ -X= -s -b@"
     ),
     row!(
-        "vim vi nvim nano emacs code ed ex view",
+        "vim vi nvim nano emacs code ed ex",
         Mutating,
         "edits files",
         H::Editor,

@@ -44,7 +44,10 @@ pub(crate) fn run(
                 "query" | "compare" | "/?" => (Read, "reads the registry"),
                 "export" | "save" => (Mutating, "writes a registry file"),
                 "delete" | "unload" => (Destructive, "deletes registry keys"),
-                _ => (Admin, "changes the registry"),
+                "add" | "import" | "load" | "restore" | "copy" | "flags" => {
+                    (Admin, "changes the registry")
+                }
+                _ => (Mutating, "runs `reg`"),
             };
             sh.add(e, format!("{cmd} {why}"));
         }
@@ -337,9 +340,13 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
 /// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
 /// `net stop svc`, `schtasks /create`, `wmic shadowcopy delete`).
 fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
+    // The verb is one of the first two words or a switch (`net stop x`, `sc delete x`,
+    // `wmic shadowcopy delete`, `net user x /delete`), not any later word of free text.
     let words: Vec<String> = args
         .iter()
-        .map(|a| a.trim_start_matches(['/', '-']).to_ascii_lowercase())
+        .enumerate()
+        .filter(|(i, a)| *i < 2 || a.starts_with(['/', '-']))
+        .map(|(_, a)| a.trim_start_matches(['/', '-']).to_ascii_lowercase())
         .collect();
     let has = |w: &[&str]| {
         words
@@ -483,7 +490,12 @@ fn cmd_text(sh: &mut Sh, text: &str) {
 /// `diskpart`: its script (`/s f` or stdin) is judged line by line.
 fn diskpart(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
     if name == "format" {
-        sh.add(Destructive, format!("{cmd} formats a volume"));
+        // `format D: /q`: a drive or a switch; anything else is not cmd's `format`.
+        let volume = args
+            .iter()
+            .any(|a| a.starts_with('/') || (a.len() == 2 && a.ends_with(':')));
+        let e = if volume { Destructive } else { Mutating };
+        sh.add(e, format!("{cmd} formats a volume"));
         return;
     }
     let script = match stdin {
