@@ -34,6 +34,13 @@ fn every_flag_has_an_effect_and_every_name_resolves() {
                 for f in flags {
                     assert!(!f.names.is_empty(), "`{first}`: a flag without a name");
                     for n in &f.names {
+                        assert!(
+                            n.chars().count() <= 2
+                                || !n.ends_with(|c: char| "=?+>$@!^%.~".contains(c)),
+                            "`{first}`: flag name `{n}` ends in a suffix character (a typo?)"
+                        );
+                    }
+                    for n in &f.names {
                         let found = p.flag(n).expect("a listed flag resolves");
                         assert_eq!(found.act, f.act, "`{first}` `{n}`");
                     }
@@ -430,5 +437,17 @@ fn false_alarms_and_their_twins() {
         ("dd if=/dev/zero of=/dev/sda", Destructive),
         ("curl -G -d q=x https://api.example.com/search", Read),
         ("curl -d q=x https://api.example.com/search", Mutating),
+        // A print-and-exit flag next to a flag that changes something proves nothing.
+        ("sfdisk -l --delete /dev/sda 1", Destructive),
+        ("wipefs /dev/sdb", Read),
+        ("wipefs -a /dev/sdb", Destructive),
+        ("wipefs -n -a /dev/sdb", Read),
+        // Short flags that mean "dry run" in one program and something else in another.
+        ("umount -n /data", Destructive),
+        ("sgdisk -n 1:0:0 /dev/sda", Destructive),
+        ("mkfs.vfat -n DATA /dev/sdb1", Destructive),
+        ("cryptsetup -h sha256 luksFormat /dev/sdb", Destructive),
+        ("Remove-Item C:\\x -Recurse -WhatIf", Read),
+        ("Remove-Item C:\\x -Recurse -WhatIf:$false", Destructive),
     ]);
 }

@@ -309,8 +309,10 @@ pub(crate) struct Scan {
     pub operands: Vec<String>,
     pub found: Vec<Found>,
     pub unknown: Vec<String>,
-    /// A flag that makes the command only print (`--help`, `--dry-run`).
+    /// A flag that makes the command only print and exit (`--help`, `fdisk -l`).
     pub lower: Option<String>,
+    /// A dry-run flag (`rsync -n`).
+    pub dry: Option<String>,
 }
 
 impl Scan {
@@ -337,6 +339,9 @@ fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
     let push = |s: &mut Scan, f: &table::Flag, name: &str, value: Option<String>| {
         if f.act == Act::Lower && s.lower.is_none() {
             s.lower = Some(name.to_string());
+        }
+        if f.act == Act::DryRun && s.dry.is_none() {
+            s.dry = Some(name.to_string());
         }
         let canonical = f.names.first().copied().unwrap_or("");
         s.found.push(Found {
@@ -493,6 +498,22 @@ fn prove(sh: &mut Sh, canonical: &str, args: &[String], flat: bool, cmd: &str) {
     apply(sh, canonical, &s, cmd);
 }
 
+impl Scan {
+    /// The flag that makes this command change nothing, if the rule is exact here: a dry run,
+    /// or a print-and-exit flag with no unknown flag and no other flag that changes anything.
+    pub(crate) fn only_prints(&self) -> Option<&str> {
+        if let Some(d) = &self.dry {
+            return Some(d);
+        }
+        let quiet = self.unknown.is_empty()
+            && self
+                .found
+                .iter()
+                .all(|f| matches!(f.act, Act::Read | Act::Lower | Act::DryRun));
+        self.lower.as_deref().filter(|_| quiet)
+    }
+}
+
 /// Applies what the flags found do. Under a flag that only prints, writes and deletions do
 /// not happen; commands a flag runs are still analysed (`rsync -n -e CMD` still runs CMD).
 pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
@@ -506,14 +527,14 @@ pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
         let flag = f.flag;
         let value = f.value.as_deref().unwrap_or("");
         match f.act {
-            Act::Read | Act::Lower => {}
+            Act::Read | Act::Lower | Act::DryRun => {}
             Act::Exec => {
                 sh.add(Mutating, format!("{cmd}: `{flag}` runs a command"));
                 sh.shell_text(value, &format!("`{name} {flag}`"));
             }
             Act::ExecFile => run_script(sh, value, cmd),
             Act::Admin => sh.add(Admin, format!("{cmd}: `{flag}` changes the system")),
-            _ if s.lower.is_some() => {}
+            _ if s.only_prints().is_some() => {}
             Act::Modify => {
                 if let Some((e, why)) = s.operands.iter().find_map(|o| sensitive_path(o)) {
                     sh.add(e, format!("{cmd}: `{flag}` changes {why}"));

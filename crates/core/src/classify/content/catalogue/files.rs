@@ -50,8 +50,8 @@ pub(crate) fn run(
         }
     };
     apply(sh, name, &s, cmd);
-    if let Some(flag) = &s.lower {
-        sh.add(Read, format!("{cmd} only prints (`{flag}`)"));
+    if let Some(flag) = s.only_prints() {
+        sh.add(Read, format!("{cmd} only prints or dry-runs (`{flag}`)"));
         return out;
     }
     match special(sh, prog, name, args, &s, stdin, cmd) {

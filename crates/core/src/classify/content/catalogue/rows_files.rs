@@ -426,7 +426,7 @@ pub(super) const ROWS: &[Spec] = &[
         "--help. -h. -v. -l. -Z. -t. -z. -p -o -n -q -qq -d> -x= -j -u -f -a -C -L -X -P="
     ),
     row!(
-        "gzip gunzip bzip2 bunzip2 xz unxz zstd unzstd lz4 brotli",
+        "gzip gunzip bzip2 bunzip2 xz unxz zstd unzstd",
         Mutating,
         "compresses or decompresses files in place",
         H::None,
@@ -435,6 +435,13 @@ pub(super) const ROWS: &[Spec] = &[
          -k|--keep -n|--no-name -N|--name -q|--quiet -r|--recursive -S|--suffix= -v|--verbose \
          -1|--fast -9|--best -T= -o> -z -e -2 -3 -4 -5 -6 -7 -8 @num"
         )
+    ),
+    row!(
+        "lz4 brotli",
+        Mutating,
+        "compresses or decompresses files",
+        H::None,
+        ""
     ),
     row!(
         "zcat bzcat xzcat zstdcat",
@@ -503,7 +510,7 @@ pub(super) const ROWS: &[Spec] = &[
         "copies files",
         H::None,
         gnu!(
-            "@num -n|--dry-run. -v|--verbose -q|--quiet -c|--checksum -a|--archive -r|--recursive \
+            "@num -n|--dry-run~ -v|--verbose -q|--quiet -c|--checksum -a|--archive -r|--recursive \
          -R|--relative -b|--backup --backup-dir= --suffix= -u|--update --inplace --append \
          -d|--dirs -l|--links -L|--copy-links -k|--copy-dirlinks -K|--keep-dirlinks -H|--hard-links \
          -p|--perms -E|--executability -A|--acls -X|--xattrs -o|--owner -g|--group --devices \

@@ -115,12 +115,23 @@ pub(super) const ROWS: &[Spec] = &[
         "-l|--list. -h|--help. -v|--version. -s|--script -m|--machine -a|--align= -f|--fix"
     ),
     row!(
-        "wipefs sgdisk blkdiscard lvremove vgremove pvremove mdadm swapoff umount losetup \
+        // Their short flags mean different things (`mkfs.vfat -n NAME`, `cryptsetup -h HASH`,
+        // `sgdisk -n 1:0:0`), so none of them lowers the verdict.
+        "sgdisk blkdiscard lvremove vgremove pvremove mdadm swapoff umount losetup \
           cryptsetup mkswap mkfs",
         Destructive,
         "erases, unmounts or reformats storage",
         H::None,
-        "-h|--help. -V|--version. -n|--no-act."
+        ""
+    ),
+    row!(
+        "wipefs",
+        Read,
+        "lists file system signatures",
+        H::None,
+        "-h|--help. -V|--version. -n|--no-act~ -a|--all! -o|--offset!= -f|--force \
+         -t|--types= -b|--backup -q|--quiet -p|--parsable -O|--output= -J|--json \
+         -i|--noheadings --lock?"
     ),
     row!(
         "kill pkill killall xkill",

@@ -19,7 +19,8 @@
 //! | `!=` | deletes or destroys | yes |
 //! | `^` / `^=` | changes access or the system | no / yes |
 //! | `%` / `%=` | changes something else (starts a listener, sets the clock) | no / yes |
-//! | `.` | makes the command only print (`--help`, `--version`, `--dry-run`) | no |
+//! | `.` | makes the command only print and exit (`--help`, `--version`, `fdisk -l`); believed only when no other flag changes anything | no |
+//! | `~` | makes the command a dry run (`rsync -n`): the writes and deletions it names do not happen, commands it runs still do | no |
 //!
 //! Tokens that start with `@` are row options: `@gnu` (long options may be abbreviated to a
 //! unique prefix, as getopt_long allows), `@num` (`-20` is a count, as in `head -20`), `@any`
@@ -73,6 +74,7 @@ pub(crate) enum Act {
     Admin,
     Change,
     Lower,
+    DryRun,
 }
 
 /// Whether a flag takes a value.
@@ -262,7 +264,7 @@ fn parse_flag(token: &'static str) -> Result<Flag, String> {
     // The suffix is at the end; a name keeps at least two characters, so `-%` and `/?` are
     // names.
     let suffix = [
-        "+?", "!=", "^=", "%=", "=", "?", "+", ">", "$", "@", "!", "^", "%", ".",
+        "+?", "!=", "^=", "%=", "=", "?", "+", ">", "$", "@", "!", "^", "%", ".", "~",
     ]
     .into_iter()
     .find(|sfx| {
@@ -288,6 +290,7 @@ fn parse_flag(token: &'static str) -> Result<Flag, String> {
         "%" => (Act::Change, Takes::No),
         "%=" => (Act::Change, Takes::Value),
         "." => (Act::Lower, Takes::No),
+        "~" => (Act::DryRun, Takes::No),
         other => return Err(format!("flag `{token}`: unknown suffix `{other}`")),
     };
     let names: Vec<&'static str> = names.split('|').collect();

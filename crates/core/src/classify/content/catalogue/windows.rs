@@ -272,7 +272,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
     };
     if values
         .iter()
-        .any(|(f, v)| f.act == Act::Lower && !v.eq_ignore_ascii_case("$false"))
+        .any(|(f, v)| f.act == Act::Lower && (v.is_empty() || v.eq_ignore_ascii_case("$true")))
     {
         sh.add(
             Read,
@@ -289,7 +289,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
             Act::Delete => sh.add(Destructive, format!("{cmd}: `{flag}` destroys data")),
             Act::Admin => sh.add(Admin, format!("{cmd}: `{flag}` changes the system")),
             Act::Modify | Act::Change => sh.add(Mutating, format!("{cmd}: `{flag}` changes state")),
-            Act::Read | Act::Lower => {}
+            Act::Read | Act::Lower | Act::DryRun => {}
         }
     }
     let canonical = prog.names.first().copied().unwrap_or("");
