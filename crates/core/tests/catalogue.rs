@@ -197,6 +197,8 @@ fn flags_that_execute_or_write() {
         ("npm exec -c 'rm -rf /srv/app'", Destructive),
         ("psql -o '|rm -rf /srv/app' -c 'select 1'", Destructive),
         ("mysql --pager='rm -rf /srv/app' -e 'select 1'", Destructive),
+        ("mysql -e 'pager rm -rf /srv/app'", Destructive),
+        ("sqlite3 x.db '.once |rm -rf /srv/app'", Destructive),
         ("awk '{print > \"/etc/passwd\"}' f", Admin),
         (
             "scp -o ProxyCommand='rm -rf /srv/app' a host:b",

@@ -260,10 +260,12 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             Lang::Sqlite => l.strip_prefix('.'),
             _ => None,
         };
+        // mysql client commands that run a shell: `system cmd`, `pager cmd`.
         let mysql_system = (lang == Lang::Mysql)
             .then(|| {
-                l.strip_prefix("system ")
-                    .or_else(|| l.strip_prefix("SYSTEM "))
+                ["system ", "SYSTEM ", "pager ", "PAGER "]
+                    .iter()
+                    .find_map(|p| l.strip_prefix(p))
             })
             .flatten();
         if let Some(rest) = mysql_system {
