@@ -59,6 +59,25 @@ fn every_flag_has_an_effect_and_every_name_resolves() {
     }
 }
 
+/// The Windows handler recognises some cmdlets by the first name of their row.
+#[test]
+fn cmdlets_with_a_handler_head_their_row() {
+    let cat = table::parse().expect("catalogue");
+    for (alias, head) in [
+        ("iex", "invoke-expression"),
+        ("iwr", "invoke-webrequest"),
+        ("irm", "invoke-webrequest"),
+        ("saps", "start-process"),
+        ("ri", "remove-item"),
+        ("del", "remove-item"),
+    ] {
+        let row = cat
+            .cmdlet(alias)
+            .unwrap_or_else(|| panic!("cmdlet `{alias}`"));
+        assert_eq!(row.names[0], head, "`{alias}`");
+    }
+}
+
 #[test]
 fn gnu_long_options_resolve_by_unique_prefix() {
     let cat = table::parse().expect("catalogue");
@@ -212,6 +231,10 @@ fn flags_that_execute_or_write() {
         ("kubectl get pods -o wide -A", Read),
         ("kubectl get pods --as=admin", Admin),
         ("docker ps -a --format '{{.Names}}'", Read),
+        ("docker container ls -a", Read),
+        ("docker system df", Read),
+        ("docker image ls --filter dangling=true", Read),
+        ("git log --color-words -p", Read),
         ("curl -s https://example.com", Read),
         ("curl -s -o page.html https://example.com", Mutating),
         ("curl --frobnicate https://example.com", Mutating),
@@ -389,6 +412,7 @@ fn windows() {
         ("reg delete HKLM\\Software\\App /f", Destructive),
         ("reg query HKLM\\Software\\App", Read),
         ("diskpart /s wipe.txt", Destructive),
+        ("Start-Process cmd -Verb RunAs", Admin),
         ("cmd /c vssadmin delete shadows /all /quiet", Destructive),
         ("wmic shadowcopy delete", Destructive),
         ("net stop MSSQLSERVER", Destructive),

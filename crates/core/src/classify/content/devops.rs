@@ -729,7 +729,9 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
             }
         }
         "ps" | "images" | "logs" | "inspect" | "version" | "info" | "stats" | "top" | "history"
-        | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => (Read, "reads".into()),
+        | "df" | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => {
+            (Read, "reads".into())
+        }
         "login" | "logout" | "trust" | "swarm" | "secret" => (
             Admin,
             format!("changes access or the cluster (`{name} {s}`)"),

@@ -24,7 +24,11 @@ const GIT_LOG: &str = "--oneline --graph --decorate? --no-decorate --all --branc
     --theirs --base --merge-base --no-index --compact-summary --textconv \
     --no-textconv --ignore-cr-at-eol --function-context -W --walk-reflogs -g --mailmap \
     --encoding= --expand-tabs? --no-expand-tabs --show-linear-break? --count --parents \
-    --children --stdin --no-walk? --do-walk --bisect --not --exclude= --glob= @num";
+    --children --stdin --no-walk? --do-walk --bisect --not --exclude= --glob= \
+    --color-words? --color-moved? --no-color-moved --ignore-submodules? --diff-merges= -m -c \
+    --cc --decorate-refs= --decorate-refs-exclude= --stat-width= --stat-count= \
+    --patch-with-stat --max-parents= --min-parents= --no-min-parents --simplify-merges \
+    --ancestry-path? --dense --sparse --in-commit-order --full --unreachable --root @num";
 
 pub(super) const ROWS: &[Spec] = &[
     row!(
@@ -191,7 +195,10 @@ pub(super) const ROWS: &[Spec] = &[
     row!(
         "docker:ps docker:images docker:logs docker:inspect docker:version docker:info \
           docker:stats docker:top docker:history docker:search docker:port docker:diff \
-          docker:events docker:ls",
+          docker:events docker:ls docker:container docker:image docker:volume \
+          docker:network docker:system docker:context docker:buildx docker:builder docker:plugin \
+          docker:node docker:service docker:stack docker:secret docker:config docker:manifest \
+          docker:pod docker:machine",
         Read,
         "reads containers",
         H::None,

@@ -105,9 +105,21 @@ pub(super) const ROWS: &[Spec] = &[
           -trigger= -taskname= -user="
         )
     ),
+    // Its own row: the handler reads `-FilePath`, `-ArgumentList` and `-Verb`.
+    row!(
+        "start-process saps start",
+        Mutating,
+        "starts a process",
+        H::Cmdlet,
+        ps!(
+            "-filepath= -argumentlist= -args= -verb= -workingdirectory= -credential= -wait \
+             -nonewwindow -passthru -windowstyle= -redirectstandardoutput> \
+             -redirectstandarderror> -redirectstandardinput= -loaduserprofile -useshellexecute"
+        )
+    ),
     row!(
         "set-content sc add-content ac new-item ni md mkdir copy-item copy cp cpi move-item \
-          move mv mi rename-item ren rni out-file set-item si start-process saps start \
+          move mv mi rename-item ren rni out-file set-item si \
           set-variable set sv new-variable nv remove-variable rv start-service sasv \
           restart-service",
         Mutating,

@@ -327,6 +327,12 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
                     .map(str::to_string),
             );
             let _ = sh.argv(&argv, &Input::None, "`Start-Process`");
+            if named("-verb").is_some_and(|v| v.eq_ignore_ascii_case("runas")) {
+                sh.add(
+                    Admin,
+                    format!("{cmd} runs with elevated privileges (`-Verb RunAs`)"),
+                );
+            }
         }
         "remove-item" if values.iter().any(|(f, _)| f.names.contains(&"-recurse")) => {
             sh.add(Destructive, format!("{cmd} removes items recursively"));
