@@ -370,6 +370,14 @@ fn operations_and_cloud_clis() {
         ("mongosh prod --eval 'db.dropDatabase()'", Destructive),
         ("mongosh admin --eval 'db.shutdownServer()'", Destructive),
         ("redis-cli FLUSHALL", Destructive),
+        (
+            "helm template x ./chart --post-renderer 'rm -rf /srv/app'",
+            Destructive,
+        ),
+        (
+            "mongosh prod --eval 'db.users.updateMany({}, {$set: {active: false}})'",
+            Destructive,
+        ),
     ]);
 }
 

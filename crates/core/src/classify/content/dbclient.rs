@@ -367,6 +367,8 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
         "renamecollection",
         "replsetstepdown",
         "removeshard",
+        "updatemany({},",
+        "dropindexes",
     ];
     const ADMIN: &[&str] = &[
         "createuser",

@@ -28,6 +28,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),
         "helm" => {
             let (s, _) = sub(args, &["-n", "--namespace", "--kube-context"]);
+            // `--post-renderer CMD` runs a local program on the rendered manifests.
+            if let Some(c) = opt_value(args, &[], &["--post-renderer"]) {
+                sh.shell_text(c, "`helm --post-renderer`");
+            }
             match s {
                 "uninstall" | "delete" | "del" | "un" => {
                     (Destructive, "uninstalls a release".into())
