@@ -158,7 +158,15 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         _ => prog.names.first().copied().unwrap_or(name),
     };
     let spelled;
-    let args = match cat.get(&format!("{root}:")).filter(|r| r.gnu) {
+    let gnu_root = matches!(
+        prog.handler,
+        Handler::Http | Handler::Tar | Handler::Journalctl
+    );
+    let args = match gnu_root
+        .then(|| cat.get(&format!("{root}:")))
+        .flatten()
+        .filter(|r| r.gnu)
+    {
         Some(row) => {
             spelled = spell_out(row, args);
             spelled.as_slice()

@@ -194,15 +194,14 @@ pub(crate) struct Program {
     pub flags: Option<Vec<Flag>>,
     pub gnu: bool,
     pub numeric: bool,
+    /// Flag name to its position in `flags`.
+    pub by_name: HashMap<&'static str, usize>,
 }
 
 impl Program {
     /// The flag written exactly `name` (`-r`, `--recursive`, `-name`).
     pub(crate) fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags
-            .as_ref()?
-            .iter()
-            .find(|f| f.names.contains(&name))
+        self.flags.as_ref()?.get(*self.by_name.get(name)?)
     }
 
     /// A long flag by its name or, for GNU programs, a unique abbreviation of it.
@@ -363,6 +362,11 @@ fn parse_row(
                 return Err(format!("program name `{n}` is in two rows"));
             }
         }
+        let by_name = flags
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.names.iter().map(move |n| (*n, i)))
+            .collect();
         programs.push(Program {
             names,
             base: spec.base,
@@ -371,6 +375,7 @@ fn parse_row(
             flags: (!any).then_some(flags),
             gnu,
             numeric,
+            by_name,
         });
     }
     Ok(())
