@@ -7,9 +7,11 @@ use crate::Effect::{self, Admin, Destructive, Mutating};
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
 pub(crate) fn has_short(args: &[String], c: char) -> bool {
-    args.iter()
-        .take_while(|a| *a != "--")
-        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains(c))
+    args.iter().take_while(|a| *a != "--").any(|a| {
+        !a.starts_with("--")
+            && a.strip_prefix('-')
+                .is_some_and(|flags| !flags.is_empty() && flags.contains(c))
+    })
 }
 
 pub(crate) fn has_long(args: &[String], name: &str) -> bool {
@@ -33,8 +35,9 @@ pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -
                 && a.len() > 2
                 && a.starts_with('-')
                 && !a.starts_with("--")
-                && a.ends_with(&s[1..])
-                && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && s.get(1..).is_some_and(|f| a.ends_with(f))
+                && a.get(1..)
+                    .is_some_and(|b| b.chars().all(|c| c.is_ascii_alphabetic()))
             {
                 return it.peek().map(|v| v.as_str());
             }
@@ -43,6 +46,22 @@ pub(crate) fn opt_value<'a>(args: &'a [String], short: &[&str], long: &[&str]) -
                 && !a.starts_with("--")
             {
                 return Some(v);
+            }
+            // A cluster with the flag inside: `-sXDELETE`, `-sX` then the value.
+            if let Some(c) = s.strip_prefix('-').filter(|c| c.len() == 1)
+                && !a.starts_with("--")
+                && let Some(body) = a.strip_prefix('-')
+                && let Some(pos) = body.find(c)
+                && body
+                    .get(..pos)
+                    .is_some_and(|before| before.chars().all(|x| x.is_ascii_alphabetic()))
+            {
+                let v = body.get(pos + c.len()..).unwrap_or("");
+                return if v.is_empty() {
+                    it.peek().map(|v| v.as_str())
+                } else {
+                    Some(v)
+                };
             }
         }
         for l in long {
@@ -73,6 +92,19 @@ pub(crate) fn first_operand(args: &[String], with_value: &[&str]) -> usize {
         i += 1;
     }
     i
+}
+
+/// The first operand (subcommand) after global options.
+pub(crate) fn sub<'a>(args: &'a [String], with_value: &[&str]) -> (&'a str, &'a [String]) {
+    let i = first_operand(args, with_value);
+    (
+        args.get(i).map(String::as_str).unwrap_or(""),
+        args.get(i + 1..).unwrap_or_default(),
+    )
+}
+
+pub(crate) fn any(args: &[String], words: &[&str]) -> bool {
+    args.iter().any(|a| words.contains(&a.as_str()))
 }
 
 /// Paths a write to would be harmless.
@@ -167,7 +199,8 @@ pub(crate) fn literal_output(argv: &[String]) -> Option<String> {
             let mut newline = true;
             let mut rest = args;
             while let Some(a) = rest.first().filter(|a| {
-                a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| "neE".contains(c))
+                a.strip_prefix('-')
+                    .is_some_and(|f| !f.is_empty() && f.chars().all(|c| "neE".contains(c)))
             }) {
                 escapes |= a.contains('e');
                 newline &= !a.contains('n');

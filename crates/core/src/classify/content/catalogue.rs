@@ -1,106 +1,78 @@
-//! The catalogue of commands: what a simple command does, from its program name and flags.
-//! Wrappers (`sudo`, `env`, `timeout`, `xargs`, `find -exec`, `ssh`, …) are seen through,
-//! shells and interpreters analyse their code, and database clients hand their SQL to the SQL
-//! analyser. Programs with their own subcommand grammar (git, kubectl, cloud CLIs, package
-//! managers, database clients) are in [`super::tools`].
+//! The catalogue of commands: what a simple command does, from its program's row in the table
+//! ([`table`]) and its flags. One engine reads the table: it resolves the program, checks every
+//! flag against the row (a flag the row does not list makes the command at least mutating; a
+//! flag that writes, deletes or runs something says so), then applies the row's effect.
+//! Programs whose grammar a row cannot express have a handler: file programs in [`files`],
+//! Windows in [`windows`], subcommand grammars in [`super::tools`] and [`super::devops`].
+//! Recursion (a wrapper, a shell, an interpreter, a flag that runs its argument) goes back
+//! through [`Sh::argv`] and [`Sh::shell_text`].
 
-use super::args::{has_long, has_short, literal_output, opt_value, sensitive_path};
+mod files;
+mod ops;
+mod scripts;
+mod table;
+mod windows;
+
+use super::args::sensitive_path;
 use super::shell::{Expanded, Input, Sh, looks_like_shell, program_name};
 use super::wrappers::{run_interpreter, run_script, run_shell, wrapper};
 use super::{snippet, tools};
-use crate::Effect::{Admin, Destructive, Mutating, Read};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+use table::{Act, Base, Catalogue, Program, Takes};
 
-/// Programs that only read (with the exceptions handled in [`run`]).
-#[rustfmt::skip]
-const READ: &[&str] = &[
-    "ls", "ll", "la", "dir", "cat", "tac", "head", "tail", "less", "more", "most", "grep", "egrep",
-    "fgrep", "rg", "ag", "ack", "wc", "echo", "printf", "pwd", "whoami", "id", "groups", "date",
-    "cal", "uname", "hostname", "which", "whereis", "type", "file", "stat", "du", "df", "free",
-    "uptime", "w", "who", "last", "ps", "pstree", "top", "htop", "pgrep", "printenv", "tree",
-    "locate", "sort", "uniq", "cut", "tr", "diff", "cmp", "comm", "md5sum", "sha1sum", "sha256sum",
-    "sha512sum", "cksum", "base64", "base32", "xxd", "od", "hexdump", "strings", "basename",
-    "dirname", "realpath", "readlink", "true", "false", "test", "[", "seq", "yes", "column", "nl",
-    "fold", "fmt", "paste", "join", "rev", "expand", "unexpand", "man", "help", "info", "lsof",
-    "netstat", "ss", "ping", "dig", "nslookup", "host", "traceroute", "whois", "jq", "yq", "bat",
-    "batcat", "fd", "fdfind", "exa", "eza", "lsd", "lsblk", "blkid", "lscpu", "lsusb", "lspci",
-    "nproc", "arch", "tty", "locale", "getconf", "getent", "sleep", "cd", "pushd", "popd", "dirs",
-    ":", "history", "jobs", "wait", "read", "hash", "tput", "zcat", "zgrep", "bzcat", "xzcat",
-    "nm", "objdump", "readelf", "ldd", "size", "ffprobe", "identify", "exit", "return", "shift",
-    "set", "unset", "shopt", "ulimit", "umask", "let", "local", "cal", "factor", "expr", "bc",
-    "dc", "numfmt", "tsort", "pr", "csplit", "look", "id", "vmstat", "iostat", "mpstat", "sar",
-    "dmidecode", "sensors", "iotop", "nethogs", "ldconfig", "tldr", "apropos", "whatis", "shasum",
-    "b2sum", "sum", "iconv", "glow", "pandoc", "wget2", "openssl", "gpg", "ssh-keygen", "xmllint",
-    "csvlook", "mlr", "delta", "difft", "cloc", "tokei", "scc", "ctags", "shellcheck", "hadolint",
-    "eslint", "ruff", "mypy", "pylint", "black", "prettier", "clang-format", "rustfmt", "gofmt",
-    "tsc", "jsonlint", "stylua", "clear", "reset", "tput", "script-check", "printenv", "lastlog",
-    "finger", "nc-check",
-];
+pub(crate) use table::Handler;
 
-/// Wrappers that run the rest of their arguments as a command.
-#[rustfmt::skip]
-const WRAPPERS: &[&str] = &[
-    "sudo", "doas", "pkexec", "run0", "su", "runuser", "env", "command", "builtin", "exec", "nice",
-    "nohup", "time", "timeout", "stdbuf", "ionice", "chrt", "setsid", "flock", "unbuffer",
-    "script", "watch", "xargs", "parallel", "find", "ssh", "nsenter", "chroot", "systemd-run",
-    "caffeinate", "torsocks", "proxychains", "proxychains4", "tsocks", "strace", "ltrace",
-    "chronic", "busybox", "npx", "pnpx", "bunx", "eval", "source", ".", "trap", "alias", "export",
-    "declare", "typeset", "readonly", "fakeroot", "firejail", "catchsegv", "valgrind", "gdb",
-    "entr", "retry", "taskset", "numactl", "cpulimit", "faketime", "sg",
-];
+impl From<Base> for Effect {
+    fn from(b: Base) -> Effect {
+        match b {
+            Base::Read => Read,
+            Base::Mutating => Mutating,
+            Base::Destructive => Destructive,
+            Base::Admin => Admin,
+        }
+    }
+}
 
-/// Programs that destroy data or state.
-#[rustfmt::skip]
-const DESTRUCTIVE: &[&str] = &[
-    "rm", "rmdir", "shred", "unlink", "truncate", "wipefs", "fdisk", "sfdisk", "gdisk", "parted",
-    "dd", "kill", "pkill", "killall", "xkill", "shutdown", "reboot", "halt", "poweroff", "dropdb",
-    "srm", "wipe", "rimraf", "del", "trash", "trash-put", "gio", "blkdiscard", "lvremove",
-    "vgremove", "pvremove", "zpool", "zfs", "mdadm", "swapoff", "umount", "losetup", "cryptsetup",
-    "init", "telinit", "sgdisk", "mkswap",
-];
+/// The table, or why it could not be loaded.
+fn table() -> Result<&'static Catalogue, &'static str> {
+    table::catalogue().as_ref().map_err(String::as_str)
+}
 
-/// Programs that change who can do what, or the system's configuration.
-#[rustfmt::skip]
-const ADMIN: &[&str] = &[
-    "chmod", "chown", "chgrp", "setfacl", "chattr", "useradd", "userdel", "usermod", "passwd",
-    "chpasswd", "visudo", "groupadd", "groupdel", "groupmod", "gpasswd", "adduser", "deluser",
-    "addgroup", "delgroup", "vipw", "vigr", "chsh", "chage", "iptables", "ip6tables",
-    "iptables-restore", "nft", "ufw", "firewall-cmd", "setenforce", "semanage", "setsebool",
-    "sysctl", "modprobe", "rmmod", "insmod", "mount", "dropuser", "createuser",
-    "update-alternatives", "ssh-copy-id", "hostnamectl", "timedatectl", "localectl", "auditctl",
-    "aa-disable", "aa-complain", "ipset", "route", "ip", "ifconfig", "ifdown", "ifup", "nmcli",
-];
+/// The row of a program: `python3.11` is `python`, `mkfs.ext4` is `mkfs`.
+fn lookup(cat: &'static Catalogue, name: &str) -> Option<&'static Program> {
+    // `prog:sub` rows hold the flags of subcommands; they are not programs.
+    if name.contains(':') {
+        return None;
+    }
+    if let Some(p) = cat.get(name) {
+        return Some(p);
+    }
+    let family = if name.starts_with("python") || name.starts_with("pypy") {
+        "python"
+    } else if name.starts_with("mkfs") {
+        "mkfs"
+    } else {
+        return None;
+    };
+    cat.get(family)
+}
 
 /// True if the program is one this catalogue knows.
 pub(crate) fn is_known(name: &str) -> bool {
-    let n = name;
-    READ.contains(&n)
-        || WRAPPERS.contains(&n)
-        || DESTRUCTIVE.contains(&n)
-        || ADMIN.contains(&n)
-        || n.starts_with("mkfs")
-        || tools::is_tool(n)
-        || shell_name(n)
-        || interpreter(n).is_some()
+    table().is_ok_and(|cat| lookup(cat, name).is_some())
 }
 
+#[allow(dead_code)] // part of the interface other analysers call
 pub(crate) fn shell_name(n: &str) -> bool {
-    matches!(
-        n,
-        "bash"
-            | "sh"
-            | "zsh"
-            | "dash"
-            | "ksh"
-            | "mksh"
-            | "ash"
-            | "fish"
-            | "csh"
-            | "tcsh"
-            | "yash"
-            | "rbash"
-            | "pwsh"
-            | "powershell"
-    )
+    table().is_ok_and(|cat| {
+        lookup(cat, n).is_some_and(|p| matches!(p.handler, Handler::Shell | Handler::PowerShell))
+    })
+}
+
+/// The handler of a program, if the table knows it.
+pub(crate) fn handler_of(name: &str) -> Option<Handler> {
+    let cat = table().ok()?;
+    lookup(cat, name).map(|p| p.handler)
 }
 
 /// The language of an interpreter program.
@@ -151,54 +123,172 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     let name = program_name(first);
     let args = argv.get(1..).unwrap_or_default();
     let cmd = snippet(&argv.join(" "));
-    let unknown_out = || Input::Unknown(format!("the output of `{name}`"));
-    if let Some(out) = wrapper(sh, name, args, stdin, &cmd) {
-        return out;
-    }
-    if shell_name(name) {
-        return run_shell(sh, name, args, stdin, &cmd);
-    }
-    if let Some(lang) = interpreter(name) {
-        return run_interpreter(sh, name, lang, args, stdin, &cmd);
-    }
-    if name.starts_with("mkfs") {
-        sh.add(Destructive, format!("{cmd} formats a file system"));
-        return unknown_out();
-    }
-    if tools::is_tool(name) {
-        return tools::run(sh, name, args, stdin, &cmd);
-    }
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    let cat = match table() {
+        Ok(cat) => cat,
+        Err(e) => {
+            sh.add(
+                Destructive,
+                format!("{cmd} cannot be judged: the program catalogue did not load ({e})"),
+            );
+            return out;
+        }
+    };
+    let prog = lookup(cat, name);
     if first.starts_with("./")
         || first.starts_with("../")
-        || (first.contains('/') && !is_known(name))
+        || (first.contains('/') && prog.is_none())
     {
         run_script(sh, first, &cmd);
-        return unknown_out();
+        return out;
     }
-    if DESTRUCTIVE.contains(&name) {
-        destructive(sh, name, args, &cmd);
-        return unknown_out();
+    let Some(prog) = prog else {
+        if name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            // A PowerShell cmdlet used as a command (`Remove-Item x -Recurse`).
+            windows::powershell_words(sh, argv, &cmd);
+            return out;
+        }
+        unknown(sh, name, args, stdin, &cmd);
+        return out;
+    };
+    // GNU programs take unique abbreviations of long options (`tar --remove-f`); handlers
+    // that read exact names get them spelled out.
+    let root = match prog.handler {
+        Handler::Http => name,
+        _ => prog.names.first().copied().unwrap_or(name),
+    };
+    let spelled;
+    let gnu_root = matches!(
+        prog.handler,
+        Handler::Http | Handler::Tar | Handler::Journalctl
+    );
+    let args = match gnu_root
+        .then(|| cat.get(&format!("{root}:")))
+        .flatten()
+        .filter(|r| r.gnu)
+    {
+        Some(row) => {
+            spelled = spell_out(row, args);
+            spelled.as_slice()
+        }
+        None => args,
+    };
+    match prog.handler {
+        // `command -p` only chooses the default PATH; the wrapper reads `-p` as taking a value.
+        Handler::Wrapper if name == "command" && args.first().is_some_and(|a| a == "-p") => {
+            let rest = args.get(1..).unwrap_or_default();
+            wrapper(sh, name, rest, stdin, &cmd).unwrap_or(out)
+        }
+        // `env --split-string=CMD` and `-SCMD` are `env -S CMD`, the form the wrapper reads.
+        Handler::Wrapper if name == "env" => {
+            let mut split = Vec::with_capacity(args.len() + 1);
+            for a in args {
+                // getopt_long takes any unique prefix: `--split=CMD`, `--sp CMD`.
+                let long = a.strip_prefix("--").and_then(|body| {
+                    let (n, v) = body.split_once('=')?;
+                    (n.len() >= 2 && "split-string".starts_with(n)).then_some(v)
+                });
+                if a.strip_prefix("--").is_some_and(|n| {
+                    !n.contains('=') && n.len() >= 2 && "split-string".starts_with(n)
+                }) {
+                    split.push("-S".to_string());
+                    continue;
+                }
+                match long.or_else(|| {
+                    a.strip_prefix("-S")
+                        .filter(|v| !v.is_empty() && !a.starts_with("--"))
+                }) {
+                    Some(v) => split.extend(["-S".to_string(), v.to_string()]),
+                    None => split.push(a.clone()),
+                }
+            }
+            wrapper(sh, name, &split, stdin, &cmd).unwrap_or(out)
+        }
+        Handler::Wrapper => wrapper(sh, name, args, stdin, &cmd).unwrap_or_else(|| {
+            sh.add(
+                Mutating,
+                format!("{cmd}: wrapper `{name}` has no handler (counts as a write)"),
+            );
+            out
+        }),
+        Handler::Shell => run_shell(sh, name, args, stdin, &cmd),
+        Handler::Interpreter => {
+            let lang = interpreter(name).unwrap_or("other");
+            run_interpreter(sh, name, lang, args, stdin, &cmd)
+        }
+        Handler::PowerShell
+        | Handler::WinTool
+        | Handler::Cmd
+        | Handler::Reg
+        | Handler::Diskpart
+        | Handler::Cmdlet
+        | Handler::CmdBuiltin => windows::run(sh, prog, name, args, stdin, &cmd),
+        Handler::Git
+        | Handler::Kubectl
+        | Handler::Helm
+        | Handler::Terraform
+        | Handler::Pulumi
+        | Handler::Cloud
+        | Handler::Docker
+        | Handler::Service
+        | Handler::Crontab
+        | Handler::At
+        | Handler::LangPkg
+        | Handler::JsPkg
+        | Handler::Build
+        | Handler::SysPkg
+        | Handler::Http
+        | Handler::DbClient
+        | Handler::Mysqladmin
+        | Handler::PgDump
+        | Handler::PgRestore
+        | Handler::Journalctl
+        | Handler::MacAdmin => {
+            let mark = sh.ctx.mark();
+            let result = tools::run(sh, name, args, stdin, &cmd);
+            // A read is believed only when every flag is proven (see `prove`).
+            if sh.ctx.max_since(mark) == Some(Read) {
+                let canonical = match prog.handler {
+                    Handler::Http => name,
+                    _ => prog.names.first().copied().unwrap_or(name),
+                };
+                prove(sh, canonical, args, prog.handler == Handler::Http, &cmd);
+            }
+            result
+        }
+        Handler::ProcessManager
+        | Handler::Ansible
+        | Handler::Rclone
+        | Handler::Kafka
+        | Handler::Gh => {
+            let (e, why) = ops::run(sh, name, args);
+            if e.is_write()
+                && let Some((ge, gwhy)) = args.iter().find_map(|a| sensitive_path(a))
+            {
+                sh.add(ge, format!("{cmd} changes {gwhy}"));
+            }
+            sh.add(e, format!("{cmd} {why}"));
+            out
+        }
+        Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
+        _ => files::run(sh, prog, name, args, stdin, &cmd),
     }
-    if ADMIN.contains(&name) {
-        admin(sh, name, args, &cmd);
-        return unknown_out();
-    }
-    if READ.contains(&name) {
-        return read(sh, name, args, stdin, &cmd);
-    }
-    if name.contains('-') && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        // A PowerShell cmdlet (`Remove-Item`).
-        sh.code_text("powershell", &argv.join(" "), "powershell");
-        return unknown_out();
-    }
+}
+
+/// A program the table does not know: at least mutating, and its arguments are searched for
+/// a known program or a command line, to cover unknown wrappers that run them.
+fn unknown(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
     sh.add(
         Mutating,
         format!("{cmd} runs `{name}`, a program this classifier does not know"),
     );
-    // An unknown program may run its arguments: look for known programs and command lines.
     for (i, a) in args.iter().enumerate() {
         let n = program_name(a);
-        if !READ.contains(&n) && is_known(n) && !a.contains(' ') {
+        let plain_read = table()
+            .ok()
+            .and_then(|c| lookup(c, n))
+            .is_some_and(|p| p.base == Base::Read && p.handler == Handler::None);
+        if !plain_read && is_known(n) && !a.contains(' ') {
             let _ = sh.argv(
                 args.get(i..).unwrap_or_default(),
                 stdin,
@@ -212,251 +302,284 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             sh.sql_text_strict(a, &format!("an argument of `{name}`"));
         }
     }
-    unknown_out()
 }
 
-fn read(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> Input {
-    match name {
-        "echo" | "printf" => {
-            sh.add(Read, format!("{cmd} prints text"));
-            let mut argv = vec![name.to_string()];
-            argv.extend(args.iter().cloned());
-            return literal_output(&argv)
-                .map_or(Input::Unknown("printed text".into()), Input::Literal);
-        }
-        "cat" | "tac" if args.iter().all(|a| a.starts_with('-')) => {
-            sh.add(Read, format!("{cmd} reads"));
-            return stdin.clone();
-        }
-        "base64" | "base32"
-            if has_short(args, 'd') || has_long(args, "--decode") || has_short(args, 'D') =>
-        {
-            sh.add(Read, format!("{cmd} decodes"));
-            if args.iter().any(|a| !a.starts_with('-')) {
-                return Input::Unknown("decoded file content".into());
-            }
-            return match stdin {
-                Input::Literal(s) => tools::base64_decode(s)
-                    .map_or(Input::Unknown("decoded data".into()), Input::Literal),
-                other => other.clone(),
-            };
-        }
-        "xxd" if has_short(args, 'r') => {
-            sh.add(Read, format!("{cmd} decodes"));
-            return match stdin {
-                Input::Literal(s) => tools::hex_decode(s)
-                    .map_or(Input::Unknown("decoded data".into()), Input::Literal),
-                other => other.clone(),
-            };
-        }
-        "rev" => {
-            sh.add(Read, format!("{cmd} reads"));
-            return match stdin {
-                Input::Literal(s) => Input::Literal(
-                    s.lines()
-                        .map(|l| l.chars().rev().collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-                other => other.clone(),
-            };
-        }
-        "dmesg" if has_short(args, 'c') || has_short(args, 'C') => {
-            sh.add(Destructive, format!("{cmd} clears the kernel log"));
-        }
-        "history" if has_short(args, 'c') => {
-            sh.add(Destructive, format!("{cmd} clears the history"))
-        }
-        "ip" | "hostname" if !args.is_empty() && name == "hostname" => {
-            sh.add(Admin, format!("{cmd} changes the host name"));
-        }
-        "set"
-            if args.iter().any(|a| a == "+o" || a.starts_with('+'))
-                && args.iter().any(|a| a == "history") =>
-        {
-            sh.add(Mutating, format!("{cmd} turns off history"));
-        }
-        "sort" if opt_value(args, &["-o"], &["--output"]).is_some() => {
-            sh.add(Mutating, format!("{cmd} writes a file"));
-        }
-        "openssl" | "gpg" | "ssh-keygen"
-            if args.iter().any(|a| {
-                matches!(
-                    a.as_str(),
-                    "-out"
-                        | "-o"
-                        | "--output"
-                        | "-f"
-                        | "--gen-key"
-                        | "--import"
-                        | "--delete-key"
-                        | "--delete-secret-key"
-                        | "genrsa"
-                        | "req"
-                )
-            }) =>
-        {
-            sh.add(Mutating, format!("{cmd} writes keys or files"));
-        }
-        "black" | "prettier" | "rustfmt" | "gofmt" | "clang-format" | "ruff" | "eslint"
-        | "stylua"
-            if !args.iter().any(|a| {
-                matches!(
-                    a.as_str(),
-                    "--check" | "-l" | "--diff" | "check" | "--list-different"
-                )
-            }) || args
-                .iter()
-                .any(|a| matches!(a.as_str(), "--write" | "-w" | "-i" | "--fix" | "format")) =>
-        {
-            sh.add(Mutating, format!("{cmd} rewrites source files"));
-        }
-        _ => sh.add(Read, format!("{cmd} reads")),
-    }
-    Input::Unknown(format!("the output of `{name}`"))
+/// A flag found on a command line, with its value.
+pub(crate) struct Found {
+    pub flag: &'static str,
+    pub act: Act,
+    pub value: Option<String>,
 }
 
-fn destructive(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
-    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let guard = paths.iter().find_map(|p| sensitive_path(p));
-    if let Some((Admin, why)) = guard {
-        sh.add(Admin, format!("{cmd} removes {why}"));
-    }
-    match name {
-        "rm" | "srm" | "del" | "rimraf" | "trash" | "trash-put" => {
-            if has_short(args, 'r')
-                || has_short(args, 'R')
-                || has_long(args, "--recursive")
-                || name == "rimraf"
-            {
-                sh.add(Destructive, format!("{cmd} removes files recursively"));
-            } else {
-                sh.add(Destructive, format!("{cmd} deletes files"));
-            }
-        }
-        "kill"
-            if has_short(args, 'l')
-                || has_short(args, 'L')
-                || args
-                    .first()
-                    .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")
-                || args.windows(2).any(|w| w[0] == "-s" && w[1] == "0") =>
-        {
-            sh.add(Read, format!("{cmd} only checks or lists signals"));
-        }
-        "kill" | "pkill" | "killall" | "xkill" => {
-            sh.add(Destructive, format!("{cmd} kills processes"))
-        }
-        "dd" if !args.iter().any(|a| a.starts_with("of=")) => {
-            sh.add(Mutating, format!("{cmd} copies data"))
-        }
-        "dd" => sh.add(Destructive, format!("{cmd} overwrites a file or device")),
-        "shutdown" | "reboot" | "halt" | "poweroff" | "init" | "telinit" => {
-            if has_short(args, 'c') || has_long(args, "--help") {
-                sh.add(Mutating, format!("{cmd} changes a scheduled shutdown"));
-            } else {
-                sh.add(Destructive, format!("{cmd} stops the machine"));
-            }
-        }
-        "gio" if args.first().is_some_and(|a| a == "trash" || a == "remove") => {
-            sh.add(Destructive, format!("{cmd} deletes files"));
-        }
-        "gio" => sh.add(Mutating, format!("{cmd} changes files")),
-        "zfs" | "zpool"
-            if args.first().is_some_and(|a| {
-                matches!(a.as_str(), "list" | "get" | "status" | "iostat" | "history")
-            }) =>
-        {
-            sh.add(Read, format!("{cmd} reads"));
-        }
-        "truncate"
-            if args
-                .iter()
-                .any(|a| a.starts_with("-s+") || a.starts_with("--size=+")) =>
-        {
-            sh.add(Mutating, format!("{cmd} grows a file"));
-        }
-        _ => sh.add(
-            Destructive,
-            format!("{cmd} destroys data or stops a service ({name})"),
-        ),
+/// A command line checked against its row.
+#[derive(Default)]
+pub(crate) struct Scan {
+    pub operands: Vec<String>,
+    pub found: Vec<Found>,
+    pub unknown: Vec<String>,
+    /// A flag that makes the command only print and exit (`--help`, `fdisk -l`).
+    pub lower: Option<String>,
+    /// A dry-run flag (`rsync -n`).
+    pub dry: Option<String>,
+}
+
+impl Scan {
+    /// True if a flag with one of these names was given.
+    pub(crate) fn has(&self, names: &[&str]) -> bool {
+        self.found.iter().any(|f| names.contains(&f.flag))
     }
 }
 
-fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
-    let lists = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
-    match name {
-        "iptables" | "ip6tables"
-            if lists(&["-L", "-S", "--list", "--list-rules", "-nL", "-nvL", "-vL"])
-                && !lists(&["-F", "-X", "-D", "-A", "-I", "-P", "-Z", "-R", "-N"]) =>
-        {
-            sh.add(Read, format!("{cmd} lists firewall rules"));
+/// Checks every flag of a command against its row.
+pub(crate) fn scan(prog: &Program, args: &[String]) -> Scan {
+    scan_rows(&[prog], args)
+}
+
+/// Checks every flag against the first of `rows` that lists it: clusters (`-rf`,
+/// `-sXDELETE`), attached and separate values, `--long=value`, `-single=value`, and GNU
+/// abbreviations.
+fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
+    let mut s = Scan::default();
+    let mut it = args.iter();
+    let flag = |n: &str| rows.iter().find_map(|p| p.flag(n));
+    let long = |n: &str| rows.iter().find_map(|p| p.long(n));
+    let numeric_ok = rows.iter().any(|p| p.numeric);
+    let push = |s: &mut Scan, f: &table::Flag, name: &str, value: Option<String>| {
+        if f.act == Act::Lower && s.lower.is_none() {
+            s.lower = Some(name.to_string());
         }
-        "ufw"
-            if args
-                .first()
-                .is_some_and(|a| a == "status" || a == "show" || a == "app") =>
-        {
-            sh.add(Read, format!("{cmd} reads"))
+        if f.act == Act::DryRun && s.dry.is_none() {
+            s.dry = Some(name.to_string());
         }
-        "nft" if args.first().is_some_and(|a| a == "list") => sh.add(Read, format!("{cmd} reads")),
-        "firewall-cmd"
-            if args.iter().all(|a| {
-                a.starts_with("--list")
-                    || a.starts_with("--get")
-                    || a.starts_with("--query")
-                    || a == "--state"
-                    || a.starts_with("--zone")
-            }) =>
-        {
-            sh.add(Read, format!("{cmd} reads"));
+        let canonical = f.names.first().copied().unwrap_or("");
+        s.found.push(Found {
+            flag: canonical,
+            act: f.act,
+            value,
+        });
+    };
+    while let Some(a) = it.next() {
+        if a == "--" {
+            s.operands.extend(it.by_ref().cloned());
+            break;
         }
-        "sysctl"
-            if !args
-                .iter()
-                .any(|a| a.contains('=') || a == "-w" || a == "-p" || a == "--system") =>
-        {
-            sh.add(Read, format!("{cmd} reads"))
+        let numeric = numeric_ok
+            && a.len() > 1
+            && a.starts_with('-')
+            && a.chars().skip(1).all(|c| c.is_ascii_digit());
+        let plus_flag = a.starts_with('+') && flag(a).is_some();
+        if numeric || a == "-" || !(a.starts_with('-') || plus_flag) {
+            s.operands.push(a.clone());
+            continue;
         }
-        "ip" if args.iter().all(|a| {
-            !matches!(
-                a.as_str(),
-                "add" | "del" | "delete" | "set" | "change" | "replace" | "flush" | "append"
-            )
-        }) =>
-        {
-            sh.add(Read, format!("{cmd} reads"));
+        if a.starts_with("--") {
+            let (name, attached) = match a.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (a.as_str(), None),
+            };
+            match long(name) {
+                Some(f) => {
+                    let value = match f.takes {
+                        Takes::No => None,
+                        Takes::Attached => attached,
+                        Takes::Value => attached.or_else(|| it.next().cloned()),
+                    };
+                    push(&mut s, f, name, value);
+                }
+                None => s.unknown.push(a.clone()),
+            }
+            continue;
         }
-        "ifconfig" | "route" | "mount" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl"
-            if args.len() <= 1 && !args.iter().any(|a| a == "del" || a == "down") =>
-        {
-            sh.add(Read, format!("{cmd} reads"));
+        // A single-dash word the row lists whole (`-name`, `-out=plan`, `-nv`).
+        let (word, attached) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        if let Some(f) = flag(word).filter(|_| word.chars().count() > 2) {
+            let value = match f.takes {
+                Takes::No => None,
+                Takes::Attached => attached,
+                Takes::Value => attached.or_else(|| it.next().cloned()),
+            };
+            push(&mut s, f, word, value);
+            continue;
         }
-        "chmod" => {
-            let wide = args.iter().any(|a| {
-                a == "777"
-                    || a == "666"
-                    || a.contains("o+w")
-                    || a.contains("a+w")
-                    || a.contains("a+rwx")
-                    || a.contains("+s")
-                    || a.starts_with("47")
-                    || a.starts_with("27")
-                    || a.starts_with("67")
-            });
-            if has_short(args, 'R')
-                || has_long(args, "--recursive")
-                || wide
-                || args.iter().any(|a| sensitive_path(a).is_some())
-            {
-                sh.add(Admin, format!("{cmd} changes permissions broadly"));
-            } else {
-                sh.add(Mutating, format!("{cmd} changes file permissions"));
+        for (i, c) in a.char_indices().skip(1) {
+            let name = format!("-{c}");
+            let Some(f) = flag(&name) else {
+                s.unknown.push(name);
+                break;
+            };
+            let rest = a.get(i + c.len_utf8()..).unwrap_or("");
+            match f.takes {
+                Takes::No => push(&mut s, f, &name, None),
+                Takes::Attached => {
+                    push(
+                        &mut s,
+                        f,
+                        &name,
+                        (!rest.is_empty()).then(|| rest.to_string()),
+                    );
+                    break;
+                }
+                Takes::Value => {
+                    let value = if rest.is_empty() {
+                        it.next().cloned()
+                    } else {
+                        Some(rest.to_string())
+                    };
+                    push(&mut s, f, &name, value);
+                    break;
+                }
             }
         }
-        _ => sh.add(
-            Admin,
-            format!("{cmd} changes access or system configuration ({name})"),
-        ),
     }
+    s
+}
+
+/// Long options written in full: `--remove-f` becomes `--remove-files` when the row knows
+/// it as the only match.
+fn spell_out(row: &Program, args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut options = true;
+    for a in args {
+        options &= a != "--";
+        let full = a.strip_prefix("--").filter(|_| options).and_then(|body| {
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let flag = row.long(&format!("--{name}"))?;
+            let long = flag.names.iter().find(|n| n.starts_with("--"))?;
+            Some(match value {
+                Some(v) => format!("{long}={v}"),
+                None => (*long).to_string(),
+            })
+        });
+        out.push(full.unwrap_or_else(|| a.clone()));
+    }
+    out
+}
+
+/// Proves a read that a handler found (`git log`, `kubectl get`, `curl URL`): every flag must
+/// be in the program's `prog:` row (global flags) or its `prog:sub` row. `flat` programs have
+/// no subcommand (their operands are URLs).
+fn prove(sh: &mut Sh, canonical: &str, args: &[String], flat: bool, cmd: &str) {
+    let Ok(cat) = table() else { return };
+    let Some(root) = cat.get(&format!("{canonical}:")) else {
+        return;
+    };
+    let split = if flat {
+        args.len()
+    } else {
+        // The subcommand is the first operand after the global flags.
+        let globals = scan_rows(&[root], args);
+        match globals.operands.first() {
+            Some(sub) => args.iter().position(|a| a == sub).unwrap_or(args.len()),
+            None => args.len(),
+        }
+    };
+    let (before, after) = args.split_at_checked(split).unwrap_or((args, &[]));
+    let s = scan_rows(&[root], before);
+    apply(sh, canonical, &s, cmd);
+    let Some((sub, rest)) = after.split_first() else {
+        return;
+    };
+    let rows: Vec<&Program> = cat
+        .get(&format!("{canonical}:{sub}"))
+        .into_iter()
+        .chain([root])
+        .collect();
+    let s = if rows.len() > 1 {
+        scan_rows(&rows, rest)
+    } else {
+        // No row for this subcommand: none of its flags is proven.
+        Scan {
+            unknown: rest
+                .iter()
+                .filter(|a| a.starts_with('-') && *a != "-")
+                .cloned()
+                .collect(),
+            ..Scan::default()
+        }
+    };
+    apply(sh, canonical, &s, cmd);
+}
+
+impl Scan {
+    /// The flag that makes this command change nothing, if the rule is exact here: a dry run,
+    /// or a print-and-exit flag with no unknown flag and no other flag that changes anything.
+    pub(crate) fn only_prints(&self) -> Option<&str> {
+        if let Some(d) = &self.dry {
+            return Some(d);
+        }
+        let quiet = self.unknown.is_empty()
+            && self
+                .found
+                .iter()
+                .all(|f| matches!(f.act, Act::Read | Act::Lower | Act::DryRun));
+        self.lower.as_deref().filter(|_| quiet)
+    }
+}
+
+/// Applies what the flags found do. Under a flag that only prints, writes and deletions do
+/// not happen; commands a flag runs are still analysed (`rsync -n -e CMD` still runs CMD).
+pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
+    for u in &s.unknown {
+        sh.add(
+            Mutating,
+            format!("{cmd}: flag `{u}` of `{name}` is not in the catalogue (counts as a write)"),
+        );
+    }
+    for f in &s.found {
+        let flag = f.flag;
+        let value = f.value.as_deref().unwrap_or("");
+        match f.act {
+            Act::Read | Act::Lower | Act::DryRun => {}
+            Act::Exec => {
+                sh.add(Mutating, format!("{cmd}: `{flag}` runs a command"));
+                sh.shell_text(value, &format!("`{name} {flag}`"));
+            }
+            Act::ExecFile => run_script(sh, value, cmd),
+            Act::Admin => sh.add(Admin, format!("{cmd}: `{flag}` changes the system")),
+            _ if s.only_prints().is_some() => {}
+            Act::Modify => {
+                if let Some((e, why)) = s.operands.iter().find_map(|o| sensitive_path(o)) {
+                    sh.add(e, format!("{cmd}: `{flag}` changes {why}"));
+                }
+                sh.add(Mutating, format!("{cmd}: `{flag}` changes files in place"));
+            }
+            Act::Change => sh.add(Mutating, format!("{cmd}: `{flag}` changes state")),
+            Act::Delete => sh.add(Destructive, format!("{cmd}: `{flag}` deletes data")),
+            Act::Write => write_path(sh, value, &format!("{cmd}: `{flag}`")),
+        }
+    }
+}
+
+/// A path a command writes: remembered for write-then-run, and judged by where it is.
+pub(crate) fn write_path(sh: &mut Sh, path: &str, what: &str) {
+    if super::args::harmless_sink(path) {
+        return;
+    }
+    sh.written.push((path.to_string(), None));
+    match sensitive_path(path) {
+        Some((e, why)) => sh.add(e, format!("{what} writes `{path}`, {why}")),
+        None => sh.add(Mutating, format!("{what} writes `{path}`")),
+    }
+}
+
+/// The row's own effect, with its operands checked against sensitive paths when it writes.
+pub(crate) fn base(sh: &mut Sh, prog: &Program, operands: &[String], cmd: &str) {
+    let e = Effect::from(prog.base);
+    // A reason that could not be shown is not built (long scripts of reads).
+    if !e.is_write() && !sh.ctx.wants(e) {
+        sh.ctx.note(e);
+        return;
+    }
+    if e.is_write()
+        && let Some((ge, why)) = operands.iter().find_map(|o| sensitive_path(o))
+    {
+        sh.add(ge, format!("{cmd} changes {why}"));
+    }
+    sh.add(e, format!("{cmd} {}", prog.what));
 }

@@ -6,7 +6,7 @@
 use super::args::{first_operand, has_long, has_short, opt_value};
 use super::code;
 use super::shell::{Input, Sh};
-use crate::Effect::{Destructive, Mutating, Read};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 /// Which text a client runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,28 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         sh.add(Read, format!("{cmd} prints its version"));
         return;
     }
+    if name == "bq" {
+        let i = first_operand(
+            args,
+            &["--project_id", "--location", "--format", "--dataset_id"],
+        );
+        let verb = args.get(i).map_or("", String::as_str);
+        let judged = match verb {
+            "rm" => Some((Destructive, "deletes datasets, tables or jobs")),
+            "ls" | "show" | "head" | "help" | "version" | "wait" | "get-iam-policy" | "" => {
+                Some((Read, "reads"))
+            }
+            "set-iam-policy" | "add-iam-policy-binding" | "remove-iam-policy-binding" => {
+                Some((Admin, "changes access"))
+            }
+            "query" => None,
+            _ => Some((Mutating, "changes datasets or tables")),
+        };
+        if let Some((e, why)) = judged {
+            sh.add(e, format!("{cmd} {why} (`bq {verb}`)"));
+            return;
+        }
+    }
     let mut texts: Vec<String> = Vec::new();
     let mut files: Vec<String> = Vec::new();
     match lang {
@@ -50,22 +72,35 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     files.extend(it.next().cloned());
                 } else if let Some(v) = a.strip_prefix("--file=") {
                     files.push(v.to_string());
-                } else if a.starts_with("-c") && a.len() > 2 && !a.starts_with("--") {
-                    texts.push(a[2..].to_string());
-                } else if a.starts_with("-f") && a.len() > 2 && !a.starts_with("--") {
-                    files.push(a[2..].to_string());
+                } else if let Some(v) = a.strip_prefix("-c").filter(|v| !v.is_empty()) {
+                    texts.push(v.to_string());
+                } else if let Some(v) = a.strip_prefix("-f").filter(|v| !v.is_empty()) {
+                    files.push(v.to_string());
                 }
             }
             if has_short(args, 'l') || has_long(args, "--list") {
                 sh.add(Read, format!("{cmd} lists databases"));
                 return;
             }
-            if opt_value(args, &["-o"], &["--output"]).is_some() {
-                sh.add(Mutating, format!("{cmd} writes query output to a file"));
+            match opt_value(args, &["-o"], &["--output"]) {
+                Some(pipe) if pipe.starts_with('|') => {
+                    sh.shell_text(pipe.trim_start_matches('|'), "`psql -o |`");
+                }
+                Some(_) => sh.add(Mutating, format!("{cmd} writes query output to a file")),
+                None => {}
             }
         }
         Lang::Mysql => {
             texts.extend(opt_value(args, &["-e"], &["--execute"]).map(str::to_string));
+            if let Some(pager) = opt_value(args, &[], &["--pager"]) {
+                sh.shell_text(pager, "`mysql --pager`");
+            }
+            if opt_value(args, &["-T"], &["--tee"]).is_some() {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} writes its output to a file (`--tee`)"),
+                );
+            }
         }
         Lang::Sqlite => {
             texts.extend(opt_value(args, &["-cmd"], &["--cmd"]).map(str::to_string));
@@ -211,6 +246,7 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             return;
         }
         Lang::Mongo => {
+            mongo_admin(sh, t, via);
             sh.code_text("mongo", t, via);
             return;
         }
@@ -224,10 +260,12 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             Lang::Sqlite => l.strip_prefix('.'),
             _ => None,
         };
+        // mysql client commands that run a shell: `system cmd`, `pager cmd`.
         let mysql_system = (lang == Lang::Mysql)
             .then(|| {
-                l.strip_prefix("system ")
-                    .or_else(|| l.strip_prefix("SYSTEM "))
+                ["system ", "SYSTEM ", "pager ", "PAGER "]
+                    .iter()
+                    .find_map(|p| l.strip_prefix(p))
             })
             .flatten();
         if let Some(rest) = mysql_system {
@@ -251,7 +289,8 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
         match word {
             "!" | "shell" | "system" => sh.shell_text(rest, &format!("`{word}` in {via}")),
             w if w.starts_with('!') => {
-                sh.shell_text(&format!("{} {rest}", &w[1..]), &format!("`\\!` in {via}"))
+                let first = w.strip_prefix('!').unwrap_or(w);
+                sh.shell_text(&format!("{first} {rest}"), &format!("`\\!` in {via}"))
             }
             "i" | "ir" | "include" | "include_relative" | "read" | "source" | "." => sh.add(
                 Destructive,
@@ -277,6 +316,15 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
                 Destructive,
                 format!("`\\gexec` runs query results as SQL (via {via})"),
             ),
+            // `\o |cmd`, `.once |cmd`, `\g |cmd`: output piped into a shell command.
+            "o" | "out" | "w" | "output" | "once" | "g" if rest.starts_with('|') => {
+                let pipe = rest.trim_start_matches('|').trim_matches(['\'', '"']);
+                sh.shell_text(pipe, &format!("`{word} |` in {via}"));
+            }
+            // mysql `pager cmd` / `\P cmd`: query output goes through a shell command.
+            "P" | "pager" if lang == Lang::Mysql => {
+                sh.shell_text(rest, &format!("`pager` in {via}"));
+            }
             "o" | "out" | "w" | "output" | "once" | "save" | "backup" | "import" | "lo_import"
             | "lo_export" | "g" | "restore" | "clone" => {
                 if !rest.is_empty() || word == "import" || word == "restore" {
@@ -295,5 +343,61 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
     }
     if !sql.trim().is_empty() {
         sh.sql_text(&sql, via);
+    }
+}
+
+/// MongoDB admin commands named in shell code (`db.shutdownServer()`,
+/// `db.adminCommand({shutdown: 1})`), which the code scan does not know.
+fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
+    const DESTRUCTIVE: &[&str] = &[
+        "shutdownserver",
+        "dropdatabase",
+        "dropallusers",
+        "dropallroles",
+        "shutdown:",
+        "shutdown\"",
+        "fsynclock",
+        "killop",
+        "killallsessions",
+        "compact",
+        "repairdatabase",
+        "drop(",
+        "deletemany",
+        "remove(",
+        "renamecollection",
+        "replsetstepdown",
+        "removeshard",
+        "updatemany({},",
+        "dropindexes",
+    ];
+    const ADMIN: &[&str] = &[
+        "createuser",
+        "dropuser",
+        "updateuser",
+        "grantroles",
+        "revokeroles",
+        "createrole",
+        "droprole",
+        "setparameter",
+        "replsetreconfig",
+        "addshard",
+        "changeuserpassword",
+    ];
+    let lower: String = t
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if let Some(w) = DESTRUCTIVE.iter().find(|w| lower.contains(*w)) {
+        sh.add(
+            Destructive,
+            format!("mongo `{w}` destroys data or stops the server (via {via})"),
+        );
+    }
+    if let Some(w) = ADMIN.iter().find(|w| lower.contains(*w)) {
+        sh.add(
+            Admin,
+            format!("mongo `{w}` changes access or the server (via {via})"),
+        );
     }
 }

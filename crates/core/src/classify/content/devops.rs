@@ -1,9 +1,10 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{first_operand, has_long, has_short};
+use super::args::{
+    any, first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path, sub,
+};
 use super::shell::{Input, Sh};
-use super::tools::{any, sub};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
@@ -26,10 +27,66 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         }
     }
     let s = args.get(i).map(String::as_str).unwrap_or("");
-    let rest = args.get(i + 1..).unwrap_or_default();
+    let spelled = spell_out_git(args.get(i + 1..).unwrap_or_default());
+    let rest = spelled.as_slice();
     let short = |c: char| has_short(rest, c);
     let long = |l: &str| has_long(rest, l);
+    // `git diff/log/show --output=FILE` writes FILE; `grep -O CMD` runs CMD as a pager.
+    if let Some(f) = opt_value(rest, &[], &["--output"]).filter(|f| !harmless_sink(f)) {
+        sh.written.push((f.to_string(), None));
+        return match sensitive_path(f) {
+            Some((e, why)) => (e, format!("writes `{f}`, {why}")),
+            None => (Mutating, format!("writes `{f}` (`--output`)")),
+        };
+    }
+    if s == "grep"
+        && let Some(pager) = opt_value(rest, &["-O"], &["--open-files-in-pager"])
+    {
+        sh.shell_text(pager, "`git grep -O`");
+        return (Mutating, "runs a pager command".into());
+    }
+    // Options whose value is a command git runs: `clone -u CMD`, `--upload-pack`,
+    // `rebase -x CMD`, `bisect run CMD`, `submodule foreach CMD`, `difftool -x CMD`, and the
+    // `ext::` transport (`git clone 'ext::sh -c …'`).
+    let runs = match s {
+        "clone" | "fetch" | "pull" | "ls-remote" | "archive" => {
+            opt_value(rest, &["-u"], &["--upload-pack", "--exec"])
+        }
+        "push" | "send-pack" => opt_value(rest, &[], &["--receive-pack", "--exec"]),
+        "rebase" => opt_value(rest, &["-x"], &["--exec"]),
+        "difftool" | "mergetool" => opt_value(rest, &["-x"], &["--extcmd", "--tool-cmd"]),
+        _ => None,
+    };
+    if let Some(c) = runs {
+        sh.shell_text(c, &format!("`git {s}`"));
+    }
+    if s == "bisect" && rest.first().is_some_and(|r| r == "run")
+        || s == "submodule" && rest.iter().any(|r| r == "foreach")
+    {
+        let at = rest
+            .iter()
+            .position(|r| r == "run" || r == "foreach")
+            .unwrap_or(0);
+        let inner = rest.get(at + 1..).unwrap_or_default().to_vec();
+        let _ = sh.argv(&inner, &super::shell::Input::None, &format!("`git {s}`"));
+    }
+    if let Some(ext) = rest.iter().find_map(|r| r.strip_prefix("ext::")) {
+        sh.shell_text(ext, "git `ext::` transport");
+    }
+    if s == "clone" {
+        for kv in rest.windows(2).filter_map(|w| {
+            (w.first().is_some_and(|f| f == "-c" || f == "--config"))
+                .then(|| w.get(1))
+                .flatten()
+        }) {
+            if let Some((k, v)) = kv.split_once('=') {
+                git_config(sh, k, v);
+            }
+        }
+    }
     match s {
+        // A dry run contacts the remote but changes nothing (exact: `-n`/`--dry-run`).
+        "push" if short('n') || long("--dry-run") => (Read, "dry-runs a push".into()),
         "push" => {
             if short('f')
                 || long("--force")
@@ -168,6 +225,53 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     }
 }
 
+/// git's option parser takes unique abbreviations (`push --forc`, `reset --ha`): the long
+/// options that destroy, write or run are spelled out. Options that lower a verdict
+/// (`--dry-run`) are only believed when written in full.
+fn spell_out_git(rest: &[String]) -> Vec<String> {
+    const DANGEROUS: &[&str] = &[
+        "--force",
+        "--force-with-lease",
+        "--force-if-includes",
+        "--mirror",
+        "--prune",
+        "--delete",
+        "--hard",
+        "--merge",
+        "--keep",
+        "--discard-changes",
+        "--output",
+        "--exec",
+        "--upload-pack",
+        "--receive-pack",
+        "--worktree",
+        "--open-files-in-pager",
+        "--extcmd",
+        "--tool-cmd",
+    ];
+    let mut options = true;
+    rest.iter()
+        .map(|a| {
+            options &= a != "--";
+            let Some(body) = a.strip_prefix("--").filter(|b| options && b.len() >= 2) else {
+                return a.clone();
+            };
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let prefix = format!("--{name}");
+            match DANGEROUS.iter().find(|d| d.starts_with(&prefix)) {
+                Some(full) if !DANGEROUS.contains(&prefix.as_str()) => match value {
+                    Some(v) => format!("{full}={v}"),
+                    None => (*full).to_string(),
+                },
+                _ => a.clone(),
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
     let k = key.to_ascii_lowercase();
     if let Some(a) = k.strip_prefix("alias.") {
@@ -212,7 +316,47 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         "--container",
     ];
     let (s, rest) = sub(args, &with);
+    // `--dry-run`, `--dry-run=client|server` change nothing; `--dry-run=none` is a real run.
+    let dry = args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--dry-run" | "--dry-run=client" | "--dry-run=server"
+        )
+    });
+    if dry
+        && !matches!(
+            s,
+            "exec" | "debug" | "attach" | "cp" | "port-forward" | "proxy"
+        )
+    {
+        return (Read, format!("dry-runs `kubectl {s}`"));
+    }
+    let zero_replicas = rest.iter().any(|r| {
+        let r: String = r
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"')
+            .collect();
+        r.contains("replicas:0") || r.contains("replicas=0")
+    });
     match s {
+        "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => {
+            (Destructive, "sets replicas to zero".into())
+        }
+        "taint" if rest.iter().any(|r| r.contains("NoExecute")) => (
+            Destructive,
+            "taints nodes with NoExecute (evicts pods)".into(),
+        ),
+        "cordon" => (Destructive, "stops scheduling on nodes".into()),
+        "apply"
+            if rest
+                .iter()
+                .any(|r| r == "--prune" || r.starts_with("--prune=")) =>
+        {
+            (
+                Destructive,
+                "prunes resources missing from the manifests".into(),
+            )
+        }
         "exec" | "debug" | "run" | "attach" => {
             if let Some(p) = args.iter().position(|a| a == "--") {
                 let inner = args.get(p + 1..).unwrap_or_default().to_vec();
@@ -238,8 +382,7 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             (Destructive, "force-replaces resources".into())
         }
         "apply" | "rollout" | "set" | "patch" | "edit" | "replace" | "create" | "expose"
-        | "autoscale" | "scale" | "cordon" | "uncordon" | "taint" | "certificate" | "label"
-        | "annotate" => {
+        | "autoscale" | "scale" | "uncordon" | "taint" | "certificate" | "label" | "annotate" => {
             if rest.iter().any(|r| {
                 r.contains("clusterrole")
                     || r.contains("rolebinding")
@@ -275,14 +418,86 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
 }
 
 pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
-    let _ = sh;
+    // Commands run on a machine: `gcloud compute ssh --command`, `fly ssh console -C`,
+    // `vagrant ssh -c`, `az vm run-command invoke --scripts`, `heroku run CMD`.
+    let remote = opt_value(args, &[], &["--command", "--scripts", "--ssh-command"])
+        .or_else(|| {
+            (name == "fly" || name == "flyctl")
+                .then(|| opt_value(args, &["-C"], &[]))
+                .flatten()
+        })
+        .or_else(|| {
+            (name == "vagrant")
+                .then(|| opt_value(args, &["-c"], &[]))
+                .flatten()
+        });
+    if let Some(c) = remote {
+        sh.shell_text(c, &format!("`{name}` remote command"));
+    }
+    // `aws ssm send-command --parameters commands=["rm -rf /srv"]`.
+    if let Some(p) = opt_value(args, &[], &["--parameters"])
+        && let Some(list) = p.split_once("commands=").map(|(_, l)| l)
+    {
+        let text = list.trim_matches(|c| matches!(c, '[' | ']' | '"' | '\'' | '{' | '}'));
+        for c in text.split("\",\"") {
+            sh.shell_text(c, "`ssm send-command`");
+        }
+    }
+    if name == "heroku"
+        && let Some(i) = args.iter().position(|a| a == "run" || a == "run:detached")
+    {
+        let inner = args.get(i + 1..).unwrap_or_default().to_vec();
+        let _ = sh.argv(&inner, &Input::None, "`heroku run`");
+    }
+    // `heroku pg:reset`, `firebase firestore:delete`: the verb is after the colon.
     let words: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with('-'))
-        .map(String::as_str)
+        .flat_map(|a| {
+            let verb = a
+                .rsplit(':')
+                .next()
+                .filter(|_| a.contains(':') && !a.contains('/'));
+            std::iter::once(a.as_str()).chain(verb)
+        })
         .collect();
     let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
     let op_prefix = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
+    // `vol-delete`, `snapshot-destroy`: a removal verb inside an operation that is not a read.
+    let removes_inside = words.iter().any(|w| {
+        !["describe-", "list-", "get-", "show-"]
+            .iter()
+            .any(|r| w.starts_with(r))
+            && ["-delete", "-destroy", "-terminate", "-purge", "-wipe"]
+                .iter()
+                .any(|v| w.contains(v))
+    });
+    if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
+        return (Read, "dry-runs (`--dryrun`)".into());
+    }
+    // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
+    let zeroes = args.windows(2).any(|w| {
+        w.first()
+            .is_some_and(|f| f.contains("retention") || f.contains("backup"))
+            && w.get(1).is_some_and(|v| v == "0")
+    }) || args.iter().any(|a| {
+        (a.contains("retention") || a.contains("backup"))
+            && (a.ends_with("=0") || a.ends_with("=false"))
+            || matches!(
+                a.as_str(),
+                "--no-backup" | "--no-deletion-protection" | "--no-enable-point-in-time-recovery"
+            )
+    });
+    if zeroes
+        || words
+            .iter()
+            .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
+    {
+        return (Destructive, "removes backups, protection or keys".into());
+    }
+    if name == "aws" && words.get(1) == Some(&"get-object") {
+        return (Mutating, "downloads an object to a file".into());
+    }
     if name == "aws" && words.first() == Some(&"s3") {
         let op = words.get(1).copied().unwrap_or("");
         return match op {
@@ -309,7 +524,15 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "revoke",
         "wipe",
         "reset",
-    ]) || has(&["rm", "del", "destroy", "rb", "prune", "nuke", "teardown"])
+        "undefine",
+        "shutdown",
+        "kill",
+        "evict",
+        "drain",
+        "cordon",
+    ]) || has(&[
+        "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
+    ]) || removes_inside
     {
         if op_prefix(&[
             "revoke",
@@ -401,20 +624,32 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
             "--project-name",
         ],
     );
-    let (s, rest) = if s == "compose"
-        || s == "container"
-        || s == "image"
-        || s == "volume"
-        || s == "network"
-        || s == "system"
-        || s == "builder"
-    {
+    const GROUPS: &[&str] = &[
+        "container",
+        "image",
+        "volume",
+        "network",
+        "system",
+        "builder",
+        "pod",
+        "machine",
+        "manifest",
+        "plugin",
+        "context",
+        "buildx",
+        "secret",
+        "config",
+        "service",
+        "stack",
+        "node",
+        "swarm",
+    ];
+    let (s, rest) = if s == "compose" || GROUPS.contains(&s) {
         let (inner, r) = sub(rest, &["-f", "--file", "-p"]);
         match (s, inner) {
-            (
-                "system" | "image" | "container" | "volume" | "network" | "builder",
-                "prune" | "rm" | "remove",
-            ) => {
+            (g, "prune" | "rm" | "remove" | "reset" | "leave" | "kill" | "stop")
+                if GROUPS.contains(&g) =>
+            {
                 return (
                     Destructive,
                     format!("removes or prunes (`{name} {s} {inner}`)"),
@@ -494,7 +729,9 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
             }
         }
         "ps" | "images" | "logs" | "inspect" | "version" | "info" | "stats" | "top" | "history"
-        | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => (Read, "reads".into()),
+        | "df" | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => {
+            (Read, "reads".into())
+        }
         "login" | "logout" | "trust" | "swarm" | "secret" => (
             Admin,
             format!("changes access or the cluster (`{name} {s}`)"),

@@ -5,46 +5,21 @@ use super::args::{first_operand, has_long, has_short, opt_value, sensitive_path}
 use super::devops::{cloud, docker, git, kubectl};
 use super::http;
 use super::shell::{Input, Sh};
-use super::wrappers::run_script;
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
-#[rustfmt::skip]
-const TOOLS: &[&str] = &[
-    "git", "kubectl", "oc", "k", "helm", "terraform", "tofu", "terragrunt", "pulumi", "aws",
-    "gcloud", "gsutil", "az", "docker", "podman", "docker-compose", "nerdctl", "systemctl",
-    "service", "crontab", "pip", "pip3", "pipx", "uv", "poetry", "npm", "yarn", "pnpm", "cargo",
-    "go", "make", "gmake", "just", "rake", "gradle", "gradlew", "mvn", "apt", "apt-get", "yum",
-    "dnf", "brew", "apk", "pacman", "snap", "zypper", "gem", "composer", "curl", "wget", "http",
-    "https", "xh", "psql", "mysql", "mariadb", "sqlite3", "sqlite", "redis-cli", "mongosh",
-    "mongo", "clickhouse-client", "duckdb", "sqlcmd", "cqlsh", "mysqladmin", "pg_dump",
-    "pg_dumpall", "mysqldump", "pg_restore", "createdb", "mv", "cp", "ln", "mkdir", "touch",
-    "install", "tee", "sed", "rsync", "scp", "tar", "unzip", "zip", "gzip", "gunzip", "vim", "vi",
-    "nano", "emacs", "code", "gh", "glab", "nc", "ncat", "socat", "telnet", "ftp", "sftp",
-    "launchctl", "journalctl", "at", "batch", "crond", "dotnet", "java", "javac", "rustc", "gcc",
-    "cc", "clang", "g++", "ansible", "ansible-playbook", "vault", "consul", "nomad", "heroku",
-    "vercel", "netlify", "fly", "flyctl", "wrangler", "firebase", "supabase", "doctl", "s3cmd",
-    "rclone", "minikube", "kind", "eksctl", "kustomize", "argocd", "flux", "skaffold", "sf",
-    "sfdx", "bq", "cockroach", "influx", "etcdctl", "consul", "pytest", "jest", "tox", "nox",
-    "mkfifo", "split", "patch", "git-lfs", "docker-machine", "lxc", "virsh", "vagrant", "packer",
-    "ufw-check", "dscl", "defaults", "diskutil", "csrutil", "spctl", "tmutil", "kextload",
-];
-
+/// True if the program has a subcommand grammar judged here.
+#[allow(dead_code)] // part of the interface other analysers call
 pub(crate) fn is_tool(n: &str) -> bool {
-    TOOLS.contains(&n)
+    use super::catalogue::Handler as H;
+    super::catalogue::handler_of(n).is_some_and(|h| {
+        !matches!(
+            h,
+            H::None | H::Wrapper | H::Shell | H::Interpreter | H::Cmdlet | H::CmdBuiltin
+        )
+    })
 }
 
-/// The first operand (subcommand) after global options.
-pub(crate) fn sub<'a>(args: &'a [String], with_value: &[&str]) -> (&'a str, &'a [String]) {
-    let i = first_operand(args, with_value);
-    (
-        args.get(i).map(String::as_str).unwrap_or(""),
-        args.get(i + 1..).unwrap_or_default(),
-    )
-}
-
-pub(crate) fn any(args: &[String], words: &[&str]) -> bool {
-    args.iter().any(|a| words.contains(&a.as_str()))
-}
+pub(crate) use super::args::{any, sub};
 
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> Input {
     let out = Input::Unknown(format!("the output of `{name}`"));
@@ -53,6 +28,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),
         "helm" => {
             let (s, _) = sub(args, &["-n", "--namespace", "--kube-context"]);
+            // `--post-renderer CMD` runs a local program on the rendered manifests.
+            if let Some(c) = opt_value(args, &[], &["--post-renderer"]) {
+                sh.shell_text(c, "`helm --post-renderer`");
+            }
             match s {
                 "uninstall" | "delete" | "del" | "un" => {
                     (Destructive, "uninstalls a release".into())
@@ -93,11 +72,15 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Mutating, format!("runs `{name} {s}`")),
             }
         }
-        "pulumi" => {
+        "pulumi" | "cdk" | "cdktf" | "serverless" | "sls" => {
             let (s, rest) = sub(args, &["-s", "--stack", "-C", "--cwd"]);
             match s {
-                "destroy" | "down" => (Destructive, "destroys infrastructure".into()),
+                "destroy" | "down" | "remove" => (Destructive, "destroys infrastructure".into()),
+                "deploy" => (Admin, "deploys infrastructure".into()),
                 "stack" if any(rest, &["rm"]) => (Destructive, "removes a stack".into()),
+                "state" if any(rest, &["delete", "unprotect"]) => {
+                    (Destructive, "removes resources from the state".into())
+                }
                 "up" | "update" | "refresh" | "import" => {
                     (Admin, "changes deployed infrastructure".into())
                 }
@@ -110,13 +93,12 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Mutating, format!("runs `pulumi {s}`")),
             }
         }
-        "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "rclone" | "heroku" | "vercel"
+        "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "heroku" | "vercel"
         | "netlify" | "fly" | "flyctl" | "wrangler" | "firebase" | "supabase" | "eksctl"
-        | "argocd" | "flux" | "vault" | "consul" | "nomad" | "gh" | "glab" | "sf" | "sfdx"
-        | "minikube" | "kind" | "ansible" | "ansible-playbook" | "skaffold" | "kustomize"
-        | "vagrant" | "packer" | "lxc" | "virsh" | "etcdctl" | "influx" | "docker-machine" => {
-            cloud(sh, name, args)
-        }
+        | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
+        | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
+        | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
+        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -189,7 +171,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             (Admin, "schedules commands".into())
         }
-        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" => {
+        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" | "conda" | "mamba" => {
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
             match s {
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
@@ -201,6 +183,12 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "npm" | "yarn" | "pnpm" => {
             let (s, rest) = sub(args, &["--prefix", "-w", "--workspace", "-C", "--filter"]);
+            // `npm exec -c CMD` runs CMD in a shell.
+            if matches!(s, "exec" | "x" | "dlx")
+                && let Some(c) = opt_value(rest, &["-c"], &["--call"])
+            {
+                sh.shell_text(c, &format!("`{name} {s} -c`"));
+            }
             match s {
                 "uninstall" | "remove" | "rm" | "un" | "unpublish" | "prune" | "dedupe" => {
                     (Destructive, format!("removes packages (`{s}`)"))
@@ -226,6 +214,15 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "cargo" | "go" | "dotnet" => {
             let (s, _) = sub(args, &["-C", "--manifest-path", "-p", "--package"]);
             match s {
+                "" if args.iter().all(|a| {
+                    matches!(
+                        a.as_str(),
+                        "--version" | "-V" | "--help" | "-h" | "--list" | "-vV"
+                    )
+                }) =>
+                {
+                    (Read, "prints its version or help".into())
+                }
                 "clean" => (Mutating, "removes build outputs".into()),
                 "metadata" | "tree" | "search" | "version" | "--version" | "-V" | "env"
                 | "list" | "vet" | "doc"
@@ -321,66 +318,6 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         "createdb" => (Mutating, "creates a database".into()),
-        "mv" => {
-            if args.last().is_some_and(|a| a == "/dev/null") {
-                (
-                    Destructive,
-                    "moves files to `/dev/null` (deletes them)".into(),
-                )
-            } else {
-                (Mutating, "moves or renames files (may overwrite)".into())
-            }
-        }
-        "cp" | "install" | "rsync" | "scp" | "ln" => {
-            if args.first().is_some_and(|a| a == "/dev/null")
-                || args
-                    .iter()
-                    .any(|a| a.starts_with("--delete") || a == "--remove-source-files")
-            {
-                (Destructive, "empties or deletes files".into())
-            } else {
-                (Mutating, "copies or links files".into())
-            }
-        }
-        "mkdir" | "touch" | "mkfifo" | "split" | "patch" | "zip" | "gzip" | "gunzip" | "unzip" => {
-            if name == "unzip" && has_short(args, 'l') {
-                (Read, "lists an archive".into())
-            } else {
-                (Mutating, "creates or changes files".into())
-            }
-        }
-        "tar" => {
-            if args
-                .first()
-                .is_some_and(|a| a.contains('t') && !a.contains('c') && !a.contains('x'))
-                || has_long(args, "--list")
-            {
-                (Read, "lists an archive".into())
-            } else {
-                (Mutating, "creates or extracts an archive".into())
-            }
-        }
-        "tee" => {
-            let files: Vec<&String> = args
-                .iter()
-                .filter(|a| !a.starts_with('-') && a.as_str() != "/dev/null")
-                .collect();
-            for f in &files {
-                sh.written.push((f.to_string(), None));
-            }
-            if files.is_empty() {
-                (Read, "copies its input".into())
-            } else {
-                (Mutating, "writes files".into())
-            }
-        }
-        "sed" => {
-            if has_short(args, 'i') || has_long(args, "--in-place") {
-                (Mutating, "edits files in place".into())
-            } else {
-                (Read, "transforms text".into())
-            }
-        }
         "journalctl" => {
             if args
                 .iter()
@@ -422,7 +359,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 (Admin, "changes system configuration".into())
             }
         }
-        _ => (Mutating, format!("runs `{name}`")),
+        _ => (
+            Mutating,
+            format!("runs `{name}` (no handler knows it: counts as a write)"),
+        ),
     };
     const SQL_FLAGS: &[&str] = &[
         "--query",
@@ -495,7 +435,9 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
             .iter()
             .any(|a| a.contains('=') && !a.starts_with('-') && !a.contains("://")),
     };
-    if method.is_none() && has_body {
+    // `curl -G` sends the data as a query string of a GET.
+    let get = name == "curl" && (has_short(args, 'G') || has_long(args, "--get"));
+    if method.is_none() && has_body && !get {
         method = Some("POST".into());
     }
     if name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
@@ -555,6 +497,10 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
                 i = end;
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
+                let target = args.get(i + 1).map_or("", String::as_str);
+                if let Some((e, why)) = sensitive_path(target) {
+                    sh.add(e, format!("{cmd} writes `{target}`, {why}"));
+                }
                 sh.add(Mutating, format!("{cmd} writes a file"));
                 found = true;
             }
@@ -584,16 +530,30 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
         sh.add(Mutating, format!("{cmd} runs commands from awk"));
         sh.code_text("awk", prog, "`awk`");
     } else if prog.contains("> \"") || prog.contains(">\"") || prog.contains(">> ") {
+        // `print > "path"`: the literal paths it writes.
+        for path in prog
+            .split('>')
+            .skip(1)
+            .filter_map(|t| t.trim_start().strip_prefix('"')?.split('"').next())
+        {
+            if let Some((e, why)) = sensitive_path(path) {
+                sh.add(e, format!("{cmd} writes `{path}` from awk, {why}"));
+            }
+        }
         sh.add(Mutating, format!("{cmd} writes files from awk"));
     } else {
         sh.add(Read, format!("{cmd} transforms text"));
     }
-    let _ = run_script;
     out
 }
 
 /// Decodes base64 (standard or URL alphabet, whitespace ignored).
 pub(crate) fn base64_decode(s: &str) -> Option<String> {
+    base64_bytes(s).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Decodes base64 to bytes (standard or URL alphabet, whitespace ignored).
+pub(crate) fn base64_bytes(s: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut n = 0u32;
     let mut out = Vec::new();
@@ -614,7 +574,7 @@ pub(crate) fn base64_decode(s: &str) -> Option<String> {
             out.push(((bits >> n) & 0xff) as u8);
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(out)
 }
 
 /// Decodes plain hex (`xxd -r -p`).

@@ -1,0 +1,665 @@
+//! Handlers for file, text and system programs whose behaviour a row cannot express: what
+//! they pass on to the next command (`echo`, `cat`, `base64 -d`), scripts in their arguments
+//! (`sed`, `awk`, `find -exec`, `fd -x`), operands with a meaning (`dd of=`, `uniq IN OUT`,
+//! `ln -sf /dev/null f`, `date MMDDhhmm`) and read-only subcommands of admin programs.
+
+use super::super::args::{has_long, has_short, literal_output, opt_value, sensitive_path};
+use super::super::shell::{Input, Sh};
+use super::super::tools;
+use super::scripts::{editor, sed};
+use super::table::{Handler as H, Program};
+use super::{Scan, apply, base, scan, write_path};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
+
+/// Runs a row: flags first, then what the handler adds, then the row's effect.
+pub(crate) fn run(
+    sh: &mut Sh,
+    prog: &Program,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    // `fd … -x CMD ARGS`: everything after the flag is the command it runs.
+    if prog.handler == H::Fd
+        && let Some(i) = args
+            .iter()
+            .position(|a| matches!(a.as_str(), "-x" | "--exec" | "-X" | "--exec-batch"))
+    {
+        let before = args.get(..i).unwrap_or_default();
+        let s = scan(prog, before);
+        apply(sh, name, &s, cmd);
+        let inner: Vec<String> = args
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|a| a.as_str() != ";" && a.as_str() != "\\;")
+            .cloned()
+            .collect();
+        sh.add(Mutating, format!("{cmd} runs a command on each file found"));
+        let _ = sh.argv(&inner, &Input::None, &format!("`{name} -x`"));
+        return Input::Unknown("a file list".into());
+    }
+    let s = if prog.flags.is_some() {
+        scan(prog, args)
+    } else {
+        Scan {
+            operands: args.to_vec(),
+            ..Scan::default()
+        }
+    };
+    apply(sh, name, &s, cmd);
+    if let Some(flag) = s.only_prints() {
+        sh.add(Read, format!("{cmd} only prints or dry-runs (`{flag}`)"));
+        return out;
+    }
+    match special(sh, prog, name, args, &s, stdin, cmd) {
+        Some(result) => result,
+        None => {
+            base(sh, prog, &s.operands, cmd);
+            out
+        }
+    }
+}
+
+/// What a handler adds; `None` lets the row's effect apply.
+fn special(
+    sh: &mut Sh,
+    prog: &Program,
+    name: &str,
+    args: &[String],
+    s: &Scan,
+    stdin: &Input,
+    cmd: &str,
+) -> Option<Input> {
+    let ops = &s.operands;
+    let out = || Input::Unknown(format!("the output of `{name}`"));
+    match prog.handler {
+        // The printed text is passed on, so `echo 'rm -rf x' | sh` is seen.
+        H::Echo => {
+            sh.add(Read, format!("{cmd} prints text"));
+            let mut argv = vec![name.to_string()];
+            argv.extend(args.iter().cloned());
+            Some(
+                literal_output(&argv).map_or(Input::Unknown("printed text".into()), Input::Literal),
+            )
+        }
+        H::Cat if ops.is_empty() => {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(stdin.clone())
+        }
+        H::Decode if s.has(&["-d", "-D", "-r"]) => {
+            sh.add(Read, format!("{cmd} decodes"));
+            // `xxd -r in out` writes `out`.
+            if let Some(target) = ops.get(1).filter(|_| name == "xxd") {
+                write_path(sh, target, cmd);
+            }
+            if !ops.is_empty() {
+                return Some(Input::Unknown("decoded file content".into()));
+            }
+            let decode = if name == "xxd" {
+                tools::hex_decode
+            } else {
+                tools::base64_decode
+            };
+            Some(match stdin {
+                Input::Literal(t) => {
+                    decode(t).map_or(Input::Unknown("decoded data".into()), Input::Literal)
+                }
+                other => other.clone(),
+            })
+        }
+        H::Rev => {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(match stdin {
+                Input::Literal(t) if ops.is_empty() => Input::Literal(
+                    t.lines()
+                        .map(|l| l.chars().rev().collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Input::Literal(_) => out(),
+                other => other.clone(),
+            })
+        }
+        H::Set => {
+            let first = args.first().map(String::as_str).unwrap_or("");
+            if name == "history" && has_short(args, 'c') {
+                sh.add(Destructive, format!("{cmd} clears the history"));
+            } else if name == "history" && args.iter().any(|a| a.starts_with('-')) {
+                sh.add(Mutating, format!("{cmd} changes or writes the history"));
+            } else if name == "set" && first.starts_with('+') && args.iter().any(|a| a == "history")
+            {
+                sh.add(Mutating, format!("{cmd} turns off history"));
+            } else {
+                sh.add(Read, format!("{cmd} {}", prog.what));
+            }
+            Some(out())
+        }
+        H::Sed => {
+            sed(sh, args, s, cmd);
+            None
+        }
+        H::Awk => Some(tools::awk(sh, args, cmd, out())),
+        H::Find => Some(tools::find(sh, args, cmd)),
+        H::Dd => {
+            dd(sh, args, cmd);
+            Some(out())
+        }
+        H::Tar => {
+            tar(sh, args, cmd);
+            Some(out())
+        }
+        H::Zip => {
+            zip(sh, args, cmd);
+            Some(out())
+        }
+        H::Editor => {
+            editor(sh, name, s, stdin);
+            None
+        }
+        // `socat EXEC:cmd` and `SYSTEM:cmd` addresses run commands.
+        H::Socat => {
+            for a in args {
+                let upper = a.to_ascii_uppercase();
+                let at = ["EXEC:", "SYSTEM:"]
+                    .iter()
+                    .find_map(|p| upper.starts_with(p).then_some(p.len()));
+                if let Some(i) = at {
+                    let c = a.get(i..).unwrap_or("").split(',').next().unwrap_or("");
+                    sh.shell_text(c, "`socat EXEC:`");
+                }
+            }
+            None
+        }
+        // `expect -c 'spawn rm -rf x'`: `spawn`, `exec` and `system` run commands.
+        H::Expect => {
+            let script = opt_value(args, &["-c"], &[])
+                .map(str::to_string)
+                .or(match stdin {
+                    Input::Literal(t) => Some(t.clone()),
+                    _ => None,
+                });
+            match script {
+                Some(t) => {
+                    for part in t.split([';', '\n']) {
+                        let part = part.trim();
+                        let run = ["spawn ", "exec ", "system "]
+                            .iter()
+                            .find_map(|k| part.strip_prefix(k));
+                        if let Some(c) = run {
+                            sh.shell_text(c, "`expect spawn`");
+                        }
+                    }
+                }
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd} runs an expect script that is not visible"),
+                ),
+            }
+            None
+        }
+        H::Less => {
+            // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
+            // shell.
+            for o in ops.iter().filter_map(|o| o.strip_prefix('+')) {
+                if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {
+                    sh.add(Mutating, format!("{cmd} runs a shell command from `less`"));
+                    sh.shell_text(c, &format!("`{name} +!`"));
+                }
+            }
+            None
+        }
+        H::Uniq => {
+            // `uniq IN OUT` writes OUT.
+            if let Some(target) = ops.get(1) {
+                write_path(sh, target, cmd);
+            }
+            None
+        }
+        H::Tee => {
+            for f in ops.iter().filter(|o| o.as_str() != "/dev/null") {
+                write_path(sh, f, cmd);
+            }
+            sh.add(Read, format!("{cmd} copies its input"));
+            Some(match stdin {
+                Input::Literal(t) => Input::Literal(t.clone()),
+                other => other.clone(),
+            })
+        }
+        H::Date => {
+            if ops.iter().any(|o| !o.starts_with('+')) {
+                sh.add(Admin, format!("{cmd} sets the system clock"));
+            }
+            None
+        }
+        H::Hostname => {
+            const PRINTS: &[&str] = &[
+                "-s",
+                "--short",
+                "-f",
+                "--fqdn",
+                "--long",
+                "-i",
+                "--ip-address",
+                "-I",
+                "--all-ip-addresses",
+                "-d",
+                "--domain",
+                "-a",
+                "--alias",
+                "-A",
+                "--all-fqdns",
+                "-y",
+                "--yp",
+                "--nis",
+                "-V",
+                "--version",
+                "-h",
+                "--help",
+            ];
+            if args.iter().all(|a| PRINTS.contains(&a.as_str())) {
+                sh.add(Read, format!("{cmd} reads"));
+            } else {
+                sh.add(Admin, format!("{cmd} changes the host name"));
+            }
+            Some(out())
+        }
+        H::Mv if args.last().is_some_and(|a| a == "/dev/null") => {
+            sh.add(
+                Destructive,
+                format!("{cmd} moves files to `/dev/null` (deletes them)"),
+            );
+            Some(out())
+        }
+        H::Copy if args.iter().any(|a| a == "/dev/null") => {
+            sh.add(
+                Destructive,
+                format!("{cmd} empties files (copies `/dev/null`)"),
+            );
+            Some(out())
+        }
+        H::Ln => {
+            // `ln -sf /dev/null FILE` replaces FILE: its content is gone.
+            let force = s.has(&["-f", "-b"]);
+            if force && ops.first().is_some_and(|o| o.starts_with("/dev/")) {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} replaces a file by a link to a device"),
+                );
+            } else if force {
+                sh.add(Mutating, format!("{cmd} replaces existing files"));
+            }
+            None
+        }
+        H::Kill => {
+            kill(sh, args, cmd);
+            Some(out())
+        }
+        H::Shutdown => {
+            if has_short(args, 'c') || has_long(args, "--help") || has_short(args, 'k') {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} changes or announces a scheduled shutdown"),
+                );
+            } else {
+                sh.add(Destructive, format!("{cmd} stops the machine"));
+            }
+            Some(out())
+        }
+        H::Truncate
+            if args
+                .iter()
+                .any(|a| a.starts_with("-s+") || a.starts_with("--size=+")) =>
+        {
+            sh.add(Mutating, format!("{cmd} grows a file"));
+            Some(out())
+        }
+        H::Gio if args.first().is_some_and(|a| a == "trash" || a == "remove") => {
+            sh.add(Destructive, format!("{cmd} deletes files"));
+            Some(out())
+        }
+        H::Zfs
+            if args.first().is_some_and(|a| {
+                matches!(a.as_str(), "list" | "get" | "status" | "iostat" | "history")
+            }) =>
+        {
+            sh.add(Read, format!("{cmd} reads"));
+            Some(out())
+        }
+        H::Chmod | H::Firewall | H::Sysctl | H::NetAdmin => {
+            admin(sh, name, args, cmd);
+            Some(out())
+        }
+        H::Keys => {
+            let e = if keys_read(name, args) {
+                Read
+            } else {
+                Mutating
+            };
+            sh.add(e, format!("{cmd} reads or writes keys"));
+            Some(out())
+        }
+        H::Formatter => {
+            let checks = args.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "--check" | "-l" | "--diff" | "check" | "--list-different"
+                )
+            });
+            let writes = args
+                .iter()
+                .any(|a| matches!(a.as_str(), "--write" | "-w" | "-i" | "--fix" | "format"));
+            if checks && !writes {
+                sh.add(Read, format!("{cmd} checks formatting"));
+            } else {
+                sh.add(Mutating, format!("{cmd} rewrites source files"));
+            }
+            Some(out())
+        }
+        H::Ssh => {
+            ssh_options(sh, args, cmd);
+            super::super::wrappers::wrapper(sh, name, args, stdin, cmd)
+        }
+        _ => None,
+    }
+}
+
+/// `dd`: operands are `key=value`; `of=` writes (a device or a file: destructive), reading
+/// into a pipe only reads.
+fn dd(sh: &mut Sh, args: &[String], cmd: &str) {
+    if args.iter().any(|a| a == "--help" || a == "--version") {
+        sh.add(Read, format!("{cmd} only prints"));
+        return;
+    }
+    let mut writes = None;
+    for a in args {
+        let Some((k, v)) = a.split_once('=') else {
+            sh.add(
+                Mutating,
+                format!("{cmd}: `{a}` is not a dd operand this catalogue knows"),
+            );
+            continue;
+        };
+        match k {
+            "of" => writes = Some(v),
+            "if" | "bs" | "ibs" | "obs" | "cbs" | "count" | "skip" | "iseek" | "status"
+            | "iflag" | "conv" => {}
+            "seek" | "oseek" | "oflag" => {}
+            _ => sh.add(
+                Mutating,
+                format!("{cmd}: dd operand `{k}` is not in the catalogue"),
+            ),
+        }
+    }
+    match writes {
+        Some(path) if super::super::args::harmless_sink(path) => {
+            sh.add(Read, format!("{cmd} reads data"))
+        }
+        Some(path) => {
+            if let Some((e, why)) = sensitive_path(path) {
+                sh.add(e, format!("{cmd} overwrites `{path}`, {why}"));
+            }
+            sh.written.push((path.to_string(), None));
+            sh.add(Destructive, format!("{cmd} overwrites a file or device"));
+        }
+        None => sh.add(Read, format!("{cmd} copies data to its output")),
+    }
+}
+
+/// `tar`: the mode (old-style bundles like `tar xzf`), flags that delete the files it reads or
+/// run programs.
+fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
+    let bundle = args
+        .first()
+        .filter(|a| !a.starts_with('-'))
+        .map_or("", String::as_str);
+    let short = |c: char| bundle.contains(c) || has_short(args, c);
+    for f in [
+        "--to-command",
+        "--use-compress-program",
+        "--rsh-command",
+        "--info-script",
+        "--new-volume-script",
+    ] {
+        if let Some(v) = opt_value(args, &[], &[f]) {
+            sh.add(Mutating, format!("{cmd}: `{f}` runs a program"));
+            sh.shell_text(v, &format!("`tar {f}`"));
+        }
+    }
+    if let Some(v) = opt_value(args, &["-I", "-F"], &[]) {
+        sh.add(Mutating, format!("{cmd} runs a program"));
+        sh.shell_text(v, "`tar -I`");
+    }
+    for a in args
+        .iter()
+        .filter_map(|a| a.strip_prefix("--checkpoint-action="))
+    {
+        if let Some(c) = a.strip_prefix("exec=") {
+            sh.add(
+                Mutating,
+                format!("{cmd}: `--checkpoint-action=exec` runs a command"),
+            );
+            sh.shell_text(c, "`tar --checkpoint-action`");
+        }
+    }
+    if args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--remove-files" | "--delete" | "--recursive-unlink" | "--unlink-first"
+        )
+    }) || (short('U') && short('x'))
+    {
+        sh.add(
+            Destructive,
+            format!("{cmd} deletes files (`--remove-files`, `--delete`, `--unlink-first`)"),
+        );
+    }
+    let lists = short('t') || has_long(args, "--list");
+    let creates = short('c') || short('x') || short('r') || short('u') || short('A');
+    if lists && !creates {
+        sh.add(Read, format!("{cmd} lists an archive"));
+    } else {
+        if let Some(dir) = opt_value(args, &["-C"], &["--directory"])
+            && let Some((e, why)) = sensitive_path(dir)
+        {
+            sh.add(e, format!("{cmd} extracts into {why}"));
+        }
+        sh.add(Mutating, format!("{cmd} creates or extracts an archive"));
+    }
+}
+
+/// `zip`: `-TT cmd` runs a command to test the archive, `-m` deletes the originals.
+fn zip(sh: &mut Sh, args: &[String], cmd: &str) {
+    if let Some(v) = opt_value(args, &["-TT"], &["--unzip-command"]) {
+        sh.add(Mutating, format!("{cmd}: `-TT` runs a command"));
+        sh.shell_text(v, "`zip -TT`");
+    }
+    if args
+        .iter()
+        .any(|a| a == "-m" || a == "--move" || a == "-d" || a == "--delete")
+    {
+        sh.add(Destructive, format!("{cmd} deletes files (`-m`/`-d`)"));
+    }
+    sh.add(Mutating, format!("{cmd} creates an archive"));
+}
+
+/// `ssh -o ProxyCommand=CMD` and `LocalCommand` run local commands.
+fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
+    let mut it = args.iter().peekable();
+    while let Some(a) = it.next() {
+        let opt = if a == "-o" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("-o")
+        };
+        let Some(opt) = opt else { continue };
+        let (k, v) = opt
+            .split_once('=')
+            .or_else(|| opt.split_once(' '))
+            .unwrap_or((opt, ""));
+        let k = k.trim().to_ascii_lowercase();
+        if matches!(
+            k.as_str(),
+            "proxycommand" | "localcommand" | "knownhostscommand"
+        ) {
+            sh.add(
+                Mutating,
+                format!("{cmd}: ssh option `{k}` runs a local command"),
+            );
+            sh.shell_text(v.trim(), &format!("`ssh -o {k}`"));
+        }
+    }
+}
+
+fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
+    let lists = has_short(args, 'l') || has_short(args, 'L');
+    let probes = args
+        .first()
+        .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")
+        || args
+            .windows(2)
+            .any(|w| w.first().is_some_and(|a| a == "-s") && w.get(1).is_some_and(|b| b == "0"));
+    if lists || probes {
+        sh.add(Read, format!("{cmd} only checks or lists signals"));
+    } else {
+        sh.add(Destructive, format!("{cmd} kills processes"));
+    }
+}
+
+/// Key tools that only print: `ssh-keygen -l/-F/-y`, `gpg --list-keys`, `openssl x509 -noout`.
+fn keys_read(name: &str, args: &[String]) -> bool {
+    let any = |w: &[&str]| args.iter().any(|a| w.contains(&a.as_str()));
+    match name {
+        "ssh-keygen" => {
+            ['l', 'F', 'y', 'L', 'B']
+                .iter()
+                .any(|c| has_short(args, *c))
+                && ![
+                    'R', 'p', 'c', 't', 'N', 'A', 'i', 'e', 'm', 's', 'k', 'u', 'Y',
+                ]
+                .iter()
+                .any(|c| has_short(args, *c))
+        }
+        "gpg" | "gpg2" => args.iter().all(|a| {
+            !a.starts_with('-')
+                || matches!(
+                    a.as_str(),
+                    "--list-keys"
+                        | "-k"
+                        | "--list-secret-keys"
+                        | "-K"
+                        | "--fingerprint"
+                        | "--list-sigs"
+                        | "--check-sigs"
+                        | "--verify"
+                        | "--version"
+                        | "--help"
+                        | "--list-packets"
+                        | "--with-colons"
+                        | "--batch"
+                        | "--no-tty"
+                        | "-a"
+                        | "--armor"
+                        | "--export"
+                        | "-d"
+                        | "--decrypt"
+                        | "--show-keys"
+                        | "--keyid-format"
+                        | "--with-fingerprint"
+                        | "-q"
+                        | "--quiet"
+                        | "-v"
+                )
+        }),
+        _ => !any(&[
+            "-out",
+            "-keyout",
+            "genrsa",
+            "genpkey",
+            "gendsa",
+            "ca",
+            "-genkey",
+            "-new",
+            "-newkey",
+            "-x509",
+            "pkcs12",
+            "-export",
+            "srp",
+            "-writerand",
+            "engine",
+        ]),
+    }
+}
+
+/// Admin programs with read-only forms (listing rules, reading settings).
+fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
+    let lists = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
+    let reads = match name {
+        "iptables" | "ip6tables" => {
+            lists(&["-L", "-S", "--list", "--list-rules", "-nL", "-nvL", "-vL"])
+                && !lists(&["-F", "-X", "-D", "-A", "-I", "-P", "-Z", "-R", "-N"])
+        }
+        "iptables-save" => true,
+        "ufw" => args
+            .first()
+            .is_some_and(|a| a == "status" || a == "show" || a == "app"),
+        "nft" => args.first().is_some_and(|a| a == "list"),
+        "ipset" => args.first().is_some_and(|a| a == "list" || a == "-L"),
+        "firewall-cmd" => args.iter().all(|a| {
+            a.starts_with("--list")
+                || a.starts_with("--get")
+                || a.starts_with("--query")
+                || a == "--state"
+                || a.starts_with("--zone")
+        }),
+        "sysctl" => !args
+            .iter()
+            .any(|a| a.contains('=') || a == "-w" || a == "-p" || a == "--system"),
+        "ip" => args.iter().all(|a| {
+            !matches!(
+                a.as_str(),
+                "add" | "del" | "delete" | "set" | "change" | "replace" | "flush" | "append"
+            )
+        }),
+        "mount" => args
+            .iter()
+            .all(|a| matches!(a.as_str(), "-l" | "--show-labels" | "-v" | "--verbose")),
+        "ifconfig" | "route" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl" => {
+            args.len() <= 1 && !args.iter().any(|a| a == "del" || a == "down")
+        }
+        _ => false,
+    };
+    if reads {
+        sh.add(Read, format!("{cmd} reads"));
+        return;
+    }
+    if name == "chmod" {
+        let wide = args.iter().any(|a| {
+            a == "777"
+                || a == "666"
+                || a.contains("o+w")
+                || a.contains("a+w")
+                || a.contains("a+rwx")
+                || a.contains("+s")
+                || a.starts_with("47")
+                || a.starts_with("27")
+                || a.starts_with("67")
+        });
+        if has_short(args, 'R')
+            || has_long(args, "--recursive")
+            || wide
+            || args.iter().any(|a| sensitive_path(a).is_some())
+        {
+            sh.add(Admin, format!("{cmd} changes permissions broadly"));
+        } else {
+            sh.add(Mutating, format!("{cmd} changes file permissions"));
+        }
+        return;
+    }
+    sh.add(
+        Admin,
+        format!("{cmd} changes access or system configuration ({name})"),
+    );
+}

@@ -1,0 +1,258 @@
+//! Operations CLIs whose subcommands decide the effect: process managers, ansible ad-hoc
+//! modules (their `-a` text is a command line for `shell`/`command`), rclone, Kafka tools and
+//! the GitHub CLI.
+
+use super::super::args::{any, has_long, has_short, opt_value, sensitive_path, sub};
+use super::super::http;
+use super::super::shell::Sh;
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+/// The effect of one operations command and why.
+pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    match name {
+        "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv" => {
+            process_manager(sh, name, args)
+        }
+        "ansible" | "ansible-playbook" => ansible(sh, name, args),
+        "rclone" => rclone(args),
+        "gh" => gh(args),
+        _ => kafka(args),
+    }
+}
+
+fn process_manager(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    // `pm2 start "bash -c '…'"`, `forever start -c sh x`: a started command line is analysed.
+    if args.iter().any(|a| a == "start") {
+        for a in args.iter().filter(|a| a.contains(' ')) {
+            sh.shell_text(a, &format!("`{name} start`"));
+        }
+    }
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    // `pg_ctlcluster 16 main stop`, `rc-service nginx stop`: the verb is any word.
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    if has(&[
+        "stop",
+        "delete",
+        "del",
+        "kill",
+        "remove",
+        "shutdown",
+        "stopall",
+        "unstartup",
+        "down",
+        "exit",
+        "flush",
+        "clear",
+        "cleanlogs",
+        "restart",
+        "reset",
+    ]) {
+        return (
+            Destructive,
+            format!("stops, restarts or removes managed processes (`{name}`)"),
+        );
+    }
+    if has(&["promote", "startup", "init", "initdb"]) {
+        return (Admin, format!("changes how processes start (`{name}`)"));
+    }
+    if words.is_empty()
+        || has(&[
+            "list",
+            "ls",
+            "status",
+            "show",
+            "describe",
+            "logs",
+            "monit",
+            "info",
+            "jlist",
+            "prettylist",
+            "avail",
+            "pid",
+            "tail",
+            "maintail",
+            "version",
+            "help",
+            "check",
+        ])
+    {
+        return (Read, "reads process state".into());
+    }
+    (Mutating, format!("starts or reloads processes (`{name}`)"))
+}
+
+fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    if has_short(args, 'C') || has_long(args, "--check") {
+        return (Read, "runs in check mode (changes nothing)".into());
+    }
+    if args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--syntax-check"
+                | "--list-tasks"
+                | "--list-hosts"
+                | "--list-tags"
+                | "--version"
+                | "--help"
+                | "-h"
+        )
+    }) {
+        return (Read, "lists or checks".into());
+    }
+    if name == "ansible-playbook" {
+        return (
+            Mutating,
+            "runs a playbook whose tasks are not visible".into(),
+        );
+    }
+    let module = opt_value(args, &["-m"], &["--module-name"]).unwrap_or("command");
+    let margs = opt_value(args, &["-a"], &["--args"]).unwrap_or("");
+    let module = module.rsplit('.').next().unwrap_or(module);
+    let kv = |k: &str| {
+        margs
+            .split_whitespace()
+            .find_map(|p| p.strip_prefix(k)?.strip_prefix('='))
+            .map(|v| v.trim_matches(['"', '\'']).to_ascii_lowercase())
+    };
+    let state = kv("state").unwrap_or_default();
+    match module {
+        "shell" | "command" | "raw" => {
+            sh.shell_text(margs, &format!("`ansible -m {module}`"));
+            (Mutating, format!("runs a command on hosts (`-m {module}`)"))
+        }
+        "script" => (Mutating, "runs a local script on hosts".into()),
+        "service" | "systemd" | "systemd_service" | "sysvinit" | "win_service" => {
+            if matches!(state.as_str(), "stopped" | "restarted")
+                || kv("enabled").is_some_and(|v| v == "no" || v == "false")
+                || kv("masked").is_some_and(|v| v == "yes" || v == "true")
+            {
+                (Destructive, "stops, restarts or disables a service".into())
+            } else {
+                (Admin, "changes services on hosts".into())
+            }
+        }
+        "file" | "mysql_db" | "postgresql_db" | "docker_container" | "k8s" | "s3_bucket"
+        | "apt" | "yum" | "dnf" | "package" | "pip" | "npm" | "win_file"
+            if state == "absent" =>
+        {
+            (
+                Destructive,
+                format!("removes something (`-m {module} state=absent`)"),
+            )
+        }
+        "reboot" | "win_reboot" => (Destructive, "reboots hosts".into()),
+        "user" | "group" | "authorized_key" | "sudoers" | "mysql_user" | "postgresql_user"
+        | "iptables" | "ufw" | "firewalld" | "selinux" | "sysctl" | "apt" | "yum" | "dnf"
+        | "package" | "cron" => (
+            Admin,
+            format!("changes access or the system (`-m {module}`)"),
+        ),
+        "ping" | "setup" | "debug" | "stat" | "slurp" | "fetch" | "find" | "gather_facts" => {
+            (Read, format!("reads (`-m {module}`)"))
+        }
+        m if m.ends_with("_info") || m.ends_with("_facts") => (Read, format!("reads (`-m {m}`)")),
+        _ => {
+            if let Some(dest) = kv("dest").or_else(|| kv("path"))
+                && let Some((e, why)) = sensitive_path(&dest)
+            {
+                return (e, format!("writes {why} on hosts"));
+            }
+            (Mutating, format!("changes hosts (`-m {module}`)"))
+        }
+    }
+}
+
+fn rclone(args: &[String]) -> (Effect, String) {
+    if has_short(args, 'n') || has_long(args, "--dry-run") {
+        return (Read, "dry-runs".into());
+    }
+    let (s, rest) = sub(
+        args,
+        &["--config", "--log-file", "--transfers", "--checkers"],
+    );
+    match s {
+        "sync" | "bisync" | "purge" | "delete" | "deletefile" | "rmdir" | "rmdirs" | "cleanup"
+        | "dedupe" => (Destructive, format!("deletes remote files (`rclone {s}`)")),
+        "config" if any(rest, &["delete", "create", "update", "password"]) => {
+            (Admin, "changes remote credentials".into())
+        }
+        "ls" | "lsd" | "lsl" | "lsf" | "lsjson" | "cat" | "size" | "about" | "check" | "md5sum"
+        | "sha1sum" | "hashsum" | "tree" | "version" | "listremotes" | "ncdu" | "config"
+        | "help" | "" => (Read, "reads".into()),
+        _ => (Mutating, format!("copies or moves files (`rclone {s}`)")),
+    }
+}
+
+fn kafka(args: &[String]) -> (Effect, String) {
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    if flag("--delete") || flag("--delete-offsets") {
+        return (Destructive, "deletes topics, groups or offsets".into());
+    }
+    if flag("--reset-offsets") && flag("--execute") {
+        return (Destructive, "resets consumer offsets".into());
+    }
+    if args
+        .iter()
+        .any(|a| a.contains("retention.ms") || a.contains("retention.bytes"))
+        && (flag("--alter") || flag("--add-config"))
+    {
+        return (Destructive, "changes retention (can purge data)".into());
+    }
+    if flag("--add") || flag("--remove") {
+        return (Admin, "changes ACLs".into());
+    }
+    if flag("--list") || flag("--describe") || flag("--help") || flag("--version") {
+        return (Read, "reads".into());
+    }
+    (Mutating, "changes Kafka topics or settings".into())
+}
+
+fn gh(args: &[String]) -> (Effect, String) {
+    let (s, rest) = sub(args, &["-R", "--repo", "--hostname"]);
+    let verb = rest
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map_or("", String::as_str);
+    match s {
+        "api" => {
+            let method = opt_value(rest, &["-X"], &["--method"])
+                .map(str::to_ascii_uppercase)
+                .unwrap_or_else(|| {
+                    let body =
+                        opt_value(rest, &["-f", "-F"], &["--field", "--raw-field", "--input"]);
+                    if body.is_some() { "POST" } else { "GET" }.to_string()
+                });
+            let path = rest
+                .iter()
+                .find(|a| !a.starts_with('-') && a.contains('/'))
+                .map_or("", String::as_str);
+            let (e, why) = http::method_effect(&method, path);
+            (e, format!("sends `{method}` to the GitHub API ({why})"))
+        }
+        "auth" | "secret" | "ssh-key" | "gpg-key" => (Admin, format!("changes access (`gh {s}`)")),
+        _ if ["delete", "archive", "cancel", "remove"]
+            .iter()
+            .any(|v| verb.starts_with(v)) =>
+        {
+            (Destructive, format!("deletes or cancels (`gh {s} {verb}`)"))
+        }
+        "repo" if verb == "edit" && rest.iter().any(|r| r.starts_with("--visibility")) => {
+            (Admin, "changes repository visibility".into())
+        }
+        _ if matches!(
+            verb,
+            "list" | "view" | "status" | "diff" | "checks" | "watch" | "download" | ""
+        ) || matches!(s, "search" | "browse" | "status" | "help" | "version" | "") =>
+        {
+            (Read, "reads".into())
+        }
+        _ => (
+            Mutating,
+            format!("changes GitHub resources (`gh {s} {verb}`)"),
+        ),
+    }
+}

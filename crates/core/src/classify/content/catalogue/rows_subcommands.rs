@@ -1,0 +1,336 @@
+//! Flags of the read-only subcommands of programs whose grammar a handler judges. A handler
+//! that finds a read (`git log`, `kubectl get`, `curl URL`) is only believed when every flag
+//! is listed here: `prog:` holds the global flags, `prog:sub` those of one subcommand. A
+//! subcommand without a row proves no flag.
+
+use super::Base::Read;
+use super::Handler as H;
+use super::Spec;
+
+const GIT_LOG: &str = "--oneline --graph --decorate? --no-decorate --all --branches? --tags? \
+    --remotes? -n|--max-count= --skip= --since|--after= --until|--before= --author= \
+    --committer= --grep= --all-match --invert-grep -i|--regexp-ignore-case -E|--extended-regexp \
+    -F|--fixed-strings -P|--perl-regexp --merges --no-merges --first-parent --reverse \
+    --format= --pretty? --abbrev-commit --no-abbrev-commit --abbrev? --date= --relative-date \
+    -p|-u|--patch -s|--no-patch --stat? --numstat --shortstat --name-only --name-status \
+    --follow -L= -S= -G= --pickaxe-all --diff-filter= -M|--find-renames? -C|--find-copies? \
+    --no-renames --cherry-pick --left-right --boundary --topo-order --date-order \
+    --author-date-order --full-history --simplify-by-decoration --source --use-mailmap \
+    --color? --no-color --word-diff? -w|--ignore-all-space -b|--ignore-space-change \
+    --unified|-U= --summary --show-signature --show-notes? --no-notes --full-index \
+    --minimal --patience --histogram --diff-algorithm= --relative? --no-ext-diff --cached \
+    --staged --exit-code --quiet --check --dirstat? --raw -z -q --ignore-blank-lines -R \
+    --submodule? --line-prefix= --src-prefix= --dst-prefix= --no-prefix -1 -2 -3 --ours \
+    --theirs --base --merge-base --no-index --compact-summary --textconv \
+    --no-textconv --ignore-cr-at-eol --function-context -W --walk-reflogs -g --mailmap \
+    --encoding= --expand-tabs? --no-expand-tabs --show-linear-break? --count --parents \
+    --children --stdin --no-walk? --do-walk --bisect --not --exclude= --glob= \
+    --color-words? --color-moved? --no-color-moved --ignore-submodules? --diff-merges= -m -c \
+    --cc --decorate-refs= --decorate-refs-exclude= --stat-width= --stat-count= \
+    --patch-with-stat --max-parents= --min-parents= --no-min-parents --simplify-merges \
+    --ancestry-path? --dense --sparse --in-commit-order --full --unreachable --root @num";
+
+pub(super) const ROWS: &[Spec] = &[
+    row!(
+        "git:",
+        Read,
+        "global options",
+        H::None,
+        "-C= --no-pager -P --paginate -p --bare --no-replace-objects --literal-pathspecs \
+         --glob-pathspecs --noglob-pathspecs --icase-pathspecs --no-optional-locks \
+         --git-dir= --work-tree= --namespace= -c= --version. --help. -h."
+    ),
+    row!(
+        "git:log git:show git:diff git:whatchanged git:shortlog git:reflog git:range-diff \
+          git:cherry git:diff-tree git:diff-index git:diff-files git:rev-list",
+        Read,
+        "reads history",
+        H::None,
+        GIT_LOG
+    ),
+    row!(
+        "git:status",
+        Read,
+        "reads the work tree",
+        H::None,
+        "-s|--short -b|--branch --show-stash --porcelain? --long -v|--verbose \
+         -u|--untracked-files? --ignore-submodules? --ignored? -z --column? --no-column \
+         --ahead-behind --no-ahead-behind --renames --no-renames --find-renames?"
+    ),
+    row!(
+        "git:blame git:annotate",
+        Read,
+        "reads history",
+        H::None,
+        "-b --root --show-stats -L= -l -t -S= --reverse= --first-parent -p|--porcelain \
+         --line-porcelain --incremental --encoding= --contents= --date= --progress \
+         --no-progress -M? -C? --ignore-rev= --ignore-revs-file= --color-lines \
+         --color-by-age -e|--show-email -w -s -n|--show-number -f|--show-name -c --abbrev="
+    ),
+    row!(
+        "git:branch git:tag",
+        Read,
+        "lists branches or tags",
+        H::None,
+        "-a|--all -r|--remotes -l|--list -v -vv --verbose --merged? --no-merged? --contains? \
+         --no-contains? --points-at= --sort= --format= --show-current --color? --no-color \
+         --column? --no-column -q|--quiet -i|--ignore-case --abbrev= --no-abbrev -n="
+    ),
+    row!("git:remote", Read, "lists remotes", H::None, "-v|--verbose"),
+    row!(
+        "git:config",
+        Read,
+        "reads configuration",
+        H::None,
+        "--get --get-all --get-regexp --get-urlmatch -l|--list --show-origin --show-scope \
+         --global --system --local --worktree -f|--file= --blob= --name-only -z|--null \
+         --type= --bool --int --path --default= --includes --no-includes -e|--edit%"
+    ),
+    row!(
+        "git:grep",
+        Read,
+        "searches tracked files",
+        H::None,
+        "-n|--line-number -i|--ignore-case -I -w|--word-regexp -v|--invert-match -l \
+         --files-with-matches -L --files-without-match -c|--count -h -H --full-name \
+         -E|--extended-regexp -G|--basic-regexp -F|--fixed-strings -P|--perl-regexp -e= -f= \
+         --and --or --not --all-match -q|--quiet --cached --untracked --no-index \
+         --recurse-submodules -A|--after-context= -B|--before-context= -C|--context= \
+         -p|--show-function -W|--function-context --column -o|--only-matching --heading \
+         --break --max-depth= --threads= --color? --no-color -a|--text -z|--null \
+         -O|--open-files-in-pager$ @num"
+    ),
+    row!(
+        "git:rev-parse git:describe git:ls-files git:ls-tree git:ls-remote git:cat-file \
+          git:for-each-ref git:show-ref git:merge-base git:name-rev git:count-objects \
+          git:check-ignore git:var git:verify-commit git:verify-tag git:show-branch \
+          git:stash git:worktree git:submodule git:notes git:fsck git:help git:version \
+          git:clean",
+        Read,
+        "reads the repository",
+        H::None,
+        "--show-toplevel --abbrev-ref? --short? --verify -q|--quiet --git-dir --is-inside-work-tree \
+         --show-prefix --show-cdup --symbolic-full-name --all --tags --always --long --dirty? \
+         --abbrev= --match= --exclude= --contains -c|--cached -d|--deleted -m|--modified \
+         -o|--others -i|--ignored -s|--stage -u|--unmerged -k|--killed -z -t --full-name \
+         --exclude-standard --error-unmatch -r -l --name-only --name-status --heads \
+         --refs --count= --sort= --format= -p -e -n|--dry-run -v|--verbose --stat \
+         --patch --recursive --porcelain --no-index --batch? --batch-check? --points-at= \
+         --merged= -a -x -X"
+    ),
+    row!(
+        "git:push",
+        Read,
+        "pushes (read only as a dry run)",
+        H::None,
+        "-n|--dry-run --porcelain -v|--verbose -q|--quiet --all --branches --tags --follow-tags \
+         -u|--set-upstream --no-verify --verify --atomic -o|--push-option= --repo= --signed? \
+         --recurse-submodules= --thin --no-thin -4|--ipv4 -6|--ipv6 --progress --no-progress \
+         -f|--force --force-with-lease? --force-if-includes -d|--delete --mirror --prune \
+         --receive-pack$ --exec$"
+    ),
+    row!(
+        "kubectl:delete kubectl:apply kubectl:create kubectl:patch kubectl:scale \
+          kubectl:replace kubectl:set kubectl:label kubectl:annotate kubectl:run kubectl:expose \
+          kubectl:drain kubectl:cordon kubectl:uncordon kubectl:taint kubectl:autoscale",
+        Read,
+        "changes resources (read only as a dry run)",
+        H::None,
+        "--dry-run? -f|--filename= -k|--kustomize= -R|--recursive -o|--output= -l|--selector= \
+         --all --force --grace-period= --now --wait? --cascade? --timeout= --ignore-not-found \
+         -p|--patch= --type= --replicas= --current-replicas= --resource-version= --overwrite \
+         --image= --port= --restart= --env= --labels= --ignore-daemonsets \
+         --delete-emptydir-data --delete-local-data --disable-eviction --pod-selector= \
+         --server-side --field-manager= --validate? --save-config --record \
+         --show-managed-fields --template= --min= --max= --cpu-percent= --name= \
+         --target-port= --protocol= --containers= --local --field-selector= -A|--all-namespaces \
+         --force-conflicts --prune --prune-allowlist= -i|--stdin -t|--tty --rm \
+         --command --attach? --annotations= --override-type= --overrides="
+    ),
+    row!(
+        "kubectl:",
+        Read,
+        "global options",
+        H::None,
+        "-n|--namespace= --context= --kubeconfig= --cluster= --user= -s|--server= \
+         --request-timeout= --insecure-skip-tls-verify --tls-server-name= --token= \
+         --certificate-authority= --client-certificate= --client-key= -v= --v= \
+         --as^= --as-group^= --as-uid^= --cache-dir= --match-server-version \
+         --profile= --profile-output> --warnings-as-errors --disable-compression --help. -h."
+    ),
+    row!(
+        "kubectl:get kubectl:describe kubectl:top kubectl:explain kubectl:api-resources \
+          kubectl:api-versions kubectl:version kubectl:cluster-info kubectl:events \
+          kubectl:wait kubectl:diff kubectl:auth kubectl:config kubectl:rollout",
+        Read,
+        "reads cluster state",
+        H::None,
+        "-o|--output= -l|--selector= -A|--all-namespaces -w|--watch --watch-only \
+         --field-selector= --show-labels --sort-by= --no-headers -L|--label-columns= \
+         --chunk-size= --ignore-not-found --raw= --show-kind --template= -f|--filename= \
+         -k|--kustomize= -R|--recursive --output-watch-events --subresource= \
+         --show-events? --containers --use-protocol-buffers --sum --api-group= \
+         --namespaced? --verbs= --cached --client --short --for= --timeout= --all \
+         --types= --minify --flatten --revision= --list -q|--quiet \
+         --server-side --field-manager= --force-conflicts --prune"
+    ),
+    row!(
+        "kubectl:logs",
+        Read,
+        "reads logs",
+        H::None,
+        "-f|--follow --tail= --since= --since-time= -c|--container= --all-containers? \
+         -p|--previous --timestamps? -l|--selector= --prefix? --max-log-requests= \
+         --limit-bytes= --ignore-errors --pod-running-timeout= --all-pods? \
+         --insecure-skip-tls-verify-backend"
+    ),
+    row!(
+        "docker:",
+        Read,
+        "global options",
+        H::None,
+        "-H|--host= --context= --config= -D|--debug -l|--log-level= --tls --tlsverify \
+         --tlscacert= --tlscert= --tlskey= -v|--version. --help. -h."
+    ),
+    row!(
+        "docker:ps docker:images docker:logs docker:inspect docker:version docker:info \
+          docker:stats docker:top docker:history docker:search docker:port docker:diff \
+          docker:events docker:ls docker:container docker:image docker:volume \
+          docker:network docker:system docker:context docker:buildx docker:builder docker:plugin \
+          docker:node docker:service docker:stack docker:secret docker:config docker:manifest \
+          docker:pod docker:machine",
+        Read,
+        "reads containers",
+        H::None,
+        "-a|--all -q|--quiet -s|--size -n|--last= -l|--latest --no-trunc -f|--filter= \
+         --format= --digests --tree -t|--timestamps --tail= --since= --until= --details \
+         --follow --type= --no-stream --limit= --human"
+    ),
+    row!(
+        "docker:compose",
+        Read,
+        "reads compose services",
+        H::None,
+        "-f|--file= -p|--project-name= --profile= --env-file= --project-directory= --ansi= \
+         --progress= --parallel= -a|--all -q|--quiet --services --format= --filter= --status= \
+         --no-trunc --since= --until= -n|--tail= -t|--timestamps --follow --no-color \
+         --no-log-prefix --index= --resolve-image-digests --no-interpolate --images --volumes \
+         --hash= --dry-run --short --json"
+    ),
+    row!(
+        "helm:",
+        Read,
+        "global options",
+        H::None,
+        "-n|--namespace= --kube-context= --kubeconfig= --debug --kube-apiserver= \
+         --kube-token= --kube-as-user^= --kube-as-group^= --registry-config= \
+         --repository-config= --repository-cache= --burst-limit= --qps= --help. -h."
+    ),
+    row!(
+        "helm:list helm:ls helm:status helm:get helm:history helm:show helm:search \
+          helm:lint helm:version helm:env helm:template",
+        Read,
+        "reads releases",
+        H::None,
+        "-A|--all-namespaces -a|--all -o|--output= -q|--short --filter= -d|--date \
+         -r|--reverse --deployed --failed --pending --superseded --uninstalled \
+         --uninstalling -m|--max= --offset= -l|--selector= --time-format= --no-headers \
+         --revision= --show-desc --show-resources --version= --devel --regexp --versions \
+         --template= --strict --values= -f= --set= --set-string= --output-dir> \
+         --include-crds --skip-tests --validate --api-versions= --kube-version= \
+         --is-upgrade --name-template= --release-name --show-only= -s= --quiet"
+    ),
+    row!(
+        "terraform:",
+        Read,
+        "global options",
+        H::None,
+        "-chdir= -help. -version. --help. --version."
+    ),
+    row!(
+        "terraform:plan terraform:show terraform:validate terraform:output terraform:state \
+          terraform:graph terraform:providers terraform:version terraform:workspace \
+          terraform:console",
+        Read,
+        "reads or plans",
+        H::None,
+        "-out> -destroy -refresh-only -refresh= -replace= -target= -var= -var-file= \
+         -input= -lock= -lock-timeout= -no-color -parallelism= -detailed-exitcode \
+         -compact-warnings -json -state= -generate-config-out> -raw -id= -type= -plan= \
+         -draw-cycles -module-depth="
+    ),
+    row!(
+        "curl:",
+        Read,
+        "sends an HTTP request",
+        H::None,
+        "-s|--silent -S|--show-error -f|--fail --fail-with-body -L|--location -i|--include \
+         -I|--head -v|--verbose -k|--insecure -H|--header= -A|--user-agent= -e|--referer= \
+         -u|--user= -b|--cookie= -c|--cookie-jar> -o|--output> -O|--remote-name \
+         --output-dir> -D|--dump-header> -w|--write-out= -m|--max-time= \
+         --connect-timeout= --retry= --retry-delay= --retry-max-time= --retry-all-errors \
+         --compressed -x|--proxy= --noproxy= -4|--ipv4 -6|--ipv6 --http1.1 --http2 --http3 \
+         -G|--get -d|--data= --data-urlencode= --data-raw= --data-binary= -F|--form= \
+         --json= -X|--request= --url= -r|--range= -C|--continue-at= -#|--progress-bar \
+         --no-progress-meter -N|--no-buffer --cacert= --capath= --cert= --key= --pass= \
+         --resolve= --connect-to= --interface= --limit-rate= --max-filesize= \
+         --max-redirs= -z|--time-cond= --trace> --trace-ascii> --stderr> --etag-save> \
+         --etag-compare= -Z|--parallel --create-dirs -R|--remote-time -j|--junk-session-cookies \
+         --oauth2-bearer= --aws-sigv4= --digest --basic --ntlm --negotiate --anyauth \
+         --tlsv1.2 --tlsv1.3 --ssl-reqd --path-as-is --globoff|-g -n|--netrc \
+         --netrc-file= -K|--config@ --libcurl> -T|--upload-file= --unix-socket= \
+         -q|--disable --raw --tr-encoding --ignore-content-length --variable= --expand-url= \
+         -V|--version. -h|--help."
+    ),
+    row!(
+        "wget:",
+        Read,
+        "downloads",
+        H::None,
+        "@gnu -q|--quiet -v|--verbose -nv|--no-verbose -O|--output-document> -o|--output-file> \
+         -a|--append-output> -P|--directory-prefix> -c|--continue -N|--timestamping \
+         -S|--server-response --spider -T|--timeout= -t|--tries= -w|--wait= -U|--user-agent= \
+         --header= --no-check-certificate --user= --password= -r|--recursive -l|--level= \
+         -np|--no-parent -nd|--no-directories -nH|--no-host-directories -x|--force-directories \
+         -k|--convert-links -p|--page-requisites -m|--mirror -A|--accept= -R|--reject= \
+         --limit-rate= --max-redirect= --method= --body-data= --post-data= --post-file= \
+         -i|--input-file= -e|--execute% --show-progress --progress= -nc|--no-clobber \
+         -4|--inet4-only -6|--inet6-only --https-only --content-disposition \
+         --save-headers -V|--version. -h|--help."
+    ),
+    // Long options of GNU programs whose handler reads exact names: abbreviations are expanded
+    // before the handler sees them (`tar --remove-f` is `--remove-files`).
+    row!(
+        "tar:",
+        Read,
+        "long options",
+        H::None,
+        "@gnu --remove-files --to-command= --use-compress-program= --rsh-command= \
+         --info-script= --new-volume-script= --checkpoint-action= --checkpoint? --delete \
+         --recursive-unlink --unlink-first --overwrite --overwrite-dir --list --extract --get \
+         --create --append --update --catenate --concatenate --directory= --file= --gzip \
+         --bzip2 --xz --zstd --verbose --to-stdout --keep-old-files --skip-old-files \
+         --exclude= --strip-components= --no-same-owner --same-owner --preserve-permissions \
+         --numeric-owner --absolute-names --dereference --transform= --wildcards --totals? \
+         --one-file-system --atime-preserve? --force-local --ignore-failed-read --warning= \
+         --show-transformed-names --blocking-factor= --format= --label= --owner= --group= \
+         --mode= --mtime= --sort= --null --files-from= --exclude-from= --exclude-vcs \
+         --help --version --usage"
+    ),
+    row!(
+        "journalctl:",
+        Read,
+        "long options",
+        H::None,
+        "@gnu -u|--unit= -f|--follow -n|--lines= -b|--boot? -k|--dmesg -p|--priority= \
+         -g|--grep= -o|--output= -r|--reverse -e|--pager-end -x|--catalog -a|--all -q|--quiet \
+         -S|--since= -U|--until= -t|--identifier= -D|--directory= -M|--machine= -m|--merge \
+         -l|--full -h|--help. -N|--fields -F|--field= -i|--file= -I|--interval= \
+         --vacuum-size! --vacuum-time! --vacuum-files! --rotate! --flush% --sync% \
+         --relinquish-var% --smart-relinquish-var% --setup-keys^ --update-catalog% --verify \
+         --user-unit= --list-boots --case-sensitive? --output-fields= --no-pager --system \
+         --user --utc --disk-usage --header --namespace= --version. --no-full --no-hostname \
+         --show-cursor --cursor= --after-cursor= --cursor-file= --facility= --root= \
+         --image= --list-catalog --dump-catalog --force --new-id128 --no-tail"
+    ),
+];

@@ -1,0 +1,296 @@
+//! The system: processes, disks, users, networks, wrappers, shells and interpreters.
+
+use super::Base::{Admin, Destructive, Mutating, Read};
+use super::Handler as H;
+use super::Spec;
+
+pub(super) const ROWS: &[Spec] = &[
+    // Processes and system state: reads.
+    row!(
+        "ps",
+        Read,
+        "lists processes",
+        H::None,
+        "--help. -V|--version. -a -A -d -e -f -F -H -j -l -L -M -N -T -w -ww -x -y -Z -c -m -r -o= -O= \
+         -p= -q= -s= -t= -u= -U= -g= -G= -C= --pid= --ppid= --sort= --forest --no-headers \
+         --headers --cols= --columns= --width= --format= -k="
+    ),
+    row!(
+        "pstree",
+        Read,
+        "lists processes",
+        H::None,
+        "-a -c -g -h -H= -l -n -N= -p -s -S -t -T -u -U -Z -A -G"
+    ),
+    row!(
+        "top htop atop btop iotop nethogs glances",
+        Read,
+        "watches processes",
+        H::None,
+        "-h. -v. --help. --version. -b -n= -d= -p= -u= -U= -o= -O= -c -H -i -S -s -w? -1 -E= -e= -C \
+         -t -a -P -k -q -M -F= --sort-key= --tree --no-color --readonly -D="
+    ),
+    row!(
+        "pgrep pidof",
+        Read,
+        "finds processes",
+        H::None,
+        "--help. -V|--version. -a|--list-full -c|--count -d|--delimiter= -f|--full -g|--pgroup= \
+         -G|--group= -i|--ignore-case -l|--list-name -n|--newest -o|--oldest -O|--older= \
+         -P|--parent= -s|--session= -t|--terminal= -u|--euid= -U|--uid= -v|--inverse \
+         -w|--lightweight -x|--exact -F|--pidfile= -L|--logpidfile -r|--runstates= --ns= \
+         --nslist= -q -S -z|--signal="
+    ),
+    row!(
+        "lsof",
+        Read,
+        "lists open files",
+        H::None,
+        "-h. -v. -a -b -c= -C -d= -D= -f -F= -g= -i? -l -L -n -N -o -O -p= -P -r= -R -s= -S= -t \
+         -T= -u= -U -w -x= -X -z= -Z= +c= +d= +D= +f= +L= +M +r= -E -K -M"
+    ),
+    row!(
+        "netstat ss",
+        Read,
+        "lists network sockets",
+        H::None,
+        "-h|--help. -V|--version. -a|--all -l|--listening -n|--numeric -p|--processes|--program \
+         -t|--tcp -u|--udp -x|--unix -w|--raw -4|--ipv4 -6|--ipv6 -r|--route -i|--interfaces \
+         -s|--summary -e|--extended -o|--options|--timers -m|--memory -c|--continuous -g|--groups \
+         -H|--no-header -O|--oneline -Z|--context -z -f|--family= -A|--query= -N= -b -v -W|--wide \
+         -M -K|--kill% -D= -F= -E --inet"
+    ),
+    row!(
+        "ping ping6 fping",
+        Read,
+        "sends echo requests",
+        H::None,
+        "-h. -V. -4 -6 -a -A -b -B -c= -d -D -f% -i= -I= -l= -L -m= -M= -n -O -p= -q -Q= -r -R -s= \
+         -S= -t= -T= -U -v -w= -W="
+    ),
+    row!(
+        "dig nslookup host drill",
+        Read,
+        "looks up names",
+        H::None,
+        "-h. -v. -4 -6 -b= -c= -f= -k= -m -p= -q= -r -t= -x= -y= -a -C -d -l -N= -R= -s -T -U -W= \
+         -i -u"
+    ),
+    row!(
+        "traceroute tracepath mtr whois",
+        Read,
+        "traces routes or looks up owners",
+        H::None,
+        "--help. -V. -4 -6 -I -T -U -n -m= -q= -w= -p= -i= -s= -f= -z= -N= -r -c= -b -h= -H \
+         --report --json"
+    ),
+    row!(
+        "sensors dmidecode lshw hwinfo inxi",
+        Read,
+        "reads hardware information",
+        H::None,
+        "-h. --help. -V. --version. -t= -s= -q -u -j -A -f -short -json -class= -c -b"
+    ),
+    row!(
+        "ldconfig",
+        Mutating,
+        "rebuilds the library cache",
+        H::None,
+        "-p|--print-cache. -v -N -X -n"
+    ),
+    // Disks and machines: destructive.
+    row!(
+        "fdisk sfdisk gdisk cfdisk",
+        Destructive,
+        "changes a partition table",
+        H::None,
+        "-l|--list. -h|--help. -V|--version. -d|--dump. -s. -x. -u? -b= -c? -C= -H= -S= -o= -t= -L? \
+         -w= -W= -n -f -X= -Y= --no-reread -B -J -r= -A= -N= --delete! -Z! --wipe! --wipe-partitions!"
+    ),
+    row!(
+        "parted",
+        Destructive,
+        "changes a partition table",
+        H::None,
+        "-l|--list. -h|--help. -v|--version. -s|--script -m|--machine -a|--align= -f|--fix"
+    ),
+    row!(
+        // Their short flags mean different things (`mkfs.vfat -n NAME`, `cryptsetup -h HASH`,
+        // `sgdisk -n 1:0:0`), so none of them lowers the verdict.
+        "sgdisk blkdiscard lvremove vgremove pvremove mdadm swapoff umount losetup \
+          cryptsetup mkswap mkfs",
+        Destructive,
+        "erases, unmounts or reformats storage",
+        H::None,
+        ""
+    ),
+    row!(
+        "wipefs",
+        Read,
+        "lists file system signatures",
+        H::None,
+        "-h|--help. -V|--version. -n|--no-act~ -a|--all! -o|--offset!= -f|--force \
+         -t|--types= -b|--backup -q|--quiet -p|--parsable -O|--output= -J|--json \
+         -i|--noheadings --lock?"
+    ),
+    row!(
+        "kill pkill killall xkill",
+        Destructive,
+        "kills processes",
+        H::Kill,
+        "@any"
+    ),
+    row!(
+        "shutdown reboot halt poweroff init telinit",
+        Destructive,
+        "stops the machine",
+        H::Shutdown,
+        "@any"
+    ),
+    row!(
+        "dmesg",
+        Read,
+        "reads the kernel log",
+        H::None,
+        "-h|--help. -V|--version. -C|--clear! -c|--read-clear! -D|--console-off^ -E|--console-on^ \
+         -n|--console-level^= -H|--human -T|--ctime -w|--follow -W|--follow-new -L|--color? \
+         -l|--level= -f|--facility= -k|--kernel -x|--decode -r|--raw -t|--notime -d|--show-delta \
+         -e|--reltime -u|--userspace -S|--syslog -P|--nopager -F|--file= -J|--json \
+         --time-format= --since= --until= -s|--buffer-size="
+    ),
+    row!(
+        "zfs zpool",
+        Destructive,
+        "changes ZFS pools or datasets",
+        H::Zfs,
+        "@any"
+    ),
+    row!(
+        "dropdb",
+        Destructive,
+        "drops a database",
+        H::None,
+        "--help. -V|--version. -e|--echo -f|--force -i|--interactive --if-exists -h|--host= \
+         -p|--port= -U|--username= -w|--no-password -W|--password --maintenance-db="
+    ),
+    // Access and system configuration: admin.
+    row!(
+        "chmod",
+        Mutating,
+        "changes file permissions",
+        H::Chmod,
+        "@any"
+    ),
+    row!(
+        "chown chgrp setfacl chattr chcon",
+        Admin,
+        "changes ownership or access",
+        H::None,
+        ""
+    ),
+    row!(
+        "useradd userdel usermod passwd chpasswd visudo groupadd groupdel groupmod gpasswd \
+          adduser deluser addgroup delgroup vipw vigr chsh chage newusers",
+        Admin,
+        "changes users or groups",
+        H::None,
+        ""
+    ),
+    row!(
+        "iptables ip6tables iptables-restore iptables-save nft ufw firewall-cmd ipset",
+        Admin,
+        "changes the firewall",
+        H::Firewall,
+        "@any"
+    ),
+    row!(
+        "sysctl",
+        Admin,
+        "changes kernel settings",
+        H::Sysctl,
+        "@any"
+    ),
+    row!(
+        "ip ifconfig route nmcli mount timedatectl hostnamectl localectl",
+        Admin,
+        "changes network or system settings",
+        H::NetAdmin,
+        "@any"
+    ),
+    row!(
+        "hostname",
+        Read,
+        "prints the host name",
+        H::Hostname,
+        "@any"
+    ),
+    row!(
+        "date",
+        Read,
+        "prints the date",
+        H::Date,
+        "@gnu --help. --version. -d|--date= -f|--file= -I|--iso-8601? -R|--rfc-email \
+         --rfc-3339= -r|--reference= -u|--utc|--universal --debug -s|--set^="
+    ),
+    row!(
+        "modprobe rmmod insmod setenforce semanage setsebool update-alternatives ssh-copy-id \
+          auditctl aa-disable aa-complain ifdown ifup createuser dropuser",
+        Admin,
+        "changes system configuration or access",
+        H::None,
+        ""
+    ),
+    // Wrappers: they run the rest of their arguments (see `wrappers::wrapper`).
+    row!(
+        "sudo doas pkexec run0 runuser sg su env command builtin exec nohup time unbuffer \
+          setsid caffeinate torsocks proxychains proxychains4 tsocks chronic busybox fakeroot \
+          firejail catchsegv valgrind faketime entr retry cpulimit strace ltrace gdb nice \
+          ionice taskset numactl timeout stdbuf chrt flock script watch parallel nsenter \
+          chroot systemd-run npx pnpx bunx eval source . trap alias export declare typeset \
+          readonly",
+        Read,
+        "runs a command",
+        H::Wrapper,
+        "@any"
+    ),
+    row!("ssh", Mutating, "runs a remote command", H::Ssh, "@any"),
+    row!(
+        "bash sh zsh dash ksh mksh ash fish csh tcsh yash rbash",
+        Mutating,
+        "runs a shell",
+        H::Shell,
+        "@any"
+    ),
+    row!(
+        "python pypy node nodejs bun deno ts-node tsx perl perl5 ruby irb jruby php lua \
+          luajit rscript Rscript osascript tclsh wish groovy jshell scala kotlin julia elixir \
+          iex erl ghci runghc swift",
+        Mutating,
+        "runs code",
+        H::Interpreter,
+        "@any"
+    ),
+    // Remote shells and network tools that send what they are given.
+    row!(
+        "socat",
+        Mutating,
+        "relays data between addresses",
+        H::Socat,
+        "@any"
+    ),
+    row!(
+        "expect",
+        Mutating,
+        "runs an expect script",
+        H::Expect,
+        "@any"
+    ),
+    row!(
+        "nc ncat netcat telnet ftp",
+        Mutating,
+        "opens a network connection",
+        H::None,
+        "-h. --help. --version. -4 -6 -u -v -vv -z -n -w= -p= -s= -q= -i= -l% -k -e$ -c$ --exec$ \
+         --sh-exec$ -N -C -U -t -x= -X= --ssl"
+    ),
+];

@@ -1,0 +1,537 @@
+//! Windows: `powershell`/`pwsh` (with `-Command` and `-EncodedCommand`, base64 of UTF-16LE),
+//! PowerShell statements (cmdlets and aliases from the table, parameters abbreviated to a
+//! unique prefix as PowerShell allows), `cmd /c` with its built-ins and `/x` switches, `reg`
+//! and `diskpart`. PowerShell is split into statements and words, not fully parsed; what the
+//! splitter does not understand counts as a write.
+
+use super::super::http;
+use super::super::shell::{Input, Sh};
+use super::super::tools::base64_bytes;
+use super::super::wrappers::run_script;
+use super::table::{Act, Flag, Handler as H, Program, Takes};
+use super::{base, table, write_path};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
+
+pub(crate) fn run(
+    sh: &mut Sh,
+    prog: &Program,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::Unknown(format!("the output of `{name}`"));
+    match prog.handler {
+        H::PowerShell => powershell(sh, args, stdin, cmd),
+        H::Cmd => {
+            let i = args
+                .iter()
+                .position(|a| matches!(a.to_ascii_lowercase().as_str(), "/c" | "/k" | "/r"));
+            match i {
+                Some(i) => {
+                    let text = args.get(i + 1..).unwrap_or_default().join(" ");
+                    cmd_text(sh, &text);
+                }
+                None => super::super::wrappers::stdin_code(sh, stdin, cmd, None),
+            }
+        }
+        H::Reg => {
+            let sub = args
+                .first()
+                .map(|a| a.to_ascii_lowercase())
+                .unwrap_or_default();
+            let (e, why) = match sub.as_str() {
+                "query" | "compare" | "/?" => (Read, "reads the registry"),
+                "export" | "save" => (Mutating, "writes a registry file"),
+                "delete" | "unload" => (Destructive, "deletes registry keys"),
+                "add" | "import" | "load" | "restore" | "copy" | "flags" => {
+                    (Admin, "changes the registry")
+                }
+                _ => (Mutating, "runs `reg`"),
+            };
+            sh.add(e, format!("{cmd} {why}"));
+        }
+        H::Diskpart => diskpart(sh, name, args, stdin, cmd),
+        H::WinTool => {
+            let (e, why) = win_tool(name, args);
+            sh.add(e, format!("{cmd} {why}"));
+        }
+        _ => base(sh, prog, args, cmd),
+    }
+    out
+}
+
+/// `powershell -Command …`, `-EncodedCommand <base64>`, `-File f`.
+fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
+    sh.add(Mutating, format!("{cmd} runs PowerShell"));
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let lower = a.to_ascii_lowercase();
+        let Some(p) = lower.strip_prefix('-').or_else(|| lower.strip_prefix('/')) else {
+            // Windows PowerShell reads a bare argument as `-Command`.
+            let rest: Vec<String> = std::iter::once(a.clone()).chain(it.cloned()).collect();
+            powershell_text(sh, &rest.join(" "), "`powershell`");
+            return;
+        };
+        let p = p.split(':').next().unwrap_or(p);
+        if p.is_empty() {
+            continue;
+        }
+        if "encodedcommand".starts_with(p) && p.starts_with('e') || p == "ec" {
+            let blob = it.next().map(String::as_str).unwrap_or("");
+            match base64_bytes(blob) {
+                Some(bytes) => {
+                    let units: Vec<u16> = bytes
+                        .chunks(2)
+                        .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+                        .collect();
+                    let code = String::from_utf16_lossy(&units);
+                    powershell_text(sh, &code, "`powershell -EncodedCommand`");
+                }
+                None => sh.add(
+                    Destructive,
+                    format!("{cmd}: `-EncodedCommand` is not valid base64 (unseen code counts as destructive)"),
+                ),
+            }
+            return;
+        }
+        if "command".starts_with(p) && p.starts_with('c') {
+            let rest: Vec<String> = it.cloned().collect();
+            if rest.first().is_some_and(|r| r == "-") {
+                super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
+            } else {
+                powershell_text(sh, &rest.join(" "), "`powershell -Command`");
+            }
+            return;
+        }
+        if "file".starts_with(p) && p.starts_with('f') {
+            let f = it.next().map(String::as_str).unwrap_or("");
+            run_script(sh, f, cmd);
+            return;
+        }
+        // Options with a value, by unique prefix or alias (`-w hidden`, `-ep bypass`).
+        let takes_value = matches!(p, "w" | "ep" | "ex" | "wd" | "of" | "if" | "v")
+            || [
+                "executionpolicy",
+                "windowstyle",
+                "outputformat",
+                "inputformat",
+                "version",
+                "configurationname",
+                "workingdirectory",
+                "settingsfile",
+                "custompipename",
+            ]
+            .iter()
+            .any(|o| o.starts_with(p) && p.len() >= 2);
+        if takes_value {
+            let _ = it.next();
+        }
+    }
+    super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
+}
+
+/// Splits text into statements and words: quotes removed, backtick escapes kept literal.
+fn statements(text: &str, separators: &[char]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '`') => word.extend(chars.next()),
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '`') => word.extend(chars.next()),
+            (None, c) if c.is_whitespace() && c != '\n' => flush(&mut word, &mut words),
+            (None, c) if separators.contains(&c) || c == '\n' => {
+                flush(&mut word, &mut words);
+                if !words.is_empty() {
+                    out.push(std::mem::take(&mut words));
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    flush(&mut word, &mut words);
+    if !words.is_empty() {
+        out.push(words);
+    }
+    out
+}
+
+/// PowerShell code: each statement's command is judged by the table; the code is also
+/// scanned as code (for .NET calls and strings that hold commands).
+pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
+    if !sh.ctx.deeper(sh.depth + 1) {
+        return;
+    }
+    sh.ctx.via.push(via.to_string());
+    sh.depth += 1;
+    for words in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
+        if !sh.ctx.tick(1) {
+            break;
+        }
+        let words: Vec<String> = words
+            .into_iter()
+            .skip_while(|w| w == "." || w.starts_with('$') && w.ends_with('='))
+            .collect();
+        if words
+            .first()
+            .is_some_and(|w| w.starts_with('$') || w.starts_with('['))
+        {
+            continue;
+        }
+        let cmd = super::snippet(&words.join(" "));
+        powershell_words(sh, &words, &cmd);
+    }
+    sh.depth -= 1;
+    sh.ctx.via.pop();
+    sh.code_text("powershell", text, via);
+}
+
+/// One PowerShell command: a cmdlet or alias from the table, or a program.
+pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
+    let Some(first) = words.first() else { return };
+    let Ok(cat) = table::catalogue() else {
+        sh.add(
+            Destructive,
+            format!("{cmd}: the program catalogue did not load"),
+        );
+        return;
+    };
+    let args = words.get(1..).unwrap_or_default();
+    let Some(prog) = cat.cmdlet(first) else {
+        if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
+            let _ = sh.argv(words, &Input::None, "PowerShell");
+            return;
+        }
+        unknown_cmdlet(sh, first, cmd);
+        return;
+    };
+    let flags = prog.flags.as_deref().unwrap_or_default();
+    let mut operands: Vec<&str> = Vec::new();
+    let mut values: Vec<(&Flag, String)> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let Some(p) = a
+            .strip_prefix('-')
+            .filter(|p| p.starts_with(|c: char| c.is_alphabetic()))
+        else {
+            operands.push(a);
+            continue;
+        };
+        let (p, attached) = match p.split_once(':') {
+            Some((n, v)) => (n.to_ascii_lowercase(), Some(v.to_string())),
+            None => (p.to_ascii_lowercase(), None),
+        };
+        let hits: Vec<&Flag> = flags
+            .iter()
+            .filter(|f| {
+                f.names
+                    .iter()
+                    .any(|n| n.strip_prefix('-') == Some(p.as_str()))
+            })
+            .chain(flags.iter().filter(|f| {
+                f.names.iter().any(|n| {
+                    n.strip_prefix('-')
+                        .is_some_and(|n| n.starts_with(p.as_str()))
+                })
+            }))
+            .collect();
+        let exact = hits.first().filter(|f| {
+            f.names
+                .iter()
+                .any(|n| n.strip_prefix('-') == Some(p.as_str()))
+        });
+        let unique = hits
+            .iter()
+            .all(|f| hits.first().is_some_and(|g| std::ptr::eq(*f, *g)));
+        let Some(flag) = exact.or(hits.first().filter(|_| unique)) else {
+            sh.add(Mutating, format!("{cmd}: parameter `{a}` of `{first}` is not in the catalogue (counts as a write)"));
+            continue;
+        };
+        let value = match flag.takes {
+            Takes::Value => attached.or_else(|| it.next().cloned()),
+            _ => attached,
+        };
+        values.push((flag, value.unwrap_or_default()));
+    }
+    let named = |n: &str| {
+        values
+            .iter()
+            .find(|(f, _)| f.names.contains(&n))
+            .map(|(_, v)| v.as_str())
+    };
+    if values
+        .iter()
+        .any(|(f, v)| f.act == Act::Lower && (v.is_empty() || v.eq_ignore_ascii_case("$true")))
+    {
+        sh.add(
+            Read,
+            format!("{cmd} only shows what it would do (`-WhatIf`)"),
+        );
+        return;
+    }
+    for (f, v) in &values {
+        let flag = f.names.first().copied().unwrap_or("");
+        match f.act {
+            Act::Exec => powershell_text(sh, v, &format!("`{first} {flag}`")),
+            Act::ExecFile => run_script(sh, v, cmd),
+            Act::Write => write_path(sh, v, cmd),
+            Act::Delete => sh.add(Destructive, format!("{cmd}: `{flag}` destroys data")),
+            Act::Admin => sh.add(Admin, format!("{cmd}: `{flag}` changes the system")),
+            Act::Modify | Act::Change => sh.add(Mutating, format!("{cmd}: `{flag}` changes state")),
+            Act::Read | Act::Lower | Act::DryRun => {}
+        }
+    }
+    let canonical = prog.names.first().copied().unwrap_or("");
+    match canonical {
+        "invoke-expression" => {
+            if let Some(code) = operands.first() {
+                powershell_text(sh, code, "`Invoke-Expression`");
+            } else if named("-command").is_none() {
+                sh.add(Destructive, format!("{cmd} runs code computed at run time"));
+            }
+        }
+        "invoke-webrequest" => {
+            let method = named("-method").unwrap_or(if named("-body").is_some() {
+                "POST"
+            } else {
+                "GET"
+            });
+            let url = named("-uri").or(operands.first().copied()).unwrap_or("");
+            let (e, why) = http::method_effect(&method.to_ascii_uppercase(), url);
+            sh.add(e, format!("{cmd} sends `{method}` ({why})"));
+            return;
+        }
+        "start-process" => {
+            let file = named("-filepath")
+                .or(operands.first().copied())
+                .unwrap_or("");
+            let rest = named("-argumentlist")
+                .or(named("-args"))
+                .or(operands.get(1).copied())
+                .unwrap_or("");
+            let mut argv = vec![file.to_string()];
+            argv.extend(
+                rest.split([' ', ','])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
+            let _ = sh.argv(&argv, &Input::None, "`Start-Process`");
+            if named("-verb").is_some_and(|v| v.eq_ignore_ascii_case("runas")) {
+                sh.add(
+                    Admin,
+                    format!("{cmd} runs with elevated privileges (`-Verb RunAs`)"),
+                );
+            }
+        }
+        "remove-item" if values.iter().any(|(f, _)| f.names.contains(&"-recurse")) => {
+            sh.add(Destructive, format!("{cmd} removes items recursively"));
+        }
+        _ => {}
+    }
+    let paths: Vec<String> = operands.iter().map(|o| o.to_string()).collect();
+    base(sh, prog, &paths, cmd);
+}
+
+/// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
+/// `net stop svc`, `schtasks /create`, `wmic shadowcopy delete`).
+fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
+    // The verb is one of the first two words or a switch (`net stop x`, `sc delete x`,
+    // `wmic shadowcopy delete`, `net user x /delete`), not any later word of free text.
+    let words: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *i < 2 || a.starts_with(['/', '-']))
+        .map(|(_, a)| a.trim_start_matches(['/', '-']).to_ascii_lowercase())
+        .collect();
+    let has = |w: &[&str]| {
+        words
+            .iter()
+            .any(|x| w.contains(&x.split(':').next().unwrap_or(x)))
+    };
+    if name == "cipher" && has(&["w"]) || name == "taskkill" {
+        return (Destructive, "wipes data or kills processes");
+    }
+    if has(&[
+        "delete",
+        "remove",
+        "stop",
+        "kill",
+        "terminate",
+        "disable",
+        "uninstall",
+        "purge",
+        "clear-log",
+        "cl",
+        "deletejournal",
+        "shadowstorage",
+        "end",
+        "dismount",
+        "forcedismount",
+    ]) && !has(&["query", "list", "get", "show", "enum"])
+    {
+        return (Destructive, "deletes, stops or disables");
+    }
+    if has(&[
+        "add", "create", "set", "grant", "setowner", "config", "change", "transfer", "on", "off",
+    ]) || name == "takeown"
+        || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
+    {
+        return (Admin, "changes access or system configuration");
+    }
+    if has(&[
+        "query", "list", "get", "show", "enum", "qc", "queryex", "getpid", "help", "?",
+    ]) || (name == "icacls" && args.len() == 1)
+        || name == "net"
+            && has(&[
+                "view",
+                "share",
+                "session",
+                "use",
+                "accounts",
+                "config",
+                "statistics",
+            ])
+            && args.len() <= 2
+    {
+        return (Read, "reads");
+    }
+    (Mutating, "changes the Windows system")
+}
+
+/// A cmdlet the table does not know, judged by its verb; never read.
+fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
+    let verb = name.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let e = match verb.as_str() {
+        "remove" | "clear" | "stop" | "uninstall" | "disable" | "reset" | "format" | "dismount"
+        | "unregister" | "suspend" | "restart" | "erase" => Destructive,
+        "grant" | "revoke" | "block" | "unblock" => Admin,
+        _ => Mutating,
+    };
+    sh.add(
+        e,
+        format!("{cmd} runs `{name}`, a command this catalogue does not know"),
+    );
+}
+
+/// `cmd.exe` text: statements split at `&`, `|` and newlines.
+fn cmd_text(sh: &mut Sh, text: &str) {
+    let Ok(cat) = table::catalogue() else { return };
+    if !sh.ctx.deeper(sh.depth + 1) {
+        return;
+    }
+    for words in statements(text, &['&', '|', '(', ')']) {
+        let Some(first) = words.first() else { continue };
+        let cmd = super::snippet(&words.join(" "));
+        let lower = first.to_ascii_lowercase();
+        // `rd/s/q` is `rd /s /q`.
+        let (head, glued) = match lower.split_once('/') {
+            Some((h, rest)) if !h.is_empty() => (h.to_string(), Some(format!("/{rest}"))),
+            _ => (lower.clone(), None),
+        };
+        let Some(prog) = cat.builtin(&head) else {
+            let _ = sh.argv(&words, &Input::None, "`cmd /c`");
+            continue;
+        };
+        let mut switches: Vec<String> = glued
+            .map(|g| {
+                g.split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("/{s}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut operands = Vec::new();
+        for w in words.iter().skip(1) {
+            if w.starts_with('/') {
+                switches.extend(
+                    w.split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!("/{}", s.to_ascii_lowercase())),
+                );
+            } else {
+                operands.push(w.clone());
+            }
+        }
+        let flags = prog.flags.as_deref().unwrap_or_default();
+        let mut lower_only = false;
+        for s in &switches {
+            let (name, _) = s.split_once(':').unwrap_or((s, ""));
+            match flags.iter().find(|f| f.names.contains(&name)) {
+                Some(f) if f.act == Act::Lower => lower_only = true,
+                Some(f) if f.act == Act::Delete => {
+                    sh.add(Destructive, format!("{cmd}: `{name}` deletes"))
+                }
+                Some(f) if f.act == Act::Write => {
+                    sh.add(Mutating, format!("{cmd}: `{name}` writes a file"))
+                }
+                Some(_) => {}
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd}: switch `{s}` is not in the catalogue (counts as a write)"),
+                ),
+            }
+        }
+        if lower_only {
+            sh.add(Read, format!("{cmd} prints help"));
+            continue;
+        }
+        if matches!(head.as_str(), "rd" | "rmdir") && switches.iter().any(|s| s == "/s") {
+            sh.add(Destructive, format!("{cmd} removes a directory tree"));
+        }
+        base(sh, prog, &operands, &cmd);
+    }
+}
+
+/// `diskpart`: its script (`/s f` or stdin) is judged line by line.
+fn diskpart(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
+    if name == "format" {
+        // `format D: /q`: a drive or a switch; anything else is not cmd's `format`.
+        let volume = args
+            .iter()
+            .any(|a| a.starts_with('/') || (a.len() == 2 && a.ends_with(':')));
+        let e = if volume { Destructive } else { Mutating };
+        sh.add(e, format!("{cmd} formats a volume"));
+        return;
+    }
+    let script = match stdin {
+        Input::Literal(t) => Some(t.clone()),
+        _ => args
+            .iter()
+            .position(|a| a.eq_ignore_ascii_case("/s"))
+            .and_then(|i| args.get(i + 1))
+            .and_then(|f| sh.written_content(f).flatten()),
+    };
+    let Some(script) = script else {
+        sh.add(
+            Destructive,
+            format!("{cmd} runs disk commands that are not visible (counts as destructive)"),
+        );
+        return;
+    };
+    for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let verb = line
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (e, why) = match verb.as_str() {
+            "list" | "detail" | "select" | "sel" | "help" | "exit" | "rem" => (Read, "reads"),
+            "clean" | "delete" | "format" | "convert" | "remove" | "shrink" | "offline" => {
+                (Destructive, "erases or removes storage")
+            }
+            _ => (Admin, "changes disks"),
+        };
+        sh.add(e, format!("diskpart `{line}` {why}"));
+    }
+}
