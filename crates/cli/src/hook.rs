@@ -11,7 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use airlock_mcp::hook::{self, Permission};
-use airlock_mcp::remote::Client;
+use airlock_mcp::remote::{Client, RemoteCheck};
 use airlock_mcp::{DecideError, Decision};
 
 #[derive(Subcommand)]
@@ -104,7 +104,7 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
     let server = args
         .server
         .as_deref()
-        .filter(|_| hook::mcp_tool(&event.tool_name).is_some());
+        .filter(|_| hook::reaches_mcp_server(&event.tool_name));
     let result = runtime.block_on(async {
         let work = async {
             let session = match server {
@@ -112,13 +112,14 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
                 None => usable_session(&event.session_id),
             };
             client
-                .check(
+                .check(RemoteCheck {
                     agent,
-                    &session,
-                    &mapped.action,
-                    mapped.input.clone(),
-                    "hook",
-                )
+                    session: &session,
+                    action: &mapped.action,
+                    input: mapped.input.clone(),
+                    declared: None,
+                    source: "hook",
+                })
                 .await
         };
         match tokio::time::timeout(timeout * 2, work).await {

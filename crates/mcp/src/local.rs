@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use airlock_server::Service;
-use airlock_server::service::{Caller, CheckRequest, Principal, ServiceError};
+use airlock_server::service::{Caller, CheckRequest, Effect, Principal, ServiceError};
 
 use crate::relay::{DecideError, Decider, Decision, ObservedTool};
 
@@ -28,7 +28,22 @@ fn decide_error(e: ServiceError) -> DecideError {
 }
 
 impl Decider for LocalDecider {
-    async fn check(&self, tool: &str, input: Value) -> Result<Decision, DecideError> {
+    async fn check(
+        &self,
+        action: &str,
+        input: Value,
+        declared: Option<&'static str>,
+    ) -> Result<Decision, DecideError> {
+        let declared = match declared.map(str::parse::<Effect>) {
+            None => None,
+            Some(Ok(e)) => Some(e),
+            Some(Err(_)) => {
+                return Err(DecideError::Invalid(format!(
+                    "`{}` is not an effect",
+                    declared.unwrap_or_default()
+                )));
+            }
+        };
         let outcome = self
             .service
             .check(
@@ -36,9 +51,9 @@ impl Decider for LocalDecider {
                 CheckRequest {
                     agent_id: self.agent_id.clone(),
                     session_id: self.session_id.clone(),
-                    action_name: tool.to_string(),
+                    action_name: action.to_string(),
                     input,
-                    declared: None,
+                    declared,
                     source: "mcp".into(),
                 },
             )
