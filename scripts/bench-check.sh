@@ -14,7 +14,8 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-32}"
 OUT="$ROOT/bench-results.jsonl"
 
-cargo build --release -p airlock -p airlock-bench
+# The baseline route exists only in builds with the `bench-baseline` feature (never a release).
+cargo build --release -p airlock -p airlock-bench --features airlock/bench-baseline
 BENCH="$ROOT/target/release/airlock-bench"
 run() {
     echo

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use airlock_server::{Bootstrap, Config, Service};
+use airlock_server::config::{self, settings::*};
+use airlock_server::{Bootstrap, Config, RawConfig, Service};
 use airlock_store::{Backend, Options, Store, StoreError, Tuning};
 
 #[derive(Args)]
@@ -26,23 +27,78 @@ pub struct ServeArgs {
     )]
     database_url: Option<String>,
     /// Store worker connections (PostgreSQL; SQLite has one writer).
-    #[arg(long, env = "AIRLOCK_DB_WORKERS", default_value_t = 4)]
-    db_workers: usize,
+    #[arg(long = DB_WORKERS.flag, env = DB_WORKERS.env, default_value_t = DB_WORKERS.default)]
+    db_workers: u64,
     /// The most decisions committed together; 1 turns group commit off.
-    #[arg(long, env = "AIRLOCK_MAX_BATCH", default_value_t = 256)]
-    max_batch: usize,
+    #[arg(long = MAX_BATCH.flag, env = MAX_BATCH.env, default_value_t = MAX_BATCH.default)]
+    max_batch: u64,
     /// How long an approved elevation lasts, in seconds (at most 300).
-    #[arg(long, env = "AIRLOCK_ELEVATION_WINDOW_SECS", default_value_t = 300)]
-    elevation_window_secs: i64,
-    /// How long an approval request stays open, in seconds.
-    #[arg(long, env = "AIRLOCK_APPROVAL_TTL_SECS", default_value_t = 900)]
-    approval_ttl_secs: i64,
+    #[arg(
+        long = ELEVATION_WINDOW_SECS.flag,
+        env = ELEVATION_WINDOW_SECS.env,
+        default_value_t = ELEVATION_WINDOW_SECS.default
+    )]
+    elevation_window_secs: u64,
+    /// How long an approval request stays open, in seconds (at most 7 days).
+    #[arg(
+        long = APPROVAL_TTL_SECS.flag,
+        env = APPROVAL_TTL_SECS.env,
+        default_value_t = APPROVAL_TTL_SECS.default
+    )]
+    approval_ttl_secs: u64,
     /// Largest request body, in bytes.
-    #[arg(long, env = "AIRLOCK_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
-    max_body_bytes: usize,
-    /// Serve the load benchmark's baseline route (for `airlock-bench`).
+    #[arg(
+        long = MAX_BODY_BYTES.flag,
+        env = MAX_BODY_BYTES.env,
+        default_value_t = MAX_BODY_BYTES.default
+    )]
+    max_body_bytes: u64,
+    /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
+    /// `bench-baseline` feature only).
+    #[cfg(feature = "bench-baseline")]
     #[arg(long, hide = true)]
     bench_routes: bool,
+}
+
+/// Everything `airlock serve` runs with, validated.
+struct Validated {
+    config: Config,
+    tuning: Tuning,
+    bootstrap_key: Option<String>,
+}
+
+impl ServeArgs {
+    /// Raw → validated: a value out of range is an error that names its setting.
+    fn validate(&self) -> anyhow::Result<Validated> {
+        let config = Config::validate(RawConfig {
+            elevation_window_secs: self.elevation_window_secs,
+            approval_ttl_secs: self.approval_ttl_secs,
+            max_body_bytes: self.max_body_bytes,
+            #[cfg(feature = "bench-baseline")]
+            bench_routes: self.bench_routes,
+        })?;
+        let tuning = Tuning {
+            workers: config::bytes(DB_WORKERS, self.db_workers)?,
+            max_batch: config::bytes(MAX_BATCH, self.max_batch)?,
+        };
+        let bootstrap_key = std::env::var("AIRLOCK_BOOTSTRAP_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty());
+        if let Some(k) = &bootstrap_key
+            && (k.len() < 16
+                || k.len() > 256
+                || k.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            bail!(
+                "AIRLOCK_BOOTSTRAP_API_KEY must be 16 to 256 printable characters without spaces"
+            );
+        }
+        Ok(Validated {
+            config,
+            tuning,
+            bootstrap_key,
+        })
+    }
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -53,35 +109,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    if !(1..=airlock_core::session::MAX_ELEVATION_SECS).contains(&args.elevation_window_secs) {
-        bail!("--elevation-window-secs must be between 1 and 300");
-    }
-    if args.approval_ttl_secs < 1 {
-        bail!("--approval-ttl-secs must be positive");
-    }
-    if args.max_body_bytes < 1024 {
-        bail!("--max-body-bytes must be at least 1024");
-    }
-    if !(1..=64).contains(&args.db_workers) {
-        bail!("--db-workers must be between 1 and 64");
-    }
-    if !(1..=256).contains(&args.max_batch) {
-        bail!("--max-batch must be between 1 and 256");
-    }
-    let bootstrap_key = std::env::var("AIRLOCK_BOOTSTRAP_API_KEY")
-        .ok()
-        .filter(|k| !k.trim().is_empty());
-    if let Some(k) = &bootstrap_key
-        && (k.len() < 16 || k.len() > 256 || k.chars().any(|c| c.is_whitespace() || c.is_control()))
-    {
-        bail!("AIRLOCK_BOOTSTRAP_API_KEY must be 16 to 256 printable characters without spaces");
-    }
+    let Validated {
+        config,
+        tuning,
+        bootstrap_key,
+    } = args.validate()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let backend = Backend::from_args(args.database_url.as_deref(), &args.data_dir);
-        let store = open_store(&backend, args.db_workers, args.max_batch)?;
+        let store = open_store(&backend, tuning)?;
         let key = bootstrap_key.clone();
         let mut created = store
             .run(move |tx| airlock_server::bootstrap(tx, key.as_deref()))
@@ -113,13 +151,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             }
             Bootstrap::Existing => {}
         }
-        let config = Config {
-            elevation_window_secs: args.elevation_window_secs,
-            approval_ttl_secs: args.approval_ttl_secs,
-            max_body_bytes: args.max_body_bytes,
-            bench_routes: args.bench_routes,
-            ..Config::default()
-        };
         let service = Service::new(store.clone(), config);
         let app =
             airlock_server::router(service.clone()).merge(crate::mcp::gateway_router(service)?);
@@ -142,11 +173,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 /// Opens the store: SQLite migrates itself; PostgreSQL must have been migrated by
 /// `airlock migrate --database …` (replicas never change a shared schema on their own).
-fn open_store(backend: &Backend, workers: usize, max_batch: usize) -> anyhow::Result<Store> {
+fn open_store(backend: &Backend, tuning: Tuning) -> anyhow::Result<Store> {
     let options = Options {
         migrate: matches!(backend, Backend::Sqlite(_)),
     };
-    let tuning = Tuning { workers, max_batch };
     match Store::open_with(backend, options, tuning) {
         Ok(store) => Ok(store),
         Err(StoreError::NotMigrated) if matches!(backend, Backend::Postgres(_)) => bail!(

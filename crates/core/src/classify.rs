@@ -20,6 +20,27 @@ pub use name::{NameTier, name_tier};
 pub struct Classification {
     pub effect: Effect,
     pub reasons: Vec<String>,
+    pub basis: Basis,
+}
+
+/// What the effect of a classification rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// A registered override, a word of the name or the content said what the call does.
+    Evidence,
+    /// Nothing did: the effect is the default (`mutating`), whatever a declared hint raised.
+    Default,
+}
+
+impl Classification {
+    /// How sure the classification is of its effect: less when it fell back to the default.
+    pub fn confidence(&self) -> f64 {
+        match self.basis {
+            Basis::Evidence => 1.0,
+            Basis::Default => 0.8,
+        }
+    }
 }
 
 /// The parts of a classification that depend only on the call itself (name and input), so
@@ -82,20 +103,24 @@ pub fn combine(
             );
         }
     }
-    let mut effect = match effect {
-        Some(e) => e,
+    let (mut effect, basis) = match effect {
+        Some(e) => (e, Basis::Evidence),
         None => {
             reasons.push(format!(
                 "default: nothing in `{tool}` or its input says what it does, so it counts as mutating"
             ));
-            Effect::Mutating
+            (Effect::Mutating, Basis::Default)
         }
     };
     if let Some(d) = declared.filter(|d| d.max(effect) != effect) {
         reasons.push(format!("declared: the caller declared {d}"));
         effect = d;
     }
-    Classification { effect, reasons }
+    Classification {
+        effect,
+        reasons,
+        basis,
+    }
 }
 
 /// Classifies a call in one step (no override): what `airlock classify` and the check share.
@@ -118,6 +143,15 @@ mod tests {
         let c = classify("frobnicate", &json!(""), None, None);
         assert_eq!(c.effect, Effect::Mutating);
         assert!(c.reasons[0].starts_with("default:"));
+        assert_eq!((c.basis, c.confidence()), (Basis::Default, 0.8));
+        let read = classify("web_search", &json!(""), None, None);
+        assert_eq!((read.basis, read.confidence()), (Basis::Evidence, 1.0));
+        // A declared hint raises the effect but does not make the default evidence.
+        let declared = classify("frobnicate", &json!(""), None, Some(Effect::Admin));
+        assert_eq!(
+            (declared.effect, declared.basis),
+            (Effect::Admin, Basis::Default)
+        );
     }
 
     #[test]

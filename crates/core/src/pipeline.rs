@@ -19,12 +19,15 @@ pub const PROBING_DENIAL_RATE: f64 = 0.30;
 /// A write ratio at or above this raises the risk tier ("burst of writes").
 pub const WRITE_BURST_RATIO: f64 = 0.80;
 
+/// The standing of the agent a check names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AgentStatus {
     Active,
     Suspended,
     Revoked,
+    /// No agent of that id is registered in the caller's organization.
+    Unknown,
 }
 
 impl AgentStatus {
@@ -33,9 +36,11 @@ impl AgentStatus {
             AgentStatus::Active => "active",
             AgentStatus::Suspended => "suspended",
             AgentStatus::Revoked => "revoked",
+            AgentStatus::Unknown => "unknown",
         }
     }
 
+    /// A stored status; anything unrecognised is none (the caller treats it as revoked).
     pub fn parse(s: &str) -> Option<AgentStatus> {
         match s {
             "active" => Some(AgentStatus::Active),
@@ -118,7 +123,7 @@ pub struct ApprovalRequest {
     pub new: bool,
 }
 
-/// The pipeline step that decided.
+/// The pipeline step that decided. Whether a verdict allows follows from its rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
@@ -135,6 +140,16 @@ pub enum Rule {
     ApprovedCall,
     DeepReviewAllowed,
     Allowed,
+}
+
+impl Rule {
+    /// True for the rules that let a call through.
+    pub fn allows(self) -> bool {
+        matches!(
+            self,
+            Rule::ApprovedCall | Rule::DeepReviewAllowed | Rule::Allowed
+        )
+    }
 }
 
 /// Everything the pipeline decides on.
@@ -182,7 +197,11 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn deny(
+    /// The one constructor: `allowed` follows from the rule and the effect from the
+    /// classification. The confidence is the classification's when it alone let the call
+    /// through, else 1.0 (a rule or a person decided) until a reviewer's replaces it
+    /// ([`Verdict::with_confidence`]).
+    fn new(
         input: &CheckInput<'_>,
         rule: Rule,
         reason: String,
@@ -190,17 +209,26 @@ impl Verdict {
         tier: GuardTier,
     ) -> Verdict {
         Verdict {
-            allowed: false,
+            allowed: rule.allows(),
             rule,
             reason,
             effect: input.classification.effect,
             risk,
             guard_tier: tier,
-            confidence: 1.0,
+            confidence: if rule == Rule::Allowed {
+                input.classification.confidence()
+            } else {
+                1.0
+            },
             elevation_required: false,
             approval: None,
             consumed_approval: None,
         }
+    }
+
+    fn with_confidence(mut self, confidence: f64) -> Verdict {
+        self.confidence = confidence.clamp(0.0, 1.0);
+        self
     }
 
     fn with_approval(mut self, input: &CheckInput<'_>, kind: ApprovalKind) -> Verdict {
@@ -265,19 +293,21 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
     let effect = input.classification.effect;
     let action = input.action_name;
 
-    // Step 1: a revoked or suspended agent gets nothing.
+    // Step 1: an unknown, revoked or suspended agent gets nothing.
     if input.agent_status != AgentStatus::Active {
-        let reason = format!(
-            "agent `{}` is {}",
-            input.agent_id,
-            input.agent_status.as_str()
-        );
-        return Verdict::deny(input, Rule::AgentInactive, reason, effect, GuardTier::Fast);
+        let reason = match input.agent_status {
+            AgentStatus::Unknown => format!(
+                "agent `{}` is not registered in this organization",
+                input.agent_id
+            ),
+            status => format!("agent `{}` is {}", input.agent_id, status.as_str()),
+        };
+        return Verdict::new(input, Rule::AgentInactive, reason, effect, GuardTier::Fast);
     }
     // Step 2: the session must be the caller's.
     if input.session.agent_id != input.agent_id {
         let reason = format!("session `{}` belongs to another agent", input.session.id);
-        return Verdict::deny(
+        return Verdict::new(
             input,
             Rule::SessionOwnership,
             reason,
@@ -291,13 +321,13 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             "the mcp server of session `{}` is no longer registered",
             input.session.id
         );
-        return Verdict::deny(input, Rule::ServerRemoved, reason, effect, GuardTier::Fast);
+        return Verdict::new(input, Rule::ServerRemoved, reason, effect, GuardTier::Fast);
     }
     if input.tool_definition_changed {
         let reason = format!(
             "tool `{action}` changed its definition since it was pinned; an operator must accept the new definition"
         );
-        return Verdict::deny(
+        return Verdict::new(
             input,
             Rule::ToolDefinitionChanged,
             reason,
@@ -315,13 +345,13 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         let reason = format!(
             "action `{action}` is outside the session scope ceiling ({ceiling}): capability not registered"
         );
-        return Verdict::deny(input, Rule::ScopeCeiling, reason, effect, GuardTier::Fast);
+        return Verdict::new(input, Rule::ScopeCeiling, reason, effect, GuardTier::Fast);
     }
     // Step 5: read-only sessions turn writes into elevation requests.
     let mode = input.session.mode_at(input.now);
     if mode == Mode::ReadOnly && effect.is_write() {
         let reason = format!("session is read_only: {effect} action `{action}` requires elevation");
-        return Verdict::deny(input, Rule::ReadOnly, reason, effect, GuardTier::Fast)
+        return Verdict::new(input, Rule::ReadOnly, reason, effect, GuardTier::Fast)
             .with_approval(input, ApprovalKind::Elevation);
     }
     // Step 6: behaviour raises the risk tier of this call.
@@ -343,7 +373,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             return approved(input, id, risk, GuardTier::Spot.max(required));
         }
         let reason = format!("tool `{action}` requires approval for every call{because}");
-        return Verdict::deny(
+        return Verdict::new(
             input,
             Rule::ToolRequiresApproval,
             reason,
@@ -361,7 +391,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 let reason = format!(
                     "guardian path unavailable: {risk} action `{action}` needs a deep review and no deep reviewer is configured{because}"
                 );
-                return Verdict::deny(
+                return Verdict::new(
                     input,
                     Rule::GuardianUnavailable,
                     reason,
@@ -374,7 +404,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 let reason = format!(
                     "guardian path unavailable: deep review of `{action}` failed: {why}{because}"
                 );
-                return Verdict::deny(input, Rule::DeepReviewFailed, reason, risk, GuardTier::Deep)
+                return Verdict::new(input, Rule::DeepReviewFailed, reason, risk, GuardTier::Deep)
                     .with_approval(input, ApprovalKind::Call);
             }
             DeepReview::Answered {
@@ -383,74 +413,42 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 confidence,
             } => {
                 let reason = format!("deep review denied `{action}`: {why}{because}");
-                let mut v =
-                    Verdict::deny(input, Rule::DeepReviewDenied, reason, risk, GuardTier::Deep);
-                v.confidence = confidence.clamp(0.0, 1.0);
-                return v;
+                return Verdict::new(input, Rule::DeepReviewDenied, reason, risk, GuardTier::Deep)
+                    .with_confidence(*confidence);
             }
             DeepReview::Answered {
                 allowed: true,
                 reason: why,
                 confidence,
             } => {
-                return Verdict {
-                    allowed: true,
-                    rule: Rule::DeepReviewAllowed,
-                    reason: format!("deep review allowed `{action}`: {why}{because}"),
-                    effect,
+                let reason = format!("deep review allowed `{action}`: {why}{because}");
+                return Verdict::new(
+                    input,
+                    Rule::DeepReviewAllowed,
+                    reason,
                     risk,
-                    guard_tier: GuardTier::Deep,
-                    confidence: confidence.clamp(0.0, 1.0),
-                    elevation_required: false,
-                    approval: None,
-                    consumed_approval: None,
-                };
+                    GuardTier::Deep,
+                )
+                .with_confidence(*confidence);
             }
         }
     }
     let capability = scope::allowing(&input.session.scope_ceiling, action).unwrap_or_default();
-    Verdict {
-        allowed: true,
-        rule: Rule::Allowed,
-        reason: format!(
-            "{effect} action `{action}` allowed by capability `{capability}` in {} mode{because}",
-            mode.as_str()
-        ),
-        effect,
-        risk,
-        guard_tier: required,
-        confidence: if input
-            .classification
-            .reasons
-            .iter()
-            .any(|r| r.starts_with("default:"))
-        {
-            0.8
-        } else {
-            1.0
-        },
-        elevation_required: false,
-        approval: None,
-        consumed_approval: None,
-    }
+    let reason = format!(
+        "{effect} action `{action}` allowed by capability `{capability}` in {} mode{because}",
+        mode.as_str()
+    );
+    Verdict::new(input, Rule::Allowed, reason, risk, required)
 }
 
 fn approved(input: &CheckInput<'_>, approval_id: &str, risk: Effect, tier: GuardTier) -> Verdict {
-    Verdict {
-        allowed: true,
-        rule: Rule::ApprovedCall,
-        reason: format!(
-            "{} action `{}` allowed once by approval `{approval_id}`",
-            input.classification.effect, input.action_name
-        ),
-        effect: input.classification.effect,
-        risk,
-        guard_tier: tier,
-        confidence: 1.0,
-        elevation_required: false,
-        approval: None,
-        consumed_approval: Some(approval_id.to_string()),
-    }
+    let reason = format!(
+        "{} action `{}` allowed once by approval `{approval_id}`",
+        input.classification.effect, input.action_name
+    );
+    let mut verdict = Verdict::new(input, Rule::ApprovedCall, reason, risk, tier);
+    verdict.consumed_approval = Some(approval_id.to_string());
+    verdict
 }
 
 #[cfg(test)]

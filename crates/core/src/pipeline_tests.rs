@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::classify::Classification;
+use crate::classify::{Basis, Classification};
 use crate::session::{BaseMode, Counters, SessionState};
 
 fn now() -> DateTime<Utc> {
@@ -107,6 +107,14 @@ fn cases() -> Vec<Case> {
             allowed: false,
             rule: Rule::AgentInactive,
             reason_has: "is revoked",
+            ..base()
+        },
+        Case {
+            name: "unknown agent gets nothing",
+            status: AgentStatus::Unknown,
+            allowed: false,
+            rule: Rule::AgentInactive,
+            reason_has: "agent `agent-1` is not registered in this organization",
             ..base()
         },
         Case {
@@ -395,6 +403,7 @@ fn decision_table() {
         let classification = Classification {
             effect: c.effect,
             reasons: vec!["test".into()],
+            basis: Basis::Evidence,
         };
         let input = CheckInput {
             now: now(),
@@ -454,6 +463,7 @@ fn elevation_expires_back_to_read_only() {
     let classification = Classification {
         effect: Effect::Mutating,
         reasons: vec![],
+        basis: Basis::Evidence,
     };
     let input = CheckInput {
         now: now(),
@@ -476,4 +486,55 @@ fn elevation_expires_back_to_read_only() {
         Rule::ReadOnly,
         "deadline reached means read_only again"
     );
+}
+
+#[test]
+fn confidence_is_the_classifications_only_when_it_alone_allowed() {
+    let session = SessionState {
+        id: "s".into(),
+        agent_id: "agent-1".into(),
+        scope_ceiling: vec!["*".into()],
+        base_mode: BaseMode::Standard,
+        elevated_until: None,
+        counters: Counters::default(),
+    };
+    let defaulted = Classification {
+        effect: Effect::Mutating,
+        reasons: vec!["default: nothing says".into()],
+        basis: Basis::Default,
+    };
+    let input = |status, approved: Option<&'static str>| CheckInput {
+        now: now(),
+        agent_id: "agent-1",
+        agent_status: status,
+        session: &session,
+        action_name: "frobnicate",
+        classification: &defaulted,
+        server_removed: false,
+        tool_definition_changed: false,
+        tool_requires_approval: approved.is_some(),
+        approved_call: approved,
+        pending_call: None,
+        pending_elevation: None,
+        deep: DeepReview::NotConfigured,
+        new_approval_id: "apr",
+    };
+    let allowed = decide(&input(AgentStatus::Active, None));
+    assert_eq!((allowed.rule, allowed.confidence), (Rule::Allowed, 0.8));
+    let approved = decide(&input(AgentStatus::Active, Some("apr-1")));
+    assert_eq!(
+        (approved.rule, approved.confidence),
+        (Rule::ApprovedCall, 1.0)
+    );
+    let denied = decide(&input(AgentStatus::Revoked, None));
+    assert_eq!((denied.allowed, denied.confidence), (false, 1.0));
+    let evidence = Classification {
+        basis: Basis::Evidence,
+        ..defaulted.clone()
+    };
+    let sure = decide(&CheckInput {
+        classification: &evidence,
+        ..input(AgentStatus::Active, None)
+    });
+    assert_eq!((sure.rule, sure.confidence), (Rule::Allowed, 1.0));
 }

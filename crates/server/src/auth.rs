@@ -147,4 +147,21 @@ mod tests {
         assert!(same_hash(&hash_secret(&a), &hash_secret(&a)));
         assert!(!same_hash(&hash_secret(&a), &hash_secret(&b)));
     }
+
+    #[test]
+    fn a_presented_key_must_be_there_and_bounded() {
+        let missing = "missing API key: send it in the X-API-Key header";
+        for absent in [None, Some(""), Some("   ")] {
+            assert_eq!(
+                KeyHash::presented(absent),
+                Err(ServiceError::Unauthenticated(missing.into()))
+            );
+        }
+        let long = format!("{KEY_PREFIX}{}", "a".repeat(250));
+        assert_eq!(KeyHash::presented(Some(&long)), Err(invalid_key()));
+        assert_eq!(
+            KeyHash::presented(Some(" sk_live_x ")),
+            Ok(KeyHash(hash_secret("sk_live_x")))
+        );
+    }
 }

@@ -32,16 +32,17 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// A malformed request, as [`ServiceError::Invalid`] answers it.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::bad_request("invalid_request", message)
+        ServiceError::invalid("", message).into()
     }
 
-    /// Kept for crates/mcp until it answers [`ServiceError`]s.
+    /// As [`ServiceError::Forbidden`] answers it.
     pub fn forbidden(message: impl Into<String>) -> Self {
         ServiceError::Forbidden(message.into()).into()
     }
 
-    /// Kept for crates/mcp until it answers [`ServiceError`]s.
+    /// As [`ServiceError::NotFound`] answers it.
     pub fn not_found(what: &'static str, id: &str) -> Self {
         ServiceError::not_found(what, id).into()
     }
@@ -88,5 +89,83 @@ impl IntoResponse for ApiError {
 impl IntoResponse for ServiceError {
     fn into_response(self) -> Response {
         ApiError::from(self).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_service_error_has_one_status_and_code() {
+        let cases = [
+            (
+                ServiceError::Unauthenticated("invalid API key".into()),
+                401,
+                "unauthorized",
+                "invalid API key",
+            ),
+            (ServiceError::Forbidden("no".into()), 403, "forbidden", "no"),
+            (
+                ServiceError::not_found("agent", "agt_1"),
+                404,
+                "not_found",
+                "agent not found: `agt_1`",
+            ),
+            (
+                ServiceError::invalid_as(
+                    "agent_id",
+                    InvalidKind::Missing,
+                    "`agent_id` is required",
+                ),
+                400,
+                "missing_field",
+                "`agent_id` is required",
+            ),
+            (
+                ServiceError::invalid("url", "bad url"),
+                400,
+                "invalid_request",
+                "bad url",
+            ),
+            (
+                ServiceError::invalid_as("e", InvalidKind::Effect, "x"),
+                400,
+                "invalid_effect",
+                "x",
+            ),
+            (
+                ServiceError::invalid_as("m", InvalidKind::Mode, "y"),
+                400,
+                "invalid_mode",
+                "y",
+            ),
+            (
+                ServiceError::Conflict("approval `a` is already used".into()),
+                409,
+                "conflict",
+                "approval `a` is already used",
+            ),
+            (
+                ServiceError::Unavailable,
+                503,
+                "unavailable",
+                "the decision store could not complete the request; nothing was decided",
+            ),
+        ];
+        for (e, status, code, message) in cases {
+            let unavailable = e.is_unavailable();
+            let api = ApiError::from(e);
+            assert_eq!(
+                (api.status.as_u16(), api.code, api.message.as_str()),
+                (status, code, message)
+            );
+            assert_eq!(unavailable, status == 503);
+        }
+        let long = "x".repeat(200);
+        assert_eq!(
+            ServiceError::not_found("session", &long).to_string(),
+            format!("session not found: `{}`", "x".repeat(80))
+        );
     }
 }

@@ -5,9 +5,9 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
+use crate::Service;
 use crate::auth::{Caller, KEY_PREFIX, KeyHash};
 use crate::error::ApiError;
-use crate::{AppState, Service};
 
 /// The API key a request presents, if any.
 pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
@@ -33,18 +33,6 @@ impl FromRequestParts<Service> for Caller {
         service: &Service,
     ) -> Result<Self, Self::Rejection> {
         Ok(service.authenticate(presented_key(&parts.headers)).await?)
-    }
-}
-
-/// Kept for crates/mcp until its gateway calls [`Service::authenticate`].
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Self::from_request_parts(parts, &state.service()).await
     }
 }
 

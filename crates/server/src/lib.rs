@@ -1,56 +1,25 @@
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 //! The Airlock service: the decision pipeline wired to the store ([`service`]), and the axum
 //! HTTP API over it ([`router`]).
 
 pub mod auth;
 mod body;
-mod compat;
-mod config;
+pub mod config;
 pub mod error;
 pub mod extract;
 mod routes;
 pub mod service;
 pub mod view;
 
-use std::sync::Arc;
-
 use chrono::Utc;
 
 use airlock_store::model::{ApiKey, Org};
-use airlock_store::{Store, StoreError, Tx};
+use airlock_store::{StoreError, Tx};
 
 pub use auth::KeyRole;
-pub use compat::{check, tools};
-pub use config::Config;
+pub use config::{Config, ConfigError, RawConfig, Setting, settings};
 pub use routes::router;
 pub use service::Service;
-
-/// Kept for crates/mcp until it holds a [`Service`]: the store and the configuration, as the
-/// gateway read them before the service layer.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-}
-
-impl AppState {
-    pub fn new(store: Store, config: Config) -> Self {
-        AppState {
-            store,
-            config: Arc::new(config),
-        }
-    }
-
-    pub fn service(&self) -> Service {
-        Service::from_parts(self.store.clone(), self.config.clone())
-    }
-}
-
-impl From<&Service> for AppState {
-    fn from(service: &Service) -> Self {
-        let (store, config) = service.parts();
-        AppState { store, config }
-    }
-}
 
 /// What bootstrapping did.
 #[derive(Debug, Clone, PartialEq, Eq)]

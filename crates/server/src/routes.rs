@@ -20,10 +20,13 @@ use crate::error::ApiError;
 
 pub fn router(service: Service) -> Router {
     let limit = service.config().max_body_bytes;
-    let mut router = Router::new();
-    if service.config().bench_routes {
-        router = router.route("/api/v1/bench/baseline", post(check::baseline));
-    }
+    let router = Router::new();
+    #[cfg(feature = "bench-baseline")]
+    let router = if service.config().bench_routes {
+        router.route("/api/v1/bench/baseline", post(check::baseline))
+    } else {
+        router
+    };
     router
         .route("/health", get(health))
         .route("/api/v1/agents", post(agents::create).get(agents::list))

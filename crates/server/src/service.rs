@@ -6,6 +6,7 @@
 mod approvals;
 mod check;
 mod error;
+mod registry;
 mod sessions;
 mod tools;
 pub mod validate;
@@ -19,13 +20,11 @@ pub use crate::auth::{Caller, KeyHash, KeyRole};
 pub use airlock_core::Effect;
 pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
 pub use approvals::{Approval, ApprovalDecided};
-pub use check::{CheckOutcome, CheckRequest, Principal, default_session_id, input_bytes};
+pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tools::{MAX_TOOLS, ObservedTool};
-
-#[doc(hidden)]
-pub use sessions::server_session;
 
 /// The service over one store. Cheap to clone: adapters hold one each.
 #[derive(Clone)]
@@ -40,14 +39,6 @@ impl Service {
             store,
             config: Arc::new(config),
         }
-    }
-
-    pub(crate) fn from_parts(store: Store, config: Arc<Config>) -> Service {
-        Service { store, config }
-    }
-
-    pub(crate) fn parts(&self) -> (Store, Arc<Config>) {
-        (self.store.clone(), self.config.clone())
     }
 
     pub fn config(&self) -> &Config {

@@ -1,17 +1,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use airlock_store::model::Agent;
-
 use crate::Service;
-use crate::auth::{Caller, new_id};
+use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::service::validate;
+use crate::service::NewAgent;
 use crate::view;
 
 #[derive(Deserialize)]
@@ -35,52 +32,15 @@ pub async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<CreateAgent>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.require_admin("register agents")?;
-    let name = validate::text("name", &body.name, validate::MAX_NAME)?.to_string();
-    let framework = body.framework.unwrap_or_default();
-    let framework = validate::optional_text("framework", framework.trim(), 64)?;
-    let framework = if framework.is_empty() {
-        "custom".to_string()
-    } else {
-        framework.to_string()
+    let new = NewAgent {
+        name: body.name,
+        framework: body.framework,
+        capabilities: body.capabilities,
+        metadata: body.metadata,
+        public_key: body.public_key,
+        org_id: body.org_id,
     };
-    let capabilities = validate::capabilities("capabilities", &body.capabilities)?;
-    let metadata = body.metadata.unwrap_or_else(|| json!({}));
-    if !metadata.is_object() {
-        return Err(ApiError::invalid("`metadata` must be an object"));
-    }
-    if metadata.to_string().len() > 16 * 1024 {
-        return Err(ApiError::invalid("`metadata` is larger than 16 KiB"));
-    }
-    let public_key = body.public_key.unwrap_or_default();
-    if public_key.len() > 8 * 1024 {
-        return Err(ApiError::invalid("`public_key` is longer than 8 KiB"));
-    }
-    if let Some(org) = body.org_id.as_deref().filter(|o| !o.is_empty())
-        && org != caller.org_id
-    {
-        return Err(ApiError::forbidden(
-            "`org_id` is not the organization of this API key",
-        ));
-    }
-    let agent = Agent {
-        id: new_id("agt"),
-        org_id: caller.org_id.clone(),
-        name,
-        framework,
-        public_key,
-        status: "active".into(),
-        capabilities,
-        metadata,
-        created_at: Utc::now(),
-        revoked_at: None,
-        revoke_reason: None,
-    };
-    let stored = agent.clone();
-    service
-        .store()
-        .run(move |tx| tx.insert_agent(&stored))
-        .await?;
+    let agent = service.register_agent(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view::agent(&agent))))
 }
 
@@ -89,17 +49,11 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let org = caller.org_id.clone();
-    let key = id.clone();
-    let agent = service.store().run(move |tx| tx.agent(&org, &key)).await?;
-    agent
-        .map(|a| Json(view::agent(&a)))
-        .ok_or_else(|| ApiError::not_found("agent", &id))
+    Ok(Json(view::agent(&service.agent(&caller, &id).await?)))
 }
 
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    let org = caller.org_id.clone();
-    let agents = service.store().run(move |tx| tx.list_agents(&org)).await?;
+    let agents = service.agents(&caller).await?;
     Ok(Json(
         json!({"agents": agents.iter().map(view::agent).collect::<Vec<_>>()}),
     ))
@@ -117,21 +71,9 @@ pub async fn revoke(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RevokeAgent>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_admin("revoke agents")?;
-    let reason = body.reason.unwrap_or_else(|| "manual_revocation".into());
-    let reason = validate::optional_text("reason", &reason, 1024)?.to_string();
-    let org = caller.org_id.clone();
-    let key = id.clone();
     let agent = service
-        .store()
-        .run(move |tx| {
-            if !tx.revoke_agent(&org, &key, &reason, Utc::now())? {
-                return Ok(None);
-            }
-            tx.agent(&org, &key)
-        })
+        .revoke_agent(&caller, &id, body.reason.as_deref())
         .await?;
-    let agent = agent.ok_or_else(|| ApiError::not_found("agent", &id))?;
     Ok(Json(
         json!({"status": "revoked", "agent": view::agent(&agent)}),
     ))

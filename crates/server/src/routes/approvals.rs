@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use airlock_store::model::ts;
 
@@ -57,12 +57,13 @@ async fn decide(
     let d = service
         .decide_approval(&caller, &id, by.as_deref(), approve)
         .await?;
-    let mut body =
-        json!({"status": d.approval.status, "approval": view::approval(&d.approval, d.decided_at)});
+    let mut body = Map::new();
+    body.insert("status".into(), json!(d.approval.status));
+    body.insert("approval".into(), view::approval(&d.approval, d.decided_at));
     if let Some(u) = d.elevated_until {
-        body["elevated_until"] = json!(ts(u));
+        body.insert("elevated_until".into(), json!(ts(u)));
     }
-    Ok(Json(body))
+    Ok(Json(Value::Object(body)))
 }
 
 pub async fn approve(

@@ -31,8 +31,9 @@ pub struct CheckBody {
     action_effect: Option<String>,
 }
 
-/// The load benchmark's baseline: authenticates (one store round trip, like the check) and
+/// The load benchmark's baseline (builds with the `bench-baseline` feature only): authenticates (one store round trip, like the check) and
 /// parses and validates the same body, then decides and records nothing.
+#[cfg(feature = "bench-baseline")]
 pub async fn baseline(
     State(service): State<Service>,
     key: KeyHash,
@@ -112,8 +113,8 @@ pub async fn check(
         "latency_ms": outcome.latency_ms,
         "elevation_required": v.elevation_required,
     });
-    if let Some(a) = &v.approval {
-        body["approval_id"] = json!(a.id);
+    if let (Some(a), Some(fields)) = (&v.approval, body.as_object_mut()) {
+        fields.insert("approval_id".into(), json!(a.id));
     }
     Ok(Json(body))
 }

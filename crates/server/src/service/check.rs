@@ -156,7 +156,8 @@ impl Job<'_> {
         let req = self.req;
         let agent = tx.agent(org, &req.agent_id)?;
         let status = match &agent {
-            None => AgentStatus::Revoked,
+            None => AgentStatus::Unknown,
+            // A status this build does not know grants nothing.
             Some(a) => AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Revoked),
         };
         let mut session = match tx.session(org, self.session_id)? {
@@ -226,7 +227,7 @@ impl Job<'_> {
         };
         let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
-        let mut verdict = pipeline::decide(&CheckInput {
+        let verdict = pipeline::decide(&CheckInput {
             now,
             agent_id: &req.agent_id,
             agent_status: status,
@@ -242,19 +243,6 @@ impl Job<'_> {
             deep: DeepReview::NotConfigured,
             new_approval_id: self.approval_id,
         });
-        if agent.is_none() {
-            verdict.reason = format!(
-                "agent `{}` is not registered in this organization",
-                req.agent_id
-            );
-        } else if server_gone && verdict.allowed {
-            verdict.allowed = false;
-            verdict.reason = format!(
-                "mcp server `{}` of session `{}` is no longer registered",
-                session.server_id.as_deref().unwrap_or_default(),
-                session.id
-            );
-        }
         self.apply(tx, &mut session, &verdict, &classification.reasons, now)?;
         Ok(((verdict, self.check_id.to_string()), classification.reasons))
     }

@@ -194,7 +194,7 @@ fn active_agent(
 
 /// A session bound to an MCP server: its ceiling is the server's ceiling intersected with the
 /// agent's capabilities, fixed now; its mode is the server's default mode.
-pub fn server_session(
+fn server_session(
     org_id: &str,
     id: &str,
     agent: &Agent,
