@@ -5,7 +5,7 @@ use serde_json::Value;
 use airlock_server::Service;
 use airlock_server::service::{Caller, CheckRequest, Effect, Principal, ServiceError};
 
-use crate::relay::{DecideError, Decider, Decision, ObservedTool};
+use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
 /// The decider of one gateway request: the service, the authenticated caller, and the agent's
 /// session on the server.
@@ -32,18 +32,12 @@ impl Decider for LocalDecider {
         &self,
         action: &str,
         input: Value,
-        declared: Option<&'static str>,
+        declared: Option<Declared>,
     ) -> Result<Decision, DecideError> {
-        let declared = match declared.map(str::parse::<Effect>) {
-            None => None,
-            Some(Ok(e)) => Some(e),
-            Some(Err(_)) => {
-                return Err(DecideError::Invalid(format!(
-                    "`{}` is not an effect",
-                    declared.unwrap_or_default()
-                )));
-            }
-        };
+        let declared = declared.map(|d| match d {
+            Declared::Mutating => Effect::Mutating,
+            Declared::Admin => Effect::Admin,
+        });
         let outcome = self
             .service
             .check(

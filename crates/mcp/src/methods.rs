@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::relay::Declared;
+
 /// What Airlock does with one client request or notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -35,7 +37,7 @@ pub enum Checked {
 pub struct CheckedCall {
     pub action: &'static str,
     pub input: Value,
-    pub declared: Option<&'static str>,
+    pub declared: Option<Declared>,
 }
 
 /// Client requests forwarded without a check: the handshake, lists (tool lists are filtered
@@ -153,7 +155,7 @@ pub fn checked_call(kind: Checked, method: &str, params: &Value) -> Result<Check
         Checked::SetLogLevel => CheckedCall {
             action: "logging.set_level",
             input: with_meta(json!({"level": string_param(obj, "level", method)?})),
-            declared: Some("mutating"),
+            declared: Some(Declared::Mutating),
         },
     })
 }
@@ -263,7 +265,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (c.action, c.declared),
-            ("logging.set_level", Some("mutating"))
+            ("logging.set_level", Some(Declared::Mutating))
         );
         let c = checked_call(
             Checked::ResourceRead,

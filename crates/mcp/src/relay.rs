@@ -67,6 +67,23 @@ pub struct ObservedTool {
     pub in_scope: bool,
 }
 
+/// An effect a path declares for a call: the classified effect is raised to it, never
+/// lowered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared {
+    Mutating,
+    Admin,
+}
+
+impl Declared {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declared::Mutating => "mutating",
+            Declared::Admin => "admin",
+        }
+    }
+}
+
 /// Why Airlock could not answer. Every path treats it as a denial.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecideError {
@@ -81,12 +98,12 @@ pub enum DecideError {
 /// The decision service as one MCP connection sees it: an agent, a server and a session.
 pub trait Decider: Send + Sync {
     /// Decides one call of `action` with `input`, and records it. `declared` raises the
-    /// classified effect (`mutating`, `admin`…), never lowers it.
+    /// classified effect, never lowers it.
     fn check(
         &self,
         action: &str,
         input: Value,
-        declared: Option<&'static str>,
+        declared: Option<Declared>,
     ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
 
     /// Records the tool definitions of an upstream `tools/list` (pinning) and says which are
@@ -278,7 +295,10 @@ pub async fn record_refusal<D: Decider>(
 ) -> Option<Decision> {
     let method = msg.get("method").cloned().unwrap_or(Value::Null);
     let input = json!({"method": method, "reason": reason, "message": msg});
-    match decider.check(REFUSED_ACTION, input, Some("admin")).await {
+    match decider
+        .check(REFUSED_ACTION, input, Some(Declared::Admin))
+        .await
+    {
         Ok(d) => Some(d),
         Err(e) => {
             tracing::warn!(error = %e, reason, "a refused MCP message could not be recorded");

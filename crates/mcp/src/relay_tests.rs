@@ -10,7 +10,7 @@ use super::*;
 #[derive(Default)]
 struct Fake {
     seen: Mutex<Vec<(String, Value)>>,
-    declared: Mutex<Vec<Option<&'static str>>>,
+    declared: Mutex<Vec<Option<Declared>>>,
     down: bool,
 }
 
@@ -34,7 +34,7 @@ impl Decider for Fake {
         &self,
         tool: &str,
         input: Value,
-        declared: Option<&'static str>,
+        declared: Option<Declared>,
     ) -> Result<Decision, DecideError> {
         if self.down {
             return Err(DecideError::Unreachable("connection refused".into()));
@@ -222,7 +222,7 @@ async fn method_variants_and_custom_methods_are_refused_and_recorded() {
         assert_eq!(seen[0].0, REFUSED_ACTION);
         assert_eq!(seen[0].1["method"], method);
         assert_eq!(seen[0].1["message"], msg);
-        assert_eq!(*f.declared.lock().unwrap(), vec![Some("admin")]);
+        assert_eq!(*f.declared.lock().unwrap(), vec![Some(Declared::Admin)]);
     }
 }
 
@@ -268,7 +268,10 @@ async fn non_tool_methods_are_checked_as_their_actions() {
             "logging.set_level"
         ]
     );
-    assert_eq!(f.declared.lock().unwrap().last(), Some(&Some("mutating")));
+    assert_eq!(
+        f.declared.lock().unwrap().last(),
+        Some(&Some(Declared::Mutating))
+    );
     let seen = f.seen.lock().unwrap();
     assert_eq!(seen[1].1, json!("file:///etc/shadow"));
     assert_eq!(seen[2].1, json!({"name": "p", "arguments": {"q": "x"}}));

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::relay::{DecideError, Decider, Decision, ObservedTool};
+use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
 /// Default Airlock URL (when the CLI is not told another one).
 pub const DEFAULT_URL: &str = "http://localhost:8080";
@@ -124,7 +124,7 @@ impl Client {
             "action_source": call.source,
         });
         if let (Some(e), Some(o)) = (call.declared, body.as_object_mut()) {
-            o.insert("action_effect".into(), json!(e));
+            o.insert("action_effect".into(), json!(e.as_str()));
         }
         let session = call.session;
         let v = self.post("/api/v1/agenttrust/check", &body).await?;
@@ -174,7 +174,7 @@ pub struct RemoteCheck<'a> {
     pub session: &'a str,
     pub action: &'a str,
     pub input: Value,
-    pub declared: Option<&'static str>,
+    pub declared: Option<Declared>,
     /// Which surface asks: `mcp`, `hook`.
     pub source: &'a str,
 }
@@ -313,7 +313,7 @@ impl Decider for RemoteDecider {
         &self,
         action: &str,
         input: Value,
-        declared: Option<&'static str>,
+        declared: Option<Declared>,
     ) -> Result<Decision, DecideError> {
         let session = self.session().await?;
         self.client

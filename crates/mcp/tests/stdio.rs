@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use airlock_mcp::relay::{DecideError, Decider, Decision, ObservedTool};
+use airlock_mcp::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 use airlock_mcp::stdio::{self, WrapOptions};
 
 struct AllowReads;
@@ -18,7 +18,7 @@ impl Decider for AllowReads {
         &self,
         tool: &str,
         _input: Value,
-        _declared: Option<&'static str>,
+        _declared: Option<Declared>,
     ) -> Result<Decision, DecideError> {
         let allowed = tool.starts_with("read");
         Ok(Decision {
