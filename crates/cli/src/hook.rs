@@ -29,8 +29,10 @@ pub struct ClaudeCodeArgs {
     /// scope ceiling and pinned tools); the hook opens it once per Claude Code session.
     #[arg(long, env = "AIRLOCK_SERVER_ID")]
     server: Option<String>,
-    /// How long Airlock may take to answer, in seconds.
-    #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10)]
+    /// How long Airlock may take to answer, in seconds (1–600). An invalid value is an
+    /// error (exit 2), which Claude Code treats as a block.
+    #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout_secs: u64,
 }
 
@@ -88,7 +90,7 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
     let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) else {
         return Some(deny("no agent: pass --agent or set AIRLOCK_AGENT_ID"));
     };
-    let timeout = Duration::from_secs(args.timeout_secs.max(1));
+    let timeout = Duration::from_secs(args.timeout_secs);
     let client = match crate::mcp::airlock_client(timeout) {
         Ok(c) => c,
         Err(e) => return Some(deny(&e.to_string())),
