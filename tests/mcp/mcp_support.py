@@ -70,6 +70,7 @@ class HttpDbServer:
     log_dir: Path
     json_response: bool = False
     suffix: str = ""
+    elicitation: bool = False
     port: int = 0
     proc: Optional[subprocess.Popen] = None
 
@@ -85,6 +86,8 @@ class HttpDbServer:
             cmd.append("--json-response")
         if self.suffix:
             cmd += ["--suffix", self.suffix]
+        if self.elicitation:
+            cmd.append("--elicitation")
         log = open(self.log_dir / f"db-{self.port}.log", "ab")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         log.close()
@@ -195,10 +198,12 @@ def direct_params(server_cmd: list) -> StdioServerParameters:
     return stdio_params(server_cmd[0], server_cmd[1:])
 
 
-def db_stdio_args(db: Path, suffix: str = "") -> list:
+def db_stdio_args(db: Path, suffix: str = "", elicitation: bool = False) -> list:
     args = [PYTHON, str(DB_SERVER), "--db", str(db)]
     if suffix:
         args += ["--suffix", suffix]
+    if elicitation:
+        args.append("--elicitation")
     return args
 
 

@@ -189,3 +189,41 @@ def test_hook_checks_mcp_resource_reads_as_resources_read(airlock, db, tmp_path)
     v = ms.check(w, s, "resources.read", "file:///etc/shadow")
     expected = "allow" if v["allowed"] else ("ask" if v["elevation_required"] and v["effect"] == "mutating" else "deny")
     assert out["permissionDecision"] == expected, (out, v)
+
+
+def test_answers_to_the_servers_own_requests_pass_on_both_paths(airlock, db, tmp_path):
+    """Elicitation: the server asks the client during a tool call; the client's answer is a
+    response to a request the server sent through Airlock, so it passes (gateway and wrapper)."""
+    import anyio
+    from mcp import types
+
+    asked: list = []
+
+    async def elicit(context, params):
+        asked.append(params.message)
+        return types.ElicitResult(action="accept", content={"confirmed": True})
+
+    server = ms.HttpDbServer(db=db, log_dir=tmp_path, elicitation=True).start()
+    w = ms.world(airlock, server.url, ["*"], ["*"])
+
+    async def go():
+        out = []
+        headers = {"X-API-Key": w.airlock.key, "X-Agent-ID": w.agent}
+        h = ms.httpx2.AsyncClient(headers=headers, timeout=30)
+        async with h:
+            transport = ms.streamable_http_client(w.gateway_url, http_client=h)
+            async with ms.Client(transport, mode="legacy", elicitation_callback=elicit, read_timeout_seconds=30) as c:
+                out.append(await c.call_tool("get_confirmation", {"question": "over http?"}))
+        params = ms.wrap_params(w, ms.db_stdio_args(db, elicitation=True))
+        async with ms.Client(params, mode="legacy", elicitation_callback=elicit, read_timeout_seconds=30) as c:
+            out.append(await c.call_tool("get_confirmation", {"question": "over stdio?"}))
+        return out
+
+    try:
+        results = anyio.run(go)
+    finally:
+        server.stop()
+    assert asked == ["over http?", "over stdio?"]
+    for r in results:
+        assert not r.is_error, ms.text(r)
+        assert json.loads(ms.text(r)) == {"action": "accept", "confirmed": True}
