@@ -219,51 +219,23 @@ fn client_mcp_headers(headers: &HeaderMap) -> McpHeaders {
 /// Why a request's routing headers (`Mcp-Method`, `Mcp-Name`) disagree with its body, if
 /// they do. Values are compared byte for byte; a header that is not visible ASCII disagrees.
 fn routing_mismatch(headers: &HeaderMap, msg: &Value) -> Option<String> {
-    let header = |name: &str| {
-        headers.get(name).map(|v| {
-            v.to_str()
-                .map_err(|_| format!("`{name}` is not visible ASCII"))
+    let single = msg.is_object();
+    [
+        (MCP_METHOD, "method", relay::method(msg)),
+        (MCP_NAME, "name", methods::routing_name(msg)),
+    ]
+    .into_iter()
+    .find_map(|(header, what, body)| {
+        let value = headers.get(header)?;
+        let Ok(h) = value.to_str() else {
+            return Some(format!("the {header} header is not visible ASCII"));
+        };
+        Some(match body.filter(|_| single) {
+            Some(b) if b == h => return None,
+            Some(b) => format!("the {header} header {h:?} disagrees with the body's {what} {b:?}"),
+            None => format!("the {header} header {h:?} names no {what} of the body"),
         })
-    };
-    if let Some(h) = header(MCP_METHOD) {
-        let h = match h {
-            Ok(h) => h,
-            Err(why) => return Some(why),
-        };
-        match relay::method(msg) {
-            Some(m) if m == h && msg.is_object() => {}
-            Some(m) => {
-                return Some(format!(
-                    "the Mcp-Method header {h:?} disagrees with the body's method {m:?}"
-                ));
-            }
-            None => {
-                return Some(format!(
-                    "the Mcp-Method header {h:?} names no method of the body"
-                ));
-            }
-        }
-    }
-    if let Some(h) = header(MCP_NAME) {
-        let h = match h {
-            Ok(h) => h,
-            Err(why) => return Some(why),
-        };
-        match methods::routing_name(msg) {
-            Some(n) if n == h => {}
-            Some(n) => {
-                return Some(format!(
-                    "the Mcp-Name header {h:?} disagrees with the body's {n:?}"
-                ));
-            }
-            None => {
-                return Some(format!(
-                    "the Mcp-Name header {h:?} names nothing in the body"
-                ));
-            }
-        }
-    }
-    None
+    })
 }
 
 /// The routing headers sent upstream, rebuilt from the checked body.
