@@ -1,5 +1,6 @@
 //! The MCP methods a client may send, spelled exactly as the specification spells them
-//! (2025-06-18 and 2025-11-25), and what Airlock does with each. Anything else — another
+//! (2025-06-18, 2025-11-25 and the 2026-07-28 `server/discover` and `subscriptions/listen`),
+//! and what Airlock does with each. Anything else — another
 //! case, a trailing space or slash, an invisible character, a custom method — is refused.
 
 use serde_json::{Map, Value, json};
@@ -30,6 +31,9 @@ pub enum Checked {
     Completion,
     /// `logging/setLevel`: action `logging.set_level`, declared mutating.
     SetLogLevel,
+    /// `subscriptions/listen` (2026-07-28): each URI of its `resourceSubscriptions` is checked
+    /// as `resources.read`, as `resources/subscribe` is; a listen without URIs passes.
+    Listen,
 }
 
 /// The action, the input and the declared effect of a checked method.
@@ -80,6 +84,7 @@ pub fn route(method: &str, request: bool) -> Route {
         "prompts/get" if request => Route::Check(Checked::PromptGet),
         "completion/complete" if request => Route::Check(Checked::Completion),
         "logging/setLevel" if request => Route::Check(Checked::SetLogLevel),
+        "subscriptions/listen" if request => Route::Check(Checked::Listen),
         m if request && PASS_REQUESTS.contains(&m) => Route::Pass,
         m if !request && CLIENT_NOTIFICATIONS.contains(&m) => Route::Pass,
         m if server_only(m) => Route::Refuse {
@@ -115,8 +120,13 @@ fn string_param<'a>(
     }
 }
 
-/// The action, input and declared effect of a checked method's params.
-pub fn checked_call(kind: Checked, method: &str, params: &Value) -> Result<CheckedCall, String> {
+/// The checks of a checked method's params: their actions, inputs and declared effects. Every
+/// one must allow the request; none (a listen without resource URIs) forwards it.
+pub fn checked_calls(
+    kind: Checked,
+    method: &str,
+    params: &Value,
+) -> Result<Vec<CheckedCall>, String> {
     let empty = Map::new();
     let obj = match params {
         Value::Object(o) => o,
@@ -128,7 +138,28 @@ pub fn checked_call(kind: Checked, method: &str, params: &Value) -> Result<Check
         Some(m) => json!({"input": input, "_meta": m}),
         None => input,
     };
-    Ok(match kind {
+    let one = match kind {
+        Checked::Listen => {
+            let uris = match params.pointer("/notifications/resourceSubscriptions") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items.iter().map(Value::as_str).collect::<Option<Vec<_>>>().ok_or_else(|| {
+                    format!("`params.notifications.resourceSubscriptions` of {method} must list strings")
+                })?,
+                Some(_) => {
+                    return Err(format!(
+                        "`params.notifications.resourceSubscriptions` of {method} must be a list"
+                    ));
+                }
+            };
+            return Ok(uris
+                .into_iter()
+                .map(|uri| CheckedCall {
+                    action: "resources.read",
+                    input: with_meta(Value::String(uri.to_string())),
+                    declared: None,
+                })
+                .collect());
+        }
         Checked::ResourceRead => CheckedCall {
             action: "resources.read",
             input: with_meta(Value::String(string_param(obj, "uri", method)?.to_string())),
@@ -157,7 +188,8 @@ pub fn checked_call(kind: Checked, method: &str, params: &Value) -> Result<Check
             input: with_meta(json!({"level": string_param(obj, "level", method)?})),
             declared: Some(Declared::Mutating),
         },
-    })
+    };
+    Ok(vec![one])
 }
 
 /// The routing name a request carries (the `Mcp-Name` header must equal it): the tool or
@@ -174,6 +206,39 @@ pub fn routing_name(msg: &Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one(kind: Checked, method: &str, params: &Value) -> Result<CheckedCall, String> {
+        let mut calls = checked_calls(kind, method, params)?;
+        assert_eq!(calls.len(), 1);
+        Ok(calls.remove(0))
+    }
+
+    #[test]
+    fn a_listen_checks_each_resource_it_subscribes_to() {
+        assert_eq!(
+            route("subscriptions/listen", true),
+            Route::Check(Checked::Listen)
+        );
+        let none = json!({"notifications": {"toolsListChanged": true}});
+        assert_eq!(
+            checked_calls(Checked::Listen, "subscriptions/listen", &none),
+            Ok(vec![])
+        );
+        let two = json!({"notifications": {"resourceSubscriptions": ["file:///a", "file:///etc/shadow"]}});
+        let calls = checked_calls(Checked::Listen, "subscriptions/listen", &two).unwrap();
+        let inputs: Vec<_> = calls.iter().map(|c| (c.action, c.input.clone())).collect();
+        assert_eq!(
+            inputs,
+            vec![
+                ("resources.read", json!("file:///a")),
+                ("resources.read", json!("file:///etc/shadow"))
+            ]
+        );
+        let bad = json!({"notifications": {"resourceSubscriptions": [1]}});
+        assert!(checked_calls(Checked::Listen, "subscriptions/listen", &bad).is_err());
+        let bad = json!({"notifications": {"resourceSubscriptions": "file:///a"}});
+        assert!(checked_calls(Checked::Listen, "subscriptions/listen", &bad).is_err());
+    }
 
     #[test]
     fn only_the_exact_spelling_of_a_method_is_known() {
@@ -234,7 +299,7 @@ mod tests {
 
     #[test]
     fn checked_methods_name_their_action_and_input() {
-        let c = checked_call(
+        let c = one(
             Checked::ResourceRead,
             "resources/read",
             &json!({"uri": "file:///etc/shadow"}),
@@ -244,7 +309,7 @@ mod tests {
             (c.action, c.input),
             ("resources.read", json!("file:///etc/shadow"))
         );
-        let c = checked_call(
+        let c = one(
             Checked::PromptGet,
             "prompts/get",
             &json!({"name": "p", "arguments": {"q": "DROP TABLE t"}}),
@@ -254,10 +319,10 @@ mod tests {
             c.input,
             json!({"name": "p", "arguments": {"q": "DROP TABLE t"}})
         );
-        let c = checked_call(Checked::Completion, "completion/complete", &json!({"ref": {"type": "ref/prompt", "name": "p"}, "argument": {"name": "a", "value": "rm -rf /"}})).unwrap();
+        let c = one(Checked::Completion, "completion/complete", &json!({"ref": {"type": "ref/prompt", "name": "p"}, "argument": {"name": "a", "value": "rm -rf /"}})).unwrap();
         assert_eq!(c.action, "completion.complete");
         assert_eq!(c.input["argument"]["value"], "rm -rf /");
-        let c = checked_call(
+        let c = one(
             Checked::SetLogLevel,
             "logging/setLevel",
             &json!({"level": "debug"}),
@@ -267,15 +332,15 @@ mod tests {
             (c.action, c.declared),
             ("logging.set_level", Some(Declared::Mutating))
         );
-        let c = checked_call(
+        let c = one(
             Checked::ResourceRead,
             "resources/read",
             &json!({"uri": "x", "_meta": {"progressToken": 1, "cmd": "rm -rf /"}}),
         )
         .unwrap();
         assert_eq!(c.input, json!({"input": "x", "_meta": {"cmd": "rm -rf /"}}));
-        assert!(checked_call(Checked::ResourceRead, "resources/read", &json!({})).is_err());
-        assert!(checked_call(Checked::PromptGet, "prompts/get", &json!([1])).is_err());
+        assert!(checked_calls(Checked::ResourceRead, "resources/read", &json!({})).is_err());
+        assert!(checked_calls(Checked::PromptGet, "prompts/get", &json!([1])).is_err());
     }
 
     #[test]

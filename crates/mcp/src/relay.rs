@@ -438,8 +438,8 @@ async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) 
         Route::Tool => tool_call(decider, msg).await,
         Route::Check(kind) => {
             let params = msg.get("params").cloned().unwrap_or(Value::Null);
-            match methods::checked_call(kind, &method, &params) {
-                Ok(call) => checked_request(decider, msg, &method, call).await,
+            match methods::checked_calls(kind, &method, &params) {
+                Ok(calls) => checked_request(decider, msg, &method, calls).await,
                 Err(why) => refuse(decider, &msg, code::INVALID_PARAMS, why).await,
             }
         }
@@ -447,34 +447,40 @@ async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) 
     }
 }
 
-/// A checked request other than a tool call: forwarded if allowed, else a JSON-RPC error.
+/// A checked request other than a tool call: forwarded if every check allows it, else a
+/// JSON-RPC error for the first denial.
 async fn checked_request<D: Decider>(
     decider: &D,
     msg: Value,
     method: &str,
-    call: CheckedCall,
+    calls: Vec<CheckedCall>,
 ) -> ClientAction {
     let id = msg.get("id").cloned().unwrap_or(Value::Null);
-    match decider.check(call.action, call.input, call.declared).await {
-        Ok(d) if d.allowed => ClientAction::Forward(msg),
-        Ok(d) => ClientAction::Reply(error_with(
-            id,
-            code::DENIED,
-            denial_text(call.action, &d),
-            decision_meta(&d),
-        )),
-        Err(e) => {
-            tracing::warn!(method, error = %e, "request denied: Airlock could not decide");
-            ClientAction::Reply(error_with(
-                id,
-                code::DENIED,
-                format!(
-                    "Airlock denied `{method}`: it could not be checked ({e}); it was not sent"
-                ),
-                json!({"airlock": {"allowed": false, "reason": e.to_string()}}),
-            ))
+    for call in calls {
+        match decider.check(call.action, call.input, call.declared).await {
+            Ok(d) if d.allowed => {}
+            Ok(d) => {
+                return ClientAction::Reply(error_with(
+                    id,
+                    code::DENIED,
+                    denial_text(call.action, &d),
+                    decision_meta(&d),
+                ));
+            }
+            Err(e) => {
+                tracing::warn!(method, error = %e, "request denied: Airlock could not decide");
+                return ClientAction::Reply(error_with(
+                    id,
+                    code::DENIED,
+                    format!(
+                        "Airlock denied `{method}`: it could not be checked ({e}); it was not sent"
+                    ),
+                    json!({"airlock": {"allowed": false, "reason": e.to_string()}}),
+                ));
+            }
         }
     }
+    ClientAction::Forward(msg)
 }
 
 async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {

@@ -407,3 +407,21 @@ async fn a_tool_list_that_cannot_be_checked_becomes_an_error() {
     assert_eq!(out["error"]["code"], code::AIRLOCK);
     assert!(out.get("result").is_none());
 }
+
+#[tokio::test]
+async fn a_listen_is_forwarded_only_if_every_subscribed_resource_may_be_read() {
+    let f = Fake::default();
+    let listen = |uris: Value| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "subscriptions/listen",
+               "params": {"notifications": {"toolsListChanged": true, "resourceSubscriptions": uris}}})
+    };
+    let ok = listen(json!(["file:///tmp/a"]));
+    assert_eq!(on_client(&f, ok.clone()).await, ClientAction::Forward(ok));
+    let ClientAction::Reply(r) =
+        on_client(&f, listen(json!(["file:///tmp/a", "file:///etc/shadow"]))).await
+    else {
+        panic!("not denied")
+    };
+    assert_eq!(r["error"]["code"], code::DENIED);
+    assert_eq!(f.actions(), vec!["resources.read"; 3]);
+}
