@@ -135,10 +135,10 @@ pub fn map_tool(tool: &str, input: &Value) -> Mapped {
     Mapped { action, input }
 }
 
-/// True for the Claude Code tools that reach an MCP server: `mcp__<server>__<tool>` and the
-/// resource tools. With `--server`, they are checked in a session bound to that server.
+/// True for the Claude Code tools that act on one MCP server: `mcp__<server>__<tool>` and
+/// `ReadMcpResourceTool`. With `--server`, they are checked in a session bound to that server.
 pub fn reaches_mcp_server(name: &str) -> bool {
-    mcp_tool(name).is_some() || matches!(name, "ReadMcpResourceTool" | "ListMcpResourcesTool")
+    mcp_tool(name).is_some() || name == "ReadMcpResourceTool"
 }
 
 /// The tool part of `mcp__<server>__<tool>`.
@@ -245,6 +245,7 @@ mod tests {
         assert!(reaches_mcp_server("ReadMcpResourceTool"));
         assert!(reaches_mcp_server("mcp__db__x"));
         assert!(!reaches_mcp_server("Bash"));
+        assert!(!reaches_mcp_server("ListMcpResourcesTool"));
         assert_eq!(mcp_tool("mcp__only"), None);
     }
 

@@ -356,7 +356,7 @@ async fn batch<D: Decider>(
     }
     let mut actions = Vec::with_capacity(items.len());
     for m in &items {
-        actions.push(Box::pin(single(decider, outstanding, m.clone())).await);
+        actions.push(single(decider, outstanding, m.clone()).await);
     }
     if actions
         .iter()
