@@ -36,16 +36,6 @@ impl ApiError {
     pub fn invalid(message: impl Into<String>) -> Self {
         ServiceError::invalid("", message).into()
     }
-
-    /// As [`ServiceError::Forbidden`] answers it.
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        ServiceError::Forbidden(message.into()).into()
-    }
-
-    /// As [`ServiceError::NotFound`] answers it.
-    pub fn not_found(what: &'static str, id: &str) -> Self {
-        ServiceError::not_found(what, id).into()
-    }
 }
 
 impl From<ServiceError> for ApiError {

@@ -4,10 +4,12 @@
 //! never see the store.
 
 mod approvals;
+mod audit;
 mod check;
 mod error;
 mod registry;
 mod sessions;
+mod tokens;
 mod tools;
 pub mod validate;
 
@@ -18,12 +20,15 @@ use airlock_store::Store;
 use crate::Config;
 pub use crate::auth::{Caller, KeyHash, KeyRole};
 pub use airlock_core::Effect;
+pub use airlock_core::chain::Verification;
 pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
 pub use approvals::{Approval, ApprovalDecided};
+pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
 pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
+pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
 pub use tools::{MAX_TOOLS, ObservedTool};
 
 /// The service over one store. Cheap to clone: adapters hold one each.
@@ -45,15 +50,19 @@ impl Service {
         &self.config
     }
 
-    /// The store, for the HTTP routes whose operations have not moved here yet.
-    pub(crate) fn store(&self) -> &Store {
+    /// The store: for the service's own operations, never for adapters.
+    fn store(&self) -> &Store {
         &self.store
     }
 
     /// Resolves the API key a caller presented (`None`: it presented none) to its caller.
     /// Every lookup reads the store, so a revoked key is refused on the very next request.
     pub async fn authenticate(&self, key: Option<&str>) -> Result<Caller, ServiceError> {
-        let hash = KeyHash::presented(key)?;
+        self.authenticate_hash(KeyHash::presented(key)?).await
+    }
+
+    /// Resolves the hash of a presented key (see [`KeyHash::presented`]) to its caller.
+    pub async fn authenticate_hash(&self, hash: KeyHash) -> Result<Caller, ServiceError> {
         self.store
             .run(move |tx| crate::auth::caller_in(tx, &hash.0))
             .await?

@@ -45,6 +45,7 @@ pub fn server(s: &Server) -> Value {
     })
 }
 
+/// The state the pipeline decides on; an unknown stored mode reads as `read_only`.
 pub fn session_state(s: &Session) -> SessionState {
     SessionState {
         id: s.id.clone(),
@@ -52,12 +53,16 @@ pub fn session_state(s: &Session) -> SessionState {
         scope_ceiling: s.scope_ceiling.clone(),
         base_mode: BaseMode::parse(&s.base_mode).unwrap_or(BaseMode::ReadOnly),
         elevated_until: s.elevated_until,
-        counters: Counters {
-            total: s.total_calls,
-            read: s.read_calls,
-            write: s.write_calls,
-            denied: s.denied_calls,
-        },
+        counters: counters(s),
+    }
+}
+
+pub fn counters(s: &Session) -> Counters {
+    Counters {
+        total: s.total_calls,
+        read: s.read_calls,
+        write: s.write_calls,
+        denied: s.denied_calls,
     }
 }
 

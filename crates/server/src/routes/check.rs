@@ -39,11 +39,7 @@ pub async fn baseline(
     key: KeyHash,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let hash = key.0;
-    service
-        .store()
-        .run(move |tx| crate::auth::caller_in(tx, &hash))
-        .await??;
+    service.authenticate_hash(key).await?;
     let agent_id = validate::id("agent_id", &body.agent_id)?;
     let action = body.action_name.unwrap_or_default();
     let action_name = validate::text("action_name", &action, validate::MAX_NAME)?;

@@ -12,7 +12,6 @@ use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Verdict};
 use airlock_core::scope;
-use airlock_core::session::{BaseMode, Counters, SessionState};
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
@@ -212,19 +211,7 @@ impl Job<'_> {
             effect_override,
             req.declared,
         );
-        let state = SessionState {
-            id: session.id.clone(),
-            agent_id: session.agent_id.clone(),
-            scope_ceiling: session.scope_ceiling.clone(),
-            base_mode: BaseMode::parse(&session.base_mode).unwrap_or(BaseMode::ReadOnly),
-            elevated_until: session.elevated_until,
-            counters: Counters {
-                total: session.total_calls,
-                read: session.read_calls,
-                write: session.write_calls,
-                denied: session.denied_calls,
-            },
-        };
+        let state = crate::view::session_state(&session);
         let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
         let verdict = pipeline::decide(&CheckInput {
@@ -283,13 +270,8 @@ impl Job<'_> {
             a.status = "used".into();
             tx.update_approval(&a)?;
         }
-        let counters = Counters {
-            total: session.total_calls,
-            read: session.read_calls,
-            write: session.write_calls,
-            denied: session.denied_calls,
-        }
-        .after(verdict.effect.is_write(), verdict.allowed);
+        let counters =
+            crate::view::counters(session).after(verdict.effect.is_write(), verdict.allowed);
         let entry = ChainEntry {
             seq: counters.total,
             check_id: self.check_id.to_string(),
