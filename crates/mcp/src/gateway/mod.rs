@@ -18,7 +18,7 @@
 //! - Upstream failures and timeouts are JSON-RPC errors, never allows.
 
 mod answer;
-mod config;
+pub mod config;
 mod managed;
 mod upstream;
 
