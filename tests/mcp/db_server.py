@@ -4,9 +4,11 @@ Tools (names as an MCP client sees them):
 - `describe_schema`  the tables and their columns (read)
 - `read_query`       one SELECT; refused by the server itself if it is not a read
 - `execute_sql`      arbitrary SQL, any number of statements (the dangerous one)
+- `get_confirmation` asks the client through elicitation (a server-to-client request); only
+  with `--elicitation`
 
 Usage:
-    python db_server.py --db PATH [--http PORT] [--json-response] [--suffix TEXT]
+    python db_server.py --db PATH [--http PORT] [--json-response] [--suffix TEXT] [--elicitation]
 
 Without --http it speaks stdio. `--suffix` is appended to every tool description: restarting
 the server with another suffix is a changed tool definition (a "rug pull").
@@ -18,10 +20,11 @@ import argparse
 import json
 import sqlite3
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from pydantic import BaseModel
 
 
-def build(db: str, suffix: str) -> MCPServer:
+def build(db: str, suffix: str, elicitation: bool = False) -> MCPServer:
     server = MCPServer("airlock-test-db")
 
     def connect() -> sqlite3.Connection:
@@ -58,6 +61,17 @@ def build(db: str, suffix: str) -> MCPServer:
             conn.close()
         return json.dumps({"ok": True, "changes": changes})
 
+    if not elicitation:
+        return server
+
+    class Confirmation(BaseModel):
+        confirmed: bool
+
+    @server.tool(description="Get the user's confirmation through elicitation (a request of the server)." + suffix)
+    async def get_confirmation(question: str, ctx: Context) -> str:
+        answer = await ctx.elicit(question, Confirmation)
+        return json.dumps({"action": answer.action, "confirmed": getattr(answer.data, "confirmed", None)})
+
     return server
 
 
@@ -67,8 +81,9 @@ def main() -> None:
     p.add_argument("--http", type=int, default=0)
     p.add_argument("--json-response", action="store_true")
     p.add_argument("--suffix", default="")
+    p.add_argument("--elicitation", action="store_true")
     args = p.parse_args()
-    server = build(args.db, args.suffix)
+    server = build(args.db, args.suffix, args.elicitation)
     if args.http:
         server.run(
             "streamable-http",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import sqlite3
 import subprocess
 import sys
@@ -69,6 +70,7 @@ class HttpDbServer:
     log_dir: Path
     json_response: bool = False
     suffix: str = ""
+    elicitation: bool = False
     port: int = 0
     proc: Optional[subprocess.Popen] = None
 
@@ -84,6 +86,8 @@ class HttpDbServer:
             cmd.append("--json-response")
         if self.suffix:
             cmd += ["--suffix", self.suffix]
+        if self.elicitation:
+            cmd.append("--elicitation")
         log = open(self.log_dir / f"db-{self.port}.log", "ab")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         log.close()
@@ -194,10 +198,12 @@ def direct_params(server_cmd: list) -> StdioServerParameters:
     return stdio_params(server_cmd[0], server_cmd[1:])
 
 
-def db_stdio_args(db: Path, suffix: str = "") -> list:
+def db_stdio_args(db: Path, suffix: str = "", elicitation: bool = False) -> list:
     args = [PYTHON, str(DB_SERVER), "--db", str(db)]
     if suffix:
         args += ["--suffix", suffix]
+    if elicitation:
+        args.append("--elicitation")
     return args
 
 
@@ -254,18 +260,17 @@ def hook_event(tool_name: str, tool_input: dict, session_id: str = "claude-sessi
     }
 
 
-def check(w: World, session: str, action: str, args: Any) -> dict:
-    r = w.airlock.http(
-        "POST",
-        "/api/v1/agenttrust/check",
-        body={
-            "agent_id": w.agent,
-            "session_id": session,
-            "action_name": action,
-            "action_input": args,
-            "action_source": "mcp",
-        },
-    )
+def check(w: World, session: str, action: str, args: Any, effect: Optional[str] = None) -> dict:
+    body = {
+        "agent_id": w.agent,
+        "session_id": session,
+        "action_name": action,
+        "action_input": args,
+        "action_source": "mcp",
+    }
+    if effect:
+        body["action_effect"] = effect
+    r = w.airlock.http("POST", "/api/v1/agenttrust/check", body=body)
     assert r.status == 200, r.text
     return r.json
 
@@ -273,3 +278,57 @@ def check(w: World, session: str, action: str, args: Any) -> dict:
 def airlock_meta(result: Any) -> dict:
     meta = result.meta or {}
     return meta.get("airlock", {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw JSON-RPC through the gateway and the wrapper (messages an SDK would not send).
+
+
+def post(w: World, msg, headers: dict | None = None, session: str | None = None):
+    h = {"X-Agent-ID": w.agent, **(headers or {})}
+    if session:
+        h["X-Session-ID"] = session
+    return http("POST", w.gateway_url, key=w.airlock.key, body=msg, headers=h)
+
+
+def decisions(w: World, session: str) -> list:
+    r = w.airlock.http("GET", f"/api/v1/sessions/{session}/decisions?limit=500")
+    assert r.status == 200, r.text
+    return r.json["decisions"]
+
+
+def request(i: int, method: str, params: dict) -> dict:
+    return {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
+
+
+def verdict(answer: dict) -> str:
+    """`deny` when Airlock answered (its error or denial carries `airlock` data), else `allow`."""
+    err = answer.get("error") or {}
+    if "airlock" in (err.get("data") or {}):
+        return "deny"
+    if (answer.get("result") or {}).get("isError") and "airlock" in (answer["result"].get("_meta") or {}):
+        return "deny"
+    return "allow"
+
+
+def wrap_process(w: World, cmd: list, session: str) -> subprocess.Popen:
+    args = [str(airlock_bin()), "mcp", "wrap", "--agent", w.agent, "--server", w.server,
+            "--session", session, "--", *cmd]
+    return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **w.env}, text=True, bufsize=1)
+
+
+def exchange(proc: subprocess.Popen, msg: dict, timeout: float = 20.0) -> dict:
+    """Sends one request and reads lines until its response."""
+    proc.stdin.write(json.dumps(msg) + "\n")
+    proc.stdin.flush()
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], timeout)
+        assert ready, f"no answer to {msg}"
+        line = proc.stdout.readline()
+        assert line, f"the wrapper closed its output: {proc.stderr.read()}"
+        answer = json.loads(line)
+        if answer.get("id") == msg["id"] and "method" not in answer:
+            return answer
+
+

@@ -80,3 +80,74 @@ def test_same_verdict_on_every_path(airlock, db, db_http):
     ]
     assert via_hook == hook_expected
     assert ms.accounts(db) == ms.ACCOUNTS
+
+
+# Messages other than tools/call: (method, params, action, input as checked, declared effect).
+MESSAGES = [
+    ("resources/read", {"uri": "file:///tmp/notes.txt"}, "resources.read", "file:///tmp/notes.txt", None),
+    ("resources/read", {"uri": "file:///etc/shadow"}, "resources.read", "file:///etc/shadow", None),
+    ("resources/subscribe", {"uri": "file:///root/.ssh/id_rsa"}, "resources.read", "file:///root/.ssh/id_rsa", None),
+    ("prompts/get", {"name": "report", "arguments": {"q": "DROP TABLE accounts"}}, "prompts.get",
+     {"name": "report", "arguments": {"q": "DROP TABLE accounts"}}, None),
+    ("prompts/get", {"name": "report", "arguments": {"q": "summary"}}, "prompts.get",
+     {"name": "report", "arguments": {"q": "summary"}}, None),
+    ("completion/complete", {"ref": {"type": "ref/prompt", "name": "report"}, "argument": {"name": "q", "value": "rm -rf /"}},
+     "completion.complete", {"ref": {"type": "ref/prompt", "name": "report"}, "argument": {"name": "q", "value": "rm -rf /"}}, None),
+    ("logging/setLevel", {"level": "debug"}, "logging.set_level", {"level": "debug"}, "mutating"),
+]
+# Refused on every MCP path, whatever the session allows.
+REFUSED = ["TOOLS/CALL", "tools/call ", "admin/exec", "sampling/createMessage"]
+
+
+def test_same_verdict_for_every_message_on_every_path(airlock, db, db_http):
+    w = ms.world(airlock, db_http.url, ["*"], ["*"])
+    s_check, s_http, s_stdio = ms.init_session(w), ms.init_session(w), ms.init_session(w)
+    full = [ms.check(w, s_check, action, checked, declared) for _, _, action, checked, declared in MESSAGES]
+    via_check = ["allow" if v["allowed"] else "deny" for v in full]
+    via_http = [
+        ms.verdict(ms.post(w, ms.request(i, method, params), session=s_http).json)
+        for i, (method, params, *_) in enumerate(MESSAGES)
+    ]
+    proc = ms.wrap_process(w, ms.db_stdio_args(db), s_stdio)
+    try:
+        ms.exchange(proc, ms.request(1000, "initialize", {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}))
+        proc.stdin.write('{"jsonrpc": "2.0", "method": "notifications/initialized"}\n')
+        via_stdio = [
+            ms.verdict(ms.exchange(proc, ms.request(i, method, params)))
+            for i, (method, params, *_) in enumerate(MESSAGES)
+        ]
+        refused_stdio = [ms.exchange(proc, ms.request(100 + i, m, {"name": "execute_sql"})) for i, m in enumerate(REFUSED)]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=20)
+    refused_http = [ms.post(w, ms.request(100 + i, m, {"name": "execute_sql"}), session=s_http).json for i, m in enumerate(REFUSED)]
+    # The hook sees MCP resource reads as Claude Code's ReadMcpResourceTool.
+    via_hook = [
+        ms.run_hook(
+            w,
+            ms.hook_event("ReadMcpResourceTool", {"server": "db", "uri": checked}, session_id="parity-resources"),
+            args=["--server", w.server],
+            env={"AIRLOCK_HOOK_STATE_DIR": str(db.parent / "hook-state")},
+        )["permissionDecision"]
+        for method, _, _, checked, _ in MESSAGES
+        if method == "resources/read"
+    ]
+
+    assert via_http == via_check, (via_http, via_check)
+    assert via_stdio == via_check, (via_stdio, via_check)
+    hook_expected = [
+        "allow" if v["allowed"] else ("ask" if v["elevation_required"] and v["effect"] == "mutating" else "deny")
+        for v, (m, *_) in zip(full, MESSAGES)
+        if m == "resources/read"
+    ]
+    assert via_hook == hook_expected, (via_hook, full)
+    # The dangerous arguments are denied everywhere; mutating the log level too (read_only).
+    assert [via_check[i] for i in (3, 5, 6)] == ["deny", "deny", "deny"], via_check
+    for answer in refused_http + refused_stdio:
+        assert ms.verdict(answer) == "deny" and "result" not in answer, answer
+    # Every decision is in the session's log, with the same actions on both MCP paths.
+    expected = [a for _, _, a, _, _ in MESSAGES] + ["mcp.refused"] * len(REFUSED)
+    assert [d["action_name"] for d in ms.decisions(w, s_http)] == expected
+    assert [d["action_name"] for d in ms.decisions(w, s_stdio)] == expected
+    assert ms.accounts(db) == ms.ACCOUNTS

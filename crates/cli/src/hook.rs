@@ -11,7 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use airlock_mcp::hook::{self, Permission};
-use airlock_mcp::remote::Client;
+use airlock_mcp::remote::{Client, RemoteCheck};
 use airlock_mcp::{DecideError, Decision};
 
 #[derive(Subcommand)]
@@ -29,8 +29,10 @@ pub struct ClaudeCodeArgs {
     /// scope ceiling and pinned tools); the hook opens it once per Claude Code session.
     #[arg(long, env = "AIRLOCK_SERVER_ID")]
     server: Option<String>,
-    /// How long Airlock may take to answer, in seconds.
-    #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10)]
+    /// How long Airlock may take to answer, in seconds (1–600). An invalid value is an
+    /// error (exit 2), which Claude Code treats as a block.
+    #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout_secs: u64,
 }
 
@@ -88,7 +90,7 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
     let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) else {
         return Some(deny("no agent: pass --agent or set AIRLOCK_AGENT_ID"));
     };
-    let timeout = Duration::from_secs(args.timeout_secs.max(1));
+    let timeout = Duration::from_secs(args.timeout_secs);
     let client = match crate::mcp::airlock_client(timeout) {
         Ok(c) => c,
         Err(e) => return Some(deny(&e.to_string())),
@@ -104,7 +106,7 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
     let server = args
         .server
         .as_deref()
-        .filter(|_| hook::mcp_tool(&event.tool_name).is_some());
+        .filter(|_| hook::reaches_mcp_server(&event.tool_name));
     let result = runtime.block_on(async {
         let work = async {
             let session = match server {
@@ -112,13 +114,14 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
                 None => usable_session(&event.session_id),
             };
             client
-                .check(
+                .check(RemoteCheck {
                     agent,
-                    &session,
-                    &mapped.action,
-                    mapped.input.clone(),
-                    "hook",
-                )
+                    session: &session,
+                    action: &mapped.action,
+                    input: mapped.input.clone(),
+                    declared: None,
+                    source: "hook",
+                })
                 .await
         };
         match tokio::time::timeout(timeout * 2, work).await {

@@ -31,12 +31,14 @@ pub struct WrapArgs {
     /// An existing session; without it the wrapper opens one for the agent and server.
     #[arg(long)]
     session: Option<String>,
-    /// How long one answer of Airlock may take, in seconds.
-    #[arg(long, env = "AIRLOCK_CHECK_TIMEOUT_SECS", default_value_t = 10)]
+    /// How long one answer of Airlock may take, in seconds (1–3600).
+    #[arg(long, env = "AIRLOCK_CHECK_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout_secs: u64,
-    /// The longest JSON-RPC line accepted in either direction, in bytes.
-    #[arg(long, default_value_t = 16 * 1024 * 1024)]
-    max_line_bytes: usize,
+    /// The longest JSON-RPC line accepted in either direction, in bytes (1 KiB–256 MiB).
+    #[arg(long, default_value_t = 16 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=256 * 1024 * 1024))]
+    max_line_bytes: u64,
     /// The MCP server's command and its arguments, after `--`.
     #[arg(last = true, required = true, num_args = 1..)]
     command: Vec<String>,
@@ -56,9 +58,6 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    if args.timeout_secs == 0 {
-        bail!("--timeout-secs must be positive");
-    }
     let client = airlock_client(Duration::from_secs(args.timeout_secs))?;
     let Some((program, rest)) = args.command.split_first() else {
         bail!("give the MCP server's command after `--`");
@@ -94,7 +93,8 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot start the MCP server `{program}`"))?;
         let input = tokio::io::BufReader::new(tokio::io::stdin());
         let opts = WrapOptions {
-            max_line: args.max_line_bytes.max(1024),
+            max_line: usize::try_from(args.max_line_bytes)
+                .context("--max-line-bytes does not fit this machine")?,
             ..WrapOptions::default()
         };
         let code = stdio::relay(decider, child, input, tokio::io::stdout(), opts).await?;

@@ -10,6 +10,7 @@
 //! | `MultiEdit` | `file.write` | `{"path", "edits"}` |
 //! | `NotebookEdit` | `file.write` | `{"path", "content": new_source, "cell_id", "edit_mode"}` |
 //! | `mcp__<server>__<tool>` | `<tool>` | the tool's arguments, as the MCP gateway sends them |
+//! | `ReadMcpResourceTool` | `resources.read` | the resource URI, as the gateway checks `resources/read` |
 //! | anything else | the tool name | the tool input |
 //!
 //! Answers: allowed → `allow`; denied with `elevation_required` for a `mutating` call →
@@ -119,12 +120,25 @@ pub fn map_tool(tool: &str, input: &Value) -> Mapped {
                 "edit_mode": field(input, "edit_mode"),
             }),
         ),
+        "ReadMcpResourceTool" => (
+            "resources.read".into(),
+            match input.get("uri") {
+                Some(Value::String(uri)) => Value::String(uri.clone()),
+                _ => input.clone(),
+            },
+        ),
         t => match mcp_tool(t) {
             Some(name) => (name.to_string(), input.clone()),
             None => (t.to_string(), input.clone()),
         },
     };
     Mapped { action, input }
+}
+
+/// True for the Claude Code tools that act on one MCP server: `mcp__<server>__<tool>` and
+/// `ReadMcpResourceTool`. With `--server`, they are checked in a session bound to that server.
+pub fn reaches_mcp_server(name: &str) -> bool {
+    mcp_tool(name).is_some() || name == "ReadMcpResourceTool"
 }
 
 /// The tool part of `mcp__<server>__<tool>`.
@@ -217,6 +231,21 @@ mod tests {
         assert_eq!(m.action, "execute_sql");
         assert_eq!(m.input, json!({"sql": "DROP TABLE t"}));
         assert_eq!(map_tool("Read", &json!({})).action, "Read");
+        let m = map_tool(
+            "ReadMcpResourceTool",
+            &json!({"server": "fs", "uri": "file:///etc/shadow"}),
+        );
+        assert_eq!(
+            m,
+            Mapped {
+                action: "resources.read".into(),
+                input: json!("file:///etc/shadow")
+            }
+        );
+        assert!(reaches_mcp_server("ReadMcpResourceTool"));
+        assert!(reaches_mcp_server("mcp__db__x"));
+        assert!(!reaches_mcp_server("Bash"));
+        assert!(!reaches_mcp_server("ListMcpResourcesTool"));
         assert_eq!(mcp_tool("mcp__only"), None);
     }
 

@@ -11,10 +11,11 @@ pub mod gateway;
 pub mod hook;
 pub mod lines;
 pub mod local;
+pub mod methods;
 pub mod relay;
 pub mod remote;
 pub mod sse;
 pub mod stdio;
 
 pub use gateway::{ConfigError, GatewayConfig, UpstreamError, gateway_router};
-pub use relay::{DecideError, Decider, Decision, ObservedTool};
+pub use relay::{DecideError, Decider, Decision, ObservedTool, Outstanding};

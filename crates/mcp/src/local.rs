@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use airlock_server::Service;
-use airlock_server::service::{Caller, CheckRequest, Principal, ServiceError};
+use airlock_server::service::{Caller, CheckRequest, Effect, Principal, ServiceError};
 
-use crate::relay::{DecideError, Decider, Decision, ObservedTool};
+use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
 /// The decider of one gateway request: the service, the authenticated caller, and the agent's
 /// session on the server.
@@ -28,7 +28,16 @@ fn decide_error(e: ServiceError) -> DecideError {
 }
 
 impl Decider for LocalDecider {
-    async fn check(&self, tool: &str, input: Value) -> Result<Decision, DecideError> {
+    async fn check(
+        &self,
+        action: &str,
+        input: Value,
+        declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
+        let declared = declared.map(|d| match d {
+            Declared::Mutating => Effect::Mutating,
+            Declared::Admin => Effect::Admin,
+        });
         let outcome = self
             .service
             .check(
@@ -36,9 +45,9 @@ impl Decider for LocalDecider {
                 CheckRequest {
                     agent_id: self.agent_id.clone(),
                     session_id: self.session_id.clone(),
-                    action_name: tool.to_string(),
+                    action_name: action.to_string(),
                     input,
-                    declared: None,
+                    declared,
                     source: "mcp".into(),
                 },
             )

@@ -1,34 +1,47 @@
 //! The rules every MCP path applies, independent of the transport.
 //!
-//! - A client message whose `method` is `tools/call` (request or notification) is decided
-//!   before it is forwarded. The action name is the tool name; the input is the call's
-//!   `arguments` (see [`call_input`]). Allowed: the message is forwarded as parsed and
-//!   re-serialized, so the upstream sees exactly what was checked. Denied, or Airlock could
-//!   not decide: the client gets a tool result with `isError: true` whose text gives the
-//!   reason and the approval id, and the upstream never sees the call.
-//! - A batch (JSON array) that contains a `tools/call` is refused as a whole: batching was
-//!   removed from MCP in 2025-06-18, and checking each element would answer a batch with
-//!   partly local, partly upstream responses.
+//! - Every client message is checked or refused ([`crate::methods`]): methods are matched
+//!   exactly as the MCP specification spells them. `tools/call` is decided as the tool with
+//!   its `arguments` (see [`call_input`]); `resources/read` and `resources/subscribe`,
+//!   `prompts/get`, `completion/complete` and `logging/setLevel` are decided as the actions
+//!   `resources.read`, `prompts.get`, `completion.complete` and `logging.set_level`. Allowed:
+//!   the message is forwarded as parsed and re-serialized, so the upstream sees exactly what
+//!   was checked. Denied, or Airlock could not decide: a denied tool call gets a tool result
+//!   with `isError: true` whose text gives the reason and the approval id, any other denied
+//!   request a JSON-RPC error, and the upstream never sees it.
+//! - Refused, and recorded in the session's decision log like a denied call: a method
+//!   Airlock does not know (another spelling, a custom method), a client-sent `sampling/*`,
+//!   `elicitation/*` or `roots/list`, a notification that is not a client notification of
+//!   MCP, a response to a request the server never sent through this connection, and
+//!   anything that is not a JSON-RPC message.
+//! - A batch (JSON array) is checked element by element, and forwarded only if every element
+//!   would be: otherwise nothing of it goes upstream and its requests get errors.
 //! - A `tools/list` result is observed (tool pinning) and filtered to the tools inside the
 //!   session's scope ceiling whose definition is not changed since it was pinned. A changed
 //!   tool is hidden, so its new description never reaches the model; calls to it are
 //!   denied by the pipeline until an operator accepts the new definition.
-//! - Everything else passes through unchanged.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
+
+use crate::methods::{self, CheckedCall, Route};
 
 /// JSON-RPC error codes used by the gateway.
 pub mod code {
     pub const PARSE_ERROR: i64 = -32700;
     pub const INVALID_REQUEST: i64 = -32600;
+    pub const METHOD_NOT_FOUND: i64 = -32601;
     pub const INVALID_PARAMS: i64 = -32602;
     pub const INTERNAL: i64 = -32603;
     /// The upstream MCP server failed, timed out or answered nonsense.
     pub const UPSTREAM: i64 = -32001;
     /// Airlock could not check something (tool list) and refused to pass it.
     pub const AIRLOCK: i64 = -32002;
+    /// Airlock denied a request other than a tool call.
+    pub const DENIED: i64 = -32003;
 }
 
 /// What Airlock answered for one tool call.
@@ -54,6 +67,23 @@ pub struct ObservedTool {
     pub in_scope: bool,
 }
 
+/// An effect a path declares for a call: the classified effect is raised to it, never
+/// lowered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared {
+    Mutating,
+    Admin,
+}
+
+impl Declared {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declared::Mutating => "mutating",
+            Declared::Admin => "admin",
+        }
+    }
+}
+
 /// Why Airlock could not answer. Every path treats it as a denial.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecideError {
@@ -67,11 +97,13 @@ pub enum DecideError {
 
 /// The decision service as one MCP connection sees it: an agent, a server and a session.
 pub trait Decider: Send + Sync {
-    /// Decides one call of `tool` with `input`, and records it.
+    /// Decides one call of `action` with `input`, and records it. `declared` raises the
+    /// classified effect, never lowers it.
     fn check(
         &self,
-        tool: &str,
+        action: &str,
         input: Value,
+        declared: Option<Declared>,
     ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
 
     /// Records the tool definitions of an upstream `tools/list` (pinning) and says which are
@@ -91,6 +123,9 @@ pub enum ClientAction {
     Reply(Value),
     /// A notification that must not go upstream and has nobody to answer.
     Drop,
+    /// A message with no request to answer (a notification, a response, something malformed)
+    /// refused: the HTTP gateway sends this error with status 400, the wrapper logs it.
+    Reject(Value),
 }
 
 /// The `method` of a message, if it is a request or notification.
@@ -140,17 +175,24 @@ pub fn call_input(params: &Value) -> Result<(String, Value), String> {
         .get("arguments")
         .cloned()
         .unwrap_or_else(|| Value::Object(Map::new()));
-    let meta = obj.get("_meta").and_then(Value::as_object).map(|m| {
-        m.iter()
-            .filter(|(k, _)| !is_bookkeeping(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Map<String, Value>>()
-    });
-    let input = match meta {
-        Some(m) if !m.is_empty() => json!({"arguments": arguments, "_meta": m}),
-        _ => arguments,
+    let input = match payload_meta(obj) {
+        Some(m) => json!({"arguments": arguments, "_meta": m}),
+        None => arguments,
     };
     Ok((name, input))
+}
+
+/// The `_meta` of a request's params without protocol bookkeeping; `None` when nothing is
+/// left (payloads hidden in `_meta` are classified with the input).
+pub fn payload_meta(params: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let m: Map<String, Value> = params
+        .get("_meta")
+        .and_then(Value::as_object)?
+        .iter()
+        .filter(|(k, _)| !is_bookkeeping(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (!m.is_empty()).then_some(m)
 }
 
 fn is_bookkeeping(key: &str) -> bool {
@@ -175,16 +217,21 @@ pub fn denial_result(tool: &str, d: &Decision) -> Value {
     json!({
         "content": [{"type": "text", "text": denial_text(tool, d)}],
         "isError": true,
-        "_meta": {"airlock": {
-            "allowed": false,
-            "reason": d.reason,
-            "approval_id": d.approval_id,
-            "elevation_required": d.elevation_required,
-            "check_id": d.check_id,
-            "session_id": d.session_id,
-            "effect": d.effect,
-        }},
+        "_meta": decision_meta(d),
     })
+}
+
+/// A denial for programs: `{"airlock": {…}}`.
+pub fn decision_meta(d: &Decision) -> Value {
+    json!({"airlock": {
+        "allowed": false,
+        "reason": d.reason,
+        "approval_id": d.approval_id,
+        "elevation_required": d.elevation_required,
+        "check_id": d.check_id,
+        "session_id": d.session_id,
+        "effect": d.effect,
+    }})
 }
 
 /// The tool result of a call that could not be decided: also `isError`, never forwarded.
@@ -198,35 +245,242 @@ pub fn undecided_result(tool: &str, e: &DecideError) -> Value {
     })
 }
 
-/// Decides what to do with one message from the client.
-pub async fn on_client_message<D: Decider>(decider: &D, msg: Value) -> ClientAction {
-    match msg {
-        Value::Array(items) => {
-            if items.is_empty() {
-                return ClientAction::Reply(error(
-                    Value::Null,
-                    code::INVALID_REQUEST,
-                    "empty batch",
-                ));
+/// Responses the client may send: the ids of the requests the server sent it through this
+/// connection and that it has not answered yet.
+#[derive(Debug, Default)]
+pub struct Outstanding {
+    ids: Mutex<HashSet<String>>,
+}
+
+/// The most unanswered server requests remembered per connection; past it the oldest are
+/// forgotten all at once (their late answers are refused: fail closed).
+const MAX_OUTSTANDING: usize = 4_096;
+
+impl Outstanding {
+    /// Notes the requests of a server message (or batch) about to reach the client.
+    pub fn note(&self, msg: &Value) {
+        match msg {
+            Value::Array(items) => items.iter().for_each(|m| self.note(m)),
+            m if is_request(m) => {
+                if let (Some(id), Ok(mut ids)) = (m.get("id"), self.ids.lock()) {
+                    if ids.len() >= MAX_OUTSTANDING {
+                        ids.clear();
+                    }
+                    ids.insert(id.to_string());
+                }
             }
-            if items.iter().any(|m| method(m) == Some("tools/call")) {
-                return ClientAction::Reply(error(
-                    Value::Null,
-                    code::INVALID_REQUEST,
-                    "Airlock refuses JSON-RPC batches that contain tools/call: send each call \
-                     as its own message",
-                ));
-            }
-            ClientAction::Forward(Value::Array(items))
+            _ => {}
         }
-        Value::Object(_) if method(&msg) == Some("tools/call") => tool_call(decider, msg).await,
-        Value::Object(_) => ClientAction::Forward(msg),
-        _ => ClientAction::Reply(error(
+    }
+
+    /// True (once) if `id` is a server request the client has not answered yet.
+    fn take(&self, id: &Value) -> bool {
+        self.ids
+            .lock()
+            .map(|mut ids| ids.remove(&id.to_string()))
+            .unwrap_or(false)
+    }
+}
+
+/// The action under which refused messages are recorded.
+pub const REFUSED_ACTION: &str = "mcp.refused";
+
+/// Records a refused message in the session's decision log. It goes through the same check
+/// as every call, declared `admin` so that the pipeline can only deny it; the message is
+/// refused whatever the record says. A record that fails is logged: the refusal stands.
+pub async fn record_refusal<D: Decider>(
+    decider: &D,
+    msg: &Value,
+    reason: &str,
+) -> Option<Decision> {
+    let method = msg.get("method").cloned().unwrap_or(Value::Null);
+    let input = json!({"method": method, "reason": reason, "message": msg});
+    match decider
+        .check(REFUSED_ACTION, input, Some(Declared::Admin))
+        .await
+    {
+        Ok(d) => Some(d),
+        Err(e) => {
+            tracing::warn!(error = %e, reason, "a refused MCP message could not be recorded");
+            None
+        }
+    }
+}
+
+/// The refusal of one message: recorded, then answered if it has an id.
+async fn refuse<D: Decider>(decider: &D, msg: &Value, code: i64, reason: String) -> ClientAction {
+    let decision = record_refusal(decider, msg, &reason).await;
+    let data = json!({"airlock": {
+        "allowed": false,
+        "reason": reason,
+        "check_id": decision.as_ref().map(|d| d.check_id.clone()),
+        "session_id": decision.as_ref().map(|d| d.session_id.clone()),
+    }});
+    let message = format!("Airlock refused this message: {reason}");
+    match (msg.get("id"), msg.get("method")) {
+        (Some(id), Some(_)) => ClientAction::Reply(error_with(id.clone(), code, message, data)),
+        _ => ClientAction::Reject(error_with(Value::Null, code, message, data)),
+    }
+}
+
+/// A JSON-RPC error response with `data`.
+pub fn error_with(id: Value, code: i64, message: impl Into<String>, data: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message.into(), "data": data}})
+}
+
+/// Decides what to do with one message from the client (see the module's rules).
+pub async fn on_client_message<D: Decider>(
+    decider: &D,
+    outstanding: &Outstanding,
+    msg: Value,
+) -> ClientAction {
+    match msg {
+        Value::Array(items) => batch(decider, outstanding, items).await,
+        msg => single(decider, outstanding, msg).await,
+    }
+}
+
+async fn batch<D: Decider>(
+    decider: &D,
+    outstanding: &Outstanding,
+    items: Vec<Value>,
+) -> ClientAction {
+    if items.is_empty() {
+        return refuse(
+            decider,
+            &Value::Array(items),
+            code::INVALID_REQUEST,
+            "an empty batch".into(),
+        )
+        .await;
+    }
+    let mut actions = Vec::with_capacity(items.len());
+    for m in &items {
+        actions.push(single(decider, outstanding, m.clone()).await);
+    }
+    if actions
+        .iter()
+        .all(|a| matches!(a, ClientAction::Forward(_)))
+    {
+        return ClientAction::Forward(Value::Array(
+            actions
+                .into_iter()
+                .filter_map(|a| match a {
+                    ClientAction::Forward(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+        ));
+    }
+    // All or nothing: a batch answered partly here and partly upstream is not JSON-RPC.
+    let replies: Vec<Value> = actions
+        .into_iter()
+        .zip(&items)
+        .filter_map(|(a, m)| match a {
+            ClientAction::Reply(v) => Some(v),
+            ClientAction::Forward(_) if is_request(m) => Some(error(
+                m.get("id").cloned().unwrap_or(Value::Null),
+                code::INVALID_REQUEST,
+                "not sent: another message of its batch was refused",
+            )),
+            _ => None,
+        })
+        .collect();
+    if replies.is_empty() {
+        ClientAction::Reject(error(
             Value::Null,
             code::INVALID_REQUEST,
-            "a JSON-RPC message must be an object",
-        )),
+            "Airlock refused this batch: one of its messages was refused",
+        ))
+    } else {
+        ClientAction::Reply(Value::Array(replies))
     }
+}
+
+async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) -> ClientAction {
+    if !msg.is_object() {
+        return refuse(
+            decider,
+            &msg,
+            code::INVALID_REQUEST,
+            "a JSON-RPC message must be an object".into(),
+        )
+        .await;
+    }
+    let request = msg.get("id").is_some();
+    let method = match msg.get("method") {
+        Some(Value::String(m)) => m.clone(),
+        Some(_) => {
+            return refuse(
+                decider,
+                &msg,
+                code::INVALID_REQUEST,
+                "`method` must be a string".into(),
+            )
+            .await;
+        }
+        None if is_response(&msg) => {
+            return match msg.get("id") {
+                Some(id) if outstanding.take(id) => ClientAction::Forward(msg),
+                _ => {
+                    let why = "a response to a request the server never sent through Airlock";
+                    refuse(decider, &msg, code::INVALID_REQUEST, why.into()).await
+                }
+            };
+        }
+        None => {
+            let why = "not a JSON-RPC request, notification or response";
+            return refuse(decider, &msg, code::INVALID_REQUEST, why.into()).await;
+        }
+    };
+    match methods::route(&method, request) {
+        Route::Pass => ClientAction::Forward(msg),
+        Route::Tool => tool_call(decider, msg).await,
+        Route::Check(kind) => {
+            let params = msg.get("params").cloned().unwrap_or(Value::Null);
+            match methods::checked_calls(kind, &method, &params) {
+                Ok(calls) => checked_request(decider, msg, &method, calls).await,
+                Err(why) => refuse(decider, &msg, code::INVALID_PARAMS, why).await,
+            }
+        }
+        Route::Refuse { code, reason } => refuse(decider, &msg, code, reason).await,
+    }
+}
+
+/// A checked request other than a tool call: forwarded if every check allows it, else a
+/// JSON-RPC error for the first denial.
+async fn checked_request<D: Decider>(
+    decider: &D,
+    msg: Value,
+    method: &str,
+    calls: Vec<CheckedCall>,
+) -> ClientAction {
+    let id = msg.get("id").cloned().unwrap_or(Value::Null);
+    for call in calls {
+        match decider.check(call.action, call.input, call.declared).await {
+            Ok(d) if d.allowed => {}
+            Ok(d) => {
+                return ClientAction::Reply(error_with(
+                    id,
+                    code::DENIED,
+                    denial_text(call.action, &d),
+                    decision_meta(&d),
+                ));
+            }
+            Err(e) => {
+                tracing::warn!(method, error = %e, "request denied: Airlock could not decide");
+                return ClientAction::Reply(error_with(
+                    id,
+                    code::DENIED,
+                    format!(
+                        "Airlock denied `{method}`: it could not be checked ({e}); it was not sent"
+                    ),
+                    json!({"airlock": {"allowed": false, "reason": e.to_string()}}),
+                ));
+            }
+        }
+    }
+    ClientAction::Forward(msg)
 }
 
 async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
@@ -238,7 +492,7 @@ async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
     let params = msg.get("params").cloned().unwrap_or(Value::Null);
     let (tool, input) = match call_input(&params) {
         Ok(x) => x,
-        Err(why) => return answer(error(Value::Null, code::INVALID_PARAMS, why)),
+        Err(why) => return refuse(decider, &msg, code::INVALID_PARAMS, why).await,
     };
     let modern = params
         .pointer("/_meta")
@@ -251,7 +505,7 @@ async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
         }
         answer(result(Value::Null, r))
     };
-    match decider.check(&tool, input).await {
+    match decider.check(&tool, input, None).await {
         Ok(d) if d.allowed => ClientAction::Forward(msg),
         Ok(d) => finish(denial_result(&tool, &d)),
         Err(e) => {

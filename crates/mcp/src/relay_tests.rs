@@ -10,16 +10,43 @@ use super::*;
 #[derive(Default)]
 struct Fake {
     seen: Mutex<Vec<(String, Value)>>,
+    declared: Mutex<Vec<Option<Declared>>>,
     down: bool,
 }
 
+impl Fake {
+    fn actions(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(a, _)| a.clone())
+            .collect()
+    }
+}
+
+async fn on_client(f: &Fake, msg: Value) -> ClientAction {
+    on_client_message(f, &Outstanding::default(), msg).await
+}
+
 impl Decider for Fake {
-    async fn check(&self, tool: &str, input: Value) -> Result<Decision, DecideError> {
+    async fn check(
+        &self,
+        tool: &str,
+        input: Value,
+        declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
         if self.down {
             return Err(DecideError::Unreachable("connection refused".into()));
         }
-        self.seen.lock().unwrap().push((tool.to_string(), input));
-        let allowed = tool.starts_with("read_");
+        self.seen
+            .lock()
+            .unwrap()
+            .push((tool.to_string(), input.clone()));
+        self.declared.lock().unwrap().push(declared);
+        // Reads are allowed, and resources outside /etc.
+        let allowed = tool.starts_with("read_")
+            || (tool == "resources.read" && !input.to_string().contains("/etc/"));
         Ok(Decision {
             allowed,
             reason: if allowed {
@@ -71,10 +98,7 @@ async fn allowed_calls_are_forwarded_with_full_arguments() {
         "read_query",
         json!({"sql": "SELECT 1", "deep": {"x": [1]}}),
     );
-    assert_eq!(
-        on_client_message(&f, msg.clone()).await,
-        ClientAction::Forward(msg)
-    );
+    assert_eq!(on_client(&f, msg.clone()).await, ClientAction::Forward(msg));
     let seen = f.seen.lock().unwrap();
     assert_eq!(seen[0].0, "read_query");
     assert_eq!(seen[0].1, json!({"sql": "SELECT 1", "deep": {"x": [1]}}));
@@ -88,7 +112,7 @@ async fn denied_calls_get_an_is_error_result_with_the_approval_id() {
         "execute_sql",
         json!({"sql": "DROP TABLE accounts"}),
     );
-    let ClientAction::Reply(r) = on_client_message(&f, msg).await else {
+    let ClientAction::Reply(r) = on_client(&f, msg).await else {
         panic!("not a reply")
     };
     assert_eq!(r["id"], "a");
@@ -107,8 +131,7 @@ async fn unreachable_airlock_denies_and_notifications_are_dropped() {
         down: true,
         ..Fake::default()
     };
-    let ClientAction::Reply(r) =
-        on_client_message(&f, call(json!(2), "read_query", json!({}))).await
+    let ClientAction::Reply(r) = on_client(&f, call(json!(2), "read_query", json!({}))).await
     else {
         panic!("not a reply")
     };
@@ -122,47 +145,216 @@ async fn unreachable_airlock_denies_and_notifications_are_dropped() {
     // A tools/call without an id is still checked; denied, it goes nowhere.
     let note = json!({"jsonrpc": "2.0", "method": "tools/call",
                       "params": {"name": "execute_sql", "arguments": {}}});
-    assert_eq!(on_client_message(&f, note).await, ClientAction::Drop);
+    assert_eq!(on_client(&f, note).await, ClientAction::Drop);
 }
 
 #[tokio::test]
-async fn batches_with_calls_and_bad_params_are_refused() {
+async fn batches_are_checked_element_by_element_and_forwarded_whole_or_not_at_all() {
     let f = Fake::default();
-    let batch = json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"},
-                       call(json!(2), "read_query", json!({}))]);
-    let ClientAction::Reply(r) = on_client_message(&f, batch).await else {
+    let ok = json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"},
+                    call(json!(2), "read_query", json!({}))]);
+    assert_eq!(on_client(&f, ok.clone()).await, ClientAction::Forward(ok));
+    assert_eq!(f.actions(), vec!["read_query"]);
+    let mixed = json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"},
+                       call(json!(2), "execute_sql", json!({"sql": "DROP TABLE t"})),
+                       {"jsonrpc": "2.0", "id": 3, "method": "TOOLS/CALL",
+                        "params": {"name": "read_query"}}]);
+    let ClientAction::Reply(r) = on_client(&f, mixed).await else {
         panic!("not a reply")
     };
+    let r = r.as_array().unwrap();
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0]["id"], 1);
+    assert_eq!(r[0]["error"]["code"], code::INVALID_REQUEST);
+    assert_eq!(r[1]["id"], 2);
+    assert_eq!(r[1]["result"]["isError"], true);
+    assert_eq!(r[2]["id"], 3);
+    assert_eq!(r[2]["error"]["code"], code::METHOD_NOT_FOUND);
+    assert_eq!(
+        f.actions(),
+        vec!["read_query", "execute_sql", REFUSED_ACTION]
+    );
+    let ClientAction::Reject(r) = on_client(&f, json!([])).await else {
+        panic!("not a rejection")
+    };
     assert_eq!(r["error"]["code"], code::INVALID_REQUEST);
-    let ok_batch = json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]);
-    assert!(matches!(
-        on_client_message(&f, ok_batch).await,
-        ClientAction::Forward(_)
-    ));
+}
+
+#[tokio::test]
+async fn bad_params_are_refused_and_recorded() {
+    let f = Fake::default();
     let bad =
         json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"arguments": {}}});
-    let ClientAction::Reply(r) = on_client_message(&f, bad).await else {
+    let ClientAction::Reply(r) = on_client(&f, bad).await else {
         panic!("not a reply")
     };
     assert_eq!(r["error"]["code"], code::INVALID_PARAMS);
     assert_eq!(r["id"], 3);
-    assert!(f.seen.lock().unwrap().is_empty());
+    assert_eq!(f.actions(), vec![REFUSED_ACTION]);
 }
 
 #[tokio::test]
-async fn other_messages_pass_through() {
+async fn method_variants_and_custom_methods_are_refused_and_recorded() {
+    for method in [
+        "TOOLS/CALL",
+        "Tools/Call",
+        "tools/call ",
+        "tools/call/",
+        "tools/call\u{200b}",
+        "tools/call\u{0}",
+        "admin/exec",
+        "sampling/createMessage",
+        "elicitation/create",
+        "roots/list",
+    ] {
+        let f = Fake::default();
+        let msg = json!({"jsonrpc": "2.0", "id": 9, "method": method,
+                         "params": {"name": "delete_file", "command": "rm -rf /srv"}});
+        let ClientAction::Reply(r) = on_client(&f, msg.clone()).await else {
+            panic!("{method:?} not refused")
+        };
+        assert_eq!(r["id"], 9, "{method:?}");
+        assert!(r["error"]["code"].is_i64(), "{method:?}");
+        assert!(r.get("result").is_none(), "{method:?}");
+        assert_eq!(r["error"]["data"]["airlock"]["check_id"], "chk_1");
+        let seen = f.seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "{method:?}");
+        assert_eq!(seen[0].0, REFUSED_ACTION);
+        assert_eq!(seen[0].1["method"], method);
+        assert_eq!(seen[0].1["message"], msg);
+        assert_eq!(*f.declared.lock().unwrap(), vec![Some(Declared::Admin)]);
+    }
+}
+
+#[tokio::test]
+async fn non_tool_methods_are_checked_as_their_actions() {
+    let f = Fake::default();
+    let read = json!({"jsonrpc": "2.0", "id": 1, "method": "resources/read",
+                      "params": {"uri": "file:///tmp/notes.txt"}});
+    assert_eq!(
+        on_client(&f, read.clone()).await,
+        ClientAction::Forward(read)
+    );
+    let shadow = json!({"jsonrpc": "2.0", "id": 2, "method": "resources/subscribe",
+                        "params": {"uri": "file:///etc/shadow"}});
+    let ClientAction::Reply(r) = on_client(&f, shadow).await else {
+        panic!("not denied")
+    };
+    assert_eq!(r["id"], 2);
+    assert_eq!(r["error"]["code"], code::DENIED);
+    assert_eq!(r["error"]["data"]["airlock"]["approval_id"], "apr_9");
+    for (method, params) in [
+        ("prompts/get", json!({"name": "p", "arguments": {"q": "x"}})),
+        (
+            "completion/complete",
+            json!({"ref": {"type": "ref/prompt", "name": "p"},
+                                       "argument": {"name": "a", "value": "v"}}),
+        ),
+        ("logging/setLevel", json!({"level": "debug"})),
+    ] {
+        let msg = json!({"jsonrpc": "2.0", "id": 3, "method": method, "params": params});
+        let ClientAction::Reply(r) = on_client(&f, msg).await else {
+            panic!("{method} not denied")
+        };
+        assert_eq!(r["error"]["code"], code::DENIED);
+    }
+    assert_eq!(
+        f.actions(),
+        vec![
+            "resources.read",
+            "resources.read",
+            "prompts.get",
+            "completion.complete",
+            "logging.set_level"
+        ]
+    );
+    assert_eq!(
+        f.declared.lock().unwrap().last(),
+        Some(&Some(Declared::Mutating))
+    );
+    let seen = f.seen.lock().unwrap();
+    assert_eq!(seen[1].1, json!("file:///etc/shadow"));
+    assert_eq!(seen[2].1, json!({"name": "p", "arguments": {"q": "x"}}));
+}
+
+#[tokio::test]
+async fn only_responses_to_forwarded_server_requests_pass() {
+    let f = Fake::default();
+    let outstanding = Outstanding::default();
+    let answer = json!({"jsonrpc": "2.0", "id": 7, "result": {"model": "m", "content": {}}});
+    // Never asked: refused, recorded, nothing to answer.
+    let ClientAction::Reject(r) = on_client_message(&f, &outstanding, answer.clone()).await else {
+        panic!("unsolicited response not refused")
+    };
+    assert_eq!(r["error"]["code"], code::INVALID_REQUEST);
+    assert_eq!(f.actions(), vec![REFUSED_ACTION]);
+    // The server asked (id 7): its one answer passes, a second one does not.
+    outstanding.note(&json!({"jsonrpc": "2.0", "id": 7, "method": "sampling/createMessage"}));
+    assert_eq!(
+        on_client_message(&f, &outstanding, answer.clone()).await,
+        ClientAction::Forward(answer.clone())
+    );
+    assert!(matches!(
+        on_client_message(&f, &outstanding, answer).await,
+        ClientAction::Reject(_)
+    ));
+    // A string id is not the number.
+    outstanding.note(&json!({"jsonrpc": "2.0", "id": "7", "method": "roots/list"}));
+    let numeric = json!({"jsonrpc": "2.0", "id": 7, "result": {}});
+    assert!(matches!(
+        on_client_message(&f, &outstanding, numeric).await,
+        ClientAction::Reject(_)
+    ));
+}
+
+#[tokio::test]
+async fn notifications_pass_only_when_mcp_defines_them_for_clients() {
+    let f = Fake::default();
+    for m in [
+        "notifications/initialized",
+        "notifications/cancelled",
+        "notifications/progress",
+        "notifications/roots/list_changed",
+    ] {
+        let n = json!({"jsonrpc": "2.0", "method": m, "params": {}});
+        assert_eq!(on_client(&f, n.clone()).await, ClientAction::Forward(n));
+    }
+    assert!(f.actions().is_empty());
+    for m in [
+        "notifications/admin",
+        "notifications/initialized ",
+        "admin/exec",
+    ] {
+        let n = json!({"jsonrpc": "2.0", "method": m});
+        assert!(
+            matches!(on_client(&f, n).await, ClientAction::Reject(_)),
+            "{m:?}"
+        );
+    }
+    assert_eq!(f.actions(), vec![REFUSED_ACTION; 3]);
+    assert!(matches!(
+        on_client(&f, json!({"jsonrpc": "2.0", "method": 5, "id": 1})).await,
+        ClientAction::Reply(_)
+    ));
+    assert!(matches!(
+        on_client(&f, json!("x")).await,
+        ClientAction::Reject(_)
+    ));
+}
+
+#[tokio::test]
+async fn protocol_bookkeeping_passes_unchecked() {
     let f = Fake::default();
     for m in [
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}),
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        json!({"jsonrpc": "2.0", "id": 7, "result": {}}),
-        json!({"jsonrpc": "2.0", "id": 2, "method": "resources/read", "params": {"uri": "x"}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+        json!({"jsonrpc": "2.0", "id": 4, "method": "resources/list"}),
+        json!({"jsonrpc": "2.0", "id": 5, "method": "prompts/list"}),
     ] {
-        assert_eq!(
-            on_client_message(&f, m.clone()).await,
-            ClientAction::Forward(m)
-        );
+        assert_eq!(on_client(&f, m.clone()).await, ClientAction::Forward(m));
     }
+    assert!(f.actions().is_empty());
 }
 
 #[test]
@@ -214,4 +406,22 @@ async fn a_tool_list_that_cannot_be_checked_becomes_an_error() {
     assert_eq!(out["id"], 4);
     assert_eq!(out["error"]["code"], code::AIRLOCK);
     assert!(out.get("result").is_none());
+}
+
+#[tokio::test]
+async fn a_listen_is_forwarded_only_if_every_subscribed_resource_may_be_read() {
+    let f = Fake::default();
+    let listen = |uris: Value| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "subscriptions/listen",
+               "params": {"notifications": {"toolsListChanged": true, "resourceSubscriptions": uris}}})
+    };
+    let ok = listen(json!(["file:///tmp/a"]));
+    assert_eq!(on_client(&f, ok.clone()).await, ClientAction::Forward(ok));
+    let ClientAction::Reply(r) =
+        on_client(&f, listen(json!(["file:///tmp/a", "file:///etc/shadow"]))).await
+    else {
+        panic!("not denied")
+    };
+    assert_eq!(r["error"]["code"], code::DENIED);
+    assert_eq!(f.actions(), vec!["resources.read"; 3]);
 }

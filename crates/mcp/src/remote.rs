@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::relay::{DecideError, Decider, Decision, ObservedTool};
+use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
 /// Default Airlock URL (when the CLI is not told another one).
 pub const DEFAULT_URL: &str = "http://localhost:8080";
@@ -114,27 +114,20 @@ impl Client {
             })
     }
 
-    /// `POST /api/v1/agenttrust/check` with the full input.
-    pub async fn check(
-        &self,
-        agent: &str,
-        session: &str,
-        action: &str,
-        input: Value,
-        source: &str,
-    ) -> Result<Decision, DecideError> {
-        let v = self
-            .post(
-                "/api/v1/agenttrust/check",
-                &json!({
-                    "agent_id": agent,
-                    "session_id": session,
-                    "action_name": action,
-                    "action_input": input,
-                    "action_source": source,
-                }),
-            )
-            .await?;
+    /// `POST /api/v1/agenttrust/check` with the full input; `declared` raises the effect.
+    pub async fn check(&self, call: RemoteCheck<'_>) -> Result<Decision, DecideError> {
+        let mut body = json!({
+            "agent_id": call.agent,
+            "session_id": call.session,
+            "action_name": call.action,
+            "action_input": call.input,
+            "action_source": call.source,
+        });
+        if let (Some(e), Some(o)) = (call.declared, body.as_object_mut()) {
+            o.insert("action_effect".into(), json!(e.as_str()));
+        }
+        let session = call.session;
+        let v = self.post("/api/v1/agenttrust/check", &body).await?;
         parse_decision(&v, session)
     }
 
@@ -172,6 +165,18 @@ impl Client {
         self.get(&format!("/api/v1/mcp/servers/{}/tools", seg(server)))
             .await
     }
+}
+
+/// One check as the HTTP API takes it.
+#[derive(Debug, Clone)]
+pub struct RemoteCheck<'a> {
+    pub agent: &'a str,
+    pub session: &'a str,
+    pub action: &'a str,
+    pub input: Value,
+    pub declared: Option<Declared>,
+    /// Which surface asks: `mcp`, `hook`.
+    pub source: &'a str,
 }
 
 /// A path segment: ids never need escaping, anything else is refused by the server anyway.
@@ -304,10 +309,22 @@ impl RemoteDecider {
 }
 
 impl Decider for RemoteDecider {
-    async fn check(&self, tool: &str, input: Value) -> Result<Decision, DecideError> {
+    async fn check(
+        &self,
+        action: &str,
+        input: Value,
+        declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
         let session = self.session().await?;
         self.client
-            .check(&self.agent, &session, tool, input, "mcp")
+            .check(RemoteCheck {
+                agent: &self.agent,
+                session: &session,
+                action,
+                input,
+                declared,
+                source: "mcp",
+            })
             .await
     }
 

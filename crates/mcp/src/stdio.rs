@@ -18,7 +18,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 
 use crate::lines::{Line, read_line};
-use crate::relay::{self, ClientAction, Decider, code};
+use crate::relay::{self, ClientAction, Decider, Outstanding, code};
 
 /// Limits of the wrapper.
 #[derive(Debug, Clone)]
@@ -83,11 +83,14 @@ where
     let (to_child, child_rx) = mpsc::channel::<Vec<u8>>(64);
     let (to_client, client_rx) = mpsc::channel::<Vec<u8>>(64);
     let child_writer = tokio::spawn(write_lines(child_in, child_rx));
+    // The server's requests that reached the client: only their responses are forwarded.
+    let outstanding = Arc::new(Outstanding::default());
     let client_writer = tokio::spawn(write_lines(output, client_rx));
 
     // Child → client: tool lists are filtered, everything else passes.
     let from_child = {
         let decider = decider.clone();
+        let outstanding = outstanding.clone();
         let to_client = to_client.clone();
         let max = opts.max_line;
         tokio::spawn(async move {
@@ -108,9 +111,14 @@ where
                 }
                 let out = match serde_json::from_slice::<Value>(&line) {
                     Ok(v) if relay::needs_filter(&v) => {
-                        to_line(&relay::on_server_message(decider.as_ref(), v).await)
+                        let v = relay::on_server_message(decider.as_ref(), v).await;
+                        outstanding.note(&v);
+                        to_line(&v)
                     }
-                    Ok(_) => line,
+                    Ok(v) => {
+                        outstanding.note(&v);
+                        line
+                    }
                     Err(_) => {
                         eprintln!("airlock: dropped a line of the MCP server that is not JSON");
                         continue;
@@ -149,7 +157,7 @@ where
                     continue;
                 }
                 let action = match serde_json::from_slice::<Value>(&line) {
-                    Ok(v) => relay::on_client_message(decider.as_ref(), v).await,
+                    Ok(v) => relay::on_client_message(decider.as_ref(), &outstanding, v).await,
                     Err(e) => ClientAction::Reply(relay::error(
                         Value::Null,
                         code::PARSE_ERROR,
@@ -160,6 +168,11 @@ where
                     ClientAction::Forward(v) => to_child.send(to_line(&v)).await.is_ok(),
                     ClientAction::Reply(v) => to_client.send(to_line(&v)).await.is_ok(),
                     ClientAction::Drop => true,
+                    ClientAction::Reject(v) => {
+                        // Nothing to answer over stdio: say it on stderr.
+                        eprintln!("airlock: refused a client message: {v}");
+                        true
+                    }
                 };
                 if !sent {
                     break;

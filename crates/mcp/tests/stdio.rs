@@ -8,13 +8,18 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use airlock_mcp::relay::{DecideError, Decider, Decision, ObservedTool};
+use airlock_mcp::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 use airlock_mcp::stdio::{self, WrapOptions};
 
 struct AllowReads;
 
 impl Decider for AllowReads {
-    async fn check(&self, tool: &str, _input: Value) -> Result<Decision, DecideError> {
+    async fn check(
+        &self,
+        tool: &str,
+        _input: Value,
+        _declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
         let allowed = tool.starts_with("read");
         Ok(Decision {
             allowed,
@@ -59,21 +64,34 @@ async fn relays_checks_and_exits_when_the_client_closes() {
                          "params": {"name": "read_query", "arguments": {"sql": "SELECT 1"}}});
     let denied = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
                         "params": {"name": "execute_sql", "arguments": {"sql": "DROP TABLE t"}}});
-    // `cat` echoes it back as if the server answered with a tool list.
-    let list = json!({"jsonrpc": "2.0", "id": 3, "result": {"tools": [{"name": "read_query"}, {"name": "execute_sql"}]}});
+    let variant = json!({"jsonrpc": "2.0", "id": 4, "method": "Tools/Call",
+                         "params": {"name": "execute_sql", "arguments": {"sql": "DROP TABLE t"}}});
+    let unsolicited = json!({"jsonrpc": "2.0", "id": 99, "result": {"content": []}});
+    // `cat` echoes the ping back: to the client it is a request of the server (id 3).
+    let ping = json!({"jsonrpc": "2.0", "id": 3, "method": "ping"});
     for line in [
         send(allowed.clone()),
         send(denied),
+        send(variant),
+        send(unsolicited),
         "not json\n".into(),
-        send(list),
-        "x".repeat(5000) + "\n",
+        send(ping.clone()),
     ] {
+        client_w.write_all(line.as_bytes()).await.unwrap();
+    }
+    let mut lines = BufReader::new(client_r).lines();
+    let mut got = Vec::new();
+    while !got.contains(&ping) {
+        let l = lines.next_line().await.unwrap().unwrap();
+        got.push(serde_json::from_str::<Value>(&l).unwrap());
+    }
+    // The client answers the server's request with a tool list (so cat echoes a tool list).
+    let list = json!({"jsonrpc": "2.0", "id": 3, "result": {"tools": [{"name": "read_query"}, {"name": "execute_sql"}]}});
+    for line in [send(list), "x".repeat(5000) + "\n"] {
         client_w.write_all(line.as_bytes()).await.unwrap();
     }
     client_w.shutdown().await.unwrap();
     drop(client_w);
-    let mut lines = BufReader::new(client_r).lines();
-    let mut got = Vec::new();
     while let Some(l) = lines.next_line().await.unwrap() {
         got.push(serde_json::from_str::<Value>(&l).unwrap());
     }
@@ -89,11 +107,20 @@ async fn relays_checks_and_exits_when_the_client_closes() {
     let denial = got.iter().find(|m| m["id"] == 2).unwrap();
     assert_eq!(denial["result"]["isError"], true);
     assert_eq!(got.iter().filter(|m| m["id"] == 2).count(), 1);
+    // A misspelt method is refused, never echoed.
+    let refusal = got.iter().find(|m| m["id"] == 4).unwrap();
+    assert_eq!(refusal["error"]["code"], -32601);
+    assert_eq!(got.iter().filter(|m| m["id"] == 4).count(), 1);
+    // A response to nothing never reached the child.
+    assert!(!got.iter().any(|m| m["id"] == 99), "{got:?}");
     // Garbage and an oversized line are refused, not forwarded.
     assert!(got.iter().any(|m| m["error"]["code"] == -32700));
     assert!(got.iter().any(|m| m["error"]["code"] == -32600));
-    // The echoed tool list came back filtered.
-    let list = got.iter().find(|m| m["id"] == 3).unwrap();
+    // The answer to the server's request passed, and its echo came back filtered.
+    let list = got
+        .iter()
+        .find(|m| m["id"] == 3 && m.get("result").is_some())
+        .unwrap();
     assert_eq!(list["result"]["tools"], json!([{"name": "read_query"}]));
 }
 

@@ -3,6 +3,8 @@
 //! client that accepts SSE and collapsed into one JSON answer for one that does not; every
 //! request left unanswered gets a JSON-RPC error.
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +13,7 @@ use serde_json::Value;
 use airlock_server::error::ApiError;
 
 use super::upstream::{self, EventReader, MCP_SESSION, MCP_VERSION, Upstream, UpstreamError};
-use crate::relay::{self, Decider, code};
+use crate::relay::{self, Decider, Outstanding, code};
 use crate::sse;
 
 pub fn json_response(status: StatusCode, v: &Value) -> Response {
@@ -94,6 +96,8 @@ pub struct Relay<'a, D> {
     pub client_sse: bool,
     /// False in a managed session: its `Mcp-Session-Id` is the gateway's, not the client's.
     pub pass_session: bool,
+    /// The server requests forwarded to this client.
+    pub outstanding: Arc<Outstanding>,
 }
 
 /// Turns the upstream's answer to a POST into the client's.
@@ -117,7 +121,13 @@ pub async fn post_answer<D: Decider + Clone + 'static>(
     let mut answer = if upstream::is_sse(&ctype) {
         let events = r.upstream.events(resp, Some(r.upstream.timeout()));
         if r.client_sse {
-            stream_events(r.decider.clone(), events, r.ids, status)
+            stream_events(
+                r.decider.clone(),
+                r.outstanding.clone(),
+                events,
+                r.ids,
+                status,
+            )
         } else {
             collapse_events(r.decider, events, &r.ids).await
         }
@@ -132,6 +142,7 @@ pub async fn post_answer<D: Decider + Clone + 'static>(
             match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) if ctype.contains("json") || relay::needs_filter(&v) => {
                     let v = relay::on_server_message(r.decider, v).await;
+                    r.outstanding.note(&v);
                     json_response(status, &v)
                 }
                 Ok(_) | Err(_) if status.is_success() && !r.ids.is_empty() => {
@@ -155,12 +166,14 @@ pub async fn post_answer<D: Decider + Clone + 'static>(
 pub async fn get_answer<D: Decider + Clone + 'static>(
     upstream: &Upstream,
     decider: &D,
+    outstanding: Arc<Outstanding>,
     resp: reqwest::Response,
 ) -> Response {
     let status = upstream::status(&resp);
     if status.is_success() && upstream::is_sse(&upstream::content_type(&resp)) {
         stream_events(
             decider.clone(),
+            outstanding,
             upstream.events(resp, None),
             Vec::new(),
             status,
@@ -190,6 +203,7 @@ fn failure_event(id: Value, why: &str) -> sse::Event {
 /// errors.
 fn stream_events<D: Decider + 'static>(
     decider: D,
+    outstanding: Arc<Outstanding>,
     mut events: EventReader,
     ids: Vec<Value>,
     status: StatusCode,
@@ -208,6 +222,7 @@ fn stream_events<D: Decider + 'static>(
                 if let Some(v) = &v {
                     let answered = response_ids(v);
                     pending.retain(|id| !answered.contains(id));
+                    outstanding.note(v);
                 }
                 if tx.send(Ok(Bytes::from(ev.to_bytes()))).await.is_err() {
                     return;

@@ -32,7 +32,7 @@ impl Managed {
         McpHeaders {
             session: self.mcp_session.clone(),
             version: Some(self.protocol_version.clone()),
-            last_event: None,
+            ..McpHeaders::default()
         }
     }
 }

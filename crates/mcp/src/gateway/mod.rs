@@ -18,11 +18,12 @@
 //! - Upstream failures and timeouts are JSON-RPC errors, never allows.
 
 mod answer;
-mod config;
+pub mod config;
 mod managed;
 mod upstream;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
@@ -38,20 +39,42 @@ use airlock_server::extract::presented_key;
 use airlock_server::service::{ServerInfo, SessionChoice};
 
 use crate::local::LocalDecider;
-use crate::relay::{self, ClientAction, code};
+use crate::methods;
+use crate::relay::{self, ClientAction, Outstanding, code};
 
 use answer::{Relay, json_response, request_ids, upstream_failure};
 pub use config::{ConfigError, GatewayConfig};
 use managed::ManagedSessions;
 pub use managed::PROTOCOL_VERSION;
 pub use upstream::UpstreamError;
-use upstream::{LAST_EVENT, MCP_SESSION, MCP_VERSION, McpHeaders, Upstream, Verb};
+use upstream::{
+    LAST_EVENT, MCP_METHOD, MCP_NAME, MCP_SESSION, MCP_VERSION, McpHeaders, Upstream, Verb,
+};
 
 struct Gateway {
     service: Service,
     config: GatewayConfig,
     upstream: Upstream,
     managed: ManagedSessions,
+    /// The server requests forwarded to the client of each (organization, Airlock session).
+    outstanding: Mutex<HashMap<(String, String), Arc<Outstanding>>>,
+}
+
+/// The most sessions whose unanswered server requests the gateway remembers.
+const MAX_CONVERSATIONS: usize = 10_000;
+
+impl Gateway {
+    fn outstanding(&self, org: &str, session: &str) -> Arc<Outstanding> {
+        let Ok(mut map) = self.outstanding.lock() else {
+            // A poisoned lock forgets every request: their responses are refused.
+            return Arc::default();
+        };
+        let key = (org.to_string(), session.to_string());
+        if !map.contains_key(&key) && map.len() >= MAX_CONVERSATIONS {
+            map.clear();
+        }
+        map.entry(key).or_default().clone()
+    }
 }
 
 type Gw = Arc<Gateway>;
@@ -64,6 +87,7 @@ pub fn gateway_router(service: Service, config: GatewayConfig) -> Result<Router,
         upstream: Upstream::new(&config)?,
         config,
         managed: ManagedSessions::default(),
+        outstanding: Mutex::default(),
     });
     Ok(Router::new()
         .route(
@@ -78,6 +102,7 @@ struct Ctx {
     decider: LocalDecider,
     server: ServerInfo,
     headers: HeaderMap,
+    outstanding: Arc<Outstanding>,
 }
 
 const AGENT_HEADER: &str = "x-agent-id";
@@ -132,8 +157,10 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
             server.url
         )));
     }
+    let outstanding = gw.outstanding(&caller.org_id, &session.session_id);
     Ok((
         Ctx {
+            outstanding,
             decider: LocalDecider {
                 service: gw.service.clone(),
                 caller,
@@ -184,6 +211,41 @@ fn client_mcp_headers(headers: &HeaderMap) -> McpHeaders {
         session: get(MCP_SESSION),
         version: get(MCP_VERSION),
         last_event: get(LAST_EVENT),
+        method: None,
+        name: None,
+    }
+}
+
+/// Why a request's routing headers (`Mcp-Method`, `Mcp-Name`) disagree with its body, if
+/// they do. Values are compared byte for byte; a header that is not visible ASCII disagrees.
+fn routing_mismatch(headers: &HeaderMap, msg: &Value) -> Option<String> {
+    let single = msg.is_object();
+    [
+        (MCP_METHOD, "method", relay::method(msg)),
+        (MCP_NAME, "name", methods::routing_name(msg)),
+    ]
+    .into_iter()
+    .find_map(|(header, what, body)| {
+        let value = headers.get(header)?;
+        let Ok(h) = value.to_str() else {
+            return Some(format!("the {header} header is not visible ASCII"));
+        };
+        Some(match body.filter(|_| single) {
+            Some(b) if b == h => return None,
+            Some(b) => format!("the {header} header {h:?} disagrees with the body's {what} {b:?}"),
+            None => format!("the {header} header {h:?} names no {what} of the body"),
+        })
+    })
+}
+
+/// The routing headers sent upstream, rebuilt from the checked body.
+fn routing_headers(msg: &Value) -> (Option<String>, Option<String>) {
+    match msg {
+        Value::Object(_) => (
+            relay::method(msg).map(String::from),
+            methods::routing_name(msg).map(String::from),
+        ),
+        _ => (None, None),
     }
 }
 
@@ -223,11 +285,25 @@ async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
             );
         }
     };
-    let msg = match relay::on_client_message(&ctx.decider, msg).await {
+    if let Some(why) = routing_mismatch(&ctx.headers, &msg) {
+        relay::record_refusal(&ctx.decider, &msg, &why).await;
+        let id = msg.get("id").cloned().unwrap_or(Value::Null);
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &relay::error(
+                id,
+                code::INVALID_REQUEST,
+                format!("Airlock refused this message: {why}"),
+            ),
+        );
+    }
+    let msg = match relay::on_client_message(&ctx.decider, &ctx.outstanding, msg).await {
         ClientAction::Forward(m) => m,
         ClientAction::Reply(v) => return json_response(StatusCode::OK, &v),
         ClientAction::Drop => return StatusCode::ACCEPTED.into_response(),
+        ClientAction::Reject(v) => return json_response(StatusCode::BAD_REQUEST, &v),
     };
+    let (method, name) = routing_headers(&msg);
     let ids = request_ids(&msg);
     let client = client_mcp_headers(&ctx.headers);
     // A plain JSON-RPC caller (no MCP session, no protocol version, no handshake): the
@@ -253,6 +329,11 @@ async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
                 Err(why) => return upstream_failure(&ids, &why),
             },
         };
+        let headers = McpHeaders {
+            method: method.clone(),
+            name: name.clone(),
+            ..headers
+        };
         let resp = match gw
             .upstream
             .send(Verb::Post, &ctx.server.url, &headers, body.clone())
@@ -276,6 +357,7 @@ async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
             ids,
             client_sse: accepts_sse(&ctx.headers),
             pass_session: managed_key.is_none(),
+            outstanding: ctx.outstanding.clone(),
         };
         return answer::post_answer(relay, resp).await;
     }
@@ -292,7 +374,9 @@ async fn handle_get(State(gw): State<Gw>, Path(server_id): Path<String>, req: Re
         .send(Verb::Get, &ctx.server.url, &headers, Vec::new())
         .await
     {
-        Ok(resp) => answer::get_answer(&gw.upstream, &ctx.decider, resp).await,
+        Ok(resp) => {
+            answer::get_answer(&gw.upstream, &ctx.decider, ctx.outstanding.clone(), resp).await
+        }
         Err(why) => upstream_failure(&[], &why),
     };
     with_session(answer, &ctx.decider.session_id)
@@ -358,6 +442,44 @@ mod tests {
             HeaderValue::from_static("application/json, text/event-stream"),
         );
         assert!(accepts_sse(&h));
+    }
+
+    #[test]
+    fn routing_headers_must_agree_with_the_body_and_are_rebuilt_from_it() {
+        let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                          "params": {"name": "delete_file", "arguments": {}}});
+        let mut h = HeaderMap::new();
+        assert_eq!(routing_mismatch(&h, &call), None);
+        h.insert(MCP_METHOD, HeaderValue::from_static("tools/call"));
+        h.insert(MCP_NAME, HeaderValue::from_static("delete_file"));
+        assert_eq!(routing_mismatch(&h, &call), None);
+        h.insert(MCP_NAME, HeaderValue::from_static("read_file"));
+        assert!(routing_mismatch(&h, &call).is_some());
+        h.insert(MCP_NAME, HeaderValue::from_static("delete_file"));
+        h.insert(MCP_METHOD, HeaderValue::from_static("tools/list"));
+        assert!(routing_mismatch(&h, &call).is_some());
+        h.insert(MCP_METHOD, HeaderValue::from_static("tools/call "));
+        assert!(routing_mismatch(&h, &call).is_some());
+        h.insert(
+            MCP_METHOD,
+            HeaderValue::from_bytes(b"tools/call\xe2\x80\x8b").unwrap(),
+        );
+        assert!(routing_mismatch(&h, &call).is_some());
+        // A batch has no single method: a method header cannot agree with it.
+        h.remove(MCP_NAME);
+        h.insert(MCP_METHOD, HeaderValue::from_static("tools/call"));
+        assert!(routing_mismatch(&h, &json!([call.clone()])).is_some());
+        // A name header on a message that names nothing.
+        let mut h = HeaderMap::new();
+        h.insert(MCP_NAME, HeaderValue::from_static("x"));
+        assert!(
+            routing_mismatch(&h, &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})).is_some()
+        );
+        assert_eq!(
+            routing_headers(&call),
+            (Some("tools/call".into()), Some("delete_file".into()))
+        );
+        assert_eq!(routing_headers(&json!([call])), (None, None));
     }
 
     #[tokio::test]

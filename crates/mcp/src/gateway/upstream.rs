@@ -15,6 +15,9 @@ use crate::sse;
 pub const MCP_SESSION: &str = "mcp-session-id";
 pub const MCP_VERSION: &str = "mcp-protocol-version";
 pub const LAST_EVENT: &str = "last-event-id";
+/// The routing headers of the 2026-07-28 transport: they must agree with the body.
+pub const MCP_METHOD: &str = "mcp-method";
+pub const MCP_NAME: &str = "mcp-name";
 
 /// Why the upstream did not give a usable answer. Every one becomes a JSON-RPC error for
 /// the requests it leaves unanswered, never an allow.
@@ -69,6 +72,9 @@ pub struct McpHeaders {
     pub session: Option<String>,
     pub version: Option<String>,
     pub last_event: Option<String>,
+    /// Rebuilt from the checked body, never copied from the client.
+    pub method: Option<String>,
+    pub name: Option<String>,
 }
 
 /// What the gateway sends upstream.
@@ -133,6 +139,8 @@ impl Upstream {
             (MCP_SESSION, &mcp.session),
             (MCP_VERSION, &mcp.version),
             (LAST_EVENT, &mcp.last_event),
+            (MCP_METHOD, &mcp.method),
+            (MCP_NAME, &mcp.name),
         ] {
             if let Some(v) = value {
                 req = req.header(name, v);
