@@ -106,6 +106,15 @@ pub trait Decider: Send + Sync {
         declared: Option<Declared>,
     ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
 
+    /// Records a message Airlock refused, as a call of `action` with `input` that the check
+    /// denies for `reason` (rule `refused`, no approval offered).
+    fn refuse(
+        &self,
+        action: &str,
+        input: Value,
+        reason: &str,
+    ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
+
     /// Records the tool definitions of an upstream `tools/list` (pinning) and says which are
     /// changed and which are inside the session's scope ceiling.
     fn observe(
@@ -285,9 +294,10 @@ impl Outstanding {
 /// The action under which refused messages are recorded.
 pub const REFUSED_ACTION: &str = "mcp.refused";
 
-/// Records a refused message in the session's decision log. It goes through the same check
-/// as every call, declared `admin` so that the pipeline can only deny it; the message is
-/// refused whatever the record says. A record that fails is logged: the refusal stands.
+/// Records a refused message in the session's decision log: the check is told the message is
+/// refused and why, so the pipeline denies it (rule `refused`) and offers no approval. The
+/// message is refused whatever the record says; a record that fails is logged and the
+/// refusal stands.
 pub async fn record_refusal<D: Decider>(
     decider: &D,
     msg: &Value,
@@ -296,7 +306,7 @@ pub async fn record_refusal<D: Decider>(
     let method = msg.get("method").cloned().unwrap_or(Value::Null);
     let input = json!({"method": method, "reason": reason, "message": msg});
     match decider
-        .check(REFUSED_ACTION, input, Some(Declared::Admin))
+        .refuse(REFUSED_ACTION, input, &refusal_reason(reason))
         .await
     {
         Ok(d) => Some(d),
@@ -305,6 +315,25 @@ pub async fn record_refusal<D: Decider>(
             None
         }
     }
+}
+
+/// A reason the check accepts: control characters (a method may carry them) written as
+/// escapes, and no longer than the service's limit (the whole message is in the input).
+pub fn refusal_reason(reason: &str) -> String {
+    let max = airlock_server::service::validate::MAX_REFUSAL;
+    let mut out = String::with_capacity(reason.len().min(max));
+    for c in reason.chars() {
+        let piece = if c.is_control() {
+            c.escape_unicode().to_string()
+        } else {
+            c.to_string()
+        };
+        if out.len() + piece.len() > max {
+            break;
+        }
+        out.push_str(&piece);
+    }
+    out
 }
 
 /// The refusal of one message: recorded, then answered if it has an id.

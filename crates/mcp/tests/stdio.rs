@@ -32,6 +32,23 @@ impl Decider for AllowReads {
         })
     }
 
+    async fn refuse(
+        &self,
+        _action: &str,
+        _input: Value,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        Ok(Decision {
+            allowed: false,
+            reason: reason.into(),
+            approval_id: None,
+            elevation_required: false,
+            check_id: "chk".into(),
+            effect: "read".into(),
+            session_id: "s".into(),
+        })
+    }
+
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
         Ok(tools
             .iter()
