@@ -60,6 +60,11 @@ impl LocalDecider {
             check_id: outcome.check_id,
             effect: v.effect.as_str().to_string(),
             session_id: outcome.session_id,
+            // The rule's wire name, as the HTTP API answers it.
+            rule: serde_json::to_value(v.rule)
+                .ok()
+                .and_then(|r| r.as_str().map(String::from))
+                .unwrap_or_default(),
         })
     }
 }

@@ -55,6 +55,9 @@ pub struct Decision {
     /// The classified effect: `read`, `mutating`, `destructive` or `admin`.
     pub effect: String,
     pub session_id: String,
+    /// The pipeline step that decided (`allowed`, `read_only`, `refused`, …); empty when
+    /// an answer did not say.
+    pub rule: String,
 }
 
 /// One tool of an observed `tools/list`, as the pinning service judged it.
@@ -344,6 +347,7 @@ async fn refuse<D: Decider>(decider: &D, msg: &Value, code: i64, reason: String)
         "reason": reason,
         "check_id": decision.as_ref().map(|d| d.check_id.clone()),
         "session_id": decision.as_ref().map(|d| d.session_id.clone()),
+        "rule": decision.as_ref().map(|d| d.rule.clone()),
     }});
     let message = format!("Airlock refused this message: {reason}");
     match (msg.get("id"), msg.get("method")) {

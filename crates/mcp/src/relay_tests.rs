@@ -60,6 +60,7 @@ impl Decider for Fake {
             check_id: "chk_1".into(),
             effect: "destructive".into(),
             session_id: "sess".into(),
+            rule: if allowed { "allowed" } else { "read_only" }.into(),
         })
     }
 
@@ -73,6 +74,7 @@ impl Decider for Fake {
         let mut d = self.check(action, input, None).await?;
         d.allowed = false;
         d.reason = format!("refused by the test: {reason}");
+        d.rule = "refused".into();
         Ok(d)
     }
 
@@ -231,6 +233,7 @@ async fn method_variants_and_custom_methods_are_refused_and_recorded() {
         assert!(r["error"]["code"].is_i64(), "{method:?}");
         assert!(r.get("result").is_none(), "{method:?}");
         assert_eq!(r["error"]["data"]["airlock"]["check_id"], "chk_1");
+        assert_eq!(r["error"]["data"]["airlock"]["rule"], "refused");
         let seen = f.seen.lock().unwrap();
         assert_eq!(seen.len(), 1, "{method:?}");
         assert_eq!(seen[0].0, REFUSED_ACTION);

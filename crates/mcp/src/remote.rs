@@ -241,6 +241,7 @@ pub fn parse_decision(v: &Value, session: &str) -> Result<Decision, DecideError>
         check_id: s("check_id").unwrap_or_default(),
         effect: s("effect").unwrap_or_default(),
         session_id: s("session_id").unwrap_or_else(|| session.to_string()),
+        rule: s("rule").unwrap_or_default(),
     })
 }
 

@@ -29,6 +29,7 @@ impl Decider for AllowReads {
             check_id: "chk".into(),
             effect: "read".into(),
             session_id: "s".into(),
+            rule: "test".into(),
         })
     }
 
@@ -46,6 +47,7 @@ impl Decider for AllowReads {
             check_id: "chk".into(),
             effect: "read".into(),
             session_id: "s".into(),
+            rule: "test".into(),
         })
     }
 
