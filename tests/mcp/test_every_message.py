@@ -77,6 +77,7 @@ def test_gateway_refuses_method_variants_and_records_them(airlock):
             assert r.json["id"] == i and "result" not in r.json, (method, r.json)
             assert r.json["error"]["code"] == -32601
             assert r.json["error"]["data"]["airlock"]["check_id"]
+            assert r.json["error"]["data"]["airlock"]["rule"] == "refused", r.json
         # Client-to-server sampling and elicitation, and a custom notification.
         for i, method in enumerate(["sampling/createMessage", "elicitation/create"], start=50):
             r = ms.post(w, ms.request(i, method, {"messages": []}), session=session)
@@ -93,6 +94,20 @@ def test_gateway_refuses_method_variants_and_records_them(airlock):
         refused = [d for d in log if d["action_name"] == "mcp.refused"]
         assert len(refused) == len(VARIANTS) + 4, log
         assert not any(d["allowed"] for d in refused)
+        # Decided by the pipeline as a refusal (rule `refused`): its reason, and no approval.
+        assert refused[0]["reason"].startswith(
+            'refused by the MCP gateway: "TOOLS/CALL" is not an MCP method'), refused[0]
+        assert all(d["reason"].startswith("refused by the MCP gateway: ") for d in refused), refused
+        assert all(d["approval_id"] is None for d in refused), refused
+        assert all(d["guard_tier"] == "fast" for d in refused), refused
+        pending = w.airlock.http("GET", "/mcp/approvals?status=pending")
+        assert pending.status == 200 and pending.json["approvals"] == [], pending.text
+        by_check = {d["check_id"]: d for d in log}
+        r = ms.post(w, ms.request(99, "TOOLS/CALL", delete), session=session)
+        by_check_after = {d["check_id"]: d for d in ms.decisions(w, session)}
+        entry = by_check_after[r.json["error"]["data"]["airlock"]["check_id"]]
+        assert entry["check_id"] not in by_check and entry["action_name"] == "mcp.refused", entry
+        assert entry["allowed"] is False and entry["approval_id"] is None, entry
 
 
 def test_gateway_checks_non_tool_methods_as_their_actions(airlock):
@@ -173,6 +188,9 @@ def test_wrapper_refuses_variants_and_checks_resources_on_the_filesystem_server(
     assert actions == ["mcp.refused"] * (len(VARIANTS) + 1) + ["resources.read", "logging.set_level"], actions
     assert ms.verdict(r) == ("allow" if log[-2]["allowed"] else "deny")
     assert not any(d["allowed"] for d in log if d["action_name"] != "resources.read")
+    refused = [d for d in log if d["action_name"] == "mcp.refused"]
+    assert all(d["reason"].startswith("refused by the MCP gateway: ") and d["approval_id"] is None
+               for d in refused), refused
 
 
 def test_hook_checks_mcp_resource_reads_as_resources_read(airlock, db, tmp_path):

@@ -3,6 +3,9 @@ fails the gateway answers a JSON-RPC error, never an allow."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import anyio
 import pytest
 
@@ -87,3 +90,23 @@ def test_wrapper_refuses_a_session_of_another_server(airlock, db):
     with pytest.raises(Exception):
         anyio.run(go)
     assert ms.accounts(db) == ms.ACCOUNTS
+
+
+@pytest.mark.parametrize("name, value", [
+    ("AIRLOCK_MCP_TIMEOUT_SECS", "0"),
+    ("AIRLOCK_MCP_MAX_BODY_BYTES", "lots"),
+    ("AIRLOCK_MCP_MAX_RESPONSE_BYTES", str(2 << 40)),
+])
+def test_a_bad_gateway_setting_stops_serve_before_the_store_is_opened(bin_path, tmp_path, name, value):
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRLOCK_", "AGENTTRUST_"))}
+    env[name] = value
+    out = subprocess.run(
+        [str(bin_path), "serve", "--data-dir", str(data), "--addr", "127.0.0.1:0"],
+        env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert out.returncode != 0, out
+    assert name in out.stderr, out.stderr
+    # No store was opened, so no organization was created and no key was printed.
+    assert not data.exists(), list(data.iterdir())
+    assert "sk_live_" not in out.stdout and "Created organization" not in out.stdout, out.stdout

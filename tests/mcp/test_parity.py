@@ -82,18 +82,26 @@ def test_same_verdict_on_every_path(airlock, db, db_http):
     assert ms.accounts(db) == ms.ACCOUNTS
 
 
-# Messages other than tools/call: (method, params, action, input as checked, declared effect).
+# Messages other than tools/call in a read_only session: (method, params, action, input as
+# checked, declared effect, expected verdict).
+SECRET_META = {"note": "for the report"}  # a `_meta` payload must not hide the URI
 MESSAGES = [
-    ("resources/read", {"uri": "file:///tmp/notes.txt"}, "resources.read", "file:///tmp/notes.txt", None),
-    ("resources/read", {"uri": "file:///etc/shadow"}, "resources.read", "file:///etc/shadow", None),
-    ("resources/subscribe", {"uri": "file:///root/.ssh/id_rsa"}, "resources.read", "file:///root/.ssh/id_rsa", None),
+    ("resources/read", {"uri": "file:///tmp/notes.txt"}, "resources.read", "file:///tmp/notes.txt", None, "allow"),
+    ("resources/read", {"uri": "file:///srv/project/README.md"}, "resources.read",
+     "file:///srv/project/README.md", None, "allow"),
+    ("resources/read", {"uri": "file:///etc/shadow"}, "resources.read", "file:///etc/shadow", None, "deny"),
+    ("resources/read", {"uri": "~/.ssh/id_rsa"}, "resources.read", "~/.ssh/id_rsa", None, "deny"),
+    ("resources/read", {"uri": "file:///etc/shadow", "_meta": SECRET_META}, "resources.read",
+     {"uri": "file:///etc/shadow", "_meta": SECRET_META}, None, "deny"),
+    ("resources/subscribe", {"uri": "file:///root/.ssh/id_rsa"}, "resources.read", "file:///root/.ssh/id_rsa", None, "deny"),
     ("prompts/get", {"name": "report", "arguments": {"q": "DROP TABLE accounts"}}, "prompts.get",
-     {"name": "report", "arguments": {"q": "DROP TABLE accounts"}}, None),
+     {"name": "report", "arguments": {"q": "DROP TABLE accounts"}}, None, "deny"),
     ("prompts/get", {"name": "report", "arguments": {"q": "summary"}}, "prompts.get",
-     {"name": "report", "arguments": {"q": "summary"}}, None),
+     {"name": "report", "arguments": {"q": "summary"}}, None, None),
     ("completion/complete", {"ref": {"type": "ref/prompt", "name": "report"}, "argument": {"name": "q", "value": "rm -rf /"}},
-     "completion.complete", {"ref": {"type": "ref/prompt", "name": "report"}, "argument": {"name": "q", "value": "rm -rf /"}}, None),
-    ("logging/setLevel", {"level": "debug"}, "logging.set_level", {"level": "debug"}, "mutating"),
+     "completion.complete", {"ref": {"type": "ref/prompt", "name": "report"}, "argument": {"name": "q", "value": "rm -rf /"}},
+     None, "deny"),
+    ("logging/setLevel", {"level": "debug"}, "logging.set_level", {"level": "debug"}, "mutating", "deny"),
 ]
 # Refused on every MCP path, whatever the session allows.
 REFUSED = ["TOOLS/CALL", "tools/call ", "admin/exec", "sampling/createMessage"]
@@ -102,7 +110,7 @@ REFUSED = ["TOOLS/CALL", "tools/call ", "admin/exec", "sampling/createMessage"]
 def test_same_verdict_for_every_message_on_every_path(airlock, db, db_http):
     w = ms.world(airlock, db_http.url, ["*"], ["*"])
     s_check, s_http, s_stdio = ms.init_session(w), ms.init_session(w), ms.init_session(w)
-    full = [ms.check(w, s_check, action, checked, declared) for _, _, action, checked, declared in MESSAGES]
+    full = [ms.check(w, s_check, action, checked, declared) for _, _, action, checked, declared, _ in MESSAGES]
     via_check = ["allow" if v["allowed"] else "deny" for v in full]
     via_http = [
         ms.verdict(ms.post(w, ms.request(i, method, params), session=s_http).json)
@@ -126,28 +134,31 @@ def test_same_verdict_for_every_message_on_every_path(airlock, db, db_http):
     via_hook = [
         ms.run_hook(
             w,
-            ms.hook_event("ReadMcpResourceTool", {"server": "db", "uri": checked}, session_id="parity-resources"),
+            ms.hook_event("ReadMcpResourceTool", {"server": "db", "uri": params["uri"]}, session_id="parity-resources"),
             args=["--server", w.server],
             env={"AIRLOCK_HOOK_STATE_DIR": str(db.parent / "hook-state")},
         )["permissionDecision"]
-        for method, _, _, checked, _ in MESSAGES
-        if method == "resources/read"
+        for method, params, *_ in MESSAGES
+        if method == "resources/read" and "_meta" not in params
     ]
 
     assert via_http == via_check, (via_http, via_check)
     assert via_stdio == via_check, (via_stdio, via_check)
     hook_expected = [
         "allow" if v["allowed"] else ("ask" if v["elevation_required"] and v["effect"] == "mutating" else "deny")
-        for v, (m, *_) in zip(full, MESSAGES)
-        if m == "resources/read"
+        for v, (m, params, *_) in zip(full, MESSAGES)
+        if m == "resources/read" and "_meta" not in params
     ]
     assert via_hook == hook_expected, (via_hook, full)
-    # The dangerous arguments are denied everywhere; mutating the log level too (read_only).
-    assert [via_check[i] for i in (3, 5, 6)] == ["deny", "deny", "deny"], via_check
+    # Secrets' resources, dangerous arguments and the log level (read_only) are denied on every
+    # path; reading an ordinary file is allowed.
+    expected = [e or v for e, v in zip((m[-1] for m in MESSAGES), via_check)]
+    assert via_check == expected, (via_check, full)
+    assert via_hook == ["allow", "allow", "deny", "deny"], via_hook
     for answer in refused_http + refused_stdio:
         assert ms.verdict(answer) == "deny" and "result" not in answer, answer
     # Every decision is in the session's log, with the same actions on both MCP paths.
-    expected = [a for _, _, a, _, _ in MESSAGES] + ["mcp.refused"] * len(REFUSED)
+    expected = [a for _, _, a, *_ in MESSAGES] + ["mcp.refused"] * len(REFUSED)
     assert [d["action_name"] for d in ms.decisions(w, s_http)] == expected
     assert [d["action_name"] for d in ms.decisions(w, s_stdio)] == expected
     assert ms.accounts(db) == ms.ACCOUNTS

@@ -154,9 +154,3 @@ pub fn gateway_config() -> anyhow::Result<GatewayConfig> {
     }
     Ok(config)
 }
-
-/// The HTTP gateway's routes, configured from the environment.
-pub fn gateway_router(service: airlock_server::Service) -> anyhow::Result<axum::Router> {
-    let config = gateway_config()?;
-    airlock_mcp::gateway_router(service, config).context("cannot start the MCP gateway")
-}

@@ -65,6 +65,9 @@ struct Validated {
     config: Config,
     tuning: Tuning,
     bootstrap_key: Option<String>,
+    /// The MCP gateway's settings (`AIRLOCK_MCP_*`), checked with the others so that a bad
+    /// value stops start-up before the store is opened and a first-run key printed.
+    gateway: airlock_mcp::GatewayConfig,
 }
 
 impl ServeArgs {
@@ -97,6 +100,7 @@ impl ServeArgs {
             config,
             tuning,
             bootstrap_key,
+            gateway: crate::mcp::gateway_config()?,
         })
     }
 }
@@ -113,6 +117,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         config,
         tuning,
         bootstrap_key,
+        gateway,
     } = args.validate()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -152,8 +157,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Bootstrap::Existing => {}
         }
         let service = Service::new(store.clone(), config);
-        let app =
-            airlock_server::router(service.clone()).merge(crate::mcp::gateway_router(service)?);
+        let gateway = airlock_mcp::gateway_router(service.clone(), gateway)
+            .context("cannot start the MCP gateway")?;
+        let app = airlock_server::router(service).merge(gateway);
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;

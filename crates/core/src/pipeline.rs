@@ -1,4 +1,5 @@
-//! The decision pipeline of DESIGN.md, steps 1–7, as one pure function.
+//! The decision pipeline of DESIGN.md, steps 1–7 (and step 0, a refusal the asking surface
+//! brings), as one pure function.
 //!
 //! The caller (the service) authenticates, loads the agent and the session, classifies the
 //! call, looks up approvals, and records the verdict with the new counters in one
@@ -127,6 +128,8 @@ pub struct ApprovalRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// The asking surface refused the call itself (step 0): it can only deny.
+    Refused,
     AgentInactive,
     SessionOwnership,
     ServerRemoved,
@@ -152,10 +155,21 @@ impl Rule {
     }
 }
 
+/// A refusal the asking surface brings with the call: the call is denied for its reason, and
+/// nothing can turn it into an allow (no approval is offered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal<'a> {
+    /// Who refused, as the reason names it: `the MCP gateway`, `the hook`, `the caller`.
+    pub by: &'a str,
+    pub reason: &'a str,
+}
+
 /// Everything the pipeline decides on.
 #[derive(Debug, Clone)]
 pub struct CheckInput<'a> {
     pub now: DateTime<Utc>,
+    /// Step 0: the surface refused the call (an unknown MCP method, a forged response…).
+    pub refusal: Option<Refusal<'a>>,
     pub agent_id: &'a str,
     pub agent_status: AgentStatus,
     pub session: &'a SessionState,
@@ -293,6 +307,12 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
     let effect = input.classification.effect;
     let action = input.action_name;
 
+    // Step 0: a refusal denies before anything else looks at the call, and offers no
+    // approval, because approving would change nothing for a message that is never forwarded.
+    if let Some(refusal) = input.refusal {
+        let reason = format!("refused by {}: {}", refusal.by, refusal.reason);
+        return Verdict::new(input, Rule::Refused, reason, effect, GuardTier::Fast);
+    }
     // Step 1: an unknown, revoked or suspended agent gets nothing.
     if input.agent_status != AgentStatus::Active {
         let reason = match input.agent_status {

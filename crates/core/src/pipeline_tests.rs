@@ -27,6 +27,7 @@ struct Case {
     pending_call: Option<&'static str>,
     pending_elevation: Option<&'static str>,
     deep: DeepReview,
+    refusal: Option<&'static str>,
     // expectations
     allowed: bool,
     rule: Rule,
@@ -55,6 +56,7 @@ fn base() -> Case {
         pending_call: None,
         pending_elevation: None,
         deep: DeepReview::NotConfigured,
+        refusal: None,
         allowed: true,
         rule: Rule::Allowed,
         reason_has: "allowed",
@@ -74,6 +76,54 @@ fn counters(total: u64, read: u64, write: u64, denied: u64) -> Counters {
 
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            name: "a refusal denies an allowed read in an elevated session, with no approval",
+            elevated_secs: 60,
+            refusal: Some("method `TOOLS/CALL` is not an MCP method"),
+            allowed: false,
+            rule: Rule::Refused,
+            reason_has: "refused by the MCP gateway: method `TOOLS/CALL` is not an MCP method",
+            ..base()
+        },
+        Case {
+            name: "a refusal wins over an approved call, which stays unused",
+            action: "db.drop_database",
+            effect: Effect::Destructive,
+            ceiling: &["*"],
+            base: BaseMode::Standard,
+            approved: Some("apr-ok"),
+            pending_call: Some("apr-pending"),
+            pending_elevation: Some("apr-elev"),
+            deep: DeepReview::Answered {
+                allowed: true,
+                reason: "fine".into(),
+                confidence: 1.0,
+            },
+            refusal: Some("a response to a request the server never sent"),
+            allowed: false,
+            rule: Rule::Refused,
+            reason_has: "refused by the MCP gateway: a response",
+            ..base()
+        },
+        Case {
+            name: "a refusal of a write in a read_only session asks for no elevation",
+            action: "db.migration.plan",
+            effect: Effect::Admin,
+            refusal: Some("forged"),
+            allowed: false,
+            rule: Rule::Refused,
+            reason_has: "forged",
+            ..base()
+        },
+        Case {
+            name: "a refusal of an unknown agent is still the refusal",
+            status: AgentStatus::Unknown,
+            refusal: Some("custom method"),
+            allowed: false,
+            rule: Rule::Refused,
+            reason_has: "refused by the MCP gateway: custom method",
+            ..base()
+        },
         Case {
             name: "seed read is allowed",
             ..base()
@@ -407,6 +457,10 @@ fn decision_table() {
         };
         let input = CheckInput {
             now: now(),
+            refusal: c.refusal.map(|reason| Refusal {
+                by: "the MCP gateway",
+                reason,
+            }),
             agent_id: "agent-1",
             agent_status: c.status,
             session: &session,
@@ -467,6 +521,7 @@ fn elevation_expires_back_to_read_only() {
     };
     let input = CheckInput {
         now: now(),
+        refusal: None,
         agent_id: "agent-1",
         agent_status: AgentStatus::Active,
         session: &session,
@@ -505,6 +560,7 @@ fn confidence_is_the_classifications_only_when_it_alone_allowed() {
     };
     let input = |status, approved: Option<&'static str>| CheckInput {
         now: now(),
+        refusal: None,
         agent_id: "agent-1",
         agent_status: status,
         session: &session,

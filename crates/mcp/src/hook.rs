@@ -201,6 +201,7 @@ mod tests {
             check_id: "chk_1".into(),
             effect: effect.into(),
             session_id: "s".into(),
+            rule: String::new(),
         }
     }
 

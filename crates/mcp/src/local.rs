@@ -27,17 +27,14 @@ fn decide_error(e: ServiceError) -> DecideError {
     }
 }
 
-impl Decider for LocalDecider {
-    async fn check(
+impl LocalDecider {
+    async fn ask(
         &self,
         action: &str,
         input: Value,
-        declared: Option<Declared>,
+        declared: Option<Effect>,
+        refusal: Option<&str>,
     ) -> Result<Decision, DecideError> {
-        let declared = declared.map(|d| match d {
-            Declared::Mutating => Effect::Mutating,
-            Declared::Admin => Effect::Admin,
-        });
         let outcome = self
             .service
             .check(
@@ -49,6 +46,7 @@ impl Decider for LocalDecider {
                     input,
                     declared,
                     source: "mcp".into(),
+                    refusal: refusal.map(String::from),
                 },
             )
             .await
@@ -62,7 +60,36 @@ impl Decider for LocalDecider {
             check_id: outcome.check_id,
             effect: v.effect.as_str().to_string(),
             session_id: outcome.session_id,
+            // The rule's wire name, as the HTTP API answers it.
+            rule: serde_json::to_value(v.rule)
+                .ok()
+                .and_then(|r| r.as_str().map(String::from))
+                .unwrap_or_default(),
         })
+    }
+}
+
+impl Decider for LocalDecider {
+    async fn check(
+        &self,
+        action: &str,
+        input: Value,
+        declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
+        let declared = declared.map(|d| match d {
+            Declared::Mutating => Effect::Mutating,
+            Declared::Admin => Effect::Admin,
+        });
+        self.ask(action, input, declared, None).await
+    }
+
+    async fn refuse(
+        &self,
+        action: &str,
+        input: Value,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        self.ask(action, input, None, Some(reason)).await
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {

@@ -138,6 +138,13 @@ pub fn checked_calls(
         Some(m) => json!({"input": input, "_meta": m}),
         None => input,
     };
+    // A resource is judged by its URI: a string, or `uri` next to a `_meta` payload (the
+    // shapes the classifier reads a `resources.read` input in; under another key a URI
+    // such as `file:///etc/shadow` would be judged as plain text).
+    let resource = |uri: &str| match &meta {
+        Some(m) => json!({"uri": uri, "_meta": m}),
+        None => Value::String(uri.to_string()),
+    };
     let one = match kind {
         Checked::Listen => {
             let uris = match params.pointer("/notifications/resourceSubscriptions") {
@@ -155,14 +162,14 @@ pub fn checked_calls(
                 .into_iter()
                 .map(|uri| CheckedCall {
                     action: "resources.read",
-                    input: with_meta(Value::String(uri.to_string())),
+                    input: resource(uri),
                     declared: None,
                 })
                 .collect());
         }
         Checked::ResourceRead => CheckedCall {
             action: "resources.read",
-            input: with_meta(Value::String(string_param(obj, "uri", method)?.to_string())),
+            input: resource(string_param(obj, "uri", method)?),
             declared: None,
         },
         Checked::PromptGet => CheckedCall {
@@ -338,7 +345,41 @@ mod tests {
             &json!({"uri": "x", "_meta": {"progressToken": 1, "cmd": "rm -rf /"}}),
         )
         .unwrap();
-        assert_eq!(c.input, json!({"input": "x", "_meta": {"cmd": "rm -rf /"}}));
+        assert_eq!(c.input, json!({"uri": "x", "_meta": {"cmd": "rm -rf /"}}));
+        // What the gateway sends is what the classifier judges: a secret's URI is admin
+        // with or without a `_meta` payload next to it, an ordinary file is a read.
+        for (uri, meta, effect) in [
+            ("file:///etc/shadow", None, airlock_core::Effect::Admin),
+            (
+                "file:///etc/shadow",
+                Some(json!({"note": "hi"})),
+                airlock_core::Effect::Admin,
+            ),
+            ("~/.ssh/id_rsa", None, airlock_core::Effect::Admin),
+            (
+                "~/.ssh/id_rsa",
+                Some(json!({"note": "hi"})),
+                airlock_core::Effect::Admin,
+            ),
+            (
+                "file:///srv/project/README.md",
+                None,
+                airlock_core::Effect::Read,
+            ),
+        ] {
+            let mut params = json!({"uri": uri});
+            if let Some(m) = meta.clone() {
+                params["_meta"] = m;
+            }
+            let c = one(Checked::ResourceRead, "resources/read", &params).unwrap();
+            let judged = airlock_core::classify::classify(c.action, &c.input, None, None);
+            assert_eq!(judged.effect, effect, "{uri} {meta:?}: {judged:?}");
+            let listen = json!({"notifications": {"resourceSubscriptions": [uri]}, "_meta": meta});
+            let calls = checked_calls(Checked::Listen, "subscriptions/listen", &listen).unwrap();
+            let judged =
+                airlock_core::classify::classify(calls[0].action, &calls[0].input, None, None);
+            assert_eq!(judged.effect, effect, "listen {uri} {meta:?}: {judged:?}");
+        }
         assert!(checked_calls(Checked::ResourceRead, "resources/read", &json!({})).is_err());
         assert!(checked_calls(Checked::PromptGet, "prompts/get", &json!([1])).is_err());
     }

@@ -55,6 +55,9 @@ pub struct Decision {
     /// The classified effect: `read`, `mutating`, `destructive` or `admin`.
     pub effect: String,
     pub session_id: String,
+    /// The pipeline step that decided (`allowed`, `read_only`, `refused`, …); empty when
+    /// an answer did not say.
+    pub rule: String,
 }
 
 /// One tool of an observed `tools/list`, as the pinning service judged it.
@@ -104,6 +107,15 @@ pub trait Decider: Send + Sync {
         action: &str,
         input: Value,
         declared: Option<Declared>,
+    ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
+
+    /// Records a message Airlock refused, as a call of `action` with `input` that the check
+    /// denies for `reason` (rule `refused`, no approval offered).
+    fn refuse(
+        &self,
+        action: &str,
+        input: Value,
+        reason: &str,
     ) -> impl Future<Output = Result<Decision, DecideError>> + Send;
 
     /// Records the tool definitions of an upstream `tools/list` (pinning) and says which are
@@ -285,9 +297,10 @@ impl Outstanding {
 /// The action under which refused messages are recorded.
 pub const REFUSED_ACTION: &str = "mcp.refused";
 
-/// Records a refused message in the session's decision log. It goes through the same check
-/// as every call, declared `admin` so that the pipeline can only deny it; the message is
-/// refused whatever the record says. A record that fails is logged: the refusal stands.
+/// Records a refused message in the session's decision log: the check is told the message is
+/// refused and why, so the pipeline denies it (rule `refused`) and offers no approval. The
+/// message is refused whatever the record says; a record that fails is logged and the
+/// refusal stands.
 pub async fn record_refusal<D: Decider>(
     decider: &D,
     msg: &Value,
@@ -296,7 +309,7 @@ pub async fn record_refusal<D: Decider>(
     let method = msg.get("method").cloned().unwrap_or(Value::Null);
     let input = json!({"method": method, "reason": reason, "message": msg});
     match decider
-        .check(REFUSED_ACTION, input, Some(Declared::Admin))
+        .refuse(REFUSED_ACTION, input, &refusal_reason(reason))
         .await
     {
         Ok(d) => Some(d),
@@ -307,6 +320,25 @@ pub async fn record_refusal<D: Decider>(
     }
 }
 
+/// A reason the check accepts: control characters (a method may carry them) written as
+/// escapes, and no longer than the service's limit (the whole message is in the input).
+pub fn refusal_reason(reason: &str) -> String {
+    let max = airlock_server::service::validate::MAX_REFUSAL;
+    let mut out = String::with_capacity(reason.len().min(max));
+    for c in reason.chars() {
+        let piece = if c.is_control() {
+            c.escape_unicode().to_string()
+        } else {
+            c.to_string()
+        };
+        if out.len() + piece.len() > max {
+            break;
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
 /// The refusal of one message: recorded, then answered if it has an id.
 async fn refuse<D: Decider>(decider: &D, msg: &Value, code: i64, reason: String) -> ClientAction {
     let decision = record_refusal(decider, msg, &reason).await;
@@ -315,6 +347,7 @@ async fn refuse<D: Decider>(decider: &D, msg: &Value, code: i64, reason: String)
         "reason": reason,
         "check_id": decision.as_ref().map(|d| d.check_id.clone()),
         "session_id": decision.as_ref().map(|d| d.session_id.clone()),
+        "rule": decision.as_ref().map(|d| d.rule.clone()),
     }});
     let message = format!("Airlock refused this message: {reason}");
     match (msg.get("id"), msg.get("method")) {

@@ -11,6 +11,7 @@ use super::*;
 struct Fake {
     seen: Mutex<Vec<(String, Value)>>,
     declared: Mutex<Vec<Option<Declared>>>,
+    refusals: Mutex<Vec<String>>,
     down: bool,
 }
 
@@ -59,7 +60,22 @@ impl Decider for Fake {
             check_id: "chk_1".into(),
             effect: "destructive".into(),
             session_id: "sess".into(),
+            rule: if allowed { "allowed" } else { "read_only" }.into(),
         })
+    }
+
+    async fn refuse(
+        &self,
+        action: &str,
+        input: Value,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        self.refusals.lock().unwrap().push(reason.to_string());
+        let mut d = self.check(action, input, None).await?;
+        d.allowed = false;
+        d.reason = format!("refused by the test: {reason}");
+        d.rule = "refused".into();
+        Ok(d)
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
@@ -217,12 +233,21 @@ async fn method_variants_and_custom_methods_are_refused_and_recorded() {
         assert!(r["error"]["code"].is_i64(), "{method:?}");
         assert!(r.get("result").is_none(), "{method:?}");
         assert_eq!(r["error"]["data"]["airlock"]["check_id"], "chk_1");
+        assert_eq!(r["error"]["data"]["airlock"]["rule"], "refused");
         let seen = f.seen.lock().unwrap();
         assert_eq!(seen.len(), 1, "{method:?}");
         assert_eq!(seen[0].0, REFUSED_ACTION);
         assert_eq!(seen[0].1["method"], method);
         assert_eq!(seen[0].1["message"], msg);
-        assert_eq!(*f.declared.lock().unwrap(), vec![Some(Declared::Admin)]);
+        // Refused through the check's refusal, declaring nothing.
+        assert_eq!(*f.declared.lock().unwrap(), vec![None]);
+        let refusals = f.refusals.lock().unwrap();
+        assert_eq!(refusals.len(), 1, "{method:?}");
+        assert!(
+            refusals[0].contains(&format!("{method:?}")),
+            "{method:?}: {refusals:?}"
+        );
+        assert!(!refusals[0].chars().any(char::is_control), "{refusals:?}");
     }
 }
 
@@ -424,4 +449,15 @@ async fn a_listen_is_forwarded_only_if_every_subscribed_resource_may_be_read() {
     };
     assert_eq!(r["error"]["code"], code::DENIED);
     assert_eq!(f.actions(), vec!["resources.read"; 3]);
+}
+
+#[test]
+fn a_refusal_reason_is_bounded_and_has_no_control_characters() {
+    let max = airlock_server::service::validate::MAX_REFUSAL;
+    assert_eq!(refusal_reason("method \"a\u{0}b\""), "method \"a\\u{0}b\"");
+    let long = refusal_reason(&"é".repeat(max));
+    assert!(long.len() <= max && long.len() > max - 2, "{}", long.len());
+    assert!(long.chars().all(|c| c == 'é'));
+    let controls = refusal_reason(&"\u{1}".repeat(max));
+    assert!(controls.len() <= max && !controls.chars().any(char::is_control));
 }

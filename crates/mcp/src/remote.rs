@@ -116,6 +116,24 @@ impl Client {
 
     /// `POST /api/v1/agenttrust/check` with the full input; `declared` raises the effect.
     pub async fn check(&self, call: RemoteCheck<'_>) -> Result<Decision, DecideError> {
+        self.ask(call, None).await
+    }
+
+    /// `POST /api/v1/agenttrust/check` with `refusal`: the check denies and records the call
+    /// for `reason` (rule `refused`).
+    pub async fn refuse(
+        &self,
+        call: RemoteCheck<'_>,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        self.ask(call, Some(reason)).await
+    }
+
+    async fn ask(
+        &self,
+        call: RemoteCheck<'_>,
+        refusal: Option<&str>,
+    ) -> Result<Decision, DecideError> {
         let mut body = json!({
             "agent_id": call.agent,
             "session_id": call.session,
@@ -125,6 +143,9 @@ impl Client {
         });
         if let (Some(e), Some(o)) = (call.declared, body.as_object_mut()) {
             o.insert("action_effect".into(), json!(e.as_str()));
+        }
+        if let (Some(r), Some(o)) = (refusal, body.as_object_mut()) {
+            o.insert("refusal".into(), json!(r));
         }
         let session = call.session;
         let v = self.post("/api/v1/agenttrust/check", &body).await?;
@@ -220,6 +241,7 @@ pub fn parse_decision(v: &Value, session: &str) -> Result<Decision, DecideError>
         check_id: s("check_id").unwrap_or_default(),
         effect: s("effect").unwrap_or_default(),
         session_id: s("session_id").unwrap_or_else(|| session.to_string()),
+        rule: s("rule").unwrap_or_default(),
     })
 }
 
@@ -308,6 +330,19 @@ impl RemoteDecider {
     }
 }
 
+impl RemoteDecider {
+    fn call<'a>(&'a self, session: &'a str, action: &'a str, input: Value) -> RemoteCheck<'a> {
+        RemoteCheck {
+            agent: &self.agent,
+            session,
+            action,
+            input,
+            declared: None,
+            source: "mcp",
+        }
+    }
+}
+
 impl Decider for RemoteDecider {
     async fn check(
         &self,
@@ -316,15 +351,22 @@ impl Decider for RemoteDecider {
         declared: Option<Declared>,
     ) -> Result<Decision, DecideError> {
         let session = self.session().await?;
+        let call = RemoteCheck {
+            declared,
+            ..self.call(&session, action, input)
+        };
+        self.client.check(call).await
+    }
+
+    async fn refuse(
+        &self,
+        action: &str,
+        input: Value,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        let session = self.session().await?;
         self.client
-            .check(RemoteCheck {
-                agent: &self.agent,
-                session: &session,
-                action,
-                input,
-                declared,
-                source: "mcp",
-            })
+            .refuse(self.call(&session, action, input), reason)
             .await
     }
 

@@ -29,6 +29,25 @@ impl Decider for AllowReads {
             check_id: "chk".into(),
             effect: "read".into(),
             session_id: "s".into(),
+            rule: "test".into(),
+        })
+    }
+
+    async fn refuse(
+        &self,
+        _action: &str,
+        _input: Value,
+        reason: &str,
+    ) -> Result<Decision, DecideError> {
+        Ok(Decision {
+            allowed: false,
+            reason: reason.into(),
+            approval_id: None,
+            elevation_required: false,
+            check_id: "chk".into(),
+            effect: "read".into(),
+            session_id: "s".into(),
+            rule: "test".into(),
         })
     }
 

@@ -212,6 +212,10 @@ async fn bad_input_is_a_4xx_with_a_json_body_and_changes_nothing() {
         json!({"agent_id": "", "action_name": "x"}),
         json!({"agent_id": agent, "session_id": "has space", "action_name": "x"}),
         json!({"agent_id": agent, "action_name": "x".repeat(300)}),
+        json!({"agent_id": agent, "session_id": session, "action_name": "db.read", "refusal": true}),
+        json!({"agent_id": agent, "session_id": session, "action_name": "db.read", "refusal": {"reason": "x"}}),
+        json!({"agent_id": agent, "session_id": session, "action_name": "db.read", "refusal": "x".repeat(2049)}),
+        json!({"agent_id": agent, "session_id": session, "action_name": "db.read", "refusal": "a\u{0}b"}),
     ];
     for body in cases {
         let (s, v) = api
@@ -224,6 +228,93 @@ async fn bad_input_is_a_4xx_with_a_json_body_and_changes_nothing() {
         .call("GET", &format!("/mcp/sessions/{session}"), None)
         .await;
     assert_eq!(s["total_calls"], 0, "nothing was recorded");
+}
+
+#[tokio::test]
+async fn a_refusal_denies_an_allowed_read_records_it_and_opens_no_approval() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "standard").await;
+    let (s, elevated) = api
+        .call(
+            "POST",
+            "/api/v1/agenttrust/check",
+            Some(
+                json!({"agent_id": agent, "session_id": session, "action_name": "db.read_rows",
+                        "action_input_summary": "accounts"}),
+            ),
+        )
+        .await;
+    assert_eq!((s, &elevated["allowed"]), (StatusCode::OK, &json!(true)));
+    for (source, by) in [("mcp", "the MCP gateway"), ("api", "the caller")] {
+        let (s, v) = api
+            .call(
+                "POST",
+                "/api/v1/agenttrust/check",
+                Some(
+                    json!({"agent_id": agent, "session_id": session, "action_name": "db.read_rows",
+                            "action_input_summary": "accounts", "action_source": source,
+                            "refusal": "method `TOOLS/CALL` is not an MCP method"}),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["allowed"], false, "{v}");
+        assert_eq!(v["rule"], "refused", "{v}");
+        assert_eq!(
+            v["reason"],
+            format!("refused by {by}: method `TOOLS/CALL` is not an MCP method")
+        );
+        assert_eq!(
+            (&v["effect"], &v["guard_tier"]),
+            (&json!("read"), &json!("fast"))
+        );
+        assert!(v.get("approval_id").is_none(), "{v}");
+        assert_eq!(v["elevation_required"], false);
+    }
+    // A destructive call refused asks for no call approval either.
+    let (_, v) = api
+        .call(
+            "POST",
+            "/api/v1/agenttrust/check",
+            Some(
+                json!({"agent_id": agent, "session_id": session, "action_name": "db.drop_table",
+                        "action_input_summary": "accounts", "refusal": ""}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (&v["allowed"], &v["rule"]),
+        (&json!(false), &json!("refused"))
+    );
+    assert_eq!(v["reason"], "refused by the caller: no reason given");
+    let (_, pending) = api.call("GET", "/mcp/approvals?status=pending", None).await;
+    assert_eq!(pending["approvals"], json!([]), "{pending}");
+    let (_, s) = api
+        .call("GET", &format!("/mcp/sessions/{session}"), None)
+        .await;
+    assert_eq!(
+        (&s["total_calls"], &s["denied_calls"]),
+        (&json!(4), &json!(3))
+    );
+    let (_, log) = api
+        .call(
+            "GET",
+            &format!("/api/v1/sessions/{session}/decisions"),
+            None,
+        )
+        .await;
+    let reasons: Vec<&str> = log["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 4, "{log}");
+    assert_eq!(
+        reasons[1],
+        "refused by the MCP gateway: method `TOOLS/CALL` is not an MCP method"
+    );
+    assert!(log["decisions"][1]["approval_id"].is_null(), "{log}");
 }
 
 #[tokio::test]

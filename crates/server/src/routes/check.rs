@@ -7,7 +7,7 @@ use crate::Service;
 use crate::auth::KeyHash;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::service::{CheckRequest, Principal, validate};
+use crate::service::{CheckRequest, Principal, ServiceError, validate};
 
 #[derive(Deserialize)]
 pub struct CheckBody {
@@ -29,6 +29,10 @@ pub struct CheckBody {
     action_input: Option<Value>,
     #[serde(default)]
     action_effect: Option<String>,
+    /// The caller refuses the call itself, for this reason (a string): the check denies and
+    /// records it. It can only deny.
+    #[serde(default)]
+    refusal: Option<Value>,
 }
 
 /// The load benchmark's baseline (builds with the `bench-baseline` feature only): authenticates (one store round trip, like the check) and
@@ -76,6 +80,13 @@ pub async fn check(
     let source = body.action_source.unwrap_or_else(|| "api".into());
     let source = validate::optional_text("action_source", &source, 64)?.to_string();
     let declared = validate::effect("action_effect", body.action_effect.as_deref())?;
+    let refusal = match body.refusal {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => {
+            return Err(ServiceError::invalid("refusal", "`refusal` must be a string").into());
+        }
+    };
     let input = match (body.action_input, body.action_input_summary) {
         (Some(v), _) => v,
         (None, Some(s)) => Value::String(s),
@@ -91,6 +102,7 @@ pub async fn check(
                 input,
                 declared,
                 source,
+                refusal,
             },
         )
         .await?;

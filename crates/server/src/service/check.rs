@@ -10,13 +10,13 @@ use serde_json::Value;
 use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
-use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Verdict};
+use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Refusal, Verdict};
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
 use super::sessions::implicit_session;
-use super::{Caller, Service, ServiceError, clip};
+use super::{Caller, Service, ServiceError, clip, validate};
 use crate::Config;
 use crate::auth::{KeyHash, new_id};
 
@@ -32,6 +32,9 @@ pub struct CheckRequest {
     pub declared: Option<Effect>,
     /// Which surface asked: `api`, `mcp`, `hook`.
     pub source: String,
+    /// The surface refused the call itself, for this reason: the pipeline denies it (rule
+    /// `refused`), records it and offers no approval. It can only deny.
+    pub refusal: Option<String>,
 }
 
 /// The answer of a check.
@@ -46,6 +49,15 @@ pub struct CheckOutcome {
 
 /// Largest part of an input kept in the decision log (the digest covers all of it).
 const SUMMARY_BYTES: usize = 1024;
+
+/// Who refused a call, as the reason names it, by the surface that asked.
+fn refused_by(source: &str) -> &'static str {
+    match source {
+        "mcp" => "the MCP gateway",
+        "hook" => "the hook",
+        _ => "the caller",
+    }
+}
 
 /// The implicit session an agent gets when it names none.
 pub fn default_session_id(agent_id: &str) -> String {
@@ -86,6 +98,9 @@ impl Service {
         req: CheckRequest,
     ) -> Result<CheckOutcome, ServiceError> {
         let started = Instant::now();
+        if let Some(reason) = &req.refusal {
+            validate::optional_text("refusal", reason, validate::MAX_REFUSAL)?;
+        }
         let analysis = classify::analyse(&req.action_name, &req.input);
         let digest = chain::digest(&input_bytes(&req.input));
         let summary = summary(&req.input);
@@ -216,6 +231,14 @@ impl Job<'_> {
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
         let verdict = pipeline::decide(&CheckInput {
             now,
+            refusal: req.refusal.as_deref().map(|reason| Refusal {
+                by: refused_by(&req.source),
+                reason: if reason.trim().is_empty() {
+                    "no reason given"
+                } else {
+                    reason
+                },
+            }),
             agent_id: &req.agent_id,
             agent_status: status,
             session: &state,

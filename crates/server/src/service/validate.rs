@@ -6,6 +6,8 @@ pub const MAX_NAME: usize = 256;
 pub const MAX_ID: usize = 128;
 pub const MAX_LIST: usize = 512;
 pub const MAX_URL: usize = 2048;
+/// The longest reason a surface may give for refusing a call.
+pub const MAX_REFUSAL: usize = 2048;
 
 /// A required, bounded, printable string.
 pub fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a str, ServiceError> {
