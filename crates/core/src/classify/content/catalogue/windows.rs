@@ -4,6 +4,7 @@
 //! and `diskpart`. PowerShell is split into statements and words, not fully parsed; what the
 //! splitter does not understand counts as a write.
 
+use super::super::Ctx;
 use super::super::http;
 use super::super::shell::{Input, Sh};
 use super::super::tools::base64_bytes;
@@ -131,9 +132,11 @@ fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
     super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
 }
 
-/// Splits text into statements and words: quotes removed, backtick escapes kept literal.
-fn statements(text: &str, separators: &[char]) -> Vec<Vec<String>> {
+/// Splits text into statements and words: quotes removed, backtick escapes kept literal. Each
+/// statement says whether it follows a pipe (`a | b`: b reads a's output).
+fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
     let mut out = Vec::new();
+    let mut piped = false;
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut quote: Option<char> = None;
@@ -154,73 +157,189 @@ fn statements(text: &str, separators: &[char]) -> Vec<Vec<String>> {
             (None, c) if separators.contains(&c) || c == '\n' => {
                 flush(&mut word, &mut words);
                 if !words.is_empty() {
-                    out.push(std::mem::take(&mut words));
+                    out.push((std::mem::take(&mut words), piped));
+                    piped = false;
                 }
+                piped |= c == '|';
             }
             (None, c) => word.push(c),
         }
     }
     flush(&mut word, &mut words);
     if !words.is_empty() {
-        out.push(words);
+        out.push((words, piped));
     }
     out
 }
 
-/// PowerShell code: each statement's command is judged by the table; the code is also
-/// scanned as code (for .NET calls and strings that hold commands).
+/// A tool that runs PowerShell: its text is read as PowerShell, where `\` separates a path
+/// and `ri`, `spps` or `del` are aliases of cmdlets. Unlike `powershell -Command` typed in a
+/// POSIX shell, nothing else runs, so a text of proven reads is a read.
+pub(crate) fn powershell_input(ctx: &mut Ctx, text: &str, depth: usize) {
+    let mut sh = Sh::new(ctx, depth);
+    powershell_text(&mut sh, text, "a PowerShell tool");
+}
+
+/// A tool that runs `cmd.exe`: its text is read as cmd syntax (`del /s /q`, `rd /s /q`).
+pub(crate) fn cmd_input(ctx: &mut Ctx, text: &str, depth: usize) {
+    let mut sh = Sh::new(ctx, depth);
+    cmd_text(&mut sh, text);
+}
+
+/// True if text starts with a PowerShell cmdlet the table knows, written as PowerShell spells
+/// it (`Remove-Item C:\x`): a POSIX shell has no such program, so the text is PowerShell.
+pub(crate) fn looks_like_powershell(text: &str) -> bool {
+    let Some(first) = text.split_whitespace().next() else {
+        return false;
+    };
+    first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.contains('-')
+        && matches!(table::catalogue(), Ok(cat) if cat.cmdlet(first).is_some())
+}
+
+/// Words that run text they are given, and words that download.
+const PS_RUNS: &[&str] = &[
+    "iex",
+    "invoke-expression",
+    "powershell",
+    "pwsh",
+    "[scriptblock]::create",
+    "sh",
+    "bash",
+    "cmd",
+    "python",
+];
+const PS_DOWNLOADS: &[&str] = &[
+    "iwr",
+    "irm",
+    "invoke-webrequest",
+    "invoke-restmethod",
+    "downloadstring",
+    "downloaddata",
+    "downloadfile",
+    "net.webclient",
+    "start-bitstransfer",
+    "curl",
+    "wget",
+];
+
+/// PowerShell code: each statement's command is judged by the table. A statement the table
+/// cannot prove (a .NET call, an unknown command, a variable used as a command) sends the whole
+/// text through the code scanner too, which is at least mutating.
 pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     if !sh.ctx.deeper(sh.depth + 1) {
         return;
     }
     sh.ctx.via.push(via.to_string());
     sh.depth += 1;
-    for words in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
+    let lower = text.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '|' | ';' | '{' | '}' | '.' | '\'' | '"')
+        })
+        .collect();
+    let has = |list: &[&str]| {
+        list.iter()
+            .any(|w| tokens.contains(w) || w.contains(['[', '.']) && lower.contains(w))
+    };
+    if has(PS_RUNS) && has(PS_DOWNLOADS) {
+        sh.add(
+            Destructive,
+            format!(
+                "{} downloads code and runs it (download and execute)",
+                super::snippet(text)
+            ),
+        );
+    }
+    let mut proven = true;
+    for (words, piped) in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
         if !sh.ctx.tick(1) {
+            proven = false;
             break;
         }
-        let words: Vec<String> = words
-            .into_iter()
-            .skip_while(|w| w == "." || w.starts_with('$') && w.ends_with('='))
-            .collect();
+        let mut words: Vec<String> = words.into_iter().skip_while(|w| w == ".").collect();
+        // `$x = cmd`, `$x=cmd`, `$x += cmd`: the command is what runs.
+        let assigned = match (words.first(), words.get(1)) {
+            (Some(v), _) if v.starts_with('$') && v.ends_with('=') => 1,
+            (Some(v), Some(op)) if v.starts_with('$') && op.ends_with('=') && op.len() <= 2 => 2,
+            _ => 0,
+        };
+        words.drain(..assigned.min(words.len()));
+        // A subexpression inside a string still runs (`"$(Remove-Item x)"`).
+        for inner in words
+            .iter()
+            .filter_map(|w| w.split_once("$(").map(|(_, r)| r.to_string()))
+        {
+            powershell_text(sh, &inner, "a `$( )` subexpression");
+        }
         if words
             .first()
             .is_some_and(|w| w.starts_with('$') || w.starts_with('['))
         {
+            proven = false;
             continue;
         }
         let cmd = super::snippet(&words.join(" "));
-        powershell_words(sh, &words, &cmd);
+        let stdin = if piped {
+            Input::Unknown("the output of a PowerShell pipeline".into())
+        } else {
+            Input::None
+        };
+        proven &= ps_command(sh, &words, &cmd, &stdin);
     }
     sh.depth -= 1;
     sh.ctx.via.pop();
-    sh.code_text("powershell", text, via);
+    if !proven {
+        let depth = sh.depth + 1;
+        sh.ctx.via(via, |ctx| {
+            super::super::code::scan(ctx, "powershell", text, depth)
+        });
+    }
 }
 
-/// One PowerShell command: a cmdlet or alias from the table, or a program.
-pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
-    let Some(first) = words.first() else { return };
+/// One PowerShell command: a cmdlet or alias from the table, or a program. False when the
+/// table does not know it (the caller then scans the text as code).
+pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) -> bool {
+    ps_command(sh, words, cmd, &Input::None)
+}
+
+/// One PowerShell command reading `stdin` (the output of the command before a `|`).
+fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
+    let Some(first) = words.first() else {
+        return true;
+    };
     let Ok(cat) = table::catalogue() else {
         sh.add(
             Destructive,
             format!("{cmd}: the program catalogue did not load"),
         );
-        return;
+        return false;
     };
     let args = words.get(1..).unwrap_or_default();
     let Some(prog) = cat.cmdlet(first) else {
         if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
-            let _ = sh.argv(words, &Input::None, "PowerShell");
-            return;
+            let _ = sh.argv(words, stdin, "PowerShell");
+            return true;
         }
         unknown_cmdlet(sh, first, cmd);
-        return;
+        return false;
     };
     let flags = prog.flags.as_deref().unwrap_or_default();
     let mut operands: Vec<&str> = Vec::new();
     let mut values: Vec<(&Flag, String)> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        // Redirection (`> f`, `>> f`, `2> f`, `>f`): the file is written.
+        if let Some((_, target)) = a.split_once('>') {
+            let target = target.trim_start_matches('>');
+            let target = if target.is_empty() {
+                it.next().map(String::as_str).unwrap_or("")
+            } else {
+                target
+            };
+            write_path(sh, target, cmd);
+            continue;
+        }
         let Some(p) = a
             .strip_prefix('-')
             .filter(|p| p.starts_with(|c: char| c.is_alphabetic()))
@@ -278,7 +397,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
             Read,
             format!("{cmd} only shows what it would do (`-WhatIf`)"),
         );
-        return;
+        return true;
     }
     for (f, v) in &values {
         let flag = f.names.first().copied().unwrap_or("");
@@ -295,8 +414,10 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
     let canonical = prog.names.first().copied().unwrap_or("");
     match canonical {
         "invoke-expression" => {
-            if let Some(code) = operands.first() {
+            if let Some(code) = operands.first().filter(|c| !c.starts_with('$')) {
                 powershell_text(sh, code, "`Invoke-Expression`");
+            } else if !operands.is_empty() {
+                sh.add(Destructive, format!("{cmd} runs code held in a variable"));
             } else if named("-command").is_none() {
                 sh.add(Destructive, format!("{cmd} runs code computed at run time"));
             }
@@ -310,7 +431,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
             let url = named("-uri").or(operands.first().copied()).unwrap_or("");
             let (e, why) = http::method_effect(&method.to_ascii_uppercase(), url);
             sh.add(e, format!("{cmd} sends `{method}` ({why})"));
-            return;
+            return true;
         }
         "start-process" => {
             let file = named("-filepath")
@@ -341,6 +462,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
     }
     let paths: Vec<String> = operands.iter().map(|o| o.to_string()).collect();
     base(sh, prog, &paths, cmd);
+    true
 }
 
 /// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
@@ -359,6 +481,30 @@ fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
             .iter()
             .any(|x| w.contains(&x.split(':').next().unwrap_or(x)))
     };
+    // `wmic alias [where clause] verb` and `… call method`: the verb follows the clause.
+    let wmic_verb = |verbs: &[&str]| {
+        name == "wmic"
+            && args.iter().any(|a| {
+                verbs.contains(
+                    &a.trim_start_matches(['/', '-'])
+                        .to_ascii_lowercase()
+                        .as_str(),
+                )
+            })
+    };
+    if wmic_verb(&[
+        "delete",
+        "terminate",
+        "stopservice",
+        "uninstall",
+        "format",
+        "chkdsk",
+    ]) {
+        return (Destructive, "deletes, terminates or stops");
+    }
+    if wmic_verb(&["set", "create"]) {
+        return (Admin, "changes the Windows system");
+    }
     if name == "cipher" && has(&["w"]) || name == "taskkill" {
         return (Destructive, "wipes data or kills processes");
     }
@@ -430,7 +576,7 @@ fn cmd_text(sh: &mut Sh, text: &str) {
     if !sh.ctx.deeper(sh.depth + 1) {
         return;
     }
-    for words in statements(text, &['&', '|', '(', ')']) {
+    for (words, piped) in statements(text, &['&', '|', '(', ')']) {
         let Some(first) = words.first() else { continue };
         let cmd = super::snippet(&words.join(" "));
         let lower = first.to_ascii_lowercase();
@@ -440,7 +586,12 @@ fn cmd_text(sh: &mut Sh, text: &str) {
             _ => (lower.clone(), None),
         };
         let Some(prog) = cat.builtin(&head) else {
-            let _ = sh.argv(&words, &Input::None, "`cmd /c`");
+            let stdin = if piped {
+                Input::Unknown("the output of a cmd pipeline".into())
+            } else {
+                Input::None
+            };
+            let _ = sh.argv(&words, &stdin, "`cmd /c`");
             continue;
         };
         let mut switches: Vec<String> = glued
@@ -452,8 +603,16 @@ fn cmd_text(sh: &mut Sh, text: &str) {
             })
             .unwrap_or_default();
         let mut operands = Vec::new();
+        let mut redirect = false;
         for w in words.iter().skip(1) {
-            if w.starts_with('/') {
+            if redirect || w.contains('>') {
+                // `> f`, `>> f`, `2>f`: the file after the operator is written.
+                let target = w.rsplit('>').next().unwrap_or("");
+                redirect = target.is_empty();
+                if !target.is_empty() {
+                    write_path(sh, target, &cmd);
+                }
+            } else if w.starts_with('/') {
                 switches.extend(
                     w.split('/')
                         .filter(|s| !s.is_empty())
