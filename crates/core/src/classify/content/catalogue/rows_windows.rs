@@ -178,7 +178,9 @@ pub(super) const ROWS: &[Spec] = &[
           -newest= -maxevents= -compress -autosize -wrap -sum -average -maximum -minimum \
           -line -word -character -type= -module= -full -examples -detailed -online \
           -referenceobject= -differenceobject= -delimiter= -asjob -count= -stackname= \
-          -parameter= -readcount= -membertype= -static -displayname= -uformat= -date="
+          -parameter= -readcount= -membertype= -static -displayname= -uformat= -date= \
+          -filterscript= -value= -eq -ne -gt -ge -lt -le -like -notlike -notcontains -in -notin \
+          -is -isnot -ceq -cne -clike -cmatch"
         )
     ),
     // cmd.exe built-ins.

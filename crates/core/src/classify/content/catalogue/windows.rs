@@ -481,29 +481,8 @@ fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
             .iter()
             .any(|x| w.contains(&x.split(':').next().unwrap_or(x)))
     };
-    // `wmic alias [where clause] verb` and `… call method`: the verb follows the clause.
-    let wmic_verb = |verbs: &[&str]| {
-        name == "wmic"
-            && args.iter().any(|a| {
-                verbs.contains(
-                    &a.trim_start_matches(['/', '-'])
-                        .to_ascii_lowercase()
-                        .as_str(),
-                )
-            })
-    };
-    if wmic_verb(&[
-        "delete",
-        "terminate",
-        "stopservice",
-        "uninstall",
-        "format",
-        "chkdsk",
-    ]) {
-        return (Destructive, "deletes, terminates or stops");
-    }
-    if wmic_verb(&["set", "create"]) {
-        return (Admin, "changes the Windows system");
+    if name == "wmic" {
+        return wmic(args);
     }
     if name == "cipher" && has(&["w"]) || name == "taskkill" {
         return (Destructive, "wipes data or kills processes");
@@ -555,6 +534,37 @@ fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
     (Mutating, "changes the Windows system")
 }
 
+/// `wmic [/global switches] alias [where clause] verb [call method]`: the verb decides.
+fn wmic(args: &[String]) -> (crate::Effect, &'static str) {
+    let mut words = args
+        .iter()
+        .map(|a| a.to_ascii_lowercase())
+        .skip_while(|a| a.starts_with('/'))
+        .skip(1)
+        .peekable();
+    if words.peek().is_some_and(|w| w == "where") && words.nth(1).is_none() {
+        // `wmic x where (…) delete` split at its parentheses: the verb is not seen.
+        return (Destructive, "has a `where` clause whose verb is not seen");
+    }
+    let verb = words.next().unwrap_or_default();
+    let verb = if verb == "call" {
+        words.next().unwrap_or_default()
+    } else {
+        verb
+    };
+    match verb.trim_start_matches('/') {
+        "get" | "list" | "?" => (Read, "reads"),
+        "delete" | "terminate" | "stopservice" | "uninstall" | "format" | "chkdsk"
+        | "pauseservice" | "reboot" | "shutdown" | "win32shutdown" => {
+            (Destructive, "deletes, terminates or stops")
+        }
+        "set" | "create" | "changestartmode" | "change" | "setowner" | "install" => {
+            (Admin, "changes the Windows system")
+        }
+        _ => (Mutating, "changes the Windows system"),
+    }
+}
+
 /// A cmdlet the table does not know, judged by its verb; never read.
 fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
     let verb = name.split('-').next().unwrap_or("").to_ascii_lowercase();
@@ -604,12 +614,21 @@ fn cmd_text(sh: &mut Sh, text: &str) {
             .unwrap_or_default();
         let mut operands = Vec::new();
         let mut redirect = false;
+        let mut truncate = false;
+        // `type nul`, `copy nul`: a command that prints nothing.
+        let silent = matches!(head.as_str(), "type" | "copy")
+            && words.get(1).is_some_and(|w| w.eq_ignore_ascii_case("nul"));
         for w in words.iter().skip(1) {
             if redirect || w.contains('>') {
                 // `> f`, `>> f`, `2>f`: the file after the operator is written.
+                if w.contains('>') {
+                    truncate = !w.contains(">>") && !w.starts_with("2>");
+                }
                 let target = w.rsplit('>').next().unwrap_or("");
                 redirect = target.is_empty();
-                if !target.is_empty() {
+                if !target.is_empty() && truncate && silent {
+                    sh.add(Destructive, format!("{cmd} empties `{target}`"));
+                } else if !target.is_empty() {
                     write_path(sh, target, &cmd);
                 }
             } else if w.starts_with('/') {
