@@ -274,6 +274,12 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
         }
         if words
             .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("$null"))
+        {
+            words.remove(0);
+        }
+        if words
+            .first()
             .is_some_and(|w| w.starts_with('$') || w.starts_with('['))
         {
             proven = false;
@@ -291,8 +297,10 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     sh.ctx.via.pop();
     if !proven {
         let depth = sh.depth + 1;
+        // `[IO.File]::Delete(x)` is the .NET call `File.Delete(x)` in the call table.
+        let dotnet = text.replace("]::", ".");
         sh.ctx.via(via, |ctx| {
-            super::super::code::scan(ctx, "powershell", text, depth)
+            super::super::code::scan(ctx, "powershell", &dotnet, depth)
         });
     }
 }
@@ -320,6 +328,27 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
         if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
             let _ = sh.argv(words, stdin, "PowerShell");
             return true;
+        }
+        // `'' > f`, `$null > f`: nothing written over a file empties it.
+        if first.starts_with('>') && !first.starts_with(">>") {
+            let target = first.trim_start_matches('>');
+            let target = if target.is_empty() {
+                args.first().map(String::as_str).unwrap_or("")
+            } else {
+                target
+            };
+            sh.add(Destructive, format!("{cmd} empties `{target}`"));
+            return false;
+        }
+        // A file written earlier in the text (`iwr … -OutFile a.exe; .\a.exe`): its content
+        // was not seen.
+        let file = first.trim_start_matches(".\\").trim_start_matches("./");
+        if sh.written_content(file).is_some_and(|c| c.is_none()) {
+            sh.add(
+                Destructive,
+                format!("{cmd} runs `{file}`, written earlier with content not seen"),
+            );
+            return false;
         }
         unknown_cmdlet(sh, first, cmd);
         return false;
@@ -412,6 +441,8 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
         }
     }
     let canonical = prog.names.first().copied().unwrap_or("");
+    // Rows group cmdlets; some rules belong to the one typed (`sc`, not `Copy-Item`).
+    let typed = first.to_ascii_lowercase();
     match canonical {
         "invoke-expression" => {
             if let Some(code) = operands.first().filter(|c| !c.starts_with('$')) {
@@ -432,6 +463,29 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             let (e, why) = http::method_effect(&method.to_ascii_uppercase(), url);
             sh.add(e, format!("{cmd} sends `{method}` ({why})"));
             return true;
+        }
+        "set-content"
+            if matches!(typed.as_str(), "set-content" | "sc")
+                && named("-value")
+                    .or(operands.get(1).copied())
+                    .is_none_or(|v| v.is_empty() || v.eq_ignore_ascii_case("$null")) =>
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} writes nothing over a file, which empties it"),
+            );
+        }
+        "set-content"
+            if matches!(typed.as_str(), "new-item" | "ni")
+                && values.iter().any(|(f, _)| f.names.contains(&"-force"))
+                && !named("-itemtype")
+                    .or(named("-type"))
+                    .is_some_and(|t| t.eq_ignore_ascii_case("directory")) =>
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} replaces an existing file (`-Force`)"),
+            );
         }
         "start-process" => {
             let file = named("-filepath")
