@@ -82,8 +82,8 @@ pub(super) const CALLS: &[(&str, Effect, &str)] = &[
     ("$out", Mutating, "writes an aggregation result"),
     ("$merge", Mutating, "writes an aggregation result"),
     ("Deno.remove", Destructive, "deletes files"),
-    (".truncate(", Destructive, "truncates files"),
-    ("ftruncate(", Destructive, "truncates files"),
+    ("truncate(", Destructive, "truncates files"),
+    (".Delete(", Destructive, "deletes"),
     ("os.RemoveAll", Destructive, "removes a directory tree"),
     ("os.Remove(", Destructive, "deletes files"),
     ("os.Truncate", Destructive, "truncates files"),
@@ -446,10 +446,24 @@ fn truncation(ctx: &mut Ctx, code: &str) {
             })
         })
     });
-    // An empty frame written to a file (`pd.DataFrame().to_csv(f)`) empties it.
-    let empty_frame = ["DataFrame()", "DataFrame([])", "DataFrame({})"]
-        .iter()
-        .any(|f| compact.contains(&format!("{f}.to_")));
+    // An empty frame written to a file (`pd.DataFrame().to_csv(f)`,
+    // `pd.DataFrame(columns=['a']).to_parquet(f)`, `df.head(0).to_csv(f)`), an empty object
+    // dumped (`json.dump({}, f)`) or `/dev/null` copied over a file empties it.
+    let empty_frame = compact.split("DataFrame(").skip(1).any(|rest| {
+        rest.split_once(')').is_some_and(|(args, after)| {
+            matches!(args, "" | "[]" | "{}") || args.starts_with("columns=") && !args.contains("data=")
+        } && after.starts_with(".to_"))
+    }) || compact.contains(".head(0).to_")
+        || compact.contains("[0:0].to_")
+        || ["json.dump(", "yaml.dump(", "yaml.safe_dump("].iter().any(|d| {
+            ["{}", "[]", "None", "''", "\"\""]
+                .iter()
+                .any(|e| compact.contains(&format!("{d}{e},")))
+        })
+        || (compact.contains("'/dev/null'") || compact.contains("\"/dev/null\""))
+            && ["copy", "copyfile", "copyFile", "FileUtils.cp", "File.Copy"]
+                .iter()
+                .any(|c| compact.contains(c));
     let writes = [
         ".write(",
         "json.dump(",

@@ -6,7 +6,7 @@
 
 use super::super::Ctx;
 use super::super::http;
-use super::super::shell::{Input, Sh};
+use super::super::shell::{Input, Sh, program_name};
 use super::super::tools::base64_bytes;
 use super::super::wrappers::run_script;
 use super::table::{Act, Flag, Handler as H, Program, Takes};
@@ -640,10 +640,42 @@ fn cmd_text(sh: &mut Sh, text: &str) {
     if !sh.ctx.deeper(sh.depth + 1) {
         return;
     }
+    sh.depth += 1;
+    if cmd_for(sh, text) {
+        sh.depth -= 1;
+        return;
+    }
     for (words, piped) in statements(text, &['&', '|', '(', ')']) {
         let Some(first) = words.first() else { continue };
         let cmd = super::snippet(&words.join(" "));
         let lower = first.to_ascii_lowercase();
+        // `if exist x rd /s /q x`, `else del x`, `do del %f`: the command after the condition.
+        if matches!(lower.as_str(), "if" | "else" | "do") {
+            let skip = [
+                "not",
+                "exist",
+                "defined",
+                "errorlevel",
+                "/i",
+                "==",
+                "equ",
+                "neq",
+            ];
+            let at = words.iter().skip(1).position(|w| {
+                let w = w.to_ascii_lowercase();
+                !skip.contains(&w.as_str())
+                    && (cat.builtin(&w).is_some() || super::is_known(program_name(&w)))
+            });
+            if let Some(rest) = at.and_then(|i| words.get(i + 1..)) {
+                cmd_text(sh, &rest.join(" "));
+            } else if lower != "if" && words.len() > 1 {
+                sh.add(
+                    Mutating,
+                    format!("{cmd}: a command this reader does not know"),
+                );
+            }
+            continue;
+        }
         // `rd/s/q` is `rd /s /q`.
         let (head, glued) = match lower.split_once('/') {
             Some((h, rest)) if !h.is_empty() => (h.to_string(), Some(format!("/{rest}"))),
@@ -723,6 +755,42 @@ fn cmd_text(sh: &mut Sh, text: &str) {
         }
         base(sh, prog, &operands, &cmd);
     }
+    sh.depth -= 1;
+}
+
+/// `for … in (set) do command`: the command runs; a `for /f` set in quotes or backquotes is
+/// a command too. False when the text is not a `for` loop.
+fn cmd_for(sh: &mut Sh, text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.match_indices("for ").map(|(i, _)| i).find(|&i| {
+        i == 0
+            || lower
+                .get(..i)
+                .is_some_and(|b| b.ends_with([' ', '&', '|', '(']))
+    }) else {
+        return false;
+    };
+    let Some(body) = lower.find(" do ").filter(|&d| d > at) else {
+        return false;
+    };
+    let (Some(before), Some(head), Some(command)) =
+        (text.get(..at), text.get(at..body), text.get(body + 4..))
+    else {
+        return false;
+    };
+    if !before.trim().is_empty() {
+        cmd_text(sh, before.trim().trim_end_matches(['&', '|']));
+    }
+    let set = head
+        .split_once('(')
+        .and_then(|(_, r)| r.rsplit_once(')'))
+        .map(|(s, _)| s.trim())
+        .unwrap_or("");
+    if head.to_ascii_lowercase().contains("/f") && set.starts_with(['\'', '`']) {
+        cmd_text(sh, set.trim_matches(['\'', '`']));
+    }
+    cmd_text(sh, command);
+    true
 }
 
 /// `diskpart`: its script (`/s f` or stdin) is judged line by line.

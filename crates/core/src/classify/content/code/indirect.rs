@@ -196,7 +196,7 @@ pub(super) fn callables(ctx: &mut Ctx, code: &str) {
     for part in compact.split(['(', ',']).skip(1) {
         let arg = part.split([',', ')']).next().unwrap_or("");
         if quoted(arg) && DANGEROUS.contains(&name_of(arg).as_str()) {
-            found = Some(name_of(arg));
+            found = Some(format!("`{}`", name_of(arg)));
         }
     }
     // A generic name given to a call that looks functions up by name.
@@ -206,15 +206,60 @@ pub(super) fn callables(ctx: &mut Ctx, code: &str) {
             for arg in args.split(',').filter(|a| quoted(a)) {
                 let n = name_of(arg);
                 if GENERIC.contains(&n.as_str()) || DANGEROUS.contains(&n.as_str()) {
-                    found = Some(n);
+                    found = Some(format!("`{n}`"));
                 }
+            }
+        }
+    }
+    // `getattr(os, 'rem' + 'ove')`, `File.send(name, f)`: a function of a module that deletes
+    // or runs, chosen by a name built at run time.
+    const MODULES: &[&str] = &[
+        "os",
+        "shutil",
+        "subprocess",
+        "pathlib",
+        "fs",
+        "File",
+        "FileUtils",
+        "Dir",
+        "Kernel",
+        "IO",
+        "Process",
+    ];
+    for by in ["getattr(", "send(", "public_send(", "__send__(", "method("] {
+        for (i, _) in compact.match_indices(by) {
+            let before = compact.get(..i).unwrap_or("");
+            let receiver = before.strip_suffix('.').map(|b| {
+                b.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            });
+            let args: Vec<&str> = compact
+                .get(i + by.len()..)
+                .and_then(|r| r.split(')').next())
+                .unwrap_or("")
+                .split(',')
+                .collect();
+            let (module, name) = match receiver {
+                Some(r) => (r, args.first().copied().unwrap_or("")),
+                None => (
+                    args.first().copied().unwrap_or(""),
+                    args.get(1).copied().unwrap_or(""),
+                ),
+            };
+            let plain = quoted(name)
+                && name_of(name)
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_');
+            if MODULES.contains(&module) && !plain && found.is_none() {
+                found = Some(format!("a name built at run time on `{module}`"));
             }
         }
     }
     if let Some(n) = found {
         ctx.add(
             Destructive,
-            format!("code: calls `{n}` by its name, which deletes or runs what it is given"),
+            format!("code: calls {n} by name: a function that deletes or runs what it is given"),
         );
     }
 }
@@ -285,11 +330,40 @@ const NETWORK: &[&str] = &[
     "Invoke-RestMethod",
     "WebSocket",
     "navigator.sendBeacon",
+    "curl",
+    "wget",
+    "scp",
+    "nc ",
+];
+
+/// The whole environment turned into data (it holds every token the process has).
+const ENV_DUMPS: &[&str] = &[
+    "dict(os.environ)",
+    "os.environ.copy()",
+    "json.dumps(os.environ",
+    "str(os.environ)",
+    "{**os.environ}",
+    "stringify(process.env)",
+    "ENV.to_h",
+    "ENV.to_hash",
+    "getenv()",
+    "$_ENV",
+    "Get-ChildItemEnv:",
 ];
 
 /// Code that reads a secret file and can send it over the network: exfiltration (admin).
 pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
-    let Some(secret) = super::literals(code).into_iter().find(|l| secret_path(l)) else {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let secret = super::literals(code)
+        .into_iter()
+        .find(|l| secret_path(l))
+        .or_else(|| {
+            ENV_DUMPS
+                .iter()
+                .find(|d| compact.contains(*d))
+                .map(|d| format!("the environment ({d})"))
+        });
+    let Some(secret) = secret else {
         return;
     };
     if NETWORK.iter().any(|n| code.contains(n)) {
