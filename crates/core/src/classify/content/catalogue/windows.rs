@@ -187,6 +187,22 @@ pub(crate) fn powershell_input(ctx: &mut Ctx, text: &str, depth: usize) {
 pub(crate) fn cmd_input(ctx: &mut Ctx, text: &str, depth: usize) {
     let mut sh = Sh::new(ctx, depth);
     cmd_text(&mut sh, text);
+    // A tool called `cmd` may run a POSIX shell: when the text uses syntax only a POSIX shell
+    // runs (`echo $(rm -rf /)`), what that reading finds destructive counts too.
+    if !["$(", "`", "${", "<(", ">("]
+        .iter()
+        .any(|p| text.contains(p))
+    {
+        return;
+    }
+    let mut posix = Ctx::new();
+    let mark = posix.mark();
+    super::super::shell::analyse(&mut posix, text, depth);
+    if matches!(posix.max_since(mark), Some(Destructive | Admin)) {
+        ctx.via("a POSIX shell reading", |ctx| {
+            super::super::shell::analyse(ctx, text, depth)
+        });
+    }
 }
 
 /// True if text starts with a PowerShell cmdlet the table knows, written as PowerShell spells
@@ -250,6 +266,22 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             Destructive,
             format!(
                 "{} downloads code and runs it (download and execute)",
+                super::snippet(text)
+            ),
+        );
+    }
+    // `& $c`, `& ('Rem' + 'ove-Item')`, `. $script`: a command chosen at run time.
+    let computed = text.char_indices().any(|(i, c)| {
+        let next = text.get(i + 1..).unwrap_or("").trim_start();
+        let at_start = text.get(..i).unwrap_or("").trim_end();
+        (c == '&' || c == '.' && (at_start.is_empty() || at_start.ends_with([';', '|', '{', '\n'])))
+            && next.starts_with(['$', '('])
+    });
+    if computed {
+        sh.add(
+            Destructive,
+            format!(
+                "{} runs a command whose name is computed at run time",
                 super::snippet(text)
             ),
         );
@@ -434,6 +466,10 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
     for (f, v) in &values {
         let flag = f.names.first().copied().unwrap_or("");
         match f.act {
+            Act::Exec if v.starts_with('$') => sh.add(
+                Destructive,
+                format!("{cmd}: `{flag}` runs code held in a variable"),
+            ),
             Act::Exec => powershell_text(sh, v, &format!("`{first} {flag}`")),
             Act::ExecFile => run_script(sh, v, cmd),
             Act::Write => write_path(sh, v, cmd),

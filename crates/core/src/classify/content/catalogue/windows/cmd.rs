@@ -123,6 +123,14 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
         let Some(first) = words.first() else { continue };
         let cmd = super::super::snippet(&words.join(" "));
         let lower = first.to_ascii_lowercase();
+        // `%x% C:\y`, `!x! C:\y`: a command whose name is computed at run time.
+        if first.contains('%') || first.starts_with('!') {
+            sh.add(
+                Destructive,
+                format!("{cmd} runs a command whose name is computed at run time"),
+            );
+            continue;
+        }
         // `if exist x rd /s /q x`, `else del x`, `do del %f`: the command after the condition.
         if matches!(lower.as_str(), "if" | "else" | "do") {
             let skip = [
