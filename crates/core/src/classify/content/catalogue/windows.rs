@@ -270,6 +270,42 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             ),
         );
     }
+    // `$PSVersionTable.PSVersion`, `$env:PATH`: one variable, printed. A call on it
+    // (`$f.Delete()`) has a parenthesis and is not this.
+    let t = text.trim();
+    if t.strip_prefix('$').is_some_and(|v| {
+        v.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.'))
+    }) {
+        sh.add(Read, format!("{} prints a variable", super::snippet(t)));
+        sh.depth -= 1;
+        sh.ctx.via.pop();
+        return;
+    }
+    // WMI and CIM methods that end processes or delete (`Invoke-CimMethod -MethodName
+    // Terminate`, `$p.Terminate()`).
+    if ["terminate", ".delete(", "stopservice"]
+        .iter()
+        .any(|m| lower.contains(m))
+        && [
+            "invoke-cimmethod",
+            "invoke-wmimethod",
+            ".terminate(",
+            ".delete(",
+            ".stopservice(",
+        ]
+        .iter()
+        .any(|c| lower.contains(c))
+    {
+        sh.add(
+            Destructive,
+            format!(
+                "{} calls a WMI method that terminates or deletes",
+                super::snippet(text)
+            ),
+        );
+    }
     // `& $c`, `& ('Rem' + 'ove-Item')`, `. $script`: a command chosen at run time.
     let computed = text.char_indices().any(|(i, c)| {
         let next = text.get(i + 1..).unwrap_or("").trim_start();
