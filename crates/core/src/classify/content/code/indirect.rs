@@ -52,7 +52,20 @@ fn imports(code: &str) -> Vec<(String, String)> {
             && s.chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
     };
-    for stmt in code.split(['\n', ';']).map(str::trim) {
+    // `from os import (\n remove as r,\n)`: one statement across lines.
+    let mut depth = 0usize;
+    let joined: String = code
+        .chars()
+        .map(|c| {
+            match c {
+                '(' | '{' => depth += 1,
+                ')' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if c == '\n' && depth > 0 { ' ' } else { c }
+        })
+        .collect();
+    for stmt in joined.split(['\n', ';']).map(str::trim) {
         if let Some(rest) = stmt.strip_prefix("import ") {
             // `import shutil as s, os.path as p`; `import * as f from 'fs'`.
             if let Some((names, module)) = rest.split_once(" from ") {
@@ -106,14 +119,24 @@ fn imports(code: &str) -> Vec<(String, String)> {
                 .trim_start_matches("let ")
                 .trim_start_matches("var ")
                 .trim();
-            if let Some(module) = rhs
+            let module = rhs
                 .trim()
                 .strip_prefix("require(")
                 .and_then(|m| m.split_once(')'))
-                .map(|(m, _)| m.trim_matches(['\'', '"', '`', ' ']))
-                && ident(name)
-            {
-                map.push((name.to_string(), js_module(module)));
+                .map(|(m, _)| js_module(m.trim_matches(['\'', '"', '`', ' '])));
+            match module {
+                Some(module) if ident(name) => map.push((name.to_string(), module)),
+                // `const { rm, unlinkSync: del } = require('fs')`.
+                Some(module) if name.starts_with('{') => {
+                    for part in name.trim_matches(['{', '}', ' ']).split(',') {
+                        let (n, alias) = part.split_once(':').unwrap_or((part, part));
+                        let (n, alias) = (n.trim(), alias.trim());
+                        if ident(n) && ident(alias) {
+                            map.push((alias.to_string(), format!("{module}.{n}")));
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
