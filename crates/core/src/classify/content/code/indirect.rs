@@ -399,3 +399,35 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_spelled_out() {
+        assert!(expand("from os import remove as r\nr('x')").contains("os.remove('x')"));
+        assert!(expand("import shutil as s; s.rmtree('x')").contains("shutil.rmtree('x')"));
+        assert!(expand("from os import *\nremove('x')").contains("os.remove('x')"));
+        assert!(expand("import * as f from 'fs'; f.rm('x')").contains("fs.rm('x')"));
+        // A method of another object named like the alias is not the alias.
+        assert!(expand("import shutil as s\nx.s('y')").contains("x.s('y')"));
+        // No import, no change.
+        assert_eq!(expand("r('x')"), "r('x')");
+    }
+
+    #[test]
+    fn secrets_are_exact() {
+        for p in [
+            "~/.aws/credentials",
+            "/home/a/.ssh/id_rsa",
+            ".env",
+            "app/.env.production",
+        ] {
+            assert!(secret_path(p), "{p}");
+        }
+        for p in ["os.environ", "environment.yml", "README.md", "src/env.rs"] {
+            assert!(!secret_path(p), "{p}");
+        }
+    }
+}

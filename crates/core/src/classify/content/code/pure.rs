@@ -536,3 +536,32 @@ fn identifiers(code: &str) -> Vec<(String, bool)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reading_opens_of_plain_paths_are_rewritten() {
+        assert_eq!(
+            reading_opens("print(open('package.json').read())").as_deref(),
+            Some("print(str('package.json').read())")
+        );
+        assert!(reading_opens("open('a', 'r')").is_some());
+        // Twins: a writing or unknown mode, a variable path, a secret, a pipe, `os.open`.
+        for code in [
+            "open('a', 'w')",
+            "open('a', 'r+')",
+            "open('a', mode)",
+            "open(path)",
+            "open('.env')",
+            "open('/home/u/.ssh/id_rsa')",
+            "open('/etc/shadow')",
+            "open('|rm -rf /')",
+            "os.open('a')",
+            "reopen('a')",
+        ] {
+            assert_eq!(reading_opens(code), None, "{code}");
+        }
+    }
+}
