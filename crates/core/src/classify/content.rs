@@ -82,8 +82,11 @@ pub(crate) struct Ctx {
     pub(crate) via: Vec<String>,
     /// The tool's name says it reads (a path it names is not written).
     name_reads: bool,
-    /// The tool runs PowerShell.
-    powershell: bool,
+    /// The tool runs a Windows shell (`powershell` or `cmd`): its commands are read in that
+    /// shell's syntax, not bash's.
+    windows_shell: Option<&'static str>,
+    /// The language the tool's name gives its code (`run_python`), for the pure-code rule.
+    code_lang: Option<&'static str>,
     /// The program the tool is named after, with the name's words after it.
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
@@ -105,7 +108,8 @@ impl Ctx {
             too_deep: false,
             via: Vec::new(),
             name_reads: false,
-            powershell: false,
+            windows_shell: None,
+            code_lang: None,
             program: None,
             search_tool: false,
         }
@@ -307,6 +311,36 @@ fn tool_hint(tool: &str) -> Hint {
     }
 }
 
+/// The Windows shell a tool named `powershell`/`pwsh`, `cmd` (alone or with `exe`/`windows`)
+/// runs; `run_cmd` and other generic names stay POSIX.
+fn windows_shell(words: &[String]) -> Option<&'static str> {
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(&x.as_str()));
+    if has(&["powershell", "pwsh", "ps1"]) {
+        Some("powershell")
+    } else if has(&["cmd"]) && (words.len() == 1 || has(&["exe", "windows", "win", "bat", "batch"]))
+    {
+        Some("cmd")
+    } else {
+        None
+    }
+}
+
+/// The shell an input names beside its command (`{"shell": "powershell", "command": …}`).
+fn shell_named(map: &Map<String, Value>) -> Option<Option<&'static str>> {
+    let v = map
+        .get("shell")
+        .and_then(Value::as_str)?
+        .trim()
+        .to_ascii_lowercase();
+    let v = v.trim_end_matches(".exe");
+    match v.rsplit(['/', '\\']).next().unwrap_or(v) {
+        "powershell" | "pwsh" => Some(Some("powershell")),
+        "cmd" => Some(Some("cmd")),
+        "bash" | "sh" | "zsh" | "dash" => Some(None),
+        _ => None,
+    }
+}
+
 /// Classifies the input of a call. `None` means the content says nothing (plain prose, an
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
 pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<ContentVerdict> {
@@ -323,7 +357,11 @@ pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<Co
     }
     ctx.name_reads = name.effect == Some(Effect::Read);
     let tool_words = words(tool);
-    ctx.powershell = tool_words.iter().any(|w| w == "powershell" || w == "pwsh");
+    ctx.windows_shell = windows_shell(&tool_words);
+    ctx.code_lang = tool_words
+        .iter()
+        .any(|w| w == "python" || w == "python3")
+        .then_some("python");
     ctx.program = structured::program_of(&tool_words);
     ctx.search_tool = search_tool(tool);
     if matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read")
@@ -507,6 +545,12 @@ fn walk_object(
     if skip.is_empty() {
         skip = structured::joined_command(ctx, map);
     }
+    let named_shell = shell_named(map);
+    let outer_shell = ctx.windows_shell;
+    if let Some(named) = named_shell {
+        ctx.windows_shell = named;
+        skip.push("shell".to_string());
+    }
     // `{"language": "python", "code": "..."}`
     let lang = ["language", "lang", "runtime", "interpreter"]
         .iter()
@@ -562,6 +606,7 @@ fn walk_object(
         let inherits = top && single && key_hint(k).is_none();
         walk_json(ctx, v, h, depth + 1, budget, inherits);
     }
+    ctx.windows_shell = outer_shell;
 }
 
 /// Sniffs a string and hands it to the analysers that recognise it.
@@ -593,10 +638,19 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     if !brace_group && !sql_text && http::analyse_line(ctx, t) {
         return;
     }
+    // A Windows shell's tool, or a text that starts with a cmdlet (`Remove-Item C:\x`).
+    let windows = match hint {
+        Hint::Shell | Hint::Code => ctx.windows_shell,
+        _ => None,
+    }
+    .or_else(|| (hint != Hint::Sql && catalogue::looks_like_powershell(t)).then_some("powershell"));
+    if let Some(lang) = windows {
+        code::analyse(ctx, lang, t, depth);
+        return;
+    }
     match hint {
         Hint::Code => {
-            let lang = if ctx.powershell { "powershell" } else { "" };
-            code::analyse(ctx, lang, t, depth);
+            code::analyse(ctx, "", t, depth);
             return;
         }
         Hint::Shell => {

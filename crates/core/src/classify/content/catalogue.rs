@@ -13,6 +13,8 @@ mod scripts;
 mod table;
 mod windows;
 
+pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input};
+
 use super::args::sensitive_path;
 use super::shell::{Expanded, Input, Sh, looks_like_shell, program_name};
 use super::wrappers::{run_interpreter, run_script, run_shell, wrapper};

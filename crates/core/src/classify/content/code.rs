@@ -4,13 +4,14 @@
 //! `cursor.execute("DROP TABLE t")`), and code that runs commands it builds at run time
 //! counts as destructive. Running code at all is at least mutating.
 
+mod indirect;
 mod pure;
 
-use super::{Ctx, Hint, analyse_text, shell, snippet, sql};
+use super::{Ctx, Hint, analyse_text, catalogue, shell, snippet, sql};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 /// Library calls and what they do.
-const CALLS: &[(&str, Effect, &str)] = &[
+pub(super) const CALLS: &[(&str, Effect, &str)] = &[
     ("shutil.rmtree", Destructive, "removes a directory tree"),
     ("os.remove", Destructive, "deletes files"),
     ("os.unlink", Destructive, "deletes files"),
@@ -81,6 +82,29 @@ const CALLS: &[(&str, Effect, &str)] = &[
     ("$out", Mutating, "writes an aggregation result"),
     ("$merge", Mutating, "writes an aggregation result"),
     ("Deno.remove", Destructive, "deletes files"),
+    ("truncate(", Destructive, "truncates files"),
+    (".Delete(", Destructive, "deletes"),
+    ("os.RemoveAll", Destructive, "removes a directory tree"),
+    ("os.Remove(", Destructive, "deletes files"),
+    ("os.Truncate", Destructive, "truncates files"),
+    ("remove_dir_all", Destructive, "removes a directory tree"),
+    ("remove_file", Destructive, "deletes files"),
+    ("Files.delete", Destructive, "deletes files"),
+    ("deleteDirectory", Destructive, "removes a directory tree"),
+    ("File.Delete(", Destructive, "deletes files"),
+    ("Directory.Delete(", Destructive, "removes directories"),
+    ("if_exists='replace'", Destructive, "replaces a table"),
+    ("if_exists=\"replace\"", Destructive, "replaces a table"),
+    ("os.WriteFile", Mutating, "writes files"),
+    ("ioutil.WriteFile", Mutating, "writes files"),
+    ("os.Create(", Mutating, "creates or truncates files"),
+    (".to_csv(", Mutating, "writes a data file"),
+    (".to_parquet(", Mutating, "writes a data file"),
+    (".to_excel(", Mutating, "writes a data file"),
+    (".to_json(", Mutating, "writes a data file"),
+    (".to_pickle(", Mutating, "writes a data file"),
+    (".to_feather(", Mutating, "writes a data file"),
+    (".to_sql(", Mutating, "writes a table"),
     ("Deno.truncate", Destructive, "truncates files"),
     ("send2trash", Destructive, "deletes files"),
     ("rimraf", Destructive, "removes a directory tree"),
@@ -108,7 +132,7 @@ const CALLS: &[(&str, Effect, &str)] = &[
 ];
 
 /// Calls that run a command or evaluate code.
-const EXEC: &[&str] = &[
+pub(super) const EXEC: &[&str] = &[
     "os.system",
     "subprocess",
     "os.popen",
@@ -142,6 +166,7 @@ const EXEC: &[&str] = &[
     "Deno.run",
     "Bun.spawn",
     "Deno.Command",
+    "exec.Command",
     "IO.popen",
     "Open3",
     "exec ",
@@ -219,8 +244,17 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "sql" | "postgres" | "postgresql" | "mysql" | "sqlite" | "psql" => {
             return sql::analyse(ctx, code, depth + 1, false);
         }
+        // Windows shells have their own syntax (`\` separates paths) and command tables.
+        "powershell" | "pwsh" | "ps1" => return catalogue::powershell_input(ctx, code, depth + 1),
+        "cmd" | "cmd.exe" | "bat" | "batch" => return catalogue::cmd_input(ctx, code, depth + 1),
         _ => {}
     }
+    scan(ctx, &l, code, depth);
+}
+
+/// Scans code in `lang` (empty: unknown language) for the calls it makes.
+pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
+    let l = lang.to_ascii_lowercase();
     let lang = if l.is_empty() { "code".to_string() } else { l };
     const MONGO_READS: &[&str] = &[
         "find(",
@@ -246,7 +280,13 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         lang == "mongo" && !code.contains('=') && MONGO_READS.iter().any(|r| code.contains(r));
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if pure::only_computes(&lang, code) {
+    } else if pure::only_computes(
+        match lang.as_str() {
+            "code" => ctx.code_lang.unwrap_or(""),
+            l => l,
+        },
+        code,
+    ) {
         ctx.add(
             Read,
             format!("code: {} only computes and prints", snippet(code)),
@@ -275,8 +315,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         }
     }
     let mark = ctx.mark();
+    let expanded = indirect::expand(code);
     for (needle, e, what) in CALLS {
-        if code.contains(needle) {
+        if code.contains(needle) || expanded.contains(needle) {
             ctx.add(
                 *e,
                 format!("code: `{}` {what}", needle.trim_end_matches(['(', ' '])),
@@ -284,7 +325,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         }
     }
     truncation(ctx, code);
-    let execs = EXEC.iter().any(|x| code.contains(x))
+    if expanded != code {
+        truncation(ctx, &expanded);
+    }
+    indirect::callables(ctx, code);
+    indirect::exfiltration(ctx, code);
+    let execs = EXEC
+        .iter()
+        .any(|x| code.contains(x) || expanded.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`');
     let decodes = DECODERS.iter().any(|d| code.contains(d));
     let lit_mark = ctx.mark();
@@ -363,22 +411,59 @@ fn truncation(ctx: &mut Ctx, code: &str) {
     let truncating_open = opens.iter().any(|o| compact.contains(o))
         || perl_opens.iter().any(|o| compact.contains(o))
         || compact.contains("fopen(") && (compact.contains(",'w')") || compact.contains(",\"w\")"));
-    let writes_empty = ["''", "\"\"", "``", "b''"].iter().any(|e| {
+    let writes_empty = [
+        "''",
+        "\"\"",
+        "``",
+        "b''",
+        "b\"\"",
+        "[]byte{}",
+        "[]byte(\"\")",
+        "nil",
+    ]
+    .iter()
+    .any(|e| {
         [
             ".write(",
             "writeFileSync(",
             "writeFile(",
             "File.write(",
             "file_put_contents(",
+            ".write_text(",
+            ".write_bytes(",
+            "WriteFile(",
+            "WriteAllText(",
+            "WriteAllBytes(",
         ]
         .iter()
         .any(|w| {
-            compact
-                .split(w)
-                .skip(1)
-                .any(|rest| rest.starts_with(e) || rest.contains(&format!(",{e})")))
+            compact.split(w).skip(1).any(|rest| {
+                [")", ","]
+                    .iter()
+                    .any(|end| rest.starts_with(&format!("{e}{end}")))
+                    || rest.contains(&format!(",{e})"))
+                    || rest.contains(&format!(",{e},"))
+            })
         })
     });
+    // An empty frame written to a file (`pd.DataFrame().to_csv(f)`,
+    // `pd.DataFrame(columns=['a']).to_parquet(f)`, `df.head(0).to_csv(f)`), an empty object
+    // dumped (`json.dump({}, f)`) or `/dev/null` copied over a file empties it.
+    let empty_frame = compact.split("DataFrame(").skip(1).any(|rest| {
+        rest.split_once(')').is_some_and(|(args, after)| {
+            matches!(args, "" | "[]" | "{}") || args.starts_with("columns=") && !args.contains("data=")
+        } && after.starts_with(".to_"))
+    }) || compact.contains(".head(0).to_")
+        || compact.contains("[0:0].to_")
+        || ["json.dump(", "yaml.dump(", "yaml.safe_dump("].iter().any(|d| {
+            ["{}", "[]", "None", "''", "\"\""]
+                .iter()
+                .any(|e| compact.contains(&format!("{d}{e},")))
+        })
+        || (compact.contains("'/dev/null'") || compact.contains("\"/dev/null\""))
+            && ["copy", "copyfile", "copyFile", "FileUtils.cp", "File.Copy"]
+                .iter()
+                .any(|c| compact.contains(c));
     let writes = [
         ".write(",
         "json.dump(",
@@ -393,7 +478,7 @@ fn truncation(ctx: &mut Ctx, code: &str) {
     ]
     .iter()
     .any(|w| compact.contains(w));
-    if writes_empty || (truncating_open && !writes) {
+    if writes_empty || empty_frame || (truncating_open && !writes) {
         ctx.add(
             Destructive,
             "code: opens a file for writing without writing to it, which truncates it",

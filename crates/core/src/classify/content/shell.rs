@@ -194,7 +194,7 @@ pub(crate) struct Sh<'c> {
 }
 
 impl<'c> Sh<'c> {
-    fn new(ctx: &'c mut Ctx, depth: usize) -> Self {
+    pub(crate) fn new(ctx: &'c mut Ctx, depth: usize) -> Self {
         Sh {
             ctx,
             depth,

@@ -164,7 +164,13 @@ pub(super) const ROWS: &[Spec] = &[
           sort group-object group format-table ft format-list fl format-wide fw \
           convertto-json convertfrom-json convertto-csv convertfrom-csv import-csv \
           set-location cd chdir sl push-location pushd pop-location popd start-sleep sleep \
-          compare-object compare diff",
+          compare-object compare diff get-ciminstance gcim \
+          get-wmiobject gwmi get-netipaddress get-nettcpconnection get-psdrive gdr \
+          get-module gmo get-localgroup get-localgroupmember get-scheduledtask get-hotfix \
+          get-uptime get-timezone get-culture get-host get-psprovider test-connection \
+          test-netconnection resolve-dnsname get-itempropertyvalue gpv get-aduser \
+          get-adgroup get-adgroupmember get-adcomputer get-smbshare get-printer \
+          get-netfirewallrule get-mppreference get-executionpolicy",
         Read,
         "reads",
         H::Cmdlet,
@@ -178,7 +184,9 @@ pub(super) const ROWS: &[Spec] = &[
           -newest= -maxevents= -compress -autosize -wrap -sum -average -maximum -minimum \
           -line -word -character -type= -module= -full -examples -detailed -online \
           -referenceobject= -differenceobject= -delimiter= -asjob -count= -stackname= \
-          -parameter= -readcount= -membertype= -static -displayname= -uformat= -date="
+          -parameter= -readcount= -membertype= -static -displayname= -uformat= -date= \
+          -filterscript= -value= -eq -ne -gt -ge -lt -le -like -notlike -notcontains -in -notin \
+          -is -isnot -ceq -cne -clike -cmatch -classname= -class= -namespace= -query= -computername= -listavailable -all -state= -localport= -remoteport= -taskname= -taskpath= -targetname= -port= -informationlevel= -server= -identity= -properties= -searchbase= -ldapfilter= -cimsession= -keyonly -shallow -operationtimeoutsec= -resourceuri= -protocol="
         )
     ),
     // cmd.exe built-ins.

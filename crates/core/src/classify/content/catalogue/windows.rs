@@ -4,6 +4,10 @@
 //! and `diskpart`. PowerShell is split into statements and words, not fully parsed; what the
 //! splitter does not understand counts as a write.
 
+mod cmd;
+
+use self::cmd::{cmd_text, diskpart, win_tool};
+use super::super::Ctx;
 use super::super::http;
 use super::super::shell::{Input, Sh};
 use super::super::tools::base64_bytes;
@@ -131,9 +135,11 @@ fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
     super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
 }
 
-/// Splits text into statements and words: quotes removed, backtick escapes kept literal.
-fn statements(text: &str, separators: &[char]) -> Vec<Vec<String>> {
+/// Splits text into statements and words: quotes removed, backtick escapes kept literal. Each
+/// statement says whether it follows a pipe (`a | b`: b reads a's output).
+fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
     let mut out = Vec::new();
+    let mut piped = false;
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut quote: Option<char> = None;
@@ -154,73 +160,286 @@ fn statements(text: &str, separators: &[char]) -> Vec<Vec<String>> {
             (None, c) if separators.contains(&c) || c == '\n' => {
                 flush(&mut word, &mut words);
                 if !words.is_empty() {
-                    out.push(std::mem::take(&mut words));
+                    out.push((std::mem::take(&mut words), piped));
+                    piped = false;
                 }
+                piped |= c == '|';
             }
             (None, c) => word.push(c),
         }
     }
     flush(&mut word, &mut words);
     if !words.is_empty() {
-        out.push(words);
+        out.push((words, piped));
     }
     out
 }
 
-/// PowerShell code: each statement's command is judged by the table; the code is also
-/// scanned as code (for .NET calls and strings that hold commands).
+/// A tool that runs PowerShell: its text is read as PowerShell, where `\` separates a path
+/// and `ri`, `spps` or `del` are aliases of cmdlets. Unlike `powershell -Command` typed in a
+/// POSIX shell, nothing else runs, so a text of proven reads is a read.
+pub(crate) fn powershell_input(ctx: &mut Ctx, text: &str, depth: usize) {
+    let mut sh = Sh::new(ctx, depth);
+    powershell_text(&mut sh, text, "a PowerShell tool");
+}
+
+/// A tool that runs `cmd.exe`: its text is read as cmd syntax (`del /s /q`, `rd /s /q`).
+pub(crate) fn cmd_input(ctx: &mut Ctx, text: &str, depth: usize) {
+    let mut sh = Sh::new(ctx, depth);
+    cmd_text(&mut sh, text);
+    // A tool called `cmd` may run a POSIX shell: when the text uses syntax only a POSIX shell
+    // runs (`echo $(rm -rf /)`), what that reading finds destructive counts too.
+    if !["$(", "`", "${", "<(", ">("]
+        .iter()
+        .any(|p| text.contains(p))
+    {
+        return;
+    }
+    let mut posix = Ctx::new();
+    let mark = posix.mark();
+    super::super::shell::analyse(&mut posix, text, depth);
+    if matches!(posix.max_since(mark), Some(Destructive | Admin)) {
+        ctx.via("a POSIX shell reading", |ctx| {
+            super::super::shell::analyse(ctx, text, depth)
+        });
+    }
+}
+
+/// True if text starts with a PowerShell cmdlet the table knows, written as PowerShell spells
+/// it (`Remove-Item C:\x`): a POSIX shell has no such program, so the text is PowerShell.
+pub(crate) fn looks_like_powershell(text: &str) -> bool {
+    let Some(first) = text.split_whitespace().next() else {
+        return false;
+    };
+    first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.contains('-')
+        && matches!(table::catalogue(), Ok(cat) if cat.cmdlet(first).is_some())
+}
+
+/// Words that run text they are given, and words that download.
+const PS_RUNS: &[&str] = &[
+    "iex",
+    "invoke-expression",
+    "powershell",
+    "pwsh",
+    "[scriptblock]::create",
+    "sh",
+    "bash",
+    "cmd",
+    "python",
+];
+const PS_DOWNLOADS: &[&str] = &[
+    "iwr",
+    "irm",
+    "invoke-webrequest",
+    "invoke-restmethod",
+    "downloadstring",
+    "downloaddata",
+    "downloadfile",
+    "net.webclient",
+    "start-bitstransfer",
+    "curl",
+    "wget",
+];
+
+/// PowerShell code: each statement's command is judged by the table. A statement the table
+/// cannot prove (a .NET call, an unknown command, a variable used as a command) sends the whole
+/// text through the code scanner too, which is at least mutating.
 pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     if !sh.ctx.deeper(sh.depth + 1) {
         return;
     }
     sh.ctx.via.push(via.to_string());
     sh.depth += 1;
-    for words in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
+    let lower = text.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '|' | ';' | '{' | '}' | '.' | '\'' | '"')
+        })
+        .collect();
+    let has = |list: &[&str]| {
+        list.iter()
+            .any(|w| tokens.contains(w) || w.contains(['[', '.']) && lower.contains(w))
+    };
+    if has(PS_RUNS) && has(PS_DOWNLOADS) {
+        sh.add(
+            Destructive,
+            format!(
+                "{} downloads code and runs it (download and execute)",
+                super::snippet(text)
+            ),
+        );
+    }
+    // `$PSVersionTable.PSVersion`, `$env:PATH`: one variable, printed. A call on it
+    // (`$f.Delete()`) has a parenthesis and is not this.
+    let t = text.trim();
+    if t.strip_prefix('$').is_some_and(|v| {
+        v.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.'))
+    }) {
+        sh.add(Read, format!("{} prints a variable", super::snippet(t)));
+        sh.depth -= 1;
+        sh.ctx.via.pop();
+        return;
+    }
+    // WMI and CIM methods that end processes or delete (`Invoke-CimMethod -MethodName
+    // Terminate`, `$p.Terminate()`).
+    if ["terminate", ".delete(", "stopservice"]
+        .iter()
+        .any(|m| lower.contains(m))
+        && [
+            "invoke-cimmethod",
+            "invoke-wmimethod",
+            ".terminate(",
+            ".delete(",
+            ".stopservice(",
+        ]
+        .iter()
+        .any(|c| lower.contains(c))
+    {
+        sh.add(
+            Destructive,
+            format!(
+                "{} calls a WMI method that terminates or deletes",
+                super::snippet(text)
+            ),
+        );
+    }
+    // `& $c`, `& ('Rem' + 'ove-Item')`, `. $script`: a command chosen at run time.
+    let computed = text.char_indices().any(|(i, c)| {
+        let next = text.get(i + 1..).unwrap_or("").trim_start();
+        let at_start = text.get(..i).unwrap_or("").trim_end();
+        (c == '&' || c == '.' && (at_start.is_empty() || at_start.ends_with([';', '|', '{', '\n'])))
+            && next.starts_with(['$', '('])
+    });
+    if computed {
+        sh.add(
+            Destructive,
+            format!(
+                "{} runs a command whose name is computed at run time",
+                super::snippet(text)
+            ),
+        );
+    }
+    let mut proven = true;
+    for (words, piped) in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
         if !sh.ctx.tick(1) {
+            proven = false;
             break;
         }
-        let words: Vec<String> = words
-            .into_iter()
-            .skip_while(|w| w == "." || w.starts_with('$') && w.ends_with('='))
-            .collect();
+        let mut words: Vec<String> = words.into_iter().skip_while(|w| w == ".").collect();
+        // `$x = cmd`, `$x=cmd`, `$x += cmd`: the command is what runs.
+        let assigned = match (words.first(), words.get(1)) {
+            (Some(v), _) if v.starts_with('$') && v.ends_with('=') => 1,
+            (Some(v), Some(op)) if v.starts_with('$') && op.ends_with('=') && op.len() <= 2 => 2,
+            _ => 0,
+        };
+        words.drain(..assigned.min(words.len()));
+        // A subexpression inside a string still runs (`"$(Remove-Item x)"`).
+        for inner in words
+            .iter()
+            .filter_map(|w| w.split_once("$(").map(|(_, r)| r.to_string()))
+        {
+            powershell_text(sh, &inner, "a `$( )` subexpression");
+        }
+        if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("$null"))
+        {
+            words.remove(0);
+        }
         if words
             .first()
             .is_some_and(|w| w.starts_with('$') || w.starts_with('['))
         {
+            proven = false;
             continue;
         }
         let cmd = super::snippet(&words.join(" "));
-        powershell_words(sh, &words, &cmd);
+        let stdin = if piped {
+            Input::Unknown("the output of a PowerShell pipeline".into())
+        } else {
+            Input::None
+        };
+        proven &= ps_command(sh, &words, &cmd, &stdin);
     }
     sh.depth -= 1;
     sh.ctx.via.pop();
-    sh.code_text("powershell", text, via);
+    if !proven {
+        let depth = sh.depth + 1;
+        // `[IO.File]::Delete(x)` is the .NET call `File.Delete(x)` in the call table.
+        let dotnet = text.replace("]::", ".");
+        sh.ctx.via(via, |ctx| {
+            super::super::code::scan(ctx, "powershell", &dotnet, depth)
+        });
+    }
 }
 
-/// One PowerShell command: a cmdlet or alias from the table, or a program.
-pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
-    let Some(first) = words.first() else { return };
+/// One PowerShell command: a cmdlet or alias from the table, or a program. False when the
+/// table does not know it (the caller then scans the text as code).
+pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) -> bool {
+    ps_command(sh, words, cmd, &Input::None)
+}
+
+/// One PowerShell command reading `stdin` (the output of the command before a `|`).
+fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
+    let Some(first) = words.first() else {
+        return true;
+    };
     let Ok(cat) = table::catalogue() else {
         sh.add(
             Destructive,
             format!("{cmd}: the program catalogue did not load"),
         );
-        return;
+        return false;
     };
     let args = words.get(1..).unwrap_or_default();
     let Some(prog) = cat.cmdlet(first) else {
         if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
-            let _ = sh.argv(words, &Input::None, "PowerShell");
-            return;
+            let _ = sh.argv(words, stdin, "PowerShell");
+            return true;
+        }
+        // `'' > f`, `$null > f`: nothing written over a file empties it.
+        if first.starts_with('>') && !first.starts_with(">>") {
+            let target = first.trim_start_matches('>');
+            let target = if target.is_empty() {
+                args.first().map(String::as_str).unwrap_or("")
+            } else {
+                target
+            };
+            sh.add(Destructive, format!("{cmd} empties `{target}`"));
+            return false;
+        }
+        // A file written earlier in the text (`iwr … -OutFile a.exe; .\a.exe`): its content
+        // was not seen.
+        let file = first.trim_start_matches(".\\").trim_start_matches("./");
+        if sh.written_content(file).is_some_and(|c| c.is_none()) {
+            sh.add(
+                Destructive,
+                format!("{cmd} runs `{file}`, written earlier with content not seen"),
+            );
+            return false;
         }
         unknown_cmdlet(sh, first, cmd);
-        return;
+        return false;
     };
     let flags = prog.flags.as_deref().unwrap_or_default();
     let mut operands: Vec<&str> = Vec::new();
     let mut values: Vec<(&Flag, String)> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        // Redirection (`> f`, `>> f`, `2> f`, `>f`): the file is written.
+        if let Some((_, target)) = a.split_once('>') {
+            let target = target.trim_start_matches('>');
+            let target = if target.is_empty() {
+                it.next().map(String::as_str).unwrap_or("")
+            } else {
+                target
+            };
+            write_path(sh, target, cmd);
+            continue;
+        }
         let Some(p) = a
             .strip_prefix('-')
             .filter(|p| p.starts_with(|c: char| c.is_alphabetic()))
@@ -278,11 +497,15 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
             Read,
             format!("{cmd} only shows what it would do (`-WhatIf`)"),
         );
-        return;
+        return true;
     }
     for (f, v) in &values {
         let flag = f.names.first().copied().unwrap_or("");
         match f.act {
+            Act::Exec if v.starts_with('$') => sh.add(
+                Destructive,
+                format!("{cmd}: `{flag}` runs code held in a variable"),
+            ),
             Act::Exec => powershell_text(sh, v, &format!("`{first} {flag}`")),
             Act::ExecFile => run_script(sh, v, cmd),
             Act::Write => write_path(sh, v, cmd),
@@ -293,10 +516,14 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
         }
     }
     let canonical = prog.names.first().copied().unwrap_or("");
+    // Rows group cmdlets; some rules belong to the one typed (`sc`, not `Copy-Item`).
+    let typed = first.to_ascii_lowercase();
     match canonical {
         "invoke-expression" => {
-            if let Some(code) = operands.first() {
+            if let Some(code) = operands.first().filter(|c| !c.starts_with('$')) {
                 powershell_text(sh, code, "`Invoke-Expression`");
+            } else if !operands.is_empty() {
+                sh.add(Destructive, format!("{cmd} runs code held in a variable"));
             } else if named("-command").is_none() {
                 sh.add(Destructive, format!("{cmd} runs code computed at run time"));
             }
@@ -310,7 +537,30 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
             let url = named("-uri").or(operands.first().copied()).unwrap_or("");
             let (e, why) = http::method_effect(&method.to_ascii_uppercase(), url);
             sh.add(e, format!("{cmd} sends `{method}` ({why})"));
-            return;
+            return true;
+        }
+        "set-content"
+            if matches!(typed.as_str(), "set-content" | "sc")
+                && named("-value")
+                    .or(operands.get(1).copied())
+                    .is_none_or(|v| v.is_empty() || v.eq_ignore_ascii_case("$null")) =>
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} writes nothing over a file, which empties it"),
+            );
+        }
+        "set-content"
+            if matches!(typed.as_str(), "new-item" | "ni")
+                && values.iter().any(|(f, _)| f.names.contains(&"-force"))
+                && !named("-itemtype")
+                    .or(named("-type"))
+                    .is_some_and(|t| t.eq_ignore_ascii_case("directory")) =>
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} replaces an existing file (`-Force`)"),
+            );
         }
         "start-process" => {
             let file = named("-filepath")
@@ -341,72 +591,7 @@ pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) {
     }
     let paths: Vec<String> = operands.iter().map(|o| o.to_string()).collect();
     base(sh, prog, &paths, cmd);
-}
-
-/// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
-/// `net stop svc`, `schtasks /create`, `wmic shadowcopy delete`).
-fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static str) {
-    // The verb is one of the first two words or a switch (`net stop x`, `sc delete x`,
-    // `wmic shadowcopy delete`, `net user x /delete`), not any later word of free text.
-    let words: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| *i < 2 || a.starts_with(['/', '-']))
-        .map(|(_, a)| a.trim_start_matches(['/', '-']).to_ascii_lowercase())
-        .collect();
-    let has = |w: &[&str]| {
-        words
-            .iter()
-            .any(|x| w.contains(&x.split(':').next().unwrap_or(x)))
-    };
-    if name == "cipher" && has(&["w"]) || name == "taskkill" {
-        return (Destructive, "wipes data or kills processes");
-    }
-    if has(&[
-        "delete",
-        "remove",
-        "stop",
-        "kill",
-        "terminate",
-        "disable",
-        "uninstall",
-        "purge",
-        "clear-log",
-        "cl",
-        "deletejournal",
-        "shadowstorage",
-        "end",
-        "dismount",
-        "forcedismount",
-    ]) && !has(&["query", "list", "get", "show", "enum"])
-    {
-        return (Destructive, "deletes, stops or disables");
-    }
-    if has(&[
-        "add", "create", "set", "grant", "setowner", "config", "change", "transfer", "on", "off",
-    ]) || name == "takeown"
-        || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
-    {
-        return (Admin, "changes access or system configuration");
-    }
-    if has(&[
-        "query", "list", "get", "show", "enum", "qc", "queryex", "getpid", "help", "?",
-    ]) || (name == "icacls" && args.len() == 1)
-        || name == "net"
-            && has(&[
-                "view",
-                "share",
-                "session",
-                "use",
-                "accounts",
-                "config",
-                "statistics",
-            ])
-            && args.len() <= 2
-    {
-        return (Read, "reads");
-    }
-    (Mutating, "changes the Windows system")
+    true
 }
 
 /// A cmdlet the table does not know, judged by its verb; never read.
@@ -422,116 +607,4 @@ fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
         e,
         format!("{cmd} runs `{name}`, a command this catalogue does not know"),
     );
-}
-
-/// `cmd.exe` text: statements split at `&`, `|` and newlines.
-fn cmd_text(sh: &mut Sh, text: &str) {
-    let Ok(cat) = table::catalogue() else { return };
-    if !sh.ctx.deeper(sh.depth + 1) {
-        return;
-    }
-    for words in statements(text, &['&', '|', '(', ')']) {
-        let Some(first) = words.first() else { continue };
-        let cmd = super::snippet(&words.join(" "));
-        let lower = first.to_ascii_lowercase();
-        // `rd/s/q` is `rd /s /q`.
-        let (head, glued) = match lower.split_once('/') {
-            Some((h, rest)) if !h.is_empty() => (h.to_string(), Some(format!("/{rest}"))),
-            _ => (lower.clone(), None),
-        };
-        let Some(prog) = cat.builtin(&head) else {
-            let _ = sh.argv(&words, &Input::None, "`cmd /c`");
-            continue;
-        };
-        let mut switches: Vec<String> = glued
-            .map(|g| {
-                g.split('/')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| format!("/{s}"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut operands = Vec::new();
-        for w in words.iter().skip(1) {
-            if w.starts_with('/') {
-                switches.extend(
-                    w.split('/')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| format!("/{}", s.to_ascii_lowercase())),
-                );
-            } else {
-                operands.push(w.clone());
-            }
-        }
-        let flags = prog.flags.as_deref().unwrap_or_default();
-        let mut lower_only = false;
-        for s in &switches {
-            let (name, _) = s.split_once(':').unwrap_or((s, ""));
-            match flags.iter().find(|f| f.names.contains(&name)) {
-                Some(f) if f.act == Act::Lower => lower_only = true,
-                Some(f) if f.act == Act::Delete => {
-                    sh.add(Destructive, format!("{cmd}: `{name}` deletes"))
-                }
-                Some(f) if f.act == Act::Write => {
-                    sh.add(Mutating, format!("{cmd}: `{name}` writes a file"))
-                }
-                Some(_) => {}
-                None => sh.add(
-                    Mutating,
-                    format!("{cmd}: switch `{s}` is not in the catalogue (counts as a write)"),
-                ),
-            }
-        }
-        if lower_only {
-            sh.add(Read, format!("{cmd} prints help"));
-            continue;
-        }
-        if matches!(head.as_str(), "rd" | "rmdir") && switches.iter().any(|s| s == "/s") {
-            sh.add(Destructive, format!("{cmd} removes a directory tree"));
-        }
-        base(sh, prog, &operands, &cmd);
-    }
-}
-
-/// `diskpart`: its script (`/s f` or stdin) is judged line by line.
-fn diskpart(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
-    if name == "format" {
-        // `format D: /q`: a drive or a switch; anything else is not cmd's `format`.
-        let volume = args
-            .iter()
-            .any(|a| a.starts_with('/') || (a.len() == 2 && a.ends_with(':')));
-        let e = if volume { Destructive } else { Mutating };
-        sh.add(e, format!("{cmd} formats a volume"));
-        return;
-    }
-    let script = match stdin {
-        Input::Literal(t) => Some(t.clone()),
-        _ => args
-            .iter()
-            .position(|a| a.eq_ignore_ascii_case("/s"))
-            .and_then(|i| args.get(i + 1))
-            .and_then(|f| sh.written_content(f).flatten()),
-    };
-    let Some(script) = script else {
-        sh.add(
-            Destructive,
-            format!("{cmd} runs disk commands that are not visible (counts as destructive)"),
-        );
-        return;
-    };
-    for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let verb = line
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let (e, why) = match verb.as_str() {
-            "list" | "detail" | "select" | "sel" | "help" | "exit" | "rem" => (Read, "reads"),
-            "clean" | "delete" | "format" | "convert" | "remove" | "shrink" | "offline" => {
-                (Destructive, "erases or removes storage")
-            }
-            _ => (Admin, "changes disks"),
-        };
-        sh.add(e, format!("diskpart `{line}` {why}"));
-    }
 }

@@ -314,6 +314,8 @@ pub(super) fn only_computes(lang: &str, code: &str) -> bool {
     if code.len() > 4096 || code.contains('`') || code.contains('\\') {
         return false;
     }
+    let read_opens = if python { reading_opens(code) } else { None };
+    let code = read_opens.as_deref().unwrap_or(code);
     let Some(bare) = without_literals(code) else {
         return false;
     };
@@ -363,6 +365,101 @@ pub(super) fn only_computes(lang: &str, code: &str) -> bool {
                 && !calls.iter().any(|c| c.starts_with(&format!("{first}.")))
                 && METHODS.contains(&last))
     })
+}
+
+/// The code with each `open('literal')` that only reads (no mode, or `'r'`, `'rb'`, `'rt'`)
+/// of a path that holds no secret written as `str('literal')`, which the rules above judge
+/// as computation; `None` when there is no such call. Any other `open` (a variable path, a
+/// writing mode, a keyword) is left for `NEVER` to refuse.
+fn reading_opens(code: &str) -> Option<String> {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    let mut changed = false;
+    while let Some(i) = rest.find("open(") {
+        let (head, tail) = rest.split_at_checked(i)?;
+        let boundary = head
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+        let args = tail.strip_prefix("open(")?;
+        let read = boundary.then(|| read_only_args(args)).flatten();
+        out.push_str(head);
+        match read {
+            Some((path, len)) => {
+                out.push_str("str(");
+                out.push_str(&path);
+                out.push(')');
+                rest = args.get(len..)?;
+                changed = true;
+            }
+            None => {
+                out.push_str("open(");
+                rest = args;
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// `'path')` or `'path', 'r')` at the start of `args`: the quoted path and the length read
+/// (through the closing parenthesis).
+fn read_only_args(args: &str) -> Option<(String, usize)> {
+    let q = args.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let body = args.get(1..)?;
+    let end = body.find(q)?;
+    let path = body.get(..end)?;
+    if path.contains(['{', '%', '|', '$', '`', '<', '>'])
+        || super::super::args::sensitive_path(path).is_some()
+        || secret(path)
+    {
+        return None;
+    }
+    let after = body.get(end + 1..)?;
+    let close = after.find(')')?;
+    let mode: String = after
+        .get(..close)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let reads = matches!(
+        mode.as_str(),
+        "" | ",'r'"
+            | ",\"r\""
+            | ",'rb'"
+            | ",\"rb\""
+            | ",'rt'"
+            | ",\"rt\""
+            | ",mode='r'"
+            | ",mode=\"r\""
+    );
+    reads.then(|| (format!("{q}{path}{q}"), 1 + end + 1 + close + 1))
+}
+
+/// Paths that hold credentials: reading them is never a plain read.
+fn secret(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    [
+        ".ssh",
+        ".aws",
+        ".env",
+        ".netrc",
+        "credential",
+        "secret",
+        ".pem",
+        ".key",
+        "token",
+        "passw",
+        "shadow",
+        ".gnupg",
+        ".kube",
+        ".docker",
+        ".pgpass",
+        ".npmrc",
+        ".pypirc",
+    ]
+    .iter()
+    .any(|s| p.contains(s))
 }
 
 /// The code with the contents of its string literals and comments removed; `None` if a
@@ -438,4 +535,33 @@ fn identifiers(code: &str) -> Vec<(String, bool)> {
         out.push((cur, false));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reading_opens_of_plain_paths_are_rewritten() {
+        assert_eq!(
+            reading_opens("print(open('package.json').read())").as_deref(),
+            Some("print(str('package.json').read())")
+        );
+        assert!(reading_opens("open('a', 'r')").is_some());
+        // Twins: a writing or unknown mode, a variable path, a secret, a pipe, `os.open`.
+        for code in [
+            "open('a', 'w')",
+            "open('a', 'r+')",
+            "open('a', mode)",
+            "open(path)",
+            "open('.env')",
+            "open('/home/u/.ssh/id_rsa')",
+            "open('/etc/shadow')",
+            "open('|rm -rf /')",
+            "os.open('a')",
+            "reopen('a')",
+        ] {
+            assert_eq!(reading_opens(code), None, "{code}");
+        }
+    }
 }

@@ -1,0 +1,433 @@
+//! Calls made under another name: imports under an alias (`from os import remove as r`,
+//! `import shutil as s`, `const f = require('fs')`), functions passed by their name as a string
+//! (`array_map('unlink', …)`, `getattr(os, 'remove')`, `File.send(:delete, f)`), and secrets
+//! read from their files and sent to the network (exfiltration).
+
+use super::super::Ctx;
+use super::{CALLS, EXEC};
+use crate::Effect::{Admin, Destructive};
+
+/// The code with every imported alias spelled as the name it stands for (`r(` becomes
+/// `os.remove(`), so the call table finds it.
+pub(super) fn expand(code: &str) -> String {
+    let map = imports(code);
+    if map.is_empty() {
+        return code.to_string();
+    }
+    let mut out = String::with_capacity(code.len() + 32);
+    let mut word = String::new();
+    let mut prev = ' ';
+    let flush = |word: &mut String, out: &mut String, prev: char| {
+        if word.is_empty() {
+            return;
+        }
+        match map.iter().find(|(alias, _)| alias == word) {
+            Some((_, full)) if prev != '.' => out.push_str(full),
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    let mut before = ' ';
+    for c in code.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '$' {
+            if word.is_empty() {
+                before = prev;
+            }
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out, before);
+            out.push(c);
+        }
+        prev = c;
+    }
+    flush(&mut word, &mut out, before);
+    out
+}
+
+/// Alias → full name, from Python and JavaScript import statements.
+fn imports(code: &str) -> Vec<(String, String)> {
+    let mut map: Vec<(String, String)> = Vec::new();
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+    };
+    // `from os import (\n remove as r,\n)`: one statement across lines.
+    let mut depth = 0usize;
+    let joined: String = code
+        .chars()
+        .map(|c| {
+            match c {
+                '(' | '{' => depth += 1,
+                ')' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if c == '\n' && depth > 0 { ' ' } else { c }
+        })
+        .collect();
+    for stmt in joined.split(['\n', ';']).map(str::trim) {
+        if let Some(rest) = stmt.strip_prefix("import ") {
+            // `import shutil as s, os.path as p`; `import * as f from 'fs'`.
+            if let Some((names, module)) = rest.split_once(" from ") {
+                js_import(names, module, &mut map);
+                continue;
+            }
+            for part in rest.split(',') {
+                if let Some((module, alias)) = part.split_once(" as ")
+                    && ident(module.trim())
+                    && ident(alias.trim())
+                {
+                    map.push((alias.trim().to_string(), module.trim().to_string()));
+                }
+            }
+        } else if let Some(rest) = stmt.strip_prefix("from ") {
+            let Some((module, names)) = rest.split_once(" import ") else {
+                continue;
+            };
+            let module = module.trim();
+            if !ident(module) {
+                continue;
+            }
+            let names = names.trim().trim_matches(['(', ')']);
+            if names.trim() == "*" {
+                // Every dangerous function of the module becomes a bare name.
+                for needle in CALLS.iter().map(|(n, _, _)| *n).chain(EXEC.iter().copied()) {
+                    if let Some(f) = needle
+                        .strip_prefix(module)
+                        .and_then(|r| r.strip_prefix('.'))
+                    {
+                        let f = f.trim_end_matches(['(', ' ']);
+                        if ident(f) && !f.contains('.') {
+                            map.push((f.to_string(), format!("{module}.{f}")));
+                        }
+                    }
+                }
+                continue;
+            }
+            for part in names.split(',') {
+                let (name, alias) = part.split_once(" as ").unwrap_or((part, part));
+                let (name, alias) = (name.trim(), alias.trim());
+                if ident(name) && ident(alias) {
+                    map.push((alias.to_string(), format!("{module}.{name}")));
+                }
+            }
+        } else if let Some((lhs, rhs)) = stmt.split_once('=') {
+            // `const f = require('fs')`.
+            let name = lhs
+                .trim()
+                .trim_start_matches("const ")
+                .trim_start_matches("let ")
+                .trim_start_matches("var ")
+                .trim();
+            let module = rhs
+                .trim()
+                .strip_prefix("require(")
+                .and_then(|m| m.split_once(')'))
+                .map(|(m, _)| js_module(m.trim_matches(['\'', '"', '`', ' '])));
+            match module {
+                Some(module) if ident(name) => map.push((name.to_string(), module)),
+                // `const { rm, unlinkSync: del } = require('fs')`.
+                Some(module) if name.starts_with('{') => {
+                    for part in name.trim_matches(['{', '}', ' ']).split(',') {
+                        let (n, alias) = part.split_once(':').unwrap_or((part, part));
+                        let (n, alias) = (n.trim(), alias.trim());
+                        if ident(n) && ident(alias) {
+                            map.push((alias.to_string(), format!("{module}.{n}")));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    map.retain(|(alias, full)| alias != full);
+    map
+}
+
+/// `import { rm as r } from 'fs/promises'`, `import * as f from 'fs'`.
+fn js_import(names: &str, module: &str, map: &mut Vec<(String, String)>) {
+    let module = js_module(module.trim().trim_matches(['\'', '"', '`', ';', ' ']));
+    let names = names.trim();
+    if let Some(alias) = names.strip_prefix("* as ") {
+        map.push((alias.trim().to_string(), module));
+        return;
+    }
+    for part in names.trim_matches(['{', '}', ' ']).split(',') {
+        let (name, alias) = part.split_once(" as ").unwrap_or((part, part));
+        let (name, alias) = (name.trim(), alias.trim());
+        if !name.is_empty() && !alias.is_empty() {
+            map.push((alias.to_string(), format!("{module}.{name}")));
+        }
+    }
+}
+
+/// `node:fs/promises` is `fs.promises`.
+fn js_module(m: &str) -> String {
+    m.trim_start_matches("node:").replace('/', ".")
+}
+
+/// Function names that delete or run whatever they are given.
+const DANGEROUS: &[&str] = &[
+    "unlink",
+    "rmdir",
+    "rmtree",
+    "removedirs",
+    "ftruncate",
+    "rm_rf",
+    "rm_r",
+    "unlinkSync",
+    "rmSync",
+    "rmdirSync",
+    "RemoveAll",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "popen",
+    "pcntl_exec",
+    "execSync",
+    "spawnSync",
+];
+
+/// Names that only mean deletion or execution when a function is looked up by them.
+const GENERIC: &[&str] = &[
+    "remove", "delete", "truncate", "rm", "system", "exec", "eval", "spawn", "kill", "assert",
+];
+
+/// Calls that take a function by its name.
+const BY_NAME: &[&str] = &[
+    "getattr(",
+    "send(",
+    "public_send(",
+    "__send__(",
+    "method(",
+    "call_user_func(",
+    "call_user_func_array(",
+    "array_map(",
+    "array_walk(",
+    "array_filter(",
+    "register_shutdown_function(",
+    "methodcaller(",
+];
+
+/// A dangerous function passed by its name (`array_map('unlink', glob(…))`).
+pub(super) fn callables(ctx: &mut Ctx, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let name_of = |arg: &str| arg.trim_matches(['\'', '"', ':', '`']).to_string();
+    let quoted = |arg: &str| arg.starts_with(['\'', '"', ':', '`']);
+    let mut found: Option<String> = None;
+    // An argument that is a quoted dangerous name, anywhere.
+    for part in compact.split(['(', ',']).skip(1) {
+        let arg = part.split([',', ')']).next().unwrap_or("");
+        if quoted(arg) && DANGEROUS.contains(&name_of(arg).as_str()) {
+            found = Some(format!("`{}`", name_of(arg)));
+        }
+    }
+    // A generic name given to a call that looks functions up by name.
+    for by in BY_NAME {
+        for rest in compact.split(by).skip(1) {
+            let args = rest.split(')').next().unwrap_or("");
+            for arg in args.split(',').filter(|a| quoted(a)) {
+                let n = name_of(arg);
+                if GENERIC.contains(&n.as_str()) || DANGEROUS.contains(&n.as_str()) {
+                    found = Some(format!("`{n}`"));
+                }
+            }
+        }
+    }
+    // `getattr(os, 'rem' + 'ove')`, `File.send(name, f)`: a function of a module that deletes
+    // or runs, chosen by a name built at run time.
+    const MODULES: &[&str] = &[
+        "os",
+        "shutil",
+        "subprocess",
+        "pathlib",
+        "fs",
+        "File",
+        "FileUtils",
+        "Dir",
+        "Kernel",
+        "IO",
+        "Process",
+    ];
+    for by in ["getattr(", "send(", "public_send(", "__send__(", "method("] {
+        for (i, _) in compact.match_indices(by) {
+            let before = compact.get(..i).unwrap_or("");
+            let receiver = before.strip_suffix('.').map(|b| {
+                b.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            });
+            let args: Vec<&str> = compact
+                .get(i + by.len()..)
+                .and_then(|r| r.split(')').next())
+                .unwrap_or("")
+                .split(',')
+                .collect();
+            let (module, name) = match receiver {
+                Some(r) => (r, args.first().copied().unwrap_or("")),
+                None => (
+                    args.first().copied().unwrap_or(""),
+                    args.get(1).copied().unwrap_or(""),
+                ),
+            };
+            let plain = quoted(name)
+                && name_of(name)
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_');
+            if MODULES.contains(&module) && !plain && found.is_none() {
+                found = Some(format!("a name built at run time on `{module}`"));
+            }
+        }
+    }
+    if let Some(n) = found {
+        ctx.add(
+            Destructive,
+            format!("code: calls {n} by name: a function that deletes or runs what it is given"),
+        );
+    }
+}
+
+/// Files that hold credentials or keys.
+fn secret_path(lit: &str) -> bool {
+    let p = lit.to_ascii_lowercase().replace('\\', "/");
+    let name = p.rsplit('/').next().unwrap_or(&p);
+    [
+        ".aws/credentials",
+        ".aws/config",
+        ".ssh/id_",
+        ".netrc",
+        ".git-credentials",
+        ".pgpass",
+        ".kube/config",
+        ".docker/config.json",
+        "/etc/shadow",
+        ".npmrc",
+        ".pypirc",
+        ".gnupg",
+        ".config/gcloud",
+        ".azure/",
+        "credentials.json",
+        "service-account",
+    ]
+    .iter()
+    .any(|s| p.contains(s))
+        || name == ".env"
+        || name.starts_with(".env.")
+        || name.starts_with("id_rsa")
+        || name.starts_with("id_ed25519")
+        || name.starts_with("id_ecdsa")
+        || name.ends_with(".pem")
+        || name.ends_with(".key")
+        || matches!(name, ".ssh" | ".aws" | ".gnupg" | ".kube")
+}
+
+/// Calls and modules that send data out.
+const NETWORK: &[&str] = &[
+    "requests.",
+    "urllib",
+    "httpx",
+    "http.client",
+    "aiohttp",
+    "socket",
+    "smtplib",
+    "ftplib",
+    "paramiko",
+    "boto3",
+    "fetch(",
+    "axios",
+    "XMLHttpRequest",
+    "http.request",
+    "https.request",
+    "http.Post",
+    "http.NewRequest",
+    "net.Dial",
+    "Net::HTTP",
+    "HTTParty",
+    "Faraday",
+    "curl_",
+    "LWP",
+    "HTTP::Tiny",
+    "WebClient",
+    "HttpClient",
+    "Invoke-WebRequest",
+    "Invoke-RestMethod",
+    "WebSocket",
+    "navigator.sendBeacon",
+    "curl",
+    "wget",
+    "scp",
+    "nc ",
+];
+
+/// The whole environment turned into data (it holds every token the process has).
+const ENV_DUMPS: &[&str] = &[
+    "dict(os.environ)",
+    "os.environ.copy()",
+    "json.dumps(os.environ",
+    "str(os.environ)",
+    "{**os.environ}",
+    "stringify(process.env)",
+    "ENV.to_h",
+    "ENV.to_hash",
+    "getenv()",
+    "$_ENV",
+    "Get-ChildItemEnv:",
+];
+
+/// Code that reads a secret file and can send it over the network: exfiltration (admin).
+pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let secret = super::literals(code)
+        .into_iter()
+        .find(|l| secret_path(l))
+        .or_else(|| {
+            ENV_DUMPS
+                .iter()
+                .find(|d| compact.contains(*d))
+                .map(|d| format!("the environment ({d})"))
+        });
+    let Some(secret) = secret else {
+        return;
+    };
+    if NETWORK.iter().any(|n| code.contains(n)) {
+        ctx.add(
+            Admin,
+            format!(
+                "code: reads `{}` and sends data over the network (exfiltration of secrets)",
+                super::super::prefix(&secret, 80)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_spelled_out() {
+        assert!(expand("from os import remove as r\nr('x')").contains("os.remove('x')"));
+        assert!(expand("import shutil as s; s.rmtree('x')").contains("shutil.rmtree('x')"));
+        assert!(expand("from os import *\nremove('x')").contains("os.remove('x')"));
+        assert!(expand("import * as f from 'fs'; f.rm('x')").contains("fs.rm('x')"));
+        // A method of another object named like the alias is not the alias.
+        assert!(expand("import shutil as s\nx.s('y')").contains("x.s('y')"));
+        // No import, no change.
+        assert_eq!(expand("r('x')"), "r('x')");
+    }
+
+    #[test]
+    fn secrets_are_exact() {
+        for p in [
+            "~/.aws/credentials",
+            "/home/a/.ssh/id_rsa",
+            ".env",
+            "app/.env.production",
+        ] {
+            assert!(secret_path(p), "{p}");
+        }
+        for p in ["os.environ", "environment.yml", "README.md", "src/env.rs"] {
+            assert!(!secret_path(p), "{p}");
+        }
+    }
+}
