@@ -42,8 +42,9 @@ fn table() -> Result<&'static Catalogue, &'static str> {
 
 /// The row of a program: `python3.11` is `python`, `mkfs.ext4` is `mkfs`.
 fn lookup(cat: &'static Catalogue, name: &str) -> Option<&'static Program> {
-    // `prog:sub` rows hold the flags of subcommands; they are not programs.
-    if name.contains(':') {
+    // `prog:sub` rows hold the flags of subcommands; they are not programs. The shell builtin
+    // `:` is a program name of its own.
+    if name != ":" && name.contains(':') {
         return None;
     }
     if let Some(p) = cat.get(name) {

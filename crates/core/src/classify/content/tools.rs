@@ -238,19 +238,16 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "make" | "gmake" | "just" | "rake" | "gradle" | "gradlew" | "mvn" | "ansible-runner"
         | "pytest" | "jest" | "tox" | "nox" => {
-            if any(
-                args,
-                &[
-                    "-n",
-                    "--dry-run",
-                    "--just-print",
-                    "--list",
-                    "-l",
-                    "--help",
-                    "--version",
-                ],
-            ) {
-                (Read, "lists or dry-runs".into())
+            // Only printing help or the version is proven read. Listing and dry runs are
+            // not: `make -n` still runs `+` recipes and `$(MAKE)`, `pytest --collect-only`
+            // imports the tests, `rake -T` and `gradle --dry-run` evaluate the build files,
+            // and `-l`/`-n` mean other things to other tools (`make -l 2`, `pytest -n 4`).
+            if !args.is_empty()
+                && args
+                    .iter()
+                    .all(|a| matches!(a.as_str(), "--help" | "-h" | "--version" | "-V"))
+            {
+                (Read, "prints help or its version".into())
             } else {
                 (
                     Mutating,

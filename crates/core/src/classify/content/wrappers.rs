@@ -173,11 +173,13 @@ pub(crate) fn run_interpreter(
     cmd: &str,
 ) -> Input {
     let out = Input::Unknown(format!("the output of `{name}`"));
-    if args
-        .iter()
-        .any(|a| matches!(a.as_str(), "--version" | "-V" | "--help" | "-h" | "-v"))
-        && args.len() == 1
-    {
+    // `-v` prints the version only for node, perl and php; python's `-v` is verbose mode and
+    // still runs the program on stdin (`echo 'import shutil…' | python3 -v`).
+    let version_flag = |a: &str| {
+        matches!(a, "--version" | "-V" | "--help" | "-h")
+            || (a == "-v" && matches!(lang, "js" | "perl" | "php"))
+    };
+    if args.len() == 1 && args.iter().all(|a| version_flag(a)) {
         sh.add(Read, format!("{cmd} prints its version"));
         return out;
     }

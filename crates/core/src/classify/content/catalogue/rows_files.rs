@@ -327,11 +327,19 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "test [ true false : yes cd pushd popd dirs exit return shift set unset shopt ulimit umask let local wait jobs \
-          read sleep history",
+          read sleep history break continue getopts times",
         Read,
         "changes shell state",
         H::Set,
         "@any"
+    ),
+    row!(
+        "mapfile readarray",
+        Read,
+        "reads lines into an array",
+        H::None,
+        // `-C` runs its callback as a command line for every `-c` lines.
+        "-t -d= -n= -O= -s= -u= -c= -C$"
     ),
     row!(
         "jq gojq jaq",
