@@ -174,6 +174,198 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     None
 }
 
+/// What writing `path` does beyond a plain write, for a path a command writes (a
+/// redirection target, `-o FILE`, `uniq IN OUT`, `mv`'s destination), never for one it only
+/// reads: a sensitive path (above); a shell startup file or credential store (persistence
+/// or a credential change: admin, also when appended to); a data location or database file
+/// overwritten (its content is lost: destructive; appending keeps it, so only a write).
+pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static str)> {
+    if let Some(hit) = sensitive_path(path) {
+        return Some(hit);
+    }
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const STARTUP: &[&str] = &[
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".bash_logout",
+        ".profile",
+        ".zshrc",
+        ".zshenv",
+        ".zprofile",
+        ".zlogin",
+        ".cshrc",
+        ".tcshrc",
+        ".kshrc",
+        ".inputrc",
+        ".gitconfig",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".xinitrc",
+        ".xprofile",
+    ];
+    const STORES: &[&str] = &[
+        ".ssh/",
+        ".aws/",
+        ".kube/",
+        ".docker/",
+        ".gnupg/",
+        ".config/autostart",
+        ".config/fish/",
+        ".config/systemd/",
+        ".azure/",
+        ".config/gcloud/",
+    ];
+    if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) {
+        return Some((
+            Admin,
+            "a shell startup file or credential store (persistence or credential change)",
+        ));
+    }
+    if append {
+        return None;
+    }
+    if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
+        return None;
+    }
+    const DATA_DIRS: &[&str] = &[
+        "/var/lib/",
+        "/var/log/",
+        "/var/backups/",
+        "/var/www/",
+        "/var/mail/",
+        "/var/opt/",
+        "/var/spool/",
+        "/srv/",
+        "/data/",
+        "/opt/",
+        "/mnt/",
+        "/media/",
+    ];
+    let db_file = file.starts_with("ibdata")
+        || file.starts_with("ib_logfile")
+        || file == "pg_version"
+        || file == "pg_control"
+        || [
+            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
+            ".ldf",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x));
+    if db_file || DATA_DIRS.iter().any(|d| p.starts_with(d)) {
+        return Some((
+            Destructive,
+            "a data file or data location (its content is lost)",
+        ));
+    }
+    None
+}
+
+/// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one
+/// over the network is exfiltration (admin).
+pub(crate) fn secret_path(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const FILES: &[&str] = &[
+        ".env",
+        ".netrc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".npmrc",
+        ".pypirc",
+        "credentials",
+        "credentials.json",
+        "shadow",
+        "gshadow",
+        "master.key",
+        "secrets.yml",
+        "secrets.yaml",
+        "secrets.json",
+        ".vault-token",
+        "kubeconfig",
+    ];
+    FILES.contains(&file)
+        || file.starts_with(".env.")
+        || file.starts_with("id_rsa")
+        || file.starts_with("id_dsa")
+        || file.starts_with("id_ecdsa")
+        || file.starts_with("id_ed25519")
+        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"]
+            .iter()
+            .any(|x| file.ends_with(x))
+        || [
+            ".ssh/",
+            ".aws/",
+            ".kube/config",
+            ".docker/config.json",
+            ".gnupg/",
+            ".azure/",
+            "gcloud/",
+        ]
+        .iter()
+        .any(|d| p.contains(d))
+}
+
+/// The local files a `curl`/`wget`/HTTPie command sends: `-T F`, `-F name=@F`/`name=<F`,
+/// `-d @F`, `--data-urlencode name@F`, `--post-file F`, `http … name@F`.
+pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterator<Item = &'a str> {
+    const FLAGS: &[&str] = &[
+        "-T",
+        "--upload-file",
+        "-F",
+        "--form",
+        "--form-string",
+        "-d",
+        "--data",
+        "--data-binary",
+        "--data-ascii",
+        "--data-urlencode",
+        "--json",
+        "--post-file",
+        "--body-file",
+    ];
+    let curl_like = matches!(name, "curl" | "wget");
+    let mut prev: Option<&'a str> = None;
+    args.iter().filter_map(move |a| {
+        let flag = prev.replace(a.as_str());
+        // The value of a flag: the next word, or attached (`-Tfile`, `--form=x=@f`).
+        let value = match flag {
+            Some(f) if FLAGS.contains(&f) => Some(a.as_str()),
+            _ => FLAGS.iter().find_map(|f| {
+                a.strip_prefix(f)
+                    .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
+                    .map(|v| v.strip_prefix('=').unwrap_or(v))
+            }),
+        };
+        let v = match value {
+            Some(v) => v,
+            None if !curl_like && !a.starts_with('-') => a.as_str(),
+            None => return None,
+        };
+        let file = v
+            .split_once("=@")
+            .or_else(|| v.split_once("=<"))
+            .map(|(_, f)| f)
+            .or_else(|| v.strip_prefix('@'))
+            .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
+            .or_else(|| {
+                matches!(
+                    flag,
+                    Some("-T" | "--upload-file" | "--post-file" | "--body-file")
+                )
+                .then_some(v)
+            })?;
+        // `;type=…` options after the file name in `-F`.
+        Some(file.split(';').next().unwrap_or(file))
+    })
+}
+
 /// True if the command writes nothing to its output (so `cmd > f` only truncates `f`).
 pub(crate) fn produces_nothing(argv: &[String]) -> bool {
     let Some(first) = argv.first() else {

@@ -1,9 +1,7 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{
-    any, first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path, sub,
-};
+use super::args::{any, first_operand, harmless_sink, has_long, has_short, opt_value, sub};
 use super::shell::{Input, Sh};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
@@ -34,7 +32,7 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     // `git diff/log/show --output=FILE` writes FILE; `grep -O CMD` runs CMD as a pager.
     if let Some(f) = opt_value(rest, &[], &["--output"]).filter(|f| !harmless_sink(f)) {
         sh.written.push((f.to_string(), None));
-        return match sensitive_path(f) {
+        return match super::args::write_risk(f, false) {
             Some((e, why)) => (e, format!("writes `{f}`, {why}")),
             None => (Mutating, format!("writes `{f}` (`--output`)")),
         };

@@ -32,7 +32,17 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             if let Some(c) = opt_value(args, &[], &["--post-renderer"]) {
                 sh.shell_text(c, "`helm --post-renderer`");
             }
+            // `--dry-run` (`=client`/`=server`/`=true`) simulates: nothing is removed or
+            // deployed (`--post-renderer` above still runs).
+            let dry = args.iter().any(|a| {
+                a == "--dry-run" || a.strip_prefix("--dry-run=").is_some_and(|v| v != "false")
+            });
             match s {
+                "uninstall" | "delete" | "del" | "un" | "install" | "upgrade" | "rollback"
+                    if dry =>
+                {
+                    (Read, format!("simulates `helm {s}` (`--dry-run`)"))
+                }
                 "uninstall" | "delete" | "del" | "un" => {
                     (Destructive, "uninstalls a release".into())
                 }
@@ -260,7 +270,29 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "apt" | "apt-get" | "yum" | "dnf" | "brew" | "apk" | "pacman" | "snap" | "zypper" => {
             let (s, _) = sub(args, &["-o", "-c", "-t"]);
+            // apt's simulation prints what it would do and changes nothing; `-o`/`-c` could
+            // set hooks, so they keep the verb's effect.
+            let apt = matches!(name, "apt" | "apt-get");
+            let simulates = apt
+                && (has_short(args, 's')
+                    || any(
+                        args,
+                        &[
+                            "--simulate",
+                            "--just-print",
+                            "--dry-run",
+                            "--recon",
+                            "--no-act",
+                        ],
+                    ))
+                && !args.iter().any(|a| {
+                    a.starts_with("-o")
+                        || a.starts_with("-c")
+                        || a.starts_with("--option")
+                        || a.starts_with("--config-file")
+                });
             match s {
+                _ if simulates => (Read, format!("simulates `{name} {s}`")),
                 "remove" | "purge" | "autoremove" | "uninstall" | "erase" | "del" | "rm" | "-R"
                 | "-Rs" | "-Rns" | "cleanup" => {
                     (Destructive, format!("removes system packages (`{s}`)"))
@@ -444,6 +476,12 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         method = Some("HEAD".into());
     }
     let m = method.unwrap_or_else(|| "GET".into());
+    if let Some(f) = super::args::uploaded_files(name, args).find(|f| super::args::secret_path(f)) {
+        sh.add(
+            Admin,
+            format!("{cmd} sends the secret file `{f}` over the network"),
+        );
+    }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));
     let writes_file = match name {

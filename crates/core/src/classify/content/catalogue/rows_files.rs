@@ -327,7 +327,7 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "test [ true false : yes cd pushd popd dirs exit return shift set unset shopt ulimit umask let local wait jobs \
-          read sleep history",
+          read sleep history break continue",
         Read,
         "changes shell state",
         H::Set,

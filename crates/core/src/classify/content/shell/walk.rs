@@ -348,6 +348,7 @@ impl Sh<'_> {
         for (path, append) in writes {
             self.write_target(&path, append, Some(&output));
         }
+        self.secret_input(&redirects, shown);
         let Some(first) = words.first() else {
             return Input::None;
         };
@@ -535,6 +536,36 @@ impl Sh<'_> {
         }
     }
 
+    /// A secret file (`< ~/.aws/credentials`) fed to a program that sends its input over the
+    /// network: exfiltration.
+    fn secret_input(&mut self, redirects: &[&IoRedirect], argv: &[String]) {
+        const SENDERS: &[&str] = &[
+            "nc", "ncat", "netcat", "telnet", "socat", "curl", "wget", "ssh", "openssl", "ftp",
+            "sftp", "tftp", "mail", "mailx", "sendmail", "http", "https", "xh", "scp",
+        ];
+        let Some(prog) = argv.first().map(|p| super::program_name(p)) else {
+            return;
+        };
+        if !SENDERS.contains(&prog) {
+            return;
+        }
+        for r in redirects {
+            if let IoRedirect::File(fd, IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)) =
+                r
+                && fd.is_none_or(|f| f == 0)
+                && args::secret_path(&w.value)
+            {
+                self.add(
+                    Effect::Admin,
+                    format!(
+                        "`{prog}` sends the secret file `{}` over the network",
+                        w.value
+                    ),
+                );
+            }
+        }
+    }
+
     /// A redirection that writes `path`.
     fn write_target(&mut self, path: &str, append: bool, output: Option<&Output>) {
         if args::harmless_sink(path) {
@@ -550,7 +581,7 @@ impl Sh<'_> {
         } else {
             format!("{} ", snippet(&argv.join(" ")))
         };
-        if let Some((e, why)) = args::sensitive_path(path) {
+        if let Some((e, why)) = args::write_risk(path, append) {
             self.add(e, format!("{cmd}writes `{path}`, {why}"));
         } else if !append && produces_nothing {
             self.add(
