@@ -12,12 +12,14 @@
 
 mod args;
 mod catalogue;
+mod cloud;
 mod code;
 mod datastore;
 mod dbclient;
 mod devops;
 mod graphql;
 mod http;
+mod objects;
 mod resource;
 mod shell;
 mod sql;
@@ -507,6 +509,7 @@ fn walk_object(
     if skip.is_empty() {
         skip = structured::joined_command(ctx, map);
     }
+    objects::analyse(ctx, map, top);
     // `{"language": "python", "code": "..."}`
     let lang = ["language", "lang", "runtime", "interpreter"]
         .iter()

@@ -329,12 +329,19 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
     {
         return (Read, format!("dry-runs `kubectl {s}`"));
     }
-    let zero_replicas = rest.iter().any(|r| {
-        let r: String = r
+    let zero_replicas = rest.iter().any(|arg| {
+        let r: String = arg
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '"')
             .collect();
-        r.contains("replicas:0") || r.contains("replicas=0")
+        r.contains("replicas:0")
+            || r.contains("replicas=0")
+            || serde_json::from_str::<serde_json::Value>(
+                arg.strip_prefix("--patch=")
+                    .or_else(|| arg.strip_prefix("-p="))
+                    .unwrap_or(arg),
+            )
+            .is_ok_and(|v| super::cloud::json_patch_zeroes_replicas(&v))
     });
     match s {
         "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => {
@@ -487,6 +494,7 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
             )
     });
     if zeroes
+        || super::cloud::short_retention(args)
         || words
             .iter()
             .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
@@ -528,6 +536,12 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "evict",
         "drain",
         "cordon",
+        "deallocate",
+        "hibernate",
+        "suspend",
+        "power-off",
+        "poweroff",
+        "halt",
     ]) || has(&[
         "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
     ]) || removes_inside
@@ -582,23 +596,14 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     {
         return (Admin, "changes access".into());
     }
+    // `up` is a whole word (`fly up`, `azd up`): as a prefix it would take `update-…`.
     if op_prefix(&[
-        "deploy", "promote", "rollout", "apply", "release", "publish", "up",
-    ]) {
+        "deploy", "promote", "rollout", "apply", "release", "publish",
+    ]) || has(&["up"])
+    {
         return (Admin, "deploys".into());
     }
-    if has(&[
-        "list", "ls", "describe", "get", "show", "view", "status", "logs", "whoami", "info",
-        "version", "help", "tail", "inspect", "search", "ping", "check", "diff",
-    ]) || op_prefix(&[
-        "describe-",
-        "list-",
-        "get-",
-        "head-",
-        "show-",
-        "lookup-",
-        "query",
-    ]) {
+    if super::cloud::reads_by_operation(name, args) {
         return (Read, "reads".into());
     }
     (

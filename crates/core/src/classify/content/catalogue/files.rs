@@ -535,7 +535,11 @@ fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
 }
 
 fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
-    let lists = has_short(args, 'l') || has_short(args, 'L');
+    // Listing is the first option written alone: a signal name such as `-KILL` or `-ALRM`
+    // contains the letter but kills.
+    let lists = args
+        .first()
+        .is_some_and(|a| matches!(a.as_str(), "-l" | "-L" | "--list" | "--table"));
     let probes = args
         .first()
         .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")
