@@ -2,7 +2,7 @@
 //! operands, sensitive paths, literal output of `echo`/`printf`, and environment
 //! assignments that change what later commands run.
 
-use super::shell::{Sh, decode_escapes, program_name};
+use super::shell::{Input, Sh, decode_escapes, program_name};
 use crate::Effect::{self, Admin, Destructive, Mutating};
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
@@ -290,6 +290,10 @@ pub(crate) fn secret_path(path: &str) -> bool {
         ".vault-token",
         "kubeconfig",
     ];
+    // A public key is meant to be shared.
+    if file.ends_with(".pub") {
+        return false;
+    }
     FILES.contains(&file)
         || file.starts_with(".env.")
         || file.starts_with("id_rsa")
@@ -333,38 +337,54 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
     let curl_like = matches!(name, "curl" | "wget");
     let mut prev: Option<&'a str> = None;
     args.iter().filter_map(move |a| {
-        let flag = prev.replace(a.as_str());
-        // The value of a flag: the next word, or attached (`-Tfile`, `--form=x=@f`).
-        let value = match flag {
-            Some(f) if FLAGS.contains(&f) => Some(a.as_str()),
-            _ => FLAGS.iter().find_map(|f| {
+        let before = prev.replace(a.as_str());
+        // The flag and its value: the next word, or attached (`-Tfile`, `--form=x=@f`).
+        let (flag, v) = match before {
+            Some(f) if FLAGS.contains(&f) => (Some(f), a.as_str()),
+            _ => match FLAGS.iter().find_map(|f| {
                 a.strip_prefix(f)
                     .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
-                    .map(|v| v.strip_prefix('=').unwrap_or(v))
-            }),
+                    .map(|v| (*f, v.strip_prefix('=').unwrap_or(v)))
+            }) {
+                Some((f, v)) => (Some(f), v),
+                None if !curl_like && !a.starts_with('-') => (None, a.as_str()),
+                None => return None,
+            },
         };
-        let v = match value {
-            Some(v) => v,
-            None if !curl_like && !a.starts_with('-') => a.as_str(),
-            None => return None,
-        };
+        let whole_file = matches!(
+            flag,
+            Some("-T" | "--upload-file" | "--post-file" | "--body-file")
+        );
         let file = v
             .split_once("=@")
             .or_else(|| v.split_once("=<"))
             .map(|(_, f)| f)
             .or_else(|| v.strip_prefix('@'))
             .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
-            .or_else(|| {
-                matches!(
-                    flag,
-                    Some("-T" | "--upload-file" | "--post-file" | "--body-file")
-                )
-                .then_some(v)
-            })?;
+            .or_else(|| whole_file.then_some(v))?;
         // `;type=…` options after the file name in `-F`.
         Some(file.split(';').next().unwrap_or(file))
     })
 }
+
+/// Programs that send their input over the network.
+pub(crate) const NETWORK_SENDERS: &[&str] = &[
+    "nc", "ncat", "netcat", "telnet", "socat", "curl", "wget", "ssh", "openssl", "ftp", "sftp",
+    "tftp", "mail", "mailx", "sendmail", "http", "https", "xh", "scp",
+];
+
+/// The content of a file as a program's input; a secret file is marked so that a program
+/// that sends its input away (`nc host 9000 < ~/.aws/credentials`) is seen doing so.
+pub(crate) fn file_input(path: &str) -> Input {
+    if secret_path(path) {
+        Input::Unknown(format!("{SECRET_INPUT}`{path}`"))
+    } else {
+        Input::Unknown(format!("the file `{path}`"))
+    }
+}
+
+/// How [`file_input`] describes a secret file.
+pub(crate) const SECRET_INPUT: &str = "the secret file ";
 
 /// True if the command writes nothing to its output (so `cmd > f` only truncates `f`).
 pub(crate) fn produces_nothing(argv: &[String]) -> bool {

@@ -173,6 +173,12 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         }
         None => args,
     };
+    if super::args::NETWORK_SENDERS.contains(&name)
+        && let Input::Unknown(what) = stdin
+        && what.starts_with(super::args::SECRET_INPUT)
+    {
+        sh.add(Admin, format!("{cmd} sends {what} over the network"));
+    }
     if prints_and_exits(prog.handler, args) {
         sh.add(Read, format!("{cmd} prints its help or version and exits"));
         return out;

@@ -504,7 +504,7 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         let f = opt_value(args, &["-o", "-O"], &["--output", "--output-document"])
             .unwrap_or("a downloaded file");
         sh.written.push((f.to_string(), None));
-        if let Some((ge, gwhy)) = sensitive_path(f) {
+        if let Some((ge, gwhy)) = super::args::write_risk(f, false) {
             sh.add(ge, format!("{cmd} writes `{f}`, {gwhy}"));
         }
         sh.add(Mutating, format!("{cmd} saves a download to a file"));
@@ -536,7 +536,7 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
                 let target = args.get(i + 1).map_or("", String::as_str);
-                if let Some((e, why)) = sensitive_path(target) {
+                if let Some((e, why)) = super::args::write_risk(target, false) {
                     sh.add(e, format!("{cmd} writes `{target}`, {why}"));
                 }
                 sh.add(Mutating, format!("{cmd} writes a file"));
@@ -574,7 +574,7 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
             .skip(1)
             .filter_map(|t| t.trim_start().strip_prefix('"')?.split('"').next())
         {
-            if let Some((e, why)) = sensitive_path(path) {
+            if let Some((e, why)) = super::args::write_risk(path, false) {
                 sh.add(e, format!("{cmd} writes `{path}` from awk, {why}"));
             }
         }

