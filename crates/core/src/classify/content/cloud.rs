@@ -170,3 +170,32 @@ pub(crate) fn json_patch_zeroes_replicas(v: &serde_json::Value) -> bool {
         _ => false,
     }
 }
+
+/// A capacity set to zero (`--desired-capacity 0`, `--max-size=0`, `--num-nodes 0`,
+/// `--replicas 0`) or an instance set never to run (`--activation-policy NEVER`): the
+/// service stops serving.
+pub(crate) fn scales_to_zero(args: &[String]) -> bool {
+    const CAPACITY: &[&str] = &[
+        "replica",
+        "desired-capacity",
+        "desired-count",
+        "max-size",
+        "max-capacity",
+        "num-nodes",
+        "node-count",
+        "max-instances",
+        "instance-count",
+        "max-count",
+        "desired-size",
+    ];
+    let capacity = |f: &str| f.starts_with('-') && CAPACITY.iter().any(|c| f.contains(c));
+    let never =
+        |f: &str, v: &str| f.contains("activation-policy") && v.eq_ignore_ascii_case("never");
+    args.windows(2).any(|w| match w {
+        [f, v] => (capacity(f) && v == "0") || never(f, v),
+        _ => false,
+    }) || args.iter().any(|a| {
+        a.split_once('=')
+            .is_some_and(|(f, v)| (capacity(f) && v == "0") || never(f, v))
+    })
+}

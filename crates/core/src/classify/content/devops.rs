@@ -495,11 +495,15 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     });
     if zeroes
         || super::cloud::short_retention(args)
+        || super::cloud::scales_to_zero(args)
         || words
             .iter()
             .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
     {
-        return (Destructive, "removes backups, protection or keys".into());
+        return (
+            Destructive,
+            "removes backups, protection or keys, shortens retention or scales to zero".into(),
+        );
     }
     if name == "aws" && words.get(1) == Some(&"get-object") {
         return (Mutating, "downloads an object to a file".into());

@@ -273,6 +273,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // apt's simulation prints what it would do and changes nothing; `-o`/`-c` could
             // set hooks, so they keep the verb's effect.
             let apt = matches!(name, "apt" | "apt-get");
+            // `yum/dnf --assumeno` answers no to the transaction: nothing is changed.
+            let declines = matches!(name, "yum" | "dnf") && any(args, &["--assumeno"]);
             let simulates = apt
                 && (has_short(args, 's')
                     || any(
@@ -292,7 +294,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                         || a.starts_with("--config-file")
                 });
             match s {
-                _ if simulates => (Read, format!("simulates `{name} {s}`")),
+                _ if simulates || declines => (Read, format!("simulates `{name} {s}`")),
                 "remove" | "purge" | "autoremove" | "uninstall" | "erase" | "del" | "rm" | "-R"
                 | "-Rs" | "-Rns" | "cleanup" => {
                     (Destructive, format!("removes system packages (`{s}`)"))

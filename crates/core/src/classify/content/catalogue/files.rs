@@ -102,6 +102,16 @@ fn special(
 ) -> Option<Input> {
     let ops = &s.operands;
     let out = || Input::Unknown(format!("the output of `{name}`"));
+    // `scp ~/.ssh/id_rsa host:` copies a secret to another machine.
+    if matches!(name, "scp" | "sftp" | "rsync")
+        && let Some(f) = ops.iter().find(|o| super::super::args::secret_path(o))
+        && ops.iter().any(|o| o != f && o.contains(':'))
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} copies the secret file `{f}` to another machine"),
+        );
+    }
     // `mv`/`cp` onto an existing file replace it: the destination is judged as a write.
     if matches!(prog.handler, H::Mv | H::Copy)
         && ops.len() >= 2
