@@ -74,17 +74,19 @@ pub(crate) fn call(
     if !mongo && let Some((key, api)) = elastic_api(map) {
         // The API in the path decides (`POST /logs/_search` reads); a `DELETE` method still
         // deletes whatever the path names.
-        if map
+        let method = map
             .get("method")
             .and_then(Value::as_str)
-            .is_some_and(|m| m.eq_ignore_ascii_case("delete"))
-        {
-            ctx.add(
+            .map(str::to_ascii_uppercase);
+        match method.as_deref() {
+            Some("DELETE") => ctx.add(
                 Destructive,
                 format!("elasticsearch: `DELETE {api}` deletes"),
-            );
+            ),
+            // Elasticsearch's GET and HEAD APIs only read (`GET /orders/_doc/1`).
+            Some("GET" | "HEAD") => ctx.add(Read, format!("elasticsearch: `GET {api}` reads")),
+            _ => elastic_op(ctx, &api, map),
         }
-        elastic_op(ctx, &api, map);
         consumed.extend([key.to_string(), "method".to_string()]);
         return consumed;
     }
