@@ -233,19 +233,16 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
     if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
         return None;
     }
+    // Backup destinations (`/var/backups`, `/mnt`) are left out: a new dump written there is
+    // the usual case.
     const DATA_DIRS: &[&str] = &[
         "/var/lib/",
         "/var/log/",
-        "/var/backups/",
         "/var/www/",
-        "/var/mail/",
         "/var/opt/",
-        "/var/spool/",
         "/srv/",
         "/data/",
         "/opt/",
-        "/mnt/",
-        "/media/",
     ];
     let db_file = file.starts_with("ibdata")
         || file.starts_with("ib_logfile")
@@ -482,5 +479,70 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Mutating,
             format!("sets `{name}`, which changes what later commands do"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_risk_by_location() {
+        let risk = |p: &str, append: bool| write_risk(p, append).map(|(e, _)| e);
+        assert_eq!(risk("/var/lib/mysql/ibdata1", false), Some(Destructive));
+        assert_eq!(
+            risk("/srv/app/config/database.yml", false),
+            Some(Destructive)
+        );
+        assert_eq!(risk("./prod.sqlite", false), Some(Destructive));
+        assert_eq!(risk("/home/dev/.bashrc", true), Some(Admin));
+        assert_eq!(risk("~/.ssh/config", false), Some(Admin));
+        assert_eq!(risk("/etc/hosts", false), Some(Admin));
+        // Twins: the workspace, /tmp, appending to data, a backup destination.
+        assert_eq!(risk("out.txt", false), None);
+        assert_eq!(risk("/tmp/x.db", false), None);
+        assert_eq!(risk("/var/log/app.log", true), None);
+        assert_eq!(risk("/var/backups/shop.sql", false), None);
+    }
+
+    #[test]
+    fn secret_paths() {
+        for p in [
+            "~/.ssh/id_ed25519",
+            "/home/app/.env",
+            "~/.aws/credentials",
+            "server.key",
+        ] {
+            assert!(secret_path(p), "{p}");
+        }
+        for p in [
+            "~/.ssh/id_ed25519.pub",
+            "README.md",
+            "src/env.rs",
+            "report.pdf",
+        ] {
+            assert!(!secret_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn uploaded_files_of_curl_and_httpie() {
+        let argv = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let files = |name: &str, s: &str| {
+            uploaded_files(name, &argv(s))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(files("curl", "-T a.tgz https://x"), ["a.tgz"]);
+        assert_eq!(
+            files("curl", "-F f=@b.txt;type=text/plain https://x"),
+            ["b.txt"]
+        );
+        assert_eq!(files("curl", "--data-binary @c.json https://x"), ["c.json"]);
+        assert_eq!(files("wget", "--post-file=d.bin https://x"), ["d.bin"]);
+        assert_eq!(files("http", "POST https://x @e.json"), ["e.json"]);
+        // Twins: data that is not a file.
+        assert!(files("curl", "-d a=1 https://x").is_empty());
+        assert!(files("curl", "-H Authorization:x https://x").is_empty());
     }
 }
