@@ -12,12 +12,14 @@
 
 mod args;
 mod catalogue;
+mod cloud;
 mod code;
 mod datastore;
 mod dbclient;
 mod devops;
 mod graphql;
 mod http;
+mod objects;
 mod resource;
 mod shell;
 mod sql;
@@ -551,6 +553,7 @@ fn walk_object(
         ctx.windows_shell = named;
         skip.push("shell".to_string());
     }
+    objects::analyse(ctx, map, top);
     // `{"language": "python", "code": "..."}`
     let lang = ["language", "lang", "runtime", "interpreter"]
         .iter()

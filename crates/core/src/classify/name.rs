@@ -264,6 +264,35 @@ const ALWAYS_ACTIONS: &[&str] = &[
     "truncate",
 ];
 
+/// Verbs that are as often nouns and only write: after a leading read verb, one of them
+/// ending the name is what is read (`read_purge_schedule`, `get_backup_log`), not a second
+/// action. Removal verbs are never on this list (`read_purge` still purges).
+const NOUN_LIKE: &[&str] = &[
+    "schedule",
+    "log",
+    "report",
+    "record",
+    "backup",
+    "export",
+    "import",
+    "release",
+    "request",
+    "change",
+    "upload",
+    "download",
+    "transfer",
+    "schedules",
+    "logs",
+    "reports",
+    "records",
+    "backups",
+    "exports",
+    "imports",
+    "releases",
+    "requests",
+    "changes",
+];
+
 /// Words that end a name without naming its object (`delete_all`, `wipe_now`).
 const TRAILING: &[&str] = &[
     "all",
@@ -444,9 +473,10 @@ fn judge(name: &str) -> NameTier {
         // After a leading read verb, a later verb is an object (`get_purge_history`) unless
         // a connective joins a second action, or it ends the name in its plain form.
         let plain = singular(w) == w;
+        let noun_at_end = i == last && NOUN_LIKE.contains(&w) && tier == Some(Effect::Mutating);
         let counts = !leading_read
             || after_connective
-            || (plain && (i == last || ALWAYS_ACTIONS.contains(&w)));
+            || (plain && ((i == last && !noun_at_end) || ALWAYS_ACTIONS.contains(&w)));
         let object = !counts && tier.is_some_and(|e| e != Effect::Read);
         match tier {
             Some(e) if !object => {
@@ -518,6 +548,23 @@ mod tests {
     }
 
     /// The leading verb is read first; each lowering rule sits next to its twin.
+    #[test]
+    fn a_noun_like_verb_ending_a_read_name_is_its_object() {
+        assert_eq!(name_tier("read_purge_schedule").effect, Some(Effect::Read));
+        assert_eq!(name_tier("get_backup_log").effect, Some(Effect::Read));
+        // Twins: a removal verb at the end, a connective, or no leading read still count.
+        assert_eq!(name_tier("read_purge").effect, Some(Effect::Destructive));
+        assert_eq!(
+            name_tier("read_and_schedule").effect,
+            Some(Effect::Mutating)
+        );
+        assert_eq!(
+            name_tier("purge_schedule").effect,
+            Some(Effect::Destructive)
+        );
+        assert_eq!(name_tier("create_schedule").effect, Some(Effect::Mutating));
+    }
+
     #[test]
     fn leading_read_verb_names_what_is_read() {
         use Effect::{Admin, Destructive, Mutating, Read};

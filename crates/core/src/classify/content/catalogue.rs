@@ -176,6 +176,16 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         }
         None => args,
     };
+    if super::args::NETWORK_SENDERS.contains(&name)
+        && let Input::Unknown(what) = stdin
+        && what.starts_with(super::args::SECRET_INPUT)
+    {
+        sh.add(Admin, format!("{cmd} sends {what} over the network"));
+    }
+    if prints_and_exits(prog.handler, args) {
+        sh.add(Read, format!("{cmd} prints its help or version and exits"));
+        return out;
+    }
     match prog.handler {
         // `command -p` only chooses the default PATH; the wrapper reads `-p` as taking a value.
         Handler::Wrapper if name == "command" && args.first().is_some_and(|a| a == "-p") => {
@@ -276,6 +286,39 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
         _ => files::run(sh, prog, name, args, stdin, &cmd),
     }
+}
+
+/// `prog --help`, `prog --version`, `prog sub --help`: the flag is the only one and the last
+/// word, after at most one subcommand word, so it cannot be the value of another flag or an
+/// argument passed on. Programs that pass their arguments to something they run (shells,
+/// interpreters, wrappers, package scripts, database clients, Windows tools) are excluded:
+/// `python x.py --help` runs `x.py`.
+fn prints_and_exits(handler: Handler, args: &[String]) -> bool {
+    let passes_on = matches!(
+        handler,
+        Handler::Wrapper
+            | Handler::Shell
+            | Handler::Interpreter
+            | Handler::JsPkg
+            | Handler::Build
+            | Handler::DbClient
+            | Handler::PowerShell
+            | Handler::WinTool
+            | Handler::Cmd
+            | Handler::Reg
+            | Handler::Diskpart
+            | Handler::Cmdlet
+            | Handler::CmdBuiltin
+    );
+    let Some((last, words)) = args.split_last() else {
+        return false;
+    };
+    !passes_on
+        && matches!(last.as_str(), "--help" | "--version")
+        && words.len() <= 1
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-'))
 }
 
 /// A program the table does not know: at least mutating, and its arguments are searched for
@@ -561,11 +604,16 @@ pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
 
 /// A path a command writes: remembered for write-then-run, and judged by where it is.
 pub(crate) fn write_path(sh: &mut Sh, path: &str, what: &str) {
+    write_path_to(sh, path, false, what);
+}
+
+/// A path a command writes or (`append`) appends to.
+pub(crate) fn write_path_to(sh: &mut Sh, path: &str, append: bool, what: &str) {
     if super::args::harmless_sink(path) {
         return;
     }
     sh.written.push((path.to_string(), None));
-    match sensitive_path(path) {
+    match super::args::write_risk(path, append) {
         Some((e, why)) => sh.add(e, format!("{what} writes `{path}`, {why}")),
         None => sh.add(Mutating, format!("{what} writes `{path}`")),
     }

@@ -71,6 +71,25 @@ pub(crate) fn call(
 ) -> Vec<String> {
     let mut consumed = Vec::new();
     let mut op: Option<String> = None;
+    if !mongo && let Some((key, api)) = elastic_api(map) {
+        // The API in the path decides (`POST /logs/_search` reads); a `DELETE` method still
+        // deletes whatever the path names.
+        let method = map
+            .get("method")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_uppercase);
+        match method.as_deref() {
+            Some("DELETE") => ctx.add(
+                Destructive,
+                format!("elasticsearch: `DELETE {api}` deletes"),
+            ),
+            // Elasticsearch's GET and HEAD APIs only read (`GET /orders/_doc/1`).
+            Some("GET" | "HEAD") => ctx.add(Read, format!("elasticsearch: `GET {api}` reads")),
+            _ => elastic_op(ctx, &api, map),
+        }
+        consumed.extend([key.to_string(), "method".to_string()]);
+        return consumed;
+    }
     for k in OP_KEYS {
         match map.get(*k) {
             Some(Value::String(s)) => {
@@ -107,6 +126,20 @@ pub(crate) fn call(
         elastic_op(ctx, &op, map);
     }
     consumed
+}
+
+/// The API an Elasticsearch request names in its path or endpoint: the last segment that
+/// starts with `_` (`/logs-*/_search` → `_search`, `_delete_by_query`), with the key it
+/// came from.
+fn elastic_api(map: &Map<String, Value>) -> Option<(&'static str, String)> {
+    ["endpoint", "path", "url", "uri", "api", "operation"]
+        .iter()
+        .find_map(|k| {
+            let v = map.get(*k)?.as_str()?;
+            let path = v.split(['?', '#']).next().unwrap_or(v);
+            let seg = path.rsplit('/').find(|s| s.starts_with('_'))?;
+            Some((*k, seg.to_string()))
+        })
 }
 
 fn truthy(v: &Value) -> bool {

@@ -1,9 +1,7 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{
-    any, first_operand, harmless_sink, has_long, has_short, opt_value, sensitive_path, sub,
-};
+use super::args::{any, first_operand, harmless_sink, has_long, has_short, opt_value, sub};
 use super::shell::{Input, Sh};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
@@ -34,7 +32,7 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     // `git diff/log/show --output=FILE` writes FILE; `grep -O CMD` runs CMD as a pager.
     if let Some(f) = opt_value(rest, &[], &["--output"]).filter(|f| !harmless_sink(f)) {
         sh.written.push((f.to_string(), None));
-        return match sensitive_path(f) {
+        return match super::args::write_risk(f, false) {
             Some((e, why)) => (e, format!("writes `{f}`, {why}")),
             None => (Mutating, format!("writes `{f}` (`--output`)")),
         };
@@ -331,12 +329,19 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
     {
         return (Read, format!("dry-runs `kubectl {s}`"));
     }
-    let zero_replicas = rest.iter().any(|r| {
-        let r: String = r
+    let zero_replicas = rest.iter().any(|arg| {
+        let r: String = arg
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '"')
             .collect();
-        r.contains("replicas:0") || r.contains("replicas=0")
+        r.contains("replicas:0")
+            || r.contains("replicas=0")
+            || serde_json::from_str::<serde_json::Value>(
+                arg.strip_prefix("--patch=")
+                    .or_else(|| arg.strip_prefix("-p="))
+                    .unwrap_or(arg),
+            )
+            .is_ok_and(|v| super::cloud::json_patch_zeroes_replicas(&v))
     });
     match s {
         "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => {
@@ -489,11 +494,16 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
             )
     });
     if zeroes
+        || super::cloud::short_retention(args)
+        || super::cloud::scales_to_zero(args)
         || words
             .iter()
             .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
     {
-        return (Destructive, "removes backups, protection or keys".into());
+        return (
+            Destructive,
+            "removes backups, protection or keys, shortens retention or scales to zero".into(),
+        );
     }
     if name == "aws" && words.get(1) == Some(&"get-object") {
         return (Mutating, "downloads an object to a file".into());
@@ -530,6 +540,12 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "evict",
         "drain",
         "cordon",
+        "deallocate",
+        "hibernate",
+        "suspend",
+        "power-off",
+        "poweroff",
+        "halt",
     ]) || has(&[
         "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
     ]) || removes_inside
@@ -584,23 +600,14 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     {
         return (Admin, "changes access".into());
     }
+    // `up` is a whole word (`fly up`, `azd up`): as a prefix it would take `update-…`.
     if op_prefix(&[
-        "deploy", "promote", "rollout", "apply", "release", "publish", "up",
-    ]) {
+        "deploy", "promote", "rollout", "apply", "release", "publish",
+    ]) || has(&["up"])
+    {
         return (Admin, "deploys".into());
     }
-    if has(&[
-        "list", "ls", "describe", "get", "show", "view", "status", "logs", "whoami", "info",
-        "version", "help", "tail", "inspect", "search", "ping", "check", "diff",
-    ]) || op_prefix(&[
-        "describe-",
-        "list-",
-        "get-",
-        "head-",
-        "show-",
-        "lookup-",
-        "query",
-    ]) {
+    if super::cloud::reads_by_operation(name, args) {
         return (Read, "reads".into());
     }
     (

@@ -120,3 +120,19 @@ fn always_false(e: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// True for a filter that names no column (`length('a') = 1`, `lower('A') = 'a'`,
+/// `now() > '2000-01-01'`): it has the same value for every row, so it keeps all of them or
+/// none, and which one is decided by functions this analyser does not evaluate. Unless it is
+/// provably false, it counts as keeping every row.
+pub(crate) fn row_independent(e: &Expr) -> bool {
+    use std::ops::ControlFlow;
+    let names_a_column = sqlparser::ast::visit_expressions(e, |x| match x {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::CompoundFieldAccess { .. } => {
+            ControlFlow::Break(())
+        }
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break();
+    !names_a_column && !always_false(e)
+}

@@ -188,6 +188,7 @@ pub(crate) const STARTS: &[&str] = &[
     "HANDLER",
     "PURGE",
     "SHUTDOWN",
+    "SYSTEM",
     "UNINSTALL",
     "RESTORE",
     "BACKUP",
@@ -339,6 +340,17 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             }
             "DROP" | "TRUNCATE" | "DELETE" | "MERGE" | "SHUTDOWN" | "KILL" | "PURGE"
             | "CLUSTER" => take(Effect::Destructive, format!("contains `{k}`")),
+            // ClickHouse `SYSTEM SHUTDOWN`, `SYSTEM STOP MERGES`, `SYSTEM DROP … CACHE`:
+            // server control that stops or empties something.
+            "SYSTEM"
+                if i == 0
+                    && matches!(
+                        next,
+                        "SHUTDOWN" | "KILL" | "STOP" | "DROP" | "RESTART" | "DISABLE" | "UNFREEZE"
+                    ) =>
+            {
+                take(Effect::Destructive, format!("contains `SYSTEM {next}`"))
+            }
             "UPDATE" if !matches!(prev, "FOR" | "ON" | "KEY" | "NO") => take(
                 Effect::Destructive,
                 format!("contains `{k}` (its filter cannot be checked)"),

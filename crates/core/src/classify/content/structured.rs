@@ -29,6 +29,7 @@ pub(crate) enum Program {
     Gcloud,
     Az,
     Gh,
+    Systemctl,
 }
 
 impl Program {
@@ -47,6 +48,7 @@ impl Program {
             Program::Gcloud => "gcloud",
             Program::Az => "az",
             Program::Gh => "gh",
+            Program::Systemctl => "systemctl",
         }
     }
 
@@ -86,6 +88,7 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             "gcloud" | "gcp" => Program::Gcloud,
             "az" | "azure" => Program::Az,
             "gh" => Program::Gh,
+            "systemd" | "systemctl" => Program::Systemctl,
             _ => return None,
         };
         Some((p, words.iter().skip(i + 1).cloned().collect()))
@@ -109,6 +112,8 @@ const ARG_KEYS: &[&str] = &["args", "argv", "arguments", "flags", "options", "pa
 
 /// Keys whose value is a positional operand, in the order a command line has them.
 const POSITIONAL: &[&str] = &[
+    "unit",
+    "units",
     "remote",
     "repository",
     "resource",
@@ -200,6 +205,15 @@ pub(crate) fn program_call(
     match sub {
         Some((k, Value::String(s))) => {
             consumed.push(k.to_string());
+            // A whole command line with quoting (`kubectl patch x -p '{"a": 1}'`): the words
+            // split on spaces lose its quotes, so the line is also read by the shell parser.
+            if s.starts_with(&format!("{} ", program.command()))
+                && s.contains(['\'', '"', '\\', '|', ';', '&', '$', '`', '('])
+            {
+                ctx.via(format!("{} command line", program.command()), |ctx| {
+                    shell::analyse(ctx, s, 1)
+                });
+            }
             let mut words = s.split_whitespace().map(str::to_string).peekable();
             if words.peek().is_some_and(|w| w == program.command()) {
                 words.next();

@@ -32,7 +32,17 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             if let Some(c) = opt_value(args, &[], &["--post-renderer"]) {
                 sh.shell_text(c, "`helm --post-renderer`");
             }
+            // `--dry-run` (`=client`/`=server`/`=true`) simulates: nothing is removed or
+            // deployed (`--post-renderer` above still runs).
+            let dry = args.iter().any(|a| {
+                a == "--dry-run" || a.strip_prefix("--dry-run=").is_some_and(|v| v != "false")
+            });
             match s {
+                "uninstall" | "delete" | "del" | "un" | "install" | "upgrade" | "rollback"
+                    if dry =>
+                {
+                    (Read, format!("simulates `helm {s}` (`--dry-run`)"))
+                }
                 "uninstall" | "delete" | "del" | "un" => {
                     (Destructive, "uninstalls a release".into())
                 }
@@ -257,7 +267,31 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "apt" | "apt-get" | "yum" | "dnf" | "brew" | "apk" | "pacman" | "snap" | "zypper" => {
             let (s, _) = sub(args, &["-o", "-c", "-t"]);
+            // apt's simulation prints what it would do and changes nothing; `-o`/`-c` could
+            // set hooks, so they keep the verb's effect.
+            let apt = matches!(name, "apt" | "apt-get");
+            // `yum/dnf --assumeno` answers no to the transaction: nothing is changed.
+            let declines = matches!(name, "yum" | "dnf") && any(args, &["--assumeno"]);
+            let simulates = apt
+                && (has_short(args, 's')
+                    || any(
+                        args,
+                        &[
+                            "--simulate",
+                            "--just-print",
+                            "--dry-run",
+                            "--recon",
+                            "--no-act",
+                        ],
+                    ))
+                && !args.iter().any(|a| {
+                    a.starts_with("-o")
+                        || a.starts_with("-c")
+                        || a.starts_with("--option")
+                        || a.starts_with("--config-file")
+                });
             match s {
+                _ if simulates || declines => (Read, format!("simulates `{name} {s}`")),
                 "remove" | "purge" | "autoremove" | "uninstall" | "erase" | "del" | "rm" | "-R"
                 | "-Rs" | "-Rns" | "cleanup" => {
                     (Destructive, format!("removes system packages (`{s}`)"))
@@ -441,6 +475,12 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         method = Some("HEAD".into());
     }
     let m = method.unwrap_or_else(|| "GET".into());
+    if let Some(f) = super::args::uploaded_files(name, args).find(|f| super::args::secret_path(f)) {
+        sh.add(
+            Admin,
+            format!("{cmd} sends the secret file `{f}` over the network"),
+        );
+    }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));
     let writes_file = match name {
@@ -463,7 +503,7 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         let f = opt_value(args, &["-o", "-O"], &["--output", "--output-document"])
             .unwrap_or("a downloaded file");
         sh.written.push((f.to_string(), None));
-        if let Some((ge, gwhy)) = sensitive_path(f) {
+        if let Some((ge, gwhy)) = super::args::write_risk(f, false) {
             sh.add(ge, format!("{cmd} writes `{f}`, {gwhy}"));
         }
         sh.add(Mutating, format!("{cmd} saves a download to a file"));
@@ -495,7 +535,7 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
             }
             "-fprint" | "-fprint0" | "-fprintf" | "-fls" => {
                 let target = args.get(i + 1).map_or("", String::as_str);
-                if let Some((e, why)) = sensitive_path(target) {
+                if let Some((e, why)) = super::args::write_risk(target, false) {
                     sh.add(e, format!("{cmd} writes `{target}`, {why}"));
                 }
                 sh.add(Mutating, format!("{cmd} writes a file"));
@@ -533,7 +573,7 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
             .skip(1)
             .filter_map(|t| t.trim_start().strip_prefix('"')?.split('"').next())
         {
-            if let Some((e, why)) = sensitive_path(path) {
+            if let Some((e, why)) = super::args::write_risk(path, false) {
                 sh.add(e, format!("{cmd} writes `{path}` from awk, {why}"));
             }
         }

@@ -196,6 +196,13 @@ pub(crate) fn run_interpreter(
     }
     if lang == "perl" && leading_short(args, 'i') {
         sh.add(Mutating, format!("{cmd} edits files in place"));
+        let paths = args.iter().filter(|a| a.starts_with(['/', '~', '.']));
+        if let Some((e, why)) = paths
+            .filter_map(|a| super::args::write_risk(a, false))
+            .next()
+        {
+            sh.add(e, format!("{cmd} edits {why} in place"));
+        }
     }
     // `-c code`, clusters like `-ne code`, `deno eval code`.
     let mut it = args.iter().enumerate();

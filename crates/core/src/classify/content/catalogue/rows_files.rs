@@ -334,14 +334,6 @@ pub(super) const ROWS: &[Spec] = &[
         "@any"
     ),
     row!(
-        "mapfile readarray",
-        Read,
-        "reads lines into an array",
-        H::None,
-        // `-C` runs its callback as a command line for every `-c` lines.
-        "-t -d= -n= -O= -s= -u= -c= -C$"
-    ),
-    row!(
         "jq gojq jaq",
         Read,
         "filters JSON",

@@ -241,6 +241,14 @@ pub(super) const ROWS: &[Spec] = &[
          --is-upgrade --name-template= --release-name --show-only= -s= --quiet"
     ),
     row!(
+        "helm:uninstall helm:delete helm:del helm:un",
+        Read,
+        "flags of uninstall (the handler judges the verb)",
+        H::None,
+        "--dry-run~ --keep-history --wait --timeout= --cascade= --no-hooks --description= \
+         --ignore-not-found"
+    ),
+    row!(
         "terraform:",
         Read,
         "global options",

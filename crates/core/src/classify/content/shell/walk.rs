@@ -514,7 +514,7 @@ impl Sh<'_> {
                             // A file written above with a literal is that literal.
                             *stdin = match self.written_content(&path) {
                                 Some(Some(text)) => Input::Literal(text),
-                                Some(None) | None => Input::Unknown(format!("the file `{path}`")),
+                                Some(None) | None => args::file_input(&path),
                             };
                         }
                         None
@@ -550,7 +550,7 @@ impl Sh<'_> {
         } else {
             format!("{} ", snippet(&argv.join(" ")))
         };
-        if let Some((e, why)) = args::sensitive_path(path) {
+        if let Some((e, why)) = args::write_risk(path, append) {
             self.add(e, format!("{cmd}writes `{path}`, {why}"));
         } else if !append && produces_nothing {
             self.add(

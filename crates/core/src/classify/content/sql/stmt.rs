@@ -8,7 +8,7 @@ use sqlparser::ast::{
     TransactionMode,
 };
 
-use super::super::sqlfilter::always_true;
+use super::super::sqlfilter::{always_true, row_independent};
 use super::super::sqllex::{self, Tok};
 use super::functions;
 use super::walk::Walk;
@@ -22,6 +22,13 @@ pub(super) fn filter_effect(selection: Option<&Expr>, verb: &str) -> (Effect, St
             Destructive,
             format!(
                 "{verb} every row (`WHERE {}` is always true)",
+                prefix(&e.to_string(), 40)
+            ),
+        ),
+        Some(e) if row_independent(e) => (
+            Destructive,
+            format!(
+                "{verb} every row or none (`WHERE {}` names no column)",
                 prefix(&e.to_string(), 40)
             ),
         ),

@@ -1,0 +1,201 @@
+//! Cloud CLI operations judged by their words: which word is the operation (a service or
+//! group name that looks like a verb never makes a call read), retention shortened to days,
+//! and Kubernetes JSON patches that scale to zero.
+
+/// The words of a cloud CLI's command path: the operands before the first flag
+/// (`aws logs put-retention-policy --log-group-name x` → `logs`, `put-retention-policy`),
+/// after the global options and their values.
+fn command_path(args: &[String]) -> Vec<&str> {
+    let mut path = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a.starts_with('-') {
+            if !path.is_empty() {
+                break;
+            }
+            // A global option before the path: its value is not a command word.
+            if !a.contains('=') && !GLOBAL_SWITCHES.contains(&a.as_str()) {
+                it.next();
+            }
+            continue;
+        }
+        path.push(a.as_str());
+    }
+    path
+}
+
+/// Global options of cloud CLIs that take no value.
+const GLOBAL_SWITCHES: &[&str] = &[
+    "--debug",
+    "--no-paginate",
+    "--no-verify-ssl",
+    "--no-sign-request",
+    "--no-cli-pager",
+    "--verbose",
+    "--quiet",
+    "-q",
+    "--only-show-errors",
+    "--json",
+    "--help",
+    "-h",
+];
+
+/// A cloud CLI reads only when its operation is a read verb: for `aws`, the operation after
+/// the service (`describe-…`, `list-…`, `get-…`); for the others, the last or next-to-last
+/// word of the command path (`az vm list`, `gcloud compute instances describe NAME`). A
+/// service or group name that looks like a verb (`aws logs`, `heroku logs` excepted as the
+/// only word) never makes a call read, and no word of the path may be a write verb.
+pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
+    const READ_WORDS: &[&str] = &[
+        "list", "ls", "describe", "get", "show", "view", "status", "logs", "whoami", "info",
+        "version", "help", "tail", "inspect", "search", "ping", "check", "diff",
+    ];
+    const READ_PREFIXES: &[&str] = &[
+        "describe-",
+        "list-",
+        "get-",
+        "head-",
+        "show-",
+        "lookup-",
+        "search-",
+        "batch-get-",
+    ];
+    const WRITE_PREFIXES: &[&str] = &[
+        "put",
+        "create",
+        "update",
+        "set",
+        "modify",
+        "start",
+        "restore",
+        "enable",
+        "tag",
+        "untag",
+        "import",
+        "copy",
+        "run",
+        "invoke",
+        "send",
+        "publish",
+        "register",
+        "associate",
+        "replace",
+        "reboot",
+        "resize",
+        "scale",
+        "upload",
+        "write",
+        "change",
+        "apply",
+    ];
+    let path = command_path(args);
+    // `heroku apps:info`: the verb is after the colon.
+    let verb = |w: &str| w.rsplit(':').next().unwrap_or(w).to_string();
+    let is_read = |w: &str| {
+        let v = verb(w);
+        [w, v.as_str()]
+            .iter()
+            .any(|w| READ_WORDS.contains(w) || READ_PREFIXES.iter().any(|p| w.starts_with(p)))
+    };
+    if path.iter().any(|w| {
+        WRITE_PREFIXES
+            .iter()
+            .any(|p| w.starts_with(p) || verb(w).starts_with(p))
+    }) {
+        return false;
+    }
+    if name == "aws" {
+        return match path.as_slice() {
+            ["s3", "ls" | "presign", ..] => true,
+            [_, op, ..] => is_read(op) || op.starts_with("query") || op.starts_with("scan"),
+            _ => path.is_empty() || path == ["help"],
+        };
+    }
+    match path.as_slice() {
+        [] => false,
+        [only] => is_read(only),
+        [.., before, last] => is_read(last) || is_read(before),
+    }
+}
+
+/// A retention, expiration or lifecycle setting of a week or less: the data it covers is
+/// deleted soon (`--retention-in-days 1`, an S3 lifecycle rule expiring after 1 day).
+pub(crate) fn short_retention(args: &[String]) -> bool {
+    let keyword = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        ["retention", "expir", "ttl", "lifecycle"]
+            .iter()
+            .any(|k| s.contains(k))
+    };
+    let short = |v: &str| v.trim().parse::<u64>().is_ok_and(|n| n <= 7);
+    let flags = args.windows(2).any(|w| match w {
+        [f, v] => f.starts_with('-') && keyword(f) && short(v),
+        _ => false,
+    }) || args.iter().any(|a| {
+        a.starts_with('-')
+            && a.split_once('=')
+                .is_some_and(|(f, v)| keyword(f) && short(v))
+    });
+    // A lifecycle document: `"Expiration": {"Days": 1}` and its noncurrent-version forms.
+    let document = args.iter().any(|a| {
+        let flat: String = a
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"')
+            .collect();
+        flat.split("Expiration:{").skip(1).any(|rest| {
+            rest.split(['}', ',']).any(|field| {
+                field
+                    .strip_prefix("Days:")
+                    .or_else(|| field.strip_prefix("NoncurrentDays:"))
+                    .is_some_and(short)
+            })
+        })
+    });
+    flags || document
+}
+
+/// A JSON patch (`[{"op": "replace", "path": "/spec/replicas", "value": 0}]`) that sets a
+/// replica count to zero, wherever it sits in the array.
+pub(crate) fn json_patch_zeroes_replicas(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Array(ops) => ops.iter().any(json_patch_zeroes_replicas),
+        serde_json::Value::Object(op) => {
+            op.get("path")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|p| p.ends_with("/replicas"))
+                && op.get("value").is_some_and(|v| {
+                    v.as_u64() == Some(0) || v.as_str().is_some_and(|s| s.trim() == "0")
+                })
+        }
+        _ => false,
+    }
+}
+
+/// A capacity set to zero (`--desired-capacity 0`, `--max-size=0`, `--num-nodes 0`,
+/// `--replicas 0`) or an instance set never to run (`--activation-policy NEVER`): the
+/// service stops serving.
+pub(crate) fn scales_to_zero(args: &[String]) -> bool {
+    const CAPACITY: &[&str] = &[
+        "replica",
+        "desired-capacity",
+        "desired-count",
+        "max-size",
+        "max-capacity",
+        "num-nodes",
+        "node-count",
+        "max-instances",
+        "instance-count",
+        "max-count",
+        "desired-size",
+    ];
+    let capacity = |f: &str| f.starts_with('-') && CAPACITY.iter().any(|c| f.contains(c));
+    let never =
+        |f: &str, v: &str| f.contains("activation-policy") && v.eq_ignore_ascii_case("never");
+    args.windows(2).any(|w| match w {
+        [f, v] => (capacity(f) && v == "0") || never(f, v),
+        _ => false,
+    }) || args.iter().any(|a| {
+        a.split_once('=')
+            .is_some_and(|(f, v)| (capacity(f) && v == "0") || never(f, v))
+    })
+}

@@ -1,0 +1,286 @@
+//! Object arguments whose meaning is in their fields rather than in a command: a signal sent
+//! to a process (`{"signal": "SIGKILL", "pid": 1}`), a Kubernetes manifest written as YAML
+//! text, an access role granted (`{"role": "owner"}`), a secret file sent as a request body.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, args, shell, structured};
+use crate::Effect::{Admin, Mutating};
+
+/// Judges the fields of one object of the input; `top` for the input itself.
+pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
+    signal(ctx, map);
+    for key in [
+        "manifest",
+        "manifests",
+        "yaml",
+        "spec_yaml",
+        "resource_yaml",
+        "definition",
+    ] {
+        if let Some(Value::String(text)) = map.get(key) {
+            manifest(ctx, text);
+        }
+    }
+    if top && !ctx.name_reads {
+        granted_role(ctx, map);
+    }
+    sent_file(ctx, map);
+}
+
+/// `{"signal": "SIGKILL", "pid": 1}`: judged as `kill -KILL 1`.
+fn signal(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let Some(sig) = ["signal", "sig"].iter().find_map(|k| map.get(*k)) else {
+        return;
+    };
+    let pids: Vec<String> = ["pid", "pids", "process_id", "processid", "process"]
+        .iter()
+        .filter_map(|k| map.get(*k))
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().map(scalar).collect(),
+            other => vec![scalar(other)],
+        })
+        .flatten()
+        .collect();
+    let Some(sig) = scalar(sig) else { return };
+    if pids.is_empty() {
+        return;
+    }
+    let name = sig.trim_start_matches('-');
+    let name = name.strip_prefix("SIG").unwrap_or(name);
+    let mut argv = vec!["kill".to_string(), format!("-{name}")];
+    argv.extend(pids);
+    ctx.via("a signal sent to a process", |ctx| {
+        shell::analyse_argv(ctx, &argv, 1)
+    });
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A Kubernetes manifest as YAML text: every document is parsed; containers' commands are
+/// judged as commands, and pods that reach the host (privileged, host namespaces, host
+/// paths, added capabilities) or access objects are admin. Text that does not parse as YAML
+/// is at least a write.
+fn manifest(ctx: &mut Ctx, text: &str) {
+    if !(text.contains("kind:") || text.contains("apiVersion:")) {
+        return;
+    }
+    ctx.add(Mutating, "kubernetes: applies a manifest");
+    let mut docs = Vec::new();
+    for doc in serde_yaml_ng::Deserializer::from_str(text) {
+        match serde::Deserialize::deserialize(doc) {
+            Ok(v) => docs.push(v),
+            Err(e) => {
+                ctx.add(
+                    Admin,
+                    format!("kubernetes: the manifest does not parse as YAML ({e})"),
+                );
+                return;
+            }
+        }
+    }
+    for doc in &docs {
+        pod_fields(ctx, doc, 0);
+    }
+}
+
+/// What a manifest document's fields do, searched to a bounded depth.
+fn pod_fields(ctx: &mut Ctx, v: &Value, depth: usize) {
+    if depth > 32 {
+        ctx.add(Admin, "kubernetes: the manifest nests too deep to judge");
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(kind) = map.get("kind").and_then(Value::as_str)
+                && matches!(
+                    kind,
+                    "ClusterRole" | "ClusterRoleBinding" | "Role" | "RoleBinding"
+                )
+            {
+                ctx.add(Admin, format!("kubernetes: a `{kind}` changes access"));
+            }
+            for (k, field) in map {
+                let on = field.as_bool() == Some(true);
+                match k.as_str() {
+                    "privileged"
+                    | "hostPID"
+                    | "hostNetwork"
+                    | "hostIPC"
+                    | "allowPrivilegeEscalation"
+                        if on =>
+                    {
+                        ctx.add(Admin, format!("kubernetes: `{k}: true` reaches the host"));
+                    }
+                    "hostPath" => ctx.add(Admin, "kubernetes: a `hostPath` volume mounts the host"),
+                    "add"
+                        if field.to_string().contains("SYS_ADMIN")
+                            || field.to_string().contains("\"ALL\"") =>
+                    {
+                        ctx.add(Admin, "kubernetes: adds powerful capabilities");
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(Value::Array(cmd)) = map.get("command")
+                && structured::is_argv(cmd)
+            {
+                let mut argv: Vec<String> = cmd
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                if let Some(Value::Array(rest)) = map.get("args") {
+                    argv.extend(rest.iter().filter_map(Value::as_str).map(str::to_string));
+                }
+                ctx.via("a container command in the manifest", |ctx| {
+                    shell::analyse_argv(ctx, &argv, 1)
+                });
+            }
+            for field in map.values() {
+                pod_fields(ctx, field, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                pod_fields(ctx, item, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Roles that hold every right over what they are given on.
+const OWNER_ROLES: &[&str] = &[
+    "owner",
+    "admin",
+    "administrator",
+    "superuser",
+    "super_admin",
+    "superadmin",
+    "root",
+    "organizer",
+    "co-owner",
+    "coowner",
+    "maintainer",
+    "cluster-admin",
+];
+
+/// An owner or admin role (or an admin flag set to true) in the input of a tool whose name
+/// does not read: the call grants access (`shareDocument` with `role: owner`,
+/// `{"is_admin": true}`). A read names a role only to filter by it, so reads are exempt.
+fn granted_role(ctx: &mut Ctx, map: &Map<String, Value>) {
+    for (k, v) in role_fields(map) {
+        ctx.add(Admin, format!("grants `{k}: {v}` (owner or admin access)"));
+    }
+}
+
+/// The owner/admin fields of an object: `role`, `permission`, `access_level` … naming an
+/// owner role, or `is_admin`-style flags set to true.
+fn role_fields(map: &Map<String, Value>) -> Vec<(String, String)> {
+    const ROLE_KEYS: &[&str] = &[
+        "role",
+        "roles",
+        "permission",
+        "permissions",
+        "access",
+        "access_level",
+        "accesslevel",
+        "permission_level",
+        "level",
+        "privilege",
+        "privileges",
+        "grant",
+        "member_role",
+    ];
+    const FLAG_KEYS: &[&str] = &[
+        "is_admin",
+        "isadmin",
+        "admin",
+        "is_superuser",
+        "superuser",
+        "is_staff",
+        "is_owner",
+        "site_admin",
+        "is_root",
+    ];
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let lk = k.to_ascii_lowercase();
+        if FLAG_KEYS.contains(&lk.as_str()) && v.as_bool() == Some(true) {
+            out.push((k.clone(), "true".to_string()));
+        }
+        if ROLE_KEYS.contains(&lk.as_str()) {
+            let values: Vec<&str> = match v {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(r) = values
+                .iter()
+                .find(|r| OWNER_ROLES.contains(&r.to_ascii_lowercase().as_str()))
+            {
+                out.push((k.clone(), (*r).to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// An HTTP request whose body is a secret file (`body_file: ~/.ssh/id_rsa`) sends it away; a
+/// write whose body sets owner or admin fields grants access.
+fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let method = map
+        .get("method")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_uppercase);
+    let is_request = method.is_some() || map.contains_key("url") || map.contains_key("uri");
+    if !is_request {
+        return;
+    }
+    for key in [
+        "body_file",
+        "file",
+        "upload",
+        "upload_file",
+        "data_file",
+        "attachment",
+        "files",
+        "input_file",
+        "payload_file",
+        "file_path",
+    ] {
+        let paths: Vec<&str> = match map.get(key) {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(p) = paths.into_iter().find(|p| args::secret_path(p)) {
+            ctx.add(
+                Admin,
+                format!("http: sends the secret file `{p}` in the request"),
+            );
+        }
+    }
+    let writes = method
+        .as_deref()
+        .is_some_and(|m| matches!(m, "POST" | "PUT" | "PATCH"));
+    if writes
+        && let Some(Value::Object(body)) = ["body", "json", "data", "payload"]
+            .iter()
+            .find_map(|k| map.get(*k))
+    {
+        for (k, v) in role_fields(body) {
+            ctx.add(
+                Admin,
+                format!("http: the request sets `{k}: {v}` (grants access)"),
+            );
+        }
+    }
+}
