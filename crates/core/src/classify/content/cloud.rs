@@ -118,6 +118,37 @@ pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
     }
 }
 
+/// A setting that turns off what keeps data recoverable: backups, retention, point-in-time
+/// recovery, deletion protection, versioning or snapshots set to zero, false, off or
+/// suspended (`PointInTimeRecoveryEnabled=false`, `--backup-retention-period=0`,
+/// `Status=Suspended`), or a `--no-…` flag that names one (`--no-deletion-protection`).
+pub(crate) fn turns_off_protection(arg: &str) -> bool {
+    const GUARDS: [&str; 6] = [
+        "retention",
+        "backup",
+        "recovery",
+        "protection",
+        "versioning",
+        "snapshot",
+    ];
+    let a = arg.to_ascii_lowercase();
+    if let Some(rest) = a.strip_prefix("--no-") {
+        return GUARDS.iter().any(|g| rest.contains(g));
+    }
+    // Every `key=value` pair in the argument (shorthand syntax joins them with commas).
+    a.split([',', ' ']).any(|pair| {
+        pair.split_once('=').is_some_and(|(k, v)| {
+            let guarded = GUARDS.iter().any(|g| k.contains(g))
+                || (k.ends_with("status") && a.contains("versioning"));
+            guarded
+                && matches!(
+                    v.trim(),
+                    "0" | "false" | "off" | "disabled" | "suspended" | "none"
+                )
+        })
+    })
+}
+
 /// A retention, expiration or lifecycle setting of a week or less: the data it covers is
 /// deleted soon (`--retention-in-days 1`, an S3 lifecycle rule expiring after 1 day).
 pub(crate) fn short_retention(args: &[String]) -> bool {

@@ -485,14 +485,9 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         w.first()
             .is_some_and(|f| f.contains("retention") || f.contains("backup"))
             && w.get(1).is_some_and(|v| v == "0")
-    }) || args.iter().any(|a| {
-        (a.contains("retention") || a.contains("backup"))
-            && (a.ends_with("=0") || a.ends_with("=false"))
-            || matches!(
-                a.as_str(),
-                "--no-backup" | "--no-deletion-protection" | "--no-enable-point-in-time-recovery"
-            )
-    });
+    }) || args.iter().any(|a| super::cloud::turns_off_protection(a))
+        // `--versioning-configuration Status=Suspended`: the value names the setting's flag.
+        || args.windows(2).any(|w| super::cloud::turns_off_protection(&w.join(" ")));
     if zeroes
         || super::cloud::short_retention(args)
         || super::cloud::scales_to_zero(args)
