@@ -7,6 +7,8 @@
 //! - [`pipeline`]: the decision pipeline, step by step;
 //! - [`chain`]: the per-session SHA-256 hash chain of decisions.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub mod chain;
 pub mod classify;
 pub mod effect;
