@@ -116,7 +116,11 @@ pub(crate) fn call(
             _ => {}
         }
     }
-    let op = op.or_else(|| (!name_rest.is_empty()).then(|| name_rest.join("_")));
+    let op = op
+        .or_else(|| (!name_rest.is_empty()).then(|| name_rest.join("_")))
+        // A MongoDB request that names no operation but carries a pipeline is an aggregation
+        // (`{"collection": "users", "pipeline": [… {"$out": "users"}]}`).
+        .or_else(|| (mongo && map.contains_key("pipeline")).then(|| "aggregate".to_string()));
     let Some(op) = op else {
         return consumed;
     };

@@ -435,11 +435,15 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         "wget" => opt_value(args, &[], &["--method"]).map(str::to_ascii_uppercase),
         _ => args
             .iter()
-            .find(|a| {
+            // HTTPie and xh take the method as the first operand, in any case (`xh delete
+            // URL`); after the URL an upper-case word can still only be a method.
+            .enumerate()
+            .find(|(i, a)| {
                 http::METHODS.contains(&a.to_ascii_uppercase().as_str())
-                    && a.chars().all(|c| c.is_ascii_uppercase())
+                    && (a.chars().all(|c| c.is_ascii_uppercase())
+                        || args.iter().take(*i).all(|b| b.starts_with('-')))
             })
-            .cloned(),
+            .map(|(_, a)| a.to_ascii_uppercase()),
     };
     let has_body = match name {
         "curl" => opt_value(

@@ -376,6 +376,15 @@ pub(crate) fn wrapper(
             run_argv(sh, &inner(i), stdin, &via)
         }
         "strace" | "ltrace" | "gdb" => {
+            // `strace -o FILE` writes its trace there (`-o /etc/profile.d/x.sh`).
+            if name != "gdb"
+                && let Some(out) = super::args::opt_value(args, &["-o"], &["--output"])
+            {
+                match super::args::write_risk(out, false) {
+                    Some((e, why)) => sh.add(e, format!("{cmd} writes its trace over {why}")),
+                    None => sh.add(Mutating, format!("{cmd} writes its trace to `{out}`")),
+                }
+            }
             let i = first_operand(
                 args,
                 &["-o", "-p", "-e", "-s", "-P", "-E", "-u", "-ex", "-x"],
