@@ -13,6 +13,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
         "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv" => {
             process_manager(sh, name, args)
         }
+        "borg" | "restic" | "kopia" | "duplicity" | "rabbitmqctl" | "rabbitmq-plugins"
+        | "pg_dropcluster" | "pg_createcluster" | "pg_upgradecluster" => data_admin(name, args),
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
         "rclone" => rclone(args),
         "gh" => gh(args),
@@ -255,4 +257,93 @@ fn gh(args: &[String]) -> (Effect, String) {
             format!("changes GitHub resources (`gh {s} {verb}`)"),
         ),
     }
+}
+
+/// Backup repositories (`borg`, `restic`, `kopia`, `duplicity`), RabbitMQ and PostgreSQL
+/// cluster tools: deleting, pruning or purging loses data; listing reads; anything else is
+/// at least a write.
+fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
+    if name == "pg_dropcluster" {
+        return (
+            Destructive,
+            "drops a PostgreSQL cluster and its data".into(),
+        );
+    }
+    let words: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| a.to_ascii_lowercase())
+        .collect();
+    let has = |w: &[&str]| {
+        words.iter().any(|x| {
+            w.iter().any(|v| {
+                x == v || x.starts_with(&format!("{v}_")) || x.starts_with(&format!("{v}-"))
+            })
+        })
+    };
+    if has(&[
+        "delete",
+        "prune",
+        "forget",
+        "purge",
+        "compact",
+        "remove",
+        "rm",
+        "reset",
+        "force_reset",
+        "stop_app",
+        "stop",
+        "forget_cluster_node",
+        "close_all_connections",
+        "clear",
+        "eval",
+        "cleanup",
+        "disable",
+    ]) {
+        return (
+            Destructive,
+            format!("deletes, prunes or stops data it manages (`{name}`)"),
+        );
+    }
+    if has(&[
+        "add_user",
+        "set_permissions",
+        "set_user_tags",
+        "change_password",
+        "key",
+        "enable",
+    ]) {
+        return (Admin, format!("changes access or plugins (`{name}`)"));
+    }
+    let reads = [
+        "list",
+        "ls",
+        "info",
+        "snapshots",
+        "check",
+        "status",
+        "stats",
+        "diff",
+        "find",
+        "collection-status",
+        "list-current-files",
+        "environment",
+        "report",
+        "cluster_status",
+        "version",
+        "help",
+    ];
+    // Read only when the subcommand (the first plain word) reads and no flag is given (a flag
+    // could write: `--output`); its other words are operands (`list_queues name messages`).
+    let subcommand = words.first().map(String::as_str).unwrap_or("");
+    let read_sub = reads
+        .iter()
+        .any(|r| subcommand == *r || subcommand.starts_with(&format!("{r}_")));
+    if read_sub && !args.iter().any(|a| a.starts_with('-')) {
+        return (Read, format!("reads (`{name} {subcommand}`)"));
+    }
+    (
+        Mutating,
+        format!("changes backups, queues or clusters (`{name}`)"),
+    )
 }

@@ -81,6 +81,14 @@ pub(super) const ROWS: &[Spec] = &[
         "controls processes",
         H::ProcessManager
     ),
+    // Backup repositories, message brokers and cluster tools: the subcommand decides.
+    row!(
+        "borg restic kopia duplicity rabbitmqctl rabbitmq-plugins pg_dropcluster pg_createcluster \
+          pg_upgradecluster",
+        Mutating,
+        "manages backups, queues or clusters",
+        H::ProcessManager
+    ),
     row!("crontab", Admin, "installs scheduled commands", H::Crontab),
     row!("at batch", Admin, "schedules commands", H::At),
     row!(
