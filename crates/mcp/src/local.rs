@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use airlock_server::Service;
+use airlock_server::service::mcp_methods::is_allowed_custom;
 use airlock_server::service::{Caller, CheckRequest, Effect, Principal, ServiceError};
 
 use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
@@ -16,6 +17,8 @@ pub struct LocalDecider {
     pub agent_id: String,
     pub server_id: String,
     pub session_id: String,
+    /// The custom methods the server's registration allows (exact names).
+    pub allowed_methods: Vec<String>,
 }
 
 /// The service failing is "cannot be reached"; anything else is a refusal of the request.
@@ -90,6 +93,10 @@ impl Decider for LocalDecider {
         reason: &str,
     ) -> Result<Decision, DecideError> {
         self.ask(action, input, None, Some(reason)).await
+    }
+
+    async fn allows_method(&self, method: &str) -> Result<bool, DecideError> {
+        Ok(is_allowed_custom(method, &self.allowed_methods))
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {

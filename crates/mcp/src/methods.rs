@@ -1,7 +1,9 @@
 //! The MCP methods a client may send, spelled exactly as the specification spells them
 //! (2025-06-18, 2025-11-25 and the 2026-07-28 `server/discover` and `subscriptions/listen`),
 //! and what Airlock does with each. Anything else — another
-//! case, a trailing space or slash, an invisible character, a custom method — is refused.
+//! case, a trailing space or slash, an invisible character, a custom method — is refused,
+//! unless the server's registration lists that exact method in `allowed_methods`: then it is
+//! checked as the action `mcp.<method>` with its params as input ([`custom_call`]).
 
 use serde_json::{Map, Value, json};
 
@@ -39,7 +41,7 @@ pub enum Checked {
 /// The action, the input and the declared effect of a checked method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedCall {
-    pub action: &'static str,
+    pub action: String,
     pub input: Value,
     pub declared: Option<Declared>,
 }
@@ -97,12 +99,16 @@ pub fn route(method: &str, request: bool) -> Route {
             code: code::METHOD_NOT_FOUND,
             reason: format!(
                 "{m:?} is not an MCP method Airlock checks (methods are matched exactly as the \
-                 MCP specification spells them); it was not forwarded"
+                 MCP specification spells them) nor a custom method the server's registration \
+                 allows; it was not forwarded"
             ),
         },
         m => Route::Refuse {
             code: code::INVALID_REQUEST,
-            reason: format!("{m:?} is not a client notification of MCP; it was not forwarded"),
+            reason: format!(
+                "{m:?} is not a client notification of MCP nor a custom method the server's \
+                 registration allows; it was not forwarded"
+            ),
         },
     }
 }
@@ -161,19 +167,19 @@ pub fn checked_calls(
             return Ok(uris
                 .into_iter()
                 .map(|uri| CheckedCall {
-                    action: "resources.read",
+                    action: "resources.read".into(),
                     input: resource(uri),
                     declared: None,
                 })
                 .collect());
         }
         Checked::ResourceRead => CheckedCall {
-            action: "resources.read",
+            action: "resources.read".into(),
             input: resource(string_param(obj, "uri", method)?),
             declared: None,
         },
         Checked::PromptGet => CheckedCall {
-            action: "prompts.get",
+            action: "prompts.get".into(),
             input: with_meta(json!({
                 "name": string_param(obj, "name", method)?,
                 "arguments": obj.get("arguments").cloned().unwrap_or_else(|| json!({})),
@@ -181,7 +187,7 @@ pub fn checked_calls(
             declared: None,
         },
         Checked::Completion => CheckedCall {
-            action: "completion.complete",
+            action: "completion.complete".into(),
             input: with_meta(Value::Object(
                 obj.iter()
                     .filter(|(k, _)| k.as_str() != "_meta")
@@ -191,12 +197,76 @@ pub fn checked_calls(
             declared: None,
         },
         Checked::SetLogLevel => CheckedCall {
-            action: "logging.set_level",
+            action: "logging.set_level".into(),
             input: with_meta(json!({"level": string_param(obj, "level", method)?})),
             declared: Some(Declared::Mutating),
         },
     };
     Ok(vec![one])
+}
+
+/// The action a custom method is checked as, named the way the checked methods of the
+/// specification are (`logging/setLevel` is `logging.set_level`): `mcp.`, then the method
+/// with `/` written `.` and camelCase written snake_case: `acme/reIndex` is
+/// `mcp.acme.re_index`. The `mcp.` prefix keeps custom methods apart from tool names, so a
+/// capability such as `mcp.*` or `mcp.acme.*` admits them to a scope ceiling.
+pub fn custom_action(method: &str) -> String {
+    let mut out = String::with_capacity(method.len() + 8);
+    out.push_str("mcp.");
+    let chars: Vec<char> = method.chars().collect();
+    let mut prev: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '/' {
+            out.push('.');
+        } else if c.is_ascii_uppercase() {
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            // fooBar, and the last capital of an acronym before a word: HTTPGet -> http_get.
+            let boundary = prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next_lower)
+            });
+            if boundary {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// The check of a custom method the server's registration allows: action
+/// [`custom_action`], input = its params (an object without protocol bookkeeping in `_meta`,
+/// as `completion/complete` is checked, or a by-position array; `{}` when absent).
+pub fn custom_call(method: &str, params: &Value) -> Result<CheckedCall, String> {
+    let input = match params {
+        Value::Null => json!({}),
+        Value::Array(_) => params.clone(),
+        Value::Object(obj) => {
+            let rest: Map<String, Value> = obj
+                .iter()
+                .filter(|(k, _)| k.as_str() != "_meta")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            match crate::relay::payload_meta(obj) {
+                Some(m) => json!({"input": rest, "_meta": m}),
+                None => Value::Object(rest),
+            }
+        }
+        _ => {
+            return Err(format!(
+                "`params` of {method} must be an object or an array"
+            ));
+        }
+    };
+    Ok(CheckedCall {
+        action: custom_action(method),
+        input,
+        declared: None,
+    })
 }
 
 /// The routing name a request carries (the `Mcp-Name` header must equal it): the tool or
@@ -233,7 +303,10 @@ mod tests {
         );
         let two = json!({"notifications": {"resourceSubscriptions": ["file:///a", "file:///etc/shadow"]}});
         let calls = checked_calls(Checked::Listen, "subscriptions/listen", &two).unwrap();
-        let inputs: Vec<_> = calls.iter().map(|c| (c.action, c.input.clone())).collect();
+        let inputs: Vec<_> = calls
+            .iter()
+            .map(|c| (c.action.as_str(), c.input.clone()))
+            .collect();
         assert_eq!(
             inputs,
             vec![
@@ -313,7 +386,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (c.action, c.input),
+            (c.action.as_str(), c.input),
             ("resources.read", json!("file:///etc/shadow"))
         );
         let c = one(
@@ -336,7 +409,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (c.action, c.declared),
+            (c.action.as_str(), c.declared),
             ("logging.set_level", Some(Declared::Mutating))
         );
         let c = one(
@@ -372,16 +445,89 @@ mod tests {
                 params["_meta"] = m;
             }
             let c = one(Checked::ResourceRead, "resources/read", &params).unwrap();
-            let judged = airlock_core::classify::classify(c.action, &c.input, None, None);
+            let judged = airlock_core::classify::classify(&c.action, &c.input, None, None);
             assert_eq!(judged.effect, effect, "{uri} {meta:?}: {judged:?}");
             let listen = json!({"notifications": {"resourceSubscriptions": [uri]}, "_meta": meta});
             let calls = checked_calls(Checked::Listen, "subscriptions/listen", &listen).unwrap();
             let judged =
-                airlock_core::classify::classify(calls[0].action, &calls[0].input, None, None);
+                airlock_core::classify::classify(&calls[0].action, &calls[0].input, None, None);
             assert_eq!(judged.effect, effect, "listen {uri} {meta:?}: {judged:?}");
         }
         assert!(checked_calls(Checked::ResourceRead, "resources/read", &json!({})).is_err());
         assert!(checked_calls(Checked::PromptGet, "prompts/get", &json!([1])).is_err());
+    }
+
+    #[test]
+    fn every_method_with_a_treatment_is_a_spec_method_no_registration_can_list() {
+        use airlock_server::service::mcp_methods::{SPEC_METHODS, custom_method_problem};
+        let tables = PASS_REQUESTS.iter().chain(CLIENT_NOTIFICATIONS).chain(&[
+            "tools/call",
+            "resources/read",
+            "resources/subscribe",
+            "prompts/get",
+            "completion/complete",
+            "logging/setLevel",
+            "subscriptions/listen",
+            "sampling/createMessage",
+            "elicitation/create",
+            "roots/list",
+        ]);
+        for m in tables {
+            assert!(SPEC_METHODS.contains(m), "{m} missing from SPEC_METHODS");
+            assert!(custom_method_problem(m).is_some(), "{m} could be listed");
+        }
+        // Whatever a registration may list is refused by the table itself.
+        for m in SPEC_METHODS {
+            for request in [true, false] {
+                if let Route::Refuse { .. } = route(m, request) {
+                    assert!(custom_method_problem(m).is_some(), "{m}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn custom_methods_are_named_as_checked_methods_are() {
+        assert_eq!(custom_action("acme/reindex"), "mcp.acme.reindex");
+        assert_eq!(custom_action("acme/reIndex"), "mcp.acme.re_index");
+        assert_eq!(custom_action("acme/HTTPGet"), "mcp.acme.http_get");
+        assert_eq!(custom_action("acme/v2Sync"), "mcp.acme.v2_sync");
+        assert_eq!(custom_action("logging/setLevel"), "mcp.logging.set_level");
+        assert_eq!(
+            custom_action("acme.tools:run-now"),
+            "mcp.acme.tools:run-now"
+        );
+        let c = custom_call(
+            "acme/reindex",
+            &json!({"index": "docs", "_meta": {"progressToken": 1}}),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.action.as_str(), c.input, c.declared),
+            ("mcp.acme.reindex", json!({"index": "docs"}), None)
+        );
+        let c = custom_call(
+            "acme/reindex",
+            &json!({"index": "docs", "_meta": {"cmd": "rm -rf /"}}),
+        )
+        .unwrap();
+        assert_eq!(
+            c.input,
+            json!({"input": {"index": "docs"}, "_meta": {"cmd": "rm -rf /"}})
+        );
+        assert_eq!(
+            custom_call("acme/x", &json!(["rm -rf /"])).unwrap().input,
+            json!(["rm -rf /"])
+        );
+        assert_eq!(
+            custom_call("acme/x", &Value::Null).unwrap().input,
+            json!({})
+        );
+        assert!(custom_call("acme/x", &json!("rm -rf /")).is_err());
+        // The params are judged like a tool's input: a destructive command is destructive.
+        let c = custom_call("acme/reindex", &json!({"command": "rm -rf /"})).unwrap();
+        let judged = airlock_core::classify::classify(&c.action, &c.input, None, None);
+        assert!(judged.effect.is_high_risk(), "{judged:?}");
     }
 
     #[test]

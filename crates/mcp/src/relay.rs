@@ -9,8 +9,11 @@
 //!   was checked. Denied, or Airlock could not decide: a denied tool call gets a tool result
 //!   with `isError: true` whose text gives the reason and the approval id, any other denied
 //!   request a JSON-RPC error, and the upstream never sees it.
+//! - A custom method the server's registration lists in `allowed_methods` (exact names) is
+//!   checked like a tool call, as the action `mcp.<method>` with its params as input
+//!   ([`methods::custom_call`]); never forwarded unchecked.
 //! - Refused, and recorded in the session's decision log like a denied call: a method
-//!   Airlock does not know (another spelling, a custom method), a client-sent `sampling/*`,
+//!   Airlock does not know (another spelling, a custom method not allowed), a client-sent `sampling/*`,
 //!   `elicitation/*` or `roots/list`, a notification that is not a client notification of
 //!   MCP, a response to a request the server never sent through this connection, and
 //!   anything that is not a JSON-RPC message.
@@ -26,6 +29,8 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
+
+use airlock_server::service::mcp_methods::custom_method_problem;
 
 use crate::methods::{self, CheckedCall, Route};
 
@@ -124,6 +129,18 @@ pub trait Decider: Send + Sync {
         &self,
         tools: &[Value],
     ) -> impl Future<Output = Result<Vec<ObservedTool>, DecideError>> + Send;
+
+    /// True if the server's registration lists `method`, exactly, as a custom method it
+    /// implements (see [`airlock_server::service::mcp_methods::is_allowed_custom`]). Asked only
+    /// for methods the specification does not define. A decider that knows no registration
+    /// allows none.
+    fn allows_method(
+        &self,
+        method: &str,
+    ) -> impl Future<Output = Result<bool, DecideError>> + Send {
+        let _ = method;
+        async { Ok(false) }
+    }
 }
 
 /// What to do with one client message.
@@ -476,7 +493,47 @@ async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) 
                 Err(why) => refuse(decider, &msg, code::INVALID_PARAMS, why).await,
             }
         }
-        Route::Refuse { code, reason } => refuse(decider, &msg, code, reason).await,
+        Route::Refuse { code, reason } => {
+            if custom_method_problem(&method).is_some() {
+                return refuse(decider, &msg, code, reason).await;
+            }
+            match decider.allows_method(&method).await {
+                Ok(true) => custom_method(decider, msg, &method, request).await,
+                Ok(false) => refuse(decider, &msg, code, reason).await,
+                Err(e) => {
+                    let why =
+                        format!("{reason} (the server's allowed methods could not be read: {e})");
+                    refuse(decider, &msg, code, why).await
+                }
+            }
+        }
+    }
+}
+
+/// A custom method the server's registration allows: checked as `mcp.<method>` with its
+/// params. A request is forwarded if allowed, else answered with a JSON-RPC error; a
+/// notification is forwarded if allowed, else dropped (the check recorded it).
+async fn custom_method<D: Decider>(
+    decider: &D,
+    msg: Value,
+    method: &str,
+    request: bool,
+) -> ClientAction {
+    let params = msg.get("params").cloned().unwrap_or(Value::Null);
+    let call = match methods::custom_call(method, &params) {
+        Ok(call) => call,
+        Err(why) => return refuse(decider, &msg, code::INVALID_PARAMS, why).await,
+    };
+    if request {
+        return checked_request(decider, msg, method, vec![call]).await;
+    }
+    match decider.check(&call.action, call.input, call.declared).await {
+        Ok(d) if d.allowed => ClientAction::Forward(msg),
+        Ok(_) => ClientAction::Drop,
+        Err(e) => {
+            tracing::warn!(method, error = %e, "notification dropped: Airlock could not decide");
+            ClientAction::Drop
+        }
     }
 }
 
@@ -490,13 +547,13 @@ async fn checked_request<D: Decider>(
 ) -> ClientAction {
     let id = msg.get("id").cloned().unwrap_or(Value::Null);
     for call in calls {
-        match decider.check(call.action, call.input, call.declared).await {
+        match decider.check(&call.action, call.input, call.declared).await {
             Ok(d) if d.allowed => {}
             Ok(d) => {
                 return ClientAction::Reply(error_with(
                     id,
                     code::DENIED,
-                    denial_text(call.action, &d),
+                    denial_text(&call.action, &d),
                     decision_meta(&d),
                 ));
             }

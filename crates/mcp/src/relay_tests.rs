@@ -13,6 +13,10 @@ struct Fake {
     declared: Mutex<Vec<Option<Declared>>>,
     refusals: Mutex<Vec<String>>,
     down: bool,
+    /// The custom methods the fake registration allows.
+    allowed: Vec<String>,
+    /// How often the registration was asked about a method.
+    asked: Mutex<Vec<String>>,
 }
 
 impl Fake {
@@ -45,9 +49,10 @@ impl Decider for Fake {
             .unwrap()
             .push((tool.to_string(), input.clone()));
         self.declared.lock().unwrap().push(declared);
-        // Reads are allowed, and resources outside /etc.
+        // Reads are allowed, resources outside /etc, and custom methods without `rm`.
         let allowed = tool.starts_with("read_")
-            || (tool == "resources.read" && !input.to_string().contains("/etc/"));
+            || (tool == "resources.read" && !input.to_string().contains("/etc/"))
+            || (tool.starts_with("mcp.") && !input.to_string().contains("rm -rf"));
         Ok(Decision {
             allowed,
             reason: if allowed {
@@ -76,6 +81,14 @@ impl Decider for Fake {
         d.reason = format!("refused by the test: {reason}");
         d.rule = "refused".into();
         Ok(d)
+    }
+
+    async fn allows_method(&self, method: &str) -> Result<bool, DecideError> {
+        self.asked.lock().unwrap().push(method.to_string());
+        if self.down {
+            return Err(DecideError::Unreachable("connection refused".into()));
+        }
+        Ok(self.allowed.iter().any(|m| m == method))
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
@@ -460,4 +473,127 @@ fn a_refusal_reason_is_bounded_and_has_no_control_characters() {
     assert!(long.chars().all(|c| c == 'é'));
     let controls = refusal_reason(&"\u{1}".repeat(max));
     assert!(controls.len() <= max && !controls.chars().any(char::is_control));
+}
+
+#[tokio::test]
+async fn an_allowed_custom_method_is_checked_as_its_action_with_its_params() {
+    let f = Fake {
+        allowed: vec!["acme/reIndex".into()],
+        ..Fake::default()
+    };
+    let ok = json!({"jsonrpc": "2.0", "id": 1, "method": "acme/reIndex",
+                    "params": {"index": "docs", "_meta": {"progressToken": 3}}});
+    assert_eq!(on_client(&f, ok.clone()).await, ClientAction::Forward(ok));
+    let bad = json!({"jsonrpc": "2.0", "id": 2, "method": "acme/reIndex",
+                     "params": {"index": "docs", "_meta": {"cmd": "rm -rf /"}}});
+    let ClientAction::Reply(r) = on_client(&f, bad).await else {
+        panic!("a denied custom method must be answered")
+    };
+    assert_eq!(r["id"], 2);
+    assert_eq!(r["error"]["code"], code::DENIED);
+    assert_eq!(r["error"]["data"]["airlock"]["approval_id"], "apr_9");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("mcp.acme.re_index")
+    );
+    // A notification of it: forwarded if allowed, dropped if denied.
+    let note = json!({"jsonrpc": "2.0", "method": "acme/reIndex", "params": {"index": "a"}});
+    assert_eq!(
+        on_client(&f, note.clone()).await,
+        ClientAction::Forward(note)
+    );
+    let note = json!({"jsonrpc": "2.0", "method": "acme/reIndex", "params": {"c": "rm -rf /"}});
+    assert_eq!(on_client(&f, note).await, ClientAction::Drop);
+    let seen = f.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![
+            ("mcp.acme.re_index".to_string(), json!({"index": "docs"})),
+            (
+                "mcp.acme.re_index".to_string(),
+                json!({"input": {"index": "docs"}, "_meta": {"cmd": "rm -rf /"}})
+            ),
+            ("mcp.acme.re_index".to_string(), json!({"index": "a"})),
+            ("mcp.acme.re_index".to_string(), json!({"c": "rm -rf /"})),
+        ]
+    );
+    assert!(f.refusals.lock().unwrap().is_empty());
+    // Params that are not structured are refused and recorded.
+    let scalar = json!({"jsonrpc": "2.0", "id": 3, "method": "acme/reIndex", "params": "x"});
+    let ClientAction::Reply(r) = on_client(&f, scalar).await else {
+        panic!("refused")
+    };
+    assert_eq!(r["error"]["code"], code::INVALID_PARAMS);
+    assert_eq!(f.refusals.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn only_the_exact_listed_spelling_of_a_custom_method_is_checked() {
+    let f = Fake {
+        allowed: vec![
+            "acme/reIndex".into(),
+            "tools/call ".into(),
+            "Tools/Call".into(),
+        ],
+        ..Fake::default()
+    };
+    for m in [
+        "acme/reindex",
+        "ACME/REINDEX",
+        "acme/reIndex ",
+        "acme/reIndex/",
+        "acme/reIndex\u{200b}",
+        "acme/reIndex\u{0}",
+        "acme/other",
+        // Listed by a registration that slipped past validation: still never custom.
+        "tools/call ",
+        "Tools/Call",
+    ] {
+        for id in [Some(json!(7)), None] {
+            let mut msg = json!({"jsonrpc": "2.0", "method": m, "params": {"index": "docs"}});
+            if let Some(id) = &id {
+                msg["id"] = id.clone();
+            }
+            let action = on_client(&f, msg).await;
+            let err = match (&action, &id) {
+                (ClientAction::Reply(r), Some(_)) => r["error"].clone(),
+                (ClientAction::Reject(r), None) => r["error"].clone(),
+                other => panic!("{m:?} was not refused: {other:?}"),
+            };
+            assert_eq!(err["data"]["airlock"]["rule"], "refused", "{m:?}");
+        }
+    }
+    assert!(f.actions().iter().all(|a| a == REFUSED_ACTION));
+    assert_eq!(f.refusals.lock().unwrap().len(), 18);
+    // The registration is never asked about a spelling it could not list.
+    let asked = f.asked.lock().unwrap().clone();
+    assert!(
+        asked.iter().all(|m| !m.contains(' ')
+            && !m.contains('\u{200b}')
+            && !m.contains('\u{0}')
+            && m != "Tools/Call"),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_custom_method_is_refused_when_the_registration_cannot_be_read() {
+    let f = Fake {
+        allowed: vec!["acme/reIndex".into()],
+        down: true,
+        ..Fake::default()
+    };
+    let msg = json!({"jsonrpc": "2.0", "id": 1, "method": "acme/reIndex", "params": {}});
+    let ClientAction::Reply(r) = on_client(&f, msg).await else {
+        panic!("refused")
+    };
+    assert_eq!(r["error"]["code"], code::METHOD_NOT_FOUND);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read")
+    );
 }

@@ -11,6 +11,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
+use airlock_server::service::mcp_methods::is_allowed_custom;
+
 use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
 /// Default Airlock URL (when the CLI is not told another one).
@@ -181,6 +183,25 @@ impl Client {
         .await
     }
 
+    /// `GET /mcp/servers/{id}`: the custom methods the server's registration allows. An
+    /// answer without `allowed_methods` (an Airlock that predates them) allows none.
+    pub async fn allowed_methods(&self, server: &str) -> Result<Vec<String>, DecideError> {
+        let v = self.get(&format!("/mcp/servers/{}", seg(server))).await?;
+        match v.get("allowed_methods") {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|m| m.as_str().map(String::from))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    DecideError::Invalid("the server's `allowed_methods` must list strings".into())
+                }),
+            Some(_) => Err(DecideError::Invalid(
+                "the server's `allowed_methods` must be a list".into(),
+            )),
+        }
+    }
+
     /// `GET /api/v1/mcp/servers/{id}/tools`.
     pub async fn list_tools(&self, server: &str) -> Result<Value, DecideError> {
         self.get(&format!("/api/v1/mcp/servers/{}/tools", seg(server)))
@@ -270,12 +291,13 @@ pub fn parse_observed(v: &Value) -> Result<Vec<ObservedTool>, DecideError> {
         .collect()
 }
 
-/// The session of a wrapper: given (and checked once) or opened by the wrapper.
+/// The session of a wrapper: given (and checked once) or opened by the wrapper; ready with
+/// the custom methods the server's registration allows.
 #[derive(Debug)]
 enum SessionState {
     None,
     Given(String),
-    Ready(String),
+    Ready { id: String, allowed: Vec<String> },
 }
 
 /// The decider of the stdio wrapper: one agent, one server, one session opened on first
@@ -304,11 +326,16 @@ impl RemoteDecider {
 
     /// The session, opened now if there is none yet. A given session is checked once: it
     /// must belong to the agent and be bound to the server, so that the server's pins and
-    /// ceiling apply to every call.
+    /// ceiling apply to every call. The server's registration is read first (its custom
+    /// methods), so that a failure leaves no session behind.
     pub async fn session(&self) -> Result<String, DecideError> {
         let mut guard = self.session.lock().await;
+        if let SessionState::Ready { id, .. } = &*guard {
+            return Ok(id.clone());
+        }
+        let allowed = self.client.allowed_methods(&self.server).await?;
         let id = match &*guard {
-            SessionState::Ready(s) => return Ok(s.clone()),
+            SessionState::Ready { id, .. } => return Ok(id.clone()),
             SessionState::Given(s) => {
                 let v = self
                     .client
@@ -325,7 +352,10 @@ impl RemoteDecider {
             }
             SessionState::None => self.client.init_session(&self.agent, &self.server).await?,
         };
-        *guard = SessionState::Ready(id.clone());
+        *guard = SessionState::Ready {
+            id: id.clone(),
+            allowed,
+        };
         Ok(id)
     }
 }
@@ -368,6 +398,14 @@ impl Decider for RemoteDecider {
         self.client
             .refuse(self.call(&session, action, input), reason)
             .await
+    }
+
+    async fn allows_method(&self, method: &str) -> Result<bool, DecideError> {
+        self.session().await?;
+        Ok(match &*self.session.lock().await {
+            SessionState::Ready { allowed, .. } => is_allowed_custom(method, allowed),
+            _ => false,
+        })
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {

@@ -7,6 +7,7 @@ mod approvals;
 mod audit;
 mod check;
 mod error;
+pub mod mcp_methods;
 mod registry;
 mod sessions;
 mod tokens;

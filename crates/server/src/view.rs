@@ -40,6 +40,7 @@ pub fn server(s: &Server) -> Value {
         "capabilities": server_ceiling(s).unwrap_or_default(),
         "tools": s.tools,
         "default_mode": s.default_mode,
+        "allowed_methods": s.allowed_methods,
         "status": s.status,
         "created_at": ts(s.created_at),
     })

@@ -526,3 +526,136 @@ async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers(
     let (_, ok) = as_agent("POST", "/api/v1/agenttrust/check".to_string(), Some(check)).await;
     assert_eq!(ok["allowed"], true, "{ok}");
 }
+
+#[tokio::test]
+async fn a_server_registration_lists_its_custom_methods_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+    store
+        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
+        .await
+        .unwrap();
+    let agent_key = store
+        .run(|tx| {
+            airlock_server::create_key(tx, "default", "runner", airlock_server::KeyRole::Agent)
+        })
+        .await
+        .unwrap();
+    let api = Api {
+        app: airlock_server::router(Service::new(store, Config::default())),
+        _dir: dir,
+    };
+    let methods = json!([
+        "acme/reindex",
+        "acme/listIndexes",
+        "notifications/acme/heartbeat"
+    ]);
+    let (s, created) = api
+        .call(
+            "POST",
+            "/mcp/servers",
+            Some(json!({"name": "idx", "url": "stdio:idx", "allowed_methods": methods})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    assert_eq!(created["allowed_methods"], methods);
+    let id = created["id"].as_str().unwrap().to_string();
+    let (s, got) = api.call("GET", &format!("/mcp/servers/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(got["allowed_methods"], methods);
+    // The wrapper reads it with the agent's key.
+    let (s, got) = api
+        .call_as(&agent_key, "GET", &format!("/mcp/servers/{id}"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(got["allowed_methods"], methods);
+    // None listed: an empty list.
+    let (s, plain) = api
+        .call(
+            "POST",
+            "/mcp/servers",
+            Some(json!({"name": "plain", "url": "http://localhost:1"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(plain["allowed_methods"], json!([]));
+    let (_, before) = api.call("GET", "/mcp/servers", None).await;
+    assert_eq!(before["servers"].as_array().unwrap().len(), 2);
+
+    let too_many: Vec<String> = (0..65).map(|i| format!("acme/m{i}")).collect();
+    let long = format!("acme/{}", "x".repeat(124));
+    let bad_lists = [
+        json!("acme/reindex"),
+        json!([1]),
+        json!([null]),
+        json!([""]),
+        json!(["acme/reindex "]),
+        json!([" acme/reindex"]),
+        json!(["acme/re index"]),
+        json!(["acme/reindex\t"]),
+        json!(["acme/reindex\u{0}"]),
+        json!(["acme/reindex\u{200b}"]),
+        json!(["acme/réindex"]),
+        json!([long]),
+        json!(too_many),
+        json!(["acme/reindex", "acme/reindex"]),
+        json!(["tools/call"]),
+        json!(["Tools/Call"]),
+        json!(["tools/call/"]),
+        json!(["logging/set_level"]),
+        json!(["initialize"]),
+        json!(["notifications/initialized"]),
+        json!(["sampling/createMessage"]),
+        json!(["elicitation/create"]),
+        json!(["roots/list"]),
+        json!(["rpc.discover"]),
+    ];
+    for list in bad_lists {
+        let body = json!({"name": "bad", "url": "stdio:bad", "allowed_methods": list});
+        let (s, v) = api.call("POST", "/mcp/servers", Some(body.clone())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body} -> {v}");
+        assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+        if list
+            .as_array()
+            .is_some_and(|l| l.iter().all(Value::is_string))
+        {
+            assert_eq!(v["error"], "invalid_request", "{v}");
+            assert!(
+                v["message"].as_str().unwrap().contains("allowed_methods"),
+                "{v}"
+            );
+        }
+    }
+    // 128 characters is the longest name.
+    let longest = format!("acme/{}", "x".repeat(123));
+    let (s, v) = api
+        .call(
+            "POST",
+            "/mcp/servers",
+            Some(json!({"name": "long", "url": "stdio:long", "allowed_methods": [longest]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // An agent key cannot register one.
+    let (s, _) = api
+        .call_as(
+            &agent_key,
+            "POST",
+            "/mcp/servers",
+            Some(json!({"name": "x", "url": "stdio:x", "allowed_methods": ["acme/x"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, after) = api.call("GET", "/mcp/servers", None).await;
+    let names: Vec<&str> = after["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["idx", "plain", "long"],
+        "no bad registration was stored"
+    );
+}

@@ -10,6 +10,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0001_init.sql"),
     include_str!("../migrations/sqlite/0002_tool_pins.sql"),
     include_str!("../migrations/sqlite/0003_key_roles.sql"),
+    include_str!("../migrations/sqlite/0004_server_methods.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -17,6 +18,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0001_init.sql"),
     include_str!("../migrations/postgres/0002_tool_pins.sql"),
     include_str!("../migrations/postgres/0003_key_roles.sql"),
+    include_str!("../migrations/postgres/0004_server_methods.sql"),
 ];
 
 /// The schema version this build knows.

@@ -66,6 +66,9 @@ pub struct Server {
     pub default_mode: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    /// Custom JSON-RPC methods the server implements, exact names (`acme/reindex`): a client
+    /// may send them, checked as the action `mcp.<method>`. Empty: none.
+    pub allowed_methods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

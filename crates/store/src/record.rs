@@ -210,7 +210,8 @@ record!(Agent in "agents" {
     revoked_at, revoke_reason
 });
 record!(Server in "servers" {
-    id, org_id, name, url, description, capabilities, tools, default_mode, status, created_at
+    id, org_id, name, url, description, capabilities, tools, default_mode, status, created_at,
+    allowed_methods
 });
 record!(Session in "sessions" {
     org_id, id, agent_id, server_id, source, scope_ceiling, base_mode, elevated_until,

@@ -172,6 +172,7 @@ contract!(rows_read_back_as_written, |fresh: Fresh| async move {
         default_mode: "read_only".into(),
         status: "active".into(),
         created_at: now(),
+        allowed_methods: vec!["acme/reindex".into(), "acme/Status".into()],
     };
     let mut s = session("o1", "sess_1", "agt_1");
     s.server_id = Some("srv_1".into());
@@ -339,6 +340,7 @@ contract!(
                     default_mode: "read_only".into(),
                     status: "active".into(),
                     created_at: now(),
+                    allowed_methods: vec![],
                 })
             })
             .await
@@ -782,7 +784,7 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2, 3]);
+    assert_eq!(applied, vec![1, 2, 3, 4]);
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.

@@ -35,6 +35,8 @@ pub struct CreateServer {
     tools: Option<Vec<ToolBody>>,
     #[serde(default)]
     default_mode: Option<String>,
+    #[serde(default)]
+    allowed_methods: Option<Vec<String>>,
 }
 
 pub async fn create(
@@ -58,6 +60,7 @@ pub async fn create(
             })
             .collect(),
         default_mode: body.default_mode,
+        allowed_methods: body.allowed_methods,
     };
     let server = service.register_server(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view::server(&server))))

@@ -30,6 +30,9 @@ pub struct NewServer {
     pub capabilities: Option<Vec<String>>,
     pub tools: Vec<NewTool>,
     pub default_mode: Option<String>,
+    /// Custom JSON-RPC methods the server implements (exact names, see
+    /// [`super::mcp_methods::custom_method_problem`]); `None` or empty: none.
+    pub allowed_methods: Option<Vec<String>>,
 }
 
 /// A tool of a server to register.
@@ -190,6 +193,10 @@ impl Service {
                 require_approval: t.require_approval,
             });
         }
+        let allowed_methods = super::mcp_methods::allowed_methods(
+            "allowed_methods",
+            new.allowed_methods.as_deref().unwrap_or_default(),
+        )?;
         let mode = new.default_mode.unwrap_or_else(|| "read_only".into());
         let mode = BaseMode::parse(mode.trim()).ok_or_else(|| {
             ServiceError::invalid_as(
@@ -212,6 +219,7 @@ impl Service {
             default_mode: mode.as_str().to_string(),
             status: "active".into(),
             created_at: Utc::now(),
+            allowed_methods,
         };
         let stored = server.clone();
         self.store()

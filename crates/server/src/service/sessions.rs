@@ -31,6 +31,8 @@ pub struct ServerInfo {
     pub name: String,
     /// Where it listens: an http(s) URL, or `stdio:<command>` for a local server.
     pub url: String,
+    /// The custom JSON-RPC methods its registration allows (exact names).
+    pub allowed_methods: Vec<String>,
 }
 
 /// A session bound to an MCP server.
@@ -139,6 +141,7 @@ impl Service {
                     id: server.id,
                     name: server.name,
                     url: server.url,
+                    allowed_methods: server.allowed_methods,
                 },
                 record,
             }),
