@@ -176,6 +176,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             files.extend(args.iter().filter(|a| a.ends_with(".js")).cloned());
         }
         Lang::Sql => {
+            // Files of SQL: snowsql `-f`, clickhouse-client `--queries-file`.
+            if name == "snowsql" {
+                files.extend(opt_value(args, &["-f"], &["--filename"]).map(str::to_string));
+            }
+            files.extend(opt_value(args, &[], &["--queries-file"]).map(str::to_string));
             texts.extend(
                 opt_value(
                     args,
@@ -272,7 +277,7 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             sh.shell_text(rest, &format!("`system` in {via}"));
             continue;
         }
-        let Some(meta) = meta else {
+        if meta.is_none() {
             // `SELECT … \gexec` runs every result row as SQL.
             if lang == Lang::Psql && l.contains("\\gexec") {
                 sh.add(
@@ -283,63 +288,12 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
             sql.push_str(line);
             sql.push('\n');
             continue;
-        };
-        let (word, rest) = meta.split_once(char::is_whitespace).unwrap_or((meta, ""));
-        let rest = rest.trim();
-        match word {
-            "!" | "shell" | "system" => sh.shell_text(rest, &format!("`{word}` in {via}")),
-            w if w.starts_with('!') => {
-                let first = w.strip_prefix('!').unwrap_or(w);
-                sh.shell_text(&format!("{first} {rest}"), &format!("`\\!` in {via}"))
-            }
-            "i" | "ir" | "include" | "include_relative" | "read" | "source" | "." => sh.add(
-                Destructive,
-                format!("`{word} {rest}` runs a SQL file whose content is not visible (via {via})"),
-            ),
-            "copy" => {
-                let lower = rest.to_ascii_lowercase();
-                if lower.contains(" program ") {
-                    sh.add(
-                        Destructive,
-                        format!("`\\copy … program` runs a program (via {via})"),
-                    );
-                    if let Some(p) = rest.split('\'').nth(1) {
-                        sh.shell_text(p, &format!("`\\copy … program` in {via}"));
-                    }
-                } else if lower.contains(" from ") {
-                    sh.add(Mutating, format!("`\\copy … from` loads rows (via {via})"));
-                } else {
-                    sh.add(Mutating, format!("`\\copy … to` writes a file (via {via})"));
-                }
-            }
-            "gexec" => sh.add(
-                Destructive,
-                format!("`\\gexec` runs query results as SQL (via {via})"),
-            ),
-            // `\o |cmd`, `.once |cmd`, `\g |cmd`: output piped into a shell command.
-            "o" | "out" | "w" | "output" | "once" | "g" if rest.starts_with('|') => {
-                let pipe = rest.trim_start_matches('|').trim_matches(['\'', '"']);
-                sh.shell_text(pipe, &format!("`{word} |` in {via}"));
-            }
-            // mysql `pager cmd` / `\P cmd`: query output goes through a shell command.
-            "P" | "pager" if lang == Lang::Mysql => {
-                sh.shell_text(rest, &format!("`pager` in {via}"));
-            }
-            "o" | "out" | "w" | "output" | "once" | "save" | "backup" | "import" | "lo_import"
-            | "lo_export" | "g" | "restore" | "clone" => {
-                if !rest.is_empty() || word == "import" || word == "restore" {
-                    sh.add(
-                        Mutating,
-                        format!("`{word}` writes a file or loads data (via {via})"),
-                    );
-                }
-            }
-            "lo_unlink" => sh.add(
-                Destructive,
-                format!("`\\lo_unlink` deletes a large object (via {via})"),
-            ),
-            _ => sh.add(Read, format!("meta-command `{word}` (via {via})")),
         }
+        // The same rules as meta-commands met in SQL text (`sql/meta.rs`): `\\!`, `.shell`,
+        // `\\o |cmd`, `\\copy … program`, and files written judged by where they land.
+        let depth = sh.depth + 1;
+        sh.ctx
+            .via(via, |ctx| super::sql::client_meta(ctx, l, depth));
     }
     if !sql.trim().is_empty() {
         sh.sql_text(&sql, via);

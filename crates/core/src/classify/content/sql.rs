@@ -43,6 +43,9 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
             || sqllex::first_word(&lx.toks).is_some_and(|w| {
                 sqllex::STARTS.contains(&w) || functions::known_effect(w).is_some()
             })
+            // A vendor statement known by two or more leading keywords (`EXCHANGE TABLES`,
+            // `GET @stage`), whatever its first word.
+            || sqllex::vendor_shape(head, &lx.toks)
     };
     if starts(&sqllex::lex(head)) {
         return true;
@@ -60,6 +63,12 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
             .iter()
             .skip(1)
             .any(|m| starts(&sqllex::lex_mode(head, *m)))
+}
+
+/// A client meta-command line (`\\o file`, `\\! cmd`, sqlite3 `.output file`), as a
+/// database client on the command line runs it (`dbclient.rs`).
+pub(crate) fn client_meta(ctx: &mut Ctx, line: &str, depth: usize) {
+    meta::analyse(ctx, line, depth);
 }
 
 /// One way of tokenising the text.
@@ -188,7 +197,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     let rs = readings(text, pg);
     if strict
         && !rs.iter().any(|r| {
-            sqllex::has_sql_shape(&r.lx.toks) || !r.lx.versioned.is_empty() || !r.lx.meta.is_empty()
+            sqllex::has_sql_shape(text, &r.lx.toks)
+                || !r.lx.versioned.is_empty()
+                || !r.lx.meta.is_empty()
         })
     {
         return;
@@ -424,7 +435,8 @@ fn unparsed(
     depth: usize,
     lenient: bool,
 ) {
-    if let Some(why) = known_read(clx) {
+    let forms = sqllex::statement_forms(chunk, clx);
+    if let Some(why) = known_read(clx).or_else(|| sqllex::read_form(clx, &forms)) {
         ctx.add(
             Effect::Read,
             format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
@@ -432,6 +444,13 @@ fn unparsed(
         return;
     }
     let mark = ctx.mark();
+    // A vendor statement known by its leading keywords: what it does.
+    for f in forms.iter().filter(|f| f.effect != Effect::Read) {
+        ctx.add(
+            f.effect,
+            format!("sql: {}{} {}", label(n, total), snippet(chunk), f.why),
+        );
+    }
     let mut toks = clx.toks.iter().map(|(t, _)| t);
     match (toks.next(), toks.next()) {
         // psql interpolates `:name` (set by `\gset` or `\set`): SQL that is not visible.
@@ -461,8 +480,10 @@ fn unparsed(
         }
     }
     let (e, why) = sqllex::worst_keyword(clx);
-    let syntax_error_only =
-        lenient && why.starts_with("does not parse") && ctx.max_since(mark).is_none();
+    let syntax_error_only = lenient
+        && why.starts_with("does not parse")
+        && ctx.max_since(mark).is_none()
+        && forms.is_empty();
     if !syntax_error_only {
         ctx.add(
             e,

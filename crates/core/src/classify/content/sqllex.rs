@@ -4,7 +4,10 @@
 
 use crate::Effect;
 
+mod forms;
 mod scan;
+
+pub(crate) use forms::{hits as statement_forms, read_form, shaped as vendor_shape};
 
 pub(crate) use scan::{MAX_COMMENT_NESTING, Mode, dialect_sensitive, lex_mode};
 
@@ -266,10 +269,14 @@ fn is_name(toks: &[(Tok, usize)], i: usize) -> bool {
 
 /// True if the tokens have the shape of a SQL statement (not just a first keyword), so that
 /// prose like "Delete unused imports" is not read as SQL.
-pub(crate) fn has_sql_shape(toks: &[(Tok, usize)]) -> bool {
+pub(crate) fn has_sql_shape(text: &str, toks: &[(Tok, usize)]) -> bool {
     let Some(first) = first_word(toks) else {
         return false;
     };
+    // A vendor statement known by two or more leading keywords (`ALTER WAREHOUSE`).
+    if vendor_shape(text, toks) {
+        return true;
+    }
     let i = toks
         .iter()
         .position(|(t, _)| matches!(t, Tok::Word(_)))
@@ -572,9 +579,15 @@ mod tests {
 
     #[test]
     fn prose_has_no_sql_shape() {
-        assert!(!has_sql_shape(&lex("Delete unused imports").toks));
-        assert!(!has_sql_shape(&lex("drop the old table").toks));
-        assert!(has_sql_shape(&lex("DELETE FROM t").toks));
-        assert!(has_sql_shape(&lex("drop table t").toks));
+        assert!(!has_sql_shape(
+            "Delete unused imports",
+            &lex("Delete unused imports").toks
+        ));
+        assert!(!has_sql_shape(
+            "drop the old table",
+            &lex("drop the old table").toks
+        ));
+        assert!(has_sql_shape("DELETE FROM t", &lex("DELETE FROM t").toks));
+        assert!(has_sql_shape("drop table t", &lex("drop table t").toks));
     }
 }

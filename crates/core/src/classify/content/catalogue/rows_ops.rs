@@ -129,7 +129,7 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "psql mysql mariadb sqlite3 sqlite redis-cli mongosh mongo clickhouse-client duckdb \
-          sqlcmd cqlsh bq cockroach",
+          sqlcmd cqlsh bq cockroach snowsql",
         Mutating,
         "runs database commands",
         H::DbClient

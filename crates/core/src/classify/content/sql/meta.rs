@@ -3,6 +3,7 @@
 //! whose content is not visible, `\gexec` runs query results as SQL.
 
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+use crate::classify::content::args::{harmless_sink, write_risk};
 use crate::classify::content::{Ctx, shell, snippet};
 
 /// Analyses one meta-command line (from its backslash to the end of the line).
@@ -66,19 +67,52 @@ fn shell_command(ctx: &mut Ctx, line: &str, cmd: &str, depth: usize) {
     });
 }
 
-/// A file or `|command` argument of an output meta-command.
+/// A file or `|command` argument of an output meta-command (`\\o`, `\\g`, `.output`,
+/// `.once`, `.log`): the command is analysed with the query output piped into it; a file is
+/// judged by where it lands (a shell startup file, `/etc`, `~/.ssh`: admin; a database
+/// file or data directory: destructive); standard output (no argument, `stdout`, `-`,
+/// `/dev/stdout`) only shows the output.
 fn output(ctx: &mut Ctx, line: &str, args: &str, depth: usize) {
-    if let Some(cmd) = args.strip_prefix('|') {
+    let unquoted = args.trim_matches(|c| c == '\'' || c == '"');
+    if let Some(cmd) = unquoted.strip_prefix('|') {
         // Query output flows into the command: judged as data it cannot see piped in.
-        let piped = format!("cat query-output | {}", cmd.trim());
+        let cmd = cmd.trim();
+        let piped = format!("cat query-output | {cmd}");
         shell_command(ctx, line, &piped, depth);
-    } else if !args.is_empty() {
+        return;
+    }
+    let words: Vec<&str> = args
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '"'))
+        .collect();
+    // sqlite3 `.once -x` / `-e` opens the output in a spreadsheet or an editor.
+    if words.iter().any(|w| matches!(*w, "-x" | "-e" | "-w")) {
         ctx.add(
             Mutating,
-            format!("sql: {} writes query output to a file", snippet(line)),
+            format!("sql: {} opens the output in another program", snippet(line)),
         );
-    } else {
-        ctx.add(Read, format!("sql: {} sets output", snippet(line)));
+        return;
+    }
+    let path = words.iter().copied().find(|w| !w.starts_with("--"));
+    match path {
+        None | Some("stdout" | "stderr" | "off" | "-") => {
+            ctx.add(Read, format!("sql: {} sets output", snippet(line)));
+        }
+        Some(p) if harmless_sink(p) => {
+            ctx.add(Read, format!("sql: {} sets output", snippet(line)));
+        }
+        Some(p) => written(ctx, line, p, "writes query output to a file"),
+    }
+}
+
+/// A file a meta-command writes, judged by where it lands.
+fn written(ctx: &mut Ctx, line: &str, path: &str, what: &str) {
+    match write_risk(path, false) {
+        Some((e, where_)) => ctx.add(
+            e,
+            format!("sql: {} {what}: `{path}` is {where_}", snippet(line)),
+        ),
+        None => ctx.add(Mutating, format!("sql: {} {what}", snippet(line))),
     }
 }
 
@@ -102,7 +136,31 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
                     .unwrap_or_default()
                     .trim()
                     .trim_matches(|c| c == '\'' || c == '"');
+                // `to program`: the table's rows are piped into the command.
+                if lower
+                    .get(..p)
+                    .is_some_and(|h| h.trim_end().ends_with(" to"))
+                {
+                    let piped = format!("cat table-rows | {cmd}");
+                    return shell_command(ctx, line, &piped, depth);
+                }
                 return shell_command(ctx, line, cmd, depth);
+            }
+            // `\copy … to FILE`: every file it may write, judged by where it lands.
+            for (i, _) in lower.match_indices(" to ") {
+                let target = args
+                    .get(i + 4..)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_matches(|c| c == '\'' || c == '"');
+                if let Some((e, where_)) = write_risk(target, false) {
+                    ctx.add(
+                        e,
+                        format!("sql: {} writes `{target}`, {where_}", snippet(line)),
+                    );
+                }
             }
             (Mutating, "copies between a table and a client file")
         }
@@ -151,25 +209,81 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
     ctx.add(e, format!("sql: {} {why}", snippet(line)));
 }
 
-/// A sqlite3 dot-command (`.shell`, `.read`, `.output`).
+/// A sqlite3 dot-command (`.shell`, `.read`, `.output`): where its files land decides.
 fn dot_command(ctx: &mut Ctx, line: &str, dot: &str, depth: usize) {
     let (name, args) = dot.split_once(char::is_whitespace).unwrap_or((dot, ""));
     let args = args.trim();
+    let words: Vec<&str> = args
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '"'))
+        .filter(|w| !w.starts_with("--"))
+        .collect();
+    let unquoted = args.trim_matches(|c| c == '\'' || c == '"');
     let (e, why): (Effect, &str) = match name {
         "shell" | "system" => return shell_command(ctx, line, args, depth),
-        "output" | "once" => return output(ctx, line, args, depth),
+        "output" | "once" | "log" | "trace" | "iotrace" => return output(ctx, line, args, depth),
+        // `.read '|cmd'` runs the command and its output as SQL.
+        "read" if unquoted.starts_with('|') => {
+            shell_command(ctx, line, unquoted.trim_start_matches('|'), depth);
+            (Destructive, "runs a command's output as SQL")
+        }
         "read" => (Destructive, "runs a SQL file whose content is not visible"),
         "restore" => (Destructive, "overwrites the database from a file"),
         "load" => (Admin, "loads native code into the database"),
-        "import" | "save" | "backup" | "clone" | "excel" | "open" => {
-            (Mutating, "reads or writes a database file")
+        // `.import '|cmd' t` loads a command's output.
+        "import" if unquoted.starts_with('|') => {
+            let cmd = unquoted
+                .trim_start_matches('|')
+                .rsplit_once(char::is_whitespace)
+                .map_or("", |(c, _)| c)
+                .trim_matches(|c| c == '\'' || c == '"');
+            shell_command(ctx, line, cmd, depth);
+            (Mutating, "loads a command's output into a table")
         }
+        "import" => (Mutating, "loads a file into a table"),
+        // `.backup ?DB? FILE`, `.save FILE`, `.clone NEWDB`: the database written to a file.
+        "save" | "backup" | "clone" => match words.last() {
+            Some(p) => {
+                written(ctx, line, p, "writes the database to a file");
+                return;
+            }
+            None => (Mutating, "writes the database to a file"),
+        },
+        // `.open --new FILE` empties the file.
+        "open" if args.split_whitespace().any(|w| w == "--new") => match words.last() {
+            Some(p) => {
+                written(ctx, line, p, "opens a file as a new, empty database");
+                return;
+            }
+            None => (Mutating, "opens a new database"),
+        },
+        "excel" | "open" | "cd" | "connection" | "ar" | "archive" => {
+            (Mutating, "opens or changes files")
+        }
+        "dbconfig" if words.is_empty() => (Read, "lists settings"),
+        "dbconfig"
+            if words.iter().any(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "writable_schema"
+                        | "defensive"
+                        | "trusted_schema"
+                        | "load_extension"
+                        | "enable_load_extension"
+                        | "trigger_eqp"
+                        | "reset_database"
+                )
+            }) =>
+        {
+            (Admin, "changes a database safety setting")
+        }
+        "dbconfig" => (Mutating, "changes a database setting"),
         "tables" | "schema" | "indexes" | "indices" | "headers" | "mode" | "width" | "help"
         | "databases" | "dbinfo" | "show" | "timer" | "nullvalue" | "separator" | "print"
         | "quit" | "exit" | "fullschema" | "stats" | "changes" | "echo" | "eqp" | "explain"
-        | "bail" | "lint" | "parameter" | "prompt" | "scanstats" | "timeout" | "version" => {
-            (Read, "is a client setting or a read")
-        }
+        | "bail" | "lint" | "parameter" | "prompt" | "scanstats" | "timeout" | "version"
+        | "dump" | "sha3sum" | "vfsinfo" | "vfslist" | "vfsname" | "crnl" | "binary" | "expert"
+        | "recover" => (Read, "is a client setting or a read"),
         _ => (Mutating, "is a dot-command this analyser does not know"),
     };
     ctx.add(e, format!("sql: {} {why}", snippet(line)));

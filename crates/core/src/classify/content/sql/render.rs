@@ -156,6 +156,7 @@ pub(super) fn same_tokens(sql: &str, d: &dyn Dialect, lx: &Lexed, from: usize, t
             // Numbers, and placeholders (`$1`) that some modes lex as names.
             Tok::Word(w)
                 if w == "0"
+                    || w == "1"
                     || w.strip_prefix('$')
                         .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit())) => {}
             // A literal's prefix (`N'…'`, `X'…'`, `E'…'`, `U&'…'`) is part of the literal.

@@ -154,6 +154,11 @@ fn alter_table_effect(ops: &[String], upper: &str) -> (Effect, String) {
                     prefix(o, 40).to_ascii_lowercase()
                 ),
             )
+        } else if o.starts_with("DETACH PARTITION") || o.starts_with("DETACH PART ") {
+            (
+                Destructive,
+                "takes a partition's data out of the table (`DETACH PARTITION`)".into(),
+            )
         } else if o.starts_with("SWAP WITH") {
             (Destructive, "swaps the table's data with another's".into())
         } else if o.starts_with("DELETE") || o.starts_with("UPDATE") {
@@ -362,9 +367,29 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         // Judged with its options by the walker; a node reached here runs (`ANALYZE`).
         Statement::Explain { .. } => (Read, "explains and runs the statement".into()),
         Statement::Prepare { .. } => (Mutating, "prepares a statement".into()),
+        // T-SQL `EXECUTE AS LOGIN = 'sa'` (parsed as a call of `AS`): impersonation.
+        Statement::Execute { name, .. }
+            if name
+                .as_ref()
+                .is_some_and(|n| n.to_string().eq_ignore_ascii_case("AS")) =>
+        {
+            (Admin, "runs as another user (`EXECUTE AS`)".into())
+        }
         Statement::Execute {
             name, parameters, ..
         } => w.execute(name.as_ref(), parameters),
+        // A generic `SHOW a b c …` takes any words: one holding a statement keyword
+        // (`SHOW ROW POLICIES DROP TABLE t`) is not proven a read.
+        Statement::ShowVariable { variable }
+            if variable.iter().skip(1).any(|i| {
+                i.quote_style.is_none()
+                    && sqllex::STARTS.contains(&i.value.to_ascii_uppercase().as_str())
+                    && !i.value.eq_ignore_ascii_case("TABLE")
+            }) =>
+        {
+            let (e, why) = sqllex::worst_keyword(&sqllex::lex(&s.to_string()));
+            (e, format!("shows words that hold a statement: {why}"))
+        }
         Statement::Call(f) => {
             let (e, what) = functions::call_effect(&f.name.to_string());
             w.call_arguments(&f.name.to_string(), f);

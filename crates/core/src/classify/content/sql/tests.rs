@@ -408,3 +408,63 @@ fn quoting_and_syntax_error_rules_have_twins() {
     assert_eq!(eff("SELECT $$x y$$ AS s"), Some(Read));
     high("SELECT $$ ; TRUNCATE t; $$ AS s");
 }
+
+#[test]
+fn vendor_statements_by_leading_keywords() {
+    // Unparseable vendor statements judged by what they do.
+    for s in [
+        "ALTER WAREHOUSE prod_wh SUSPEND",
+        "DETACH TABLE db.events PERMANENTLY",
+        "EXCHANGE TABLES db.a AND db.b",
+        "VACUUM sales.orders RETAIN 0 HOURS",
+        "BACKUP LOG sales WITH TRUNCATE_ONLY",
+        "SECURITY LABEL FOR selinux ON TABLE t IS 'x'",
+        "STOP REPLICA",
+        "ALTER TABLE t SET DATA_RETENTION_TIME_IN_DAYS = 0",
+        "ALTER TABLE db.events DETACH PARTITION 202401",
+        "EXECUTE AS LOGIN = 'sa'",
+    ] {
+        high(s);
+    }
+    // Their twins: the same statements doing something harmless stay writes.
+    for s in [
+        "ALTER WAREHOUSE prod_wh RESUME",
+        "VACUUM sales.orders RETAIN 168 HOURS",
+        "ALTER TABLE t SET DATA_RETENTION_TIME_IN_DAYS = 30",
+        "FLASHBACK TABLE t TO BEFORE DROP",
+        "UNDROP TABLE t",
+        "DBCC CHECKDB",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
+    }
+}
+
+#[test]
+fn vendor_reads_are_proven_and_their_twins_are_not() {
+    for s in [
+        "DESCRIBE WAREHOUSE prod_wh",
+        "DESC STAGE raw.public.landing",
+        "EXISTS TABLE db.events",
+        "DESCRIBE HISTORY sales.orders;",
+    ] {
+        assert_eq!(eff(s), Some(Read), "{s}");
+    }
+    // Twins: anything more than the form, a second statement, a keyword that says more.
+    for s in [
+        "DESCRIBE WAREHOUSE prod_wh SUSPEND",
+        "EXISTS TABLE db.events x",
+        "(DESCRIBE WAREHOUSE prod_wh)",
+        "DESCRIBE WAREHOUSE prod_wh(1)",
+    ] {
+        assert_ne!(eff(s), Some(Read), "{s}");
+    }
+    for s in [
+        "DESCRIBE WAREHOUSE prod_wh; DROP WAREHOUSE prod_wh",
+        "EXISTS TABLE db.events; DETACH TABLE db.events PERMANENTLY",
+        "DESCRIBE HISTORY sales.orders # ; DROP TABLE sales.orders",
+        "SHOW ROW POLICIES DROP TABLE t",
+        "DESCRIBE /* x */ HISTORY t; TRUNCATE t",
+    ] {
+        high(s);
+    }
+}

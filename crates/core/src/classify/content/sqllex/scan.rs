@@ -337,7 +337,11 @@ impl Scan<'_> {
                 {
                     j += 1;
                 }
-                self.push(Tok::Word("0".into()), start, j);
+                // Numbers are `0` when zero and `1` otherwise (a value is read from the
+                // source where it matters: `sqllex::forms`).
+                let zero = (i..j).all(|k| matches!(self.at(k), Some('0' | '.')));
+                let n = if zero { "0" } else { "1" };
+                self.push(Tok::Word(n.into()), start, j);
                 i = j;
             } else {
                 if c == ';' {
