@@ -360,10 +360,7 @@ pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<Co
     ctx.name_reads = name.effect == Some(Effect::Read);
     let tool_words = words(tool);
     ctx.windows_shell = windows_shell(&tool_words);
-    ctx.code_lang = tool_words
-        .iter()
-        .any(|w| w == "python" || w == "python3")
-        .then_some("python");
+    ctx.code_lang = code::tool_lang(&tool_words);
     ctx.program = structured::program_of(&tool_words);
     ctx.search_tool = search_tool(tool);
     if matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read")

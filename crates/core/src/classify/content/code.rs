@@ -4,8 +4,14 @@
 //! `cursor.execute("DROP TABLE t")`), and code that runs commands it builds at run time
 //! counts as destructive. Running code at all is at least mutating.
 
+mod allow;
+mod chains;
+mod effects;
 mod indirect;
-mod pure;
+mod lex;
+mod prove;
+
+use lex::Lang;
 
 use super::{Ctx, Hint, analyse_text, catalogue, shell, snippet, sql};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
@@ -233,6 +239,21 @@ pub(crate) fn literals(code: &str) -> Vec<String> {
     out
 }
 
+/// The language a tool's name gives its code (`run_python`, `node_eval`, `go_run`).
+pub(crate) fn tool_lang(words: &[String]) -> Option<&'static str> {
+    words.iter().find_map(|w| match w.as_str() {
+        "python" | "python3" | "py" | "ipython" => Some("python"),
+        "node" | "nodejs" | "javascript" | "js" | "deno" | "bun" | "typescript" | "ts" => {
+            Some("js")
+        }
+        "ruby" => Some("ruby"),
+        "perl" => Some("perl"),
+        "php" => Some("php"),
+        "go" | "golang" => Some("go"),
+        _ => None,
+    })
+}
+
 /// Analyses code in `lang` (empty: unknown language).
 pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     if !ctx.deeper(depth) {
@@ -278,23 +299,30 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     ];
     let mongo_read =
         lang == "mongo" && !code.contains('=') && MONGO_READS.iter().any(|r| code.contains(r));
+    let language = Lang::of(match lang.as_str() {
+        "code" => ctx.code_lang.unwrap_or(""),
+        l => l,
+    });
+    let lx = lex::lex(language, code);
+    let calls = chains::chains(&lx, language);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if pure::only_computes(
-        match lang.as_str() {
-            "code" => ctx.code_lang.unwrap_or(""),
-            l => l,
-        },
-        code,
-    ) {
+    } else if prove::proves_read(language, code, &lx, &calls) {
         ctx.add(
             Read,
-            format!("code: {} only computes and prints", snippet(code)),
+            format!(
+                "code: {} only computes, prints and reads (every call is on the {language:?} read list)",
+                snippet(code)
+            ),
         );
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
     }
+    effects::effects(ctx, language, &lx, &calls);
+    // Names are matched outside string literals and comments (`print("rm -rf")` names
+    // nothing), except in code that runs strings (`exec("os.remove(x)")`).
+    let blanked = lex::blank(code, &lx);
     // Notebook shell escapes (`!rm -rf x`, `%%bash`) and, in code of unknown language,
     // lines that are command lines.
     let mut cell_shell = false;
@@ -316,8 +344,33 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     }
     let mark = ctx.mark();
     let expanded = indirect::expand(code);
+    let blanked_expanded = indirect::expand_from(code, &blanked);
+    let execs = EXEC
+        .iter()
+        .any(|x| blanked.contains(x) || blanked_expanded.contains(x))
+        || (lang == "ruby" || lang == "perl") && code.contains('`')
+        || lx.toks.iter().any(|t| matches!(t, lex::Tok::Exec(_)));
+    let (names, names_expanded) = if execs {
+        (code, expanded.as_str())
+    } else {
+        (blanked.as_str(), blanked_expanded.as_str())
+    };
     for (needle, e, what) in CALLS {
-        if code.contains(needle) || expanded.contains(needle) {
+        let quoted = needle.contains(['\'', '"']);
+        let found = if quoted {
+            code.contains(needle) || expanded.contains(needle)
+        } else if *needle == ".drop(" {
+            // A data frame's `drop(columns=…)` works on memory; a collection's `drop()` does not.
+            names.split(needle).skip(1).any(|rest| {
+                let args = rest.split(')').next().unwrap_or("");
+                !["columns", "axis", "index", "labels", "inplace"]
+                    .iter()
+                    .any(|k| args.contains(&format!("{k}=")))
+            })
+        } else {
+            names.contains(needle) || names_expanded.contains(needle)
+        };
+        if found {
             ctx.add(
                 *e,
                 format!("code: `{}` {what}", needle.trim_end_matches(['(', ' '])),
@@ -330,10 +383,6 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     }
     indirect::callables(ctx, code);
     indirect::exfiltration(ctx, code);
-    let execs = EXEC
-        .iter()
-        .any(|x| code.contains(x) || expanded.contains(x))
-        || (lang == "ruby" || lang == "perl") && code.contains('`');
     let decodes = DECODERS.iter().any(|d| code.contains(d));
     let lit_mark = ctx.mark();
     for lit in literals(code) {
@@ -357,6 +406,12 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         if execs || sql::looks_like_sql(t) {
             ctx.via(format!("a string in {lang} code"), |ctx| {
                 analyse_text(ctx, t, hint, depth + 1)
+            });
+        }
+        // A string that code runs (`exec("…")`, `eval "…"`) is also code of the language.
+        if execs && t.contains('(') && language != Lang::Other {
+            ctx.via(format!("a string run as {lang} code"), |ctx| {
+                analyse(ctx, &lang, t, depth + 1)
             });
         }
     }
@@ -591,154 +646,4 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn eff(lang: &str, code: &str) -> Option<Effect> {
-        let mut ctx = Ctx::new();
-        analyse(&mut ctx, lang, code, 0);
-        ctx.max_effect()
-    }
-
-    #[test]
-    fn destructive_calls() {
-        assert_eq!(
-            eff("python", "import shutil; shutil.rmtree('/tmp/x')"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            eff("js", "require('fs').rmSync('/tmp/x', {recursive: true})"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            eff("python", "import os; os.system('rm -rf /tmp/x')"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            eff("js", "require('child_process').execSync('rm -rf /tmp/x')"),
-            Some(Destructive)
-        );
-        assert_eq!(eff("perl", "system(\"rm -rf /tmp/x\")"), Some(Destructive));
-        assert_eq!(eff("ruby", "`rm -rf /tmp/x`"), Some(Destructive));
-        assert_eq!(
-            eff("python", "import os; os.system(cmd)"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            eff("python", "cur.execute(\"DROP TABLE t\")"),
-            Some(Destructive)
-        );
-        assert_eq!(eff("mongo", "db.dropDatabase()"), Some(Destructive));
-    }
-
-    #[test]
-    fn plain_code_is_mutating() {
-        assert_eq!(eff("python", "print(sum(load_rows()))"), Some(Mutating));
-        assert_eq!(
-            eff("python", "import subprocess; subprocess.run(['ls', '-la'])"),
-            Some(Mutating)
-        );
-    }
-
-    #[test]
-    fn deletion_truncation_and_execution_in_every_language() {
-        for (lang, code) in [
-            ("js", "await Deno.remove('/srv', {recursive: true})"),
-            (
-                "js",
-                "new Deno.Command('rm', {args: ['-rf', '/srv']}).outputSync()",
-            ),
-            (
-                "js",
-                "const {spawn} = require('child_process'); spawn('rm', ['-rf', '/srv'])",
-            ),
-            ("js", "require('fs').writeFileSync('/srv/db.json', '')"),
-            ("python", "open('/srv/app/data.db', 'w')"),
-            ("python", "open('/srv/app/data.db', 'w').close()"),
-            ("python", "open('/srv/app/data.db', 'w').write('')"),
-            (
-                "python",
-                "import subprocess; subprocess.run(['rm', '-rf', '/srv'])",
-            ),
-            ("ruby", "File.write('/srv/db', '')"),
-            ("ruby", "File.open('/srv/db', 'w') {}"),
-            ("php", "file_put_contents('/srv/db', '');"),
-            ("perl", "open(my $fh, '>', '/srv/db'); close $fh"),
-            ("perl", "use File::Path; rmtree('/srv')"),
-        ] {
-            assert_eq!(eff(lang, code), Some(Destructive), "{lang}: {code}");
-        }
-        // Their twins that write content or run a read are writes, not deletions.
-        for (lang, code) in [
-            ("python", "open('out.txt', 'w').write('hello')"),
-            (
-                "js",
-                "require('fs').writeFileSync('out.json', JSON.stringify(x))",
-            ),
-            ("python", "import subprocess; subprocess.run(['ls', '-la'])"),
-        ] {
-            assert_eq!(eff(lang, code), Some(Mutating), "{lang}: {code}");
-        }
-    }
-
-    #[test]
-    fn only_provably_pure_code_is_read() {
-        for (lang, code) in [
-            ("python", "print(1 + 1)"),
-            (
-                "python",
-                "import json, sys; print(json.load(sys.stdin)['name'])",
-            ),
-            (
-                "python",
-                "import sys; print(len(sys.stdin.read().splitlines()))",
-            ),
-            ("python", "print('rm -rf /')"),
-            ("js", "console.log([1, 2, 3].map(x => x * 2).join(','))"),
-            ("js", "console.log(process.version, process.platform)"),
-        ] {
-            assert_eq!(eff(lang, code), Some(Read), "{lang}: {code}");
-        }
-        // Twins: one call, import, prefix or word off the list and it is not read.
-        for (lang, code) in [
-            ("python", "print(f'{len(x)}')"),
-            ("python", "import os; print(os.listdir('.'))"),
-            ("python", "print(open('/etc/passwd').read())"),
-            ("python", "print(getattr(x, 'y'))"),
-            ("python", "import antigravity"),
-            ("python", "sys.exit(print(1))"),
-            ("js", "console.log(process.mainModule)"),
-            ("js", "process.exit(1)"),
-            ("js", "process.binding('fs')"),
-            (
-                "js",
-                "console.log(this.constructor.constructor('return 1')())",
-            ),
-            ("js", "console.log(require('fs').readdirSync('.'))"),
-            ("", "print(1 + 1)"),
-            ("ruby", "puts 1"),
-        ] {
-            assert_eq!(eff(lang, code), Some(Mutating), "{lang}: {code}");
-        }
-        for (lang, code) in [
-            (
-                "python",
-                "print(f\"{__import__('os').system('rm -rf /srv')}\")",
-            ),
-            (
-                "python",
-                "import sys; print(sys.modules['os'].system('rm -rf /srv'))",
-            ),
-        ] {
-            assert_eq!(eff(lang, code), Some(Destructive), "{lang}: {code}");
-        }
-    }
-
-    #[test]
-    fn redis() {
-        assert_eq!(redis_command("FLUSHALL").0, Destructive);
-        assert_eq!(redis_command("config set dir /tmp").0, Admin);
-        assert_eq!(redis_command("GET k").0, Read);
-        assert_eq!(redis_command("SET k v").0, Mutating);
-    }
-}
+mod tests;

@@ -210,6 +210,7 @@ pub(crate) fn run_interpreter(
         let is_code_flag = code_flags.contains(&a.as_str())
             || (a.starts_with('-')
                 && !a.starts_with("--")
+                && a.chars().skip(1).all(|c| c.is_ascii_alphabetic())
                 && code_flags
                     .iter()
                     .any(|f| f.len() == 2 && f.get(1..).is_some_and(|c| a.ends_with(c))));
@@ -224,6 +225,23 @@ pub(crate) fn run_interpreter(
             }
             // The code decides: at least mutating unless it provably only computes.
             run_code_text(sh, lang, code, &format!("`{name} {a}`"));
+            // Perl's `<>` opens a file operand named `cmd|` or `|cmd` as a command.
+            if let Some(f) = (lang == "perl")
+                .then(|| {
+                    args.get(i + 2..)
+                        .unwrap_or_default()
+                        .iter()
+                        .find(|f| f.contains('|'))
+                })
+                .flatten()
+            {
+                run_command_text(
+                    sh,
+                    f.trim_matches(|c: char| c == '|' || c.is_whitespace()),
+                    "a perl file operand opened as a command",
+                );
+                sh.add(Destructive, format!("{cmd} opens `{f}` as a command"));
+            }
             return out;
         }
         if lang == "python" && a == "-m" {

@@ -10,7 +10,14 @@ use crate::Effect::{Admin, Destructive};
 /// The code with every imported alias spelled as the name it stands for (`r(` becomes
 /// `os.remove(`), so the call table finds it.
 pub(super) fn expand(code: &str) -> String {
-    let map = imports(code);
+    expand_from(code, code)
+}
+
+/// `text` with the aliases that the imports of `src` define spelled out (`text` is `src`
+/// with its strings blanked).
+pub(super) fn expand_from(src: &str, text: &str) -> String {
+    let code = text;
+    let map = imports(src);
     if map.is_empty() {
         return code.to_string();
     }
