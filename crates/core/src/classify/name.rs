@@ -197,6 +197,25 @@ const ADMIN_NOUNS: &[&str] = &[
     "admin",
 ];
 
+/// Words that make a resource reachable by anyone (`sharePublicly`, `make_public`,
+/// `share_with_anyone`): with any change they are a permission change (admin).
+const EXPOSURE: &[&str] = &["publicly", "anyone", "everyone", "allusers", "anonymous"];
+/// Words of exposure that are as often plain adjectives (`post_public_comment`): admin only
+/// with a verb that changes who can reach something (`make_public`, `set_world_readable`).
+const EXPOSURE_NOUNS: &[&str] = &["public", "world", "unlisted"];
+const EXPOSURE_VERBS: &[&str] = &[
+    "make", "set", "share", "expose", "mark", "open", "toggle", "switch", "convert", "turn",
+    "publish", "change", "grant", "allow", "enable", "update",
+];
+
+/// Read verbs that also change access when their object is a way in (`open_file` reads,
+/// `open_port` and `open_firewall` let the network in).
+const OPENS_ACCESS: &[&str] = &["open", "unblock"];
+const WAYS_IN: &[&str] = &[
+    "port", "ports", "firewall", "ingress", "egress", "public", "internet", "world", "inbound",
+    "tunnel",
+];
+
 /// Generic execution words: they say that something runs, not what it does.
 pub const GENERIC: &[&str] = &[
     "run",
@@ -505,6 +524,21 @@ fn judge(name: &str) -> NameTier {
     if let Some(noun) = admin_noun.filter(|_| non_read_verb && mutating) {
         raise(Effect::Admin, &noun, &mut best);
     }
+    // `open_port`: the read verb opens a way in.
+    if let Some(v) = words.iter().find(|w| OPENS_ACCESS.contains(&w.as_str()))
+        && words.iter().any(|w| WAYS_IN.contains(&w.as_str()))
+    {
+        raise(Effect::Admin, v, &mut best);
+    }
+    // Making something public is a permission change, whatever verb does it.
+    if non_read_verb {
+        let verb = words.iter().any(|w| EXPOSURE_VERBS.contains(&w.as_str()));
+        if let Some(w) = words.iter().find(|w| {
+            EXPOSURE.contains(&w.as_str()) || (verb && EXPOSURE_NOUNS.contains(&w.as_str()))
+        }) {
+            raise(Effect::Admin, w, &mut best);
+        }
+    }
     NameTier {
         effect: best.as_ref().map(|(e, _)| *e),
         word: best.map(|(_, w)| w),
@@ -622,6 +656,31 @@ mod tests {
             "invite_user",
         ] {
             assert_eq!(name_tier(name).effect, Some(Admin), "{name}");
+        }
+    }
+
+    #[test]
+    fn making_something_public_is_a_permission_change() {
+        use Effect::{Admin, Mutating, Read};
+        let cases = [
+            ("sharePublicly", Admin),
+            ("make_public", Admin),
+            ("share_with_anyone", Admin),
+            ("set_world_readable", Admin),
+            ("makeRepoPublic", Admin),
+            ("share_document", Mutating),
+            ("post_public_comment", Mutating),
+            ("get_public_url", Read),
+            ("open_firewall", Admin),
+            ("open_port", Admin),
+            ("open_file", Read),
+            ("open_url", Read),
+            ("open_access_log", Read),
+            ("list_public_repos", Read),
+            ("search_shared_with_anyone", Read),
+        ];
+        for (name, want) in cases {
+            assert_eq!(name_tier(name).effect, Some(want), "{name}");
         }
     }
 

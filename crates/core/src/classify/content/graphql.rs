@@ -20,16 +20,101 @@ const RECURSION_LIMIT: usize = 64;
 /// Fragment expansions followed per document.
 const EXPANSION_LIMIT: usize = 1_000;
 
-/// A text after GraphQL's ignored tokens at its start: whitespace, commas, `# …` comments.
+/// A text after what may precede a definition's keyword, as GraphQL's lexical grammar has
+/// it: ignored tokens (the byte order mark, whitespace, line terminators, commas, `# …`
+/// comments) and descriptions (string values, `"…"` with escapes or `"""…"""` block
+/// strings with `\"""`).
 fn skip_ignored(t: &str) -> &str {
     let mut rest = t;
     loop {
-        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-        match rest.strip_prefix('#') {
-            Some(r) => rest = r.split_once('\n').map_or("", |(_, after)| after),
-            None => return rest,
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '\u{feff}');
+        if let Some(r) = rest.strip_prefix('#') {
+            rest = r.split_once(['\n', '\r']).map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("\"\"\"") {
+            rest = after_block_string(r);
+        } else if let Some(r) = rest.strip_prefix('"') {
+            rest = after_string(r);
+        } else {
+            return rest;
         }
     }
+}
+
+/// The text after a block string's closing `"""` (`\"""` does not close it).
+fn after_block_string(t: &str) -> &str {
+    let mut i = 0;
+    while let Some(at) = t.get(i..).and_then(|r| r.find("\"\"\"")) {
+        let at = i + at;
+        if t.get(..at).is_some_and(|before| before.ends_with('\\')) {
+            i = at + 3;
+            continue;
+        }
+        return t.get(at + 3..).unwrap_or("");
+    }
+    ""
+}
+
+/// The text after a string's closing `"` (escapes skipped; a string ends at a line end).
+fn after_string(t: &str) -> &str {
+    let mut escaped = false;
+    for (i, c) in t.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return t.get(i + 1..).unwrap_or(""),
+            '\n' | '\r' => return t.get(i..).unwrap_or(""),
+            _ => escaped = false,
+        }
+    }
+    ""
+}
+
+/// The document with the descriptions of its definitions (string values outside every
+/// bracket) blanked to spaces, or None if it has none. `apollo-parser` does not take
+/// descriptions on operations (the 2025 specification does); they are documentation, so the
+/// operations are judged without them. Strings inside brackets (argument values, defaults)
+/// are kept.
+fn blank_descriptions(t: &str) -> Option<String> {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    let mut depth = 0usize;
+    let mut blanked = false;
+    let blank = |s: &str, out: &mut String| {
+        out.extend(
+            s.chars()
+                .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
+        );
+    };
+    while let Some(c) = rest.chars().next() {
+        let (token, after) = if rest.starts_with("\"\"\"") {
+            let after = after_block_string(rest.get(3..).unwrap_or(""));
+            (rest.get(..rest.len() - after.len()).unwrap_or(""), after)
+        } else if let Some(r) = rest.strip_prefix('"') {
+            let after = after_string(r);
+            (rest.get(..rest.len() - after.len()).unwrap_or(""), after)
+        } else if c == '#' {
+            let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+            (rest.get(..end).unwrap_or(""), rest.get(end..).unwrap_or(""))
+        } else {
+            match c {
+                '{' | '(' | '[' => depth += 1,
+                '}' | ')' | ']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let n = c.len_utf8();
+            (rest.get(..n).unwrap_or(""), rest.get(n..).unwrap_or(""))
+        };
+        if token.starts_with('"') && depth == 0 {
+            blank(token, &mut out);
+            blanked = true;
+        } else {
+            out.push_str(token);
+        }
+        if after.len() >= rest.len() {
+            break;
+        }
+        rest = after;
+    }
+    blanked.then_some(out)
 }
 
 /// The first word of a text after GraphQL comments (`# …` lines) and whitespace.
@@ -61,7 +146,8 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
             return false;
         }
     }
-    let tree = Parser::new(t)
+    let described = blank_descriptions(t);
+    let tree = Parser::new(described.as_deref().unwrap_or(t))
         .token_limit(TOKEN_LIMIT)
         .recursion_limit(RECURSION_LIMIT)
         .parse();
@@ -315,6 +401,45 @@ mod tests {
             Some(Mutating)
         );
         assert_eq!(gql("mutation { ...Missing }"), Some(Destructive));
+    }
+
+    /// Descriptions, comments and the byte order mark before an operation are lexed as the
+    /// specification has them; the operation after them decides.
+    #[test]
+    fn descriptions_and_comments_before_operations() {
+        assert_eq!(
+            gql("\"\"\"docs\"\"\" # query\n  mutation  Wipe { deleteAllItems { count } }"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            gql("\"d\"\nmutation { purgeProject(id: 1) }"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            gql("query A { a }\n\"\"\"x\"\"\"\nmutation B { dropIndex(name: \"x\") }"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            gql("\u{feff}# bom\nmutation { removeMember(id: 2) }"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            gql("\"\"\"a \\\"\"\" b\"\"\" mutation { destroyWorkspace(id: 3) }"),
+            Some(Destructive)
+        );
+        // The twins: the same descriptions before a query, and a mutation inside a string.
+        assert_eq!(
+            gql("\"\"\"docs\"\"\" # c\n query Q { items { id } }"),
+            Some(Read)
+        );
+        assert_eq!(
+            gql("\"mutation { deleteAll }\" query { me { id } }"),
+            Some(Read)
+        );
+        assert_eq!(
+            gql("query Q($f: String = \"mutation { wipe }\") { items(f: $f) { id } }"),
+            Some(Read)
+        );
     }
 
     #[test]

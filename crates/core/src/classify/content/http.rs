@@ -41,7 +41,7 @@ const ADMIN_SEGMENTS: &[&str] = &[
     "acl", "acls", "grant", "grants", "member", "members", "memberships", "collaborators",
     "api-keys", "apikeys", "api_keys", "token", "tokens", "secret", "secrets", "credentials",
     "sudo", "access", "ssh-keys", "owners", "privileges", "sso", "saml", "mfa", "deploy",
-    "deployments", "rbac", "invitations",
+    "deployments", "rbac", "invitations", "security", "protection", "sharing",
 ];
 
 /// Words of removal in the last path segment of a write (`POST /db/drop`,
@@ -50,8 +50,27 @@ const ADMIN_SEGMENTS: &[&str] = &[
 const DESTROY_WORDS: &[&str] = &[
     "delete", "destroy", "remove", "purge", "wipe", "drop", "terminate", "truncate", "reset",
     "flush", "erase", "nuke", "uninstall", "deprovision", "deletion", "del", "rm", "clear",
-    "empty", "shred", "obliterate",
+    "empty", "shred", "obliterate", "shutdown", "kill", "decommission",
 ];
+
+/// Removal verbs that also start a longer segment written in one word (`deleterange`,
+/// `purgeall`).
+const DESTROY_PREFIXES: &[&str] = &[
+    "delete",
+    "destroy",
+    "purge",
+    "truncate",
+    "terminate",
+    "wipe",
+];
+
+/// Elasticsearch and OpenSearch APIs named by a path segment that take data offline or
+/// destroy it through POST or PUT (`POST /_all/_close`, `PUT /logs/_block/write`).
+const OFFLINE_APIS: &[&str] = &["_close", "_freeze", "_block", "_shutdown"];
+
+/// Elasticsearch APIs that change nothing a reader would miss, even on every index
+/// (`POST /_all/_refresh`).
+const HARMLESS_APIS: &[&str] = &["_refresh", "_forcemerge", "_open", "_unfreeze", "_cache"];
 
 /// Elasticsearch and OpenSearch endpoints that only read, whatever the method
 /// (`POST /logs/_search`); their twins (`_delete_by_query`, `_update_by_query`) write.
@@ -130,7 +149,9 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     let m = method.to_ascii_uppercase();
     let segs = segments(url);
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let admin_path = lower.iter().any(|s| ADMIN_SEGMENTS.contains(&s.as_str()));
+    let admin_path = lower
+        .iter()
+        .any(|s| ADMIN_SEGMENTS.contains(&s.trim_start_matches('_')));
     let destroy_path = segs.last().is_some_and(|s| {
         segment_words(s)
             .iter()
@@ -143,6 +164,18 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     let search = lower
         .last()
         .is_some_and(|s| SEARCH_ENDPOINTS.contains(&s.as_str()));
+    let destroy_path = destroy_path
+        || lower.last().is_some_and(|s| {
+            let s = s.trim_start_matches('_');
+            DESTROY_PREFIXES.iter().any(|p| s.starts_with(p))
+        });
+    let offline = lower.iter().any(|s| OFFLINE_APIS.contains(&s.as_str()));
+    // `_all`, `*` or a pattern as the target: the write applies to everything it matches.
+    let every = lower
+        .first()
+        .is_some_and(|s| s == "_all" || s.contains('*'))
+        && !lower.iter().any(|s| HARMLESS_APIS.contains(&s.as_str()));
+    let body_removes = body_removes(&compact, &lower, url);
     match m.as_str() {
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND" => (Read, "reads".into()),
         "POST" if search => (Read, "is a search API, which reads".into()),
@@ -157,8 +190,55 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
             "force-updates a git ref (commits can be lost)".into(),
         ),
         _ if admin_path => (Admin, "writes to an access-control path".into()),
+        _ if offline => (Destructive, "closes, freezes or blocks an index".into()),
+        _ if every => (
+            Destructive,
+            "writes to every index or target (`_all`, `*`)".into(),
+        ),
+        _ if body_removes.is_some() => (Destructive, body_removes.unwrap_or("removes").into()),
         _ => (Mutating, "writes".into()),
     }
+}
+
+/// Request bodies that remove or overwrite data through a write: CouchDB's `"_deleted":
+/// true`, Solr's `<delete>` and `{"delete": …}`, etcd's `request_delete_range`, Consul
+/// transactions with a `delete` verb, `overwrite=true`, a snapshot restore with the global
+/// state, a retention set to zero.
+fn body_removes(compact: &str, lower: &[String], url: &str) -> Option<&'static str> {
+    let body = compact.to_ascii_lowercase();
+    let url = url.to_ascii_lowercase();
+    if body.contains("\"_deleted\":true") {
+        return Some("marks documents deleted");
+    }
+    if body.contains("<delete>")
+        || body.contains("<delete ")
+        || body.contains("\"delete\":{")
+        || body.contains("\"delete\":[")
+        || body.contains("{\"delete\":\"")
+        || body.contains("delete_range")
+        || body.contains("deleterange")
+        || body.contains("\"verb\":\"delete")
+    {
+        return Some("sends delete commands in its body");
+    }
+    if url.contains("overwrite=true") || body.contains("\"overwrite\":true") {
+        return Some("overwrites existing data");
+    }
+    if lower.iter().any(|s| s == "_restore") && body.contains("\"include_global_state\":true") {
+        return Some("restores a snapshot over the cluster's global state");
+    }
+    // The value right after the word (`"retention.ms":"0"`, `{"name": "retention.ms",
+    // "value": "0"}`), or the whole body of a write to a retention setting's path.
+    let zero = ["\":\"0\"", "\":0,", "\":0}"];
+    let near = |text: &str| zero.iter().any(|z| text.contains(z));
+    let after_word = body.match_indices("retention").any(|(i, _)| {
+        let end = (i + 64).min(body.len());
+        body.get(i..end).is_some_and(near)
+    });
+    if after_word || (url.contains("retention") && near(&body)) {
+        return Some("sets a retention to zero (the data expires)");
+    }
+    None
 }
 
 /// A method word in any case (`delete`, `Delete`), as the canonical uppercase method.

@@ -210,3 +210,85 @@ fn search_and_graphql_endpoints_read_by_their_body() {
         Some(Mutating)
     );
 }
+
+/// Writes that destroy or take data offline through POST and PUT, each beside a write or a
+/// read of the same system that does not.
+#[test]
+fn removals_through_writes() {
+    for (v, want) in [
+        (
+            json!({"url": "http://es:9200/_all/_close", "method": "post"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://es:9200/logs/_close", "method": "POST"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://es:9200/logs/_block/write", "method": "PUT"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://es:9200/*/_settings", "method": "PUT"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://es:9200/_all/_refresh", "method": "POST"}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://es:9200/logs/_open", "method": "POST"}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://es:9200/_all/_count", "method": "POST"}),
+            Read,
+        ),
+        (
+            json!({"url": "http://es:9200/_security/user/u/_disable", "method": "POST"}),
+            Admin,
+        ),
+        (
+            json!({"url": "http://couch/db/_bulk_docs", "method": "POST", "body": {"docs": [{"_id": "a", "_deleted": true}]}}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://couch/db/_bulk_docs", "method": "POST", "body": {"docs": [{"_id": "a"}]}}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://solr/solr/c/update", "method": "POST", "body": "<delete><query>*:*</query></delete>"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://solr/solr/c/update", "method": "POST", "body": "<add><doc/></add>"}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://etcd/v3/kv/deleterange", "method": "POST"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://etcd/v3/kv/put", "method": "POST"}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://k/v3/clusters/c/topics/t/configs:alter", "method": "POST", "body": {"data": [{"name": "retention.ms", "value": "0"}]}}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://k/v3/clusters/c/topics/t/configs:alter", "method": "POST", "body": {"data": [{"name": "retention.ms", "value": "604800000"}]}}),
+            Mutating,
+        ),
+        (
+            json!({"url": "http://kb/api/saved_objects/_import?overwrite=true", "method": "POST"}),
+            Destructive,
+        ),
+        (
+            json!({"url": "http://kb/api/saved_objects/_import", "method": "POST"}),
+            Mutating,
+        ),
+    ] {
+        assert_eq!(object(v.clone()), Some(want), "{v}");
+    }
+}

@@ -1,6 +1,8 @@
 //! Object arguments whose meaning is in their fields rather than in a command: a signal sent
 //! to a process (`{"signal": "SIGKILL", "pid": 1}`), a Kubernetes manifest written as YAML
-//! text, an access role granted (`{"role": "owner"}`), a secret file sent as a request body.
+//! text, an access role granted (`{"role": "owner"}`), a resource made public
+//! (`{"anyone_with_link": "editor"}`, `{"acl": "public-read"}`), a secret file sent as a
+//! request body.
 
 use serde_json::{Map, Value};
 
@@ -24,6 +26,20 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
     }
     if top && !ctx.name_reads {
         granted_role(ctx, map);
+    }
+    // A program's or a service's tool is judged by its command or operation (`gh repo list
+    // --visibility public` reads); a read's fields are filters.
+    let judged_elsewhere = ctx
+        .program
+        .as_ref()
+        .is_some_and(|(p, _)| *p != structured::Program::Meta);
+    if !judged_elsewhere && !ctx.name_reads && !ctx.search_tool {
+        for (k, v) in exposed_fields(map, top) {
+            ctx.add(
+                Admin,
+                format!("makes a resource public (`{k}: {v}`): a permission change"),
+            );
+        }
     }
     sent_file(ctx, map);
 }
@@ -233,6 +249,101 @@ fn role_fields(map: &Map<String, Value>) -> Vec<(String, String)> {
     out
 }
 
+/// Fields that make a resource reachable by anyone. Unambiguous ones count at any depth
+/// (`anyone_with_link`, a public canned ACL, `allUsers`, a `*` principal, `0.0.0.0/0`,
+/// `publicly_accessible: true`, a public-access block turned off); the ones that are also
+/// filters or plain settings elsewhere (`visibility: public`, `public: true`,
+/// `private: false`, `type: anyone`) only in the input itself (`top`).
+pub(crate) fn exposed_fields(map: &Map<String, Value>, top: bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let key: String = k
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let strings: Vec<String> = match v {
+            Value::String(s) => vec![s.to_ascii_lowercase()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let has = |vals: &[&str]| strings.iter().any(|s| vals.contains(&s.as_str()));
+        let on = v.as_bool() == Some(true);
+        let off = v.as_bool() == Some(false);
+        let exposed = match key.as_str() {
+            "anyonewithlink" | "anyonecanview" | "anyonecanedit" | "sharewithanyone" => {
+                on || strings
+                    .iter()
+                    .any(|s| !matches!(s.as_str(), "" | "none" | "off" | "false" | "disabled"))
+            }
+            "acl" | "cannedacl" | "predefinedacl" | "xamzacl" | "objectacl"
+            | "defaultobjectacl" => has(&[
+                "public-read",
+                "public-read-write",
+                "authenticated-read",
+                "publicread",
+                "publicreadwrite",
+                "allusers",
+                "allauthenticatedusers",
+            ]),
+            "member" | "members" | "entity" | "grantee" | "granteeuri" | "principals" | "users"
+            | "uri" => has(&[
+                "allusers",
+                "allauthenticatedusers",
+                "http://acs.amazonaws.com/groups/global/allusers",
+            ]),
+            "principal" => has(&["*"]) || v.get("AWS").and_then(Value::as_str) == Some("*"),
+            "publiclyaccessible"
+            | "publicaccess"
+            | "makepublic"
+            | "allowpublic"
+            | "allowpublicaccess"
+            | "publicnetworkaccess" => on || has(&["enabled", "true", "public"]),
+            "blockpublicacls"
+            | "blockpublicpolicy"
+            | "ignorepublicacls"
+            | "restrictpublicbuckets" => off,
+            "cidrip"
+            | "cidr"
+            | "cidrblock"
+            | "sourceranges"
+            | "cidripv6"
+            | "ipv6cidrblock"
+            | "sourceaddressprefix" => has(&["0.0.0.0/0", "::/0", "*", "internet"]),
+            "visibility" | "privacy" | "sharing" | "linksharing" | "generalaccess" | "audience"
+            | "sharemode" | "accesslevel" | "publicity"
+                if top =>
+            {
+                has(&[
+                    "public",
+                    "anyone",
+                    "everyone",
+                    "anyonewithlink",
+                    "anyone_with_link",
+                    "world",
+                    "internet",
+                ])
+            }
+            "public" | "ispublic" if top => on,
+            "private" | "isprivate" if top => off,
+            "type" if top => has(&["anyone"]),
+            _ => false,
+        };
+        if exposed {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            out.push((k.clone(), super::prefix(&shown, 60).to_string()));
+        }
+    }
+    out
+}
+
 /// An HTTP request whose body is a secret file (`body_file: ~/.ssh/id_rsa`) sends it away; a
 /// write whose body sets owner or admin fields grants access.
 fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
@@ -280,6 +391,12 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
             ctx.add(
                 Admin,
                 format!("http: the request sets `{k}: {v}` (grants access)"),
+            );
+        }
+        for (k, v) in exposed_fields(body, true) {
+            ctx.add(
+                Admin,
+                format!("http: the request sets `{k}: {v}` (makes a resource public)"),
             );
         }
     }

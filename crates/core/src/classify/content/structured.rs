@@ -9,6 +9,13 @@
 //!   ["--hard"]}` is `git reset --hard`); the command re-enters the shell classifier, so the
 //!   program table decides. Data stores without a command line (MongoDB operations,
 //!   Elasticsearch APIs) are judged by [`super::datastore`].
+//! - A tool named after a cloud service (`s3`, `dynamodb`, …) takes an SDK operation name
+//!   (`DeleteObjects`, `delete_table`): the operation decides ([`sdk`]).
+//! - A meta tool (`invoke_tool`, `call_function`) runs another tool: the inner call is judged
+//!   as if it were made directly ([`meta`]).
+
+mod meta;
+mod sdk;
 
 use serde_json::{Map, Value};
 
@@ -30,6 +37,10 @@ pub(crate) enum Program {
     Az,
     Gh,
     Systemctl,
+    /// A cloud service's SDK (`s3`, `dynamodb`): operation names, not command lines.
+    Sdk,
+    /// A tool that invokes other tools (`invoke_tool`, `call_function`).
+    Meta,
 }
 
 impl Program {
@@ -49,6 +60,8 @@ impl Program {
             Program::Az => "az",
             Program::Gh => "gh",
             Program::Systemctl => "systemctl",
+            Program::Sdk => "sdk",
+            Program::Meta => "invoke",
         }
     }
 
@@ -74,7 +87,7 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
     } else {
         words
     };
-    words.iter().enumerate().find_map(|(i, w)| {
+    let program = words.iter().enumerate().find_map(|(i, w)| {
         let p = match w.as_str() {
             "git" => Program::Git,
             "redis" | "valkey" | "keydb" => Program::Redis,
@@ -92,7 +105,13 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             _ => return None,
         };
         Some((p, words.iter().skip(i + 1).cloned().collect()))
-    })
+    });
+    program
+        .or_else(|| {
+            let end = sdk::service_end(words)?;
+            Some((Program::Sdk, words.iter().skip(end).cloned().collect()))
+        })
+        .or_else(|| meta::is_meta_tool(words).then(|| (Program::Meta, Vec::new())))
 }
 
 /// Keys that name the subcommand or operation.
@@ -112,6 +131,8 @@ const ARG_KEYS: &[&str] = &["args", "argv", "arguments", "flags", "options", "pa
 
 /// Keys whose value is a positional operand, in the order a command line has them.
 const POSITIONAL: &[&str] = &[
+    "service",
+    "services",
     "unit",
     "units",
     "remote",
@@ -123,7 +144,20 @@ const POSITIONAL: &[&str] = &[
     "release",
     "chart",
     "container",
+    "containers",
     "image",
+    "images",
+    "id",
+    "ids",
+    "pod",
+    "pods",
+    "deployment",
+    "deployments",
+    "node",
+    "nodes",
+    "volumes",
+    "networks",
+    "targets",
     "volume",
     "network",
     "name",
@@ -185,16 +219,24 @@ pub(crate) fn program_call(
     name_rest: &[String],
     map: &Map<String, Value>,
 ) -> Vec<String> {
-    if matches!(program, Program::Mongo | Program::Elastic) {
-        return datastore::call(ctx, program == Program::Mongo, name_rest, map);
+    match program {
+        Program::Mongo | Program::Elastic => {
+            return datastore::call(ctx, program == Program::Mongo, name_rest, map);
+        }
+        Program::Sdk => return sdk::call(ctx, map, true, name_rest),
+        // Judged for every object by `joined_command`.
+        Program::Meta => return Vec::new(),
+        _ => {}
     }
     let mut consumed: Vec<String> = Vec::new();
     let mut argv: Vec<String> = vec![program.command().to_string()];
     // Cloud CLIs name the service before the command (`aws s3 rm`).
-    for key in ["service", "group"] {
-        if let Some(Value::String(s)) = map.get(key) {
-            argv.extend(s.split_whitespace().map(str::to_string));
-            consumed.push(key.to_string());
+    if matches!(program, Program::Aws | Program::Gcloud | Program::Az) {
+        for key in ["service", "group"] {
+            if let Some(Value::String(s)) = map.get(key) {
+                argv.extend(s.split_whitespace().map(str::to_string));
+                consumed.push(key.to_string());
+            }
         }
     }
     if program == Program::Redis {
@@ -218,7 +260,14 @@ pub(crate) fn program_call(
             if words.peek().is_some_and(|w| w == program.command()) {
                 words.next();
             }
-            argv.extend(words.map(|w| subcommand_word(program, &w)));
+            let words: Vec<String> = words.collect();
+            if program == Program::Kubectl
+                && let [verb] = words.as_slice()
+            {
+                argv.extend(kube_verb(verb));
+            } else {
+                argv.extend(words.iter().map(|w| subcommand_word(program, w)));
+            }
         }
         Some((k, Value::Array(items))) if items.iter().all(Value::is_string) => {
             consumed.push(k.to_string());
@@ -280,7 +329,55 @@ pub(crate) fn program_call(
         format!("{} read as {}", program.command(), snippet(&argv.join(" "))),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
+    // Another subcommand field beside the one used (`{"operation": "list", "verb":
+    // "delete"}`): which one the tool runs is not known, so each is judged.
+    for k in SUB_KEYS
+        .iter()
+        .filter(|k| !consumed.iter().any(|c| c == *k))
+    {
+        if let Some(Value::String(s)) = map.get(*k)
+            && let Some(first) = s.split_whitespace().next()
+        {
+            let mut other = vec![program.command().to_string()];
+            if program == Program::Kubectl {
+                other.extend(kube_verb(first));
+            } else {
+                other.extend(s.split_whitespace().map(|w| subcommand_word(program, w)));
+            }
+            ctx.via(
+                format!(
+                    "{} read as {}",
+                    program.command(),
+                    snippet(&other.join(" "))
+                ),
+                |ctx| shell::analyse_argv(ctx, &other, 1),
+            );
+        }
+    }
     consumed
+}
+
+/// A Kubernetes API verb or client method as kubectl's subcommand: `list` and `watch` are
+/// `get` (`--watch`), `deletecollection` is `delete --all`, `update` is `replace`, and a
+/// client method (`list_namespaced_pod`, `deleteCollectionNamespacedPod`) is its verb. Other
+/// words are kept, so kubectl's table judges them (an unknown one is a write).
+fn kube_verb(word: &str) -> Vec<String> {
+    let words = super::super::name::words(word);
+    let joined = words.concat();
+    let first = words.first().map_or("", String::as_str);
+    let collection = words.iter().any(|w| w == "collection");
+    let out: &[&str] = match (joined.as_str(), first) {
+        ("deletecollection" | "deletecollectionnamespaced", _) => &["delete", "--all"],
+        (_, "delete") if collection => &["delete", "--all"],
+        (_, "deletecollection") => &["delete", "--all"],
+        (_, "list" | "read" | "get") if words.len() > 1 || first != "get" => &["get"],
+        (_, "watch") => &["get", "--watch"],
+        (_, "update" | "replace") => &["replace"],
+        (_, "connect") => &["exec"],
+        (_, "delete" | "patch" | "create") if words.len() > 1 => return vec![first.to_string()],
+        _ => return vec![word.to_string()],
+    };
+    out.iter().map(|w| (*w).to_string()).collect()
 }
 
 /// Redis pipelines and transactions (`{"commands": [["SET", "a", "1"], "FLUSHDB"]}`): each
@@ -357,6 +454,10 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
                 argv.push(format!("{dash}{name}={s}"));
             }
         }
+        // A kubectl patch or override given as an object is its JSON (`--patch={…}`).
+        Value::Object(_) if program == Program::Kubectl => {
+            argv.push(format!("{dash}{name}={v}"));
+        }
         Value::Array(_) | Value::Object(_) => {}
     }
 }
@@ -379,6 +480,17 @@ const TAIL_KEYS: &[&str] = &["args", "argv", "arguments"];
 /// `{"entrypoint": "/bin/sh", "command": ["-c", "…"]}`): joined and analysed. Returns the
 /// keys it consumed.
 pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<String> {
+    // Another tool's call (`{"tool": "delete_file", "arguments": {…}}`), judged as made
+    // directly; an SDK operation name (`{"operation": "DeleteTable"}`) anywhere raises.
+    let consumed = meta::call(ctx, map);
+    if !consumed.is_empty() {
+        return consumed;
+    }
+    let service_tool = matches!(ctx.program, Some((Program::Sdk, _)));
+    let consumed = sdk::call(ctx, map, service_tool, &[]);
+    if !consumed.is_empty() {
+        return consumed;
+    }
     let heads: Vec<(&str, &Value)> = HEAD_KEYS
         .iter()
         .filter_map(|k| map.get(*k).map(|v| (*k, v)))

@@ -209,3 +209,243 @@ fn mcp_resources_of_secrets_are_admin() {
         Read
     );
 }
+
+/// SDK operations decide a service tool's call; each read sits next to its twin.
+#[test]
+fn sdk_operations_are_judged_by_one_vocabulary() {
+    let cases = [
+        (
+            "s3",
+            json!({"operation": "ListObjectsV2", "Bucket": "b"}),
+            Read,
+        ),
+        (
+            "s3",
+            json!({"operation": "DeleteObjects", "Bucket": "b"}),
+            Destructive,
+        ),
+        ("dynamodb", json!({"Operation": "DescribeTable"}), Read),
+        ("dynamodb", json!({"Operation": "DeleteTable"}), Destructive),
+        ("ec2", json!({"action": "describe_instances"}), Read),
+        ("ec2", json!({"action": "terminate_instances"}), Destructive),
+        ("iam", json!({"operation": "GetRolePolicy"}), Read),
+        ("iam", json!({"operation": "PutRolePolicy"}), Admin),
+        (
+            "s3",
+            json!({"operation": "PutObject", "Key": "k"}),
+            Mutating,
+        ),
+        (
+            "s3",
+            json!({"operation": "PutObject", "ACL": "public-read"}),
+            Admin,
+        ),
+        // Every operation field counts.
+        (
+            "s3",
+            json!({"operation": "ListBuckets", "action": "DeleteBucket"}),
+            Destructive,
+        ),
+        // A field beside a read operation is still searched.
+        (
+            "s3",
+            json!({"operation": "GetObject", "command": "rm -rf /srv"}),
+            Destructive,
+        ),
+        // An object that names its service is judged the same way.
+        (
+            "cloud_api",
+            json!({"service": "ec2", "action": "DescribeInstances"}),
+            Read,
+        ),
+        (
+            "cloud_api",
+            json!({"service": "ec2", "action": "TerminateInstances"}),
+            Destructive,
+        ),
+        // Elsewhere an operation only raises, and a read tool's operation is a filter.
+        ("frobnicate", json!({"action": "GetItem"}), Mutating),
+        ("frobnicate", json!({"action": "DeleteItem"}), Destructive),
+        ("search_audit_log", json!({"action": "DeleteBucket"}), Read),
+        ("webhook", json!({"method": "DELETE"}), Mutating),
+    ];
+    for (tool, input, want) in cases {
+        assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
+    }
+}
+
+/// A meta tool's inner call is judged as if it were made directly.
+#[test]
+fn meta_tools_are_judged_by_their_inner_call() {
+    let cases = [
+        (
+            "invoke_tool",
+            json!({"tool": "read_file", "arguments": {"path": "README.md"}}),
+            Read,
+        ),
+        (
+            "invoke_tool",
+            json!({"tool": "delete_file", "arguments": {"path": "README.md"}}),
+            Destructive,
+        ),
+        // Twins of the read: a second name, a second argument field, a field beside them.
+        (
+            "invoke_tool",
+            json!({"tool": "read_file", "tool_name": "delete_file", "arguments": {}}),
+            Destructive,
+        ),
+        (
+            "invoke_tool",
+            json!({"tool": "read_file", "arguments": {}, "args": {"command": "rm -rf /srv"}}),
+            Destructive,
+        ),
+        (
+            "invoke_tool",
+            json!({"tool": "read_file", "arguments": {}, "then": "rm -rf /srv"}),
+            Destructive,
+        ),
+        (
+            "invoke_tool",
+            json!({"tool": "frobnicate", "arguments": {}}),
+            Mutating,
+        ),
+        ("call_tool", json!({"tool": "drop_table"}), Destructive),
+        // Outside a meta tool an inner read does not lower, an inner removal raises.
+        (
+            "frobnicate",
+            json!({"tool": "read_file", "arguments": {}}),
+            Mutating,
+        ),
+        (
+            "frobnicate",
+            json!({"tool": "delete_file", "arguments": {}}),
+            Destructive,
+        ),
+        // A read tool's name field is a filter unless it is a tool call with arguments.
+        ("get_tool_docs", json!({"name": "delete_file"}), Read),
+        (
+            "get_tool_docs",
+            json!({"tool": "delete_file", "arguments": {"path": "/srv"}}),
+            Destructive,
+        ),
+    ];
+    for (tool, input, want) in cases {
+        assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
+    }
+}
+
+#[test]
+fn nested_meta_calls_are_bounded() {
+    let mut v = json!({"tool": "delete_file", "arguments": {"path": "/srv"}});
+    // Three names and three argument fields at each of seven levels: 9^7 inner calls if
+    // nothing shared the work budget.
+    for _ in 0..7 {
+        v = json!({"tool": "invoke_tool", "tool_name": "invoke_tool", "function": "invoke_tool",
+            "arguments": v.clone(), "args": v.clone(), "params": v});
+    }
+    let start = std::time::Instant::now();
+    assert!(effect("invoke_tool", v).is_high_risk());
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// Kubernetes API verbs and program operands; each read sits next to its twin.
+#[test]
+fn kubernetes_verbs_and_operands() {
+    let cases = [
+        (
+            "kubernetes",
+            json!({"verb": "list", "resource": "pods"}),
+            Read,
+        ),
+        (
+            "kubernetes",
+            json!({"verb": "watch", "resource": "pods"}),
+            Read,
+        ),
+        (
+            "kubernetes",
+            json!({"operation": "list_namespaced_pod", "namespace": "x"}),
+            Read,
+        ),
+        (
+            "kubernetes",
+            json!({"operation": "delete_collection", "resource": "pods"}),
+            Destructive,
+        ),
+        (
+            "kubernetes",
+            json!({"operation": "deleteCollectionNamespacedPod"}),
+            Destructive,
+        ),
+        (
+            "kubernetes",
+            json!({"operation": "list", "verb": "delete", "resource": "pods"}),
+            Destructive,
+        ),
+        (
+            "kubernetes",
+            json!({"verb": "patch", "resource": "deploy", "name": "a", "patch": {"spec": {"replicas": 0}}}),
+            Destructive,
+        ),
+        (
+            "docker",
+            json!({"command": "inspect", "containers": ["db"]}),
+            Read,
+        ),
+        (
+            "docker",
+            json!({"command": "rm", "containers": ["db"], "force": true}),
+            Destructive,
+        ),
+        (
+            "docker",
+            json!({"command": "image inspect", "images": ["a"]}),
+            Read,
+        ),
+        (
+            "docker",
+            json!({"command": "rmi", "images": ["a"]}),
+            Destructive,
+        ),
+    ];
+    for (tool, input, want) in cases {
+        assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
+    }
+}
+
+#[test]
+fn making_a_resource_public_is_admin() {
+    let cases = [
+        (
+            "sharePublicly",
+            json!({"doc": "a.xlsx", "anyone_with_link": "editor"}),
+            Admin,
+        ),
+        (
+            "storage_update",
+            json!({"bucket": "b", "acl": "public-read"}),
+            Admin,
+        ),
+        ("update_repo", json!({"visibility": "public"}), Admin),
+        (
+            "update_file",
+            json!({"settings": {"anyone_with_link": "viewer"}}),
+            Admin,
+        ),
+        // Twins: a filter in a read, a setting nested where it may be a filter, a person.
+        ("list_repos", json!({"visibility": "public"}), Read),
+        (
+            "update_report",
+            json!({"name": "q3", "filter": {"visibility": "public"}}),
+            Mutating,
+        ),
+        (
+            "share_document",
+            json!({"with": "bob@example.com"}),
+            Mutating,
+        ),
+    ];
+    for (tool, input, want) in cases {
+        assert_eq!(effect(tool, input.clone()), want, "{tool} {input}");
+    }
+}
