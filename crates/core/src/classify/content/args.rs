@@ -160,13 +160,15 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     {
         return Some((Destructive, "a disk device"));
     }
-    if p.starts_with("/etc/")
-        || p.starts_with("/boot/")
+    // The directories themselves count too (`unzip -d /etc`, `tar -C /usr`).
+    let dir = format!("{}/", p.trim_end_matches('/'));
+    if dir.starts_with("/etc/")
+        || dir.starts_with("/boot/")
         || p.contains("/cron")
         || p.contains(".git/hooks/")
-        || p.starts_with("/usr/")
-        || p.starts_with("/bin/")
-        || p.starts_with("/sbin/")
+        || dir.starts_with("/usr/")
+        || dir.starts_with("/bin/")
+        || dir.starts_with("/sbin/")
         || p.starts_with("/lib")
     {
         return Some((Admin, "system configuration or code that runs later"));
@@ -182,6 +184,10 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
 pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static str)> {
     if let Some(hit) = sensitive_path(path) {
         return Some(hit);
+    }
+    // Writing into the root directory itself (`tar -xf x.tar -C /`) lands on the system.
+    if path.trim_end_matches('/').is_empty() && path.starts_with('/') {
+        return Some((Admin, "the root of the file system"));
     }
     let p = path.to_ascii_lowercase();
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");

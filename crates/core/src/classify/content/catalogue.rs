@@ -10,10 +10,12 @@
 mod files;
 mod ops;
 mod scripts;
+mod system;
 mod table;
 mod windows;
 
-pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input};
+pub(crate) use scripts::awk_commands;
+pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};
 
 use super::args::sensitive_path;
 use super::shell::{Expanded, Input, Sh, looks_like_shell, program_name};
@@ -257,6 +259,9 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         | Handler::PgRestore
         | Handler::Journalctl
         | Handler::MacAdmin => {
+            if prog.handler == Handler::Service {
+                ops::service_extra(sh, name, args, &cmd);
+            }
             let mark = sh.ctx.mark();
             let result = tools::run(sh, name, args, stdin, &cmd);
             // A read is believed only when every flag is proven (see `prove`).

@@ -47,8 +47,28 @@ const GLOBAL_SWITCHES: &[&str] = &[
 /// only word) never makes a call read, and no word of the path may be a write verb.
 pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
     const READ_WORDS: &[&str] = &[
-        "list", "ls", "describe", "get", "show", "view", "status", "logs", "whoami", "info",
-        "version", "help", "tail", "inspect", "search", "ping", "check", "diff",
+        "list",
+        "ls",
+        "describe",
+        "get",
+        "show",
+        "view",
+        "status",
+        "logs",
+        "whoami",
+        "info",
+        "version",
+        "help",
+        "tail",
+        "inspect",
+        "search",
+        "ping",
+        "check",
+        "diff",
+        "lookup",
+        "read",
+        "capabilities",
+        "what-if",
     ];
     const READ_PREFIXES: &[&str] = &[
         "describe-",
@@ -132,6 +152,10 @@ pub(crate) fn turns_off_protection(arg: &str) -> bool {
         "snapshot",
     ];
     let a = arg.to_ascii_lowercase();
+    // `--no-disable-api-termination`: termination protection off.
+    if a.starts_with("--no-disable-api-") {
+        return true;
+    }
     if let Some(rest) = a.strip_prefix("--no-") {
         return GUARDS.iter().any(|g| rest.contains(g));
     }
@@ -140,6 +164,10 @@ pub(crate) fn turns_off_protection(arg: &str) -> bool {
         pair.split_once('=').is_some_and(|(k, v)| {
             let guarded = GUARDS.iter().any(|g| k.contains(g))
                 || (k.ends_with("status") && a.contains("versioning"));
+            // `DisableApiTermination=false`: the guard is a `disable…` flag turned off.
+            if k.contains("disableapitermination") || k.contains("disable-api-termination") {
+                return matches!(v.trim(), "false" | "0" | "off");
+            }
             guarded
                 && matches!(
                     v.trim(),
@@ -193,7 +221,7 @@ pub(crate) fn json_patch_zeroes_replicas(v: &serde_json::Value) -> bool {
         serde_json::Value::Object(op) => {
             op.get("path")
                 .and_then(serde_json::Value::as_str)
-                .is_some_and(|p| p.ends_with("/replicas"))
+                .is_some_and(|p| p.to_ascii_lowercase().ends_with("replicas"))
                 && op.get("value").is_some_and(|v| {
                     v.as_u64() == Some(0) || v.as_str().is_some_and(|s| s.trim() == "0")
                 })
@@ -218,8 +246,12 @@ pub(crate) fn scales_to_zero(args: &[String]) -> bool {
         "instance-count",
         "max-count",
         "desired-size",
+        "capacity",
+        "concurrent-executions",
+        "concurrency",
     ];
-    let capacity = |f: &str| f.starts_with('-') && CAPACITY.iter().any(|c| f.contains(c));
+    let capacity =
+        |f: &str| f.starts_with('-') && (CAPACITY.iter().any(|c| f.contains(c)) || f == "--size");
     let never =
         |f: &str, v: &str| f.contains("activation-policy") && v.eq_ignore_ascii_case("never");
     args.windows(2).any(|w| match w {
@@ -229,4 +261,190 @@ pub(crate) fn scales_to_zero(args: &[String]) -> bool {
         a.split_once('=')
             .is_some_and(|(f, v)| (capacity(f) && v == "0") || never(f, v))
     })
+}
+
+/// A command that issues, mints or hands out a credential: a new token, access key, service
+/// account key, SAS token or temporary role credentials, a kubeconfig written with cluster
+/// credentials, or an auth method, policy or user configured in a secrets manager. Whoever
+/// runs it holds a new credential (`vault token create`, `aws sts assume-role`,
+/// `gcloud auth print-access-token`, `az account get-access-token`). `words` are the
+/// command's operands, with the verb after a colon (`authorizations:create` → `create`).
+pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static str> {
+    // Operation words that mint or print a fresh credential.
+    const MINTS: &[&str] = &[
+        "print-access-token",
+        "print-identity-token",
+        "get-access-token",
+        "get-session-token",
+        "get-federation-token",
+        "get-login-password",
+        "get-login",
+        "get-authorization-token",
+        "generate-db-auth-token",
+        "generate-sas",
+        "get-role-credentials",
+        "get-credentials-for-identity",
+        "get-open-id-token",
+        "assume-role",
+        "create-access-key",
+        "create-service-specific-credential",
+        "create-for-rbac",
+        "sign-jwt",
+        "sign-blob",
+        "get-credentials",
+        "update-kubeconfig",
+        "get-token",
+    ];
+    let op = |w: &&str| MINTS.iter().any(|m| w.starts_with(m));
+    if words.iter().any(op) {
+        return Some("issues a credential");
+    }
+    let has = |w: &str| words.contains(&w);
+    let creates = [
+        "create",
+        "reset",
+        "add",
+        "new",
+        "renew",
+        "regenerate",
+        "rotate",
+    ];
+    // `az ad sp credential reset`, `az acr token create`, `heroku authorizations:create`,
+    // `gcloud iam service-accounts keys create`, `doctl registry docker-config`.
+    if [
+        "credential",
+        "credentials",
+        "token",
+        "tokens",
+        "authorizations",
+        "keys",
+        "key",
+    ]
+    .iter()
+    .any(|g| has(g))
+        && creates.iter().any(|c| has(c))
+    {
+        return Some("creates or resets a credential");
+    }
+    // `gh auth token`, `heroku auth:token`: print the stored token.
+    if matches!(name, "gh" | "heroku" | "glab" | "netlify" | "vercel") && has("token") {
+        return Some("prints an access token");
+    }
+    if has("docker-config") || has("kubeconfig") && has("save") {
+        return Some("writes registry or cluster credentials");
+    }
+    if name == "vault" {
+        return vault(words);
+    }
+    None
+}
+
+/// Vault: tokens, auth methods, policies and dynamic secrets (`*/creds/*`, PKI `issue`,
+/// AppRole `secret-id`) hand out credentials or change who may get them.
+fn vault(words: &[&str]) -> Option<&'static str> {
+    let (cmd, rest) = words.split_first()?;
+    let path = rest.first().copied().unwrap_or("");
+    let dynamic = path.split('/').any(|seg| {
+        matches!(
+            seg,
+            "creds" | "issue" | "sign" | "secret-id" | "sign-verbatim" | "static-creds"
+        )
+    }) || path.starts_with("auth/token/create");
+    match *cmd {
+        "token" if matches!(path, "create" | "renew") => Some("issues a Vault token"),
+        "login" => Some("logs in and stores a Vault token"),
+        "read" | "write" if dynamic => Some("issues a dynamic credential"),
+        "write" | "delete" | "patch"
+            if path.starts_with("auth/")
+                || path.starts_with("sys/")
+                || path.starts_with("identity/") =>
+        {
+            Some("changes Vault auth methods, policies or identities")
+        }
+        "policy" | "auth" | "audit" if !matches!(path, "list" | "read" | "fmt" | "help" | "") => {
+            Some("changes Vault policies, auth methods or audit devices")
+        }
+        "operator"
+            if rest.iter().any(|w| {
+                matches!(
+                    *w,
+                    "seal"
+                        | "unseal"
+                        | "step-down"
+                        | "rekey"
+                        | "generate-root"
+                        | "init"
+                        | "remove-peer"
+                        | "restore"
+                        | "migrate"
+                        | "rotate"
+                )
+            }) =>
+        {
+            Some("changes the Vault server's keys, seal or cluster")
+        }
+        _ => None,
+    }
+}
+
+/// An argument that opens a resource to everyone: the `allUsers`/`allAuthenticatedUsers`
+/// members, a public ACL (`public-read`, `--public-access blob`), a network open to the
+/// world (`0.0.0.0/0`, `::/0`), public access turned on (`--publicly-accessible`,
+/// `--allow-blob-public-access true`) or the public-access block turned off
+/// (`BlockPublicAcls=false`).
+pub(crate) fn opens_to_public(arg: &str) -> bool {
+    let a = arg.to_ascii_lowercase();
+    let (key, value) = a.split_once('=').unwrap_or((a.as_str(), ""));
+    let value = value.trim();
+    a.contains("allusers")
+        || a.contains("allauthenticatedusers")
+        || a.contains("public-read")
+        || a.contains("0.0.0.0/0")
+        || a.contains("::/0")
+        || a == "--publicly-accessible"
+        || (key == "--public-access" && !matches!(value, "" | "off" | "none" | "false"))
+        || (key.contains("allow-blob-public-access") && value == "true")
+        || (a.split(',').any(|kv| {
+            kv.split_once('=').is_some_and(|(k, v)| {
+                (k.contains("blockpublic") || k.contains("restrictpublic")) && v.trim() == "false"
+            })
+        }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_issuance_and_its_reads() {
+        let issues = |name: &str, w: &[&str]| issues_credential(name, w).is_some();
+        assert!(issues("vault", &["token", "create", "-policy=root"]));
+        assert!(issues("vault", &["read", "database/creds/readonly"]));
+        assert!(issues("vault", &["write", "auth/userpass/users/x"]));
+        assert!(issues("aws", &["sts", "assume-role"]));
+        assert!(issues("gcloud", &["auth", "print-access-token"]));
+        assert!(issues("az", &["ad", "sp", "credential", "reset"]));
+        assert!(!issues("vault", &["token", "lookup"]));
+        assert!(!issues("vault", &["read", "secret/data/app"]));
+        assert!(!issues("vault", &["policy", "list"]));
+        assert!(!issues("aws", &["iam", "list-access-keys"]));
+        assert!(!issues(
+            "gcloud",
+            &["iam", "service-accounts", "keys", "list"]
+        ));
+    }
+
+    #[test]
+    fn public_exposure() {
+        assert!(opens_to_public("--member=allUsers"));
+        assert!(opens_to_public("--acl=public-read"));
+        assert!(opens_to_public("--public-access=blob"));
+        assert!(opens_to_public(
+            "BlockPublicAcls=false,IgnorePublicAcls=false"
+        ));
+        assert!(opens_to_public("--cidr=0.0.0.0/0"));
+        assert!(!opens_to_public("--public-access=off"));
+        assert!(!opens_to_public("BlockPublicAcls=true"));
+        assert!(!opens_to_public("--cidr=10.0.0.0/8"));
+    }
 }

@@ -1,7 +1,13 @@
 //! Version control, orchestration, infrastructure and cloud CLIs: git, kubectl, docker,
 //! terraform-style tools and the cloud command lines, by subcommand and flags.
 
-use super::args::{any, first_operand, harmless_sink, has_long, has_short, opt_value, sub};
+mod cloudcli;
+mod docker;
+
+pub(crate) use cloudcli::cloud;
+pub(crate) use docker::docker;
+
+use super::args::{any, harmless_sink, has_long, has_short, opt_value, sub};
 use super::shell::{Input, Sh};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
@@ -108,10 +114,10 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         "reset" if long("--hard") || long("--merge") || long("--keep") => {
             (Destructive, "discards work (`reset --hard`)".into())
         }
-        "clean" if (short('f') || long("--force")) && !short('n') && !long("--dry-run") => {
-            (Destructive, "deletes untracked files".into())
-        }
-        "clean" => (Read, "dry-runs a clean".into()),
+        // Only `-n`/`--dry-run` is exact: without `-f`, `clean.requireForce=false` (a setting
+        // not visible here) still lets `git clean -d` delete.
+        "clean" if short('n') || long("--dry-run") => (Read, "dry-runs a clean".into()),
+        "clean" => (Destructive, "deletes untracked files".into()),
         "checkout"
             if rest.iter().any(|r| r == "--" || r == ".") || short('f') || long("--force") =>
         {
@@ -166,10 +172,10 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         "worktree" if any(rest, &["remove", "prune"]) => (Destructive, "removes a worktree".into()),
         "submodule" if any(rest, &["deinit"]) => (Destructive, "removes a submodule".into()),
         "config"
-            if rest
-                .iter()
-                .any(|r| r.starts_with("alias.") || r.starts_with("core."))
-                && rest.len() >= 2
+            if rest.iter().any(|r| {
+                let k = r.to_ascii_lowercase();
+                k.starts_with("alias.") || k.starts_with("core.") || runs_command(&k)
+            }) && rest.len() >= 2
                 && !long("--get") =>
         {
             if let (Some(k), Some(v)) = (rest.iter().find(|r| !r.starts_with('-')), rest.last()) {
@@ -277,24 +283,52 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
         if let Some(cmd) = value.strip_prefix('!') {
             sh.shell_text(cmd, &format!("git alias `{a}`"));
         }
-    } else if matches!(
-        k.as_str(),
-        "core.pager"
-            | "core.sshcommand"
-            | "core.editor"
-            | "core.fsmonitor"
-            | "sequence.editor"
-            | "diff.external"
-            | "core.askpass"
-            | "credential.helper"
-            | "pager.log"
-            | "pager.diff"
-    ) {
+    } else if runs_command(&k) {
         sh.add(Mutating, format!("sets `{k}`, a command git runs later"));
-        sh.shell_text(value, &format!("git `{k}`"));
+        // `credential.helper=!cmd` and aliases mark a shell command with `!`.
+        sh.shell_text(value.trim_start_matches('!'), &format!("git `{k}`"));
     } else if k == "core.hookspath" {
         sh.add(Admin, "sets `core.hooksPath`, which decides what git runs");
     }
+}
+
+/// Configuration keys whose value is a command git runs: pagers, editors, SSH and proxy
+/// commands, credential helpers, GPG programs, diff and merge drivers, filters
+/// (`filter.x.clean`/`smudge`/`process`), `textconv`, `remote.*.uploadpack`.
+fn runs_command(key: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "core.pager",
+        "core.sshcommand",
+        "core.editor",
+        "core.fsmonitor",
+        "core.askpass",
+        "core.gitproxy",
+        "sequence.editor",
+        "diff.external",
+        "credential.helper",
+        "gpg.program",
+        "interactive.difffilter",
+        "web.browser",
+        "uploadpack.packobjectshook",
+    ];
+    const SUFFIXES: &[&str] = &[
+        ".textconv",
+        ".clean",
+        ".smudge",
+        ".process",
+        ".driver",
+        ".cmd",
+        ".program",
+        ".uploadpack",
+        ".receivepack",
+        ".helper",
+        ".command",
+        ".sshcommand",
+        ".path",
+    ];
+    KEYS.contains(&key)
+        || key.starts_with("pager.")
+        || (key.matches('.').count() >= 1 && SUFFIXES.iter().any(|s| key.ends_with(s)))
 }
 
 pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, String) {
@@ -333,9 +367,20 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         let r: String = arg
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '"')
-            .collect();
-        r.contains("replicas:0")
-            || r.contains("replicas=0")
+            .collect::<String>()
+            .to_ascii_lowercase();
+        // `replicas`, `minReplicas`, `maxReplicas` set to 0; a CronJob or workload suspended.
+        let zero = |r: &str| {
+            ["replicas:0", "replicas=0"].iter().any(|z| {
+                r.match_indices(z).any(|(i, _)| {
+                    !r.get(i + z.len()..)
+                        .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+                })
+            })
+        };
+        zero(&r)
+            || r.contains("suspend:true")
+            || (r.contains("/spec/suspend") && r.contains("value:true"))
             || serde_json::from_str::<serde_json::Value>(
                 arg.strip_prefix("--patch=")
                     .or_else(|| arg.strip_prefix("-p="))
@@ -344,13 +389,21 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             .is_ok_and(|v| super::cloud::json_patch_zeroes_replicas(&v))
     });
     match s {
-        "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => {
-            (Destructive, "sets replicas to zero".into())
-        }
-        "taint" if rest.iter().any(|r| r.contains("NoExecute")) => (
+        "patch" | "set" | "apply" | "edit" | "replace" if zero_replicas => (
             Destructive,
-            "taints nodes with NoExecute (evicts pods)".into(),
+            "sets replicas to zero or suspends the workload".into(),
         ),
+        // `key=value:NoExecute-` removes the taint.
+        "taint"
+            if rest
+                .iter()
+                .any(|r| r.contains("NoExecute") && !r.ends_with('-')) =>
+        {
+            (
+                Destructive,
+                "taints nodes with NoExecute (evicts pods)".into(),
+            )
+        }
         "cordon" => (Destructive, "stops scheduling on nodes".into()),
         "apply"
             if rest
@@ -361,6 +414,17 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
                 Destructive,
                 "prunes resources missing from the manifests".into(),
             )
+        }
+        // A debug pod on a node gets the host's file system, network and processes.
+        "debug"
+            if rest.iter().any(|r| {
+                r.starts_with("node/")
+                    || r.starts_with("nodes/")
+                    || r == "--profile=sysadmin"
+                    || r == "sysadmin"
+            }) =>
+        {
+            (Admin, "debugs a node with access to the host".into())
         }
         "exec" | "debug" | "run" | "attach" => {
             if let Some(p) = args.iter().position(|a| a == "--") {
@@ -394,6 +458,7 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
                     || r == "role"
                     || r == "serviceaccount"
                     || r == "secret"
+                    || r == "token"
             }) || s == "certificate"
             {
                 (Admin, format!("changes access (`kubectl {s}`)"))
@@ -419,331 +484,5 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         }
         "cp" | "port-forward" | "proxy" | "kustomize" => (Mutating, format!("runs `kubectl {s}`")),
         other => (Mutating, format!("runs `kubectl {other}`")),
-    }
-}
-
-pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
-    // Commands run on a machine: `gcloud compute ssh --command`, `fly ssh console -C`,
-    // `vagrant ssh -c`, `az vm run-command invoke --scripts`, `heroku run CMD`.
-    let remote = opt_value(args, &[], &["--command", "--scripts", "--ssh-command"])
-        .or_else(|| {
-            (name == "fly" || name == "flyctl")
-                .then(|| opt_value(args, &["-C"], &[]))
-                .flatten()
-        })
-        .or_else(|| {
-            (name == "vagrant")
-                .then(|| opt_value(args, &["-c"], &[]))
-                .flatten()
-        });
-    if let Some(c) = remote {
-        sh.shell_text(c, &format!("`{name}` remote command"));
-    }
-    // `aws ssm send-command --parameters commands=["rm -rf /srv"]`.
-    if let Some(p) = opt_value(args, &[], &["--parameters"])
-        && let Some(list) = p.split_once("commands=").map(|(_, l)| l)
-    {
-        let text = list.trim_matches(|c| matches!(c, '[' | ']' | '"' | '\'' | '{' | '}'));
-        for c in text.split("\",\"") {
-            sh.shell_text(c, "`ssm send-command`");
-        }
-    }
-    if name == "heroku"
-        && let Some(i) = args.iter().position(|a| a == "run" || a == "run:detached")
-    {
-        let inner = args.get(i + 1..).unwrap_or_default().to_vec();
-        let _ = sh.argv(&inner, &Input::None, "`heroku run`");
-    }
-    // `heroku pg:reset`, `firebase firestore:delete`: the verb is after the colon.
-    let words: Vec<&str> = args
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .flat_map(|a| {
-            let verb = a
-                .rsplit(':')
-                .next()
-                .filter(|_| a.contains(':') && !a.contains('/'));
-            std::iter::once(a.as_str()).chain(verb)
-        })
-        .collect();
-    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
-    let op_prefix = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
-    // `vol-delete`, `snapshot-destroy`: a removal verb inside an operation that is not a read.
-    let removes_inside = words.iter().any(|w| {
-        !["describe-", "list-", "get-", "show-"]
-            .iter()
-            .any(|r| w.starts_with(r))
-            && ["-delete", "-destroy", "-terminate", "-purge", "-wipe"]
-                .iter()
-                .any(|v| w.contains(v))
-    });
-    if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
-        return (Read, "dry-runs (`--dryrun`)".into());
-    }
-    // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
-    let zeroes = args.windows(2).any(|w| {
-        w.first()
-            .is_some_and(|f| f.contains("retention") || f.contains("backup"))
-            && w.get(1).is_some_and(|v| v == "0")
-    }) || args.iter().any(|a| super::cloud::turns_off_protection(a))
-        // `--versioning-configuration Status=Suspended`: the value names the setting's flag.
-        || args.windows(2).any(|w| super::cloud::turns_off_protection(&w.join(" ")));
-    if zeroes
-        || super::cloud::short_retention(args)
-        || super::cloud::scales_to_zero(args)
-        || words
-            .iter()
-            .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
-    {
-        return (
-            Destructive,
-            "removes backups, protection or keys, shortens retention or scales to zero".into(),
-        );
-    }
-    if name == "aws" && words.get(1) == Some(&"get-object") {
-        return (Mutating, "downloads an object to a file".into());
-    }
-    if name == "aws" && words.first() == Some(&"s3") {
-        let op = words.get(1).copied().unwrap_or("");
-        return match op {
-            "rm" | "rb" => (Destructive, format!("deletes S3 data (`s3 {op}`)")),
-            "sync" if args.iter().any(|a| a == "--delete") => {
-                (Destructive, "deletes S3 data (`sync --delete`)".into())
-            }
-            "ls" | "presign" => (Read, "reads".into()),
-            _ => (Mutating, format!("writes S3 data (`s3 {op}`)")),
-        };
-    }
-    if op_prefix(&[
-        "delete",
-        "terminate",
-        "remove",
-        "deregister",
-        "purge",
-        "destroy",
-        "drop",
-        "rb",
-        "disable",
-        "stop",
-        "uninstall",
-        "revoke",
-        "wipe",
-        "reset",
-        "undefine",
-        "shutdown",
-        "kill",
-        "evict",
-        "drain",
-        "cordon",
-        "deallocate",
-        "hibernate",
-        "suspend",
-        "power-off",
-        "poweroff",
-        "halt",
-    ]) || has(&[
-        "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
-    ]) || removes_inside
-    {
-        if op_prefix(&[
-            "revoke",
-            "remove-iam",
-            "detach-role",
-            "detach-user",
-            "detach-group",
-            "remove-role",
-        ]) {
-            return (Admin, "removes access".into());
-        }
-        return (
-            Destructive,
-            "deletes, stops or disables cloud resources".into(),
-        );
-    }
-    if op_prefix(&[
-        "add-iam",
-        "set-iam",
-        "put-user-policy",
-        "put-role-policy",
-        "put-group-policy",
-        "attach-",
-        "create-access-key",
-        "create-user",
-        "create-role",
-        "create-login-profile",
-        "update-assume-role",
-        "authorize-",
-        "add-permission",
-        "grant",
-        "update-login-profile",
-        "create-policy",
-        "put-bucket-policy",
-        "put-bucket-acl",
-        "assign",
-    ]) || (has(&[
-        "iam",
-        "role",
-        "policy",
-        "secrets",
-        "kms",
-        "identity",
-        "permission",
-        "permissions",
-        "collaborator",
-        "acl",
-    ]) && op_prefix(&["create", "set", "put", "update", "add", "attach"]))
-    {
-        return (Admin, "changes access".into());
-    }
-    // `up` is a whole word (`fly up`, `azd up`): as a prefix it would take `update-…`.
-    if op_prefix(&[
-        "deploy", "promote", "rollout", "apply", "release", "publish",
-    ]) || has(&["up"])
-    {
-        return (Admin, "deploys".into());
-    }
-    if super::cloud::reads_by_operation(name, args) {
-        return (Read, "reads".into());
-    }
-    (
-        Mutating,
-        format!("changes cloud or remote resources (`{name}`)"),
-    )
-}
-
-pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) -> (Effect, String) {
-    let (s, rest) = sub(
-        args,
-        &[
-            "-H",
-            "--host",
-            "--context",
-            "-c",
-            "--config",
-            "-f",
-            "--file",
-            "-p",
-            "--project-name",
-        ],
-    );
-    const GROUPS: &[&str] = &[
-        "container",
-        "image",
-        "volume",
-        "network",
-        "system",
-        "builder",
-        "pod",
-        "machine",
-        "manifest",
-        "plugin",
-        "context",
-        "buildx",
-        "secret",
-        "config",
-        "service",
-        "stack",
-        "node",
-        "swarm",
-    ];
-    let (s, rest) = if s == "compose" || GROUPS.contains(&s) {
-        let (inner, r) = sub(rest, &["-f", "--file", "-p"]);
-        match (s, inner) {
-            (g, "prune" | "rm" | "remove" | "reset" | "leave" | "kill" | "stop")
-                if GROUPS.contains(&g) =>
-            {
-                return (
-                    Destructive,
-                    format!("removes or prunes (`{name} {s} {inner}`)"),
-                );
-            }
-            ("compose", "down") => return (Destructive, "stops and removes services".into()),
-            ("compose", "exec" | "run") => {
-                let i = first_operand(r, &["-u", "--user", "-w", "--workdir", "-e", "--env"]);
-                let inner_argv = r.get(i + 1..).unwrap_or_default().to_vec();
-                let _ = sh.argv(&inner_argv, stdin, &format!("`{name} compose {inner}`"));
-                return (Mutating, "runs a command in a service".into());
-            }
-            _ => (inner, r),
-        }
-    } else {
-        (s, rest)
-    };
-    match s {
-        "rm" | "rmi" | "kill" | "stop" | "prune" | "down" => (
-            Destructive,
-            format!("removes or stops containers (`{name} {s}`)"),
-        ),
-        "exec" | "run" => {
-            let with = [
-                "-u",
-                "--user",
-                "-w",
-                "--workdir",
-                "-e",
-                "--env",
-                "--name",
-                "-v",
-                "--volume",
-                "-p",
-                "--publish",
-                "--network",
-                "--entrypoint",
-                "--env-file",
-                "-l",
-                "--label",
-                "--mount",
-                "--platform",
-                "--cpus",
-                "-m",
-                "--memory",
-                "--restart",
-                "-h",
-                "--hostname",
-                "--pid",
-                "--ipc",
-                "--cap-add",
-                "--device",
-                "--log-driver",
-            ];
-            let i = first_operand(rest, &with);
-            let inner = rest.get(i + 1..).unwrap_or_default().to_vec();
-            if !inner.is_empty() {
-                let _ = sh.argv(&inner, stdin, &format!("`{name} {s}`"));
-            }
-            if rest.iter().any(|r| {
-                r == "--privileged"
-                    || r.starts_with("/:/")
-                    || r == "--pid=host"
-                    || r == "--net=host"
-                    || r.starts_with("--cap-add")
-            }) || rest.windows(2).any(|w| {
-                w.first().is_some_and(|a| a == "-v")
-                    && w.get(1)
-                        .is_some_and(|b| b.starts_with("/:") || b.contains("docker.sock"))
-            }) {
-                (
-                    Admin,
-                    "runs a privileged container or mounts the host".into(),
-                )
-            } else {
-                (Mutating, format!("runs a container (`{name} {s}`)"))
-            }
-        }
-        "ps" | "images" | "logs" | "inspect" | "version" | "info" | "stats" | "top" | "history"
-        | "df" | "search" | "ls" | "config" | "port" | "diff" | "events" | "" => {
-            (Read, "reads".into())
-        }
-        "login" | "logout" | "trust" | "swarm" | "secret" => (
-            Admin,
-            format!("changes access or the cluster (`{name} {s}`)"),
-        ),
-        "push" | "deploy" | "stack" | "service" => {
-            (Admin, format!("publishes or deploys (`{name} {s}`)"))
-        }
-        _ => (
-            Mutating,
-            format!("changes containers or images (`{name} {s}`)"),
-        ),
     }
 }

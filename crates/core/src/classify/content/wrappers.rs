@@ -192,6 +192,7 @@ pub(crate) fn run_interpreter(
         _ => &["-e", "-c"],
     };
     if lang == "awk" {
+        super::catalogue::awk_commands(sh, args);
         return tools::awk(sh, args, cmd, out);
     }
     if lang == "perl" && leading_short(args, 'i') {

@@ -3,12 +3,11 @@
 //! (`sed`, `awk`, `find -exec`, `fd -x`), operands with a meaning (`dd of=`, `uniq IN OUT`,
 //! `ln -sf /dev/null f`, `date MMDDhhmm`) and read-only subcommands of admin programs.
 
-use super::super::args::{
-    has_long, has_short, literal_output, opt_value, sensitive_path, write_risk,
-};
+use super::super::args::{has_long, has_short, literal_output, opt_value, write_risk};
 use super::super::shell::{Input, Sh};
 use super::super::tools;
-use super::scripts::{editor, sed};
+use super::scripts::{awk_commands, editor, sed};
+use super::system::{admin, keys_read, kill, zfs_dry_run};
 use super::table::{Handler as H, Program};
 use super::{Scan, apply, base, scan, write_path, write_path_to};
 use crate::Effect::{Admin, Destructive, Mutating, Read};
@@ -121,6 +120,40 @@ fn special(
     {
         sh.add(e, format!("{cmd} replaces `{dest}`, {why}"));
     }
+    // `parted DEV print`, `parted -s DEV unit s print free`: only printing commands.
+    if name == "parted"
+        && ops.len() >= 2
+        && ops.iter().skip(1).all(|o| {
+            matches!(
+                o.as_str(),
+                "print"
+                    | "p"
+                    | "unit"
+                    | "s"
+                    | "B"
+                    | "kB"
+                    | "MB"
+                    | "MiB"
+                    | "GB"
+                    | "GiB"
+                    | "TB"
+                    | "TiB"
+                    | "%"
+                    | "cyl"
+                    | "chs"
+                    | "compact"
+                    | "free"
+                    | "all"
+                    | "list"
+                    | "devices"
+                    | "help"
+            )
+        })
+        && ops.iter().skip(1).any(|o| o == "print" || o == "p")
+    {
+        sh.add(Read, format!("{cmd} prints the partition table"));
+        return Some(out());
+    }
     match prog.handler {
         // The printed text is passed on, so `echo 'rm -rf x' | sh` is seen.
         H::Echo => {
@@ -184,10 +217,13 @@ fn special(
             Some(out())
         }
         H::Sed => {
-            sed(sh, args, s, cmd);
+            sed(sh, args, s, stdin, cmd);
             None
         }
-        H::Awk => Some(tools::awk(sh, args, cmd, out())),
+        H::Awk => {
+            awk_commands(sh, args);
+            Some(tools::awk(sh, args, cmd, out()))
+        }
         H::Find => Some(tools::find(sh, args, cmd)),
         H::Dd => {
             dd(sh, args, cmd);
@@ -375,6 +411,12 @@ fn special(
             sh.add(Read, format!("{cmd} reads"));
             Some(out())
         }
+        // `zfs destroy -n`, `zpool create|add|remove|split -n`: a no-op run that prints what
+        // would happen. Only the short flag `-n`, alone or in a cluster, before the operands.
+        H::Zfs if zfs_dry_run(name, args) => {
+            sh.add(Read, format!("{cmd} dry-runs (`-n`)"));
+            Some(out())
+        }
         H::Chmod | H::Firewall | H::Sysctl | H::NetAdmin => {
             admin(sh, name, args, cmd);
             Some(out())
@@ -511,11 +553,11 @@ fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
         // Extracting overwrites files under the directory: judged as a write to it.
         let extracts = short('x') || has_long(args, "--extract") || has_long(args, "--get");
         if let Some(dir) = opt_value(args, &["-C"], &["--directory"]) {
-            // Creating reads from the directory: only its own path is judged, as before.
+            // Creating only reads from the directory (deleting what it read is judged above).
             let risk = if extracts {
                 write_risk(&format!("{}/", dir.trim_end_matches('/')), false)
             } else {
-                sensitive_path(dir)
+                None
             };
             if let Some((e, why)) = risk {
                 sh.add(e, format!("{cmd} extracts into {why}"));
@@ -567,159 +609,4 @@ fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
             sh.shell_text(v.trim(), &format!("`ssh -o {k}`"));
         }
     }
-}
-
-fn kill(sh: &mut Sh, args: &[String], cmd: &str) {
-    // Listing is the first option written alone: a signal name such as `-KILL` or `-ALRM`
-    // contains the letter but kills.
-    let lists = args
-        .first()
-        .is_some_and(|a| matches!(a.as_str(), "-l" | "-L" | "--list" | "--table"));
-    let probes = args
-        .first()
-        .is_some_and(|a| a == "-0" || a == "-s0" || a == "-SIGNULL")
-        || args
-            .windows(2)
-            .any(|w| w.first().is_some_and(|a| a == "-s") && w.get(1).is_some_and(|b| b == "0"));
-    if lists || probes {
-        sh.add(Read, format!("{cmd} only checks or lists signals"));
-    } else {
-        sh.add(Destructive, format!("{cmd} kills processes"));
-    }
-}
-
-/// Key tools that only print: `ssh-keygen -l/-F/-y`, `gpg --list-keys`, `openssl x509 -noout`.
-fn keys_read(name: &str, args: &[String]) -> bool {
-    let any = |w: &[&str]| args.iter().any(|a| w.contains(&a.as_str()));
-    match name {
-        "ssh-keygen" => {
-            ['l', 'F', 'y', 'L', 'B']
-                .iter()
-                .any(|c| has_short(args, *c))
-                && ![
-                    'R', 'p', 'c', 't', 'N', 'A', 'i', 'e', 'm', 's', 'k', 'u', 'Y',
-                ]
-                .iter()
-                .any(|c| has_short(args, *c))
-        }
-        "gpg" | "gpg2" => args.iter().all(|a| {
-            !a.starts_with('-')
-                || matches!(
-                    a.as_str(),
-                    "--list-keys"
-                        | "-k"
-                        | "--list-secret-keys"
-                        | "-K"
-                        | "--fingerprint"
-                        | "--list-sigs"
-                        | "--check-sigs"
-                        | "--verify"
-                        | "--version"
-                        | "--help"
-                        | "--list-packets"
-                        | "--with-colons"
-                        | "--batch"
-                        | "--no-tty"
-                        | "-a"
-                        | "--armor"
-                        | "--export"
-                        | "-d"
-                        | "--decrypt"
-                        | "--show-keys"
-                        | "--keyid-format"
-                        | "--with-fingerprint"
-                        | "-q"
-                        | "--quiet"
-                        | "-v"
-                )
-        }),
-        _ => !any(&[
-            "-out",
-            "-keyout",
-            "genrsa",
-            "genpkey",
-            "gendsa",
-            "ca",
-            "-genkey",
-            "-new",
-            "-newkey",
-            "-x509",
-            "pkcs12",
-            "-export",
-            "srp",
-            "-writerand",
-            "engine",
-        ]),
-    }
-}
-
-/// Admin programs with read-only forms (listing rules, reading settings).
-fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
-    let lists = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
-    let reads = match name {
-        "iptables" | "ip6tables" => {
-            lists(&["-L", "-S", "--list", "--list-rules", "-nL", "-nvL", "-vL"])
-                && !lists(&["-F", "-X", "-D", "-A", "-I", "-P", "-Z", "-R", "-N"])
-        }
-        "iptables-save" => true,
-        "ufw" => args
-            .first()
-            .is_some_and(|a| a == "status" || a == "show" || a == "app"),
-        "nft" => args.first().is_some_and(|a| a == "list"),
-        "ipset" => args.first().is_some_and(|a| a == "list" || a == "-L"),
-        "firewall-cmd" => args.iter().all(|a| {
-            a.starts_with("--list")
-                || a.starts_with("--get")
-                || a.starts_with("--query")
-                || a == "--state"
-                || a.starts_with("--zone")
-        }),
-        "sysctl" => !args
-            .iter()
-            .any(|a| a.contains('=') || a == "-w" || a == "-p" || a == "--system"),
-        "ip" => args.iter().all(|a| {
-            !matches!(
-                a.as_str(),
-                "add" | "del" | "delete" | "set" | "change" | "replace" | "flush" | "append"
-            )
-        }),
-        "mount" => args
-            .iter()
-            .all(|a| matches!(a.as_str(), "-l" | "--show-labels" | "-v" | "--verbose")),
-        "ifconfig" | "route" | "nmcli" | "timedatectl" | "hostnamectl" | "localectl" => {
-            args.len() <= 1 && !args.iter().any(|a| a == "del" || a == "down")
-        }
-        _ => false,
-    };
-    if reads {
-        sh.add(Read, format!("{cmd} reads"));
-        return;
-    }
-    if name == "chmod" {
-        let wide = args.iter().any(|a| {
-            a == "777"
-                || a == "666"
-                || a.contains("o+w")
-                || a.contains("a+w")
-                || a.contains("a+rwx")
-                || a.contains("+s")
-                || a.starts_with("47")
-                || a.starts_with("27")
-                || a.starts_with("67")
-        });
-        if has_short(args, 'R')
-            || has_long(args, "--recursive")
-            || wide
-            || args.iter().any(|a| sensitive_path(a).is_some())
-        {
-            sh.add(Admin, format!("{cmd} changes permissions broadly"));
-        } else {
-            sh.add(Mutating, format!("{cmd} changes file permissions"));
-        }
-        return;
-    }
-    sh.add(
-        Admin,
-        format!("{cmd} changes access or system configuration ({name})"),
-    );
 }

@@ -10,15 +10,14 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 /// The effect of one operations command and why.
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
     match name {
-        "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv" => {
-            process_manager(sh, name, args)
-        }
+        "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv"
+        | "monit" | "circusctl" => process_manager(sh, name, args),
         "borg" | "restic" | "kopia" | "duplicity" | "rabbitmqctl" | "rabbitmq-plugins"
         | "pg_dropcluster" | "pg_createcluster" | "pg_upgradecluster" => data_admin(name, args),
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
         "rclone" => rclone(args),
-        "gh" => gh(args),
-        _ => kafka(args),
+        "gh" => gh(sh, args),
+        _ => kafka(name, args),
     }
 }
 
@@ -52,6 +51,10 @@ fn process_manager(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String)
         "cleanlogs",
         "restart",
         "reset",
+        "quit",
+        "unmonitor",
+        "rm",
+        "decrement",
     ]) {
         return (
             Destructive,
@@ -80,6 +83,11 @@ fn process_manager(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String)
             "version",
             "help",
             "check",
+            "summary",
+            "report",
+            "validate",
+            "stats",
+            "dstats",
         ])
     {
         return (Read, "reads process state".into());
@@ -124,6 +132,10 @@ fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
     match module {
         "shell" | "command" | "raw" => {
             sh.shell_text(margs, &format!("`ansible -m {module}`"));
+            (Mutating, format!("runs a command on hosts (`-m {module}`)"))
+        }
+        "win_shell" | "win_command" | "win_powershell" => {
+            super::windows::powershell_text(sh, margs, &format!("`ansible -m {module}`"));
             (Mutating, format!("runs a command on hosts (`-m {module}`)"))
         }
         "script" => (Mutating, "runs a local script on hosts".into()),
@@ -189,13 +201,38 @@ fn rclone(args: &[String]) -> (Effect, String) {
     }
 }
 
-fn kafka(args: &[String]) -> (Effect, String) {
+fn kafka(name: &str, args: &[String]) -> (Effect, String) {
     let flag = |f: &str| args.iter().any(|a| a == f);
+    let tool = name.trim_end_matches(".sh");
+    // `kafka-delete-records` deletes records up to an offset; `kafka-storage format` formats
+    // a broker's log directories.
+    if tool == "kafka-delete-records" {
+        return (Destructive, "deletes records from partitions".into());
+    }
+    if tool == "kafka-storage" {
+        let verb = args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .map_or("", String::as_str);
+        return match verb {
+            "format" => (Destructive, "formats the broker's storage".into()),
+            "info" | "random-uuid" | "" => (Read, "reads storage information".into()),
+            _ => (Mutating, "changes Kafka storage".into()),
+        };
+    }
     if flag("--delete") || flag("--delete-offsets") {
         return (Destructive, "deletes topics, groups or offsets".into());
     }
-    if flag("--reset-offsets") && flag("--execute") {
+    // Kafka's option parser takes unique abbreviations (`--exe`, `--execu`).
+    let execute = args
+        .iter()
+        .any(|a| a.len() >= 5 && "--execute".starts_with(a.as_str()));
+    if flag("--reset-offsets") && execute {
         return (Destructive, "resets consumer offsets".into());
+    }
+    // Without `--execute` a reset is only planned and printed (`--dry-run` is the default).
+    if flag("--reset-offsets") {
+        return (Read, "plans an offset reset (no `--execute`)".into());
     }
     if args
         .iter()
@@ -213,13 +250,53 @@ fn kafka(args: &[String]) -> (Effect, String) {
     (Mutating, "changes Kafka topics or settings".into())
 }
 
-fn gh(args: &[String]) -> (Effect, String) {
+fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     let (s, rest) = sub(args, &["-R", "--repo", "--hostname"]);
     let verb = rest
         .iter()
         .find(|a| !a.starts_with('-'))
         .map_or("", String::as_str);
     match s {
+        // `gh api graphql -f query='…'`: the document decides (a query reads, a mutation is
+        // judged by its fields); a document from a file (`query=@f`, `--input`) is not seen.
+        "api"
+            if rest.iter().any(|a| a == "graphql")
+                && opt_value(rest, &["-X"], &["--method", "--input"]).is_none() =>
+        {
+            let docs: Vec<&str> = rest
+                .windows(2)
+                .filter(|w| {
+                    w.first().is_some_and(|f| {
+                        matches!(f.as_str(), "-f" | "-F" | "--field" | "--raw-field")
+                    })
+                })
+                .filter_map(|w| w.get(1)?.strip_prefix("query="))
+                .chain(rest.iter().filter_map(|a| {
+                    a.strip_prefix("--raw-field=query=")
+                        .or_else(|| a.strip_prefix("--field=query="))
+                        .or_else(|| a.strip_prefix("-fquery="))
+                        .or_else(|| a.strip_prefix("-Fquery="))
+                }))
+                .collect();
+            let seen = !docs.is_empty()
+                && docs.iter().all(|d| {
+                    !d.starts_with('@')
+                        && sh.ctx.via("`gh api graphql`", |ctx| {
+                            super::super::graphql::analyse(ctx, d)
+                        })
+                });
+            if seen {
+                (
+                    Read,
+                    "sends a GraphQL document to the GitHub API (judged by its operations)".into(),
+                )
+            } else {
+                (
+                    Mutating,
+                    "sends a GraphQL document that is not visible".into(),
+                )
+            }
+        }
         "api" => {
             let method = opt_value(rest, &["-X"], &["--method"])
                 .map(str::to_ascii_uppercase)
@@ -235,8 +312,16 @@ fn gh(args: &[String]) -> (Effect, String) {
             let (e, why) = http::method_effect(&method, path);
             (e, format!("sends `{method}` to the GitHub API ({why})"))
         }
+        // Listing keys and secrets shows names, and `auth status` the login, not the token
+        // (unless `--show-token`/`-t`); `auth token` prints the token itself.
+        "auth" | "secret" | "ssh-key" | "gpg-key"
+            if matches!(verb, "status" | "list" | "ls")
+                && !rest.iter().any(|r| r == "-t" || r.starts_with("--show-t")) =>
+        {
+            (Read, format!("lists (`gh {s} {verb}`)"))
+        }
         "auth" | "secret" | "ssh-key" | "gpg-key" => (Admin, format!("changes access (`gh {s}`)")),
-        _ if ["delete", "archive", "cancel", "remove"]
+        _ if ["delete", "archive", "cancel", "remove", "disable"]
             .iter()
             .any(|v| verb.starts_with(v)) =>
         {
@@ -346,4 +431,72 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
         Mutating,
         format!("changes backups, queues or clusters (`{name}`)"),
     )
+}
+
+/// Service-manager verbs the subcommand list does not name: sleeping or freezing the
+/// machine or a unit, removing a unit's state (`systemctl clean`), and changing the
+/// environment or presets every unit starts with (`set-environment LD_PRELOAD=…`).
+/// `launchctl submit` installs a job, `kickstart -k` kills one, `asuser` runs a command.
+pub(crate) fn service_extra(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    match name {
+        "systemctl" => {
+            if has(&[
+                "suspend",
+                "hibernate",
+                "hybrid-sleep",
+                "suspend-then-hibernate",
+                "soft-reboot",
+                "switch-root",
+                "freeze",
+                "clean",
+                "exit",
+            ]) {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} stops the machine or units, or removes their state"),
+                );
+            }
+            if has(&[
+                "set-environment",
+                "unset-environment",
+                "import-environment",
+                "preset",
+                "preset-all",
+                "add-wants",
+                "add-requires",
+                "revert",
+            ]) {
+                sh.add(
+                    Admin,
+                    format!("{cmd} changes what every unit starts with or which units start"),
+                );
+            }
+        }
+        "launchctl" => {
+            if has(&["submit", "setenv", "unsetenv", "config"]) {
+                sh.add(
+                    Admin,
+                    format!("{cmd} installs a job or changes its environment"),
+                );
+            }
+            if has(&["kickstart"]) && args.iter().any(|a| a == "-k") {
+                sh.add(Destructive, format!("{cmd} kills and restarts a service"));
+            }
+            if let Some(i) = args.iter().position(|a| a == "asuser" || a == "bsexec") {
+                let inner = args.get(i + 2..).unwrap_or_default().to_vec();
+                let _ = sh.argv(
+                    &inner,
+                    &super::super::shell::Input::None,
+                    "`launchctl asuser`",
+                );
+            }
+        }
+        _ => {}
+    }
 }

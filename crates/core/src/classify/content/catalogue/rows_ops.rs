@@ -58,7 +58,8 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "kafka-topics kafka-topics.sh kafka-configs kafka-configs.sh kafka-consumer-groups \
-          kafka-consumer-groups.sh kafka-acls kafka-acls.sh",
+          kafka-consumer-groups.sh kafka-acls kafka-acls.sh kafka-delete-records \
+          kafka-delete-records.sh kafka-storage kafka-storage.sh",
         Mutating,
         "changes Kafka",
         H::Kafka
@@ -76,7 +77,7 @@ pub(super) const ROWS: &[Spec] = &[
         H::Service
     ),
     row!(
-        "pm2 supervisorctl pg_ctl pg_ctlcluster forever rc-service sv",
+        "pm2 supervisorctl pg_ctl pg_ctlcluster forever rc-service sv monit circusctl",
         Mutating,
         "controls processes",
         H::ProcessManager

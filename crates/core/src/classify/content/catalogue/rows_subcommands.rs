@@ -104,8 +104,7 @@ pub(super) const ROWS: &[Spec] = &[
         "git:rev-parse git:describe git:ls-files git:ls-tree git:ls-remote git:cat-file \
           git:for-each-ref git:show-ref git:merge-base git:name-rev git:count-objects \
           git:check-ignore git:var git:verify-commit git:verify-tag git:show-branch \
-          git:stash git:worktree git:submodule git:notes git:fsck git:help git:version \
-          git:clean",
+          git:stash git:worktree git:submodule git:notes git:fsck git:help git:version",
         Read,
         "reads the repository",
         H::None,
@@ -117,6 +116,13 @@ pub(super) const ROWS: &[Spec] = &[
          --refs --count= --sort= --format= -p -e -n|--dry-run -v|--verbose --stat \
          --patch --recursive --porcelain --no-index --batch? --batch-check? --points-at= \
          --merged= -a -x -X"
+    ),
+    row!(
+        "git:clean",
+        Read,
+        "cleans the work tree (read only as a dry run)",
+        H::None,
+        "-n|--dry-run -f|--force -d -x -X -q|--quiet -e|--exclude= -i|--interactive%"
     ),
     row!(
         "git:push",

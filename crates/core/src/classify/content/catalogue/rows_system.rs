@@ -117,12 +117,104 @@ pub(super) const ROWS: &[Spec] = &[
     row!(
         // Their short flags mean different things (`mkfs.vfat -n NAME`, `cryptsetup -h HASH`,
         // `sgdisk -n 1:0:0`), so none of them lowers the verdict.
-        "sgdisk blkdiscard lvremove vgremove pvremove mdadm swapoff umount losetup \
+        "blkdiscard lvremove vgremove pvremove mdadm swapoff umount losetup \
           cryptsetup mkswap mkfs",
         Destructive,
         "erases, unmounts or reformats storage",
         H::None,
         ""
+    ),
+    // Its print flags only print; `-P|--pretend` is not believed (zapping may still write).
+    row!(
+        "sgdisk",
+        Destructive,
+        "changes a GPT partition table",
+        H::None,
+        "-p|--print. -O|--print-mbr. -v|--verify. -h|--help. -V|--version. -L|--list-types. \
+         -i|--info= -Z|--zap-all! -z|--zap! -o|--clear! -d|--delete!= -g|--mbrtogpt% \
+         -n|--new%= -t|--typecode%= -c|--change-name%= -l|--load-backup!= -b|--backup>"
+    ),
+    // Shrinking a volume or labelling a device loses what was on it.
+    row!(
+        "lvreduce lvresize vgreduce pvcreate vgcreate",
+        Destructive,
+        "shrinks volumes or initialises devices",
+        H::None,
+        "-h|--help. --version."
+    ),
+    // The hardware clock: `--show`/`--get` read; setting it changes the system.
+    row!(
+        "hwclock",
+        Read,
+        "reads the hardware clock",
+        H::None,
+        "-h|--help. -V|--version. -r|--show --get -u|--utc -l|--localtime --verbose -v \
+         --debug -D --test~ -w|--systohc^ -s|--hctosys^ --set^ --date= --adjust^ --systz^ \
+         --predict --epoch= --getepoch --setepoch^ -f|--rtc= --update-drift^ --noadjfile"
+    ),
+    // Storage and mount state: reads.
+    row!(
+        "lvs vgs pvs lvdisplay vgdisplay pvdisplay lvscan vgscan pvscan",
+        Read,
+        "lists LVM volumes",
+        H::None,
+        "-h|--help. --version. -a|--all -o|--options= -O|--sort= --noheadings --nosuffix \
+         --units= --separator= --reportformat= -S|--select= -v|--verbose -q|--quiet \
+         --readonly -m|--maps -c|--colon -C|--columns -s|--short --binary --aligned \
+         --unbuffered --nameprefixes --rows -P|--partial --foreign --shared -d|--debug"
+    ),
+    row!(
+        "findmnt",
+        Read,
+        "lists mounts",
+        H::None,
+        "-h|--help. -V|--version. -A|--all -b|--bytes -c|--canonicalize -D|--df \
+         -d|--direction= -e|--evaluate -F|--tab-file= -f|--first-only -i|--invert -J|--json \
+         -k|--kernel -l|--list -M|--mountpoint= -m|--mtab -N|--task= -n|--noheadings \
+         -O|--options= -o|--output= --output-all -P|--pairs -p|--poll? -R|--submounts \
+         -r|--raw -S|--source= -s|--fstab -T|--target= -t|--types= -U|--uniq \
+         -u|--notruncate -v|--nofsroot -w|--timeout= -x|--verify --verbose --real --pseudo \
+         -y|--shadow --list-columns"
+    ),
+    row!(
+        "getfacl",
+        Read,
+        "shows access control lists",
+        H::None,
+        "-h|--help. -v|--version. -a|--access -d|--default -c|--omit-header \
+         -e|--all-effective -E|--no-effective -s|--skip-base -R|--recursive -L|--logical \
+         -P|--physical -t|--tabular -n|--numeric -p|--absolute-names"
+    ),
+    row!(
+        "lsattr",
+        Read,
+        "shows file attributes",
+        H::None,
+        "-R -V -a -d -l -p -v"
+    ),
+    // Enabling swap changes the system; `--show` and `--summary` only print.
+    row!(
+        "swapon",
+        Mutating,
+        "enables swap space",
+        H::None,
+        "-h|--help. -V|--version. --show. -s|--summary. --noheadings --raw --bytes \
+         -a|--all% -d|--discard? -e|--ifexists -f|--fixpgsz -p|--priority= -v|--verbose"
+    ),
+    // Captures packets: reading traffic; `-w` writes a file, `-z` runs a command on it.
+    row!(
+        "tcpdump",
+        Read,
+        "captures network traffic",
+        H::None,
+        "-h|--help. --version. -A -b -c|--count= -C= -d -dd -ddd -D|--list-interfaces -e \
+         -E= -f -F= -G= -H -i|--interface= -I|--monitor-mode -j|--time-stamp-type= \
+         -J|--list-time-stamp-types -K|--dont-verify-checksums -l -L|--list-data-link-types \
+         -m= -M= -n -N -# -O|--no-optimize -p|--no-promiscuous-mode -Q|--direction= -q -r= \
+         -S|--absolute-tcp-sequence-numbers -s|--snapshot-length= -T= -t -u \
+         -U|--packet-buffered -v -V= -w> -W= -x -X -y|--linktype= -z$ \
+         -Z|--relinquish-privileges= --immediate-mode --time-stamp-precision= --micro \
+         --nano --print --number --lengths"
     ),
     row!(
         "wipefs",

@@ -25,30 +25,131 @@ pub(crate) fn editor(sh: &mut Sh, name: &str, s: &Scan, stdin: &Input) {
         lines.extend(t.lines().map(str::to_string));
     }
     for line in &lines {
-        let body = line.trim_start().trim_start_matches(':').trim_start();
-        let shell = body.split_once('!').filter(|(range, _)| {
-            range
-                .chars()
-                .all(|c| c.is_ascii_digit() || ",.$%'<> ".contains(c))
-        });
-        if let Some((_, c)) = shell {
-            sh.shell_text(c, &format!("`{name}` `!`"));
-        } else if ["system(", "call ", "lua ", "py", "silent", "exe"]
-            .iter()
-            .any(|w| body.contains(w))
-        {
+        editor_command(sh, name, line);
+    }
+}
+
+/// One editor command (`:silent !cmd`, `:r !cmd`, `:w !sh`, `:%!sh`, `:call system('…')`):
+/// modifiers are skipped, a `!` command is analysed as shell, and a shell that reads the
+/// buffer (`:w !sh`, `:%!bash`) runs text that is not visible.
+fn editor_command(sh: &mut Sh, name: &str, line: &str) {
+    const MODIFIERS: &[&str] = &[
+        "silent!",
+        "silent",
+        "sil!",
+        "sil",
+        "noautocmd",
+        "noa",
+        "keepalt",
+        "keepjumps",
+        "keepmarks",
+        "keeppatterns",
+        "lockmarks",
+        "unsilent",
+        "verbose",
+        "vertical",
+        "vert",
+        "botright",
+        "topleft",
+        "aboveleft",
+        "belowright",
+        "tab",
+        "hide",
+        "confirm",
+    ];
+    let mut body = line.trim_start().trim_start_matches(':').trim_start();
+    while let Some((word, rest)) = body.split_once(char::is_whitespace) {
+        if !MODIFIERS.contains(&word) {
+            break;
+        }
+        body = rest.trim_start().trim_start_matches(':').trim_start();
+    }
+    // A range, then `!cmd` (a filter when there is a range) or `r !cmd` / `w !cmd`.
+    let range_end = body
+        .find(|c: char| !(c.is_ascii_digit() || ",.$%'<>+-; ".contains(c)))
+        .unwrap_or(body.len());
+    let (range, command) = body.split_at(range_end);
+    let word_end = command
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(command.len());
+    let (word, after) = command.split_at(word_end);
+    let bang = match word {
+        "" => after
+            .strip_prefix('!')
+            .map(|c| (c, !range.trim().is_empty())),
+        "r" | "re" | "rea" | "read" => after.trim_start().strip_prefix('!').map(|c| (c, false)),
+        // `:w !cmd` pipes the buffer to cmd; `:w!` (no space) forces a write.
+        "w" | "wr" | "wri" | "writ" | "write" if after.starts_with(char::is_whitespace) => {
+            after.trim_start().strip_prefix('!').map(|c| (c, true))
+        }
+        _ => None,
+    };
+    if let Some((c, reads_buffer)) = bang {
+        sh.shell_text(c, &format!("`{name}` `!`"));
+        let first = c.split_whitespace().next().unwrap_or("");
+        let runs_text = super::handler_of(super::super::shell::program_name(first))
+            .is_some_and(|h| matches!(h, super::Handler::Shell | super::Handler::Interpreter));
+        if reads_buffer && runs_text {
             sh.add(
-                Mutating,
-                format!("`{name}` runs a command `{}`", super::snippet(body)),
+                Destructive,
+                format!("`{name}` runs the file's text as commands (`{first}` reads the buffer)"),
             );
+        }
+        return;
+    }
+    if [
+        "system(", "call ", "lua ", "py", "exe", "perl ", "ruby ", "!",
+    ]
+    .iter()
+    .any(|w| body.contains(w))
+    {
+        sh.add(
+            Mutating,
+            format!("`{name}` runs a command `{}`", super::snippet(body)),
+        );
+        // String literals it runs: `call system('rm -rf x')`, `exe '!rm -rf x'`.
+        for lit in quoted(body) {
+            let t = lit.trim_start_matches('!').trim_start();
+            if super::super::shell::looks_like_shell(t) {
+                sh.shell_text(t, &format!("`{name}` command"));
+            }
         }
     }
 }
 
+/// The contents of the single- and double-quoted strings of a line.
+fn quoted(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(['\'', '"']) {
+        let q = rest.get(start..=start).unwrap_or("'");
+        let after = rest.get(start + 1..).unwrap_or("");
+        let Some(end) = after.find(q) else { break };
+        out.push(after.get(..end).unwrap_or(""));
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out
+}
+
 /// `sed`: a script's `e` command and `s///e` flag run commands, `w`/`W` and `s///w` write
 /// files (GNU sed; `--sandbox` refuses them). A script from a file cannot be seen.
-pub(crate) fn sed(sh: &mut Sh, args: &[String], s: &Scan, cmd: &str) {
-    if s.has(&["-f"]) {
+pub(crate) fn sed(sh: &mut Sh, args: &[String], s: &Scan, stdin: &Input, cmd: &str) {
+    // `sed -f - <<< SCRIPT`, `-f /dev/stdin`: the script is the input, seen when literal.
+    let from_stdin = |f: &&super::Found| {
+        f.value
+            .as_deref()
+            .is_some_and(|v| matches!(v, "-" | "/dev/stdin" | "/dev/fd/0"))
+    };
+    let stdin_script = match stdin {
+        Input::Literal(t) if s.found.iter().any(|f| f.flag == "-f" && from_stdin(&f)) => {
+            Some(t.as_str())
+        }
+        _ => None,
+    };
+    if s.found
+        .iter()
+        .any(|f| f.flag == "-f" && (stdin_script.is_none() || !from_stdin(&f)))
+    {
         sh.add(Mutating, format!("{cmd} runs a sed script from a file"));
     }
     let mut scripts: Vec<&str> = s
@@ -56,6 +157,7 @@ pub(crate) fn sed(sh: &mut Sh, args: &[String], s: &Scan, cmd: &str) {
         .iter()
         .filter(|f| f.flag == "-e")
         .filter_map(|f| f.value.as_deref())
+        .chain(stdin_script)
         .collect();
     if scripts.is_empty() && !s.has(&["-f"]) {
         scripts.extend(s.operands.first().map(String::as_str));
@@ -171,5 +273,60 @@ fn skip_delimited(chars: &mut std::iter::Peekable<std::str::Chars>, delim: char)
         } else if c == delim {
             return;
         }
+    }
+}
+
+/// `awk`: the commands in a program's strings. `print | "cmd"` and `print |& "cmd"` feed the
+/// program's output to `cmd` (a shell there runs text that is not visible); `"cmd" | getline`
+/// runs `cmd`. `system()` and the rest are left to the code analyser.
+pub(crate) fn awk_commands(sh: &mut Sh, args: &[String]) {
+    // The program is the first operand, unless it comes from a file (`-f`).
+    if super::super::args::opt_value(args, &["-f"], &["--file"]).is_some() {
+        return;
+    }
+    let i = super::super::args::first_operand(args, &["-F", "-v", "--field-separator", "--assign"]);
+    let Some(prog) = args.get(i) else { return };
+    let bytes = prog.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'"' {
+            i += 1;
+            continue;
+        }
+        // A string literal: up to the next unescaped quote.
+        let start = i + 1;
+        let mut j = start;
+        while let Some(&c) = bytes.get(j) {
+            match c {
+                b'\\' => j += 2,
+                b'"' => break,
+                _ => j += 1,
+            }
+        }
+        let lit = prog.get(start..j.min(prog.len())).unwrap_or("");
+        let before = prog.get(..i).unwrap_or("").trim_end();
+        let after = prog.get(j + 1..).unwrap_or("").trim_start();
+        let fed = before.ends_with('|') || before.ends_with("|&");
+        let getline = after
+            .strip_prefix("|&")
+            .or_else(|| after.strip_prefix('|'))
+            .is_some_and(|r| r.trim_start().starts_with("getline"));
+        if fed && !lit.trim().is_empty() {
+            let simple = !lit.contains(|c: char| ";|&$`<>(){}'\"\\\n".contains(c));
+            if simple {
+                let argv: Vec<String> = lit.split_whitespace().map(str::to_string).collect();
+                let _ = sh.argv(
+                    &argv,
+                    &Input::Unknown("the output of awk".into()),
+                    "`awk print |`",
+                );
+            } else {
+                sh.shell_text(lit, "`awk print |`");
+            }
+        } else if getline && !lit.trim().is_empty() {
+            sh.add(Mutating, "awk runs a command (`| getline`)");
+            sh.shell_text(lit, "`awk | getline`");
+        }
+        i = j + 1;
     }
 }

@@ -51,15 +51,40 @@ pub(super) fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static 
         return (Destructive, "deletes, stops or disables");
     }
     if has(&[
-        "add", "create", "set", "grant", "setowner", "config", "change", "transfer", "on", "off",
+        "add",
+        "create",
+        "set",
+        "grant",
+        "setowner",
+        "config",
+        "change",
+        "transfer",
+        "on",
+        "off",
+        "deletevalue",
     ]) || name == "takeown"
         || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
     {
         return (Admin, "changes access or system configuration");
     }
+    // `net user|localgroup|group NAME VALUE…` sets a password, an account option or members.
+    let net_account = name == "net"
+        && args.first().is_some_and(|a| {
+            matches!(
+                a.to_ascii_lowercase().as_str(),
+                "user" | "users" | "localgroup" | "group"
+            )
+        });
+    if net_account && args.len() > 2 {
+        return (Admin, "changes accounts or group members");
+    }
     if has(&[
         "query", "list", "get", "show", "enum", "qc", "queryex", "getpid", "help", "?",
     ]) || (name == "icacls" && args.len() == 1)
+        // `net user`, `net user NAME`, `net localgroup NAME`: list accounts or members;
+        // `net start` alone lists running services.
+        || net_account
+        || (name == "net" && args.len() == 1 && args.iter().any(|a| a.eq_ignore_ascii_case("start")))
         || name == "net"
             && has(&[
                 "view",

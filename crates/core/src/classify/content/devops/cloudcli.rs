@@ -1,0 +1,370 @@
+//! Cloud and remote-service CLIs (`aws`, `gcloud`, `az`, `vault`, `heroku`, …): remote
+//! commands and SQL they carry, then the operation word decides (see `super::super::cloud`).
+
+use super::super::args::{has_short, opt_value};
+use super::super::shell::{Input, Sh};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    // Commands run on a machine: `gcloud compute ssh --command`, `fly ssh console -C`,
+    // `vagrant ssh -c`, `az vm run-command invoke --scripts`, `heroku run CMD`.
+    let remote = opt_value(args, &[], &["--command", "--scripts", "--ssh-command"])
+        .or_else(|| {
+            (name == "fly" || name == "flyctl")
+                .then(|| opt_value(args, &["-C"], &[]))
+                .flatten()
+        })
+        .or_else(|| {
+            (name == "vagrant")
+                .then(|| opt_value(args, &["-c"], &[]))
+                .flatten()
+        });
+    // SQL sent to a database service: `aws rds-data execute-statement --sql`, Athena
+    // `--query-string`, `gcloud spanner databases execute-sql --sql`, `az … --querytext`,
+    // `wrangler d1 execute --command`.
+    let d1 = name == "wrangler" && args.iter().any(|a| a == "d1");
+    let sql = opt_value(
+        args,
+        &[],
+        &["--sql", "--query-string", "--querytext", "--statement"],
+    )
+    .or_else(|| d1.then(|| opt_value(args, &[], &["--command"])).flatten());
+    if let Some(q) = sql {
+        sh.sql_text(q, &format!("`{name}` SQL"));
+    }
+    if d1 && opt_value(args, &[], &["--file"]).is_some() {
+        sh.add(
+            Destructive,
+            format!("`{name} d1` runs a SQL file that is not visible"),
+        );
+    }
+    // `az vm run-command invoke --command-id RunPowerShellScript --scripts …`.
+    let powershell = args
+        .iter()
+        .any(|a| a.to_ascii_lowercase().contains("powershell"));
+    match remote.filter(|_| !d1) {
+        Some(c) if powershell => {
+            super::super::catalogue::powershell_text(sh, c, &format!("`{name}` remote PowerShell"))
+        }
+        Some(c) => sh.shell_text(c, &format!("`{name}` remote command")),
+        None => {}
+    }
+    // `aws ssm send-command --parameters commands=["rm -rf /srv"]`.
+    if let Some(p) = opt_value(args, &[], &["--parameters"])
+        && let Some(list) = p.split_once("commands=").map(|(_, l)| l)
+    {
+        let text = list.trim_matches(|c| matches!(c, '[' | ']' | '"' | '\'' | '{' | '}'));
+        for c in text.split("\",\"") {
+            sh.shell_text(c, "`ssm send-command`");
+        }
+    }
+    if name == "heroku"
+        && let Some(i) = args.iter().position(|a| a == "run" || a == "run:detached")
+    {
+        let inner = args.get(i + 1..).unwrap_or_default().to_vec();
+        let _ = sh.argv(&inner, &Input::None, "`heroku run`");
+    }
+    // `heroku pg:reset`, `firebase firestore:delete`: the verb is after the colon. A value
+    // given to a long option (`--user-name deploy`, `--bucket drop-zone`) names a resource,
+    // not what is done, so it is not one of the words.
+    let words = operation_words(args);
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    // A removal verb is a whole word or the start of an operation (`delete`, `delete-bucket`,
+    // `deleteBucket`), not the start of a longer word (`droplet`, `stopped`).
+    let starts_verb = |x: &str, pre: &str| {
+        x.strip_prefix(pre).is_some_and(|after| {
+            pre.ends_with('-') || !after.starts_with(|c: char| c.is_ascii_lowercase())
+        })
+    };
+    let op_prefix = |p: &[&str]| {
+        words
+            .iter()
+            .any(|x| p.iter().any(|pre| starts_verb(x, pre)))
+    };
+    // Access and deploy verbs also start longer words (`assignment`, `deployment`).
+    let prefixed = |p: &[&str]| words.iter().any(|x| p.iter().any(|pre| x.starts_with(pre)));
+    // `vol-delete`, `snapshot-destroy`: a removal verb inside an operation that is not a read.
+    let removes_inside = words.iter().any(|w| {
+        !["describe-", "list-", "get-", "show-"]
+            .iter()
+            .any(|r| w.starts_with(r))
+            && ["-delete", "-destroy", "-terminate", "-purge", "-wipe"]
+                .iter()
+                .any(|v| w.contains(v))
+    });
+    if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
+        return (Read, "dry-runs (`--dryrun`)".into());
+    }
+    // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
+    let zeroes = args.windows(2).any(|w| {
+        w.first()
+            .is_some_and(|f| f.contains("retention") || f.contains("backup"))
+            && w.get(1).is_some_and(|v| v == "0")
+    }) || args.iter().any(|a| super::super::cloud::turns_off_protection(a))
+        // `--versioning-configuration Status=Suspended`: the value names the setting's flag.
+        || args.windows(2).any(|w| super::super::cloud::turns_off_protection(&w.join(" ")));
+    if zeroes
+        || super::super::cloud::short_retention(args)
+        || super::super::cloud::scales_to_zero(args)
+        || words
+            .iter()
+            .any(|w| w.contains("deletion") || w.starts_with("disable-key"))
+    {
+        return (
+            Destructive,
+            "removes backups, protection or keys, shortens retention or scales to zero".into(),
+        );
+    }
+    if name == "aws" && words.get(1) == Some(&"get-object") {
+        return (Mutating, "downloads an object to a file".into());
+    }
+    if name == "aws" && words.first() == Some(&"s3") {
+        let op = words.get(1).copied().unwrap_or("");
+        return match op {
+            "rm" | "rb" => (Destructive, format!("deletes S3 data (`s3 {op}`)")),
+            "sync" if args.iter().any(|a| a == "--delete") => {
+                (Destructive, "deletes S3 data (`sync --delete`)".into())
+            }
+            "ls" | "presign" => (Read, "reads".into()),
+            _ => (Mutating, format!("writes S3 data (`s3 {op}`)")),
+        };
+    }
+    // Repair modes rewrite a file system (`btrfs check --repair`).
+    if args.iter().any(|a| {
+        matches!(
+            a.as_str(),
+            "--repair" | "--init-csum-tree" | "--init-extent-tree" | "--clear-space-cache"
+        )
+    }) {
+        return (Destructive, "repairs (rewrites) a file system".into());
+    }
+    // A sync or mirror that deletes what the source lacks (`gsutil rsync -d`,
+    // `--delete-unmatched-destination-objects`, `azcopy sync --delete-destination=true`,
+    // `mc mirror --remove`).
+    if let Some(at) = args
+        .iter()
+        .position(|a| matches!(a.as_str(), "sync" | "rsync" | "mirror"))
+    {
+        let after = args.get(at + 1..).unwrap_or_default();
+        let deletes = after
+            .iter()
+            .any(|a| (a.starts_with("--delete") && !a.ends_with("=false")) || a == "--remove")
+            || (name == "gsutil" && has_short(after, 'd'));
+        if deletes {
+            return (
+                Destructive,
+                "syncs with deletion (removes what the source lacks)".into(),
+            );
+        }
+    }
+    // Scaled to nothing: `heroku ps:scale web=0`, `fly scale count 0`.
+    if has(&["scale", "ps:scale"])
+        && words
+            .iter()
+            .any(|w| *w == "0" || (w.ends_with("=0") && !w.starts_with('-')))
+    {
+        return (Destructive, "scales to zero".into());
+    }
+    // A snapshot restored over a running cluster replaces its state.
+    if has(&["snapshot"]) && has(&["restore"]) {
+        return (
+            Destructive,
+            "replaces the cluster state with a snapshot".into(),
+        );
+    }
+    // Opened to everyone: `allUsers`, a public ACL or access level, a world-open network range,
+    // public access turned on or its block turned off.
+    let opens = args.iter().any(|a| super::super::cloud::opens_to_public(a))
+        || args
+            .windows(2)
+            .any(|w| super::super::cloud::opens_to_public(&w.join("=")));
+    if opens && !super::super::cloud::reads_by_operation(name, args) {
+        return (Admin, "opens access to everyone".into());
+    }
+    // Logging in writes a credential store (`az login`, `gcloud auth activate-service-account`,
+    // `gcloud auth configure-docker`).
+    if has(&[
+        "login",
+        "logout",
+        "activate-service-account",
+        "configure-docker",
+    ]) {
+        return (Admin, format!("changes the stored credentials (`{name}`)"));
+    }
+    // Credentials minted or handed out: access, whatever else the command does.
+    let parts: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .flat_map(|a| a.split(':'))
+        .collect();
+    if let Some(why) = super::super::cloud::issues_credential(name, &parts) {
+        return (Admin, format!("{why} (`{name}`)"));
+    }
+    if op_prefix(&[
+        "delete",
+        "terminate",
+        "remove",
+        "deregister",
+        "purge",
+        "destroy",
+        "drop",
+        "rb",
+        "disable",
+        "stop",
+        "uninstall",
+        "revoke",
+        "wipe",
+        "reset",
+        "undefine",
+        "shutdown",
+        "kill",
+        "evict",
+        "drain",
+        "cordon",
+        "deallocate",
+        "hibernate",
+        "suspend",
+        "power-off",
+        "poweroff",
+        "halt",
+        "leave",
+    ]) || has(&[
+        "rm", "rmi", "rmp", "del", "destroy", "rb", "prune", "nuke", "teardown", "killall",
+    ]) || removes_inside
+    {
+        if op_prefix(&[
+            "revoke",
+            "remove-iam",
+            "detach-role",
+            "detach-user",
+            "detach-group",
+            "remove-role",
+        ]) {
+            return (Admin, "removes access".into());
+        }
+        return (
+            Destructive,
+            "deletes, stops or disables cloud resources".into(),
+        );
+    }
+    if prefixed(&[
+        "add-iam",
+        "set-iam",
+        "put-user-policy",
+        "put-role-policy",
+        "put-group-policy",
+        "attach-",
+        "create-access-key",
+        "create-user",
+        "create-role",
+        "create-login-profile",
+        "update-assume-role",
+        "authorize-",
+        "add-permission",
+        "grant",
+        "update-login-profile",
+        "create-policy",
+        "put-bucket-policy",
+        "put-bucket-acl",
+        "assign",
+    ]) || (has(&[
+        "iam",
+        "role",
+        "policy",
+        "secrets",
+        "kms",
+        "identity",
+        "permission",
+        "permissions",
+        "collaborator",
+        "acl",
+        "acls",
+        "user",
+        "users",
+        "access",
+        "member",
+        "members",
+        "auth",
+        "firewall",
+        "firewall-rules",
+        "firewall-rule",
+        "nsg",
+        "security-group",
+        "security-groups",
+    ]) && prefixed(&[
+        "create", "set", "put", "update", "add", "attach", "write", "grant", "invite", "passwd",
+    ])) {
+        return (Admin, "changes access".into());
+    }
+    // `az deployment … what-if` previews a deployment and changes nothing.
+    if name == "az" && has(&["what-if"]) {
+        return (Read, "previews a deployment (`what-if`)".into());
+    }
+    // `up` is a whole word (`fly up`, `azd up`): as a prefix it would take `update-…`.
+    if prefixed(&[
+        "deploy", "promote", "rollout", "apply", "release", "publish",
+    ]) || has(&["up"])
+    {
+        return (Admin, "deploys".into());
+    }
+    if super::super::cloud::reads_by_operation(name, args) {
+        return (Read, "reads".into());
+    }
+    (
+        Mutating,
+        format!("changes cloud or remote resources (`{name}`)"),
+    )
+}
+
+/// The operands of a cloud CLI that can name its operation: every word that is not an
+/// option, except the value following a long option that takes one (`--user-name deploy`).
+/// Verbs after a colon are their own word (`apps:destroy` → `destroy`).
+fn operation_words(args: &[String]) -> Vec<&str> {
+    /// Long options of cloud CLIs that take no value.
+    const SWITCHES: &[&str] = &[
+        "--force",
+        "--yes",
+        "--recursive",
+        "--all",
+        "--quiet",
+        "--no-wait",
+        "--async",
+        "--debug",
+        "--verbose",
+        "--json",
+        "--help",
+        "--wait",
+        "--confirm",
+        "--dry-run",
+        "--dryrun",
+        "--append",
+        "--purge",
+        "--prune",
+        "--insecure",
+        "--no-prompt",
+        "--only-show-errors",
+        "--no-paginate",
+        "--no-cli-pager",
+        "--no-verify-ssl",
+        "--no-sign-request",
+    ];
+    let mut out = Vec::new();
+    let mut value_next = false;
+    for a in args {
+        if a.starts_with('-') {
+            value_next = a.starts_with("--")
+                && !a.contains('=')
+                && !SWITCHES.contains(&a.as_str())
+                && !a.starts_with("--no-");
+            continue;
+        }
+        if std::mem::take(&mut value_next) {
+            continue;
+        }
+        out.push(a.as_str());
+        if a.contains(':') && !a.contains('/') {
+            out.extend(a.split(':').filter(|p| !p.is_empty()));
+        }
+    }
+    out
+}
