@@ -11,10 +11,12 @@
 //! escalates when it is not. Text that does not parse is judged by its worst command word and
 //! is never read.
 
+mod bind;
 mod recover;
 mod walk;
 mod words;
 
+pub(crate) use bind::bind_positional;
 use recover::{fallback, parse};
 
 use super::{Ctx, args, catalogue, code, snippet, sql};
@@ -42,6 +44,8 @@ pub(crate) struct Expanded {
     pub dynamic: bool,
     /// Contains an unquoted glob or brace expansion.
     pub pattern: bool,
+    /// Carries the content of a secret file (`"$(< ~/.aws/credentials)"`): its path.
+    pub secret: Option<String>,
 }
 
 /// Reserved words that start a compound command, with a word that must also appear for the
@@ -134,6 +138,18 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
 
 /// Analyses a command line; false if it did not parse (and was judged by its words).
 fn analyse_parsed(ctx: &mut Ctx, text: &str, depth: usize) -> bool {
+    analyse_child(ctx, text, depth, Vec::new())
+}
+
+/// Analyses a command line that knows the files `written` before it (a child shell sees
+/// the files and process substitutions of the line that started it); false if it did not
+/// parse.
+fn analyse_child(
+    ctx: &mut Ctx,
+    text: &str,
+    depth: usize,
+    written: Vec<(String, Option<String>)>,
+) -> bool {
     if !ctx.deeper(depth) {
         return true;
     }
@@ -148,7 +164,8 @@ fn analyse_parsed(ctx: &mut Ctx, text: &str, depth: usize) -> bool {
     match parse(text) {
         Some(program) => {
             let mut sh = Sh::new(ctx, depth);
-            sh.src = text;
+            sh.src = text.to_string();
+            sh.written = written;
             sh.program(&program);
             true
         }
@@ -183,12 +200,21 @@ pub(crate) struct Sh<'c> {
     /// Files written in this command line, with their content when it is a literal.
     pub written: Vec<(String, Option<String>)>,
     /// The text being walked (to tell `((` arithmetic from `( (` nested subshells).
-    src: &'c str,
+    src: String,
     /// A command substitution in the word being expanded did not parse.
     unparsed: bool,
     /// Functions defined where their definition certainly holds for the rest of the line
-    /// (not in a subshell, a condition, a loop, a pipeline or the background).
-    functions: Vec<String>,
+    /// (not in a subshell, a condition, a loop, a pipeline or the background), with the
+    /// text of their bodies.
+    functions: Vec<(String, String)>,
+    /// Aliases defined in this command line, with their values.
+    pub aliases: Vec<(String, String)>,
+    /// `shopt -s expand_aliases` was seen where it certainly holds.
+    expand_aliases: bool,
+    /// Names bound to another program (`hash -p /bin/rm ls`).
+    rebound: Vec<(String, String)>,
+    /// Functions and aliases being expanded at a call (against recursion).
+    calling: Vec<String>,
     /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
     scoped: usize,
 }
@@ -200,9 +226,13 @@ impl<'c> Sh<'c> {
             depth,
             defined: Vec::new(),
             written: Vec::new(),
-            src: "",
+            src: String::new(),
             unparsed: false,
             functions: Vec::new(),
+            aliases: Vec::new(),
+            expand_aliases: false,
+            rebound: Vec::new(),
+            calling: Vec::new(),
             scoped: 0,
         }
     }
@@ -215,7 +245,15 @@ impl<'c> Sh<'c> {
     /// Analyses a nested command line (`bash -c`, `eval`, `ssh host '…'`).
     pub(crate) fn shell_text(&mut self, text: &str, via: &str) {
         let depth = self.depth + 1;
-        self.ctx.via(via, |ctx| analyse(ctx, text, depth));
+        let written = self.written.clone();
+        self.ctx.via(via, |ctx| {
+            let _ = analyse_child(ctx, text, depth, written);
+        });
+    }
+
+    /// True if a definition made here holds for the rest of the line.
+    pub(crate) fn certain(&self) -> bool {
+        self.scoped == 0
     }
 
     /// Analyses nested SQL (`psql -c`, a heredoc fed to `mysql`).

@@ -7,6 +7,9 @@ use super::shell::{Input, Sh, program_name};
 use super::tools;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
+mod xargs;
+use xargs::xargs;
+
 /// The one entry point for a command line that another command runs (`bash -c`, `eval`,
 /// `ssh host '…'`, a flag that executes its argument): analysed like a top-level command line,
 /// one nesting level deeper, with `via` in every reason it produces.
@@ -45,6 +48,27 @@ fn quote(word: &str) -> String {
 
 /// Runs a script file: its content is analysed when this command line wrote it.
 pub(crate) fn run_script(sh: &mut Sh, path: &str, cmd: &str) {
+    run_script_input(sh, path, cmd, &Input::None);
+}
+
+/// Runs a script file with `stdin` as its standard input: a script read from the input
+/// (`/dev/stdin`, `/dev/fd/0`, `-`) is that input.
+pub(crate) fn run_script_input(sh: &mut Sh, path: &str, cmd: &str, stdin: &Input) {
+    if matches!(
+        path,
+        "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0" | "/proc/thread-self/fd/0" | "-"
+    ) && let Input::Literal(code) = stdin
+    {
+        run_command_text(sh, code, &format!("the input of {cmd}"));
+        return;
+    }
+    if path.starts_with("/dev/fd/") || path.starts_with("/proc/") {
+        sh.add(
+            Destructive,
+            format!("{cmd} runs code from the descriptor `{path}`, which cannot be seen"),
+        );
+        return;
+    }
     if let Some(Some(content)) = sh.written_content(path).filter(|_| path.starts_with("<(")) {
         run_command_text(sh, &content, "a process substitution");
         return;
@@ -156,9 +180,21 @@ pub(crate) fn run_shell(
         return out;
     }
     match (has_c, operand) {
-        (true, Some(code)) => run_command_text(sh, code, &format!("`{name} -c`")),
+        (true, Some(code)) => {
+            // The words after the command are `$0`, `$1`, …: bound into it (`bash -c
+            // 'source "$1"' _ <(…)`).
+            let positional = args.get(i + 1..).unwrap_or_default();
+            let code = match positional.split_first() {
+                Some((zero, rest)) => {
+                    let rest: Vec<String> = rest.iter().map(|a| quote(a)).collect();
+                    super::shell::bind_positional(code, &rest, &quote(zero))
+                }
+                None => code.clone(),
+            };
+            run_command_text(sh, &code, &format!("`{name} -c`"))
+        }
         (true, None) => sh.add(Mutating, format!("{cmd} has `-c` without a command")),
-        (false, Some(script)) => run_script(sh, script, cmd),
+        (false, Some(script)) => run_script_input(sh, script, cmd, stdin),
         (false, None) => stdin_code(sh, stdin, cmd, None),
     }
     out
@@ -607,7 +643,21 @@ pub(crate) fn wrapper(
         }
         "source" | "." => {
             let script = args.first().cloned().unwrap_or_default();
-            run_script(sh, &script, cmd);
+            let rest: Vec<String> = args.get(1..).unwrap_or_default().to_vec();
+            if rest.is_empty() {
+                run_script_input(sh, &script, cmd, stdin);
+            } else {
+                // `source f a b` binds `$1…` of the script; a script written above is
+                // analysed with them.
+                match sh.written_content(&script) {
+                    Some(Some(content)) => {
+                        let rest: Vec<String> = rest.iter().map(|a| quote(a)).collect();
+                        let text = super::shell::bind_positional(&content, &rest, "source");
+                        run_command_text(sh, &text, &format!("script `{script}` written above"));
+                    }
+                    Some(None) | None => run_script_input(sh, &script, cmd, stdin),
+                }
+            }
             Input::Unknown("source".into())
         }
         "trap" => {
@@ -626,6 +676,9 @@ pub(crate) fn wrapper(
                 if let Some((n, v)) = a.split_once('=') {
                     any = true;
                     sh.defined.push(n.to_string());
+                    if sh.certain() {
+                        sh.aliases.push((n.to_string(), v.to_string()));
+                    }
                     // The definition changes nothing and its body is analysed. A later `n`
                     // still counts as the program `n`: a shell that does not expand
                     // aliases (any non-interactive one) runs that.
@@ -689,109 +742,4 @@ fn split_string(args: &[String], i: usize) -> Option<(&str, usize)> {
     } else {
         Some((value, i + 1))
     }
-}
-
-/// `xargs CMD`: CMD runs with the items of xargs' input as its arguments, in place of the
-/// `-I` placeholder or appended. A literal input gives the items (`echo 'rm -rf x' | xargs
-/// -I{} sh -c '{}'`); any other input is a value computed at run time (`$`).
-fn xargs(sh: &mut Sh, args: &[String], stdin: &Input, via: &str) -> Input {
-    let i = first_operand(
-        args,
-        &[
-            "-n",
-            "-L",
-            "-l",
-            "-I",
-            "-P",
-            "-d",
-            "-E",
-            "-e",
-            "-s",
-            "-a",
-            "--max-args",
-            "--max-procs",
-            "--delimiter",
-            "--arg-file",
-            "-R",
-            "-S",
-            "-J",
-        ],
-    );
-    let flags = args.get(..i).unwrap_or_default();
-    let placeholder: Option<String> = opt_value(flags, &["-I", "-J"], &["--replace"])
-        .map(str::to_string)
-        .or_else(|| {
-            flags.iter().find_map(|a| {
-                a.strip_prefix("-i")
-                    .map(|r| if r.is_empty() { "{}" } else { r }.to_string())
-            })
-        });
-    let mut rest = args.get(i..).unwrap_or_default().to_vec();
-    if rest.is_empty() {
-        rest.push("echo".into());
-    }
-    let from_file = opt_value(flags, &["-a"], &["--arg-file"]).is_some();
-    let items: Vec<String> = match stdin {
-        Input::Literal(s) if !from_file => {
-            let delimiter = if leading_short(flags, '0') || has_long(flags, "--null") {
-                Some('\0')
-            } else if placeholder.is_some() {
-                Some('\n')
-            } else {
-                None
-            };
-            match delimiter {
-                Some(d) => s
-                    .split(d)
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                None => split_quoted(s),
-            }
-        }
-        Input::Literal(_) | Input::Unknown(_) | Input::None => vec!["$".to_string()],
-    };
-    let out = Input::Unknown("the output of `xargs`".into());
-    match placeholder {
-        Some(p) => {
-            for item in items.iter().take(16) {
-                let argv: Vec<String> = rest.iter().map(|a| a.replace(&p, item)).collect();
-                let _ = run_argv(sh, &argv, &Input::None, via);
-            }
-        }
-        None => {
-            rest.extend(items.into_iter().take(256));
-            let _ = run_argv(sh, &rest, &Input::None, via);
-        }
-    }
-    out
-}
-
-/// Splits text into words as xargs does: at blanks, outside single or double quotes.
-fn split_quoted(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                any = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if any || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                any = false;
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }

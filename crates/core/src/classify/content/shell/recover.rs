@@ -109,7 +109,7 @@ pub(super) fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
                 Parser::new(segment.as_bytes(), &ParserOptions::default()).parse_program()
         {
             reparse_budget -= segment.len();
-            sh.src = segment;
+            sh.src = segment.to_string();
             sh.program(&p);
             continue;
         }

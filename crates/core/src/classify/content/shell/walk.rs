@@ -5,8 +5,9 @@
 use brush_parser::ast::{
     AndOr, Assignment, AssignmentName, AssignmentValue, CaseItemPostAction, Command,
     CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, ExtendedTestExpr, FunctionDefinition,
-    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, Pipeline, PipelineTimed, Program,
-    RedirectList, SeparatorOperator, SimpleCommand, SourceLocation, Word,
+    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, Pipeline, PipelineTimed,
+    ProcessSubstitutionKind, Program, RedirectList, SeparatorOperator, SimpleCommand,
+    SourceLocation, Word,
 };
 
 use super::{Expanded, Input, Sh};
@@ -162,7 +163,10 @@ impl Sh<'_> {
         let name = self.expand(&f.fname.value).text;
         self.defined.push(name.clone());
         if self.scoped == 0 {
-            self.functions.push(name.clone());
+            self.functions.push((name.clone(), f.body.to_string()));
+        } else {
+            // A definition that may not hold leaves the name to the program it names.
+            self.functions.retain(|(n, _)| *n != name);
         }
         self.add(Effect::Read, format!("defines function `{name}`"));
         let via = format!("function `{name}`");
@@ -311,15 +315,29 @@ impl Sh<'_> {
         let mut stdin = stdin;
         let mut assignments: Vec<(String, Expanded)> = Vec::new();
         let mut words: Vec<Expanded> = Vec::new();
+        let mut raw: Vec<String> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
         for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
-            self.item(item, true, &mut assignments, &mut words, &mut redirects);
+            self.item(
+                item,
+                true,
+                &mut assignments,
+                (&mut words, &mut raw),
+                &mut redirects,
+            );
         }
         if let Some(w) = &sc.word_or_name {
             words.push(self.expand(&w.value));
+            raw.push(w.value.clone());
         }
         for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
-            self.item(item, false, &mut assignments, &mut words, &mut redirects);
+            self.item(
+                item,
+                false,
+                &mut assignments,
+                (&mut words, &mut raw),
+                &mut redirects,
+            );
         }
         for (name, value) in &assignments {
             if words.is_empty() {
@@ -348,6 +366,41 @@ impl Sh<'_> {
         for (path, append) in writes {
             self.write_target(&path, append, Some(&output));
         }
+        if words.is_empty() {
+            return Input::None;
+        }
+        // A word carrying a secret: sent away by a network program, and in the output of
+        // any other (`echo "$(< ~/.aws/credentials)" | nc …`).
+        let secret = words.iter().find_map(|w| w.secret.clone());
+        if let Some(path) = &secret
+            && args::NETWORK_SENDERS.contains(&super::program_name(
+                wrapped(&argv).first().map_or("", String::as_str),
+            ))
+        {
+            self.add(
+                Effect::Admin,
+                format!(
+                    "{} sends the secret file `{path}` over the network",
+                    snippet(&argv.join(" "))
+                ),
+            );
+        }
+        let out = self.command_words(&argv, &words, raw.get(1..).unwrap_or_default(), &stdin);
+        match secret {
+            Some(path) => Input::Unknown(format!("{}`{path}`", args::SECRET_INPUT)),
+            None => out,
+        }
+    }
+
+    /// What a simple command's words run: a computed name, a function or alias defined
+    /// above, a rebound name, or a program.
+    fn command_words(
+        &mut self,
+        argv: &[String],
+        words: &[Expanded],
+        raw_args: &[String],
+        stdin: &Input,
+    ) -> Input {
         let Some(first) = words.first() else {
             return Input::None;
         };
@@ -361,25 +414,28 @@ impl Sh<'_> {
             );
             return Input::Unknown("the output of a computed command".into());
         }
-        if ARITH_BUILTINS.contains(&first.text.as_str()) {
-            for w in words.iter().skip(1) {
-                self.literal_arith(w);
-            }
+        if self.call_alias(&first.text, raw_args) {
+            return Input::Unknown(format!("the output of alias `{}`", first.text));
         }
-        if self.functions.contains(&first.text) {
-            self.add(
-                Effect::Read,
-                format!("calls `{}`, defined above and analysed there", first.text),
-            );
+        if self.call_function(&first.text, raw_args) {
             return Input::Unknown(format!("the output of function `{}`", first.text));
         }
-        let out = catalogue::run_words(self, &argv, &words, &stdin);
+        self.bindings(argv);
+        if let Some(path) = self.rebound_to(&first.text) {
+            // `hash -p /bin/rm ls; ls -rf x` runs `/bin/rm`: judged as both.
+            let mut bound = argv.to_vec();
+            if let Some(f) = bound.first_mut() {
+                *f = path;
+            }
+            let _ = catalogue::run(self, &bound, stdin);
+        }
+        let out = catalogue::run_words(self, argv, words, stdin);
         // After the catalogue, which records the files `tee` writes without their content.
-        if let [tee, files @ ..] = wrapped(&argv)
+        if let [tee, files @ ..] = wrapped(argv)
             && tee == "tee"
         {
             // Remembered for a later `bash f` (what `tee` does is the catalogue's).
-            let content = match &stdin {
+            let content = match stdin {
                 Input::Literal(text) => Some(text.clone()),
                 Input::Unknown(_) | Input::None => None,
             };
@@ -395,14 +451,24 @@ impl Sh<'_> {
         item: &'a CommandPrefixOrSuffixItem,
         is_prefix: bool,
         assignments: &mut Vec<(String, Expanded)>,
-        words: &mut Vec<Expanded>,
+        (words, raw): (&mut Vec<Expanded>, &mut Vec<String>),
         redirects: &mut Vec<&'a IoRedirect>,
     ) {
         match item {
             CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
-            CommandPrefixOrSuffixItem::Word(w) => words.push(self.expand(&w.value)),
+            CommandPrefixOrSuffixItem::Word(w) => {
+                let e = self.expand(&w.value);
+                if ARITH_BUILTINS.contains(&words.first().map_or("", |f| f.text.as_str())) {
+                    // `declare -i n='a[$(cmd)]'`, `local x='$(cmd)'`.
+                    self.later_code(&e);
+                }
+                words.push(e);
+                raw.push(w.value.clone());
+            }
             CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
                 let (name, value) = self.assignment(a);
+                // A value spelling `$(…)` may be evaluated later (`$((x))`, `PS4`, `@P`).
+                self.later_code(&value);
                 if is_prefix {
                     assignments.push((name, value));
                 } else {
@@ -410,12 +476,14 @@ impl Sh<'_> {
                     let mut whole = self.expand(&w.value);
                     whole.dynamic |= value.dynamic;
                     words.push(whole);
+                    raw.push(w.value.clone());
                 }
             }
-            CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+            CommandPrefixOrSuffixItem::ProcessSubstitution(kind, sub) => {
                 let mut out = Input::Unknown("a process substitution".into());
+                let input = substitution_input(kind);
                 self.nested("a process substitution", |sh| {
-                    out = sh.list_output(&sub.list, &Input::None)
+                    out = sh.list_output(&sub.list, &input)
                 });
                 // `source <(echo 'ls')`: a literal output is remembered like a file written
                 // above, under a name of its own.
@@ -423,10 +491,12 @@ impl Sh<'_> {
                 if let Input::Literal(text) = out {
                     self.written.push((name.clone(), Some(text)));
                 }
+                raw.push(super::bind::quote(&name));
                 words.push(Expanded {
                     text: name,
                     dynamic: true,
                     pattern: false,
+                    secret: None,
                 });
             }
         }
@@ -482,7 +552,9 @@ impl Sh<'_> {
             IoRedirect::HereString(fd, w) => {
                 let e = self.expand(&w.value);
                 if reads_stdin(fd) {
-                    *stdin = if e.dynamic {
+                    *stdin = if let Some(path) = e.secret {
+                        Input::Unknown(format!("{}`{path}`", args::SECRET_INPUT))
+                    } else if e.dynamic {
                         Input::Unknown(format!("the here-string {}", snippet(&w.value)))
                     } else {
                         Input::Literal(e.text)
@@ -499,10 +571,9 @@ impl Sh<'_> {
                         let fd_like = t == "-" || t.trim_end_matches('-').parse::<u32>().is_ok();
                         (!fd_like).then_some(t)
                     }
-                    IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
-                        self.nested("a process substitution", |sh| {
-                            sh.list(&sub.list, &Input::None)
-                        });
+                    IoFileRedirectTarget::ProcessSubstitution(kind, sub) => {
+                        let input = substitution_input(kind);
+                        self.nested("a process substitution", |sh| sh.list(&sub.list, &input));
                         None
                     }
                     IoFileRedirectTarget::Fd(_) => None,
@@ -594,5 +665,16 @@ fn wrapped(argv: &[String]) -> &[String] {
             i += 1;
         }
         rest = args.get(i..).unwrap_or_default();
+    }
+}
+
+/// What the commands of a process substitution read: `>(cmd)` reads what the command
+/// writes into it, which is not seen (`tee >(sh)`); `<(cmd)` reads nothing.
+fn substitution_input(kind: &ProcessSubstitutionKind) -> Input {
+    match kind {
+        ProcessSubstitutionKind::Write => {
+            Input::Unknown("the data a command writes into a process substitution".into())
+        }
+        ProcessSubstitutionKind::Read => Input::None,
     }
 }

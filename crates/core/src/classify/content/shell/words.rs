@@ -117,6 +117,7 @@ impl Sh<'_> {
                 }
                 WordPiece::CommandSubstitution(body) => {
                     e.dynamic = true;
+                    e.secret = e.secret.take().or_else(|| super::bind::secret_read(body));
                     e.text.push_str("$(…)");
                     if !self.substitution(body) {
                         // brush-parser ends `$(` at the first `)`, even a `case` pattern's.
@@ -130,6 +131,7 @@ impl Sh<'_> {
                 }
                 WordPiece::BackquotedCommandSubstitution(body) => {
                     e.dynamic = true;
+                    e.secret = e.secret.take().or_else(|| super::bind::secret_read(body));
                     e.text.push_str("$(…)");
                     self.unparsed |= !self.substitution(&unescape_backquoted(body, quoted));
                 }
