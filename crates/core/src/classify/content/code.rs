@@ -9,6 +9,7 @@ mod chains;
 mod effects;
 mod indirect;
 mod lex;
+mod protect;
 mod prove;
 
 use lex::Lang;
@@ -242,11 +243,14 @@ pub(crate) fn literals(code: &str) -> Vec<String> {
 /// The language a tool's name gives its code (`run_python`, `node_eval`, `go_run`).
 pub(crate) fn tool_lang(words: &[String]) -> Option<&'static str> {
     words.iter().find_map(|w| match w.as_str() {
-        "python" | "python3" | "py" | "ipython" => Some("python"),
+        "python" | "python3" | "py" | "ipython" | "jupyter" | "notebook" | "ipynb" => {
+            Some("python")
+        }
         "node" | "nodejs" | "javascript" | "js" | "deno" | "bun" | "typescript" | "ts" => {
             Some("js")
         }
-        "ruby" => Some("ruby"),
+        // Rails runners and consoles run Ruby (`rails_runner`, `rake`, `irb`, `pry`).
+        "ruby" | "rails" | "rake" | "irb" | "pry" | "rb" => Some("ruby"),
         "perl" => Some("perl"),
         "php" => Some("php"),
         "go" | "golang" => Some("go"),
@@ -320,6 +324,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         ctx.add(Mutating, format!("code: runs {lang} code"));
     }
     effects::effects(ctx, language, &lx, &calls);
+    protect::protection(ctx, &lx, &calls);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
     // nothing), except in code that runs strings (`exec("os.remove(x)")`).
     let blanked = lex::blank(code, &lx);
