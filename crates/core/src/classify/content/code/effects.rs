@@ -34,6 +34,9 @@ const DESTROY: &[&str] = &[
     "rm",
     "remove",
     "deleteall",
+    // A process's signal: `psutil.Process(pid).kill()`, `kill_process`.
+    "kill",
+    "killall",
 ];
 
 /// First words that destroy only with an object named after them (`terminate_instances`,
