@@ -7,6 +7,7 @@
 mod allow;
 mod chains;
 mod effects;
+mod golang;
 mod indirect;
 mod lex;
 mod protect;

@@ -54,6 +54,9 @@ fn why_not_with(
     chains: &[Chain],
     needs: &RefCell<Vec<Need>>,
 ) -> Option<String> {
+    if lang == Lang::Go && code.len() <= MAX_PROOF {
+        return (!super::golang::proves_read(lx, chains)).then(|| "not on the Go read list".into());
+    }
     if matches!(lang, Lang::Go | Lang::Other) || code.len() > MAX_PROOF || !lx.clean {
         return Some("no read list, too long, or not tokenized".into());
     }
