@@ -7,8 +7,10 @@
 mod allow;
 mod chains;
 mod effects;
+mod golang;
 mod indirect;
 mod lex;
+mod protect;
 mod prove;
 
 use lex::Lang;
@@ -242,11 +244,14 @@ pub(crate) fn literals(code: &str) -> Vec<String> {
 /// The language a tool's name gives its code (`run_python`, `node_eval`, `go_run`).
 pub(crate) fn tool_lang(words: &[String]) -> Option<&'static str> {
     words.iter().find_map(|w| match w.as_str() {
-        "python" | "python3" | "py" | "ipython" => Some("python"),
+        "python" | "python3" | "py" | "ipython" | "jupyter" | "notebook" | "ipynb" => {
+            Some("python")
+        }
         "node" | "nodejs" | "javascript" | "js" | "deno" | "bun" | "typescript" | "ts" => {
             Some("js")
         }
-        "ruby" => Some("ruby"),
+        // Rails runners and consoles run Ruby (`rails_runner`, `rake`, `irb`, `pry`).
+        "ruby" | "rails" | "rake" | "irb" | "pry" | "rb" => Some("ruby"),
         "perl" => Some("perl"),
         "php" => Some("php"),
         "go" | "golang" => Some("go"),
@@ -307,7 +312,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     let calls = chains::chains(&lx, language);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if prove::proves_read(language, code, &lx, &calls) {
+    } else if proven(ctx, language, code, &lx, &calls, depth) {
         ctx.add(
             Read,
             format!(
@@ -320,6 +325,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         ctx.add(Mutating, format!("code: runs {lang} code"));
     }
     effects::effects(ctx, language, &lx, &calls);
+    protect::protection(ctx, &lx, &calls);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
     // nothing), except in code that runs strings (`exec("os.remove(x)")`).
     let blanked = lex::blank(code, &lx);
@@ -435,6 +441,83 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         );
     }
     let _ = mark;
+}
+
+/// True if the code is proven read and the commands and SQL the proof leaves are read too.
+/// Notebook shell escapes (`!ls -la`, a `%%bash` cell, `%sx cmd`) are commands; the rest of
+/// the cell is proven as Python.
+fn proven(
+    ctx: &mut Ctx,
+    language: Lang,
+    code: &str,
+    lx: &lex::Lexed,
+    calls: &[chains::Chain],
+    depth: usize,
+) -> bool {
+    let mut needs = Vec::new();
+    let escapes =
+        language == Lang::Python && code.lines().any(|l| l.trim_start().starts_with(['!', '%']));
+    let result = if escapes {
+        let Some((rest, shell)) = notebook_split(code) else {
+            return false;
+        };
+        needs.extend(shell.into_iter().map(prove::Need::Shell));
+        let lx2 = lex::lex(language, &rest);
+        let calls2 = chains::chains(&lx2, language);
+        prove::prove(language, &rest, &lx2, &calls2)
+    } else {
+        prove::prove(language, code, lx, calls)
+    };
+    let Ok(more) = result else { return false };
+    needs.extend(more);
+    let mark = ctx.mark();
+    for need in needs {
+        match need {
+            prove::Need::Argv(argv) => ctx.via("an argument list the code runs", |ctx| {
+                shell::analyse_argv(ctx, &argv, depth + 1)
+            }),
+            prove::Need::Sql(text) => ctx.via("SQL the code runs", |ctx| {
+                sql::analyse(ctx, &text, depth + 1, false)
+            }),
+            prove::Need::Shell(text) => ctx.via("a notebook shell escape", |ctx| {
+                shell::analyse(ctx, &text, depth + 1)
+            }),
+        }
+    }
+    ctx.max_since(mark).is_none_or(|e| e == Read)
+}
+
+/// A notebook cell split into its Python lines and its shell command lines. `None` when an
+/// escape interpolates Python (`!ls {path}`, `!echo $x`) or a magic is not a shell one.
+fn notebook_split(code: &str) -> Option<(String, Vec<String>)> {
+    let mut rest = String::new();
+    let mut shell = Vec::new();
+    let mut lines = code.lines();
+    while let Some(line) = lines.next() {
+        let t = line.trim_start();
+        if let Some(magic) = t.strip_prefix("%%") {
+            if !matches!(magic.trim(), "bash" | "sh") || !rest.trim().is_empty() {
+                return None;
+            }
+            let body: Vec<&str> = lines.by_ref().collect();
+            shell.push(body.join("\n"));
+            break;
+        }
+        let cmd = t
+            .strip_prefix('!')
+            .or_else(|| t.strip_prefix("%sx "))
+            .or_else(|| t.strip_prefix("%system "));
+        match cmd {
+            Some(c) if !c.contains(['{', '$']) && !c.starts_with('!') => shell.push(c.to_string()),
+            Some(_) => return None,
+            None if t.starts_with('%') => return None,
+            None => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    Some((rest, shell))
 }
 
 /// Opening a file for writing truncates it: destructive when nothing is written to it

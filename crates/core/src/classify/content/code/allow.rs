@@ -15,9 +15,12 @@ pub(crate) enum Use {
     ReadPath,
     /// `open()`-like: called with a reading mode.
     Open,
+    /// A database connection that is read-only by its URI (`sqlite3.connect('file:…?mode=ro',
+    /// uri=True)`).
+    ReadOnlyDb,
 }
 
-use Use::{Open, Prefix, Pure, ReadPath};
+use Use::{Open, Prefix, Pure, ReadOnlyDb, ReadPath};
 
 /// Python: builtins and module functions.
 #[rustfmt::skip]
@@ -57,7 +60,16 @@ pub(crate) const PYTHON: &[(&str, Use)] = &[
     ("shutil.get_terminal_size", Pure), ("glob.glob", ReadPath), ("glob.iglob", ReadPath),
     ("fnmatch", Prefix), ("pathlib.Path", ReadPath), ("pathlib.PurePath", Pure),
     ("locale.getlocale", Pure), ("getpass.getuser", Pure), ("socket.gethostname", Pure),
-    ("sysconfig.get_paths", Pure), ("sysconfig.get_platform", Pure),
+    ("sysconfig.get_paths", Pure), ("sysconfig.get_platform", Pure), ("hasattr", Pure),
+    ("ast", Prefix), ("psutil", Prefix), ("sqlite3.connect", ReadOnlyDb),
+    ("sqlite3.Row", Pure),
+    // SDK clients: constructing one reads nothing; their methods are judged by
+    // `read_verb` (`list_buckets`, `describe_instances`, `count_documents`).
+    ("boto3.client", Pure), ("boto3.resource", Pure), ("boto3.Session", Pure),
+    ("boto3.session.Session", Pure), ("pymongo.MongoClient", Pure),
+    ("kubernetes.client", Prefix), ("kubernetes.config", Prefix),
+    ("google.cloud.storage.Client", Pure), ("google.cloud.bigquery.Client", Pure),
+    ("google.cloud.firestore.Client", Pure),
 ];
 
 /// Python modules whose import runs nothing.
@@ -67,8 +79,114 @@ pub(crate) const PYTHON_MODULES: &[&str] = &[
     "statistics", "string", "textwrap", "pprint", "decimal", "fractions", "operator",
     "platform", "hashlib", "base64", "csv", "unicodedata", "heapq", "bisect", "calendar",
     "uuid", "os", "os.path", "shutil", "glob", "pathlib", "fnmatch", "time", "locale",
-    "getpass", "socket", "sysconfig", "io", "typing", "dataclasses", "enum",
+    "getpass", "socket", "sysconfig", "io", "typing", "dataclasses", "enum", "ast", "psutil",
+    "sqlite3", "boto3", "pymongo", "kubernetes", "kubernetes.client", "kubernetes.config",
+    "google.cloud", "google.cloud.storage", "google.cloud.bigquery", "google.cloud.firestore",
+    "subprocess",
 ];
+
+/// First words of SDK methods that read (`list_buckets`, `describeInstances`,
+/// `count_documents`, `read_namespaced_pod`, `head_object`).
+const READ_VERBS: &[&str] = &[
+    "list",
+    "describe",
+    "get",
+    "head",
+    "count",
+    "find",
+    "read",
+    "search",
+    "scan",
+    "exists",
+    "stat",
+    "lookup",
+    "estimated",
+    "distinct",
+];
+
+/// Words that make a read-verb name do more (`get_or_create`, `find_one_and_delete`) or
+/// hand out a secret (`get_secret_value`, `read_namespaced_secret`, `get_session_token`).
+const NOT_READ_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "then",
+    "delete",
+    "remove",
+    "drop",
+    "update",
+    "put",
+    "set",
+    "create",
+    "insert",
+    "replace",
+    "upsert",
+    "write",
+    "modify",
+    "apply",
+    "patch",
+    "post",
+    "send",
+    "exec",
+    "execute",
+    "run",
+    "invoke",
+    "start",
+    "stop",
+    "kill",
+    "reset",
+    "restore",
+    "copy",
+    "move",
+    "attach",
+    "detach",
+    "grant",
+    "revoke",
+    "enable",
+    "disable",
+    "purge",
+    "truncate",
+    "destroy",
+    "wipe",
+    "terminate",
+    "reboot",
+    "lock",
+    "unlock",
+    "rotate",
+    "issue",
+    "connect",
+    "secret",
+    "secrets",
+    "password",
+    "passwords",
+    "credential",
+    "credentials",
+    "token",
+    "tokens",
+    "decrypt",
+    "decrypted",
+    "private",
+    "login",
+    "presigned",
+    "sign",
+    "signed",
+    "federation",
+    "proxy",
+    "portforward",
+    "eviction",
+    "evict",
+];
+
+/// A method name that reads by its verb (SDK clients: `list_*`, `describe_*`, `get_*`,
+/// `head_*`, `count_*`, `find_*`, `read_*`), with no word that writes or reveals a secret.
+pub(crate) fn read_verb(name: &str) -> bool {
+    let w = crate::classify::name::words(name);
+    w.len() > 1
+        && w.first().is_some_and(|f| READ_VERBS.contains(&f.as_str()))
+        && !w
+            .iter()
+            .skip(1)
+            .any(|x| NOT_READ_WORDS.contains(&x.as_str()))
+}
 
 /// Methods on values that only compute or read. `replace` is left out when `pathlib` is
 /// imported (`Path.replace` renames a file).
@@ -108,6 +226,10 @@ pub(crate) const METHODS: &[&str] = &[
     "abs", "floor", "ceil", "times", "upto", "downto", "step", "with_index", "sort_by",
     "transform_values", "transform_keys", "filter_map", "sum", "join", "pretty_generate", "now",
     "today", "utcnow", "fromtimestamp", "strptime",
+    // Database cursors and psutil processes.
+    "cursor", "fetchone", "fetchall", "fetchmany", "cmdline", "memory_info", "cpu_percent",
+    "memory_percent", "username", "status", "create_time", "ppid", "num_threads", "is_running",
+    "as_dict", "exe", "all", "limit", "paginate",
 ];
 
 /// JavaScript (Node, Deno, Bun).

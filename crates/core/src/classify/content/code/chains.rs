@@ -63,7 +63,7 @@ pub(crate) fn chains(lx: &Lexed, lang: Lang) -> Vec<Chain> {
                     && i > 0
                     && matches!(
                         lx.get(i - 1),
-                        Some(Tok::Punct(')' | ']' | '}') | Tok::Str { .. } | Tok::Num)
+                        Some(Tok::Punct(')' | ']' | '}') | Tok::Str { .. } | Tok::Num(_))
                     ) =>
             {
                 (Root::Value, None)
@@ -160,7 +160,9 @@ fn bare_args_start(lx: &Lexed, j: usize, lang: Lang) -> bool {
         return false;
     }
     match lx.get(j) {
-        Some(Tok::Str { .. } | Tok::Var(_) | Tok::Num | Tok::Exec(_) | Tok::Regex { .. }) => true,
+        Some(Tok::Str { .. } | Tok::Var(_) | Tok::Num(_) | Tok::Exec(_) | Tok::Regex { .. }) => {
+            true
+        }
         Some(Tok::Ident(w)) => !STOP.contains(&w.as_str()),
         Some(Tok::Punct('[')) => lang == Lang::Perl,
         Some(Tok::Punct('<' | '-' | '\\' | '!')) => lang == Lang::Perl,

@@ -34,6 +34,9 @@ const DESTROY: &[&str] = &[
     "rm",
     "remove",
     "deleteall",
+    // A process's signal: `psutil.Process(pid).kill()`, `kill_process`.
+    "kill",
+    "killall",
 ];
 
 /// First words that destroy only with an object named after them (`terminate_instances`,
@@ -117,8 +120,47 @@ pub(crate) fn verb(name: &str, kwargs: &[&str]) -> Option<(Effect, &'static str)
     if w.len() > 1 && DESTROY_WITH_OBJECT.contains(&first) {
         return Some((Destructive, "deletes"));
     }
+    // A destructive verb among the later words (`recursive_delete`, `batch_delete`,
+    // `bulk_destroy`, `force_remove`, `find_one_and_delete`), unless the first word asks
+    // about it or reacts to it (`get_delete_status`, `on_delete`, `is_deleted`).
+    // After `and`/`then` the verb is done whatever the first word is (`find_one_and_delete`).
+    let asks = ASKS.contains(&first);
+    if w.windows(2).any(|p| {
+        matches!(p, [before, x] if DESTROY_LATER.contains(&x.as_str())
+            && (!asks || matches!(before.as_str(), "and" | "then")))
+    }) {
+        return Some((Destructive, "deletes"));
+    }
     None
 }
+
+/// Destructive verbs that count anywhere among a method name's words.
+const DESTROY_LATER: &[&str] = &[
+    "delete",
+    "destroy",
+    "drop",
+    "purge",
+    "truncate",
+    "wipe",
+    "erase",
+    "rmtree",
+    "unlink",
+    "shred",
+    "nuke",
+    "remove",
+    "obliterate",
+    "flushall",
+    "flushdb",
+    "deleteall",
+];
+
+/// First words of names that ask about, react to or undo an action rather than do it.
+const ASKS: &[&str] = &[
+    "get", "list", "describe", "is", "has", "can", "should", "on", "before", "after", "will",
+    "was", "did", "check", "count", "find", "read", "search", "show", "print", "log", "validate",
+    "verify", "test", "mock", "cancel", "undo", "restore", "recover", "prevent", "handle", "drag",
+    "allow", "deny", "confirm", "why", "explain", "estimate", "preview", "plan", "simulate", "dry",
+];
 
 /// Keyword argument names in a call (`x=`, `x:`).
 fn kwargs(lx: &Lexed, range: (usize, usize)) -> Vec<&str> {
@@ -529,6 +571,13 @@ mod tests {
             "delete_table",
             "delete_container",
             "empty_bucket",
+            "recursive_delete",
+            "batch_delete",
+            "bulk_destroy",
+            "force_remove",
+            "find_one_and_delete",
+            "findOneAndRemove",
+            "cascadeDelete",
         ] {
             assert_eq!(verb(n, &[]).map(|v| v.0), Some(Destructive), "{n}");
         }
@@ -553,6 +602,13 @@ mod tests {
             "removeprefix",
             "describe_instances",
             "read",
+            "get_delete_status",
+            "on_delete",
+            "is_deleted",
+            "handleDrop",
+            "deleted_at",
+            "cancel_deletion",
+            "restore_deleted",
         ] {
             assert_eq!(verb(n, &[]), None, "{n}");
         }

@@ -255,7 +255,16 @@ pub(super) fn callables(ctx: &mut Ctx, code: &str) {
         "Kernel",
         "IO",
         "Process",
+        "child_process",
+        "fs.promises",
+        "os.path",
+        "Deno",
+        "Bun",
+        "ctypes",
+        "posix",
+        "nt",
     ];
+    let map = imports(code);
     for by in ["getattr(", "send(", "public_send(", "__send__(", "method("] {
         for (i, _) in compact.match_indices(by) {
             let before = compact.get(..i).unwrap_or("");
@@ -281,9 +290,42 @@ pub(super) fn callables(ctx: &mut Ctx, code: &str) {
                 && name_of(name)
                     .chars()
                     .all(|c| c.is_alphanumeric() || c == '_');
-            if MODULES.contains(&module) && !plain && found.is_none() {
-                found = Some(format!("a name built at run time on `{module}`"));
+            let real = resolve(&map, module);
+            if MODULES.contains(&real) && !plain && found.is_none() {
+                found = Some(format!("a name built at run time on `{real}`"));
             }
+        }
+    }
+    // `fs['rm' + 'Sync'](p)`, `s[name](p)`: a member of such a module chosen by a computed
+    // key; a plain key that deletes or runs (`fs['rmSync']`) is that call.
+    for (i, _) in compact.match_indices('[') {
+        if found.is_some() {
+            break;
+        }
+        let before = compact.get(..i).unwrap_or("");
+        let receiver = before
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .next()
+            .unwrap_or("");
+        let real = resolve(&map, receiver);
+        let bound = map.iter().any(|(a, _)| a == receiver) || matches!(receiver, "Deno" | "Bun");
+        if receiver.is_empty() || !bound || !MODULES.contains(&real) {
+            continue;
+        }
+        let key = compact
+            .get(i + 1..)
+            .and_then(|r| r.split(']').next())
+            .unwrap_or("");
+        let plain = quoted(key)
+            && name_of(key)
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_');
+        let bad = !plain
+            || DANGEROUS.contains(&name_of(key).as_str())
+            || GENERIC.contains(&name_of(key).as_str())
+            || super::effects::verb(&name_of(key), &[]).is_some();
+        if bad {
+            found = Some(format!("a member of `{real}` chosen by `[{key}]`"));
         }
     }
     if let Some(n) = found {
@@ -292,6 +334,14 @@ pub(super) fn callables(ctx: &mut Ctx, code: &str) {
             format!("code: calls {n} by name: a function that deletes or runs what it is given"),
         );
     }
+}
+
+/// The module an import alias stands for (`s` for `import shutil as s`,
+/// `fs` for `const fs = require('fs')`), or the name itself.
+fn resolve<'a>(map: &'a [(String, String)], name: &'a str) -> &'a str {
+    map.iter()
+        .find(|(a, _)| a == name)
+        .map_or(name, |(_, full)| full.as_str())
 }
 
 /// Files that hold credentials or keys.

@@ -53,7 +53,8 @@ pub(crate) enum Tok {
     },
     /// A command run by backticks, `%x{}` or `qx{}`.
     Exec(String),
-    Num,
+    /// A number; true when it is zero.
+    Num(bool),
     /// `.`, `::`, `->`, `?.` and PHP's `\` namespace separator.
     Dot,
     Punct(char),
@@ -222,9 +223,9 @@ impl Lexer<'_> {
                         | "gsub"
                 ) && !(self.lang == Lang::Perl)
             }
-            Some(Tok::Var(_) | Tok::Str { .. } | Tok::Num | Tok::Regex { .. } | Tok::Exec(_)) => {
-                true
-            }
+            Some(
+                Tok::Var(_) | Tok::Str { .. } | Tok::Num(_) | Tok::Regex { .. } | Tok::Exec(_),
+            ) => true,
             Some(Tok::Punct(c)) => matches!(c, ')' | ']' | '}'),
             Some(Tok::Dot) => false,
         }
@@ -467,6 +468,7 @@ impl Lexer<'_> {
     }
 
     fn number(&mut self) {
+        let start = self.i;
         while let Some(c) = self.at(0) {
             if ident_char(c) || (c == '.' && self.at(1).is_some_and(|d| d.is_ascii_digit())) {
                 self.i += 1;
@@ -474,7 +476,11 @@ impl Lexer<'_> {
                 break;
             }
         }
-        self.push(Tok::Num);
+        let zero = self
+            .c
+            .get(start..self.i)
+            .is_some_and(|d| !d.is_empty() && d.iter().all(|&c| c == '0' || c == '.'));
+        self.push(Tok::Num(zero));
     }
 
     fn sigil(&mut self, c: char) -> bool {

@@ -10,17 +10,53 @@ use super::allow::{self, Use};
 use super::chains::{self, Chain, Root, Seg};
 use super::lex::{Lang, Lexed, Tok};
 use crate::classify::content::args;
+use std::cell::RefCell;
+
+/// What a proof leaves to the other analysers: the code is read only if these are.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Need {
+    /// An argument vector run without a shell (`subprocess.run(['git', 'log'])`).
+    Argv(Vec<String>),
+    /// SQL text run on a connection (`con.execute('SELECT …')`).
+    Sql(String),
+    /// A shell command line (a notebook `!` line).
+    Shell(String),
+}
 
 /// Longest code the proof is tried on.
 const MAX_PROOF: usize = 8192;
 
-/// True if `code` provably only computes, prints and reads files that hold no secret.
-pub(crate) fn proves_read(lang: Lang, code: &str, lx: &Lexed, chains: &[Chain]) -> bool {
-    why_not(lang, code, lx, chains).is_none()
+/// `Ok(needs)` if `code` provably only computes, prints and reads files that hold no secret,
+/// provided the commands and SQL in `needs` are read; `Err(why)` otherwise.
+pub(crate) fn prove(
+    lang: Lang,
+    code: &str,
+    lx: &Lexed,
+    chains: &[Chain],
+) -> Result<Vec<Need>, String> {
+    let needs = RefCell::new(Vec::new());
+    match why_not_with(lang, code, lx, chains, &needs) {
+        Some(why) => Err(why),
+        None => Ok(needs.into_inner()),
+    }
 }
 
-/// What keeps `code` from being proven read (`None`: it is read).
+/// What keeps `code` from being proven read (`None`: it is read, if its needs are).
+#[cfg(test)]
 pub(crate) fn why_not(lang: Lang, code: &str, lx: &Lexed, chains: &[Chain]) -> Option<String> {
+    why_not_with(lang, code, lx, chains, &RefCell::new(Vec::new()))
+}
+
+fn why_not_with(
+    lang: Lang,
+    code: &str,
+    lx: &Lexed,
+    chains: &[Chain],
+    needs: &RefCell<Vec<Need>>,
+) -> Option<String> {
+    if lang == Lang::Go && code.len() <= MAX_PROOF {
+        return (!super::golang::proves_read(lx, chains)).then(|| "not on the Go read list".into());
+    }
     if matches!(lang, Lang::Go | Lang::Other) || code.len() > MAX_PROOF || !lx.clean {
         return Some("no read list, too long, or not tokenized".into());
     }
@@ -48,6 +84,7 @@ pub(crate) fn why_not(lang: Lang, code: &str, lx: &Lexed, chains: &[Chain]) -> O
         defs: &defs,
         aliases: &aliases,
         uses_path,
+        needs,
     };
     chains
         .iter()
@@ -207,6 +244,7 @@ struct Proof<'a> {
     defs: &'a [String],
     aliases: &'a [(String, String)],
     uses_path: bool,
+    needs: &'a RefCell<Vec<Need>>,
 }
 
 impl Proof<'_> {
@@ -356,6 +394,17 @@ impl Proof<'_> {
                 }
                 names.extend(ch.segs.iter().skip(1).map(|s| s.name.clone()));
                 let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                // `subprocess.run(['git', 'log'], capture_output=True)`: the argument vector
+                // is analysed as a command.
+                if lang == Lang::Python
+                    && let [m, f, ..] = refs.as_slice()
+                    && *m == "subprocess"
+                    && matches!(*f, "run" | "check_output" | "call" | "check_call")
+                {
+                    let at = (1 - offset).max(0) as usize;
+                    return ch.segs.get(at).is_some_and(|s| self.argv_call(s))
+                        && self.methods(ch.segs.get(at + 1..).unwrap_or_default());
+                }
                 // Ruby `require 'json'`.
                 if lang == Lang::Ruby && matches!(root, "require" | "require_relative") {
                     return root == "require"
@@ -442,13 +491,14 @@ impl Proof<'_> {
         }
         match u {
             Use::Pure => true,
+            Use::ReadOnlyDb => {
+                seg.call.is_some() && read_only_uri(lx, &argv) && self.no_secret(seg)
+            }
             // The name after a Python module prefix: called, a constant or a known class.
             Use::Prefix => {
                 seg.call.is_some()
-                    || seg
-                        .name
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                    // A constant or a class (`ast.Call`, `re.IGNORECASE`).
+                    || seg.name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
                     || PY_VALUES.contains(&seg.name.as_str())
             }
             Use::ReadPath => seg.call.is_some() && self.no_secret(seg) && self.seen_path(&argv),
@@ -517,13 +567,82 @@ impl Proof<'_> {
                 return false;
             }
             if !self.called(s, true) {
-                return true;
+                // A method passed uncalled (`map(s3.delete_bucket, names)`) runs later.
+                return super::effects::verb(&s.name, &[]).is_none();
             }
             if s.name == "replace" && self.uses_path {
                 return false;
             }
-            allow::METHODS.contains(&s.name.as_str())
+            if matches!(s.name.as_str(), "execute" | "executescript" | "query") {
+                return self.sql_call(s);
+            }
+            allow::METHODS.contains(&s.name.as_str()) || allow::read_verb(&s.name)
         })
+    }
+
+    /// `con.execute('SELECT …')`, `client.query('SELECT …')`: the SQL is a literal, left to
+    /// the SQL analyser; `table.query(KeyConditionExpression=…)` (keywords only) reads.
+    fn sql_call(&self, seg: &Seg) -> bool {
+        let Some(range) = seg.call else { return false };
+        let lx = self.lx;
+        let argv = chains::args(lx, range);
+        let positional: Vec<&(usize, usize)> = argv
+            .iter()
+            .filter(|&&(s, _)| !(lx.ident(s).is_some() && lx.is(s + 1, '=') && !lx.is(s + 2, '=')))
+            .collect();
+        match positional.first() {
+            None => seg.name == "query",
+            Some(&&r) => match chains::literal(lx, r) {
+                Some(sql) => {
+                    self.needs.borrow_mut().push(Need::Sql(sql.to_string()));
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// `subprocess.run([…literals…], capture_output=True, text=True)`: no shell, no input,
+    /// no environment; the vector is left to the shell analyser.
+    fn argv_call(&self, seg: &Seg) -> bool {
+        let Some(range) = seg.call else { return false };
+        let lx = self.lx;
+        let argv = chains::args(lx, range);
+        let Some(&(s, e)) = argv.first() else {
+            return false;
+        };
+        if !lx.is(s, '[') || lx.partner(s) != Some(e.saturating_sub(1)) {
+            return false;
+        }
+        let items = chains::args(lx, (s + 1, e - 1));
+        let words: Option<Vec<String>> = items
+            .iter()
+            .map(|&r| chains::literal(lx, r).map(str::to_string))
+            .collect();
+        let Some(words) = words.filter(|w| !w.is_empty()) else {
+            return false;
+        };
+        let kwargs_ok = argv.iter().skip(1).all(|&(s, _)| {
+            lx.is(s + 1, '=')
+                && matches!(
+                    lx.ident(s),
+                    Some(
+                        "capture_output"
+                            | "text"
+                            | "check"
+                            | "stdout"
+                            | "stderr"
+                            | "encoding"
+                            | "errors"
+                            | "timeout"
+                            | "universal_newlines"
+                    )
+                )
+        });
+        if kwargs_ok {
+            self.needs.borrow_mut().push(Need::Argv(words));
+        }
+        kwargs_ok
     }
 }
 
@@ -558,6 +677,34 @@ const PY_VALUES: &[&str] = &[
     "min",
     "max",
 ];
+
+/// `sqlite3.connect('file:app.db?mode=ro', uri=True)`: a connection that cannot write (a
+/// plain path would create the file, `mode=rw`/`rwc` writes).
+fn read_only_uri(lx: &Lexed, argv: &[(usize, usize)]) -> bool {
+    let Some(uri) = argv.first().and_then(|r| chains::literal(lx, *r)) else {
+        return false;
+    };
+    let ro = uri.starts_with("file:")
+        && uri.split_once('?').is_some_and(|(_, q)| {
+            q.split('&').any(|p| matches!(p, "mode=ro" | "immutable=1"))
+                && !q
+                    .split('&')
+                    .any(|p| p.starts_with("mode=") && p != "mode=ro")
+        });
+    let uri_true = argv.iter().skip(1).any(|&(s, e)| {
+        lx.ident(s) == Some("uri")
+            && lx.is(s + 1, '=')
+            && e == s + 3
+            && lx.ident(s + 2) == Some("True")
+    });
+    let others_ok = argv.iter().skip(1).all(|&(s, _)| {
+        matches!(
+            lx.ident(s),
+            Some("uri" | "timeout" | "check_same_thread" | "detect_types")
+        ) && lx.is(s + 1, '=')
+    });
+    ro && uri_true && others_ok
+}
 
 /// Python `open(p)`, `open(p, 'r')`, `open(p, mode='rb', encoding='utf8')`.
 fn python_read_mode(lx: &Lexed, argv: &[(usize, usize)]) -> bool {

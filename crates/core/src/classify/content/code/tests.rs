@@ -41,10 +41,24 @@ fn destructive_calls() {
 #[test]
 fn plain_code_is_mutating() {
     assert_eq!(eff("python", "print(sum(load_rows()))"), Some(Mutating));
+    // An argument vector of literals is judged as the command it is: `ls` reads, `touch`
+    // writes, a vector built at run time or run through a shell or with input is not read.
     assert_eq!(
         eff("python", "import subprocess; subprocess.run(['ls', '-la'])"),
-        Some(Mutating)
+        Some(Read)
     );
+    for code in [
+        "import subprocess; subprocess.run(['touch', 'x'])",
+        "import subprocess; subprocess.run(['ls', d])",
+        "import subprocess; subprocess.run(['ls', '-la'], shell=True)",
+        "import subprocess; subprocess.run(['sh'], input='ls')",
+        "import subprocess; subprocess.run(['ls'] + extra)",
+        "import subprocess; subprocess.run('ls -la', shell=True)",
+        "import subprocess; subprocess.Popen(['ls']).wait()",
+        "import subprocess; subprocess.run(['ls', '-la'], env={'LD_PRELOAD': 'x.so'})",
+    ] {
+        assert_eq!(eff("python", code), Some(Mutating), "{code}");
+    }
 }
 
 #[test]
@@ -82,7 +96,10 @@ fn deletion_truncation_and_execution_in_every_language() {
             "js",
             "require('fs').writeFileSync('out.json', JSON.stringify(x))",
         ),
-        ("python", "import subprocess; subprocess.run(['ls', '-la'])"),
+        (
+            "python",
+            "import subprocess; subprocess.run(['touch', 'x'])",
+        ),
     ] {
         assert_eq!(eff(lang, code), Some(Mutating), "{lang}: {code}");
     }
