@@ -3,6 +3,8 @@
 //! `.read`) are judged here, and SQL from a file or a stream that cannot be seen counts as
 //! destructive unless proven otherwise.
 
+mod sqlplus;
+
 use super::args::{first_operand, has_long, has_short, opt_value};
 use super::code;
 use super::shell::{Input, Sh};
@@ -16,6 +18,7 @@ enum Lang {
     Sqlite,
     Redis,
     Mongo,
+    SqlPlus,
     Sql,
 }
 
@@ -26,6 +29,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "sqlite3" | "sqlite" | "duckdb" => Lang::Sqlite,
         "redis-cli" => Lang::Redis,
         "mongosh" | "mongo" => Lang::Mongo,
+        "sqlplus" => Lang::SqlPlus,
         _ => Lang::Sql,
     };
     if args
@@ -175,6 +179,18 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             files.extend(opt_value(args, &["-f"], &["--file"]).map(str::to_string));
             files.extend(args.iter().filter(|a| a.ends_with(".js")).cloned());
         }
+        Lang::SqlPlus => {
+            if args.len() == 1 && matches!(args.first().map(String::as_str), Some("-v" | "-V")) {
+                sh.add(Read, format!("{cmd} prints its version"));
+                return;
+            }
+            // `sqlplus user/pw@db @script.sql`: the script runs after connecting.
+            files.extend(
+                args.iter()
+                    .filter_map(|a| a.strip_prefix('@'))
+                    .map(|f| f.trim_start_matches('@').to_string()),
+            );
+        }
         Lang::Sql => {
             // Files of SQL: snowsql `-f`, clickhouse-client `--queries-file`.
             if name == "snowsql" {
@@ -248,6 +264,10 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
                     format!("redis {} {why} (via {via})", super::snippet(line)),
                 );
             }
+            return;
+        }
+        Lang::SqlPlus => {
+            sqlplus::script(sh, t, via);
             return;
         }
         Lang::Mongo => {

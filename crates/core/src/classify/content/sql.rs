@@ -11,6 +11,7 @@
 mod functions;
 mod meta;
 mod render;
+mod rules;
 mod stmt;
 mod walk;
 

@@ -305,7 +305,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "curl" | "wget" | "http" | "https" | "xh" => return http_client(sh, name, args, cmd),
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite" | "redis-cli" | "mongosh" | "mongo"
-        | "clickhouse-client" | "duckdb" | "sqlcmd" | "cqlsh" | "bq" | "cockroach" | "snowsql" => {
+        | "clickhouse-client" | "duckdb" | "sqlcmd" | "cqlsh" | "bq" | "cockroach" | "snowsql"
+        | "sqlplus" => {
             super::dbclient::run(sh, name, args, stdin, cmd);
             return out;
         }

@@ -130,7 +130,7 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "psql mysql mariadb sqlite3 sqlite redis-cli mongosh mongo clickhouse-client duckdb \
-          sqlcmd cqlsh bq cockroach snowsql",
+          sqlcmd cqlsh bq cockroach snowsql sqlplus",
         Mutating,
         "runs database commands",
         H::DbClient

@@ -4,14 +4,14 @@
 //! is visited separately by [`super::walk`].
 
 use sqlparser::ast::{
-    CopyTarget, Expr, MergeAction, ObjectType, Set, Statement, TransactionAccessMode,
-    TransactionMode,
+    CopyIntoSnowflakeKind, CopyTarget, Expr, FromTable, MergeAction, ObjectType, Set, Statement,
+    TableFactor, TableObject, TransactionAccessMode, TransactionMode,
 };
 
 use super::super::sqlfilter::{always_true, row_independent};
 use super::super::sqllex::{self, Tok};
-use super::functions;
 use super::walk::Walk;
+use super::{functions, rules};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 use crate::classify::content::prefix;
 
@@ -115,6 +115,9 @@ fn retention_effect(upper: &str) -> Option<(Effect, String)> {
             "sets an expiration that deletes the data".into(),
         ));
     }
+    if let Some(hit) = rules::lake_retention(upper) {
+        return Some(hit);
+    }
     if squeezed.contains("ENGINE=BLACKHOLE") {
         return Some((
             Destructive,
@@ -212,6 +215,17 @@ fn function_body(s: &Statement, w: &mut Walk) -> (Effect, String) {
         }
     }
     let upper = t.to_ascii_uppercase();
+    let name = match s {
+        Statement::CreateFunction(f) => f.name.to_string(),
+        Statement::CreateProcedure { name, .. } | Statement::CreateMacro { name, .. } => {
+            name.to_string()
+        }
+        Statement::CreateTrigger(c) => c.name.to_string(),
+        _ => String::new(),
+    };
+    if let Some(hit) = rules::audit_routine(&upper, &name) {
+        return hit;
+    }
     if matches!(s, Statement::CreateTrigger(_))
         && (upper.contains("EXECUTE FUNCTION") || upper.contains("EXECUTE PROCEDURE"))
     {
@@ -256,7 +270,13 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             Destructive,
             "replaces rows (`INSERT OR REPLACE` deletes conflicting rows)".into(),
         ),
-        Statement::Insert(_) => (Mutating, "inserts rows".into()),
+        Statement::Insert(i) => match &i.table {
+            TableObject::TableFunction(f) => rules::insert_into_function(f),
+            TableObject::TableName(_) | TableObject::TableQuery(_) => {
+                rules::insert_function_text(&s.to_string())
+                    .unwrap_or((Mutating, "inserts rows".into()))
+            }
+        },
         Statement::Directory { overwrite, .. } => {
             if *overwrite {
                 (Destructive, "overwrites a directory".into())
@@ -264,10 +284,29 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
                 (Mutating, "writes a directory".into())
             }
         }
-        Statement::Update(u) => filter_effect(u.selection.as_ref(), "updates"),
-        Statement::Delete(d) => filter_effect(d.selection.as_ref(), "deletes"),
+        Statement::Update(u) => worst(
+            filter_effect(u.selection.as_ref(), "updates"),
+            rules::audit_target([], [&u.table], "rewrites"),
+        ),
+        Statement::Delete(d) => {
+            let from = match &d.from {
+                FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+            };
+            worst(
+                filter_effect(d.selection.as_ref(), "deletes"),
+                rules::audit_target(&d.tables, from, "deletes"),
+            )
+        }
         Statement::Merge(m) => {
-            if m.clauses
+            if let TableFactor::Table { name, .. } = &m.table
+                && rules::audit_name(&name.to_string())
+            {
+                (
+                    Destructive,
+                    "merges into an audit trail (records can be rewritten)".into(),
+                )
+            } else if m
+                .clauses
                 .iter()
                 .any(|c| matches!(c.action, MergeAction::Delete { .. }))
             {
@@ -345,6 +384,19 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             CopyTarget::Stdout if *to => (Read, "copies rows out".into()),
             CopyTarget::Stdin | CopyTarget::Stdout => (Mutating, "copies rows in".into()),
         },
+        Statement::CopyIntoSnowflake {
+            kind: CopyIntoSnowflakeKind::Location,
+            into,
+            ..
+        } => {
+            let squeezed: String = upper().split_whitespace().collect();
+            match rules::snowflake_unload(into) {
+                (Mutating, _) if squeezed.contains("OVERWRITE=TRUE") => {
+                    (Destructive, "overwrites staged files".into())
+                }
+                hit => hit,
+            }
+        }
         Statement::CopyIntoSnowflake { .. } | Statement::Put { .. } => {
             let squeezed: String = upper().split_whitespace().collect();
             if squeezed.contains("OVERWRITE=TRUE") {
@@ -460,6 +512,7 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         | Statement::ShowViews { .. }
         | Statement::ShowCollation { .. }
         | Statement::List(_) => reads(),
+        Statement::CreateRule(r) => rules::rule_effect(r),
         Statement::CreateFunction(_)
         | Statement::CreateProcedure { .. }
         | Statement::CreateTrigger(_)
@@ -516,7 +569,6 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         | Statement::CreateVirtualTable { .. }
         | Statement::CreateIndex(_)
         | Statement::CreateForeignTable(_)
-        | Statement::CreateRule(_)
         | Statement::CreateOperator(_)
         | Statement::CreateOperatorFamily(_)
         | Statement::CreateOperatorClass(_)

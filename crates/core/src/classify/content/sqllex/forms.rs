@@ -20,6 +20,9 @@ enum Pat {
     Name,
     /// A string literal.
     Str,
+    /// A string literal equal to one of these (case-insensitive, surrounding blanks and a
+    /// trailing `:` ignored): `'NUL|/DEV/NULL'`.
+    StrIs(Vec<&'static str>),
     Punct(char),
     /// A number below the bound.
     Below(f64),
@@ -63,6 +66,9 @@ fn pat(t: &'static str) -> Option<Pat> {
         "*" => Pat::Name,
         "$" => Pat::End,
         "'" => Pat::Str,
+        _ if t.len() > 2 && t.starts_with('\'') && t.ends_with('\'') => {
+            Pat::StrIs(t.get(1..t.len() - 1)?.split('|').collect())
+        }
         "0" => Pat::Words(vec!["0"]),
         _ if t.len() == 1 && !t.starts_with(|c: char| c.is_ascii_alphabetic()) => {
             Pat::Punct(t.chars().next()?)
@@ -171,6 +177,13 @@ fn match_at(text: &str, v: View, pats: &[Pat], mut i: usize) -> Option<usize> {
         {
             i += 2;
         }
+        // A national string (`N'NUL'`) is a string literal.
+        if matches!(p, Pat::Str | Pat::StrIs(_))
+            && matches!(toks.get(i), Some((Tok::Word(w), _)) if w == "N")
+            && matches!(toks.get(i + 1), Some((Tok::Str(_), _)))
+        {
+            i += 1;
+        }
         let (t, _) = toks.get(i)?;
         match (p, t) {
             (Pat::Words(ws), Tok::Word(w)) if ws.contains(&w.as_str()) => i += 1,
@@ -183,6 +196,13 @@ fn match_at(text: &str, v: View, pats: &[Pat], mut i: usize) -> Option<usize> {
                 }
             }
             (Pat::Str, Tok::Str(_)) => i += 1,
+            (Pat::StrIs(alts), Tok::Str(s))
+                if alts
+                    .iter()
+                    .any(|a| s.trim().trim_end_matches(':').eq_ignore_ascii_case(a)) =>
+            {
+                i += 1
+            }
             (Pat::Punct(c), Tok::Punct(d)) if c == d => i += 1,
             (Pat::Below(n), _) if number(text, v, i).is_some_and(|x| x < *n) => i += 1,
             (Pat::Above(n), _) if number(text, v, i).is_some_and(|x| x > *n) => i += 1,
@@ -403,6 +423,20 @@ mod tests {
         assert_eq!(worst("EXISTS TABLE db.t"), Some(Read));
         assert_eq!(worst("EXISTS TABLE db.t x"), None);
         assert_eq!(worst("SELEC 1"), None);
+        // A log backup to the null device breaks the chain; to a file it is a backup.
+        assert_eq!(worst("BACKUP LOG s TO DISK = 'NUL'"), Some(Destructive));
+        assert_eq!(worst("backup log s to disk='nul:'"), Some(Destructive));
+        assert_eq!(worst("BACKUP LOG s TO DISK = N'NUL'"), Some(Destructive));
+        assert_eq!(
+            worst("BACKUP LOG s TO DISK = 'x.trn', DISK = '/dev/null'"),
+            Some(Destructive)
+        );
+        assert_eq!(
+            worst("BACKUP LOG s TO DISK = 'D:\\bk\\nul_log.trn'"),
+            Some(Mutating)
+        );
+        assert_eq!(worst("DESCRIBE HISTORY t LIMIT 20"), Some(Read));
+        assert_eq!(worst("DESCRIBE HISTORY t LIMIT 20 x"), None);
     }
 
     #[test]
