@@ -15,6 +15,7 @@ mod system;
 mod table;
 mod windows;
 
+pub(crate) use forms::harmless_pager;
 pub(crate) use scripts::awk_commands;
 pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};
 
@@ -191,6 +192,15 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             format!("{cmd} prints its help, version or settings and exits"),
         );
         return out;
+    }
+    if matches!(name, "nc" | "ncat" | "netcat") {
+        forms::netcat(sh, args, &cmd);
+    }
+    if name == "socat" {
+        forms::socat(sh, args, &cmd);
+    }
+    if name == "git" {
+        forms::git_ext(sh, args, &cmd);
     }
     let traced;
     let args = if matches!(name, "strace" | "ltrace" | "gdb") {

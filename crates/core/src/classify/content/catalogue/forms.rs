@@ -8,7 +8,7 @@
 
 use super::super::shell::Sh;
 use super::Handler;
-use crate::Effect::{Destructive, Mutating};
+use crate::Effect::{Admin, Destructive, Mutating};
 
 /// Handlers whose programs pass their arguments to something they run: `python x.py --help`
 /// runs `x.py`, so a help flag there proves nothing.
@@ -220,4 +220,139 @@ fn gdb_command(sh: &mut Sh, line: &str, cmd: &str) {
             format!("{cmd}: gdb calls a function that runs or deletes (`{line}`)"),
         );
     }
+}
+
+/// True if a command line a network tool runs is a shell or an interpreter: its input is
+/// whatever the other end sends (`nc -e /bin/sh`, `socat … EXEC:/bin/bash`).
+pub(super) fn runs_a_shell(command: &str) -> bool {
+    let first = command.split_whitespace().next().unwrap_or("");
+    let prog = super::super::shell::program_name(first);
+    matches!(
+        super::handler_of(prog),
+        Some(Handler::Shell | Handler::Interpreter | Handler::PowerShell | Handler::Cmd)
+    )
+}
+
+/// `nc -e /bin/sh host port`, `ncat --sh-exec 'bash -i'`, `nc -lvp 4444 -e cmd.exe`: a
+/// network connection wired to a shell is remote access (a reverse or bind shell).
+pub(super) fn netcat(sh: &mut Sh, args: &[String], cmd: &str) {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = match a.as_str() {
+            "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec" => it.next().cloned(),
+            _ => a
+                .strip_prefix("--exec=")
+                .or_else(|| a.strip_prefix("--sh-exec="))
+                .or_else(|| {
+                    a.strip_prefix('-')
+                        .filter(|r| !r.starts_with('-'))
+                        .and_then(|r| r.split_once(['e', 'c']).map(|(_, v)| v))
+                        .filter(|v| !v.is_empty())
+                })
+                .map(str::to_string),
+        };
+        if let Some(v) = value
+            && (runs_a_shell(&v) || a == "--lua-exec")
+        {
+            sh.add(
+                Admin,
+                format!("{cmd} gives a shell to the network (a reverse or bind shell)"),
+            );
+        }
+    }
+}
+
+/// `socat TCP-LISTEN:4444 EXEC:/bin/bash`: an address that runs a shell beside a network
+/// address is remote access.
+pub(super) fn socat(sh: &mut Sh, args: &[String], cmd: &str) {
+    const NET: &[&str] = &[
+        "TCP",
+        "TCP4",
+        "TCP6",
+        "UDP",
+        "SCTP",
+        "OPENSSL",
+        "SSL",
+        "TCP-LISTEN",
+        "TCP4-LISTEN",
+        "TCP6-LISTEN",
+        "UDP-LISTEN",
+        "UDP-RECV",
+        "OPENSSL-LISTEN",
+        "SCTP-LISTEN",
+        "SOCKS4",
+        "SOCKS4A",
+        "SOCKS5",
+        "PROXY",
+        "VSOCK-LISTEN",
+        "VSOCK-CONNECT",
+        "UDP-SENDTO",
+    ];
+    let upper: Vec<String> = args.iter().map(|a| a.to_ascii_uppercase()).collect();
+    let network = upper.iter().any(|a| {
+        let kind = a.split([':', ',']).next().unwrap_or("");
+        NET.contains(&kind)
+    });
+    let shell = args.iter().zip(&upper).any(|(a, u)| {
+        ["EXEC:", "SYSTEM:"]
+            .iter()
+            .find_map(|p| u.starts_with(p).then_some(p.len()))
+            .is_some_and(|i| runs_a_shell(a.get(i..).unwrap_or("").split(',').next().unwrap_or("")))
+    });
+    if network && shell {
+        sh.add(
+            Admin,
+            format!("{cmd} gives a shell to the network (a reverse or bind shell)"),
+        );
+    }
+}
+
+/// git's `ext::` transport runs its URL as a command (`ext::sh -c rm% -rf% /x`): `% ` is a
+/// space and `%%` a percent sign.
+pub(super) fn git_ext(sh: &mut Sh, args: &[String], cmd: &str) {
+    for a in args {
+        let Some(body) = a.strip_prefix("ext::") else {
+            continue;
+        };
+        let mut decoded = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c == '%' {
+                match chars.next() {
+                    Some(' ') => decoded.push(' '),
+                    Some('%') => decoded.push('%'),
+                    Some(other) => {
+                        decoded.push('%');
+                        decoded.push(other);
+                    }
+                    None => decoded.push('%'),
+                }
+            } else {
+                decoded.push(c);
+            }
+        }
+        sh.add(
+            Mutating,
+            format!("{cmd}: the `ext::` transport runs a command"),
+        );
+        sh.shell_text(&decoded, "git `ext::`");
+    }
+}
+
+/// A pager that only shows text (`core.pager=cat`, `less -R`): no command of its own runs.
+/// Flags are limited to display letters, so `less -o FILE` or `+!cmd` are not this.
+pub(crate) fn harmless_pager(value: &str) -> bool {
+    let mut words = value.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let letters = match first {
+        "cat" => "vAETsbnu",
+        "less" | "more" => "FRXSIiMmNnQqrswJK",
+        _ => return false,
+    };
+    words.all(|w| {
+        w.strip_prefix('-')
+            .is_some_and(|f| !f.is_empty() && f.chars().all(|c| letters.contains(c)))
+    })
 }

@@ -190,6 +190,19 @@ fn rclone(args: &[String]) -> (Effect, String) {
         args,
         &["--config", "--log-file", "--transfers", "--checkers"],
     );
+    // `rclone copy ~/.ssh remote:loot`: credentials copied to remote storage.
+    if matches!(
+        s,
+        "copy" | "copyto" | "move" | "moveto" | "sync" | "bisync" | "rcat" | "mount"
+    ) && let Some(f) = rest
+        .iter()
+        .find(|a| !a.starts_with('-') && super::super::args::secret_path(a))
+    {
+        return (
+            Admin,
+            format!("copies the secrets in `{f}` to remote storage"),
+        );
+    }
     match s {
         "sync" | "bisync" | "purge" | "delete" | "deletefile" | "rmdir" | "rmdirs" | "cleanup"
         | "dedupe" => (Destructive, format!("deletes remote files (`rclone {s}`)")),
