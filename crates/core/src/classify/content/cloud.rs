@@ -411,44 +411,6 @@ pub(crate) fn opens_to_public(arg: &str) -> bool {
         }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credential_issuance_and_its_reads() {
-        let issues = |name: &str, w: &[&str]| issues_credential(name, w).is_some();
-        assert!(issues("vault", &["token", "create", "-policy=root"]));
-        assert!(issues("vault", &["read", "database/creds/readonly"]));
-        assert!(issues("vault", &["write", "auth/userpass/users/x"]));
-        assert!(issues("aws", &["sts", "assume-role"]));
-        assert!(issues("gcloud", &["auth", "print-access-token"]));
-        assert!(issues("az", &["ad", "sp", "credential", "reset"]));
-        assert!(!issues("vault", &["token", "lookup"]));
-        assert!(!issues("vault", &["read", "secret/data/app"]));
-        assert!(!issues("vault", &["policy", "list"]));
-        assert!(!issues("aws", &["iam", "list-access-keys"]));
-        assert!(!issues(
-            "gcloud",
-            &["iam", "service-accounts", "keys", "list"]
-        ));
-    }
-
-    #[test]
-    fn public_exposure() {
-        assert!(opens_to_public("--member=allUsers"));
-        assert!(opens_to_public("--acl=public-read"));
-        assert!(opens_to_public("--public-access=blob"));
-        assert!(opens_to_public(
-            "BlockPublicAcls=false,IgnorePublicAcls=false"
-        ));
-        assert!(opens_to_public("--cidr=0.0.0.0/0"));
-        assert!(!opens_to_public("--public-access=off"));
-        assert!(!opens_to_public("BlockPublicAcls=true"));
-        assert!(!opens_to_public("--cidr=10.0.0.0/8"));
-    }
-}
-
 /// Security monitoring or auditing turned off: GuardDuty, CloudTrail, Security Hub, Config,
 /// Inspector, Macie, Defender, Security Command Center, audit logs (`aws guardduty
 /// update-detector --no-enable`, `aws cloudtrail stop-logging`, `az security pricing create
@@ -544,8 +506,33 @@ pub(crate) fn boot_script(args: &[String]) -> Option<&str> {
     })
 }
 
+/// `--enable-versioning false`, `--enable-backup=false`: a protection switched off.
+pub(crate) fn guard_flag_off(args: &[String]) -> bool {
+    const GUARDS: [&str; 6] = [
+        "retention",
+        "backup",
+        "recovery",
+        "protection",
+        "versioning",
+        "snapshot",
+    ];
+    args.iter().enumerate().any(|(i, a)| {
+        let a = a.to_ascii_lowercase();
+        let next = args
+            .get(i + 1)
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let (k, v) = a
+            .split_once('=')
+            .map_or((a.as_str(), next.as_str()), |(k, v)| (k, v));
+        k.starts_with("--enable")
+            && GUARDS.iter().any(|g| k.contains(g))
+            && matches!(v, "false" | "0" | "off")
+    })
+}
+
 /// A guard named by the operation words and turned off by a later word
-/// (`gsutil versioning set off`, `gcloud sql instances patch x --no-backup`).
+/// (`gsutil versioning set off`).
 pub(crate) fn guard_words_off(words: &[&str]) -> bool {
     const GUARDS: [&str; 6] = [
         "retention",
@@ -566,4 +553,42 @@ pub(crate) fn guard_words_off(words: &[&str]) -> bool {
             )
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_issuance_and_its_reads() {
+        let issues = |name: &str, w: &[&str]| issues_credential(name, w).is_some();
+        assert!(issues("vault", &["token", "create", "-policy=root"]));
+        assert!(issues("vault", &["read", "database/creds/readonly"]));
+        assert!(issues("vault", &["write", "auth/userpass/users/x"]));
+        assert!(issues("aws", &["sts", "assume-role"]));
+        assert!(issues("gcloud", &["auth", "print-access-token"]));
+        assert!(issues("az", &["ad", "sp", "credential", "reset"]));
+        assert!(!issues("vault", &["token", "lookup"]));
+        assert!(!issues("vault", &["read", "secret/data/app"]));
+        assert!(!issues("vault", &["policy", "list"]));
+        assert!(!issues("aws", &["iam", "list-access-keys"]));
+        assert!(!issues(
+            "gcloud",
+            &["iam", "service-accounts", "keys", "list"]
+        ));
+    }
+
+    #[test]
+    fn public_exposure() {
+        assert!(opens_to_public("--member=allUsers"));
+        assert!(opens_to_public("--acl=public-read"));
+        assert!(opens_to_public("--public-access=blob"));
+        assert!(opens_to_public(
+            "BlockPublicAcls=false,IgnorePublicAcls=false"
+        ));
+        assert!(opens_to_public("--cidr=0.0.0.0/0"));
+        assert!(!opens_to_public("--public-access=off"));
+        assert!(!opens_to_public("BlockPublicAcls=true"));
+        assert!(!opens_to_public("--cidr=10.0.0.0/8"));
+    }
 }

@@ -101,6 +101,26 @@ pub(super) fn prints_and_exits(name: &str, handler: Handler, args: &[String]) ->
         _ => false,
     };
     let most = if cli { 3 } else { 1 };
+    // `docker run alpine --help`, `docker compose exec web --help`: the words after these
+    // are passed to what runs.
+    if words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "run"
+                | "exec"
+                | "create"
+                | "start"
+                | "x"
+                | "extension"
+                | "ext"
+                | "plugin"
+                | "debug"
+                | "attach"
+        )
+    }) && words.len() > 1
+    {
+        return false;
+    }
     help && words.len() <= most
         && words
             .iter()
@@ -176,6 +196,12 @@ pub(super) fn tracer(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Vec
                 format!("{cmd} pipes its trace to a command (`-o {v}`)"),
             );
             sh.shell_text(pipe, &format!("`{name} -o`"));
+            if runs_a_shell(pipe) && !pipe.contains(" -c") {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} feeds its trace to `{pipe}`, which runs it"),
+                );
+            }
         } else if v != "/dev/null" {
             out.push(a.clone());
             continue;

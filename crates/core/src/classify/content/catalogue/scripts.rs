@@ -61,7 +61,7 @@ fn deletes_lines(cmd: &str) -> bool {
                 return false;
             };
             let rest: String = chars.collect();
-            let inner = rest.splitn(2, delim).nth(1).unwrap_or("");
+            let inner = rest.split_once(delim).map_or("", |(_, r)| r);
             deletes_lines(inner.trim())
         }
         "norm" | "norma" | "normal" => after.contains("dd") || after.contains("dG"),

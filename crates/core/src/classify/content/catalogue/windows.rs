@@ -311,6 +311,13 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             ),
         );
     }
+    // `$_.Kill()`, `$p.Kill()`: a .NET call that ends processes.
+    if lower.contains(".kill(") {
+        sh.add(
+            Destructive,
+            format!("{} kills processes", super::snippet(text)),
+        );
+    }
     // `& $c`, `& ('Rem' + 'ove-Item')`, `. $script`: a command chosen at run time.
     let computed = text.char_indices().any(|(i, c)| {
         let next = text.get(i + 1..).unwrap_or("").trim_start();
