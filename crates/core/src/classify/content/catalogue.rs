@@ -8,12 +8,14 @@
 //! through [`Sh::argv`] and [`Sh::shell_text`].
 
 mod files;
+mod forms;
 mod ops;
 mod scripts;
 mod system;
 mod table;
 mod windows;
 
+pub(crate) use forms::harmless_pager;
 pub(crate) use scripts::awk_commands;
 pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};
 
@@ -184,10 +186,29 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
     }
-    if prints_and_exits(prog.handler, args) {
-        sh.add(Read, format!("{cmd} prints its help or version and exits"));
+    if forms::prints_and_exits(name, prog.handler, args) || forms::ssh_prints(name, args) {
+        sh.add(
+            Read,
+            format!("{cmd} prints its help, version or settings and exits"),
+        );
         return out;
     }
+    if matches!(name, "nc" | "ncat" | "netcat") {
+        forms::netcat(sh, args, &cmd);
+    }
+    if name == "socat" {
+        forms::socat(sh, args, &cmd);
+    }
+    if name == "git" {
+        forms::git_ext(sh, args, &cmd);
+    }
+    let traced;
+    let args = if matches!(name, "strace" | "ltrace" | "gdb") {
+        traced = forms::tracer(sh, name, args, &cmd);
+        traced.as_slice()
+    } else {
+        args
+    };
     match prog.handler {
         // `command -p` only chooses the default PATH; the wrapper reads `-p` as taking a value.
         Handler::Wrapper if name == "command" && args.first().is_some_and(|a| a == "-p") => {
@@ -291,39 +312,6 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
         _ => files::run(sh, prog, name, args, stdin, &cmd),
     }
-}
-
-/// `prog --help`, `prog --version`, `prog sub --help`: the flag is the only one and the last
-/// word, after at most one subcommand word, so it cannot be the value of another flag or an
-/// argument passed on. Programs that pass their arguments to something they run (shells,
-/// interpreters, wrappers, package scripts, database clients, Windows tools) are excluded:
-/// `python x.py --help` runs `x.py`.
-fn prints_and_exits(handler: Handler, args: &[String]) -> bool {
-    let passes_on = matches!(
-        handler,
-        Handler::Wrapper
-            | Handler::Shell
-            | Handler::Interpreter
-            | Handler::JsPkg
-            | Handler::Build
-            | Handler::DbClient
-            | Handler::PowerShell
-            | Handler::WinTool
-            | Handler::Cmd
-            | Handler::Reg
-            | Handler::Diskpart
-            | Handler::Cmdlet
-            | Handler::CmdBuiltin
-    );
-    let Some((last, words)) = args.split_last() else {
-        return false;
-    };
-    !passes_on
-        && matches!(last.as_str(), "--help" | "--version")
-        && words.len() <= 1
-        && words
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-'))
 }
 
 /// A program the table does not know: at least mutating, and its arguments are searched for

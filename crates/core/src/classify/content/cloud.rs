@@ -411,6 +411,150 @@ pub(crate) fn opens_to_public(arg: &str) -> bool {
         }))
 }
 
+/// Security monitoring or auditing turned off: GuardDuty, CloudTrail, Security Hub, Config,
+/// Inspector, Macie, Defender, Security Command Center, audit logs (`aws guardduty
+/// update-detector --no-enable`, `aws cloudtrail stop-logging`, `az security pricing create
+/// --tier free`, `gcloud … --no-enable-cloud-logging`). `words` are the operation words.
+pub(crate) fn turns_off_monitoring(words: &[&str], args: &[String]) -> bool {
+    const SERVICES: &[&str] = &[
+        "guardduty",
+        "cloudtrail",
+        "securityhub",
+        "configservice",
+        "inspector",
+        "inspector2",
+        "macie",
+        "macie2",
+        "detective",
+        "accessanalyzer",
+        "access-analyzer",
+        "security",
+        "defender",
+        "sentinel",
+        "scc",
+        "audit",
+        "auditing",
+        "monitor",
+    ];
+    const MONITORS: &[&str] = &["logging", "log", "audit", "monitoring", "detector", "trail"];
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let service = words
+        .iter()
+        .take(3)
+        .any(|w| SERVICES.contains(&w.to_ascii_lowercase().as_str()));
+    let falsy = |v: &str| matches!(v, "false" | "0" | "off" | "disabled" | "free" | "none");
+    // `--no-enable`, `--enable false`, `--enable=false`, `--status DISABLED`, `--tier free`.
+    let off_flag = lower.iter().enumerate().any(|(i, a)| {
+        let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+        let (k, v) = a.split_once('=').unwrap_or((a.as_str(), next));
+        a == "--no-enable"
+            || (matches!(
+                k,
+                "--enable" | "--enabled" | "--status" | "--state" | "--tier"
+            ) && falsy(v))
+    });
+    let off_op = words.iter().any(|w| {
+        let w = w.to_ascii_lowercase();
+        [
+            "stop",
+            "disable",
+            "delete",
+            "deregister",
+            "disassociate",
+            "remove",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+    });
+    // `--no-enable-cloud-logging`, `--enable-audit-logs=false`, `--logging=NONE`.
+    let monitor_off = lower.iter().enumerate().any(|(i, a)| {
+        let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+        let (k, v) = a.split_once('=').unwrap_or((a.as_str(), next));
+        let names_monitor = MONITORS.iter().any(|m| k.contains(m));
+        (a.starts_with("--no-enable-") && names_monitor)
+            || (k.starts_with("--enable-") && names_monitor && falsy(v))
+            || (matches!(k, "--logging" | "--monitoring") && falsy(v))
+    });
+    (service && (off_flag || off_op)) || monitor_off
+}
+
+/// Code the machine runs at boot or as its first command: instance metadata
+/// `startup-script`, `user-data`, custom-script extensions (persistence as root).
+pub(crate) fn boot_script(args: &[String]) -> Option<&str> {
+    args.iter().enumerate().find_map(|(i, a)| {
+        let l = a.to_ascii_lowercase();
+        let script_key = [
+            "startup-script",
+            "shutdown-script",
+            "sysprep-specialize-script",
+        ]
+        .iter()
+        .any(|k| l.contains(k));
+        if script_key {
+            let v = a
+                .split_once("-script=")
+                .map_or("", |(_, v)| v)
+                .trim_matches(['\'', '"']);
+            return Some(v);
+        }
+        if l == "--user-data" || l == "--custom-data" || l == "--userdata" {
+            return Some(args.get(i + 1).map_or("", String::as_str));
+        }
+        l.strip_prefix("--user-data=")
+            .or_else(|| l.strip_prefix("--custom-data="))
+            .map(|_| a.split_once('=').map_or("", |(_, v)| v))
+    })
+}
+
+/// `--enable-versioning false`, `--enable-backup=false`: a protection switched off.
+pub(crate) fn guard_flag_off(args: &[String]) -> bool {
+    const GUARDS: [&str; 6] = [
+        "retention",
+        "backup",
+        "recovery",
+        "protection",
+        "versioning",
+        "snapshot",
+    ];
+    args.iter().enumerate().any(|(i, a)| {
+        let a = a.to_ascii_lowercase();
+        let next = args
+            .get(i + 1)
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let (k, v) = a
+            .split_once('=')
+            .map_or((a.as_str(), next.as_str()), |(k, v)| (k, v));
+        k.starts_with("--enable")
+            && GUARDS.iter().any(|g| k.contains(g))
+            && matches!(v, "false" | "0" | "off")
+    })
+}
+
+/// A guard named by the operation words and turned off by a later word
+/// (`gsutil versioning set off`).
+pub(crate) fn guard_words_off(words: &[&str]) -> bool {
+    const GUARDS: [&str; 6] = [
+        "retention",
+        "backup",
+        "recovery",
+        "protection",
+        "versioning",
+        "snapshot",
+    ];
+    let pos = words
+        .iter()
+        .position(|w| GUARDS.iter().any(|g| w.to_ascii_lowercase().contains(g)));
+    pos.is_some_and(|p| {
+        words.iter().skip(p + 1).any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "off" | "suspend" | "suspended" | "disable" | "disabled" | "false"
+            )
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,17 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         let verb = args.get(i).map_or("", String::as_str);
         let judged = match verb {
             "rm" => Some((Destructive, "deletes datasets, tables or jobs")),
+            // `bq cp -f`, `bq load --replace`: the destination table is overwritten.
+            "cp" | "load"
+                if args.iter().any(|a| {
+                    matches!(
+                        a.as_str(),
+                        "-f" | "--force" | "--replace" | "--replace=true" | "--force=true"
+                    )
+                }) =>
+            {
+                Some((Destructive, "overwrites a table"))
+            }
             "ls" | "show" | "head" | "help" | "version" | "wait" | "get-iam-policy" | "" => {
                 Some((Read, "reads"))
             }

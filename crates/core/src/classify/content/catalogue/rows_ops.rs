@@ -90,6 +90,14 @@ pub(super) const ROWS: &[Spec] = &[
         "manages backups, queues or clusters",
         H::ProcessManager
     ),
+    // Cluster and message-broker CLIs: `kubeadm reset` wipes a node, `nats stream purge`
+    // empties a stream.
+    row!(
+        "kubeadm nats",
+        Mutating,
+        "manages a cluster node or a message broker",
+        H::ProcessManager
+    ),
     row!("crontab", Admin, "installs scheduled commands", H::Crontab),
     row!("at batch", Admin, "schedules commands", H::At),
     row!(

@@ -38,6 +38,15 @@ pub(super) const ROWS: &[Spec] = &[
         H::WinTool,
         "@any"
     ),
+    // Signed binaries that run code (judged in `windows/judge.rs`), installers, audit policy.
+    row!(
+        "mshta regsvr32 rundll32 installutil regasm regsvcs msbuild cmstp odbcconf msxsl \
+         pcalua mavinject certutil msiexec auditpol",
+        Mutating,
+        "runs a Windows system tool",
+        H::WinTool,
+        "@any"
+    ),
     row!(
         "diskpart format",
         Destructive,

@@ -27,6 +27,81 @@ pub(crate) fn editor(sh: &mut Sh, name: &str, s: &Scan, stdin: &Input) {
     for line in &lines {
         editor_command(sh, name, line);
     }
+    // Scripted edits (`vim -Es -c '%d' -c x f`, `ex -sc 'g/./d' -cx f`): deleting lines and
+    // then writing the buffer back empties or cuts the file.
+    let commands: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l.split('|'))
+        .map(|c| c.trim().trim_start_matches(':').trim())
+        .collect();
+    if commands.iter().any(|c| deletes_lines(c)) && commands.iter().any(|c| writes_buffer(c)) {
+        sh.add(
+            Destructive,
+            format!("`{name}` deletes lines and writes the file back"),
+        );
+    }
+}
+
+/// An ex command that deletes lines: `d`, `%d`, `1,$delete`, `g/re/d`, `v/re/d`,
+/// `%norm dd`.
+fn deletes_lines(cmd: &str) -> bool {
+    let body = cmd.trim_start_matches(|c: char| c.is_ascii_digit() || ",.$%'<>+-; ".contains(c));
+    let word_end = body
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(body.len());
+    let (word, after) = body.split_at(word_end);
+    match word {
+        "d" | "de" | "del" | "dele" | "delet" | "delete" => {
+            after.is_empty() || after.starts_with([' ', '!'])
+        }
+        "g" | "gl" | "glo" | "glob" | "globa" | "global" | "v" | "vg" | "vglobal" => {
+            // `g/pattern/command`: the command after the closing delimiter.
+            let mut chars = after.trim_start_matches('!').chars();
+            let Some(delim) = chars.next() else {
+                return false;
+            };
+            let rest: String = chars.collect();
+            let inner = rest.split_once(delim).map_or("", |(_, r)| r);
+            deletes_lines(inner.trim())
+        }
+        "norm" | "norma" | "normal" => after.contains("dd") || after.contains("dG"),
+        _ => false,
+    }
+}
+
+/// An ex command that writes the buffer to its file: `w`, `wq`, `x`, `xit`, `exit`, `up`,
+/// `wa`, `xa`, `wqa` (not `w !cmd`, which pipes it, and not `w other-file`).
+fn writes_buffer(cmd: &str) -> bool {
+    let body = cmd.trim_start_matches(|c: char| c.is_ascii_digit() || ",.$%'<>+-; ".contains(c));
+    let word_end = body
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(body.len());
+    let (word, after) = body.split_at(word_end);
+    let after = after.trim_start_matches('!').trim();
+    matches!(
+        word,
+        "w" | "wr"
+            | "wri"
+            | "writ"
+            | "write"
+            | "wq"
+            | "x"
+            | "xi"
+            | "xit"
+            | "exi"
+            | "exit"
+            | "up"
+            | "upd"
+            | "upda"
+            | "updat"
+            | "update"
+            | "wa"
+            | "wall"
+            | "xa"
+            | "xall"
+            | "wqa"
+            | "wqall"
+    ) && !after.starts_with('!')
 }
 
 /// One editor command (`:silent !cmd`, `:r !cmd`, `:w !sh`, `:%!sh`, `:call system('…')`):
@@ -96,6 +171,22 @@ fn editor_command(sh: &mut Sh, name: &str, line: &str) {
             );
         }
         return;
+    }
+    // Vim functions that remove or write files: `call delete('/srv/data', 'rf')`.
+    if body.contains("delete(") {
+        sh.add(
+            Destructive,
+            format!("`{name}` deletes files (`{}`)", super::snippet(body)),
+        );
+    }
+    if ["writefile(", "rename(", "mkdir("]
+        .iter()
+        .any(|w| body.contains(w))
+    {
+        sh.add(
+            Mutating,
+            format!("`{name}` writes files (`{}`)", super::snippet(body)),
+        );
     }
     if [
         "system(", "call ", "lua ", "py", "exe", "perl ", "ruby ", "!",
@@ -328,5 +419,59 @@ pub(crate) fn awk_commands(sh: &mut Sh, args: &[String]) {
             sh.shell_text(lit, "`awk | getline`");
         }
         i = j + 1;
+    }
+    computed_pipes(sh, prog);
+}
+
+/// `print … | c`, `c | getline` where the command is not a string literal (a variable or an
+/// expression built at run time): the command that runs cannot be seen.
+fn computed_pipes(sh: &mut Sh, prog: &str) {
+    let bytes = prog.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b != b'|' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'|') {
+            i += 2;
+            continue;
+        }
+        let after = prog.get(i + 1..).unwrap_or("");
+        let after = after.strip_prefix('&').unwrap_or(after).trim_start();
+        let before = prog.get(..i).unwrap_or("").trim_end();
+        // The statement the `|` ends: from the last `;`, `{`, `}` or newline.
+        let stmt = before
+            .rsplit([';', '{', '}', '\n'])
+            .next()
+            .unwrap_or("")
+            .trim_start();
+        let printing = stmt.starts_with("print");
+        let getline = after.starts_with("getline");
+        let literal_target = after.starts_with('"');
+        let literal_source = before.ends_with('"');
+        if (printing && !literal_target && !getline) || (getline && !literal_source) {
+            sh.add(
+                Destructive,
+                "awk pipes to or from a command computed at run time (`print … | c`, `c | getline`)",
+            );
+            return;
+        }
+        i += 1;
     }
 }

@@ -5,6 +5,7 @@
 //! splitter does not understand counts as a write.
 
 mod cmd;
+mod judge;
 
 use self::cmd::{cmd_text, diskpart, win_tool};
 use super::super::Ctx;
@@ -25,6 +26,10 @@ pub(crate) fn run(
     cmd: &str,
 ) -> Input {
     let out = Input::Unknown(format!("the output of `{name}`"));
+    if judge::help_only(args) {
+        sh.add(Read, format!("{cmd} prints its help"));
+        return out;
+    }
     match prog.handler {
         H::PowerShell => powershell(sh, args, stdin, cmd),
         H::Cmd => {
@@ -57,7 +62,7 @@ pub(crate) fn run(
         }
         H::Diskpart => diskpart(sh, name, args, stdin, cmd),
         H::WinTool => {
-            let (e, why) = win_tool(name, args);
+            let (e, why) = judge::system_tool(name, args).unwrap_or_else(|| win_tool(name, args));
             sh.add(e, format!("{cmd} {why}"));
         }
         _ => base(sh, prog, args, cmd),
@@ -306,6 +311,13 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             ),
         );
     }
+    // `$_.Kill()`, `$p.Kill()`: a .NET call that ends processes.
+    if lower.contains(".kill(") {
+        sh.add(
+            Destructive,
+            format!("{} kills processes", super::snippet(text)),
+        );
+    }
     // `& $c`, `& ('Rem' + 'ove-Item')`, `. $script`: a command chosen at run time.
     let computed = text.char_indices().any(|(i, c)| {
         let next = text.get(i + 1..).unwrap_or("").trim_start();
@@ -348,6 +360,13 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             .is_some_and(|w| w.eq_ignore_ascii_case("$null"))
         {
             words.remove(0);
+        }
+        if judge::pure_comparison(&words, text) {
+            sh.add(
+                Read,
+                format!("{} compares values", super::snippet(&words.join(" "))),
+            );
+            continue;
         }
         if words
             .first()
@@ -395,6 +414,11 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
         return false;
     };
     let args = words.get(1..).unwrap_or_default();
+    // `Remove-Item -?`: PowerShell shows the command's help instead of running it.
+    if matches!(args, [q] if q == "-?") && first.contains('-') {
+        sh.add(Read, format!("{cmd} shows its help"));
+        return true;
+    }
     let Some(prog) = cat.cmdlet(first) else {
         if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
             let _ = sh.argv(words, stdin, "PowerShell");
@@ -470,9 +494,12 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
                 .iter()
                 .any(|n| n.strip_prefix('-') == Some(p.as_str()))
         });
+        // A prefix shared by several parameters that all only read (`gci -for`: `-Force`,
+        // `-Format`) reads whichever the cmdlet has.
         let unique = hits
             .iter()
-            .all(|f| hits.first().is_some_and(|g| std::ptr::eq(*f, *g)));
+            .all(|f| hits.first().is_some_and(|g| std::ptr::eq(*f, *g)))
+            || hits.iter().all(|f| f.act == Act::Read);
         let Some(flag) = exact.or(hits.first().filter(|_| unique)) else {
             sh.add(Mutating, format!("{cmd}: parameter `{a}` of `{first}` is not in the catalogue (counts as a write)"));
             continue;
@@ -596,7 +623,15 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
 
 /// A cmdlet the table does not know, judged by its verb; never read.
 fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
-    let verb = name.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let (verb, noun) = name.split_once('-').unwrap_or((name, ""));
+    let verb = verb.to_ascii_lowercase();
+    if let Some(e) = judge::security_noun(&verb, noun) {
+        sh.add(
+            e,
+            format!("{cmd} runs `{name}`, which changes access or security settings"),
+        );
+        return;
+    }
     let e = match verb.as_str() {
         "remove" | "clear" | "stop" | "uninstall" | "disable" | "reset" | "format" | "dismount"
         | "unregister" | "suspend" | "restart" | "erase" => Destructive,

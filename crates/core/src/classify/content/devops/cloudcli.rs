@@ -95,6 +95,26 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
         return (Read, "dry-runs (`--dryrun`)".into());
     }
+    // Startup scripts and user data run as root at every boot: persistence.
+    let reads = super::super::cloud::reads_by_operation(name, args);
+    if !reads && let Some(script) = super::super::cloud::boot_script(args) {
+        if script.contains(' ') {
+            sh.shell_text(script, &format!("`{name}` startup script"));
+        }
+        return (
+            Admin,
+            "installs a script the machine runs at boot (startup script or user data)".into(),
+        );
+    }
+    if !reads && super::super::cloud::turns_off_monitoring(&words, args) {
+        return (Admin, "turns off security monitoring or auditing".into());
+    }
+    if super::super::cloud::guard_words_off(&words) || super::super::cloud::guard_flag_off(args) {
+        return (
+            Destructive,
+            "turns off versioning, backups or retention".into(),
+        );
+    }
     // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
     let zeroes = args.windows(2).any(|w| {
         w.first()

@@ -140,11 +140,29 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
         return;
     }
     sh.depth += 1;
+    // `d^e^l` is `del`: cmd removes its escapes before it reads the line.
+    let unescaped = super::judge::strip_carets(text);
+    let text = unescaped.as_str();
     if cmd_for(sh, text) {
         sh.depth -= 1;
         return;
     }
-    for (words, piped) in statements(text, &['&', '|', '(', ')']) {
+    for (mut words, piped) in statements(text, &['&', '|', '(', ')']) {
+        // `@del x` is `del x` with echo off; `call del x` runs `del x`.
+        if let Some(w) = words.first_mut() {
+            *w = w.trim_start_matches('@').to_string();
+        }
+        if words.first().is_some_and(|w| w.is_empty()) {
+            words.remove(0);
+        }
+        if words.len() > 1
+            && words
+                .first()
+                .is_some_and(|w| w.eq_ignore_ascii_case("call"))
+            && !words.get(1).is_some_and(|w| w.starts_with(':'))
+        {
+            words.remove(0);
+        }
         let Some(first) = words.first() else { continue };
         let cmd = super::super::snippet(&words.join(" "));
         let lower = first.to_ascii_lowercase();

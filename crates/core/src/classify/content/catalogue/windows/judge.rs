@@ -1,0 +1,257 @@
+//! Windows forms judged as a whole: help switches (`vssadmin delete shadows /?`,
+//! `Remove-Item -?`), signed system binaries that run remote or local code (mshta, regsvr32,
+//! rundll32, certutil, bitsadmin, msiexec), security tooling turned off (`auditpol /clear`,
+//! `Set-NetFirewallProfile -Enabled False`, `Set-MpPreference -Disable…`), pure comparison
+//! expressions inside script blocks (`Where-Object { $_.Status -eq 'Stopped' }`) and cmd's
+//! own syntax (`d^e^l`, `@del`, `call del`).
+
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+/// `TOOL [verb [object]] /?` or `-?`: the help switch is last and only plain words come
+/// before it, so nothing else is named to act on.
+pub(super) fn help_only(args: &[String]) -> bool {
+    let Some((last, words)) = args.split_last() else {
+        return false;
+    };
+    matches!(last.as_str(), "/?" | "-?")
+        && words.len() <= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// Signed Windows binaries that load and run code, often from a URL (LOLBins).
+pub(super) const CODE_RUNNERS: &[&str] = &[
+    "mshta",
+    "regsvr32",
+    "rundll32",
+    "installutil",
+    "regasm",
+    "regsvcs",
+    "msbuild",
+    "cmstp",
+    "odbcconf",
+    "msxsl",
+    "pcalua",
+    "mavinject",
+];
+
+/// The tools this module judges: code runners, `certutil`, `msiexec`, `auditpol`,
+/// `bitsadmin`. `None` for other tools.
+pub(super) fn system_tool(name: &str, args: &[String]) -> Option<(Effect, &'static str)> {
+    let lower: Vec<String> = args
+        .iter()
+        .map(|a| a.to_ascii_lowercase().replacen('-', "/", 1))
+        .collect();
+    let has = |w: &[&str]| {
+        lower
+            .iter()
+            .any(|a| w.contains(&a.split(':').next().unwrap_or(a)))
+    };
+    let url = lower
+        .iter()
+        .any(|a| a.contains("http:") || a.contains("https:") || a.starts_with("\\\\"));
+    Some(match name {
+        n if CODE_RUNNERS.contains(&n) => (
+            Admin,
+            "runs code through a signed Windows binary (mshta, regsvr32, rundll32, …)",
+        ),
+        "certutil" if has(&["/urlcache", "/verifyctl"]) || url => {
+            (Admin, "downloads a file with certutil")
+        }
+        "certutil" if has(&["/delstore", "/deleterow", "/delkey"]) => {
+            (Destructive, "deletes certificates or keys")
+        }
+        "certutil" if has(&["/addstore", "/importpfx", "/setreg", "/installcert"]) => {
+            (Admin, "changes certificate trust")
+        }
+        "certutil" if has(&["/decode", "/decodehex", "/encode", "/encodehex", "/split"]) => {
+            (Mutating, "writes a decoded or encoded file")
+        }
+        "certutil"
+            if has(&[
+                "/dump",
+                "/hashfile",
+                "/store",
+                "/verify",
+                "/viewstore",
+                "/?",
+            ]) =>
+        {
+            (Read, "reads certificates or hashes a file")
+        }
+        "msiexec" if has(&["/x", "/uninstall"]) => (Destructive, "uninstalls software"),
+        "msiexec" => (Admin, "installs software (msiexec)"),
+        "auditpol"
+            if has(&["/get", "/list", "/?"])
+                && !has(&["/set", "/clear", "/remove", "/restore"]) =>
+        {
+            (Read, "reads the audit policy")
+        }
+        "auditpol" if has(&["/backup"]) && !has(&["/set", "/clear", "/remove", "/restore"]) => {
+            (Mutating, "writes the audit policy to a file")
+        }
+        "auditpol" => (Admin, "changes or clears the audit policy"),
+        "bitsadmin"
+            if has(&[
+                "/transfer",
+                "/addfile",
+                "/create",
+                "/setnotifycmdline",
+                "/resume",
+                "/complete",
+            ]) =>
+        {
+            (
+                Admin,
+                "downloads files or runs a command when a transfer ends (bitsadmin)",
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// An unknown cmdlet whose noun names access or security tooling: changing it is admin
+/// (`Add-ADGroupMember`, `Set-NetFirewallProfile`, `Set-MpPreference`, `Set-Acl`).
+pub(super) fn security_noun(verb: &str, noun: &str) -> Option<Effect> {
+    const READ_VERBS: &[&str] = &[
+        "get",
+        "test",
+        "find",
+        "show",
+        "select",
+        "measure",
+        "resolve",
+        "compare",
+        "read",
+        "search",
+        "format",
+        "out",
+        "write",
+        "convertto",
+        "convertfrom",
+        "export",
+        "trace",
+        "watch",
+        "wait",
+        "debug",
+        "confirm",
+        "assert",
+    ];
+    const NOUNS: &[&str] = &[
+        "group",
+        "member",
+        "user",
+        "acl",
+        "permission",
+        "password",
+        "credential",
+        "privilege",
+        "role",
+        "firewall",
+        "mppreference",
+        "mpthreat",
+        "defender",
+        "auditpolicy",
+        "audit",
+        "executionpolicy",
+        "policy",
+        "account",
+        "accesscontrol",
+        "certificate",
+        "trust",
+        "delegation",
+        "serviceprincipal",
+        "bitlocker",
+        "securitydescriptor",
+    ];
+    if READ_VERBS.contains(&verb) {
+        return None;
+    }
+    let noun = noun.to_ascii_lowercase();
+    NOUNS.iter().any(|n| noun.contains(n)).then_some(Admin)
+}
+
+/// A statement of a PowerShell script block that only compares values
+/// (`$_.Status -eq 'Stopped' -and $_.StartType -eq 'Automatic'`): variables and their
+/// properties, comparison and logical operators, literals. `text` is the whole script: a
+/// method call (`$_.Kill()`, `[IO.File]::Delete(x)`) or a subexpression anywhere in it makes
+/// this false, because the splitter has cut the call's parentheses away.
+pub(super) fn pure_comparison(words: &[String], text: &str) -> bool {
+    const OPERATORS: &[&str] = &[
+        "-eq",
+        "-ne",
+        "-gt",
+        "-ge",
+        "-lt",
+        "-le",
+        "-like",
+        "-notlike",
+        "-match",
+        "-notmatch",
+        "-contains",
+        "-notcontains",
+        "-in",
+        "-notin",
+        "-and",
+        "-or",
+        "-not",
+        "-xor",
+        "-is",
+        "-isnot",
+        "-ceq",
+        "-cne",
+        "-clike",
+        "-cmatch",
+        "-ieq",
+        "-ilike",
+        "-imatch",
+        "!",
+    ];
+    let calls = text.char_indices().any(|(i, c)| {
+        c == '('
+            && text.get(..i).is_some_and(|b| {
+                b.ends_with(|p: char| p.is_alphanumeric() || matches!(p, '_' | ']' | '$' | '.'))
+            })
+    });
+    if calls || text.contains("$(") {
+        return false;
+    }
+    let variable = |w: &str| {
+        w.strip_prefix('$').is_some_and(|v| {
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+        })
+    };
+    words.first().is_some_and(|w| variable(w))
+        && words.iter().all(|w| {
+            let l = w.to_ascii_lowercase();
+            variable(w)
+                || OPERATORS.contains(&l.as_str())
+                || (!w.is_empty()
+                    && w.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '*' | ' ' | ':' | '\\')
+                    }))
+        })
+        && !words.iter().any(|w| w.contains('='))
+}
+
+/// cmd's own syntax before a statement is read: `^` escapes outside double quotes
+/// (`d^e^l` is `del`).
+pub(super) fn strip_carets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '^' if !quoted => out.extend(chars.next()),
+            _ => out.push(c),
+        }
+    }
+    out
+}
