@@ -10,6 +10,7 @@
 //! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
 
 mod normalise;
+mod rewrite;
 
 pub use normalise::{NormalisedName, normalise_action};
 
@@ -73,15 +74,95 @@ const READ: &[&str] = &[
 
 /// Verbs that change state without destroying it.
 const MUTATING: &[&str] = &[
-    "write", "create", "update", "set", "put", "post", "send", "edit", "modify", "upload",
-    "insert", "add", "append", "patch", "save", "rename", "move", "copy", "commit", "push",
-    "merge", "apply", "migrate", "install", "enable", "disable", "start", "restart", "publish",
-    "submit", "reply", "comment", "tag", "assign", "schedule", "import", "sync", "store",
-    "register", "upsert", "replace", "generate", "make", "new", "init", "mkdir", "touch", "build",
-    "compile", "email", "message", "notify", "pay", "transfer", "charge", "refund", "book",
-    "order", "approve", "reject", "close", "archive", "lock", "unlock", "restore", "rollback",
-    "revert", "fork", "clone", "checkout", "mv", "cp", "mutate", "change", "attach", "link",
-    "invite", "share",
+    "write",
+    "create",
+    "update",
+    "set",
+    "put",
+    "post",
+    "send",
+    "edit",
+    "modify",
+    "upload",
+    "insert",
+    "add",
+    "append",
+    "patch",
+    "save",
+    "rename",
+    "move",
+    "copy",
+    "commit",
+    "push",
+    "merge",
+    "apply",
+    "migrate",
+    "install",
+    "enable",
+    "disable",
+    "start",
+    "restart",
+    "publish",
+    "submit",
+    "reply",
+    "comment",
+    "tag",
+    "assign",
+    "schedule",
+    "import",
+    "sync",
+    "store",
+    "register",
+    "upsert",
+    "replace",
+    "generate",
+    "make",
+    "new",
+    "init",
+    "mkdir",
+    "touch",
+    "build",
+    "compile",
+    "email",
+    "message",
+    "notify",
+    "pay",
+    "transfer",
+    "charge",
+    "refund",
+    "book",
+    "order",
+    "approve",
+    "reject",
+    "close",
+    "archive",
+    "lock",
+    "unlock",
+    "restore",
+    "rollback",
+    "revert",
+    "fork",
+    "clone",
+    "checkout",
+    "mv",
+    "cp",
+    "mutate",
+    "change",
+    "attach",
+    "link",
+    "invite",
+    "share",
+    "mint",
+    "reissue",
+    "rotate",
+    "renew",
+    "regenerate",
+    "roll",
+    "silence",
+    "mute",
+    "suppress",
+    "snooze",
+    "pause",
 ];
 
 /// Verbs that remove data or access, stop services, or make rollback hard.
@@ -136,6 +217,28 @@ const DESTRUCTIVE: &[&str] = &[
     "annihilate",
     "demolish",
     "dispose",
+    "unpublish",
+    "depublish",
+    "reimage",
+    "reformat",
+    "cull",
+    "yank",
+    "wipeout",
+    "takedown",
+    "cleanup",
+    "deregister",
+    "deallocate",
+    "dealloc",
+    "delist",
+    "retire",
+    "scrap",
+    "abort",
+    "disband",
+    "unmount",
+    "umount",
+    "offboard",
+    "unshare",
+    "expire",
 ];
 
 /// Verbs that change who can do what, or what runs where.
@@ -312,6 +415,102 @@ const NOUN_LIKE: &[&str] = &[
     "changes",
 ];
 
+/// Nouns of information about something: after a leading read verb, a name that ends in one
+/// reads that information (`getWipeStatus`, `get_update_progress`), whatever verbs stand
+/// between (`get_wipe_disk` still wipes; `get_and_wipe_status` still wipes).
+const INFO_NOUNS: &[&str] = &[
+    "status",
+    "state",
+    "progress",
+    "history",
+    "log",
+    "logs",
+    "report",
+    "reports",
+    "result",
+    "results",
+    "info",
+    "details",
+    "summary",
+    "stats",
+    "statistics",
+    "events",
+    "eligibility",
+    "estimate",
+    "preview",
+];
+
+/// Verbs that turn monitoring off (`silence_all_alerts`, `disable_audit_logging`,
+/// `stop_logging`, `turn_off_alarms`), and what they turn off: that is an access change
+/// (admin), since it hides what is done next.
+const SILENCING: &[&str] = &[
+    "silence",
+    "mute",
+    "suppress",
+    "snooze",
+    "disable",
+    "pause",
+    "stop",
+    "deactivate",
+    "halt",
+    "kill",
+];
+const MONITORING: &[&str] = &[
+    "alert",
+    "alarm",
+    "monitor",
+    "monitoring",
+    "audit",
+    "auditing",
+    "log",
+    "logging",
+    "alerting",
+    "detector",
+    "detection",
+    "trail",
+    "cloudtrail",
+    "guardduty",
+    "siem",
+    "telemetry",
+    "pager",
+    "paging",
+    "oncall",
+    "edr",
+    "antivirus",
+    "defender",
+];
+
+/// Credentials, and the principals whose credentials are the keys to everything: issuing a
+/// credential (`mint_service_token`, `issue_api_key`) and any change to a privileged
+/// principal's credential (`rotate_root_credentials`, `reset_admin_password`) are admin.
+const CREDENTIALS: &[&str] = &[
+    "credential",
+    "credentials",
+    "creds",
+    "password",
+    "passwd",
+    "key",
+    "apikey",
+    "token",
+    "secret",
+    "mfa",
+    "cert",
+    "certificate",
+    "keypair",
+    "passphrase",
+    "pat",
+];
+const PRIVILEGED: &[&str] = &[
+    "root",
+    "admin",
+    "administrator",
+    "owner",
+    "superuser",
+    "master",
+    "breakglass",
+];
+const ISSUING: &[&str] = &["issue", "reissue", "mint"];
+
 /// Words that end a name without naming its object (`delete_all`, `wipe_now`).
 const TRAILING: &[&str] = &[
     "all",
@@ -462,9 +661,24 @@ pub fn name_tier(name: &str) -> NameTier {
 /// The first word of a name that is a verb of a tier (`mcp__fs__search_files` gives
 /// `search`; generic words such as `run` are skipped).
 pub fn leading_verb(name: &str) -> Option<String> {
-    words(&normalise_action(name).text)
+    keywords(&normalise_action(name).text)
         .into_iter()
+        .map(|w| w.key)
         .find(|w| verb_tier(w).is_some())
+}
+
+fn known(w: &str) -> bool {
+    verb_tier(w).is_some() || lookup(w, GENERIC)
+}
+
+/// The words of a name, with phrasal verbs, glued verbs and other languages' removal verbs
+/// rewritten to the keyword they mean ([`rewrite`]).
+fn keywords(name: &str) -> Vec<rewrite::Word> {
+    rewrite::rewrite(words(name), known)
+}
+
+fn any_of(words: &[rewrite::Word], list: &[&str]) -> bool {
+    words.iter().any(|w| lookup(&w.key, list))
 }
 
 /// The tier of a normalised name. The leading verb is read first: when it only reads
@@ -473,7 +687,7 @@ pub fn leading_verb(name: &str) -> Option<String> {
 /// `list_then_drop`) or the name ends in a verb (`fetch_delete`). Otherwise every verb counts
 /// and the highest wins.
 fn judge(name: &str) -> NameTier {
-    let words = words(name);
+    let words = keywords(name);
     let mut best: Option<(Effect, String)> = None;
     let mut generic = false;
     let mut admin_noun: Option<String> = None;
@@ -481,21 +695,26 @@ fn judge(name: &str) -> NameTier {
     let mut leading_read = false;
     let mut seen_verb = false;
     let mut after_connective = false;
+    let mut silencing: Option<String> = None;
     // The last word that names something: `view_delete_all` ends in `delete`.
     let last = words
         .iter()
-        .rposition(|w| !TRAILING.contains(&w.as_str()))
+        .rposition(|w| !TRAILING.contains(&w.key.as_str()))
         .unwrap_or(0);
-    for (i, w) in words.iter().enumerate() {
-        let w = w.as_str();
+    // `getWipeStatus`: a read name ending in information about something reads it.
+    let info_end = words
+        .get(last)
+        .is_some_and(|w| INFO_NOUNS.contains(&w.key.as_str()));
+    for (i, word) in words.iter().enumerate() {
+        let w = word.key.as_str();
         let tier = verb_tier(w);
         // After a leading read verb, a later verb is an object (`get_purge_history`) unless
         // a connective joins a second action, or it ends the name in its plain form.
         let plain = singular(w) == w;
         let noun_at_end = i == last && NOUN_LIKE.contains(&w) && tier == Some(Effect::Mutating);
-        let counts = !leading_read
-            || after_connective
-            || (plain && ((i == last && !noun_at_end) || ALWAYS_ACTIONS.contains(&w)));
+        let always = ALWAYS_ACTIONS.contains(&w) && !info_end;
+        let counts =
+            !leading_read || after_connective || (plain && ((i == last && !noun_at_end) || always));
         let object = !counts && tier.is_some_and(|e| e != Effect::Read);
         match tier {
             Some(e) if !object => {
@@ -503,9 +722,12 @@ fn judge(name: &str) -> NameTier {
                     leading_read = true;
                 }
                 seen_verb = true;
-                raise(e, w, &mut best);
+                raise(e, &word.shown, &mut best);
                 if e != Effect::Read {
                     non_read_verb = true;
+                }
+                if silencing.is_none() && SILENCING.contains(&w) {
+                    silencing = Some(word.shown.clone());
                 }
             }
             Some(_) => {}
@@ -513,7 +735,12 @@ fn judge(name: &str) -> NameTier {
             None => {}
         }
         if admin_noun.is_none() && lookup(w, ADMIN_NOUNS) {
-            admin_noun = Some(w.to_string());
+            admin_noun = Some(word.shown.clone());
+        }
+        // `issue` is as often a noun (`issue_read`): it issues only a credential.
+        if !leading_read && ISSUING.contains(&w) && any_of(&words, CREDENTIALS) {
+            non_read_verb = true;
+            raise(Effect::Admin, &word.shown, &mut best);
         }
         after_connective = CONNECTIVES.contains(&w);
     }
@@ -524,19 +751,32 @@ fn judge(name: &str) -> NameTier {
     if let Some(noun) = admin_noun.filter(|_| non_read_verb && mutating) {
         raise(Effect::Admin, &noun, &mut best);
     }
+    // Turning monitoring off hides what comes next (`silence_all_alerts`).
+    if let Some(v) = silencing.filter(|_| any_of(&words, MONITORING)) {
+        raise(Effect::Admin, &v, &mut best);
+    }
+    // A change to a privileged principal's credential (`rotate_root_credentials`).
+    if non_read_verb && any_of(&words, PRIVILEGED) && any_of(&words, CREDENTIALS) {
+        raise(Effect::Admin, "a privileged credential", &mut best);
+    }
     // `open_port`: the read verb opens a way in.
-    if let Some(v) = words.iter().find(|w| OPENS_ACCESS.contains(&w.as_str()))
-        && words.iter().any(|w| WAYS_IN.contains(&w.as_str()))
+    if let Some(v) = words
+        .iter()
+        .find(|w| OPENS_ACCESS.contains(&w.key.as_str()))
+        && words.iter().any(|w| WAYS_IN.contains(&w.key.as_str()))
     {
-        raise(Effect::Admin, v, &mut best);
+        raise(Effect::Admin, &v.shown, &mut best);
     }
     // Making something public is a permission change, whatever verb does it.
     if non_read_verb {
-        let verb = words.iter().any(|w| EXPOSURE_VERBS.contains(&w.as_str()));
+        let verb = words
+            .iter()
+            .any(|w| EXPOSURE_VERBS.contains(&w.key.as_str()));
         if let Some(w) = words.iter().find(|w| {
-            EXPOSURE.contains(&w.as_str()) || (verb && EXPOSURE_NOUNS.contains(&w.as_str()))
+            let k = w.key.as_str();
+            EXPOSURE.contains(&k) || (verb && EXPOSURE_NOUNS.contains(&k))
         }) {
-            raise(Effect::Admin, w, &mut best);
+            raise(Effect::Admin, &w.shown, &mut best);
         }
     }
     NameTier {
@@ -625,7 +865,17 @@ mod tests {
             ("run_delete", Some(Destructive)),
             ("read_write_file", Some(Mutating)),
             ("get_set_config", Some(Admin)),
-            ("get_update_status", Some(Mutating)),
+            ("get_update_status", Some(Read)),
+            ("getWipeStatus", Some(Read)),
+            ("get_wipe_progress", Some(Read)),
+            ("getAndWipe", Some(Destructive)),
+            ("get_then_delete", Some(Destructive)),
+            ("wipe_get_status", Some(Destructive)),
+            ("fetch_and_purge", Some(Destructive)),
+            ("get_and_wipe_status", Some(Destructive)),
+            ("get_wipe_status_then_wipe", Some(Destructive)),
+            ("wipe_status", Some(Destructive)),
+            ("get_rid_of_user", Some(Destructive)),
             ("list_grants", Some(Read)),
             ("get_wipe_disk", Some(Destructive)),
         ];
@@ -697,13 +947,109 @@ mod tests {
         let read = name_tier("g\u{0435}t_users");
         assert_eq!(read.effect, Some(Effect::Mutating));
         assert!(name_tier("get_users").normalised.is_none());
-        // Small capitals have no ASCII prototype: a mixed-script name is not a read.
+        // Small capitals fold to the letters they show.
         assert_eq!(
             name_tier("list_\u{1D05}\u{1D07}\u{029F}").effect,
-            Some(Effect::Mutating)
+            Some(Effect::Destructive)
         );
-        assert_eq!(name_tier("\u{524A}\u{9664}").effect, None);
+        assert_eq!(
+            name_tier("\u{1D05}\u{1D07}\u{029F}\u{1D07}\u{1D1B}\u{1D07}_records").effect,
+            Some(Effect::Destructive)
+        );
+        // A letter left without an ASCII look-alike beside ASCII ones: not a read.
+        assert_eq!(name_tier("list_\u{0434}ata").effect, Some(Effect::Mutating));
         assert_eq!(name_tier("get_users").effect, Some(Effect::Read));
+    }
+
+    #[test]
+    fn phrasal_glued_and_foreign_removal_verbs() {
+        use Effect::{Destructive, Mutating};
+        for name in [
+            "tear_down_stack",
+            "tearDownEnvironment",
+            "wipe_out_bucket",
+            "blow_away_cluster",
+            "shut_down_node",
+            "take_down_site",
+            "clean_out_queue",
+            "zero_out_disk",
+            "wipeout",
+            "takedown_service",
+            "unpublish_package",
+            "reimage_host",
+            "cull_snapshots",
+            "yank_crate_version",
+            "flushall",
+            "dropdb",
+            "deluser",
+            "userdel",
+            "killall",
+            "purgeall",
+            "wipeall",
+            "truncatetable",
+            "rmtree",
+            "supprimer_base_de_donnees",
+            "effacer_fichiers",
+            "borrar_tabla",
+            "eliminar_usuario",
+            "l\u{00F6}schen_datenbank",
+            "loeschen_datenbank",
+            "entfernen_benutzer",
+            "cancellare_tabella",
+            "apagar_registros",
+            "verwijderen_bestand",
+            "\u{0443}\u{0434}\u{0430}\u{043B}\u{0438}\u{0442}\u{044C}_\u{0431}\u{0430}\u{0437}\u{0443}",
+            "udalit_bazu",
+            "\u{5220}\u{9664}\u{6570}\u{636E}\u{5E93}",
+            "\u{524A}\u{9664}",
+        ] {
+            assert_eq!(name_tier(name).effect, Some(Destructive), "{name}");
+        }
+        // Twins: the same letters that are not a removal.
+        for (name, want) in [
+            ("dropdown_options", None),
+            ("delivery_status", Some(Effect::Read)),
+            ("killer_features", None),
+            ("rmd160_hash", None),
+            ("tear_sheet", None),
+            ("roll_back_release", Some(Mutating)),
+            ("list_dropdb_jobs", Some(Effect::Read)),
+            ("get_supprimer_docs", Some(Effect::Read)),
+        ] {
+            assert_eq!(name_tier(name).effect, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn credentials_and_monitoring_are_access() {
+        use Effect::{Admin, Mutating, Read};
+        for (name, want) in [
+            ("mint_service_token", Admin),
+            ("issue_api_key", Admin),
+            ("generate_access_token", Admin),
+            ("rotate_root_credentials", Admin),
+            ("reset_admin_password", Admin),
+            ("roll_master_key", Admin),
+            ("silence_all_alerts", Admin),
+            ("mute_alarms", Admin),
+            ("suppress_monitor", Admin),
+            ("disable_audit_logging", Admin),
+            ("stop_logging", Admin),
+            ("turn_off_alerting", Admin),
+            // Twins.
+            ("issue_read", Read),
+            ("list_issues", Read),
+            ("create_issue", Mutating),
+            ("issue_refund", Mutating),
+            ("get_root_cause_analysis", Read),
+            ("list_silenced_alerts", Read),
+            ("get_alert_silence_status", Read),
+            ("mute_thread", Mutating),
+            ("rotate_logs", Mutating),
+            ("get_admin_token_expiry", Read),
+        ] {
+            assert_eq!(name_tier(name).effect, Some(want), "{name}");
+        }
     }
 
     #[test]
