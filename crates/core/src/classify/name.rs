@@ -737,8 +737,17 @@ fn judge(name: &str) -> NameTier {
         if admin_noun.is_none() && lookup(w, ADMIN_NOUNS) {
             admin_noun = Some(word.shown.clone());
         }
-        // `issue` is as often a noun (`issue_read`): it issues only a credential.
-        if !leading_read && ISSUING.contains(&w) && any_of(&words, CREDENTIALS) {
+        // `issue` is as often a noun (`issue_read`, a Jira `issue_key_lookup`): it issues a
+        // credential only in a name without a read verb, and `issue_key` is an issue's key.
+        let issues_key = w == "issue" && words.get(i + 1).is_some_and(|n| n.key == "key");
+        if !leading_read
+            && ISSUING.contains(&w)
+            && !issues_key
+            && !words
+                .iter()
+                .any(|x| verb_tier(&x.key) == Some(Effect::Read))
+            && any_of(&words, CREDENTIALS)
+        {
             non_read_verb = true;
             raise(Effect::Admin, &word.shown, &mut best);
         }
@@ -1038,6 +1047,8 @@ mod tests {
             ("turn_off_alerting", Admin),
             // Twins.
             ("issue_read", Read),
+            ("issue_key_lookup", Read),
+            ("issue_token_status", Read),
             ("list_issues", Read),
             ("create_issue", Mutating),
             ("issue_refund", Mutating),

@@ -117,8 +117,9 @@ const GLUED_OBJECTS: &[&str] = &[
     "role",
 ];
 
-/// Objects that name what a glued verb after them removes (`userdel`, `groupdel`).
-const GLUED_SUFFIX_VERBS: &[&str] = &["del", "rm", "drop", "delete", "remove", "purge", "wipe"];
+/// Verbs glued after the object they remove (`userdel`, `groupdel`); not `drop`, which
+/// ends nouns (`filedrop`, `itemdrop`).
+const GLUED_SUFFIX_VERBS: &[&str] = &["del", "rm", "delete", "remove", "purge", "wipe"];
 
 /// Removal verbs of other languages, as they read once accents are folded (`löschen` reads
 /// `loschen`; `détruire` reads `detruire`), and in Cyrillic.
