@@ -544,6 +544,9 @@ fn walk_object(
     if skip.is_empty() {
         skip = structured::joined_command(ctx, map);
     }
+    if graphql::request(ctx, map) {
+        skip.push("query".to_string()); // a GraphQL request: judged with its operationName
+    }
     let named_shell = shell_named(map);
     let outer_shell = ctx.windows_shell;
     if let Some(named) = named_shell {

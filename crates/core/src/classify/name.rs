@@ -10,6 +10,7 @@
 //! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
 
 mod normalise;
+mod rewrite;
 
 pub use normalise::{NormalisedName, normalise_action};
 
@@ -73,15 +74,95 @@ const READ: &[&str] = &[
 
 /// Verbs that change state without destroying it.
 const MUTATING: &[&str] = &[
-    "write", "create", "update", "set", "put", "post", "send", "edit", "modify", "upload",
-    "insert", "add", "append", "patch", "save", "rename", "move", "copy", "commit", "push",
-    "merge", "apply", "migrate", "install", "enable", "disable", "start", "restart", "publish",
-    "submit", "reply", "comment", "tag", "assign", "schedule", "import", "sync", "store",
-    "register", "upsert", "replace", "generate", "make", "new", "init", "mkdir", "touch", "build",
-    "compile", "email", "message", "notify", "pay", "transfer", "charge", "refund", "book",
-    "order", "approve", "reject", "close", "archive", "lock", "unlock", "restore", "rollback",
-    "revert", "fork", "clone", "checkout", "mv", "cp", "mutate", "change", "attach", "link",
-    "invite", "share",
+    "write",
+    "create",
+    "update",
+    "set",
+    "put",
+    "post",
+    "send",
+    "edit",
+    "modify",
+    "upload",
+    "insert",
+    "add",
+    "append",
+    "patch",
+    "save",
+    "rename",
+    "move",
+    "copy",
+    "commit",
+    "push",
+    "merge",
+    "apply",
+    "migrate",
+    "install",
+    "enable",
+    "disable",
+    "start",
+    "restart",
+    "publish",
+    "submit",
+    "reply",
+    "comment",
+    "tag",
+    "assign",
+    "schedule",
+    "import",
+    "sync",
+    "store",
+    "register",
+    "upsert",
+    "replace",
+    "generate",
+    "make",
+    "new",
+    "init",
+    "mkdir",
+    "touch",
+    "build",
+    "compile",
+    "email",
+    "message",
+    "notify",
+    "pay",
+    "transfer",
+    "charge",
+    "refund",
+    "book",
+    "order",
+    "approve",
+    "reject",
+    "close",
+    "archive",
+    "lock",
+    "unlock",
+    "restore",
+    "rollback",
+    "revert",
+    "fork",
+    "clone",
+    "checkout",
+    "mv",
+    "cp",
+    "mutate",
+    "change",
+    "attach",
+    "link",
+    "invite",
+    "share",
+    "mint",
+    "reissue",
+    "rotate",
+    "renew",
+    "regenerate",
+    "roll",
+    "silence",
+    "mute",
+    "suppress",
+    "snooze",
+    "pause",
 ];
 
 /// Verbs that remove data or access, stop services, or make rollback hard.
@@ -136,6 +217,28 @@ const DESTRUCTIVE: &[&str] = &[
     "annihilate",
     "demolish",
     "dispose",
+    "unpublish",
+    "depublish",
+    "reimage",
+    "reformat",
+    "cull",
+    "yank",
+    "wipeout",
+    "takedown",
+    "cleanup",
+    "deregister",
+    "deallocate",
+    "dealloc",
+    "delist",
+    "retire",
+    "scrap",
+    "abort",
+    "disband",
+    "unmount",
+    "umount",
+    "offboard",
+    "unshare",
+    "expire",
 ];
 
 /// Verbs that change who can do what, or what runs where.
@@ -312,6 +415,102 @@ const NOUN_LIKE: &[&str] = &[
     "changes",
 ];
 
+/// Nouns of information about something: after a leading read verb, a name that ends in one
+/// reads that information (`getWipeStatus`, `get_update_progress`), whatever verbs stand
+/// between (`get_wipe_disk` still wipes; `get_and_wipe_status` still wipes).
+const INFO_NOUNS: &[&str] = &[
+    "status",
+    "state",
+    "progress",
+    "history",
+    "log",
+    "logs",
+    "report",
+    "reports",
+    "result",
+    "results",
+    "info",
+    "details",
+    "summary",
+    "stats",
+    "statistics",
+    "events",
+    "eligibility",
+    "estimate",
+    "preview",
+];
+
+/// Verbs that turn monitoring off (`silence_all_alerts`, `disable_audit_logging`,
+/// `stop_logging`, `turn_off_alarms`), and what they turn off: that is an access change
+/// (admin), since it hides what is done next.
+const SILENCING: &[&str] = &[
+    "silence",
+    "mute",
+    "suppress",
+    "snooze",
+    "disable",
+    "pause",
+    "stop",
+    "deactivate",
+    "halt",
+    "kill",
+];
+const MONITORING: &[&str] = &[
+    "alert",
+    "alarm",
+    "monitor",
+    "monitoring",
+    "audit",
+    "auditing",
+    "log",
+    "logging",
+    "alerting",
+    "detector",
+    "detection",
+    "trail",
+    "cloudtrail",
+    "guardduty",
+    "siem",
+    "telemetry",
+    "pager",
+    "paging",
+    "oncall",
+    "edr",
+    "antivirus",
+    "defender",
+];
+
+/// Credentials, and the principals whose credentials are the keys to everything: issuing a
+/// credential (`mint_service_token`, `issue_api_key`) and any change to a privileged
+/// principal's credential (`rotate_root_credentials`, `reset_admin_password`) are admin.
+const CREDENTIALS: &[&str] = &[
+    "credential",
+    "credentials",
+    "creds",
+    "password",
+    "passwd",
+    "key",
+    "apikey",
+    "token",
+    "secret",
+    "mfa",
+    "cert",
+    "certificate",
+    "keypair",
+    "passphrase",
+    "pat",
+];
+const PRIVILEGED: &[&str] = &[
+    "root",
+    "admin",
+    "administrator",
+    "owner",
+    "superuser",
+    "master",
+    "breakglass",
+];
+const ISSUING: &[&str] = &["issue", "reissue", "mint"];
+
 /// Words that end a name without naming its object (`delete_all`, `wipe_now`).
 const TRAILING: &[&str] = &[
     "all",
@@ -462,9 +661,24 @@ pub fn name_tier(name: &str) -> NameTier {
 /// The first word of a name that is a verb of a tier (`mcp__fs__search_files` gives
 /// `search`; generic words such as `run` are skipped).
 pub fn leading_verb(name: &str) -> Option<String> {
-    words(&normalise_action(name).text)
+    keywords(&normalise_action(name).text)
         .into_iter()
+        .map(|w| w.key)
         .find(|w| verb_tier(w).is_some())
+}
+
+fn known(w: &str) -> bool {
+    verb_tier(w).is_some() || lookup(w, GENERIC)
+}
+
+/// The words of a name, with phrasal verbs, glued verbs and other languages' removal verbs
+/// rewritten to the keyword they mean ([`rewrite`]).
+fn keywords(name: &str) -> Vec<rewrite::Word> {
+    rewrite::rewrite(words(name), known)
+}
+
+fn any_of(words: &[rewrite::Word], list: &[&str]) -> bool {
+    words.iter().any(|w| lookup(&w.key, list))
 }
 
 /// The tier of a normalised name. The leading verb is read first: when it only reads
@@ -473,7 +687,7 @@ pub fn leading_verb(name: &str) -> Option<String> {
 /// `list_then_drop`) or the name ends in a verb (`fetch_delete`). Otherwise every verb counts
 /// and the highest wins.
 fn judge(name: &str) -> NameTier {
-    let words = words(name);
+    let words = keywords(name);
     let mut best: Option<(Effect, String)> = None;
     let mut generic = false;
     let mut admin_noun: Option<String> = None;
@@ -481,21 +695,26 @@ fn judge(name: &str) -> NameTier {
     let mut leading_read = false;
     let mut seen_verb = false;
     let mut after_connective = false;
+    let mut silencing: Option<String> = None;
     // The last word that names something: `view_delete_all` ends in `delete`.
     let last = words
         .iter()
-        .rposition(|w| !TRAILING.contains(&w.as_str()))
+        .rposition(|w| !TRAILING.contains(&w.key.as_str()))
         .unwrap_or(0);
-    for (i, w) in words.iter().enumerate() {
-        let w = w.as_str();
+    // `getWipeStatus`: a read name ending in information about something reads it.
+    let info_end = words
+        .get(last)
+        .is_some_and(|w| INFO_NOUNS.contains(&w.key.as_str()));
+    for (i, word) in words.iter().enumerate() {
+        let w = word.key.as_str();
         let tier = verb_tier(w);
         // After a leading read verb, a later verb is an object (`get_purge_history`) unless
         // a connective joins a second action, or it ends the name in its plain form.
         let plain = singular(w) == w;
         let noun_at_end = i == last && NOUN_LIKE.contains(&w) && tier == Some(Effect::Mutating);
-        let counts = !leading_read
-            || after_connective
-            || (plain && ((i == last && !noun_at_end) || ALWAYS_ACTIONS.contains(&w)));
+        let always = ALWAYS_ACTIONS.contains(&w) && !info_end;
+        let counts =
+            !leading_read || after_connective || (plain && ((i == last && !noun_at_end) || always));
         let object = !counts && tier.is_some_and(|e| e != Effect::Read);
         match tier {
             Some(e) if !object => {
@@ -503,9 +722,12 @@ fn judge(name: &str) -> NameTier {
                     leading_read = true;
                 }
                 seen_verb = true;
-                raise(e, w, &mut best);
+                raise(e, &word.shown, &mut best);
                 if e != Effect::Read {
                     non_read_verb = true;
+                }
+                if silencing.is_none() && SILENCING.contains(&w) {
+                    silencing = Some(word.shown.clone());
                 }
             }
             Some(_) => {}
@@ -513,7 +735,21 @@ fn judge(name: &str) -> NameTier {
             None => {}
         }
         if admin_noun.is_none() && lookup(w, ADMIN_NOUNS) {
-            admin_noun = Some(w.to_string());
+            admin_noun = Some(word.shown.clone());
+        }
+        // `issue` is as often a noun (`issue_read`, a Jira `issue_key_lookup`): it issues a
+        // credential only in a name without a read verb, and `issue_key` is an issue's key.
+        let issues_key = w == "issue" && words.get(i + 1).is_some_and(|n| n.key == "key");
+        if !leading_read
+            && ISSUING.contains(&w)
+            && !issues_key
+            && !words
+                .iter()
+                .any(|x| verb_tier(&x.key) == Some(Effect::Read))
+            && any_of(&words, CREDENTIALS)
+        {
+            non_read_verb = true;
+            raise(Effect::Admin, &word.shown, &mut best);
         }
         after_connective = CONNECTIVES.contains(&w);
     }
@@ -524,19 +760,32 @@ fn judge(name: &str) -> NameTier {
     if let Some(noun) = admin_noun.filter(|_| non_read_verb && mutating) {
         raise(Effect::Admin, &noun, &mut best);
     }
+    // Turning monitoring off hides what comes next (`silence_all_alerts`).
+    if let Some(v) = silencing.filter(|_| any_of(&words, MONITORING)) {
+        raise(Effect::Admin, &v, &mut best);
+    }
+    // A change to a privileged principal's credential (`rotate_root_credentials`).
+    if non_read_verb && any_of(&words, PRIVILEGED) && any_of(&words, CREDENTIALS) {
+        raise(Effect::Admin, "a privileged credential", &mut best);
+    }
     // `open_port`: the read verb opens a way in.
-    if let Some(v) = words.iter().find(|w| OPENS_ACCESS.contains(&w.as_str()))
-        && words.iter().any(|w| WAYS_IN.contains(&w.as_str()))
+    if let Some(v) = words
+        .iter()
+        .find(|w| OPENS_ACCESS.contains(&w.key.as_str()))
+        && words.iter().any(|w| WAYS_IN.contains(&w.key.as_str()))
     {
-        raise(Effect::Admin, v, &mut best);
+        raise(Effect::Admin, &v.shown, &mut best);
     }
     // Making something public is a permission change, whatever verb does it.
     if non_read_verb {
-        let verb = words.iter().any(|w| EXPOSURE_VERBS.contains(&w.as_str()));
+        let verb = words
+            .iter()
+            .any(|w| EXPOSURE_VERBS.contains(&w.key.as_str()));
         if let Some(w) = words.iter().find(|w| {
-            EXPOSURE.contains(&w.as_str()) || (verb && EXPOSURE_NOUNS.contains(&w.as_str()))
+            let k = w.key.as_str();
+            EXPOSURE.contains(&k) || (verb && EXPOSURE_NOUNS.contains(&k))
         }) {
-            raise(Effect::Admin, w, &mut best);
+            raise(Effect::Admin, &w.shown, &mut best);
         }
     }
     NameTier {
@@ -548,168 +797,4 @@ fn judge(name: &str) -> NameTier {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_separators_and_camel_case() {
-        assert_eq!(words("db.drop_database"), ["db", "drop", "database"]);
-        assert_eq!(words("removeMember"), ["remove", "member"]);
-        assert_eq!(words("HTTPRequest-get"), ["http", "request", "get"]);
-        assert_eq!(words("mcp__fs__write_file"), ["mcp", "fs", "write", "file"]);
-    }
-
-    #[test]
-    fn tiers_by_keyword() {
-        let cases = [
-            ("delete_file", Some(Effect::Destructive)),
-            ("web_search", Some(Effect::Read)),
-            ("db.drop_database", Some(Effect::Destructive)),
-            ("removeMember", Some(Effect::Destructive)),
-            ("db.schema.read", Some(Effect::Read)),
-            ("get_or_create_user", Some(Effect::Admin)),
-            ("list_roles", Some(Effect::Read)),
-            ("update_role", Some(Effect::Admin)),
-            ("grant_access", Some(Effect::Admin)),
-            ("send_email", Some(Effect::Mutating)),
-            ("frobnicate", None),
-            ("run_sql", None),
-            ("execute", None),
-        ];
-        for (name, want) in cases {
-            assert_eq!(name_tier(name).effect, want, "{name}");
-        }
-    }
-
-    /// The leading verb is read first; each lowering rule sits next to its twin.
-    #[test]
-    fn a_noun_like_verb_ending_a_read_name_is_its_object() {
-        assert_eq!(name_tier("read_purge_schedule").effect, Some(Effect::Read));
-        assert_eq!(name_tier("get_backup_log").effect, Some(Effect::Read));
-        // Twins: a removal verb at the end, a connective, or no leading read still count.
-        assert_eq!(name_tier("read_purge").effect, Some(Effect::Destructive));
-        assert_eq!(
-            name_tier("read_and_schedule").effect,
-            Some(Effect::Mutating)
-        );
-        assert_eq!(
-            name_tier("purge_schedule").effect,
-            Some(Effect::Destructive)
-        );
-        assert_eq!(name_tier("create_schedule").effect, Some(Effect::Mutating));
-    }
-
-    #[test]
-    fn leading_read_verb_names_what_is_read() {
-        use Effect::{Admin, Destructive, Mutating, Read};
-        let cases = [
-            ("get_admin_settings", Some(Read)),
-            ("update_admin_settings", Some(Admin)),
-            ("get_purge_history", Some(Read)),
-            ("purge_history", Some(Destructive)),
-            ("get_and_purge_history", Some(Destructive)),
-            ("search_drops", Some(Read)),
-            ("drop_searches", Some(Destructive)),
-            ("list_deleted_items", Some(Read)),
-            ("delete_listed_items", Some(Destructive)),
-            ("get_and_delete_x", Some(Destructive)),
-            ("getAndDeleteX", Some(Destructive)),
-            ("list_then_drop", Some(Destructive)),
-            ("fetch_delete", Some(Destructive)),
-            ("view_delete_all", Some(Destructive)),
-            ("get_upload_url", Some(Read)),
-            ("delete_file", Some(Destructive)),
-            ("purge_cache", Some(Destructive)),
-            ("drop_table", Some(Destructive)),
-            ("mcp__fs__search_files", Some(Read)),
-            ("run_delete", Some(Destructive)),
-            ("read_write_file", Some(Mutating)),
-            ("get_set_config", Some(Admin)),
-            ("get_update_status", Some(Mutating)),
-            ("list_grants", Some(Read)),
-            ("get_wipe_disk", Some(Destructive)),
-        ];
-        for (name, want) in cases {
-            assert_eq!(name_tier(name).effect, want, "{name}");
-        }
-    }
-
-    #[test]
-    fn synonyms_and_grants() {
-        use Effect::{Admin, Destructive};
-        for name in [
-            "empty_trash",
-            "wipe_disk",
-            "nuke_environment",
-            "erase_records",
-            "shred_documents",
-            "obliterate_repo",
-        ] {
-            assert_eq!(name_tier(name).effect, Some(Destructive), "{name}");
-        }
-        for name in [
-            "addCollaborator",
-            "add_member",
-            "set_permissions",
-            "grant_role",
-            "grantAccess",
-            "invite_user",
-        ] {
-            assert_eq!(name_tier(name).effect, Some(Admin), "{name}");
-        }
-    }
-
-    #[test]
-    fn making_something_public_is_a_permission_change() {
-        use Effect::{Admin, Mutating, Read};
-        let cases = [
-            ("sharePublicly", Admin),
-            ("make_public", Admin),
-            ("share_with_anyone", Admin),
-            ("set_world_readable", Admin),
-            ("makeRepoPublic", Admin),
-            ("share_document", Mutating),
-            ("post_public_comment", Mutating),
-            ("get_public_url", Read),
-            ("open_firewall", Admin),
-            ("open_port", Admin),
-            ("open_file", Read),
-            ("open_url", Read),
-            ("open_access_log", Read),
-            ("list_public_repos", Read),
-            ("search_shared_with_anyone", Read),
-        ];
-        for (name, want) in cases {
-            assert_eq!(name_tier(name).effect, Some(want), "{name}");
-        }
-    }
-
-    #[test]
-    fn look_alike_names_are_never_lower() {
-        let cyrillic = name_tier("db.dr\u{043E}p_database");
-        assert_eq!(cyrillic.effect, Some(Effect::Destructive));
-        assert_eq!(cyrillic.normalised.as_deref(), Some("db.drop_database"));
-        let fullwidth = name_tier("\u{FF44}\u{FF52}\u{FF4F}\u{FF50}_table");
-        assert_eq!(fullwidth.effect, Some(Effect::Destructive));
-        let zw = name_tier("delete\u{200B}_file");
-        assert_eq!(zw.effect, Some(Effect::Destructive));
-        // A changed name is at least mutating, even when it reads as a read.
-        let read = name_tier("g\u{0435}t_users");
-        assert_eq!(read.effect, Some(Effect::Mutating));
-        assert!(name_tier("get_users").normalised.is_none());
-        // Small capitals have no ASCII prototype: a mixed-script name is not a read.
-        assert_eq!(
-            name_tier("list_\u{1D05}\u{1D07}\u{029F}").effect,
-            Some(Effect::Mutating)
-        );
-        assert_eq!(name_tier("\u{524A}\u{9664}").effect, None);
-        assert_eq!(name_tier("get_users").effect, Some(Effect::Read));
-    }
-
-    #[test]
-    fn generic_words_are_flagged() {
-        assert!(name_tier("execute_sql").generic);
-        assert!(name_tier("shell").generic);
-        assert!(!name_tier("delete_file").generic);
-    }
-}
+mod tests;

@@ -3,15 +3,22 @@
 //! writes, and is destructive or admin when a field it calls says so (`deleteUser`,
 //! `grantRole`), including fields reached through fragments. A document that does not parse
 //! is never read.
+//!
+//! A request object (`{"query": …, "operationName": …, "variables": …}`) is judged as a
+//! server runs it ([`request`]): when it names an operation of the document, only the
+//! operations of that exact name run. A mutation's arguments count too: `force: true`
+//! (literal or in the variables) removes history, and string arguments holding SQL or a
+//! command line are analysed as such.
 
 use std::collections::HashMap;
 
 use apollo_parser::Parser;
 use apollo_parser::cst::{self, CstNode, Definition, Selection};
+use serde_json::{Map, Value};
 
-use super::{Ctx, shell, snippet};
+use super::{Ctx, Hint, analyse_text, shell, snippet};
 use crate::Effect::{self, Mutating, Read};
-use crate::classify::name::name_tier;
+use crate::classify::name::{name_tier, words};
 
 /// Tokens parsed before a document counts as too large (and is not read).
 const TOKEN_LIMIT: usize = 20_000;
@@ -133,6 +140,48 @@ fn first_word(t: &str) -> &str {
 /// a text that starts with `{` is GraphQL only if it parses, so shell brace groups and other
 /// text are left to their analysers.
 pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
+    analyse_with(ctx, t, None, None)
+}
+
+/// A GraphQL request object: its `query` is judged with its `operationName` and
+/// `variables`. Returns true if the `query` field held GraphQL and was judged here (the
+/// caller then skips it).
+pub(crate) fn request(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
+    // A search tool's `query` is what it searches for.
+    if ctx.search_tool {
+        return false;
+    }
+    let Some(Value::String(query)) = map.get("query") else {
+        return false;
+    };
+    let operation = map
+        .iter()
+        .find(|(k, _)| {
+            matches!(
+                k.to_ascii_lowercase().as_str(),
+                "operationname" | "operation_name"
+            )
+        })
+        .and_then(|(_, v)| v.as_str());
+    let parsed;
+    let variables = match map.get("variables") {
+        Some(Value::String(s)) => {
+            parsed = serde_json::from_str::<Value>(s).ok();
+            parsed.as_ref()
+        }
+        other => other,
+    };
+    analyse_with(ctx, query, operation, variables)
+}
+
+/// Analyses a GraphQL document; `operation` is the operation name the request selects, and
+/// `variables` the request's variables.
+fn analyse_with(
+    ctx: &mut Ctx,
+    t: &str,
+    operation: Option<&str>,
+    variables: Option<&Value>,
+) -> bool {
     let word = first_word(t);
     let keyword = matches!(word, "query" | "mutation" | "subscription" | "fragment");
     if !(keyword && t.contains('{')) && word != "{" {
@@ -162,7 +211,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
     let doc = tree.document();
     let mut fragments: HashMap<String, cst::SelectionSet> = HashMap::new();
     let mut mutation_fragments: Vec<cst::SelectionSet> = Vec::new();
-    let mut operations: Vec<(Kind, Option<cst::SelectionSet>)> = Vec::new();
+    let mut operations: Vec<(Kind, Option<String>, Option<cst::SelectionSet>)> = Vec::new();
     let mut other = false;
     for def in doc.definitions() {
         match def {
@@ -172,7 +221,8 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
                     Some(k) if k.subscription_token().is_some() => Kind::Subscription,
                     _ => Kind::Query,
                 };
-                operations.push((kind, op.selection_set()));
+                let name = op.name().map(|n| text(n.syntax()));
+                operations.push((kind, name, op.selection_set()));
             }
             Definition::FragmentDefinition(f) => {
                 let on = f
@@ -206,33 +256,60 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) -> bool {
         // The `{ … }` shorthand is also the shape of a shell brace group: a field named after
         // a program (`{\n rm x\n}`) leaves the text to the shell analyser.
         let mut fields = Vec::new();
-        for (_, set) in &operations {
+        for (_, _, set) in &operations {
             if let Some(set) = set {
                 top_fields(set, &fragments, &mut fields, &mut budget, 0);
             }
         }
-        if fields.iter().any(|f| shell::looks_like_shell(f)) {
+        if fields
+            .iter()
+            .any(|f| matches!(f, Called::Field(name, _) if shell::looks_like_shell(name)))
+        {
             return false;
         }
     }
-    for (kind, set) in &operations {
+    // When the request names an operation of the document, only the operations of that exact
+    // name run (a server rejects the request otherwise; then every operation counts).
+    let selected = operation.filter(|o| {
+        operations
+            .iter()
+            .any(|(_, name, _)| name.as_deref() == Some(*o))
+    });
+    let runs = |name: &Option<String>| selected.is_none_or(|o| name.as_deref() == Some(o));
+    let mut mutates = false;
+    for (kind, name, set) in &operations {
+        if !runs(name) {
+            continue;
+        }
         match (kind, set) {
             (Kind::Mutation, Some(set)) => {
+                mutates = true;
                 let mut fields = Vec::new();
                 top_fields(set, &fragments, &mut fields, &mut budget, 0);
                 mutation(ctx, &fields, t);
             }
-            (Kind::Mutation, None) => mutation(ctx, &[], t),
+            (Kind::Mutation, None) => {
+                mutates = true;
+                mutation(ctx, &[], t);
+            }
             (Kind::Query, _) => ctx.add(Read, format!("graphql: {} is a query", snippet(t))),
             (Kind::Subscription, _) => {
                 ctx.add(Read, format!("graphql: {} is a subscription", snippet(t)));
             }
         }
     }
-    for set in &mutation_fragments {
-        let mut fields = Vec::new();
-        top_fields(set, &fragments, &mut fields, &mut budget, 0);
-        mutation(ctx, &fields, t);
+    // Fragments on the mutation type: judged unless the request selects an operation that is
+    // not a mutation (a query does not run them).
+    if selected.is_none() || mutates {
+        for set in &mutation_fragments {
+            let mut fields = Vec::new();
+            top_fields(set, &fragments, &mut fields, &mut budget, 0);
+            mutation(ctx, &fields, t);
+            mutates = true;
+        }
+    }
+    if mutates && let Some(vars) = variables {
+        mutation_variables(ctx, vars, 0);
     }
     if budget == 0 {
         ctx.add(
@@ -259,7 +336,7 @@ fn text(node: &apollo_parser::SyntaxNode) -> String {
 fn top_fields(
     set: &cst::SelectionSet,
     fragments: &HashMap<String, cst::SelectionSet>,
-    out: &mut Vec<String>,
+    out: &mut Vec<Called>,
     budget: &mut usize,
     depth: usize,
 ) {
@@ -272,7 +349,7 @@ fn top_fields(
         match sel {
             Selection::Field(f) => {
                 if let Some(n) = f.name() {
-                    out.push(text(n.syntax()));
+                    out.push(Called::Field(text(n.syntax()), f));
                 }
             }
             Selection::FragmentSpread(s) => {
@@ -280,7 +357,7 @@ fn top_fields(
                 match name.and_then(|n| fragments.get(&n)) {
                     Some(inner) => top_fields(inner, fragments, out, budget, depth + 1),
                     // A spread of a fragment not in the document: its fields are unknown.
-                    None => out.push("unknown fragment".into()),
+                    None => out.push(Called::UnknownFragment),
                 }
             }
             Selection::InlineFragment(i) => {
@@ -292,21 +369,67 @@ fn top_fields(
     }
 }
 
-/// A mutation: at least mutating, and what its fields' names say.
-fn mutation(ctx: &mut Ctx, fields: &[String], t: &str) {
+/// What a selection set calls at its top level.
+enum Called {
+    /// A field, by name.
+    Field(String, cst::Field),
+    /// A spread of a fragment the document does not define.
+    UnknownFragment,
+}
+
+/// Words of a mutation field that change who can do what (`updateBranchProtectionRule`,
+/// `addCollaborator`, `createWebhook`, `setRepositorySecret`, `updateIpAllowList`).
+const ACCESS_WORDS: &[&str] = &[
+    "protection",
+    "protections",
+    "ruleset",
+    "rulesets",
+    "permission",
+    "permissions",
+    "collaborator",
+    "collaborators",
+    "webhook",
+    "webhooks",
+    "hook",
+    "hooks",
+    "secret",
+    "secrets",
+    "visibility",
+    "bypass",
+    "allow",
+    "allowlist",
+    "sso",
+    "saml",
+];
+
+/// A mutation: at least mutating, and what its fields' names and arguments say.
+fn mutation(ctx: &mut Ctx, fields: &[Called], t: &str) {
     let mut effect = Mutating;
     let mut word = String::new();
-    for f in fields {
-        if f == "unknown fragment" {
-            effect = effect.max(Effect::Destructive);
-            word = "a fragment that is not in the document".into();
-            continue;
+    for called in fields {
+        let (f, field) = match called {
+            Called::UnknownFragment => {
+                effect = effect.max(Effect::Destructive);
+                word = "a fragment that is not in the document".into();
+                continue;
+            }
+            Called::Field(name, field) => (name, field),
+        };
+        let mut e = name_tier(f).effect.unwrap_or(Mutating);
+        if words(f).iter().any(|w| ACCESS_WORDS.contains(&w.as_str())) {
+            e = e.max(Effect::Admin);
         }
-        if let Some(e) = name_tier(f).effect
-            && e.max(effect) != effect
-        {
+        if e.max(effect) != effect {
             effect = e;
             word = f.clone();
+        }
+        if let Some(args) = field.arguments() {
+            for arg in args.arguments() {
+                let name = arg.name().map(|n| text(n.syntax())).unwrap_or_default();
+                if let Some(v) = arg.value() {
+                    argument(ctx, &name, &v, t, 0);
+                }
+            }
         }
     }
     let why = match effect {
@@ -315,6 +438,165 @@ fn mutation(ctx: &mut Ctx, fields: &[String], t: &str) {
         _ => "is a graphql mutation".to_string(),
     };
     ctx.add(effect, format!("graphql: {} {why}", snippet(t)));
+}
+
+/// Names of arguments that force a change through (`force: true` on `updateRef` moves a
+/// branch whatever its history).
+fn forces(name: &str) -> bool {
+    words(name)
+        .iter()
+        .any(|w| matches!(w.as_str(), "force" | "forced" | "overwrite"))
+}
+
+/// Names of arguments that hold text for people: never analysed as commands.
+fn prose(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "title"
+                | "body"
+                | "description"
+                | "comment"
+                | "message"
+                | "text"
+                | "content"
+                | "summary"
+                | "note"
+                | "notes"
+                | "subject"
+                | "reason"
+                | "markdown"
+                | "html"
+                | "caption"
+                | "label"
+        )
+    })
+}
+
+/// How a string argument is read: SQL under `statement`/`sql`/`query`, a command line under
+/// `command`/`cmd`/`script`, sniffed otherwise.
+fn hint_of(name: &str) -> Hint {
+    let w = words(name);
+    let has = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
+    if has(&[
+        "sql",
+        "statement",
+        "statements",
+        "stmt",
+        "query",
+        "ddl",
+        "dml",
+    ]) {
+        Hint::Sql
+    } else if has(&["command", "commands", "cmd", "script", "shell", "bash"]) {
+        Hint::Shell
+    } else {
+        Hint::None
+    }
+}
+
+/// One argument of a mutation field, at any depth of its object and list values.
+fn argument(ctx: &mut Ctx, name: &str, v: &cst::Value, t: &str, depth: usize) {
+    if depth > RECURSION_LIMIT || !ctx.tick(1) {
+        return;
+    }
+    match v {
+        cst::Value::BooleanValue(b) if b.true_token().is_some() && forces(name) => {
+            ctx.add(
+                Effect::Destructive,
+                format!(
+                    "graphql: {} forces a mutation through (`{name}: true`)",
+                    snippet(t)
+                ),
+            );
+        }
+        cst::Value::StringValue(s) if !prose(name) => {
+            let value = string_value(&text(s.syntax()));
+            ctx.via(format!("graphql argument `{name}`"), |ctx| {
+                analyse_text(ctx, &value, hint_of(name), 1);
+            });
+        }
+        cst::Value::ListValue(l) => {
+            for item in l.values() {
+                argument(ctx, name, &item, t, depth + 1);
+            }
+        }
+        cst::Value::ObjectValue(o) => {
+            for field in o.object_fields() {
+                let inner = field.name().map(|n| text(n.syntax())).unwrap_or_default();
+                if let Some(v) = field.value() {
+                    argument(ctx, &inner, &v, t, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The variables of a request that runs a mutation: `force: true` and strings holding SQL or
+/// a command line count as they would written in the document.
+fn mutation_variables(ctx: &mut Ctx, v: &Value, depth: usize) {
+    let Value::Object(map) = v else {
+        return;
+    };
+    if depth > RECURSION_LIMIT {
+        return;
+    }
+    for (k, v) in map {
+        if !ctx.tick(1) {
+            return;
+        }
+        match v {
+            Value::Bool(true) if forces(k) => ctx.add(
+                Effect::Destructive,
+                format!("graphql: the variables force a mutation through (`{k}: true`)"),
+            ),
+            Value::String(s) if !prose(k) => {
+                ctx.via(format!("graphql variable `{k}`"), |ctx| {
+                    analyse_text(ctx, s, hint_of(k), 1);
+                });
+            }
+            Value::Object(_) => mutation_variables(ctx, v, depth + 1),
+            Value::Array(items) => {
+                for item in items {
+                    mutation_variables(ctx, item, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of a GraphQL string token: `"…"` with its escapes, or a `"""…"""` block string.
+/// Unknown escapes are kept as written (no panic on input).
+fn string_value(token: &str) -> String {
+    if let Some(inner) = token
+        .strip_prefix("\"\"\"")
+        .and_then(|r| r.strip_suffix("\"\"\""))
+    {
+        return inner.replace("\\\"\"\"", "\"\"\"");
+    }
+    let inner = token
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(token);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b' | 'f') => out.push(' '),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A document that does not parse: never read; a removal word makes it destructive.
@@ -339,117 +621,4 @@ fn unparsed(t: &str) -> (Effect, &'static str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Effect::{Admin, Destructive};
-
-    fn gql(t: &str) -> Option<Effect> {
-        let mut ctx = Ctx::new();
-        analyse(&mut ctx, t);
-        ctx.max_effect()
-    }
-
-    #[test]
-    fn queries_read() {
-        assert_eq!(gql("query { users { id } }"), Some(Read));
-        assert_eq!(gql("{ __type(name: \"User\") { name } }"), Some(Read));
-        assert_eq!(
-            gql("query Get($id: ID!) { user(id: $id) { name posts(first: 10) { title } } }"),
-            Some(Read)
-        );
-        assert_eq!(
-            gql("# list users\nquery { users { ...F } }\nfragment F on User { id name }"),
-            Some(Read)
-        );
-        assert_eq!(gql("subscription { messages { text } }"), Some(Read));
-        assert_eq!(
-            gql("# the type\n{ __type(name: \"User\") { name } }"),
-            Some(Read)
-        );
-        // A comment that mentions a mutation is a comment.
-        assert_eq!(gql("query { a }\n# mutation { deleteAll }"), Some(Read));
-    }
-
-    #[test]
-    fn mutations_are_found_wherever_they_hide() {
-        assert_eq!(
-            gql("mutation { deleteUser(id: 1) { id } }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("# harmless\nmutation { deleteUser(id: 1) { id } }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("mutation { ...F } fragment F on Mutation { deleteRepository(id: 1) { id } }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("mutation { ... on Mutation { purgeCache } }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("query A { users { id } } mutation B { dropTable(name: \"x\") }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("mutation { grantRole(user: 1, role: ADMIN) }"),
-            Some(Admin)
-        );
-        assert_eq!(
-            gql("mutation { createPost(title: \"x\") { id } }"),
-            Some(Mutating)
-        );
-        assert_eq!(gql("mutation { ...Missing }"), Some(Destructive));
-    }
-
-    /// Descriptions, comments and the byte order mark before an operation are lexed as the
-    /// specification has them; the operation after them decides.
-    #[test]
-    fn descriptions_and_comments_before_operations() {
-        assert_eq!(
-            gql("\"\"\"docs\"\"\" # query\n  mutation  Wipe { deleteAllItems { count } }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("\"d\"\nmutation { purgeProject(id: 1) }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("query A { a }\n\"\"\"x\"\"\"\nmutation B { dropIndex(name: \"x\") }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("\u{feff}# bom\nmutation { removeMember(id: 2) }"),
-            Some(Destructive)
-        );
-        assert_eq!(
-            gql("\"\"\"a \\\"\"\" b\"\"\" mutation { destroyWorkspace(id: 3) }"),
-            Some(Destructive)
-        );
-        // The twins: the same descriptions before a query, and a mutation inside a string.
-        assert_eq!(
-            gql("\"\"\"docs\"\"\" # c\n query Q { items { id } }"),
-            Some(Read)
-        );
-        assert_eq!(
-            gql("\"mutation { deleteAll }\" query { me { id } }"),
-            Some(Read)
-        );
-        assert_eq!(
-            gql("query Q($f: String = \"mutation { wipe }\") { items(f: $f) { id } }"),
-            Some(Read)
-        );
-    }
-
-    #[test]
-    fn unparseable_graphql_is_never_read() {
-        assert_eq!(gql("query { users { id }"), Some(Mutating));
-        assert_eq!(gql("mutation { deleteUser(id: 1 }"), Some(Destructive));
-        // Not GraphQL: left to the other analysers.
-        let mut ctx = Ctx::new();
-        assert!(!analyse(&mut ctx, "{ rm -rf /tmp/x; }"));
-        assert!(!analyse(&mut ctx, "{\n rm important\n}"));
-        assert_eq!(ctx.max_effect(), None);
-    }
-}
+mod tests;

@@ -33,7 +33,12 @@ pub fn normalise_action(name: &str) -> NormalisedName {
     }
     let mut text = String::with_capacity(name.len());
     let mut buf = [0u8; 4];
-    for c in name.nfkc() {
+    let folded: String = name.chars().map(letter_form).collect();
+    for c in folded.nfkc() {
+        if c == '\u{00DF}' || c == '\u{1E9E}' {
+            text.push_str("ss");
+            continue;
+        }
         if c.is_ascii() {
             if !c.is_ascii_control() {
                 text.push(c);
@@ -55,6 +60,46 @@ pub fn normalise_action(name: &str) -> NormalisedName {
     }
     let changed = text != name;
     NormalisedName { text, changed }
+}
+
+/// Letters that Unicode gives no ASCII decomposition or confusable prototype, folded to the
+/// ASCII letter they show: small capitals (`ᴅᴇʟᴇᴛᴇ`), negative circled and squared letters
+/// (`🅓`, `🅳`), regional indicators (`🇩`), parenthesized letters (`⒟`, which NFKC would
+/// turn into `(d)`) and insular letters. Other characters are returned as they are.
+fn letter_form(c: char) -> char {
+    let offset = |base: u32| char::from_u32(u32::from(b'a') + (c as u32 - base)).unwrap_or(c);
+    match c {
+        '\u{1F150}'..='\u{1F169}' => offset(0x1F150),
+        '\u{1F170}'..='\u{1F189}' => offset(0x1F170),
+        '\u{1F1E6}'..='\u{1F1FF}' => offset(0x1F1E6),
+        '\u{249C}'..='\u{24B5}' => offset(0x249C),
+        '\u{1D00}' => 'a',
+        '\u{0299}' | '\u{1D03}' => 'b',
+        '\u{1D04}' => 'c',
+        '\u{1D05}' | '\u{1D06}' | '\u{A77A}' => 'd',
+        '\u{1D07}' | '\u{2C7B}' => 'e',
+        '\u{A730}' | '\u{A77C}' => 'f',
+        '\u{0262}' | '\u{029B}' | '\u{1D79}' => 'g',
+        '\u{029C}' => 'h',
+        '\u{026A}' | '\u{1D09}' => 'i',
+        '\u{1D0A}' => 'j',
+        '\u{1D0B}' => 'k',
+        '\u{029F}' | '\u{1D0C}' => 'l',
+        '\u{1D0D}' => 'm',
+        '\u{0274}' | '\u{1D0E}' => 'n',
+        '\u{1D0F}' | '\u{1D11}' | '\u{1D13}' => 'o',
+        '\u{1D18}' => 'p',
+        '\u{A7AF}' => 'q',
+        '\u{0280}' | '\u{0281}' | '\u{1D19}' | '\u{1D1A}' | '\u{AB46}' | '\u{A783}' => 'r',
+        '\u{A731}' | '\u{A785}' => 's',
+        '\u{1D1B}' | '\u{A787}' => 't',
+        '\u{1D1C}' => 'u',
+        '\u{1D20}' => 'v',
+        '\u{1D21}' => 'w',
+        '\u{028F}' => 'y',
+        '\u{1D22}' => 'z',
+        _ => c,
+    }
 }
 
 /// Characters that are not seen: controls, format characters (`Cf`: zero-width spaces and
@@ -99,12 +144,31 @@ mod tests {
         }
     }
 
+    /// Letters Unicode gives no ASCII prototype still read as the letters they show.
+    #[test]
+    fn small_capitals_and_letter_symbols_fold() {
+        for name in [
+            "\u{1D05}\u{1D07}\u{029F}\u{1D07}\u{1D1B}\u{1D07}_records", // small capitals
+            "\u{1F153}\u{1F154}\u{1F15B}\u{1F154}\u{1F163}\u{1F154}_records", // negative circled
+            "\u{1F173}\u{1F174}\u{1F17B}\u{1F174}\u{1F183}\u{1F174}_records", // negative squared
+            "\u{1F1E9}\u{1F1EA}\u{1F1F1}\u{1F1EA}\u{1F1F9}\u{1F1EA}_records", // regional indicators
+            "\u{249F}\u{24A0}\u{24A7}\u{24A0}\u{24AF}\u{24A0}_records", // parenthesized
+            "\u{24D3}\u{24D4}\u{24DB}\u{24D4}\u{24E3}\u{24D4}_records", // circled
+            "\u{1D41D}\u{1D41E}\u{1D425}\u{1D41E}\u{1D42D}\u{1D41E}_records", // mathematical bold
+            "\u{1D48}\u{1D49}\u{02E1}\u{1D49}\u{1D57}\u{1D49}_records", // modifier letters
+            "\u{A77A}elete_records",                                    // insular d
+        ] {
+            assert_eq!(normalise_action(name).text, "delete_records", "{name:?}");
+        }
+        assert_eq!(normalise_action("stra\u{00DF}e").text, "strasse");
+    }
+
     #[test]
     fn letters_without_an_ascii_prototype_stay() {
         let n = normalise_action("löschen_datei");
         assert!(n.changed);
         assert_eq!(n.text, "loschen_datei");
-        let n = normalise_action("削除");
+        let n = normalise_action("\u{524A}\u{9664}");
         assert_eq!(n.text, "削除");
         assert!(!n.changed);
     }
