@@ -204,7 +204,20 @@ fn state_of(v: &Value) -> Option<String> {
 fn cron_lines(ctx: &mut Ctx, text: &str) {
     for line in text.lines().take(200) {
         if let Some(cmd) = cron_command(line) {
+            let mark = ctx.mark();
             ctx.via("a cron entry", |ctx| shell::analyse(ctx, cmd, 1));
+            // A scheduled command that reaches the network and does harm comes back on its
+            // own: persistence (`*/5 * * * * curl … | sh`).
+            let network = cmd.contains("://")
+                || cmd
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| matches!(w, "curl" | "wget" | "nc" | "ncat" | "socat"));
+            if network && ctx.max_since(mark).is_some_and(|e| e.is_high_risk()) {
+                ctx.add(
+                    Admin,
+                    "cron: a scheduled command that fetches from the network and runs it (persistence)",
+                );
+            }
         }
     }
 }
