@@ -116,6 +116,24 @@ pub(crate) fn call(
             _ => {}
         }
     }
+    // Another operation field beside the one used (`{"operation": "find", "action":
+    // "dropDatabase"}`): which one runs is not known, so a write or removal it names counts.
+    if mongo {
+        for k in OP_KEYS.iter().filter(|k| !consumed.iter().any(|c| c == *k)) {
+            if let Some(Value::String(other)) = map.get(*k)
+                && let Some(e) = mongo_effect(other)
+                && e != Read
+            {
+                ctx.add(
+                    e,
+                    format!(
+                        "mongodb: a second operation field `{k}` names {}",
+                        snippet(other)
+                    ),
+                );
+            }
+        }
+    }
     let op = op
         .or_else(|| (!name_rest.is_empty()).then(|| name_rest.join("_")))
         // A MongoDB request that names no operation but carries a pipeline is an aggregation
@@ -153,6 +171,16 @@ fn truthy(v: &Value) -> bool {
         Value::String(s) => !s.is_empty() && s != "false" && s != "0",
         _ => false,
     }
+}
+
+/// What a MongoDB operation named by a string does, if the table knows it.
+fn mongo_effect(op: &str) -> Option<Effect> {
+    let key: String = op
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    MONGO.iter().find(|(n, _)| *n == key).map(|(_, e)| *e)
 }
 
 /// One MongoDB operation.

@@ -7,6 +7,8 @@
 //! actions, `…:batchDelete`, `POST …/delete`, a forced git ref update). A write to an
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
+pub(crate) mod rules;
+
 use serde_json::{Map, Value};
 
 use super::{Ctx, Hint, analyse_text, graphql, shell, snippet};
@@ -50,7 +52,8 @@ const ADMIN_SEGMENTS: &[&str] = &[
 const DESTROY_WORDS: &[&str] = &[
     "delete", "destroy", "remove", "purge", "wipe", "drop", "terminate", "truncate", "reset",
     "flush", "erase", "nuke", "uninstall", "deprovision", "deletion", "del", "rm", "clear",
-    "empty", "shred", "obliterate", "shutdown", "kill", "decommission",
+    "empty", "shred", "obliterate", "shutdown", "kill", "decommission", "prune", "stop", "halt",
+    "poweroff", "deallocate", "quitquitquit", "drain", "hibernate",
 ];
 
 /// Removal verbs that also start a longer segment written in one word (`deleterange`,
@@ -144,18 +147,48 @@ pub(crate) fn method_effect(method: &str, url: &str) -> (Effect, String) {
     request_effect(method, url, "")
 }
 
-/// The effect of a request, its body included (bulk deletes, forced ref updates).
+/// The effect of a request, its body included (bulk deletes, forced ref updates), raised by
+/// what its URL and body do beyond the method ([`rules`]).
 fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     let m = method.to_ascii_uppercase();
+    let (mut e, mut why) = method_and_path(&m, url, body);
+    let segs = segments(url);
+    let mut raise = |found: Option<(Effect, String)>| {
+        if let Some((fe, fw)) = found
+            && fe.rank() > e.rank()
+        {
+            (e, why) = (fe, fw);
+        }
+    };
+    raise(rules::rpc_operation(url, body));
+    if matches!(
+        m.as_str(),
+        "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND"
+    ) {
+        raise(rules::get_writes(url, &segs));
+    } else {
+        raise(rules::write_empties(&m, url, &segs, body).map(|w| (Destructive, w)));
+        if rules::script_console(&segs) && m == "POST" {
+            raise(Some((
+                Admin,
+                "posts to a script console (the server runs the code)".into(),
+            )));
+        }
+    }
+    (e, why)
+}
+
+/// The effect of the method on the path, with the removals and access changes it names.
+fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
     let segs = segments(url);
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let admin_path = lower
         .iter()
         .any(|s| ADMIN_SEGMENTS.contains(&s.trim_start_matches('_')));
     let destroy_path = segs.last().is_some_and(|s| {
-        segment_words(s)
-            .iter()
-            .any(|w| DESTROY_WORDS.contains(&w.as_str()))
+        let w = segment_words(s);
+        w.iter().any(|w| DESTROY_WORDS.contains(&w.as_str()))
+            || w.windows(2).any(|p| p == ["power", "off"])
     });
     let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     let bulk_delete = lower.last().is_some_and(|s| s == "_bulk") && compact.contains("{\"delete\"");
@@ -176,7 +209,7 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
         .is_some_and(|s| s == "_all" || s.contains('*'))
         && !lower.iter().any(|s| HARMLESS_APIS.contains(&s.as_str()));
     let body_removes = body_removes(&compact, &lower, url);
-    match m.as_str() {
+    match m {
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND" => (Read, "reads".into()),
         "POST" if search => (Read, "is a search API, which reads".into()),
         "DELETE" | "PURGE" | "UNLINK" if admin_path => {
@@ -259,12 +292,30 @@ fn request_line(line: &str) -> Option<(&'static str, &str)> {
     (url.starts_with('/') || url.contains("://") || url.starts_with("{{")).then_some((method, url))
 }
 
-/// The `_method=X` override of a query string or form body.
+/// Parameters that override the method (`_method=DELETE`, Firebase's
+/// `x-http-method-override=DELETE`, Salesforce's `_HttpMethod`), compared in lower case.
+const OVERRIDE_PARAMS: &[&str] = &[
+    "_method",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+    "_httpmethod",
+];
+
+/// The method override of a query string or form body (`_method=X` and its kin).
 fn method_param(s: &str) -> Option<&'static str> {
-    let at = s.find("_method=")?;
-    let v = s.get(at + "_method=".len()..)?;
-    let v = v.split(['&', '"', '\'', ' ', '\n']).next().unwrap_or("");
-    method_word(v)
+    let lower = s.to_ascii_lowercase();
+    OVERRIDE_PARAMS.iter().find_map(|p| {
+        let key = format!("{p}=");
+        lower.match_indices(&key).find_map(|(at, _)| {
+            let v = s.get(at + key.len()..)?;
+            let v = v
+                .split(['&', '"', '\'', ' ', '\n', '#'])
+                .next()
+                .unwrap_or("");
+            method_word(v.trim())
+        })
+    })
 }
 
 /// One request of a request text.
@@ -391,8 +442,19 @@ fn request(ctx: &mut Ctx, req: &Request) {
     }
 }
 
-/// Records a request's effect: the higher of the method and its override.
+/// Records a request's effect: the higher of the method and its override. Credentials in the
+/// URL or body are sent away (admin).
 fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body: &str) {
+    let decoded = resource_decode(url);
+    if let Some(what) = rules::credential_in(body).or_else(|| rules::credential_in(&decoded)) {
+        ctx.add(
+            Admin,
+            format!(
+                "http: {} sends {what} in the request",
+                snippet(&format!("{method} {url}"))
+            ),
+        );
+    }
     if !(method == "POST" && graphql_endpoint(ctx, url, body)) {
         let (e, why) = request_effect(method, url, body);
         ctx.add(
@@ -410,6 +472,10 @@ fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body:
             ),
         );
     }
+}
+
+fn resource_decode(url: &str) -> String {
+    super::resource::percent_decode(url)
 }
 
 /// A POST to a GraphQL endpoint (`…/graphql`): the operation in its body decides, so a query
@@ -466,7 +532,19 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
             .iter()
             .find_map(|m| keys.iter().find_map(|k| m.get(*k).and_then(Value::as_str)))
     };
+    // A URL object (Postman's `{"raw": "…"}`, `{"href": "…"}`).
+    let url_object = || {
+        options.iter().find_map(|m| {
+            URL_KEYS.iter().find_map(|k| {
+                let o = m.get(*k)?.as_object()?;
+                ["raw", "href", "url"]
+                    .iter()
+                    .find_map(|r| o.get(*r).and_then(Value::as_str))
+            })
+        })
+    };
     let url = find(URL_KEYS)
+        .or_else(url_object)
         .or_else(|| {
             ["path", "resource", "input", "route"]
                 .iter()
@@ -482,7 +560,9 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
                     .find_map(|k| m.get(*k).and_then(Value::as_str))
             })
         });
-    let Some(url) = url.filter(|u| u.contains("://") || u.starts_with('/')) else {
+    // `{{base}}/users` is a collection's variable (Postman, `.http` files).
+    let Some(url) = url.filter(|u| u.contains("://") || u.starts_with('/') || u.starts_with("{{"))
+    else {
         return false;
     };
     let body: String = options
@@ -516,11 +596,7 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         .find_map(header_override)
         .or_else(|| method_param(url))
         .or_else(|| method_param(&body))
-        .or_else(|| {
-            body.contains("\"_method\"")
-                .then(|| json_method_param(&options))
-                .flatten()
-        });
+        .or_else(|| json_method_param(&options));
     judge(ctx, method, overridden, url, &body);
     true
 }
@@ -558,8 +634,9 @@ fn json_method_param(options: &[&Map<String, Value>]) -> Option<&'static str> {
             .iter()
             .filter_map(|k| m.get(*k).and_then(Value::as_object))
             .find_map(|b| {
-                b.get("_method")
-                    .and_then(Value::as_str)
+                b.iter()
+                    .find(|(k, _)| OVERRIDE_PARAMS.contains(&k.to_ascii_lowercase().as_str()))
+                    .and_then(|(_, v)| v.as_str())
                     .and_then(method_word)
             })
     })

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::{Ctx, args, shell, structured};
-use crate::Effect::{Admin, Mutating};
+use crate::Effect::{Admin, Destructive, Mutating};
 
 /// Judges the fields of one object of the input; `top` for the input itself.
 pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
@@ -42,6 +42,159 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         }
     }
     sent_file(ctx, map);
+    if !ctx.name_reads && !ctx.search_tool {
+        protection_off(ctx, map);
+        if top {
+            overwritten(ctx, map);
+        }
+    }
+}
+
+/// Fields that turn off a protection against deletion (`DeletionProtectionEnabled: false`,
+/// `prevent_destroy: false`, `allow_deletions: true`, backups kept for 0 days, versioning
+/// suspended) or set a capacity to zero (`replicas: 0`, `DesiredCount: 0`): what they protect
+/// can then be lost.
+fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
+    for (k, v) in map {
+        let key = super::http::rules::norm_key(k);
+        // EC2's attribute values are wrapped (`{"Value": false}`).
+        let v = match v.get("Value").or_else(|| v.get("value")) {
+            Some(inner) if v.as_object().is_some_and(|m| m.len() == 1) => inner,
+            _ => v,
+        };
+        let off = match key.as_str() {
+            "deletionprotection"
+            | "deletionprotectionenabled"
+            | "enabledeletionprotection"
+            | "deleteprotection"
+            | "terminationprotection"
+            | "enableterminationprotection"
+            | "disableapitermination"
+            | "disableapistop"
+            | "preventdestroy"
+            | "destructiverequiresname"
+            | "pointintimerecoveryenabled"
+            | "protectfromdeletion"
+            | "deleteprotectionenabled" => {
+                v.as_bool() == Some(false) || v.as_str() == Some("false")
+            }
+            "allowdeletions" | "allowforcepushes" | "forcedestroy" => v.as_bool() == Some(true),
+            "backupretentionperiod" | "retentiondays" | "retentionindays" => {
+                v.as_f64() == Some(0.0) || v.as_str() == Some("0")
+            }
+            "mfadelete" => v
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("disabled")),
+            "versioningconfiguration" | "versioning" => v
+                .get("Status")
+                .or_else(|| v.get("status"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case("suspended")),
+            _ => super::http::rules::zero_field(k, v),
+        };
+        if off {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            ctx.add(
+                Destructive,
+                format!(
+                    "sets `{k}: {}`, which removes a protection against loss",
+                    super::prefix(&shown, 40)
+                ),
+            );
+        }
+    }
+}
+
+/// A file written with the input's content, or moved or copied over a destination: the
+/// written path is judged as a shell redirection's is (`args::write_risk`). Empty content
+/// truncates what is there; any content replaces a database file.
+fn overwritten(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let get = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str).map(str::trim))
+            .filter(|s| !s.is_empty())
+    };
+    let append = map.get("append").and_then(Value::as_bool) == Some(true)
+        || get(&["mode"]).is_some_and(|m| m.starts_with('a') || m == "append");
+    let content = [
+        "content",
+        "contents",
+        "file_text",
+        "text",
+        "data",
+        "new_content",
+    ]
+    .iter()
+    .find_map(|k| map.get(*k));
+    let path = get(&[
+        "path",
+        "file_path",
+        "filepath",
+        "filename",
+        "file",
+        "target_file",
+    ]);
+    if let (Some(path), Some(Value::String(content)), false) = (path, content, append) {
+        let risk = args::write_risk(path, false);
+        if content.trim().is_empty() {
+            if let Some((e, why)) = risk {
+                ctx.add(
+                    e.max(Destructive),
+                    format!(
+                        "writes empty content over `{}`, {why}",
+                        super::prefix(path, 80)
+                    ),
+                );
+            }
+        } else if database_file(path) {
+            ctx.add(
+                Destructive,
+                format!(
+                    "writes text over the database file `{}`",
+                    super::prefix(path, 80)
+                ),
+            );
+        }
+    }
+    let from = get(&["source", "src", "from", "source_path", "old_path", "origin"]);
+    let to = get(&[
+        "destination",
+        "dest",
+        "to",
+        "target",
+        "destination_path",
+        "target_path",
+        "new_path",
+    ]);
+    if let (Some(_), Some(to)) = (from, to)
+        && let Some((e, why)) = args::write_risk(to, false)
+    {
+        ctx.add(
+            e,
+            format!(
+                "moves or copies a file over `{}`, {why}",
+                super::prefix(to, 80)
+            ),
+        );
+    }
+}
+
+/// A database file by its name (`*.sqlite3`, `ibdata1`, `PG_VERSION`).
+fn database_file(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    file.starts_with("ibdata")
+        || file.starts_with("ib_logfile")
+        || matches!(file, "pg_version" | "pg_control")
+        || [
+            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
+            ".ldf",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x))
 }
 
 /// `{"signal": "SIGKILL", "pid": 1}`: judged as `kill -KILL 1`.
@@ -366,13 +519,21 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
         "input_file",
         "payload_file",
         "file_path",
+        "uploads",
+        "attachments",
+        "multipart",
+        "form_files",
+        "form",
     ] {
-        let paths: Vec<&str> = match map.get(key) {
-            Some(Value::String(s)) => vec![s.as_str()],
-            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        if let Some(p) = paths.into_iter().find(|p| args::secret_path(p)) {
+        let mut paths: Vec<&str> = Vec::new();
+        if let Some(v) = map.get(key) {
+            file_strings(v, 0, &mut paths);
+        }
+        // `@file` and `<file` as curl's form fields write them; a directory is its files.
+        if let Some(p) = paths.into_iter().find(|p| {
+            let p = p.trim().trim_start_matches(['@', '<']);
+            args::secret_path(p) || args::secret_path(&format!("{}/", p.trim_end_matches('/')))
+        }) {
             ctx.add(
                 Admin,
                 format!("http: sends the secret file `{p}` in the request"),
@@ -399,5 +560,24 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
                 format!("http: the request sets `{k}: {v}` (makes a resource public)"),
             );
         }
+    }
+}
+
+/// The strings of an upload field: a path, a list of paths, a map of field names to paths,
+/// or `(name, path)` pairs, to a bounded depth.
+fn file_strings<'a>(v: &'a Value, depth: usize, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s.as_str()),
+        Value::Array(items) if depth < 4 => {
+            for i in items {
+                file_strings(i, depth + 1, out);
+            }
+        }
+        Value::Object(m) if depth < 4 => {
+            for i in m.values() {
+                file_strings(i, depth + 1, out);
+            }
+        }
+        _ => {}
     }
 }

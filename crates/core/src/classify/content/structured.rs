@@ -14,8 +14,12 @@
 //! - A meta tool (`invoke_tool`, `call_function`) runs another tool: the inner call is judged
 //!   as if it were made directly ([`meta`]).
 
+mod clients;
+mod infra;
 mod meta;
 mod sdk;
+
+pub(crate) use sdk::operation as sdk_operation;
 
 use serde_json::{Map, Value};
 
@@ -37,6 +41,11 @@ pub(crate) enum Program {
     Az,
     Gh,
     Systemctl,
+    Consul,
+    Vault,
+    Curl,
+    Wget,
+    Httpie,
     /// A cloud service's SDK (`s3`, `dynamodb`): operation names, not command lines.
     Sdk,
     /// A tool that invokes other tools (`invoke_tool`, `call_function`).
@@ -60,6 +69,11 @@ impl Program {
             Program::Az => "az",
             Program::Gh => "gh",
             Program::Systemctl => "systemctl",
+            Program::Consul => "consul",
+            Program::Vault => "vault",
+            Program::Curl => "curl",
+            Program::Wget => "wget",
+            Program::Httpie => "http",
             Program::Sdk => "sdk",
             Program::Meta => "invoke",
         }
@@ -67,7 +81,7 @@ impl Program {
 
     /// True if the program's flags take one dash (`-auto-approve`).
     fn single_dash(self) -> bool {
-        self == Program::Terraform
+        matches!(self, Program::Terraform | Program::Consul | Program::Vault)
     }
 }
 
@@ -102,6 +116,11 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             "az" | "azure" => Program::Az,
             "gh" => Program::Gh,
             "systemd" | "systemctl" => Program::Systemctl,
+            "consul" => Program::Consul,
+            "vault" => Program::Vault,
+            "curl" => Program::Curl,
+            "wget" => Program::Wget,
+            "httpie" | "xh" => Program::Httpie,
             _ => return None,
         };
         Some((p, words.iter().skip(i + 1).cloned().collect()))
@@ -124,6 +143,27 @@ const SUB_KEYS: &[&str] = &[
     "operation",
     "op",
     "verb",
+];
+
+/// Keys that name the command when a `subcommand` key names its subcommand.
+const PRIMARY_KEYS: &[&str] = &["command", "cmd", "action", "operation", "op", "verb"];
+
+/// Command groups named by a key (`consul kv`, `vault secrets`).
+const GROUP_KEYS: &[&str] = &[
+    "kv",
+    "acl",
+    "secrets",
+    "auth",
+    "policy",
+    "token",
+    "snapshot",
+    "operator",
+    "services",
+    "intention",
+    "namespace",
+    "audit",
+    "lease",
+    "kv2",
 ];
 
 /// Keys whose value is an argument list.
@@ -169,6 +209,8 @@ const POSITIONAL: &[&str] = &[
     "commit",
     "key",
     "keys",
+    "address",
+    "addresses",
     "field",
     "member",
     "value",
@@ -226,6 +268,9 @@ pub(crate) fn program_call(
         Program::Sdk => return sdk::call(ctx, map, true, name_rest),
         // Judged for every object by `joined_command`.
         Program::Meta => return Vec::new(),
+        Program::Curl | Program::Wget | Program::Httpie => {
+            return clients::call(ctx, program, map);
+        }
         _ => {}
     }
     let mut consumed: Vec<String> = Vec::new();
@@ -242,8 +287,32 @@ pub(crate) fn program_call(
     if program == Program::Redis {
         redis_batches(ctx, map, &mut consumed);
     }
-    // The subcommand: a key, else the words of the tool name after the program's.
-    let sub = SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v)));
+    // A command group named by its key (`consul {"kv": "delete"}`, `vault {"secrets":
+    // "disable"}`): the key and its value are the subcommand.
+    let mut grouped = false;
+    if matches!(program, Program::Consul | Program::Vault) {
+        for key in GROUP_KEYS {
+            if let Some(Value::String(s)) = map.get(*key) {
+                argv.push((*key).to_string());
+                argv.extend(s.split_whitespace().map(str::to_string));
+                consumed.push((*key).to_string());
+                grouped = true;
+                break;
+            }
+        }
+    }
+    // The subcommand: a key, else the words of the tool name after the program's. A command
+    // and a subcommand given apart (`{"command": "state", "subcommand": "rm"}`) join in that
+    // order.
+    let sub = PRIMARY_KEYS
+        .iter()
+        .find_map(|k| map.get(*k).filter(|v| v.is_string()).map(|v| (*k, v)))
+        .or_else(|| SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v))));
+    let second = sub.filter(|(k, _)| PRIMARY_KEYS.contains(k)).and_then(|_| {
+        ["subcommand", "sub_command"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str).map(|v| (*k, v)))
+    });
     match sub {
         Some((k, Value::String(s))) => {
             consumed.push(k.to_string());
@@ -268,6 +337,10 @@ pub(crate) fn program_call(
             } else {
                 argv.extend(words.iter().map(|w| subcommand_word(program, w)));
             }
+            if let Some((k2, v2)) = second {
+                consumed.push(k2.to_string());
+                argv.extend(v2.split_whitespace().map(|w| subcommand_word(program, w)));
+            }
         }
         Some((k, Value::Array(items))) if items.iter().all(Value::is_string) => {
             consumed.push(k.to_string());
@@ -285,9 +358,10 @@ pub(crate) fn program_call(
         }
         // No subcommand: an argument list is the whole command after the program
         // (`{"args": ["push", "--force"]}`).
-        _ if ARG_KEYS
-            .iter()
-            .any(|k| map.get(*k).is_some_and(|v| v.is_array() || v.is_string())) => {}
+        _ if grouped
+            || ARG_KEYS
+                .iter()
+                .any(|k| map.get(*k).is_some_and(|v| v.is_array() || v.is_string())) => {}
         _ => return consumed,
     }
     for key in POSITIONAL {
@@ -439,7 +513,14 @@ fn push_values(argv: &mut Vec<String>, v: &Value) {
 /// `grace_period: 0` is `--grace-period=0`); objects are not flags.
 fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
     let dash = if program.single_dash() { "-" } else { "--" };
-    let name = key.trim_start_matches('-').replace('_', "-");
+    let name = kebab(key.trim_start_matches('-'));
+    // Kubernetes API list options as kubectl's flags (`fieldSelector` is `--field-selector`,
+    // `labelSelector` is `--selector`, `limit` is `--chunk-size`).
+    let name = match (program, name.as_str()) {
+        (Program::Kubectl, "label-selector") => "selector".to_string(),
+        (Program::Kubectl, "limit") => "chunk-size".to_string(),
+        _ => name,
+    };
     if name.is_empty() {
         return;
     }
@@ -462,6 +543,25 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
     }
 }
 
+/// A key as a flag's name: `_` is `-`, and camelCase is kebab-case (`noVerify` is
+/// `no-verify`).
+fn kebab(key: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('-');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(if c == '_' {
+            '-'
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
+    out
+}
+
 /// Keys that start a command split over keys, in the order they join: `entrypoint` +
 /// `command` (Docker), `command` + `args` (Kubernetes).
 const HEAD_KEYS: &[&str] = &[
@@ -475,6 +575,16 @@ const HEAD_KEYS: &[&str] = &[
     "exec",
 ];
 const TAIL_KEYS: &[&str] = &["args", "argv", "arguments"];
+/// Keys that name the program only beside an argument list, and only when they name a known
+/// program.
+const WEAK_HEAD_KEYS: &[&str] = &[
+    "file",
+    "path",
+    "filename",
+    "process",
+    "exe",
+    "executable_path",
+];
 
 /// A command split over keys (`{"command": ["sh", "-c"], "args": ["rm -rf /data"]}`,
 /// `{"entrypoint": "/bin/sh", "command": ["-c", "…"]}`): joined and analysed. Returns the
@@ -486,19 +596,39 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
     if !consumed.is_empty() {
         return consumed;
     }
+    // Ansible tasks, compose and playbook YAML text, cron entries: they only raise.
+    infra::analyse(ctx, map);
     let service_tool = matches!(ctx.program, Some((Program::Sdk, _)));
-    let consumed = sdk::call(ctx, map, service_tool, &[]);
-    if !consumed.is_empty() {
-        return consumed;
+    // A data store's tool is judged by its own operation; inside it, an operation name is a
+    // filter's or a document's value (`{"$match": {"action": "dropDatabase"}}`).
+    let datastore = matches!(ctx.program, Some((Program::Mongo | Program::Elastic, _)));
+    if !datastore {
+        let consumed = sdk::call(ctx, map, service_tool, &[]);
+        if !consumed.is_empty() {
+            return consumed;
+        }
     }
-    let heads: Vec<(&str, &Value)> = HEAD_KEYS
+    let tail = TAIL_KEYS
+        .iter()
+        .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)));
+    let mut heads: Vec<(&str, &Value)> = HEAD_KEYS
         .iter()
         .filter_map(|k| map.get(*k).map(|v| (*k, v)))
         .filter(|(_, v)| as_words(v).is_some())
         .collect();
-    let tail = TAIL_KEYS
-        .iter()
-        .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)));
+    // A file or path beside an argument list is the program when it names a known one
+    // (Node's `execFile {"file": "rsync", "args": […]}`).
+    if heads.is_empty() && tail.is_some() {
+        heads.extend(
+            WEAK_HEAD_KEYS
+                .iter()
+                .filter_map(|k| map.get(*k).map(|v| (*k, v)))
+                .filter(|(_, v)| {
+                    v.as_str()
+                        .is_some_and(|s| is_argv(&[Value::String(s.trim().to_string())]))
+                }),
+        );
+    }
     let mut parts: Vec<(&str, &Value)> = Vec::new();
     match (heads.as_slice(), tail) {
         // A program and its arguments.

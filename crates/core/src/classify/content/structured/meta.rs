@@ -70,8 +70,8 @@ const META_NOUNS: &[&str] = &[
 ];
 /// Other words a meta tool's name may carry (`mcp__gateway__call_tool`, `multi_tool_use`).
 const META_OTHER: &[&str] = &[
-    "mcp", "gateway", "router", "multi", "parallel", "batch", "remote", "meta", "generic", "any",
-    "dynamic", "server", "client", "agent", "hub",
+    "mcp", "gateway", "router", "multi", "parallel", "batch", "bulk", "remote", "meta", "generic",
+    "any", "dynamic", "server", "client", "agent", "hub",
 ];
 
 thread_local! {
@@ -99,9 +99,12 @@ pub(crate) fn is_meta_tool(words: &[String]) -> bool {
     });
     only_meta
         && (has(META_NOUNS)
-            || words
-                .iter()
-                .any(|w| matches!(w.as_str(), "invoke" | "dispatch" | "proxy")))
+            || words.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "invoke" | "dispatch" | "proxy" | "batch" | "parallel" | "bulk"
+                )
+            }))
 }
 
 /// A plausible tool name: one word of letters, digits and `_.-:/`.

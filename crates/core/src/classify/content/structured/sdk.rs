@@ -118,6 +118,17 @@ fn op_words(op: &str) -> Option<Vec<String>> {
     (!w.is_empty() && w.iter().any(|x| x.chars().any(|c| c.is_ascii_alphabetic()))).then_some(w)
 }
 
+/// What an operation named by a string does, by the one vocabulary. With `shaped`, only an
+/// operation with a shape of its own counts (several words, `TerminateInstances`; a service
+/// prefix, `ec2:TerminateInstances`): a single word (`delete`) may be a filter's value.
+pub(crate) fn operation(op: &str, shaped: bool) -> Option<(Effect, &'static str)> {
+    let w = op_words(op)?;
+    if shaped && w.len() < 2 && !op.contains(':') {
+        return None;
+    }
+    Some(op_effect(&w))
+}
+
 /// What an operation does, with a word for the reason.
 fn op_effect(w: &[String]) -> (Effect, &'static str) {
     let joined = w.join("_");

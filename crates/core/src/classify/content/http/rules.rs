@@ -1,0 +1,353 @@
+//! Requests whose effect is not in their method: a GET that writes through its URL (an RPC
+//! operation in a query parameter, a request body in the query string, a Redis command as a
+//! path segment, a link to a removal endpoint), writes that empty or stop what they reach
+//! (an empty body at a root or a configuration endpoint, capacity set to zero), script
+//! consoles, and credentials sent in a request.
+
+use serde_json::Value;
+
+use super::super::{resource, structured};
+use crate::Effect::{self, Admin, Destructive, Mutating, Read};
+
+/// Query-string and form parameters, percent-decoded (`+` is a space), names lower-cased.
+pub(super) fn params(s: &str) -> Vec<(String, String)> {
+    s.split(['&', ';'])
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let k = resource::percent_decode(&k.replace('+', " "));
+            let v = resource::percent_decode(&v.replace('+', " "));
+            (!k.trim().is_empty()).then(|| (k.trim().to_ascii_lowercase(), v))
+        })
+        .collect()
+}
+
+/// The query string of a URL.
+pub(super) fn query(url: &str) -> &str {
+    url.split_once('?')
+        .map_or("", |(_, q)| q.split('#').next().unwrap_or(""))
+}
+
+/// The host of a URL, lower-cased, without the port.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let auth = auth.rsplit('@').next().unwrap_or(auth);
+    auth.split(':').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The port of a URL, if it names one.
+fn port(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
+    auth.rsplit_once(':').map(|(_, p)| p)
+}
+
+/// Parameters that name an RPC operation (the AWS Query API's `Action`).
+const OP_PARAMS: &[&str] = &["action", "operation", "op", "x-amz-target"];
+
+/// An RPC operation named in a query parameter or a form body (`?Action=TerminateInstances`),
+/// judged by the SDK vocabulary. Only at an RPC endpoint: the path is the root, the request
+/// names an API `Version`, or the host is a cloud API's; elsewhere `action=DeleteBucket` is a
+/// filter of what is read.
+pub(super) fn rpc_operation(url: &str, form: &str) -> Option<(Effect, String)> {
+    let mut ps = params(query(url));
+    let form = form.trim();
+    if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(form) {
+        ps.extend(
+            m.iter()
+                .filter_map(|(k, v)| Some((k.to_ascii_lowercase(), v.as_str()?.to_string()))),
+        );
+    } else if !form.starts_with(['{', '[', '<']) {
+        ps.extend(params(form));
+    }
+    let h = host(url);
+    let root = super::segments(url).is_empty();
+    let rpc = root
+        || ps.iter().any(|(k, _)| k == "version")
+        || h.ends_with(".amazonaws.com")
+        || h.ends_with(".amazonaws.com.cn")
+        || h.ends_with(".aliyuncs.com");
+    if !rpc {
+        return None;
+    }
+    ps.iter()
+        .filter(|(k, _)| OP_PARAMS.contains(&k.as_str()))
+        .filter_map(|(_, v)| {
+            let (e, why) = structured::sdk_operation(v, true)?;
+            Some((
+                e,
+                format!("names the operation `{v}` in its parameters, which {why}"),
+            ))
+        })
+        .max_by_key(|(e, _)| e.rank())
+}
+
+/// Redis commands, as a Webdis-style gateway takes them in the first path segment
+/// (`GET /FLUSHALL`, `GET /SET/k/v`).
+#[rustfmt::skip]
+const REDIS: &[(&str, Effect)] = &[
+    ("GET", Read), ("MGET", Read), ("KEYS", Read), ("SCAN", Read), ("INFO", Read),
+    ("EXISTS", Read), ("TTL", Read), ("TYPE", Read), ("HGET", Read), ("HGETALL", Read),
+    ("LRANGE", Read), ("SMEMBERS", Read), ("ZRANGE", Read), ("STRLEN", Read), ("PING", Read),
+    ("DBSIZE", Read), ("LLEN", Read), ("SCARD", Read),
+    ("SET", Mutating), ("MSET", Mutating), ("HSET", Mutating), ("LPUSH", Mutating),
+    ("RPUSH", Mutating), ("SADD", Mutating), ("ZADD", Mutating), ("INCR", Mutating),
+    ("PUBLISH", Mutating), ("EXPIRE", Mutating), ("APPEND", Mutating), ("SETEX", Mutating),
+    ("DEL", Destructive), ("UNLINK", Destructive), ("FLUSHALL", Destructive),
+    ("FLUSHDB", Destructive), ("SHUTDOWN", Destructive), ("GETDEL", Destructive),
+    ("HDEL", Destructive), ("SREM", Destructive), ("ZREM", Destructive), ("LTRIM", Destructive),
+    ("RENAME", Destructive), ("SWAPDB", Destructive), ("SCRIPT", Destructive),
+    ("FUNCTION", Destructive), ("CLIENT", Destructive),
+    ("CONFIG", Admin), ("SLAVEOF", Admin), ("REPLICAOF", Admin), ("DEBUG", Admin),
+    ("MODULE", Admin), ("ACL", Admin), ("EVAL", Admin), ("EVALSHA", Admin), ("MIGRATE", Admin),
+    ("BGSAVE", Mutating), ("SAVE", Mutating), ("BGREWRITEAOF", Mutating),
+];
+
+/// Verbs of removal that make a GET to the path's last segment a removal (`GET
+/// /users/42/delete`).
+const GET_REMOVALS: &[&str] = &[
+    "delete",
+    "destroy",
+    "remove",
+    "purge",
+    "wipe",
+    "drop",
+    "truncate",
+    "flushall",
+    "flushdb",
+    "erase",
+    "terminate",
+    "uninstall",
+    "shutdown",
+];
+
+/// A GET (or HEAD) that changes something through its URL. None if it only reads.
+pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
+    let ps = params(query(url));
+    // A request body carried in the query string (Solr's `stream.body`).
+    if let Some((_, body)) = ps.iter().find(|(k, _)| k == "stream.body") {
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(why) = super::body_removes(&compact, &[], url) {
+            return Some((Destructive, format!("{why} (in `stream.body`)")));
+        }
+        return Some((
+            Mutating,
+            "sends a request body in its query (`stream.body`)".into(),
+        ));
+    }
+    let last = segs.last().map(|s| s.to_ascii_lowercase());
+    if last.as_deref() == Some("update")
+        && ps.iter().any(|(k, v)| {
+            matches!(k.as_str(), "commit" | "optimize" | "expungedeletes")
+                && v.eq_ignore_ascii_case("true")
+                || k.starts_with("stream.")
+        })
+    {
+        return Some((Mutating, "commits through an update handler".into()));
+    }
+    // A Redis command as the first segment (Webdis): upper case, or on Webdis's port.
+    if let Some(first) = segs.first() {
+        let webdis = port(url) == Some("7379");
+        let upper = first.chars().all(|c| c.is_ascii_uppercase());
+        if (upper || webdis)
+            && let Some((cmd, e)) = REDIS.iter().find(|(c, _)| c.eq_ignore_ascii_case(first))
+            && *e != Read
+        {
+            let e =
+                if *cmd == "CONFIG" && segs.get(1).is_some_and(|s| s.eq_ignore_ascii_case("get")) {
+                    Read
+                } else {
+                    *e
+                };
+            if e != Read {
+                return Some((
+                    e,
+                    format!("runs the Redis command `{cmd}` through its path"),
+                ));
+            }
+        }
+    }
+    // A link to a removal endpoint after what it removes (`GET /admin/users/5/delete`); a
+    // page (`/delete-api`, `delete.md`), a noun (`deletion-requests`) or a lone segment is
+    // read.
+    if let Some(l) = &last
+        && segs.len() >= 2
+        && GET_REMOVALS.contains(&l.as_str())
+    {
+        return Some((Destructive, format!("requests the removal endpoint `{l}`")));
+    }
+    None
+}
+
+/// Path segments of configuration endpoints that replace the whole configuration
+/// (Caddy's `POST /load`, `PUT /config`).
+const CONFIG_SEGMENTS: &[&str] = &["load", "config", "configuration", "cfg"];
+
+/// Path segments of scaling resources, where a count of zero stops the workload.
+const SCALE_SEGMENTS: &[&str] = &[
+    "formation",
+    "scale",
+    "scaling",
+    "capacity",
+    "replicas",
+    "autoscaling",
+    "dynos",
+    "size",
+];
+
+/// Fields whose zero stops a workload wherever they sit.
+const ZERO_FIELDS: &[&str] = &[
+    "replicas",
+    "desiredcount",
+    "desiredcapacity",
+    "desiredsize",
+    "desiredreplicas",
+    "maxreplicas",
+    "maxsize",
+    "maxcapacity",
+    "instancecount",
+    "nodecount",
+    "numnodes",
+    "numreplicas",
+    "targetsize",
+];
+
+/// Fields that also count under a scaling path (`quantity` of a Heroku formation).
+const SCALE_FIELDS: &[&str] = &[
+    "quantity",
+    "size",
+    "count",
+    "instances",
+    "scale",
+    "capacity",
+];
+
+/// The lower-cased letters and digits of a key (`desired_count` is `desiredcount`).
+pub(crate) fn norm_key(k: &str) -> String {
+    k.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// True if `key: value` sets a capacity to zero wherever it sits (`replicas: 0`,
+/// `DesiredCount: 0`).
+pub(crate) fn zero_field(key: &str, v: &Value) -> bool {
+    is_zero(v) && ZERO_FIELDS.contains(&norm_key(key).as_str())
+}
+
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.trim() == "0",
+        _ => false,
+    }
+}
+
+/// The first field of a JSON value that sets a capacity to zero, to a bounded depth.
+pub(crate) fn zero_capacity(v: &Value, scaling: bool, depth: usize) -> Option<String> {
+    match v {
+        Value::Object(m) if depth < 16 => m.iter().find_map(|(k, v)| {
+            let nk = norm_key(k);
+            if is_zero(v)
+                && (ZERO_FIELDS.contains(&nk.as_str())
+                    || (scaling && SCALE_FIELDS.contains(&nk.as_str())))
+            {
+                return Some(format!("{k}: 0"));
+            }
+            zero_capacity(v, scaling, depth + 1)
+        }),
+        Value::Array(items) if depth < 16 => items
+            .iter()
+            .find_map(|i| zero_capacity(i, scaling, depth + 1)),
+        _ => None,
+    }
+}
+
+/// A write that empties or stops what it reaches: an empty body (`null`, `{}`) written at a
+/// database root or a configuration endpoint, `null` written anywhere with PUT, a `null`
+/// child in a Firebase PATCH, a capacity set to zero.
+pub(super) fn write_empties(method: &str, url: &str, segs: &[&str], body: &str) -> Option<String> {
+    let b = body.trim();
+    let parsed: Option<Value> = serde_json::from_str(b).ok();
+    let empty = b.is_empty()
+        || matches!(&parsed, Some(Value::Null))
+        || matches!(&parsed, Some(Value::Object(m)) if m.is_empty())
+        || matches!(&parsed, Some(Value::Array(a)) if a.is_empty());
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    // The root of a JSON database (`/.json`) or of the service.
+    let root = lower.is_empty() || matches!(lower.as_slice(), [one] if one == ".json");
+    if method == "PUT" && matches!(&parsed, Some(Value::Null)) {
+        return Some("writes `null` over a resource (it is deleted)".into());
+    }
+    if empty && root && method != "POST" {
+        return Some("writes an empty value at the root (everything under it is replaced)".into());
+    }
+    let last = lower.last().map(String::as_str).unwrap_or("");
+    if empty && CONFIG_SEGMENTS.contains(&last) {
+        return Some("loads an empty configuration (everything it served stops)".into());
+    }
+    let h = host(url);
+    if (h.ends_with("firebaseio.com") || h.ends_with("firebasedatabase.app"))
+        && method == "PATCH"
+        && let Some(Value::Object(m)) = &parsed
+        && m.values().any(Value::is_null)
+    {
+        return Some("writes `null` children (Firebase deletes them)".into());
+    }
+    let scaling = lower.iter().any(|s| SCALE_SEGMENTS.contains(&s.as_str()));
+    if let Some(v) = &parsed
+        && let Some(f) = zero_capacity(v, scaling, 0)
+    {
+        return Some(format!("sets `{f}` (the workload stops)"));
+    }
+    None
+}
+
+/// Script consoles: the body is code the server runs (Jenkins `/script`, `/scriptText`).
+pub(super) fn script_console(segs: &[&str]) -> bool {
+    segs.last().is_some_and(|s| {
+        matches!(
+            s.to_ascii_lowercase().as_str(),
+            "script" | "scripttext" | "groovy" | "run-script" | "runscript"
+        )
+    })
+}
+
+/// Credentials pasted into a request (a private key block, a cloud secret key, an access
+/// token of a known shape). The name of what was found, if any.
+pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
+    if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----") {
+        return Some("a private key");
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"") {
+        return Some("an AWS secret access key");
+    }
+    let token = |prefix: &str, min: usize| {
+        text.match_indices(prefix).any(|(i, _)| {
+            let boundary = i == 0
+                || text
+                    .get(..i)
+                    .and_then(|p| p.chars().last())
+                    .is_some_and(|c| !c.is_ascii_alphanumeric());
+            boundary
+                && text.get(i + prefix.len()..).is_some_and(|rest| {
+                    rest.chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .count()
+                        >= min
+                })
+        })
+    };
+    if token("ghp_", 30) || token("gho_", 30) || token("github_pat_", 30) || token("glpat-", 20) {
+        return Some("a source-host access token");
+    }
+    if token("xoxb-", 20) || token("xoxp-", 20) || token("sk_live_", 20) {
+        return Some("an API token");
+    }
+    if token("AKIA", 16) && lower.contains("secret") {
+        return Some("an AWS access key with its secret");
+    }
+    None
+}
