@@ -34,6 +34,16 @@ fn inputs() -> Vec<(&'static str, &'static str, Value)> {
             "tool",
             json!({"sql": SELECT_200B, "options": {"timeout": 30, "tags": ["a", "b"]}, "description": "weekly revenue"}),
         ),
+        (
+            "python_snippet",
+            "python_exec",
+            json!({"code": "import os, json\nfor name in sorted(os.listdir('/etc')):\n    print(json.dumps(name))"}),
+        ),
+        (
+            "http_get",
+            "http_request",
+            json!({"method": "GET", "url": "https://api.example.com/v1/orders?status=open&limit=50", "headers": {"Accept": "application/json"}}),
+        ),
         ("sql_script_64k", "run_sql", json!(sql_script)),
         ("shell_line_64k", "shell", json!(shell_line)),
         ("nested_bash_c", "shell", json!(nested)),
@@ -63,11 +73,12 @@ fn bench(c: &mut Criterion) {
             brush_parser::Parser::new(black_box(SHELL_90B).as_bytes(), &opts).parse_program()
         })
     });
-    let json_text = serde_json::to_string(&inputs()[3].2).unwrap();
+    let input = |name: &str| inputs().into_iter().find(|i| i.0 == name).unwrap().2;
+    let json_text = serde_json::to_string(&input("json_args")).unwrap();
     g.bench_function("serde_json_parse_json_args", |b| {
         b.iter(|| serde_json::from_str::<Value>(black_box(&json_text)))
     });
-    let script = inputs()[4].2.as_str().unwrap().to_string();
+    let script = input("sql_script_64k").as_str().unwrap().to_string();
     g.bench_function("sqlparser_pg_script_64k", |b| {
         b.iter(|| Parser::parse_sql(&dialect, black_box(&script)))
     });
