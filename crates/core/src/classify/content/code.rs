@@ -344,7 +344,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             cell_shell = true;
         } else if let Some(cmd) = t.strip_prefix("%system").or_else(|| t.strip_prefix("%sx")) {
             shell::analyse(ctx, cmd, depth + 1);
-        } else if lang == "code" && shell::looks_like_shell(t) {
+        } else if lang == "code" && language == Lang::Other && shell::looks_like_shell(t) {
             shell::analyse(ctx, t, depth + 1);
         }
     }
@@ -389,6 +389,8 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     }
     indirect::callables(ctx, code);
     indirect::exfiltration(ctx, code);
+    indirect::fetched_deserialise(ctx, code);
+    indirect::computed_builtins(ctx, language, code);
     let decodes = DECODERS.iter().any(|d| code.contains(d));
     let lit_mark = ctx.mark();
     for lit in literals(code) {

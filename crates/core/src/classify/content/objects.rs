@@ -46,6 +46,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         protection_off(ctx, map);
         if top {
             overwritten(ctx, map);
+            ci_secrets(ctx, map);
         }
     }
 }
@@ -177,6 +178,121 @@ fn overwritten(ctx: &mut Ctx, map: &Map<String, Value>) {
             format!(
                 "moves or copies a file over `{}`, {why}",
                 super::prefix(to, 80)
+            ),
+        );
+    }
+}
+
+/// A CI pipeline definition by its path (`.github/workflows/*.yml`, `.gitlab-ci.yml`,
+/// `Jenkinsfile`, `.circleci/config.yml`, `azure-pipelines.yml`, Buildkite, Drone, Travis).
+fn ci_definition(path: &str) -> bool {
+    let p = path.to_ascii_lowercase().replace('\\', "/");
+    let file = p.rsplit('/').next().unwrap_or("");
+    let yaml = file.ends_with(".yml") || file.ends_with(".yaml");
+    (yaml && (p.contains(".github/workflows/") || p.contains(".buildkite/")))
+        || p.ends_with(".circleci/config.yml")
+        || matches!(
+            file,
+            ".gitlab-ci.yml"
+                | "jenkinsfile"
+                | "azure-pipelines.yml"
+                | "bitbucket-pipelines.yml"
+                | ".drone.yml"
+                | ".travis.yml"
+        )
+}
+
+/// A CI definition written with text that takes the pipeline's secrets (`${{ secrets.X }}`,
+/// `toJSON(secrets)`, `$CI_JOB_TOKEN`, the whole environment) and sends them with a network
+/// command: exfiltration from CI (admin). Other workflow edits stay writes.
+fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let Some(path) = [
+        "path",
+        "file_path",
+        "filepath",
+        "filename",
+        "file",
+        "target_file",
+    ]
+    .iter()
+    .find_map(|k| map.get(*k).and_then(Value::as_str))
+    .filter(|p| ci_definition(p)) else {
+        return;
+    };
+    const TEXT: &[&str] = &[
+        "content",
+        "contents",
+        "file_text",
+        "text",
+        "data",
+        "new_content",
+        "newText",
+        "new_text",
+        "new_string",
+        "new_str",
+        "replacement",
+        "insert_text",
+    ];
+    fn add<'a>(texts: &mut Vec<&'a str>, m: &'a Map<String, Value>) {
+        texts.extend(
+            TEXT.iter()
+                .filter_map(|k| m.get(*k).and_then(Value::as_str)),
+        );
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    add(&mut texts, map);
+    for list in ["edits", "changes", "replacements"] {
+        for item in map
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = item.as_object() {
+                add(&mut texts, m);
+            }
+        }
+    }
+    let leaks = texts.iter().any(|t| {
+        let l = t.to_ascii_lowercase();
+        let secret = [
+            "secrets.",
+            "secrets)",
+            "secrets }",
+            "ci_job_token",
+            "github_token",
+            "printenv",
+            "env |",
+            "env|",
+            "env >",
+            "/proc/self/environ",
+            "vault_token",
+            "npm_token",
+        ]
+        .iter()
+        .any(|s| l.contains(s));
+        let network = [
+            "curl",
+            "wget",
+            "nc ",
+            "ncat",
+            "invoke-webrequest",
+            "invoke-restmethod",
+            "http://",
+            "https://",
+            "requests.post",
+            "fetch(",
+        ]
+        .iter()
+        .any(|n| l.contains(n));
+        secret && network
+    });
+    if leaks {
+        ctx.add(
+            Admin,
+            format!(
+                "writes the CI definition `{}` with steps that send secrets over the network",
+                super::prefix(path, 80)
             ),
         );
     }

@@ -67,6 +67,10 @@ const COMPOUND_STARTS: &[(&str, &str)] = &[
 /// starts a compound command closed later in the text (`for … do … done`).
 pub(crate) fn looks_like_shell(t: &str) -> bool {
     let t = t.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '{' | '!'));
+    // `"repo_path": "."`: a lone `.` or `..` is a directory; `. ./x.sh` sources a script.
+    if matches!(t.trim_end(), "." | "..") {
+        return false;
+    }
     let mut words = t.split_whitespace();
     let mut first = words.next().unwrap_or("");
     while first.contains('=')

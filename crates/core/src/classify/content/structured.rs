@@ -123,13 +123,19 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             "httpie" | "xh" => Program::Httpie,
             _ => return None,
         };
-        Some((p, words.iter().skip(i + 1).cloned().collect()))
+        // `mcp__git__git_log`: the server's name repeated before the tool's is one program.
+        Some((
+            p,
+            words
+                .iter()
+                .skip(i + 1)
+                .skip_while(|x| *x == w)
+                .cloned()
+                .collect(),
+        ))
     });
     program
-        .or_else(|| {
-            let end = sdk::service_end(words)?;
-            Some((Program::Sdk, words.iter().skip(end).cloned().collect()))
-        })
+        .or_else(|| Some((Program::Sdk, sdk::tool_operation(words)?)))
         .or_else(|| meta::is_meta_tool(words).then(|| (Program::Meta, Vec::new())))
 }
 

@@ -141,6 +141,17 @@ pub(super) const ROWS: &[Spec] = &[
           -filter= -include= -exclude= -scope= -option="
         )
     ),
+    // An archive is a write judged by its destination; what it packs is its input.
+    row!(
+        "compress-archive expand-archive",
+        Mutating,
+        "packs or unpacks an archive",
+        H::Cmdlet,
+        ps!(
+            "-path= -literalpath= -lp= -destinationpath> -compressionlevel= -update -force \
+          -passthru"
+        )
+    ),
     row!(
         "invoke-expression iex invoke-command icm",
         Mutating,
@@ -195,7 +206,8 @@ pub(super) const ROWS: &[Spec] = &[
           -referenceobject= -differenceobject= -delimiter= -asjob -count= -stackname= \
           -parameter= -readcount= -membertype= -static -displayname= -uformat= -date= \
           -filterscript= -value= -eq -ne -gt -ge -lt -le -like -notlike -notcontains -in -notin \
-          -is -isnot -ceq -cne -clike -cmatch -classname= -class= -namespace= -query= -computername= -listavailable -all -state= -localport= -remoteport= -taskname= -taskpath= -targetname= -port= -informationlevel= -server= -identity= -properties= -searchbase= -ldapfilter= -cimsession= -keyonly -shallow -operationtimeoutsec= -resourceuri= -protocol="
+          -is -isnot -ceq -cne -clike -cmatch -classname= -class= -namespace= -query= -computername= -listavailable -all -state= -localport= -remoteport= -taskname= -taskpath= -targetname= -port= -informationlevel= -server= -identity= -properties= -searchbase= -ldapfilter= -cimsession= -keyonly -shallow -operationtimeoutsec= -resourceuri= -protocol= -group= -member= -sid= -groupname= -username= \
+          -servicename= -processname= -includeusername"
         )
     ),
     // cmd.exe built-ins.

@@ -275,6 +275,31 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             ),
         );
     }
+    // `Compress-Archive -Path $env:USERPROFILE\.ssh …; Invoke-RestMethod … -InFile k.zip`:
+    // secret files named in a text that uploads (`-InFile`, `-Body`, `-Form`, `UploadFile`).
+    let uploads = (has(&["invoke-restmethod", "irm", "invoke-webrequest", "iwr"])
+        && has(&["-infile", "-body", "-form"]))
+        || has(&[
+            "uploadfile",
+            "uploaddata",
+            "uploadstring",
+            "send-mailmessage",
+        ]);
+    if uploads
+        && let Some(f) = text
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ';' | '|' | '(' | ')' | '\'' | '"' | ',')
+            })
+            .find(|w| super::super::args::secret_path(w))
+    {
+        sh.add(
+            Admin,
+            format!(
+                "{} sends the secrets in `{f}` over the network",
+                super::snippet(text)
+            ),
+        );
+    }
     // `$PSVersionTable.PSVersion`, `$env:PATH`: one variable, printed. A call on it
     // (`$f.Delete()`) has a parenthesis and is not this.
     let t = text.trim();

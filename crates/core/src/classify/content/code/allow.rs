@@ -70,6 +70,10 @@ pub(crate) const PYTHON: &[(&str, Use)] = &[
     ("kubernetes.client", Prefix), ("kubernetes.config", Prefix),
     ("google.cloud.storage.Client", Pure), ("google.cloud.bigquery.Client", Pure),
     ("google.cloud.firestore.Client", Pure),
+    // pandas: files read into frames (writes are `to_csv` and kin, not on this list).
+    ("pandas.read_csv", ReadPath), ("pandas.read_json", ReadPath),
+    ("pandas.read_parquet", ReadPath), ("pandas.read_excel", ReadPath),
+    ("pandas.DataFrame", Pure), ("pandas.Series", Pure),
 ];
 
 /// Python modules whose import runs nothing.
@@ -82,7 +86,7 @@ pub(crate) const PYTHON_MODULES: &[&str] = &[
     "getpass", "socket", "sysconfig", "io", "typing", "dataclasses", "enum", "ast", "psutil",
     "sqlite3", "boto3", "pymongo", "kubernetes", "kubernetes.client", "kubernetes.config",
     "google.cloud", "google.cloud.storage", "google.cloud.bigquery", "google.cloud.firestore",
-    "subprocess",
+    "subprocess", "pandas",
 ];
 
 /// First words of SDK methods that read (`list_buckets`, `describeInstances`,
@@ -230,6 +234,9 @@ pub(crate) const METHODS: &[&str] = &[
     "cursor", "fetchone", "fetchall", "fetchmany", "cmdline", "memory_info", "cpu_percent",
     "memory_percent", "username", "status", "create_time", "ppid", "num_threads", "is_running",
     "as_dict", "exe", "all", "limit", "paginate",
+    // Data frames (pandas): views and summaries in memory.
+    "head", "tail", "describe", "value_counts", "nunique", "unique", "groupby", "agg", "isna",
+    "notna", "to_string", "to_dict",
 ];
 
 /// JavaScript (Node, Deno, Bun).

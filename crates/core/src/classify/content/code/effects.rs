@@ -68,12 +68,28 @@ const ACCESS: &[&str] = &[
     "acls",
     "privilege",
     "privileges",
+    "superuser",
     "user",
     "users",
     "password",
     "credentials",
     "member",
     "members",
+];
+
+/// Keyword arguments (lowercase, without `_`) that grant privilege when written.
+const PRIVILEGE_FIELDS: &[&str] = &[
+    "issuperuser",
+    "isstaff",
+    "isadmin",
+    "superuser",
+    "admin",
+    "role",
+    "roles",
+    "isroot",
+    "userpermissions",
+    "permissions",
+    "privileges",
 ];
 
 /// Verbs that change what they name.
@@ -101,6 +117,16 @@ pub(crate) fn verb(name: &str, kwargs: &[&str]) -> Option<(Effect, &'static str)
                 .any(|p| matches!(p, [a, k] if a == "access" && k == "key")))
     {
         return Some((Admin, "changes access"));
+    }
+    // `User.objects.filter(…).update(is_superuser=True)`, `user.update(role: 'admin')`: a
+    // write whose keyword arguments grant privilege.
+    if (CHANGE.contains(&first) || matches!(first, "save" | "insert" | "upsert" | "bulk"))
+        && kwargs.iter().any(|k| {
+            let k = k.to_ascii_lowercase().replace('_', "");
+            PRIVILEGE_FIELDS.contains(&k.as_str())
+        })
+    {
+        return Some((Admin, "grants privilege (a privilege field is set)"));
     }
     if DESTROY.contains(&first) {
         // `deleteOne`: one document or row, a write like the others.
@@ -163,7 +189,7 @@ const ASKS: &[&str] = &[
 ];
 
 /// Keyword argument names in a call (`x=`, `x:`).
-fn kwargs(lx: &Lexed, range: (usize, usize)) -> Vec<&str> {
+pub(super) fn kwargs(lx: &Lexed, range: (usize, usize)) -> Vec<&str> {
     chains::args(lx, range)
         .into_iter()
         .filter_map(|(s, _)| {

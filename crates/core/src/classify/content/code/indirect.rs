@@ -4,8 +4,9 @@
 //! read from their files and sent to the network (exfiltration).
 
 use super::super::Ctx;
+use super::lex::Lang;
 use super::{CALLS, EXEC};
-use crate::Effect::{Admin, Destructive};
+use crate::Effect::{Admin, Destructive, Mutating};
 
 /// The code with every imported alias spelled as the name it stands for (`r(` becomes
 /// `os.remove(`), so the call table finds it.
@@ -453,6 +454,153 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
                 "code: reads `{}` and sends data over the network (exfiltration of secrets)",
                 super::super::prefix(&secret, 80)
             ),
+        );
+    }
+}
+
+/// Downloads and the calls that turn bytes into objects by running code (`pickle.loads`,
+/// `yaml.load` without a safe loader).
+const FETCHES: &[&str] = &[
+    "urlopen(",
+    "requests.get(",
+    "requests.post(",
+    "requests.request(",
+    "httpx.",
+    "aiohttp",
+    ".recv(",
+    "urllib",
+    "http.client",
+    "fetch(",
+    "axios",
+    "boto3",
+    ".download",
+];
+const DESERIALISERS: &[&str] = &[
+    "pickle.load",
+    "cPickle.load",
+    "cloudpickle.load",
+    "dill.load",
+    "marshal.load",
+    "joblib.load(",
+    "shelve.open(",
+    "yaml.unsafe_load(",
+    "yaml.full_load(",
+    "Marshal.load(",
+    "unserialize(",
+    "node-serialize",
+    "ObjectInputStream",
+    "BinaryFormatter",
+    "torch.load(",
+];
+
+/// Code that deserialises data fetched from the network: unpickling runs whatever code the
+/// sender chose (admin).
+pub(super) fn fetched_deserialise(ctx: &mut Ctx, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    // The loader is judged on the call's line (its argument may hold parentheses).
+    let unsafe_yaml = code.lines().any(|line| {
+        line.contains("yaml.load(")
+            && !["SafeLoader", "BaseLoader"]
+                .iter()
+                .any(|l| line.contains(l))
+    });
+    let Some(d) = DESERIALISERS
+        .iter()
+        .find(|d| compact.contains(*d))
+        .copied()
+        .or(unsafe_yaml.then_some("yaml.load"))
+    else {
+        return;
+    };
+    if FETCHES.iter().any(|f| compact.contains(f)) {
+        ctx.add(
+            Admin,
+            format!(
+                "code: `{}` deserialises data fetched from the network (runs the sender's code)",
+                d.trim_end_matches('(')
+            ),
+        );
+    }
+}
+
+/// True if an argument (text up to `close`) is not one plain string literal.
+fn computed_arg(rest: &str, close: char) -> bool {
+    let arg = rest.split(close).next().unwrap_or("");
+    let mut chars = arg.chars();
+    let plain = match (chars.next(), arg.chars().last()) {
+        (Some(q @ ('\'' | '"' | '`')), Some(e)) if q == e && arg.len() >= 2 => {
+            let inner = arg.get(1..arg.len() - 1).unwrap_or("");
+            !inner.contains(['\'', '"', '`', '+']) && !inner.contains("${")
+        }
+        _ => false,
+    };
+    !plain
+}
+
+/// A name looked up at run time among the builtins or modules
+/// (`__builtins__.__dict__['ev' + 'al']`, `require('child_' + 'process')`): never read, and
+/// destructive where it reaches eval or a process.
+pub(super) fn computed_builtins(ctx: &mut Ctx, lang: Lang, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    const PY: &[(&str, char)] = &[
+        ("__builtins__.__dict__[", ']'),
+        ("__builtins__[", ']'),
+        ("builtins.__dict__[", ']'),
+        ("vars(__builtins__)[", ']'),
+        ("getattr(__builtins__,", ')'),
+        ("getattr(builtins,", ')'),
+        ("getattr(os,", ')'),
+        ("getattr(subprocess,", ')'),
+        ("getattr(shutil,", ')'),
+        ("globals()[", ']'),
+        ("locals()[", ']'),
+        ("__import__(", ')'),
+        ("importlib.import_module(", ')'),
+    ];
+    const JS: &[(&str, char)] = &[
+        ("require(", ')'),
+        ("import(", ')'),
+        ("globalThis[", ']'),
+        ("global[", ']'),
+        ("process.binding(", ')'),
+        ("process.mainModule.require(", ')'),
+    ];
+    let computed = |list: &'static [(&'static str, char)]| {
+        list.iter().find(|(open, close)| {
+            compact
+                .split(open)
+                .skip(1)
+                .any(|rest| computed_arg(rest, *close))
+        })
+    };
+    let py = matches!(lang, Lang::Python | Lang::Other);
+    let js = matches!(lang, Lang::Js | Lang::Other);
+    // `globals()['__builtins__'].__dict__[name]`: any object's dictionary, once builtins
+    // are named.
+    let builtins_dict = compact.contains("builtins")
+        && compact
+            .split(".__dict__[")
+            .skip(1)
+            .any(|rest| computed_arg(rest, ']'));
+    if py && builtins_dict {
+        ctx.add(
+            Destructive,
+            "code: `__builtins__` reached through `__dict__[…]` by a name computed at run time",
+        );
+    }
+    if let Some((open, _)) = computed(PY).filter(|_| py) {
+        ctx.add(
+            Destructive,
+            format!("code: `{open}…]` looks up a builtin or module by a name computed at run time"),
+        );
+    }
+    if let Some((open, _)) = computed(JS).filter(|_| js) {
+        let runs = ["exec", "spawn", "fork", "](", "eval", "Function("]
+            .iter()
+            .any(|x| compact.contains(x));
+        ctx.add(
+            if runs { Destructive } else { Mutating },
+            format!("code: `{open}…)` loads a module whose name is computed at run time"),
         );
     }
 }

@@ -576,6 +576,15 @@ impl Proof<'_> {
             if matches!(s.name.as_str(), "execute" | "executescript" | "query") {
                 return self.sql_call(s);
             }
+            // `df.drop(columns=[…])`: a data frame's copy without some labels, in memory. A
+            // bare `coll.drop()` drops a collection or table and is not this.
+            if s.name == "drop" && self.lang == Lang::Python {
+                return s.call.is_some_and(|r| {
+                    super::effects::kwargs(self.lx, r)
+                        .iter()
+                        .any(|k| matches!(*k, "columns" | "axis" | "index" | "labels"))
+                });
+            }
             allow::METHODS.contains(&s.name.as_str()) || allow::read_verb(&s.name)
         })
     }

@@ -306,3 +306,17 @@ fn sdk_clients_and_their_twins() {
         assert!(!read(Lang::Python, no), "{no}");
     }
 }
+
+#[test]
+fn frame_drop_is_memory_but_a_bare_drop_is_not() {
+    let frame = "import pandas as pd\ndf = pd.read_csv('data/users.csv')\nprint(df.drop(columns=['password_hash']).head())";
+    assert!(read(Lang::Python, frame));
+    assert!(!read(
+        Lang::Python,
+        "import pandas as pd\ndf = pd.read_csv('data/users.csv')\ndf.drop(columns=['a']).to_csv('data/users.csv')"
+    ));
+    assert!(!read(
+        Lang::Python,
+        "import pymongo\nc = pymongo.MongoClient()\nc.db.users.drop()"
+    ));
+}

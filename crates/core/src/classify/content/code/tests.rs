@@ -200,7 +200,8 @@ fn destructive_methods_by_technique_and_their_twins() {
         ("perl", "open(my $fh, '>>', \"$ENV{HOME}/.profile\")", Admin),
         ("php", "$f = 'unlink'; $f('/srv/x');", Destructive),
         // Twins: in memory, one document, a new file, a read.
-        ("python", "df.drop(columns=['x'])", Mutating),
+        // A frame's `drop(columns=…)` only computes (read); `df.drop(['x'])` above does not.
+        ("python", "df.drop(columns=['x'])", Read),
         ("python", "df.drop_duplicates().dropna()", Mutating),
         ("js", "db.users.deleteOne({_id: 1})", Mutating),
         ("ruby", "File.write('notes.txt', 'x')", Mutating),

@@ -51,6 +51,28 @@ pub(crate) fn service_end(words: &[String]) -> Option<usize> {
     })
 }
 
+/// The operation a service's tool name gives: the words after the service
+/// (`s3_delete_object` gives `delete object`), with the verb before the service when those
+/// words do not start with one (`describe_iam_role` gives `describe role`, not `role`).
+pub(crate) fn tool_operation(words: &[String]) -> Option<Vec<String>> {
+    let end = service_end(words)?;
+    let start = (0..end)
+        .rev()
+        .find(|&i| service_end(words.get(i..).unwrap_or_default()) == Some(end - i))?;
+    let after: Vec<String> = words.iter().skip(end).cloned().collect();
+    let is_verb = |w: &str| READ_VERBS.contains(&w) || name_tier(w).effect.is_some();
+    let verb_before = start
+        .checked_sub(1)
+        .and_then(|i| words.get(i))
+        .filter(|w| is_verb(w));
+    match verb_before {
+        Some(v) if after.first().is_none_or(|a| !is_verb(a)) => {
+            Some(std::iter::once(v.clone()).chain(after).collect())
+        }
+        _ => Some(after),
+    }
+}
+
 /// Keys that name the operation, compared in lower case without `_` and `-`.
 const OP_KEYS: &[&str] = &[
     "operation",
