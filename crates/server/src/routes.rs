@@ -3,6 +3,7 @@
 mod agents;
 mod approvals;
 mod audit;
+mod authzen;
 mod check;
 mod servers;
 mod sessions;
@@ -59,6 +60,7 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}", get(sessions::get))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
+        .merge(authzen::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -30,7 +30,7 @@ pub struct CheckRequest {
     /// The input: a string summary or the full JSON arguments.
     pub input: Value,
     pub declared: Option<Effect>,
-    /// Which surface asked: `api`, `mcp`, `hook`.
+    /// Which surface asked: `api`, `mcp`, `hook`, `authzen`.
     pub source: String,
     /// The surface refused the call itself, for this reason: the pipeline denies it (rule
     /// `refused`), records it and offers no approval. It can only deny.
@@ -55,6 +55,7 @@ fn refused_by(source: &str) -> &'static str {
     match source {
         "mcp" => "the MCP gateway",
         "hook" => "the hook",
+        "authzen" => "the AuthZEN endpoint",
         _ => "the caller",
     }
 }
