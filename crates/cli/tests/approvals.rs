@@ -168,7 +168,7 @@ fn list_show_approve_and_deny_through_the_binary() {
     );
     // Filters.
     let by_session = json_out(&server.cli(&["list", "--session", &s2, "--json"]));
-    assert_eq!(ids(&by_session), [a3.clone()]);
+    assert_eq!(ids(&by_session), vec![a3.clone()]);
 
     // `show`: the whole input, reasons, digest, session, agent, expiry.
     let shown = stdout(&server.cli(&["show", &a1]));
