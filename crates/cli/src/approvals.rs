@@ -280,7 +280,8 @@ fn details(v: &Value) -> String {
     }
     out.push_str("input\n");
     match v.get("input") {
-        Some(Value::Null) | None => {
+        None => out.push_str("  (shown to admin keys only)\n"),
+        Some(Value::Null) => {
             out.push_str("  (not kept: an elevation, or larger than 64 KiB; see the digest)\n")
         }
         Some(Value::String(s)) => {
