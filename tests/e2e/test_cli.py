@@ -47,6 +47,7 @@ def test_migrate_is_idempotent(bin_path: Path, tmp_path: Path):
         ["--elevation-window-secs", "301"],
         ["--approval-ttl-secs", "0"],
         ["--addr", "not-an-address"],
+        ["--public-url", "ftp://airlock.example.test"],
     ],
 )
 def test_serve_refuses_bad_flags(bin_path: Path, tmp_path: Path, flags):

@@ -1,5 +1,7 @@
-//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers.
+//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers,
+//! approvals.
 
+mod approvals;
 mod classify;
 mod hook;
 mod keys;
@@ -53,6 +55,8 @@ enum Command {
         #[command(subcommand)]
         command: servers::ServersCommand,
     },
+    /// The approvals queue: `list`, `show`, `approve`, `deny`.
+    Approvals(approvals::ApprovalsArgs),
 }
 
 pub fn default_data_dir() -> &'static str {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Mcp { command } => mcp::run(command),
         Command::Hook { command } => hook::run(command),
         Command::Servers { command } => servers::run(command),
+        Command::Approvals(args) => approvals::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

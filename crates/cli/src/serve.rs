@@ -53,6 +53,14 @@ pub struct ServeArgs {
         default_value_t = MAX_BODY_BYTES.default
     )]
     max_body_bytes: u64,
+    /// Refuse notification and reviewer webhooks whose address is loopback, private or
+    /// link-local.
+    #[arg(long = DENY_PRIVATE_WEBHOOKS.flag, env = DENY_PRIVATE_WEBHOOKS.env)]
+    deny_private_webhooks: bool,
+    /// Where people reach this server (`https://airlock.example.com`): notifications link to
+    /// `<public-url>/console/approvals/{id}`.
+    #[arg(long, env = "AIRLOCK_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -73,13 +81,19 @@ struct Validated {
 impl ServeArgs {
     /// Raw → validated: a value out of range is an error that names its setting.
     fn validate(&self) -> anyhow::Result<Validated> {
-        let config = Config::validate(RawConfig {
+        let mut config = Config::validate(RawConfig {
             elevation_window_secs: self.elevation_window_secs,
             approval_ttl_secs: self.approval_ttl_secs,
             max_body_bytes: self.max_body_bytes,
+            deny_private_webhooks: self.deny_private_webhooks,
             #[cfg(feature = "bench-baseline")]
             bench_routes: self.bench_routes,
         })?;
+        if let Some(raw) = self.public_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            let url = airlock_outbound::parse_url(raw.trim())
+                .map_err(|e| anyhow::anyhow!("--public-url (AIRLOCK_PUBLIC_URL): {e}"))?;
+            config.public_url = Some(url.as_str().trim_end_matches('/').to_string());
+        }
         let tuning = Tuning {
             workers: config::bytes(DB_WORKERS, self.db_workers)?,
             max_batch: config::bytes(MAX_BATCH, self.max_batch)?,

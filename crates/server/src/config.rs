@@ -46,6 +46,14 @@ impl Setting {
     }
 }
 
+/// One on/off setting: where it is read from; off unless given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    /// The long flag, without the leading dashes.
+    pub flag: &'static str,
+    pub env: &'static str,
+}
+
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
 
@@ -93,6 +101,12 @@ pub mod settings {
         min: 1,
         max: 256,
     };
+    /// Refuse notification and reviewer webhooks whose address is loopback, private or
+    /// link-local (a bool: the flag alone turns it on).
+    pub const DENY_PRIVATE_WEBHOOKS: super::Flag = super::Flag {
+        flag: "deny-private-webhooks",
+        env: "AIRLOCK_DENY_PRIVATE_WEBHOOKS",
+    };
     /// All of them, for documentation and tests.
     pub const ALL: &[Setting] = &[
         ELEVATION_WINDOW_SECS,
@@ -108,12 +122,17 @@ const TOKEN_DEFAULT_TTL_SECS: i64 = 3600;
 /// Longest lifetime of an agent token.
 const TOKEN_MAX_TTL_SECS: i64 = 24 * 3600;
 
+/// Attempts to deliver one notification, and the first wait between them (then doubling).
+const WEBHOOK_ATTEMPTS: u32 = 5;
+const WEBHOOK_BACKOFF_MS: u64 = 1000;
+
 /// The service's settings as read, before validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawConfig {
     pub elevation_window_secs: u64,
     pub approval_ttl_secs: u64,
     pub max_body_bytes: u64,
+    pub deny_private_webhooks: bool,
     #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
 }
@@ -124,6 +143,7 @@ impl Default for RawConfig {
             elevation_window_secs: settings::ELEVATION_WINDOW_SECS.default,
             approval_ttl_secs: settings::APPROVAL_TTL_SECS.default,
             max_body_bytes: settings::MAX_BODY_BYTES.default,
+            deny_private_webhooks: false,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
@@ -145,6 +165,14 @@ pub struct Config {
     pub token_default_ttl_secs: i64,
     /// Longest lifetime of an agent token.
     pub token_max_ttl_secs: i64,
+    /// Refuse webhooks whose address is loopback, private or link-local.
+    pub deny_private_webhooks: bool,
+    /// Where people reach this server's console (`--public-url`), for the decision link in
+    /// notifications; `None`: notifications carry no link.
+    pub public_url: Option<String>,
+    /// Notification delivery: attempts per webhook and the first backoff (doubling).
+    pub webhook_attempts: u32,
+    pub webhook_backoff_ms: u64,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -163,8 +191,10 @@ impl Config {
             max_body_bytes: bytes(settings::MAX_BODY_BYTES, raw.max_body_bytes)?,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            deny_private_webhooks: raw.deny_private_webhooks,
             #[cfg(feature = "bench-baseline")]
             bench_routes: raw.bench_routes,
+            ..Config::default()
         })
     }
 }
@@ -191,6 +221,10 @@ impl Default for Config {
             max_body_bytes: settings::MAX_BODY_BYTES.default as usize,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            deny_private_webhooks: false,
+            public_url: None,
+            webhook_attempts: WEBHOOK_ATTEMPTS,
+            webhook_backoff_ms: WEBHOOK_BACKOFF_MS,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }

@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod authzen;
 mod check;
+mod notifications;
 mod servers;
 mod sessions;
 mod tokens;
@@ -46,6 +47,14 @@ pub fn router(service: Service) -> Router {
         .route("/mcp/approvals/{id}", get(approvals::get))
         .route("/mcp/approvals/{id}/approve", post(approvals::approve))
         .route("/mcp/approvals/{id}/deny", post(approvals::deny))
+        .route(
+            "/api/v1/notifications/webhooks",
+            post(notifications::create).get(notifications::list),
+        )
+        .route(
+            "/api/v1/notifications/webhooks/{id}",
+            axum::routing::delete(notifications::delete),
+        )
         .route("/api/v1/agent-tokens/issue", post(tokens::issue))
         .route("/api/v1/agent-tokens/introspect", post(tokens::introspect))
         .route("/api/v1/agent-tokens/verify", post(tokens::introspect))

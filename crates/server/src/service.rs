@@ -8,6 +8,7 @@ mod audit;
 mod check;
 mod error;
 pub mod mcp_methods;
+mod notifications;
 mod registry;
 mod sessions;
 mod tokens;
@@ -27,6 +28,7 @@ pub use approvals::{Approval, ApprovalDecided};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
 pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
@@ -37,13 +39,23 @@ pub use tools::{MAX_TOOLS, ObservedTool};
 pub struct Service {
     store: Store,
     config: Arc<Config>,
+    /// Delivers notifications; `None` if the HTTP client could not be built (logged once).
+    outbound: Option<airlock_outbound::Outbound>,
 }
 
 impl Service {
     pub fn new(store: Store, config: Config) -> Service {
+        let outbound = match airlock_outbound::Outbound::new(config.deny_private_webhooks) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                tracing::error!("notifications are off: cannot build the HTTP client: {e}");
+                None
+            }
+        };
         Service {
             store,
             config: Arc::new(config),
+            outbound,
         }
     }
 

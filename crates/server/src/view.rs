@@ -123,7 +123,20 @@ pub fn approval(a: &Approval, now: DateTime<Utc>) -> Value {
         "decided_by": a.decided_by,
         "decided_at": a.decided_at.map(ts),
         "used_at": a.used_at.map(ts),
+        "reasons": a.reasons,
+        "note": a.note,
+        "input_stored": a.input.is_some(),
     })
+}
+
+/// An approval with the call's whole input (`null` when none was kept: an elevation, or an
+/// input larger than the stored bound).
+pub fn approval_detail(a: &Approval, now: DateTime<Utc>) -> Value {
+    let mut v = approval(a, now);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("input".into(), a.input.clone().unwrap_or(Value::Null));
+    }
+    v
 }
 
 pub fn decision(d: &Decision) -> Value {

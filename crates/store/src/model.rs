@@ -131,6 +131,13 @@ pub struct Approval {
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     pub used_at: Option<DateTime<Utc>>,
+    /// The call's whole input (call approvals only; `None` for an elevation or an input
+    /// larger than the stored bound).
+    pub input: Option<Value>,
+    /// The classifier's reasons for the call's effect.
+    pub reasons: Vec<String>,
+    /// What the person who decided wrote.
+    pub note: Option<String>,
 }
 
 impl Approval {
@@ -142,6 +149,19 @@ impl Approval {
             &self.status
         }
     }
+}
+
+/// A notification webhook: told about every new approval of its organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    pub id: String,
+    pub org_id: String,
+    pub url: String,
+    /// Signs each delivery; never returned by the API.
+    pub secret: String,
+    /// `json` or `slack`.
+    pub format: String,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

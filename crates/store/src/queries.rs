@@ -207,48 +207,33 @@ impl<D: Db> Tx for D {
         self.one(sql, &[&org_id, &id], Approval::read)
     }
 
-    fn list_approvals(
+    fn find_approvals(
         &mut self,
         org_id: &str,
         status: Option<&str>,
+        session_id: Option<&str>,
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<Approval>> {
         let (now, limit) = (ts(now), count(limit));
-        // `expired` is not stored: it is a pending approval past its deadline.
-        let (sql, param) = match status {
-            None => {
-                let sql = select!(
-                    Approval,
-                    "WHERE org_id = $1 ORDER BY created_at, id LIMIT $2"
-                );
-                return self.many(sql, &[&org_id, &limit], Approval::read);
-            }
-            Some("pending") => (
-                select!(
-                    Approval,
-                    "WHERE org_id = $1 AND status = 'pending' AND expires_at > $2 \
-                     ORDER BY created_at, id LIMIT $3"
-                ),
-                now.as_str(),
-            ),
-            Some("expired") => (
-                select!(
-                    Approval,
-                    "WHERE org_id = $1 AND status = 'pending' AND expires_at <= $2 \
-                     ORDER BY created_at, id LIMIT $3"
-                ),
-                now.as_str(),
-            ),
-            Some(other) => (
-                select!(
-                    Approval,
-                    "WHERE org_id = $1 AND status = $2 ORDER BY created_at, id LIMIT $3"
-                ),
-                other,
-            ),
+        // `expired` is not stored: it is a pending approval past its deadline, so both
+        // `pending` and `expired` read stored `pending` rows and split them by deadline.
+        let (stored, deadline) = match status {
+            None => (None, "any"),
+            Some("pending") => (Some("pending"), "open"),
+            Some("expired") => (Some("pending"), "past"),
+            Some(other) => (Some(other), "any"),
         };
-        self.many(sql, &[&org_id, &param, &limit], Approval::read)
+        let sql = select!(
+            Approval,
+            "WHERE org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2) \
+             AND (CAST($3 AS TEXT) IS NULL OR session_id = $3) \
+             AND (CAST($4 AS TEXT) = 'any' OR (CAST($4 AS TEXT) = 'open' AND expires_at > $5) \
+             OR (CAST($4 AS TEXT) = 'past' AND expires_at <= $5)) \
+             ORDER BY created_at, id LIMIT $6"
+        );
+        let params: [&dyn Param; 6] = [&org_id, &stored, &session_id, &deadline, &now, &limit];
+        self.many(sql, &params, Approval::read)
     }
 
     fn pending_elevation(
@@ -297,9 +282,9 @@ impl<D: Db> Tx for D {
     fn update_approval(&mut self, a: &Approval) -> Result<()> {
         let sql = sql!(
             "UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, used_at = $6, \
-             expires_at = $7 WHERE org_id = $1 AND id = $2"
+             expires_at = $7, note = $8 WHERE org_id = $1 AND id = $2"
         );
-        let params: [&dyn Param; 7] = [
+        let params: [&dyn Param; 8] = [
             &a.org_id,
             &a.id,
             &a.status,
@@ -307,8 +292,23 @@ impl<D: Db> Tx for D {
             &a.decided_at.map(ts),
             &a.used_at.map(ts),
             &ts(a.expires_at),
+            &a.note,
         ];
         self.exec(sql, &params).map(drop)
+    }
+
+    fn insert_webhook(&mut self, webhook: &Webhook) -> Result<()> {
+        webhook.insert(self)
+    }
+
+    fn webhooks(&mut self, org_id: &str) -> Result<Vec<Webhook>> {
+        let sql = select!(Webhook, "WHERE org_id = $1 ORDER BY created_at, id");
+        self.many(sql, &[&org_id], Webhook::read)
+    }
+
+    fn delete_webhook(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        let sql = sql!("DELETE FROM webhooks WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id])? > 0)
     }
 
     fn insert_token(&mut self, token: &Token) -> Result<()> {

@@ -224,8 +224,9 @@ record!(Decision in "decisions" {
 });
 record!(Approval in "approvals" {
     id, org_id, session_id, agent_id, kind, action_name, action_effect, input_digest, reason,
-    status, created_at, expires_at, decided_by, decided_at, used_at
+    status, created_at, expires_at, decided_by, decided_at, used_at, input, reasons, note
 });
+record!(Webhook in "webhooks" { id, org_id, url, secret, format, created_at });
 record!(Token in "tokens" {
     id, org_id, agent_id, hash, scopes, session_id, issued_at, expires_at, revoked_at,
     revoke_reason

@@ -74,6 +74,18 @@ pub trait Tx {
         status: Option<&str>,
         now: DateTime<Utc>,
         limit: u64,
+    ) -> Result<Vec<Approval>> {
+        self.find_approvals(org_id, status, None, now, limit)
+    }
+    /// Approvals of an organization, oldest first, optionally of one status (`expired`: pending
+    /// past its deadline) and of one session.
+    fn find_approvals(
+        &mut self,
+        org_id: &str,
+        status: Option<&str>,
+        session_id: Option<&str>,
+        now: DateTime<Utc>,
+        limit: u64,
     ) -> Result<Vec<Approval>>;
     fn pending_elevation(
         &mut self,
@@ -89,8 +101,15 @@ pub trait Tx {
         input_digest: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApprovals>;
-    /// Writes status, decider and use of an approval.
+    /// Writes status, decider, note and use of an approval.
     fn update_approval(&mut self, approval: &Approval) -> Result<()>;
+
+    // notification webhooks
+    fn insert_webhook(&mut self, webhook: &Webhook) -> Result<()>;
+    /// An organization's webhooks, oldest first.
+    fn webhooks(&mut self, org_id: &str) -> Result<Vec<Webhook>>;
+    /// Deletes a webhook; returns false if there was none.
+    fn delete_webhook(&mut self, org_id: &str, id: &str) -> Result<bool>;
 
     // tokens
     fn insert_token(&mut self, token: &Token) -> Result<()>;

@@ -18,12 +18,18 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let a = service.approval(&caller, &id).await?;
-    Ok(Json(view::approval(&a, Utc::now())))
+    // The whole input is for the people who decide (admin keys); agent keys see the rest.
+    if caller.role == crate::auth::KeyRole::Admin {
+        Ok(Json(view::approval_detail(&a, Utc::now())))
+    } else {
+        Ok(Json(view::approval(&a, Utc::now())))
+    }
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
+    session_id: Option<String>,
     limit: Option<u64>,
 }
 
@@ -34,7 +40,13 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let now = Utc::now();
     let approvals = service
-        .approvals(&caller, q.status.as_deref(), q.limit, now)
+        .approvals(
+            &caller,
+            q.status.as_deref(),
+            q.session_id.as_deref(),
+            q.limit,
+            now,
+        )
         .await?;
     Ok(Json(
         json!({"approvals": approvals.iter().map(|a| view::approval(a, now)).collect::<Vec<_>>()}),
@@ -45,17 +57,25 @@ pub async fn list(
 pub struct DecideBody {
     #[serde(default)]
     decided_by: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 async fn decide(
     service: Service,
     caller: Caller,
     id: String,
-    by: Option<String>,
+    body: DecideBody,
     approve: bool,
 ) -> Result<Json<Value>, ApiError> {
     let d = service
-        .decide_approval(&caller, &id, by.as_deref(), approve)
+        .decide_approval(
+            &caller,
+            &id,
+            body.decided_by.as_deref(),
+            body.note.as_deref(),
+            approve,
+        )
         .await?;
     let mut body = Map::new();
     body.insert("status".into(), json!(d.approval.status));
@@ -72,7 +92,7 @@ pub async fn approve(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DecideBody>,
 ) -> Result<Json<Value>, ApiError> {
-    decide(service, caller, id, body.decided_by, true).await
+    decide(service, caller, id, body, true).await
 }
 
 pub async fn deny(
@@ -81,5 +101,5 @@ pub async fn deny(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<DecideBody>,
 ) -> Result<Json<Value>, ApiError> {
-    decide(service, caller, id, body.decided_by, false).await
+    decide(service, caller, id, body, false).await
 }

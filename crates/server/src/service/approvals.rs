@@ -7,6 +7,9 @@ pub use airlock_store::model::Approval;
 
 use super::{Caller, Service, ServiceError, validate};
 
+/// The longest note a decider may write.
+pub const MAX_NOTE: usize = 2048;
+
 /// The statuses an approval can be listed by.
 const STATUSES: &[&str] = &["pending", "approved", "denied", "expired", "used"];
 
@@ -34,15 +37,20 @@ impl Service {
             .ok_or_else(|| ServiceError::not_found("approval", id))
     }
 
-    /// The organization's approvals, newest first, optionally of one status; `limit` is
-    /// clamped to 1..=1000 (100 when absent).
+    /// The organization's approvals, oldest first, optionally of one status and one
+    /// session; `limit` is clamped to 1..=1000 (100 when absent).
     pub async fn approvals(
         &self,
         caller: &Caller,
         status: Option<&str>,
+        session_id: Option<&str>,
         limit: Option<u64>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Approval>, ServiceError> {
+        let session = match session_id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(validate::id("session_id", s)?.to_string()),
+            None => None,
+        };
         let status = status.filter(|s| !s.is_empty()).map(str::to_string);
         if let Some(s) = &status
             && !STATUSES.contains(&s.as_str())
@@ -56,22 +64,29 @@ impl Service {
         let org = caller.org_id.clone();
         Ok(self
             .store()
-            .run(move |tx| tx.list_approvals(&org, status.as_deref(), now, limit))
+            .run(move |tx| {
+                tx.find_approvals(&org, status.as_deref(), session.as_deref(), now, limit)
+            })
             .await?)
     }
 
     /// Approves or denies a pending approval (admin keys only). `decided_by` defaults to
-    /// `api`.
+    /// `api`; `note` is what the decider wrote.
     pub async fn decide_approval(
         &self,
         caller: &Caller,
         id: &str,
         decided_by: Option<&str>,
+        note: Option<&str>,
         approve: bool,
     ) -> Result<ApprovalDecided, ServiceError> {
         caller.require_admin("decide approvals")?;
         let by = decided_by.unwrap_or("api");
         let by = validate::optional_text("decided_by", by.trim(), validate::MAX_NAME)?.to_string();
+        let note = match note.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => Some(validate::optional_text("note", n, MAX_NOTE)?.to_string()),
+            None => None,
+        };
         let org = caller.org_id.clone();
         let key = id.to_string();
         let window = self.config().elevation_window_secs;
@@ -89,6 +104,7 @@ impl Service {
                 a.status = if approve { "approved" } else { "denied" }.into();
                 a.decided_by = Some(by.clone());
                 a.decided_at = Some(now);
+                a.note = note.clone();
                 if approve && a.kind == "call" {
                     // The approved call must be retried before the approval expires; give it
                     // at least the approval window from now.

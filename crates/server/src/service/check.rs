@@ -49,6 +49,9 @@ pub struct CheckOutcome {
 
 /// Largest part of an input kept in the decision log (the digest covers all of it).
 const SUMMARY_BYTES: usize = 1024;
+/// Largest input a call approval keeps whole (the classifier's bound); a larger one keeps
+/// only its digest.
+const STORED_INPUT_BYTES: usize = 64 * 1024;
 
 /// Who refused a call, as the reason names it, by the surface that asked.
 fn refused_by(source: &str) -> &'static str {
@@ -73,7 +76,7 @@ pub fn input_bytes(input: &Value) -> Vec<u8> {
     }
 }
 
-fn summary(input: &Value) -> String {
+pub(crate) fn summary(input: &Value) -> String {
     let text = match input {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -114,7 +117,7 @@ impl Service {
             req.session_id.clone()
         };
         let sid = session_id.clone();
-        let (verdict, reasons) = self
+        let ((verdict, reasons), org) = self
             .store
             .run(move |tx| {
                 let caller = match &principal {
@@ -136,9 +139,14 @@ impl Service {
                     approval_id: &approval_id,
                     started,
                 };
-                job.run(tx).map(Ok)
+                job.run(tx).map(|r| Ok((r, caller.org_id.clone())))
             })
             .await??;
+        // Tell people about a new approval only now that it is committed, off the answer's
+        // path: delivery never delays or changes the decision.
+        if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {
+            self.notify_new_approval(org, a.id.clone());
+        }
         Ok(CheckOutcome {
             check_id: verdict.1,
             session_id,
@@ -285,6 +293,12 @@ impl Job<'_> {
                 decided_by: None,
                 decided_at: None,
                 used_at: None,
+                input: (approval.kind == pipeline::ApprovalKind::Call)
+                    .then_some(&req.input)
+                    .filter(|i| input_bytes(i).len() <= STORED_INPUT_BYTES)
+                    .cloned(),
+                reasons: reasons.to_vec(),
+                note: None,
             })?;
         }
         if let Some(id) = &verdict.consumed_approval
