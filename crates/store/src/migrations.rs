@@ -11,6 +11,8 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0002_tool_pins.sql"),
     include_str!("../migrations/sqlite/0003_key_roles.sql"),
     include_str!("../migrations/sqlite/0004_server_methods.sql"),
+    // Numbered 0006 for issue 11 (another branch holds 0005); renumbered at merge.
+    include_str!("../migrations/sqlite/0006_reviewers.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -19,6 +21,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0002_tool_pins.sql"),
     include_str!("../migrations/postgres/0003_key_roles.sql"),
     include_str!("../migrations/postgres/0004_server_methods.sql"),
+    include_str!("../migrations/postgres/0006_reviewers.sql"),
 ];
 
 /// The schema version this build knows.
