@@ -53,6 +53,11 @@ pub struct ServeArgs {
         default_value_t = MAX_BODY_BYTES.default
     )]
     max_body_bytes: u64,
+    /// Refuse webhook and reviewer URLs that resolve to loopback, private or link-local
+    /// addresses (cloud metadata included). Off by default so that reviewers on the same host
+    /// or network work; turn it on when tenants you do not trust configure webhooks (SSRF).
+    #[arg(long, env = "AIRLOCK_DENY_PRIVATE_WEBHOOKS")]
+    deny_private_webhooks: bool,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -77,6 +82,7 @@ impl ServeArgs {
             elevation_window_secs: self.elevation_window_secs,
             approval_ttl_secs: self.approval_ttl_secs,
             max_body_bytes: self.max_body_bytes,
+            deny_private_webhooks: self.deny_private_webhooks,
             #[cfg(feature = "bench-baseline")]
             bench_routes: self.bench_routes,
         })?;

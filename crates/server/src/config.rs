@@ -107,6 +107,8 @@ pub mod settings {
 const TOKEN_DEFAULT_TTL_SECS: i64 = 3600;
 /// Longest lifetime of an agent token.
 const TOKEN_MAX_TTL_SECS: i64 = 24 * 3600;
+/// The longest a call's Deep reviewers may take together.
+const REVIEW_TOTAL_TIMEOUT_MS: u64 = 30_000;
 
 /// The service's settings as read, before validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +116,9 @@ pub struct RawConfig {
     pub elevation_window_secs: u64,
     pub approval_ttl_secs: u64,
     pub max_body_bytes: u64,
+    /// Refuse webhook and reviewer URLs that resolve to loopback, private or link-local
+    /// addresses (`--deny-private-webhooks`, `AIRLOCK_DENY_PRIVATE_WEBHOOKS`).
+    pub deny_private_webhooks: bool,
     #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
 }
@@ -124,6 +129,7 @@ impl Default for RawConfig {
             elevation_window_secs: settings::ELEVATION_WINDOW_SECS.default,
             approval_ttl_secs: settings::APPROVAL_TTL_SECS.default,
             max_body_bytes: settings::MAX_BODY_BYTES.default,
+            deny_private_webhooks: false,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
@@ -145,6 +151,12 @@ pub struct Config {
     pub token_default_ttl_secs: i64,
     /// Longest lifetime of an agent token.
     pub token_max_ttl_secs: i64,
+    /// Refuse outbound calls (webhooks, reviewers) to loopback, private and link-local
+    /// addresses.
+    pub deny_private_webhooks: bool,
+    /// The longest a call's Deep reviewers may take together, in milliseconds; each also has
+    /// its own timeout.
+    pub review_total_timeout_ms: u64,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -163,6 +175,8 @@ impl Config {
             max_body_bytes: bytes(settings::MAX_BODY_BYTES, raw.max_body_bytes)?,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            deny_private_webhooks: raw.deny_private_webhooks,
+            review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
             #[cfg(feature = "bench-baseline")]
             bench_routes: raw.bench_routes,
         })
@@ -191,6 +205,8 @@ impl Default for Config {
             max_body_bytes: settings::MAX_BODY_BYTES.default as usize,
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
+            deny_private_webhooks: false,
+            review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }

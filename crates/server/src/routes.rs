@@ -4,6 +4,7 @@ mod agents;
 mod approvals;
 mod audit;
 mod check;
+mod reviewers;
 mod servers;
 mod sessions;
 mod tokens;
@@ -59,6 +60,7 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}", get(sessions::get))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
+        .route("/api/v1/reviewers", get(reviewers::get).put(reviewers::put))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -7,8 +7,11 @@ mod approvals;
 mod audit;
 mod check;
 mod error;
+mod llm;
 pub mod mcp_methods;
 mod registry;
+mod review;
+pub mod reviewers;
 mod sessions;
 mod tokens;
 mod tools;
@@ -37,13 +40,24 @@ pub use tools::{MAX_TOOLS, ObservedTool};
 pub struct Service {
     store: Store,
     config: Arc<Config>,
+    /// Outbound calls to reviewers; `None` if the HTTP client could not be built (reviews
+    /// then fail, and fail closed).
+    outbound: Option<airlock_outbound::Outbound>,
 }
 
 impl Service {
     pub fn new(store: Store, config: Config) -> Service {
+        let outbound = match airlock_outbound::Outbound::new(config.deny_private_webhooks) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot build the outbound http client");
+                None
+            }
+        };
         Service {
             store,
             config: Arc::new(config),
+            outbound,
         }
     }
 
