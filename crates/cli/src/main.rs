@@ -1,9 +1,11 @@
-//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers.
+//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers,
+//! reviewers.
 
 mod classify;
 mod hook;
 mod keys;
 mod mcp;
+mod reviewers;
 mod serve;
 mod servers;
 
@@ -53,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: servers::ServersCommand,
     },
+    /// The organization's Deep-tier reviewers (`reviewers set FILE`, `reviewers show`).
+    Reviewers {
+        #[command(subcommand)]
+        command: reviewers::ReviewersCommand,
+    },
 }
 
 pub fn default_data_dir() -> &'static str {
@@ -69,6 +76,7 @@ fn main() -> ExitCode {
         Command::Mcp { command } => mcp::run(command),
         Command::Hook { command } => hook::run(command),
         Command::Servers { command } => servers::run(command),
+        Command::Reviewers { command } => reviewers::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
