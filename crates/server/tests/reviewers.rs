@@ -289,7 +289,8 @@ async fn a_low_confidence_denies() {
     .await;
 }
 
-#[tokio::test]
+// Two worker threads: the stand-in sleeps on one while the check's timeout runs on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_reviewer_times_out_and_denies() {
     fails_with((StatusCode::OK, "sleep"), "timed out after 150 ms", 150).await;
 }
