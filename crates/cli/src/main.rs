@@ -1,11 +1,12 @@
 //! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers,
-//! approvals.
+//! approvals, reviewers.
 
 mod approvals;
 mod classify;
 mod hook;
 mod keys;
 mod mcp;
+mod reviewers;
 mod serve;
 mod servers;
 
@@ -57,6 +58,11 @@ enum Command {
     },
     /// The approvals queue: `list`, `show`, `approve`, `deny`.
     Approvals(approvals::ApprovalsArgs),
+    /// The organization's Deep-tier reviewers (`reviewers set FILE`, `reviewers show`).
+    Reviewers {
+        #[command(subcommand)]
+        command: reviewers::ReviewersCommand,
+    },
 }
 
 pub fn default_data_dir() -> &'static str {
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         Command::Hook { command } => hook::run(command),
         Command::Servers { command } => servers::run(command),
         Command::Approvals(args) => approvals::run(args),
+        Command::Reviewers { command } => reviewers::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -94,6 +94,9 @@ pub enum DeepReview {
     },
     /// A reviewer is configured but failed, timed out or answered nonsense.
     Failed { reason: String },
+    /// The reviewers that answered did not deny, but none of them may allow alone (a person
+    /// is in the list, or an allowing reviewer lacks `can_allow`): a person must approve.
+    PersonRequired { reason: String },
 }
 
 /// An approval the verdict asks for.
@@ -140,6 +143,8 @@ pub enum Rule {
     GuardianUnavailable,
     DeepReviewDenied,
     DeepReviewFailed,
+    /// The deep reviewers did not deny, but a person's approval is still needed.
+    DeepReviewNeedsPerson,
     ApprovedCall,
     DeepReviewAllowed,
     Allowed,
@@ -426,6 +431,18 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 );
                 return Verdict::new(input, Rule::DeepReviewFailed, reason, risk, GuardTier::Deep)
                     .with_approval(input, ApprovalKind::Call);
+            }
+            DeepReview::PersonRequired { reason: why } => {
+                let reason =
+                    format!("{risk} action `{action}` needs a person's approval: {why}{because}");
+                return Verdict::new(
+                    input,
+                    Rule::DeepReviewNeedsPerson,
+                    reason,
+                    risk,
+                    GuardTier::Deep,
+                )
+                .with_approval(input, ApprovalKind::Call);
             }
             DeepReview::Answered {
                 allowed: false,

@@ -353,6 +353,52 @@ fn cases() -> Vec<Case> {
             ..base()
         },
         Case {
+            name: "deep reviewers that cannot allow alone leave the call to a person",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            deep: DeepReview::PersonRequired {
+                reason: "reviewer `bot` allowed but may not allow alone".into(),
+            },
+            allowed: false,
+            rule: Rule::DeepReviewNeedsPerson,
+            reason_has: "may not allow alone",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "an approved call goes through even when a deep reviewer would deny",
+            action: "db.query.read",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            approved: Some("apr-ok"),
+            deep: DeepReview::Answered {
+                allowed: false,
+                reason: "too risky".into(),
+                confidence: 0.9,
+            },
+            rule: Rule::ApprovedCall,
+            reason_has: "allowed once by approval `apr-ok`",
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a deep review is ignored below the deep tier",
+            action: "db.query.read",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            deep: DeepReview::Answered {
+                allowed: false,
+                reason: "too risky".into(),
+                confidence: 0.9,
+            },
+            rule: Rule::Allowed,
+            reason_has: "allowed by capability",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
             name: "tool with require_approval needs an approval even for reads in a standard session",
             effect: Effect::Read,
             action: "db.schema.read",

@@ -95,6 +95,10 @@ impl Client {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, DecideError> {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
     pub async fn get(&self, path: &str) -> Result<Value, DecideError> {
         self.send(reqwest::Method::GET, path, None).await
     }

@@ -121,6 +121,8 @@ pub mod settings {
 const TOKEN_DEFAULT_TTL_SECS: i64 = 3600;
 /// Longest lifetime of an agent token.
 const TOKEN_MAX_TTL_SECS: i64 = 24 * 3600;
+/// The longest a call's Deep reviewers may take together.
+const REVIEW_TOTAL_TIMEOUT_MS: u64 = 30_000;
 
 /// Attempts to deliver one notification, and the first wait between them (then doubling).
 const WEBHOOK_ATTEMPTS: u32 = 5;
@@ -132,6 +134,8 @@ pub struct RawConfig {
     pub elevation_window_secs: u64,
     pub approval_ttl_secs: u64,
     pub max_body_bytes: u64,
+    /// Refuse webhook and reviewer URLs that resolve to loopback, private or link-local
+    /// addresses (`--deny-private-webhooks`, `AIRLOCK_DENY_PRIVATE_WEBHOOKS`).
     pub deny_private_webhooks: bool,
     #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
@@ -173,6 +177,9 @@ pub struct Config {
     /// Notification delivery: attempts per webhook and the first backoff (doubling).
     pub webhook_attempts: u32,
     pub webhook_backoff_ms: u64,
+    /// The longest a call's Deep reviewers may take together, in milliseconds; each also has
+    /// its own timeout.
+    pub review_total_timeout_ms: u64,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -192,6 +199,7 @@ impl Config {
             token_default_ttl_secs: TOKEN_DEFAULT_TTL_SECS,
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
             deny_private_webhooks: raw.deny_private_webhooks,
+            review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
             #[cfg(feature = "bench-baseline")]
             bench_routes: raw.bench_routes,
             ..Config::default()
@@ -225,6 +233,7 @@ impl Default for Config {
             public_url: None,
             webhook_attempts: WEBHOOK_ATTEMPTS,
             webhook_backoff_ms: WEBHOOK_BACKOFF_MS,
+            review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }

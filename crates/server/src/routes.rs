@@ -6,6 +6,7 @@ mod audit;
 mod authzen;
 mod check;
 mod notifications;
+mod reviewers;
 mod servers;
 mod sessions;
 mod tokens;
@@ -70,6 +71,7 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
         .merge(authzen::router())
+        .route("/api/v1/reviewers", get(reviewers::get).put(reviewers::put))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -7,9 +7,12 @@ mod approvals;
 mod audit;
 mod check;
 mod error;
+mod llm;
 pub mod mcp_methods;
 mod notifications;
 mod registry;
+mod review;
+pub mod reviewers;
 mod sessions;
 mod tokens;
 mod tools;
@@ -39,7 +42,8 @@ pub use tools::{MAX_TOOLS, ObservedTool};
 pub struct Service {
     store: Store,
     config: Arc<Config>,
-    /// Delivers notifications; `None` if the HTTP client could not be built (logged once).
+    /// Outbound calls to reviewers and notification webhooks; `None` if the HTTP client could
+    /// not be built (reviews then fail closed, notifications are off).
     outbound: Option<airlock_outbound::Outbound>,
 }
 
@@ -48,7 +52,7 @@ impl Service {
         let outbound = match airlock_outbound::Outbound::new(config.deny_private_webhooks) {
             Ok(o) => Some(o),
             Err(e) => {
-                tracing::error!("notifications are off: cannot build the HTTP client: {e}");
+                tracing::error!(error = %e, "cannot build the outbound http client");
                 None
             }
         };

@@ -12,6 +12,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0003_key_roles.sql"),
     include_str!("../migrations/sqlite/0004_server_methods.sql"),
     include_str!("../migrations/sqlite/0005_notifications.sql"),
+    include_str!("../migrations/sqlite/0006_reviewers.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -21,6 +22,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0003_key_roles.sql"),
     include_str!("../migrations/postgres/0004_server_methods.sql"),
     include_str!("../migrations/postgres/0005_notifications.sql"),
+    include_str!("../migrations/postgres/0006_reviewers.sql"),
 ];
 
 /// The schema version this build knows.

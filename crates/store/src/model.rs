@@ -209,3 +209,12 @@ pub struct ToolPin {
     pub pinned_at: DateTime<Utc>,
     pub changed_at: Option<DateTime<Utc>>,
 }
+
+/// The Deep tier's reviewers of an organization: their configuration as a JSON list, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewerSet {
+    pub org_id: String,
+    /// The JSON list of reviewers (the server validates it before it is written).
+    pub reviewers: String,
+    pub updated_at: DateTime<Utc>,
+}

@@ -361,6 +361,20 @@ impl<D: Db> Tx for D {
         pin.write(self, sql).map(drop)
     }
 
+    fn reviewer_set(&mut self, org_id: &str) -> Result<Option<ReviewerSet>> {
+        let sql = select!(ReviewerSet, "WHERE org_id = $1");
+        self.one(sql, &[&org_id], ReviewerSet::read)
+    }
+
+    fn put_reviewer_set(&mut self, set: &ReviewerSet) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (org_id) DO UPDATE SET reviewers = excluded.reviewers, \
+             updated_at = excluded.updated_at",
+            crate::record::insert_sql(ReviewerSet::TABLE, ReviewerSet::COLUMNS)
+        );
+        set.write(self, sql).map(drop)
+    }
+
     fn insert_telemetry(
         &mut self,
         org_id: &str,

@@ -235,3 +235,4 @@ record!(ToolPin in "tool_pins" {
     org_id, server_id, name, definition, digest, status, pending_definition, pending_digest,
     pinned_at, changed_at
 });
+record!(ReviewerSet in "reviewer_sets" { org_id, reviewers, updated_at });

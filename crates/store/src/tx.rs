@@ -128,6 +128,11 @@ pub trait Tx {
     /// Inserts or replaces a pin.
     fn put_tool_pin(&mut self, pin: &ToolPin) -> Result<()>;
 
+    // the Deep tier's reviewers
+    fn reviewer_set(&mut self, org_id: &str) -> Result<Option<ReviewerSet>>;
+    /// Inserts or replaces the organization's reviewers.
+    fn put_reviewer_set(&mut self, set: &ReviewerSet) -> Result<()>;
+
     // telemetry
     fn insert_telemetry(
         &mut self,

@@ -770,6 +770,42 @@ contract!(
     }
 );
 
+contract!(reviewer_sets_per_organization, |fresh: Fresh| async move {
+    let store = fresh.open();
+    store
+        .run(|tx| {
+            tx.insert_org(&org("o1"))?;
+            tx.insert_org(&org("o2"))
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.run(|tx| tx.reviewer_set("o1")).await.unwrap(), None);
+    let first = ReviewerSet {
+        org_id: "o1".into(),
+        reviewers: r#"[{"kind":"person"}]"#.into(),
+        updated_at: now(),
+    };
+    let f = first.clone();
+    store.run(move |tx| tx.put_reviewer_set(&f)).await.unwrap();
+    assert_eq!(
+        store.run(|tx| tx.reviewer_set("o1")).await.unwrap(),
+        Some(first.clone())
+    );
+    // Replacing keeps one row; another organization sees nothing.
+    let second = ReviewerSet {
+        reviewers: r#"[{"kind":"webhook","url":"http://127.0.0.1:9/"}]"#.into(),
+        updated_at: now(),
+        ..first
+    };
+    let s2 = second.clone();
+    store.run(move |tx| tx.put_reviewer_set(&s2)).await.unwrap();
+    assert_eq!(
+        store.run(|tx| tx.reviewer_set("o1")).await.unwrap(),
+        Some(second)
+    );
+    assert_eq!(store.run(|tx| tx.reviewer_set("o2")).await.unwrap(), None);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Migrations.
 
@@ -787,7 +823,7 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.

@@ -2,7 +2,8 @@
 //! on the request's task; reading state, deciding and recording run in one store
 //! transaction, so the answer is sent only for a decision that is committed.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -10,11 +11,15 @@ use serde_json::Value;
 use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
-use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Refusal, Verdict};
+use airlock_core::pipeline::{
+    self, AgentStatus, CheckInput, DeepReview, GuardTier, Refusal, Rule, Verdict,
+};
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
+use super::review::{self, Review, ReviewCall};
+use super::reviewers::{self, Reviewer};
 use super::sessions::implicit_session;
 use super::{Caller, Service, ServiceError, clip, validate};
 use crate::Config;
@@ -108,40 +113,40 @@ impl Service {
         let analysis = classify::analyse(&req.action_name, &req.input);
         let digest = chain::digest(&input_bytes(&req.input));
         let summary = summary(&req.input);
-        let check_id = new_id("chk");
-        let approval_id = new_id("apr");
-        let config = self.config.clone();
         let session_id = if req.session_id.is_empty() {
             default_session_id(&req.agent_id)
         } else {
             req.session_id.clone()
         };
-        let sid = session_id.clone();
-        let ((verdict, reasons), org) = self
-            .store
-            .run(move |tx| {
-                let caller = match &principal {
-                    Principal::Caller(c) => c.clone(),
-                    Principal::KeyHash(hash) => match crate::auth::caller_in(tx, &hash.0)? {
-                        Ok(c) => c,
-                        Err(e) => return Ok(Err(e)),
-                    },
-                };
-                let job = Job {
-                    caller: &caller,
-                    config: &config,
-                    req: &req,
-                    session_id: &sid,
-                    analysis: &analysis,
-                    digest: &digest,
-                    summary: &summary,
-                    check_id: &check_id,
-                    approval_id: &approval_id,
-                    started,
-                };
-                job.run(tx).map(|r| Ok((r, caller.org_id.clone())))
-            })
-            .await??;
+        let shared = Arc::new(Shared {
+            principal,
+            config: self.config.clone(),
+            req,
+            session_id: session_id.clone(),
+            analysis,
+            digest,
+            summary,
+            check_id: new_id("chk"),
+            approval_id: new_id("apr"),
+            started,
+        });
+        // The first pass decides and records, unless the call reaches machine reviewers:
+        // then it records nothing, the reviewers are asked outside any transaction, and a
+        // second pass decides again with their answer (ignored if the call no longer needs
+        // the Deep tier).
+        let ((verdict, reasons), org) = match self.pass(shared.clone(), None).await? {
+            (Pass::Done(done), org) => (done, org),
+            (Pass::Review(needed), _) => {
+                let cap = Duration::from_millis(self.config.review_total_timeout_ms);
+                let review =
+                    review::run(self.outbound.as_ref(), &needed.reviewers, &needed.call, cap).await;
+                match self.pass(shared.clone(), Some(Arc::new(review))).await? {
+                    (Pass::Done(done), org) => (done, org),
+                    // The second pass has its review and never asks for another.
+                    (Pass::Review(_), _) => return Err(ServiceError::Unavailable),
+                }
+            }
+        };
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {
@@ -155,6 +160,64 @@ impl Service {
             latency_ms: started.elapsed().as_millis() as u64,
         })
     }
+
+    /// One transaction of a check.
+    async fn pass(
+        &self,
+        shared: Arc<Shared>,
+        review: Option<Arc<Review>>,
+    ) -> Result<(Pass, String), ServiceError> {
+        self.store
+            .run(move |tx| {
+                let caller = match &shared.principal {
+                    Principal::Caller(c) => c.clone(),
+                    Principal::KeyHash(hash) => match crate::auth::caller_in(tx, &hash.0)? {
+                        Ok(c) => c,
+                        Err(e) => return Ok(Err(e)),
+                    },
+                };
+                let job = Job {
+                    caller: &caller,
+                    config: &shared.config,
+                    req: &shared.req,
+                    session_id: &shared.session_id,
+                    analysis: &shared.analysis,
+                    digest: &shared.digest,
+                    summary: &shared.summary,
+                    check_id: &shared.check_id,
+                    approval_id: &shared.approval_id,
+                    started: shared.started,
+                };
+                job.run(tx, review.as_deref())
+                    .map(|pass| Ok((pass, caller.org_id.clone())))
+            })
+            .await?
+    }
+}
+
+/// What both passes of a check share.
+struct Shared {
+    principal: Principal,
+    config: Arc<Config>,
+    req: CheckRequest,
+    session_id: String,
+    analysis: CallAnalysis,
+    digest: String,
+    summary: String,
+    check_id: String,
+    approval_id: String,
+    started: Instant,
+}
+
+/// The outcome of one pass: a recorded decision, or the reviewers to ask first.
+enum Pass {
+    Done(JobResult),
+    Review(ReviewNeeded),
+}
+
+struct ReviewNeeded {
+    reviewers: Vec<Reviewer>,
+    call: ReviewCall,
 }
 
 struct Job<'a> {
@@ -173,7 +236,7 @@ struct Job<'a> {
 type JobResult = ((Verdict, String), Vec<String>);
 
 impl Job<'_> {
-    fn run(&self, tx: &mut dyn Tx) -> Result<JobResult, StoreError> {
+    fn run(&self, tx: &mut dyn Tx, review: Option<&Review>) -> Result<Pass, StoreError> {
         let now = Utc::now();
         let org = self.caller.org_id.as_str();
         let req = self.req;
@@ -238,6 +301,32 @@ impl Job<'_> {
         let state = crate::view::session_state(&session);
         let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
+        // The Deep tier: the review the first pass asked for, or what the organization's
+        // reviewers allow without asking anyone (nobody listed, or only people).
+        let (deep, machines) = match review {
+            Some(r) => (r.deep.clone(), Vec::new()),
+            None => match reviewers::stored(tx.reviewer_set(org)?.as_ref()) {
+                Err(_) => (
+                    DeepReview::Failed {
+                        reason: "the organization's reviewer configuration cannot be read".into(),
+                    },
+                    Vec::new(),
+                ),
+                Ok(list) if list.is_empty() => (DeepReview::NotConfigured, Vec::new()),
+                Ok(list) if list.iter().all(|r| matches!(r, Reviewer::Person(_))) => {
+                    let names: Vec<String> =
+                        list.iter().map(|r| format!("`{}`", r.name())).collect();
+                    (
+                        DeepReview::PersonRequired {
+                            reason: format!("the reviewers list a person ({})", names.join(", ")),
+                        },
+                        Vec::new(),
+                    )
+                }
+                // Decided below: the pipeline says whether the call reaches them.
+                Ok(list) => (DeepReview::NotConfigured, list),
+            },
+        };
         let verdict = pipeline::decide(&CheckInput {
             now,
             refusal: req.refusal.as_deref().map(|reason| Refusal {
@@ -259,11 +348,53 @@ impl Job<'_> {
             approved_call: calls.approved.as_deref(),
             pending_call: calls.pending.as_deref(),
             pending_elevation: pending_elevation.as_deref(),
-            deep: DeepReview::NotConfigured,
+            deep,
             new_approval_id: self.approval_id,
         });
-        self.apply(tx, &mut session, &verdict, &classification.reasons, now)?;
-        Ok(((verdict, self.check_id.to_string()), classification.reasons))
+        if !machines.is_empty() && verdict.rule == Rule::GuardianUnavailable {
+            // The call reaches the Deep tier and machine reviewers are listed: nothing is
+            // recorded yet (an implicit session created above is kept).
+            return Ok(Pass::Review(ReviewNeeded {
+                reviewers: machines,
+                call: ReviewCall {
+                    check_id: self.check_id.to_string(),
+                    org_id: org.to_string(),
+                    action_name: req.action_name.clone(),
+                    input: req.input.clone(),
+                    effect: classification.effect.as_str().to_string(),
+                    risk: verdict.risk.as_str().to_string(),
+                    reasons: classification.reasons.clone(),
+                    confidence: classification.confidence(),
+                    session: serde_json::json!({
+                        "id": state.id,
+                        "agent_id": state.agent_id,
+                        "mode": state.mode_at(now).as_str(),
+                        "counters": {
+                            "total": state.counters.total,
+                            "read": state.counters.read,
+                            "write": state.counters.write,
+                            "denied": state.counters.denied,
+                        },
+                    }),
+                },
+            }));
+        }
+        let mut reasons = classification.reasons;
+        // Which reviewer decided goes into the decision's reasons.
+        if let Some(r) = review
+            && verdict.guard_tier == GuardTier::Deep
+            && matches!(
+                verdict.rule,
+                Rule::DeepReviewAllowed
+                    | Rule::DeepReviewDenied
+                    | Rule::DeepReviewFailed
+                    | Rule::DeepReviewNeedsPerson
+            )
+        {
+            reasons.extend(r.notes.iter().cloned());
+        }
+        self.apply(tx, &mut session, &verdict, &reasons, now)?;
+        Ok(Pass::Done(((verdict, self.check_id.to_string()), reasons)))
     }
 
     fn apply(
