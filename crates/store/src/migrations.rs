@@ -11,6 +11,8 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0002_tool_pins.sql"),
     include_str!("../migrations/sqlite/0003_key_roles.sql"),
     include_str!("../migrations/sqlite/0004_server_methods.sql"),
+    // Issue 11 numbers this 0008; it is the fifth migration of this branch.
+    include_str!("../migrations/sqlite/0008_server_wait.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -19,6 +21,8 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0002_tool_pins.sql"),
     include_str!("../migrations/postgres/0003_key_roles.sql"),
     include_str!("../migrations/postgres/0004_server_methods.sql"),
+    // Issue 11 numbers this 0008; it is the fifth migration of this branch.
+    include_str!("../migrations/postgres/0008_server_wait.sql"),
 ];
 
 /// The schema version this build knows.
