@@ -336,11 +336,7 @@ pub fn parse_observed(v: &Value) -> Result<Vec<ObservedTool>, DecideError> {
 enum SessionState {
     None,
     Given(String),
-    Ready {
-        id: String,
-        allowed: Vec<String>,
-        wait: Duration,
-    },
+    Ready { id: String, allowed: Vec<String> },
 }
 
 /// The decider of the stdio wrapper: one agent, one server, one session opened on first
@@ -353,6 +349,8 @@ pub struct RemoteDecider {
     session: Mutex<SessionState>,
     /// `--approval-wait-secs`: overrides the registration's `approval_wait_secs`.
     wait: Option<Duration>,
+    /// The registration's `approval_wait_secs`, once read.
+    registered_wait: std::sync::OnceLock<Duration>,
 }
 
 impl RemoteDecider {
@@ -374,6 +372,7 @@ impl RemoteDecider {
             server: server.to_string(),
             session: Mutex::new(state),
             wait: None,
+            registered_wait: std::sync::OnceLock::new(),
         }
     }
 
@@ -408,8 +407,8 @@ impl RemoteDecider {
         *guard = SessionState::Ready {
             id: id.clone(),
             allowed,
-            wait: self.wait.unwrap_or(wait),
         };
+        let _ = self.registered_wait.set(wait);
         Ok(id)
     }
 }
@@ -463,11 +462,11 @@ impl Decider for RemoteDecider {
         })
     }
 
+    /// The flag's wait, else the registration's once read, else none.
     fn approval_wait(&self) -> Duration {
-        match self.session.try_lock().as_deref() {
-            Ok(SessionState::Ready { wait, .. }) => *wait,
-            _ => self.wait.unwrap_or(Duration::ZERO),
-        }
+        self.wait
+            .or_else(|| self.registered_wait.get().copied())
+            .unwrap_or(Duration::ZERO)
     }
 
     async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
