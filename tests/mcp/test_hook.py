@@ -30,3 +30,27 @@ def test_hook_answers_for_bash_writes_and_mcp_tools(airlock, db_http):
     decisions = r.json.get("decisions", r.json)
     assert [d["source"] for d in decisions] == ["hook"] * len(cases)
     assert [d["action_name"] for d in decisions][:4] == ["shell.exec", "shell.exec", "shell.exec", "file.write"]
+
+
+def test_capabilities_in_claude_code_tool_names(airlock, db_http):
+    """An agent registered with Claude Code's own tool names: `Bash` allows the hook's Bash
+    calls (checked as `shell.exec`) and nothing else; `Read` does not allow Bash."""
+    w = ms.world(airlock, db_http.url, ["Bash", "Read", "mcp__db__read_query"])
+    ev = lambda tool, args: ms.hook_event(tool, args, session_id="hook-names-1")  # noqa: E731
+    assert ms.run_hook(w, ev("Bash", {"command": "ls"}))["permissionDecision"] == "allow"
+    assert ms.run_hook(w, ev("Read", {"file_path": "/tmp/x"}))["permissionDecision"] == "allow"
+    assert ms.run_hook(w, ev("mcp__db__read_query", {"sql": "SELECT 1"}))["permissionDecision"] == "allow"
+    # Twins: `Bash` does not allow Write; another server's tool of the same name is outside.
+    out = ms.run_hook(w, ev("Write", {"file_path": "/tmp/x", "content": "x"}))
+    assert out["permissionDecision"] == "deny" and "scope ceiling" in out["permissionDecisionReason"], out
+    out = ms.run_hook(w, ev("mcp__db2__read_query", {"sql": "SELECT 1"}))
+    assert out["permissionDecision"] == "deny", out
+    # `Read` alone does not allow Bash.
+    w2 = ms.world(airlock, db_http.url, ["Read"])
+    out = ms.run_hook(w2, ms.hook_event("Bash", {"command": "ls"}, session_id="hook-names-2"))
+    assert out["permissionDecision"] == "deny" and "scope ceiling" in out["permissionDecisionReason"], out
+    # Not through the HTTP API: a Claude Code name allows only the hook's call.
+    r = w.airlock.http("POST", "/api/v1/agenttrust/check", body={
+        "agent_id": w.agent, "session_id": "hook-names-3", "action_name": "shell.exec",
+        "action_input": "ls", "action_source": "api"})
+    assert r.status == 200 and r.json["allowed"] is False, r.text

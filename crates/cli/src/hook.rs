@@ -11,8 +11,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use airlock_mcp::hook::{self, Permission};
+use airlock_mcp::relay::{Decider, Declared};
 use airlock_mcp::remote::{Client, RemoteCheck};
-use airlock_mcp::{DecideError, Decision};
+use airlock_mcp::{DecideError, Decision, ObservedTool, wait};
 
 #[derive(Subcommand)]
 pub enum HookCommand {
@@ -34,6 +35,13 @@ pub struct ClaudeCodeArgs {
     #[arg(long, env = "AIRLOCK_HOOK_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout_secs: u64,
+    /// Hold a call that needs an approval up to this many seconds (0–600) waiting for the
+    /// approval to be decided; the approval id and where to decide it are printed on stderr.
+    /// Claude Code's own hook timeout (60 s unless the hook's `timeout` says otherwise) must
+    /// be longer.
+    #[arg(long, env = "AIRLOCK_HOOK_WAIT_SECS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    wait_secs: u64,
 }
 
 /// The largest event read from stdin.
@@ -107,24 +115,33 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
         .server
         .as_deref()
         .filter(|_| hook::reaches_mcp_server(&event.tool_name));
+    let wait = Duration::from_secs(args.wait_secs);
     let result = runtime.block_on(async {
         let work = async {
             let session = match server {
                 Some(server) => server_session(&client, agent, server, &event.session_id).await?,
                 None => usable_session(&event.session_id),
             };
-            client
-                .check(RemoteCheck {
-                    agent,
-                    session: &session,
-                    action: &mapped.action,
-                    input: mapped.input.clone(),
-                    declared: None,
-                    source: "hook",
-                })
-                .await
+            let decider = HookDecider {
+                client: &client,
+                agent,
+                session,
+                tool: &event.tool_name,
+                wait,
+            };
+            let base = client.base().to_string();
+            let waiting = move |id: &str| {
+                eprintln!(
+                    "airlock: waiting up to {}s for approval {id}: approve with \
+                     POST {base}/mcp/approvals/{id}/approve (or deny: …/deny)",
+                    wait.as_secs()
+                )
+            };
+            wait::check_waiting(&decider, &mapped.action, mapped.input.clone(), &waiting).await
         };
-        match tokio::time::timeout(timeout * 2, work).await {
+        // Each answer of Airlock is bounded by the client's timeout; the whole by twice it
+        // plus the wait.
+        match tokio::time::timeout(timeout * 2 + wait, work).await {
             Ok(r) => r,
             Err(_) => Err(DecideError::Unreachable("timed out".into())),
         }
@@ -133,6 +150,74 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
         Ok(d) => answer_for(&mapped.action, &d),
         Err(e) => hook::failure(&e),
     })
+}
+
+/// The hook's calls as the waiting loop sees them: checks of one Claude Code tool, and the
+/// status of their approvals.
+struct HookDecider<'a> {
+    client: &'a Client,
+    agent: &'a str,
+    session: String,
+    tool: &'a str,
+    wait: Duration,
+}
+
+impl Decider for HookDecider<'_> {
+    async fn check(
+        &self,
+        action: &str,
+        input: Value,
+        _declared: Option<Declared>,
+    ) -> Result<Decision, DecideError> {
+        self.client
+            .check(RemoteCheck {
+                agent: self.agent,
+                session: &self.session,
+                action,
+                input,
+                declared: None,
+                source: "hook",
+                hook_tool: Some(self.tool),
+            })
+            .await
+    }
+
+    async fn refuse(&self, _: &str, _: Value, _: &str) -> Result<Decision, DecideError> {
+        Err(DecideError::Refused("the hook refuses nothing".into()))
+    }
+
+    async fn observe(&self, _: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
+        Err(DecideError::Refused(
+            "the hook observes no tool list".into(),
+        ))
+    }
+
+    fn approval_wait(&self) -> Duration {
+        self.wait
+    }
+
+    async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
+        {
+            return Err(DecideError::Invalid(format!(
+                "approval id `{id}` is not an id"
+            )));
+        }
+        let v = self.client.get(&format!("/mcp/approvals/{id}")).await?;
+        if v.get("agent_id").and_then(Value::as_str) != Some(self.agent) {
+            return Err(DecideError::Refused(format!(
+                "approval `{id}` is not of agent `{}`",
+                self.agent
+            )));
+        }
+        v.get("status")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .ok_or_else(|| DecideError::Invalid("the approval has no `status`".into()))
+    }
 }
 
 fn answer_for(action: &str, d: &Decision) -> Value {

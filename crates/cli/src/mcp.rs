@@ -35,6 +35,12 @@ pub struct WrapArgs {
     #[arg(long, env = "AIRLOCK_CHECK_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout_secs: u64,
+    /// Hold a tools/call that needs an approval up to this many seconds (0–600) waiting for
+    /// the approval to be decided, instead of denying it at once. Default: the server
+    /// registration's `approval_wait_secs`.
+    #[arg(long, env = "AIRLOCK_APPROVAL_WAIT_SECS",
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    approval_wait_secs: Option<u64>,
     /// The longest JSON-RPC line accepted in either direction, in bytes (1 KiB–256 MiB).
     #[arg(long, default_value_t = 16 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=256 * 1024 * 1024))]
@@ -68,12 +74,10 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let code = runtime.block_on(async move {
-        let decider = Arc::new(RemoteDecider::new(
-            client,
-            &args.agent,
-            &args.server,
-            args.session.clone(),
-        ));
+        let decider = Arc::new(
+            RemoteDecider::new(client, &args.agent, &args.server, args.session.clone())
+                .with_approval_wait(args.approval_wait_secs.map(Duration::from_secs)),
+        );
         // Open the session now so that a misconfiguration shows at start; if Airlock cannot
         // be reached, the wrapper still runs and denies every call until it can.
         match decider.session().await {

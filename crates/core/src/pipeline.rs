@@ -179,6 +179,10 @@ pub struct CheckInput<'a> {
     pub agent_status: AgentStatus,
     pub session: &'a SessionState,
     pub action_name: &'a str,
+    /// The Claude Code tool the hook checks as `action_name` (`Bash` for `shell.exec`); `None`
+    /// from every other surface. Its exact name is a capability for this call too
+    /// ([`scope::allowing_hook_call`]).
+    pub hook_tool: Option<&'a str>,
     pub classification: &'a Classification,
     /// The session is bound to an MCP server that is no longer registered.
     pub server_removed: bool,
@@ -361,7 +365,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         );
     }
     // Step 4: the scope ceiling.
-    if scope::allowing(&input.session.scope_ceiling, action).is_none() {
+    if scope::allowing_hook_call(&input.session.scope_ceiling, action, input.hook_tool).is_none() {
         let ceiling = if input.session.scope_ceiling.is_empty() {
             "empty".to_string()
         } else {
@@ -470,7 +474,9 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             }
         }
     }
-    let capability = scope::allowing(&input.session.scope_ceiling, action).unwrap_or_default();
+    let capability =
+        scope::allowing_hook_call(&input.session.scope_ceiling, action, input.hook_tool)
+            .unwrap_or_default();
     let reason = format!(
         "{effect} action `{action}` allowed by capability `{capability}` in {} mode{because}",
         mode.as_str()

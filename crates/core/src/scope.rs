@@ -53,6 +53,47 @@ pub fn allowing<'a>(ceiling: &'a [String], action: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// The action Airlock checks for a Claude Code tool, when the hook maps it to another name:
+/// `Bash` → `shell.exec`, `Write` `Edit` `MultiEdit` `NotebookEdit` → `file.write`,
+/// `ReadMcpResourceTool` → `resources.read`, `mcp__<server>__<tool>` → `<tool>`. Any other
+/// tool (`Read`, `Grep`…) is checked under its own name: `None`.
+pub fn claude_code_action(tool: &str) -> Option<&str> {
+    match tool {
+        "Bash" => Some("shell.exec"),
+        "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => Some("file.write"),
+        "ReadMcpResourceTool" => Some("resources.read"),
+        t => claude_code_mcp_tool(t),
+    }
+}
+
+/// The tool part of a Claude Code MCP tool name `mcp__<server>__<tool>`.
+pub fn claude_code_mcp_tool(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("mcp__")?;
+    let (server, tool) = rest.split_once("__")?;
+    (!server.is_empty() && !tool.is_empty()).then_some(tool)
+}
+
+/// The capability of `ceiling` that allows a call the Claude Code hook checks as `action` for
+/// the Claude Code tool `tool` (`None` for any other surface). A capability written as the
+/// action (patterns and wildcards as always) allows it; so does the tool's own Claude Code name,
+/// written exactly as Claude Code spells it (`Bash`, `mcp__db__execute_sql`: case, separators
+/// and all, no wildcards), and only when `action` is exactly the action the hook maps that tool
+/// to. So `Bash` allows `shell.exec` from the hook's `Bash` and nothing else, `Write` does not
+/// allow an `Edit`, and `mcp__db__query` does not allow `mcp__db_x__query`.
+pub fn allowing_hook_call<'a>(
+    ceiling: &'a [String],
+    action: &str,
+    tool: Option<&str>,
+) -> Option<&'a str> {
+    allowing(ceiling, action).or_else(|| {
+        let tool = tool?;
+        (claude_code_action(tool)? == action)
+            .then(|| ceiling.iter().find(|c| c.as_str() == tool))
+            .flatten()
+            .map(String::as_str)
+    })
+}
+
 /// The session ceiling: the server's ceiling intersected with the agent's capabilities.
 /// `server` is `None` when the server sets no ceiling of its own. The result keeps the
 /// narrower pattern of each overlapping pair, so it never allows more than either side.
@@ -73,6 +114,13 @@ pub fn intersect(server: Option<&[String]>, agent: &[String]) -> Vec<String> {
                     } else if matches(s, a) {
                         push(a);
                     }
+                }
+            }
+            // A Claude Code tool name stays when the server allows the action it stands for:
+            // it allows nothing else (see [`allowing_hook_call`]).
+            for a in agent {
+                if claude_code_action(a).is_some_and(|act| allowing(server, act).is_some()) {
+                    push(a);
                 }
             }
         }
@@ -171,6 +219,86 @@ mod tests {
         );
         assert_eq!(intersect(None, &agent), agent);
         assert!(intersect(Some(&server), &[]).is_empty());
+    }
+
+    #[test]
+    fn claude_code_tool_names_allow_exactly_their_hook_action() {
+        let c = caps(&["Bash", "Read"]);
+        // `Bash` allows the hook's Bash call, checked as `shell.exec`.
+        assert_eq!(
+            allowing_hook_call(&c, "shell.exec", Some("Bash")),
+            Some("Bash")
+        );
+        // `Read` is checked under its own name.
+        assert_eq!(allowing_hook_call(&c, "Read", Some("Read")), Some("Read"));
+        // Twins: `Read` does not allow Bash; `Bash` does not allow Write or Edit.
+        let read = caps(&["Read"]);
+        assert_eq!(allowing_hook_call(&read, "shell.exec", Some("Bash")), None);
+        let bash = caps(&["Bash"]);
+        assert_eq!(allowing_hook_call(&bash, "file.write", Some("Write")), None);
+        assert_eq!(allowing_hook_call(&bash, "file.write", Some("Edit")), None);
+        // Only from the hook, and only for the action the tool maps to.
+        assert_eq!(allowing_hook_call(&bash, "shell.exec", None), None);
+        assert_eq!(allowing_hook_call(&bash, "file.write", Some("Bash")), None);
+        assert_eq!(
+            allowing_hook_call(&bash, "shell.exec.x", Some("Bash")),
+            None
+        );
+        // `Write` and `Edit` are different Claude Code tools of the same action.
+        let write = caps(&["Write"]);
+        assert_eq!(
+            allowing_hook_call(&write, "file.write", Some("Write")),
+            Some("Write")
+        );
+        assert_eq!(allowing_hook_call(&write, "file.write", Some("Edit")), None);
+        // Exact spelling: no case folding, separators or look-alikes for tool names.
+        for spelled in ["bash", "BASH", "B\u{0430}sh", "Bash "] {
+            assert_eq!(
+                allowing_hook_call(&caps(&[spelled]), "shell.exec", Some("Bash")),
+                None,
+                "{spelled:?}"
+            );
+        }
+        // MCP tools: the whole name, server included.
+        let mcp = caps(&["mcp__db__execute_sql"]);
+        assert_eq!(
+            allowing_hook_call(&mcp, "execute_sql", Some("mcp__db__execute_sql")),
+            Some("mcp__db__execute_sql")
+        );
+        assert_eq!(
+            allowing_hook_call(&mcp, "execute_sql", Some("mcp__db_x__execute_sql")),
+            None
+        );
+        assert_eq!(
+            allowing_hook_call(&mcp, "drop", Some("mcp__db__drop")),
+            None
+        );
+        assert_eq!(allowing_hook_call(&mcp, "execute_sql", None), None);
+        // Action names and wildcards keep working, from the hook or not.
+        assert_eq!(
+            allowing_hook_call(&caps(&["shell.*"]), "shell.exec", Some("Bash")),
+            Some("shell.*")
+        );
+        assert_eq!(
+            allowing_hook_call(&caps(&["*"]), "file.write", Some("Write")),
+            Some("*")
+        );
+        assert_eq!(claude_code_action("mcp____x"), None);
+        assert_eq!(claude_code_action("Grep"), None);
+    }
+
+    #[test]
+    fn claude_code_names_survive_a_server_ceiling_only_for_allowed_actions() {
+        let agent = caps(&["mcp__db__execute_sql", "mcp__db__drop_table", "Bash"]);
+        let server = caps(&["execute_sql", "list_tables"]);
+        assert_eq!(
+            intersect(Some(&server), &agent),
+            caps(&["mcp__db__execute_sql"])
+        );
+        assert_eq!(
+            intersect(Some(&caps(&["shell.*"])), &agent),
+            caps(&["Bash"])
+        );
     }
 
     #[test]

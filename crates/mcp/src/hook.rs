@@ -13,6 +13,10 @@
 //! | `ReadMcpResourceTool` | `resources.read` | the resource URI, as the gateway checks `resources/read` |
 //! | anything else | the tool name | the tool input |
 //!
+//! The hook also sends the Claude Code tool name (`hook_tool`), so that an agent's
+//! capabilities may be written in Claude Code's names: `Bash` allows the hook's `Bash` calls
+//! (checked as `shell.exec`) and nothing else (see `airlock_core::scope::allowing_hook_call`).
+//!
 //! Answers: allowed → `allow`; denied with `elevation_required` for a `mutating` call →
 //! `ask` (the person at Claude Code decides; the reason carries the Airlock approval id);
 //! any other denial (destructive and admin calls, scope, revoked agent, changed tool) →
@@ -248,6 +252,27 @@ mod tests {
         assert!(!reaches_mcp_server("Bash"));
         assert!(!reaches_mcp_server("ListMcpResourcesTool"));
         assert_eq!(mcp_tool("mcp__only"), None);
+    }
+
+    #[test]
+    fn the_mapping_is_the_one_capabilities_in_tool_names_use() {
+        // A capability written as a Claude Code tool name allows the action mapped here
+        // (airlock_core::scope::claude_code_action): both tables must agree.
+        for tool in [
+            "Bash",
+            "Write",
+            "Edit",
+            "MultiEdit",
+            "NotebookEdit",
+            "ReadMcpResourceTool",
+            "mcp__db__execute_sql",
+            "Read",
+            "Grep",
+        ] {
+            let mapped = map_tool(tool, &json!({})).action;
+            let core = airlock_core::scope::claude_code_action(tool).unwrap_or(tool);
+            assert_eq!(mapped, core, "{tool}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod relay;
 pub mod remote;
 pub mod sse;
 pub mod stdio;
+pub mod wait;
 
 pub use gateway::{ConfigError, GatewayConfig, UpstreamError, gateway_router};
 pub use relay::{DecideError, Decider, Decision, ObservedTool, Outstanding};

@@ -1,5 +1,8 @@
 //! The decision service in process, for the HTTP gateway that runs inside `airlock serve`.
 
+use std::time::Duration;
+
+use chrono::Utc;
 use serde_json::Value;
 
 use airlock_server::Service;
@@ -19,6 +22,9 @@ pub struct LocalDecider {
     pub session_id: String,
     /// The custom methods the server's registration allows (exact names).
     pub allowed_methods: Vec<String>,
+    /// How long a `tools/call` that needs an approval is held waiting for it (the server
+    /// registration's `approval_wait_secs`).
+    pub approval_wait: Duration,
 }
 
 /// The service failing is "cannot be reached"; anything else is a refusal of the request.
@@ -50,6 +56,7 @@ impl LocalDecider {
                     declared,
                     source: "mcp".into(),
                     refusal: refusal.map(String::from),
+                    hook_tool: None,
                 },
             )
             .await
@@ -97,6 +104,25 @@ impl Decider for LocalDecider {
 
     async fn allows_method(&self, method: &str) -> Result<bool, DecideError> {
         Ok(is_allowed_custom(method, &self.allowed_methods))
+    }
+
+    fn approval_wait(&self) -> Duration {
+        self.approval_wait
+    }
+
+    async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
+        let a = self
+            .service
+            .approval(&self.caller, id)
+            .await
+            .map_err(decide_error)?;
+        // Only an approval of this session counts.
+        if a.session_id != self.session_id {
+            return Err(DecideError::Refused(format!(
+                "approval `{id}` is not of this session"
+            )));
+        }
+        Ok(a.status_at(Utc::now()).to_string())
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {

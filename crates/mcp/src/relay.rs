@@ -27,6 +27,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -140,6 +141,22 @@ pub trait Decider: Send + Sync {
     ) -> impl Future<Output = Result<bool, DecideError>> + Send {
         let _ = method;
         async { Ok(false) }
+    }
+
+    /// How long a `tools/call` denied with an approval to ask for may be held waiting for the
+    /// approval to be decided ([`crate::wait`]). Zero (the default): denied at once.
+    fn approval_wait(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// The status of approval `id`: `pending`, `approved`, `denied`, `expired` or `used`. A
+    /// decider that cannot read approvals answers an error, and nothing waits.
+    fn approval_status(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<String, DecideError>> + Send {
+        let _ = id;
+        async { Err(DecideError::Refused("approvals cannot be read here".into())) }
     }
 }
 
@@ -595,7 +612,9 @@ async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
         }
         answer(result(Value::Null, r))
     };
-    match decider.check(&tool, input, None).await {
+    let waiting =
+        |id: &str| tracing::info!(tool = %tool, approval = id, "tools/call held for its approval");
+    match crate::wait::check_waiting(decider, &tool, input, &waiting).await {
         Ok(d) if d.allowed => ClientAction::Forward(msg),
         Ok(d) => finish(denial_result(&tool, &d)),
         Err(e) => {

@@ -150,6 +150,9 @@ impl Client {
         if let (Some(e), Some(o)) = (call.declared, body.as_object_mut()) {
             o.insert("action_effect".into(), json!(e.as_str()));
         }
+        if let (Some(t), Some(o)) = (call.hook_tool, body.as_object_mut()) {
+            o.insert("hook_tool".into(), json!(t));
+        }
         if let (Some(r), Some(o)) = (refusal, body.as_object_mut()) {
             o.insert("refusal".into(), json!(r));
         }
@@ -187,10 +190,44 @@ impl Client {
         .await
     }
 
+    /// `GET /mcp/approvals/{id}`: the approval's status, if it is an approval of `session`.
+    pub async fn approval_status(&self, id: &str, session: &str) -> Result<String, DecideError> {
+        let v = self.get(&format!("/mcp/approvals/{}", seg(id))).await?;
+        if v.get("session_id").and_then(Value::as_str) != Some(session) {
+            return Err(DecideError::Refused(format!(
+                "approval `{id}` is not of session `{session}`"
+            )));
+        }
+        v.get("status")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .ok_or_else(|| DecideError::Invalid("the approval has no `status`".into()))
+    }
+
+    /// `GET /mcp/servers/{id}`: the custom methods the server's registration allows and how
+    /// long it holds a call waiting for its approval (an Airlock that predates either: none).
+    pub async fn server_settings(
+        &self,
+        server: &str,
+    ) -> Result<(Vec<String>, Duration), DecideError> {
+        let v = self.get(&format!("/mcp/servers/{}", seg(server))).await?;
+        let wait = match v.get("approval_wait_secs") {
+            None | Some(Value::Null) => 0,
+            Some(w) => w.as_u64().filter(|w| *w <= 600).ok_or_else(|| {
+                DecideError::Invalid("the server's `approval_wait_secs` must be 0-600".into())
+            })?,
+        };
+        Ok((Self::methods_of(&v)?, Duration::from_secs(wait)))
+    }
+
     /// `GET /mcp/servers/{id}`: the custom methods the server's registration allows. An
     /// answer without `allowed_methods` (an Airlock that predates them) allows none.
     pub async fn allowed_methods(&self, server: &str) -> Result<Vec<String>, DecideError> {
         let v = self.get(&format!("/mcp/servers/{}", seg(server))).await?;
+        Self::methods_of(&v)
+    }
+
+    fn methods_of(v: &Value) -> Result<Vec<String>, DecideError> {
         match v.get("allowed_methods") {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(items)) => items
@@ -223,6 +260,8 @@ pub struct RemoteCheck<'a> {
     pub declared: Option<Declared>,
     /// Which surface asks: `mcp`, `hook`.
     pub source: &'a str,
+    /// The hook's Claude Code tool name (`Bash`), sent as `hook_tool`.
+    pub hook_tool: Option<&'a str>,
 }
 
 /// A path segment: ids never need escaping, anything else is refused by the server anyway.
@@ -312,9 +351,20 @@ pub struct RemoteDecider {
     agent: String,
     server: String,
     session: Mutex<SessionState>,
+    /// `--approval-wait-secs`: overrides the registration's `approval_wait_secs`.
+    wait: Option<Duration>,
+    /// The registration's `approval_wait_secs`, once read.
+    registered_wait: std::sync::OnceLock<Duration>,
 }
 
 impl RemoteDecider {
+    /// Holds `tools/call`s that need an approval up to `wait` (instead of the server
+    /// registration's `approval_wait_secs`).
+    pub fn with_approval_wait(mut self, wait: Option<Duration>) -> Self {
+        self.wait = wait;
+        self
+    }
+
     pub fn new(client: Client, agent: &str, server: &str, session: Option<String>) -> Self {
         let state = match session.filter(|s| !s.is_empty()) {
             Some(s) => SessionState::Given(s),
@@ -325,6 +375,8 @@ impl RemoteDecider {
             agent: agent.to_string(),
             server: server.to_string(),
             session: Mutex::new(state),
+            wait: None,
+            registered_wait: std::sync::OnceLock::new(),
         }
     }
 
@@ -337,7 +389,7 @@ impl RemoteDecider {
         if let SessionState::Ready { id, .. } = &*guard {
             return Ok(id.clone());
         }
-        let allowed = self.client.allowed_methods(&self.server).await?;
+        let (allowed, wait) = self.client.server_settings(&self.server).await?;
         let id = match &*guard {
             SessionState::Ready { id, .. } => return Ok(id.clone()),
             SessionState::Given(s) => {
@@ -360,6 +412,7 @@ impl RemoteDecider {
             id: id.clone(),
             allowed,
         };
+        let _ = self.registered_wait.set(wait);
         Ok(id)
     }
 }
@@ -373,6 +426,7 @@ impl RemoteDecider {
             input,
             declared: None,
             source: "mcp",
+            hook_tool: None,
         }
     }
 }
@@ -410,6 +464,18 @@ impl Decider for RemoteDecider {
             SessionState::Ready { allowed, .. } => is_allowed_custom(method, allowed),
             _ => false,
         })
+    }
+
+    /// The flag's wait, else the registration's once read, else none.
+    fn approval_wait(&self) -> Duration {
+        self.wait
+            .or_else(|| self.registered_wait.get().copied())
+            .unwrap_or(Duration::ZERO)
+    }
+
+    async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
+        let session = self.session().await?;
+        self.client.approval_status(id, &session).await
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {

@@ -63,6 +63,24 @@ fn to_line(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
+/// Sends what the relay decided for one client message; false once a side is gone.
+async fn deliver(
+    action: ClientAction,
+    to_child: &mpsc::Sender<Vec<u8>>,
+    to_client: &mpsc::Sender<Vec<u8>>,
+) -> bool {
+    match action {
+        ClientAction::Forward(v) => to_child.send(to_line(&v)).await.is_ok(),
+        ClientAction::Reply(v) => to_client.send(to_line(&v)).await.is_ok(),
+        ClientAction::Drop => true,
+        ClientAction::Reject(v) => {
+            // Nothing to answer over stdio: say it on stderr.
+            eprintln!("airlock: refused a client message: {v}");
+            true
+        }
+    }
+}
+
 /// Relays between the client (`input`, `output`) and `child` until one side ends. Returns
 /// the child's exit code (1 if it was killed or its status is unknown).
 pub async fn relay<D, R, W>(
@@ -157,6 +175,22 @@ where
                     continue;
                 }
                 let action = match serde_json::from_slice::<Value>(&line) {
+                    // A call that may be held for its approval is decided on its own task, so
+                    // that the messages after it are not held too.
+                    Ok(v)
+                        if !decider.approval_wait().is_zero()
+                            && relay::is_request(&v)
+                            && relay::method(&v) == Some("tools/call") =>
+                    {
+                        let (decider, outstanding) = (decider.clone(), outstanding.clone());
+                        let (to_child, to_client) = (to_child.clone(), to_client.clone());
+                        tokio::spawn(async move {
+                            let action =
+                                relay::on_client_message(decider.as_ref(), &outstanding, v).await;
+                            deliver(action, &to_child, &to_client).await
+                        });
+                        continue;
+                    }
                     Ok(v) => relay::on_client_message(decider.as_ref(), &outstanding, v).await,
                     Err(e) => ClientAction::Reply(relay::error(
                         Value::Null,
@@ -164,17 +198,7 @@ where
                         format!("invalid JSON: {e}"),
                     )),
                 };
-                let sent = match action {
-                    ClientAction::Forward(v) => to_child.send(to_line(&v)).await.is_ok(),
-                    ClientAction::Reply(v) => to_client.send(to_line(&v)).await.is_ok(),
-                    ClientAction::Drop => true,
-                    ClientAction::Reject(v) => {
-                        // Nothing to answer over stdio: say it on stderr.
-                        eprintln!("airlock: refused a client message: {v}");
-                        true
-                    }
-                };
-                if !sent {
+                if !deliver(action, &to_child, &to_client).await {
                     break;
                 }
             }

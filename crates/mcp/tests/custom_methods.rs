@@ -84,6 +84,7 @@ async fn local(w: &World) -> LocalDecider {
         server_id: w.server.clone(),
         session_id: bound.session_id,
         allowed_methods: bound.server.allowed_methods,
+        approval_wait: Duration::ZERO,
     }
 }
 

@@ -32,7 +32,7 @@ pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
 pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
-pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
+pub use registry::{Agent, MAX_APPROVAL_WAIT_SECS, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
 pub use tools::{MAX_TOOLS, ObservedTool};

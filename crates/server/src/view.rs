@@ -41,6 +41,7 @@ pub fn server(s: &Server) -> Value {
         "tools": s.tools,
         "default_mode": s.default_mode,
         "allowed_methods": s.allowed_methods,
+        "approval_wait_secs": s.approval_wait_secs,
         "status": s.status,
         "created_at": ts(s.created_at),
     })

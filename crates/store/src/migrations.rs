@@ -13,6 +13,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0004_server_methods.sql"),
     include_str!("../migrations/sqlite/0005_notifications.sql"),
     include_str!("../migrations/sqlite/0006_reviewers.sql"),
+    include_str!("../migrations/sqlite/0007_server_wait.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -23,6 +24,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0004_server_methods.sql"),
     include_str!("../migrations/postgres/0005_notifications.sql"),
     include_str!("../migrations/postgres/0006_reviewers.sql"),
+    include_str!("../migrations/postgres/0007_server_wait.sql"),
 ];
 
 /// The schema version this build knows.

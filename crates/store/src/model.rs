@@ -69,6 +69,9 @@ pub struct Server {
     /// Custom JSON-RPC methods the server implements, exact names (`acme/reindex`): a client
     /// may send them, checked as the action `mcp.<method>`. Empty: none.
     pub allowed_methods: Vec<String>,
+    /// How long (seconds, 0–600) a `tools/call` that needs an approval is held waiting for
+    /// it to be decided; 0: denied at once.
+    pub approval_wait_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -211,7 +211,7 @@ record!(Agent in "agents" {
 });
 record!(Server in "servers" {
     id, org_id, name, url, description, capabilities, tools, default_mode, status, created_at,
-    allowed_methods
+    allowed_methods, approval_wait_secs
 });
 record!(Session in "sessions" {
     org_id, id, agent_id, server_id, source, scope_ceiling, base_mode, elevated_until,

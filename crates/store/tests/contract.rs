@@ -176,6 +176,7 @@ contract!(rows_read_back_as_written, |fresh: Fresh| async move {
         status: "active".into(),
         created_at: now(),
         allowed_methods: vec!["acme/reindex".into(), "acme/Status".into()],
+        approval_wait_secs: 600,
     };
     let mut s = session("o1", "sess_1", "agt_1");
     s.server_id = Some("srv_1".into());
@@ -344,6 +345,7 @@ contract!(
                     status: "active".into(),
                     created_at: now(),
                     allowed_methods: vec![],
+                    approval_wait_secs: 0,
                 })
             })
             .await
@@ -823,7 +825,7 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.

@@ -70,12 +70,17 @@ fn upgrade_tests(fresh: Fresh) {
         Store::open_backend(&b, Options { migrate: false }),
         Err(StoreError::NotMigrated)
     ));
-    assert_eq!(b.migrate().unwrap(), vec![4, 5, 6]);
+    assert_eq!(b.migrate().unwrap(), vec![4, 5, 6, 7]);
     let (old, listed) = Store::run_blocking(&b, Options { migrate: false }, |tx| {
         let mut old = tx.server("o1", "srv_old")?.unwrap();
         assert!(old.allowed_methods.is_empty());
+        assert_eq!(
+            old.approval_wait_secs, 0,
+            "servers registered before 0008 do not wait"
+        );
         old.id = "srv_new".into();
         old.allowed_methods = vec!["acme/reindex".into(), "x.y:z".into()];
+        old.approval_wait_secs = 120;
         tx.insert_server(&old)?;
         Ok((old, tx.list_servers("o1")?))
     })

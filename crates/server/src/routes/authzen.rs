@@ -257,6 +257,8 @@ async fn decide(
                 declared: ev.declared,
                 source: SOURCE.into(),
                 refusal,
+                // Only the Claude Code hook names its tool; AuthZEN calls name actions.
+                hook_tool: None,
             },
         )
         .await

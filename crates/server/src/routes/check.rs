@@ -33,6 +33,10 @@ pub struct CheckBody {
     /// records it. It can only deny.
     #[serde(default)]
     refusal: Option<Value>,
+    /// Airlock's addition for the Claude Code hook: the Claude Code tool name (`Bash`) the
+    /// hook checks as `action_name` (`shell.exec`).
+    #[serde(default)]
+    hook_tool: Option<String>,
 }
 
 /// The load benchmark's baseline (builds with the `bench-baseline` feature only): authenticates (one store round trip, like the check) and
@@ -103,6 +107,7 @@ pub async fn check(
                 declared,
                 source,
                 refusal,
+                hook_tool: body.hook_tool,
             },
         )
         .await?;

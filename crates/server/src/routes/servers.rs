@@ -8,7 +8,7 @@ use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::service::{NewServer, NewTool};
+use crate::service::{NewServer, NewTool, ServiceError};
 use crate::view;
 
 #[derive(Deserialize)]
@@ -37,6 +37,9 @@ pub struct CreateServer {
     default_mode: Option<String>,
     #[serde(default)]
     allowed_methods: Option<Vec<String>>,
+    /// Any JSON: anything but a whole number 0–600 is a 400 naming the field.
+    #[serde(default)]
+    approval_wait_secs: Option<Value>,
 }
 
 pub async fn create(
@@ -44,6 +47,15 @@ pub async fn create(
     caller: Caller,
     JsonBody(body): JsonBody<CreateServer>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let approval_wait_secs = match body.approval_wait_secs {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            ServiceError::invalid(
+                "approval_wait_secs",
+                "`approval_wait_secs` must be a whole number of seconds between 0 and 600",
+            )
+        })?),
+    };
     let new = NewServer {
         name: body.name,
         url: body.url,
@@ -61,6 +73,7 @@ pub async fn create(
             .collect(),
         default_mode: body.default_mode,
         allowed_methods: body.allowed_methods,
+        approval_wait_secs,
     };
     let server = service.register_server(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(view::server(&server))))

@@ -40,6 +40,9 @@ pub struct CheckRequest {
     /// The surface refused the call itself, for this reason: the pipeline denies it (rule
     /// `refused`), records it and offers no approval. It can only deny.
     pub refusal: Option<String>,
+    /// The Claude Code tool the hook checks as `action_name` (`Bash` for `shell.exec`): its
+    /// exact name is a capability for this call too. Honoured for `source` `hook` only.
+    pub hook_tool: Option<String>,
 }
 
 /// The answer of a check.
@@ -109,6 +112,15 @@ impl Service {
         let started = Instant::now();
         if let Some(reason) = &req.refusal {
             validate::optional_text("refusal", reason, validate::MAX_REFUSAL)?;
+        }
+        if let Some(tool) = &req.hook_tool {
+            validate::text("hook_tool", tool, validate::MAX_NAME)?;
+            if req.source != "hook" {
+                return Err(ServiceError::invalid(
+                    "hook_tool",
+                    "`hook_tool` is for checks with `action_source` `hook`",
+                ));
+            }
         }
         let analysis = classify::analyse(&req.action_name, &req.input);
         let digest = chain::digest(&input_bytes(&req.input));
@@ -341,6 +353,7 @@ impl Job<'_> {
             agent_status: status,
             session: &state,
             action_name: &req.action_name,
+            hook_tool: req.hook_tool.as_deref().filter(|_| req.source == "hook"),
             classification: &classification,
             server_removed: server_gone,
             tool_definition_changed: tool_changed,

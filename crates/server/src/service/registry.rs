@@ -33,7 +33,13 @@ pub struct NewServer {
     /// Custom JSON-RPC methods the server implements (exact names, see
     /// [`super::mcp_methods::custom_method_problem`]); `None` or empty: none.
     pub allowed_methods: Option<Vec<String>>,
+    /// Seconds (0–[`MAX_APPROVAL_WAIT_SECS`]) a `tools/call` that needs an approval is held
+    /// waiting for it; `None`: 0, not held.
+    pub approval_wait_secs: Option<u64>,
 }
+
+/// The longest a registration may hold a call waiting for its approval.
+pub const MAX_APPROVAL_WAIT_SECS: u64 = 600;
 
 /// A tool of a server to register.
 #[derive(Debug, Clone, Default)]
@@ -197,6 +203,15 @@ impl Service {
             "allowed_methods",
             new.allowed_methods.as_deref().unwrap_or_default(),
         )?;
+        let approval_wait_secs = new.approval_wait_secs.unwrap_or(0);
+        if approval_wait_secs > MAX_APPROVAL_WAIT_SECS {
+            return Err(ServiceError::invalid(
+                "approval_wait_secs",
+                format!(
+                    "`approval_wait_secs` must be between 0 and {MAX_APPROVAL_WAIT_SECS}, not {approval_wait_secs}"
+                ),
+            ));
+        }
         let mode = new.default_mode.unwrap_or_else(|| "read_only".into());
         let mode = BaseMode::parse(mode.trim()).ok_or_else(|| {
             ServiceError::invalid_as(
@@ -220,6 +235,7 @@ impl Service {
             status: "active".into(),
             created_at: Utc::now(),
             allowed_methods,
+            approval_wait_secs,
         };
         let stored = server.clone();
         self.store()

@@ -33,6 +33,8 @@ pub struct ServerInfo {
     pub url: String,
     /// The custom JSON-RPC methods its registration allows (exact names).
     pub allowed_methods: Vec<String>,
+    /// How long a `tools/call` that needs an approval is held waiting for it (0: not held).
+    pub approval_wait_secs: u64,
 }
 
 /// A session bound to an MCP server.
@@ -142,6 +144,7 @@ impl Service {
                     name: server.name,
                     url: server.url,
                     allowed_methods: server.allowed_methods,
+                    approval_wait_secs: server.approval_wait_secs,
                 },
                 record,
             }),

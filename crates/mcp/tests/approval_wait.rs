@@ -1,0 +1,232 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Waiting instead of failing: a `tools/call` that needs an approval is held while the
+//! approval is pending. Approved in time → forwarded as checked (the approval is used up by
+//! the check that lets it through); denied or not decided in time → the usual denial; a
+//! second identical call is denied again. The same script runs through the gateway's
+//! in-process decider (wait from the server registration) and the wrapper's decider over the
+//! HTTP API (`--approval-wait-secs`), with the real service and store.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use airlock_mcp::local::LocalDecider;
+use airlock_mcp::relay::{self, ClientAction, Decider, Outstanding};
+use airlock_mcp::remote::{Client, RemoteDecider};
+use airlock_server::service::{Caller, NewAgent, NewServer, SessionChoice};
+use airlock_server::{Config, Service};
+use airlock_store::{Options, Store};
+
+const KEY: &str = "sk_live_approvalwait0123456789";
+
+struct World {
+    service: Service,
+    caller: Caller,
+    agent: String,
+    server: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn world(wait_secs: u64) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+    store
+        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
+        .await
+        .unwrap();
+    let service = Service::new(store, Config::default());
+    let caller = service.authenticate(Some(KEY)).await.unwrap();
+    let agent = service
+        .register_agent(
+            &caller,
+            NewAgent {
+                name: "dba".into(),
+                capabilities: vec!["*".into()],
+                ..NewAgent::default()
+            },
+        )
+        .await
+        .unwrap();
+    let server = service
+        .register_server(
+            &caller,
+            NewServer {
+                name: "db".into(),
+                url: "stdio:db".into(),
+                default_mode: Some("standard".into()),
+                approval_wait_secs: Some(wait_secs),
+                ..NewServer::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(server.approval_wait_secs, wait_secs);
+    World {
+        service,
+        caller,
+        agent: agent.id,
+        server: server.id,
+        _dir: dir,
+    }
+}
+
+/// The gateway's decider, as the gateway builds it from the registration.
+async fn local(w: &World) -> LocalDecider {
+    let bound = w
+        .service
+        .open_server_session(&w.caller, &w.agent, &w.server, SessionChoice::New)
+        .await
+        .unwrap();
+    LocalDecider {
+        service: w.service.clone(),
+        caller: w.caller.clone(),
+        agent_id: w.agent.clone(),
+        server_id: w.server.clone(),
+        session_id: bound.session_id,
+        allowed_methods: bound.server.allowed_methods,
+        approval_wait: Duration::from_secs(bound.server.approval_wait_secs),
+    }
+}
+
+/// The wrapper's decider over the HTTP API on a local port, with `--approval-wait-secs`.
+async fn remote(w: &World, wait: Option<Duration>) -> RemoteDecider {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = airlock_server::router(w.service.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::new(&format!("http://{addr}"), KEY, Duration::from_secs(10)).unwrap();
+    let d = RemoteDecider::new(client, &w.agent, &w.server, None).with_approval_wait(wait);
+    d.session().await.unwrap();
+    d
+}
+
+fn drop_call(id: i64) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+           "params": {"name": "execute_sql", "arguments": {"sql": "DROP TABLE accounts"}}})
+}
+
+/// The pending approval that appears while a call is held.
+async fn pending(w: &World) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = w
+            .service
+            .approvals(&w.caller, Some("pending"), None, None, chrono::Utc::now())
+            .await
+            .unwrap();
+        if let Some(a) = list.first() {
+            return a.id.clone();
+        }
+        assert!(Instant::now() < deadline, "no approval was requested");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn denial_text(action: &ClientAction) -> String {
+    let ClientAction::Reply(r) = action else {
+        panic!("expected a denial, got {action:?}")
+    };
+    assert_eq!(r["result"]["isError"], true, "{r}");
+    r["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn script<D: Decider + 'static>(w: &World, decider: Arc<D>) {
+    let out = Arc::new(Outstanding::default());
+    let hold = |msg: Value| {
+        let (d, o) = (decider.clone(), out.clone());
+        tokio::spawn(async move { relay::on_client_message(d.as_ref(), &o, msg).await })
+    };
+
+    // Approved while it waits: forwarded exactly as checked.
+    let call = hold(drop_call(1));
+    let id = pending(w).await;
+    assert!(
+        !call.is_finished(),
+        "the call is held while its approval is pending"
+    );
+    let decided = w
+        .service
+        .decide_approval(&w.caller, &id, Some("ops"), None, true)
+        .await
+        .unwrap();
+    assert_eq!(decided.approval.status, "approved");
+    assert_eq!(call.await.unwrap(), ClientAction::Forward(drop_call(1)));
+    let used = w.service.approval(&w.caller, &id).await.unwrap();
+    assert_eq!(
+        used.status, "used",
+        "the check that let it through used it up"
+    );
+
+    // The same call again: the approval is used up, so it waits for a new one; denied.
+    let call = hold(drop_call(2));
+    let second = pending(w).await;
+    assert_ne!(second, id);
+    w.service
+        .decide_approval(&w.caller, &second, Some("ops"), None, false)
+        .await
+        .unwrap();
+    let text = denial_text(&call.await.unwrap());
+    assert!(
+        text.contains(&format!("approval `{second}` is denied")),
+        "{text}"
+    );
+
+    // Nobody decides: denied when the wait runs out, the approval still pending.
+    let started = Instant::now();
+    let text = denial_text(&hold(drop_call(3)).await.unwrap());
+    assert!(started.elapsed() >= decider.approval_wait(), "it waited");
+    assert!(text.contains("was not decided in time"), "{text}");
+    assert!(text.contains("approval id: apr_"), "{text}");
+}
+
+#[tokio::test]
+async fn the_gateway_holds_a_call_for_its_approval() {
+    let w = world(1).await;
+    let d = Arc::new(local(&w).await);
+    assert_eq!(d.approval_wait(), Duration::from_secs(1));
+    script(&w, d).await;
+}
+
+#[tokio::test]
+async fn the_wrapper_holds_a_call_for_its_approval_over_http() {
+    let w = world(0).await;
+    // The registration does not wait; the wrapper's flag does.
+    let d = Arc::new(remote(&w, Some(Duration::from_secs(1))).await);
+    assert_eq!(d.approval_wait(), Duration::from_secs(1));
+    script(&w, d).await;
+    // Without the flag, the registration's wait (none here): denied at once.
+    let d = remote(&w, None).await;
+    assert_eq!(d.approval_wait(), Duration::ZERO);
+    let started = Instant::now();
+    let action = relay::on_client_message(&d, &Outstanding::default(), drop_call(9)).await;
+    denial_text(&action);
+    assert!(started.elapsed() < Duration::from_millis(900));
+}
+
+#[tokio::test]
+async fn a_registration_waits_at_most_ten_minutes() {
+    let w = world(600).await;
+    let too_long = w
+        .service
+        .register_server(
+            &w.caller,
+            NewServer {
+                name: "db2".into(),
+                url: "stdio:db2".into(),
+                approval_wait_secs: Some(601),
+                ..NewServer::default()
+            },
+        )
+        .await;
+    assert!(too_long.is_err());
+    let d = remote(&w, None).await;
+    assert_eq!(
+        d.approval_wait(),
+        Duration::from_secs(600),
+        "read from the registration"
+    );
+}
