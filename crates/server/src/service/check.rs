@@ -10,7 +10,9 @@ use serde_json::Value;
 use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
-use airlock_core::pipeline::{self, AgentStatus, CheckInput, DeepReview, Refusal, Verdict};
+use airlock_core::pipeline::{
+    self, AgentStatus, CheckInput, DeepReview, Refusal, SpotOutcome, Verdict,
+};
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
@@ -250,6 +252,7 @@ impl Job<'_> {
             approved_call: calls.approved.as_deref(),
             pending_call: calls.pending.as_deref(),
             pending_elevation: pending_elevation.as_deref(),
+            spot: SpotOutcome::default(),
             deep: DeepReview::NotConfigured,
             new_approval_id: self.approval_id,
         });
