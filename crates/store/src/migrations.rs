@@ -11,6 +11,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0002_tool_pins.sql"),
     include_str!("../migrations/sqlite/0003_key_roles.sql"),
     include_str!("../migrations/sqlite/0004_server_methods.sql"),
+    include_str!("../migrations/sqlite/0005_policies.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -19,6 +20,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0002_tool_pins.sql"),
     include_str!("../migrations/postgres/0003_key_roles.sql"),
     include_str!("../migrations/postgres/0004_server_methods.sql"),
+    include_str!("../migrations/postgres/0005_policies.sql"),
 ];
 
 /// The schema version this build knows.
