@@ -4,6 +4,7 @@ mod agents;
 mod approvals;
 mod audit;
 mod check;
+mod policies;
 mod servers;
 mod sessions;
 mod tokens;
@@ -59,6 +60,17 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}", get(sessions::get))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
+        .route("/api/v1/policies/schema", get(policies::schema))
+        .route(
+            "/api/v1/policies",
+            post(policies::create).get(policies::list),
+        )
+        .route(
+            "/api/v1/policies/{id}",
+            get(policies::get)
+                .put(policies::update)
+                .delete(policies::delete),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -8,6 +8,7 @@ mod audit;
 mod check;
 mod error;
 pub mod mcp_methods;
+mod policies;
 mod registry;
 mod sessions;
 mod tokens;
@@ -27,6 +28,7 @@ pub use approvals::{Approval, ApprovalDecided};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use policies::{NewPolicy, PolicyCache, PolicyDetail, PolicyUpdate};
 pub use registry::{Agent, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
@@ -37,6 +39,8 @@ pub use tools::{MAX_TOOLS, ObservedTool};
 pub struct Service {
     store: Store,
     config: Arc<Config>,
+    /// Compiled policy sets per organization, keyed by its policy generation.
+    policy_cache: Arc<PolicyCache>,
 }
 
 impl Service {
@@ -44,6 +48,7 @@ impl Service {
         Service {
             store,
             config: Arc::new(config),
+            policy_cache: Arc::default(),
         }
     }
 

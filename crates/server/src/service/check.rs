@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
 
 use airlock_core::Effect;
@@ -18,7 +18,7 @@ use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
 use super::sessions::implicit_session;
-use super::{Caller, Service, ServiceError, clip, validate};
+use super::{Caller, PolicyCache, Service, ServiceError, clip, validate};
 use crate::Config;
 use crate::auth::{KeyHash, new_id};
 
@@ -109,6 +109,7 @@ impl Service {
         let check_id = new_id("chk");
         let approval_id = new_id("apr");
         let config = self.config.clone();
+        let policy_cache = self.policy_cache.clone();
         let session_id = if req.session_id.is_empty() {
             default_session_id(&req.agent_id)
         } else {
@@ -126,6 +127,7 @@ impl Service {
                     },
                 };
                 let job = Job {
+                    policy_cache: &policy_cache,
                     caller: &caller,
                     config: &config,
                     req: &req,
@@ -151,6 +153,7 @@ impl Service {
 }
 
 struct Job<'a> {
+    policy_cache: &'a PolicyCache,
     caller: &'a Caller,
     config: &'a Config,
     req: &'a CheckRequest,
@@ -196,10 +199,12 @@ impl Job<'_> {
         let mut server_gone = false;
         let mut tool = None;
         let mut tool_changed = false;
+        let mut server_name = String::new();
         if let Some(server_id) = &session.server_id {
             match tx.server(org, server_id)? {
                 None => server_gone = true,
                 Some(server) => {
+                    server_name = server.name.clone();
                     // Names are matched as the scope ceiling matches them (`.` `:` `/` `_` `-` are
                     // one separator, any case), so `payroll_export` cannot dodge the settings of
                     // `payroll.export`. The exact name is the fast path.
@@ -231,6 +236,17 @@ impl Job<'_> {
         let state = crate::view::session_state(&session);
         let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
         let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
+        let spot = self.spot(
+            tx,
+            agent.as_ref(),
+            &session,
+            &state,
+            &server_name,
+            &classification,
+            now,
+        )?;
+        let mut reasons = classification.reasons.clone();
+        reasons.extend(spot.log_only.iter().cloned());
         let verdict = pipeline::decide(&CheckInput {
             now,
             refusal: req.refusal.as_deref().map(|reason| Refusal {
@@ -252,12 +268,60 @@ impl Job<'_> {
             approved_call: calls.approved.as_deref(),
             pending_call: calls.pending.as_deref(),
             pending_elevation: pending_elevation.as_deref(),
-            spot: SpotOutcome::default(),
+            spot,
             deep: DeepReview::NotConfigured,
             new_approval_id: self.approval_id,
         });
-        self.apply(tx, &mut session, &verdict, &classification.reasons, now)?;
-        Ok(((verdict, self.check_id.to_string()), classification.reasons))
+        self.apply(tx, &mut session, &verdict, &reasons, now)?;
+        Ok(((verdict, self.check_id.to_string()), reasons))
+    }
+
+    /// The Spot Guard: the organization's policies that can apply to this call. The facts
+    /// of the input are extracted only when some policy can apply to its effect.
+    #[allow(clippy::too_many_arguments)]
+    fn spot(
+        &self,
+        tx: &mut dyn Tx,
+        agent: Option<&airlock_store::model::Agent>,
+        session: &Session,
+        state: &airlock_core::session::SessionState,
+        server_name: &str,
+        classification: &classify::Classification,
+        now: DateTime<Utc>,
+    ) -> Result<SpotOutcome, StoreError> {
+        let org = self.caller.org_id.as_str();
+        let generation = tx.policy_generation(org)?;
+        if generation == 0 {
+            return Ok(SpotOutcome::default());
+        }
+        let set = self.policy_cache.get(tx, org, generation)?;
+        let effect = classification.effect;
+        if !set.applies_to(effect) {
+            return Ok(SpotOutcome::default());
+        }
+        let facts = airlock_policy::extract(&self.req.input);
+        let declared = self.req.declared.map(|d| d.as_str()).unwrap_or("");
+        let empty = Vec::new();
+        Ok(set.evaluate(&airlock_policy::Call {
+            effect,
+            agent_id: &self.req.agent_id,
+            agent_name: agent.map_or("", |a| a.name.as_str()),
+            framework: agent.map_or("", |a| a.framework.as_str()),
+            capabilities: agent.map_or(&empty, |a| &a.capabilities),
+            action_name: &self.req.action_name,
+            server_id: session.server_id.as_deref().unwrap_or(""),
+            server_name,
+            session_id: &session.id,
+            session_mode: state.mode_at(now).as_str(),
+            input_digest: self.digest,
+            declared_effect: declared,
+            facts: &facts,
+            total_calls: session.total_calls,
+            denied_calls: session.denied_calls,
+            write_calls: session.write_calls,
+            hour_utc: now.hour(),
+            weekday_utc: now.weekday().number_from_monday(),
+        }))
     }
 
     fn apply(
