@@ -1,9 +1,10 @@
-//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers.
+//! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers, policies.
 
 mod classify;
 mod hook;
 mod keys;
 mod mcp;
+mod policies;
 mod serve;
 mod servers;
 
@@ -48,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: hook::HookCommand,
     },
+    /// Spot Guard policies (`policies add|list|show|remove|validate|test`).
+    Policies {
+        #[command(subcommand)]
+        command: policies::PoliciesCommand,
+    },
     /// Registered MCP servers: pinned tool definitions (`servers tools`, `servers accept-tools`).
     Servers {
         #[command(subcommand)]
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
         Command::Mcp { command } => mcp::run(command),
         Command::Hook { command } => hook::run(command),
         Command::Servers { command } => servers::run(command),
+        Command::Policies { command } => policies::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -256,8 +256,11 @@ async fn policies_are_validated_versioned_and_kept_per_organization() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Delete keeps the versions; a re-created id continues the numbering.
-    let (s, _) = api.call("DELETE", "/api/v1/policies/cap", None).await;
-    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, deleted) = api.call("DELETE", "/api/v1/policies/cap", None).await;
+    assert_eq!(
+        (s, deleted["deleted"].clone()),
+        (StatusCode::OK, json!(true))
+    );
     let (s, _) = api.call("GET", "/api/v1/policies/cap", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (_, again) = api

@@ -131,7 +131,7 @@ pub async fn delete(
     State(service): State<Service>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     service.delete_policy(&caller, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(json!({"deleted": true, "id": id})))
 }
