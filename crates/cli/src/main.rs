@@ -1,11 +1,12 @@
 //! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers,
-//! approvals, reviewers.
+//! approvals, reviewers, policies.
 
 mod approvals;
 mod classify;
 mod hook;
 mod keys;
 mod mcp;
+mod policies;
 mod reviewers;
 mod serve;
 mod servers;
@@ -51,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: hook::HookCommand,
     },
+    /// Spot Guard policies (`policies add|list|show|remove|validate|test`).
+    Policies {
+        #[command(subcommand)]
+        command: policies::PoliciesCommand,
+    },
     /// Registered MCP servers: pinned tool definitions (`servers tools`, `servers accept-tools`).
     Servers {
         #[command(subcommand)]
@@ -81,6 +87,7 @@ fn main() -> ExitCode {
         Command::Servers { command } => servers::run(command),
         Command::Approvals(args) => approvals::run(args),
         Command::Reviewers { command } => reviewers::run(command),
+        Command::Policies { command } => policies::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

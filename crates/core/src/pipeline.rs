@@ -140,6 +140,12 @@ pub enum Rule {
     ScopeCeiling,
     ReadOnly,
     ToolRequiresApproval,
+    /// A Spot Guard (Cedar) policy failed to evaluate: the call is denied.
+    PolicyError,
+    /// A Spot Guard `forbid` policy matched the call.
+    PolicyForbid,
+    /// A Spot Guard `forbid` annotated `@approval("required")` matched: a person must approve.
+    PolicyApproval,
     GuardianUnavailable,
     DeepReviewDenied,
     DeepReviewFailed,
@@ -169,6 +175,26 @@ pub struct Refusal<'a> {
     pub reason: &'a str,
 }
 
+/// A `forbid` policy that matched a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpotForbid {
+    pub policy_id: String,
+    /// The policy is annotated `@approval("required")`: ask for a call approval, not deny.
+    pub approval_required: bool,
+}
+
+/// What the Spot Guard (the organization's Cedar policies) said of a call. The default is
+/// "no policy applies".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpotOutcome {
+    /// The first enforced `forbid` that matched (a denying one before one asking approval).
+    pub forbid: Option<SpotForbid>,
+    /// Enforced policies that failed to evaluate, as `policy `id`: message`: the call is denied.
+    pub errors: Vec<String>,
+    /// What `log_only` policies would have done; never changes a verdict.
+    pub log_only: Vec<String>,
+}
+
 /// Everything the pipeline decides on.
 #[derive(Debug, Clone)]
 pub struct CheckInput<'a> {
@@ -196,6 +222,8 @@ pub struct CheckInput<'a> {
     pub pending_call: Option<&'a str>,
     /// A pending elevation approval of this session, reused instead of creating another.
     pub pending_elevation: Option<&'a str>,
+    /// The Spot Guard's outcome (default: no policy applies).
+    pub spot: SpotOutcome,
     pub deep: DeepReview,
     /// The id to give an approval if this verdict creates one.
     pub new_approval_id: &'a str,
@@ -395,6 +423,39 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         .unwrap_or_default();
     // Step 7: guardian routing, failing closed.
     let required = GuardTier::required_for(risk);
+    // Spot: the organization's policies. They only ever deny or ask: a `permit` lifts nothing.
+    if let Some(why) = input.spot.errors.first() {
+        let reason =
+            format!("spot guard: policy failed to evaluate, so the call is denied: {why}{because}");
+        return Verdict::new(
+            input,
+            Rule::PolicyError,
+            reason,
+            risk,
+            GuardTier::Spot.max(required),
+        );
+    }
+    if let Some(forbid) = &input.spot.forbid {
+        if !forbid.approval_required {
+            let reason = format!(
+                "spot guard: policy `{}` forbids {effect} action `{action}`{because}",
+                forbid.policy_id
+            );
+            return Verdict::new(input, Rule::PolicyForbid, reason, risk, GuardTier::Spot);
+        }
+        if let Some(id) = input.approved_call {
+            // An approval of this exact call is what both the policy and Deep accept.
+            return approved(input, id, risk, GuardTier::Spot.max(required));
+        }
+        {
+            let reason = format!(
+                "spot guard: policy `{}` requires approval for {effect} action `{action}`{because}",
+                forbid.policy_id
+            );
+            return Verdict::new(input, Rule::PolicyApproval, reason, risk, GuardTier::Spot)
+                .with_approval(input, ApprovalKind::Call);
+        }
+    }
     // A tool registered with `require_approval` needs a person for every call, reads included:
     // the operator said so for this tool, whatever its effect.
     if input.tool_requires_approval {

@@ -28,6 +28,7 @@ struct Case {
     pending_elevation: Option<&'static str>,
     deep: DeepReview,
     refusal: Option<&'static str>,
+    spot: SpotOutcome,
     // expectations
     allowed: bool,
     rule: Rule,
@@ -57,6 +58,7 @@ fn base() -> Case {
         pending_elevation: None,
         deep: DeepReview::NotConfigured,
         refusal: None,
+        spot: SpotOutcome::default(),
         allowed: true,
         rule: Rule::Allowed,
         reason_has: "allowed",
@@ -481,7 +483,152 @@ fn cases() -> Vec<Case> {
             reason_has: "risk raised from read to mutating",
             ..base()
         },
+        Case {
+            name: "a matching forbid denies a mutating call with the policy id",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            spot: forbid("no-payments", false),
+            allowed: false,
+            rule: Rule::PolicyForbid,
+            reason_has: "policy `no-payments` forbids mutating action `db.migration.plan`",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "a forbid denies a destructive call before Deep, even if Deep would allow",
+            action: "db.migration.plan",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            deep: DeepReview::Answered {
+                allowed: true,
+                reason: "fine".into(),
+                confidence: 1.0,
+            },
+            spot: forbid("no-drop", false),
+            allowed: false,
+            rule: Rule::PolicyForbid,
+            reason_has: "policy `no-drop` forbids",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "a forbid annotated approval required asks for a call approval",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            pending_call: Some("apr-pending"),
+            spot: forbid("terraform-approval", true),
+            allowed: false,
+            rule: Rule::PolicyApproval,
+            reason_has: "policy `terraform-approval` requires approval",
+            approval: Some((ApprovalKind::Call, "apr-pending", false)),
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "an approved call passes a policy asking approval, and uses the approval",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            approved: Some("apr-ok"),
+            spot: forbid("terraform-approval", true),
+            rule: Rule::ApprovedCall,
+            reason_has: "allowed once by approval `apr-ok`",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "an approval does not lift a denying forbid",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            approved: Some("apr-ok"),
+            spot: forbid("no-payments", false),
+            allowed: false,
+            rule: Rule::PolicyForbid,
+            reason_has: "no-payments",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "policies come after read_only: a write still asks elevation first",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            spot: forbid("no-payments", false),
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "read_only",
+            approval: Some((ApprovalKind::Elevation, "apr-new", true)),
+            ..base()
+        },
+        Case {
+            name: "a permit (no forbid) does not lift read_only",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            spot: SpotOutcome::default(),
+            allowed: false,
+            rule: Rule::ReadOnly,
+            reason_has: "requires elevation",
+            approval: Some((ApprovalKind::Elevation, "apr-new", true)),
+            ..base()
+        },
+        Case {
+            name: "a permit (no forbid) does not lift the Deep review of a destructive call",
+            action: "db.migration.plan",
+            effect: Effect::Destructive,
+            base: BaseMode::Standard,
+            allowed: false,
+            rule: Rule::GuardianUnavailable,
+            reason_has: "needs a deep review",
+            approval: Some((ApprovalKind::Call, "apr-new", true)),
+            tier: GuardTier::Deep,
+            ..base()
+        },
+        Case {
+            name: "a policy that errors denies, even a read named by it",
+            spot: SpotOutcome {
+                errors: vec!["policy `p1`: attribute `x` not found".into()],
+                ..SpotOutcome::default()
+            },
+            allowed: false,
+            rule: Rule::PolicyError,
+            reason_has: "policy `p1`: attribute `x` not found",
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "log_only results never change a verdict",
+            action: "db.migration.plan",
+            effect: Effect::Mutating,
+            base: BaseMode::Standard,
+            spot: SpotOutcome {
+                log_only: vec!["policy `try-me` (log_only) would forbid".into()],
+                ..SpotOutcome::default()
+            },
+            tier: GuardTier::Spot,
+            ..base()
+        },
+        Case {
+            name: "a forbid on a read named by the policy denies it",
+            spot: forbid("no-etc", false),
+            allowed: false,
+            rule: Rule::PolicyForbid,
+            reason_has: "policy `no-etc` forbids read action",
+            tier: GuardTier::Spot,
+            ..base()
+        },
     ]
+}
+
+fn forbid(id: &str, approval_required: bool) -> SpotOutcome {
+    SpotOutcome {
+        forbid: Some(SpotForbid {
+            policy_id: id.into(),
+            approval_required,
+        }),
+        ..SpotOutcome::default()
+    }
 }
 
 #[test]
@@ -519,6 +666,7 @@ fn decision_table() {
             approved_call: c.approved,
             pending_call: c.pending_call,
             pending_elevation: c.pending_elevation,
+            spot: c.spot.clone(),
             deep: c.deep.clone(),
             new_approval_id: "apr-new",
         };
@@ -581,6 +729,7 @@ fn elevation_expires_back_to_read_only() {
         approved_call: None,
         pending_call: None,
         pending_elevation: None,
+        spot: SpotOutcome::default(),
         deep: DeepReview::NotConfigured,
         new_approval_id: "apr",
     };
@@ -621,6 +770,7 @@ fn confidence_is_the_classifications_only_when_it_alone_allowed() {
         approved_call: approved,
         pending_call: None,
         pending_elevation: None,
+        spot: SpotOutcome::default(),
         deep: DeepReview::NotConfigured,
         new_approval_id: "apr",
     };

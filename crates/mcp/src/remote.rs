@@ -103,6 +103,10 @@ impl Client {
         self.send(reqwest::Method::GET, path, None).await
     }
 
+    pub async fn delete(&self, path: &str) -> Result<Value, DecideError> {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+
     /// `POST /mcp/sessions/init`: a new session of `agent` on `server`.
     pub async fn init_session(&self, agent: &str, server: &str) -> Result<String, DecideError> {
         let v = self

@@ -67,6 +67,8 @@ impl KeyRole {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub org_id: String,
+    /// The id of the API key (who made a change, for the records that keep it).
+    pub key_id: String,
     pub default_mode: String,
     pub role: KeyRole,
 }
@@ -100,6 +102,7 @@ pub fn caller_in(tx: &mut dyn Tx, hash: &str) -> Result<Result<Caller, ServiceEr
         // An unknown role reads as the narrower one.
         Some(org) => Ok(Caller {
             org_id: org.id,
+            key_id: key.id.clone(),
             default_mode: org.default_mode,
             role: KeyRole::parse(&key.role).unwrap_or(KeyRole::Agent),
         }),

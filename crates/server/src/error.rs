@@ -51,6 +51,7 @@ impl From<ServiceError> for ApiError {
                     InvalidKind::Malformed => "invalid_request",
                     InvalidKind::Effect => "invalid_effect",
                     InvalidKind::Mode => "invalid_mode",
+                    InvalidKind::Policy => "invalid_policy",
                 },
             ),
             ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),

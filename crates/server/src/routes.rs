@@ -6,6 +6,7 @@ mod audit;
 mod authzen;
 mod check;
 mod notifications;
+mod policies;
 mod reviewers;
 mod servers;
 mod sessions;
@@ -72,6 +73,17 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
         .merge(authzen::router())
         .route("/api/v1/reviewers", get(reviewers::get).put(reviewers::put))
+        .route("/api/v1/policies/schema", get(policies::schema))
+        .route(
+            "/api/v1/policies",
+            post(policies::create).get(policies::list),
+        )
+        .route(
+            "/api/v1/policies/{id}",
+            get(policies::get)
+                .put(policies::update)
+                .delete(policies::delete),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -10,6 +10,7 @@ mod error;
 mod llm;
 pub mod mcp_methods;
 mod notifications;
+mod policies;
 mod registry;
 mod review;
 pub mod reviewers;
@@ -32,6 +33,7 @@ pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
 pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
+pub use policies::{NewPolicy, PolicyCache, PolicyDetail, PolicyUpdate};
 pub use registry::{Agent, MAX_APPROVAL_WAIT_SECS, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
@@ -45,6 +47,8 @@ pub struct Service {
     /// Outbound calls to reviewers and notification webhooks; `None` if the HTTP client could
     /// not be built (reviews then fail closed, notifications are off).
     outbound: Option<airlock_outbound::Outbound>,
+    /// Compiled policy sets per organization, keyed by its policy generation.
+    policy_cache: Arc<PolicyCache>,
 }
 
 impl Service {
@@ -60,6 +64,7 @@ impl Service {
             store,
             config: Arc::new(config),
             outbound,
+            policy_cache: Arc::default(),
         }
     }
 

@@ -14,6 +14,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0005_notifications.sql"),
     include_str!("../migrations/sqlite/0006_reviewers.sql"),
     include_str!("../migrations/sqlite/0007_server_wait.sql"),
+    include_str!("../migrations/sqlite/0008_policies.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -25,6 +26,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0005_notifications.sql"),
     include_str!("../migrations/postgres/0006_reviewers.sql"),
     include_str!("../migrations/postgres/0007_server_wait.sql"),
+    include_str!("../migrations/postgres/0008_policies.sql"),
 ];
 
 /// The schema version this build knows.

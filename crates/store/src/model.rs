@@ -221,3 +221,34 @@ pub struct ReviewerSet {
     pub reviewers: String,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A Spot Guard (Cedar) policy of an organization, at its current version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    pub org_id: String,
+    pub id: String,
+    pub description: String,
+    pub text: String,
+    /// `enforce` or `log_only`.
+    pub mode: String,
+    pub version: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Who made the current version (the API key's name or id).
+    pub updated_by: String,
+}
+
+/// One kept version of a policy: every change, deletion included.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyVersion {
+    pub org_id: String,
+    pub policy_id: String,
+    pub version: u64,
+    /// `created`, `updated` or `deleted`.
+    pub change: String,
+    pub description: String,
+    pub text: String,
+    pub mode: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}

@@ -375,6 +375,57 @@ impl<D: Db> Tx for D {
         set.write(self, sql).map(drop)
     }
 
+    fn policies(&mut self, org_id: &str) -> Result<Vec<Policy>> {
+        let sql = select!(Policy, "WHERE org_id = $1 ORDER BY created_at, id");
+        self.many(sql, &[&org_id], Policy::read)
+    }
+
+    fn policy(&mut self, org_id: &str, id: &str) -> Result<Option<Policy>> {
+        let sql = select!(Policy, "WHERE org_id = $1 AND id = $2");
+        self.one(sql, &[&org_id, &id], Policy::read)
+    }
+
+    fn put_policy(&mut self, policy: &Policy) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (org_id, id) DO UPDATE SET description = excluded.description, \
+             text = excluded.text, mode = excluded.mode, version = excluded.version, \
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            crate::record::insert_sql(Policy::TABLE, Policy::COLUMNS)
+        );
+        policy.write(self, sql).map(drop)
+    }
+
+    fn delete_policy(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        let sql = sql!("DELETE FROM policies WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id])? > 0)
+    }
+
+    fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()> {
+        version.insert(self)
+    }
+
+    fn policy_versions(&mut self, org_id: &str, policy_id: &str) -> Result<Vec<PolicyVersion>> {
+        let sql = select!(
+            PolicyVersion,
+            "WHERE org_id = $1 AND policy_id = $2 ORDER BY version"
+        );
+        self.many(sql, &[&org_id, &policy_id], PolicyVersion::read)
+    }
+
+    fn policy_generation(&mut self, org_id: &str) -> Result<u64> {
+        let sql = sql!("SELECT generation FROM policy_generations WHERE org_id = $1");
+        let n = self.one(sql, &[&org_id], |r| r.get_i64(0))?;
+        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    }
+
+    fn bump_policy_generation(&mut self, org_id: &str) -> Result<()> {
+        let sql = sql!(
+            "INSERT INTO policy_generations (org_id, generation) VALUES ($1, 1) \
+             ON CONFLICT (org_id) DO UPDATE SET generation = policy_generations.generation + 1"
+        );
+        self.exec(sql, &[&org_id]).map(drop)
+    }
+
     fn insert_telemetry(
         &mut self,
         org_id: &str,

@@ -236,3 +236,9 @@ record!(ToolPin in "tool_pins" {
     pinned_at, changed_at
 });
 record!(ReviewerSet in "reviewer_sets" { org_id, reviewers, updated_at });
+record!(Policy in "policies" {
+    org_id, id, description, text, mode, version, created_at, updated_at, updated_by
+});
+record!(PolicyVersion in "policy_versions" {
+    org_id, policy_id, version, change, description, text, mode, changed_by, changed_at
+});

@@ -103,7 +103,10 @@ fn an_unmigrated_database_is_refused_without_migrate() {
     let dir = tempfile::tempdir().unwrap();
     let opened = Store::open(dir.path(), Options { migrate: false });
     assert!(matches!(opened, Err(StoreError::NotMigrated)));
-    assert_eq!(migrate_path(dir.path()).unwrap(), vec![1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(
+        migrate_path(dir.path()).unwrap(),
+        vec![1, 2, 3, 4, 5, 6, 7, 8]
+    );
     assert!(
         migrate_path(dir.path()).unwrap().is_empty(),
         "migrations apply once"

@@ -132,6 +132,19 @@ pub trait Tx {
     fn reviewer_set(&mut self, org_id: &str) -> Result<Option<ReviewerSet>>;
     /// Inserts or replaces the organization's reviewers.
     fn put_reviewer_set(&mut self, set: &ReviewerSet) -> Result<()>;
+    // Spot Guard policies
+    fn policies(&mut self, org_id: &str) -> Result<Vec<Policy>>;
+    fn policy(&mut self, org_id: &str, id: &str) -> Result<Option<Policy>>;
+    /// Inserts or replaces a policy's current version.
+    fn put_policy(&mut self, policy: &Policy) -> Result<()>;
+    fn delete_policy(&mut self, org_id: &str, id: &str) -> Result<bool>;
+    fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
+    /// Versions of a policy (deleted ones included), oldest first.
+    fn policy_versions(&mut self, org_id: &str, policy_id: &str) -> Result<Vec<PolicyVersion>>;
+    /// The organization's policy generation: it changes with every policy change, so a
+    /// cache of compiled policies keyed by it is never stale.
+    fn policy_generation(&mut self, org_id: &str) -> Result<u64>;
+    fn bump_policy_generation(&mut self, org_id: &str) -> Result<()>;
 
     // telemetry
     fn insert_telemetry(

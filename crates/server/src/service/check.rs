@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
 
 use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{
-    self, AgentStatus, CheckInput, DeepReview, GuardTier, Refusal, Rule, Verdict,
+    self, AgentStatus, CheckInput, DeepReview, GuardTier, Refusal, Rule, SpotOutcome, Verdict,
 };
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
@@ -21,7 +21,7 @@ use airlock_store::{StoreError, Tx};
 use super::review::{self, Review, ReviewCall};
 use super::reviewers::{self, Reviewer};
 use super::sessions::implicit_session;
-use super::{Caller, Service, ServiceError, clip, validate};
+use super::{Caller, PolicyCache, Service, ServiceError, clip, validate};
 use crate::Config;
 use crate::auth::{KeyHash, new_id};
 
@@ -133,6 +133,7 @@ impl Service {
         let shared = Arc::new(Shared {
             principal,
             config: self.config.clone(),
+            policy_cache: self.policy_cache.clone(),
             req,
             session_id: session_id.clone(),
             analysis,
@@ -189,6 +190,7 @@ impl Service {
                     },
                 };
                 let job = Job {
+                    policy_cache: &shared.policy_cache,
                     caller: &caller,
                     config: &shared.config,
                     req: &shared.req,
@@ -211,6 +213,7 @@ impl Service {
 struct Shared {
     principal: Principal,
     config: Arc<Config>,
+    policy_cache: Arc<PolicyCache>,
     req: CheckRequest,
     session_id: String,
     analysis: CallAnalysis,
@@ -233,6 +236,7 @@ struct ReviewNeeded {
 }
 
 struct Job<'a> {
+    policy_cache: &'a PolicyCache,
     caller: &'a Caller,
     config: &'a Config,
     req: &'a CheckRequest,
@@ -278,10 +282,12 @@ impl Job<'_> {
         let mut server_gone = false;
         let mut tool = None;
         let mut tool_changed = false;
+        let mut server_name = String::new();
         if let Some(server_id) = &session.server_id {
             match tx.server(org, server_id)? {
                 None => server_gone = true,
                 Some(server) => {
+                    server_name = server.name.clone();
                     // Names are matched as the scope ceiling matches them (`.` `:` `/` `_` `-` are
                     // one separator, any case), so `payroll_export` cannot dodge the settings of
                     // `payroll.export`. The exact name is the fast path.
@@ -339,6 +345,16 @@ impl Job<'_> {
                 Ok(list) => (DeepReview::NotConfigured, list),
             },
         };
+        let spot = self.spot(
+            tx,
+            agent.as_ref(),
+            &session,
+            &state,
+            &server_name,
+            &classification,
+            now,
+        )?;
+        let spot_notes = spot.log_only.clone();
         let verdict = pipeline::decide(&CheckInput {
             now,
             refusal: req.refusal.as_deref().map(|reason| Refusal {
@@ -361,6 +377,7 @@ impl Job<'_> {
             approved_call: calls.approved.as_deref(),
             pending_call: calls.pending.as_deref(),
             pending_elevation: pending_elevation.as_deref(),
+            spot,
             deep,
             new_approval_id: self.approval_id,
         });
@@ -393,6 +410,7 @@ impl Job<'_> {
             }));
         }
         let mut reasons = classification.reasons;
+        reasons.extend(spot_notes);
         // Which reviewer decided goes into the decision's reasons.
         if let Some(r) = review
             && verdict.guard_tier == GuardTier::Deep
@@ -408,6 +426,54 @@ impl Job<'_> {
         }
         self.apply(tx, &mut session, &verdict, &reasons, now)?;
         Ok(Pass::Done(((verdict, self.check_id.to_string()), reasons)))
+    }
+
+    /// The Spot Guard: the organization's policies that can apply to this call. The facts
+    /// of the input are extracted only when some policy can apply to its effect.
+    #[allow(clippy::too_many_arguments)]
+    fn spot(
+        &self,
+        tx: &mut dyn Tx,
+        agent: Option<&airlock_store::model::Agent>,
+        session: &Session,
+        state: &airlock_core::session::SessionState,
+        server_name: &str,
+        classification: &classify::Classification,
+        now: DateTime<Utc>,
+    ) -> Result<SpotOutcome, StoreError> {
+        let org = self.caller.org_id.as_str();
+        let generation = tx.policy_generation(org)?;
+        if generation == 0 {
+            return Ok(SpotOutcome::default());
+        }
+        let set = self.policy_cache.get(tx, org, generation)?;
+        let effect = classification.effect;
+        if !set.applies_to(effect) {
+            return Ok(SpotOutcome::default());
+        }
+        let facts = airlock_policy::extract(&self.req.input);
+        let declared = self.req.declared.map(|d| d.as_str()).unwrap_or("");
+        let empty = Vec::new();
+        Ok(set.evaluate(&airlock_policy::Call {
+            effect,
+            agent_id: &self.req.agent_id,
+            agent_name: agent.map_or("", |a| a.name.as_str()),
+            framework: agent.map_or("", |a| a.framework.as_str()),
+            capabilities: agent.map_or(&empty, |a| &a.capabilities),
+            action_name: &self.req.action_name,
+            server_id: session.server_id.as_deref().unwrap_or(""),
+            server_name,
+            session_id: &session.id,
+            session_mode: state.mode_at(now).as_str(),
+            input_digest: self.digest,
+            declared_effect: declared,
+            facts: &facts,
+            total_calls: session.total_calls,
+            denied_calls: session.denied_calls,
+            write_calls: session.write_calls,
+            hour_utc: now.hour(),
+            weekday_utc: now.weekday().number_from_monday(),
+        }))
     }
 
     fn apply(

@@ -49,6 +49,8 @@ pub enum InvalidKind {
     Effect,
     /// Not a session mode.
     Mode,
+    /// A Cedar policy that does not parse or validate against the schema.
+    Policy,
 }
 
 impl ServiceError {
