@@ -1,0 +1,96 @@
+//! The in-process harness the server's router tests share: a fresh store with a bootstrap
+//! organization, and calls through the router without a socket.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use airlock_server::{Bootstrap, Config, Service};
+use airlock_store::{Options, Store};
+
+pub const KEY: &str = "sk_live_apitest0123456789";
+
+pub struct Api {
+    pub app: Router,
+    pub _dir: tempfile::TempDir,
+}
+
+impl Api {
+    pub async fn new() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+        let b = store
+            .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
+            .await
+            .unwrap();
+        assert!(matches!(b, Bootstrap::Created { .. }));
+        Api {
+            app: airlock_server::router(Service::new(store, Config::default())),
+            _dir: dir,
+        }
+    }
+
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call_as(KEY, method, path, body).await
+    }
+
+    pub async fn call_as(
+        &self,
+        key: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-api-key", key);
+        req = req.header("content-type", "application/json");
+        let body = body
+            .map(|b| Body::from(b.to_string()))
+            .unwrap_or_else(Body::empty);
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    pub async fn setup(&self, caps: &[&str], mode: &str) -> (String, String) {
+        let (s, agent) = self
+            .call(
+                "POST",
+                "/api/v1/agents",
+                Some(json!({"name": "a", "capabilities": caps})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{agent}");
+        let (s, server) = self
+            .call("POST", "/mcp/servers", Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": caps, "default_mode": mode})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{server}");
+        let agent_id = agent["id"].as_str().unwrap().to_string();
+        let (s, session) = self
+            .call(
+                "POST",
+                "/mcp/sessions/init",
+                Some(json!({"agent_id": agent_id, "server_id": server["id"]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{session}");
+        (
+            agent_id,
+            session["session_id"].as_str().unwrap().to_string(),
+        )
+    }
+}
