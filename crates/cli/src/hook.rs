@@ -130,10 +130,11 @@ fn decide(args: &ClaudeCodeArgs, raw: &[u8]) -> Option<Value> {
                 wait,
             };
             let base = client.base().to_string();
-            let waiting = move |id: &str| {
+            let waiting = move |id: &str, _: Option<&str>| {
                 eprintln!(
-                    "airlock: waiting up to {}s for approval {id}: approve with \
-                     POST {base}/mcp/approvals/{id}/approve (or deny: …/deny)",
+                    "airlock: waiting up to {}s for approval {id}: decide it at \
+                     {base}/console/approvals/{id} or with `airlock approvals approve {id}` \
+                     (or `deny`)",
                     wait.as_secs()
                 )
             };

@@ -8,14 +8,17 @@
 //! and `tools/list` results are pinned and filtered to the session's scope ceiling.
 
 pub mod gateway;
+pub mod hold;
 pub mod hook;
 pub mod lines;
 pub mod local;
 pub mod methods;
 pub mod relay;
 pub mod remote;
+pub mod request_state;
 pub mod sse;
 pub mod stdio;
+mod tool_call;
 pub mod wait;
 
 pub use gateway::{ConfigError, GatewayConfig, UpstreamError, gateway_router};

@@ -25,6 +25,9 @@ pub struct LocalDecider {
     /// How long a `tools/call` that needs an approval is held waiting for it (the server
     /// registration's `approval_wait_secs`).
     pub approval_wait: Duration,
+    /// Where people reach this server (`--public-url`, else the address the client used):
+    /// approval links point into its console.
+    pub link_base: Option<String>,
 }
 
 /// The service failing is "cannot be reached"; anything else is a refusal of the request.
@@ -108,6 +111,16 @@ impl Decider for LocalDecider {
 
     fn approval_wait(&self) -> Duration {
         self.approval_wait
+    }
+
+    fn approval_link(&self, id: &str) -> Option<String> {
+        self.link_base
+            .as_deref()
+            .map(|base| format!("{}/console/approvals/{id}", base.trim_end_matches('/')))
+    }
+
+    fn session_hint(&self) -> Option<String> {
+        Some(self.session_id.clone())
     }
 
     async fn approval_status(&self, id: &str) -> Result<String, DecideError> {

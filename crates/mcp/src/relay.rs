@@ -33,6 +33,7 @@ use serde_json::{Map, Value, json};
 
 use airlock_server::service::mcp_methods::custom_method_problem;
 
+use crate::hold::ClientSink;
 use crate::methods::{self, CheckedCall, Route};
 
 /// JSON-RPC error codes used by the gateway.
@@ -149,6 +150,17 @@ pub trait Decider: Send + Sync {
         Duration::ZERO
     }
 
+    /// Where a person decides approval `id` (the console's page for it), if known.
+    fn approval_link(&self, id: &str) -> Option<String> {
+        let _ = id;
+        None
+    }
+
+    /// The session the calls are decided in, if already known.
+    fn session_hint(&self) -> Option<String> {
+        None
+    }
+
     /// The status of approval `id`: `pending`, `approved`, `denied`, `expired` or `used`. A
     /// decider that cannot read approvals answers an error, and nothing waits.
     fn approval_status(
@@ -221,9 +233,23 @@ pub fn call_input(params: &Value) -> Result<(String, Value), String> {
         .get("arguments")
         .cloned()
         .unwrap_or_else(|| Value::Object(Map::new()));
-    let input = match payload_meta(obj) {
-        Some(m) => json!({"arguments": arguments, "_meta": m}),
-        None => arguments,
+    // What else reaches the upstream with the call is judged with it: payloads hidden in
+    // `_meta`, and the upstream's own input-required round trip (Airlock's is taken out
+    // before this, see [`crate::tool_call`]).
+    let mut extra = Map::new();
+    if let Some(m) = payload_meta(obj) {
+        extra.insert("_meta".into(), Value::Object(m));
+    }
+    for key in ["inputResponses", "requestState"] {
+        if let Some(v) = obj.get(key) {
+            extra.insert(key.into(), v.clone());
+        }
+    }
+    let input = if extra.is_empty() {
+        arguments
+    } else {
+        extra.insert("arguments".into(), arguments);
+        Value::Object(extra)
     };
     Ok((name, input))
 }
@@ -296,6 +322,8 @@ pub fn undecided_result(tool: &str, e: &DecideError) -> Value {
 #[derive(Debug, Default)]
 pub struct Outstanding {
     ids: Mutex<HashSet<String>>,
+    /// Calls held for their approvals and Airlock's own questions to the client.
+    pub conversation: crate::hold::Conversation,
 }
 
 /// The most unanswered server requests remembered per connection; past it the oldest are
@@ -374,7 +402,12 @@ pub fn refusal_reason(reason: &str) -> String {
 }
 
 /// The refusal of one message: recorded, then answered if it has an id.
-async fn refuse<D: Decider>(decider: &D, msg: &Value, code: i64, reason: String) -> ClientAction {
+pub(crate) async fn refuse<D: Decider>(
+    decider: &D,
+    msg: &Value,
+    code: i64,
+    reason: String,
+) -> ClientAction {
     let decision = record_refusal(decider, msg, &reason).await;
     let data = json!({"airlock": {
         "allowed": false,
@@ -401,9 +434,20 @@ pub async fn on_client_message<D: Decider>(
     outstanding: &Outstanding,
     msg: Value,
 ) -> ClientAction {
+    on_client_message_with(decider, outstanding, msg, None).await
+}
+
+/// [`on_client_message`] where a held `tools/call` can talk to its client through `sink`
+/// (progress, the approval link: [`crate::hold`]).
+pub async fn on_client_message_with<D: Decider>(
+    decider: &D,
+    outstanding: &Outstanding,
+    msg: Value,
+    sink: Option<ClientSink>,
+) -> ClientAction {
     match msg {
         Value::Array(items) => batch(decider, outstanding, items).await,
-        msg => single(decider, outstanding, msg).await,
+        msg => single(decider, outstanding, msg, sink).await,
     }
 }
 
@@ -423,7 +467,7 @@ async fn batch<D: Decider>(
     }
     let mut actions = Vec::with_capacity(items.len());
     for m in &items {
-        actions.push(single(decider, outstanding, m.clone()).await);
+        actions.push(single(decider, outstanding, m.clone(), None).await);
     }
     if actions
         .iter()
@@ -464,7 +508,12 @@ async fn batch<D: Decider>(
     }
 }
 
-async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) -> ClientAction {
+async fn single<D: Decider>(
+    decider: &D,
+    outstanding: &Outstanding,
+    msg: Value,
+    sink: Option<ClientSink>,
+) -> ClientAction {
     if !msg.is_object() {
         return refuse(
             decider,
@@ -487,6 +536,10 @@ async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) 
             .await;
         }
         None if is_response(&msg) => {
+            if outstanding.conversation.answer(&msg) {
+                // An answer to Airlock's own question (the approval link): never upstream.
+                return ClientAction::Drop;
+            }
             return match msg.get("id") {
                 Some(id) if outstanding.take(id) => ClientAction::Forward(msg),
                 _ => {
@@ -500,9 +553,23 @@ async fn single<D: Decider>(decider: &D, outstanding: &Outstanding, msg: Value) 
             return refuse(decider, &msg, code::INVALID_REQUEST, why.into()).await;
         }
     };
+    outstanding.conversation.observe_client(&msg);
     match methods::route(&method, request) {
+        Route::Pass if method == "notifications/cancelled" => {
+            let target = msg.pointer("/params/requestId").cloned();
+            let why = msg
+                .pointer("/params/reason")
+                .and_then(Value::as_str)
+                .unwrap_or("cancelled by the client")
+                .to_string();
+            match target {
+                // The upstream never saw a held call: its cancellation stays here.
+                Some(id) if outstanding.conversation.cancel(&id, why) => ClientAction::Drop,
+                _ => ClientAction::Forward(msg),
+            }
+        }
         Route::Pass => ClientAction::Forward(msg),
-        Route::Tool => tool_call(decider, msg).await,
+        Route::Tool => crate::tool_call::tool_call(decider, outstanding, msg, sink).await,
         Route::Check(kind) => {
             let params = msg.get("params").cloned().unwrap_or(Value::Null);
             match methods::checked_calls(kind, &method, &params) {
@@ -588,50 +655,6 @@ async fn checked_request<D: Decider>(
         }
     }
     ClientAction::Forward(msg)
-}
-
-async fn tool_call<D: Decider>(decider: &D, msg: Value) -> ClientAction {
-    let id = msg.get("id").cloned();
-    let answer = |v: Value| match &id {
-        Some(id) => ClientAction::Reply(v_with_id(v, id.clone())),
-        None => ClientAction::Drop,
-    };
-    let params = msg.get("params").cloned().unwrap_or(Value::Null);
-    let (tool, input) = match call_input(&params) {
-        Ok(x) => x,
-        Err(why) => return refuse(decider, &msg, code::INVALID_PARAMS, why).await,
-    };
-    let modern = params
-        .pointer("/_meta")
-        .and_then(Value::as_object)
-        .is_some_and(|m| m.contains_key(MODERN_VERSION_KEY));
-    let finish = |mut r: Value| {
-        // The 2026-07-28 envelope requires `resultType`; older clients may reject the key.
-        if modern && let Some(o) = r.as_object_mut() {
-            o.insert("resultType".into(), Value::String("complete".into()));
-        }
-        answer(result(Value::Null, r))
-    };
-    let waiting =
-        |id: &str| tracing::info!(tool = %tool, approval = id, "tools/call held for its approval");
-    match crate::wait::check_waiting(decider, &tool, input, &waiting).await {
-        Ok(d) if d.allowed => ClientAction::Forward(msg),
-        Ok(d) => finish(denial_result(&tool, &d)),
-        Err(e) => {
-            tracing::warn!(tool = %tool, error = %e, "tools/call denied: Airlock could not decide");
-            finish(undecided_result(&tool, &e))
-        }
-    }
-}
-
-/// The `_meta` key that marks a request of the per-request (2026-07-28) protocol envelope.
-const MODERN_VERSION_KEY: &str = "io.modelcontextprotocol/protocolVersion";
-
-fn v_with_id(mut v: Value, id: Value) -> Value {
-    if let Some(o) = v.as_object_mut() {
-        o.insert("id".into(), id);
-    }
-    v
 }
 
 /// True if a response's result looks like a `tools/list` result.

@@ -477,6 +477,22 @@ impl Decider for RemoteDecider {
             .unwrap_or(Duration::ZERO)
     }
 
+    /// The console of the Airlock this wrapper reaches (`AGENTTRUST_URL`).
+    fn approval_link(&self, id: &str) -> Option<String> {
+        Some(format!(
+            "{}/console/approvals/{}",
+            self.client.base(),
+            seg(id)
+        ))
+    }
+
+    fn session_hint(&self) -> Option<String> {
+        match &*self.session.try_lock().ok()? {
+            SessionState::Ready { id, .. } => Some(id.clone()),
+            _ => None,
+        }
+    }
+
     async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
         let session = self.session().await?;
         self.client.approval_status(id, &session).await

@@ -185,8 +185,26 @@ where
                         let (decider, outstanding) = (decider.clone(), outstanding.clone());
                         let (to_child, to_client) = (to_child.clone(), to_client.clone());
                         tokio::spawn(async move {
-                            let action =
-                                relay::on_client_message(decider.as_ref(), &outstanding, v).await;
+                            // What the held call says to the client meanwhile (progress, the
+                            // approval link) goes out as lines of its own.
+                            let (sink, mut said) = mpsc::channel::<Value>(16);
+                            let lines = to_client.clone();
+                            let speaker = tokio::spawn(async move {
+                                while let Some(m) = said.recv().await {
+                                    if lines.send(to_line(&m)).await.is_err() {
+                                        break;
+                                    }
+                                }
+                            });
+                            let action = relay::on_client_message_with(
+                                decider.as_ref(),
+                                &outstanding,
+                                v,
+                                Some(sink),
+                            )
+                            .await;
+                            // Everything said before the answer reaches the client first.
+                            let _ = speaker.await;
                             deliver(action, &to_child, &to_client).await
                         });
                         continue;

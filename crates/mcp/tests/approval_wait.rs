@@ -86,6 +86,7 @@ async fn local(w: &World) -> LocalDecider {
         session_id: bound.session_id,
         allowed_methods: bound.server.allowed_methods,
         approval_wait: Duration::from_secs(bound.server.approval_wait_secs),
+        link_base: None,
     }
 }
 

@@ -85,6 +85,7 @@ async fn local(w: &World) -> LocalDecider {
         session_id: bound.session_id,
         allowed_methods: bound.server.allowed_methods,
         approval_wait: Duration::ZERO,
+        link_base: None,
     }
 }
 

@@ -19,6 +19,7 @@
 
 mod answer;
 pub mod config;
+mod held;
 mod managed;
 mod upstream;
 
@@ -98,6 +99,7 @@ pub fn gateway_router(service: Service, config: GatewayConfig) -> Result<Router,
 }
 
 /// Who is calling, on which server, in which session.
+#[derive(Clone)]
 struct Ctx {
     decider: LocalDecider,
     server: ServerInfo,
@@ -169,12 +171,29 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
                 session_id: session.session_id,
                 allowed_methods: server.allowed_methods.clone(),
                 approval_wait: std::time::Duration::from_secs(server.approval_wait_secs),
+                link_base: link_base(gw, &parts.headers),
             },
             server,
             headers: parts.headers,
         },
         body,
     ))
+}
+
+/// Where the client's person reaches this server: `--public-url`, else `http://` and the
+/// `Host` the client used (only a plain host name or address with a port; anything else
+/// gives no link).
+fn link_base(gw: &Gw, headers: &HeaderMap) -> Option<String> {
+    if let Some(base) = gw.service.config().public_url.as_deref() {
+        return Some(base.to_string());
+    }
+    let host = header_str(headers, "host")?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    plain.then(|| format!("http://{host}"))
 }
 
 fn with_session(mut resp: Response, session: &str) -> Response {
@@ -299,12 +318,25 @@ async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
             ),
         );
     }
+    // A call that may be held can talk to its client meanwhile, over SSE.
+    if !ctx.decider.approval_wait.is_zero()
+        && accepts_sse(&ctx.headers)
+        && relay::is_request(&msg)
+        && relay::method(&msg) == Some("tools/call")
+    {
+        return held::post(gw.clone(), ctx, msg).await;
+    }
     let msg = match relay::on_client_message(&ctx.decider, &ctx.outstanding, msg).await {
         ClientAction::Forward(m) => m,
         ClientAction::Reply(v) => return json_response(StatusCode::OK, &v),
         ClientAction::Drop => return StatusCode::ACCEPTED.into_response(),
         ClientAction::Reject(v) => return json_response(StatusCode::BAD_REQUEST, &v),
     };
+    forward(gw, &ctx, msg).await
+}
+
+/// Sends a checked message upstream and turns its answer into the client's.
+async fn forward(gw: &Gw, ctx: &Ctx, msg: Value) -> Response {
     let (method, name) = routing_headers(&msg);
     let ids = request_ids(&msg);
     let client = client_mcp_headers(&ctx.headers);
