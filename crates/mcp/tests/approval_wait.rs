@@ -13,115 +13,34 @@ use serde_json::{Value, json};
 
 use airlock_mcp::local::LocalDecider;
 use airlock_mcp::relay::{self, ClientAction, Decider, Outstanding};
-use airlock_mcp::remote::{Client, RemoteDecider};
-use airlock_server::service::{Caller, NewAgent, NewServer, SessionChoice};
-use airlock_server::{Config, Service};
-use airlock_store::{Options, Store};
+use airlock_mcp::remote::RemoteDecider;
+use airlock_server::service::NewServer;
 
-const KEY: &str = "sk_live_approvalwait0123456789";
-
-struct World {
-    service: Service,
-    caller: Caller,
-    agent: String,
-    server: String,
-    _dir: tempfile::TempDir,
-}
+mod common;
+use common::{World, pending};
 
 async fn world(wait_secs: u64) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
-    let service = Service::new(store, Config::default());
-    let caller = service.authenticate(Some(KEY)).await.unwrap();
-    let agent = service
-        .register_agent(
-            &caller,
-            NewAgent {
-                name: "dba".into(),
-                capabilities: vec!["*".into()],
-                ..NewAgent::default()
-            },
-        )
-        .await
-        .unwrap();
-    let server = service
-        .register_server(
-            &caller,
-            NewServer {
-                name: "db".into(),
-                url: "stdio:db".into(),
-                default_mode: Some("standard".into()),
-                approval_wait_secs: Some(wait_secs),
-                ..NewServer::default()
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(server.approval_wait_secs, wait_secs);
-    World {
-        service,
-        caller,
-        agent: agent.id,
-        server: server.id,
-        _dir: dir,
-    }
+    common::world(NewServer {
+        name: "db".into(),
+        url: "stdio:db".into(),
+        default_mode: Some("standard".into()),
+        approval_wait_secs: Some(wait_secs),
+        ..NewServer::default()
+    })
+    .await
 }
 
-/// The gateway's decider, as the gateway builds it from the registration.
 async fn local(w: &World) -> LocalDecider {
-    let bound = w
-        .service
-        .open_server_session(&w.caller, &w.agent, &w.server, SessionChoice::New)
-        .await
-        .unwrap();
-    LocalDecider {
-        service: w.service.clone(),
-        caller: w.caller.clone(),
-        agent_id: w.agent.clone(),
-        server_id: w.server.clone(),
-        session_id: bound.session_id,
-        allowed_methods: bound.server.allowed_methods,
-        approval_wait: Duration::from_secs(bound.server.approval_wait_secs),
-        link_base: None,
-    }
+    common::local(w, None).await
 }
 
-/// The wrapper's decider over the HTTP API on a local port, with `--approval-wait-secs`.
 async fn remote(w: &World, wait: Option<Duration>) -> RemoteDecider {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = airlock_server::router(w.service.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = Client::new(&format!("http://{addr}"), KEY, Duration::from_secs(10)).unwrap();
-    let d = RemoteDecider::new(client, &w.agent, &w.server, None).with_approval_wait(wait);
-    d.session().await.unwrap();
-    d
+    common::remote(w, wait).await
 }
 
 fn drop_call(id: i64) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
            "params": {"name": "execute_sql", "arguments": {"sql": "DROP TABLE accounts"}}})
-}
-
-/// The pending approval that appears while a call is held.
-async fn pending(w: &World) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list = w
-            .service
-            .approvals(&w.caller, Some("pending"), None, None, chrono::Utc::now())
-            .await
-            .unwrap();
-        if let Some(a) = list.first() {
-            return a.id.clone();
-        }
-        assert!(Instant::now() < deadline, "no approval was requested");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 fn denial_text(action: &ClientAction) -> String {

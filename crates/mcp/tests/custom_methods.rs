@@ -5,98 +5,38 @@
 //! in-process decider and through the wrapper's decider over the HTTP API, which reads the
 //! registration with `--server`.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use airlock_mcp::local::LocalDecider;
 use airlock_mcp::relay::{self, ClientAction, Decider, Outstanding, REFUSED_ACTION, code};
-use airlock_mcp::remote::{Client, RemoteDecider};
-use airlock_server::service::{Caller, NewAgent, NewServer, SessionChoice};
-use airlock_server::{Config, Service};
-use airlock_store::{Options, Store};
+use airlock_mcp::remote::RemoteDecider;
+use airlock_server::service::NewServer;
 
-const KEY: &str = "sk_live_custommethods0123456789";
+mod common;
+use common::World;
 
-struct World {
-    service: Service,
-    caller: Caller,
-    agent: String,
-    server: String,
-    _dir: tempfile::TempDir,
-}
-
+/// A server whose registration allows two custom methods, in read-only mode.
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
-    let service = Service::new(store, Config::default());
-    let caller = service.authenticate(Some(KEY)).await.unwrap();
-    let agent = service
-        .register_agent(
-            &caller,
-            NewAgent {
-                name: "indexer".into(),
-                capabilities: vec!["*".into()],
-                ..NewAgent::default()
-            },
-        )
-        .await
-        .unwrap();
-    let server = service
-        .register_server(
-            &caller,
-            NewServer {
-                name: "search".into(),
-                url: "stdio:search".into(),
-                capabilities: Some(vec!["mcp.acme.*".into()]),
-                default_mode: Some("read_only".into()),
-                allowed_methods: Some(vec!["acme/search".into(), "acme/reIndex".into()]),
-                ..NewServer::default()
-            },
-        )
-        .await
-        .unwrap();
+    let w = common::world(NewServer {
+        name: "search".into(),
+        url: "stdio:search".into(),
+        capabilities: Some(vec!["mcp.acme.*".into()]),
+        default_mode: Some("read_only".into()),
+        allowed_methods: Some(vec!["acme/search".into(), "acme/reIndex".into()]),
+        ..NewServer::default()
+    })
+    .await;
+    let server = w.service.server(&w.caller, &w.server).await.unwrap();
     assert_eq!(server.allowed_methods, vec!["acme/search", "acme/reIndex"]);
-    World {
-        service,
-        caller,
-        agent: agent.id,
-        server: server.id,
-        _dir: dir,
-    }
+    w
 }
 
-/// The gateway's decider for a new session of the agent on the server.
 async fn local(w: &World) -> LocalDecider {
-    let bound = w
-        .service
-        .open_server_session(&w.caller, &w.agent, &w.server, SessionChoice::New)
-        .await
-        .unwrap();
-    LocalDecider {
-        service: w.service.clone(),
-        caller: w.caller.clone(),
-        agent_id: w.agent.clone(),
-        server_id: w.server.clone(),
-        session_id: bound.session_id,
-        allowed_methods: bound.server.allowed_methods,
-        approval_wait: Duration::ZERO,
-        link_base: None,
-    }
+    common::local(w, None).await
 }
 
-/// The wrapper's decider, over the HTTP API served on a local port.
 async fn remote(w: &World) -> RemoteDecider {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = airlock_server::router(w.service.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = Client::new(&format!("http://{addr}"), KEY, Duration::from_secs(10)).unwrap();
-    RemoteDecider::new(client, &w.agent, &w.server, None)
+    common::remote(w, None).await
 }
 
 fn request(id: i64, method: &str, params: Value) -> Value {
