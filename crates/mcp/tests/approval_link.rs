@@ -19,7 +19,6 @@ use tokio::sync::mpsc;
 
 use airlock_mcp::local::LocalDecider;
 use airlock_mcp::relay::{self, ClientAction, Outstanding, code};
-use airlock_server::service::NewServer;
 
 mod common;
 use common::{World, decide, pending};
@@ -29,14 +28,7 @@ const MODERN: &str = "io.modelcontextprotocol/protocolVersion";
 const CAPS: &str = "io.modelcontextprotocol/clientCapabilities";
 
 async fn world(wait_secs: u64) -> World {
-    common::world(NewServer {
-        name: "db".into(),
-        url: "stdio:db".into(),
-        default_mode: Some("standard".into()),
-        approval_wait_secs: Some(wait_secs),
-        ..NewServer::default()
-    })
-    .await
+    common::db_world(wait_secs).await
 }
 
 fn call(id: i64, sql: &str) -> Value {

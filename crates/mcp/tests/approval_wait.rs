@@ -14,20 +14,13 @@ use serde_json::{Value, json};
 use airlock_mcp::local::LocalDecider;
 use airlock_mcp::relay::{self, ClientAction, Decider, Outstanding};
 use airlock_mcp::remote::RemoteDecider;
-use airlock_server::service::NewServer;
 
 mod common;
+use airlock_server::service::NewServer;
 use common::{World, pending};
 
 async fn world(wait_secs: u64) -> World {
-    common::world(NewServer {
-        name: "db".into(),
-        url: "stdio:db".into(),
-        default_mode: Some("standard".into()),
-        approval_wait_secs: Some(wait_secs),
-        ..NewServer::default()
-    })
-    .await
+    common::db_world(wait_secs).await
 }
 
 async fn local(w: &World) -> LocalDecider {

@@ -237,6 +237,14 @@ fn stream_events<D: Decider + 'static>(
             }
         }
     });
+    sse_response(rx, status)
+}
+
+/// An SSE answer whose body is what arrives on `rx`.
+pub fn sse_response(
+    rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    status: StatusCode,
+) -> Response {
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });

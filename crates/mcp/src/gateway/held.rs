@@ -7,14 +7,14 @@
 //! real result when the approval came in time, else the denial). A client that went away
 //! before the end is not forwarded anything.
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use super::answer::json_response;
+use super::answer::{json_response, sse_response};
 use super::{Ctx, Gw, forward};
 use crate::relay::{self, ClientAction, code};
 use crate::sse;
@@ -82,17 +82,7 @@ pub(super) async fn post(gw: Gw, ctx: Ctx, msg: Value) -> Response {
             ClientAction::Drop => {}
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
+    sse_response(rx, StatusCode::OK)
 }
 
 /// The usual answer of a call decided without holding.

@@ -56,6 +56,18 @@ pub async fn world(registration: NewServer) -> World {
     }
 }
 
+/// A world with the database server `db` (standard mode) that holds calls up to `wait_secs`.
+pub async fn db_world(wait_secs: u64) -> World {
+    world(NewServer {
+        name: "db".into(),
+        url: "stdio:db".into(),
+        default_mode: Some("standard".into()),
+        approval_wait_secs: Some(wait_secs),
+        ..NewServer::default()
+    })
+    .await
+}
+
 /// The gateway's decider for a new session, as the gateway builds it from the registration.
 pub async fn local(w: &World, link_base: Option<&str>) -> LocalDecider {
     let bound = w
