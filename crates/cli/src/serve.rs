@@ -61,6 +61,14 @@ pub struct ServeArgs {
     /// `<public-url>/console/approvals/{id}`.
     #[arg(long, env = "AIRLOCK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Serve the web console at `/console` (`--console false` turns it off).
+    #[arg(
+        long = CONSOLE.flag,
+        env = CONSOLE.env,
+        default_value_t = CONSOLE.default,
+        action = clap::ArgAction::Set
+    )]
+    console: bool,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -173,7 +181,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let service = Service::new(store.clone(), config);
         let gateway = airlock_mcp::gateway_router(service.clone(), gateway)
             .context("cannot start the MCP gateway")?;
-        let app = airlock_server::router(service).merge(gateway);
+        let mut app = airlock_server::router(service.clone()).merge(gateway);
+        if args.console {
+            app = app.merge(airlock_console::router(service));
+        }
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -184,9 +195,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         );
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        // Connection info gives the console's sign-in limiter the client's address.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await?;
         anyhow::Ok(())
     })
 }

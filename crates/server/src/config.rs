@@ -54,6 +54,15 @@ pub struct Flag {
     pub env: &'static str,
 }
 
+/// One on/off setting with a default, set with `--flag true|false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Toggle {
+    /// The long flag, without the leading dashes.
+    pub flag: &'static str,
+    pub env: &'static str,
+    pub default: bool,
+}
+
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
 
@@ -106,6 +115,12 @@ pub mod settings {
     pub const DENY_PRIVATE_WEBHOOKS: super::Flag = super::Flag {
         flag: "deny-private-webhooks",
         env: "AIRLOCK_DENY_PRIVATE_WEBHOOKS",
+    };
+    /// Serve the web console at `/console` (`--console false` turns it off).
+    pub const CONSOLE: super::Toggle = super::Toggle {
+        flag: "console",
+        env: "AIRLOCK_CONSOLE",
+        default: true,
     };
     /// All of them, for documentation and tests.
     pub const ALL: &[Setting] = &[
