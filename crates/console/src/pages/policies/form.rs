@@ -27,9 +27,16 @@ pub struct FormError {
 
 impl From<PolicyError> for FormError {
     fn from(e: PolicyError) -> Self {
+        // The position is shown apart: keep Cedar's message without it.
+        let message = match &e {
+            PolicyError::Parse { message, .. } | PolicyError::Invalid { message, .. } => {
+                message.clone()
+            }
+            other => other.to_string(),
+        };
         FormError {
             position: e.position(),
-            message: e.to_string(),
+            message,
         }
     }
 }
