@@ -10,7 +10,6 @@ pub mod error;
 pub mod layout;
 pub mod pages;
 mod rate_limit;
-mod sessions;
 mod sign_in;
 pub mod state;
 

@@ -6,7 +6,9 @@
 mod approvals;
 mod audit;
 mod check;
+mod console;
 mod error;
+mod keys;
 mod llm;
 pub mod mcp_methods;
 mod notifications;
@@ -31,7 +33,9 @@ pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule,
 pub use approvals::{Approval, ApprovalDecided};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
+pub use console::{CONSOLE_ABSOLUTE_SECS, CONSOLE_IDLE_SECS, ConsoleSession, console_session_live};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
+pub use keys::{KeyInfo, MAX_KEY_NAME};
 pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
 pub use policies::{NewPolicy, PolicyCache, PolicyDetail, PolicyUpdate};
 pub use registry::{Agent, MAX_APPROVAL_WAIT_SECS, NewAgent, NewServer, NewTool, Server, ToolDef};
