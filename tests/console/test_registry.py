@@ -7,8 +7,7 @@
 
 Screenshots into docs/console/ when CONSOLE_SCREENSHOTS=1.
 
-The fixtures here are minimal (a server, a browser page, a signed-in page) until the shared
-ones of tests/console/conftest.py are used.
+Fixtures (`airlock`, `signed_in_page`) come from tests/console/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,57 +16,14 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "e2e"))
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from support import Airlock, airlock_bin, new_bootstrap_key, unique  # noqa: E402
+from support import Airlock, unique  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = HERE.parents[1] / "docs" / "console"
-
-
-@pytest.fixture
-def airlock(tmp_path):
-    path = airlock_bin()
-    if not path.is_file():
-        pytest.fail(f"airlock binary not found at {path}: run `cargo build`", pytrace=False)
-    server = Airlock(url="", key=new_bootstrap_key(), data_dir=tmp_path / "data", bin=path, log_dir=tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-@pytest.fixture
-def signed_in_page(airlock: Airlock, page: Page) -> Page:
-    page.goto(airlock.url + "/console")
-    page.get_by_label("API key").fill(airlock.key)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Console")).to_be_visible()
-    return page
 
 
 def shot(page: Page, name: str) -> None:
