@@ -28,7 +28,7 @@ pub fn routes() -> Router<Console> {
 
 async fn index(State(console): State<Console>, signed: Signed) -> Result<Markup, ConsoleError> {
     let mut agents = console.service.agents(&signed.caller).await?;
-    agents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    agents.sort_by_key(|a| std::cmp::Reverse(a.created_at));
     let body = html! {
         h1 { "Agents" }
         @if agents.is_empty() {
