@@ -41,3 +41,24 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
+
+// ---- registry pages: a confirmed form says so (data-confirm-field), so the server need not
+// ask again with its own confirmation page (which is what a browser without this script gets).
+// Registered after the script's own confirm handler (it runs first and may cancel).
+(function () {
+  function listen() { document.addEventListener("submit", onSubmit); }
+  function onSubmit(ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement) || ev.defaultPrevented) return;
+    var name = form.getAttribute("data-confirm-field");
+    if (!name || !form.getAttribute("data-confirm") || form.elements[name]) return;
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = "yes";
+    form.appendChild(input);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", listen);
+  else listen();
+})();
+// ---- end registry pages ----
