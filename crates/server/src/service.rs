@@ -4,6 +4,7 @@
 //! never see the store.
 
 mod approvals;
+pub mod approvals_feed;
 mod audit;
 mod check;
 mod error;
@@ -29,6 +30,7 @@ pub use airlock_core::Effect;
 pub use airlock_core::chain::Verification;
 pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
 pub use approvals::{Approval, ApprovalDecided};
+pub use approvals_feed::{ApprovalFeed, FeedFilter};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
