@@ -7,12 +7,15 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-use airlock_server::service::Caller;
+use airlock_server::service::{Caller, ServiceError};
 
 use crate::error::ConsoleError;
 use crate::state::Console;
+
+/// How often a request records activity on its session.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// The session cookie's name.
 pub const COOKIE: &str = "airlock_console";
@@ -27,6 +30,8 @@ pub struct Signed {
     pub csrf: String,
     /// When the session ends at the latest.
     pub expires_at: DateTime<Utc>,
+    /// The cookie's token (to sign out); never shown.
+    pub(crate) token: String,
 }
 
 impl FromRequestParts<Console> for Signed {
@@ -51,18 +56,29 @@ impl FromRequestParts<Console> for Signed {
         let Some(token) = session_token(parts) else {
             return Err(refuse(parts, None));
         };
-        match console.sessions.find(&token, Utc::now()).await {
-            Ok(Some(s)) => {
+        let now = Utc::now();
+        match console.service.console_session(&token, now).await {
+            Ok(s) => {
+                // Activity keeps the session alive; one write a minute is enough for a
+                // 30-minute idle limit.
+                if now - s.last_seen_at >= TOUCH_EVERY {
+                    console
+                        .service
+                        .console_touch(&s.caller, &token, now)
+                        .await
+                        .map_err(|e| refuse(parts, Some(e.into())))?;
+                }
                 let signed = Signed {
                     org_name: s.org_name,
                     caller: s.caller,
                     csrf: s.csrf,
                     expires_at: s.expires_at,
+                    token,
                 };
                 parts.extensions.insert(signed.clone());
                 Ok(signed)
             }
-            Ok(None) => Err(refuse(parts, None)),
+            Err(ServiceError::Unauthenticated(_)) => Err(refuse(parts, None)),
             Err(e) => Err(ConsoleError::from(e).into_response()),
         }
     }

@@ -11,7 +11,6 @@ pub mod layout;
 pub mod pages;
 mod rate_limit;
 pub mod render;
-mod sessions;
 mod sign_in;
 pub mod state;
 

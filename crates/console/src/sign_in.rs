@@ -14,10 +14,9 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use airlock_server::KeyRole;
 use airlock_server::service::ServiceError;
 
-use crate::auth::{self, cleared_cookie, safe_next, session_cookie};
+use crate::auth::{cleared_cookie, safe_next, session_cookie};
 use crate::csrf::{self, CheckedForm};
 use crate::error::ConsoleError;
 use crate::layout::{self, Nav};
@@ -92,9 +91,15 @@ async fn sign_in(
     let refused = |status: StatusCode, message: &str| {
         (status, sign_in_page(&next, Some(message))).into_response()
     };
-    let caller = match console.service.authenticate(Some(&form.api_key)).await {
-        Ok(c) => c,
+    let signed_in = console
+        .service
+        .console_sign_in(Some(&form.api_key), Utc::now())
+        .await;
+    let (token, session) = match signed_in {
+        Ok(s) => s,
         Err(ServiceError::Unavailable) => return Err(ConsoleError::Unavailable),
+        // A valid key of the wrong kind: not a guess, so not counted.
+        Err(ServiceError::Forbidden(m)) => return Ok(refused(StatusCode::FORBIDDEN, &m)),
         Err(_) => {
             console.limiter.fail(addr, Instant::now());
             return Ok(refused(
@@ -103,17 +108,6 @@ async fn sign_in(
             ));
         }
     };
-    if caller.role != KeyRole::Admin {
-        return Ok(refused(
-            StatusCode::FORBIDDEN,
-            "This key is an agent key; sign in with an admin key.",
-        ));
-    }
-    let (token, session) = console
-        .sessions
-        .start(caller, Utc::now())
-        .await
-        .map_err(ConsoleError::from)?;
     let max_age = (session.expires_at - session.created_at)
         .num_seconds()
         .max(0);
@@ -135,14 +129,12 @@ struct NoFields {}
 
 async fn sign_out(
     State(console): State<Console>,
-    headers: HeaderMap,
-    CheckedForm { .. }: CheckedForm<NoFields>,
+    CheckedForm { signed, .. }: CheckedForm<NoFields>,
 ) -> Result<Response, ConsoleError> {
-    let (mut parts, ()) = axum::http::Request::new(()).into_parts();
-    parts.headers = headers;
-    if let Some(token) = auth::session_token(&parts) {
-        console.sessions.end(&token).await?;
-    }
+    console
+        .service
+        .console_sign_out(&signed.caller, &signed.token)
+        .await?;
     let mut response = Redirect::to("/console/sign-in").into_response();
     set_cookie(
         response.headers_mut(),

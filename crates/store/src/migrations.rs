@@ -15,6 +15,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0006_reviewers.sql"),
     include_str!("../migrations/sqlite/0007_server_wait.sql"),
     include_str!("../migrations/sqlite/0008_policies.sql"),
+    include_str!("../migrations/sqlite/0009_console_sessions.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -27,6 +28,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0006_reviewers.sql"),
     include_str!("../migrations/postgres/0007_server_wait.sql"),
     include_str!("../migrations/postgres/0008_policies.sql"),
+    include_str!("../migrations/postgres/0009_console_sessions.sql"),
 ];
 
 /// The schema version this build knows.

@@ -167,6 +167,21 @@ pub struct Webhook {
     pub created_at: DateTime<Utc>,
 }
 
+/// A console sign-in session. The token is only in the browser's cookie.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleSession {
+    /// Hex SHA-256 of the session token.
+    pub token_hash: String,
+    pub org_id: String,
+    /// The admin key that signed in.
+    pub key_id: String,
+    /// The token every state-changing console request must carry.
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     pub id: String,

@@ -311,6 +311,48 @@ impl<D: Db> Tx for D {
         Ok(self.exec(sql, &[&org_id, &id])? > 0)
     }
 
+    fn revoke_org_api_key(&mut self, org_id: &str, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let sql = sql!(
+            "UPDATE api_keys SET revoked_at = $3 WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL"
+        );
+        Ok(self.exec(sql, &[&org_id, &id, &ts(now)])? > 0)
+    }
+
+    fn insert_console_session(&mut self, session: &ConsoleSession) -> Result<()> {
+        session.insert(self)
+    }
+
+    fn console_session(&mut self, token_hash: &str) -> Result<Option<ConsoleSession>> {
+        let sql = select!(ConsoleSession, "WHERE token_hash = $1");
+        self.one(sql, &[&token_hash], ConsoleSession::read)
+    }
+
+    fn touch_console_session(
+        &mut self,
+        org_id: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let sql = sql!(
+            "UPDATE console_sessions SET last_seen_at = $3 WHERE org_id = $1 AND token_hash = $2"
+        );
+        Ok(self.exec(sql, &[&org_id, &token_hash, &ts(now)])? > 0)
+    }
+
+    fn delete_console_session(&mut self, org_id: &str, token_hash: &str) -> Result<bool> {
+        let sql = sql!("DELETE FROM console_sessions WHERE org_id = $1 AND token_hash = $2");
+        Ok(self.exec(sql, &[&org_id, &token_hash])? > 0)
+    }
+
+    fn delete_stale_console_sessions(
+        &mut self,
+        expires_before: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> Result<u64> {
+        let sql = sql!("DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2");
+        self.exec(sql, &[&ts(expires_before), &ts(idle_before)])
+    }
+
     fn insert_token(&mut self, token: &Token) -> Result<()> {
         token.insert(self)
     }

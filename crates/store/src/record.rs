@@ -227,6 +227,9 @@ record!(Approval in "approvals" {
     status, created_at, expires_at, decided_by, decided_at, used_at, input, reasons, note
 });
 record!(Webhook in "webhooks" { id, org_id, url, secret, format, created_at });
+record!(ConsoleSession in "console_sessions" {
+    token_hash, org_id, key_id, csrf, created_at, last_seen_at, expires_at
+});
 record!(Token in "tokens" {
     id, org_id, agent_id, hash, scopes, session_id, issued_at, expires_at, revoked_at,
     revoke_reason

@@ -111,6 +111,31 @@ pub trait Tx {
     /// Deletes a webhook; returns false if there was none.
     fn delete_webhook(&mut self, org_id: &str, id: &str) -> Result<bool>;
 
+    /// Revokes one of the organization's API keys by id; false if it has none by that id
+    /// or it was already revoked.
+    fn revoke_org_api_key(&mut self, org_id: &str, id: &str, now: DateTime<Utc>) -> Result<bool>;
+
+    // console sessions
+    fn insert_console_session(&mut self, session: &ConsoleSession) -> Result<()>;
+    /// The session whose token hashes to `token_hash`, live or not.
+    fn console_session(&mut self, token_hash: &str) -> Result<Option<ConsoleSession>>;
+    /// Records activity on a session; false if it is gone.
+    fn touch_console_session(
+        &mut self,
+        org_id: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Ends a session; false if there was none.
+    fn delete_console_session(&mut self, org_id: &str, token_hash: &str) -> Result<bool>;
+    /// Deletes every session past `expires_before` or idle since before `idle_before`;
+    /// returns how many.
+    fn delete_stale_console_sessions(
+        &mut self,
+        expires_before: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> Result<u64>;
+
     // tokens
     fn insert_token(&mut self, token: &Token) -> Result<()>;
     fn token_by_hash(&mut self, hash: &str) -> Result<Option<Token>>;

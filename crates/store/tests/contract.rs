@@ -808,6 +808,115 @@ contract!(reviewer_sets_per_organization, |fresh: Fresh| async move {
     assert_eq!(store.run(|tx| tx.reviewer_set("o2")).await.unwrap(), None);
 });
 
+contract!(
+    console_sessions_and_org_scoped_key_revocation,
+    |fresh: Fresh| async move {
+        let store = fresh.open();
+        let key = |org: &str, id: &str| ApiKey {
+            id: id.into(),
+            org_id: org.into(),
+            hash: format!("hash-{id}"),
+            prefix: format!("sk_live_{id}"),
+            name: "console".into(),
+            created_at: now(),
+            revoked_at: None,
+            role: "admin".into(),
+        };
+        let (k1, k2) = (key("o1", "k1"), key("o2", "k2"));
+        store
+            .run(move |tx| {
+                tx.insert_org(&org("o1"))?;
+                tx.insert_org(&org("o2"))?;
+                tx.insert_api_key(&k1)?;
+                tx.insert_api_key(&k2)
+            })
+            .await
+            .unwrap();
+        let t0 = now();
+        let s = ConsoleSession {
+            token_hash: "a".repeat(64),
+            org_id: "o1".into(),
+            key_id: "k1".into(),
+            csrf: "c".repeat(64),
+            created_at: t0,
+            last_seen_at: t0,
+            expires_at: t0 + chrono::Duration::hours(12),
+        };
+        let s1 = s.clone();
+        store
+            .run(move |tx| tx.insert_console_session(&s1))
+            .await
+            .unwrap();
+        let hash = s.token_hash.clone();
+        let h = hash.clone();
+        assert_eq!(
+            store.run(move |tx| tx.console_session(&h)).await.unwrap(),
+            Some(s.clone())
+        );
+        // Touching and ending are scoped to the organization.
+        let later = t0 + chrono::Duration::minutes(5);
+        let h = hash.clone();
+        let touched = store
+            .run(move |tx| {
+                Ok((
+                    tx.touch_console_session("o2", &h, later)?,
+                    tx.touch_console_session("o1", &h, later)?,
+                    tx.console_session(&h)?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert!(!touched.0 && touched.1);
+        assert_eq!(touched.2.unwrap().last_seen_at, later);
+        let h = hash.clone();
+        let ended = store
+            .run(move |tx| {
+                Ok((
+                    tx.delete_console_session("o2", &h)?,
+                    tx.delete_console_session("o1", &h)?,
+                    tx.console_session(&h)?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(ended, (false, true, None));
+        // Stale sessions go: past their absolute expiry, or idle too long.
+        let (mut idle, mut expired, mut live) = (s.clone(), s.clone(), s.clone());
+        idle.token_hash = "1".repeat(64);
+        idle.last_seen_at = t0 - chrono::Duration::hours(1);
+        expired.token_hash = "2".repeat(64);
+        expired.expires_at = t0 - chrono::Duration::seconds(1);
+        live.token_hash = "3".repeat(64);
+        let removed = store
+            .run(move |tx| {
+                for x in [&idle, &expired, &live] {
+                    tx.insert_console_session(x)?;
+                }
+                tx.delete_stale_console_sessions(t0, t0 - chrono::Duration::minutes(30))
+            })
+            .await
+            .unwrap();
+        assert_eq!(removed, 2);
+        let left = store
+            .run(|tx| tx.console_session(&"3".repeat(64)))
+            .await
+            .unwrap();
+        assert!(left.is_some());
+        // A key is revoked only through its own organization.
+        let revoked = store
+            .run(move |tx| {
+                Ok((
+                    tx.revoke_org_api_key("o2", "k1", t0)?,
+                    tx.revoke_org_api_key("o1", "k1", t0)?,
+                    tx.revoke_org_api_key("o1", "k1", t0)?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(revoked, (false, true, false));
+    }
+);
+
 // ---------------------------------------------------------------------------------------------
 // Migrations.
 
@@ -825,7 +934,7 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.
