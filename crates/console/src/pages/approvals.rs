@@ -196,7 +196,3 @@ fn not_found_as_page(e: ServiceError) -> ConsoleError {
         other => other.into(),
     }
 }
-
-#[cfg(test)]
-#[path = "approvals/tests.rs"]
-mod tests;
