@@ -139,15 +139,22 @@ async fn the_page_shows_pending_sql_with_its_danger_and_decides_with_the_csrf_to
     let h = harness().await;
     let sql = "SELECT 1;\n-- </pre><script>alert(1)</script>\nDROP TABLE users;";
     h.insert(approval("apr_one", &h.org_id, json!(sql))).await;
-    h.insert(approval("apr_two", &h.org_id, json!({"query": "DELETE FROM t"})))
-        .await;
+    h.insert(approval(
+        "apr_two",
+        &h.org_id,
+        json!({"query": "DELETE FROM t"}),
+    ))
+    .await;
     let cookie = h.sign_in().await;
 
     let page = h.get("/console/approvals", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("apr_one") && page.body.contains("apr_two"));
     assert!(page.body.contains("stmt danger"), "the DROP is highlighted");
-    assert!(!page.body.contains("<script>alert"), "hostile input escaped");
+    assert!(
+        !page.body.contains("<script>alert"),
+        "hostile input escaped"
+    );
     assert!(page.body.contains("data-approvals-live"));
     let fragment = h.get("/console/approvals?fragment=1", &cookie).await;
     assert!(fragment.body.starts_with("<div id=\"approval-list\""));

@@ -139,7 +139,11 @@ async fn decide(
     let approve = match form.decision.as_str() {
         "approve" => true,
         "deny" => false,
-        _ => return Err(ConsoleError::Invalid("decision must be approve or deny".into())),
+        _ => {
+            return Err(ConsoleError::Invalid(
+                "decision must be approve or deny".into(),
+            ));
+        }
     };
     let decided_by = format!("console:{}", signed.caller.key_id);
     let result = console

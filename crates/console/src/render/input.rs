@@ -33,7 +33,9 @@ pub struct Piece<'a> {
 
 impl Piece<'_> {
     pub fn dangerous(&self) -> bool {
-        self.verdict.as_ref().is_some_and(|v| v.effect.is_high_risk())
+        self.verdict
+            .as_ref()
+            .is_some_and(|v| v.effect.is_high_risk())
     }
 
     fn effect(&self) -> Option<Effect> {
@@ -75,7 +77,10 @@ pub fn shell_pieces(text: &str) -> Vec<Piece<'_>> {
 /// classified (the bound keeps a page with several large scripts fast; the whole script was
 /// classified when the call was checked).
 fn routine(statement: &str) -> bool {
-    matches!(first_word(statement).as_str(), "select" | "insert" | "values")
+    matches!(
+        first_word(statement).as_str(),
+        "select" | "insert" | "values"
+    )
 }
 
 fn judge(tool: &str, key: &str, text: &str) -> Option<ContentVerdict> {
@@ -142,14 +147,50 @@ fn guess(action: &str, field: &str, text: &str) -> Kind {
     const SQL_WORDS: &[&str] = &[
         "select", "insert", "update", "delete", "drop", "create", "alter", "truncate", "grant",
         "revoke", "with", "begin", "merge", "replace", "copy", "vacuum", "set", "commit",
-        "explain", "pragma", "attach", "rename", "lock", "call", "exec", "execute", "do",
-        "upsert", "analyze", "reindex", "cluster", "refresh", "comment",
+        "explain", "pragma", "attach", "rename", "lock", "call", "exec", "execute", "do", "upsert",
+        "analyze", "reindex", "cluster", "refresh", "comment",
     ];
     const SHELL_WORDS: &[&str] = &[
-        "rm", "sudo", "curl", "wget", "sh", "bash", "cd", "ls", "cat", "echo", "git", "docker",
-        "kubectl", "chmod", "chown", "mv", "cp", "dd", "mkfs", "find", "xargs", "tar", "ssh",
-        "scp", "rsync", "psql", "mysql", "npm", "pip", "python", "python3", "make", "terraform",
-        "aws", "gcloud", "systemctl", "kill", "pkill", "shutdown", "reboot",
+        "rm",
+        "sudo",
+        "curl",
+        "wget",
+        "sh",
+        "bash",
+        "cd",
+        "ls",
+        "cat",
+        "echo",
+        "git",
+        "docker",
+        "kubectl",
+        "chmod",
+        "chown",
+        "mv",
+        "cp",
+        "dd",
+        "mkfs",
+        "find",
+        "xargs",
+        "tar",
+        "ssh",
+        "scp",
+        "rsync",
+        "psql",
+        "mysql",
+        "npm",
+        "pip",
+        "python",
+        "python3",
+        "make",
+        "terraform",
+        "aws",
+        "gcloud",
+        "systemctl",
+        "kill",
+        "pkill",
+        "shutdown",
+        "reboot",
     ];
     let sql_name = ["sql", "query", "database", "db.", "db_", "statement"]
         .iter()
@@ -157,8 +198,7 @@ fn guess(action: &str, field: &str, text: &str) -> Kind {
     let shell_name = ["shell", "bash", "command", "cmd", "terminal", "exec", "run"]
         .iter()
         .any(|w| name.contains(w));
-    if SQL_WORDS.contains(&first.as_str()) && (sql_name || !SHELL_WORDS.contains(&first.as_str()))
-    {
+    if SQL_WORDS.contains(&first.as_str()) && (sql_name || !SHELL_WORDS.contains(&first.as_str())) {
         Kind::Sql
     } else if SHELL_WORDS.contains(&first.as_str()) || (shell_name && !first.is_empty()) {
         Kind::Shell
@@ -357,7 +397,8 @@ mod tests {
 
     #[test]
     fn the_risky_command_of_a_shell_line_is_marked() {
-        let html = shell("Input", "ls -la /tmp && rm -rf /var/lib/data | tee out.txt").into_string();
+        let html =
+            shell("Input", "ls -la /tmp && rm -rf /var/lib/data | tee out.txt").into_string();
         assert!(
             html.contains("<mark class=\"risk\"") && html.contains(">rm -rf /var/lib/data</mark>"),
             "{html}"
@@ -370,24 +411,35 @@ mod tests {
     fn hostile_input_is_escaped() {
         let script = "-- </pre><script>alert(1)</script>\nDROP TABLE x; SELECT '<img src=x onerror=alert(1)>';";
         let html = input("execute_sql", Some(&Value::String(script.into()))).into_string();
-        assert!(!html.contains("<script>") && !html.contains("<img"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<img"),
+            "{html}"
+        );
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         let json = json!({"note": "<script>x</script>", "command": "rm -rf / # <b>"});
         let html = input("tool", Some(&json)).into_string();
-        assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn a_64_kib_script_is_folded_with_its_danger_in_view() {
         let mut script = String::new();
         while script.len() < 64 * 1024 {
-            script.push_str("INSERT INTO events (id, body) VALUES (1, 'a fairly long row of text');\n");
+            script.push_str(
+                "INSERT INTO events (id, body) VALUES (1, 'a fairly long row of text');\n",
+            );
         }
         script.push_str("DROP TABLE events;\n");
         let html = sql("Input", &script).into_string();
         let details = html.find("<details").expect("folded");
         let danger = html.find("stmt danger").expect("danger shown");
-        assert!(danger < details, "the dangerous statement is above the fold");
+        assert!(
+            danger < details,
+            "the dangerous statement is above the fold"
+        );
         assert!(html.contains("Show the whole Input ("));
         // The excerpt above the fold is bounded.
         assert!(html[..details].len() < 4 * EXCERPT);
@@ -399,12 +451,18 @@ mod tests {
         let html = input("postgres.query", Some(&v)).into_string();
         assert!(html.contains("`query` — SQL"));
         assert!(html.contains("stmt danger"));
-        assert!(html.contains("{\n  &quot;database&quot;: &quot;prod&quot;"), "{html}");
+        assert!(
+            html.contains("{\n  &quot;database&quot;: &quot;prod&quot;"),
+            "{html}"
+        );
     }
 
     #[test]
     fn kinds_are_guessed_from_names_and_first_words() {
-        assert_eq!(guess("db.drop_table", "Input", "DROP TABLE users"), Kind::Sql);
+        assert_eq!(
+            guess("db.drop_table", "Input", "DROP TABLE users"),
+            Kind::Sql
+        );
         assert_eq!(guess("x", "Input", "/* c */ (select 1)"), Kind::Sql);
         assert_eq!(guess("x", "Input", "rm -rf /"), Kind::Shell);
         assert_eq!(guess("run_command", "Input", "./deploy.sh"), Kind::Shell);

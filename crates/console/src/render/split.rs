@@ -49,7 +49,11 @@ pub fn shell_commands(text: &str) -> Vec<(&str, &str)> {
                 skip_quoted(&mut chars, c);
                 0
             }
-            '#' if i == start || text.get(..i).is_some_and(|b| b.ends_with(char::is_whitespace)) => {
+            '#' if i == start
+                || text
+                    .get(..i)
+                    .is_some_and(|b| b.ends_with(char::is_whitespace)) =>
+            {
                 skip_line(&mut chars);
                 0
             }

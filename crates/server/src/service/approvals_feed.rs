@@ -114,7 +114,7 @@ impl Service {
             })
             .await?;
         let version = pending_version(&pending, now);
-        decided.sort_by(|a, b| settled_at(b, now).cmp(&settled_at(a, now)));
+        decided.sort_by_key(|a| std::cmp::Reverse(settled_at(a, now)));
         decided.truncate(DECIDED_SHOWN);
         let pending = if filter.wants("pending") {
             pending
