@@ -169,3 +169,15 @@ def test_the_signed_in_key_cannot_revoke_itself_and_a_revoked_key_ends_its_sessi
     # …and the session it had started ends on its next request.
     page.goto("/console/keys")
     expect(page).to_have_url(re.compile(r"/console/sign-in\?next="))
+
+
+def test_console_false_turns_the_console_off(airlock_factory) -> None:
+    off = airlock_factory("--console", "false")
+    assert http("GET", f"{off.url}/console/sign-in").status == 404
+    assert http("GET", f"{off.url}/health").status == 200
+    on = airlock_factory("--console", "true")
+    r = http("GET", f"{on.url}/console/sign-in")
+    assert r.status == 200 and "API key" in r.text
+    assert r.headers.get("Content-Security-Policy", r.headers.get("content-security-policy", "")).startswith(
+        "default-src 'self'"
+    )

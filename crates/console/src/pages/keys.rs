@@ -83,7 +83,7 @@ fn list_page(
                     (layout::empty("No keys."))
                 } @else {
                     div.table-wrap {
-                        table {
+                        table.stack {
                             thead { tr {
                                 th scope="col" { "Key" } th scope="col" { "Name" }
                                 th scope="col" { "Role" } th scope="col" { "Created" }
@@ -104,11 +104,11 @@ fn row(signed: &Signed, k: &KeyInfo) -> Markup {
     let current = k.id == signed.caller.key_id;
     html! {
         tr data-key-id=(k.id) {
-            td { code { (k.prefix) "…" } br; span.muted { (k.id) } }
-            td { (k.name) }
-            td { (k.role.as_str()) }
-            td { (layout::time(k.created_at)) }
-            td {
+            td data-label="Key" { code { (k.prefix) "…" } br; span.muted.small { (k.id) } }
+            td data-label="Name" { (k.name) }
+            td data-label="Role" { (k.role.as_str()) }
+            td data-label="Created" { (layout::time(k.created_at)) }
+            td data-label="Status" {
                 @if let Some(at) = k.revoked_at {
                     span class="badge bad" { "revoked" } " " (layout::time(at))
                 } @else {
