@@ -263,3 +263,42 @@ async fn another_organizations_approval_is_not_found() {
     let missing = h.get("/console/approvals/apr_nope", &cookie).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_event_stream_says_when_the_pending_set_changes() {
+    let h = harness().await;
+    let cookie = h.sign_in().await;
+    let page = h.get("/console/approvals", &cookie).await;
+    let at = page.body.find("data-version=\"").unwrap() + 14;
+    let version = page.body[at..at + 16].to_string();
+
+    let req = Request::get(format!("/console/approvals/events?since={version}"))
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let resp = h.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = resp.into_body();
+
+    h.insert(approval("apr_new", &h.org_id, json!("DROP TABLE x")))
+        .await;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+        .await
+        .expect("an event within 5 s")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(frame.data_ref().unwrap()).into_owned();
+    assert!(text.starts_with("event: changed\ndata: "), "{text}");
+    assert!(!text.contains(&version));
+
+    // Not signed in: no stream.
+    let anon = h
+        .send(
+            Request::get("/console/approvals/events")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+}

@@ -2,7 +2,8 @@
 //! approval created or decided on any replica sharing it shows up. Every second the handler
 //! reads the version of the organization's pending set (one indexed query) and sends
 //! `changed` when it differs from what the page shows; a comment keeps the connection open.
-//! The stream ends when the sign-in session reaches its absolute expiry.
+//! Every [`SESSION_CHECK`] ticks the sign-in session is looked up again (without touching it):
+//! the stream ends once it is signed out, idle too long, expired or its key revoked.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -22,6 +23,8 @@ use crate::state::Console;
 
 const POLL: Duration = Duration::from_secs(1);
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Ticks between two look-ups of the sign-in session.
+const SESSION_CHECK: u32 = 10;
 
 #[derive(Deserialize)]
 pub struct Since {
@@ -32,8 +35,10 @@ pub struct Since {
 struct Watch {
     service: Service,
     caller: Caller,
+    token: String,
     seen: String,
     ends_at: chrono::DateTime<Utc>,
+    ticks: u32,
 }
 
 pub async fn stream(
@@ -48,8 +53,10 @@ pub async fn stream(
     let watch = Watch {
         service: console.service.clone(),
         caller: signed.caller,
+        token: signed.token,
         seen,
         ends_at: signed.expires_at,
+        ticks: 0,
     };
     let events = stream::unfold(watch, |mut w| async move {
         loop {
@@ -57,6 +64,14 @@ pub async fn stream(
             let now = Utc::now();
             if now >= w.ends_at {
                 return None;
+            }
+            w.ticks = w.ticks.wrapping_add(1);
+            if w.ticks % SESSION_CHECK == 0 {
+                match w.service.console_session(&w.token, now).await {
+                    Ok(s) if s.caller.org_id == w.caller.org_id => {}
+                    // Signed out, expired, revoked (or unreadable): fail closed.
+                    _ => return None,
+                }
             }
             // A failed read sends nothing; the next tick tries again.
             let Ok(version) = w.service.pending_approvals_version(&w.caller, now).await else {
