@@ -90,6 +90,7 @@ def test_an_sdk_approval_appears_live_and_is_approved_then_used_once(signed_in_p
         DOCS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(DOCS / "approvals.png"))
         page.set_viewport_size({"width": 375, "height": 812})
+        c.locator(".input-label").scroll_into_view_if_needed()
         page.screenshot(path=str(DOCS / "approvals-mobile.png"))
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 375, f"the page scrolls sideways at 375 px ({width})"
