@@ -162,3 +162,63 @@ impl Service {
         Ok((approval, agent.map(|a| a.name)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn pending(id: &str, now: DateTime<Utc>, ttl: i64) -> Approval {
+        Approval {
+            id: id.into(),
+            org_id: "org".into(),
+            session_id: "ses".into(),
+            agent_id: "agt".into(),
+            kind: "call".into(),
+            action_name: "db.drop".into(),
+            action_effect: "destructive".into(),
+            input_digest: String::new(),
+            reason: String::new(),
+            status: "pending".into(),
+            created_at: now,
+            expires_at: now + Duration::seconds(ttl),
+            decided_by: None,
+            decided_at: None,
+            used_at: None,
+            input: None,
+            reasons: vec![],
+            note: None,
+        }
+    }
+
+    #[test]
+    fn filters_parse_and_refuse_unknown_names() {
+        assert_eq!(FeedFilter::parse(None), Some(FeedFilter::All));
+        assert_eq!(
+            FeedFilter::parse(Some("decided")),
+            Some(FeedFilter::Decided)
+        );
+        assert_eq!(
+            FeedFilter::parse(Some("used")),
+            Some(FeedFilter::Status("used"))
+        );
+        assert_eq!(FeedFilter::parse(Some("pending; drop")), None);
+        assert!(!FeedFilter::Decided.wants("pending"));
+        assert!(FeedFilter::All.wants("expired"));
+    }
+
+    #[test]
+    fn the_version_changes_when_an_approval_arrives_or_expires() {
+        let now = Utc::now();
+        let one = vec![pending("apr_a", now, 60)];
+        let two = vec![pending("apr_a", now, 60), pending("apr_b", now, 60)];
+        assert_eq!(pending_version(&one, now), pending_version(&one, now));
+        assert_ne!(pending_version(&one, now), pending_version(&two, now));
+        assert_ne!(
+            pending_version(&one, now),
+            pending_version(&one, now + Duration::seconds(61)),
+            "an expiry is a change"
+        );
+        assert_eq!(pending_version(&one, now).len(), 16);
+    }
+}
