@@ -62,3 +62,65 @@
   else listen();
 })();
 // ---- end registry pages ----
+// ---- Approvals (helper console-approvals): live list over server-sent events ----
+(function () {
+  function start() {
+    var list = document.getElementById("approval-list");
+    if (!list || !window.EventSource || !window.fetch) return;
+    var url = list.getAttribute("data-approvals-live");
+    if (!url) return;
+    var wanted = false, busy = false;
+
+    // Half-typed notes survive a refresh; while a note has focus the refresh waits.
+    function noteFocused() {
+      var a = document.activeElement;
+      return a && a.matches && a.matches("textarea[data-note]");
+    }
+    function refresh() {
+      if (!wanted || busy) return;
+      if (noteFocused()) { setTimeout(refresh, 1000); return; }
+      wanted = false; busy = true;
+      var q = new URLSearchParams(location.search);
+      q.set("fragment", "1");
+      fetch(location.pathname + "?" + q.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          var notes = {};
+          list.querySelectorAll("textarea[data-note]").forEach(function (t) {
+            if (t.value) notes[t.getAttribute("data-note")] = t.value;
+          });
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.getElementById("approval-list");
+          if (!fresh) return;
+          list.innerHTML = fresh.innerHTML;
+          list.setAttribute("data-version", fresh.getAttribute("data-version") || "");
+          list.querySelectorAll("textarea[data-note]").forEach(function (t) {
+            var v = notes[t.getAttribute("data-note")];
+            if (v) t.value = v;
+          });
+          if (window.airlockConsole) window.airlockConsole.localTimes(list);
+          ticks();
+        })
+        .catch(function () { wanted = true; })
+        .then(function () { busy = false; if (wanted) setTimeout(refresh, 1000); });
+    }
+    var source = new EventSource(url);
+    source.addEventListener("changed", function () { wanted = true; refresh(); });
+
+    // "Time left" counts down between refreshes.
+    function ticks() {
+      list.querySelectorAll("[data-expires]").forEach(function (el) {
+        var s = Math.floor((new Date(el.getAttribute("data-expires")) - new Date()) / 1000);
+        if (isNaN(s)) return;
+        el.textContent = s <= 0 ? "expired" : s < 60 ? s + " s left"
+          : s < 3600 ? Math.floor(s / 60) + " min " + (s % 60) + " s left"
+          : Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min left";
+      });
+    }
+    setInterval(ticks, 1000);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+// ---- end Approvals ----

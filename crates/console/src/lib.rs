@@ -10,6 +10,7 @@ pub mod error;
 pub mod layout;
 pub mod pages;
 mod rate_limit;
+pub mod render;
 mod sign_in;
 pub mod state;
 

@@ -4,6 +4,7 @@
 //! never see the store.
 
 mod approvals;
+pub mod approvals_feed;
 mod audit;
 mod check;
 mod console;
@@ -31,6 +32,7 @@ pub use airlock_core::Effect;
 pub use airlock_core::chain::Verification;
 pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
 pub use approvals::{Approval, ApprovalDecided};
+pub use approvals_feed::{ApprovalFeed, FeedFilter};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
 pub use check::{CheckOutcome, CheckRequest, Principal};
 pub use console::{CONSOLE_ABSOLUTE_SECS, CONSOLE_IDLE_SECS, ConsoleSession, console_session_live};
