@@ -236,6 +236,29 @@ impl<D: Db> Tx for D {
         self.many(sql, &params, Approval::read)
     }
 
+    fn recent_approvals(
+        &mut self,
+        org_id: &str,
+        status: &str,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Approval>> {
+        let (now, limit) = (ts(now), count(limit));
+        let (stored, expired) = match status {
+            "expired" => ("pending", true),
+            other => (other, false),
+        };
+        // Settled when decided, or when its deadline passed (expired).
+        let sql = select!(
+            Approval,
+            "WHERE org_id = $1 AND status = $2 \
+             AND (NOT CAST($3 AS BOOLEAN) OR expires_at <= $4) \
+             ORDER BY COALESCE(decided_at, expires_at) DESC, id DESC LIMIT $5"
+        );
+        let params: [&dyn Param; 5] = [&org_id, &stored, &expired, &now, &limit];
+        self.many(sql, &params, Approval::read)
+    }
+
     fn pending_elevation(
         &mut self,
         org_id: &str,

@@ -87,6 +87,15 @@ pub trait Tx {
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<Approval>>;
+    /// The organization's approvals of one settled status (`approved`, `denied`, `used`, or
+    /// `expired`: pending past its deadline), most recently settled first.
+    fn recent_approvals(
+        &mut self,
+        org_id: &str,
+        status: &str,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Approval>>;
     fn pending_elevation(
         &mut self,
         org_id: &str,

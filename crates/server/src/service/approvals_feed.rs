@@ -101,13 +101,7 @@ impl Service {
                 let mut decided = Vec::new();
                 for status in ["approved", "denied", "used", "expired"] {
                     if filter.wants(status) {
-                        decided.extend(tx.find_approvals(
-                            &org,
-                            Some(status),
-                            None,
-                            now,
-                            DECIDED_READ,
-                        )?);
+                        decided.extend(tx.recent_approvals(&org, status, now, DECIDED_READ)?);
                     }
                 }
                 Ok((pending, decided, tx.list_agents(&org)?))
