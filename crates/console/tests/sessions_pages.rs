@@ -235,6 +235,7 @@ async fn bad_filters_are_explained_not_failed() {
         "/console/decisions?from=2026-01-02T00:00&to=2026-01-01T00:00",
         "/console/sessions?activity=sleepy",
         "/console/sessions?mode=root",
+        "/console/decisions?rule=policy",
     ] {
         let (status, page) = w.get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");

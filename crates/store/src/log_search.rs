@@ -49,7 +49,7 @@ pub struct DecisionQuery {
     pub action: Option<ActionMatch>,
     pub effect: Option<String>,
     pub allowed: Option<bool>,
-    /// The guard tier exactly, or text in the reason or reasons (case-insensitive).
+    /// The guard tier that decided (`fast`, `spot`, `deep`): the log keeps no finer rule.
     pub rule: Option<String>,
     /// Decided at or after.
     pub from: Option<DateTime<Utc>>,
@@ -135,27 +135,13 @@ fn decision_search_sql(lead: Lead) -> String {
          AND (CAST($5 AS TEXT) IS NULL OR substr(action_name, 1, length(CAST($5 AS TEXT))) = $5) \
          AND (CAST($6 AS TEXT) IS NULL OR effect = $6) \
          AND (CAST($7 AS BOOLEAN) IS NULL OR allowed = $7) \
-         AND (CAST($8 AS TEXT) IS NULL OR guard_tier = $8 \
-              OR lower(reason || ' ' || reasons) LIKE $9 ESCAPE '!') \
-         AND decided_at >= $10 AND decided_at < $11 \
-         AND (decided_at, session_id, seq) < ($12, $13, $14) \
-         ORDER BY decided_at DESC, session_id DESC, seq DESC LIMIT $15",
+         AND (CAST($8 AS TEXT) IS NULL OR guard_tier = $8) \
+         AND decided_at >= $9 AND decided_at < $10 \
+         AND (decided_at, session_id, seq) < ($11, $12, $13) \
+         ORDER BY decided_at DESC, session_id DESC, seq DESC LIMIT $14",
         Decision::COLUMNS,
         Decision::TABLE
     )
-}
-
-/// `text` lowercased as a LIKE pattern that finds it anywhere (`!` escapes).
-fn contains_pattern(text: &str) -> String {
-    let mut p = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '!') {
-            p.push('!');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 pub(crate) fn search_decisions<D: Db>(
@@ -173,14 +159,13 @@ pub(crate) fn search_decisions<D: Db>(
         Some(ActionMatch::Prefix(p)) => (None, Some(p.clone())),
         None => (None, None),
     };
-    let rule_pattern = q.rule.as_deref().map(contains_pattern);
     let from = q.from.map(ts).unwrap_or_else(|| BOTTOM.to_string());
     let to = q.to.map(ts).unwrap_or_else(|| TOP.to_string());
     let (after_at, after_session, after_seq) = match &q.after {
         Some((at, s, seq)) => (ts(*at), s.clone(), count(*seq)),
         None => (TOP.to_string(), String::new(), 0),
     };
-    let params: [&dyn Param; 15] = [
+    let params: [&dyn Param; 14] = [
         &org_id,
         &q.session_id,
         &q.agent_id,
@@ -189,7 +174,6 @@ pub(crate) fn search_decisions<D: Db>(
         &q.effect,
         &q.allowed,
         &q.rule,
-        &rule_pattern,
         &from,
         &to,
         &after_at,
@@ -203,11 +187,6 @@ pub(crate) fn search_decisions<D: Db>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_patterns_escape_their_wildcards() {
-        assert_eq!(contains_pattern("Pol_x%!"), "%pol!_x!%!!%");
-    }
 
     #[test]
     fn the_sentinels_bracket_every_stored_time() {

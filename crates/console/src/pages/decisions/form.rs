@@ -12,6 +12,12 @@ use crate::error::ConsoleError;
 
 /// The effects a decision can have.
 const EFFECTS: &[&str] = &["read", "mutating", "destructive", "admin"];
+/// The guard tiers that decide: the decision log's rule.
+const TIERS: &[(&str, &str)] = &[
+    ("fast", "fast (built-in checks)"),
+    ("spot", "spot (policies)"),
+    ("deep", "deep (reviewers)"),
+];
 
 /// The search as its URL carries it. Empty fields mean "any".
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -102,6 +108,12 @@ impl DecisionParams {
                 EFFECTS.join(", ")
             )));
         }
+        let rule = given(&self.rule);
+        if let Some(r) = &rule
+            && !TIERS.iter().any(|(t, _)| t == r)
+        {
+            return Err(ConsoleError::Invalid("`rule` is fast, spot or deep".into()));
+        }
         let from = given(&self.from)
             .map(|v| utc_local("from", &v))
             .transpose()?;
@@ -126,7 +138,7 @@ impl DecisionParams {
             action,
             effect,
             allowed,
-            rule: given(&self.rule),
+            rule,
             from,
             to,
             after,
@@ -214,9 +226,13 @@ pub fn filters(p: &DecisionParams, agents: &[Agent]) -> Markup {
                     }
                 }
                 div {
-                    label for="f-rule" { "Rule" }
-                    input id="f-rule" name="rule" value=(text(&p.rule)) placeholder="tier or reason text" aria-describedby="f-rule-hint";
-                    span.hint id="f-rule-hint" { "A guard tier (fast, spot, deep) or words of the reason." }
+                    label for="f-rule" { "Rule (guard tier)" }
+                    select id="f-rule" name="rule" {
+                        option value="" { "Any rule" }
+                        @for (t, label) in TIERS {
+                            option value=(t) selected[selected(&p.rule, t)] { (label) }
+                        }
+                    }
                 }
                 div {
                     label for="f-from" { "From (UTC)" }
