@@ -132,7 +132,7 @@ fn row(d: &Decision, with_session: bool) -> Markup {
                 td { a href=(session_href) { code { (d.session_id) } } }
                 td { code { (d.agent_id) } }
             }
-            td { code { (d.action_name) } }
+            td.action { code { (d.action_name) } }
             td { (layout::effect_badge(&d.effect)) }
             td { (layout::verdict_badge(d.allowed)) }
             td {
