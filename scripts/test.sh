@@ -15,6 +15,7 @@
 #   CARGO_TARGET_DIR  honoured as cargo honours it
 #   SKIP_CARGO_TEST=1 skip `cargo test --workspace` (the build still runs)
 #   SKIP_RUST_SDK=1   skip the published Rust SDK's test (tests/rust-sdk)
+#   SKIP_CONSOLE=1    skip the console browser suite (tests/console)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -104,6 +105,40 @@ if [ "${SKIP_MCP:-0}" != "1" ]; then
 fi
 # <<< MCP suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
 
+# >>> Console suite (tests/console; issue 12) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
+# The web console in a real browser: Playwright (pinned in tests/console/requirements.txt; its
+# own browser downloads are never used) driving Debian's Chromium at /usr/bin/chromium,
+# installed here with apt-get when missing. Same venv. SKIP_CONSOLE=1 skips it.
+console_status=0
+if [ "${SKIP_CONSOLE:-0}" != "1" ]; then
+    step "tests/console: Chromium and requirements"
+    if [ ! -x /usr/bin/chromium ]; then
+        if ! command -v apt-get >/dev/null 2>&1; then
+            echo "test.sh: tests/console needs /usr/bin/chromium (apt-get install chromium)" >&2
+            exit 1
+        fi
+        SUDO=""
+        [ "$(id -u)" = 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq
+        $SUDO apt-get install -y -qq --no-install-recommends chromium
+    fi
+    console_req="$ROOT/tests/console/requirements.txt"
+    console_stamp="$VENV/.console-requirements.sha256"
+    console_want="$(sha256sum "$console_req" | cut -d' ' -f1)"
+    if [ "$(cat "$console_stamp" 2>/dev/null || true)" != "$console_want" ]; then
+        "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -r "$console_req"
+        echo "$console_want" > "$console_stamp"
+    fi
+    step "pytest tests/console (AIRLOCK_BIN=$BIN)"
+    set +e
+    (cd "$ROOT/tests/console" && AIRLOCK_BIN="$BIN" "$VENV/bin/python" -m pytest -p no:cacheprovider "$@")
+    console_status=$?
+    set -e
+    # Extra arguments (`-k …`) may select nothing here: that is not a failure.
+    if [ "$console_status" -eq 5 ] && [ "$#" -gt 0 ]; then console_status=0; fi
+fi
+# <<< Console suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
+
 # >>> Replicas and crash safety (issue 5) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
 # tests/replicas: two replicas on PostgreSQL (AIRLOCK_TEST_DATABASE_URL names a database the
 # tests may create databases from; without it those tests are skipped) and kill -9 under load
@@ -141,6 +176,11 @@ printf '\n==> scripts/test.sh took %ss; end-to-end suite (pytest exit %s):\n%s\n
 if [ "$status" -eq 0 ] && [ "$mcp_status" -ne 0 ]; then
     echo "test.sh: the MCP suite (tests/mcp) failed (pytest exit $mcp_status)" >&2
     status=$mcp_status
+fi
+# The console suite (block above) fails the run too.
+if [ "$status" -eq 0 ] && [ "$console_status" -ne 0 ]; then
+    echo "test.sh: the console browser suite (tests/console) failed (pytest exit $console_status)" >&2
+    status=$console_status
 fi
 # The replicas suite (block above) fails the run too.
 if [ "$status" -eq 0 ] && [ "$replicas_status" -ne 0 ]; then
