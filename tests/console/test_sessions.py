@@ -9,70 +9,20 @@ CONSOLE_SCREENSHOTS=1 it also writes docs/console/session.png and docs/console/d
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-import pytest
+from playwright.sync_api import Page, expect
+
+from support import Airlock, unique
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-from support import Airlock, airlock_bin, new_bootstrap_key, unique  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = os.environ.get("CONSOLE_SCREENSHOTS") == "1"
 
 
-# -- fixtures (local to this file until the suite's shared conftest lands) ---------------------
-
-
-@pytest.fixture
-def server(tmp_path_factory):
-    path = airlock_bin()
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"airlock binary not found at {path}: run `cargo build`", pytrace=False)
-    base = tmp_path_factory.mktemp("airlock")
-    s = Airlock(url="", key=new_bootstrap_key(), data_dir=base / "data", bin=path, log_dir=base)
-    s.start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def sign_in(page: Page, server: Airlock) -> None:
-    page.goto(server.url + "/console")
-    page.get_by_label("API key").fill(server.key)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def make_decisions(server: Airlock):
+def make_decisions(airlock: Airlock):
     """An agent allowed to read and write files, in a session on a registered server: two
-    reads, one write, and two deletes its ceiling refuses. Returns (agent, session id)."""
-    client = server.client()
+    reads, and two deletes its ceiling refuses. Returns (agent, session id)."""
+    client = airlock.client()
     caps = ["files.read", "files.write"]
     agent = client.agents.create(name=unique("agent"), capabilities=caps)
     server_id = client.mcp.register_server(
@@ -98,13 +48,9 @@ def make_decisions(server: Airlock):
     return agent, session.session_id
 
 
-# -- the test ----------------------------------------------------------------------------------
-
-
-def test_sessions_decisions_and_chain_verification(server, browser_page):
-    page = browser_page
-    agent, session_id = make_decisions(server)
-    sign_in(page, server)
+def test_sessions_decisions_and_chain_verification(airlock: Airlock, signed_in_page: Page):
+    page = signed_in_page
+    agent, session_id = make_decisions(airlock)
 
     # The sessions list shows the session, with its counters.
     page.get_by_role("link", name="Sessions", exact=True).click()
@@ -170,8 +116,16 @@ def test_sessions_decisions_and_chain_verification(server, browser_page):
         expect(rows).to_have_count(4)
         shot(page, "decisions.png")
 
+    # At 375 px the decision table stacks into cards: no horizontal scrolling.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"/console/sessions/{session_id}")
+    expect(page.locator("table.decisions tbody tr")).to_have_count(4)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, width
+    page.set_viewport_size({"width": 1440, "height": 900})
+
     # A session that is not the organization's: a 404 page.
-    resp = page.goto(server.url + "/console/sessions/sess_not_ours")
+    resp = page.goto("/console/sessions/sess_not_ours")
     assert resp is not None and resp.status == 404
 
 

@@ -100,7 +100,7 @@ pub fn pager(first: Option<&str>, next: Option<&str>) -> Markup {
 pub fn table(rows: &[Decision], with_session: bool) -> Markup {
     html! {
         div.table-wrap {
-            table.decisions {
+            table.decisions.stack {
                 thead {
                     tr {
                         th scope="col" { "Time" }
@@ -126,22 +126,22 @@ fn row(d: &Decision, with_session: bool) -> Markup {
     let session_href = format!("/console/sessions/{}", segment(&d.session_id));
     html! {
         tr.decision data-verdict=(if d.allowed { "allowed" } else { "denied" }) {
-            td { (layout::time(d.decided_at)) }
-            td.num { (d.seq) }
+            td data-label="Time" { (layout::time(d.decided_at)) }
+            td.num data-label="#" { (d.seq) }
             @if with_session {
-                td { a href=(session_href) { code { (d.session_id) } } }
-                td { code { (d.agent_id) } }
+                td data-label="Session" { a href=(session_href) { code { (d.session_id) } } }
+                td data-label="Agent" { code { (d.agent_id) } }
             }
-            td.action { code { (d.action_name) } }
-            td { (layout::effect_badge(&d.effect)) }
-            td { (layout::verdict_badge(d.allowed)) }
-            td {
+            td.action data-label="Action" { code { (d.action_name) } }
+            td data-label="Effect" { (layout::effect_badge(&d.effect)) }
+            td data-label="Verdict" { (layout::verdict_badge(d.allowed)) }
+            td data-label="Rule" {
                 span.badge title="Guard tier that decided" { (d.guard_tier) }
                 @if let Some(a) = &d.approval_id {
                     " " a href=(format!("/console/approvals/{}", segment(a))) { code { (a) } }
                 }
             }
-            td.reason {
+            td.reason data-label="Reason" {
                 (d.reason)
                 @if !d.reasons.is_empty() || !d.input_summary.is_empty() {
                     details.long {
@@ -156,7 +156,7 @@ fn row(d: &Decision, with_session: bool) -> Markup {
                     }
                 }
             }
-            td { code.check-id { (d.check_id) } }
+            td data-label="Check" { code.check-id { (d.check_id) } }
         }
     }
 }

@@ -214,7 +214,7 @@ pub fn mode_badge(s: &Session) -> Markup {
 fn table(rows: &[Session]) -> Markup {
     html! {
         div.table-wrap {
-            table.sessions {
+            table.sessions.stack {
                 thead {
                     tr {
                         th scope="col" { "Session" }
@@ -231,15 +231,15 @@ fn table(rows: &[Session]) -> Markup {
                 tbody {
                     @for s in rows {
                         tr {
-                            td { a href=(format!("/console/sessions/{}", segment(&s.id))) { code { (s.id) } } }
-                            td { code { (s.agent_id) } }
-                            td { @match &s.server_id { Some(id) => code { (id) }, None => span.muted { "—" } } }
-                            td { (mode_badge(s)) }
-                            td.num { (s.total_calls) }
-                            td.num { (s.denied_calls) }
-                            td.num { (s.write_calls) }
-                            td { (layout::time(s.last_activity_at)) }
-                            td { (layout::time(s.created_at)) }
+                            td data-label="Session" { a href=(format!("/console/sessions/{}", segment(&s.id))) { code { (s.id) } } }
+                            td data-label="Agent" { code { (s.agent_id) } }
+                            td data-label="Server" { @match &s.server_id { Some(id) => code { (id) }, None => span.muted { "—" } } }
+                            td data-label="Mode" { (mode_badge(s)) }
+                            td.num data-label="Calls" { (s.total_calls) }
+                            td.num data-label="Denied" { (s.denied_calls) }
+                            td.num data-label="Writes" { (s.write_calls) }
+                            td data-label="Last activity" { (layout::time(s.last_activity_at)) }
+                            td data-label="Started" { (layout::time(s.created_at)) }
                         }
                     }
                 }
