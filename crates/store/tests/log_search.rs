@@ -90,7 +90,7 @@ contract!(
                         tx.insert_session(&s)?;
                         for seq in 1..=10u64 {
                             // Two decisions share each instant: ties page by (session, seq).
-                            let at = t0 + Duration::seconds(((k * 10 + seq as i64) / 2) as i64);
+                            let at = t0 + Duration::seconds((k * 10 + seq as i64) / 2);
                             tx.insert_decision(&decision(&s, seq, at))?;
                             s.last_activity_at = at;
                         }
