@@ -11,6 +11,7 @@ mod console;
 mod error;
 mod keys;
 mod llm;
+pub mod log_search;
 pub mod mcp_methods;
 mod notifications;
 mod policies;

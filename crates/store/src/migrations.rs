@@ -16,6 +16,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0007_server_wait.sql"),
     include_str!("../migrations/sqlite/0008_policies.sql"),
     include_str!("../migrations/sqlite/0009_console_sessions.sql"),
+    include_str!("../migrations/sqlite/0010_log_search.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -29,6 +30,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0007_server_wait.sql"),
     include_str!("../migrations/postgres/0008_policies.sql"),
     include_str!("../migrations/postgres/0009_console_sessions.sql"),
+    include_str!("../migrations/postgres/0010_log_search.sql"),
 ];
 
 /// The schema version this build knows.

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::record::Record;
 use crate::sql::{Db, Lock, Param, Sql};
@@ -196,6 +197,24 @@ impl<D: Db> Tx for D {
         );
         let params: [&dyn Param; 4] = [&org_id, &session_id, &count(after), &count(limit)];
         self.many(sql, &params, Decision::read)
+    }
+
+    fn search_sessions(&mut self, org_id: &str, query: &SessionQuery) -> Result<Vec<Session>> {
+        crate::log_search::sessions(self, org_id, query)
+    }
+
+    fn session_decisions_before(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        before: Option<u64>,
+        limit: u64,
+    ) -> Result<Vec<Decision>> {
+        crate::log_search::session_decisions(self, org_id, session_id, before, limit)
+    }
+
+    fn search_decisions(&mut self, org_id: &str, query: &DecisionQuery) -> Result<Vec<Decision>> {
+        crate::log_search::search_decisions(self, org_id, query)
     }
 
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {

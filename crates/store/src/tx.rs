@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::StoreError;
+use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -64,6 +65,19 @@ pub trait Tx {
         after: u64,
         limit: u64,
     ) -> Result<Vec<Decision>>;
+
+    /// An organization's sessions, latest activity first (see `log_search.rs`).
+    fn search_sessions(&mut self, org_id: &str, query: &SessionQuery) -> Result<Vec<Session>>;
+    /// A session's decisions, newest first, below sequence number `before` (all when absent).
+    fn session_decisions_before(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        before: Option<u64>,
+        limit: u64,
+    ) -> Result<Vec<Decision>>;
+    /// An organization's decisions, newest first (see `log_search.rs`).
+    fn search_decisions(&mut self, org_id: &str, query: &DecisionQuery) -> Result<Vec<Decision>>;
 
     // approvals
     fn insert_approval(&mut self, approval: &Approval) -> Result<()>;
