@@ -191,6 +191,22 @@ async fn keyset_pages_return_every_row_exactly_once() {
 }
 
 #[tokio::test]
+async fn decisions_are_searched_by_the_rule_that_decided() {
+    let w = World::new().await;
+    w.seed(&w.org_a.clone(), "r", 2, 30, Utc::now()).await;
+    // The seeded log: allowed calls by `allowed`, the others by `tool_requires_approval`.
+    let (status, page) = w
+        .get("/console/decisions?rule=tool_requires_approval")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-verdict=\"denied\""), "{page}");
+    assert!(!page.contains("data-verdict=\"allowed\""));
+    let (_, page) = w.get("/console/decisions?rule=allowed").await;
+    assert!(page.contains("data-verdict=\"allowed\""));
+    assert!(!page.contains("data-verdict=\"denied\""));
+}
+
+#[tokio::test]
 async fn verify_chain_reports_a_tampered_row() {
     let w = World::new().await;
     let org = w.org_a.clone();

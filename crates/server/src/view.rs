@@ -153,6 +153,7 @@ pub fn decision(d: &Decision) -> Value {
         "reason": d.reason,
         "reasons": d.reasons,
         "guard_tier": d.guard_tier,
+        "rule": d.rule,
         "confidence": d.confidence,
         "input_digest": d.input_digest,
         "input_summary": d.input_summary,

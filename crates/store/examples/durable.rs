@@ -111,6 +111,7 @@ fn decide(tx: &mut dyn Tx, sid: &str, check: &str) -> Result<(), StoreError> {
         latency_us: 100,
         decided_at: now,
         hash: hash.clone(),
+        rule: "allowed".into(),
     })?;
     s.head = hash;
     s.last_activity_at = now;

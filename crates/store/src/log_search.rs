@@ -49,7 +49,7 @@ pub struct DecisionQuery {
     pub action: Option<ActionMatch>,
     pub effect: Option<String>,
     pub allowed: Option<bool>,
-    /// The guard tier that decided (`fast`, `spot`, `deep`): the log keeps no finer rule.
+    /// The pipeline rule that decided, by its wire name (`read_only`, `policy_forbid`, …).
     pub rule: Option<String>,
     /// Decided at or after.
     pub from: Option<DateTime<Utc>>,
@@ -135,7 +135,7 @@ fn decision_search_sql(lead: Lead) -> String {
          AND (CAST($5 AS TEXT) IS NULL OR substr(action_name, 1, length(CAST($5 AS TEXT))) = $5) \
          AND (CAST($6 AS TEXT) IS NULL OR effect = $6) \
          AND (CAST($7 AS BOOLEAN) IS NULL OR allowed = $7) \
-         AND (CAST($8 AS TEXT) IS NULL OR guard_tier = $8) \
+         AND (CAST($8 AS TEXT) IS NULL OR rule = $8) \
          AND decided_at >= $9 AND decided_at < $10 \
          AND (decided_at, session_id, seq) < ($11, $12, $13) \
          ORDER BY decided_at DESC, session_id DESC, seq DESC LIMIT $14",

@@ -17,6 +17,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0008_policies.sql"),
     include_str!("../migrations/sqlite/0009_console_sessions.sql"),
     include_str!("../migrations/sqlite/0010_log_search.sql"),
+    include_str!("../migrations/sqlite/0011_decision_rule.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -31,6 +32,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0008_policies.sql"),
     include_str!("../migrations/postgres/0009_console_sessions.sql"),
     include_str!("../migrations/postgres/0010_log_search.sql"),
+    include_str!("../migrations/postgres/0011_decision_rule.sql"),
 ];
 
 /// The schema version this build knows.

@@ -115,6 +115,8 @@ pub struct Decision {
     pub latency_us: u64,
     pub decided_at: DateTime<Utc>,
     pub hash: String,
+    /// The pipeline step that decided, by its wire name (empty in rows older than it).
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

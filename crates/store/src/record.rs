@@ -220,7 +220,7 @@ record!(Session in "sessions" {
 record!(Decision in "decisions" {
     org_id, session_id, seq, check_id, agent_id, action_name, effect, risk, allowed, reason,
     reasons, guard_tier, confidence, input_digest, input_summary, approval_id, source,
-    latency_us, decided_at, hash
+    latency_us, decided_at, hash, rule
 });
 record!(Approval in "approvals" {
     id, org_id, session_id, agent_id, kind, action_name, action_effect, input_digest, reason,

@@ -72,6 +72,12 @@ fn decision(s: &Session, seq: u64, at: DateTime<Utc>) -> Decision {
         latency_us: 1,
         decided_at: at,
         hash: "h".into(),
+        rule: if seq.is_multiple_of(2) {
+            "policy_forbid"
+        } else {
+            "allowed"
+        }
+        .into(),
     }
 }
 
@@ -166,7 +172,7 @@ contract!(
                 let tier = tx.search_decisions(
                     "o1",
                     &q(|q| {
-                        q.rule = Some("spot".into());
+                        q.rule = Some("policy_forbid".into());
                         q.effect = Some("read".into());
                     }),
                 )?;
@@ -211,9 +217,9 @@ contract!(
         );
         assert!(
             tier.iter()
-                .all(|d| d.guard_tier == "spot" && d.effect == "read")
+                .all(|d| d.rule == "policy_forbid" && d.effect == "read")
         );
-        // Spot (even seq) and read (seq % 3 == 0): seq 6 of each of the four sessions.
+        // policy_forbid (even seq) and read (seq % 3 == 0): seq 6 of each of the four sessions.
         assert_eq!(tier.len(), 4);
         assert_eq!(
             log.iter().map(|d| d.seq).collect::<Vec<_>>(),

@@ -136,7 +136,9 @@ fn row(d: &Decision, with_session: bool) -> Markup {
             td data-label="Effect" { (layout::effect_badge(&d.effect)) }
             td data-label="Verdict" { (layout::verdict_badge(d.allowed)) }
             td data-label="Rule" {
-                span.badge title="Guard tier that decided" { (d.guard_tier) }
+                span.badge title=(format!("decided by the {} tier", d.guard_tier)) {
+                    @if d.rule.is_empty() { (d.guard_tier) } @else { (d.rule) }
+                }
                 @if let Some(a) = &d.approval_id {
                     " " a href=(format!("/console/approvals/{}", segment(a))) { code { (a) } }
                 }

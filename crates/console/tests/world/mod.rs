@@ -212,6 +212,11 @@ fn decision(org: &str, s: &Session, seq: u64, at: DateTime<Utc>) -> Decision {
         latency_us: 120,
         decided_at: at,
         hash: String::new(),
+        rule: if allowed {
+            "allowed".into()
+        } else {
+            "tool_requires_approval".into()
+        },
     };
     d.hash = chain::next_head(&s.head, &airlock_server::view::chain_entry(&d));
     d

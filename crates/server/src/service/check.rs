@@ -559,6 +559,11 @@ impl Job<'_> {
             latency_us: self.started.elapsed().as_micros() as u64,
             decided_at: now,
             hash: head.clone(),
+            // The wire name, as the HTTP API answers it.
+            rule: serde_json::to_value(verdict.rule)
+                .ok()
+                .and_then(|r| r.as_str().map(String::from))
+                .unwrap_or_default(),
         })?;
         session.total_calls = counters.total;
         session.read_calls = counters.read;

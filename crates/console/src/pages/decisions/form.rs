@@ -12,11 +12,26 @@ use crate::error::ConsoleError;
 
 /// The effects a decision can have.
 const EFFECTS: &[&str] = &["read", "mutating", "destructive", "admin"];
-/// The guard tiers that decide: the decision log's rule.
-const TIERS: &[(&str, &str)] = &[
-    ("fast", "fast (built-in checks)"),
-    ("spot", "spot (policies)"),
-    ("deep", "deep (reviewers)"),
+/// The pipeline's rules, by their wire names (the `rule` of a check's answer).
+const RULES: &[&str] = &[
+    "refused",
+    "agent_inactive",
+    "session_ownership",
+    "server_removed",
+    "tool_definition_changed",
+    "scope_ceiling",
+    "read_only",
+    "tool_requires_approval",
+    "policy_error",
+    "policy_forbid",
+    "policy_approval",
+    "guardian_unavailable",
+    "deep_review_denied",
+    "deep_review_failed",
+    "deep_review_needs_person",
+    "approved_call",
+    "deep_review_allowed",
+    "allowed",
 ];
 
 /// The search as its URL carries it. Empty fields mean "any".
@@ -110,9 +125,12 @@ impl DecisionParams {
         }
         let rule = given(&self.rule);
         if let Some(r) = &rule
-            && !TIERS.iter().any(|(t, _)| t == r)
+            && !RULES.contains(&r.as_str())
         {
-            return Err(ConsoleError::Invalid("`rule` is fast, spot or deep".into()));
+            return Err(ConsoleError::Invalid(format!(
+                "`rule` is one of {}",
+                RULES.join(", ")
+            )));
         }
         let from = given(&self.from)
             .map(|v| utc_local("from", &v))
@@ -226,11 +244,11 @@ pub fn filters(p: &DecisionParams, agents: &[Agent]) -> Markup {
                     }
                 }
                 div {
-                    label for="f-rule" { "Rule (guard tier)" }
+                    label for="f-rule" { "Rule" }
                     select id="f-rule" name="rule" {
                         option value="" { "Any rule" }
-                        @for (t, label) in TIERS {
-                            option value=(t) selected[selected(&p.rule, t)] { (label) }
+                        @for r in RULES {
+                            option value=(r) selected[selected(&p.rule, r)] { (r) }
                         }
                     }
                 }
