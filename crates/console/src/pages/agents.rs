@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use airlock_server::service::Agent;
+use airlock_server::service::log_search::DecisionQuery;
+use airlock_server::service::{Agent, Decision};
 
 use crate::auth::{Signed, encode};
 use crate::csrf::{self, CheckedForm};
@@ -95,10 +96,48 @@ async fn detail(
     Path(id): Path<String>,
 ) -> Result<Markup, ConsoleError> {
     let agent = console.service.agent(&signed.caller, &id).await?;
-    Ok(agent_page(&signed, &agent))
+    let query = DecisionQuery {
+        agent_id: Some(agent.id.clone()),
+        limit: RECENT,
+        ..DecisionQuery::default()
+    };
+    let recent = console
+        .service
+        .search_decisions(&signed.caller, query)
+        .await?;
+    Ok(agent_page(&signed, &agent, &recent.rows))
 }
 
-fn agent_page(signed: &Signed, a: &Agent) -> Markup {
+/// How many of an agent's latest decisions its page shows.
+const RECENT: u64 = 20;
+
+fn recent_decisions(rows: &[Decision]) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            (layout::empty("No decisions yet."))
+        } @else {
+            table.stack {
+                thead { tr { th { "Time" } th { "Action" } th { "Effect" } th { "Verdict" } th { "Rule" } th { "Session" } } }
+                tbody {
+                    @for d in rows {
+                        tr {
+                            td data-label="Time" { (layout::time(d.decided_at)) }
+                            td data-label="Action" { code { (d.action_name) } }
+                            td data-label="Effect" { (layout::effect_badge(&d.effect)) }
+                            td data-label="Verdict" { (layout::verdict_badge(d.allowed)) }
+                            td data-label="Rule" { (d.rule) }
+                            td data-label="Session" {
+                                a href=(format!("/console/sessions/{}", encode(&d.session_id))) { code { (d.session_id) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn agent_page(signed: &Signed, a: &Agent, recent: &[Decision]) -> Markup {
     let metadata = serde_json::to_string_pretty(&a.metadata).unwrap_or_default();
     let body = html! {
         p { a href="/console/agents" { "← Agents" } }
@@ -123,9 +162,10 @@ fn agent_page(signed: &Signed, a: &Agent) -> Markup {
             (layout::folded("Metadata", &metadata))
         }
         h2 { "Recent decisions" }
+        (recent_decisions(recent))
         p {
             a href=(format!("/console/decisions?agent={}", encode(&a.id))) {
-                "Search this agent's decisions"
+                "All of this agent's decisions"
             }
         }
         @if a.status == "active" {
