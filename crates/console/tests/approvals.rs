@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
@@ -12,39 +11,31 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
+use airlock_server::Config;
+use airlock_store::Store;
 use airlock_store::model::{Approval, Org};
-use airlock_store::{Options, Store};
 
 const KEY: &str = "sk_live_approvalstest0123456789";
 
+mod client;
+use client::{Answer, Client, csrf_of};
+
 struct Harness {
-    app: Router,
+    client: Client,
     store: Store,
     org_id: String,
     _dir: tempfile::TempDir,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
 async fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
+    let (store, dir) = client::bootstrapped(KEY).await;
     let org_id = store
         .run(|tx| Ok(tx.org_by_name("default")?.unwrap().id))
         .await
         .unwrap();
-    let service = Service::new(store.clone(), Config::default());
+    let (_, client) = client::console(store.clone(), Config::default());
     Harness {
-        app: airlock_console::router(service),
+        client,
         store,
         org_id,
         _dir: dir,
@@ -83,41 +74,16 @@ impl Harness {
             .unwrap();
     }
 
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
     async fn get(&self, path: &str, cookie: &str) -> Answer {
-        let req = Request::get(path).header(header::COOKIE, cookie);
-        self.send(req.body(Body::empty()).unwrap()).await
+        self.client.get(path, Some(cookie)).await
     }
 
     async fn post(&self, path: &str, cookie: Option<&str>, form: &str) -> Answer {
-        let mut req = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::HOST, "127.0.0.1:8080");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(form.to_string())).unwrap())
-            .await
+        self.client.post(path, cookie, form).await
     }
 
     async fn sign_in(&self) -> String {
-        let a = self
-            .post("/console/sign-in", None, &format!("api_key={KEY}"))
-            .await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-        let set = a.headers[header::SET_COOKIE].to_str().unwrap();
-        set.split(';').next().unwrap().to_string()
+        self.client.sign_in(KEY).await.0
     }
 
     async fn status_of(&self, id: &str) -> Approval {
@@ -127,11 +93,6 @@ impl Harness {
             .await
             .unwrap()
     }
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
-    page[at..at + 64].to_string()
 }
 
 #[tokio::test]
@@ -276,7 +237,7 @@ async fn the_event_stream_says_when_the_pending_set_changes() {
         .header(header::COOKIE, &cookie)
         .body(Body::empty())
         .unwrap();
-    let resp = h.app.clone().oneshot(req).await.unwrap();
+    let resp = h.client.app.clone().oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()[header::CONTENT_TYPE], "text/event-stream");
     let mut body = resp.into_body();
@@ -294,6 +255,7 @@ async fn the_event_stream_says_when_the_pending_set_changes() {
 
     // Not signed in: no stream.
     let anon = h
+        .client
         .send(
             Request::get("/console/approvals/events")
                 .body(Body::empty())

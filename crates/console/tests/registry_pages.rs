@@ -4,22 +4,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::json;
-use tower::ServiceExt;
 
 use airlock_server::service::{Caller, NewAgent, NewPolicy, NewServer};
 use airlock_server::{Config, KeyRole, Service};
-use airlock_store::{Options, Store};
 
 const KEY: &str = "sk_live_consoletest0123456789";
 const OTHER_KEY: &str = "sk_live_otherorg0123456789";
 
+mod client;
+use client::Client;
+
 struct World {
-    app: Router,
+    client: Client,
     service: Service,
     _dir: tempfile::TempDir,
 }
@@ -29,12 +28,7 @@ struct Browser {
 }
 
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
+    let (store, dir) = client::bootstrapped(KEY).await;
     store
         .run(|tx| {
             tx.insert_org(&airlock_store::model::Org {
@@ -52,9 +46,9 @@ async fn world() -> World {
         })
         .await
         .unwrap();
-    let service = Service::new(store, Config::default());
+    let (service, client) = client::console(store, Config::default());
     World {
-        app: airlock_console::router(service.clone()),
+        client,
         service,
         _dir: dir,
     }
@@ -66,19 +60,14 @@ impl World {
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string());
-        let cookie = resp
-            .headers()
-            .get(header::SET_COOKIE)
-            .map(|v| v.to_str().unwrap().to_string());
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        (status, body, location.or(cookie))
+        let a = self.client.send(req).await;
+        let header = |name| {
+            a.headers
+                .get(name)
+                .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_string())
+        };
+        let location = header(header::LOCATION).or_else(|| header(header::SET_COOKIE));
+        (a.status, a.body, location)
     }
 
     async fn sign_in(&self, key: &str) -> Browser {
@@ -88,9 +77,9 @@ impl World {
                 "api_key={key}&next=%2Fconsole%2Fagents"
             )))
             .unwrap();
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let set = resp.headers()[header::SET_COOKIE].to_str().unwrap();
+        let resp = self.client.send(req).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER);
+        let set = resp.headers[header::SET_COOKIE].to_str().unwrap();
         Browser {
             cookie: set.split(';').next().unwrap().to_string(),
         }

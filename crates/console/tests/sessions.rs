@@ -2,93 +2,39 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 use airlock_server::service::{CONSOLE_ABSOLUTE_SECS, CONSOLE_IDLE_SECS, ServiceError};
 use airlock_server::{Config, KeyRole, Service};
-use airlock_store::{Options, Store};
 
 const KEY: &str = "sk_live_consoletest0123456789";
 
+mod client;
+use client::{Client, csrf_of};
+
 struct Harness {
-    app: Router,
+    client: Client,
     service: Service,
     _dir: tempfile::TempDir,
 }
 
 async fn harness(config: Config) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
-    let service = Service::new(store, config);
+    let (store, dir) = client::bootstrapped(KEY).await;
+    let (service, client) = client::console(store, config);
     Harness {
-        app: airlock_console::router(service.clone()),
+        client,
         service,
         _dir: dir,
     }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Harness {
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+impl std::ops::Deref for Harness {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
     }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
-        let mut req = Request::get(path);
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post(&self, path: &str, cookie: Option<&str>, form: &str) -> Answer {
-        let mut req = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::HOST, "127.0.0.1:8080");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(form.to_string())).unwrap())
-            .await
-    }
-
-    /// Signs in; answers the `name=value` cookie and the whole Set-Cookie header.
-    async fn sign_in(&self, key: &str) -> (String, String) {
-        let a = self
-            .post("/console/sign-in", None, &format!("api_key={key}"))
-            .await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-        let set = a.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-        let pair = set.split(';').next().unwrap().to_string();
-        (pair, set)
-    }
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
-    page[at..at + 64].to_string()
 }
 
 #[tokio::test]
