@@ -7,8 +7,7 @@ use anyhow::{Context, anyhow};
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use airlock_core::Effect;
-use airlock_policy::{Call, PolicySet, StoredPolicy};
+use airlock_policy::{PolicySet, SampleCall, StoredPolicy};
 
 #[derive(Subcommand)]
 pub enum PoliciesCommand {
@@ -107,55 +106,14 @@ fn seg(s: &str) -> String {
 fn test(text: &str, call: &str) -> anyhow::Result<()> {
     airlock_policy::validate(text).map_err(|e| anyhow!("{e}"))?;
     let c: Value = serde_json::from_str(call).context("--call is not JSON")?;
-    let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let n = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let effect: Effect = s("effect")
-        .parse()
-        .map_err(|_| anyhow!("--call needs `effect`: read, mutating, destructive or admin"))?;
-    let capabilities: Vec<String> = c
-        .get("capabilities")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
-    let input = c.get("input").cloned().unwrap_or(Value::Null);
-    let facts = airlock_policy::extract(&input);
+    let sample = SampleCall::parse(&c).map_err(|e| anyhow!("--call: {e}"))?;
     let set = PolicySet::build([StoredPolicy {
         id: "file",
         text,
         log_only: false,
     }]);
-    let (agent, name, framework) = (s("agent_id"), s("agent_name"), s("framework"));
-    let (action, server_id, server_name) = (s("action_name"), s("server_id"), s("server_name"));
-    let mode = c
-        .get("session_mode")
-        .and_then(Value::as_str)
-        .unwrap_or("standard")
-        .to_string();
-    let out = set.evaluate(&Call {
-        effect,
-        agent_id: &agent,
-        agent_name: &name,
-        framework: &framework,
-        capabilities: &capabilities,
-        action_name: &action,
-        server_id: &server_id,
-        server_name: &server_name,
-        session_id: "test",
-        session_mode: &mode,
-        input_digest: "",
-        declared_effect: "",
-        facts: &facts,
-        total_calls: n("total_calls"),
-        denied_calls: n("denied_calls"),
-        write_calls: n("write_calls"),
-        hour_utc: u32::try_from(n("hour_utc")).unwrap_or(0),
-        weekday_utc: u32::try_from(n("weekday_utc")).unwrap_or(1),
-    });
+    let out = set.evaluate(&sample.call("test"));
+    let facts = &sample.facts;
     let verdict = if !out.errors.is_empty() {
         "deny (policy error)"
     } else {

@@ -7,6 +7,7 @@
 //! the action (the call's effect) and by `principal ==` / `resource ==` constraints.
 
 mod facts;
+mod sample;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -24,6 +25,7 @@ use airlock_core::Effect;
 use airlock_core::pipeline::{SpotForbid, SpotOutcome};
 
 pub use facts::{CallFacts, extract};
+pub use sample::SampleCall;
 
 /// The Cedar schema every policy is validated against (namespace `Airlock`).
 pub const SCHEMA: &str = include_str!("airlock.cedarschema");

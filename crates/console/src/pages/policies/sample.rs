@@ -3,18 +3,11 @@
 //! policy is evaluated alone (which ones match), then all together as the check would (the
 //! would-be verdict of the Spot Guard).
 
-use airlock_core::Effect;
-use airlock_policy::{Call, CallFacts, PolicySet, StoredPolicy};
+use airlock_policy::{PolicySet, SampleCall, StoredPolicy};
 use serde_json::Value;
 
 /// A sample call as the form gave it, parsed.
-pub struct Sample {
-    pub effect: Effect,
-    strings: [String; 7],
-    capabilities: Vec<String>,
-    numbers: [u64; 5],
-    pub facts: CallFacts,
-}
+pub type Sample = SampleCall;
 
 /// The longest sample call accepted.
 pub const MAX_SAMPLE: usize = 64 * 1024;
@@ -45,78 +38,7 @@ pub fn parse(text: &str) -> Result<Sample, String> {
             e.column()
         )
     })?;
-    if !c.is_object() {
-        return Err("the sample call must be a JSON object".into());
-    }
-    let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let n = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let effect: Effect = s("effect").parse().map_err(|_| {
-        "the sample call needs `effect`: read, mutating, destructive or admin".to_string()
-    })?;
-    let capabilities = c
-        .get("capabilities")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
-    let mode = c
-        .get("session_mode")
-        .and_then(Value::as_str)
-        .unwrap_or("standard")
-        .to_string();
-    let input = c.get("input").cloned().unwrap_or(Value::Null);
-    Ok(Sample {
-        effect,
-        strings: [
-            s("agent_id"),
-            s("agent_name"),
-            s("framework"),
-            s("action_name"),
-            s("server_id"),
-            s("server_name"),
-            mode,
-        ],
-        capabilities,
-        numbers: [
-            n("total_calls"),
-            n("denied_calls"),
-            n("write_calls"),
-            n("hour_utc"),
-            c.get("weekday_utc").and_then(Value::as_u64).unwrap_or(1),
-        ],
-        facts: airlock_policy::extract(&input),
-    })
-}
-
-impl Sample {
-    fn call(&self) -> Call<'_> {
-        let [agent, name, framework, action, server_id, server_name, mode] = &self.strings;
-        let [total, denied, writes, hour, weekday] = self.numbers;
-        Call {
-            effect: self.effect,
-            agent_id: agent,
-            agent_name: name,
-            framework,
-            capabilities: &self.capabilities,
-            action_name: action,
-            server_id,
-            server_name,
-            session_id: "console-test",
-            session_mode: mode,
-            input_digest: "",
-            declared_effect: "",
-            facts: &self.facts,
-            total_calls: total,
-            denied_calls: denied,
-            write_calls: writes,
-            hour_utc: u32::try_from(hour).unwrap_or(0),
-            weekday_utc: u32::try_from(weekday).unwrap_or(1),
-        }
-    }
+    SampleCall::parse(&c)
 }
 
 /// What one stored policy does to the sample call on its own.
@@ -140,7 +62,7 @@ pub type Stored = (String, String, bool);
 
 /// Evaluates `policies` against the sample.
 pub fn run(policies: &[Stored], sample: &Sample) -> Outcome {
-    let call = sample.call();
+    let call = sample.call("console-test");
     let mut matches = Vec::new();
     for (id, text, log_only) in policies {
         let alone = PolicySet::build([StoredPolicy {
