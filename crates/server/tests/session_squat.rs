@@ -9,14 +9,13 @@ mod common;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use airlock_server::KeyRole;
 use airlock_server::service::{SessionChoice, legacy_per_agent_session_id};
-use airlock_server::{KeyRole, new_key_row};
 use common::Api;
-
-const AGENT_KEY: &str = "sk_live_agentkeysquat0123456789";
 
 struct World {
     api: Api,
+    agent_key: String,
     agent: String,
     intruder: String,
     server: String,
@@ -45,13 +44,13 @@ async fn world() -> World {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{server}");
     // An agent key of the same organization: the least a squatter needs.
-    let caller = api.service.authenticate(Some(common::KEY)).await.unwrap();
-    let org = caller.org_id.clone();
-    api.store
-        .run(move |tx| tx.insert_api_key(&new_key_row(&org, AGENT_KEY, "intruder", KeyRole::Agent)))
+    let agent_key = api
+        .store
+        .run(|tx| airlock_server::create_key(tx, "default", "intruder", KeyRole::Agent))
         .await
         .unwrap();
     World {
+        agent_key,
         agent: ids[0].clone(),
         intruder: ids[1].clone(),
         server: server["id"].as_str().unwrap().to_string(),
@@ -83,7 +82,7 @@ async fn a_squatted_legacy_id_does_not_block_the_gateway() {
     let (s, body) = w
         .api
         .call_as(
-            AGENT_KEY,
+            &w.agent_key,
             "POST",
             "/api/v1/agenttrust/check",
             Some(check(&w.intruder, &legacy)),
@@ -140,7 +139,7 @@ async fn a_squatted_legacy_id_does_not_block_the_gateway() {
     let (s, body) = w
         .api
         .call_as(
-            AGENT_KEY,
+            &w.agent_key,
             "POST",
             "/api/v1/agenttrust/check",
             Some(check(&w.intruder, &bound.session_id)),
@@ -192,7 +191,7 @@ async fn a_check_naming_another_agents_session_is_refused_and_creates_nothing() 
         .api
         .call("GET", "/api/v1/sessions/sess_victim/decisions", None)
         .await;
-    for key in [common::KEY, AGENT_KEY] {
+    for key in [common::KEY, w.agent_key.as_str()] {
         let (s, body) = w
             .api
             .call_as(
@@ -218,7 +217,7 @@ async fn a_check_naming_another_agents_session_is_refused_and_creates_nothing() 
     let (s, body) = w
         .api
         .call_as(
-            AGENT_KEY,
+            &w.agent_key,
             "POST",
             "/api/v1/agenttrust/check",
             Some(check(&w.intruder, &theirs)),

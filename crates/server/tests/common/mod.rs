@@ -32,6 +32,11 @@ impl Api {
             .await
             .unwrap();
         assert!(matches!(b, Bootstrap::Created { .. }));
+        Api::with_store(store, dir)
+    }
+
+    /// The harness over a store the test prepared (bootstrapped) itself.
+    pub fn with_store(store: Store, dir: tempfile::TempDir) -> Api {
         let service = Service::new(store.clone(), Config::default());
         Api {
             app: airlock_server::router(service.clone()),
