@@ -666,12 +666,15 @@ def test_check_without_a_session_id(client):
 def test_session_of_another_agent_is_refused(airlock: Airlock):
     client, agent, _, session = agent_and_session(airlock)
     intruder = client.agents.create(name=unique("agent"), capabilities=list(FILES))
-    r = client.actions.check(
-        agent_id=intruder.id, session_id=session.session_id, tool_name="files.read", action_effect="read"
-    )
-    assert r.allowed is False
-    assert "another agent" in r.reason
-    assert client.sessions.get_session(session.session_id).agent_id == agent.id
+    before = client.sessions.get_session(session.session_id)
+    # Refused before anything is decided: the session is neither taken nor changed.
+    with pytest.raises(AuthorizationError, match="another agent"):
+        client.actions.check(
+            agent_id=intruder.id, session_id=session.session_id, tool_name="files.read", action_effect="read"
+        )
+    after = client.sessions.get_session(session.session_id)
+    assert after.agent_id == agent.id
+    assert after.total_calls == before.total_calls and after.denied_calls == before.denied_calls
 
 
 def test_unknown_agent_is_denied(client):

@@ -42,7 +42,7 @@ pub use keys::{KeyInfo, MAX_KEY_NAME};
 pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
 pub use policies::{NewPolicy, PolicyCache, PolicyDetail, PolicyUpdate};
 pub use registry::{Agent, MAX_APPROVAL_WAIT_SECS, NewAgent, NewServer, NewTool, Server, ToolDef};
-pub use sessions::{BoundSession, ServerInfo, SessionChoice, per_agent_session_id};
+pub use sessions::{BoundSession, ServerInfo, SessionChoice, legacy_per_agent_session_id};
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
 pub use tools::{MAX_TOOLS, ObservedTool};
 

@@ -8,7 +8,6 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
 use airlock_store::{Options, Store};
 
 mod common;
@@ -391,10 +390,7 @@ async fn an_agent_key_asks_for_decisions_but_cannot_approve_or_widen_its_powers(
         })
         .await
         .unwrap();
-    let api = Api {
-        app: airlock_server::router(Service::new(store, Config::default())),
-        _dir: dir,
-    };
+    let api = Api::with_store(store, dir);
     let (agent_id, session) = api.setup(&["db.*"], "read_only").await;
     let as_agent = |method: &'static str, path: String, body: Option<Value>| {
         let (api, key) = (&api, agent_key.as_str());
@@ -461,10 +457,7 @@ async fn a_server_registration_lists_its_custom_methods_exactly() {
         })
         .await
         .unwrap();
-    let api = Api {
-        app: airlock_server::router(Service::new(store, Config::default())),
-        _dir: dir,
-    };
+    let api = Api::with_store(store, dir);
     let methods = json!([
         "acme/reindex",
         "acme/listIndexes",

@@ -10,7 +10,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use airlock_server::service::per_agent_session_id;
+use airlock_server::service::legacy_per_agent_session_id;
 use airlock_server::{Config, Service};
 use airlock_store::{Options, Store};
 
@@ -393,8 +393,10 @@ async fn an_mcp_server_resource_binds_the_call_to_the_agents_session_on_that_ser
         .await;
     // The server's tool settings apply: its override makes the read destructive.
     assert_eq!(bound["decision"], false, "{bound}");
-    let per_agent = per_agent_session_id(&agent, &server);
-    assert_eq!(bound["context"]["session_id"], json!(per_agent));
+    // The agent's own session on the server: a random id, not the one derived from the ids.
+    let per_agent = bound["context"]["session_id"].as_str().unwrap().to_string();
+    assert!(per_agent.starts_with("mcp_"), "{bound}");
+    assert_ne!(per_agent, legacy_per_agent_session_id(&agent, &server));
     let log = api.log(&per_agent).await;
     assert_eq!(log[0]["effect"], "destructive", "{log:?}");
     // Unbound, the same call is the agent's own read.

@@ -9,7 +9,6 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
 use airlock_store::{Options, Store};
 
 mod common;
@@ -50,10 +49,7 @@ async fn api_with_two_orgs() -> Api {
         .await
         .unwrap();
     second_org(&store).await;
-    Api {
-        app: airlock_server::router(Service::new(store, Config::default())),
-        _dir: dir,
-    }
+    Api::with_store(store, dir)
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0009_console_sessions.sql"),
     include_str!("../migrations/sqlite/0010_log_search.sql"),
     include_str!("../migrations/sqlite/0011_decision_rule.sql"),
+    include_str!("../migrations/sqlite/0012_gateway_sessions.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -33,6 +34,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0009_console_sessions.sql"),
     include_str!("../migrations/postgres/0010_log_search.sql"),
     include_str!("../migrations/postgres/0011_decision_rule.sql"),
+    include_str!("../migrations/postgres/0012_gateway_sessions.sql"),
 ];
 
 /// The schema version this build knows.

@@ -160,6 +160,34 @@ impl<D: Db> Tx for D {
         self.one(sql, &[&org_id, &id], Session::read)
     }
 
+    fn gateway_session_id(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        server_id: &str,
+    ) -> Result<Option<String>> {
+        let sql = sql!(
+            "SELECT session_id FROM gateway_sessions \
+             WHERE org_id = $1 AND agent_id = $2 AND server_id = $3"
+        );
+        self.one(sql, &[&org_id, &agent_id, &server_id], |r| r.get_str(0))
+    }
+
+    fn insert_gateway_session(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        server_id: &str,
+        session_id: &str,
+    ) -> Result<()> {
+        let sql = sql!(
+            "INSERT INTO gateway_sessions (org_id, agent_id, server_id, session_id) \
+             VALUES ($1, $2, $3, $4)"
+        );
+        self.exec(sql, &[&org_id, &agent_id, &server_id, &session_id])
+            .map(drop)
+    }
+
     fn update_session(&mut self, s: &Session) -> Result<()> {
         let sql = sql!(
             "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \

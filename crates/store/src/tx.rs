@@ -56,6 +56,22 @@ pub trait Tx {
     fn session(&mut self, org_id: &str, id: &str) -> Result<Option<Session>>;
     /// Writes counters, head, elevation and last activity of a session.
     fn update_session(&mut self, session: &Session) -> Result<()>;
+    /// The id of the MCP gateway's own session of `agent_id` on `server_id`, if it has one.
+    fn gateway_session_id(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        server_id: &str,
+    ) -> Result<Option<String>>;
+    /// Records `session_id` as the gateway's session of `agent_id` on `server_id`. Fails (a
+    /// unique violation) when that pair already has one: the caller reads it again.
+    fn insert_gateway_session(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        server_id: &str,
+        session_id: &str,
+    ) -> Result<()>;
     fn insert_decision(&mut self, decision: &Decision) -> Result<()>;
     /// Decisions of a session, oldest first, from sequence number `after` (exclusive).
     fn decisions(

@@ -73,8 +73,11 @@ fn refused_by(source: &str) -> &'static str {
 
 /// The implicit session an agent gets when it names none.
 pub fn default_session_id(agent_id: &str) -> String {
-    format!("default-{agent_id}")
+    format!("{DEFAULT_SESSION_PREFIX}{agent_id}")
 }
+
+/// How every default session id begins.
+const DEFAULT_SESSION_PREFIX: &str = "default-";
 
 /// Canonical bytes of an input: the string itself, or compact JSON with sorted keys.
 pub fn input_bytes(input: &Value) -> Vec<u8> {
@@ -149,12 +152,14 @@ impl Service {
         // the Deep tier).
         let ((verdict, reasons), org) = match self.pass(shared.clone(), None).await? {
             (Pass::Done(done), org) => (done, org),
+            (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
             (Pass::Review(needed), _) => {
                 let cap = Duration::from_millis(self.config.review_total_timeout_ms);
                 let review =
                     review::run(self.outbound.as_ref(), &needed.reviewers, &needed.call, cap).await;
                 match self.pass(shared.clone(), Some(Arc::new(review))).await? {
                     (Pass::Done(done), org) => (done, org),
+                    (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
                     // The second pass has its review and never asks for another.
                     (Pass::Review(_), _) => return Err(ServiceError::Unavailable),
                 }
@@ -228,6 +233,8 @@ struct Shared {
 enum Pass {
     Done(JobResult),
     Review(ReviewNeeded),
+    /// Refused before anything was decided or recorded (another agent's session).
+    Refused(String),
 }
 
 struct ReviewNeeded {
@@ -263,7 +270,24 @@ impl Job<'_> {
             Some(a) => AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Revoked),
         };
         let mut session = match tx.session(org, self.session_id)? {
+            // Another agent's session is neither used nor changed: the check is refused
+            // before anything is recorded.
+            Some(s) if s.agent_id != req.agent_id => {
+                return Ok(Pass::Refused(format!(
+                    "session `{}` belongs to another agent (session_ownership)",
+                    clip(self.session_id, 200)
+                )));
+            }
             Some(s) => s,
+            // Another agent's default session is never created by this one.
+            None if self.session_id.starts_with(DEFAULT_SESSION_PREFIX)
+                && self.session_id != default_session_id(&req.agent_id) =>
+            {
+                return Ok(Pass::Refused(format!(
+                    "session `{}` is the default session of another agent (session_ownership)",
+                    clip(self.session_id, 200)
+                )));
+            }
             None => {
                 let s = implicit_session(
                     org,

@@ -1,6 +1,7 @@
 //! Sessions: opening one bound to an MCP server, and the session a check creates on first use.
 
 use chrono::{DateTime, Utc};
+use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use airlock_core::chain;
@@ -19,8 +20,9 @@ pub enum SessionChoice<'a> {
     /// This session: reused if it exists (it must be the agent's and bound to this server),
     /// else created with this id.
     Named(&'a str),
-    /// The agent's own session on this server: one per (agent, server), with an id derived
-    /// from both so that every replica finds the same one.
+    /// The agent's own session on this server: one per (agent, server), found by that pair
+    /// (every replica finds the same one). Its id is random, so no one else can create or
+    /// claim it first.
     PerAgent,
 }
 
@@ -46,10 +48,20 @@ pub struct BoundSession {
     pub(crate) record: Session,
 }
 
-/// The id of an agent's own session on a server (see [`SessionChoice::PerAgent`]).
-pub fn per_agent_session_id(agent_id: &str, server_id: &str) -> String {
+/// The id an agent's own session on a server had before gateway sessions got random ids
+/// (schema 12): derived from the agent and server ids, so anyone could compute it. A session
+/// with this id is still used as the agent's own session when it is the agent's and bound to
+/// that server; with any other owner it is ignored.
+pub fn legacy_per_agent_session_id(agent_id: &str, server_id: &str) -> String {
     let digest = Sha256::digest(format!("{server_id}\n{agent_id}").as_bytes());
     format!("mcp_{}", hex::encode(digest.get(..16).unwrap_or_default()))
+}
+
+/// A new id for an agent's own session on a server: 128 random bits.
+fn random_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("mcp_{}", hex::encode(bytes))
 }
 
 enum Refusal {
@@ -73,12 +85,13 @@ impl Service {
         choice: SessionChoice<'_>,
     ) -> Result<BoundSession, ServiceError> {
         let sid = match choice {
-            SessionChoice::New => None,
+            SessionChoice::New | SessionChoice::PerAgent => None,
             SessionChoice::Named(id) => Some(id.to_string()),
-            SessionChoice::PerAgent => Some(per_agent_session_id(agent_id, server_id)),
         };
+        let per_agent = choice == SessionChoice::PerAgent;
         // Two first requests may race to create the same per-agent session: the loser's
-        // transaction fails, and a second look finds the winner's.
+        // transaction fails on the (organization, agent, server) key, and a second look
+        // finds the winner's.
         let attempts = if choice == SessionChoice::PerAgent {
             2
         } else {
@@ -95,6 +108,9 @@ impl Service {
             found = self
                 .store()
                 .run(move |tx| {
+                    if per_agent {
+                        return per_agent_session(tx, &org, &agent, &server);
+                    }
                     // A new session names its agent's problems first; a named one its
                     // server's, and an existing one is returned before its agent is read.
                     let agent_first = match &sid {
@@ -184,6 +200,59 @@ impl Service {
             .await?
             .ok_or_else(|| ServiceError::not_found("session", id))
     }
+}
+
+/// The agent's own session on a server (see [`SessionChoice::PerAgent`]), created on first
+/// use. Found by (organization, agent, server) in `gateway_sessions`; a session with the
+/// agent's legacy id is adopted only when it is the agent's and bound to this server.
+fn per_agent_session(
+    tx: &mut dyn Tx,
+    org: &str,
+    agent: &str,
+    server: &str,
+) -> Result<Result<(Server, Session), Refusal>, StoreError> {
+    let Some(srv) = tx.server(org, server)? else {
+        return Ok(Err(Refusal::Server));
+    };
+    let mapped = tx.gateway_session_id(org, agent, server)?;
+    if let Some(id) = &mapped
+        && let Some(s) = tx.session(org, id)?
+    {
+        // Only this function writes the mapping, with a session of this agent and server.
+        if s.agent_id != agent {
+            return Ok(Err(Refusal::OtherAgent));
+        }
+        if s.server_id.as_deref() != Some(srv.id.as_str()) {
+            return Ok(Err(Refusal::OtherServer(s.server_id)));
+        }
+        return Ok(Ok((srv, s)));
+    }
+    if mapped.is_none() {
+        let legacy = legacy_per_agent_session_id(agent, server);
+        if let Some(s) = tx.session(org, &legacy)?
+            && s.agent_id == agent
+            && s.server_id.as_deref() == Some(srv.id.as_str())
+        {
+            tx.insert_gateway_session(org, agent, server, &legacy)?;
+            return Ok(Ok((srv, s)));
+        }
+    }
+    let a = match active_agent(tx, org, agent)? {
+        Ok(a) => a,
+        Err(r) => return Ok(Err(r)),
+    };
+    // A mapping whose session is missing keeps its id (sessions are never deleted).
+    let id = match mapped {
+        Some(id) => id,
+        None => {
+            let id = random_session_id();
+            tx.insert_gateway_session(org, agent, server, &id)?;
+            id
+        }
+    };
+    let session = server_session(org, &id, &a, &srv, Utc::now());
+    tx.insert_session(&session)?;
+    Ok(Ok((srv, session)))
 }
 
 fn active_agent(

@@ -17,6 +17,9 @@ pub const KEY: &str = "sk_live_apitest0123456789";
 
 pub struct Api {
     pub app: Router,
+    /// The service behind the router, for what adapters call directly (the MCP gateway).
+    pub service: Service,
+    pub store: Store,
     pub _dir: tempfile::TempDir,
 }
 
@@ -29,8 +32,16 @@ impl Api {
             .await
             .unwrap();
         assert!(matches!(b, Bootstrap::Created { .. }));
+        Api::with_store(store, dir)
+    }
+
+    /// The harness over a store the test prepared (bootstrapped) itself.
+    pub fn with_store(store: Store, dir: tempfile::TempDir) -> Api {
+        let service = Service::new(store.clone(), Config::default());
         Api {
-            app: airlock_server::router(Service::new(store, Config::default())),
+            app: airlock_server::router(service.clone()),
+            service,
+            store,
             _dir: dir,
         }
     }
