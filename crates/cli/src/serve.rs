@@ -69,6 +69,15 @@ pub struct ServeArgs {
         action = clap::ArgAction::Set
     )]
     console: bool,
+    /// Serve Prometheus metrics at `/metrics`, unauthenticated and aggregate over
+    /// organizations (`--metrics false` turns it off).
+    #[arg(
+        long = METRICS.flag,
+        env = METRICS.env,
+        default_value_t = METRICS.default,
+        action = clap::ArgAction::Set
+    )]
+    metrics: bool,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -94,6 +103,7 @@ impl ServeArgs {
             approval_ttl_secs: self.approval_ttl_secs,
             max_body_bytes: self.max_body_bytes,
             deny_private_webhooks: self.deny_private_webhooks,
+            metrics: self.metrics,
             #[cfg(feature = "bench-baseline")]
             bench_routes: self.bench_routes,
         })?;

@@ -157,6 +157,52 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, for tests and documentation.
+    pub const ALL: [Rule; 18] = [
+        Rule::Refused,
+        Rule::AgentInactive,
+        Rule::SessionOwnership,
+        Rule::ServerRemoved,
+        Rule::ToolDefinitionChanged,
+        Rule::ScopeCeiling,
+        Rule::ReadOnly,
+        Rule::ToolRequiresApproval,
+        Rule::PolicyError,
+        Rule::PolicyForbid,
+        Rule::PolicyApproval,
+        Rule::GuardianUnavailable,
+        Rule::DeepReviewDenied,
+        Rule::DeepReviewFailed,
+        Rule::DeepReviewNeedsPerson,
+        Rule::ApprovedCall,
+        Rule::DeepReviewAllowed,
+        Rule::Allowed,
+    ];
+
+    /// The wire name (as serialized), without allocating: for metric labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Refused => "refused",
+            Rule::AgentInactive => "agent_inactive",
+            Rule::SessionOwnership => "session_ownership",
+            Rule::ServerRemoved => "server_removed",
+            Rule::ToolDefinitionChanged => "tool_definition_changed",
+            Rule::ScopeCeiling => "scope_ceiling",
+            Rule::ReadOnly => "read_only",
+            Rule::ToolRequiresApproval => "tool_requires_approval",
+            Rule::PolicyError => "policy_error",
+            Rule::PolicyForbid => "policy_forbid",
+            Rule::PolicyApproval => "policy_approval",
+            Rule::GuardianUnavailable => "guardian_unavailable",
+            Rule::DeepReviewDenied => "deep_review_denied",
+            Rule::DeepReviewFailed => "deep_review_failed",
+            Rule::DeepReviewNeedsPerson => "deep_review_needs_person",
+            Rule::ApprovedCall => "approved_call",
+            Rule::DeepReviewAllowed => "deep_review_allowed",
+            Rule::Allowed => "allowed",
+        }
+    }
+
     /// True for the rules that let a call through.
     pub fn allows(self) -> bool {
         matches!(

@@ -793,3 +793,10 @@ fn confidence_is_the_classifications_only_when_it_alone_allowed() {
     });
     assert_eq!((sure.rule, sure.confidence), (Rule::Allowed, 1.0));
 }
+
+#[test]
+fn rule_names_are_the_wire_names() {
+    for rule in Rule::ALL {
+        assert_eq!(serde_json::to_value(rule).ok(), Some(rule.as_str().into()));
+    }
+}

@@ -122,6 +122,12 @@ pub mod settings {
         env: "AIRLOCK_CONSOLE",
         default: true,
     };
+    /// Serve Prometheus metrics at `/metrics` (`--metrics false` turns it off).
+    pub const METRICS: super::Toggle = super::Toggle {
+        flag: "metrics",
+        env: "AIRLOCK_METRICS",
+        default: true,
+    };
     /// All of them, for documentation and tests.
     pub const ALL: &[Setting] = &[
         ELEVATION_WINDOW_SECS,
@@ -152,6 +158,8 @@ pub struct RawConfig {
     /// Refuse webhook and reviewer URLs that resolve to loopback, private or link-local
     /// addresses (`--deny-private-webhooks`, `AIRLOCK_DENY_PRIVATE_WEBHOOKS`).
     pub deny_private_webhooks: bool,
+    /// Serve `GET /metrics` (`--metrics`, `AIRLOCK_METRICS`).
+    pub metrics: bool,
     #[cfg(feature = "bench-baseline")]
     pub bench_routes: bool,
 }
@@ -163,6 +171,7 @@ impl Default for RawConfig {
             approval_ttl_secs: settings::APPROVAL_TTL_SECS.default,
             max_body_bytes: settings::MAX_BODY_BYTES.default,
             deny_private_webhooks: false,
+            metrics: settings::METRICS.default,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
@@ -195,6 +204,8 @@ pub struct Config {
     /// The longest a call's Deep reviewers may take together, in milliseconds; each also has
     /// its own timeout.
     pub review_total_timeout_ms: u64,
+    /// Serve Prometheus metrics at `GET /metrics`.
+    pub metrics: bool,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -215,6 +226,7 @@ impl Config {
             token_max_ttl_secs: TOKEN_MAX_TTL_SECS,
             deny_private_webhooks: raw.deny_private_webhooks,
             review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
+            metrics: raw.metrics,
             #[cfg(feature = "bench-baseline")]
             bench_routes: raw.bench_routes,
             ..Config::default()
@@ -249,6 +261,7 @@ impl Default for Config {
             webhook_attempts: WEBHOOK_ATTEMPTS,
             webhook_backoff_ms: WEBHOOK_BACKOFF_MS,
             review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
+            metrics: settings::METRICS.default,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }

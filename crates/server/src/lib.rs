@@ -7,6 +7,7 @@ mod body;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 mod routes;
 pub mod service;
 pub mod view;

@@ -31,6 +31,11 @@ pub fn router(service: Service) -> Router {
     } else {
         router
     };
+    let router = if service.config().metrics {
+        router.route("/metrics", get(metrics))
+    } else {
+        router
+    };
     router
         .route("/health", get(health))
         .route("/api/v1/agents", post(agents::create).get(agents::list))
@@ -97,6 +102,21 @@ async fn health(State(service): State<Service>) -> Json<Value> {
         "service": "airlock",
         "version": env!("CARGO_PKG_VERSION"),
     }))
+}
+
+/// Unauthenticated, like `/health`: scrapers rarely send keys, and every series is aggregate
+/// over organizations with no ids in its labels.
+async fn metrics(State(service): State<Service>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let text = service.metrics_text().await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            crate::metrics::CONTENT_TYPE,
+        )],
+        text,
+    )
+        .into_response())
 }
 
 async fn not_found() -> ApiError {

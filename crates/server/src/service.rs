@@ -56,6 +56,8 @@ pub struct Service {
     outbound: Option<airlock_outbound::Outbound>,
     /// Compiled policy sets per organization, keyed by its policy generation.
     policy_cache: Arc<PolicyCache>,
+    /// This process's Prometheus metrics.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Service {
@@ -67,12 +69,31 @@ impl Service {
                 None
             }
         };
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let m = metrics.clone();
+        store.on_batch(Arc::new(move |stats| m.batch(stats)));
         Service {
             store,
             config: Arc::new(config),
             outbound,
             policy_cache: Arc::default(),
+            metrics,
         }
+    }
+
+    /// The metrics exposition. Pending approvals are counted in the store at scrape time (one
+    /// aggregate query), so every replica on one database reports the same, true number.
+    pub async fn metrics_text(&self) -> Result<String, ServiceError> {
+        let pending = self
+            .store
+            .run(|tx| tx.open_approval_count(chrono::Utc::now()))
+            .await;
+        if let Err(e) = &pending {
+            tracing::warn!(error = %e, "metrics: pending approvals not counted");
+        }
+        self.metrics
+            .encode(pending.ok())
+            .map_err(|_| ServiceError::Unavailable)
     }
 
     pub fn config(&self) -> &Config {

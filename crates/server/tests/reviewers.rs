@@ -63,6 +63,17 @@ impl Api {
         )
     }
 
+    /// The `/metrics` text.
+    async fn metrics(&self) -> String {
+        let req = Request::builder()
+            .uri("/metrics")
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
     /// An agent and a standard-mode session allowed `db.*`.
     async fn session(&self) -> (String, String) {
         let (_, agent) = self
@@ -250,6 +261,12 @@ async fn fails_with(answer: (StatusCode, &'static str), expect: &str, timeout_ms
     assert_eq!(v["allowed"], false, "{v}");
     assert_eq!(v["rule"], "deep_review_failed", "{v}");
     assert!(reason(&v).contains(expect), "{expect}: {v}");
+    // A reviewer's own timeout is its failure; only the overall cap counts as `timeout`.
+    let m = api.metrics().await;
+    assert!(
+        m.contains("airlock_reviewer_failures_total{kind=\"webhook\"} 1\n"),
+        "{m}"
+    );
 }
 
 #[tokio::test]

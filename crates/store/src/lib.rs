@@ -53,6 +53,7 @@ mod dialect_tests;
 pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use options::{Backend, Options, Tuning};
+pub use queue::{BatchHook, BatchStats};
 pub use sqlite::migrate_path;
 pub use store::Store;
 pub use tx::{CallApprovals, Tx};

@@ -306,6 +306,13 @@ impl<D: Db> Tx for D {
         self.many(sql, &params, Approval::read)
     }
 
+    fn open_approval_count(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let sql =
+            sql!("SELECT count(*) FROM approvals WHERE status = 'pending' AND expires_at > $1");
+        let count = self.one(sql, &[&ts(now)], |r| r.get_i64(0))?;
+        Ok(count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    }
+
     fn pending_elevation(
         &mut self,
         org_id: &str,

@@ -4,7 +4,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
@@ -20,6 +21,22 @@ const QUEUE: usize = 8192;
 
 type Attempt = Box<dyn FnMut(&mut dyn Tx) -> bool + Send>;
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// What one group commit did, for the server's metrics (the store knows no metrics crate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Requests run together in the batch.
+    pub requests: usize,
+    /// Time to run and commit the batch, retries included.
+    pub elapsed: Duration,
+    pub committed: bool,
+}
+
+/// Called by a worker after each batch, before its requests are answered; it must be cheap.
+pub type BatchHook = Arc<dyn Fn(BatchStats) + Send + Sync>;
+/// The hook slot the workers share: set after the store is opened (the service owns the
+/// metrics), read once per batch.
+type HookSlot = Arc<RwLock<Option<BatchHook>>>;
 
 /// One request. `attempt` may run more than once (a retried batch); its last result is kept.
 pub(crate) struct Job {
@@ -62,6 +79,7 @@ pub(crate) trait Engine: Send + 'static {
 pub(crate) struct Queue {
     jobs: mpsc::SyncSender<Job>,
     load: Arc<Load>,
+    hook: HookSlot,
 }
 
 /// What the workers share to split queued requests among themselves.
@@ -85,13 +103,21 @@ impl Queue {
         let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         let load = Arc::new(Load::default());
+        let hook = HookSlot::default();
         for (i, engine) in engines.into_iter().enumerate() {
-            let (rx, load) = (rx.clone(), load.clone());
+            let (rx, load, hook) = (rx.clone(), load.clone(), hook.clone());
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx, load, max_batch))?;
+                .spawn(move || worker(engine, rx, load, hook, max_batch))?;
         }
-        Ok(Queue { jobs, load })
+        Ok(Queue { jobs, load, hook })
+    }
+
+    /// Replaces the hook called after every batch.
+    pub(crate) fn on_batch(&self, hook: BatchHook) {
+        if let Ok(mut slot) = self.hook.write() {
+            *slot = Some(hook);
+        }
     }
 
     pub(crate) async fn run<R, F>(&self, mut f: F) -> Result<R, StoreError>
@@ -169,12 +195,14 @@ fn worker<E: Engine>(
     mut engine: E,
     rx: Arc<Mutex<mpsc::Receiver<Job>>>,
     load: Arc<Load>,
+    hook: HookSlot,
     max_batch: usize,
 ) {
     loop {
         let Some(mut batch) = next_batch(&rx, &load, max_batch) else {
             return;
         };
+        let started = Instant::now();
         let mut result = Ok(());
         for attempt in 1..=RETRIES {
             match engine.run_batch(&mut batch) {
@@ -194,6 +222,15 @@ fn worker<E: Engine>(
         }
         if let Err(msg) = &result {
             tracing::error!(error = %msg, requests = batch.len(), "batch not committed; its requests fail");
+        }
+        if let Ok(slot) = hook.read()
+            && let Some(hook) = slot.as_ref()
+        {
+            hook(BatchStats {
+                requests: batch.len(),
+                elapsed: started.elapsed(),
+                committed: result.is_ok(),
+            });
         }
         for job in batch {
             let outcome = match job.not_committed {

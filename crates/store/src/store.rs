@@ -66,6 +66,12 @@ impl Store {
         }
     }
 
+    /// Calls `hook` after every group commit (batch size, latency), replacing any earlier
+    /// hook: how the server measures the store without this crate knowing its metrics.
+    pub fn on_batch(&self, hook: crate::BatchHook) {
+        self.queue.on_batch(hook);
+    }
+
     /// Where the data lives, for messages (a file, or a database URL without its password).
     pub fn describe(&self) -> &str {
         &self.describe

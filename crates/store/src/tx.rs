@@ -126,6 +126,9 @@ pub trait Tx {
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<Approval>>;
+    /// Pending approvals not past their deadline, across every organization: one count for
+    /// the metrics endpoint.
+    fn open_approval_count(&mut self, now: DateTime<Utc>) -> Result<u64>;
     fn pending_elevation(
         &mut self,
         org_id: &str,

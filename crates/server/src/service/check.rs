@@ -157,6 +157,9 @@ impl Service {
                 let cap = Duration::from_millis(self.config.review_total_timeout_ms);
                 let review =
                     review::run(self.outbound.as_ref(), &needed.reviewers, &needed.call, cap).await;
+                if let Some(kind) = review.failed {
+                    self.metrics.reviewer_failed(kind);
+                }
                 match self.pass(shared.clone(), Some(Arc::new(review))).await? {
                     (Pass::Done(done), org) => (done, org),
                     (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
@@ -165,6 +168,9 @@ impl Service {
                 }
             }
         };
+        // Counted only once committed: a failed pass records nothing.
+        self.metrics
+            .decision(&verdict.0, &shared.req.source, started.elapsed());
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {

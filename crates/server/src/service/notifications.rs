@@ -161,17 +161,24 @@ impl Service {
                 };
                 let outbound = outbound.clone();
                 let approval_id = id.clone();
+                let metrics = service.metrics.clone();
                 tokio::spawn(async move {
                     match outbound.post_with_retries(&post, attempts, backoff).await {
                         Ok(answer) if answer.is_success() => {}
-                        Ok(answer) => tracing::warn!(
-                            webhook = %hook.id, approval = %approval_id,
-                            "notification refused with HTTP {}", answer.status
-                        ),
-                        Err(e) => tracing::warn!(
-                            webhook = %hook.id, approval = %approval_id,
-                            "notification not delivered: {e}"
-                        ),
+                        Ok(answer) => {
+                            metrics.notification_failed();
+                            tracing::warn!(
+                                webhook = %hook.id, approval = %approval_id,
+                                "notification refused with HTTP {}", answer.status
+                            )
+                        }
+                        Err(e) => {
+                            metrics.notification_failed();
+                            tracing::warn!(
+                                webhook = %hook.id, approval = %approval_id,
+                                "notification not delivered: {e}"
+                            )
+                        }
                     }
                 });
             }

@@ -59,6 +59,8 @@ impl ReviewCall {
 pub struct Review {
     pub deep: DeepReview,
     pub notes: Vec<String>,
+    /// What failed, for the metrics: the reviewer's kind, or `timeout` for the overall cap.
+    pub failed: Option<&'static str>,
 }
 
 /// One reviewer's answer, checked.
@@ -106,6 +108,7 @@ pub async fn run(
             Review {
                 notes: vec![format!("deep review: {reason}")],
                 deep: DeepReview::Failed { reason },
+                failed: Some("timeout"),
             }
         }
     }
@@ -151,6 +154,7 @@ async fn run_all(outbound: Option<&Outbound>, reviewers: &[Reviewer], call: &Rev
                 return Review {
                     deep: DeepReview::Failed { reason },
                     notes,
+                    failed: Some(reviewer.kind()),
                 };
             }
             Ok(a) if !a.allowed => {
@@ -166,6 +170,7 @@ async fn run_all(outbound: Option<&Outbound>, reviewers: &[Reviewer], call: &Rev
                         confidence: a.confidence,
                     },
                     notes,
+                    failed: None,
                 };
             }
             Ok(a) => {
@@ -211,7 +216,11 @@ async fn run_all(outbound: Option<&Outbound>, reviewers: &[Reviewer], call: &Rev
         },
         _ => DeepReview::NotConfigured,
     };
-    Review { deep, notes }
+    Review {
+        deep,
+        notes,
+        failed: None,
+    }
 }
 
 async fn ask_webhook(

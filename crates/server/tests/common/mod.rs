@@ -25,6 +25,10 @@ pub struct Api {
 
 impl Api {
     pub async fn new() -> Api {
+        Api::with_config(Config::default()).await
+    }
+
+    pub async fn with_config(config: Config) -> Api {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
         let b = store
@@ -32,12 +36,16 @@ impl Api {
             .await
             .unwrap();
         assert!(matches!(b, Bootstrap::Created { .. }));
-        Api::with_store(store, dir)
+        Api::with_store_config(store, dir, config)
     }
 
     /// The harness over a store the test prepared (bootstrapped) itself.
     pub fn with_store(store: Store, dir: tempfile::TempDir) -> Api {
-        let service = Service::new(store.clone(), Config::default());
+        Api::with_store_config(store, dir, Config::default())
+    }
+
+    fn with_store_config(store: Store, dir: tempfile::TempDir, config: Config) -> Api {
+        let service = Service::new(store.clone(), config);
         Api {
             app: airlock_server::router(service.clone()),
             service,
@@ -75,6 +83,21 @@ impl Api {
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, value)
+    }
+
+    /// A GET without an API key, answered as text: status, content type and body.
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String, String) {
+        let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let ctype = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, ctype, String::from_utf8(bytes.to_vec()).unwrap())
     }
 
     pub async fn setup(&self, caps: &[&str], mode: &str) -> (String, String) {
