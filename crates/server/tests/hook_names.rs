@@ -3,44 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
-use airlock_store::{Options, Store};
+mod common;
+use common::Api;
 
-const KEY: &str = "sk_live_hooknames0123456789";
-
-async fn call(app: &Router, path: &str, body: Value) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("x-api-key", KEY)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+async fn call(api: &Api, path: &str, body: Value) -> (StatusCode, Value) {
+    api.call("POST", path, Some(body)).await
 }
 
 #[tokio::test]
 async fn claude_code_tool_names_are_capabilities_for_the_hooks_calls_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
-    let app = airlock_server::router(Service::new(store, Config::default()));
+    let app = Api::new().await;
     let (s, agent) = call(
         &app,
         "/api/v1/agents",

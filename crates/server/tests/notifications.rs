@@ -9,108 +9,47 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use airlock_server::{Bootstrap, Config, Service};
-use airlock_store::{Options, Store};
+use airlock_server::Config;
 
-const KEY: &str = "sk_live_notifytest0123456789";
 const SECRET: &str = "whsec_0123456789abcdef";
 
+mod common;
+
+/// The shared harness; the tests' own helpers are below.
 struct Api {
-    app: Router,
+    api: common::Api,
     /// An agent-role key of the same organization.
     agent_key: String,
-    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Api {
+    type Target = common::Api;
+    fn deref(&self) -> &common::Api {
+        &self.api
+    }
 }
 
 impl Api {
     async fn new(config: Config) -> Api {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-        let b = store
-            .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-            .await
-            .unwrap();
-        assert!(matches!(b, Bootstrap::Created { .. }));
-        let agent_key = store
+        let api = common::Api::with_config(config).await;
+        let agent_key = api
+            .store
             .run(|tx| {
                 airlock_server::create_key(tx, "default", "runner", airlock_server::KeyRole::Agent)
             })
             .await
             .unwrap();
-        Api {
-            app: airlock_server::router(Service::new(store, config)),
-            agent_key,
-            _dir: dir,
-        }
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.call_as(KEY, method, path, body).await
-    }
-
-    async fn call_as(
-        &self,
-        key: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("x-api-key", key)
-            .header("content-type", "application/json");
-        let body = body
-            .map(|b| Body::from(b.to_string()))
-            .unwrap_or_else(Body::empty);
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        Api { api, agent_key }
     }
 
     /// An agent and a session in `standard` mode: a destructive call asks for a call approval.
     async fn session(&self) -> (String, String) {
-        let (s, agent) = self
-            .call(
-                "POST",
-                "/api/v1/agents",
-                Some(json!({"name": "a", "capabilities": ["db.*"]})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{agent}");
-        let (s, server) = self
-            .call("POST", "/mcp/servers", Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": ["db.*"], "default_mode": "standard"})))
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{server}");
-        let agent_id = agent["id"].as_str().unwrap().to_string();
-        let (s, session) = self
-            .call(
-                "POST",
-                "/mcp/sessions/init",
-                Some(json!({"agent_id": agent_id, "server_id": server["id"]})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{session}");
-        (
-            agent_id,
-            session["session_id"].as_str().unwrap().to_string(),
-        )
+        self.setup(&["db.*"], "standard").await
     }
 
     async fn hook(&self, url: &str, format: &str) -> Value {

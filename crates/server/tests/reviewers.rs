@@ -15,52 +15,28 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
-use airlock_store::{Options, Store};
+use airlock_server::Config;
 
-const KEY: &str = "sk_live_reviewtest0123456789";
 const SECRET: &str = "whsec-0123456789abcdef";
 
+mod common;
+
+/// The shared harness; the tests' own helpers are below.
 struct Api {
-    app: Router,
-    _dir: tempfile::TempDir,
+    api: common::Api,
+}
+
+impl std::ops::Deref for Api {
+    type Target = common::Api;
+    fn deref(&self) -> &common::Api {
+        &self.api
+    }
 }
 
 impl Api {
     async fn new(config: Config) -> Api {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-        store
-            .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-            .await
-            .unwrap();
-        Api {
-            app: airlock_server::router(Service::new(store, config)),
-            _dir: dir,
-        }
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("x-api-key", KEY)
-            .header("content-type", "application/json");
-        let body = body
-            .map(|b| Body::from(b.to_string()))
-            .unwrap_or_else(Body::empty);
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        let api = common::Api::with_config(config).await;
+        Api { api }
     }
 
     /// The `/metrics` text.
@@ -76,26 +52,7 @@ impl Api {
 
     /// An agent and a standard-mode session allowed `db.*`.
     async fn session(&self) -> (String, String) {
-        let (_, agent) = self
-            .call(
-                "POST",
-                "/api/v1/agents",
-                Some(json!({"name": "a", "capabilities": ["db.*"]})),
-            )
-            .await;
-        let (_, server) = self
-            .call("POST", "/mcp/servers", Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": ["db.*"], "default_mode": "standard"})))
-            .await;
-        let agent_id = agent["id"].as_str().unwrap().to_string();
-        let (s, session) = self
-            .call(
-                "POST",
-                "/mcp/sessions/init",
-                Some(json!({"agent_id": agent_id, "server_id": server["id"]})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{session}");
-        (agent_id, session["session_id"].as_str().unwrap().into())
+        self.setup(&["db.*"], "standard").await
     }
 
     async fn set(&self, reviewers: Value) -> (StatusCode, Value) {

@@ -3,47 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use airlock_server::{Config, Service};
-use airlock_store::{Options, Store};
+mod common;
+use common::Api;
 
-const KEY: &str = "sk_live_serverwait0123456789";
-
-async fn call(app: &Router, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("x-api-key", KEY)
-        .header("content-type", "application/json")
-        .body(
-            body.map(|b| Body::from(b.to_string()))
-                .unwrap_or_else(Body::empty),
-        )
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+async fn call(api: &Api, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    api.call(method, path, body).await
 }
 
 #[tokio::test]
 async fn approval_wait_secs_is_validated_stored_and_shown() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
-        .await
-        .unwrap();
-    let app = airlock_server::router(Service::new(store, Config::default()));
+    let app = Api::new().await;
     let register = |wait: Option<Value>| {
         let mut b = json!({"name": "db", "url": "http://127.0.0.1:1/mcp"});
         if let Some(w) = wait {
