@@ -109,11 +109,12 @@ def test_an_approval_is_decided_from_the_keyboard(signed_in_page: Page, airlock)
             page.keyboard.type("checked from the keyboard")
         if focused[0] == "BUTTON" and focused[2] == "Approve":
             reached_button = True
-            page.keyboard.press("Enter")
+            # Enter submits the form: wait for its answer before reading the approval.
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
             break
     assert reached_note, "Tab never reached the note field"
     assert reached_button, "Tab never reached the Approve button"
-    page.wait_for_load_state()
     r = airlock.http("GET", f"/mcp/approvals/{w['approval']}")
     assert r.json["status"] == "approved", r.text
     assert r.json.get("note") == "checked from the keyboard", r.text
