@@ -57,7 +57,10 @@ pub fn with_mcp<F: Future>(
     session: Option<String>,
 ) -> opentelemetry::context::WithContext<F> {
     use opentelemetry::context::FutureExt;
-    fut.with_context(Context::current_with_value(McpTransport { transport, session }))
+    fut.with_context(Context::current_with_value(McpTransport {
+        transport,
+        session,
+    }))
 }
 
 /// Runs `fut` (to be spawned) in the current trace context.
