@@ -133,7 +133,7 @@ impl HttpClient for OtlpClient {
             let mut body = Vec::new();
             while let Some(chunk) = resp.chunk().await? {
                 let room = MAX_ANSWER_BYTES.saturating_sub(body.len());
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                body.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
                 if room <= chunk.len() {
                     break;
                 }
