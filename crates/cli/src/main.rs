@@ -10,6 +10,7 @@ mod policies;
 mod reviewers;
 mod serve;
 mod servers;
+mod telemetry;
 
 use std::process::ExitCode;
 

@@ -57,13 +57,7 @@ pub fn run(command: McpCommand) -> anyhow::Result<()> {
 }
 
 fn wrap(args: WrapArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AIRLOCK_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let traces = crate::telemetry::init("warn")?;
     let client = airlock_client(Duration::from_secs(args.timeout_secs))?;
     let Some((program, rest)) = args.command.split_first() else {
         bail!("give the MCP server's command after `--`");
@@ -101,8 +95,9 @@ fn wrap(args: WrapArgs) -> anyhow::Result<()> {
                 .context("--max-line-bytes does not fit this machine")?,
             ..WrapOptions::default()
         };
-        let code = stdio::relay(decider, child, input, tokio::io::stdout(), opts).await?;
-        anyhow::Ok(code)
+        let code = stdio::relay(decider, child, input, tokio::io::stdout(), opts).await;
+        crate::telemetry::shutdown(traces).await;
+        anyhow::Ok(code?)
     })?;
     // Reading stdin blocks a thread that cannot be cancelled: exit without waiting for it.
     std::process::exit(code);

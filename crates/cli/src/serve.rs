@@ -138,13 +138,7 @@ impl ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AIRLOCK_LOG")
-                .unwrap_or_else(|_| "airlock=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let traces = crate::telemetry::init("airlock=info,warn")?;
     let Validated {
         config,
         tuning,
@@ -195,6 +189,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if args.console {
             app = app.merge(airlock_console::router(service));
         }
+        if traces.is_some() {
+            // Handlers continue the caller's W3C trace context.
+            app = app.layer(axum::middleware::from_fn(
+                airlock_server::otel::continue_trace,
+            ));
+        }
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -212,6 +212,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_graceful_shutdown(shutdown())
         .await?;
+        crate::telemetry::shutdown(traces).await;
         anyhow::Ok(())
     })
 }

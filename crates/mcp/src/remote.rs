@@ -67,6 +67,10 @@ impl Client {
             .request(method, &url)
             .header("x-api-key", &self.key)
             .header("accept", "application/json");
+        // The server's check span continues the wrapper's tool-call span (traces on only).
+        for (name, value) in airlock_server::otel::inject_current() {
+            req = req.header(name, value);
+        }
         if let Some(b) = body {
             let bytes = serde_json::to_vec(b).map_err(|e| DecideError::Invalid(e.to_string()))?;
             req = req.header("content-type", "application/json").body(bytes);

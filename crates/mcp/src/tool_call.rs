@@ -16,6 +16,9 @@
 //! - Otherwise: the usual `isError` denial naming the approval.
 
 use serde_json::{Map, Value, json};
+use tracing::Instrument;
+
+use airlock_server::otel;
 
 use crate::hold::{ClientHolder, ClientSink};
 use crate::relay::{
@@ -101,6 +104,34 @@ fn ended(approval_id: &str, session: &str, reason: String) -> Decision {
 pub(crate) async fn tool_call<D: Decider>(
     decider: &D,
     outstanding: &Outstanding,
+    msg: Value,
+    sink: Option<ClientSink>,
+) -> ClientAction {
+    // Traces off (the default): nothing but this load.
+    if !otel::enabled() {
+        return decide(decider, outstanding, msg, sink).await;
+    }
+    let span = otel::tool_call_span(&msg, decider.session_hint().as_deref());
+    let action = decide(decider, outstanding, msg, sink)
+        .instrument(span.clone())
+        .await;
+    let refused = match &action {
+        ClientAction::Reply(v) | ClientAction::Reject(v) => v
+            .pointer("/error/code")
+            .map(|c| format!("JSON-RPC error {c}")),
+        _ => None,
+    };
+    otel::record_tool_call(
+        &span,
+        matches!(action, ClientAction::Forward(_)),
+        refused.as_deref(),
+    );
+    action
+}
+
+async fn decide<D: Decider>(
+    decider: &D,
+    outstanding: &Outstanding,
     mut msg: Value,
     sink: Option<ClientSink>,
 ) -> ClientAction {
@@ -172,6 +203,9 @@ pub(crate) async fn tool_call<D: Decider>(
         }
         Err(e) => {
             tracing::warn!(tool = %tool, error = %e, "tools/call denied: Airlock could not decide");
+            if otel::enabled() {
+                otel::record_undecided(&tracing::Span::current(), &e.to_string());
+            }
             finish(undecided_result(&tool, &e))
         }
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod otel;
 mod routes;
 pub mod service;
 pub mod view;

@@ -38,11 +38,12 @@ pub(super) async fn post(gw: Gw, ctx: Ctx, msg: Value) -> Response {
     let (done_tx, mut done_rx) = oneshot::channel::<ClientAction>();
     {
         let (decider, outstanding) = (ctx.decider.clone(), ctx.outstanding.clone());
-        tokio::spawn(async move {
+        // The task keeps the request's trace context (a no-op when traces are off).
+        tokio::spawn(airlock_server::otel::in_current_context(async move {
             let action =
                 relay::on_client_message_with(&decider, &outstanding, msg, Some(sink)).await;
             let _ = done_tx.send(action);
-        });
+        }));
     }
     let first = tokio::select! {
         biased;

@@ -280,7 +280,13 @@ async fn handle_post(
         Err(e) => return e.into_response(),
     };
     let session = ctx.decider.session_id.clone();
-    let resp = post_inner(&gw, ctx, body).await;
+    let resp = if airlock_server::otel::enabled() {
+        // The tool-call spans inside know the transport and the client's MCP session.
+        let mcp_session = header_str(&ctx.headers, MCP_SESSION).map(String::from);
+        airlock_server::otel::with_mcp(post_inner(&gw, ctx, body), "tcp", mcp_session).await
+    } else {
+        post_inner(&gw, ctx, body).await
+    };
     with_session(resp, &session)
 }
 

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
+use tracing::Instrument;
 
 use airlock_core::Effect;
 use airlock_core::chain::{self, ChainEntry};
@@ -108,6 +109,21 @@ impl Service {
     /// Decides a call and records the decision; the answer is sent only for a decision that
     /// is committed.
     pub async fn check(
+        &self,
+        principal: Principal,
+        req: CheckRequest,
+    ) -> Result<CheckOutcome, ServiceError> {
+        // Traces off (the default): nothing but this load.
+        if !crate::otel::enabled() {
+            return self.decide(principal, req).await;
+        }
+        let span = crate::otel::check_span(&req, &input_bytes(&req.input));
+        let result = self.decide(principal, req).instrument(span.clone()).await;
+        crate::otel::record_check(&span, &result);
+        result
+    }
+
+    async fn decide(
         &self,
         principal: Principal,
         req: CheckRequest,
