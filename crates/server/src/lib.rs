@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod body;
+pub mod params;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -19,7 +20,7 @@ use airlock_store::{StoreError, Tx};
 
 pub use auth::KeyRole;
 pub use config::{Config, ConfigError, RawConfig, Setting, settings};
-pub use routes::router;
+pub use routes::{ApiDoc, openapi_document, router};
 pub use service::Service;
 
 /// What bootstrapping did.
