@@ -19,9 +19,11 @@ use common::Api;
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 
 /// The router's paths, from its `Debug` output (axum keeps no public list): each quoted
-/// string that starts with `/`, without axum's private fallback captures.
+/// string that starts with `/` in the path router's part (the fallback router registers `/`
+/// and a private catch-all of its own).
 fn router_paths(app: &axum::Router) -> BTreeSet<String> {
-    let debug = format!("{app:?}");
+    let full = format!("{app:?}");
+    let debug = full.split("fallback_router").next().unwrap();
     let mut paths = BTreeSet::new();
     for piece in debug.split('"').skip(1).step_by(2) {
         if piece.starts_with('/') && !piece.contains("__private__") {
@@ -29,7 +31,10 @@ fn router_paths(app: &axum::Router) -> BTreeSet<String> {
         }
     }
     assert!(
-        paths.contains("/health") && paths.contains("/api/v1/agents/{id}"),
+        paths.contains("/health")
+            && paths.contains("/api/v1/agents/{id}")
+            && paths.contains("/access/v1/evaluation")
+            && !paths.contains("/"),
         "axum's Debug output no longer lists paths; update router_paths: {paths:?}"
     );
     paths
