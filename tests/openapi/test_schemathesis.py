@@ -104,7 +104,10 @@ def test_the_api_conforms_to_its_openapi_document(tmp_path):
             "--no-color",
         ]
         started = time.monotonic()
-        run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=400)
+        # In the temp dir: schemathesis and hypothesis leave caches in the working directory.
+        run = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, timeout=400, cwd=tmp_path
+        )
         took = time.monotonic() - started
         print(run.stdout[-20000:])
         print(run.stderr[-5000:], file=sys.stderr)

@@ -4,11 +4,11 @@
 
 pub mod auth;
 mod body;
-pub mod params;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod params;
 mod routes;
 pub mod service;
 pub mod view;

@@ -8,14 +8,14 @@ use serde_json::{Map, Value, json};
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::view;
-use super::openapi::{Errors, answers};
-use utoipa::ToSchema;
 use utoipa::IntoParams;
+use utoipa::ToSchema;
 
 #[utoipa::path(
     get,

@@ -5,15 +5,15 @@ use crate::params::{Path, Query};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::ReportedEvent;
 use crate::view;
-use super::openapi::{Errors, answers};
-use utoipa::ToSchema;
 use utoipa::IntoParams;
+use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct TelemetryBody {

@@ -3,12 +3,12 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::KeyHash;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{CheckRequest, Principal, ServiceError, validate};
-use super::openapi::{Errors, answers};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{NewWebhook, Webhook};
-use super::openapi::{Errors, answers};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]

@@ -100,7 +100,9 @@ impl Modify for SecuritySchemes {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The same API key as `Authorization: Bearer sk_live_…`."))
+                    .description(Some(
+                        "The same API key as `Authorization: Bearer sk_live_…`.",
+                    ))
                     .build(),
             ),
         );
@@ -113,13 +115,19 @@ pub struct Errors;
 impl utoipa::IntoResponses for Errors {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
         [
-            ("400", "Malformed request: bad JSON, a wrong type, a missing field or a limit exceeded"),
+            (
+                "400",
+                "Malformed request: bad JSON, a wrong type, a missing field or a limit exceeded",
+            ),
             ("401", "Missing, unknown or revoked API key"),
             ("403", "Not allowed for this key or agent"),
             ("404", "No such id in the caller's organization"),
             ("409", "Conflicts with the current state"),
             ("413", "Body larger than --max-body-bytes"),
-            ("503", "The store could not complete the request; nothing was changed or decided"),
+            (
+                "503",
+                "The store could not complete the request; nothing was changed or decided",
+            ),
         ]
         .into_iter()
         .map(|(status, description)| (status.to_string(), error_response(description)))

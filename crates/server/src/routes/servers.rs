@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{NewServer, NewTool, ServiceError};
 use crate::view;
-use super::openapi::{Errors, answers};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]

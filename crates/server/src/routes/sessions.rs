@@ -7,13 +7,13 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{SessionChoice, validate};
 use crate::view;
-use super::openapi::{Errors, answers};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]

@@ -5,12 +5,12 @@ use crate::params::Path;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::validate;
-use super::openapi::{Errors, answers};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
