@@ -119,6 +119,14 @@ async fn the_document_is_served_without_a_key_and_is_openapi_3_1() {
     for (path, method) in [("/health", "get"), ("/api/v1/openapi.json", "get")] {
         assert!(doc["paths"][path][method]["security"].is_null(), "{path}");
     }
+    let mut ids = BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_string()), "operationId {id} is not unique");
+        }
+    }
+    assert!(ids.contains("agents.list") && ids.contains("servers.list"));
     let check = &doc["paths"]["/api/v1/agenttrust/check"]["post"];
     assert_eq!(check["security"].as_array().unwrap().len(), 2);
     assert_eq!(

@@ -106,6 +106,25 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        // utoipa names an operation after its function, and several modules have a `list`:
+        // operation ids must be unique, so each is prefixed with its tag (`agents.list`).
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+                if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                    *id = format!("{tag}.{id}");
+                }
+            }
+        }
     }
 }
 
