@@ -16,6 +16,7 @@
 #   SKIP_CARGO_TEST=1 skip `cargo test --workspace` (the build still runs)
 #   SKIP_RUST_SDK=1   skip the published Rust SDK's test (tests/rust-sdk)
 #   SKIP_CONSOLE=1    skip the console browser suite (tests/console)
+#   SKIP_OPENAPI=1    skip the OpenAPI schemathesis suite (tests/openapi)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -139,6 +140,28 @@ if [ "${SKIP_CONSOLE:-0}" != "1" ]; then
 fi
 # <<< Console suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
 
+# >>> OpenAPI suite (tests/openapi; issue 13) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
+# schemathesis (pinned in tests/openapi/requirements.txt) against the real binary and the
+# document it serves at /api/v1/openapi.json: no 5xx, every answer as documented. Same venv.
+# Runs when no pytest arguments were given; SKIP_OPENAPI=1 skips it.
+openapi_status=0
+if [ "$#" -eq 0 ] && [ "${SKIP_OPENAPI:-0}" != "1" ]; then
+    step "tests/openapi: requirements"
+    openapi_req="$ROOT/tests/openapi/requirements.txt"
+    openapi_stamp="$VENV/.openapi-requirements.sha256"
+    openapi_want="$(sha256sum "$openapi_req" | cut -d' ' -f1)"
+    if [ "$(cat "$openapi_stamp" 2>/dev/null || true)" != "$openapi_want" ]; then
+        "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet -r "$openapi_req"
+        echo "$openapi_want" > "$openapi_stamp"
+    fi
+    step "pytest tests/openapi (schemathesis; AIRLOCK_BIN=$BIN)"
+    set +e
+    (cd "$ROOT/tests/openapi" && AIRLOCK_BIN="$BIN" "$VENV/bin/python" -m pytest -p no:cacheprovider)
+    openapi_status=$?
+    set -e
+fi
+# <<< OpenAPI suite <<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<
+
 # >>> Replicas and crash safety (issue 5) >>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>
 # tests/replicas: two replicas on PostgreSQL (AIRLOCK_TEST_DATABASE_URL names a database the
 # tests may create databases from; without it those tests are skipped) and kill -9 under load
@@ -181,6 +204,11 @@ fi
 if [ "$status" -eq 0 ] && [ "$console_status" -ne 0 ]; then
     echo "test.sh: the console browser suite (tests/console) failed (pytest exit $console_status)" >&2
     status=$console_status
+fi
+# The OpenAPI suite (block above) fails the run too.
+if [ "$status" -eq 0 ] && [ "$openapi_status" -ne 0 ]; then
+    echo "test.sh: the OpenAPI schemathesis suite (tests/openapi) failed (pytest exit $openapi_status)" >&2
+    status=$openapi_status
 fi
 # The replicas suite (block above) fails the run too.
 if [ "$status" -eq 0 ] && [ "$replicas_status" -ne 0 ]; then

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod otel;
+pub mod params;
 mod routes;
 pub mod service;
 pub mod view;
@@ -20,7 +21,7 @@ use airlock_store::{StoreError, Tx};
 
 pub use auth::KeyRole;
 pub use config::{Config, ConfigError, RawConfig, Setting, settings};
-pub use routes::router;
+pub use routes::{ApiDoc, openapi_document, router};
 pub use service::Service;
 
 /// What bootstrapping did.

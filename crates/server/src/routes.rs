@@ -6,6 +6,7 @@ mod audit;
 mod authzen;
 mod check;
 mod notifications;
+mod openapi;
 mod policies;
 mod reviewers;
 mod servers;
@@ -18,6 +19,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
+
+pub use openapi::{ApiDoc, document as openapi_document};
 
 use crate::Service;
 use crate::error::ApiError;
@@ -38,6 +41,7 @@ pub fn router(service: Service) -> Router {
     };
     router
         .route("/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi::openapi_json))
         .route("/api/v1/agents", post(agents::create).get(agents::list))
         .route("/api/v1/agents/{id}", get(agents::get))
         .route("/api/v1/agents/{id}/revoke", post(agents::revoke))
@@ -49,7 +53,7 @@ pub fn router(service: Service) -> Router {
         .route("/mcp/sessions/init", post(sessions::init))
         .route("/mcp/sessions/{id}", get(sessions::get))
         .route("/api/v1/agenttrust/check", post(check::check))
-        .route("/api/v1/actions/check", post(check::check))
+        .route("/api/v1/actions/check", post(check::check_actions))
         .route("/mcp/approvals", get(approvals::list))
         .route("/mcp/approvals/{id}", get(approvals::get))
         .route("/mcp/approvals/{id}/approve", post(approvals::approve))
@@ -64,7 +68,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/api/v1/agent-tokens/issue", post(tokens::issue))
         .route("/api/v1/agent-tokens/introspect", post(tokens::introspect))
-        .route("/api/v1/agent-tokens/verify", post(tokens::introspect))
+        .route("/api/v1/agent-tokens/verify", post(tokens::verify))
         .route("/api/v1/agent-tokens/revoke", post(tokens::revoke))
         .route("/api/v1/mcp/servers/{id}/tools", get(tools::list))
         .route(
@@ -73,7 +77,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/api/v1/mcp/servers/{id}/tools/accept", post(tools::accept))
         .route("/api/v1/telemetry/report", post(audit::telemetry))
-        .route("/api/v1/sessions/{id}", get(sessions::get))
+        .route("/api/v1/sessions/{id}", get(sessions::get_v1))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
         .merge(authzen::router())
@@ -95,6 +99,12 @@ pub fn router(service: Service) -> Router {
         .with_state(service)
 }
 
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "meta",
+    responses((status = 200, description = "Whether the store answers", body = openapi::answers::Health))
+)]
 async fn health(State(service): State<Service>) -> Json<Value> {
     let ok = service.healthy().await;
     Json(json!({
@@ -106,6 +116,16 @@ async fn health(State(service): State<Service>) -> Json<Value> {
 
 /// Unauthenticated, like `/health`: scrapers rarely send keys, and every series is aggregate
 /// over organizations with no ids in its labels.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "meta",
+    description = "Prometheus metrics in OpenMetrics text; absent with `--metrics false`.",
+    responses(
+        (status = 200, description = "The metrics", content_type = "application/openmetrics-text", body = String),
+        (status = 503, description = "The store could not be read", body = openapi::answers::ErrorBody),
+    )
+)]
 async fn metrics(State(service): State<Service>) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let text = service.metrics_text().await?;

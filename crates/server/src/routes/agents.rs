@@ -1,17 +1,21 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::params::Path;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::NewAgent;
 use crate::view;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateAgent {
     #[serde(default)]
     name: String,
@@ -27,6 +31,14 @@ pub struct CreateAgent {
     org_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agents",
+    tag = "agents",
+    request_body = CreateAgent,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The registered agent", body = answers::Agent), Errors)
+)]
 pub async fn create(
     State(service): State<Service>,
     caller: Caller,
@@ -44,6 +56,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view::agent(&agent))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/agents/{id}",
+    tag = "agents",
+    params(("id" = String, Path, description = "The agent id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The agent", body = answers::Agent), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -52,6 +72,13 @@ pub async fn get(
     Ok(Json(view::agent(&service.agent(&caller, &id).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/agents",
+    tag = "agents",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The organization's agents", body = answers::AgentList), Errors)
+)]
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let agents = service.agents(&caller).await?;
     Ok(Json(
@@ -59,12 +86,21 @@ pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct RevokeAgent {
     #[serde(default)]
     reason: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agents/{id}/revoke",
+    tag = "agents",
+    params(("id" = String, Path, description = "The agent id")),
+    request_body = RevokeAgent,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The revoked agent", body = answers::RevokedAgent), Errors)
+)]
 pub async fn revoke(
     State(service): State<Service>,
     caller: Caller,

@@ -1,17 +1,30 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::params::{Path, Query};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::view;
+use utoipa::IntoParams;
+use utoipa::ToSchema;
 
+#[utoipa::path(
+    get,
+    path = "/mcp/approvals/{id}",
+    tag = "approvals",
+    params(("id" = String, Path, description = "The approval id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The approval; `input` with an admin key only", body = answers::Approval), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -26,13 +39,22 @@ pub async fn get(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     status: Option<String>,
     session_id: Option<String>,
     limit: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/mcp/approvals",
+    tag = "approvals",
+    params(ListQuery),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Approvals, oldest first", body = answers::ApprovalList), Errors)
+)]
 pub async fn list(
     State(service): State<Service>,
     caller: Caller,
@@ -53,7 +75,7 @@ pub async fn list(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct DecideBody {
     #[serde(default)]
     decided_by: Option<String>,
@@ -86,6 +108,15 @@ async fn decide(
     Ok(Json(Value::Object(body)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/mcp/approvals/{id}/approve",
+    tag = "approvals",
+    params(("id" = String, Path, description = "The approval id")),
+    request_body = DecideBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The approved approval", body = answers::DecidedApproval), Errors)
+)]
 pub async fn approve(
     State(service): State<Service>,
     caller: Caller,
@@ -95,6 +126,15 @@ pub async fn approve(
     decide(service, caller, id, body, true).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/mcp/approvals/{id}/deny",
+    tag = "approvals",
+    params(("id" = String, Path, description = "The approval id")),
+    request_body = DecideBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The denied approval", body = answers::DecidedApproval), Errors)
+)]
 pub async fn deny(
     State(service): State<Service>,
     caller: Caller,

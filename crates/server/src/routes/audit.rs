@@ -1,16 +1,21 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::params::{Path, Query};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::ReportedEvent;
 use crate::view;
+use utoipa::IntoParams;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TelemetryBody {
     #[serde(default)]
     agent_id: String,
@@ -20,7 +25,7 @@ pub struct TelemetryBody {
     events: Vec<EventBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EventBody {
     #[serde(default)]
     event_type: String,
@@ -36,6 +41,14 @@ pub struct EventBody {
     timestamp: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/telemetry/report",
+    tag = "audit",
+    request_body = TelemetryBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "How many events were kept", body = answers::TelemetryAnswer), Errors)
+)]
 pub async fn telemetry(
     State(service): State<Service>,
     caller: Caller,
@@ -59,12 +72,21 @@ pub async fn telemetry(
     Ok(Json(json!({"accepted": true, "events_processed": n})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DecisionsQuery {
     after: Option<u64>,
     limit: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}/decisions",
+    tag = "audit",
+    params(("id" = String, Path, description = "The session id"), DecisionsQuery),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The session's decisions, oldest first", body = answers::DecisionLog), Errors)
+)]
 pub async fn decisions(
     State(service): State<Service>,
     caller: Caller,
@@ -80,6 +102,14 @@ pub async fn decisions(
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}/verify",
+    tag = "audit",
+    params(("id" = String, Path, description = "The session id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The replayed chain", body = answers::Verification), Errors)
+)]
 pub async fn verify(
     State(service): State<Service>,
     caller: Caller,

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
+use super::openapi::{Errors, ErrorsExcept403, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
@@ -302,7 +303,16 @@ fn deny_status(headers: &HeaderMap) -> Result<Option<StatusCode>, ApiError> {
 }
 
 /// `POST /access/v1/evaluation`: one Decision.
-async fn evaluation(
+#[utoipa::path(
+    post,
+    path = "/access/v1/evaluation",
+    tag = "authzen",
+    params(("X-Airlock-Deny-Status" = Option<String>, Header, description = "`403`: a denial answers 403 instead of 200")),
+    request_body = answers::EvaluationRequest,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The Decision", body = answers::AuthzenDecision), (status = 403, description = "A denial, with `X-Airlock-Deny-Status: 403`; or a key that may not ask", body = answers::DeniedOrForbidden), ErrorsExcept403)
+)]
+pub(super) async fn evaluation(
     State(service): State<Service>,
     caller: Caller,
     headers: HeaderMap,
@@ -359,7 +369,15 @@ fn semantic(body: &Map<String, Value>) -> Result<Semantic, ServiceError> {
 /// decided (a malformed one fails the whole request with a 400 and decides nothing); then
 /// they are decided in order, each a separate check in the log. Without an `evaluations`
 /// array (or with an empty one) the request is a single evaluation and gets one Decision.
-async fn evaluations(
+#[utoipa::path(
+    post,
+    path = "/access/v1/evaluations",
+    tag = "authzen",
+    request_body = answers::EvaluationsRequest,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The Decisions, or one Decision without items", body = answers::EvaluationsAnswer), Errors)
+)]
+pub(super) async fn evaluations(
     State(service): State<Service>,
     caller: Caller,
     JsonBody(body): JsonBody<Value>,
@@ -431,7 +449,13 @@ fn plain_host(host: &str) -> bool {
 /// `GET /.well-known/authzen-configuration`: the PDP metadata, built from the request's
 /// `Host` and `X-Forwarded-Proto` (`https` behind a TLS-terminating proxy, else `http`).
 /// Public, like any discovery document: it names endpoints, nothing else.
-async fn configuration(headers: HeaderMap) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/.well-known/authzen-configuration",
+    tag = "authzen",
+    responses((status = 200, description = "The PDP metadata", body = answers::AuthzenConfiguration), Errors)
+)]
+pub(super) async fn configuration(headers: HeaderMap) -> Result<Response, ApiError> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -3,13 +3,15 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::KeyHash;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{CheckRequest, Principal, ServiceError, validate};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CheckBody {
     #[serde(default)]
     agent_id: String,
@@ -64,6 +66,14 @@ pub async fn baseline(
     })))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agenttrust/check",
+    tag = "check",
+    request_body = CheckBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The decision, recorded in the session's chain", body = answers::CheckAnswer), Errors)
+)]
 pub async fn check(
     State(service): State<Service>,
     key: KeyHash,
@@ -130,4 +140,21 @@ pub async fn check(
         fields.insert("approval_id".into(), json!(a.id));
     }
     Ok(Json(body))
+}
+
+/// `POST /api/v1/actions/check`: the same check under its other name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/actions/check",
+    tag = "check",
+    request_body = CheckBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The decision, recorded in the session's chain", body = answers::CheckAnswer), Errors)
+)]
+pub async fn check_actions(
+    state: State<Service>,
+    key: KeyHash,
+    body: JsonBody<CheckBody>,
+) -> Result<Json<Value>, ApiError> {
+    check(state, key, body).await
 }

@@ -2,20 +2,24 @@
 //! (admin keys only). The secret is write-only: answers show a hint of it, never the secret.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::params::Path;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{NewWebhook, Webhook};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateWebhook {
     #[serde(default)]
     url: String,
@@ -35,6 +39,14 @@ fn view(w: &Webhook) -> Value {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/notifications/webhooks",
+    tag = "notifications",
+    request_body = CreateWebhook,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The webhook (the secret as a hint)", body = answers::Webhook), Errors)
+)]
 pub async fn create(
     State(service): State<Service>,
     caller: Caller,
@@ -49,6 +61,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(&hook))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/notifications/webhooks",
+    tag = "notifications",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The organization's webhooks", body = answers::WebhookList), Errors)
+)]
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let hooks = service.webhooks(&caller).await?;
     Ok(Json(
@@ -56,6 +75,14 @@ pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/notifications/webhooks/{id}",
+    tag = "notifications",
+    params(("id" = String, Path, description = "The webhook id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Deleted", body = answers::Deleted), Errors)
+)]
 pub async fn delete(
     State(service): State<Service>,
     caller: Caller,

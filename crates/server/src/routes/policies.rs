@@ -1,7 +1,9 @@
 //! Spot Guard policies: `/api/v1/policies` (docs/policies.md).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::params::Path;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -9,13 +11,15 @@ use serde_json::{Value, json};
 
 use airlock_store::model::{Policy, PolicyVersion};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{NewPolicy, PolicyUpdate};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreatePolicy {
     #[serde(default)]
     id: String,
@@ -27,7 +31,7 @@ pub struct CreatePolicy {
     mode: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct UpdatePolicy {
     #[serde(default)]
     description: Option<String>,
@@ -66,6 +70,13 @@ fn version_json(v: &PolicyVersion) -> Value {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies/schema",
+    tag = "policies",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The Cedar schema policies are validated against", content_type = "text/plain", body = String), Errors)
+)]
 pub async fn schema(State(service): State<Service>, _caller: Caller) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -73,6 +84,14 @@ pub async fn schema(State(service): State<Service>, _caller: Caller) -> impl Int
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/policies",
+    tag = "policies",
+    request_body = CreatePolicy,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The policy, version 1", body = answers::Policy), Errors)
+)]
 pub async fn create(
     State(service): State<Service>,
     caller: Caller,
@@ -88,6 +107,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(policy_json(&policy))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies",
+    tag = "policies",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The organization's policies", body = answers::PolicyList), Errors)
+)]
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let policies = service.policies(&caller).await?;
     Ok(Json(
@@ -95,6 +121,14 @@ pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/policies/{id}",
+    tag = "policies",
+    params(("id" = String, Path, description = "The policy id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The policy with its versions", body = answers::PolicyDetail), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -111,6 +145,15 @@ pub async fn get(
     Ok(Json(out))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/policies/{id}",
+    tag = "policies",
+    params(("id" = String, Path, description = "The policy id")),
+    request_body = UpdatePolicy,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The policy at its new version", body = answers::Policy), Errors)
+)]
 pub async fn update(
     State(service): State<Service>,
     caller: Caller,
@@ -127,6 +170,14 @@ pub async fn update(
     )))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/policies/{id}",
+    tag = "policies",
+    params(("id" = String, Path, description = "The policy id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Deleted", body = answers::Deleted), Errors)
+)]
 pub async fn delete(
     State(service): State<Service>,
     caller: Caller,

@@ -1,17 +1,21 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::params::Path;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{NewServer, NewTool, ServiceError};
 use crate::view;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ToolBody {
     #[serde(default)]
     name: String,
@@ -21,7 +25,7 @@ pub struct ToolBody {
     require_approval: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateServer {
     #[serde(default)]
     name: String,
@@ -42,6 +46,14 @@ pub struct CreateServer {
     approval_wait_secs: Option<Value>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/mcp/servers",
+    tag = "servers",
+    request_body = CreateServer,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The registered MCP server", body = answers::Server), Errors)
+)]
 pub async fn create(
     State(service): State<Service>,
     caller: Caller,
@@ -79,6 +91,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view::server(&server))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/mcp/servers",
+    tag = "servers",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The organization's MCP servers", body = answers::ServerList), Errors)
+)]
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let servers = service.servers(&caller).await?;
     Ok(Json(
@@ -86,6 +105,14 @@ pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/mcp/servers/{id}",
+    tag = "servers",
+    params(("id" = String, Path, description = "The server id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The MCP server", body = answers::Server), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -94,6 +121,14 @@ pub async fn get(
     Ok(Json(view::server(&service.server(&caller, &id).await?)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/mcp/servers/{id}",
+    tag = "servers",
+    params(("id" = String, Path, description = "The server id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Deleted", body = answers::Deleted), Errors)
+)]
 pub async fn delete(
     State(service): State<Service>,
     caller: Caller,

@@ -1,18 +1,22 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::params::Path;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{SessionChoice, validate};
 use crate::view;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct InitSession {
     #[serde(default)]
     agent_id: String,
@@ -20,6 +24,14 @@ pub struct InitSession {
     server_id: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/mcp/sessions/init",
+    tag = "sessions",
+    request_body = InitSession,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "A new session of the agent on the server", body = answers::Session), Errors)
+)]
 pub async fn init(
     State(service): State<Service>,
     caller: Caller,
@@ -36,6 +48,14 @@ pub async fn init(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/mcp/sessions/{id}",
+    tag = "sessions",
+    params(("id" = String, Path, description = "The session id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The session", body = answers::Session), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -43,4 +63,21 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let session = service.session_record(&caller, &id).await?;
     Ok(Json(view::session(&session, Utc::now())))
+}
+
+/// `GET /api/v1/sessions/{id}`: the session under its other path.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}",
+    tag = "sessions",
+    params(("id" = String, Path, description = "The session id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The session", body = answers::Session), Errors)
+)]
+pub async fn get_v1(
+    state: State<Service>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    get(state, caller, id).await
 }

@@ -6,13 +6,15 @@ use serde_json::{Value, json};
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::service::{TokenRequest, TokenStatus};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct IssueBody {
     #[serde(default)]
     agent_id: String,
@@ -26,6 +28,14 @@ pub struct IssueBody {
     session_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agent-tokens/issue",
+    tag = "tokens",
+    request_body = IssueBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The token, shown once", body = answers::IssuedToken), Errors)
+)]
 pub async fn issue(
     State(service): State<Service>,
     caller: Caller,
@@ -54,7 +64,7 @@ pub async fn issue(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct IntrospectBody {
     #[serde(default)]
     token: String,
@@ -62,6 +72,14 @@ pub struct IntrospectBody {
     required_scopes: Option<Vec<String>>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agent-tokens/introspect",
+    tag = "tokens",
+    request_body = IntrospectBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Whether the token is active with the scopes", body = answers::Introspection), Errors)
+)]
 pub async fn introspect(
     State(service): State<Service>,
     caller: Caller,
@@ -99,7 +117,24 @@ pub async fn introspect(
     }))
 }
 
-#[derive(Deserialize)]
+/// `POST /api/v1/agent-tokens/verify`: introspection under its other name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/agent-tokens/verify",
+    tag = "tokens",
+    request_body = IntrospectBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Whether the token is active with the scopes", body = answers::Introspection), Errors)
+)]
+pub async fn verify(
+    state: State<Service>,
+    caller: Caller,
+    body: JsonBody<IntrospectBody>,
+) -> Result<Json<Value>, ApiError> {
+    introspect(state, caller, body).await
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct RevokeBody {
     #[serde(default)]
     token: String,
@@ -107,6 +142,14 @@ pub struct RevokeBody {
     reason: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/agent-tokens/revoke",
+    tag = "tokens",
+    request_body = RevokeBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Whether a token was revoked", body = answers::TokenRevoked), Errors)
+)]
 pub async fn revoke(
     State(service): State<Service>,
     caller: Caller,
