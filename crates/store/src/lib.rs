@@ -55,5 +55,6 @@ pub use migrations::SCHEMA_VERSION;
 pub use options::{Backend, Options, Tuning};
 pub use queue::{BatchHook, BatchStats};
 pub use sqlite::migrate_path;
+pub use record::DECISION_COLUMNS;
 pub use store::Store;
 pub use tx::{CallApprovals, Tx};
