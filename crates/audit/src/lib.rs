@@ -17,6 +17,7 @@ pub mod link;
 pub mod receipt;
 pub mod verify;
 
+pub use ed25519_dalek::VerifyingKey;
 pub use keys::{AuditKey, KeyError, KeyRing, PublicKeyInfo};
 
 /// Unpadded base64url, the encoding of every key and signature here.
