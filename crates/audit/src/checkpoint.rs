@@ -200,8 +200,7 @@ pub fn check_file(
     log.files += 1;
     let mut prev = GENESIS.to_string();
     let mut expected = 1u64;
-    let mut last: std::collections::HashMap<(String, String), (u64, String)> =
-        Default::default();
+    let mut last: std::collections::HashMap<(String, String), (u64, String)> = Default::default();
     // Only whole lines: a crash may have left a partial last one.
     let complete = match text.rfind('\n') {
         Some(end) => &text[..end],
@@ -223,7 +222,13 @@ pub fn check_file(
             }
         };
         if c.seq != expected {
-            fail(c.seq, format!("checkpoint {} where {expected} was expected (removed or reordered)", c.seq));
+            fail(
+                c.seq,
+                format!(
+                    "checkpoint {} where {expected} was expected (removed or reordered)",
+                    c.seq
+                ),
+            );
         }
         if c.prev != prev {
             fail(c.seq, "does not link to the checkpoint before it".into());

@@ -33,7 +33,9 @@ pub enum KeyError {
     Io(PathBuf, std::io::Error),
     #[error("audit key file {0} is not valid: {1}")]
     Invalid(PathBuf, String),
-    #[error("audit key folder {0} has no current key (run `airlock serve` once or `airlock audit rotate-key`)")]
+    #[error(
+        "audit key folder {0} has no current key (run `airlock serve` once or `airlock audit rotate-key`)"
+    )]
     NoCurrent(PathBuf),
 }
 

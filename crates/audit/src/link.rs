@@ -207,7 +207,10 @@ pub(crate) mod tests {
         let mut same = base.clone();
         same.hash = "anything".into();
         assert_eq!(key.link(crate::verify::GENESIS, &same), h);
-        assert_ne!(LinkKey::new(&[8; 32]).link(crate::verify::GENESIS, &base), h);
+        assert_ne!(
+            LinkKey::new(&[8; 32]).link(crate::verify::GENESIS, &base),
+            h
+        );
     }
 
     /// Fails when a column is added to the `decisions` table (a migration) without being
@@ -216,8 +219,9 @@ pub(crate) mod tests {
     #[test]
     fn the_encoding_covers_every_column_of_the_decisions_table() {
         let dir = tempfile::tempdir().unwrap();
-        let store = airlock_store::Store::open(dir.path(), airlock_store::Options { migrate: true })
-            .unwrap();
+        let store =
+            airlock_store::Store::open(dir.path(), airlock_store::Options { migrate: true })
+                .unwrap();
         drop(store);
         let db = std::fs::read_dir(dir.path())
             .unwrap()

@@ -72,7 +72,8 @@ pub fn verify(
     let value = value.get("receipt").cloned().unwrap_or(value);
     let receipt: Receipt =
         serde_json::from_value(value).map_err(|e| ReceiptError::Malformed(e.to_string()))?;
-    let key = lookup(&receipt.key_id).ok_or_else(|| ReceiptError::UnknownKey(receipt.key_id.clone()))?;
+    let key =
+        lookup(&receipt.key_id).ok_or_else(|| ReceiptError::UnknownKey(receipt.key_id.clone()))?;
     if verify_signature(&key, &receipt.signed_bytes(), &receipt.signature) {
         Ok(receipt)
     } else {

@@ -41,7 +41,9 @@ pub struct AuditServeArgs {
 impl AuditServeArgs {
     pub fn interval(&self) -> anyhow::Result<Duration> {
         if !(1..=3600).contains(&self.checkpoint_interval_secs) {
-            bail!("--checkpoint-interval-secs (AIRLOCK_CHECKPOINT_INTERVAL_SECS) must be 1 to 3600");
+            bail!(
+                "--checkpoint-interval-secs (AIRLOCK_CHECKPOINT_INTERVAL_SECS) must be 1 to 3600"
+            );
         }
         Ok(Duration::from_secs(self.checkpoint_interval_secs))
     }
@@ -180,7 +182,8 @@ fn verify(
         }
     }
     let keys = keys.ok_or_else(|| anyhow!("no audit key folder"))?;
-    let checkpoint_dir = checkpoints.or_else(|| sqlite.then(|| store_args.data_dir.join("checkpoints")));
+    let checkpoint_dir =
+        checkpoints.or_else(|| sqlite.then(|| store_args.data_dir.join("checkpoints")));
     // Checkpoints first: the chains read after them are never older.
     let log = match &checkpoint_dir {
         Some(dir) => {
@@ -189,7 +192,9 @@ fn verify(
                 .with_context(|| format!("cannot read checkpoints in {}", dir.display()))?
         }
         None => {
-            eprintln!("warning: no checkpoint folder given: truncations and deleted sessions cannot be found");
+            eprintln!(
+                "warning: no checkpoint folder given: truncations and deleted sessions cannot be found"
+            );
             CheckpointLog::default()
         }
     };
@@ -269,7 +274,11 @@ async fn verify_all(
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for (org, id) in all {
-        let claims = log.claims.get(&(org.clone(), id.clone())).cloned().unwrap_or_default();
+        let claims = log
+            .claims
+            .get(&(org.clone(), id.clone()))
+            .cloned()
+            .unwrap_or_default();
         // A running server may append between two reads: a failing session is read again
         // once before it is reported.
         let mut report = None;
@@ -355,7 +364,10 @@ fn fetch_keys(url: &str) -> anyhow::Result<Vec<(Option<String>, airlock_audit::V
     let mut out = Vec::new();
     for k in list {
         let id = k.get("key_id").and_then(Value::as_str).unwrap_or_default();
-        let public = k.get("public_key").and_then(Value::as_str).unwrap_or_default();
+        let public = k
+            .get("public_key")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if let Some(key) = airlock_audit::keys::parse_public_key(public) {
             out.push((Some(id.to_string()), key));
         }

@@ -190,7 +190,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             }
             Bootstrap::Existing => {}
         }
-        let trail = args.audit.trail(&args.data_dir, args.database_url.is_some())?;
+        let trail = args
+            .audit
+            .trail(&args.data_dir, args.database_url.is_some())?;
         let service = Service::new(store.clone(), config).with_audit(trail);
         let checkpointer = airlock_server::service::checkpoints::Checkpointer::start(
             service.clone(),

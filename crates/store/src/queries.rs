@@ -225,9 +225,8 @@ impl<D: Db> Tx for D {
     }
 
     fn decision_sessions(&mut self) -> Result<Vec<(String, String)>> {
-        let sql = sql!(
-            "SELECT DISTINCT org_id, session_id FROM decisions ORDER BY org_id, session_id"
-        );
+        let sql =
+            sql!("SELECT DISTINCT org_id, session_id FROM decisions ORDER BY org_id, session_id");
         self.many(sql, &[], |r| Ok((r.get_str(0)?, r.get_str(1)?)))
     }
 

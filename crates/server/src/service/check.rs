@@ -483,7 +483,11 @@ impl Job<'_> {
             reasons.extend(r.notes.iter().cloned());
         }
         let link = self.apply(tx, &mut session, &verdict, &reasons, now)?;
-        Ok(Pass::Done(((verdict, self.check_id.to_string()), reasons, link)))
+        Ok(Pass::Done((
+            (verdict, self.check_id.to_string()),
+            reasons,
+            link,
+        )))
     }
 
     /// The Spot Guard: the organization's policies that can apply to this call. The facts

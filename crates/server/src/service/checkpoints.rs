@@ -170,9 +170,16 @@ impl Writer {
         };
         let seq = checkpoint.seq;
         tokio::spawn(async move {
-            match outbound.post_with_retries(&post, 3, Duration::from_millis(500)).await {
+            match outbound
+                .post_with_retries(&post, 3, Duration::from_millis(500))
+                .await
+            {
                 Ok(a) if a.is_success() => {}
-                Ok(a) => tracing::warn!(seq, "the witness refused a checkpoint with HTTP {}", a.status),
+                Ok(a) => tracing::warn!(
+                    seq,
+                    "the witness refused a checkpoint with HTTP {}",
+                    a.status
+                ),
                 Err(e) => tracing::warn!(seq, error = %e, "the witness was not reached"),
             }
         });
