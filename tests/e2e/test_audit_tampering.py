@@ -292,6 +292,10 @@ def test_receipts_verify_with_the_public_key_route(airlock_factory, bin_path, tm
     assert bad.returncode != 0 and "INVALID" in bad.stdout, bad.stdout
     # The public keys need no API key.
     assert http("GET", server.url + "/api/v1/audit/public-key").status == 200
+    # `airlock audit verify` works beside the running server (SQLite WAL readers).
+    cp = verify(bin_path, server.data_dir)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    assert json.loads(cp.stdout)["entries"] == 1
 
 
 def test_rotation_keeps_old_entries_verifiable(airlock_factory, bin_path):
