@@ -174,8 +174,7 @@ impl Service {
         // Counted only once committed: a failed pass records nothing.
         self.metrics
             .decision(&verdict.0, &shared.req.source, started.elapsed());
-        // Tell people about a new approval only now that it is committed, off the answer's
-        // path: delivery never delays or changes the decision.
+        // The next checkpoint lists this session; the receipt is signed off the transaction.
         self.audit.touched(&org, &session_id);
         let receipt = self.audit.receipt(airlock_audit::receipt::Receipt {
             check_id: verdict.1.clone(),
@@ -189,6 +188,8 @@ impl Service {
             key_id: String::new(),
             signature: String::new(),
         });
+        // Tell people about a new approval only now that it is committed, off the answer's
+        // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {
             self.notify_new_approval(org, a.id.clone());
         }
