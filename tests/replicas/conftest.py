@@ -80,12 +80,21 @@ def airlock_factory(bin_path: Path, tmp_path_factory, request):
 @pytest.fixture
 def replicas(bin_path: Path, tmp_path_factory, request, database: str):
     """`replicas(n, *args)`: n replicas on the test's database with one bootstrap key."""
-    start, finish = _factory(bin_path, tmp_path_factory, request, ["--database", database])
+    # The replicas share one audit key folder and one checkpoint folder (one file each).
+    audit = tmp_path_factory.mktemp("audit")
+    extra = [
+        "--database", database,
+        "--audit-key-dir", str(audit / "keys"),
+        "--checkpoint-dir", str(audit / "checkpoints"),
+        "--checkpoint-interval-secs", "1",
+    ]
+    start, finish = _factory(bin_path, tmp_path_factory, request, extra)
     key = new_bootstrap_key()
 
     def many(n: int = 2, *args: str) -> list:
         return [start(*args, key=key) for _ in range(n)]
 
     many.url = database
+    many.audit_dir = audit
     yield many
     finish()

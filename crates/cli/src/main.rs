@@ -1,7 +1,8 @@
 //! `airlock`: the one binary. Subcommands: serve, migrate, keys, classify, mcp, hook, servers,
-//! approvals, reviewers, policies.
+//! approvals, reviewers, policies, audit.
 
 mod approvals;
+mod audit;
 mod classify;
 mod hook;
 mod keys;
@@ -65,6 +66,11 @@ enum Command {
     },
     /// The approvals queue: `list`, `show`, `approve`, `deny`.
     Approvals(approvals::ApprovalsArgs),
+    /// The audit trail: `verify` chains and checkpoints, `verify-receipt`, `rotate-key`.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// The organization's Deep-tier reviewers (`reviewers set FILE`, `reviewers show`).
     Reviewers {
         #[command(subcommand)]
@@ -88,6 +94,7 @@ fn main() -> ExitCode {
         Command::Servers { command } => servers::run(command),
         Command::Approvals(args) => approvals::run(args),
         Command::Reviewers { command } => reviewers::run(command),
+        Command::Audit { command } => return audit::run(command),
         Command::Policies { command } => policies::run(command),
     };
     match result {

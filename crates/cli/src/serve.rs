@@ -78,6 +78,8 @@ pub struct ServeArgs {
         action = clap::ArgAction::Set
     )]
     metrics: bool,
+    #[command(flatten)]
+    audit: crate::audit::AuditServeArgs,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -182,7 +184,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             }
             Bootstrap::Existing => {}
         }
-        let service = Service::new(store.clone(), config);
+        let trail = args
+            .audit
+            .trail(&args.data_dir, args.database_url.is_some())?;
+        let service = Service::new(store.clone(), config).with_audit(trail);
+        let checkpointer = airlock_server::service::checkpoints::Checkpointer::start(
+            service.clone(),
+            args.audit.interval()?,
+            args.audit.witness_url()?,
+        )
+        .await?;
         let gateway = airlock_mcp::gateway_router(service.clone(), gateway)
             .context("cannot start the MCP gateway")?;
         let mut app = airlock_server::router(service.clone()).merge(gateway);
@@ -212,6 +223,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_graceful_shutdown(shutdown())
         .await?;
+        if let Some(c) = checkpointer {
+            c.finish().await;
+        }
         crate::telemetry::shutdown(traces).await;
         anyhow::Ok(())
     })

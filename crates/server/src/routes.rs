@@ -80,6 +80,7 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/sessions/{id}", get(sessions::get_v1))
         .route("/api/v1/sessions/{id}/decisions", get(audit::decisions))
         .route("/api/v1/sessions/{id}/verify", get(audit::verify))
+        .route("/api/v1/audit/public-key", get(audit::public_keys))
         .merge(authzen::router())
         .route("/api/v1/reviewers", get(reviewers::get).put(reviewers::put))
         .route("/api/v1/policies/schema", get(policies::schema))

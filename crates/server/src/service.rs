@@ -6,7 +6,9 @@
 mod approvals;
 pub mod approvals_feed;
 mod audit;
+pub mod audit_trail;
 mod check;
+pub mod checkpoints;
 mod console;
 mod error;
 mod keys;
@@ -29,8 +31,8 @@ use airlock_store::Store;
 
 use crate::Config;
 pub use crate::auth::{Caller, KeyHash, KeyRole};
+pub use airlock_audit::verify::SessionReport as Verification;
 pub use airlock_core::Effect;
-pub use airlock_core::chain::Verification;
 pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule, Verdict};
 pub use approvals::{Approval, ApprovalDecided};
 pub use approvals_feed::{ApprovalFeed, FeedFilter};
@@ -58,6 +60,8 @@ pub struct Service {
     policy_cache: Arc<PolicyCache>,
     /// This process's Prometheus metrics.
     metrics: Arc<crate::metrics::Metrics>,
+    /// Audit keys, checkpoint folder and the sessions changed since the last checkpoint.
+    audit: Arc<audit_trail::AuditTrail>,
 }
 
 impl Service {
@@ -78,7 +82,19 @@ impl Service {
             outbound,
             policy_cache: Arc::default(),
             metrics,
+            audit: Arc::new(audit_trail::AuditTrail::ephemeral()),
         }
+    }
+
+    /// The same service with the audit keys and checkpoint folder of `trail` (a service
+    /// made by [`Service::new`] keeps ephemeral keys in memory).
+    pub fn with_audit(mut self, trail: audit_trail::AuditTrail) -> Service {
+        self.audit = Arc::new(trail);
+        self
+    }
+
+    pub fn audit_trail(&self) -> &Arc<audit_trail::AuditTrail> {
+        &self.audit
     }
 
     /// The metrics exposition. Pending approvals are counted in the store at scrape time (one

@@ -110,6 +110,7 @@ fn decide(tx: &mut dyn Tx, sid: &str, check: &str) -> Result<(), StoreError> {
         source: "api".into(),
         latency_us: 100,
         decided_at: now,
+        key_id: String::new(),
         hash: hash.clone(),
         rule: "allowed".into(),
     })?;

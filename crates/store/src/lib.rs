@@ -54,6 +54,7 @@ pub use error::StoreError;
 pub use migrations::SCHEMA_VERSION;
 pub use options::{Backend, Options, Tuning};
 pub use queue::{BatchHook, BatchStats};
+pub use record::DECISION_COLUMNS;
 pub use sqlite::migrate_path;
 pub use store::Store;
 pub use tx::{CallApprovals, Tx};

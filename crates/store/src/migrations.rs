@@ -19,6 +19,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0010_log_search.sql"),
     include_str!("../migrations/sqlite/0011_decision_rule.sql"),
     include_str!("../migrations/sqlite/0012_gateway_sessions.sql"),
+    include_str!("../migrations/sqlite/0013_decision_key.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -35,6 +36,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0010_log_search.sql"),
     include_str!("../migrations/postgres/0011_decision_rule.sql"),
     include_str!("../migrations/postgres/0012_gateway_sessions.sql"),
+    include_str!("../migrations/postgres/0013_decision_key.sql"),
 ];
 
 /// The schema version this build knows.

@@ -93,6 +93,15 @@ pub struct Session {
     pub last_activity_at: DateTime<Utc>,
 }
 
+/// Where a session's chain stands: its head and how many decisions it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionHead {
+    pub org_id: String,
+    pub id: String,
+    pub head: String,
+    pub total_calls: u64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub org_id: String,
@@ -117,6 +126,9 @@ pub struct Decision {
     pub hash: String,
     /// The pipeline step that decided, by its wire name (empty in rows older than it).
     pub rule: String,
+    /// The audit key whose link key made `hash` (empty: a legacy, unkeyed link written
+    /// before keyed links; see docs/audit.md).
+    pub key_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -212,6 +212,24 @@ impl<D: Db> Tx for D {
         decision.insert(self)
     }
 
+    fn session_heads(&mut self) -> Result<Vec<SessionHead>> {
+        let sql = sql!("SELECT org_id, id, head, total_calls FROM sessions ORDER BY org_id, id");
+        self.many(sql, &[], session_head_row)
+    }
+
+    fn session_head(&mut self, org_id: &str, id: &str) -> Result<Option<SessionHead>> {
+        let sql = sql!(
+            "SELECT org_id, id, head, total_calls FROM sessions WHERE org_id = $1 AND id = $2"
+        );
+        self.one(sql, &[&org_id, &id], session_head_row)
+    }
+
+    fn decision_sessions(&mut self) -> Result<Vec<(String, String)>> {
+        let sql =
+            sql!("SELECT DISTINCT org_id, session_id FROM decisions ORDER BY org_id, session_id");
+        self.many(sql, &[], |r| Ok((r.get_str(0)?, r.get_str(1)?)))
+    }
+
     fn decisions(
         &mut self,
         org_id: &str,
@@ -579,6 +597,15 @@ impl<D: Db> Tx for D {
 }
 
 /// A counter or limit as BIGINT.
+fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
+    Ok(SessionHead {
+        org_id: r.get_str(0)?,
+        id: r.get_str(1)?,
+        head: r.get_str(2)?,
+        total_calls: u64::try_from(r.get_i64(3)?).unwrap_or(0),
+    })
+}
+
 fn count(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }

@@ -220,8 +220,12 @@ record!(Session in "sessions" {
 record!(Decision in "decisions" {
     org_id, session_id, seq, check_id, agent_id, action_name, effect, risk, allowed, reason,
     reasons, guard_tier, confidence, input_digest, input_summary, approval_id, source,
-    latency_us, decided_at, hash, rule
+    latency_us, decided_at, hash, rule, key_id
 });
+
+/// The columns of the `decisions` table as the store reads and writes them, in order: the
+/// audit chain's coverage test compares them with the fields its canonical encoding covers.
+pub const DECISION_COLUMNS: &str = <Decision as Record>::COLUMNS;
 record!(Approval in "approvals" {
     id, org_id, session_id, agent_id, kind, action_name, action_effect, input_digest, reason,
     status, created_at, expires_at, decided_by, decided_at, used_at, input, reasons, note

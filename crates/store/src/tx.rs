@@ -73,6 +73,14 @@ pub trait Tx {
         session_id: &str,
     ) -> Result<()>;
     fn insert_decision(&mut self, decision: &Decision) -> Result<()>;
+    /// Every session's chain head and call count, of every organization, without locking
+    /// (the audit trail's checkpoints and verifier), ordered by organization and id.
+    fn session_heads(&mut self) -> Result<Vec<SessionHead>>;
+    /// One session's chain head and call count, without locking.
+    fn session_head(&mut self, org_id: &str, id: &str) -> Result<Option<SessionHead>>;
+    /// Every (organization, session) that has decisions, whether or not its session row is
+    /// still there (the verifier finds deleted session rows with it).
+    fn decision_sessions(&mut self) -> Result<Vec<(String, String)>>;
     /// Decisions of a session, oldest first, from sequence number `after` (exclusive).
     fn decisions(
         &mut self,

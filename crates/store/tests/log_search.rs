@@ -71,6 +71,7 @@ fn decision(s: &Session, seq: u64, at: DateTime<Utc>) -> Decision {
         source: "mcp".into(),
         latency_us: 1,
         decided_at: at,
+        key_id: String::new(),
         hash: "h".into(),
         rule: if seq.is_multiple_of(2) {
             "policy_forbid"

@@ -211,6 +211,7 @@ fn decision(org: &str, s: &Session, seq: u64, at: DateTime<Utc>) -> Decision {
         source: "mcp".into(),
         latency_us: 120,
         decided_at: at,
+        key_id: String::new(),
         hash: String::new(),
         rule: if allowed {
             "allowed".into()

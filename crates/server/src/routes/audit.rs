@@ -120,3 +120,9 @@ pub async fn verify(
         serde_json::to_value(&v).unwrap_or_else(|_| json!({"valid": false})),
     ))
 }
+
+/// The audit public keys, current and old: public material, served without authentication
+/// so that a tool server can verify receipts with no Airlock key (docs/audit.md).
+pub async fn public_keys(State(service): State<Service>) -> Json<Value> {
+    Json(json!({ "keys": service.audit_trail().keys().public_keys() }))
+}

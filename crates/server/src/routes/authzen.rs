@@ -272,6 +272,7 @@ fn decision(outcome: &CheckOutcome) -> Value {
         "reason": v.reason,
         "check_id": outcome.check_id,
         "session_id": outcome.session_id,
+        "receipt": outcome.receipt,
     });
     if let (Some(a), Some(c)) = (&v.approval, context.as_object_mut()) {
         c.insert("approval_id".into(), json!(a.id));

@@ -135,6 +135,7 @@ pub async fn check(
         "confidence": v.confidence,
         "latency_ms": outcome.latency_ms,
         "elevation_required": v.elevation_required,
+        "receipt": outcome.receipt,
     });
     if let (Some(a), Some(fields)) = (&v.approval, body.as_object_mut()) {
         fields.insert("approval_id".into(), json!(a.id));

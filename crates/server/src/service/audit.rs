@@ -2,7 +2,6 @@
 
 use chrono::Utc;
 
-use airlock_core::chain::{self, Verification};
 pub use airlock_store::model::Decision;
 use airlock_store::model::TelemetryEvent;
 
@@ -111,35 +110,5 @@ impl Service {
             total_calls: session.total_calls,
             decisions,
         })
-    }
-
-    /// Replays a session's hash chain from its stored decisions.
-    pub async fn verify_chain(
-        &self,
-        caller: &Caller,
-        session_id: &str,
-    ) -> Result<Verification, ServiceError> {
-        let (org, key) = (caller.org_id.clone(), session_id.to_string());
-        let found = self
-            .store()
-            .run(move |tx| {
-                let Some(session) = tx.session(&org, &key)? else {
-                    return Ok(None);
-                };
-                let decisions = tx.decisions(&org, &key, 0, u64::MAX)?;
-                Ok(Some((session, decisions)))
-            })
-            .await?;
-        let (session, decisions) =
-            found.ok_or_else(|| ServiceError::not_found("session", session_id))?;
-        let entries: Vec<_> = decisions
-            .iter()
-            .map(|d| (crate::view::chain_entry(d), d.hash.as_str()))
-            .collect();
-        Ok(chain::verify(
-            entries.iter().map(|(e, h)| (e, *h)),
-            &session.head,
-            session.total_calls,
-        ))
     }
 }

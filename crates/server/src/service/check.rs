@@ -10,7 +10,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use airlock_core::Effect;
-use airlock_core::chain::{self, ChainEntry};
+use airlock_core::chain;
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{
     self, AgentStatus, CheckInput, DeepReview, GuardTier, Refusal, Rule, SpotOutcome, Verdict,
@@ -54,6 +54,8 @@ pub struct CheckOutcome {
     pub verdict: Verdict,
     pub reasons: Vec<String>,
     pub latency_ms: u64,
+    /// The signed receipt of the recorded decision (docs/audit.md).
+    pub receipt: airlock_audit::receipt::Receipt,
 }
 
 /// Largest part of an input kept in the decision log (the digest covers all of it).
@@ -153,6 +155,7 @@ impl Service {
             principal,
             config: self.config.clone(),
             policy_cache: self.policy_cache.clone(),
+            audit: self.audit.clone(),
             req,
             session_id: session_id.clone(),
             analysis,
@@ -166,7 +169,7 @@ impl Service {
         // then it records nothing, the reviewers are asked outside any transaction, and a
         // second pass decides again with their answer (ignored if the call no longer needs
         // the Deep tier).
-        let ((verdict, reasons), org) = match self.pass(shared.clone(), None).await? {
+        let ((verdict, reasons, link), org) = match self.pass(shared.clone(), None).await? {
             (Pass::Done(done), org) => (done, org),
             (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
             (Pass::Review(needed), _) => {
@@ -187,6 +190,20 @@ impl Service {
         // Counted only once committed: a failed pass records nothing.
         self.metrics
             .decision(&verdict.0, &shared.req.source, started.elapsed());
+        // The next checkpoint lists this session; the receipt is signed off the transaction.
+        self.audit.touched(&org, &session_id);
+        let receipt = self.audit.receipt(airlock_audit::receipt::Receipt {
+            check_id: verdict.1.clone(),
+            session_id: session_id.clone(),
+            seq: link.seq,
+            input_digest: shared.digest.clone(),
+            effect: verdict.0.effect.as_str().to_string(),
+            allowed: verdict.0.allowed,
+            decided_at: link.decided_at,
+            chain_head: link.head,
+            key_id: String::new(),
+            signature: String::new(),
+        });
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {
@@ -198,6 +215,7 @@ impl Service {
             verdict: verdict.0,
             reasons,
             latency_ms: started.elapsed().as_millis() as u64,
+            receipt,
         })
     }
 
@@ -218,6 +236,7 @@ impl Service {
                 };
                 let job = Job {
                     policy_cache: &shared.policy_cache,
+                    audit_key: shared.audit.keys().current(),
                     caller: &caller,
                     config: &shared.config,
                     req: &shared.req,
@@ -241,6 +260,7 @@ struct Shared {
     principal: Principal,
     config: Arc<Config>,
     policy_cache: Arc<PolicyCache>,
+    audit: Arc<super::audit_trail::AuditTrail>,
     req: CheckRequest,
     session_id: String,
     analysis: CallAnalysis,
@@ -266,6 +286,8 @@ struct ReviewNeeded {
 
 struct Job<'a> {
     policy_cache: &'a PolicyCache,
+    /// The audit key whose link key chains this decision.
+    audit_key: &'a airlock_audit::AuditKey,
     caller: &'a Caller,
     config: &'a Config,
     req: &'a CheckRequest,
@@ -278,7 +300,14 @@ struct Job<'a> {
     started: Instant,
 }
 
-type JobResult = ((Verdict, String), Vec<String>);
+type JobResult = ((Verdict, String), Vec<String>, Link);
+
+/// Where a recorded decision sits in its session's chain.
+struct Link {
+    seq: u64,
+    head: String,
+    decided_at: String,
+}
 
 impl Job<'_> {
     fn run(&self, tx: &mut dyn Tx, review: Option<&Review>) -> Result<Pass, StoreError> {
@@ -470,8 +499,12 @@ impl Job<'_> {
         {
             reasons.extend(r.notes.iter().cloned());
         }
-        self.apply(tx, &mut session, &verdict, &reasons, now)?;
-        Ok(Pass::Done(((verdict, self.check_id.to_string()), reasons)))
+        let link = self.apply(tx, &mut session, &verdict, &reasons, now)?;
+        Ok(Pass::Done((
+            (verdict, self.check_id.to_string()),
+            reasons,
+            link,
+        )))
     }
 
     /// The Spot Guard: the organization's policies that can apply to this call. The facts
@@ -529,7 +562,7 @@ impl Job<'_> {
         verdict: &Verdict,
         reasons: &[String],
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Link, StoreError> {
         let org = self.caller.org_id.as_str();
         let req = self.req;
         if let Some(approval) = verdict.approval.as_ref().filter(|a| a.new) {
@@ -566,35 +599,21 @@ impl Job<'_> {
         }
         let counters =
             crate::view::counters(session).after(verdict.effect.is_write(), verdict.allowed);
-        let entry = ChainEntry {
+        let mut decision = Decision {
+            org_id: org.to_string(),
+            session_id: session.id.clone(),
             seq: counters.total,
             check_id: self.check_id.to_string(),
-            session_id: session.id.clone(),
             agent_id: req.agent_id.clone(),
             action_name: req.action_name.clone(),
             effect: verdict.effect.as_str().to_string(),
-            allowed: verdict.allowed,
-            reason: verdict.reason.clone(),
-            guard_tier: verdict.guard_tier.as_str().to_string(),
-            input_digest: self.digest.to_string(),
-            decided_at: ts(now),
-        };
-        let head = chain::next_head(&session.head, &entry);
-        tx.insert_decision(&Decision {
-            org_id: org.to_string(),
-            session_id: session.id.clone(),
-            seq: entry.seq,
-            check_id: entry.check_id.clone(),
-            agent_id: entry.agent_id.clone(),
-            action_name: entry.action_name.clone(),
-            effect: entry.effect.clone(),
             risk: verdict.risk.as_str().to_string(),
             allowed: verdict.allowed,
-            reason: entry.reason.clone(),
+            reason: verdict.reason.clone(),
             reasons: reasons.to_vec(),
-            guard_tier: entry.guard_tier.clone(),
+            guard_tier: verdict.guard_tier.as_str().to_string(),
             confidence: verdict.confidence,
-            input_digest: entry.input_digest.clone(),
+            input_digest: self.digest.to_string(),
             input_summary: self.summary.to_string(),
             approval_id: verdict
                 .approval
@@ -603,20 +622,32 @@ impl Job<'_> {
                 .or_else(|| verdict.consumed_approval.clone()),
             source: req.source.clone(),
             latency_us: self.started.elapsed().as_micros() as u64,
+            // Stored (and linked) at microseconds, as `ts` writes it.
             decided_at: now,
-            hash: head.clone(),
+            hash: String::new(),
             // The wire name, as the HTTP API answers it.
             rule: serde_json::to_value(verdict.rule)
                 .ok()
                 .and_then(|r| r.as_str().map(String::from))
                 .unwrap_or_default(),
-        })?;
+            key_id: self.audit_key.id.clone(),
+        };
+        // The keyed link covers every column (docs/audit.md).
+        decision.hash = self.audit_key.link.link(&session.head, &decision);
+        let head = decision.hash.clone();
+        let link = Link {
+            seq: decision.seq,
+            head: head.clone(),
+            decided_at: ts(now),
+        };
+        tx.insert_decision(&decision)?;
         session.total_calls = counters.total;
         session.read_calls = counters.read;
         session.write_calls = counters.write;
         session.denied_calls = counters.denied;
         session.head = head;
         session.last_activity_at = now;
-        tx.update_session(session)
+        tx.update_session(session)?;
+        Ok(link)
     }
 }

@@ -1,0 +1,141 @@
+//! The signed receipt a check answer carries: a tool server can prove offline which decision
+//! Airlock made for which input, and where it sits in the session's chain.
+//!
+//! Signed bytes: `"airlock-receipt-v1\n" || canonical JSON (sorted keys, compact) of the
+//! receipt without its `signature` field`; the signature is Ed25519, base64url without
+//! padding, by the key `key_id` (`GET /api/v1/audit/public-key`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::keys::{AuditKey, verify_signature};
+
+const DOMAIN: &[u8] = b"airlock-receipt-v1\n";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub check_id: String,
+    pub session_id: String,
+    /// The decision's position in the session's chain.
+    pub seq: u64,
+    /// SHA-256 (hex) of the call's canonical input.
+    pub input_digest: String,
+    pub effect: String,
+    pub allowed: bool,
+    pub decided_at: String,
+    /// The chain head after this decision (its link).
+    pub chain_head: String,
+    pub key_id: String,
+    #[serde(default)]
+    pub signature: String,
+}
+
+/// Why a receipt does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptError {
+    #[error("the receipt is not valid JSON of a receipt: {0}")]
+    Malformed(String),
+    #[error("no public key with id `{0}`")]
+    UnknownKey(String),
+    #[error("the signature does not match the receipt")]
+    BadSignature,
+}
+
+impl Receipt {
+    /// The bytes the signature covers.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.remove("signature");
+        }
+        let mut out = DOMAIN.to_vec();
+        out.extend(airlock_core::chain::canonical_json(&v).into_bytes());
+        out
+    }
+
+    /// Signs the receipt with `key` (sets `key_id` and `signature`).
+    pub fn sign(mut self, key: &AuditKey) -> Receipt {
+        self.key_id = key.id.clone();
+        self.signature = key.sign(&self.signed_bytes());
+        self
+    }
+}
+
+/// Verifies a receipt given as JSON against the public keys `lookup` finds by key id.
+pub fn verify(
+    text: &str,
+    lookup: impl Fn(&str) -> Option<ed25519_dalek::VerifyingKey>,
+) -> Result<Receipt, ReceiptError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ReceiptError::Malformed(e.to_string()))?;
+    // A check answer whole, or its receipt alone.
+    let value = value.get("receipt").cloned().unwrap_or(value);
+    let receipt: Receipt =
+        serde_json::from_value(value).map_err(|e| ReceiptError::Malformed(e.to_string()))?;
+    let key =
+        lookup(&receipt.key_id).ok_or_else(|| ReceiptError::UnknownKey(receipt.key_id.clone()))?;
+    if verify_signature(&key, &receipt.signed_bytes(), &receipt.signature) {
+        Ok(receipt)
+    } else {
+        Err(ReceiptError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt() -> Receipt {
+        Receipt {
+            check_id: "chk_1".into(),
+            session_id: "s1".into(),
+            seq: 3,
+            input_digest: "ab".repeat(32),
+            effect: "read".into(),
+            allowed: true,
+            decided_at: "2026-01-02T03:04:05.000000Z".into(),
+            chain_head: "cd".repeat(32),
+            key_id: String::new(),
+            signature: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_signed_receipt_verifies_and_any_changed_byte_fails() {
+        let key = AuditKey::generate();
+        let signed = receipt().sign(&key);
+        let text = serde_json::to_string(&signed).unwrap();
+        let public = key.public();
+        let lookup = |id: &str| (id == key.id).then_some(public);
+        assert_eq!(verify(&text, lookup).unwrap(), signed);
+        // Wrapped in a check answer.
+        let answer = serde_json::json!({"allowed": true, "receipt": signed}).to_string();
+        assert!(verify(&answer, lookup).is_ok());
+        // Each changed byte of a value fails (or no longer parses).
+        let tampered = [
+            text.replace("\"allowed\":true", "\"allowed\":false"),
+            text.replace("\"seq\":3", "\"seq\":4"),
+            text.replace("chk_1", "chk_2"),
+            text.replace("\"read\"", "\"reae\""),
+        ];
+        for t in tampered {
+            assert_ne!(t, text);
+            assert_eq!(verify(&t, lookup), Err(ReceiptError::BadSignature), "{t}");
+        }
+        let mut sig = signed.clone();
+        let mut bytes = sig.signature.into_bytes();
+        bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
+        sig.signature = String::from_utf8(bytes).unwrap();
+        let t = serde_json::to_string(&sig).unwrap();
+        assert_eq!(verify(&t, lookup), Err(ReceiptError::BadSignature));
+        let other = AuditKey::generate();
+        assert!(matches!(
+            verify(&text, |_| Some(other.public())),
+            Err(ReceiptError::BadSignature)
+        ));
+        assert!(matches!(
+            verify(&text, |_| None),
+            Err(ReceiptError::UnknownKey(_))
+        ));
+    }
+}
