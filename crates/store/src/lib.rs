@@ -41,6 +41,7 @@ mod queue;
 #[macro_use]
 mod record;
 pub mod log_search;
+pub mod siem;
 mod queries;
 pub mod sqlite;
 mod sqlite_tx;

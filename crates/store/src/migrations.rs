@@ -19,6 +19,8 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0010_log_search.sql"),
     include_str!("../migrations/sqlite/0011_decision_rule.sql"),
     include_str!("../migrations/sqlite/0012_gateway_sessions.sql"),
+    // 0013 (audit) merges before this one.
+    include_str!("../migrations/sqlite/0014_siem.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -35,6 +37,8 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0010_log_search.sql"),
     include_str!("../migrations/postgres/0011_decision_rule.sql"),
     include_str!("../migrations/postgres/0012_gateway_sessions.sql"),
+    // 0013 (audit) merges before this one.
+    include_str!("../migrations/postgres/0014_siem.sql"),
 ];
 
 /// The schema version this build knows.
