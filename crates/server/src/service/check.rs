@@ -564,7 +564,7 @@ impl Job<'_> {
             decided_at: ts(now),
         };
         let head = chain::next_head(&session.head, &entry);
-        tx.insert_decision(&Decision {
+        let decision = Decision {
             org_id: org.to_string(),
             session_id: session.id.clone(),
             seq: entry.seq,
@@ -594,7 +594,10 @@ impl Job<'_> {
                 .ok()
                 .and_then(|r| r.as_str().map(String::from))
                 .unwrap_or_default(),
-        })?;
+        };
+        tx.insert_decision(&decision)?;
+        // SIEM outbox rows, in this same transaction (docs/siem.md).
+        super::siem::enqueue(tx, &decision, verdict, self.config)?;
         session.total_calls = counters.total;
         session.read_calls = counters.read;
         session.write_calls = counters.write;
