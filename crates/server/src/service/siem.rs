@@ -116,14 +116,14 @@ fn name(raw: &str) -> Result<String, ServiceError> {
 fn endpoint(config: &Config, raw: &str) -> Result<String, ServiceError> {
     let url = validate::text("endpoint_url", raw, validate::MAX_URL)?;
     let parsed =
-        parse_url(url).map_err(|e| ServiceError::invalid("endpoint_url", e.to_string()))?;
+        parse_url(url).map_err(|e| ServiceError::invalid("endpoint_url", format!("`endpoint_url`: {e}")))?;
     if config.deny_private_webhooks
         && let Some(ip) = literal_ip(&parsed)
         && airlock_outbound::is_private(ip)
     {
         return Err(ServiceError::invalid(
             "endpoint_url",
-            OutboundError::PrivateAddress(ip.to_string()).to_string(),
+            format!("`endpoint_url`: {}", OutboundError::PrivateAddress(ip.to_string())),
         ));
     }
     Ok(url.to_string())
@@ -163,7 +163,7 @@ fn filters(raw: Option<Vec<String>>) -> Result<Vec<String>, ServiceError> {
             return Err(ServiceError::invalid(
                 "filter_event_types",
                 format!(
-                    "unknown event type `{}`: use {}",
+                    "`filter_event_types`: unknown event type `{}`: use {}",
                     super::clip(t, 64),
                     EVENT_TYPES.join(", ")
                 ),
@@ -524,8 +524,8 @@ mod tests {
         assert!(accepts(&d, &["", "decision.denied", "decision"]));
         assert!(!accepts(&d, &["", "decision.allowed", "decision"]));
         assert!(accepts(&[], &["", "decision.allowed", "decision"]));
-        assert!(accepts(&["*".into()], &["", "decision.allowed", "decision"]));
-        assert!(!accepts(&["approval.requested".into()], &["", "decision.allowed", "decision"]));
+        assert!(accepts(&["*".to_string()], &["", "decision.allowed", "decision"]));
+        assert!(!accepts(&["approval.requested".to_string()], &["", "decision.allowed", "decision"]));
     }
 
     #[test]

@@ -273,7 +273,7 @@ async fn supervise(service: Service) {
     let owner = new_id("lease");
     let mut tasks: HashMap<String, (DateTime<Utc>, tokio::task::JoinHandle<()>)> = HashMap::new();
     let mut dropped_seen: HashMap<String, u64> = HashMap::new();
-    let mut last_drop_log = std::time::Instant::now() - DROP_LOG_EVERY;
+    let mut last_drop_log: Option<std::time::Instant> = None;
     loop {
         let read = service
             .store()
@@ -325,8 +325,8 @@ async fn supervise(service: Service) {
                 *seen = *n;
             }
         }
-        if !grew.is_empty() && last_drop_log.elapsed() >= DROP_LOG_EVERY {
-            last_drop_log = std::time::Instant::now();
+        if !grew.is_empty() && last_drop_log.is_none_or(|t| t.elapsed() >= DROP_LOG_EVERY) {
+            last_drop_log = Some(std::time::Instant::now());
             for (id, n) in grew {
                 tracing::warn!(
                     destination = %id,

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use sha2::{Digest, Sha256};
 
 /// The stored form's prefix: a version, so the format can change.
@@ -86,7 +86,7 @@ impl SiemKey {
     }
 
     fn cipher(&self) -> ChaCha20Poly1305 {
-        ChaCha20Poly1305::new(self.0.as_ref().into())
+        ChaCha20Poly1305::new(Key::from_slice(self.0.as_slice()))
     }
 
     /// The stored form of `token`, bound to the destination `id` (a ciphertext copied to
