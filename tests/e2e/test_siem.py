@@ -36,7 +36,7 @@ class Receiver:
                     return
                 lines = [json.loads(line) for line in body.splitlines() if line.strip()]
                 with receiver.lock:
-                    receiver.requests.append((dict(self.headers), lines))
+                    receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, lines))
                 self.send_response(200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -87,7 +87,7 @@ def test_sdk_manages_destinations(airlock: Airlock):
         assert u.is_active is False and u.name == "renamed" and u.auth_token == "****abcd"
         result = streaming.test(d.id)
         assert result["success"] is True, result
-        assert receiver.requests[-1][0]["Authorization"] == f"Bearer {TOKEN}"
+        assert receiver.requests[-1][0]["authorization"] == f"Bearer {TOKEN}"
         logs = streaming.delivery_log(d.id)
         assert logs and logs[0].status == "success" and logs[0].status_code == 200
         bad = airlock.http(
@@ -209,7 +209,7 @@ def test_splunk_hec_format_and_header(airlock: Airlock):
             ids.append(r.check_id)
         wait_until("a HEC batch", lambda: len(receiver.events()) >= 2)
         headers, lines = receiver.requests[0]
-        assert headers["Authorization"] == f"Splunk {TOKEN}"
+        assert headers["authorization"] == f"Splunk {TOKEN}"
         assert [e["event"]["idempotency_key"] for e in lines] == ids
         for e in lines:
             assert e["sourcetype"] == "airlock:decision"

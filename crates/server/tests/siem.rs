@@ -97,20 +97,50 @@ async fn destinations_are_validated_and_scoped() {
     let api = common::Api::with_config(config()).await;
     let url = "http://127.0.0.1:9/siem";
     for (body, field) in [
-        (json!({"destination_type": "webhook", "endpoint_url": url}), "name"),
-        (json!({"name": "a", "destination_type": "syslog", "endpoint_url": url}), "destination_type"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": "ftp://x"}), "endpoint_url"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "batch_size": 0}), "batch_size"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "batch_size": 1001}), "batch_size"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "flush_interval_seconds": 301}), "flush_interval_seconds"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "filter_event_types": ["nope"]}), "filter_event_types"),
-        (json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "auth_token": "has space"}), "auth_token"),
-        (json!({"name": "x".repeat(129), "destination_type": "webhook", "endpoint_url": url}), "name"),
+        (
+            json!({"destination_type": "webhook", "endpoint_url": url}),
+            "name",
+        ),
+        (
+            json!({"name": "a", "destination_type": "syslog", "endpoint_url": url}),
+            "destination_type",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": "ftp://x"}),
+            "endpoint_url",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "batch_size": 0}),
+            "batch_size",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "batch_size": 1001}),
+            "batch_size",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "flush_interval_seconds": 301}),
+            "flush_interval_seconds",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "filter_event_types": ["nope"]}),
+            "filter_event_types",
+        ),
+        (
+            json!({"name": "a", "destination_type": "webhook", "endpoint_url": url, "auth_token": "has space"}),
+            "auth_token",
+        ),
+        (
+            json!({"name": "x".repeat(129), "destination_type": "webhook", "endpoint_url": url}),
+            "name",
+        ),
     ] {
         let (s, v) = create(&api, body.clone()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body} → {v}");
         assert!(v["error"].is_string(), "{v}");
-        assert!(v["message"].as_str().unwrap().contains(field), "{field}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains(field),
+            "{field}: {v}"
+        );
     }
     // `splunk` is a name of `splunk_hec`; defaults fill the rest.
     let (s, d) = create(
@@ -156,17 +186,23 @@ async fn destinations_are_validated_and_scoped() {
     // Agent keys may not manage destinations; another organization does not see them.
     let agent_key = api
         .store
-        .run(|tx| airlock_server::create_key(tx, "default", "runner", airlock_server::KeyRole::Agent))
+        .run(|tx| {
+            airlock_server::create_key(tx, "default", "runner", airlock_server::KeyRole::Agent)
+        })
         .await
         .unwrap();
-    let (s, _) = api.call_as(&agent_key, "GET", "/api/v1/siem/destinations", None).await;
+    let (s, _) = api
+        .call_as(&agent_key, "GET", "/api/v1/siem/destinations", None)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let other = api
         .store
         .run(|tx| airlock_server::create_key(tx, "other", "admin", airlock_server::KeyRole::Admin))
         .await
         .unwrap();
-    let (s, l) = api.call_as(&other, "GET", "/api/v1/siem/destinations", None).await;
+    let (s, l) = api
+        .call_as(&other, "GET", "/api/v1/siem/destinations", None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(l["total"], 0);
     for (method, path) in [
@@ -182,10 +218,18 @@ async fn destinations_are_validated_and_scoped() {
 
     // At most 16 per organization.
     for i in 1..16 {
-        let (s, v) = create(&api, json!({"name": format!("d{i}"), "destination_type": "webhook", "endpoint_url": url})).await;
+        let (s, v) = create(
+            &api,
+            json!({"name": format!("d{i}"), "destination_type": "webhook", "endpoint_url": url}),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
-    let (s, v) = create(&api, json!({"name": "one too many", "destination_type": "webhook", "endpoint_url": url})).await;
+    let (s, v) = create(
+        &api,
+        json!({"name": "one too many", "destination_type": "webhook", "endpoint_url": url}),
+    )
+    .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
 
     let (s, _) = api
@@ -205,7 +249,11 @@ async fn private_endpoints_are_refused_when_the_server_denies_them() {
         ..config()
     })
     .await;
-    let (s, v) = create(&api, json!({"name": "a", "destination_type": "webhook", "endpoint_url": "http://10.0.0.5/x"})).await;
+    let (s, v) = create(
+        &api,
+        json!({"name": "a", "destination_type": "webhook", "endpoint_url": "http://10.0.0.5/x"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }
 
@@ -219,7 +267,11 @@ async fn the_token_is_encrypted_at_rest() {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let (_, got) = api
-        .call("GET", &format!("/api/v1/siem/destinations/{}", d["id"].as_str().unwrap()), None)
+        .call(
+            "GET",
+            &format!("/api/v1/siem/destinations/{}", d["id"].as_str().unwrap()),
+            None,
+        )
         .await;
     assert!(!got.to_string().contains(TOKEN), "{got}");
     // Nothing of the database (file and write-ahead log) holds the token's bytes.
@@ -251,7 +303,12 @@ async fn decisions_write_outbox_rows_in_order_and_filters_apply() {
     let (_, denied) = create(&api, json!({"name": "denied", "destination_type": "webhook", "endpoint_url": "http://127.0.0.1:9/x", "filter_event_types": ["decision.denied"]})).await;
     let (_, off) = create(&api, json!({"name": "off", "destination_type": "webhook", "endpoint_url": "http://127.0.0.1:9/x"})).await;
     let off_id = off["id"].as_str().unwrap().to_string();
-    api.call("PUT", &format!("/api/v1/siem/destinations/{off_id}"), Some(json!({"is_active": false}))).await;
+    api.call(
+        "PUT",
+        &format!("/api/v1/siem/destinations/{off_id}"),
+        Some(json!({"is_active": false})),
+    )
+    .await;
 
     let mut ids = Vec::new();
     for _ in 0..3 {
@@ -262,7 +319,11 @@ async fn decisions_write_outbox_rows_in_order_and_filters_apply() {
     ids.push(drop_id.clone());
 
     let all_id = all["id"].as_str().unwrap().to_string();
-    let rows = api.store.run(move |tx| tx.siem_batch(&all_id, 100)).await.unwrap();
+    let rows = api
+        .store
+        .run(move |tx| tx.siem_batch(&all_id, 100))
+        .await
+        .unwrap();
     let got: Vec<String> = rows.iter().map(|r| r.check_id.clone()).collect();
     assert_eq!(got, ids);
     let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
@@ -274,10 +335,18 @@ async fn decisions_write_outbox_rows_in_order_and_filters_apply() {
     assert_eq!(rows[0].event_type, "decision.allowed");
 
     let denied_id = denied["id"].as_str().unwrap().to_string();
-    let rows = api.store.run(move |tx| tx.siem_batch(&denied_id, 100)).await.unwrap();
+    let rows = api
+        .store
+        .run(move |tx| tx.siem_batch(&denied_id, 100))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].check_id, drop_id);
-    let rows = api.store.run(move |tx| tx.siem_batch(&off_id, 100)).await.unwrap();
+    let rows = api
+        .store
+        .run(move |tx| tx.siem_batch(&off_id, 100))
+        .await
+        .unwrap();
     assert!(rows.is_empty());
 }
 
@@ -306,11 +375,19 @@ async fn delivery_retries_in_order_and_logs_every_attempt() {
     loop {
         let events = delivered(&receiver, &[false, false]);
         if events.len() >= ids.len() {
-            let keys: Vec<&str> = events.iter().map(|e| e["idempotency_key"].as_str().unwrap()).collect();
+            let keys: Vec<&str> = events
+                .iter()
+                .map(|e| e["idempotency_key"].as_str().unwrap())
+                .collect();
             assert_eq!(keys, ids.iter().map(String::as_str).collect::<Vec<_>>());
             break;
         }
-        assert!(Instant::now() < deadline, "delivered {} of {}", events.len(), ids.len());
+        assert!(
+            Instant::now() < deadline,
+            "delivered {} of {}",
+            events.len(),
+            ids.len()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let got = receiver.got.lock().unwrap().clone();
@@ -325,7 +402,13 @@ async fn delivery_retries_in_order_and_logs_every_attempt() {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let i = id.clone();
-        if api.store.run(move |tx| tx.siem_batch(&i, 10)).await.unwrap().is_empty() {
+        if api
+            .store
+            .run(move |tx| tx.siem_batch(&i, 10))
+            .await
+            .unwrap()
+            .is_empty()
+        {
             break;
         }
         assert!(Instant::now() < deadline, "outbox not drained");
@@ -344,7 +427,11 @@ async fn delivery_retries_in_order_and_logs_every_attempt() {
 
     // The test route sends one synthetic event at once.
     let (s, t) = api
-        .call("POST", &format!("/api/v1/siem/destinations/{id}/test"), None)
+        .call(
+            "POST",
+            &format!("/api/v1/siem/destinations/{id}/test"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["success"], true, "{t}");
@@ -407,7 +494,11 @@ async fn a_full_backlog_drops_new_events_and_counts_them() {
         check(&api, &agent, &session, "db.query").await;
     }
     let i = id.clone();
-    let rows = api.store.run(move |tx| tx.siem_batch(&i, 100)).await.unwrap();
+    let rows = api
+        .store
+        .run(move |tx| tx.siem_batch(&i, 100))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 4);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, _, text) = api.get_text("/metrics").await;
@@ -416,7 +507,9 @@ async fn a_full_backlog_drops_new_events_and_counts_them() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("airlock_siem_dropped_total{{destination=\"{id}\"}} 5\n")),
+        text.contains(&format!(
+            "airlock_siem_dropped_total{{destination=\"{id}\"}} 5\n"
+        )),
         "{text}"
     );
     worker.abort();

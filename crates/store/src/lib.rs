@@ -41,8 +41,8 @@ mod queue;
 #[macro_use]
 mod record;
 pub mod log_search;
-pub mod siem;
 mod queries;
+pub mod siem;
 pub mod sqlite;
 mod sqlite_tx;
 mod store;

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
-use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::record::Record;
+use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, Result, Tx};
 

@@ -131,7 +131,9 @@ pub async fn update(
         flush_interval_seconds: body.flush_interval_seconds,
         filter_event_types: body.filter_event_types,
     };
-    let d = service.update_siem_destination(&caller, &id, update).await?;
+    let d = service
+        .update_siem_destination(&caller, &id, update)
+        .await?;
     Ok(Json(view(&d)))
 }
 

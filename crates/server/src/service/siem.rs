@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use airlock_core::pipeline::Verdict;
 use airlock_outbound::{OutboundError, parse_url};
 use airlock_store::model::{Decision, ts};
-pub use airlock_store::siem::{SiemDelivery, SiemDestination};
 use airlock_store::siem::OutboxEvent;
+pub use airlock_store::siem::{SiemDelivery, SiemDestination};
 use airlock_store::{StoreError, Tx};
 
 use super::{Caller, Service, ServiceError, validate};
@@ -115,15 +115,18 @@ fn name(raw: &str) -> Result<String, ServiceError> {
 
 fn endpoint(config: &Config, raw: &str) -> Result<String, ServiceError> {
     let url = validate::text("endpoint_url", raw, validate::MAX_URL)?;
-    let parsed =
-        parse_url(url).map_err(|e| ServiceError::invalid("endpoint_url", format!("`endpoint_url`: {e}")))?;
+    let parsed = parse_url(url)
+        .map_err(|e| ServiceError::invalid("endpoint_url", format!("`endpoint_url`: {e}")))?;
     if config.deny_private_webhooks
         && let Some(ip) = literal_ip(&parsed)
         && airlock_outbound::is_private(ip)
     {
         return Err(ServiceError::invalid(
             "endpoint_url",
-            format!("`endpoint_url`: {}", OutboundError::PrivateAddress(ip.to_string())),
+            format!(
+                "`endpoint_url`: {}",
+                OutboundError::PrivateAddress(ip.to_string())
+            ),
         ));
     }
     Ok(url.to_string())
@@ -234,11 +237,13 @@ impl Service {
         if d.auth_token.is_empty() {
             return Ok(String::new());
         }
-        self.siem_key()?.decrypt(&d.id, &d.auth_token).ok_or_else(|| {
-            ServiceError::Conflict(
-                "the stored auth_token cannot be decrypted with this server's SIEM key".into(),
-            )
-        })
+        self.siem_key()?
+            .decrypt(&d.id, &d.auth_token)
+            .ok_or_else(|| {
+                ServiceError::Conflict(
+                    "the stored auth_token cannot be decrypted with this server's SIEM key".into(),
+                )
+            })
     }
 
     pub async fn create_siem_destination(
@@ -300,7 +305,10 @@ impl Service {
     ) -> Result<Vec<SiemDestination>, ServiceError> {
         caller.require_admin(ADMIN)?;
         let org = caller.org_id.clone();
-        Ok(self.store().run(move |tx| tx.siem_destinations(&org)).await?)
+        Ok(self
+            .store()
+            .run(move |tx| tx.siem_destinations(&org))
+            .await?)
     }
 
     pub async fn siem_destination(
@@ -486,7 +494,11 @@ pub(crate) fn enqueue(
         return Ok(());
     }
     let types = event_types(verdict);
-    let event_type = types.iter().find(|t| !t.is_empty()).copied().unwrap_or("decision");
+    let event_type = types
+        .iter()
+        .find(|t| !t.is_empty())
+        .copied()
+        .unwrap_or("decision");
     let mut text: Option<String> = None;
     for t in targets {
         if !accepts(&t.filter_event_types, &types) {
@@ -524,8 +536,14 @@ mod tests {
         assert!(accepts(&d, &["", "decision.denied", "decision"]));
         assert!(!accepts(&d, &["", "decision.allowed", "decision"]));
         assert!(accepts(&[], &["", "decision.allowed", "decision"]));
-        assert!(accepts(&["*".to_string()], &["", "decision.allowed", "decision"]));
-        assert!(!accepts(&["approval.requested".to_string()], &["", "decision.allowed", "decision"]));
+        assert!(accepts(
+            &["*".to_string()],
+            &["", "decision.allowed", "decision"]
+        ));
+        assert!(!accepts(
+            &["approval.requested".to_string()],
+            &["", "decision.allowed", "decision"]
+        ));
     }
 
     #[test]

@@ -92,7 +92,10 @@ async fn send(
     };
     let mut headers = vec![
         ("idempotency-key".to_string(), idempotency_key),
-        ("x-airlock-event-count".to_string(), events.len().to_string()),
+        (
+            "x-airlock-event-count".to_string(),
+            events.len().to_string(),
+        ),
     ];
     if let Some(a) = authorization(&d.destination_type, token) {
         headers.push(("authorization".into(), a));
@@ -135,7 +138,11 @@ async fn send(
         error_message: outcome.error.clone(),
         delivered_at: Utc::now(),
     };
-    if let Err(e) = service.store().run(move |tx| tx.insert_siem_delivery(&log)).await {
+    if let Err(e) = service
+        .store()
+        .run(move |tx| tx.insert_siem_delivery(&log))
+        .await
+    {
         tracing::warn!(destination = %d.id, error = %e, "siem: delivery attempt not logged");
     }
     if outcome.ok {
@@ -227,7 +234,11 @@ async fn run_destination(service: Service, d: SiemDestination, owner: String) {
         let outcome = send(&service, &d, &token, &events, key).await;
         if !outcome.ok {
             failures = failures.saturating_add(1);
-            let wait = backoff(config.siem_retry_base_ms, config.siem_retry_cap_ms, failures);
+            let wait = backoff(
+                config.siem_retry_base_ms,
+                config.siem_retry_cap_ms,
+                failures,
+            );
             tokio::time::sleep(wait).await;
             continue;
         }

@@ -174,7 +174,10 @@ mod tests {
         let stored = key.encrypt("siem_a", "hec-token-123456");
         assert!(stored.starts_with(PREFIX));
         assert!(!stored.contains("hec-token"));
-        assert_eq!(key.decrypt("siem_a", &stored).as_deref(), Some("hec-token-123456"));
+        assert_eq!(
+            key.decrypt("siem_a", &stored).as_deref(),
+            Some("hec-token-123456")
+        );
         assert_eq!(key.decrypt("siem_b", &stored), None);
         let other = SiemKey::from_bytes([8; KEY_BYTES]);
         assert_eq!(other.decrypt("siem_a", &stored), None);
