@@ -473,6 +473,31 @@ async fn splunk_hec_gets_its_format_and_header() {
     worker.abort();
 }
 
+/// What the outbox adds to a check, through the router on SQLite (run with `--release
+/// --ignored --nocapture`): mean check time without a destination, then with one.
+#[tokio::test]
+#[ignore]
+async fn cost_of_the_outbox_on_the_check_path() {
+    let api = common::Api::with_config(config()).await;
+    let (agent, session) = api.setup(&["db.*"], "standard").await;
+    let n = 2000u32;
+    let mut mean = Vec::new();
+    for with_destination in [false, true] {
+        if with_destination {
+            create(&api, json!({"name": "d", "destination_type": "webhook", "endpoint_url": "http://127.0.0.1:9/x"})).await;
+        }
+        let started = Instant::now();
+        for _ in 0..n {
+            check(&api, &agent, &session, "db.query").await;
+        }
+        mean.push(started.elapsed() / n);
+    }
+    println!(
+        "mean check: {:?} without a destination, {:?} with one",
+        mean[0], mean[1]
+    );
+}
+
 #[tokio::test]
 async fn a_full_backlog_drops_new_events_and_counts_them() {
     let api = common::Api::with_config(Config {
