@@ -80,6 +80,15 @@ pub struct ServeArgs {
     metrics: bool,
     #[command(flatten)]
     audit: crate::audit::AuditServeArgs,
+    /// The key file that encrypts SIEM destinations' auth tokens (32 bytes, mode 0600; created
+    /// if missing). Default with the embedded store: `<data-dir>/keys/siem.key`. PostgreSQL
+    /// replicas share one: give the same file to each, or set `AIRLOCK_SIEM_SECRET`.
+    #[arg(long, env = "AIRLOCK_SIEM_KEY_FILE")]
+    siem_key_file: Option<PathBuf>,
+    /// The most events waiting for one SIEM destination; over it new events for that
+    /// destination are dropped (counted in `airlock_siem_dropped_total`).
+    #[arg(long, env = "AIRLOCK_SIEM_MAX_BACKLOG", default_value_t = airlock_server::config::SIEM_MAX_BACKLOG)]
+    siem_max_backlog: u64,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -114,6 +123,11 @@ impl ServeArgs {
                 .map_err(|e| anyhow::anyhow!("--public-url (AIRLOCK_PUBLIC_URL): {e}"))?;
             config.public_url = Some(url.as_str().trim_end_matches('/').to_string());
         }
+        if !(1..=100_000_000).contains(&self.siem_max_backlog) {
+            bail!("--siem-max-backlog (AIRLOCK_SIEM_MAX_BACKLOG) must be 1 to 100000000");
+        }
+        config.siem_max_backlog = self.siem_max_backlog;
+        config.siem_key = self.siem_key()?;
         let tuning = Tuning {
             workers: config::bytes(DB_WORKERS, self.db_workers)?,
             max_batch: config::bytes(MAX_BATCH, self.max_batch)?,
@@ -136,6 +150,32 @@ impl ServeArgs {
             bootstrap_key,
             gateway: crate::mcp::gateway_config()?,
         })
+    }
+}
+
+impl ServeArgs {
+    /// The SIEM token key: the key file if given, else one derived from
+    /// `AIRLOCK_SIEM_SECRET`, else `<data-dir>/keys/siem.key` with the embedded store. A
+    /// PostgreSQL server with neither stores no SIEM tokens.
+    fn siem_key(&self) -> anyhow::Result<Option<airlock_server::service::SiemKey>> {
+        use airlock_server::service::SiemKey;
+        if let Some(path) = &self.siem_key_file {
+            return Ok(Some(SiemKey::load_or_create(path)?));
+        }
+        if let Some(secret) = std::env::var("AIRLOCK_SIEM_SECRET")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            return Ok(Some(SiemKey::from_secret(&secret)?));
+        }
+        if self.database_url.is_some() {
+            eprintln!(
+                "warning: no --siem-key-file or AIRLOCK_SIEM_SECRET: SIEM destinations cannot have an auth_token"
+            );
+            return Ok(None);
+        }
+        let path = self.data_dir.join("keys").join("siem.key");
+        Ok(Some(SiemKey::load_or_create(&path)?))
     }
 }
 
@@ -194,6 +234,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             args.audit.witness_url()?,
         )
         .await?;
+        service.start_siem_delivery();
         let gateway = airlock_mcp::gateway_router(service.clone(), gateway)
             .context("cannot start the MCP gateway")?;
         let mut app = airlock_server::router(service.clone()).merge(gateway);

@@ -206,6 +206,15 @@ pub struct Config {
     pub review_total_timeout_ms: u64,
     /// Serve Prometheus metrics at `GET /metrics`.
     pub metrics: bool,
+    /// Encrypts SIEM auth tokens at rest; `None`: destinations cannot have a token.
+    pub siem_key: Option<crate::service::SiemKey>,
+    /// The most events waiting for one SIEM destination; over it new events are dropped.
+    pub siem_max_backlog: u64,
+    /// SIEM delivery retries: first backoff and cap, in milliseconds.
+    pub siem_retry_base_ms: u64,
+    pub siem_retry_cap_ms: u64,
+    /// How often a SIEM destination's outbox is looked at, in milliseconds.
+    pub siem_poll_ms: u64,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -262,11 +271,19 @@ impl Default for Config {
             webhook_backoff_ms: WEBHOOK_BACKOFF_MS,
             review_total_timeout_ms: REVIEW_TOTAL_TIMEOUT_MS,
             metrics: settings::METRICS.default,
+            siem_key: None,
+            siem_max_backlog: SIEM_MAX_BACKLOG,
+            siem_retry_base_ms: 500,
+            siem_retry_cap_ms: 60_000,
+            siem_poll_ms: 200,
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }
     }
 }
+
+/// The default bound of one SIEM destination's backlog (`--siem-max-backlog`).
+pub const SIEM_MAX_BACKLOG: u64 = 100_000;
 
 #[cfg(test)]
 mod tests {

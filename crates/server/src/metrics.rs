@@ -32,6 +32,12 @@ struct KindLabels {
     kind: &'static str,
 }
 
+/// A SIEM destination's id: chosen by the server, at most 16 per organization (bounded).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DestinationLabels {
+    destination: String,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AllowedLabels {
     allowed: &'static str,
@@ -52,6 +58,10 @@ pub struct Metrics {
     reviewer_failures: Family<KindLabels, Counter>,
     notification_failures: Counter,
     gateway_tool_calls: Family<AllowedLabels, Counter>,
+    siem_backlog: Family<DestinationLabels, Gauge>,
+    siem_dropped: Family<DestinationLabels, Counter>,
+    siem_failures: Family<DestinationLabels, Counter>,
+    siem_delivered: Family<DestinationLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -75,6 +85,10 @@ impl Metrics {
             reviewer_failures: Family::default(),
             notification_failures: Counter::default(),
             gateway_tool_calls: Family::default(),
+            siem_backlog: Family::default(),
+            siem_dropped: Family::default(),
+            siem_failures: Family::default(),
+            siem_delivered: Family::default(),
         };
         let mut r = m.registry;
         // Counters get their `_total` suffix from the encoder.
@@ -118,6 +132,26 @@ impl Metrics {
             "Tool calls decided for the MCP gateway (checks with source mcp)",
             m.gateway_tool_calls.clone(),
         );
+        r.register(
+            "airlock_siem_backlog",
+            "Events waiting in a SIEM destination's outbox, as the delivery worker last counted",
+            m.siem_backlog.clone(),
+        );
+        r.register(
+            "airlock_siem_dropped",
+            "Events not queued for a SIEM destination because its backlog was at the bound",
+            m.siem_dropped.clone(),
+        );
+        r.register(
+            "airlock_siem_delivery_failures",
+            "SIEM delivery attempts that got no 2xx answer (each is retried)",
+            m.siem_failures.clone(),
+        );
+        r.register(
+            "airlock_siem_delivered_events",
+            "Events a SIEM destination accepted with a 2xx answer",
+            m.siem_delivered.clone(),
+        );
         Metrics { registry: r, ..m }
     }
 
@@ -155,6 +189,41 @@ impl Metrics {
 
     pub(crate) fn notification_failed(&self) {
         self.notification_failures.inc();
+    }
+
+    fn destination(id: &str) -> DestinationLabels {
+        DestinationLabels {
+            destination: id.to_string(),
+        }
+    }
+
+    pub(crate) fn siem_backlog(&self, destination: &str, n: u64) {
+        self.siem_backlog
+            .get_or_create(&Metrics::destination(destination))
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
+    }
+
+    pub(crate) fn siem_dropped(&self, destination: &str, n: u64) {
+        self.siem_dropped
+            .get_or_create(&Metrics::destination(destination))
+            .inc_by(n);
+    }
+
+    pub(crate) fn siem_failed(&self, destination: &str) {
+        self.siem_failures
+            .get_or_create(&Metrics::destination(destination))
+            .inc();
+    }
+
+    pub(crate) fn siem_delivered(&self, destination: &str, n: u64) {
+        self.siem_delivered
+            .get_or_create(&Metrics::destination(destination))
+            .inc_by(n);
+    }
+
+    /// A destination deleted or turned off: its gauge goes away.
+    pub(crate) fn siem_forget(&self, destination: &str) {
+        self.siem_backlog.remove(&Metrics::destination(destination));
     }
 
     /// The exposition, with the pending approvals as of now (`None`: the store could not be

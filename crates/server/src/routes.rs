@@ -11,6 +11,7 @@ mod policies;
 mod reviewers;
 mod servers;
 mod sessions;
+mod siem;
 mod tokens;
 mod tools;
 
@@ -62,6 +63,16 @@ pub fn router(service: Service) -> Router {
             "/api/v1/notifications/webhooks",
             post(notifications::create).get(notifications::list),
         )
+        .route(
+            "/api/v1/siem/destinations",
+            post(siem::create).get(siem::list),
+        )
+        .route(
+            "/api/v1/siem/destinations/{id}",
+            get(siem::get).put(siem::update).delete(siem::delete),
+        )
+        .route("/api/v1/siem/destinations/{id}/logs", get(siem::logs))
+        .route("/api/v1/siem/destinations/{id}/test", post(siem::test))
         .route(
             "/api/v1/notifications/webhooks/{id}",
             axum::routing::delete(notifications::delete),

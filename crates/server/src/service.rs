@@ -21,6 +21,9 @@ mod registry;
 mod review;
 pub mod reviewers;
 mod sessions;
+pub mod siem;
+mod siem_delivery;
+mod siem_key;
 mod tokens;
 mod tools;
 pub mod validate;
@@ -45,6 +48,8 @@ pub use notifications::{MAX_WEBHOOKS, NewWebhook, Webhook, secret_hint};
 pub use policies::{NewPolicy, PolicyCache, PolicyDetail, PolicyUpdate};
 pub use registry::{Agent, MAX_APPROVAL_WAIT_SECS, NewAgent, NewServer, NewTool, Server, ToolDef};
 pub use sessions::{BoundSession, ServerInfo, SessionChoice, legacy_per_agent_session_id};
+pub use siem::{DestinationUpdate, NewDestination, SiemKey, TestDelivery};
+pub use siem_key::SiemKeyError;
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
 pub use tools::{MAX_TOOLS, ObservedTool};
 

@@ -42,6 +42,7 @@ mod queue;
 mod record;
 pub mod log_search;
 mod queries;
+pub mod siem;
 pub mod sqlite;
 mod sqlite_tx;
 mod store;

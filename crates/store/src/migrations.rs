@@ -20,6 +20,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0011_decision_rule.sql"),
     include_str!("../migrations/sqlite/0012_gateway_sessions.sql"),
     include_str!("../migrations/sqlite/0013_decision_key.sql"),
+    include_str!("../migrations/sqlite/0014_siem.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -37,6 +38,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0011_decision_rule.sql"),
     include_str!("../migrations/postgres/0012_gateway_sessions.sql"),
     include_str!("../migrations/postgres/0013_decision_key.sql"),
+    include_str!("../migrations/postgres/0014_siem.sql"),
 ];
 
 /// The schema version this build knows.

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::record::Record;
+use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, Result, Tx};
 
@@ -561,6 +562,77 @@ impl<D: Db> Tx for D {
              ON CONFLICT (org_id) DO UPDATE SET generation = policy_generations.generation + 1"
         );
         self.exec(sql, &[&org_id]).map(drop)
+    }
+
+    fn insert_siem_destination(&mut self, d: &SiemDestination) -> Result<()> {
+        d.insert(self)
+    }
+
+    fn siem_destinations(&mut self, org_id: &str) -> Result<Vec<SiemDestination>> {
+        crate::siem::destinations(self, org_id)
+    }
+
+    fn siem_destination(&mut self, org_id: &str, id: &str) -> Result<Option<SiemDestination>> {
+        crate::siem::destination(self, org_id, id)
+    }
+
+    fn update_siem_destination(&mut self, d: &SiemDestination) -> Result<bool> {
+        crate::siem::update_destination(self, d)
+    }
+
+    fn delete_siem_destination(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        crate::siem::delete_destination(self, org_id, id)
+    }
+
+    fn siem_targets(&mut self, org_id: &str) -> Result<Vec<SiemTarget>> {
+        crate::siem::targets(self, org_id)
+    }
+
+    fn insert_siem_event(&mut self, event: &OutboxEvent) -> Result<()> {
+        crate::siem::insert_event(self, event)
+    }
+
+    fn active_siem_destinations(&mut self) -> Result<Vec<SiemDestination>> {
+        crate::siem::active_destinations(self)
+    }
+
+    fn siem_batch(&mut self, destination_id: &str, limit: u64) -> Result<Vec<OutboxEvent>> {
+        crate::siem::batch(self, destination_id, limit)
+    }
+
+    fn delete_siem_events(&mut self, destination_id: &str, ids: &[u64]) -> Result<u64> {
+        crate::siem::delete_events(self, destination_id, ids)
+    }
+
+    fn siem_backlogs(&mut self) -> Result<Vec<(String, u64)>> {
+        crate::siem::backlogs(self)
+    }
+
+    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64) -> Result<()> {
+        crate::siem::set_backlog(self, destination_id, backlog)
+    }
+
+    fn take_siem_lease(
+        &mut self,
+        destination_id: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool> {
+        crate::siem::take_lease(self, destination_id, owner, now, until)
+    }
+
+    fn insert_siem_delivery(&mut self, d: &SiemDelivery) -> Result<()> {
+        d.insert(self)
+    }
+
+    fn siem_deliveries(
+        &mut self,
+        org_id: &str,
+        destination_id: &str,
+        limit: u64,
+    ) -> Result<Vec<SiemDelivery>> {
+        crate::siem::deliveries(self, org_id, destination_id, limit)
     }
 
     fn insert_telemetry(

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::StoreError;
 use crate::model::*;
+use crate::siem::{SiemDelivery, SiemDestination};
 use crate::sql::{Db, Param, Result, Row, Sql};
 
 /// A field's type and how its column stores it.
@@ -248,4 +249,11 @@ record!(Policy in "policies" {
 });
 record!(PolicyVersion in "policy_versions" {
     org_id, policy_id, version, change, description, text, mode, changed_by, changed_at
+});
+record!(SiemDestination in "siem_destinations" {
+    id, org_id, name, destination_type, endpoint_url, auth_token, token_hint, is_active,
+    batch_size, flush_interval_seconds, filter_event_types, created_at, updated_at
+});
+record!(SiemDelivery in "siem_deliveries" {
+    id, org_id, destination_id, batch_size, status, status_code, error_message, delivered_at
 });

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::StoreError;
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
+use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -220,6 +221,43 @@ pub trait Tx {
     /// cache of compiled policies keyed by it is never stale.
     fn policy_generation(&mut self, org_id: &str) -> Result<u64>;
     fn bump_policy_generation(&mut self, org_id: &str) -> Result<()>;
+
+    // SIEM streaming (see `siem.rs`)
+    fn insert_siem_destination(&mut self, d: &SiemDestination) -> Result<()>;
+    /// An organization's destinations, oldest first.
+    fn siem_destinations(&mut self, org_id: &str) -> Result<Vec<SiemDestination>>;
+    fn siem_destination(&mut self, org_id: &str, id: &str) -> Result<Option<SiemDestination>>;
+    /// Writes every field but id, organization and creation time; false if there was none.
+    fn update_siem_destination(&mut self, d: &SiemDestination) -> Result<bool>;
+    /// Deletes a destination with its outbox and delivery log; false if there was none.
+    fn delete_siem_destination(&mut self, org_id: &str, id: &str) -> Result<bool>;
+    /// The organization's active destinations as a check needs them (one index range).
+    fn siem_targets(&mut self, org_id: &str) -> Result<Vec<SiemTarget>>;
+    fn insert_siem_event(&mut self, event: &OutboxEvent) -> Result<()>;
+    /// Every organization's active destinations: for the delivery worker only.
+    fn active_siem_destinations(&mut self) -> Result<Vec<SiemDestination>>;
+    /// The oldest `limit` waiting events of a destination, in delivery order.
+    fn siem_batch(&mut self, destination_id: &str, limit: u64) -> Result<Vec<OutboxEvent>>;
+    fn delete_siem_events(&mut self, destination_id: &str, ids: &[u64]) -> Result<u64>;
+    /// Every destination's outbox size.
+    fn siem_backlogs(&mut self) -> Result<Vec<(String, u64)>>;
+    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64) -> Result<()>;
+    /// Takes or renews a destination's delivery lease; true when `owner` holds it.
+    fn take_siem_lease(
+        &mut self,
+        destination_id: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool>;
+    fn insert_siem_delivery(&mut self, d: &SiemDelivery) -> Result<()>;
+    /// A destination's delivery attempts, newest first.
+    fn siem_deliveries(
+        &mut self,
+        org_id: &str,
+        destination_id: &str,
+        limit: u64,
+    ) -> Result<Vec<SiemDelivery>>;
 
     // telemetry
     fn insert_telemetry(

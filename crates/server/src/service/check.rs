@@ -641,6 +641,8 @@ impl Job<'_> {
             decided_at: ts(now),
         };
         tx.insert_decision(&decision)?;
+        // SIEM outbox rows, in this same transaction (docs/siem.md).
+        super::siem::enqueue(tx, &decision, verdict, self.config)?;
         session.total_calls = counters.total;
         session.read_calls = counters.read;
         session.write_calls = counters.write;
