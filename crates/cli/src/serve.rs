@@ -127,7 +127,6 @@ impl ServeArgs {
             bail!("--siem-max-backlog (AIRLOCK_SIEM_MAX_BACKLOG) must be 1 to 100000000");
         }
         config.siem_max_backlog = self.siem_max_backlog;
-        config.siem_key = self.siem_key()?;
         let tuning = Tuning {
             workers: config::bytes(DB_WORKERS, self.db_workers)?,
             max_batch: config::bytes(MAX_BATCH, self.max_batch)?,
@@ -144,11 +143,14 @@ impl ServeArgs {
                 "AIRLOCK_BOOTSTRAP_API_KEY must be 16 to 256 printable characters without spaces"
             );
         }
+        let gateway = crate::mcp::gateway_config()?;
+        // Last: it may create the key file, and a bad setting must leave no file behind.
+        config.siem_key = self.siem_key()?;
         Ok(Validated {
             config,
             tuning,
             bootstrap_key,
-            gateway: crate::mcp::gateway_config()?,
+            gateway,
         })
     }
 }
