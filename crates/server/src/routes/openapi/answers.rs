@@ -511,6 +511,7 @@ pub enum EvaluationsAnswer {
 /// an error.
 #[derive(serde::Serialize, ToSchema)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeniedOrForbidden {
     Denied(AuthzenDecision),
     Forbidden(ErrorBody),
