@@ -116,7 +116,11 @@ async fn the_document_is_served_without_a_key_and_is_openapi_3_1() {
     assert_eq!(schemes["api_key"]["name"], "X-API-Key");
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     // Unauthenticated routes have no security requirement; the others name both schemes.
-    for (path, method) in [("/health", "get"), ("/api/v1/openapi.json", "get")] {
+    for (path, method) in [
+        ("/health", "get"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/audit/public-key", "get"),
+    ] {
         assert!(doc["paths"][path][method]["security"].is_null(), "{path}");
     }
     let mut ids = BTreeSet::new();
@@ -145,6 +149,9 @@ async fn malformed_query_and_path_parameters_get_json_errors() {
         "/api/v1/sessions/s/decisions?after=x",
         "/api/v1/agents/%FF",
         "/mcp/servers/%C3%28",
+        // The SIEM routes took axum's own Path, whose rejection is plain text.
+        "/api/v1/siem/destinations/%FF",
+        "/api/v1/siem/destinations/%FF/logs",
     ] {
         let (status, body) = api.call("GET", path, None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
@@ -167,4 +174,87 @@ async fn a_route_answers_as_documented_content_type() {
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     assert!(ctype.starts_with("text/plain"), "{ctype}");
     assert!(!body.is_empty());
+}
+
+/// The property names of a component schema.
+fn documented_fields(doc: &Value, schema: &str) -> BTreeSet<String> {
+    doc["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no schema {schema}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+fn serialized_fields(value: impl serde::Serialize) -> BTreeSet<String> {
+    serde_json::to_value(value)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// The audit answers are serialized from airlock-audit's structs, not built field by field:
+/// a field added there must be added to the document's schema too.
+#[test]
+fn the_audit_schemas_name_every_field_the_audit_structs_serialize() {
+    use airlock_audit::keys::PublicKeyInfo;
+    use airlock_audit::receipt::Receipt;
+    use airlock_audit::verify::SessionReport;
+    let doc: Value = serde_json::from_str(airlock_server::openapi_document()).unwrap();
+    let receipt = Receipt {
+        check_id: "c".into(),
+        session_id: "s".into(),
+        seq: 1,
+        input_digest: "d".into(),
+        effect: "read".into(),
+        allowed: true,
+        decided_at: "2026-01-01T00:00:00.000000Z".into(),
+        chain_head: "h".into(),
+        key_id: "k".into(),
+        signature: "sig".into(),
+    };
+    assert_eq!(
+        documented_fields(&doc, "Receipt"),
+        serialized_fields(&receipt)
+    );
+    let key = PublicKeyInfo {
+        key_id: "k".into(),
+        algorithm: "Ed25519".into(),
+        public_key: "p".into(),
+        current: true,
+    };
+    assert_eq!(
+        documented_fields(&doc, "AuditPublicKey"),
+        serialized_fields(&key)
+    );
+    // Every optional field set, so each is serialized.
+    let report = SessionReport {
+        valid: false,
+        entries: 2,
+        calls: 2,
+        head: "h".into(),
+        error: Some("broken".into()),
+        first_bad_seq: Some(1),
+        legacy_entries: 0,
+        checkpoints_checked: 1,
+    };
+    assert_eq!(
+        documented_fields(&doc, "Verification"),
+        serialized_fields(&report)
+    );
+    // The receipt is always in a check answer, and in an AuthZEN decision's context.
+    let check = &doc["components"]["schemas"]["CheckAnswer"];
+    assert!(
+        check["required"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("receipt"))
+    );
+    assert!(
+        documented_fields(&doc, "AuthzenDecisionContext").contains("receipt"),
+        "AuthZEN context without receipt"
+    );
 }

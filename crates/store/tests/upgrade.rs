@@ -70,7 +70,10 @@ fn upgrade_tests(fresh: Fresh) {
         Store::open_backend(&b, Options { migrate: false }),
         Err(StoreError::NotMigrated)
     ));
-    assert_eq!(b.migrate().unwrap(), vec![4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert_eq!(
+        b.migrate().unwrap(),
+        vec![4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    );
     let (old, listed) = Store::run_blocking(&b, Options { migrate: false }, |tx| {
         let mut old = tx.server("o1", "srv_old")?.unwrap();
         assert!(old.allowed_methods.is_empty());

@@ -123,6 +123,12 @@ pub async fn verify(
 
 /// The audit public keys, current and old: public material, served without authentication
 /// so that a tool server can verify receipts with no Airlock key (docs/audit.md).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/public-key",
+    tag = "audit",
+    responses((status = 200, description = "The Ed25519 keys that sign receipts and checkpoints", body = answers::AuditPublicKeys))
+)]
 pub async fn public_keys(State(service): State<Service>) -> Json<Value> {
     Json(json!({ "keys": service.audit_trail().keys().public_keys() }))
 }

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     agents, approvals, audit, authzen, check, notifications, policies, reviewers, servers,
-    sessions, tokens, tools,
+    sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -66,6 +66,7 @@ pub const BEARER: &str = "bearer";
         audit::telemetry,
         audit::decisions,
         audit::verify,
+        audit::public_keys,
         authzen::evaluation,
         authzen::evaluations,
         authzen::configuration,
@@ -77,6 +78,13 @@ pub const BEARER: &str = "bearer";
         policies::get,
         policies::update,
         policies::delete,
+        siem::create,
+        siem::list,
+        siem::get,
+        siem::update,
+        siem::delete,
+        siem::logs,
+        siem::test,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -2,21 +2,24 @@
 //! ID wire API §2.13; admin keys only). The auth token is write-only: answers show it masked.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use airlock_store::model::ts;
 
+use super::openapi::{Errors, answers};
 use crate::Service;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
+use crate::params::Path;
 use crate::service::siem::{SiemDelivery, SiemDestination, masked_token};
 use crate::service::{DestinationUpdate, NewDestination};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateDestination {
     #[serde(default)]
     name: String,
@@ -34,7 +37,7 @@ pub struct CreateDestination {
     filter_event_types: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct UpdateDestination {
     #[serde(default)]
     name: Option<String>,
@@ -81,6 +84,14 @@ fn log_view(l: &SiemDelivery) -> Value {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/siem/destinations",
+    tag = "siem",
+    request_body = CreateDestination,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "The destination (the token masked)", body = answers::SiemDestination), Errors)
+)]
 pub async fn create(
     State(service): State<Service>,
     caller: Caller,
@@ -99,6 +110,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(&d))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/siem/destinations",
+    tag = "siem",
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The organization's destinations", body = answers::SiemDestinationList), Errors)
+)]
 pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let all = service.siem_destinations(&caller).await?;
     Ok(Json(json!({
@@ -107,6 +125,14 @@ pub async fn list(State(service): State<Service>, caller: Caller) -> Result<Json
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/siem/destinations/{id}",
+    tag = "siem",
+    params(("id" = String, Path, description = "The destination id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The destination (the token masked)", body = answers::SiemDestination), Errors)
+)]
 pub async fn get(
     State(service): State<Service>,
     caller: Caller,
@@ -116,6 +142,15 @@ pub async fn get(
     Ok(Json(view(&d)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1/siem/destinations/{id}",
+    tag = "siem",
+    params(("id" = String, Path, description = "The destination id")),
+    request_body = UpdateDestination,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The destination as updated (the token masked)", body = answers::SiemDestination), Errors)
+)]
 pub async fn update(
     State(service): State<Service>,
     caller: Caller,
@@ -137,6 +172,14 @@ pub async fn update(
     Ok(Json(view(&d)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/siem/destinations/{id}",
+    tag = "siem",
+    params(("id" = String, Path, description = "The destination id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "Deleted", body = answers::Deleted), Errors)
+)]
 pub async fn delete(
     State(service): State<Service>,
     caller: Caller,
@@ -146,6 +189,14 @@ pub async fn delete(
     Ok(Json(json!({"deleted": true, "id": id})))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/siem/destinations/{id}/logs",
+    tag = "siem",
+    params(("id" = String, Path, description = "The destination id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The destination's recent deliveries, newest first", body = answers::SiemDeliveryLogs), Errors)
+)]
 pub async fn logs(
     State(service): State<Service>,
     caller: Caller,
@@ -158,6 +209,14 @@ pub async fn logs(
     })))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/siem/destinations/{id}/test",
+    tag = "siem",
+    params(("id" = String, Path, description = "The destination id")),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "The outcome of one synthetic event sent now", body = answers::SiemTestAnswer), Errors)
+)]
 /// No body: the SDK posts none.
 pub async fn test(
     State(service): State<Service>,

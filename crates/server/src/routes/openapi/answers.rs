@@ -132,6 +132,29 @@ pub struct CheckAnswer {
     elevation_required: bool,
     /// Present when the call waits for an approval.
     approval_id: Option<String>,
+    receipt: Receipt,
+}
+
+/// The signed receipt of a recorded decision (docs/audit.md): Ed25519 over
+/// `"airlock-receipt-v1\n"` and the canonical JSON of the other fields, by the key `key_id` of
+/// `GET /api/v1/audit/public-key`.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Receipt {
+    check_id: String,
+    session_id: String,
+    /// The decision's position in the session's chain.
+    seq: u64,
+    /// SHA-256 (hex) of the call's canonical input.
+    input_digest: String,
+    effect: String,
+    allowed: bool,
+    #[schema(format = DateTime)]
+    decided_at: String,
+    /// The chain head after this decision (its link).
+    chain_head: String,
+    key_id: String,
+    /// base64url without padding.
+    signature: String,
 }
 
 #[derive(serde::Serialize, ToSchema)]
@@ -310,6 +333,30 @@ pub struct Verification {
     head: String,
     /// The first break, when not valid.
     error: Option<String>,
+    /// The sequence number of the first entry found bad (for a truncation: the first one
+    /// missing), when not valid.
+    first_bad_seq: Option<u64>,
+    /// Entries accepted as legacy (unkeyed links written before keyed links existed).
+    legacy_entries: u64,
+    /// How many checkpoint claims about this session were checked.
+    checkpoints_checked: u64,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct AuditPublicKey {
+    key_id: String,
+    /// `Ed25519`.
+    algorithm: String,
+    /// The raw 32-byte key, base64url without padding.
+    public_key: String,
+    /// Whether new receipts are signed with it.
+    current: bool,
+}
+
+/// The audit public keys, current and old.
+#[derive(serde::Serialize, ToSchema)]
+pub struct AuditPublicKeys {
+    keys: Vec<AuditPublicKey>,
 }
 
 /// The Deep tier's reviewers, in order (docs/reviewers.md); webhook secrets are shown as a hint.
@@ -434,6 +481,8 @@ pub struct AuthzenDecisionContext {
     check_id: Option<String>,
     session_id: Option<String>,
     approval_id: Option<String>,
+    /// The decision's signed receipt; absent when it could not be decided.
+    receipt: Option<Receipt>,
     /// An evaluation of a batch that could not be decided (closed).
     error: Option<AuthzenDecisionError>,
 }
@@ -462,6 +511,7 @@ pub enum EvaluationsAnswer {
 /// an error.
 #[derive(serde::Serialize, ToSchema)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeniedOrForbidden {
     Denied(AuthzenDecision),
     Forbidden(ErrorBody),
@@ -472,4 +522,64 @@ pub struct AuthzenConfiguration {
     policy_decision_point: String,
     access_evaluation_endpoint: String,
     access_evaluations_endpoint: String,
+}
+
+/// A SIEM destination (docs/siem.md); the auth token is never answered.
+#[derive(serde::Serialize, ToSchema)]
+pub struct SiemDestination {
+    id: String,
+    org_id: String,
+    name: String,
+    /// `webhook` or `splunk_hec`.
+    destination_type: String,
+    endpoint_url: String,
+    /// `****` and the token's last 4 characters (only `****` for a short token); empty: none.
+    auth_token: String,
+    is_active: bool,
+    batch_size: u64,
+    flush_interval_seconds: u64,
+    /// Event types delivered; empty: every type.
+    filter_event_types: Vec<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct SiemDestinationList {
+    destinations: Vec<SiemDestination>,
+    total: u64,
+}
+
+/// One delivery attempt of a batch.
+#[derive(serde::Serialize, ToSchema)]
+pub struct SiemDelivery {
+    id: String,
+    destination_id: String,
+    batch_size: u64,
+    /// `success` or `failed`.
+    status: String,
+    /// The HTTP status; 0 when there was no answer.
+    status_code: u64,
+    error_message: String,
+    #[schema(format = DateTime)]
+    delivered_at: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct SiemDeliveryLogs {
+    logs: Vec<SiemDelivery>,
+    total: u64,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct SiemTestAnswer {
+    destination_id: String,
+    success: bool,
+    /// `success` or `failed`.
+    status: String,
+    /// The HTTP status; 0 when there was no answer.
+    status_code: u16,
+    error_message: String,
 }
