@@ -164,20 +164,3 @@ pub fn decision(d: &Decision) -> Value {
         "hash": d.hash,
     })
 }
-
-/// The chain entry a stored decision was hashed as.
-pub fn chain_entry(d: &Decision) -> airlock_core::chain::ChainEntry {
-    airlock_core::chain::ChainEntry {
-        seq: d.seq,
-        check_id: d.check_id.clone(),
-        session_id: d.session_id.clone(),
-        agent_id: d.agent_id.clone(),
-        action_name: d.action_name.clone(),
-        effect: d.effect.clone(),
-        allowed: d.allowed,
-        reason: d.reason.clone(),
-        guard_tier: d.guard_tier.clone(),
-        input_digest: d.input_digest.clone(),
-        decided_at: ts(d.decided_at),
-    }
-}
