@@ -55,9 +55,31 @@ impl Rng {
     }
 }
 
-const SAFE_NAMES: &[&str] = &["a", "b", "c", "t", "u", "users", "orders", "email", "total", "created_at", "id", "name"];
+const SAFE_NAMES: &[&str] = &[
+    "a",
+    "b",
+    "c",
+    "t",
+    "u",
+    "users",
+    "orders",
+    "email",
+    "total",
+    "created_at",
+    "id",
+    "name",
+];
 const SAFE_FUNCS: &[&str] = &["count", "sum", "max", "lower", "coalesce", "round"];
-const SAFE_LITERALS: &[&str] = &["1", "42", "1.5", "'x'", "'it''s'", "'2024-01-01'", "NULL", "TRUE"];
+const SAFE_LITERALS: &[&str] = &[
+    "1",
+    "42",
+    "1.5",
+    "'x'",
+    "'it''s'",
+    "'2024-01-01'",
+    "NULL",
+    "TRUE",
+];
 
 fn name(r: &mut Rng) -> &'static str {
     r.mostly(SAFE_NAMES, NAMES)
@@ -65,19 +87,103 @@ fn name(r: &mut Rng) -> &'static str {
 
 /// Names, including keywords that are or are not read as names.
 const NAMES: &[&str] = &[
-    "a", "b", "c", "t", "u", "users", "orders", "id", "name", "status", "type", "value", "key",
-    "data", "email", "total", "created_at", "user", "order", "limit", "table", "date", "e", "q",
-    "n", "x", "from", "select", "all", "window", "offset", "interval", "current_user", "array",
-    "row", "cast", "case", "exists", "unique", "time", "public", "into", "set", "on", "natural",
+    "a",
+    "b",
+    "c",
+    "t",
+    "u",
+    "users",
+    "orders",
+    "id",
+    "name",
+    "status",
+    "type",
+    "value",
+    "key",
+    "data",
+    "email",
+    "total",
+    "created_at",
+    "user",
+    "order",
+    "limit",
+    "table",
+    "date",
+    "e",
+    "q",
+    "n",
+    "x",
+    "from",
+    "select",
+    "all",
+    "window",
+    "offset",
+    "interval",
+    "current_user",
+    "array",
+    "row",
+    "cast",
+    "case",
+    "exists",
+    "unique",
+    "time",
+    "public",
+    "into",
+    "set",
+    "on",
+    "natural",
 ];
 const FUNCS: &[&str] = &[
-    "count", "sum", "avg", "min", "max", "lower", "upper", "length", "abs", "round", "coalesce",
-    "nullif", "now", "pg_sleep", "lo_export", "dblink", "set_config", "nextval", "load_file",
-    "pg_read_file", "sys_exec", "my_func", "left", "date", "cast", "exists",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "lower",
+    "upper",
+    "length",
+    "abs",
+    "round",
+    "coalesce",
+    "nullif",
+    "now",
+    "pg_sleep",
+    "lo_export",
+    "dblink",
+    "set_config",
+    "nextval",
+    "load_file",
+    "pg_read_file",
+    "sys_exec",
+    "my_func",
+    "left",
+    "date",
+    "cast",
+    "exists",
 ];
 const LITERALS: &[&str] = &[
-    "1", "42", "1.5", "'x'", "'it''s'", "'2024-01-01'", "NULL", "TRUE", "false", "1e5", "0x1f",
-    "E'\\x'", "$$x$$", "$1", "?", ":v", "@v", "N'x'", "X'00'", "'a' 'b'", "'''x'''", "'a\\'b'",
+    "1",
+    "42",
+    "1.5",
+    "'x'",
+    "'it''s'",
+    "'2024-01-01'",
+    "NULL",
+    "TRUE",
+    "false",
+    "1e5",
+    "0x1f",
+    "E'\\x'",
+    "$$x$$",
+    "$1",
+    "?",
+    ":v",
+    "@v",
+    "N'x'",
+    "X'00'",
+    "'a' 'b'",
+    "'''x'''",
+    "'a\\'b'",
 ];
 const OPS: &[&str] = &[
     "=", "<", ">", "<=", ">=", "<>", "!=", "+", "-", "*", "/", "%", "||", "::", "->", "~", "^",
@@ -124,7 +230,12 @@ fn expr(r: &mut Rng, depth: usize) -> String {
         return leaf(r);
     }
     match r.below(10) {
-        0 => format!("{} {} {}", leaf(r), r.pick(&["=", "<", ">=", "<>", "!="]), leaf(r)),
+        0 => format!(
+            "{} {} {}",
+            leaf(r),
+            r.pick(&["=", "<", ">=", "<>", "!="]),
+            leaf(r)
+        ),
         1 => format!("{}({})", r.mostly(SAFE_FUNCS, FUNCS), expr(r, depth + 1)),
         2 => format!("({})", expr(r, depth + 1)),
         3 => format!("{} IS NOT NULL", leaf(r)),
@@ -165,7 +276,13 @@ fn select(r: &mut Rng) -> String {
     }
     s.push_str(&format!(" FROM {} {}", name(r), name(r)));
     if r.chance(40) {
-        let join = r.pick(&["JOIN", "LEFT JOIN", "INNER JOIN", "FULL OUTER JOIN", "RIGHT JOIN"]);
+        let join = r.pick(&[
+            "JOIN",
+            "LEFT JOIN",
+            "INNER JOIN",
+            "FULL OUTER JOIN",
+            "RIGHT JOIN",
+        ]);
         s.push_str(&format!(" {join} {} ON {}", name(r), expr(r, 1)));
     }
     if r.chance(15) {
@@ -281,14 +398,20 @@ fn generated_sql_the_fast_path_accepts_is_read_in_the_full_analysis() {
         if fired % 8 == 0 {
             checked_in_json += 1;
             let input = json!({"sql": text, "cmd": "rm -rf /tmp/x", "options": {"timeout": 3}});
-            let (a, b) = (content("tool", &input, true), content("tool", &input, false));
+            let (a, b) = (
+                content("tool", &input, true),
+                content("tool", &input, false),
+            );
             assert_eq!(effect(&a), effect(&b), "{input}");
             assert_eq!(effect(&a), Some(Effect::Destructive), "{input}");
         }
     }
     // The generator must exercise both sides of the boundary.
     assert!(fired > 1_000, "the fast path fired {fired} of {total}");
-    assert!(fired < total - total / 10, "the fast path fired {fired} of {total}");
+    assert!(
+        fired < total - total / 10,
+        "the fast path fired {fired} of {total}"
+    );
     assert!(checked_in_json > 100);
 }
 
@@ -330,7 +453,13 @@ fn every_corpus_input_has_the_same_effect_with_the_fast_path() {
                     content("run_sql", input, true),
                     content("run_sql", input, false),
                 );
-                assert_eq!(effect(&a), effect(&b), "{}:{}: run_sql {s}", f.display(), i + 1);
+                assert_eq!(
+                    effect(&a),
+                    effect(&b),
+                    "{}:{}: run_sql {s}",
+                    f.display(),
+                    i + 1
+                );
             }
         }
     }

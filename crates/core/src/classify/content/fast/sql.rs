@@ -86,8 +86,7 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                     }
                 }
                 // `1e5`, `0x1f`, `1abc`, `1.` read differently across dialects.
-                if b
-                    .get(i)
+                if b.get(i)
                     .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
                 {
                     return None;
@@ -116,7 +115,17 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                     2
                 } else if matches!(
                     c,
-                    b'=' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b',' | b'.' | b'(' | b')'
+                    b'=' | b'<'
+                        | b'>'
+                        | b'+'
+                        | b'-'
+                        | b'*'
+                        | b'/'
+                        | b'%'
+                        | b','
+                        | b'.'
+                        | b'('
+                        | b')'
                         | b';'
                 ) {
                     // Comments and `||`-like pairs are not read here.
