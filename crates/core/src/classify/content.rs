@@ -17,6 +17,10 @@ mod code;
 mod datastore;
 mod dbclient;
 mod devops;
+mod fast;
+
+#[doc(hidden)]
+pub use fast::select_read as fast_select_read;
 mod graphql;
 mod http;
 mod objects;
@@ -93,6 +97,8 @@ pub(crate) struct Ctx {
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
     search_tool: bool,
+    /// The token-level fast path ([`fast`]) may answer before the full analysis.
+    pub(crate) fast: bool,
 }
 
 /// Reasons kept per rank while walking (the verdict shows fewer).
@@ -114,6 +120,7 @@ impl Ctx {
             code_lang: None,
             program: None,
             search_tool: false,
+            fast: true,
         }
     }
 
@@ -346,7 +353,20 @@ fn shell_named(map: &Map<String, Value>) -> Option<Option<&'static str>> {
 /// Classifies the input of a call. `None` means the content says nothing (plain prose, an
 /// empty input): the name tier, or the unknown-is-mutating default, decides.
 pub fn classify_content(tool: &str, name: &NameTier, input: &Value) -> Option<ContentVerdict> {
+    classify_content_with(tool, name, input, true)
+}
+
+/// [`classify_content`] with the token-level fast path on or off: the differential test
+/// (`tests/fast_path_differential.rs`) compares the two.
+#[doc(hidden)]
+pub fn classify_content_with(
+    tool: &str,
+    name: &NameTier,
+    input: &Value,
+    fast: bool,
+) -> Option<ContentVerdict> {
     let mut ctx = Ctx::new();
+    ctx.fast = fast;
     // Hints come from the name as it reads once look-alike characters are folded.
     let tool = name.normalised.as_deref().unwrap_or(tool);
     if name.normalised.is_some() {

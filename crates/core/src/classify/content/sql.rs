@@ -15,7 +15,7 @@ mod rules;
 mod stmt;
 mod walk;
 
-pub(crate) use functions::known_effect;
+pub(crate) use functions::{call_effect, known_effect};
 
 use sqlparser::ast::{Expr, Statement, Value, Visit};
 use sqlparser::dialect::{
@@ -189,6 +189,15 @@ fn first_word_in(lx: &Lexed, from: usize, to: usize) -> Option<&str> {
 /// nor has the shape of a statement in any reading is prose and adds nothing.
 pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     if !ctx.deeper(depth) {
+        return;
+    }
+    // A plain `SELECT` proved a read at the token level: the same finding as the full
+    // analysis, with at least the work it would have spent (the budget still binds).
+    if ctx.fast && !strict && super::fast::select_read(text) {
+        if ctx.tick(3 + text.len() / 64) {
+            let stmt = text.trim().trim_end_matches(';');
+            ctx.add(Effect::Read, format!("sql: {} reads", snippet(stmt)));
+        }
         return;
     }
     let pg = sqllex::lex(text);

@@ -1,0 +1,16 @@
+//! The fast path: a token-level proof that a text is a plain read, in front of the full
+//! analysis. It answers only for texts it accepts whole and otherwise says nothing, and the
+//! full analysis runs. What it accepts is a strict subset of what the full analysis proves to
+//! be a read, so it may never answer lower than the full analysis
+//! (`tests/fast_path_differential.rs` checks this on generated inputs and the whole corpus).
+//!
+//! SQL: one `SELECT` over plain tables (joins, `WHERE`, `GROUP BY`, `HAVING`, `ORDER BY`,
+//! `LIMIT`, `OFFSET`), with identifiers that are not SQL keywords, literals, operators and
+//! calls to a short list of functions that every dialect's table knows to be free of side
+//! effects. ASCII only, no comments, quoted names, dialect-divergent characters
+//! ([`super::sqllex::dialect_sensitive`]), subqueries, `INTO`, locking clauses or second
+//! statements.
+
+mod sql;
+
+pub use sql::select_read;

@@ -1,0 +1,534 @@
+//! A recogniser for one plain `SELECT` (see [`super`]): a tokeniser that refuses anything
+//! it does not know, and a recursive-descent check of a small grammar that sqlparser's
+//! PostgreSQL dialect parses into a query the tree walk judges `reads`.
+
+use sqlparser::keywords::ALL_KEYWORDS;
+
+use super::super::sql::call_effect;
+use super::super::sqllex::dialect_sensitive;
+use crate::Effect;
+
+/// Longer texts go to the full analysis (the fast path is for the common short query).
+const MAX_TEXT: usize = 4 * 1024;
+/// Tokens accepted.
+const MAX_TOKENS: usize = 1024;
+/// Nesting of expressions (parentheses, `NOT`, unary minus).
+const MAX_NESTING: usize = 32;
+/// Longest word looked up as a keyword.
+const MAX_WORD: usize = 64;
+
+/// Functions with plain call syntax that every dialect's table knows to be free of side
+/// effects (checked again against the tables at each call).
+const FUNCTIONS: &[&str] = &[
+    "ABS", "AVG", "COALESCE", "COUNT", "LENGTH", "LOWER", "MAX", "MIN", "NOW", "NULLIF", "ROUND",
+    "SUM", "UPPER",
+];
+
+/// Keywords that sqlparser reads as plain column or table names where this grammar puts
+/// them (common column names); every other keyword is refused as a name.
+const NAME_KEYWORDS: &[&str] = &["ID", "NAME", "STATUS", "TYPE", "VALUE", "KEY", "DATA"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    Word(&'a str),
+    Num,
+    Str,
+    Op(&'a str),
+}
+
+/// True if `text` is one plain `SELECT` that this recogniser proves to be a read.
+pub fn select_read(text: &str) -> bool {
+    if text.len() > MAX_TEXT || !text.is_ascii() || dialect_sensitive(text) {
+        return false;
+    }
+    let Some(toks) = tokens(text) else {
+        return false;
+    };
+    let mut p = Parser {
+        toks: &toks,
+        i: 0,
+        depth: 0,
+    };
+    p.statement().is_some()
+}
+
+/// Splits ASCII text into tokens; `None` for any character or construct it does not know
+/// (comments, quoted names, escapes, parameters, operators outside its list).
+fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(64);
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = *b.get(i)?;
+        let start = i;
+        match c {
+            b' ' | b'\t' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                while b
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
+                    i += 1;
+                }
+                out.push(Tok::Word(text.get(start..i)?));
+            }
+            b'0'..=b'9' => {
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                    while b.get(i).is_some_and(u8::is_ascii_digit) {
+                        i += 1;
+                    }
+                }
+                // `1e5`, `0x1f`, `1abc`, `1.` read differently across dialects.
+                if b.get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+                {
+                    return None;
+                }
+                out.push(Tok::Num);
+            }
+            b'\'' => {
+                i += 1;
+                loop {
+                    match b.get(i)? {
+                        b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        b'\'' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+                // A literal right after another is concatenated in some dialects only.
+                if matches!(out.last(), Some(Tok::Str)) {
+                    return None;
+                }
+                out.push(Tok::Str);
+            }
+            _ => {
+                let two = text.get(i..i + 2).unwrap_or("");
+                let len = if matches!(two, "<=" | ">=" | "<>" | "!=") {
+                    2
+                } else if matches!(
+                    c,
+                    b'=' | b'<'
+                        | b'>'
+                        | b'+'
+                        | b'-'
+                        | b'*'
+                        | b'/'
+                        | b'%'
+                        | b','
+                        | b'.'
+                        | b'('
+                        | b')'
+                        | b';'
+                ) {
+                    // Comments and `||`-like pairs are not read here.
+                    if matches!(two, "--" | "/*" | "*/") {
+                        return None;
+                    }
+                    1
+                } else {
+                    return None;
+                };
+                i += len;
+                out.push(Tok::Op(text.get(start..i)?));
+            }
+        }
+        if out.len() > MAX_TOKENS {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// True if `w` is any keyword sqlparser knows (case-insensitive).
+fn is_keyword(w: &str) -> bool {
+    if w.len() > MAX_WORD {
+        return true;
+    }
+    let mut buf = [0u8; MAX_WORD];
+    let Some(dst) = buf.get_mut(..w.len()) else {
+        return true;
+    };
+    dst.copy_from_slice(w.as_bytes());
+    dst.make_ascii_uppercase();
+    let Ok(upper) = std::str::from_utf8(dst) else {
+        return true;
+    };
+    ALL_KEYWORDS.binary_search(&upper).is_ok()
+}
+
+struct Parser<'t, 'a> {
+    toks: &'t [Tok<'a>],
+    i: usize,
+    depth: usize,
+}
+
+impl<'a> Parser<'_, 'a> {
+    fn peek(&self) -> Option<Tok<'a>> {
+        self.toks.get(self.i).copied()
+    }
+
+    fn peek_at(&self, k: usize) -> Option<Tok<'a>> {
+        self.toks.get(self.i + k).copied()
+    }
+
+    fn kw_at(&self, k: usize, kw: &str) -> bool {
+        matches!(self.peek_at(k), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
+    }
+
+    fn is_kw(&self, kw: &str) -> bool {
+        self.kw_at(0, kw)
+    }
+
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        let yes = self.is_kw(kw);
+        self.i += usize::from(yes);
+        yes
+    }
+
+    fn kw(&mut self, kw: &str) -> Option<()> {
+        self.eat_kw(kw).then_some(())
+    }
+
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Op(o)) if o == op)
+    }
+
+    fn eat_op(&mut self, op: &str) -> bool {
+        let yes = self.is_op(op);
+        self.i += usize::from(yes);
+        yes
+    }
+
+    fn op(&mut self, op: &str) -> Option<()> {
+        self.eat_op(op).then_some(())
+    }
+
+    fn statement(&mut self) -> Option<()> {
+        self.kw("SELECT")?;
+        let _ = self.eat_kw("DISTINCT");
+        self.list(Self::select_item)?;
+        self.kw("FROM")?;
+        self.list(Self::table_ref)?;
+        if self.eat_kw("WHERE") {
+            self.expr()?;
+        }
+        if self.eat_kw("GROUP") {
+            self.kw("BY")?;
+            self.list(Self::expr)?;
+        }
+        if self.eat_kw("HAVING") {
+            self.expr()?;
+        }
+        if self.eat_kw("ORDER") {
+            self.kw("BY")?;
+            self.list(Self::order_item)?;
+        }
+        if self.eat_kw("LIMIT") {
+            self.number()?;
+        }
+        if self.eat_kw("OFFSET") {
+            self.number()?;
+        }
+        let _ = self.eat_op(";");
+        (self.i == self.toks.len()).then_some(())
+    }
+
+    fn list(&mut self, item: fn(&mut Self) -> Option<()>) -> Option<()> {
+        item(self)?;
+        while self.eat_op(",") {
+            item(self)?;
+        }
+        Some(())
+    }
+
+    fn number(&mut self) -> Option<()> {
+        matches!(self.peek(), Some(Tok::Num)).then(|| self.i += 1)
+    }
+
+    /// A name that is not a keyword, or one of the keywords read as a name.
+    fn name(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(Tok::Word(w))
+                if !is_keyword(w) || NAME_KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k)) =>
+            {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// An optional alias: `AS name` or a bare word that is no keyword at all.
+    fn alias(&mut self) -> Option<()> {
+        if self.eat_kw("AS") {
+            return self.bare_alias();
+        }
+        if matches!(self.peek(), Some(Tok::Word(w)) if !is_keyword(w)) {
+            self.i += 1;
+        }
+        Some(())
+    }
+
+    fn bare_alias(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(Tok::Word(w)) if !is_keyword(w) => {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn select_item(&mut self) -> Option<()> {
+        if self.eat_op("*") {
+            return Some(());
+        }
+        // `t.*`
+        if matches!(self.peek(), Some(Tok::Word(_)))
+            && matches!(self.peek_at(1), Some(Tok::Op(".")))
+            && matches!(self.peek_at(2), Some(Tok::Op("*")))
+        {
+            self.name()?;
+            self.i += 2;
+            return Some(());
+        }
+        self.expr()?;
+        self.alias()
+    }
+
+    fn order_item(&mut self) -> Option<()> {
+        self.expr()?;
+        if !self.eat_kw("ASC") {
+            let _ = self.eat_kw("DESC");
+        }
+        if self.eat_kw("NULLS") && !self.eat_kw("FIRST") {
+            self.kw("LAST")?;
+        }
+        Some(())
+    }
+
+    /// A table name (up to `db.schema.table`).
+    fn table_name(&mut self) -> Option<()> {
+        self.name()?;
+        for _ in 0..2 {
+            if !self.eat_op(".") {
+                break;
+            }
+            self.name()?;
+        }
+        // `name(`: a table function.
+        (!self.is_op("(")).then_some(())
+    }
+
+    fn table_ref(&mut self) -> Option<()> {
+        self.table_name()?;
+        self.alias()?;
+        loop {
+            let cross = self.eat_kw("CROSS");
+            if !cross && !self.eat_kw("INNER") {
+                let outer = self.eat_kw("LEFT") || self.eat_kw("RIGHT") || self.eat_kw("FULL");
+                if outer {
+                    let _ = self.eat_kw("OUTER");
+                }
+                if !outer && !self.is_kw("JOIN") {
+                    return Some(());
+                }
+            }
+            self.kw("JOIN")?;
+            self.table_name()?;
+            self.alias()?;
+            if !cross {
+                self.kw("ON")?;
+                self.expr()?;
+            }
+        }
+    }
+
+    fn nest(&mut self, f: fn(&mut Self) -> Option<()>) -> Option<()> {
+        if self.depth >= MAX_NESTING {
+            return None;
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr(&mut self) -> Option<()> {
+        self.nest(|p| {
+            p.and_expr()?;
+            while p.eat_kw("OR") {
+                p.and_expr()?;
+            }
+            Some(())
+        })
+    }
+
+    fn and_expr(&mut self) -> Option<()> {
+        self.not_expr()?;
+        while self.eat_kw("AND") {
+            self.not_expr()?;
+        }
+        Some(())
+    }
+
+    fn not_expr(&mut self) -> Option<()> {
+        if self.eat_kw("NOT") {
+            return self.nest(Self::not_expr);
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Option<()> {
+        self.additive()?;
+        if let Some(Tok::Op("=" | "<>" | "!=" | "<" | ">" | "<=" | ">=")) = self.peek() {
+            self.i += 1;
+            return self.additive();
+        }
+        if self.eat_kw("IS") {
+            let _ = self.eat_kw("NOT");
+            return self.kw("NULL");
+        }
+        let not = self.eat_kw("NOT");
+        if self.eat_kw("IN") {
+            self.op("(")?;
+            self.list(Self::expr)?;
+            return self.op(")");
+        }
+        if self.eat_kw("BETWEEN") {
+            self.additive()?;
+            self.kw("AND")?;
+            return self.additive();
+        }
+        if self.eat_kw("LIKE") || self.eat_kw("ILIKE") {
+            return self.additive();
+        }
+        // A `NOT` that none of the above follows is not this grammar's.
+        (!not).then_some(())
+    }
+
+    fn additive(&mut self) -> Option<()> {
+        self.multiplicative()?;
+        while self.eat_op("+") || self.eat_op("-") {
+            self.multiplicative()?;
+        }
+        Some(())
+    }
+
+    fn multiplicative(&mut self) -> Option<()> {
+        self.unary()?;
+        while self.eat_op("*") || self.eat_op("/") || self.eat_op("%") {
+            self.unary()?;
+        }
+        Some(())
+    }
+
+    fn unary(&mut self) -> Option<()> {
+        if self.eat_op("-") {
+            return matches!(self.peek(), Some(Tok::Num)).then(|| self.i += 1);
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Option<()> {
+        match self.peek()? {
+            Tok::Num | Tok::Str => {
+                self.i += 1;
+                Some(())
+            }
+            Tok::Op("(") => {
+                self.i += 1;
+                self.expr()?;
+                self.op(")")
+            }
+            Tok::Op(_) => None,
+            Tok::Word(w) => {
+                if ["NULL", "TRUE", "FALSE"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k))
+                {
+                    self.i += 1;
+                    return Some(());
+                }
+                if matches!(self.peek_at(1), Some(Tok::Op("("))) {
+                    return self.call(w);
+                }
+                self.name()?;
+                if self.eat_op(".") {
+                    self.name()?;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// A call to a function of [`FUNCTIONS`] that the tables still say is a read.
+    fn call(&mut self, name: &str) -> Option<()> {
+        let known = FUNCTIONS.iter().find(|f| name.eq_ignore_ascii_case(f))?;
+        if call_effect(&known.to_ascii_lowercase()).0 != Effect::Read {
+            return None;
+        }
+        self.i += 2; // the name and `(`
+        if known == &"COUNT" && self.eat_op("*") {
+            return self.op(")");
+        }
+        if known == &"NOW" {
+            return self.op(")");
+        }
+        let _ = self.eat_kw("DISTINCT");
+        self.list(Self::expr)?;
+        self.op(")")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_selects_are_recognised() {
+        for s in [
+            "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC",
+            "select * from t",
+            "SELECT a, b FROM t WHERE c = 1 AND d IN (1, 2, 3) LIMIT 10;",
+            "SELECT t.* FROM s.t WHERE x IS NOT NULL AND y NOT LIKE 'a%' ORDER BY x NULLS LAST",
+            "SELECT count(*) FROM a CROSS JOIN b",
+        ] {
+            assert!(select_read(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn anything_else_falls_back() {
+        for s in [
+            "SELECT * INTO t2 FROM t",
+            "SELECT * FROM t FOR UPDATE",
+            "SELECT * FROM t; DROP TABLE t",
+            "SELECT pg_sleep(1) FROM t",
+            "SELECT * FROM t -- x",
+            "SELECT * FROM t /* x */",
+            "SELECT \"a\" FROM t",
+            "SELECT a FROM t WHERE b = $1",
+            "SELECT a FROM t WHERE b = E'x'",
+            "SELECT a FROM (SELECT 1) x",
+            "SELECT a FROM t WHERE b IN (SELECT c FROM u)",
+            "SELECT a FROM read_csv('x')",
+            "SELECT a FROM t WHERE b = 'x' 'y'",
+            "SELECT а FROM t",
+            "SELECT 1e5 FROM t",
+            "SELECT a FROM t WHERE NOT",
+            "SELECT a FROM t LIMIT 1 OFFSET 2 garbage",
+            "SELECT lower() FROM t",
+        ] {
+            assert!(!select_read(s), "{s}");
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! The fast path against the full analysis (issue 14): the token-level proof may answer
+//! higher than the full analysis, never lower, and for what it proves a read the full
+//! analysis says read too.
+//!
+//! - Generated SQL (a fixed seed): plain selects, the same selects mutated (a token
+//!   inserted, replaced or dropped) and token soup mixing read and write keywords, comments,
+//!   quotes, semicolons, dollar quotes, parameters, functions, CTEs, subqueries and `INTO`.
+//!   Whenever the fast path accepts a text, the full analysis (fast path off) must judge it
+//!   read, alone and inside a JSON argument.
+//! - Every input of the corpus (`tests/corpus/*.jsonl`): the classification with the fast
+//!   path must have the same effect as without it.
+//! - The benchmark inputs: the fast path must fire for them (the test fails if it never does).
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test harness: failing loudly is the point
+
+use std::path::Path;
+
+use airlock_core::Effect;
+use airlock_core::classify::content::{classify_content_with, fast_select_read};
+use airlock_core::classify::{ContentVerdict, name_tier};
+use serde_json::{Value, json};
+
+const SELECT_200B: &str = "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC";
+
+/// A small deterministic generator (xorshift64*): the same cases on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// Mostly from `safe` (what the fast path accepts), sometimes from `all`.
+    fn mostly<'a>(&mut self, safe: &[&'a str], all: &[&'a str]) -> &'a str {
+        if self.chance(85) {
+            self.pick(safe)
+        } else {
+            self.pick(all)
+        }
+    }
+}
+
+const SAFE_NAMES: &[&str] = &[
+    "a",
+    "b",
+    "c",
+    "t",
+    "u",
+    "users",
+    "orders",
+    "email",
+    "total",
+    "created_at",
+    "id",
+    "name",
+];
+const SAFE_FUNCS: &[&str] = &["count", "sum", "max", "lower", "coalesce", "round"];
+const SAFE_LITERALS: &[&str] = &[
+    "1",
+    "42",
+    "1.5",
+    "'x'",
+    "'it''s'",
+    "'2024-01-01'",
+    "NULL",
+    "TRUE",
+];
+
+fn name(r: &mut Rng) -> &'static str {
+    r.mostly(SAFE_NAMES, NAMES)
+}
+
+/// Names, including keywords that are or are not read as names.
+const NAMES: &[&str] = &[
+    "a",
+    "b",
+    "c",
+    "t",
+    "u",
+    "users",
+    "orders",
+    "id",
+    "name",
+    "status",
+    "type",
+    "value",
+    "key",
+    "data",
+    "email",
+    "total",
+    "created_at",
+    "user",
+    "order",
+    "limit",
+    "table",
+    "date",
+    "e",
+    "q",
+    "n",
+    "x",
+    "from",
+    "select",
+    "all",
+    "window",
+    "offset",
+    "interval",
+    "current_user",
+    "array",
+    "row",
+    "cast",
+    "case",
+    "exists",
+    "unique",
+    "time",
+    "public",
+    "into",
+    "set",
+    "on",
+    "natural",
+];
+const FUNCS: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "lower",
+    "upper",
+    "length",
+    "abs",
+    "round",
+    "coalesce",
+    "nullif",
+    "now",
+    "pg_sleep",
+    "lo_export",
+    "dblink",
+    "set_config",
+    "nextval",
+    "load_file",
+    "pg_read_file",
+    "sys_exec",
+    "my_func",
+    "left",
+    "date",
+    "cast",
+    "exists",
+];
+const LITERALS: &[&str] = &[
+    "1",
+    "42",
+    "1.5",
+    "'x'",
+    "'it''s'",
+    "'2024-01-01'",
+    "NULL",
+    "TRUE",
+    "false",
+    "1e5",
+    "0x1f",
+    "E'\\x'",
+    "$$x$$",
+    "$1",
+    "?",
+    ":v",
+    "@v",
+    "N'x'",
+    "X'00'",
+    "'a' 'b'",
+    "'''x'''",
+    "'a\\'b'",
+];
+const OPS: &[&str] = &[
+    "=", "<", ">", "<=", ">=", "<>", "!=", "+", "-", "*", "/", "%", "||", "::", "->", "~", "^",
+    "&", "|",
+];
+const NOISE: &[&str] = &[
+    ";",
+    "; DROP TABLE t",
+    "; DELETE FROM t",
+    "-- x\n",
+    "--x",
+    "/* x */",
+    "/*! DROP TABLE t */",
+    "# x\n",
+    "\"a\"",
+    "`a`",
+    "[a]",
+    "INTO t2",
+    "INTO OUTFILE '/tmp/x'",
+    "FOR UPDATE",
+    "FOR SHARE",
+    "UNION SELECT * FROM pg_shadow",
+    "(SELECT 1)",
+    "WITH x AS (DELETE FROM t RETURNING *)",
+    "RETURNING *",
+    "EXCEPT",
+    "\\! rm -rf /",
+    "\ngo\n",
+    "\n.shell rm x\n",
+    "q'[x]'",
+    "//",
+    "а",
+    "ＳＥＬＥＣＴ",
+    "\r\n",
+    "LATERAL",
+    "TABLESAMPLE",
+    "WINDOW w AS ()",
+    "FETCH FIRST 1 ROWS ONLY",
+    "DISTINCT ON (a)",
+];
+
+fn expr(r: &mut Rng, depth: usize) -> String {
+    if depth > 2 {
+        return leaf(r);
+    }
+    match r.below(10) {
+        0 => format!(
+            "{} {} {}",
+            leaf(r),
+            r.pick(&["=", "<", ">=", "<>", "!="]),
+            leaf(r)
+        ),
+        1 => format!("{}({})", r.mostly(SAFE_FUNCS, FUNCS), expr(r, depth + 1)),
+        2 => format!("({})", expr(r, depth + 1)),
+        3 => format!("{} IS NOT NULL", leaf(r)),
+        4 => format!("{} NOT IN ({}, {})", leaf(r), leaf(r), leaf(r)),
+        5 => format!("{} BETWEEN {} AND {}", leaf(r), leaf(r), leaf(r)),
+        6 => format!("{} LIKE {}", leaf(r), r.mostly(SAFE_LITERALS, LITERALS)),
+        7 => format!("{} AND {}", expr(r, depth + 1), expr(r, depth + 1)),
+        8 => format!("NOT {}", expr(r, depth + 1)),
+        _ => format!("{} + {} * {}", leaf(r), leaf(r), leaf(r)),
+    }
+}
+
+fn leaf(r: &mut Rng) -> String {
+    match r.below(6) {
+        0 | 1 => name(r).to_string(),
+        2 => format!("{}.{}", name(r), name(r)),
+        3 => r.mostly(SAFE_LITERALS, LITERALS).to_string(),
+        4 => "count(*)".to_string(),
+        _ => format!("-{}", r.pick(&["1", "2.5", "x"])),
+    }
+}
+
+/// A select in the fast path's grammar, more or less (names and literals vary freely).
+fn select(r: &mut Rng) -> String {
+    let mut s = String::from(r.pick(&["SELECT ", "select ", "SELECT DISTINCT ", "Select\n"]));
+    let items = 1 + r.below(3);
+    for i in 0..items {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        match r.below(5) {
+            0 => s.push('*'),
+            1 => s.push_str(&format!("{}.*", name(r))),
+            2 => s.push_str(&format!("{} AS {}", expr(r, 1), name(r))),
+            3 => s.push_str(&format!("{} {}", expr(r, 1), name(r))),
+            _ => s.push_str(&expr(r, 1)),
+        }
+    }
+    s.push_str(&format!(" FROM {} {}", name(r), name(r)));
+    if r.chance(40) {
+        let join = r.pick(&[
+            "JOIN",
+            "LEFT JOIN",
+            "INNER JOIN",
+            "FULL OUTER JOIN",
+            "RIGHT JOIN",
+        ]);
+        s.push_str(&format!(" {join} {} ON {}", name(r), expr(r, 1)));
+    }
+    if r.chance(15) {
+        s.push_str(&format!(" CROSS JOIN {}.{}", name(r), name(r)));
+    }
+    if r.chance(60) {
+        s.push_str(&format!(" WHERE {}", expr(r, 0)));
+    }
+    if r.chance(30) {
+        s.push_str(&format!(" GROUP BY {}, {}", leaf(r), leaf(r)));
+        if r.chance(50) {
+            s.push_str(&format!(" HAVING {}", expr(r, 1)));
+        }
+    }
+    if r.chance(40) {
+        s.push_str(&format!(
+            " ORDER BY {} {}",
+            leaf(r),
+            r.pick(&["", "ASC", "DESC", "DESC NULLS LAST"])
+        ));
+    }
+    if r.chance(30) {
+        s.push_str(&format!(" LIMIT {}", r.pick(&["10", "1", "x", "ALL"])));
+    }
+    if r.chance(10) {
+        s.push_str(" OFFSET 5");
+    }
+    if r.chance(20) {
+        s.push(';');
+    }
+    s
+}
+
+/// A piece of SQL from any of the vocabularies.
+fn piece(r: &mut Rng) -> String {
+    match r.below(7) {
+        0 => r.pick(NAMES).to_string(),
+        1 => format!("{}(", r.pick(FUNCS)),
+        2 => r.pick(LITERALS).to_string(),
+        3 => r.pick(OPS).to_string(),
+        4 => r.pick(NOISE).to_string(),
+        5 => r
+            .pick(&[
+                "FROM", "WHERE", "JOIN", "ON", "AND", "OR", "NOT", ",", "(", ")", ".", "DELETE",
+                "UPDATE", "INSERT", "DROP", "WITH", "AS", "GROUP BY", "ORDER BY", "LIMIT",
+            ])
+            .to_string(),
+        _ => expr(r, 1),
+    }
+}
+
+/// A select with one to three mutations: pieces inserted, words dropped or replaced.
+fn mutated(r: &mut Rng) -> String {
+    let base = select(r);
+    let mut words: Vec<String> = base.split(' ').map(str::to_string).collect();
+    for _ in 0..1 + r.below(3) {
+        let at = r.below(words.len() + 1);
+        match r.below(3) {
+            0 => words.insert(at, piece(r)),
+            1 if at < words.len() => {
+                words.remove(at);
+            }
+            _ if at < words.len() => words[at] = piece(r),
+            _ => words.push(piece(r)),
+        }
+    }
+    words.join(" ")
+}
+
+/// Token soup that starts like a statement.
+fn soup(r: &mut Rng) -> String {
+    let mut s = String::from(r.pick(&["SELECT", "select", "WITH x AS (", "SELECT *", "DELETE"]));
+    for _ in 0..r.below(14) {
+        s.push(' ');
+        s.push_str(&piece(r));
+    }
+    s
+}
+
+fn content(tool: &str, input: &Value, fast: bool) -> Option<ContentVerdict> {
+    classify_content_with(tool, &name_tier(tool), input, fast)
+}
+
+fn effect(v: &Option<ContentVerdict>) -> Option<Effect> {
+    v.as_ref().map(|v| v.effect)
+}
+
+#[test]
+fn generated_sql_the_fast_path_accepts_is_read_in_the_full_analysis() {
+    let mut r = Rng(0x1405_2026_0014_0001);
+    let (mut fired, mut total) = (0usize, 0usize);
+    let mut checked_in_json = 0usize;
+    for i in 0..30_000 {
+        let text = match i % 4 {
+            0 | 1 => mutated(&mut r),
+            2 => select(&mut r),
+            _ => soup(&mut r),
+        };
+        total += 1;
+        if !fast_select_read(&text) {
+            continue;
+        }
+        fired += 1;
+        let full = content("run_sql", &json!(text), false);
+        assert_eq!(
+            effect(&full),
+            Some(Effect::Read),
+            "the fast path accepts {text:?} but the full analysis says {full:?}"
+        );
+        let fast = content("run_sql", &json!(text), true);
+        assert_eq!(effect(&fast), Some(Effect::Read), "{text:?}");
+        // The same text inside a JSON argument and beside a write.
+        if fired % 8 == 0 {
+            checked_in_json += 1;
+            let input = json!({"sql": text, "cmd": "rm -rf /tmp/x", "options": {"timeout": 3}});
+            let (a, b) = (
+                content("tool", &input, true),
+                content("tool", &input, false),
+            );
+            assert_eq!(effect(&a), effect(&b), "{input}");
+            assert_eq!(effect(&a), Some(Effect::Destructive), "{input}");
+        }
+    }
+    // The generator must exercise both sides of the boundary.
+    assert!(fired > 1_000, "the fast path fired {fired} of {total}");
+    assert!(
+        fired < total - total / 10,
+        "the fast path fired {fired} of {total}"
+    );
+    assert!(checked_in_json > 100);
+}
+
+/// Every corpus input, and the same input's strings under a SQL tool: with and without the
+/// fast path, the same effect.
+#[test]
+fn every_corpus_input_has_the_same_effect_with_the_fast_path() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let (mut cases, mut fired) = (0usize, 0usize);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("corpus file");
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with("//") {
+                continue;
+            }
+            let v: Value = serde_json::from_str(line).expect("corpus json");
+            let tool = v["tool"].as_str().expect("tool");
+            let input = &v["input"];
+            cases += 1;
+            let (a, b) = (content(tool, input, true), content(tool, input, false));
+            assert_eq!(
+                effect(&a),
+                effect(&b),
+                "{}:{}: {tool} {input}",
+                f.display(),
+                i + 1
+            );
+            if let Some(s) = input.as_str() {
+                if fast_select_read(s) {
+                    fired += 1;
+                }
+                let (a, b) = (
+                    content("run_sql", input, true),
+                    content("run_sql", input, false),
+                );
+                assert_eq!(
+                    effect(&a),
+                    effect(&b),
+                    "{}:{}: run_sql {s}",
+                    f.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+    assert!(cases > 1000, "{cases} corpus cases");
+    assert!(fired > 0, "the fast path fired on no corpus input");
+}
+
+#[test]
+fn the_fast_path_fires_for_the_benchmark_inputs() {
+    assert!(fast_select_read(SELECT_200B));
+    let v = content("run_sql", &json!(SELECT_200B), true).expect("a verdict");
+    assert_eq!(v.effect, Effect::Read);
+    let full = content("run_sql", &json!(SELECT_200B), false).expect("a verdict");
+    assert_eq!(v, full, "the same reason as the full analysis");
+    let args = json!({"sql": SELECT_200B, "options": {"timeout": 30, "tags": ["a", "b"]}, "description": "weekly revenue"});
+    assert_eq!(
+        effect(&content("tool", &args, true)),
+        effect(&content("tool", &args, false))
+    );
+    // A write is never the fast path's.
+    assert!(!fast_select_read(
+        "DELETE FROM sessions WHERE expires_at < now()"
+    ));
+}
