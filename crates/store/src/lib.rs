@@ -44,6 +44,7 @@ pub mod log_search;
 mod queries;
 pub mod siem;
 pub mod sqlite;
+mod sqlite_cache;
 mod sqlite_tx;
 mod store;
 pub mod tx;

@@ -10,6 +10,7 @@ use crate::StoreError;
 use crate::migrations;
 use crate::options::{Options, Tuning};
 use crate::queue::{BatchError, Engine, Job, Queue};
+use crate::sqlite_cache::RowCache;
 use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
 
@@ -49,6 +50,12 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(128);
+    // The query planner stability guarantee: a statement keeps its plan whatever values are
+    // bound, so SQLite (built with STAT4) does not re-prepare it on every execution.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(conn)
 }
 
@@ -101,10 +108,11 @@ pub(crate) fn start(
         &data_dir.join("airlock.db"),
         std::sync::Arc::downgrade(&alive),
     )?;
+    let cache = RowCache::new(&conn)?;
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
         "airlock-sqlite",
-        vec![SqliteEngine { conn }],
+        vec![SqliteEngine { conn, cache }],
         tuning.max_batch,
     )?;
     Ok((queue, alive))
@@ -119,7 +127,8 @@ pub(crate) fn run_blocking<R>(
     let mut conn = open(data_dir, options)?;
     let txn = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let result = {
-        let mut db = SqliteTx::new(&txn);
+        let mut cache = RowCache::disabled();
+        let mut db = SqliteTx::new(&txn, &mut cache);
         f(&mut db)?
     };
     txn.commit()?;
@@ -158,34 +167,50 @@ fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
 
 struct SqliteEngine {
     conn: Connection,
+    cache: RowCache,
+}
+
+/// Runs one of the engine's fixed statements (prepared once: `execute_batch` would parse its
+/// text on every call).
+fn run_fixed(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
+impl SqliteEngine {
+    fn run_jobs(&mut self, jobs: &mut [Job]) -> Result<(), StoreError> {
+        self.cache.begin_batch(&self.conn)?;
+        for job in jobs.iter_mut() {
+            run_fixed(&self.conn, "SAVEPOINT job")?;
+            let keep = {
+                let mut db = SqliteTx::new(&self.conn, &mut self.cache);
+                job.attempt(&mut db)
+            };
+            if !keep {
+                run_fixed(&self.conn, "ROLLBACK TO job")?;
+                // What the request read or dropped may no longer be what is stored.
+                self.cache.clear();
+            }
+            run_fixed(&self.conn, "RELEASE job")?;
+        }
+        Ok(run_fixed(&self.conn, "COMMIT")?)
+    }
 }
 
 impl Engine for SqliteEngine {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
-        let fail = |e: rusqlite::Error| BatchError::Fail(e.to_string());
-        let txn = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        for job in jobs.iter_mut() {
-            // Cached statements: preparing these anew for every request cost more than running them.
-            txn.prepare_cached("SAVEPOINT job")
-                .and_then(|mut st| st.execute([]))
-                .map_err(fail)?;
-            let keep = {
-                let mut db = SqliteTx::new(&txn);
-                job.attempt(&mut db)
-            };
-            if !keep {
-                txn.prepare_cached("ROLLBACK TO job")
-                    .and_then(|mut st| st.execute([]))
-                    .map_err(fail)?;
+        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| BatchError::Fail(e.to_string()))?;
+        match self.run_jobs(jobs) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.cache.clear();
+                if !self.conn.is_autocommit()
+                    && let Err(rollback) = run_fixed(&self.conn, "ROLLBACK")
+                {
+                    tracing::error!(error = %rollback, "rollback after a failed batch failed");
+                }
+                Err(BatchError::Fail(e.to_string()))
             }
-            txn.prepare_cached("RELEASE job")
-                .and_then(|mut st| st.execute([]))
-                .map_err(fail)?;
         }
-        txn.commit().map_err(fail)
     }
 }
 

@@ -1,10 +1,11 @@
 //! SQLite's side of the shared queries: its rows, its statements (prepared once per
 //! connection and cached) and its dialect. The queries themselves are in `queries.rs`.
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 use rusqlite::types::Type;
 
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
+use crate::sqlite_cache::{CachedRow, Lookup, RowCache, row_values};
 
 /// SQLite's placeholders are `?n`. Per-session approval lookups name their index, and compare
 /// deadlines only after reading the rows: a bound range makes SQLite (built with STAT4)
@@ -16,15 +17,22 @@ pub(crate) static DIALECT: Dialect = Dialect {
     deadline_in_query: false,
 };
 
-/// One request's view of the writer's transaction.
+/// One request's view of the writer's transaction (the connection, inside a transaction the
+/// caller opened) and of the writer's row cache.
 pub(crate) struct SqliteTx<'a> {
-    txn: &'a Transaction<'a>,
+    txn: &'a Connection,
+    cache: &'a mut RowCache,
 }
 
 impl<'a> SqliteTx<'a> {
-    pub(crate) fn new(txn: &'a Transaction<'a>) -> Self {
-        SqliteTx { txn }
+    pub(crate) fn new(txn: &'a Connection, cache: &'a mut RowCache) -> Self {
+        SqliteTx { txn, cache }
     }
+}
+
+fn key(sql: &Sql) -> usize {
+    // Every statement is a static (`sql!`): its address names it.
+    sql as *const Sql as usize
 }
 
 impl Row for rusqlite::Row<'_> {
@@ -60,8 +68,11 @@ impl Db for SqliteTx<'_> {
     }
 
     fn exec(&mut self, sql: &Sql, params: &[&dyn Param]) -> Result<u64> {
+        let text = sql.text(&DIALECT);
+        // A write drops what it may change before it runs; `exec` never reads from the cache.
+        let _ = self.cache.before(key(sql), text, params);
         // Cached statements: preparing these anew for every request cost more than running them.
-        let mut statement = self.txn.prepare_cached(sql.text(&DIALECT))?;
+        let mut statement = self.txn.prepare_cached(text)?;
         Ok(statement.execute(bind(params))? as u64)
     }
 
@@ -71,12 +82,55 @@ impl Db for SqliteTx<'_> {
         params: &[&dyn Param],
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {
-        let mut statement = self.txn.prepare_cached(sql.text(&DIALECT))?;
+        let text = sql.text(&DIALECT);
+        let (cache_key, reads) = match self.cache.before(key(sql), text, params) {
+            Lookup::Hit(rows) => {
+                for row in rows.iter() {
+                    if !each(&CachedRow(row))? {
+                        break;
+                    }
+                }
+                return Ok(());
+            }
+            Lookup::Miss { key, reads } => (Some(key), reads),
+            Lookup::Run => (None, 0),
+        };
+        let mut statement = self.txn.prepare_cached(text)?;
+        let columns = statement.column_count();
         let mut rows = statement.query(bind(params))?;
+        let Some(cache_key) = cache_key else {
+            while let Some(row) = rows.next()? {
+                if !each(row)? {
+                    break;
+                }
+            }
+            return Ok(());
+        };
+        // A miss reads the whole answer to keep it, handing rows on while `each` wants them.
+        let mut kept = Some(Vec::new());
+        let mut wanted = true;
         while let Some(row) = rows.next()? {
-            if !each(row)? {
+            let values = kept.as_ref().and_then(|_| row_values(row, columns));
+            match (values, kept.as_mut()) {
+                (Some(values), Some(list)) => {
+                    if wanted {
+                        wanted = each(&CachedRow(&values))?;
+                    }
+                    list.push(values);
+                }
+                _ => {
+                    kept = None;
+                    if wanted {
+                        wanted = each(row)?;
+                    }
+                }
+            }
+            if !wanted && kept.is_none() {
                 break;
             }
+        }
+        if let Some(list) = kept {
+            self.cache.keep(cache_key, reads, list);
         }
         Ok(())
     }

@@ -1,0 +1,376 @@
+//! A row cache in front of the single SQLite writer: the answers of reads of tables that change
+//! rarely (keys, organizations, agents, servers, tool pins, reviewer sets, policy generations,
+//! SIEM destinations), kept between requests so that a check runs about five statements
+//! instead of thirteen (docs/benchmarks.md).
+//!
+//! It is correct only because one connection writes: every write that goes through it drops
+//! the entries of the tables it names; a savepoint rolled back, a batch that does not commit, or
+//! a change committed by another connection (`PRAGMA data_version`, read at the start of every
+//! batch) drops everything. A statement is cached only when every table or view it names is one
+//! of the cached tables and it calls nothing whose answer changes with time or chance.
+//! `AIRLOCK_SQLITE_ROW_CACHE=off` turns it off.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, Type, Value};
+
+use crate::sql::{Param, Result, Row};
+
+/// The tables whose reads are cached: read on every check, written by people, not by checks.
+const CACHED_TABLES: &[&str] = &[
+    "api_keys",
+    "orgs",
+    "agents",
+    "servers",
+    "tool_pins",
+    "reviewer_sets",
+    "policy_generations",
+    "siem_destinations",
+];
+
+/// Words that make a statement's answer depend on more than the rows it reads.
+const UNSTABLE_WORDS: &[&str] = &[
+    "random",
+    "randomblob",
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "date",
+    "time",
+    "datetime",
+    "julianday",
+    "unixepoch",
+    "strftime",
+    "changes",
+    "total_changes",
+    "last_insert_rowid",
+    "sqlite_master",
+    "sqlite_schema",
+    "pragma",
+];
+
+/// Entries beyond which the cache starts again empty (bounded memory whatever the keys).
+const MAX_ENTRIES: usize = 16_384;
+
+/// What a statement does to the cache, worked out once per statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// A read whose rows can be kept; `reads` holds the bits of its tables.
+    Cached { reads: u64 },
+    /// A read that is always run.
+    Uncached,
+    /// A statement that may change rows: drops the entries of the tables in `touches`.
+    Write { touches: u64 },
+}
+
+/// Rows of one cached answer.
+type Rows = Arc<Vec<Vec<Value>>>;
+
+struct Entry {
+    reads: u64,
+    rows: Rows,
+}
+
+/// Counters for tests and benchmarks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub clears: u64,
+}
+
+pub(crate) struct RowCache {
+    enabled: bool,
+    /// Every table and view of the schema, lowercased; a table's bit is its index (tables
+    /// past 63 share bit 63).
+    tables: HashMap<String, u64>,
+    cached: u64,
+    /// Set when a foreign key acts on delete or update: then a write reaches tables it does not
+    /// name, and every write drops everything.
+    cascades: bool,
+    plans: HashMap<usize, Plan>,
+    entries: HashMap<(usize, Vec<KeyValue>), Entry>,
+    data_version: Option<i64>,
+    pub(crate) stats: CacheStats,
+}
+
+impl RowCache {
+    /// A cache for `conn`'s schema, on unless the environment turns it off.
+    pub(crate) fn new(conn: &Connection) -> Result<RowCache> {
+        let enabled = !matches!(
+            std::env::var("AIRLOCK_SQLITE_ROW_CACHE").as_deref(),
+            Ok("off" | "0" | "false")
+        );
+        let mut cache = RowCache::disabled();
+        cache.enabled = enabled;
+        cache.load_schema(conn)?;
+        Ok(cache)
+    }
+
+    /// A cache that never keeps anything (command-line tools, tests of the uncached path).
+    pub(crate) fn disabled() -> RowCache {
+        RowCache {
+            enabled: false,
+            tables: HashMap::new(),
+            cached: 0,
+            cascades: false,
+            plans: HashMap::new(),
+            entries: HashMap::new(),
+            data_version: None,
+            stats: CacheStats::default(),
+        }
+    }
+
+    fn load_schema(&mut self, conn: &Connection) -> Result<()> {
+        let mut statement =
+            conn.prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")?;
+        let rows =
+            statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        self.tables.clear();
+        self.cached = 0;
+        self.cascades = false;
+        for (i, row) in rows.enumerate() {
+            let (name, sql) = row?;
+            let name = name.to_ascii_lowercase();
+            let bit = 1u64 << i.min(63);
+            let upper = sql.to_ascii_uppercase();
+            if upper.contains("ON DELETE") || upper.contains("ON UPDATE") {
+                self.cascades = true;
+            }
+            if CACHED_TABLES.contains(&name.as_str()) && i < 63 {
+                self.cached |= bit;
+            }
+            self.tables.insert(name, bit);
+        }
+        self.plans.clear();
+        self.entries.clear();
+        Ok(())
+    }
+
+    /// Called at the start of every batch, inside its transaction: forgets everything if
+    /// another connection committed since the last batch.
+    pub(crate) fn begin_batch(&mut self, conn: &Connection) -> Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let mut statement = conn.prepare_cached("PRAGMA data_version")?;
+        let version: i64 = statement.query_row([], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            if self.data_version.is_some() {
+                // Another process may also have changed the schema.
+                self.load_schema(conn)?;
+            }
+            self.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
+
+    /// Forgets every answer (a rollback, a batch that failed).
+    pub(crate) fn clear(&mut self) {
+        if !self.entries.is_empty() {
+            self.stats.clears += 1;
+        }
+        self.entries.clear();
+    }
+
+    fn plan(&mut self, key: usize, text: &str) -> Plan {
+        if let Some(plan) = self.plans.get(&key) {
+            return *plan;
+        }
+        let plan = self.make_plan(text);
+        self.plans.insert(key, plan);
+        plan
+    }
+
+    fn make_plan(&self, text: &str) -> Plan {
+        let words: Vec<String> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        let mut named = 0u64;
+        for w in &words {
+            if let Some(bit) = self.tables.get(w) {
+                named |= bit;
+            }
+        }
+        let is_write = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "insert" | "update" | "delete" | "replace" | "upsert" | "create" | "drop" | "alter"
+            )
+        }) || !matches!(words.first().map(String::as_str), Some("select"));
+        if is_write {
+            // A write that names no table we know (DDL of a new one, say) drops everything.
+            let touches = if self.cascades || named == 0 {
+                u64::MAX
+            } else {
+                named
+            };
+            return Plan::Write { touches };
+        }
+        let unstable = words.iter().any(|w| UNSTABLE_WORDS.contains(&w.as_str()));
+        if named != 0 && named & !self.cached == 0 && !unstable {
+            Plan::Cached { reads: named }
+        } else {
+            Plan::Uncached
+        }
+    }
+
+    /// The statement's effect on the cache before it runs: for a cached read, its key and
+    /// any answer kept for it; for a write, its entries are dropped now (before the write, so
+    /// that a failed write drops them too).
+    pub(crate) fn before(&mut self, key: usize, text: &str, params: &[&dyn Param]) -> Lookup {
+        if !self.enabled {
+            return Lookup::Run;
+        }
+        match self.plan(key, text) {
+            Plan::Uncached => Lookup::Run,
+            Plan::Write { touches } => {
+                if touches == u64::MAX {
+                    self.clear();
+                } else {
+                    let before = self.entries.len();
+                    self.entries.retain(|_, e| e.reads & touches == 0);
+                    if self.entries.len() != before {
+                        self.stats.clears += 1;
+                    }
+                }
+                Lookup::Run
+            }
+            Plan::Cached { reads } => {
+                let Some(values) = owned_params(params) else {
+                    return Lookup::Run;
+                };
+                let cache_key = (key, values);
+                if let Some(entry) = self.entries.get(&cache_key) {
+                    self.stats.hits += 1;
+                    return Lookup::Hit(entry.rows.clone());
+                }
+                self.stats.misses += 1;
+                Lookup::Miss {
+                    key: cache_key,
+                    reads,
+                }
+            }
+        }
+    }
+
+    /// Keeps the complete answer of a read that missed.
+    pub(crate) fn keep(&mut self, key: (usize, Vec<KeyValue>), reads: u64, rows: Vec<Vec<Value>>) {
+        if self.entries.len() >= MAX_ENTRIES {
+            self.clear();
+        }
+        self.entries.insert(
+            key,
+            Entry {
+                reads,
+                rows: Arc::new(rows),
+            },
+        );
+    }
+}
+
+/// What to do for one statement.
+pub(crate) enum Lookup {
+    /// Run it; keep nothing.
+    Run,
+    /// The kept answer.
+    Hit(Rows),
+    /// Run it, read every row, and keep them under `key`.
+    Miss {
+        key: (usize, Vec<KeyValue>),
+        reads: u64,
+    },
+}
+
+/// A bound value as part of a key. Floats make poor keys (NaN is never equal to itself):
+/// reads bound to one are run every time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum KeyValue {
+    Null,
+    Integer(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// The parameters as a key, or None when one cannot be part of it.
+fn owned_params(params: &[&dyn Param]) -> Option<Vec<KeyValue>> {
+    let mut out = Vec::with_capacity(params.len());
+    for p in params {
+        let value = match p.sqlite().to_sql().ok()? {
+            ToSqlOutput::Borrowed(v) => Value::try_from(v).ok()?,
+            ToSqlOutput::Owned(v) => v,
+            _ => return None,
+        };
+        out.push(match value {
+            Value::Null => KeyValue::Null,
+            Value::Integer(n) => KeyValue::Integer(n),
+            Value::Text(s) => KeyValue::Text(s),
+            Value::Blob(b) => KeyValue::Blob(b),
+            Value::Real(_) => return None,
+        });
+    }
+    Some(out)
+}
+
+/// Every column of a row, owned; None if one cannot be (text that is not UTF-8: such an
+/// answer is not kept, and the live row is read instead).
+pub(crate) fn row_values(row: &rusqlite::Row<'_>, columns: usize) -> Option<Vec<Value>> {
+    (0..columns).map(|i| row.get::<_, Value>(i).ok()).collect()
+}
+
+/// A kept row, read as rusqlite reads a live one: the same types accepted, the same errors.
+pub(crate) struct CachedRow<'a>(pub(crate) &'a [Value]);
+
+impl CachedRow<'_> {
+    fn value(&self, i: usize) -> Result<&Value> {
+        Ok(self
+            .0
+            .get(i)
+            .ok_or(rusqlite::Error::InvalidColumnIndex(i))?)
+    }
+}
+
+fn wrong_type(i: usize, v: &Value) -> crate::StoreError {
+    rusqlite::Error::InvalidColumnType(i, String::new(), v.data_type()).into()
+}
+
+impl Row for CachedRow<'_> {
+    fn get_str(&self, i: usize) -> Result<String> {
+        match self.value(i)? {
+            Value::Text(s) => Ok(s.clone()),
+            v => Err(wrong_type(i, v)),
+        }
+    }
+    fn get_i64(&self, i: usize) -> Result<i64> {
+        match self.value(i)? {
+            Value::Integer(n) => Ok(*n),
+            v => Err(wrong_type(i, v)),
+        }
+    }
+    fn get_bool(&self, i: usize) -> Result<bool> {
+        match self.value(i)? {
+            Value::Integer(n) => Ok(*n != 0),
+            v => Err(wrong_type(i, v)),
+        }
+    }
+    fn get_f64(&self, i: usize) -> Result<f64> {
+        match self.value(i)? {
+            Value::Integer(n) => Ok(*n as f64),
+            Value::Real(f) => Ok(*f),
+            v => Err(wrong_type(i, v)),
+        }
+    }
+    fn is_null(&self, i: usize) -> Result<bool> {
+        Ok(self.value(i)?.data_type() == Type::Null)
+    }
+}
+
+#[cfg(test)]
+#[path = "sqlite_cache_tests.rs"]
+mod tests;

@@ -1,0 +1,274 @@
+use chrono::Utc;
+use rusqlite::Connection;
+
+use super::*;
+use crate::model::{Agent, Org};
+use crate::sqlite_tx::SqliteTx;
+use crate::tx::Tx;
+use crate::{Options, Store, StoreError};
+
+fn org(id: &str) -> Org {
+    Org {
+        id: id.into(),
+        name: format!("{id}-name"),
+        default_mode: "read_only".into(),
+        created_at: Utc::now(),
+    }
+}
+
+fn agent(org: &str, id: &str, status: &str) -> Agent {
+    Agent {
+        id: id.into(),
+        org_id: org.into(),
+        name: format!("{id}-name"),
+        framework: "test".into(),
+        public_key: String::new(),
+        status: status.into(),
+        capabilities: vec!["db.query.read".into()],
+        metadata: serde_json::json!({}),
+        created_at: Utc::now(),
+        revoked_at: None,
+        revoke_reason: None,
+    }
+}
+
+/// A migrated connection in `dir` and a cache that is on whatever the environment says.
+fn open(dir: &std::path::Path) -> (Connection, RowCache) {
+    crate::migrate_path(dir).unwrap();
+    let conn = crate::sqlite::open_connection(&dir.join("airlock.db")).unwrap();
+    let mut cache = RowCache::new(&conn).unwrap();
+    cache.enabled = true;
+    (conn, cache)
+}
+
+fn in_tx<R>(
+    conn: &Connection,
+    cache: &mut RowCache,
+    f: impl FnOnce(&mut dyn Tx) -> Result<R>,
+) -> R {
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    cache.begin_batch(conn).unwrap();
+    let r = {
+        let mut db = SqliteTx::new(conn, cache);
+        f(&mut db).unwrap()
+    };
+    conn.execute_batch("COMMIT").unwrap();
+    r
+}
+
+#[test]
+fn a_read_of_a_rarely_written_table_is_kept_and_a_write_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    let first = in_tx(&conn, &mut cache, |tx| tx.agent("o", "a")).unwrap();
+    let hits = cache.stats.hits;
+    let second = in_tx(&conn, &mut cache, |tx| tx.agent("o", "a")).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        cache.stats.hits,
+        hits + 1,
+        "the second read is answered from the cache"
+    );
+
+    in_tx(&conn, &mut cache, |tx| {
+        tx.revoke_agent("o", "a", "test", Utc::now()).map(|_| ())
+    });
+    let after = in_tx(&conn, &mut cache, |tx| tx.agent("o", "a")).unwrap();
+    assert_eq!(after.status, "revoked", "a revocation is seen at once");
+}
+
+#[test]
+fn a_write_to_another_table_keeps_the_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"));
+    let hits = cache.stats.hits;
+    // An organization write names `orgs` only: the agent's entry stays.
+    in_tx(&conn, &mut cache, |tx| tx.insert_org(&org("p")));
+    in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"));
+    assert_eq!(cache.stats.hits, hits + 1);
+}
+
+#[test]
+fn a_commit_by_another_connection_is_seen_by_the_next_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    assert_eq!(
+        in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"))
+            .unwrap()
+            .status,
+        "active"
+    );
+    // Another process (the command line, another server on the same file) revokes it.
+    let other = crate::sqlite::open_connection(&dir.path().join("airlock.db")).unwrap();
+    other
+        .execute("UPDATE agents SET status = 'revoked' WHERE id = 'a'", [])
+        .unwrap();
+    assert_eq!(
+        in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"))
+            .unwrap()
+            .status,
+        "revoked"
+    );
+}
+
+#[test]
+fn plans_cache_only_reads_of_cached_tables_that_do_not_depend_on_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_conn, cache) = open(dir.path());
+    let plan = |t: &str| cache.make_plan(t);
+    assert!(matches!(
+        plan("SELECT id FROM agents WHERE org_id = ?1"),
+        Plan::Cached { .. }
+    ));
+    // Sessions change on every check: never kept, nor any read that joins them.
+    assert_eq!(
+        plan("SELECT id FROM sessions WHERE id = ?1"),
+        Plan::Uncached
+    );
+    assert_eq!(
+        plan("SELECT a.id FROM agents a JOIN sessions s ON s.agent_id = a.id"),
+        Plan::Uncached
+    );
+    assert_eq!(
+        plan("SELECT id FROM agents WHERE id IN (SELECT agent_id FROM decisions)"),
+        Plan::Uncached
+    );
+    assert_eq!(
+        plan("SELECT id FROM agents WHERE created_at < datetime('now')"),
+        Plan::Uncached
+    );
+    assert_eq!(plan("SELECT random() FROM orgs"), Plan::Uncached);
+    let Plan::Write { touches } = plan("UPDATE agents SET status = ?1 WHERE id = ?2") else {
+        panic!("an update is a write");
+    };
+    assert_ne!(touches & cache.tables["agents"], 0);
+    assert_eq!(touches & cache.tables["orgs"], 0);
+    // A statement naming no known table (a new table's DDL) drops everything.
+    assert_eq!(
+        plan("CREATE TABLE brand_new (id TEXT)"),
+        Plan::Write { touches: u64::MAX }
+    );
+    // Anything that does not start with SELECT is treated as a write.
+    assert!(matches!(
+        plan("WITH x AS (SELECT 1) SELECT id FROM agents"),
+        Plan::Write { .. }
+    ));
+}
+
+#[test]
+fn a_schema_with_cascading_keys_drops_everything_on_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, _) = open(dir.path());
+    conn.execute_batch(
+        "CREATE TABLE child (id TEXT, agent TEXT REFERENCES agents(id) ON DELETE CASCADE)",
+    )
+    .unwrap();
+    let cache = RowCache::new(&conn).unwrap();
+    assert_eq!(
+        cache.make_plan("DELETE FROM orgs WHERE id = ?1"),
+        Plan::Write { touches: u64::MAX }
+    );
+}
+
+#[test]
+fn a_kept_row_reads_like_a_live_one() {
+    let values = vec![
+        Value::Text("x".into()),
+        Value::Integer(3),
+        Value::Real(1.5),
+        Value::Null,
+    ];
+    let row = CachedRow(&values);
+    assert_eq!(row.get_str(0).unwrap(), "x");
+    assert_eq!(row.get_i64(1).unwrap(), 3);
+    assert!(row.get_bool(1).unwrap());
+    assert_eq!(row.get_f64(1).unwrap(), 3.0);
+    assert_eq!(row.get_f64(2).unwrap(), 1.5);
+    assert!(row.is_null(3).unwrap());
+    // Wrong types and missing columns are errors, as rusqlite makes them.
+    assert!(row.get_str(1).is_err());
+    assert!(row.get_i64(0).is_err());
+    assert!(row.get_i64(2).is_err());
+    assert!(row.get_str(3).is_err());
+    assert!(row.get_str(9).is_err());
+}
+
+/// Through the real writer: a request that writes and then fails leaves nothing in the cache
+/// that a later request could read (its savepoint is rolled back, and so is the cache).
+#[tokio::test]
+async fn a_failed_request_leaves_nothing_behind_in_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
+    store
+        .run(|tx| {
+            tx.insert_org(&org("o"))?;
+            tx.insert_agent(&agent("o", "a", "active"))
+        })
+        .await
+        .unwrap();
+    let failed = store
+        .run(|tx| {
+            tx.revoke_agent("o", "a", "oops", Utc::now())?;
+            // Read back (and so cache) the revoked row, then fail.
+            let seen = tx.agent("o", "a")?;
+            assert_eq!(seen.map(|a| a.status), Some("revoked".to_string()));
+            Err::<(), _>(StoreError::Conflict("refused".into()))
+        })
+        .await;
+    assert!(failed.is_err());
+    let now = store.run(|tx| tx.agent("o", "a")).await.unwrap().unwrap();
+    assert_eq!(
+        now.status, "active",
+        "the rolled-back revocation is not served"
+    );
+}
+
+/// The same random mix of writes and reads gives the same answers with the cache on and off.
+#[test]
+fn answers_are_the_same_with_and_without_the_cache() {
+    let run = |enabled: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, mut cache) = open(dir.path());
+        cache.enabled = enabled;
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut seen = Vec::new();
+        in_tx(&conn, &mut cache, |tx| tx.insert_org(&org("o")));
+        for step in 0..400 {
+            let id = format!("a{}", next(8));
+            let op = next(10);
+            let answer = in_tx(&conn, &mut cache, |tx| {
+                Ok(match op {
+                    0 | 1 => {
+                        let _ = tx.insert_agent(&agent("o", &id, "active"));
+                        String::new()
+                    }
+                    2 => format!("{:?}", tx.revoke_agent("o", &id, "r", Utc::now())?),
+                    3 => format!("{:?}", tx.list_agents("o")?.len()),
+                    _ => format!("{:?}", tx.agent("o", &id)?.map(|a| a.status)),
+                })
+            });
+            seen.push((step, answer));
+        }
+        seen
+    };
+    assert_eq!(run(true), run(false));
+}
