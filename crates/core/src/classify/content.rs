@@ -21,6 +21,12 @@ mod fast;
 
 #[doc(hidden)]
 pub use fast::select_read as fast_select_read;
+
+/// True if the shell fast path splits `text` without the parser (for the differential test).
+#[doc(hidden)]
+pub fn fast_shell_line(text: &str) -> bool {
+    fast::shell::plain_line(text).is_some()
+}
 mod graphql;
 mod http;
 mod objects;

@@ -11,6 +11,11 @@
 //! ([`super::sqllex::dialect_sensitive`]), subqueries, `INTO`, locking clauses or second
 //! statements.
 
+//!
+//! Shell: a line of plain words ([`shell::plain_line`]) is split without the parser; the
+//! walker's own command step then judges each command, so only the parse is skipped.
+
+pub(crate) mod shell;
 mod sql;
 
 pub use sql::select_read;

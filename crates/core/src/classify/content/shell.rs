@@ -165,6 +165,23 @@ fn analyse_child(
         fallback(ctx, text, depth);
         return true;
     }
+    // A line of plain words is split without the parser; its commands are judged by the
+    // walker's own command step, as the parsed line's would be.
+    if ctx.fast
+        && let Some(lists) = super::fast::shell::plain_line(text)
+        // Builtins that evaluate quoted arguments as arithmetic are the parser's.
+        && !lists.iter().flatten().flatten().any(|c| {
+            c.words
+                .first()
+                .is_some_and(|w| walk::ARITH_BUILTINS.contains(&w.as_str()))
+        })
+    {
+        let mut sh = Sh::new(ctx, depth);
+        sh.src = text.to_string();
+        sh.written = written;
+        sh.plain_lists(&lists);
+        return true;
+    }
     match parse(text) {
         Some(program) => {
             let mut sh = Sh::new(ctx, depth);
@@ -177,6 +194,49 @@ fn analyse_child(
             fallback(ctx, text, depth);
             false
         }
+    }
+}
+
+impl Sh<'_> {
+    /// Walks a plain line as [`Sh::program`] walks the parsed one: each list's first pipeline
+    /// at the top, the pipelines after `&&` and `||` in a scope of their own, each pipeline of
+    /// several commands in a scope, output flowing down the pipe.
+    fn plain_lists(&mut self, lists: &[super::fast::shell::AndOrList]) {
+        for list in lists {
+            for (i, pipeline) in list.iter().enumerate() {
+                let scoped = usize::from(i > 0) + usize::from(pipeline.len() > 1);
+                self.scoped += scoped;
+                let mut input = Input::None;
+                for cmd in pipeline {
+                    if !self.ctx.tick(1) {
+                        break;
+                    }
+                    input = self.plain_command(cmd, &input);
+                }
+                self.scoped -= scoped;
+            }
+        }
+    }
+
+    /// One plain command, as [`Sh::simple`] judges a simple command with plain words and
+    /// harmless redirections.
+    fn plain_command(&mut self, cmd: &super::fast::shell::PlainCommand, stdin: &Input) -> Input {
+        let mut words = Vec::with_capacity(cmd.words.len());
+        for (text, raw) in cmd.words.iter().zip(&cmd.raw) {
+            // What `expand` does for a plain word: spend a unit, remove the quotes.
+            let dynamic = !self.ctx.tick(1);
+            words.push(Expanded {
+                text: if dynamic { raw.clone() } else { text.clone() },
+                dynamic,
+                pattern: false,
+                secret: None,
+            });
+        }
+        for _ in 0..cmd.redirects {
+            let _ = self.ctx.tick(1);
+        }
+        let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        self.command_words(&argv, &words, cmd.raw.get(1..).unwrap_or_default(), stdin)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::classify::content::{args, catalogue, snippet};
 
 /// Builtins that evaluate some of their arguments as arithmetic, where an array subscript
 /// runs a command substitution even from a quoted literal (`let 'a[$(cmd)]'`).
-const ARITH_BUILTINS: &[&str] = &[
+pub(super) const ARITH_BUILTINS: &[&str] = &[
     "let",
     "declare",
     "typeset",
@@ -394,7 +394,7 @@ impl Sh<'_> {
 
     /// What a simple command's words run: a computed name, a function or alias defined
     /// above, a rebound name, or a program.
-    fn command_words(
+    pub(super) fn command_words(
         &mut self,
         argv: &[String],
         words: &[Expanded],
