@@ -31,7 +31,9 @@ pub fn router(service: Service) -> Router {
     let router = Router::new();
     #[cfg(feature = "bench-baseline")]
     let router = if service.config().bench_routes {
-        router.route("/api/v1/bench/baseline", post(check::baseline))
+        router
+            .route("/api/v1/bench/baseline", post(check::baseline))
+            .route("/api/v1/bench/trivial", post(check::trivial))
     } else {
         router
     };

@@ -66,6 +66,29 @@ pub async fn baseline(
     })))
 }
 
+/// The `wrk` comparison's trivial endpoint (builds with the `bench-baseline` feature only): what
+/// a minimal guard would do with the same body (parse it, look for a few keywords, hash the
+/// input, answer), with no key, no session, no store.
+#[cfg(feature = "bench-baseline")]
+pub async fn trivial(JsonBody(body): JsonBody<CheckBody>) -> Result<Json<Value>, ApiError> {
+    let input = body
+        .action_input
+        .as_ref()
+        .map(|v| serde_json::to_vec(v).unwrap_or_default())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&input).to_ascii_uppercase();
+    let destructive = ["DROP ", "DELETE ", "TRUNCATE ", "RM -RF"]
+        .iter()
+        .any(|k| text.contains(k));
+    Ok(Json(json!({
+        "allowed": !destructive,
+        "check_id": "chk_trivial",
+        "session_id": body.session_id,
+        "input_digest": airlock_core::chain::digest(&input),
+        "reason": if destructive { "keyword" } else { "no keyword" },
+    })))
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/agenttrust/check",
