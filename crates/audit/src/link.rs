@@ -77,6 +77,58 @@ pub fn canonical(d: &Decision) -> String {
     airlock_core::chain::canonical_json(&fields(d))
 }
 
+/// Appends [`canonical`]`(d)` to `out`, written field by field (the check path's encoder:
+/// the same bytes without building a JSON value; a test compares the two).
+pub fn write_canonical(d: &Decision, out: &mut Vec<u8>) {
+    let Decision {
+        org_id,
+        session_id,
+        seq,
+        check_id,
+        agent_id,
+        action_name,
+        effect,
+        risk,
+        allowed,
+        reason,
+        reasons,
+        guard_tier,
+        confidence,
+        input_digest,
+        input_summary,
+        approval_id,
+        source,
+        latency_us,
+        decided_at,
+        hash: _,
+        rule,
+        key_id,
+    } = d;
+    airlock_core::chain::CanonicalObject::new(out)
+        .str("action_name", action_name)
+        .str("agent_id", agent_id)
+        .bool("allowed", *allowed)
+        .opt_str("approval_id", approval_id.as_deref())
+        .str("check_id", check_id)
+        .str("confidence", &format!("{:016x}", confidence.to_bits()))
+        .str("decided_at", &ts(*decided_at))
+        .str("effect", effect)
+        .str("guard_tier", guard_tier)
+        .str("input_digest", input_digest)
+        .str("input_summary", input_summary)
+        .str("key_id", key_id)
+        .u64("latency_us", *latency_us)
+        .str("org_id", org_id)
+        .str("reason", reason)
+        .strs("reasons", reasons)
+        .str("risk", risk)
+        .str("rule", rule)
+        .u64("seq", *seq)
+        .str("session_id", session_id)
+        .str("source", source)
+        .end();
+}
+
 /// A link key: HMAC-SHA256 keyed once, cloned per link.
 #[derive(Clone)]
 pub struct LinkKey(Hmac<Sha256>);
@@ -95,7 +147,9 @@ impl LinkKey {
         mac.update(LINK_DOMAIN);
         mac.update(prev.as_bytes());
         mac.update(b"\n");
-        mac.update(canonical(d).as_bytes());
+        let mut bytes = Vec::with_capacity(1024);
+        write_canonical(d, &mut bytes);
+        mac.update(&bytes);
         hex::encode(mac.finalize().into_bytes())
     }
 }
@@ -166,6 +220,30 @@ pub(crate) mod tests {
                 r#""reasons":["select"],"risk":"low","rule":"allowed","seq":1,"session_id":"s1","source":"api"}"#
             )
         );
+    }
+
+    /// The check path's field-by-field encoder gives the bytes of the generic canonical JSON,
+    /// for values that need escaping, empty and absent ones, unicode and extreme numbers.
+    #[test]
+    fn the_direct_encoder_matches_the_canonical_json() {
+        let mut cases = vec![decision(1)];
+        let mut d = decision(u64::MAX);
+        d.reason = "quote \" back\\slash \u{1} tab\t newline\n é 漢 \u{1F600} </script>".into();
+        d.reasons = vec![String::new(), "a\"b".into(), "\u{7f}\u{2028}".into()];
+        d.approval_id = Some("apr_\"x".into());
+        d.latency_us = u64::MAX;
+        d.confidence = f64::NAN;
+        d.input_summary = String::new();
+        cases.push(d);
+        let mut d = decision(0);
+        d.reasons = Vec::new();
+        d.confidence = -0.0;
+        cases.push(d);
+        for d in &cases {
+            let mut direct = Vec::new();
+            write_canonical(d, &mut direct);
+            assert_eq!(String::from_utf8(direct).unwrap(), canonical(d), "{d:?}");
+        }
     }
 
     #[test]

@@ -42,14 +42,34 @@ pub enum ReceiptError {
 }
 
 impl Receipt {
-    /// The bytes the signature covers.
+    /// The bytes the signature covers, written field by field (a test compares them with the
+    /// generic canonical JSON of the receipt without its signature).
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut v {
-            m.remove("signature");
-        }
-        let mut out = DOMAIN.to_vec();
-        out.extend(airlock_core::chain::canonical_json(&v).into_bytes());
+        let Receipt {
+            check_id,
+            session_id,
+            seq,
+            input_digest,
+            effect,
+            allowed,
+            decided_at,
+            chain_head,
+            key_id,
+            signature: _,
+        } = self;
+        let mut out = Vec::with_capacity(DOMAIN.len() + 512);
+        out.extend_from_slice(DOMAIN);
+        airlock_core::chain::CanonicalObject::new(&mut out)
+            .bool("allowed", *allowed)
+            .str("chain_head", chain_head)
+            .str("check_id", check_id)
+            .str("decided_at", decided_at)
+            .str("effect", effect)
+            .str("input_digest", input_digest)
+            .str("key_id", key_id)
+            .u64("seq", *seq)
+            .str("session_id", session_id)
+            .end();
         out
     }
 
@@ -98,6 +118,19 @@ mod tests {
             key_id: String::new(),
             signature: String::new(),
         }
+    }
+
+    #[test]
+    fn signed_bytes_are_the_canonical_json_without_the_signature() {
+        let mut r = receipt();
+        r.session_id = "s \"q\" \\ é\n".into();
+        r.seq = u64::MAX;
+        r.signature = "sig".into();
+        let mut v = serde_json::to_value(&r).unwrap();
+        v.as_object_mut().unwrap().remove("signature");
+        let mut expected = DOMAIN.to_vec();
+        expected.extend(airlock_core::chain::canonical_json(&v).into_bytes());
+        assert_eq!(r.signed_bytes(), expected);
     }
 
     #[test]

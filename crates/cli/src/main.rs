@@ -15,6 +15,11 @@ mod telemetry;
 
 use std::process::ExitCode;
 
+/// mimalloc: a check allocates and frees many small buffers on two threads; glibc's malloc
+/// spent about a fifth of the server's CPU on them (docs/benchmarks.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]

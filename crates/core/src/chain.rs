@@ -44,41 +44,138 @@ pub fn digest(bytes: &[u8]) -> String {
 /// Compact JSON with object keys sorted at every level: the same value always gives the same
 /// bytes, whatever order its keys arrived in.
 pub fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = Vec::with_capacity(256);
+    write_canonical(value, &mut out);
+    // serde_json writes valid UTF-8; the lossy branch is unreachable.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends the canonical JSON of `value` to `out` (what [`canonical_json`] returns).
+pub fn write_canonical(value: &serde_json::Value, out: &mut Vec<u8>) {
     use serde_json::Value;
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, k) in keys.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String((*k).clone()).to_string());
-                    out.push(':');
-                    if let Some(inner) = map.get(*k) {
-                        write(inner, out);
-                    }
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
                 }
-                out.push('}');
+                write_json_str(k, out);
+                out.push(b':');
+                write_canonical(v, out);
             }
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(item, out);
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
                 }
-                out.push(']');
+                write_canonical(item, out);
             }
-            other => out.push_str(&other.to_string()),
+            out.push(b']');
+        }
+        Value::String(s) => write_json_str(s, out),
+        // Numbers, booleans and null as serde_json writes them.
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
         }
     }
-    let mut out = String::new();
-    write(value, &mut out);
-    out
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Writes a canonical JSON object field by field, for encoders that know their keys: the
+/// caller gives the fields in sorted key order (checked in debug builds), and the bytes are
+/// those [`canonical_json`] gives for the same object.
+pub struct CanonicalObject<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+    #[cfg(debug_assertions)]
+    last: &'static str,
+}
+
+impl<'a> CanonicalObject<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        CanonicalObject {
+            out,
+            first: true,
+            #[cfg(debug_assertions)]
+            last: "",
+        }
+    }
+
+    fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        #[cfg(debug_assertions)]
+        {
+            debug_assert!(
+                self.first || key > self.last,
+                "`{key}` after `{}`",
+                self.last
+            );
+            self.last = key;
+        }
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_json_str(key, self.out);
+        self.out.push(b':');
+        self.out
+    }
+
+    pub fn str(&mut self, key: &'static str, value: &str) -> &mut Self {
+        let out = self.key(key);
+        write_json_str(value, out);
+        self
+    }
+
+    pub fn opt_str(&mut self, key: &'static str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => {
+                self.key(key).extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
+    pub fn u64(&mut self, key: &'static str, value: u64) -> &mut Self {
+        let out = self.key(key);
+        out.extend_from_slice(value.to_string().as_bytes());
+        self
+    }
+
+    pub fn bool(&mut self, key: &'static str, value: bool) -> &mut Self {
+        let out = self.key(key);
+        out.extend_from_slice(if value { b"true" } else { b"false" });
+        self
+    }
+
+    pub fn strs(&mut self, key: &'static str, values: &[String]) -> &mut Self {
+        let out = self.key(key);
+        out.push(b'[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(v, out);
+        }
+        out.push(b']');
+        self
+    }
+
+    pub fn end(&mut self) {
+        self.out.push(b'}');
+    }
 }
 
 /// The outcome of replaying a chain.

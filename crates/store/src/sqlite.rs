@@ -183,7 +183,27 @@ fn run_fixed(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
 }
 
 impl SqliteEngine {
-    fn run_jobs(&mut self, jobs: &mut [Job]) -> Result<(), StoreError> {
+    /// Runs the batch without savepoints (they journal every page each request changes):
+    /// true if every request kept its changes and the batch committed; false if one did not,
+    /// and then nothing of the batch is kept and the batch must run again with savepoints.
+    fn run_optimistic(&mut self, jobs: &mut [Job]) -> Result<bool, StoreError> {
+        self.cache.begin_batch(&self.conn)?;
+        for job in jobs.iter_mut() {
+            let keep = {
+                let mut db = SqliteTx::new(&self.conn, &mut self.cache);
+                job.attempt(&mut db)
+            };
+            if !keep {
+                return Ok(false);
+            }
+        }
+        run_fixed(&self.conn, "COMMIT")?;
+        Ok(true)
+    }
+
+    /// Runs the batch with a savepoint per request, so that a request that fails leaves the
+    /// others' changes in place.
+    fn run_with_savepoints(&mut self, jobs: &mut [Job]) -> Result<(), StoreError> {
         self.cache.begin_batch(&self.conn)?;
         for job in jobs.iter_mut() {
             run_fixed(&self.conn, "SAVEPOINT job")?;
@@ -200,23 +220,42 @@ impl SqliteEngine {
         }
         Ok(run_fixed(&self.conn, "COMMIT")?)
     }
+
+    /// Rolls back whatever the current transaction holds, and the cache with it.
+    fn abandon(&mut self) {
+        self.cache.clear();
+        if !self.conn.is_autocommit()
+            && let Err(rollback) = run_fixed(&self.conn, "ROLLBACK")
+        {
+            tracing::error!(error = %rollback, "rollback after a failed batch failed");
+        }
+    }
 }
 
 impl Engine for SqliteEngine {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
-        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| BatchError::Fail(e.to_string()))?;
-        match self.run_jobs(jobs) {
-            Ok(()) => Ok(()),
+        let fail = |e: StoreError| BatchError::Fail(e.to_string());
+        // Requests almost always keep their changes: first without savepoints; a request that
+        // does not (rare) sends the whole batch to the savepoint path. Requests may run more
+        // than once (see `Job`).
+        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
+        match self.run_optimistic(jobs) {
+            Ok(true) => return Ok(()),
+            Ok(false) => self.abandon(),
             Err(e) => {
-                self.cache.clear();
-                if !self.conn.is_autocommit()
-                    && let Err(rollback) = run_fixed(&self.conn, "ROLLBACK")
-                {
-                    tracing::error!(error = %rollback, "rollback after a failed batch failed");
-                }
-                Err(BatchError::Fail(e.to_string()))
+                self.abandon();
+                return Err(fail(e));
             }
         }
+        if jobs.len() == 1 {
+            // Alone in its batch: rolled back is all the savepoint path would do.
+            return Ok(());
+        }
+        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
+        self.run_with_savepoints(jobs).map_err(|e| {
+            self.abandon();
+            fail(e)
+        })
     }
 }
 

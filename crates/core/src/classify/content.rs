@@ -663,7 +663,10 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     // In a shell, `{ … }` is a brace group, not a GraphQL query; a SQL tool's SQL is not an
     // HTTP request line (`COPY /**/ t TO …` is not WebDAV).
     let brace_group = hint == Hint::Shell && t.starts_with('{');
-    let sql_text = hint == Hint::Sql && sql::looks_like_sql(t);
+    // Lexed at most once: whether the text looks like SQL is asked on several paths below.
+    let mut looks_sql: Option<bool> = None;
+    let mut is_sql_text = |t: &str| *looks_sql.get_or_insert_with(|| sql::looks_like_sql(t));
+    let sql_text = hint == Hint::Sql && is_sql_text(t);
     if !brace_group && !sql_text && http::analyse_line(ctx, t) {
         return;
     }
@@ -683,7 +686,8 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
             return;
         }
         Hint::Shell => {
-            if sql::looks_like_sql(t) && !shell::looks_like_shell(t) {
+            // The cheap test first (a lookup of the first word); both are pure.
+            if !shell::looks_like_shell(t) && is_sql_text(t) {
                 let mark = ctx.mark();
                 sql::analyse(ctx, t, depth, true);
                 if ctx.max_since(mark).is_some() {
@@ -695,7 +699,7 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         Hint::Sql | Hint::Http | Hint::None | Hint::Prose => {}
     }
-    let is_sql = sql::looks_like_sql(t);
+    let is_sql = is_sql_text(t);
     if is_sql {
         sql::analyse(ctx, t, depth, hint != Hint::Sql);
     }
