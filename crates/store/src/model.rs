@@ -281,3 +281,22 @@ pub struct PolicyVersion {
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
 }
+
+/// A proof-of-possession challenge: single use, bound to one agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopChallenge {
+    /// Hex SHA-256 of the nonce.
+    pub nonce_hash: String,
+    pub org_id: String,
+    pub agent_id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An organization's security settings (no row: both off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecuritySettings {
+    pub org_id: String,
+    pub require_proof_of_possession: bool,
+    pub require_sender_constrained_tokens: bool,
+    pub updated_at: DateTime<Utc>,
+}

@@ -666,6 +666,60 @@ impl<D: Db> Tx for D {
         }
         Ok(())
     }
+
+    fn set_agent_public_key(&mut self, org_id: &str, id: &str, public_key: &str) -> Result<bool> {
+        let sql = sql!("UPDATE agents SET public_key = $3 WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id, &public_key])? > 0)
+    }
+
+    fn insert_pop_challenge(&mut self, challenge: &PopChallenge) -> Result<()> {
+        challenge.insert(self)
+    }
+
+    fn take_pop_challenge(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        nonce_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let sql = sql!(
+            "DELETE FROM pop_challenges WHERE nonce_hash = $1 AND org_id = $2 AND agent_id = $3 \
+             AND expires_at > $4"
+        );
+        Ok(self.exec(sql, &[&nonce_hash, &org_id, &agent_id, &ts(now).as_str()])? > 0)
+    }
+
+    fn use_dpop_jti(&mut self, jkt: &str, jti: &str, expires_at: DateTime<Utc>) -> Result<bool> {
+        let sql = sql!(
+            "INSERT INTO dpop_jtis (jkt, jti, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (jkt, jti) DO NOTHING"
+        );
+        Ok(self.exec(sql, &[&jkt, &jti, &ts(expires_at).as_str()])? > 0)
+    }
+
+    fn prune_identity(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let now = ts(now);
+        let challenges = sql!("DELETE FROM pop_challenges WHERE expires_at <= $1");
+        let jtis = sql!("DELETE FROM dpop_jtis WHERE expires_at <= $1");
+        Ok(self.exec(challenges, &[&now])? + self.exec(jtis, &[&now])?)
+    }
+
+    fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>> {
+        let sql = select!(SecuritySettings, "WHERE org_id = $1");
+        self.one(sql, &[&org_id], SecuritySettings::read)
+    }
+
+    fn put_security_settings(&mut self, settings: &SecuritySettings) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (org_id) DO UPDATE SET \
+             require_proof_of_possession = excluded.require_proof_of_possession, \
+             require_sender_constrained_tokens = excluded.require_sender_constrained_tokens, \
+             updated_at = excluded.updated_at",
+            crate::record::insert_sql(SecuritySettings::TABLE, SecuritySettings::COLUMNS)
+        );
+        settings.write(self, sql).map(drop)
+    }
 }
 
 /// A counter or limit as BIGINT.

@@ -257,3 +257,7 @@ record!(SiemDestination in "siem_destinations" {
 record!(SiemDelivery in "siem_deliveries" {
     id, org_id, destination_id, batch_size, status, status_code, error_message, delivered_at
 });
+record!(PopChallenge in "pop_challenges" { nonce_hash, org_id, agent_id, expires_at });
+record!(SecuritySettings in "org_security_settings" {
+    org_id, require_proof_of_possession, require_sender_constrained_tokens, updated_at
+});

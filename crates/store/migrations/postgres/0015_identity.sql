@@ -1,0 +1,29 @@
+-- Who is asking, proven (docs/identity.md). Shared by every replica.
+--
+-- Proof-of-possession challenges: single use, short-lived, bound to one agent. The row keeps
+-- the SHA-256 (hex) of the nonce, never the nonce; using it deletes it.
+CREATE TABLE pop_challenges (
+    nonce_hash TEXT COLLATE "C" PRIMARY KEY,
+    org_id     TEXT COLLATE "C" NOT NULL REFERENCES orgs(id),
+    agent_id   TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX pop_challenges_expiry ON pop_challenges(expires_at);
+
+-- DPoP proof ids (`jti`) already used, per key thumbprint, until the proof would be stale
+-- anyway: a replayed proof is refused by whichever replica sees it second.
+CREATE TABLE dpop_jtis (
+    jkt        TEXT COLLATE "C" NOT NULL,
+    jti        TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (jkt, jti)
+);
+CREATE INDEX dpop_jtis_expiry ON dpop_jtis(expires_at);
+
+-- An organization's security settings; no row: both off.
+CREATE TABLE org_security_settings (
+    org_id                            TEXT COLLATE "C" PRIMARY KEY REFERENCES orgs(id),
+    require_proof_of_possession       BOOLEAN NOT NULL,
+    require_sender_constrained_tokens BOOLEAN NOT NULL,
+    updated_at                        TEXT COLLATE "C" NOT NULL
+);
