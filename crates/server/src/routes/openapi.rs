@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, notifications, policies, reviewers, servers,
-    sessions, siem, tokens, tools,
+    agents, approvals, audit, authzen, check, identity, notifications, policies, reviewers,
+    servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -85,6 +85,12 @@ pub const BEARER: &str = "bearer";
         siem::delete,
         siem::logs,
         siem::test,
+        identity::challenge,
+        identity::rotate_key,
+        identity::wimse_token,
+        identity::wimse_verify,
+        identity::get_security,
+        identity::put_security,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),
