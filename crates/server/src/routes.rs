@@ -52,6 +52,10 @@ pub fn router(service: Service) -> Router {
             "/api/v1/agents/{id}/public-key",
             axum::routing::put(identity::rotate_key),
         )
+        .route(
+            "/api/v1/agenttrust/api-sessions/init",
+            post(identity::api_session),
+        )
         .route("/api/v1/wimse/token", post(identity::wimse_token))
         .route("/api/v1/wimse/verify", post(identity::wimse_verify))
         .route(

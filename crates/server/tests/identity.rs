@@ -368,3 +368,68 @@ async fn a_token_is_its_organizations_and_dpop_needs_a_public_url() {
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
     assert!(message(&e).contains("--public-url"), "{e}");
 }
+
+#[tokio::test]
+async fn api_sessions_come_from_this_organizations_live_tokens() {
+    let api = api().await;
+    let (k, pem) = key(5);
+    let (s, a) = api
+        .call(
+            "POST",
+            "/api/v1/agents",
+            Some(json!({"name": "a", "capabilities": ["files.read", "web.fetch"], "public_key": pem})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_str().unwrap().to_string();
+    let init = "/api/v1/agenttrust/api-sessions/init";
+
+    // A WIMSE token carries no scopes: the agent's capabilities are the ceiling.
+    let wimse = bound_token(&api, &k, &id).await;
+    let (s, session) = api.call("POST", init, Some(json!({"token": wimse}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{session}");
+    assert_eq!(session["source"], "api");
+    assert_eq!(session["scope_ceiling"], json!(["files.read", "web.fetch"]));
+
+    let (s, t) = api
+        .call(
+            "POST",
+            "/api/v1/agent-tokens/issue",
+            Some(json!({"agent_id": id, "scopes": ["web.fetch"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let opaque = t["token"].as_str().unwrap().to_string();
+    let (s, session) = api.call("POST", init, Some(json!({"token": opaque}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{session}");
+    assert_eq!(session["scope_ceiling"], json!(["web.fetch"]));
+    assert_eq!(session["agent_id"], id.as_str());
+
+    // Another organization's key gets no session from either token.
+    let other = new_key(&api, "other", KeyRole::Admin).await;
+    for token in [&opaque, &wimse] {
+        let (s, e) = send(&api, &other, init, json!({"token": token}), None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
+    }
+    // Rotating the key ends the WIMSE token; revoking the agent ends the opaque one.
+    let (s, _) = api
+        .call(
+            "PUT",
+            &format!("/api/v1/agents/{id}/public-key"),
+            Some(json!({"public_key": key(6).1})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = api.call("POST", init, Some(json!({"token": wimse}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/api/v1/agents/{id}/revoke"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = api.call("POST", init, Some(json!({"token": opaque}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
+}

@@ -292,3 +292,30 @@ pub async fn put_security(
         service.put_security_settings(&caller, update).await?,
     ))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct ApiSessionBody {
+    /// An agent token (`at_…`) or a WIMSE token of this server.
+    #[serde(default)]
+    token: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/agenttrust/api-sessions/init",
+    tag = "sessions",
+    request_body = ApiSessionBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 201, description = "A session (`source: api`) whose ceiling is the token's scopes the agent's capabilities allow", body = super::openapi::answers::Session), Errors)
+)]
+pub async fn api_session(
+    State(service): State<Service>,
+    caller: Caller,
+    JsonBody(body): JsonBody<ApiSessionBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let session = service.open_api_session(&caller, &body.token).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(view::session(&session, chrono::Utc::now())),
+    ))
+}

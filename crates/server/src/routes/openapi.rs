@@ -91,6 +91,7 @@ pub const BEARER: &str = "bearer";
         identity::wimse_verify,
         identity::get_security,
         identity::put_security,
+        identity::api_session,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -2,6 +2,7 @@
 //! tokens bound to an agent's key (`cnf.jkt`), DPoP proofs on checks, and the organization's
 //! security settings that make them mandatory.
 
+mod api_sessions;
 mod dpop;
 pub mod keys;
 mod wimse;
