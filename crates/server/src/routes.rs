@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod authzen;
 mod check;
+mod federation;
 mod identity;
 mod notifications;
 mod openapi;
@@ -55,6 +56,24 @@ pub fn router(service: Service) -> Router {
         .route(
             "/api/v1/agenttrust/api-sessions/init",
             post(identity::api_session),
+        )
+        .route(
+            "/api/v1/federation/providers",
+            post(federation::create).get(federation::list),
+        )
+        .route(
+            "/api/v1/federation/providers/{id}",
+            axum::routing::delete(federation::delete),
+        )
+        .route(
+            "/api/v1/federation/tokens/introspect",
+            post(federation::introspect),
+        )
+        .route("/api/v1/federation/tokens/verify", post(federation::verify))
+        .route("/api/v1/federation/tokens/revoke", post(federation::revoke))
+        .route(
+            "/api/v1/federation/sessions/init",
+            post(federation::session),
         )
         .route("/api/v1/wimse/token", post(identity::wimse_token))
         .route("/api/v1/wimse/verify", post(identity::wimse_verify))

@@ -300,3 +300,31 @@ pub struct SecuritySettings {
     pub require_sender_constrained_tokens: bool,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A trusted external OIDC issuer of an organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederationProvider {
+    pub id: String,
+    pub org_id: String,
+    pub issuer: String,
+    pub name: String,
+    /// The `aud` its tokens must name.
+    pub audience: String,
+    pub jwks_uri: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub trust_level: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A federated token revoked before its expiry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederationRevocation {
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    pub org_id: String,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: DateTime<Utc>,
+}

@@ -702,7 +702,52 @@ impl<D: Db> Tx for D {
         let now = ts(now);
         let challenges = sql!("DELETE FROM pop_challenges WHERE expires_at <= $1");
         let jtis = sql!("DELETE FROM dpop_jtis WHERE expires_at <= $1");
-        Ok(self.exec(challenges, &[&now])? + self.exec(jtis, &[&now])?)
+        let revoked = sql!("DELETE FROM federation_revocations WHERE expires_at <= $1");
+        Ok(self.exec(challenges, &[&now])?
+            + self.exec(jtis, &[&now])?
+            + self.exec(revoked, &[&now])?)
+    }
+
+    fn insert_federation_provider(&mut self, provider: &FederationProvider) -> Result<()> {
+        provider.insert(self)
+    }
+
+    fn federation_providers(&mut self, org_id: &str) -> Result<Vec<FederationProvider>> {
+        let sql = select!(
+            FederationProvider,
+            "WHERE org_id = $1 ORDER BY created_at, id"
+        );
+        self.many(sql, &[&org_id], FederationProvider::read)
+    }
+
+    fn federation_provider(
+        &mut self,
+        org_id: &str,
+        id: &str,
+    ) -> Result<Option<FederationProvider>> {
+        let sql = select!(FederationProvider, "WHERE org_id = $1 AND id = $2");
+        self.one(sql, &[&org_id, &id], FederationProvider::read)
+    }
+
+    fn delete_federation_provider(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        let sql = sql!("DELETE FROM federation_providers WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id])? > 0)
+    }
+
+    fn revoke_federation_token(&mut self, revocation: &FederationRevocation) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (token_hash) DO NOTHING",
+            crate::record::insert_sql(FederationRevocation::TABLE, FederationRevocation::COLUMNS)
+        );
+        revocation.write(self, sql).map(drop)
+    }
+
+    fn federation_token_revoked(&mut self, org_id: &str, token_hash: &str) -> Result<bool> {
+        let sql = sql!(
+            "SELECT count(*) FROM federation_revocations WHERE org_id = $1 AND token_hash = $2"
+        );
+        let n = self.one(sql, &[&org_id, &token_hash], |r| r.get_i64(0))?;
+        Ok(n.unwrap_or(0) > 0)
     }
 
     fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>> {

@@ -261,3 +261,10 @@ record!(PopChallenge in "pop_challenges" { nonce_hash, org_id, agent_id, expires
 record!(SecuritySettings in "org_security_settings" {
     org_id, require_proof_of_possession, require_sender_constrained_tokens, updated_at
 });
+record!(FederationProvider in "federation_providers" {
+    id, org_id, issuer, name, audience, jwks_uri, authorization_endpoint, token_endpoint,
+    trust_level, status, created_at, updated_at
+});
+record!(FederationRevocation in "federation_revocations" {
+    token_hash, org_id, expires_at, revoked_at
+});

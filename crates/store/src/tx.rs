@@ -279,6 +279,17 @@ pub trait Tx {
     /// Inserts or replaces the organization's security settings.
     fn put_security_settings(&mut self, settings: &SecuritySettings) -> Result<()>;
 
+    // federation (docs/identity.md)
+    fn insert_federation_provider(&mut self, provider: &FederationProvider) -> Result<()>;
+    /// An organization's providers, oldest first.
+    fn federation_providers(&mut self, org_id: &str) -> Result<Vec<FederationProvider>>;
+    fn federation_provider(&mut self, org_id: &str, id: &str)
+    -> Result<Option<FederationProvider>>;
+    fn delete_federation_provider(&mut self, org_id: &str, id: &str) -> Result<bool>;
+    /// Records a revoked token (again: nothing changes).
+    fn revoke_federation_token(&mut self, revocation: &FederationRevocation) -> Result<()>;
+    fn federation_token_revoked(&mut self, org_id: &str, token_hash: &str) -> Result<bool>;
+
     // telemetry
     fn insert_telemetry(
         &mut self,

@@ -187,3 +187,109 @@ contract!(settings_and_key_rotation, |fresh: Fresh| async move {
         .unwrap();
     assert_eq!(rotated, (false, true, Some("new".to_string())));
 });
+
+contract!(
+    federation_providers_and_revocations,
+    |fresh: Fresh| async move {
+        let store = world(&fresh).await;
+        let t = now();
+        let p = |id: &str, org: &str, issuer: &str| FederationProvider {
+            id: id.into(),
+            org_id: org.into(),
+            issuer: issuer.into(),
+            name: "idp".into(),
+            audience: "airlock".into(),
+            jwks_uri: format!("{issuer}/jwks"),
+            authorization_endpoint: String::new(),
+            token_endpoint: String::new(),
+            trust_level: "standard".into(),
+            status: "active".into(),
+            created_at: t,
+            updated_at: t,
+        };
+        let (a, b) = (
+            p("fp_1", "o1", "https://idp.example"),
+            p("fp_2", "o2", "https://idp.example"),
+        );
+        let (a2, b2) = (a.clone(), b.clone());
+        store
+            .run(move |tx| {
+                tx.insert_federation_provider(&a2)?;
+                tx.insert_federation_provider(&b2)
+            })
+            .await
+            .unwrap();
+        // One issuer once per organization.
+        let dup = p("fp_3", "o1", "https://idp.example");
+        assert!(
+            store
+                .run(move |tx| tx.insert_federation_provider(&dup))
+                .await
+                .is_err()
+        );
+        let listed = store.run(|tx| tx.federation_providers("o1")).await.unwrap();
+        assert_eq!(listed, vec![a.clone()]);
+        assert_eq!(
+            store
+                .run(|tx| tx.federation_provider("o2", "fp_1"))
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(
+            !store
+                .run(|tx| tx.delete_federation_provider("o2", "fp_1"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .run(|tx| tx.delete_federation_provider("o1", "fp_1"))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store
+                .run(|tx| tx.federation_provider("o1", "fp_1"))
+                .await
+                .unwrap(),
+            None
+        );
+
+        let r = FederationRevocation {
+            token_hash: "h1".into(),
+            org_id: "o1".into(),
+            expires_at: t + Duration::seconds(60),
+            revoked_at: t,
+        };
+        let (r1, r2) = (r.clone(), r.clone());
+        store
+            .run(move |tx| tx.revoke_federation_token(&r1))
+            .await
+            .unwrap();
+        store
+            .run(move |tx| tx.revoke_federation_token(&r2))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .run(|tx| tx.federation_token_revoked("o1", "h1"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .run(|tx| tx.federation_token_revoked("o2", "h1"))
+                .await
+                .unwrap()
+        );
+        let later = t + Duration::seconds(61);
+        store.run(move |tx| tx.prune_identity(later)).await.unwrap();
+        assert!(
+            !store
+                .run(|tx| tx.federation_token_revoked("o1", "h1"))
+                .await
+                .unwrap()
+        );
+    }
+);

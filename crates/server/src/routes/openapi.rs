@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, identity, notifications, policies, reviewers,
-    servers, sessions, siem, tokens, tools,
+    agents, approvals, audit, authzen, check, federation, identity, notifications, policies,
+    reviewers, servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -92,6 +92,13 @@ pub const BEARER: &str = "bearer";
         identity::get_security,
         identity::put_security,
         identity::api_session,
+        federation::create,
+        federation::list,
+        federation::delete,
+        federation::introspect,
+        federation::verify,
+        federation::revoke,
+        federation::session,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

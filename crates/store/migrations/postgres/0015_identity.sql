@@ -27,3 +27,30 @@ CREATE TABLE org_security_settings (
     require_sender_constrained_tokens BOOLEAN NOT NULL,
     updated_at                        TEXT COLLATE "C" NOT NULL
 );
+
+-- Trusted external OIDC issuers (federation). Their keys are fetched from `jwks_uri` and
+-- cached in memory, never stored.
+CREATE TABLE federation_providers (
+    id                     TEXT COLLATE "C" PRIMARY KEY,
+    org_id                 TEXT COLLATE "C" NOT NULL REFERENCES orgs(id),
+    issuer                 TEXT COLLATE "C" NOT NULL,
+    name                   TEXT NOT NULL,
+    audience               TEXT COLLATE "C" NOT NULL,
+    jwks_uri               TEXT NOT NULL,
+    authorization_endpoint TEXT NOT NULL,
+    token_endpoint         TEXT NOT NULL,
+    trust_level            TEXT NOT NULL,
+    status                 TEXT NOT NULL,
+    created_at             TEXT COLLATE "C" NOT NULL,
+    updated_at             TEXT COLLATE "C" NOT NULL,
+    UNIQUE (org_id, issuer)
+);
+
+-- Federated tokens revoked before they expire: the SHA-256 of the token, until its expiry.
+CREATE TABLE federation_revocations (
+    token_hash TEXT COLLATE "C" PRIMARY KEY,
+    org_id     TEXT COLLATE "C" NOT NULL REFERENCES orgs(id),
+    expires_at TEXT COLLATE "C" NOT NULL,
+    revoked_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX federation_revocations_expiry ON federation_revocations(expires_at);

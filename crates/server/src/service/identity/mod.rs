@@ -4,6 +4,7 @@
 
 mod api_sessions;
 mod dpop;
+mod federation;
 pub mod keys;
 mod wimse;
 
@@ -14,6 +15,7 @@ use airlock_store::model::SecuritySettings;
 use super::{Caller, Service, ServiceError, validate};
 
 pub use dpop::{CallProof, ProvenCall, gate};
+pub use federation::{FEDERATION_SOURCE, Federated, NewProvider};
 pub use keys::{KeyError, WimseKey, WimseKeyError};
 pub use wimse::{Challenge, IssuedWimse, PopProof, WimseRequest, WimseVerification};
 
