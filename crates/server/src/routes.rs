@@ -71,6 +71,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/api/v1/federation/tokens/verify", post(federation::verify))
         .route("/api/v1/federation/tokens/revoke", post(federation::revoke))
+        .route("/api/v1/federation/tokens/issue", post(federation::issue))
         .route(
             "/api/v1/federation/sessions/init",
             post(federation::session),

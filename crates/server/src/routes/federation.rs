@@ -269,3 +269,60 @@ pub async fn session(
     }
     Ok((StatusCode::CREATED, Json(answer)))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct IssueBody {
+    #[serde(default)]
+    agent_id: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+    /// Seconds (default: the agent token default).
+    #[serde(default)]
+    ttl: Option<i64>,
+    #[serde(default)]
+    audience: Option<String>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct IssuedAnswer {
+    /// An agent token (`at_…`): Airlock issues no OIDC ID tokens. Only this name: the Rust
+    /// SDK reads `token` as another name of it and refuses both at once.
+    id_token: String,
+    expires_in: i64,
+    #[schema(format = DateTime)]
+    expires_at: String,
+}
+
+/// The deprecated issuing route the TS, Go and Rust SDKs still call: an opaque agent token,
+/// as `POST /api/v1/agent-tokens/issue` gives (Airlock issues no OIDC ID tokens).
+#[utoipa::path(
+    post,
+    path = "/api/v1/federation/tokens/issue",
+    tag = "federation",
+    request_body = IssueBody,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, description = "An agent token", body = IssuedAnswer), Errors)
+)]
+pub async fn issue(
+    State(service): State<Service>,
+    caller: Caller,
+    JsonBody(body): JsonBody<IssueBody>,
+) -> Result<Json<Value>, ApiError> {
+    let issued = service
+        .issue_token(
+            &caller,
+            crate::service::TokenRequest {
+                agent_id: body.agent_id,
+                scopes: body.scopes,
+                ttl_secs: body.ttl,
+                session_id: None,
+            },
+        )
+        .await?;
+    let t = &issued.token;
+    Ok(Json(json!({
+        "id_token": issued.secret,
+        "expires_in": (t.expires_at - t.issued_at).num_seconds(),
+        "expires_at": ts(t.expires_at),
+    })))
+}

@@ -99,6 +99,7 @@ pub const BEARER: &str = "bearer";
         federation::verify,
         federation::revoke,
         federation::session,
+        federation::issue,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -299,6 +299,18 @@ impl Service {
     ) -> Result<Federated, ServiceError> {
         let token = validate::text("token", token, MAX_TOKEN)?.trim();
         let mut out = Federated::default();
+        // What `POST /api/v1/federation/tokens/issue` hands out: an agent token.
+        if token.starts_with(crate::auth::TOKEN_PREFIX) {
+            match self.introspect_token(caller, token, &[]).await? {
+                crate::service::TokenStatus::Active(t) => {
+                    out.active = true;
+                    out.agent_id = Some(t.agent_id);
+                    out.expires_at = Some(t.expires_at);
+                }
+                crate::service::TokenStatus::Inactive(why) => out.error = Some(why),
+            }
+            return Ok(out);
+        }
         let header = match jsonwebtoken::decode_header(token) {
             Ok(h) => h,
             Err(_) => {
@@ -466,6 +478,11 @@ impl Service {
         caller: &Caller,
         token: &str,
     ) -> Result<bool, ServiceError> {
+        if token.trim().starts_with(crate::auth::TOKEN_PREFIX) {
+            return self
+                .revoke_token(caller, token.trim(), Some("federation_revocation"))
+                .await;
+        }
         let found = self.introspect_federated(caller, token, None).await?;
         let (Some(expires_at), Some(_)) = (found.expires_at, found.provider) else {
             return Ok(false);
