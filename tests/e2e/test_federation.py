@@ -60,6 +60,9 @@ def test_a_federated_token_names_an_agent_and_opens_a_session(airlock, client, i
     assert (session.provider_id, session.issuer, session.trust_level) == (provider.id, issuer.url, "high")
     assert session.agent_id == agent.id
     assert sorted(session.scope_ceiling) == ["files:read", "web:fetch"]
+    again = client.sessions.get_session(session.session_id)
+    assert (again.source, again.provider_id, again.issuer, again.trust_level) == (
+        "federation", provider.id, issuer.url, "high")
     allowed = client.actions.check(agent_id=agent.id, action="files:read", session_id=session.session_id)
     assert allowed.allowed, allowed.reason
 

@@ -328,3 +328,13 @@ pub struct FederationRevocation {
     pub expires_at: DateTime<Utc>,
     pub revoked_at: DateTime<Utc>,
 }
+
+/// The provider that vouched for a federated session's agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederatedSession {
+    pub org_id: String,
+    pub session_id: String,
+    pub provider_id: String,
+    pub issuer: String,
+    pub trust_level: String,
+}

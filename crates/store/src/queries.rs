@@ -750,6 +750,19 @@ impl<D: Db> Tx for D {
         Ok(n.unwrap_or(0) > 0)
     }
 
+    fn insert_federated_session(&mut self, link: &FederatedSession) -> Result<()> {
+        link.insert(self)
+    }
+
+    fn federated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<FederatedSession>> {
+        let sql = select!(FederatedSession, "WHERE org_id = $1 AND session_id = $2");
+        self.one(sql, &[&org_id, &session_id], FederatedSession::read)
+    }
+
     fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>> {
         let sql = select!(SecuritySettings, "WHERE org_id = $1");
         self.one(sql, &[&org_id], SecuritySettings::read)

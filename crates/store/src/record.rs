@@ -268,3 +268,6 @@ record!(FederationProvider in "federation_providers" {
 record!(FederationRevocation in "federation_revocations" {
     token_hash, org_id, expires_at, revoked_at
 });
+record!(FederatedSession in "federated_sessions" {
+    org_id, session_id, provider_id, issuer, trust_level
+});

@@ -289,6 +289,12 @@ pub trait Tx {
     /// Records a revoked token (again: nothing changes).
     fn revoke_federation_token(&mut self, revocation: &FederationRevocation) -> Result<()>;
     fn federation_token_revoked(&mut self, org_id: &str, token_hash: &str) -> Result<bool>;
+    fn insert_federated_session(&mut self, link: &FederatedSession) -> Result<()>;
+    fn federated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<FederatedSession>>;
 
     // telemetry
     fn insert_telemetry(

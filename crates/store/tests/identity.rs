@@ -283,6 +283,32 @@ contract!(
                 .await
                 .unwrap()
         );
+        let link = FederatedSession {
+            org_id: "o1".into(),
+            session_id: "sess_1".into(),
+            provider_id: "fp_2".into(),
+            issuer: "https://idp.example".into(),
+            trust_level: "high".into(),
+        };
+        let stored = link.clone();
+        store
+            .run(move |tx| tx.insert_federated_session(&stored))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .run(|tx| tx.federated_session("o1", "sess_1"))
+                .await
+                .unwrap(),
+            Some(link)
+        );
+        assert_eq!(
+            store
+                .run(|tx| tx.federated_session("o2", "sess_1"))
+                .await
+                .unwrap(),
+            None
+        );
         let later = t + Duration::seconds(61);
         store.run(move |tx| tx.prune_identity(later)).await.unwrap();
         assert!(

@@ -54,3 +54,13 @@ CREATE TABLE federation_revocations (
     revoked_at TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX federation_revocations_expiry ON federation_revocations(expires_at);
+
+-- Where a federated session's agent was vouched for: shown with the session.
+CREATE TABLE federated_sessions (
+    org_id      TEXT COLLATE "C" NOT NULL REFERENCES orgs(id),
+    session_id  TEXT COLLATE "C" NOT NULL,
+    provider_id TEXT COLLATE "C" NOT NULL,
+    issuer      TEXT NOT NULL,
+    trust_level TEXT NOT NULL,
+    PRIMARY KEY (org_id, session_id)
+);

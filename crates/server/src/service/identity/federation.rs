@@ -14,7 +14,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
-use airlock_store::model::{FederationProvider, FederationRevocation, Session};
+use airlock_store::model::{FederatedSession, FederationProvider, FederationRevocation, Session};
 
 use super::Service;
 use super::keys::{key_from_x, unb64};
@@ -445,6 +445,13 @@ impl Service {
             caller.default_mode.clone(),
             new_id("sess"),
         );
+        let link = FederatedSession {
+            org_id: caller.org_id.clone(),
+            session_id: id.clone(),
+            provider_id: provider.id.clone(),
+            issuer: provider.issuer.clone(),
+            trust_level: provider.trust_level.clone(),
+        };
         let now = Utc::now();
         let session = self
             .store()
@@ -463,6 +470,7 @@ impl Service {
                     now,
                 );
                 tx.insert_session(&s)?;
+                tx.insert_federated_session(&link)?;
                 Ok(Some(s))
             })
             .await?
@@ -470,6 +478,22 @@ impl Service {
                 ServiceError::Unauthenticated("federated token refused: agent is not active".into())
             })?;
         Ok((session, provider))
+    }
+
+    /// The provider that vouched for a federated session, if it is one.
+    pub async fn federated_origin(
+        &self,
+        caller: &Caller,
+        session: &Session,
+    ) -> Result<Option<FederatedSession>, ServiceError> {
+        if session.source != FEDERATION_SOURCE {
+            return Ok(None);
+        }
+        let (org, id) = (caller.org_id.clone(), session.id.clone());
+        Ok(self
+            .store()
+            .run(move |tx| tx.federated_session(&org, &id))
+            .await?)
     }
 
     /// Revokes a valid federated token until it expires; false if it was not one.
