@@ -89,6 +89,14 @@ pub struct ServeArgs {
     /// destination are dropped (counted in `airlock_siem_dropped_total`).
     #[arg(long, env = "AIRLOCK_SIEM_MAX_BACKLOG", default_value_t = airlock_server::config::SIEM_MAX_BACKLOG)]
     siem_max_backlog: u64,
+    /// The SPIFFE trust domain of WIMSE workload ids (`spiffe://<trust domain>/agent/<id>`).
+    #[arg(long, env = "AIRLOCK_TRUST_DOMAIN", default_value = airlock_server::service::identity::DEFAULT_TRUST_DOMAIN)]
+    trust_domain: String,
+    /// The key file that signs WIMSE tokens (an Ed25519 seed, 64 hex characters, mode 0600;
+    /// created if missing). Default: `<data-dir>/keys/wimse.key`. PostgreSQL replicas must
+    /// share one: give the same file to each.
+    #[arg(long, env = "AIRLOCK_WIMSE_KEY_FILE")]
+    wimse_key_file: Option<PathBuf>,
     /// Serve the load benchmark's baseline route (for `airlock-bench`; builds with the
     /// `bench-baseline` feature only).
     #[cfg(feature = "bench-baseline")]
@@ -144,8 +152,14 @@ impl ServeArgs {
             );
         }
         let gateway = crate::mcp::gateway_config()?;
-        // Last: it may create the key file, and a bad setting must leave no file behind.
+        if !airlock_server::service::identity::valid_trust_domain(&self.trust_domain) {
+            bail!(
+                "--trust-domain (AIRLOCK_TRUST_DOMAIN) must be 1 to 255 lowercase letters, digits, `.`, `-` or `_`"
+            );
+        }
+        // Last: they may create key files, and a bad setting must leave no file behind.
         config.siem_key = self.siem_key()?;
+        config.identity = self.identity(&config)?;
         Ok(Validated {
             config,
             tuning,
@@ -178,6 +192,38 @@ impl ServeArgs {
         }
         let path = self.data_dir.join("keys").join("siem.key");
         Ok(Some(SiemKey::load_or_create(&path)?))
+    }
+}
+
+impl ServeArgs {
+    /// The identity settings: trust domain, WIMSE key, and the origin DPoP proofs must name
+    /// (`--public-url`, else the listen address).
+    fn identity(
+        &self,
+        config: &Config,
+    ) -> anyhow::Result<airlock_server::service::identity::IdentityConfig> {
+        use airlock_server::service::identity::{IdentityConfig, WimseKey};
+        let path = match &self.wimse_key_file {
+            Some(p) => p.clone(),
+            None => {
+                if self.database_url.is_some() {
+                    eprintln!(
+                        "warning: no --wimse-key-file: WIMSE tokens of this replica are not accepted by the others"
+                    );
+                }
+                self.data_dir.join("keys").join("wimse.key")
+            }
+        };
+        Ok(IdentityConfig {
+            trust_domain: self.trust_domain.clone(),
+            wimse_key: WimseKey::load_or_create(&path)?,
+            base_url: Some(
+                config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", self.addr)),
+            ),
+        })
     }
 }
 

@@ -107,23 +107,30 @@ impl Outbound {
             Ok(Err(e)) => return Err(classify(e, millis)),
             Ok(Ok(r)) => r,
         };
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        loop {
-            let chunk = tokio::time::timeout(post.timeout, response.chunk()).await;
-            match chunk {
-                Err(_) => return Err(OutboundError::Timeout(millis)),
-                Ok(Err(e)) => return Err(classify(e, millis)),
-                Ok(Ok(None)) => break,
-                Ok(Ok(Some(bytes))) => {
-                    if body.len() + bytes.len() > MAX_RESPONSE_BYTES {
-                        return Err(OutboundError::TooLarge(MAX_RESPONSE_BYTES));
-                    }
-                    body.extend_from_slice(&bytes);
-                }
-            }
-        }
-        Ok(Answer { status, body })
+        read_answer(&mut response, post.timeout).await
+    }
+
+    /// GETs once (an OIDC discovery document, a JWKS), with the same address rules as
+    /// [`Outbound::post`].
+    pub async fn get(&self, url: &str, timeout: Duration) -> Result<Answer, OutboundError> {
+        let url = parse_url(url)?;
+        let client = if self.deny_private {
+            pinned_client(&url).await?
+        } else {
+            self.shared.clone()
+        };
+        let request = client
+            .get(url)
+            .timeout(timeout)
+            .header("accept", "application/json")
+            .header("user-agent", concat!("airlock/", env!("CARGO_PKG_VERSION")));
+        let millis = timeout.as_millis() as u64;
+        let mut response = match tokio::time::timeout(timeout, request.send()).await {
+            Err(_) => return Err(OutboundError::Timeout(millis)),
+            Ok(Err(e)) => return Err(classify(e, millis)),
+            Ok(Ok(r)) => r,
+        };
+        read_answer(&mut response, timeout).await
     }
 
     /// POSTs until a 2xx answer, retrying failures, 429 and 5xx answers with doubling
@@ -184,6 +191,31 @@ fn without_url(e: &reqwest::Error) -> String {
         text = text.replace(url.as_str(), "the endpoint");
     }
     text
+}
+
+/// Reads an answer's status and body, at most [`MAX_RESPONSE_BYTES`].
+async fn read_answer(
+    response: &mut reqwest::Response,
+    timeout: Duration,
+) -> Result<Answer, OutboundError> {
+    let millis = timeout.as_millis() as u64;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    loop {
+        let chunk = tokio::time::timeout(timeout, response.chunk()).await;
+        match chunk {
+            Err(_) => return Err(OutboundError::Timeout(millis)),
+            Ok(Err(e)) => return Err(classify(e, millis)),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(bytes))) => {
+                if body.len() + bytes.len() > MAX_RESPONSE_BYTES {
+                    return Err(OutboundError::TooLarge(MAX_RESPONSE_BYTES));
+                }
+                body.extend_from_slice(&bytes);
+            }
+        }
+    }
+    Ok(Answer { status, body })
 }
 
 /// An `http` or `https` URL with a host and no user name or password.

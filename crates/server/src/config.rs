@@ -215,6 +215,8 @@ pub struct Config {
     pub siem_retry_cap_ms: u64,
     /// How often a SIEM destination's outbox is looked at, in milliseconds.
     pub siem_poll_ms: u64,
+    /// Trust domain, WIMSE signing key and the base URL of DPoP `htu` (docs/identity.md).
+    pub identity: crate::service::identity::IdentityConfig,
     /// Serve `POST /api/v1/bench/baseline`, the load benchmark's baseline route (only in
     /// builds with the `bench-baseline` feature, never in a release).
     #[cfg(feature = "bench-baseline")]
@@ -276,6 +278,7 @@ impl Default for Config {
             siem_retry_base_ms: 500,
             siem_retry_cap_ms: 60_000,
             siem_poll_ms: 200,
+            identity: Default::default(),
             #[cfg(feature = "bench-baseline")]
             bench_routes: false,
         }

@@ -5,6 +5,8 @@ mod approvals;
 mod audit;
 mod authzen;
 mod check;
+mod federation;
+mod identity;
 mod notifications;
 mod openapi;
 mod policies;
@@ -48,6 +50,40 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/agents", post(agents::create).get(agents::list))
         .route("/api/v1/agents/{id}", get(agents::get))
         .route("/api/v1/agents/{id}/revoke", post(agents::revoke))
+        .route("/api/v1/agents/{id}/challenge", post(identity::challenge))
+        .route(
+            "/api/v1/agents/{id}/public-key",
+            axum::routing::put(identity::rotate_key),
+        )
+        .route(
+            "/api/v1/agenttrust/api-sessions/init",
+            post(identity::api_session),
+        )
+        .route(
+            "/api/v1/federation/providers",
+            post(federation::create).get(federation::list),
+        )
+        .route(
+            "/api/v1/federation/providers/{id}",
+            axum::routing::delete(federation::delete),
+        )
+        .route(
+            "/api/v1/federation/tokens/introspect",
+            post(federation::introspect),
+        )
+        .route("/api/v1/federation/tokens/verify", post(federation::verify))
+        .route("/api/v1/federation/tokens/revoke", post(federation::revoke))
+        .route("/api/v1/federation/tokens/issue", post(federation::issue))
+        .route(
+            "/api/v1/federation/sessions/init",
+            post(federation::session),
+        )
+        .route("/api/v1/wimse/token", post(identity::wimse_token))
+        .route("/api/v1/wimse/verify", post(identity::wimse_verify))
+        .route(
+            "/api/v1/orgs/security-settings",
+            get(identity::get_security).put(identity::put_security),
+        )
         .route("/mcp/servers", post(servers::create).get(servers::list))
         .route(
             "/mcp/servers/{id}",

@@ -11,6 +11,7 @@ mod check;
 pub mod checkpoints;
 mod console;
 mod error;
+pub mod identity;
 mod keys;
 mod llm;
 pub mod log_search;

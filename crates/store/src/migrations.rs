@@ -21,6 +21,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0012_gateway_sessions.sql"),
     include_str!("../migrations/sqlite/0013_decision_key.sql"),
     include_str!("../migrations/sqlite/0014_siem.sql"),
+    include_str!("../migrations/sqlite/0015_identity.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -39,6 +40,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0012_gateway_sessions.sql"),
     include_str!("../migrations/postgres/0013_decision_key.sql"),
     include_str!("../migrations/postgres/0014_siem.sql"),
+    include_str!("../migrations/postgres/0015_identity.sql"),
 ];
 
 /// The schema version this build knows.

@@ -281,3 +281,60 @@ pub struct PolicyVersion {
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
 }
+
+/// A proof-of-possession challenge: single use, bound to one agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopChallenge {
+    /// Hex SHA-256 of the nonce.
+    pub nonce_hash: String,
+    pub org_id: String,
+    pub agent_id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An organization's security settings (no row: both off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecuritySettings {
+    pub org_id: String,
+    pub require_proof_of_possession: bool,
+    pub require_sender_constrained_tokens: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A trusted external OIDC issuer of an organization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederationProvider {
+    pub id: String,
+    pub org_id: String,
+    pub issuer: String,
+    pub name: String,
+    /// The `aud` its tokens must name.
+    pub audience: String,
+    pub jwks_uri: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub trust_level: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A federated token revoked before its expiry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederationRevocation {
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    pub org_id: String,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: DateTime<Utc>,
+}
+
+/// The provider that vouched for a federated session's agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FederatedSession {
+    pub org_id: String,
+    pub session_id: String,
+    pub provider_id: String,
+    pub issuer: String,
+    pub trust_level: String,
+}

@@ -666,6 +666,118 @@ impl<D: Db> Tx for D {
         }
         Ok(())
     }
+
+    fn set_agent_public_key(&mut self, org_id: &str, id: &str, public_key: &str) -> Result<bool> {
+        let sql = sql!("UPDATE agents SET public_key = $3 WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id, &public_key])? > 0)
+    }
+
+    fn insert_pop_challenge(&mut self, challenge: &PopChallenge) -> Result<()> {
+        challenge.insert(self)
+    }
+
+    fn take_pop_challenge(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        nonce_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let sql = sql!(
+            "DELETE FROM pop_challenges WHERE nonce_hash = $1 AND org_id = $2 AND agent_id = $3 \
+             AND expires_at > $4"
+        );
+        Ok(self.exec(sql, &[&nonce_hash, &org_id, &agent_id, &ts(now).as_str()])? > 0)
+    }
+
+    fn use_dpop_jti(&mut self, jkt: &str, jti: &str, expires_at: DateTime<Utc>) -> Result<bool> {
+        let sql = sql!(
+            "INSERT INTO dpop_jtis (jkt, jti, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (jkt, jti) DO NOTHING"
+        );
+        Ok(self.exec(sql, &[&jkt, &jti, &ts(expires_at).as_str()])? > 0)
+    }
+
+    fn prune_identity(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let now = ts(now);
+        let challenges = sql!("DELETE FROM pop_challenges WHERE expires_at <= $1");
+        let jtis = sql!("DELETE FROM dpop_jtis WHERE expires_at <= $1");
+        let revoked = sql!("DELETE FROM federation_revocations WHERE expires_at <= $1");
+        Ok(self.exec(challenges, &[&now])?
+            + self.exec(jtis, &[&now])?
+            + self.exec(revoked, &[&now])?)
+    }
+
+    fn insert_federation_provider(&mut self, provider: &FederationProvider) -> Result<()> {
+        provider.insert(self)
+    }
+
+    fn federation_providers(&mut self, org_id: &str) -> Result<Vec<FederationProvider>> {
+        let sql = select!(
+            FederationProvider,
+            "WHERE org_id = $1 ORDER BY created_at, id"
+        );
+        self.many(sql, &[&org_id], FederationProvider::read)
+    }
+
+    fn federation_provider(
+        &mut self,
+        org_id: &str,
+        id: &str,
+    ) -> Result<Option<FederationProvider>> {
+        let sql = select!(FederationProvider, "WHERE org_id = $1 AND id = $2");
+        self.one(sql, &[&org_id, &id], FederationProvider::read)
+    }
+
+    fn delete_federation_provider(&mut self, org_id: &str, id: &str) -> Result<bool> {
+        let sql = sql!("DELETE FROM federation_providers WHERE org_id = $1 AND id = $2");
+        Ok(self.exec(sql, &[&org_id, &id])? > 0)
+    }
+
+    fn revoke_federation_token(&mut self, revocation: &FederationRevocation) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (token_hash) DO NOTHING",
+            crate::record::insert_sql(FederationRevocation::TABLE, FederationRevocation::COLUMNS)
+        );
+        revocation.write(self, sql).map(drop)
+    }
+
+    fn federation_token_revoked(&mut self, org_id: &str, token_hash: &str) -> Result<bool> {
+        let sql = sql!(
+            "SELECT count(*) FROM federation_revocations WHERE org_id = $1 AND token_hash = $2"
+        );
+        let n = self.one(sql, &[&org_id, &token_hash], |r| r.get_i64(0))?;
+        Ok(n.unwrap_or(0) > 0)
+    }
+
+    fn insert_federated_session(&mut self, link: &FederatedSession) -> Result<()> {
+        link.insert(self)
+    }
+
+    fn federated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<FederatedSession>> {
+        let sql = select!(FederatedSession, "WHERE org_id = $1 AND session_id = $2");
+        self.one(sql, &[&org_id, &session_id], FederatedSession::read)
+    }
+
+    fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>> {
+        let sql = select!(SecuritySettings, "WHERE org_id = $1");
+        self.one(sql, &[&org_id], SecuritySettings::read)
+    }
+
+    fn put_security_settings(&mut self, settings: &SecuritySettings) -> Result<()> {
+        let sql = sql!(
+            "{} ON CONFLICT (org_id) DO UPDATE SET \
+             require_proof_of_possession = excluded.require_proof_of_possession, \
+             require_sender_constrained_tokens = excluded.require_sender_constrained_tokens, \
+             updated_at = excluded.updated_at",
+            crate::record::insert_sql(SecuritySettings::TABLE, SecuritySettings::COLUMNS)
+        );
+        settings.write(self, sql).map(drop)
+    }
 }
 
 /// A counter or limit as BIGINT.

@@ -257,3 +257,17 @@ record!(SiemDestination in "siem_destinations" {
 record!(SiemDelivery in "siem_deliveries" {
     id, org_id, destination_id, batch_size, status, status_code, error_message, delivered_at
 });
+record!(PopChallenge in "pop_challenges" { nonce_hash, org_id, agent_id, expires_at });
+record!(SecuritySettings in "org_security_settings" {
+    org_id, require_proof_of_possession, require_sender_constrained_tokens, updated_at
+});
+record!(FederationProvider in "federation_providers" {
+    id, org_id, issuer, name, audience, jwks_uri, authorization_endpoint, token_endpoint,
+    trust_level, status, created_at, updated_at
+});
+record!(FederationRevocation in "federation_revocations" {
+    token_hash, org_id, expires_at, revoked_at
+});
+record!(FederatedSession in "federated_sessions" {
+    org_id, session_id, provider_id, issuer, trust_level
+});

@@ -259,6 +259,43 @@ pub trait Tx {
         limit: u64,
     ) -> Result<Vec<SiemDelivery>>;
 
+    // identity (docs/identity.md)
+    /// Replaces an agent's public key; false if the organization has no such agent.
+    fn set_agent_public_key(&mut self, org_id: &str, id: &str, public_key: &str) -> Result<bool>;
+    fn insert_pop_challenge(&mut self, challenge: &PopChallenge) -> Result<()>;
+    /// Uses up a challenge of `agent_id` not expired by `now`; false if there is none.
+    fn take_pop_challenge(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        nonce_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Records a DPoP proof id of the key `jkt`; false if it was already used.
+    fn use_dpop_jti(&mut self, jkt: &str, jti: &str, expires_at: DateTime<Utc>) -> Result<bool>;
+    /// Deletes challenges and proof ids expired by `now`; returns how many.
+    fn prune_identity(&mut self, now: DateTime<Utc>) -> Result<u64>;
+    fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>>;
+    /// Inserts or replaces the organization's security settings.
+    fn put_security_settings(&mut self, settings: &SecuritySettings) -> Result<()>;
+
+    // federation (docs/identity.md)
+    fn insert_federation_provider(&mut self, provider: &FederationProvider) -> Result<()>;
+    /// An organization's providers, oldest first.
+    fn federation_providers(&mut self, org_id: &str) -> Result<Vec<FederationProvider>>;
+    fn federation_provider(&mut self, org_id: &str, id: &str)
+    -> Result<Option<FederationProvider>>;
+    fn delete_federation_provider(&mut self, org_id: &str, id: &str) -> Result<bool>;
+    /// Records a revoked token (again: nothing changes).
+    fn revoke_federation_token(&mut self, revocation: &FederationRevocation) -> Result<()>;
+    fn federation_token_revoked(&mut self, org_id: &str, token_hash: &str) -> Result<bool>;
+    fn insert_federated_session(&mut self, link: &FederatedSession) -> Result<()>;
+    fn federated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<FederatedSession>>;
+
     // telemetry
     fn insert_telemetry(
         &mut self,

@@ -936,7 +936,10 @@ fn schema_tests(fresh: Fresh) {
     let mut applied = t1.join().unwrap();
     applied.extend(t2.join().unwrap());
     applied.sort_unstable();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert_eq!(
+        applied,
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+    );
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());
     // A schema newer than this build is refused by serve, tools and migrate alike.

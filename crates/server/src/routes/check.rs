@@ -1,5 +1,6 @@
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -100,9 +101,26 @@ pub async fn trivial(JsonBody(body): JsonBody<CheckBody>) -> Result<Json<Value>,
 pub async fn check(
     State(service): State<Service>,
     key: KeyHash,
+    headers: HeaderMap,
+    uri: Uri,
     JsonBody(body): JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let agent_id = validate::id("agent_id", &body.agent_id)?.to_string();
+    // A WIMSE token with its DPoP proof names the agent (docs/identity.md).
+    let proven = match super::identity::proof_of(&headers)? {
+        Some(p) => Some(service.prove_call(&p, "POST", uri.path(), chrono::Utc::now())?),
+        None => None,
+    };
+    let agent_id = match &proven {
+        Some(p) if body.agent_id.trim().is_empty() => p.agent_id().to_string(),
+        Some(p) if body.agent_id != p.agent_id() => {
+            return Err(ServiceError::Forbidden(format!(
+                "`agent_id` is not the agent the WIMSE token was issued to (`{}`)",
+                p.agent_id()
+            ))
+            .into());
+        }
+        _ => validate::id("agent_id", &body.agent_id)?.to_string(),
+    };
     let session_id = body.session_id.unwrap_or_default();
     let session_id = session_id.trim();
     if !session_id.is_empty() {
@@ -131,7 +149,10 @@ pub async fn check(
     };
     let outcome = service
         .check(
-            Principal::KeyHash(key),
+            match proven {
+                Some(p) => Principal::Proven(key, Box::new(p)),
+                None => Principal::KeyHash(key),
+            },
             CheckRequest {
                 agent_id,
                 session_id: session_id.to_string(),
@@ -178,7 +199,9 @@ pub async fn check(
 pub async fn check_actions(
     state: State<Service>,
     key: KeyHash,
+    headers: HeaderMap,
+    uri: Uri,
     body: JsonBody<CheckBody>,
 ) -> Result<Json<Value>, ApiError> {
-    check(state, key, body).await
+    check(state, key, headers, uri, body).await
 }

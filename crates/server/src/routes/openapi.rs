@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, notifications, policies, reviewers, servers,
-    sessions, siem, tokens, tools,
+    agents, approvals, audit, authzen, check, federation, identity, notifications, policies,
+    reviewers, servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -85,6 +85,21 @@ pub const BEARER: &str = "bearer";
         siem::delete,
         siem::logs,
         siem::test,
+        identity::challenge,
+        identity::rotate_key,
+        identity::wimse_token,
+        identity::wimse_verify,
+        identity::get_security,
+        identity::put_security,
+        identity::api_session,
+        federation::create,
+        federation::list,
+        federation::delete,
+        federation::introspect,
+        federation::verify,
+        federation::revoke,
+        federation::session,
+        federation::issue,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -62,7 +62,17 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = service.session_record(&caller, &id).await?;
-    Ok(Json(view::session(&session, Utc::now())))
+    let mut answer = view::session(&session, Utc::now());
+    // A federated session names the provider that vouched for its agent (docs/identity.md).
+    if let (Some(o), Some(fields)) = (
+        service.federated_origin(&caller, &session).await?,
+        answer.as_object_mut(),
+    ) {
+        fields.insert("provider_id".into(), o.provider_id.into());
+        fields.insert("issuer".into(), o.issuer.into());
+        fields.insert("trust_level".into(), o.trust_level.into());
+    }
+    Ok(Json(answer))
 }
 
 /// `GET /api/v1/sessions/{id}`: the session under its other path.

@@ -105,6 +105,8 @@ pub(crate) fn summary(input: &Value) -> String {
 pub enum Principal {
     Caller(Caller),
     KeyHash(KeyHash),
+    /// A key hash, and a WIMSE token with its DPoP proof already verified (identity module).
+    Proven(KeyHash, Box<super::identity::ProvenCall>),
 }
 
 impl Service {
@@ -229,11 +231,21 @@ impl Service {
             .run(move |tx| {
                 let caller = match &shared.principal {
                     Principal::Caller(c) => c.clone(),
-                    Principal::KeyHash(hash) => match crate::auth::caller_in(tx, &hash.0)? {
-                        Ok(c) => c,
-                        Err(e) => return Ok(Err(e)),
-                    },
+                    Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
+                        match crate::auth::caller_in(tx, &hash.0)? {
+                            Ok(c) => c,
+                            Err(e) => return Ok(Err(e)),
+                        }
+                    }
                 };
+                let proven = match &shared.principal {
+                    Principal::Proven(_, p) => Some(&**p),
+                    _ => None,
+                };
+                let first = review.is_none();
+                if let Err(e) = super::identity::gate(tx, &caller, proven, first, Utc::now())? {
+                    return Ok(Err(e));
+                }
                 let job = Job {
                     policy_cache: &shared.policy_cache,
                     audit_key: shared.audit.keys().current(),

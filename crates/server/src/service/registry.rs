@@ -94,13 +94,8 @@ impl Service {
                 "`metadata` is larger than 16 KiB",
             ));
         }
-        let public_key = new.public_key.unwrap_or_default();
-        if public_key.len() > 8 * 1024 {
-            return Err(ServiceError::invalid(
-                "public_key",
-                "`public_key` is longer than 8 KiB",
-            ));
-        }
+        // An Ed25519 PEM (or none): the key agents prove possession of (docs/identity.md).
+        let public_key = super::identity::registration_key(&new.public_key.unwrap_or_default())?;
         if let Some(org) = new.org_id.as_deref().filter(|o| !o.is_empty())
             && org != caller.org_id
         {

@@ -101,7 +101,10 @@ pub fn postgres_unmigrated(test: &str) -> Option<Fresh> {
 
 pub fn migrated(fresh: Fresh) -> Fresh {
     let applied = fresh.backend.migrate().unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert_eq!(
+        applied,
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+    );
     fresh
 }
 
