@@ -8,13 +8,15 @@
 //!   keys derived from them;
 //! - [`checkpoint`]: signed checkpoints of every changed session's head and count, appended
 //!   to a file outside the database;
-//! - [`receipt`]: the signed receipt every check answer carries;
+//! - [`receipt`]: the signed receipt every check answer carries, and [`receipt_batch`]: one
+//!   signature over the receipts of decisions committed together;
 //! - [`verify`]: the one verifier the CLI and the HTTP route share.
 
 pub mod checkpoint;
 pub mod keys;
 pub mod link;
 pub mod receipt;
+pub mod receipt_batch;
 pub mod verify;
 
 pub use ed25519_dalek::VerifyingKey;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::keys::{AuditKey, verify_signature};
+use crate::receipt_batch::{BatchProof, batch_message, root_of};
 
 const DOMAIN: &[u8] = b"airlock-receipt-v1\n";
 
@@ -28,6 +29,10 @@ pub struct Receipt {
     pub key_id: String,
     #[serde(default)]
     pub signature: String,
+    /// Set when one signature covers a batch of receipts: this receipt's place in it
+    /// ([`crate::receipt_batch`]); absent for a receipt signed alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchProof>,
 }
 
 /// Why a receipt does not verify.
@@ -56,6 +61,7 @@ impl Receipt {
             chain_head,
             key_id,
             signature: _,
+            batch: _,
         } = self;
         let mut out = Vec::with_capacity(DOMAIN.len() + 512);
         out.extend_from_slice(DOMAIN);
@@ -76,6 +82,7 @@ impl Receipt {
     /// Signs the receipt with `key` (sets `key_id` and `signature`).
     pub fn sign(mut self, key: &AuditKey) -> Receipt {
         self.key_id = key.id.clone();
+        self.batch = None;
         self.signature = key.sign(&self.signed_bytes());
         self
     }
@@ -94,7 +101,14 @@ pub fn verify(
         serde_json::from_value(value).map_err(|e| ReceiptError::Malformed(e.to_string()))?;
     let key =
         lookup(&receipt.key_id).ok_or_else(|| ReceiptError::UnknownKey(receipt.key_id.clone()))?;
-    if verify_signature(&key, &receipt.signed_bytes(), &receipt.signature) {
+    let message = match &receipt.batch {
+        None => receipt.signed_bytes(),
+        Some(proof) => {
+            let root = root_of(&receipt, proof).ok_or(ReceiptError::BadSignature)?;
+            batch_message(&root, proof.size)
+        }
+    };
+    if verify_signature(&key, &message, &receipt.signature) {
         Ok(receipt)
     } else {
         Err(ReceiptError::BadSignature)
@@ -117,6 +131,7 @@ mod tests {
             chain_head: "cd".repeat(32),
             key_id: String::new(),
             signature: String::new(),
+            batch: None,
         }
     }
 
@@ -126,8 +141,14 @@ mod tests {
         r.session_id = "s \"q\" \\ é\n".into();
         r.seq = u64::MAX;
         r.signature = "sig".into();
+        r.batch = Some(BatchProof {
+            index: 1,
+            size: 2,
+            path: vec!["00".repeat(32)],
+        });
         let mut v = serde_json::to_value(&r).unwrap();
         v.as_object_mut().unwrap().remove("signature");
+        v.as_object_mut().unwrap().remove("batch");
         let mut expected = DOMAIN.to_vec();
         expected.extend(airlock_core::chain::canonical_json(&v).into_bytes());
         assert_eq!(r.signed_bytes(), expected);

@@ -215,6 +215,11 @@ fn the_audit_schemas_name_every_field_the_audit_structs_serialize() {
         chain_head: "h".into(),
         key_id: "k".into(),
         signature: "sig".into(),
+        batch: Some(airlock_audit::receipt_batch::BatchProof {
+            index: 0,
+            size: 2,
+            path: vec!["00".repeat(32)],
+        }),
     };
     assert_eq!(
         documented_fields(&doc, "Receipt"),

@@ -1,6 +1,6 @@
 //! A row cache in front of the single SQLite writer: the answers of reads of tables that change
 //! rarely (keys, organizations, agents, servers, tool pins, reviewer sets, policy generations,
-//! SIEM destinations), kept between requests so that a check runs about five statements
+//! SIEM destinations, security settings), kept between requests so that a check runs about five statements
 //! instead of thirteen (docs/benchmarks.md).
 //!
 //! It is correct only because one connection writes: every write that goes through it drops
@@ -28,6 +28,7 @@ const CACHED_TABLES: &[&str] = &[
     "reviewer_sets",
     "policy_generations",
     "siem_destinations",
+    "org_security_settings",
 ];
 
 /// Words that make a statement's answer depend on more than the rows it reads.

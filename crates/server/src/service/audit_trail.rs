@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use airlock_audit::KeyRing;
 use airlock_audit::checkpoint::{self, CheckpointLog};
 use airlock_audit::receipt::Receipt;
+use airlock_audit::receipt_batch;
 use airlock_audit::verify::SessionReport;
 use airlock_store::model::SessionHead;
 
@@ -21,6 +22,48 @@ pub struct AuditTrail {
     keys: KeyRing,
     checkpoint_dir: Option<PathBuf>,
     touched: Mutex<Touched>,
+    signer: ReceiptSigner,
+}
+
+type SignRequest = (Receipt, tokio::sync::oneshot::Sender<Receipt>);
+
+/// Signs receipts on a thread of its own: every receipt waiting when it wakes is signed with
+/// one signature over their Merkle root (`airlock_audit::receipt_batch`), so that under load
+/// the checks of a group commit share one Ed25519 signature instead of one each.
+struct ReceiptSigner {
+    queue: Option<std::sync::mpsc::Sender<SignRequest>>,
+}
+
+impl ReceiptSigner {
+    fn start(key: airlock_audit::AuditKey) -> ReceiptSigner {
+        let (queue, waiting) = std::sync::mpsc::channel::<SignRequest>();
+        let started = std::thread::Builder::new()
+            .name("airlock-receipts".into())
+            .spawn(move || {
+                // Ends when the trail (the only sender) is dropped.
+                while let Ok(first) = waiting.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < receipt_batch::MAX_BATCH {
+                        match waiting.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    let (receipts, replies): (Vec<Receipt>, Vec<_>) = batch.into_iter().unzip();
+                    let signed = receipt_batch::sign_all(receipts, &key);
+                    for (receipt, reply) in signed.into_iter().zip(replies) {
+                        let _ = reply.send(receipt);
+                    }
+                }
+            });
+        match started {
+            Ok(_) => ReceiptSigner { queue: Some(queue) },
+            Err(e) => {
+                tracing::warn!(error = %e, "no receipt signing thread; receipts are signed one by one");
+                ReceiptSigner { queue: None }
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -37,10 +80,12 @@ pub enum Changed {
 
 impl AuditTrail {
     pub fn new(keys: KeyRing, checkpoint_dir: Option<PathBuf>) -> AuditTrail {
+        let signer = ReceiptSigner::start(keys.current().clone());
         AuditTrail {
             keys,
             checkpoint_dir,
             touched: Mutex::default(),
+            signer,
         }
     }
 
@@ -87,8 +132,18 @@ impl AuditTrail {
         }
     }
 
-    /// Signs a receipt with the current key.
-    pub fn receipt(&self, receipt: Receipt) -> Receipt {
+    /// Signs a receipt with the current key, with the receipts of the checks that finish at
+    /// the same time (alone when none does).
+    pub async fn receipt(&self, receipt: Receipt) -> Receipt {
+        if let Some(queue) = &self.signer.queue {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            if queue.send((receipt.clone(), reply)).is_ok()
+                && let Ok(signed) = answer.await
+            {
+                return signed;
+            }
+        }
+        // The signing thread is gone: sign here.
         receipt.sign(self.keys.current())
     }
 

@@ -194,18 +194,22 @@ impl Service {
             .decision(&verdict.0, &shared.req.source, started.elapsed());
         // The next checkpoint lists this session; the receipt is signed off the transaction.
         self.audit.touched(&org, &session_id);
-        let receipt = self.audit.receipt(airlock_audit::receipt::Receipt {
-            check_id: verdict.1.clone(),
-            session_id: session_id.clone(),
-            seq: link.seq,
-            input_digest: shared.digest.clone(),
-            effect: verdict.0.effect.as_str().to_string(),
-            allowed: verdict.0.allowed,
-            decided_at: link.decided_at,
-            chain_head: link.head,
-            key_id: String::new(),
-            signature: String::new(),
-        });
+        let receipt = self
+            .audit
+            .receipt(airlock_audit::receipt::Receipt {
+                check_id: verdict.1.clone(),
+                session_id: session_id.clone(),
+                seq: link.seq,
+                input_digest: shared.digest.clone(),
+                effect: verdict.0.effect.as_str().to_string(),
+                allowed: verdict.0.allowed,
+                decided_at: link.decided_at,
+                chain_head: link.head,
+                key_id: String::new(),
+                signature: String::new(),
+                batch: None,
+            })
+            .await;
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {

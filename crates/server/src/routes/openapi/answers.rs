@@ -137,7 +137,8 @@ pub struct CheckAnswer {
 
 /// The signed receipt of a recorded decision (docs/audit.md): Ed25519 over
 /// `"airlock-receipt-v1\n"` and the canonical JSON of the other fields, by the key `key_id` of
-/// `GET /api/v1/audit/public-key`.
+/// `GET /api/v1/audit/public-key`; or, with `batch`, over the Merkle root of the receipts
+/// signed together.
 #[derive(serde::Serialize, ToSchema)]
 pub struct Receipt {
     check_id: String,
@@ -155,6 +156,17 @@ pub struct Receipt {
     key_id: String,
     /// base64url without padding.
     signature: String,
+    /// Present when one signature covers several receipts: this one's place in their tree.
+    batch: Option<ReceiptBatch>,
+}
+
+/// Where a receipt sits among the receipts one signature covers (docs/audit.md).
+#[derive(serde::Serialize, ToSchema)]
+pub struct ReceiptBatch {
+    index: u64,
+    size: u64,
+    /// Sibling hashes (hex), from the receipt's leaf up to the root.
+    path: Vec<String>,
 }
 
 #[derive(serde::Serialize, ToSchema)]
