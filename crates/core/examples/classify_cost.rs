@@ -1,0 +1,39 @@
+//! Instructions per classification, for callgrind: classifies the benchmark input named by
+//! `CASE` (`shell_90b`, `sql_select_200b`) `N` times. Run it with two values of `N` and divide
+//! the difference in instructions by the difference in `N` (docs/benchmarks.md).
+//!
+//!   cargo build --release -p airlock-core --example classify_cost
+//!   N=100 CASE=shell_90b valgrind --tool=callgrind target/release/examples/classify_cost
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark harness
+
+use airlock_core::classify::classify;
+use serde_json::json;
+
+const SELECT_200B: &str = "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC";
+const SHELL_90B: &str =
+    "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null";
+
+fn main() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    let case = std::env::var("CASE").unwrap_or_else(|_| "shell_90b".into());
+    let (tool, input) = match case.as_str() {
+        "sql_select_200b" => ("run_sql", json!(SELECT_200B)),
+        "shell_90b" => ("shell", json!(SHELL_90B)),
+        other => panic!("unknown CASE {other}"),
+    };
+    let mut effects = 0usize;
+    for _ in 0..n {
+        let c = classify(
+            std::hint::black_box(tool),
+            std::hint::black_box(&input),
+            None,
+            None,
+        );
+        effects += c.reasons.len();
+    }
+    println!("{n} x {case}: {effects} reasons");
+}
