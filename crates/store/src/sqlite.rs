@@ -52,9 +52,6 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     // Savepoints journal every page a request changes: in memory, not in a temporary file
     // (a write system call per page per request otherwise).
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // 32 MiB of page cache (the default is 2 MiB): the indexes a check reads and extends stay
-    // in memory instead of being read back from the file.
-    conn.pragma_update(None, "cache_size", -32768)?;
     conn.set_prepared_statement_cache_capacity(128);
     // The query planner stability guarantee: a statement keeps its plan whatever values are
     // bound, so SQLite (built with STAT4) does not re-prepare it on every execution.
