@@ -234,7 +234,9 @@ impl RowCache {
             Plan::Write { touches } => {
                 if touches == u64::MAX {
                     self.clear();
-                } else {
+                } else if touches & self.cached != 0 {
+                    // Only writes to cached tables scan the entries: the check's own writes
+                    // (decisions, sessions) touch none.
                     let before = self.entries.len();
                     self.entries.retain(|_, e| e.reads & touches == 0);
                     if self.entries.len() != before {
