@@ -12,7 +12,6 @@
 //! [`crate::keys`]). Without the key nobody can recompute a chain after changing a row.
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{Value, json};
 use sha2::Sha256;
 
 use airlock_store::model::{Decision, ts};
@@ -20,65 +19,17 @@ use airlock_store::model::{Decision, ts};
 /// What every link's MAC input begins with.
 const LINK_DOMAIN: &[u8] = b"airlock-chain-v2\n";
 
-/// The JSON object of every column of `d` except its hash. The destructuring lists every
-/// field, so a field added to `Decision` does not compile until it is placed here.
-pub fn fields(d: &Decision) -> Value {
-    let Decision {
-        org_id,
-        session_id,
-        seq,
-        check_id,
-        agent_id,
-        action_name,
-        effect,
-        risk,
-        allowed,
-        reason,
-        reasons,
-        guard_tier,
-        confidence,
-        input_digest,
-        input_summary,
-        approval_id,
-        source,
-        latency_us,
-        decided_at,
-        hash: _,
-        rule,
-        key_id,
-    } = d;
-    json!({
-        "org_id": org_id,
-        "session_id": session_id,
-        "seq": seq,
-        "check_id": check_id,
-        "agent_id": agent_id,
-        "action_name": action_name,
-        "effect": effect,
-        "risk": risk,
-        "allowed": allowed,
-        "reason": reason,
-        "reasons": reasons,
-        "guard_tier": guard_tier,
-        "confidence": format!("{:016x}", confidence.to_bits()),
-        "input_digest": input_digest,
-        "input_summary": input_summary,
-        "approval_id": approval_id,
-        "source": source,
-        "latency_us": latency_us,
-        "decided_at": ts(*decided_at),
-        "rule": rule,
-        "key_id": key_id,
-    })
-}
-
 /// The canonical bytes of a decision (every column but `hash`).
 pub fn canonical(d: &Decision) -> String {
-    airlock_core::chain::canonical_json(&fields(d))
+    let mut out = Vec::with_capacity(1024);
+    write_canonical(d, &mut out);
+    // Only JSON strings and literals are written: valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Appends [`canonical`]`(d)` to `out`, written field by field (the check path's encoder:
-/// the same bytes without building a JSON value; a test compares the two).
+/// Appends [`canonical`]`(d)` to `out`, written field by field without building a JSON value;
+/// the tests compare it with the generic canonical JSON (`airlock_core::chain::canonical_json`)
+/// of the same fields as an object.
 pub fn write_canonical(d: &Decision, out: &mut Vec<u8>) {
     let Decision {
         org_id,
@@ -177,8 +128,63 @@ pub fn legacy_link(prev: &str, d: &Decision) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::*;
     use chrono::{TimeZone, Utc};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// The oracle: the JSON object of every column of `d` except its hash, for the generic
+    /// canonical JSON. The destructuring lists every field, so a field added to `Decision`
+    /// does not compile until it is placed here (and in [`write_canonical`]).
+    pub(crate) fn fields(d: &Decision) -> Value {
+        let Decision {
+            org_id,
+            session_id,
+            seq,
+            check_id,
+            agent_id,
+            action_name,
+            effect,
+            risk,
+            allowed,
+            reason,
+            reasons,
+            guard_tier,
+            confidence,
+            input_digest,
+            input_summary,
+            approval_id,
+            source,
+            latency_us,
+            decided_at,
+            hash: _,
+            rule,
+            key_id,
+        } = d;
+        json!({
+            "org_id": org_id,
+            "session_id": session_id,
+            "seq": seq,
+            "check_id": check_id,
+            "agent_id": agent_id,
+            "action_name": action_name,
+            "effect": effect,
+            "risk": risk,
+            "allowed": allowed,
+            "reason": reason,
+            "reasons": reasons,
+            "guard_tier": guard_tier,
+            "confidence": format!("{:016x}", confidence.to_bits()),
+            "input_digest": input_digest,
+            "input_summary": input_summary,
+            "approval_id": approval_id,
+            "source": source,
+            "latency_us": latency_us,
+            "decided_at": ts(*decided_at),
+            "rule": rule,
+            "key_id": key_id,
+        })
+    }
 
     pub(crate) fn decision(seq: u64) -> Decision {
         Decision {
@@ -242,7 +248,9 @@ pub(crate) mod tests {
         for d in &cases {
             let mut direct = Vec::new();
             write_canonical(d, &mut direct);
-            assert_eq!(String::from_utf8(direct).unwrap(), canonical(d), "{d:?}");
+            let oracle = airlock_core::chain::canonical_json(&fields(d));
+            assert_eq!(String::from_utf8(direct).unwrap(), oracle, "{d:?}");
+            assert_eq!(canonical(d), oracle, "{d:?}");
         }
     }
 

@@ -15,45 +15,15 @@
 
 use std::path::Path;
 
+mod common;
+
 use airlock_core::Effect;
-use airlock_core::classify::content::{classify_content_with, fast_select_read};
-use airlock_core::classify::{ContentVerdict, name_tier};
+use airlock_core::classify::ContentVerdict;
+use airlock_core::classify::content::fast_select_read;
+use common::{Rng, content};
 use serde_json::{Value, json};
 
 const SELECT_200B: &str = "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC";
-
-/// A small deterministic generator (xorshift64*): the same cases on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    /// Mostly from `safe` (what the fast path accepts), sometimes from `all`.
-    fn mostly<'a>(&mut self, safe: &[&'a str], all: &[&'a str]) -> &'a str {
-        if self.chance(85) {
-            self.pick(safe)
-        } else {
-            self.pick(all)
-        }
-    }
-}
 
 const SAFE_NAMES: &[&str] = &[
     "a",
@@ -360,10 +330,6 @@ fn soup(r: &mut Rng) -> String {
         s.push_str(&piece(r));
     }
     s
-}
-
-fn content(tool: &str, input: &Value, fast: bool) -> Option<ContentVerdict> {
-    classify_content_with(tool, &name_tier(tool), input, fast)
 }
 
 fn effect(v: &Option<ContentVerdict>) -> Option<Effect> {

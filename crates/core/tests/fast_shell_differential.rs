@@ -7,33 +7,15 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test harness: failing loudly is the point
 
+mod common;
+
 use airlock_core::Effect;
-use airlock_core::classify::content::{classify_content_with, fast_shell_line};
-use airlock_core::classify::{ContentVerdict, name_tier};
-use serde_json::{Value, json};
+use airlock_core::classify::content::fast_shell_line;
+use common::{Rng, content};
+use serde_json::json;
 
 const SHELL_90B: &str =
     "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null";
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// Programs: readers, writers, destroyers, wrappers that run other commands, interpreters,
 /// and builtins that change what later words mean.
@@ -224,10 +206,6 @@ fn line(r: &mut Rng) -> String {
         s.push(';');
     }
     s
-}
-
-fn content(tool: &str, input: &Value, fast: bool) -> Option<ContentVerdict> {
-    classify_content_with(tool, &name_tier(tool), input, fast)
 }
 
 #[test]
