@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Decision, Session, ts};
 use crate::record::Record;
-use crate::sql::{Db, Param};
+use crate::sql::{Db, Dialect, Param};
 use crate::tx::Result;
 
 /// Later than every stored timestamp (and byte-ordered after them in every collation).
@@ -120,7 +120,7 @@ enum Lead {
     Time,
 }
 
-fn decision_search_sql(lead: Lead) -> String {
+fn decision_search_sql(lead: Lead, d: &Dialect) -> String {
     let session = match lead {
         Lead::Session => "session_id = $2",
         _ => "(CAST($2 AS TEXT) IS NULL OR session_id = $2)",
@@ -129,6 +129,20 @@ fn decision_search_sql(lead: Lead) -> String {
         Lead::Agent => "agent_id = $3",
         _ => "(CAST($3 AS TEXT) IS NULL OR agent_id = $3)",
     };
+    // One session's decisions are walked by the primary key, newest sequence number first
+    // (a session's numbers and times rise together: its decisions are committed one after
+    // another); the cursor's sequence number is all that page needs.
+    let (after, order) = match lead {
+        Lead::Session => (
+            // `$11` is named so that every parameter has a type (PostgreSQL asks).
+            "CAST($11 AS TEXT) IS NOT NULL AND (CAST($12 AS TEXT) = '' OR seq < $13)",
+            "seq DESC",
+        ),
+        _ => (
+            "(decided_at, session_id, seq) < ($11, $12, $13)",
+            "decided_at DESC, session_id DESC, seq DESC",
+        ),
+    };
     format!(
         "SELECT {} FROM {} WHERE org_id = $1 AND {session} AND {agent} \
          AND (CAST($4 AS TEXT) IS NULL OR action_name = $4) \
@@ -136,11 +150,13 @@ fn decision_search_sql(lead: Lead) -> String {
          AND (CAST($6 AS TEXT) IS NULL OR effect = $6) \
          AND (CAST($7 AS BOOLEAN) IS NULL OR allowed = $7) \
          AND (CAST($8 AS TEXT) IS NULL OR rule = $8) \
-         AND decided_at >= $9 AND decided_at < $10 \
-         AND (decided_at, session_id, seq) < ($11, $12, $13) \
-         ORDER BY decided_at DESC, session_id DESC, seq DESC LIMIT $14",
+         AND decided_at >= $9 AND decided_at < $10 AND {after} \
+         ORDER BY {order} LIMIT $14",
         Decision::COLUMNS,
-        Decision::TABLE
+        match lead {
+            Lead::Session => d.session_decisions,
+            _ => Decision::TABLE,
+        }
     )
 }
 
@@ -150,9 +166,9 @@ pub(crate) fn search_decisions<D: Db>(
     q: &DecisionQuery,
 ) -> Result<Vec<Decision>> {
     let sql = match (&q.session_id, &q.agent_id) {
-        (Some(_), _) => sql!(|_d| decision_search_sql(Lead::Session)),
-        (None, Some(_)) => sql!(|_d| decision_search_sql(Lead::Agent)),
-        (None, None) => sql!(|_d| decision_search_sql(Lead::Time)),
+        (Some(_), _) => sql!(|d| decision_search_sql(Lead::Session, d)),
+        (None, Some(_)) => sql!(|d| decision_search_sql(Lead::Agent, d)),
+        (None, None) => sql!(|d| decision_search_sql(Lead::Time, d)),
     };
     let (exact, prefix) = match &q.action {
         Some(ActionMatch::Exact(a)) => (Some(a.clone()), None),

@@ -20,6 +20,8 @@ pub(crate) static DIALECT: Dialect = Dialect {
     kind: Kind::Postgres,
     param: '$',
     session_approvals: "approvals",
+    call_approvals: "approvals",
+    session_decisions: "decisions",
     deadline_in_query: true,
 };
 

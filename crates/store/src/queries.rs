@@ -30,13 +30,21 @@ fn unexpired<D: Db>(
     if db.dialect().deadline_in_query {
         params.push(&now);
     }
-    let rows = db.many(sql, &params, |row| {
-        Ok((row.get_str(0)?, row.get_str(1)?, row.get_str(2)?))
+    let mut rows = db.many(sql, &params, |row| {
+        Ok((
+            row.get_str(0)?,
+            row.get_str(1)?,
+            row.get_str(2)?,
+            row.get_str(3)?,
+        ))
     })?;
+    // Oldest first, sorted here: the few rows of one session and input need no sorter in
+    // the query.
+    rows.retain(|(_, _, expires, _)| *expires > now);
+    rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
     Ok(rows
         .into_iter()
-        .filter(|(_, _, expires)| *expires > now)
-        .map(|(id, status, _)| (id, status))
+        .map(|(id, status, _, _)| (id, status))
         .collect())
 }
 
@@ -209,6 +217,24 @@ impl<D: Db> Tx for D {
         self.exec(sql, &params).map(drop)
     }
 
+    fn update_session_calls(&mut self, s: &Session) -> Result<()> {
+        let sql = sql!(
+            "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
+             write_calls = $6, denied_calls = $7, head = $8 WHERE org_id = $1 AND id = $2"
+        );
+        let params: [&dyn Param; 8] = [
+            &s.org_id,
+            &s.id,
+            &s.elevated_until.map(ts),
+            &count(s.total_calls),
+            &count(s.read_calls),
+            &count(s.write_calls),
+            &count(s.denied_calls),
+            &s.head,
+        ];
+        self.exec(sql, &params).map(drop)
+    }
+
     fn insert_decision(&mut self, decision: &Decision) -> Result<()> {
         decision.insert(self)
     }
@@ -339,8 +365,8 @@ impl<D: Db> Tx for D {
         now: DateTime<Utc>,
     ) -> Result<Option<String>> {
         let sql = sql!(|d| format!(
-            "SELECT id, status, expires_at FROM {} WHERE org_id = $1 AND session_id = $2 \
-             AND kind = 'elevation' AND status = 'pending'{} ORDER BY created_at",
+            "SELECT id, status, expires_at, created_at FROM {} WHERE org_id = $1 \
+             AND session_id = $2 AND kind = 'elevation' AND status = 'pending'{}",
             d.session_approvals,
             d.deadline(3)
         ));
@@ -357,13 +383,13 @@ impl<D: Db> Tx for D {
         now: DateTime<Utc>,
     ) -> Result<CallApprovals> {
         let sql = sql!(|d| format!(
-            "SELECT id, status, expires_at FROM {} WHERE org_id = $1 AND session_id = $2 \
-             AND kind = 'call' AND action_name = $3 AND input_digest = $4 \
-             AND status IN ('pending', 'approved') AND used_at IS NULL{} ORDER BY created_at",
-            d.session_approvals,
+            "SELECT id, status, expires_at, created_at FROM {} WHERE org_id = $1 \
+             AND session_id = $2 AND input_digest = $3 AND kind = 'call' AND action_name = $4 \
+             AND (status = 'pending' OR status = 'approved') AND used_at IS NULL{}",
+            d.call_approvals,
             d.deadline(5)
         ));
-        let params: [&dyn Param; 4] = [&org_id, &session_id, &action_name, &input_digest];
+        let params: [&dyn Param; 4] = [&org_id, &session_id, &input_digest, &action_name];
         let mut out = CallApprovals::default();
         for (id, status) in unexpired(self, sql, &params, now)? {
             match status.as_str() {

@@ -24,6 +24,11 @@ pub(crate) struct Dialect {
     /// What a lookup of one session's approvals reads from (the table, with an index hint
     /// where the planner needs one).
     pub(crate) session_approvals: &'static str,
+    /// What a lookup of the approvals of one call (session and input) reads from.
+    pub(crate) call_approvals: &'static str,
+    /// What a search of one session's decisions reads from: the primary key's index (SQLite's
+    /// planner, knowing no values, would otherwise walk the organization's time index).
+    pub(crate) session_decisions: &'static str,
     /// Whether deadlines are compared in the query, or only after reading the rows.
     pub(crate) deadline_in_query: bool,
 }

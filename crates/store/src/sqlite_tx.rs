@@ -14,6 +14,8 @@ pub(crate) static DIALECT: Dialect = Dialect {
     kind: Kind::Sqlite,
     param: '?',
     session_approvals: "approvals INDEXED BY approvals_session",
+    call_approvals: "approvals INDEXED BY approvals_call",
+    session_decisions: "decisions INDEXED BY sqlite_autoindex_decisions_1",
     deadline_in_query: false,
 };
 

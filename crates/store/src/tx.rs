@@ -57,6 +57,9 @@ pub trait Tx {
     fn session(&mut self, org_id: &str, id: &str) -> Result<Option<Session>>;
     /// Writes counters, head, elevation and last activity of a session.
     fn update_session(&mut self, session: &Session) -> Result<()>;
+    /// Like [`Tx::update_session`], leaving `last_activity_at` as stored: a session's place in
+    /// the activity index is not moved for a call within a second of its last one.
+    fn update_session_calls(&mut self, session: &Session) -> Result<()>;
     /// The id of the MCP gateway's own session of `agent_id` on `server_id`, if it has one.
     fn gateway_session_id(
         &mut self,

@@ -269,3 +269,32 @@ fn generic_words_are_flagged() {
     assert!(name_tier("shell").generic);
     assert!(!name_tier("delete_file").generic);
 }
+
+/// The hash table of verbs answers as the four lists did, for every listed word, its plural,
+/// its singular-looking forms and words of no list.
+#[test]
+fn verb_table_answers_as_the_lists() {
+    let mut words: Vec<String> = Vec::new();
+    for list in [
+        READ,
+        MUTATING,
+        DESTRUCTIVE,
+        ADMIN,
+        GENERIC,
+        ADMIN_NOUNS,
+        NOUN_LIKE,
+    ] {
+        for w in list {
+            words.push(w.to_string());
+            words.push(format!("{w}s"));
+            words.push(format!("{w}ss"));
+            if let Some(stem) = w.strip_suffix('s') {
+                words.push(stem.to_string());
+            }
+        }
+    }
+    words.extend(["", "s", "ss", "abcs", "zzz"].map(String::from));
+    for w in &words {
+        assert_eq!(verb_tier(w), verb_tier_by_lists(w), "{w}");
+    }
+}
