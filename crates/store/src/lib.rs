@@ -35,6 +35,7 @@ pub mod model;
 mod options;
 #[macro_use]
 mod sql;
+pub mod delegations;
 mod postgres;
 mod postgres_tx;
 mod queue;
