@@ -35,12 +35,12 @@ pub mod model;
 mod options;
 #[macro_use]
 mod sql;
-pub mod delegations;
 mod postgres;
 mod postgres_tx;
 mod queue;
 #[macro_use]
 mod record;
+pub mod delegations;
 pub mod log_search;
 mod queries;
 pub mod siem;

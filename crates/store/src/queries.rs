@@ -782,20 +782,6 @@ impl<D: Db> Tx for D {
         );
         settings.write(self, sql).map(drop)
     }
-}
-
-/// A counter or limit as BIGINT.
-fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
-    Ok(SessionHead {
-        org_id: r.get_str(0)?,
-        id: r.get_str(1)?,
-        head: r.get_str(2)?,
-        total_calls: u64::try_from(r.get_i64(3)?).unwrap_or(0),
-    })
-}
-
-fn count(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
 
     fn insert_delegation(&mut self, delegation: &Delegation) -> Result<()> {
         delegation.insert(self)
@@ -830,4 +816,18 @@ fn count(v: u64) -> i64 {
     ) -> Result<Option<DelegatedSession>> {
         crate::delegations::delegated_session(self, org_id, session_id)
     }
+}
+
+/// A counter or limit as BIGINT.
+fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
+    Ok(SessionHead {
+        org_id: r.get_str(0)?,
+        id: r.get_str(1)?,
+        head: r.get_str(2)?,
+        total_calls: u64::try_from(r.get_i64(3)?).unwrap_or(0),
+    })
+}
+
+fn count(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
