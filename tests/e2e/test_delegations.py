@@ -23,7 +23,7 @@ def agent(client, name, caps):
 def decisions(airlock, session_id):
     r = airlock.http("GET", f"/api/v1/sessions/{session_id}/decisions")
     assert r.status == 200, r.text
-    return r.json()["decisions"]
+    return r.json["decisions"]
 
 
 def test_a_delegation_narrows_and_its_session_decides_inside_its_scope_only(airlock, client):
@@ -41,7 +41,7 @@ def test_a_delegation_narrows_and_its_session_decides_inside_its_scope_only(airl
     assert session.delegation_id == d.id
     assert session.agent_id == worker.id and session.org_id == planner.org_id
     assert session.scope_ceiling == ["db.query.read"]
-    assert_timestamp(airlock.http("GET", f"/mcp/sessions/{session.session_id}").json()["created_at"])
+    assert_timestamp(airlock.http("GET", f"/mcp/sessions/{session.session_id}").json["created_at"])
 
     read = client.actions.check(
         agent_id=worker.id, action="db.query.read", tool_input_summary="SELECT * FROM orders",
@@ -61,7 +61,7 @@ def test_a_delegation_narrows_and_its_session_decides_inside_its_scope_only(airl
     log = decisions(airlock, session.session_id)
     assert len(log) == 3
     assert all(chain in x["reasons"] for x in log), log
-    verified = airlock.http("GET", f"/api/v1/sessions/{session.session_id}/verify").json()
+    verified = airlock.http("GET", f"/api/v1/sessions/{session.session_id}/verify").json
     assert verified["valid"] is True, verified
 
 
