@@ -384,8 +384,7 @@ mod tests {
         // Brute force over a small alphabet: `pattern_covers(p, c)` holds exactly when every
         // action `c` matches is matched by `p`.
         let patterns = [
-            "a", "b", "*", "a.b", "a.*", "*.b", "*.*", "a.*.b", "a.b.*", "*.b.*", "a.b.c",
-            "a.*.*",
+            "a", "b", "*", "a.b", "a.*", "*.b", "*.*", "a.*.b", "a.b.*", "*.b.*", "a.b.c", "a.*.*",
         ];
         let mut actions = Vec::new();
         for n in 1..=4 {
@@ -393,14 +392,20 @@ mod tests {
             for _ in 0..n {
                 words = words
                     .iter()
-                    .flat_map(|w| ["a", "b", "c"].map(|s| format!("{w}{}{s}", if w.is_empty() { "" } else { "." })))
+                    .flat_map(|w| {
+                        ["a", "b", "c"]
+                            .map(|s| format!("{w}{}{s}", if w.is_empty() { "" } else { "." }))
+                    })
                     .collect();
             }
             actions.extend(words);
         }
         for p in patterns {
             for c in patterns {
-                let truth = actions.iter().filter(|a| matches(c, a)).all(|a| matches(p, a));
+                let truth = actions
+                    .iter()
+                    .filter(|a| matches(c, a))
+                    .all(|a| matches(p, a));
                 assert_eq!(pattern_covers(p, c), truth, "{p} covers {c}");
             }
         }
@@ -422,13 +427,19 @@ mod tests {
     #[test]
     fn first_uncovered_names_the_widening_pattern() {
         let parent = caps(&["db.*", "files.read"]);
-        assert_eq!(first_uncovered(&parent, &caps(&["db.query.read", "files:read"])), None);
+        assert_eq!(
+            first_uncovered(&parent, &caps(&["db.query.read", "files:read"])),
+            None
+        );
         assert_eq!(
             first_uncovered(&parent, &caps(&["db.query.read", "files.*"])),
             Some("files.*")
         );
         assert_eq!(first_uncovered(&parent, &caps(&["*"])), Some("*"));
-        assert_eq!(first_uncovered(&[], &caps(&["db.query.read"])), Some("db.query.read"));
+        assert_eq!(
+            first_uncovered(&[], &caps(&["db.query.read"])),
+            Some("db.query.read")
+        );
     }
 
     #[test]

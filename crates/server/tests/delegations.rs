@@ -154,21 +154,52 @@ async fn bad_requests_are_refused_with_a_clear_4xx_and_change_nothing() {
         b
     };
     for (body, status, needle) in [
-        (with("to_agent_id", json!(planner)), 400, "cannot delegate to itself"),
+        (
+            with("to_agent_id", json!(planner)),
+            400,
+            "cannot delegate to itself",
+        ),
         (with("scope", json!([])), 400, "at least one"),
         (with("scope", json!(["db.q*"])), 400, "whole segment"),
         (with("scope", json!(["."])), 400, "names no action"),
-        (with("scope", json!((0..65).map(|i| format!("db.{i}")).collect::<Vec<_>>())), 400, "more than 64"),
-        (with("scope", json!(["x".repeat(300)])), 400, "longer than 256"),
+        (
+            with(
+                "scope",
+                json!((0..65).map(|i| format!("db.{i}")).collect::<Vec<_>>()),
+            ),
+            400,
+            "more than 64",
+        ),
+        (
+            with("scope", json!(["x".repeat(300)])),
+            400,
+            "longer than 256",
+        ),
         (with("ttl_seconds", json!(0)), 400, "ttl_seconds"),
         (with("ttl_seconds", json!(-5)), 400, "ttl_seconds"),
         (with("ttl_seconds", json!(2_592_001)), 400, "ttl_seconds"),
-        (with("restrictions", json!({"max_rows": 10})), 400, "not enforced"),
+        (
+            with("restrictions", json!({"max_rows": 10})),
+            400,
+            "not enforced",
+        ),
         (with("restrictions", json!("x")), 400, "object"),
         (with("from_agent_id", json!("")), 400, "from_agent_id"),
-        (with("from_agent_id", json!("agt_missing")), 404, "agt_missing"),
-        (with("to_agent_id", json!("agt_missing")), 404, "agt_missing"),
-        (with("parent_delegation_id", json!("dlg_missing")), 404, "dlg_missing"),
+        (
+            with("from_agent_id", json!("agt_missing")),
+            404,
+            "agt_missing",
+        ),
+        (
+            with("to_agent_id", json!("agt_missing")),
+            404,
+            "agt_missing",
+        ),
+        (
+            with("parent_delegation_id", json!("dlg_missing")),
+            404,
+            "dlg_missing",
+        ),
         (with("scope", json!("db.query.read")), 400, ""),
     ] {
         let (s, v) = delegate(&api, body.clone()).await;
@@ -187,7 +218,11 @@ async fn scope_narrows_hop_by_hop_and_never_widens() {
     let worker = agent(&api, "worker", &["db.*", "files.*"]).await;
     let helper = agent(&api, "helper", &["*"]).await;
     // Beyond the delegating agent's own capabilities: refused.
-    for scope in [json!(["files.write"]), json!(["*"]), json!(["db.*", "mail.send"])] {
+    for scope in [
+        json!(["files.write"]),
+        json!(["*"]),
+        json!(["db.*", "mail.send"]),
+    ] {
         let (s, v) = delegate(
             &api,
             json!({"from_agent_id": planner, "to_agent_id": worker, "scope": scope}),
@@ -216,7 +251,12 @@ async fn scope_narrows_hop_by_hop_and_never_widens() {
             json!({"from_agent_id": from, "to_agent_id": to, "scope": scope, "parent_delegation_id": id(parent)}),
         )
         .await;
-        assert_eq!(s, StatusCode::FORBIDDEN, "{scope} under {} → {v}", parent["scope"]);
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "{scope} under {} → {v}",
+            parent["scope"]
+        );
         assert!(message(&v).contains("never widens"), "{v}");
     }
     // The child's delegating agent must be the parent's receiving agent.
@@ -307,7 +347,10 @@ async fn a_hop_never_outlives_its_parent_and_expiry_ends_its_sessions() {
     let v = check(&api, &c, &sid, "db.query.read", "SELECT 1").await;
     assert_eq!(v["allowed"], false, "{v}");
     let reason = v["reason"].as_str().unwrap();
-    assert!(reason.contains(&id(child)) && reason.contains("expired"), "{reason}");
+    assert!(
+        reason.contains(&id(child)) && reason.contains("expired"),
+        "{reason}"
+    );
     let (s, v) = open_session(&api, &id(child)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     assert!(message(&v).contains("expired"), "{v}");
@@ -324,7 +367,12 @@ async fn a_delegated_session_decides_inside_its_scope_only_and_records_the_chain
     let api = api().await;
     let planner = agent(&api, "planner", &["db.*"]).await;
     // The worker's own capabilities cut the ceiling too: no `db.query.write` for it.
-    let worker = agent(&api, "worker", &["db.query.read", "db.schema.read", "files.read"]).await;
+    let worker = agent(
+        &api,
+        "worker",
+        &["db.query.read", "db.schema.read", "files.read"],
+    )
+    .await;
     let d = delegated(&api, &planner, &worker, &["db.query.*"], None).await;
     let (s, session) = open_session(&api, &id(&d)).await;
     assert_eq!(s, StatusCode::CREATED, "{session}");
@@ -341,7 +389,10 @@ async fn a_delegated_session_decides_inside_its_scope_only_and_records_the_chain
         let v = check(&api, &worker, &sid, action, "DROP TABLE users").await;
         assert_eq!(v["allowed"], false, "{v}");
         let reason = v["reason"].as_str().unwrap();
-        assert!(reason.contains(&format!("delegation `{}`", id(&d))), "{reason}");
+        assert!(
+            reason.contains(&format!("delegation `{}`", id(&d))),
+            "{reason}"
+        );
         assert!(reason.contains("outside its scope"), "{reason}");
     }
     // Inside the scope but destructive: the session's mode and the guardians still decide.
@@ -403,7 +454,11 @@ async fn revoking_a_delegation_ends_everything_below_it_at_once() {
     );
 
     let (s, revoked) = api
-        .call("DELETE", &format!("/api/v1/delegations/{}", id(&root)), None)
+        .call(
+            "DELETE",
+            &format!("/api/v1/delegations/{}", id(&root)),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{revoked}");
     assert!(revoked["delegation"]["revoked_at"].is_string(), "{revoked}");
@@ -413,14 +468,21 @@ async fn revoking_a_delegation_ends_everything_below_it_at_once() {
         .await;
     assert!(got["revoked_at"].is_string(), "{got}");
     let (_, got) = api
-        .call("GET", &format!("/api/v1/delegations/{}", id(&sibling)), None)
+        .call(
+            "GET",
+            &format!("/api/v1/delegations/{}", id(&sibling)),
+            None,
+        )
         .await;
     assert_eq!(got["revoked_at"], Value::Null, "{got}");
     for (agent_id, session) in [(&b, &s_root), (&c, &s_child)] {
         let v = check(&api, agent_id, &sid(session), "db.query.read", "SELECT 1").await;
         assert_eq!(v["allowed"], false, "{v}");
         let reason = v["reason"].as_str().unwrap();
-        assert!(reason.contains(&format!("delegation `{}` was revoked", id(&root))), "{reason}");
+        assert!(
+            reason.contains(&format!("delegation `{}` was revoked", id(&root))),
+            "{reason}"
+        );
     }
     assert_eq!(
         check(&api, &c, &sid(&s_sibling), "db.query.read", "SELECT 1").await["allowed"],
@@ -436,10 +498,17 @@ async fn revoking_a_delegation_ends_everything_below_it_at_once() {
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     // Revoking again changes nothing.
     let (s, again) = api
-        .call("DELETE", &format!("/api/v1/delegations/{}", id(&root)), None)
+        .call(
+            "DELETE",
+            &format!("/api/v1/delegations/{}", id(&root)),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(again["delegation"]["revoked_at"], revoked["delegation"]["revoked_at"]);
+    assert_eq!(
+        again["delegation"]["revoked_at"],
+        revoked["delegation"]["revoked_at"]
+    );
 }
 
 #[tokio::test]
@@ -458,13 +527,20 @@ async fn revoking_an_agent_in_the_chain_ends_the_chain_below_it() {
     );
     // The middle agent: neither its own hop nor the one it gave survives it.
     let (s, v) = api
-        .call("POST", &format!("/api/v1/agents/{b}/revoke"), Some(json!({"reason": "test"})))
+        .call(
+            "POST",
+            &format!("/api/v1/agents/{b}/revoke"),
+            Some(json!({"reason": "test"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let v = check(&api, &c, &sid, "db.query.read", "SELECT 1").await;
     assert_eq!(v["allowed"], false, "{v}");
     let reason = v["reason"].as_str().unwrap();
-    assert!(reason.contains(&format!("delegation `{}` was revoked", id(&root))), "{reason}");
+    assert!(
+        reason.contains(&format!("delegation `{}` was revoked", id(&root))),
+        "{reason}"
+    );
     for d in [&root, &child] {
         let (_, got) = api
             .call("GET", &format!("/api/v1/delegations/{}", id(d)), None)
@@ -516,7 +592,10 @@ async fn a_session_that_poses_as_delegated_decides_nothing() {
     let v = check(&api, &a, "dsess_forged", "db.query.read", "SELECT 1").await;
     assert_eq!(v["allowed"], false, "{v}");
     assert!(
-        v["reason"].as_str().unwrap().contains("no delegation on record"),
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no delegation on record"),
         "{v}"
     );
     // Twin: any other session id is an ordinary implicit session.

@@ -64,7 +64,10 @@ pub(crate) fn delegation<D: Db>(db: &mut D, org_id: &str, id: &str) -> Result<Op
 }
 
 pub(crate) fn delegations<D: Db>(db: &mut D, org_id: &str) -> Result<Vec<Delegation>> {
-    let sql = select!(Delegation, "WHERE org_id = $1 ORDER BY created_at, id LIMIT $2");
+    let sql = select!(
+        Delegation,
+        "WHERE org_id = $1 ORDER BY created_at, id LIMIT $2"
+    );
     let limit = i64::try_from(MAX_LISTED).unwrap_or(i64::MAX);
     db.many(sql, &[&org_id, &limit], Delegation::read)
 }

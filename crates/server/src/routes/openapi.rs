@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, delegations, federation, identity, notifications, policies,
-    reviewers, servers, sessions, siem, tokens, tools,
+    agents, approvals, audit, authzen, check, delegations, federation, identity, notifications,
+    policies, reviewers, servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.

@@ -77,7 +77,10 @@ fn chain_state(
         })
     };
     if ids.is_empty() || ids.len() as u64 > MAX_HOPS || ids.last() != Some(&last.id) {
-        return problem(hops, format!("delegation `{}` has a malformed chain", last.id));
+        return problem(
+            hops,
+            format!("delegation `{}` has a malformed chain", last.id),
+        );
     }
     let mut parent: Option<Delegation> = None;
     let mut agents: Vec<(String, bool)> = Vec::new();
@@ -97,10 +100,15 @@ fn chain_state(
         ));
         let linked = match &parent {
             None => hop.parent_id.is_none(),
-            Some(p) => hop.parent_id.as_deref() == Some(&p.id) && hop.from_agent_id == p.to_agent_id,
+            Some(p) => {
+                hop.parent_id.as_deref() == Some(&p.id) && hop.from_agent_id == p.to_agent_id
+            }
         };
         if !linked {
-            return problem(hops, format!("delegation `{id}` is not linked to its parent"));
+            return problem(
+                hops,
+                format!("delegation `{id}` is not linked to its parent"),
+            );
         }
         if let Some(at) = hop.revoked_at {
             let at = airlock_store::model::ts(at);
@@ -182,7 +190,10 @@ pub(crate) fn delegated_call(
         }))
     };
     let Some(link) = tx.delegated_session(org, &session.id)? else {
-        return unknown(format!("session `{}` has no delegation on record", session.id));
+        return unknown(format!(
+            "session `{}` has no delegation on record",
+            session.id
+        ));
     };
     let Some(delegation) = tx.delegation(org, &link.delegation_id)? else {
         return unknown(format!(
@@ -528,14 +539,22 @@ mod tests {
     #[test]
     fn requests_are_checked_before_the_store_is_read() {
         let ok = check_request(request(&["db.query.read", " db.query.read "])).unwrap();
-        assert_eq!(ok.scope, vec!["db.query.read"], "trimmed, duplicates dropped");
+        assert_eq!(
+            ok.scope,
+            vec!["db.query.read"],
+            "trimmed, duplicates dropped"
+        );
         assert_eq!(ok.ttl, DEFAULT_TTL_SECS);
         let mut selfish = request(&["db.query.read"]);
         selfish.to_agent_id = "planner".into();
         assert_eq!(field(check_request(selfish).unwrap_err()), "to_agent_id");
         assert_eq!(field(check_request(request(&[])).unwrap_err()), "scope");
         for bad in ["db.q*", ".", "", "x\u{7}"] {
-            assert_eq!(field(check_request(request(&[bad])).unwrap_err()), "scope", "{bad:?}");
+            assert_eq!(
+                field(check_request(request(&[bad])).unwrap_err()),
+                "scope",
+                "{bad:?}"
+            );
         }
         let many: Vec<String> = (0..=MAX_SCOPE).map(|i| format!("a.{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
