@@ -245,6 +245,7 @@ fn active_agent(
 }
 
 /// The checked fields of a request, before the store is read.
+#[derive(Debug)]
 struct Checked {
     from: String,
     to: String,
