@@ -119,7 +119,7 @@ async fn a_delegation_has_the_fields_the_sdks_parse() {
     assert!(d["id"].as_str().unwrap().starts_with("dlg_"));
     assert_eq!(d["from_agent_id"], planner);
     assert_eq!(d["to_agent_id"], worker);
-    assert_eq!(d["org_id"].as_str().unwrap().is_empty(), false);
+    assert!(!d["org_id"].as_str().unwrap().is_empty());
     assert_eq!(d["scope"], json!(["db.query.read"]));
     assert_eq!(d["restrictions"], json!({}));
     assert_eq!(d["delegation_chain"], json!([]));
