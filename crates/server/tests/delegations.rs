@@ -602,3 +602,66 @@ async fn a_session_that_poses_as_delegated_decides_nothing() {
     let v = check(&api, &a, "sess_plain", "db.query.read", "SELECT 1").await;
     assert_eq!(v["allowed"], true, "{v}");
 }
+
+#[tokio::test]
+async fn every_surface_that_names_the_session_gets_the_same_answer() {
+    let api = api().await;
+    let planner = agent(&api, "planner", &["db.*"]).await;
+    let worker = agent(&api, "worker", &["db.*"]).await;
+    let d = delegated(&api, &planner, &worker, &["db.query.read"], None).await;
+    let (_, session) = open_session(&api, &id(&d)).await;
+    let sid = session["session_id"].as_str().unwrap().to_string();
+    for (action, allowed) in [("db.query.read", true), ("db.drop_table", false)] {
+        let body = json!({"agent_id": worker, "session_id": sid, "action_name": action, "action_input_summary": "SELECT 1"});
+        let (s, check) = api
+            .call("POST", "/api/v1/agenttrust/check", Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{check}");
+        let (s, actions) = api.call("POST", "/api/v1/actions/check", Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{actions}");
+        let (s, authzen) = api
+            .call(
+                "POST",
+                "/access/v1/evaluation",
+                Some(json!({
+                    "subject": {"type": "agent", "id": worker},
+                    "action": {"name": action},
+                    "resource": {"type": "tool", "id": action},
+                    "context": {"session_id": sid, "input": "SELECT 1"},
+                })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{authzen}");
+        assert_eq!(check["allowed"], allowed, "{check}");
+        assert_eq!(actions["allowed"], allowed, "{actions}");
+        assert_eq!(authzen["decision"], allowed, "{authzen}");
+        if !allowed {
+            let named = format!("delegation `{}`", id(&d));
+            for reason in [
+                &check["reason"],
+                &actions["reason"],
+                &authzen["context"]["reason"],
+            ] {
+                assert!(reason.as_str().unwrap().contains(&named), "{reason}");
+            }
+        }
+    }
+    // Revoked: every surface refuses.
+    let (s, _) = api
+        .call("DELETE", &format!("/api/v1/delegations/{}", id(&d)), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, authzen) = api
+        .call(
+            "POST",
+            "/access/v1/evaluation",
+            Some(json!({
+                "subject": {"type": "agent", "id": worker},
+                "action": {"name": "db.query.read"},
+                "resource": {"type": "tool", "id": "db.query.read"},
+                "context": {"session_id": sid, "input": "SELECT 1"},
+            })),
+        )
+        .await;
+    assert_eq!(authzen["decision"], false, "{authzen}");
+}
