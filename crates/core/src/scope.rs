@@ -151,6 +151,51 @@ pub fn validate(cap: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// True if the capability pattern `parent` allows every action the pattern `child` allows:
+/// a `*` segment of `child` is read as a literal segment, so `db.*` covers `db.query.read`
+/// and `db.*.read` but `db.query.read` never covers `db.*`, and `*` is covered only by `*`.
+/// A pattern with no segment covers and is covered by nothing.
+pub fn pattern_covers(parent: &str, child: &str) -> bool {
+    // `matches` reads the action side segment by segment; a trailing `*` of the parent takes
+    // one or more segments and a child's trailing `*` needs at least one, so the literal
+    // reading of the child's `*` is exact for every shape `validate` accepts.
+    matches(parent, child)
+}
+
+/// True if the capabilities `ceiling` allow everything the pattern `child` allows, as a
+/// capability of a narrower grant (a delegation). A Claude Code tool name (`Bash`,
+/// `mcp__db__query`) also allows its hook call (see [`allowing_hook_call`]), so it is covered
+/// only by the same exact name or by a ceiling that allows the action it stands for, besides
+/// covering it as a pattern.
+pub fn covers(ceiling: &[String], child: &str) -> bool {
+    if !ceiling.iter().any(|p| pattern_covers(p, child)) {
+        return false;
+    }
+    match claude_code_action(child) {
+        None => true,
+        Some(action) => ceiling.iter().any(|p| p == child) || allowing(ceiling, action).is_some(),
+    }
+}
+
+/// The first pattern of `children` that `ceiling` does not cover, if any: `None` means
+/// `children` is a subset of `ceiling` (see [`covers`]).
+pub fn first_uncovered<'a>(ceiling: &[String], children: &'a [String]) -> Option<&'a str> {
+    children
+        .iter()
+        .find(|c| !covers(ceiling, c))
+        .map(String::as_str)
+}
+
+/// Checks a pattern given as a delegated scope: [`validate`], and at least one segment
+/// (`.` or `-` alone names nothing, so a grant of it is a mistake, not an empty grant).
+pub fn validate_delegated(cap: &str) -> Result<(), String> {
+    validate(cap)?;
+    if segments(cap).is_empty() {
+        return Err(format!("capability `{}` names no action", cap.trim()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +351,104 @@ mod tests {
         assert!(validate("db.*").is_ok());
         assert!(validate("db.re*").is_err());
         assert!(validate(" ").is_err());
+    }
+
+    #[test]
+    fn narrowing_is_covered_and_widening_is_not() {
+        // Narrowing: a wildcard covers what it matches, itself and narrower wildcards.
+        assert!(pattern_covers("db.*", "db.query.read"));
+        assert!(pattern_covers("db.*", "db.*"));
+        assert!(pattern_covers("db.*", "db.query.*"));
+        assert!(pattern_covers("db.*", "db.*.read"));
+        assert!(pattern_covers("*", "db.*"));
+        assert!(pattern_covers("*", "*"));
+        assert!(pattern_covers("db.*.read", "db.schema.read"));
+        assert!(pattern_covers("DB:Query:Read", "db.query.read"));
+        // Twins: the reverse never holds.
+        assert!(!pattern_covers("db.query.read", "db.*"));
+        assert!(!pattern_covers("db.query.*", "db.*"));
+        assert!(!pattern_covers("db.*.read", "db.*"));
+        assert!(!pattern_covers("db.*", "*"));
+        assert!(!pattern_covers("db.*.read", "db.*.*"));
+        assert!(!pattern_covers("db.*", "db"));
+        assert!(!pattern_covers("db.query.read", "db.query.write"));
+        assert!(!pattern_covers("db.query", "db.query.read"));
+        // A middle `*` takes exactly one segment: `db.*.read` does not cover a deeper name.
+        assert!(!pattern_covers("db.*.read", "db.a.b.read"));
+        assert!(!pattern_covers("", "x"));
+        assert!(!pattern_covers("x", ""));
+    }
+
+    #[test]
+    fn covers_is_exact_about_what_each_child_allows() {
+        // Brute force over a small alphabet: `pattern_covers(p, c)` holds exactly when every
+        // action `c` matches is matched by `p`.
+        let patterns = [
+            "a", "b", "*", "a.b", "a.*", "*.b", "*.*", "a.*.b", "a.b.*", "*.b.*", "a.b.c", "a.*.*",
+        ];
+        let mut actions = Vec::new();
+        for n in 1..=4 {
+            let mut words: Vec<String> = vec![String::new()];
+            for _ in 0..n {
+                words = words
+                    .iter()
+                    .flat_map(|w| {
+                        ["a", "b", "c"]
+                            .map(|s| format!("{w}{}{s}", if w.is_empty() { "" } else { "." }))
+                    })
+                    .collect();
+            }
+            actions.extend(words);
+        }
+        for p in patterns {
+            for c in patterns {
+                let truth = actions
+                    .iter()
+                    .filter(|a| matches(c, a))
+                    .all(|a| matches(p, a));
+                assert_eq!(pattern_covers(p, c), truth, "{p} covers {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn claude_code_names_are_covered_only_by_what_allows_their_hook_call() {
+        // `Bash` allows the hook's `shell.exec`: `bash` (the action `bash`) does not cover it.
+        assert!(!covers(&caps(&["bash"]), "Bash"));
+        assert!(covers(&caps(&["Bash"]), "Bash"));
+        assert!(covers(&caps(&["*"]), "Bash"));
+        // Twin: `Bash` covers the plain action `bash`, which grants no hook call.
+        assert!(covers(&caps(&["Bash"]), "bash"));
+        assert!(!covers(&caps(&["mcp.*"]), "mcp__db__drop"));
+        assert!(covers(&caps(&["mcp.*", "drop"]), "mcp__db__drop"));
+        assert!(covers(&caps(&["mcp__db__drop"]), "mcp__db__drop"));
+    }
+
+    #[test]
+    fn first_uncovered_names_the_widening_pattern() {
+        let parent = caps(&["db.*", "files.read"]);
+        assert_eq!(
+            first_uncovered(&parent, &caps(&["db.query.read", "files:read"])),
+            None
+        );
+        assert_eq!(
+            first_uncovered(&parent, &caps(&["db.query.read", "files.*"])),
+            Some("files.*")
+        );
+        assert_eq!(first_uncovered(&parent, &caps(&["*"])), Some("*"));
+        assert_eq!(
+            first_uncovered(&[], &caps(&["db.query.read"])),
+            Some("db.query.read")
+        );
+    }
+
+    #[test]
+    fn delegated_patterns_name_an_action() {
+        assert!(validate_delegated("db.query.read").is_ok());
+        assert!(validate_delegated("*").is_ok());
+        assert!(validate_delegated(".").is_err());
+        assert!(validate_delegated("-.:").is_err());
+        assert!(validate_delegated("db.q*").is_err());
+        assert!(validate_delegated("").is_err());
     }
 }

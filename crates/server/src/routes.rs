@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod authzen;
 mod check;
+mod delegations;
 mod federation;
 mod identity;
 mod notifications;
@@ -77,6 +78,18 @@ pub fn router(service: Service) -> Router {
         .route(
             "/api/v1/federation/sessions/init",
             post(federation::session),
+        )
+        .route(
+            "/api/v1/delegations",
+            post(delegations::create).get(delegations::list),
+        )
+        .route(
+            "/api/v1/delegations/{id}",
+            get(delegations::get).delete(delegations::revoke),
+        )
+        .route(
+            "/api/v1/delegations/{id}/session",
+            post(delegations::session),
         )
         .route("/api/v1/wimse/token", post(identity::wimse_token))
         .route("/api/v1/wimse/verify", post(identity::wimse_verify))

@@ -10,6 +10,7 @@ pub mod audit_trail;
 mod check;
 pub mod checkpoints;
 mod console;
+pub mod delegations;
 mod error;
 pub mod identity;
 mod keys;

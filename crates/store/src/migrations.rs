@@ -23,6 +23,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0014_siem.sql"),
     include_str!("../migrations/sqlite/0015_identity.sql"),
     include_str!("../migrations/sqlite/0016_check_path.sql"),
+    include_str!("../migrations/sqlite/0017_delegations.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -43,6 +44,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0014_siem.sql"),
     include_str!("../migrations/postgres/0015_identity.sql"),
     include_str!("../migrations/postgres/0016_check_path.sql"),
+    include_str!("../migrations/postgres/0017_delegations.sql"),
 ];
 
 /// The schema version this build knows.

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::delegations::{DelegatedSession, Delegation};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::record::Record;
@@ -111,6 +112,7 @@ impl<D: Db> Tx for D {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
+        let now_at = now;
         let now = ts(now);
         let agent = sql!(
             "UPDATE agents SET status = 'revoked', revoked_at = coalesce(revoked_at, $3), \
@@ -123,6 +125,8 @@ impl<D: Db> Tx for D {
                  WHERE org_id = $1 AND agent_id = $2 AND revoked_at IS NULL"
             );
             self.exec(tokens, &[&org_id, &id, &now])?;
+            // Every delegation from or to the agent, and every hop below them, ends with it.
+            crate::delegations::revoke_agent_delegations(self, org_id, id, now_at)?;
         }
         Ok(revoked)
     }
@@ -803,6 +807,40 @@ impl<D: Db> Tx for D {
             crate::record::insert_sql(SecuritySettings::TABLE, SecuritySettings::COLUMNS)
         );
         settings.write(self, sql).map(drop)
+    }
+
+    fn insert_delegation(&mut self, delegation: &Delegation) -> Result<()> {
+        delegation.insert(self)
+    }
+
+    fn delegation(&mut self, org_id: &str, id: &str) -> Result<Option<Delegation>> {
+        crate::delegations::delegation(self, org_id, id)
+    }
+
+    fn delegations(&mut self, org_id: &str) -> Result<Vec<Delegation>> {
+        crate::delegations::delegations(self, org_id)
+    }
+
+    fn revoke_delegation_subtree(
+        &mut self,
+        org_id: &str,
+        path: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        crate::delegations::revoke_subtree(self, org_id, path, reason, now)
+    }
+
+    fn insert_delegated_session(&mut self, link: &DelegatedSession) -> Result<()> {
+        link.insert(self)
+    }
+
+    fn delegated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<DelegatedSession>> {
+        crate::delegations::delegated_session(self, org_id, session_id)
     }
 }
 

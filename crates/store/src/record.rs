@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::StoreError;
+use crate::delegations::{DelegatedSession, Delegation};
 use crate::model::*;
 use crate::siem::{SiemDelivery, SiemDestination};
 use crate::sql::{Db, Param, Result, Row, Sql};
@@ -271,3 +272,8 @@ record!(FederationRevocation in "federation_revocations" {
 record!(FederatedSession in "federated_sessions" {
     org_id, session_id, provider_id, issuer, trust_level
 });
+record!(Delegation in "delegations" {
+    id, org_id, from_agent_id, to_agent_id, parent_id, path, depth, scope, restrictions,
+    token_hash, created_at, expires_at, revoked_at, revoke_reason
+});
+record!(DelegatedSession in "delegated_sessions" { org_id, session_id, delegation_id });

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::StoreError;
+use crate::delegations::{DelegatedSession, Delegation};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
@@ -298,6 +299,27 @@ pub trait Tx {
         org_id: &str,
         session_id: &str,
     ) -> Result<Option<FederatedSession>>;
+
+    // delegations (docs/delegations.md)
+    fn insert_delegation(&mut self, delegation: &Delegation) -> Result<()>;
+    fn delegation(&mut self, org_id: &str, id: &str) -> Result<Option<Delegation>>;
+    /// An organization's delegations, oldest first (at most `delegations::MAX_LISTED`).
+    fn delegations(&mut self, org_id: &str) -> Result<Vec<Delegation>>;
+    /// Revokes the delegation whose path is `path` and every hop below it; returns how many
+    /// were still live.
+    fn revoke_delegation_subtree(
+        &mut self,
+        org_id: &str,
+        path: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+    fn insert_delegated_session(&mut self, link: &DelegatedSession) -> Result<()>;
+    fn delegated_session(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+    ) -> Result<Option<DelegatedSession>>;
 
     // telemetry
     fn insert_telemetry(

@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, federation, identity, notifications, policies,
-    reviewers, servers, sessions, siem, tokens, tools,
+    agents, approvals, audit, authzen, check, delegations, federation, identity, notifications,
+    policies, reviewers, servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -100,6 +100,11 @@ pub const BEARER: &str = "bearer";
         federation::revoke,
         federation::session,
         federation::issue,
+        delegations::create,
+        delegations::list,
+        delegations::get,
+        delegations::revoke,
+        delegations::session,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),

@@ -449,16 +449,36 @@ impl Job<'_> {
             now,
         )?;
         let spot_notes = spot.log_only.clone();
+        // A delegated session decides only under a live chain, read now (docs/delegations.md).
+        let hook_tool = req.hook_tool.as_deref().filter(|_| req.source == "hook");
+        let delegated = super::delegations::delegated_call(
+            tx,
+            org,
+            &session,
+            &req.action_name,
+            hook_tool,
+            now,
+        )?;
         let verdict = pipeline::decide(&CheckInput {
             now,
-            refusal: req.refusal.as_deref().map(|reason| Refusal {
-                by: refused_by(&req.source),
-                reason: if reason.trim().is_empty() {
-                    "no reason given"
-                } else {
-                    reason
-                },
-            }),
+            refusal: req
+                .refusal
+                .as_deref()
+                .map(|reason| Refusal {
+                    by: refused_by(&req.source),
+                    reason: if reason.trim().is_empty() {
+                        "no reason given"
+                    } else {
+                        reason
+                    },
+                })
+                .or_else(|| {
+                    let d = delegated.as_ref()?;
+                    Some(Refusal {
+                        by: &d.by,
+                        reason: d.refusal.as_deref()?,
+                    })
+                }),
             agent_id: &req.agent_id,
             agent_status: status,
             session: &state,
@@ -505,6 +525,8 @@ impl Job<'_> {
         }
         let mut reasons = classification.reasons;
         reasons.extend(spot_notes);
+        // The chain is recorded with the decision, under the audit chain's hash.
+        reasons.extend(delegated.map(|d| d.note));
         // Which reviewer decided goes into the decision's reasons.
         if let Some(r) = review
             && verdict.guard_tier == GuardTier::Deep
