@@ -40,6 +40,7 @@ mod postgres_tx;
 mod queue;
 #[macro_use]
 mod record;
+pub mod a2a;
 pub mod log_search;
 mod queries;
 pub mod siem;

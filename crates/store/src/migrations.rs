@@ -22,6 +22,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0013_decision_key.sql"),
     include_str!("../migrations/sqlite/0014_siem.sql"),
     include_str!("../migrations/sqlite/0015_identity.sql"),
+    include_str!("../migrations/sqlite/0016_a2a.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -41,6 +42,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0013_decision_key.sql"),
     include_str!("../migrations/postgres/0014_siem.sql"),
     include_str!("../migrations/postgres/0015_identity.sql"),
+    include_str!("../migrations/postgres/0016_a2a.sql"),
 ];
 
 /// The schema version this build knows.

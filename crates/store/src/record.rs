@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::StoreError;
+use crate::a2a::{A2aTask, AgentCard};
 use crate::model::*;
 use crate::siem::{SiemDelivery, SiemDestination};
 use crate::sql::{Db, Param, Result, Row, Sql};
@@ -270,4 +271,11 @@ record!(FederationRevocation in "federation_revocations" {
 });
 record!(FederatedSession in "federated_sessions" {
     org_id, session_id, provider_id, issuer, trust_level
+});
+record!(AgentCard in "agent_cards" {
+    org_id, agent_id, card, endpoint_url, published, published_at, created_at, updated_at
+});
+record!(A2aTask in "a2a_tasks" {
+    id, org_id, context_id, source_agent_id, target_agent_id, session_id, protocol, state,
+    message, history, artifacts, metadata, upstream_task_id, created_at, updated_at
 });
