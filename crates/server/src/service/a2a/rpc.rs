@@ -266,7 +266,7 @@ pub fn parse_message(
         )));
     }
     let mut kept = Vec::with_capacity(parts.len());
-    let mut contents = Vec::with_capacity(parts.len());
+    let mut contents: Vec<Value> = Vec::with_capacity(parts.len());
     let mut texts = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let (kept_part, content, text) = parse_part(i, part)?;
@@ -276,9 +276,19 @@ pub fn parse_message(
             texts.push(t);
         }
     }
-    let input = if texts.len() == contents.len() {
-        Value::String(texts.join("\n"))
+    let text = texts.join("\n");
+    let spans = embedded(&text);
+    let input = if texts.len() == contents.len() && spans.is_empty() {
+        Value::String(text)
+    } else if texts.len() == contents.len() {
+        Value::Array(
+            std::iter::once(text)
+                .chain(spans)
+                .map(Value::String)
+                .collect(),
+        )
     } else {
+        contents.extend(spans.into_iter().map(Value::String));
         Value::Array(contents)
     };
     let message_id = match id_param(obj, "messageId")? {
@@ -304,6 +314,81 @@ pub fn parse_message(
         task_id,
         context_id,
     })
+}
+
+/// Most spans read out of one message's prose, and their total size.
+const MAX_SPANS: usize = 32;
+const MAX_SPAN_BYTES: usize = 16 * 1024;
+
+/// Commands and statements carried inside prose, each classified beside the whole text (the
+/// content classifier reads a string as one statement or command, so `please run rm -rf / on
+/// the host` alone reads as nothing): fenced code blocks, inline code spans, what follows an
+/// imperative `run` / `execute` / `exec`, and a line's text from the first word of a run of
+/// upper-case words (how SQL keywords are written: `… then DROP TABLE users`). A span can only
+/// add evidence: the classifier takes the highest effect of the text and its spans.
+pub fn embedded(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut total = 0;
+    let mut add = |span: &str, out: &mut Vec<String>| {
+        let span = span
+            .trim()
+            .trim_matches(|c: char| matches!(c, '"' | '\'' | ':' | ','));
+        let span = span.trim();
+        if span.is_empty() || span == text.trim() || out.len() >= MAX_SPANS {
+            return;
+        }
+        let span = clip(span, 4096);
+        if total + span.len() > MAX_SPAN_BYTES || out.iter().any(|s| s == span) {
+            return;
+        }
+        total += span.len();
+        out.push(span.to_string());
+    };
+    // Fenced blocks (```lang\n…```), then inline spans of the text outside them.
+    let mut outside = String::with_capacity(text.len());
+    for (i, piece) in text.split("```").enumerate() {
+        if i % 2 == 1 {
+            let body = piece.split_once('\n').map_or(piece, |(first, rest)| {
+                if first.trim().chars().all(|c| c.is_ascii_alphanumeric()) {
+                    rest
+                } else {
+                    piece
+                }
+            });
+            add(body, &mut out);
+        } else {
+            outside.push_str(piece);
+            outside.push('\n');
+        }
+    }
+    for (i, piece) in outside.split('`').enumerate() {
+        if i % 2 == 1 && !piece.contains('\n') {
+            add(piece, &mut out);
+        }
+    }
+    for line in outside.lines() {
+        let words: Vec<(usize, &str)> = line
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+            .collect();
+        let mut previous_upper = false;
+        for (n, (at, word)) in words.iter().enumerate() {
+            let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            let upper = bare.len() >= 3 && bare.chars().all(|c| c.is_ascii_uppercase());
+            if upper && !previous_upper {
+                add(line.get(*at..).unwrap_or_default(), &mut out);
+            }
+            previous_upper = upper;
+            let imperative = matches!(
+                bare.to_ascii_lowercase().as_str(),
+                "run" | "execute" | "exec"
+            );
+            if imperative && let Some((next, _)) = words.get(n + 1) {
+                add(line.get(*next..).unwrap_or_default(), &mut out);
+            }
+        }
+    }
+    out
 }
 
 /// One part: what is kept, what the classifier reads, and its text if it is a text part.

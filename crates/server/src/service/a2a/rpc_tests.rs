@@ -104,7 +104,10 @@ fn text_messages_are_classified_as_their_text() {
         || "gen".into(),
     )
     .unwrap();
-    assert_eq!(m.input, json!(["run this", {"sql": "DELETE FROM t"}]));
+    assert_eq!(
+        m.input,
+        json!(["run this", {"sql": "DELETE FROM t"}, "this"])
+    );
     assert_eq!(m.value["messageId"], "gen");
     assert_eq!(m.task_id.as_deref(), Some("t1"));
 }
@@ -180,4 +183,42 @@ fn upstream_answers_fail_closed() {
     ] {
         assert!(read_upstream(bad.as_bytes()).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn commands_inside_prose_are_read_beside_it() {
+    assert!(embedded("Summarize the latest security report, please.").is_empty());
+    assert!(
+        embedded("DROP TABLE users").is_empty(),
+        "the whole text is read already"
+    );
+    assert_eq!(
+        embedded("Please run DROP TABLE users on the prod database"),
+        vec!["DROP TABLE users on the prod database"]
+    );
+    assert_eq!(
+        embedded("please run rm -rf / on the build host"),
+        vec!["rm -rf / on the build host"]
+    );
+    assert_eq!(embedded("try `rm -rf /tmp/x` now"), vec!["rm -rf /tmp/x"]);
+    assert_eq!(
+        embedded("fix it:\n```sql\nDELETE FROM orders;\n```\nthanks"),
+        vec!["DELETE FROM orders;"]
+    );
+    // What the classifier is given: the text and its spans.
+    let m = parse_message(
+        &json!({"parts": [{"text": "Please run DROP TABLE users on the prod database"}]}),
+        || "g".into(),
+    )
+    .unwrap();
+    assert_eq!(
+        m.input,
+        json!([
+            "Please run DROP TABLE users on the prod database",
+            "DROP TABLE users on the prod database"
+        ])
+    );
+    // Bounded whatever the text.
+    let many = "RUN X. ".repeat(10_000);
+    assert!(embedded(&many).len() <= MAX_SPANS);
 }
