@@ -35,25 +35,14 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let bin = std::env::var("AIRLOCK_BIN")
-        .unwrap_or_else(|_| format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR")));
-    let dir = std::env::temp_dir().join(format!(
-        "airlock-rust-sdk-federation-{}",
-        std::process::id()
-    ));
+    let bin = std::env::var("AIRLOCK_BIN").unwrap_or_else(|_| {
+        format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR"))
+    });
+    let dir = std::env::temp_dir().join(format!("airlock-rust-sdk-federation-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
         .arg(&dir)
         .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
         .stdout(Stdio::piped())
@@ -63,20 +52,13 @@ fn start() -> Server {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     loop {
-        let line = lines
-            .next()
-            .expect("airlock exited before listening")
-            .unwrap();
+        let line = lines.next().expect("airlock exited before listening").unwrap();
         if line.contains("listening on") {
             break;
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    }
+    Server { child, url: format!("http://127.0.0.1:{port}"), _dir: dir }
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -115,18 +97,10 @@ fn start_issuer() -> (String, String) {
 }
 
 fn id_token(issuer: &str, private_pem: &str, sub: &str, ttl: i64) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": "k1"});
-    let claims =
-        json!({"iss": issuer, "sub": sub, "aud": "airlock.local", "iat": now, "exp": now + ttl});
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
+    let claims = json!({"iss": issuer, "sub": sub, "aud": "airlock.local", "iat": now, "exp": now + ttl});
+    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
     let sig = sign_with_private_key_pem(private_pem, input.as_bytes()).unwrap();
     format!("{input}.{}", b64(&sig))
 }
@@ -135,11 +109,7 @@ fn id_token(issuer: &str, private_pem: &str, sub: &str, ttl: i64) -> String {
 fn federation_through_the_rust_sdk() {
     let server = start();
     let (issuer, issuer_key) = start_issuer();
-    let c = AgentTrustClient::builder()
-        .base_url(&server.url)
-        .api_key(KEY)
-        .build()
-        .unwrap();
+    let c = AgentTrustClient::builder().base_url(&server.url).api_key(KEY).build().unwrap();
     let fed = c.federation();
 
     let provider = fed
@@ -166,11 +136,8 @@ fn federation_through_the_rust_sdk() {
         .unwrap();
     let token = id_token(&issuer, &issuer_key, &agent.id, 300);
     let verify = |token: &str| {
-        fed.introspect_token(&VerifyFederatedTokenRequest {
-            token: token.into(),
-            issuer_hint: Some(issuer.clone()),
-        })
-        .unwrap()
+        fed.introspect_token(&VerifyFederatedTokenRequest { token: token.into(), issuer_hint: Some(issuer.clone()) })
+            .unwrap()
     };
     let r = verify(&token);
     assert!(r.valid, "{r:?}");
@@ -178,53 +145,30 @@ fn federation_through_the_rust_sdk() {
     assert_eq!(r.issuer.as_deref(), Some(issuer.as_str()));
 
     let session = fed
-        .init_session(&VerifyFederatedTokenRequest {
-            token: token.clone(),
-            issuer_hint: None,
-        })
+        .init_session(&VerifyFederatedTokenRequest { token: token.clone(), issuer_hint: None })
         .unwrap();
-    assert_eq!(
-        (session.source.as_str(), session.agent_id.as_str()),
-        ("federation", agent.id.as_str())
-    );
+    assert_eq!((session.source.as_str(), session.agent_id.as_str()), ("federation", agent.id.as_str()));
     assert_eq!(session.scope_ceiling, vec!["files.read".to_string()]);
 
     // Expired, and signed by another key under the issuer's kid.
     assert!(!verify(&id_token(&issuer, &issuer_key, &agent.id, -120)).valid);
     let stranger = generate_agent_key().unwrap();
-    let forged = verify(&id_token(
-        &issuer,
-        &stranger.private_key_pem,
-        &agent.id,
-        300,
-    ));
+    let forged = verify(&id_token(&issuer, &stranger.private_key_pem, &agent.id, 300));
     assert!(!forged.valid && forged.error.is_some(), "{forged:?}");
 
     // Revoked: no longer valid, and no session.
     fed.revoke_token(&token).unwrap();
     assert_eq!(verify(&token).error.as_deref(), Some("token revoked"));
-    match fed.init_session(&VerifyFederatedTokenRequest {
-        token: token.clone(),
-        issuer_hint: None,
-    }) {
+    match fed.init_session(&VerifyFederatedTokenRequest { token: token.clone(), issuer_hint: None }) {
         Err(AgentTrustError::Authentication { .. }) => {}
         other => panic!("a revoked token opened a session: {other:?}"),
     }
 
     // The deprecated issuing route gives an agent token, which the same routes check.
     let issued = fed
-        .issue_token(
-            &agent.id,
-            &IssueFederatedIDTokenRequest {
-                scopes: vec!["files.read".into()],
-                ..Default::default()
-            },
-        )
+        .issue_token(&agent.id, &IssueFederatedIDTokenRequest { scopes: vec!["files.read".into()], ..Default::default() })
         .unwrap();
-    assert!(
-        issued.id_token.starts_with("at_") && issued.expires_in > 0,
-        "{issued:?}"
-    );
+    assert!(issued.id_token.starts_with("at_") && issued.expires_in > 0, "{issued:?}");
     assert!(verify(&issued.id_token).valid);
     fed.revoke_token(&issued.id_token).unwrap();
     assert!(!verify(&issued.id_token).valid);

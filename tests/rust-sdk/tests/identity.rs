@@ -10,12 +10,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use agenttrustid::keys::{
-    generate_agent_key, parse_public_key, sign_with_private_key_pem, InMemoryKeyStore, KeyStore,
-};
+use agenttrustid::keys::{generate_agent_key, parse_public_key, sign_with_private_key_pem, InMemoryKeyStore, KeyStore};
 use agenttrustid::{
-    mint_dpop_proof, ActionCheckRequest, AgentCredentials, AgentTrustClient, AgentTrustError,
-    CreateAgentRequest, IssueWIMSETokenRequest, VerifyWIMSETokenRequest,
+    mint_dpop_proof, ActionCheckRequest, AgentCredentials, AgentTrustClient, AgentTrustError, CreateAgentRequest,
+    IssueWIMSETokenRequest, VerifyWIMSETokenRequest,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -39,30 +37,17 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let bin = std::env::var("AIRLOCK_BIN")
-        .unwrap_or_else(|_| format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR")));
+    let bin = std::env::var("AIRLOCK_BIN").unwrap_or_else(|_| {
+        format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR"))
+    });
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "airlock-rust-sdk-identity-{}-{n}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("airlock-rust-sdk-identity-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
     let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--public-url",
-            &url,
-            "--data-dir",
-        ])
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--public-url", &url, "--data-dir"])
         .arg(&dir)
         .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
         .stdout(Stdio::piped())
@@ -72,28 +57,17 @@ fn start() -> Server {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     loop {
-        let line = lines
-            .next()
-            .expect("airlock exited before listening")
-            .unwrap();
+        let line = lines.next().expect("airlock exited before listening").unwrap();
         if line.contains("listening on") {
             break;
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        url,
-        _dir: dir,
-    }
+    Server { child, url, _dir: dir }
 }
 
 fn client(url: &str) -> AgentTrustClient {
-    AgentTrustClient::builder()
-        .base_url(url)
-        .api_key(KEY)
-        .build()
-        .unwrap()
+    AgentTrustClient::builder().base_url(url).api_key(KEY).build().unwrap()
 }
 
 fn read_check(agent_id: &str) -> ActionCheckRequest {
@@ -106,10 +80,7 @@ fn read_check(agent_id: &str) -> ActionCheckRequest {
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -117,24 +88,12 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// A DPoP proof as the SDK shapes it, with every claim chosen by the test.
-fn hand_proof(
-    private_pem: &str,
-    public_pem: &str,
-    htu: &str,
-    token: &str,
-    iat: i64,
-    jti: &str,
-) -> String {
+fn hand_proof(private_pem: &str, public_pem: &str, htu: &str, token: &str, iat: i64, jti: &str) -> String {
     let x = b64(parse_public_key(public_pem).unwrap().as_bytes());
-    let header =
-        json!({"typ": "dpop+jwt", "alg": "EdDSA", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": x}});
+    let header = json!({"typ": "dpop+jwt", "alg": "EdDSA", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": x}});
     let ath = b64(&Sha256::digest(token.as_bytes()));
     let payload = json!({"htm": "POST", "htu": htu, "iat": iat, "jti": jti, "ath": ath});
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(payload.to_string().as_bytes())
-    );
+    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(payload.to_string().as_bytes()));
     let sig = sign_with_private_key_pem(private_pem, input.as_bytes()).unwrap();
     format!("{input}.{}", b64(&sig))
 }
@@ -169,12 +128,7 @@ fn assert_401(result: agenttrustid::Result<impl std::fmt::Debug>, what: &str) ->
     }
 }
 
-fn credentials(
-    c: &AgentTrustClient,
-    agent_id: &str,
-    private_pem: &str,
-    public_pem: &str,
-) -> AgentCredentials {
+fn credentials(c: &AgentTrustClient, agent_id: &str, private_pem: &str, public_pem: &str) -> AgentCredentials {
     let mut ks = InMemoryKeyStore::new();
     ks.store(agent_id, private_pem).unwrap();
     AgentCredentials::new(c, ks, agent_id, public_pem)
@@ -205,13 +159,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     // Off by default: a plain check with the organization key decides.
     assert!(c.actions().check(&read_check(&a.id)).unwrap().allowed);
     assert_eq!(
-        admin(
-            url,
-            reqwest::Method::GET,
-            "/api/v1/orgs/security-settings",
-            json!({})
-        )
-        .1["require_proof_of_possession"],
+        admin(url, reqwest::Method::GET, "/api/v1/orgs/security-settings", json!({})).1["require_proof_of_possession"],
         false
     );
     let (status, body) = admin(
@@ -220,19 +168,13 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
         "/api/v1/orgs/security-settings",
         json!({"require_proof_of_possession": true}),
     );
-    assert_eq!(
-        (status, &body["require_proof_of_possession"]),
-        (200, &json!(true))
-    );
+    assert_eq!((status, &body["require_proof_of_possession"]), (200, &json!(true)));
     assert_eq!(body["require_sender_constrained_tokens"], false);
 
     // Now the organization key alone gets no decision, and no token without a proof.
     let m = assert_401(c.actions().check(&read_check(&a.id)), "plain check");
     assert!(m.contains("requires proof of possession"), "{m}");
-    let plain = IssueWIMSETokenRequest {
-        agent_id: a.id.clone(),
-        ..Default::default()
-    };
+    let plain = IssueWIMSETokenRequest { agent_id: a.id.clone(), ..Default::default() };
     assert_401(c.wimse().issue_token(&plain), "token without proof");
 
     // The process holding the key: challenge, proof, bound token, DPoP proof per check.
@@ -251,10 +193,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     let intruder = generate_agent_key().unwrap();
     let mut ks = InMemoryKeyStore::new();
     ks.store(&a.id, &intruder.private_key_pem).unwrap();
-    let m = assert_401(
-        c.wimse().issue_token_with_proof(&plain, &ks),
-        "wrong-key proof",
-    );
+    let m = assert_401(c.wimse().issue_token_with_proof(&plain, &ks), "wrong-key proof");
     assert!(m.contains("does not verify"), "{m}");
 
     // The token, as the holder's credentials got it.
@@ -262,17 +201,11 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     let token = creds.token().unwrap();
     let verified = c
         .wimse()
-        .verify_wimse(&VerifyWIMSETokenRequest {
-            token: token.clone(),
-            trust_domain_filter: None,
-        })
+        .verify_wimse(&VerifyWIMSETokenRequest { token: token.clone(), trust_domain_filter: None })
         .unwrap();
     assert!(verified.valid, "{verified:?}");
     assert_eq!(verified.agent_id.as_deref(), Some(a.id.as_str()));
-    assert_eq!(
-        verified.workload_id,
-        Some(format!("spiffe://airlock.local/agent/{}", a.id))
-    );
+    assert_eq!(verified.workload_id, Some(format!("spiffe://airlock.local/agent/{}", a.id)));
     assert_eq!(verified.trust_domain.as_deref(), Some("airlock.local"));
     assert_eq!(verified.capabilities, vec!["files.read".to_string()]);
 
@@ -282,10 +215,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     assert_eq!(raw_check(url, &a.id, &token, &proof).0, 200);
     let (status, body) = raw_check(url, &a.id, &token, &proof);
     assert_eq!(status, 401, "{body}");
-    assert!(
-        body["message"].as_str().unwrap().contains("replayed"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("replayed"), "{body}");
     // Stale, and from the future.
     for iat in [now() - 600, now() + 600] {
         let stale = hand_proof(&a_priv, &a_pub, &htu, &token, iat, &format!("stale-{iat}"));
@@ -294,10 +224,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
         assert!(body["message"].as_str().unwrap().contains("iat"), "{body}");
     }
     // Minted for another server's URL, or another route of this one.
-    for other in [
-        "http://evil.example/api/v1/agenttrust/check".to_string(),
-        format!("{url}/api/v1/actions/check"),
-    ] {
+    for other in ["http://evil.example/api/v1/agenttrust/check".to_string(), format!("{url}/api/v1/actions/check")] {
         let proof = mint_dpop_proof(&a_priv, "POST", &other, &token).unwrap();
         let (status, body) = raw_check(url, &a.id, &token, &proof);
         assert_eq!(status, 401, "{body}");
@@ -307,10 +234,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     let proof = mint_dpop_proof(&intruder.private_key_pem, "POST", &htu, &token).unwrap();
     let (status, body) = raw_check(url, &a.id, &token, &proof);
     assert_eq!(status, 401, "{body}");
-    assert!(
-        body["message"].as_str().unwrap().contains("cnf.jkt"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("cnf.jkt"), "{body}");
     // A proof made for another token (`ath`).
     let other_token = credentials(&c, &a.id, &a_priv, &a_pub).token().unwrap();
     let proof = mint_dpop_proof(&a_priv, "POST", &htu, &other_token).unwrap();
@@ -338,17 +262,9 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     let b_proof = mint_dpop_proof(&b_priv, "POST", &htu, &b_token).unwrap();
     let (status, body) = raw_check(url, &b.id, &b_token, &b_proof);
     assert_eq!(status, 401, "{body}");
-    assert!(
-        body["message"].as_str().unwrap().contains("key changed"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("key changed"), "{body}");
     // The new key works through the SDK.
-    let rotated = client(url).with_agent_credentials(credentials(
-        &c,
-        &b.id,
-        &fresh.private_key_pem,
-        &fresh.public_key_pem,
-    ));
+    let rotated = client(url).with_agent_credentials(credentials(&c, &b.id, &fresh.private_key_pem, &fresh.public_key_pem));
     assert!(rotated.actions().check(&read_check(&b.id)).unwrap().allowed);
 
     // Revoking A stops its token at once, for checks and for verification.
@@ -357,10 +273,7 @@ fn with_proof_of_possession_required_only_the_key_holder_gets_a_decision() {
     assert!(m.contains("revoked"), "{m}");
     let verified = c
         .wimse()
-        .verify_wimse(&VerifyWIMSETokenRequest {
-            token,
-            trust_domain_filter: None,
-        })
+        .verify_wimse(&VerifyWIMSETokenRequest { token, trust_domain_filter: None })
         .unwrap();
     assert!(!verified.valid);
     assert_eq!(verified.reason.as_deref(), Some("agent is revoked"));
@@ -379,9 +292,7 @@ fn registration_refuses_a_public_key_that_is_not_ed25519() {
         public_key: Some("-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----".into()),
     });
     match bad {
-        Err(AgentTrustError::Validation { message, .. }) => {
-            assert!(message.contains("Ed25519"), "{message}")
-        }
+        Err(AgentTrustError::Validation { message, .. }) => assert!(message.contains("Ed25519"), "{message}"),
         other => panic!("expected a 400, got {other:?}"),
     }
 }

@@ -5,8 +5,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use agenttrustid::{
-    ActionCheckRequest, AgentTrustClient, CreateAgentRequest, IntrospectTokenRequest,
-    IssueTokenRequest, RegisterMCPServerRequest,
+    ActionCheckRequest, AgentTrustClient, CreateAgentRequest, IntrospectTokenRequest, IssueTokenRequest,
+    RegisterMCPServerRequest,
 };
 
 const KEY: &str = "sk_live_rustsdk_e2e_0123456789";
@@ -25,22 +25,14 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let bin = std::env::var("AIRLOCK_BIN")
-        .unwrap_or_else(|_| format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR")));
+    let bin = std::env::var("AIRLOCK_BIN").unwrap_or_else(|_| {
+        format!("{}/../../target/debug/airlock", env!("CARGO_MANIFEST_DIR"))
+    });
     let dir = std::env::temp_dir().join(format!("airlock-rust-sdk-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
         .arg(&dir)
         .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
         .stdout(Stdio::piped())
@@ -50,28 +42,17 @@ fn start() -> Server {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     loop {
-        let line = lines
-            .next()
-            .expect("airlock exited before listening")
-            .unwrap();
+        let line = lines.next().expect("airlock exited before listening").unwrap();
         if line.contains("listening on") {
             break;
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    Server {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    }
+    Server { child, url: format!("http://127.0.0.1:{port}"), _dir: dir }
 }
 
 fn client(url: &str) -> AgentTrustClient {
-    AgentTrustClient::builder()
-        .base_url(url)
-        .api_key(KEY)
-        .build()
-        .unwrap()
+    AgentTrustClient::builder().base_url(url).api_key(KEY).build().unwrap()
 }
 
 #[test]
@@ -80,11 +61,7 @@ fn the_seed_flow_tokens_and_revocation_through_the_rust_sdk() {
     let c = client(&server.url);
     assert_eq!(c.health().unwrap().status, "healthy");
 
-    let caps = vec![
-        "db.schema.read".to_string(),
-        "db.query.read".to_string(),
-        "db.migration.plan".to_string(),
-    ];
+    let caps = vec!["db.schema.read".to_string(), "db.query.read".to_string(), "db.migration.plan".to_string()];
     let srv = c
         .mcp()
         .register_server(&RegisterMCPServerRequest {
@@ -94,12 +71,7 @@ fn the_seed_flow_tokens_and_revocation_through_the_rust_sdk() {
         })
         .unwrap();
     assert_eq!(c.mcp().get_server(&srv.id).unwrap().id, srv.id);
-    assert!(c
-        .mcp()
-        .list_servers()
-        .unwrap()
-        .iter()
-        .any(|s| s.id == srv.id));
+    assert!(c.mcp().list_servers().unwrap().iter().any(|s| s.id == srv.id));
 
     let agent = c
         .agents()
@@ -131,11 +103,7 @@ fn the_seed_flow_tokens_and_revocation_through_the_rust_sdk() {
     };
     let read = check("db.schema.read", "Inspect accounts table columns.", "read");
     assert!(read.allowed, "{read:?}");
-    let drop = check(
-        "db.drop_database",
-        "DROP DATABASE production",
-        "destructive",
-    );
+    let drop = check("db.drop_database", "DROP DATABASE production", "destructive");
     assert!(!drop.allowed);
     assert!(drop.reason.unwrap_or_default().contains("scope ceiling"));
 
@@ -155,21 +123,12 @@ fn the_seed_flow_tokens_and_revocation_through_the_rust_sdk() {
     // Tokens: issue, introspect, revoke, and inactive on the very next call.
     let token = c
         .tokens()
-        .issue(&IssueTokenRequest {
-            agent_id: agent.id.clone(),
-            scope: vec!["db.query.read".into()],
-            audience: vec![],
-            ttl: 300,
-        })
+        .issue(&IssueTokenRequest { agent_id: agent.id.clone(), scope: vec!["db.query.read".into()], audience: vec![], ttl: 300 })
         .unwrap();
     assert!(token.token.starts_with("at_"));
     let intro = |t: &str| {
         c.tokens()
-            .introspect(&IntrospectTokenRequest {
-                token: t.into(),
-                target: None,
-                required_scopes: vec!["db.query.read".into()],
-            })
+            .introspect(&IntrospectTokenRequest { token: t.into(), target: None, required_scopes: vec!["db.query.read".into()] })
             .unwrap()
     };
     assert!(intro(&token.token).active);
