@@ -30,13 +30,11 @@ pub struct JsonRpcRequest {
     /// `"2.0"`.
     jsonrpc: String,
     /// A string or a number.
-    #[schema(value_type = Object)]
     id: Value,
     method: String,
     /// `message/send`: `{message: {role, parts[], messageId, taskId?}}`; `tasks/send`:
     /// `{source_agent_id, target_agent_id, message, metadata?}`; the others: `{id}` or
     /// `{task_id}`.
-    #[schema(value_type = Object)]
     params: Value,
 }
 
@@ -45,11 +43,9 @@ pub struct JsonRpcRequest {
 #[derive(ToSchema)]
 pub struct JsonRpcResponse {
     jsonrpc: String,
-    #[schema(value_type = Object)]
+    /// The request's id (`null` when it could not be read).
     id: Value,
-    #[schema(value_type = Object)]
     result: Option<Value>,
-    #[schema(value_type = Object)]
     error: Option<Value>,
 }
 
@@ -164,6 +160,7 @@ async fn answer(
     params(("agent_id" = String, Path, description = "The agent id")),
     responses(
         (status = 200, description = "The agent's published, signed A2A card (no key needed)", body = AgentCardAnswer),
+        (status = 400, description = "A malformed agent id in the path", body = super::openapi::answers::ErrorBody),
         (status = 404, description = "No published card for this agent", body = super::openapi::answers::ErrorBody),
         (status = 503, description = "The store could not be read", body = super::openapi::answers::ErrorBody),
     )

@@ -52,7 +52,10 @@ impl Service {
     /// Answers one JSON-RPC request of the A2A gateway.
     pub async fn a2a(&self, caller: &Caller, call: A2aCall, body: &[u8]) -> A2aReply {
         let (id, outcome) = match rpc::parse_request(body) {
-            Err((id, e)) => (id, Err(e)),
+            Err(bad) => {
+                let (id, e) = *bad;
+                (id, Err(e))
+            }
             Ok(req) => {
                 let id = req.id.clone();
                 (id, self.a2a_request(caller, &call, req).await)

@@ -127,14 +127,14 @@ pub struct Request {
 }
 
 /// Parses the envelope. The error carries the id to answer with (`null` when none is known).
-pub fn parse_request(bytes: &[u8]) -> Result<Request, (Value, RpcError)> {
+pub fn parse_request(bytes: &[u8]) -> Result<Request, Box<(Value, RpcError)>> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        (
+        Box::new((
             Value::Null,
             RpcError::new(code::PARSE_ERROR, format!("invalid JSON: {e}")),
-        )
+        ))
     })?;
-    let invalid = |id: Value, m: &str| Err((id, RpcError::new(code::INVALID_REQUEST, m)));
+    let invalid = |id: Value, m: &str| Err(Box::new((id, RpcError::new(code::INVALID_REQUEST, m))));
     let Value::Object(mut obj) = value else {
         return invalid(
             Value::Null,
@@ -174,7 +174,10 @@ pub fn parse_request(bytes: &[u8]) -> Result<Request, (Value, RpcError)> {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(p)) => p,
         Some(_) => {
-            return Err((id, RpcError::params("`params` must be an object")));
+            return Err(Box::new((
+                id,
+                RpcError::params("`params` must be an object"),
+            )));
         }
     };
     Ok(Request { id, method, params })

@@ -1,12 +1,12 @@
 use super::*;
 
-fn req(v: Value) -> Result<Request, (Value, RpcError)> {
+fn req(v: Value) -> Result<Request, Box<(Value, RpcError)>> {
     parse_request(v.to_string().as_bytes())
 }
 
 #[test]
 fn the_envelope_is_checked_and_malformed_requests_are_400s() {
-    let e = parse_request(b"{not json").unwrap_err();
+    let e = *parse_request(b"{not json").unwrap_err();
     assert_eq!((e.0, e.1.code), (Value::Null, code::PARSE_ERROR));
     assert!(e.1.is_malformed());
     for (bad, id) in [
@@ -29,12 +29,12 @@ fn the_envelope_is_checked_and_malformed_requests_are_400s() {
         (json!({"jsonrpc": "2.0", "id": 7, "method": 3}), json!(7)),
         (json!({"jsonrpc": "2.0", "id": 7}), json!(7)),
     ] {
-        let (got_id, e) = req(bad.clone()).unwrap_err();
+        let (got_id, e) = *req(bad.clone()).unwrap_err();
         assert_eq!(e.code, code::INVALID_REQUEST, "{bad}");
         assert_eq!(got_id, id, "{bad}");
     }
     let (_, e) =
-        req(json!({"jsonrpc": "2.0", "id": 1, "method": "tasks/get", "params": [1]})).unwrap_err();
+        *req(json!({"jsonrpc": "2.0", "id": 1, "method": "tasks/get", "params": [1]})).unwrap_err();
     assert_eq!(e.code, code::INVALID_PARAMS);
     assert!(!e.is_malformed());
     let ok = req(json!({"jsonrpc": "2.0", "id": "a", "method": "tasks/get"})).unwrap();
