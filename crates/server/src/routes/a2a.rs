@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::openapi::Errors;
 use crate::Service;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -66,6 +65,38 @@ pub struct AgentCardAnswer {
     signatures: Vec<Value>,
 }
 
+/// The errors of the JSON-RPC routes that are not JSON-RPC responses (a 400 is one).
+pub struct A2aErrors;
+
+impl utoipa::IntoResponses for A2aErrors {
+    fn responses()
+    -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        [
+            ("401", "Missing, unknown or revoked API key"),
+            ("413", "Body larger than --max-body-bytes"),
+            (
+                "503",
+                "The store could not authenticate the key; nothing was decided",
+            ),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build();
+            (status.to_string(), response.into())
+        })
+        .collect()
+    }
+}
+
 #[utoipa::path(
     post,
     path = "/a2a",
@@ -76,7 +107,7 @@ pub struct AgentCardAnswer {
     responses(
         (status = 200, description = "A JSON-RPC result or error (a denial is an error with the recorded decision)", body = JsonRpcResponse),
         (status = 400, description = "Not JSON, or not a JSON-RPC 2.0 request: a JSON-RPC parse or invalid-request error", body = JsonRpcResponse),
-        Errors
+        A2aErrors
     )
 )]
 pub async fn rpc(
@@ -101,7 +132,7 @@ pub async fn rpc(
     responses(
         (status = 200, description = "A JSON-RPC result or error (a denial is an error with the recorded decision)", body = JsonRpcResponse),
         (status = 400, description = "Not JSON, or not a JSON-RPC 2.0 request: a JSON-RPC parse or invalid-request error", body = JsonRpcResponse),
-        Errors
+        A2aErrors
     )
 )]
 pub async fn agent_rpc(
@@ -121,25 +152,23 @@ async fn answer(
     agent_id: Option<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
+    // A body that cannot be read is answered like one that is not JSON (a JSON-RPC parse
+    // error), so that every 400 of these routes is a JSON-RPC response.
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "request body is too large",
-            )
-        } else {
-            ApiError::bad_request("invalid_body", format!("cannot read the request body: {e}"))
+            ));
         }
-    })?;
-    let session_id = match headers.get(SESSION_HEADER) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| ApiError::invalid("`X-Session-ID` must be printable ASCII"))?
-                .to_string(),
-        ),
+        Err(_) => Bytes::new(),
     };
+    // Not UTF-8: replaced characters, which the service refuses as not printable ASCII.
+    let session_id = headers
+        .get(SESSION_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let call = A2aCall {
         agent_id,
         session_id,

@@ -94,6 +94,11 @@ impl Service {
         };
         let session = match call.session_id.as_deref().map(str::trim) {
             None | Some("") => None,
+            Some(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
+                return Err(RpcError::params(
+                    "`X-Session-ID` must be printable ASCII without spaces",
+                ));
+            }
             Some(s) => Some(
                 validate::id("X-Session-ID", s)
                     .map_err(|e| RpcError::params(e.to_string()))?
