@@ -341,6 +341,55 @@ async fn an_input_required_task_continues_and_a_failing_agent_fails_the_task() {
         "upstream-1"
     );
 
+    // Cancelling a forwarded task tells the agent, by its own task id (once a person approved
+    // the destructive call).
+    let open = rpc(
+        &api,
+        &path,
+        Some(&session),
+        "message/send",
+        send("need more again"),
+    )
+    .await;
+    let open_id = open["result"]["id"].as_str().unwrap().to_string();
+    let first = rpc(
+        &api,
+        "/a2a",
+        Some(&session),
+        "tasks/cancel",
+        json!({"id": open_id}),
+    )
+    .await;
+    let approval = first["error"]["data"]["approval_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/mcp/approvals/{approval}/approve"),
+            Some(json!({"decided_by": "t"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let canceled = rpc(
+        &api,
+        "/a2a",
+        Some(&session),
+        "tasks/cancel",
+        json!({"id": open_id}),
+    )
+    .await;
+    assert_eq!(
+        canceled["result"]["status"]["state"], "canceled",
+        "{canceled}"
+    );
+    let last = seen.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        (last["method"].as_str(), &last["params"]["id"]),
+        (Some("tasks/cancel"), &json!("upstream-1"))
+    );
+
     // An agent that cannot be reached: the allowed task fails, closed, with a JSON-RPC error.
     let (dead, dead_session) = api.setup(&["a2a.*"], "standard").await;
     card_for(&api, &dead, Some("http://127.0.0.1:9/")).await;

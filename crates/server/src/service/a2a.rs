@@ -24,6 +24,8 @@ use rpc::{Method, Request, RpcError, code};
 
 /// How long a target agent may take to answer a forwarded message.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the agent may take to hear of a cancel (best effort).
+const CANCEL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// One call to the gateway, as the HTTP adapter passes it.
 #[derive(Debug, Clone, Default)]
@@ -371,6 +373,26 @@ impl Service {
             let now = self.load_task(&caller.org_id, &task_id).await?;
             return Err(not_cancelable(&now));
         }
+        // The agent is told too, best effort: Airlock's state is the answer either way.
+        if let Some(upstream) = &task.upstream_task_id {
+            let (o, a) = (caller.org_id.clone(), task.target_agent_id.clone());
+            let endpoint = self
+                .store()
+                .run(move |tx| tx.agent_card(&o, &a))
+                .await
+                .ok()
+                .flatten()
+                .and_then(|c| c.endpoint_url);
+            if let Some(url) = endpoint {
+                let params = json!({"id": upstream});
+                if let Err(why) = self
+                    .post_rpc(&url, &req.id, "tasks/cancel", params, CANCEL_TIMEOUT)
+                    .await
+                {
+                    tracing::warn!(task = %task.id, error = %why, "a2a: the agent was not told of the cancel");
+                }
+            }
+        }
         Ok(rpc::task_view(&task))
     }
 
@@ -468,21 +490,38 @@ impl Service {
         id: &Value,
         message: Value,
     ) -> Result<rpc::Upstream, String> {
+        let body = self
+            .post_rpc(
+                url,
+                id,
+                "message/send",
+                json!({"message": message}),
+                FORWARD_TIMEOUT,
+            )
+            .await?;
+        rpc::read_upstream(&body)
+    }
+
+    /// One JSON-RPC request to an agent's endpoint through the outbound client (its address
+    /// rules, no redirects, a bounded answer); the answer's body when it is a 2xx.
+    async fn post_rpc(
+        &self,
+        url: &str,
+        id: &Value,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, String> {
         let Some(outbound) = self.outbound.as_ref() else {
             return Err("this server has no outbound HTTP client".into());
         };
-        let body = json!({
-            "jsonrpc": "2.0",
-            "id": id,
-            "method": "message/send",
-            "params": {"message": message},
-        });
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let answer = outbound
             .post(&airlock_outbound::Post {
                 url: url.to_string(),
                 body: body.to_string().into_bytes(),
                 headers: Vec::new(),
-                timeout: FORWARD_TIMEOUT,
+                timeout,
                 secret: None,
             })
             .await
@@ -490,7 +529,7 @@ impl Service {
         if !answer.is_success() {
             return Err(format!("the agent answered HTTP {}", answer.status));
         }
-        rpc::read_upstream(&answer.body)
+        Ok(answer.body)
     }
 
     /// Generates (or regenerates) an agent's card and signs it; a published card stays
