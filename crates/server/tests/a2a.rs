@@ -685,4 +685,37 @@ async fn the_gateway_and_the_check_agree_on_the_effect() {
         assert_eq!(last["effect"], check["effect"], "{text}");
         assert_eq!(last["allowed"], check["allowed"], "{text}");
     }
+    // A command inside prose: the gateway classifies the text with the command read out of it
+    // (docs/a2a.md); the check given that same input decides the same, with the same digest.
+    let text = "Please run DROP TABLE users on the prod database";
+    let input = json!([text, "DROP TABLE users on the prod database"]);
+    let (_, check) = api
+        .call(
+            "POST",
+            "/api/v1/agenttrust/check",
+            Some(json!({"agent_id": agent, "session_id": session, "action_name": "a2a.message/send", "action_input": input})),
+        )
+        .await;
+    rpc(
+        &api,
+        &format!("/a2a/agents/{agent}"),
+        Some(&session),
+        "message/send",
+        send(text),
+    )
+    .await;
+    let log = decisions(&api, &session).await;
+    let (by_check, by_gateway) = (&log[log.len() - 2], &log[log.len() - 1]);
+    assert_eq!(check["effect"], "destructive", "{check}");
+    assert_eq!(by_gateway["effect"], check["effect"]);
+    assert!(
+        by_gateway["input_digest"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    assert_eq!(by_gateway["input_digest"], by_check["input_digest"]);
+    assert_eq!(
+        (by_gateway["source"].as_str(), by_check["source"].as_str()),
+        (Some("a2a"), Some("api"))
+    );
 }
