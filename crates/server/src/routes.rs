@@ -1,5 +1,7 @@
 //! The HTTP API: AgentTrust ID wire paths plus Airlock's own under `/api/v1/`.
 
+mod a2a;
+mod agent_cards;
 mod agents;
 mod approvals;
 mod audit;
@@ -51,6 +53,17 @@ pub fn router(service: Service) -> Router {
         .route("/api/v1/agents", post(agents::create).get(agents::list))
         .route("/api/v1/agents/{id}", get(agents::get))
         .route("/api/v1/agents/{id}/revoke", post(agents::revoke))
+        .route(
+            "/api/v1/agents/{id}/card",
+            post(agent_cards::generate).get(agent_cards::get),
+        )
+        .route(
+            "/api/v1/agents/{id}/card/publish",
+            axum::routing::put(agent_cards::publish),
+        )
+        .route("/a2a", post(a2a::rpc))
+        .route("/a2a/agents/{agent_id}", post(a2a::agent_rpc))
+        .route("/a2a/agents/{agent_id}/agent.json", get(a2a::public_card))
         .route("/api/v1/agents/{id}/challenge", post(identity::challenge))
         .route(
             "/api/v1/agents/{id}/public-key",

@@ -3,6 +3,7 @@
 //! and answer their own types or a [`ServiceError`]; nothing here knows HTTP, and adapters
 //! never see the store.
 
+pub mod a2a;
 mod approvals;
 pub mod approvals_feed;
 mod audit;

@@ -41,6 +41,7 @@ mod queue;
 #[macro_use]
 mod record;
 pub mod delegations;
+pub mod a2a;
 pub mod log_search;
 mod queries;
 pub mod siem;

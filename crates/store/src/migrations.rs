@@ -24,6 +24,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0015_identity.sql"),
     include_str!("../migrations/sqlite/0016_check_path.sql"),
     include_str!("../migrations/sqlite/0017_delegations.sql"),
+    include_str!("../migrations/sqlite/0018_a2a.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -45,6 +46,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0015_identity.sql"),
     include_str!("../migrations/postgres/0016_check_path.sql"),
     include_str!("../migrations/postgres/0017_delegations.sql"),
+    include_str!("../migrations/postgres/0018_a2a.sql"),
 ];
 
 /// The schema version this build knows.

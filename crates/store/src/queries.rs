@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::delegations::{DelegatedSession, Delegation};
+use crate::a2a::{A2aTask, AgentCard};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::record::Record;
@@ -592,6 +593,39 @@ impl<D: Db> Tx for D {
              ON CONFLICT (org_id) DO UPDATE SET generation = policy_generations.generation + 1"
         );
         self.exec(sql, &[&org_id]).map(drop)
+    }
+
+    fn put_agent_card(&mut self, card: &AgentCard) -> Result<()> {
+        crate::a2a::put_card(self, card)
+    }
+
+    fn agent_card(&mut self, org_id: &str, agent_id: &str) -> Result<Option<AgentCard>> {
+        crate::a2a::card(self, org_id, agent_id)
+    }
+
+    fn published_agent_card(&mut self, agent_id: &str) -> Result<Option<AgentCard>> {
+        crate::a2a::published_card(self, agent_id)
+    }
+
+    fn publish_agent_card(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        crate::a2a::publish_card(self, org_id, agent_id, now)
+    }
+
+    fn insert_a2a_task(&mut self, task: &A2aTask) -> Result<()> {
+        crate::a2a::insert_task(self, task)
+    }
+
+    fn a2a_task(&mut self, org_id: &str, id: &str) -> Result<Option<A2aTask>> {
+        crate::a2a::task(self, org_id, id)
+    }
+
+    fn update_a2a_task(&mut self, task: &A2aTask) -> Result<bool> {
+        crate::a2a::update_task(self, task)
     }
 
     fn insert_siem_destination(&mut self, d: &SiemDestination) -> Result<()> {

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::StoreError;
 use crate::delegations::{DelegatedSession, Delegation};
+use crate::a2a::{A2aTask, AgentCard};
 use crate::model::*;
 use crate::siem::{SiemDelivery, SiemDestination};
 use crate::sql::{Db, Param, Result, Row, Sql};
@@ -277,3 +278,10 @@ record!(Delegation in "delegations" {
     token_hash, created_at, expires_at, revoked_at, revoke_reason
 });
 record!(DelegatedSession in "delegated_sessions" { org_id, session_id, delegation_id });
+record!(AgentCard in "agent_cards" {
+    org_id, agent_id, card, endpoint_url, published, published_at, created_at, updated_at
+});
+record!(A2aTask in "a2a_tasks" {
+    id, org_id, context_id, source_agent_id, target_agent_id, session_id, protocol, state,
+    message, history, artifacts, metadata, upstream_task_id, created_at, updated_at
+});

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::StoreError;
 use crate::delegations::{DelegatedSession, Delegation};
+use crate::a2a::{A2aTask, AgentCard};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
@@ -320,6 +321,24 @@ pub trait Tx {
         org_id: &str,
         session_id: &str,
     ) -> Result<Option<DelegatedSession>>;
+    // agent-to-agent work (see `a2a.rs`)
+    /// Inserts or replaces an agent's card; a replaced card keeps its publication.
+    fn put_agent_card(&mut self, card: &AgentCard) -> Result<()>;
+    fn agent_card(&mut self, org_id: &str, agent_id: &str) -> Result<Option<AgentCard>>;
+    /// The published card of `agent_id`, whatever its organization (public discovery).
+    fn published_agent_card(&mut self, agent_id: &str) -> Result<Option<AgentCard>>;
+    /// Publishes an agent's card; false if it has none.
+    fn publish_agent_card(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    fn insert_a2a_task(&mut self, task: &A2aTask) -> Result<()>;
+    fn a2a_task(&mut self, org_id: &str, id: &str) -> Result<Option<A2aTask>>;
+    /// Writes state, history, artifacts and upstream id unless the stored state is terminal;
+    /// false when it is, or there is no such task.
+    fn update_a2a_task(&mut self, task: &A2aTask) -> Result<bool>;
 
     // telemetry
     fn insert_telemetry(

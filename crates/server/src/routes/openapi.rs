@@ -15,8 +15,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agents, approvals, audit, authzen, check, delegations, federation, identity, notifications,
-    policies, reviewers, servers, sessions, siem, tokens, tools,
+    a2a, agent_cards, agents, approvals, audit, authzen, check, delegations, federation, identity,
+    notifications, policies, reviewers, servers, sessions, siem, tokens, tools,
 };
 
 /// The security scheme names the operations refer to.
@@ -105,6 +105,12 @@ pub const BEARER: &str = "bearer";
         delegations::get,
         delegations::revoke,
         delegations::session,
+        agent_cards::generate,
+        agent_cards::get,
+        agent_cards::publish,
+        a2a::rpc,
+        a2a::agent_rpc,
+        a2a::public_card,
     ),
     components(schemas(answers::ErrorBody)),
     modifiers(&SecuritySchemes),
