@@ -40,8 +40,8 @@ mod postgres_tx;
 mod queue;
 #[macro_use]
 mod record;
-pub mod delegations;
 pub mod a2a;
+pub mod delegations;
 pub mod log_search;
 mod queries;
 pub mod siem;

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::StoreError;
-use crate::delegations::{DelegatedSession, Delegation};
 use crate::a2a::{A2aTask, AgentCard};
+use crate::delegations::{DelegatedSession, Delegation};
 use crate::model::*;
 use crate::siem::{SiemDelivery, SiemDestination};
 use crate::sql::{Db, Param, Result, Row, Sql};

@@ -105,7 +105,9 @@ fn an_unmigrated_database_is_refused_without_migrate() {
     assert!(matches!(opened, Err(StoreError::NotMigrated)));
     assert_eq!(
         migrate_path(dir.path()).unwrap(),
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+        vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+        ]
     );
     assert!(
         migrate_path(dir.path()).unwrap().is_empty(),

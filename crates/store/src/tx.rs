@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::StoreError;
-use crate::delegations::{DelegatedSession, Delegation};
 use crate::a2a::{A2aTask, AgentCard};
+use crate::delegations::{DelegatedSession, Delegation};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};

@@ -938,7 +938,9 @@ fn schema_tests(fresh: Fresh) {
     applied.sort_unstable();
     assert_eq!(
         applied,
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+        vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+        ]
     );
     assert!(b.migrate().unwrap().is_empty(), "migrations apply once");
     assert!(Store::open_backend(&b, Options { migrate: false }).is_ok());

@@ -230,3 +230,83 @@ contract!(
         assert_eq!(window.len(), 10);
     }
 );
+
+contract!(
+    one_sessions_decisions_page_by_sequence_number_within_the_time_window,
+    |fresh: Fresh| async move {
+        let store = fresh.open();
+        let t0 = Utc::now().trunc_subsecs(6) - Duration::hours(1);
+        store
+            .run(move |tx| {
+                tx.insert_org(&org("o1"))?;
+                tx.insert_org(&org("o2"))?;
+                for (o, id) in [("o1", "s1"), ("o1", "s2"), ("o2", "s1")] {
+                    let s = session(o, id, "a1", t0);
+                    tx.insert_session(&s)?;
+                    for seq in 1..=12u64 {
+                        tx.insert_decision(&decision(&s, seq, t0 + Duration::seconds(seq as i64)))?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let (paged, window, denied) = store
+            .run(move |tx| {
+                let mut paged = Vec::new();
+                let mut after = None;
+                loop {
+                    let q = DecisionQuery {
+                        session_id: Some("s1".into()),
+                        after: after.clone(),
+                        limit: 5,
+                        ..Default::default()
+                    };
+                    let page = tx.search_decisions("o1", &q)?;
+                    after = page
+                        .last()
+                        .map(|d| (d.decided_at, d.session_id.clone(), d.seq));
+                    let done = page.len() < 5;
+                    paged.extend(page.into_iter().map(|d| (d.org_id, d.session_id, d.seq)));
+                    if done {
+                        break;
+                    }
+                }
+                let window = tx.search_decisions(
+                    "o1",
+                    &DecisionQuery {
+                        session_id: Some("s1".into()),
+                        from: Some(t0 + Duration::seconds(4)),
+                        to: Some(t0 + Duration::seconds(9)),
+                        limit: 100,
+                        ..Default::default()
+                    },
+                )?;
+                let denied = tx.search_decisions(
+                    "o1",
+                    &DecisionQuery {
+                        session_id: Some("s2".into()),
+                        allowed: Some(false),
+                        limit: 2,
+                        ..Default::default()
+                    },
+                )?;
+                Ok((paged, window, denied))
+            })
+            .await
+            .unwrap();
+        let want: Vec<(String, String, u64)> = (1..=12u64)
+            .rev()
+            .map(|seq| ("o1".to_string(), "s1".to_string(), seq))
+            .collect();
+        assert_eq!(paged, want, "every decision of o1's s1 once, newest first");
+        let seqs: Vec<u64> = window.iter().map(|d| d.seq).collect();
+        assert_eq!(
+            seqs,
+            vec![8, 7, 6, 5, 4],
+            "[from, to) holds on the session's walk"
+        );
+        let seqs: Vec<u64> = denied.iter().map(|d| d.seq).collect();
+        assert_eq!(seqs, vec![12, 10], "filters apply before the limit");
+    }
+);

@@ -103,7 +103,9 @@ pub fn migrated(fresh: Fresh) -> Fresh {
     let applied = fresh.backend.migrate().unwrap();
     assert_eq!(
         applied,
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+        vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+        ]
     );
     fresh
 }
