@@ -262,7 +262,7 @@ mod tests {
 
     /// The cost of recording one decision on the check path (run with `--release --ignored`).
     #[test]
-    #[ignore]
+    #[ignore = "a measurement, not a test: run with --release --ignored"]
     fn cost_of_recording_a_decision() {
         let m = Metrics::new();
         let v = verdict();

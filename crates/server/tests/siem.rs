@@ -476,7 +476,7 @@ async fn splunk_hec_gets_its_format_and_header() {
 /// What the outbox adds to a check, through the router on SQLite (run with `--release
 /// --ignored --nocapture`): mean check time without a destination, then with one.
 #[tokio::test]
-#[ignore]
+#[ignore = "a measurement, not a test: run with --release --ignored --nocapture"]
 async fn cost_of_the_outbox_on_the_check_path() {
     let api = common::Api::with_config(config()).await;
     let (agent, session) = api.setup(&["db.*"], "standard").await;
