@@ -177,6 +177,20 @@ pub fn covers(ceiling: &[String], child: &str) -> bool {
     }
 }
 
+/// The ceiling of a grant that must fit inside two others (a delegation's scope and the
+/// receiving agent's capabilities): every pattern of either list that both cover ([`covers`]).
+/// Each kept pattern allows nothing either side does not, hook calls included; an overlap
+/// that neither list writes out (`db.*` against `*.read`) is left out, never guessed.
+pub fn narrow(scope: &[String], capabilities: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in scope.iter().chain(capabilities) {
+        if covers(scope, c) && covers(capabilities, c) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
 /// The first pattern of `children` that `ceiling` does not cover, if any: `None` means
 /// `children` is a subset of `ceiling` (see [`covers`]).
 pub fn first_uncovered<'a>(ceiling: &[String], children: &'a [String]) -> Option<&'a str> {
@@ -450,5 +464,36 @@ mod tests {
         assert!(validate_delegated("-.:").is_err());
         assert!(validate_delegated("db.q*").is_err());
         assert!(validate_delegated("").is_err());
+    }
+
+    #[test]
+    fn a_narrowed_ceiling_allows_nothing_either_side_does_not() {
+        // A Claude Code name kept only where both sides allow its hook call.
+        assert!(narrow(&caps(&["mcp__db__drop"]), &caps(&["mcp.*"])).is_empty());
+        assert!(narrow(&caps(&["shell.exec"]), &caps(&["Bash"])).is_empty());
+        assert_eq!(
+            narrow(&caps(&["Bash"]), &caps(&["shell.*", "Bash"])),
+            caps(&["Bash"])
+        );
+        // The narrower pattern of each overlapping pair, from either side.
+        assert_eq!(
+            narrow(&caps(&["db.*"]), &caps(&["db.query.read", "files.read"])),
+            caps(&["db.query.read"])
+        );
+        assert_eq!(
+            narrow(&caps(&["db.query.read", "a2a.message/send"]), &caps(&["*"])),
+            caps(&["db.query.read", "a2a.message/send"])
+        );
+        // Overlaps written by neither side are not invented.
+        assert!(narrow(&caps(&["db.*"]), &caps(&["*.read"])).is_empty());
+        // Whatever it keeps, both sides cover.
+        for (scope, agent) in [
+            (caps(&["db.*", "Bash", "mcp__x__y"]), caps(&["*"])),
+            (caps(&["*"]), caps(&["Write", "file.*", "mcp.*"])),
+        ] {
+            for c in narrow(&scope, &agent) {
+                assert!(covers(&scope, &c) && covers(&agent, &c), "{c}");
+            }
+        }
     }
 }

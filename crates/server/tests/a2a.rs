@@ -719,3 +719,53 @@ async fn the_gateway_and_the_check_agree_on_the_effect() {
         (Some("a2a"), Some("api"))
     );
 }
+
+#[tokio::test]
+async fn a_task_stays_in_the_session_it_was_opened_in() {
+    let api = api().await;
+    let (agent, session) = api.setup(&["a2a.*"], "standard").await;
+    let path = format!("/a2a/agents/{agent}");
+    let opened = rpc(&api, &path, Some(&session), "message/send", send("hello")).await;
+    let task = opened["result"]["id"].as_str().unwrap().to_string();
+    // Another session of the same agent (its default one) cannot carry the task on.
+    let other = format!("default-{agent}");
+    for (method, params) in [
+        ("tasks/get", json!({"id": task})),
+        (
+            "message/send",
+            json!({"message": {"role": "user", "parts": [{"kind": "text", "text": "more"}], "taskId": task}}),
+        ),
+    ] {
+        let moved = rpc(&api, &path, Some(&other), method, params.clone()).await;
+        assert_eq!(moved["error"]["code"], -32602, "{method}: {moved}");
+        assert!(
+            moved["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("stays in the session it was opened in"),
+            "{moved}"
+        );
+        // Twin: the task's own session, named or not, goes on.
+        for s in [Some(session.as_str()), None] {
+            let same = rpc(&api, &path, s, method, params.clone()).await;
+            assert!(same.get("result").is_some(), "{method} in {s:?}: {same}");
+        }
+    }
+    // Nothing was decided for the refused calls: only the task's own session has decisions.
+    assert_eq!(decisions(&api, &session).await.len(), 5);
+}
+
+#[tokio::test]
+async fn card_skills_hold_only_what_canonical_json_writes_one_way() {
+    let api = api().await;
+    let (agent, _) = api.setup(&["a2a.*"], "standard").await;
+    let path = format!("/api/v1/agents/{agent}/card");
+    let skill =
+        |weight: Value| json!({"skills": [{"id": "s1", "name": "Search", "weight": weight}]});
+    let (s, v) = api.call("POST", &path, Some(skill(json!(1.5)))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"], "invalid_request", "{v}");
+    let (s, v) = api.call("POST", &path, Some(skill(json!(2)))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["skills"][0]["weight"], 2, "{v}");
+}

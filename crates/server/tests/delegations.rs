@@ -665,3 +665,35 @@ async fn every_surface_that_names_the_session_gets_the_same_answer() {
         .await;
     assert_eq!(authzen["decision"], false, "{authzen}");
 }
+
+/// The session's ceiling keeps only what both the delegation and the receiving agent cover,
+/// Claude Code hook names included: a scope naming `mcp__db__drop` (the hook's name of the
+/// `drop` tool) never gives it to a worker whose own capabilities (`mcp.*`) do not.
+#[tokio::test]
+async fn a_delegated_ceiling_never_holds_what_the_receiving_agent_may_not_do() {
+    let api = api().await;
+    let planner = agent(&api, "planner", &["*"]).await;
+    let worker = agent(&api, "worker", &["mcp.*", "db.query.read"]).await;
+    let hook = delegated(&api, &planner, &worker, &["mcp__db__drop"], None).await;
+    let (s, v) = open_session(&api, &id(&hook)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    // Twin: a scope both sides cover opens, with exactly that ceiling.
+    let reads = delegated(&api, &planner, &worker, &["db.*", "mcp__db__drop"], None).await;
+    let (s, v) = open_session(&api, &id(&reads)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["scope_ceiling"], json!(["db.query.read"]), "{v}");
+    let sid = v["session_id"].as_str().unwrap();
+    let (s, hooked) = api
+        .call(
+            "POST",
+            "/api/v1/agenttrust/check",
+            Some(
+                json!({"agent_id": worker, "session_id": sid, "action_name": "drop",
+                "action_source": "hook", "hook_tool": "mcp__db__drop",
+                "action_input_summary": "drop"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{hooked}");
+    assert_eq!(hooked["allowed"], false, "{hooked}");
+}

@@ -227,9 +227,10 @@ impl Service {
         }
         let actor = Actor {
             agent_id: target.clone(),
-            session_id: session
-                .or_else(|| existing.as_ref().map(|t| t.session_id.clone()))
-                .unwrap_or_default(),
+            session_id: match &existing {
+                Some(t) => task_session(t, session)?,
+                None => session.unwrap_or_default(),
+            },
         };
         // Decided and recorded before anything about the task changes.
         let session_id = self
@@ -350,7 +351,7 @@ impl Service {
         }
         let actor = Actor {
             agent_id: task.target_agent_id.clone(),
-            session_id: session.unwrap_or_else(|| task.session_id.clone()),
+            session_id: task_session(&task, session)?,
         };
         self.a2a_decide(caller, method, &actor, json!({"task_id": task.id}))
             .await?;
@@ -647,6 +648,33 @@ fn internal(e: ServiceError) -> RpcError {
     RpcError::new(code::INTERNAL, e.to_string())
 }
 
+/// The session a call about an existing task is decided in: the task's own. A task stays in
+/// the session it was opened in, so a caller cannot carry it out of a delegated session (whose
+/// revocation must end it) into a wider one with `X-Session-ID`.
+fn task_session(task: &A2aTask, given: Option<String>) -> Result<String, RpcError> {
+    match given {
+        Some(s) if !task.session_id.is_empty() && s != task.session_id => {
+            Err(RpcError::params(format!(
+                "task `{}` belongs to another session than `X-Session-ID` names; a task stays \
+                 in the session it was opened in",
+                clip(&task.id, 80)
+            )))
+        }
+        Some(s) if task.session_id.is_empty() => Ok(s),
+        _ => Ok(task.session_id.clone()),
+    }
+}
+
+/// Whether `v` holds a number that is not an integer (see the skills check).
+fn has_float(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => !(n.is_i64() || n.is_u64()),
+        Value::Array(a) => a.iter().any(has_float),
+        Value::Object(o) => o.values().any(has_float),
+        _ => false,
+    }
+}
+
 fn task_not_found(id: &str) -> RpcError {
     RpcError::new(
         code::TASK_NOT_FOUND,
@@ -728,6 +756,14 @@ fn check_card_input(input: CardInput) -> Result<CardInput, ServiceError> {
                             "`skills[{i}]` must be an object with a string `id` and `name`, at \
                              most 4 KiB"
                         ),
+                    ));
+                }
+                // Canonical JSON (RFC 8785) writes `1.0` as `1`, serde_json as `1.0`: a
+                // fraction-less float would make a verifier's bytes differ from the signed ones.
+                if has_float(s) {
+                    return Err(ServiceError::invalid(
+                        "skills",
+                        format!("`skills[{i}]` may hold whole numbers only"),
                     ));
                 }
             }

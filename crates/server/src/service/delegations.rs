@@ -489,7 +489,8 @@ impl Service {
                     Ok(a) => a,
                     Err(e) => return Ok(Err(e)),
                 };
-                let ceiling = scope::intersect(Some(&d.scope), &agent.capabilities);
+                // Both sides cover every pattern kept, hook calls included (`scope::narrow`).
+                let ceiling = scope::narrow(&d.scope, &agent.capabilities);
                 if ceiling.is_empty() {
                     return Ok(Err(ServiceError::Forbidden(format!(
                         "the capabilities of agent `{}` allow nothing of the scope of delegation `{id}`",

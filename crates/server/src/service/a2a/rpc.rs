@@ -294,6 +294,14 @@ pub fn parse_message(
         contents.extend(spans.into_iter().map(Value::String));
         Value::Array(contents)
     };
+    // The message's metadata travels with it to the target: it is classified with the text.
+    let metadata = obj
+        .get("metadata")
+        .filter(|m| m.as_object().is_some_and(|o| !o.is_empty()));
+    let input = match metadata {
+        Some(m) => json!({"message": input, "metadata": m}),
+        None => input,
+    };
     let message_id = match id_param(obj, "messageId")? {
         Some(m) => m,
         None => new_message_id(),
@@ -306,7 +314,7 @@ pub fn parse_message(
         "parts": kept,
         "messageId": message_id,
     });
-    if let Some(m) = obj.get("metadata").filter(|m| m.is_object())
+    if let Some(m) = metadata
         && let Some(o) = out.as_object_mut()
     {
         o.insert("metadata".into(), m.clone());

@@ -222,3 +222,25 @@ fn commands_inside_prose_are_read_beside_it() {
     let many = "RUN X. ".repeat(10_000);
     assert!(embedded(&many).len() <= MAX_SPANS);
 }
+
+#[test]
+fn message_metadata_is_classified_with_the_text_it_travels_with() {
+    let m = parse_message(
+        &json!({"parts": [{"kind": "text", "text": "hello"}], "metadata": {"cmd": "DROP TABLE users"}}),
+        || "gen".into(),
+    )
+    .unwrap();
+    assert_eq!(
+        m.input,
+        json!({"message": "hello", "metadata": {"cmd": "DROP TABLE users"}})
+    );
+    assert_eq!(m.value["metadata"]["cmd"], "DROP TABLE users");
+    // Twin: no metadata (or an empty object) leaves the text alone and forwards none.
+    let m = parse_message(
+        &json!({"parts": [{"kind": "text", "text": "hello"}], "metadata": {}}),
+        || "gen".into(),
+    )
+    .unwrap();
+    assert_eq!(m.input, json!("hello"));
+    assert!(m.value.get("metadata").is_none());
+}
