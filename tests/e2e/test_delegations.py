@@ -39,6 +39,8 @@ def test_a_delegation_narrows_and_its_session_decides_inside_its_scope_only(airl
     session = client.delegations.init_session(d.id)
     assert session.source == "a2a"
     assert session.delegation_id == d.id
+    # The session read back names its delegation too.
+    assert client.sessions.get_session(session.session_id).delegation_id == d.id
     assert session.agent_id == worker.id and session.org_id == planner.org_id
     assert session.scope_ceiling == ["db.query.read"]
     assert_timestamp(airlock.http("GET", f"/mcp/sessions/{session.session_id}").json["created_at"])

@@ -72,6 +72,13 @@ pub async fn get(
         fields.insert("issuer".into(), o.issuer.into());
         fields.insert("trust_level".into(), o.trust_level.into());
     }
+    // A delegated session names its delegation (docs/delegations.md).
+    if let (Some(d), Some(fields)) = (
+        service.delegation_of(&caller, &session).await?,
+        answer.as_object_mut(),
+    ) {
+        fields.insert("delegation_id".into(), d.into());
+    }
     Ok(Json(answer))
 }
 

@@ -330,6 +330,23 @@ fn token_hash() -> String {
 }
 
 impl Service {
+    /// The delegation a delegated session acts under (`None` for any other session).
+    pub async fn delegation_of(
+        &self,
+        caller: &Caller,
+        session: &Session,
+    ) -> Result<Option<String>, ServiceError> {
+        if !session.id.starts_with(DELEGATED_SESSION_PREFIX) {
+            return Ok(None);
+        }
+        let (org, id) = (caller.org_id.clone(), session.id.clone());
+        let link = self
+            .store()
+            .run(move |tx| tx.delegated_session(&org, &id))
+            .await?;
+        Ok(link.map(|l| l.delegation_id))
+    }
+
     /// Creates a delegation (a root, or a re-delegation of `parent_delegation_id`).
     pub async fn create_delegation(
         &self,
