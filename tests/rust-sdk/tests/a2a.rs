@@ -306,10 +306,15 @@ fn tasks_send_get_and_cancel_through_the_sdk() {
     let canceled = c.a2a().cancel_task(&task.id).unwrap();
     assert_eq!(canceled.status, "canceled");
 
-    // Terminal: a further message is refused and the state stays. (A fresh session: this one's
-    // denial rate now raises the risk of its next calls, the behaviour rule.)
+    // A task stays in the session it was opened in: another session cannot carry it on.
     let fresh = client(&s.url, Some(&standard_session(&s, &target)));
     let err = fresh
+        .a2a()
+        .send_message(&target, "more", None, Some(task.id.clone()))
+        .unwrap_err();
+    assert_eq!(rpc_code(&err), "A2A_ERROR_-32602");
+    // Terminal: a further message is refused (before anything is decided) and the state stays.
+    let err = c
         .a2a()
         .send_message(&target, "more", None, Some(task.id.clone()))
         .unwrap_err();

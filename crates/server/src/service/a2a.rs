@@ -233,24 +233,25 @@ impl Service {
             },
         };
         // Decided and recorded before anything about the task changes.
+        // A finished task takes nothing more, whoever asks: refused before anything is decided.
+        if let Some(t) = existing.as_ref().filter(|t| rpc::is_terminal(&t.state)) {
+            return Err(RpcError::new(
+                code::UNSUPPORTED_OPERATION,
+                format!(
+                    "task `{}` is {} and takes no more messages",
+                    clip(&t.id, 80),
+                    t.state
+                ),
+            ));
+        }
         let session_id = self
             .a2a_decide(caller, method, &actor, message.input.clone())
             .await?;
         let now = Utc::now();
         let mut task = match existing {
-            Some(t) => {
-                if rpc::is_terminal(&t.state) {
-                    return Err(RpcError::new(
-                        code::UNSUPPORTED_OPERATION,
-                        format!(
-                            "task `{}` is {} and takes no more messages",
-                            clip(&t.id, 80),
-                            t.state
-                        ),
-                    ));
-                }
-                t
-            }
+            // Re-checked when the task is written back (`update_a2a_task` keeps terminal
+            // states), in case it finished meanwhile.
+            Some(t) => t,
             None => A2aTask {
                 id: new_id("tsk"),
                 org_id: org.clone(),
