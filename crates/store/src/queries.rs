@@ -50,6 +50,38 @@ fn unexpired<D: Db>(
         .collect())
 }
 
+/// Writes a session's counters, head and elevation, and its `last_activity_at` when
+/// `activity` (a separate statement without it leaves the activity index alone).
+fn write_session<D: Db>(db: &mut D, s: &Session, activity: bool) -> Result<()> {
+    let with_activity = sql!(
+        "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
+         write_calls = $6, denied_calls = $7, head = $8, last_activity_at = $9 \
+         WHERE org_id = $1 AND id = $2"
+    );
+    let calls_only = sql!(
+        "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
+         write_calls = $6, denied_calls = $7, head = $8 WHERE org_id = $1 AND id = $2"
+    );
+    // Formatted only when written.
+    let last_activity = activity.then(|| ts(s.last_activity_at));
+    let params: [&dyn Param; 9] = [
+        &s.org_id,
+        &s.id,
+        &s.elevated_until.map(ts),
+        &count(s.total_calls),
+        &count(s.read_calls),
+        &count(s.write_calls),
+        &count(s.denied_calls),
+        &s.head,
+        &last_activity,
+    ];
+    if activity {
+        db.exec(with_activity, &params).map(drop)
+    } else {
+        db.exec(calls_only, &params[..8]).map(drop)
+    }
+}
+
 impl<D: Db> Tx for D {
     fn insert_org(&mut self, org: &Org) -> Result<()> {
         org.insert(self)
@@ -203,41 +235,11 @@ impl<D: Db> Tx for D {
     }
 
     fn update_session(&mut self, s: &Session) -> Result<()> {
-        let sql = sql!(
-            "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
-             write_calls = $6, denied_calls = $7, head = $8, last_activity_at = $9 \
-             WHERE org_id = $1 AND id = $2"
-        );
-        let params: [&dyn Param; 9] = [
-            &s.org_id,
-            &s.id,
-            &s.elevated_until.map(ts),
-            &count(s.total_calls),
-            &count(s.read_calls),
-            &count(s.write_calls),
-            &count(s.denied_calls),
-            &s.head,
-            &ts(s.last_activity_at),
-        ];
-        self.exec(sql, &params).map(drop)
+        write_session(self, s, true)
     }
 
     fn update_session_calls(&mut self, s: &Session) -> Result<()> {
-        let sql = sql!(
-            "UPDATE sessions SET elevated_until = $3, total_calls = $4, read_calls = $5, \
-             write_calls = $6, denied_calls = $7, head = $8 WHERE org_id = $1 AND id = $2"
-        );
-        let params: [&dyn Param; 8] = [
-            &s.org_id,
-            &s.id,
-            &s.elevated_until.map(ts),
-            &count(s.total_calls),
-            &count(s.read_calls),
-            &count(s.write_calls),
-            &count(s.denied_calls),
-            &s.head,
-        ];
-        self.exec(sql, &params).map(drop)
+        write_session(self, s, false)
     }
 
     fn insert_decision(&mut self, decision: &Decision) -> Result<()> {

@@ -483,7 +483,7 @@ impl Job<'_> {
             agent_status: status,
             session: &state,
             action_name: &req.action_name,
-            hook_tool: req.hook_tool.as_deref().filter(|_| req.source == "hook"),
+            hook_tool,
             classification: &classification,
             server_removed: server_gone,
             tool_definition_changed: tool_changed,
