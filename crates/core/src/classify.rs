@@ -93,7 +93,11 @@ pub fn combine(
     }
     if let Some(content) = &analysis.content {
         for r in &content.reasons {
-            take(content.effect, format!("content: {r}"), &mut effect);
+            take(
+                content.effect,
+                content::prefixed("content: ", r),
+                &mut effect,
+            );
         }
         if content.reasons.is_empty() {
             take(
