@@ -553,6 +553,12 @@ mod tests {
         assert_eq!(split(s, &lx.semis), ["SELECT ';'", " DROP TABLE t"]);
     }
 
+    /// The lexer reads ASCII words without asking `fold_confusable`: it folds no ASCII.
+    #[test]
+    fn no_ascii_character_is_a_look_alike() {
+        assert!((0u8..128).all(|b| fold_confusable(char::from(b)).is_none()));
+    }
+
     #[test]
     fn look_alikes_fold() {
         let lx = lex("DRОP TABLE t");

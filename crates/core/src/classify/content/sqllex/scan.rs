@@ -411,7 +411,11 @@ impl Scan<'_> {
         let mut i = first;
         let mut w = String::new();
         while let Some(d) = self.at(i) {
-            if let Some(f) = fold_confusable(d) {
+            // The common case first: no look-alike is ASCII, and `to_uppercase` of an ASCII
+            // character is its ASCII capital.
+            if d.is_ascii() && super::is_word_char(d) {
+                w.push(d.to_ascii_uppercase());
+            } else if let Some(f) = fold_confusable(d) {
                 self.out.confusable = true;
                 w.push(f);
             } else if super::is_word_char(d) {
