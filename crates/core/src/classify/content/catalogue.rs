@@ -124,10 +124,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     if let Some(code) = rails_runner(argv) {
         sh.add(
             Mutating,
-            format!(
-                "{} runs Ruby code in the application",
-                snippet_words(argv)
-            ),
+            format!("{} runs Ruby code in the application", snippet_words(argv)),
         );
         super::wrappers::run_code_text(sh, "ruby", code, "`rails runner`");
         return Input::Unknown("the output of `rails runner`".into());

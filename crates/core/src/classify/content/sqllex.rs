@@ -588,8 +588,8 @@ mod tests {
     #[test]
     fn dialect_sensitive_matches_its_reference() {
         const ALPHABET: &[char] = &[
-            '/', '*', '!', 'M', 'm', '-', 'q', 'Q', 'n', 'N', '\'', '"', ' ', '\n', '\t', '.',
-            'g', 'O', 'a', '#', '\r', '$', '1', 'é',
+            '/', '*', '!', 'M', 'm', '-', 'q', 'Q', 'n', 'N', '\'', '"', ' ', '\n', '\t', '.', 'g',
+            'O', 'a', '#', '\r', '$', '1', 'é',
         ];
         let check = |s: &str| {
             assert_eq!(

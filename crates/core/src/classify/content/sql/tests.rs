@@ -552,8 +552,8 @@ fn data_leaving_and_history_removed() {
 #[test]
 fn leading_keyword_is_the_lexed_first_word() {
     const PIECES: &[&str] = &[
-        "SELECT", "select", "E", "e", "'", "\"", " ", "\t", "\n", "\x0b", "(", "$", "_", "1",
-        "é", "Ѕ", "--", "/*", "*/", "GO", "DELETE", "x", ";", "\u{a0}", "#", "q", "`",
+        "SELECT", "select", "E", "e", "'", "\"", " ", "\t", "\n", "\x0b", "(", "$", "_", "1", "é",
+        "Ѕ", "--", "/*", "*/", "GO", "DELETE", "x", ";", "\u{a0}", "#", "q", "`",
     ];
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     let mut agreed = 0usize;
@@ -568,8 +568,7 @@ fn leading_keyword_is_the_lexed_first_word() {
             s.push_str(PIECES[(x >> 58) as usize % PIECES.len()]);
         }
         let mut buf = [0u8; 16];
-        if let Some(w) =
-            super::leading_keyword(&s, &mut buf).filter(|w| sqllex::STARTS.contains(w))
+        if let Some(w) = super::leading_keyword(&s, &mut buf).filter(|w| sqllex::STARTS.contains(w))
         {
             let lx = sqllex::lex(&s);
             assert_eq!(sqllex::first_word(&lx.toks), Some(w), "{s:?}");

@@ -419,8 +419,14 @@ mod tests {
             })
             .flatten()
             .collect();
-        words.extend(["WEEKLY", "A", "B", "SELECT", "0", "1", "GET", "LIST", "EXPORT"]);
-        let seconds: Vec<&str> = words.iter().step_by(words.len() / 16 + 1).copied().collect();
+        words.extend([
+            "WEEKLY", "A", "B", "SELECT", "0", "1", "GET", "LIST", "EXPORT",
+        ]);
+        let seconds: Vec<&str> = words
+            .iter()
+            .step_by(words.len() / 16 + 1)
+            .copied()
+            .collect();
         for first in &words {
             for second in &seconds {
                 for tail in ["", " x", " @s", " TABLE t", " 'f'"] {
