@@ -1,5 +1,5 @@
 //! Instructions per classification, for callgrind: classifies the benchmark input named by
-//! `CASE` (`shell_90b`, `sql_select_200b`) `N` times. Run it with two values of `N` and divide
+//! `CASE` (`shell_90b`, `sql_select_200b`, `sql_delete_45b`, `json_args`) `N` times. Run it with two values of `N` and divide
 //! the difference in instructions by the difference in `N` (docs/benchmarks.md).
 //!
 //!   cargo build --release -p airlock-core --example classify_cost
@@ -11,6 +11,7 @@ use airlock_core::classify::classify;
 use serde_json::json;
 
 const SELECT_200B: &str = "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC";
+const DELETE_45B: &str = "DELETE FROM sessions WHERE expires_at < now()";
 const SHELL_90B: &str =
     "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null";
 
@@ -22,7 +23,12 @@ fn main() {
     let case = std::env::var("CASE").unwrap_or_else(|_| "shell_90b".into());
     let (tool, input) = match case.as_str() {
         "sql_select_200b" => ("run_sql", json!(SELECT_200B)),
+        "sql_delete_45b" => ("run_sql", json!(DELETE_45B)),
         "shell_90b" => ("shell", json!(SHELL_90B)),
+        "json_args" => (
+            "tool",
+            json!({"sql": SELECT_200B, "options": {"timeout": 30, "tags": ["a", "b"]}, "description": "weekly revenue"}),
+        ),
         other => panic!("unknown CASE {other}"),
     };
     let mut effects = 0usize;
@@ -36,4 +42,7 @@ fn main() {
         effects += c.reasons.len();
     }
     println!("{n} x {case}: {effects} reasons");
+    if std::env::var_os("SHOW").is_some() {
+        println!("{:#?}", classify(tool, &input, None, None));
+    }
 }

@@ -6,7 +6,10 @@
 //! effect, never lower it.
 
 pub mod content;
+mod memo;
 pub mod name;
+
+use std::cell::RefCell;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -53,9 +56,14 @@ pub struct CallAnalysis {
 
 /// Analyses the name and the input of a call.
 pub fn analyse(tool: &str, input: &Value) -> CallAnalysis {
-    let name = name_tier(tool);
+    // The name tier of a tool is the same on every call.
+    let name = memo::get_or(&NAME_TIERS, tool, || name_tier(tool));
     let content = classify_content(tool, &name, input);
     CallAnalysis { name, content }
+}
+
+thread_local! {
+    static NAME_TIERS: RefCell<memo::Memo<NameTier>> = const { RefCell::new(memo::Memo::new()) };
 }
 
 /// Combines the analysis with the tool's registered override and the caller's declared hint.
@@ -93,7 +101,11 @@ pub fn combine(
     }
     if let Some(content) = &analysis.content {
         for r in &content.reasons {
-            take(content.effect, format!("content: {r}"), &mut effect);
+            take(
+                content.effect,
+                content::prefixed("content: ", r),
+                &mut effect,
+            );
         }
         if content.reasons.is_empty() {
             take(
@@ -164,6 +176,13 @@ mod tests {
             classify("delete_file", &json!(""), None, Some(Effect::Read)).effect,
             Effect::Destructive
         );
+    }
+
+    #[test]
+    fn the_memoised_name_tier_is_the_computed_one() {
+        for tool in ["shell", "delete_file", "web_search", "dеlete_file", "shell"] {
+            assert_eq!(analyse(tool, &json!("")).name, name_tier(tool), "{tool}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod code;
 mod datastore;
 mod dbclient;
 mod devops;
+mod facts;
 mod fast;
 
 #[doc(hidden)]
@@ -32,6 +33,7 @@ mod http;
 mod objects;
 mod resource;
 mod shell;
+mod snippet;
 mod sql;
 mod sqlfilter;
 mod sqllex;
@@ -40,6 +42,8 @@ mod tools;
 mod wrappers;
 
 use serde_json::{Map, Value};
+
+pub(crate) use snippet::{prefixed, snippet, snippet_words};
 
 use super::name::{NameTier, words};
 use crate::Effect;
@@ -259,32 +263,6 @@ impl Ctx {
     }
 }
 
-/// Quotes a fragment of input for a reason: one line, at most ~60 characters.
-pub(crate) fn snippet(s: &str) -> String {
-    const MAX: usize = 60;
-    let mut out = String::new();
-    let mut n = 0usize;
-    let mut space = false;
-    for c in s.trim().chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-            n += 1;
-        }
-        space = false;
-        if n >= MAX {
-            out.push('…');
-            break;
-        }
-        out.push(if c == '`' { '\'' } else { c });
-        n += 1;
-    }
-    format!("`{out}`")
-}
-
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub(crate) fn prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -384,16 +362,15 @@ pub fn classify_content_with(
         );
     }
     ctx.name_reads = name.effect == Some(Effect::Read);
-    let tool_words = words(tool);
-    ctx.windows_shell = windows_shell(&tool_words);
-    ctx.code_lang = code::tool_lang(&tool_words);
-    ctx.program = structured::program_of(&tool_words);
-    ctx.search_tool = search_tool(tool);
-    if matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read")
-    {
+    let facts = facts::of(tool);
+    ctx.windows_shell = facts.windows_shell;
+    ctx.code_lang = facts.code_lang;
+    ctx.program = facts.program.clone();
+    ctx.search_tool = facts.search_tool;
+    if facts.resource_read {
         resource::read(&mut ctx, input);
     }
-    let hint = tool_hint(tool);
+    let hint = facts.hint;
     let mut budget = MAX_INPUT;
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     if budget == 0 {
@@ -776,12 +753,5 @@ mod tests {
             ),
             Some(Effect::Destructive)
         );
-    }
-
-    #[test]
-    fn snippets_are_short_and_single_line() {
-        let s = snippet(&"a\n b ".repeat(100));
-        assert!(s.chars().count() < 70);
-        assert!(!s.contains('\n'));
     }
 }

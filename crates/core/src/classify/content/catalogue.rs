@@ -22,7 +22,7 @@ pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, pow
 use super::args::sensitive_path;
 use super::shell::{Expanded, Input, Sh, looks_like_shell, program_name};
 use super::wrappers::{run_interpreter, run_script, run_shell, wrapper};
-use super::{snippet, tools};
+use super::{snippet, snippet_words, tools};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 use table::{Act, Base, Catalogue, Program, Takes};
 
@@ -111,7 +111,7 @@ pub(crate) fn run_words(sh: &mut Sh, argv: &[String], words: &[Expanded], stdin:
             Destructive,
             format!(
                 "{} evaluates text computed at run time",
-                snippet(&argv.join(" "))
+                snippet_words(argv)
             ),
         );
         return Input::Unknown("eval".into());
@@ -124,10 +124,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     if let Some(code) = rails_runner(argv) {
         sh.add(
             Mutating,
-            format!(
-                "{} runs Ruby code in the application",
-                snippet(&argv.join(" "))
-            ),
+            format!("{} runs Ruby code in the application", snippet_words(argv)),
         );
         super::wrappers::run_code_text(sh, "ruby", code, "`rails runner`");
         return Input::Unknown("the output of `rails runner`".into());
@@ -186,8 +183,8 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     }
     let name = program_name(first);
     let args = argv.get(1..).unwrap_or_default();
-    let cmd = snippet(&argv.join(" "));
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let cmd = snippet_words(argv);
+    let out = Input::output_of(name);
     let cat = match table() {
         Ok(cat) => cat,
         Err(e) => {
@@ -501,19 +498,24 @@ fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
             continue;
         }
         for (i, c) in a.char_indices().skip(1) {
-            let name = format!("-{c}");
-            let Some(f) = flag(&name) else {
-                s.unknown.push(name);
+            // `-c` on the stack: a String only when it is kept.
+            let mut buf = [0u8; 5];
+            let (dash, rest) = buf.split_at_mut(1);
+            dash.fill(b'-');
+            let len = 1 + c.encode_utf8(rest).len();
+            let name = std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or("-");
+            let Some(f) = flag(name) else {
+                s.unknown.push(name.to_string());
                 break;
             };
             let rest = a.get(i + c.len_utf8()..).unwrap_or("");
             match f.takes {
-                Takes::No => push(&mut s, f, &name, None),
+                Takes::No => push(&mut s, f, name, None),
                 Takes::Attached => {
                     push(
                         &mut s,
                         f,
-                        &name,
+                        name,
                         (!rest.is_empty()).then(|| rest.to_string()),
                     );
                     break;
@@ -524,7 +526,7 @@ fn scan_rows(rows: &[&Program], args: &[String]) -> Scan {
                     } else {
                         Some(rest.to_string())
                     };
-                    push(&mut s, f, &name, value);
+                    push(&mut s, f, name, value);
                     break;
                 }
             }
@@ -682,5 +684,5 @@ pub(crate) fn base(sh: &mut Sh, prog: &Program, operands: &[String], cmd: &str) 
     {
         sh.add(ge, format!("{cmd} changes {why}"));
     }
-    sh.add(e, format!("{cmd} {}", prog.what));
+    sh.add(e, format_args!("{cmd} {}", prog.what));
 }

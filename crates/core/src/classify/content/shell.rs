@@ -19,7 +19,7 @@ mod words;
 pub(crate) use bind::bind_positional;
 use recover::{fallback, parse};
 
-use super::{Ctx, args, catalogue, code, snippet, sql};
+use super::{Ctx, args, catalogue, code, snippet_words, sql};
 use crate::Effect;
 
 /// Nesting of `(`, `{`, `$(` and backquotes allowed before parsing.
@@ -34,6 +34,17 @@ pub(crate) enum Input {
     Literal(String),
     /// Data that cannot be seen (a file, a download, the output of a program).
     Unknown(String),
+}
+
+impl Input {
+    /// What a program writes that cannot be seen: "the output of `name`".
+    pub(crate) fn output_of(name: &str) -> Input {
+        let mut s = String::with_capacity(name.len() + 16);
+        s.push_str("the output of `");
+        s.push_str(name);
+        s.push('`');
+        Input::Unknown(s)
+    }
 }
 
 /// One word of a command after quote removal.
@@ -179,7 +190,7 @@ fn analyse_child(
         let mut sh = Sh::new(ctx, depth);
         sh.src = text.to_string();
         sh.written = written;
-        sh.plain_lists(&lists);
+        sh.plain_lists(lists);
         return true;
     }
     match parse(text) {
@@ -201,9 +212,9 @@ impl Sh<'_> {
     /// Walks a plain line as [`Sh::program`] walks the parsed one: each list's first pipeline
     /// at the top, the pipelines after `&&` and `||` in a scope of their own, each pipeline of
     /// several commands in a scope, output flowing down the pipe.
-    fn plain_lists(&mut self, lists: &[super::fast::shell::AndOrList]) {
+    fn plain_lists(&mut self, lists: Vec<super::fast::shell::AndOrList>) {
         for list in lists {
-            for (i, pipeline) in list.iter().enumerate() {
+            for (i, pipeline) in list.into_iter().enumerate() {
                 let scoped = usize::from(i > 0) + usize::from(pipeline.len() > 1);
                 self.scoped += scoped;
                 let mut input = Input::None;
@@ -220,13 +231,13 @@ impl Sh<'_> {
 
     /// One plain command, as [`Sh::simple`] judges a simple command with plain words and
     /// harmless redirections.
-    fn plain_command(&mut self, cmd: &super::fast::shell::PlainCommand, stdin: &Input) -> Input {
+    fn plain_command(&mut self, cmd: super::fast::shell::PlainCommand, stdin: &Input) -> Input {
         let mut words = Vec::with_capacity(cmd.words.len());
-        for (text, raw) in cmd.words.iter().zip(&cmd.raw) {
+        for (text, raw) in cmd.words.into_iter().zip(&cmd.raw) {
             // What `expand` does for a plain word: spend a unit, remove the quotes.
             let dynamic = !self.ctx.tick(1);
             words.push(Expanded {
-                text: if dynamic { raw.clone() } else { text.clone() },
+                text: if dynamic { raw.clone() } else { text },
                 dynamic,
                 pattern: false,
                 secret: None,
@@ -302,8 +313,13 @@ impl<'c> Sh<'c> {
     }
 
     /// Records a finding with the `shell:` prefix.
-    pub(crate) fn add(&mut self, e: Effect, reason: impl AsRef<str>) {
-        self.ctx.add(e, format!("shell: {}", reason.as_ref()));
+    pub(crate) fn add(&mut self, e: Effect, reason: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        // One allocation: callers may pass `format_args!` (a String works too).
+        let mut text = String::with_capacity(64);
+        text.push_str("shell: ");
+        let _ = write!(text, "{reason}");
+        self.ctx.add(e, text);
     }
 
     /// Analyses a nested command line (`bash -c`, `eval`, `ssh host '…'`).
@@ -357,7 +373,7 @@ impl<'c> Sh<'c> {
                 Effect::Destructive,
                 format!(
                     "{} runs a command whose name is computed at run time",
-                    snippet(&argv.join(" "))
+                    snippet_words(argv)
                 ),
             );
             Input::Unknown("the output of a computed command".into())

@@ -37,6 +37,12 @@ const LARGE: usize = 16 * 1024;
 /// True if the text starts like a SQL statement (first keyword, after comments and `(`).
 pub(crate) fn looks_like_sql(t: &str) -> bool {
     let head = prefix(t, 256);
+    // The common case without the lexer: the first token is a plain ASCII word that starts
+    // a statement, which is the answer the lexed first word gives.
+    let mut buf = [0u8; 16];
+    if leading_keyword(head, &mut buf).is_some_and(|w| sqllex::STARTS.contains(&w)) {
+        return true;
+    }
     // A statement keyword, or a known procedure called bare (`sp_configure 'x', 1` starts
     // a T-SQL batch).
     let starts = |lx: &Lexed| {
@@ -64,6 +70,34 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
             .iter()
             .skip(1)
             .any(|m| starts(&sqllex::lex_mode(head, *m)))
+}
+
+/// The first token of `head`, uppercased, when it is a word the lexer reads the same way
+/// whatever follows: ASCII letters, digits, `_` and `$` after ASCII whitespace, ended by the
+/// end of the text or an ASCII character that no word holds. `None` for anything else (a
+/// comment, a quote, a non-ASCII letter), which the lexer reads.
+fn leading_keyword<'b>(head: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let b = head.as_bytes();
+    // `char::is_whitespace` on ASCII: the lexer skips exactly these.
+    let start = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))?;
+    if !b.get(start)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let len = b
+        .get(start..)?
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$')))
+        .unwrap_or(b.len() - start);
+    // A non-ASCII letter may continue the word (or be a look-alike): the lexer's case.
+    if b.get(start + len).is_some_and(|c| !c.is_ascii()) {
+        return None;
+    }
+    let word = buf.get_mut(..len)?;
+    word.copy_from_slice(b.get(start..start + len)?);
+    word.make_ascii_uppercase();
+    std::str::from_utf8(word).ok()
 }
 
 /// A client meta-command line (`\\o file`, `\\! cmd`, sqlite3 `.output file`), as a

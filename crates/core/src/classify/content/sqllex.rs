@@ -553,6 +553,12 @@ mod tests {
         assert_eq!(split(s, &lx.semis), ["SELECT ';'", " DROP TABLE t"]);
     }
 
+    /// The lexer reads ASCII words without asking `fold_confusable`: it folds no ASCII.
+    #[test]
+    fn no_ascii_character_is_a_look_alike() {
+        assert!((0u8..128).all(|b| fold_confusable(char::from(b)).is_none()));
+    }
+
     #[test]
     fn look_alikes_fold() {
         let lx = lex("DRОP TABLE t");
@@ -575,6 +581,58 @@ mod tests {
             worst_keyword(&lex("SELECT * FOR UPDATE")).0,
             Effect::Mutating
         );
+    }
+
+    /// Every string of up to four characters of an alphabet that holds each character the
+    /// rule looks at, then longer random ones: the one-pass check agrees with the reference.
+    #[test]
+    fn dialect_sensitive_matches_its_reference() {
+        const ALPHABET: &[char] = &[
+            '/', '*', '!', 'M', 'm', '-', 'q', 'Q', 'n', 'N', '\'', '"', ' ', '\n', '\t', '.', 'g',
+            'O', 'a', '#', '\r', '$', '1', 'é',
+        ];
+        let check = |s: &str| {
+            assert_eq!(
+                scan::dialect_sensitive(s),
+                scan::dialect_sensitive_reference(s),
+                "{s:?}"
+            );
+        };
+        let mut stack = vec![String::new()];
+        while let Some(s) = stack.pop() {
+            check(&s);
+            if s.chars().count() < 4 {
+                for c in ALPHABET {
+                    stack.push(format!("{s}{c}"));
+                }
+            }
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize + 5;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..len {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s.push(ALPHABET[(x >> 58) as usize % ALPHABET.len()]);
+            }
+            check(&s);
+        }
+        for s in [
+            "SELECT u.id FROM users u WHERE o.created_at >= '2024-01-01'",
+            "/* a /* b */ c */ SELECT 1",
+            "SELECT 1 /* a */ /* b */",
+            "x\ngo\n",
+            "  .tables",
+            "SELECT q'[x]'",
+            "SELECT nq'[x]'",
+            "SELECT aq'x'",
+        ] {
+            check(s);
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub(crate) use sdk::operation as sdk_operation;
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, datastore, shell, snippet};
+use super::{Ctx, datastore, shell, snippet, snippet_words};
 
 /// A program a tool is named after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,7 +406,7 @@ pub(crate) fn program_call(
         push_flag(&mut argv, program, k, v);
     }
     ctx.via(
-        format!("{} read as {}", program.command(), snippet(&argv.join(" "))),
+        format!("{} read as {}", program.command(), snippet_words(&argv)),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
     // Another subcommand field beside the one used (`{"operation": "list", "verb":

@@ -22,7 +22,7 @@ pub(crate) fn is_tool(n: &str) -> bool {
 pub(crate) use super::args::{any, sub};
 
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> Input {
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let out = Input::output_of(name);
     let (e, why): (Effect, String) = match name {
         "git" => git(sh, args),
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),

@@ -117,7 +117,7 @@ pub(crate) fn run_shell(
     stdin: &Input,
     cmd: &str,
 ) -> Input {
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let out = Input::output_of(name);
     if matches!(name, "pwsh" | "powershell") {
         if let Some(c) = opt_value(args, &["-c", "-Command", "-command"], &["--command"]) {
             sh.add(Mutating, format!("{cmd} runs PowerShell"));
@@ -208,7 +208,7 @@ pub(crate) fn run_interpreter(
     stdin: &Input,
     cmd: &str,
 ) -> Input {
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let out = Input::output_of(name);
     // `-v` prints the version only for node, perl and php; python's `-v` is verbose mode and
     // still runs the program on stdin (`echo 'import shutil…' | python3 -v`).
     let version_flag = |a: &str| {

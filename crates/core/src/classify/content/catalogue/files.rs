@@ -21,7 +21,7 @@ pub(crate) fn run(
     stdin: &Input,
     cmd: &str,
 ) -> Input {
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let out = Input::output_of(name);
     // `fd … -x CMD ARGS`: everything after the flag is the command it runs.
     if prog.handler == H::Fd
         && let Some(i) = args
@@ -100,7 +100,7 @@ fn special(
     cmd: &str,
 ) -> Option<Input> {
     let ops = &s.operands;
-    let out = || Input::Unknown(format!("the output of `{name}`"));
+    let out = || Input::output_of(name);
     // `scp ~/.ssh/id_rsa host:` copies a secret to another machine.
     if matches!(name, "scp" | "sftp" | "rsync")
         && let Some(f) = ops.iter().find(|o| super::super::args::secret_path(o))

@@ -25,7 +25,7 @@ pub(crate) fn run(
     stdin: &Input,
     cmd: &str,
 ) -> Input {
-    let out = Input::Unknown(format!("the output of `{name}`"));
+    let out = Input::output_of(name);
     if judge::help_only(args) {
         sh.add(Read, format!("{cmd} prints its help"));
         return out;

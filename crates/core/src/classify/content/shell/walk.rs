@@ -12,7 +12,7 @@ use brush_parser::ast::{
 
 use super::{Expanded, Input, Sh};
 use crate::Effect;
-use crate::classify::content::{args, catalogue, snippet};
+use crate::classify::content::{args, catalogue, snippet, snippet_words};
 
 /// Builtins that evaluate some of their arguments as arithmetic, where an array subscript
 /// runs a command substitution even from a quoted literal (`let 'a[$(cmd)]'`).
@@ -381,7 +381,7 @@ impl Sh<'_> {
                 Effect::Admin,
                 format!(
                     "{} sends the secret file `{path}` over the network",
-                    snippet(&argv.join(" "))
+                    snippet_words(&argv)
                 ),
             );
         }
@@ -409,7 +409,7 @@ impl Sh<'_> {
                 Effect::Destructive,
                 format!(
                     "{} runs a command whose name is computed at run time",
-                    snippet(&argv.join(" "))
+                    snippet_words(argv)
                 ),
             );
             return Input::Unknown("the output of a computed command".into());
@@ -619,7 +619,7 @@ impl Sh<'_> {
         let cmd = if argv.is_empty() {
             String::new()
         } else {
-            format!("{} ", snippet(&argv.join(" ")))
+            format!("{} ", snippet_words(argv))
         };
         if let Some((e, why)) = args::write_risk(path, append) {
             self.add(e, format!("{cmd}writes `{path}`, {why}"));

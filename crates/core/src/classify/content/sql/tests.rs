@@ -546,3 +546,34 @@ fn data_leaving_and_history_removed() {
     assert!(!rules::audit_name("auditorium"));
     assert!(!rules::audit_name("orders"));
 }
+
+/// The lexer-free first keyword of `looks_like_sql` is the lexer's first word whenever it
+/// starts a statement (the only case it decides).
+#[test]
+fn leading_keyword_is_the_lexed_first_word() {
+    const PIECES: &[&str] = &[
+        "SELECT", "select", "E", "e", "'", "\"", " ", "\t", "\n", "\x0b", "(", "$", "_", "1", "é",
+        "Ѕ", "--", "/*", "*/", "GO", "DELETE", "x", ";", "\u{a0}", "#", "q", "`",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut agreed = 0usize;
+    for _ in 0..100_000 {
+        let mut s = String::new();
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let mut x = seed;
+        for _ in 0..(seed >> 61) + 1 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            s.push_str(PIECES[(x >> 58) as usize % PIECES.len()]);
+        }
+        let mut buf = [0u8; 16];
+        if let Some(w) = super::leading_keyword(&s, &mut buf).filter(|w| sqllex::STARTS.contains(w))
+        {
+            let lx = sqllex::lex(&s);
+            assert_eq!(sqllex::first_word(&lx.toks), Some(w), "{s:?}");
+            agreed += 1;
+        }
+    }
+    assert!(agreed > 1000);
+}

@@ -3,6 +3,7 @@
 //! keeps the verdict of [`super::worst_keyword`] (at least a write); one that matches gets
 //! the worst of its forms too.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::{Lexed, Tok};
@@ -334,19 +335,51 @@ pub(crate) fn read_form(lx: &Lexed, forms: &[Hit]) -> Option<&'static str> {
     (plain && !opens).then_some("reads (a vendor statement that only reads)")
 }
 
+/// A form's lead up to its end mark: `EXISTS TABLE t; …` starts like `EXISTS TABLE * $`.
+fn open_lead(f: &Form) -> &[Pat] {
+    f.lead.split(|p| *p == Pat::End).next().unwrap_or_default()
+}
+
+/// True if some open lead of two or more tokens matches at token `first`.
+fn open_lead_matches(text: &str, toks: &[(Tok, usize)], first: usize) -> bool {
+    let v = View { toks, ends: &[] };
+    FORMS
+        .iter()
+        .any(|f| open_lead(f).len() >= 2 && match_at(text, v, open_lead(f), first).is_some())
+}
+
+/// The keywords the open leads of two or more tokens start with, or `None` when one starts
+/// with anything else: a first word outside the set matches no such lead.
+static SHAPED_FIRST: LazyLock<Option<HashSet<&'static str>>> = LazyLock::new(|| {
+    let mut set = HashSet::new();
+    for f in FORMS.iter() {
+        let open = open_lead(f);
+        if open.len() < 2 {
+            continue;
+        }
+        match open.first() {
+            Some(Pat::Words(ws)) => set.extend(ws.iter().copied()),
+            _ => return None,
+        }
+    }
+    Some(set)
+});
+
 /// True if `text` (lexed as `toks`) starts like a vendor statement of the table with at
 /// least two keywords (`ALTER WAREHOUSE`, `EXCHANGE TABLES`, `LIST @`) and looks like code,
 /// not prose: its first word is in capitals, or it holds a literal, a quoted name or one
 /// of `; ( = @ ~`. "Export data to a sheet" is prose; `EXPORT DATA OPTIONS(…)` is SQL.
 pub(crate) fn shaped(text: &str, toks: &[(Tok, usize)]) -> bool {
-    let v = View { toks, ends: &[] };
     let first = start(toks);
-    // The lead up to its end mark: `EXISTS TABLE t; …` starts like `EXISTS TABLE * $`.
-    let open = |f: &'static Form| f.lead.split(|p| *p == Pat::End).next().unwrap_or_default();
-    if !FORMS
-        .iter()
-        .any(|f| open(f).len() >= 2 && match_at(text, v, open(f), first).is_some())
+    // Most texts are prose or plain SQL: a first word that starts no lead matches none.
+    if let Some((Tok::Word(w), _)) = toks.get(first)
+        && SHAPED_FIRST
+            .as_ref()
+            .is_some_and(|set| !set.contains(w.as_str()))
     {
+        return false;
+    }
+    if !open_lead_matches(text, toks, first) {
         return false;
     }
     let code = toks.iter().any(|(t, _)| {
@@ -369,6 +402,45 @@ pub(crate) fn shaped(text: &str, toks: &[(Tok, usize)]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A first word outside `SHAPED_FIRST` matches no open lead, whatever follows it; the set
+    /// exists (every such lead starts with keywords).
+    #[test]
+    fn shaped_first_words_reject_only_what_matches_nothing() {
+        let Some(set) = SHAPED_FIRST.as_ref() else {
+            unreachable!("a lead starts with something other than keywords")
+        };
+        let mut words: Vec<&str> = FORMS
+            .iter()
+            .flat_map(|f| f.lead.iter().chain(f.then.iter().flatten()))
+            .filter_map(|p| match p {
+                Pat::Words(ws) => Some(ws.iter().copied()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        words.extend([
+            "WEEKLY", "A", "B", "SELECT", "0", "1", "GET", "LIST", "EXPORT",
+        ]);
+        let seconds: Vec<&str> = words
+            .iter()
+            .step_by(words.len() / 16 + 1)
+            .copied()
+            .collect();
+        for first in &words {
+            for second in &seconds {
+                for tail in ["", " x", " @s", " TABLE t", " 'f'"] {
+                    let text = format!("{first} {second}{tail}");
+                    let lx = super::super::lex(&text);
+                    let at = start(&lx.toks);
+                    let rejected = matches!(lx.toks.get(at), Some((Tok::Word(w), _)) if !set.contains(w.as_str()));
+                    if rejected {
+                        assert!(!open_lead_matches(&text, &lx.toks, at), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
     use crate::classify::content::sqllex::lex;
 
     #[test]

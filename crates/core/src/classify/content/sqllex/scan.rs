@@ -411,7 +411,11 @@ impl Scan<'_> {
         let mut i = first;
         let mut w = String::new();
         while let Some(d) = self.at(i) {
-            if let Some(f) = fold_confusable(d) {
+            // The common case first: no look-alike is ASCII, and `to_uppercase` of an ASCII
+            // character is its ASCII capital.
+            if d.is_ascii() && super::is_word_char(d) {
+                w.push(d.to_ascii_uppercase());
+            } else if let Some(f) = fold_confusable(d) {
                 self.out.confusable = true;
                 w.push(f);
             } else if super::is_word_char(d) {
@@ -451,7 +455,67 @@ pub(crate) fn lex_mode(s: &str, mode: Mode) -> Lexed {
 
 /// True if some dialect could tokenise `s` differently from PostgreSQL: only then are the
 /// other readings lexed. Conservative: any character that any mode treats specially.
+///
+/// One pass over the bytes for the character and pair checks (the common text has none);
+/// the structural checks run only when they can fire. [`dialect_sensitive_reference`] is the
+/// plain statement of the same rule, and the tests hold the two equal.
 pub(crate) fn dialect_sensitive(s: &str) -> bool {
+    let b = s.as_bytes();
+    let at = |k: usize| b.get(k).copied();
+    let mut opens = 0usize;
+    for (k, &c) in b.iter().enumerate() {
+        match c {
+            b'#' | b'\\' | b'`' | b'[' | b'$' | b'\r' => return true,
+            // `//`, `/*!`, `/*M!`, `/*m!`; `/*` counted for nesting.
+            b'/' => match at(k + 1) {
+                Some(b'/') => return true,
+                Some(b'*') => {
+                    if at(k + 2) == Some(b'!')
+                        || (matches!(at(k + 2), Some(b'M' | b'm')) && at(k + 3) == Some(b'!'))
+                    {
+                        return true;
+                    }
+                    opens += 1;
+                }
+                _ => {}
+            },
+            b'\'' | b'"' if at(k + 1) == Some(c) && at(k + 2) == Some(c) => return true,
+            // `--x` (MySQL needs a space).
+            b'-' if at(k + 1) == Some(b'-')
+                && at(k + 2).is_some_and(|n| !n.is_ascii_whitespace()) =>
+            {
+                return true;
+            }
+            // `q'` (Oracle), not inside a word other than after `n`.
+            b'q' | b'Q'
+                if at(k + 1) == Some(b'\'')
+                    && (k == 0
+                        || at(k - 1).is_some_and(|p| {
+                            !p.is_ascii_alphanumeric() || matches!(p, b'n' | b'N')
+                        })) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    // A `/*` inside a comment (nesting) needs two of them.
+    (opens > 1 && s.split("*/").any(|part| part.matches("/*").count() > 1)) || go_or_dot_line(s)
+}
+
+/// A T-SQL `GO` line or a sqlite3 dot-command line.
+fn go_or_dot_line(s: &str) -> bool {
+    s.lines().any(|l| {
+        let l = l.trim();
+        l.eq_ignore_ascii_case("go")
+            || l.strip_prefix('.')
+                .is_some_and(|d| d.starts_with(char::is_alphabetic))
+    })
+}
+
+/// [`dialect_sensitive`] as first written: the reference its one-pass form is tested against.
+#[cfg(test)]
+pub(crate) fn dialect_sensitive_reference(s: &str) -> bool {
     let b = s.as_bytes();
     if b.iter()
         .any(|c| matches!(c, b'#' | b'\\' | b'`' | b'[' | b'$' | b'\r'))
@@ -472,10 +536,5 @@ pub(crate) fn dialect_sensitive(s: &str) -> bool {
                         .is_some_and(|p| !p.is_ascii_alphanumeric() || matches!(p, b'n' | b'N')))
         })
         || s.split("*/").any(|part| part.matches("/*").count() > 1)
-        || s.lines().any(|l| {
-            let l = l.trim();
-            l.eq_ignore_ascii_case("go")
-                || l.strip_prefix('.')
-                    .is_some_and(|d| d.starts_with(char::is_alphabetic))
-        })
+        || go_or_dot_line(s)
 }

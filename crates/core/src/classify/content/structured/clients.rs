@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::{Ctx, shell, snippet};
+use super::super::{Ctx, shell, snippet_words};
 use super::{ARG_KEYS, Program};
 
 /// An HTTP client's tool (`curl`, `wget`, `httpie`) with an argument list (`{"args":
@@ -43,7 +43,7 @@ pub(super) fn call(ctx: &mut Ctx, program: Program, map: &Map<String, Value>) ->
     }
     if argv.len() > 1 {
         ctx.via(
-            format!("{} read as {}", program.command(), snippet(&argv.join(" "))),
+            format!("{} read as {}", program.command(), snippet_words(&argv)),
             |ctx| shell::analyse_argv(ctx, &argv, 1),
         );
     }

@@ -1,0 +1,66 @@
+//! What a tool's (normalised) name says about reading its input, computed once per name and
+//! thread ([`crate::classify::memo`]): the same on every call of the tool.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{Hint, code, search_tool, structured, tool_hint, windows_shell};
+use crate::classify::memo::{Memo, get_or};
+use crate::classify::name::words;
+
+/// The readings a tool's name gives its input.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct ToolFacts {
+    pub windows_shell: Option<&'static str>,
+    pub code_lang: Option<&'static str>,
+    pub program: Option<(structured::Program, Vec<String>)>,
+    pub search_tool: bool,
+    /// `resources/read`: the input names a resource that is read.
+    pub resource_read: bool,
+    pub hint: Hint,
+}
+
+thread_local! {
+    static FACTS: RefCell<Memo<Rc<ToolFacts>>> = const { RefCell::new(Memo::new()) };
+}
+
+/// The facts of `tool`, from the memo when it was seen before.
+pub(super) fn of(tool: &str) -> Rc<ToolFacts> {
+    get_or(&FACTS, tool, || Rc::new(compute(tool)))
+}
+
+/// The facts of `tool`, computed.
+pub(super) fn compute(tool: &str) -> ToolFacts {
+    let tool_words = words(tool);
+    ToolFacts {
+        windows_shell: windows_shell(&tool_words),
+        code_lang: code::tool_lang(&tool_words),
+        program: structured::program_of(&tool_words),
+        search_tool: search_tool(tool),
+        resource_read: matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read"),
+        hint: tool_hint(tool),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memo_gives_what_is_computed() {
+        for tool in [
+            "shell",
+            "run_sql",
+            "resources/read",
+            "powershell",
+            "run_python",
+            "search_files",
+            "kubectl_apply",
+            "aws_s3",
+            "tool",
+        ] {
+            assert_eq!(*of(tool), compute(tool), "{tool}");
+            assert_eq!(*of(tool), compute(tool), "{tool} (from the memo)");
+        }
+    }
+}
