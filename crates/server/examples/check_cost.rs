@@ -97,6 +97,15 @@ async fn main() {
         .run(|tx| airlock_server::bootstrap(tx, Some(KEY)))
         .await
         .unwrap();
+    // Experiment hook: SQL run on the database file before the service starts.
+    if let Ok(sql) = std::env::var("EXPERIMENT_SQL") {
+        let conn = rusqlite::Connection::open(dir.path().join("airlock.db")).unwrap();
+        conn.execute_batch(&sql).unwrap();
+    }
+    let sessions_per_agent: usize = std::env::var("SESSIONS_PER_AGENT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
     let service = Service::new(store, Config::default());
     let app = airlock_server::router(service);
     let mut pairs = Vec::new();
@@ -108,7 +117,7 @@ async fn main() {
         )
         .await;
         let id = agent["id"].as_str().unwrap().to_string();
-        for s in 0..10 {
+        for s in 0..sessions_per_agent {
             pairs.push((id.clone(), format!("cost-{a}-{s}")));
         }
     }

@@ -1,8 +1,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+#[cfg(feature = "bench-baseline")]
+use serde_json::json;
 
 use super::openapi::{Errors, answers};
 use crate::Service;
@@ -104,7 +107,7 @@ pub async fn check(
     headers: HeaderMap,
     uri: Uri,
     JsonBody(body): JsonBody<CheckBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     // A WIMSE token with its DPoP proof names the agent (docs/identity.md).
     let proven = match super::identity::proof_of(&headers)? {
         Some(p) => Some(service.prove_call(&p, "POST", uri.path(), chrono::Utc::now())?),
@@ -165,26 +168,51 @@ pub async fn check(
             },
         )
         .await?;
+    Ok(answer(&outcome))
+}
+
+/// The answer's body, written straight from the outcome (no intermediate `Value`: this is
+/// every check's response).
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    allowed: bool,
+    check_id: &'a str,
+    session_id: &'a str,
+    reason: &'a str,
+    reasons: &'a [String],
+    effect: airlock_core::Effect,
+    risk_tier: airlock_core::Effect,
+    rule: airlock_core::pipeline::Rule,
+    guard_tier: airlock_core::pipeline::GuardTier,
+    confidence: f64,
+    latency_ms: u64,
+    elevation_required: bool,
+    receipt: &'a airlock_audit::receipt::Receipt,
+    /// Present when the call waits for an approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval_id: Option<&'a str>,
+}
+
+fn answer(outcome: &crate::service::CheckOutcome) -> Response {
     let v = &outcome.verdict;
-    let mut body = json!({
-        "allowed": v.allowed,
-        "check_id": outcome.check_id,
-        "session_id": outcome.session_id,
-        "reason": v.reason,
-        "reasons": outcome.reasons,
-        "effect": v.effect,
-        "risk_tier": v.risk,
-        "rule": v.rule,
-        "guard_tier": v.guard_tier,
-        "confidence": v.confidence,
-        "latency_ms": outcome.latency_ms,
-        "elevation_required": v.elevation_required,
-        "receipt": outcome.receipt,
-    });
-    if let (Some(a), Some(fields)) = (&v.approval, body.as_object_mut()) {
-        fields.insert("approval_id".into(), json!(a.id));
-    }
-    Ok(Json(body))
+    let body = Answer {
+        allowed: v.allowed,
+        check_id: &outcome.check_id,
+        session_id: &outcome.session_id,
+        reason: &v.reason,
+        reasons: &outcome.reasons,
+        effect: v.effect,
+        risk_tier: v.risk,
+        rule: v.rule,
+        guard_tier: v.guard_tier,
+        confidence: v.confidence,
+        latency_ms: outcome.latency_ms,
+        elevation_required: v.elevation_required,
+        receipt: &outcome.receipt,
+        approval_id: v.approval.as_ref().map(|a| a.id.as_str()),
+    };
+    // serde_json writes a non-finite confidence as `null`, as `json!` did.
+    Json(body).into_response()
 }
 
 /// `POST /api/v1/actions/check`: the same check under its other name.
@@ -202,6 +230,6 @@ pub async fn check_actions(
     headers: HeaderMap,
     uri: Uri,
     body: JsonBody<CheckBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     check(state, key, headers, uri, body).await
 }
