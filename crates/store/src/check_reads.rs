@@ -40,12 +40,12 @@ fn joined(lock: &str) -> String {
          SELECT {agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = $1 AND t.is_active)::text, \
-         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = s.server_id) \
+         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = v.id) \
          FROM (SELECT 1 AS one) AS one \
          LEFT JOIN agents AS a ON a.org_id = $1 AND a.id = $2 \
          LEFT JOIN s ON TRUE \
          LEFT JOIN servers AS v ON v.org_id = $1 AND v.id = s.server_id AND v.status = 'active' \
-         LEFT JOIN tool_pins AS p ON p.org_id = $1 AND p.server_id = s.server_id AND p.name = $4 \
+         LEFT JOIN tool_pins AS p ON p.org_id = $1 AND p.server_id = v.id AND p.name = $4 \
          LEFT JOIN reviewer_sets AS r ON r.org_id = $1 \
          LEFT JOIN policy_generations AS g ON g.org_id = $1",
         session = Session::COLUMNS,

@@ -269,7 +269,7 @@ contract!(
                 single,
                 "{o} {a} {s} {action}"
             );
-            let pins = match single.session.as_ref().and_then(|s| s.server_id.clone()) {
+            let pins = match single.server.as_ref().map(|v| v.id.clone()) {
                 Some(v) => store
                     .run(move |tx| tx.tool_pins(o, &v))
                     .await
