@@ -1,6 +1,7 @@
-//! `airlock-bench`: starts `airlock serve` on a fresh embedded store, creates a population of
-//! agents, servers and sessions, and drives `POST /api/v1/agenttrust/check` from many
-//! connections with a realistic mix. In the same run it drives the baseline route of the same
+//! `airlock-bench`: starts `airlock serve` on a fresh embedded store (or on the PostgreSQL
+//! database named by `AIRLOCK_DATABASE_URL`, then optionally several replicas of it), creates a
+//! population of agents, servers and sessions, and drives `POST /api/v1/agenttrust/check` from
+//! many connections with a realistic mix. In the same run it drives the baseline route of the same
 //! server (`POST /api/v1/bench/baseline`: authenticates and parses the same JSON, decides and
 //! records nothing) and reports throughput, latency percentiles, the server's CPU and peak
 //! memory, and the check's throughput as a ratio of the baseline's.
@@ -57,6 +58,10 @@ struct Args {
     /// Print the results as one JSON object too.
     #[arg(long)]
     json: bool,
+    /// Servers to start on the same PostgreSQL database (`AIRLOCK_DATABASE_URL`); the
+    /// connections are spread over them round-robin and their CPU is summed.
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
 }
 
 struct Server {
@@ -73,7 +78,37 @@ impl Drop for Server {
     }
 }
 
-fn start(args: &Args) -> anyhow::Result<Server> {
+/// What the replicas on one PostgreSQL database share outside it: the audit keys and the
+/// checkpoints (`airlock serve --database` requires both directories).
+struct Shared {
+    dir: PathBuf,
+}
+
+impl Shared {
+    /// Migrates the database (a fresh one has no schema) and makes the shared directories.
+    fn prepare(args: &Args, url: &str) -> anyhow::Result<Shared> {
+        let status = Command::new(&args.airlock)
+            .args(["migrate", "--database", url])
+            .stdout(Stdio::null())
+            .status()
+            .with_context(|| format!("cannot start {}", args.airlock.display()))?;
+        if !status.success() {
+            bail!("airlock migrate --database failed: {status}");
+        }
+        let dir = std::env::temp_dir().join(format!("airlock-bench-{}-shared", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Shared { dir })
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start(args: &Args, shared: Option<&Shared>) -> anyhow::Result<Server> {
+    // Each replica has a data directory of its own (its keys); the store is the database.
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -88,6 +123,20 @@ fn start(args: &Args) -> anyhow::Result<Server> {
             "--data-dir",
         ])
         .arg(&dir)
+        .args(shared.map_or(Vec::new(), |s| {
+            // Unless the environment names its own.
+            let mut dirs = Vec::new();
+            for (var, flag, sub) in [
+                ("AIRLOCK_AUDIT_KEY_DIR", "--audit-key-dir", "keys"),
+                ("AIRLOCK_CHECKPOINT_DIR", "--checkpoint-dir", "checkpoints"),
+            ] {
+                if std::env::var_os(var).is_none() {
+                    dirs.push(flag.into());
+                    dirs.push(s.dir.join(sub).into_os_string());
+                }
+            }
+            dirs
+        }))
         .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
         .env("AIRLOCK_LOG", "error")
         .stdout(Stdio::piped())
@@ -255,25 +304,31 @@ struct Load {
     rate: Option<f64>,
 }
 
+/// CPU seconds of every server, summed.
+fn cpu_of(servers: &[Server]) -> f64 {
+    servers.iter().map(|s| usage(s.child.id()).0).sum()
+}
+
 async fn drive(
-    server: &Server,
+    servers: &[Server],
     name: &str,
     path: &'static str,
     bodies: &[Bytes],
     load: Load,
 ) -> anyhow::Result<Phase> {
-    let (addr, pid) = (server.addr, server.child.id());
     let Load {
         conns,
         seconds,
         rate,
     } = load;
-    let (cpu0, _) = usage(pid);
+    let cpu0 = cpu_of(servers);
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for c in 0..conns {
         let bodies: Vec<Bytes> = bodies.iter().skip(c).step_by(conns).cloned().collect();
+        // Round-robin over the replicas.
+        let addr = servers[c % servers.len()].addr;
         tasks.push(tokio::spawn(async move {
             let mut conn = Conn::open(addr, KEY).await?;
             let mut lat = Vec::with_capacity(1 << 16);
@@ -312,7 +367,7 @@ async fn drive(
         errors += e;
     }
     let seconds = start.elapsed().as_secs_f64();
-    let (cpu1, _) = usage(pid);
+    let cpu1 = cpu_of(servers);
     all.sort_unstable();
     Ok(Phase {
         name: name.to_string(),
@@ -327,18 +382,39 @@ async fn drive(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let server = start(&args)?;
-    let pid = server.child.id();
+    if args.replicas == 0 {
+        bail!("--replicas must be at least 1");
+    }
+    let database = std::env::var("AIRLOCK_DATABASE_URL").unwrap_or_default();
+    if args.replicas > 1 && database.trim().is_empty() {
+        bail!(
+            "--replicas {} needs a shared store: set AIRLOCK_DATABASE_URL to a PostgreSQL \
+             database (the embedded store serves one process)",
+            args.replicas
+        );
+    }
+    // One after another: the first migrates the database and creates the bootstrap key, the
+    // others find both.
+    let shared = if database.trim().is_empty() {
+        None
+    } else {
+        Some(Shared::prepare(&args, &database)?)
+    };
+    let mut servers = Vec::with_capacity(args.replicas);
+    for _ in 0..args.replicas {
+        servers.push(start(&args, shared.as_ref())?);
+    }
     let t = Instant::now();
-    let pop = populate(server.addr, &args).await?;
+    // The population is created once, through the first replica.
+    let pop = populate(servers[0].addr, &args).await?;
     let bodies = bodies(&pop, &args, 8192.max(args.sessions));
     // Warm-up: touch every session once (creates the implicit ones) and warm the caches.
     let warm: Vec<Bytes> = bodies.iter().take(pop.pairs.len()).cloned().collect();
     let per = warm.len().div_ceil(args.connections);
     let mut tasks = Vec::new();
-    for chunk in warm.chunks(per.max(1)) {
+    for (i, chunk) in warm.chunks(per.max(1)).enumerate() {
         let chunk = chunk.to_vec();
-        let addr = server.addr;
+        let addr = servers[i % servers.len()].addr;
         tasks.push(tokio::spawn(async move {
             let mut c = Conn::open(addr, KEY).await?;
             for b in chunk {
@@ -351,13 +427,20 @@ async fn main() -> anyhow::Result<()> {
         t.await??;
     }
     println!(
-        "population: {} agents, {} sessions, 10 servers x {} tools; setup {:.1} s; inputs {}",
+        "population: {} agents, {} sessions, 10 servers x {} tools; setup {:.1} s; inputs {}; \
+         {} replica(s), store {}",
         args.agents,
         args.sessions,
         args.tools,
         t.elapsed().as_secs_f64(),
         args.input_bytes
-            .map_or("50-2000 B".to_string(), |b| format!("{b} B"))
+            .map_or("50-2000 B".to_string(), |b| format!("{b} B")),
+        args.replicas,
+        if database.trim().is_empty() {
+            "embedded"
+        } else {
+            "postgresql"
+        }
     );
     let closed = Load {
         conns: args.connections,
@@ -365,7 +448,7 @@ async fn main() -> anyhow::Result<()> {
         rate: None,
     };
     let base = drive(
-        &server,
+        &servers,
         "baseline (closed)",
         "/api/v1/bench/baseline",
         &bodies,
@@ -374,7 +457,7 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     println!("{}", base.line());
     let check = drive(
-        &server,
+        &servers,
         "check (closed)",
         "/api/v1/agenttrust/check",
         &bodies,
@@ -390,7 +473,7 @@ async fn main() -> anyhow::Result<()> {
             ..closed
         };
         let paced = drive(
-            &server,
+            &servers,
             &format!("check at {rate:.0}/s"),
             "/api/v1/agenttrust/check",
             &bodies,
@@ -400,15 +483,21 @@ async fn main() -> anyhow::Result<()> {
         println!("{}", paced.line());
         phases.push(paced);
     }
-    let (_, hwm_kb) = usage(pid);
+    // Summed over the replicas, as their CPU is.
+    let hwm_kb: u64 = servers.iter().map(|s| usage(s.child.id()).1).sum();
     let ratio = phases[1].rps() / phases[0].rps();
     println!(
-        "check throughput / baseline throughput: {ratio:.2}; server peak memory {:.1} MB",
-        hwm_kb as f64 / 1024.0
+        "check throughput / baseline throughput: {ratio:.2}; server peak memory {:.1} MB{}",
+        hwm_kb as f64 / 1024.0,
+        if servers.len() > 1 {
+            " (summed over the replicas)"
+        } else {
+            ""
+        }
     );
     if args.json {
         let out = json!({
-            "connections": args.connections, "sessions": args.sessions, "tools": args.tools,
+            "connections": args.connections, "replicas": args.replicas, "sessions": args.sessions, "tools": args.tools,
             "input_bytes": args.input_bytes, "ratio": ratio, "peak_memory_mb": hwm_kb as f64 / 1024.0,
             "phases": phases.iter().map(Phase::json).collect::<Vec<_>>(),
         });

@@ -41,6 +41,7 @@ mod queue;
 #[macro_use]
 mod record;
 pub mod a2a;
+mod check_reads;
 pub mod delegations;
 pub mod log_search;
 mod queries;
@@ -61,4 +62,4 @@ pub use queue::{BatchHook, BatchStats};
 pub use record::DECISION_COLUMNS;
 pub use sqlite::migrate_path;
 pub use store::Store;
-pub use tx::{CallApprovals, Tx};
+pub use tx::{CallApprovals, CheckReads, KeyReads, SessionApprovals, Tx};

@@ -23,6 +23,7 @@ pub(crate) static DIALECT: Dialect = Dialect {
     call_approvals: "approvals",
     session_decisions: "decisions",
     deadline_in_query: true,
+    joined_check: true,
 };
 
 /// What went wrong in a request, for the engine to decide on the batch.

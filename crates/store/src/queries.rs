@@ -16,7 +16,7 @@ use crate::model::*;
 use crate::record::Record;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
-use crate::tx::{CallApprovals, Result, Tx};
+use crate::tx::{CallApprovals, CheckReads, KeyReads, Result, SessionApprovals, Tx};
 
 /// The approvals `sql` selects (`id, status, expires_at`, oldest first) that have not expired
 /// by `now`, as (id, status). A backend that compares deadlines in the query gets `now` as the
@@ -107,6 +107,10 @@ impl<D: Db> Tx for D {
     fn api_key_by_hash(&mut self, hash: &str) -> Result<Option<ApiKey>> {
         let sql = select!(ApiKey, "WHERE hash = $1");
         self.one(sql, &[&hash], ApiKey::read)
+    }
+
+    fn key_reads(&mut self, hash: &str) -> Result<Option<KeyReads>> {
+        crate::check_reads::key_reads(self, hash)
     }
 
     fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>> {
@@ -244,6 +248,25 @@ impl<D: Db> Tx for D {
 
     fn insert_decision(&mut self, decision: &Decision) -> Result<()> {
         decision.insert(self)
+    }
+
+    fn record_decision(
+        &mut self,
+        decision: &Decision,
+        session: &Session,
+        activity: bool,
+    ) -> Result<()> {
+        crate::check_reads::record_decision(self, decision, session, activity)
+    }
+
+    fn check_reads(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+    ) -> Result<CheckReads> {
+        crate::check_reads::check_reads(self, org_id, agent_id, session_id, action_name)
     }
 
     fn session_heads(&mut self) -> Result<Vec<SessionHead>> {
@@ -406,6 +429,24 @@ impl<D: Db> Tx for D {
             }
         }
         Ok(out)
+    }
+
+    fn session_approvals(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        action_name: &str,
+        input_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SessionApprovals> {
+        crate::check_reads::session_approvals(
+            self,
+            org_id,
+            session_id,
+            action_name,
+            input_digest,
+            now,
+        )
     }
 
     fn update_approval(&mut self, a: &Approval) -> Result<()> {
@@ -890,6 +931,6 @@ fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
     })
 }
 
-fn count(v: u64) -> i64 {
+pub(crate) fn count(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }

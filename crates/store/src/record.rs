@@ -141,7 +141,11 @@ pub(crate) trait Record: Sized {
     const COLUMNS: &'static str;
     fn read(row: &dyn Row) -> Result<Self>;
     /// Runs `sql` with the fields as its parameters `$1…$n`, in column order.
-    fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64>;
+    fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64> {
+        self.with_params(&mut |params| db.exec(sql, params))
+    }
+    /// Hands the fields, bound as parameters in column order, to `f`.
+    fn with_params(&self, f: &mut dyn FnMut(&[&dyn Param]) -> Result<u64>) -> Result<u64>;
     /// Inserts the record.
     fn insert(&self, db: &mut dyn Db) -> Result<()>;
 }
@@ -194,8 +198,11 @@ macro_rules! record {
                 Ok($type { $first: cursor.read()?, $($field: cursor.read()?,)* })
             }
 
-            fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64> {
-                db.exec(sql, &[&self.$first.param()? $(, &self.$field.param()?)*])
+            fn with_params(
+                &self,
+                f: &mut dyn FnMut(&[&dyn Param]) -> Result<u64>,
+            ) -> Result<u64> {
+                f(&[&self.$first.param()? $(, &self.$field.param()?)*])
             }
 
             fn insert(&self, db: &mut dyn Db) -> Result<()> {

@@ -31,6 +31,9 @@ pub(crate) struct Dialect {
     pub(crate) session_decisions: &'static str,
     /// Whether deadlines are compared in the query, or only after reading the rows.
     pub(crate) deadline_in_query: bool,
+    /// Whether a check's reads and writes are joined into few statements (each statement is a
+    /// round trip), or run one by one (SQLite: its row cache answers most reads for free).
+    pub(crate) joined_check: bool,
 }
 
 impl Dialect {

@@ -17,6 +17,7 @@ pub(crate) static DIALECT: Dialect = Dialect {
     call_approvals: "approvals INDEXED BY approvals_call",
     session_decisions: "decisions INDEXED BY sqlite_autoindex_decisions_1",
     deadline_in_query: false,
+    joined_check: false,
 };
 
 /// One request's view of the writer's transaction (the connection, inside a transaction the

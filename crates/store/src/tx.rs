@@ -22,6 +22,43 @@ pub struct CallApprovals {
     pub pending: Option<String>,
 }
 
+/// What a check reads before it decides ([`Tx::check_reads`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckReads {
+    pub agent: Option<Agent>,
+    /// Locked as [`Tx::session`] locks it.
+    pub session: Option<Session>,
+    /// The session's server, if it has one and it is active.
+    pub server: Option<Server>,
+    /// The server's pin of the tool named exactly as the call.
+    pub pin: Option<ToolPin>,
+    pub reviewers: Option<ReviewerSet>,
+    pub policy_generation: u64,
+    /// The organization's active SIEM destinations ([`Tx::siem_targets`]).
+    pub siem: Vec<SiemTarget>,
+    /// False only when the session's server is known to have no pin at all (then no name
+    /// matches one and the pins need no reading); the reads one by one do not ask (true).
+    pub server_has_pins: bool,
+}
+
+/// What authenticating a check reads ([`Tx::key_reads`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyReads {
+    pub key: ApiKey,
+    /// The key's organization.
+    pub org: Option<Org>,
+    /// The organization's security settings.
+    pub security: Option<SecuritySettings>,
+}
+
+/// The approvals a check looks for ([`Tx::session_approvals`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionApprovals {
+    pub call: CallApprovals,
+    /// A pending, unexpired elevation of the session.
+    pub elevation: Option<String>,
+}
+
 /// Operations inside a transaction. Implemented by each backend.
 pub trait Tx {
     // organizations and keys
@@ -31,6 +68,9 @@ pub trait Tx {
     fn org_count(&mut self) -> Result<u64>;
     fn insert_api_key(&mut self, key: &ApiKey) -> Result<()>;
     fn api_key_by_hash(&mut self, hash: &str) -> Result<Option<ApiKey>>;
+    /// The key whose hash is `hash`, with its organization and that organization's security
+    /// settings: one statement where round trips cost (PostgreSQL).
+    fn key_reads(&mut self, hash: &str) -> Result<Option<KeyReads>>;
     fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>>;
     /// Revokes a key by id or by its prefix; returns false if there was none.
     fn revoke_api_key(&mut self, id_or_prefix: &str, now: DateTime<Utc>) -> Result<bool>;
@@ -79,6 +119,25 @@ pub trait Tx {
         session_id: &str,
     ) -> Result<()>;
     fn insert_decision(&mut self, decision: &Decision) -> Result<()>;
+    /// Inserts `decision` and writes `session` as [`Tx::update_session`] (with `activity`) or
+    /// [`Tx::update_session_calls`] do: one statement where round trips cost (PostgreSQL).
+    fn record_decision(
+        &mut self,
+        decision: &Decision,
+        session: &Session,
+        activity: bool,
+    ) -> Result<()>;
+    /// What a check reads before it decides: the agent, the session (locked as
+    /// [`Tx::session`] locks it), the session's active server and the exact pin of
+    /// `action_name` on it, the reviewers, the policy generation and the SIEM destinations.
+    /// One statement where round trips cost (PostgreSQL); else the same reads one by one.
+    fn check_reads(
+        &mut self,
+        org_id: &str,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+    ) -> Result<CheckReads>;
     /// Every session's chain head and call count, of every organization, without locking
     /// (the audit trail's checkpoints and verifier), ordered by organization and id.
     fn session_heads(&mut self) -> Result<Vec<SessionHead>>;
@@ -157,6 +216,16 @@ pub trait Tx {
         input_digest: &str,
         now: DateTime<Utc>,
     ) -> Result<CallApprovals>;
+    /// [`Tx::call_approvals`] and [`Tx::pending_elevation`] of one session: one statement
+    /// where round trips cost (PostgreSQL).
+    fn session_approvals(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        action_name: &str,
+        input_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SessionApprovals>;
     /// Writes status, decider, note and use of an approval.
     fn update_approval(&mut self, approval: &Approval) -> Result<()>;
 

@@ -236,11 +236,13 @@ impl Service {
     ) -> Result<(Pass, String), ServiceError> {
         self.store
             .run(move |tx| {
-                let caller = match &shared.principal {
-                    Principal::Caller(c) => c.clone(),
+                // The key, its organization and the organization's security settings: one
+                // statement on PostgreSQL.
+                let (caller, settings) = match &shared.principal {
+                    Principal::Caller(c) => (c.clone(), None),
                     Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
-                        match crate::auth::caller_in(tx, &hash.0)? {
-                            Ok(c) => c,
+                        match crate::auth::caller_and_settings_in(tx, &hash.0)? {
+                            Ok((c, s)) => (c, Some(super::identity::Security::of(s.as_ref()))),
                             Err(e) => return Ok(Err(e)),
                         }
                     }
@@ -250,7 +252,9 @@ impl Service {
                     _ => None,
                 };
                 let first = review.is_none();
-                if let Err(e) = super::identity::gate(tx, &caller, proven, first, Utc::now())? {
+                if let Err(e) =
+                    super::identity::gate(tx, &caller, proven, first, Utc::now(), settings)?
+                {
                     return Ok(Err(e));
                 }
                 let job = Job {
@@ -333,13 +337,16 @@ impl Job<'_> {
         let now = Utc::now();
         let org = self.caller.org_id.as_str();
         let req = self.req;
-        let agent = tx.agent(org, &req.agent_id)?;
+        // The agent, the session (locked), its server and tool pin, the reviewers, the policy
+        // generation and the SIEM destinations: one statement on PostgreSQL.
+        let reads = tx.check_reads(org, &req.agent_id, self.session_id, &req.action_name)?;
+        let agent = reads.agent;
         let status = match &agent {
             None => AgentStatus::Unknown,
             // A status this build does not know grants nothing.
             Some(a) => AgentStatus::parse(&a.status).unwrap_or(AgentStatus::Revoked),
         };
-        let mut session = match tx.session(org, self.session_id)? {
+        let mut session = match reads.session {
             // Another agent's session is neither used nor changed: the check is refused
             // before anything is recorded.
             Some(s) if s.agent_id != req.agent_id => {
@@ -377,16 +384,20 @@ impl Job<'_> {
         let mut tool = None;
         let mut tool_changed = false;
         let mut server_name = String::new();
+        // An implicit session created above has no server: the server read with the session
+        // is the session's.
         if let Some(server_id) = &session.server_id {
-            match tx.server(org, server_id)? {
+            match reads.server {
                 None => server_gone = true,
                 Some(server) => {
                     server_name = server.name.clone();
                     // Names are matched as the scope ceiling matches them (`.` `:` `/` `_` `-` are
                     // one separator, any case), so `payroll_export` cannot dodge the settings of
                     // `payroll.export`. The exact name is the fast path.
-                    let pin = match tx.tool_pin(org, server_id, &req.action_name)? {
+                    let pin = match reads.pin {
                         Some(p) => Some(p),
+                        // A server known to have no pin has none under another spelling.
+                        None if !reads.server_has_pins => None,
                         None => tx
                             .tool_pins(org, server_id)?
                             .into_iter()
@@ -411,13 +422,16 @@ impl Job<'_> {
             req.declared,
         );
         let state = crate::view::session_state(&session);
-        let calls = tx.call_approvals(org, &session.id, &req.action_name, self.digest, now)?;
-        let pending_elevation = tx.pending_elevation(org, &session.id, now)?;
+        // Read after the session's lock is held (a check of this session that committed
+        // meanwhile may have used or created one); one statement on PostgreSQL.
+        let approvals =
+            tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?;
+        let (calls, pending_elevation) = (approvals.call, approvals.elevation);
         // The Deep tier: the review the first pass asked for, or what the organization's
         // reviewers allow without asking anyone (nobody listed, or only people).
         let (deep, machines) = match review {
             Some(r) => (r.deep.clone(), Vec::new()),
-            None => match reviewers::stored(tx.reviewer_set(org)?.as_ref()) {
+            None => match reviewers::stored(reads.reviewers.as_ref()) {
                 Err(_) => (
                     DeepReview::Failed {
                         reason: "the organization's reviewer configuration cannot be read".into(),
@@ -441,6 +455,7 @@ impl Job<'_> {
         };
         let spot = self.spot(
             tx,
+            reads.policy_generation,
             agent.as_ref(),
             &session,
             &state,
@@ -540,7 +555,7 @@ impl Job<'_> {
         {
             reasons.extend(r.notes.iter().cloned());
         }
-        let link = self.apply(tx, &mut session, &verdict, &reasons, now)?;
+        let link = self.apply(tx, &mut session, reads.siem, &verdict, &reasons, now)?;
         Ok(Pass::Done((
             (verdict, self.check_id.to_string()),
             reasons,
@@ -554,6 +569,7 @@ impl Job<'_> {
     fn spot(
         &self,
         tx: &mut dyn Tx,
+        generation: u64,
         agent: Option<&airlock_store::model::Agent>,
         session: &Session,
         state: &airlock_core::session::SessionState,
@@ -562,7 +578,6 @@ impl Job<'_> {
         now: DateTime<Utc>,
     ) -> Result<SpotOutcome, StoreError> {
         let org = self.caller.org_id.as_str();
-        let generation = tx.policy_generation(org)?;
         if generation == 0 {
             return Ok(SpotOutcome::default());
         }
@@ -600,6 +615,7 @@ impl Job<'_> {
         &self,
         tx: &mut dyn Tx,
         session: &mut Session,
+        siem: Vec<airlock_store::siem::SiemTarget>,
         verdict: &Verdict,
         reasons: &[String],
         now: DateTime<Utc>,
@@ -681,9 +697,6 @@ impl Job<'_> {
             head: head.clone(),
             decided_at: ts(now),
         };
-        tx.insert_decision(&decision)?;
-        // SIEM outbox rows, in this same transaction (docs/siem.md).
-        super::siem::enqueue(tx, &decision, verdict, self.config)?;
         session.total_calls = counters.total;
         session.read_calls = counters.read;
         session.write_calls = counters.write;
@@ -694,12 +707,14 @@ impl Job<'_> {
         let recent = now
             .signed_duration_since(session.last_activity_at)
             .num_milliseconds();
-        if (0..ACTIVITY_GRANULARITY_MS).contains(&recent) {
-            tx.update_session_calls(session)?;
-        } else {
+        let activity = !(0..ACTIVITY_GRANULARITY_MS).contains(&recent);
+        if activity {
             session.last_activity_at = now;
-            tx.update_session(session)?;
         }
+        // The decision and the session's new counters and head: one statement on PostgreSQL.
+        tx.record_decision(&decision, session, activity)?;
+        // SIEM outbox rows, in this same transaction (docs/siem.md).
+        super::siem::enqueue(tx, siem, &decision, verdict, self.config)?;
         Ok(link)
     }
 }

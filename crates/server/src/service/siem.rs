@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use airlock_core::pipeline::Verdict;
 use airlock_outbound::{OutboundError, parse_url};
 use airlock_store::model::{Decision, ts};
-use airlock_store::siem::OutboxEvent;
+use airlock_store::siem::{OutboxEvent, SiemTarget};
 pub use airlock_store::siem::{SiemDelivery, SiemDestination};
 use airlock_store::{StoreError, Tx};
 
@@ -481,15 +481,15 @@ fn event(d: &Decision, event_type: &str) -> Value {
 
 /// Writes the decision's outbox rows, in the decision's own transaction: one per active
 /// destination of the organization whose filter takes it. A destination whose backlog is at
-/// the bound gets none (the drop is counted). Costs one indexed query when the organization
-/// has no destination.
+/// the bound gets none (the drop is counted). `targets`: the organization's active destinations, read in the same
+/// transaction (`Tx::siem_targets`, or with the check's other reads).
 pub(crate) fn enqueue(
     tx: &mut dyn Tx,
+    targets: Vec<SiemTarget>,
     decision: &Decision,
     verdict: &Verdict,
     config: &Config,
 ) -> Result<(), StoreError> {
-    let targets = tx.siem_targets(&decision.org_id)?;
     if targets.is_empty() {
         return Ok(());
     }

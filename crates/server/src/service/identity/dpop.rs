@@ -184,16 +184,22 @@ fn same_target(htu: &str, expected: &str) -> bool {
 /// The check's identity gate, inside its transaction: a proven call's agent must be the
 /// caller's, active and still holding the token's key, and its proof id unused (recorded in
 /// the first pass only: a second pass, after reviewers, is the same request). An unproven
-/// call is refused when the organization requires proof.
+/// call is refused when the organization requires proof (`settings_read`: the organization's
+/// settings, when already read in this transaction).
 pub fn gate(
     tx: &mut dyn Tx,
     caller: &Caller,
     proven: Option<&ProvenCall>,
     first_pass: bool,
     now: DateTime<Utc>,
+    settings_read: Option<Security>,
 ) -> Result<Result<(), ServiceError>, StoreError> {
     let Some(p) = proven else {
-        let security = Security::of(tx.security_settings(&caller.org_id)?.as_ref());
+        // Read with the caller's key when the check authenticated it in its transaction.
+        let security = match settings_read {
+            Some(s) => s,
+            None => Security::of(tx.security_settings(&caller.org_id)?.as_ref()),
+        };
         if security.proof_required_on_checks() {
             return Ok(Err(refused(
                 "this organization requires proof of possession: send a WIMSE token \

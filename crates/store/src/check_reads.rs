@@ -1,0 +1,356 @@
+//! A check's reads and writes joined into few statements where each statement is a round trip
+//! (PostgreSQL, [`crate::sql::Dialect::joined_check`]: the joined statements are written in
+//! its SQL); elsewhere the same reads and writes one by one (SQLite, where the row cache
+//! answers most reads without a statement).
+//!
+//! The joined read takes the session's row lock exactly as [`Tx::session`] does (`FOR UPDATE`,
+//! `NOWAIT` for later requests of a batch). Approvals are read by a statement of their own,
+//! after that lock is held: a check of the same session that committed while this one waited
+//! may have used or created one, and a statement sees only what was committed before it
+//! began.
+
+use chrono::{DateTime, Utc};
+
+use crate::StoreError;
+use crate::model::*;
+use crate::queries::count;
+use crate::record::Record;
+use crate::siem::SiemTarget;
+use crate::sql::{Db, Lock, Param, Result, Row, Sql};
+use crate::tx::{CallApprovals, CheckReads, KeyReads, SessionApprovals, Tx};
+
+/// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
+fn columns_of(alias: &str, columns: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn width<R: Record>() -> usize {
+    R::COLUMNS.split(',').count()
+}
+
+/// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`).
+/// Parameters: organization, agent, session, action. Every table is read by the organization.
+fn joined(lock: &str) -> String {
+    format!(
+        "WITH s AS (SELECT {session} FROM sessions WHERE org_id = $1 AND id = $3 {lock}) \
+         SELECT {agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
+         (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
+         FROM siem_destinations AS t WHERE t.org_id = $1 AND t.is_active)::text, \
+         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = v.id) \
+         FROM (SELECT 1 AS one) AS one \
+         LEFT JOIN agents AS a ON a.org_id = $1 AND a.id = $2 \
+         LEFT JOIN s ON TRUE \
+         LEFT JOIN servers AS v ON v.org_id = $1 AND v.id = s.server_id AND v.status = 'active' \
+         LEFT JOIN tool_pins AS p ON p.org_id = $1 AND p.server_id = v.id AND p.name = $4 \
+         LEFT JOIN reviewer_sets AS r ON r.org_id = $1 \
+         LEFT JOIN policy_generations AS g ON g.org_id = $1",
+        session = Session::COLUMNS,
+        agent = columns_of("a", Agent::COLUMNS),
+        s = columns_of("s", Session::COLUMNS),
+        server = columns_of("v", Server::COLUMNS),
+        pin = columns_of("p", ToolPin::COLUMNS),
+        reviewers = columns_of("r", ReviewerSet::COLUMNS),
+    )
+}
+
+/// A row read from column `from` on: one table's part of a joined row.
+struct At<'r> {
+    row: &'r dyn Row,
+    from: usize,
+}
+
+impl Row for At<'_> {
+    fn get_str(&self, i: usize) -> Result<String> {
+        self.row.get_str(self.from + i)
+    }
+    fn get_i64(&self, i: usize) -> Result<i64> {
+        self.row.get_i64(self.from + i)
+    }
+    fn get_bool(&self, i: usize) -> Result<bool> {
+        self.row.get_bool(self.from + i)
+    }
+    fn get_f64(&self, i: usize) -> Result<f64> {
+        self.row.get_f64(self.from + i)
+    }
+    fn is_null(&self, i: usize) -> Result<bool> {
+        self.row.is_null(self.from + i)
+    }
+}
+
+/// The record whose columns start at `*from`, or none when the outer join found no row (its
+/// first column, part of its key, is NULL); moves `*from` past its columns.
+fn part<R: Record>(row: &dyn Row, from: &mut usize) -> Result<Option<R>> {
+    let at = At { row, from: *from };
+    *from += width::<R>();
+    if at.is_null(0)? {
+        return Ok(None);
+    }
+    R::read(&at).map(Some)
+}
+
+fn read_joined(row: &dyn Row) -> Result<CheckReads> {
+    let mut from = 0;
+    let agent = part::<Agent>(row, &mut from)?;
+    let session = part::<Session>(row, &mut from)?;
+    let server = part::<Server>(row, &mut from)?;
+    let pin = part::<ToolPin>(row, &mut from)?;
+    let reviewers = part::<ReviewerSet>(row, &mut from)?;
+    let policy_generation = if row.is_null(from)? {
+        0
+    } else {
+        u64::try_from(row.get_i64(from)?).unwrap_or(0)
+    };
+    let siem = if row.is_null(from + 1)? {
+        Vec::new()
+    } else {
+        siem_targets(&row.get_str(from + 1)?)?
+    };
+    let server_has_pins = row.get_bool(from + 2)?;
+    Ok(CheckReads {
+        agent,
+        session,
+        server,
+        pin,
+        reviewers,
+        policy_generation,
+        siem,
+        server_has_pins,
+    })
+}
+
+/// The SIEM targets the joined read aggregates: `[[id, filter (JSON text), backlog], …]`.
+fn siem_targets(text: &str) -> Result<Vec<SiemTarget>> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+    let rows: Vec<(String, String, i64)> = serde_json::from_str(text).map_err(corrupt)?;
+    rows.into_iter()
+        .map(|(id, filter, backlog)| {
+            Ok(SiemTarget {
+                id,
+                filter_event_types: serde_json::from_str(&filter).map_err(corrupt)?,
+                backlog: u64::try_from(backlog).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn check_reads<D: Db>(
+    db: &mut D,
+    org_id: &str,
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
+) -> Result<CheckReads> {
+    if !db.dialect().joined_check {
+        return one_by_one(db, org_id, agent_id, session_id, action_name);
+    }
+    let sql: &Sql = match db.session_lock() {
+        Lock::None => sql!(|_d| joined("")),
+        Lock::Wait => sql!(|_d| joined("FOR UPDATE")),
+        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT")),
+    };
+    let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
+    // One row always: the joins are outer, from a row of constants.
+    db.one(sql, &params, read_joined)?
+        .ok_or_else(|| StoreError::Corrupt("the check's reads returned no row".into()))
+}
+
+fn one_by_one<D: Db>(
+    db: &mut D,
+    org_id: &str,
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
+) -> Result<CheckReads> {
+    let agent = db.agent(org_id, agent_id)?;
+    let session = db.session(org_id, session_id)?;
+    let (mut server, mut pin) = (None, None);
+    if let Some(server_id) = session.as_ref().and_then(|s| s.server_id.as_deref()) {
+        server = db.server(org_id, server_id)?;
+        if server.is_some() {
+            pin = db.tool_pin(org_id, server_id, action_name)?;
+        }
+    }
+    Ok(CheckReads {
+        agent,
+        session,
+        server,
+        pin,
+        reviewers: db.reviewer_set(org_id)?,
+        policy_generation: db.policy_generation(org_id)?,
+        siem: db.siem_targets(org_id)?,
+        // Not asked: the caller reads the pins when the exact one is missing.
+        server_has_pins: true,
+    })
+}
+
+pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads>> {
+    if !db.dialect().joined_check {
+        let Some(key) = db.api_key_by_hash(hash)? else {
+            return Ok(None);
+        };
+        let org = db.org(&key.org_id)?;
+        let security = db.security_settings(&key.org_id)?;
+        return Ok(Some(KeyReads { key, org, security }));
+    }
+    // The organization and its settings are the key's own.
+    let sql = sql!(|_d| format!(
+        "SELECT {}, {}, {} FROM api_keys AS k \
+         LEFT JOIN orgs AS o ON o.id = k.org_id \
+         LEFT JOIN org_security_settings AS ss ON ss.org_id = k.org_id \
+         WHERE k.hash = $1",
+        columns_of("k", ApiKey::COLUMNS),
+        columns_of("o", Org::COLUMNS),
+        columns_of("ss", SecuritySettings::COLUMNS),
+    ));
+    db.one(sql, &[&hash], |row| {
+        let mut from = 0;
+        let key = part::<ApiKey>(row, &mut from)?;
+        let org = part::<Org>(row, &mut from)?;
+        let security = part::<SecuritySettings>(row, &mut from)?;
+        Ok(key.map(|key| KeyReads { key, org, security }))
+    })
+    .map(Option::flatten)
+}
+
+pub(crate) fn session_approvals<D: Db>(
+    db: &mut D,
+    org_id: &str,
+    session_id: &str,
+    action_name: &str,
+    input_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<SessionApprovals> {
+    if !db.dialect().joined_check {
+        return Ok(SessionApprovals {
+            call: db.call_approvals(org_id, session_id, action_name, input_digest, now)?,
+            elevation: db.pending_elevation(org_id, session_id, now)?,
+        });
+    }
+    // Both lookups of `Tx::call_approvals` and `Tx::pending_elevation` in one statement, told
+    // apart by kind.
+    let sql = sql!(|d| format!(
+        "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
+         AND session_id = $2 AND ((kind = 'call' AND input_digest = $3 AND action_name = $4 \
+         AND (status = 'pending' OR status = 'approved') AND used_at IS NULL) \
+         OR (kind = 'elevation' AND status = 'pending')){}",
+        d.session_approvals,
+        d.deadline(5)
+    ));
+    let now = ts(now);
+    let mut params: Vec<&dyn Param> = vec![&org_id, &session_id, &input_digest, &action_name];
+    if db.dialect().deadline_in_query {
+        params.push(&now);
+    }
+    let mut rows = db.many(sql, &params, |row| {
+        Ok((
+            row.get_str(0)?,
+            row.get_str(1)?,
+            row.get_str(2)?,
+            row.get_str(3)?,
+            row.get_str(4)?,
+        ))
+    })?;
+    // Unexpired, oldest first, as `Tx::call_approvals` and `Tx::pending_elevation` take them.
+    rows.retain(|(_, _, expires, _, _)| *expires > now);
+    rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
+    let mut out = SessionApprovals {
+        call: CallApprovals::default(),
+        elevation: None,
+    };
+    for (id, status, _, _, kind) in rows {
+        match (kind.as_str(), status.as_str()) {
+            ("call", "approved") if out.call.approved.is_none() => out.call.approved = Some(id),
+            ("call", "pending") if out.call.pending.is_none() => out.call.pending = Some(id),
+            ("elevation", "pending") if out.elevation.is_none() => out.elevation = Some(id),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The session columns a check writes, after the decision's parameters (`$n+1` on).
+fn session_set(first: usize, activity: bool) -> String {
+    let n = |i: usize| first + i;
+    let mut set = format!(
+        "elevated_until = ${}, total_calls = ${}, read_calls = ${}, write_calls = ${}, \
+         denied_calls = ${}, head = ${}",
+        n(2),
+        n(3),
+        n(4),
+        n(5),
+        n(6),
+        n(7)
+    );
+    if activity {
+        set.push_str(&format!(", last_activity_at = ${}", n(8)));
+    }
+    format!(
+        "UPDATE sessions SET {set} WHERE org_id = ${} AND id = ${}",
+        n(0),
+        n(1)
+    )
+}
+
+/// The decision's insert and the session's update in one statement: the insert's parameters
+/// first, then the session's as `write_session` binds them.
+fn record_joined(activity: bool) -> String {
+    format!(
+        "WITH d AS ({}) {}",
+        crate::record::insert_sql(Decision::TABLE, Decision::COLUMNS),
+        session_set(width::<Decision>() + 1, activity)
+    )
+}
+
+pub(crate) fn record_decision<D: Db>(
+    db: &mut D,
+    decision: &Decision,
+    session: &Session,
+    activity: bool,
+) -> Result<()> {
+    if !db.dialect().joined_check {
+        db.insert_decision(decision)?;
+        return if activity {
+            db.update_session(session)
+        } else {
+            db.update_session_calls(session)
+        };
+    }
+    let sql = if activity {
+        sql!(|_d| record_joined(true))
+    } else {
+        sql!(|_d| record_joined(false))
+    };
+    let elevated = session.elevated_until.map(ts);
+    let counts = [
+        count(session.total_calls),
+        count(session.read_calls),
+        count(session.write_calls),
+        count(session.denied_calls),
+    ];
+    // Formatted only when written.
+    let last_activity = activity.then(|| ts(session.last_activity_at));
+    let params: [&dyn Param; 9] = [
+        &session.org_id,
+        &session.id,
+        &elevated,
+        &counts[0],
+        &counts[1],
+        &counts[2],
+        &counts[3],
+        &session.head,
+        &last_activity,
+    ];
+    let params = if activity { &params[..] } else { &params[..8] };
+    decision
+        .with_params(&mut |first| {
+            let mut all: Vec<&dyn Param> = Vec::with_capacity(first.len() + params.len());
+            all.extend_from_slice(first);
+            all.extend_from_slice(params);
+            db.exec(sql, &all)
+        })
+        .map(drop)
+}
