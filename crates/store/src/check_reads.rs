@@ -4,7 +4,9 @@
 //! answers most reads without a statement).
 //!
 //! The joined read takes the session's row lock exactly as [`Tx::session`] does (`FOR UPDATE`,
-//! `NOWAIT` for later requests of a batch). Approvals are read by a statement of their own,
+//! `NOWAIT` for later requests of a batch); a request that may wait for the lock takes it
+//! first in a statement of its own, so that the joined read's snapshot comes after the wait,
+//! as the one-by-one reads did. Approvals are read by a statement of their own,
 //! after that lock is held: a check of the same session that committed while this one waited
 //! may have used or created one, and a statement sees only what was committed before it
 //! began.
@@ -152,6 +154,14 @@ pub(crate) fn check_reads<D: Db>(
         Lock::Wait => sql!(|_d| joined("FOR UPDATE")),
         Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT")),
     };
+    if matches!(db.session_lock(), Lock::Wait) {
+        // A statement reads what was committed when it began: taking the lock first, alone,
+        // means the joined read below (which takes it again without waiting) sees servers,
+        // pins, reviewers and policies as they are once this check holds the session, not as
+        // they were before it waited. `NOWAIT` never waits, so it needs no such step.
+        let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
+        db.many(lock, &[&org_id, &session_id], |_| Ok(()))?;
+    }
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
     // One row always: the joins are outer, from a row of constants.
     db.one(sql, &params, read_joined)?

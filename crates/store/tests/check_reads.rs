@@ -591,3 +591,55 @@ contract!(
         );
     }
 );
+
+contract!(
+    a_check_that_waits_for_its_session_reads_what_was_committed_meanwhile,
+    |fresh: Fresh| async move {
+        // Only PostgreSQL has a second writer that can hold a session while a check waits
+        // (SQLite has one writer; there the reads simply follow one another).
+        let airlock_store::Backend::Postgres(url) = fresh.backend.clone() else {
+            return;
+        };
+        let store = fresh.open();
+        store
+            .run(|tx| {
+                tx.insert_org(&org("o1"))?;
+                tx.insert_agent(&agent("o1", "agt_1"))?;
+                tx.insert_server(&server("o1", "srv_1", "active", None))?;
+                tx.insert_session(&session("o1", "s1", "agt_1", Some("srv_1")))
+            })
+            .await
+            .unwrap();
+        // Another replica holds the session, deletes its server, and commits while the check
+        // waits for the session's lock.
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let other = std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            let mut t = c.transaction().unwrap();
+            t.execute(
+                "SELECT 1 FROM sessions WHERE org_id = 'o1' AND id = 's1' FOR UPDATE",
+                &[],
+            )
+            .unwrap();
+            held_tx.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            t.execute(
+                "UPDATE servers SET status = 'deleted' WHERE org_id = 'o1' AND id = 'srv_1'",
+                &[],
+            )
+            .unwrap();
+            t.commit().unwrap();
+        });
+        held_rx.recv().unwrap();
+        let reads = store
+            .run(|tx| tx.check_reads("o1", "agt_1", "s1", "db.query"))
+            .await
+            .unwrap();
+        other.join().unwrap();
+        assert!(reads.session.is_some());
+        assert_eq!(
+            reads.server, None,
+            "the server deleted while the check waited for the session is read as deleted"
+        );
+    }
+);
