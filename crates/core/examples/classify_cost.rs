@@ -1,5 +1,6 @@
 //! Instructions per classification, for callgrind: classifies the benchmark input named by
-//! `CASE` (`shell_90b`, `sql_select_200b`, `sql_delete_45b`, `json_args`) `N` times. Run it with two values of `N` and divide
+//! `CASE` (`shell_90b`, `sql_select_200b`, `sql_delete_45b`, `json_args`, `sql_select_padded`,
+//! `shell_padded`) `N` times. Run it with two values of `N` and divide
 //! the difference in instructions by the difference in `N` (docs/benchmarks.md).
 //!
 //!   cargo build --release -p airlock-core --example classify_cost
@@ -25,6 +26,21 @@ fn main() {
         "sql_select_200b" => ("run_sql", json!(SELECT_200B)),
         "sql_delete_45b" => ("run_sql", json!(DELETE_45B)),
         "shell_90b" => ("shell", json!(SHELL_90B)),
+        // Padded as the load benchmark pads (crates/bench/src/workload.rs): a trailing comment.
+        "sql_select_padded" => (
+            "run_sql",
+            json!(format!(
+                "SELECT id, email, created_at FROM accounts WHERE id = 42 /* {} */",
+                "x".repeat(1000)
+            )),
+        ),
+        "shell_padded" => (
+            "shell",
+            json!(format!(
+                "git log --oneline -n 20 | head # {}",
+                "x".repeat(1000)
+            )),
+        ),
         "json_args" => (
             "tool",
             json!({"sql": SELECT_200B, "options": {"timeout": 30, "tags": ["a", "b"]}, "description": "weekly revenue"}),

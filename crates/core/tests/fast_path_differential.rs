@@ -450,3 +450,174 @@ fn the_fast_path_fires_for_the_benchmark_inputs() {
         "DELETE FROM sessions WHERE expires_at < now()"
     ));
 }
+
+/// Comment bodies, realistic and adversarial (a closer and a second statement, executable
+/// and nested openers, line breaks of every kind, shell syntax, non-ASCII text).
+const COMMENT_BODIES: &[&str] = &[
+    "request 7f3a, app: billing",
+    "controller='index',framework='django'",
+    "top users",
+    "*/ DROP TABLE x; /*",
+    "/*! DROP TABLE t */",
+    "! DROP TABLE t",
+    "+ INDEX(t)",
+    "M! DROP TABLE t",
+    "/* nested",
+    "a/",
+    "/",
+    "*",
+    "x\nDROP TABLE t",
+    "x\rDROP TABLE t",
+    "x\r\nDROP TABLE t",
+    "x\u{b}DROP TABLE t",
+    "x\u{2028}DROP TABLE t",
+    "$(rm -rf /)",
+    "caf\u{e9}",
+    ";",
+    "'",
+    "\t",
+    "-- x",
+    "\\",
+    "#",
+    "",
+];
+
+/// A trailing comment of any form, around a body of one or two pieces.
+fn comment(r: &mut Rng) -> String {
+    // Half the time a well-formed comment, so that the accepted side is well covered.
+    if r.chance(50) {
+        let body = r.pick(&COMMENT_BODIES[..3]);
+        return r
+            .pick(&["/* {} */", " /* {} */", " /*{}*/\n", " -- {}", "\n-- {}"])
+            .replace("{}", body);
+    }
+    let mut body = r.pick(COMMENT_BODIES).to_string();
+    if r.chance(30) {
+        body.push_str(r.pick(COMMENT_BODIES));
+    }
+    if r.chance(5) {
+        body.push_str(&"x".repeat(1000));
+    }
+    let open = r.pick(&[
+        "/* ", "/*", "/*!", "/*+ ", "/*M!", "-- ", "--\t", "--", "# ", "/*/",
+    ]);
+    let close = if open.starts_with("/*") {
+        r.pick(&[" */", "*/", "*/", " */ ", "", "/*/"])
+    } else {
+        ""
+    };
+    let after = r.pick(&[
+        "",
+        "",
+        "",
+        " ",
+        "\n",
+        ";",
+        " DROP TABLE t",
+        "\nDROP TABLE t",
+    ]);
+    let before = r.pick(&[" ", " ", "", "\n", "; "]);
+    format!("{before}{open}{body}{close}{after}")
+}
+
+/// Selects with a trailing comment (and sometimes a mutation): whatever the fast path
+/// accepts, the full analysis returns the very same verdict (effect and reasons).
+#[test]
+fn selects_with_trailing_comments_have_the_full_analysis_verdict() {
+    let mut r = Rng(0x1405_2026_0014_0c0c);
+    let (mut fired, mut total, mut same_reasons) = (0usize, 0usize, 0usize);
+    for i in 0..20_000 {
+        let base = if i % 5 == 0 {
+            mutated(&mut r)
+        } else {
+            select(&mut r)
+        };
+        let base = base.trim_end_matches(';');
+        let text = format!("{base}{}", comment(&mut r));
+        total += 1;
+        if !fast_select_read(&text) {
+            continue;
+        }
+        fired += 1;
+        let (fast, full) = (
+            content("run_sql", &json!(text), true),
+            content("run_sql", &json!(text), false),
+        );
+        assert_eq!(effect(&full), Some(Effect::Read), "{text:?}: {full:?}");
+        assert_eq!(effect(&fast), effect(&full), "{text:?}");
+        // The reasons too, whenever they agree without the comment (the fast path cites the
+        // text as written, the full analysis sqlparser's rendering: `select` is `SELECT`).
+        let bare = json!(base);
+        let same = content("run_sql", &bare, true) == content("run_sql", &bare, false);
+        if same {
+            same_reasons += 1;
+            assert_eq!(fast, full, "{text:?}");
+        }
+        if fired % 8 == 0 {
+            let input = json!({"sql": text, "note": "x", "options": {"timeout": 3}});
+            let (a, b) = (
+                content("tool", &input, true),
+                content("tool", &input, false),
+            );
+            assert_eq!(effect(&a), effect(&b), "{input}");
+            if same {
+                assert_eq!(a, b, "{input}");
+            }
+        }
+    }
+    assert!(fired > 1_000, "the fast path fired {fired} of {total}");
+    assert!(
+        same_reasons > 300,
+        "{same_reasons} of {fired} compared whole"
+    );
+    assert!(fired < total / 2, "the fast path fired {fired} of {total}");
+}
+
+/// The accepted forms beside their adversarial twins, each judged by both paths.
+#[test]
+fn trailing_comment_corpus() {
+    let base = "SELECT id, email FROM accounts WHERE id = 42";
+    let accepted = [
+        " /* request 7f3a, app: billing */",
+        "/*controller='index',framework='django'*/",
+        " -- top users",
+        " /*/ x */\n",
+    ];
+    let refused = [
+        " /* x */ DROP TABLE x; /* y */",
+        " /*! DROP TABLE t */",
+        " /*M! DROP TABLE t */",
+        " /*+ INDEX(t) */",
+        " /* /* */ DROP TABLE t; */",
+        " /* a/*/",
+        " -- x\nDROP TABLE t",
+        " -- x\rDROP TABLE t",
+        " --x",
+        " # x",
+        "; -- x",
+        " /* caf\u{e9} */",
+    ];
+    for (c, fast) in accepted
+        .iter()
+        .map(|c| (c, true))
+        .chain(refused.iter().map(|c| (c, false)))
+    {
+        let text = format!("{base}{c}");
+        assert_eq!(fast_select_read(&text), fast, "{text:?}");
+        let (a, b) = (
+            content("run_sql", &json!(text), true),
+            content("run_sql", &json!(text), false),
+        );
+        if fast {
+            assert_eq!(a, b, "{text:?}");
+            assert_eq!(effect(&a), Some(Effect::Read), "{text:?}");
+        } else {
+            assert_eq!(effect(&a), effect(&b), "{text:?}");
+        }
+    }
+    let padded = format!(
+        "SELECT id, email, created_at FROM accounts WHERE id = 42 /* {} */",
+        "x".repeat(1000)
+    );
+    assert!(fast_select_read(&padded));
+}

@@ -251,3 +251,90 @@ fn the_benchmark_line_is_split_and_read() {
     assert_eq!(v.effect, Effect::Read);
     assert_eq!(Some(v), content("shell", &json!(SHELL_90B), false));
 }
+
+/// Comment bodies, realistic and adversarial (a second line by every line break, shell
+/// syntax that would run outside a comment, non-ASCII text).
+const COMMENT_BODIES: &[&str] = &[
+    "recent commits",
+    "x\nrm -rf /",
+    "x\rrm -rf /",
+    "x\r\nrm -rf /",
+    "x\u{b}rm -rf /",
+    "$(rm -rf /)",
+    "`rm -rf /`",
+    "; rm -rf /",
+    "'",
+    "\"",
+    "\\",
+    "caf\u{e9}",
+    "\u{2028}rm -rf /",
+    "\t",
+    "#",
+    "",
+];
+
+/// Lines with a `#` somewhere near their end: after a blank or an operator (a comment), or
+/// inside a word (not one).
+#[test]
+fn lines_with_comments_are_judged_as_the_parsed_lines() {
+    let mut r = Rng(0x1405_2026_5e11_0c0c);
+    let (mut fired, mut total) = (0usize, 0usize);
+    for _ in 0..10_000 {
+        let mut body = r.pick(COMMENT_BODIES).to_string();
+        if r.chance(30) {
+            body.push_str(r.pick(COMMENT_BODIES));
+        }
+        if r.chance(5) {
+            body.push_str(&"x".repeat(1000));
+        }
+        let before = r.pick(&[
+            " ", "  ", "\t", ";", "; ", "|", " | ", "&&", " && ", "", "'a'",
+        ]);
+        let text = format!("{}{before}#{body}", line(&mut r));
+        total += 1;
+        if !fast_shell_line(&text) {
+            continue;
+        }
+        fired += 1;
+        let (fast, full) = (
+            content("shell", &json!(text), true),
+            content("shell", &json!(text), false),
+        );
+        assert_eq!(fast, full, "{text:?}");
+    }
+    assert!(fired > 1_000, "the fast path split {fired} of {total}");
+    assert!(fired < total / 2, "the fast path split {fired} of {total}");
+}
+
+#[test]
+fn comment_corpus() {
+    let accepted = [
+        "git log --oneline -n 20 | head  # recent commits",
+        "ls;# x",
+        "ls # $(rm -rf /) ; rm -rf /",
+    ];
+    let refused = [
+        "ls # x\nrm -rf /",
+        "ls # x\rrm -rf /",
+        "echo a#b",
+        "ls | # x",
+        "ls # caf\u{e9}",
+    ];
+    for (text, fast) in accepted
+        .iter()
+        .map(|t| (t, true))
+        .chain(refused.iter().map(|t| (t, false)))
+    {
+        assert_eq!(fast_shell_line(text), fast, "{text:?}");
+        let (a, b) = (
+            content("shell", &json!(text), true),
+            content("shell", &json!(text), false),
+        );
+        assert_eq!(a, b, "{text:?}");
+    }
+    let padded = format!("git log --oneline -n 20 | head # {}", "x".repeat(1000));
+    assert!(fast_shell_line(&padded));
+    let v = content("shell", &json!(padded), true).expect("a verdict");
+    assert_eq!(v.effect, Effect::Read);
+    assert_eq!(Some(v), content("shell", &json!(padded), false));
+}

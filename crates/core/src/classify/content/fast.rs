@@ -7,7 +7,8 @@
 //! SQL: one `SELECT` over plain tables (joins, `WHERE`, `GROUP BY`, `HAVING`, `ORDER BY`,
 //! `LIMIT`, `OFFSET`), with identifiers that are not SQL keywords, literals, operators and
 //! calls to a short list of functions that every dialect's table knows to be free of side
-//! effects. ASCII only, no comments, quoted names, dialect-divergent characters
+//! effects. ASCII only, no comments but one plain comment at the very end (`fast/sql.rs`
+//! `trailing_comment`), no quoted names, dialect-divergent characters
 //! ([`super::sqllex::dialect_sensitive`]), subqueries, `INTO`, locking clauses or second
 //! statements.
 
@@ -19,3 +20,4 @@ pub(crate) mod shell;
 mod sql;
 
 pub use sql::select_read;
+pub(crate) use sql::select_statement;

@@ -227,9 +227,11 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     }
     // A plain `SELECT` proved a read at the token level: the same finding as the full
     // analysis, with at least the work it would have spent (the budget still binds).
-    if ctx.fast && !strict && super::fast::select_read(text) {
+    if ctx.fast
+        && !strict
+        && let Some(stmt) = super::fast::select_statement(text)
+    {
         if ctx.tick(3 + text.len() / 64) {
-            let stmt = text.trim().trim_end_matches(';');
             ctx.add(Effect::Read, format!("sql: {} reads", snippet(stmt)));
         }
         return;

@@ -3,9 +3,12 @@
 //! `_ . / : = , + % @ -`) and single-quoted text (literal in every shell), with output thrown
 //! away to `/dev/null` or duplicated onto another descriptor as the only redirections.
 //!
-//! Anything else (double quotes, `$`, backquotes, backslashes, globs, braces, `~`, `#`, `!`,
-//! parentheses, `<`, a lone `&`, a newline, a reserved word or an assignment where a command
-//! starts, text that is not printable ASCII) is refused, and the parser reads the line. For
+//! A `#` where a word would start begins a comment to the end of the line (printable ASCII
+//! only, so no second line).
+//!
+//! Anything else (double quotes, `$`, backquotes, backslashes, globs, braces, `~`, `#` inside
+//! a word, `!`, parentheses, `<`, a lone `&`, a newline, a reserved word or an assignment
+//! where a command starts, text that is not printable ASCII) is refused, and the parser reads the line. For
 //! what it accepts, its words are the words the parser and quote removal give, so the walker's
 //! own command step ([`crate::classify::content::shell`]) judges them exactly as it judges
 //! the parsed line; `tests/fast_path_differential.rs` checks that.
@@ -148,6 +151,18 @@ fn tokens(b: &[u8]) -> Option<Vec<Token>> {
         let c = *b.get(i)?;
         match c {
             b' ' | b'\t' => i += 1,
+            // A `#` where a word would start (after a blank or an operator; inside a word it
+            // is the word's, and the word arm below refuses it) comments out the rest of the
+            // line, for bash and brush-parser alike. Its body must be printable ASCII or tabs:
+            // a newline would start a second line, and a carriage return or other control
+            // character is refused rather than reasoned about.
+            b'#' => {
+                let body = b.get(i + 1..)?;
+                return body
+                    .iter()
+                    .all(|c| matches!(c, b' '..=b'~' | b'\t'))
+                    .then_some(out);
+            }
             b'|' if b.get(i + 1) == Some(&b'|') => {
                 out.push(Token::Or);
                 i += 2;
@@ -291,7 +306,6 @@ mod tests {
             "ls *.rs",
             "ls ~/x",
             "ls {a,b}",
-            "ls # c",
             "ls &",
             "ls |& cat",
             "ls\nrm x",
@@ -317,6 +331,43 @@ mod tests {
             "   ",
             "> /dev/null",
             "ls;;",
+        ] {
+            assert_eq!(words(text), None, "{text:?} must go to the parser");
+        }
+    }
+
+    /// Trailing comments the fast path reads, each beside adversarial twins it must refuse.
+    #[test]
+    fn trailing_comments_and_their_twins() {
+        for (text, cmds) in [
+            ("git log --oneline -n 20 | head  # recent commits", 2),
+            ("ls # c", 1),
+            ("ls;# c", 1),
+            ("ls; # c", 1),
+            ("ls #", 1),
+            ("ls && pwd #x # y", 2),
+            ("ls 2>/dev/null # $(rm -rf /) `id` ; rm -rf /", 1),
+            ("echo 'a b' #\t'c", 1),
+        ] {
+            let w = words(text).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!(w.iter().flatten().flatten().count(), cmds, "{text:?}");
+        }
+        assert_eq!(words("echo a # b c").unwrap()[0][0][0], vec!["echo", "a"]);
+        for text in [
+            "ls # x\nrm -rf /",
+            "ls # x\rrm -rf /",
+            "ls # x\n",
+            "ls # x\u{b}rm",
+            "ls # caf\u{e9}",
+            "echo a#b",
+            "echo 'a'#b",
+            "ls >/dev/null# x",
+            "ls | # x",
+            "ls && # x",
+            "ls & # x",
+            "ls ;;# x",
+            "# x",
+            "  # x",
         ] {
             assert_eq!(words(text), None, "{text:?} must go to the parser");
         }

@@ -38,23 +38,67 @@ enum Tok<'a> {
 
 /// True if `text` is one plain `SELECT` that this recogniser proves to be a read.
 pub fn select_read(text: &str) -> bool {
+    select_statement(text).is_some()
+}
+
+/// The statement as the full analysis cites it (trimmed, without a final `;` or a trailing
+/// comment, which sqlparser's rendering drops) when `text` is one plain `SELECT` proved a
+/// read.
+pub(crate) fn select_statement(text: &str) -> Option<&str> {
     if text.len() > MAX_TEXT || !text.is_ascii() || dialect_sensitive(text) {
-        return false;
+        return None;
     }
-    let Some(toks) = tokens(text) else {
-        return false;
-    };
+    let (toks, end) = tokens(text)?;
     let mut p = Parser {
         toks: &toks,
         i: 0,
         depth: 0,
     };
-    p.statement().is_some()
+    p.statement()?;
+    Some(text.get(..end)?.trim().trim_end_matches(';'))
 }
 
-/// Splits ASCII text into tokens; `None` for any character or construct it does not know
-/// (comments, quoted names, escapes, parameters, operators outside its list).
-fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
+/// True if the comment starting at `i` (at `--` or `/*`) is the last thing in the text
+/// (only whitespace after it) and every dialect reads it as a plain comment:
+///
+/// - `/* … */`: no `/*` before the first `*/` closes it, not even one sharing its `/` with
+///   that `*/` (PostgreSQL nests comments, MySQL does not: `/* /* */ DROP …`); the body does
+///   not start with `!`, `M!`, `m!` (MySQL and MariaDB run it) or `+` (optimizer hints).
+/// - `-- …`: a space or tab after `--` (MySQL needs one) and no line break to the end, so
+///   nothing after it runs as a second line.
+///
+/// Either body is printable ASCII or tabs only (no line break of any dialect, no control
+/// character).
+fn trailing_comment(b: &[u8], i: usize) -> bool {
+    let plain = |c: &u8| matches!(c, b' '..=b'~' | b'\t');
+    match b.get(i..) {
+        Some([b'/', b'*', body @ ..]) => {
+            if matches!(body, [b'!' | b'+', ..] | [b'M' | b'm', b'!', ..]) {
+                return false;
+            }
+            let Some(close) = body.windows(2).position(|w| w == b"*/") else {
+                return false;
+            };
+            let (Some(inner), Some(opened), Some(after)) = (
+                body.get(..close),
+                body.get(..close + 1),
+                body.get(close + 2..),
+            ) else {
+                return false;
+            };
+            inner.iter().all(plain)
+                && !opened.windows(2).any(|w| w == b"/*")
+                && after.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n'))
+        }
+        Some([b'-', b'-', b' ' | b'\t', body @ ..]) => body.iter().all(plain),
+        _ => false,
+    }
+}
+
+/// Splits ASCII text into tokens, and where a trailing comment starts (or the length); `None` for any
+/// character or construct it does not know (other comments, quoted names, escapes,
+/// parameters, operators outside its list).
+fn tokens(text: &str) -> Option<(Vec<Tok<'_>>, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(64);
     let mut i = 0usize;
@@ -62,6 +106,14 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
         let c = *b.get(i)?;
         let start = i;
         match c {
+            // A trailing comment, after the statement's last token but never after its `;`
+            // (the full analysis would read the comment as a second statement).
+            b'/' | b'-' if matches!(text.get(i..i + 2), Some("/*" | "--")) => {
+                if out.is_empty() || out.last() == Some(&Tok::Op(";")) {
+                    return None;
+                }
+                return trailing_comment(b, i).then_some((out, i));
+            }
             b' ' | b'\t' | b'\n' => {
                 i += 1;
                 continue;
@@ -128,7 +180,7 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                         | b')'
                         | b';'
                 ) {
-                    // Comments and `||`-like pairs are not read here.
+                    // A stray `*/` is not read here (comments are above).
                     if matches!(two, "--" | "/*" | "*/") {
                         return None;
                     }
@@ -144,7 +196,7 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
             return None;
         }
     }
-    Some(out)
+    Some((out, b.len()))
 }
 
 /// True if `w` is any keyword sqlparser knows (case-insensitive).
@@ -513,8 +565,8 @@ mod tests {
             "SELECT * FROM t FOR UPDATE",
             "SELECT * FROM t; DROP TABLE t",
             "SELECT pg_sleep(1) FROM t",
-            "SELECT * FROM t -- x",
-            "SELECT * FROM t /* x */",
+            "SELECT * FROM t --x",
+            "SELECT * FROM t /* x",
             "SELECT \"a\" FROM t",
             "SELECT a FROM t WHERE b = $1",
             "SELECT a FROM t WHERE b = E'x'",
@@ -530,5 +582,79 @@ mod tests {
         ] {
             assert!(!select_read(s), "{s}");
         }
+    }
+
+    /// Trailing comments the fast path reads, each beside adversarial twins it must refuse.
+    #[test]
+    fn trailing_comments_and_their_twins() {
+        let base = "SELECT id, email FROM accounts WHERE id = 42";
+        for c in [
+            " /* request 7f3a, app: billing */",
+            "/*controller='index',framework='django'*/",
+            " /**/",
+            " /*/ x */",
+            " /* a */ \n",
+            " -- top users",
+            " --\tx",
+            " -- a -- b /* c",
+            " -- x;",
+        ] {
+            let s = format!("{base}{c}");
+            assert!(select_read(&s), "{s:?}");
+        }
+        for c in [
+            " /* x */ DROP TABLE x; /* y */",
+            " /* */ DROP TABLE x; /* */",
+            " /*! DROP TABLE t */",
+            " /*!50000 DROP TABLE t */",
+            " /*M! DROP TABLE t */",
+            " /*m! DROP TABLE t */",
+            " /*+ INDEX(t) */",
+            " /* /* */ DROP TABLE t; */",
+            " /* a/*/",
+            " /* a/*/ DROP TABLE t; */",
+            " /* a */ /* b */",
+            " /* a */ -- b",
+            " /* a */;",
+            " /* a",
+            " /* a\n b */",
+            " /* a\r */",
+            " /* caf\u{e9} */",
+            " /* a */ x",
+            " -- x\nDROP TABLE t",
+            " -- x\rDROP TABLE t",
+            " -- x\n",
+            " -- x\u{b}DROP TABLE t",
+            " -- x\u{c}DROP TABLE t",
+            " --x",
+            " --",
+            " # x",
+            " -- \\! rm -rf /",
+            " -- $(rm -rf /)",
+            " -- \u{2028}DROP TABLE t",
+        ] {
+            let s = format!("{base}{c}");
+            assert!(!select_read(&s), "{s:?}");
+        }
+        for s in [
+            "SELECT a FROM t; -- x",
+            "SELECT a FROM t;/* x */",
+            "-- x",
+            "/* x */ SELECT a FROM t",
+            "SELECT a /* x */ FROM t",
+            "SELECT a FROM t WHERE b = 1 - -- x",
+            "SELECT a FROM t WHERE b = '/*' */",
+        ] {
+            assert!(!select_read(s), "{s:?}");
+        }
+        // The statement cited is the text before the comment, as sqlparser renders it.
+        assert_eq!(
+            select_statement("SELECT a FROM t -- x;"),
+            Some("SELECT a FROM t")
+        );
+        assert_eq!(
+            select_statement(" SELECT a FROM t; "),
+            Some("SELECT a FROM t")
+        );
     }
 }
