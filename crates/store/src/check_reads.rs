@@ -15,11 +15,11 @@ use chrono::{DateTime, Utc};
 
 use crate::StoreError;
 use crate::model::*;
-use crate::queries::count;
+use crate::queries::{count, unexpired};
 use crate::record::Record;
 use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
-use crate::tx::{CallApprovals, CheckReads, KeyReads, SessionApprovals, Tx};
+use crate::tx::{CheckReads, KeyReads, SessionApprovals, Tx};
 
 /// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
 fn columns_of(alias: &str, columns: &str) -> String {
@@ -250,36 +250,13 @@ pub(crate) fn session_approvals<D: Db>(
         d.session_approvals,
         d.deadline(5)
     ));
-    let now = ts(now);
-    let mut params: Vec<&dyn Param> = vec![&org_id, &session_id, &input_digest, &action_name];
-    if db.dialect().deadline_in_query {
-        params.push(&now);
-    }
-    let mut rows = db.many(sql, &params, |row| {
-        Ok((
-            row.get_str(0)?,
-            row.get_str(1)?,
-            row.get_str(2)?,
-            row.get_str(3)?,
-            row.get_str(4)?,
-        ))
-    })?;
     // Unexpired, oldest first, as `Tx::call_approvals` and `Tx::pending_elevation` take them.
-    rows.retain(|(_, _, expires, _, _)| *expires > now);
-    rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
-    let mut out = SessionApprovals {
-        call: CallApprovals::default(),
-        elevation: None,
-    };
-    for (id, status, _, _, kind) in rows {
-        match (kind.as_str(), status.as_str()) {
-            ("call", "approved") if out.call.approved.is_none() => out.call.approved = Some(id),
-            ("call", "pending") if out.call.pending.is_none() => out.call.pending = Some(id),
-            ("elevation", "pending") if out.elevation.is_none() => out.elevation = Some(id),
-            _ => {}
-        }
-    }
-    Ok(out)
+    unexpired(
+        db,
+        sql,
+        &[&org_id, &session_id, &input_digest, &action_name],
+        now,
+    )
 }
 
 /// The session columns a check writes, after the decision's parameters (`$n+1` on).

@@ -49,6 +49,7 @@ pub mod siem;
 pub mod sqlite;
 mod sqlite_cache;
 mod sqlite_tx;
+mod sqlite_wal;
 mod store;
 pub mod tx;
 

@@ -18,15 +18,16 @@ use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, CheckReads, KeyReads, Result, SessionApprovals, Tx};
 
-/// The approvals `sql` selects (`id, status, expires_at`, oldest first) that have not expired
-/// by `now`, as (id, status). A backend that compares deadlines in the query gets `now` as the
-/// parameter after `params`; the others compare them here.
-fn unexpired<D: Db>(
+/// The approvals `sql` selects (`id, status, expires_at, created_at, kind`) that have not
+/// expired by `now`, sorted into what a check uses: the oldest approved and the oldest pending
+/// call approval, and the oldest pending elevation. A backend that compares deadlines in the
+/// query gets `now` as the parameter after `params`; the others compare them here.
+pub(crate) fn unexpired<D: Db>(
     db: &mut D,
     sql: &Sql,
     params: &[&dyn Param],
     now: DateTime<Utc>,
-) -> Result<Vec<(String, String)>> {
+) -> Result<SessionApprovals> {
     let now = ts(now);
     let mut params = params.to_vec();
     if db.dialect().deadline_in_query {
@@ -38,16 +39,26 @@ fn unexpired<D: Db>(
             row.get_str(1)?,
             row.get_str(2)?,
             row.get_str(3)?,
+            row.get_str(4)?,
         ))
     })?;
     // Oldest first, sorted here: the few rows of one session and input need no sorter in
     // the query.
-    rows.retain(|(_, _, expires, _)| *expires > now);
+    rows.retain(|(_, _, expires, _, _)| *expires > now);
     rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
-    Ok(rows
-        .into_iter()
-        .map(|(id, status, _, _)| (id, status))
-        .collect())
+    let mut out = SessionApprovals {
+        call: CallApprovals::default(),
+        elevation: None,
+    };
+    for (id, status, _, _, kind) in rows {
+        match (kind.as_str(), status.as_str()) {
+            ("call", "approved") if out.call.approved.is_none() => out.call.approved = Some(id),
+            ("call", "pending") if out.call.pending.is_none() => out.call.pending = Some(id),
+            ("elevation", "pending") if out.elevation.is_none() => out.elevation = Some(id),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a session's counters, head and elevation, and its `last_activity_at` when
@@ -395,13 +406,12 @@ impl<D: Db> Tx for D {
         now: DateTime<Utc>,
     ) -> Result<Option<String>> {
         let sql = sql!(|d| format!(
-            "SELECT id, status, expires_at, created_at FROM {} WHERE org_id = $1 \
+            "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
              AND session_id = $2 AND kind = 'elevation' AND status = 'pending'{}",
             d.session_approvals,
             d.deadline(3)
         ));
-        let open = unexpired(self, sql, &[&org_id, &session_id], now)?;
-        Ok(open.into_iter().next().map(|(id, _)| id))
+        Ok(unexpired(self, sql, &[&org_id, &session_id], now)?.elevation)
     }
 
     fn call_approvals(
@@ -413,22 +423,14 @@ impl<D: Db> Tx for D {
         now: DateTime<Utc>,
     ) -> Result<CallApprovals> {
         let sql = sql!(|d| format!(
-            "SELECT id, status, expires_at, created_at FROM {} WHERE org_id = $1 \
+            "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
              AND session_id = $2 AND input_digest = $3 AND kind = 'call' AND action_name = $4 \
              AND (status = 'pending' OR status = 'approved') AND used_at IS NULL{}",
             d.call_approvals,
             d.deadline(5)
         ));
         let params: [&dyn Param; 4] = [&org_id, &session_id, &input_digest, &action_name];
-        let mut out = CallApprovals::default();
-        for (id, status) in unexpired(self, sql, &params, now)? {
-            match status.as_str() {
-                "approved" if out.approved.is_none() => out.approved = Some(id),
-                "pending" if out.pending.is_none() => out.pending = Some(id),
-                _ => {}
-            }
-        }
-        Ok(out)
+        Ok(unexpired(self, sql, &params, now)?.call)
     }
 
     fn session_approvals(

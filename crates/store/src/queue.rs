@@ -72,6 +72,8 @@ pub(crate) enum BatchError {
 /// A backend's way of running a batch in one transaction.
 pub(crate) trait Engine: Send + 'static {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError>;
+    /// Upkeep after a batch's requests have their answers (off their path).
+    fn after_batch(&mut self) {}
 }
 
 /// The sending side of the queue.
@@ -239,5 +241,6 @@ fn worker<E: Engine>(
             };
             (job.finish)(outcome.map_err(StoreError::CommitFailed));
         }
+        engine.after_batch();
     }
 }

@@ -16,26 +16,6 @@ use crate::tx::Tx;
 
 pub use crate::migrations::SCHEMA_VERSION;
 
-/// How often the background connection checkpoints the WAL into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Starts a thread that checkpoints the WAL (PASSIVE: it never blocks the writer) until
-/// `alive` can no longer be upgraded, i.e. until the store is dropped.
-fn start_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> Result<(), StoreError> {
-    let conn = open_connection(path)?;
-    std::thread::Builder::new()
-        .name("airlock-checkpoint".into())
-        .spawn(move || {
-            while alive.upgrade().is_some() {
-                std::thread::sleep(CHECKPOINT_EVERY);
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "wal checkpoint failed; retrying");
-                }
-            }
-        })?;
-    Ok(())
-}
-
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
@@ -102,20 +82,19 @@ pub(crate) fn start(
     options: Options,
     tuning: Tuning,
 ) -> Result<(Queue, std::sync::Arc<()>), StoreError> {
-    let conn = open(data_dir, options)?;
-    // The writer never checkpoints (a checkpoint's fsyncs would stall every request queued
-    // behind it); a background connection does, without blocking writers.
-    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    let mut conn = open(data_dir, options)?;
     let alive = std::sync::Arc::new(());
-    start_checkpointer(
+    let wal = crate::sqlite_wal::start(
         &data_dir.join("airlock.db"),
+        &mut conn,
         std::sync::Arc::downgrade(&alive),
+        crate::sqlite_wal::Limits::DEFAULT,
     )?;
     let cache = RowCache::new(&conn)?;
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
         "airlock-sqlite",
-        vec![SqliteEngine { conn, cache }],
+        vec![SqliteEngine { conn, cache, wal }],
         tuning.max_batch,
     )?;
     Ok((queue, alive))
@@ -171,6 +150,7 @@ fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
 struct SqliteEngine {
     conn: Connection,
     cache: RowCache,
+    wal: std::sync::Arc<crate::sqlite_wal::WalUpkeep>,
 }
 
 /// Runs one of the engine's fixed statements (prepared once: `execute_batch` would parse its
@@ -230,6 +210,10 @@ impl SqliteEngine {
 }
 
 impl Engine for SqliteEngine {
+    fn after_batch(&mut self) {
+        self.wal.after_batch(&self.conn);
+    }
+
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
         let fail = |e: StoreError| BatchError::Fail(e.to_string());
         // Requests almost always keep their changes: first without savepoints; a request that
