@@ -5,12 +5,15 @@
 //! (`tests/fast_path_differential.rs` checks this on generated inputs and the whole corpus).
 //!
 //! SQL: one `SELECT` over plain tables (joins, `WHERE`, `GROUP BY`, `HAVING`, `ORDER BY`,
-//! `LIMIT`, `OFFSET`), with identifiers that are not SQL keywords, literals, operators and
-//! calls to a short list of functions that every dialect's table knows to be free of side
-//! effects. ASCII only, no comments but one plain comment at the very end (`fast/sql.rs`
+//! `LIMIT`, `OFFSET`), with identifiers that are not SQL keywords, literals (and PostgreSQL's
+//! `INTERVAL '…'` without a unit), operators and calls to a short list of functions that
+//! every dialect's table knows to be free of side effects; optionally after `WITH` of such
+//! selects (not `RECURSIVE`, no column lists, no `MATERIALIZED`), optionally under a bare
+//! `EXPLAIN` (no `ANALYZE`, no options), answered with the walk's reason for it. ASCII
+//! only, no comments but one plain comment at the very end (`fast/sql.rs`
 //! `trailing_comment`), no quoted names, dialect-divergent characters
-//! ([`super::sqllex::dialect_sensitive`]), subqueries, `INTO`, locking clauses or second
-//! statements.
+//! ([`super::sqllex::dialect_sensitive`]), subqueries other than those CTE bodies, `INTO`,
+//! locking clauses or second statements.
 
 //!
 //! Shell: a line of plain words ([`shell::plain_line`]) is split without the parser; the
@@ -19,5 +22,5 @@
 pub(crate) mod shell;
 mod sql;
 
+pub(crate) use sql::read_statement;
 pub use sql::select_read;
-pub(crate) use sql::select_statement;

@@ -16,6 +16,7 @@ mod stmt;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
+pub(crate) use walk::{EXPLAINS_PLAN, READS};
 
 use sqlparser::ast::{Expr, Statement, Value, Visit};
 use sqlparser::dialect::{
@@ -225,14 +226,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     if !ctx.deeper(depth) {
         return;
     }
-    // A plain `SELECT` proved a read at the token level: the same finding as the full
-    // analysis, with at least the work it would have spent (the budget still binds).
+    // A plain read proved at the token level: the same finding as the full analysis, with
+    // at least the work it would have spent (the budget still binds).
     if ctx.fast
         && !strict
-        && let Some(stmt) = super::fast::select_statement(text)
+        && let Some((stmt, why)) = super::fast::read_statement(text)
     {
         if ctx.tick(3 + text.len() / 64) {
-            ctx.add(Effect::Read, format!("sql: {} reads", snippet(stmt)));
+            ctx.add(Effect::Read, format!("sql: {} {why}", snippet(stmt)));
         }
         return;
     }

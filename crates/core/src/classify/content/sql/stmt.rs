@@ -258,7 +258,7 @@ fn function_body(s: &Statement, w: &mut Walk) -> (Effect, String) {
 /// The effect of a statement node itself (what it nests is visited separately).
 pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
     let upper = || s.to_string().to_ascii_uppercase();
-    let reads = || (Read, "reads".to_string());
+    let reads = || (Read, super::walk::READS.to_string());
     match s {
         Statement::Query(_) => reads(),
         Statement::Insert(i) if i.replace_into => (
