@@ -7,9 +7,14 @@
 //!   quotes, semicolons, dollar quotes, parameters, functions, CTEs, subqueries and `INTO`.
 //!   Whenever the fast path accepts a text, the full analysis (fast path off) must judge it
 //!   read, alone and inside a JSON argument.
+//! - Generated CTEs, `EXPLAIN`s and intervals (the fast path's later shapes) beside their
+//!   adversarial twins (CTE bodies that write, `RECURSIVE`, `MATERIALIZED`, `EXPLAIN ANALYZE`
+//!   in every syntax, units and casts after `INTERVAL`): the same effect and reason as the
+//!   full analysis.
 //! - Every input of the corpus (`tests/corpus/*.jsonl`): the classification with the fast
 //!   path must have the same effect as without it.
-//! - The benchmark inputs: the fast path must fire for them (the test fails if it never does).
+//! - The benchmark inputs, and the load benchmark's CTE, `EXPLAIN` and interval reads: the
+//!   fast path must fire for them (the test fails if it stops covering them).
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test harness: failing loudly is the point
 
