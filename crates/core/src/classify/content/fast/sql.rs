@@ -10,7 +10,7 @@
 
 use sqlparser::keywords::ALL_KEYWORDS;
 
-use super::super::sql::{EXPLAINS_PLAN, READS, call_effect};
+use super::super::sql::{EXPLAINS_PLAN, INSERTS, READS, call_effect};
 use super::super::sqllex::dialect_sensitive;
 use crate::Effect;
 
@@ -43,16 +43,22 @@ enum Tok<'a> {
 }
 
 /// True if `text` is one plain read that this recogniser proves (the differential tests'
-/// view of [`read_statement`]).
+/// view of [`statement`]).
 pub fn select_read(text: &str) -> bool {
-    read_statement(text).is_some()
+    statement_effect(text) == Some(Effect::Read)
+}
+
+/// The effect this recogniser proves for `text` (the differential tests' view).
+pub fn statement_effect(text: &str) -> Option<Effect> {
+    statement(text).map(|(_, e, _)| e)
 }
 
 /// The statement as the full analysis cites it (trimmed, without a final `;` or a trailing
-/// comment, which sqlparser's rendering drops) and the tree walk's reason when `text` is one
-/// plain read: [`READS`] for a query, [`EXPLAINS_PLAN`] for a bare `EXPLAIN` of one (the
-/// walk adds nothing for the query under an `EXPLAIN` that does not run it).
-pub(crate) fn read_statement(text: &str) -> Option<(&str, &'static str)> {
+/// comment, which sqlparser's rendering drops), its effect and the tree walk's reason, when
+/// `text` is one statement this recogniser proves: [`READS`] for a query, [`EXPLAINS_PLAN`]
+/// for a bare `EXPLAIN` of one (the walk adds nothing for the query under an `EXPLAIN` that
+/// does not run it), and the two writes of [`write`].
+pub(crate) fn statement(text: &str) -> Option<(&str, Effect, &'static str)> {
     if text.len() > MAX_TEXT || !text.is_ascii() || dialect_sensitive(text) {
         return None;
     }
@@ -62,8 +68,8 @@ pub(crate) fn read_statement(text: &str) -> Option<(&str, &'static str)> {
         i: 0,
         depth: 0,
     };
-    let why = p.statement()?;
-    Some((text.get(..end)?.trim().trim_end_matches(';'), why))
+    let (effect, why) = p.statement()?;
+    Some((text.get(..end)?.trim().trim_end_matches(';'), effect, why))
 }
 
 /// True if the comment starting at `i` (at `--` or `/*`) is the last thing in the text
@@ -274,15 +280,22 @@ impl<'a> Parser<'_, 'a> {
     /// `[EXPLAIN] query [;]`. Only a bare `EXPLAIN` directly before the query: `ANALYZE`
     /// (either spelling), `VERBOSE`, an option list or `QUERY PLAN` is no query start and is
     /// refused, so the full analysis judges whether the statement runs.
-    fn statement(&mut self) -> Option<&'static str> {
-        let why = if self.eat_kw("EXPLAIN") {
-            EXPLAINS_PLAN
+    fn statement(&mut self) -> Option<(Effect, &'static str)> {
+        let found = if self.is_kw("INSERT") {
+            self.insert()?;
+            (Effect::Mutating, INSERTS)
+        } else if self.is_kw("UPDATE") {
+            self.update()?;
+            (Effect::Mutating, write::UPDATES)
+        } else if self.eat_kw("EXPLAIN") {
+            self.query()?;
+            (Effect::Read, EXPLAINS_PLAN)
         } else {
-            READS
+            self.query()?;
+            (Effect::Read, READS)
         };
-        self.query()?;
         let _ = self.eat_op(";");
-        (self.i == self.toks.len()).then_some(why)
+        (self.i == self.toks.len()).then_some(found)
     }
 
     /// `[WITH cte [, cte]*] select`.
@@ -594,3 +607,4 @@ impl<'a> Parser<'_, 'a> {
 
 #[cfg(test)]
 mod tests;
+mod write;

@@ -106,12 +106,12 @@ fn trailing_comments_and_their_twins() {
     }
     // The statement cited is the text before the comment, as sqlparser renders it.
     assert_eq!(
-        read_statement("SELECT a FROM t -- x;"),
-        Some(("SELECT a FROM t", READS))
+        statement("SELECT a FROM t -- x;"),
+        Some(("SELECT a FROM t", Effect::Read, READS))
     );
     assert_eq!(
-        read_statement(" SELECT a FROM t; "),
-        Some(("SELECT a FROM t", READS))
+        statement(" SELECT a FROM t; "),
+        Some(("SELECT a FROM t", Effect::Read, READS))
     );
 }
 
@@ -192,11 +192,110 @@ fn intervals_ctes_and_explain_and_their_twins() {
     }
     // The walk's reasons: `EXPLAIN` cites the plan, the query under it nothing.
     assert_eq!(
-        read_statement("EXPLAIN SELECT a FROM t; "),
-        Some(("EXPLAIN SELECT a FROM t", EXPLAINS_PLAN))
+        statement("EXPLAIN SELECT a FROM t; "),
+        Some(("EXPLAIN SELECT a FROM t", Effect::Read, EXPLAINS_PLAN))
     );
     assert_eq!(
-        read_statement("WITH r AS (SELECT a FROM t) SELECT a FROM r"),
-        Some(("WITH r AS (SELECT a FROM t) SELECT a FROM r", READS))
+        statement("WITH r AS (SELECT a FROM t) SELECT a FROM r"),
+        Some((
+            "WITH r AS (SELECT a FROM t) SELECT a FROM r",
+            Effect::Read,
+            READS
+        ))
     );
+}
+
+/// The two writes, as the full analysis judges them, beside the twins it must refuse
+/// (every row, audit tables, side effects, replacing or overwriting forms, second
+/// statements).
+#[test]
+fn plain_writes_and_their_twins() {
+    for (s, why) in [
+        (
+            "INSERT INTO audit_notes (account_id, note) VALUES (42, 'reviewed')",
+            INSERTS,
+        ),
+        (
+            "insert into t values (1, 'a', now()), (-2, NULL, 1.5);",
+            INSERTS,
+        ),
+        ("INSERT INTO s.t (a) VALUES (lower('X')) /* x */", INSERTS),
+        (
+            "UPDATE accounts SET plan = 'pro' WHERE id = 42",
+            write::UPDATES,
+        ),
+        (
+            "update s.t set a = a + 1, b = upper(b) where id IN (1, 2) AND t.k <> 'x' -- y",
+            write::UPDATES,
+        ),
+        ("UPDATE t SET a = NULL WHERE id >= -3", write::UPDATES),
+        (
+            "UPDATE t SET from = 1, user = 2 WHERE id = 1",
+            write::UPDATES,
+        ),
+        ("INSERT INTO t (from, user, type) VALUES (1, 2, 3)", INSERTS),
+    ] {
+        assert_eq!(
+            statement(s).map(|(_, e, w)| (e, w)),
+            Some((Effect::Mutating, why)),
+            "{s}"
+        );
+    }
+    for s in [
+        "UPDATE t SET a = 1",
+        "UPDATE t SET a = 1 WHERE 1 = 1",
+        "UPDATE t SET a = 1 WHERE TRUE",
+        "UPDATE t SET a = 1 WHERE id = id",
+        "UPDATE t SET a = 1 WHERE id IS NOT NULL",
+        "UPDATE t SET a = 1 WHERE id = 1 OR 1 = 1",
+        "UPDATE t SET a = 1 WHERE name LIKE '%'",
+        "UPDATE t SET a = 1 WHERE id BETWEEN 1 AND 2",
+        "UPDATE t SET a = 1 WHERE 1 = id",
+        "UPDATE t SET a = 1 WHERE id = NULL",
+        "UPDATE t SET a = 1 WHERE id = TRUE",
+        "UPDATE t SET a = 1 WHERE id = -'x'",
+        "UPDATE t SET a = 1 WHERE lower('a') = 'a'",
+        "UPDATE t SET a = 1 WHERE NOT id = 1",
+        "UPDATE t SET a = 1 WHERE (id = 1)",
+        "UPDATE audit_log SET a = 1 WHERE id = 1",
+        "UPDATE AuditTrail SET a = 1 WHERE id = 1",
+        "UPDATE app.audit.t SET a = 1 WHERE id = 1",
+        "UPDATE t SET a = pg_sleep(1) WHERE id = 1",
+        "UPDATE t SET a = nextval('s') WHERE id = 1",
+        "UPDATE t SET a = 1 WHERE id = 1 RETURNING *",
+        "UPDATE t SET a = 1 FROM u WHERE t.id = 1",
+        "UPDATE t x SET a = 1 WHERE id = 1",
+        "UPDATE t AS x SET a = 1 WHERE id = 1",
+        "UPDATE ONLY t SET a = 1 WHERE id = 1",
+        "UPDATE t SET (a, b) = (1, 2) WHERE id = 1",
+        "UPDATE t SET t.a = 1 WHERE id = 1",
+        "UPDATE t SET a = 1 WHERE id = 1; DROP TABLE t",
+        "UPDATE t SET a = 1 WHERE id = 1 LIMIT 1",
+        "INSERT OR REPLACE INTO t VALUES (1)",
+        "REPLACE INTO t VALUES (1)",
+        "INSERT OVERWRITE TABLE t VALUES (1)",
+        "INSERT INTO FUNCTION url('http://x', 'CSV') VALUES (1)",
+        "INSERT INTO TABLE FUNCTION file('/etc/x') VALUES (1)",
+        "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING",
+        "INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET a = 2",
+        "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 2",
+        "INSERT INTO t VALUES (1) RETURNING *",
+        "INSERT INTO t SELECT * FROM u",
+        "INSERT INTO t DEFAULT VALUES",
+        "INSERT INTO t VALUES (pg_sleep(1))",
+        "INSERT INTO t VALUES ((SELECT 1))",
+        "INSERT INTO t VALUES (1); DROP TABLE t",
+        "INSERT INTO t (a) VALUES",
+        "INSERT INTO t() VALUES (1)",
+        "INSERT INTO t (select) VALUES (1)",
+        "INSERT INTO t (a.b) VALUES (1)",
+        "UPDATE t SET select = 1 WHERE id = 1",
+        "INSERT INTO t VALUES ()",
+        "INSERT t VALUES (1)",
+        "INSERT INTO audit_log VALUES (1) ON CONFLICT DO NOTHING",
+        "EXPLAIN INSERT INTO t VALUES (1)",
+        "WITH x AS (SELECT 1 FROM t) INSERT INTO t VALUES (1)",
+    ] {
+        assert_eq!(statement(s), None, "{s}");
+    }
 }
