@@ -1,7 +1,8 @@
 //! Instructions per classification, for callgrind: classifies the benchmark input named by
 //! `CASE` (`shell_90b`, `sql_select_200b`, `sql_delete_45b`, `json_args`, `sql_select_padded`,
-//! `shell_padded`, and the load benchmark's other reads `sql_interval`, `sql_cte`,
-//! `sql_explain`, each also `…_padded` with a 600-byte trailing comment) `N` times. Run it with two values of `N` and divide
+//! `shell_padded`, and the load benchmark's other statements `sql_interval`, `sql_cte`,
+//! `sql_explain`, `sql_insert`, `sql_update`, each also `…_padded` with a 600-byte
+//! trailing comment) `N` times. Run it with two values of `N` and divide
 //! the difference in instructions by the difference in `N` (docs/benchmarks.md).
 //!
 //!   cargo build --release -p airlock-core --example classify_cost
@@ -17,6 +18,8 @@ const DELETE_45B: &str = "DELETE FROM sessions WHERE expires_at < now()";
 const INTERVAL: &str = "SELECT a.id, count(o.id) AS orders FROM accounts a JOIN orders o ON o.account_id = a.id WHERE o.created_at > now() - interval '7 days' GROUP BY a.id ORDER BY orders DESC LIMIT 20";
 const CTE: &str = "WITH recent AS (SELECT * FROM events WHERE ts > now() - interval '1 hour') SELECT kind, count(*) FROM recent GROUP BY kind";
 const EXPLAIN: &str = "EXPLAIN SELECT * FROM invoices WHERE status = 'open'";
+const INSERT: &str = "INSERT INTO audit_notes (account_id, note) VALUES (42, 'reviewed')";
+const UPDATE: &str = "UPDATE accounts SET plan = 'pro' WHERE id = 42";
 const SHELL_90B: &str =
     "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null";
 
@@ -34,6 +37,10 @@ fn main() {
         "sql_interval_padded" => ("run_sql", padded(INTERVAL)),
         "sql_cte_padded" => ("run_sql", padded(CTE)),
         "sql_explain_padded" => ("run_sql", padded(EXPLAIN)),
+        "sql_insert" => ("run_sql", json!(INSERT)),
+        "sql_update" => ("run_sql", json!(UPDATE)),
+        "sql_insert_padded" => ("run_sql", padded(INSERT)),
+        "sql_update_padded" => ("run_sql", padded(UPDATE)),
         "sql_select_200b" => ("run_sql", json!(SELECT_200B)),
         "sql_delete_45b" => ("run_sql", json!(DELETE_45B)),
         "shell_90b" => ("shell", json!(SHELL_90B)),
