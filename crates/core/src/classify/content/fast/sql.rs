@@ -90,19 +90,22 @@ fn trailing_comment(b: &[u8], i: usize) -> bool {
             if matches!(body, [b'!' | b'+', ..] | [b'M' | b'm', b'!', ..]) {
                 return false;
             }
-            let Some(close) = body.windows(2).position(|w| w == b"*/") else {
-                return false;
-            };
-            let (Some(inner), Some(opened), Some(after)) = (
-                body.get(..close),
-                body.get(..close + 1),
-                body.get(close + 2..),
-            ) else {
-                return false;
-            };
-            inner.iter().all(plain)
-                && !opened.windows(2).any(|w| w == b"/*")
-                && after.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n'))
+            // One pass (padded statements carry long comments): the first `*/` closes the
+            // body; every byte before it is plain and no `/*` starts before it (a `/*`
+            // whose `*` opens the closing `*/` counts).
+            let mut prev = 0u8;
+            for (j, c) in body.iter().enumerate() {
+                if prev == b'*' && *c == b'/' {
+                    return body
+                        .get(j + 1..)
+                        .is_some_and(|a| a.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n')));
+                }
+                if !plain(c) || (prev == b'/' && *c == b'*') {
+                    return false;
+                }
+                prev = *c;
+            }
+            false
         }
         Some([b'-', b'-', b' ' | b'\t', body @ ..]) => body.iter().all(plain),
         _ => false,

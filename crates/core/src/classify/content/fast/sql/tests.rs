@@ -299,3 +299,52 @@ fn plain_writes_and_their_twins() {
         assert_eq!(statement(s), None, "{s}");
     }
 }
+
+/// The one-pass block-comment check against the three-pass reading it replaced, on every
+/// body of up to six bytes over the bytes that matter.
+#[test]
+fn trailing_comment_matches_its_reference_on_every_short_body() {
+    fn reference(b: &[u8], i: usize) -> bool {
+        let plain = |c: &u8| matches!(c, b' '..=b'~' | b'\t');
+        let Some([b'/', b'*', body @ ..]) = b.get(i..) else {
+            return trailing_comment(b, i);
+        };
+        if matches!(body, [b'!' | b'+', ..] | [b'M' | b'm', b'!', ..]) {
+            return false;
+        }
+        let Some(close) = body.windows(2).position(|w| w == b"*/") else {
+            return false;
+        };
+        let (Some(inner), Some(opened), Some(after)) = (
+            body.get(..close),
+            body.get(..close + 1),
+            body.get(close + 2..),
+        ) else {
+            return false;
+        };
+        inner.iter().all(plain)
+            && !opened.windows(2).any(|w| w == b"/*")
+            && after.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n'))
+    }
+    const BYTES: &[u8] = b"/* x\n!M\r+\t";
+    let mut body = Vec::new();
+    let mut checked = 0usize;
+    for len in 0..=6u32 {
+        for mut n in 0..BYTES.len().pow(len) {
+            body.clear();
+            body.extend_from_slice(b"a /*");
+            for _ in 0..len {
+                body.push(BYTES[n % BYTES.len()]);
+                n /= BYTES.len();
+            }
+            assert_eq!(
+                trailing_comment(&body, 2),
+                reference(&body, 2),
+                "{:?}",
+                String::from_utf8_lossy(&body)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1_000_000);
+}
