@@ -300,8 +300,8 @@ fn plain_writes_and_their_twins() {
     }
 }
 
-/// The one-pass block-comment check against the three-pass reading it replaced, on every
-/// body of up to six bytes over the bytes that matter.
+/// The block-comment check (substring searches) against the windowed reading it replaced,
+/// on every body of up to six bytes over the bytes that matter.
 #[test]
 fn trailing_comment_matches_its_reference_on_every_short_body() {
     fn reference(b: &[u8], i: usize) -> bool {
