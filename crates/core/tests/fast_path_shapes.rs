@@ -261,3 +261,59 @@ fn the_fast_path_fires_for_the_benchmark_writes() {
         assert_eq!(effect(&full), Some(Effect::Destructive), "{text}");
     }
 }
+
+/// Every keyword sqlparser knows as the column an `INSERT` or `UPDATE` writes (the fast
+/// path takes any word there but `SELECT` and `WITH`): whatever the fast path accepts, the
+/// full analysis gives the same effect and reason.
+#[test]
+fn every_keyword_as_a_written_column() {
+    let mut accepted = 0usize;
+    for kw in sqlparser::keywords::ALL_KEYWORDS {
+        for text in [
+            format!("INSERT INTO t ({kw}, b) VALUES (1, 2)"),
+            format!("INSERT INTO t (a, {kw}) VALUES (1, 2)"),
+            format!("UPDATE t SET {kw} = 1 WHERE id = 1"),
+            format!("UPDATE t SET a = 1, {kw} = 2 WHERE id = 1"),
+        ] {
+            let Some(e) = fast_sql_effect(&text) else {
+                continue;
+            };
+            accepted += 1;
+            let (fast, full) = (
+                content("run_sql", &json!(text), true),
+                content("run_sql", &json!(text), false),
+            );
+            assert_eq!(effect(&full), Some(e), "{text}: {full:?}");
+            assert_eq!(fast, full, "{text}");
+        }
+    }
+    assert!(accepted > 2_000, "{accepted}");
+}
+
+/// Every keyword right after an `INTERVAL '…'` literal (where PostgreSQL's dialect would
+/// read a unit): whatever the fast path accepts, the full analysis judges read.
+#[test]
+fn every_keyword_after_an_interval() {
+    let mut accepted = 0usize;
+    for kw in sqlparser::keywords::ALL_KEYWORDS {
+        for text in [
+            format!("SELECT a FROM t WHERE b > interval '1 day' {kw} c = 1"),
+            format!("SELECT a FROM t WHERE b > interval '1 day' {kw}"),
+            format!("SELECT interval '1' {kw} FROM t"),
+            format!("SELECT a FROM t WHERE b > interval '1' {kw} (1)"),
+        ] {
+            if !fast_select_read(&text) {
+                continue;
+            }
+            accepted += 1;
+            let (fast, full) = (
+                content("run_sql", &json!(text), true),
+                content("run_sql", &json!(text), false),
+            );
+            assert_eq!(effect(&full), Some(Effect::Read), "{text}: {full:?}");
+            assert_eq!(why(&fast), why(&full), "{text}");
+        }
+    }
+    // `AND`, `OR`, `IS`, `LIMIT`, `ORDER` … continue the statement.
+    assert!(accepted > 3, "{accepted}");
+}
