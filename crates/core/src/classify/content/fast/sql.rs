@@ -1,7 +1,8 @@
-//! A recogniser for one plain read (see [`super`]): a tokeniser that refuses anything it
-//! does not know, and a recursive-descent check of a small grammar (a `SELECT`, optionally
-//! after `WITH` of such selects, optionally under a bare `EXPLAIN`) that sqlparser's
-//! PostgreSQL dialect parses into a statement the tree walk judges `Read`.
+//! A recogniser for one plain statement (see [`super`]): a tokeniser that refuses anything
+//! it does not know, and a recursive-descent check of a small grammar (a `SELECT`,
+//! optionally after `WITH` of such selects, optionally under a bare `EXPLAIN`; or one of the
+//! two writes of [`write`]) that sqlparser's PostgreSQL dialect parses into a statement the
+//! tree walk judges `Read` (or, for the writes, `Mutating` with the same reason).
 //!
 //! Only the PostgreSQL dialect matters: text that any dialect tokenises differently
 //! ([`dialect_sensitive`]) is refused, and for the rest the full analysis has one reading,
@@ -54,7 +55,8 @@ pub fn statement_effect(text: &str) -> Option<Effect> {
 }
 
 /// The statement as the full analysis cites it (trimmed, without a final `;` or a trailing
-/// comment, which sqlparser's rendering drops), its effect and the tree walk's reason, when
+/// comment, which sqlparser's rendering drops; as written, where sqlparser's rendering may
+/// differ in keyword case and spacing), its effect and the tree walk's reason, when
 /// `text` is one statement this recogniser proves: [`READS`] for a query, [`EXPLAINS_PLAN`]
 /// for a bare `EXPLAIN` of one (the walk adds nothing for the query under an `EXPLAIN` that
 /// does not run it), and the two writes of [`write`].
@@ -283,9 +285,10 @@ impl<'a> Parser<'_, 'a> {
         self.eat_op(op).then_some(())
     }
 
-    /// `[EXPLAIN] query [;]`. Only a bare `EXPLAIN` directly before the query: `ANALYZE`
-    /// (either spelling), `VERBOSE`, an option list or `QUERY PLAN` is no query start and is
-    /// refused, so the full analysis judges whether the statement runs.
+    /// `[EXPLAIN] query [;]`, or one of the writes of [`write`]. Only a bare `EXPLAIN`
+    /// directly before the query: `ANALYZE` (either spelling), `VERBOSE`, an option list or
+    /// `QUERY PLAN` is no query start and is refused, so the full analysis judges whether
+    /// the statement runs.
     fn statement(&mut self) -> Option<(Effect, &'static str)> {
         let found = if self.is_kw("INSERT") {
             self.insert()?;
