@@ -14,6 +14,29 @@ use sqlparser::parser::Parser;
 
 const SELECT_200B: &str = "SELECT u.id, u.email, count(o.id) AS orders, sum(o.total) AS revenue FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE o.created_at >= '2024-01-01' GROUP BY u.id, u.email ORDER BY revenue DESC";
 const DELETE_45B: &str = "DELETE FROM sessions WHERE expires_at < now()";
+/// The load benchmark's other statements (crates/bench/src/workload.rs).
+const WORKLOAD_SQL: &[(&str, &str)] = &[
+    (
+        "sql_interval",
+        "SELECT a.id, count(o.id) AS orders FROM accounts a JOIN orders o ON o.account_id = a.id WHERE o.created_at > now() - interval '7 days' GROUP BY a.id ORDER BY orders DESC LIMIT 20",
+    ),
+    (
+        "sql_cte",
+        "WITH recent AS (SELECT * FROM events WHERE ts > now() - interval '1 hour') SELECT kind, count(*) FROM recent GROUP BY kind",
+    ),
+    (
+        "sql_explain",
+        "EXPLAIN SELECT * FROM invoices WHERE status = 'open'",
+    ),
+    (
+        "sql_insert",
+        "INSERT INTO audit_notes (account_id, note) VALUES (42, 'reviewed')",
+    ),
+    (
+        "sql_update",
+        "UPDATE accounts SET plan = 'pro' WHERE id = 42",
+    ),
+];
 const SHELL_90B: &str =
     "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null";
 
@@ -25,7 +48,7 @@ fn inputs() -> Vec<(&'static str, &'static str, Value)> {
     for _ in 0..10 {
         nested = format!("bash -c '{}'", nested.replace('\'', "'\\''"));
     }
-    vec![
+    let mut out = vec![
         ("sql_select_200b", "run_sql", json!(SELECT_200B)),
         ("sql_delete_45b", "run_sql", json!(DELETE_45B)),
         ("shell_90b", "shell", json!(SHELL_90B)),
@@ -47,7 +70,16 @@ fn inputs() -> Vec<(&'static str, &'static str, Value)> {
         ("sql_script_64k", "run_sql", json!(sql_script)),
         ("shell_line_64k", "shell", json!(shell_line)),
         ("nested_bash_c", "shell", json!(nested)),
-    ]
+    ];
+    for (name, sql) in WORKLOAD_SQL {
+        out.push((name, "run_sql", json!(sql)));
+    }
+    out.push((
+        "sql_cte_padded",
+        "run_sql",
+        json!(format!("{} /* {} */", WORKLOAD_SQL[1].1, "x".repeat(600))),
+    ));
+    out
 }
 
 fn bench(c: &mut Criterion) {

@@ -22,6 +22,7 @@ mod fast;
 
 #[doc(hidden)]
 pub use fast::select_read as fast_select_read;
+pub use fast::statement_effect as fast_sql_effect;
 
 /// True if the shell fast path splits `text` without the parser (for the differential test).
 #[doc(hidden)]

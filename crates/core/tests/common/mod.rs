@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test helpers
 
+pub mod sqlgen;
+
 use airlock_core::classify::content::classify_content_with;
 use airlock_core::classify::{ContentVerdict, name_tier};
 use serde_json::Value;

@@ -16,6 +16,8 @@ mod stmt;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
+pub(crate) use stmt::INSERTS;
+pub(crate) use walk::{EXPLAINS_PLAN, READS};
 
 use sqlparser::ast::{Expr, Statement, Value, Visit};
 use sqlparser::dialect::{
@@ -225,14 +227,19 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     if !ctx.deeper(depth) {
         return;
     }
-    // A plain `SELECT` proved a read at the token level: the same finding as the full
-    // analysis, with at least the work it would have spent (the budget still binds).
+    // A plain statement proved at the token level: the same finding as the full analysis,
+    // with at least the work it would have spent (the budget still binds). A write is
+    // recorded as `judge` records it (without a reason when the context wants none).
     if ctx.fast
         && !strict
-        && let Some(stmt) = super::fast::select_statement(text)
+        && let Some((stmt, e, why)) = super::fast::statement(text)
     {
         if ctx.tick(3 + text.len() / 64) {
-            ctx.add(Effect::Read, format!("sql: {} reads", snippet(stmt)));
+            if e == Effect::Read || ctx.wants(e) {
+                ctx.add(e, format!("sql: {} {why}", snippet(stmt)));
+            } else {
+                ctx.note(e);
+            }
         }
         return;
     }

@@ -15,6 +15,9 @@ use super::{functions, rules};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 use crate::classify::content::prefix;
 
+/// The reason for an insert; the fast path (`fast/sql/write.rs`) cites the same words.
+pub(crate) const INSERTS: &str = "inserts rows";
+
 pub(super) fn filter_effect(selection: Option<&Expr>, verb: &str) -> (Effect, String) {
     match selection {
         None => (Destructive, format!("{verb} every row (no `WHERE`)")),
@@ -258,7 +261,7 @@ fn function_body(s: &Statement, w: &mut Walk) -> (Effect, String) {
 /// The effect of a statement node itself (what it nests is visited separately).
 pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
     let upper = || s.to_string().to_ascii_uppercase();
-    let reads = || (Read, "reads".to_string());
+    let reads = || (Read, super::walk::READS.to_string());
     match s {
         Statement::Query(_) => reads(),
         Statement::Insert(i) if i.replace_into => (
@@ -273,8 +276,7 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         Statement::Insert(i) => match &i.table {
             TableObject::TableFunction(f) => rules::insert_into_function(f),
             TableObject::TableName(_) | TableObject::TableQuery(_) => {
-                rules::insert_function_text(&s.to_string())
-                    .unwrap_or((Mutating, "inserts rows".into()))
+                rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into()))
             }
         },
         Statement::Directory { overwrite, .. } => {

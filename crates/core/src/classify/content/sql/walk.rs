@@ -14,6 +14,11 @@ use super::{expr_string, functions, stmt};
 
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
+/// The reason for a query (`stmt.rs`) and for an `EXPLAIN` that does not run its statement;
+/// the fast path (`fast/sql.rs`) cites the same words.
+pub(crate) const READS: &str = "reads";
+pub(crate) const EXPLAINS_PLAN: &str = "explains a plan without running it";
+
 #[derive(Default)]
 pub(crate) struct Walk {
     pub found: Vec<(Effect, String)>,
@@ -276,7 +281,7 @@ impl Visitor for Walk {
             if explain_runs(*analyze, options.as_ref()) {
                 self.add(Read, "explains and runs the statement (`ANALYZE`)");
             } else {
-                self.add(Read, "explains a plan without running it");
+                self.add(Read, EXPLAINS_PLAN);
                 self.explain += 1;
             }
             return ControlFlow::Continue(());

@@ -1,0 +1,109 @@
+//! Two plain writes whose verdict the fast path reproduces exactly (`sql/stmt.rs`
+//! `node_effect`): `INSERT INTO t [(c, …)] VALUES (…)[, (…)]` is `Mutating`, "inserts rows"
+//! (no `OR REPLACE`, `REPLACE`, `OVERWRITE`, `FUNCTION`, `ON CONFLICT`, `RETURNING` or
+//! query source); `UPDATE t SET c = e[, …] WHERE f` is `Mutating`, "updates rows matching a
+//! filter" when the filter is `AND`s of a column compared with a literal, which
+//! `sqlfilter::always_true` never holds (a column is never the same expression as a
+//! literal) and `row_independent` never holds (it names a column). An `UPDATE` of a table
+//! whose name holds `audit` (any case) is refused: the full analysis makes rewriting audit
+//! records destructive (`rules::audit_target`); appending to one is an insert like any.
+
+use super::{Parser, Tok};
+
+/// `stmt.rs` `filter_effect`'s reason for a filtered `UPDATE` (the differential tests
+/// compare the two).
+pub(super) const UPDATES: &str = "updates rows matching a filter";
+
+impl Parser<'_, '_> {
+    pub(super) fn insert(&mut self) -> Option<()> {
+        self.kw("INSERT")?;
+        self.kw("INTO")?;
+        self.target(true)?;
+        if self.eat_op("(") {
+            self.list(Self::column)?;
+            self.op(")")?;
+        }
+        self.kw("VALUES")?;
+        self.list(|p| {
+            p.op("(")?;
+            p.list(Self::expr)?;
+            p.op(")")
+        })
+    }
+
+    pub(super) fn update(&mut self) -> Option<()> {
+        self.kw("UPDATE")?;
+        self.target(false)?;
+        self.kw("SET")?;
+        self.list(|p| {
+            p.column()?;
+            p.op("=")?;
+            p.expr()
+        })?;
+        self.kw("WHERE")?;
+        self.column_test()?;
+        while self.eat_kw("AND") {
+            self.column_test()?;
+        }
+        Some(())
+    }
+
+    /// A column written to: sqlparser takes any word there (`SET plan = …`, `(note, …)`), but
+    /// `SELECT` and `WITH` right after `(` start a query source instead.
+    fn column(&mut self) -> Option<()> {
+        match self.peek() {
+            Some(Tok::Word(w))
+                if !w.eq_ignore_ascii_case("SELECT") && !w.eq_ignore_ascii_case("WITH") =>
+            {
+                self.i += 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// A table written to: up to `db.schema.table`, no alias, and unless `audit_ok` no
+    /// `audit` in any part.
+    fn target(&mut self, audit_ok: bool) -> Option<()> {
+        let start = self.i;
+        self.name()?;
+        for _ in 0..2 {
+            if !self.eat_op(".") {
+                break;
+            }
+            self.name()?;
+        }
+        let audit = !audit_ok
+            && self
+                .toks
+                .get(start..self.i)?
+                .iter()
+                .any(|t| matches!(t, Tok::Word(w) if w.to_ascii_lowercase().contains("audit")));
+        (!audit).then_some(())
+    }
+
+    /// `column op literal` or `column [NOT] IN (literal, …)`: the column maybe qualified,
+    /// the literal a number or a string (never `NULL`, `TRUE`, `FALSE`).
+    fn column_test(&mut self) -> Option<()> {
+        self.name()?;
+        if self.eat_op(".") {
+            self.name()?;
+        }
+        if let Some(Tok::Op("=" | "<>" | "!=" | "<" | ">" | "<=" | ">=")) = self.peek() {
+            self.i += 1;
+            return self.literal();
+        }
+        let _ = self.eat_kw("NOT");
+        self.kw("IN")?;
+        self.op("(")?;
+        self.list(Self::literal)?;
+        self.op(")")
+    }
+
+    fn literal(&mut self) -> Option<()> {
+        if self.eat_op("-") {
+            return self.number();
+        }
+        matches!(self.peek(), Some(Tok::Num | Tok::Str)).then(|| self.i += 1)
+    }
+}
