@@ -55,6 +55,10 @@ struct Args {
     /// latency from the moment each request is sent). 0 to skip.
     #[arg(long, default_value_t = 0.5)]
     paced_fraction: f64,
+    /// Measure the paced phase at this many checks a second instead of a fraction of the
+    /// peak (to compare two builds at the same load).
+    #[arg(long)]
+    paced_rate: Option<f64>,
     /// Print the results as one JSON object too.
     #[arg(long)]
     json: bool,
@@ -466,8 +470,11 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     println!("{}", check.line());
     let mut phases = vec![base, check];
-    if args.paced_fraction > 0.0 {
-        let rate = phases[1].rps() * args.paced_fraction;
+    let paced_rate = match args.paced_rate {
+        Some(rate) => Some(rate).filter(|r| *r > 0.0),
+        None => Some(phases[1].rps() * args.paced_fraction).filter(|_| args.paced_fraction > 0.0),
+    };
+    if let Some(rate) = paced_rate {
         let paced = Load {
             rate: Some(rate),
             ..closed
