@@ -16,6 +16,7 @@ mod stmt;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
+pub(crate) use rules::catalog_parts;
 pub(crate) use stmt::INSERTS;
 pub(crate) use walk::{EXPLAINS_PLAN, READS};
 

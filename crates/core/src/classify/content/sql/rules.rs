@@ -2,7 +2,7 @@
 //! kind: writes to table functions that leave the server (`INSERT INTO FUNCTION url(…)`),
 //! unloads to outside storage (Snowflake `COPY INTO 's3://…'`), removals of audit records,
 //! lake-table retention shortened below a week (Delta, Iceberg), rewrite rules that discard
-//! writes, and the one lowering rule here: DuckDB file readers with literal local paths.
+//! writes, writes to system catalogs, and the one lowering rule here: DuckDB file readers with literal local paths.
 
 use sqlparser::ast::{
     CreateRule, CreateRuleDoKind, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
@@ -76,6 +76,72 @@ pub(super) fn audit_target<'a>(
             "{verb} audit records in `{n}` (the trail of what happened)",
             n = hit
         ),
+    ))
+}
+
+/// Schemas that hold a database's own catalog: roles, privileges, settings, the schema.
+const CATALOG_SCHEMAS: &[&str] = &[
+    "pg_catalog",
+    "pg_toast",
+    "information_schema",
+    "mysql",
+    "performance_schema",
+    "sys",
+];
+
+/// SQLite's schema tables (writable under `writable_schema`: a write rewrites or corrupts the
+/// schema).
+const SQLITE_SCHEMA_TABLES: &[&str] = &[
+    "sqlite_master",
+    "sqlite_schema",
+    "sqlite_temp_master",
+    "sqlite_temp_schema",
+];
+
+/// True if a name, as its parts (unquoted, any case), is a system catalog's: a table in a
+/// catalog schema, a table whose name begins with `pg_` (PostgreSQL reserves the prefix for
+/// its catalog; a user table so named is judged the same, on the safe side), or SQLite's
+/// schema table.
+pub(crate) fn catalog_parts(parts: &[&str]) -> bool {
+    let Some((last, schemas)) = parts.split_last() else {
+        return false;
+    };
+    let last = last.to_ascii_lowercase();
+    last.starts_with("pg_")
+        || SQLITE_SCHEMA_TABLES.contains(&last.as_str())
+        || schemas
+            .iter()
+            .any(|s| CATALOG_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
+}
+
+fn catalog_name(name: &ObjectName) -> bool {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p.as_ident() {
+            Some(i) => i.value.clone(),
+            None => p.to_string(),
+        })
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    catalog_parts(&parts)
+}
+
+/// A write whose target is a system catalog (`UPDATE pg_authid SET rolsuper = true …`,
+/// `INSERT INTO mysql.user …`): roles, privileges and settings changed by a plain write,
+/// whatever the filter.
+pub(super) fn catalog_target<'a>(
+    names: impl IntoIterator<Item = &'a ObjectName>,
+    tables: impl IntoIterator<Item = &'a TableWithJoins>,
+    verb: &str,
+) -> Option<(Effect, String)> {
+    let hit = names
+        .into_iter()
+        .chain(tables.into_iter().flat_map(table_names))
+        .find(|n| catalog_name(n))?;
+    Some((
+        Admin,
+        format!("{verb} the system catalog `{hit}` (roles, privileges and settings live there)"),
     ))
 }
 

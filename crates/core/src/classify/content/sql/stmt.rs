@@ -275,7 +275,11 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         ),
         Statement::Insert(i) => match &i.table {
             TableObject::TableFunction(f) => rules::insert_into_function(f),
-            TableObject::TableName(_) | TableObject::TableQuery(_) => {
+            TableObject::TableName(name) => worst(
+                rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into())),
+                rules::catalog_target([name], [], "writes to"),
+            ),
+            TableObject::TableQuery(_) => {
                 rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into()))
             }
         },
@@ -287,16 +291,22 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             }
         }
         Statement::Update(u) => worst(
-            filter_effect(u.selection.as_ref(), "updates"),
-            rules::audit_target([], [&u.table], "rewrites"),
+            worst(
+                filter_effect(u.selection.as_ref(), "updates"),
+                rules::audit_target([], [&u.table], "rewrites"),
+            ),
+            rules::catalog_target([], [&u.table], "writes to"),
         ),
         Statement::Delete(d) => {
             let from = match &d.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
             };
             worst(
-                filter_effect(d.selection.as_ref(), "deletes"),
-                rules::audit_target(&d.tables, from, "deletes"),
+                worst(
+                    filter_effect(d.selection.as_ref(), "deletes"),
+                    rules::audit_target(&d.tables, from, "deletes"),
+                ),
+                rules::catalog_target(&d.tables, from, "deletes from"),
             )
         }
         Statement::Merge(m) => {
@@ -307,6 +317,10 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
                     Destructive,
                     "merges into an audit trail (records can be rewritten)".into(),
                 )
+            } else if let TableFactor::Table { name, .. } = &m.table
+                && let Some(hit) = rules::catalog_target([name], [], "merges into")
+            {
+                hit
             } else if m
                 .clauses
                 .iter()

@@ -577,3 +577,33 @@ fn leading_keyword_is_the_lexed_first_word() {
     }
     assert!(agreed > 1000);
 }
+
+/// A plain write to a system catalog changes roles, privileges or settings: admin, whatever
+/// the filter; the same write to an ordinary table is not.
+#[test]
+fn writes_to_system_catalogs_are_admin() {
+    for s in [
+        "UPDATE pg_authid SET rolsuper = true WHERE rolname = 'agent'",
+        "UPDATE pg_catalog.pg_database SET datallowconn = false WHERE datname = 'prod'",
+        "UPDATE pg_settings SET setting = 'off' WHERE name = 'fsync'",
+        "INSERT INTO pg_catalog.pg_authid VALUES (1)",
+        "INSERT INTO mysql.user (host, user) VALUES ('%', 'agent')",
+        "DELETE FROM mysql.user WHERE host = 'example.org'",
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE t (a)' WHERE name = 't'",
+        "UPDATE \"PG_AUTHID\" SET rolsuper = true WHERE rolname = 'agent'",
+        "MERGE INTO pg_authid a USING src s ON a.oid = s.oid WHEN MATCHED THEN UPDATE SET rolsuper = s.r",
+        "UPDATE information_schema.tables SET table_name = 'x' WHERE table_name = 'y'",
+    ] {
+        assert_eq!(eff(s), Some(Admin), "{s}");
+    }
+    for s in [
+        "UPDATE pgx SET a = 1 WHERE id = 1",
+        "UPDATE app.users SET role = 'admin' WHERE id = 1",
+        "UPDATE mysql_users SET a = 1 WHERE id = 1",
+        "INSERT INTO app.pg VALUES (1)",
+        "DELETE FROM sessions WHERE id = 1",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
+    }
+    assert_eq!(eff("SELECT rolname FROM pg_authid"), Some(Read));
+}

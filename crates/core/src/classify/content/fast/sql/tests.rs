@@ -348,3 +348,28 @@ fn trailing_comment_matches_its_reference_on_every_short_body() {
     }
     assert!(checked > 1_000_000);
 }
+
+/// Writes to system catalogs go to the full analysis (which makes them admin), under any of
+/// their names; the same writes to ordinary tables stay on the fast path.
+#[test]
+fn catalog_writes_are_refused() {
+    for s in [
+        "UPDATE pg_authid SET rolsuper = 1 WHERE rolname = 'agent'",
+        "UPDATE pg_catalog.pg_database SET datallowconn = 0 WHERE datname = 'prod'",
+        "INSERT INTO pg_catalog.pg_authid VALUES (1)",
+        "INSERT INTO mysql.user (host, user) VALUES ('%', 'agent')",
+        "UPDATE sqlite_master SET sql = 'x' WHERE name = 't'",
+        "INSERT INTO SQLITE_SCHEMA VALUES ('table', 'x', 'x', 0, '')",
+        "UPDATE Sys.objects SET name = 'x' WHERE id = 1",
+        "INSERT INTO performance_schema.setup_actors VALUES ('%')",
+    ] {
+        assert_eq!(statement_effect(s), None, "{s}");
+    }
+    for s in [
+        "UPDATE pgx SET a = 1 WHERE id = 1",
+        "UPDATE app.users SET a = 1 WHERE id = 1",
+        "INSERT INTO mysql_users VALUES (1)",
+    ] {
+        assert!(statement_effect(s).is_some(), "{s}");
+    }
+}

@@ -7,8 +7,11 @@
 //! literal) and `row_independent` never holds (it names a column). An `UPDATE` of a table
 //! whose name holds `audit` (any case) is refused: the full analysis makes rewriting audit
 //! records destructive (`rules::audit_target`); appending to one is an insert like any.
+//! Neither writes a system catalog (`pg_authid`, `mysql.user`, `sqlite_master`): the full
+//! analysis makes that admin (`rules::catalog_target`), so such names go to it.
 
 use super::{Parser, Tok};
+use crate::classify::content::sql::catalog_parts;
 
 /// `stmt.rs` `filter_effect`'s reason for a filtered `UPDATE` (the differential tests
 /// compare the two).
@@ -62,8 +65,9 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// A table written to: up to `db.schema.table`, no alias, and unless `audit_ok` no
-    /// `audit` in any part.
+    /// A table written to: up to `db.schema.table`, no alias, unless `audit_ok` no `audit`
+    /// in any part, and never a part a system catalog's name has (the full analysis makes
+    /// such writes admin: `rules::catalog_parts`).
     fn target(&mut self, audit_ok: bool) -> Option<()> {
         let start = self.i;
         self.name()?;
@@ -79,7 +83,12 @@ impl Parser<'_, '_> {
                 .get(start..self.i)?
                 .iter()
                 .any(|t| matches!(t, Tok::Word(w) if w.to_ascii_lowercase().contains("audit")));
-        (!audit).then_some(())
+        // Each word as a table's name and as a schema's: a superset of the full rule.
+        let catalog = self.toks.get(start..self.i)?.iter().any(|t| match t {
+            Tok::Word(w) => catalog_parts(&[w]) || catalog_parts(&[w, ""]),
+            _ => false,
+        });
+        (!audit && !catalog).then_some(())
     }
 
     /// `column op literal` or `column [NOT] IN (literal, …)`: the column maybe qualified,
