@@ -44,7 +44,8 @@ pub(crate) struct Limits {
 
 impl Limits {
     /// 256 MiB cycles: at the benchmark's saturated load (90 MB of WAL a second) one writer
-    /// checkpoint every three seconds, rarer at lower load; the writer copies whatever is left once the WAL reaches 1 GiB.
+    /// checkpoint every three seconds, rarer at lower load; the writer copies whatever is
+    /// left once the WAL reaches 1 GiB.
     pub(crate) const DEFAULT: Limits = Limits {
         every: Duration::from_millis(250),
         cycle: 65_536,

@@ -13,9 +13,9 @@
 //! `EXPLAIN` (no `ANALYZE`, no options), answered with the walk's reason for it; and
 //! `INSERT … VALUES` and `UPDATE … SET … WHERE column = literal …` (`fast/sql/write.rs`),
 //! answered `Mutating` as the full analysis answers them. ASCII only, no comments but one
-//! plain comment at the very end (`fast/sql.rs` `trailing_comment`), no quoted names, dialect-divergent characters
-//! ([`super::sqllex::dialect_sensitive`]), subqueries other than those CTE bodies, `INTO`,
-//! locking clauses or second statements.
+//! plain comment at the very end (`fast/sql.rs` `trailing_comment`), no quoted names,
+//! dialect-divergent characters ([`super::sqllex::dialect_sensitive`]), subqueries other
+//! than those CTE bodies, `INTO`, locking clauses or second statements.
 
 //!
 //! Shell: a line of plain words ([`shell::plain_line`]) is split without the parser; the

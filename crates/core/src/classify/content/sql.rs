@@ -16,7 +16,7 @@ mod stmt;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
-pub(crate) use rules::catalog_parts;
+pub(crate) use rules::{catalog_schema, catalog_table};
 pub(crate) use stmt::INSERTS;
 pub(crate) use walk::{EXPLAINS_PLAN, READS};
 

@@ -117,9 +117,9 @@ fn trailing_comment(b: &[u8], i: usize) -> bool {
     }
 }
 
-/// Splits ASCII text into tokens, and where a trailing comment starts (or the length); `None` for any
-/// character or construct it does not know (other comments, quoted names, escapes,
-/// parameters, operators outside its list).
+/// Splits ASCII text into tokens, and where a trailing comment starts (or the length);
+/// `None` for any character or construct it does not know (other comments, quoted names,
+/// escapes, parameters, operators outside its list).
 fn tokens(text: &str) -> Option<(Vec<Tok<'_>>, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(64);

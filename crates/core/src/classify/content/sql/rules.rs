@@ -6,23 +6,25 @@
 
 use sqlparser::ast::{
     CreateRule, CreateRuleDoKind, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
-    ObjectName, TableFactor, TableWithJoins, Value,
+    ObjectName, ObjectNamePart, TableFactor, TableWithJoins, Value,
 };
 
 use super::functions;
 use crate::Effect::{self, Admin, Destructive, Mutating};
 use crate::classify::content::args::{secret_path, write_risk};
 
+/// A part of a name, unquoted and lowercase.
+fn part(p: &ObjectNamePart) -> String {
+    match p.as_ident() {
+        Some(i) => i.value.clone(),
+        None => p.to_string(),
+    }
+    .to_ascii_lowercase()
+}
+
 /// The last part of a name, unquoted and lowercase.
 fn last_part(name: &ObjectName) -> String {
-    name.0
-        .last()
-        .map(|p| match p.as_ident() {
-            Some(i) => i.value.clone(),
-            None => p.to_string(),
-        })
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+    name.0.last().map(part).unwrap_or_default()
 }
 
 /// True if a name is an audit trail's (`audit_log`, `AuditTrail`, `user_audit`, `audits`),
@@ -58,6 +60,16 @@ fn table_names(t: &TableWithJoins) -> impl Iterator<Item = &ObjectName> {
         })
 }
 
+/// The tables a write names: `names`, then each table and join of `tables`.
+fn targets<'a>(
+    names: impl IntoIterator<Item = &'a ObjectName>,
+    tables: impl IntoIterator<Item = &'a TableWithJoins>,
+) -> impl Iterator<Item = &'a ObjectName> {
+    names
+        .into_iter()
+        .chain(tables.into_iter().flat_map(table_names))
+}
+
 /// A `DELETE`/`UPDATE`/`MERGE` whose target is an audit trail: the record of what happened
 /// is removed or rewritten, whatever the filter.
 pub(super) fn audit_target<'a>(
@@ -65,9 +77,7 @@ pub(super) fn audit_target<'a>(
     tables: impl IntoIterator<Item = &'a TableWithJoins>,
     verb: &str,
 ) -> Option<(Effect, String)> {
-    let hit = names
-        .into_iter()
-        .chain(tables.into_iter().flat_map(table_names))
+    let hit = targets(names, tables)
         .map(last_part)
         .find(|n| audit_name(n))?;
     Some((
@@ -98,33 +108,25 @@ const SQLITE_SCHEMA_TABLES: &[&str] = &[
     "sqlite_temp_schema",
 ];
 
-/// True if a name, as its parts (unquoted, any case), is a system catalog's: a table in a
-/// catalog schema, a table whose name begins with `pg_` (PostgreSQL reserves the prefix for
-/// its catalog; a user table so named is judged the same, on the safe side), or SQLite's
-/// schema table.
-pub(crate) fn catalog_parts(parts: &[&str]) -> bool {
-    let Some((last, schemas)) = parts.split_last() else {
-        return false;
-    };
-    let last = last.to_ascii_lowercase();
-    last.starts_with("pg_")
-        || SQLITE_SCHEMA_TABLES.contains(&last.as_str())
-        || schemas
-            .iter()
-            .any(|s| CATALOG_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
+/// True if `table` (any case) names a system catalog table wherever it stands: a name that
+/// begins with `pg_` (PostgreSQL reserves the prefix for its catalog; a user table so named
+/// is judged the same, on the safe side) or SQLite's schema table.
+pub(crate) fn catalog_table(table: &str) -> bool {
+    let table = table.to_ascii_lowercase();
+    table.starts_with("pg_") || SQLITE_SCHEMA_TABLES.contains(&table.as_str())
 }
 
+/// True if `schema` (any case) is a schema that holds a database's own catalog.
+pub(crate) fn catalog_schema(schema: &str) -> bool {
+    CATALOG_SCHEMAS.contains(&schema.to_ascii_lowercase().as_str())
+}
+
+/// True if a name is a system catalog's: a catalog table, or any table of a catalog schema.
 fn catalog_name(name: &ObjectName) -> bool {
-    let parts: Vec<String> = name
-        .0
-        .iter()
-        .map(|p| match p.as_ident() {
-            Some(i) => i.value.clone(),
-            None => p.to_string(),
-        })
-        .collect();
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    catalog_parts(&parts)
+    let Some((table, schemas)) = name.0.split_last() else {
+        return false;
+    };
+    catalog_table(&part(table)) || schemas.iter().any(|s| catalog_schema(&part(s)))
 }
 
 /// A write whose target is a system catalog (`UPDATE pg_authid SET rolsuper = true …`,
@@ -135,10 +137,7 @@ pub(super) fn catalog_target<'a>(
     tables: impl IntoIterator<Item = &'a TableWithJoins>,
     verb: &str,
 ) -> Option<(Effect, String)> {
-    let hit = names
-        .into_iter()
-        .chain(tables.into_iter().flat_map(table_names))
-        .find(|n| catalog_name(n))?;
+    let hit = targets(names, tables).find(|n| catalog_name(n))?;
     Some((
         Admin,
         format!("{verb} the system catalog `{hit}` (roles, privileges and settings live there)"),

@@ -11,7 +11,7 @@
 //! analysis makes that admin (`rules::catalog_target`), so such names go to it.
 
 use super::{Parser, Tok};
-use crate::classify::content::sql::catalog_parts;
+use crate::classify::content::sql::{catalog_schema, catalog_table};
 
 /// `stmt.rs` `filter_effect`'s reason for a filtered `UPDATE` (the differential tests
 /// compare the two).
@@ -67,7 +67,7 @@ impl Parser<'_, '_> {
 
     /// A table written to: up to `db.schema.table`, no alias, unless `audit_ok` no `audit`
     /// in any part, and never a part a system catalog's name has (the full analysis makes
-    /// such writes admin: `rules::catalog_parts`).
+    /// such writes admin: `rules::catalog_target`).
     fn target(&mut self, audit_ok: bool) -> Option<()> {
         let start = self.i;
         self.name()?;
@@ -85,7 +85,7 @@ impl Parser<'_, '_> {
                 .any(|t| matches!(t, Tok::Word(w) if w.to_ascii_lowercase().contains("audit")));
         // Each word as a table's name and as a schema's: a superset of the full rule.
         let catalog = self.toks.get(start..self.i)?.iter().any(|t| match t {
-            Tok::Word(w) => catalog_parts(&[w]) || catalog_parts(&[w, ""]),
+            Tok::Word(w) => catalog_table(w) || catalog_schema(w),
             _ => false,
         });
         (!audit && !catalog).then_some(())
