@@ -29,6 +29,7 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+mod durable;
 mod error;
 mod migrations;
 pub mod model;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::StoreError;
+use crate::durable::{Durability, Flush};
 use crate::options::MAX_BATCH;
 use crate::tx::Tx;
 
@@ -41,7 +42,7 @@ type HookSlot = Arc<RwLock<Option<BatchHook>>>;
 /// One request. `attempt` may run more than once (a retried batch); its last result is kept.
 pub(crate) struct Job {
     attempt: Attempt,
-    finish: Finish,
+    answer: Finish,
     /// Set by an engine that commits requests one by one and could not commit this one.
     not_committed: Option<String>,
 }
@@ -53,6 +54,12 @@ impl Job {
             tracing::error!("a store request panicked; its changes are rolled back");
             false
         })
+    }
+
+    /// Answers the request: `outcome` is its batch's (the request's own result was kept by
+    /// its last attempt).
+    pub(crate) fn finish(self, outcome: Result<(), String>) {
+        (self.answer)(outcome.map_err(StoreError::CommitFailed));
     }
 
     /// Marks this request as not committed, whatever its batch's outcome: for engines that
@@ -72,6 +79,11 @@ pub(crate) enum BatchError {
 /// A backend's way of running a batch in one transaction.
 pub(crate) trait Engine: Send + 'static {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError>;
+    /// Whether the last batch committed changes (engines that sync off the writer; an
+    /// engine that cannot tell says true).
+    fn last_batch_wrote(&self) -> bool {
+        true
+    }
     /// Upkeep after a batch's requests have their answers (off their path).
     fn after_batch(&mut self) {}
 }
@@ -96,21 +108,35 @@ struct Load {
 impl Queue {
     /// Starts `engines.len()` worker threads that share one queue; each commits at most
     /// `max_batch` requests together.
+    /// With `flush`, a committed batch is answered only after a `flush` that began after its
+    /// commit, run on a thread of its own (`crate::durable`).
     pub(crate) fn start<E: Engine>(
         name: &str,
         engines: Vec<E>,
         max_batch: usize,
+        flush: Option<Box<dyn Flush>>,
     ) -> Result<Queue, StoreError> {
         let max_batch = max_batch.clamp(1, MAX_BATCH);
+        let mut sync = match flush {
+            // Answers are released in commit order by one sync thread: one writer only.
+            Some(_) if engines.len() != 1 => {
+                return Err(StoreError::Corrupt(
+                    "a store synced off its writer has exactly one writer".into(),
+                ));
+            }
+            Some(flush) => Some(crate::durable::start(name, flush)?),
+            None => None,
+        };
         let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         let load = Arc::new(Load::default());
         let hook = HookSlot::default();
         for (i, engine) in engines.into_iter().enumerate() {
             let (rx, load, hook) = (rx.clone(), load.clone(), hook.clone());
+            let sync = sync.take();
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx, load, hook, max_batch))?;
+                .spawn(move || worker(engine, rx, load, hook, sync, max_batch))?;
         }
         Ok(Queue { jobs, load, hook })
     }
@@ -139,7 +165,7 @@ impl Queue {
                 }
                 keep
             }),
-            finish: Box::new(move |commit: Result<(), StoreError>| {
+            answer: Box::new(move |commit: Result<(), StoreError>| {
                 let result = slot
                     .lock()
                     .ok()
@@ -198,6 +224,7 @@ fn worker<E: Engine>(
     rx: Arc<Mutex<mpsc::Receiver<Job>>>,
     load: Arc<Load>,
     hook: HookSlot,
+    mut sync: Option<Durability>,
     max_batch: usize,
 ) {
     loop {
@@ -234,12 +261,24 @@ fn worker<E: Engine>(
                 committed: result.is_ok(),
             });
         }
-        for job in batch {
-            let outcome = match job.not_committed {
-                Some(why) => Err(why),
-                None => result.clone(),
-            };
-            (job.finish)(outcome.map_err(StoreError::CommitFailed));
+        let outcomes: Vec<_> = batch
+            .into_iter()
+            .map(|mut job| {
+                let outcome = match job.not_committed.take() {
+                    Some(why) => Err(why),
+                    None => result.clone(),
+                };
+                (job, outcome)
+            })
+            .collect();
+        match sync.as_mut() {
+            // Committed: answered once on disk, while this worker runs the next batch.
+            Some(sync) if result.is_ok() => sync.answer(engine.last_batch_wrote(), outcomes),
+            _ => {
+                for (job, outcome) in outcomes {
+                    job.finish(outcome);
+                }
+            }
         }
         engine.after_batch();
     }

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: one writer thread owns the connection and runs requests in
-//! batches, one transaction per batch (group commit, `synchronous=FULL`). A request's answer
-//! is released only after the batch that holds it has committed.
+//! batches, one transaction per batch (group commit). A request's answer is released only
+//! after the batch that holds it has committed and a sync thread has made it durable
+//! (`crate::durable`).
 
 use std::path::Path;
 
@@ -91,11 +92,21 @@ pub(crate) fn start(
         crate::sqlite_wal::Limits::DEFAULT,
     )?;
     let cache = RowCache::new(&conn)?;
+    // The writer's commits do not wait for the disk; the sync thread makes them durable
+    // before they are answered (`crate::durable`).
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let flush = crate::durable::WalFlush::new(&data_dir.join("airlock.db"));
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
         "airlock-sqlite",
-        vec![SqliteEngine { conn, cache, wal }],
+        vec![SqliteEngine {
+            conn,
+            cache,
+            wal,
+            wrote: true,
+        }],
         tuning.max_batch,
+        Some(Box::new(flush)),
     )?;
     Ok((queue, alive))
 }
@@ -151,6 +162,8 @@ struct SqliteEngine {
     conn: Connection,
     cache: RowCache,
     wal: std::sync::Arc<crate::sqlite_wal::WalUpkeep>,
+    /// Whether the last batch's commit wrote to the WAL.
+    wrote: bool,
 }
 
 /// Runs one of the engine's fixed statements (prepared once: `execute_batch` would parse its
@@ -214,7 +227,20 @@ impl Engine for SqliteEngine {
         self.wal.after_batch(&self.conn);
     }
 
+    fn last_batch_wrote(&self) -> bool {
+        self.wrote
+    }
+
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
+        let commits = self.wal.commits();
+        let result = self.run_batch_once(jobs);
+        self.wrote = self.wal.commits() != commits;
+        result
+    }
+}
+
+impl SqliteEngine {
+    fn run_batch_once(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
         let fail = |e: StoreError| BatchError::Fail(e.to_string());
         // Requests almost always keep their changes: first without savepoints; a request that
         // does not (rare) sends the whole batch to the savepoint path. Requests may run more

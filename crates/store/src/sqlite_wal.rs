@@ -12,7 +12,7 @@
 //! decide who copies and when.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::Duration;
 
@@ -60,6 +60,8 @@ impl Limits {
 pub(crate) struct WalUpkeep {
     /// Frames in the WAL after the writer's last commit (its WAL hook).
     frames: AtomicI32,
+    /// The writer's commits that wrote to the WAL (its WAL hook).
+    commits: AtomicU64,
     /// Frames the last background pass had copied (of the WAL as it was then: after the
     /// writer starts the WAL over this may be stale, which only makes the writer copy sooner).
     copied: AtomicI32,
@@ -87,6 +89,7 @@ pub(crate) fn start(
     writer.pragma_update(None, "journal_size_limit", limits.size)?;
     let upkeep = Arc::new(WalUpkeep {
         frames: AtomicI32::new(0),
+        commits: AtomicU64::new(0),
         copied: AtomicI32::new(0),
         asked: AtomicBool::new(false),
         asks: AtomicU32::new(0),
@@ -98,6 +101,7 @@ pub(crate) fn start(
     let hook = upkeep.clone();
     writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, frames| {
         hook.frames.store(frames, Ordering::Relaxed);
+        hook.commits.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }))?;
     let conn = super::sqlite::open_connection(path)?;
@@ -117,6 +121,11 @@ fn checkpoint(conn: &Connection) -> rusqlite::Result<(bool, i32)> {
 }
 
 impl WalUpkeep {
+    /// The writer's commits that wrote something, so far.
+    pub(crate) fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
     fn run(&self, conn: &Connection, alive: &Weak<()>) {
         while alive.upgrade().is_some() {
             // Woken early when asked; a poisoned lock only means a tick is skipped.

@@ -112,3 +112,26 @@ fn a_short_wal_is_left_to_the_background_pass() {
     assert_eq!(wal.frames.load(Ordering::Relaxed), frames);
     assert!(!wal.asked.load(Ordering::Relaxed));
 }
+
+#[test]
+fn commits_count_the_writers_transactions_that_wrote_and_no_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("airlock.db");
+    let mut writer = crate::sqlite::open_connection(&path).unwrap();
+    writer.execute_batch("CREATE TABLE t (x)").unwrap();
+    let alive = Arc::new(());
+    let wal = start(&path, &mut writer, Arc::downgrade(&alive), SMALL).unwrap();
+    let before = wal.commits();
+    // A read, and a write rolled back: nothing for the sync to cover.
+    writer
+        .execute_batch("BEGIN IMMEDIATE; SELECT count(*) FROM t; COMMIT")
+        .unwrap();
+    writer
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (1); ROLLBACK")
+        .unwrap();
+    assert_eq!(wal.commits(), before);
+    writer
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (2); COMMIT")
+        .unwrap();
+    assert_eq!(wal.commits(), before + 1);
+}

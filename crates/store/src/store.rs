@@ -56,7 +56,7 @@ impl Store {
             }
             Backend::Postgres(url) => {
                 let engines = crate::postgres::engines(url, options, tuning.workers)?;
-                let queue = Queue::start("airlock-pg", engines, tuning.max_batch)?;
+                let queue = Queue::start("airlock-pg", engines, tuning.max_batch, None)?;
                 Ok(Store {
                     queue,
                     describe: backend.describe(),

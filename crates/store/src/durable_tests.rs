@@ -1,0 +1,241 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::*;
+use crate::StoreError;
+use crate::queue::{BatchError, Engine, Queue};
+use crate::sqlite_cache::RowCache;
+use crate::sqlite_tx::SqliteTx;
+
+/// Runs each request on an in-memory connection; fails the batch if told to.
+struct TestEngine {
+    conn: Connection,
+    cache: RowCache,
+    fail: Arc<Mutex<bool>>,
+    wrote: Arc<Mutex<bool>>,
+}
+
+impl Engine for TestEngine {
+    fn last_batch_wrote(&self) -> bool {
+        self.wrote.lock().map(|w| *w).unwrap_or(true)
+    }
+
+    fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
+        for job in jobs.iter_mut() {
+            let mut db = SqliteTx::new(&self.conn, &mut self.cache);
+            job.attempt(&mut db);
+        }
+        match self.fail.lock().map(|f| *f) {
+            Ok(false) => Ok(()),
+            _ => Err(BatchError::Fail("told to fail".into())),
+        }
+    }
+}
+
+/// What the test sends to let a held flush return.
+type Gate = mpsc::Receiver<Result<(), String>>;
+
+/// A flush that waits for the test to release it, and can be told to fail.
+#[derive(Clone, Default)]
+struct GatedFlush {
+    calls: Arc<AtomicUsize>,
+    gate: Arc<Mutex<Option<Gate>>>,
+}
+
+impl Flush for GatedFlush {
+    fn flush(&mut self) -> Result<(), String> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let gate = self.gate.lock().map_err(|e| e.to_string())?;
+        match gate.as_ref() {
+            Some(rx) => rx.recv().map_err(|e| e.to_string())?,
+            None => Ok(()),
+        }
+    }
+}
+
+/// The queue, and switches: the next batches fail; the next batches wrote.
+fn queue(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>) {
+    let (queue, fail, _) = queue_with_writes(flush);
+    (queue, fail)
+}
+
+fn queue_with_writes(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
+    let fail = Arc::new(Mutex::new(false));
+    let wrote = Arc::new(Mutex::new(true));
+    let engine = TestEngine {
+        conn: Connection::open_in_memory().unwrap(),
+        cache: RowCache::disabled(),
+        fail: fail.clone(),
+        wrote: wrote.clone(),
+    };
+    let queue = Queue::start("test", vec![engine], 16, Some(Box::new(flush))).unwrap();
+    (queue, fail, wrote)
+}
+
+fn gated() -> (mpsc::Sender<Result<(), String>>, GatedFlush) {
+    let (release, gate) = mpsc::channel();
+    let flush = GatedFlush {
+        gate: Arc::new(Mutex::new(Some(gate))),
+        ..GatedFlush::default()
+    };
+    (release, flush)
+}
+
+async fn ask(queue: &Queue) -> Result<u32, StoreError> {
+    queue.run(|_| Ok(7)).await
+}
+
+#[tokio::test]
+async fn a_committed_batch_is_answered_only_after_its_flush() {
+    let (release, flush) = gated();
+    let (queue, _) = queue(flush.clone());
+    let answer = tokio::spawn(async move { ask(&queue).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!answer.is_finished(), "answered before the flush returned");
+    assert_eq!(flush.calls.load(Ordering::SeqCst), 1);
+    release.send(Ok(())).unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(5), answer).await;
+    assert_eq!(answer.unwrap().unwrap().unwrap(), 7);
+}
+
+#[tokio::test]
+async fn a_failed_flush_fails_that_answer_and_every_later_one() {
+    let (release, flush) = gated();
+    let (queue, _) = queue(flush.clone());
+    release.send(Err("disk on fire".to_string())).unwrap();
+    let err = ask(&queue).await.unwrap_err();
+    assert!(
+        err.to_string().contains("not made durable") && err.to_string().contains("disk on fire"),
+        "{err}"
+    );
+    // A later flush that would succeed is not trusted: the lost pages may be gone.
+    release.send(Ok(())).unwrap();
+    let err = ask(&queue).await.unwrap_err();
+    assert!(err.to_string().contains("not made durable"), "{err}");
+    assert_eq!(
+        flush.calls.load(Ordering::SeqCst),
+        1,
+        "a poisoned sync is not tried again"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_that_did_not_commit_fails_without_waiting_for_a_flush() {
+    let (_release, flush) = gated();
+    let (queue, fail) = queue(flush.clone());
+    *fail.lock().unwrap() = true;
+    let answer = tokio::time::timeout(Duration::from_secs(5), ask(&queue)).await;
+    assert!(answer.unwrap().is_err());
+    assert_eq!(flush.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn one_flush_answers_every_batch_queued_behind_it() {
+    let (release, flush) = gated();
+    let (queue, _) = queue(flush.clone());
+    let queue = Arc::new(queue);
+    let first = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Committed while the first flush is held: they wait for one more flush together.
+    let later: Vec<_> = (0..20)
+        .map(|_| {
+            let queue = queue.clone();
+            tokio::spawn(async move { ask(&queue).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(later.iter().all(|a| !a.is_finished()));
+    release.send(Ok(())).unwrap();
+    release.send(Ok(())).unwrap();
+    assert_eq!(first.await.unwrap().unwrap(), 7);
+    for answer in later {
+        assert_eq!(answer.await.unwrap().unwrap(), 7);
+    }
+    assert_eq!(flush.calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn the_wal_flush_syncs_the_file_sqlite_writes_and_follows_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("airlock.db");
+    let mut flush = WalFlush::new(&db);
+    // No WAL yet: nothing can be promised.
+    assert!(flush.flush().unwrap_err().contains("airlock.db-wal"));
+    let conn = Connection::open(&db).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        .unwrap();
+    flush.flush().unwrap();
+    let first = flush.open.as_ref().map(|(_, inode)| *inode);
+    assert!(first.is_some());
+    // A WAL file removed and created again (all connections closed, then one opened) is
+    // the one synced next.
+    drop(conn);
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch("INSERT INTO t VALUES (2)").unwrap();
+    let wal = dir.path().join("airlock.db-wal");
+    let current = std::fs::metadata(&wal).unwrap().ino();
+    flush.flush().unwrap();
+    let (file, inode) = flush.open.as_ref().unwrap();
+    assert_eq!(*inode, current);
+    assert_eq!(
+        file.metadata().unwrap().nlink(),
+        1,
+        "the deleted WAL is still synced"
+    );
+}
+
+#[tokio::test]
+async fn a_read_waits_for_the_sync_of_a_write_it_may_have_seen_and_no_longer() {
+    let (release, flush) = gated();
+    let (queue, _, wrote) = queue_with_writes(flush.clone());
+    let queue = Arc::new(queue);
+    // Nothing written yet: a read is answered without a sync.
+    *wrote.lock().unwrap() = false;
+    let read = tokio::time::timeout(Duration::from_secs(5), ask(&queue)).await;
+    assert_eq!(read.unwrap().unwrap(), 7);
+    assert_eq!(flush.calls.load(Ordering::SeqCst), 0);
+    // A write waits for its sync; a read behind it may have seen it, and waits too.
+    *wrote.lock().unwrap() = true;
+    let write = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    *wrote.lock().unwrap() = false;
+    let read = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!write.is_finished() && !read.is_finished());
+    release.send(Ok(())).unwrap();
+    release.send(Ok(())).unwrap();
+    assert_eq!(write.await.unwrap().unwrap(), 7);
+    assert_eq!(read.await.unwrap().unwrap(), 7);
+    // Every write synced: reads go straight through again.
+    let calls = flush.calls.load(Ordering::SeqCst);
+    let read = tokio::time::timeout(Duration::from_secs(5), ask(&queue)).await;
+    assert_eq!(read.unwrap().unwrap(), 7);
+    assert_eq!(flush.calls.load(Ordering::SeqCst), calls);
+}
+
+#[test]
+fn a_store_synced_off_its_writer_has_one_writer() {
+    let engines = (0..2)
+        .map(|_| TestEngine {
+            conn: Connection::open_in_memory().unwrap(),
+            cache: RowCache::disabled(),
+            fail: Arc::default(),
+            wrote: Arc::default(),
+        })
+        .collect();
+    let flush = Box::new(GatedFlush::default());
+    assert!(Queue::start("test", engines, 16, Some(flush)).is_err());
+}
