@@ -69,6 +69,18 @@ impl Job {
     }
 }
 
+#[cfg(test)]
+impl Job {
+    /// A request that runs `f` and drops its answer: for tests that drive an engine directly.
+    pub(crate) fn for_test(f: impl FnMut(&mut dyn Tx) -> bool + Send + 'static) -> Job {
+        Job {
+            attempt: Box::new(f),
+            answer: Box::new(|_| {}),
+            not_committed: None,
+        }
+    }
+}
+
 /// Why a batch did not commit.
 pub(crate) enum BatchError {
     /// Running the same batch again may succeed.

@@ -162,7 +162,7 @@ struct SqliteEngine {
     conn: Connection,
     cache: RowCache,
     wal: std::sync::Arc<crate::sqlite_wal::WalUpkeep>,
-    /// Whether the last batch's commit wrote to the WAL.
+    /// Whether the last batch may have written (its answers then wait for a sync).
     wrote: bool,
 }
 
@@ -232,9 +232,12 @@ impl Engine for SqliteEngine {
     }
 
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
-        let commits = self.wal.commits();
+        // Two witnesses, so that losing one (some pragmas replace the WAL hook) cannot let a
+        // batch that wrote skip its sync: the writer's commits that wrote frames, and the
+        // rows changed (a rolled-back attempt counts too, which only costs a wait).
+        let (commits, changes) = (self.wal.commits(), self.conn.total_changes());
         let result = self.run_batch_once(jobs);
-        self.wrote = self.wal.commits() != commits;
+        self.wrote = self.wal.commits() != commits || self.conn.total_changes() != changes;
         result
     }
 }

@@ -169,3 +169,51 @@ async fn reads_are_scoped_to_the_organization() {
             .unwrap()
     );
 }
+
+/// The writer's own engine, as `sqlite::start` builds it.
+fn engine(dir: &Path) -> (super::SqliteEngine, std::sync::Arc<()>) {
+    migrate_path(dir).unwrap();
+    let path = dir.join("airlock.db");
+    let mut conn = super::open_connection(&path).unwrap();
+    let alive = std::sync::Arc::new(());
+    let wal = crate::sqlite_wal::start(
+        &path,
+        &mut conn,
+        std::sync::Arc::downgrade(&alive),
+        crate::sqlite_wal::Limits::DEFAULT,
+    )
+    .unwrap();
+    let cache = crate::sqlite_cache::RowCache::new(&conn).unwrap();
+    let engine = super::SqliteEngine {
+        conn,
+        cache,
+        wal,
+        wrote: false,
+    };
+    (engine, alive)
+}
+
+#[test]
+fn the_writer_knows_which_batches_wrote_so_that_only_reads_skip_the_sync() {
+    use crate::queue::{Engine, Job};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut engine, _alive) = engine(dir.path());
+    let mut write = [Job::for_test(|tx| tx.insert_org(&org("o1")).is_ok())];
+    assert!(engine.run_batch(&mut write).is_ok());
+    assert!(engine.last_batch_wrote(), "a write must wait for its sync");
+    let mut read = [Job::for_test(|tx| matches!(tx.org("o1"), Ok(Some(_))))];
+    assert!(engine.run_batch(&mut read).is_ok());
+    assert!(!engine.last_batch_wrote(), "a read has nothing to sync");
+    // A write seen by one witness only (the WAL hook replaced, as `wal_autocheckpoint` does)
+    // still counts.
+    engine
+        .conn
+        .pragma_update(None, "wal_autocheckpoint", 0)
+        .unwrap();
+    let mut write = [Job::for_test(|tx| tx.insert_org(&org("o2")).is_ok())];
+    assert!(engine.run_batch(&mut write).is_ok());
+    assert!(
+        engine.last_batch_wrote(),
+        "a write without the WAL hook still waits"
+    );
+}
