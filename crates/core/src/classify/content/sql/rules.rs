@@ -2,7 +2,8 @@
 //! kind: writes to table functions that leave the server (`INSERT INTO FUNCTION url(…)`),
 //! unloads to outside storage (Snowflake `COPY INTO 's3://…'`), removals of audit records,
 //! lake-table retention shortened below a week (Delta, Iceberg), rewrite rules that discard
-//! writes, writes to system catalogs, and the one lowering rule here: DuckDB file readers with literal local paths.
+//! writes, writes to system catalogs, and the one lowering rule here: DuckDB file readers
+//! with literal local paths.
 
 use sqlparser::ast::{
     CreateRule, CreateRuleDoKind, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,

@@ -132,7 +132,8 @@ fn retention_effect(upper: &str) -> Option<(Effect, String)> {
 
 fn worst(a: (Effect, String), b: Option<(Effect, String)>) -> (Effect, String) {
     match b {
-        Some(b) if b.0.rank() > a.0.rank() => b,
+        // As `Effect::max`: the higher rank, and on equal rank `Admin` over `Destructive`.
+        Some(b) if b.0 != a.0 && a.0.max(b.0) == b.0 => b,
         _ => a,
     }
 }
@@ -310,17 +311,16 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             )
         }
         Statement::Merge(m) => {
-            if let TableFactor::Table { name, .. } = &m.table
-                && rules::audit_name(&name.to_string())
-            {
+            let name = if let TableFactor::Table { name, .. } = &m.table {
+                Some(name)
+            } else {
+                None
+            };
+            let base = if name.is_some_and(|n| rules::audit_name(&n.to_string())) {
                 (
                     Destructive,
                     "merges into an audit trail (records can be rewritten)".into(),
                 )
-            } else if let TableFactor::Table { name, .. } = &m.table
-                && let Some(hit) = rules::catalog_target([name], [], "merges into")
-            {
-                hit
             } else if m
                 .clauses
                 .iter()
@@ -329,7 +329,8 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
                 (Destructive, "deletes rows (`MERGE … THEN DELETE`)".into())
             } else {
                 (Mutating, "merges rows".into())
-            }
+            };
+            worst(base, rules::catalog_target(name, [], "merges into"))
         }
         Statement::Drop { object_type, .. } => {
             let kind = object_type.to_string().to_ascii_lowercase();

@@ -606,4 +606,19 @@ fn writes_to_system_catalogs_are_admin() {
         assert_eq!(eff(s), Some(Mutating), "{s}");
     }
     assert_eq!(eff("SELECT rolname FROM pg_authid"), Some(Read));
+    // A catalog write that also deletes every row, or names an audit trail, is still the
+    // access change it is (same rank as destructive; `Effect::max` prefers admin).
+    for s in [
+        "DELETE FROM mysql.user",
+        "MERGE INTO pg_catalog.audit_roles a USING src s ON a.id = s.id WHEN MATCHED THEN DELETE",
+        "UPDATE pg_catalog.audit_roles SET a = 1",
+    ] {
+        assert_eq!(eff(s), Some(Admin), "{s}");
+    }
+    for s in [
+        "DELETE FROM users",
+        "MERGE INTO app.audit_roles a USING src s ON a.id = s.id WHEN MATCHED THEN DELETE",
+    ] {
+        assert_eq!(eff(s), Some(Destructive), "{s}");
+    }
 }
