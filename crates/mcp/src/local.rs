@@ -47,9 +47,10 @@ impl LocalDecider {
         declared: Option<Effect>,
         refusal: Option<&str>,
     ) -> Result<Decision, DecideError> {
+        // The gateway answers with the tool's result, not a check answer: no receipt.
         let outcome = self
             .service
-            .check(
+            .check_unreceipted(
                 Principal::Caller(self.caller.clone()),
                 CheckRequest {
                     agent_id: self.agent_id.clone(),

@@ -37,7 +37,7 @@ use serde_json::Value;
 use airlock_server::Service;
 use airlock_server::error::ApiError;
 use airlock_server::extract::presented_key;
-use airlock_server::service::{ServerInfo, SessionChoice};
+use airlock_server::service::{KeyHash, ServerInfo, SessionChoice};
 
 use crate::local::LocalDecider;
 use crate::methods;
@@ -131,24 +131,32 @@ fn header_id(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError
 
 async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), ApiError> {
     let (parts, body) = req.into_parts();
-    let caller = gw
-        .service
-        .authenticate(presented_key(&parts.headers))
-        .await?;
-    let agent = header_id(&parts.headers, AGENT_HEADER)?.ok_or_else(|| {
-        ApiError::bad_request(
-            "missing_agent",
-            "the X-Agent-ID header is required: the gateway authorizes each call by agent",
-        )
-    })?;
-    let named = header_id(&parts.headers, SESSION_HEADER)?;
+    let key = KeyHash::presented(presented_key(&parts.headers))?;
+    let ids = header_id(&parts.headers, AGENT_HEADER).and_then(|agent| {
+        let agent = agent.ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_agent",
+                "the X-Agent-ID header is required: the gateway authorizes each call by agent",
+            )
+        })?;
+        Ok((agent, header_id(&parts.headers, SESSION_HEADER)?))
+    });
+    let (agent, named) = match ids {
+        Ok(ids) => ids,
+        Err(e) => {
+            // A bad key is refused before bad headers, as on every route.
+            gw.service.authenticate_hash(key).await?;
+            return Err(e);
+        }
+    };
     let choice = match &named {
         Some(id) => SessionChoice::Named(id),
         None => SessionChoice::PerAgent,
     };
-    let session = gw
+    // The key is resolved by the same store round trip that finds the session.
+    let (caller, session) = gw
         .service
-        .open_server_session(&caller, &agent, server_id, choice)
+        .open_server_session_for_key(key, &agent, server_id, choice)
         .await?;
     let server = session.server;
     let url = server.url.to_ascii_lowercase();

@@ -406,8 +406,9 @@ impl Service {
         actor: &Actor,
         input: Value,
     ) -> Result<String, RpcError> {
+        // An A2A answer carries no receipt: none is signed.
         let outcome = self
-            .check(
+            .check_unreceipted(
                 Principal::Caller(caller.clone()),
                 CheckRequest {
                     agent_id: actor.agent_id.clone(),

@@ -46,16 +46,17 @@ pub struct CheckRequest {
     pub hook_tool: Option<String>,
 }
 
-/// The answer of a check.
+/// The answer of a check. `R` is its receipt: signed ([`Service::check`]), or `()` for a
+/// surface that sends none ([`Service::check_unreceipted`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckOutcome {
+pub struct CheckOutcome<R = airlock_audit::receipt::Receipt> {
     pub check_id: String,
     pub session_id: String,
     pub verdict: Verdict,
     pub reasons: Vec<String>,
     pub latency_ms: u64,
     /// The signed receipt of the recorded decision (docs/audit.md).
-    pub receipt: airlock_audit::receipt::Receipt,
+    pub receipt: R,
 }
 
 /// Largest part of an input kept in the decision log (the digest covers all of it).
@@ -130,7 +131,49 @@ impl Service {
         result
     }
 
+    /// The same decision as [`Service::check`], recorded the same way, for a surface that
+    /// sends the caller no receipt (the MCP gateway, A2A): no receipt is signed for no one,
+    /// which spares the call a hand-off to the signing thread and its share of a signature.
+    pub async fn check_unreceipted(
+        &self,
+        principal: Principal,
+        req: CheckRequest,
+    ) -> Result<CheckOutcome<()>, ServiceError> {
+        let decided = if !crate::otel::enabled() {
+            self.decide_unsigned(principal, req).await
+        } else {
+            let span = crate::otel::check_span(&req, &input_bytes(&req.input));
+            let result = self
+                .decide_unsigned(principal, req)
+                .instrument(span.clone())
+                .await;
+            crate::otel::record_check(&span, &result);
+            result
+        };
+        decided.map(|o| CheckOutcome {
+            check_id: o.check_id,
+            session_id: o.session_id,
+            verdict: o.verdict,
+            reasons: o.reasons,
+            latency_ms: o.latency_ms,
+            receipt: (),
+        })
+    }
+
     async fn decide(
+        &self,
+        principal: Principal,
+        req: CheckRequest,
+    ) -> Result<CheckOutcome, ServiceError> {
+        let mut outcome = self.decide_unsigned(principal, req).await?;
+        let started = Instant::now();
+        outcome.receipt = self.audit.receipt(outcome.receipt).await;
+        outcome.latency_ms += started.elapsed().as_millis() as u64;
+        Ok(outcome)
+    }
+
+    /// Decides and records; the outcome's receipt is filled in and not signed.
+    async fn decide_unsigned(
         &self,
         principal: Principal,
         req: CheckRequest,
@@ -197,22 +240,19 @@ impl Service {
             .decision(&verdict.0, &shared.req.source, started.elapsed());
         // The next checkpoint lists this session; the receipt is signed off the transaction.
         self.audit.touched(&org, &session_id);
-        let receipt = self
-            .audit
-            .receipt(airlock_audit::receipt::Receipt {
-                check_id: verdict.1.clone(),
-                session_id: session_id.clone(),
-                seq: link.seq,
-                input_digest: shared.digest.clone(),
-                effect: verdict.0.effect.as_str().to_string(),
-                allowed: verdict.0.allowed,
-                decided_at: link.decided_at,
-                chain_head: link.head,
-                key_id: String::new(),
-                signature: String::new(),
-                batch: None,
-            })
-            .await;
+        let receipt = airlock_audit::receipt::Receipt {
+            check_id: verdict.1.clone(),
+            session_id: session_id.clone(),
+            seq: link.seq,
+            input_digest: shared.digest.clone(),
+            effect: verdict.0.effect.as_str().to_string(),
+            allowed: verdict.0.allowed,
+            decided_at: link.decided_at,
+            chain_head: link.head,
+            key_id: String::new(),
+            signature: String::new(),
+            batch: None,
+        };
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {

@@ -10,7 +10,7 @@ use airlock_store::model::{Agent, Server, Session};
 use airlock_store::{StoreError, Tx};
 
 use super::{Caller, Service, ServiceError};
-use crate::auth::new_id;
+use crate::auth::{KeyHash, new_id};
 
 /// Which session [`Service::open_server_session`] opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +65,20 @@ fn random_session_id() -> String {
 }
 
 enum Refusal {
+    /// The presented API key authenticates nobody (the error says why).
+    Key(ServiceError),
     Server,
     Agent,
     AgentInactive(String),
     OtherAgent,
     OtherServer(Option<String>),
+}
+
+/// Who opens a session: a caller already authenticated, or the hash of the key presented.
+#[derive(Clone)]
+enum Who {
+    Caller(Caller),
+    Key(KeyHash),
 }
 
 impl Service {
@@ -84,6 +93,33 @@ impl Service {
         server_id: &str,
         choice: SessionChoice<'_>,
     ) -> Result<BoundSession, ServiceError> {
+        let who = Who::Caller(caller.clone());
+        let (_, bound) = self.open_as(who, agent_id, server_id, choice).await?;
+        Ok(bound)
+    }
+
+    /// [`Service::open_server_session`] for the API key a request presented: the key is
+    /// resolved by the same store round trip that finds or opens the session (the MCP
+    /// gateway does this on every request). A missing, revoked or unknown key is refused as
+    /// [`Service::authenticate_hash`] refuses it, before anything is read or written.
+    pub async fn open_server_session_for_key(
+        &self,
+        key: KeyHash,
+        agent_id: &str,
+        server_id: &str,
+        choice: SessionChoice<'_>,
+    ) -> Result<(Caller, BoundSession), ServiceError> {
+        self.open_as(Who::Key(key), agent_id, server_id, choice)
+            .await
+    }
+
+    async fn open_as(
+        &self,
+        who: Who,
+        agent_id: &str,
+        server_id: &str,
+        choice: SessionChoice<'_>,
+    ) -> Result<(Caller, BoundSession), ServiceError> {
         let sid = match choice {
             SessionChoice::New | SessionChoice::PerAgent => None,
             SessionChoice::Named(id) => Some(id.to_string()),
@@ -92,15 +128,11 @@ impl Service {
         // Two first requests may race to create the same per-agent session: the loser's
         // transaction fails on the (organization, agent, server) key, and a second look
         // finds the winner's.
-        let attempts = if choice == SessionChoice::PerAgent {
-            2
-        } else {
-            1
-        };
+        let attempts = if per_agent { 2 } else { 1 };
         let mut found = Err(StoreError::Closed);
         for _ in 0..attempts {
-            let (org, agent, server, sid) = (
-                caller.org_id.clone(),
+            let (who, agent, server, sid) = (
+                who.clone(),
                 agent_id.to_string(),
                 server_id.to_string(),
                 sid.clone(),
@@ -108,43 +140,21 @@ impl Service {
             found = self
                 .store()
                 .run(move |tx| {
-                    if per_agent {
-                        return per_agent_session(tx, &org, &agent, &server);
-                    }
-                    // A new session names its agent's problems first; a named one its
-                    // server's, and an existing one is returned before its agent is read.
-                    let agent_first = match &sid {
-                        None => match active_agent(tx, &org, &agent)? {
-                            Ok(a) => Some(a),
-                            Err(r) => return Ok(Err(r)),
-                        },
-                        Some(_) => None,
-                    };
-                    let Some(srv) = tx.server(&org, &server)? else {
-                        return Ok(Err(Refusal::Server));
-                    };
-                    if let Some(id) = &sid
-                        && let Some(s) = tx.session(&org, id)?
-                    {
-                        if s.agent_id != agent {
-                            return Ok(Err(Refusal::OtherAgent));
-                        }
-                        if s.server_id.as_deref() != Some(srv.id.as_str()) {
-                            return Ok(Err(Refusal::OtherServer(s.server_id)));
-                        }
-                        return Ok(Ok((srv, s)));
-                    }
-                    let a = match agent_first {
-                        Some(a) => a,
-                        None => match active_agent(tx, &org, &agent)? {
-                            Ok(a) => a,
-                            Err(r) => return Ok(Err(r)),
+                    // Run again if its batch is retried: nothing here is consumed.
+                    let caller = match &who {
+                        Who::Caller(c) => c.clone(),
+                        Who::Key(hash) => match crate::auth::caller_in(tx, &hash.0)? {
+                            Ok(c) => c,
+                            Err(e) => return Ok(Err(Refusal::Key(e))),
                         },
                     };
-                    let id = sid.clone().unwrap_or_else(|| new_id("sess"));
-                    let session = server_session(&org, &id, &a, &srv, Utc::now());
-                    tx.insert_session(&session)?;
-                    Ok(Ok((srv, session)))
+                    let org = caller.org_id.as_str();
+                    let opened = if per_agent {
+                        per_agent_session(tx, org, &agent, &server)?
+                    } else {
+                        named_or_new_session(tx, org, &agent, &server, sid.clone())?
+                    };
+                    Ok(opened.map(|(srv, s)| (caller, srv, s)))
                 })
                 .await;
             if found.is_ok() {
@@ -152,18 +162,22 @@ impl Service {
             }
         }
         match found? {
-            Ok((server, record)) => Ok(BoundSession {
-                session_id: record.id.clone(),
-                agent_id: record.agent_id.clone(),
-                server: ServerInfo {
-                    id: server.id,
-                    name: server.name,
-                    url: server.url,
-                    allowed_methods: server.allowed_methods,
-                    approval_wait_secs: server.approval_wait_secs,
+            Ok((caller, server, record)) => Ok((
+                caller,
+                BoundSession {
+                    session_id: record.id.clone(),
+                    agent_id: record.agent_id.clone(),
+                    server: ServerInfo {
+                        id: server.id,
+                        name: server.name,
+                        url: server.url,
+                        allowed_methods: server.allowed_methods,
+                        approval_wait_secs: server.approval_wait_secs,
+                    },
+                    record,
                 },
-                record,
-            }),
+            )),
+            Err(Refusal::Key(e)) => Err(e),
             Err(Refusal::Server) => Err(ServiceError::not_found("server", server_id)),
             Err(Refusal::Agent) => Err(ServiceError::not_found("agent", agent_id)),
             Err(Refusal::AgentInactive(status)) => Err(ServiceError::Forbidden(format!(
@@ -186,7 +200,6 @@ impl Service {
             )),
         }
     }
-
     /// A session of the caller's organization, as stored.
     pub(crate) async fn session_record(
         &self,
@@ -200,6 +213,50 @@ impl Service {
             .await?
             .ok_or_else(|| ServiceError::not_found("session", id))
     }
+}
+
+/// A named session (found, or created with that id) or a new one (`sid` is `None`).
+fn named_or_new_session(
+    tx: &mut dyn Tx,
+    org: &str,
+    agent: &str,
+    server: &str,
+    sid: Option<String>,
+) -> Result<Result<(Server, Session), Refusal>, StoreError> {
+    // A new session names its agent's problems first; a named one its server's, and an
+    // existing one is returned before its agent is read.
+    let agent_first = match &sid {
+        None => match active_agent(tx, org, agent)? {
+            Ok(a) => Some(a),
+            Err(r) => return Ok(Err(r)),
+        },
+        Some(_) => None,
+    };
+    let Some(srv) = tx.server(org, server)? else {
+        return Ok(Err(Refusal::Server));
+    };
+    if let Some(id) = &sid
+        && let Some(s) = tx.session(org, id)?
+    {
+        if s.agent_id != agent {
+            return Ok(Err(Refusal::OtherAgent));
+        }
+        if s.server_id.as_deref() != Some(srv.id.as_str()) {
+            return Ok(Err(Refusal::OtherServer(s.server_id)));
+        }
+        return Ok(Ok((srv, s)));
+    }
+    let a = match agent_first {
+        Some(a) => a,
+        None => match active_agent(tx, org, agent)? {
+            Ok(a) => a,
+            Err(r) => return Ok(Err(r)),
+        },
+    };
+    let id = sid.unwrap_or_else(|| new_id("sess"));
+    let session = server_session(org, &id, &a, &srv, Utc::now());
+    tx.insert_session(&session)?;
+    Ok(Ok((srv, session)))
 }
 
 /// The agent's own session on a server (see [`SessionChoice::PerAgent`]), created on first

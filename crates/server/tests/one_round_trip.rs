@@ -1,0 +1,181 @@
+//! The MCP gateway's two savings (docs/benchmarks.md, "Sixth pass"), and that neither
+//! changes what is decided or who is let in:
+//! - `open_server_session_for_key` resolves the presented key in the store round trip that
+//!   finds the session, and refuses a missing, unknown or revoked key exactly as
+//!   `authenticate` does, before it reads or writes anything;
+//! - `check_unreceipted` (surfaces that send no receipt) decides and records exactly what
+//!   `check` does: the same verdict, a link in the session's chain, nothing signed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use airlock_server::KeyRole;
+use airlock_server::service::{CheckRequest, KeyHash, Principal, ServiceError, SessionChoice};
+use common::Api;
+
+async fn server(api: &Api, caps: &[&str]) -> (String, String) {
+    let (s, agent) = api
+        .call(
+            "POST",
+            "/api/v1/agents",
+            Some(json!({"name": "a", "capabilities": caps})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{agent}");
+    let (s, server) = api
+        .call(
+            "POST",
+            "/mcp/servers",
+            Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": caps, "default_mode": "standard"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{server}");
+    (
+        agent["id"].as_str().unwrap().to_string(),
+        server["id"].as_str().unwrap().to_string(),
+    )
+}
+
+fn hash(key: &str) -> KeyHash {
+    KeyHash::presented(Some(key)).unwrap()
+}
+
+#[tokio::test]
+async fn a_session_opened_for_a_key_is_the_one_opened_for_its_caller() {
+    let api = Api::new().await;
+    let (agent, server) = server(&api, &["db.*"]).await;
+    let (caller, bound) = api
+        .service
+        .open_server_session_for_key(hash(common::KEY), &agent, &server, SessionChoice::PerAgent)
+        .await
+        .unwrap();
+    let known = api.service.authenticate(Some(common::KEY)).await.unwrap();
+    assert_eq!(caller.org_id, known.org_id);
+    assert_eq!(caller.key_id, known.key_id);
+    let again = api
+        .service
+        .open_server_session(&known, &agent, &server, SessionChoice::PerAgent)
+        .await
+        .unwrap();
+    assert_eq!(bound.session_id, again.session_id);
+    assert_eq!(bound.server.id, server);
+    // A named session, created with that id.
+    let (_, named) = api
+        .service
+        .open_server_session_for_key(
+            hash(common::KEY),
+            &agent,
+            &server,
+            SessionChoice::Named("s-named"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(named.session_id, "s-named");
+}
+
+#[tokio::test]
+async fn an_unknown_or_revoked_key_opens_nothing_and_is_refused_as_authenticate_refuses_it() {
+    let api = Api::new().await;
+    let (agent, server) = server(&api, &["db.*"]).await;
+    let other = api
+        .store
+        .run(|tx| airlock_server::create_key(tx, "default", "soon revoked", KeyRole::Agent))
+        .await
+        .unwrap();
+    let admin = api.service.authenticate(Some(common::KEY)).await.unwrap();
+    let doomed = api.service.authenticate(Some(&other)).await.unwrap();
+    api.service
+        .revoke_api_key(&admin, &doomed.key_id)
+        .await
+        .unwrap();
+    let unknown = format!("{}x", &common::KEY[..common::KEY.len() - 1]);
+    for (key, what) in [(unknown.as_str(), "unknown"), (other.as_str(), "revoked")] {
+        let expected = api.service.authenticate(Some(key)).await.unwrap_err();
+        assert!(
+            matches!(expected, ServiceError::Unauthenticated(_)),
+            "{what}: {expected:?}"
+        );
+        for choice in [SessionChoice::PerAgent, SessionChoice::Named("s-squat")] {
+            let got = api
+                .service
+                .open_server_session_for_key(hash(key), &agent, &server, choice)
+                .await
+                .unwrap_err();
+            assert_eq!(got.to_string(), expected.to_string(), "{what} {choice:?}");
+        }
+    }
+    // Nothing was opened: the named session does not exist, and the agent's own session is
+    // created only now, by a valid key (its first check is its chain's first link).
+    let (s, body) = api.call("GET", "/api/v1/sessions/s-squat", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let (_, own) = api
+        .service
+        .open_server_session_for_key(hash(common::KEY), &agent, &server, SessionChoice::PerAgent)
+        .await
+        .unwrap();
+    let (s, body) = api
+        .call("GET", &format!("/api/v1/sessions/{}", own.session_id), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["total_calls"], json!(0), "{body}");
+    // No key at all: refused before any store round trip.
+    assert!(matches!(
+        KeyHash::presented(None),
+        Err(ServiceError::Unauthenticated(_))
+    ));
+}
+
+fn request(agent: &str, session: &str, sql: &str) -> CheckRequest {
+    CheckRequest {
+        agent_id: agent.to_string(),
+        session_id: session.to_string(),
+        action_name: "db.query".into(),
+        input: json!({"sql": sql}),
+        declared: None,
+        source: "mcp".into(),
+        refusal: None,
+        hook_tool: None,
+    }
+}
+
+#[tokio::test]
+async fn a_check_without_a_receipt_decides_and_records_what_a_check_does() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "standard").await;
+    let caller = api.service.authenticate(Some(common::KEY)).await.unwrap();
+    for sql in ["SELECT 1", "DELETE FROM users", "DROP DATABASE production"] {
+        let signed = api
+            .service
+            .check(
+                Principal::Caller(caller.clone()),
+                request(&agent, &session, sql),
+            )
+            .await
+            .unwrap();
+        let bare = api
+            .service
+            .check_unreceipted(
+                Principal::Caller(caller.clone()),
+                request(&agent, &session, sql),
+            )
+            .await
+            .unwrap();
+        assert_eq!(bare.verdict.allowed, signed.verdict.allowed, "{sql}");
+        assert_eq!(bare.verdict.effect, signed.verdict.effect, "{sql}");
+        assert_eq!(bare.verdict.rule, signed.verdict.rule, "{sql}");
+        assert_eq!(bare.session_id, signed.session_id, "{sql}");
+        assert_ne!(bare.check_id, signed.check_id, "{sql}: two decisions");
+        assert!(!signed.receipt.signature.is_empty(), "{sql}");
+    }
+    // Both kinds of check are links of the session's chain, and the chain verifies.
+    let (s, report) = api
+        .call("GET", &format!("/api/v1/sessions/{session}/verify"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    assert_eq!(report["valid"], json!(true), "{report}");
+    assert_eq!(report["entries"], json!(6), "{report}");
+}
