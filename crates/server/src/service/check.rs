@@ -132,8 +132,8 @@ impl Service {
     }
 
     /// The same decision as [`Service::check`], recorded the same way, for a surface that
-    /// sends the caller no receipt (the MCP gateway, A2A): no receipt is signed for no one,
-    /// which spares the call a hand-off to the signing thread and its share of a signature.
+    /// sends the caller no receipt (the MCP gateway, A2A): none is signed, as it would go to
+    /// no one, which spares the call a hand-off to the signing thread and a signature's share.
     pub async fn check_unreceipted(
         &self,
         principal: Principal,
