@@ -215,6 +215,17 @@ impl Service {
     }
 }
 
+/// An existing session, only if it is the agent's and bound to this server.
+fn owned(srv: Server, s: Session, agent: &str) -> Result<(Server, Session), Refusal> {
+    if s.agent_id != agent {
+        return Err(Refusal::OtherAgent);
+    }
+    if s.server_id.as_deref() != Some(srv.id.as_str()) {
+        return Err(Refusal::OtherServer(s.server_id));
+    }
+    Ok((srv, s))
+}
+
 /// A named session (found, or created with that id) or a new one (`sid` is `None`).
 fn named_or_new_session(
     tx: &mut dyn Tx,
@@ -238,13 +249,7 @@ fn named_or_new_session(
     if let Some(id) = &sid
         && let Some(s) = tx.session(org, id)?
     {
-        if s.agent_id != agent {
-            return Ok(Err(Refusal::OtherAgent));
-        }
-        if s.server_id.as_deref() != Some(srv.id.as_str()) {
-            return Ok(Err(Refusal::OtherServer(s.server_id)));
-        }
-        return Ok(Ok((srv, s)));
+        return Ok(owned(srv, s, agent));
     }
     let a = match agent_first {
         Some(a) => a,
@@ -276,13 +281,7 @@ fn per_agent_session(
         && let Some(s) = tx.session(org, id)?
     {
         // Only this function writes the mapping, with a session of this agent and server.
-        if s.agent_id != agent {
-            return Ok(Err(Refusal::OtherAgent));
-        }
-        if s.server_id.as_deref() != Some(srv.id.as_str()) {
-            return Ok(Err(Refusal::OtherServer(s.server_id)));
-        }
-        return Ok(Ok((srv, s)));
+        return Ok(owned(srv, s, agent));
     }
     if mapped.is_none() {
         let legacy = legacy_per_agent_session_id(agent, server);
