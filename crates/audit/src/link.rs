@@ -101,7 +101,7 @@ impl LinkKey {
         let mut bytes = Vec::with_capacity(1024);
         write_canonical(d, &mut bytes);
         mac.update(&bytes);
-        hex::encode(mac.finalize().into_bytes())
+        airlock_core::chain::hex_lower(&mac.finalize().into_bytes())
     }
 }
 

@@ -8,6 +8,9 @@
 //!   cargo build --release -p airlock-server --example check_cost
 //!   CHECKS=1000 valgrind --tool=callgrind target/release/examples/check_cost
 //!   CHECKS=3000 valgrind --tool=callgrind target/release/examples/check_cost
+//!
+//! `SERVERS=10` binds the sessions to that many registered MCP servers of 20 tools each,
+//! round-robin, as `airlock-bench` does (default 0: the agents' implicit sessions).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark harness
 
@@ -106,8 +109,28 @@ async fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10);
+    let server_count: usize = std::env::var("SERVERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     let service = Service::new(store, Config::default());
     let app = airlock_server::router(service);
+    let mut servers = Vec::new();
+    for s in 0..server_count {
+        // The tools of airlock-bench's servers.
+        let mut tools = vec![json!({"name": "db.query"}), json!({"name": "shell.exec"})];
+        for t in 2..20 {
+            let effect = ["read", "mutating", "destructive"][t % 3];
+            tools.push(json!({"name": format!("tool.t{t}"), "effect_override": effect, "require_approval": t % 7 == 0}));
+        }
+        let server = call(
+            &app,
+            "/mcp/servers",
+            json!({"name": format!("srv{s}"), "url": "http://127.0.0.1:9/mcp", "capabilities": ["db.*", "shell.*", "tool.*"], "tools": tools}),
+        )
+        .await;
+        servers.push(server["id"].as_str().unwrap().to_string());
+    }
     let mut pairs = Vec::new();
     for a in 0..10 {
         let agent = call(
@@ -118,7 +141,19 @@ async fn main() {
         .await;
         let id = agent["id"].as_str().unwrap().to_string();
         for s in 0..sessions_per_agent {
-            pairs.push((id.clone(), format!("cost-{a}-{s}")));
+            let session = if servers.is_empty() {
+                format!("cost-{a}-{s}")
+            } else {
+                let server = &servers[(a * sessions_per_agent + s) % servers.len()];
+                let opened = call(
+                    &app,
+                    "/mcp/sessions/init",
+                    json!({"agent_id": id, "server_id": server}),
+                )
+                .await;
+                opened["session_id"].as_str().unwrap().to_string()
+            };
+            pairs.push((id.clone(), session));
         }
     }
     // The same deterministic mix every run.

@@ -29,7 +29,7 @@ pub fn new_id(prefix: &str) -> String {
 /// Hex SHA-256 of a secret. Keys and tokens are 256-bit random values, so a fast hash is
 /// enough to make a stolen database useless; it also serves as the lookup index.
 pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    airlock_core::chain::hex_lower(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Compares two hashes in constant time.

@@ -99,7 +99,7 @@ impl<D: Db> Tx for D {
     }
 
     fn org(&mut self, id: &str) -> Result<Option<Org>> {
-        self.one(select!(Org, "WHERE id = $1"), &[&id], Org::read)
+        self.one_kept(select!(Org, "WHERE id = $1"), &[&id], Org::read)
     }
 
     fn org_by_name(&mut self, name: &str) -> Result<Option<Org>> {
@@ -117,7 +117,7 @@ impl<D: Db> Tx for D {
 
     fn api_key_by_hash(&mut self, hash: &str) -> Result<Option<ApiKey>> {
         let sql = select!(ApiKey, "WHERE hash = $1");
-        self.one(sql, &[&hash], ApiKey::read)
+        self.one_kept(sql, &[&hash], ApiKey::read)
     }
 
     fn key_reads(&mut self, hash: &str) -> Result<Option<KeyReads>> {
@@ -145,7 +145,7 @@ impl<D: Db> Tx for D {
 
     fn agent(&mut self, org_id: &str, id: &str) -> Result<Option<Agent>> {
         let sql = select!(Agent, "WHERE org_id = $1 AND id = $2");
-        self.one(sql, &[&org_id, &id], Agent::read)
+        self.one_kept(sql, &[&org_id, &id], Agent::read)
     }
 
     fn list_agents(&mut self, org_id: &str) -> Result<Vec<Agent>> {
@@ -188,7 +188,7 @@ impl<D: Db> Tx for D {
             Server,
             "WHERE org_id = $1 AND id = $2 AND status = 'active'"
         );
-        self.one(sql, &[&org_id, &id], Server::read)
+        self.one_kept(sql, &[&org_id, &id], Server::read)
     }
 
     fn list_servers(&mut self, org_id: &str) -> Result<Vec<Server>> {
@@ -552,7 +552,7 @@ impl<D: Db> Tx for D {
             ToolPin,
             "WHERE org_id = $1 AND server_id = $2 AND name = $3"
         );
-        self.one(sql, &[&org_id, &server_id, &name], ToolPin::read)
+        self.one_kept(sql, &[&org_id, &server_id, &name], ToolPin::read)
     }
 
     fn tool_pins(&mut self, org_id: &str, server_id: &str) -> Result<Vec<ToolPin>> {
@@ -577,7 +577,7 @@ impl<D: Db> Tx for D {
 
     fn reviewer_set(&mut self, org_id: &str) -> Result<Option<ReviewerSet>> {
         let sql = select!(ReviewerSet, "WHERE org_id = $1");
-        self.one(sql, &[&org_id], ReviewerSet::read)
+        self.one_kept(sql, &[&org_id], ReviewerSet::read)
     }
 
     fn put_reviewer_set(&mut self, set: &ReviewerSet) -> Result<()> {
@@ -874,7 +874,7 @@ impl<D: Db> Tx for D {
 
     fn security_settings(&mut self, org_id: &str) -> Result<Option<SecuritySettings>> {
         let sql = select!(SecuritySettings, "WHERE org_id = $1");
-        self.one(sql, &[&org_id], SecuritySettings::read)
+        self.one_kept(sql, &[&org_id], SecuritySettings::read)
     }
 
     fn put_security_settings(&mut self, settings: &SecuritySettings) -> Result<()> {

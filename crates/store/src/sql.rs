@@ -186,4 +186,20 @@ pub(crate) trait Db {
         })?;
         Ok(first)
     }
+
+    /// The first row `sql` returns, read by `read`, as [`Db::one`] reads it; a store that
+    /// keeps the statement's answer between requests may keep the value read from it too and
+    /// hand out clones (SQLite's row cache: an agent's or a server's JSON columns parsed once
+    /// per change, not per check). `read` must be a pure function of the row.
+    fn one_kept<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        sql: &Sql,
+        params: &[&dyn Param],
+        read: fn(&dyn Row) -> Result<T>,
+    ) -> Result<Option<T>>
+    where
+        Self: Sized,
+    {
+        self.one(sql, params, read)
+    }
 }

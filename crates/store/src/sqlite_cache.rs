@@ -70,9 +70,24 @@ enum Plan {
 /// Rows of one cached answer.
 type Rows = Arc<Vec<Vec<Value>>>;
 
+/// A cached read: the statement's key and its bound values.
+pub(crate) type CacheKey = (usize, Vec<KeyValue>);
+
 struct Entry {
     reads: u64,
     rows: Rows,
+    /// The value a reader made of `rows` (`Db::one_kept`), dropped with them.
+    decoded: Option<Decoded>,
+}
+
+/// A value read from a kept answer, and which function read it: a pure function of the rows,
+/// so the same function gives the same value for as long as the rows are kept.
+#[derive(Clone)]
+pub(crate) struct Decoded {
+    /// The reading function's address (a different function, or another copy of the same
+    /// one, is simply not found).
+    pub(crate) reader: usize,
+    pub(crate) value: Arc<dyn std::any::Any + Send + Sync>,
 }
 
 /// Counters for tests and benchmarks.
@@ -93,7 +108,7 @@ pub(crate) struct RowCache {
     /// name, and every write drops everything.
     cascades: bool,
     plans: HashMap<usize, Plan>,
-    entries: HashMap<(usize, Vec<KeyValue>), Entry>,
+    entries: HashMap<CacheKey, Entry>,
     data_version: Option<i64>,
     pub(crate) stats: CacheStats,
 }
@@ -252,7 +267,11 @@ impl RowCache {
                 let cache_key = (key, values);
                 if let Some(entry) = self.entries.get(&cache_key) {
                     self.stats.hits += 1;
-                    return Lookup::Hit(entry.rows.clone());
+                    return Lookup::Hit {
+                        rows: entry.rows.clone(),
+                        decoded: entry.decoded.clone(),
+                        key: cache_key,
+                    };
                 }
                 self.stats.misses += 1;
                 Lookup::Miss {
@@ -264,7 +283,7 @@ impl RowCache {
     }
 
     /// Keeps the complete answer of a read that missed.
-    pub(crate) fn keep(&mut self, key: (usize, Vec<KeyValue>), reads: u64, rows: Vec<Vec<Value>>) {
+    pub(crate) fn keep(&mut self, key: CacheKey, reads: u64, rows: Vec<Vec<Value>>) {
         if self.entries.len() >= MAX_ENTRIES {
             self.clear();
         }
@@ -273,8 +292,16 @@ impl RowCache {
             Entry {
                 reads,
                 rows: Arc::new(rows),
+                decoded: None,
             },
         );
+    }
+
+    /// Keeps the value read from the answer kept under `key`, while that answer is kept.
+    pub(crate) fn keep_decoded(&mut self, key: &CacheKey, decoded: Decoded) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            entry.decoded = Some(decoded);
+        }
     }
 }
 
@@ -282,13 +309,14 @@ impl RowCache {
 pub(crate) enum Lookup {
     /// Run it; keep nothing.
     Run,
-    /// The kept answer.
-    Hit(Rows),
-    /// Run it, read every row, and keep them under `key`.
-    Miss {
-        key: (usize, Vec<KeyValue>),
-        reads: u64,
+    /// The kept answer, and the value last read from it, if any.
+    Hit {
+        key: CacheKey,
+        rows: Rows,
+        decoded: Option<Decoded>,
     },
+    /// Run it, read every row, and keep them under `key`.
+    Miss { key: CacheKey, reads: u64 },
 }
 
 /// A bound value as part of a key. Floats make poor keys (NaN is never equal to itself):

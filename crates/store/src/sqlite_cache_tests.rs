@@ -222,9 +222,12 @@ async fn a_failed_request_leaves_nothing_behind_in_the_cache() {
     let failed = store
         .run(|tx| {
             tx.revoke_agent("o", "a", "oops", Utc::now())?;
-            // Read back (and so cache) the revoked row, then fail.
-            let seen = tx.agent("o", "a")?;
-            assert_eq!(seen.map(|a| a.status), Some("revoked".to_string()));
+            // Read back (and so cache, and keep the value read from) the revoked row, then
+            // fail.
+            for _ in 0..2 {
+                let seen = tx.agent("o", "a")?;
+                assert_eq!(seen.map(|a| a.status), Some("revoked".to_string()));
+            }
             Err::<(), _>(StoreError::Conflict("refused".into()))
         })
         .await;
@@ -271,4 +274,98 @@ fn answers_are_the_same_with_and_without_the_cache() {
         seen
     };
     assert_eq!(run(true), run(false));
+}
+
+/// How many times `counted_status` has read a row.
+static STATUS_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn counted_status(row: &dyn crate::sql::Row) -> Result<String> {
+    STATUS_READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    row.get_str(0)
+}
+
+fn agent_name(row: &dyn crate::sql::Row) -> Result<String> {
+    row.get_str(1)
+}
+
+fn kept_status(conn: &Connection, cache: &mut RowCache) -> Option<String> {
+    use crate::sql::Db;
+    let sql = sql!("SELECT status, name FROM agents WHERE org_id = $1 AND id = $2");
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    cache.begin_batch(conn).unwrap();
+    let status = SqliteTx::new(conn, cache)
+        .one_kept(sql, &[&"o", &"a"], counted_status)
+        .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+    status
+}
+
+/// `Db::one_kept`: the value read from a kept answer is kept with it (the row is not read
+/// again), and is dropped with it: by a write to its table, by another connection's commit.
+#[test]
+fn a_value_read_from_a_kept_answer_is_kept_and_dropped_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    let reads = || STATUS_READS.load(std::sync::atomic::Ordering::SeqCst);
+    let start = reads();
+    // A miss reads the live row; the first hit reads the kept row and keeps the value.
+    assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("active"));
+    assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("active"));
+    let decoded = reads();
+    assert_eq!(decoded, start + 2);
+    for _ in 0..3 {
+        assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("active"));
+    }
+    assert_eq!(reads(), decoded, "later hits hand out the kept value");
+
+    // A write to the table, through the writer.
+    in_tx(&conn, &mut cache, |tx| {
+        tx.revoke_agent("o", "a", "test", Utc::now()).map(|_| ())
+    });
+    assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("revoked"));
+    assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("revoked"));
+
+    // Another connection's commit.
+    let other = crate::sqlite::open_connection(&dir.path().join("airlock.db")).unwrap();
+    other
+        .execute("UPDATE agents SET status = 'active' WHERE id = 'a'", [])
+        .unwrap();
+    assert_eq!(kept_status(&conn, &mut cache).as_deref(), Some("active"));
+    assert!(reads() > decoded + 2, "every change was read again");
+}
+
+/// Two readers of the same statement each get what they read, never the other's value.
+#[test]
+fn a_kept_value_is_handed_only_to_the_reader_that_made_it() {
+    use crate::sql::Db;
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    let sql = sql!("SELECT status, name FROM agents WHERE org_id = $1 AND id = $2");
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    cache.begin_batch(&conn).unwrap();
+    let mut db = SqliteTx::new(&conn, &mut cache);
+    for _ in 0..3 {
+        let status = db.one_kept(sql, &[&"o", &"a"], counted_status).unwrap();
+        let name = db.one_kept(sql, &[&"o", &"a"], agent_name).unwrap();
+        assert_eq!(status.as_deref(), Some("active"));
+        assert_eq!(name.as_deref(), Some("a-name"));
+        // A reader of another type on the same statement.
+        let length = db
+            .one_kept(sql, &[&"o", &"a"], |r| Ok(r.get_str(1)?.len()))
+            .unwrap();
+        assert_eq!(length, Some(6));
+    }
+    // No row: none, kept as none.
+    for _ in 0..2 {
+        assert_eq!(db.one_kept(sql, &[&"o", &"b"], agent_name).unwrap(), None);
+    }
+    conn.execute_batch("COMMIT").unwrap();
 }

@@ -5,7 +5,9 @@ use rusqlite::Connection;
 use rusqlite::types::Type;
 
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
-use crate::sqlite_cache::{CachedRow, Lookup, RowCache, row_values};
+use std::sync::Arc;
+
+use crate::sqlite_cache::{CachedRow, Decoded, Lookup, RowCache, row_values};
 
 /// SQLite's placeholders are `?n`. Per-session approval lookups name their index, and compare
 /// deadlines only after reading the rows: a bound range makes SQLite (built with STAT4)
@@ -86,8 +88,56 @@ impl Db for SqliteTx<'_> {
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {
         let text = sql.text(&DIALECT);
-        let (cache_key, reads) = match self.cache.before(key(sql), text, params) {
-            Lookup::Hit(rows) => {
+        let lookup = self.cache.before(key(sql), text, params);
+        self.run(text, params, lookup, each)
+    }
+
+    fn one_kept<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        sql: &Sql,
+        params: &[&dyn Param],
+        read: fn(&dyn Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let text = sql.text(&DIALECT);
+        let reader = read as usize;
+        let lookup = match self.cache.before(key(sql), text, params) {
+            Lookup::Hit { key, rows, decoded } => {
+                let kept = decoded
+                    .filter(|d| d.reader == reader)
+                    .and_then(|d| d.value.downcast_ref::<Option<T>>().cloned());
+                if let Some(value) = kept {
+                    return Ok(value);
+                }
+                let value = rows.first().map(|row| read(&CachedRow(row))).transpose()?;
+                let decoded = Decoded {
+                    reader,
+                    value: Arc::new(value.clone()),
+                };
+                self.cache.keep_decoded(&key, decoded);
+                return Ok(value);
+            }
+            other => other,
+        };
+        let mut first = None;
+        self.run(text, params, lookup, &mut |row| {
+            first = Some(read(row)?);
+            Ok(false)
+        })?;
+        Ok(first)
+    }
+}
+
+impl SqliteTx<'_> {
+    /// Runs a statement whose effect on the cache `lookup` says, handing rows to `each`.
+    fn run(
+        &mut self,
+        text: &str,
+        params: &[&dyn Param],
+        lookup: Lookup,
+        each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
+    ) -> Result<()> {
+        let (cache_key, reads) = match lookup {
+            Lookup::Hit { rows, .. } => {
                 for row in rows.iter() {
                     if !each(&CachedRow(row))? {
                         break;
