@@ -1,12 +1,12 @@
 //! SQLite's side of the shared queries: its rows, its statements (prepared once per
 //! connection and cached) and its dialect. The queries themselves are in `queries.rs`.
 
+use std::sync::Arc;
+
 use rusqlite::Connection;
 use rusqlite::types::Type;
 
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
-use std::sync::Arc;
-
 use crate::sqlite_cache::{CachedRow, Decoded, Lookup, RowCache, row_values};
 
 /// SQLite's placeholders are `?n`. Per-session approval lookups name their index, and compare
