@@ -46,6 +46,15 @@ fn in_tx<R>(
     cache: &mut RowCache,
     f: impl FnOnce(&mut dyn Tx) -> Result<R>,
 ) -> R {
+    in_batch(conn, cache, |db| f(db))
+}
+
+/// One batch of the writer: `f` runs on the connection and the cache, then it commits.
+fn in_batch<R>(
+    conn: &Connection,
+    cache: &mut RowCache,
+    f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R>,
+) -> R {
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     cache.begin_batch(conn).unwrap();
     let r = {
@@ -288,16 +297,16 @@ fn agent_name(row: &dyn crate::sql::Row) -> Result<String> {
     row.get_str(1)
 }
 
+/// A read of a cached table, the statement the `one_kept` tests share.
+fn status_and_name() -> &'static crate::sql::Sql {
+    sql!("SELECT status, name FROM agents WHERE org_id = $1 AND id = $2")
+}
+
 fn kept_status(conn: &Connection, cache: &mut RowCache) -> Option<String> {
     use crate::sql::Db;
-    let sql = sql!("SELECT status, name FROM agents WHERE org_id = $1 AND id = $2");
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    cache.begin_batch(conn).unwrap();
-    let status = SqliteTx::new(conn, cache)
-        .one_kept(sql, &[&"o", &"a"], counted_status)
-        .unwrap();
-    conn.execute_batch("COMMIT").unwrap();
-    status
+    in_batch(conn, cache, |db| {
+        db.one_kept(status_and_name(), &[&"o", &"a"], counted_status)
+    })
 }
 
 /// `Db::one_kept`: the value read from a kept answer is kept with it (the row is not read
@@ -348,24 +357,21 @@ fn a_kept_value_is_handed_only_to_the_reader_that_made_it() {
         tx.insert_org(&org("o"))?;
         tx.insert_agent(&agent("o", "a", "active"))
     });
-    let sql = sql!("SELECT status, name FROM agents WHERE org_id = $1 AND id = $2");
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    cache.begin_batch(&conn).unwrap();
-    let mut db = SqliteTx::new(&conn, &mut cache);
-    for _ in 0..3 {
-        let status = db.one_kept(sql, &[&"o", &"a"], counted_status).unwrap();
-        let name = db.one_kept(sql, &[&"o", &"a"], agent_name).unwrap();
-        assert_eq!(status.as_deref(), Some("active"));
-        assert_eq!(name.as_deref(), Some("a-name"));
-        // A reader of another type on the same statement.
-        let length = db
-            .one_kept(sql, &[&"o", &"a"], |r| Ok(r.get_str(1)?.len()))
-            .unwrap();
-        assert_eq!(length, Some(6));
-    }
-    // No row: none, kept as none.
-    for _ in 0..2 {
-        assert_eq!(db.one_kept(sql, &[&"o", &"b"], agent_name).unwrap(), None);
-    }
-    conn.execute_batch("COMMIT").unwrap();
+    let sql = status_and_name();
+    in_batch(&conn, &mut cache, |db| {
+        for _ in 0..3 {
+            let status = db.one_kept(sql, &[&"o", &"a"], counted_status)?;
+            let name = db.one_kept(sql, &[&"o", &"a"], agent_name)?;
+            assert_eq!(status.as_deref(), Some("active"));
+            assert_eq!(name.as_deref(), Some("a-name"));
+            // A reader of another type on the same statement.
+            let length = db.one_kept(sql, &[&"o", &"a"], |r| Ok(r.get_str(1)?.len()))?;
+            assert_eq!(length, Some(6));
+        }
+        // No row: none, kept as none.
+        for _ in 0..2 {
+            assert_eq!(db.one_kept(sql, &[&"o", &"b"], agent_name)?, None);
+        }
+        Ok(())
+    });
 }
