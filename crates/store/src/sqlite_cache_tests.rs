@@ -41,6 +41,17 @@ fn open(dir: &std::path::Path) -> (Connection, RowCache) {
     (conn, cache)
 }
 
+/// A migrated store holding organization `o` and its active agent `a`.
+fn open_with_agent() -> (tempfile::TempDir, Connection, RowCache) {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_tx(&conn, &mut cache, |tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_agent(&agent("o", "a", "active"))
+    });
+    (dir, conn, cache)
+}
+
 fn in_tx<R>(
     conn: &Connection,
     cache: &mut RowCache,
@@ -67,12 +78,7 @@ fn in_batch<R>(
 
 #[test]
 fn a_read_of_a_rarely_written_table_is_kept_and_a_write_drops_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (conn, mut cache) = open(dir.path());
-    in_tx(&conn, &mut cache, |tx| {
-        tx.insert_org(&org("o"))?;
-        tx.insert_agent(&agent("o", "a", "active"))
-    });
+    let (_dir, conn, mut cache) = open_with_agent();
     let first = in_tx(&conn, &mut cache, |tx| tx.agent("o", "a")).unwrap();
     let hits = cache.stats.hits;
     let second = in_tx(&conn, &mut cache, |tx| tx.agent("o", "a")).unwrap();
@@ -92,12 +98,7 @@ fn a_read_of_a_rarely_written_table_is_kept_and_a_write_drops_it() {
 
 #[test]
 fn a_write_to_another_table_keeps_the_entries() {
-    let dir = tempfile::tempdir().unwrap();
-    let (conn, mut cache) = open(dir.path());
-    in_tx(&conn, &mut cache, |tx| {
-        tx.insert_org(&org("o"))?;
-        tx.insert_agent(&agent("o", "a", "active"))
-    });
+    let (_dir, conn, mut cache) = open_with_agent();
     in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"));
     let hits = cache.stats.hits;
     // An organization write names `orgs` only: the agent's entry stays.
@@ -108,12 +109,7 @@ fn a_write_to_another_table_keeps_the_entries() {
 
 #[test]
 fn a_commit_by_another_connection_is_seen_by_the_next_batch() {
-    let dir = tempfile::tempdir().unwrap();
-    let (conn, mut cache) = open(dir.path());
-    in_tx(&conn, &mut cache, |tx| {
-        tx.insert_org(&org("o"))?;
-        tx.insert_agent(&agent("o", "a", "active"))
-    });
+    let (dir, conn, mut cache) = open_with_agent();
     assert_eq!(
         in_tx(&conn, &mut cache, |tx| tx.agent("o", "a"))
             .unwrap()
@@ -313,12 +309,7 @@ fn kept_status(conn: &Connection, cache: &mut RowCache) -> Option<String> {
 /// again), and is dropped with it: by a write to its table, by another connection's commit.
 #[test]
 fn a_value_read_from_a_kept_answer_is_kept_and_dropped_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (conn, mut cache) = open(dir.path());
-    in_tx(&conn, &mut cache, |tx| {
-        tx.insert_org(&org("o"))?;
-        tx.insert_agent(&agent("o", "a", "active"))
-    });
+    let (dir, conn, mut cache) = open_with_agent();
     let reads = || STATUS_READS.load(std::sync::atomic::Ordering::SeqCst);
     let start = reads();
     // A miss reads the live row; the first hit reads the kept row and keeps the value.
@@ -351,12 +342,7 @@ fn a_value_read_from_a_kept_answer_is_kept_and_dropped_with_it() {
 #[test]
 fn a_kept_value_is_handed_only_to_the_reader_that_made_it() {
     use crate::sql::Db;
-    let dir = tempfile::tempdir().unwrap();
-    let (conn, mut cache) = open(dir.path());
-    in_tx(&conn, &mut cache, |tx| {
-        tx.insert_org(&org("o"))?;
-        tx.insert_agent(&agent("o", "a", "active"))
-    });
+    let (_dir, conn, mut cache) = open_with_agent();
     let sql = status_and_name();
     in_batch(&conn, &mut cache, |db| {
         for _ in 0..3 {
