@@ -260,6 +260,8 @@ struct Phase {
     seconds: f64,
     latencies_us: Vec<u64>,
     cpu_seconds: f64,
+    /// CPU seconds of the local PostgreSQL's processes (with `AIRLOCK_DATABASE_URL`).
+    database_cpu_seconds: Option<f64>,
 }
 
 impl Phase {
@@ -285,13 +287,24 @@ impl Phase {
             self.pct(0.999),
             self.errors,
             100.0 * self.cpu_seconds / self.seconds
-        )
+        ) + &self
+            .database_cpu_seconds
+            .map(|db| {
+                // What one request costs the machine: the servers' CPU and the database's.
+                let per = 1e6 * (self.cpu_seconds + db) / self.requests.max(1) as f64;
+                format!(
+                    "  database cpu {:>4.0}%  cpu/request {per:.0} µs",
+                    100.0 * db / self.seconds
+                )
+            })
+            .unwrap_or_default()
     }
 
     fn json(&self) -> serde_json::Value {
         json!({"name": self.name, "rps": self.rps(), "p50_ms": self.pct(0.5), "p99_ms": self.pct(0.99),
                "p999_ms": self.pct(0.999), "errors": self.errors, "requests": self.requests,
-               "server_cpu_percent": 100.0 * self.cpu_seconds / self.seconds})
+               "server_cpu_percent": 100.0 * self.cpu_seconds / self.seconds,
+               "database_cpu_percent": self.database_cpu_seconds.map(|db| 100.0 * db / self.seconds)})
     }
 }
 
@@ -313,6 +326,31 @@ fn cpu_of(servers: &[Server]) -> f64 {
     servers.iter().map(|s| usage(s.child.id()).0).sum()
 }
 
+/// CPU seconds of every process named `postgres` on this machine (the database's backends
+/// and its background processes), when the servers run on PostgreSQL: on one machine, what a
+/// check costs the database is part of what it costs.
+fn database_cpu() -> Option<f64> {
+    let url = std::env::var("AIRLOCK_DATABASE_URL").unwrap_or_default();
+    if url.trim().is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() == "postgres" {
+            total += usage(pid).0;
+        }
+    }
+    Some(total)
+}
+
 async fn drive(
     servers: &[Server],
     name: &str,
@@ -326,6 +364,7 @@ async fn drive(
         rate,
     } = load;
     let cpu0 = cpu_of(servers);
+    let db0 = database_cpu();
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
@@ -372,6 +411,7 @@ async fn drive(
     }
     let seconds = start.elapsed().as_secs_f64();
     let cpu1 = cpu_of(servers);
+    let db1 = database_cpu();
     all.sort_unstable();
     Ok(Phase {
         name: name.to_string(),
@@ -380,6 +420,7 @@ async fn drive(
         seconds,
         latencies_us: all,
         cpu_seconds: cpu1 - cpu0,
+        database_cpu_seconds: db0.zip(db1).map(|(a, b)| b - a),
     })
 }
 

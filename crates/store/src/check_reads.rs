@@ -98,7 +98,7 @@ fn read_joined(row: &dyn Row) -> Result<CheckReads> {
     let mut from = 0;
     let agent = part::<Agent>(row, &mut from)?;
     let session = part::<Session>(row, &mut from)?;
-    let server = part::<Server>(row, &mut from)?;
+    let server = part::<Server>(row, &mut from)?.map(std::sync::Arc::new);
     let pin = part::<ToolPin>(row, &mut from)?;
     let reviewers = part::<ReviewerSet>(row, &mut from)?;
     let policy_generation = if row.is_null(from)? {
@@ -179,7 +179,7 @@ fn one_by_one<D: Db>(
     let session = db.session(org_id, session_id)?;
     let (mut server, mut pin) = (None, None);
     if let Some(server_id) = session.as_ref().and_then(|s| s.server_id.as_deref()) {
-        server = db.server(org_id, server_id)?;
+        server = crate::queries::shared_server(db, org_id, server_id)?;
         if server.is_some() {
             pin = db.tool_pin(org_id, server_id, action_name)?;
         }

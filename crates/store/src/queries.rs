@@ -7,6 +7,8 @@
 //! on PostgreSQL), the index hint and the deadline comparison of per-session approval lookups
 //! (its [`crate::sql::Dialect`]).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::a2a::{A2aTask, AgentCard};
@@ -184,11 +186,7 @@ impl<D: Db> Tx for D {
     }
 
     fn server(&mut self, org_id: &str, id: &str) -> Result<Option<Server>> {
-        let sql = select!(
-            Server,
-            "WHERE org_id = $1 AND id = $2 AND status = 'active'"
-        );
-        self.one_kept(sql, &[&org_id, &id], Server::read)
+        Ok(shared_server(self, org_id, id)?.map(Arc::unwrap_or_clone))
     }
 
     fn list_servers(&mut self, org_id: &str) -> Result<Vec<Server>> {
@@ -935,4 +933,19 @@ fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
 
 pub(crate) fn count(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// An active server of the organization, shared: where the row cache keeps the server, every
+/// check of its sessions gets the same value (its tool list is neither parsed nor copied per
+/// check).
+pub(crate) fn shared_server<D: Db>(
+    db: &mut D,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<Arc<Server>>> {
+    let sql = select!(
+        Server,
+        "WHERE org_id = $1 AND id = $2 AND status = 'active'"
+    );
+    db.one_kept(sql, &[&org_id, &id], |row| Server::read(row).map(Arc::new))
 }

@@ -361,3 +361,57 @@ fn a_kept_value_is_handed_only_to_the_reader_that_made_it() {
         Ok(())
     });
 }
+
+fn server(id: &str) -> crate::model::Server {
+    crate::model::Server {
+        id: id.into(),
+        org_id: "o".into(),
+        name: format!("server {id}"),
+        url: "http://127.0.0.1:1/mcp".into(),
+        description: String::new(),
+        capabilities: None,
+        tools: vec![crate::model::ToolDef {
+            name: "db.query".into(),
+            effect_override: Some("read".into()),
+            require_approval: false,
+        }],
+        default_mode: "read_only".into(),
+        status: "active".into(),
+        created_at: Utc::now(),
+        allowed_methods: vec![],
+        approval_wait_secs: 0,
+    }
+}
+
+#[test]
+fn a_kept_server_is_shared_between_checks_until_its_table_is_written() {
+    let (_dir, conn, mut cache) = open_with_agent();
+    in_tx(&conn, &mut cache, |tx| tx.insert_server(&server("v")));
+    let read = |conn: &Connection, cache: &mut RowCache| {
+        in_batch(conn, cache, |db| {
+            crate::queries::shared_server(db, "o", "v")
+        })
+    };
+    // The first read keeps the row, the second the value made of it; later ones share it.
+    let _ = read(&conn, &mut cache).unwrap();
+    let kept = read(&conn, &mut cache).unwrap();
+    let again = read(&conn, &mut cache).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&kept, &again),
+        "one value, not a copy per check"
+    );
+    assert_eq!(*kept, server_as_stored(&conn, &mut cache));
+    // Any write to the servers table drops it: the next reads make a new one.
+    in_tx(&conn, &mut cache, |tx| tx.insert_server(&server("w")));
+    let after = (0..3)
+        .map(|_| read(&conn, &mut cache).unwrap())
+        .last()
+        .unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&kept, &after));
+    assert_eq!(kept, after);
+}
+
+/// The server `v` as `Tx::server` reads it (a value of its own).
+fn server_as_stored(conn: &Connection, cache: &mut RowCache) -> crate::model::Server {
+    in_tx(conn, cache, |tx| tx.server("o", "v")).unwrap()
+}

@@ -28,8 +28,8 @@ pub struct CheckReads {
     pub agent: Option<Agent>,
     /// Locked as [`Tx::session`] locks it.
     pub session: Option<Session>,
-    /// The session's server, if it has one and it is active.
-    pub server: Option<Server>,
+    /// The session's server, if it has one and it is active (shared with the row cache).
+    pub server: Option<std::sync::Arc<Server>>,
     /// The server's pin of the tool named exactly as the call.
     pub pin: Option<ToolPin>,
     pub reviewers: Option<ReviewerSet>,

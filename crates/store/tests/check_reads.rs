@@ -171,7 +171,7 @@ fn single_reads(
 ) -> Result<CheckReads, StoreError> {
     let session = tx.session(org, sid)?;
     let server = match session.as_ref().and_then(|s| s.server_id.clone()) {
-        Some(id) => tx.server(org, &id)?,
+        Some(id) => tx.server(org, &id)?.map(std::sync::Arc::new),
         None => None,
     };
     let pin = match &server {

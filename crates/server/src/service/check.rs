@@ -446,8 +446,9 @@ impl Job<'_> {
                     tool_changed = pin.is_some_and(|p| p.status == "changed");
                     tool = server
                         .tools
-                        .into_iter()
-                        .find(|t| scope::same_action(&t.name, &req.action_name));
+                        .iter()
+                        .find(|t| scope::same_action(&t.name, &req.action_name))
+                        .cloned();
                 }
             }
         }
