@@ -4,11 +4,9 @@
 //! answers most reads without a statement).
 //!
 //! The joined read takes the session's row lock exactly as [`Tx::session`] does (`FOR UPDATE`,
-//! `NOWAIT` for later requests of a batch). A request that may wait for the lock first tries
-//! to take it without waiting (`SKIP LOCKED`, the joined read alone when nobody holds the
-//! session); when another transaction holds it, the request waits for the lock in a statement
-//! of its own and reads again, so that the joined read's snapshot comes after the wait, as the
-//! one-by-one reads did. Approvals are read by a statement of their own,
+//! `NOWAIT` for later requests of a batch); a request that may wait for the lock takes it
+//! first in a statement of its own, so that the joined read's snapshot comes after the wait,
+//! as the one-by-one reads did. Approvals are read by a statement of their own,
 //! after that lock is held: a check of the same session that committed while this one waited
 //! may have used or created one, and a statement sees only what was committed before it
 //! began.
@@ -36,22 +34,15 @@ fn width<R: Record>() -> usize {
     R::COLUMNS.split(',').count()
 }
 
-/// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`,
-/// `FOR UPDATE SKIP LOCKED`); with `probe`, a last column says whether the session exists
-/// (whether a `SKIP LOCKED` read that found none skipped it). Parameters: organization, agent,
-/// session, action. Every table is read by the organization.
-fn joined(lock: &str, probe: bool) -> String {
-    let probe = if probe {
-        ", EXISTS (SELECT 1 FROM sessions AS h WHERE h.org_id = $1 AND h.id = $3)"
-    } else {
-        ""
-    };
+/// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`).
+/// Parameters: organization, agent, session, action. Every table is read by the organization.
+fn joined(lock: &str) -> String {
     format!(
         "WITH s AS (SELECT {session} FROM sessions WHERE org_id = $1 AND id = $3 {lock}) \
          SELECT {agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = $1 AND t.is_active)::text, \
-         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = v.id){probe} \
+         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = v.id) \
          FROM (SELECT 1 AS one) AS one \
          LEFT JOIN agents AS a ON a.org_id = $1 AND a.id = $2 \
          LEFT JOIN s ON TRUE \
@@ -104,17 +95,6 @@ fn part<R: Record>(row: &dyn Row, from: &mut usize) -> Result<Option<R>> {
 }
 
 fn read_joined(row: &dyn Row) -> Result<CheckReads> {
-    read_parts(row).map(|(reads, _)| reads)
-}
-
-/// The joined read with its probe: the reads, and whether the session exists.
-fn read_probed(row: &dyn Row) -> Result<(CheckReads, bool)> {
-    let (reads, next) = read_parts(row)?;
-    Ok((reads, row.get_bool(next)?))
-}
-
-/// The joined row's reads, and the index of the column after them.
-fn read_parts(row: &dyn Row) -> Result<(CheckReads, usize)> {
     let mut from = 0;
     let agent = part::<Agent>(row, &mut from)?;
     let session = part::<Session>(row, &mut from)?;
@@ -132,7 +112,7 @@ fn read_parts(row: &dyn Row) -> Result<(CheckReads, usize)> {
         siem_targets(&row.get_str(from + 1)?)?
     };
     let server_has_pins = row.get_bool(from + 2)?;
-    let reads = CheckReads {
+    Ok(CheckReads {
         agent,
         session,
         server,
@@ -141,8 +121,7 @@ fn read_parts(row: &dyn Row) -> Result<(CheckReads, usize)> {
         policy_generation,
         siem,
         server_has_pins,
-    };
-    Ok((reads, from + 3))
+    })
 }
 
 /// The SIEM targets the joined read aggregates: `[[id, filter (JSON text), backlog], …]`.
@@ -170,30 +149,23 @@ pub(crate) fn check_reads<D: Db>(
     if !db.dialect().joined_check {
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
+    let sql: &Sql = match db.session_lock() {
+        Lock::None => sql!(|_d| joined("")),
+        Lock::Wait => sql!(|_d| joined("FOR UPDATE")),
+        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT")),
+    };
+    if matches!(db.session_lock(), Lock::Wait) {
+        // A statement reads what was committed when it began: taking the lock first, alone,
+        // means the joined read below (which takes it again without waiting) sees servers,
+        // pins, reviewers and policies as they are once this check holds the session, not as
+        // they were before it waited. `NOWAIT` never waits, so it needs no such step.
+        let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
+        db.many(lock, &[&org_id, &session_id], |_| Ok(()))?;
+    }
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
     // One row always: the joins are outer, from a row of constants.
-    let no_row = || StoreError::Corrupt("the check's reads returned no row".into());
-    let sql: &Sql = match db.session_lock() {
-        Lock::None => sql!(|_d| joined("", false)),
-        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", false)),
-        Lock::Wait => {
-            // A session nobody holds is locked by the joined read itself, without waiting, as
-            // the later requests of a batch lock theirs (`NOWAIT`): one statement.
-            let first = sql!(|_d| joined("FOR UPDATE SKIP LOCKED", true));
-            let (reads, exists) = db.one(first, &params, read_probed)?.ok_or_else(no_row)?;
-            if reads.session.is_some() || !exists {
-                return Ok(reads);
-            }
-            // Another transaction holds it. A statement reads what was committed when it
-            // began: taking the lock first, alone, means the joined read below (which takes it
-            // again without waiting) sees servers, pins, reviewers and policies as they are
-            // once this check holds the session, not as they were before it waited.
-            let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
-            db.many(lock, &[&org_id, &session_id], |_| Ok(()))?;
-            sql!(|_d| joined("FOR UPDATE", false))
-        }
-    };
-    db.one(sql, &params, read_joined)?.ok_or_else(no_row)
+    db.one(sql, &params, read_joined)?
+        .ok_or_else(|| StoreError::Corrupt("the check's reads returned no row".into()))
 }
 
 fn one_by_one<D: Db>(
