@@ -234,11 +234,22 @@ pub(crate) fn session_approvals<D: Db>(
     input_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<SessionApprovals> {
+    let params: [&dyn Param; 4] = [&org_id, &session_id, &input_digest, &action_name];
     if !db.dialect().joined_check {
-        return Ok(SessionApprovals {
-            call: db.call_approvals(org_id, session_id, action_name, input_digest, now)?,
-            elevation: db.pending_elevation(org_id, session_id, now)?,
-        });
+        // The statements of `Tx::call_approvals` and `Tx::pending_elevation` as one, each
+        // half on its own index (SQLite would pick one index for an `OR` of both).
+        let sql = sql!(|d| format!(
+            "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
+             AND session_id = $2 AND input_digest = $3 AND kind = 'call' AND action_name = $4 \
+             AND (status = 'pending' OR status = 'approved') AND used_at IS NULL{} \
+             UNION ALL SELECT id, status, expires_at, created_at, kind FROM {} WHERE \
+             org_id = $1 AND session_id = $2 AND kind = 'elevation' AND status = 'pending'{}",
+            d.call_approvals,
+            d.deadline(5),
+            d.session_approvals,
+            d.deadline(5)
+        ));
+        return unexpired(db, sql, &params, now);
     }
     // Both lookups of `Tx::call_approvals` and `Tx::pending_elevation` in one statement, told
     // apart by kind.
@@ -251,12 +262,7 @@ pub(crate) fn session_approvals<D: Db>(
         d.deadline(5)
     ));
     // Unexpired, oldest first, as `Tx::call_approvals` and `Tx::pending_elevation` take them.
-    unexpired(
-        db,
-        sql,
-        &[&org_id, &session_id, &input_digest, &action_name],
-        now,
-    )
+    unexpired(db, sql, &params, now)
 }
 
 /// The session columns a check writes, after the decision's parameters (`$n+1` on).
