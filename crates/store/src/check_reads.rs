@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use crate::StoreError;
 use crate::model::*;
-use crate::queries::{count, unexpired};
+use crate::queries::{CALL_APPROVALS, PENDING_ELEVATION, count, unexpired};
 use crate::record::Record;
 use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
@@ -240,10 +240,9 @@ pub(crate) fn session_approvals<D: Db>(
         // half on its own index (SQLite would pick one index for an `OR` of both).
         let sql = sql!(|d| format!(
             "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-             AND session_id = $2 AND input_digest = $3 AND kind = 'call' AND action_name = $4 \
-             AND (status = 'pending' OR status = 'approved') AND used_at IS NULL{} \
+             AND session_id = $2 AND {CALL_APPROVALS}{} \
              UNION ALL SELECT id, status, expires_at, created_at, kind FROM {} WHERE \
-             org_id = $1 AND session_id = $2 AND kind = 'elevation' AND status = 'pending'{}",
+             org_id = $1 AND session_id = $2 AND {PENDING_ELEVATION}{}",
             d.call_approvals,
             d.deadline(5),
             d.session_approvals,
@@ -255,9 +254,7 @@ pub(crate) fn session_approvals<D: Db>(
     // apart by kind.
     let sql = sql!(|d| format!(
         "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-         AND session_id = $2 AND ((kind = 'call' AND input_digest = $3 AND action_name = $4 \
-         AND (status = 'pending' OR status = 'approved') AND used_at IS NULL) \
-         OR (kind = 'elevation' AND status = 'pending')){}",
+         AND session_id = $2 AND (({CALL_APPROVALS}) OR ({PENDING_ELEVATION})){}",
         d.session_approvals,
         d.deadline(5)
     ));

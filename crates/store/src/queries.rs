@@ -24,6 +24,16 @@ use crate::tx::{CallApprovals, CheckReads, KeyReads, Result, SessionApprovals, T
 /// expired by `now`, sorted into what a check uses: the oldest approved and the oldest pending
 /// call approval, and the oldest pending elevation. A backend that compares deadlines in the
 /// query gets `now` as the parameter after `params`; the others compare them here.
+/// Which approvals may authorise a call: its session's, for its exact input ($3, the input
+/// digest) and action ($4), not yet decided against or used. Written once for every statement
+/// that looks them up (`Tx::call_approvals`, `check_reads::session_approvals`).
+pub(crate) const CALL_APPROVALS: &str = "kind = 'call' AND input_digest = $3 AND action_name = $4 \
+     AND (status = 'pending' OR status = 'approved') AND used_at IS NULL";
+
+/// A session's elevation request still waiting for a decision (`Tx::pending_elevation`,
+/// `check_reads::session_approvals`).
+pub(crate) const PENDING_ELEVATION: &str = "kind = 'elevation' AND status = 'pending'";
+
 pub(crate) fn unexpired<D: Db>(
     db: &mut D,
     sql: &Sql,
@@ -405,7 +415,7 @@ impl<D: Db> Tx for D {
     ) -> Result<Option<String>> {
         let sql = sql!(|d| format!(
             "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-             AND session_id = $2 AND kind = 'elevation' AND status = 'pending'{}",
+             AND session_id = $2 AND {PENDING_ELEVATION}{}",
             d.session_approvals,
             d.deadline(3)
         ));
@@ -422,8 +432,7 @@ impl<D: Db> Tx for D {
     ) -> Result<CallApprovals> {
         let sql = sql!(|d| format!(
             "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-             AND session_id = $2 AND input_digest = $3 AND kind = 'call' AND action_name = $4 \
-             AND (status = 'pending' OR status = 'approved') AND used_at IS NULL{}",
+             AND session_id = $2 AND {CALL_APPROVALS}{}",
             d.call_approvals,
             d.deadline(5)
         ));
