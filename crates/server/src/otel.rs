@@ -117,7 +117,7 @@ fn denied_for_error(rule: &str) -> bool {
 }
 
 /// Records a check's answer on its span.
-pub fn record_check(span: &Span, result: &Result<CheckOutcome, ServiceError>) {
+pub fn record_check<R>(span: &Span, result: &Result<CheckOutcome<R>, ServiceError>) {
     match result {
         Ok(o) => {
             let v = &o.verdict;

@@ -70,6 +70,19 @@ pub struct Service {
     metrics: Arc<crate::metrics::Metrics>,
     /// Audit keys, checkpoint folder and the sessions changed since the last checkpoint.
     audit: Arc<audit_trail::AuditTrail>,
+    /// Signs the receipts of the checks the store answers together (`check::seal_receipts`),
+    /// with the current key of `audit`.
+    receipts: airlock_store::Sealer<check::PassAnswer>,
+}
+
+/// Receipts signed with the current key of `trail`, once for every group of checks answered
+/// together.
+fn receipt_sealer(
+    store: &Store,
+    trail: &Arc<audit_trail::AuditTrail>,
+) -> airlock_store::Sealer<check::PassAnswer> {
+    let key = trail.keys().current().clone();
+    store.sealer(move |answers| check::seal_receipts(&key, answers))
 }
 
 impl Service {
@@ -84,13 +97,15 @@ impl Service {
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let m = metrics.clone();
         store.on_batch(Arc::new(move |stats| m.batch(stats)));
+        let audit = Arc::new(audit_trail::AuditTrail::ephemeral());
         Service {
+            receipts: receipt_sealer(&store, &audit),
             store,
             config: Arc::new(config),
             outbound,
             policy_cache: Arc::default(),
             metrics,
-            audit: Arc::new(audit_trail::AuditTrail::ephemeral()),
+            audit,
         }
     }
 
@@ -98,6 +113,7 @@ impl Service {
     /// made by [`Service::new`] keeps ephemeral keys in memory).
     pub fn with_audit(mut self, trail: audit_trail::AuditTrail) -> Service {
         self.audit = Arc::new(trail);
+        self.receipts = receipt_sealer(&self.store, &self.audit);
         self
     }
 

@@ -24,7 +24,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::queue::Job;
+use crate::queue::{Job, answer_all};
+use crate::seal::GroupEnds;
 
 /// Makes everything committed so far durable.
 pub(crate) trait Flush: Send + 'static {
@@ -47,6 +48,7 @@ pub(crate) struct Durability {
     /// Of those, the ones the sync thread has made durable.
     synced: Arc<AtomicU64>,
     poisoned: Arc<AtomicBool>,
+    ends: GroupEnds,
 }
 
 impl Durability {
@@ -59,9 +61,7 @@ impl Durability {
         } else if self.synced.load(Ordering::Acquire) >= self.written
             && !self.poisoned.load(Ordering::Acquire)
         {
-            for (job, outcome) in jobs {
-                job.finish(outcome);
-            }
+            answer_all(jobs, &self.ends);
             return;
         }
         let waiting = Waiting {
@@ -69,16 +69,23 @@ impl Durability {
             jobs,
         };
         if let Err(mpsc::SendError(waiting)) = self.waiting.send(waiting) {
-            for (job, _) in waiting.jobs {
-                job.finish(Err("the store's sync thread has stopped".to_string()));
-            }
+            let stopped = Err("the store's sync thread has stopped".to_string());
+            let jobs = waiting
+                .jobs
+                .into_iter()
+                .map(|(job, _)| (job, stopped.clone()));
+            answer_all(jobs, &self.ends);
         }
     }
 }
 
 /// Starts the sync thread; batches given to the returned handle are answered once `flush`
 /// has succeeded after they committed.
-pub(crate) fn start(name: &str, mut flush: Box<dyn Flush>) -> std::io::Result<Durability> {
+pub(crate) fn start(
+    name: &str,
+    mut flush: Box<dyn Flush>,
+    ends: GroupEnds,
+) -> std::io::Result<Durability> {
     let (tx, rx) = mpsc::channel::<Waiting>();
     let synced = Arc::new(AtomicU64::new(0));
     let poisoned = Arc::new(AtomicBool::new(false));
@@ -87,6 +94,7 @@ pub(crate) fn start(name: &str, mut flush: Box<dyn Flush>) -> std::io::Result<Du
         written: 0,
         synced: synced.clone(),
         poisoned: poisoned.clone(),
+        ends: ends.clone(),
     };
     std::thread::Builder::new()
         .name(format!("{name}-sync"))
@@ -109,13 +117,12 @@ pub(crate) fn start(name: &str, mut flush: Box<dyn Flush>) -> std::io::Result<Du
                 if failure.is_none() {
                     synced.fetch_max(upto, Ordering::AcqRel);
                 }
-                for (job, outcome) in batches.into_iter().flat_map(|b| b.jobs) {
-                    let outcome = match &failure {
-                        Some(e) => Err(format!("the commit was not made durable: {e}")),
-                        None => outcome,
-                    };
-                    job.finish(outcome);
-                }
+                let jobs = batches.into_iter().flat_map(|b| b.jobs);
+                let jobs = jobs.map(|(job, outcome)| match &failure {
+                    Some(e) => (job, Err(format!("the commit was not made durable: {e}"))),
+                    None => (job, outcome),
+                });
+                answer_all(jobs, &ends);
             }
         })?;
     Ok(handle)

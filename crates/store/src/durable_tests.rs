@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use super::*;
 use crate::StoreError;
 use crate::queue::{BatchError, Engine, Queue};
+use crate::seal::Sealer;
 use crate::sqlite_cache::RowCache;
 use crate::sqlite_tx::SqliteTx;
 
@@ -238,4 +239,150 @@ fn a_store_synced_off_its_writer_has_one_writer() {
         .collect();
     let flush = Box::new(GatedFlush::default());
     assert!(Queue::start("test", engines, 16, Some(flush)).is_err());
+}
+
+/// The size of each group a sealer was given.
+type Groups = Arc<Mutex<Vec<usize>>>;
+
+/// A sealer that adds 100 to every answer it is given and records each group's size;
+/// panics while `panic` is set.
+fn counting_sealer(queue: &Queue) -> (Sealer<u32>, Groups, Arc<Mutex<bool>>) {
+    let groups = Arc::new(Mutex::new(Vec::new()));
+    let panic = Arc::new(Mutex::new(false));
+    let (g, p) = (groups.clone(), panic.clone());
+    let sealer = queue.sealer(move |answers: &mut [&mut u32]| {
+        assert!(!*p.lock().unwrap(), "told to panic");
+        g.lock().unwrap().push(answers.len());
+        for a in answers.iter_mut() {
+            **a += 100;
+        }
+    });
+    (sealer, groups, panic)
+}
+
+/// A sealed request; one not answered within 5 s fails as if the store had closed.
+async fn ask_sealed(queue: &Queue, sealer: &Sealer<u32>) -> Result<u32, StoreError> {
+    let answer = queue.run_sealed(|_| Ok(7), sealer);
+    tokio::time::timeout(Duration::from_secs(5), answer)
+        .await
+        .unwrap_or(Err(StoreError::Closed))
+}
+
+#[tokio::test]
+async fn the_answers_one_flush_releases_are_sealed_together_once_on_disk() {
+    let (release, flush) = gated();
+    let (queue, _) = queue(flush.clone());
+    let queue = Arc::new(queue);
+    let (sealer, groups, _) = counting_sealer(&queue);
+    let first = tokio::spawn({
+        let (queue, sealer) = (queue.clone(), sealer.clone());
+        async move { ask_sealed(&queue, &sealer).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Committed while the first flush is held; a plain request among them.
+    let later: Vec<_> = (0..20)
+        .map(|_| {
+            let (queue, sealer) = (queue.clone(), sealer.clone());
+            tokio::spawn(async move { ask_sealed(&queue, &sealer).await })
+        })
+        .collect();
+    let plain = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(groups.lock().unwrap().is_empty(), "sealed before the flush");
+    assert!(!first.is_finished() && later.iter().all(|a| !a.is_finished()));
+    release.send(Ok(())).unwrap();
+    assert_eq!(first.await.unwrap().unwrap(), 107);
+    release.send(Ok(())).unwrap();
+    for answer in later {
+        assert_eq!(
+            answer.await.unwrap().unwrap(),
+            107,
+            "each answer sealed once"
+        );
+    }
+    assert_eq!(
+        plain.await.unwrap().unwrap(),
+        7,
+        "a plain request is not sealed"
+    );
+    assert_eq!(*groups.lock().unwrap(), vec![1, 20]);
+}
+
+#[tokio::test]
+async fn only_successful_answers_are_sealed() {
+    let (queue, fail) = queue(GatedFlush::default());
+    let (sealer, groups, _) = counting_sealer(&queue);
+    // A request that fails is answered with its error, unsealed.
+    let failing = queue.run_sealed(
+        |_| Err::<u32, _>(StoreError::Conflict("no".into())),
+        &sealer,
+    );
+    let err = tokio::time::timeout(Duration::from_secs(5), failing)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(err.to_string().contains("no"), "{err}");
+    // A batch that did not commit fails its sealed requests without sealing them.
+    *fail.lock().unwrap() = true;
+    assert!(ask_sealed(&queue, &sealer).await.is_err());
+    *fail.lock().unwrap() = false;
+    assert!(
+        groups.lock().unwrap().is_empty(),
+        "{:?}",
+        groups.lock().unwrap()
+    );
+    assert_eq!(ask_sealed(&queue, &sealer).await.unwrap(), 107);
+    assert_eq!(*groups.lock().unwrap(), vec![1]);
+}
+
+#[tokio::test]
+async fn a_seal_that_panics_fails_its_answers_and_the_queue_goes_on() {
+    let (queue, _) = queue(GatedFlush::default());
+    let (sealer, _, panic) = counting_sealer(&queue);
+    *panic.lock().unwrap() = true;
+    let answer = tokio::time::timeout(Duration::from_secs(5), ask_sealed(&queue, &sealer)).await;
+    assert!(
+        matches!(answer.unwrap(), Err(StoreError::JobPanicked)),
+        "never answered unsealed"
+    );
+    *panic.lock().unwrap() = false;
+    assert_eq!(ask(&queue).await.unwrap(), 7);
+    assert_eq!(ask_sealed(&queue, &sealer).await.unwrap(), 107);
+}
+
+#[tokio::test]
+async fn without_a_sync_thread_the_writer_seals_what_it_answers() {
+    let engine = TestEngine {
+        conn: Connection::open_in_memory().unwrap(),
+        cache: RowCache::disabled(),
+        fail: Arc::default(),
+        wrote: Arc::default(),
+    };
+    let queue = Arc::new(Queue::start("test", vec![engine], 16, None).unwrap());
+    let (sealer, groups, _) = counting_sealer(&queue);
+    let answers: Vec<_> = (0..10)
+        .map(|_| {
+            let (queue, sealer) = (queue.clone(), sealer.clone());
+            tokio::spawn(async move { ask_sealed(&queue, &sealer).await })
+        })
+        .collect();
+    for answer in answers {
+        let answer = tokio::time::timeout(Duration::from_secs(5), answer).await;
+        assert_eq!(answer.unwrap().unwrap().unwrap(), 107);
+    }
+    assert_eq!(groups.lock().unwrap().iter().sum::<usize>(), 10);
+}
+
+#[tokio::test]
+async fn a_dropped_sealer_is_forgotten_by_the_queue() {
+    let (queue, _) = queue(GatedFlush::default());
+    let (sealer, _, _) = counting_sealer(&queue);
+    drop(sealer);
+    let (sealer, groups, _) = counting_sealer(&queue);
+    assert_eq!(ask_sealed(&queue, &sealer).await.unwrap(), 107);
+    assert_eq!(*groups.lock().unwrap(), vec![1]);
+    assert_eq!(queue.sealers(), 1, "the dropped sealer is no longer called");
 }

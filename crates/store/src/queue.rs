@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use crate::StoreError;
 use crate::durable::{Durability, Flush};
 use crate::options::MAX_BATCH;
+use crate::seal::{GroupEnds, Sealer};
 use crate::tx::Tx;
 
 /// How often a batch that failed with a retryable error (deadlock, serialisation failure) is
@@ -106,6 +107,8 @@ pub(crate) struct Queue {
     jobs: mpsc::SyncSender<Job>,
     load: Arc<Load>,
     hook: HookSlot,
+    /// The sealers whose answers the threads answering requests seal (`crate::seal`).
+    ends: GroupEnds,
 }
 
 /// What the workers share to split queued requests among themselves.
@@ -129,6 +132,7 @@ impl Queue {
         flush: Option<Box<dyn Flush>>,
     ) -> Result<Queue, StoreError> {
         let max_batch = max_batch.clamp(1, MAX_BATCH);
+        let ends = GroupEnds::default();
         let mut sync = match flush {
             // Answers are released in commit order by one sync thread: one writer only.
             Some(_) if engines.len() != 1 => {
@@ -136,7 +140,7 @@ impl Queue {
                     "a store synced off its writer has exactly one writer".into(),
                 ));
             }
-            Some(flush) => Some(crate::durable::start(name, flush)?),
+            Some(flush) => Some(crate::durable::start(name, flush, ends.clone())?),
             None => None,
         };
         let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
@@ -144,13 +148,18 @@ impl Queue {
         let load = Arc::new(Load::default());
         let hook = HookSlot::default();
         for (i, engine) in engines.into_iter().enumerate() {
-            let (rx, load, hook) = (rx.clone(), load.clone(), hook.clone());
+            let (rx, load, hook, ends) = (rx.clone(), load.clone(), hook.clone(), ends.clone());
             let sync = sync.take();
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx, load, hook, sync, max_batch))?;
+                .spawn(move || worker(engine, rx, load, hook, ends, sync, max_batch))?;
         }
-        Ok(Queue { jobs, load, hook })
+        Ok(Queue {
+            jobs,
+            load,
+            hook,
+            ends,
+        })
     }
 
     /// Replaces the hook called after every batch.
@@ -160,12 +169,56 @@ impl Queue {
         }
     }
 
-    pub(crate) async fn run<R, F>(&self, mut f: F) -> Result<R, StoreError>
+    /// A sealer of answers run on this queue (`crate::seal`).
+    pub(crate) fn sealer<R: Send + 'static>(
+        &self,
+        seal: impl Fn(&mut [&mut R]) + Send + Sync + 'static,
+    ) -> Sealer<R> {
+        Sealer::new(&self.ends, seal)
+    }
+
+    pub(crate) async fn run<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnMut(&mut dyn Tx) -> Result<R, StoreError> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
+        self.submit(f, move |answer| {
+            let _ = tx.send(answer);
+        })
+        .await?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Sealers the queue keeps.
+    #[cfg(test)]
+    pub(crate) fn sealers(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// As [`Queue::run`], the answer sealed by `sealer` with the others of its group.
+    pub(crate) async fn run_sealed<R, F>(&self, f: F, sealer: &Sealer<R>) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnMut(&mut dyn Tx) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let sealer = sealer.clone();
+        self.submit(f, move |answer| sealer.hold(answer, tx))
+            .await?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Queues `f`; its answer (the batch's outcome and its own result) goes to `deliver`.
+    async fn submit<R, F>(
+        &self,
+        mut f: F,
+        deliver: impl FnOnce(Result<R, StoreError>) + Send + 'static,
+    ) -> Result<(), StoreError>
+    where
+        R: Send + 'static,
+        F: FnMut(&mut dyn Tx) -> Result<R, StoreError> + Send + 'static,
+    {
         let slot: Arc<Mutex<Option<Result<R, StoreError>>>> = Arc::new(Mutex::new(None));
         let write = slot.clone();
         let job = Job {
@@ -183,7 +236,7 @@ impl Queue {
                     .ok()
                     .and_then(|mut s| s.take())
                     .unwrap_or(Err(StoreError::JobPanicked));
-                let _ = tx.send(commit.and(result));
+                deliver(commit.and(result));
             }),
             not_committed: None,
         };
@@ -191,20 +244,31 @@ impl Queue {
         self.load.queued.fetch_add(1, Ordering::SeqCst);
         // The queue is bounded; a full queue waits here instead of growing without limit.
         match jobs.try_send(job) {
-            Ok(()) => {}
+            Ok(()) => Ok(()),
             Err(mpsc::TrySendError::Full(job)) => {
                 tokio::task::spawn_blocking(move || jobs.send(job))
                     .await
                     .map_err(|_| StoreError::Closed)?
-                    .map_err(|_| StoreError::Closed)?;
+                    .map_err(|_| StoreError::Closed)
             }
             Err(mpsc::TrySendError::Disconnected(_)) => {
                 self.load.queued.fetch_sub(1, Ordering::SeqCst);
-                return Err(StoreError::Closed);
+                Err(StoreError::Closed)
             }
         }
-        rx.await.map_err(|_| StoreError::Closed)?
     }
+}
+
+/// Answers a group of requests, then seals and sends the sealed ones among them: how every
+/// thread that answers requests answers them (`crate::seal`).
+pub(crate) fn answer_all(
+    jobs: impl IntoIterator<Item = (Job, Result<(), String>)>,
+    ends: &GroupEnds,
+) {
+    for (job, outcome) in jobs {
+        job.finish(outcome);
+    }
+    ends.run();
 }
 
 /// Takes the next batch: the first request to arrive, then a fair share of what is queued.
@@ -236,6 +300,7 @@ fn worker<E: Engine>(
     rx: Arc<Mutex<mpsc::Receiver<Job>>>,
     load: Arc<Load>,
     hook: HookSlot,
+    ends: GroupEnds,
     mut sync: Option<Durability>,
     max_batch: usize,
 ) {
@@ -286,11 +351,7 @@ fn worker<E: Engine>(
         match sync.as_mut() {
             // Committed: answered once on disk, while this worker runs the next batch.
             Some(sync) if result.is_ok() => sync.answer(engine.last_batch_wrote(), outcomes),
-            _ => {
-                for (job, outcome) in outcomes {
-                    job.finish(outcome);
-                }
-            }
+            _ => answer_all(outcomes, &ends),
         }
         engine.after_batch();
     }

@@ -89,6 +89,27 @@ impl Store {
         self.queue.run(f).await
     }
 
+    /// A sealer for answers of type `R`: `seal` is called once for every group of requests
+    /// run with [`Store::run_sealed`] that are answered together (the requests of one group
+    /// commit, or of one sync on SQLite), with their successful answers, on the thread that
+    /// answers them, before any is sent. It must be quick and must not wait on the store.
+    pub fn sealer<R: Send + 'static>(
+        &self,
+        seal: impl Fn(&mut [&mut R]) + Send + Sync + 'static,
+    ) -> crate::Sealer<R> {
+        self.queue.sealer(seal)
+    }
+
+    /// As [`Store::run`], the answer sealed by `sealer` with the others answered with it; a
+    /// `seal` that panics fails the answer.
+    pub async fn run_sealed<R, F>(&self, f: F, sealer: &crate::Sealer<R>) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnMut(&mut dyn Tx) -> Result<R, StoreError> + Send + 'static,
+    {
+        self.queue.run_sealed(f, sealer).await
+    }
+
     #[doc(hidden)]
     pub async fn run_once<R, F>(&self, f: F) -> Result<R, StoreError>
     where

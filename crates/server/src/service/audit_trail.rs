@@ -4,13 +4,9 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::mpsc::Receiver;
-use std::time::{Duration, Instant};
 
 use airlock_audit::KeyRing;
 use airlock_audit::checkpoint::{self, CheckpointLog};
-use airlock_audit::receipt::Receipt;
-use airlock_audit::receipt_batch;
 use airlock_audit::verify::SessionReport;
 use airlock_store::model::SessionHead;
 
@@ -24,70 +20,6 @@ pub struct AuditTrail {
     keys: KeyRing,
     checkpoint_dir: Option<PathBuf>,
     touched: Mutex<Touched>,
-    signer: ReceiptSigner,
-}
-
-type SignRequest = (Receipt, tokio::sync::oneshot::Sender<Receipt>);
-
-/// Signs receipts on a thread of its own: every receipt waiting when it wakes is signed with
-/// one signature over their Merkle root (`airlock_audit::receipt_batch`), so that under load
-/// the checks of a group commit share one Ed25519 signature instead of one each.
-struct ReceiptSigner {
-    queue: Option<std::sync::mpsc::Sender<SignRequest>>,
-}
-
-/// How long the signer keeps gathering once it holds a receipt, when the previous batch
-/// showed concurrent checks: the receipts of one group commit reach it over a few dozen
-/// microseconds, and waiting for them lets one signature cover them all. A lone check (the
-/// previous batch held one receipt) is never delayed.
-const LINGER: Duration = Duration::from_micros(100);
-
-impl ReceiptSigner {
-    fn start(key: airlock_audit::AuditKey) -> ReceiptSigner {
-        let (queue, waiting) = std::sync::mpsc::channel::<SignRequest>();
-        let started = std::thread::Builder::new()
-            .name("airlock-receipts".into())
-            .spawn(move || {
-                let mut concurrent = false;
-                // Ends when the trail (the only sender) is dropped.
-                while let Ok(first) = waiting.recv() {
-                    let batch = gather(&waiting, first, concurrent.then_some(LINGER));
-                    concurrent = batch.len() > 1;
-                    let (receipts, replies): (Vec<Receipt>, Vec<_>) = batch.into_iter().unzip();
-                    let signed = receipt_batch::sign_all(receipts, &key);
-                    for (receipt, reply) in signed.into_iter().zip(replies) {
-                        let _ = reply.send(receipt);
-                    }
-                }
-            });
-        match started {
-            Ok(_) => ReceiptSigner { queue: Some(queue) },
-            Err(e) => {
-                tracing::warn!(error = %e, "no receipt signing thread; receipts are signed one by one");
-                ReceiptSigner { queue: None }
-            }
-        }
-    }
-}
-
-/// `first` and every request already waiting; with `linger`, also those arriving until it
-/// has passed (at most `MAX_BATCH` in all).
-fn gather<T>(waiting: &Receiver<T>, first: T, linger: Option<Duration>) -> Vec<T> {
-    let deadline = linger.map(|l| Instant::now() + l);
-    let mut batch = vec![first];
-    while batch.len() < receipt_batch::MAX_BATCH {
-        let next = match deadline {
-            None => waiting.try_recv().ok(),
-            Some(d) => waiting
-                .recv_timeout(d.saturating_duration_since(Instant::now()))
-                .ok(),
-        };
-        match next {
-            Some(n) => batch.push(n),
-            None => break,
-        }
-    }
-    batch
 }
 
 #[derive(Default)]
@@ -104,12 +36,10 @@ pub enum Changed {
 
 impl AuditTrail {
     pub fn new(keys: KeyRing, checkpoint_dir: Option<PathBuf>) -> AuditTrail {
-        let signer = ReceiptSigner::start(keys.current().clone());
         AuditTrail {
             keys,
             checkpoint_dir,
             touched: Mutex::default(),
-            signer,
         }
     }
 
@@ -154,21 +84,6 @@ impl AuditTrail {
         } else {
             Changed::Some(taken.sessions.into_iter().collect())
         }
-    }
-
-    /// Signs a receipt with the current key, with the receipts of the checks that finish at
-    /// the same time (alone when none does).
-    pub async fn receipt(&self, receipt: Receipt) -> Receipt {
-        if let Some(queue) = &self.signer.queue {
-            let (reply, answer) = tokio::sync::oneshot::channel();
-            if queue.send((receipt.clone(), reply)).is_ok()
-                && let Ok(signed) = answer.await
-            {
-                return signed;
-            }
-        }
-        // The signing thread is gone: sign here.
-        receipt.sign(self.keys.current())
     }
 
     /// The checkpoints of this server's checkpoint folder (none if it has none).
@@ -222,49 +137,5 @@ impl Service {
             &claims,
             &keys,
         ))
-    }
-}
-
-#[cfg(test)]
-mod gather_tests {
-    use super::*;
-
-    #[test]
-    fn without_linger_only_what_is_waiting_is_taken() {
-        let (tx, rx) = std::sync::mpsc::channel();
-        tx.send(2).unwrap();
-        tx.send(3).unwrap();
-        let started = Instant::now();
-        assert_eq!(gather(&rx, 1, None), vec![1, 2, 3]);
-        assert!(started.elapsed() < Duration::from_millis(50));
-        // A later one is left for the next batch.
-        tx.send(4).unwrap();
-        assert_eq!(rx.try_recv().ok(), Some(4));
-    }
-
-    #[test]
-    fn with_linger_a_receipt_arriving_meanwhile_joins_the_batch() {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let sender = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(10));
-            tx.send(2).unwrap();
-            tx
-        });
-        let started = Instant::now();
-        let batch = gather(&rx, 1, Some(Duration::from_millis(400)));
-        assert_eq!(batch, vec![1, 2]);
-        // Bounded by the linger, not by the sender.
-        assert!(started.elapsed() < Duration::from_secs(5));
-        drop(sender.join());
-    }
-
-    #[test]
-    fn a_batch_never_exceeds_what_one_signature_covers() {
-        let (tx, rx) = std::sync::mpsc::channel();
-        for i in 0..receipt_batch::MAX_BATCH + 10 {
-            tx.send(i).unwrap();
-        }
-        let batch = gather(&rx, usize::MAX, Some(Duration::from_millis(1)));
-        assert_eq!(batch.len(), receipt_batch::MAX_BATCH);
     }
 }

@@ -9,6 +9,9 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
 use tracing::Instrument;
 
+use airlock_audit::AuditKey;
+use airlock_audit::receipt::Receipt;
+use airlock_audit::receipt_batch;
 use airlock_core::Effect;
 use airlock_core::chain;
 use airlock_core::classify::{self, CallAnalysis};
@@ -133,18 +136,18 @@ impl Service {
 
     /// The same decision as [`Service::check`], recorded the same way, for a surface that
     /// sends the caller no receipt (the MCP gateway, A2A): none is signed, as it would go to
-    /// no one, which spares the call a hand-off to the signing thread and a signature's share.
+    /// no one, which spares the call a signature's share.
     pub async fn check_unreceipted(
         &self,
         principal: Principal,
         req: CheckRequest,
     ) -> Result<CheckOutcome<()>, ServiceError> {
         let decided = if !crate::otel::enabled() {
-            self.decide_unsigned(principal, req).await
+            self.decide_with(principal, req, false).await
         } else {
             let span = crate::otel::check_span(&req, &input_bytes(&req.input));
             let result = self
-                .decide_unsigned(principal, req)
+                .decide_with(principal, req, false)
                 .instrument(span.clone())
                 .await;
             crate::otel::record_check(&span, &result);
@@ -165,19 +168,30 @@ impl Service {
         principal: Principal,
         req: CheckRequest,
     ) -> Result<CheckOutcome, ServiceError> {
-        let mut outcome = self.decide_unsigned(principal, req).await?;
-        let started = Instant::now();
-        outcome.receipt = self.audit.receipt(outcome.receipt).await;
-        outcome.latency_ms += started.elapsed().as_millis() as u64;
-        Ok(outcome)
+        let outcome = self.decide_with(principal, req, true).await?;
+        // A signed pass always carries its receipt; an answer without one is not sent.
+        let Some(receipt) = outcome.receipt else {
+            tracing::error!("a signed check came back without its receipt");
+            return Err(ServiceError::Unavailable);
+        };
+        Ok(CheckOutcome {
+            check_id: outcome.check_id,
+            session_id: outcome.session_id,
+            verdict: outcome.verdict,
+            reasons: outcome.reasons,
+            latency_ms: outcome.latency_ms,
+            receipt,
+        })
     }
 
-    /// Decides and records; the outcome's receipt is filled in and not signed.
-    async fn decide_unsigned(
+    /// Decides and records; with `signed`, the outcome carries the decision's receipt, signed
+    /// with the others made durable at the same time (`receipts::seal`).
+    async fn decide_with(
         &self,
         principal: Principal,
         req: CheckRequest,
-    ) -> Result<CheckOutcome, ServiceError> {
+        signed: bool,
+    ) -> Result<CheckOutcome<Option<Receipt>>, ServiceError> {
         let started = Instant::now();
         if let Some(reason) = &req.refusal {
             validate::optional_text("refusal", reason, validate::MAX_REFUSAL)?;
@@ -217,42 +231,29 @@ impl Service {
         // then it records nothing, the reviewers are asked outside any transaction, and a
         // second pass decides again with their answer (ignored if the call no longer needs
         // the Deep tier).
-        let ((verdict, reasons, link), org) = match self.pass(shared.clone(), None).await? {
-            (Pass::Done(done), org) => (done, org),
-            (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
-            (Pass::Review(needed), _) => {
+        let ((verdict, reasons, _), org, receipt) = match self.pass(&shared, None, signed).await? {
+            (Pass::Done(done), org, receipt) => (done, org, receipt),
+            (Pass::Refused(reason), _, _) => return Err(ServiceError::Forbidden(reason)),
+            (Pass::Review(needed), _, _) => {
                 let cap = Duration::from_millis(self.config.review_total_timeout_ms);
                 let review =
                     review::run(self.outbound.as_ref(), &needed.reviewers, &needed.call, cap).await;
                 if let Some(kind) = review.failed {
                     self.metrics.reviewer_failed(kind);
                 }
-                match self.pass(shared.clone(), Some(Arc::new(review))).await? {
-                    (Pass::Done(done), org) => (done, org),
-                    (Pass::Refused(reason), _) => return Err(ServiceError::Forbidden(reason)),
+                match self.pass(&shared, Some(Arc::new(review)), signed).await? {
+                    (Pass::Done(done), org, receipt) => (done, org, receipt),
+                    (Pass::Refused(reason), _, _) => return Err(ServiceError::Forbidden(reason)),
                     // The second pass has its review and never asks for another.
-                    (Pass::Review(_), _) => return Err(ServiceError::Unavailable),
+                    (Pass::Review(_), _, _) => return Err(ServiceError::Unavailable),
                 }
             }
         };
         // Counted only once committed: a failed pass records nothing.
         self.metrics
             .decision(&verdict.0, &shared.req.source, started.elapsed());
-        // The next checkpoint lists this session; the receipt is signed off the transaction.
+        // The next checkpoint lists this session.
         self.audit.touched(&org, &session_id);
-        let receipt = airlock_audit::receipt::Receipt {
-            check_id: verdict.1.clone(),
-            session_id: session_id.clone(),
-            seq: link.seq,
-            input_digest: shared.digest.clone(),
-            effect: verdict.0.effect.as_str().to_string(),
-            allowed: verdict.0.allowed,
-            decided_at: link.decided_at,
-            chain_head: link.head,
-            key_id: String::new(),
-            signature: String::new(),
-            batch: None,
-        };
         // Tell people about a new approval only now that it is committed, off the answer's
         // path: delivery never delays or changes the decision.
         if let Some(a) = verdict.0.approval.as_ref().filter(|a| a.new) {
@@ -268,53 +269,106 @@ impl Service {
         })
     }
 
-    /// One transaction of a check.
+    /// One transaction of a check. With `signed`, a recorded decision comes back with its
+    /// receipt, signed with the others answered at the same time (`seal_receipts`).
     async fn pass(
         &self,
-        shared: Arc<Shared>,
+        shared: &Arc<Shared>,
         review: Option<Arc<Review>>,
-    ) -> Result<(Pass, String), ServiceError> {
-        self.store
-            .run(move |tx| {
-                // The key, its organization and the organization's security settings: one
-                // statement on PostgreSQL.
-                let (caller, settings) = match &shared.principal {
-                    Principal::Caller(c) => (c.clone(), None),
-                    Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
-                        match crate::auth::caller_and_settings_in(tx, &hash.0)? {
-                            Ok((c, s)) => (c, Some(super::identity::Security::of(s.as_ref()))),
-                            Err(e) => return Ok(Err(e)),
-                        }
+        signed: bool,
+    ) -> Result<(Pass, String, Option<Receipt>), ServiceError> {
+        let shared = shared.clone();
+        let run = move |tx: &mut dyn Tx| -> Result<PassAnswer, StoreError> {
+            // The key, its organization and the organization's security settings: one
+            // statement on PostgreSQL.
+            let (caller, settings) = match &shared.principal {
+                Principal::Caller(c) => (c.clone(), None),
+                Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
+                    match crate::auth::caller_and_settings_in(tx, &hash.0)? {
+                        Ok((c, s)) => (c, Some(super::identity::Security::of(s.as_ref()))),
+                        Err(e) => return Ok(PassAnswer(Err(e))),
                     }
-                };
-                let proven = match &shared.principal {
-                    Principal::Proven(_, p) => Some(&**p),
-                    _ => None,
-                };
-                let first = review.is_none();
-                if let Err(e) =
-                    super::identity::gate(tx, &caller, proven, first, Utc::now(), settings)?
-                {
-                    return Ok(Err(e));
                 }
-                let job = Job {
-                    policy_cache: &shared.policy_cache,
-                    audit_key: shared.audit.keys().current(),
-                    caller: &caller,
-                    config: &shared.config,
-                    req: &shared.req,
-                    session_id: &shared.session_id,
-                    analysis: &shared.analysis,
-                    digest: &shared.digest,
-                    summary: &shared.summary,
-                    check_id: &shared.check_id,
-                    approval_id: &shared.approval_id,
-                    started: shared.started,
-                };
-                job.run(tx, review.as_deref())
-                    .map(|pass| Ok((pass, caller.org_id.clone())))
-            })
-            .await?
+            };
+            let proven = match &shared.principal {
+                Principal::Proven(_, p) => Some(&**p),
+                _ => None,
+            };
+            let first = review.is_none();
+            if let Err(e) = super::identity::gate(tx, &caller, proven, first, Utc::now(), settings)?
+            {
+                return Ok(PassAnswer(Err(e)));
+            }
+            let job = Job {
+                policy_cache: &shared.policy_cache,
+                audit_key: shared.audit.keys().current(),
+                caller: &caller,
+                config: &shared.config,
+                req: &shared.req,
+                session_id: &shared.session_id,
+                analysis: &shared.analysis,
+                digest: &shared.digest,
+                summary: &shared.summary,
+                check_id: &shared.check_id,
+                approval_id: &shared.approval_id,
+                started: shared.started,
+            };
+            let pass = job.run(tx, review.as_deref())?;
+            let receipt = match &pass {
+                Pass::Done(done) if signed => Some(unsigned_receipt(&shared, done)),
+                _ => None,
+            };
+            Ok(PassAnswer(Ok((pass, caller.org_id.clone(), receipt))))
+        };
+        let answer = if signed {
+            self.store.run_sealed(run, &self.receipts).await?
+        } else {
+            self.store.run(run).await?
+        };
+        answer.0
+    }
+}
+
+/// What a pass answers: its outcome, the caller's organization, and the receipt of a
+/// recorded decision when the check is signed.
+pub(crate) struct PassAnswer(Result<(Pass, String, Option<Receipt>), ServiceError>);
+
+/// The receipt of a recorded decision, not yet signed.
+fn unsigned_receipt(shared: &Shared, ((verdict, check_id), _, link): &JobResult) -> Receipt {
+    Receipt {
+        check_id: check_id.clone(),
+        session_id: shared.session_id.clone(),
+        seq: link.seq,
+        input_digest: shared.digest.clone(),
+        effect: verdict.effect.as_str().to_string(),
+        allowed: verdict.allowed,
+        decided_at: link.decided_at.clone(),
+        chain_head: link.head.clone(),
+        key_id: String::new(),
+        signature: String::new(),
+        batch: None,
+    }
+}
+
+/// Signs the receipts of the checks answered together with one signature over their Merkle
+/// root (`airlock_audit::receipt_batch`; a lone receipt is signed alone): run on the thread
+/// that answers them, once their decisions are committed (and on disk, on SQLite), so that a
+/// check is woken once, its receipt signed, and one signature serves a whole group commit.
+pub(crate) fn seal_receipts(key: &AuditKey, answers: &mut [&mut PassAnswer]) {
+    let mut slots: Vec<&mut Option<Receipt>> = answers
+        .iter_mut()
+        .filter_map(|a| match &mut a.0 {
+            Ok((_, _, receipt @ Some(_))) => Some(receipt),
+            _ => None,
+        })
+        .collect();
+    // A signature covers at most `MAX_BATCH` receipts (a proof verifiers accept).
+    for group in slots.chunks_mut(receipt_batch::MAX_BATCH) {
+        let receipts: Vec<Receipt> = group.iter_mut().filter_map(|r| r.take()).collect();
+        let signed = receipt_batch::sign_all(receipts, key);
+        for (slot, receipt) in group.iter_mut().zip(signed) {
+            **slot = Some(receipt);
+        }
     }
 }
 
@@ -335,14 +389,14 @@ struct Shared {
 }
 
 /// The outcome of one pass: a recorded decision, or the reviewers to ask first.
-enum Pass {
+pub(crate) enum Pass {
     Done(JobResult),
     Review(ReviewNeeded),
     /// Refused before anything was decided or recorded (another agent's session).
     Refused(String),
 }
 
-struct ReviewNeeded {
+pub(crate) struct ReviewNeeded {
     reviewers: Vec<Reviewer>,
     call: ReviewCall,
 }
@@ -363,10 +417,10 @@ struct Job<'a> {
     started: Instant,
 }
 
-type JobResult = ((Verdict, String), Vec<String>, Link);
+pub(crate) type JobResult = ((Verdict, String), Vec<String>, Link);
 
 /// Where a recorded decision sits in its session's chain.
-struct Link {
+pub(crate) struct Link {
     seq: u64,
     head: String,
     decided_at: String,
