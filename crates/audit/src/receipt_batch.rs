@@ -54,9 +54,26 @@ pub fn batch_message(root: &Hash, size: u64) -> Vec<u8> {
     out
 }
 
-/// Signs `receipts` with one signature: alone, a receipt is signed as a single receipt (no
-/// `batch`); several share the signature of their tree's root. At most [`MAX_BATCH`].
+/// Signs `receipts`, in order, with one signature for each [`MAX_BATCH`] of them: alone, a
+/// receipt is signed as a single receipt (no `batch`); several share the signature of their
+/// tree's root.
 pub fn sign_all(receipts: Vec<Receipt>, key: &AuditKey) -> Vec<Receipt> {
+    if receipts.len() <= MAX_BATCH {
+        return sign_batch(receipts, key);
+    }
+    let mut signed = Vec::with_capacity(receipts.len());
+    let mut rest = receipts.into_iter();
+    loop {
+        let batch: Vec<Receipt> = rest.by_ref().take(MAX_BATCH).collect();
+        if batch.is_empty() {
+            return signed;
+        }
+        signed.extend(sign_batch(batch, key));
+    }
+}
+
+/// Signs at most [`MAX_BATCH`] receipts with one signature.
+fn sign_batch(receipts: Vec<Receipt>, key: &AuditKey) -> Vec<Receipt> {
     if receipts.len() <= 1 {
         return receipts.into_iter().map(|r| r.sign(key)).collect();
     }
@@ -160,6 +177,29 @@ mod tests {
                 batch: None,
             })
             .collect()
+    }
+
+    #[test]
+    fn more_receipts_than_one_signature_covers_are_signed_in_batches_in_order() {
+        let key = AuditKey::generate();
+        let public = key.public();
+        let n = MAX_BATCH + 3;
+        let signed = sign_all(receipts(n), &key);
+        assert_eq!(signed.len(), n);
+        for (i, r) in signed.iter().enumerate() {
+            assert_eq!(r.check_id, format!("chk_{i}"), "order kept");
+            let batch = r.batch.as_ref().map(|b| (b.index, b.size));
+            let expected = if i < MAX_BATCH {
+                (i as u64, MAX_BATCH as u64)
+            } else {
+                ((i - MAX_BATCH) as u64, 3)
+            };
+            assert_eq!(batch, Some(expected));
+        }
+        for r in signed.iter().step_by(409).chain(signed.last()) {
+            let text = serde_json::to_string(r).unwrap();
+            verify(&text, |_| Some(public)).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 
     #[test]

@@ -53,3 +53,26 @@ async fn concurrent_checks_share_signatures_and_each_receipt_verifies_alone() {
         "64 concurrent checks: no receipt was signed in a batch"
     );
 }
+
+#[tokio::test]
+async fn a_service_given_other_audit_keys_signs_receipts_with_them() {
+    let mut api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "standard").await;
+    let ring = airlock_audit::KeyRing::ephemeral();
+    let current = ring.current().id.clone();
+    let trail = airlock_server::service::audit_trail::AuditTrail::new(ring.clone(), None);
+    api.service = api.service.clone().with_audit(trail);
+    api.app = airlock_server::router(api.service.clone());
+    let (s, answer) = api
+        .call(
+            "POST",
+            "/api/v1/agenttrust/check",
+            Some(json!({"agent_id": agent, "session_id": session, "action_name": "db.query", "action_input": "SELECT 1"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    assert_eq!(answer["receipt"]["key_id"], json!(current));
+    let text = answer["receipt"].to_string();
+    airlock_audit::receipt::verify(&text, |id| ring.get(id).map(|k| k.public()))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+}

@@ -386,3 +386,14 @@ async fn a_dropped_sealer_is_forgotten_by_the_queue() {
     assert_eq!(*groups.lock().unwrap(), vec![1]);
     assert_eq!(queue.sealers(), 1, "the dropped sealer is no longer called");
 }
+
+#[tokio::test]
+async fn a_sealer_of_another_queue_is_refused_not_left_waiting() {
+    let (mine, _) = queue(GatedFlush::default());
+    let (other, _) = queue(GatedFlush::default());
+    let (sealer, groups, _) = counting_sealer(&other);
+    let answer = tokio::time::timeout(Duration::from_secs(5), ask_sealed(&mine, &sealer)).await;
+    assert!(matches!(answer.unwrap(), Err(StoreError::ForeignSealer)));
+    assert!(groups.lock().unwrap().is_empty());
+    assert_eq!(ask_sealed(&other, &sealer).await.unwrap(), 107);
+}

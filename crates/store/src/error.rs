@@ -25,4 +25,6 @@ pub enum StoreError {
     CommitFailed(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("a sealer of another store: its answers would never be sealed")]
+    ForeignSealer,
 }

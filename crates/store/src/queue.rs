@@ -202,6 +202,9 @@ impl Queue {
         R: Send + 'static,
         F: FnMut(&mut dyn Tx) -> Result<R, StoreError> + Send + 'static,
     {
+        if !sealer.belongs_to(&self.ends) {
+            return Err(StoreError::ForeignSealer);
+        }
         let (tx, rx) = oneshot::channel();
         let sealer = sealer.clone();
         self.submit(f, move |answer| sealer.hold(answer, tx))
@@ -265,10 +268,10 @@ pub(crate) fn answer_all(
     jobs: impl IntoIterator<Item = (Job, Result<(), String>)>,
     ends: &GroupEnds,
 ) {
+    let _end = crate::seal::EndOfGroup(ends);
     for (job, outcome) in jobs {
         job.finish(outcome);
     }
-    ends.run();
 }
 
 /// Takes the next batch: the first request to arrive, then a fair share of what is queued.

@@ -14,7 +14,7 @@
 //! that panics fails the answers it was given: a request is never answered unsealed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use tokio::sync::oneshot;
 
@@ -31,31 +31,43 @@ pub(crate) struct GroupEnds(Arc<RwLock<Vec<Weak<dyn GroupEnd>>>>);
 
 impl GroupEnds {
     fn add(&self, end: Weak<dyn GroupEnd>) {
-        if let Ok(mut ends) = self.0.write() {
-            // A sealer dropped since (a service rebuilt with other keys) is forgotten.
-            ends.retain(|e| e.strong_count() > 0);
-            ends.push(end);
-        }
+        // A poisoned lock (a panic while it was held) still holds a valid list.
+        let mut ends = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        // A sealer dropped since (a service rebuilt with other keys) is forgotten.
+        ends.retain(|e| e.strong_count() > 0);
+        ends.push(end);
     }
 
-    /// Sealers still alive.
+    /// Whether `other` is this queue's.
+    fn same(&self, other: &GroupEnds) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Sealers kept, alive or not.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.0
-            .read()
-            .map(|e| e.iter().filter(|e| e.strong_count() > 0).count())
-            .unwrap_or(0)
+        self.0.read().unwrap_or_else(PoisonError::into_inner).len()
     }
 
     /// Seals and sends the sealed answers waiting: after every group of answers.
     pub(crate) fn run(&self) {
-        let ends: Vec<Arc<dyn GroupEnd>> = match self.0.read() {
-            Ok(ends) => ends.iter().filter_map(Weak::upgrade).collect(),
-            Err(_) => return,
+        let ends: Vec<Arc<dyn GroupEnd>> = {
+            let ends = self.0.read().unwrap_or_else(PoisonError::into_inner);
+            ends.iter().filter_map(Weak::upgrade).collect()
         };
         for end in ends {
             end.end_of_group();
         }
+    }
+}
+
+/// Runs the group ends when dropped: after a group of answers, even if answering one of them
+/// panicked, so that no sealed answer already held is left waiting.
+pub(crate) struct EndOfGroup<'a>(pub(crate) &'a GroupEnds);
+
+impl Drop for EndOfGroup<'_> {
+    fn drop(&mut self) {
+        self.0.run();
     }
 }
 
@@ -72,10 +84,8 @@ struct Waiting<R> {
 
 impl<R: Send + 'static> GroupEnd for Waiting<R> {
     fn end_of_group(&self) {
-        let mut group = match self.answers.lock() {
-            Ok(mut answers) => std::mem::take(&mut *answers),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        };
+        let mut group =
+            std::mem::take(&mut *self.answers.lock().unwrap_or_else(PoisonError::into_inner));
         if group.is_empty() {
             return;
         }
@@ -104,12 +114,15 @@ impl<R: Send + 'static> GroupEnd for Waiting<R> {
 /// used with [`crate::Store::run_sealed`]. Cheap to clone.
 pub struct Sealer<R> {
     waiting: Arc<Waiting<R>>,
+    /// The queue whose answering threads seal this sealer's answers.
+    ends: GroupEnds,
 }
 
 impl<R> Clone for Sealer<R> {
     fn clone(&self) -> Self {
         Sealer {
             waiting: self.waiting.clone(),
+            ends: self.ends.clone(),
         }
     }
 }
@@ -127,14 +140,25 @@ impl<R: Send + 'static> Sealer<R> {
         });
         let end: Arc<dyn GroupEnd> = waiting.clone();
         ends.add(Arc::downgrade(&end));
-        Sealer { waiting }
+        Sealer {
+            waiting,
+            ends: ends.clone(),
+        }
+    }
+
+    /// Whether this sealer belongs to the queue of `ends`: another queue's threads would never
+    /// seal its answers.
+    pub(crate) fn belongs_to(&self, ends: &GroupEnds) -> bool {
+        self.ends.same(ends)
     }
 
     /// Keeps `answer` until its group ends (the caller then runs [`GroupEnds::run`]).
     pub(crate) fn hold(&self, answer: Result<R, StoreError>, reply: Reply<R>) {
-        match self.waiting.answers.lock() {
-            Ok(mut answers) => answers.push((answer, reply)),
-            Err(poisoned) => poisoned.into_inner().push((answer, reply)),
-        }
+        let mut answers = self
+            .waiting
+            .answers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        answers.push((answer, reply));
     }
 }

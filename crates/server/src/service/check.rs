@@ -9,9 +9,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
 use tracing::Instrument;
 
-use airlock_audit::AuditKey;
 use airlock_audit::receipt::Receipt;
-use airlock_audit::receipt_batch;
 use airlock_core::Effect;
 use airlock_core::chain;
 use airlock_core::classify::{self, CallAnalysis};
@@ -21,6 +19,11 @@ use airlock_core::pipeline::{
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
+
+mod receipts;
+
+use receipts::unsigned_receipt;
+pub(crate) use receipts::{PassAnswer, seal_receipts};
 
 use super::review::{self, Review, ReviewCall};
 use super::reviewers::{self, Reviewer};
@@ -326,49 +329,6 @@ impl Service {
             self.store.run(run).await?
         };
         answer.0
-    }
-}
-
-/// What a pass answers: its outcome, the caller's organization, and the receipt of a
-/// recorded decision when the check is signed.
-pub(crate) struct PassAnswer(Result<(Pass, String, Option<Receipt>), ServiceError>);
-
-/// The receipt of a recorded decision, not yet signed.
-fn unsigned_receipt(shared: &Shared, ((verdict, check_id), _, link): &JobResult) -> Receipt {
-    Receipt {
-        check_id: check_id.clone(),
-        session_id: shared.session_id.clone(),
-        seq: link.seq,
-        input_digest: shared.digest.clone(),
-        effect: verdict.effect.as_str().to_string(),
-        allowed: verdict.allowed,
-        decided_at: link.decided_at.clone(),
-        chain_head: link.head.clone(),
-        key_id: String::new(),
-        signature: String::new(),
-        batch: None,
-    }
-}
-
-/// Signs the receipts of the checks answered together with one signature over their Merkle
-/// root (`airlock_audit::receipt_batch`; a lone receipt is signed alone): run on the thread
-/// that answers them, once their decisions are committed (and on disk, on SQLite), so that a
-/// check is woken once, its receipt signed, and one signature serves a whole group commit.
-pub(crate) fn seal_receipts(key: &AuditKey, answers: &mut [&mut PassAnswer]) {
-    let mut slots: Vec<&mut Option<Receipt>> = answers
-        .iter_mut()
-        .filter_map(|a| match &mut a.0 {
-            Ok((_, _, receipt @ Some(_))) => Some(receipt),
-            _ => None,
-        })
-        .collect();
-    // A signature covers at most `MAX_BATCH` receipts (a proof verifiers accept).
-    for group in slots.chunks_mut(receipt_batch::MAX_BATCH) {
-        let receipts: Vec<Receipt> = group.iter_mut().filter_map(|r| r.take()).collect();
-        let signed = receipt_batch::sign_all(receipts, key);
-        for (slot, receipt) in group.iter_mut().zip(signed) {
-            **slot = Some(receipt);
-        }
     }
 }
 
