@@ -188,7 +188,7 @@ impl Service {
     }
 
     /// Decides and records; with `signed`, the outcome carries the decision's receipt, signed
-    /// with the others made durable at the same time (`receipts::seal`).
+    /// with the others made durable at the same time (`seal_receipts`).
     async fn decide_with(
         &self,
         principal: Principal,
