@@ -20,10 +20,6 @@ use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, CheckReads, KeyReads, Result, SessionApprovals, Tx};
 
-/// The approvals `sql` selects (`id, status, expires_at, created_at, kind`) that have not
-/// expired by `now`, sorted into what a check uses: the oldest approved and the oldest pending
-/// call approval, and the oldest pending elevation. A backend that compares deadlines in the
-/// query gets `now` as the parameter after `params`; the others compare them here.
 /// Which approvals may authorise a call: its session's, for its exact input ($3, the input
 /// digest) and action ($4), not yet decided against or used. Written once for every statement
 /// that looks them up (`Tx::call_approvals`, `check_reads::session_approvals`).
@@ -34,6 +30,10 @@ pub(crate) const CALL_APPROVALS: &str = "kind = 'call' AND input_digest = $3 AND
 /// `check_reads::session_approvals`).
 pub(crate) const PENDING_ELEVATION: &str = "kind = 'elevation' AND status = 'pending'";
 
+/// The approvals `sql` selects (`id, status, expires_at, created_at, kind`) that have not
+/// expired by `now`, sorted into what a check uses: the oldest approved and the oldest pending
+/// call approval, and the oldest pending elevation. A backend that compares deadlines in the
+/// query gets `now` as the parameter after `params`; the others compare them here.
 pub(crate) fn unexpired<D: Db>(
     db: &mut D,
     sql: &Sql,

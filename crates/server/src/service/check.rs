@@ -65,6 +65,20 @@ pub struct CheckOutcome<R = airlock_audit::receipt::Receipt> {
     pub receipt: R,
 }
 
+impl<R> CheckOutcome<R> {
+    /// The same outcome with `receipt` as its receipt.
+    fn with_receipt<T>(self, receipt: T) -> CheckOutcome<T> {
+        CheckOutcome {
+            check_id: self.check_id,
+            session_id: self.session_id,
+            verdict: self.verdict,
+            reasons: self.reasons,
+            latency_ms: self.latency_ms,
+            receipt,
+        }
+    }
+}
+
 /// Largest part of an input kept in the decision log (the digest covers all of it).
 const SUMMARY_BYTES: usize = 1024;
 /// Largest input a call approval keeps whole (the classifier's bound); a larger one keeps
@@ -156,14 +170,7 @@ impl Service {
             crate::otel::record_check(&span, &result);
             result
         };
-        decided.map(|o| CheckOutcome {
-            check_id: o.check_id,
-            session_id: o.session_id,
-            verdict: o.verdict,
-            reasons: o.reasons,
-            latency_ms: o.latency_ms,
-            receipt: (),
-        })
+        decided.map(|o| o.with_receipt(()))
     }
 
     async fn decide(
@@ -171,20 +178,13 @@ impl Service {
         principal: Principal,
         req: CheckRequest,
     ) -> Result<CheckOutcome, ServiceError> {
-        let outcome = self.decide_with(principal, req, true).await?;
+        let mut outcome = self.decide_with(principal, req, true).await?;
         // A signed pass always carries its receipt; an answer without one is not sent.
-        let Some(receipt) = outcome.receipt else {
+        let Some(receipt) = outcome.receipt.take() else {
             tracing::error!("a signed check came back without its receipt");
             return Err(ServiceError::Unavailable);
         };
-        Ok(CheckOutcome {
-            check_id: outcome.check_id,
-            session_id: outcome.session_id,
-            verdict: outcome.verdict,
-            reasons: outcome.reasons,
-            latency_ms: outcome.latency_ms,
-            receipt,
-        })
+        Ok(outcome.with_receipt(receipt))
     }
 
     /// Decides and records; with `signed`, the outcome carries the decision's receipt, signed
