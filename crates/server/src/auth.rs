@@ -21,7 +21,9 @@ pub fn new_secret(prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(bytes))
 }
 
-/// A new random id with a prefix.
+/// A new random id with a prefix. The 122 random bits come from the thread's ChaCha12
+/// generator, seeded from the OS (uuid's `fast-rng`), as `new_secret`'s do: a check makes
+/// two ids, and each was a `getrandom` system call before.
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
 }
