@@ -310,7 +310,7 @@ mod tests {
             out[1..].to_vec()
         };
         // Every character below 0x100 alone, first, last and in the middle of a long string
-        // (past the first 16-byte chunk), and a few beyond.
+        // (in the eight-byte loop and in its tail), and a few beyond.
         let chars = (0u32..0x100).chain([0x2028, 0x2029, 0xfeff, 0x1f600]);
         for c in chars.filter_map(char::from_u32) {
             for s in [
