@@ -56,9 +56,16 @@ pub use siem_key::SiemKeyError;
 pub use tokens::{IssuedToken, Token, TokenRequest, TokenStatus};
 pub use tools::{MAX_TOOLS, ObservedTool};
 
-/// The service over one store. Cheap to clone: adapters hold one each.
+/// The service over one store. Cheap to clone: adapters hold one each, and axum clones the
+/// state several times a request, so a clone is one reference count, not one per part.
 #[derive(Clone)]
 pub struct Service {
+    parts: Arc<Parts>,
+}
+
+/// What a [`Service`] holds; reached through `Deref` (`self.store`, `self.config`…).
+#[derive(Clone)]
+pub struct Parts {
     store: Store,
     config: Arc<Config>,
     /// Outbound calls to reviewers and notification webhooks; `None` if the HTTP client could
@@ -73,6 +80,14 @@ pub struct Service {
     /// Signs the receipts of the checks the store answers together (`check::seal_receipts`),
     /// with the current key of `audit`.
     receipts: airlock_store::Sealer<check::PassAnswer>,
+}
+
+impl std::ops::Deref for Service {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.parts
+    }
 }
 
 /// Receipts signed with the current key of `trail`, once for every group of checks answered
@@ -99,22 +114,30 @@ impl Service {
         store.on_batch(Arc::new(move |stats| m.batch(stats)));
         let audit = Arc::new(audit_trail::AuditTrail::ephemeral());
         Service {
-            receipts: receipt_sealer(&store, &audit),
-            store,
-            config: Arc::new(config),
-            outbound,
-            policy_cache: Arc::default(),
-            metrics,
-            audit,
+            parts: Arc::new(Parts {
+                receipts: receipt_sealer(&store, &audit),
+                store,
+                config: Arc::new(config),
+                outbound,
+                policy_cache: Arc::default(),
+                metrics,
+                audit,
+            }),
         }
     }
 
     /// The same service with the audit keys and checkpoint folder of `trail` (a service
     /// made by [`Service::new`] keeps ephemeral keys in memory).
-    pub fn with_audit(mut self, trail: audit_trail::AuditTrail) -> Service {
-        self.audit = Arc::new(trail);
-        self.receipts = receipt_sealer(&self.store, &self.audit);
-        self
+    pub fn with_audit(self, trail: audit_trail::AuditTrail) -> Service {
+        let audit = Arc::new(trail);
+        let parts = Parts {
+            receipts: receipt_sealer(&self.store, &audit),
+            audit,
+            ..Parts::clone(&self.parts)
+        };
+        Service {
+            parts: Arc::new(parts),
+        }
     }
 
     pub fn audit_trail(&self) -> &Arc<audit_trail::AuditTrail> {
