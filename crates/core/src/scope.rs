@@ -5,44 +5,65 @@
 //! `db:query:read` and `DB/Query/Read` are the same action. A `*` segment matches exactly one
 //! segment, except at the end of a pattern, where it matches one or more.
 
-/// Splits a capability or action name into lowercase segments, after normalising it (NFKC,
-/// invisible characters removed, look-alike letters folded to ASCII), so that `db.drоp_database`
-/// with a Cyrillic `о` is the same action as `db.drop_database` for the ceiling, tool
-/// registrations and pins alike.
-fn segments(s: &str) -> Vec<String> {
-    crate::classify::name::normalise_action(s)
-        .text
+use std::borrow::Cow;
+
+use crate::classify::name::normal_form;
+
+/// The lowercase segments of a capability or action name in its normal form
+/// ([`normal_form`]: NFKC, invisible characters removed, look-alike letters folded to ASCII),
+/// so that `db.drоp_database` with a Cyrillic `о` is the same action as `db.drop_database` for
+/// the ceiling, tool registrations and pins alike. A segment with nothing to lower is borrowed:
+/// the ceiling is matched on every check.
+fn segments(normal: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    normal
         .split(['.', ':', '/', '_', '-', ' '])
         .filter(|seg| !seg.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+        .map(|seg| {
+            if seg.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                Cow::Owned(seg.to_lowercase())
+            } else {
+                Cow::Borrowed(seg)
+            }
+        })
 }
 
 /// True if `pattern` covers `action`.
 pub fn matches(pattern: &str, action: &str) -> bool {
-    let p = segments(pattern);
-    let a = segments(action);
-    if p.is_empty() || a.is_empty() {
+    let (pattern, action) = (normal_form(pattern), normal_form(action));
+    let mut p = segments(&pattern).peekable();
+    let mut a = segments(&action);
+    if p.peek().is_none() {
         return false;
     }
-    for (i, seg) in p.iter().enumerate() {
-        let last = i + 1 == p.len();
-        match a.get(i) {
-            None => return false,
-            Some(_) if seg == "*" && last => return true,
-            Some(_) if seg == "*" => {}
-            Some(actual) if actual == seg => {}
-            Some(_) => return false,
+    while let Some(seg) = p.next() {
+        let last = p.peek().is_none();
+        let Some(actual) = a.next() else {
+            return false;
+        };
+        if seg == "*" {
+            if last {
+                return true;
+            }
+        } else if actual != seg {
+            return false;
         }
     }
-    p.len() == a.len()
+    a.next().is_none()
 }
 
 /// True if two action names are the same action: the same segments, whatever the separators
 /// and case. No wildcards: a tool named `*` is only `*`.
 pub fn same_action(a: &str, b: &str) -> bool {
-    let (a, b) = (segments(a), segments(b));
-    !a.is_empty() && a == b
+    let (a, b) = (normal_form(a), normal_form(b));
+    let (mut a, mut b) = (segments(&a), segments(&b));
+    let mut any = false;
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return any,
+            (Some(x), Some(y)) if x == y => any = true,
+            _ => return false,
+        }
+    }
 }
 
 /// The capability of `ceiling` that allows `action`, if any.
@@ -143,7 +164,7 @@ pub fn validate(cap: &str) -> Result<(), String> {
     if cap.chars().any(char::is_control) {
         return Err("capability contains a control character".into());
     }
-    if segments(cap).iter().any(|s| s.contains('*') && s != "*") {
+    if segments(&normal_form(cap)).any(|s| s.contains('*') && s != "*") {
         return Err(format!(
             "capability `{cap}`: `*` must stand for a whole segment"
         ));
@@ -204,7 +225,7 @@ pub fn first_uncovered<'a>(ceiling: &[String], children: &'a [String]) -> Option
 /// (`.` or `-` alone names nothing, so a grant of it is a mistake, not an empty grant).
 pub fn validate_delegated(cap: &str) -> Result<(), String> {
     validate(cap)?;
-    if segments(cap).is_empty() {
+    if segments(&normal_form(cap)).next().is_none() {
         return Err(format!("capability `{}` names no action", cap.trim()));
     }
     Ok(())
@@ -233,6 +254,87 @@ mod tests {
         assert!(!same_action("payroll.export", "payroll.export.all"));
         assert!(!same_action("*", "anything"));
         assert!(!same_action("", ""));
+    }
+
+    /// `matches` and `same_action` as they were written before they borrowed: every segment
+    /// lowercased into a string of its own.
+    fn owned_segments(s: &str) -> Vec<String> {
+        crate::classify::name::normalise_action(s)
+            .text
+            .split(['.', ':', '/', '_', '-', ' '])
+            .filter(|seg| !seg.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    fn owned_matches(p: &[String], a: &[String]) -> bool {
+        if p.is_empty() || a.is_empty() {
+            return false;
+        }
+        for (i, seg) in p.iter().enumerate() {
+            match a.get(i) {
+                None => return false,
+                Some(_) if seg == "*" && i + 1 == p.len() => return true,
+                Some(_) if seg == "*" => {}
+                Some(actual) if actual == seg => {}
+                Some(_) => return false,
+            }
+        }
+        p.len() == a.len()
+    }
+
+    #[test]
+    fn borrowed_segments_decide_as_owned_ones() {
+        // Case, separators, wildcards, look-alikes, invisible characters, and letters whose
+        // lowercase is special (final sigma, the Kelvin sign, dotted capital I, sharp s).
+        let words = [
+            "",
+            "db",
+            "DB",
+            "query",
+            "*",
+            "dr\u{043e}p",
+            "drop",
+            "\u{0391}\u{03a3}",
+            "\u{03b1}\u{03c2}",
+            "\u{03b1}\u{03c3}",
+            "\u{212a}",
+            "k",
+            "\u{0130}",
+            "i",
+            "\u{00df}",
+            "ss",
+            "\u{ff44}\u{ff42}",
+        ];
+        let mut names = Vec::new();
+        for a in words {
+            names.push(a.to_string());
+            for sep in [".", "_", " ", "\u{200b}"] {
+                for b in ["*", "\u{03a3}", "READ"] {
+                    names.push(format!("{a}{sep}{b}"));
+                }
+            }
+            for b in ["*", "db"] {
+                names.push(format!("{b}:{a}/q"));
+            }
+        }
+        let owned: Vec<Vec<String>> = names.iter().map(|n| owned_segments(n)).collect();
+        let mut agree = (0, 0);
+        for (p, x) in names.iter().zip(&owned) {
+            for (a, y) in names.iter().zip(&owned) {
+                let covered = owned_matches(x, y);
+                assert_eq!(matches(p, a), covered, "matches({p:?}, {a:?})");
+                let same = !x.is_empty() && x == y;
+                assert_eq!(same_action(p, a), same, "same_action({p:?}, {a:?})");
+                agree.0 += usize::from(same);
+                agree.1 += usize::from(covered);
+            }
+        }
+        // Both answers occur often: the comparison is not of two constant functions.
+        assert!(
+            agree.0 > names.len() && agree.1 > 2 * names.len(),
+            "{agree:?}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 mod normalise;
 mod rewrite;
 
-pub use normalise::{NormalisedName, normalise_action};
+pub use normalise::{NormalisedName, normal_form, normalise_action};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

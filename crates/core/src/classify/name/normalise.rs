@@ -9,6 +9,8 @@
 //! combining marks left over are dropped (`dé` reads as `de`). ASCII characters are kept as
 //! they are: TR39 maps `1` and `l` together, which would change honest names.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -25,11 +27,23 @@ pub struct NormalisedName {
 /// Normalises an action name (NFKC, invisible characters removed, TR39 confusables folded to
 /// ASCII). A name of printable ASCII is returned as it is without further work.
 pub fn normalise_action(name: &str) -> NormalisedName {
-    if name.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return NormalisedName {
-            text: name.to_string(),
+    match normal_form(name) {
+        Cow::Borrowed(text) => NormalisedName {
+            text: text.to_string(),
             changed: false,
-        };
+        },
+        Cow::Owned(text) => {
+            let changed = text != name;
+            NormalisedName { text, changed }
+        }
+    }
+}
+
+/// The text of [`normalise_action`], borrowed when the name is printable ASCII (it is then its
+/// own normal form): scope matching runs on every check and needs no copy of it.
+pub fn normal_form(name: &str) -> Cow<'_, str> {
+    if name.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Cow::Borrowed(name);
     }
     let mut text = String::with_capacity(name.len());
     let mut buf = [0u8; 4];
@@ -58,8 +72,7 @@ pub fn normalise_action(name: &str) -> NormalisedName {
             text.push(c);
         }
     }
-    let changed = text != name;
-    NormalisedName { text, changed }
+    Cow::Owned(text)
 }
 
 /// Letters that Unicode gives no ASCII decomposition or confusable prototype, folded to the
