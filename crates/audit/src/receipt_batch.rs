@@ -48,7 +48,7 @@ fn node(left: &Hash, right: &Hash) -> Hash {
 /// The message the batch signature covers.
 pub fn batch_message(root: &Hash, size: u64) -> Vec<u8> {
     let mut out = BATCH_DOMAIN.to_vec();
-    out.extend_from_slice(hex::encode(root).as_bytes());
+    out.extend_from_slice(airlock_core::chain::hex_lower(root).as_bytes());
     out.push(b'\n');
     out.extend_from_slice(size.to_string().as_bytes());
     out
@@ -116,7 +116,7 @@ fn sign_batch(receipts: Vec<Receipt>, key: &AuditKey) -> Vec<Receipt> {
             for level in &levels[..levels.len() - 1] {
                 // The last node of an odd level has no sibling: it is carried up.
                 if let Some(sibling) = level.get(p ^ 1) {
-                    path.push(hex::encode(sibling));
+                    path.push(airlock_core::chain::hex_lower(sibling));
                 }
                 p /= 2;
             }

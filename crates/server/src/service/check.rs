@@ -737,11 +737,8 @@ impl Job<'_> {
             // Stored (and linked) at microseconds, as `ts` writes it.
             decided_at: now,
             hash: String::new(),
-            // The wire name, as the HTTP API answers it.
-            rule: serde_json::to_value(verdict.rule)
-                .ok()
-                .and_then(|r| r.as_str().map(String::from))
-                .unwrap_or_default(),
+            // The wire name, as the HTTP API answers it (`Rule::as_str`, tested against serde).
+            rule: verdict.rule.as_str().to_string(),
             key_id: self.audit_key.id.clone(),
         };
         // The keyed link covers every column (docs/audit.md).
