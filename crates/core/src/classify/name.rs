@@ -708,7 +708,7 @@ pub fn name_tier(name: &str) -> NameTier {
 /// The first word of a name that is a verb of a tier (`mcp__fs__search_files` gives
 /// `search`; generic words such as `run` are skipped).
 pub fn leading_verb(name: &str) -> Option<String> {
-    keywords(&normalise_action(name).text)
+    keywords(&normal_form(name))
         .into_iter()
         .map(|w| w.key)
         .find(|w| verb_tier(w).is_some())
