@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::Connection;
-use rusqlite::types::{ToSqlOutput, Type, Value};
+use rusqlite::types::{ToSqlOutput, Type, Value, ValueRef};
 
 use crate::sql::{Param, Result, Row};
 
@@ -70,8 +70,9 @@ enum Plan {
 /// Rows of one cached answer.
 type Rows = Arc<Vec<Vec<Value>>>;
 
-/// A cached read: the statement's key and its bound values.
-pub(crate) type CacheKey = (usize, Vec<KeyValue>);
+/// A cached read: the statement's key and its bound values, encoded as bytes by
+/// `encode_key` (one slice, so the map hashes it in one pass and a lookup needs no copy).
+pub(crate) type CacheKey = Box<[u8]>;
 
 struct Entry {
     reads: u64,
@@ -107,8 +108,14 @@ pub(crate) struct RowCache {
     /// Set when a foreign key acts on delete or update: then a write reaches tables it does not
     /// name, and every write drops everything.
     cascades: bool,
-    plans: HashMap<usize, Plan>,
+    /// Keyed by statement addresses, which no caller chooses: a fast hash is safe here.
+    plans: HashMap<usize, Plan, foldhash::fast::RandomState>,
+    /// Keyed by values callers choose (agent ids, tool names): SipHash, as std keeps it.
     entries: HashMap<CacheKey, Entry>,
+    /// The key of the last lookup, encoded; reused so that a hit allocates nothing.
+    scratch: Vec<u8>,
+    /// Whether `scratch` holds the key of an entry just found (`keep_decoded` writes there).
+    last_hit: bool,
     data_version: Option<i64>,
     pub(crate) stats: CacheStats,
 }
@@ -133,8 +140,10 @@ impl RowCache {
             tables: HashMap::new(),
             cached: 0,
             cascades: false,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             entries: HashMap::new(),
+            scratch: Vec::new(),
+            last_hit: false,
             data_version: None,
             stats: CacheStats::default(),
         }
@@ -191,6 +200,7 @@ impl RowCache {
             self.stats.clears += 1;
         }
         self.entries.clear();
+        self.last_hit = false;
     }
 
     fn plan(&mut self, key: usize, text: &str) -> Plan {
@@ -241,6 +251,7 @@ impl RowCache {
     /// any answer kept for it; for a write, its entries are dropped now (before the write, so
     /// that a failed write drops them too).
     pub(crate) fn before(&mut self, key: usize, text: &str, params: &[&dyn Param]) -> Lookup {
+        self.last_hit = false;
         if !self.enabled {
             return Lookup::Run;
         }
@@ -261,21 +272,20 @@ impl RowCache {
                 Lookup::Run
             }
             Plan::Cached { reads } => {
-                let Some(values) = owned_params(params) else {
+                if !encode_key(key, params, &mut self.scratch) {
                     return Lookup::Run;
-                };
-                let cache_key = (key, values);
-                if let Some(entry) = self.entries.get(&cache_key) {
+                }
+                if let Some(entry) = self.entries.get(self.scratch.as_slice()) {
                     self.stats.hits += 1;
+                    self.last_hit = true;
                     return Lookup::Hit {
                         rows: entry.rows.clone(),
                         decoded: entry.decoded.clone(),
-                        key: cache_key,
                     };
                 }
                 self.stats.misses += 1;
                 Lookup::Miss {
-                    key: cache_key,
+                    key: self.scratch.as_slice().into(),
                     reads,
                 }
             }
@@ -284,6 +294,7 @@ impl RowCache {
 
     /// Keeps the complete answer of a read that missed.
     pub(crate) fn keep(&mut self, key: CacheKey, reads: u64, rows: Vec<Vec<Value>>) {
+        self.last_hit = false;
         if self.entries.len() >= MAX_ENTRIES {
             self.clear();
         }
@@ -297,9 +308,13 @@ impl RowCache {
         );
     }
 
-    /// Keeps the value read from the answer kept under `key`, while that answer is kept.
-    pub(crate) fn keep_decoded(&mut self, key: &CacheKey, decoded: Decoded) {
-        if let Some(entry) = self.entries.get_mut(key) {
+    /// Keeps the value read from the answer the last lookup found, while that answer is
+    /// kept; does nothing if anything but reading that answer happened since the lookup.
+    pub(crate) fn keep_decoded(&mut self, decoded: Decoded) {
+        if !std::mem::take(&mut self.last_hit) {
+            return;
+        }
+        if let Some(entry) = self.entries.get_mut(self.scratch.as_slice()) {
             entry.decoded = Some(decoded);
         }
     }
@@ -311,7 +326,6 @@ pub(crate) enum Lookup {
     Run,
     /// The kept answer, and the value last read from it, if any.
     Hit {
-        key: CacheKey,
         rows: Rows,
         decoded: Option<Decoded>,
     },
@@ -319,34 +333,43 @@ pub(crate) enum Lookup {
     Miss { key: CacheKey, reads: u64 },
 }
 
-/// A bound value as part of a key. Floats make poor keys (NaN is never equal to itself):
-/// reads bound to one are run every time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum KeyValue {
-    Null,
-    Integer(i64),
-    Text(String),
-    Blob(Vec<u8>),
-}
-
-/// The parameters as a key, or None when one cannot be part of it.
-fn owned_params(params: &[&dyn Param]) -> Option<Vec<KeyValue>> {
-    let mut out = Vec::with_capacity(params.len());
+/// Writes the statement's key and its bound values into `out` as one byte string, or returns
+/// false when a value cannot be part of a key. The encoding is injective: the key is fixed
+/// width, and every value is a tag byte followed by a fixed-width integer or by a length and
+/// the bytes, so two keys are equal exactly when the statement and every value are (text
+/// and a blob of the same bytes differ by their tags). Floats make poor keys (NaN is never
+/// equal to itself): reads bound to one are run every time.
+pub(crate) fn encode_key(key: usize, params: &[&dyn Param], out: &mut Vec<u8>) -> bool {
+    out.clear();
+    out.extend_from_slice(&(key as u64).to_le_bytes());
     for p in params {
-        let value = match p.sqlite().to_sql().ok()? {
-            ToSqlOutput::Borrowed(v) => Value::try_from(v).ok()?,
-            ToSqlOutput::Owned(v) => v,
-            _ => return None,
+        let Ok(output) = p.sqlite().to_sql() else {
+            return false;
         };
-        out.push(match value {
-            Value::Null => KeyValue::Null,
-            Value::Integer(n) => KeyValue::Integer(n),
-            Value::Text(s) => KeyValue::Text(s),
-            Value::Blob(b) => KeyValue::Blob(b),
-            Value::Real(_) => return None,
-        });
+        let value = match &output {
+            ToSqlOutput::Borrowed(v) => *v,
+            ToSqlOutput::Owned(v) => ValueRef::from(v),
+            _ => return false,
+        };
+        match value {
+            ValueRef::Null => out.push(0),
+            ValueRef::Integer(n) => {
+                out.push(1);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                out.push(if matches!(value, ValueRef::Text(_)) {
+                    2
+                } else {
+                    3
+                });
+                out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+                out.extend_from_slice(bytes);
+            }
+            ValueRef::Real(_) => return false,
+        }
     }
-    Some(out)
+    true
 }
 
 /// Every column of a row, owned; None if one cannot be (text that is not UTF-8: such an

@@ -415,3 +415,123 @@ fn a_kept_server_is_shared_between_checks_until_its_table_is_written() {
 fn server_as_stored(conn: &Connection, cache: &mut RowCache) -> crate::model::Server {
     in_tx(conn, cache, |tx| tx.server("o", "v")).unwrap()
 }
+
+/// A bound value as the key's encoding must tell it apart: its kind and its value.
+#[derive(Debug, Clone, PartialEq)]
+enum Bound {
+    Null,
+    Int(i64),
+    Text(&'static str),
+    Blob(&'static [u8]),
+}
+
+fn encoded(statement: usize, values: &[Bound]) -> Option<Vec<u8>> {
+    let owned: Vec<Box<dyn Param>> = values
+        .iter()
+        .map(|v| -> Box<dyn Param> {
+            match v {
+                Bound::Null => Box::new(None::<String>),
+                Bound::Int(n) => Box::new(*n),
+                Bound::Text(s) => Box::new(*s),
+                Bound::Blob(b) => Box::new(b.to_vec()),
+            }
+        })
+        .collect();
+    let params: Vec<&dyn Param> = owned.iter().map(|p| p.as_ref()).collect();
+    let mut out = vec![0xAA; 3]; // left over from an earlier key: must be cleared
+    encode_key(statement, &params, &mut out).then_some(out)
+}
+
+/// `encode_key` is injective: two keys are equal exactly when the statement and every bound
+/// value (kind and value) are, whatever splits, lengths or bytes that look like the encoding's
+/// own tags and lengths.
+#[test]
+fn cache_keys_are_equal_exactly_when_statement_and_values_are() {
+    let int_as_text = i64::from_le_bytes(*b"abcdefgh");
+    let sets: Vec<Vec<Bound>> = vec![
+        vec![],
+        vec![Bound::Null],
+        vec![Bound::Null, Bound::Null],
+        vec![Bound::Text("")],
+        vec![Bound::Blob(b"")],
+        vec![Bound::Int(0)],
+        vec![Bound::Text("0")],
+        vec![Bound::Blob(b"0")],
+        vec![Bound::Text("ab"), Bound::Text("c")],
+        vec![Bound::Text("a"), Bound::Text("bc")],
+        vec![Bound::Text("abc")],
+        vec![Bound::Text("a"), Bound::Text("b"), Bound::Text("c")],
+        vec![Bound::Int(1), Bound::Text("x")],
+        vec![Bound::Text("x"), Bound::Int(1)],
+        vec![Bound::Int(int_as_text)],
+        vec![Bound::Text("abcdefgh")],
+        vec![Bound::Blob(b"abcdefgh")],
+        vec![Bound::Text("\u{1}"), Bound::Null],
+        vec![Bound::Text("\u{1}\0")],
+        vec![Bound::Text("\u{2}\u{1}\0\0\0\0\0\0\0x")],
+        vec![Bound::Text("x")],
+        vec![Bound::Text("é")],
+        vec![Bound::Text("e\u{301}")],
+        vec![Bound::Int(-1)],
+        vec![Bound::Int(i64::MAX)],
+    ];
+    let mut keys = Vec::new();
+    for statement in [1usize, 2, usize::MAX] {
+        for set in &sets {
+            let key = encoded(statement, set).expect("no float: a key");
+            assert_eq!(key, encoded(statement, set).unwrap(), "the same key twice");
+            keys.push(((statement, set.clone()), key));
+        }
+    }
+    for (a, key_a) in &keys {
+        for (b, key_b) in &keys {
+            assert_eq!(a == b, key_a == key_b, "{a:?} and {b:?}");
+        }
+    }
+    // A float cannot be part of a key, wherever it is bound.
+    let mut out = Vec::new();
+    assert!(!encode_key(1, &[&1.5f64], &mut out));
+    assert!(!encode_key(1, &[&"x", &f64::NAN], &mut out));
+}
+
+/// `keep_decoded` attaches a value only to the answer the last lookup found: a lookup in
+/// between, even one that leaves another kept key in the lookup buffer, makes it do nothing.
+#[test]
+fn a_decoded_value_is_kept_only_with_the_answer_just_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_conn, mut cache) = open(dir.path());
+    let text = "SELECT status FROM agents WHERE org_id = ?1";
+    let statement = 7usize;
+    let decoded = |n: u32| Decoded {
+        reader: 1,
+        value: Arc::new(n),
+    };
+    let lookup =
+        |cache: &mut RowCache, params: &[&dyn Param]| cache.before(statement, text, params);
+    for org in ["a", "b"] {
+        let Lookup::Miss { key, reads } = lookup(&mut cache, &[&org]) else {
+            panic!("a first read misses");
+        };
+        cache.keep(key, reads, vec![vec![Value::Text(org.into())]]);
+    }
+    let value_of = |cache: &mut RowCache, org: &str| match lookup(cache, &[&org]) {
+        Lookup::Hit { decoded, .. } => decoded.map(|d| *d.value.downcast_ref::<u32>().unwrap()),
+        _ => panic!("a kept read hits"),
+    };
+    // Found, then kept with it.
+    assert_eq!(value_of(&mut cache, "a"), None);
+    cache.keep_decoded(decoded(1));
+    assert_eq!(value_of(&mut cache, "a"), Some(1));
+    // Found "a"; then a lookup that fails after writing "b"'s key into the buffer (a float
+    // bound last): the value read from "a" must not land on "b".
+    assert_eq!(value_of(&mut cache, "a"), Some(1));
+    assert!(matches!(lookup(&mut cache, &[&"b", &1.5f64]), Lookup::Run));
+    cache.keep_decoded(decoded(2));
+    assert_eq!(value_of(&mut cache, "b"), None);
+    assert_eq!(value_of(&mut cache, "a"), Some(1));
+    // A clear in between: nothing is kept either.
+    assert_eq!(value_of(&mut cache, "b"), None);
+    cache.clear();
+    cache.keep_decoded(decoded(3));
+    assert!(matches!(lookup(&mut cache, &[&"b"]), Lookup::Miss { .. }));
+}

@@ -101,7 +101,7 @@ impl Db for SqliteTx<'_> {
         let text = sql.text(&DIALECT);
         let reader = read as usize;
         let lookup = match self.cache.before(key(sql), text, params) {
-            Lookup::Hit { key, rows, decoded } => {
+            Lookup::Hit { rows, decoded } => {
                 let kept = decoded
                     .filter(|d| d.reader == reader)
                     .and_then(|d| d.value.downcast_ref::<Option<T>>().cloned());
@@ -113,7 +113,7 @@ impl Db for SqliteTx<'_> {
                     reader,
                     value: Arc::new(value.clone()),
                 };
-                self.cache.keep_decoded(&key, decoded);
+                self.cache.keep_decoded(decoded);
                 return Ok(value);
             }
             other => other,
