@@ -149,7 +149,7 @@ pub(crate) fn check_reads<D: Db>(
     if !db.dialect().joined_check {
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
-    let sql: &Sql = match db.session_lock() {
+    let sql: &'static Sql = match db.session_lock() {
         Lock::None => sql!(|_d| joined("")),
         Lock::Wait => sql!(|_d| joined("FOR UPDATE")),
         Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT")),

@@ -72,7 +72,7 @@ fn queue_with_writes(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>, Arc<Mutex<b
         fail: fail.clone(),
         wrote: wrote.clone(),
     };
-    let queue = Queue::start("test", vec![engine], 16, Some(Box::new(flush))).unwrap();
+    let queue = Queue::start("test", vec![move || engine], 16, Some(Box::new(flush))).unwrap();
     (queue, fail, wrote)
 }
 
@@ -230,11 +230,14 @@ async fn a_read_waits_for_the_sync_of_a_write_it_may_have_seen_and_no_longer() {
 #[test]
 fn a_store_synced_off_its_writer_has_one_writer() {
     let engines = (0..2)
-        .map(|_| TestEngine {
-            conn: Connection::open_in_memory().unwrap(),
-            cache: RowCache::disabled(),
-            fail: Arc::default(),
-            wrote: Arc::default(),
+        .map(|_| {
+            let engine = TestEngine {
+                conn: Connection::open_in_memory().unwrap(),
+                cache: RowCache::disabled(),
+                fail: Arc::default(),
+                wrote: Arc::default(),
+            };
+            move || engine
         })
         .collect();
     let flush = Box::new(GatedFlush::default());
@@ -361,7 +364,7 @@ async fn without_a_sync_thread_the_writer_seals_what_it_answers() {
         fail: Arc::default(),
         wrote: Arc::default(),
     };
-    let queue = Arc::new(Queue::start("test", vec![engine], 16, None).unwrap());
+    let queue = Arc::new(Queue::start("test", vec![move || engine], 16, None).unwrap());
     let (sealer, groups, _) = counting_sealer(&queue);
     let answers: Vec<_> = (0..10)
         .map(|_| {

@@ -50,6 +50,7 @@ mod seal;
 pub mod siem;
 pub mod sqlite;
 mod sqlite_cache;
+mod sqlite_prepared;
 mod sqlite_tx;
 mod sqlite_wal;
 mod store;

@@ -103,7 +103,7 @@ impl PgTx<'_> {
         StoreError::Postgres(e)
     }
 
-    fn statement(&mut self, sql: &Sql) -> Result<Statement> {
+    fn statement(&mut self, sql: &'static Sql) -> Result<Statement> {
         let sql = sql.text(&DIALECT);
         if let Some(s) = self.cache.get(sql) {
             return Ok(s.clone());
@@ -134,7 +134,7 @@ impl Db for PgTx<'_> {
         }
     }
 
-    fn exec(&mut self, sql: &Sql, params: &[&dyn Param]) -> Result<u64> {
+    fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64> {
         let statement = self.statement(sql)?;
         let changed = self.client.execute(&statement, &bind(params));
         changed.map_err(|e| self.note(e))
@@ -142,7 +142,7 @@ impl Db for PgTx<'_> {
 
     fn query(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {

@@ -36,7 +36,7 @@ pub(crate) const PENDING_ELEVATION: &str = "kind = 'elevation' AND status = 'pen
 /// query gets `now` as the parameter after `params`; the others compare them here.
 pub(crate) fn unexpired<D: Db>(
     db: &mut D,
-    sql: &Sql,
+    sql: &'static Sql,
     params: &[&dyn Param],
     now: DateTime<Utc>,
 ) -> Result<SessionApprovals> {

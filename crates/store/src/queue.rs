@@ -90,7 +90,9 @@ pub(crate) enum BatchError {
 }
 
 /// A backend's way of running a batch in one transaction.
-pub(crate) trait Engine: Send + 'static {
+/// Made on its worker thread (`Queue::start` takes makers), so it need not be `Send`: the
+/// SQLite writer keeps statements that borrow its connection.
+pub(crate) trait Engine: 'static {
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError>;
     /// Whether the last batch committed changes (engines that sync off the writer; an
     /// engine that cannot tell says true).
@@ -121,13 +123,13 @@ struct Load {
 }
 
 impl Queue {
-    /// Starts `engines.len()` worker threads that share one queue; each commits at most
-    /// `max_batch` requests together.
+    /// Starts `engines.len()` worker threads that share one queue, each running the engine
+    /// its maker makes on it; each commits at most `max_batch` requests together.
     /// With `flush`, a committed batch is answered only after a `flush` that began after its
     /// commit, run on a thread of its own (`crate::durable`).
-    pub(crate) fn start<E: Engine>(
+    pub(crate) fn start<E: Engine, M: FnOnce() -> E + Send + 'static>(
         name: &str,
-        engines: Vec<E>,
+        engines: Vec<M>,
         max_batch: usize,
         flush: Option<Box<dyn Flush>>,
     ) -> Result<Queue, StoreError> {
@@ -147,12 +149,12 @@ impl Queue {
         let rx = Arc::new(Mutex::new(rx));
         let load = Arc::new(Load::default());
         let hook = HookSlot::default();
-        for (i, engine) in engines.into_iter().enumerate() {
+        for (i, make) in engines.into_iter().enumerate() {
             let (rx, load, hook, ends) = (rx.clone(), load.clone(), hook.clone(), ends.clone());
             let sync = sync.take();
             std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || worker(engine, rx, load, hook, ends, sync, max_batch))?;
+                .spawn(move || worker(make(), rx, load, hook, ends, sync, max_batch))?;
         }
         Ok(Queue {
             jobs,

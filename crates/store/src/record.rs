@@ -141,7 +141,7 @@ pub(crate) trait Record: Sized {
     const COLUMNS: &'static str;
     fn read(row: &dyn Row) -> Result<Self>;
     /// Runs `sql` with the fields as its parameters `$1…$n`, in column order.
-    fn write(&self, db: &mut dyn Db, sql: &Sql) -> Result<u64> {
+    fn write(&self, db: &mut dyn Db, sql: &'static Sql) -> Result<u64> {
         self.with_params(&mut |params| db.exec(sql, params))
     }
     /// Hands the fields, bound as parameters in column order, to `f`.

@@ -59,6 +59,8 @@ impl Dialect {
 
 /// A statement written once for every backend. Use the [`sql!`] macro (or `select!`, in
 /// `record.rs`): it keeps each statement in a static, so its text is built once per backend.
+/// `Db` takes `&'static Sql`: SQLite's writer finds a statement's plan and its prepared form
+/// by the static's address.
 pub(crate) struct Sql {
     /// The statement with `$n` placeholders.
     build: fn(&Dialect) -> String,
@@ -139,11 +141,11 @@ pub(crate) trait Db {
     fn dialect(&self) -> &'static Dialect;
     fn session_lock(&self) -> Lock;
     /// Runs `sql`; returns how many rows it changed.
-    fn exec(&mut self, sql: &Sql, params: &[&dyn Param]) -> Result<u64>;
+    fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64>;
     /// Runs `sql` and hands its rows to `each` in order, while `each` answers true.
     fn query(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()>;
@@ -151,7 +153,7 @@ pub(crate) trait Db {
     /// Every row `sql` returns, read by `read`.
     fn many<T>(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         read: impl Fn(&dyn Row) -> Result<T>,
     ) -> Result<Vec<T>>
@@ -169,7 +171,7 @@ pub(crate) trait Db {
     /// The first row `sql` returns, read by `read`.
     fn one<T>(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         read: impl FnOnce(&dyn Row) -> Result<T>,
     ) -> Result<Option<T>>
@@ -193,7 +195,7 @@ pub(crate) trait Db {
     /// per change, not per check). `read` must be a pure function of the row.
     fn one_kept<T: Clone + Send + Sync + 'static>(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         read: fn(&dyn Row) -> Result<T>,
     ) -> Result<Option<T>>

@@ -12,6 +12,7 @@ use crate::migrations;
 use crate::options::{Options, Tuning};
 use crate::queue::{BatchError, Engine, Job, Queue};
 use crate::sqlite_cache::RowCache;
+use crate::sqlite_prepared::Writer;
 use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
 
@@ -99,8 +100,9 @@ pub(crate) fn start(
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
         "airlock-sqlite",
-        vec![SqliteEngine {
-            conn,
+        // Made on the writer's thread: its kept statements are not `Send`.
+        vec![move || SqliteEngine {
+            writer: Writer::open(conn),
             cache,
             wal,
             wrote: true,
@@ -159,7 +161,8 @@ fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
 }
 
 struct SqliteEngine {
-    conn: Connection,
+    /// The connection and the statements kept on it.
+    writer: Writer,
     cache: RowCache,
     wal: std::sync::Arc<crate::sqlite_wal::WalUpkeep>,
     /// Whether the last batch may have written (its answers then wait for a sync).
@@ -177,45 +180,49 @@ impl SqliteEngine {
     /// true if every request kept its changes and the batch committed; false if one did not,
     /// and then nothing of the batch is kept and the batch must run again with savepoints.
     fn run_optimistic(&mut self, jobs: &mut [Job]) -> Result<bool, StoreError> {
-        self.cache.begin_batch(&self.conn)?;
+        self.cache.begin_batch(self.writer.conn())?;
         for job in jobs.iter_mut() {
             let keep = {
-                let mut db = SqliteTx::new(&self.conn, &mut self.cache);
-                job.attempt(&mut db)
+                let cache = &mut self.cache;
+                self.writer.with_dependent_mut(|conn, kept| {
+                    job.attempt(&mut SqliteTx::kept(conn, cache, kept))
+                })
             };
             if !keep {
                 return Ok(false);
             }
         }
-        run_fixed(&self.conn, "COMMIT")?;
+        run_fixed(self.writer.conn(), "COMMIT")?;
         Ok(true)
     }
 
     /// Runs the batch with a savepoint per request, so that a request that fails leaves the
     /// others' changes in place.
     fn run_with_savepoints(&mut self, jobs: &mut [Job]) -> Result<(), StoreError> {
-        self.cache.begin_batch(&self.conn)?;
+        self.cache.begin_batch(self.writer.conn())?;
         for job in jobs.iter_mut() {
-            run_fixed(&self.conn, "SAVEPOINT job")?;
+            run_fixed(self.writer.conn(), "SAVEPOINT job")?;
             let keep = {
-                let mut db = SqliteTx::new(&self.conn, &mut self.cache);
-                job.attempt(&mut db)
+                let cache = &mut self.cache;
+                self.writer.with_dependent_mut(|conn, kept| {
+                    job.attempt(&mut SqliteTx::kept(conn, cache, kept))
+                })
             };
             if !keep {
-                run_fixed(&self.conn, "ROLLBACK TO job")?;
+                run_fixed(self.writer.conn(), "ROLLBACK TO job")?;
                 // What the request read or dropped may no longer be what is stored.
                 self.cache.clear();
             }
-            run_fixed(&self.conn, "RELEASE job")?;
+            run_fixed(self.writer.conn(), "RELEASE job")?;
         }
-        Ok(run_fixed(&self.conn, "COMMIT")?)
+        Ok(run_fixed(self.writer.conn(), "COMMIT")?)
     }
 
     /// Rolls back whatever the current transaction holds, and the cache with it.
     fn abandon(&mut self) {
         self.cache.clear();
-        if !self.conn.is_autocommit()
-            && let Err(rollback) = run_fixed(&self.conn, "ROLLBACK")
+        if !self.writer.conn().is_autocommit()
+            && let Err(rollback) = run_fixed(self.writer.conn(), "ROLLBACK")
         {
             tracing::error!(error = %rollback, "rollback after a failed batch failed");
         }
@@ -224,7 +231,7 @@ impl SqliteEngine {
 
 impl Engine for SqliteEngine {
     fn after_batch(&mut self) {
-        self.wal.after_batch(&self.conn);
+        self.wal.after_batch(self.writer.conn());
     }
 
     fn last_batch_wrote(&self) -> bool {
@@ -235,9 +242,9 @@ impl Engine for SqliteEngine {
         // Two witnesses, so that losing one (some pragmas replace the WAL hook) cannot let a
         // batch that wrote skip its sync: the writer's commits that wrote frames, and the
         // rows changed (a rolled-back attempt counts too, which only costs a wait).
-        let (commits, changes) = (self.wal.commits(), self.conn.total_changes());
+        let (commits, changes) = (self.wal.commits(), self.writer.conn().total_changes());
         let result = self.run_batch_once(jobs);
-        self.wrote = self.wal.commits() != commits || self.conn.total_changes() != changes;
+        self.wrote = self.wal.commits() != commits || self.writer.conn().total_changes() != changes;
         result
     }
 }
@@ -248,7 +255,7 @@ impl SqliteEngine {
         // Requests almost always keep their changes: first without savepoints; a request that
         // does not (rare) sends the whole batch to the savepoint path. Requests may run more
         // than once (see `Job`).
-        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
+        run_fixed(self.writer.conn(), "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
         match self.run_optimistic(jobs) {
             Ok(true) => return Ok(()),
             Ok(false) => self.abandon(),
@@ -261,7 +268,7 @@ impl SqliteEngine {
             // Alone in its batch: rolled back is all the savepoint path would do.
             return Ok(());
         }
-        run_fixed(&self.conn, "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
+        run_fixed(self.writer.conn(), "BEGIN IMMEDIATE").map_err(|e| fail(e.into()))?;
         self.run_with_savepoints(jobs).map_err(|e| {
             self.abandon();
             fail(e)

@@ -64,7 +64,7 @@ fn in_tx<R>(
 fn in_batch<R>(
     conn: &Connection,
     cache: &mut RowCache,
-    f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R>,
+    f: impl FnOnce(&mut SqliteTx<'_, '_>) -> Result<R>,
 ) -> R {
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     cache.begin_batch(conn).unwrap();

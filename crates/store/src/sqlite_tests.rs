@@ -185,7 +185,7 @@ fn engine(dir: &Path) -> (super::SqliteEngine, std::sync::Arc<()>) {
     .unwrap();
     let cache = crate::sqlite_cache::RowCache::new(&conn).unwrap();
     let engine = super::SqliteEngine {
-        conn,
+        writer: crate::sqlite_prepared::Writer::open(conn),
         cache,
         wal,
         wrote: false,
@@ -207,7 +207,8 @@ fn the_writer_knows_which_batches_wrote_so_that_only_reads_skip_the_sync() {
     // A write seen by one witness only (the WAL hook replaced, as `wal_autocheckpoint` does)
     // still counts.
     engine
-        .conn
+        .writer
+        .conn()
         .pragma_update(None, "wal_autocheckpoint", 0)
         .unwrap();
     let mut write = [Job::for_test(|tx| tx.insert_org(&org("o2")).is_ok())];

@@ -8,6 +8,7 @@ use rusqlite::types::Type;
 
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 use crate::sqlite_cache::{CachedRow, Decoded, Lookup, RowCache, row_values};
+use crate::sqlite_prepared::{Kept, Statements};
 
 /// SQLite's placeholders are `?n`. Per-session approval lookups name their index, and compare
 /// deadlines only after reading the rows: a bound range makes SQLite (built with STAT4)
@@ -23,19 +24,38 @@ pub(crate) static DIALECT: Dialect = Dialect {
 };
 
 /// One request's view of the writer's transaction (the connection, inside a transaction the
-/// caller opened) and of the writer's row cache.
-pub(crate) struct SqliteTx<'a> {
-    txn: &'a Connection,
+/// caller opened), of the writer's row cache and of its prepared statements.
+pub(crate) struct SqliteTx<'a, 'c> {
+    txn: &'c Connection,
     cache: &'a mut RowCache,
+    statements: Statements<'a, 'c>,
 }
 
-impl<'a> SqliteTx<'a> {
-    pub(crate) fn new(txn: &'a Connection, cache: &'a mut RowCache) -> Self {
-        SqliteTx { txn, cache }
+impl<'a, 'c> SqliteTx<'a, 'c> {
+    /// A transaction whose statements come from rusqlite's cache.
+    pub(crate) fn new(txn: &'c Connection, cache: &'a mut RowCache) -> Self {
+        SqliteTx {
+            txn,
+            cache,
+            statements: Statements::Cached,
+        }
+    }
+
+    /// The writer's: statements prepared once and kept (`crate::sqlite_prepared`).
+    pub(crate) fn kept(
+        txn: &'c Connection,
+        cache: &'a mut RowCache,
+        kept: &'a mut Kept<'c>,
+    ) -> Self {
+        SqliteTx {
+            txn,
+            cache,
+            statements: Statements::Kept(kept),
+        }
     }
 }
 
-fn key(sql: &Sql) -> usize {
+fn key(sql: &'static Sql) -> usize {
     // Every statement is a static (`sql!`): its address names it.
     sql as *const Sql as usize
 }
@@ -62,7 +82,7 @@ fn bind(params: &[&dyn Param]) -> impl rusqlite::Params {
     rusqlite::params_from_iter(params.iter().map(|p| p.sqlite()))
 }
 
-impl Db for SqliteTx<'_> {
+impl Db for SqliteTx<'_, '_> {
     fn dialect(&self) -> &'static Dialect {
         &DIALECT
     }
@@ -72,29 +92,30 @@ impl Db for SqliteTx<'_> {
         Lock::None
     }
 
-    fn exec(&mut self, sql: &Sql, params: &[&dyn Param]) -> Result<u64> {
+    fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64> {
         let text = sql.text(&DIALECT);
         // A write drops what it may change before it runs; `exec` never reads from the cache.
         let _ = self.cache.before(key(sql), text, params);
-        // Cached statements: preparing these anew for every request cost more than running them.
-        let mut statement = self.txn.prepare_cached(text)?;
-        Ok(statement.execute(bind(params))? as u64)
+        // Kept statements: preparing these anew for every request cost more than running them.
+        self.statements.with(self.txn, key(sql), text, |statement| {
+            Ok(statement.execute(bind(params))? as u64)
+        })
     }
 
     fn query(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {
         let text = sql.text(&DIALECT);
         let lookup = self.cache.before(key(sql), text, params);
-        self.run(text, params, lookup, each)
+        self.run(key(sql), text, params, lookup, each)
     }
 
     fn one_kept<T: Clone + Send + Sync + 'static>(
         &mut self,
-        sql: &Sql,
+        sql: &'static Sql,
         params: &[&dyn Param],
         read: fn(&dyn Row) -> Result<T>,
     ) -> Result<Option<T>> {
@@ -119,7 +140,7 @@ impl Db for SqliteTx<'_> {
             other => other,
         };
         let mut first = None;
-        self.run(text, params, lookup, &mut |row| {
+        self.run(key(sql), text, params, lookup, &mut |row| {
             first = Some(read(row)?);
             Ok(false)
         })?;
@@ -127,10 +148,11 @@ impl Db for SqliteTx<'_> {
     }
 }
 
-impl SqliteTx<'_> {
+impl SqliteTx<'_, '_> {
     /// Runs a statement whose effect on the cache `lookup` says, handing rows to `each`.
     fn run(
         &mut self,
+        key: usize,
         text: &str,
         params: &[&dyn Param],
         lookup: Lookup,
@@ -148,43 +170,45 @@ impl SqliteTx<'_> {
             Lookup::Miss { key, reads } => (Some(key), reads),
             Lookup::Run => (None, 0),
         };
-        let mut statement = self.txn.prepare_cached(text)?;
-        let columns = statement.column_count();
-        let mut rows = statement.query(bind(params))?;
-        let Some(cache_key) = cache_key else {
+        let cache = &mut *self.cache;
+        self.statements.with(self.txn, key, text, |statement| {
+            let columns = statement.column_count();
+            let mut rows = statement.query(bind(params))?;
+            let Some(cache_key) = cache_key else {
+                while let Some(row) = rows.next()? {
+                    if !each(row)? {
+                        break;
+                    }
+                }
+                return Ok(());
+            };
+            // A miss reads the whole answer to keep it, handing rows on while `each` wants them.
+            let mut kept = Some(Vec::new());
+            let mut wanted = true;
             while let Some(row) = rows.next()? {
-                if !each(row)? {
+                let values = kept.as_ref().and_then(|_| row_values(row, columns));
+                match (values, kept.as_mut()) {
+                    (Some(values), Some(list)) => {
+                        if wanted {
+                            wanted = each(&CachedRow(&values))?;
+                        }
+                        list.push(values);
+                    }
+                    _ => {
+                        kept = None;
+                        if wanted {
+                            wanted = each(row)?;
+                        }
+                    }
+                }
+                if !wanted && kept.is_none() {
                     break;
                 }
             }
-            return Ok(());
-        };
-        // A miss reads the whole answer to keep it, handing rows on while `each` wants them.
-        let mut kept = Some(Vec::new());
-        let mut wanted = true;
-        while let Some(row) = rows.next()? {
-            let values = kept.as_ref().and_then(|_| row_values(row, columns));
-            match (values, kept.as_mut()) {
-                (Some(values), Some(list)) => {
-                    if wanted {
-                        wanted = each(&CachedRow(&values))?;
-                    }
-                    list.push(values);
-                }
-                _ => {
-                    kept = None;
-                    if wanted {
-                        wanted = each(row)?;
-                    }
-                }
+            if let Some(list) = kept {
+                cache.keep(cache_key, reads, list);
             }
-            if !wanted && kept.is_none() {
-                break;
-            }
-        }
-        if let Some(list) = kept {
-            self.cache.keep(cache_key, reads, list);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
