@@ -21,9 +21,11 @@ use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{StoreError, Tx};
 
 mod receipts;
+mod summary;
 
 use receipts::unsigned_receipt;
 pub(crate) use receipts::{PassAnswer, seal_receipts};
+pub(crate) use summary::summary;
 
 use super::review::{self, Review, ReviewCall};
 use super::reviewers::{self, Reviewer};
@@ -79,8 +81,6 @@ impl<R> CheckOutcome<R> {
     }
 }
 
-/// Largest part of an input kept in the decision log (the digest covers all of it).
-const SUMMARY_BYTES: usize = 1024;
 /// Largest input a call approval keeps whole (the classifier's bound); a larger one keeps
 /// only its digest.
 const STORED_INPUT_BYTES: usize = 64 * 1024;
@@ -109,14 +109,6 @@ pub fn input_bytes(input: &Value) -> Vec<u8> {
         Value::String(s) => s.as_bytes().to_vec(),
         other => chain::canonical_json(other).into_bytes(),
     }
-}
-
-pub(crate) fn summary(input: &Value) -> String {
-    let text = match input {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    clip(&text, SUMMARY_BYTES).to_string()
 }
 
 /// How stale a session's `last_activity_at` may be (docs/api.md, sessions).
