@@ -357,19 +357,19 @@ pub(crate) fn encode_key(key: usize, params: &[&dyn Param], out: &mut Vec<u8>) -
                 out.push(1);
                 out.extend_from_slice(&n.to_le_bytes());
             }
-            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
-                out.push(if matches!(value, ValueRef::Text(_)) {
-                    2
-                } else {
-                    3
-                });
-                out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-                out.extend_from_slice(bytes);
-            }
+            ValueRef::Text(bytes) => push_bytes(out, 2, bytes),
+            ValueRef::Blob(bytes) => push_bytes(out, 3, bytes),
             ValueRef::Real(_) => return false,
         }
     }
     true
+}
+
+/// A text or blob value of a key: its tag, its length, its bytes.
+fn push_bytes(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
 }
 
 /// Every column of a row, owned; None if one cannot be (text that is not UTF-8: such an

@@ -21,12 +21,12 @@ pub(crate) fn summary(input: &Value) -> String {
     clip(&text, SUMMARY_BYTES).to_string()
 }
 
-/// The first `at_least` bytes of `value`'s compact JSON (all of it if shorter), cut back to
+/// The first `limit` bytes of `value`'s compact JSON (all of it if shorter), cut back to
 /// whole characters.
-fn json_prefix(value: &Value, at_least: usize) -> String {
+fn json_prefix(value: &Value, limit: usize) -> String {
     let mut out = Prefix {
-        bytes: Vec::with_capacity(at_least.min(4096) + 64),
-        limit: at_least,
+        bytes: Vec::with_capacity(limit),
+        limit,
     };
     // Writing a `Value` fails only when `Prefix` says it is full: what was written is the
     // prefix wanted either way.
@@ -91,8 +91,8 @@ mod tests {
             json!("é".repeat(700)),
         ];
         // Long strings of one-, two-, three- and four-byte characters, and escapes, shifted so
-        // that the cut (and the writer's limit four bytes later) falls at every offset within
-        // a character, inside an escape, at a key and at the end of the text.
+        // that the cut falls at every offset within a character, inside an escape, at a key
+        // and at the end of the text.
         for filler in ["a", "é", "€", "😀", "\"", "\n", "\u{1}"] {
             for pad in 0..12 {
                 let long = filler.repeat(1100 / filler.len().max(1));
