@@ -99,8 +99,9 @@ pub enum AuditCommand {
     VerifyReceipt {
         #[arg(long)]
         receipt: String,
-        /// The public key (base64url of its 32 raw bytes).
-        #[arg(long, conflicts_with = "url")]
+        /// The public key (base64url of its 32 raw bytes). Base64url may begin with `-`,
+        /// so a value that looks like a flag is still taken as the key.
+        #[arg(long, conflicts_with = "url", allow_hyphen_values = true)]
         public_key: Option<String>,
         /// An Airlock to fetch the public keys from (`GET /api/v1/audit/public-key`).
         #[arg(long)]
@@ -373,4 +374,39 @@ fn fetch_keys(url: &str) -> anyhow::Result<Vec<(Option<String>, airlock_audit::V
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditCommand;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    }
+
+    fn public_key_of(key: &str) -> Option<String> {
+        let args = [
+            "audit",
+            "verify-receipt",
+            "--receipt",
+            "r.json",
+            "--public-key",
+            key,
+        ];
+        match Audit::try_parse_from(args).ok()?.command {
+            AuditCommand::VerifyReceipt { public_key, .. } => public_key,
+            _ => None,
+        }
+    }
+
+    // A base64url key begins with `-` one time in 64; it must not be read as a flag.
+    #[test]
+    fn a_public_key_that_begins_with_a_hyphen_is_taken_as_the_key() {
+        let key = "-0Gq2m3XH1w3eVbq1Qm7pA1Z0d9z8Yh2bH6c5Jx4kOE";
+        assert_eq!(public_key_of(key).as_deref(), Some(key));
+        assert_eq!(public_key_of("abc").as_deref(), Some("abc"));
+    }
 }
