@@ -41,16 +41,18 @@ pub fn digest(bytes: &[u8]) -> String {
     hex_lower(&Sha256::digest(bytes))
 }
 
-/// Lowercase hex of `bytes`, as `hex::encode` writes it: each byte's two digits looked up and
-/// written into a buffer sized once (`hex::encode` pushes one `char` at a time, and pushing a
-/// `char` into a `String` costs a dozen instructions: a share of every check's CPU, which
-/// writes several digests).
+/// Lowercase hex of `bytes`, as `hex::encode` writes it: each byte's two digits written into
+/// a buffer sized once (`hex::encode` pushes one `char` at a time, and pushing a `char` into a
+/// `String` checks its UTF-8 length and the capacity every time: a share of every check's CPU,
+/// which writes several digests).
 pub fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // `nibble` is below 16 (a shifted or masked byte).
+    fn digit(nibble: u8) -> u8 {
+        nibble + if nibble < 10 { b'0' } else { b'a' - 10 }
+    }
     let mut out = vec![0u8; bytes.len() * 2];
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        // Both indexes are below 16 (a shifted or masked byte).
-        pair.copy_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0f)]]);
+        pair.copy_from_slice(&[digit(b >> 4), digit(b & 0x0f)]);
     }
     // Only ASCII digits were written, so this never falls back.
     String::from_utf8(out).unwrap_or_else(|_| hex::encode(bytes))
