@@ -77,6 +77,11 @@ fn open(data_dir: &Path, options: Options) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The writer's and the sync thread's names (`sqlite-0`, `sqlite-sync`): Linux keeps 15 bytes
+/// of a thread's name, so longer names would look alike in `top -H` and profiles.
+const SQLITE_THREADS: &str = "sqlite";
+const _: () = assert!(SQLITE_THREADS.len() + "-sync".len() <= 15);
+
 /// Opens the store in `data_dir` and starts its writer and its checkpointer. The checkpointer
 /// stops once the returned token is dropped.
 pub(crate) fn start(
@@ -99,7 +104,7 @@ pub(crate) fn start(
     let flush = crate::durable::WalFlush::new(&data_dir.join("airlock.db"));
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
-        "airlock-sqlite",
+        SQLITE_THREADS,
         // Made on the writer's thread: its kept statements are not `Send`.
         vec![move || SqliteEngine {
             writer: Writer::open(conn),

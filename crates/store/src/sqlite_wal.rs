@@ -107,7 +107,7 @@ pub(crate) fn start(
     let conn = super::sqlite::open_connection(path)?;
     let background = upkeep.clone();
     std::thread::Builder::new()
-        .name("airlock-checkpoint".into())
+        .name("sqlite-checkpt".into())
         .spawn(move || background.run(&conn, &alive))?;
     Ok(upkeep)
 }

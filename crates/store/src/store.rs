@@ -57,7 +57,7 @@ impl Store {
             Backend::Postgres(url) => {
                 let engines = crate::postgres::engines(url, options, tuning.workers)?;
                 let makers = engines.into_iter().map(|e| move || e).collect();
-                let queue = Queue::start("airlock-pg", makers, tuning.max_batch, None)?;
+                let queue = Queue::start("pg", makers, tuning.max_batch, None)?;
                 Ok(Store {
                     queue,
                     describe: backend.describe(),
