@@ -187,18 +187,20 @@ impl SqliteEngine {
     fn run_optimistic(&mut self, jobs: &mut [Job]) -> Result<bool, StoreError> {
         self.cache.begin_batch(self.writer.conn())?;
         for job in jobs.iter_mut() {
-            let keep = {
-                let cache = &mut self.cache;
-                self.writer.with_dependent_mut(|conn, kept| {
-                    job.attempt(&mut SqliteTx::kept(conn, cache, kept))
-                })
-            };
-            if !keep {
+            if !self.attempt(job) {
                 return Ok(false);
             }
         }
         run_fixed(self.writer.conn(), "COMMIT")?;
         Ok(true)
+    }
+
+    /// Runs one request on the writer's kept statements and row cache; true if it keeps its
+    /// changes.
+    fn attempt(&mut self, job: &mut Job) -> bool {
+        let cache = &mut self.cache;
+        self.writer
+            .with_dependent_mut(|conn, kept| job.attempt(&mut SqliteTx::kept(conn, cache, kept)))
     }
 
     /// Runs the batch with a savepoint per request, so that a request that fails leaves the
@@ -207,13 +209,7 @@ impl SqliteEngine {
         self.cache.begin_batch(self.writer.conn())?;
         for job in jobs.iter_mut() {
             run_fixed(self.writer.conn(), "SAVEPOINT job")?;
-            let keep = {
-                let cache = &mut self.cache;
-                self.writer.with_dependent_mut(|conn, kept| {
-                    job.attempt(&mut SqliteTx::kept(conn, cache, kept))
-                })
-            };
-            if !keep {
+            if !self.attempt(job) {
                 run_fixed(self.writer.conn(), "ROLLBACK TO job")?;
                 // What the request read or dropped may no longer be what is stored.
                 self.cache.clear();
