@@ -55,7 +55,7 @@ pub fn write_canonical(d: &Decision, out: &mut Vec<u8>) {
         rule,
         key_id,
     } = d;
-    airlock_core::chain::CanonicalObject::new(out)
+    airlock_core::chain::JsonObject::canonical(out)
         .str("action_name", action_name)
         .str("agent_id", agent_id)
         .bool("allowed", *allowed)

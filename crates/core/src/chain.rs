@@ -144,22 +144,38 @@ fn needs_escape(bytes: &[u8]) -> bool {
         .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
-/// Writes a canonical JSON object field by field, for encoders that know their keys: the
-/// caller gives the fields in sorted key order (checked in debug builds), and the bytes are
-/// those [`canonical_json`] gives for the same object.
-pub struct CanonicalObject<'a> {
+/// Writes a JSON object field by field into a byte buffer, strings copied whole where
+/// nothing needs escaping (what serde_json would write for the same fields in the same order).
+/// - [`JsonObject::canonical`]: the caller gives the fields in sorted key order (checked in
+///   debug builds), and the bytes are those [`canonical_json`] gives for the same object.
+/// - [`JsonObject::in_order`]: the fields in the caller's order, as serde writes a struct.
+pub struct JsonObject<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
+    #[cfg(debug_assertions)]
+    sorted: bool,
     #[cfg(debug_assertions)]
     last: &'static str,
 }
 
-impl<'a> CanonicalObject<'a> {
-    pub fn new(out: &'a mut Vec<u8>) -> Self {
+impl<'a> JsonObject<'a> {
+    pub fn canonical(out: &'a mut Vec<u8>) -> Self {
+        #[cfg_attr(not(debug_assertions), allow(unused_mut))]
+        let mut object = Self::in_order(out);
+        #[cfg(debug_assertions)]
+        {
+            object.sorted = true;
+        }
+        object
+    }
+
+    pub fn in_order(out: &'a mut Vec<u8>) -> Self {
         out.push(b'{');
-        CanonicalObject {
+        JsonObject {
             out,
             first: true,
+            #[cfg(debug_assertions)]
+            sorted: false,
             #[cfg(debug_assertions)]
             last: "",
         }
@@ -169,7 +185,7 @@ impl<'a> CanonicalObject<'a> {
         #[cfg(debug_assertions)]
         {
             debug_assert!(
-                self.first || key > self.last,
+                !self.sorted || self.first || key > self.last,
                 "`{key}` after `{}`",
                 self.last
             );
@@ -179,8 +195,12 @@ impl<'a> CanonicalObject<'a> {
             self.out.push(b',');
         }
         self.first = false;
-        write_json_str(key, self.out);
-        self.out.push(b':');
+        // Keys are the callers' literals, none with anything to escape.
+        debug_assert!(!needs_escape(key.as_bytes()), "`{key}` needs escaping");
+        self.out.reserve(key.len() + 3);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
         self.out
     }
 
@@ -201,8 +221,8 @@ impl<'a> CanonicalObject<'a> {
     }
 
     pub fn u64(&mut self, key: &'static str, value: u64) -> &mut Self {
-        let out = self.key(key);
-        out.extend_from_slice(value.to_string().as_bytes());
+        // serde_json writes the digits without a String in between.
+        let _ = serde_json::to_writer(&mut *self.key(key), &value);
         self
     }
 
@@ -222,6 +242,20 @@ impl<'a> CanonicalObject<'a> {
             write_json_str(v, out);
         }
         out.push(b']');
+        self
+    }
+
+    /// A field whose value serde_json writes (numbers, enums: nothing long to escape).
+    pub fn value<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> &mut Self {
+        let out = self.key(key);
+        // Writing to a Vec cannot fail, and these values have no map keys that could.
+        let _ = serde_json::to_writer(&mut *out, value);
+        self
+    }
+
+    /// A field whose value `write` appends as JSON (a nested object).
+    pub fn nested(&mut self, key: &'static str, write: impl FnOnce(&mut Vec<u8>)) -> &mut Self {
+        write(self.key(key));
         self
     }
 
