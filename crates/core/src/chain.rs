@@ -245,11 +245,16 @@ impl<'a> JsonObject<'a> {
         self
     }
 
-    /// A field whose value serde_json writes (numbers, enums: nothing long to escape).
+    /// A field whose value serde_json writes (numbers, enums: nothing long to escape). A
+    /// value serde_json refuses (a map with keys that are not strings) is written `null`, so
+    /// the object stays valid JSON.
     pub fn value<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> &mut Self {
         let out = self.key(key);
-        // Writing to a Vec cannot fail, and these values have no map keys that could.
-        let _ = serde_json::to_writer(&mut *out, value);
+        let start = out.len();
+        if serde_json::to_writer(&mut *out, value).is_err() {
+            out.truncate(start);
+            out.extend_from_slice(b"null");
+        }
         self
     }
 
@@ -319,6 +324,17 @@ pub fn verify<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_serde_json_refuses_is_written_null() {
+        let refused: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let mut out = Vec::new();
+        JsonObject::in_order(&mut out)
+            .value("a", &refused)
+            .value("b", &1.5f64)
+            .end();
+        assert_eq!(String::from_utf8_lossy(&out), r#"{"a":null,"b":1.5}"#);
+    }
 
     #[test]
     fn hex_lower_writes_what_hex_encode_writes() {
