@@ -112,23 +112,21 @@ pub(crate) fn session_decisions<D: Db>(
     db.many(sql, &params, Decision::read)
 }
 
-/// Which index leads a decision search: the most selective equality it has.
+/// Which index leads a decision search: one session's primary key, else the log's time
+/// index (which also holds the agent: an agent's search filters it, newest first, without
+/// reading the table for the decisions it skips).
 #[derive(Clone, Copy)]
 enum Lead {
     Session,
-    Agent,
     Time,
 }
 
 fn decision_search_sql(lead: Lead, d: &Dialect) -> String {
     let session = match lead {
         Lead::Session => "session_id = $2",
-        _ => "(CAST($2 AS TEXT) IS NULL OR session_id = $2)",
+        Lead::Time => "(CAST($2 AS TEXT) IS NULL OR session_id = $2)",
     };
-    let agent = match lead {
-        Lead::Agent => "agent_id = $3",
-        _ => "(CAST($3 AS TEXT) IS NULL OR agent_id = $3)",
-    };
+    let agent = "(CAST($3 AS TEXT) IS NULL OR agent_id = $3)";
     // One session's decisions are walked by the primary key, newest sequence number first
     // (a session's numbers and times rise together: its decisions are committed one after
     // another); the cursor's sequence number is all that page needs.
@@ -138,7 +136,7 @@ fn decision_search_sql(lead: Lead, d: &Dialect) -> String {
             "CAST($11 AS TEXT) IS NOT NULL AND (CAST($12 AS TEXT) = '' OR seq < $13)",
             "seq DESC",
         ),
-        _ => (
+        Lead::Time => (
             "(decided_at, session_id, seq) < ($11, $12, $13)",
             "decided_at DESC, session_id DESC, seq DESC",
         ),
@@ -155,7 +153,7 @@ fn decision_search_sql(lead: Lead, d: &Dialect) -> String {
         Decision::COLUMNS,
         match lead {
             Lead::Session => d.session_decisions,
-            _ => Decision::TABLE,
+            Lead::Time => Decision::TABLE,
         }
     )
 }
@@ -165,10 +163,9 @@ pub(crate) fn search_decisions<D: Db>(
     org_id: &str,
     q: &DecisionQuery,
 ) -> Result<Vec<Decision>> {
-    let sql = match (&q.session_id, &q.agent_id) {
-        (Some(_), _) => sql!(|d| decision_search_sql(Lead::Session, d)),
-        (None, Some(_)) => sql!(|d| decision_search_sql(Lead::Agent, d)),
-        (None, None) => sql!(|d| decision_search_sql(Lead::Time, d)),
+    let sql = match &q.session_id {
+        Some(_) => sql!(|d| decision_search_sql(Lead::Session, d)),
+        None => sql!(|d| decision_search_sql(Lead::Time, d)),
     };
     let (exact, prefix) = match &q.action {
         Some(ActionMatch::Exact(a)) => (Some(a.clone()), None),

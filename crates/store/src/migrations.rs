@@ -25,6 +25,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0016_check_path.sql"),
     include_str!("../migrations/sqlite/0017_delegations.sql"),
     include_str!("../migrations/sqlite/0018_a2a.sql"),
+    include_str!("../migrations/sqlite/0019_decision_agent_index.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -47,6 +48,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0016_check_path.sql"),
     include_str!("../migrations/postgres/0017_delegations.sql"),
     include_str!("../migrations/postgres/0018_a2a.sql"),
+    include_str!("../migrations/postgres/0019_decision_agent_index.sql"),
 ];
 
 /// The schema version this build knows.

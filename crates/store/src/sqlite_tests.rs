@@ -106,7 +106,7 @@ fn an_unmigrated_database_is_refused_without_migrate() {
     assert_eq!(
         migrate_path(dir.path()).unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19
         ]
     );
     assert!(
@@ -114,6 +114,25 @@ fn an_unmigrated_database_is_refused_without_migrate() {
         "migrations apply once"
     );
     assert!(Store::open(dir.path(), Options { migrate: false }).is_ok());
+}
+
+/// Every index a decision enters costs WAL pages at every commit (issue 14): the decisions
+/// table carries its primary key and the log's time index, no more. An index added here
+/// must be paid for in docs/benchmarks.md first.
+#[test]
+fn a_decision_enters_two_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    migrate_path(dir.path()).unwrap();
+    let conn = Connection::open(dir.path().join("airlock.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'decisions' ORDER BY name")
+        .unwrap();
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, ["decisions_time", "sqlite_autoindex_decisions_1"]);
 }
 
 #[tokio::test]
