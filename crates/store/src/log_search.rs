@@ -201,6 +201,28 @@ pub(crate) fn search_decisions<D: Db>(
 mod tests {
     use super::*;
 
+    /// An agent's search (and the unfiltered log) walks the time index newest first on
+    /// SQLite: no table scan, no sort of every match (the agent has no index of its own).
+    #[test]
+    fn a_search_without_a_session_walks_the_time_index_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::migrate_path(dir.path()).unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join("airlock.db")).unwrap();
+        let sql = sql!(|d| decision_search_sql(Lead::Time, d)).text(&crate::sqlite_tx::DIALECT);
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get(3))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        assert!(
+            plan[0].starts_with("SEARCH decisions USING INDEX decisions_time (org_id=?"),
+            "{plan:?}"
+        );
+    }
+
     #[test]
     fn the_sentinels_bracket_every_stored_time() {
         let t = ts(Utc::now());
