@@ -89,14 +89,27 @@ def test_api_key_revocation_holds_on_every_replica(replicas, bin_path):
     url = replicas.url
     key = airlock_cmd(bin_path, "keys", "create", "--org", "default", "--name", "ops", "--database", url).stdout.strip()
     assert key.startswith("sk_live_")
+    agent = new_agent(a)
+    body = {"agent_id": agent, "action_name": "db.query", "action_input_summary": "SELECT 1"}
     for server in (a, b):
         assert http("GET", server.url + "/api/v1/agents", key=key).status == 200
+        # The check reads the key with the session (one statement on PostgreSQL).
+        body["session_id"] = unique("s-key")
+        r = http("POST", server.url + "/api/v1/agenttrust/check", key=key, body=body)
+        assert r.status == 200 and r.json["allowed"] is True, r.text
     listed = airlock_cmd(bin_path, "keys", "list", "--database", url).stdout
     assert key[:14] in listed
     airlock_cmd(bin_path, "keys", "revoke", key[:14], "--database", url)
     for server in (a, b):
         r = http("GET", server.url + "/api/v1/agents", key=key)
         assert r.status == 401 and "revoked" in r.json["message"], r.text
+        session = unique("s-revoked")
+        body["session_id"] = session
+        r = http("POST", server.url + "/api/v1/agenttrust/check", key=key, body=body)
+        assert r.status == 401 and "revoked" in r.json["message"], r.text
+        # Refused before anything was recorded: no session, no decision.
+        assert psql(url, f"SELECT count(*) FROM sessions WHERE id = '{session}'") == "0"
+        assert psql(url, f"SELECT count(*) FROM decisions WHERE session_id = '{session}'") == "0"
 
 
 def test_elevation_approved_on_one_replica_holds_on_the_other(replicas):

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use airlock_store::model::{ApiKey, Org, SecuritySettings};
-use airlock_store::{StoreError, Tx};
+use airlock_store::{CheckReads, StoreError, Tx};
 
 use crate::service::ServiceError;
 
@@ -100,19 +100,32 @@ pub fn caller_in(tx: &mut dyn Tx, hash: &str) -> Result<Result<Caller, ServiceEr
     Ok(caller_of(&key, org))
 }
 
-/// Like [`caller_in`], with the organization's security settings read by the same statement
-/// (one round trip on PostgreSQL): the check's path.
-pub fn caller_and_settings_in(
+/// What a check reads with its key: the caller, the organization's security settings and the
+/// check's reads in the caller's organization.
+pub type CallerReads = (Caller, Option<SecuritySettings>, CheckReads);
+
+/// Like [`caller_in`], with the organization's security settings and the check's reads
+/// ([`Tx::keyed_check_reads`]) read by the same statement (one round trip on PostgreSQL): the
+/// check's path. Nothing is read or locked in any organization for an unknown or revoked key.
+pub fn caller_and_check_reads_in(
     tx: &mut dyn Tx,
     hash: &str,
-) -> Result<Result<(Caller, Option<SecuritySettings>), ServiceError>, StoreError> {
-    let Some(reads) = tx.key_reads(hash)? else {
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
+) -> Result<Result<CallerReads, ServiceError>, StoreError> {
+    let Some((key, reads)) = tx.keyed_check_reads(hash, agent_id, session_id, action_name)? else {
         return Ok(Err(invalid_key()));
     };
-    if let Some(e) = key_problem(&reads.key, hash) {
+    if let Some(e) = key_problem(&key.key, hash) {
         return Ok(Err(e));
     }
-    Ok(caller_of(&reads.key, reads.org).map(|c| (c, reads.security)))
+    // The store reads nothing for a revoked key, which `key_problem` refuses first: a key
+    // without reads authenticates nobody all the same.
+    let Some(reads) = reads else {
+        return Ok(Err(invalid_key()));
+    };
+    Ok(caller_of(&key.key, key.org).map(|c| (c, key.security, reads)))
 }
 
 /// Why a key found by its hash authenticates nobody, if it does not.

@@ -34,22 +34,54 @@ fn width<R: Record>() -> usize {
     R::COLUMNS.split(',').count()
 }
 
+/// The key's part of a keyed read: its columns (the key, its organization, the organization's
+/// security settings) and the joins that read them. Parameter: the key's hash.
+fn key_part() -> (String, &'static str) {
+    let columns = format!(
+        "{}, {}, {}",
+        columns_of("k", ApiKey::COLUMNS),
+        columns_of("ko", Org::COLUMNS),
+        columns_of("ss", SecuritySettings::COLUMNS),
+    );
+    let joins = "api_keys AS k LEFT JOIN orgs AS ko ON ko.id = k.org_id \
+         LEFT JOIN org_security_settings AS ss ON ss.org_id = k.org_id";
+    (columns, joins)
+}
+
+/// The organization a keyed read reads in: the key's, when the key is not revoked (an unknown
+/// or revoked key reads and locks nothing). Parameter: the key's hash.
+const KEY_ORG: &str = "(SELECT org_id FROM api_keys WHERE hash = $1 AND revoked_at IS NULL)";
+
 /// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`).
-/// Parameters: organization, agent, session, action. Every table is read by the organization.
-fn joined(lock: &str) -> String {
+/// Parameters: organization, agent, session, action; with `keyed`, the key's hash in place of
+/// the organization, and the key's part (`key_part`) first in the row. Every table is read by
+/// the organization.
+fn joined(lock: &str, keyed: bool) -> String {
+    let (with, org, key_columns, key_joins) = if keyed {
+        let (columns, joins) = key_part();
+        (
+            format!("WITH o AS ({KEY_ORG}), "),
+            "(SELECT org_id FROM o)",
+            format!("{columns}, "),
+            format!("LEFT JOIN {joins} ON k.hash = $1 "),
+        )
+    } else {
+        ("WITH ".to_string(), "$1", String::new(), String::new())
+    };
     format!(
-        "WITH s AS (SELECT {session} FROM sessions WHERE org_id = $1 AND id = $3 {lock}) \
-         SELECT {agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
+        "{with}s AS (SELECT {session} FROM sessions WHERE org_id = {org} AND id = $3 {lock}) \
+         SELECT {key_columns}{agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
-         FROM siem_destinations AS t WHERE t.org_id = $1 AND t.is_active)::text, \
-         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = $1 AND q.server_id = v.id) \
+         FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
+         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = {org} AND q.server_id = v.id) \
          FROM (SELECT 1 AS one) AS one \
-         LEFT JOIN agents AS a ON a.org_id = $1 AND a.id = $2 \
+         {key_joins}\
+         LEFT JOIN agents AS a ON a.org_id = {org} AND a.id = $2 \
          LEFT JOIN s ON TRUE \
-         LEFT JOIN servers AS v ON v.org_id = $1 AND v.id = s.server_id AND v.status = 'active' \
-         LEFT JOIN tool_pins AS p ON p.org_id = $1 AND p.server_id = v.id AND p.name = $4 \
-         LEFT JOIN reviewer_sets AS r ON r.org_id = $1 \
-         LEFT JOIN policy_generations AS g ON g.org_id = $1",
+         LEFT JOIN servers AS v ON v.org_id = {org} AND v.id = s.server_id AND v.status = 'active' \
+         LEFT JOIN tool_pins AS p ON p.org_id = {org} AND p.server_id = v.id AND p.name = $4 \
+         LEFT JOIN reviewer_sets AS r ON r.org_id = {org} \
+         LEFT JOIN policy_generations AS g ON g.org_id = {org}",
         session = Session::COLUMNS,
         agent = columns_of("a", Agent::COLUMNS),
         s = columns_of("s", Session::COLUMNS),
@@ -94,8 +126,16 @@ fn part<R: Record>(row: &dyn Row, from: &mut usize) -> Result<Option<R>> {
     R::read(&at).map(Some)
 }
 
-fn read_joined(row: &dyn Row) -> Result<CheckReads> {
-    let mut from = 0;
+/// The key's part of a keyed read, from column `*from` on (`key_part`).
+fn read_key(row: &dyn Row, from: &mut usize) -> Result<Option<KeyReads>> {
+    let key = part::<ApiKey>(row, from)?;
+    let org = part::<Org>(row, from)?;
+    let security = part::<SecuritySettings>(row, from)?;
+    Ok(key.map(|key| KeyReads { key, org, security }))
+}
+
+/// The check's part of a joined read, from column `from` on.
+fn read_joined(row: &dyn Row, mut from: usize) -> Result<CheckReads> {
     let agent = part::<Agent>(row, &mut from)?;
     let session = part::<Session>(row, &mut from)?;
     let server = part::<Server>(row, &mut from)?.map(std::sync::Arc::new);
@@ -150,22 +190,75 @@ pub(crate) fn check_reads<D: Db>(
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
     let sql: &'static Sql = match db.session_lock() {
-        Lock::None => sql!(|_d| joined("")),
-        Lock::Wait => sql!(|_d| joined("FOR UPDATE")),
-        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT")),
+        Lock::None => sql!(|_d| joined("", false)),
+        Lock::Wait => sql!(|_d| joined("FOR UPDATE", false)),
+        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", false)),
     };
+    let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
+    let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
+    // One row always: the joins are outer, from a row of constants.
+    joined_row(db, lock, sql, &params, |row| read_joined(row, 0))
+}
+
+/// Runs a joined read: first, when this request may wait for the session's lock, `lock`
+/// alone (parameters: the first of `params` and the session).
+fn joined_row<D: Db, T>(
+    db: &mut D,
+    lock: &'static Sql,
+    sql: &'static Sql,
+    params: &[&dyn Param; 4],
+    read: impl FnOnce(&dyn Row) -> Result<T>,
+) -> Result<T> {
     if matches!(db.session_lock(), Lock::Wait) {
         // A statement reads what was committed when it began: taking the lock first, alone,
         // means the joined read below (which takes it again without waiting) sees servers,
         // pins, reviewers and policies as they are once this check holds the session, not as
         // they were before it waited. `NOWAIT` never waits, so it needs no such step.
-        let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
-        db.many(lock, &[&org_id, &session_id], |_| Ok(()))?;
+        db.many(lock, &[params[0], params[2]], |_| Ok(()))?;
     }
-    let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
     // One row always: the joins are outer, from a row of constants.
-    db.one(sql, &params, read_joined)?
+    db.one(sql, params, read)?
         .ok_or_else(|| StoreError::Corrupt("the check's reads returned no row".into()))
+}
+
+pub(crate) fn keyed_check_reads<D: Db>(
+    db: &mut D,
+    hash: &str,
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
+) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
+    if !db.dialect().joined_check {
+        let Some(key) = key_reads(db, hash)? else {
+            return Ok(None);
+        };
+        if key.key.revoked_at.is_some() {
+            return Ok(Some((key, None)));
+        }
+        let org_id = key.key.org_id.clone();
+        let reads = one_by_one(db, &org_id, agent_id, session_id, action_name)?;
+        return Ok(Some((key, Some(reads))));
+    }
+    let sql: &'static Sql = match db.session_lock() {
+        Lock::None => sql!(|_d| joined("", true)),
+        Lock::Wait => sql!(|_d| joined("FOR UPDATE", true)),
+        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", true)),
+    };
+    let lock = sql!(|_d| format!(
+        "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE"
+    ));
+    let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
+    joined_row(db, lock, sql, &params, |row| {
+        let mut from = 0;
+        let Some(key) = read_key(row, &mut from)? else {
+            return Ok(None);
+        };
+        if key.key.revoked_at.is_some() {
+            // Read in no organization (`KEY_ORG`): the check's part is empty.
+            return Ok(Some((key, None)));
+        }
+        Ok(Some((key, Some(read_joined(row, from)?))))
+    })
 }
 
 fn one_by_one<D: Db>(
@@ -207,23 +300,12 @@ pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads
         return Ok(Some(KeyReads { key, org, security }));
     }
     // The organization and its settings are the key's own.
-    let sql = sql!(|_d| format!(
-        "SELECT {}, {}, {} FROM api_keys AS k \
-         LEFT JOIN orgs AS o ON o.id = k.org_id \
-         LEFT JOIN org_security_settings AS ss ON ss.org_id = k.org_id \
-         WHERE k.hash = $1",
-        columns_of("k", ApiKey::COLUMNS),
-        columns_of("o", Org::COLUMNS),
-        columns_of("ss", SecuritySettings::COLUMNS),
-    ));
-    db.one(sql, &[&hash], |row| {
-        let mut from = 0;
-        let key = part::<ApiKey>(row, &mut from)?;
-        let org = part::<Org>(row, &mut from)?;
-        let security = part::<SecuritySettings>(row, &mut from)?;
-        Ok(key.map(|key| KeyReads { key, org, security }))
-    })
-    .map(Option::flatten)
+    let sql = sql!(|_d| {
+        let (columns, joins) = key_part();
+        format!("SELECT {columns} FROM {joins} WHERE k.hash = $1")
+    });
+    db.one(sql, &[&hash], |row| read_key(row, &mut 0))
+        .map(Option::flatten)
 }
 
 pub(crate) fn session_approvals<D: Db>(

@@ -288,6 +288,16 @@ impl<D: Db> Tx for D {
         crate::check_reads::check_reads(self, org_id, agent_id, session_id, action_name)
     }
 
+    fn keyed_check_reads(
+        &mut self,
+        hash: &str,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+    ) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
+        crate::check_reads::keyed_check_reads(self, hash, agent_id, session_id, action_name)
+    }
+
     fn session_heads(&mut self) -> Result<Vec<SessionHead>> {
         let sql = sql!("SELECT org_id, id, head, total_calls FROM sessions ORDER BY org_id, id");
         self.many(sql, &[], session_head_row)

@@ -138,6 +138,18 @@ pub trait Tx {
         session_id: &str,
         action_name: &str,
     ) -> Result<CheckReads>;
+    /// [`Tx::key_reads`] and [`Tx::check_reads`] together, for a check that authenticates
+    /// with a key: the key whose hash is `hash` and, when that key is found and not revoked,
+    /// what `check_reads` reads in the key's organization (`None` otherwise: nothing of any
+    /// organization is read or locked for an unknown or revoked key). One statement where
+    /// round trips cost (PostgreSQL); else the same reads one by one.
+    fn keyed_check_reads(
+        &mut self,
+        hash: &str,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+    ) -> Result<Option<(KeyReads, Option<CheckReads>)>>;
     /// Every session's chain head and call count, of every organization, without locking
     /// (the audit trail's checkpoints and verifier), ordered by organization and id.
     fn session_heads(&mut self) -> Result<Vec<SessionHead>>;

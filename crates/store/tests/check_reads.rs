@@ -610,36 +610,194 @@ contract!(
             })
             .await
             .unwrap();
-        // Another replica holds the session, deletes its server, and commits while the check
-        // waits for the session's lock.
-        let (held_tx, held_rx) = std::sync::mpsc::channel();
-        let other = std::thread::spawn(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            let mut t = c.transaction().unwrap();
-            t.execute(
-                "SELECT 1 FROM sessions WHERE org_id = 'o1' AND id = 's1' FOR UPDATE",
-                &[],
-            )
-            .unwrap();
-            held_tx.send(()).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(400));
-            t.execute(
-                "UPDATE servers SET status = 'deleted' WHERE org_id = 'o1' AND id = 'srv_1'",
-                &[],
-            )
-            .unwrap();
-            t.commit().unwrap();
-        });
-        held_rx.recv().unwrap();
-        let reads = store
-            .run(|tx| tx.check_reads("o1", "agt_1", "s1", "db.query"))
+        store
+            .run(|tx| tx.insert_api_key(&api_key("k1", "o1", false)))
             .await
             .unwrap();
-        other.join().unwrap();
-        assert!(reads.session.is_some());
-        assert_eq!(
-            reads.server, None,
-            "the server deleted while the check waited for the session is read as deleted"
-        );
+        // Through the organization and through the key (`keyed_check_reads`).
+        for keyed in [false, true] {
+            let (url, url2) = (url.clone(), url.clone());
+            // Another replica holds the session, deletes its server, and commits while the
+            // check waits for the session's lock.
+            let (held_tx, held_rx) = std::sync::mpsc::channel();
+            let other = std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                let mut t = c.transaction().unwrap();
+                t.execute(
+                    "SELECT 1 FROM sessions WHERE org_id = 'o1' AND id = 's1' FOR UPDATE",
+                    &[],
+                )
+                .unwrap();
+                held_tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                t.execute(
+                    "UPDATE servers SET status = 'deleted' WHERE org_id = 'o1' AND id = 'srv_1'",
+                    &[],
+                )
+                .unwrap();
+                t.commit().unwrap();
+            });
+            held_rx.recv().unwrap();
+            let reads = store
+                .run(move |tx| match keyed {
+                    false => tx.check_reads("o1", "agt_1", "s1", "db.query"),
+                    true => Ok(tx
+                        .keyed_check_reads("hash-k1", "agt_1", "s1", "db.query")?
+                        .and_then(|(_, reads)| reads)
+                        .unwrap()),
+                })
+                .await
+                .unwrap();
+            other.join().unwrap();
+            assert!(reads.session.is_some());
+            assert_eq!(
+                reads.server, None,
+                "the server deleted while the check waited for the session is read as deleted \
+                 (keyed: {keyed})"
+            );
+            let url = url2.clone();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.execute(
+                    "UPDATE servers SET status = 'active' WHERE id = 'srv_1'",
+                    &[],
+                )
+                .unwrap();
+            })
+            .join()
+            .unwrap();
+        }
+    }
+);
+
+fn api_key(id: &str, org: &str, revoked: bool) -> ApiKey {
+    ApiKey {
+        id: id.into(),
+        org_id: org.into(),
+        hash: format!("hash-{id}"),
+        prefix: format!("sk_live_{id}"),
+        name: id.into(),
+        created_at: now(),
+        revoked_at: revoked.then(now),
+        role: "agent".into(),
+    }
+}
+
+contract!(
+    keyed_check_reads_answer_as_the_key_then_the_check_reads,
+    |fresh: Fresh| async move {
+        let store = fresh.open();
+        store
+            .run(|tx| {
+                tx.insert_org(&org("o1"))?;
+                tx.insert_org(&org("o2"))?;
+                tx.insert_agent(&agent("o1", "agt_1"))?;
+                tx.insert_server(&server("o1", "srv_1", "active", None))?;
+                tx.put_tool_pin(&pin("o1", "srv_1", "db.query", "pinned"))?;
+                tx.bump_policy_generation("o1")?;
+                tx.bump_policy_generation("o2")?;
+                tx.bump_policy_generation("o2")?;
+                tx.insert_session(&session("o1", "s1", "agt_1", Some("srv_1")))?;
+                tx.insert_session(&session("o2", "s1", "agt_1", None))?;
+                tx.insert_api_key(&api_key("k1", "o1", false))?;
+                tx.insert_api_key(&api_key("k2", "o2", false))?;
+                tx.insert_api_key(&api_key("kr", "o1", true))
+            })
+            .await
+            .unwrap();
+        let cases = [
+            ("hash-k1", "agt_1", "s1", "db.query"),
+            ("hash-k1", "agt_1", "s1", "db_query"),
+            ("hash-k1", "agt_x", "nope", "db.query"),
+            ("hash-k2", "agt_1", "s1", "db.query"),
+            ("hash-kr", "agt_1", "s1", "db.query"),
+            ("hash-none", "agt_1", "s1", "db.query"),
+        ];
+        for (hash, a, s, action) in cases {
+            let (keyed, apart) = store
+                .run(move |tx| {
+                    let keyed = tx.keyed_check_reads(hash, a, s, action)?;
+                    let apart = match tx.key_reads(hash)? {
+                        None => None,
+                        Some(k) if k.key.revoked_at.is_some() => Some((k, None)),
+                        Some(k) => {
+                            let reads = tx.check_reads(&k.key.org_id.clone(), a, s, action)?;
+                            Some((k, Some(reads)))
+                        }
+                    };
+                    Ok((keyed, apart))
+                })
+                .await
+                .unwrap();
+            assert_eq!(keyed, apart, "{hash} {a} {s} {action}");
+        }
+        let read = |hash: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .run(move |tx| tx.keyed_check_reads(hash, "agt_1", "s1", "db.query"))
+                    .await
+                    .unwrap()
+            }
+        };
+        let (k1, reads) = read("hash-k1").await.unwrap();
+        let reads = reads.unwrap();
+        assert_eq!(k1.org.unwrap().id, "o1");
+        assert_eq!(reads.session.unwrap().org_id, "o1");
+        assert_eq!(reads.server.unwrap().org_id, "o1");
+        assert_eq!(reads.pin.unwrap().status, "pinned");
+        assert_eq!(reads.policy_generation, 1);
+        let (_, reads) = read("hash-k2").await.unwrap();
+        let reads = reads.unwrap();
+        assert_eq!(reads.session.as_ref().unwrap().org_id, "o2");
+        assert_eq!(reads.session.unwrap().server_id, None, "o2's own session");
+        assert!(reads.agent.is_none(), "o1's agent is not read for o2's key");
+        assert_eq!(reads.policy_generation, 2);
+        let (kr, reads) = read("hash-kr").await.unwrap();
+        assert!(kr.key.revoked_at.is_some());
+        assert!(reads.is_none(), "a revoked key reads nothing");
+        assert!(read("hash-none").await.is_none());
+    }
+);
+
+contract!(
+    a_keyed_read_locks_the_session_only_for_a_valid_key,
+    |fresh: Fresh| async move {
+        // Only PostgreSQL has a second connection that can see the lock.
+        let airlock_store::Backend::Postgres(url) = fresh.backend.clone() else {
+            return;
+        };
+        let store = fresh.open();
+        store
+            .run(|tx| {
+                tx.insert_org(&org("o1"))?;
+                tx.insert_session(&session("o1", "s1", "agt_1", None))?;
+                tx.insert_api_key(&api_key("k1", "o1", false))?;
+                tx.insert_api_key(&api_key("kr", "o1", true))
+            })
+            .await
+            .unwrap();
+        for (hash, locked) in [("hash-k1", true), ("hash-kr", false), ("hash-none", false)] {
+            let url = url.clone();
+            let lockable = store
+                .run(move |tx| {
+                    tx.keyed_check_reads(hash, "agt_1", "s1", "db.query")?;
+                    // Another connection, while this transaction is open.
+                    let url = url.clone();
+                    let other = std::thread::spawn(move || {
+                        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                        c.query(
+                            "SELECT 1 FROM sessions WHERE org_id = 'o1' AND id = 's1' \
+                             FOR UPDATE NOWAIT",
+                            &[],
+                        )
+                        .is_ok()
+                    });
+                    Ok(other.join().unwrap())
+                })
+                .await
+                .unwrap();
+            assert_eq!(lockable, !locked, "{hash}");
+        }
     }
 );

@@ -18,7 +18,7 @@ use airlock_core::pipeline::{
 };
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
-use airlock_store::{StoreError, Tx};
+use airlock_store::{CheckReads, StoreError, Tx};
 
 mod receipts;
 mod summary;
@@ -274,13 +274,22 @@ impl Service {
     ) -> Result<(Pass, String, Option<Receipt>), ServiceError> {
         let shared = shared.clone();
         let run = move |tx: &mut dyn Tx| -> Result<PassAnswer, StoreError> {
-            // The key, its organization and the organization's security settings: one
-            // statement on PostgreSQL.
-            let (caller, settings) = match &shared.principal {
-                Principal::Caller(c) => (c.clone(), None),
+            // The key, its organization, the organization's security settings and the
+            // check's reads: one statement on PostgreSQL.
+            let (caller, settings, reads) = match &shared.principal {
+                Principal::Caller(c) => (c.clone(), None, None),
                 Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
-                    match crate::auth::caller_and_settings_in(tx, &hash.0)? {
-                        Ok((c, s)) => (c, Some(super::identity::Security::of(s.as_ref()))),
+                    let req = &shared.req;
+                    match crate::auth::caller_and_check_reads_in(
+                        tx,
+                        &hash.0,
+                        &req.agent_id,
+                        &shared.session_id,
+                        &req.action_name,
+                    )? {
+                        Ok((c, s, r)) => {
+                            (c, Some(super::identity::Security::of(s.as_ref())), Some(r))
+                        }
                         Err(e) => return Ok(PassAnswer(Err(e))),
                     }
                 }
@@ -308,7 +317,7 @@ impl Service {
                 approval_id: &shared.approval_id,
                 started: shared.started,
             };
-            let pass = job.run(tx, review.as_deref())?;
+            let pass = job.run(tx, review.as_deref(), reads)?;
             let receipt = match &pass {
                 Pass::Done(done) if signed => Some(unsigned_receipt(&shared, done)),
                 _ => None,
@@ -379,13 +388,23 @@ pub(crate) struct Link {
 }
 
 impl Job<'_> {
-    fn run(&self, tx: &mut dyn Tx, review: Option<&Review>) -> Result<Pass, StoreError> {
+    /// Decides and records; `reads` are the check's reads when the caller's key was read with
+    /// them (`caller_and_check_reads_in`), else they are read here.
+    fn run(
+        &self,
+        tx: &mut dyn Tx,
+        review: Option<&Review>,
+        reads: Option<CheckReads>,
+    ) -> Result<Pass, StoreError> {
         let now = Utc::now();
         let org = self.caller.org_id.as_str();
         let req = self.req;
         // The agent, the session (locked), its server and tool pin, the reviewers, the policy
         // generation and the SIEM destinations: one statement on PostgreSQL.
-        let reads = tx.check_reads(org, &req.agent_id, self.session_id, &req.action_name)?;
+        let reads = match reads {
+            Some(reads) => reads,
+            None => tx.check_reads(org, &req.agent_id, self.session_id, &req.action_name)?,
+        };
         let agent = reads.agent;
         let status = match &agent {
             None => AgentStatus::Unknown,
