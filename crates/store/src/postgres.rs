@@ -1,9 +1,12 @@
 //! The PostgreSQL backend, for several replicas on one database.
 //!
 //! Each replica runs a few worker threads (`Tuning::workers`), each with its own connection.
-//! A worker takes every queued request, runs them in one transaction (each in a savepoint),
-//! commits once with `synchronous_commit = on`, and only then answers them: group commit, as
-//! on SQLite, but with several batches in flight. Requests that read a session lock its row
+//! A worker takes every queued request, runs them in one transaction, commits once with
+//! `synchronous_commit = on`, and only then answers them: group commit, as on SQLite, but with
+//! several batches in flight. A batch runs first without savepoints (each savepoint statement
+//! is a round trip); when a request fails, finds its session busy or asks to undo its changes,
+//! the batch is rolled back and run again with a savepoint per request, as are the next few
+//! batches (`SAVEPOINT_BATCHES`). Requests that read a session lock its row
 //! (`SELECT … FOR UPDATE`), so batches on any replica that touch the same session are
 //! serialised by PostgreSQL and the session's counters and chain stay exact.
 //!
@@ -31,6 +34,11 @@ const ONE_BY_ONE_TRIES: usize = 5;
 /// Times a request that created a session at the same moment as another transaction is run
 /// again, in place, before it fails.
 const RERUNS: usize = 3;
+
+/// Batches run with savepoints straight away after one needed them: where requests keep
+/// failing or finding their sessions busy (many checks of one session at once), running each
+/// batch twice would cost more than the savepoints.
+const SAVEPOINT_BATCHES: u32 = 16;
 
 /// Settings of every connection: durable commits and bounded waits.
 const SESSION_SETTINGS: &str = "SET synchronous_commit = on; \
@@ -162,6 +170,18 @@ pub(crate) struct PgEngine {
     cache: HashMap<String, Statement>,
     /// The last batch was rolled back for a retryable error; the queue runs it again next.
     retried: bool,
+    /// Batches still to run with savepoints straight away (`SAVEPOINT_BATCHES`).
+    savepoint_batches: u32,
+}
+
+/// What a failed statement before `COMMIT` means: nothing is committed before it, so a broken
+/// connection up to there can be retried.
+fn before_commit(e: postgres::Error) -> BatchError {
+    if e.is_closed() {
+        BatchError::Retry(format!("database connection lost: {e}"))
+    } else {
+        BatchError::Fail(e.to_string())
+    }
 }
 
 impl PgEngine {
@@ -193,14 +213,6 @@ impl PgEngine {
         self.client()?;
         let Some(client) = self.client.as_mut() else {
             return Err(BatchError::Fail("no database connection".into()));
-        };
-        // Nothing is committed before COMMIT: a broken connection up to there can be retried.
-        let before_commit = |e: postgres::Error| {
-            if e.is_closed() {
-                BatchError::Retry(format!("database connection lost: {e}"))
-            } else {
-                BatchError::Fail(e.to_string())
-            }
         };
         // Round trips are the cost here, so savepoint statements ride along with their
         // neighbours; a batch of one request needs no savepoint.
@@ -285,6 +297,56 @@ impl PgEngine {
         Ok(deferred)
     }
 
+    /// Runs `jobs` in one transaction without savepoints. Returns false, with the transaction
+    /// rolled back, when a request failed, found its session busy, created a session another
+    /// transaction created meanwhile or asked to undo its changes: without a savepoint none of
+    /// that can be undone alone, so the batch must run again with savepoints (`run`).
+    fn run_plain(&mut self, jobs: &mut [Job]) -> Result<bool, BatchError> {
+        self.client()?;
+        let Some(client) = self.client.as_mut() else {
+            return Err(BatchError::Fail("no database connection".into()));
+        };
+        client.batch_execute("BEGIN").map_err(before_commit)?;
+        for (i, job) in jobs.iter_mut().enumerate() {
+            let mut trouble = Trouble::default();
+            let keep = {
+                // The first request holds no locks while it waits; later ones must not wait.
+                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
+                job.attempt(&mut db)
+            };
+            if trouble.closed {
+                return Err(BatchError::Retry("database connection lost".into()));
+            }
+            if let Some(msg) = trouble.retry {
+                let _ = client.batch_execute("ROLLBACK");
+                return Err(BatchError::Retry(msg));
+            }
+            if !keep || trouble.failed || trouble.busy || trouble.rerun {
+                client.batch_execute("ROLLBACK").map_err(before_commit)?;
+                return Ok(false);
+            }
+        }
+        // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
+        client
+            .batch_execute("COMMIT")
+            .map(|()| true)
+            .map_err(|e| BatchError::Fail(format!("commit failed: {e}")))
+    }
+
+    /// Runs a batch of several requests: without savepoints first, unless a recent batch
+    /// needed them; with them when this one does. Returns the requests to run alone after.
+    fn run_many(&mut self, jobs: &mut [Job]) -> Result<Vec<usize>, BatchError> {
+        if jobs.len() > 1 && self.savepoint_batches == 0 {
+            if self.run_plain(jobs)? {
+                return Ok(Vec::new());
+            }
+            self.savepoint_batches = SAVEPOINT_BATCHES;
+        } else {
+            self.savepoint_batches = self.savepoint_batches.saturating_sub(1);
+        }
+        self.run(jobs, false)
+    }
+
     fn rollback(&mut self) {
         if let Some(c) = self.client.as_mut()
             && !c.is_closed()
@@ -333,7 +395,7 @@ impl Engine for PgEngine {
             self.run_one_by_one(jobs);
             return Ok(());
         }
-        match self.run(jobs, false) {
+        match self.run_many(jobs) {
             Ok(deferred) => {
                 for i in deferred {
                     if let Some(job) = jobs.get_mut(i) {
@@ -379,6 +441,7 @@ fn connect_engines(
         client: Some(first),
         cache: HashMap::new(),
         retried: false,
+        savepoint_batches: 0,
     }];
     for _ in 1..workers.max(1) {
         engines.push(PgEngine {
@@ -386,7 +449,12 @@ fn connect_engines(
             client: Some(connect(url)?),
             cache: HashMap::new(),
             retried: false,
+            savepoint_batches: 0,
         });
     }
     Ok(engines)
 }
+
+#[cfg(test)]
+#[path = "postgres_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! The request queue shared by every backend: requests are closures over `&mut dyn Tx`;
-//! worker threads take every queued request, run them in one transaction (each in a
-//! savepoint), commit once, and only then answer them (group commit).
+//! worker threads take every queued request, run them in one transaction (a request that
+//! fails is undone alone), commit once, and only then answer them (group commit).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
