@@ -532,18 +532,8 @@ contract!(
             .run(|tx| {
                 tx.insert_org(&org("o1"))?;
                 tx.insert_org(&org("o2"))?;
-                for (id, o, revoked) in [("k1", "o1", false), ("k2", "o2", true)] {
-                    tx.insert_api_key(&ApiKey {
-                        id: id.into(),
-                        org_id: o.into(),
-                        hash: format!("hash-{id}"),
-                        prefix: format!("sk_live_{id}"),
-                        name: id.into(),
-                        created_at: now(),
-                        revoked_at: revoked.then(now),
-                        role: "agent".into(),
-                    })?;
-                }
+                tx.insert_api_key(&api_key("k1", "o1", false))?;
+                tx.insert_api_key(&api_key("k2", "o2", true))?;
                 tx.put_security_settings(&SecuritySettings {
                     org_id: "o1".into(),
                     require_proof_of_possession: true,
