@@ -69,11 +69,13 @@ fn joined(lock: &str, keyed: bool) -> String {
         ("WITH ".to_string(), "$1", String::new(), String::new())
     };
     format!(
-        "{with}s AS (SELECT {session} FROM sessions WHERE org_id = {org} AND id = $3 {lock}) \
+        "{with}s AS (SELECT {session}, may_have_approvals FROM sessions \
+         WHERE org_id = {org} AND id = $3 {lock}) \
          SELECT {key_columns}{agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
-         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = {org} AND q.server_id = v.id) \
+         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = {org} AND q.server_id = v.id), \
+         coalesce(s.may_have_approvals, TRUE) \
          FROM (SELECT 1 AS one) AS one \
          {key_joins}\
          LEFT JOIN agents AS a ON a.org_id = {org} AND a.id = $2 \
@@ -152,6 +154,7 @@ fn read_joined(row: &dyn Row, mut from: usize) -> Result<CheckReads> {
         siem_targets(&row.get_str(from + 1)?)?
     };
     let server_has_pins = row.get_bool(from + 2)?;
+    let may_have_approvals = row.get_bool(from + 3)?;
     Ok(CheckReads {
         agent,
         session,
@@ -161,6 +164,7 @@ fn read_joined(row: &dyn Row, mut from: usize) -> Result<CheckReads> {
         policy_generation,
         siem,
         server_has_pins,
+        may_have_approvals,
     })
 }
 
@@ -287,6 +291,7 @@ fn one_by_one<D: Db>(
         siem: db.siem_targets(org_id)?,
         // Not asked: the caller reads the pins when the exact one is missing.
         server_has_pins: true,
+        may_have_approvals: true,
     })
 }
 

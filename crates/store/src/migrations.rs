@@ -26,6 +26,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0017_delegations.sql"),
     include_str!("../migrations/sqlite/0018_a2a.sql"),
     include_str!("../migrations/sqlite/0019_decision_agent_index.sql"),
+    include_str!("../migrations/sqlite/0020_session_approvals_flag.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -49,6 +50,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0017_delegations.sql"),
     include_str!("../migrations/postgres/0018_a2a.sql"),
     include_str!("../migrations/postgres/0019_decision_agent_index.sql"),
+    include_str!("../migrations/postgres/0020_session_approvals_flag.sql"),
 ];
 
 /// The schema version this build knows.

@@ -350,7 +350,16 @@ impl<D: Db> Tx for D {
     }
 
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
-        approval.insert(self)
+        approval.insert(self)?;
+        if self.dialect().joined_check {
+            // The session may have approvals from now on: its checks read them (migration 20).
+            let sql = sql!(
+                "UPDATE sessions SET may_have_approvals = TRUE \
+                 WHERE org_id = $1 AND id = $2 AND NOT may_have_approvals"
+            );
+            self.exec(sql, &[&approval.org_id, &approval.session_id])?;
+        }
+        Ok(())
     }
 
     fn approval(&mut self, org_id: &str, id: &str) -> Result<Option<Approval>> {

@@ -39,6 +39,10 @@ pub struct CheckReads {
     /// False only when the session's server is known to have no pin at all (then no name
     /// matches one and the pins need no reading); the reads one by one do not ask (true).
     pub server_has_pins: bool,
+    /// False only when the session exists and has never had an approval (then the approvals
+    /// need no reading: `Tx::insert_approval` sets it, on PostgreSQL); the reads one by one do
+    /// not ask (true).
+    pub may_have_approvals: bool,
 }
 
 /// What authenticating a check reads ([`Tx::key_reads`]).

@@ -187,6 +187,7 @@ fn single_reads(
         policy_generation: tx.policy_generation(org)?,
         siem: tx.siem_targets(org)?,
         server_has_pins: true,
+        may_have_approvals: true,
     })
 }
 
@@ -264,6 +265,7 @@ contract!(
             assert_eq!(
                 CheckReads {
                     server_has_pins: single.server_has_pins,
+                    may_have_approvals: single.may_have_approvals,
                     ..joined.clone()
                 },
                 single,

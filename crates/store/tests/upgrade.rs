@@ -45,6 +45,13 @@ fn version_3_statements(v3: &[&str]) -> Vec<String> {
          NULL, '[]', 'read_only', 'active', '2026-01-01T00:00:00.000000Z')"
             .into(),
     );
+    out.push(
+        "INSERT INTO sessions (org_id, id, agent_id, server_id, source, scope_ceiling, base_mode, \
+         elevated_until, total_calls, read_calls, write_calls, denied_calls, head, created_at, \
+         last_activity_at) VALUES ('o1', 's_old', 'agt_old', NULL, 'api', '[]', 'read_only', \
+         NULL, 0, 0, 0, 0, '', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')"
+            .into(),
+    );
     out
 }
 
@@ -72,7 +79,7 @@ fn upgrade_tests(fresh: Fresh) {
     ));
     assert_eq!(
         b.migrate().unwrap(),
-        vec![4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
+        vec![4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
     );
     let (old, listed) = Store::run_blocking(&b, Options { migrate: false }, |tx| {
         let mut old = tx.server("o1", "srv_old")?.unwrap();
@@ -85,6 +92,9 @@ fn upgrade_tests(fresh: Fresh) {
         old.allowed_methods = vec!["acme/reindex".into(), "x.y:z".into()];
         old.approval_wait_secs = 120;
         tx.insert_server(&old)?;
+        // A session from before migration 20 may have approvals: its checks read them.
+        let reads = tx.check_reads("o1", "agt_old", "s_old", "db.drop")?;
+        assert!(reads.session.is_some() && reads.may_have_approvals);
         Ok((old, tx.list_servers("o1")?))
     })
     .unwrap();

@@ -18,7 +18,7 @@ use airlock_core::pipeline::{
 };
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
-use airlock_store::{CheckReads, StoreError, Tx};
+use airlock_store::{CheckReads, SessionApprovals, StoreError, Tx};
 
 mod receipts;
 mod summary;
@@ -489,9 +489,13 @@ impl Job<'_> {
         );
         let state = crate::view::session_state(&session);
         // Read after the session's lock is held (a check of this session that committed
-        // meanwhile may have used or created one); one statement on PostgreSQL.
-        let approvals =
-            tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?;
+        // meanwhile may have used or created one); one statement on PostgreSQL, none for a
+        // session that never had an approval (read with the session's locked row).
+        let approvals = if reads.may_have_approvals {
+            tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?
+        } else {
+            SessionApprovals::default()
+        };
         let (calls, pending_elevation) = (approvals.call, approvals.elevation);
         // The Deep tier: the review the first pass asked for, or what the organization's
         // reviewers allow without asking anyone (nobody listed, or only people).

@@ -1,0 +1,3 @@
+-- PostgreSQL only (its migration of the same number): there a check skips the approvals read
+-- for a session that never had an approval, a round trip saved. SQLite reads approvals on
+-- every check (a statement in the same process); its schema is unchanged.
