@@ -75,10 +75,11 @@ def test_a_dpop_proof_is_used_once_across_replicas(replicas, tmp_path):
     r = http("POST", a.url + "/api/v1/wimse/token", key=a.key, body={"agent_id": agent_id, "proof": proof})
     assert r.status == 401, r.text
 
-    # Without a proof, neither replica decides.
+    # Without a proof, neither replica decides (nor reads or locks the session: the key
+    # alone reads nothing of an organization that requires proof).
     for server in (a, b):
         r = http("POST", server.url + CHECK, key=server.key, body={"agent_id": agent_id, "action_name": "files.read"})
-        assert r.status == 401, r.text
+        assert r.status == 401 and "proof of possession" in r.json["message"], r.text
 
     # One proof: accepted by A, a replay on B.
     p = dpop(agent_key, token, uuid.uuid4().hex)

@@ -101,30 +101,35 @@ pub fn caller_in(tx: &mut dyn Tx, hash: &str) -> Result<Result<Caller, ServiceEr
 }
 
 /// What a check reads with its key: the caller, the organization's security settings and the
-/// check's reads in the caller's organization.
-pub type CallerReads = (Caller, Option<SecuritySettings>, CheckReads);
+/// check's reads in the caller's organization (none for a call without the proof of possession
+/// its organization requires: the identity gate refuses it next).
+pub type CallerReads = (Caller, Option<SecuritySettings>, Option<CheckReads>);
 
 /// Like [`caller_in`], with the organization's security settings and the check's reads
 /// ([`Tx::keyed_check_reads`]) read by the same statement (one round trip on PostgreSQL): the
-/// check's path. Nothing is read or locked in any organization for an unknown or revoked key.
+/// check's path. Nothing is read or locked in any organization for an unknown or revoked key,
+/// nor, unless the call is `proven`, in an organization that requires proof on checks.
 pub fn caller_and_check_reads_in(
     tx: &mut dyn Tx,
     hash: &str,
     agent_id: &str,
     session_id: &str,
     action_name: &str,
+    proven: bool,
 ) -> Result<Result<CallerReads, ServiceError>, StoreError> {
-    let Some((key, reads)) = tx.keyed_check_reads(hash, agent_id, session_id, action_name)? else {
+    let Some((key, reads)) =
+        tx.keyed_check_reads(hash, agent_id, session_id, action_name, proven)?
+    else {
         return Ok(Err(invalid_key()));
     };
     if let Some(e) = key_problem(&key.key, hash) {
         return Ok(Err(e));
     }
-    // The store reads nothing for a revoked key, which `key_problem` refuses first: a key
-    // without reads authenticates nobody all the same.
-    let Some(reads) = reads else {
+    // The store reads nothing for a revoked key, which `key_problem` refuses first: a proven
+    // call's key without reads authenticates nobody all the same.
+    if reads.is_none() && proven {
         return Ok(Err(invalid_key()));
-    };
+    }
     Ok(caller_of(&key.key, key.org).map(|c| (c, key.security, reads)))
 }
 

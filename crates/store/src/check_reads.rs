@@ -52,15 +52,29 @@ fn key_part() -> (String, &'static str) {
 /// or revoked key reads and locks nothing). Parameter: the key's hash.
 const KEY_ORG: &str = "(SELECT org_id FROM api_keys WHERE hash = $1 AND revoked_at IS NULL)";
 
+/// [`KEY_ORG`] for a call that carries no proof of possession: also none when the key's
+/// organization requires one on checks ([`proof_required`]), so that a key alone, which such
+/// an organization refuses, locks none of its sessions.
+const KEY_ORG_UNPROVEN: &str = "(SELECT k.org_id FROM api_keys AS k WHERE k.hash = $1 \
+     AND k.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM org_security_settings AS z \
+     WHERE z.org_id = k.org_id \
+     AND (z.require_proof_of_possession OR z.require_sender_constrained_tokens)))";
+
+/// Whether an organization's settings refuse a check without proof of possession: the
+/// condition of [`KEY_ORG_UNPROVEN`], and the server's `Security::proof_required_on_checks`.
+fn proof_required(security: Option<&SecuritySettings>) -> bool {
+    security.is_some_and(|s| s.require_proof_of_possession || s.require_sender_constrained_tokens)
+}
+
 /// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`).
-/// Parameters: organization, agent, session, action; with `keyed`, the key's hash in place of
-/// the organization, and the key's part (`key_part`) first in the row. Every table is read by
-/// the organization.
-fn joined(lock: &str, keyed: bool) -> String {
-    let (with, org, key_columns, key_joins) = if keyed {
+/// Parameters: organization, agent, session, action; with `key_org` (`KEY_ORG` or
+/// `KEY_ORG_UNPROVEN`), the key's hash in place of the organization, and the key's part
+/// (`key_part`) first in the row. Every table is read by the organization.
+fn joined(lock: &str, key_org: Option<&str>) -> String {
+    let (with, org, key_columns, key_joins) = if let Some(key_org) = key_org {
         let (columns, joins) = key_part();
         (
-            format!("WITH o AS ({KEY_ORG}), "),
+            format!("WITH o AS ({key_org}), "),
             "(SELECT org_id FROM o)",
             format!("{columns}, "),
             format!("LEFT JOIN {joins} ON k.hash = $1 "),
@@ -194,9 +208,9 @@ pub(crate) fn check_reads<D: Db>(
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
     let sql: &'static Sql = match db.session_lock() {
-        Lock::None => sql!(|_d| joined("", false)),
-        Lock::Wait => sql!(|_d| joined("FOR UPDATE", false)),
-        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", false)),
+        Lock::None => sql!(|_d| joined("", None)),
+        Lock::Wait => sql!(|_d| joined("FOR UPDATE", None)),
+        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", None)),
     };
     let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
@@ -231,34 +245,48 @@ pub(crate) fn keyed_check_reads<D: Db>(
     agent_id: &str,
     session_id: &str,
     action_name: &str,
+    proven: bool,
 ) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
+    // Read in no organization: a revoked key, or a call without the proof its organization
+    // requires (both refused by the caller before anything else is read).
+    let refused = |key: &KeyReads| {
+        key.key.revoked_at.is_some() || (!proven && proof_required(key.security.as_ref()))
+    };
     if !db.dialect().joined_check {
         let Some(key) = key_reads(db, hash)? else {
             return Ok(None);
         };
-        if key.key.revoked_at.is_some() {
+        if refused(&key) {
             return Ok(Some((key, None)));
         }
         let org_id = key.key.org_id.clone();
         let reads = one_by_one(db, &org_id, agent_id, session_id, action_name)?;
         return Ok(Some((key, Some(reads))));
     }
-    let sql: &'static Sql = match db.session_lock() {
-        Lock::None => sql!(|_d| joined("", true)),
-        Lock::Wait => sql!(|_d| joined("FOR UPDATE", true)),
-        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", true)),
+    let sql: &'static Sql = match (db.session_lock(), proven) {
+        (Lock::None, true) => sql!(|_d| joined("", Some(KEY_ORG))),
+        (Lock::Wait, true) => sql!(|_d| joined("FOR UPDATE", Some(KEY_ORG))),
+        (Lock::NoWait, true) => sql!(|_d| joined("FOR UPDATE NOWAIT", Some(KEY_ORG))),
+        (Lock::None, false) => sql!(|_d| joined("", Some(KEY_ORG_UNPROVEN))),
+        (Lock::Wait, false) => sql!(|_d| joined("FOR UPDATE", Some(KEY_ORG_UNPROVEN))),
+        (Lock::NoWait, false) => sql!(|_d| joined("FOR UPDATE NOWAIT", Some(KEY_ORG_UNPROVEN))),
     };
-    let lock = sql!(|_d| format!(
-        "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE"
-    ));
+    let lock = if proven {
+        sql!(|_d| format!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE"))
+    } else {
+        sql!(|_d| format!(
+            "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE"
+        ))
+    };
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
     joined_row(db, lock, sql, &params, |row| {
         let mut from = 0;
         let Some(key) = read_key(row, &mut from)? else {
             return Ok(None);
         };
-        if key.key.revoked_at.is_some() {
-            // Read in no organization (`KEY_ORG`): the check's part is empty.
+        if refused(&key) {
+            // Read in no organization (`KEY_ORG`, `KEY_ORG_UNPROVEN`): the check's part is
+            // empty.
             return Ok(Some((key, None)));
         }
         Ok(Some((key, Some(read_joined(row, from)?))))

@@ -294,8 +294,9 @@ impl<D: Db> Tx for D {
         agent_id: &str,
         session_id: &str,
         action_name: &str,
+        proven: bool,
     ) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
-        crate::check_reads::keyed_check_reads(self, hash, agent_id, session_id, action_name)
+        crate::check_reads::keyed_check_reads(self, hash, agent_id, session_id, action_name, proven)
     }
 
     fn session_heads(&mut self) -> Result<Vec<SessionHead>> {
@@ -350,16 +351,9 @@ impl<D: Db> Tx for D {
     }
 
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
-        approval.insert(self)?;
-        if self.dialect().joined_check {
-            // The session may have approvals from now on: its checks read them (migration 20).
-            let sql = sql!(
-                "UPDATE sessions SET may_have_approvals = TRUE \
-                 WHERE org_id = $1 AND id = $2 AND NOT may_have_approvals"
-            );
-            self.exec(sql, &[&approval.org_id, &approval.session_id])?;
-        }
-        Ok(())
+        // On PostgreSQL a trigger marks the session as one whose checks read approvals
+        // (migration 20), whatever build inserts the approval.
+        approval.insert(self)
     }
 
     fn approval(&mut self, org_id: &str, id: &str) -> Result<Option<Approval>> {

@@ -40,8 +40,8 @@ pub struct CheckReads {
     /// matches one and the pins need no reading); the reads one by one do not ask (true).
     pub server_has_pins: bool,
     /// False only when the session exists and has never had an approval (then the approvals
-    /// need no reading: `Tx::insert_approval` sets it, on PostgreSQL); the reads one by one do
-    /// not ask (true).
+    /// need no reading: a trigger on every approval's insert sets it, on PostgreSQL); the
+    /// reads one by one do not ask (true).
     pub may_have_approvals: bool,
 }
 
@@ -145,7 +145,8 @@ pub trait Tx {
     /// [`Tx::key_reads`] and [`Tx::check_reads`] together, for a check that authenticates
     /// with a key: the key whose hash is `hash` and, when that key is found and not revoked,
     /// what `check_reads` reads in the key's organization (`None` otherwise: nothing of any
-    /// organization is read or locked for an unknown or revoked key). One statement where
+    /// organization is read or locked for an unknown or revoked key, nor, unless `proven`, for
+    /// a key whose organization requires proof of possession on checks). One statement where
     /// round trips cost (PostgreSQL); else the same reads one by one.
     fn keyed_check_reads(
         &mut self,
@@ -153,6 +154,7 @@ pub trait Tx {
         agent_id: &str,
         session_id: &str,
         action_name: &str,
+        proven: bool,
     ) -> Result<Option<(KeyReads, Option<CheckReads>)>>;
     /// Every session's chain head and call count, of every organization, without locking
     /// (the audit trail's checkpoints and verifier), ordered by organization and id.

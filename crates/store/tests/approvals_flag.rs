@@ -1,7 +1,7 @@
 //! A session that has never had an approval needs no approvals read (migration 20): the check's
 //! joined read says so from the session's own row (`CheckReads::may_have_approvals`), which every
-//! approval's insert marks, in its organization only. On PostgreSQL, where the read is a round
-//! trip; SQLite always reads (true).
+//! approval's insert marks (a trigger, so older builds' inserts too), in its organization only.
+//! On PostgreSQL, where the read is a round trip; SQLite always reads (true).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -143,5 +143,24 @@ contract!(
             .await;
         assert!(undone.is_err());
         assert_eq!(flags(&[("o1", "s3")]).await, [!pg]);
+        // An approval inserted by a build from before migration 20 (a replica not yet
+        // replaced in a rolling upgrade), which knows nothing of the mark, marks its session.
+        if let airlock_store::Backend::Postgres(url) = &fresh.backend {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.batch_execute(
+                    "INSERT INTO approvals (id, org_id, session_id, agent_id, kind, action_name, \
+                     action_effect, input_digest, reason, status, created_at, expires_at) \
+                     VALUES ('apr_old', 'o1', 's3', 'agt_1', 'call', 'db.drop', 'destructive', \
+                     'abc', 'needs a person', 'pending', '2026-01-01T00:00:00.000000Z', \
+                     '2099-01-01T00:00:00.000000Z')",
+                )
+                .unwrap();
+            })
+            .join()
+            .unwrap();
+            assert_eq!(flags(&[("o1", "s3"), ("o2", "s1")]).await, [true, false]);
+        }
     }
 );

@@ -634,7 +634,7 @@ contract!(
                 .run(move |tx| match keyed {
                     false => tx.check_reads("o1", "agt_1", "s1", "db.query"),
                     true => Ok(tx
-                        .keyed_check_reads("hash-k1", "agt_1", "s1", "db.query")?
+                        .keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", false)?
                         .and_then(|(_, reads)| reads)
                         .unwrap()),
                 })
@@ -693,7 +693,8 @@ contract!(
                 tx.insert_session(&session("o2", "s1", "agt_1", None))?;
                 tx.insert_api_key(&api_key("k1", "o1", false))?;
                 tx.insert_api_key(&api_key("k2", "o2", false))?;
-                tx.insert_api_key(&api_key("kr", "o1", true))
+                tx.insert_api_key(&api_key("kr", "o1", true))?;
+                proof_required_org(tx, "o3")
             })
             .await
             .unwrap();
@@ -704,14 +705,27 @@ contract!(
             ("hash-k2", "agt_1", "s1", "db.query"),
             ("hash-kr", "agt_1", "s1", "db.query"),
             ("hash-none", "agt_1", "s1", "db.query"),
+            ("hash-k3", "agt_1", "s1", "db.query"),
         ];
-        for (hash, a, s, action) in cases {
+        for ((hash, a, s, action), proven) in
+            cases.into_iter().flat_map(|c| [(c, false), (c, true)])
+        {
             let (keyed, apart) = store
                 .run(move |tx| {
-                    let keyed = tx.keyed_check_reads(hash, a, s, action)?;
+                    let keyed = tx.keyed_check_reads(hash, a, s, action, proven)?;
                     let apart = match tx.key_reads(hash)? {
                         None => None,
                         Some(k) if k.key.revoked_at.is_some() => Some((k, None)),
+                        // A key alone, where its organization requires proof: nothing read.
+                        Some(k)
+                            if !proven
+                                && k.security.as_ref().is_some_and(|s| {
+                                    s.require_proof_of_possession
+                                        || s.require_sender_constrained_tokens
+                                }) =>
+                        {
+                            Some((k, None))
+                        }
                         Some(k) => {
                             let reads = tx.check_reads(&k.key.org_id.clone(), a, s, action)?;
                             Some((k, Some(reads)))
@@ -721,13 +735,13 @@ contract!(
                 })
                 .await
                 .unwrap();
-            assert_eq!(keyed, apart, "{hash} {a} {s} {action}");
+            assert_eq!(keyed, apart, "{hash} {a} {s} {action} proven: {proven}");
         }
         let read = |hash: &'static str| {
             let store = store.clone();
             async move {
                 store
-                    .run(move |tx| tx.keyed_check_reads(hash, "agt_1", "s1", "db.query"))
+                    .run(move |tx| tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", false))
                     .await
                     .unwrap()
             }
@@ -749,8 +763,27 @@ contract!(
         assert!(kr.key.revoked_at.is_some());
         assert!(reads.is_none(), "a revoked key reads nothing");
         assert!(read("hash-none").await.is_none());
+        let (k3, reads) = read("hash-k3").await.unwrap();
+        assert!(
+            k3.security.is_some() && reads.is_none(),
+            "no proof, no reads"
+        );
     }
 );
+
+/// Organization `org_id` with session `s1`, key `k3` and settings that require proof on
+/// checks.
+fn proof_required_org(tx: &mut dyn Tx, org_id: &str) -> Result<(), StoreError> {
+    tx.insert_org(&org(org_id))?;
+    tx.insert_session(&session(org_id, "s1", "agt_1", None))?;
+    tx.insert_api_key(&api_key("k3", org_id, false))?;
+    tx.put_security_settings(&SecuritySettings {
+        org_id: org_id.into(),
+        require_proof_of_possession: true,
+        require_sender_constrained_tokens: false,
+        updated_at: now(),
+    })
+}
 
 contract!(
     a_keyed_read_locks_the_session_only_for_a_valid_key,
@@ -765,23 +798,33 @@ contract!(
                 tx.insert_org(&org("o1"))?;
                 tx.insert_session(&session("o1", "s1", "agt_1", None))?;
                 tx.insert_api_key(&api_key("k1", "o1", false))?;
-                tx.insert_api_key(&api_key("kr", "o1", true))
+                tx.insert_api_key(&api_key("kr", "o1", true))?;
+                proof_required_org(tx, "o3")
             })
             .await
             .unwrap();
-        for (hash, locked) in [("hash-k1", true), ("hash-kr", false), ("hash-none", false)] {
+        let cases = [
+            ("hash-k1", "o1", false, true),
+            ("hash-kr", "o1", false, false),
+            ("hash-none", "o1", false, false),
+            // A key alone locks nothing where its organization requires proof; with proof it
+            // locks as any valid key does.
+            ("hash-k3", "o3", false, false),
+            ("hash-k3", "o3", true, true),
+        ];
+        for (hash, org_id, proven, locked) in cases {
             let url = url.clone();
             let lockable = store
                 .run(move |tx| {
-                    tx.keyed_check_reads(hash, "agt_1", "s1", "db.query")?;
+                    tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", proven)?;
                     // Another connection, while this transaction is open.
                     let url = url.clone();
                     let other = std::thread::spawn(move || {
                         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
                         c.query(
-                            "SELECT 1 FROM sessions WHERE org_id = 'o1' AND id = 's1' \
+                            "SELECT 1 FROM sessions WHERE org_id = $1 AND id = 's1' \
                              FOR UPDATE NOWAIT",
-                            &[],
+                            &[&org_id],
                         )
                         .is_ok()
                     });
@@ -789,7 +832,7 @@ contract!(
                 })
                 .await
                 .unwrap();
-            assert_eq!(lockable, !locked, "{hash}");
+            assert_eq!(lockable, !locked, "{hash} proven: {proven}");
         }
     }
 );

@@ -280,16 +280,18 @@ impl Service {
                 Principal::Caller(c) => (c.clone(), None, None),
                 Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
                     let req = &shared.req;
+                    let proven = matches!(shared.principal, Principal::Proven(..));
                     match crate::auth::caller_and_check_reads_in(
                         tx,
                         &hash.0,
                         &req.agent_id,
                         &shared.session_id,
                         &req.action_name,
+                        proven,
                     )? {
-                        Ok((c, s, r)) => {
-                            (c, Some(super::identity::Security::of(s.as_ref())), Some(r))
-                        }
+                        // No reads: the gate below refuses the call (the organization requires
+                        // the proof it lacks); were it let through, `Job::run` reads them.
+                        Ok((c, s, r)) => (c, Some(super::identity::Security::of(s.as_ref())), r),
                         Err(e) => return Ok(PassAnswer(Err(e))),
                     }
                 }

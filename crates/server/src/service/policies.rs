@@ -50,12 +50,61 @@ pub struct PolicyDetail {
 /// Compiled policy sets per organization, each tagged with the policy generation it was
 /// built at. The generation is read in the check's own transaction, so a change made through
 /// any replica is seen by every replica on its next request.
+///
+/// A generation read in a transaction that also holds an uncommitted policy change (a check
+/// run in the same batch after it) may never be committed: rolled back, its number is taken by
+/// the next change, with other policies. So nothing is cached for an organization while one of
+/// its changes is on its way through this process's store ([`PolicyCache::changing`]).
 #[derive(Default)]
 pub struct PolicyCache {
-    sets: Mutex<HashMap<String, (u64, Arc<PolicySet>)>>,
+    inner: Mutex<Cached>,
+}
+
+#[derive(Default)]
+struct Cached {
+    sets: HashMap<String, (u64, Arc<PolicySet>)>,
+    /// Policy changes per organization queued, running or not yet committed here.
+    changing: HashMap<String, usize>,
+}
+
+/// Held by a policy change's store request from before it is queued until it is dropped,
+/// after its transaction committed or rolled back: meanwhile its organization's sets are
+/// used but not cached.
+pub(crate) struct PolicyChange {
+    cache: Arc<PolicyCache>,
+    org: String,
+}
+
+impl Drop for PolicyChange {
+    fn drop(&mut self) {
+        let mut inner = self.cache.lock();
+        if let Some(n) = inner.changing.get_mut(&self.org) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                inner.changing.remove(&self.org);
+            }
+        }
+    }
 }
 
 impl PolicyCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cached> {
+        // The maps stay consistent whatever a panicking holder did: each change is one insert
+        // or one removal.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Marks a policy change of `org` as on its way; to be moved into its store request.
+    pub(crate) fn changing(self: &Arc<Self>, org: &str) -> PolicyChange {
+        *self.lock().changing.entry(org.to_string()).or_default() += 1;
+        PolicyChange {
+            cache: self.clone(),
+            org: org.to_string(),
+        }
+    }
+
     /// The organization's compiled policies at `generation`, built from the store on a miss.
     pub(crate) fn get(
         &self,
@@ -63,8 +112,7 @@ impl PolicyCache {
         org: &str,
         generation: u64,
     ) -> Result<Arc<PolicySet>, StoreError> {
-        if let Ok(sets) = self.sets.lock()
-            && let Some((g, set)) = sets.get(org)
+        if let Some((g, set)) = self.lock().sets.get(org)
             && *g == generation
         {
             return Ok(set.clone());
@@ -75,11 +123,14 @@ impl PolicyCache {
             text: &p.text,
             log_only: p.mode == "log_only",
         })));
-        if let Ok(mut sets) = self.sets.lock() {
-            if sets.len() >= MAX_CACHED_ORGS && !sets.contains_key(org) {
-                sets.clear();
+        let mut inner = self.lock();
+        if !inner.changing.contains_key(org) {
+            if inner.sets.len() >= MAX_CACHED_ORGS && !inner.sets.contains_key(org) {
+                inner.sets.clear();
             }
-            sets.insert(org.to_string(), (generation, set.clone()));
+            inner
+                .sets
+                .insert(org.to_string(), (generation, set.clone()));
         }
         Ok(set)
     }
@@ -167,8 +218,10 @@ impl Service {
         let text = checked_text(&new.text)?;
         let org = caller.org_id.clone();
         let who = caller.key_id.clone();
+        let change = self.policy_cache.changing(&org);
         self.store()
             .run(move |tx| {
+                let _held = &change;
                 if tx.policy(&org, &id)?.is_some() {
                     return Ok(Err(ServiceError::Conflict(format!(
                         "policy `{id}` already exists: update it with PUT"
@@ -239,8 +292,10 @@ impl Service {
         let text = update.text.map(|t| checked_text(&t)).transpose()?;
         let org = caller.org_id.clone();
         let who = caller.key_id.clone();
+        let change = self.policy_cache.changing(&org);
         self.store()
             .run(move |tx| {
+                let _held = &change;
                 let Some(mut policy) = tx.policy(&org, &id)? else {
                     return Ok(Err(ServiceError::not_found("policy", &id)));
                 };
@@ -264,8 +319,10 @@ impl Service {
         let id = validate::id("id", id)?.to_string();
         let org = caller.org_id.clone();
         let who = caller.key_id.clone();
+        let change = self.policy_cache.changing(&org);
         self.store()
             .run(move |tx| {
+                let _held = &change;
                 let Some(mut policy) = tx.policy(&org, &id)? else {
                     return Ok(Err(ServiceError::not_found("policy", &id)));
                 };
@@ -280,3 +337,7 @@ impl Service {
             .await?
     }
 }
+
+#[cfg(test)]
+#[path = "policies_tests.rs"]
+mod tests;
