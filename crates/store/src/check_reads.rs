@@ -3,9 +3,10 @@
 //! its SQL); elsewhere the same reads and writes one by one (SQLite, where the row cache
 //! answers most reads without a statement).
 //!
-//! The joined read takes the session's row lock exactly as [`Tx::session`] does (`FOR UPDATE`,
-//! `NOWAIT` for later requests of a batch); a request that may wait for the lock takes it
-//! first in a statement of its own, so that the joined read's snapshot comes after the wait,
+//! The joined read takes the session's row lock as [`Tx::session`] does (`FOR UPDATE`,
+//! `NOWAIT` for later requests of a batch); a request that may wait for the lock tries it
+//! without waiting first (`SKIP LOCKED`), and when another transaction holds it, takes it in a
+//! statement of its own, then reads, so that the joined read's snapshot comes after the wait,
 //! as the one-by-one reads did. Approvals are read by a statement of their own,
 //! after that lock is held: a check of the same session that committed while this one waited
 //! may have used or created one, and a statement sees only what was committed before it
@@ -66,10 +67,15 @@ fn proof_required(security: Option<&SecuritySettings>) -> bool {
     security.is_some_and(|s| s.require_proof_of_possession || s.require_sender_constrained_tokens)
 }
 
-/// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`).
-/// Parameters: organization, agent, session, action; with `key_org` (`KEY_ORG` or
+/// The lock a joined read tries first when its request may wait ([`joined_row`]).
+const SKIP: &str = "FOR UPDATE SKIP LOCKED";
+
+/// The joined read, the session locked by `lock` (`""`, `FOR UPDATE`, `FOR UPDATE NOWAIT`,
+/// [`SKIP`]). Parameters: organization, agent, session, action; with `key_org` (`KEY_ORG` or
 /// `KEY_ORG_UNPROVEN`), the key's hash in place of the organization, and the key's part
-/// (`key_part`) first in the row. Every table is read by the organization.
+/// (`key_part`) first in the row. Every table is read by the organization. With [`SKIP`], a
+/// first column says whether the session was skipped: it exists, and another transaction
+/// holds its lock.
 fn joined(lock: &str, key_org: Option<&str>) -> String {
     let (with, org, key_columns, key_joins) = if let Some(key_org) = key_org {
         let (columns, joins) = key_part();
@@ -82,10 +88,18 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
     } else {
         ("WITH ".to_string(), "$1", String::new(), String::new())
     };
+    let busy = if lock == SKIP {
+        format!(
+            "(s.id IS NULL AND EXISTS (SELECT 1 FROM sessions AS e \
+             WHERE e.org_id = {org} AND e.id = $3)), "
+        )
+    } else {
+        String::new()
+    };
     format!(
         "{with}s AS (SELECT {session}, may_have_approvals FROM sessions \
          WHERE org_id = {org} AND id = $3 {lock}) \
-         SELECT {key_columns}{agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
+         SELECT {busy}{key_columns}{agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
          EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = {org} AND q.server_id = v.id), \
@@ -197,6 +211,29 @@ fn siem_targets(text: &str) -> Result<Vec<SiemTarget>> {
         .collect()
 }
 
+/// The statements of one joined read, one for each lock its request may take, and `lock`,
+/// the session's lock taken alone (parameters: the joined read's first, and the session).
+struct Joined {
+    none: &'static Sql,
+    skip: &'static Sql,
+    wait: &'static Sql,
+    nowait: &'static Sql,
+    lock: &'static Sql,
+}
+
+/// The [`Joined`] statements of a read in `key_org` (see [`joined`]).
+macro_rules! joined_set {
+    ($key_org:expr, $lock:expr) => {
+        Joined {
+            none: sql!(|_d| joined("", $key_org)),
+            skip: sql!(|_d| joined(SKIP, $key_org)),
+            wait: sql!(|_d| joined("FOR UPDATE", $key_org)),
+            nowait: sql!(|_d| joined("FOR UPDATE NOWAIT", $key_org)),
+            lock: $lock,
+        }
+    };
+}
+
 pub(crate) fn check_reads<D: Db>(
     db: &mut D,
     org_id: &str,
@@ -207,36 +244,47 @@ pub(crate) fn check_reads<D: Db>(
     if !db.dialect().joined_check {
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
-    let sql: &'static Sql = match db.session_lock() {
-        Lock::None => sql!(|_d| joined("", None)),
-        Lock::Wait => sql!(|_d| joined("FOR UPDATE", None)),
-        Lock::NoWait => sql!(|_d| joined("FOR UPDATE NOWAIT", None)),
-    };
-    let lock = sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE");
+    let sql = joined_set!(
+        None,
+        sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE")
+    );
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
-    // One row always: the joins are outer, from a row of constants.
-    joined_row(db, lock, sql, &params, |row| read_joined(row, 0))
+    joined_row(db, &sql, &params, read_joined)
 }
 
-/// Runs a joined read: first, when this request may wait for the session's lock, `lock`
-/// alone (parameters: the first of `params` and the session).
+/// Runs a joined read, `read` taking the row's columns from the given one on. A request
+/// that must not wait takes the session's lock with `NOWAIT`; one that may wait tries
+/// without waiting first (`SKIP LOCKED`, the read itself: most sessions are free), and only
+/// when another transaction holds the session takes the lock alone, waiting, then reads.
 fn joined_row<D: Db, T>(
     db: &mut D,
-    lock: &'static Sql,
-    sql: &'static Sql,
+    sql: &Joined,
     params: &[&dyn Param; 4],
-    read: impl FnOnce(&dyn Row) -> Result<T>,
+    read: impl Fn(&dyn Row, usize) -> Result<T>,
 ) -> Result<T> {
-    if matches!(db.session_lock(), Lock::Wait) {
-        // A statement reads what was committed when it began: taking the lock first, alone,
-        // means the joined read below (which takes it again without waiting) sees servers,
-        // pins, reviewers and policies as they are once this check holds the session, not as
-        // they were before it waited. `NOWAIT` never waits, so it needs no such step.
-        db.many(lock, &[params[0], params[2]], |_| Ok(()))?;
-    }
+    let no_row = || StoreError::Corrupt("the check's reads returned no row".into());
+    let statement = match db.session_lock() {
+        Lock::None => sql.none,
+        Lock::NoWait => sql.nowait,
+        Lock::Wait => {
+            let first = db.one(sql.skip, params, |row| match row.get_bool(0)? {
+                true => Ok(None),
+                false => read(row, 1).map(Some),
+            })?;
+            if let Some(read) = first.ok_or_else(no_row)? {
+                return Ok(read);
+            }
+            // A statement reads what was committed when it began: taking the lock alone,
+            // waiting, means the joined read below (which takes it again without waiting)
+            // sees servers, pins, reviewers and policies as they are once this check holds
+            // the session, not as they were before it waited.
+            db.many(sql.lock, &[params[0], params[2]], |_| Ok(()))?;
+            sql.wait
+        }
+    };
     // One row always: the joins are outer, from a row of constants.
-    db.one(sql, params, read)?
-        .ok_or_else(|| StoreError::Corrupt("the check's reads returned no row".into()))
+    db.one(statement, params, |row| read(row, 0))?
+        .ok_or_else(no_row)
 }
 
 pub(crate) fn keyed_check_reads<D: Db>(
@@ -263,24 +311,19 @@ pub(crate) fn keyed_check_reads<D: Db>(
         let reads = one_by_one(db, &org_id, agent_id, session_id, action_name)?;
         return Ok(Some((key, Some(reads))));
     }
-    let sql: &'static Sql = match (db.session_lock(), proven) {
-        (Lock::None, true) => sql!(|_d| joined("", Some(KEY_ORG))),
-        (Lock::Wait, true) => sql!(|_d| joined("FOR UPDATE", Some(KEY_ORG))),
-        (Lock::NoWait, true) => sql!(|_d| joined("FOR UPDATE NOWAIT", Some(KEY_ORG))),
-        (Lock::None, false) => sql!(|_d| joined("", Some(KEY_ORG_UNPROVEN))),
-        (Lock::Wait, false) => sql!(|_d| joined("FOR UPDATE", Some(KEY_ORG_UNPROVEN))),
-        (Lock::NoWait, false) => sql!(|_d| joined("FOR UPDATE NOWAIT", Some(KEY_ORG_UNPROVEN))),
-    };
-    let lock = if proven {
-        sql!(|_d| format!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE"))
+    let sql = if proven {
+        joined_set!(
+            Some(KEY_ORG),
+            sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
+        )
     } else {
-        sql!(|_d| format!(
-            "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE"
-        ))
+        joined_set!(
+            Some(KEY_ORG_UNPROVEN),
+            sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE")
+        )
     };
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
-    joined_row(db, lock, sql, &params, |row| {
-        let mut from = 0;
+    joined_row(db, &sql, &params, |row, mut from| {
         let Some(key) = read_key(row, &mut from)? else {
             return Ok(None);
         };
