@@ -144,18 +144,21 @@ contract!(
         assert!(undone.is_err());
         assert_eq!(flags(&[("o1", "s3")]).await, [!pg]);
         // An approval inserted by a build from before migration 20 (a replica not yet
-        // replaced in a rolling upgrade), which knows nothing of the mark, marks its session.
+        // replaced in a rolling upgrade), which knows nothing of the mark, marks its session;
+        // so does one inserted with an empty search path (a data-only restore).
         if let airlock_store::Backend::Postgres(url) = &fresh.backend {
             let url = url.clone();
             std::thread::spawn(move || {
                 let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                c.batch_execute(
-                    "INSERT INTO approvals (id, org_id, session_id, agent_id, kind, action_name, \
-                     action_effect, input_digest, reason, status, created_at, expires_at) \
-                     VALUES ('apr_old', 'o1', 's3', 'agt_1', 'call', 'db.drop', 'destructive', \
-                     'abc', 'needs a person', 'pending', '2026-01-01T00:00:00.000000Z', \
-                     '2099-01-01T00:00:00.000000Z')",
-                )
+                let schema: String = c.query_one("SELECT current_schema()", &[]).unwrap().get(0);
+                c.batch_execute("SET search_path = ''").unwrap();
+                c.batch_execute(&format!(
+                    "INSERT INTO {schema}.approvals (id, org_id, session_id, agent_id, kind, \
+                     action_name, action_effect, input_digest, reason, status, created_at, \
+                     expires_at) VALUES ('apr_old', 'o1', 's3', 'agt_1', 'call', 'db.drop', \
+                     'destructive', 'abc', 'needs a person', 'pending', \
+                     '2026-01-01T00:00:00.000000Z', '2099-01-01T00:00:00.000000Z')"
+                ))
                 .unwrap();
             })
             .join()

@@ -8,7 +8,10 @@
 ALTER TABLE sessions ADD COLUMN may_have_approvals BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE sessions ALTER COLUMN may_have_approvals SET DEFAULT FALSE;
 
-CREATE FUNCTION airlock_mark_session_approvals() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The function's names are resolved in the schema this migration runs in, whatever the search
+-- path of the connection that inserts (a data-only restore runs with an empty one).
+CREATE FUNCTION airlock_mark_session_approvals() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE sessions SET may_have_approvals = TRUE
      WHERE org_id = NEW.org_id AND id = NEW.session_id AND NOT may_have_approvals;
