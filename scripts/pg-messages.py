@@ -34,7 +34,7 @@ def kind(sql: str) -> str:
         return "the decision's insert (with the session's update)"
     if u in ("BEGIN", "COMMIT", "ROLLBACK"):
         return u
-    if u.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")) or "SAVEPOINT" in u:
+    if "SAVEPOINT" in u:
         return "savepoints: " + sql[:40]
     return "other: " + sql[:60]
 
