@@ -8,7 +8,9 @@
 //! and hands the batch's answers to a sync thread. That thread calls `fdatasync` on the WAL
 //! file, then releases every batch committed before the call began: one `fsync` covers all
 //! the batches that queued up while the previous one ran, and the writer runs the next batch
-//! meanwhile.
+//! meanwhile. When there is no next batch (nothing queued) and the sync thread has nothing in
+//! hand, the writer calls `fdatasync` itself and answers: a lone check is spared one thread's
+//! wake-up, and the writer had nothing else to do meanwhile.
 //!
 //! What holds: an answer is sent only once its batch is on disk, as before. A later batch may
 //! read what an earlier batch wrote before that is on disk; its answer waits for a sync that
@@ -16,13 +18,15 @@
 //! prefix, so a power loss takes back a suffix of unanswered batches, never a hole). A failed
 //! `fsync` poisons the sync: Linux may have dropped the unwritten pages and a later `fsync`
 //! would report success for data that is gone, so every answer from then on is an error
-//! until the server restarts (as PostgreSQL does).
+//! until the server restarts (as PostgreSQL does), whichever of the two threads saw it fail.
+//! The writer answers a batch itself only when every batch it handed to the sync thread has
+//! been answered, so answers still leave in commit order.
 
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use crate::queue::{Job, answer_all};
 use crate::seal::GroupEnds;
@@ -40,26 +44,88 @@ pub(crate) struct Waiting {
     jobs: Vec<(Job, Result<(), String>)>,
 }
 
+/// The flush both threads call, and why it failed if it ever did.
+struct Syncing {
+    flush: Box<dyn Flush>,
+    failure: Option<String>,
+}
+
+/// What the writer and the sync thread share.
+struct Shared {
+    syncing: Mutex<Syncing>,
+    /// Of the batches that wrote, the ones made durable.
+    synced: AtomicU64,
+    poisoned: AtomicBool,
+    /// Batches handed to the sync thread and not yet answered.
+    in_hand: AtomicUsize,
+}
+
+impl Shared {
+    /// Makes everything committed so far durable; after a failure, never tries again.
+    fn flush(&self) -> Result<(), String> {
+        // A panic while the lock was held (none is expected) leaves a usable flush.
+        let mut syncing = self.syncing.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = &syncing.failure {
+            return Err(e.clone());
+        }
+        syncing.flush.flush().inspect_err(|e| {
+            tracing::error!(
+                error = %e,
+                "the store could not make its commits durable; every answer fails until airlock restarts"
+            );
+            self.poisoned.store(true, Ordering::Release);
+            syncing.failure = Some(e.clone());
+        })
+    }
+
+    /// Flushes, then answers `jobs` (committed up to batch `upto`) with the outcome.
+    fn flush_and_answer(
+        &self,
+        upto: u64,
+        jobs: impl IntoIterator<Item = (Job, Result<(), String>)>,
+        ends: &GroupEnds,
+    ) {
+        let failure = self.flush().err();
+        if failure.is_none() {
+            self.synced.fetch_max(upto, Ordering::AcqRel);
+        }
+        let jobs = jobs.into_iter().map(|(job, outcome)| match &failure {
+            Some(e) => (job, Err(format!("the commit was not made durable: {e}"))),
+            None => (job, outcome),
+        });
+        answer_all(jobs, ends);
+    }
+}
+
 /// The writer's side of the sync thread.
 pub(crate) struct Durability {
     waiting: mpsc::Sender<Waiting>,
     /// Batches that wrote, counted by the writer.
     written: u64,
-    /// Of those, the ones the sync thread has made durable.
-    synced: Arc<AtomicU64>,
-    poisoned: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     ends: GroupEnds,
 }
 
 impl Durability {
     /// Answers a committed batch's requests once what they wrote, and what they may have
     /// read, is on disk: a batch that wrote nothing is answered at once when every earlier
-    /// write is synced (reads such as key lookups then never wait for the disk).
-    pub(crate) fn answer(&mut self, wrote: bool, jobs: Vec<(Job, Result<(), String>)>) {
+    /// write is synced (reads such as key lookups then never wait for the disk). `alone`:
+    /// no request is queued behind this batch, so the writer may sync it itself.
+    pub(crate) fn answer(
+        &mut self,
+        wrote: bool,
+        alone: bool,
+        jobs: Vec<(Job, Result<(), String>)>,
+    ) {
+        let shared = &self.shared;
         if wrote {
             self.written += 1;
-        } else if self.synced.load(Ordering::Acquire) >= self.written
-            && !self.poisoned.load(Ordering::Acquire)
+            if alone && shared.in_hand.load(Ordering::Acquire) == 0 {
+                shared.flush_and_answer(self.written, jobs, &self.ends);
+                return;
+            }
+        } else if shared.synced.load(Ordering::Acquire) >= self.written
+            && !shared.poisoned.load(Ordering::Acquire)
         {
             answer_all(jobs, &self.ends);
             return;
@@ -68,7 +134,9 @@ impl Durability {
             upto: self.written,
             jobs,
         };
+        shared.in_hand.fetch_add(1, Ordering::AcqRel);
         if let Err(mpsc::SendError(waiting)) = self.waiting.send(waiting) {
+            shared.in_hand.fetch_sub(1, Ordering::AcqRel);
             let stopped = Err("the store's sync thread has stopped".to_string());
             let jobs = waiting
                 .jobs
@@ -83,46 +151,37 @@ impl Durability {
 /// has succeeded after they committed.
 pub(crate) fn start(
     name: &str,
-    mut flush: Box<dyn Flush>,
+    flush: Box<dyn Flush>,
     ends: GroupEnds,
 ) -> std::io::Result<Durability> {
     let (tx, rx) = mpsc::channel::<Waiting>();
-    let synced = Arc::new(AtomicU64::new(0));
-    let poisoned = Arc::new(AtomicBool::new(false));
+    let shared = Arc::new(Shared {
+        syncing: Mutex::new(Syncing {
+            flush,
+            failure: None,
+        }),
+        synced: AtomicU64::new(0),
+        poisoned: AtomicBool::new(false),
+        in_hand: AtomicUsize::new(0),
+    });
     let handle = Durability {
         waiting: tx,
         written: 0,
-        synced: synced.clone(),
-        poisoned: poisoned.clone(),
+        shared: shared.clone(),
         ends: ends.clone(),
     };
     std::thread::Builder::new()
         .name(format!("{name}-sync"))
         .spawn(move || {
-            let mut failure: Option<String> = None;
             while let Ok(first) = rx.recv() {
                 let mut batches = vec![first];
                 batches.extend(rx.try_iter());
-                if failure.is_none()
-                    && let Err(e) = flush.flush()
-                {
-                    tracing::error!(
-                        error = %e,
-                        "the store could not make its commits durable; every answer fails until airlock restarts"
-                    );
-                    poisoned.store(true, Ordering::Release);
-                    failure = Some(e);
-                }
+                let count = batches.len();
                 let upto = batches.iter().map(|b| b.upto).max().unwrap_or(0);
-                if failure.is_none() {
-                    synced.fetch_max(upto, Ordering::AcqRel);
-                }
                 let jobs = batches.into_iter().flat_map(|b| b.jobs);
-                let jobs = jobs.map(|(job, outcome)| match &failure {
-                    Some(e) => (job, Err(format!("the commit was not made durable: {e}"))),
-                    None => (job, outcome),
-                });
-                answer_all(jobs, &ends);
+                shared.flush_and_answer(upto, jobs, &ends);
+                // Only now may the writer answer a later batch itself: after these.
+                shared.in_hand.fetch_sub(count, Ordering::AcqRel);
             }
         })?;
     Ok(handle)

@@ -11,13 +11,18 @@ use crate::seal::Sealer;
 use crate::sqlite_cache::RowCache;
 use crate::sqlite_tx::SqliteTx;
 
-/// Runs each request on an in-memory connection; fails the batch if told to.
+/// Runs each request on an in-memory connection; fails the batch if told to; while `held`
+/// is set, waits for a token before each batch.
 struct TestEngine {
     conn: Connection,
     cache: RowCache,
     fail: Arc<Mutex<bool>>,
     wrote: Arc<Mutex<bool>>,
+    held: Held,
 }
+
+/// The gate a held engine waits at before each batch.
+type Held = Arc<Mutex<Option<mpsc::Receiver<()>>>>;
 
 impl Engine for TestEngine {
     fn last_batch_wrote(&self) -> bool {
@@ -25,6 +30,9 @@ impl Engine for TestEngine {
     }
 
     fn run_batch(&mut self, jobs: &mut [Job]) -> Result<(), BatchError> {
+        if let Some(gate) = self.held.lock().unwrap().as_ref() {
+            let _ = gate.recv();
+        }
         for job in jobs.iter_mut() {
             let mut db = SqliteTx::new(&self.conn, &mut self.cache);
             job.attempt(&mut db);
@@ -39,16 +47,26 @@ impl Engine for TestEngine {
 /// What the test sends to let a held flush return.
 type Gate = mpsc::Receiver<Result<(), String>>;
 
-/// A flush that waits for the test to release it, and can be told to fail.
+/// A flush that waits for the test to release it, and can be told to fail; it records the
+/// thread that called it.
 #[derive(Clone, Default)]
 struct GatedFlush {
     calls: Arc<AtomicUsize>,
     gate: Arc<Mutex<Option<Gate>>>,
+    threads: Arc<Mutex<Vec<String>>>,
+}
+
+impl GatedFlush {
+    fn threads(&self) -> Vec<String> {
+        self.threads.lock().unwrap().clone()
+    }
 }
 
 impl Flush for GatedFlush {
     fn flush(&mut self) -> Result<(), String> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        let thread = std::thread::current().name().unwrap_or("?").to_string();
+        self.threads.lock().unwrap().push(thread);
         let gate = self.gate.lock().map_err(|e| e.to_string())?;
         match gate.as_ref() {
             Some(rx) => rx.recv().map_err(|e| e.to_string())?,
@@ -64,16 +82,33 @@ fn queue(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>) {
 }
 
 fn queue_with_writes(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
+    let (queue, fail, wrote, _) = queue_held(flush);
+    (queue, fail, wrote)
+}
+
+/// As `queue_with_writes`, and the engine's gate: set, the writer waits for a token before
+/// each batch, so that requests can be queued behind a batch it is running.
+fn queue_held(flush: GatedFlush) -> (Queue, Arc<Mutex<bool>>, Arc<Mutex<bool>>, Held) {
     let fail = Arc::new(Mutex::new(false));
     let wrote = Arc::new(Mutex::new(true));
+    let held = Held::default();
     let engine = TestEngine {
         conn: Connection::open_in_memory().unwrap(),
         cache: RowCache::disabled(),
         fail: fail.clone(),
         wrote: wrote.clone(),
+        held: held.clone(),
     };
     let queue = Queue::start("test", vec![move || engine], 16, Some(Box::new(flush))).unwrap();
-    (queue, fail, wrote)
+    (queue, fail, wrote, held)
+}
+
+/// Holds the writer before each batch; a token sent lets one batch run, and dropping the
+/// sender lets every batch run.
+fn hold(held: &Held) -> mpsc::Sender<()> {
+    let (tokens, gate) = mpsc::channel();
+    *held.lock().unwrap() = Some(gate);
+    tokens
 }
 
 fn gated() -> (mpsc::Sender<Result<(), String>>, GatedFlush) {
@@ -100,6 +135,8 @@ async fn a_committed_batch_is_answered_only_after_its_flush() {
     release.send(Ok(())).unwrap();
     let answer = tokio::time::timeout(Duration::from_secs(5), answer).await;
     assert_eq!(answer.unwrap().unwrap().unwrap(), 7);
+    // Nothing queued behind it and nothing in the sync thread's hands: the writer synced it.
+    assert_eq!(flush.threads(), ["test-0"]);
 }
 
 #[tokio::test]
@@ -121,6 +158,59 @@ async fn a_failed_flush_fails_that_answer_and_every_later_one() {
         1,
         "a poisoned sync is not tried again"
     );
+    assert_eq!(flush.threads(), ["test-0"], "the writer saw the failure");
+}
+
+/// Two requests, the second queued while the writer holds the first's batch: the first is
+/// handed to the sync thread, and the second, committed while that sync is in hand, too.
+async fn two_handed_to_the_sync_thread(
+    queue: &Arc<Queue>,
+    held: &Held,
+) -> [tokio::task::JoinHandle<Result<u32, StoreError>>; 2] {
+    let tokens = hold(held);
+    let ask_later = || {
+        let queue = queue.clone();
+        tokio::spawn(async move { ask(&queue).await })
+    };
+    let first = ask_later();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let second = ask_later();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Let the writer go: with no sender left, the gate no longer holds it.
+    drop(tokens);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    [first, second]
+}
+
+#[tokio::test]
+async fn a_failure_seen_by_the_sync_thread_fails_what_the_writer_answers_and_back() {
+    let (release, flush) = gated();
+    let (queue, _, _, held) = queue_held(flush.clone());
+    let queue = Arc::new(queue);
+    let [first, second] = two_handed_to_the_sync_thread(&queue, &held).await;
+    release.send(Err("disk on fire".to_string())).unwrap();
+    let err = first.await.unwrap().unwrap_err().to_string();
+    assert!(err.contains("disk on fire"), "{err}");
+    let err = second.await.unwrap().unwrap_err().to_string();
+    assert!(err.contains("not made durable"), "{err}");
+    // A lone request now, which the writer would sync itself: it fails without a flush.
+    release.send(Ok(())).unwrap();
+    let err = ask(&queue).await.unwrap_err().to_string();
+    assert!(err.contains("not made durable"), "{err}");
+    assert_eq!(flush.threads(), ["test-sync"]);
+
+    // And back: the writer sees a failure, the sync thread's answers fail.
+    let (release, flush) = gated();
+    let (queue, _, _, held) = queue_held(flush.clone());
+    let queue = Arc::new(queue);
+    release.send(Err("disk on fire".to_string())).unwrap();
+    assert!(ask(&queue).await.is_err());
+    release.send(Ok(())).unwrap();
+    for answer in two_handed_to_the_sync_thread(&queue, &held).await {
+        let err = answer.await.unwrap().unwrap_err().to_string();
+        assert!(err.contains("not made durable"), "{err}");
+    }
+    assert_eq!(flush.threads(), ["test-0"]);
 }
 
 #[tokio::test]
@@ -136,13 +226,12 @@ async fn a_batch_that_did_not_commit_fails_without_waiting_for_a_flush() {
 #[tokio::test]
 async fn one_flush_answers_every_batch_queued_behind_it() {
     let (release, flush) = gated();
-    let (queue, _) = queue(flush.clone());
+    let (queue, _, _, held) = queue_held(flush.clone());
     let queue = Arc::new(queue);
-    let first = tokio::spawn({
-        let queue = queue.clone();
-        async move { ask(&queue).await }
-    });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The first handed to the sync thread (the second was queued behind it), whose flush is
+    // held; the second committed while that flush was in hand: handed over too, not synced
+    // by the writer, so that answers leave in commit order.
+    let [first, second] = two_handed_to_the_sync_thread(&queue, &held).await;
     // Committed while the first flush is held: they wait for one more flush together.
     let later: Vec<_> = (0..20)
         .map(|_| {
@@ -151,14 +240,17 @@ async fn one_flush_answers_every_batch_queued_behind_it() {
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!first.is_finished() && !second.is_finished());
     assert!(later.iter().all(|a| !a.is_finished()));
     release.send(Ok(())).unwrap();
-    release.send(Ok(())).unwrap();
     assert_eq!(first.await.unwrap().unwrap(), 7);
+    release.send(Ok(())).unwrap();
+    assert_eq!(second.await.unwrap().unwrap(), 7);
     for answer in later {
         assert_eq!(answer.await.unwrap().unwrap(), 7);
     }
     assert_eq!(flush.calls.load(Ordering::SeqCst), 2);
+    assert_eq!(flush.threads(), ["test-sync", "test-sync"]);
 }
 
 #[test]
@@ -195,25 +287,30 @@ fn the_wal_flush_syncs_the_file_sqlite_writes_and_follows_a_new_one() {
 #[tokio::test]
 async fn a_read_waits_for_the_sync_of_a_write_it_may_have_seen_and_no_longer() {
     let (release, flush) = gated();
-    let (queue, _, wrote) = queue_with_writes(flush.clone());
+    let (queue, _, wrote, held) = queue_held(flush.clone());
     let queue = Arc::new(queue);
     // Nothing written yet: a read is answered without a sync.
     *wrote.lock().unwrap() = false;
     let read = tokio::time::timeout(Duration::from_secs(5), ask(&queue)).await;
     assert_eq!(read.unwrap().unwrap(), 7);
     assert_eq!(flush.calls.load(Ordering::SeqCst), 0);
-    // A write waits for its sync; a read behind it may have seen it, and waits too.
+    // A write waits for its sync; a read behind it may have seen it, and waits too. The
+    // writer is held so that the read is queued when the write commits (the write is handed
+    // to the sync thread, not synced by the writer while the read waits in the queue).
     *wrote.lock().unwrap() = true;
-    let write = tokio::spawn({
+    let tokens = hold(&held);
+    let ask_later = || {
         let queue = queue.clone();
-        async move { ask(&queue).await }
-    });
+        tokio::spawn(async move { ask(&queue).await })
+    };
+    let write = ask_later();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let read = ask_later();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokens.send(()).unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     *wrote.lock().unwrap() = false;
-    let read = tokio::spawn({
-        let queue = queue.clone();
-        async move { ask(&queue).await }
-    });
+    drop(tokens);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!write.is_finished() && !read.is_finished());
     release.send(Ok(())).unwrap();
@@ -236,6 +333,7 @@ fn a_store_synced_off_its_writer_has_one_writer() {
                 cache: RowCache::disabled(),
                 fail: Arc::default(),
                 wrote: Arc::default(),
+                held: Held::default(),
             };
             move || engine
         })
@@ -274,9 +372,12 @@ async fn ask_sealed(queue: &Queue, sealer: &Sealer<u32>) -> Result<u32, StoreErr
 #[tokio::test]
 async fn the_answers_one_flush_releases_are_sealed_together_once_on_disk() {
     let (release, flush) = gated();
-    let (queue, _) = queue(flush.clone());
+    let (queue, _, _, held) = queue_held(flush.clone());
     let queue = Arc::new(queue);
     let (sealer, groups, _) = counting_sealer(&queue);
+    // The writer holds the first batch until the others are queued, so that it is handed to
+    // the sync thread and the others commit while its flush is in hand.
+    let tokens = hold(&held);
     let first = tokio::spawn({
         let (queue, sealer) = (queue.clone(), sealer.clone());
         async move { ask_sealed(&queue, &sealer).await }
@@ -293,6 +394,8 @@ async fn the_answers_one_flush_releases_are_sealed_together_once_on_disk() {
         let queue = queue.clone();
         async move { ask(&queue).await }
     });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(tokens);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(groups.lock().unwrap().is_empty(), "sealed before the flush");
     assert!(!first.is_finished() && later.iter().all(|a| !a.is_finished()));
@@ -312,6 +415,7 @@ async fn the_answers_one_flush_releases_are_sealed_together_once_on_disk() {
         "a plain request is not sealed"
     );
     assert_eq!(*groups.lock().unwrap(), vec![1, 20]);
+    assert_eq!(flush.threads(), ["test-sync", "test-sync"]);
 }
 
 #[tokio::test]
@@ -363,6 +467,7 @@ async fn without_a_sync_thread_the_writer_seals_what_it_answers() {
         cache: RowCache::disabled(),
         fail: Arc::default(),
         wrote: Arc::default(),
+        held: Held::default(),
     };
     let queue = Arc::new(Queue::start("test", vec![move || engine], 16, None).unwrap());
     let (sealer, groups, _) = counting_sealer(&queue);

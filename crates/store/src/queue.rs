@@ -355,7 +355,10 @@ fn worker<E: Engine>(
             .collect();
         match sync.as_mut() {
             // Committed: answered once on disk, while this worker runs the next batch.
-            Some(sync) if result.is_ok() => sync.answer(engine.last_batch_wrote(), outcomes),
+            Some(sync) if result.is_ok() => {
+                let alone = load.queued.load(Ordering::SeqCst) == 0;
+                sync.answer(engine.last_batch_wrote(), alone, outcomes)
+            }
             _ => answer_all(outcomes, &ends),
         }
         engine.after_batch();

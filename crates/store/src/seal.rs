@@ -2,9 +2,10 @@
 //! time, on the thread that answers them, before any of them is sent.
 //!
 //! The server signs a check's receipt this way: every check made durable by one `fdatasync`
-//! shares one signature (`airlock_audit::receipt_batch`), signed on the sync thread right
-//! after the sync, so a check is woken once, with its receipt signed, instead of being handed
-//! to a signing thread and woken again. The store knows nothing of receipts: a sealed request
+//! shares one signature (`airlock_audit::receipt_batch`), signed on the thread that synced
+//! (the sync thread, or the writer when it synced a lone batch itself) right after the sync,
+//! so a check is woken once, with its receipt signed, instead of being handed to a signing
+//! thread and woken again. The store knows nothing of receipts: a sealed request
 //! is answered through its [`Sealer`], whose `seal` sees the group's successful answers.
 //!
 //! What holds: a sealed request is answered exactly once, after its batch's outcome is known
