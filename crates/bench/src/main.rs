@@ -52,7 +52,8 @@ struct Args {
     #[arg(long)]
     input_bytes: Option<usize>,
     /// Also measure at this fraction of the measured peak check throughput (open loop,
-    /// latency from the moment each request is sent). 0 to skip.
+    /// latency from the moment each request is sent), the baseline route at the same rate
+    /// first (the tail any route gets here). 0 to skip.
     #[arg(long, default_value_t = 0.5)]
     paced_fraction: f64,
     /// Measure the paced phase at this many checks a second instead of a fraction of the
@@ -520,6 +521,17 @@ async fn main() -> anyhow::Result<()> {
             rate: Some(rate),
             ..closed
         };
+        // The baseline route at the same rate: the tail that the machine, the client and
+        // HTTP give any route, below which the check's cannot go.
+        let floor = drive(
+            &servers,
+            &format!("baseline at {rate:.0}/s"),
+            "/api/v1/bench/baseline",
+            &bodies,
+            paced,
+        )
+        .await?;
+        println!("{}", floor.line());
         let paced = drive(
             &servers,
             &format!("check at {rate:.0}/s"),
@@ -530,6 +542,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
         println!("{}", paced.line());
         phases.push(paced);
+        phases.push(floor);
     }
     // Summed over the replicas, as their CPU is.
     let hwm_kb: u64 = servers.iter().map(|s| usage(s.child.id()).1).sum();
