@@ -19,14 +19,15 @@
 //! `fsync` poisons the sync: Linux may have dropped the unwritten pages and a later `fsync`
 //! would report success for data that is gone, so every answer from then on is an error
 //! until the server restarts (as PostgreSQL does), whichever of the two threads saw it fail.
-//! The writer answers a batch itself only when every batch it handed to the sync thread has
-//! been answered, so answers still leave in commit order.
+//! The writer answers a batch itself (one it synced, a read, or a batch that did not commit)
+//! only when every batch it handed to the sync thread has been answered, so answers leave in
+//! commit order, and the answers one `fdatasync` releases are sealed as one group.
 
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use crate::queue::{Job, answer_all};
 use crate::seal::GroupEnds;
@@ -63,8 +64,15 @@ struct Shared {
 impl Shared {
     /// Makes everything committed so far durable; after a failure, never tries again.
     fn flush(&self) -> Result<(), String> {
-        // A panic while the lock was held (none is expected) leaves a usable flush.
-        let mut syncing = self.syncing.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut syncing = self.syncing.lock().unwrap_or_else(|poisoned| {
+            // A flush panicked (none is expected): what it left on disk is unknown.
+            let mut syncing = poisoned.into_inner();
+            syncing
+                .failure
+                .get_or_insert_with(|| "a flush panicked".to_string());
+            self.poisoned.store(true, Ordering::Release);
+            syncing
+        });
         if let Some(e) = &syncing.failure {
             return Err(e.clone());
         }
@@ -78,14 +86,18 @@ impl Shared {
         })
     }
 
-    /// Flushes, then answers `jobs` (committed up to batch `upto`) with the outcome.
+    /// Flushes unless everything up to batch `upto` already is, then answers `jobs`
+    /// (committed up to that batch) with the outcome.
     fn flush_and_answer(
         &self,
         upto: u64,
         jobs: impl IntoIterator<Item = (Job, Result<(), String>)>,
         ends: &GroupEnds,
     ) {
-        let failure = self.flush().err();
+        // Batches that wrote nothing, handed over only to be answered in order.
+        let durable =
+            self.synced.load(Ordering::Acquire) >= upto && !self.poisoned.load(Ordering::Acquire);
+        let failure = if durable { None } else { self.flush().err() };
         if failure.is_none() {
             self.synced.fetch_max(upto, Ordering::AcqRel);
         }
@@ -107,10 +119,11 @@ pub(crate) struct Durability {
 }
 
 impl Durability {
-    /// Answers a committed batch's requests once what they wrote, and what they may have
-    /// read, is on disk: a batch that wrote nothing is answered at once when every earlier
-    /// write is synced (reads such as key lookups then never wait for the disk). `alone`:
-    /// no request is queued behind this batch, so the writer may sync it itself.
+    /// Answers a batch's requests once what they wrote, and what they may have read, is on
+    /// disk, after every batch before it: a batch that wrote nothing (a read, or a batch that
+    /// did not commit) is answered at once when every earlier write is synced and answered
+    /// (reads such as key lookups then never wait for the disk). `alone`: no request is
+    /// queued behind this batch, so the writer may sync it itself.
     pub(crate) fn answer(
         &mut self,
         wrote: bool,
@@ -118,13 +131,16 @@ impl Durability {
         jobs: Vec<(Job, Result<(), String>)>,
     ) {
         let shared = &self.shared;
+        // Nothing handed over is still unanswered: answering here keeps commit order.
+        let in_order = shared.in_hand.load(Ordering::Acquire) == 0;
         if wrote {
             self.written += 1;
-            if alone && shared.in_hand.load(Ordering::Acquire) == 0 {
+            if alone && in_order {
                 shared.flush_and_answer(self.written, jobs, &self.ends);
                 return;
             }
-        } else if shared.synced.load(Ordering::Acquire) >= self.written
+        } else if in_order
+            && shared.synced.load(Ordering::Acquire) >= self.written
             && !shared.poisoned.load(Ordering::Acquire)
         {
             answer_all(jobs, &self.ends);

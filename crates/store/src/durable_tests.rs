@@ -162,10 +162,12 @@ async fn a_failed_flush_fails_that_answer_and_every_later_one() {
 }
 
 /// Two requests, the second queued while the writer holds the first's batch: the first is
-/// handed to the sync thread, and the second, committed while that sync is in hand, too.
+/// handed to the sync thread, and the second, committed while that sync is in hand, too
+/// (in a group of its own: it commits only once the sync thread has taken the first).
 async fn two_handed_to_the_sync_thread(
     queue: &Arc<Queue>,
     held: &Held,
+    flush: &GatedFlush,
 ) -> [tokio::task::JoinHandle<Result<u32, StoreError>>; 2] {
     let tokens = hold(held);
     let ask_later = || {
@@ -176,10 +178,34 @@ async fn two_handed_to_the_sync_thread(
     tokio::time::sleep(Duration::from_millis(100)).await;
     let second = ask_later();
     tokio::time::sleep(Duration::from_millis(100)).await;
+    // The first batch runs; the sync thread takes it (its flush starts, or a stored failure
+    // answers it without one).
+    let calls = flush.calls.load(Ordering::SeqCst);
+    tokens.send(()).unwrap();
+    until(|| first.is_finished() || flush.calls.load(Ordering::SeqCst) > calls).await;
     // Let the writer go: with no sender left, the gate no longer holds it.
     drop(tokens);
     tokio::time::sleep(Duration::from_millis(100)).await;
     [first, second]
+}
+
+/// Waits until `done` holds; fails the test after 5 s.
+async fn until(done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("not done within 5 s");
+}
+
+/// A task's result; fails the test after 5 s instead of hanging.
+async fn within<T>(task: tokio::task::JoinHandle<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("answered within 5 s")
+        .unwrap()
 }
 
 #[tokio::test]
@@ -187,7 +213,7 @@ async fn a_failure_seen_by_the_sync_thread_fails_what_the_writer_answers_and_bac
     let (release, flush) = gated();
     let (queue, _, _, held) = queue_held(flush.clone());
     let queue = Arc::new(queue);
-    let [first, second] = two_handed_to_the_sync_thread(&queue, &held).await;
+    let [first, second] = two_handed_to_the_sync_thread(&queue, &held, &flush).await;
     release.send(Err("disk on fire".to_string())).unwrap();
     let err = first.await.unwrap().unwrap_err().to_string();
     assert!(err.contains("disk on fire"), "{err}");
@@ -206,7 +232,7 @@ async fn a_failure_seen_by_the_sync_thread_fails_what_the_writer_answers_and_bac
     release.send(Err("disk on fire".to_string())).unwrap();
     assert!(ask(&queue).await.is_err());
     release.send(Ok(())).unwrap();
-    for answer in two_handed_to_the_sync_thread(&queue, &held).await {
+    for answer in two_handed_to_the_sync_thread(&queue, &held, &flush).await {
         let err = answer.await.unwrap().unwrap_err().to_string();
         assert!(err.contains("not made durable"), "{err}");
     }
@@ -231,7 +257,7 @@ async fn one_flush_answers_every_batch_queued_behind_it() {
     // The first handed to the sync thread (the second was queued behind it), whose flush is
     // held; the second committed while that flush was in hand: handed over too, not synced
     // by the writer, so that answers leave in commit order.
-    let [first, second] = two_handed_to_the_sync_thread(&queue, &held).await;
+    let [first, second] = two_handed_to_the_sync_thread(&queue, &held, &flush).await;
     // Committed while the first flush is held: they wait for one more flush together.
     let later: Vec<_> = (0..20)
         .map(|_| {
@@ -243,11 +269,11 @@ async fn one_flush_answers_every_batch_queued_behind_it() {
     assert!(!first.is_finished() && !second.is_finished());
     assert!(later.iter().all(|a| !a.is_finished()));
     release.send(Ok(())).unwrap();
-    assert_eq!(first.await.unwrap().unwrap(), 7);
+    assert_eq!(within(first).await.unwrap(), 7);
     release.send(Ok(())).unwrap();
-    assert_eq!(second.await.unwrap().unwrap(), 7);
+    assert_eq!(within(second).await.unwrap(), 7);
     for answer in later {
-        assert_eq!(answer.await.unwrap().unwrap(), 7);
+        assert_eq!(within(answer).await.unwrap(), 7);
     }
     assert_eq!(flush.calls.load(Ordering::SeqCst), 2);
     assert_eq!(flush.threads(), ["test-sync", "test-sync"]);
@@ -395,16 +421,19 @@ async fn the_answers_one_flush_releases_are_sealed_together_once_on_disk() {
         async move { ask(&queue).await }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
+    // The first batch runs and its flush starts before the others commit.
+    tokens.send(()).unwrap();
+    until(|| flush.calls.load(Ordering::SeqCst) == 1).await;
     drop(tokens);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(groups.lock().unwrap().is_empty(), "sealed before the flush");
     assert!(!first.is_finished() && later.iter().all(|a| !a.is_finished()));
     release.send(Ok(())).unwrap();
-    assert_eq!(first.await.unwrap().unwrap(), 107);
+    assert_eq!(within(first).await.unwrap(), 107);
     release.send(Ok(())).unwrap();
     for answer in later {
         assert_eq!(
-            answer.await.unwrap().unwrap(),
+            within(answer).await.unwrap(),
             107,
             "each answer sealed once"
         );
@@ -504,4 +533,61 @@ async fn a_sealer_of_another_queue_is_refused_not_left_waiting() {
     assert!(matches!(answer.unwrap(), Err(StoreError::ForeignSealer)));
     assert!(groups.lock().unwrap().is_empty());
     assert_eq!(ask_sealed(&other, &sealer).await.unwrap(), 107);
+}
+
+#[tokio::test]
+async fn a_read_or_a_failed_batch_is_not_answered_before_a_write_still_being_answered() {
+    let (queue, fail, wrote, held) = queue_held(GatedFlush::default());
+    let queue = Arc::new(queue);
+    // A sealer that holds the sync thread inside the answering of the write, after its
+    // flush: the write is on disk, and not yet answered.
+    let (entered, in_seal) = mpsc::channel::<()>();
+    let (go, gate) = mpsc::channel::<()>();
+    let (entered, gate) = (Mutex::new(entered), Mutex::new(gate));
+    let sealer = queue.sealer(move |answers: &mut [&mut u32]| {
+        let _ = entered.lock().unwrap().send(());
+        let _ = gate.lock().unwrap().recv();
+        for a in answers.iter_mut() {
+            **a += 100;
+        }
+    });
+    let tokens = hold(&held);
+    let write = tokio::spawn({
+        let (queue, sealer) = (queue.clone(), sealer.clone());
+        async move { ask_sealed(&queue, &sealer).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Queued behind the write, so that the write is handed to the sync thread.
+    let read = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokens.send(()).unwrap();
+    in_seal.recv_timeout(Duration::from_secs(5)).unwrap();
+    // The read commits now: every write is synced, the write is not yet answered.
+    *wrote.lock().unwrap() = false;
+    tokens.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // And a batch that does not commit.
+    *fail.lock().unwrap() = true;
+    drop(tokens);
+    let failed = tokio::spawn({
+        let queue = queue.clone();
+        async move { ask(&queue).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!write.is_finished());
+    assert!(
+        !read.is_finished(),
+        "a read answered before an earlier write"
+    );
+    assert!(
+        !failed.is_finished(),
+        "a batch that did not commit answered before an earlier write"
+    );
+    go.send(()).unwrap();
+    assert_eq!(within(write).await.unwrap(), 107);
+    assert_eq!(within(read).await.unwrap(), 7);
+    assert!(within(failed).await.is_err());
 }

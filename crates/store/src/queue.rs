@@ -354,12 +354,14 @@ fn worker<E: Engine>(
             })
             .collect();
         match sync.as_mut() {
-            // Committed: answered once on disk, while this worker runs the next batch.
-            Some(sync) if result.is_ok() => {
+            // Answered once on disk and after every earlier batch, while this worker runs
+            // the next batch (one that did not commit wrote nothing).
+            Some(sync) => {
                 let alone = load.queued.load(Ordering::SeqCst) == 0;
-                sync.answer(engine.last_batch_wrote(), alone, outcomes)
+                let wrote = result.is_ok() && engine.last_batch_wrote();
+                sync.answer(wrote, alone, outcomes)
             }
-            _ => answer_all(outcomes, &ends),
+            None => answer_all(outcomes, &ends),
         }
         engine.after_batch();
     }
