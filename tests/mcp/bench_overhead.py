@@ -9,6 +9,9 @@ Paths (the upstream is tests/mcp/db_server.py on a fresh SQLite file; the tool i
 - stdio wrapped:  client → airlock mcp wrap → db_server.py (the wrapper checks over HTTP)
 - HTTP direct:    client → db_server.py (streamable HTTP, JSON answers)
 - HTTP gateway:   client → airlock serve /mcp/{id} → db_server.py (in-process check)
+- ping direct, ping gateway: a JSON-RPC `ping` on the two HTTP paths: the gateway
+  authenticates, finds the session and forwards it without a decision, so the difference
+  between the two added latencies is the decision's share
 
 The client is deliberately minimal (one keep-alive connection, one pipe) so that its own
 cost does not hide the overhead. Calls alternate between paths in rounds, so that drift of
@@ -115,6 +118,17 @@ class Http:
         self.conn.close()
 
 
+class Ping(Http):
+    """A `ping` instead of a `tools/call`: through the gateway, the same authentication,
+    session and forwarding without a decision, so that the decision's share of the added
+    latency can be told from the rest."""
+
+    def tool(self) -> dict:
+        self.i += 1
+        out, _ = self.post({"jsonrpc": "2.0", "id": self.i, "method": "ping"})
+        return out
+
+
 def pct(xs: list, p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -143,9 +157,12 @@ def main() -> None:
         clients["stdio wrapped"] = Stdio([str(binary), "mcp", "wrap", "--agent", w.agent, "--server", w.server, "--", *server_cmd], env)
         clients["HTTP direct"] = Http(upstream.url, {})
         clients["HTTP gateway"] = Http(w.gateway_url, {"X-API-Key": airlock.key, "X-Agent-ID": w.agent})
+        clients["ping direct"] = Ping(upstream.url, {})
+        clients["ping gateway"] = Ping(w.gateway_url, {"X-API-Key": airlock.key, "X-Agent-ID": w.agent})
         for c in clients.values():
             r = c.tool()
-            assert r.get("result", {}).get("isError") is False, r
+            # A tool's answer says `isError`; a ping's is an empty result.
+            assert "result" in r and r["result"].get("isError", False) is False, r
         lat = {name: [] for name in clients}
         for i in range(args.warmup + args.calls):
             for name, c in clients.items():
@@ -166,7 +183,7 @@ def main() -> None:
         print("| path | p50 ms | p99 ms | mean ms | added p50 ms | added p99 ms |")
         print("|---|---|---|---|---|---|")
         for name, p50, p99, mean in rows:
-            base = by["stdio direct" if name.startswith("stdio") else "HTTP direct"]
+            base = by[name.split(" ")[0] + " direct"]
             added = "" if base[0] == name else f"{p50 - base[1]:+.3f} | {p99 - base[2]:+.3f}"
             if not added:
                 added = "– | –"

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use airlock_server::Service;
 use airlock_server::service::mcp_methods::is_allowed_custom;
-use airlock_server::service::{Caller, CheckRequest, Effect, Principal, ServiceError};
+use airlock_server::service::{Caller, CheckRequest, Effect, KeyHash, Principal, ServiceError};
 
 use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
@@ -17,6 +17,10 @@ use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 pub struct LocalDecider {
     pub service: Service,
     pub caller: Caller,
+    /// The hash of the key `caller` was authenticated with. Each decision authenticates it
+    /// again in its own transaction, as the HTTP check (and so the stdio wrapper) does: a key
+    /// revoked after the request arrived, while a call waits for its approval, decides nothing.
+    pub key: KeyHash,
     pub agent_id: String,
     pub server_id: String,
     pub session_id: String,
@@ -51,7 +55,7 @@ impl LocalDecider {
         let outcome = self
             .service
             .check_unreceipted(
-                Principal::Caller(self.caller.clone()),
+                Principal::KeyHash(self.key.clone()),
                 CheckRequest {
                     agent_id: self.agent_id.clone(),
                     session_id: self.session_id.clone(),

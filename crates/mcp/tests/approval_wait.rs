@@ -4,7 +4,8 @@
 //! the check that lets it through); denied or not decided in time → the usual denial; a
 //! second identical call is denied again. The same script runs through the gateway's
 //! in-process decider (wait from the server registration) and the wrapper's decider over the
-//! HTTP API (`--approval-wait-secs`), with the real service and store.
+//! HTTP API (`--approval-wait-secs`), with the real service and store. A key revoked while
+//! its call waits decides nothing on either path, though the call is then approved.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +17,7 @@ use airlock_mcp::relay::{self, ClientAction, Decider, Outstanding};
 use airlock_mcp::remote::RemoteDecider;
 
 mod common;
-use airlock_server::service::NewServer;
+use airlock_server::service::{KeyRole, NewServer};
 use common::{World, pending};
 
 async fn world(wait_secs: u64) -> World {
@@ -142,4 +143,51 @@ async fn a_registration_waits_at_most_ten_minutes() {
         Duration::from_secs(600),
         "read from the registration"
     );
+}
+
+/// Holds a destructive call made with a second key, revokes that key while the call waits,
+/// then approves the call: the check that would use the approval authenticates the key again
+/// and refuses, so the call is not forwarded and the approval stays unused.
+async fn revoked_while_waiting<D: Decider + 'static>(w: &World, decider: Arc<D>, key_id: &str) {
+    let out = Arc::new(Outstanding::default());
+    let d = decider.clone();
+    let call =
+        tokio::spawn(async move { relay::on_client_message(d.as_ref(), &out, drop_call(1)).await });
+    let id = pending(w).await;
+    w.service.revoke_api_key(&w.caller, key_id).await.unwrap();
+    common::decide(w, &id, true).await;
+    let action = call.await.unwrap();
+    let ClientAction::Reply(r) = &action else {
+        panic!("a call whose key was revoked while it waited was not refused: {action:?}")
+    };
+    assert_eq!(r["result"]["isError"], true, "{r}");
+    let text = r["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("revoked"), "{text}");
+    let approval = w.service.approval(&w.caller, &id).await.unwrap();
+    assert_eq!(approval.status, "approved", "no check used the approval");
+}
+
+async fn second_key(w: &World) -> (String, String) {
+    let (key, info) = w
+        .service
+        .create_api_key(&w.caller, "agent key", KeyRole::Agent)
+        .await
+        .unwrap();
+    (key, info.id)
+}
+
+#[tokio::test]
+async fn the_gateway_refuses_a_call_whose_key_was_revoked_while_it_waited() {
+    let w = world(5).await;
+    let (key, key_id) = second_key(&w).await;
+    let d = Arc::new(common::local_with_key(&w, &key, None).await);
+    revoked_while_waiting(&w, d, &key_id).await;
+}
+
+#[tokio::test]
+async fn the_wrapper_refuses_a_call_whose_key_was_revoked_while_it_waited() {
+    let w = world(0).await;
+    let (key, key_id) = second_key(&w).await;
+    let d = common::remote_with_key(&w, &key, Some(Duration::from_secs(5))).await;
+    revoked_while_waiting(&w, Arc::new(d), &key_id).await;
 }

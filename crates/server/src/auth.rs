@@ -90,14 +90,22 @@ impl Caller {
 
 /// Resolves a key hash to its organization inside a transaction.
 pub fn caller_in(tx: &mut dyn Tx, hash: &str) -> Result<Result<Caller, ServiceError>, StoreError> {
-    let Some(key) = tx.api_key_by_hash(hash)? else {
-        return Ok(Err(invalid_key()));
+    Ok(caller_of_found(tx.key_and_org(hash)?, hash))
+}
+
+/// The caller of the key found by `hash` (with its organization), judged as [`caller_in`]
+/// judges it: unknown, another hash, revoked, or without an organization authenticates nobody.
+pub fn caller_of_found(
+    found: Option<(ApiKey, Option<Org>)>,
+    hash: &str,
+) -> Result<Caller, ServiceError> {
+    let Some((key, org)) = found else {
+        return Err(invalid_key());
     };
     if let Some(e) = key_problem(&key, hash) {
-        return Ok(Err(e));
+        return Err(e);
     }
-    let org = tx.org(&key.org_id)?;
-    Ok(caller_of(&key, org))
+    caller_of(&key, org)
 }
 
 /// What a check reads with its key: the caller, the organization's security settings and the

@@ -3,6 +3,8 @@
 //! - `open_server_session_for_key` resolves the presented key in the store round trip that
 //!   finds the session, and refuses a missing, unknown or revoked key exactly as
 //!   `authenticate` does, before it reads or writes anything;
+//! - what it answers, from its joined read of the key and an existing session or by the
+//!   reads that create one, is what `open_server_session` answers its caller, refusals alike;
 //! - `check_unreceipted` (surfaces that send no receipt) decides and records exactly what
 //!   `check` does: the same verdict, a link in the session's chain, nothing signed.
 
@@ -178,4 +180,81 @@ async fn a_check_without_a_receipt_decides_and_records_what_a_check_does() {
     assert_eq!(s, StatusCode::OK, "{report}");
     assert_eq!(report["valid"], json!(true), "{report}");
     assert_eq!(report["entries"], json!(6), "{report}");
+}
+
+/// The session `open_server_session_for_key` opens, or its refusal's text.
+async fn for_key(api: &Api, agent: &str, server: &str, choice: SessionChoice<'_>) -> String {
+    match api
+        .service
+        .open_server_session_for_key(hash(common::KEY), agent, server, choice)
+        .await
+    {
+        Ok((_, bound)) => format!("{} on {}", bound.session_id, bound.server.id),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+/// The same through `open_server_session`, for the key's caller.
+async fn for_caller(api: &Api, agent: &str, server: &str, choice: SessionChoice<'_>) -> String {
+    let caller = api.service.authenticate(Some(common::KEY)).await.unwrap();
+    match api
+        .service
+        .open_server_session(&caller, agent, server, choice)
+        .await
+    {
+        Ok(bound) => format!("{} on {}", bound.session_id, bound.server.id),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn a_key_opens_and_refuses_what_its_caller_opens_and_refuses() {
+    let api = Api::new().await;
+    let (agent, srv) = server(&api, &["db.*"]).await;
+    let (other_agent, other_srv) = server(&api, &["db.*"]).await;
+    // Sessions to find: the agent's own (created by the first opening), a named one of this
+    // agent, one of another agent, one on another server.
+    for (a, on, id) in [
+        (&agent, &srv, "s-mine"),
+        (&other_agent, &srv, "s-theirs"),
+        (&agent, &other_srv, "s-elsewhere"),
+    ] {
+        let opened = for_caller(&api, a, on, SessionChoice::Named(id)).await;
+        assert_eq!(opened, format!("{id} on {on}"));
+    }
+    let first = for_key(&api, &agent, &srv, SessionChoice::PerAgent).await;
+    assert!(first.ends_with(&format!(" on {srv}")), "{first}");
+    let cases = [
+        (agent.as_str(), srv.as_str(), SessionChoice::PerAgent),
+        (&agent, &srv, SessionChoice::Named("s-mine")),
+        (&agent, &srv, SessionChoice::Named("s-theirs")),
+        (&agent, &srv, SessionChoice::Named("s-elsewhere")),
+        (&agent, "srv_unknown", SessionChoice::PerAgent),
+        (&agent, "srv_unknown", SessionChoice::Named("s-mine")),
+        (&other_agent, &other_srv, SessionChoice::PerAgent),
+    ];
+    for (a, on, choice) in cases {
+        let key = for_key(&api, a, on, choice).await;
+        let caller = for_caller(&api, a, on, choice).await;
+        assert_eq!(key, caller, "{a} {on} {choice:?}");
+    }
+    assert_eq!(
+        for_key(&api, &agent, &srv, SessionChoice::PerAgent).await,
+        first,
+        "the agent's own session is found again"
+    );
+    let theirs = for_key(&api, &agent, &srv, SessionChoice::Named("s-theirs")).await;
+    assert!(theirs.contains("belongs to another agent"), "{theirs}");
+    let elsewhere = for_key(&api, &agent, &srv, SessionChoice::Named("s-elsewhere")).await;
+    assert!(elsewhere.contains("is bound to server"), "{elsewhere}");
+    // A deleted server opens nothing, though its sessions and the mapping exist.
+    let (s, body) = api
+        .call("DELETE", &format!("/mcp/servers/{srv}"), None)
+        .await;
+    assert!(s.is_success(), "{body}");
+    for choice in [SessionChoice::PerAgent, SessionChoice::Named("s-mine")] {
+        let key = for_key(&api, &agent, &srv, choice).await;
+        assert_eq!(key, for_caller(&api, &agent, &srv, choice).await);
+        assert!(key.contains("not found"), "{choice:?}: {key}");
+    }
 }

@@ -20,7 +20,7 @@ use crate::queries::{CALL_APPROVALS, PENDING_ELEVATION, count, unexpired};
 use crate::record::Record;
 use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
-use crate::tx::{CheckReads, KeyReads, SessionApprovals, Tx};
+use crate::tx::{CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
 
 /// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
 fn columns_of(alias: &str, columns: &str) -> String {
@@ -382,6 +382,90 @@ pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads
     });
     db.one(sql, &[&hash], |row| read_key(row, &mut 0))
         .map(Option::flatten)
+}
+
+/// The gateway's read ([`Tx::gateway_reads`]) as one statement: the key's part, the server,
+/// the mapped session's id and the session, each in the key's organization ([`KEY_ORG`]: none
+/// for a revoked key). Parameters: the key's hash, agent, server, and with `named` the
+/// session's id. No lock: a session's agent and server never change once it is written.
+fn gateway_joined(named: bool) -> String {
+    let (columns, joins) = key_part();
+    let session_id = if named { "$4" } else { "m.session_id" };
+    format!(
+        "WITH o AS ({KEY_ORG}) \
+         SELECT {columns}, {server}, m.session_id, {session} \
+         FROM (SELECT 1 AS one) AS one \
+         LEFT JOIN {joins} ON k.hash = $1 \
+         LEFT JOIN servers AS v ON v.org_id = (SELECT org_id FROM o) AND v.id = $3 \
+         AND v.status = 'active' \
+         LEFT JOIN gateway_sessions AS m ON m.org_id = (SELECT org_id FROM o) \
+         AND m.agent_id = $2 AND m.server_id = $3 \
+         LEFT JOIN sessions AS s ON s.org_id = (SELECT org_id FROM o) AND s.id = {session_id}",
+        server = columns_of("v", Server::COLUMNS),
+        session = columns_of("s", Session::COLUMNS),
+    )
+}
+
+pub(crate) fn gateway_reads<D: Db>(
+    db: &mut D,
+    hash: &str,
+    agent_id: &str,
+    server_id: &str,
+    named: Option<&str>,
+) -> Result<Option<(ApiKey, Option<Org>, GatewayReads)>> {
+    if !db.dialect().joined_check {
+        let Some((key, org)) = db.key_and_org(hash)? else {
+            return Ok(None);
+        };
+        if key.revoked_at.is_some() {
+            return Ok(Some((key, org, GatewayReads::default())));
+        }
+        let org_id = key.org_id.clone();
+        let server = db.server(&org_id, server_id)?;
+        let mapped = db.gateway_session_id(&org_id, agent_id, server_id)?;
+        // Reads one by one take no lock (SQLite's sessions are never locked).
+        let session = match named.or(mapped.as_deref()) {
+            Some(id) => db.session(&org_id, id)?,
+            None => None,
+        };
+        let reads = GatewayReads {
+            server,
+            mapped,
+            session,
+        };
+        return Ok(Some((key, org, reads)));
+    }
+    let read = |row: &dyn Row| {
+        let mut from = 0;
+        let Some(key) = read_key(row, &mut from)? else {
+            return Ok(None);
+        };
+        let server = part::<Server>(row, &mut from)?;
+        let mapped = if row.is_null(from)? {
+            None
+        } else {
+            Some(row.get_str(from)?)
+        };
+        from += 1;
+        let session = part::<Session>(row, &mut from)?;
+        let reads = GatewayReads {
+            server,
+            mapped,
+            session,
+        };
+        Ok(Some((key.key, key.org, reads)))
+    };
+    let found = match named {
+        Some(id) => {
+            let params: [&dyn Param; 4] = [&hash, &agent_id, &server_id, &id];
+            db.one(sql!(|_d| gateway_joined(true)), &params, read)?
+        }
+        None => {
+            let params: [&dyn Param; 3] = [&hash, &agent_id, &server_id];
+            db.one(sql!(|_d| gateway_joined(false)), &params, read)?
+        }
+    };
+    Ok(found.flatten())
 }
 
 pub(crate) fn session_approvals<D: Db>(

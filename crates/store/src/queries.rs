@@ -18,7 +18,7 @@ use crate::model::*;
 use crate::record::Record;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
-use crate::tx::{CallApprovals, CheckReads, KeyReads, Result, SessionApprovals, Tx};
+use crate::tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, Result, SessionApprovals, Tx};
 
 /// Which approvals may authorise a call: its session's, for its exact input ($3, the input
 /// digest) and action ($4), not yet decided against or used. Written once for every statement
@@ -134,6 +134,28 @@ impl<D: Db> Tx for D {
 
     fn key_reads(&mut self, hash: &str) -> Result<Option<KeyReads>> {
         crate::check_reads::key_reads(self, hash)
+    }
+
+    fn key_and_org(&mut self, hash: &str) -> Result<Option<(ApiKey, Option<Org>)>> {
+        if !self.dialect().joined_check {
+            let Some(key) = self.api_key_by_hash(hash)? else {
+                return Ok(None);
+            };
+            let org = self.org(&key.org_id)?;
+            return Ok(Some((key, org)));
+        }
+        // The joined key read: its settings come along in the same row, unused.
+        Ok(crate::check_reads::key_reads(self, hash)?.map(|k| (k.key, k.org)))
+    }
+
+    fn gateway_reads(
+        &mut self,
+        hash: &str,
+        agent_id: &str,
+        server_id: &str,
+        named: Option<&str>,
+    ) -> Result<Option<(ApiKey, Option<Org>, GatewayReads)>> {
+        crate::check_reads::gateway_reads(self, hash, agent_id, server_id, named)
     }
 
     fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>> {

@@ -55,6 +55,18 @@ pub struct KeyReads {
     pub security: Option<SecuritySettings>,
 }
 
+/// What the MCP gateway reads to open a request's session ([`Tx::gateway_reads`]), in the
+/// key's organization.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GatewayReads {
+    /// The server, if it is registered and active.
+    pub server: Option<Server>,
+    /// The agent's own session on the server (`gateway_sessions`), if it has one.
+    pub mapped: Option<String>,
+    /// The session named, or else the mapped one, if it exists.
+    pub session: Option<Session>,
+}
+
 /// The approvals a check looks for ([`Tx::session_approvals`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionApprovals {
@@ -75,6 +87,20 @@ pub trait Tx {
     /// The key whose hash is `hash`, with its organization and that organization's security
     /// settings: one statement where round trips cost (PostgreSQL).
     fn key_reads(&mut self, hash: &str) -> Result<Option<KeyReads>>;
+    /// The key whose hash is `hash` and its organization, what authenticates a caller: one
+    /// statement where round trips cost (PostgreSQL), two where they do not (SQLite).
+    fn key_and_org(&mut self, hash: &str) -> Result<Option<(ApiKey, Option<Org>)>>;
+    /// The key whose hash is `hash`, its organization, and in that organization what the MCP
+    /// gateway opens a request's session with: the server `server_id`, the agent's mapped
+    /// session on it, and the session `named` (else the mapped one), none of them locked. One
+    /// statement where round trips cost (PostgreSQL). A revoked key reads nothing else.
+    fn gateway_reads(
+        &mut self,
+        hash: &str,
+        agent_id: &str,
+        server_id: &str,
+        named: Option<&str>,
+    ) -> Result<Option<(ApiKey, Option<Org>, GatewayReads)>>;
     fn list_api_keys(&mut self, org_id: Option<&str>) -> Result<Vec<ApiKey>>;
     /// Revokes a key by id or by its prefix; returns false if there was none.
     fn revoke_api_key(&mut self, id_or_prefix: &str, now: DateTime<Utc>) -> Result<bool>;

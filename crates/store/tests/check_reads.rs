@@ -11,79 +11,9 @@ mod common;
 use airlock_store::model::*;
 use airlock_store::siem::SiemDestination;
 use airlock_store::{CheckReads, KeyReads, SessionApprovals, StoreError, Tuning, Tx};
-use chrono::{DateTime, SubsecRound, Utc};
 use common::Fresh;
+use common::fixtures::{agent, api_key, now, org, server, session};
 use serde_json::json;
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-fn org(id: &str) -> Org {
-    Org {
-        id: id.into(),
-        name: format!("{id}-name"),
-        default_mode: "read_only".into(),
-        created_at: now(),
-    }
-}
-
-fn agent(org: &str, id: &str) -> Agent {
-    Agent {
-        id: id.into(),
-        org_id: org.into(),
-        name: format!("agent {id}"),
-        framework: "custom".into(),
-        public_key: String::new(),
-        status: "active".into(),
-        capabilities: vec!["db.*".into()],
-        metadata: json!({"k": [1, "é"]}),
-        created_at: now(),
-        revoked_at: None,
-        revoke_reason: None,
-    }
-}
-
-fn server(org: &str, id: &str, status: &str, capabilities: Option<Vec<String>>) -> Server {
-    Server {
-        id: id.into(),
-        org_id: org.into(),
-        name: format!("server {id}"),
-        url: "http://127.0.0.1:1/mcp".into(),
-        description: "d".into(),
-        capabilities,
-        tools: vec![ToolDef {
-            name: "db.query".into(),
-            effect_override: Some("read".into()),
-            require_approval: false,
-        }],
-        default_mode: "read_only".into(),
-        status: status.into(),
-        created_at: now(),
-        allowed_methods: vec![],
-        approval_wait_secs: 0,
-    }
-}
-
-fn session(org: &str, id: &str, agent: &str, server: Option<&str>) -> Session {
-    Session {
-        org_id: org.into(),
-        id: id.into(),
-        agent_id: agent.into(),
-        server_id: server.map(String::from),
-        source: "mcp".into(),
-        scope_ceiling: vec!["db.*".into()],
-        base_mode: "standard".into(),
-        elevated_until: None,
-        total_calls: 0,
-        read_calls: 0,
-        write_calls: 0,
-        denied_calls: 0,
-        head: "0".repeat(64),
-        created_at: now(),
-        last_activity_at: now(),
-    }
-}
 
 fn pin(org: &str, server: &str, name: &str, status: &str) -> ToolPin {
     ToolPin {
@@ -661,19 +591,6 @@ contract!(
         }
     }
 );
-
-fn api_key(id: &str, org: &str, revoked: bool) -> ApiKey {
-    ApiKey {
-        id: id.into(),
-        org_id: org.into(),
-        hash: format!("hash-{id}"),
-        prefix: format!("sk_live_{id}"),
-        name: id.into(),
-        created_at: now(),
-        revoked_at: revoked.then(now),
-        role: "agent".into(),
-    }
-}
 
 contract!(
     keyed_check_reads_answer_as_the_key_then_the_check_reads,

@@ -156,7 +156,7 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
     // The key is resolved by the same store round trip that finds the session.
     let (caller, session) = gw
         .service
-        .open_server_session_for_key(key, &agent, server_id, choice)
+        .open_server_session_for_key(key.clone(), &agent, server_id, choice)
         .await?;
     let server = session.server;
     let url = server.url.to_ascii_lowercase();
@@ -174,6 +174,7 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
             decider: LocalDecider {
                 service: gw.service.clone(),
                 caller,
+                key,
                 agent_id: agent,
                 server_id: server.id.clone(),
                 session_id: session.session_id,

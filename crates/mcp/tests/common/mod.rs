@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use airlock_mcp::local::LocalDecider;
 use airlock_mcp::remote::{Client, RemoteDecider};
-use airlock_server::service::{Caller, NewAgent, NewServer, SessionChoice};
+use airlock_server::service::{Caller, KeyHash, NewAgent, NewServer, SessionChoice};
 use airlock_server::{Config, Service};
 use airlock_store::{Options, Store};
 
@@ -70,14 +70,21 @@ pub async fn db_world(wait_secs: u64) -> World {
 
 /// The gateway's decider for a new session, as the gateway builds it from the registration.
 pub async fn local(w: &World, link_base: Option<&str>) -> LocalDecider {
+    local_with_key(w, KEY, link_base).await
+}
+
+/// [`local`] for a caller of another key of the organization.
+pub async fn local_with_key(w: &World, key: &str, link_base: Option<&str>) -> LocalDecider {
+    let caller = w.service.authenticate(Some(key)).await.unwrap();
     let bound = w
         .service
-        .open_server_session(&w.caller, &w.agent, &w.server, SessionChoice::New)
+        .open_server_session(&caller, &w.agent, &w.server, SessionChoice::New)
         .await
         .unwrap();
     LocalDecider {
         service: w.service.clone(),
-        caller: w.caller.clone(),
+        caller,
+        key: KeyHash::presented(Some(key)).unwrap(),
         agent_id: w.agent.clone(),
         server_id: w.server.clone(),
         session_id: bound.session_id,
@@ -90,11 +97,16 @@ pub async fn local(w: &World, link_base: Option<&str>) -> LocalDecider {
 /// The wrapper's decider over the HTTP API on a local port (`--approval-wait-secs`: `wait`),
 /// its session opened.
 pub async fn remote(w: &World, wait: Option<Duration>) -> RemoteDecider {
+    remote_with_key(w, KEY, wait).await
+}
+
+/// [`remote`] for another key of the organization.
+pub async fn remote_with_key(w: &World, key: &str, wait: Option<Duration>) -> RemoteDecider {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = airlock_server::router(w.service.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = Client::new(&format!("http://{addr}"), KEY, Duration::from_secs(10)).unwrap();
+    let client = Client::new(&format!("http://{addr}"), key, Duration::from_secs(10)).unwrap();
     let d = RemoteDecider::new(client, &w.agent, &w.server, None).with_approval_wait(wait);
     d.session().await.unwrap();
     d

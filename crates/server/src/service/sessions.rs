@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use airlock_core::chain;
 use airlock_core::session::BaseMode;
 use airlock_store::model::{Agent, Server, Session};
-use airlock_store::{StoreError, Tx};
+use airlock_store::{GatewayReads, StoreError, Tx};
 
 use super::{Caller, Service, ServiceError};
 use crate::auth::{KeyHash, new_id};
@@ -143,10 +143,25 @@ impl Service {
                     // Run again if its batch is retried: nothing here is consumed.
                     let caller = match &who {
                         Who::Caller(c) => c.clone(),
-                        Who::Key(hash) => match crate::auth::caller_in(tx, &hash.0)? {
-                            Ok(c) => c,
-                            Err(e) => return Ok(Err(Refusal::Key(e))),
-                        },
+                        Who::Key(hash) => {
+                            // The key and an existing session in one statement (PostgreSQL);
+                            // a first use, or any refusal but the server's, reads again below.
+                            let found =
+                                tx.gateway_reads(&hash.0, &agent, &server, sid.as_deref())?;
+                            let (found, reads) = match found {
+                                Some((key, org, reads)) => (Some((key, org)), Some(reads)),
+                                None => (None, None),
+                            };
+                            let caller = match crate::auth::caller_of_found(found, &hash.0) {
+                                Ok(c) => c,
+                                Err(e) => return Ok(Err(Refusal::Key(e))),
+                            };
+                            if let Some(opened) = reads.and_then(|r| existing(r, &agent, per_agent))
+                            {
+                                return Ok(opened.map(|(srv, s)| (caller, srv, s)));
+                            }
+                            caller
+                        }
                     };
                     let org = caller.org_id.as_str();
                     let opened = if per_agent {
@@ -213,6 +228,25 @@ impl Service {
             .await?
             .ok_or_else(|| ServiceError::not_found("session", id))
     }
+}
+
+/// What [`per_agent_session`] (`per_agent`) or [`named_or_new_session`] answers from the
+/// gateway's joined read, when it answers without writing: the server is not registered, or
+/// the session exists (the agent's and on this server, or refused as another's). `None`: the
+/// session is to be created or adopted, which those functions do.
+fn existing(
+    reads: GatewayReads,
+    agent: &str,
+    per_agent: bool,
+) -> Option<Result<(Server, Session), Refusal>> {
+    let Some(srv) = reads.server else {
+        return Some(Err(Refusal::Server));
+    };
+    // Only `per_agent_session` writes the mapping, with a session of this agent and server.
+    if per_agent && reads.mapped.is_none() {
+        return None;
+    }
+    reads.session.map(|s| owned(srv, s, agent))
 }
 
 /// An existing session, only if it is the agent's and bound to this server.

@@ -7,6 +7,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 use airlock_store::{Backend, Options, Store, Tuning};
