@@ -44,6 +44,16 @@ fn decide_error(e: ServiceError) -> DecideError {
 }
 
 impl LocalDecider {
+    /// The caller of the request's key as it is now: a held call polls its approval and a
+    /// tool list is observed long after the request was authenticated, and a key revoked
+    /// meanwhile reads and writes nothing more (as the wrapper's next HTTP request is refused).
+    async fn current_caller(&self) -> Result<Caller, DecideError> {
+        self.service
+            .authenticate_hash(self.key.clone())
+            .await
+            .map_err(decide_error)
+    }
+
     async fn ask(
         &self,
         action: &str,
@@ -129,9 +139,10 @@ impl Decider for LocalDecider {
     }
 
     async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
+        let caller = self.current_caller().await?;
         let a = self
             .service
-            .approval(&self.caller, id)
+            .approval(&caller, id)
             .await
             .map_err(decide_error)?;
         // Only an approval of this session counts.
@@ -144,9 +155,10 @@ impl Decider for LocalDecider {
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
+        let caller = self.current_caller().await?;
         let observed = self
             .service
-            .observe_tools(&self.caller, &self.server_id, tools, Some(&self.session_id))
+            .observe_tools(&caller, &self.server_id, tools, Some(&self.session_id))
             .await
             .map_err(decide_error)?;
         Ok(observed

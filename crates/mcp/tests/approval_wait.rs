@@ -145,18 +145,32 @@ async fn a_registration_waits_at_most_ten_minutes() {
     );
 }
 
-/// Holds a destructive call made with a second key, revokes that key while the call waits,
-/// then approves the call: the check that would use the approval authenticates the key again
-/// and refuses, so the call is not forwarded and the approval stays unused.
-async fn revoked_while_waiting<D: Decider + 'static>(w: &World, decider: Arc<D>, key_id: &str) {
+/// Holds a destructive call made with a second key and revokes that key while the call waits;
+/// with `approve`, then approves the call. Either way the call is refused for the revoked key
+/// (the approval's status is no longer read for it, and the check that would use the approval
+/// authenticates the key again), long before the wait (5 s) runs out; nothing is forwarded
+/// and no check uses the approval.
+async fn revoked_while_waiting<D: Decider + 'static>(
+    w: &World,
+    decider: Arc<D>,
+    key_id: &str,
+    approve: bool,
+) {
     let out = Arc::new(Outstanding::default());
     let d = decider.clone();
     let call =
         tokio::spawn(async move { relay::on_client_message(d.as_ref(), &out, drop_call(1)).await });
     let id = pending(w).await;
+    let revoked = Instant::now();
     w.service.revoke_api_key(&w.caller, key_id).await.unwrap();
-    common::decide(w, &id, true).await;
+    if approve {
+        common::decide(w, &id, true).await;
+    }
     let action = call.await.unwrap();
+    assert!(
+        revoked.elapsed() < Duration::from_secs(3),
+        "the wait ended with the key"
+    );
     let ClientAction::Reply(r) = &action else {
         panic!("a call whose key was revoked while it waited was not refused: {action:?}")
     };
@@ -164,7 +178,8 @@ async fn revoked_while_waiting<D: Decider + 'static>(w: &World, decider: Arc<D>,
     let text = r["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("revoked"), "{text}");
     let approval = w.service.approval(&w.caller, &id).await.unwrap();
-    assert_eq!(approval.status, "approved", "no check used the approval");
+    let expected = if approve { "approved" } else { "pending" };
+    assert_eq!(approval.status, expected, "no check used the approval");
 }
 
 async fn second_key(w: &World) -> (String, String) {
@@ -178,16 +193,38 @@ async fn second_key(w: &World) -> (String, String) {
 
 #[tokio::test]
 async fn the_gateway_refuses_a_call_whose_key_was_revoked_while_it_waited() {
-    let w = world(5).await;
-    let (key, key_id) = second_key(&w).await;
-    let d = Arc::new(common::local_with_key(&w, &key, None).await);
-    revoked_while_waiting(&w, d, &key_id).await;
+    for approve in [true, false] {
+        let w = world(5).await;
+        let (key, key_id) = second_key(&w).await;
+        let d = Arc::new(common::local_with_key(&w, &key, None).await);
+        revoked_while_waiting(&w, d, &key_id, approve).await;
+    }
 }
 
 #[tokio::test]
 async fn the_wrapper_refuses_a_call_whose_key_was_revoked_while_it_waited() {
+    for approve in [true, false] {
+        let w = world(0).await;
+        let (key, key_id) = second_key(&w).await;
+        let d = common::remote_with_key(&w, &key, Some(Duration::from_secs(5))).await;
+        revoked_while_waiting(&w, Arc::new(d), &key_id, approve).await;
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_key_observes_no_tool_list_on_either_path() {
     let w = world(0).await;
     let (key, key_id) = second_key(&w).await;
-    let d = common::remote_with_key(&w, &key, Some(Duration::from_secs(5))).await;
-    revoked_while_waiting(&w, Arc::new(d), &key_id).await;
+    let local = common::local_with_key(&w, &key, None).await;
+    let remote = common::remote_with_key(&w, &key, None).await;
+    let tools = [json!({"name": "read_query", "inputSchema": {"type": "object"}})];
+    assert!(local.observe(&tools).await.is_ok());
+    assert!(remote.observe(&tools).await.is_ok());
+    w.service.revoke_api_key(&w.caller, &key_id).await.unwrap();
+    for e in [
+        local.observe(&tools).await.unwrap_err(),
+        remote.observe(&tools).await.unwrap_err(),
+    ] {
+        assert!(e.to_string().contains("revoked"), "{e}");
+    }
 }

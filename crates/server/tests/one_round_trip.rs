@@ -243,6 +243,24 @@ async fn a_key_opens_and_refuses_what_its_caller_opens_and_refuses() {
         first,
         "the agent's own session is found again"
     );
+    // A new session is a new one on both paths, though the agent has its own already, and
+    // both refuse it alike (the agent is named before the server).
+    let new_for_key = for_key(&api, &agent, &srv, SessionChoice::New).await;
+    let new_for_caller = for_caller(&api, &agent, &srv, SessionChoice::New).await;
+    for opened in [&new_for_key, &new_for_caller] {
+        assert!(opened.starts_with("sess_"), "{opened}");
+        assert_ne!(opened, &first);
+    }
+    assert_ne!(new_for_key, new_for_caller);
+    for (a, on) in [
+        ("agt_unknown", "srv_unknown"),
+        ("agt_unknown", srv.as_str()),
+        (agent.as_str(), "srv_unknown"),
+    ] {
+        let key = for_key(&api, a, on, SessionChoice::New).await;
+        assert_eq!(key, for_caller(&api, a, on, SessionChoice::New).await);
+        assert!(key.starts_with("refused"), "{key}");
+    }
     let theirs = for_key(&api, &agent, &srv, SessionChoice::Named("s-theirs")).await;
     assert!(theirs.contains("belongs to another agent"), "{theirs}");
     let elsewhere = for_key(&api, &agent, &srv, SessionChoice::Named("s-elsewhere")).await;

@@ -108,7 +108,11 @@ contract!(
                 tx.insert_session(&session("o1", "s_mapped", "agt_1", Some("srv_1")))?;
                 tx.insert_gateway_session("o1", "agt_1", "srv_1", "s_mapped")?;
                 tx.insert_session(&session("o1", "s_named", "agt_1", Some("srv_1")))?;
-                tx.insert_session(&session("o2", "s_named", "agt_o2", None))
+                tx.insert_session(&session("o2", "s_named", "agt_o2", None))?;
+                // A mapping whose session is missing (sessions are never deleted; the mapping
+                // is written first when the session is created).
+                tx.insert_server(&server("o1", "srv_2", "active", None))?;
+                tx.insert_gateway_session("o1", "agt_1", "srv_2", "s_ghost")
             })
             .await
             .unwrap();
@@ -117,6 +121,9 @@ contract!(
             ("hash-k1", "agt_1", "srv_1", Some("s_named")),
             ("hash-k1", "agt_1", "srv_1", Some("s_missing")),
             ("hash-k1", "agt_1", "srv_gone", None),
+            ("hash-k1", "agt_1", "srv_unknown", None),
+            ("hash-k1", "agt_1", "srv_unknown", Some("s_named")),
+            ("hash-k1", "agt_1", "srv_2", None),
             ("hash-k1", "agt_2", "srv_1", None),
             ("hash-k2", "agt_1", "srv_1", None),
             ("hash-k2", "agt_1", "srv_1", Some("s_named")),
@@ -156,6 +163,14 @@ contract!(
         assert_eq!(mapped.server.unwrap().org_id, "o1");
         let named = read("hash-k1", Some("s_named")).await;
         assert_eq!(named.session.unwrap().server_id.as_deref(), Some("srv_1"));
+        let ghost = store
+            .run(|tx| tx.gateway_reads("hash-k1", "agt_1", "srv_2", None))
+            .await
+            .unwrap()
+            .unwrap()
+            .2;
+        assert_eq!(ghost.mapped.as_deref(), Some("s_ghost"));
+        assert_eq!(ghost.session, None);
         // Another organization's key reads its own session of that id, not o1's, and not o1's
         // server or mapping.
         let other = read("hash-k3", Some("s_named")).await;

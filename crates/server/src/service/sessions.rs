@@ -145,7 +145,8 @@ impl Service {
                         Who::Caller(c) => c.clone(),
                         Who::Key(hash) => {
                             // The key and an existing session in one statement (PostgreSQL);
-                            // a first use, or any refusal but the server's, reads again below.
+                            // a first use (the session to create or adopt) and a new session
+                            // read again below.
                             let found =
                                 tx.gateway_reads(&hash.0, &agent, &server, sid.as_deref())?;
                             let (found, reads) = match found {
@@ -156,7 +157,11 @@ impl Service {
                                 Ok(c) => c,
                                 Err(e) => return Ok(Err(Refusal::Key(e))),
                             };
-                            if let Some(opened) = reads.and_then(|r| existing(r, &agent, per_agent))
+                            // `New` names no session and finds none: it creates one.
+                            let finds = per_agent || sid.is_some();
+                            if let Some(opened) = reads
+                                .filter(|_| finds)
+                                .and_then(|r| existing(r, &agent, per_agent))
                             {
                                 return Ok(opened.map(|(srv, s)| (caller, srv, s)));
                             }
