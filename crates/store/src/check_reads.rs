@@ -385,21 +385,30 @@ pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads
 }
 
 /// The gateway's read ([`Tx::gateway_reads`]) as one statement: the key's part, the server,
-/// the mapped session's id and the session, each in the key's organization ([`KEY_ORG`]: none
-/// for a revoked key). Parameters: the key's hash, agent, server, and with `named` the
-/// session's id. No lock: a session's agent and server never change once it is written.
+/// the mapped session's id (without `named`) and the session, each in the key's organization
+/// ([`KEY_ORG`]: none for a revoked key). Parameters: the key's hash, the server, then the
+/// session's id with `named`, else the agent. No lock: a session's agent and server never
+/// change once it is written.
 fn gateway_joined(named: bool) -> String {
     let (columns, joins) = key_part();
-    let session_id = if named { "$4" } else { "m.session_id" };
+    let (mapped, mapping, session_id) = if named {
+        ("NULL::text", "", "$3")
+    } else {
+        (
+            "m.session_id",
+            "LEFT JOIN gateway_sessions AS m ON m.org_id = (SELECT org_id FROM o) \
+             AND m.agent_id = $3 AND m.server_id = $2 ",
+            "m.session_id",
+        )
+    };
     format!(
         "WITH o AS ({KEY_ORG}) \
-         SELECT {columns}, {server}, m.session_id, {session} \
+         SELECT {columns}, {server}, {mapped}, {session} \
          FROM (SELECT 1 AS one) AS one \
          LEFT JOIN {joins} ON k.hash = $1 \
-         LEFT JOIN servers AS v ON v.org_id = (SELECT org_id FROM o) AND v.id = $3 \
+         LEFT JOIN servers AS v ON v.org_id = (SELECT org_id FROM o) AND v.id = $2 \
          AND v.status = 'active' \
-         LEFT JOIN gateway_sessions AS m ON m.org_id = (SELECT org_id FROM o) \
-         AND m.agent_id = $2 AND m.server_id = $3 \
+         {mapping}\
          LEFT JOIN sessions AS s ON s.org_id = (SELECT org_id FROM o) AND s.id = {session_id}",
         server = columns_of("v", Server::COLUMNS),
         session = columns_of("s", Session::COLUMNS),
@@ -422,7 +431,10 @@ pub(crate) fn gateway_reads<D: Db>(
         }
         let org_id = key.org_id.clone();
         let server = db.server(&org_id, server_id)?;
-        let mapped = db.gateway_session_id(&org_id, agent_id, server_id)?;
+        let mapped = match named {
+            None => db.gateway_session_id(&org_id, agent_id, server_id)?,
+            Some(_) => None,
+        };
         // Reads one by one take no lock (SQLite's sessions are never locked).
         let session = match named.or(mapped.as_deref()) {
             Some(id) => db.session(&org_id, id)?,
@@ -457,11 +469,11 @@ pub(crate) fn gateway_reads<D: Db>(
     };
     let found = match named {
         Some(id) => {
-            let params: [&dyn Param; 4] = [&hash, &agent_id, &server_id, &id];
+            let params: [&dyn Param; 3] = [&hash, &server_id, &id];
             db.one(sql!(|_d| gateway_joined(true)), &params, read)?
         }
         None => {
-            let params: [&dyn Param; 3] = [&hash, &agent_id, &server_id];
+            let params: [&dyn Param; 3] = [&hash, &server_id, &agent_id];
             db.one(sql!(|_d| gateway_joined(false)), &params, read)?
         }
     };

@@ -61,7 +61,8 @@ pub struct KeyReads {
 pub struct GatewayReads {
     /// The server, if it is registered and active.
     pub server: Option<Server>,
-    /// The agent's own session on the server (`gateway_sessions`), if it has one.
+    /// The agent's own session on the server (`gateway_sessions`), if it has one; read only
+    /// when no session is named.
     pub mapped: Option<String>,
     /// The session named, or else the mapped one, if it exists.
     pub session: Option<Session>,
@@ -91,8 +92,8 @@ pub trait Tx {
     /// statement where round trips cost (PostgreSQL), two where they do not (SQLite).
     fn key_and_org(&mut self, hash: &str) -> Result<Option<(ApiKey, Option<Org>)>>;
     /// The key whose hash is `hash`, its organization, and in that organization what the MCP
-    /// gateway opens a request's session with: the server `server_id`, the agent's mapped
-    /// session on it, and the session `named` (else the mapped one), none of them locked. One
+    /// gateway opens a request's session with: the server `server_id`, the session `named`,
+    /// or else the agent's mapped session on the server and that session, none of them locked. One
     /// statement where round trips cost (PostgreSQL). A revoked key reads nothing else.
     fn gateway_reads(
         &mut self,

@@ -76,7 +76,10 @@ fn single_reads(
         return Ok(Some(GatewayReads::default()));
     }
     let org = key.org_id;
-    let mapped = tx.gateway_session_id(&org, agent, server)?;
+    let mapped = match named {
+        None => tx.gateway_session_id(&org, agent, server)?,
+        Some(_) => None,
+    };
     let session = match named.or(mapped.as_deref()) {
         Some(id) => tx.session(&org, id)?,
         None => None,

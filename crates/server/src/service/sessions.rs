@@ -157,11 +157,9 @@ impl Service {
                                 Ok(c) => c,
                                 Err(e) => return Ok(Err(Refusal::Key(e))),
                             };
-                            // `New` names no session and finds none: it creates one.
-                            let finds = per_agent || sid.is_some();
-                            if let Some(opened) = reads
-                                .filter(|_| finds)
-                                .and_then(|r| existing(r, &agent, per_agent))
+                            let named = sid.is_some();
+                            if let Some(opened) =
+                                reads.and_then(|r| existing(r, &agent, per_agent, named))
                             {
                                 return Ok(opened.map(|(srv, s)| (caller, srv, s)));
                             }
@@ -243,7 +241,12 @@ fn existing(
     reads: GatewayReads,
     agent: &str,
     per_agent: bool,
+    named: bool,
 ) -> Option<Result<(Server, Session), Refusal>> {
+    // `New` names no session and finds none: it creates one.
+    if !per_agent && !named {
+        return None;
+    }
     let Some(srv) = reads.server else {
         return Some(Err(Refusal::Server));
     };
