@@ -1,5 +1,6 @@
 //! The decision service in process, for the HTTP gateway that runs inside `airlock serve`.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -7,7 +8,9 @@ use serde_json::Value;
 
 use airlock_server::Service;
 use airlock_server::service::mcp_methods::is_allowed_custom;
-use airlock_server::service::{Caller, CheckRequest, Effect, KeyHash, Principal, ServiceError};
+use airlock_server::service::{
+    Caller, CheckOutcome, CheckRequest, Effect, KeyHash, Principal, ServiceError,
+};
 
 use crate::relay::{DecideError, Decider, Decision, Declared, ObservedTool};
 
@@ -32,6 +35,57 @@ pub struct LocalDecider {
     /// Where people reach this server (`--public-url`, else the address the client used):
     /// approval links point into its console.
     pub link_base: Option<String>,
+    /// The decision of the request's `tools/call`, made in the store round trip that opened
+    /// the session ([`LocalDecider::with_decision`]); taken by the first check.
+    pub decided: Arc<Mutex<Option<Decided>>>,
+}
+
+/// A decision made before the relay asked for it, and the call it decided.
+pub struct Decided {
+    action: String,
+    input: Value,
+    decision: Result<Decision, DecideError>,
+}
+
+/// The check a gateway decider asks.
+pub fn check_request(
+    agent_id: &str,
+    session_id: &str,
+    action: &str,
+    input: Value,
+    declared: Option<Effect>,
+    refusal: Option<&str>,
+) -> CheckRequest {
+    CheckRequest {
+        agent_id: agent_id.to_string(),
+        session_id: session_id.to_string(),
+        action_name: action.to_string(),
+        input,
+        declared,
+        source: "mcp".into(),
+        refusal: refusal.map(String::from),
+        hook_tool: None,
+    }
+}
+
+/// The relay's view of a check's outcome.
+pub fn decision(outcome: Result<CheckOutcome<()>, ServiceError>) -> Result<Decision, DecideError> {
+    let outcome = outcome.map_err(decide_error)?;
+    let v = outcome.verdict;
+    Ok(Decision {
+        allowed: v.allowed,
+        reason: v.reason,
+        approval_id: v.approval.map(|a| a.id),
+        elevation_required: v.elevation_required,
+        check_id: outcome.check_id,
+        effect: v.effect.as_str().to_string(),
+        session_id: outcome.session_id,
+        // The rule's wire name, as the HTTP API answers it.
+        rule: serde_json::to_value(v.rule)
+            .ok()
+            .and_then(|r| r.as_str().map(String::from))
+            .unwrap_or_default(),
+    })
 }
 
 /// The service failing is "cannot be reached"; anything else is a refusal of the request.
@@ -54,6 +108,45 @@ impl LocalDecider {
             .map_err(decide_error)
     }
 
+    /// Gives the first check of `action` with exactly `input` (undeclared, not a refusal) the
+    /// decision already made for it. Only the first check may take it: any other first check
+    /// discards it and is decided as usual.
+    pub fn with_decision(
+        self,
+        action: String,
+        input: Value,
+        decision: Result<Decision, DecideError>,
+    ) -> Self {
+        if let Ok(mut slot) = self.decided.lock() {
+            *slot = Some(Decided {
+                action,
+                input,
+                decision,
+            });
+        }
+        self
+    }
+
+    /// The decision made for this check, if it was made before and is this check's.
+    fn made(
+        &self,
+        action: &str,
+        input: &Value,
+        declared: Option<Effect>,
+        refusal: Option<&str>,
+    ) -> Option<Result<Decision, DecideError>> {
+        let made = self.decided.lock().ok()?.take()?;
+        if declared.is_none() && refusal.is_none() && made.action == action && made.input == *input
+        {
+            return Some(made.decision);
+        }
+        tracing::warn!(
+            action,
+            "a decision made ahead was not for this check: deciding it again"
+        );
+        None
+    }
+
     async fn ask(
         &self,
         action: &str,
@@ -61,39 +154,23 @@ impl LocalDecider {
         declared: Option<Effect>,
         refusal: Option<&str>,
     ) -> Result<Decision, DecideError> {
+        if let Some(made) = self.made(action, &input, declared, refusal) {
+            return made;
+        }
+        let req = check_request(
+            &self.agent_id,
+            &self.session_id,
+            action,
+            input,
+            declared,
+            refusal,
+        );
         // The gateway answers with the tool's result, not a check answer: no receipt.
-        let outcome = self
-            .service
-            .check_unreceipted(
-                Principal::KeyHash(self.key.clone()),
-                CheckRequest {
-                    agent_id: self.agent_id.clone(),
-                    session_id: self.session_id.clone(),
-                    action_name: action.to_string(),
-                    input,
-                    declared,
-                    source: "mcp".into(),
-                    refusal: refusal.map(String::from),
-                    hook_tool: None,
-                },
-            )
-            .await
-            .map_err(decide_error)?;
-        let v = outcome.verdict;
-        Ok(Decision {
-            allowed: v.allowed,
-            reason: v.reason,
-            approval_id: v.approval.map(|a| a.id),
-            elevation_required: v.elevation_required,
-            check_id: outcome.check_id,
-            effect: v.effect.as_str().to_string(),
-            session_id: outcome.session_id,
-            // The rule's wire name, as the HTTP API answers it.
-            rule: serde_json::to_value(v.rule)
-                .ok()
-                .and_then(|r| r.as_str().map(String::from))
-                .unwrap_or_default(),
-        })
+        decision(
+            self.service
+                .check_unreceipted(Principal::KeyHash(self.key.clone()), req)
+                .await,
+        )
     }
 }
 

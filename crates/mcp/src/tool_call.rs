@@ -40,16 +40,20 @@ struct Resumed {
     action: Option<String>,
 }
 
+/// Whether a call's params carry Airlock's `requestState` (a retry of a held call).
+fn carries_ours(params: &Map<String, Value>) -> bool {
+    params
+        .get("requestState")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.starts_with(PREFIX))
+}
+
 /// Takes Airlock's `requestState` and input response out of a call's params, so that they
 /// are neither judged as part of the call nor sent upstream. Other states are the
 /// upstream's and stay.
 fn take_ours(msg: &mut Value) -> Option<Resumed> {
     let params = msg.get_mut("params").and_then(Value::as_object_mut)?;
-    let ours = params
-        .get("requestState")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.starts_with(PREFIX));
-    if !ours {
+    if !carries_ours(params) {
         return None;
     }
     let state = params
@@ -66,6 +70,22 @@ fn take_ours(msg: &mut Value) -> Option<Resumed> {
         }
     }
     Some(Resumed { state, action })
+}
+
+/// The tool and input of a `tools/call` whose first check [`decide`] makes as soon as the
+/// message reaches it: a call message with valid params that carries no state of Airlock's
+/// (a retry looks at its approval first). `None` for anything else. The MCP gateway decides
+/// such a call in the round trip that opens its session and hands the decision to that
+/// first check ([`crate::local::LocalDecider::with_decision`]).
+pub fn first_check(msg: &Value) -> Option<(String, Value)> {
+    if msg.get("method").and_then(Value::as_str) != Some("tools/call") {
+        return None;
+    }
+    let params = msg.get("params").unwrap_or(&Value::Null);
+    if params.as_object().is_some_and(carries_ours) {
+        return None;
+    }
+    call_input(params).ok()
 }
 
 fn with_id(mut v: Value, id: &Option<Value>) -> ClientAction {
@@ -353,4 +373,48 @@ fn url_required(tool: &str, d: &Decision, approval: &str, link: &str) -> Value {
         relay::denial_text(tool, d),
         data,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(params: Value) -> Value {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params})
+    }
+
+    /// `first_check` names exactly the check `decide` makes first: the same tool and input as
+    /// `call_input` after Airlock's own state is taken out, and nothing for a retry.
+    #[test]
+    fn the_first_check_is_the_one_decide_makes() {
+        let cases = [
+            json!({"name": "q", "arguments": {"sql": "SELECT 1"}}),
+            json!({"name": "q"}),
+            json!({"name": "q", "arguments": {}, "_meta": {"progressToken": 1}}),
+            json!({"name": "q", "arguments": {}, "_meta": {"hidden": "DROP TABLE t"}}),
+            json!({"name": "q", "arguments": {}, "requestState": "theirs"}),
+            json!({"name": "q", "arguments": {}, "inputResponses": {"x": {}}}),
+        ];
+        for params in cases {
+            let mut m = msg(params.clone());
+            assert!(take_ours(&mut m).is_none(), "{params}");
+            assert_eq!(first_check(&m), call_input(&params).ok(), "{params}");
+            assert!(first_check(&m).is_some(), "{params}");
+        }
+        // A retry carrying Airlock's state looks at its approval first: no first check.
+        let retry = json!({"name": "q", "arguments": {}, "requestState": format!("{PREFIX}x")});
+        assert!(take_ours(&mut msg(retry.clone())).is_some());
+        assert_eq!(first_check(&msg(retry)), None);
+        // Not a call, or params `decide` refuses (refused, not checked).
+        for m in [
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+            json!({"jsonrpc": "2.0", "id": 1, "method": "TOOLS/CALL", "params": {"name": "q"}}),
+            msg(json!("q")),
+            msg(json!({"name": ""})),
+            msg(json!({"arguments": {}})),
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call"}),
+        ] {
+            assert_eq!(first_check(&m), None, "{m}");
+        }
+    }
 }

@@ -43,7 +43,7 @@ pub use airlock_core::pipeline::{ApprovalKind, ApprovalRequest, GuardTier, Rule,
 pub use approvals::{Approval, ApprovalDecided};
 pub use approvals_feed::{ApprovalFeed, FeedFilter};
 pub use audit::{Decision, DecisionLog, ReportedEvent};
-pub use check::{CheckOutcome, CheckRequest, Principal};
+pub use check::{CheckOutcome, CheckRequest, OpenedCheck, OpenedDecision, Principal};
 pub use console::{CONSOLE_ABSOLUTE_SECS, CONSOLE_IDLE_SECS, ConsoleSession, console_session_live};
 pub use error::{InvalidInput, InvalidKind, ServiceError, clip};
 pub use keys::{KeyInfo, MAX_KEY_NAME};

@@ -20,26 +20,8 @@ use airlock_server::service::{CheckRequest, KeyHash, Principal, ServiceError, Se
 use common::Api;
 
 async fn server(api: &Api, caps: &[&str]) -> (String, String) {
-    let (s, agent) = api
-        .call(
-            "POST",
-            "/api/v1/agents",
-            Some(json!({"name": "a", "capabilities": caps})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{agent}");
-    let (s, server) = api
-        .call(
-            "POST",
-            "/mcp/servers",
-            Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": caps, "default_mode": "standard"})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{server}");
-    (
-        agent["id"].as_str().unwrap().to_string(),
-        server["id"].as_str().unwrap().to_string(),
-    )
+    api.agent_and_server(caps, "http://localhost:1", "standard")
+        .await
 }
 
 fn hash(key: &str) -> KeyHash {

@@ -27,7 +27,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -37,11 +36,13 @@ use serde_json::Value;
 use airlock_server::Service;
 use airlock_server::error::ApiError;
 use airlock_server::extract::presented_key;
-use airlock_server::service::{KeyHash, ServerInfo, SessionChoice};
+use airlock_server::service::{
+    BoundSession, Caller, KeyHash, OpenedCheck, OpenedDecision, ServerInfo, SessionChoice,
+};
 
-use crate::local::LocalDecider;
-use crate::methods;
+use crate::local::{self, LocalDecider};
 use crate::relay::{self, ClientAction, Outstanding, code};
+use crate::{methods, tool_call};
 
 use answer::{Relay, json_response, request_ids, upstream_failure};
 pub use config::{ConfigError, GatewayConfig};
@@ -129,38 +130,103 @@ fn header_id(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError
     Ok(Some(v.to_string()))
 }
 
-async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), ApiError> {
-    let (parts, body) = req.into_parts();
-    let key = KeyHash::presented(presented_key(&parts.headers))?;
-    let ids = header_id(&parts.headers, AGENT_HEADER).and_then(|agent| {
+/// What a request asks for: the key it presented, its agent and the session it names.
+struct Asked {
+    key: KeyHash,
+    agent: String,
+    named: Option<String>,
+}
+
+impl Asked {
+    fn choice(&self) -> SessionChoice<'_> {
+        match &self.named {
+            Some(id) => SessionChoice::Named(id),
+            None => SessionChoice::PerAgent,
+        }
+    }
+}
+
+/// The key and the routing headers of a request, read before anything else.
+async fn asked(gw: &Gw, headers: &HeaderMap) -> Result<Asked, ApiError> {
+    let key = KeyHash::presented(presented_key(headers))?;
+    let ids = header_id(headers, AGENT_HEADER).and_then(|agent| {
         let agent = agent.ok_or_else(|| {
             ApiError::bad_request(
                 "missing_agent",
                 "the X-Agent-ID header is required: the gateway authorizes each call by agent",
             )
         })?;
-        Ok((agent, header_id(&parts.headers, SESSION_HEADER)?))
+        Ok((agent, header_id(headers, SESSION_HEADER)?))
     });
-    let (agent, named) = match ids {
-        Ok(ids) => ids,
+    match ids {
+        Ok((agent, named)) => Ok(Asked { key, agent, named }),
         Err(e) => {
             // A bad key is refused before bad headers, as on every route.
             gw.service.authenticate_hash(key).await?;
-            return Err(e);
+            Err(e)
         }
-    };
-    let choice = match &named {
-        Some(id) => SessionChoice::Named(id),
-        None => SessionChoice::PerAgent,
-    };
-    // The key is resolved by the same store round trip that finds the session.
+    }
+}
+
+/// Whether the gateway can reach a server at `url`.
+fn over_http(url: &str) -> bool {
+    let url = url.to_ascii_lowercase();
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// The request's context: its key authenticated and its session found or opened, in one
+/// store round trip.
+async fn open(gw: &Gw, server_id: &str, asked: Asked, headers: HeaderMap) -> Result<Ctx, ApiError> {
     let (caller, session) = gw
         .service
-        .open_server_session_for_key(key.clone(), &agent, server_id, choice)
+        .open_server_session_for_key(asked.key.clone(), &asked.agent, server_id, asked.choice())
         .await?;
+    context(gw, server_id, asked, caller, session, headers)
+}
+
+/// [`open`] for a request whose message is a `tools/call`: when the session exists, the call
+/// is decided in the same store round trip, and the decider's first check takes that
+/// decision (`LocalDecider::with_decision`).
+async fn open_deciding(
+    gw: &Gw,
+    server_id: &str,
+    asked: Asked,
+    headers: HeaderMap,
+    msg: &Value,
+) -> Result<Ctx, ApiError> {
+    let Some((tool, input)) = tool_call::first_check(msg) else {
+        return open(gw, server_id, asked, headers).await;
+    };
+    let req = local::check_request(&asked.agent, "", &tool, input.clone(), None, None);
+    let opened = gw
+        .service
+        .open_and_check_unreceipted(asked.key.clone(), server_id, asked.choice(), req, over_http)
+        .await?;
+    let OpenedCheck::Decided(opened) = opened else {
+        return open(gw, server_id, asked, headers).await;
+    };
+    let OpenedDecision {
+        caller,
+        session,
+        outcome,
+    } = *opened;
+    let mut ctx = context(gw, server_id, asked, caller, session, headers)?;
+    ctx.decider = ctx
+        .decider
+        .with_decision(tool, input, local::decision(outcome));
+    Ok(ctx)
+}
+
+fn context(
+    gw: &Gw,
+    server_id: &str,
+    asked: Asked,
+    caller: Caller,
+    session: BoundSession,
+    headers: HeaderMap,
+) -> Result<Ctx, ApiError> {
     let server = session.server;
-    let url = server.url.to_ascii_lowercase();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
+    if !over_http(&server.url) {
         return Err(ApiError::invalid(format!(
             "server `{server_id}` is not reachable over HTTP ({}): run it behind \
              `airlock mcp wrap` instead",
@@ -168,25 +234,30 @@ async fn context(gw: &Gw, server_id: &str, req: Request) -> Result<(Ctx, Body), 
         )));
     }
     let outstanding = gw.outstanding(&caller.org_id, &session.session_id);
-    Ok((
-        Ctx {
-            outstanding,
-            decider: LocalDecider {
-                service: gw.service.clone(),
-                caller,
-                key,
-                agent_id: agent,
-                server_id: server.id.clone(),
-                session_id: session.session_id,
-                allowed_methods: server.allowed_methods.clone(),
-                approval_wait: std::time::Duration::from_secs(server.approval_wait_secs),
-                link_base: link_base(gw, &parts.headers),
-            },
-            server,
-            headers: parts.headers,
+    Ok(Ctx {
+        outstanding,
+        decider: LocalDecider {
+            service: gw.service.clone(),
+            caller,
+            key: asked.key,
+            agent_id: asked.agent,
+            server_id: server.id.clone(),
+            session_id: session.session_id,
+            allowed_methods: server.allowed_methods.clone(),
+            approval_wait: std::time::Duration::from_secs(server.approval_wait_secs),
+            link_base: link_base(gw, &headers),
+            decided: Default::default(),
         },
-        body,
-    ))
+        server,
+        headers,
+    })
+}
+
+/// A request without a body to read: its context.
+async fn bodiless(gw: &Gw, server_id: &str, req: Request) -> Result<Ctx, ApiError> {
+    let (parts, _) = req.into_parts();
+    let asked = asked(gw, &parts.headers).await?;
+    open(gw, server_id, asked, parts.headers).await
 }
 
 /// Where the client's person reaches this server: `--public-url`, else `http://` and the
@@ -284,26 +355,38 @@ async fn handle_post(
     Path(server_id): Path<String>,
     req: Request,
 ) -> Response {
-    let (ctx, body) = match context(&gw, &server_id, req).await {
-        Ok(x) => x,
+    let (parts, body) = req.into_parts();
+    let asked = match asked(&gw, &parts.headers).await {
+        Ok(a) => a,
         Err(e) => return e.into_response(),
     };
-    let session = ctx.decider.session_id.clone();
-    let resp = if airlock_server::otel::enabled() {
-        // The tool-call spans inside know the transport and the client's MCP session.
-        let mcp_session = header_str(&ctx.headers, MCP_SESSION).map(String::from);
-        airlock_server::otel::with_mcp(post_inner(&gw, ctx, body), "tcp", mcp_session).await
-    } else {
-        post_inner(&gw, ctx, body).await
-    };
-    with_session(resp, &session)
-}
-
-async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
+    // The message is read before the session is opened, so that a `tools/call` is decided
+    // in the same store round trip. What it says is answered only after the key and the
+    // session are accepted, as before.
     let max_body = gw.config.max_body_bytes();
-    let bytes = match axum::body::to_bytes(body, max_body).await {
-        Ok(b) => b,
-        Err(_) => {
+    let read = match axum::body::to_bytes(body, max_body).await {
+        Ok(bytes) => Ok(serde_json::from_slice::<Value>(&bytes)),
+        Err(_) => Err(max_body),
+    };
+    let opened = match &read {
+        Ok(Ok(msg)) if routing_mismatch(&parts.headers, msg).is_none() => {
+            open_deciding(&gw, &server_id, asked, parts.headers, msg).await
+        }
+        _ => open(&gw, &server_id, asked, parts.headers).await,
+    };
+    let ctx = match opened {
+        Ok(ctx) => ctx,
+        Err(e) => return e.into_response(),
+    };
+    let msg = match read {
+        Ok(Ok(msg)) => msg,
+        Ok(Err(e)) => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                &relay::error(Value::Null, code::PARSE_ERROR, format!("invalid JSON: {e}")),
+            );
+        }
+        Err(max_body) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -312,15 +395,18 @@ async fn post_inner(gw: &Gw, ctx: Ctx, body: Body) -> Response {
             .into_response();
         }
     };
-    let msg: Value = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            return json_response(
-                StatusCode::BAD_REQUEST,
-                &relay::error(Value::Null, code::PARSE_ERROR, format!("invalid JSON: {e}")),
-            );
-        }
+    let session = ctx.decider.session_id.clone();
+    let resp = if airlock_server::otel::enabled() {
+        // The tool-call spans inside know the transport and the client's MCP session.
+        let mcp_session = header_str(&ctx.headers, MCP_SESSION).map(String::from);
+        airlock_server::otel::with_mcp(post_inner(&gw, ctx, msg), "tcp", mcp_session).await
+    } else {
+        post_inner(&gw, ctx, msg).await
     };
+    with_session(resp, &session)
+}
+
+async fn post_inner(gw: &Gw, ctx: Ctx, msg: Value) -> Response {
     if let Some(why) = routing_mismatch(&ctx.headers, &msg) {
         relay::record_refusal(&ctx.decider, &msg, &why).await;
         let id = msg.get("id").cloned().unwrap_or(Value::Null);
@@ -413,7 +499,7 @@ async fn forward(gw: &Gw, ctx: &Ctx, msg: Value) -> Response {
 }
 
 async fn handle_get(State(gw): State<Gw>, Path(server_id): Path<String>, req: Request) -> Response {
-    let (ctx, _) = match context(&gw, &server_id, req).await {
+    let ctx = match bodiless(&gw, &server_id, req).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -436,7 +522,7 @@ async fn handle_delete(
     Path(server_id): Path<String>,
     req: Request,
 ) -> Response {
-    let (ctx, _) = match context(&gw, &server_id, req).await {
+    let ctx = match bodiless(&gw, &server_id, req).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };

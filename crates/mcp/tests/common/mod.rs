@@ -91,6 +91,7 @@ pub async fn local_with_key(w: &World, key: &str, link_base: Option<&str>) -> Lo
         allowed_methods: bound.server.allowed_methods,
         approval_wait: Duration::from_secs(bound.server.approval_wait_secs),
         link_base: link_base.map(String::from),
+        decided: Default::default(),
     }
 }
 

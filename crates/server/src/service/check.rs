@@ -20,10 +20,13 @@ use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
 use airlock_store::{CheckReads, SessionApprovals, StoreError, Tx};
 
+mod opened;
+mod pass;
 mod receipts;
 mod summary;
 
-use receipts::unsigned_receipt;
+pub use opened::{OpenedCheck, OpenedDecision};
+use pass::pass_in;
 pub(crate) use receipts::{PassAnswer, seal_receipts};
 pub(crate) use summary::summary;
 
@@ -187,6 +190,23 @@ impl Service {
         req: CheckRequest,
         signed: bool,
     ) -> Result<CheckOutcome<Option<Receipt>>, ServiceError> {
+        let session_id = if req.session_id.is_empty() {
+            default_session_id(&req.agent_id)
+        } else {
+            req.session_id.clone()
+        };
+        let shared = self.prepare(principal, req)?;
+        let first = self.pass(&shared, &session_id, None, signed).await?;
+        self.conclude(&shared, session_id, first, signed).await
+    }
+
+    /// What both passes of a check share: the request checked, classified and digested (the
+    /// expensive parsing, on the request's task).
+    fn prepare(
+        &self,
+        principal: Principal,
+        req: CheckRequest,
+    ) -> Result<Arc<Shared>, ServiceError> {
         let started = Instant::now();
         if let Some(reason) = &req.refusal {
             validate::optional_text("refusal", reason, validate::MAX_REFUSAL)?;
@@ -203,30 +223,34 @@ impl Service {
         let analysis = classify::analyse(&req.action_name, &req.input);
         let digest = chain::digest(&input_bytes(&req.input));
         let summary = summary(&req.input);
-        let session_id = if req.session_id.is_empty() {
-            default_session_id(&req.agent_id)
-        } else {
-            req.session_id.clone()
-        };
-        let shared = Arc::new(Shared {
+        Ok(Arc::new(Shared {
             principal,
             config: self.config.clone(),
             policy_cache: self.policy_cache.clone(),
             audit: self.audit.clone(),
             req,
-            session_id: session_id.clone(),
             analysis,
             digest,
             summary,
             check_id: new_id("chk"),
             approval_id: new_id("apr"),
             started,
-        });
-        // The first pass decides and records, unless the call reaches machine reviewers:
-        // then it records nothing, the reviewers are asked outside any transaction, and a
-        // second pass decides again with their answer (ignored if the call no longer needs
-        // the Deep tier).
-        let ((verdict, reasons, _), org, receipt) = match self.pass(&shared, None, signed).await? {
+        }))
+    }
+
+    /// The rest of a check after its first pass (in `session_id`): the first pass decides
+    /// and records, unless the call reaches machine reviewers: then it recorded nothing, the
+    /// reviewers are asked outside any transaction, and a second pass decides again with
+    /// their answer (ignored if the call no longer needs the Deep tier).
+    async fn conclude(
+        &self,
+        shared: &Arc<Shared>,
+        session_id: String,
+        first: (Pass, String, Option<Receipt>),
+        signed: bool,
+    ) -> Result<CheckOutcome<Option<Receipt>>, ServiceError> {
+        let started = shared.started;
+        let ((verdict, reasons, _), org, receipt) = match first {
             (Pass::Done(done), org, receipt) => (done, org, receipt),
             (Pass::Refused(reason), _, _) => return Err(ServiceError::Forbidden(reason)),
             (Pass::Review(needed), _, _) => {
@@ -236,7 +260,8 @@ impl Service {
                 if let Some(kind) = review.failed {
                     self.metrics.reviewer_failed(kind);
                 }
-                match self.pass(&shared, Some(Arc::new(review)), signed).await? {
+                let review = Some(Arc::new(review));
+                match self.pass(shared, &session_id, review, signed).await? {
                     (Pass::Done(done), org, receipt) => (done, org, receipt),
                     (Pass::Refused(reason), _, _) => return Err(ServiceError::Forbidden(reason)),
                     // The second pass has its review and never asks for another.
@@ -264,67 +289,19 @@ impl Service {
         })
     }
 
-    /// One transaction of a check. With `signed`, a recorded decision comes back with its
-    /// receipt, signed with the others answered at the same time (`seal_receipts`).
+    /// One transaction of a check in `session_id`. With `signed`, a recorded decision comes
+    /// back with its receipt, signed with the others answered at the same time
+    /// (`seal_receipts`).
     async fn pass(
         &self,
         shared: &Arc<Shared>,
+        session_id: &str,
         review: Option<Arc<Review>>,
         signed: bool,
     ) -> Result<(Pass, String, Option<Receipt>), ServiceError> {
-        let shared = shared.clone();
+        let (shared, session_id) = (shared.clone(), session_id.to_string());
         let run = move |tx: &mut dyn Tx| -> Result<PassAnswer, StoreError> {
-            // The key, its organization, the organization's security settings and the
-            // check's reads: one statement on PostgreSQL.
-            let (caller, settings, reads) = match &shared.principal {
-                Principal::Caller(c) => (c.clone(), None, None),
-                Principal::KeyHash(hash) | Principal::Proven(hash, _) => {
-                    let req = &shared.req;
-                    let proven = matches!(shared.principal, Principal::Proven(..));
-                    match crate::auth::caller_and_check_reads_in(
-                        tx,
-                        &hash.0,
-                        &req.agent_id,
-                        &shared.session_id,
-                        &req.action_name,
-                        proven,
-                    )? {
-                        // No reads: the gate below refuses the call (the organization requires
-                        // the proof it lacks); were it let through, `Job::run` reads them.
-                        Ok((c, s, r)) => (c, Some(super::identity::Security::of(s.as_ref())), r),
-                        Err(e) => return Ok(PassAnswer(Err(e))),
-                    }
-                }
-            };
-            let proven = match &shared.principal {
-                Principal::Proven(_, p) => Some(&**p),
-                _ => None,
-            };
-            let first = review.is_none();
-            if let Err(e) = super::identity::gate(tx, &caller, proven, first, Utc::now(), settings)?
-            {
-                return Ok(PassAnswer(Err(e)));
-            }
-            let job = Job {
-                policy_cache: &shared.policy_cache,
-                audit_key: shared.audit.keys().current(),
-                caller: &caller,
-                config: &shared.config,
-                req: &shared.req,
-                session_id: &shared.session_id,
-                analysis: &shared.analysis,
-                digest: &shared.digest,
-                summary: &shared.summary,
-                check_id: &shared.check_id,
-                approval_id: &shared.approval_id,
-                started: shared.started,
-            };
-            let pass = job.run(tx, review.as_deref(), reads)?;
-            let receipt = match &pass {
-                Pass::Done(done) if signed => Some(unsigned_receipt(&shared, done)),
-                _ => None,
-            };
-            Ok(PassAnswer(Ok((pass, caller.org_id.clone(), receipt))))
+            pass_in(tx, &shared, &session_id, review.as_deref(), signed)
         };
         let answer = if signed {
             self.store.run_sealed(run, &self.receipts).await?
@@ -342,7 +319,6 @@ struct Shared {
     policy_cache: Arc<PolicyCache>,
     audit: Arc<super::audit_trail::AuditTrail>,
     req: CheckRequest,
-    session_id: String,
     analysis: CallAnalysis,
     digest: String,
     summary: String,

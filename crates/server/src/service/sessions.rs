@@ -64,7 +64,7 @@ fn random_session_id() -> String {
     format!("mcp_{}", hex::encode(bytes))
 }
 
-enum Refusal {
+pub(crate) enum Refusal {
     /// The presented API key authenticates nobody (the error says why).
     Key(ServiceError),
     Server,
@@ -144,26 +144,18 @@ impl Service {
                     let caller = match &who {
                         Who::Caller(c) => c.clone(),
                         Who::Key(hash) => {
-                            // The key and an existing session in one statement (PostgreSQL);
-                            // a first use (the session to create or adopt) and a new session
-                            // read again below.
-                            let found =
-                                tx.gateway_reads(&hash.0, &agent, &server, sid.as_deref())?;
-                            let (found, reads) = match found {
-                                Some((key, org, reads)) => (Some((key, org)), Some(reads)),
-                                None => (None, None),
-                            };
-                            let caller = match crate::auth::caller_of_found(found, &hash.0) {
-                                Ok(c) => c,
-                                Err(e) => return Ok(Err(Refusal::Key(e))),
-                            };
-                            let named = sid.is_some();
-                            if let Some(opened) =
-                                reads.and_then(|r| existing(r, &agent, per_agent, named))
-                            {
-                                return Ok(opened.map(|(srv, s)| (caller, srv, s)));
+                            match key_opening(
+                                tx,
+                                &hash.0,
+                                &agent,
+                                &server,
+                                sid.as_deref(),
+                                per_agent,
+                            )? {
+                                KeyOpening::Found(found) => return Ok(Ok(*found)),
+                                KeyOpening::Refused(r) => return Ok(Err(r)),
+                                KeyOpening::ToCreate(caller) => caller,
                             }
-                            caller
                         }
                     };
                     let org = caller.org_id.as_str();
@@ -180,44 +172,11 @@ impl Service {
             }
         }
         match found? {
-            Ok((caller, server, record)) => Ok((
-                caller,
-                BoundSession {
-                    session_id: record.id.clone(),
-                    agent_id: record.agent_id.clone(),
-                    server: ServerInfo {
-                        id: server.id,
-                        name: server.name,
-                        url: server.url,
-                        allowed_methods: server.allowed_methods,
-                        approval_wait_secs: server.approval_wait_secs,
-                    },
-                    record,
-                },
-            )),
-            Err(Refusal::Key(e)) => Err(e),
-            Err(Refusal::Server) => Err(ServiceError::not_found("server", server_id)),
-            Err(Refusal::Agent) => Err(ServiceError::not_found("agent", agent_id)),
-            Err(Refusal::AgentInactive(status)) => Err(ServiceError::Forbidden(format!(
-                "agent `{agent_id}` is {status}"
-            ))),
-            Err(Refusal::OtherAgent) => Err(ServiceError::Forbidden(
-                "the session named in X-Session-ID belongs to another agent".into(),
-            )),
-            Err(Refusal::OtherServer(bound)) => Err(ServiceError::invalid(
-                "session_id",
-                match bound {
-                    Some(other) => format!(
-                        "the session named in X-Session-ID is bound to server `{other}`, not `{server_id}`"
-                    ),
-                    None => format!(
-                        "the session named in X-Session-ID is not bound to an MCP server: open one \
-                         for `{server_id}` with POST /mcp/sessions/init, or send no X-Session-ID"
-                    ),
-                },
-            )),
+            Ok((caller, server, record)) => Ok((caller, bound_session(server, record))),
+            Err(r) => Err(refusal_error(r, agent_id, server_id)),
         }
     }
+
     /// A session of the caller's organization, as stored.
     pub(crate) async fn session_record(
         &self,
@@ -230,6 +189,87 @@ impl Service {
             .run(move |tx| tx.session(&org, &key))
             .await?
             .ok_or_else(|| ServiceError::not_found("session", id))
+    }
+}
+
+/// What the gateway's joined read answers for a key's request, without writing anything.
+pub(crate) enum KeyOpening {
+    /// The key's caller and its existing session: the agent's, bound to this server.
+    Found(Box<(Caller, Server, Session)>),
+    Refused(Refusal),
+    /// The key's caller; the session is to be created or adopted (a first use, or `New`).
+    ToCreate(Caller),
+}
+
+/// The key (`hash`) and, in its organization only, the session a request names (`sid`) or
+/// the agent's own (`per_agent`), read by one statement on PostgreSQL
+/// ([`Tx::gateway_reads`]). Run again if its batch is retried: nothing here is consumed.
+pub(crate) fn key_opening(
+    tx: &mut dyn Tx,
+    hash: &str,
+    agent: &str,
+    server: &str,
+    sid: Option<&str>,
+    per_agent: bool,
+) -> Result<KeyOpening, StoreError> {
+    let (found, reads) = match tx.gateway_reads(hash, agent, server, sid)? {
+        Some((key, org, reads)) => (Some((key, org)), Some(reads)),
+        None => (None, None),
+    };
+    let caller = match crate::auth::caller_of_found(found, hash) {
+        Ok(c) => c,
+        Err(e) => return Ok(KeyOpening::Refused(Refusal::Key(e))),
+    };
+    let named = sid.is_some();
+    Ok(
+        match reads.and_then(|r| existing(r, agent, per_agent, named)) {
+            Some(Ok((srv, s))) => KeyOpening::Found(Box::new((caller, srv, s))),
+            Some(Err(r)) => KeyOpening::Refused(r),
+            None => KeyOpening::ToCreate(caller),
+        },
+    )
+}
+
+/// The session answered to the gateway, with what it needs of its server.
+pub(crate) fn bound_session(server: Server, record: Session) -> BoundSession {
+    BoundSession {
+        session_id: record.id.clone(),
+        agent_id: record.agent_id.clone(),
+        server: ServerInfo {
+            id: server.id,
+            name: server.name,
+            url: server.url,
+            allowed_methods: server.allowed_methods,
+            approval_wait_secs: server.approval_wait_secs,
+        },
+        record,
+    }
+}
+
+/// The error a refused opening answers.
+pub(crate) fn refusal_error(r: Refusal, agent_id: &str, server_id: &str) -> ServiceError {
+    match r {
+        Refusal::Key(e) => e,
+        Refusal::Server => ServiceError::not_found("server", server_id),
+        Refusal::Agent => ServiceError::not_found("agent", agent_id),
+        Refusal::AgentInactive(status) => {
+            ServiceError::Forbidden(format!("agent `{agent_id}` is {status}"))
+        }
+        Refusal::OtherAgent => ServiceError::Forbidden(
+            "the session named in X-Session-ID belongs to another agent".into(),
+        ),
+        Refusal::OtherServer(bound) => ServiceError::invalid(
+            "session_id",
+            match bound {
+                Some(other) => format!(
+                    "the session named in X-Session-ID is bound to server `{other}`, not `{server_id}`"
+                ),
+                None => format!(
+                    "the session named in X-Session-ID is not bound to an MCP server: open one \
+                     for `{server_id}` with POST /mcp/sessions/init, or send no X-Session-ID"
+                ),
+            },
+        ),
     }
 }
 

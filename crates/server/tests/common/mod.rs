@@ -100,7 +100,9 @@ impl Api {
         (status, ctype, String::from_utf8(bytes.to_vec()).unwrap())
     }
 
-    pub async fn setup(&self, caps: &[&str], mode: &str) -> (String, String) {
+    /// A new agent and a new server at `url`, both with `caps`, the server's sessions in
+    /// `mode`: their ids.
+    pub async fn agent_and_server(&self, caps: &[&str], url: &str, mode: &str) -> (String, String) {
         let (s, agent) = self
             .call(
                 "POST",
@@ -110,15 +112,30 @@ impl Api {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{agent}");
         let (s, server) = self
-            .call("POST", "/mcp/servers", Some(json!({"name": "db", "url": "http://localhost:1", "capabilities": caps, "default_mode": mode})))
+            .call(
+                "POST",
+                "/mcp/servers",
+                Some(json!({"name": "db", "url": url, "capabilities": caps, "default_mode": mode})),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{server}");
-        let agent_id = agent["id"].as_str().unwrap().to_string();
+        (
+            agent["id"].as_str().unwrap().to_string(),
+            server["id"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// [`Api::agent_and_server`] and a session of the agent on the server: the agent's and
+    /// the session's ids.
+    pub async fn setup(&self, caps: &[&str], mode: &str) -> (String, String) {
+        let (agent_id, server_id) = self
+            .agent_and_server(caps, "http://localhost:1", mode)
+            .await;
         let (s, session) = self
             .call(
                 "POST",
                 "/mcp/sessions/init",
-                Some(json!({"agent_id": agent_id, "server_id": server["id"]})),
+                Some(json!({"agent_id": agent_id, "server_id": server_id})),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{session}");

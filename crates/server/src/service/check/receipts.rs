@@ -15,11 +15,12 @@ pub(crate) struct PassAnswer(pub(super) Result<(Pass, String, Option<Receipt>), 
 /// The receipt of a recorded decision, not yet signed.
 pub(super) fn unsigned_receipt(
     shared: &Shared,
+    session_id: &str,
     ((verdict, check_id), _, link): &JobResult,
 ) -> Receipt {
     Receipt {
         check_id: check_id.clone(),
-        session_id: shared.session_id.clone(),
+        session_id: session_id.to_string(),
         seq: link.seq,
         input_digest: shared.digest.clone(),
         effect: verdict.effect.as_str().to_string(),
