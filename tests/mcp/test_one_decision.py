@@ -98,10 +98,22 @@ def test_the_key_and_session_are_judged_before_the_body(airlock, db, db_http):
     other = ms.create_agent(airlock, ["*"])
     r = ms.post(w, drop, headers={"X-Agent-ID": other}, session=sid)
     assert r.status == 403, r.text
-    # With the key accepted, the body's problems are the answer.
+    # With the key accepted, the body's problems are the answer, with the session's header.
     r = ms.http("POST", w.gateway_url, key=airlock.key, raw=b"{not json", headers=headers)
     assert r.status == 400 and r.json["error"]["code"] == -32700, r.text
+    assert session_of(r) == sid, r.headers
     r = ms.http("POST", w.gateway_url, key=airlock.key, raw=too_large, headers=headers)
     assert r.status == 413 and r.error_body()["error"] == "payload_too_large", r.text
+    assert session_of(r) == sid, r.headers
     assert log(w, sid) == [("read_query", True)]
     assert ms.accounts(db) == ms.ACCOUNTS
+
+
+def test_a_call_to_a_server_the_gateway_cannot_reach_is_refused_undecided(airlock):
+    # A server registered for the wrapper (a command, not a URL), its session existing.
+    w = ms.world(airlock, "stdio:db_server.py", ["*"], ALL)
+    sid = ms.init_session(w)
+    for session in (sid, None):
+        r = ms.post(w, call(1, "execute_sql", {"sql": "DROP TABLE accounts"}), session=session)
+        assert r.status == 400 and "not reachable over HTTP" in r.error_body()["message"], r.text
+    assert ms.decisions(w, sid) == []

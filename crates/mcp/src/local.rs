@@ -117,12 +117,16 @@ impl LocalDecider {
         input: Value,
         decision: Result<Decision, DecideError>,
     ) -> Self {
-        if let Ok(mut slot) = self.decided.lock() {
-            *slot = Some(Decided {
-                action,
-                input,
-                decision,
-            });
+        match self.decided.lock() {
+            Ok(mut slot) => {
+                *slot = Some(Decided {
+                    action,
+                    input,
+                    decision,
+                });
+            }
+            // Unreachable in practice (nothing panics holding it); the call is decided again.
+            Err(_) => tracing::error!(action, "a decision made ahead was dropped: poisoned lock"),
         }
         self
     }

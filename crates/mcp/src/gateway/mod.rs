@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -350,6 +351,38 @@ fn routing_headers(msg: &Value) -> (Option<String>, Option<String>) {
     }
 }
 
+/// Why a request's body is not a message to relay.
+enum BodyError {
+    TooLarge(usize),
+    NotJson(serde_json::Error),
+}
+
+impl IntoResponse for BodyError {
+    fn into_response(self) -> Response {
+        match self {
+            BodyError::TooLarge(max) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {max} bytes"),
+            )
+            .into_response(),
+            BodyError::NotJson(e) => json_response(
+                StatusCode::BAD_REQUEST,
+                &relay::error(Value::Null, code::PARSE_ERROR, format!("invalid JSON: {e}")),
+            ),
+        }
+    }
+}
+
+/// The request's message, read whole (up to the gateway's limit).
+async fn read_message(gw: &Gw, body: Body) -> Result<Value, BodyError> {
+    let max = gw.config.max_body_bytes();
+    let bytes = axum::body::to_bytes(body, max)
+        .await
+        .map_err(|_| BodyError::TooLarge(max))?;
+    serde_json::from_slice(&bytes).map_err(BodyError::NotJson)
+}
+
 async fn handle_post(
     State(gw): State<Gw>,
     Path(server_id): Path<String>,
@@ -363,13 +396,9 @@ async fn handle_post(
     // The message is read before the session is opened, so that a `tools/call` is decided
     // in the same store round trip. What it says is answered only after the key and the
     // session are accepted, as before.
-    let max_body = gw.config.max_body_bytes();
-    let read = match axum::body::to_bytes(body, max_body).await {
-        Ok(bytes) => Ok(serde_json::from_slice::<Value>(&bytes)),
-        Err(_) => Err(max_body),
-    };
+    let read = read_message(&gw, body).await;
     let opened = match &read {
-        Ok(Ok(msg)) if routing_mismatch(&parts.headers, msg).is_none() => {
+        Ok(msg) if routing_mismatch(&parts.headers, msg).is_none() => {
             open_deciding(&gw, &server_id, asked, parts.headers, msg).await
         }
         _ => open(&gw, &server_id, asked, parts.headers).await,
@@ -379,21 +408,8 @@ async fn handle_post(
         Err(e) => return e.into_response(),
     };
     let msg = match read {
-        Ok(Ok(msg)) => msg,
-        Ok(Err(e)) => {
-            return json_response(
-                StatusCode::BAD_REQUEST,
-                &relay::error(Value::Null, code::PARSE_ERROR, format!("invalid JSON: {e}")),
-            );
-        }
-        Err(max_body) => {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the request body is larger than {max_body} bytes"),
-            )
-            .into_response();
-        }
+        Ok(msg) => msg,
+        Err(e) => return with_session(e.into_response(), &ctx.decider.session_id),
     };
     let session = ctx.decider.session_id.clone();
     let resp = if airlock_server::otel::enabled() {

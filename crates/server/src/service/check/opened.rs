@@ -17,7 +17,8 @@ pub enum OpenedCheck {
     /// The session existed, and the call was decided with it.
     Decided(Box<OpenedDecision>),
     /// Nothing was decided and nothing written: the session is to be created first (a first
-    /// use, or [`SessionChoice::New`]), traces are on, or the store failed. Open the session
+    /// use, a named session that does not exist yet, or [`SessionChoice::New`]), its server's
+    /// URL does not fit, or traces are on. Open the session
     /// ([`Service::open_server_session_for_key`]), then check.
     NotOpened,
 }
@@ -91,9 +92,11 @@ impl Service {
         let (caller, srv, session, answer) = match self.store.run(run).await {
             Ok(Opened::Found(found)) => *found,
             Ok(Opened::Refused(r)) => return Err(refusal_error(r, &agent, server_id)),
-            // A failed transaction decided nothing: the usual path tries again and answers
-            // its own failure.
-            Ok(Opened::Undecided) | Err(_) => return Ok(OpenedCheck::NotOpened),
+            Ok(Opened::Undecided) => return Ok(OpenedCheck::NotOpened),
+            // Answered as a failed opening is (unavailable), never tried again: a commit whose
+            // answer was lost may have recorded the decision, and a second would record it
+            // twice (and hide a new approval from its notification).
+            Err(e) => return Err(e.into()),
         };
         let session = bound_session(srv, session);
         let outcome = match answer.0 {
