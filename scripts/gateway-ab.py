@@ -6,6 +6,7 @@ drift hits all three alike; prints p50/p99 and the added p50 of each build.
 
     tests/.venv/bin/python scripts/gateway-ab.py BEFORE_BIN AFTER_BIN [--calls 1000] [--postgres]
     tests/.venv/bin/python scripts/gateway-ab.py BIN BIN --calls 300 --postgres --count-messages
+    tests/.venv/bin/python scripts/gateway-ab.py BIN BIN --calls 300 --postgres --count-messages --tools-list
 
 With --postgres each build runs on a fresh database of its own on 127.0.0.1:5432 (migrated by
 that build). With --count-messages (PostgreSQL, one build: give it twice) the database logs
@@ -63,10 +64,16 @@ def start(name: str, binary: Path, tmp: Path, postgres: bool, log_all: bool) -> 
         os.environ.update(saved)
 
 
-def count_messages(client: Http, calls: int, db: str) -> None:
+def tool_list(client: Http) -> dict:
+    client.i += 1
+    out, _ = client.post({"jsonrpc": "2.0", "id": client.i, "method": "tools/list"})
+    return out
+
+
+def count_messages(client: Http, calls: int, db: str, send) -> None:
     start = os.path.getsize(PG_LOG)
     for _ in range(calls):
-        client.tool()
+        send(client)
     time.sleep(0.5)
     with open(PG_LOG, "rb") as f:
         f.seek(start)
@@ -78,7 +85,7 @@ def count_messages(client: Http, calls: int, db: str) -> None:
             counts[m.group(1)[:70]] += 1
     for sql, n in counts.most_common():
         print(f"{n / calls:6.3f}  {sql}")
-    print(f"{sum(counts.values()) / calls:6.3f}  all, per gateway tools/call ({calls} calls)")
+    print(f"{sum(counts.values()) / calls:6.3f}  all, per gateway message ({calls} messages)")
 
 
 def main() -> None:
@@ -89,6 +96,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--postgres", action="store_true")
     ap.add_argument("--count-messages", action="store_true")
+    ap.add_argument("--tools-list", action="store_true", help="with --count-messages: send tools/list, not tools/call")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gateway-ab-"))
     upstream = ms.HttpDbServer(db=ms.make_db(tmp / "upstream.db"), log_dir=tmp, json_response=True).start()
@@ -103,9 +111,10 @@ def main() -> None:
             w = ms.world(a, upstream.url, ["*"], ["describe_schema", "read_query", "execute_sql"])
             clients[name] = Http(w.gateway_url, {"X-API-Key": a.key, "X-Agent-ID": w.agent})
         if args.count_messages:
+            send = tool_list if args.tools_list else Http.tool
             for _ in range(20):
-                clients["before"].tool()
-            count_messages(clients["before"], args.calls, "gateway_ab_before")
+                send(clients["before"])
+            count_messages(clients["before"], args.calls, "gateway_ab_before", send)
             return
         lat = {name: [] for name in clients}
         for i in range(args.warmup + args.calls):

@@ -98,16 +98,6 @@ fn decide_error(e: ServiceError) -> DecideError {
 }
 
 impl LocalDecider {
-    /// The caller of the request's key as it is now: a held call polls its approval and a
-    /// tool list is observed long after the request was authenticated, and a key revoked
-    /// meanwhile reads and writes nothing more (as the wrapper's next HTTP request is refused).
-    async fn current_caller(&self) -> Result<Caller, DecideError> {
-        self.service
-            .authenticate_hash(self.key.clone())
-            .await
-            .map_err(decide_error)
-    }
-
     /// Gives the first check of `action` with exactly `input` (undeclared, not a refusal) the
     /// decision already made for it. Only the first check may take it: any other first check
     /// discards it and is decided as usual.
@@ -220,10 +210,11 @@ impl Decider for LocalDecider {
     }
 
     async fn approval_status(&self, id: &str) -> Result<String, DecideError> {
-        let caller = self.current_caller().await?;
+        // The key as it is now, in the same read: a key revoked while its call is held ends
+        // the wait at the next poll.
         let a = self
             .service
-            .approval(&caller, id)
+            .approval_for_key(self.key.clone(), id)
             .await
             .map_err(decide_error)?;
         // Only an approval of this session counts.
@@ -236,10 +227,16 @@ impl Decider for LocalDecider {
     }
 
     async fn observe(&self, tools: &[Value]) -> Result<Vec<ObservedTool>, DecideError> {
-        let caller = self.current_caller().await?;
+        // The key as it is now, in the transaction that records the tools: a revoked key's
+        // tool list is refused.
         let observed = self
             .service
-            .observe_tools(&caller, &self.server_id, tools, Some(&self.session_id))
+            .observe_tools_for_key(
+                self.key.clone(),
+                &self.server_id,
+                tools,
+                Some(&self.session_id),
+            )
             .await
             .map_err(decide_error)?;
         Ok(observed

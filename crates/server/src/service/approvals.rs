@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use airlock_core::session::elevation_deadline;
 pub use airlock_store::model::Approval;
 
-use super::{Caller, Service, ServiceError, validate};
+use super::sessions::Who;
+use super::{Caller, KeyHash, Service, ServiceError, validate};
 
 /// The longest note a decider may write.
 pub const MAX_NOTE: usize = 2048;
@@ -29,11 +30,26 @@ enum DecideError {
 
 impl Service {
     pub async fn approval(&self, caller: &Caller, id: &str) -> Result<Approval, ServiceError> {
-        let org = caller.org_id.clone();
+        self.approval_as(Who::Caller(caller.clone()), id).await
+    }
+
+    /// [`Service::approval`] for the key a request presented, authenticated again by the same
+    /// read (a held MCP call polls its approval long after its request was authenticated):
+    /// one store round trip.
+    pub async fn approval_for_key(&self, key: KeyHash, id: &str) -> Result<Approval, ServiceError> {
+        self.approval_as(Who::Key(key), id).await
+    }
+
+    async fn approval_as(&self, who: Who, id: &str) -> Result<Approval, ServiceError> {
         let key = id.to_string();
         self.store()
-            .run(move |tx| tx.approval(&org, &key))
-            .await?
+            .run(move |tx| {
+                Ok(match who.caller_in(tx)? {
+                    Ok(caller) => Ok(tx.approval(&caller.org_id, &key)?),
+                    Err(e) => Err(e),
+                })
+            })
+            .await??
             .ok_or_else(|| ServiceError::not_found("approval", id))
     }
 

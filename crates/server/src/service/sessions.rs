@@ -74,11 +74,26 @@ pub(crate) enum Refusal {
     OtherServer(Option<String>),
 }
 
-/// Who opens a session: a caller already authenticated, or the hash of the key presented.
+/// Who acts: a caller already authenticated, or the hash of the key presented, authenticated
+/// again by the transaction that acts (a key revoked meanwhile acts no more).
 #[derive(Clone)]
-enum Who {
+pub(crate) enum Who {
     Caller(Caller),
     Key(KeyHash),
+}
+
+impl Who {
+    /// The caller, in `tx`: the one given, or the key's as [`crate::auth::caller_in`] judges
+    /// it (one statement on PostgreSQL).
+    pub(crate) fn caller_in(
+        &self,
+        tx: &mut dyn Tx,
+    ) -> Result<Result<Caller, ServiceError>, StoreError> {
+        match self {
+            Who::Caller(c) => Ok(Ok(c.clone())),
+            Who::Key(hash) => crate::auth::caller_in(tx, &hash.0),
+        }
+    }
 }
 
 impl Service {

@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use airlock_core::{chain, scope};
 use airlock_store::model::{ToolPin, ts};
 
-use super::{Caller, Service, ServiceError};
+use super::sessions::Who;
+use super::{Caller, KeyHash, Service, ServiceError};
 
 /// The fields of an MCP tool that define what it is; anything else (icons, `_meta`) may
 /// change without re-review.
@@ -59,6 +60,8 @@ pub fn definition(tool: &Value) -> Result<(String, String), ServiceError> {
 }
 
 enum Missing {
+    /// The key acts no more (revoked, unknown): why.
+    Key(ServiceError),
     Server,
     Session,
 }
@@ -74,6 +77,31 @@ impl Service {
         tools: &[Value],
         session_id: Option<&str>,
     ) -> Result<Vec<ObservedTool>, ServiceError> {
+        let who = Who::Caller(caller.clone());
+        self.observe_as(who, server_id, tools, session_id).await
+    }
+
+    /// [`Service::observe_tools`] for the key a request presented, authenticated again by the
+    /// transaction that records the tools (the MCP gateway relays a tool list long after its
+    /// request was authenticated): one store round trip.
+    pub async fn observe_tools_for_key(
+        &self,
+        key: KeyHash,
+        server_id: &str,
+        tools: &[Value],
+        session_id: Option<&str>,
+    ) -> Result<Vec<ObservedTool>, ServiceError> {
+        self.observe_as(Who::Key(key), server_id, tools, session_id)
+            .await
+    }
+
+    async fn observe_as(
+        &self,
+        who: Who,
+        server_id: &str,
+        tools: &[Value],
+        session_id: Option<&str>,
+    ) -> Result<Vec<ObservedTool>, ServiceError> {
         if tools.len() > MAX_TOOLS {
             return Err(ServiceError::invalid(
                 "tools",
@@ -84,12 +112,15 @@ impl Service {
             .iter()
             .map(definition)
             .collect::<Result<Vec<_>, _>>()?;
-        let org = caller.org_id.clone();
         let server = server_id.to_string();
         let session = session_id.map(str::to_string);
         let result = self
             .store()
             .run(move |tx| {
+                let org = match who.caller_in(tx)? {
+                    Ok(caller) => caller.org_id,
+                    Err(e) => return Ok(Err(Missing::Key(e))),
+                };
                 if tx.server(&org, &server)?.is_none() {
                     return Ok(Err(Missing::Server));
                 }
@@ -158,6 +189,7 @@ impl Service {
             .await?;
         match result {
             Ok(out) => Ok(out),
+            Err(Missing::Key(e)) => Err(e),
             Err(Missing::Server) => Err(ServiceError::not_found("server", server_id)),
             Err(Missing::Session) => Err(ServiceError::not_found(
                 "session",
