@@ -14,36 +14,17 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use airlock_server::KeyRole;
-use airlock_server::service::{
-    CheckRequest, KeyHash, OpenedCheck, Principal, ServiceError, SessionChoice,
-};
+use airlock_server::service::{OpenedCheck, Principal, ServiceError, SessionChoice};
 use airlock_store::log_search::SessionQuery;
 use airlock_store::model::Session;
-use common::Api;
+use common::{Api, hash, sql_check};
 
 async fn agent_and_server(api: &Api, url: &str) -> (String, String) {
     api.agent_and_server(&["db.*"], url, "standard").await
 }
 
-fn hash(key: &str) -> KeyHash {
-    KeyHash::presented(Some(key)).unwrap()
-}
-
 fn over_http(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
-}
-
-fn call(agent: &str, session: &str, sql: &str) -> CheckRequest {
-    CheckRequest {
-        agent_id: agent.into(),
-        session_id: session.into(),
-        action_name: "db.query".into(),
-        input: json!({"sql": sql}),
-        declared: None,
-        source: "mcp".into(),
-        refusal: None,
-        hook_tool: None,
-    }
 }
 
 /// `open_and_check_unreceipted` with `key`; the session id in the request is ignored, so it
@@ -61,7 +42,7 @@ async fn opened(
             hash(key),
             server,
             choice,
-            call(agent, "s-decoy", sql),
+            sql_check(agent, "s-decoy", sql),
             over_http,
         )
         .await
@@ -182,7 +163,7 @@ async fn a_call_decided_with_its_opening_is_decided_as_after_it() {
                 .service
                 .check_unreceipted(
                     Principal::KeyHash(hash(common::KEY)),
-                    call(&agent, session, sql),
+                    sql_check(&agent, session, sql),
                 )
                 .await
                 .unwrap();

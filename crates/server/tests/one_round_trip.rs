@@ -16,16 +16,12 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use airlock_server::KeyRole;
-use airlock_server::service::{CheckRequest, KeyHash, Principal, ServiceError, SessionChoice};
-use common::Api;
+use airlock_server::service::{KeyHash, Principal, ServiceError, SessionChoice};
+use common::{Api, hash, sql_check};
 
 async fn server(api: &Api, caps: &[&str]) -> (String, String) {
     api.agent_and_server(caps, "http://localhost:1", "standard")
         .await
-}
-
-fn hash(key: &str) -> KeyHash {
-    KeyHash::presented(Some(key)).unwrap()
 }
 
 #[tokio::test]
@@ -113,19 +109,6 @@ async fn an_unknown_or_revoked_key_opens_nothing_and_is_refused_as_authenticate_
     ));
 }
 
-fn request(agent: &str, session: &str, sql: &str) -> CheckRequest {
-    CheckRequest {
-        agent_id: agent.to_string(),
-        session_id: session.to_string(),
-        action_name: "db.query".into(),
-        input: json!({"sql": sql}),
-        declared: None,
-        source: "mcp".into(),
-        refusal: None,
-        hook_tool: None,
-    }
-}
-
 #[tokio::test]
 async fn a_check_without_a_receipt_decides_and_records_what_a_check_does() {
     let api = Api::new().await;
@@ -136,7 +119,7 @@ async fn a_check_without_a_receipt_decides_and_records_what_a_check_does() {
             .service
             .check(
                 Principal::Caller(caller.clone()),
-                request(&agent, &session, sql),
+                sql_check(&agent, &session, sql),
             )
             .await
             .unwrap();
@@ -144,7 +127,7 @@ async fn a_check_without_a_receipt_decides_and_records_what_a_check_does() {
             .service
             .check_unreceipted(
                 Principal::Caller(caller.clone()),
-                request(&agent, &session, sql),
+                sql_check(&agent, &session, sql),
             )
             .await
             .unwrap();

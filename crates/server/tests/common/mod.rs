@@ -10,10 +10,30 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use airlock_server::service::{CheckRequest, KeyHash};
 use airlock_server::{Bootstrap, Config, Service};
 use airlock_store::{Options, Store};
 
 pub const KEY: &str = "sk_live_apitest0123456789";
+
+/// The hash of a presented key.
+pub fn hash(key: &str) -> KeyHash {
+    KeyHash::presented(Some(key)).unwrap()
+}
+
+/// An MCP surface's check of `db.query` with `sql` as its input.
+pub fn sql_check(agent: &str, session: &str, sql: &str) -> CheckRequest {
+    CheckRequest {
+        agent_id: agent.to_string(),
+        session_id: session.to_string(),
+        action_name: "db.query".into(),
+        input: json!({"sql": sql}),
+        declared: None,
+        source: "mcp".into(),
+        refusal: None,
+        hook_tool: None,
+    }
+}
 
 pub struct Api {
     pub app: Router,

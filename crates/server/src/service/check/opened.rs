@@ -67,17 +67,15 @@ impl Service {
         if crate::otel::enabled() {
             return Ok(OpenedCheck::NotOpened);
         }
-        let agent = req.agent_id.clone();
         let Ok(shared) = self.prepare(Principal::KeyHash(key.clone()), req) else {
             // The usual path answers the same refusal.
             return Ok(OpenedCheck::NotOpened);
         };
-        let (server, run_shared, run_agent) =
-            (server_id.to_string(), shared.clone(), agent.clone());
+        let (server, run_shared) = (server_id.to_string(), shared.clone());
         let run = move |tx: &mut dyn Tx| -> Result<Opened, StoreError> {
-            let sid = sid.as_deref();
+            let (sid, agent) = (sid.as_deref(), run_shared.req.agent_id.as_str());
             Ok(
-                match key_opening(tx, &key.0, &run_agent, &server, sid, per_agent)? {
+                match key_opening(tx, &key.0, agent, &server, sid, per_agent)? {
                     KeyOpening::Found(found) if !url_fits(&found.1.url) => Opened::Undecided,
                     KeyOpening::Found(found) => {
                         let (caller, srv, session) = *found;
@@ -91,7 +89,9 @@ impl Service {
         };
         let (caller, srv, session, answer) = match self.store.run(run).await {
             Ok(Opened::Found(found)) => *found,
-            Ok(Opened::Refused(r)) => return Err(refusal_error(r, &agent, server_id)),
+            Ok(Opened::Refused(r)) => {
+                return Err(refusal_error(r, &shared.req.agent_id, server_id));
+            }
             Ok(Opened::Undecided) => return Ok(OpenedCheck::NotOpened),
             // Answered as a failed opening is (unavailable), never tried again: a commit whose
             // answer was lost may have recorded the decision, and a second would record it
