@@ -37,6 +37,7 @@ mod options;
 #[macro_use]
 mod sql;
 mod postgres;
+mod postgres_conn;
 mod postgres_tx;
 mod queue;
 #[macro_use]

@@ -16,12 +16,13 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, NoTls};
 
 use crate::StoreError;
 use crate::migrations;
 use crate::options::Options;
-use crate::postgres_tx::{PgTx, Trouble};
+use crate::postgres_conn::Conn;
+use crate::postgres_tx::{PgTx, Prepared, Trouble};
 use crate::queue::{BatchError, Engine, Job};
 use crate::tx::Tx;
 
@@ -48,13 +49,7 @@ const SESSION_SETTINGS: &str = "SET synchronous_commit = on; \
      SET application_name = 'airlock'";
 
 pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
-    let mut config: postgres::Config = url
-        .parse()
-        .map_err(|e: postgres::Error| StoreError::Corrupt(format!("bad database URL: {e}")))?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(Duration::from_secs(10));
-    }
-    config.keepalives(true);
+    let config = postgres::Config::from(crate::postgres_conn::config(url)?);
     let mut client = config.connect(NoTls)?;
     client.batch_execute(SESSION_SETTINGS)?;
     Ok(client)
@@ -137,15 +132,18 @@ pub(crate) fn run_blocking<R>(
     options: Options,
     f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
 ) -> Result<R, StoreError> {
-    let mut client = connect(url)?;
-    if options.migrate {
-        migrate(&mut client)?;
-    } else {
-        check_schema(&mut client)?;
+    {
+        let mut client = connect(url)?;
+        if options.migrate {
+            migrate(&mut client)?;
+        } else {
+            check_schema(&mut client)?;
+        }
     }
+    let mut client = Conn::connect(url, SESSION_SETTINGS)?;
     let mut cache = HashMap::new();
     let mut trouble = Trouble::default();
-    client.batch_execute("BEGIN")?;
+    client.begin("BEGIN");
     let result = {
         let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false);
         f(&mut db)
@@ -165,9 +163,9 @@ pub(crate) fn run_blocking<R>(
 /// One worker's connection.
 pub(crate) struct PgEngine {
     url: String,
-    client: Option<Client>,
+    client: Option<Conn>,
     /// Prepared statements of `client`.
-    cache: HashMap<String, Statement>,
+    cache: HashMap<String, Prepared>,
     /// The last batch was rolled back for a retryable error; the queue runs it again next.
     retried: bool,
     /// Batches still to run with savepoints straight away (`SAVEPOINT_BATCHES`).
@@ -185,10 +183,10 @@ fn before_commit(e: postgres::Error) -> BatchError {
 }
 
 impl PgEngine {
-    fn client(&mut self) -> Result<&mut Client, BatchError> {
+    fn client(&mut self) -> Result<&mut Conn, BatchError> {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
             self.cache.clear();
-            match connect(&self.url) {
+            match Conn::connect(&self.url, SESSION_SETTINGS) {
                 Ok(c) => self.client = Some(c),
                 Err(e) => {
                     // Do not spin on a database that is down.
@@ -215,14 +213,14 @@ impl PgEngine {
             return Err(BatchError::Fail("no database connection".into()));
         };
         // Round trips are the cost here, so savepoint statements ride along with their
-        // neighbours; a batch of one request needs no savepoint.
+        // neighbours (the opening with the first request's first statement); a batch of one
+        // request needs no savepoint.
         let single = jobs.len() == 1;
-        let begin = if single {
+        client.begin(if single {
             "BEGIN"
         } else {
             "BEGIN; SAVEPOINT job"
-        };
-        client.batch_execute(begin).map_err(before_commit)?;
+        });
         let count = jobs.len();
         let mut deferred = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
@@ -306,7 +304,8 @@ impl PgEngine {
         let Some(client) = self.client.as_mut() else {
             return Err(BatchError::Fail("no database connection".into()));
         };
-        client.batch_execute("BEGIN").map_err(before_commit)?;
+        // Sent with the first request's first statement.
+        client.begin("BEGIN");
         for (i, job) in jobs.iter_mut().enumerate() {
             let mut trouble = Trouble::default();
             let keep = {
@@ -430,23 +429,19 @@ fn connect_engines(
     options: Options,
     workers: usize,
 ) -> Result<Vec<PgEngine>, StoreError> {
-    let mut first = connect(url)?;
-    if options.migrate {
-        migrate(&mut first)?;
-    } else {
-        check_schema(&mut first)?;
+    {
+        let mut first = connect(url)?;
+        if options.migrate {
+            migrate(&mut first)?;
+        } else {
+            check_schema(&mut first)?;
+        }
     }
-    let mut engines = vec![PgEngine {
-        url: url.to_string(),
-        client: Some(first),
-        cache: HashMap::new(),
-        retried: false,
-        savepoint_batches: 0,
-    }];
-    for _ in 1..workers.max(1) {
+    let mut engines = Vec::new();
+    for _ in 0..workers.max(1) {
         engines.push(PgEngine {
             url: url.to_string(),
-            client: Some(connect(url)?),
+            client: Some(Conn::connect(url, SESSION_SETTINGS)?),
             cache: HashMap::new(),
             retried: false,
             savepoint_batches: 0,

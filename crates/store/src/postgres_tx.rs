@@ -8,11 +8,12 @@
 
 use std::collections::HashMap;
 
+use postgres::Statement;
 use postgres::error::SqlState;
 use postgres::types::{FromSql, ToSql, Type};
-use postgres::{Client, Statement};
 
 use crate::StoreError;
+use crate::postgres_conn::{Conn, reads_only};
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 
 /// PostgreSQL's placeholders are `$n`; it compares deadlines in the query.
@@ -45,9 +46,16 @@ pub(crate) struct Trouble {
     pub(crate) busy: bool,
 }
 
+/// A statement prepared on a connection, and whether it only reads (`reads_only`).
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    statement: Statement,
+    reads: bool,
+}
+
 pub(crate) struct PgTx<'a> {
-    client: &'a mut Client,
-    cache: &'a mut HashMap<String, Statement>,
+    client: &'a mut Conn,
+    cache: &'a mut HashMap<String, Prepared>,
     trouble: &'a mut Trouble,
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
@@ -56,8 +64,8 @@ pub(crate) struct PgTx<'a> {
 
 impl<'a> PgTx<'a> {
     pub(crate) fn new(
-        client: &'a mut Client,
-        cache: &'a mut HashMap<String, Statement>,
+        client: &'a mut Conn,
+        cache: &'a mut HashMap<String, Prepared>,
         trouble: &'a mut Trouble,
         nowait: bool,
     ) -> Self {
@@ -103,13 +111,17 @@ impl PgTx<'_> {
         StoreError::Postgres(e)
     }
 
-    fn statement(&mut self, sql: &'static Sql) -> Result<Statement> {
+    fn statement(&mut self, sql: &'static Sql) -> Result<Prepared> {
         let sql = sql.text(&DIALECT);
         if let Some(s) = self.cache.get(sql) {
             return Ok(s.clone());
         }
         let prepared = self.client.prepare(sql);
-        let s = prepared.map_err(|e| self.note(e))?;
+        let statement = prepared.map_err(|e| self.note(e))?;
+        let s = Prepared {
+            statement,
+            reads: reads_only(sql),
+        };
         self.cache.insert(sql.to_string(), s.clone());
         Ok(s)
     }
@@ -135,8 +147,8 @@ impl Db for PgTx<'_> {
     }
 
     fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64> {
-        let statement = self.statement(sql)?;
-        let changed = self.client.execute(&statement, &bind(params));
+        let s = self.statement(sql)?;
+        let changed = self.client.execute(&s.statement, s.reads, &bind(params));
         changed.map_err(|e| self.note(e))
     }
 
@@ -146,8 +158,8 @@ impl Db for PgTx<'_> {
         params: &[&dyn Param],
         each: &mut dyn FnMut(&dyn Row) -> Result<bool>,
     ) -> Result<()> {
-        let statement = self.statement(sql)?;
-        let rows = self.client.query(&statement, &bind(params));
+        let s = self.statement(sql)?;
+        let rows = self.client.query(&s.statement, s.reads, &bind(params));
         for row in rows.map_err(|e| self.note(e))? {
             if !each(&row)? {
                 break;

@@ -1,0 +1,201 @@
+//! A transaction's `BEGIN` sent with its first statement when that statement only reads, and
+//! on its own before a statement that writes. The round trips are counted by a proxy between
+//! the connection and PostgreSQL (`AIRLOCK_TEST_DATABASE_URL`; without it the tests that need
+//! the database fail under CI and are skipped, loudly, elsewhere).
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+use super::{Conn, config, reads_only};
+
+const PG_ENV: &str = "AIRLOCK_TEST_DATABASE_URL";
+
+#[test]
+fn only_reads_are_pipelined_behind_their_begin() {
+    for sql in [
+        "SELECT 1",
+        "  select k.id FROM api_keys AS k WHERE k.hash = $1",
+        "WITH o AS (SELECT org_id FROM api_keys) SELECT * FROM sessions FOR UPDATE SKIP LOCKED",
+        "SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT updated_at, settled FROM approvals",
+    ] {
+        assert!(reads_only(sql), "{sql}");
+    }
+    for sql in [
+        "WITH d AS (INSERT INTO decisions VALUES ($1)) UPDATE sessions SET head = $2",
+        "UPDATE sessions SET head = $1",
+        "update sessions\nset head = $1",
+        "INSERT INTO orgs VALUES ($1)",
+        "DELETE FROM sessions",
+        "WITH gone AS (DELETE FROM approvals RETURNING id) SELECT count(*) FROM gone",
+        "SELECT nextval('s')",
+        "SET LOCAL statement_timeout = 0",
+        "TRUNCATE decisions",
+        "COPY decisions TO STDOUT",
+        "",
+        "BEGIN",
+    ] {
+        assert!(!reads_only(sql), "{sql}");
+    }
+}
+
+/// The database's URL, or `None` (skipped loudly; a failure under CI).
+fn database(test: &str) -> Option<String> {
+    let url = std::env::var(PG_ENV).ok().filter(|u| !u.trim().is_empty());
+    if url.is_none() {
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        assert!(!ci, "CI is set but {PG_ENV} is not: {test} must run in CI");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: set {PG_ENV} to run it (under CI this fails)"
+        );
+    }
+    url
+}
+
+/// Turns of the conversation: how many times the client spoke after the server had (a round
+/// trip each), and who spoke last.
+#[derive(Default)]
+struct Turns {
+    client_turns: usize,
+    server_last: bool,
+}
+
+/// A proxy in front of the database of `url` for one connection; answers the URL that reaches
+/// it and the count of the client's turns.
+fn proxy(url: &str) -> (String, Arc<Mutex<Turns>>) {
+    let config = config(url).expect("url");
+    let host = match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let local = listener.local_addr().expect("addr");
+    let turns = Arc::new(Mutex::new(Turns {
+        server_last: true,
+        ..Turns::default()
+    }));
+    let shared = turns.clone();
+    std::thread::spawn(move || {
+        let (client, _) = listener.accept().expect("accept");
+        let server = TcpStream::connect((host.as_str(), port)).expect("database");
+        let pipe = |mut from: TcpStream, mut to: TcpStream, from_server: bool| {
+            let turns = shared.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16 * 1024];
+                while let Ok(n) = from.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    {
+                        let mut t = turns.lock().expect("turns");
+                        if !from_server && t.server_last {
+                            t.client_turns += 1;
+                        }
+                        t.server_last = from_server;
+                    }
+                    if to.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = to.shutdown(Shutdown::Write);
+            })
+        };
+        let up = pipe(
+            client.try_clone().expect("clone"),
+            server.try_clone().expect("clone"),
+            false,
+        );
+        let down = pipe(server, client, true);
+        let _ = (up.join(), down.join());
+    });
+    let mut target = format!("host=127.0.0.1 port={}", local.port());
+    if let Some(user) = config.get_user() {
+        target.push_str(&format!(" user='{user}'"));
+    }
+    if let Some(password) = config.get_password() {
+        target.push_str(&format!(
+            " password='{}'",
+            String::from_utf8_lossy(password)
+        ));
+    }
+    if let Some(db) = config.get_dbname() {
+        target.push_str(&format!(" dbname='{db}'"));
+    }
+    (target, turns)
+}
+
+/// The client's turns that `f` takes on `conn`.
+fn turns_of(turns: &Mutex<Turns>, f: impl FnOnce()) -> usize {
+    let before = turns.lock().expect("turns").client_turns;
+    f();
+    turns.lock().expect("turns").client_turns - before
+}
+
+#[test]
+fn a_read_takes_its_begin_along_and_a_write_does_not() {
+    let Some(url) = database("a_read_takes_its_begin_along_and_a_write_does_not") else {
+        return;
+    };
+    let (target, turns) = proxy(&url);
+    let mut conn =
+        Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn.prepare("SELECT 1::bigint").expect("prepare");
+    let write = conn
+        .prepare("CREATE TEMP TABLE IF NOT EXISTS pipelined (n bigint)")
+        .expect("prepare");
+    assert!(!reads_only(
+        "CREATE TEMP TABLE IF NOT EXISTS pipelined (n bigint)"
+    ));
+
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN");
+        let rows = conn.query(&read, true, &[]).expect("read");
+        assert_eq!(rows.len(), 1);
+        conn.batch_execute("COMMIT").expect("commit");
+    });
+    assert_eq!(n, 2, "BEGIN with the read, then COMMIT");
+
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN");
+        conn.execute(&write, false, &[]).expect("write");
+        conn.batch_execute("COMMIT").expect("commit");
+    });
+    assert_eq!(n, 3, "BEGIN alone before a write, the write, then COMMIT");
+
+    // A transaction that ran no statement sends its opening with its end.
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN; SAVEPOINT job");
+        conn.batch_execute("ROLLBACK").expect("rollback");
+    });
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_pipelined_read_runs_inside_its_transaction() {
+    let Some(url) = database("a_pipelined_read_runs_inside_its_transaction") else {
+        return;
+    };
+    let key: i64 = rand::random::<i64>() & 0x7fff_ffff_ffff;
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let lock = conn
+        .prepare("SELECT pg_advisory_xact_lock($1)")
+        .expect("prepare");
+    let try_lock = other
+        .prepare("SELECT pg_try_advisory_xact_lock($1)")
+        .expect("prepare");
+    let taken = |other: &mut Conn| -> bool {
+        let rows = other.query(&try_lock, true, &[&key]).expect("try");
+        rows[0].get::<_, bool>(0)
+    };
+
+    conn.begin("BEGIN");
+    conn.query(&lock, true, &[&key]).expect("lock");
+    // A lock of the transaction's: held after the statement, so the statement ran inside it.
+    assert!(!taken(&mut other), "the read ran outside its transaction");
+    conn.batch_execute("COMMIT").expect("commit");
+    assert!(taken(&mut other), "the lock ends with the transaction");
+}
