@@ -13,16 +13,50 @@ use std::time::Duration;
 
 use postgres::types::ToSql;
 use postgres::{Row, Statement};
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::Poll;
+
 use tokio::runtime::Runtime;
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::tls::NoTlsStream;
+use tokio_postgres::{Client, Connection, NoTls, Socket};
 
 use crate::StoreError;
 
 pub(crate) struct Conn {
-    runtime: Runtime,
+    driver: Driver,
     client: Client,
     /// Opening statements of a transaction not sent yet (`begin`).
     pending: Option<&'static str>,
+}
+
+/// The connection's runtime and its socket, polled in the same task as each request (as the
+/// synchronous client does): an answer wakes its request without a hand-off between tasks.
+struct Driver {
+    runtime: Runtime,
+    /// `None` once the connection has ended; its requests then fail, and `is_closed` says so.
+    connection: Option<Pin<Box<Connection<Socket, NoTlsStream>>>>,
+}
+
+impl Driver {
+    fn block_on<T>(
+        &mut self,
+        request: impl Future<Output = Result<T, postgres::Error>>,
+    ) -> Result<T, postgres::Error> {
+        let mut request = pin!(request);
+        let connection = &mut self.connection;
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            if let Some(c) = connection.as_mut()
+                && let Poll::Ready(ended) = c.as_mut().poll(cx)
+            {
+                *connection = None;
+                if let Err(e) = ended {
+                    return Poll::Ready(Err(e));
+                }
+            }
+            request.as_mut().poll(cx)
+        }))
+    }
 }
 
 /// Whether a statement only reads: it is pipelined behind a pending `BEGIN`. A word that
@@ -65,15 +99,11 @@ impl Conn {
             .enable_all()
             .build()?;
         let (client, connection) = runtime.block_on(config.connect(NoTls))?;
-        // Driven whenever the runtime waits for an answer; it ends with the connection, and
-        // `is_closed` then says so.
-        runtime.spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "database connection ended");
-            }
-        });
         let mut conn = Conn {
-            runtime,
+            driver: Driver {
+                runtime,
+                connection: Some(Box::pin(connection)),
+            },
             client,
             pending: None,
         };
@@ -97,14 +127,14 @@ impl Conn {
         match self.pending.take() {
             // One simple query, one round trip.
             Some(opening) => self
-                .runtime
+                .driver
                 .block_on(client.batch_execute(&format!("{opening}; {sql}"))),
-            None => self.runtime.block_on(client.batch_execute(sql)),
+            None => self.driver.block_on(client.batch_execute(sql)),
         }
     }
 
     pub(crate) fn prepare(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
-        self.runtime.block_on(self.client.prepare(sql))
+        self.driver.block_on(self.client.prepare(sql))
     }
 
     pub(crate) fn execute(
@@ -116,20 +146,20 @@ impl Conn {
         let client = &self.client;
         match self.pending.take() {
             Some(opening) if reads => {
-                let (opened, changed) = self.runtime.block_on(async {
-                    tokio::join!(
+                // Both sent before either answer is awaited; the opening's error first.
+                self.driver.block_on(async {
+                    let (opened, changed) = tokio::join!(
                         client.batch_execute(opening),
                         client.execute(statement, params)
-                    )
-                });
-                opened?;
-                changed
+                    );
+                    opened.and(changed)
+                })
             }
             Some(opening) => {
-                self.runtime.block_on(client.batch_execute(opening))?;
-                self.runtime.block_on(client.execute(statement, params))
+                self.driver.block_on(client.batch_execute(opening))?;
+                self.driver.block_on(client.execute(statement, params))
             }
-            None => self.runtime.block_on(client.execute(statement, params)),
+            None => self.driver.block_on(client.execute(statement, params)),
         }
     }
 
@@ -142,20 +172,20 @@ impl Conn {
         let client = &self.client;
         match self.pending.take() {
             Some(opening) if reads => {
-                let (opened, rows) = self.runtime.block_on(async {
-                    tokio::join!(
+                // Both sent before either answer is awaited; the opening's error first.
+                self.driver.block_on(async {
+                    let (opened, rows) = tokio::join!(
                         client.batch_execute(opening),
                         client.query(statement, params)
-                    )
-                });
-                opened?;
-                rows
+                    );
+                    opened.and(rows)
+                })
             }
             Some(opening) => {
-                self.runtime.block_on(client.batch_execute(opening))?;
-                self.runtime.block_on(client.query(statement, params))
+                self.driver.block_on(client.batch_execute(opening))?;
+                self.driver.block_on(client.query(statement, params))
             }
-            None => self.runtime.block_on(client.query(statement, params)),
+            None => self.driver.block_on(client.query(statement, params)),
         }
     }
 }

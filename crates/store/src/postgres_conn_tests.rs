@@ -199,3 +199,45 @@ fn a_pipelined_read_runs_inside_its_transaction() {
     conn.batch_execute("COMMIT").expect("commit");
     assert!(taken(&mut other), "the lock ends with the transaction");
 }
+
+#[test]
+fn a_connection_the_server_ends_fails_its_next_request_and_says_it_is_closed() {
+    let Some(url) =
+        database("a_connection_the_server_ends_fails_its_next_request_and_says_it_is_closed")
+    else {
+        return;
+    };
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let pid = conn.prepare("SELECT pg_backend_pid()").expect("prepare");
+    let rows = conn.query(&pid, true, &[]).expect("pid");
+    let pid: i32 = rows[0].get(0);
+    let end = other
+        .prepare("SELECT pg_terminate_backend($1)")
+        .expect("prepare");
+    let rows = other.query(&end, true, &[&pid]).expect("terminate");
+    assert!(rows[0].get::<_, bool>(0));
+    // The server may take a moment to close the socket; its last word (the termination, a
+    // database error) may fail a request before the socket's end is seen. From the first
+    // failure on, no request succeeds, and the connection soon says it is closed (the
+    // engine then connects again).
+    let mut failed = false;
+    for _ in 0..50 {
+        let answer = conn.prepare("SELECT 1");
+        assert!(
+            !(failed && answer.is_ok()),
+            "a request succeeded after a failure"
+        );
+        failed |= answer.is_err();
+        if conn.is_closed() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        failed && conn.is_closed(),
+        "a terminated connection kept answering"
+    );
+    conn.begin("BEGIN");
+    assert!(conn.batch_execute("COMMIT").is_err());
+}
