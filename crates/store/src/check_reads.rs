@@ -598,3 +598,39 @@ pub(crate) fn record_decision<D: Db>(
         })
         .map(drop)
 }
+
+/// The first statements of the hot paths' transactions on PostgreSQL: each is sent with its
+/// transaction's `BEGIN` (`crate::postgres_conn`).
+#[cfg(test)]
+pub(crate) fn first_statements() -> Vec<(&'static str, String)> {
+    let mut all = Vec::new();
+    for lock in ["", SKIP, "FOR UPDATE", "FOR UPDATE NOWAIT"] {
+        all.push(("the joined read", joined(lock, None)));
+        all.push(("the keyed joined read", joined(lock, Some(KEY_ORG))));
+        all.push((
+            "the unproven keyed joined read",
+            joined(lock, Some(KEY_ORG_UNPROVEN)),
+        ));
+    }
+    for named in [true, false] {
+        all.push(("the gateway's read", gateway_joined(named)));
+    }
+    let (columns, joins) = key_part();
+    all.push((
+        "the key read",
+        format!("SELECT {columns} FROM {joins} WHERE k.hash = $1"),
+    ));
+    all
+}
+
+/// The check's writes: never sent before their transaction's `BEGIN` has succeeded.
+#[cfg(test)]
+pub(crate) fn writes() -> Vec<(&'static str, String)> {
+    vec![
+        ("the decision's record", record_joined(true)),
+        (
+            "the decision's record without activity",
+            record_joined(false),
+        ),
+    ]
+}

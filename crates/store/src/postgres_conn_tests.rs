@@ -60,6 +60,9 @@ fn database(test: &str) -> Option<String> {
 struct Turns {
     client_turns: usize,
     server_last: bool,
+    /// The next `BEGIN` the client sends reaches the server as `BEGIX` (a syntax error): an
+    /// opening that fails on a connection that stays up.
+    spoil_begin: bool,
 }
 
 /// A proxy in front of the database of `url` for one connection; answers the URL that reaches
@@ -95,6 +98,13 @@ fn proxy(url: &str) -> (String, Arc<Mutex<Turns>>) {
                             t.client_turns += 1;
                         }
                         t.server_last = from_server;
+                        if !from_server
+                            && t.spoil_begin
+                            && let Some(at) = buf[..n].windows(5).position(|w| w == b"BEGIN")
+                        {
+                            buf[at + 4] = b'X';
+                            t.spoil_begin = false;
+                        }
                     }
                     if to.write_all(&buf[..n]).is_err() {
                         break;
@@ -165,12 +175,19 @@ fn a_read_takes_its_begin_along_and_a_write_does_not() {
     });
     assert_eq!(n, 3, "BEGIN alone before a write, the write, then COMMIT");
 
-    // A transaction that ran no statement sends its opening with its end.
+    // A transaction that ran no statement sends its opening with its end, and a rollback of
+    // it nothing at all.
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN; SAVEPOINT job");
+        conn.batch_execute("RELEASE SAVEPOINT job; COMMIT")
+            .expect("commit");
+    });
+    assert_eq!(n, 1);
     let n = turns_of(&turns, || {
         conn.begin("BEGIN; SAVEPOINT job");
         conn.batch_execute("ROLLBACK").expect("rollback");
     });
-    assert_eq!(n, 1);
+    assert_eq!(n, 0);
 }
 
 #[test]
@@ -240,4 +257,60 @@ fn a_connection_the_server_ends_fails_its_next_request_and_says_it_is_closed() {
     );
     conn.begin("BEGIN");
     assert!(conn.batch_execute("COMMIT").is_err());
+}
+
+#[test]
+fn the_hot_paths_first_statements_are_pipelined_and_their_writes_are_not() {
+    for (name, sql) in crate::check_reads::first_statements() {
+        assert!(
+            reads_only(&sql),
+            "{name} would take a round trip of its own: {sql}"
+        );
+    }
+    for (name, sql) in crate::check_reads::writes() {
+        assert!(!reads_only(&sql), "{name} would be pipelined: {sql}");
+    }
+}
+
+#[test]
+fn after_a_failed_begin_nothing_runs_outside_a_transaction() {
+    let Some(url) = database("after_a_failed_begin_nothing_runs_outside_a_transaction") else {
+        return;
+    };
+    let table = format!("airlock_pipeline_{}", uuid::Uuid::new_v4().simple());
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    other
+        .batch_execute(&format!("CREATE TABLE {table} (n bigint)"))
+        .expect("table");
+    let (target, turns) = proxy(&url);
+    let mut conn =
+        Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn.prepare("SELECT 1::bigint").expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} VALUES (1)"))
+        .expect("prepare");
+
+    turns.lock().expect("turns").spoil_begin = true;
+    conn.begin("BEGIN");
+    assert!(conn.query(&read, true, &[]).is_err(), "the opening failed");
+    // The request goes on regardless (the engine rolls such a request back): its write runs
+    // in a transaction opened again, and the rollback undoes it.
+    conn.execute(&write, false, &[]).expect("write");
+    conn.batch_execute("ROLLBACK").expect("rollback");
+    // A write whose own opening fails is not sent at all, and the next one is sent inside a
+    // transaction opened again.
+    turns.lock().expect("turns").spoil_begin = true;
+    conn.begin("BEGIN");
+    assert!(conn.execute(&write, false, &[]).is_err());
+    conn.execute(&write, false, &[]).expect("write");
+    conn.batch_execute("ROLLBACK").expect("rollback");
+    let count = other
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let rows = other.query(&count, true, &[]).expect("count");
+    let written: i64 = rows[0].get(0);
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(written, 0, "a write ran outside a transaction");
 }
