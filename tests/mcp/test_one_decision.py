@@ -117,3 +117,28 @@ def test_a_call_to_a_server_the_gateway_cannot_reach_is_refused_undecided(airloc
         r = ms.post(w, call(1, "execute_sql", {"sql": "DROP TABLE accounts"}), session=session)
         assert r.status == 400 and "not reachable over HTTP" in r.error_body()["message"], r.text
     assert ms.decisions(w, sid) == []
+
+
+def store_requests(w: ms.World) -> float:
+    """Requests the store has run so far (the batch-size histogram's sum, `GET /metrics`)."""
+    r = w.airlock.http("GET", "/metrics", key=None)
+    assert r.status == 200, r.text
+    for line in r.text.splitlines():
+        if line.startswith("airlock_store_batch_size_sum "):
+            return float(line.split()[1])
+    raise AssertionError("no airlock_store_batch_size_sum in /metrics")
+
+
+def test_a_call_in_an_existing_session_takes_one_store_round_trip(airlock, db, db_http):
+    # Two would decide the same (the rest of this file); this is how a return to two is seen.
+    w = ms.world(airlock, db_http.url, ["*"], ALL)
+    r = ms.post(w, call(1, "read_query", {"sql": "SELECT 1 AS n"}))
+    assert r.status == 200, r.text
+    calls = 20
+    before = store_requests(w)
+    for i in range(calls):
+        r = ms.post(w, call(2 + i, "read_query", {"sql": "SELECT name FROM accounts"}))
+        assert r.status == 200 and r.json["result"].get("isError") is not True, r.text
+    ran = store_requests(w) - before
+    # One request a call; a little slack for the server's own background requests.
+    assert calls <= ran < calls * 1.5, ran
