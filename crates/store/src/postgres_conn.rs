@@ -11,14 +11,13 @@
 //! opening that failed stays pending: the transaction's next statement sends it again first,
 //! so nothing after it runs outside a transaction either.
 
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
 
 use postgres::types::ToSql;
 use postgres::{Row, Statement};
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::task::Poll;
-
 use tokio::runtime::Runtime;
 use tokio_postgres::tls::NoTlsStream;
 use tokio_postgres::{Client, Connection, NoTls, Socket};
