@@ -366,6 +366,12 @@ fn one_by_one<D: Db>(
     })
 }
 
+/// The key's part ([`key_part`]) read by the key's hash alone.
+fn key_read() -> String {
+    let (columns, joins) = key_part();
+    format!("SELECT {columns} FROM {joins} WHERE k.hash = $1")
+}
+
 pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads>> {
     if !db.dialect().joined_check {
         let Some(key) = db.api_key_by_hash(hash)? else {
@@ -376,11 +382,7 @@ pub(crate) fn key_reads<D: Db>(db: &mut D, hash: &str) -> Result<Option<KeyReads
         return Ok(Some(KeyReads { key, org, security }));
     }
     // The organization and its settings are the key's own.
-    let sql = sql!(|_d| {
-        let (columns, joins) = key_part();
-        format!("SELECT {columns} FROM {joins} WHERE k.hash = $1")
-    });
-    db.one(sql, &[&hash], |row| read_key(row, &mut 0))
+    db.one(sql!(|_d| key_read()), &[&hash], |row| read_key(row, &mut 0))
         .map(Option::flatten)
 }
 
@@ -615,11 +617,7 @@ pub(crate) fn first_statements() -> Vec<(&'static str, String)> {
     for named in [true, false] {
         all.push(("the gateway's read", gateway_joined(named)));
     }
-    let (columns, joins) = key_part();
-    all.push((
-        "the key read",
-        format!("SELECT {columns} FROM {joins} WHERE k.hash = $1"),
-    ));
+    all.push(("the key read", key_read()));
     all
 }
 

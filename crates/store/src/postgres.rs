@@ -117,6 +117,17 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// Migrates the database at `url`, or checks its schema, as `options` say, on a connection of
+/// its own (the synchronous client's transactions).
+fn prepare_schema(url: &str, options: Options) -> Result<(), StoreError> {
+    let mut client = connect(url)?;
+    if options.migrate {
+        migrate(&mut client).map(drop)
+    } else {
+        check_schema(&mut client)
+    }
+}
+
 /// Applies pending migrations to the database at `url`.
 pub(crate) fn migrate_url(url: &str) -> Result<Vec<i64>, StoreError> {
     off_runtime(|| {
@@ -132,14 +143,7 @@ pub(crate) fn run_blocking<R>(
     options: Options,
     f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
 ) -> Result<R, StoreError> {
-    {
-        let mut client = connect(url)?;
-        if options.migrate {
-            migrate(&mut client)?;
-        } else {
-            check_schema(&mut client)?;
-        }
-    }
+    prepare_schema(url, options)?;
     let mut client = Conn::connect(url, SESSION_SETTINGS)?;
     let mut cache = HashMap::new();
     let mut trouble = Trouble::default();
@@ -429,14 +433,7 @@ fn connect_engines(
     options: Options,
     workers: usize,
 ) -> Result<Vec<PgEngine>, StoreError> {
-    {
-        let mut first = connect(url)?;
-        if options.migrate {
-            migrate(&mut first)?;
-        } else {
-            check_schema(&mut first)?;
-        }
-    }
+    prepare_schema(url, options)?;
     let mut engines = Vec::new();
     for _ in 0..workers.max(1) {
         engines.push(PgEngine {
