@@ -76,17 +76,22 @@ const SKIP: &str = "FOR UPDATE SKIP LOCKED";
 /// (`key_part`) first in the row. Every table is read by the organization. With [`SKIP`], a
 /// first column says whether the session was skipped: it exists, and another transaction
 /// holds its lock.
+///
+/// Each table's part is one row value (`ROW(…)`, read by [`packed`]), each read by a
+/// subquery of its own but the session's: PostgreSQL carries one column a part, not all 70,
+/// and sets up a narrower plan for each execution (measured in the twenty-second pass of
+/// `docs/benchmarks.md`). The server's value carries the tool's pin and whether the server
+/// has any: none of them without an active server.
 fn joined(lock: &str, key_org: Option<&str>) -> String {
-    let (with, org, key_columns, key_joins) = if let Some(key_org) = key_org {
+    let (with, org, key) = if let Some(key_org) = key_org {
         let (columns, joins) = key_part();
         (
             format!("WITH o AS ({key_org}), "),
             "(SELECT org_id FROM o)",
-            format!("{columns}, "),
-            format!("LEFT JOIN {joins} ON k.hash = $1 "),
+            format!("(SELECT ROW({columns}) FROM {joins} WHERE k.hash = $1), "),
         )
     } else {
-        ("WITH ".to_string(), "$1", String::new(), String::new())
+        ("WITH ".to_string(), "$1", String::new())
     };
     let busy = if lock == SKIP {
         format!(
@@ -99,19 +104,20 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
     format!(
         "{with}s AS (SELECT {session}, may_have_approvals FROM sessions \
          WHERE org_id = {org} AND id = $3 {lock}) \
-         SELECT {busy}{key_columns}{agent}, {s}, {server}, {pin}, {reviewers}, g.generation, \
+         SELECT {busy}{key}\
+         (SELECT ROW({agent}) FROM agents AS a WHERE a.org_id = {org} AND a.id = $2), \
+         ROW({s}), \
+         (SELECT ROW({server}, {pin}, EXISTS (SELECT 1 FROM tool_pins AS q \
+         WHERE q.org_id = {org} AND q.server_id = v.id)) \
+         FROM servers AS v LEFT JOIN tool_pins AS p \
+         ON p.org_id = {org} AND p.server_id = v.id AND p.name = $4 \
+         WHERE v.org_id = {org} AND v.id = s.server_id AND v.status = 'active'), \
+         (SELECT ROW({reviewers}) FROM reviewer_sets AS r WHERE r.org_id = {org}), \
+         (SELECT g.generation FROM policy_generations AS g WHERE g.org_id = {org}), \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
-         EXISTS (SELECT 1 FROM tool_pins AS q WHERE q.org_id = {org} AND q.server_id = v.id), \
          coalesce(s.may_have_approvals, TRUE) \
-         FROM (SELECT 1 AS one) AS one \
-         {key_joins}\
-         LEFT JOIN agents AS a ON a.org_id = {org} AND a.id = $2 \
-         LEFT JOIN s ON TRUE \
-         LEFT JOIN servers AS v ON v.org_id = {org} AND v.id = s.server_id AND v.status = 'active' \
-         LEFT JOIN tool_pins AS p ON p.org_id = {org} AND p.server_id = v.id AND p.name = $4 \
-         LEFT JOIN reviewer_sets AS r ON r.org_id = {org} \
-         LEFT JOIN policy_generations AS g ON g.org_id = {org}",
+         FROM (SELECT 1 AS one) AS one LEFT JOIN s ON TRUE",
         session = Session::COLUMNS,
         agent = columns_of("a", Agent::COLUMNS),
         s = columns_of("s", Session::COLUMNS),
@@ -164,29 +170,44 @@ fn read_key(row: &dyn Row, from: &mut usize) -> Result<Option<KeyReads>> {
     Ok(key.map(|key| KeyReads { key, org, security }))
 }
 
-/// The check's part of a joined read, from column `from` on.
-fn read_joined(row: &dyn Row, mut from: usize) -> Result<CheckReads> {
-    let agent = part::<Agent>(row, &mut from)?;
-    let session = part::<Session>(row, &mut from)?;
-    let server = part::<Server>(row, &mut from)?.map(std::sync::Arc::new);
-    let pin = part::<ToolPin>(row, &mut from)?;
-    let reviewers = part::<ReviewerSet>(row, &mut from)?;
-    let policy_generation = if row.is_null(from)? {
+/// The record packed in column `i` as one row value ([`joined`]), or none when there is no
+/// row: the value is NULL (its subquery found none) or its first field is.
+fn packed<R: Record>(row: &dyn Row, i: usize) -> Result<Option<R>> {
+    match row.record(i)? {
+        Some(fields) => part::<R>(&*fields, &mut 0),
+        None => Ok(None),
+    }
+}
+
+/// The check's part of a joined read ([`joined`]), from column `from` on.
+fn read_joined(row: &dyn Row, from: usize) -> Result<CheckReads> {
+    let agent = packed::<Agent>(row, from)?;
+    let session = packed::<Session>(row, from + 1)?;
+    let (server, pin, server_has_pins) = match row.record(from + 2)? {
+        Some(fields) => {
+            let mut at = 0;
+            let server = part::<Server>(&*fields, &mut at)?;
+            let pin = part::<ToolPin>(&*fields, &mut at)?;
+            (server, pin, fields.get_bool(at)?)
+        }
+        None => (None, None, false),
+    };
+    let reviewers = packed::<ReviewerSet>(row, from + 3)?;
+    let policy_generation = if row.is_null(from + 4)? {
         0
     } else {
-        u64::try_from(row.get_i64(from)?).unwrap_or(0)
+        u64::try_from(row.get_i64(from + 4)?).unwrap_or(0)
     };
-    let siem = if row.is_null(from + 1)? {
+    let siem = if row.is_null(from + 5)? {
         Vec::new()
     } else {
-        siem_targets(&row.get_str(from + 1)?)?
+        siem_targets(&row.get_str(from + 5)?)?
     };
-    let server_has_pins = row.get_bool(from + 2)?;
-    let may_have_approvals = row.get_bool(from + 3)?;
+    let may_have_approvals = row.get_bool(from + 6)?;
     Ok(CheckReads {
         agent,
         session,
-        server,
+        server: server.map(std::sync::Arc::new),
         pin,
         reviewers,
         policy_generation,
@@ -323,8 +344,12 @@ pub(crate) fn keyed_check_reads<D: Db>(
         )
     };
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
-    joined_row(db, &sql, &params, |row, mut from| {
-        let Some(key) = read_key(row, &mut from)? else {
+    joined_row(db, &sql, &params, |row, from| {
+        let key = match row.record(from)? {
+            Some(fields) => read_key(&*fields, &mut 0)?,
+            None => None,
+        };
+        let Some(key) = key else {
             return Ok(None);
         };
         if refused(&key) {
@@ -332,7 +357,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
             // empty.
             return Ok(Some((key, None)));
         }
-        Ok(Some((key, Some(read_joined(row, from)?))))
+        Ok(Some((key, Some(read_joined(row, from + 1)?))))
     })
 }
 

@@ -38,6 +38,7 @@ mod options;
 mod sql;
 mod postgres;
 mod postgres_conn;
+mod postgres_record;
 mod postgres_tx;
 mod queue;
 #[macro_use]

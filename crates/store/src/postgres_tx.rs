@@ -14,6 +14,7 @@ use postgres::types::{FromSql, ToSql, Type};
 
 use crate::StoreError;
 use crate::postgres_conn::{Conn, reads_only};
+use crate::postgres_record::Fields;
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 
 /// PostgreSQL's placeholders are `$n`; it compares deadlines in the query.
@@ -204,5 +205,9 @@ impl Row for postgres::Row {
     }
     fn is_null(&self, i: usize) -> Result<bool> {
         Ok(self.try_get::<_, Null>(i)?.0)
+    }
+    fn record(&self, i: usize) -> Result<Option<Box<dyn Row + '_>>> {
+        let fields: Option<Fields<'_>> = self.try_get(i)?;
+        Ok(fields.map(|f| Box::new(f) as Box<dyn Row + '_>))
     }
 }

@@ -122,6 +122,13 @@ pub(crate) trait Row {
     fn get_bool(&self, i: usize) -> Result<bool>;
     fn get_f64(&self, i: usize) -> Result<f64>;
     fn is_null(&self, i: usize) -> Result<bool>;
+    /// Column `i`, a row value (`ROW(…)`), as a row of its fields; none when NULL. Only
+    /// PostgreSQL's joined reads ask for one.
+    fn record(&self, i: usize) -> Result<Option<Box<dyn Row + '_>>> {
+        Err(crate::StoreError::Corrupt(format!(
+            "column {i}: row values are read on PostgreSQL only"
+        )))
+    }
 }
 
 /// The lock a read of a session takes, held until the transaction ends.

@@ -12,23 +12,8 @@ use airlock_store::model::*;
 use airlock_store::siem::SiemDestination;
 use airlock_store::{CheckReads, KeyReads, SessionApprovals, StoreError, Tuning, Tx};
 use common::Fresh;
-use common::fixtures::{agent, api_key, now, org, server, session};
+use common::fixtures::{agent, api_key, no_reviewers, now, org, pin, server, session};
 use serde_json::json;
-
-fn pin(org: &str, server: &str, name: &str, status: &str) -> ToolPin {
-    ToolPin {
-        org_id: org.into(),
-        server_id: server.into(),
-        name: name.into(),
-        definition: "{}".into(),
-        digest: "p".repeat(64),
-        status: status.into(),
-        pending_definition: None,
-        pending_digest: None,
-        pinned_at: now(),
-        changed_at: None,
-    }
-}
 
 fn decision(s: &Session, seq: u64) -> Decision {
     Decision {
@@ -135,11 +120,7 @@ contract!(
                 tx.insert_server(&server("o1", "srv_open", "active", None))?;
                 tx.put_tool_pin(&pin("o1", "srv_1", "db.query", "changed"))?;
                 tx.put_tool_pin(&pin("o1", "srv_gone", "db.query", "pinned"))?;
-                tx.put_reviewer_set(&ReviewerSet {
-                    org_id: "o1".into(),
-                    reviewers: "[]".into(),
-                    updated_at: now(),
-                })?;
+                tx.put_reviewer_set(&no_reviewers("o1"))?;
                 tx.bump_policy_generation("o1")?;
                 tx.bump_policy_generation("o1")?;
                 for (id, active) in [("siem_on", true), ("siem_off", false)] {

@@ -88,3 +88,27 @@ pub fn api_key(id: &str, org: &str, revoked: bool) -> ApiKey {
         role: "agent".into(),
     }
 }
+
+pub fn pin(org: &str, server: &str, name: &str, status: &str) -> ToolPin {
+    ToolPin {
+        org_id: org.into(),
+        server_id: server.into(),
+        name: name.into(),
+        definition: "{}".into(),
+        digest: "p".repeat(64),
+        status: status.into(),
+        pending_definition: None,
+        pending_digest: None,
+        pinned_at: now(),
+        changed_at: None,
+    }
+}
+
+/// An organization's reviewer set with no one in it.
+pub fn no_reviewers(org: &str) -> ReviewerSet {
+    ReviewerSet {
+        org_id: org.into(),
+        reviewers: "[]".into(),
+        updated_at: now(),
+    }
+}
