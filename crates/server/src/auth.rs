@@ -114,30 +114,19 @@ pub fn caller_of_found(
 pub type CallerReads = (Caller, Option<SecuritySettings>, Option<CheckReads>);
 
 /// Like [`caller_in`], with the organization's security settings and the check's reads
-/// ([`Tx::keyed_check_reads`], for the call `(action name, input digest)`) read by the same
-/// statement (one round trip on PostgreSQL): the check's path. Nothing is read or locked in any organization for an unknown or revoked key,
+/// ([`Tx::keyed_check_reads`]) read by the same statement (one round trip on PostgreSQL): the
+/// check's path. Nothing is read or locked in any organization for an unknown or revoked key,
 /// nor, unless the call is `proven`, in an organization that requires proof on checks.
 pub fn caller_and_check_reads_in(
     tx: &mut dyn Tx,
     hash: &str,
     agent_id: &str,
     session_id: &str,
-    call: (&str, &str),
+    action_name: &str,
     proven: bool,
 ) -> Result<Result<CallerReads, ServiceError>, StoreError> {
-    let (action_name, input_digest) = call;
-    // Approvals are judged later, at the check's own time: none that is unexpired then is
-    // left out now.
-    let now = chrono::Utc::now();
-    let Some((key, reads)) = tx.keyed_check_reads(
-        hash,
-        agent_id,
-        session_id,
-        action_name,
-        proven,
-        input_digest,
-        now,
-    )?
+    let Some((key, reads)) =
+        tx.keyed_check_reads(hash, agent_id, session_id, action_name, proven)?
     else {
         return Ok(Err(invalid_key()));
     };

@@ -16,11 +16,11 @@ use chrono::{DateTime, Utc};
 
 use crate::StoreError;
 use crate::model::*;
-use crate::queries::{PENDING_ELEVATION, call_approvals, count, unexpired};
+use crate::queries::{CALL_APPROVALS, PENDING_ELEVATION, count, unexpired};
 use crate::record::Record;
 use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
-use crate::tx::{ApprovalRows, CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
+use crate::tx::{CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
 
 /// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
 fn columns_of(alias: &str, columns: &str) -> String {
@@ -93,11 +93,6 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
     } else {
         ("WITH ".to_string(), "$1", String::new())
     };
-    let approvals = if key_org.is_some() {
-        approvals_part(org)
-    } else {
-        String::new()
-    };
     let busy = if lock == SKIP {
         format!(
             "(s.id IS NULL AND EXISTS (SELECT 1 FROM sessions AS e \
@@ -107,7 +102,7 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
         String::new()
     };
     format!(
-        "{with}s AS (SELECT {session}, may_have_approvals, xmin AS version FROM sessions \
+        "{with}s AS (SELECT {session}, may_have_approvals FROM sessions \
          WHERE org_id = {org} AND id = $3 {lock}) \
          SELECT {busy}{key}\
          (SELECT ROW({agent}) FROM agents AS a WHERE a.org_id = {org} AND a.id = $2), \
@@ -121,7 +116,7 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
          (SELECT g.generation FROM policy_generations AS g WHERE g.org_id = {org}), \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
-         coalesce(s.may_have_approvals, TRUE){approvals} \
+         coalesce(s.may_have_approvals, TRUE) \
          FROM (SELECT 1 AS one) AS one LEFT JOIN s ON TRUE",
         session = Session::COLUMNS,
         agent = columns_of("a", Agent::COLUMNS),
@@ -129,28 +124,6 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
         server = columns_of("v", Server::COLUMNS),
         pin = columns_of("p", ToolPin::COLUMNS),
         reviewers = columns_of("r", ReviewerSet::COLUMNS),
-    )
-}
-
-/// The keyed read's last two columns: whether the locked session is the version the
-/// statement's snapshot sees, and the session's approvals for the call (`$5`, its input
-/// digest; `$4`, its action) not expired at `$6`, as JSON (`[[id, status, expires_at,
-/// created_at, kind], …]`; NULL for none, and for a session that never had one).
-///
-/// A statement reads every table as it was when it began, but `FOR UPDATE` locks, and
-/// returns, the session's latest version: a check of the same session that committed
-/// between the two (it held the lock, used or created an approval, and wrote the session)
-/// is seen in the session but not in the approvals. Then the first column is false, and the
-/// approvals are read again by a statement of their own ([`session_approvals`]). Every check
-/// writes its session, so a new version (`xmin`) marks every such commit.
-fn approvals_part(org: &str) -> String {
-    format!(
-        ", (s.version = (SELECT f.xmin FROM sessions AS f WHERE f.org_id = {org} AND f.id = $3)), \
-         CASE WHEN s.may_have_approvals THEN (SELECT json_agg(json_build_array(ap.id, \
-         ap.status, ap.expires_at, ap.created_at, ap.kind)) FROM approvals AS ap \
-         WHERE ap.org_id = {org} AND ap.session_id = $3 \
-         AND (({call}) OR ({PENDING_ELEVATION})) AND ap.expires_at > $6)::text END",
-        call = call_approvals("$5", "$4"),
     )
 }
 
@@ -206,9 +179,8 @@ fn packed<R: Record>(row: &dyn Row, i: usize) -> Result<Option<R>> {
     }
 }
 
-/// The check's part of a joined read ([`joined`]), from column `from` on; with `approvals`,
-/// the keyed read's approvals ([`approvals_part`]) after it.
-fn read_joined(row: &dyn Row, from: usize, approvals: bool) -> Result<CheckReads> {
+/// The check's part of a joined read ([`joined`]), from column `from` on.
+fn read_joined(row: &dyn Row, from: usize) -> Result<CheckReads> {
     let agent = packed::<Agent>(row, from)?;
     let session = packed::<Session>(row, from + 1)?;
     let (server, pin, server_has_pins) = match row.record(from + 2)? {
@@ -232,12 +204,6 @@ fn read_joined(row: &dyn Row, from: usize, approvals: bool) -> Result<CheckReads
         siem_targets(&row.get_str(from + 5)?)?
     };
     let may_have_approvals = row.get_bool(from + 6)?;
-    // NULL (no session) or false (a newer session than the snapshot): not read here.
-    let approvals = if approvals && !row.is_null(from + 7)? && row.get_bool(from + 7)? {
-        Some(approval_rows(row, from + 8)?)
-    } else {
-        None
-    };
     Ok(CheckReads {
         agent,
         session,
@@ -248,18 +214,7 @@ fn read_joined(row: &dyn Row, from: usize, approvals: bool) -> Result<CheckReads
         siem,
         server_has_pins,
         may_have_approvals,
-        approvals,
     })
-}
-
-/// The approvals the keyed read aggregates in column `i` ([`approvals_part`]).
-fn approval_rows(row: &dyn Row, i: usize) -> Result<ApprovalRows> {
-    if row.is_null(i)? {
-        return Ok(ApprovalRows::default());
-    }
-    let rows = serde_json::from_str(&row.get_str(i)?)
-        .map_err(|e| StoreError::Corrupt(format!("the session's approvals: {e}")))?;
-    Ok(ApprovalRows(rows))
 }
 
 /// The SIEM targets the joined read aggregates: `[[id, filter (JSON text), backlog], …]`.
@@ -315,7 +270,7 @@ pub(crate) fn check_reads<D: Db>(
         sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE")
     );
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
-    joined_row(db, &sql, &params, |row, from| read_joined(row, from, false))
+    joined_row(db, &sql, &params, read_joined)
 }
 
 /// Runs a joined read, `read` taking the row's columns from the given one on. A request
@@ -325,7 +280,7 @@ pub(crate) fn check_reads<D: Db>(
 fn joined_row<D: Db, T>(
     db: &mut D,
     sql: &Joined,
-    params: &[&dyn Param],
+    params: &[&dyn Param; 4],
     read: impl Fn(&dyn Row, usize) -> Result<T>,
 ) -> Result<T> {
     let no_row = || StoreError::Corrupt("the check's reads returned no row".into());
@@ -344,15 +299,7 @@ fn joined_row<D: Db, T>(
             // waiting, means the joined read below (which takes it again without waiting)
             // sees servers, pins, reviewers and policies as they are once this check holds
             // the session, not as they were before it waited.
-            let lock: [&dyn Param; 2] = match params {
-                [first, _, session, ..] => [*first, *session],
-                _ => {
-                    return Err(StoreError::Corrupt(
-                        "a joined read without its session".into(),
-                    ));
-                }
-            };
-            db.many(sql.lock, &lock, |_| Ok(()))?;
+            db.many(sql.lock, &[params[0], params[2]], |_| Ok(()))?;
             sql.wait
         }
     };
@@ -361,29 +308,14 @@ fn joined_row<D: Db, T>(
         .ok_or_else(no_row)
 }
 
-/// The call a keyed check read is for ([`Tx::keyed_check_reads`]).
-pub(crate) struct Call<'a> {
-    pub agent_id: &'a str,
-    pub session_id: &'a str,
-    pub action_name: &'a str,
-    pub input_digest: &'a str,
-    /// Approvals expired before then are not read.
-    pub now: DateTime<Utc>,
-}
-
 pub(crate) fn keyed_check_reads<D: Db>(
     db: &mut D,
     hash: &str,
-    call: &Call<'_>,
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
     proven: bool,
 ) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
-    let Call {
-        agent_id,
-        session_id,
-        action_name,
-        input_digest,
-        now,
-    } = *call;
     // Read in no organization: a revoked key, or a call without the proof its organization
     // requires (both refused by the caller before anything else is read).
     let refused = |key: &KeyReads| {
@@ -411,15 +343,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
             sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE")
         )
     };
-    let now = ts(now);
-    let params: [&dyn Param; 6] = [
-        &hash,
-        &agent_id,
-        &session_id,
-        &action_name,
-        &input_digest,
-        &now,
-    ];
+    let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
     joined_row(db, &sql, &params, |row, from| {
         let key = match row.record(from)? {
             Some(fields) => read_key(&*fields, &mut 0)?,
@@ -433,7 +357,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
             // empty.
             return Ok(Some((key, None)));
         }
-        Ok(Some((key, Some(read_joined(row, from + 1, true)?))))
+        Ok(Some((key, Some(read_joined(row, from + 1)?))))
     })
 }
 
@@ -464,8 +388,6 @@ fn one_by_one<D: Db>(
         // Not asked: the caller reads the pins when the exact one is missing.
         server_has_pins: true,
         may_have_approvals: true,
-        // Read by the caller, after the session's lock (one writer: no round trip to save).
-        approvals: None,
     })
 }
 
@@ -599,11 +521,10 @@ pub(crate) fn session_approvals<D: Db>(
         // half on its own index (SQLite would pick one index for an `OR` of both).
         let sql = sql!(|d| format!(
             "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-             AND session_id = $2 AND {}{} \
+             AND session_id = $2 AND {CALL_APPROVALS}{} \
              UNION ALL SELECT id, status, expires_at, created_at, kind FROM {} WHERE \
              org_id = $1 AND session_id = $2 AND {PENDING_ELEVATION}{}",
             d.call_approvals,
-            call_approvals("$3", "$4"),
             d.deadline(5),
             d.session_approvals,
             d.deadline(5)
@@ -614,9 +535,8 @@ pub(crate) fn session_approvals<D: Db>(
     // apart by kind.
     let sql = sql!(|d| format!(
         "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-         AND session_id = $2 AND (({}) OR ({PENDING_ELEVATION})){}",
+         AND session_id = $2 AND (({CALL_APPROVALS}) OR ({PENDING_ELEVATION})){}",
         d.session_approvals,
-        call_approvals("$3", "$4"),
         d.deadline(5)
     ));
     // Unexpired, oldest first, as `Tx::call_approvals` and `Tx::pending_elevation` take them.
@@ -737,7 +657,3 @@ pub(crate) fn writes() -> Vec<(&'static str, String)> {
         ),
     ]
 }
-
-#[cfg(test)]
-#[path = "check_reads_tests.rs"]
-mod tests;

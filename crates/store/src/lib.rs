@@ -69,6 +69,4 @@ pub use record::DECISION_COLUMNS;
 pub use seal::Sealer;
 pub use sqlite::migrate_path;
 pub use store::Store;
-pub use tx::{
-    ApprovalRows, CallApprovals, CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx,
-};
+pub use tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};

@@ -449,4 +449,4 @@ fn connect_engines(
 
 #[cfg(test)]
 #[path = "postgres_tests.rs"]
-pub(crate) mod tests;
+mod tests;

@@ -25,7 +25,7 @@ fn org(id: &str) -> Org {
 }
 
 /// A schema of its own, dropped when the test ends.
-pub(crate) struct Schema {
+struct Schema {
     base: String,
     name: String,
 }
@@ -39,7 +39,7 @@ impl Drop for Schema {
 }
 
 /// An engine on a fresh, migrated schema, the URL that reaches that schema, and the schema.
-pub(crate) fn engine(test: &str) -> Option<(PgEngine, String, Schema)> {
+fn engine(test: &str) -> Option<(PgEngine, String, Schema)> {
     let Some(base) = std::env::var(PG_ENV).ok().filter(|u| !u.trim().is_empty()) else {
         let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
         assert!(!ci, "CI is set but {PG_ENV} is not: {test} must run in CI");

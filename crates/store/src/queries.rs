@@ -18,20 +18,13 @@ use crate::model::*;
 use crate::record::Record;
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
-use crate::tx::{
-    ApprovalRows, CallApprovals, CheckReads, GatewayReads, KeyReads, Result, SessionApprovals, Tx,
-};
+use crate::tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, Result, SessionApprovals, Tx};
 
-/// Which approvals may authorise a call: its session's, for its exact input (`digest`, the
-/// input digest's parameter) and action (`action`, its parameter), not yet decided against or
-/// used. Written once for every statement that looks them up (`Tx::call_approvals`,
-/// `check_reads::session_approvals`, the keyed check read).
-pub(crate) fn call_approvals(digest: &str, action: &str) -> String {
-    format!(
-        "kind = 'call' AND input_digest = {digest} AND action_name = {action} \
-         AND (status = 'pending' OR status = 'approved') AND used_at IS NULL"
-    )
-}
+/// Which approvals may authorise a call: its session's, for its exact input ($3, the input
+/// digest) and action ($4), not yet decided against or used. Written once for every statement
+/// that looks them up (`Tx::call_approvals`, `check_reads::session_approvals`).
+pub(crate) const CALL_APPROVALS: &str = "kind = 'call' AND input_digest = $3 AND action_name = $4 \
+     AND (status = 'pending' OR status = 'approved') AND used_at IS NULL";
 
 /// A session's elevation request still waiting for a decision (`Tx::pending_elevation`,
 /// `check_reads::session_approvals`).
@@ -47,12 +40,12 @@ pub(crate) fn unexpired<D: Db>(
     params: &[&dyn Param],
     now: DateTime<Utc>,
 ) -> Result<SessionApprovals> {
-    let now_text = ts(now);
+    let now = ts(now);
     let mut params = params.to_vec();
     if db.dialect().deadline_in_query {
-        params.push(&now_text);
+        params.push(&now);
     }
-    let rows = db.many(sql, &params, |row| {
+    let mut rows = db.many(sql, &params, |row| {
         Ok((
             row.get_str(0)?,
             row.get_str(1)?,
@@ -61,7 +54,23 @@ pub(crate) fn unexpired<D: Db>(
             row.get_str(4)?,
         ))
     })?;
-    Ok(ApprovalRows(rows).at(now))
+    // Oldest first, sorted here: the few rows of one session and input need no sorter in
+    // the query.
+    rows.retain(|(_, _, expires, _, _)| *expires > now);
+    rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
+    let mut out = SessionApprovals {
+        call: CallApprovals::default(),
+        elevation: None,
+    };
+    for (id, status, _, _, kind) in rows {
+        match (kind.as_str(), status.as_str()) {
+            ("call", "approved") if out.call.approved.is_none() => out.call.approved = Some(id),
+            ("call", "pending") if out.call.pending.is_none() => out.call.pending = Some(id),
+            ("elevation", "pending") if out.elevation.is_none() => out.elevation = Some(id),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a session's counters, head and elevation, and its `last_activity_at` when
@@ -308,17 +317,8 @@ impl<D: Db> Tx for D {
         session_id: &str,
         action_name: &str,
         proven: bool,
-        input_digest: &str,
-        now: DateTime<Utc>,
     ) -> Result<Option<(KeyReads, Option<CheckReads>)>> {
-        let call = crate::check_reads::Call {
-            agent_id,
-            session_id,
-            action_name,
-            input_digest,
-            now,
-        };
-        crate::check_reads::keyed_check_reads(self, hash, &call, proven)
+        crate::check_reads::keyed_check_reads(self, hash, agent_id, session_id, action_name, proven)
     }
 
     fn session_heads(&mut self) -> Result<Vec<SessionHead>> {
@@ -467,9 +467,8 @@ impl<D: Db> Tx for D {
     ) -> Result<CallApprovals> {
         let sql = sql!(|d| format!(
             "SELECT id, status, expires_at, created_at, kind FROM {} WHERE org_id = $1 \
-             AND session_id = $2 AND {}{}",
+             AND session_id = $2 AND {CALL_APPROVALS}{}",
             d.call_approvals,
-            call_approvals("$3", "$4"),
             d.deadline(5)
         ));
         let params: [&dyn Param; 4] = [&org_id, &session_id, &input_digest, &action_name];

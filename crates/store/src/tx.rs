@@ -43,10 +43,6 @@ pub struct CheckReads {
     /// need no reading: a trigger on every approval's insert sets it, on PostgreSQL); the
     /// reads one by one do not ask (true).
     pub may_have_approvals: bool,
-    /// The session's approvals a check may use, read with the rest where that saves a
-    /// statement (PostgreSQL's keyed read) and only when they are as fresh as the locked
-    /// session: none where they were not read so (the caller reads them itself).
-    pub approvals: Option<ApprovalRows>,
 }
 
 /// What authenticating a check reads ([`Tx::key_reads`]).
@@ -78,42 +74,6 @@ pub struct SessionApprovals {
     pub call: CallApprovals,
     /// A pending, unexpired elevation of the session.
     pub elevation: Option<String>,
-}
-
-/// One approval a check may use: id, status, deadline, creation time, kind.
-pub(crate) type ApprovalRow = (String, String, String, String, String);
-
-/// Approvals as read, not yet judged against a time: each with its deadline, so that a check
-/// judges them at its own `now` ([`ApprovalRows::at`]), whenever they were read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApprovalRows(pub(crate) Vec<ApprovalRow>);
-
-impl ApprovalRows {
-    /// What a check uses at `now`: among the approvals not expired by then, the oldest
-    /// approved and the oldest pending call approval, and the oldest pending elevation.
-    pub fn at(&self, now: DateTime<Utc>) -> SessionApprovals {
-        let now = ts(now);
-        let mut rows: Vec<&ApprovalRow> = self.0.iter().filter(|r| r.2 > now).collect();
-        // Oldest first, sorted here: the few rows of one session and input need no sorter in
-        // the query.
-        rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
-        let mut out = SessionApprovals::default();
-        for (id, status, _, _, kind) in rows {
-            match (kind.as_str(), status.as_str()) {
-                ("call", "approved") if out.call.approved.is_none() => {
-                    out.call.approved = Some(id.clone())
-                }
-                ("call", "pending") if out.call.pending.is_none() => {
-                    out.call.pending = Some(id.clone())
-                }
-                ("elevation", "pending") if out.elevation.is_none() => {
-                    out.elevation = Some(id.clone())
-                }
-                _ => {}
-            }
-        }
-        out
-    }
 }
 
 /// Operations inside a transaction. Implemented by each backend.
@@ -215,11 +175,6 @@ pub trait Tx {
     /// organization is read or locked for an unknown or revoked key, nor, unless `proven`, for
     /// a key whose organization requires proof of possession on checks). One statement where
     /// round trips cost (PostgreSQL); else the same reads one by one.
-    ///
-    /// On PostgreSQL the same statement reads the session's approvals for the call whose input
-    /// digest is `input_digest` ([`CheckReads::approvals`]), those expired before `now` left
-    /// out; `now` must not be later than the time the caller judges them at.
-    #[allow(clippy::too_many_arguments)]
     fn keyed_check_reads(
         &mut self,
         hash: &str,
@@ -227,8 +182,6 @@ pub trait Tx {
         session_id: &str,
         action_name: &str,
         proven: bool,
-        input_digest: &str,
-        now: DateTime<Utc>,
     ) -> Result<Option<(KeyReads, Option<CheckReads>)>>;
     /// Every session's chain head and call count, of every organization, without locking
     /// (the audit trail's checkpoints and verifier), ordered by organization and id.

@@ -103,7 +103,6 @@ fn single_reads(
         siem: tx.siem_targets(org)?,
         server_has_pins: true,
         may_have_approvals: true,
-        approvals: None,
     })
 }
 
@@ -233,13 +232,6 @@ contract!(
             .run(move |tx| {
                 tx.insert_org(&org("o1"))?;
                 tx.insert_org(&org("o2"))?;
-                // The sessions first: an approval's insert marks its session as one that may
-                // have approvals.
-                for (o, sid) in [("o1", "s1"), ("o1", "s2"), ("o2", "s1")] {
-                    tx.insert_session(&session(o, sid, "agt_1", None))?;
-                }
-                tx.insert_api_key(&api_key("k1", "o1", false))?;
-                tx.insert_api_key(&api_key("k2", "o2", false))?;
                 let rows = [
                     approval(
                         "o1", "a_old", "s1", "call", "approved", "db.query", &d, 60, 30,
@@ -291,7 +283,7 @@ contract!(
             ("o2", "s1", "db.query", d.clone()),
         ];
         for (o, s, action, digest) in cases {
-            let (joined, single, keyed) = store
+            let (joined, single) = store
                 .run(move |tx| {
                     let t = now();
                     let joined = tx.session_approvals(o, s, action, &digest, t)?;
@@ -299,25 +291,11 @@ contract!(
                         call: tx.call_approvals(o, s, action, &digest, t)?,
                         elevation: tx.pending_elevation(o, s, t)?,
                     };
-                    // The keyed read's approvals, read before `t` and judged at it.
-                    let hash = if o == "o1" { "hash-k1" } else { "hash-k2" };
-                    let keyed = tx
-                        .keyed_check_reads(hash, "agt_1", s, action, true, &digest, t)?
-                        .and_then(|(_, reads)| reads)
-                        .unwrap()
-                        .approvals
-                        .map(|rows| rows.at(t));
-                    Ok((joined, single, keyed))
+                    Ok((joined, single))
                 })
                 .await
                 .unwrap();
             assert_eq!(joined, single, "{o} {s} {action}");
-            // Read with the locked session on PostgreSQL; by the caller elsewhere, and for a
-            // session that does not exist yet.
-            match fresh.is_postgres() && s != "s3" {
-                true => assert_eq!(keyed, Some(joined), "{o} {s} {action}"),
-                false => assert_eq!(keyed, None, "{o} {s} {action}"),
-            }
         }
         let got = store
             .run(move |tx| tx.session_approvals("o1", "s1", "db.query", &d, now()))
@@ -567,7 +545,7 @@ contract!(
                 .run(move |tx| match keyed {
                     false => tx.check_reads("o1", "agt_1", "s1", "db.query"),
                     true => Ok(tx
-                        .keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", false, "d", now())?
+                        .keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", false)?
                         .and_then(|(_, reads)| reads)
                         .unwrap()),
                 })
@@ -632,16 +610,7 @@ contract!(
         {
             let (keyed, apart) = store
                 .run(move |tx| {
-                    let keyed = tx.keyed_check_reads(hash, a, s, action, proven, "d", now())?;
-                    // Compared below with `check_reads`, which leaves the approvals to its
-                    // caller (`session_approvals_answer_as_the_single_reads` compares them).
-                    let keyed = keyed.map(|(key, reads)| {
-                        let reads = reads.map(|r| CheckReads {
-                            approvals: None,
-                            ..r
-                        });
-                        (key, reads)
-                    });
+                    let keyed = tx.keyed_check_reads(hash, a, s, action, proven)?;
                     let apart = match tx.key_reads(hash)? {
                         None => None,
                         Some(k) if k.key.revoked_at.is_some() => Some((k, None)),
@@ -670,9 +639,7 @@ contract!(
             let store = store.clone();
             async move {
                 store
-                    .run(move |tx| {
-                        tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", false, "d", now())
-                    })
+                    .run(move |tx| tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", false))
                     .await
                     .unwrap()
             }
@@ -747,7 +714,7 @@ contract!(
             let url = url.clone();
             let lockable = store
                 .run(move |tx| {
-                    tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", proven, "d", now())?;
+                    tx.keyed_check_reads(hash, "agt_1", "s1", "db.query", proven)?;
                     // Another connection, while this transaction is open.
                     let url = url.clone();
                     let other = std::thread::spawn(move || {

@@ -8,9 +8,9 @@
 #[macro_use]
 mod common;
 
-use airlock_store::{Backend, CheckReads, StoreError};
+use airlock_store::{Backend, StoreError};
 use common::Fresh;
-use common::fixtures::{agent, api_key, no_reviewers, now, org, pin, server, session};
+use common::fixtures::{agent, api_key, no_reviewers, org, pin, server, session};
 
 /// Runs `sql` on the store's database from outside the store, as someone with the database's
 /// file or credentials would.
@@ -95,15 +95,8 @@ contract!(
                 store
                     .run(|tx| {
                         let unkeyed = tx.check_reads("o1", "agt_1", "s1", "db.query");
-                        let keyed = tx.keyed_check_reads(
-                            "hash-k1",
-                            "agt_1",
-                            "s1",
-                            "db.query",
-                            true,
-                            "d",
-                            now(),
-                        );
+                        let keyed =
+                            tx.keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", true);
                         Ok((unkeyed, keyed))
                     })
                     .await
@@ -116,13 +109,7 @@ contract!(
         assert!(unkeyed.server.is_some() && unkeyed.pin.is_some() && unkeyed.reviewers.is_some());
         let (key, check) = keyed.unwrap().expect("the key is read");
         assert!(key.org.is_some());
-        assert_eq!(
-            check.map(|c| CheckReads {
-                approvals: None,
-                ..c
-            }),
-            Some(unkeyed)
-        );
+        assert_eq!(check, Some(unkeyed));
         for (corrupt, restore, keyed_only) in CORRUPTIONS {
             tamper(&fresh, corrupt);
             let (unkeyed, keyed) = reads().await;

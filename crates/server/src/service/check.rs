@@ -467,16 +467,12 @@ impl Job<'_> {
         );
         let state = crate::view::session_state(&session);
         // Read after the session's lock is held (a check of this session that committed
-        // meanwhile may have used or created one): with the keyed read on PostgreSQL when
-        // that read saw the locked session's version, else by a statement of their own; none
-        // for a session that never had an approval (read with the session's locked row).
-        let approvals = match reads.approvals {
-            // Read with the locked session, in the keyed read (PostgreSQL), judged now.
-            Some(rows) => rows.at(now),
-            None if reads.may_have_approvals => {
-                tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?
-            }
-            None => SessionApprovals::default(),
+        // meanwhile may have used or created one); one statement on PostgreSQL, none for a
+        // session that never had an approval (read with the session's locked row).
+        let approvals = if reads.may_have_approvals {
+            tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?
+        } else {
+            SessionApprovals::default()
         };
         let (calls, pending_elevation) = (approvals.call, approvals.elevation);
         // The Deep tier: the review the first pass asked for, or what the organization's

@@ -29,7 +29,7 @@ pub(super) fn pass_in(
                 &hash.0,
                 &req.agent_id,
                 session_id,
-                (&req.action_name, &shared.digest),
+                &req.action_name,
                 proven,
             )? {
                 // No reads: the gate below refuses the call (the organization requires the
