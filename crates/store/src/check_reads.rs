@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use crate::StoreError;
 use crate::model::*;
 use crate::queries::{CALL_APPROVALS, PENDING_ELEVATION, count, unexpired};
-use crate::record::Record;
+use crate::record::{Record, unsigned};
 use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
 use crate::tx::{CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
@@ -149,6 +149,9 @@ impl Row for At<'_> {
     fn is_null(&self, i: usize) -> Result<bool> {
         self.row.is_null(self.from + i)
     }
+    fn record(&self, i: usize) -> Result<Option<Box<dyn Row + '_>>> {
+        self.row.record(self.from + i)
+    }
 }
 
 /// The record whose columns start at `*from`, or none when the outer join found no row (its
@@ -179,6 +182,14 @@ fn packed<R: Record>(row: &dyn Row, i: usize) -> Result<Option<R>> {
     }
 }
 
+/// The key's part of a keyed read, packed in column `i` ([`joined`]).
+fn packed_key(row: &dyn Row, i: usize) -> Result<Option<KeyReads>> {
+    match row.record(i)? {
+        Some(fields) => read_key(&*fields, &mut 0),
+        None => Ok(None),
+    }
+}
+
 /// The check's part of a joined read ([`joined`]), from column `from` on.
 fn read_joined(row: &dyn Row, from: usize) -> Result<CheckReads> {
     let agent = packed::<Agent>(row, from)?;
@@ -196,7 +207,7 @@ fn read_joined(row: &dyn Row, from: usize) -> Result<CheckReads> {
     let policy_generation = if row.is_null(from + 4)? {
         0
     } else {
-        u64::try_from(row.get_i64(from + 4)?).unwrap_or(0)
+        unsigned(row.get_i64(from + 4)?)?
     };
     let siem = if row.is_null(from + 5)? {
         Vec::new()
@@ -226,7 +237,7 @@ fn siem_targets(text: &str) -> Result<Vec<SiemTarget>> {
             Ok(SiemTarget {
                 id,
                 filter_event_types: serde_json::from_str(&filter).map_err(corrupt)?,
-                backlog: u64::try_from(backlog).unwrap_or(0),
+                backlog: unsigned(backlog)?,
             })
         })
         .collect()
@@ -345,11 +356,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
     };
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
     joined_row(db, &sql, &params, |row, from| {
-        let key = match row.record(from)? {
-            Some(fields) => read_key(&*fields, &mut 0)?,
-            None => None,
-        };
-        let Some(key) = key else {
+        let Some(key) = packed_key(row, from)? else {
             return Ok(None);
         };
         if refused(&key) {
@@ -657,3 +664,7 @@ pub(crate) fn writes() -> Vec<(&'static str, String)> {
         ),
     ]
 }
+
+#[cfg(test)]
+#[path = "check_reads_tests.rs"]
+mod tests;

@@ -380,4 +380,4 @@ fn after_opening<T>(
 
 #[cfg(test)]
 #[path = "postgres_conn_tests.rs"]
-mod tests;
+pub(crate) mod tests;

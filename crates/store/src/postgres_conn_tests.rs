@@ -41,7 +41,7 @@ fn only_reads_are_pipelined_behind_their_begin() {
 }
 
 /// The database's URL, or `None` (skipped loudly; a failure under CI).
-fn database(test: &str) -> Option<String> {
+pub(crate) fn database(test: &str) -> Option<String> {
     let url = std::env::var(PG_ENV).ok().filter(|u| !u.trim().is_empty());
     if url.is_none() {
         let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());

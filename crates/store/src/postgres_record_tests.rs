@@ -107,3 +107,34 @@ fn only_a_row_value_is_read_as_one() {
     assert!(!Fields::accepts(&Type::TEXT));
     assert!(!Fields::accepts(&Type::BYTEA));
 }
+
+/// `Row::record` on a row PostgreSQL sent: a column that is not a row value is an error, never
+/// "no row"; a NULL one is none; a field is read only as its own type.
+#[test]
+fn a_column_is_read_as_a_row_value_only_when_it_is_one() {
+    let Some(url) = crate::postgres_conn::tests::database(
+        "a_column_is_read_as_a_row_value_only_when_it_is_one",
+    ) else {
+        return;
+    };
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let row = c
+        .query_one(
+            "SELECT 'x'::text, NULL::record, ROW(1::int4), ROW('a'::text, NULL::bigint, TRUE)",
+            &[],
+        )
+        .expect("query");
+    let row: &dyn Row = &row;
+    assert!(row.record(0).is_err(), "text is not a row value");
+    assert!(row.record(1).expect("a NULL row value").is_none());
+    let int4 = row.record(2).expect("a row value").expect("not NULL");
+    assert!(
+        int4.get_i64(0).is_err(),
+        "an int4 field is not read as int8"
+    );
+    let value = row.record(3).expect("a row value").expect("not NULL");
+    assert_eq!(value.get_str(0).expect("text"), "a");
+    assert!(value.is_null(1).expect("a field"));
+    assert!(value.get_i64(1).is_err(), "NULL is not a number");
+    assert!(value.get_bool(2).expect("bool"));
+}

@@ -15,7 +15,7 @@ use crate::a2a::{A2aTask, AgentCard};
 use crate::delegations::{DelegatedSession, Delegation};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
-use crate::record::Record;
+use crate::record::{Record, unsigned};
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, Result, SessionApprovals, Tx};
@@ -671,7 +671,7 @@ impl<D: Db> Tx for D {
     fn policy_generation(&mut self, org_id: &str) -> Result<u64> {
         let sql = sql!("SELECT generation FROM policy_generations WHERE org_id = $1");
         let n = self.one(sql, &[&org_id], |r| r.get_i64(0))?;
-        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+        n.map_or(Ok(0), unsigned)
     }
 
     fn bump_policy_generation(&mut self, org_id: &str) -> Result<()> {
@@ -971,7 +971,7 @@ fn session_head_row(r: &dyn crate::sql::Row) -> Result<SessionHead> {
         org_id: r.get_str(0)?,
         id: r.get_str(1)?,
         head: r.get_str(2)?,
-        total_calls: u64::try_from(r.get_i64(3)?).unwrap_or(0),
+        total_calls: unsigned(r.get_i64(3)?)?,
     })
 }
 

@@ -35,11 +35,17 @@ impl Column for String {
     }
 }
 
+/// A stored counter, sequence number or generation (BIGINT, never negative as written): a
+/// negative one is corrupt, never read as zero (a zero policy generation means no policies).
+pub(crate) fn unsigned(n: i64) -> Result<u64> {
+    u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("a negative count ({n})")))
+}
+
 /// Counters and sequence numbers: BIGINT, never negative.
 impl Column for u64 {
     type Param<'a> = i64;
     fn read(row: &dyn Row, i: usize) -> Result<Self> {
-        Ok(u64::try_from(row.get_i64(i)?).unwrap_or(0))
+        unsigned(row.get_i64(i)?)
     }
     fn param(&self) -> Result<i64> {
         Ok(i64::try_from(*self).unwrap_or(i64::MAX))

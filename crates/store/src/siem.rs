@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::ts;
-use crate::record::Record;
+use crate::record::{Record, unsigned};
 use crate::sql::{Db, Param};
 use crate::tx::Result;
 
@@ -73,10 +73,6 @@ pub struct OutboxEvent {
 
 fn n(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn u(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
 }
 
 pub(crate) fn destinations<D: Db>(db: &mut D, org_id: &str) -> Result<Vec<SiemDestination>> {
@@ -151,7 +147,7 @@ pub(crate) fn targets<D: Db>(db: &mut D, org_id: &str) -> Result<Vec<SiemTarget>
             id: r.get_str(0)?,
             filter_event_types: serde_json::from_str(&r.get_str(1)?)
                 .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
-            backlog: u(r.get_i64(2)?),
+            backlog: unsigned(r.get_i64(2)?)?,
         })
     })
 }
@@ -186,11 +182,11 @@ pub(crate) fn batch<D: Db>(
     );
     db.many(sql, &[&destination_id, &n(limit)], |r| {
         Ok(OutboxEvent {
-            id: u(r.get_i64(0)?),
+            id: unsigned(r.get_i64(0)?)?,
             destination_id: r.get_str(1)?,
             org_id: r.get_str(2)?,
             session_id: r.get_str(3)?,
-            seq: u(r.get_i64(4)?),
+            seq: unsigned(r.get_i64(4)?)?,
             check_id: r.get_str(5)?,
             event_type: r.get_str(6)?,
             event: r.get_str(7)?,
@@ -213,7 +209,7 @@ pub(crate) fn delete_events<D: Db>(db: &mut D, destination_id: &str, ids: &[u64]
 /// Every destination's outbox size (destinations with none are absent).
 pub(crate) fn backlogs<D: Db>(db: &mut D) -> Result<Vec<(String, u64)>> {
     let sql = sql!("SELECT destination_id, count(*) FROM siem_outbox GROUP BY destination_id");
-    db.many(sql, &[], |r| Ok((r.get_str(0)?, u(r.get_i64(1)?))))
+    db.many(sql, &[], |r| Ok((r.get_str(0)?, unsigned(r.get_i64(1)?)?)))
 }
 
 pub(crate) fn set_backlog<D: Db>(db: &mut D, id: &str, backlog: u64) -> Result<()> {

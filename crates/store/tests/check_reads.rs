@@ -120,6 +120,9 @@ contract!(
                 tx.insert_server(&server("o1", "srv_open", "active", None))?;
                 tx.put_tool_pin(&pin("o1", "srv_1", "db.query", "changed"))?;
                 tx.put_tool_pin(&pin("o1", "srv_gone", "db.query", "pinned"))?;
+                // Server ids are global: another organization's pin under o1's server is
+                // never o1's (s4's server has none of its own).
+                tx.put_tool_pin(&pin("o2", "srv_open", "db.query", "pinned"))?;
                 tx.put_reviewer_set(&no_reviewers("o1"))?;
                 tx.bump_policy_generation("o1")?;
                 tx.bump_policy_generation("o1")?;

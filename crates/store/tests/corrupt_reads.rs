@@ -8,9 +8,10 @@
 #[macro_use]
 mod common;
 
+use airlock_store::model::SecuritySettings;
 use airlock_store::{Backend, StoreError};
 use common::Fresh;
-use common::fixtures::{agent, api_key, no_reviewers, org, pin, server, session};
+use common::fixtures::{agent, api_key, no_reviewers, now, org, pin, server, session};
 
 /// Runs `sql` on the store's database from outside the store, as someone with the database's
 /// file or credentials would.
@@ -34,7 +35,7 @@ fn tamper(fresh: &Fresh, sql: &'static str) {
 
 /// A stored time that is not one, then the same column set back to a valid time; `keyed_only`
 /// for the key's rows, which only the keyed read reads.
-const CORRUPTIONS: [(&str, &str, bool); 7] = [
+const CORRUPTIONS: [(&str, &str, bool); 10] = [
     (
         "UPDATE agents SET created_at = 'not a time' WHERE id = 'agt_1'",
         "UPDATE agents SET created_at = '2026-01-01T00:00:00Z' WHERE id = 'agt_1'",
@@ -70,6 +71,22 @@ const CORRUPTIONS: [(&str, &str, bool); 7] = [
         "UPDATE orgs SET created_at = '2026-01-01T00:00:00Z' WHERE id = 'o1'",
         true,
     ),
+    (
+        "UPDATE org_security_settings SET updated_at = 'not a time' WHERE org_id = 'o1'",
+        "UPDATE org_security_settings SET updated_at = '2026-01-01T00:00:00Z' WHERE org_id = 'o1'",
+        true,
+    ),
+    // A negative count is not zero: a zero policy generation means no policies at all.
+    (
+        "UPDATE policy_generations SET generation = -1 WHERE org_id = 'o1'",
+        "UPDATE policy_generations SET generation = 1 WHERE org_id = 'o1'",
+        false,
+    ),
+    (
+        "UPDATE sessions SET total_calls = -5 WHERE id = 's1'",
+        "UPDATE sessions SET total_calls = 0 WHERE id = 's1'",
+        false,
+    ),
 ];
 
 contract!(
@@ -84,11 +101,19 @@ contract!(
                 tx.put_tool_pin(&pin("o1", "srv_1", "db.query", "pinned"))?;
                 tx.put_reviewer_set(&no_reviewers("o1"))?;
                 tx.insert_session(&session("o1", "s1", "agt_1", Some("srv_1")))?;
+                tx.bump_policy_generation("o1")?;
+                tx.put_security_settings(&SecuritySettings {
+                    org_id: "o1".into(),
+                    require_proof_of_possession: false,
+                    require_sender_constrained_tokens: false,
+                    updated_at: now(),
+                })?;
                 tx.insert_api_key(&api_key("k1", "o1", false))
             })
             .await
             .unwrap();
-        // Both reads, unkeyed and keyed: whether each failed as corrupt.
+        // The reads, unkeyed, keyed with proof and keyed without (the organization does not
+        // require proof): what each answered.
         let reads = || {
             let store = store.clone();
             async move {
@@ -97,14 +122,18 @@ contract!(
                         let unkeyed = tx.check_reads("o1", "agt_1", "s1", "db.query");
                         let keyed =
                             tx.keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", true);
-                        Ok((unkeyed, keyed))
+                        let unproven =
+                            tx.keyed_check_reads("hash-k1", "agt_1", "s1", "db.query", false);
+                        Ok((unkeyed, keyed, unproven))
                     })
                     .await
                     .unwrap()
             }
         };
-        let (unkeyed, keyed) = reads().await;
+        let (unkeyed, keyed, unproven) = reads().await;
         let unkeyed = unkeyed.unwrap();
+        assert_eq!(unkeyed.policy_generation, 1);
+        assert_eq!(unproven.unwrap(), keyed.as_ref().unwrap().clone());
         assert!(unkeyed.agent.is_some() && unkeyed.session.is_some());
         assert!(unkeyed.server.is_some() && unkeyed.pin.is_some() && unkeyed.reviewers.is_some());
         let (key, check) = keyed.unwrap().expect("the key is read");
@@ -112,7 +141,7 @@ contract!(
         assert_eq!(check, Some(unkeyed));
         for (corrupt, restore, keyed_only) in CORRUPTIONS {
             tamper(&fresh, corrupt);
-            let (unkeyed, keyed) = reads().await;
+            let (unkeyed, keyed, unproven) = reads().await;
             if !keyed_only {
                 assert!(
                     matches!(unkeyed, Err(StoreError::Corrupt(_))),
@@ -123,9 +152,16 @@ contract!(
                 matches!(keyed, Err(StoreError::Corrupt(_))),
                 "{corrupt}: {keyed:?}"
             );
+            assert!(
+                matches!(unproven, Err(StoreError::Corrupt(_))),
+                "{corrupt}: {unproven:?}"
+            );
             tamper(&fresh, restore);
-            let (unkeyed, keyed) = reads().await;
-            assert!(unkeyed.is_ok() && keyed.is_ok(), "{restore}");
+            let (unkeyed, keyed, unproven) = reads().await;
+            assert!(
+                unkeyed.is_ok() && keyed.is_ok() && unproven.is_ok(),
+                "{restore}"
+            );
         }
     }
 );
