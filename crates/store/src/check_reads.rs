@@ -173,36 +173,41 @@ fn read_key(row: &dyn Row, from: &mut usize) -> Result<Option<KeyReads>> {
     Ok(key.map(|key| KeyReads { key, org, security }))
 }
 
-/// The record packed in column `i` as one row value ([`joined`]), or none when there is no
-/// row: the value is NULL (its subquery found none) or its first field is.
-fn packed<R: Record>(row: &dyn Row, i: usize) -> Result<Option<R>> {
+/// What `read` reads from the row value packed in column `i` ([`joined`]), none when the
+/// value is NULL (its subquery found no row).
+fn unpack<T>(
+    row: &dyn Row,
+    i: usize,
+    read: impl FnOnce(&dyn Row) -> Result<Option<T>>,
+) -> Result<Option<T>> {
     match row.record(i)? {
-        Some(fields) => part::<R>(&*fields, &mut 0),
+        Some(fields) => read(&*fields),
         None => Ok(None),
     }
 }
 
-/// The key's part of a keyed read, packed in column `i` ([`joined`]).
+/// The record packed in column `i`, or none when there is no row: the value is NULL or its
+/// first field is.
+fn packed<R: Record>(row: &dyn Row, i: usize) -> Result<Option<R>> {
+    unpack(row, i, |fields| part::<R>(fields, &mut 0))
+}
+
+/// The key's part of a keyed read, packed in column `i`.
 fn packed_key(row: &dyn Row, i: usize) -> Result<Option<KeyReads>> {
-    match row.record(i)? {
-        Some(fields) => read_key(&*fields, &mut 0),
-        None => Ok(None),
-    }
+    unpack(row, i, |fields| read_key(fields, &mut 0))
 }
 
 /// The check's part of a joined read ([`joined`]), from column `from` on.
 fn read_joined(row: &dyn Row, from: usize) -> Result<CheckReads> {
     let agent = packed::<Agent>(row, from)?;
     let session = packed::<Session>(row, from + 1)?;
-    let (server, pin, server_has_pins) = match row.record(from + 2)? {
-        Some(fields) => {
-            let mut at = 0;
-            let server = part::<Server>(&*fields, &mut at)?;
-            let pin = part::<ToolPin>(&*fields, &mut at)?;
-            (server, pin, fields.get_bool(at)?)
-        }
-        None => (None, None, false),
-    };
+    let server = unpack(row, from + 2, |fields| {
+        let mut at = 0;
+        let server = part::<Server>(fields, &mut at)?;
+        let pin = part::<ToolPin>(fields, &mut at)?;
+        Ok(Some((server, pin, fields.get_bool(at)?)))
+    })?;
+    let (server, pin, server_has_pins) = server.unwrap_or((None, None, false));
     let reviewers = packed::<ReviewerSet>(row, from + 3)?;
     let policy_generation = if row.is_null(from + 4)? {
         0
