@@ -633,7 +633,8 @@ pub(crate) fn record_decision<D: Db>(
             let mut all: Vec<&dyn Param> = Vec::with_capacity(first.len() + params.len());
             all.extend_from_slice(first);
             all.extend_from_slice(params);
-            db.exec(sql, &all)
+            // Nothing reads its count: on PostgreSQL it goes with the next statement.
+            db.exec_deferred(sql, &all).map(|()| 0)
         })
         .map(drop)
 }

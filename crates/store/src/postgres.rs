@@ -12,6 +12,11 @@
 //!
 //! A batch that hits a deadlock or a serialisation failure is rolled back and run again; after
 //! two such tries the request that hit it fails alone and the rest of the batch commits.
+//!
+//! Without savepoints, a request's record of its decision goes with the next statement or the
+//! `COMMIT` (`Conn::defer`): a round trip a check fewer. Its failure fails the batch, which
+//! then runs again with savepoints, where writes are sent at once and a failing request is
+//! undone alone.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,8 +26,8 @@ use postgres::{Client, NoTls};
 use crate::StoreError;
 use crate::migrations;
 use crate::options::Options;
-use crate::postgres_conn::Conn;
-use crate::postgres_tx::{PgTx, Prepared, Trouble};
+use crate::postgres_conn::{Conn, EndError};
+use crate::postgres_tx::{PgTx, Prepared, Trouble, retryable};
 use crate::queue::{BatchError, Engine, Job};
 use crate::tx::Tx;
 
@@ -149,7 +154,7 @@ pub(crate) fn run_blocking<R>(
     let mut trouble = Trouble::default();
     client.begin("BEGIN");
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false);
+        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false, false);
         f(&mut db)
     };
     match result {
@@ -233,7 +238,8 @@ impl PgEngine {
                 let mut trouble = Trouble::default();
                 let keep = {
                     // The first request holds no locks while it waits; later ones must not wait.
-                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
+                    // Alone, its writes may wait for its commit: if one fails, so does it.
+                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0, single);
                     job.attempt(&mut db)
                 };
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
@@ -288,11 +294,22 @@ impl PgEngine {
                 }
             };
             if last {
-                // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
-                return client
-                    .batch_execute(end)
-                    .map(|()| deferred)
-                    .map_err(|e| BatchError::Fail(format!("commit failed: {e}")));
+                return match client.commit(end) {
+                    Ok(()) => Ok(deferred),
+                    // A write deferred to the commit (a batch of one) was refused: nothing was
+                    // committed, and running it again may succeed.
+                    Err(EndError::RolledBack(e)) if retryable(&e) && !give_up => {
+                        Err(BatchError::Retry(e.to_string()))
+                    }
+                    Err(EndError::RolledBack(e)) => {
+                        Err(BatchError::Fail(format!("not committed: {e}")))
+                    }
+                    // The outcome of a COMMIT whose answer was lost is unknown: never run it
+                    // again.
+                    Err(EndError::Failed(e)) => {
+                        Err(BatchError::Fail(format!("commit failed: {e}")))
+                    }
+                };
             }
             client.batch_execute(end).map_err(before_commit)?;
         }
@@ -314,7 +331,8 @@ impl PgEngine {
             let mut trouble = Trouble::default();
             let keep = {
                 // The first request holds no locks while it waits; later ones must not wait.
-                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
+                // Its writes may go with the next statement: if one fails, so does the batch.
+                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0, true);
                 job.attempt(&mut db)
             };
             if trouble.closed {
@@ -329,11 +347,15 @@ impl PgEngine {
                 return Ok(false);
             }
         }
-        // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
-        client
-            .batch_execute("COMMIT")
-            .map(|()| true)
-            .map_err(|e| BatchError::Fail(format!("commit failed: {e}")))
+        match client.commit("COMMIT") {
+            Ok(()) => Ok(true),
+            Err(EndError::RolledBack(e)) if retryable(&e) => Err(BatchError::Retry(e.to_string())),
+            // A deferred write was refused and the commit rolled the batch back: it runs again
+            // with savepoints, where the request whose write fails is undone alone.
+            Err(EndError::RolledBack(_)) => Ok(false),
+            // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
+            Err(EndError::Failed(e)) => Err(BatchError::Fail(format!("commit failed: {e}"))),
+        }
     }
 
     /// Runs a batch of several requests: without savepoints first, unless a recent batch

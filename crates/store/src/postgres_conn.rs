@@ -10,13 +10,22 @@
 //! outside a transaction changes nothing, and the `BEGIN`'s error is the statement's error. An
 //! opening that failed stays pending: the transaction's next statement sends it again first,
 //! so nothing after it runs outside a transaction either.
+//!
+//! A write whose answer nobody waits for (a check's record of its decision) may be deferred
+//! (`defer`): it is sent with the transaction's next statement or with its end, pipelined
+//! ahead of it, and its error is that statement's error, or the end's (`commit` then says the
+//! transaction was rolled back). PostgreSQL runs them in the order sent, so what follows a
+//! deferred write sees it, and a write that fails aborts the transaction: nothing after it
+//! runs, and its `COMMIT` rolls back.
 
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::task::Poll;
 use std::time::Duration;
 
-use postgres::types::ToSql;
+use bytes::{Bytes, BytesMut};
+use futures_util::future::join_all;
+use postgres::types::{Format, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Row, Statement};
 use tokio::runtime::Runtime;
 use tokio_postgres::tls::NoTlsStream;
@@ -29,6 +38,92 @@ pub(crate) struct Conn {
     client: Client,
     /// Opening statements of a transaction not sent yet (`begin`).
     pending: Option<&'static str>,
+    /// Writes of the open transaction not sent yet (`defer`), in order. Never beside a
+    /// pending opening: a write is deferred only once its transaction's `BEGIN` has succeeded.
+    deferred: Vec<Deferred>,
+}
+
+/// A write to send later, its parameters encoded already: the values they borrowed are gone
+/// by the time it is sent.
+struct Deferred {
+    statement: Statement,
+    params: Vec<Encoded>,
+}
+
+/// One parameter as the driver would have sent it: its bytes (none for NULL) and their format.
+struct Encoded {
+    bytes: Option<Bytes>,
+    format: Format,
+}
+
+/// Without the bytes: they may hold secrets.
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.bytes {
+            None => f.write_str("Encoded(NULL)"),
+            Some(b) => write!(f, "Encoded({} bytes)", b.len()),
+        }
+    }
+}
+
+impl ToSql for Encoded {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(match &self.bytes {
+            None => IsNull::Yes,
+            Some(bytes) => {
+                out.extend_from_slice(bytes);
+                IsNull::No
+            }
+        })
+    }
+
+    // Checked when it was encoded, against the same statement's types (`encode`).
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> Format {
+        self.format
+    }
+
+    to_sql_checked!();
+}
+
+/// `params` encoded for `statement` as the driver encodes them; `None` when they do not fit
+/// its parameters' number or types.
+fn encode(statement: &Statement, params: &[&(dyn ToSql + Sync)]) -> Option<Vec<Encoded>> {
+    if statement.params().len() != params.len() {
+        return None;
+    }
+    params
+        .iter()
+        .zip(statement.params())
+        .map(|(param, ty)| {
+            let mut out = BytesMut::new();
+            let bytes = match param.to_sql_checked(ty, &mut out).ok()? {
+                IsNull::Yes => None,
+                IsNull::No => Some(out.freeze()),
+            };
+            Some(Encoded {
+                bytes,
+                format: param.encode_format(ty),
+            })
+        })
+        .collect()
+}
+
+/// How the end of a transaction failed.
+#[derive(Debug)]
+pub(crate) enum EndError {
+    /// A deferred write sent with the end was refused: PostgreSQL aborted the transaction
+    /// there, and its `COMMIT` rolled it back. Nothing of it is committed.
+    RolledBack(postgres::Error),
+    /// The end failed; for a `COMMIT`, whether it committed is unknown.
+    Failed(postgres::Error),
 }
 
 /// The connection's runtime and its socket, polled in the same task as each request (as the
@@ -269,6 +364,7 @@ impl Conn {
             },
             client,
             pending: None,
+            deferred: Vec::new(),
         };
         conn.batch_execute(settings)?;
         Ok(conn)
@@ -281,13 +377,32 @@ impl Conn {
     /// Opens a transaction with `opening` (`BEGIN`, or `BEGIN` and a savepoint), sent with the
     /// next statement.
     pub(crate) fn begin(&mut self, opening: &'static str) {
+        debug_assert!(
+            self.deferred.is_empty(),
+            "a transaction began before the last one ended"
+        );
         self.pending = Some(opening);
     }
 
-    /// Runs `sql` (one or more statements, no parameters), after a pending opening. A
-    /// `ROLLBACK` of a transaction that sent nothing sends nothing: none is open.
+    /// Runs `sql` (one or more statements, no parameters), after a pending opening or the
+    /// deferred writes. A `ROLLBACK` of a transaction that sent nothing sends nothing: none is
+    /// open; a rollback (to a savepoint too: every deferred write came after the last one)
+    /// sends no deferred write, it would be undone.
     pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
         let client = &self.client;
+        if !self.deferred.is_empty() {
+            let deferred = std::mem::take(&mut self.deferred);
+            if sql.starts_with("ROLLBACK") {
+                return self.driver.block_on(client.batch_execute(sql));
+            }
+            let (written, answer) = sent_after(
+                &mut self.driver,
+                client,
+                &deferred,
+                client.batch_execute(sql),
+            )?;
+            return written.and(answer);
+        }
         match self.pending.take() {
             Some(_) if sql == "ROLLBACK" => Ok(()),
             // One simple query, one round trip.
@@ -296,6 +411,52 @@ impl Conn {
                 .block_on(client.batch_execute(&format!("{opening}; {sql}"))),
             None => self.driver.block_on(client.batch_execute(sql)),
         }
+    }
+
+    /// Ends the transaction with `end` (a `COMMIT`, after its savepoint's release or not),
+    /// sent with the deferred writes.
+    pub(crate) fn commit(&mut self, end: &str) -> Result<(), EndError> {
+        if self.deferred.is_empty() {
+            return self.batch_execute(end).map_err(EndError::Failed);
+        }
+        let deferred = std::mem::take(&mut self.deferred);
+        let client = &self.client;
+        let (written, answer) = sent_after(
+            &mut self.driver,
+            client,
+            &deferred,
+            client.batch_execute(end),
+        )
+        .map_err(EndError::Failed)?;
+        match (written, answer) {
+            // The database refused a write: the transaction was aborted there, whatever the
+            // end answered (a `COMMIT` of an aborted transaction rolls it back).
+            (Err(e), _) if e.as_db_error().is_some() => Err(EndError::RolledBack(e)),
+            (Err(e), _) | (Ok(()), Err(e)) => Err(EndError::Failed(e)),
+            (Ok(()), Ok(())) => Ok(()),
+        }
+    }
+
+    /// Notes `statement`, a write whose answer nobody waits for, to be sent with the
+    /// transaction's next statement or its end: a round trip fewer. Its error is then theirs
+    /// (`commit`: rolled back). Sent at once when the transaction's opening is not sent yet
+    /// (a write never goes out before its `BEGIN` has succeeded), or when its parameters do
+    /// not fit the statement (the driver then says why).
+    pub(crate) fn defer(
+        &mut self,
+        statement: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<(), postgres::Error> {
+        if self.pending.is_none()
+            && let Some(params) = encode(statement, params)
+        {
+            self.deferred.push(Deferred {
+                statement: statement.clone(),
+                params,
+            });
+            return Ok(());
+        }
+        self.execute(statement, false, params).map(drop)
     }
 
     pub(crate) fn prepare(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
@@ -312,14 +473,15 @@ impl Conn {
             driver,
             client,
             pending,
+            deferred,
         } = self;
-        after_opening(
-            driver,
-            pending,
-            client,
-            reads,
-            client.execute(statement, params),
-        )
+        let request = client.execute(statement, params);
+        if !deferred.is_empty() {
+            let deferred = std::mem::take(deferred);
+            let (written, answer) = sent_after(driver, client, &deferred, request)?;
+            return written.and(answer);
+        }
+        after_opening(driver, pending, client, reads, request)
     }
 
     pub(crate) fn query(
@@ -332,14 +494,15 @@ impl Conn {
             driver,
             client,
             pending,
+            deferred,
         } = self;
-        after_opening(
-            driver,
-            pending,
-            client,
-            reads,
-            client.query(statement, params),
-        )
+        let request = client.query(statement, params);
+        if !deferred.is_empty() {
+            let deferred = std::mem::take(deferred);
+            let (written, answer) = sent_after(driver, client, &deferred, request)?;
+            return written.and(answer);
+        }
+        after_opening(driver, pending, client, reads, request)
     }
 }
 
@@ -367,7 +530,7 @@ fn after_opening<T>(
     let mut opened = false;
     // Both sent before either answer is awaited (the opening first); the opening's error first.
     let answer = driver.block_on(async {
-        let (opening, answer) = tokio::join!(client.batch_execute(opening), request);
+        let (opening, answer) = tokio::join!(biased; client.batch_execute(opening), request);
         opening?;
         opened = true;
         answer
@@ -376,6 +539,34 @@ fn after_opening<T>(
         *pending = Some(opening);
     }
     answer
+}
+
+/// Sends the `deferred` writes, then `request`, before awaiting any answer. Answers the first
+/// write's error (the statements after it failed for it) or success, and the request's answer.
+#[allow(clippy::type_complexity)]
+fn sent_after<T>(
+    driver: &mut Driver,
+    client: &Client,
+    deferred: &[Deferred],
+    request: impl Future<Output = Result<T, postgres::Error>>,
+) -> Result<(Result<(), postgres::Error>, Result<T, postgres::Error>), postgres::Error> {
+    let writes = deferred.iter().map(|write| {
+        let params: Vec<&(dyn ToSql + Sync)> = write
+            .params
+            .iter()
+            .map(|p| p as &(dyn ToSql + Sync))
+            .collect();
+        async move { client.execute(&write.statement, &params).await }
+    });
+    driver.block_on(async {
+        // Each future sends its request when first polled: in this order.
+        let (written, answer) = tokio::join!(biased; join_all(writes), request);
+        let written = written
+            .into_iter()
+            .find_map(Result::err)
+            .map_or(Ok(()), Err);
+        Ok((written, answer))
+    })
 }
 
 #[cfg(test)]

@@ -314,3 +314,157 @@ fn after_a_failed_begin_nothing_runs_outside_a_transaction() {
         .expect("drop");
     assert_eq!(written, 0, "a write ran outside a transaction");
 }
+
+/// A table of the test's own on `other`, dropped by the caller.
+fn scratch_table(other: &mut Conn) -> String {
+    let table = format!("airlock_deferred_{}", uuid::Uuid::new_v4().simple());
+    other
+        .batch_execute(&format!(
+            "CREATE TABLE {table} (n bigint PRIMARY KEY, t text, b boolean, f double precision)"
+        ))
+        .expect("table");
+    table
+}
+
+#[test]
+fn a_deferred_write_goes_with_what_follows_it() {
+    let Some(url) = database("a_deferred_write_goes_with_what_follows_it") else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = scratch_table(&mut other);
+    let (target, turns) = proxy(&url);
+    let mut conn =
+        Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} VALUES ($1, $2, $3, $4)"))
+        .expect("prepare");
+    let count = |rows: Vec<postgres::Row>| rows[0].get::<_, i64>(0);
+
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN");
+        assert_eq!(count(conn.query(&read, true, &[]).expect("read")), 0);
+        conn.defer(&write, &[&1i64, &"one", &true, &1.5f64])
+            .expect("defer");
+        let seen = count(conn.query(&read, true, &[]).expect("read"));
+        assert_eq!(seen, 1, "a read after a deferred write sees it");
+        conn.defer(&write, &[&2i64, &None::<String>, &false, &-0.25f64])
+            .expect("defer");
+        conn.commit("COMMIT").expect("commit");
+    });
+    assert_eq!(
+        n, 3,
+        "BEGIN with the first read, the first write with the second read, the second write with COMMIT"
+    );
+    let all = other
+        .prepare(&format!("SELECT n, t, b, f FROM {table} ORDER BY n"))
+        .expect("prepare");
+    let rows: Vec<(i64, Option<String>, bool, f64)> = other
+        .query(&all, true, &[])
+        .expect("rows")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        rows,
+        [(1, Some("one".into()), true, 1.5), (2, None, false, -0.25)],
+        "each parameter as the driver would have sent it"
+    );
+
+    // A rollback sends no deferred write: this one, refused, would fail it.
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.defer(&write, &[&1i64, &"again", &true, &0.0f64])
+        .expect("defer");
+    conn.batch_execute("ROLLBACK")
+        .expect("a rollback that sent its deferred write");
+
+    // A write deferred before its transaction's opening went out is sent at once, after a
+    // `BEGIN` of its own (never pipelined behind it).
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN");
+        conn.defer(&write, &[&3i64, &"three", &true, &3.0f64])
+            .expect("defer");
+        conn.commit("COMMIT").expect("commit");
+    });
+    assert_eq!(n, 3, "BEGIN, the write, COMMIT");
+
+    // Parameters that do not fit the statement: sent at once, for the driver to refuse.
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    assert!(
+        conn.defer(&write, &[&"four", &"four", &true, &4.0f64])
+            .is_err()
+    );
+    assert!(conn.defer(&write, &[&4i64]).is_err());
+    conn.batch_execute("ROLLBACK").expect("rollback");
+
+    let counted = other
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let rows = other.query(&counted, true, &[]).map(count);
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(rows.expect("count"), 3);
+}
+
+#[test]
+fn a_refused_deferred_write_fails_what_follows_and_its_commit_rolls_back() {
+    let Some(url) =
+        database("a_refused_deferred_write_fails_what_follows_and_its_commit_rolls_back")
+    else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = scratch_table(&mut other);
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} (n) VALUES ($1)"))
+        .expect("prepare");
+    let unique =
+        |e: &postgres::Error| e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION);
+    let counted = other
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+
+    // The statement after it answers the write's own error.
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.execute(&write, false, &[&1i64]).expect("write");
+    conn.defer(&write, &[&1i64]).expect("defer");
+    let e = conn
+        .query(&read, true, &[])
+        .expect_err("after a refused write");
+    assert!(unique(&e), "not the write's error: {e}");
+    conn.batch_execute("ROLLBACK").expect("rollback");
+
+    // At the commit: rolled back, and said so.
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.execute(&write, false, &[&2i64]).expect("write");
+    conn.defer(&write, &[&2i64]).expect("defer");
+    match conn.commit("COMMIT") {
+        Err(super::EndError::RolledBack(e)) => assert!(unique(&e), "{e}"),
+        other => panic!("a refused write's commit answered {other:?}"),
+    }
+    let rows = other.query(&counted, true, &[]).expect("count");
+    assert_eq!(rows[0].get::<_, i64>(0), 0, "the transaction was committed");
+
+    // The connection goes on.
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.defer(&write, &[&3i64]).expect("defer");
+    conn.commit("COMMIT").expect("commit");
+    let rows = other.query(&counted, true, &[]).expect("count");
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(rows[0].get::<_, i64>(0), 1);
+}

@@ -159,3 +159,129 @@ fn a_request_that_does_not_keep_sends_its_batch_to_savepoints() {
     assert_eq!(runs(&c), [2, 2], "without savepoints first, again");
     assert_eq!(org_ids(&url), ["a0", "a1", "c0", "c1", "d"]);
 }
+
+fn session(id: &str) -> crate::model::Session {
+    crate::model::Session {
+        org_id: "o".into(),
+        id: id.into(),
+        agent_id: "agt".into(),
+        server_id: None,
+        source: "api".into(),
+        scope_ceiling: vec![],
+        base_mode: "read_only".into(),
+        elevated_until: None,
+        total_calls: 0,
+        read_calls: 0,
+        write_calls: 0,
+        denied_calls: 0,
+        head: "0".repeat(64),
+        created_at: Utc::now(),
+        last_activity_at: Utc::now(),
+    }
+}
+
+/// A request that records decision `seq` of session `id` as a check does (its record deferred
+/// to the next statement or the commit), moving the session's count to `seq`; counts its runs.
+fn record(id: &'static str, seq: u64, runs: &Arc<AtomicUsize>) -> Job {
+    let runs = runs.clone();
+    Job::for_test(move |tx| {
+        runs.fetch_add(1, Ordering::SeqCst);
+        let Ok(Some(mut s)) = tx.session("o", id) else {
+            return false;
+        };
+        s.total_calls = seq;
+        let d = crate::model::Decision {
+            org_id: "o".into(),
+            session_id: id.into(),
+            seq,
+            check_id: format!("chk_{id}_{seq}"),
+            agent_id: "agt".into(),
+            action_name: "db.query".into(),
+            effect: "read".into(),
+            risk: "read".into(),
+            allowed: true,
+            reason: "ok".into(),
+            reasons: vec![],
+            guard_tier: "fast".into(),
+            confidence: 1.0,
+            input_digest: "d".repeat(64),
+            input_summary: String::new(),
+            approval_id: None,
+            source: "api".into(),
+            latency_us: 1,
+            decided_at: Utc::now(),
+            key_id: String::new(),
+            hash: format!("{seq:064}"),
+            rule: "allowed".into(),
+        };
+        tx.record_decision(&d, &s, true).is_ok()
+    })
+}
+
+/// Each session's decisions' numbers and its count of calls.
+fn recorded(url: &str) -> Vec<(String, Vec<i64>, i64)> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    c.query(
+        "SELECT s.id, coalesce(array_agg(d.seq ORDER BY d.seq) FILTER (WHERE d.seq IS NOT NULL), '{}'), s.total_calls \
+         FROM sessions s LEFT JOIN decisions d ON d.org_id = s.org_id AND d.session_id = s.id \
+         GROUP BY s.id, s.total_calls ORDER BY s.id",
+        &[],
+    )
+    .expect("decisions")
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+#[test]
+fn a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone")
+    else {
+        return;
+    };
+    let mut setup = vec![Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && ["a", "b", "dup"]
+                .iter()
+                .all(|id| tx.insert_session(&session(id)).is_ok())
+    })];
+    assert!(engine.run_batch(&mut setup).is_ok());
+    let c = counters(1);
+    assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_ok());
+
+    // Refused in the middle (its record fails the next request's read) and at the end (its
+    // record fails the commit): each time the batch runs again with savepoints, where only
+    // the refused request is undone.
+    for (n, dup_at) in [(1u64, 1usize), (2, 2)] {
+        let c = counters(3);
+        let mut jobs = vec![record("a", n, &c[0]), record("b", n, &c[1])];
+        jobs.insert(dup_at, record("dup", 1, &c[2]));
+        engine.savepoint_batches = 0;
+        assert!(engine.run_batch(&mut jobs).is_ok());
+        assert_eq!(
+            runs(&c),
+            [2, 2, 2],
+            "refused at {dup_at}: run again with savepoints"
+        );
+        assert_eq!(engine.savepoint_batches, SAVEPOINT_BATCHES);
+    }
+    // Alone, the refused record fails its batch and commits nothing.
+    let c = counters(1);
+    assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_err());
+    // Without savepoints, a batch whose records all pass commits them, each run once.
+    engine.savepoint_batches = 0;
+    let c = counters(2);
+    let mut jobs = vec![record("a", 3, &c[0]), record("b", 3, &c[1])];
+    assert!(engine.run_batch(&mut jobs).is_ok());
+    assert_eq!(runs(&c), [1, 1]);
+    assert_eq!(engine.savepoint_batches, 0);
+    assert_eq!(
+        recorded(&url),
+        [
+            ("a".to_string(), vec![1, 2, 3], 3),
+            ("b".to_string(), vec![1, 2, 3], 3),
+            ("dup".to_string(), vec![1], 1),
+        ]
+    );
+}

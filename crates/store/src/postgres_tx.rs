@@ -61,6 +61,9 @@ pub(crate) struct PgTx<'a> {
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
     nowait: bool,
+    /// Writes may be deferred (`Db::exec_deferred`): the engine learns of their failure at the
+    /// next statement or at the commit, and can undo the whole transaction (no savepoints).
+    defer: bool,
 }
 
 impl<'a> PgTx<'a> {
@@ -69,12 +72,14 @@ impl<'a> PgTx<'a> {
         cache: &'a mut HashMap<String, Prepared>,
         trouble: &'a mut Trouble,
         nowait: bool,
+        defer: bool,
     ) -> Self {
         PgTx {
             client,
             cache,
             trouble,
             nowait,
+            defer,
         }
     }
 }
@@ -94,7 +99,8 @@ pub(crate) fn session_created_meanwhile(e: &postgres::Error) -> bool {
 }
 
 impl PgTx<'_> {
-    /// Notes a failed statement so the engine can roll back, retry or reconnect.
+    /// Notes a failed statement so the engine can roll back, retry or reconnect. (A deferred
+    /// write's error is noted by the statement it was sent with.)
     fn note(&mut self, e: postgres::Error) -> StoreError {
         self.trouble.failed = true;
         if e.is_closed() {
@@ -151,6 +157,15 @@ impl Db for PgTx<'_> {
         let s = self.statement(sql)?;
         let changed = self.client.execute(&s.statement, s.reads, &bind(params));
         changed.map_err(|e| self.note(e))
+    }
+
+    fn exec_deferred(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<()> {
+        if !self.defer {
+            return self.exec(sql, params).map(drop);
+        }
+        let s = self.statement(sql)?;
+        let deferred = self.client.defer(&s.statement, &bind(params));
+        deferred.map_err(|e| self.note(e))
     }
 
     fn query(

@@ -149,6 +149,12 @@ pub(crate) trait Db {
     fn session_lock(&self) -> Lock;
     /// Runs `sql`; returns how many rows it changed.
     fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64>;
+    /// Runs `sql`, a write whose count of changed rows nobody reads. A backend where round
+    /// trips cost may send it with the transaction's next statement or its end (PostgreSQL):
+    /// its error then fails that statement, or the commit, and the transaction with it.
+    fn exec_deferred(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<()> {
+        self.exec(sql, params).map(drop)
+    }
     /// Runs `sql` and hands its rows to `each` in order, while `each` answers true.
     fn query(
         &mut self,

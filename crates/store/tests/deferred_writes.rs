@@ -1,0 +1,202 @@
+//! A check's record of its decision (`Tx::record_decision`) is, on PostgreSQL, sent with the
+//! transaction's next statement or its commit rather than on its own (`Conn::defer`, issue 14,
+//! docs/benchmarks.md, twenty-third pass). Whichever way its batch runs (alone, with others
+//! without savepoints, with savepoints), a record the database refuses fails its own request
+//! and nothing of that request is committed; every other request commits exactly what it
+//! wrote, and what a request reads after its record sees it. SQLite sends every write at once:
+//! the same contract holds there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+mod common;
+
+use airlock_store::model::*;
+use airlock_store::{Store, StoreError};
+use chrono::{DateTime, SubsecRound, Utc};
+use common::Fresh;
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn org(id: &str) -> Org {
+    Org {
+        id: id.into(),
+        name: format!("{id}-name"),
+        default_mode: "read_only".into(),
+        created_at: now(),
+    }
+}
+
+fn session(id: &str) -> Session {
+    Session {
+        org_id: "o".into(),
+        id: id.into(),
+        agent_id: "agt_1".into(),
+        server_id: None,
+        source: "api".into(),
+        scope_ceiling: vec!["db.*".into()],
+        base_mode: "read_only".into(),
+        elevated_until: None,
+        total_calls: 0,
+        read_calls: 0,
+        write_calls: 0,
+        denied_calls: 0,
+        head: "0".repeat(64),
+        created_at: now(),
+        last_activity_at: now(),
+    }
+}
+
+fn decision(s: &Session, seq: u64) -> Decision {
+    Decision {
+        org_id: s.org_id.clone(),
+        session_id: s.id.clone(),
+        seq,
+        check_id: format!("chk_{}_{seq}", s.id),
+        agent_id: s.agent_id.clone(),
+        action_name: "db.query".into(),
+        effect: "read".into(),
+        risk: "read".into(),
+        allowed: true,
+        reason: "ok".into(),
+        reasons: vec!["name: read".into()],
+        guard_tier: "fast".into(),
+        confidence: 0.75,
+        input_digest: "d".repeat(64),
+        input_summary: "SELECT 1".into(),
+        approval_id: None,
+        source: "api".into(),
+        latency_us: 1234,
+        decided_at: now(),
+        key_id: String::new(),
+        hash: format!("{seq:064}"),
+        rule: "allowed".into(),
+    }
+}
+
+/// Records the session's next decision as a check does (the session read and locked, the
+/// record, the counters and head moved), then reads the session back in the same transaction:
+/// the read must see the record. `seq` overrides the next sequence number (a duplicate makes
+/// the database refuse the record).
+async fn record(store: &Store, id: &'static str, seq: Option<u64>) -> Result<u64, StoreError> {
+    store
+        .run(move |tx| {
+            let mut s = tx
+                .session("o", id)?
+                .ok_or_else(|| StoreError::Conflict(format!("no session {id}")))?;
+            let seq = seq.unwrap_or(s.total_calls + 1);
+            let d = decision(&s, seq);
+            s.total_calls += 1;
+            s.read_calls += 1;
+            s.head = d.hash.clone();
+            tx.record_decision(&d, &s, seq.is_multiple_of(2))?;
+            let seen = tx
+                .session("o", id)?
+                .ok_or_else(|| StoreError::Conflict(format!("no session {id}")))?;
+            assert_eq!(seen.total_calls, s.total_calls, "a read after the record");
+            assert_eq!(seen.head, s.head, "a read after the record");
+            Ok(seen.total_calls)
+        })
+        .await
+}
+
+/// Each session's decision count, its last sequence number and its own count of calls.
+async fn state(store: &Store, ids: &[&'static str]) -> Vec<(u64, u64, u64)> {
+    let ids = ids.to_vec();
+    store
+        .run(move |tx| {
+            let mut out = Vec::new();
+            for id in &ids {
+                let s = tx.session("o", id)?.expect("session");
+                let all = tx.decisions("o", id, 0, 10_000)?;
+                let last = all.last().map_or(0, |d| d.seq);
+                out.push((all.len() as u64, last, s.total_calls));
+            }
+            Ok(out)
+        })
+        .await
+        .unwrap()
+}
+
+const GOOD: [&str; 12] = [
+    "s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09", "s10", "s11",
+];
+
+contract!(
+    a_refused_record_fails_only_its_own_request,
+    |fresh: Fresh| async move {
+        let store = fresh.open();
+        store
+            .run(|tx| {
+                tx.insert_org(&org("o"))?;
+                tx.insert_session(&session("dup"))?;
+                for id in GOOD {
+                    tx.insert_session(&session(id))?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(record(&store, "dup", None).await.unwrap(), 1);
+
+        // Alone: its batch is itself, and its record goes with its commit.
+        let refused = record(&store, "dup", Some(1)).await;
+        assert!(
+            refused.is_err(),
+            "a duplicate record was answered {refused:?}"
+        );
+        assert_eq!(state(&store, &["dup"]).await, [(1, 1, 1)]);
+
+        // Among others, in rounds: batches with and without savepoints, of every size.
+        let rounds = 12;
+        for round in 0..rounds {
+            let mut calls = Vec::new();
+            for (i, id) in GOOD.into_iter().enumerate() {
+                let good = store.clone();
+                calls.push((
+                    id,
+                    tokio::spawn(async move { record(&good, id, None).await }),
+                ));
+                if i == round % GOOD.len() {
+                    let store = store.clone();
+                    calls.push((
+                        "dup",
+                        tokio::spawn(async move { record(&store, "dup", Some(1)).await }),
+                    ));
+                }
+            }
+            for (id, call) in calls {
+                let answer = call.await.unwrap();
+                if id == "dup" {
+                    assert!(
+                        answer.is_err(),
+                        "round {round}: a duplicate was answered {answer:?}"
+                    );
+                } else {
+                    assert_eq!(answer.unwrap(), round as u64 + 1, "round {round}, {id}");
+                }
+            }
+        }
+        // Every good request committed exactly its record and its counters; the refused one
+        // nothing at all, neither its record nor its session's counters.
+        let n = rounds as u64;
+        assert_eq!(state(&store, &GOOD).await, vec![(n, n, n); GOOD.len()]);
+        assert_eq!(state(&store, &["dup"]).await, [(1, 1, 1)]);
+
+        // And after all that, the same sessions go on.
+        let mut calls = Vec::new();
+        for id in GOOD {
+            let store = store.clone();
+            calls.push(tokio::spawn(async move { record(&store, id, None).await }));
+        }
+        for call in calls {
+            assert_eq!(call.await.unwrap().unwrap(), n + 1);
+        }
+        assert_eq!(
+            state(&store, &GOOD).await,
+            vec![(n + 1, n + 1, n + 1); GOOD.len()]
+        );
+    }
+);
