@@ -13,10 +13,10 @@
 //! A batch that hits a deadlock or a serialisation failure is rolled back and run again; after
 //! two such tries the request that hit it fails alone and the rest of the batch commits.
 //!
-//! Without savepoints, a request's record of its decision goes with the next statement or the
-//! `COMMIT` (`Conn::defer`): a round trip a check fewer. Its failure fails the batch, which
-//! then runs again with savepoints, where writes are sent at once and a failing request is
-//! undone alone.
+//! A request's record of its decision goes with the next statement or the request's end
+//! (`Conn::defer`): a round trip a check fewer. When the database refuses it, the end says so
+//! (`EndError::Refused`): without savepoints the batch is rolled back and runs again with
+//! them; with them, the request's savepoint is rolled back and it alone fails.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -154,14 +154,22 @@ pub(crate) fn run_blocking<R>(
     let mut trouble = Trouble::default();
     client.begin("BEGIN");
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false, false);
+        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false);
         f(&mut db)
     };
     match result {
-        Ok(r) => {
-            client.batch_execute("COMMIT")?;
-            Ok(r)
+        // A statement failed and `f` went on: PostgreSQL has aborted the transaction, and its
+        // `COMMIT` would roll back without an error.
+        Ok(_) if trouble.failed => {
+            let _ = client.batch_execute("ROLLBACK");
+            Err(StoreError::CommitFailed(
+                "a request kept going after a failed statement".into(),
+            ))
         }
+        // A deferred write the database refuses fails the commit.
+        Ok(r) => client.finish("COMMIT").map(|()| r).map_err(|e| match e {
+            EndError::Refused(e) | EndError::Failed(e) => StoreError::Postgres(e),
+        }),
         Err(e) => {
             let _ = client.batch_execute("ROLLBACK");
             Err(e)
@@ -179,6 +187,12 @@ pub(crate) struct PgEngine {
     retried: bool,
     /// Batches still to run with savepoints straight away (`SAVEPOINT_BATCHES`).
     savepoint_batches: u32,
+}
+
+/// What the database said, where the driver's own words would only say "db error".
+fn why(e: &postgres::Error) -> String {
+    e.as_db_error()
+        .map_or_else(|| e.to_string(), |db| db.message().to_string())
 }
 
 /// What a failed statement before `COMMIT` means: nothing is committed before it, so a broken
@@ -231,15 +245,17 @@ impl PgEngine {
             "BEGIN; SAVEPOINT job"
         });
         let count = jobs.len();
-        let mut deferred = Vec::new();
+        // Requests that found their session busy, to run alone after the commit.
+        let mut later = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
             let mut reruns = 0;
             let (keep, trouble) = loop {
                 let mut trouble = Trouble::default();
                 let keep = {
                     // The first request holds no locks while it waits; later ones must not wait.
-                    // Alone, its writes may wait for its commit: if one fails, so does it.
-                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0, single);
+                    // Its writes may wait for its end (`Conn::finish`), which undoes it alone
+                    // when one is refused.
+                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
                     job.attempt(&mut db)
                 };
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
@@ -267,7 +283,7 @@ impl PgEngine {
             let busy = trouble.busy && !single;
             let keep = keep && !busy;
             if busy {
-                deferred.push(i);
+                later.push(i);
             } else if keep && trouble.failed {
                 // The request went on after a failed statement and asked to keep its changes:
                 // PostgreSQL has aborted them. Answering success would be a lie.
@@ -293,27 +309,44 @@ impl PgEngine {
                     "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
                 }
             };
-            if last {
-                return match client.commit(end) {
-                    Ok(()) => Ok(deferred),
-                    // A write deferred to the commit (a batch of one) was refused: nothing was
-                    // committed, and running it again may succeed.
-                    Err(EndError::RolledBack(e)) if retryable(&e) && !give_up => {
-                        Err(BatchError::Retry(e.to_string()))
+            match client.finish(end) {
+                Ok(()) => {}
+                // The request's deferred write was refused: nothing after it ran.
+                Err(EndError::Refused(e)) => {
+                    if retryable(&e) && !give_up {
+                        let _ = client.batch_execute("ROLLBACK");
+                        return Err(BatchError::Retry(e.to_string()));
                     }
-                    Err(EndError::RolledBack(e)) => {
-                        Err(BatchError::Fail(format!("not committed: {e}")))
+                    // Alone, its `COMMIT` rolled it back.
+                    if single {
+                        return Err(BatchError::Fail(format!("not committed: {}", why(&e))));
                     }
-                    // The outcome of a COMMIT whose answer was lost is unknown: never run it
-                    // again.
-                    Err(EndError::Failed(e)) => {
-                        Err(BatchError::Fail(format!("commit failed: {e}")))
+                    // Its savepoint's release failed: undo it alone, the others go on.
+                    job.not_committed(format!("not committed: {}", why(&e)));
+                    let undo = if last {
+                        "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
+                    };
+                    if last {
+                        return client
+                            .batch_execute(undo)
+                            .map(|()| later)
+                            .map_err(|e| BatchError::Fail(format!("commit failed: {e}")));
                     }
-                };
+                    client.batch_execute(undo).map_err(before_commit)?;
+                }
+                // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
+                Err(EndError::Failed(e)) if last => {
+                    return Err(BatchError::Fail(format!("commit failed: {e}")));
+                }
+                Err(EndError::Failed(e)) => return Err(before_commit(e)),
             }
-            client.batch_execute(end).map_err(before_commit)?;
+            if last {
+                return Ok(later);
+            }
         }
-        Ok(deferred)
+        Ok(later)
     }
 
     /// Runs `jobs` in one transaction without savepoints. Returns false, with the transaction
@@ -331,8 +364,9 @@ impl PgEngine {
             let mut trouble = Trouble::default();
             let keep = {
                 // The first request holds no locks while it waits; later ones must not wait.
-                // Its writes may go with the next statement: if one fails, so does the batch.
-                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0, true);
+                // Its writes may go with the next request's statement: if one fails, so does
+                // the batch.
+                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
                 job.attempt(&mut db)
             };
             if trouble.closed {
@@ -347,12 +381,12 @@ impl PgEngine {
                 return Ok(false);
             }
         }
-        match client.commit("COMMIT") {
+        match client.finish("COMMIT") {
             Ok(()) => Ok(true),
-            Err(EndError::RolledBack(e)) if retryable(&e) => Err(BatchError::Retry(e.to_string())),
+            Err(EndError::Refused(e)) if retryable(&e) => Err(BatchError::Retry(e.to_string())),
             // A deferred write was refused and the commit rolled the batch back: it runs again
             // with savepoints, where the request whose write fails is undone alone.
-            Err(EndError::RolledBack(_)) => Ok(false),
+            Err(EndError::Refused(_)) => Ok(false),
             // The outcome of a COMMIT whose answer was lost is unknown: never run it again.
             Err(EndError::Failed(e)) => Err(BatchError::Fail(format!("commit failed: {e}"))),
         }

@@ -13,8 +13,8 @@
 //!
 //! A write whose answer nobody waits for (a check's record of its decision) may be deferred
 //! (`defer`): it is sent with the transaction's next statement or with its end, pipelined
-//! ahead of it, and its error is that statement's error, or the end's (`commit` then says the
-//! transaction was rolled back). PostgreSQL runs them in the order sent, so what follows a
+//! ahead of it, and its error is that statement's error, or the end's (`finish` then says it was
+//! refused). PostgreSQL runs them in the order sent, so what follows a
 //! deferred write sees it, and a write that fails aborts the transaction: nothing after it
 //! runs, and its `COMMIT` rolls back.
 
@@ -116,12 +116,14 @@ fn encode(statement: &Statement, params: &[&(dyn ToSql + Sync)]) -> Option<Vec<E
         .collect()
 }
 
-/// How the end of a transaction failed.
+/// How the end of a request failed (`Conn::finish`).
 #[derive(Debug)]
 pub(crate) enum EndError {
-    /// A deferred write sent with the end was refused: PostgreSQL aborted the transaction
-    /// there, and its `COMMIT` rolled it back. Nothing of it is committed.
-    RolledBack(postgres::Error),
+    /// A deferred write sent ahead of the end was refused: PostgreSQL aborted the transaction
+    /// there. A lone `COMMIT` then rolled it back: nothing of it is committed. An end that
+    /// begins with `RELEASE SAVEPOINT` failed there, and nothing after it ran: the transaction
+    /// is still open, and rolling back to the savepoint undoes the request alone.
+    Refused(postgres::Error),
     /// The end failed; for a `COMMIT`, whether it committed is unknown.
     Failed(postgres::Error),
 }
@@ -413,10 +415,11 @@ impl Conn {
         }
     }
 
-    /// Ends the transaction with `end` (a `COMMIT`, after its savepoint's release or not),
-    /// sent with the deferred writes.
-    pub(crate) fn commit(&mut self, end: &str) -> Result<(), EndError> {
-        if self.deferred.is_empty() {
+    /// Ends a request with `end` (`COMMIT`, or its savepoint's release and what follows it),
+    /// sent with the deferred writes; an end that rolls back sends none, they would be
+    /// undone.
+    pub(crate) fn finish(&mut self, end: &str) -> Result<(), EndError> {
+        if self.deferred.is_empty() || end.starts_with("ROLLBACK") {
             return self.batch_execute(end).map_err(EndError::Failed);
         }
         let deferred = std::mem::take(&mut self.deferred);
@@ -431,7 +434,7 @@ impl Conn {
         match (written, answer) {
             // The database refused a write: the transaction was aborted there, whatever the
             // end answered (a `COMMIT` of an aborted transaction rolls it back).
-            (Err(e), _) if e.as_db_error().is_some() => Err(EndError::RolledBack(e)),
+            (Err(e), _) if e.as_db_error().is_some() => Err(EndError::Refused(e)),
             (Err(e), _) | (Ok(()), Err(e)) => Err(EndError::Failed(e)),
             (Ok(()), Ok(())) => Ok(()),
         }
@@ -439,7 +442,7 @@ impl Conn {
 
     /// Notes `statement`, a write whose answer nobody waits for, to be sent with the
     /// transaction's next statement or its end: a round trip fewer. Its error is then theirs
-    /// (`commit`: rolled back). Sent at once when the transaction's opening is not sent yet
+    /// (`finish`: refused). Sent at once when the transaction's opening is not sent yet
     /// (a write never goes out before its `BEGIN` has succeeded), or when its parameters do
     /// not fit the statement (the driver then says why).
     pub(crate) fn defer(

@@ -353,7 +353,7 @@ fn a_deferred_write_goes_with_what_follows_it() {
         assert_eq!(seen, 1, "a read after a deferred write sees it");
         conn.defer(&write, &[&2i64, &None::<String>, &false, &-0.25f64])
             .expect("defer");
-        conn.commit("COMMIT").expect("commit");
+        conn.finish("COMMIT").expect("commit");
     });
     assert_eq!(
         n, 3,
@@ -388,7 +388,7 @@ fn a_deferred_write_goes_with_what_follows_it() {
         conn.begin("BEGIN");
         conn.defer(&write, &[&3i64, &"three", &true, &3.0f64])
             .expect("defer");
-        conn.commit("COMMIT").expect("commit");
+        conn.finish("COMMIT").expect("commit");
     });
     assert_eq!(n, 3, "BEGIN, the write, COMMIT");
 
@@ -450,8 +450,8 @@ fn a_refused_deferred_write_fails_what_follows_and_its_commit_rolls_back() {
     conn.query(&read, true, &[]).expect("read");
     conn.execute(&write, false, &[&2i64]).expect("write");
     conn.defer(&write, &[&2i64]).expect("defer");
-    match conn.commit("COMMIT") {
-        Err(super::EndError::RolledBack(e)) => assert!(unique(&e), "{e}"),
+    match conn.finish("COMMIT") {
+        Err(super::EndError::Refused(e)) => assert!(unique(&e), "{e}"),
         other => panic!("a refused write's commit answered {other:?}"),
     }
     let rows = other.query(&counted, true, &[]).expect("count");
@@ -461,7 +461,7 @@ fn a_refused_deferred_write_fails_what_follows_and_its_commit_rolls_back() {
     conn.begin("BEGIN");
     conn.query(&read, true, &[]).expect("read");
     conn.defer(&write, &[&3i64]).expect("defer");
-    conn.commit("COMMIT").expect("commit");
+    conn.finish("COMMIT").expect("commit");
     let rows = other.query(&counted, true, &[]).expect("count");
     other
         .batch_execute(&format!("DROP TABLE {table}"))

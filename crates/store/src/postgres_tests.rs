@@ -234,9 +234,9 @@ fn recorded(url: &str) -> Vec<(String, Vec<i64>, i64)> {
 }
 
 #[test]
-fn a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone() {
+fn a_refused_deferred_record_fails_its_request_alone() {
     let Some((mut engine, url, _schema)) =
-        engine("a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone")
+        engine("a_refused_deferred_record_fails_its_request_alone")
     else {
         return;
     };
@@ -250,9 +250,9 @@ fn a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone() {
     let c = counters(1);
     assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_ok());
 
-    // Refused in the middle (its record fails the next request's read) and at the end (its
-    // record fails the commit): each time the batch runs again with savepoints, where only
-    // the refused request is undone.
+    // Without savepoints, refused in the middle (its record fails the next request's read) and
+    // at the end (its record fails the commit): each time the batch runs again with
+    // savepoints, where only the refused request is undone.
     for (n, dup_at) in [(1u64, 1usize), (2, 2)] {
         let c = counters(3);
         let mut jobs = vec![record("a", n, &c[0]), record("b", n, &c[1])];
@@ -265,22 +265,55 @@ fn a_refused_deferred_record_sends_its_batch_to_savepoints_and_fails_alone() {
             "refused at {dup_at}: run again with savepoints"
         );
         assert_eq!(engine.savepoint_batches, SAVEPOINT_BATCHES);
+        let marked: Vec<bool> = jobs
+            .iter()
+            .map(|j| j.not_committed_why().is_some())
+            .collect();
+        assert_eq!(marked.iter().filter(|m| **m).count(), 1);
+        assert!(
+            marked[dup_at],
+            "the refused request is the one not committed"
+        );
+    }
+    // With savepoints, first, in the middle and last: its record goes with its savepoint's
+    // release, which fails; it alone is rolled back, each request runs once.
+    for (n, dup_at) in [(3u64, 0usize), (4, 1), (5, 2)] {
+        let c = counters(3);
+        let mut jobs = vec![record("a", n, &c[0]), record("b", n, &c[1])];
+        jobs.insert(dup_at, record("dup", 1, &c[2]));
+        engine.savepoint_batches = SAVEPOINT_BATCHES;
+        assert!(engine.run_batch(&mut jobs).is_ok());
+        assert_eq!(runs(&c), [1, 1, 1], "refused at {dup_at}, with savepoints");
+        let why = jobs[dup_at].not_committed_why().unwrap_or_default();
+        assert!(
+            why.contains("duplicate key"),
+            "refused at {dup_at}: {why:?}"
+        );
+        assert!(
+            jobs.iter()
+                .filter(|j| j.not_committed_why().is_some())
+                .count()
+                == 1
+        );
     }
     // Alone, the refused record fails its batch and commits nothing.
     let c = counters(1);
     assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_err());
-    // Without savepoints, a batch whose records all pass commits them, each run once.
+    // Without savepoints, a batch whose records all pass commits them, each run once; what an
+    // earlier attempt's end said of a request does not outlive the next attempt.
     engine.savepoint_batches = 0;
     let c = counters(2);
-    let mut jobs = vec![record("a", 3, &c[0]), record("b", 3, &c[1])];
+    let mut jobs = vec![record("a", 6, &c[0]), record("b", 6, &c[1])];
+    jobs[0].not_committed("an earlier attempt's".into());
     assert!(engine.run_batch(&mut jobs).is_ok());
     assert_eq!(runs(&c), [1, 1]);
     assert_eq!(engine.savepoint_batches, 0);
+    assert!(jobs.iter().all(|j| j.not_committed_why().is_none()));
     assert_eq!(
         recorded(&url),
         [
-            ("a".to_string(), vec![1, 2, 3], 3),
-            ("b".to_string(), vec![1, 2, 3], 3),
+            ("a".to_string(), vec![1, 2, 3, 4, 5, 6], 6),
+            ("b".to_string(), vec![1, 2, 3, 4, 5, 6], 6),
             ("dup".to_string(), vec![1], 1),
         ]
     );

@@ -61,9 +61,6 @@ pub(crate) struct PgTx<'a> {
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
     nowait: bool,
-    /// Writes may be deferred (`Db::exec_deferred`): the engine learns of their failure at the
-    /// next statement or at the commit, and can undo the whole transaction (no savepoints).
-    defer: bool,
 }
 
 impl<'a> PgTx<'a> {
@@ -72,14 +69,12 @@ impl<'a> PgTx<'a> {
         cache: &'a mut HashMap<String, Prepared>,
         trouble: &'a mut Trouble,
         nowait: bool,
-        defer: bool,
     ) -> Self {
         PgTx {
             client,
             cache,
             trouble,
             nowait,
-            defer,
         }
     }
 }
@@ -159,10 +154,8 @@ impl Db for PgTx<'_> {
         changed.map_err(|e| self.note(e))
     }
 
+    /// Sent with the next statement or the request's end (`Conn::defer`).
     fn exec_deferred(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<()> {
-        if !self.defer {
-            return self.exec(sql, params).map(drop);
-        }
         let s = self.statement(sql)?;
         let deferred = self.client.defer(&s.statement, &bind(params));
         deferred.map_err(|e| self.note(e))

@@ -50,7 +50,9 @@ pub(crate) struct Job {
 
 impl Job {
     /// Runs the request; true if its changes are to be kept. A panic counts as a failure.
+    /// What an earlier attempt's end said (`not_committed`) no longer holds.
     pub(crate) fn attempt(&mut self, tx: &mut dyn Tx) -> bool {
+        self.not_committed = None;
         catch_unwind(AssertUnwindSafe(|| (self.attempt)(tx))).unwrap_or_else(|_| {
             tracing::error!("a store request panicked; its changes are rolled back");
             false
@@ -79,6 +81,11 @@ impl Job {
             answer: Box::new(|_| {}),
             not_committed: None,
         }
+    }
+
+    /// Why the engine could not commit this request, if it says so.
+    pub(crate) fn not_committed_why(&self) -> Option<&str> {
+        self.not_committed.as_deref()
     }
 }
 
