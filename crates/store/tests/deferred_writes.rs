@@ -216,3 +216,53 @@ contract!(
         );
     }
 );
+
+/// The command-line tools' transactions (`Store::run_blocking`) on PostgreSQL: a refused
+/// record fails the commit, and a request that went past a failed statement is not answered
+/// as committed (PostgreSQL's `COMMIT` of an aborted transaction rolls it back silently).
+#[test]
+fn a_tool_transaction_with_a_refused_write_is_not_committed() {
+    let Some(fresh) =
+        common::postgres_unmigrated("a_tool_transaction_with_a_refused_write_is_not_committed")
+    else {
+        return;
+    };
+    let fresh = common::migrated(fresh);
+    let options = airlock_store::Options { migrate: false };
+    let blocking = |f: &dyn Fn(&mut dyn airlock_store::Tx) -> Result<(), StoreError>| {
+        Store::run_blocking(&fresh.backend, options, f)
+    };
+    blocking(&|tx| {
+        tx.insert_org(&org("o"))?;
+        tx.insert_session(&session("s"))?;
+        tx.record_decision(&decision(&session("s"), 1), &session("s"), true)
+    })
+    .unwrap();
+    // Refused at the commit.
+    let refused = blocking(&|tx| {
+        let mut s = session("s");
+        s.total_calls = 7;
+        tx.record_decision(&decision(&s, 1), &s, true)
+    });
+    assert!(refused.is_err(), "{refused:?}");
+    // A failed statement gone past (a duplicate organization), then a write.
+    let past = blocking(&|tx| {
+        let _ = tx.insert_org(&org("o"));
+        let _ = tx.insert_org(&org("p"));
+        Ok(())
+    });
+    assert!(past.is_err(), "{past:?}");
+    let (orgs, total) = Store::run_blocking(&fresh.backend, options, |tx| {
+        Ok((
+            tx.org("p")?.is_some(),
+            tx.session("o", "s")?.map(|s| s.total_calls),
+        ))
+    })
+    .unwrap();
+    assert!(!orgs, "the write after the failed statement was committed");
+    assert_eq!(
+        total,
+        Some(0),
+        "the refused record's session change was committed"
+    );
+}
