@@ -24,7 +24,6 @@ use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures_util::future::join_all;
 use postgres::types::{Format, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Row, Statement};
 use tokio::runtime::Runtime;
@@ -39,7 +38,8 @@ pub(crate) struct Conn {
     /// Opening statements of a transaction not sent yet (`begin`).
     pending: Option<&'static str>,
     /// Writes of the open transaction not sent yet (`defer`), in order. Never beside a
-    /// pending opening: a write is deferred only once its transaction's `BEGIN` has succeeded.
+    /// pending opening: a write is deferred only once its transaction's `BEGIN` has succeeded,
+    /// and `begin` drops any left over.
     deferred: Vec<Deferred>,
 }
 
@@ -93,12 +93,17 @@ impl ToSql for Encoded {
     to_sql_checked!();
 }
 
+/// Bytes a deferred write's parameters may hold: far below the protocol's limit on a message
+/// (`i32::MAX`), so that the driver never refuses one after it was deferred.
+const MAX_DEFERRED_BYTES: usize = 64 << 20;
+
 /// `params` encoded for `statement` as the driver encodes them; `None` when they do not fit
-/// its parameters' number or types.
+/// its parameters' number or types, or hold more than [`MAX_DEFERRED_BYTES`].
 fn encode(statement: &Statement, params: &[&(dyn ToSql + Sync)]) -> Option<Vec<Encoded>> {
     if statement.params().len() != params.len() {
         return None;
     }
+    let mut total = 0usize;
     params
         .iter()
         .zip(statement.params())
@@ -108,7 +113,8 @@ fn encode(statement: &Statement, params: &[&(dyn ToSql + Sync)]) -> Option<Vec<E
                 IsNull::Yes => None,
                 IsNull::No => Some(out.freeze()),
             };
-            Some(Encoded {
+            total += bytes.as_ref().map_or(0, Bytes::len);
+            (total <= MAX_DEFERRED_BYTES).then_some(Encoded {
                 bytes,
                 format: param.encode_format(ty),
             })
@@ -379,10 +385,15 @@ impl Conn {
     /// Opens a transaction with `opening` (`BEGIN`, or `BEGIN` and a savepoint), sent with the
     /// next statement.
     pub(crate) fn begin(&mut self, opening: &'static str) {
-        debug_assert!(
-            self.deferred.is_empty(),
-            "a transaction began before the last one ended"
-        );
+        if !self.deferred.is_empty() {
+            // The last transaction never ended, so none of its requests was answered as
+            // committed: its writes are dropped, never sent into another transaction.
+            tracing::error!(
+                writes = self.deferred.len(),
+                "a transaction began before the last one ended; its deferred writes are dropped"
+            );
+            self.deferred.clear();
+        }
         self.pending = Some(opening);
     }
 
@@ -544,8 +555,10 @@ fn after_opening<T>(
     answer
 }
 
-/// Sends the `deferred` writes, then `request`, before awaiting any answer. Answers the first
-/// write's error (the statements after it failed for it) or success, and the request's answer.
+/// Sends the `deferred` writes, then `request`, in that order, before awaiting any answer.
+/// Answers the first write's error (the statements after it failed for it) or success, and
+/// the request's answer. A write that fails before it is sent (the driver refuses it; it
+/// cannot have an answer yet) fails the whole: the request is then not sent at all.
 #[allow(clippy::type_complexity)]
 fn sent_after<T>(
     driver: &mut Driver,
@@ -553,23 +566,53 @@ fn sent_after<T>(
     deferred: &[Deferred],
     request: impl Future<Output = Result<T, postgres::Error>>,
 ) -> Result<(Result<(), postgres::Error>, Result<T, postgres::Error>), postgres::Error> {
-    let writes = deferred.iter().map(|write| {
-        let params: Vec<&(dyn ToSql + Sync)> = write
-            .params
-            .iter()
-            .map(|p| p as &(dyn ToSql + Sync))
-            .collect();
-        async move { client.execute(&write.statement, &params).await }
-    });
-    driver.block_on(async {
-        // Each future sends its request when first polled: in this order.
-        let (written, answer) = tokio::join!(biased; join_all(writes), request);
-        let written = written
-            .into_iter()
-            .find_map(Result::err)
-            .map_or(Ok(()), Err);
-        Ok((written, answer))
-    })
+    let mut writes: Vec<_> = deferred
+        .iter()
+        .map(|write| {
+            let params: Vec<&(dyn ToSql + Sync)> = write
+                .params
+                .iter()
+                .map(|p| p as &(dyn ToSql + Sync))
+                .collect();
+            Box::pin(async move { client.execute(&write.statement, &params).await })
+        })
+        .collect();
+    let mut written: Vec<Option<Result<u64, postgres::Error>>> =
+        writes.iter().map(|_| None).collect();
+    let mut request = pin!(request);
+    let mut answer = None;
+    let mut first = true;
+    driver.block_on(std::future::poll_fn(|cx| {
+        // Polled in order every time: each sends its request when first polled.
+        for (write, done) in writes.iter_mut().zip(written.iter_mut()) {
+            if done.is_none()
+                && let Poll::Ready(r) = write.as_mut().poll(cx)
+            {
+                *done = Some(r);
+            }
+        }
+        if std::mem::take(&mut first)
+            && let Some(unsent) = written.iter_mut().find(|d| matches!(d, Some(Err(_))))
+            && let Some(Err(e)) = unsent.take()
+        {
+            return Poll::Ready(Err(e));
+        }
+        if answer.is_none()
+            && let Poll::Ready(a) = request.as_mut().poll(cx)
+        {
+            answer = Some(a);
+        }
+        if written.iter().all(Option::is_some)
+            && let Some(a) = answer.take()
+        {
+            let first_error = written.iter_mut().find_map(|d| match d.take() {
+                Some(Err(e)) => Some(e),
+                _ => None,
+            });
+            return Poll::Ready(Ok((first_error.map_or(Ok(()), Err), a)));
+        }
+        Poll::Pending
+    }))
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@ struct Turns {
     /// The next `BEGIN` the client sends reaches the server as `BEGIX` (a syntax error): an
     /// opening that fails on a connection that stays up.
     spoil_begin: bool,
+    /// Once the client sends a `COMMIT`, nothing more from the server reaches it: a commit
+    /// whose answer is lost.
+    cut_on_commit: bool,
+    cut: bool,
 }
 
 /// A proxy in front of the database of `url` for one connection; answers the URL that reaches
@@ -94,6 +98,15 @@ fn proxy(url: &str) -> (String, Arc<Mutex<Turns>>) {
                     }
                     {
                         let mut t = turns.lock().expect("turns");
+                        if from_server && t.cut {
+                            break;
+                        }
+                        if !from_server
+                            && t.cut_on_commit
+                            && buf[..n].windows(6).any(|w| w == b"COMMIT")
+                        {
+                            t.cut = true;
+                        }
                         if !from_server && t.server_last {
                             t.client_turns += 1;
                         }
@@ -467,4 +480,201 @@ fn a_refused_deferred_write_fails_what_follows_and_its_commit_rolls_back() {
         .batch_execute(&format!("DROP TABLE {table}"))
         .expect("drop");
     assert_eq!(rows[0].get::<_, i64>(0), 1);
+}
+
+/// A table of the test's own, rows numbered in the order they were inserted.
+fn ordered_table(other: &mut Conn) -> String {
+    let table = format!("airlock_deferred_{}", uuid::Uuid::new_v4().simple());
+    other
+        .batch_execute(&format!(
+            "CREATE TABLE {table} (id bigserial, n bigint PRIMARY KEY, t text)"
+        ))
+        .expect("table");
+    table
+}
+
+fn count_of(other: &mut Conn, table: &str) -> i64 {
+    let count = other
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let rows = other.query(&count, true, &[]).expect("count");
+    rows[0].get(0)
+}
+
+#[test]
+fn many_deferred_writes_go_in_their_order() {
+    let Some(url) = database("many_deferred_writes_go_in_their_order") else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    // Past 30 futures, a general join polls them in an order of its own.
+    for many in [2i64, 3, 31, 33, 100] {
+        let table = ordered_table(&mut other);
+        let read = conn
+            .prepare(&format!("SELECT n FROM {table} ORDER BY id"))
+            .expect("prepare");
+        let write = conn
+            .prepare(&format!("INSERT INTO {table} (n) VALUES ($1)"))
+            .expect("prepare");
+        conn.begin("BEGIN");
+        conn.query(&read, true, &[]).expect("read");
+        for i in 0..many {
+            conn.defer(&write, &[&i]).expect("defer");
+        }
+        let rows = conn.query(&read, true, &[]).expect("read");
+        conn.finish("COMMIT").expect("commit");
+        other
+            .batch_execute(&format!("DROP TABLE {table}"))
+            .expect("drop");
+        let order: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        assert_eq!(order, (0..many).collect::<Vec<_>>(), "{many} writes");
+    }
+}
+
+#[test]
+fn the_first_refused_write_is_the_one_reported() {
+    let Some(url) = database("the_first_refused_write_is_the_one_reported") else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = ordered_table(&mut other);
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} (n) VALUES ($1)"))
+        .expect("prepare");
+    conn.begin("BEGIN; SAVEPOINT job");
+    conn.query(&read, true, &[]).expect("read");
+    conn.execute(&write, false, &[&7i64]).expect("write");
+    for n in [1i64, 7, 2] {
+        conn.defer(&write, &[&n]).expect("defer");
+    }
+    // The second is refused; the third and the release then fail as "transaction aborted".
+    match conn.finish("RELEASE SAVEPOINT job; COMMIT") {
+        Err(super::EndError::Refused(e)) => assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            "{e}"
+        ),
+        other => panic!("answered {other:?}"),
+    }
+    // The release failed, so its `COMMIT` did not run: the transaction is open, and aborted.
+    conn.batch_execute("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; COMMIT")
+        .expect("undo and commit");
+    let count = count_of(&mut other, &table);
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(count, 0, "the request's writes were not all undone");
+}
+
+#[test]
+fn a_commit_whose_answer_is_lost_is_failed_not_refused() {
+    let Some(url) = database("a_commit_whose_answer_is_lost_is_failed_not_refused") else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = ordered_table(&mut other);
+    let (target, turns) = proxy(&url);
+    let mut conn =
+        Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} (n) VALUES ($1)"))
+        .expect("prepare");
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.defer(&write, &[&1i64]).expect("defer");
+    turns.lock().expect("turns").cut_on_commit = true;
+    let end = conn.finish("COMMIT");
+    // Committed, but the client cannot know: running the batch again would record it twice.
+    let mut count = 0;
+    for _ in 0..50 {
+        count = count_of(&mut other, &table);
+        if count == 1 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(count, 1, "the COMMIT reached the database");
+    assert!(
+        matches!(end, Err(super::EndError::Failed(_))),
+        "a commit whose answer was lost answered {end:?}"
+    );
+}
+
+#[test]
+fn writes_left_over_by_a_transaction_that_never_ended_are_dropped() {
+    let Some(url) = database("writes_left_over_by_a_transaction_that_never_ended_are_dropped")
+    else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = ordered_table(&mut other);
+    let mut conn = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} (n) VALUES ($1)"))
+        .expect("prepare");
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    conn.defer(&write, &[&1i64]).expect("defer");
+    // A path that forgot to end it: the next `begin` must not send its writes.
+    conn.begin("BEGIN");
+    let rows = conn.query(&read, true, &[]).expect("read");
+    assert_eq!(rows[0].get::<_, i64>(0), 0, "a left-over write was sent");
+    conn.batch_execute("ROLLBACK").expect("rollback");
+    let count = count_of(&mut other, &table);
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn a_write_too_large_to_keep_goes_at_once() {
+    let Some(url) = database("a_write_too_large_to_keep_goes_at_once") else {
+        return;
+    };
+    let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
+    let table = ordered_table(&mut other);
+    let (target, turns) = proxy(&url);
+    let mut conn =
+        Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
+    let read = conn
+        .prepare(&format!("SELECT count(*) FROM {table}"))
+        .expect("prepare");
+    let write = conn
+        .prepare(&format!("INSERT INTO {table} (n, t) VALUES ($1, $2)"))
+        .expect("prepare");
+    conn.begin("BEGIN");
+    conn.query(&read, true, &[]).expect("read");
+    let small = "s".to_string();
+    let n = turns_of(&turns, || {
+        conn.defer(&write, &[&1i64, &small]).expect("defer");
+    });
+    assert_eq!(n, 0, "a small write is kept");
+    let large = "l".repeat(super::MAX_DEFERRED_BYTES + 1);
+    let n = turns_of(&turns, || {
+        conn.defer(&write, &[&2i64, &large]).expect("write");
+    });
+    // (The database may answer the kept write while the large one is still being sent: one
+    // turn or two, never none.)
+    assert!(n >= 1, "a write over the limit was kept");
+    conn.finish("COMMIT").expect("commit");
+    let count = count_of(&mut other, &table);
+    other
+        .batch_execute(&format!("DROP TABLE {table}"))
+        .expect("drop");
+    assert_eq!(count, 2);
 }

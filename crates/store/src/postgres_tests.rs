@@ -318,3 +318,96 @@ fn a_refused_deferred_record_fails_its_request_alone() {
         ]
     );
 }
+
+/// A request that records decision `seq` of `id` (deferred) and then gives up.
+fn record_then_undo(id: &'static str, seq: u64, runs: &Arc<AtomicUsize>) -> Job {
+    let mut inner = record(id, seq, runs);
+    Job::for_test(move |tx| {
+        let _ = inner.attempt(tx);
+        false
+    })
+}
+
+#[test]
+fn a_request_that_gives_up_never_sends_its_deferred_record() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_request_that_gives_up_never_sends_its_deferred_record")
+    else {
+        return;
+    };
+    let mut setup = vec![Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && ["a", "b", "dup"]
+                .iter()
+                .all(|id| tx.insert_session(&session(id)).is_ok())
+    })];
+    assert!(engine.run_batch(&mut setup).is_ok());
+    let c = counters(1);
+    assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_ok());
+    // Its record would be refused: sent with its rollback (to its savepoint, or of the
+    // batch), it would fail the others.
+    for (n, savepoints) in [(1u64, SAVEPOINT_BATCHES), (2, 0)] {
+        engine.savepoint_batches = savepoints;
+        let c = counters(3);
+        let mut jobs = vec![
+            record("a", n, &c[0]),
+            record_then_undo("dup", 1, &c[1]),
+            record("b", n, &c[2]),
+        ];
+        assert!(
+            engine.run_batch(&mut jobs).is_ok(),
+            "savepoints {savepoints}"
+        );
+        assert!(jobs.iter().all(|j| j.not_committed_why().is_none()));
+    }
+    assert_eq!(
+        recorded(&url),
+        [
+            ("a".to_string(), vec![1, 2], 2),
+            ("b".to_string(), vec![1, 2], 2),
+            ("dup".to_string(), vec![1], 1),
+        ]
+    );
+}
+
+#[test]
+fn a_retryable_refusal_runs_the_batch_again() {
+    let Some((mut engine, url, _schema)) = engine("a_retryable_refusal_runs_the_batch_again")
+    else {
+        return;
+    };
+    // The first record of session `flaky` fails as a serialisation failure would.
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    c.batch_execute(
+        "CREATE SEQUENCE flaky_seq; \
+         CREATE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+           IF NEW.session_id = 'flaky' AND nextval('flaky_seq') = 1 THEN \
+             RAISE EXCEPTION 'flaky' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$; \
+         CREATE TRIGGER flaky BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION flaky();",
+    )
+    .expect("trigger");
+    let mut setup = vec![Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && ["a", "flaky"]
+                .iter()
+                .all(|id| tx.insert_session(&session(id)).is_ok())
+    })];
+    assert!(engine.run_batch(&mut setup).is_ok());
+    engine.savepoint_batches = SAVEPOINT_BATCHES;
+    let c = counters(2);
+    let mut jobs = vec![record("flaky", 1, &c[0]), record("a", 1, &c[1])];
+    let first = engine.run_batch(&mut jobs);
+    assert!(
+        matches!(first, Err(crate::queue::BatchError::Retry(_))),
+        "a serialisation failure of a deferred record did not ask for a retry"
+    );
+    assert!(engine.run_batch(&mut jobs).is_ok());
+    assert!(jobs.iter().all(|j| j.not_committed_why().is_none()));
+    assert_eq!(
+        recorded(&url),
+        [
+            ("a".to_string(), vec![1], 1),
+            ("flaky".to_string(), vec![1], 1)
+        ]
+    );
+}
