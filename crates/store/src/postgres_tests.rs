@@ -180,6 +180,15 @@ fn session(id: &str) -> crate::model::Session {
     }
 }
 
+/// The organization `o` and its sessions `ids`.
+fn sessions(engine: &mut PgEngine, ids: &'static [&'static str]) {
+    let mut setup = [Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && ids.iter().all(|id| tx.insert_session(&session(id)).is_ok())
+    })];
+    assert!(engine.run_batch(&mut setup).is_ok());
+}
+
 /// A request that records decision `seq` of session `id` as a check does (its record deferred
 /// to the next statement or the commit), moving the session's count to `seq`; counts its runs.
 fn record(id: &'static str, seq: u64, runs: &Arc<AtomicUsize>) -> Job {
@@ -240,13 +249,7 @@ fn a_refused_deferred_record_fails_its_request_alone() {
     else {
         return;
     };
-    let mut setup = vec![Job::for_test(|tx| {
-        tx.insert_org(&org("o")).is_ok()
-            && ["a", "b", "dup"]
-                .iter()
-                .all(|id| tx.insert_session(&session(id)).is_ok())
-    })];
-    assert!(engine.run_batch(&mut setup).is_ok());
+    sessions(&mut engine, &["a", "b", "dup"]);
     let c = counters(1);
     assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_ok());
 
@@ -335,13 +338,7 @@ fn a_request_that_gives_up_never_sends_its_deferred_record() {
     else {
         return;
     };
-    let mut setup = vec![Job::for_test(|tx| {
-        tx.insert_org(&org("o")).is_ok()
-            && ["a", "b", "dup"]
-                .iter()
-                .all(|id| tx.insert_session(&session(id)).is_ok())
-    })];
-    assert!(engine.run_batch(&mut setup).is_ok());
+    sessions(&mut engine, &["a", "b", "dup"]);
     let c = counters(1);
     assert!(engine.run_batch(&mut [record("dup", 1, &c[0])]).is_ok());
     // Its record would be refused: sent with its rollback (to its savepoint, or of the
@@ -386,13 +383,7 @@ fn a_retryable_refusal_runs_the_batch_again() {
          CREATE TRIGGER flaky BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION flaky();",
     )
     .expect("trigger");
-    let mut setup = vec![Job::for_test(|tx| {
-        tx.insert_org(&org("o")).is_ok()
-            && ["a", "flaky"]
-                .iter()
-                .all(|id| tx.insert_session(&session(id)).is_ok())
-    })];
-    assert!(engine.run_batch(&mut setup).is_ok());
+    sessions(&mut engine, &["a", "flaky"]);
     engine.savepoint_batches = SAVEPOINT_BATCHES;
     let c = counters(2);
     let mut jobs = vec![record("flaky", 1, &c[0]), record("a", 1, &c[1])];

@@ -12,35 +12,8 @@ use airlock_store::model::*;
 use airlock_store::siem::SiemDestination;
 use airlock_store::{CheckReads, KeyReads, SessionApprovals, StoreError, Tuning, Tx};
 use common::Fresh;
-use common::fixtures::{agent, api_key, no_reviewers, now, org, pin, server, session};
+use common::fixtures::{agent, api_key, decision, no_reviewers, now, org, pin, server, session};
 use serde_json::json;
-
-fn decision(s: &Session, seq: u64) -> Decision {
-    Decision {
-        org_id: s.org_id.clone(),
-        session_id: s.id.clone(),
-        seq,
-        check_id: format!("chk_{}_{}_{seq}", s.org_id, s.id),
-        agent_id: s.agent_id.clone(),
-        action_name: "db.query".into(),
-        effect: "read".into(),
-        risk: "read".into(),
-        allowed: true,
-        reason: "ok".into(),
-        reasons: vec!["name: read".into()],
-        guard_tier: "fast".into(),
-        confidence: 0.75,
-        input_digest: "d".repeat(64),
-        input_summary: "SELECT 1".into(),
-        approval_id: None,
-        source: "api".into(),
-        latency_us: 1234,
-        decided_at: now(),
-        key_id: String::new(),
-        hash: format!("{seq:064}"),
-        rule: "allowed".into(),
-    }
-}
 
 #[allow(clippy::too_many_arguments)]
 fn approval(

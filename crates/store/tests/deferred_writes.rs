@@ -13,67 +13,12 @@ mod common;
 
 use airlock_store::model::*;
 use airlock_store::{Store, StoreError};
-use chrono::{DateTime, SubsecRound, Utc};
 use common::Fresh;
+use common::fixtures::{decision, org};
 
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-fn org(id: &str) -> Org {
-    Org {
-        id: id.into(),
-        name: format!("{id}-name"),
-        default_mode: "read_only".into(),
-        created_at: now(),
-    }
-}
-
+/// A session of the organization `o`.
 fn session(id: &str) -> Session {
-    Session {
-        org_id: "o".into(),
-        id: id.into(),
-        agent_id: "agt_1".into(),
-        server_id: None,
-        source: "api".into(),
-        scope_ceiling: vec!["db.*".into()],
-        base_mode: "read_only".into(),
-        elevated_until: None,
-        total_calls: 0,
-        read_calls: 0,
-        write_calls: 0,
-        denied_calls: 0,
-        head: "0".repeat(64),
-        created_at: now(),
-        last_activity_at: now(),
-    }
-}
-
-fn decision(s: &Session, seq: u64) -> Decision {
-    Decision {
-        org_id: s.org_id.clone(),
-        session_id: s.id.clone(),
-        seq,
-        check_id: format!("chk_{}_{seq}", s.id),
-        agent_id: s.agent_id.clone(),
-        action_name: "db.query".into(),
-        effect: "read".into(),
-        risk: "read".into(),
-        allowed: true,
-        reason: "ok".into(),
-        reasons: vec!["name: read".into()],
-        guard_tier: "fast".into(),
-        confidence: 0.75,
-        input_digest: "d".repeat(64),
-        input_summary: "SELECT 1".into(),
-        approval_id: None,
-        source: "api".into(),
-        latency_us: 1234,
-        decided_at: now(),
-        key_id: String::new(),
-        hash: format!("{seq:064}"),
-        rule: "allowed".into(),
-    }
+    common::fixtures::session("o", id, "agt_1", None)
 }
 
 /// Records the session's next decision as a check does (the session read and locked, the

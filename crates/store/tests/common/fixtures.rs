@@ -112,3 +112,31 @@ pub fn no_reviewers(org: &str) -> ReviewerSet {
         updated_at: now(),
     }
 }
+
+/// Decision `seq` of session `s`: an allowed read, its hash the number itself.
+pub fn decision(s: &Session, seq: u64) -> Decision {
+    Decision {
+        org_id: s.org_id.clone(),
+        session_id: s.id.clone(),
+        seq,
+        check_id: format!("chk_{}_{}_{seq}", s.org_id, s.id),
+        agent_id: s.agent_id.clone(),
+        action_name: "db.query".into(),
+        effect: "read".into(),
+        risk: "read".into(),
+        allowed: true,
+        reason: "ok".into(),
+        reasons: vec!["name: read".into()],
+        guard_tier: "fast".into(),
+        confidence: 0.75,
+        input_digest: "d".repeat(64),
+        input_summary: "SELECT 1".into(),
+        approval_id: None,
+        source: "api".into(),
+        latency_us: 1234,
+        decided_at: now(),
+        key_id: String::new(),
+        hash: format!("{seq:064}"),
+        rule: "allowed".into(),
+    }
+}
