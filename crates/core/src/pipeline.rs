@@ -4,6 +4,12 @@
 //! The caller (the service) authenticates, loads the agent and the session, classifies the
 //! call, looks up approvals, and records the verdict with the new counters in one
 //! transaction. Everything here is a function of its inputs.
+//!
+//! The session's approvals for the call are a separate argument, so that the caller can first
+//! ask whether any step would look at them ([`decide_without_approvals`]): most calls are
+//! allowed or refused by steps that never do, and their approvals need not be read.
+
+use std::convert::Infallible;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -262,17 +268,47 @@ pub struct CheckInput<'a> {
     pub tool_definition_changed: bool,
     /// The tool is registered with `require_approval`.
     pub tool_requires_approval: bool,
+    /// The Spot Guard's outcome (default: no policy applies).
+    pub spot: SpotOutcome,
+    pub deep: DeepReview,
+    /// The id to give an approval if this verdict creates one.
+    pub new_approval_id: &'a str,
+}
+
+/// The session's approvals that bear on this call: an argument of [`decide`] of its own, read
+/// only when a step looks at them ([`decide_without_approvals`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallApprovals<'a> {
     /// An approved, unexpired, unused call approval for this exact call.
     pub approved_call: Option<&'a str>,
     /// A pending call approval for this exact call, reused instead of creating another.
     pub pending_call: Option<&'a str>,
     /// A pending elevation approval of this session, reused instead of creating another.
     pub pending_elevation: Option<&'a str>,
-    /// The Spot Guard's outcome (default: no policy applies).
-    pub spot: SpotOutcome,
-    pub deep: DeepReview,
-    /// The id to give an approval if this verdict creates one.
-    pub new_approval_id: &'a str,
+}
+
+/// Where the steps get the session's approvals: the only way they can, so that a run
+/// without them ([`Unread`]) stops at the first step that would look.
+trait Approvals<'a> {
+    type Missing;
+    fn get(&self) -> Result<CallApprovals<'a>, Self::Missing>;
+}
+
+impl<'a> Approvals<'a> for CallApprovals<'a> {
+    type Missing = Infallible;
+    fn get(&self) -> Result<CallApprovals<'a>, Infallible> {
+        Ok(*self)
+    }
+}
+
+/// The approvals were not read: a step that looks at them stops the run.
+struct Unread;
+
+impl<'a> Approvals<'a> for Unread {
+    type Missing = Unread;
+    fn get(&self) -> Result<CallApprovals<'a>, Unread> {
+        Err(Unread)
+    }
 }
 
 /// The answer of the pipeline.
@@ -328,10 +364,16 @@ impl Verdict {
         self
     }
 
-    fn with_approval(mut self, input: &CheckInput<'_>, kind: ApprovalKind) -> Verdict {
+    fn with_approval<'a, A: Approvals<'a>>(
+        mut self,
+        input: &CheckInput<'_>,
+        approvals: &A,
+        kind: ApprovalKind,
+    ) -> Result<Verdict, A::Missing> {
+        let approvals = approvals.get()?;
         let pending = match kind {
-            ApprovalKind::Elevation => input.pending_elevation,
-            ApprovalKind::Call => input.pending_call,
+            ApprovalKind::Elevation => approvals.pending_elevation,
+            ApprovalKind::Call => approvals.pending_call,
         };
         let approval = match pending {
             Some(id) => ApprovalRequest {
@@ -357,7 +399,7 @@ impl Verdict {
         );
         self.elevation_required = kind == ApprovalKind::Elevation;
         self.approval = Some(approval);
-        self
+        Ok(self)
     }
 }
 
@@ -385,8 +427,22 @@ fn escalation(session: &SessionState) -> Option<String> {
     }
 }
 
-/// Runs the pipeline.
-pub fn decide(input: &CheckInput<'_>) -> Verdict {
+/// Runs the pipeline with the session's approvals for this call.
+pub fn decide(input: &CheckInput<'_>, approvals: CallApprovals<'_>) -> Verdict {
+    match run(input, &approvals) {
+        Ok(verdict) => verdict,
+        Err(never) => match never {},
+    }
+}
+
+/// Runs the pipeline without the session's approvals: the verdict when no step looks at them
+/// (it is then the verdict [`decide`] gives whatever they are), `None` when one would (read
+/// them and call [`decide`]).
+pub fn decide_without_approvals(input: &CheckInput<'_>) -> Option<Verdict> {
+    run(input, &Unread).ok()
+}
+
+fn run<'a, A: Approvals<'a>>(input: &CheckInput<'_>, approvals: &A) -> Result<Verdict, A::Missing> {
     let effect = input.classification.effect;
     let action = input.action_name;
 
@@ -394,7 +450,13 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
     // approval, because approving would change nothing for a message that is never forwarded.
     if let Some(refusal) = input.refusal {
         let reason = format!("refused by {}: {}", refusal.by, refusal.reason);
-        return Verdict::new(input, Rule::Refused, reason, effect, GuardTier::Fast);
+        return Ok(Verdict::new(
+            input,
+            Rule::Refused,
+            reason,
+            effect,
+            GuardTier::Fast,
+        ));
     }
     // Step 1: an unknown, revoked or suspended agent gets nothing.
     if input.agent_status != AgentStatus::Active {
@@ -405,18 +467,24 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             ),
             status => format!("agent `{}` is {}", input.agent_id, status.as_str()),
         };
-        return Verdict::new(input, Rule::AgentInactive, reason, effect, GuardTier::Fast);
+        return Ok(Verdict::new(
+            input,
+            Rule::AgentInactive,
+            reason,
+            effect,
+            GuardTier::Fast,
+        ));
     }
     // Step 2: the session must be the caller's.
     if input.session.agent_id != input.agent_id {
         let reason = format!("session `{}` belongs to another agent", input.session.id);
-        return Verdict::new(
+        return Ok(Verdict::new(
             input,
             Rule::SessionOwnership,
             reason,
             effect,
             GuardTier::Fast,
-        );
+        ));
     }
     // A session outlives neither its server nor the tool definitions it was granted against.
     if input.server_removed {
@@ -424,19 +492,25 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             "the mcp server of session `{}` is no longer registered",
             input.session.id
         );
-        return Verdict::new(input, Rule::ServerRemoved, reason, effect, GuardTier::Fast);
+        return Ok(Verdict::new(
+            input,
+            Rule::ServerRemoved,
+            reason,
+            effect,
+            GuardTier::Fast,
+        ));
     }
     if input.tool_definition_changed {
         let reason = format!(
             "tool `{action}` changed its definition since it was pinned; an operator must accept the new definition"
         );
-        return Verdict::new(
+        return Ok(Verdict::new(
             input,
             Rule::ToolDefinitionChanged,
             reason,
             effect,
             GuardTier::Fast,
-        );
+        ));
     }
     // Step 4: the scope ceiling.
     if scope::allowing_hook_call(&input.session.scope_ceiling, action, input.hook_tool).is_none() {
@@ -448,14 +522,23 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         let reason = format!(
             "action `{action}` is outside the session scope ceiling ({ceiling}): capability not registered"
         );
-        return Verdict::new(input, Rule::ScopeCeiling, reason, effect, GuardTier::Fast);
+        return Ok(Verdict::new(
+            input,
+            Rule::ScopeCeiling,
+            reason,
+            effect,
+            GuardTier::Fast,
+        ));
     }
     // Step 5: read-only sessions turn writes into elevation requests.
     let mode = input.session.mode_at(input.now);
     if mode == Mode::ReadOnly && effect.is_write() {
         let reason = format!("session is read_only: {effect} action `{action}` requires elevation");
-        return Verdict::new(input, Rule::ReadOnly, reason, effect, GuardTier::Fast)
-            .with_approval(input, ApprovalKind::Elevation);
+        return Verdict::new(input, Rule::ReadOnly, reason, effect, GuardTier::Fast).with_approval(
+            input,
+            approvals,
+            ApprovalKind::Elevation,
+        );
     }
     // Step 6: behaviour raises the risk tier of this call.
     let escalated = escalation(input.session);
@@ -473,13 +556,13 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
     if let Some(why) = input.spot.errors.first() {
         let reason =
             format!("spot guard: policy failed to evaluate, so the call is denied: {why}{because}");
-        return Verdict::new(
+        return Ok(Verdict::new(
             input,
             Rule::PolicyError,
             reason,
             risk,
             GuardTier::Spot.max(required),
-        );
+        ));
     }
     if let Some(forbid) = &input.spot.forbid {
         if !forbid.approval_required {
@@ -487,11 +570,17 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 "spot guard: policy `{}` forbids {effect} action `{action}`{because}",
                 forbid.policy_id
             );
-            return Verdict::new(input, Rule::PolicyForbid, reason, risk, GuardTier::Spot);
+            return Ok(Verdict::new(
+                input,
+                Rule::PolicyForbid,
+                reason,
+                risk,
+                GuardTier::Spot,
+            ));
         }
-        if let Some(id) = input.approved_call {
+        if let Some(id) = approvals.get()?.approved_call {
             // An approval of this exact call is what both the policy and Deep accept.
-            return approved(input, id, risk, GuardTier::Spot.max(required));
+            return Ok(approved(input, id, risk, GuardTier::Spot.max(required)));
         }
         {
             let reason = format!(
@@ -499,14 +588,14 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 forbid.policy_id
             );
             return Verdict::new(input, Rule::PolicyApproval, reason, risk, GuardTier::Spot)
-                .with_approval(input, ApprovalKind::Call);
+                .with_approval(input, approvals, ApprovalKind::Call);
         }
     }
     // A tool registered with `require_approval` needs a person for every call, reads included:
     // the operator said so for this tool, whatever its effect.
     if input.tool_requires_approval {
-        if let Some(id) = input.approved_call {
-            return approved(input, id, risk, GuardTier::Spot.max(required));
+        if let Some(id) = approvals.get()?.approved_call {
+            return Ok(approved(input, id, risk, GuardTier::Spot.max(required)));
         }
         let reason = format!("tool `{action}` requires approval for every call{because}");
         return Verdict::new(
@@ -516,11 +605,11 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
             risk,
             GuardTier::Spot,
         )
-        .with_approval(input, ApprovalKind::Call);
+        .with_approval(input, approvals, ApprovalKind::Call);
     }
     if required == GuardTier::Deep {
-        if let Some(id) = input.approved_call {
-            return approved(input, id, risk, GuardTier::Deep);
+        if let Some(id) = approvals.get()?.approved_call {
+            return Ok(approved(input, id, risk, GuardTier::Deep));
         }
         match &input.deep {
             DeepReview::NotConfigured => {
@@ -534,14 +623,14 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                     risk,
                     GuardTier::Deep,
                 )
-                .with_approval(input, ApprovalKind::Call);
+                .with_approval(input, approvals, ApprovalKind::Call);
             }
             DeepReview::Failed { reason: why } => {
                 let reason = format!(
                     "guardian path unavailable: deep review of `{action}` failed: {why}{because}"
                 );
                 return Verdict::new(input, Rule::DeepReviewFailed, reason, risk, GuardTier::Deep)
-                    .with_approval(input, ApprovalKind::Call);
+                    .with_approval(input, approvals, ApprovalKind::Call);
             }
             DeepReview::PersonRequired { reason: why } => {
                 let reason =
@@ -553,7 +642,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                     risk,
                     GuardTier::Deep,
                 )
-                .with_approval(input, ApprovalKind::Call);
+                .with_approval(input, approvals, ApprovalKind::Call);
             }
             DeepReview::Answered {
                 allowed: false,
@@ -561,8 +650,14 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 confidence,
             } => {
                 let reason = format!("deep review denied `{action}`: {why}{because}");
-                return Verdict::new(input, Rule::DeepReviewDenied, reason, risk, GuardTier::Deep)
-                    .with_confidence(*confidence);
+                return Ok(Verdict::new(
+                    input,
+                    Rule::DeepReviewDenied,
+                    reason,
+                    risk,
+                    GuardTier::Deep,
+                )
+                .with_confidence(*confidence));
             }
             DeepReview::Answered {
                 allowed: true,
@@ -570,14 +665,14 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
                 confidence,
             } => {
                 let reason = format!("deep review allowed `{action}`: {why}{because}");
-                return Verdict::new(
+                return Ok(Verdict::new(
                     input,
                     Rule::DeepReviewAllowed,
                     reason,
                     risk,
                     GuardTier::Deep,
                 )
-                .with_confidence(*confidence);
+                .with_confidence(*confidence));
             }
         }
     }
@@ -588,7 +683,7 @@ pub fn decide(input: &CheckInput<'_>) -> Verdict {
         "{effect} action `{action}` allowed by capability `{capability}` in {} mode{because}",
         mode.as_str()
     );
-    Verdict::new(input, Rule::Allowed, reason, risk, required)
+    Ok(Verdict::new(input, Rule::Allowed, reason, risk, required))
 }
 
 fn approved(input: &CheckInput<'_>, approval_id: &str, risk: Effect, tier: GuardTier) -> Verdict {

@@ -663,14 +663,16 @@ fn decision_table() {
             server_removed: c.server_removed,
             tool_definition_changed: c.tool_changed,
             tool_requires_approval: c.requires_approval,
-            approved_call: c.approved,
-            pending_call: c.pending_call,
-            pending_elevation: c.pending_elevation,
             spot: c.spot.clone(),
             deep: c.deep.clone(),
             new_approval_id: "apr-new",
         };
-        let v = decide(&input);
+        let approvals = CallApprovals {
+            approved_call: c.approved,
+            pending_call: c.pending_call,
+            pending_elevation: c.pending_elevation,
+        };
+        let v = decide(&input, approvals);
         assert_eq!(v.allowed, c.allowed, "{}: {v:?}", c.name);
         assert_eq!(v.rule, c.rule, "{}: {v:?}", c.name);
         assert!(
@@ -726,15 +728,12 @@ fn elevation_expires_back_to_read_only() {
         server_removed: false,
         tool_definition_changed: false,
         tool_requires_approval: false,
-        approved_call: None,
-        pending_call: None,
-        pending_elevation: None,
         spot: SpotOutcome::default(),
         deep: DeepReview::NotConfigured,
         new_approval_id: "apr",
     };
     assert_eq!(
-        decide(&input).rule,
+        decide(&input, CallApprovals::default()).rule,
         Rule::ReadOnly,
         "deadline reached means read_only again"
     );
@@ -755,7 +754,7 @@ fn confidence_is_the_classifications_only_when_it_alone_allowed() {
         reasons: vec!["default: nothing says".into()],
         basis: Basis::Default,
     };
-    let input = |status, approved: Option<&'static str>| CheckInput {
+    let input = |status, approved: bool| CheckInput {
         now: now(),
         refusal: None,
         agent_id: "agent-1",
@@ -766,31 +765,36 @@ fn confidence_is_the_classifications_only_when_it_alone_allowed() {
         classification: &defaulted,
         server_removed: false,
         tool_definition_changed: false,
-        tool_requires_approval: approved.is_some(),
-        approved_call: approved,
-        pending_call: None,
-        pending_elevation: None,
+        tool_requires_approval: approved,
         spot: SpotOutcome::default(),
         deep: DeepReview::NotConfigured,
         new_approval_id: "apr",
     };
-    let allowed = decide(&input(AgentStatus::Active, None));
+    let none = CallApprovals::default();
+    let allowed = decide(&input(AgentStatus::Active, false), none);
     assert_eq!((allowed.rule, allowed.confidence), (Rule::Allowed, 0.8));
-    let approved = decide(&input(AgentStatus::Active, Some("apr-1")));
+    let one = CallApprovals {
+        approved_call: Some("apr-1"),
+        ..none
+    };
+    let approved = decide(&input(AgentStatus::Active, true), one);
     assert_eq!(
         (approved.rule, approved.confidence),
         (Rule::ApprovedCall, 1.0)
     );
-    let denied = decide(&input(AgentStatus::Revoked, None));
+    let denied = decide(&input(AgentStatus::Revoked, false), none);
     assert_eq!((denied.allowed, denied.confidence), (false, 1.0));
     let evidence = Classification {
         basis: Basis::Evidence,
         ..defaulted.clone()
     };
-    let sure = decide(&CheckInput {
-        classification: &evidence,
-        ..input(AgentStatus::Active, None)
-    });
+    let sure = decide(
+        &CheckInput {
+            classification: &evidence,
+            ..input(AgentStatus::Active, false)
+        },
+        none,
+    );
     assert_eq!((sure.rule, sure.confidence), (Rule::Allowed, 1.0));
 }
 

@@ -14,7 +14,8 @@ use airlock_core::Effect;
 use airlock_core::chain;
 use airlock_core::classify::{self, CallAnalysis};
 use airlock_core::pipeline::{
-    self, AgentStatus, CheckInput, DeepReview, GuardTier, Refusal, Rule, SpotOutcome, Verdict,
+    self, AgentStatus, CallApprovals, CheckInput, DeepReview, GuardTier, Refusal, Rule,
+    SpotOutcome, Verdict,
 };
 use airlock_core::scope;
 use airlock_store::model::{Approval, Decision, Session, ts};
@@ -466,15 +467,6 @@ impl Job<'_> {
             req.declared,
         );
         let state = crate::view::session_state(&session);
-        // Read after the session's lock is held (a check of this session that committed
-        // meanwhile may have used or created one); one statement on PostgreSQL, none for a
-        // session that never had an approval (read with the session's locked row).
-        let approvals = if reads.may_have_approvals {
-            tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?
-        } else {
-            SessionApprovals::default()
-        };
-        let (calls, pending_elevation) = (approvals.call, approvals.elevation);
         // The Deep tier: the review the first pass asked for, or what the organization's
         // reviewers allow without asking anyone (nobody listed, or only people).
         let (deep, machines) = match review {
@@ -522,7 +514,7 @@ impl Job<'_> {
             hook_tool,
             now,
         )?;
-        let verdict = pipeline::decide(&CheckInput {
+        let input = CheckInput {
             now,
             refusal: req
                 .refusal
@@ -551,13 +543,29 @@ impl Job<'_> {
             server_removed: server_gone,
             tool_definition_changed: tool_changed,
             tool_requires_approval: tool.as_ref().is_some_and(|t| t.require_approval),
-            approved_call: calls.approved.as_deref(),
-            pending_call: calls.pending.as_deref(),
-            pending_elevation: pending_elevation.as_deref(),
             spot,
             deep,
             new_approval_id: self.approval_id,
-        });
+        };
+        // The session's approvals are read only when a step of the pipeline looks at them
+        // (most calls are allowed or refused before any does), and only for a session that
+        // has had one (its locked row says so). Read after the session's lock is held: a
+        // check of this session that committed meanwhile may have used or created one.
+        let read: SessionApprovals;
+        let verdict = match pipeline::decide_without_approvals(&input) {
+            Some(verdict) => verdict,
+            None if !reads.may_have_approvals => pipeline::decide(&input, CallApprovals::default()),
+            None => {
+                read =
+                    tx.session_approvals(org, &session.id, &req.action_name, self.digest, now)?;
+                let approvals = CallApprovals {
+                    approved_call: read.call.approved.as_deref(),
+                    pending_call: read.call.pending.as_deref(),
+                    pending_elevation: read.elevation.as_deref(),
+                };
+                pipeline::decide(&input, approvals)
+            }
+        };
         if !machines.is_empty() && verdict.rule == Rule::GuardianUnavailable {
             // The call reaches the Deep tier and machine reviewers are listed: nothing is
             // recorded yet (an implicit session created above is kept).
