@@ -120,6 +120,85 @@ async fn an_exact_call_approval_is_bound_to_the_input_and_used_once() {
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
 }
 
+/// Most checks are decided without reading the session's approvals (no step looks at them:
+/// `pipeline::decide_without_approvals`); those between an approval's request and its use
+/// neither disturb it nor hide it from the checks that need it.
+#[tokio::test]
+async fn reads_decided_without_approvals_leave_them_for_the_checks_that_need_them() {
+    let api = Api::new().await;
+    let (agent, session) = api.setup(&["db.*"], "read_only").await;
+    let check = |action: &str, input: &str| json!({"agent_id": agent, "session_id": session, "action_name": action, "action_input_summary": input});
+    let read = || check("db.query.read", "SELECT 1");
+    let write = || check("db.update", "UPDATE t SET a = 1");
+    let (_, first) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(write()))
+        .await;
+    assert_eq!(
+        (first["allowed"].clone(), first["rule"].clone()),
+        (json!(false), json!("read_only")),
+        "{first}"
+    );
+    let elevation = first["approval_id"].as_str().unwrap().to_string();
+    let (_, r) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(read()))
+        .await;
+    assert_eq!(r["allowed"], true, "{r}");
+    assert!(r.get("approval_id").is_none(), "{r}");
+    // The write after the read finds the pending elevation: the same approval, not a new one.
+    let (_, again) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(write()))
+        .await;
+    assert_eq!(again["approval_id"], elevation.as_str(), "{again}");
+    let (_, pending) = api.call("GET", "/mcp/approvals?status=pending", None).await;
+    assert_eq!(
+        pending["approvals"].as_array().unwrap().len(),
+        1,
+        "{pending}"
+    );
+    // Elevated, the session's destructive call asks for a call approval, which, approved, is
+    // used by its exact call after more reads.
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/mcp/approvals/{elevation}/approve"),
+            Some(json!({"decided_by": "ops"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let drop = || check("db.drop_table", "DROP TABLE t");
+    let (_, asked) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(drop()))
+        .await;
+    let call = asked["approval_id"].as_str().unwrap().to_string();
+    assert_ne!(call, elevation);
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/mcp/approvals/{call}/approve"),
+            Some(json!({"decided_by": "ops"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    for _ in 0..3 {
+        let (_, r) = api
+            .call("POST", "/api/v1/agenttrust/check", Some(read()))
+            .await;
+        assert_eq!(r["rule"], "allowed", "{r}");
+    }
+    let (_, used) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(drop()))
+        .await;
+    assert_eq!(
+        (used["allowed"].clone(), used["rule"].clone()),
+        (json!(true), json!("approved_call")),
+        "{used}"
+    );
+    let (_, once) = api
+        .call("POST", "/api/v1/agenttrust/check", Some(drop()))
+        .await;
+    assert_eq!(once["allowed"], false, "used up: {once}");
+}
+
 #[tokio::test]
 async fn bad_input_is_a_4xx_with_a_json_body_and_changes_nothing() {
     let api = Api::new().await;
