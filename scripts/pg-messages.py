@@ -19,7 +19,7 @@ import re
 import sys
 
 STATEMENT = re.compile(r"LOG:  (?:execute [^:]*|statement): (.*)")
-KEY_READ = re.compile(r"^SELECT .*FROM api_keys.*WHERE hash = \$1\s*$")
+KEY_READ = re.compile(r"^SELECT .*FROM api_keys\b.*WHERE (k\.)?hash = \$1\s*$")
 
 
 def kind(sql: str) -> str:
