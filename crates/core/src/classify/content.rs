@@ -32,6 +32,7 @@ pub fn fast_shell_line(text: &str) -> bool {
 mod graphql;
 mod http;
 mod objects;
+mod query_text;
 mod resource;
 mod shell;
 mod snippet;
@@ -660,6 +661,11 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     }
     match hint {
         Hint::Code => {
+            // A bare value (`prod-db-1`, `42`) under a tool named for a runtime (`drain_node`)
+            // is an argument, not a program: it proves nothing, and the name decides.
+            if !t.contains(|c: char| c.is_whitespace() || "()=`[]{};".contains(c)) {
+                return;
+            }
             code::analyse(ctx, "", t, depth);
             return;
         }
@@ -677,9 +683,12 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         }
         Hint::Sql | Hint::Http | Hint::None | Hint::Prose => {}
     }
-    let is_sql = is_sql_text(t);
+    // In a SQL argument, SQL behind a first statement the sniffer does not know is SQL too.
+    let is_sql = is_sql_text(t) || (hint == Hint::Sql && query_text::hidden_sql(t));
     if is_sql {
         sql::analyse(ctx, t, depth, hint != Hint::Sql);
+    } else if matches!(hint, Hint::Sql | Hint::None) {
+        query_text::analyse(ctx, t);
     }
     if shell::looks_like_shell(t) && (!is_sql || hint != Hint::Sql) {
         shell::analyse(ctx, t, depth);

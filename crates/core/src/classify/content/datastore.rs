@@ -90,6 +90,26 @@ pub(crate) fn call(
         consumed.extend([key.to_string(), "method".to_string()]);
         return consumed;
     }
+    // A request method beside no path (`{"index": "logs", "method": "DELETE"}`) deletes.
+    if !mongo
+        && map
+            .get("method")
+            .and_then(Value::as_str)
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("DELETE"))
+    {
+        ctx.add(
+            Destructive,
+            "elasticsearch: the request's method is `DELETE`",
+        );
+    }
+    // Mongo shell code in any argument (`{"query": "db.users.deleteMany({})"}`).
+    if mongo {
+        for v in map.values() {
+            if let Value::String(s) = v {
+                super::query_text::analyse(ctx, s);
+            }
+        }
+    }
     for k in OP_KEYS {
         match map.get(*k) {
             Some(Value::String(s)) => {

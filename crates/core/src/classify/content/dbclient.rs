@@ -5,7 +5,7 @@
 
 mod sqlplus;
 
-use super::args::{first_operand, has_long, has_short, opt_value};
+use super::args::{first_operand, has_long, has_short, opt_value, opt_values, write_risk};
 use super::code;
 use super::shell::{Input, Sh};
 use crate::Effect::{Admin, Destructive, Mutating, Read};
@@ -97,6 +97,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 sh.add(Read, format!("{cmd} lists databases"));
                 return;
             }
+            if let Some(f) = opt_value(args, &["-L"], &["--log-file"]) {
+                writes_file(sh, cmd, f, "a session log");
+            }
             match opt_value(args, &["-o"], &["--output"]) {
                 Some(pipe) if pipe.starts_with('|') => {
                     sh.shell_text(pipe.trim_start_matches('|'), "`psql -o |`");
@@ -106,7 +109,24 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         Lang::Mysql => {
-            texts.extend(opt_value(args, &["-e"], &["--execute"]).map(str::to_string));
+            texts.extend(
+                opt_values(args, &["-e"], &["--execute"])
+                    .into_iter()
+                    .map(str::to_string),
+            );
+            // Run on connecting, before the query.
+            texts.extend(
+                opt_values(args, &[], &["--init-command", "--init_command"])
+                    .into_iter()
+                    .map(str::to_string),
+            );
+            // An option file may set `init-command` (SQL run on connecting); it is not seen.
+            if let Some(f) = opt_value(args, &[], &["--defaults-file", "--defaults-extra-file"]) {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} reads options from `{f}`, which may run SQL on connecting"),
+                );
+            }
             if let Some(pager) = opt_value(args, &[], &["--pager"]) {
                 sh.shell_text(pager, "`mysql --pager`");
             }
@@ -186,7 +206,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         Lang::Mongo => {
-            texts.extend(opt_value(args, &[], &["--eval"]).map(str::to_string));
+            texts.extend(
+                opt_values(args, &[], &["--eval"])
+                    .into_iter()
+                    .map(str::to_string),
+            );
             files.extend(opt_value(args, &["-f"], &["--file"]).map(str::to_string));
             files.extend(args.iter().filter(|a| a.ends_with(".js")).cloned());
         }
@@ -209,13 +233,31 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             files.extend(opt_value(args, &[], &["--queries-file"]).map(str::to_string));
             texts.extend(
-                opt_value(
+                opt_values(
                     args,
                     &["-e", "-q", "-Q", "-c"],
                     &["--execute", "--query", "--command"],
                 )
+                .into_iter()
                 .map(str::to_string),
             );
+            // sqlcmd `-i file`, cqlsh `-f file`: SQL from a file.
+            match name {
+                "sqlcmd" => {
+                    files.extend(
+                        opt_values(args, &["-i"], &[])
+                            .into_iter()
+                            .map(str::to_string),
+                    );
+                    if let Some(f) = opt_value(args, &["-o"], &[]) {
+                        writes_file(sh, cmd, f, "its output");
+                    }
+                }
+                "cqlsh" => {
+                    files.extend(opt_value(args, &["-f"], &["--file"]).map(str::to_string));
+                }
+                _ => {}
+            }
             if name == "bq" || name == "cockroach" {
                 let i = first_operand(
                     args,
@@ -255,6 +297,14 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             format!("{cmd} runs commands read from {from} (unseen input counts as destructive)"),
         ),
         Input::None => sh.add(Mutating, format!("{cmd} opens an interactive session")),
+    }
+}
+
+/// A file a client writes (its output, its log), judged by where it lands.
+fn writes_file(sh: &mut Sh, cmd: &str, f: &str, what: &str) {
+    match write_risk(f, false) {
+        Some((e, why)) => sh.add(e, format!("{cmd} writes {what} to `{f}`, {why}")),
+        None => sh.add(Mutating, format!("{cmd} writes {what} to `{f}`")),
     }
 }
 

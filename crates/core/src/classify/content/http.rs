@@ -275,6 +275,29 @@ fn body_removes(compact: &str, lower: &[String], url: &str) -> Option<&'static s
 }
 
 /// A method word in any case (`delete`, `Delete`), as the canonical uppercase method.
+/// Methods a request object names besides its method key's text.
+fn other_methods(options: &[&Map<String, Value>]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for m in options {
+        for k in ["type", "op", "operation", "action"]
+            .iter()
+            .chain(METHOD_KEYS)
+        {
+            match m.get(*k) {
+                Some(Value::String(s)) => out.extend(method_word(s.trim())),
+                Some(Value::Array(items)) => out.extend(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(|s| method_word(s.trim())),
+                ),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn method_word(w: &str) -> Option<&'static str> {
     METHODS.iter().find(|m| m.eq_ignore_ascii_case(w)).copied()
 }
@@ -598,6 +621,13 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         .or_else(|| method_param(&body))
         .or_else(|| json_method_param(&options));
     judge(ctx, method, overridden, url, &body);
+    // Another key that names a method (jQuery's `type`, an `op`), or a list of methods: which
+    // one is sent is not known, so each is judged.
+    for other in other_methods(&options) {
+        if other != method {
+            judge(ctx, other, overridden, url, &body);
+        }
+    }
     true
 }
 

@@ -198,6 +198,7 @@ pub(crate) const STARTS: &[&str] = &[
     "DBCC",
     "REMOVE",
     "UNDROP",
+    "BINLOG",
     "PUT",
     "RECONFIGURE",
     "WAITFOR",

@@ -185,8 +185,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
             match s {
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
+                "env" => env_effect(name, args),
+                "config" => config_effect(name, args),
                 "list" | "show" | "freeze" | "check" | "search" | "outdated" | "info" | "tree"
-                | "env" | "config" | "--version" | "help" | "" => (Read, "reads".into()),
+                | "--version" | "help" | "" => (Read, "reads".into()),
                 "run" | "exec" => (Mutating, "runs a project command".into()),
                 _ => (Mutating, format!("installs or changes packages (`{s}`)")),
             }
@@ -206,9 +208,13 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "cache" if any(rest, &["clean"]) => (Destructive, "clears the cache".into()),
                 "publish" | "deprecate" | "owner" | "access" | "adduser" | "login" | "token"
                 | "dist-tag" => (Admin, format!("publishes or changes access (`{s}`)")),
+                "config" => config_effect(name, rest),
+                "audit" if any(rest, &["fix", "--fix"]) => {
+                    (Mutating, format!("changes installed packages (`{s} fix`)"))
+                }
                 "ls" | "list" | "view" | "info" | "show" | "outdated" | "audit" | "search"
-                | "why" | "explain" | "config" | "--version" | "-v" | "version" | "help"
-                | "root" | "bin" | "doctor" | "whoami"
+                | "why" | "explain" | "--version" | "-v" | "version" | "help" | "root" | "bin"
+                | "doctor" | "whoami"
                     if rest.is_empty() || s != "version" =>
                 {
                     (Read, "reads".into())
@@ -234,6 +240,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     (Read, "prints its version or help".into())
                 }
                 "clean" => (Mutating, "removes build outputs".into()),
+                "env" if name == "go" && any(args, &["-w", "-u"]) => {
+                    (Mutating, "changes Go's settings (`go env -w`)".into())
+                }
                 "metadata" | "tree" | "search" | "version" | "--version" | "-V" | "env"
                 | "list" | "vet" | "doc"
                     if name != "cargo" || s != "doc" =>
@@ -631,6 +640,79 @@ pub(crate) fn hex_decode(s: &str) -> Option<String> {
         .map(|p| p.iter().fold(0u32, |a, d| a * 16 + d) as u8)
         .collect();
     Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A package manager's `env`: lists or shows environments, or creates, changes and removes
+/// them (`conda env remove -n prod`, `poetry env remove --all`).
+fn env_effect(name: &str, args: &[String]) -> (Effect, String) {
+    let (_, rest) = sub(args, &["-r", "--python", "-C"]);
+    let (verb, _) = sub(rest, &["-n", "--name", "-p", "--prefix"]);
+    match verb {
+        "remove" | "delete" | "rm" => (
+            Destructive,
+            format!("removes an environment (`{name} env {verb}`)"),
+        ),
+        "list" | "ls" | "info" | "show" | "export" | "" => (Read, "reads".into()),
+        _ => (
+            Mutating,
+            format!("changes environments (`{name} env {verb}`)"),
+        ),
+    }
+}
+
+/// A package manager's `config`: prints settings, or changes them (a registry or index set to
+/// another host changes where every later install comes from).
+fn config_effect(name: &str, args: &[String]) -> (Effect, String) {
+    const WRITES: &[&str] = &[
+        "--set",
+        "--add",
+        "--append",
+        "--prepend",
+        "--remove",
+        "--remove-key",
+        "--unset",
+        "--write",
+        "-w",
+        "--edit",
+        "-e",
+        "--stdin",
+        "--unset-all",
+        "--replace-all",
+    ];
+    let rest = args
+        .iter()
+        .position(|a| a == "config")
+        .and_then(|i| args.get(i + 1..))
+        .unwrap_or(args);
+    let changes = || {
+        (
+            Mutating,
+            format!("changes the settings of `{name}` (`{name} config`)"),
+        )
+    };
+    if rest
+        .iter()
+        .any(|a| WRITES.contains(&a.split('=').next().unwrap_or(a.as_str())))
+    {
+        return changes();
+    }
+    let operands: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    match operands.first().copied() {
+        None | Some("list" | "ls" | "get" | "show" | "debug" | "view") => {
+            (Read, "reads its settings".into())
+        }
+        Some(
+            "set" | "unset" | "delete" | "rm" | "edit" | "add" | "remove" | "append" | "prepend"
+            | "fix",
+        ) => changes(),
+        // `poetry config KEY` prints a key; `poetry config KEY VALUE` sets it.
+        Some(_) if operands.len() >= 2 => changes(),
+        Some(_) => (Read, "reads its settings".into()),
+    }
 }
 
 #[cfg(test)]

@@ -287,9 +287,15 @@ pub(crate) fn run_interpreter(
             if module == "pip" {
                 return tools::run(sh, "pip", rest, stdin, cmd);
             }
-            if matches!(
+            // `json.tool in out` writes `out`; `pydoc` imports (runs) what it documents.
+            let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+            if module == "json.tool" && operands.len() >= 2 {
+                if let Some(out) = operands.get(1) {
+                    super::catalogue::write_path(sh, out, cmd);
+                }
+            } else if matches!(
                 module,
-                "json.tool" | "pydoc" | "site" | "this" | "tabnanny" | "py_compile" | "compileall"
+                "json.tool" | "site" | "this" | "tabnanny" | "py_compile" | "compileall"
             ) {
                 sh.add(Read, format!("{cmd} runs a read-only module"));
             } else {
@@ -420,7 +426,13 @@ pub(crate) fn wrapper(
         "exec" | "nohup" | "time" | "unbuffer" | "setsid" | "caffeinate" | "torsocks"
         | "proxychains" | "proxychains4" | "tsocks" | "chronic" | "busybox" | "fakeroot"
         | "firejail" | "catchsegv" | "valgrind" | "faketime" | "entr" | "retry" | "cpulimit" => {
-            let mut i = first_operand(args, &["-a", "-o", "-l", "-p", "--profile", "-f"]);
+            // `setsid -f`, `-c`, `-w` take no value.
+            let valued: &[&str] = if name == "setsid" {
+                &[]
+            } else {
+                &["-a", "-o", "-l", "-p", "--profile", "-f"]
+            };
+            let mut i = first_operand(args, valued);
             if name == "faketime" {
                 i += 1;
             }
@@ -460,21 +472,26 @@ pub(crate) fn wrapper(
                 sh.add(Mutating, format!("{cmd} changes a running process"));
                 return Some(Input::None);
             }
-            let mut i = first_operand(
-                args,
-                &[
-                    "-n",
-                    "-c",
-                    "-t",
-                    "--adjustment",
-                    "--class",
-                    "--classdata",
-                    "-C",
-                    "-m",
-                    "-N",
-                    "-i",
-                ],
-            );
+            // `taskset [-c] MASK CMD`: `-c` says how the mask is written and takes no value.
+            let mut i = if name == "taskset" {
+                first_operand(args, &[])
+            } else {
+                first_operand(
+                    args,
+                    &[
+                        "-n",
+                        "-c",
+                        "-t",
+                        "--adjustment",
+                        "--class",
+                        "--classdata",
+                        "-C",
+                        "-m",
+                        "-N",
+                        "-i",
+                    ],
+                )
+            };
             if name == "taskset" {
                 i += 1;
             }
@@ -510,6 +527,29 @@ pub(crate) fn wrapper(
             } else {
                 sh.add(Mutating, format!("{cmd} records a session"));
             }
+            // The session is written to its file (`typescript` unless one is named).
+            let i = first_operand(
+                args,
+                &[
+                    "-c",
+                    "--command",
+                    "-t",
+                    "-T",
+                    "--log-timing",
+                    "-I",
+                    "--log-in",
+                    "-O",
+                    "--log-out",
+                    "-B",
+                    "--log-io",
+                    "-E",
+                    "--echo",
+                    "-m",
+                    "--logging-format",
+                ],
+            );
+            let file = args.get(i).map_or("typescript", String::as_str);
+            super::catalogue::write_path(sh, file, cmd);
             Input::Unknown("script".into())
         }
         "watch" => {

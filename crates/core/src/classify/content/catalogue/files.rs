@@ -201,6 +201,13 @@ fn special(
                 other => other.clone(),
             })
         }
+        // `xxd in out` dumps `in` into `out`.
+        H::Decode if name == "xxd" && ops.len() >= 2 => {
+            if let Some(target) = ops.get(1) {
+                write_path(sh, target, cmd);
+            }
+            Some(Input::None)
+        }
         H::Rev => {
             sh.add(Read, format!("{cmd} reads"));
             Some(match stdin {

@@ -176,6 +176,28 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     {
         return Some((Destructive, format!("requests the removal endpoint `{l}`")));
     }
+    // Management endpoints that act on a GET: Tomcat's `/manager/text/undeploy` and `/stop`,
+    // Spark's `/app/kill/`, Flink's `/jobs/ID/yarn-cancel`; `reset` when it is confirmed.
+    if let Some(l) = &last
+        && segs.len() >= 2
+    {
+        let verb = l.rsplit(['-', '_']).next().unwrap_or(l);
+        let confirmed = ps.iter().any(|(k, v)| {
+            k == "confirm" && matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1")
+        });
+        if matches!(verb, "undeploy" | "kill" | "cancel" | "stop") || (verb == "reset" && confirmed)
+        {
+            return Some((Destructive, format!("requests the action endpoint `{l}`")));
+        }
+    }
+    // Jolokia runs an MBean operation (`/jolokia/exec/…`) or sets an attribute (`/write/`).
+    if let Some(i) = segs.iter().position(|s| s.eq_ignore_ascii_case("jolokia"))
+        && segs
+            .get(i + 1)
+            .is_some_and(|s| s.eq_ignore_ascii_case("exec") || s.eq_ignore_ascii_case("write"))
+    {
+        return Some((Mutating, "runs a JMX operation through Jolokia".into()));
+    }
     None
 }
 

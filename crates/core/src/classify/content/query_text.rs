@@ -1,0 +1,328 @@
+//! Text in a query argument that the SQL sniffer does not take for SQL by its first word.
+//!
+//! - SQL behind a first statement the sniffer does not know (`XA RECOVER; DROP TABLE t`,
+//!   `IF 1=1 DELETE FROM t`, `PRINT 'x'` then a line `DROP TABLE t`), behind empty
+//!   statements, a byte-order mark or invisible characters (`;;DROP TABLE t`), or inside a
+//!   JDBC escape or a PL/SQL label (`{call purge()}`, `<<l>> BEGIN … END;`): judged as SQL.
+//! - Other query languages (Cypher, Gremlin, AQL, SPARQL Update, KQL control commands, the
+//!   Mongo shell, LDIF), recognised by their syntax and judged by their worst data-changing
+//!   word. Airlock does not parse them, so such text is never a proof of a read.
+//!
+//! Without these, a read-named tool (`read_neo4j_cypher`, `mssql_query_readonly`) was
+//! answered `read` for a query that deletes (red team, 2026-12-04).
+
+use super::sqllex::{self, Tok};
+use super::{Ctx, snippet, sql};
+use crate::Effect::{self, Destructive, Mutating};
+
+/// First words of T-SQL, MySQL and DuckDB statements the sniffer does not start SQL with
+/// (they also begin prose: such a text is SQL only when it names a statement that changes
+/// something, [`CHANGES`]).
+const CONTROL: &[&str] = &[
+    "IF",
+    "WHILE",
+    "PRINT",
+    "RAISERROR",
+    "THROW",
+    "WAITFOR",
+    "GO",
+    "XA",
+    "HELP",
+    "CHECK",
+    "CHECKSUM",
+    "REPAIR",
+    "CACHE",
+    "SIGNAL",
+    "RESIGNAL",
+    "GET",
+    "BINLOG",
+    "FROM",
+    "PIVOT",
+    "UNPIVOT",
+    "OPEN",
+    "RETURN",
+    "LOOP",
+    "REPEAT",
+    "ELSE",
+    "CASE",
+    "SUMMARIZE",
+];
+
+/// Statement keywords that change something.
+const CHANGES: &[&str] = &[
+    "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "EXEC",
+    "EXECUTE", "CALL", "MERGE", "REPLACE", "UPSERT", "COPY", "LOAD", "ATTACH", "DETACH",
+    "SHUTDOWN", "KILL", "PURGE", "RENAME", "RESTORE", "BACKUP", "DBCC", "SET", "DECLARE",
+];
+
+/// Characters that render as nothing: a database may skip them, or reject the text; either
+/// way they must not hide what follows.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{00AD}' | '\u{180E}'
+    )
+}
+
+/// The text after what may come before a statement: whitespace, empty statements, invisible
+/// characters, a JDBC/ODBC escape's `{`, `{?=`, and PL/SQL labels (`<<name>>`).
+fn after_prelude(t: &str) -> &str {
+    let mut t = t;
+    loop {
+        let next = t.trim_start_matches(|c: char| {
+            c.is_whitespace() || invisible(c) || matches!(c, ';' | '{' | '?' | '=')
+        });
+        let next = match next.strip_prefix("<<").and_then(|r| r.split_once(">>")) {
+            Some((_, rest)) => rest,
+            None => next,
+        };
+        if next.len() == t.len() {
+            return t;
+        }
+        t = next;
+    }
+}
+
+/// Whether a text in a SQL argument that does not start like SQL holds SQL all the same.
+pub(crate) fn hidden_sql(t: &str) -> bool {
+    let rest = after_prelude(t);
+    if rest.len() != t.len() && sql::looks_like_sql(rest) {
+        return true;
+    }
+    // A later statement, after a `;` or on a line of its own (T-SQL needs neither).
+    if t.split([';', '\n'])
+        .skip(1)
+        .any(|part| sql::looks_like_sql(after_prelude(part)))
+    {
+        return true;
+    }
+    // A control statement first, and a statement that changes something anywhere after it.
+    let lx = sqllex::lex(rest);
+    let first = sqllex::first_word(&lx.toks);
+    first.is_some_and(|w| CONTROL.contains(&w))
+        && lx
+            .toks
+            .iter()
+            .skip(1)
+            .any(|(t, _)| matches!(t, Tok::Word(w) if CHANGES.contains(&w.as_str())))
+}
+
+/// A query language other than SQL, by its syntax.
+fn language(t: &str) -> Option<&'static str> {
+    let lower = t.to_ascii_lowercase();
+    let squeezed: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = squeezed.as_str();
+    let starts = |p: &[&str]| p.iter().any(|p| s.starts_with(p));
+    if starts(&["g.v(", "g.e(", "g.addv(", "g.adde(", "g.inject(", "__."]) {
+        return Some("Gremlin");
+    }
+    if starts(&["db."])
+        && s.get(3..)
+            .is_some_and(|r| r.contains('.') || r.contains('('))
+    {
+        return Some("the Mongo shell");
+    }
+    if starts(&["dn:"]) && s.contains("changetype:") {
+        return Some("LDIF");
+    }
+    // KQL control commands: `.drop table T`, `.set-or-replace T <| …`.
+    if let Some(cmd) = s.strip_prefix('.')
+        && cmd.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Some("a KQL control command");
+    }
+    let cypher = starts(&[
+        "match (",
+        "match(",
+        "optional match",
+        "merge (",
+        "create (",
+        "unwind ",
+        "detach delete",
+        "call db.",
+        "call apoc.",
+    ]) || (s.starts_with("match ") && s.contains('('));
+    if cypher {
+        return Some("Cypher");
+    }
+    // AQL: `FOR u IN users …`.
+    // (Not a shell loop: `for f in *; do …; done`.)
+    if s.starts_with("for ")
+        && s.split(' ').nth(2) == Some("in")
+        && !s.contains(';')
+        && !s.contains(" do ")
+    {
+        return Some("AQL");
+    }
+    let sparql = starts(&[
+        "prefix ",
+        "base <",
+        "clear ",
+        "insert data",
+        "delete data",
+        "delete where",
+        "load <",
+        "load silent",
+        "drop graph",
+        "drop silent",
+        "drop all",
+        "drop default",
+        "drop named",
+        "copy <",
+        "copy default",
+        "move <",
+        "move default",
+        "add <",
+        "add default",
+        "with <",
+    ]);
+    sparql.then_some("SPARQL")
+}
+
+/// Words of those languages that destroy, and words that change (matched as whole words,
+/// case-insensitive, or as method names before `(`).
+const DESTROYS: &[&str] = &[
+    "delete",
+    "detach",
+    "remove",
+    "drop",
+    "clear",
+    "truncate",
+    "purge",
+    "deletemany",
+    "deleteone",
+    "findoneanddelete",
+    "dropdatabase",
+    "dropindex",
+    "dropindexes",
+    "set-or-replace",
+    "move",
+];
+const CHANGES_QL: &[&str] = &[
+    "set",
+    "create",
+    "merge",
+    "insert",
+    "update",
+    "replace",
+    "upsert",
+    "load",
+    "add",
+    "copy",
+    "addv",
+    "adde",
+    "property",
+    "insertone",
+    "insertmany",
+    "updateone",
+    "updatemany",
+    "replaceone",
+    "bulkwrite",
+    "createindex",
+    "renamecollection",
+    "findoneandupdate",
+    "findoneandreplace",
+    "append",
+    "ingest",
+    "alter",
+    "rename",
+    "modify",
+];
+
+/// Judges text in a query language other than SQL, when it is one.
+pub(crate) fn analyse(ctx: &mut Ctx, t: &str) {
+    let Some(lang) = language(t) else {
+        return;
+    };
+    let lower = t.to_ascii_lowercase();
+    let words = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| !w.is_empty());
+    let mut worst: Option<(Effect, String)> = None;
+    for w in words {
+        let e = if DESTROYS.contains(&w) {
+            Destructive
+        } else if CHANGES_QL.contains(&w) {
+            Mutating
+        } else {
+            continue;
+        };
+        if worst.as_ref().is_none_or(|(cur, _)| e.max(*cur) != *cur) {
+            worst = Some((e, w.to_string()));
+        }
+    }
+    // No word that changes anything: the tool's name decides, as for prose.
+    if let Some((e, w)) = worst {
+        ctx.add(
+            e,
+            format!(
+                "query: {} is {lang}, which Airlock does not parse; it names `{w}`",
+                snippet(t)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_sql_is_found_behind_what_the_sniffer_skips() {
+        for t in [
+            "XA RECOVER; DROP TABLE users",
+            "CHECK TABLE users; DROP TABLE users",
+            ";;DROP TABLE users",
+            ";\nDELETE FROM users",
+            "\u{feff}DROP TABLE users",
+            "\u{200b}DELETE FROM users",
+            "PRINT 'starting'\nDROP TABLE dbo.users",
+            "IF 1=1 DELETE FROM dbo.users",
+            "WHILE 1=1 BEGIN DELETE TOP(1000) FROM dbo.logs END",
+            "{call purge_users(?)}",
+            "{? = call delete_all()}",
+            "<<main>> BEGIN EXECUTE IMMEDIATE 'DROP TABLE users'; END;",
+            "FROM users; DROP TABLE users",
+        ] {
+            assert!(hidden_sql(t), "{t}");
+        }
+        // Prose and plain reads are not taken for SQL.
+        for t in [
+            "Get the list of users",
+            "If the table is big, how long does a scan take?",
+            "FROM users",
+            "check the table of contents",
+            "cats and dogs",
+        ] {
+            assert!(!hidden_sql(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn query_languages_are_recognised_by_syntax() {
+        for (t, lang) in [
+            ("MATCH (n) DETACH DELETE n", "Cypher"),
+            ("match (n:User) return n", "Cypher"),
+            ("g.E().drop().iterate()", "Gremlin"),
+            ("FOR u IN users REMOVE u IN users", "AQL"),
+            ("CLEAR GRAPH <http://example.org/g>", "SPARQL"),
+            (".drop table Events", "a KQL control command"),
+            (
+                "db.getCollection('users').deleteMany({})",
+                "the Mongo shell",
+            ),
+            ("dn: cn=admin,dc=corp\nchangetype: delete", "LDIF"),
+        ] {
+            assert_eq!(language(t), Some(lang), "{t}");
+        }
+        for t in [
+            "Delete the old entries",
+            "for the record, in short",
+            "match the users",
+            "create a file",
+            "db",
+        ] {
+            assert_eq!(language(t), None, "{t}");
+        }
+    }
+}
