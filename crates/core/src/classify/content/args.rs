@@ -210,6 +210,15 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
         return Some((Admin, "the root of the file system"));
     }
     let p = path.to_ascii_lowercase();
+    // Bash opens a socket for these (`cat f > /dev/tcp/host/443`): the data leaves.
+    if p.starts_with("/dev/tcp/") || p.starts_with("/dev/udp/") {
+        return Some((Admin, "a network socket (the data leaves the machine)"));
+    }
+    // The kernel's controls: `/proc/sysrq-trigger` crashes or reboots the machine, and
+    // `/proc/sys`, `/sys` change how the kernel, devices and the network behave.
+    if (p.starts_with("/proc/") && !p.starts_with("/proc/self/fd/")) || p.starts_with("/sys/") {
+        return Some((Admin, "a kernel or device control"));
+    }
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");
     const STARTUP: &[&str] = &[
         ".bashrc",

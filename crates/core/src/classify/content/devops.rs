@@ -72,7 +72,12 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             .position(|r| r == "run" || r == "foreach")
             .unwrap_or(0);
         let inner = rest.get(at + 1..).unwrap_or_default().to_vec();
-        let _ = sh.argv(&inner, &super::shell::Input::None, &format!("`git {s}`"));
+        if s == "submodule" {
+            // `foreach` hands its command to the shell (`foreach 'rm -rf x'`).
+            sh.shell_text(&inner.join(" "), &format!("`git {s} foreach`"));
+        } else {
+            let _ = sh.argv(&inner, &super::shell::Input::None, &format!("`git {s}`"));
+        }
     }
     if let Some(ext) = rest.iter().find_map(|r| r.strip_prefix("ext::")) {
         sh.shell_text(ext, "git `ext::` transport");

@@ -169,9 +169,35 @@ fn lookup(lower: &str) -> Entry {
     }
 }
 
+const UNKNOWN_REMOVING: Entry = Entry {
+    effect: Effect::Destructive,
+    what: "is a user-defined or unlisted function whose name says it removes (`purge_…`, `delete_…`)",
+    arguments: Arguments::Data,
+};
+
+const UNKNOWN_ACCESS: Entry = Entry {
+    effect: Effect::Admin,
+    what: "is a user-defined or unlisted function whose name says it changes access (`grant_…`)",
+    arguments: Arguments::Data,
+};
+
+/// An unknown function: at least mutating, and what its name's verb says when that is more
+/// (`purge_old_orders()`, `app.delete_tenant('acme')`, `grant_admin(1)`), as for a tool.
+fn unknown(last: &str) -> Entry {
+    match crate::classify::name::name_tier(last).effect {
+        Some(Effect::Destructive) => UNKNOWN_REMOVING,
+        Some(Effect::Admin) => UNKNOWN_ACCESS,
+        _ => UNKNOWN,
+    }
+}
+
 /// What calling a function or procedure does.
 pub(crate) fn call_effect(name: &str) -> (Effect, &'static str) {
-    let e = entry(name);
+    let mut e = entry(name);
+    if e == UNKNOWN {
+        let lower = normalise(name);
+        e = unknown(lower.rsplit('.').next().unwrap_or(&lower));
+    }
     (e.effect, e.what)
 }
 
