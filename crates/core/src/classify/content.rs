@@ -113,6 +113,14 @@ pub(crate) struct Ctx {
     pub(crate) fast: bool,
 }
 
+/// What a [`Ctx`] had found at some point.
+struct Checkpoint {
+    events: usize,
+    max: Option<Effect>,
+    reasons: [usize; 3],
+    dropped: [usize; 3],
+}
+
 /// Reasons kept per rank while walking (the verdict shows fewer).
 const KEPT_REASONS: usize = 4 * MAX_REASONS;
 
@@ -226,6 +234,29 @@ impl Ctx {
     #[cfg(test)]
     pub(crate) fn max_effect(&self) -> Option<Effect> {
         self.max
+    }
+
+    /// The findings so far, to go back to with [`Ctx::forget_reads_since`].
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            events: self.events.len(),
+            max: self.max,
+            reasons: self.reasons.each_ref().map(Vec::len),
+            dropped: self.dropped,
+        }
+    }
+
+    /// Forgets the findings since `cp` when every one of them is a read.
+    fn forget_reads_since(&mut self, cp: &Checkpoint) {
+        if self.max_since(cp.events) != Some(Effect::Read) {
+            return;
+        }
+        self.events.truncate(cp.events);
+        self.max = cp.max;
+        for (kept, n) in self.reasons.iter_mut().zip(cp.reasons) {
+            kept.truncate(n);
+        }
+        self.dropped = cp.dropped;
     }
 
     /// A mark to compare findings before and after a sub-analysis.
@@ -469,7 +500,15 @@ fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut us
                 });
                 return;
             }
+            // A lone word in an argument where nothing says a command goes (`"confirm":
+            // "yes"`, `"force": "true"`) is a value: it may still name a harmful command
+            // (`reboot`), but a read found in it proves nothing about the call.
+            let value = hint == Hint::None && !t.contains(char::is_whitespace);
+            let cp = ctx.checkpoint();
             analyse_text(ctx, s, hint, 0);
+            if value {
+                ctx.forget_reads_since(&cp);
+            }
         }
         Value::Array(items) => {
             // An argv wherever it sits; under a command key, any list of words is one.

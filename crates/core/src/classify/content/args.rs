@@ -298,6 +298,25 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
     None
 }
 
+/// True if an environment variable's name says it holds a secret.
+pub(crate) fn secret_variable(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "SECRET",
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+        "_PAT",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
 /// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one
 /// over the network is exfiltration (admin).
 pub(crate) fn secret_path(path: &str) -> bool {
@@ -476,7 +495,7 @@ pub(crate) fn file_input(path: &str) -> Input {
 }
 
 /// How [`file_input`] describes a secret file.
-pub(crate) const SECRET_INPUT: &str = "the secret file ";
+pub(crate) const SECRET_INPUT: &str = "the secret ";
 
 /// True if the command writes nothing to its output (so `cmd > f` only truncates `f`).
 pub(crate) fn produces_nothing(argv: &[String]) -> bool {

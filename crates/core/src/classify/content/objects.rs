@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Ctx, args, shell, structured};
 use crate::Effect::{Admin, Destructive, Mutating};
+use crate::classify::name::name_tier;
 
 /// Judges the fields of one object of the input; `top` for the input itself.
 pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
@@ -42,11 +43,50 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         }
     }
     sent_file(ctx, map);
+    if top && !judged_elsewhere && !ctx.name_reads && !ctx.search_tool {
+        operation_named(ctx, map);
+    }
     if !ctx.name_reads && !ctx.search_tool {
         protection_off(ctx, map);
         if top {
             overwritten(ctx, map);
             ci_secrets(ctx, map);
+        }
+    }
+}
+
+/// Fields that name the operation a generic tool performs (`{"operation": "destroy"}`,
+/// `{"action": "remove"}`, `{"verb": "destroy_cluster"}`): judged as a tool name would be.
+/// Only a change counts; a read named here lowers nothing.
+fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "action",
+        "operation",
+        "op",
+        "verb",
+        "mode",
+        "task",
+        "action_type",
+        "operation_type",
+        "op_type",
+        "command_name",
+        "operation_name",
+    ];
+    for (k, v) in map {
+        let Value::String(word) = v else {
+            continue;
+        };
+        let word = word.trim();
+        let plain = !word.is_empty()
+            && word.len() <= 64
+            && word
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+        if !plain || !KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        if let Some(e @ (Mutating | Destructive | Admin)) = name_tier(word).effect {
+            ctx.add(e, format!("argument `{k}` names the operation `{word}`"));
         }
     }
 }

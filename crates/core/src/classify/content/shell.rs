@@ -247,7 +247,8 @@ impl Sh<'_> {
             let _ = self.ctx.tick(1);
         }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        self.command_words(&argv, &words, cmd.raw.get(1..).unwrap_or_default(), stdin)
+        let out = self.command_words(&argv, &words, cmd.raw.get(1..).unwrap_or_default(), stdin);
+        walk::secret_marked(&argv, out)
     }
 }
 

@@ -176,6 +176,41 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     {
         return Some((Destructive, format!("requests the removal endpoint `{l}`")));
     }
+    // A statement in a query parameter (InfluxDB `/query?q=DROP …`, ClickHouse `?query=…`,
+    // GraphQL `?query=mutation{…}`) and Solr's core removal (`action=UNLOAD&deleteIndex=true`).
+    // Only at an endpoint that runs statements (its last segment, or the root as ClickHouse
+    // serves it): `/search?q=drop table syntax` is a search.
+    let runs_statements = last.as_deref().is_none_or(|l| {
+        matches!(
+            l,
+            "query"
+                | "sql"
+                | "_sql"
+                | "exec"
+                | "execute"
+                | "graphql"
+                | "statement"
+                | "statements"
+                | "command"
+                | "cmd"
+                | "v1"
+                | "v2"
+        )
+    });
+    if runs_statements && let Some(hit) = ps.iter().find_map(|(k, v)| statement_param(k, v)) {
+        return Some(hit);
+    }
+    if ps.iter().any(|(k, v)| {
+        matches!(
+            k.as_str(),
+            "deleteindex" | "deletedatadir" | "deleteinstancedir"
+        ) && v.eq_ignore_ascii_case("true")
+    }) {
+        return Some((
+            Destructive,
+            "removes a search core's data (`deleteIndex`)".into(),
+        ));
+    }
     // Management endpoints that act on a GET: Tomcat's `/manager/text/undeploy` and `/stop`,
     // Spark's `/app/kill/`, Flink's `/jobs/ID/yarn-cancel`; `reset` when it is confirmed.
     if let Some(l) = &last
@@ -199,6 +234,48 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         return Some((Mutating, "runs a JMX operation through Jolokia".into()));
     }
     None
+}
+
+/// A statement that changes something, carried by a query parameter that runs it.
+fn statement_param(key: &str, value: &str) -> Option<(Effect, String)> {
+    if !matches!(
+        key,
+        "q" | "query" | "sql" | "stmt" | "statement" | "cmd" | "command"
+    ) {
+        return None;
+    }
+    let v = value.trim_start();
+    let first: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let e = match first.as_str() {
+        "DROP" | "DELETE" | "TRUNCATE" => Destructive,
+        "GRANT" | "REVOKE" => Admin,
+        "ALTER" | "INSERT" | "UPDATE" | "CREATE" | "MERGE" | "REPLACE" | "UPSERT" | "KILL"
+        | "OPTIMIZE" | "RENAME" | "SET" => Mutating,
+        // A GraphQL mutation: what it removes is in its field names.
+        "MUTATION" => {
+            let lower = v.to_ascii_lowercase();
+            if ["delete", "remove", "destroy", "drop", "purge"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                Destructive
+            } else {
+                Mutating
+            }
+        }
+        _ => return None,
+    };
+    Some((
+        e,
+        format!(
+            "runs {} from its `{key}` parameter",
+            super::super::snippet(v)
+        ),
+    ))
 }
 
 /// Path segments of configuration endpoints that replace the whole configuration

@@ -92,6 +92,17 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
         .filter(|w| !w.is_empty())
         .collect();
     let first = *words.first()?;
+    // The first command of the body's pipeline (`env | base64`).
+    let head: Vec<&str> = body
+        .split('|')
+        .next()
+        .unwrap_or_default()
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ';'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if let Some(what) = secret_output(&head) {
+        return Some(what);
+    }
     let readers = [
         "cat", "head", "tail", "base64", "xxd", "od", "tac", "gzip", "bzip2", "xz", "zstd", "sed",
         "awk", "tr", "hexdump", "strings", "sort", "jq", "yq", "grep", "cut", "nl", "less", "more",
@@ -116,6 +127,44 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
         .map(|w| w.trim_start_matches('<'))
         .find(|w| args::secret_path(w))
         .map(str::to_string)
+}
+
+/// Programs [`secret_output`] knows to print secrets.
+pub(super) const SECRET_PRODUCERS: &[&str] = &[
+    "env", "printenv", "set", "export", "declare", "vault", "kubectl", "oc", "aws", "gcloud", "az",
+    "gh", "glab", "git",
+];
+
+/// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
+/// named as one, or a secret store's read (`vault kv get`, `kubectl get secret`, `aws
+/// secretsmanager get-secret-value`, `gh auth token`). A secret variable expanded in a
+/// request (`-H "Authorization: Bearer $TOKEN"`) is how APIs are called, and is not counted.
+pub(super) fn secret_output(words: &[&str]) -> Option<String> {
+    let first = program_name(words.first()?);
+    if !SECRET_PRODUCERS.contains(&first) {
+        return None;
+    }
+    let rest = words.get(1..).unwrap_or_default();
+    let has = |w: &str| rest.contains(&w);
+    let secret = match first {
+        "env" | "printenv" | "set" | "export" | "declare" => {
+            rest.is_empty() || rest.iter().any(|w| args::secret_variable(w))
+        }
+        "vault" => has("read") || (has("kv") && has("get")),
+        "kubectl" | "oc" => has("get") && rest.iter().any(|w| w.starts_with("secret")),
+        "aws" => has("get-secret-value") || has("--with-decryption"),
+        "gcloud" => has("secrets") && has("access"),
+        "az" => has("keyvault") && has("secret") && has("show"),
+        "gh" | "glab" => has("auth") && has("token"),
+        "git" => has("config") && rest.iter().any(|w| w.contains("extraheader")),
+        _ => false,
+    };
+    secret.then(|| {
+        format!(
+            "$({})",
+            words.iter().take(3).copied().collect::<Vec<_>>().join(" ")
+        )
+    })
 }
 
 impl Sh<'_> {
@@ -415,5 +464,38 @@ mod tests {
         assert!(secret_read("cat ~/.ssh/id_rsa").is_some());
         assert!(secret_read("cat README.md").is_none());
         assert!(secret_read("date").is_none());
+    }
+
+    #[test]
+    fn commands_that_print_secrets() {
+        for body in [
+            "env",
+            "printenv",
+            "printenv AWS_SECRET_ACCESS_KEY",
+            "env | base64",
+            "vault kv get secret/prod",
+            "kubectl get secret db -o yaml",
+            "kubectl get secrets -A",
+            "aws secretsmanager get-secret-value --secret-id x",
+            "aws ssm get-parameter --name /db/pw --with-decryption",
+            "gcloud secrets versions access latest --secret=db",
+            "az keyvault secret show --name db --vault-name v",
+            "gh auth token",
+            "git config --get http.https://github.com/.extraheader",
+        ] {
+            assert!(secret_read(body).is_some(), "{body}");
+        }
+        for body in [
+            "printenv HOME",
+            "env FOO=1 date",
+            "kubectl get pods",
+            "aws s3 ls",
+            "gh auth status",
+            "git config user.name",
+            "vault status",
+            "hostname",
+        ] {
+            assert!(secret_read(body).is_none(), "{body}");
+        }
     }
 }

@@ -380,7 +380,7 @@ impl Sh<'_> {
             self.add(
                 Effect::Admin,
                 format!(
-                    "{} sends the secret file `{path}` over the network",
+                    "{} sends the secret `{path}` over the network",
                     snippet_words(&argv)
                 ),
             );
@@ -388,7 +388,7 @@ impl Sh<'_> {
         let out = self.command_words(&argv, &words, raw.get(1..).unwrap_or_default(), &stdin);
         match secret {
             Some(path) => Input::Unknown(format!("{}`{path}`", args::SECRET_INPUT)),
-            None => out,
+            None => secret_marked(&argv, out),
         }
     }
 
@@ -637,6 +637,20 @@ impl Sh<'_> {
 
 /// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
 /// redirection of the whole line writes.
+/// A command's output, marked as a secret when the command prints one (`env | curl
+/// --data-binary @- …`), so that a network program reading it is seen sending it.
+pub(super) fn secret_marked(argv: &[String], out: Input) -> Input {
+    let first = argv.first().map_or("", |w| super::program_name(w));
+    if !super::bind::SECRET_PRODUCERS.contains(&first) {
+        return out;
+    }
+    let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+    match super::bind::secret_output(&words) {
+        Some(what) => Input::Unknown(format!("{}`{what}`", args::SECRET_INPUT)),
+        None => out,
+    }
+}
+
 fn wrapped(argv: &[String]) -> &[String] {
     let mut rest = argv;
     loop {
