@@ -166,6 +166,13 @@ const MUTATING: &[&str] = &[
     "suppress",
     "snooze",
     "pause",
+    "upgrade",
+    "downgrade",
+    "ack",
+    "acknowledge",
+    "mark",
+    "dismiss",
+    "click",
 ];
 
 /// Verbs that remove data or access, stop services, or make rollback hard.

@@ -203,6 +203,56 @@ fn mongo_effect(op: &str) -> Option<Effect> {
     MONGO.iter().find(|(n, _)| *n == key).map(|(_, e)| *e)
 }
 
+/// A MongoDB command document under a generic tool (`run_command {"command": {"drop":
+/// "users"}}`): its first key names the command, its value a collection or `1`. Only a change
+/// counts: a document that names a read lowers nothing.
+pub(crate) fn command_document(ctx: &mut Ctx, map: &Map<String, Value>) {
+    for key in [
+        "command",
+        "cmd",
+        "runCommand",
+        "run_command",
+        "command_document",
+    ] {
+        let Some(Value::Object(doc)) = map.get(key) else {
+            continue;
+        };
+        let Some((name, value)) = doc.iter().next() else {
+            continue;
+        };
+        if !matches!(value, Value::String(_) | Value::Number(_)) {
+            continue;
+        }
+        if mongo_effect(name).is_none_or(|e| e == Read) {
+            continue;
+        }
+        // The `delete` and `update` commands carry their filters in `deletes`/`updates`.
+        let statements = match name.to_ascii_lowercase().as_str() {
+            "delete" => doc.get("deletes"),
+            "update" => doc.get("updates"),
+            _ => {
+                mongo_op(ctx, name, doc);
+                continue;
+            }
+        };
+        let everything = statements.and_then(Value::as_array).is_none_or(|all| {
+            all.iter()
+                .any(|s| s.get("q").is_none_or(matches_everything))
+        });
+        if everything {
+            ctx.add(
+                Destructive,
+                format!("mongodb: the `{name}` command under `{key}` applies to every document"),
+            );
+        } else {
+            ctx.add(
+                Mutating,
+                format!("mongodb: the `{name}` command under `{key}` changes matching documents"),
+            );
+        }
+    }
+}
+
 /// One MongoDB operation.
 pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
     let key: String = op

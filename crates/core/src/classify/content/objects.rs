@@ -43,6 +43,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         }
     }
     sent_file(ctx, map);
+    if top && !judged_elsewhere {
+        super::datastore::command_document(ctx, map);
+    }
     if top && !judged_elsewhere && !ctx.name_reads && !ctx.search_tool {
         operation_named(ctx, map);
     }

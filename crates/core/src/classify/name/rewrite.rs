@@ -36,6 +36,9 @@ const PHRASAL: &[(&str, &str, &str)] = &[
     ("switch", "off", "disable"),
     ("shut", "off", "disable"),
     ("roll", "back", "rollback"),
+    ("check", "out", "checkout"),
+    // A form control chosen in a browser (`browser_select_option`) is an action, not a query.
+    ("select", "option", "set"),
 ];
 
 /// Verbs that are glued to the object they remove (`dropdb`, `flushall`, `rmtree`).
