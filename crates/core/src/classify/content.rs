@@ -406,6 +406,14 @@ pub fn classify_content_with(
     let hint = facts.hint;
     let mut budget = MAX_INPUT;
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    if name
+        .word
+        .as_deref()
+        .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()))
+        && let Some(what) = credential_sent(input, 0)
+    {
+        ctx.add(Effect::Admin, format!("`{tool}` sends {what} in its input"));
+    }
     if budget == 0 {
         ctx.add(
             Effect::Destructive,
@@ -413,6 +421,26 @@ pub fn classify_content_with(
         );
     }
     ctx.verdict()
+}
+
+/// Name verbs of tools that send their input to people or other systems (`send_email`,
+/// `slack_post_message`): a credential in the input leaves with it.
+const SENDING_VERBS: &[&str] = &[
+    "send", "post", "message", "email", "reply", "comment", "publish", "notify", "share",
+    "forward", "upload", "submit",
+];
+
+/// A credential of a known shape in any string of an input ([`http::credential_in`]).
+fn credential_sent(v: &Value, depth: usize) -> Option<&'static str> {
+    if depth > MAX_JSON_DEPTH {
+        return None;
+    }
+    match v {
+        Value::String(s) => http::rules::credential_in(s),
+        Value::Array(items) => items.iter().find_map(|i| credential_sent(i, depth + 1)),
+        Value::Object(m) => m.values().find_map(|i| credential_sent(i, depth + 1)),
+        _ => None,
+    }
 }
 
 /// Keys that hold a file path: never a command; a write to a sensitive path counts.

@@ -448,5 +448,42 @@ pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
     if token("AKIA", 16) && lower.contains("secret") {
         return Some("an AWS access key with its secret");
     }
+    if token("sk-proj-", 6) || token("sk-ant-", 6) || token("sk-svcacct-", 6) {
+        return Some("an AI provider's API key");
+    }
+    if database_url_with_password(&lower) {
+        return Some("a database URL with its password");
+    }
     None
+}
+
+/// A database connection URL that carries a password (`postgres://admin:pw@db/prod`).
+fn database_url_with_password(lower: &str) -> bool {
+    const SCHEMES: &[&str] = &[
+        "postgres://",
+        "postgresql://",
+        "mysql://",
+        "mariadb://",
+        "mongodb://",
+        "mongodb+srv://",
+        "redis://",
+        "rediss://",
+        "amqp://",
+        "amqps://",
+        "sqlserver://",
+        "mssql://",
+    ];
+    SCHEMES.iter().any(|scheme| {
+        lower.match_indices(scheme).any(|(at, _)| {
+            let rest = lower.get(at + scheme.len()..).unwrap_or_default();
+            let authority = rest
+                .split(['/', '?', '#', ' ', '"', '&'])
+                .next()
+                .unwrap_or("");
+            authority
+                .rsplit_once('@')
+                .and_then(|(user, _)| user.split_once(':'))
+                .is_some_and(|(_, password)| !password.is_empty())
+        })
+    })
 }

@@ -129,6 +129,60 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Environment variables holding a provider's credential, which its API takes only in an
+/// authentication header (or never sends at all, as AWS's secret key).
+const PROVIDER_SECRETS: &[&str] = &[
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITLAB_TOKEN",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "NPM_TOKEN",
+    "VAULT_TOKEN",
+    "AZURE_CLIENT_SECRET",
+    "DATABASE_URL",
+    "PGPASSWORD",
+    "MYSQL_PWD",
+];
+
+/// A provider's credential variable (`$AWS_SECRET_ACCESS_KEY`) expanded into a network
+/// program's words anywhere but a header or a `-u` credential (`curl -H "Authorization: Bearer
+/// $GITHUB_TOKEN"` is how the API is called): in a URL, a body or a DNS name it is sent away.
+pub(super) fn provider_secret_sent(raw: &[String]) -> Option<&'static str> {
+    let mut skip = false;
+    for w in raw.iter().skip(1) {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if matches!(
+            w.as_str(),
+            "-H" | "--header" | "-u" | "--user" | "--oauth2-bearer"
+        ) {
+            skip = true;
+            continue;
+        }
+        if ["-H", "--header=", "-u", "--user=", "--oauth2-bearer="]
+            .iter()
+            .any(|p| w.starts_with(p))
+        {
+            continue;
+        }
+        if let Some(var) = PROVIDER_SECRETS.iter().find(|v| {
+            w.match_indices(**v).any(|(at, _)| {
+                let before = w.get(..at).unwrap_or_default();
+                let after = w.get(at + v.len()..).unwrap_or_default();
+                (before.ends_with('$') || before.ends_with("${"))
+                    && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        }) {
+            return Some(var);
+        }
+    }
+    None
+}
+
 /// Programs [`secret_output`] knows to print secrets.
 pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "env", "printenv", "set", "export", "declare", "vault", "kubectl", "oc", "aws", "gcloud", "az",

@@ -169,6 +169,14 @@ impl Sh<'_> {
             self.functions.retain(|(n, _)| *n != name);
         }
         self.add(Effect::Read, format!("defines function `{name}`"));
+        if forks_itself(&name, &f.body.to_string()) {
+            self.add(
+                Effect::Destructive,
+                format!(
+                    "function `{name}` starts itself in a pipe or in the background: a fork bomb"
+                ),
+            );
+        }
         let via = format!("function `{name}`");
         self.ctx.via.push(via);
         let stdin = self.redirect_list(f.body.1.as_ref(), Input::None);
@@ -381,6 +389,18 @@ impl Sh<'_> {
                 Effect::Admin,
                 format!(
                     "{} sends the secret `{path}` over the network",
+                    snippet_words(&argv)
+                ),
+            );
+        }
+        if args::NETWORK_SENDERS.contains(&super::program_name(
+            wrapped(&argv).first().map_or("", String::as_str),
+        )) && let Some(var) = super::bind::provider_secret_sent(&raw)
+        {
+            self.add(
+                Effect::Admin,
+                format!(
+                    "{} sends the credential `${var}` outside an authentication header",
                     snippet_words(&argv)
                 ),
             );
@@ -637,6 +657,25 @@ impl Sh<'_> {
 
 /// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
 /// redirection of the whole line writes.
+/// True if a function's body calls the function itself in a pipe or in the background
+/// (`:(){ :|:& };:`): every call starts more, until the machine runs out of processes.
+fn forks_itself(name: &str, body: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let text: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
+    text.match_indices(name).any(|(at, _)| {
+        let before = text.get(..at).and_then(|t| t.chars().next_back());
+        let mut after = text.get(at + name.len()..).unwrap_or_default().chars();
+        let (next, then) = (after.next(), after.next());
+        let starts = before.is_none_or(|c| !word(c));
+        let piped = next == Some('|') && then != Some('|');
+        let background = next == Some('&') && then != Some('&');
+        starts && (piped || background)
+    })
+}
+
 /// A command's output, marked as a secret when the command prints one (`env | curl
 /// --data-binary @- …`), so that a network program reading it is seen sending it.
 pub(super) fn secret_marked(argv: &[String], out: Input) -> Input {
