@@ -398,7 +398,10 @@ pub fn classify_content_with(
     let facts = facts::of(tool);
     ctx.windows_shell = facts.windows_shell;
     ctx.code_lang = facts.code_lang;
-    ctx.program = facts.program.clone();
+    ctx.program = facts
+        .program
+        .clone()
+        .or_else(|| datastore::mongo_tool(tool, input));
     ctx.search_tool = facts.search_tool;
     if facts.resource_read {
         resource::read(&mut ctx, input);

@@ -398,7 +398,13 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             break;
         }
         let t = lit.trim();
-        if t.len() < 2 {
+        // `compile(src, name, "exec")`: a mode, not a command (and as one it runs nothing),
+        // so it does not stand for what the code runs.
+        if t.len() < 2
+            || ["exec", "eval", "single"]
+                .iter()
+                .any(|m| t.eq_ignore_ascii_case(m))
+        {
             continue;
         }
         if let Some(decoded) = (t.len() >= 12 && !t.contains(' '))

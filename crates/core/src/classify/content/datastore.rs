@@ -21,6 +21,8 @@ const MONGO: &[(&str, Effect)] = &[
     ("ismaster", Read), ("buildinfo", Read), ("connectionstatus", Read), ("hostinfo", Read),
     ("listcommands", Read), ("currentop", Read), ("getparameter", Read), ("usersinfo", Read),
     ("rolesinfo", Read), ("getlog", Read), ("validate", Read), ("datasize", Read),
+    // The MongoDB MCP server's reads of a collection.
+    ("collectionschema", Read), ("collectionindexes", Read), ("collectionstoragesize", Read),
     // Writes that keep the rest.
     ("insert", Mutating), ("insertone", Mutating), ("insertmany", Mutating),
     ("updateone", Mutating), ("replaceone", Mutating), ("findoneandupdate", Mutating),
@@ -203,6 +205,23 @@ fn mongo_effect(op: &str) -> Option<Effect> {
     MONGO.iter().find(|(n, _)| *n == key).map(|(_, e)| *e)
 }
 
+/// A tool named for a MongoDB operation and nothing else, given a database and a collection
+/// (the MongoDB MCP server's `update-many`, `aggregate`, `rename-collection`): a MongoDB tool,
+/// judged by its operation. The name's words, for [`call`].
+pub(crate) fn mongo_tool(
+    tool: &str,
+    input: &Value,
+) -> Option<(super::structured::Program, Vec<String>)> {
+    let map = input.as_object()?;
+    let named = |k: &str| map.get(k).is_some_and(Value::is_string);
+    if !(named("database") && named("collection")) {
+        return None;
+    }
+    let words = crate::classify::name::words(tool);
+    mongo_effect(&words.concat())?;
+    Some((super::structured::Program::Mongo, words))
+}
+
 /// A MongoDB command document under a generic tool (`run_command {"command": {"drop":
 /// "users"}}`): its first key names the command, its value a collection or `1`. Only a change
 /// counts: a document that names a read lowers nothing.
@@ -284,6 +303,11 @@ pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
                 Some(_) => ctx.add(e, format!("mongodb: {shown} changes matching documents")),
             }
         }
+        Some(_) if key == "renamecollection" && map.get("dropTarget").is_some_and(truthy) => ctx
+            .add(
+                Destructive,
+                format!("mongodb: {shown} with `dropTarget` drops the target"),
+            ),
         Some(Read) if key == "aggregate" && writes_out(map) => ctx.add(
             Destructive,
             format!("mongodb: {shown} with `$out`/`$merge` replaces a collection"),

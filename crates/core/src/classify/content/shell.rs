@@ -291,6 +291,8 @@ pub(crate) struct Sh<'c> {
     rebound: Vec<(String, String)>,
     /// Functions and aliases being expanded at a call (against recursion).
     calling: Vec<String>,
+    /// Variables bound to a secret's content (`for c in $(xxd -p .env)`), with its path.
+    secret_vars: Vec<(String, String)>,
     /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
     scoped: usize,
 }
@@ -309,6 +311,7 @@ impl<'c> Sh<'c> {
             expand_aliases: false,
             rebound: Vec::new(),
             calling: Vec::new(),
+            secret_vars: Vec::new(),
             scoped: 0,
         }
     }

@@ -40,6 +40,14 @@ const LARGE: usize = 16 * 1024;
 /// True if the text starts like a SQL statement (first keyword, after comments and `(`).
 pub(crate) fn looks_like_sql(t: &str) -> bool {
     let head = prefix(t, 256);
+    // A lone `EXEC` (a `"type": "exec"` tag) is no statement: it names nothing to run.
+    let bare = head.trim_matches(|c: char| c.is_whitespace() || c == ';');
+    if ["exec", "execute"]
+        .iter()
+        .any(|w| bare.eq_ignore_ascii_case(w))
+    {
+        return false;
+    }
     // The common case without the lexer: the first token is a plain ASCII word that starts
     // a statement, which is the answer the lexed first word gives.
     let mut buf = [0u8; 16];

@@ -199,7 +199,9 @@ impl Sh<'_> {
             CompoundCommand::Subshell(s) => self.list(&s.list, stdin),
             CompoundCommand::ForClause(f) => {
                 for w in f.values.iter().flatten() {
-                    let _ = self.expand(&w.value);
+                    if let Some(path) = self.expand(&w.value).secret {
+                        self.secret_vars.push((f.variable_name.clone(), path));
+                    }
                 }
                 self.list(&f.body.list, stdin);
             }
@@ -348,6 +350,9 @@ impl Sh<'_> {
             );
         }
         for (name, value) in &assignments {
+            if let Some(path) = &value.secret {
+                self.secret_vars.push((name.clone(), path.clone()));
+            }
             if words.is_empty() {
                 self.add(Effect::Read, format!("sets shell variable `{name}`"));
             }

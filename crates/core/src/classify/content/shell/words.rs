@@ -113,7 +113,8 @@ impl Sh<'_> {
                 WordPiece::ParameterExpansion(expr) => {
                     e.dynamic = true;
                     e.text.push('$');
-                    self.parameter_expr(expr);
+                    let secret = self.parameter_expr(expr);
+                    e.secret = e.secret.take().or(secret);
                 }
                 WordPiece::CommandSubstitution(body) => {
                     e.dynamic = true;
@@ -153,7 +154,10 @@ impl Sh<'_> {
     /// The words inside a parameter expansion: defaults, alternatives, patterns and
     /// replacements are expanded (their substitutions run); offsets, lengths and subscripts
     /// are arithmetic.
-    fn parameter_expr(&mut self, expr: &ParameterExpr) {
+    ///
+    /// Returns the secret a variable holds (bound by `for v in $(< .env)` or `v=$(cat
+    /// ~/.ssh/id_rsa)` above), if it holds one.
+    fn parameter_expr(&mut self, expr: &ParameterExpr) -> Option<String> {
         if let ParameterExpr::Transform {
             op: ParameterTransformOp::PromptExpand,
             ..
@@ -274,6 +278,19 @@ impl Sh<'_> {
         for a in arith.into_iter().chain([index]).flatten() {
             self.arith_text(a);
         }
+        let name = match parameter {
+            Some(
+                Parameter::Named(name)
+                | Parameter::NamedWithIndex { name, .. }
+                | Parameter::NamedWithAllIndices { name, .. },
+            ) => name.as_str(),
+            _ => return None,
+        };
+        self.secret_vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, path)| path.clone())
     }
 
     /// A command substitution's body, analysed as a command line; false if it does not
