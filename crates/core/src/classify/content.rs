@@ -111,6 +111,8 @@ pub(crate) struct Ctx {
     search_tool: bool,
     /// The token-level fast path ([`fast`]) may answer before the full analysis.
     pub(crate) fast: bool,
+    /// The tool's name says it sends its input away (`send_email`, `browser_file_upload`).
+    sends: bool,
 }
 
 /// What a [`Ctx`] had found at some point.
@@ -141,6 +143,7 @@ impl Ctx {
             program: None,
             search_tool: false,
             fast: true,
+            sends: false,
         }
     }
 
@@ -408,11 +411,12 @@ pub fn classify_content_with(
     }
     let hint = facts.hint;
     let mut budget = MAX_INPUT;
-    walk_json(&mut ctx, input, hint, 0, &mut budget, true);
-    if name
+    ctx.sends = name
         .word
         .as_deref()
-        .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()))
+        .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
+    walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    if ctx.sends
         && let Some(what) = credential_sent(input, 0)
     {
         ctx.add(Effect::Admin, format!("`{tool}` sends {what} in its input"));

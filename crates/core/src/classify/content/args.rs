@@ -137,6 +137,9 @@ pub(crate) fn harmless_sink(path: &str) -> bool {
 
 /// Paths whose change is an access or system change.
 pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
+    if let Some(hit) = climbed_to_root(path).and_then(|abs| sensitive_path(&abs)) {
+        return Some(hit);
+    }
     let p = path.to_ascii_lowercase();
     const GUARD: &[&str] = &[
         ".claude/",
@@ -203,6 +206,9 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
 /// overwritten (its content is lost: destructive; appending keeps it, so only a write).
 pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static str)> {
     if let Some(hit) = sensitive_path(path) {
+        return Some(hit);
+    }
+    if let Some(hit) = climbed_to_root(path).and_then(|abs| write_risk(&abs, append)) {
         return Some(hit);
     }
     // Writing into the root directory itself (`tar -xf x.tar -C /`) lands on the system.
@@ -296,6 +302,29 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
         ));
     }
     None
+}
+
+/// A relative path that climbs three or more levels above where it starts
+/// (`public/../../../../etc/hosts`): traversal aimed at the root, judged as the absolute path
+/// it spells from there (`/etc/hosts`).
+fn climbed_to_root(path: &str) -> Option<String> {
+    if path.starts_with(['/', '~']) || !path.contains("..") {
+        return None;
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut above = 0usize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if kept.pop().is_none() {
+                    above += 1;
+                }
+            }
+            p => kept.push(p),
+        }
+    }
+    (above >= 3 && !kept.is_empty()).then(|| format!("/{}", kept.join("/")))
 }
 
 /// True if an environment variable's name says it holds a secret.
@@ -626,8 +655,13 @@ mod tests {
         assert_eq!(risk("/home/dev/.bashrc", true), Some(Admin));
         assert_eq!(risk("~/.ssh/config", false), Some(Admin));
         assert_eq!(risk("/etc/hosts", false), Some(Admin));
+        assert_eq!(risk("public/../../../../etc/hosts", false), Some(Admin));
+        assert_eq!(risk("..\\..\\..\\etc\\sudoers", false), Some(Admin));
         // Twins: the workspace, /tmp, appending to data, a backup destination.
         assert_eq!(risk("out.txt", false), None);
+        // Twins: climbing one or two levels stays in the project's neighbourhood.
+        assert_eq!(risk("../etc/notes.txt", false), None);
+        assert_eq!(risk("a/../../bin/tool", false), None);
         assert_eq!(risk("/tmp/x.db", false), None);
         assert_eq!(risk("/var/log/app.log", true), None);
         assert_eq!(risk("/var/backups/shop.sql", false), None);

@@ -664,7 +664,7 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
         .and_then(Value::as_str)
         .map(str::to_ascii_uppercase);
     let is_request = method.is_some() || map.contains_key("url") || map.contains_key("uri");
-    if !is_request {
+    if !is_request && !ctx.sends {
         return;
     }
     for key in [
@@ -683,6 +683,9 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
         "multipart",
         "form_files",
         "form",
+        "attachment_paths",
+        "file_paths",
+        "paths",
     ] {
         let mut paths: Vec<&str> = Vec::new();
         if let Some(v) = map.get(key) {
@@ -695,7 +698,11 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
         }) {
             ctx.add(
                 Admin,
-                format!("http: sends the secret file `{p}` in the request"),
+                if is_request {
+                    format!("http: sends the secret file `{p}` in the request")
+                } else {
+                    format!("sends the secret file `{p}` (the tool sends what it is given)")
+                },
             );
         }
     }
