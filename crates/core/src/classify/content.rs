@@ -416,8 +416,9 @@ pub fn classify_content_with(
         .as_deref()
         .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    let mut scanned = MAX_INPUT;
     if ctx.sends
-        && let Some(what) = credential_sent(input, 0)
+        && let Some(what) = credential_sent(input, 0, &mut scanned)
     {
         ctx.add(Effect::Admin, format!("`{tool}` sends {what} in its input"));
     }
@@ -438,14 +439,23 @@ const SENDING_VERBS: &[&str] = &[
 ];
 
 /// A credential of a known shape in any string of an input ([`http::credential_in`]).
-fn credential_sent(v: &Value, depth: usize) -> Option<&'static str> {
-    if depth > MAX_JSON_DEPTH {
+/// Looks at the first [`MAX_INPUT`] bytes of strings, as the walk does.
+fn credential_sent(v: &Value, depth: usize, budget: &mut usize) -> Option<&'static str> {
+    if depth > MAX_JSON_DEPTH || *budget == 0 {
         return None;
     }
     match v {
-        Value::String(s) => http::rules::credential_in(s),
-        Value::Array(items) => items.iter().find_map(|i| credential_sent(i, depth + 1)),
-        Value::Object(m) => m.values().find_map(|i| credential_sent(i, depth + 1)),
+        Value::String(s) => {
+            let s = prefix(s, *budget);
+            *budget -= s.len();
+            http::rules::credential_in(s)
+        }
+        Value::Array(items) => items
+            .iter()
+            .find_map(|i| credential_sent(i, depth + 1, budget)),
+        Value::Object(m) => m
+            .values()
+            .find_map(|i| credential_sent(i, depth + 1, budget)),
         _ => None,
     }
 }

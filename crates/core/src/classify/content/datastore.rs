@@ -214,7 +214,9 @@ pub(crate) fn mongo_tool(
 ) -> Option<(super::structured::Program, Vec<String>)> {
     let map = input.as_object()?;
     let named = |k: &str| map.get(k).is_some_and(Value::is_string);
-    if !(named("database") && named("collection")) {
+    // An operation field beside the name (`"type": "find"`) would decide in `call`; which
+    // one the server runs is not known, so such a call is not taken for this tool.
+    if !(named("database") && named("collection")) || OP_KEYS.iter().any(|k| map.contains_key(*k)) {
         return None;
     }
     let words = crate::classify::name::words(tool);
@@ -236,15 +238,15 @@ pub(crate) fn command_document(ctx: &mut Ctx, map: &Map<String, Value>) {
         let Some(Value::Object(doc)) = map.get(key) else {
             continue;
         };
-        let Some((name, value)) = doc.iter().next() else {
+        // MongoDB reads the first key, but whether a map keeps its keys' order depends on
+        // how serde_json was built: any key naming a change counts.
+        let Some(name) = doc.iter().find_map(|(name, value)| {
+            (matches!(value, Value::String(_) | Value::Number(_))
+                && mongo_effect(name).is_some_and(|e| e != Read))
+            .then_some(name)
+        }) else {
             continue;
         };
-        if !matches!(value, Value::String(_) | Value::Number(_)) {
-            continue;
-        }
-        if mongo_effect(name).is_none_or(|e| e == Read) {
-            continue;
-        }
         // The `delete` and `update` commands carry their filters in `deletes`/`updates`.
         let statements = match name.to_ascii_lowercase().as_str() {
             "delete" => doc.get("deletes"),

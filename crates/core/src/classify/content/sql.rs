@@ -41,7 +41,7 @@ const LARGE: usize = 16 * 1024;
 pub(crate) fn looks_like_sql(t: &str) -> bool {
     let head = prefix(t, 256);
     // A lone `EXEC` (a `"type": "exec"` tag) is no statement: it names nothing to run.
-    let bare = head.trim_matches(|c: char| c.is_whitespace() || c == ';');
+    let bare = t.trim_matches(|c: char| c.is_whitespace() || c == ';');
     if ["exec", "execute"]
         .iter()
         .any(|w| bare.eq_ignore_ascii_case(w))

@@ -197,7 +197,14 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
                 | "v2"
         )
     });
-    if runs_statements && let Some(hit) = ps.iter().find_map(|(k, v)| statement_param(k, v)) {
+    // At the root only ClickHouse's `query`: `/?q=drop shipping` is a search engine's query.
+    let at_root = last.is_none();
+    if runs_statements
+        && let Some(hit) = ps
+            .iter()
+            .filter(|(k, _)| !at_root || matches!(k.as_str(), "query" | "sql"))
+            .find_map(|(k, v)| statement_param(k, v))
+    {
         return Some(hit);
     }
     if ps.iter().any(|(k, v)| {
@@ -434,6 +441,7 @@ pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
                 && text.get(i + prefix.len()..).is_some_and(|rest| {
                     rest.chars()
                         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .take(min)
                         .count()
                         >= min
                 })

@@ -94,7 +94,7 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
     let first = *words.first()?;
     // The first command of the body's pipeline (`env | base64`).
     let head: Vec<&str> = body
-        .split('|')
+        .split(['|', ';', '&', '\n'])
         .next()
         .unwrap_or_default()
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ';'))
@@ -151,22 +151,8 @@ const PROVIDER_SECRETS: &[&str] = &[
 /// program's words anywhere but a header or a `-u` credential (`curl -H "Authorization: Bearer
 /// $GITHUB_TOKEN"` is how the API is called): in a URL, a body or a DNS name it is sent away.
 pub(super) fn provider_secret_sent(raw: &[String]) -> Option<&'static str> {
-    let mut skip = false;
-    for w in raw.iter().skip(1) {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if matches!(
-            w.as_str(),
-            "-H" | "--header" | "-u" | "--user" | "--oauth2-bearer"
-        ) {
-            skip = true;
-            continue;
-        }
-        if ["-H", "--header=", "-u", "--user=", "--oauth2-bearer="]
-            .iter()
-            .any(|p| w.starts_with(p))
-        {
+    for (i, w) in raw.iter().enumerate().skip(1) {
+        if credential_word(raw, i) {
             continue;
         }
         if let Some(var) = PROVIDER_SECRETS.iter().find(|v| {
@@ -181,6 +167,56 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// True if the `i`th word of a network program's command line is where a credential goes: a
+/// header (`-H "Authorization: Bearer …"`, `-sH …`, `--header=…`, httpie's
+/// `Authorization:Bearer …`) or a login (`-u`, `--user`, `-a`, `--oauth2-bearer`).
+pub(super) fn credential_word(raw: &[String], i: usize) -> bool {
+    const TAKES_VALUE: &[&str] = &[
+        "-H",
+        "--header",
+        "-u",
+        "--user",
+        "-a",
+        "--auth",
+        "--oauth2-bearer",
+    ];
+    let Some(w) = raw.get(i) else {
+        return false;
+    };
+    let prev = i.checked_sub(1).and_then(|p| raw.get(p));
+    let after_option = prev.is_some_and(|p| {
+        TAKES_VALUE.contains(&p.as_str())
+            // Short flags joined (`-sH`, `-fsSLu`): the last one takes this word.
+            || (p.starts_with('-')
+                && !p.starts_with("--")
+                && p.len() > 2
+                && p.ends_with(['H', 'u']))
+    });
+    let inline = [
+        "-H",
+        "--header=",
+        "-u",
+        "--user=",
+        "--auth=",
+        "--oauth2-bearer=",
+    ]
+    .iter()
+    .any(|o| w.starts_with(o));
+    // httpie and xh take `Name:value` items as headers.
+    let header_item = w.split_once(':').is_some_and(|(name, _)| {
+        matches!(
+            name.to_ascii_lowercase().trim_matches(['"', '\'']),
+            "authorization"
+                | "x-api-key"
+                | "api-key"
+                | "private-token"
+                | "x-auth-token"
+                | "proxy-authorization"
+        )
+    });
+    after_option || inline || header_item
 }
 
 /// Programs [`secret_output`] knows to print secrets.

@@ -384,7 +384,20 @@ impl Sh<'_> {
         }
         // A word carrying a secret: sent away by a network program, and in the output of
         // any other (`echo "$(< ~/.aws/credentials)" | nc …`).
-        let secret = words.iter().find_map(|w| w.secret.clone());
+        // A CLI's own login token in a header (`-H "Authorization: Bearer $(gh auth
+        // token)"`) is how its API is called. A secret file, the environment or a vault read
+        // in a header still leaves.
+        let secret = words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                let token = w
+                    .secret
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("$(gh ") || s.starts_with("$(glab "));
+                !(token && super::bind::credential_word(&raw, *i))
+            })
+            .find_map(|(_, w)| w.secret.clone());
         if let Some(path) = &secret
             && args::NETWORK_SENDERS.contains(&super::program_name(
                 wrapped(&argv).first().map_or("", String::as_str),
@@ -660,23 +673,24 @@ impl Sh<'_> {
     }
 }
 
-/// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
-/// redirection of the whole line writes.
 /// True if a function's body calls the function itself in a pipe or in the background
-/// (`:(){ :|:& };:`): every call starts more, until the machine runs out of processes.
+/// (`:(){ :|:& };:`): every call starts more, until the machine runs out of processes. The
+/// call must be a command word (`cat /tmp/a | wc` in a function `a` is not one).
 fn forks_itself(name: &str, body: &str) -> bool {
     if name.is_empty() {
         return false;
     }
-    let text: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
-    text.match_indices(name).any(|(at, _)| {
-        let before = text.get(..at).and_then(|t| t.chars().next_back());
-        let mut after = text.get(at + name.len()..).unwrap_or_default().chars();
+    body.match_indices(name).any(|(at, _)| {
+        let before = body.get(..at).and_then(|t| t.chars().next_back());
+        let starts = before.is_none_or(|c| c.is_whitespace() || "{;|&(".contains(c));
+        let mut after = body
+            .get(at + name.len()..)
+            .unwrap_or_default()
+            .trim_start_matches([' ', '\t'])
+            .chars();
         let (next, then) = (after.next(), after.next());
-        let starts = before.is_none_or(|c| !word(c));
         let piped = next == Some('|') && then != Some('|');
-        let background = next == Some('&') && then != Some('&');
+        let background = next == Some('&') && then != Some('&') && then != Some('>');
         starts && (piped || background)
     })
 }
@@ -695,6 +709,8 @@ pub(super) fn secret_marked(argv: &[String], out: Input) -> Input {
     }
 }
 
+/// The command a chain of wrappers runs (`env X=1 nice -n 5 : ` runs `:`), for what a
+/// redirection of the whole line writes.
 fn wrapped(argv: &[String]) -> &[String] {
     let mut rest = argv;
     loop {
