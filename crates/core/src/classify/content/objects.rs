@@ -43,11 +43,17 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         }
     }
     sent_file(ctx, map);
+    sent_to_address(ctx, map);
     if top && !judged_elsewhere {
         super::datastore::command_document(ctx, map);
     }
-    if top && !judged_elsewhere && !ctx.name_reads && !ctx.search_tool {
-        operation_named(ctx, map);
+    if top && !judged_elsewhere {
+        if !ctx.name_reads && !ctx.search_tool {
+            operation_named(ctx, map);
+        } else {
+            destroying_operation(ctx, map);
+        }
+        delete_flag(ctx, map);
     }
     if !ctx.name_reads && !ctx.search_tool {
         protection_off(ctx, map);
@@ -90,6 +96,159 @@ fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
         }
         if let Some(e @ (Mutating | Destructive | Admin)) = name_tier(word).effect {
             ctx.add(e, format!("argument `{k}` names the operation `{word}`"));
+        }
+    }
+}
+
+/// A field that sends what the call produces to a network address (`export_data
+/// {"destination": "https://203.0.113.7/collect"}`): whatever the tool reads leaves, so the
+/// call is judged as sending data away, whatever its name. A bucket or a path is the tool's
+/// own business and adds nothing here.
+fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "destination",
+        "dest",
+        "destination_url",
+        "target_url",
+        "upload_url",
+        "export_url",
+        "export_to",
+        "send_to",
+        "sink",
+        "sink_url",
+        "output_url",
+        "post_to",
+        "forward_to",
+        "callback_url",
+        "webhook",
+        "webhook_url",
+        "notify_url",
+        "exfil",
+    ];
+    const SCHEMES: &[&str] = &[
+        "http://", "https://", "ftp://", "sftp://", "ws://", "wss://",
+    ];
+    for (k, v) in map {
+        let Value::String(url) = v else {
+            continue;
+        };
+        let key = k.to_ascii_lowercase().replace('-', "_");
+        let lower = url.trim().to_ascii_lowercase();
+        if KEYS.contains(&key.as_str()) && SCHEMES.iter().any(|s| lower.starts_with(s)) {
+            ctx.add(
+                Admin,
+                format!(
+                    "argument `{k}` sends what the call produces to {}",
+                    super::snippet(url.trim())
+                ),
+            );
+        }
+    }
+}
+
+/// Under a tool whose name reads, an operation field may be a filter (`fetch_audit_log
+/// {"action": "repo.destroy"}`), so only a field whose whole value is one bare word that
+/// destroys or changes access counts (`search {"method": "DELETE"}`, `list_files {"action":
+/// "delete"}`, `search {"on_match": "delete"}`). A qualified event name stays a filter.
+fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "action",
+        "operation",
+        "op",
+        "verb",
+        "mode",
+        "method",
+        "http_method",
+        "on_match",
+        "on_success",
+        "then",
+        "post_action",
+        "action_type",
+        "operation_type",
+    ];
+    for (k, v) in map {
+        let Value::String(word) = v else {
+            continue;
+        };
+        let word = word.trim();
+        let bare = !word.is_empty()
+            && word.len() <= 32
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+        // One word: an event's name (`DeleteBucket`, `repo.destroy`) is a filter.
+        if !bare
+            || !KEYS.contains(&k.to_ascii_lowercase().as_str())
+            || crate::classify::name::words(word).len() != 1
+        {
+            continue;
+        }
+        if let Some(e @ (Destructive | Admin)) = name_tier(word).effect {
+            ctx.add(
+                e,
+                format!("argument `{k}` names the operation `{word}` beside a read's name"),
+            );
+        }
+    }
+}
+
+/// A flag that asks the tool to delete what it touches (`then_delete: true`, `purge: true`,
+/// `remove_source_files: "yes"`), under any name. Past participles are filters
+/// (`include_deleted`, `show_removed`), and a flag that holds deletion back is no deletion
+/// (`no_delete`, `prevent_removal`, `skip_purge`). An emptyDir is scratch space.
+fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const VERBS: &[&str] = &[
+        "delete", "remove", "drop", "purge", "destroy", "wipe", "truncate", "erase", "shred", "rm",
+        "del", "nuke",
+    ];
+    const HELD: &[&str] = &[
+        "no",
+        "not",
+        "dont",
+        "never",
+        "skip",
+        "prevent",
+        "protect",
+        "protection",
+        "disable",
+        "disabled",
+        "without",
+        "allow",
+        "allowed",
+        "can",
+        "include",
+        "show",
+        "with",
+        "only",
+        "is",
+        "was",
+        "has",
+        "count",
+    ];
+    for (k, v) in map {
+        let on = match v {
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_i64() == Some(1),
+            Value::String(s) => matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            ),
+            _ => false,
+        };
+        if !on {
+            continue;
+        }
+        let words = crate::classify::name::words(k);
+        // An emptyDir volume is scratch space that goes with its pod (`kubectl drain
+        // --delete-emptydir-data`).
+        let deletes = words.iter().any(|w| VERBS.contains(&w.as_str()))
+            && !words.iter().any(|w| w == "emptydir");
+        let held = words.iter().any(|w| HELD.contains(&w.as_str()));
+        if deletes && !held {
+            ctx.add(
+                Destructive,
+                format!("argument `{k}: true` deletes what the call touches"),
+            );
         }
     }
 }

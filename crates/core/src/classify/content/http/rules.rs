@@ -423,6 +423,31 @@ pub(super) fn script_console(segs: &[&str]) -> bool {
 /// Credentials pasted into a request (a private key block, a cloud secret key, an access
 /// token of a known shape). The name of what was found, if any.
 pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
+    credential_plain(text).or_else(|| credential_encoded(text))
+}
+
+/// The longest run of base64 looked at, and how many runs: the scan stays bounded.
+const MAX_ENCODED_RUN: usize = 4096;
+const MAX_ENCODED_RUNS: usize = 16;
+
+/// A credential hidden in base64 (`?d=QVdTX1NFQ1JFVF9BQ0NFU1NfS0VZ…`): each run of 24 or
+/// more base64 characters is decoded once and scanned as plain text.
+fn credential_encoded(text: &str) -> Option<&'static str> {
+    // Padding ends a run: `d=QVdT…==` splits into `d` and the encoded text.
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
+    text.split(|c: char| !is_b64(c))
+        .filter(|run| run.len() >= 24 && run.len() <= MAX_ENCODED_RUN)
+        .take(MAX_ENCODED_RUNS)
+        .filter_map(super::super::tools::base64_bytes)
+        .filter(|bytes| {
+            bytes
+                .iter()
+                .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+        })
+        .find_map(|bytes| credential_plain(&String::from_utf8_lossy(&bytes)))
+}
+
+fn credential_plain(text: &str) -> Option<&'static str> {
     if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----") {
         return Some("a private key");
     }
@@ -450,7 +475,20 @@ pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
     if token("ghp_", 30) || token("gho_", 30) || token("github_pat_", 30) || token("glpat-", 20) {
         return Some("a source-host access token");
     }
-    if token("xoxb-", 20) || token("xoxp-", 20) || token("sk_live_", 20) {
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
+        .iter()
+        .any(|p| token(p, 20))
+        || ["sk_live_", "rk_live_", "whsec_"]
+            .iter()
+            .any(|p| token(p, 12))
+        || token("npm_", 30)
+        || token("pypi-AgE", 30)
+        || token("AIza", 30)
+        || token("hf_", 30)
+        || token("dop_v1_", 30)
+        || token("shpat_", 20)
+        || sendgrid_key(text)
+    {
         return Some("an API token");
     }
     if token("AKIA", 16) && lower.contains("secret") {
@@ -463,6 +501,23 @@ pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
         return Some("a database URL with its password");
     }
     None
+}
+
+/// A SendGrid key: `SG.`, 22 characters, `.`, 43 characters.
+fn sendgrid_key(text: &str) -> bool {
+    text.match_indices("SG.").any(|(i, _)| {
+        let rest = text.get(i + 3..).unwrap_or_default();
+        let part = |s: &str| {
+            s.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                .count()
+        };
+        let first = part(rest);
+        first >= 20
+            && rest
+                .get(first..)
+                .is_some_and(|r| r.starts_with('.') && part(r.get(1..).unwrap_or_default()) >= 40)
+    })
 }
 
 /// A database connection URL that carries a password (`postgres://admin:pw@db/prod`).
