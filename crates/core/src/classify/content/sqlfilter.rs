@@ -1,5 +1,7 @@
 //! Filters that keep every row: `WHERE true`, `1=1`, `'a'='a'`, `x = x`, `x IS NOT NULL`,
-//! `… OR true`, `x LIKE '%'`, `x BETWEEN` two bounds it lies between.
+//! `… OR true`, `x LIKE '%'`, `x BETWEEN` two bounds it lies between; and filters that keep
+//! every row in practice: a key above zero (`id > 0`), a time before now (`created_at <
+//! now()`).
 
 use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
 
@@ -135,4 +137,171 @@ pub(crate) fn row_independent(e: &Expr) -> bool {
     })
     .is_break();
     !names_a_column && !always_false(e)
+}
+
+/// The last part of a column's name, lowercase (`t."Id"` is `id`).
+fn column_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(i) => Some(i.value.to_ascii_lowercase()),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|i| i.value.to_ascii_lowercase()),
+        Expr::Nested(e) => column_name(e),
+        _ => None,
+    }
+}
+
+fn number(e: &Expr) -> Option<f64> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            _ => None,
+        },
+        Expr::Nested(e) => number(e),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => number(expr).map(|n| -n),
+        _ => None,
+    }
+}
+
+/// Now, as each dialect spells it.
+fn is_now(e: &Expr) -> bool {
+    const NOW: &[&str] = &[
+        "now()",
+        "current_timestamp",
+        "current_timestamp()",
+        "current_date",
+        "current_date()",
+        "localtimestamp",
+        "localtimestamp()",
+        "getdate()",
+        "getutcdate()",
+        "sysdate",
+        "sysdate()",
+        "systimestamp",
+        "sysdatetime()",
+        "utc_timestamp()",
+        "current_datetime()",
+        "datetime('now')",
+        "date('now')",
+        "today()",
+        "statement_timestamp()",
+        "transaction_timestamp()",
+        "clock_timestamp()",
+    ];
+    let text = e.to_string().to_ascii_lowercase().replace(' ', "");
+    NOW.contains(&text.as_str())
+}
+
+/// A date literal before 1990 (`'1970-01-01'`): every row's time is after it.
+fn ancient(e: &Expr) -> bool {
+    let text = match e {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) => s.clone(),
+            _ => return false,
+        },
+        Expr::TypedString(t) => t.value.to_string().trim_matches('\'').to_string(),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => return ancient(expr),
+        _ => return false,
+    };
+    let year: String = text.chars().take_while(char::is_ascii_digit).collect();
+    year.len() == 4 && year.parse::<u32>().is_ok_and(|y| y < 1990)
+}
+
+fn key_column(name: &str) -> bool {
+    matches!(name, "id" | "rowid" | "_rowid_" | "oid" | "pk") || name.ends_with("_id")
+}
+
+/// A column that records when a row was written, so it is always in the past. A deadline
+/// (`expires_at`, `valid_until`, `due_date`) is not: `expires_at < now()` keeps expired rows.
+fn time_column(name: &str) -> bool {
+    const WRITTEN: &[&str] = &[
+        "created",
+        "inserted",
+        "updated",
+        "modified",
+        "added",
+        "logged",
+        "recorded",
+        "occurred",
+        "received",
+        "sent",
+        "published",
+        "changed",
+    ];
+    WRITTEN.iter().any(|w| name.contains(w))
+        || matches!(name, "ts" | "timestamp" | "event_time" | "log_time")
+}
+
+/// `column op bound` with the column on the left (`0 < id` is read as `id > 0`).
+fn oriented<'a>(
+    l: &'a Expr,
+    op: &BinaryOperator,
+    r: &'a Expr,
+) -> Option<(String, BinaryOperator, &'a Expr)> {
+    use BinaryOperator::{Gt, GtEq, Lt, LtEq};
+    if let Some(c) = column_name(l) {
+        return Some((c, op.clone(), r));
+    }
+    let flipped = match op {
+        Gt => Lt,
+        Lt => Gt,
+        GtEq => LtEq,
+        LtEq => GtEq,
+        other => other.clone(),
+    };
+    column_name(r).map(|c| (c, flipped, l))
+}
+
+/// True for a filter that keeps every row in practice, though not by logic: a key compared
+/// with a bound every key passes (`id > 0`, `id >= 1`, `id <> -1`, `user_id != 0`), a time
+/// a row was written compared with now (`created_at < now()`, `updated_at <=
+/// CURRENT_TIMESTAMP`) or with a date before 1990
+/// (`created_at > '1970-01-01'`). `id > 1000`, `id = 0` and `created_at < now() - interval
+/// '30 days'` are narrower and stay filters.
+pub(crate) fn keeps_every_row_in_practice(e: &Expr) -> bool {
+    use BinaryOperator::{And, Gt, GtEq, Lt, LtEq, NotEq, Or};
+    match e {
+        Expr::Nested(e) => keeps_every_row_in_practice(e),
+        Expr::BinaryOp {
+            left,
+            op: Or,
+            right,
+        } => {
+            keeps_every_row_in_practice(left)
+                || keeps_every_row_in_practice(right)
+                || always_true(left)
+                || always_true(right)
+        }
+        Expr::BinaryOp {
+            left,
+            op: And,
+            right,
+        } => {
+            (keeps_every_row_in_practice(left) || always_true(left))
+                && (keeps_every_row_in_practice(right) || always_true(right))
+        }
+        Expr::BinaryOp { left, op, right } => {
+            let Some((column, op, bound)) = oriented(left, op, right) else {
+                return false;
+            };
+            if key_column(&column)
+                && let Some(k) = number(bound)
+            {
+                return match op {
+                    Gt => k < 1.0,
+                    GtEq => k <= 1.0,
+                    NotEq => k <= 0.0,
+                    _ => false,
+                };
+            }
+            time_column(&column)
+                && match op {
+                    Lt | LtEq => is_now(bound),
+                    Gt | GtEq => ancient(bound),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
 }

@@ -376,6 +376,17 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                 take(Effect::Destructive, "contains `VACUUM FULL`".into())
             }
             "PROGRAM" => take(Effect::Destructive, "runs a program (`PROGRAM`)".into()),
+            // MySQL `PREPARE s FROM @sql`: SQL built at run time, not visible here.
+            "FROM"
+                if i >= 2
+                    && word(toks, i - 2) == Some("PREPARE")
+                    && !matches!(toks.get(i + 1), Some((Tok::Str(_), _))) =>
+            {
+                take(
+                    Effect::Destructive,
+                    "prepares SQL built at run time (`PREPARE … FROM` a variable)".into(),
+                )
+            }
             "GRANT" | "REVOKE" | "REASSIGN" => take(Effect::Admin, format!("contains `{k}`")),
             "ALTER" | "CREATE"
                 if matches!(

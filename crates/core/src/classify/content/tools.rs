@@ -489,7 +489,7 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         method = Some("HEAD".into());
     }
     let m = method.unwrap_or_else(|| "GET".into());
-    if let Some(f) = super::args::uploaded_files(name, args).find(|f| super::args::secret_path(f)) {
+    if let Some(f) = super::args::uploaded_files(name, args).find_map(|f| sh.secret_file(f)) {
         sh.add(
             Admin,
             format!("{cmd} sends the secret file `{f}` over the network"),

@@ -71,6 +71,11 @@ pub(crate) fn statement(text: &str) -> Option<(&str, Effect, &'static str)> {
         depth: 0,
     };
     let (effect, why) = p.statement()?;
+    // A write that may grant access (`SET role = 'admin'`) goes to the full analysis
+    // (`sql::rules::access_update`, `access_insert`).
+    if effect != Effect::Read && write::names_access(text) {
+        return None;
+    }
     Some((text.get(..end)?.trim().trim_end_matches(';'), effect, why))
 }
 

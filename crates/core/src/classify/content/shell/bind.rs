@@ -221,8 +221,26 @@ pub(super) fn credential_word(raw: &[String], i: usize) -> bool {
 
 /// Programs [`secret_output`] knows to print secrets.
 pub(super) const SECRET_PRODUCERS: &[&str] = &[
-    "env", "printenv", "set", "export", "declare", "vault", "kubectl", "oc", "aws", "gcloud", "az",
-    "gh", "glab", "git",
+    "env",
+    "printenv",
+    "set",
+    "export",
+    "declare",
+    "vault",
+    "kubectl",
+    "oc",
+    "aws",
+    "gcloud",
+    "az",
+    "gh",
+    "glab",
+    "git",
+    "pg_dump",
+    "pg_dumpall",
+    "mysqldump",
+    "mariadb-dump",
+    "mongodump",
+    "mongoexport",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -246,7 +264,19 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         "gcloud" => has("secrets") && has("access"),
         "az" => has("keyvault") && has("secret") && has("show"),
         "gh" | "glab" => has("auth") && has("token"),
-        "git" => has("config") && rest.iter().any(|w| w.contains("extraheader")),
+        "git" => {
+            (has("config") && rest.iter().any(|w| w.contains("extraheader")))
+                || (has("credential") && (has("fill") || has("get")))
+        }
+        // A database's whole content on the standard output (not into a file).
+        "pg_dump" | "pg_dumpall" | "mysqldump" | "mariadb-dump" => !rest.iter().any(|w| {
+            matches!(*w, "-f" | "--file" | "-r" | "--result-file")
+                || w.starts_with("--file=")
+                || w.starts_with("--result-file=")
+                || (w.starts_with("-f") && w.len() > 2)
+        }),
+        "mongodump" => has("--archive"),
+        "mongoexport" => !rest.iter().any(|w| *w == "-o" || w.starts_with("--out")),
         _ => false,
     };
     secret.then(|| {

@@ -376,8 +376,8 @@ impl Sh<'_> {
             produces_nothing: args::produces_nothing(shown) && !passes_input,
             content,
         };
-        for (path, append) in writes {
-            self.write_target(&path, append, Some(&output));
+        for (path, append) in &writes {
+            self.write_target(path, *append, Some(&output));
         }
         if words.is_empty() {
             return Input::None;
@@ -424,10 +424,23 @@ impl Sh<'_> {
             );
         }
         let out = self.command_words(&argv, &words, raw.get(1..).unwrap_or_default(), &stdin);
-        match secret {
+        let out = match secret {
             Some(path) => Input::Unknown(format!("{}`{path}`", args::SECRET_INPUT)),
             None => secret_marked(&argv, out),
+        };
+        // What a secret's reader writes into a file keeps the secret (`env > /tmp/e.txt`,
+        // then `curl -F f=@/tmp/e.txt`).
+        if let Input::Unknown(what) = &out
+            && let Some(what) = what.strip_prefix(args::SECRET_INPUT)
+        {
+            let what = what.trim_matches('`').to_string();
+            for (path, _) in &writes {
+                if !args::harmless_sink(path) {
+                    self.secret_files.push((path.clone(), what.clone()));
+                }
+            }
         }
+        out
     }
 
     /// What a simple command's words run: a computed name, a function or alias defined
@@ -623,7 +636,10 @@ impl Sh<'_> {
                             // A file written above with a literal is that literal.
                             *stdin = match self.written_content(&path) {
                                 Some(Some(text)) => Input::Literal(text),
-                                Some(None) | None => args::file_input(&path),
+                                Some(None) | None => match self.secret_file(&path) {
+                                    Some(what) => args::secret_input(&what),
+                                    None => args::file_input(&path),
+                                },
                             };
                         }
                         None

@@ -464,3 +464,131 @@ pub(super) fn file_reader_reads(name: &ObjectName, args: &[FunctionArg]) -> Opti
                 .all(|p| !p.contains("://") && !p.trim().is_empty() && !secret_path(p)),
     )
 }
+
+/// Words of a column that holds who may do what (`role`, `is_admin`, `permissions`,
+/// `access_level`, `raw_app_meta_data` for Supabase's claims).
+fn access_column(name: &str) -> bool {
+    let n = name.trim_matches(['"', '`', '[', ']']).to_ascii_lowercase();
+    crate::classify::name::words(&n).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "role"
+                | "roles"
+                | "admin"
+                | "superuser"
+                | "staff"
+                | "permission"
+                | "permissions"
+                | "privilege"
+                | "privileges"
+                | "claims"
+                | "claim"
+                | "scopes"
+                | "acl"
+                | "access"
+                | "grants"
+                | "usertype"
+                | "meta"
+                | "metadata"
+        )
+    }) || n.contains("app_meta")
+}
+
+/// A value that names a powerful role (`'admin'`, `'owner'`, `'{"claims_admin": true}'`).
+fn access_value(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    [
+        "admin",
+        "superuser",
+        "owner",
+        "root",
+        "sudo",
+        "god",
+        "staff",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// True for a value that switches a flag on (`true`, `1`, `'t'`, `'yes'`).
+fn truthy(text: &str) -> bool {
+    matches!(
+        text.trim().trim_matches('\'').to_ascii_lowercase().as_str(),
+        "true" | "1" | "t" | "yes" | "y" | "on"
+    )
+}
+
+/// An `UPDATE` that raises someone's access (`SET role = 'admin'`, `SET is_admin = true`,
+/// `SET raw_app_meta_data = raw_app_meta_data || '{"claims_admin": true}'`): a permission
+/// change written as data.
+pub(super) fn access_update(
+    assignments: &[sqlparser::ast::Assignment],
+) -> Option<(Effect, String)> {
+    use sqlparser::ast::AssignmentTarget;
+    assignments.iter().find_map(|a| {
+        let columns: Vec<String> = match &a.target {
+            AssignmentTarget::ColumnName(n) => vec![n.to_string()],
+            AssignmentTarget::Tuple(ns) => ns.iter().map(ToString::to_string).collect(),
+        };
+        let value = a.value.to_string();
+        let column = columns.iter().find(|c| {
+            let last = c.rsplit('.').next().unwrap_or(c);
+            access_column(last)
+        })?;
+        let flag = {
+            let c = column.to_ascii_lowercase();
+            c.contains("admin") || c.contains("superuser") || c.contains("staff")
+        };
+        (access_value(&value) || (flag && truthy(&value))).then(|| {
+            (
+                Admin,
+                format!(
+                    "grants access by writing `{column} = {}`",
+                    crate::classify::content::prefix(&value, 40)
+                ),
+            )
+        })
+    })
+}
+
+/// An `INSERT` into a table of roles, members or permissions that names a powerful role
+/// (`INSERT INTO user_roles VALUES (7, 'admin')`).
+pub(super) fn access_insert(table: &str, text: &str) -> Option<(Effect, String)> {
+    let t = table.to_ascii_lowercase();
+    let access_table = [
+        "role",
+        "permission",
+        "privilege",
+        "member",
+        "admin",
+        "grant",
+        "acl",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    (access_table && access_value(text))
+        .then(|| (Admin, format!("grants access by inserting into `{table}`")))
+}
+
+/// Words whose presence sends a write to the full analysis ([`access_update`],
+/// [`access_insert`]); the fast path checks the lowercase text for them.
+pub(crate) const ACCESS_WORDS: &[&str] = &[
+    "role",
+    "admin",
+    "superuser",
+    "owner",
+    "root",
+    "sudo",
+    "god",
+    "staff",
+    "permission",
+    "privilege",
+    "claim",
+    "scope",
+    "acl",
+    "access",
+    "grant",
+    "meta",
+    "member",
+    "usertype",
+];

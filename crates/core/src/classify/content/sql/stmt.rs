@@ -8,7 +8,7 @@ use sqlparser::ast::{
     TableFactor, TableObject, TransactionAccessMode, TransactionMode,
 };
 
-use super::super::sqlfilter::{always_true, row_independent};
+use super::super::sqlfilter::{always_true, keeps_every_row_in_practice, row_independent};
 use super::super::sqllex::{self, Tok};
 use super::walk::Walk;
 use super::{functions, rules};
@@ -32,6 +32,13 @@ pub(super) fn filter_effect(selection: Option<&Expr>, verb: &str) -> (Effect, St
             Destructive,
             format!(
                 "{verb} every row or none (`WHERE {}` names no column)",
+                prefix(&e.to_string(), 40)
+            ),
+        ),
+        Some(e) if keeps_every_row_in_practice(e) => (
+            Destructive,
+            format!(
+                "{verb} every row in practice (`WHERE {}` holds for every key or past time)",
                 prefix(&e.to_string(), 40)
             ),
         ),
@@ -277,8 +284,12 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         Statement::Insert(i) => match &i.table {
             TableObject::TableFunction(f) => rules::insert_into_function(f),
             TableObject::TableName(name) => worst(
-                rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into())),
-                rules::catalog_target([name], [], "writes to"),
+                worst(
+                    rules::insert_function_text(&s.to_string())
+                        .unwrap_or((Mutating, INSERTS.into())),
+                    rules::catalog_target([name], [], "writes to"),
+                ),
+                rules::access_insert(&name.to_string(), &s.to_string()),
             ),
             TableObject::TableQuery(_) => {
                 rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into()))
@@ -293,10 +304,13 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         }
         Statement::Update(u) => worst(
             worst(
-                filter_effect(u.selection.as_ref(), "updates"),
-                rules::audit_target([], [&u.table], "rewrites"),
+                worst(
+                    filter_effect(u.selection.as_ref(), "updates"),
+                    rules::audit_target([], [&u.table], "rewrites"),
+                ),
+                rules::catalog_target([], [&u.table], "writes to"),
             ),
-            rules::catalog_target([], [&u.table], "writes to"),
+            rules::access_update(&u.assignments),
         ),
         Statement::Delete(d) => {
             let from = match &d.from {

@@ -598,7 +598,7 @@ fn writes_to_system_catalogs_are_admin() {
     }
     for s in [
         "UPDATE pgx SET a = 1 WHERE id = 1",
-        "UPDATE app.users SET role = 'admin' WHERE id = 1",
+        "UPDATE app.users SET role = 'viewer' WHERE id = 1",
         "UPDATE mysql_users SET a = 1 WHERE id = 1",
         "INSERT INTO app.pg VALUES (1)",
         "DELETE FROM sessions WHERE id = 1",
@@ -620,5 +620,56 @@ fn writes_to_system_catalogs_are_admin() {
         "MERGE INTO app.audit_roles a USING src s ON a.id = s.id WHEN MATCHED THEN DELETE",
     ] {
         assert_eq!(eff(s), Some(Destructive), "{s}");
+    }
+}
+
+/// Access granted by writing data, next to the writes that grant nothing.
+#[test]
+fn access_written_as_data_and_its_twins() {
+    for s in [
+        "UPDATE app.users SET role = 'admin' WHERE id = 1",
+        "UPDATE users SET is_superuser = 1 WHERE email = 'a@b.c'",
+        "UPDATE auth.users SET raw_app_meta_data = raw_app_meta_data || '{\"claims_admin\": true}' WHERE id = 1",
+        "INSERT INTO user_roles (user_id, role) VALUES (7, 'owner')",
+    ] {
+        assert_eq!(eff(s), Some(Admin), "{s}");
+    }
+    for s in [
+        "UPDATE app.users SET role = 'viewer' WHERE id = 1",
+        "UPDATE users SET is_admin = false WHERE id = 1",
+        "UPDATE users SET display_name = 'Admin' WHERE id = 1",
+        "INSERT INTO notes (id, body) VALUES (1, 'admin asked')",
+        "INSERT INTO user_roles (user_id, role) VALUES (7, 'reader')",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
+    }
+}
+
+/// Filters that keep every row in practice, next to the narrower filters they resemble.
+#[test]
+fn filters_that_keep_every_row_in_practice_and_their_twins() {
+    for s in [
+        "DELETE FROM t WHERE id > 0",
+        "DELETE FROM t WHERE id >= 1",
+        "DELETE FROM t WHERE 0 < id",
+        "DELETE FROM t WHERE user_id <> -1",
+        "DELETE FROM t WHERE created_at < now()",
+        "DELETE FROM t WHERE updated_at <= CURRENT_TIMESTAMP",
+        "DELETE FROM t WHERE created_at > '1970-01-01'",
+        "DELETE FROM t WHERE id > 0 AND created_at < now()",
+        "UPDATE t SET a = 1 WHERE status = 'x' OR id > 0",
+    ] {
+        assert_eq!(eff(s), Some(Destructive), "{s}");
+    }
+    for s in [
+        "DELETE FROM t WHERE id > 1000",
+        "DELETE FROM t WHERE id = 0",
+        "DELETE FROM t WHERE amount > 0",
+        "DELETE FROM t WHERE expires_at < now()",
+        "DELETE FROM t WHERE created_at < now() - interval '30 days'",
+        "DELETE FROM t WHERE created_at > '2024-01-01'",
+        "DELETE FROM t WHERE id > 0 AND status = 'void'",
+    ] {
+        assert_eq!(eff(s), Some(Mutating), "{s}");
     }
 }

@@ -210,6 +210,9 @@ impl Walk {
             return e;
         };
         let full = name.to_string();
+        if let Some(disabled) = disabled_job(&full, parameters) {
+            return disabled;
+        }
         let (e, what) = functions::call_effect(&full);
         let refs: Vec<&Expr> = parameters.iter().collect();
         if functions::known_effect(&full).is_some() {
@@ -232,6 +235,40 @@ impl Walk {
             "executes a prepared statement or a procedure whose body is not visible".into(),
         )
     }
+}
+
+/// SQL Server Agent's `sp_update_job`/`sp_update_schedule` with `@enabled = 0`: the job
+/// (a backup, a maintenance plan) stops running.
+fn disabled_job(full: &str, parameters: &[Expr]) -> Option<(Effect, String)> {
+    let short = full
+        .rsplit('.')
+        .next()
+        .unwrap_or(full)
+        .replace(['"', '`', '[', ']'], "")
+        .to_ascii_lowercase();
+    if !matches!(
+        short.as_str(),
+        "sp_update_job" | "sp_update_schedule" | "sp_update_jobschedule" | "sp_update_alert"
+    ) {
+        return None;
+    }
+    let off = parameters.iter().any(|p| match p {
+        Expr::BinaryOp { left, right, .. } => {
+            let name: String = left
+                .to_string()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            name.eq_ignore_ascii_case("enabled") && right.to_string().trim() == "0"
+        }
+        _ => false,
+    });
+    off.then(|| {
+        (
+            Destructive,
+            format!("executes `{short}` with `@enabled = 0`: a scheduled job stops running"),
+        )
+    })
 }
 
 /// `EXEC` of a procedure known to only read (`sp_help`, `sp_spaceused`, `sp_who`): its

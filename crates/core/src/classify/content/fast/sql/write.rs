@@ -2,7 +2,7 @@
 //! `node_effect`): `INSERT INTO t [(c, …)] VALUES (…)[, (…)]` is `Mutating`, "inserts rows"
 //! (no `OR REPLACE`, `REPLACE`, `OVERWRITE`, `FUNCTION`, `ON CONFLICT`, `RETURNING` or
 //! query source); `UPDATE t SET c = e[, …] WHERE f` is `Mutating`, "updates rows matching a
-//! filter" when the filter is `AND`s of a column compared with a literal, which
+//! filter" when the filter is `AND`s of a column equal to a literal, which
 //! `sqlfilter::always_true` never holds (a column is never the same expression as a
 //! literal) and `row_independent` never holds (it names a column). An `UPDATE` of a table
 //! whose name holds `audit` (any case) is refused: the full analysis makes rewriting audit
@@ -98,7 +98,9 @@ impl Parser<'_, '_> {
         if self.eat_op(".") {
             self.name()?;
         }
-        if let Some(Tok::Op("=" | "<>" | "!=" | "<" | ">" | "<=" | ">=")) = self.peek() {
+        // Only equality: a range can keep every row in practice (`id > 0`), which the full
+        // analysis makes destructive (`sqlfilter::keeps_every_row_in_practice`).
+        if let Some(Tok::Op("=")) = self.peek() {
             self.i += 1;
             return self.literal();
         }
@@ -115,4 +117,13 @@ impl Parser<'_, '_> {
         }
         matches!(self.peek(), Some(Tok::Num | Tok::Str)).then(|| self.i += 1)
     }
+}
+
+/// True if the text holds a word of a write that may grant access
+/// (`sql::rules::ACCESS_WORDS`, any case): a superset of what the full rules look at.
+pub(super) fn names_access(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    crate::classify::content::sql::ACCESS_WORDS
+        .iter()
+        .any(|w| lower.contains(w))
 }
