@@ -11,6 +11,7 @@
 //! nodes. Past any bound the verdict escalates to destructive instead of guessing.
 
 mod args;
+mod browser;
 mod catalogue;
 mod cloud;
 mod code;
@@ -415,7 +416,22 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
-    walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    match (browser::page_tool(tool), input) {
+        (Some(kind), Value::Object(map)) => {
+            let judged = browser::analyse(&mut ctx, kind, map);
+            if judged.is_empty() {
+                walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+            } else {
+                let rest: Map<String, Value> = map
+                    .iter()
+                    .filter(|(k, _)| !judged.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                walk_json(&mut ctx, &Value::Object(rest), hint, 0, &mut budget, true);
+            }
+        }
+        _ => walk_json(&mut ctx, input, hint, 0, &mut budget, true),
+    }
     let mut scanned = MAX_INPUT;
     if ctx.sends
         && let Some(what) = credential_sent(input, 0, &mut scanned)

@@ -330,7 +330,21 @@ fn climbed_to_root(path: &str) -> Option<String> {
 /// True if an environment variable's name says it holds a secret.
 pub(crate) fn secret_variable(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    [
+    // A variable naming where a secret is, not the secret (`SSH_KEY_PATH`, `TOKEN_URL`).
+    let locator = [
+        "_PATH",
+        "_FILE",
+        "_DIR",
+        "_ID",
+        "_NAME",
+        "_ENDPOINT",
+        "_EXPIRY",
+        "_TTL",
+    ]
+    .iter()
+    .any(|x| n.ends_with(x))
+        || n.contains("PUBLIC");
+    let secret = [
         "SECRET",
         "TOKEN",
         "PASSWORD",
@@ -341,9 +355,30 @@ pub(crate) fn secret_variable(name: &str) -> bool {
         "ACCESS_KEY",
         "CREDENTIAL",
         "_PAT",
+        "AUTH",
+        "COOKIE",
+        "CONNECTION_STRING",
+        "CONN_STR",
+        "DATABASE_URL",
+        "WEBHOOK",
+        "DSN",
+        "PGPASSWORD",
+        "MYSQL_PWD",
     ]
     .iter()
     .any(|w| n.contains(w))
+        || n.ends_with("_PASS")
+        || n.contains("_PASS_")
+        || n.ends_with("_PWD")
+        || n.ends_with("_KEY")
+        || n.contains("_KEY_")
+        || ((n.ends_with("_URI") || n.ends_with("_URL"))
+            && [
+                "MONGO", "REDIS", "POSTGRES", "MYSQL", "AMQP", "RABBIT", "DB",
+            ]
+            .iter()
+            .any(|d| n.contains(d)));
+    secret && !locator
 }
 
 /// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one

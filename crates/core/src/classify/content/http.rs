@@ -465,6 +465,12 @@ fn request(ctx: &mut Ctx, req: &Request) {
     }
 }
 
+/// Judges a request another analyser found (a page script's `fetch`): its method, URL and
+/// body, as a request tool's.
+pub(crate) fn judge_request(ctx: &mut Ctx, method: &str, url: &str, body: &str) {
+    judge(ctx, method, None, url, body);
+}
+
 /// Records a request's effect: the higher of the method and its override. Credentials in the
 /// URL or body are sent away (admin).
 fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body: &str) {

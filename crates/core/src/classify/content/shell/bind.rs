@@ -129,44 +129,100 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Environment variables holding a provider's credential, which its API takes only in an
-/// authentication header (or never sends at all, as AWS's secret key).
-const PROVIDER_SECRETS: &[&str] = &[
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GITLAB_TOKEN",
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "NPM_TOKEN",
-    "VAULT_TOKEN",
-    "AZURE_CLIENT_SECRET",
-    "DATABASE_URL",
-    "PGPASSWORD",
-    "MYSQL_PWD",
-];
+/// The variables a word expands (`$NAME`, `${NAME}`, `${NAME:-x}`, `$env:NAME`).
+fn expanded_variables(w: &str) -> impl Iterator<Item = &str> {
+    w.match_indices('$').filter_map(move |(at, _)| {
+        let rest = w.get(at + 1..)?;
+        let rest = rest
+            .strip_prefix('{')
+            .or_else(|| rest.strip_prefix("env:"))
+            .unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        rest.get(..end).filter(|n| !n.is_empty())
+    })
+}
 
-/// A provider's credential variable (`$AWS_SECRET_ACCESS_KEY`) expanded into a network
-/// program's words anywhere but a header or a `-u` credential (`curl -H "Authorization: Bearer
-/// $GITHUB_TOKEN"` is how the API is called): in a URL, a body or a DNS name it is sent away.
-pub(super) fn provider_secret_sent(raw: &[String]) -> Option<&'static str> {
+/// A credential variable (`$AWS_SECRET_ACCESS_KEY`, `$DB_PASSWORD`, any name
+/// [`args::secret_variable`] takes for a secret) expanded into a network program's words
+/// anywhere but a login or an authentication header: in a URL, a body, another header or a
+/// DNS name it is sent away. In a login or an authentication header a provider's own
+/// variable (`$GITHUB_TOKEN`) must go to that provider's host ([`provider_host_mismatch`]).
+pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
     for (i, w) in raw.iter().enumerate().skip(1) {
         if credential_word(raw, i) {
             continue;
         }
-        if let Some(var) = PROVIDER_SECRETS.iter().find(|v| {
-            w.match_indices(**v).any(|(at, _)| {
-                let before = w.get(..at).unwrap_or_default();
-                let after = w.get(at + v.len()..).unwrap_or_default();
-                (before.ends_with('$') || before.ends_with("${"))
-                    && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            })
-        }) {
-            return Some(var);
+        if let Some(var) = expanded_variables(w).find(|v| args::secret_variable(v)) {
+            return Some(var.to_string());
+        }
+    }
+    provider_host_mismatch(raw)
+}
+
+/// Providers whose credential variables name them, and the host words their APIs use.
+const PROVIDERS: &[(&str, &[&str])] = &[
+    (
+        "GITHUB",
+        &["github.com", "githubusercontent.com", "ghe.com"],
+    ),
+    ("GH_", &["github.com", "githubusercontent.com", "ghe.com"]),
+    ("GITLAB", &["gitlab"]),
+    ("OPENAI", &["openai.com", "openai.azure.com"]),
+    ("ANTHROPIC", &["anthropic.com"]),
+    ("SLACK", &["slack.com"]),
+    ("STRIPE", &["stripe.com"]),
+    ("AWS_", &["amazonaws.com"]),
+    ("NPM_", &["npmjs.org", "npmjs.com"]),
+    ("TWILIO", &["twilio.com"]),
+    ("SENDGRID", &["sendgrid.com"]),
+    ("CLOUDFLARE", &["cloudflare.com"]),
+    ("HEROKU", &["heroku.com"]),
+    ("DATADOG", &["datadoghq"]),
+    ("HF_", &["huggingface.co"]),
+];
+
+/// A provider's variable in a login or authentication header of a command whose address is
+/// not that provider's (`curl -H "Authorization: Bearer $OPENAI_API_KEY" https://x.example`),
+/// or whose address is redirected (`--resolve`, `--connect-to`, `--proxy`).
+fn provider_host_mismatch(raw: &[String]) -> Option<String> {
+    let redirected = raw.iter().any(|w| {
+        ["--resolve", "--connect-to", "--proxy", "-x", "--preproxy"]
+            .iter()
+            .any(|o| w == o || w.starts_with(&format!("{o}=")))
+    });
+    let urls: Vec<String> = raw
+        .iter()
+        .skip(1)
+        .filter(|w| !w.starts_with('-') && (w.contains("://") || w.contains('.')))
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    for (i, w) in raw.iter().enumerate().skip(1) {
+        if !credential_word(raw, i) {
+            continue;
+        }
+        for var in expanded_variables(w) {
+            let upper = var.to_ascii_uppercase();
+            let Some((_, hosts)) = PROVIDERS.iter().find(|(p, _)| upper.contains(p)) else {
+                continue;
+            };
+            let own = urls
+                .iter()
+                .any(|u| hosts.iter().any(|h| host_of(u).contains(h)));
+            if redirected || !own {
+                return Some(var.to_string());
+            }
         }
     }
     None
+}
+
+/// The host part of a URL or a bare address (`https://user@api.github.com:443/x`).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    rest.rsplit('@').next().unwrap_or(rest)
 }
 
 /// True if the `i`th word of a network program's command line is where a credential goes: a
@@ -194,16 +250,18 @@ pub(super) fn credential_word(raw: &[String], i: usize) -> bool {
                 && p.len() > 2
                 && p.ends_with(['H', 'u']))
     });
-    let inline = [
-        "-H",
-        "--header=",
-        "-u",
-        "--user=",
-        "--auth=",
-        "--oauth2-bearer=",
-    ]
-    .iter()
-    .any(|o| w.starts_with(o));
+    let inline = ["-u", "--user=", "--auth=", "--oauth2-bearer="]
+        .iter()
+        .any(|o| w.starts_with(o))
+        || ["-H", "--header="]
+            .iter()
+            .any(|o| w.strip_prefix(o).is_some_and(auth_header));
+    // A header's value must name an authentication header; a login takes any value.
+    let prev_header = prev.is_some_and(|p| {
+        matches!(p.as_str(), "-H" | "--header")
+            || (p.starts_with('-') && !p.starts_with("--") && p.len() > 2 && p.ends_with('H'))
+    });
+    let after_option = after_option && (!prev_header || auth_header(w));
     // httpie and xh take `Name:value` items as headers.
     let header_item = w.split_once(':').is_some_and(|(name, _)| {
         matches!(
@@ -217,6 +275,21 @@ pub(super) fn credential_word(raw: &[String], i: usize) -> bool {
         )
     });
     after_option || inline || header_item
+}
+
+/// A header whose name is about authentication (`Authorization: Bearer …`, `X-Api-Key: …`,
+/// `X-Vault-Token: …`): a credential goes there.
+fn auth_header(h: &str) -> bool {
+    let name = h
+        .trim_matches(['"', '\'', ' '])
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !name.contains(' ')
+        && ["auth", "token", "key", "apikey", "secret", "password"]
+            .iter()
+            .any(|w| name.contains(w))
 }
 
 /// Programs [`secret_output`] knows to print secrets.
