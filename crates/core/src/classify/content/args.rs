@@ -407,6 +407,13 @@ pub(crate) fn secret_path(path: &str) -> bool {
         "environ",
         ".htpasswd",
         "terraform.tfstate",
+        ".credentials.json",
+        "credentials.tfrc.json",
+        "logins.json",
+        "key4.db",
+        ".bash_history",
+        ".zsh_history",
+        "db_password",
     ];
     // A public key is meant to be shared.
     if file.ends_with(".pub") {
@@ -432,6 +439,11 @@ pub(crate) fn secret_path(path: &str) -> bool {
             ".aws/",
             ".kube/config",
             ".docker/config.json",
+            "gh/hosts.yml",
+            ".codex/auth.json",
+            ".config/op/",
+            "/run/secrets/",
+            "serviceaccount/token",
             ".gnupg/",
             ".azure/",
             "gcloud/",
@@ -457,6 +469,10 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
         "--json",
         "--post-file",
         "--body-file",
+        "-H",
+        "--header",
+        "-b",
+        "--cookie",
     ];
     let curl_like = matches!(name, "curl" | "wget");
     let mut prev: Option<&'a str> = None;
@@ -503,13 +519,25 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
                 flag,
                 Some("-T" | "--upload-file" | "--post-file" | "--body-file")
             );
+            // `-b FILE` reads cookies from a file (a value with `=` is the cookies);
+            // `-H @FILE` reads headers from one; `--data-urlencode name@FILE` a value.
+            let cookie_file = matches!(flag, Some("-b" | "--cookie")) && !v.contains('=');
+            let header = matches!(flag, Some("-H" | "--header"));
+            let urlencoded = flag == Some("--data-urlencode");
+            if header && !v.starts_with('@') {
+                return None;
+            }
             let file = v
                 .split_once("=@")
                 .or_else(|| v.split_once("=<"))
                 .map(|(_, f)| f)
                 .or_else(|| v.strip_prefix('@'))
-                .or_else(|| v.split_once('@').map(|(_, f)| f).filter(|_| !curl_like))
-                .or_else(|| whole_file.then_some(v))?;
+                .or_else(|| {
+                    v.split_once('@')
+                        .map(|(_, f)| f)
+                        .filter(|_| !curl_like || urlencoded)
+                })
+                .or_else(|| (whole_file || cookie_file).then_some(v))?;
             // `;type=…` options after the file name in `-F`.
             Some(file.split(';').next().unwrap_or(file))
         })

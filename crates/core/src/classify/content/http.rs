@@ -161,6 +161,8 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
         }
     };
     raise(rules::rpc_operation(url, body));
+    raise(rules::rpc_call(url, &segs));
+    raise(rules::instance_credentials(url));
     if matches!(
         m.as_str(),
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND"

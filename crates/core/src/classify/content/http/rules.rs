@@ -550,3 +550,94 @@ fn database_url_with_password(lower: &str) -> bool {
         })
     })
 }
+
+/// A method call named in the last path segment or an action parameter: RPC-style APIs
+/// take any method (`GET /api/chat.delete`, `GET /bot…/deleteMessage`, `GET
+/// /api/delete_message`, `?action=delete`, `?method=delete`). The segment must have a
+/// method's shape (dotted, camelCase or snake_case, not a file's extension), and only a
+/// removal or an access change raises.
+pub(super) fn rpc_call(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
+    use crate::classify::name::{name_tier, words};
+    let raise = |name: &str| match name_tier(name).effect {
+        Some(e @ (Destructive | Admin)) => Some(e),
+        _ => None,
+    };
+    if let Some(last) = segs.last() {
+        const EXTENSIONS: &[&str] = &[
+            "html", "htm", "md", "php", "asp", "aspx", "jsp", "json", "xml", "txt", "cgi", "js",
+            "css", "pdf", "png", "svg", "yaml", "yml", "csv", "zip", "gz",
+        ];
+        let ext = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let dotted = last.contains('.') && ext.as_deref().is_some_and(|e| !EXTENSIONS.contains(&e));
+        let camel = last.starts_with(|c: char| c.is_ascii_lowercase())
+            && last.chars().any(|c| c.is_ascii_uppercase())
+            && last.chars().all(|c| c.is_ascii_alphanumeric());
+        let snake = last.contains('_')
+            && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !last.starts_with('_');
+        // The verb leads a camelCase or snake_case method (`deleteMessage`, `delete_message`)
+        // and ends a dotted one (`chat.delete`): `kubectl_delete` is a page about a command.
+        let verb = if dotted {
+            last.rsplit('.')
+                .next()
+                .and_then(|m| words(m).into_iter().next())
+        } else {
+            words(last).into_iter().next()
+        };
+        let shaped = (dotted || camel || snake) && words(last).len() >= 2;
+        if shaped && let Some(e) = verb.as_deref().and_then(raise) {
+            return Some((e, format!("calls the method `{last}` through its path")));
+        }
+    }
+    // An audit log or event search filters by operation (`/audit?action=DELETE`).
+    let filters = segs.iter().any(|s| {
+        let s = s.to_ascii_lowercase();
+        [
+            "audit", "log", "event", "history", "search", "activit", "trail",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+    });
+    for (k, v) in params(query(url)).into_iter().filter(|_| !filters) {
+        let key = matches!(
+            k.as_str(),
+            "action" | "method" | "op" | "operation" | "cmd" | "command" | "do" | "task" | "verb"
+        );
+        let bare = !v.is_empty()
+            && v.len() <= 40
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && (words(&v).len() == 1 || v.contains('_'));
+        if key
+            && bare
+            && let Some(e) = raise(&v)
+        {
+            return Some((e, format!("names the operation `{k}={v}` in its query")));
+        }
+    }
+    None
+}
+
+/// A cloud instance's metadata service asked for the instance's credentials (AWS
+/// `security-credentials`, GCP's service account token, Azure's managed identity token).
+pub(super) fn instance_credentials(url: &str) -> Option<(Effect, String)> {
+    let lower = url.to_ascii_lowercase();
+    let metadata = [
+        "169.254.169.254",
+        "metadata.google.internal",
+        "100.100.100.200",
+        "[fd00:ec2::254]",
+        "169.254.170.2",
+    ]
+    .iter()
+    .any(|h| lower.contains(h));
+    let credentials = ["security-credentials", "/token", "identity", "credentials"]
+        .iter()
+        .any(|p| lower.contains(p));
+    (metadata && credentials).then(|| {
+        (
+            Admin,
+            "reads the instance's cloud credentials from its metadata service".into(),
+        )
+    })
+}
