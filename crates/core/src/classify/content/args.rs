@@ -580,6 +580,11 @@ pub(crate) const NETWORK_SENDERS: &[&str] = &[
     "gh",
     "glab",
     "git",
+    "traceroute",
+    "traceroute6",
+    "tracepath",
+    "mtr",
+    "whois",
 ];
 
 /// The content of a file as a program's input; a secret file is marked so that a program

@@ -491,8 +491,14 @@ fn credential_plain(text: &str) -> Option<&'static str> {
     {
         return Some("an API token");
     }
-    if token("AKIA", 16) && lower.contains("secret") {
+    if token("AKIA", 16) && (lower.contains("secret") || long_run(text, 40)) {
         return Some("an AWS access key with its secret");
+    }
+    if lower.contains("accountkey=") || lower.contains("sharedaccesssignature=") {
+        return Some("a storage account key");
+    }
+    if jwt(text) {
+        return Some("a signed token (JWT)");
     }
     if token("sk-proj-", 6) || token("sk-ant-", 6) || token("sk-svcacct-", 6) {
         return Some("an AI provider's API key");
@@ -501,6 +507,25 @@ fn credential_plain(text: &str) -> Option<&'static str> {
         return Some("a database URL with its password");
     }
     None
+}
+
+/// A run of at least `n` base64 characters (an AWS secret key is 40).
+fn long_run(text: &str, n: usize) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+'))
+        .any(|r| r.len() >= n && r.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// A JSON Web Token: `eyJ…` header, payload and signature joined by dots.
+fn jwt(text: &str) -> bool {
+    text.match_indices("eyJ").any(|(i, _)| {
+        let rest = text.get(i..).unwrap_or_default();
+        let tok: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        let parts: Vec<&str> = tok.split('.').collect();
+        parts.len() == 3 && parts.iter().all(|p| p.len() >= 8)
+    })
 }
 
 /// A SendGrid key: `SG.`, 22 characters, `.`, 43 characters.

@@ -308,6 +308,9 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "gh",
     "glab",
     "git",
+    "ps",
+    "docker",
+    "podman",
     "pg_dump",
     "pg_dumpall",
     "mysqldump",
@@ -329,8 +332,19 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
     let has = |w: &str| rest.contains(&w);
     let secret = match first {
         "env" | "printenv" | "set" | "export" | "declare" => {
-            rest.is_empty() || rest.iter().any(|w| args::secret_variable(w))
+            rest.is_empty()
+                || rest.iter().any(|w| args::secret_variable(w))
+                || (matches!(first, "export" | "declare")
+                    && rest
+                        .iter()
+                        .all(|w| matches!(*w, "-p" | "-x" | "-px" | "-xp")))
         }
+        // BSD-style `ps e…` prints each process's environment.
+        "ps" => rest
+            .first()
+            .is_some_and(|f| !f.starts_with('-') && f.contains('e')),
+        // A container's environment and configuration.
+        "docker" | "podman" => has("inspect"),
         "vault" => has("read") || (has("kv") && has("get")),
         "kubectl" | "oc" => has("get") && rest.iter().any(|w| w.starts_with("secret")),
         "aws" => has("get-secret-value") || has("--with-decryption"),

@@ -391,10 +391,14 @@ impl Sh<'_> {
             .iter()
             .enumerate()
             .filter(|(i, w)| {
-                let token = w
-                    .secret
-                    .as_deref()
-                    .is_some_and(|s| s.starts_with("$(gh ") || s.starts_with("$(glab "));
+                // A variable (`$GITHUB_TOKEN`, or a copy of one) in a login or an
+                // authentication header is how APIs are called; `provider_secret_sent`
+                // checks a provider's variable goes to that provider.
+                let token = w.secret.as_deref().is_some_and(|s| {
+                    s.starts_with("$(gh ")
+                        || s.starts_with("$(glab ")
+                        || (s.starts_with('$') && !s.starts_with("$("))
+                });
                 !(token && super::bind::credential_word(&raw, *i))
             })
             .find_map(|(_, w)| w.secret.clone());

@@ -291,6 +291,11 @@ impl Sh<'_> {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, path)| path.clone())
+            // A credential variable itself (`$GITHUB_TOKEN`): marked with its name, so
+            // that a copy (`T=$GITHUB_TOKEN`) carries it too.
+            .or_else(|| {
+                crate::classify::content::args::secret_variable(name).then(|| format!("${name}"))
+            })
     }
 
     /// A command substitution's body, analysed as a command line; false if it does not
