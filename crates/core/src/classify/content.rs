@@ -416,7 +416,7 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
-    match (browser::page_tool(tool), input) {
+    match (facts.page_tool, input) {
         (Some(kind), Value::Object(map)) => {
             let judged = browser::analyse(&mut ctx, kind, map);
             if judged.is_empty() {

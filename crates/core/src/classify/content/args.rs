@@ -344,7 +344,9 @@ pub(crate) fn secret_variable(name: &str) -> bool {
     .iter()
     .any(|x| n.ends_with(x))
         || n.contains("PUBLIC");
-    let secret = [
+    // The names taken before the fifth red-team set, whatever their suffix (so that no
+    // verdict is lowered: `PRIVATE_KEY_PATH` still counts).
+    let named = [
         "SECRET",
         "TOKEN",
         "PASSWORD",
@@ -355,6 +357,10 @@ pub(crate) fn secret_variable(name: &str) -> bool {
         "ACCESS_KEY",
         "CREDENTIAL",
         "_PAT",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    let secret = [
         "AUTH",
         "COOKIE",
         "CONNECTION_STRING",
@@ -378,12 +384,55 @@ pub(crate) fn secret_variable(name: &str) -> bool {
             ]
             .iter()
             .any(|d| n.contains(d)));
-    secret && !locator
+    named || (secret && !locator)
+}
+
+/// A variable whose value is a credential, where its expansion is sent: as
+/// [`secret_variable`], but a name that says where a secret is (`SSH_KEY_PATH`,
+/// `GITHUB_TOKEN_NAME`) never counts. No verdict took these names before.
+pub(crate) fn sent_secret_variable(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    let locator = [
+        "_PATH",
+        "_FILE",
+        "_DIR",
+        "_ID",
+        "_NAME",
+        "_ENDPOINT",
+        "_EXPIRY",
+        "_TTL",
+    ]
+    .iter()
+    .any(|x| n.ends_with(x))
+        || n.contains("PUBLIC");
+    secret_variable(name) && !locator
 }
 
 /// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one
 /// over the network is exfiltration (admin).
 pub(crate) fn secret_path(path: &str) -> bool {
+    // Every secret path below has a dot or a separator, or is one of these names: most
+    // words (`-la`, `main`) are ruled out without a lowercase copy.
+    const BARE: &[&str] = &[
+        "credentials",
+        "shadow",
+        "gshadow",
+        "kubeconfig",
+        "environ",
+        "db_password",
+    ];
+    let key_file = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"]
+        .iter()
+        .any(|k| {
+            path.get(..k.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(k))
+        });
+    if !path.contains(['.', '/', '\\'])
+        && !key_file
+        && !BARE.iter().any(|b| path.eq_ignore_ascii_case(b))
+    {
+        return false;
+    }
     let p = path.to_ascii_lowercase();
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");
     const FILES: &[&str] = &[

@@ -17,6 +17,8 @@ pub(super) struct ToolFacts {
     pub search_tool: bool,
     /// `resources/read`: the input names a resource that is read.
     pub resource_read: bool,
+    /// A tool that acts in a web page ([`super::browser::page_tool`]).
+    pub page_tool: Option<super::browser::PageTool>,
     pub hint: Hint,
 }
 
@@ -38,6 +40,7 @@ pub(super) fn compute(tool: &str) -> ToolFacts {
         program: structured::program_of(&tool_words),
         search_tool: search_tool(tool),
         resource_read: matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read"),
+        page_tool: super::browser::page_tool(tool),
         hint: tool_hint(tool),
     }
 }

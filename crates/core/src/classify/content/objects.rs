@@ -132,9 +132,17 @@ fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
         let Value::String(url) = v else {
             continue;
         };
+        // The address first: most values are not one, and need no lowercase copy of the key.
+        let head = url.trim_start();
+        let address = SCHEMES.iter().any(|s| {
+            head.get(..s.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(s))
+        });
+        if !address {
+            continue;
+        }
         let key = k.to_ascii_lowercase().replace('-', "_");
-        let lower = url.trim().to_ascii_lowercase();
-        if KEYS.contains(&key.as_str()) && SCHEMES.iter().any(|s| lower.starts_with(s)) {
+        if KEYS.contains(&key.as_str()) {
             ctx.add(
                 Admin,
                 format!(

@@ -154,7 +154,7 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
         if credential_word(raw, i) {
             continue;
         }
-        if let Some(var) = expanded_variables(w).find(|v| args::secret_variable(v)) {
+        if let Some(var) = expanded_variables(w).find(|v| args::sent_secret_variable(v)) {
             return Some(var.to_string());
         }
     }

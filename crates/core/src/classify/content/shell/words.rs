@@ -294,7 +294,8 @@ impl Sh<'_> {
             // A credential variable itself (`$GITHUB_TOKEN`): marked with its name, so
             // that a copy (`T=$GITHUB_TOKEN`) carries it too.
             .or_else(|| {
-                crate::classify::content::args::secret_variable(name).then(|| format!("${name}"))
+                crate::classify::content::args::sent_secret_variable(name)
+                    .then(|| format!("${name}"))
             })
     }
 
