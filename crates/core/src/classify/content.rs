@@ -416,22 +416,12 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
-    match (facts.page_tool, input) {
-        (Some(kind), Value::Object(map)) => {
-            let judged = browser::analyse(&mut ctx, kind, map);
-            if judged.is_empty() {
-                walk_json(&mut ctx, input, hint, 0, &mut budget, true);
-            } else {
-                let rest: Map<String, Value> = map
-                    .iter()
-                    .filter(|(k, _)| !judged.contains(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                walk_json(&mut ctx, &Value::Object(rest), hint, 0, &mut budget, true);
-            }
-        }
-        _ => walk_json(&mut ctx, input, hint, 0, &mut budget, true),
+    // A page tool's script is judged as a page script and, like any input, by the generic
+    // walk (code that deletes files in `browser_run_code` is still seen).
+    if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
+        browser::analyse(&mut ctx, kind, map);
     }
+    walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     let mut scanned = MAX_INPUT;
     if ctx.sends
         && let Some(what) = credential_sent(input, 0, &mut scanned)

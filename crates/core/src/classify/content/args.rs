@@ -361,12 +361,10 @@ pub(crate) fn secret_variable(name: &str) -> bool {
     .iter()
     .any(|w| n.contains(w));
     let secret = [
-        "AUTH",
         "COOKIE",
         "CONNECTION_STRING",
         "CONN_STR",
         "DATABASE_URL",
-        "WEBHOOK",
         "DSN",
         "PGPASSWORD",
         "MYSQL_PWD",
@@ -376,8 +374,16 @@ pub(crate) fn secret_variable(name: &str) -> bool {
         || n.ends_with("_PASS")
         || n.contains("_PASS_")
         || n.ends_with("_PWD")
-        || n.ends_with("_KEY")
-        || n.contains("_KEY_")
+        || n.split('_').any(|w| w == "AUTH")
+        || [
+            "ENCRYPTION_KEY",
+            "SIGNING_KEY",
+            "MASTER_KEY",
+            "LICENSE_KEY",
+            "SESSION_KEY",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
         || ((n.ends_with("_URI") || n.ends_with("_URL"))
             && [
                 "MONGO", "REDIS", "POSTGRES", "MYSQL", "AMQP", "RABBIT", "DB",
@@ -475,7 +481,10 @@ pub(crate) fn secret_path(path: &str) -> bool {
         || dir.ends_with(".config/gcloud");
     credential_dir
         || FILES.contains(&file)
-        || file.starts_with(".env.")
+        || (file.starts_with(".env.")
+            && ![".example", ".sample", ".template", ".dist", ".defaults"]
+                .iter()
+                .any(|t| file.ends_with(t)))
         || file.starts_with("id_rsa")
         || file.starts_with("id_dsa")
         || file.starts_with("id_ecdsa")
@@ -518,12 +527,17 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
         "--json",
         "--post-file",
         "--body-file",
-        "-H",
         "--header",
+        // curl's only: wget's `-H` spans hosts and its `-b` runs in the background.
+        "-H",
         "-b",
         "--cookie",
     ];
     let curl_like = matches!(name, "curl" | "wget");
+    // curl's `-H`, `-b` and `--cookie` take a value; wget's `-H` and `-b` take none.
+    let is_curl = name == "curl";
+    let takes =
+        move |f: &str| FLAGS.contains(&f) && (is_curl || !matches!(f, "-H" | "-b" | "--cookie"));
     let mut prev: Option<&'a str> = None;
     // wget's `-e post_file=F` (a wgetrc command; case, `_` and `-` in its name do not count).
     let is_wget = name == "wget";
@@ -553,8 +567,8 @@ pub(crate) fn uploaded_files<'a>(name: &str, args: &'a [String]) -> impl Iterato
             let before = prev.replace(a.as_str());
             // The flag and its value: the next word, or attached (`-Tfile`, `--form=x=@f`).
             let (flag, v) = match before {
-                Some(f) if FLAGS.contains(&f) => (Some(f), a.as_str()),
-                _ => match FLAGS.iter().find_map(|f| {
+                Some(f) if takes(f) => (Some(f), a.as_str()),
+                _ => match FLAGS.iter().filter(|f| takes(f)).find_map(|f| {
                     a.strip_prefix(f)
                         .filter(|v| !v.is_empty() && (f.len() == 2 || v.starts_with('=')))
                         .map(|v| (*f, v.strip_prefix('=').unwrap_or(v)))

@@ -241,14 +241,23 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             return out;
         }
     };
+    // A CLI given its own login token on its input (`gh auth login --with-token`).
+    let own_login = matches!(name, "gh" | "glab")
+        && argv.iter().any(|a| a == "auth")
+        && argv.iter().any(|a| a == "login");
     if super::args::NETWORK_SENDERS.contains(&name)
+        && !own_login
         && let Input::Unknown(what) = stdin
         && what.starts_with(super::args::SECRET_INPUT)
     {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
     }
     if name == "git"
-        && argv.iter().any(|a| a == "push")
+        && argv
+            .iter()
+            .skip(1)
+            .find(|a| !a.starts_with('-'))
+            .is_some_and(|a| a == "push")
         && let Some(what) = &sh.secret_staged
     {
         let what = what.clone();

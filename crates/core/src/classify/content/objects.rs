@@ -102,14 +102,14 @@ fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
 
 /// A field that sends what the call produces to a network address (`export_data
 /// {"destination": "https://203.0.113.7/collect"}`): whatever the tool reads leaves, so the
-/// call is judged as sending data away, whatever its name. A bucket or a path is the tool's
+/// call is judged as sending data away, whatever its name. A link (`target_url` of a
+/// commit status) or a callback registered with a service is not a destination. A bucket or a path is the tool's
 /// own business and adds nothing here.
 fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
     const KEYS: &[&str] = &[
         "destination",
         "dest",
         "destination_url",
-        "target_url",
         "upload_url",
         "export_url",
         "export_to",
@@ -119,10 +119,6 @@ fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
         "output_url",
         "post_to",
         "forward_to",
-        "callback_url",
-        "webhook",
-        "webhook_url",
-        "notify_url",
         "exfil",
     ];
     const SCHEMES: &[&str] = &[
@@ -206,8 +202,7 @@ fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// (`no_delete`, `prevent_removal`, `skip_purge`). An emptyDir is scratch space.
 fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
     const VERBS: &[&str] = &[
-        "delete", "remove", "drop", "purge", "destroy", "wipe", "truncate", "erase", "shred", "rm",
-        "del", "nuke",
+        "delete", "remove", "drop", "purge", "destroy", "wipe", "erase", "shred", "nuke",
     ];
     const HELD: &[&str] = &[
         "no",
@@ -232,6 +227,12 @@ fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
         "was",
         "has",
         "count",
+        // A merge request's source branch, a container removed when it exits, output
+        // trimmed: housekeeping, not the data the call touches.
+        "auto",
+        "branch",
+        "output",
+        "whitespace",
     ];
     for (k, v) in map {
         let on = match v {

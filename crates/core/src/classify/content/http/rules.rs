@@ -517,10 +517,12 @@ fn long_run(text: &str, n: usize) -> bool {
 
 /// A JSON Web Token: `eyJ…` header, payload and signature joined by dots.
 fn jwt(text: &str) -> bool {
-    text.match_indices("eyJ").any(|(i, _)| {
+    // Bounded: at most 64 candidates, each read to at most 4 KiB.
+    text.match_indices("eyJ").take(64).any(|(i, _)| {
         let rest = text.get(i..).unwrap_or_default();
         let tok: String = rest
             .chars()
+            .take(4096)
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
         let parts: Vec<&str> = tok.split('.').collect();
@@ -593,13 +595,30 @@ pub(super) fn rpc_call(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             "css", "pdf", "png", "svg", "yaml", "yml", "csv", "zip", "gz",
         ];
         let ext = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        let dotted = last.contains('.') && ext.as_deref().is_some_and(|e| !EXTENSIONS.contains(&e));
+        // Two or three dotted parts (`chat.delete`, `admin.users.remove`); a longer name is
+        // a documented symbol (`system.io.file.delete`).
+        let dotted = (2..=3).contains(&last.split('.').count())
+            && ext.as_deref().is_some_and(|e| !EXTENSIONS.contains(&e));
         let camel = last.starts_with(|c: char| c.is_ascii_lowercase())
             && last.chars().any(|c| c.is_ascii_uppercase())
             && last.chars().all(|c| c.is_ascii_alphanumeric());
         let snake = last.contains('_')
             && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !last.starts_with('_');
+            && last.starts_with(|c: char| c.is_ascii_lowercase());
+        // Only where the address is an API's (`/api/…`, `api.…`, a Telegram `bot…`
+        // segment): a wiki page (`Kill_Bill`) or a repository (`o/remove_bg`) is no call.
+        let host = url
+            .split_once("://")
+            .map_or(url, |(_, r)| r)
+            .split(['/', '?'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let api = host.starts_with("api.")
+            || segs.iter().any(|s| {
+                let s = s.to_ascii_lowercase();
+                s == "api" || s == "webapi" || s.starts_with("bot") || s == "rpc" || s == "method"
+            });
         // The verb leads a camelCase or snake_case method (`deleteMessage`, `delete_message`)
         // and ends a dotted one (`chat.delete`): `kubectl_delete` is a page about a command.
         let verb = if dotted {
@@ -609,7 +628,7 @@ pub(super) fn rpc_call(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         } else {
             words(last).into_iter().next()
         };
-        let shaped = (dotted || camel || snake) && words(last).len() >= 2;
+        let shaped = api && (dotted || camel || snake) && words(last).len() >= 2;
         if shaped && let Some(e) = verb.as_deref().and_then(raise) {
             return Some((e, format!("calls the method `{last}` through its path")));
         }

@@ -155,6 +155,32 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
             continue;
         }
         if let Some(var) = expanded_variables(w).find(|v| args::sent_secret_variable(v)) {
+            // A login in a URL (`https://oauth2:$GITLAB_TOKEN@gitlab.com/g/p.git`) goes to
+            // that URL's host: only a provider's variable sent to another host counts.
+            if let Some((_, rest)) = w.split_once("://")
+                && let Some((userinfo, _)) = rest.split_once('@')
+                && !userinfo.contains('/')
+                && userinfo.contains(var)
+            {
+                let host = host_of(rest)
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let upper = var.to_ascii_uppercase();
+                let foreign = PROVIDERS
+                    .iter()
+                    .find(|(p, _)| upper.contains(p))
+                    .is_some_and(|(_, hosts)| {
+                        !hosts
+                            .iter()
+                            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+                    });
+                if foreign {
+                    return Some(var.to_string());
+                }
+                continue;
+            }
             return Some(var.to_string());
         }
     }
@@ -168,7 +194,7 @@ const PROVIDERS: &[(&str, &[&str])] = &[
         &["github.com", "githubusercontent.com", "ghe.com"],
     ),
     ("GH_", &["github.com", "githubusercontent.com", "ghe.com"]),
-    ("GITLAB", &["gitlab"]),
+    ("GITLAB", &["gitlab.com"]),
     ("OPENAI", &["openai.com", "openai.azure.com"]),
     ("ANTHROPIC", &["anthropic.com"]),
     ("SLACK", &["slack.com"]),
@@ -179,7 +205,7 @@ const PROVIDERS: &[(&str, &[&str])] = &[
     ("SENDGRID", &["sendgrid.com"]),
     ("CLOUDFLARE", &["cloudflare.com"]),
     ("HEROKU", &["heroku.com"]),
-    ("DATADOG", &["datadoghq"]),
+    ("DATADOG", &["datadoghq.com", "datadoghq.eu"]),
     ("HF_", &["huggingface.co"]),
 ];
 
@@ -207,15 +233,30 @@ fn provider_host_mismatch(raw: &[String]) -> Option<String> {
             let Some((_, hosts)) = PROVIDERS.iter().find(|(p, _)| upper.contains(p)) else {
                 continue;
             };
-            let own = urls
-                .iter()
-                .any(|u| hosts.iter().any(|h| host_of(u).contains(h)));
+            let own = urls.iter().any(|u| {
+                let host = host_of(u);
+                let host = host.split(':').next().unwrap_or(host);
+                // A local proxy in front of the provider (`http://localhost:4000/v1`).
+                matches!(host, "localhost" | "127.0.0.1")
+                    || hosts
+                        .iter()
+                        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+            });
             if redirected || !own {
                 return Some(var.to_string());
             }
         }
     }
     None
+}
+
+/// True if `w` is a URL whose login part expands a variable
+/// (`https://oauth2:$GITLAB_TOKEN@gitlab.com/…`): the credential goes to that URL's host,
+/// which [`provider_secret_sent`] checks.
+pub(super) fn url_login(w: &str) -> bool {
+    w.split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(userinfo, _)| !userinfo.contains('/') && userinfo.contains('$'))
 }
 
 /// The host part of a URL or a bare address (`https://user@api.github.com:443/x`).

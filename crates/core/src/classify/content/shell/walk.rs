@@ -397,9 +397,14 @@ impl Sh<'_> {
                 let token = w.secret.as_deref().is_some_and(|s| {
                     s.starts_with("$(gh ")
                         || s.starts_with("$(glab ")
-                        || (s.starts_with('$') && !s.starts_with("$("))
+                        || s.strip_prefix('$').is_some_and(|n| {
+                            !n.is_empty()
+                                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        })
                 });
-                !(token && super::bind::credential_word(&raw, *i))
+                !(token
+                    && (super::bind::credential_word(&raw, *i)
+                        || raw.get(*i).is_some_and(|r| super::bind::url_login(r))))
             })
             .find_map(|(_, w)| w.secret.clone());
         if let Some(path) = &secret

@@ -211,6 +211,9 @@ impl Walk {
         };
         let full = name.to_string();
         if let Some(disabled) = disabled_job(&full, parameters) {
+            // The literal arguments are still SQL that may run.
+            self.sql_strings
+                .extend(parameters.iter().filter_map(expr_string));
             return disabled;
         }
         let (e, what) = functions::call_effect(&full);
