@@ -327,11 +327,10 @@ fn climbed_to_root(path: &str) -> Option<String> {
     (above >= 3 && !kept.is_empty()).then(|| format!("/{}", kept.join("/")))
 }
 
-/// True if an environment variable's name says it holds a secret.
-pub(crate) fn secret_variable(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    // A variable naming where a secret is, not the secret (`SSH_KEY_PATH`, `TOKEN_URL`).
-    let locator = [
+/// True if an uppercase variable name says where a secret is, not the secret
+/// (`SSH_KEY_PATH`, `GITHUB_TOKEN_NAME`, `SIGNING_KEY_ID`).
+fn locator_name(n: &str) -> bool {
+    [
         "_PATH",
         "_FILE",
         "_DIR",
@@ -343,7 +342,13 @@ pub(crate) fn secret_variable(name: &str) -> bool {
     ]
     .iter()
     .any(|x| n.ends_with(x))
-        || n.contains("PUBLIC");
+        || n.contains("PUBLIC")
+}
+
+/// True if an environment variable's name says it holds a secret.
+pub(crate) fn secret_variable(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    let locator = locator_name(&n);
     // The names taken before the fifth red-team set, whatever their suffix (so that no
     // verdict is lowered: `PRIVATE_KEY_PATH` still counts).
     let named = [
@@ -397,21 +402,7 @@ pub(crate) fn secret_variable(name: &str) -> bool {
 /// [`secret_variable`], but a name that says where a secret is (`SSH_KEY_PATH`,
 /// `GITHUB_TOKEN_NAME`) never counts. No verdict took these names before.
 pub(crate) fn sent_secret_variable(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    let locator = [
-        "_PATH",
-        "_FILE",
-        "_DIR",
-        "_ID",
-        "_NAME",
-        "_ENDPOINT",
-        "_EXPIRY",
-        "_TTL",
-    ]
-    .iter()
-    .any(|x| n.ends_with(x))
-        || n.contains("PUBLIC");
-    secret_variable(name) && !locator
+    secret_variable(name) && !locator_name(&name.to_ascii_uppercase())
 }
 
 /// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one

@@ -240,15 +240,20 @@ impl Walk {
     }
 }
 
-/// SQL Server Agent's `sp_update_job`/`sp_update_schedule` with `@enabled = 0`: the job
-/// (a backup, a maintenance plan) stops running.
-fn disabled_job(full: &str, parameters: &[Expr]) -> Option<(Effect, String)> {
-    let short = full
-        .rsplit('.')
+/// A procedure's own name, unquoted and lowercase (`[msdb].[dbo].[sp_update_job]` is
+/// `sp_update_job`).
+fn procedure_short_name(full: &str) -> String {
+    full.rsplit('.')
         .next()
         .unwrap_or(full)
         .replace(['"', '`', '[', ']'], "")
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// SQL Server Agent's `sp_update_job`/`sp_update_schedule` with `@enabled = 0`: the job
+/// (a backup, a maintenance plan) stops running.
+fn disabled_job(full: &str, parameters: &[Expr]) -> Option<(Effect, String)> {
+    let short = procedure_short_name(full);
     if !matches!(
         short.as_str(),
         "sp_update_job" | "sp_update_schedule" | "sp_update_jobschedule" | "sp_update_alert"
@@ -278,12 +283,7 @@ fn disabled_job(full: &str, parameters: &[Expr]) -> Option<(Effect, String)> {
 /// arguments are object names or options, not SQL that runs. `sp_spaceused` with
 /// `@updateusage` (second argument) other than `'false'` rewrites usage counters.
 fn read_procedure(full: &str, parameters: &[Expr]) -> (Effect, String) {
-    let short = full
-        .rsplit('.')
-        .next()
-        .unwrap_or(full)
-        .replace(['"', '`', '[', ']'], "")
-        .to_ascii_lowercase();
+    let short = procedure_short_name(full);
     if short == "sp_spaceused" {
         let updates = parameters.iter().enumerate().any(|(i, p)| {
             let (named, value) = match p {
