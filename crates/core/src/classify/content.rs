@@ -114,6 +114,8 @@ pub(crate) struct Ctx {
     pub(crate) fast: bool,
     /// The tool's name says it sends its input away (`send_email`, `browser_file_upload`).
     sends: bool,
+    /// The tool's name says it writes the path it names (`write_file`, `edit_file`).
+    writes_path: bool,
 }
 
 /// What a [`Ctx`] had found at some point.
@@ -145,6 +147,7 @@ impl Ctx {
             search_tool: false,
             fast: true,
             sends: false,
+            writes_path: false,
         }
     }
 
@@ -416,6 +419,10 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
+    ctx.writes_path = name
+        .word
+        .as_deref()
+        .is_some_and(|w| WRITING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
@@ -439,6 +446,22 @@ pub fn classify_content_with(
 
 /// Name verbs of tools that send their input to people or other systems (`send_email`,
 /// `slack_post_message`): a credential in the input leaves with it.
+/// Leading verbs of tools that write the path they are given.
+const WRITING_VERBS: &[&str] = &[
+    "write",
+    "create",
+    "edit",
+    "save",
+    "append",
+    "put",
+    "overwrite",
+    "replace",
+    "patch",
+    "update",
+    "modify",
+    "insert",
+];
+
 const SENDING_VERBS: &[&str] = &[
     "send", "post", "message", "email", "reply", "comment", "publish", "notify", "share",
     "forward", "upload", "submit",
@@ -669,6 +692,7 @@ fn walk_object(
             if let Value::String(p) = v
                 && !ctx.name_reads
                 && let Some((e, why)) = args::sensitive_path(p)
+                    .or_else(|| args::runs_later(p).filter(|_| ctx.writes_path))
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }

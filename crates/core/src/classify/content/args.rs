@@ -225,6 +225,52 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
     if (p.starts_with("/proc/") && !p.starts_with("/proc/self/fd/")) || p.starts_with("/sys/") {
         return Some((Admin, "a kernel or device control"));
     }
+    if let Some(hit) = runs_later(&p) {
+        return Some(hit);
+    }
+    if append {
+        return None;
+    }
+    if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
+        return None;
+    }
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    // Backup destinations (`/var/backups`, `/mnt`) are left out: a new dump written there is
+    // the usual case.
+    const DATA_DIRS: &[&str] = &[
+        "/var/lib/",
+        "/var/log/",
+        "/var/www/",
+        "/var/opt/",
+        "/srv/",
+        "/data/",
+        "/opt/",
+    ];
+    let db_file = file.starts_with("ibdata")
+        || file.starts_with("ib_logfile")
+        || file == "pg_version"
+        || file == "pg_control"
+        || [
+            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
+            ".ldf",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x));
+    if db_file || DATA_DIRS.iter().any(|d| p.starts_with(d)) {
+        return Some((
+            Destructive,
+            "a data file or data location (its content is lost)",
+        ));
+    }
+    None
+}
+
+/// A file whose content runs or is trusted later: a shell or tool startup file, a credential
+/// store, a repository's git configuration (`core.fsmonitor` and `core.sshCommand` run
+/// programs), Python's start-up hooks (`sitecustomize.py`, a `.pth` in `site-packages`).
+/// Writing one, even by appending, is persistence or a credential change (admin).
+pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
+    let p = path.to_ascii_lowercase();
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");
     const STARTUP: &[&str] = &[
         ".bashrc",
@@ -262,43 +308,18 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
         ".azure/",
         ".config/gcloud/",
     ];
-    if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) {
+    let python_hook = matches!(file, "sitecustomize.py" | "usercustomize.py")
+        || (file.ends_with(".pth") && p.contains("-packages"));
+    if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) || python_hook {
         return Some((
             Admin,
             "a shell startup file or credential store (persistence or credential change)",
         ));
     }
-    if append {
-        return None;
-    }
-    if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
-        return None;
-    }
-    // Backup destinations (`/var/backups`, `/mnt`) are left out: a new dump written there is
-    // the usual case.
-    const DATA_DIRS: &[&str] = &[
-        "/var/lib/",
-        "/var/log/",
-        "/var/www/",
-        "/var/opt/",
-        "/srv/",
-        "/data/",
-        "/opt/",
-    ];
-    let db_file = file.starts_with("ibdata")
-        || file.starts_with("ib_logfile")
-        || file == "pg_version"
-        || file == "pg_control"
-        || [
-            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
-            ".ldf",
-        ]
-        .iter()
-        .any(|x| file.ends_with(x));
-    if db_file || DATA_DIRS.iter().any(|d| p.starts_with(d)) {
+    if p == ".git/config" || p.ends_with("/.git/config") {
         return Some((
-            Destructive,
-            "a data file or data location (its content is lost)",
+            Admin,
+            "a repository's git configuration (it can run programs)",
         ));
     }
     None

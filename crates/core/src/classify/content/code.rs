@@ -389,6 +389,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     }
     indirect::callables(ctx, code);
     indirect::exfiltration(ctx, code);
+    indirect::reverse_shell(ctx, code);
     indirect::fetched_deserialise(ctx, code);
     indirect::computed_builtins(ctx, language, code);
     let decodes = DECODERS.iter().any(|d| code.contains(d));

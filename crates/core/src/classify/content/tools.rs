@@ -432,6 +432,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
     out
 }
 
+/// Sockets of container engines, whose API runs containers as root.
+const ENGINE_SOCKETS: &[&str] = &["docker.sock", "podman.sock", "containerd.sock", "crio.sock"];
+
 fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
     let out = Input::Unknown(format!("a download by `{name}`"));
     let url = args
@@ -497,6 +500,18 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
     }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));
+    // The container engine's API on its socket: creating, starting or exec-ing a container
+    // there (`-v /:/host`, `Privileged`) is root on the host.
+    if name == "curl"
+        && !matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS")
+        && opt_value(args, &[], &["--unix-socket", "--abstract-unix-socket"])
+            .is_some_and(|s| ENGINE_SOCKETS.iter().any(|e| s.contains(e)))
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} drives the container engine's API (control of the host)"),
+        );
+    }
     let writes_file = match name {
         "curl" => {
             opt_value(args, &["-o"], &["--output"]).is_some_and(|f| f != "-" && f != "/dev/null")

@@ -589,6 +589,19 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             let url = named("-uri").or(operands.first().copied()).unwrap_or("");
             let (e, why) = http::method_effect(&method.to_ascii_uppercase(), url);
             sh.add(e, format!("{cmd} sends `{method}` ({why})"));
+            // `-Uri "https://x/?t=$env:GITHUB_TOKEN"`, `-Body $env:AWS_SECRET_ACCESS_KEY`: a
+            // credential in the address or the body leaves (an `Authorization` header is how
+            // APIs are called and is not looked at here).
+            if let Some(var) = [Some(url), named("-body")]
+                .into_iter()
+                .flatten()
+                .find_map(env_credential)
+            {
+                sh.add(
+                    Admin,
+                    format!("{cmd} sends the credential `$env:{var}` outside a header"),
+                );
+            }
             return true;
         }
         "set-content"
@@ -667,4 +680,19 @@ fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
         e,
         format!("{cmd} runs `{name}`, a command this catalogue does not know"),
     );
+}
+
+/// The first credential variable (`$env:GITHUB_TOKEN`, any name
+/// [`args::sent_secret_variable`](super::super::args::sent_secret_variable) takes) that a
+/// PowerShell value expands.
+fn env_credential(value: &str) -> Option<&str> {
+    let lower = value.to_ascii_lowercase();
+    lower.match_indices("$env:").find_map(|(at, _)| {
+        let rest = value.get(at + 5..)?;
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        rest.get(..end)
+            .filter(|n| super::super::args::sent_secret_variable(n))
+    })
 }

@@ -458,6 +458,68 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
     }
 }
 
+/// A connection opened out of the process (a socket, not an HTTP client).
+const SOCKETS: &[&str] = &[
+    "socket.socket(",
+    "socket.create_connection(",
+    "net.connect(",
+    "net.createConnection(",
+    "new net.Socket(",
+    "net.Dial(",
+    "TCPSocket.new(",
+    "TCPSocket.open(",
+    "IO::Socket::INET",
+    "socket(S,",
+    "fsockopen(",
+    "Net.Sockets.TCPClient",
+    "/dev/tcp/",
+];
+
+/// Wiring a program's standard streams to something else.
+const WIRING: &[&str] = &[
+    "dup2(",
+    ".pipe(",
+    "pty.spawn(",
+    "fileno()",
+    "stdin=",
+    "stdout=",
+    ".stdin.",
+    "<&",
+    "open(STDIN",
+    "proc_open(",
+    "GetStream()",
+];
+
+/// Shells, as code names them.
+const SHELLS: &[&str] = &[
+    "/bin/sh",
+    "/bin/bash",
+    "/bin/zsh",
+    "\"sh\"",
+    "'sh'",
+    "\"bash\"",
+    "'bash'",
+    "cmd.exe",
+    "powershell",
+];
+
+/// Code that connects out and wires a shell to the connection: a reverse shell (admin).
+pub(super) fn reverse_shell(ctx: &mut Ctx, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let has = |list: &[&str]| {
+        list.iter().any(|n| {
+            let n: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+            compact.contains(&n)
+        })
+    };
+    if has(SOCKETS) && has(WIRING) && has(SHELLS) {
+        ctx.add(
+            Admin,
+            "code: connects out and wires a shell to the connection (a reverse shell)",
+        );
+    }
+}
+
 /// Downloads and the calls that turn bytes into objects by running code (`pickle.loads`,
 /// `yaml.load` without a safe loader).
 const FETCHES: &[&str] = &[

@@ -358,6 +358,23 @@ impl Sh<'_> {
             }
             args::assignment(self, name, &value.text, words.is_empty());
         }
+        // `export T=$GITHUB_TOKEN`, `local k="$(< .env)"`: the declared variable carries the
+        // secret like a plain assignment does.
+        if words.first().is_some_and(|w| {
+            matches!(
+                w.text.as_str(),
+                "export" | "declare" | "typeset" | "local" | "readonly"
+            )
+        }) {
+            for w in words.iter().skip(1) {
+                if let (Some(secret), Some((name, _))) = (&w.secret, w.text.split_once('='))
+                    && !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    self.secret_vars.push((name.to_string(), secret.clone()));
+                }
+            }
+        }
         let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
         // Input redirections first: what `cat > f <<EOF` writes is its here-document.
         let writes: Vec<(String, bool)> = redirects

