@@ -696,6 +696,17 @@ fn walk_object(
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }
+            // `move_file {"source": "/data", "destination": "/dev/null"}`: the source is gone.
+            if let Value::String(p) = v
+                && !ctx.name_reads
+                && matches!(lk.as_str(), "dest" | "destination" | "target")
+                && p.trim() == "/dev/null"
+            {
+                ctx.add(
+                    Effect::Destructive,
+                    "path: the destination is `/dev/null` (what is moved there is lost)",
+                );
+            }
             continue;
         }
         if matches!(

@@ -305,6 +305,7 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         ".config/autostart",
         ".config/fish/",
         ".config/systemd/",
+        ".config/git/",
         ".azure/",
         ".config/gcloud/",
     ];

@@ -144,6 +144,15 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         .find_map(|a| sh.secret_file(a));
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);
+        if stored_remotely(name, args) {
+            sh.add(
+                Admin,
+                format!(
+                    "{} copies the secret `{what}` to remote storage",
+                    snippet_words(argv)
+                ),
+            );
+        }
     }
     if is_secret(&out) || (super::args::NETWORK_SENDERS.contains(&name) && name != "openssl") {
         return out;
@@ -164,6 +173,24 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             super::args::secret_input(&what)
         }
         None => out,
+    }
+}
+
+/// A cloud or hosting CLI's command that copies local files to a remote store (`aws s3 cp`,
+/// `gsutil cp`, `az storage blob upload --file`, `gh gist create`).
+fn stored_remotely(name: &str, args: &[String]) -> bool {
+    let has = |words: &[&str]| args.iter().any(|a| words.contains(&a.as_str()));
+    match name {
+        "aws" => has(&["s3"]) && has(&["cp", "mv", "sync"]),
+        "gsutil" => has(&["cp", "mv", "rsync"]),
+        "gcloud" => has(&["storage"]) && has(&["cp", "mv", "rsync"]),
+        "az" => has(&["upload", "upload-batch", "sync"]),
+        "azcopy" => has(&["copy", "cp", "sync"]),
+        "s3cmd" => has(&["put", "sync", "cp", "mv"]),
+        "mc" => has(&["cp", "mirror", "mv"]),
+        "gh" => has(&["gist", "release"]) && has(&["create", "edit", "upload"]),
+        "glab" => has(&["snippet", "release"]) && has(&["create", "upload"]),
+        _ => false,
     }
 }
 

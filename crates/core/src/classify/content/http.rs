@@ -8,6 +8,7 @@
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
 pub(crate) mod rules;
+pub(crate) use rules::foreign_credential;
 
 use serde_json::{Map, Value};
 
@@ -170,6 +171,12 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
         raise(rules::get_writes(url, &segs));
     } else {
         raise(rules::write_empties(&m, url, &segs, body).map(|w| (Destructive, w)));
+        if rules::container_engine(url) {
+            raise(Some((
+                Admin,
+                "writes to a container engine's API (control of the host)".into(),
+            )));
+        }
         if rules::script_console(&segs) && m == "POST" {
             raise(Some((
                 Admin,
@@ -460,6 +467,7 @@ fn request(ctx: &mut Ctx, req: &Request) {
         .or_else(|| method_param(req.url))
         .or_else(|| method_param(&req.body));
     judge(ctx, req.method, overridden, req.url, &req.body);
+    sent_in_headers(ctx, &req.headers.join("\n"), req.url);
     if !req.body.trim().is_empty() {
         ctx.via("the request body", |ctx| {
             analyse_text(ctx, &req.body, Hint::None, 1)
@@ -471,6 +479,19 @@ fn request(ctx: &mut Ctx, req: &Request) {
 /// body, as a request tool's.
 pub(crate) fn judge_request(ctx: &mut Ctx, method: &str, url: &str, body: &str) {
     judge(ctx, method, None, url, body);
+}
+
+/// A provider's token in the headers, sent to another host ([`rules::foreign_credential`]).
+fn sent_in_headers(ctx: &mut Ctx, headers: &str, url: &str) {
+    if let Some(what) = rules::foreign_credential(headers, url) {
+        ctx.add(
+            Admin,
+            format!(
+                "http: sends {what} in a header to {}, not its provider",
+                snippet(url)
+            ),
+        );
+    }
 }
 
 /// Records a request's effect: the higher of the method and its override. Credentials in the
@@ -629,6 +650,15 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         .or_else(|| method_param(&body))
         .or_else(|| json_method_param(&options));
     judge(ctx, method, overridden, url, &body);
+    let headers: Vec<String> = options
+        .iter()
+        .filter_map(|m| m.get("headers"))
+        .map(|h| match h {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    sent_in_headers(ctx, &headers.join("\n"), url);
     // Another key that names a method (jQuery's `type`, an `op`), or a list of methods: which
     // one is sent is not known, so each is judged.
     for other in other_methods(&options) {

@@ -80,6 +80,11 @@ fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
         "op_type",
         "command_name",
         "operation_name",
+        // An RPC API's method (`slack_api {"method": "admin.conversations.delete"}`); an
+        // HTTP method here names its own effect (`DELETE`).
+        "method",
+        "api_method",
+        "rpc_method",
     ];
     for (k, v) in map {
         let Value::String(word) = v else {
@@ -91,7 +96,14 @@ fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
             && word
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
-        if !plain || !KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+        let key = k.to_ascii_lowercase();
+        if !plain || !KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        // An HTTP method is the request analyser's (a search `POST` reads).
+        if key.ends_with("method")
+            && super::http::METHODS.contains(&word.to_ascii_uppercase().as_str())
+        {
             continue;
         }
         if let Some(e @ (Mutating | Destructive | Admin)) = name_tier(word).effect {

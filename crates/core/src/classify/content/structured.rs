@@ -143,6 +143,7 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
 const SUB_KEYS: &[&str] = &[
     "subcommand",
     "sub_command",
+    "cli_command",
     "command",
     "cmd",
     "action",
@@ -152,7 +153,15 @@ const SUB_KEYS: &[&str] = &[
 ];
 
 /// Keys that name the command when a `subcommand` key names its subcommand.
-const PRIMARY_KEYS: &[&str] = &["command", "cmd", "action", "operation", "op", "verb"];
+const PRIMARY_KEYS: &[&str] = &[
+    "cli_command",
+    "command",
+    "cmd",
+    "action",
+    "operation",
+    "op",
+    "verb",
+];
 
 /// Command groups named by a key (`consul kv`, `vault secrets`).
 const GROUP_KEYS: &[&str] = &[
@@ -314,10 +323,11 @@ pub(crate) fn program_call(
         .iter()
         .find_map(|k| map.get(*k).filter(|v| v.is_string()).map(|v| (*k, v)))
         .or_else(|| SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v))));
+    // `subCommand` too: a key is matched in any of its spellings.
     let second = sub.filter(|(k, _)| PRIMARY_KEYS.contains(k)).and_then(|_| {
-        ["subcommand", "sub_command"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_str).map(|v| (*k, v)))
+        map.iter()
+            .find(|(k, _)| matches!(snake(k).as_str(), "subcommand" | "sub_command"))
+            .and_then(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
     });
     match sub {
         Some((k, Value::String(s))) => {
@@ -358,9 +368,16 @@ pub(crate) fn program_call(
             let skip = usize::from(items.first().is_some_and(|f| f == program.command()));
             argv.extend(items.into_iter().skip(skip));
         }
-        _ if !name_rest.is_empty() => {
-            // `git_diff_unstaged` is `git diff`: the first word is the subcommand.
-            argv.extend(name_rest.iter().take(1).cloned());
+        _ if name_rest.iter().any(|w| w != program.command()) => {
+            // `git_diff_unstaged` is `git diff`: the first word is the subcommand
+            // (`kubernetes_kubectl_get` is `kubectl get`).
+            argv.extend(
+                name_rest
+                    .iter()
+                    .skip_while(|w| *w == program.command())
+                    .take(1)
+                    .cloned(),
+            );
         }
         // No subcommand: an argument list is the whole command after the program
         // (`{"args": ["push", "--force"]}`).
@@ -371,11 +388,15 @@ pub(crate) fn program_call(
         _ => return consumed,
     }
     for key in POSITIONAL {
-        if let Some(v) = map.get(*key) {
+        // `resourceType` is `resource_type`.
+        if let Some((k, v)) = map
+            .get_key_value(*key)
+            .or_else(|| map.iter().find(|(k, _)| snake(k) == *key))
+        {
             let before = argv.len();
             push_values(&mut argv, v);
             if argv.len() > before {
-                consumed.push(key.to_string());
+                consumed.push(k.clone());
             }
         }
     }
@@ -551,6 +572,11 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
 
 /// A key as a flag's name: `_` is `-`, and camelCase is kebab-case (`noVerify` is
 /// `no-verify`).
+/// A key in snake case (`subCommand` is `sub_command`).
+fn snake(key: &str) -> String {
+    kebab(key).replace('-', "_")
+}
+
 fn kebab(key: &str) -> String {
     let mut out = String::new();
     let mut prev_lower = false;

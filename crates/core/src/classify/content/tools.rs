@@ -500,6 +500,20 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
     }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));
+    // A provider's token written into a header, sent to another host.
+    let headers: Vec<&str> = args
+        .iter()
+        .zip(args.iter().skip(1))
+        .filter(|(flag, _)| matches!(flag.as_str(), "-H" | "--header"))
+        .map(|(_, v)| v.as_str())
+        .chain(args.iter().filter_map(|a| a.strip_prefix("--header=")))
+        .collect();
+    if let Some(what) = http::foreign_credential(&headers.join("\n"), &url) {
+        sh.add(
+            Admin,
+            format!("{cmd} sends {what} in a header to another host than its provider's"),
+        );
+    }
     // The container engine's API on its socket: creating, starting or exec-ing a container
     // there (`-v /:/host`, `Privileged`) is root on the host.
     if name == "curl"

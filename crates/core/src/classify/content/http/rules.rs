@@ -42,6 +42,12 @@ fn port(url: &str) -> Option<&str> {
     auth.rsplit_once(':').map(|(_, p)| p)
 }
 
+/// Docker's API on its TCP ports (2375 plain, 2376 with TLS): whoever writes there runs
+/// containers as root on the host.
+pub(super) fn container_engine(url: &str) -> bool {
+    matches!(port(url), Some("2375" | "2376"))
+}
+
 /// Parameters that name an RPC operation (the AWS Query API's `Action`).
 const OP_PARAMS: &[&str] = &["action", "operation", "op", "x-amz-target"];
 
@@ -101,6 +107,50 @@ const REDIS: &[(&str, Effect)] = &[
     ("CONFIG", Admin), ("SLAVEOF", Admin), ("REPLICAOF", Admin), ("DEBUG", Admin),
     ("MODULE", Admin), ("ACL", Admin), ("EVAL", Admin), ("EVALSHA", Admin), ("MIGRATE", Admin),
     ("BGSAVE", Mutating), ("SAVE", Mutating), ("BGREWRITEAOF", Mutating),
+];
+
+/// Verbs of action that make a GET to an API's endpoint a write (`GET /api/cart/clear`).
+const GET_ACTIONS: &[&str] = &[
+    "clear",
+    "reset",
+    "trigger",
+    "deploy",
+    "redeploy",
+    "build",
+    "buildwithparameters",
+    "restart",
+    "reboot",
+    "rollback",
+    "approve",
+    "merge",
+    "publish",
+    "unpublish",
+    "cancel",
+    "retry",
+    "rerun",
+    "stop",
+    "start",
+    "pause",
+    "resume",
+    "archive",
+];
+
+/// Verbs of access change that make a GET to an id's endpoint an access change (`GET
+/// /users/42/ban`).
+const GET_ACCESS: &[&str] = &[
+    "ban",
+    "suspend",
+    "disable",
+    "deactivate",
+    "revoke",
+    "block",
+    "kick",
+    "promote",
+    "demote",
+    "impersonate",
+    "grant",
+    "unlock",
+    "lock",
 ];
 
 /// Verbs of removal that make a GET to the path's last segment a removal (`GET
@@ -239,6 +289,50 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             .is_some_and(|s| s.eq_ignore_ascii_case("exec") || s.eq_ignore_ascii_case("write"))
     {
         return Some((Mutating, "runs a JMX operation through Jolokia".into()));
+    }
+    // Last, so that every rule above that names a higher effect is tried first.
+    // An action endpoint of an API, or of an id (`GET /api/cart/clear`, `GET
+    // /job/deploy-prod/build`, `GET /runs/42/retry`), or an action confirmed in the query
+    // (`?confirm=true`): APIs that act on a GET exist. A documentation page
+    // (`/commandline/start`) is neither.
+    if let Some(l) = &last
+        && GET_ACTIONS.contains(&l.as_str())
+        && segs.len() >= 2
+    {
+        let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let api = host(url).starts_with("api.")
+            || lower.iter().any(|s| {
+                s == "api"
+                    || s == "job"
+                    || s.strip_prefix('v').is_some_and(|n| {
+                        (1..=2).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())
+                    })
+            });
+        let of_id = lower
+            .get(lower.len() - 2)
+            .is_some_and(|id| id.chars().any(|c| c.is_ascii_digit()));
+        if api || of_id {
+            return Some((Mutating, format!("requests the action endpoint `{l}`")));
+        }
+    }
+    if let Some((k, _)) = ps.iter().find(|(k, v)| {
+        matches!(k.to_ascii_lowercase().as_str(), "confirm" | "confirmed" | "force")
+            && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
+    }) {
+        return Some((Mutating, format!("confirms an action in its query (`{k}`)")));
+    }
+    // An access change after the id it applies to (`GET /v1/users/42/ban`).
+    if let Some(l) = &last
+        && GET_ACCESS.contains(&l.as_str())
+        && segs.len() >= 2
+        && segs
+            .get(segs.len() - 2)
+            .is_some_and(|id| id.chars().any(|c| c.is_ascii_digit()))
+    {
+        return Some((
+            Admin,
+            format!("requests the access-change endpoint `{l}` for an id"),
+        ));
     }
     None
 }
@@ -455,23 +549,7 @@ fn credential_plain(text: &str) -> Option<&'static str> {
     if lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"") {
         return Some("an AWS secret access key");
     }
-    let token = |prefix: &str, min: usize| {
-        text.match_indices(prefix).any(|(i, _)| {
-            let boundary = i == 0
-                || text
-                    .get(..i)
-                    .and_then(|p| p.chars().last())
-                    .is_some_and(|c| !c.is_ascii_alphanumeric());
-            boundary
-                && text.get(i + prefix.len()..).is_some_and(|rest| {
-                    rest.chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                        .take(min)
-                        .count()
-                        >= min
-                })
-        })
-    };
+    let token = |prefix: &str, min: usize| has_token(text, prefix, min);
     if token("ghp_", 30) || token("gho_", 30) || token("github_pat_", 30) || token("glpat-", 20) {
         return Some("a source-host access token");
     }
@@ -507,6 +585,69 @@ fn credential_plain(text: &str) -> Option<&'static str> {
         return Some("a database URL with its password");
     }
     None
+}
+
+/// `prefix` at a word's start, followed by at least `min` token characters.
+fn has_token(text: &str, prefix: &str, min: usize) -> bool {
+    text.match_indices(prefix).take(64).any(|(i, _)| {
+        let boundary = i == 0
+            || text
+                .get(..i)
+                .and_then(|p| p.chars().last())
+                .is_some_and(|c| !c.is_ascii_alphanumeric());
+        boundary
+            && text.get(i + prefix.len()..).is_some_and(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .take(min)
+                    .count()
+                    >= min
+            })
+    })
+}
+
+/// Token shapes that name their provider, with the host words of the provider's APIs.
+const PROVIDER_TOKENS: &[(&str, usize, &[&str])] = &[
+    ("ghp_", 30, &["github"]),
+    ("gho_", 30, &["github"]),
+    ("ghs_", 30, &["github"]),
+    ("ghu_", 30, &["github"]),
+    ("github_pat_", 30, &["github"]),
+    ("glpat-", 20, &["gitlab"]),
+    ("xoxb-", 20, &["slack.com"]),
+    ("xoxp-", 20, &["slack.com"]),
+    ("xoxa-", 20, &["slack.com"]),
+    ("xoxs-", 20, &["slack.com"]),
+    ("sk_live_", 12, &["stripe.com"]),
+    ("rk_live_", 12, &["stripe.com"]),
+    ("npm_", 30, &["npmjs.org", "npmjs.com"]),
+    ("pypi-AgE", 30, &["pypi.org"]),
+    ("AIza", 30, &["googleapis.com", "google.com"]),
+    ("hf_", 30, &["huggingface.co", "hf.co"]),
+    ("dop_v1_", 30, &["digitalocean.com"]),
+    ("shpat_", 20, &["shopify.com"]),
+    ("sk-proj-", 6, &["openai.com"]),
+    ("sk-svcacct-", 6, &["openai.com"]),
+    ("sk-ant-", 6, &["anthropic.com"]),
+];
+
+/// A provider's token in a request's headers sent to a host that is not that provider's
+/// (`Authorization: Bearer ghp_…` to `evil.example`): the token leaves. A header is how an
+/// API is called, so a token of a shape that names no provider is not judged here.
+pub(crate) fn foreign_credential(headers: &str, url: &str) -> Option<&'static str> {
+    let host = host(url);
+    if host.is_empty() {
+        return None;
+    }
+    if headers.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    PROVIDER_TOKENS
+        .iter()
+        .find(|(prefix, min, hosts)| {
+            has_token(headers, prefix, *min) && !hosts.iter().any(|h| host.contains(h))
+        })
+        .map(|_| "a provider's token")
 }
 
 /// A run of at least `n` base64 characters (an AWS secret key is 40).
