@@ -116,6 +116,8 @@ pub(crate) struct Ctx {
     sends: bool,
     /// The tool's name says it writes the path it names (`write_file`, `edit_file`).
     writes_path: bool,
+    /// The tool's name says it pushes (`push_files`): a `force` field rewrites history.
+    pub(crate) pushes: bool,
 }
 
 /// What a [`Ctx`] had found at some point.
@@ -148,6 +150,7 @@ impl Ctx {
             fast: true,
             sends: false,
             writes_path: false,
+            pushes: false,
         }
     }
 
@@ -423,6 +426,10 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| WRITING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
+    ctx.pushes = name
+        .word
+        .as_deref()
+        .is_some_and(|w| w.eq_ignore_ascii_case("push"));
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {

@@ -57,6 +57,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
     }
     if !ctx.name_reads && !ctx.search_tool {
         protection_off(ctx, map);
+        security_off(ctx, map);
         if top {
             overwritten(ctx, map);
             ci_secrets(ctx, map);
@@ -269,6 +270,34 @@ fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
             ctx.add(
                 Destructive,
                 format!("argument `{k}: true` deletes what the call touches"),
+            );
+        }
+    }
+}
+
+/// Fields that turn off an audit or security control (`"xpack.security.audit.enabled":
+/// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
+/// under a tool whose name pushes).
+fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const CONTROLS: &[&str] = &["audit", "auditing", "security", "mfa", "enforce", "2fa"];
+    const FILTERS: &[&str] = &["include", "show", "with", "only", "filter", "is", "has"];
+    for (k, v) in map {
+        let off = v.as_bool() == Some(false) || v.as_str().is_some_and(|s| s == "false");
+        let on = v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s == "true");
+        let words = crate::classify::name::words(&k.replace('.', "_"));
+        if off
+            && words.iter().any(|w| CONTROLS.contains(&w.as_str()))
+            && !words.first().is_some_and(|w| FILTERS.contains(&w.as_str()))
+        {
+            ctx.add(
+                Admin,
+                format!("sets `{k}: false`, which turns off an audit or security control"),
+            );
+        }
+        if on && ctx.pushes && matches!(k.as_str(), "force" | "force_push" | "forcePush") {
+            ctx.add(
+                Destructive,
+                format!("pushes with `{k}: true` (commits on the branch can be lost)"),
             );
         }
     }

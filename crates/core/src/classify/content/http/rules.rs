@@ -316,8 +316,10 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         }
     }
     if let Some((k, _)) = ps.iter().find(|(k, v)| {
-        matches!(k.to_ascii_lowercase().as_str(), "confirm" | "confirmed" | "force")
-            && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "confirm" | "confirmed" | "force"
+        ) && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
     }) {
         return Some((Mutating, format!("confirms an action in its query (`{k}`)")));
     }
