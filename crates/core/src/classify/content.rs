@@ -118,6 +118,8 @@ pub(crate) struct Ctx {
     writes_path: bool,
     /// The tool's name says it pushes (`push_files`): a `force` field rewrites history.
     pub(crate) pushes: bool,
+    /// The tool's name says it moves or renames what it names.
+    moves: bool,
 }
 
 /// What a [`Ctx`] had found at some point.
@@ -151,6 +153,7 @@ impl Ctx {
             sends: false,
             writes_path: false,
             pushes: false,
+            moves: false,
         }
     }
 
@@ -430,6 +433,11 @@ pub fn classify_content_with(
         .word
         .as_deref()
         .is_some_and(|w| w.eq_ignore_ascii_case("push"));
+    ctx.moves = name.word.as_deref().is_some_and(|w| {
+        ["move", "rename", "mv"]
+            .iter()
+            .any(|m| w.eq_ignore_ascii_case(m))
+    });
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
@@ -699,15 +707,18 @@ fn walk_object(
             if let Value::String(p) = v
                 && !ctx.name_reads
                 && let Some((e, why)) = args::sensitive_path(p)
-                    .or_else(|| args::runs_later(p).filter(|_| ctx.writes_path))
+                    .or_else(|| args::file_tool_runs_later(p).filter(|_| ctx.writes_path))
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }
             // `move_file {"source": "/data", "destination": "/dev/null"}`: the source is gone.
             if let Value::String(p) = v
-                && !ctx.name_reads
+                && ctx.moves
                 && matches!(lk.as_str(), "dest" | "destination" | "target")
-                && p.trim() == "/dev/null"
+                && p.trim()
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .eq(["dev", "null"])
             {
                 ctx.add(
                     Effect::Destructive,

@@ -305,7 +305,6 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         ".config/autostart",
         ".config/fish/",
         ".config/systemd/",
-        ".config/git/",
         ".azure/",
         ".config/gcloud/",
     ];
@@ -317,13 +316,34 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
             "a shell startup file or credential store (persistence or credential change)",
         ));
     }
-    if p == ".git/config" || p.ends_with("/.git/config") {
+    if p == ".git/config"
+        || p.ends_with("/.git/config")
+        || p.ends_with(".config/git/config")
+        || p.ends_with(".config/git/credentials")
+    {
         return Some((
             Admin,
             "a repository's git configuration (it can run programs)",
         ));
     }
     None
+}
+
+/// [`runs_later`] for a path a file tool writes: a startup file or store counts in a home
+/// directory (`~/.bashrc`, `/home/u/.docker/config.json`), not a project's copy
+/// (`/repo/.docker/php/Dockerfile`, a project's `.npmrc`); a repository's git configuration
+/// and Python's start-up hooks count anywhere.
+pub(crate) fn file_tool_runs_later(path: &str) -> Option<(Effect, &'static str)> {
+    let hit = runs_later(path)?;
+    let p = path.to_ascii_lowercase();
+    let home = ["~/", "$home/", "${home}/", "/home/", "/root/", "/users/"]
+        .iter()
+        .any(|h| p.starts_with(h));
+    let anywhere = p.ends_with(".git/config")
+        || p.ends_with("sitecustomize.py")
+        || p.ends_with("usercustomize.py")
+        || p.ends_with(".pth");
+    (home || anywhere).then_some(hit)
 }
 
 /// A relative path that climbs three or more levels above where it starts

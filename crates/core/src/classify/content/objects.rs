@@ -101,10 +101,10 @@ fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
         if !plain || !KEYS.contains(&key.as_str()) {
             continue;
         }
-        // An HTTP method is the request analyser's (a search `POST` reads).
-        if key.ends_with("method")
-            && super::http::METHODS.contains(&word.to_ascii_uppercase().as_str())
-        {
+        // A `method` counts when it is an RPC API's (`admin.conversations.delete`,
+        // `deleteMessage`): an HTTP method is the request analyser's (a search `POST`
+        // reads), and one word may be an algorithm's (`dedupe {"method": "drop"}`).
+        if key.ends_with("method") && crate::classify::name::words(word).len() < 2 {
             continue;
         }
         if let Some(e @ (Mutating | Destructive | Admin)) = name_tier(word).effect {
@@ -279,16 +279,23 @@ fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
 /// under a tool whose name pushes).
 fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
-    const CONTROLS: &[&str] = &["audit", "auditing", "security", "mfa", "enforce", "2fa"];
+    const CONTROLS: &[&str] = &["audit", "auditing", "security", "mfa", "2fa"];
+    // The control's state, not the control alone (`audit: false` skips an npm audit).
+    const STATES: &[&str] = &[
+        "enabled", "enable", "required", "enforced", "active", "logging", "log", "logs",
+    ];
     const FILTERS: &[&str] = &["include", "show", "with", "only", "filter", "is", "has"];
     for (k, v) in map {
         let off = v.as_bool() == Some(false) || v.as_str().is_some_and(|s| s == "false");
         let on = v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s == "true");
+        if !off && !(on && ctx.pushes) {
+            continue;
+        }
         let words = crate::classify::name::words(&k.replace('.', "_"));
-        if off
-            && words.iter().any(|w| CONTROLS.contains(&w.as_str()))
-            && !words.first().is_some_and(|w| FILTERS.contains(&w.as_str()))
-        {
+        let control = (words.iter().any(|w| CONTROLS.contains(&w.as_str()))
+            && words.iter().any(|w| STATES.contains(&w.as_str())))
+            || matches!(words.as_slice(), [a, b] if a == "enforce" && b == "admins");
+        if off && control && !words.first().is_some_and(|w| FILTERS.contains(&w.as_str())) {
             ctx.add(
                 Admin,
                 format!("sets `{k}: false`, which turns off an audit or security control"),

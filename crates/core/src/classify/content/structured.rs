@@ -329,16 +329,24 @@ pub(crate) fn program_call(
             .find(|(k, _)| matches!(snake(k).as_str(), "subcommand" | "sub_command"))
             .and_then(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
     });
+    // The primary key's words, which another subcommand key continues (`git stash drop`).
+    let mut primary_words: Vec<String> = Vec::new();
     match sub {
         Some((k, Value::String(s))) => {
             consumed.push(k.to_string());
             // A whole command line with quoting (`kubectl patch x -p '{"a": 1}'`): the words
             // split on spaces lose its quotes, so the line is also read by the shell parser.
-            if s.starts_with(&format!("{} ", program.command()))
-                && s.contains(['\'', '"', '\\', '|', ';', '&', '$', '`', '('])
-            {
+            // Also when the line leaves the program out (`get pods && kubectl delete …`).
+            if s.contains([
+                '\'', '"', '\\', '|', ';', '&', '$', '`', '(', '<', '>', '\n',
+            ]) {
+                let line = if s.starts_with(&format!("{} ", program.command())) {
+                    s.to_string()
+                } else {
+                    format!("{} {s}", program.command())
+                };
                 ctx.via(format!("{} command line", program.command()), |ctx| {
-                    shell::analyse(ctx, s, 1)
+                    shell::analyse(ctx, &line, 1)
                 });
             }
             let mut words = s.split_whitespace().map(str::to_string).peekable();
@@ -346,6 +354,9 @@ pub(crate) fn program_call(
                 words.next();
             }
             let words: Vec<String> = words.collect();
+            if second.is_some() {
+                primary_words.clone_from(&words);
+            }
             if program == Program::Kubectl
                 && let [verb] = words.as_slice()
             {
@@ -395,7 +406,15 @@ pub(crate) fn program_call(
         {
             let before = argv.len();
             push_values(&mut argv, v);
-            if argv.len() > before {
+            // An operand is one word: text with spaces or shell characters is also walked
+            // as the input it is (`{"remote": "x; rm -rf /data"}`).
+            let plain = argv.get(before..).unwrap_or_default().iter().all(|w| {
+                !w.contains(|c: char| {
+                    c.is_whitespace()
+                        || matches!(c, ';' | '&' | '|' | '$' | '`' | '(' | ')' | '<' | '>')
+                })
+            });
+            if argv.len() > before && plain {
                 consumed.push(k.clone());
             }
         }
@@ -432,19 +451,36 @@ pub(crate) fn program_call(
     );
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
-    for k in SUB_KEYS
+    // A second subcommand key (`{"command": "stash", "sub_command": "list", "subcommand":
+    // "drop"}`) is judged alone and after the primary's words.
+    for (k, v) in map
         .iter()
-        .filter(|k| !consumed.iter().any(|c| c == *k))
+        .filter(|(k, _)| !consumed.iter().any(|c| c == *k))
     {
-        if let Some(Value::String(s)) = map.get(*k)
-            && let Some(first) = s.split_whitespace().next()
-        {
-            let mut other = vec![program.command().to_string()];
-            if program == Program::Kubectl {
-                other.extend(kube_verb(first));
-            } else {
-                other.extend(s.split_whitespace().map(|w| subcommand_word(program, w)));
-            }
+        let key = snake(k);
+        if !SUB_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let Value::String(s) = v else {
+            continue;
+        };
+        let Some(first) = s.split_whitespace().next() else {
+            continue;
+        };
+        let mut other = vec![program.command().to_string()];
+        if program == Program::Kubectl {
+            other.extend(kube_verb(first));
+        } else {
+            other.extend(s.split_whitespace().map(|w| subcommand_word(program, w)));
+        }
+        let mut forms = vec![other];
+        if matches!(key.as_str(), "subcommand" | "sub_command") && !primary_words.is_empty() {
+            let mut joined = vec![program.command().to_string()];
+            joined.extend(primary_words.iter().map(|w| subcommand_word(program, w)));
+            joined.extend(s.split_whitespace().map(|w| subcommand_word(program, w)));
+            forms.push(joined);
+        }
+        for other in forms {
             ctx.via(
                 format!(
                     "{} read as {}",

@@ -508,7 +508,13 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
         .map(|(_, v)| v.as_str())
         .chain(args.iter().filter_map(|a| a.strip_prefix("--header=")))
         .collect();
-    if let Some(what) = http::foreign_credential(&headers.join("\n"), &url) {
+    // curl takes an address without a scheme (`evil.example/x`) as http.
+    let address = if url.contains("://") {
+        url.clone()
+    } else {
+        format!("http://{url}")
+    };
+    if let Some(what) = http::foreign_credential(&headers.join("\n"), &address) {
         sh.add(
             Admin,
             format!("{cmd} sends {what} in a header to another host than its provider's"),

@@ -505,13 +505,25 @@ const SHELLS: &[&str] = &[
 
 /// Code that connects out and wires a shell to the connection: a reverse shell (admin).
 pub(super) fn reverse_shell(ctx: &mut Ctx, code: &str) {
+    // Every socket needle holds one of these words, which whitespace cannot split: most code
+    // is ruled out without a copy.
+    if ![
+        "socket",
+        "Socket",
+        "sockopen",
+        "net.",
+        "Dial",
+        "/dev/tcp",
+        "TCPClient",
+    ]
+    .iter()
+    .any(|w| code.contains(w))
+    {
+        return;
+    }
+    // The needles have no whitespace; the code's is removed (`s.connect (…)`).
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let has = |list: &[&str]| {
-        list.iter().any(|n| {
-            let n: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-            compact.contains(&n)
-        })
-    };
+    let has = |list: &[&str]| list.iter().any(|n| compact.contains(n));
     if has(SOCKETS) && has(WIRING) && has(SHELLS) {
         ctx.add(
             Admin,

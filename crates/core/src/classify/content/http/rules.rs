@@ -122,17 +122,12 @@ const GET_ACTIONS: &[&str] = &[
     "reboot",
     "rollback",
     "approve",
-    "merge",
     "publish",
     "unpublish",
-    "cancel",
     "retry",
     "rerun",
-    "stop",
-    "start",
     "pause",
     "resume",
-    "archive",
 ];
 
 /// Verbs of access change that make a GET to an id's endpoint an access change (`GET
@@ -291,6 +286,19 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         return Some((Mutating, "runs a JMX operation through Jolokia".into()));
     }
     // Last, so that every rule above that names a higher effect is tried first.
+    // An access change after the id it applies to (`GET /v1/users/42/ban`).
+    if let Some(l) = &last
+        && GET_ACCESS.contains(&l.as_str())
+        && segs.len() >= 2
+        && segs
+            .get(segs.len() - 2)
+            .is_some_and(|id| id.chars().any(|c| c.is_ascii_digit()))
+    {
+        return Some((
+            Admin,
+            format!("requests the access-change endpoint `{l}` for an id"),
+        ));
+    }
     // An action endpoint of an API, or of an id (`GET /api/cart/clear`, `GET
     // /job/deploy-prod/build`, `GET /runs/42/retry`), or an action confirmed in the query
     // (`?confirm=true`): APIs that act on a GET exist. A documentation page
@@ -316,25 +324,10 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         }
     }
     if let Some((k, _)) = ps.iter().find(|(k, v)| {
-        matches!(
-            k.to_ascii_lowercase().as_str(),
-            "confirm" | "confirmed" | "force"
-        ) && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
+        matches!(k.to_ascii_lowercase().as_str(), "confirm" | "confirmed")
+            && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
     }) {
         return Some((Mutating, format!("confirms an action in its query (`{k}`)")));
-    }
-    // An access change after the id it applies to (`GET /v1/users/42/ban`).
-    if let Some(l) = &last
-        && GET_ACCESS.contains(&l.as_str())
-        && segs.len() >= 2
-        && segs
-            .get(segs.len() - 2)
-            .is_some_and(|id| id.chars().any(|c| c.is_ascii_digit()))
-    {
-        return Some((
-            Admin,
-            format!("requests the access-change endpoint `{l}` for an id"),
-        ));
     }
     None
 }
@@ -591,7 +584,7 @@ fn credential_plain(text: &str) -> Option<&'static str> {
 
 /// `prefix` at a word's start, followed by at least `min` token characters.
 fn has_token(text: &str, prefix: &str, min: usize) -> bool {
-    text.match_indices(prefix).take(64).any(|(i, _)| {
+    text.match_indices(prefix).any(|(i, _)| {
         let boundary = i == 0
             || text
                 .get(..i)
@@ -610,11 +603,11 @@ fn has_token(text: &str, prefix: &str, min: usize) -> bool {
 
 /// Token shapes that name their provider, with the host words of the provider's APIs.
 const PROVIDER_TOKENS: &[(&str, usize, &[&str])] = &[
-    ("ghp_", 30, &["github"]),
-    ("gho_", 30, &["github"]),
-    ("ghs_", 30, &["github"]),
-    ("ghu_", 30, &["github"]),
-    ("github_pat_", 30, &["github"]),
+    ("ghp_", 30, &["github", "ghcr.io"]),
+    ("gho_", 30, &["github", "ghcr.io"]),
+    ("ghs_", 30, &["github", "ghcr.io"]),
+    ("ghu_", 30, &["github", "ghcr.io"]),
+    ("github_pat_", 30, &["github", "ghcr.io"]),
     ("glpat-", 20, &["gitlab"]),
     ("xoxb-", 20, &["slack.com"]),
     ("xoxp-", 20, &["slack.com"]),
@@ -624,7 +617,16 @@ const PROVIDER_TOKENS: &[(&str, usize, &[&str])] = &[
     ("rk_live_", 12, &["stripe.com"]),
     ("npm_", 30, &["npmjs.org", "npmjs.com"]),
     ("pypi-AgE", 30, &["pypi.org"]),
-    ("AIza", 30, &["googleapis.com", "google.com"]),
+    (
+        "AIza",
+        30,
+        &[
+            "googleapis.com",
+            "google.com",
+            "firebaseio.com",
+            "firebaseapp.com",
+        ],
+    ),
     ("hf_", 30, &["huggingface.co", "hf.co"]),
     ("dop_v1_", 30, &["digitalocean.com"]),
     ("shpat_", 20, &["shopify.com"]),
@@ -647,7 +649,10 @@ pub(crate) fn foreign_credential(headers: &str, url: &str) -> Option<&'static st
     PROVIDER_TOKENS
         .iter()
         .find(|(prefix, min, hosts)| {
-            has_token(headers, prefix, *min) && !hosts.iter().any(|h| host.contains(h))
+            // A self-hosted GitLab answers its API at `/api/v4` on any host.
+            let own = hosts.iter().any(|h| host.contains(h))
+                || (*prefix == "glpat-" && url.contains("/api/v4/"));
+            has_token(headers, prefix, *min) && !own
         })
         .map(|_| "a provider's token")
 }
