@@ -288,7 +288,7 @@ fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
     for (k, v) in map {
         let off = v.as_bool() == Some(false) || v.as_str().is_some_and(|s| s == "false");
         let on = v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s == "true");
-        if !off && !(on && ctx.pushes) {
+        if !(off || (on && ctx.pushes)) {
             continue;
         }
         let words = crate::classify::name::words(&k.replace('.', "_"));
