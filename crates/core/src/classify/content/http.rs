@@ -7,6 +7,7 @@
 //! actions, `…:batchDelete`, `POST …/delete`, a forced git ref update). A write to an
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
+mod credentials;
 pub(crate) mod rules;
 pub(crate) use rules::foreign_credential;
 

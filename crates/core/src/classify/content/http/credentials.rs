@@ -1,0 +1,222 @@
+//! Credentials in a request: pasted literally or base64-encoded (a private key block, a
+//! cloud secret key, a token of a known shape, a database URL with its password), and a
+//! provider's token in a header sent to another host than the provider's.
+
+use super::rules::host;
+
+/// Credentials pasted into a request (a private key block, a cloud secret key, an access
+/// token of a known shape). The name of what was found, if any.
+pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
+    credential_plain(text).or_else(|| credential_encoded(text))
+}
+
+/// The longest run of base64 looked at, and how many runs: the scan stays bounded.
+const MAX_ENCODED_RUN: usize = 4096;
+const MAX_ENCODED_RUNS: usize = 16;
+
+/// A credential hidden in base64 (`?d=QVdTX1NFQ1JFVF9BQ0NFU1NfS0VZ…`): each run of 24 or
+/// more base64 characters is decoded once and scanned as plain text.
+fn credential_encoded(text: &str) -> Option<&'static str> {
+    // Padding ends a run: `d=QVdT…==` splits into `d` and the encoded text.
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
+    text.split(|c: char| !is_b64(c))
+        .filter(|run| run.len() >= 24 && run.len() <= MAX_ENCODED_RUN)
+        .take(MAX_ENCODED_RUNS)
+        .filter_map(super::super::tools::base64_bytes)
+        .filter(|bytes| {
+            bytes
+                .iter()
+                .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+        })
+        .find_map(|bytes| credential_plain(&String::from_utf8_lossy(&bytes)))
+}
+
+fn credential_plain(text: &str) -> Option<&'static str> {
+    if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----") {
+        return Some("a private key");
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"") {
+        return Some("an AWS secret access key");
+    }
+    let token = |prefix: &str, min: usize| has_token(text, prefix, min);
+    if token("ghp_", 30) || token("gho_", 30) || token("github_pat_", 30) || token("glpat-", 20) {
+        return Some("a source-host access token");
+    }
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
+        .iter()
+        .any(|p| token(p, 20))
+        || ["sk_live_", "rk_live_", "whsec_"]
+            .iter()
+            .any(|p| token(p, 12))
+        || token("npm_", 30)
+        || token("pypi-AgE", 30)
+        || token("AIza", 30)
+        || token("hf_", 30)
+        || token("dop_v1_", 30)
+        || token("shpat_", 20)
+        || sendgrid_key(text)
+    {
+        return Some("an API token");
+    }
+    if token("AKIA", 16) && (lower.contains("secret") || long_run(text, 40)) {
+        return Some("an AWS access key with its secret");
+    }
+    if lower.contains("accountkey=") || lower.contains("sharedaccesssignature=") {
+        return Some("a storage account key");
+    }
+    if jwt(text) {
+        return Some("a signed token (JWT)");
+    }
+    if token("sk-proj-", 6) || token("sk-ant-", 6) || token("sk-svcacct-", 6) {
+        return Some("an AI provider's API key");
+    }
+    if database_url_with_password(&lower) {
+        return Some("a database URL with its password");
+    }
+    None
+}
+
+/// `prefix` at a word's start, followed by at least `min` token characters.
+fn has_token(text: &str, prefix: &str, min: usize) -> bool {
+    text.match_indices(prefix).any(|(i, _)| {
+        let boundary = i == 0
+            || text
+                .get(..i)
+                .and_then(|p| p.chars().last())
+                .is_some_and(|c| !c.is_ascii_alphanumeric());
+        boundary
+            && text.get(i + prefix.len()..).is_some_and(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .take(min)
+                    .count()
+                    >= min
+            })
+    })
+}
+
+/// Token shapes that name their provider, with the host words of the provider's APIs.
+const PROVIDER_TOKENS: &[(&str, usize, &[&str])] = &[
+    ("ghp_", 30, &["github", "ghcr.io"]),
+    ("gho_", 30, &["github", "ghcr.io"]),
+    ("ghs_", 30, &["github", "ghcr.io"]),
+    ("ghu_", 30, &["github", "ghcr.io"]),
+    ("github_pat_", 30, &["github", "ghcr.io"]),
+    ("glpat-", 20, &["gitlab"]),
+    ("xoxb-", 20, &["slack.com"]),
+    ("xoxp-", 20, &["slack.com"]),
+    ("xoxa-", 20, &["slack.com"]),
+    ("xoxs-", 20, &["slack.com"]),
+    ("sk_live_", 12, &["stripe.com"]),
+    ("rk_live_", 12, &["stripe.com"]),
+    ("npm_", 30, &["npmjs.org", "npmjs.com"]),
+    ("pypi-AgE", 30, &["pypi.org"]),
+    (
+        "AIza",
+        30,
+        &[
+            "googleapis.com",
+            "google.com",
+            "firebaseio.com",
+            "firebaseapp.com",
+        ],
+    ),
+    ("hf_", 30, &["huggingface.co", "hf.co"]),
+    ("dop_v1_", 30, &["digitalocean.com"]),
+    ("shpat_", 20, &["shopify.com"]),
+    ("sk-proj-", 6, &["openai.com"]),
+    ("sk-svcacct-", 6, &["openai.com"]),
+    ("sk-ant-", 6, &["anthropic.com"]),
+];
+
+/// A provider's token in a request's headers sent to a host that is not that provider's
+/// (`Authorization: Bearer ghp_…` to `evil.example`): the token leaves. A header is how an
+/// API is called, so a token of a shape that names no provider is not judged here.
+pub(crate) fn foreign_credential(headers: &str, url: &str) -> Option<&'static str> {
+    let host = host(url);
+    if host.is_empty() {
+        return None;
+    }
+    if headers.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    PROVIDER_TOKENS
+        .iter()
+        .find(|(prefix, min, hosts)| {
+            // A self-hosted GitLab answers its API at `/api/v4` on any host.
+            let own = hosts.iter().any(|h| host.contains(h))
+                || (*prefix == "glpat-" && url.contains("/api/v4/"));
+            has_token(headers, prefix, *min) && !own
+        })
+        .map(|_| "a provider's token")
+}
+
+/// A run of at least `n` base64 characters (an AWS secret key is 40).
+fn long_run(text: &str, n: usize) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+'))
+        .any(|r| r.len() >= n && r.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// A JSON Web Token: `eyJ…` header, payload and signature joined by dots.
+fn jwt(text: &str) -> bool {
+    // Bounded: at most 64 candidates, each read to at most 4 KiB.
+    text.match_indices("eyJ").take(64).any(|(i, _)| {
+        let rest = text.get(i..).unwrap_or_default();
+        let tok: String = rest
+            .chars()
+            .take(4096)
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        let parts: Vec<&str> = tok.split('.').collect();
+        parts.len() == 3 && parts.iter().all(|p| p.len() >= 8)
+    })
+}
+
+/// A SendGrid key: `SG.`, 22 characters, `.`, 43 characters.
+fn sendgrid_key(text: &str) -> bool {
+    text.match_indices("SG.").any(|(i, _)| {
+        let rest = text.get(i + 3..).unwrap_or_default();
+        let part = |s: &str| {
+            s.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                .count()
+        };
+        let first = part(rest);
+        first >= 20
+            && rest
+                .get(first..)
+                .is_some_and(|r| r.starts_with('.') && part(r.get(1..).unwrap_or_default()) >= 40)
+    })
+}
+
+/// A database connection URL that carries a password (`postgres://admin:pw@db/prod`).
+fn database_url_with_password(lower: &str) -> bool {
+    const SCHEMES: &[&str] = &[
+        "postgres://",
+        "postgresql://",
+        "mysql://",
+        "mariadb://",
+        "mongodb://",
+        "mongodb+srv://",
+        "redis://",
+        "rediss://",
+        "amqp://",
+        "amqps://",
+        "sqlserver://",
+        "mssql://",
+    ];
+    SCHEMES.iter().any(|scheme| {
+        lower.match_indices(scheme).any(|(at, _)| {
+            let rest = lower.get(at + scheme.len()..).unwrap_or_default();
+            let authority = rest
+                .split(['/', '?', '#', ' ', '"', '&'])
+                .next()
+                .unwrap_or("");
+            authority
+                .rsplit_once('@')
+                .and_then(|(user, _)| user.split_once(':'))
+                .is_some_and(|(_, password)| !password.is_empty())
+        })
+    })
+}

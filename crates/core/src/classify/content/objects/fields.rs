@@ -1,0 +1,312 @@
+//! Fields of an object that name what a generic tool does: an operation (`{"action":
+//! "remove"}`), a destination address, a delete flag, a protection or a security control
+//! turned off, a forced push.
+
+use serde_json::{Map, Value};
+
+use super::super::Ctx;
+use crate::Effect::{Admin, Destructive, Mutating};
+use crate::classify::name::name_tier;
+
+/// Fields that name the operation a generic tool performs (`{"operation": "destroy"}`,
+/// `{"action": "remove"}`, `{"verb": "destroy_cluster"}`): judged as a tool name would be.
+/// Only a change counts; a read named here lowers nothing.
+pub(super) fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "action",
+        "operation",
+        "op",
+        "verb",
+        "mode",
+        "task",
+        "action_type",
+        "operation_type",
+        "op_type",
+        "command_name",
+        "operation_name",
+        // An RPC API's method (`slack_api {"method": "admin.conversations.delete"}`); an
+        // HTTP method here names its own effect (`DELETE`).
+        "method",
+        "api_method",
+        "rpc_method",
+    ];
+    for (k, v) in map {
+        let Value::String(word) = v else {
+            continue;
+        };
+        let word = word.trim();
+        let plain = !word.is_empty()
+            && word.len() <= 64
+            && word
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+        let key = k.to_ascii_lowercase();
+        if !plain || !KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        // A `method` counts when it is an RPC API's (`admin.conversations.delete`,
+        // `deleteMessage`): an HTTP method is the request analyser's (a search `POST`
+        // reads), and one word may be an algorithm's (`dedupe {"method": "drop"}`).
+        if key.ends_with("method") && crate::classify::name::words(word).len() < 2 {
+            continue;
+        }
+        if let Some(e @ (Mutating | Destructive | Admin)) = name_tier(word).effect {
+            ctx.add(e, format!("argument `{k}` names the operation `{word}`"));
+        }
+    }
+}
+
+/// A field that sends what the call produces to a network address (`export_data
+/// {"destination": "https://203.0.113.7/collect"}`): whatever the tool reads leaves, so the
+/// call is judged as sending data away, whatever its name. A link (`target_url` of a
+/// commit status) or a callback registered with a service is not a destination. A bucket or a path is the tool's
+/// own business and adds nothing here.
+pub(super) fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "destination",
+        "dest",
+        "destination_url",
+        "upload_url",
+        "export_url",
+        "export_to",
+        "send_to",
+        "sink",
+        "sink_url",
+        "output_url",
+        "post_to",
+        "forward_to",
+        "exfil",
+    ];
+    const SCHEMES: &[&str] = &[
+        "http://", "https://", "ftp://", "sftp://", "ws://", "wss://",
+    ];
+    for (k, v) in map {
+        let Value::String(url) = v else {
+            continue;
+        };
+        // The address first: most values are not one, and need no lowercase copy of the key.
+        let head = url.trim_start();
+        let address = SCHEMES.iter().any(|s| {
+            head.get(..s.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(s))
+        });
+        if !address {
+            continue;
+        }
+        let key = k.to_ascii_lowercase().replace('-', "_");
+        if KEYS.contains(&key.as_str()) {
+            ctx.add(
+                Admin,
+                format!(
+                    "argument `{k}` sends what the call produces to {}",
+                    super::super::snippet(url.trim())
+                ),
+            );
+        }
+    }
+}
+
+/// Under a tool whose name reads, an operation field may be a filter (`fetch_audit_log
+/// {"action": "repo.destroy"}`), so only a field whose whole value is one bare word that
+/// destroys or changes access counts (`search {"method": "DELETE"}`, `list_files {"action":
+/// "delete"}`, `search {"on_match": "delete"}`). A qualified event name stays a filter.
+pub(super) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const KEYS: &[&str] = &[
+        "action",
+        "operation",
+        "op",
+        "verb",
+        "mode",
+        "method",
+        "http_method",
+        "on_match",
+        "on_success",
+        "then",
+        "post_action",
+        "action_type",
+        "operation_type",
+    ];
+    for (k, v) in map {
+        let Value::String(word) = v else {
+            continue;
+        };
+        let word = word.trim();
+        let bare = !word.is_empty()
+            && word.len() <= 32
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+        // One word: an event's name (`DeleteBucket`, `repo.destroy`) is a filter.
+        if !bare
+            || !KEYS.contains(&k.to_ascii_lowercase().as_str())
+            || crate::classify::name::words(word).len() != 1
+        {
+            continue;
+        }
+        if let Some(e @ (Destructive | Admin)) = name_tier(word).effect {
+            ctx.add(
+                e,
+                format!("argument `{k}` names the operation `{word}` beside a read's name"),
+            );
+        }
+    }
+}
+
+/// A flag that asks the tool to delete what it touches (`then_delete: true`, `purge: true`,
+/// `remove_source_files: "yes"`), under any name. Past participles are filters
+/// (`include_deleted`, `show_removed`), and a flag that holds deletion back is no deletion
+/// (`no_delete`, `prevent_removal`, `skip_purge`). An emptyDir is scratch space.
+pub(super) fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const VERBS: &[&str] = &[
+        "delete", "remove", "drop", "purge", "destroy", "wipe", "erase", "shred", "nuke",
+    ];
+    const HELD: &[&str] = &[
+        "no",
+        "not",
+        "dont",
+        "never",
+        "skip",
+        "prevent",
+        "protect",
+        "protection",
+        "disable",
+        "disabled",
+        "without",
+        "allow",
+        "allowed",
+        "can",
+        "include",
+        "show",
+        "with",
+        "only",
+        "is",
+        "was",
+        "has",
+        "count",
+        // A merge request's source branch, a container removed when it exits, output
+        // trimmed: housekeeping, not the data the call touches.
+        "auto",
+        "branch",
+        "output",
+        "whitespace",
+    ];
+    for (k, v) in map {
+        let on = match v {
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_i64() == Some(1),
+            Value::String(s) => matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            ),
+            _ => false,
+        };
+        if !on {
+            continue;
+        }
+        let words = crate::classify::name::words(k);
+        // An emptyDir volume is scratch space that goes with its pod (`kubectl drain
+        // --delete-emptydir-data`).
+        let deletes = words.iter().any(|w| VERBS.contains(&w.as_str()))
+            && !words.iter().any(|w| w == "emptydir");
+        let held = words.iter().any(|w| HELD.contains(&w.as_str()));
+        if deletes && !held {
+            ctx.add(
+                Destructive,
+                format!("argument `{k}: true` deletes what the call touches"),
+            );
+        }
+    }
+}
+
+/// Fields that turn off an audit or security control (`"xpack.security.audit.enabled":
+/// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
+/// under a tool whose name pushes).
+pub(super) fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const CONTROLS: &[&str] = &["audit", "auditing", "security", "mfa", "2fa"];
+    // The control's state, not the control alone (`audit: false` skips an npm audit).
+    const STATES: &[&str] = &[
+        "enabled", "enable", "required", "enforced", "active", "logging", "log", "logs",
+    ];
+    const FILTERS: &[&str] = &["include", "show", "with", "only", "filter", "is", "has"];
+    for (k, v) in map {
+        let off = v.as_bool() == Some(false) || v.as_str().is_some_and(|s| s == "false");
+        let on = v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s == "true");
+        if !(off || (on && ctx.pushes)) {
+            continue;
+        }
+        let words = crate::classify::name::words(&k.replace('.', "_"));
+        let control = (words.iter().any(|w| CONTROLS.contains(&w.as_str()))
+            && words.iter().any(|w| STATES.contains(&w.as_str())))
+            || matches!(words.as_slice(), [a, b] if a == "enforce" && b == "admins");
+        if off && control && !words.first().is_some_and(|w| FILTERS.contains(&w.as_str())) {
+            ctx.add(
+                Admin,
+                format!("sets `{k}: false`, which turns off an audit or security control"),
+            );
+        }
+        if on && ctx.pushes && matches!(k.as_str(), "force" | "force_push" | "forcePush") {
+            ctx.add(
+                Destructive,
+                format!("pushes with `{k}: true` (commits on the branch can be lost)"),
+            );
+        }
+    }
+}
+
+/// Fields that turn off a protection against deletion (`DeletionProtectionEnabled: false`,
+/// `prevent_destroy: false`, `allow_deletions: true`, backups kept for 0 days, versioning
+/// suspended) or set a capacity to zero (`replicas: 0`, `DesiredCount: 0`): what they protect
+/// can then be lost.
+pub(super) fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
+    for (k, v) in map {
+        let key = super::super::http::rules::norm_key(k);
+        // EC2's attribute values are wrapped (`{"Value": false}`).
+        let v = match v.get("Value").or_else(|| v.get("value")) {
+            Some(inner) if v.as_object().is_some_and(|m| m.len() == 1) => inner,
+            _ => v,
+        };
+        let off = match key.as_str() {
+            "deletionprotection"
+            | "deletionprotectionenabled"
+            | "enabledeletionprotection"
+            | "deleteprotection"
+            | "terminationprotection"
+            | "enableterminationprotection"
+            | "disableapitermination"
+            | "disableapistop"
+            | "preventdestroy"
+            | "destructiverequiresname"
+            | "pointintimerecoveryenabled"
+            | "protectfromdeletion"
+            | "deleteprotectionenabled" => {
+                v.as_bool() == Some(false) || v.as_str() == Some("false")
+            }
+            "allowdeletions" | "allowforcepushes" | "forcedestroy" => v.as_bool() == Some(true),
+            "backupretentionperiod" | "retentiondays" | "retentionindays" => {
+                v.as_f64() == Some(0.0) || v.as_str() == Some("0")
+            }
+            "mfadelete" => v
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("disabled")),
+            "versioningconfiguration" | "versioning" => v
+                .get("Status")
+                .or_else(|| v.get("status"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case("suspended")),
+            _ => super::super::http::rules::zero_field(k, v),
+        };
+        if off {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            ctx.add(
+                Destructive,
+                format!(
+                    "sets `{k}: {}`, which removes a protection against loss",
+                    super::super::prefix(&shown, 40)
+                ),
+            );
+        }
+    }
+}
