@@ -95,6 +95,19 @@ fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
     }
 }
 
+/// Table functions whose first argument is an address they fetch (ClickHouse, DuckDB).
+const ADDRESSED: &[&str] = &[
+    "url",
+    "urlcluster",
+    "s3",
+    "s3cluster",
+    "gcs",
+    "hdfs",
+    "hdfscluster",
+    "azureblobstorage",
+    "azureblobstoragecluster",
+];
+
 /// A literal: the only argument of a function that runs SQL or commands that is not SQL
 /// built at run time or held in a variable.
 fn is_plain(e: &Expr) -> bool {
@@ -129,6 +142,16 @@ impl Walk {
             .to_ascii_lowercase();
         self.found
             .push((e, format!("calls `{short}` which {what}")));
+        // A table function that fetches an address computed at run time (`url('http://x/?d='
+        // || (SELECT …))`): what the query reads leaves in the address.
+        if ADDRESSED.contains(&short.as_str()) && args.first().is_some_and(|a| !is_plain(a)) {
+            self.found.push((
+                Admin,
+                format!(
+                    "calls `{short}` with an address computed at run time (data can leave in it)"
+                ),
+            ));
+        }
         let sql = functions::runs_sql_arguments(&full);
         let shell = functions::runs_shell_arguments(&full);
         if !sql && !shell {
