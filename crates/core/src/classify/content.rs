@@ -421,23 +421,16 @@ pub fn classify_content_with(
     }
     let hint = facts.hint;
     let mut budget = MAX_INPUT;
-    ctx.sends = name
-        .word
-        .as_deref()
-        .is_some_and(|w| SENDING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
-    ctx.writes_path = name
-        .word
-        .as_deref()
-        .is_some_and(|w| WRITING_VERBS.contains(&w.to_ascii_lowercase().as_str()));
-    ctx.pushes = name
-        .word
-        .as_deref()
-        .is_some_and(|w| w.eq_ignore_ascii_case("push"));
-    ctx.moves = name.word.as_deref().is_some_and(|w| {
-        ["move", "rename", "mv"]
-            .iter()
-            .any(|m| w.eq_ignore_ascii_case(m))
-    });
+    // What the name's deciding verb says the tool does with its input.
+    let verb_in = |verbs: &[&str]| {
+        name.word
+            .as_deref()
+            .is_some_and(|w| verbs.iter().any(|v| w.eq_ignore_ascii_case(v)))
+    };
+    ctx.sends = verb_in(SENDING_VERBS);
+    ctx.writes_path = verb_in(WRITING_VERBS);
+    ctx.pushes = verb_in(&["push"]);
+    ctx.moves = verb_in(&["move", "rename", "mv"]);
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
@@ -459,8 +452,6 @@ pub fn classify_content_with(
     ctx.verdict()
 }
 
-/// Name verbs of tools that send their input to people or other systems (`send_email`,
-/// `slack_post_message`): a credential in the input leaves with it.
 /// Leading verbs of tools that write the path they are given.
 const WRITING_VERBS: &[&str] = &[
     "write",
@@ -477,6 +468,8 @@ const WRITING_VERBS: &[&str] = &[
     "insert",
 ];
 
+/// Name verbs of tools that send their input to people or other systems (`send_email`,
+/// `slack_post_message`): a credential in the input leaves with it.
 const SENDING_VERBS: &[&str] = &[
     "send", "post", "message", "email", "reply", "comment", "publish", "notify", "share",
     "forward", "upload", "submit",

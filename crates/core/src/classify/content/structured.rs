@@ -606,13 +606,13 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
     }
 }
 
-/// A key as a flag's name: `_` is `-`, and camelCase is kebab-case (`noVerify` is
-/// `no-verify`).
 /// A key in snake case (`subCommand` is `sub_command`).
 fn snake(key: &str) -> String {
     kebab(key).replace('-', "_")
 }
 
+/// A key as a flag's name: `_` is `-`, and camelCase is kebab-case (`noVerify` is
+/// `no-verify`).
 fn kebab(key: &str) -> String {
     let mut out = String::new();
     let mut prev_lower = false;
