@@ -243,7 +243,7 @@ fn flags_that_execute_or_write() {
         ("mount /dev/sdb1", Admin),
         ("mount", Read),
         ("csplit f '/x/' '{*}'", Mutating),
-        ("gpg --delete-secret-keys ABCD", Mutating),
+        ("gpg --delete-secret-keys ABCD", Destructive),
         ("gpg --list-keys", Read),
         ("ssh-keygen -t ed25519 -f k", Mutating),
         ("ssh-keygen -l -f k.pub", Read),

@@ -31,6 +31,7 @@ pub fn fast_shell_line(text: &str) -> bool {
     fast::shell::plain_line(text).is_some()
 }
 mod graphql;
+mod hosted;
 mod http;
 mod objects;
 mod query_text;
@@ -41,6 +42,7 @@ mod sql;
 mod sqlfilter;
 mod sqllex;
 mod structured;
+mod tasks;
 mod tools;
 mod wrappers;
 
@@ -110,6 +112,9 @@ pub(crate) struct Ctx {
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
     search_tool: bool,
+    /// The object being walked is a GraphQL request whose document was judged with its
+    /// `operationName`: that name is not also an SDK operation.
+    graphql_judged: bool,
     /// The token-level fast path ([`fast`]) may answer before the full analysis.
     pub(crate) fast: bool,
     /// The tool's name says it sends its input away (`send_email`, `browser_file_upload`).
@@ -149,6 +154,7 @@ impl Ctx {
             code_lang: None,
             program: None,
             search_tool: false,
+            graphql_judged: false,
             fast: true,
             sends: false,
             writes_path: false,
@@ -436,6 +442,13 @@ pub fn classify_content_with(
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
         browser::analyse(&mut ctx, kind, map);
     }
+    hosted::analyse(&mut ctx, tool, input);
+    if browser::reads_page(tool, input) {
+        ctx.add(
+            Effect::Read,
+            format!("browser: `{tool}` reads what the page shows, its console or its requests"),
+        );
+    }
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     let mut scanned = MAX_INPUT;
     if ctx.sends
@@ -664,13 +677,16 @@ fn walk_object(
     // The request's method and URL are judged; its body is still searched below.
     http::analyse_object(ctx, map);
     let mut skip: Vec<String> = Vec::new();
+    let graphql = graphql::request(ctx, map);
+    let outer_graphql = std::mem::replace(&mut ctx.graphql_judged, graphql);
     if top && let Some((program, rest)) = ctx.program.clone() {
         skip = structured::program_call(ctx, program, &rest, map);
     }
     if skip.is_empty() {
         skip = structured::joined_command(ctx, map);
     }
-    if graphql::request(ctx, map) {
+    ctx.graphql_judged = outer_graphql;
+    if graphql {
         skip.push("query".to_string()); // a GraphQL request: judged with its operationName
     }
     let named_shell = shell_named(map);

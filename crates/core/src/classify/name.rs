@@ -275,6 +275,7 @@ const ADMIN: &[&str] = &[
     "su",
     "setfacl",
     "passwd",
+    "unprotect",
 ];
 
 /// Nouns of access control: admin when combined with anything but a read verb

@@ -270,7 +270,8 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
 /// programs), Python's start-up hooks (`sitecustomize.py`, a `.pth` in `site-packages`).
 /// Writing one, even by appending, is persistence or a credential change (admin).
 pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
-    let p = path.to_ascii_lowercase();
+    // Windows spells the same places with backslashes (`$HOME\.ssh\authorized_keys`).
+    let p = path.to_ascii_lowercase().replace('\\', "/");
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");
     const STARTUP: &[&str] = &[
         ".bashrc",

@@ -54,6 +54,36 @@ pub(crate) fn page_tool(tool: &str) -> Option<PageTool> {
     }
 }
 
+/// A page tool that only reads what the browser already holds (`browser_snapshot {}`,
+/// `browser_console_messages`, `browser_network_requests`), called with no arguments: its
+/// name has a browser word and every other word is one of these.
+pub(crate) fn reads_page(tool: &str, input: &Value) -> bool {
+    const BROWSER: &[&str] = &["browser", "puppeteer", "playwright", "page", "mcp"];
+    const READS: &[&str] = &[
+        "snapshot",
+        "accessibility",
+        "console",
+        "messages",
+        "network",
+        "requests",
+        "get",
+        "list",
+    ];
+    let empty = match input {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    };
+    let w = words(tool);
+    empty
+        && w.iter()
+            .any(|x| BROWSER.contains(&x.as_str()) && x != "mcp")
+        && w.iter()
+            .any(|x| matches!(x.as_str(), "snapshot" | "console" | "network"))
+        && w.iter()
+            .all(|x| BROWSER.contains(&x.as_str()) || READS.contains(&x.as_str()))
+}
+
 /// Fields that hold a page script.
 const SCRIPT_KEYS: &[&str] = &[
     "function",

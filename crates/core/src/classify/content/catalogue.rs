@@ -279,12 +279,21 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
     }
+    // `cp ~/.npmrc $d && cd $d && git add -A`: staging everything stages the copies made above.
+    let git_sub = argv.iter().skip(1).find(|a| !a.starts_with('-'));
     if name == "git"
+        && git_sub.is_some_and(|a| a == "add")
         && argv
             .iter()
-            .skip(1)
-            .find(|a| !a.starts_with('-'))
-            .is_some_and(|a| a == "push")
+            .skip(2)
+            .any(|a| matches!(a.as_str(), "-A" | "--all" | "." | ":/" | "*"))
+        && sh.secret_staged.is_none()
+        && let Some((_, what)) = sh.secret_files.last()
+    {
+        sh.secret_staged = Some(what.clone());
+    }
+    if name == "git"
+        && git_sub.is_some_and(|a| a == "push")
         && let Some(what) = &sh.secret_staged
     {
         let what = what.clone();
@@ -293,6 +302,7 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             format!("{cmd} pushes a commit that carries the secret `{what}`"),
         );
     }
+    super::tasks::judge(sh, argv, stdin, &cmd);
     let prog = lookup(cat, name);
     if first.starts_with("./")
         || first.starts_with("../")
@@ -738,6 +748,8 @@ pub(crate) fn apply(sh: &mut Sh, name: &str, s: &Scan, cmd: &str) {
         let value = f.value.as_deref().unwrap_or("");
         match f.act {
             Act::Read | Act::Lower | Act::DryRun => {}
+            // `man -P cat`: a pager that only shows the text runs nothing else.
+            Act::Exec if matches!(flag, "-P" | "--pager") && harmless_pager(value) => {}
             Act::Exec => {
                 sh.add(Mutating, format!("{cmd}: `{flag}` runs a command"));
                 sh.shell_text(value, &format!("`{name} {flag}`"));

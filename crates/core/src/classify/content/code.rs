@@ -635,13 +635,14 @@ fn truncation(ctx: &mut Ctx, code: &str) {
     }
 }
 
-/// Arrays of two or more string literals (`['rm', '-rf', '/x']`).
+/// Lists and call arguments of two or more string literals only (`['rm', '-rf', '/x']`).
 fn string_arrays(code: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for part in code.split('[').skip(1) {
-        let Some((inside, _)) = part.split_once(']') else {
-            continue;
-        };
+    // Lists (`['rm', '-rf', x]`) and a call's arguments (Ruby's `system("kubectl", "delete",
+    // …)`, Node's `execFileSync("rm", …)` spelled without a list).
+    let lists = code.split('[').skip(1).filter_map(|p| p.split_once(']'));
+    let calls = code.split('(').skip(1).filter_map(|p| p.split_once(')'));
+    for (inside, _) in lists.chain(calls) {
         let items: Vec<&str> = inside.split(',').map(str::trim).collect();
         let argv: Vec<String> = items
             .iter()

@@ -199,7 +199,15 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         {
             (Read, "reads configuration".into())
         }
-        "config" => (Mutating, "changes git configuration".into()),
+        "config" => {
+            // `git config --global http.sslVerify false`: the key and its value are the last
+            // two operands.
+            let operands: Vec<&String> = rest.iter().filter(|r| !r.starts_with('-')).collect();
+            if let [.., k, v] = operands.as_slice() {
+                git_config(sh, k, v);
+            }
+            (Mutating, "changes git configuration".into())
+        }
         "status" | "log" | "diff" | "show" | "blame" | "grep" | "ls-files" | "ls-tree"
         | "ls-remote" | "rev-parse" | "rev-list" | "describe" | "shortlog" | "cat-file"
         | "for-each-ref" | "show-ref" | "merge-base" | "name-rev" | "whatchanged"
@@ -298,7 +306,22 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
         sh.shell_text(value.trim_start_matches('!'), &format!("git `{k}`"));
     } else if k == "core.hookspath" {
         sh.add(Admin, "sets `core.hooksPath`, which decides what git runs");
+    } else if verification_off(&k, value) {
+        sh.add(
+            Admin,
+            format!("sets `{k}` to `{value}`, which turns off a verification"),
+        );
     }
+}
+
+/// `http.sslVerify false`, `http.<url>.sslVerify false`, `transfer.fsckObjects false`: git stops
+/// checking certificates or what it receives.
+fn verification_off(key: &str, value: &str) -> bool {
+    let off = matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "false" | "no" | "off" | "0"
+    );
+    off && (key.ends_with(".sslverify") || key.ends_with("fsckobjects"))
 }
 
 /// Configuration keys whose value is a command git runs: pagers, editors, SSH and proxy
@@ -436,11 +459,20 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             (Admin, "debugs a node with access to the host".into())
         }
         "exec" | "debug" | "run" | "attach" => {
-            if let Some(p) = args.iter().position(|a| a == "--") {
-                let inner = args.get(p + 1..).unwrap_or_default().to_vec();
-                let _ = sh.argv(&inner, stdin, "`kubectl exec`");
+            let inner = args
+                .iter()
+                .position(|a| a == "--")
+                .map(|p| args.get(p + 1..).unwrap_or_default().to_vec())
+                .filter(|inner| !inner.is_empty());
+            if let Some(inner) = &inner {
+                let _ = sh.argv(inner, stdin, "`kubectl exec`");
             }
-            (Mutating, format!("runs a command in a pod (`kubectl {s}`)"))
+            // `kubectl exec pod -- ls`: the pod runs the command shown, which is judged; `run`,
+            // `debug` and `attach` start or join a container and change the cluster.
+            match inner {
+                Some(_) if s == "exec" => (Read, "runs the command shown in a pod".into()),
+                _ => (Mutating, format!("runs a command in a pod (`kubectl {s}`)")),
+            }
         }
         "delete" | "drain" => (
             Destructive,

@@ -206,6 +206,20 @@ fn analyse_with(
         }
         let (e, why) = unparsed(t);
         ctx.add(e, format!("graphql: {} {why}", snippet(t)));
+        // The request's `operationName` is then the only word on what it does.
+        if let Some(op) = operation
+            && let Some(named) = crate::classify::name::name_tier(op)
+                .effect
+                .filter(|e| e.rank() >= Effect::Destructive.rank())
+        {
+            ctx.add(
+                named,
+                format!(
+                    "graphql: the request's operation `{}` is named for it",
+                    snippet(op)
+                ),
+            );
+        }
         return true;
     }
     let doc = tree.document();

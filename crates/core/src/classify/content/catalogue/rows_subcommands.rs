@@ -180,6 +180,14 @@ pub(super) const ROWS: &[Spec] = &[
          --types= --minify --flatten --revision= --list -q|--quiet \
          --server-side --field-manager= --force-conflicts --prune"
     ),
+    // The command after `--` is judged on its own (`devops.rs`).
+    row!(
+        "kubectl:exec",
+        Read,
+        "runs the command shown in a pod",
+        H::None,
+        "-c|--container= -i|--stdin -t|--tty -q|--quiet --pod-running-timeout= -f|--filename="
+    ),
     row!(
         "kubectl:logs",
         Read,
@@ -272,6 +280,13 @@ pub(super) const ROWS: &[Spec] = &[
          -input= -lock= -lock-timeout= -no-color -parallelism= -detailed-exitcode \
          -compact-warnings -json -state= -generate-config-out> -raw -id= -type= -plan= \
          -draw-cycles -module-depth="
+    ),
+    row!(
+        "terraform:fmt",
+        Read,
+        "checks formatting",
+        H::None,
+        "-check -diff -list= -recursive -no-color -write="
     ),
     row!(
         "curl:",

@@ -377,12 +377,14 @@ pub(super) const ROWS: &[Spec] = &[
         H::Expect,
         "@any"
     ),
+    // `-z` only reports whether a port answers: no data is sent (what arrives on the input is
+    // judged before the row, so a secret piped in still counts as sent).
     row!(
         "nc ncat netcat telnet ftp",
         Mutating,
         "opens a network connection",
         H::None,
-        "-h. --help. --version. -4 -6 -u -v -vv -z -n -w= -p= -s= -q= -i= -l% -k -e$ -c$ --exec$ \
+        "-h. --help. --version. -4 -6 -u -v -vv -z. -n -w= -p= -s= -q= -i= -l% -k -e$ -c$ --exec$ \
          --sh-exec$ -N -C -U -t -x= -X= --ssl"
     ),
 ];

@@ -254,6 +254,21 @@ pub(crate) fn sed(sh: &mut Sh, args: &[String], s: &Scan, stdin: &Input, cmd: &s
         scripts.extend(s.operands.first().map(String::as_str));
     }
     let sandbox = s.has(&["--sandbox"]);
+    // `sed -i d f`, `sed -i '1,$d' f`: every line deleted in place empties the files.
+    let in_place = s.found.iter().any(|f| f.act == super::Act::Modify);
+    let deletes_all = |script: &str| {
+        let squeezed: String = script.chars().filter(|c| !c.is_whitespace()).collect();
+        matches!(
+            squeezed.trim_end_matches(';'),
+            "d" | "1,$d" | "0,$d" | "/^/d" | "/.*/d" | "/$/d" | "/^.*$/d"
+        )
+    };
+    if in_place && scripts.iter().any(|t| deletes_all(t)) {
+        sh.add(
+            Destructive,
+            format!("{cmd} deletes every line of the files it edits in place"),
+        );
+    }
     for script in scripts {
         for (what, arg) in sed_commands(script) {
             match what {

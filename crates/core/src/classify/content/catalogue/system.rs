@@ -378,6 +378,23 @@ pub(super) fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
                 || a.starts_with("27")
                 || a.starts_with("67")
         });
+        // A secret made readable by others (`cp ~/.ssh/id_rsa /tmp/k && chmod 644 /tmp/k`).
+        let others_read = args.iter().any(|a| {
+            let octal = a.len() >= 3
+                && a.chars().all(|c| c.is_ascii_digit())
+                && a.chars().last().is_some_and(|c| matches!(c, '4'..='7'));
+            octal || a.contains("o+r") || a.contains("a+r") || a == "+r"
+        });
+        let secret = args
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .find_map(|a| sh.secret_file(a));
+        if others_read && let Some(f) = secret {
+            sh.add(
+                Admin,
+                format!("{cmd} makes the secret `{f}` readable by other users"),
+            );
+        }
         if has_short(args, 'R')
             || has_long(args, "--recursive")
             || wide

@@ -287,6 +287,9 @@ fn writer(lang: Lang, name: &str, path: &str) -> Option<(Dest, Option<bool>)> {
         | "outputFileSync" | "writeJson" | "writeJsonSync" | "write_file" => (Dest::Arg(0), None),
         "write" if matches!(path, "File.write" | "IO.write") => (Dest::Arg(0), None),
         "appendFileSync" | "appendFile" | "appendFileSync_" => (Dest::Arg(0), Some(true)),
+        // .NET's `[IO.File]::WriteAllText(path, …)` from PowerShell or C#.
+        "WriteAllText" | "WriteAllLines" | "WriteAllBytes" => (Dest::Arg(0), Some(false)),
+        "AppendAllText" | "AppendAllLines" | "AppendText" => (Dest::Arg(0), Some(true)),
         "Create" | "create" | "createSync" if lang == Lang::Go || path.starts_with("Deno.") => {
             (Dest::Arg(0), Some(false))
         }

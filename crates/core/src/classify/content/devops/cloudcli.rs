@@ -115,6 +115,11 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
             "turns off versioning, backups or retention".into(),
         );
     }
+    // A JSON argument that carries deletions (`batch-write-item` with `DeleteRequest`s, a
+    // Route 53 change batch with `"Action": "DELETE"`, `transact-write-items` with `Delete`).
+    if let Some(what) = args.iter().find_map(|a| json_deletes(a)) {
+        return (Destructive, format!("sends {what} in a JSON argument"));
+    }
     // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
     let zeroes = args.windows(2).any(|w| {
         w.first()
@@ -387,4 +392,24 @@ fn operation_words(args: &[String]) -> Vec<&str> {
         }
     }
     out
+}
+
+/// Deletions written in a JSON argument, by their shape.
+fn json_deletes(arg: &str) -> Option<&'static str> {
+    let t = arg.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return None;
+    }
+    let compact: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if compact.contains("\"deleterequest\"") || compact.contains("\"delete\":{") {
+        Some("delete requests")
+    } else if compact.contains("\"action\":\"delete\"") {
+        Some("a change whose action is `DELETE`")
+    } else {
+        None
+    }
 }

@@ -328,6 +328,16 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         matches!(k.to_ascii_lowercase().as_str(), "confirm" | "confirmed")
             && matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
     }) {
+        // A confirmed access change named by the last segment (`/api-keys/revoke-all?confirm=1`);
+        // removals by name are judged above, and `unsubscribe` is a write.
+        if let Some(l) = &last
+            && crate::classify::name::name_tier(l).effect == Some(Admin)
+        {
+            return Some((
+                Admin,
+                format!("confirms the access change `{l}` in its query (`{k}`)"),
+            ));
+        }
         return Some((Mutating, format!("confirms an action in its query (`{k}`)")));
     }
     None

@@ -31,8 +31,17 @@ pub(super) fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
         "rpc_method",
     ];
     for (k, v) in map {
-        let Value::String(word) = v else {
-            continue;
+        // `{"action": {"type": "hard_delete"}}`: the operation named one level down.
+        let word = match v {
+            Value::String(w) => w,
+            Value::Object(o) => match ["type", "name", "kind"]
+                .iter()
+                .find_map(|t| o.get(*t).and_then(Value::as_str))
+            {
+                Some(w) => w,
+                None => continue,
+            },
+            _ => continue,
         };
         let word = word.trim();
         let plain = !word.is_empty()
@@ -222,10 +231,27 @@ pub(super) fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
 /// under a tool whose name pushes).
 pub(super) fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
-    const CONTROLS: &[&str] = &["audit", "auditing", "security", "mfa", "2fa"];
+    const CONTROLS: &[&str] = &[
+        "audit",
+        "auditing",
+        "security",
+        "mfa",
+        "2fa",
+        "allowlist",
+        "whitelist",
+        "firewall",
+        "encryption",
+        "tls",
+        "ssl",
+        "sso",
+        "waf",
+        "signing",
+        "verification",
+    ];
     // The control's state, not the control alone (`audit: false` skips an npm audit).
     const STATES: &[&str] = &[
-        "enabled", "enable", "required", "enforced", "active", "logging", "log", "logs",
+        "enabled", "enable", "required", "require", "enforced", "enforce", "active", "logging",
+        "log", "logs",
     ];
     const FILTERS: &[&str] = &["include", "show", "with", "only", "filter", "is", "has"];
     for (k, v) in map {
@@ -259,7 +285,8 @@ pub(super) fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// can then be lost.
 pub(super) fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
     for (k, v) in map {
-        let key = super::super::http::rules::norm_key(k);
+        // A dotted setting is judged by its last part (`action.destructive_requires_name`).
+        let key = super::super::http::rules::norm_key(k.rsplit('.').next().unwrap_or(k));
         // EC2's attribute values are wrapped (`{"Value": false}`).
         let v = match v.get("Value").or_else(|| v.get("value")) {
             Some(inner) if v.as_object().is_some_and(|m| m.len() == 1) => inner,

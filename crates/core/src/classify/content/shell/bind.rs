@@ -106,7 +106,8 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
     let readers = [
         "cat", "head", "tail", "base64", "xxd", "od", "tac", "gzip", "bzip2", "xz", "zstd", "sed",
         "awk", "tr", "hexdump", "strings", "sort", "jq", "yq", "grep", "cut", "nl", "less", "more",
-        "openssl", "gpg", "tar", "zip",
+        "openssl", "gpg", "tar", "zip", "base32", "basenc", "uuencode", "rev", "fold", "iconv",
+        "paste", "expand", "dd", "column", "fmt",
     ];
     let operands: Vec<&str> = if let Some(path) = first.strip_prefix('<') {
         std::iter::once(path)
@@ -115,11 +116,13 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
     } else if readers.contains(&program_name(first)) {
         words.get(1..).unwrap_or_default().to_vec()
     } else {
-        // A secret named anywhere in the body: redirected into, or read by, another program.
+        // A secret named anywhere in the body: redirected into, or read by, another program
+        // (`<.env`, or `<` and the path as two words).
         words
             .iter()
-            .copied()
-            .filter(|w| w.starts_with('<'))
+            .zip(std::iter::once(&"").chain(words.iter()))
+            .filter(|(w, prev)| w.starts_with('<') || **prev == "<")
+            .map(|(w, _)| *w)
             .collect()
     };
     operands
@@ -333,6 +336,19 @@ fn auth_header(h: &str) -> bool {
             .any(|w| name.contains(w))
 }
 
+/// `exec CONTAINER PRODUCER …` (`docker exec pg pg_dumpall`, `kubectl exec db-0 -- env`): a
+/// secret's producer run inside a container prints its secret here.
+fn in_container(rest: &[&str]) -> bool {
+    rest.first().is_some_and(|w| *w == "exec")
+        && rest.iter().enumerate().skip(1).any(|(i, w)| {
+            let name = program_name(w);
+            // Not the same program again (`docker exec docker …` is not a loop worth following).
+            !matches!(name, "docker" | "podman" | "kubectl" | "oc")
+                && SECRET_PRODUCERS.contains(&name)
+                && secret_output(rest.get(i..).unwrap_or_default()).is_some()
+        })
+}
+
 /// Programs [`secret_output`] knows to print secrets.
 pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "env",
@@ -384,10 +400,13 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         "ps" => rest
             .first()
             .is_some_and(|f| !f.starts_with('-') && f.contains('e')),
-        // A container's environment and configuration.
-        "docker" | "podman" => has("inspect"),
+        // A container's environment and configuration, or a producer run inside it
+        // (`docker exec pg pg_dumpall`).
+        "docker" | "podman" => has("inspect") || in_container(rest),
         "vault" => has("read") || (has("kv") && has("get")),
-        "kubectl" | "oc" => has("get") && rest.iter().any(|w| w.starts_with("secret")),
+        "kubectl" | "oc" => {
+            (has("get") && rest.iter().any(|w| w.starts_with("secret"))) || in_container(rest)
+        }
         "aws" => has("get-secret-value") || has("--with-decryption"),
         "gcloud" => has("secrets") && has("access"),
         "az" => has("keyvault") && has("secret") && has("show"),

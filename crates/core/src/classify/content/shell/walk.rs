@@ -78,6 +78,14 @@ impl Sh<'_> {
     /// Walks a list; returns what it writes to its output when that is one pipeline's.
     fn list_output(&mut self, l: &CompoundList, stdin: &Input) -> Input {
         let mut last = Input::None;
+        // A secret printed by any command of the list is in the list's output
+        // (`(printf 'To: x'; cat .env) | sendmail -t`).
+        let mut secret = None;
+        let mut keep_secret = |out: &Input| {
+            if secret.is_none() && super::super::catalogue::is_secret(out) {
+                secret = Some(out.clone());
+            }
+        };
         for (i, item) in l.0.iter().enumerate() {
             let background = match item.1 {
                 SeparatorOperator::Async => true,
@@ -88,6 +96,7 @@ impl Sh<'_> {
             } else {
                 self.pipeline(&item.0.first, stdin)
             };
+            keep_secret(&out);
             last = if i == 0 && item.0.additional.is_empty() {
                 out
             } else {
@@ -96,12 +105,13 @@ impl Sh<'_> {
             for next in &item.0.additional {
                 match next {
                     AndOr::And(p) | AndOr::Or(p) => {
-                        let _ = self.scope(|sh| sh.pipeline(p, stdin));
+                        let out = self.scope(|sh| sh.pipeline(p, stdin));
+                        keep_secret(&out);
                     }
                 }
             }
         }
-        last
+        secret.unwrap_or(last)
     }
 
     fn pipeline(&mut self, p: &Pipeline, stdin: &Input) -> Input {
@@ -130,8 +140,21 @@ impl Sh<'_> {
             Command::Simple(sc) => self.simple(sc, stdin),
             Command::Compound(cc, redirects) => {
                 let stdin = self.redirect_list(redirects.as_ref(), stdin);
-                self.compound(cc, &stdin);
-                Input::Unknown("the output of a compound command".into())
+                // A group's or subshell's output keeps a secret one of its commands prints.
+                let secret = match cc {
+                    CompoundCommand::BraceGroup(b) => Some(self.list_output(&b.list, &stdin)),
+                    CompoundCommand::Subshell(sub) => {
+                        Some(self.scope(|sh| sh.list_output(&sub.list, &stdin)))
+                    }
+                    other => {
+                        self.compound(other, &stdin);
+                        None
+                    }
+                };
+                match secret {
+                    Some(out) if super::super::catalogue::is_secret(&out) => out,
+                    _ => Input::Unknown("the output of a compound command".into()),
+                }
             }
             Command::Function(f) => {
                 self.function(f);
@@ -565,8 +588,16 @@ impl Sh<'_> {
                 // `source <(echo 'ls')`: a literal output is remembered like a file written
                 // above, under a name of its own.
                 let name = format!("<(…){}", self.written.len());
-                if let Input::Literal(text) = out {
-                    self.written.push((name.clone(), Some(text)));
+                match out {
+                    Input::Literal(text) => self.written.push((name.clone(), Some(text))),
+                    // `curl --upload-file <(printenv) …`: the substitution is a secret file.
+                    Input::Unknown(what) => {
+                        if let Some(what) = what.strip_prefix(args::SECRET_INPUT) {
+                            let what = what.trim_matches('`').to_string();
+                            self.secret_files.push((name.clone(), what));
+                        }
+                    }
+                    Input::None => {}
                 }
                 raw.push(super::bind::quote(&name));
                 words.push(Expanded {

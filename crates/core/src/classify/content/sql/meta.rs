@@ -79,6 +79,7 @@ fn output(ctx: &mut Ctx, line: &str, args: &str, depth: usize) {
         let cmd = cmd.trim();
         let piped = format!("cat query-output | {cmd}");
         shell_command(ctx, line, &piped, depth);
+        rows_sent(ctx, line, cmd);
         return;
     }
     let words: Vec<&str> = args
@@ -102,6 +103,28 @@ fn output(ctx: &mut Ctx, line: &str, args: &str, depth: usize) {
             ctx.add(Read, format!("sql: {} sets output", snippet(line)));
         }
         Some(p) => written(ctx, line, p, "writes query output to a file"),
+    }
+}
+
+/// Query results piped into a program that sends its input over the network (`.once |curl
+/// -T - …`, `\copy (…) to program 'nc host 9000'`): the database's rows leave, as `pg_dump |
+/// curl …` sends a dump.
+fn rows_sent(ctx: &mut Ctx, line: &str, cmd: &str) {
+    let sender = cmd.split('|').find_map(|stage| {
+        let first = stage.split_whitespace().next()?;
+        let name = super::super::shell::program_name(first);
+        super::super::args::NETWORK_SENDERS
+            .contains(&name)
+            .then_some(name)
+    });
+    if let Some(name) = sender {
+        ctx.add(
+            Admin,
+            format!(
+                "sql: {} sends query results over the network (`{name}`)",
+                snippet(line)
+            ),
+        );
     }
 }
 
@@ -142,6 +165,7 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
                     .is_some_and(|h| h.trim_end().ends_with(" to"))
                 {
                     let piped = format!("cat table-rows | {cmd}");
+                    rows_sent(ctx, line, cmd);
                     return shell_command(ctx, line, &piped, depth);
                 }
                 return shell_command(ctx, line, cmd, depth);

@@ -256,6 +256,25 @@ impl Walk {
         // (`EXEC ('DROP …')` parses with the text as a parameter in some dialects).
         self.sql_strings
             .extend(parameters.iter().filter_map(expr_string));
+        // `EXEC dbo.usp_DeleteAllCustomers`, `CALL purge_tenants()`: the body is not visible,
+        // its name says what it does.
+        // The name as written: its case splits words (`usp_DeleteAllCustomers`).
+        let short = full
+            .rsplit('.')
+            .next()
+            .unwrap_or(&full)
+            .replace(['"', '`', '[', ']'], "");
+        if let Some(named) = crate::classify::name::name_tier(&short)
+            .effect
+            .filter(|e| e.rank() >= Destructive.rank())
+        {
+            return (
+                named,
+                format!(
+                    "executes procedure `{short}`, whose name says it removes or changes access"
+                ),
+            );
+        }
         (
             Mutating,
             "executes a prepared statement or a procedure whose body is not visible".into(),

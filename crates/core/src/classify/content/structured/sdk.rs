@@ -213,7 +213,9 @@ pub(crate) fn call(
         .iter()
         .filter_map(|(k, v)| {
             let nk = norm(k);
-            if !OP_KEYS.contains(&nk.as_str()) {
+            // A GraphQL request's `operationName` was judged with its document, which says
+            // whether it is a query or a mutation.
+            if !OP_KEYS.contains(&nk.as_str()) || (nk == "operationname" && ctx.graphql_judged) {
                 return None;
             }
             let s = v.as_str()?;

@@ -80,6 +80,18 @@ pub(super) fn system_tool(name: &str, args: &[String]) -> Option<(Effect, &'stat
         {
             (Read, "reads certificates or hashes a file")
         }
+        // Event logs: querying reads; clearing or reconfiguring a log removes the audit trail.
+        "wevtutil" => match lower.first().map_or("", String::as_str) {
+            "qe" | "query-events" | "el" | "enum-logs" | "gl" | "get-log" | "gli"
+            | "get-loginfo" | "ep" | "enum-publishers" | "gp" | "get-publisher"
+                if !has(&["/bu", "/backup"]) =>
+            {
+                (Read, "reads event logs")
+            }
+            "cl" | "clear-log" | "sl" | "set-log" | "um" | "uninstall-manifest" | "im"
+            | "install-manifest" => (Admin, "clears or reconfigures an event log"),
+            _ => (Mutating, "exports or archives an event log"),
+        },
         "msiexec" if has(&["/x", "/uninstall"]) => (Destructive, "uninstalls software"),
         "msiexec" => (Admin, "installs software (msiexec)"),
         "auditpol"

@@ -1,0 +1,376 @@
+//! Tasks named on a command line, for programs whose own code is not visible: a framework's
+//! database tasks (`rails db:drop`, `manage.py flush`, `artisan migrate:fresh`, `prisma migrate
+//! reset`), a build target or project script named for destruction (`make destroy`, `npm run
+//! db:wipe`), a gRPC method (`grpcurl … KV/DeleteRange`), and a few data tools (`nodetool
+//! clearsnapshot`, `gpg --delete-secret-keys`, `cypher-shell 'MATCH (n) DETACH DELETE n'`).
+//!
+//! These only raise: the program is still judged as before, and what is found here is added to
+//! it. A task this file does not know keeps the program's own judgement (a script whose content
+//! is not visible counts as mutating).
+
+use super::shell::{Input, Sh, program_name};
+use crate::Effect::{self, Destructive};
+
+/// A framework's tasks that drop or empty a database, by the program that runs them. A task is
+/// its words after the program, joined by one space (`prisma migrate reset`).
+const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
+    (
+        &["rails", "rake"],
+        &[
+            "db:drop",
+            "db:drop:all",
+            "db:reset",
+            "db:purge",
+            "db:purge:all",
+            "db:schema:load",
+            "db:structure:load",
+            "db:migrate:reset",
+            "db:truncate_all",
+            "db:seed:replant",
+        ],
+    ),
+    (&["manage.py", "django-admin"], &["flush", "reset_db"]),
+    (
+        &["artisan"],
+        &[
+            "migrate:fresh",
+            "migrate:reset",
+            "migrate:refresh",
+            "db:wipe",
+        ],
+    ),
+    (&["prisma"], &["migrate reset"]),
+    (
+        &["sequelize", "sequelize-cli"],
+        &["db:drop", "db:migrate:undo:all", "db:seed:undo:all"],
+    ),
+    (&["typeorm"], &["schema:drop"]),
+    (&["drizzle-kit"], &["drop"]),
+    (&["alembic"], &["downgrade base"]),
+    (&["flask"], &["db downgrade base"]),
+    (
+        &["mix"],
+        &["ecto.drop", "ecto.reset", "ecto.rollback --all"],
+    ),
+    (
+        &["console"],
+        &[
+            "doctrine:database:drop",
+            "doctrine:schema:drop",
+            "doctrine:fixtures:load",
+        ],
+    ),
+    (&["flyway"], &["clean"]),
+    (&["liquibase"], &["dropall", "drop-all"]),
+    (&["dotnet"], &["ef database drop"]),
+    (&["supabase"], &["db reset"]),
+];
+
+/// Flags that make a framework task lose data on any task (`prisma db push --force-reset`).
+const DATA_LOSS_FLAGS: &[&str] = &["--force-reset", "--accept-data-loss"];
+
+/// Task runners whose operands name targets or project scripts.
+const RUNNERS: &[&str] = &[
+    "make", "gmake", "just", "task", "rake", "npm", "yarn", "pnpm", "bun", "composer", "mage",
+    "invoke", "nx", "turbo",
+];
+
+/// Words in a target's name that say it destroys (`destroy`, `db:wipe`, `nuke-all`).
+const DESTROYING_WORDS: &[&str] = &[
+    "destroy",
+    "drop",
+    "wipe",
+    "purge",
+    "nuke",
+    "teardown",
+    "obliterate",
+    "erase",
+    "truncate",
+];
+
+/// yarn's own commands, which are not project scripts.
+const YARN_COMMANDS: &[&str] = &[
+    "add",
+    "install",
+    "remove",
+    "upgrade",
+    "up",
+    "info",
+    "why",
+    "list",
+    "init",
+    "config",
+    "dlx",
+    "workspace",
+    "workspaces",
+    "global",
+    "cache",
+    "link",
+    "unlink",
+    "pack",
+    "publish",
+    "set",
+    "version",
+    "audit",
+    "outdated",
+    "bin",
+    "create",
+    "exec",
+    "node",
+    "plugin",
+    "rebuild",
+    "npm",
+    "patch",
+    "dedupe",
+    "explain",
+    "constraints",
+    "import",
+    "licenses",
+    "owner",
+    "tag",
+    "team",
+    "login",
+    "logout",
+    "unplug",
+    "search",
+];
+
+/// `nodetool` commands that remove data or take a node out of service.
+const NODETOOL_DESTROYS: &[&str] = &[
+    "clearsnapshot",
+    "drain",
+    "decommission",
+    "removenode",
+    "assassinate",
+    "truncatehints",
+    "stopdaemon",
+    "cleanup",
+    "garbagecollect",
+    "resetlocalschema",
+    "disablebinary",
+    "disablegossip",
+];
+
+/// Judges the tasks named in `argv` and adds what it finds to `sh`.
+pub(crate) fn judge(sh: &mut Sh, argv: &[String], stdin: &Input, cmd: &str) {
+    if let Some((effect, why)) = named(argv) {
+        sh.add(effect, format!("{cmd} {why}"));
+    }
+    if argv
+        .first()
+        .is_some_and(|f| program_name(f) == "cypher-shell")
+    {
+        cypher_shell(sh, argv, stdin, cmd);
+    }
+}
+
+/// The effect a task named in `argv` has, when the words say it.
+pub(crate) fn named(argv: &[String]) -> Option<(Effect, String)> {
+    let program = argv.first().map(|f| program_name(f))?;
+    match program {
+        "grpcurl" => return grpc_method(argv),
+        "nodetool" => {
+            let sub = plain_words(argv.get(1..)?).next()?.to_ascii_lowercase();
+            return NODETOOL_DESTROYS.contains(&sub.as_str()).then(|| {
+                (
+                    Destructive,
+                    format!("removes data or takes a node out of service (`nodetool {sub}`)"),
+                )
+            });
+        }
+        "gpg" | "gpg2" => {
+            let deletes = argv.iter().skip(1).any(|a| a.starts_with("--delete-"));
+            return deletes.then(|| (Destructive, "deletes keys from the keyring".into()));
+        }
+        _ => {}
+    }
+    // The framework's program may follow an interpreter or a runner (`python manage.py`,
+    // `php artisan`, `bundle exec rails`, `npx prisma`, `bin/rails`).
+    for (i, word) in argv.iter().enumerate().take(4) {
+        let name = program_name(word);
+        if let Some(found) = database_task(name, argv.get(i + 1..).unwrap_or_default()) {
+            return Some(found);
+        }
+    }
+    if RUNNERS.contains(&program) {
+        return destroying_target(program, argv.get(1..).unwrap_or_default());
+    }
+    None
+}
+
+/// Operands that are not flags nor `NAME=value` settings.
+fn plain_words(args: &[String]) -> impl Iterator<Item = &str> {
+    args.iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-') && !a.contains('='))
+}
+
+fn database_task(name: &str, rest: &[String]) -> Option<(Effect, String)> {
+    let tasks = DATABASE_TASKS
+        .iter()
+        .find(|(programs, _)| programs.contains(&name))?
+        .1;
+    let words: Vec<String> = plain_words(rest).map(str::to_ascii_lowercase).collect();
+    let all_flags = rest.iter().any(|a| a == "--all");
+    for task in tasks {
+        let (task_words, needs_all) = match task.strip_suffix(" --all") {
+            Some(t) => (t, true),
+            None => (*task, false),
+        };
+        let want: Vec<&str> = task_words.split(' ').collect();
+        let matches = words.len() >= want.len()
+            && words.iter().zip(&want).all(|(w, t)| w == t)
+            && (!needs_all || all_flags);
+        if matches {
+            return Some((
+                Destructive,
+                format!("runs `{name} {task}`, which drops or empties a database"),
+            ));
+        }
+    }
+    // `python manage.py migrate app zero`: every migration of the app undone.
+    if matches!(name, "manage.py" | "django-admin")
+        && words.first().is_some_and(|w| w == "migrate")
+        && words.get(2).is_some_and(|w| w == "zero")
+    {
+        return Some((
+            Destructive,
+            format!("runs `{name} migrate … zero`, which undoes every migration of an app"),
+        ));
+    }
+    let loses = rest.iter().any(|a| DATA_LOSS_FLAGS.contains(&a.as_str()));
+    loses.then(|| {
+        (
+            Destructive,
+            format!("runs `{name}` with a flag that accepts losing data"),
+        )
+    })
+}
+
+/// A target or project script named for destruction (`make destroy`, `npm run db:wipe`,
+/// `yarn nuke`). Its recipe is not visible; its name is the evidence.
+fn destroying_target(program: &str, args: &[String]) -> Option<(Effect, String)> {
+    let mut words = plain_words(args).peekable();
+    let first = words.peek().copied();
+    let targets: Vec<&str> = match program {
+        // `npm run X`, `pnpm run-script X`: the one script after the runner's own verb; other
+        // verbs name packages (`npm install drop-zone`).
+        "npm" | "pnpm" | "bun" | "composer" => match first {
+            Some("run" | "run-script") => words.nth(1).into_iter().collect(),
+            _ => Vec::new(),
+        },
+        // `yarn X` runs script X unless X is one of yarn's own commands.
+        "yarn" => match first {
+            Some("run") => words.nth(1).into_iter().collect(),
+            Some(w) if !YARN_COMMANDS.contains(&w) => vec![w],
+            _ => Vec::new(),
+        },
+        _ => words.collect(),
+    };
+    for target in targets {
+        let destroys = super::super::name::words(target)
+            .iter()
+            .any(|w| DESTROYING_WORDS.contains(&w.as_str()));
+        if destroys {
+            return Some((
+                Destructive,
+                format!("runs target or script `{target}`, named for destruction"),
+            ));
+        }
+    }
+    None
+}
+
+/// `grpcurl … host pkg.Service/Method`: the method's name says what it does; `list` and
+/// `describe` only read the server's reflection.
+fn grpc_method(argv: &[String]) -> Option<(Effect, String)> {
+    let method = plain_words(argv.get(1..)?)
+        .filter(|w| w.contains('/') && !w.contains(':'))
+        .last()?;
+    let name = method.rsplit(['/', '.']).next().unwrap_or(method);
+    let tier = super::super::name::name_tier(name);
+    let effect = tier.effect.filter(|e| e.rank() >= Destructive.rank())?;
+    Some((effect, format!("calls gRPC method `{method}`")))
+}
+
+/// `cypher-shell [flags] 'QUERY'`, or the query on its input: judged as query text.
+fn cypher_shell(sh: &mut Sh, argv: &[String], stdin: &Input, cmd: &str) {
+    // Flags that take a value; the query is the operand left.
+    const VALUED: &[&str] = &[
+        "-a",
+        "--address",
+        "-u",
+        "--username",
+        "-p",
+        "--password",
+        "-d",
+        "--database",
+        "--format",
+        "-P",
+        "--param",
+        "--encryption",
+        "--access-mode",
+    ];
+    let mut query = None;
+    let mut file = None;
+    let mut it = argv.iter().skip(1);
+    while let Some(a) = it.next() {
+        if a == "-f" || a == "--file" {
+            file = it.next();
+        } else if VALUED.contains(&a.as_str()) {
+            it.next();
+        } else if !a.starts_with('-') {
+            query = Some(a.as_str());
+        }
+    }
+    let via = format!("`{}`", argv.first().map_or("", |f| program_name(f)));
+    match (query, file, stdin) {
+        (Some(q), _, _) => sh.ctx.via(&via, |ctx| super::query_text::analyse(ctx, q)),
+        (None, None, Input::Literal(q)) => {
+            sh.ctx.via(&via, |ctx| super::query_text::analyse(ctx, q))
+        }
+        (None, Some(f), _) => sh.add(
+            Destructive,
+            format!(
+                "{cmd} runs `{f}`, a file whose content is not visible (counts as destructive)"
+            ),
+        ),
+        (None, None, Input::Unknown(from)) => sh.add(
+            Destructive,
+            format!("{cmd} runs queries read from {from}, which cannot be seen"),
+        ),
+        (None, None, Input::None) => {}
+    }
+}
+
+/// `go run /tmp/w.go` of a file written above (a heredoc): its code is judged as Go.
+pub(crate) fn go_run_written(sh: &mut Sh, args: &[String]) {
+    for f in args.iter().filter(|a| a.ends_with(".go")) {
+        match sh.written_content(f) {
+            Some(Some(code)) => sh.code_text("go", &code, &format!("`{f}` written above")),
+            Some(None) => sh.add(
+                Destructive,
+                format!("`go run` runs `{f}`, written above with content that cannot be seen"),
+            ),
+            None => {}
+        }
+    }
+}
+
+/// `make -f - all <<EOF …`, or `make -f mk` of a file written above: the recipes (lines that
+/// start with a tab) are command lines.
+pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) {
+    let Some(f) = super::args::opt_value(args, &["-f"], &["--file", "--makefile"]) else {
+        return;
+    };
+    let text = match (f, stdin) {
+        ("-" | "/dev/stdin", Input::Literal(t)) => Some(t.clone()),
+        _ => sh.written_content(f).flatten(),
+    };
+    for line in text.iter().flat_map(|t| t.lines()) {
+        if let Some(recipe) = line.strip_prefix('\t') {
+            let recipe = recipe.trim_start_matches(['@', '-', '+']);
+            sh.shell_text(recipe, &format!("a recipe of `{name} -f {f}`"));
+        }
+    }
+}
