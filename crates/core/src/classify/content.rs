@@ -112,8 +112,8 @@ pub(crate) struct Ctx {
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
     search_tool: bool,
-    /// The object being walked is a GraphQL request whose document was judged with its
-    /// `operationName`: that name is not also an SDK operation.
+    /// The object being walked is a GraphQL request whose `operationName` names an operation
+    /// of its parsed document: that name is not also an SDK operation.
     graphql_judged: bool,
     /// The token-level fast path ([`fast`]) may answer before the full analysis.
     pub(crate) fast: bool,
@@ -442,7 +442,13 @@ pub fn classify_content_with(
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
         browser::analyse(&mut ctx, kind, map);
     }
-    hosted::analyse(&mut ctx, tool, input);
+    // Only a tool whose name writes (`get_file_contents` of `CODEOWNERS` reads it).
+    if name
+        .effect
+        .is_some_and(|e| e.rank() >= Effect::Mutating.rank())
+    {
+        hosted::analyse(&mut ctx, tool, input);
+    }
     if browser::reads_page(tool, input) {
         ctx.add(
             Effect::Read,
@@ -677,8 +683,10 @@ fn walk_object(
     // The request's method and URL are judged; its body is still searched below.
     http::analyse_object(ctx, map);
     let mut skip: Vec<String> = Vec::new();
+    // Set by the GraphQL analyser when the request's `operationName` names an operation of
+    // its parsed document; read by the SDK rule below.
+    let outer_graphql = std::mem::replace(&mut ctx.graphql_judged, false);
     let graphql = graphql::request(ctx, map);
-    let outer_graphql = std::mem::replace(&mut ctx.graphql_judged, graphql);
     if top && let Some((program, rest)) = ctx.program.clone() {
         skip = structured::program_call(ctx, program, &rest, map);
     }

@@ -196,6 +196,20 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     {
         return Some((Admin, "system configuration or code that runs later"));
     }
+    // Windows: system files, the startup folders and PowerShell profiles
+    // (`C:\Windows\System32\drivers\etc\hosts`, `…\Start Menu\Programs\Startup\x.bat`).
+    let win = p.replace('\\', "/");
+    let win = win
+        .get(1..)
+        .filter(|_| win.as_bytes().get(1) == Some(&b':'))
+        .and_then(|r| r.strip_prefix(':'))
+        .unwrap_or(&win);
+    if win.starts_with("/windows/")
+        || win.contains("/start menu/programs/startup")
+        || win.ends_with("profile.ps1")
+    {
+        return Some((Admin, "Windows system files or code that runs at logon"));
+    }
     None
 }
 

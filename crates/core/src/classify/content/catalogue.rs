@@ -222,6 +222,22 @@ fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str) {
     }
 }
 
+/// True if `path` holds a copy of the secret `what` made in the line: not a file that is its
+/// own source, nor a copy of a template (`cp .env.example .env`).
+pub(crate) fn secret_copy(path: &str, what: &str) -> bool {
+    let template = [
+        ".example",
+        ".sample",
+        ".template",
+        ".dist",
+        ".tmpl",
+        ".defaults",
+    ]
+    .iter()
+    .any(|t| what.ends_with(t));
+    path != what && !template
+}
+
 /// The Ruby code of `rails runner CODE`, `bin/rails r CODE`, `bundle exec rails runner CODE`
 /// (not a `.rb` file, which is a script whose content is not visible).
 fn rails_runner(argv: &[String]) -> Option<&str> {
@@ -288,7 +304,11 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             .skip(2)
             .any(|a| matches!(a.as_str(), "-A" | "--all" | "." | ":/" | "*"))
         && sh.secret_staged.is_none()
-        && let Some((_, what)) = sh.secret_files.last()
+        && let Some((_, what)) = sh
+            .secret_files
+            .iter()
+            .rev()
+            .find(|(f, what)| secret_copy(f, what))
     {
         sh.secret_staged = Some(what.clone());
     }

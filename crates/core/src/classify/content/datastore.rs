@@ -119,9 +119,25 @@ pub(crate) fn call(
                 consumed.push(k.to_string());
                 break;
             }
-            // runCommand: `{"command": {"dropDatabase": 1}}`, the first key names it.
+            // runCommand: `{"command": {"dropDatabase": 1}}`, the first key names it. Whether a
+            // map keeps its keys' order depends on how serde_json was built, so the known
+            // command that does the most is taken (`{"setParameter": 1, "auditX": false}`).
             Some(Value::Object(cmd)) if mongo => {
-                if let Some((name, _)) = cmd.iter().next() {
+                let weight = |n: &String| match mongo_effect(n) {
+                    Some(Admin) => 4,
+                    Some(Destructive) => 3,
+                    Some(Mutating) => 2,
+                    Some(Read) => 1,
+                    None => 0,
+                };
+                let first = cmd.keys().next();
+                // Only a key that changes something overrides the first (a read never lowers).
+                let chosen = cmd
+                    .keys()
+                    .filter(|n| weight(n) >= 2)
+                    .max_by_key(|n| weight(n))
+                    .or(first);
+                if let Some(name) = chosen {
                     op = Some(name.clone());
                     if name.eq_ignore_ascii_case("renamecollection")
                         && cmd.get("dropTarget").is_some_and(truthy)

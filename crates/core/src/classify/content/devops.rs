@@ -183,7 +183,10 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             }) && rest.len() >= 2
                 && !long("--get") =>
         {
-            if let (Some(k), Some(v)) = (rest.iter().find(|r| !r.starts_with('-')), rest.last()) {
+            // The key is the operand before the value (`git config set core.editor X`,
+            // `git config -f FILE core.editor X`).
+            let operands: Vec<&String> = rest.iter().filter(|r| !r.starts_with('-')).collect();
+            if let [.., k, v] = operands.as_slice() {
                 git_config(sh, k, v);
             }
             (Mutating, "changes git configuration".into())
@@ -378,6 +381,31 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         "--selector",
         "-c",
         "--container",
+        // Global flags that take a value: without them, `--cache-dir exec delete ns prod`
+        // would read `exec` as the subcommand.
+        "--token",
+        "--request-timeout",
+        "--tls-server-name",
+        "--certificate-authority",
+        "--client-certificate",
+        "--client-key",
+        "-v",
+        "--v",
+        "--as",
+        "--as-group",
+        "--as-uid",
+        "--cache-dir",
+        "--profile",
+        "--profile-output",
+        "--username",
+        "--password",
+        "--log-dir",
+        "--log-file",
+        "--vmodule",
+        "--kuberc",
+        "--field-selector",
+        "-f",
+        "--filename",
     ];
     let (s, rest) = sub(args, &with);
     // `--dry-run`, `--dry-run=client|server` change nothing; `--dry-run=none` is a real run.
@@ -469,6 +497,16 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             }
             // `kubectl exec pod -- ls`: the pod runs the command shown, which is judged; `run`,
             // `debug` and `attach` start or join a container and change the cluster.
+            // `-i` passes this command's input to the pod: a secret there leaves the machine.
+            let stdin_sent = rest.iter().take_while(|a| *a != "--").any(|a| {
+                a == "--stdin" || (a.starts_with('-') && !a.starts_with("--") && a.contains('i'))
+            });
+            if stdin_sent && super::catalogue::is_secret(stdin) {
+                return (
+                    Admin,
+                    format!("sends a secret on its input to a pod (`kubectl {s} -i`)"),
+                );
+            }
             match inner {
                 Some(_) if s == "exec" => (Read, "runs the command shown in a pod".into()),
                 _ => (Mutating, format!("runs a command in a pod (`kubectl {s}`)")),

@@ -28,7 +28,8 @@ const CONTENT_KEYS: &[&str] = &["content", "contents", "file_content", "text"];
 /// Keys of the lists of files a commit writes.
 const FILE_LISTS: &[&str] = &["files", "actions", "changes"];
 
-/// Judges the files `input` writes when `tool` names a hosted repository.
+/// Judges the files `input` writes when `tool` names a hosted repository (the caller checks
+/// that the tool's name writes).
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, input: &Value) {
     let Value::Object(map) = input else { return };
     let hosted = words(tool).iter().any(|w| HOSTS.contains(&w.as_str()));

@@ -194,10 +194,19 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     // A repository's or project's hooks (`/repos/o/r/hooks`, `/projects/7/hooks`) send its
     // events to the address they are given; a hook service's own catch URL is not one.
+    // Creating or changing one (`…/hooks`, `…/hooks/42`), not pinging or testing it.
     let repo_hooks = lower
         .iter()
         .position(|s| matches!(s.as_str(), "repos" | "projects" | "orgs" | "groups"))
-        .is_some_and(|i| lower.iter().skip(i + 1).any(|s| s == "hooks"));
+        .is_some_and(|i| {
+            let after = lower.get(i + 1..).unwrap_or_default();
+            match after.iter().rposition(|s| s == "hooks") {
+                Some(h) => after
+                    .get(h + 1..)
+                    .is_some_and(|tail| tail.iter().all(|s| s.chars().all(|c| c.is_ascii_digit()))),
+                None => false,
+            }
+        });
     let admin_path = repo_hooks
         || lower
             .iter()

@@ -70,22 +70,33 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
 const DATA_LOSS_FLAGS: &[&str] = &["--force-reset", "--accept-data-loss"];
 
 /// Task runners whose operands name targets or project scripts.
+/// (Not `task`: Taskwarrior's `task add 'Drop off laundry'` shares go-task's name.)
 const RUNNERS: &[&str] = &[
-    "make", "gmake", "just", "task", "rake", "npm", "yarn", "pnpm", "bun", "composer", "mage",
-    "invoke", "nx", "turbo",
+    "make", "gmake", "just", "rake", "npm", "yarn", "pnpm", "bun", "composer", "mage", "invoke",
+    "nx", "turbo",
 ];
 
 /// Words in a target's name that say it destroys (`destroy`, `db:wipe`, `nuke-all`).
-const DESTROYING_WORDS: &[&str] = &[
-    "destroy",
-    "drop",
-    "wipe",
-    "purge",
-    "nuke",
-    "teardown",
-    "obliterate",
-    "erase",
-    "truncate",
+const DESTROYING_WORDS: &[&str] = &["destroy", "drop", "wipe", "nuke", "obliterate", "erase"];
+
+/// Words that destroy only beside what holds data (`db:purge`, `teardown-prod`; not
+/// `purge-css` or `test:teardown`).
+const DESTROYING_WITH_DATA: &[&str] = &["purge", "teardown", "truncate", "reset"];
+const DATA_WORDS: &[&str] = &[
+    "db",
+    "database",
+    "data",
+    "prod",
+    "production",
+    "infra",
+    "cluster",
+    "bucket",
+    "volume",
+    "volumes",
+    "all",
+    "everything",
+    "env",
+    "stack",
 ];
 
 /// yarn's own commands, which are not project scripts.
@@ -170,7 +181,29 @@ pub(crate) fn named(argv: &[String]) -> Option<(Effect, String)> {
     match program {
         "grpcurl" => return grpc_method(argv),
         "nodetool" => {
-            let sub = plain_words(argv.get(1..)?).next()?.to_ascii_lowercase();
+            // Connection options take a value (`-h host drain`).
+            const VALUED: &[&str] = &[
+                "-h",
+                "--host",
+                "-p",
+                "--port",
+                "-u",
+                "--username",
+                "-pw",
+                "--password",
+                "-pwf",
+                "--password-file",
+            ];
+            let mut it = argv.iter().skip(1);
+            let mut sub = String::new();
+            while let Some(a) = it.next() {
+                if VALUED.contains(&a.as_str()) {
+                    it.next();
+                } else if !a.starts_with('-') {
+                    sub = a.to_ascii_lowercase();
+                    break;
+                }
+            }
             return NODETOOL_DESTROYS.contains(&sub.as_str()).then(|| {
                 (
                     Destructive,
@@ -268,9 +301,9 @@ fn destroying_target(program: &str, args: &[String]) -> Option<(Effect, String)>
         _ => words.collect(),
     };
     for target in targets {
-        let destroys = super::super::name::words(target)
-            .iter()
-            .any(|w| DESTROYING_WORDS.contains(&w.as_str()));
+        let words = super::super::name::words(target);
+        let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+        let destroys = has(DESTROYING_WORDS) || (has(DESTROYING_WITH_DATA) && has(DATA_WORDS));
         if destroys {
             return Some((
                 Destructive,

@@ -264,8 +264,15 @@ pub(super) fn runs_a_shell(command: &str) -> bool {
 pub(super) fn netcat(sh: &mut Sh, args: &[String], cmd: &str) {
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        // A cluster that ends with `e` or `c` takes the next word (`-ze /bin/sh`, `-lvpe sh`).
+        let cluster_ends = a.len() > 2
+            && a.starts_with('-')
+            && !a.starts_with("--")
+            && a.chars().skip(1).all(|c| c.is_ascii_alphanumeric())
+            && a.ends_with(['e', 'c']);
         let value = match a.as_str() {
             "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec" => it.next().cloned(),
+            _ if cluster_ends => it.next().cloned(),
             _ => a
                 .strip_prefix("--exec=")
                 .or_else(|| a.strip_prefix("--sh-exec="))

@@ -385,14 +385,19 @@ pub(super) fn admin(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
                 && a.chars().last().is_some_and(|c| matches!(c, '4'..='7'));
             octal || a.contains("o+r") || a.contains("a+r") || a == "+r"
         });
-        let secret = args
-            .iter()
-            .filter(|a| !a.starts_with('-'))
-            .find_map(|a| sh.secret_file(a));
+        // Copies made above in the line only: a key in place is a sensitive path (below),
+        // and `known_hosts` or a public key is no secret.
+        let secret = args.iter().filter(|a| !a.starts_with('-')).find_map(|a| {
+            sh.secret_files
+                .iter()
+                .rev()
+                .find(|(f, what)| f == a && super::secret_copy(f, what))
+                .map(|(_, what)| what.clone())
+        });
         if others_read && let Some(f) = secret {
             sh.add(
                 Admin,
-                format!("{cmd} makes the secret `{f}` readable by other users"),
+                format!("{cmd} makes a copy of the secret `{f}` readable by other users"),
             );
         }
         if has_short(args, 'R')

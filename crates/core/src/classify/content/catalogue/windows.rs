@@ -446,7 +446,8 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
     }
     let Some(prog) = cat.cmdlet(first) else {
         if super::is_known(super::super::shell::program_name(first)) && !first.contains('-') {
-            let _ = sh.argv(words, stdin, "PowerShell");
+            let argv = without_redirects(sh, words, cmd);
+            let _ = sh.argv(&argv, stdin, "PowerShell");
             return true;
         }
         // `'' > f`, `$null > f`: nothing written over a file empties it.
@@ -695,4 +696,23 @@ fn env_credential(value: &str) -> Option<&str> {
         rest.get(..end)
             .filter(|n| super::super::args::sent_secret_variable(n))
     })
+}
+
+/// A program's words without its redirections (`> f`, `>> f`, `2>f`), whose targets are
+/// judged as written (`wevtutil qe … > C:\\…\\hosts`).
+pub(super) fn without_redirects(sh: &mut Sh, words: &[String], cmd: &str) -> Vec<String> {
+    let mut argv = Vec::with_capacity(words.len());
+    let mut redirect = false;
+    for w in words {
+        if redirect || w.contains('>') {
+            let target = w.rsplit('>').next().unwrap_or("");
+            redirect = target.is_empty();
+            if !target.is_empty() {
+                write_path(sh, target, cmd);
+            }
+        } else {
+            argv.push(w.clone());
+        }
+    }
+    argv
 }

@@ -147,14 +147,10 @@ fn imports_ok(lang: Lang, lx: &Lexed) -> bool {
                     && (0..*i).rev().take(16).any(|k| lx.ident(k) == Some("from")))
         })
         .count();
-    // A JSON file by a relative path (`./package.json`, spelled `..package.json` once its
-    // slashes are dots) is data; its uses are checked where it is required.
-    let json_data = |m: &str| lang == Lang::Js && m.starts_with("..") && m.ends_with(".json");
     statements <= modules.len()
-        && modules.iter().all(|m| {
-            m.as_deref()
-                .is_some_and(|m| allowed.contains(&m) || json_data(m))
-        })
+        && modules
+            .iter()
+            .all(|m| m.as_deref().is_some_and(|m| allowed.contains(&m)))
 }
 
 /// Token indices of module names after Perl `use`/`no` (checked here, skipped as chains).
@@ -371,25 +367,10 @@ impl Proof<'_> {
                 let mut names: Vec<String> = Vec::new();
                 let mut offset: isize = 0;
                 if lang == Lang::Js && root == "require" {
-                    let literal = first.call.and_then(|r| chains::literal(lx, r));
-                    // `require('./package.json').scripts`: a JSON file by its path is data (it
-                    // cannot hold code); only its plain properties are read, never called or
-                    // indexed (`.constructor.constructor(…)` reaches `Function`). A bare name
-                    // (`require('x.json')`) may resolve to a package directory, so it is not.
-                    if let Some(path) = literal
-                        && path.ends_with(".json")
-                        && (path.starts_with("./") || path.starts_with("../"))
-                    {
-                        return ch.segs.iter().all(|s| !s.index && !s.bare)
-                            && ch.segs.iter().skip(1).all(|s| {
-                                s.call.is_none()
-                                    && !matches!(
-                                        s.name.as_str(),
-                                        "constructor" | "__proto__" | "prototype"
-                                    )
-                            });
-                    }
-                    let m = literal.map(chains::js_module);
+                    let m = first
+                        .call
+                        .and_then(|r| chains::literal(lx, r))
+                        .map(chains::js_module);
                     match m {
                         // `require('fs')` alone, bound to a name: its uses are checked.
                         Some(m)

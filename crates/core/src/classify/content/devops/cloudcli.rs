@@ -117,7 +117,20 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     }
     // A JSON argument that carries deletions (`batch-write-item` with `DeleteRequest`s, a
     // Route 53 change batch with `"Action": "DELETE"`, `transact-write-items` with `Delete`).
-    if let Some(what) = args.iter().find_map(|a| json_deletes(a)) {
+    // Only the arguments that carry the requests (an event pattern that matches deletions
+    // is not one).
+    let requests = args.windows(2).filter_map(|w| match w {
+        [flag, value]
+            if matches!(
+                flag.as_str(),
+                "--request-items" | "--transact-items" | "--change-batch" | "--delete"
+            ) =>
+        {
+            Some(value)
+        }
+        _ => None,
+    });
+    if let Some(what) = requests.map(String::as_str).find_map(json_deletes) {
         return (Destructive, format!("sends {what} in a JSON argument"));
     }
     // Backups or retention set to zero, deletion protection off, keys scheduled for deletion.
@@ -291,8 +304,9 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "create-policy",
         "put-bucket-policy",
         "put-bucket-acl",
-        "assign",
-    ]) || (has(&[
+    ]) || words.iter().any(|x| *x == "assign" || x.starts_with("assign-"))
+        // (`az role assignment list` reads: `assignment` is a noun, not `assign`.)
+        || (has(&[
         "iam",
         "role",
         "policy",

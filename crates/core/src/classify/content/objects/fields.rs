@@ -31,17 +31,8 @@ pub(super) fn operation_named(ctx: &mut Ctx, map: &Map<String, Value>) {
         "rpc_method",
     ];
     for (k, v) in map {
-        // `{"action": {"type": "hard_delete"}}`: the operation named one level down.
-        let word = match v {
-            Value::String(w) => w,
-            Value::Object(o) => match ["type", "name", "kind"]
-                .iter()
-                .find_map(|t| o.get(*t).and_then(Value::as_str))
-            {
-                Some(w) => w,
-                None => continue,
-            },
-            _ => continue,
+        let Value::String(word) = v else {
+            continue;
         };
         let word = word.trim();
         let plain = !word.is_empty()
@@ -231,6 +222,8 @@ pub(super) fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
 /// under a tool whose name pushes).
 pub(super) fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
+    // Not `ssl`, `tls` or `encryption`: a local connection's or dev server's options
+    // (`ssl_enabled: false`) turn them off routinely.
     const CONTROLS: &[&str] = &[
         "audit",
         "auditing",
@@ -240,13 +233,8 @@ pub(super) fn security_off(ctx: &mut Ctx, map: &Map<String, Value>) {
         "allowlist",
         "whitelist",
         "firewall",
-        "encryption",
-        "tls",
-        "ssl",
         "sso",
         "waf",
-        "signing",
-        "verification",
     ];
     // The control's state, not the control alone (`audit: false` skips an npm audit).
     const STATES: &[&str] = &[

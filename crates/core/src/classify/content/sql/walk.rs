@@ -264,15 +264,11 @@ impl Walk {
             .next()
             .unwrap_or(&full)
             .replace(['"', '`', '[', ']'], "");
-        if let Some(named) = crate::classify::name::name_tier(&short)
-            .effect
-            .filter(|e| e.rank() >= Destructive.rank())
-        {
+        // Removals only: access words are as often a report's (`sp_change_users_login 'Report'`).
+        if crate::classify::name::name_tier(&short).effect == Some(Destructive) {
             return (
-                named,
-                format!(
-                    "executes procedure `{short}`, whose name says it removes or changes access"
-                ),
+                Destructive,
+                format!("executes procedure `{short}`, whose name says it removes data"),
             );
         }
         (

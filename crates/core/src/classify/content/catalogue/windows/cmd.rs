@@ -212,7 +212,8 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
             } else {
                 Input::None
             };
-            let _ = sh.argv(&words, &stdin, "`cmd /c`");
+            let argv = super::without_redirects(sh, &words, &cmd);
+            let _ = sh.argv(&argv, &stdin, "`cmd /c`");
             continue;
         };
         let mut switches: Vec<String> = glued

@@ -81,7 +81,15 @@ pub(super) fn system_tool(name: &str, args: &[String]) -> Option<(Effect, &'stat
             (Read, "reads certificates or hashes a file")
         }
         // Event logs: querying reads; clearing or reconfiguring a log removes the audit trail.
-        "wevtutil" => match lower.first().map_or("", String::as_str) {
+        // The command's name as written (`clear-log`, before the dash is read as a slash),
+        // after any option (`/r:dc01 cl Security`).
+        "wevtutil" => match args
+            .iter()
+            .find(|a| !a.starts_with(['/', '-']))
+            .map(|a| a.to_ascii_lowercase())
+            .as_deref()
+            .unwrap_or("")
+        {
             "qe" | "query-events" | "el" | "enum-logs" | "gl" | "get-log" | "gli"
             | "get-loginfo" | "ep" | "enum-publishers" | "gp" | "get-publisher"
                 if !has(&["/bu", "/backup"]) =>
