@@ -115,6 +115,9 @@ pub(crate) struct Ctx {
     /// The object being walked is a GraphQL request whose `operationName` names an operation
     /// of its parsed document: that name is not also an SDK operation.
     graphql_judged: bool,
+    /// The call is addressed to a GraphQL API (the tool's name or its URL says so): only then
+    /// does a request's `operationName` belong to GraphQL rather than to an SDK.
+    graphql_target: bool,
     /// The token-level fast path ([`fast`]) may answer before the full analysis.
     pub(crate) fast: bool,
     /// The tool's name says it sends its input away (`send_email`, `browser_file_upload`).
@@ -155,6 +158,7 @@ impl Ctx {
             program: None,
             search_tool: false,
             graphql_judged: false,
+            graphql_target: false,
             fast: true,
             sends: false,
             writes_path: false,
@@ -422,6 +426,8 @@ pub fn classify_content_with(
         .clone()
         .or_else(|| datastore::mongo_tool(tool, input));
     ctx.search_tool = facts.search_tool;
+    ctx.graphql_target =
+        graphql_target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
     if facts.resource_read {
         resource::read(&mut ctx, input);
     }
@@ -663,6 +669,37 @@ const SEARCH_KEYS: &[&str] = &[
     "keywords",
     "q",
 ];
+
+/// The tool's name names GraphQL (`graphql_query`, `gql`), or an HTTP tool's address does
+/// (`http_request {"url": "…/graphql"}`; a service's tool with such an `endpoint` is not one).
+fn graphql_target(tool: &str, input: &Value) -> bool {
+    // Cheap tests first: this runs for every call.
+    let mentions = |text: &str, word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if mentions(tool, "graphql") {
+        return true;
+    }
+    let addressed = ["url", "uri", "endpoint", "href"].iter().any(|k| {
+        input
+            .get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|u| mentions(u, "graphql"))
+    });
+    let gql = mentions(tool, "gql");
+    if !addressed && !gql {
+        return false;
+    }
+    let words = super::name::words(tool);
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+    has(&["gql"])
+        || (addressed
+            && has(&[
+                "http", "https", "request", "fetch", "curl", "api", "rest", "web",
+            ]))
+}
 
 /// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).
 fn search_tool(tool: &str) -> bool {

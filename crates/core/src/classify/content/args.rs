@@ -204,7 +204,7 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         .filter(|_| win.as_bytes().get(1) == Some(&b':'))
         .and_then(|r| r.strip_prefix(':'))
         .unwrap_or(&win);
-    if win.starts_with("/windows/")
+    if (win.starts_with("/windows/") && !win.starts_with("/windows/temp/"))
         || win.contains("/start menu/programs/startup")
         || win.ends_with("profile.ps1")
     {

@@ -235,7 +235,9 @@ pub(crate) fn secret_copy(path: &str, what: &str) -> bool {
     ]
     .iter()
     .any(|t| what.ends_with(t));
-    path != what && !template
+    // Public halves and host lists (`known_hosts`, `id_rsa.pub`, `public.pem`) are no secret.
+    let public = what.ends_with("known_hosts") || what.ends_with(".pub") || what.contains("public");
+    path != what && !template && !public
 }
 
 /// The Ruby code of `rails runner CODE`, `bin/rails r CODE`, `bundle exec rails runner CODE`
@@ -296,7 +298,9 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
     }
     // `cp ~/.npmrc $d && cd $d && git add -A`: staging everything stages the copies made above.
-    let git_sub = argv.iter().skip(1).find(|a| !a.starts_with('-'));
+    let git_sub = (name == "git")
+        .then(|| argv.iter().skip(1).find(|a| !a.starts_with('-')))
+        .flatten();
     if name == "git"
         && git_sub.is_some_and(|a| a == "add")
         && argv

@@ -183,12 +183,7 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             }) && rest.len() >= 2
                 && !long("--get") =>
         {
-            // The key is the operand before the value (`git config set core.editor X`,
-            // `git config -f FILE core.editor X`).
-            let operands: Vec<&String> = rest.iter().filter(|r| !r.starts_with('-')).collect();
-            if let [.., k, v] = operands.as_slice() {
-                git_config(sh, k, v);
-            }
+            config_pairs(sh, rest);
             (Mutating, "changes git configuration".into())
         }
         "config"
@@ -203,12 +198,7 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             (Read, "reads configuration".into())
         }
         "config" => {
-            // `git config --global http.sslVerify false`: the key and its value are the last
-            // two operands.
-            let operands: Vec<&String> = rest.iter().filter(|r| !r.starts_with('-')).collect();
-            if let [.., k, v] = operands.as_slice() {
-                git_config(sh, k, v);
-            }
+            config_pairs(sh, rest);
             (Mutating, "changes git configuration".into())
         }
         "status" | "log" | "diff" | "show" | "blame" | "grep" | "ls-files" | "ls-tree"
@@ -290,6 +280,22 @@ fn spell_out_git(rest: &[String]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Every operand that is a configuration key, with the operand after it as its value: the
+/// key's place depends on the form (`set core.editor X`, `-f FILE core.editor X`,
+/// `--replace-all core.fsmonitor X PATTERN`), and judging each pair only raises.
+fn config_pairs(sh: &mut Sh, rest: &[String]) {
+    let operands: Vec<&String> = rest.iter().filter(|r| !r.starts_with('-')).collect();
+    for pair in operands.windows(2) {
+        if let [k, v] = pair
+            && k.contains('.')
+            && !k.contains(char::is_whitespace)
+            && k.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            git_config(sh, k, v);
+        }
+    }
 }
 
 pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
@@ -407,6 +413,19 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
         "-f",
         "--filename",
     ];
+    // kubectl reads `_` in a long flag's name as `-` (`--cache_dir`).
+    let spelled: Vec<String> = args
+        .iter()
+        .map(|a| match a.strip_prefix("--") {
+            Some(f) => {
+                let (name, value) = f.split_once('=').map_or((f, None), |(n, v)| (n, Some(v)));
+                let name = name.replace('_', "-");
+                value.map_or(format!("--{name}"), |v| format!("--{name}={v}"))
+            }
+            None => a.clone(),
+        })
+        .collect();
+    let args = spelled.as_slice();
     let (s, rest) = sub(args, &with);
     // `--dry-run`, `--dry-run=client|server` change nothing; `--dry-run=none` is a real run.
     let dry = args.iter().any(|a| {
@@ -498,8 +517,12 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
             // `kubectl exec pod -- ls`: the pod runs the command shown, which is judged; `run`,
             // `debug` and `attach` start or join a container and change the cluster.
             // `-i` passes this command's input to the pod: a secret there leaves the machine.
+            // Any spelling of `--stdin` but an explicit false (`--stdin=true`, `-it`).
             let stdin_sent = rest.iter().take_while(|a| *a != "--").any(|a| {
-                a == "--stdin" || (a.starts_with('-') && !a.starts_with("--") && a.contains('i'))
+                a == "--stdin"
+                    || a.strip_prefix("--stdin=")
+                        .is_some_and(|v| !matches!(v, "false" | "0"))
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('i'))
             });
             if stdin_sent && super::catalogue::is_secret(stdin) {
                 return (
@@ -507,8 +530,12 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
                     format!("sends a secret on its input to a pod (`kubectl {s} -i`)"),
                 );
             }
+            // With `-i` the pod also gets this command's input, which is not always seen (a
+            // descriptor, a process substitution): never a read.
             match inner {
-                Some(_) if s == "exec" => (Read, "runs the command shown in a pod".into()),
+                Some(_) if s == "exec" && !stdin_sent => {
+                    (Read, "runs the command shown in a pod".into())
+                }
                 _ => (Mutating, format!("runs a command in a pod (`kubectl {s}`)")),
             }
         }

@@ -289,9 +289,10 @@ fn analyse_with(
             .iter()
             .any(|(_, name, _)| name.as_deref() == Some(*o))
     });
-    // Only then is the request's `operationName` this document's, not an SDK operation's
-    // (`{"operationName": "DeleteTable", "query": "{status: T}"}` is not GraphQL's).
-    if selected.is_some() {
+    // Only then, and on a call addressed to GraphQL, is the request's `operationName` this
+    // document's, not an SDK operation's (`dynamodb {"operationName": "DeleteTable",
+    // "query": "query DeleteTable { status }"}` is not GraphQL's).
+    if selected.is_some() && ctx.graphql_target {
         ctx.graphql_judged = true;
     }
     let runs = |name: &Option<String>| selected.is_none_or(|o| name.as_deref() == Some(o));

@@ -66,6 +66,12 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
     (&["supabase"], &["db reset"]),
 ];
 
+/// Programs that run a framework's command line (`php artisan …`, `bundle exec rails …`).
+const LAUNCHERS: &[&str] = &[
+    "php", "ruby", "bundle", "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun", "node", "poetry",
+    "uv", "pipenv", "pdm", "hatch", "deno",
+];
+
 /// Flags that make a framework task lose data on any task (`prisma db push --force-reset`).
 const DATA_LOSS_FLAGS: &[&str] = &["--force-reset", "--accept-data-loss"];
 
@@ -77,15 +83,15 @@ const RUNNERS: &[&str] = &[
 ];
 
 /// Words in a target's name that say it destroys (`destroy`, `db:wipe`, `nuke-all`).
-const DESTROYING_WORDS: &[&str] = &["destroy", "drop", "wipe", "nuke", "obliterate", "erase"];
+const DESTROYING_WORDS: &[&str] = &["destroy", "wipe", "nuke", "obliterate"];
 
-/// Words that destroy only beside what holds data (`db:purge`, `teardown-prod`; not
-/// `purge-css` or `test:teardown`).
-const DESTROYING_WITH_DATA: &[&str] = &["purge", "teardown", "truncate", "reset"];
+/// Words that destroy only beside what holds data (`db:purge`, `drop-db`, `teardown-prod`;
+/// not `purge-css`, `drop-caches` or `test:teardown`).
+const DESTROYING_WITH_DATA: &[&str] = &["purge", "teardown", "truncate", "reset", "drop", "erase"];
 const DATA_WORDS: &[&str] = &[
     "db",
     "database",
-    "data",
+    "databases",
     "prod",
     "production",
     "infra",
@@ -93,10 +99,9 @@ const DATA_WORDS: &[&str] = &[
     "bucket",
     "volume",
     "volumes",
-    "all",
-    "everything",
-    "env",
     "stack",
+    "schema",
+    "tables",
 ];
 
 /// yarn's own commands, which are not project scripts.
@@ -219,6 +224,13 @@ pub(crate) fn named(argv: &[String]) -> Option<(Effect, String)> {
     }
     // The framework's program may follow an interpreter or a runner (`python manage.py`,
     // `php artisan`, `bundle exec rails`, `npx prisma`, `bin/rails`).
+    // Other programs are left at once: this runs for every command of every line.
+    let framework = program.starts_with("python")
+        || LAUNCHERS.contains(&program)
+        || DATABASE_TASKS.iter().any(|(p, _)| p.contains(&program));
+    if !framework && !RUNNERS.contains(&program) {
+        return None;
+    }
     for (i, word) in argv.iter().enumerate().take(4) {
         let name = program_name(word);
         if let Some(found) = database_task(name, argv.get(i + 1..).unwrap_or_default()) {

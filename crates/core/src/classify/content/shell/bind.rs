@@ -190,6 +190,27 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
     provider_host_mismatch(raw)
 }
 
+/// A secret expanded into the command `kubectl exec … -- CMD` (or `oc exec`) runs in a pod:
+/// a secret file's content or a secret variable after `--`.
+pub(super) fn secret_to_pod(argv: &[String], raw: &[String], words: &[Expanded]) -> Option<String> {
+    let program = argv.first().map(|p| program_name(p))?;
+    if !matches!(program, "kubectl" | "oc") || !argv.iter().any(|a| a == "exec") {
+        return None;
+    }
+    let dash = argv.iter().position(|a| a == "--")?;
+    words
+        .iter()
+        .skip(dash + 1)
+        .find_map(|w| w.secret.clone())
+        .or_else(|| {
+            raw.iter()
+                .skip(dash)
+                .flat_map(|w| expanded_variables(w))
+                .find(|v| args::sent_secret_variable(v))
+                .map(|v| format!("${v}"))
+        })
+}
+
 /// Providers whose credential variables name them, and the host words their APIs use.
 const PROVIDERS: &[(&str, &[&str])] = &[
     (

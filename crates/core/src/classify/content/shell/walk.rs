@@ -460,6 +460,17 @@ impl Sh<'_> {
                 ),
             );
         }
+        // `kubectl exec pod -- echo "$(cat ~/.ssh/id_rsa)"`: the local shell expands the
+        // secret, and kubectl carries it to the cluster.
+        if let Some(what) = super::bind::secret_to_pod(&argv, &raw, &words) {
+            self.add(
+                Effect::Admin,
+                format!(
+                    "{} sends `{what}` to a pod in its arguments",
+                    snippet_words(&argv)
+                ),
+            );
+        }
         if args::NETWORK_SENDERS.contains(&super::program_name(
             wrapped(&argv).first().map_or("", String::as_str),
         )) && let Some(var) = super::bind::provider_secret_sent(&raw)
