@@ -74,10 +74,13 @@ pub(crate) fn reads_page(tool: &str, input: &Value) -> bool {
         Value::Object(m) => m.is_empty(),
         _ => false,
     };
+    // Checked first: the name's words are split only for a call without arguments.
+    if !empty {
+        return false;
+    }
     let w = words(tool);
-    empty
-        && w.iter()
-            .any(|x| BROWSER.contains(&x.as_str()) && x != "mcp")
+    w.iter()
+        .any(|x| BROWSER.contains(&x.as_str()) && x != "mcp")
         && w.iter()
             .any(|x| matches!(x.as_str(), "snapshot" | "console" | "network"))
         && w.iter()

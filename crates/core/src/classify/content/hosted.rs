@@ -32,6 +32,15 @@ const FILE_LISTS: &[&str] = &["files", "actions", "changes"];
 /// that the tool's name writes).
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, input: &Value) {
     let Value::Object(map) = input else { return };
+    // Cheap test first: this runs for every call whose name writes.
+    let files = PATH_KEYS
+        .iter()
+        .chain(CONTENT_KEYS)
+        .chain(FILE_LISTS)
+        .any(|k| map.contains_key(*k));
+    if !files {
+        return;
+    }
     let hosted = words(tool).iter().any(|w| HOSTS.contains(&w.as_str()));
     if !hosted {
         return;
