@@ -427,7 +427,7 @@ pub fn classify_content_with(
         .or_else(|| datastore::mongo_tool(tool, input));
     ctx.search_tool = facts.search_tool;
     ctx.graphql_target =
-        graphql_target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
+        graphql::target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
     if facts.resource_read {
         resource::read(&mut ctx, input);
     }
@@ -669,37 +669,6 @@ const SEARCH_KEYS: &[&str] = &[
     "keywords",
     "q",
 ];
-
-/// The tool's name names GraphQL (`graphql_query`, `gql`), or an HTTP tool's address does
-/// (`http_request {"url": "…/graphql"}`; a service's tool with such an `endpoint` is not one).
-fn graphql_target(tool: &str, input: &Value) -> bool {
-    // Cheap tests first: this runs for every call.
-    let mentions = |text: &str, word: &str| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-    };
-    if mentions(tool, "graphql") {
-        return true;
-    }
-    let addressed = ["url", "uri", "endpoint", "href"].iter().any(|k| {
-        input
-            .get(*k)
-            .and_then(Value::as_str)
-            .is_some_and(|u| mentions(u, "graphql"))
-    });
-    let gql = mentions(tool, "gql");
-    if !addressed && !gql {
-        return false;
-    }
-    let words = super::name::words(tool);
-    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
-    has(&["gql"])
-        || (addressed
-            && has(&[
-                "http", "https", "request", "fetch", "curl", "api", "rest", "web",
-            ]))
-}
 
 /// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).
 fn search_tool(tool: &str) -> bool {

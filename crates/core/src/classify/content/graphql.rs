@@ -642,3 +642,34 @@ fn unparsed(t: &str) -> (Effect, &'static str) {
 
 #[cfg(test)]
 mod tests;
+
+/// The tool's name names GraphQL (`graphql_query`, `gql`), or an HTTP tool's address does
+/// (`http_request {"url": "…/graphql"}`; a service's tool with such an `endpoint` is not one).
+pub(crate) fn target(tool: &str, input: &Value) -> bool {
+    // Cheap tests first: this runs for every call.
+    let mentions = |text: &str, word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if mentions(tool, "graphql") {
+        return true;
+    }
+    let addressed = ["url", "uri", "endpoint", "href"].iter().any(|k| {
+        input
+            .get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|u| mentions(u, "graphql"))
+    });
+    let gql = mentions(tool, "gql");
+    if !addressed && !gql {
+        return false;
+    }
+    let words = crate::classify::name::words(tool);
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+    has(&["gql"])
+        || (addressed
+            && has(&[
+                "http", "https", "request", "fetch", "curl", "api", "rest", "web",
+            ]))
+}

@@ -9,7 +9,7 @@
 //! is not visible counts as mutating).
 
 use super::shell::{Input, Sh, program_name};
-use crate::Effect::{self, Destructive};
+use crate::Effect::{self, Destructive, Mutating};
 
 /// A framework's tasks that drop or empty a database, by the program that runs them. A task is
 /// its words after the program, joined by one space (`prisma migrate reset`).
@@ -416,6 +416,42 @@ pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &
         if let Some(recipe) = line.strip_prefix('\t') {
             let recipe = recipe.trim_start_matches(['@', '-', '+']);
             sh.shell_text(recipe, &format!("a recipe of `{name} -f {f}`"));
+        }
+    }
+}
+
+/// Modules Node loads before its code (`-r`, `--require`, `--import`, `--loader`): one written
+/// above is judged; any other's code is not visible.
+pub(crate) fn preloads(sh: &mut Sh, args: &[String], cmd: &str) {
+    const FLAGS: &[&str] = &[
+        "-r",
+        "--require",
+        "--import",
+        "--loader",
+        "--experimental-loader",
+    ];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let module = match a.split_once('=') {
+            Some((f, v)) if FLAGS.contains(&f) => v.to_string(),
+            _ if FLAGS.contains(&a.as_str()) => it.next().cloned().unwrap_or_default(),
+            _ => continue,
+        };
+        match sh.written_content(&module) {
+            Some(Some(code)) => super::wrappers::run_code_text(
+                sh,
+                "js",
+                &code,
+                &format!("module `{module}` written above"),
+            ),
+            Some(None) => sh.add(
+                Destructive,
+                format!("{cmd} loads `{module}`, written above with content that cannot be seen"),
+            ),
+            None => sh.add(
+                Mutating,
+                format!("{cmd} loads `{module}` first, whose code is not visible"),
+            ),
         }
     }
 }

@@ -243,7 +243,7 @@ pub(crate) fn run_interpreter(
     }
     // `node -r ./x.js -e …`, `--import`, `--loader`: a module runs before the code shown.
     if lang == "js" {
-        preloads(sh, args, cmd);
+        super::tasks::preloads(sh, args, cmd);
     }
     // `-c code`, clusters like `-ne code`, `deno eval code`.
     let mut it = args.iter().enumerate();
@@ -350,39 +350,6 @@ pub(crate) fn run_interpreter(
     }
     stdin_code(sh, stdin, cmd, Some(lang));
     out
-}
-
-/// Modules Node loads before its code (`-r`, `--require`, `--import`, `--loader`): one written
-/// above is judged; any other's code is not visible.
-fn preloads(sh: &mut Sh, args: &[String], cmd: &str) {
-    const FLAGS: &[&str] = &[
-        "-r",
-        "--require",
-        "--import",
-        "--loader",
-        "--experimental-loader",
-    ];
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let module = match a.split_once('=') {
-            Some((f, v)) if FLAGS.contains(&f) => v.to_string(),
-            _ if FLAGS.contains(&a.as_str()) => it.next().cloned().unwrap_or_default(),
-            _ => continue,
-        };
-        match sh.written_content(&module) {
-            Some(Some(code)) => {
-                run_code_text(sh, "js", &code, &format!("module `{module}` written above"))
-            }
-            Some(None) => sh.add(
-                Destructive,
-                format!("{cmd} loads `{module}`, written above with content that cannot be seen"),
-            ),
-            None => sh.add(
-                Mutating,
-                format!("{cmd} loads `{module}` first, whose code is not visible"),
-            ),
-        }
-    }
 }
 
 /// Wrappers: returns `None` when `name` is not one.

@@ -1,0 +1,62 @@
+//! Secrets that a command copies: into another file, into git's index, or to a remote store.
+
+use super::super::shell::Sh;
+
+/// A cloud or hosting CLI's command that copies local files to a remote store (`aws s3 cp`,
+/// `gsutil cp`, `az storage blob upload --file`, `gh gist create`).
+pub(super) fn stored_remotely(name: &str, args: &[String]) -> bool {
+    let has = |words: &[&str]| args.iter().any(|a| words.contains(&a.as_str()));
+    match name {
+        "aws" => has(&["s3"]) && has(&["cp", "mv", "sync"]),
+        "gsutil" => has(&["cp", "mv", "rsync"]),
+        "gcloud" => has(&["storage"]) && has(&["cp", "mv", "rsync"]),
+        "az" => has(&["upload", "upload-batch", "sync"]),
+        "azcopy" => has(&["copy", "cp", "sync"]),
+        "s3cmd" => has(&["put", "sync", "cp", "mv"]),
+        "mc" => has(&["cp", "mirror", "mv"]),
+        "gh" => has(&["gist", "release"]) && has(&["create", "edit", "upload"]),
+        "glab" => has(&["snippet", "release"]) && has(&["create", "upload"]),
+        _ => false,
+    }
+}
+
+/// A secret copied into another file (`cp ~/.ssh/id_rsa docs/logo.txt`, `dd
+/// if=.env of=/tmp/x`) makes that file a secret; one staged in git (`git add` of it) is sent
+/// by a later push.
+pub(super) fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str) {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    match name {
+        "cp" | "mv" | "install" | "ln" | "rsync" | "ditto" => {
+            if let Some(dest) = operands.last() {
+                sh.secret_files.push(((*dest).clone(), what.to_string()));
+            }
+        }
+        "dd" => {
+            if let Some(dest) = args.iter().find_map(|a| a.strip_prefix("of=")) {
+                sh.secret_files.push((dest.to_string(), what.to_string()));
+            }
+        }
+        "git" if operands.first().is_some_and(|s| *s == "add") => {
+            sh.secret_staged = Some(what.to_string());
+        }
+        _ => {}
+    }
+}
+
+/// True if `path` holds a copy of the secret `what` made in the line: not a file that is its
+/// own source, nor a copy of a template (`cp .env.example .env`).
+pub(crate) fn secret_copy(path: &str, what: &str) -> bool {
+    let template = [
+        ".example",
+        ".sample",
+        ".template",
+        ".dist",
+        ".tmpl",
+        ".defaults",
+    ]
+    .iter()
+    .any(|t| what.ends_with(t));
+    // Public halves and host lists (`known_hosts`, `id_rsa.pub`, `public.pem`) are no secret.
+    let public = what.ends_with("known_hosts") || what.ends_with(".pub") || what.contains("public");
+    path != what && !template && !public
+}
