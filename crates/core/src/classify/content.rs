@@ -671,6 +671,21 @@ const SEARCH_KEYS: &[&str] = &[
 ];
 
 /// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).
+/// The [`SEARCH_KEYS`] that hold a pattern matched against text.
+const PATTERN_KEYS: &[&str] = &[
+    "pattern",
+    "patterns",
+    "regex",
+    "glob",
+    "include",
+    "exclude",
+    "exclude_patterns",
+    "excludepatterns",
+    "needle",
+    "search_term",
+    "searchterm",
+];
+
 fn search_tool(tool: &str) -> bool {
     const SEARCH: &[&str] = &[
         "search", "find", "grep", "rg", "ripgrep", "list", "lookup", "locate", "glob",
@@ -761,6 +776,11 @@ fn walk_object(
             continue;
         }
         let searched = ctx.search_tool && SEARCH_KEYS.contains(&lk.as_str());
+        // A search tool's regular expression or glob is matched against text, never run:
+        // not even as SQL (`Grep` for `DELETE FROM`). A `query` may be, and is still read.
+        if searched && PATTERN_KEYS.contains(&lk.as_str()) {
+            continue;
+        }
         let h = match key_hint(k) {
             _ if searched || structured::is_name_list(k) => Hint::Prose,
             Some(Hint::Code) => {

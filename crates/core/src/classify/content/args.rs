@@ -310,6 +310,11 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         ".git-credentials",
         ".xinitrc",
         ".xprofile",
+        // Where packages come from, and which hosts are trusted for them.
+        "pip.conf",
+        "pip.ini",
+        ".yarnrc",
+        ".yarnrc.yml",
     ];
     const STORES: &[&str] = &[
         ".ssh/",
@@ -322,6 +327,9 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         ".config/systemd/",
         ".azure/",
         ".config/gcloud/",
+        // macOS's login and boot agents.
+        "library/launchagents/",
+        "library/launchdaemons/",
     ];
     let python_hook = matches!(file, "sitecustomize.py" | "usercustomize.py")
         || (file.ends_with(".pth") && p.contains("-packages"));

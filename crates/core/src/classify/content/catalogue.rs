@@ -124,13 +124,16 @@ pub(crate) fn run_words(sh: &mut Sh, argv: &[String], words: &[Expanded], stdin:
 
 /// What one command does. Returns what it writes to its standard output, as far as known.
 pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
-    if let Some(code) = rails_runner(argv) {
+    if let Some((lang, code, via)) = super::tasks::app_code(argv) {
         sh.add(
             Mutating,
-            format!("{} runs Ruby code in the application", snippet_words(argv)),
+            format!(
+                "{} runs {lang} code in the application",
+                snippet_words(argv)
+            ),
         );
-        super::wrappers::run_code_text(sh, "ruby", code, "`rails runner`");
-        return Input::Unknown("the output of `rails runner`".into());
+        super::wrappers::run_code_text(sh, lang, code, via);
+        return Input::Unknown(format!("the output of {via}"));
     }
     let out = run_program(sh, argv, stdin);
     // An archive, compression or encryption of secrets still carries them
@@ -145,6 +148,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         .iter()
         .filter(|a| !a.starts_with('-'))
         .find_map(|a| sh.secret_file(a));
+    secrets::dumped_secret(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);
         if stored_remotely(name, args) {
@@ -182,31 +186,6 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
 /// True if `input` is marked as carrying a secret.
 pub(crate) fn is_secret(input: &Input) -> bool {
     matches!(input, Input::Unknown(what) if what.starts_with(super::args::SECRET_INPUT))
-}
-
-/// The Ruby code of `rails runner CODE`, `bin/rails r CODE`, `bundle exec rails runner CODE`
-/// (not a `.rb` file, which is a script whose content is not visible).
-fn rails_runner(argv: &[String]) -> Option<&str> {
-    let mut a = argv;
-    if a.first().is_some_and(|f| program_name(f) == "bundle")
-        && a.get(1).is_some_and(|s| s == "exec")
-    {
-        a = a.get(2..)?;
-    }
-    let rails = a.first().is_some_and(|f| program_name(f) == "rails");
-    let runner = a.get(1).is_some_and(|s| s == "runner" || s == "r");
-    if !(rails && runner) {
-        return None;
-    }
-    let mut it = a.get(2..)?.iter();
-    while let Some(w) = it.next() {
-        if matches!(w.as_str(), "-e" | "--environment") {
-            it.next();
-        } else if !w.starts_with('-') {
-            return (!w.ends_with(".rb")).then_some(w.as_str());
-        }
-    }
-    None
 }
 
 fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
@@ -457,6 +436,9 @@ fn unknown(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
         Mutating,
         format!("{cmd} runs `{name}`, a program this classifier does not know"),
     );
+    if let Some((e, why)) = super::tasks::unknown_subcommand(args) {
+        sh.add(e, format!("{cmd} {why}"));
+    }
     for (i, a) in args.iter().enumerate() {
         let n = program_name(a);
         let plain_read = table()

@@ -69,6 +69,9 @@ pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
         "read",
         "capabilities",
         "what-if",
+        // Listing nouns used alone (`heroku releases`, `fly releases`).
+        "releases",
+        "deployments",
     ];
     const READ_PREFIXES: &[&str] = &[
         "describe-",

@@ -130,7 +130,45 @@ pub(crate) fn call(
                     Some(Read) => 1,
                     None => 0,
                 };
-                let first = cmd.keys().next();
+                // A read command with only its own options beside it (`{"find": "orders",
+                // "filter": …, "limit": 20}`) is that read, whichever key a map lists first.
+                const READ_OPTIONS: &[&str] = &[
+                    "filter",
+                    "sort",
+                    "projection",
+                    "limit",
+                    "skip",
+                    "batchSize",
+                    "hint",
+                    "comment",
+                    "maxTimeMS",
+                    "readConcern",
+                    "collation",
+                    "singleBatch",
+                    "allowDiskUse",
+                    "query",
+                    "key",
+                    "pipeline",
+                    "cursor",
+                    "readPreference",
+                    "showRecordId",
+                    "returnKey",
+                    "min",
+                    "max",
+                    "$db",
+                ];
+                let reads: Vec<&String> = cmd.keys().filter(|n| weight(n) == 1).collect();
+                let only_read = match reads.as_slice() {
+                    [read]
+                        if cmd
+                            .keys()
+                            .all(|n| n == *read || READ_OPTIONS.contains(&n.as_str())) =>
+                    {
+                        Some(*read)
+                    }
+                    _ => None,
+                };
+                let first = only_read.or_else(|| cmd.keys().next());
                 // Only a key that changes something overrides the first (a read never lowers).
                 let chosen = cmd
                     .keys()

@@ -65,6 +65,17 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             "set-iam-policy" | "add-iam-policy-binding" | "remove-iam-policy-binding" => {
                 Some((Admin, "changes access"))
             }
+            // `--dry_run` validates the query and runs nothing (`--nodry_run` turns it off).
+            "query"
+                if args
+                    .iter()
+                    .any(|a| a == "--dry_run" || a == "--dry_run=true")
+                    && !args.iter().any(|a| {
+                        a == "--nodry_run" || a.starts_with("--dry_run=") && a != "--dry_run=true"
+                    }) =>
+            {
+                Some((Read, "validates a query without running it"))
+            }
             "query" => None,
             _ => Some((Mutating, "changes datasets or tables")),
         };
@@ -201,7 +212,22 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             let i = first_operand(args, &with);
             let rest = args.get(i..).unwrap_or_default();
-            if !rest.is_empty() {
+            // `redis-cli --cluster SUB HOST:PORT …`: `call` sends its command to every node.
+            if has_long(args, "--cluster") {
+                let (e, why) = match rest.first().map(String::as_str) {
+                    Some("call") => {
+                        texts.push(rest.get(2..).unwrap_or_default().join(" "));
+                        (Read, "sends a command to every node")
+                    }
+                    Some("check" | "info") => (Read, "reads the cluster"),
+                    Some("del-node") => (Destructive, "removes a node from the cluster"),
+                    _ => (Mutating, "changes the cluster"),
+                };
+                sh.add(e, format!("{cmd} {why}"));
+                if texts.is_empty() {
+                    return;
+                }
+            } else if !rest.is_empty() {
                 texts.push(rest.join(" "));
             }
         }
@@ -232,14 +258,16 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 files.extend(opt_value(args, &["-f"], &["--filename"]).map(str::to_string));
             }
             files.extend(opt_value(args, &[], &["--queries-file"]).map(str::to_string));
+            // snowsql's `-c` names a connection, not a query.
+            let short: &[&str] = if name == "snowsql" {
+                &["-q"]
+            } else {
+                &["-e", "-q", "-Q", "-c"]
+            };
             texts.extend(
-                opt_values(
-                    args,
-                    &["-e", "-q", "-Q", "-c"],
-                    &["--execute", "--query", "--command"],
-                )
-                .into_iter()
-                .map(str::to_string),
+                opt_values(args, short, &["--execute", "--query", "--command"])
+                    .into_iter()
+                    .map(str::to_string),
             );
             // sqlcmd `-i file`, cqlsh `-f file`: SQL from a file.
             match name {

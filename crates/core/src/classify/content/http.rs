@@ -163,6 +163,9 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
         }
     };
     raise(rules::rpc_operation(url, body));
+    if !matches!(m.as_str(), "GET" | "HEAD") {
+        raise(rules::soap_operation(body));
+    }
     raise(rules::rpc_call(url, &segs));
     raise(rules::instance_credentials(url));
     if matches!(
@@ -207,10 +210,23 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
                 None => false,
             }
         });
+    // A segment's first word counts too (`Keys.json`, `security_level`,
+    // `admin.users.setAdmin`); `keys` names credentials only as the last segment or the one
+    // before an id (`POST /keys`, `/repos/o/r/keys`), not a key-value store's keys.
+    let last = lower.len().saturating_sub(1);
     let admin_path = repo_hooks
-        || lower
-            .iter()
-            .any(|s| ADMIN_SEGMENTS.contains(&s.trim_start_matches('_')));
+        || lower.iter().enumerate().any(|(i, s)| {
+            let s = s.trim_start_matches('_');
+            let first = s.split(['.', '_', '-']).next().unwrap_or(s);
+            ADMIN_SEGMENTS.contains(&s)
+                || ADMIN_SEGMENTS.contains(&first)
+                || (matches!(s, "keys" | "keys.json" | "deploy_keys" | "deploy-keys")
+                    && (i == last
+                        || (i + 1 == last
+                            && lower.get(last).is_some_and(|id| {
+                                id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                            }))))
+        });
     let destroy_path = segs.last().is_some_and(|s| {
         let w = segment_words(s);
         w.iter().any(|w| DESTROY_WORDS.contains(&w.as_str()))

@@ -66,6 +66,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         if top {
             overwritten(ctx, map);
             ci_secrets(ctx, map);
+            install_scripts(ctx, map);
         }
     }
 }
@@ -91,16 +92,28 @@ fn overwritten(ctx: &mut Ctx, map: &Map<String, Value>) {
     ]
     .iter()
     .find_map(|k| map.get(*k));
-    let path = get(&[
-        "path",
-        "file_path",
-        "filepath",
-        "filename",
-        "file",
-        "target_file",
-    ]);
+    let path = written_path(map);
     if let (Some(path), Some(Value::String(content)), false) = (path, content, append) {
         let risk = args::write_risk(path, false);
+        // A data or secrets file written empty loses what it held (`customers.csv`,
+        // `.env`); markers written empty (`__init__.py`, `.gitkeep`) are not data.
+        let file = path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(path)
+            .to_ascii_lowercase();
+        let data_file = [
+            ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx", ".sql", ".avro",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x))
+            || file == ".env"
+            || (file.starts_with(".env.")
+                && !file.ends_with(".example")
+                && !file.ends_with(".sample"));
+        let risk = risk.or_else(|| {
+            data_file.then_some((Destructive, "a data or secrets file (its content is lost)"))
+        });
         if content.trim().is_empty() {
             if let Some((e, why)) = risk {
                 ctx.add(
@@ -167,53 +180,10 @@ fn ci_definition(path: &str) -> bool {
 /// `toJSON(secrets)`, `$CI_JOB_TOKEN`, the whole environment) and sends them with a network
 /// command: exfiltration from CI (admin). Other workflow edits stay writes.
 fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
-    let Some(path) = [
-        "path",
-        "file_path",
-        "filepath",
-        "filename",
-        "file",
-        "target_file",
-    ]
-    .iter()
-    .find_map(|k| map.get(*k).and_then(Value::as_str))
-    .filter(|p| ci_definition(p)) else {
+    let Some(path) = written_path(map).filter(|p| ci_definition(p)) else {
         return;
     };
-    const TEXT: &[&str] = &[
-        "content",
-        "contents",
-        "file_text",
-        "text",
-        "data",
-        "new_content",
-        "newText",
-        "new_text",
-        "new_string",
-        "new_str",
-        "replacement",
-        "insert_text",
-    ];
-    fn add<'a>(texts: &mut Vec<&'a str>, m: &'a Map<String, Value>) {
-        texts.extend(
-            TEXT.iter()
-                .filter_map(|k| m.get(*k).and_then(Value::as_str)),
-        );
-    }
-    let mut texts: Vec<&str> = Vec::new();
-    add(&mut texts, map);
-    for list in ["edits", "changes", "replacements"] {
-        for item in map
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(m) = item.as_object() {
-                add(&mut texts, m);
-            }
-        }
-    }
+    let texts = written_texts(map);
     let leaks = texts.iter().any(|t| {
         let l = t.to_ascii_lowercase();
         let secret = [
@@ -256,6 +226,114 @@ fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
                 super::prefix(path, 80)
             ),
         );
+    }
+}
+
+/// The file a write or edit tool writes.
+fn written_path(map: &Map<String, Value>) -> Option<&str> {
+    [
+        "path",
+        "file_path",
+        "filepath",
+        "filename",
+        "file",
+        "target_file",
+    ]
+    .iter()
+    .find_map(|k| {
+        map.get(*k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    })
+}
+
+/// The texts a write or edit tool puts into its file (`content`, `new_string`, the items of
+/// `edits`).
+fn written_texts(map: &Map<String, Value>) -> Vec<&str> {
+    const TEXT: &[&str] = &[
+        "content",
+        "contents",
+        "file_text",
+        "text",
+        "data",
+        "new_content",
+        "newText",
+        "new_text",
+        "new_string",
+        "new_str",
+        "replacement",
+        "insert_text",
+    ];
+    fn add<'a>(texts: &mut Vec<&'a str>, m: &'a Map<String, Value>) {
+        texts.extend(
+            TEXT.iter()
+                .filter_map(|k| m.get(*k).and_then(Value::as_str)),
+        );
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    add(&mut texts, map);
+    for list in ["edits", "changes", "replacements"] {
+        for item in map
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = item.as_object() {
+                add(&mut texts, m);
+            }
+        }
+    }
+    texts
+}
+
+/// npm's lifecycle scripts, run by every `npm install` of the package.
+const LIFECYCLE: &[&str] = &[
+    "preinstall",
+    "install",
+    "postinstall",
+    "prepare",
+    "prepublish",
+    "preprepare",
+    "postprepare",
+];
+
+/// A `package.json` written or edited with a lifecycle script (`"postinstall": "node -e …"`):
+/// the script runs at the next install, and is judged as the command line it is.
+fn install_scripts(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let is_package = written_path(map).is_some_and(|p| {
+        p.rsplit(['/', '\\'])
+            .next()
+            .is_some_and(|f| f.eq_ignore_ascii_case("package.json"))
+    });
+    if !is_package {
+        return;
+    }
+    let mut scripts: Vec<String> = Vec::new();
+    for text in written_texts(map) {
+        for key in LIFECYCLE {
+            let quoted = format!("\"{key}\"");
+            for (at, _) in text.match_indices(&quoted) {
+                let rest = text
+                    .get(at + quoted.len()..)
+                    .unwrap_or_default()
+                    .trim_start();
+                let Some(value) = rest.strip_prefix(':') else {
+                    continue;
+                };
+                let mut it =
+                    serde_json::Deserializer::from_str(value.trim_start()).into_iter::<String>();
+                if let Some(Ok(script)) = it.next() {
+                    scripts.push(script);
+                }
+            }
+        }
+    }
+    for script in scripts {
+        ctx.via("an npm lifecycle script", |ctx| {
+            super::analyse_text(ctx, &script, super::Hint::Shell, 1);
+        });
     }
 }
 

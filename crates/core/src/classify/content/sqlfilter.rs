@@ -305,3 +305,23 @@ pub(crate) fn keeps_every_row_in_practice(e: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// True if `e` only equates columns with columns, joined by `AND` (`a.k = b.k AND a.t =
+/// b.t`): a join condition that chooses no rows by value.
+pub(crate) fn only_joins(e: &Expr) -> bool {
+    let column = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    match e {
+        Expr::Nested(inner) => only_joins(inner),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => only_joins(left) && only_joins(right),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => column(left) && column(right),
+        _ => false,
+    }
+}

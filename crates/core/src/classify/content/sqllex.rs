@@ -410,6 +410,14 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             "AUTHORIZATION" | "SUPERUSER" | "BYPASSRLS" | "DEFINER" | "WRITABLE_SCHEMA"
             | "ATTACH" | "OUTFILE" | "DUMPFILE" => take(Effect::Admin, format!("contains `{k}`")),
             "MEMBER" if prev == "ADD" => take(Effect::Admin, "adds a role member".into()),
+            // `LOAD DATA [LOCAL] INFILE '~/.aws/credentials' INTO TABLE notes`: a secret
+            // file's content put where the database's readers see it.
+            "INFILE"
+                if matches!(toks.get(i + 1), Some((Tok::Str(p), _))
+                    if super::args::secret_path(p)) =>
+            {
+                take(Effect::Admin, "loads a secret file into a table".into())
+            }
             "INTO" if prev == "VACUUM" => {
                 take(Effect::Admin, "writes the database to a file".into())
             }

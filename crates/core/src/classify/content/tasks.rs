@@ -61,7 +61,25 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (&["flyway"], &["clean"]),
-    (&["liquibase"], &["dropall", "drop-all"]),
+    (
+        &["liquibase"],
+        &[
+            "dropall",
+            "drop-all",
+            "rollback",
+            "rollback-count",
+            "rollbackcount",
+            "rollback-to-date",
+            "rollbacktodate",
+        ],
+    ),
+    (&["knex"], &["migrate:rollback --all"]),
+    (
+        &["diesel"],
+        &["database reset", "database drop", "migration revert --all"],
+    ),
+    // golang-migrate.
+    (&["migrate"], &["drop", "down --all"]),
     (&["dotnet"], &["ef database drop"]),
     (&["supabase"], &["db reset"]),
 ];
@@ -255,8 +273,24 @@ fn database_task(name: &str, rest: &[String]) -> Option<(Effect, String)> {
         .iter()
         .find(|(programs, _)| programs.contains(&name))?
         .1;
-    let words: Vec<String> = plain_words(rest).map(str::to_ascii_lowercase).collect();
-    let all_flags = rest.iter().any(|a| a == "--all");
+    // golang-migrate's options take their value as the next word (`-path db -database URL`).
+    let mut skip_next = false;
+    let words: Vec<String> = rest
+        .iter()
+        .filter(|a| {
+            let value = std::mem::take(&mut skip_next);
+            let switch = matches!(
+                a.as_str(),
+                "-all" | "--all" | "-verbose" | "-version" | "-help"
+            );
+            if name == "migrate" && a.starts_with('-') && !a.contains('=') && !switch {
+                skip_next = true;
+            }
+            !value && !a.starts_with('-') && !a.contains('=')
+        })
+        .map(|a| a.to_ascii_lowercase())
+        .collect();
+    let all_flags = rest.iter().any(|a| a == "--all" || a == "-all");
     for task in tasks {
         let (task_words, needs_all) = match task.strip_suffix(" --all") {
             Some(t) => (t, true),
@@ -454,4 +488,74 @@ pub(crate) fn preloads(sh: &mut Sh, args: &[String], cmd: &str) {
             ),
         }
     }
+}
+
+/// Code run inside an application by its framework's console, with its language and how it
+/// is run: `rails runner CODE` (`bin/rails r`, `bundle exec rails runner`; not a `.rb` file,
+/// a script whose content is not visible), `manage.py shell -c CODE`, `artisan tinker
+/// --execute=CODE`.
+pub(crate) fn app_code(argv: &[String]) -> Option<(&'static str, &str, &'static str)> {
+    let mut a = argv;
+    // `bundle exec rails …`, `python manage.py …`, `php artisan …`.
+    if a.first().is_some_and(|f| program_name(f) == "bundle")
+        && a.get(1).is_some_and(|s| s == "exec")
+    {
+        a = a.get(2..)?;
+    }
+    if a.first()
+        .is_some_and(|f| matches!(program_name(f), "php") || program_name(f).starts_with("python"))
+    {
+        a = a.get(1..)?;
+    }
+    let program = program_name(a.first()?);
+    let sub = a.get(1)?.as_str();
+    let rest = a.get(2..)?;
+    match (program, sub) {
+        ("rails", "runner" | "r") => {
+            let mut it = rest.iter();
+            while let Some(w) = it.next() {
+                if matches!(w.as_str(), "-e" | "--environment") {
+                    it.next();
+                } else if !w.starts_with('-') {
+                    return (!w.ends_with(".rb")).then_some(("ruby", w.as_str(), "`rails runner`"));
+                }
+            }
+            None
+        }
+        ("manage.py" | "django-admin", "shell") => {
+            let code = super::args::opt_value(rest, &["-c"], &["--command"])?;
+            Some(("python", code, "`manage.py shell -c`"))
+        }
+        ("artisan", "tinker") => {
+            let code = super::args::opt_value(rest, &[], &["--execute"])?;
+            Some(("php", code, "`artisan tinker --execute`"))
+        }
+        _ => None,
+    }
+}
+
+/// A program the catalogue does not know may still name what it does in its subcommand
+/// (`dbt run-operation drop_schema`, `salt 'db*' file.remove /srv`, `mytool users revoke`):
+/// the words before its first flag, judged as a tool's name is. This only raises (the
+/// program is already at least mutating); a name that says admin as a noun (`admin`, `root`,
+/// `sudo`) is not counted, as `tool admin list` names a place, not an act.
+pub(crate) fn unknown_subcommand(args: &[String]) -> Option<(Effect, String)> {
+    let words = args
+        .iter()
+        .take_while(|a| !a.starts_with('-'))
+        .take(3)
+        .filter(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        });
+    for w in words {
+        let tier = super::super::name::name_tier(w);
+        let Some(effect) = tier.effect else { continue };
+        let noun = matches!(w.to_ascii_lowercase().as_str(), "admin" | "root" | "sudo");
+        if effect.rank() >= Destructive.rank() && !noun {
+            return Some((effect, format!("names `{w}` in its subcommand")));
+        }
+    }
+    None
 }

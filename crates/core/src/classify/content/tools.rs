@@ -112,7 +112,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
         | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
         | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
-        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
+        | "azcopy" | "b2" | "mc" | "velero" | "databricks" | "airflow" | "celery" | "helmfile"
+        | "linode-cli" | "hcloud" | "rabbitmqadmin" | "stripe" | "scw" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -388,18 +389,23 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         "dscl" | "defaults" | "diskutil" | "csrutil" | "spctl" | "tmutil" | "kextload" => {
-            if any(
-                args,
-                &[
-                    "read",
-                    "list",
-                    "-list",
-                    "-read",
-                    "info",
-                    "status",
-                    "listbackups",
-                ],
-            ) {
+            // `spctl --status` alone prints whether Gatekeeper is on.
+            let status =
+                name == "spctl" && !args.is_empty() && args.iter().all(|a| a == "--status");
+            if status
+                || any(
+                    args,
+                    &[
+                        "read",
+                        "list",
+                        "-list",
+                        "-read",
+                        "info",
+                        "status",
+                        "listbackups",
+                    ],
+                )
+            {
                 (Read, "reads".into())
             } else if any(
                 args,
@@ -595,7 +601,18 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
                     .iter()
                     .position(|x| x == ";" || x == "+" || x == "\\;")
                     .map_or(args.len(), |p| i + 1 + p);
-                let inner = args.get(i + 1..end).unwrap_or_default().to_vec();
+                let mut inner = args.get(i + 1..end).unwrap_or_default().to_vec();
+                // `{}` stands for each file found: under a secret place (`find ~/.ssh -exec
+                // curl -F f=@{} …`), each is a secret.
+                let secret_start = args
+                    .iter()
+                    .take_while(|s| !s.starts_with('-') && *s != "(" && *s != "!")
+                    .find(|s| super::args::secret_path(s));
+                if let Some(start) = secret_start {
+                    for w in &mut inner {
+                        *w = w.replace("{}", start);
+                    }
+                }
                 let _ = sh.argv(&inner, &Input::None, &format!("`find {a}`"));
                 found = true;
                 i = end;

@@ -458,13 +458,56 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
         "version",
         "help",
     ];
-    // Read only when the subcommand (the first plain word) reads and no flag is given (a flag
-    // could write: `--output`); its other words are operands (`list_queues name messages`).
-    let subcommand = words.first().map(String::as_str).unwrap_or("");
+    // Read only when the subcommand (the first plain word) reads and no other flag is given
+    // (a flag could write, `--output`, or run a command, `--password-command`); its other
+    // words are operands (`list_queues name messages`). A backup tool's repository and
+    // filters (`restic -r s3:… snapshots --no-lock`) and output switches are not such flags.
+    const VALUED: &[&str] = &[
+        "-r",
+        "--repo",
+        "--repository",
+        "-p",
+        "--password-file",
+        "--host",
+        "--tag",
+        "--path",
+    ];
+    const SHOWS: &[&str] = &[
+        "--no-lock",
+        "--json",
+        "-q",
+        "--quiet",
+        "-v",
+        "--verbose",
+        "--compact",
+    ];
+    let backup = matches!(name, "restic" | "borg" | "kopia");
+    let mut plain: Vec<String> = Vec::new();
+    let mut other_flag = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if backup && VALUED.contains(&a.as_str()) {
+            it.next();
+        } else if a.starts_with('-') {
+            other_flag |= !SHOWS.contains(&a.as_str());
+        } else {
+            plain.push(a.to_ascii_lowercase());
+        }
+    }
+    // `nats stream info ORDERS`: a noun, then the verb.
+    const NATS_NOUNS: &[&str] = &["stream", "str", "consumer", "con", "kv", "object", "obj"];
+    let nats_noun = name == "nats"
+        && plain
+            .first()
+            .is_some_and(|w| NATS_NOUNS.contains(&w.as_str()));
+    let subcommand = plain
+        .get(usize::from(nats_noun))
+        .map(String::as_str)
+        .unwrap_or("");
     let read_sub = reads
         .iter()
         .any(|r| subcommand == *r || subcommand.starts_with(&format!("{r}_")));
-    if read_sub && !args.iter().any(|a| a.starts_with('-')) {
+    if read_sub && !other_flag {
         return (Read, format!("reads (`{name} {subcommand}`)"));
     }
     (

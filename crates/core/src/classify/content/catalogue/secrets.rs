@@ -43,6 +43,21 @@ pub(super) fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str
     }
 }
 
+/// A store of secrets saved whole into a file (`vault operator raft snapshot save F`,
+/// `etcdctl snapshot save F`, `firebase auth:export F`): that file is a secret.
+pub(super) fn dumped_secret(sh: &mut Sh, name: &str, args: &[String]) {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let words: Vec<&str> = operands.iter().map(|a| a.as_str()).collect();
+    let file = match (name, words.as_slice()) {
+        ("vault", ["operator", "raft", "snapshot", "save", file, ..])
+        | ("etcdctl", ["snapshot", "save", file, ..])
+        | ("firebase", ["auth:export", file, ..]) => *file,
+        _ => return,
+    };
+    let what = format!("{name} {}", words.first().copied().unwrap_or_default());
+    sh.secret_files.push((file.to_string(), what));
+}
+
 /// True if `path` holds a copy of the secret `what` made in the line: not a file that is its
 /// own source, nor a copy of a template (`cp .env.example .env`).
 pub(crate) fn secret_copy(path: &str, what: &str) -> bool {

@@ -49,7 +49,18 @@ pub(crate) fn run(
                 .first()
                 .map(|a| a.to_ascii_lowercase())
                 .unwrap_or_default();
+            // The hives that hold password hashes and the keys that decrypt them.
+            let hive = args
+                .get(1)
+                .map(|a| a.to_ascii_uppercase())
+                .unwrap_or_default();
+            let credentials = ["\\SAM", "\\SECURITY", "\\SYSTEM"]
+                .iter()
+                .any(|h| hive.ends_with(h));
             let (e, why) = match sub.as_str() {
+                "save" | "export" if credentials => {
+                    (Admin, "copies the hives that hold password hashes")
+                }
                 "query" | "compare" | "/?" => (Read, "reads the registry"),
                 "export" | "save" => (Mutating, "writes a registry file"),
                 "delete" | "unload" => (Destructive, "deletes registry keys"),

@@ -396,6 +396,11 @@ const NETWORK: &[&str] = &[
     "XMLHttpRequest",
     "http.request",
     "https.request",
+    "http.get(",
+    "https.get(",
+    "require('http",
+    "require(\"http",
+    "node:http",
     "http.Post",
     "http.NewRequest",
     "net.Dial",
@@ -444,6 +449,7 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
                 .find(|d| compact.contains(*d))
                 .map(|d| format!("the environment ({d})"))
         });
+    let secret = secret.or_else(|| secret_env_read(code));
     let Some(secret) = secret else {
         return;
     };
@@ -456,6 +462,53 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
             ),
         );
     }
+}
+
+/// A secret variable read from the environment by name (`process.env.NPM_TOKEN`,
+/// `os.environ["AWS_SECRET_ACCESS_KEY"]`, `os.getenv('DB_PASSWORD')`, `ENV['GITHUB_TOKEN']`,
+/// `$ENV{API_KEY}`) and written into a query parameter (`'…?t=' + process.env.NPM_TOKEN`,
+/// `` `…?t=${process.env.T}` ``, `f"…?t={os.environ['T']}"`), as `env.NAME`. A token put in
+/// a header or given as an argument is how APIs are called, and is not counted.
+fn secret_env_read(code: &str) -> Option<String> {
+    const READS: &[&str] = &[
+        "env.",
+        "env[",
+        "environ[",
+        "environ.get(",
+        "getenv(",
+        "ENV[",
+        "ENV{",
+        "env.get(",
+    ];
+    for read in READS {
+        for (at, _) in code.match_indices(read) {
+            // What precedes the expression (`process.env.X` starts at `process`).
+            let before = code.get(..at).unwrap_or_default();
+            let start = before
+                .trim_end_matches(|c: char| {
+                    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$')
+                })
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>();
+            let into_parameter = ["='+", "=\"+", "=`+", "=${", "={"]
+                .iter()
+                .any(|p| start.ends_with(p));
+            if !into_parameter {
+                continue;
+            }
+            let rest = code.get(at + read.len()..).unwrap_or_default();
+            let name: String = rest
+                .trim_start_matches(['"', '\'', ' '])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && super::super::args::secret_variable(&name) {
+                return Some(format!("env.{name}"));
+            }
+        }
+    }
+    None
 }
 
 /// A connection opened out of the process (a socket, not an HTTP client).

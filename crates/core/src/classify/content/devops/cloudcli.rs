@@ -219,6 +219,30 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     if opens && !super::super::cloud::reads_by_operation(name, args) {
         return (Admin, "opens access to everyone".into());
     }
+    // `mc anonymous set public|download|upload BUCKET`, `s3cmd setacl --acl-public`.
+    let anonymous =
+        has(&["anonymous", "policy"]) && has(&["set"]) && has(&["public", "download", "upload"]);
+    if anonymous || args.iter().any(|a| a == "--acl-public") {
+        return (Admin, "opens access to everyone".into());
+    }
+    // A second factor turned off (`aws iam deactivate-mfa-device`, `delete-virtual-mfa-device`).
+    let mfa_off = words.iter().any(|w| {
+        w.contains("mfa")
+            && ["deactivate", "delete", "disable", "remove", "reset"]
+                .iter()
+                .any(|v| w.contains(v))
+    });
+    // A password set or changed (`argocd account update-password`), an ACL system's first
+    // management token minted (`nomad acl bootstrap`, `consul acl bootstrap`).
+    let password = words.iter().any(|w| w.contains("password"))
+        && prefixed(&["create", "set", "update", "reset", "change"]);
+    let bootstrap = has(&["acl", "acls"]) && has(&["bootstrap"]);
+    if mfa_off || password || bootstrap {
+        return (
+            Admin,
+            "changes access (a second factor, a password or an ACL's root token)".into(),
+        );
+    }
     // Logging in writes a credential store (`az login`, `gcloud auth activate-service-account`,
     // `gcloud auth configure-docker`).
     if has(&[
@@ -240,6 +264,7 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     }
     if op_prefix(&[
         "delete",
+        "deactivate",
         "terminate",
         "remove",
         "deregister",
@@ -340,13 +365,23 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         return (Read, "previews a deployment (`what-if`)".into());
     }
     // `up` is a whole word (`fly up`, `azd up`): as a prefix it would take `update-…`.
-    if prefixed(&[
-        "deploy", "promote", "rollout", "apply", "release", "publish",
-    ]) || has(&["up"])
-    {
+    // A noun that starts like a deploy verb (`heroku releases`, `az deployment group list`)
+    // does not deploy when the operation reads.
+    let reads = super::super::cloud::reads_by_operation(name, args);
+    let deploys = words.iter().any(|w| {
+        const NOUNS: &[&str] = &["releases", "deployment", "deployments", "rollouts"];
+        let noun = NOUNS.contains(&w.split(':').next().unwrap_or(w));
+        !(noun && reads)
+            && [
+                "deploy", "promote", "rollout", "rollback", "apply", "release", "publish",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
+    });
+    if deploys || has(&["up"]) {
         return (Admin, "deploys".into());
     }
-    if super::super::cloud::reads_by_operation(name, args) {
+    if reads {
         return (Read, "reads".into());
     }
     (

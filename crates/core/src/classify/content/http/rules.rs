@@ -69,6 +69,17 @@ pub(super) fn rpc_operation(url: &str, form: &str) -> Option<(Effect, String)> {
     }
     let h = host(url);
     let root = super::segments(url).is_empty();
+    // JSON-RPC names its operation `method` (`{"jsonrpc": "2.0", "method": "user.create"}`),
+    // every word of it (`user.create` is not just `create`).
+    if ps.iter().any(|(k, _)| k == "jsonrpc")
+        && let Some((_, method)) = ps.iter().find(|(k, _)| k == "method")
+    {
+        let (e, why) = structured::sdk_operation(&method.replace('.', "_"), false)?;
+        return Some((
+            e,
+            format!("calls the JSON-RPC method `{method}`, which {why}"),
+        ));
+    }
     let rpc = root
         || ps.iter().any(|(k, _)| k == "version")
         || h.ends_with(".amazonaws.com")
@@ -87,6 +98,25 @@ pub(super) fn rpc_operation(url: &str, form: &str) -> Option<(Effect, String)> {
             ))
         })
         .max_by_key(|(e, _)| e.rank())
+}
+
+/// A SOAP call's operation: the first element of its envelope's body (`<urn:Destroy_Task>`,
+/// `<urn:delete>`), judged by the SDK vocabulary.
+pub(super) fn soap_operation(body: &str) -> Option<(Effect, String)> {
+    let t = body.trim_start();
+    if !t.starts_with('<') {
+        return None;
+    }
+    let at = t.find(":Body>").or_else(|| t.find("<Body>"))?;
+    let after = t.get(at..)?;
+    let open = after.get(after.find('>')? + 1..)?;
+    let tag = open.trim_start().strip_prefix('<')?;
+    let name = tag
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .next()?;
+    let op = name.rsplit(':').next().unwrap_or(name);
+    let (e, why) = structured::sdk_operation(op, false)?;
+    Some((e, format!("calls the SOAP operation `{op}`, which {why}")))
 }
 
 /// Redis commands, as a Webdis-style gateway takes them in the first path segment

@@ -395,6 +395,10 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "mariadb-dump",
     "mongodump",
     "mongoexport",
+    "heroku",
+    "airflow",
+    "etcdctl",
+    "security",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -444,6 +448,26 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
                 || (w.starts_with("-f") && w.len() > 2)
         }),
         "mongodump" => has("--archive"),
+        // An app's configuration variables (`heroku config`, `heroku config:get KEY`).
+        "heroku" => {
+            rest.iter()
+                .any(|w| *w == "config" || w.starts_with("config:get") || *w == "config:get")
+                && !rest
+                    .iter()
+                    .any(|w| w.starts_with("config:set") || w.starts_with("config:unset"))
+        }
+        // Airflow's stored connections carry their passwords (`airflow connections get`).
+        "airflow" => has("connections") && (has("get") || has("export")),
+        // Kubernetes' secrets read straight from etcd (`etcdctl get /registry/secrets`).
+        "etcdctl" => has("get") && rest.iter().any(|w| w.contains("secret")),
+        // macOS's keychain: a password printed (`-w`) or the whole keychain decrypted (`-d`).
+        "security" => {
+            (rest
+                .iter()
+                .any(|w| w.starts_with("find-") && w.ends_with("-password"))
+                && has("-w"))
+                || (has("dump-keychain") && has("-d"))
+        }
         "mongoexport" => !rest.iter().any(|w| *w == "-o" || w.starts_with("--out")),
         _ => false,
     };

@@ -243,9 +243,21 @@ fn insert_function(name: &str, path: Option<String>, full: &str) -> (Effect, Str
 pub(super) fn insert_function_text(text: &str) -> Option<(Effect, String)> {
     let upper = text.to_ascii_uppercase();
     let words: Vec<&str> = upper.split_whitespace().take(5).collect();
+    // T-SQL writes its remote rowsets without `FUNCTION` (`INSERT INTO OPENROWSET(…)`,
+    // `INSERT OPENQUERY(srv, …)`).
+    let remote = |w: &str| {
+        ["OPENROWSET", "OPENDATASOURCE", "OPENQUERY"]
+            .iter()
+            .any(|f| {
+                w.strip_prefix(f)
+                    .is_some_and(|r| r.is_empty() || r.starts_with('('))
+            })
+    };
     let skip = match words.as_slice() {
         ["INSERT", "INTO", "FUNCTION", ..] => 3,
         ["INSERT", "INTO", "TABLE", "FUNCTION", ..] => 4,
+        ["INSERT", "INTO", w, ..] if remote(w) => 2,
+        ["INSERT", w, ..] if remote(w) => 1,
         _ => return None,
     };
     let rest: String = text

@@ -8,7 +8,9 @@ use sqlparser::ast::{
     TableFactor, TableObject, TransactionAccessMode, TransactionMode,
 };
 
-use super::super::sqlfilter::{always_true, keeps_every_row_in_practice, row_independent};
+use super::super::sqlfilter::{
+    always_true, keeps_every_row_in_practice, only_joins, row_independent,
+};
 use super::super::sqllex::{self, Tok};
 use super::walk::Walk;
 use super::{functions, rules};
@@ -173,6 +175,13 @@ fn alter_table_effect(ops: &[String], upper: &str) -> (Effect, String) {
                 Destructive,
                 "takes a partition's data out of the table (`DETACH PARTITION`)".into(),
             )
+        } else if o.starts_with("ALTER COLUMN")
+            && o.split_once(" USING ").is_some_and(|(_, e)| constant(e))
+        {
+            (
+                Destructive,
+                "replaces every value of a column with a constant (`TYPE … USING`)".into(),
+            )
         } else if o.starts_with("SWAP WITH") {
             (Destructive, "swaps the table's data with another's".into())
         } else if o.starts_with("DELETE") || o.starts_with("UPDATE") {
@@ -195,6 +204,16 @@ fn alter_table_effect(ops: &[String], upper: &str) -> (Effect, String) {
         }
     }
     worst(best, retention_effect(upper))
+}
+
+/// True if a rendered expression is a constant: a number, a string, `NULL`, or one cast
+/// (`0`, `'x'::text`, `NULL::int`).
+fn constant(e: &str) -> bool {
+    let e = e.trim();
+    let e = e.split_once("::").map_or(e, |(v, _)| v).trim();
+    e.eq_ignore_ascii_case("NULL")
+        || e.parse::<f64>().is_ok()
+        || (e.len() >= 2 && e.starts_with('\'') && e.ends_with('\''))
 }
 
 fn pragma_effect(name: &str, is_eq: bool, has_value: bool) -> (Effect, String) {
@@ -316,11 +335,23 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             let from = match &d.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
             };
-            worst(
-                worst(
-                    filter_effect(d.selection.as_ref(), "deletes"),
-                    rules::audit_target(&d.tables, from, "deletes"),
+            // `DELETE FROM a USING b WHERE a.k = b.k`: a filter that only joins the tables
+            // removes every row of `a` that has a match, not rows chosen by a value.
+            let joined = d.using.as_ref().is_some_and(|u| !u.is_empty())
+                || from.len() > 1
+                || from.iter().any(|t| !t.joins.is_empty());
+            let filter = match &d.selection {
+                Some(e) if joined && only_joins(e) => (
+                    Destructive,
+                    format!(
+                        "deletes every row with a match (`WHERE {}` only joins tables)",
+                        prefix(&e.to_string(), 40)
+                    ),
                 ),
+                selection => filter_effect(selection.as_ref(), "deletes"),
+            };
+            worst(
+                worst(filter, rules::audit_target(&d.tables, from, "deletes")),
                 rules::catalog_target(&d.tables, from, "deletes from"),
             )
         }
@@ -437,9 +468,14 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             }
         }
         Statement::LoadData {
-            local, overwrite, ..
+            local,
+            overwrite,
+            inpath,
+            ..
         } => {
-            if *overwrite {
+            if super::super::args::secret_path(inpath) {
+                (Admin, "loads a secret file into a table".into())
+            } else if *overwrite {
                 (Destructive, "overwrites a table from a file".into())
             } else if *local {
                 (Mutating, "loads a client file into a table".into())
