@@ -778,7 +778,12 @@ fn walk_object(
         let searched = ctx.search_tool && SEARCH_KEYS.contains(&lk.as_str());
         // A search tool's regular expression or glob is matched against text, never run:
         // not even as SQL (`Grep` for `DELETE FROM`). A `query` may be, and is still read.
-        if searched && PATTERN_KEYS.contains(&lk.as_str()) {
+        let text = match v {
+            Value::String(_) => true,
+            Value::Array(items) => items.iter().all(Value::is_string),
+            _ => false,
+        };
+        if searched && text && PATTERN_KEYS.contains(&lk.as_str()) {
             continue;
         }
         let h = match key_hint(k) {

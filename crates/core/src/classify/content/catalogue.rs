@@ -439,6 +439,16 @@ fn unknown(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
     if let Some((e, why)) = super::tasks::unknown_subcommand(args) {
         sh.add(e, format!("{cmd} {why}"));
     }
+    // Service CLIs whose operations the cloud CLI rules know: their removals and access
+    // changes are raised. Their reads are not proven: they run project code (`airflow dags
+    // list` imports every DAG, `celery -A app`), take binaries as options (`helmfile -b`),
+    // or put operands where those rules look for the verb (`airflow tasks test D T`).
+    if super::tasks::SERVICE_CLIS.contains(&name) {
+        let (e, why) = super::devops::cloud(sh, name, args);
+        if e.rank() > Mutating.rank() {
+            sh.add(e, format!("{cmd} {why}"));
+        }
+    }
     for (i, a) in args.iter().enumerate() {
         let n = program_name(a);
         let plain_read = table()

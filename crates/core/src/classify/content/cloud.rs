@@ -297,6 +297,9 @@ pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static s
         "get-credentials",
         "update-kubeconfig",
         "get-token",
+        "list-publishing-credentials",
+        "list-publishing-profiles",
+        "show-cd-url",
     ];
     let op = |w: &&str| MINTS.iter().any(|m| w.starts_with(m));
     if words.iter().any(op) {

@@ -46,6 +46,28 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             &["--project_id", "--location", "--format", "--dataset_id"],
         );
         let verb = args.get(i).map_or("", String::as_str);
+        // Flags before the query text (one after it may be part of the text).
+        let text_at = args
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, a)| !a.starts_with('-'))
+            .map_or(args.len(), |(at, _)| at);
+        let flags: Vec<&str> = args
+            .iter()
+            .take(text_at)
+            .filter(|a| a.starts_with('-'))
+            .map(|a| a.trim_start_matches('-'))
+            .map(|f| if f == "dry_run=true" { "dry_run" } else { f })
+            .collect();
+        // Any spelling that could turn it off, anywhere.
+        let off = args.iter().any(|a| {
+            let f = a.trim_start_matches('-');
+            f.starts_with("nodry")
+                || f.starts_with("dry-run")
+                || f.starts_with("flagfile")
+                || (f.starts_with("dry_run=") && f != "dry_run=true")
+        });
         let judged = match verb {
             "rm" => Some((Destructive, "deletes datasets, tables or jobs")),
             // `bq cp -f`, `bq load --replace`: the destination table is overwritten.
@@ -66,14 +88,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 Some((Admin, "changes access"))
             }
             // `--dry_run` validates the query and runs nothing (`--nodry_run` turns it off).
-            "query"
-                if args
-                    .iter()
-                    .any(|a| a == "--dry_run" || a == "--dry_run=true")
-                    && !args.iter().any(|a| {
-                        a == "--nodry_run" || a.starts_with("--dry_run=") && a != "--dry_run=true"
-                    }) =>
-            {
+            // bq's flags take one dash or two (`-nodry_run`); a flag file may turn it off.
+            "query" if flags.contains(&"dry_run") && !off => {
                 Some((Read, "validates a query without running it"))
             }
             "query" => None,
@@ -216,10 +232,31 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             if has_long(args, "--cluster") {
                 let (e, why) = match rest.first().map(String::as_str) {
                     Some("call") => {
-                        texts.push(rest.get(2..).unwrap_or_default().join(" "));
-                        (Read, "sends a command to every node")
+                        // (`--cluster-only-masters` and the like choose the nodes.)
+                        let command: Vec<&str> = rest
+                            .get(2..)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|a| !a.starts_with("--cluster-"))
+                            .collect();
+                        if command.is_empty() {
+                            (Mutating, "sends a command to every node")
+                        } else {
+                            texts.push(command.join(" "));
+                            (Read, "sends a command to every node")
+                        }
                     }
-                    Some("check" | "info") => (Read, "reads the cluster"),
+                    // Only the host and the one search option after it.
+                    Some("check" | "info")
+                        if rest.len() >= 2
+                            && rest
+                                .iter()
+                                .skip(2)
+                                .all(|a| a == "--cluster-search-multiple-owners") =>
+                    {
+                        (Read, "reads the cluster")
+                    }
                     Some("del-node") => (Destructive, "removes a node from the cluster"),
                     _ => (Mutating, "changes the cluster"),
                 };
@@ -256,6 +293,20 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // Files of SQL: snowsql `-f`, clickhouse-client `--queries-file`.
             if name == "snowsql" {
                 files.extend(opt_value(args, &["-f"], &["--filename"]).map(str::to_string));
+                if opt_value(args, &[], &["--config"]).is_some() {
+                    sh.add(
+                        Mutating,
+                        format!("{cmd} reads a configuration file that can redirect its output"),
+                    );
+                }
+                // `-o output_file=PATH`, `-o log_file=PATH`: files it writes.
+                for o in opt_values(args, &["-o"], &["--option"]) {
+                    if let Some((k, path)) = o.split_once('=')
+                        && matches!(k.trim(), "output_file" | "log_file")
+                    {
+                        writes_file(sh, cmd, path.trim(), "its output");
+                    }
+                }
             }
             files.extend(opt_value(args, &[], &["--queries-file"]).map(str::to_string));
             // snowsql's `-c` names a connection, not a query.

@@ -217,14 +217,24 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
     let admin_path = repo_hooks
         || lower.iter().enumerate().any(|(i, s)| {
             let s = s.trim_start_matches('_');
-            let first = s.split(['.', '_', '-']).next().unwrap_or(s);
+            // A method name's first word (`admin.users.setAdmin`, `Keys.json`); a word
+            // joined by `_` or `-` only for the access words that never name content
+            // (`security_level`, not `member_notes` or `access-logs`).
+            let dotted = s.split('.').next().unwrap_or(s);
+            let joined = s.split(['_', '-']).next().unwrap_or(s);
             ADMIN_SEGMENTS.contains(&s)
-                || ADMIN_SEGMENTS.contains(&first)
+                || (s.contains('.') && ADMIN_SEGMENTS.contains(&dotted))
+                || matches!(
+                    joined,
+                    "security" | "mfa" | "sso" | "acl" | "iam" | "rbac" | "sudo"
+                )
                 || (matches!(s, "keys" | "keys.json" | "deploy_keys" | "deploy-keys")
                     && (i == last
                         || (i + 1 == last
                             && lower.get(last).is_some_and(|id| {
-                                id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                                id.chars().all(|c| c.is_ascii_digit())
+                                    || (id.len() >= 16
+                                        && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
                             }))))
         });
     let destroy_path = segs.last().is_some_and(|s| {

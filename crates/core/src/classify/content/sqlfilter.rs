@@ -312,11 +312,15 @@ pub(crate) fn only_joins(e: &Expr) -> bool {
     let column = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
     match e {
         Expr::Nested(inner) => only_joins(inner),
+        // An always-true conjunct (`AND true`, `AND 1 = 1`) chooses nothing either.
         Expr::BinaryOp {
             left,
             op: BinaryOperator::And,
             right,
-        } => only_joins(left) && only_joins(right),
+        } => {
+            let part = |e: &Expr| only_joins(e) || always_true(e);
+            part(left) && part(right) && (only_joins(left) || only_joins(right))
+        }
         Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,

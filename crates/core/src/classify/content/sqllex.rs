@@ -413,7 +413,7 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
             // `LOAD DATA [LOCAL] INFILE '~/.aws/credentials' INTO TABLE notes`: a secret
             // file's content put where the database's readers see it.
             "INFILE"
-                if matches!(toks.get(i + 1), Some((Tok::Str(p), _))
+                if matches!(toks.get(i + 1), Some((Tok::Str(p) | Tok::Ident(p), _))
                     if super::args::secret_path(p)) =>
             {
                 take(Effect::Admin, "loads a secret file into a table".into())

@@ -534,6 +534,21 @@ pub(crate) fn app_code(argv: &[String]) -> Option<(&'static str, &str, &'static 
     }
 }
 
+/// Service CLIs the catalogue does not know, judged by the cloud CLI rules for what they
+/// raise (`velero backup delete`, `airflow users create`, `hcloud server delete`).
+pub(crate) const SERVICE_CLIS: &[&str] = &[
+    "velero",
+    "databricks",
+    "airflow",
+    "celery",
+    "helmfile",
+    "linode-cli",
+    "hcloud",
+    "rabbitmqadmin",
+    "stripe",
+    "scw",
+];
+
 /// A program the catalogue does not know may still name what it does in its subcommand
 /// (`dbt run-operation drop_schema`, `salt 'db*' file.remove /srv`, `mytool users revoke`):
 /// the words before its first flag, judged as a tool's name is. This only raises (the
@@ -552,7 +567,11 @@ pub(crate) fn unknown_subcommand(args: &[String]) -> Option<(Effect, String)> {
     for w in words {
         let tier = super::super::name::name_tier(w);
         let Some(effect) = tier.effect else { continue };
-        let noun = matches!(w.to_ascii_lowercase().as_str(), "admin" | "root" | "sudo");
+        // Nouns, and `format` (source code, not a disk: `mix format`, `dart format`).
+        let noun = matches!(
+            w.to_ascii_lowercase().as_str(),
+            "admin" | "root" | "sudo" | "format" | "fmt"
+        );
         if effect.rank() >= Destructive.rank() && !noun {
             return Some((effect, format!("names `{w}` in its subcommand")));
         }

@@ -112,8 +112,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
         | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
         | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
-        | "azcopy" | "b2" | "mc" | "velero" | "databricks" | "airflow" | "celery" | "helmfile"
-        | "linode-cli" | "hcloud" | "rabbitmqadmin" | "stripe" | "scw" => cloud(sh, name, args),
+        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -606,6 +605,7 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
                 // curl -F f=@{} …`), each is a secret.
                 let secret_start = args
                     .iter()
+                    .skip_while(|s| matches!(s.as_str(), "-L" | "-H" | "-P") || s.starts_with("-O"))
                     .take_while(|s| !s.starts_with('-') && *s != "(" && *s != "!")
                     .find(|s| super::args::secret_path(s));
                 if let Some(start) = secret_start {

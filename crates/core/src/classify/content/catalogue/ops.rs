@@ -486,7 +486,8 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
     let mut other_flag = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if backup && VALUED.contains(&a.as_str()) {
+        // (`-p` is restic's password file, borg's `--progress`.)
+        if backup && VALUED.contains(&a.as_str()) && (a != "-p" || name == "restic") {
             it.next();
         } else if a.starts_with('-') {
             other_flag |= !SHOWS.contains(&a.as_str());

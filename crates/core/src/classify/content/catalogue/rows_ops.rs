@@ -43,8 +43,7 @@ pub(super) const ROWS: &[Spec] = &[
         "aws gcloud gsutil az doctl s3cmd heroku vercel netlify fly flyctl wrangler firebase \
           supabase eksctl argocd flux vault consul nomad glab sf sfdx minikube kind skaffold \
           kustomize vagrant packer lxc virsh etcdctl influx docker-machine crictl ctr btrfs \
-          azcopy b2 mc velero databricks airflow celery helmfile linode-cli hcloud rabbitmqadmin \
-          stripe scw",
+          azcopy b2 mc",
         Mutating,
         "changes cloud or remote resources",
         H::Cloud

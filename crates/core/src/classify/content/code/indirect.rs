@@ -503,7 +503,11 @@ fn secret_env_read(code: &str) -> Option<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if !name.is_empty() && super::super::args::secret_variable(&name) {
+            // An API key in a query string is how some APIs are called (`?key=` of a maps
+            // API); a token, secret or password is not.
+            let upper = name.to_ascii_uppercase();
+            let api_key = upper.ends_with("API_KEY") || upper.ends_with("APIKEY");
+            if !name.is_empty() && !api_key && super::super::args::secret_variable(&name) {
                 return Some(format!("env.{name}"));
             }
         }

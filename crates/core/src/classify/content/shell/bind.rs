@@ -450,11 +450,11 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         "mongodump" => has("--archive"),
         // An app's configuration variables (`heroku config`, `heroku config:get KEY`).
         "heroku" => {
-            rest.iter()
-                .any(|w| *w == "config" || w.starts_with("config:get") || *w == "config:get")
-                && !rest
-                    .iter()
-                    .any(|w| w.starts_with("config:set") || w.starts_with("config:unset"))
+            rest.iter().any(|w| {
+                *w == "config" || w.starts_with("config:get") || w.starts_with("releases:info")
+            }) && !rest
+                .iter()
+                .any(|w| w.starts_with("config:set") || w.starts_with("config:unset"))
         }
         // Airflow's stored connections carry their passwords (`airflow connections get`).
         "airflow" => has("connections") && (has("get") || has("export")),

@@ -209,8 +209,20 @@ fn alter_table_effect(ops: &[String], upper: &str) -> (Effect, String) {
 /// True if a rendered expression is a constant: a number, a string, `NULL`, or one cast
 /// (`0`, `'x'::text`, `NULL::int`).
 fn constant(e: &str) -> bool {
-    let e = e.trim();
+    let e = e
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
     let e = e.split_once("::").map_or(e, |(v, _)| v).trim();
+    // `CAST(NULL AS text)`.
+    let e = match e.get(..5) {
+        Some(c) if c.eq_ignore_ascii_case("CAST(") => e
+            .get(5..)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or(e),
+        _ => e,
+    };
     e.eq_ignore_ascii_case("NULL")
         || e.parse::<f64>().is_ok()
         || (e.len() >= 2 && e.starts_with('\'') && e.ends_with('\''))
