@@ -502,10 +502,26 @@ pub(crate) fn app_code(argv: &[String]) -> Option<(&'static str, &str, &'static 
     {
         a = a.get(2..)?;
     }
+    // An interpreter and its options (`python -W ignore manage.py`); `python -m django`
+    // is `django-admin`.
     if a.first()
         .is_some_and(|f| matches!(program_name(f), "php") || program_name(f).starts_with("python"))
     {
         a = a.get(1..)?;
+        while let Some(flag) = a.first().filter(|f| f.starts_with('-')) {
+            // `python -c CODE …` runs CODE, not the script after it.
+            if flag == "-c" || flag.starts_with("-c") {
+                return None;
+            }
+            let takes_value = matches!(flag.as_str(), "-W" | "-X");
+            if flag == "-m" {
+                if a.get(1).is_some_and(|m| m == "django") {
+                    a = a.get(1..)?;
+                }
+                break;
+            }
+            a = a.get(if takes_value { 2 } else { 1 }..)?;
+        }
     }
     let program = program_name(a.first()?);
     let sub = a.get(1)?.as_str();
@@ -522,7 +538,7 @@ pub(crate) fn app_code(argv: &[String]) -> Option<(&'static str, &str, &'static 
             }
             None
         }
-        ("manage.py" | "django-admin", "shell") => {
+        ("manage.py" | "django-admin" | "django", "shell") => {
             let code = super::args::opt_value(rest, &["-c"], &["--command"])?;
             Some(("python", code, "`manage.py shell -c`"))
         }

@@ -55,13 +55,20 @@ pub(super) fn dumped_secret(sh: &mut Sh, name: &str, args: &[String]) {
         .filter(|a| !a.starts_with('-'))
         .map(String::as_str)
         .collect();
-    let file = match (name, words.as_slice()) {
-        ("vault", ["operator", "raft", "snapshot", "save", file, ..])
-        | ("etcdctl", ["snapshot", "save", file, ..])
-        | ("firebase", ["auth:export", file, ..]) => *file,
+    // The words from the operation on (a global option's value may come before it).
+    let from = |op: &str| {
+        words
+            .iter()
+            .position(|w| *w == op)
+            .and_then(|i| words.get(i..))
+            .unwrap_or_default()
+    };
+    let file = match (name, from("snapshot"), from("auth:export")) {
+        ("vault" | "etcdctl", ["snapshot", "save", file, ..], _)
+        | ("firebase", _, ["auth:export", file, ..]) => *file,
         _ => return,
     };
-    let what = format!("{name} {}", words.first().copied().unwrap_or_default());
+    let what = format!("a snapshot saved by `{name}`");
     sh.secret_files.push((file.to_string(), what));
 }
 

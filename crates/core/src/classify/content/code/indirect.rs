@@ -482,11 +482,14 @@ fn secret_env_read(code: &str) -> Option<String> {
     ];
     for read in READS {
         for (at, _) in code.match_indices(read) {
-            // What precedes the expression (`process.env.X` starts at `process`).
+            // What precedes the expression (`process.env.X` starts at `process`), through
+            // calls that wrap it (`encodeURIComponent(process.env.X)`).
             let before = code.get(..at).unwrap_or_default();
             let start = before
                 .trim_end_matches(|c: char| {
-                    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$')
+                    c.is_ascii_alphanumeric()
+                        || c.is_whitespace()
+                        || matches!(c, '_' | '.' | '$' | '(')
                 })
                 .chars()
                 .filter(|c| !c.is_whitespace())

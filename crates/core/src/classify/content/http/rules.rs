@@ -59,6 +59,15 @@ const OP_PARAMS: &[&str] = &["action", "operation", "op", "x-amz-target"];
 pub(super) fn rpc_operation(url: &str, form: &str) -> Option<(Effect, String)> {
     let mut ps = params(query(url));
     let form = form.trim();
+    // A JSON-RPC batch: every call in it is judged.
+    if form.starts_with('[')
+        && let Ok(Value::Array(calls)) = serde_json::from_str::<Value>(form)
+    {
+        return calls
+            .iter()
+            .filter_map(|c| rpc_operation(url, &c.to_string()))
+            .max_by_key(|(e, _)| e.rank());
+    }
     if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(form) {
         ps.extend(
             m.iter()
@@ -107,10 +116,20 @@ pub(super) fn soap_operation(body: &str) -> Option<(Effect, String)> {
     if !t.starts_with('<') {
         return None;
     }
-    let at = t.find(":Body>").or_else(|| t.find("<Body>"))?;
+    // `<soap:Body>`, `<Body>`, `<soapenv:Body wsu:Id="b">`.
+    let at = t.match_indices("Body").map(|(i, _)| i).find(|&i| {
+        let before = t.get(..i).unwrap_or_default();
+        let after = t.get(i + 4..).unwrap_or_default();
+        (before.ends_with(':') || before.ends_with('<'))
+            && after.starts_with(|c: char| c == '>' || c.is_whitespace())
+    })?;
     let after = t.get(at..)?;
-    let open = after.get(after.find('>')? + 1..)?;
-    let tag = open.trim_start().strip_prefix('<')?;
+    let mut open = after.get(after.find('>')? + 1..)?.trim_start();
+    // Comments before the operation.
+    while let Some(rest) = open.strip_prefix("<!--") {
+        open = rest.get(rest.find("-->")? + 3..)?.trim_start();
+    }
+    let tag = open.strip_prefix('<')?;
     let name = tag
         .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .next()?;

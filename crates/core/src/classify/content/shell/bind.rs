@@ -397,6 +397,7 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "mongoexport",
     "heroku",
     "airflow",
+    "databricks",
     "etcdctl",
     "security",
 ];
@@ -457,15 +458,25 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
                 .any(|w| w.starts_with("config:set") || w.starts_with("config:unset"))
         }
         // Airflow's stored connections carry their passwords (`airflow connections get`).
-        "airflow" => has("connections") && (has("get") || has("export")),
+        "airflow" => (has("connections") || has("variables")) && (has("get") || has("export")),
+        "databricks" => has("secrets") && rest.iter().any(|w| w.starts_with("get")),
         // Kubernetes' secrets read straight from etcd (`etcdctl get /registry/secrets`).
-        "etcdctl" => has("get") && rest.iter().any(|w| w.contains("secret")),
+        // Every key from the root (`etcdctl get "" --prefix`) includes them.
+        "etcdctl" => {
+            has("get")
+                && (rest.iter().any(|w| w.contains("secret"))
+                    || (has("--prefix") && (has("") || has("/") || has("\"\""))))
+        }
         // macOS's keychain: a password printed (`-w`) or the whole keychain decrypted (`-d`).
         "security" => {
+            // `-w`, or `-g`, alone or in a cluster (`-wa me`).
+            let prints = rest.iter().any(|w| {
+                w.starts_with('-') && !w.starts_with("--") && (w.contains('w') || w.contains('g'))
+            });
             (rest
                 .iter()
                 .any(|w| w.starts_with("find-") && w.ends_with("-password"))
-                && has("-w"))
+                && prints)
                 || (has("dump-keychain") && has("-d"))
         }
         "mongoexport" => !rest.iter().any(|w| *w == "-o" || w.starts_with("--out")),
