@@ -690,7 +690,42 @@ fn search_tool(tool: &str) -> bool {
     const SEARCH: &[&str] = &[
         "search", "find", "grep", "rg", "ripgrep", "list", "lookup", "locate", "glob",
     ];
+    // A name with another verb that acts (`find_and_execute`, `search_and_run`) is not only a
+    // search: its fields may be what it runs.
+    const ACTS: &[&str] = &[
+        "run",
+        "exec",
+        "execute",
+        "apply",
+        "fix",
+        "replace",
+        "rewrite",
+        "eval",
+        "invoke",
+        "call",
+        "perform",
+        "do",
+        "process",
+        "transform",
+        "patch",
+        "substitute",
+        "sed",
+        "edit",
+        "modify",
+        "update",
+        "write",
+        "delete",
+        "remove",
+        "kill",
+        "then",
+    ];
     super::name::leading_verb(tool).is_some_and(|w| SEARCH.contains(&w.as_str()))
+        && super::name::words(tool).iter().skip(1).all(|w| {
+            !ACTS.contains(&w.as_str())
+                && super::name::name_tier(w)
+                    .effect
+                    .is_none_or(|e| e == Effect::Read)
+        })
 }
 
 fn walk_object(

@@ -69,10 +69,10 @@ pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
         "read",
         "capabilities",
         "what-if",
-        // Listing nouns used alone (`heroku releases`, `fly releases`).
-        "releases",
-        "deployments",
     ];
+    // Listing nouns, only as the whole command (`heroku releases`, `vercel deployments`): as
+    // the last word of a longer one they may name a resource (`… add-metadata releases`).
+    const LIST_NOUNS: &[&str] = &["releases", "deployments"];
     const READ_PREFIXES: &[&str] = &[
         "describe-",
         "list-",
@@ -136,7 +136,7 @@ pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
     }
     match path.as_slice() {
         [] => false,
-        [only] => is_read(only),
+        [only] => is_read(only) || LIST_NOUNS.contains(only),
         [.., before, last] => is_read(last) || is_read(before),
     }
 }

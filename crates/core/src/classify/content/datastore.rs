@@ -175,6 +175,12 @@ pub(crate) fn call(
                     .filter(|n| weight(n) >= 2)
                     .max_by_key(|n| weight(n))
                     .or(first);
+                if cmd.contains_key("aggregate") && writes_out(cmd) {
+                    ctx.add(
+                        Destructive,
+                        "mongodb: `aggregate` with `$out`/`$merge` replaces a collection",
+                    );
+                }
                 if let Some(name) = chosen {
                     op = Some(name.clone());
                     if name.eq_ignore_ascii_case("renamecollection")

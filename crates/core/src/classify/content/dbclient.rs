@@ -53,13 +53,36 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             .skip(i + 1)
             .find(|(_, a)| !a.starts_with('-'))
             .map_or(args.len(), |(at, _)| at);
-        let flags: Vec<&str> = args
-            .iter()
-            .take(text_at)
-            .filter(|a| a.starts_with('-'))
-            .map(|a| a.trim_start_matches('-'))
-            .map(|f| if f == "dry_run=true" { "dry_run" } else { f })
-            .collect();
+        // `--dry_run` counts when nothing before it can take it as a value (`--job_id
+        // --dry_run` gives the job that name): every flag before it is `--x=v`, a switch, or
+        // an option known to take the next word.
+        const SWITCHES: &[&str] = &[
+            "use_legacy_sql",
+            "nouse_legacy_sql",
+            "batch",
+            "nobatch",
+            "quiet",
+            "q",
+            "headless",
+        ];
+        const VALUED: &[&str] = &["project_id", "location", "format", "dataset_id"];
+        let mut dry = false;
+        let mut value_next = false;
+        for (k, a) in args.iter().enumerate().take(text_at) {
+            if k == i || std::mem::take(&mut value_next) || !a.starts_with('-') {
+                continue;
+            }
+            let f = a.trim_start_matches('-');
+            if f == "dry_run" || f == "dry_run=true" {
+                dry = true;
+                break;
+            }
+            if VALUED.contains(&f) {
+                value_next = true;
+            } else if !f.contains('=') && !SWITCHES.contains(&f) {
+                break;
+            }
+        }
         // Any spelling that could turn it off, anywhere.
         let off = args.iter().any(|a| {
             let f = a.trim_start_matches('-');
@@ -89,9 +112,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             // `--dry_run` validates the query and runs nothing (`--nodry_run` turns it off).
             // bq's flags take one dash or two (`-nodry_run`); a flag file may turn it off.
-            "query" if flags.contains(&"dry_run") && !off => {
-                Some((Read, "validates a query without running it"))
-            }
+            "query" if dry && !off => Some((Read, "validates a query without running it")),
             "query" => None,
             _ => Some((Mutating, "changes datasets or tables")),
         };
@@ -202,12 +223,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "-d",
                 "--user",
                 "--pass",
-                "--tls",
+                // (`--tls` and `-e` are switches: as value flags they hid the command.)
                 "--cacert",
                 "--cert",
                 "--key",
                 "--sni",
-                "-e",
                 "--eval",
                 "--pattern",
                 "--count",
@@ -229,7 +249,14 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             let i = first_operand(args, &with);
             let rest = args.get(i..).unwrap_or_default();
             // `redis-cli --cluster SUB HOST:PORT …`: `call` sends its command to every node.
-            if has_long(args, "--cluster") {
+            // `--cluster` as an option, before the first operand and not another option's
+            // value (`-d --cluster` makes it the delimiter).
+            let cluster = i > 0 && args.get(i - 1).is_some_and(|a| a == "--cluster")
+                || args.iter().take(i).enumerate().any(|(k, a)| {
+                    a == "--cluster"
+                        && (k == 0 || !args.get(k - 1).is_some_and(|p| with.contains(&p.as_str())))
+                });
+            if cluster {
                 let (e, why) = match rest.first().map(String::as_str) {
                     Some("call") => {
                         // (`--cluster-only-masters` and the like choose the nodes.)
@@ -293,16 +320,50 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // Files of SQL: snowsql `-f`, clickhouse-client `--queries-file`.
             if name == "snowsql" {
                 files.extend(opt_value(args, &["-f"], &["--filename"]).map(str::to_string));
-                if opt_value(args, &[], &["--config"]).is_some() {
-                    sh.add(
-                        Mutating,
-                        format!("{cmd} reads a configuration file that can redirect its output"),
-                    );
+                // Options that choose the saved connection's account, database and query;
+                // any other (`-h`, `--authenticator`, `--config`) can send its password
+                // elsewhere or write: not a read.
+                const CHOOSE: &[&str] = &[
+                    "-c",
+                    "--connection",
+                    "-q",
+                    "--query",
+                    "-D",
+                    "--variable",
+                    "-o",
+                    "--option",
+                    "-f",
+                    "--filename",
+                    "-a",
+                    "--accountname",
+                    "-u",
+                    "--username",
+                    "-d",
+                    "--dbname",
+                    "-s",
+                    "--schemaname",
+                    "-r",
+                    "--rolename",
+                    "-w",
+                    "--warehouse",
+                ];
+                let mut it = args.iter();
+                while let Some(a) = it.next() {
+                    if CHOOSE.contains(&a.as_str()) {
+                        it.next();
+                    } else if a.starts_with('-') {
+                        sh.add(
+                            Mutating,
+                            format!(
+                                "{cmd} sets `{a}`, which can change where it connects or writes"
+                            ),
+                        );
+                    }
                 }
-                // `-o output_file=PATH`, `-o log_file=PATH`: files it writes.
+                // `-o output_file=PATH`, `-o log_bootstrap_file=PATH`: files it writes.
                 for o in opt_values(args, &["-o"], &["--option"]) {
                     if let Some((k, path)) = o.split_once('=')
-                        && matches!(k.trim(), "output_file" | "log_file")
+                        && k.trim().ends_with("_file")
                     {
                         writes_file(sh, cmd, path.trim(), "its output");
                     }

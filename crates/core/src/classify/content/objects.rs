@@ -311,7 +311,10 @@ fn install_scripts(ctx: &mut Ctx, map: &Map<String, Value>) {
         return;
     }
     let mut scripts: Vec<String> = Vec::new();
-    for text in written_texts(map) {
+    for raw in written_texts(map) {
+        // npm reads the file as JSON: `"post\u0069nstall"` is `"postinstall"`.
+        let text = unicode_unescaped(raw);
+        let text = text.as_str();
         for key in LIFECYCLE {
             let quoted = format!("\"{key}\"");
             for (at, _) in text.match_indices(&quoted) {
@@ -335,6 +338,29 @@ fn install_scripts(ctx: &mut Ctx, map: &Map<String, Value>) {
             super::analyse_text(ctx, &script, super::Hint::Shell, 1);
         });
     }
+}
+
+/// `text` with its JSON `\uXXXX` escapes of ASCII letters, digits and `-`/`_` decoded (the
+/// characters a key's name is made of; others are left as written).
+fn unicode_unescaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let hex = rest.get(at + 2..at + 6).unwrap_or_default();
+        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+            Some(c) if hex.len() == 4 && (c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
+                out.push(c);
+                rest = rest.get(at + 6..).unwrap_or_default();
+            }
+            _ => {
+                out.push_str("\\u");
+                rest = rest.get(at + 2..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A database file by its name (`*.sqlite3`, `ibdata1`, `PG_VERSION`).

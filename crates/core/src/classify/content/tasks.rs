@@ -76,7 +76,12 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
     (&["knex"], &["migrate:rollback --all"]),
     (
         &["diesel"],
-        &["database reset", "database drop", "migration revert --all"],
+        &[
+            "database reset",
+            "database drop",
+            "migration revert --all",
+            "migration redo --all",
+        ],
     ),
     // golang-migrate.
     (&["migrate"], &["drop", "down --all"]),
@@ -496,17 +501,19 @@ pub(crate) fn preloads(sh: &mut Sh, args: &[String], cmd: &str) {
 /// --execute=CODE`.
 pub(crate) fn app_code(argv: &[String]) -> Option<(&'static str, &str, &'static str)> {
     let mut a = argv;
+    // Every command passes here: others are left after one look at the program.
+    let first = program_name(a.first()?);
+    let launcher = matches!(first, "bundle" | "php") || first.starts_with("python");
+    if !launcher && !matches!(first, "rails" | "manage.py" | "django-admin" | "artisan") {
+        return None;
+    }
     // `bundle exec rails …`, `python manage.py …`, `php artisan …`.
-    if a.first().is_some_and(|f| program_name(f) == "bundle")
-        && a.get(1).is_some_and(|s| s == "exec")
-    {
+    if first == "bundle" && a.get(1).is_some_and(|s| s == "exec") {
         a = a.get(2..)?;
     }
     // An interpreter and its options (`python -W ignore manage.py`); `python -m django`
     // is `django-admin`.
-    if a.first()
-        .is_some_and(|f| matches!(program_name(f), "php") || program_name(f).starts_with("python"))
-    {
+    if first == "php" || first.starts_with("python") {
         a = a.get(1..)?;
         while let Some(flag) = a.first().filter(|f| f.starts_with('-')) {
             // `python -c CODE …` runs CODE, not the script after it.

@@ -490,7 +490,8 @@ fn data_admin(name: &str, args: &[String]) -> (Effect, String) {
         if backup && VALUED.contains(&a.as_str()) && (a != "-p" || name == "restic") {
             it.next();
         } else if a.starts_with('-') {
-            other_flag |= !SHOWS.contains(&a.as_str());
+            // (`duplicity -v` takes a value: the switches are the backup tools' own.)
+            other_flag |= !(backup && SHOWS.contains(&a.as_str()));
         } else {
             plain.push(a.to_ascii_lowercase());
         }

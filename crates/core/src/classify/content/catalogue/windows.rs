@@ -54,9 +54,18 @@ pub(crate) fn run(
                 .get(1)
                 .map(|a| a.to_ascii_uppercase())
                 .unwrap_or_default();
-            let credentials = ["\\SAM", "\\SECURITY", "\\SYSTEM"]
-                .iter()
-                .any(|h| hive.ends_with(h));
+            let parts: Vec<&str> = hive
+                .split(['\\', '/'])
+                .map(|p| p.trim_matches(['\'', '"']))
+                .filter(|p| !p.is_empty())
+                .collect();
+            // `HKLM\SAM`, `HKLM\SECURITY\Policy\Secrets`, the whole `HKLM\SYSTEM` (its boot key).
+            let credentials = matches!(parts.first(), Some(&("HKLM" | "HKEY_LOCAL_MACHINE")))
+                && match parts.get(1) {
+                    Some(&("SAM" | "SECURITY")) => true,
+                    Some(&"SYSTEM") => parts.len() == 2,
+                    _ => false,
+                };
             let (e, why) = match sub.as_str() {
                 "save" | "export" if credentials => {
                     (Admin, "copies the hives that hold password hashes")
