@@ -36,6 +36,7 @@ mod http;
 mod objects;
 mod query_text;
 mod resource;
+pub(crate) mod search;
 mod shell;
 mod snippet;
 mod sql;
@@ -646,88 +647,6 @@ fn walk_json(ctx: &mut Ctx, v: &Value, hint: Hint, depth: usize, budget: &mut us
     }
 }
 
-/// Fields of a search tool that hold what is searched for, not what runs.
-const SEARCH_KEYS: &[&str] = &[
-    "pattern",
-    "patterns",
-    "query",
-    "queries",
-    "regex",
-    "search",
-    "search_term",
-    "search_query",
-    "searchterm",
-    "term",
-    "needle",
-    "glob",
-    "include",
-    "exclude",
-    "exclude_patterns",
-    "excludepatterns",
-    "match",
-    "keyword",
-    "keywords",
-    "q",
-];
-
-/// Leading verbs of search tools (`search_files`, `grep`, `find_in_files`, `list_matches`).
-/// The [`SEARCH_KEYS`] that hold a pattern matched against text.
-const PATTERN_KEYS: &[&str] = &[
-    "pattern",
-    "patterns",
-    "regex",
-    "glob",
-    "include",
-    "exclude",
-    "exclude_patterns",
-    "excludepatterns",
-    "needle",
-    "search_term",
-    "searchterm",
-];
-
-fn search_tool(tool: &str) -> bool {
-    const SEARCH: &[&str] = &[
-        "search", "find", "grep", "rg", "ripgrep", "list", "lookup", "locate", "glob",
-    ];
-    // A name with another verb that acts (`find_and_execute`, `search_and_run`) is not only a
-    // search: its fields may be what it runs.
-    const ACTS: &[&str] = &[
-        "run",
-        "exec",
-        "execute",
-        "apply",
-        "fix",
-        "replace",
-        "rewrite",
-        "eval",
-        "invoke",
-        "call",
-        "perform",
-        "do",
-        "process",
-        "transform",
-        "patch",
-        "substitute",
-        "sed",
-        "edit",
-        "modify",
-        "update",
-        "write",
-        "delete",
-        "remove",
-        "kill",
-        "then",
-    ];
-    super::name::leading_verb(tool).is_some_and(|w| SEARCH.contains(&w.as_str()))
-        && super::name::words(tool).iter().skip(1).all(|w| {
-            !ACTS.contains(&w.as_str())
-                && super::name::name_tier(w)
-                    .effect
-                    .is_none_or(|e| e == Effect::Read)
-        })
-}
-
 fn walk_object(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
@@ -810,7 +729,7 @@ fn walk_object(
             }
             continue;
         }
-        let searched = ctx.search_tool && SEARCH_KEYS.contains(&lk.as_str());
+        let searched = ctx.search_tool && search::SEARCH_KEYS.contains(&lk.as_str());
         // A search tool's regular expression or glob is matched against text, never run:
         // not even as SQL (`Grep` for `DELETE FROM`). A `query` may be, and is still read.
         let text = match v {
@@ -818,7 +737,7 @@ fn walk_object(
             Value::Array(items) => items.iter().all(Value::is_string),
             _ => false,
         };
-        if searched && text && PATTERN_KEYS.contains(&lk.as_str()) {
+        if searched && text && search::PATTERN_KEYS.contains(&lk.as_str()) {
             continue;
         }
         let h = match key_hint(k) {

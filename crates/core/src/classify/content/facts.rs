@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{Hint, code, search_tool, structured, tool_hint, windows_shell};
+use super::search::search_tool;
+use super::{Hint, code, structured, tool_hint, windows_shell};
 use crate::classify::memo::{Memo, get_or};
 use crate::classify::name::words;
 

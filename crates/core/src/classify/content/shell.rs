@@ -12,6 +12,7 @@
 //! is never read.
 
 mod bind;
+mod producers;
 mod recover;
 mod walk;
 mod words;

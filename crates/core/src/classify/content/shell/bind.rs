@@ -4,6 +4,7 @@
 //! the shell evaluates later (an assignment value spelling `$(…)`), and secrets read by a
 //! command substitution (`"$(< ~/.aws/credentials)"`).
 
+use super::producers::secret_output;
 use super::{Expanded, Sh, program_name};
 use crate::Effect;
 use crate::classify::content::{args, catalogue};
@@ -355,139 +356,6 @@ fn auth_header(h: &str) -> bool {
         && ["auth", "token", "key", "apikey", "secret", "password"]
             .iter()
             .any(|w| name.contains(w))
-}
-
-/// `exec CONTAINER PRODUCER …` (`docker exec pg pg_dumpall`, `kubectl exec db-0 -- env`): a
-/// secret's producer run inside a container prints its secret here.
-fn in_container(rest: &[&str]) -> bool {
-    rest.first().is_some_and(|w| *w == "exec")
-        && rest.iter().enumerate().skip(1).any(|(i, w)| {
-            let name = program_name(w);
-            // Not the same program again (`docker exec docker …` is not a loop worth following).
-            !matches!(name, "docker" | "podman" | "kubectl" | "oc")
-                && SECRET_PRODUCERS.contains(&name)
-                && secret_output(rest.get(i..).unwrap_or_default()).is_some()
-        })
-}
-
-/// Programs [`secret_output`] knows to print secrets.
-pub(super) const SECRET_PRODUCERS: &[&str] = &[
-    "env",
-    "printenv",
-    "set",
-    "export",
-    "declare",
-    "vault",
-    "kubectl",
-    "oc",
-    "aws",
-    "gcloud",
-    "az",
-    "gh",
-    "glab",
-    "git",
-    "ps",
-    "docker",
-    "podman",
-    "pg_dump",
-    "pg_dumpall",
-    "mysqldump",
-    "mariadb-dump",
-    "mongodump",
-    "mongoexport",
-    "heroku",
-    "airflow",
-    "databricks",
-    "etcdctl",
-    "security",
-];
-
-/// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
-/// named as one, or a secret store's read (`vault kv get`, `kubectl get secret`, `aws
-/// secretsmanager get-secret-value`, `gh auth token`). A secret variable expanded in a
-/// request (`-H "Authorization: Bearer $TOKEN"`) is how APIs are called, and is not counted.
-pub(super) fn secret_output(words: &[&str]) -> Option<String> {
-    let first = program_name(words.first()?);
-    if !SECRET_PRODUCERS.contains(&first) {
-        return None;
-    }
-    let rest = words.get(1..).unwrap_or_default();
-    let has = |w: &str| rest.contains(&w);
-    let secret = match first {
-        "env" | "printenv" | "set" | "export" | "declare" => {
-            rest.is_empty()
-                || rest.iter().any(|w| args::secret_variable(w))
-                || (matches!(first, "export" | "declare")
-                    && rest
-                        .iter()
-                        .all(|w| matches!(*w, "-p" | "-x" | "-px" | "-xp")))
-        }
-        // BSD-style `ps e…` prints each process's environment.
-        "ps" => rest
-            .first()
-            .is_some_and(|f| !f.starts_with('-') && f.contains('e')),
-        // A container's environment and configuration, or a producer run inside it
-        // (`docker exec pg pg_dumpall`).
-        "docker" | "podman" => has("inspect") || in_container(rest),
-        "vault" => has("read") || (has("kv") && has("get")),
-        "kubectl" | "oc" => {
-            (has("get") && rest.iter().any(|w| w.starts_with("secret"))) || in_container(rest)
-        }
-        "aws" => has("get-secret-value") || has("--with-decryption"),
-        "gcloud" => has("secrets") && has("access"),
-        "az" => has("keyvault") && has("secret") && has("show"),
-        "gh" | "glab" => has("auth") && has("token"),
-        "git" => {
-            (has("config") && rest.iter().any(|w| w.contains("extraheader")))
-                || (has("credential") && (has("fill") || has("get")))
-        }
-        // A database's whole content on the standard output (not into a file).
-        "pg_dump" | "pg_dumpall" | "mysqldump" | "mariadb-dump" => !rest.iter().any(|w| {
-            matches!(*w, "-f" | "--file" | "-r" | "--result-file")
-                || w.starts_with("--file=")
-                || w.starts_with("--result-file=")
-                || (w.starts_with("-f") && w.len() > 2)
-        }),
-        "mongodump" => has("--archive"),
-        // An app's configuration variables (`heroku config`, `heroku config:get KEY`).
-        "heroku" => {
-            rest.iter().any(|w| {
-                *w == "config" || w.starts_with("config:get") || w.starts_with("releases:info")
-            }) && !rest
-                .iter()
-                .any(|w| w.starts_with("config:set") || w.starts_with("config:unset"))
-        }
-        // Airflow's stored connections carry their passwords (`airflow connections get`).
-        "airflow" => (has("connections") || has("variables")) && (has("get") || has("export")),
-        "databricks" => has("secrets") && rest.iter().any(|w| w.starts_with("get")),
-        // Kubernetes' secrets read straight from etcd (`etcdctl get /registry/secrets`).
-        // Every key from the root (`etcdctl get "" --prefix`) includes them.
-        "etcdctl" => {
-            has("get")
-                && (rest.iter().any(|w| w.contains("secret"))
-                    || (has("--prefix") && (has("") || has("/") || has("\"\""))))
-        }
-        // macOS's keychain: a password printed (`-w`) or the whole keychain decrypted (`-d`).
-        "security" => {
-            // `-w`, or `-g`, alone or in a cluster (`-wa me`).
-            let prints = rest.iter().any(|w| {
-                w.starts_with('-') && !w.starts_with("--") && (w.contains('w') || w.contains('g'))
-            });
-            (rest
-                .iter()
-                .any(|w| w.starts_with("find-") && w.ends_with("-password"))
-                && prints)
-                || (has("dump-keychain") && has("-d"))
-        }
-        "mongoexport" => !rest.iter().any(|w| *w == "-o" || w.starts_with("--out")),
-        _ => false,
-    };
-    secret.then(|| {
-        format!(
-            "$({})",
-            words.iter().take(3).copied().collect::<Vec<_>>().join(" ")
-        )
-    })
 }
 
 impl Sh<'_> {

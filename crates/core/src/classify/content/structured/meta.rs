@@ -193,7 +193,7 @@ fn judge_call(ctx: &mut Ctx, tool: &str, tier: &NameTier, input: &Value) -> Opti
         .any(|w| w == "python" || w == "python3")
         .then_some("python");
     c.program = super::program_of(&tool_words);
-    c.search_tool = content::search_tool(tool);
+    c.search_tool = content::search::search_tool(tool);
     if matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read")
     {
         content::resource::read(&mut c, input);
