@@ -127,6 +127,52 @@ pub(crate) fn any(args: &[String], words: &[&str]) -> bool {
     args.iter().any(|a| words.contains(&a.as_str()))
 }
 
+/// A secret variable named in Windows' syntax inside a word (`$env:GITHUB_TOKEN`, `${env:X}`,
+/// cmd's `%AWS_SECRET_ACCESS_KEY%`): what a network program puts it in leaves with it.
+pub(crate) fn windows_secret_reference(word: &str) -> Option<&str> {
+    let lower = word.to_ascii_lowercase();
+    let name_at = |at: usize| {
+        let rest = word.get(at..)?;
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        rest.get(..end).filter(|n| sent_secret_variable(n))
+    };
+    lower
+        .match_indices("env:")
+        .filter(|(at, _)| {
+            lower
+                .get(..*at)
+                .is_some_and(|b| b.ends_with('$') || b.ends_with("${"))
+        })
+        .find_map(|(at, _)| name_at(at + 4))
+        .or_else(|| {
+            word.match_indices('%').find_map(|(at, _)| {
+                let name = name_at(at + 1)?;
+                word.get(at + 1 + name.len()..)?
+                    .starts_with('%')
+                    .then_some(name)
+            })
+        })
+}
+
+/// A dry run turned off again on the same line (`--dry-run --dry-run=none`, `--dry-run
+/// --no-dry-run`, `--dryrun=false`): the tools take the last value, so no dry-run flag of
+/// that line proves a read.
+pub(crate) fn dry_run_cancelled(args: &[String]) -> bool {
+    args.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        let a = a.replace('_', "-");
+        a.starts_with("--no-dry")
+            || a.starts_with("--nodry")
+            || ["--dry-run=", "--dryrun=", "--dry="].iter().any(|p| {
+                a.strip_prefix(p).is_some_and(|v| {
+                    !matches!(v, "client" | "server" | "true" | "1" | "yes" | "on" | "all")
+                })
+            })
+    })
+}
+
 /// Paths a write to would be harmless.
 pub(crate) fn harmless_sink(path: &str) -> bool {
     matches!(
@@ -525,6 +571,33 @@ pub(crate) fn secret_path(path: &str) -> bool {
         ".bash_history",
         ".zsh_history",
         "db_password",
+        // Browsers' cookie and saved-password stores (Chrome's `Cookies`, `Login Data`).
+        "cookies",
+        "cookies.sqlite",
+        "login data",
+        // Tools' stored logins and tokens (crates.io, s3cmd, Databricks, Terraform Cloud,
+        // rclone, Vercel and other CLIs' `auth.json`, WordPress, MySQL's maintenance user,
+        // Ansible's vault password, k3s's admin kubeconfig, a service account's key).
+        "credentials.toml",
+        ".s3cfg",
+        ".databrickscfg",
+        ".terraformrc",
+        "rclone.conf",
+        "auth.json",
+        "wp-config.php",
+        "debian.cnf",
+        "vault_pass",
+        ".vault_pass",
+        "vault_pass.txt",
+        ".vault-password",
+        "vault-password",
+        "k3s.yaml",
+        "service-account.json",
+        "service_account.json",
+        "serviceaccount.json",
+        "database.yml",
+        "login.keychain-db",
+        "login.keychain",
     ];
     // A public key is meant to be shared.
     if file.ends_with(".pub") {
@@ -533,8 +606,10 @@ pub(crate) fn secret_path(path: &str) -> bool {
     // A credential directory itself (`rclone copy ~/.ssh remote:`, `scp -r ~/.aws host:`).
     let dir = p.trim_end_matches(['/', '\\']);
     let dir_name = dir.rsplit(['/', '\\']).next().unwrap_or("");
-    let credential_dir = matches!(dir_name, ".ssh" | ".aws" | ".gnupg" | ".kube" | ".azure")
-        || dir.ends_with(".config/gcloud");
+    let credential_dir = matches!(
+        dir_name,
+        ".ssh" | ".aws" | ".gnupg" | ".kube" | ".azure" | ".password-store"
+    ) || dir.ends_with(".config/gcloud");
     credential_dir
         || FILES.contains(&file)
         || (file.starts_with(".env.")
@@ -559,7 +634,18 @@ pub(crate) fn secret_path(path: &str) -> bool {
             "/run/secrets/",
             "serviceaccount/token",
             ".gnupg/",
+            ".password-store/",
             ".azure/",
+            ".m2/settings",
+            "/etc/kubernetes/",
+            ".snowsql/config",
+            ".config/stripe/",
+            "sops/age/",
+            "github-copilot/",
+            "library/keychains/",
+            ".config/gh/",
+            ".git/config",
+            "/etc/ssl/private/",
             "gcloud/",
         ]
         .iter()
@@ -792,7 +878,8 @@ const POISON_COMMAND: &[&str] = &[
     "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS",
     "PAGER", "MANPAGER", "EDITOR", "VISUAL", "SHELL", "BROWSER", "SSH_ASKPASS", "LESSOPEN",
     "SYSTEMD_PAGER", "PSQL_PAGER", "MYSQL_PS1", "RESTIC_PASSWORD_COMMAND", "BORG_PASSCOMMAND",
-    "BORG_RSH", "RSYNC_RSH", "BORG_REMOTE_PATH", "RSYNC_CONNECT_PROG",
+    "BORG_RSH", "RSYNC_RSH", "BORG_REMOTE_PATH", "RSYNC_CONNECT_PROG", "KUBECTL_EXTERNAL_DIFF",
+    "GIT_PROXY_COMMAND", "GIT_SEQUENCE_EDITOR", "LESSCLOSE", "FCEDIT",
 ];
 #[rustfmt::skip]
 const POISON: &[&str] = &[
@@ -810,12 +897,27 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Admin,
             format!("sets `{name}`, which decides what later commands run"),
         );
-    } else if POISON_COMMAND.contains(&name) {
+    } else if POISON_COMMAND.contains(&name)
+        // Every program's own pager or editor (`AWS_PAGER`, `GH_PAGER`, `KUBE_EDITOR`), and
+        // a value git reads as a setting's (`GIT_CONFIG_VALUE_0` for `core.fsmonitor`).
+        || name.ends_with("_PAGER")
+        || name.ends_with("_EDITOR")
+        || name.starts_with("GIT_CONFIG_VALUE_")
+    {
         sh.add(
             Mutating,
             format!("sets `{name}` to a command that later programs run"),
         );
-        sh.shell_text(value, &format!("`{name}`"));
+        sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name.starts_with("BASH_FUNC_") {
+        // An exported function (`BASH_FUNC_ls%%=() { rm -rf /srv; }`): every bash started
+        // with it runs the body for that name.
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, a function the shells it starts define"),
+        );
+        let body = value.trim_start().trim_start_matches("()").trim();
+        sh.shell_text(body, &format!("`{name}`"));
     } else if POISON.contains(&name) || name.starts_with("GIT_CONFIG_") {
         sh.add(
             Mutating,

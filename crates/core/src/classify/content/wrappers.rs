@@ -231,8 +231,23 @@ pub(crate) fn run_interpreter(
         super::catalogue::awk_commands(sh, args);
         return tools::awk(sh, args, cmd, out);
     }
-    if lang == "perl" && leading_short(args, 'i') {
+    if matches!(lang, "perl" | "ruby") && leading_short(args, 'i') {
         sh.add(Mutating, format!("{cmd} edits files in place"));
+        // `-ne ''`, `-pe '$_=""'`: every line printed as nothing empties the files.
+        let code: String = super::args::opt_value(args, &["-e", "-E"], &[])
+            .unwrap_or("x")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let prints = leading_short(args, 'p');
+        if (!prints && matches!(code.as_str(), "" | "next" | "0" | "1"))
+            || (prints && matches!(code.as_str(), "$_=\"\"" | "$_=''" | "$_=\"\";" | "$_='';"))
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} prints nothing into the files it edits in place, emptying them"),
+            );
+        }
         let paths = args.iter().filter(|a| a.starts_with(['/', '~', '.']));
         if let Some((e, why)) = paths
             .filter_map(|a| super::args::write_risk(a, false))

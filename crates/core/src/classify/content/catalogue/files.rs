@@ -51,7 +51,10 @@ pub(crate) fn run(
         }
     };
     apply(sh, name, &s, cmd);
-    if let Some(flag) = s.only_prints() {
+    if let Some(flag) = s
+        .only_prints()
+        .filter(|_| !crate::classify::content::args::dry_run_cancelled(args))
+    {
         sh.add(Read, format!("{cmd} only prints or dry-runs (`{flag}`)"));
         return out;
     }

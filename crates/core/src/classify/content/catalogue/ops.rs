@@ -183,7 +183,9 @@ fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
 }
 
 fn rclone(args: &[String]) -> (Effect, String) {
-    if has_short(args, 'n') || has_long(args, "--dry-run") {
+    if (has_short(args, 'n') || has_long(args, "--dry-run"))
+        && !crate::classify::content::args::dry_run_cancelled(args)
+    {
         return (Read, "dry-runs".into());
     }
     let (s, rest) = sub(

@@ -36,10 +36,64 @@ pub(super) fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str
                 sh.secret_files.push((dest.to_string(), what.to_string()));
             }
         }
+        // An archive or a ciphertext of a secret holds it (`tar czf /tmp/b.tgz ~/.ssh`, then
+        // `curl -T /tmp/b.tgz …`).
+        "tar" | "bsdtar" | "zip" | "7z" | "7za" | "7zz" | "rar" | "gpg" | "gpg2" | "age"
+        | "openssl" => {
+            if let Some(dest) = archive_written(name, args) {
+                sh.secret_files.push((dest.to_string(), what.to_string()));
+            }
+        }
         "git" if operands.first().is_some_and(|s| *s == "add") => {
             sh.secret_staged = Some(what.to_string());
         }
         _ => {}
+    }
+}
+
+/// The file an archiver or a cipher writes: `tar`'s `-f` (also in a cluster, `czf F`, or
+/// `--file=F`), `zip`'s archive (its first operand), `7z a F`, `rar a F`, and `-o`/`--output`
+/// (`gpg`, `age`) or `-out` (`openssl`).
+fn archive_written<'a>(name: &str, args: &'a [String]) -> Option<&'a str> {
+    let after = |i: usize| args.get(i + 1).map(String::as_str);
+    match name {
+        "tar" | "bsdtar" => args.iter().enumerate().find_map(|(i, a)| {
+            if let Some(f) = a.strip_prefix("--file=") {
+                Some(f)
+            } else if a == "--file"
+                || (a.starts_with('-') && !a.starts_with("--") && a.ends_with('f'))
+                // The old style: the first word is the cluster (`tar czf F …`).
+                || (i == 0 && a.ends_with('f') && a.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                after(i)
+            } else {
+                None
+            }
+        }),
+        "zip" => {
+            const VALUED: &[&str] = &["-P", "--password", "-b", "-t", "-tt", "-n", "-Z"];
+            args.iter().enumerate().find_map(|(i, a)| {
+                let valued = i > 0
+                    && args
+                        .get(i - 1)
+                        .is_some_and(|p| VALUED.contains(&p.as_str()));
+                (!a.starts_with('-') && !valued).then_some(a.as_str())
+            })
+        }
+        "7z" | "7za" | "7zz" | "rar" => args
+            .iter()
+            .position(|a| a == "a")
+            .and_then(|i| args.iter().skip(i + 1).find(|a| !a.starts_with('-')))
+            .map(String::as_str),
+        _ => args.iter().enumerate().find_map(|(i, a)| {
+            if let Some(f) = a.strip_prefix("--output=") {
+                Some(f)
+            } else if matches!(a.as_str(), "-o" | "--output" | "-out") {
+                after(i)
+            } else {
+                None
+            }
+        }),
     }
 }
 

@@ -92,7 +92,10 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
                 .iter()
                 .any(|v| w.contains(v))
     });
-    if name == "aws" && args.iter().any(|a| a == "--dryrun" || a == "--dry-run") {
+    if name == "aws"
+        && args.iter().any(|a| a == "--dryrun" || a == "--dry-run")
+        && !crate::classify::content::args::dry_run_cancelled(args)
+    {
         return (Read, "dry-runs (`--dryrun`)".into());
     }
     // Startup scripts and user data run as root at every boot: persistence.
@@ -355,9 +358,15 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "nsg",
         "security-group",
         "security-groups",
+        // Secrets (`wrangler secret put`, `oci iam user api-key upload`).
+        "secret",
+        "api-key",
+        "api-keys",
     ]) && prefixed(&[
         "create", "set", "put", "update", "add", "attach", "write", "grant", "invite", "passwd",
-    ])) {
+        "upload",
+    ])) || secret_variable_set(name, args, &words)
+    {
         return (Admin, "changes access".into());
     }
     // `az deployment … what-if` previews a deployment and changes nothing.
@@ -393,6 +402,34 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
 /// The operands of a cloud CLI that can name its operation: every word that is not an
 /// option, except the value following a long option that takes one (`--user-name deploy`).
 /// Verbs after a colon are their own word (`apps:destroy` → `destroy`).
+/// An app's variable named as a secret set or removed (`vercel env add API_KEY`, `glab
+/// variable set DEPLOY_TOKEN …`, `heroku config:set SECRET_KEY=…`, `railway variables --set
+/// STRIPE_KEY=…`); `heroku config:set DEBUG=1` stays a write.
+fn secret_variable_set(name: &str, args: &[String], words: &[&str]) -> bool {
+    let nouns = [
+        "env",
+        "envs",
+        "variable",
+        "variables",
+        "vars",
+        "config",
+        "secrets",
+    ];
+    let verbs = [
+        "set", "add", "put", "create", "update", "unset", "remove", "rm", "import",
+    ];
+    let noun = words.iter().any(|w| nouns.contains(w));
+    let verb = words.iter().any(|w| verbs.contains(w))
+        || (name == "railway" && args.iter().any(|a| a == "--set" || a.starts_with("--set=")));
+    noun && verb
+        && args.iter().any(|a| {
+            let a = a.strip_prefix("--set=").unwrap_or(a);
+            let key = a.split('=').next().unwrap_or(a);
+            key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && crate::classify::content::args::secret_variable(key)
+        })
+}
+
 fn operation_words(args: &[String]) -> Vec<&str> {
     /// Long options of cloud CLIs that take no value.
     const SWITCHES: &[&str] = &[

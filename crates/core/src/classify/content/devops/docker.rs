@@ -42,7 +42,10 @@ pub(crate) fn docker(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) ->
     ];
     // `docker compose --dry-run …` shows what it would do and changes nothing (exact flag;
     // `--dry-run=false` is a real run).
-    if s == "compose" && rest.iter().any(|a| a == "--dry-run") {
+    if s == "compose"
+        && rest.iter().any(|a| a == "--dry-run")
+        && !crate::classify::content::args::dry_run_cancelled(rest)
+    {
         return (Read, "dry-runs `docker compose`".into());
     }
     let (s, rest) = if s == "compose" || GROUPS.contains(&s) {

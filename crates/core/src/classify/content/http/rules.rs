@@ -217,6 +217,37 @@ const GET_REMOVALS: &[&str] = &[
 ];
 
 /// A GET (or HEAD) that changes something through its URL. None if it only reads.
+/// A segment that names a method: dotted words (`admin.users.setAdmin`, not `index.html`) or
+/// one camel-case name (`setWebhook`, `deleteMessage`).
+fn rpc_method(seg: &str) -> bool {
+    let parts: Vec<&str> = seg.split('.').collect();
+    let words = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let camel = seg.starts_with(|c: char| c.is_ascii_lowercase())
+        && seg.chars().any(|c| c.is_ascii_uppercase());
+    words
+        && ((parts.len() >= 2
+            && !matches!(
+                parts.last().map(|l| l.to_ascii_lowercase()).as_deref(),
+                Some(
+                    "html"
+                        | "htm"
+                        | "json"
+                        | "xml"
+                        | "php"
+                        | "asp"
+                        | "aspx"
+                        | "jsp"
+                        | "txt"
+                        | "md"
+                        | "js"
+                        | "css"
+                )
+            ))
+            || (parts.len() == 1 && camel))
+}
+
 pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     let ps = params(query(url));
     // A request body carried in the query string (Solr's `stream.body`).
@@ -334,6 +365,24 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             .is_some_and(|s| s.eq_ignore_ascii_case("exec") || s.eq_ignore_ascii_case("write"))
     {
         return Some((Mutating, "runs a JMX operation through Jolokia".into()));
+    }
+    // A remote procedure named by the last segment of an API that takes its calls on a GET
+    // (Slack's `/api/admin.users.setAdmin`, Telegram's `/bot<token>/setWebhook`): judged as
+    // the operation's name is.
+    if let Some(op) = segs.last()
+        && segs.len() >= 2
+        && rpc_method(op)
+        && (host(url).starts_with("api.")
+            || ((host(url) == "slack.com" || host(url).ends_with(".slack.com"))
+                && segs.first().is_some_and(|s| s.eq_ignore_ascii_case("api")))
+            // Telegram's `bot<id>:<token>` segment.
+            || segs.first().is_some_and(|s| {
+                s.get(..3).is_some_and(|b| b.eq_ignore_ascii_case("bot")) && s.contains(':')
+            }))
+        && let Some((e, why)) = structured::sdk_operation(op, false)
+        && e != Read
+    {
+        return Some((e, format!("calls the API method `{op}`, which {why}")));
     }
     // Last, so that every rule above that names a higher effect is tried first.
     // An access change after the id it applies to (`GET /v1/users/42/ban`).
@@ -653,19 +702,92 @@ pub(super) fn rpc_call(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     None
 }
 
+/// The names and addresses of cloud metadata services.
+const METADATA_HOSTS: &[&str] = &[
+    "169.254.169.254",
+    "metadata.google.internal",
+    "100.100.100.200",
+    "[fd00:ec2::254]",
+    "169.254.170.2",
+];
+
+/// The metadata services' IPv4 addresses.
+const METADATA_V4: &[[u8; 4]] = &[
+    [169, 254, 169, 254],
+    [169, 254, 170, 2],
+    [100, 100, 100, 200],
+];
+
+/// Whether a URL's host is a metadata service's address in another spelling: an integer
+/// (`2852039166`), hexadecimal or octal parts (`0xa9fea9fe`, `0251.0376.0251.0376`), fewer than
+/// four parts (`169.254.43518`), or IPv6 (`[::ffff:a9fe:a9fe]`, `[fd00:ec2::254]`), as the
+/// C resolver and curl accept them.
+pub(crate) fn metadata_address(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = host.strip_prefix('[') {
+        let v6 = v6.split(']').next().unwrap_or("");
+        let v6 = v6.split('%').next().unwrap_or("");
+        return v6.parse::<std::net::Ipv6Addr>().is_ok_and(|a| {
+            a.segments() == [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254]
+                || a.to_ipv4_mapped()
+                    .or_else(|| a.to_ipv4())
+                    .is_some_and(|v4| METADATA_V4.contains(&v4.octets()))
+        });
+    }
+    let host = host.split(':').next().unwrap_or("").trim_end_matches('.');
+    // EC2's and GCE's own names for it (`instance-data`, the bare `metadata` of GCE's
+    // resolver).
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "instance-data"
+            | "instance-data.ec2.internal"
+            | "metadata"
+            | "metadata.google.internal"
+            | "metadata.goog"
+    ) || loose_ipv4(host).is_some_and(|a| METADATA_V4.contains(&a))
+}
+
+/// An IPv4 address as `inet_aton` reads it: one to four parts, each decimal, octal (a leading
+/// `0`) or hexadecimal (`0x`), the last part filling the bytes left.
+fn loose_ipv4(host: &str) -> Option<[u8; 4]> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(4);
+    for p in &parts {
+        let v = if let Some(h) = p.strip_prefix("0x") {
+            u64::from_str_radix(h, 16).ok()?
+        } else if let Some(o) = p.strip_prefix('0').filter(|o| !o.is_empty()) {
+            u64::from_str_radix(o, 8).ok()?
+        } else {
+            p.parse::<u64>().ok()?
+        };
+        values.push(v);
+    }
+    let (last, head) = values.split_last()?;
+    let mut out = [0u8; 4];
+    for (i, v) in head.iter().enumerate() {
+        out[i] = u8::try_from(*v).ok()?;
+    }
+    let room = 4 - head.len();
+    if room < 4 && *last >= 1u64 << (8 * room) || *last > u64::from(u32::MAX) {
+        return None;
+    }
+    for (i, b) in last.to_be_bytes()[8 - room..].iter().enumerate() {
+        out[head.len() + i] = *b;
+    }
+    Some(out)
+}
+
 /// A cloud instance's metadata service asked for the instance's credentials (AWS
 /// `security-credentials`, GCP's service account token, Azure's managed identity token).
 pub(super) fn instance_credentials(url: &str) -> Option<(Effect, String)> {
     let lower = url.to_ascii_lowercase();
-    let metadata = [
-        "169.254.169.254",
-        "metadata.google.internal",
-        "100.100.100.200",
-        "[fd00:ec2::254]",
-        "169.254.170.2",
-    ]
-    .iter()
-    .any(|h| lower.contains(h));
+    let metadata = METADATA_HOSTS.iter().any(|h| lower.contains(h)) || metadata_address(&lower);
     let credentials = ["security-credentials", "/token", "identity", "credentials"]
         .iter()
         .any(|p| lower.contains(p));

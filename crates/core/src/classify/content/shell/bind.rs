@@ -88,6 +88,29 @@ fn positional(s: &str) -> Option<(usize, Positional)> {
 /// A secret file that a command substitution's body only reads: `< FILE`, `cat FILE`,
 /// `head`/`tail`/`base64`/`xxd`/`od`/`tac`/`gzip -c`/`sed ''` of it.
 pub(super) fn secret_read(body: &str) -> Option<String> {
+    // `$(python3 -c 'import os; print(os.environ["GITHUB_TOKEN"])')`: inline code, whose
+    // `;` is not the shell's.
+    let first = body
+        .split_whitespace()
+        .next()
+        .map(program_name)
+        .unwrap_or("");
+    if (first.starts_with("python")
+        || matches!(first, "node" | "ruby" | "perl" | "php" | "deno" | "bun"))
+        && let Some(what) = crate::classify::content::catalogue::environment_in_code(body)
+    {
+        return Some(what);
+    }
+    // Each command list's part (`cd ~/.aws && cat credentials | base64`): what any part prints
+    // is in the substitution's output.
+    body.split(['&', ';', '\n'])
+        .map(|part| part.trim_start_matches('|'))
+        .filter(|part| !part.trim().is_empty())
+        .find_map(secret_read_part)
+}
+
+/// [`secret_read`] for one part of a list: a pipeline.
+fn secret_read_part(body: &str) -> Option<String> {
     let words: Vec<&str> = body
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '|' | ';'))
         .filter(|w| !w.is_empty())
@@ -110,7 +133,20 @@ pub(super) fn secret_read(body: &str) -> Option<String> {
         "openssl", "gpg", "tar", "zip", "base32", "basenc", "uuencode", "rev", "fold", "iconv",
         "paste", "expand", "dd", "column", "fmt",
     ];
-    let operands: Vec<&str> = if let Some(path) = first.strip_prefix('<') {
+    let finds_and_reads = program_name(first) == "find"
+        && words.windows(2).any(|w| {
+            matches!(w.first(), Some(&"-exec" | &"-execdir"))
+                && w.get(1).is_some_and(|r| readers.contains(&program_name(r)))
+        });
+    let operands: Vec<&str> = if finds_and_reads {
+        // `find ~/.ssh -name 'id_*' -exec cat {} +`: the start paths are what is read.
+        words
+            .iter()
+            .skip(1)
+            .take_while(|w| !w.starts_with('-'))
+            .copied()
+            .collect()
+    } else if let Some(path) = first.strip_prefix('<') {
         std::iter::once(path)
             .chain(words.get(1..).unwrap_or_default().iter().copied())
             .collect()
@@ -157,6 +193,10 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
     for (i, w) in raw.iter().enumerate().skip(1) {
         if credential_word(raw, i) {
             continue;
+        }
+        // `${!n}`: a variable whose name is only known at run time (`n=GITHUB_TOKEN`).
+        if w.contains("${!") {
+            return Some("{!…} (a variable named at run time)".to_string());
         }
         if let Some(var) = expanded_variables(w).find(|v| args::sent_secret_variable(v)) {
             // A login in a URL (`https://oauth2:$GITLAB_TOKEN@gitlab.com/g/p.git`) goes to

@@ -17,6 +17,48 @@ fn in_container(rest: &[&str]) -> bool {
         })
 }
 
+/// A pattern that finds credentials by their shape: AWS key ids, GitHub, GitLab, Slack and
+/// Stripe tokens, private key blocks.
+fn credential_pattern(rest: &[&str]) -> bool {
+    const SHAPES: &[&str] = &[
+        "AKIA",
+        "ASIA",
+        "ghp_",
+        "gho_",
+        "ghs_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "xoxp-",
+        "sk_live_",
+        "rk_live_",
+        "BEGIN RSA",
+        "BEGIN OPENSSH",
+        "BEGIN PRIVATE",
+        "BEGIN EC",
+        "aws_secret_access_key",
+    ];
+    rest.iter().any(|w| SHAPES.iter().any(|s| w.contains(s)))
+}
+
+/// A word of a remote shell's command line that is a producer's whole command (`ssh prod
+/// printenv`, `ssh prod 'env'`, `flyctl ssh console -C 'printenv'`).
+fn remote_secret(rest: &[&str]) -> bool {
+    rest.iter().enumerate().any(|(i, w)| {
+        let words: Vec<&str> = w.split_whitespace().collect();
+        let words = if words.len() == 1 {
+            // `ssh host cmd arg…`: the command's words are the rest of the line.
+            rest.get(i..).unwrap_or_default().to_vec()
+        } else {
+            words
+        };
+        let name = words.first().map_or("", |f| program_name(f));
+        !matches!(name, "ssh" | "flyctl" | "fly")
+            && matches!(name, "env" | "printenv" | "set" | "export" | "declare")
+            && secret_output(&words).is_some()
+    })
+}
+
 /// Programs [`secret_output`] knows to print secrets.
 pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "env",
@@ -47,6 +89,20 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "databricks",
     "etcdctl",
     "security",
+    "gpg",
+    "gpg2",
+    "sops",
+    "age",
+    "grep",
+    "egrep",
+    "rg",
+    "ag",
+    "terraform",
+    "tofu",
+    "railway",
+    "ssh",
+    "flyctl",
+    "fly",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -78,9 +134,55 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         "docker" | "podman" => has("inspect") || in_container(rest),
         "vault" => has("read") || (has("kv") && has("get")),
         "kubectl" | "oc" => {
-            (has("get") && rest.iter().any(|w| w.starts_with("secret"))) || in_container(rest)
+            (has("get") && rest.iter().any(|w| w.starts_with("secret")))
+                || in_container(rest)
+                // The kubeconfig with its tokens and keys (`config view --raw`).
+                || (has("config") && has("view") && (has("--raw") || has("--flatten")))
         }
-        "aws" => has("get-secret-value") || has("--with-decryption"),
+        // Outputs with their sensitive values (`-raw`, `-json` print them; the plain
+        // listing hides them).
+        "terraform" | "tofu" => {
+            has("output")
+                && rest
+                    .iter()
+                    .any(|w| matches!(*w, "-raw" | "-json" | "--raw" | "--json"))
+        }
+        // A Railway service's variables with their values (not `--set`).
+        "railway" => {
+            (has("variables") || has("variable") || has("vars"))
+                && !rest
+                    .iter()
+                    .any(|w| *w == "--set" || *w == "-s" || w.starts_with("--set="))
+        }
+        // A producer run on another machine prints its secret here (`ssh prod printenv`,
+        // `flyctl ssh console -C printenv`).
+        "ssh" | "flyctl" | "fly" => remote_secret(rest),
+        "aws" => {
+            has("get-secret-value")
+                || has("--with-decryption")
+                || has("export-credentials")
+                // `aws configure get aws_secret_access_key` (not `region`).
+                || (has("configure")
+                    && has("get")
+                    && rest.iter().any(|w| {
+                        let w = w.to_ascii_lowercase();
+                        ["secret", "key", "token", "password"]
+                            .iter()
+                            .any(|s| w.contains(s))
+                    }))
+        }
+        // A file decrypted (`gpg -d ~/.secrets.gpg`, `sops -d secrets.enc.yaml`).
+        "gpg" | "gpg2" | "sops" | "age" => rest.iter().any(|w| {
+            matches!(*w, "-d" | "--decrypt")
+                // A cluster (`gpg -qd f`).
+                || (matches!(first, "gpg" | "gpg2")
+                    && w.len() <= 5
+                    && w.strip_prefix('-').is_some_and(|c| {
+                        !c.starts_with('-') && c.contains('d') && c.chars().all(|x| x.is_ascii_alphabetic())
+                    }))
+        }),
+        // A search for credentials by their shape (`grep -o 'ghp_[A-Za-z0-9]*' -r ~/.config`).
+        "grep" | "egrep" | "rg" | "ag" | "git" if credential_pattern(rest) => true,
         "gcloud" => has("secrets") && has("access"),
         "az" => has("keyvault") && has("secret") && has("show"),
         "gh" | "glab" => has("auth") && has("token"),

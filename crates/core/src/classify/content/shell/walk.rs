@@ -404,6 +404,32 @@ impl Sh<'_> {
             .iter()
             .filter_map(|r| self.redirect(r, &mut stdin))
             .collect();
+        // `read -r T < ~/.config/gh/token`, `env | read -r A`: the variables read hold the
+        // secret on the input.
+        if matches!(
+            argv.first().map(String::as_str),
+            Some("read" | "mapfile" | "readarray")
+        ) && let Input::Unknown(what) = &stdin
+            && let Some(what) = what.strip_prefix(args::SECRET_INPUT)
+        {
+            let what = what.trim_matches('`').to_string();
+            let mut valued = false;
+            for a in argv.iter().skip(1) {
+                if std::mem::take(&mut valued) {
+                    continue;
+                }
+                if a.starts_with('-') {
+                    // `-p prompt`, `-d delim`, `-n count`, `-t timeout`, `-u fd`, `-a name`.
+                    valued = matches!(a.as_str(), "-p" | "-d" | "-n" | "-N" | "-t" | "-u" | "-i");
+                    continue;
+                }
+                self.secret_vars.push((a.clone(), what.clone()));
+            }
+            if argv.first().is_some_and(|r| r != "read") || argv.len() == 1 {
+                self.secret_vars.push(("MAPFILE".into(), what.clone()));
+                self.secret_vars.push(("REPLY".into(), what.clone()));
+            }
+        }
         // `time : > f`, `exec : > f`, `timeout 5 : > f` truncate `f` like `: > f`.
         let shown = wrapped(&argv);
         let passes_input = matches!(shown, [c] if c == "cat");

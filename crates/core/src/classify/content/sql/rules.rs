@@ -506,6 +506,29 @@ fn access_column(name: &str) -> bool {
     }) || n.contains("app_meta")
 }
 
+/// Words of a column that holds a login's secret (`password_hash`, `encrypted_password`,
+/// `otp_secret`, `mfa_enabled`, `api_key`).
+fn credential_column(name: &str) -> bool {
+    let n = name.trim_matches(['"', '`', '[', ']']).to_ascii_lowercase();
+    crate::classify::name::words(&n).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "password"
+                | "passwd"
+                | "pwd"
+                | "passcode"
+                | "otp"
+                | "totp"
+                | "mfa"
+                | "2fa"
+                | "apikey"
+                | "secret"
+        )
+    }) || n.contains("api_key")
+        || n.contains("two_factor")
+        || n.contains("password")
+}
+
 /// A value that names a powerful role (`'admin'`, `'owner'`, `'{"claims_admin": true}'`).
 fn access_value(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
@@ -543,6 +566,14 @@ pub(super) fn access_update(
             AssignmentTarget::Tuple(ns) => ns.iter().map(ToString::to_string).collect(),
         };
         let value = a.value.to_string();
+        // A login's secret overwritten or cleared (`SET password_hash = crypt('x', …)`, `SET
+        // mfa_secret = NULL`): whoever wrote it can sign in as that account.
+        if let Some(column) = columns.iter().find(|c| {
+            let last = c.rsplit('.').next().unwrap_or(c);
+            credential_column(last)
+        }) {
+            return Some((Admin, format!("changes a credential by writing `{column}`")));
+        }
         let column = columns.iter().find(|c| {
             let last = c.rsplit('.').next().unwrap_or(c);
             access_column(last)
@@ -603,4 +634,15 @@ pub(crate) const ACCESS_WORDS: &[&str] = &[
     "meta",
     "member",
     "usertype",
+    "passw",
+    "passwd",
+    "pwd",
+    "passcode",
+    "otp",
+    "mfa",
+    "2fa",
+    "apikey",
+    "api_key",
+    "secret",
+    "two_factor",
 ];
