@@ -211,6 +211,9 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         || p.contains("/etc/ssh/")
         || p.contains("/etc/pam.d")
         || p.contains(".ssh/config")
+        // Who a database lets in, and how (`host all all 0.0.0.0/0 trust`).
+        || p.ends_with("pg_hba.conf")
+        || p.ends_with("pg_ident.conf")
     {
         return Some((Admin, "an access configuration file"));
     }
@@ -361,6 +364,12 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         "pip.ini",
         ".yarnrc",
         ".yarnrc.yml",
+        // Editors' and multiplexers' start-up files run commands (`:!cmd`, `run-shell`).
+        ".vimrc",
+        ".gvimrc",
+        ".exrc",
+        ".tmux.conf",
+        ".screenrc",
     ];
     const STORES: &[&str] = &[
         ".ssh/",
@@ -373,6 +382,10 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         ".config/systemd/",
         ".azure/",
         ".config/gcloud/",
+        // Where cargo takes crates from (`[source.crates-io] replace-with`) and its tokens.
+        ".cargo/config",
+        ".cargo/credentials",
+        ".config/nvim/",
         // macOS's login and boot agents.
         "library/launchagents/",
         "library/launchdaemons/",

@@ -484,6 +484,89 @@ pub(crate) fn turns_off_monitoring(words: &[&str], args: &[String]) -> bool {
     (service && (off_flag || off_op)) || monitor_off
 }
 
+/// A cloud operation that changes who can get in, by its flags or its name: a password set
+/// (`--master-user-password`, `--admin-password`, `admin-set-user-password`), user data
+/// replaced (`modify-instance-attribute --attribute userData`), IMDSv1 allowed again
+/// (`--http-tokens optional`), a function URL without authentication (`--auth-type NONE`), a
+/// secret parameter written (`put-parameter --type SecureString`), a snapshot or image shared
+/// (`modify-snapshot-attribute`), audit delivery changed (`put-event-selectors`,
+/// `update-trail`, `put-bucket-logging`), an access policy set (`set-repository-policy`,
+/// `keyvault set-policy`), SSH keys or OS Login in instance metadata, WAF detached, and any
+/// write of the identity services (`sso-admin`, `identitystore`, `organizations`).
+pub(crate) fn access_setting(words: &[&str], args: &[String]) -> Option<&'static str> {
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let flag = |i: usize| {
+        let a = lower.get(i).map(String::as_str).unwrap_or("");
+        let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+        match a.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (a.to_string(), next.to_string()),
+        }
+    };
+    for i in 0..lower.len() {
+        let (k, v) = flag(i);
+        if !k.starts_with("--") {
+            continue;
+        }
+        let v = v.trim_matches(['\'', '"']);
+        if k.contains("password") && !k.contains("stdin") && !v.is_empty() && !v.starts_with("--") {
+            return Some("sets a password");
+        }
+        match (k.as_str(), v) {
+            ("--attribute", "userdata") => {
+                return Some("replaces the user data the machine runs at boot");
+            }
+            ("--http-tokens", "optional") => {
+                return Some("allows the metadata service without tokens (IMDSv1)");
+            }
+            ("--auth-type", "none") => return Some("serves a function without authentication"),
+            ("--type", "securestring") => return Some("writes a secret parameter"),
+            _ => {}
+        }
+        if (k == "--metadata" || k == "--metadata-from-file")
+            && [
+                "ssh-keys",
+                "sshkeys",
+                "enable-oslogin",
+                "block-project-ssh-keys",
+            ]
+            .iter()
+            .any(|m| v.contains(m))
+        {
+            return Some("changes SSH keys or OS Login in instance metadata");
+        }
+    }
+    let ops: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let op = |f: &dyn Fn(&str) -> bool| ops.iter().any(|w| f(w));
+    if op(&|w| w.contains("password") && !w.starts_with("get-") && !w.starts_with("describe-")) {
+        return Some("sets a password");
+    }
+    if op(&|w| w.ends_with("snapshot-attribute") || w.ends_with("image-attribute"))
+        && op(&|w| w.starts_with("modify-"))
+    {
+        return Some("shares a snapshot or an image");
+    }
+    if op(&|w| {
+        matches!(
+            w,
+            "put-event-selectors" | "update-trail" | "put-bucket-logging" | "put-insight-selectors"
+        ) || w.contains("web-acl") && !w.starts_with("get-") && !w.starts_with("list-")
+    }) {
+        return Some("changes audit delivery or a web firewall");
+    }
+    if op(&|w| w.starts_with("set-") && w.contains("policy")) || op(&|w| w == "set-policy") {
+        return Some("sets an access policy");
+    }
+    if ops
+        .iter()
+        .take(2)
+        .any(|w| matches!(w.as_str(), "sso-admin" | "identitystore" | "organizations"))
+    {
+        return Some("changes an identity service");
+    }
+    None
+}
+
 /// Code the machine runs at boot or as its first command: instance metadata
 /// `startup-script`, `user-data`, custom-script extensions (persistence as root).
 pub(crate) fn boot_script(args: &[String]) -> Option<&str> {

@@ -660,6 +660,25 @@ fn string_arrays(code: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// A Redis expiry of an existing key that removes it at once: at most one second (1,000 ms;
+/// a rate limiter's `EXPIRE k 60` is not one), or an absolute time before 2001.
+fn expires_at_once(first: &str, words: &[String]) -> bool {
+    let num = |w: Option<&String>| w.and_then(|w| w.parse::<i64>().ok());
+    match first {
+        "EXPIRE" => num(words.get(2)).is_some_and(|s| s <= 1),
+        "PEXPIRE" => num(words.get(2)).is_some_and(|s| s <= 1_000),
+        "EXPIREAT" => num(words.get(2)).is_some_and(|s| s < 1_000_000_000),
+        "PEXPIREAT" => num(words.get(2)).is_some_and(|s| s < 1_000_000_000_000),
+        _ => words.windows(2).any(|w| match w {
+            [o, v] if o == "EX" => v.parse::<i64>().is_ok_and(|s| s <= 1),
+            [o, v] if o == "EXAT" => v.parse::<i64>().is_ok_and(|s| s < 1_000_000_000),
+            [o, v] if o == "PX" => v.parse::<i64>().is_ok_and(|s| s <= 1_000),
+            [o, v] if o == "PXAT" => v.parse::<i64>().is_ok_and(|s| s < 1_000_000_000_000),
+            _ => false,
+        }),
+    }
+}
+
 /// One Redis command line.
 pub(crate) fn redis_command(line: &str) -> (Effect, String) {
     let words: Vec<String> = line
@@ -700,6 +719,38 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
                 second.to_ascii_lowercase()
             ),
         ),
+        // A key that expires at once (`EXPIRE users 0`, `PEXPIRE k 1`, `EXPIREAT k 1`,
+        // `GETEX k EX 1`), or a key written over another (`RENAME tmp users`, `COPY a b
+        // REPLACE`, `SINTERSTORE users empty users`).
+        ("EXPIRE" | "PEXPIRE" | "EXPIREAT" | "PEXPIREAT" | "GETEX", _)
+            if expires_at_once(first, &words) =>
+        {
+            (
+                Destructive,
+                format!("`{}` expires the key at once", first.to_ascii_lowercase()),
+            )
+        }
+        (
+            "RENAME" | "SINTERSTORE" | "SUNIONSTORE" | "SDIFFSTORE" | "ZINTERSTORE" | "ZUNIONSTORE"
+            | "ZDIFFSTORE" | "ZRANGESTORE" | "BITOP",
+            _,
+        ) => (
+            Destructive,
+            format!(
+                "`{}` writes over a key that may exist",
+                first.to_ascii_lowercase()
+            ),
+        ),
+        ("COPY", _) if words.iter().any(|w| w == "REPLACE") => {
+            (Destructive, "`copy … replace` writes over a key".into())
+        }
+        ("SENTINEL", "REMOVE" | "RESET" | "FAILOVER" | "SET" | "MONITOR" | "CONFIG") => (
+            Admin,
+            format!(
+                "`sentinel {}` changes failover",
+                second.to_ascii_lowercase()
+            ),
+        ),
         ("EVAL" | "EVALSHA" | "FCALL" | "EVAL_RO", _) => {
             let lower = line.to_ascii_lowercase();
             if [
@@ -709,6 +760,15 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
             .any(|x| lower.contains(x))
             {
                 (Destructive, "runs a script that deletes data".into())
+            } else if lower.contains("..")
+                || lower.contains("string.char")
+                || lower.contains("loadstring")
+            {
+                // `redis.call('FLUSH'..'DB')`: a command name built at run time.
+                (
+                    Destructive,
+                    "runs a script that builds its commands at run time".into(),
+                )
             } else {
                 (Mutating, "runs a script".into())
             }

@@ -112,9 +112,19 @@ pub(crate) fn call(
             }
         }
     }
+    // `{"operation": "runCommand", "command": {"drop": "users"}}`: the operation only says a
+    // command document follows; the document names what runs.
+    let runs_document = |s: &str| {
+        mongo
+            && matches!(
+                s.to_ascii_lowercase().as_str(),
+                "runcommand" | "command" | "admincommand" | "runadmincommand" | "run_command"
+            )
+            && map.get("command").is_some_and(Value::is_object)
+    };
     for k in OP_KEYS {
         match map.get(*k) {
-            Some(Value::String(s)) => {
+            Some(Value::String(s)) if !runs_document(s) => {
                 op = Some(s.clone());
                 consumed.push(k.to_string());
                 break;
@@ -343,6 +353,9 @@ pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
         .collect();
     let found = MONGO.iter().find(|(n, _)| *n == key).map(|(_, e)| *e);
     let shown = snippet(op);
+    if mongo_hidden_loss(ctx, &key, &shown, map) {
+        return;
+    }
     match found {
         Some(e)
             if matches!(
@@ -379,6 +392,80 @@ pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
             let e = name_tier(op).effect.unwrap_or(Mutating).max(Mutating);
             ctx.add(e, format!("mongodb: {shown} is not a known read"));
         }
+    }
+}
+
+/// Losses a write's options carry: each request of a `bulkWrite` judged as its own operation,
+/// a TTL of at most a minute (`expireAfterSeconds: 0` deletes the documents at once), a
+/// `mapReduce` whose output replaces a collection, a `replaceOne` with an empty replacement.
+/// True when it judged the call.
+fn mongo_hidden_loss(ctx: &mut Ctx, key: &str, shown: &str, map: &Map<String, Value>) -> bool {
+    match key {
+        "bulkwrite" => {
+            let requests = ["operations", "requests", "ops", "writes"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(Value::as_array));
+            for r in requests.into_iter().flatten().take(100) {
+                if let Some(m) = r.as_object()
+                    && let Some((op, inner)) = m.iter().next()
+                    && let Some(inner) = inner.as_object()
+                    // One level: a request is not itself a batch.
+                    && !op.eq_ignore_ascii_case("bulkWrite")
+                {
+                    mongo_op(ctx, op, inner);
+                }
+            }
+            ctx.add(Mutating, format!("mongodb: {shown} writes"));
+            true
+        }
+        "createindex" | "createindexes" | "collmod"
+            if short_ttl(&Value::Object(map.clone()), 0) =>
+        {
+            ctx.add(
+                Destructive,
+                format!("mongodb: {shown} sets a TTL that deletes the documents within a minute"),
+            );
+            true
+        }
+        "mapreduce"
+            if map
+                .get("out")
+                .is_some_and(|o| o.is_string() || o.get("replace").is_some()) =>
+        {
+            ctx.add(
+                Destructive,
+                format!("mongodb: {shown} replaces its output collection"),
+            );
+            true
+        }
+        "replaceone" | "findoneandreplace"
+            if ["replacement", "doc", "document"]
+                .iter()
+                .find_map(|k| map.get(*k))
+                .is_some_and(|r| r.as_object().is_some_and(Map::is_empty)) =>
+        {
+            ctx.add(
+                Destructive,
+                format!("mongodb: {shown} replaces a document with nothing"),
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+/// An `expireAfterSeconds` of at most 60 anywhere in the value.
+fn short_ttl(v: &Value, depth: usize) -> bool {
+    if depth > 6 {
+        return false;
+    }
+    match v {
+        Value::Object(m) => m.iter().any(|(k, v)| {
+            (k.eq_ignore_ascii_case("expireAfterSeconds") && v.as_f64().is_some_and(|s| s <= 60.0))
+                || short_ttl(v, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|i| short_ttl(i, depth + 1)),
+        _ => false,
     }
 }
 

@@ -224,6 +224,17 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
             let joined = s.split(['_', '-']).next().unwrap_or(s);
             ADMIN_SEGMENTS.contains(&s)
                 || (s.contains('.') && ADMIN_SEGMENTS.contains(&dotted))
+                // Google's `…:setIamPolicy`, Azure's and Graph's role assignments, Graph's
+                // `addPassword`/`addKey`, a group's users (Jira's `/group/user`), a
+                // repository's or project's transfer.
+                || s.ends_with(":setiampolicy")
+                || matches!(
+                    s,
+                    "roleassignments" | "roleassignmentschedulerequests" | "addpassword" | "addkey"
+                )
+                || (s == "user" && i > 0 && lower.get(i - 1).is_some_and(|p| p == "group"))
+                || (s == "transfer"
+                    && lower.iter().any(|p| matches!(p.as_str(), "repos" | "projects")))
                 || matches!(
                     joined,
                     "security" | "mfa" | "sso" | "acl" | "iam" | "rbac" | "sudo"

@@ -114,6 +114,15 @@ fn overwritten(ctx: &mut Ctx, map: &Map<String, Value>) {
         let risk = risk.or_else(|| {
             data_file.then_some((Destructive, "a data or secrets file (its content is lost)"))
         });
+        if web_shell(content) {
+            ctx.add(
+                Admin,
+                format!(
+                    "writes `{}` with code that runs what a web request sends (a web shell)",
+                    super::prefix(path, 80)
+                ),
+            );
+        }
         if content.trim().is_empty() {
             if let Some((e, why)) = risk {
                 ctx.add(
@@ -388,6 +397,39 @@ fn unicode_unescaped(text: &str) -> String {
 }
 
 /// A database file by its name (`*.sqlite3`, `ibdata1`, `PG_VERSION`).
+/// A page that runs what a request sends it: PHP's `system($_GET['c'])`, JSP's
+/// `Runtime.getRuntime().exec(request.getParameter(…))`, ASP.NET's `Process.Start(Request[…])`.
+fn web_shell(content: &str) -> bool {
+    const INPUTS: &[&str] = &[
+        "$_get",
+        "$_post",
+        "$_request",
+        "$_cookie",
+        "$_server",
+        "request.getparameter",
+        "request.form",
+        "request.querystring",
+        "request[",
+        "request.params",
+    ];
+    const RUNS: &[&str] = &[
+        "system(",
+        "exec(",
+        "passthru(",
+        "shell_exec(",
+        "popen(",
+        "proc_open(",
+        "eval(",
+        "assert(",
+        "runtime.getruntime",
+        "process.start",
+        "pcntl_exec(",
+        "create_function(",
+    ];
+    let l = content.to_ascii_lowercase();
+    INPUTS.iter().any(|i| l.contains(i)) && RUNS.iter().any(|r| l.contains(r))
+}
+
 fn database_file(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let file = p.rsplit(['/', '\\']).next().unwrap_or("");
@@ -396,7 +438,7 @@ fn database_file(path: &str) -> bool {
         || matches!(file, "pg_version" | "pg_control")
         || [
             ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
-            ".ldf",
+            ".ldf", ".tfstate",
         ]
         .iter()
         .any(|x| file.ends_with(x))
@@ -772,7 +814,98 @@ fn sent_file(ctx: &mut Ctx, map: &Map<String, Value>) {
                 format!("http: the request sets `{k}: {v}` (makes a resource public)"),
             );
         }
+        let url = ["url", "uri"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str))
+            .unwrap_or("");
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if let Some(why) = body_protection_off(body, last, 0) {
+            ctx.add(Admin, format!("http: the request {why}"));
+        }
     }
+}
+
+/// Words of a setting that protects an account or data: two-factor, secret scanning, a WAF,
+/// TLS, encryption, versioning, logging and audit, deletion protection, password protection.
+const PROTECTIONS: &[&str] = &[
+    "twofactor",
+    "2fa",
+    "mfa",
+    "secretscanning",
+    "pushprotection",
+    "waf",
+    "ssl",
+    "tls",
+    "alwaysusehttps",
+    "encryption",
+    "versioning",
+    "logging",
+    "audit",
+    "protection",
+    "passwordenabled",
+    "oslogin",
+    "firewall",
+    "signing",
+    "verification",
+    "httptokens",
+    "ssoenforced",
+    "requiresso",
+];
+
+/// A write body that turns a protection off (`{"two_factor_requirement_enabled": false}`,
+/// `{"security_and_analysis": {"secret_scanning": {"status": "disabled"}}}`, Cloudflare's
+/// `settings/waf` with `{"value": "off"}`, `{"Status": "Suspended"}` for versioning) or sets a
+/// password (`{"password": …}`, `{"MasterUserPassword": …}`). `context` is the key or path
+/// segment the map sits under.
+pub(crate) fn body_protection_off(
+    map: &Map<String, Value>,
+    context: &str,
+    depth: usize,
+) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let context = norm(context);
+    for (k, v) in map {
+        let key = norm(k);
+        if key.contains("password") || key == "pwd" || key == "passwd" {
+            let set = match v {
+                Value::String(s) => !s.is_empty(),
+                Value::Object(_) => true,
+                _ => false,
+            };
+            // `passwordEnabled: false` is a switch, judged below.
+            if set && !key.ends_with("enabled") {
+                return Some(format!("sets a password (`{k}`)"));
+            }
+        }
+        let protected = |s: &str| PROTECTIONS.iter().any(|p| s.contains(p));
+        let off = match v {
+            Value::Bool(b) => !b,
+            Value::String(s) => matches!(
+                s.to_ascii_lowercase().as_str(),
+                "off" | "disabled" | "disable" | "suspended" | "optional" | "none" | "false"
+            ),
+            _ => false,
+        };
+        if off && (protected(&key) || protected(&context)) {
+            return Some(format!("turns off a protection (`{k}` under `{context}`)"));
+        }
+        if let Value::Object(inner) = v {
+            let under = format!("{context}{key}");
+            if let Some(why) = body_protection_off(inner, &under, depth + 1) {
+                return Some(why);
+            }
+        }
+    }
+    None
 }
 
 /// The strings of an upload field: a path, a list of paths, a map of field names to paths,

@@ -112,6 +112,9 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     if !reads && super::super::cloud::turns_off_monitoring(&words, args) {
         return (Admin, "turns off security monitoring or auditing".into());
     }
+    if !reads && let Some(why) = super::super::cloud::access_setting(&words, args) {
+        return (Admin, why.into());
+    }
     if super::super::cloud::guard_words_off(&words) || super::super::cloud::guard_flag_off(args) {
         return (
             Destructive,
