@@ -911,10 +911,12 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}`, which decides what later commands run"),
         );
     } else if POISON_COMMAND.contains(&name)
-        // Every program's own pager or editor (`AWS_PAGER`, `GH_PAGER`, `KUBE_EDITOR`), and
-        // a value git reads as a setting's (`GIT_CONFIG_VALUE_0` for `core.fsmonitor`).
-        || name.ends_with("_PAGER")
-        || name.ends_with("_EDITOR")
+        // Every program's own pager or editor (`AWS_PAGER`, `GH_PAGER`, `KUBE_EDITOR`; none,
+        // or one that only shows text, as in `AWS_PAGER="" aws …`, runs nothing), and a
+        // value git reads as a setting's (`GIT_CONFIG_VALUE_0` for `core.fsmonitor`).
+        || ((name.ends_with("_PAGER") || name.ends_with("_EDITOR"))
+            && !value.trim().is_empty()
+            && !super::catalogue::harmless_pager(value))
         || name.starts_with("GIT_CONFIG_VALUE_")
     {
         sh.add(
@@ -922,6 +924,21 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name == "GIT_CONFIG_PARAMETERS" {
+        // `'core.pager=rm -rf /srv'` or `'core.pager'='rm -rf /srv'`, space-separated: each
+        // pair judged as `git -c` would set it.
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, which changes what later commands do"),
+        );
+        for item in value.split("' '") {
+            let item = item.trim().trim_matches('\'');
+            let (k, v) = item
+                .split_once("'='")
+                .or_else(|| item.split_once('='))
+                .unwrap_or((item, ""));
+            super::devops::git_config(sh, k, v);
+        }
     } else if name.starts_with("BASH_FUNC_") {
         // An exported function (`BASH_FUNC_ls%%=() { rm -rf /srv; }`): every bash started
         // with it runs the body for that name.

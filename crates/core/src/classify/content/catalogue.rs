@@ -160,6 +160,112 @@ pub(crate) fn environment_in_code(code: &str) -> Option<String> {
     }
 }
 
+/// What an archiver writes, judged as a redirection's target is (`tar -cf /dev/sda /etc`),
+/// and archivers that delete what they archive (`7z a -sdel`, `zip -m`, `tar
+/// --remove-files`).
+fn archived(sh: &mut Sh, name: &str, args: &[String]) {
+    if !matches!(
+        name,
+        "tar" | "bsdtar" | "zip" | "7z" | "7za" | "7zz" | "rar"
+    ) {
+        return;
+    }
+    let cmd = format!("`{name}`");
+    if let Some(dest) = secrets::archive_written(name, args)
+        && let Some((e, why)) = super::args::write_risk(dest, false)
+    {
+        sh.add(e, format!("{cmd} writes its archive to `{dest}`, {why}"));
+    }
+    let removes = args.iter().any(|a| {
+        a == "--remove-files"
+            || (name.starts_with("7z") && a == "-sdel")
+            || (name == "rar" && (a == "m" || a == "-df"))
+            || (name == "zip"
+                && (a == "--move"
+                    || a.strip_prefix('-').is_some_and(|c| {
+                        !c.starts_with('-')
+                            && c.contains('m')
+                            && c.chars().all(|x| x.is_ascii_alphanumeric())
+                    })))
+    });
+    if removes {
+        sh.add(Destructive, format!("{cmd} deletes the files it archives"));
+    }
+}
+
+/// Tools that overwrite or erase in place: `fallocate` punching, zeroing or collapsing a
+/// range, `sponge F` writing its input over `F`, `hdparm`'s erase and sector writes,
+/// `esentutl /y` copying Active Directory's password database.
+fn block_tools(sh: &mut Sh, name: &str, args: &[String]) {
+    // Every command passes here: others leave before anything is allocated.
+    if !matches!(name, "fallocate" | "sponge" | "hdparm" | "esentutl") {
+        return;
+    }
+    let cmd = format!("`{name}`");
+    let has = |w: &[&str]| args.iter().any(|a| w.contains(&a.as_str()));
+    match name {
+        "fallocate"
+            if has(&[
+                "-p",
+                "--punch-hole",
+                "-z",
+                "--zero-range",
+                "-c",
+                "--collapse-range",
+            ]) =>
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} zeroes or removes a range of the file"),
+            );
+        }
+        "sponge" => {
+            let append = has(&["-a"]);
+            for f in args.iter().filter(|a| !a.starts_with('-')) {
+                match super::args::write_risk(f, append) {
+                    Some((e, why)) => {
+                        sh.add(e, format!("{cmd} writes its input over `{f}`, {why}"))
+                    }
+                    None => sh.add(Mutating, format!("{cmd} writes its input over `{f}`")),
+                }
+            }
+        }
+        "hdparm"
+            if args.iter().any(|a| {
+                a.starts_with("--security-erase")
+                    || matches!(
+                        a.as_str(),
+                        "--trim-sector-ranges"
+                            | "--write-sector"
+                            | "--make-bad-sector"
+                            | "--fwdownload"
+                            | "--dco-restore"
+                    )
+            }) =>
+        {
+            sh.add(Destructive, format!("{cmd} erases or overwrites the disk"));
+        }
+        "hdparm"
+            if args
+                .iter()
+                .any(|a| a.starts_with("--security-set-pass") || a == "--security-disable") =>
+        {
+            sh.add(Admin, format!("{cmd} changes the disk's security password"));
+        }
+        "esentutl"
+            if args
+                .iter()
+                .any(|a| a.to_ascii_lowercase().ends_with("ntds.dit")) =>
+        {
+            sh.add(
+                Admin,
+                format!("{cmd} copies the domain's password database (`ntds.dit`)"),
+            );
+        }
+        _ => {}
+    }
+}
+
 /// A tunnel that lets the internet or another host reach a port of this machine (`ngrok tcp
 /// 22`, `cloudflared tunnel --url tcp://localhost:5432`, `ssh -R 0.0.0.0:2222:localhost:22
 /// host`, `tailscale funnel 443`): a way in that no firewall rule shows.
@@ -266,6 +372,8 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         .filter(|a| !a.starts_with('-'))
         .find_map(|a| sh.secret_file(a));
     secrets::dumped_secret(sh, name, args);
+    archived(sh, name, args);
+    block_tools(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);
         if stored_remotely(name, args) {

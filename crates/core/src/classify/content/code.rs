@@ -326,6 +326,30 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     }
     effects::effects(ctx, language, &lx, &calls);
     protect::protection(ctx, &lx, &calls);
+    // Perl's and Ruby's pipe opens run a command (`open(F, "|rm -rf /srv")`,
+    // `IO.read("|cmd")`, `open("cmd|")`); Perl's `+>` truncates what it opens.
+    if matches!(language, Lang::Perl | Lang::Ruby) {
+        for l in literals(code) {
+            let l = l.trim();
+            let piped = l
+                .strip_prefix("-|")
+                .or_else(|| l.strip_prefix('|'))
+                .or_else(|| l.strip_suffix('|'))
+                .filter(|c| !c.trim().is_empty());
+            if let Some(cmd) = piped {
+                ctx.add(Mutating, "code: a pipe open runs a command");
+                ctx.via("a pipe open", |ctx| shell::analyse(ctx, cmd, depth + 1));
+            }
+            if let Some(path) = l.strip_prefix("+>").map(str::trim)
+                && let Some((e, why)) = super::args::write_risk(path, false)
+            {
+                ctx.add(
+                    e.max(Mutating),
+                    format!("code: opens `{path}` truncated, {why}"),
+                );
+            }
+        }
+    }
     // Names are matched outside string literals and comments (`print("rm -rf")` names
     // nothing), except in code that runs strings (`exec("os.remove(x)")`).
     let blanked = lex::blank(code, &lx);

@@ -228,6 +228,7 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
                 // `addPassword`/`addKey`, a group's users (Jira's `/group/user`), a
                 // repository's or project's transfer.
                 || s.ends_with(":setiampolicy")
+                || s == "setiampolicy"
                 || matches!(
                     s,
                     "roleassignments" | "roleassignmentschedulerequests" | "addpassword" | "addkey"

@@ -570,6 +570,14 @@ pub(crate) const SERVICE_CLIS: &[&str] = &[
     "rabbitmqadmin",
     "stripe",
     "scw",
+    // Their shells and connections take a subcommand's last word as a name (`pscale shell
+    // db main list`, `railway connect postgres list`): no read proof from it.
+    "oci",
+    "railway",
+    "neonctl",
+    "neon",
+    "pscale",
+    "turso",
 ];
 
 /// A program the catalogue does not know may still name what it does in its subcommand

@@ -113,9 +113,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"
         | "minikube" | "kind" | "skaffold" | "kustomize" | "vagrant" | "packer" | "lxc"
         | "virsh" | "etcdctl" | "influx" | "docker-machine" | "crictl" | "ctr" | "btrfs"
-        | "azcopy" | "b2" | "mc" | "oci" | "railway" | "neonctl" | "neon" | "pscale" | "turso" => {
-            cloud(sh, name, args)
-        }
+        | "azcopy" | "b2" | "mc" => cloud(sh, name, args),
         "docker" | "podman" | "nerdctl" | "docker-compose" => docker(sh, name, args, stdin),
         "systemctl" | "service" | "launchctl" => {
             let verbs = [

@@ -31,8 +31,8 @@ pub(super) const ROWS: &[Spec] = &[
     row!("cmd", Mutating, "runs cmd.exe", H::Cmd, "@any"),
     row!("reg", Admin, "changes the registry", H::Reg, "@any"),
     row!(
-        "vssadmin wbadmin bcdedit wmic cipher takeown icacls net sc schtasks taskkill netsh \
-         wevtutil fsutil bitsadmin manage-bde",
+        "vssadmin wbadmin bcdedit wmic cipher takeown icacls cacls xcacls net sc schtasks \
+         taskkill netsh wevtutil fsutil bitsadmin manage-bde",
         Mutating,
         "changes the Windows system",
         H::WinTool,

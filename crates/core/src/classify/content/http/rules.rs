@@ -217,6 +217,56 @@ const GET_REMOVALS: &[&str] = &[
 ];
 
 /// A GET (or HEAD) that changes something through its URL. None if it only reads.
+/// What a method named on a GET does: an admin API's (`admin.users.setAdmin`) changes access;
+/// otherwise its name judged as an operation's when that removes or changes access, or a
+/// write when its last word starts with a writing verb (`users.admin.setInactive`,
+/// `setWebhook`, `chat.update`). A method that reads (`users.info`, `conversations.list`)
+/// stays a read.
+fn rpc_effect(op: &str) -> Option<(Effect, &'static str)> {
+    let lower = op.to_ascii_lowercase();
+    if lower.starts_with("admin.") || lower.contains(".admin.") {
+        return Some((Admin, "changes access or credentials"));
+    }
+    if let Some((e, why)) = structured::sdk_operation(op, false)
+        && matches!(e, Destructive | Admin)
+    {
+        return Some((e, why));
+    }
+    const WRITES: &[&str] = &[
+        "set",
+        "update",
+        "create",
+        "add",
+        "delete",
+        "remove",
+        "approve",
+        "invite",
+        "kick",
+        "archive",
+        "rename",
+        "revoke",
+        "reset",
+        "disable",
+        "enable",
+        "post",
+        "send",
+        "upload",
+        "ban",
+        "restrict",
+        "promote",
+        "leave",
+        "join",
+        "close",
+        "unarchive",
+        "edit",
+    ];
+    let verb = lower.rsplit('.').next().unwrap_or(&lower);
+    WRITES
+        .iter()
+        .any(|w| verb.starts_with(w))
+        .then_some((Mutating, "writes"))
+}
+
 /// A segment that names a method: dotted words (`admin.users.setAdmin`, not `index.html`) or
 /// one camel-case name (`setWebhook`, `deleteMessage`).
 fn rpc_method(seg: &str) -> bool {
@@ -379,8 +429,7 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             || segs.first().is_some_and(|s| {
                 s.get(..3).is_some_and(|b| b.eq_ignore_ascii_case("bot")) && s.contains(':')
             }))
-        && let Some((e, why)) = structured::sdk_operation(op, false)
-        && e != Read
+        && let Some((e, why)) = rpc_effect(op)
     {
         return Some((e, format!("calls the API method `{op}`, which {why}")));
     }

@@ -64,6 +64,8 @@ pub(super) fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static 
         "deletevalue",
     ]) || name == "takeown"
         || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
+        // `cacls C:\Data /g Everyone:F` (`/e` edits, `/p` replaces, `/r` revokes).
+        || matches!(name, "cacls" | "xcacls") && has(&["g", "p", "r", "d", "e"])
     {
         return (Admin, "changes access or system configuration");
     }
@@ -80,7 +82,7 @@ pub(super) fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static 
     }
     if has(&[
         "query", "list", "get", "show", "enum", "qc", "queryex", "getpid", "help", "?",
-    ]) || (name == "icacls" && args.len() == 1)
+    ]) || (matches!(name, "icacls" | "cacls" | "xcacls") && args.len() == 1)
         // `net user`, `net user NAME`, `net localgroup NAME`: list accounts or members;
         // `net start` alone lists running services.
         || net_account
