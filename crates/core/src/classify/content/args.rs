@@ -975,6 +975,49 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_dry_run_proves_nothing() {
+        let argv = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        for cancelled in [
+            "--dry-run=client --dry-run=none",
+            "--dry-run --no-dry-run",
+            "--dryrun --no-dryrun",
+            "--dry-run --dry-run=false",
+            "--dry_run=0",
+            "-n --no-dry-run",
+        ] {
+            assert!(dry_run_cancelled(&argv(cancelled)), "{cancelled}");
+        }
+        for kept in [
+            "--dry-run",
+            "--dry-run=client",
+            "--dry-run=server --dry-run=client",
+            "-n",
+        ] {
+            assert!(!dry_run_cancelled(&argv(kept)), "{kept}");
+        }
+    }
+
+    #[test]
+    fn secrets_in_windows_variable_syntax() {
+        assert_eq!(
+            windows_secret_reference("$env:GITHUB_TOKEN.evil.example"),
+            Some("GITHUB_TOKEN")
+        );
+        assert_eq!(
+            windows_secret_reference("https://x/?k=${env:NPM_TOKEN}"),
+            Some("NPM_TOKEN")
+        );
+        assert_eq!(
+            windows_secret_reference("%AWS_SECRET_ACCESS_KEY%.x"),
+            Some("AWS_SECRET_ACCESS_KEY")
+        );
+        assert_eq!(windows_secret_reference("%COMPUTERNAME%.corp"), None);
+        assert_eq!(windows_secret_reference("$env:USERDOMAIN"), None);
+        assert_eq!(windows_secret_reference("100%GITHUB_TOKEN"), None);
+        assert_eq!(windows_secret_reference("env:GITHUB_TOKEN"), None);
+    }
+
+    #[test]
     fn write_risk_by_location() {
         let risk = |p: &str, append: bool| write_risk(p, append).map(|(e, _)| e);
         assert_eq!(risk("/var/lib/mysql/ibdata1", false), Some(Destructive));

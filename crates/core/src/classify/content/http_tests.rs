@@ -405,3 +405,69 @@ fn writes_that_empty_stop_or_run_code() {
         assert_eq!(object(v.clone()), Some(want), "{v}");
     }
 }
+
+#[test]
+fn metadata_addresses_in_every_spelling() {
+    use super::rules::metadata_address as md;
+    for url in [
+        "http://2852039166/latest/meta-data/",
+        "http://0xa9fea9fe/",
+        "http://0251.0376.0251.0376/",
+        "http://169.254.43518/",
+        "http://0xA9.0xFE.0xA9.0xFE/",
+        "http://[::ffff:a9fe:a9fe]/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://[fd00:ec2::254]/",
+        "http://user@169.254.169.254:80/",
+        "http://instance-data/latest/",
+        "http://instance-data.ec2.internal/",
+        "http://metadata/computeMetadata/v1/",
+        "http://metadata.google.internal./",
+        "100.100.100.200/latest/",
+    ] {
+        assert!(md(&url.to_ascii_lowercase()), "{url}");
+    }
+    for url in [
+        "http://2852039167/",
+        "http://169.254.169.253/",
+        "http://10.0.0.1/",
+        "http://metadata.example.com/",
+        "http://[::1]/",
+        "http://99999999999999999999/",
+        "http://1.2.3.4.5/",
+        "http://0x1ffffffff/",
+    ] {
+        assert!(!md(url), "{url}");
+    }
+}
+
+#[test]
+fn get_methods_are_judged_by_their_verb() {
+    let get = |u: &str| line(&format!("GET {u}"));
+    assert_eq!(
+        get("https://slack.com/api/admin.users.setAdmin?user_id=U1"),
+        Some(Admin)
+    );
+    assert_eq!(
+        get("https://slack.com/api/users.admin.setInactive?user=U1"),
+        Some(Admin)
+    );
+    assert_eq!(
+        get("https://slack.com/api/chat.delete?ts=1"),
+        Some(Destructive)
+    );
+    assert_eq!(
+        get("https://api.telegram.org/bot1:AA/setWebhook?url=x"),
+        Some(Mutating)
+    );
+    assert_eq!(get("https://slack.com/api/users.info?user=U1"), Some(Read));
+    assert_eq!(get("https://slack.com/api/conversations.list"), Some(Read));
+    assert_eq!(
+        get("https://api.example.com/v1/files/report.json"),
+        Some(Read)
+    );
+    assert_eq!(
+        get("https://learn.microsoft.com/en-us/dotnet/api/system.io.file.delete"),
+        Some(Read)
+    );
+}

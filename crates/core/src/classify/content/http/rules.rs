@@ -818,18 +818,20 @@ fn loose_ipv4(host: &str) -> Option<[u8; 4]> {
         values.push(v);
     }
     let (last, head) = values.split_last()?;
-    let mut out = [0u8; 4];
-    for (i, v) in head.iter().enumerate() {
-        out[i] = u8::try_from(*v).ok()?;
+    let mut addr: u64 = 0;
+    for v in head {
+        if *v > 255 {
+            return None;
+        }
+        addr = (addr << 8) | v;
     }
-    let room = 4 - head.len();
-    if room < 4 && *last >= 1u64 << (8 * room) || *last > u64::from(u32::MAX) {
+    // The last part fills the bytes the others left (`169.254.43518`).
+    let room = 8 * (4 - u32::try_from(head.len()).ok()?);
+    if *last >= 1u64 << room {
         return None;
     }
-    for (i, b) in last.to_be_bytes()[8 - room..].iter().enumerate() {
-        out[head.len() + i] = *b;
-    }
-    Some(out)
+    let addr = u32::try_from((addr << room) | last).ok()?;
+    Some(addr.to_be_bytes())
 }
 
 /// A cloud instance's metadata service asked for the instance's credentials (AWS
