@@ -163,8 +163,11 @@ pub(crate) fn dry_run_cancelled(args: &[String]) -> bool {
     args.iter().any(|a| {
         let a = a.to_ascii_lowercase();
         let a = a.replace('_', "-");
-        a.starts_with("--no-dry")
+        // git takes any unambiguous prefix (`--no-dr`).
+        (a.len() >= 6 && "--no-dry-run".starts_with(a.as_str()))
+            || a.starts_with("--no-dry")
             || a.starts_with("--nodry")
+            || a.starts_with("--no-simulate")
             || ["--dry-run=", "--dryrun=", "--dry="].iter().any(|p| {
                 a.strip_prefix(p).is_some_and(|v| {
                     !matches!(v, "client" | "server" | "true" | "1" | "yes" | "on" | "all")
@@ -931,13 +934,11 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Mutating,
             format!("sets `{name}`, which changes what later commands do"),
         );
-        for item in value.split("' '") {
-            let item = item.trim().trim_matches('\'');
-            let (k, v) = item
-                .split_once("'='")
-                .or_else(|| item.split_once('='))
-                .unwrap_or((item, ""));
-            super::devops::git_config(sh, k, v);
+        // Quoted items, with any space between them; `'k'='v'` is one item.
+        let joined = value.replace("'='", "=");
+        for item in joined.split('\'').skip(1).step_by(2) {
+            let (k, v) = item.split_once('=').unwrap_or((item, ""));
+            super::devops::git_config(sh, k.trim(), v);
         }
     } else if name.starts_with("BASH_FUNC_") {
         // An exported function (`BASH_FUNC_ls%%=() { rm -rf /srv; }`): every bash started

@@ -270,13 +270,22 @@ fn block_tools(sh: &mut Sh, name: &str, args: &[String]) {
 /// 22`, `cloudflared tunnel --url tcp://localhost:5432`, `ssh -R 0.0.0.0:2222:localhost:22
 /// host`, `tailscale funnel 443`): a way in that no firewall rule shows.
 fn tunnel(name: &str, args: &[String]) -> Option<&'static str> {
+    if !matches!(
+        name,
+        "ngrok" | "cloudflared" | "lt" | "localtunnel" | "bore" | "tailscale" | "ssh" | "autossh"
+    ) {
+        return None;
+    }
     let has = |w: &str| args.iter().any(|a| a == w);
     let first = args
         .iter()
         .find(|a| !a.starts_with('-'))
         .map(String::as_str);
     let opens = match name {
-        "ngrok" => matches!(first, Some("http" | "tcp" | "tls" | "start" | "tunnel")),
+        // The subcommand may follow global options (`ngrok --region eu http 80`).
+        "ngrok" => args
+            .iter()
+            .any(|a| matches!(a.as_str(), "http" | "tcp" | "tls" | "start" | "tunnel")),
         "cloudflared" => {
             has("tunnel") && (args.iter().any(|a| a.starts_with("--url")) || has("run"))
         }
@@ -288,12 +297,15 @@ fn tunnel(name: &str, args: &[String]) -> Option<&'static str> {
                     .iter()
                     .any(|a| matches!(a.as_str(), "status" | "off" | "reset"))
         }
+        // `-R`, in a cluster (`-fNR`) or with its value (`-R2222:…`), and `-o RemoteForward`.
         "ssh" | "autossh" => args.iter().any(|a| {
-            a.strip_prefix('-').is_some_and(|c| {
-                !c.starts_with('-')
-                    && c.contains('R')
-                    && c.chars().all(|ch| "46AaCfGgKkMNnqsTtVvXxYyR".contains(ch))
-            })
+            a.starts_with("-R")
+                || a.to_ascii_lowercase().contains("remoteforward")
+                || a.strip_prefix('-').is_some_and(|c| {
+                    !c.starts_with('-')
+                        && c.contains('R')
+                        && c.chars().all(|ch| "46AaCfGgKkMNnqsTtVvXxYyR".contains(ch))
+                })
         }),
         _ => false,
     };

@@ -118,12 +118,28 @@ pub(crate) fn call(
         mongo
             && matches!(
                 s.to_ascii_lowercase().as_str(),
-                "runcommand" | "command" | "admincommand" | "runadmincommand" | "run_command"
+                // (`adminCommand` keeps the effect its name gives, as before.)
+                "runcommand" | "command" | "run_command"
             )
             && map.get("command").is_some_and(Value::is_object)
     };
-    for k in OP_KEYS {
-        match map.get(*k) {
+    // Then the document is read first, whatever other operation field names a read (`{"op":
+    // "find", "operation": "runCommand", "command": {"dropDatabase": 1}}`: the fields after
+    // are judged below as a second operation), and it is also walked as any argument is.
+    let document_first = OP_KEYS.iter().any(|k| {
+        map.get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(runs_document)
+    });
+    let order: Vec<&str> = if document_first {
+        std::iter::once("command")
+            .chain(OP_KEYS.iter().copied().filter(|k| *k != "command"))
+            .collect()
+    } else {
+        OP_KEYS.to_vec()
+    };
+    for k in order {
+        match map.get(k) {
             Some(Value::String(s)) if !runs_document(s) => {
                 op = Some(s.clone());
                 consumed.push(k.to_string());
@@ -202,7 +218,9 @@ pub(crate) fn call(
                         );
                     }
                 }
-                consumed.push(k.to_string());
+                if !document_first {
+                    consumed.push(k.to_string());
+                }
                 break;
             }
             _ => {}

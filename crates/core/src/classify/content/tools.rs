@@ -1,7 +1,7 @@
 //! Programs with their own subcommand grammar: git, kubectl, helm, terraform, cloud CLIs,
 //! docker, package managers, build tools, HTTP clients and database clients.
 
-use super::args::{first_operand, has_long, has_short, opt_value, opt_values, sensitive_path};
+use super::args::{first_operand, has_long, has_short, opt_value, sensitive_path};
 use super::devops::{cloud, docker, git, kubectl};
 use super::http;
 use super::shell::{Input, Sh};
@@ -654,13 +654,47 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
     ];
     let i = first_operand(args, VALUED);
     let prog = args.get(i).map(String::as_str).unwrap_or("");
+    // The options given, with their values: `-F -i` gives `-i` to `-F`, not an include.
+    let mut included: Vec<&str> = Vec::new();
+    let mut from_file = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let a = a.as_str();
+        if a == "--" {
+            break;
+        }
+        let value = |it: &mut std::slice::Iter<'_, String>, short: &str, long: &str| {
+            a.strip_prefix(long)
+                .and_then(|v| v.strip_prefix('='))
+                .map(str::to_string)
+                .or_else(|| {
+                    (a == short || a == long).then(|| it.next().cloned().unwrap_or_default())
+                })
+                .or_else(|| {
+                    a.strip_prefix(short)
+                        .filter(|v| !v.is_empty() && !a.starts_with("--"))
+                        .map(str::to_string)
+                })
+        };
+        if let Some(v) = value(&mut it, "-i", "--include") {
+            included.push(if v.trim_end_matches(".awk") == "inplace" {
+                "inplace"
+            } else {
+                "lib"
+            });
+        } else if value(&mut it, "-l", "--load").is_some() {
+            included.push("lib");
+        } else if value(&mut it, "-f", "--file").is_some()
+            || value(&mut it, "-E", "--exec").is_some()
+        {
+            from_file = true;
+        } else if ["-F", "-v", "--field-separator", "--assign"].contains(&a) {
+            let _ = it.next();
+        }
+    }
     // gawk's `-i inplace` (also `-iinplace`, `--include=inplace`) rewrites every file operand
-    // with the program's output.
-    let included = opt_values(args, &["-i"], &["--include"]);
-    if included
-        .iter()
-        .any(|l| l.trim_end_matches(".awk") == "inplace")
-    {
+    // with the program's output; the program is still judged below.
+    if included.contains(&"inplace") {
         sh.add(Mutating, format!("{cmd} edits files in place"));
         let files = args.get(i + 1..).unwrap_or_default();
         for f in files.iter().filter(|f| !f.starts_with('-')) {
@@ -678,13 +712,14 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
                 format!("{cmd} prints nothing into the files it edits in place, emptying them"),
             );
         }
-        return out;
     }
-    // A program or a library read from a file (`-f`, `-E`, `-i lib`), or a compiled
-    // extension loaded (`-l`).
-    if opt_value(args, &["-f", "-E", "-l"], &["--file", "--exec", "--load"]).is_some()
-        || !included.is_empty()
-    {
+    // A library or a compiled extension (`-i lib`, `-l ext`) runs code not shown; the
+    // program that follows is judged too.
+    if included.contains(&"lib") {
+        sh.add(Mutating, format!("{cmd} loads awk code from a file"));
+    }
+    // A program read from a file (`-f`, `-E`): the next word is data.
+    if from_file {
         sh.add(Mutating, format!("{cmd} runs an awk program from a file"));
         return out;
     }

@@ -220,11 +220,18 @@ const GET_REMOVALS: &[&str] = &[
 /// What a method named on a GET does: an admin API's (`admin.users.setAdmin`) changes access;
 /// otherwise its name judged as an operation's when that removes or changes access, or a
 /// write when its last word starts with a writing verb (`users.admin.setInactive`,
-/// `setWebhook`, `chat.update`). A method that reads (`users.info`, `conversations.list`)
+/// `setWebhook`, `chat.update` directly under `/api/`). A method that reads (`users.info`, `conversations.list`)
 /// stays a read.
-fn rpc_effect(op: &str) -> Option<(Effect, &'static str)> {
+fn rpc_effect(op: &str, method_path: bool) -> Option<(Effect, &'static str)> {
     let lower = op.to_ascii_lowercase();
-    if lower.starts_with("admin.") || lower.contains(".admin.") {
+    // Slack's admin API changes access, but its lists and lookups read (`admin.users.list`).
+    let reads = [
+        "list", "info", "get", "search", "lookup", "count", "history",
+    ];
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    if (lower.starts_with("admin.") || lower.contains(".admin."))
+        && !reads.iter().any(|r| last.starts_with(r))
+    {
         return Some((Admin, "changes access or credentials"));
     }
     if let Some((e, why)) = structured::sdk_operation(op, false)
@@ -260,10 +267,23 @@ fn rpc_effect(op: &str) -> Option<(Effect, &'static str)> {
         "unarchive",
         "edit",
     ];
-    let verb = lower.rsplit('.').next().unwrap_or(&lower);
+    // The verb is a whole part (`reactions.add`) or starts a camel-case one (`setWebhook`,
+    // `chat.postMessage`); not the start of a word (`settingsPage`, `postCount`,
+    // `john.sender`).
+    let last = op.rsplit('.').next().unwrap_or(op);
+    let verb_at = |w: &str| {
+        let rest = last
+            .get(..w.len())
+            .filter(|h| h.eq_ignore_ascii_case(w))
+            .and_then(|_| last.get(w.len()..));
+        rest.is_some_and(|r| {
+            (r.is_empty() && op.contains('.') && method_path)
+                || r.starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    };
     WRITES
         .iter()
-        .any(|w| verb.starts_with(w))
+        .any(|w| verb_at(w))
         .then_some((Mutating, "writes"))
 }
 
@@ -429,7 +449,10 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             || segs.first().is_some_and(|s| {
                 s.get(..3).is_some_and(|b| b.eq_ignore_ascii_case("bot")) && s.contains(':')
             }))
-        && let Some((e, why)) = rpc_effect(op)
+        && let Some((e, why)) = rpc_effect(
+            op,
+            segs.len() == 2 && segs.first().is_some_and(|s| s.eq_ignore_ascii_case("api")),
+        )
     {
         return Some((e, format!("calls the API method `{op}`, which {why}")));
     }

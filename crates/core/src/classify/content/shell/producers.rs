@@ -38,7 +38,13 @@ fn credential_pattern(rest: &[&str]) -> bool {
         "BEGIN EC",
         "aws_secret_access_key",
     ];
-    rest.iter().any(|w| SHAPES.iter().any(|s| w.contains(s)))
+    // Every shape holds `_`, `-`, `IA` or `BEGIN`: most words (`error`, `src/`) are passed
+    // over with one scan.
+    rest.iter().any(|w| {
+        w.len() >= 4
+            && (w.contains(['_', '-']) || w.contains("IA") || w.contains("BEGIN"))
+            && SHAPES.iter().any(|s| w.contains(s))
+    })
 }
 
 /// A word of a remote shell's command line that is a producer's whole command (`ssh prod
