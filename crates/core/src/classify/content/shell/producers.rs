@@ -40,8 +40,11 @@ fn credential_pattern(rest: &[&str]) -> bool {
     ];
     // Every shape holds `_`, `-`, `IA` or `BEGIN`: most words (`error`, `src/`) are passed
     // over with one scan.
+    // A flag without a value and a path are not patterns.
     rest.iter().any(|w| {
         w.len() >= 4
+            && (!w.starts_with('-') || w.contains('='))
+            && !w.starts_with(['/', '.', '~'])
             && (w.contains(['_', '-']) || w.contains("IA") || w.contains("BEGIN"))
             && SHAPES.iter().any(|s| w.contains(s))
     })

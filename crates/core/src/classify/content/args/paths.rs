@@ -1,0 +1,420 @@
+//! Paths by what a write to them, or a read of them, means: harmless sinks, access and
+//! system files, start-up files and credential stores, secrets.
+
+use crate::Effect::{self, Admin, Destructive};
+
+/// Paths a write to would be harmless.
+pub(crate) fn harmless_sink(path: &str) -> bool {
+    matches!(
+        path,
+        "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/tty" | "-" | "&1" | "&2"
+    ) || path.starts_with("/dev/fd/")
+}
+
+/// Paths whose change is an access or system change.
+pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
+    if let Some(hit) = climbed_to_root(path).and_then(|abs| sensitive_path(&abs)) {
+        return Some(hit);
+    }
+    let p = path.to_ascii_lowercase();
+    const GUARD: &[&str] = &[
+        ".claude/",
+        ".claude\\",
+        "airlock",
+        ".co/host.yaml",
+        "dcg/",
+        ".cursor/",
+        ".codex/",
+        ".gemini/",
+        "claude_desktop_config",
+        ".mcp.json",
+        "settings.local.json",
+    ];
+    if GUARD.iter().any(|g| p.contains(g)) {
+        return Some((Admin, "the guard's own configuration (self-weakening)"));
+    }
+    if p.contains("sudoers")
+        || p.starts_with("/etc/passwd")
+        || p.starts_with("/etc/shadow")
+        || p.starts_with("/etc/group")
+        || p.contains("authorized_keys")
+        || p.contains("/etc/ssh/")
+        || p.contains("/etc/pam.d")
+        || p.contains(".ssh/config")
+        // Who a database lets in, and how (`host all all 0.0.0.0/0 trust`).
+        || p.ends_with("pg_hba.conf")
+        || p.ends_with("pg_ident.conf")
+    {
+        return Some((Admin, "an access configuration file"));
+    }
+    if [
+        "/dev/sd",
+        "/dev/nvme",
+        "/dev/hd",
+        "/dev/vd",
+        "/dev/xvd",
+        "/dev/disk",
+        "/dev/mmcblk",
+        "/dev/mapper/",
+    ]
+    .iter()
+    .any(|d| p.starts_with(d))
+    {
+        return Some((Destructive, "a disk device"));
+    }
+    // The directories themselves count too (`unzip -d /etc`, `tar -C /usr`).
+    let dir = format!("{}/", p.trim_end_matches('/'));
+    if dir.starts_with("/etc/")
+        || dir.starts_with("/boot/")
+        || p.contains("/cron")
+        || p.contains(".git/hooks/")
+        || dir.starts_with("/usr/")
+        || dir.starts_with("/bin/")
+        || dir.starts_with("/sbin/")
+        || p.starts_with("/lib")
+    {
+        return Some((Admin, "system configuration or code that runs later"));
+    }
+    // Windows: system files, the startup folders and PowerShell profiles
+    // (`C:\Windows\System32\drivers\etc\hosts`, `…\Start Menu\Programs\Startup\x.bat`).
+    let win = p.replace('\\', "/");
+    let win = win
+        .get(1..)
+        .filter(|_| win.as_bytes().get(1) == Some(&b':'))
+        .and_then(|r| r.strip_prefix(':'))
+        .unwrap_or(&win);
+    if (win.starts_with("/windows/") && !win.starts_with("/windows/temp/"))
+        || win.contains("/start menu/programs/startup")
+        || win.ends_with("profile.ps1")
+    {
+        return Some((Admin, "Windows system files or code that runs at logon"));
+    }
+    None
+}
+
+/// What writing `path` does beyond a plain write, for a path a command writes (a
+/// redirection target, `-o FILE`, `uniq IN OUT`, `mv`'s destination), never for one it only
+/// reads: a sensitive path (above); a shell startup file or credential store (persistence
+/// or a credential change: admin, also when appended to); a data location or database file
+/// overwritten (its content is lost: destructive; appending keeps it, so only a write).
+pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static str)> {
+    if let Some(hit) = sensitive_path(path) {
+        return Some(hit);
+    }
+    if let Some(hit) = climbed_to_root(path).and_then(|abs| write_risk(&abs, append)) {
+        return Some(hit);
+    }
+    // Writing into the root directory itself (`tar -xf x.tar -C /`) lands on the system.
+    if path.trim_end_matches('/').is_empty() && path.starts_with('/') {
+        return Some((Admin, "the root of the file system"));
+    }
+    let p = path.to_ascii_lowercase();
+    // Bash opens a socket for these (`cat f > /dev/tcp/host/443`): the data leaves.
+    if p.starts_with("/dev/tcp/") || p.starts_with("/dev/udp/") {
+        return Some((Admin, "a network socket (the data leaves the machine)"));
+    }
+    // The kernel's controls: `/proc/sysrq-trigger` crashes or reboots the machine, and
+    // `/proc/sys`, `/sys` change how the kernel, devices and the network behave.
+    if (p.starts_with("/proc/") && !p.starts_with("/proc/self/fd/")) || p.starts_with("/sys/") {
+        return Some((Admin, "a kernel or device control"));
+    }
+    if let Some(hit) = runs_later(&p) {
+        return Some(hit);
+    }
+    if append {
+        return None;
+    }
+    if p.starts_with("/tmp/") || p.starts_with("/var/tmp/") || p.starts_with("/dev/shm/") {
+        return None;
+    }
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    // Backup destinations (`/var/backups`, `/mnt`) are left out: a new dump written there is
+    // the usual case.
+    const DATA_DIRS: &[&str] = &[
+        "/var/lib/",
+        "/var/log/",
+        "/var/www/",
+        "/var/opt/",
+        "/srv/",
+        "/data/",
+        "/opt/",
+    ];
+    let db_file = file.starts_with("ibdata")
+        || file.starts_with("ib_logfile")
+        || file == "pg_version"
+        || file == "pg_control"
+        || [
+            ".db", ".sqlite", ".sqlite3", ".db3", ".mdb", ".ibd", ".frm", ".myd", ".wt", ".mdf",
+            ".ldf",
+        ]
+        .iter()
+        .any(|x| file.ends_with(x));
+    if db_file || DATA_DIRS.iter().any(|d| p.starts_with(d)) {
+        return Some((
+            Destructive,
+            "a data file or data location (its content is lost)",
+        ));
+    }
+    None
+}
+
+/// A file whose content runs or is trusted later: a shell or tool startup file, a credential
+/// store, a repository's git configuration (`core.fsmonitor` and `core.sshCommand` run
+/// programs), Python's start-up hooks (`sitecustomize.py`, a `.pth` in `site-packages`).
+/// Writing one, even by appending, is persistence or a credential change (admin).
+pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
+    // Windows spells the same places with backslashes (`$HOME\.ssh\authorized_keys`).
+    let p = path.to_ascii_lowercase().replace('\\', "/");
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const STARTUP: &[&str] = &[
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".bash_logout",
+        ".profile",
+        ".zshrc",
+        ".zshenv",
+        ".zprofile",
+        ".zlogin",
+        ".cshrc",
+        ".tcshrc",
+        ".kshrc",
+        ".inputrc",
+        ".gitconfig",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".xinitrc",
+        ".xprofile",
+        // Where packages come from, and which hosts are trusted for them.
+        "pip.conf",
+        "pip.ini",
+        ".yarnrc",
+        ".yarnrc.yml",
+        // Editors' and multiplexers' start-up files run commands (`:!cmd`, `run-shell`).
+        ".vimrc",
+        ".gvimrc",
+        ".exrc",
+        ".tmux.conf",
+        ".screenrc",
+    ];
+    const STORES: &[&str] = &[
+        ".ssh/",
+        ".aws/",
+        ".kube/",
+        ".docker/",
+        ".gnupg/",
+        ".config/autostart",
+        ".config/fish/",
+        ".config/systemd/",
+        ".azure/",
+        ".config/gcloud/",
+        // Where cargo takes crates from (`[source.crates-io] replace-with`) and its tokens.
+        ".cargo/config",
+        ".cargo/credentials",
+        ".config/nvim/",
+        // macOS's login and boot agents.
+        "library/launchagents/",
+        "library/launchdaemons/",
+    ];
+    let python_hook = matches!(file, "sitecustomize.py" | "usercustomize.py")
+        || (file.ends_with(".pth") && p.contains("-packages"));
+    if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) || python_hook {
+        return Some((
+            Admin,
+            "a shell startup file or credential store (persistence or credential change)",
+        ));
+    }
+    if p == ".git/config"
+        || p.ends_with("/.git/config")
+        || p.ends_with(".config/git/config")
+        || p.ends_with(".config/git/credentials")
+    {
+        return Some((
+            Admin,
+            "a repository's git configuration (it can run programs)",
+        ));
+    }
+    None
+}
+
+/// [`runs_later`] for a path a file tool writes: a startup file or store counts in a home
+/// directory (`~/.bashrc`, `/home/u/.docker/config.json`), not a project's copy
+/// (`/repo/.docker/php/Dockerfile`, a project's `.npmrc`); a repository's git configuration
+/// and Python's start-up hooks count anywhere.
+pub(crate) fn file_tool_runs_later(path: &str) -> Option<(Effect, &'static str)> {
+    let hit = runs_later(path)?;
+    let p = path.to_ascii_lowercase();
+    let home = ["~/", "$home/", "${home}/", "/home/", "/root/", "/users/"]
+        .iter()
+        .any(|h| p.starts_with(h));
+    let anywhere = p.ends_with(".git/config")
+        || p.ends_with("sitecustomize.py")
+        || p.ends_with("usercustomize.py")
+        || p.ends_with(".pth");
+    (home || anywhere).then_some(hit)
+}
+
+/// A relative path that climbs three or more levels above where it starts
+/// (`public/../../../../etc/hosts`): traversal aimed at the root, judged as the absolute path
+/// it spells from there (`/etc/hosts`).
+fn climbed_to_root(path: &str) -> Option<String> {
+    if path.starts_with(['/', '~']) || !path.contains("..") {
+        return None;
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut above = 0usize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if kept.pop().is_none() {
+                    above += 1;
+                }
+            }
+            p => kept.push(p),
+        }
+    }
+    (above >= 3 && !kept.is_empty()).then(|| format!("/{}", kept.join("/")))
+}
+
+/// Files holding secrets (private keys, cloud and registry credentials, `.env`): sending one
+/// over the network is exfiltration (admin).
+pub(crate) fn secret_path(path: &str) -> bool {
+    // Every secret path below has a dot or a separator, or is one of these names: most
+    // words (`-la`, `main`) are ruled out without a lowercase copy.
+    const BARE: &[&str] = &[
+        "credentials",
+        "shadow",
+        "gshadow",
+        "kubeconfig",
+        "environ",
+        "db_password",
+    ];
+    let key_file = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"]
+        .iter()
+        .any(|k| {
+            path.get(..k.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(k))
+        });
+    if !path.contains(['.', '/', '\\'])
+        && !key_file
+        && !BARE.iter().any(|b| path.eq_ignore_ascii_case(b))
+    {
+        return false;
+    }
+    let p = path.to_ascii_lowercase();
+    let file = p.rsplit(['/', '\\']).next().unwrap_or("");
+    const FILES: &[&str] = &[
+        ".env",
+        ".netrc",
+        ".pgpass",
+        ".my.cnf",
+        ".git-credentials",
+        ".npmrc",
+        ".pypirc",
+        "credentials",
+        "credentials.json",
+        "shadow",
+        "gshadow",
+        "master.key",
+        "secrets.yml",
+        "secrets.yaml",
+        "secrets.json",
+        ".vault-token",
+        "kubeconfig",
+        "environ",
+        ".htpasswd",
+        "terraform.tfstate",
+        ".credentials.json",
+        "credentials.tfrc.json",
+        "logins.json",
+        "key4.db",
+        ".bash_history",
+        ".zsh_history",
+        "db_password",
+        // Browsers' cookie and saved-password stores (Chrome's `Cookies`, `Login Data`).
+        "cookies",
+        "cookies.sqlite",
+        "login data",
+        // Tools' stored logins and tokens (crates.io, s3cmd, Databricks, Terraform Cloud,
+        // rclone, Vercel and other CLIs' `auth.json`, WordPress, MySQL's maintenance user,
+        // Ansible's vault password, k3s's admin kubeconfig, a service account's key).
+        "credentials.toml",
+        ".s3cfg",
+        ".databrickscfg",
+        ".terraformrc",
+        "rclone.conf",
+        "auth.json",
+        "wp-config.php",
+        "debian.cnf",
+        "vault_pass",
+        ".vault_pass",
+        "vault_pass.txt",
+        ".vault-password",
+        "vault-password",
+        "k3s.yaml",
+        "service-account.json",
+        "service_account.json",
+        "serviceaccount.json",
+        "database.yml",
+        "login.keychain-db",
+        "login.keychain",
+    ];
+    // A public key is meant to be shared.
+    if file.ends_with(".pub") {
+        return false;
+    }
+    // A credential directory itself (`rclone copy ~/.ssh remote:`, `scp -r ~/.aws host:`).
+    let dir = p.trim_end_matches(['/', '\\']);
+    let dir_name = dir.rsplit(['/', '\\']).next().unwrap_or("");
+    let credential_dir = matches!(
+        dir_name,
+        ".ssh" | ".aws" | ".gnupg" | ".kube" | ".azure" | ".password-store"
+    ) || dir.ends_with(".config/gcloud");
+    credential_dir
+        || FILES.contains(&file)
+        || (file.starts_with(".env.")
+            && ![".example", ".sample", ".template", ".dist", ".defaults"]
+                .iter()
+                .any(|t| file.ends_with(t)))
+        || file.starts_with("id_rsa")
+        || file.starts_with("id_dsa")
+        || file.starts_with("id_ecdsa")
+        || file.starts_with("id_ed25519")
+        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"]
+            .iter()
+            .any(|x| file.ends_with(x))
+        // Every marker below names a directory: a bare file name has none.
+        || (p.contains('/')
+            && [
+            ".ssh/",
+            ".aws/",
+            ".kube/config",
+            ".docker/config.json",
+            "gh/hosts.yml",
+            ".codex/auth.json",
+            ".config/op/",
+            "/run/secrets/",
+            "serviceaccount/token",
+            ".gnupg/",
+            ".password-store/",
+            ".azure/",
+            ".m2/settings",
+            "/etc/kubernetes/",
+            ".snowsql/config",
+            ".config/stripe/",
+            "sops/age/",
+            "github-copilot/",
+            "library/keychains/",
+            ".config/gh/",
+            ".git/config",
+            "/etc/ssl/private/",
+            "gcloud/",
+        ]
+        .iter()
+        .any(|d| p.contains(d)))
+}
