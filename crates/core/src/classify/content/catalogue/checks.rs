@@ -26,37 +26,35 @@ pub(super) fn printed_environment(argv: &[String]) -> Option<String> {
 /// The secret variable, or the whole environment, that a piece of code reads (see
 /// [`printed_environment`]).
 pub(crate) fn environment_in_code(code: &str) -> Option<String> {
-    {
-        let markers = [
-            "environ",
-            "getenv",
-            "process.env",
-            "ENV[",
-            "ENV.fetch",
-            "$ENV{",
-            "Deno.env",
-        ];
-        if !markers.iter().any(|m| code.contains(m)) {
-            return None;
-        }
-        let whole = [
-            "print(os.environ)",
-            "dict(os.environ)",
-            "os.environ.items()",
-            "os.environ.copy()",
-            "stringify(process.env)",
-            "log(process.env)",
-            "ENV.to_h",
-            "%ENV",
-            "Deno.env.toObject()",
-        ];
-        if whole.iter().any(|w| code.contains(w)) {
-            return Some("the environment".to_string());
-        }
-        code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .find(|w| w.len() > 3 && super::super::args::sent_secret_variable(w))
-            .map(|w| format!("${w}"))
+    let markers = [
+        "environ",
+        "getenv",
+        "process.env",
+        "ENV[",
+        "ENV.fetch",
+        "$ENV{",
+        "Deno.env",
+    ];
+    if !markers.iter().any(|m| code.contains(m)) {
+        return None;
     }
+    let whole = [
+        "print(os.environ)",
+        "dict(os.environ)",
+        "os.environ.items()",
+        "os.environ.copy()",
+        "stringify(process.env)",
+        "log(process.env)",
+        "ENV.to_h",
+        "%ENV",
+        "Deno.env.toObject()",
+    ];
+    if whole.iter().any(|w| code.contains(w)) {
+        return Some("the environment".to_string());
+    }
+    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.len() > 3 && super::super::args::sent_secret_variable(w))
+        .map(|w| format!("${w}"))
 }
 
 /// What an archiver writes, judged as a redirection's target is (`tar -cf /dev/sda /etc`),

@@ -639,7 +639,7 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             if let Some(var) = [Some(url), named("-body")]
                 .into_iter()
                 .flatten()
-                .find_map(env_credential)
+                .find_map(super::super::args::windows_secret_reference)
             {
                 sh.add(
                     Admin,
@@ -724,21 +724,6 @@ fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
         e,
         format!("{cmd} runs `{name}`, a command this catalogue does not know"),
     );
-}
-
-/// The first credential variable (`$env:GITHUB_TOKEN`, any name
-/// [`args::sent_secret_variable`](super::super::args::sent_secret_variable) takes) that a
-/// PowerShell value expands.
-fn env_credential(value: &str) -> Option<&str> {
-    let lower = value.to_ascii_lowercase();
-    lower.match_indices("$env:").find_map(|(at, _)| {
-        let rest = value.get(at + 5..)?;
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        rest.get(..end)
-            .filter(|n| super::super::args::sent_secret_variable(n))
-    })
 }
 
 /// A program's words without its redirections (`> f`, `>> f`, `2>f`), whose targets are
