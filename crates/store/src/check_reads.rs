@@ -22,6 +22,10 @@ use crate::siem::SiemTarget;
 use crate::sql::{Db, Lock, Param, Result, Row, Sql};
 use crate::tx::{CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
 
+#[path = "check_reads_kept.rs"]
+mod kept;
+use kept::{answer, read_short, short};
+
 /// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
 fn columns_of(alias: &str, columns: &str) -> String {
     columns
@@ -81,7 +85,8 @@ const SKIP: &str = "FOR UPDATE SKIP LOCKED";
 /// subquery of its own but the session's: PostgreSQL carries one column a part, not all 70,
 /// and sets up a narrower plan for each execution (measured in the twenty-second pass of
 /// `docs/benchmarks.md`). The server's value carries the tool's pin and whether the server
-/// has any: none of them without an active server.
+/// has any: none of them without an active server. The last column is the organization's
+/// version ([`crate::org_cache`]), read in the same snapshot as the rest.
 fn joined(lock: &str, key_org: Option<&str>) -> String {
     let (with, org, key) = if let Some(key_org) = key_org {
         let (columns, joins) = key_part();
@@ -93,14 +98,7 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
     } else {
         ("WITH ".to_string(), "$1", String::new())
     };
-    let busy = if lock == SKIP {
-        format!(
-            "(s.id IS NULL AND EXISTS (SELECT 1 FROM sessions AS e \
-             WHERE e.org_id = {org} AND e.id = $3)), "
-        )
-    } else {
-        String::new()
-    };
+    let busy = busy(lock, org, "$3");
     format!(
         "{with}s AS (SELECT {session}, may_have_approvals FROM sessions \
          WHERE org_id = {org} AND id = $3 {lock}) \
@@ -116,7 +114,8 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
          (SELECT g.generation FROM policy_generations AS g WHERE g.org_id = {org}), \
          (SELECT json_agg(json_build_array(t.id, t.filter_event_types, t.backlog)) \
          FROM siem_destinations AS t WHERE t.org_id = {org} AND t.is_active)::text, \
-         coalesce(s.may_have_approvals, TRUE) \
+         coalesce(s.may_have_approvals, TRUE), \
+         (SELECT x.version FROM org_versions AS x WHERE x.org_id = {org}) \
          FROM (SELECT 1 AS one) AS one LEFT JOIN s ON TRUE",
         session = Session::COLUMNS,
         agent = columns_of("a", Agent::COLUMNS),
@@ -124,6 +123,25 @@ fn joined(lock: &str, key_org: Option<&str>) -> String {
         server = columns_of("v", Server::COLUMNS),
         pin = columns_of("p", ToolPin::COLUMNS),
         reviewers = columns_of("r", ReviewerSet::COLUMNS),
+    )
+}
+
+fn text_or_null(row: &dyn Row, i: usize) -> Result<Option<String>> {
+    if row.is_null(i)? {
+        return Ok(None);
+    }
+    row.get_str(i).map(Some)
+}
+
+/// With [`SKIP`], the first column of a read: whether the session (parameter `session`) was
+/// skipped, that is it exists and another transaction holds its lock.
+fn busy(lock: &str, org: &str, session: &str) -> String {
+    if lock != SKIP {
+        return String::new();
+    }
+    format!(
+        "(s.id IS NULL AND EXISTS (SELECT 1 FROM sessions AS e \
+         WHERE e.org_id = {org} AND e.id = {session})), "
     )
 }
 
@@ -248,8 +266,8 @@ fn siem_targets(text: &str) -> Result<Vec<SiemTarget>> {
         .collect()
 }
 
-/// The statements of one joined read, one for each lock its request may take, and `lock`,
-/// the session's lock taken alone (parameters: the joined read's first, and the session).
+/// The statements of one joined (or short) read, one for each lock its request may take, and
+/// `lock`, the session's lock taken alone (parameters: the read's first, and the session).
 struct Joined {
     none: &'static Sql,
     skip: &'static Sql,
@@ -258,18 +276,21 @@ struct Joined {
     lock: &'static Sql,
 }
 
-/// The [`Joined`] statements of a read in `key_org` (see [`joined`]).
+/// The [`Joined`] statements `build` ([`joined`] or [`short`]) writes for a read in `key_org`.
 macro_rules! joined_set {
-    ($key_org:expr, $lock:expr) => {
+    ($build:ident, $key_org:expr, $lock:expr) => {
         Joined {
-            none: sql!(|_d| joined("", $key_org)),
-            skip: sql!(|_d| joined(SKIP, $key_org)),
-            wait: sql!(|_d| joined("FOR UPDATE", $key_org)),
-            nowait: sql!(|_d| joined("FOR UPDATE NOWAIT", $key_org)),
+            none: sql!(|_d| $build("", $key_org)),
+            skip: sql!(|_d| $build(SKIP, $key_org)),
+            wait: sql!(|_d| $build("FOR UPDATE", $key_org)),
+            nowait: sql!(|_d| $build("FOR UPDATE NOWAIT", $key_org)),
             lock: $lock,
         }
     };
 }
+
+/// The session's lock taken alone in the organization (parameters: organization, session).
+const LOCK: &str = "SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE";
 
 pub(crate) fn check_reads<D: Db>(
     db: &mut D,
@@ -281,22 +302,47 @@ pub(crate) fn check_reads<D: Db>(
     if !db.dialect().joined_check {
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
-    let sql = joined_set!(
-        None,
-        sql!("SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE")
-    );
+    let kept = db
+        .org_cache()
+        .and_then(|c| c.parts(org_id, session_id, agent_id, action_name));
+    if let Some(kept) = kept {
+        let sql = joined_set!(short, None, sql!("{LOCK}"));
+        let short = joined_row(
+            db,
+            &sql,
+            &[&org_id, &session_id],
+            [&org_id, &session_id],
+            |row, from| read_short(row, from, false),
+        )?;
+        if let Some(reads) = answer(kept, short) {
+            return Ok(reads);
+        }
+    }
+    let sql = joined_set!(joined, None, sql!("{LOCK}"));
     let params: [&dyn Param; 4] = [&org_id, &agent_id, &session_id, &action_name];
-    joined_row(db, &sql, &params, read_joined)
+    let (reads, version) = joined_row(db, &sql, &params, [&org_id, &session_id], |row, from| {
+        Ok((read_joined(row, from)?, text_or_null(row, from + VERSION)?))
+    })?;
+    if let Some(cache) = db.org_cache() {
+        let version = version.as_deref();
+        cache.keep(org_id, version, agent_id, session_id, action_name, &reads);
+    }
+    Ok(reads)
 }
+
+/// The column of the organization's version in the check's part of a joined read.
+const VERSION: usize = 7;
 
 /// Runs a joined read, `read` taking the row's columns from the given one on. A request
 /// that must not wait takes the session's lock with `NOWAIT`; one that may wait tries
 /// without waiting first (`SKIP LOCKED`, the read itself: most sessions are free), and only
 /// when another transaction holds the session takes the lock alone, waiting, then reads.
+/// `lock` binds `sql.lock`: the organization (or the key's hash) and the session.
 fn joined_row<D: Db, T>(
     db: &mut D,
     sql: &Joined,
-    params: &[&dyn Param; 4],
+    params: &[&dyn Param],
+    lock: [&dyn Param; 2],
     read: impl Fn(&dyn Row, usize) -> Result<T>,
 ) -> Result<T> {
     let no_row = || StoreError::Corrupt("the check's reads returned no row".into());
@@ -315,7 +361,7 @@ fn joined_row<D: Db, T>(
             // waiting, means the joined read below (which takes it again without waiting)
             // sees servers, pins, reviewers and policies as they are once this check holds
             // the session, not as they were before it waited.
-            db.many(sql.lock, &[params[0], params[2]], |_| Ok(()))?;
+            db.many(sql.lock, &lock, |_| Ok(()))?;
             sql.wait
         }
     };
@@ -348,19 +394,55 @@ pub(crate) fn keyed_check_reads<D: Db>(
         let reads = one_by_one(db, &org_id, agent_id, session_id, action_name)?;
         return Ok(Some((key, Some(reads))));
     }
+    let kept = db
+        .org_cache()
+        .and_then(|c| c.keyed(hash, session_id, agent_id, action_name));
+    if let Some(kept) = kept.filter(|k| !refused(&k.key)) {
+        let sql = if proven {
+            joined_set!(
+                short,
+                Some(KEY_ORG),
+                sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
+            )
+        } else {
+            joined_set!(
+                short,
+                Some(KEY_ORG_UNPROVEN),
+                sql!(
+                    "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE"
+                )
+            )
+        };
+        let short = joined_row(
+            db,
+            &sql,
+            &[&hash, &session_id],
+            [&hash, &session_id],
+            |row, from| read_short(row, from, true),
+        )?;
+        // The key still names the organization it was kept with (a key moved or revoked, or
+        // settings that now refuse it, read none): its version covers the key's row too.
+        if short.org.as_deref() == Some(kept.org_id.as_str())
+            && let Some(reads) = answer(kept.cached, short)
+        {
+            return Ok(Some((kept.key, Some(reads))));
+        }
+    }
     let sql = if proven {
         joined_set!(
+            joined,
             Some(KEY_ORG),
             sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
         )
     } else {
         joined_set!(
+            joined,
             Some(KEY_ORG_UNPROVEN),
             sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE")
         )
     };
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
-    joined_row(db, &sql, &params, |row, from| {
+    let read = joined_row(db, &sql, &params, [&hash, &session_id], |row, from| {
         let Some(key) = packed_key(row, from)? else {
             return Ok(None);
         };
@@ -369,8 +451,21 @@ pub(crate) fn keyed_check_reads<D: Db>(
             // empty.
             return Ok(Some((key, None)));
         }
-        Ok(Some((key, Some(read_joined(row, from + 1)?))))
-    })
+        let reads = read_joined(row, from + 1)?;
+        let version = text_or_null(row, from + 1 + VERSION)?;
+        Ok(Some((key, Some((reads, version)))))
+    })?;
+    Ok(read.map(|(key, reads)| {
+        let reads = reads.map(|(reads, version)| {
+            if let Some(cache) = db.org_cache() {
+                let (org_id, version) = (key.key.org_id.as_str(), version.as_deref());
+                cache.keep_key(version, hash, &key);
+                cache.keep(org_id, version, agent_id, session_id, action_name, &reads);
+            }
+            reads
+        });
+        (key, reads)
+    }))
 }
 
 fn one_by_one<D: Db>(

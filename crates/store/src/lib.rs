@@ -34,6 +34,7 @@ mod error;
 mod migrations;
 pub mod model;
 mod options;
+mod org_cache;
 #[macro_use]
 mod sql;
 mod postgres;

@@ -27,6 +27,7 @@ pub(crate) const SQLITE: &[&str] = &[
     include_str!("../migrations/sqlite/0018_a2a.sql"),
     include_str!("../migrations/sqlite/0019_decision_agent_index.sql"),
     include_str!("../migrations/sqlite/0020_session_approvals_flag.sql"),
+    include_str!("../migrations/sqlite/0021_org_versions.sql"),
 ];
 
 /// PostgreSQL's migrations, in order.
@@ -51,6 +52,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     include_str!("../migrations/postgres/0018_a2a.sql"),
     include_str!("../migrations/postgres/0019_decision_agent_index.sql"),
     include_str!("../migrations/postgres/0020_session_approvals_flag.sql"),
+    include_str!("../migrations/postgres/0021_org_versions.sql"),
 ];
 
 /// The schema version this build knows.

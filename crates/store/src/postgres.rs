@@ -26,6 +26,7 @@ use postgres::{Client, NoTls};
 use crate::StoreError;
 use crate::migrations;
 use crate::options::Options;
+use crate::org_cache::OrgCache;
 use crate::postgres_conn::{Conn, EndError};
 use crate::postgres_tx::{PgTx, Prepared, Trouble, retryable};
 use crate::queue::{BatchError, Engine, Job};
@@ -151,10 +152,12 @@ pub(crate) fn run_blocking<R>(
     prepare_schema(url, options)?;
     let mut client = Conn::connect(url, SESSION_SETTINGS)?;
     let mut cache = HashMap::new();
+    // One transaction: nothing to keep between checks.
+    let mut orgs = OrgCache::new(false);
     let mut trouble = Trouble::default();
     client.begin("BEGIN");
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &mut trouble, false);
+        let mut db = PgTx::new(&mut client, &mut cache, &mut orgs, &mut trouble, false);
         f(&mut db)
     };
     match result {
@@ -183,6 +186,8 @@ pub(crate) struct PgEngine {
     client: Option<Conn>,
     /// Prepared statements of `client`.
     cache: HashMap<String, Prepared>,
+    /// What checks read that people change, kept at its organization's version.
+    orgs: OrgCache,
     /// The last batch was rolled back for a retryable error; the queue runs it again next.
     retried: bool,
     /// Batches still to run with savepoints straight away (`SAVEPOINT_BATCHES`).
@@ -255,7 +260,8 @@ impl PgEngine {
                     // The first request holds no locks while it waits; later ones must not wait.
                     // Its writes may wait for its end (`Conn::finish`), which undoes it alone
                     // when one is refused.
-                    let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
+                    let mut db =
+                        PgTx::new(client, &mut self.cache, &mut self.orgs, &mut trouble, i > 0);
                     job.attempt(&mut db)
                 };
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
@@ -366,7 +372,8 @@ impl PgEngine {
                 // The first request holds no locks while it waits; later ones must not wait.
                 // Its writes may go with the next request's statement: if one fails, so does
                 // the batch.
-                let mut db = PgTx::new(client, &mut self.cache, &mut trouble, i > 0);
+                let mut db =
+                    PgTx::new(client, &mut self.cache, &mut self.orgs, &mut trouble, i > 0);
                 job.attempt(&mut db)
             };
             if trouble.closed {
@@ -496,6 +503,7 @@ fn connect_engines(
             url: url.to_string(),
             client: Some(Conn::connect(url, SESSION_SETTINGS)?),
             cache: HashMap::new(),
+            orgs: OrgCache::default(),
             retried: false,
             savepoint_batches: 0,
         });

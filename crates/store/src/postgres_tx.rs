@@ -13,6 +13,7 @@ use postgres::error::SqlState;
 use postgres::types::{FromSql, ToSql, Type};
 
 use crate::StoreError;
+use crate::org_cache::OrgCache;
 use crate::postgres_conn::{Conn, reads_only};
 use crate::postgres_record::Fields;
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
@@ -57,6 +58,7 @@ pub(crate) struct Prepared {
 pub(crate) struct PgTx<'a> {
     client: &'a mut Conn,
     cache: &'a mut HashMap<String, Prepared>,
+    orgs: &'a mut OrgCache,
     trouble: &'a mut Trouble,
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
@@ -67,12 +69,14 @@ impl<'a> PgTx<'a> {
     pub(crate) fn new(
         client: &'a mut Conn,
         cache: &'a mut HashMap<String, Prepared>,
+        orgs: &'a mut OrgCache,
         trouble: &'a mut Trouble,
         nowait: bool,
     ) -> Self {
         PgTx {
             client,
             cache,
+            orgs,
             trouble,
             nowait,
         }
@@ -136,6 +140,10 @@ fn bind<'p>(params: &[&'p dyn Param]) -> Vec<&'p (dyn ToSql + Sync)> {
 impl Db for PgTx<'_> {
     fn dialect(&self) -> &'static Dialect {
         &DIALECT
+    }
+
+    fn org_cache(&mut self) -> Option<&mut OrgCache> {
+        Some(self.orgs)
     }
 
     /// The first request of a transaction holds no locks while it waits; later ones must not

@@ -147,6 +147,11 @@ pub(crate) enum Lock {
 pub(crate) trait Db {
     fn dialect(&self) -> &'static Dialect;
     fn session_lock(&self) -> Lock;
+    /// The cache of an organization's rows a check reads ([`crate::org_cache`]), where the
+    /// store keeps one (PostgreSQL).
+    fn org_cache(&mut self) -> Option<&mut crate::org_cache::OrgCache> {
+        None
+    }
     /// Runs `sql`; returns how many rows it changed.
     fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64>;
     /// Runs `sql`, a write whose count of changed rows nobody reads. A backend where round

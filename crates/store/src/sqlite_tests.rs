@@ -106,7 +106,7 @@ fn an_unmigrated_database_is_refused_without_migrate() {
     assert_eq!(
         migrate_path(dir.path()).unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
         ]
     );
     assert!(

@@ -79,7 +79,9 @@ fn upgrade_tests(fresh: Fresh) {
     ));
     assert_eq!(
         b.migrate().unwrap(),
-        vec![4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+        vec![
+            4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
+        ]
     );
     let (old, listed) = Store::run_blocking(&b, Options { migrate: false }, |tx| {
         let mut old = tx.server("o1", "srv_old")?.unwrap();

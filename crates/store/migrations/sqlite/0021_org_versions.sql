@@ -1,0 +1,4 @@
+-- PostgreSQL only (its migration of the same number): there each organization carries a
+-- version its triggers replace on every change to the rows a check reads, so that a replica can
+-- keep those rows between checks. SQLite has one writer, whose row cache drops what it writes and
+-- everything when another connection writes (`PRAGMA data_version`); its schema is unchanged.

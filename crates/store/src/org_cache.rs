@@ -1,0 +1,300 @@
+//! A PostgreSQL worker's cache of what a check reads that people change, not checks: keys,
+//! organizations, security settings, agents, servers, tool pins, reviewer sets, policy
+//! generations and SIEM destinations (`crate::check_reads`).
+//!
+//! Every entry is kept with its organization's version, read in the same statement as the rows
+//! it was made of. Triggers replace an organization's version in the transaction of any change
+//! to those rows (migration 0021), so a statement that finds the version unchanged would read
+//! the same rows: a check then reads only the version and its session, one statement with two
+//! index lookups instead of ten. An entry is only ever used after the check's own statement has
+//! read the version, never on trust. `AIRLOCK_PG_ORG_CACHE=off` turns it off.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::model::{Agent, ReviewerSet, Server, ToolPin};
+use crate::siem::SiemTarget;
+use crate::tx::{CheckReads, KeyReads};
+
+/// Entries (parts, keys and sessions, all organizations) beyond which the cache starts again
+/// empty: bounded memory whatever names the calls carry.
+const MAX_ENTRIES: usize = 16_384;
+
+/// A check's reads but the session's, assembled from the kept rows of one version.
+pub(crate) struct CheckParts {
+    agent: Option<Agent>,
+    server: Option<Arc<Server>>,
+    pin: Option<ToolPin>,
+    server_has_pins: bool,
+    reviewers: Option<ReviewerSet>,
+    policy_generation: u64,
+    siem: Vec<SiemTarget>,
+}
+
+impl CheckParts {
+    /// The check's reads, with the session (and its approvals flag) its own statement read.
+    pub(crate) fn reads(
+        self,
+        session: Option<crate::model::Session>,
+        may_have_approvals: bool,
+    ) -> CheckReads {
+        CheckReads {
+            agent: self.agent,
+            session,
+            server: self.server,
+            pin: self.pin,
+            reviewers: self.reviewers,
+            policy_generation: self.policy_generation,
+            siem: self.siem,
+            server_has_pins: self.server_has_pins,
+            may_have_approvals,
+        }
+    }
+}
+
+/// What a check may answer from, once its statement has read `version` and a session whose
+/// server is `server`.
+pub(crate) struct Cached {
+    pub(crate) version: String,
+    pub(crate) server: Option<String>,
+    pub(crate) parts: CheckParts,
+}
+
+/// A key's reads kept with its organization ([`OrgCache::keyed`]).
+pub(crate) struct CachedKey {
+    pub(crate) org_id: String,
+    pub(crate) key: KeyReads,
+    pub(crate) cached: Cached,
+}
+
+/// A server as the joined read reads it: none when it is not active, and whether it has any
+/// pin.
+#[derive(Clone)]
+struct ServerPart {
+    server: Option<Arc<Server>>,
+    has_pins: bool,
+}
+
+/// What a check reads of the organization itself.
+#[derive(Clone)]
+struct OrgPart {
+    reviewers: Option<ReviewerSet>,
+    policy_generation: u64,
+    siem: Vec<SiemTarget>,
+}
+
+/// An organization's kept rows, each table by what a check looks it up by, so that a few
+/// checks fill it for every combination of agent, server and tool they name.
+#[derive(Default)]
+struct OrgEntry {
+    version: String,
+    org: Option<OrgPart>,
+    agents: HashMap<String, Option<Agent>>,
+    servers: HashMap<String, ServerPart>,
+    /// By server and tool name, `\0`-separated.
+    pins: HashMap<String, Option<ToolPin>>,
+    /// By key hash.
+    keys: HashMap<String, KeyReads>,
+}
+
+impl OrgEntry {
+    fn len(&self) -> usize {
+        self.agents.len() + self.servers.len() + self.pins.len() + self.keys.len()
+    }
+}
+
+/// One worker's cache ([`crate::postgres`]: each worker has its own connection and cache, so
+/// no lock is taken).
+pub(crate) struct OrgCache {
+    on: bool,
+    orgs: HashMap<String, OrgEntry>,
+    /// A session's server as last read, by organization and session (`\0`-separated). Only a
+    /// guess of which parts to try: the check's statement reads the session again.
+    session_servers: HashMap<String, Option<String>>,
+    /// The organization of each key hash kept in `orgs`.
+    key_orgs: HashMap<String, String>,
+    /// Entries of every map above, bounded by [`MAX_ENTRIES`].
+    entries: usize,
+}
+
+impl Default for OrgCache {
+    fn default() -> Self {
+        OrgCache::new(!matches!(
+            std::env::var("AIRLOCK_PG_ORG_CACHE").as_deref(),
+            Ok("off")
+        ))
+    }
+}
+
+fn pair(a: &str, b: &str) -> String {
+    let mut key = String::with_capacity(a.len() + b.len() + 1);
+    key.push_str(a);
+    key.push('\0');
+    key.push_str(b);
+    key
+}
+
+/// Counts an insert into a map: one more entry unless it replaced one.
+fn count<V>(entries: &mut usize, old: Option<V>) {
+    if old.is_none() {
+        *entries += 1;
+    }
+}
+
+impl OrgCache {
+    pub(crate) fn new(on: bool) -> OrgCache {
+        OrgCache {
+            on,
+            orgs: HashMap::new(),
+            session_servers: HashMap::new(),
+            key_orgs: HashMap::new(),
+            entries: 0,
+        }
+    }
+
+    /// The parts kept for a check in `org_id`, if every one it needs is kept (at whatever
+    /// version they were read).
+    pub(crate) fn parts(
+        &self,
+        org_id: &str,
+        session_id: &str,
+        agent_id: &str,
+        action_name: &str,
+    ) -> Option<Cached> {
+        if !self.on {
+            return None;
+        }
+        let org = self.orgs.get(org_id)?;
+        let part = org.org.as_ref()?;
+        let agent = org.agents.get(agent_id)?;
+        let server_id = self.session_servers.get(&pair(org_id, session_id))?;
+        let (server, has_pins, pin) = match server_id {
+            None => (None, false, None),
+            Some(id) => {
+                let kept = org.servers.get(id)?;
+                let pin = match kept.server {
+                    Some(_) => org.pins.get(&pair(id, action_name))?.clone(),
+                    None => None,
+                };
+                (kept.server.clone(), kept.has_pins, pin)
+            }
+        };
+        Some(Cached {
+            version: org.version.clone(),
+            server: server_id.clone(),
+            parts: CheckParts {
+                agent: agent.clone(),
+                server,
+                pin,
+                server_has_pins: has_pins,
+                reviewers: part.reviewers.clone(),
+                policy_generation: part.policy_generation,
+                siem: part.siem.clone(),
+            },
+        })
+    }
+
+    /// The key and parts kept for a keyed check, if any.
+    pub(crate) fn keyed(
+        &self,
+        hash: &str,
+        session_id: &str,
+        agent_id: &str,
+        action_name: &str,
+    ) -> Option<CachedKey> {
+        if !self.on {
+            return None;
+        }
+        let org_id = self.key_orgs.get(hash)?;
+        let key = self.orgs.get(org_id)?.keys.get(hash)?;
+        let cached = self.parts(org_id, session_id, agent_id, action_name)?;
+        Some(CachedKey {
+            org_id: org_id.clone(),
+            key: key.clone(),
+            cached,
+        })
+    }
+
+    /// The entry of `org_id` at `version`: emptied when it was kept at another one.
+    fn entry(&mut self, org_id: &str, version: &str) -> &mut OrgEntry {
+        if self.entries >= MAX_ENTRIES {
+            self.orgs.clear();
+            self.session_servers.clear();
+            self.key_orgs.clear();
+            self.entries = 0;
+        }
+        let entry = self.orgs.entry(org_id.to_string()).or_default();
+        if entry.version != version {
+            self.entries -= entry.len().min(self.entries);
+            *entry = OrgEntry {
+                version: version.to_string(),
+                ..OrgEntry::default()
+            };
+        }
+        entry
+    }
+
+    /// Keeps what a joined read of a check read at `version` (`None`: the organization has no
+    /// version row, and nothing is kept).
+    pub(crate) fn keep(
+        &mut self,
+        org_id: &str,
+        version: Option<&str>,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+        reads: &CheckReads,
+    ) {
+        let Some(version) = version.filter(|_| self.on) else {
+            return;
+        };
+        let server_id = reads.session.as_ref().and_then(|s| s.server_id.clone());
+        // Counted apart: `entry` may empty the cache, and the count with it.
+        let mut entries = 0;
+        let entry = self.entry(org_id, version);
+        entry.org = Some(OrgPart {
+            reviewers: reads.reviewers.clone(),
+            policy_generation: reads.policy_generation,
+            siem: reads.siem.clone(),
+        });
+        let agent = entry
+            .agents
+            .insert(agent_id.to_string(), reads.agent.clone());
+        count(&mut entries, agent);
+        if let Some(id) = &server_id {
+            let server = ServerPart {
+                server: reads.server.clone(),
+                has_pins: reads.server_has_pins,
+            };
+            count(&mut entries, entry.servers.insert(id.clone(), server));
+            if reads.server.is_some() {
+                let pin = entry.pins.insert(pair(id, action_name), reads.pin.clone());
+                count(&mut entries, pin);
+            }
+        }
+        let session = pair(org_id, session_id);
+        count(
+            &mut entries,
+            self.session_servers.insert(session, server_id),
+        );
+        self.entries += entries;
+    }
+
+    /// Keeps a key's reads with its organization's `version`.
+    pub(crate) fn keep_key(&mut self, version: Option<&str>, hash: &str, key: &KeyReads) {
+        let Some(version) = version.filter(|_| self.on) else {
+            return;
+        };
+        let org_id = key.key.org_id.clone();
+        let old = self
+            .entry(&org_id, version)
+            .keys
+            .insert(hash.to_string(), key.clone());
+        count(&mut self.entries, old);
+        self.key_orgs.insert(hash.to_string(), org_id);
+    }
+}
+
+#[cfg(test)]
+#[path = "org_cache_tests.rs"]
+mod tests;
