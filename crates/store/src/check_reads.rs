@@ -24,6 +24,7 @@ use crate::tx::{CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
 
 #[path = "check_reads_kept.rs"]
 mod kept;
+use crate::org_cache::lock;
 use kept::{answer, read_short, short};
 
 /// `alias.column` for each of `columns` (`a, b` → `x.a, x.b`).
@@ -302,10 +303,11 @@ pub(crate) fn check_reads<D: Db>(
     if !db.dialect().joined_check {
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
-    let kept = db
-        .org_cache()
-        .and_then(|c| c.parts(org_id, session_id, agent_id, action_name));
-    if let Some(kept) = kept {
+    let cache = db.org_cache();
+    if cache
+        .as_ref()
+        .is_some_and(|c| lock(c).knows(org_id, agent_id))
+    {
         let sql = joined_set!(short, None, sql!("{LOCK}"));
         let short = joined_row(
             db,
@@ -314,7 +316,7 @@ pub(crate) fn check_reads<D: Db>(
             [&org_id, &session_id],
             |row, from| read_short(row, from, false),
         )?;
-        if let Some(reads) = answer(kept, short) {
+        if let Some(reads) = answer(cache.as_deref(), org_id, agent_id, action_name, short) {
             return Ok(reads);
         }
     }
@@ -323,9 +325,8 @@ pub(crate) fn check_reads<D: Db>(
     let (reads, version) = joined_row(db, &sql, &params, [&org_id, &session_id], |row, from| {
         Ok((read_joined(row, from)?, text_or_null(row, from + VERSION)?))
     })?;
-    if let Some(cache) = db.org_cache() {
-        let version = version.as_deref();
-        cache.keep(org_id, version, agent_id, session_id, action_name, &reads);
+    if let Some(cache) = &cache {
+        lock(cache).keep(org_id, version.as_deref(), agent_id, action_name, &reads);
     }
     Ok(reads)
 }
@@ -394,10 +395,13 @@ pub(crate) fn keyed_check_reads<D: Db>(
         let reads = one_by_one(db, &org_id, agent_id, session_id, action_name)?;
         return Ok(Some((key, Some(reads))));
     }
-    let kept = db
-        .org_cache()
-        .and_then(|c| c.keyed(hash, session_id, agent_id, action_name));
-    if let Some(kept) = kept.filter(|k| !refused(&k.key)) {
+    let cache = db.org_cache();
+    let kept = cache.as_ref().and_then(|c| {
+        let c = lock(c);
+        c.key(hash)
+            .filter(|(org_id, key)| !refused(key) && c.knows(org_id, agent_id))
+    });
+    if let Some((kept_org, kept_key)) = kept {
         let sql = if proven {
             joined_set!(
                 short,
@@ -422,10 +426,10 @@ pub(crate) fn keyed_check_reads<D: Db>(
         )?;
         // The key still names the organization it was kept with (a key moved or revoked, or
         // settings that now refuse it, read none): its version covers the key's row too.
-        if short.org.as_deref() == Some(kept.org_id.as_str())
-            && let Some(reads) = answer(kept.cached, short)
+        if short.org.as_deref() == Some(kept_org.as_str())
+            && let Some(reads) = answer(cache.as_deref(), &kept_org, agent_id, action_name, short)
         {
-            return Ok(Some((kept.key, Some(reads))));
+            return Ok(Some((kept_key, Some(reads))));
         }
     }
     let sql = if proven {
@@ -457,10 +461,11 @@ pub(crate) fn keyed_check_reads<D: Db>(
     })?;
     Ok(read.map(|(key, reads)| {
         let reads = reads.map(|(reads, version)| {
-            if let Some(cache) = db.org_cache() {
+            if let Some(cache) = &cache {
                 let (org_id, version) = (key.key.org_id.as_str(), version.as_deref());
+                let mut cache = lock(cache);
                 cache.keep_key(version, hash, &key);
-                cache.keep(org_id, version, agent_id, session_id, action_name, &reads);
+                cache.keep(org_id, version, agent_id, action_name, &reads);
             }
             reads
         });

@@ -4,7 +4,9 @@
 
 use super::{busy, columns_of, packed, text_or_null};
 use crate::model::Session;
-use crate::org_cache::Cached;
+use std::sync::Mutex;
+
+use crate::org_cache::{OrgCache, lock};
 use crate::record::Record;
 use crate::sql::{Result, Row};
 use crate::tx::CheckReads;
@@ -61,12 +63,18 @@ pub(super) fn read_short(row: &dyn Row, from: usize, keyed: bool) -> Result<Shor
     })
 }
 
-/// The check's reads from kept parts, when the short read found their version and a session
-/// of their server; none otherwise (then the joined read runs).
-pub(super) fn answer(kept: Cached, short: Short) -> Option<CheckReads> {
+/// The check's reads from the rows `cache` kept at the version the short read read, for the
+/// server of the session it read; none when one of them is not kept at that version (then the
+/// joined read runs).
+pub(super) fn answer(
+    cache: Option<&Mutex<OrgCache>>,
+    org_id: &str,
+    agent_id: &str,
+    action_name: &str,
+    short: Short,
+) -> Option<CheckReads> {
+    let version = short.version.as_deref()?;
     let server = short.session.as_ref().and_then(|s| s.server_id.as_deref());
-    if short.version.as_deref() != Some(kept.version.as_str()) || server != kept.server.as_deref() {
-        return None;
-    }
-    Some(kept.parts.reads(short.session, short.may_have_approvals))
+    let parts = lock(cache?).parts(org_id, version, agent_id, server, action_name)?;
+    Some(parts.reads(short.session, short.may_have_approvals))
 }

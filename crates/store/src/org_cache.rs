@@ -1,4 +1,4 @@
-//! A PostgreSQL worker's cache of what a check reads that people change, not checks: keys,
+//! A PostgreSQL replica's cache of what a check reads that people change, not checks: keys,
 //! organizations, security settings, agents, servers, tool pins, reviewer sets, policy
 //! generations and SIEM destinations (`crate::check_reads`).
 //!
@@ -10,13 +10,13 @@
 //! read the version, never on trust. `AIRLOCK_PG_ORG_CACHE=off` turns it off.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::model::{Agent, ReviewerSet, Server, ToolPin};
 use crate::siem::SiemTarget;
 use crate::tx::{CheckReads, KeyReads};
 
-/// Entries (parts, keys and sessions, all organizations) beyond which the cache starts again
+/// Entries (rows and keys, all organizations) beyond which the cache starts again
 /// empty: bounded memory whatever names the calls carry.
 const MAX_ENTRIES: usize = 16_384;
 
@@ -50,21 +50,6 @@ impl CheckParts {
             may_have_approvals,
         }
     }
-}
-
-/// What a check may answer from, once its statement has read `version` and a session whose
-/// server is `server`.
-pub(crate) struct Cached {
-    pub(crate) version: String,
-    pub(crate) server: Option<String>,
-    pub(crate) parts: CheckParts,
-}
-
-/// A key's reads kept with its organization ([`OrgCache::keyed`]).
-pub(crate) struct CachedKey {
-    pub(crate) org_id: String,
-    pub(crate) key: KeyReads,
-    pub(crate) cached: Cached,
 }
 
 /// A server as the joined read reads it: none when it is not active, and whether it has any
@@ -103,17 +88,13 @@ impl OrgEntry {
     }
 }
 
-/// One worker's cache ([`crate::postgres`]: each worker has its own connection and cache, so
-/// no lock is taken).
+/// A replica's cache, shared by its workers ([`crate::postgres`]).
 pub(crate) struct OrgCache {
     on: bool,
     orgs: HashMap<String, OrgEntry>,
-    /// A session's server as last read, by organization and session (`\0`-separated). Only a
-    /// guess of which parts to try: the check's statement reads the session again.
-    session_servers: HashMap<String, Option<String>>,
     /// The organization of each key hash kept in `orgs`.
     key_orgs: HashMap<String, String>,
-    /// Entries of every map above, bounded by [`MAX_ENTRIES`].
+    /// Entries of the maps of `orgs` (with `key_orgs`, bounded by [`MAX_ENTRIES`]).
     entries: usize,
 }
 
@@ -124,6 +105,15 @@ impl Default for OrgCache {
             Ok("off")
         ))
     }
+}
+
+/// The cache behind `shared`, emptied first if a worker panicked while holding it.
+pub(crate) fn lock(shared: &Mutex<OrgCache>) -> MutexGuard<'_, OrgCache> {
+    shared.lock().unwrap_or_else(|poisoned| {
+        let mut cache = poisoned.into_inner();
+        cache.clear();
+        cache
+    })
 }
 
 fn pair(a: &str, b: &str) -> String {
@@ -146,28 +136,54 @@ impl OrgCache {
         OrgCache {
             on,
             orgs: HashMap::new(),
-            session_servers: HashMap::new(),
             key_orgs: HashMap::new(),
             entries: 0,
         }
     }
 
-    /// The parts kept for a check in `org_id`, if every one it needs is kept (at whatever
-    /// version they were read).
-    pub(crate) fn parts(
-        &self,
-        org_id: &str,
-        session_id: &str,
-        agent_id: &str,
-        action_name: &str,
-    ) -> Option<Cached> {
+    fn clear(&mut self) {
+        self.orgs.clear();
+        self.key_orgs.clear();
+        self.entries = 0;
+    }
+
+    /// Whether a check of `agent_id` in `org_id` may be answered from kept rows (at some
+    /// version): worth a short read first.
+    pub(crate) fn knows(&self, org_id: &str, agent_id: &str) -> bool {
+        self.on
+            && self
+                .orgs
+                .get(org_id)
+                .is_some_and(|o| o.org.is_some() && o.agents.contains_key(agent_id))
+    }
+
+    /// The key kept for `hash`, with its organization.
+    pub(crate) fn key(&self, hash: &str) -> Option<(String, KeyReads)> {
         if !self.on {
             return None;
         }
-        let org = self.orgs.get(org_id)?;
+        let org_id = self.key_orgs.get(hash)?;
+        let key = self.orgs.get(org_id)?.keys.get(hash)?;
+        Some((org_id.clone(), key.clone()))
+    }
+
+    /// A check's reads but the session's, from the rows kept at `version`, the version the
+    /// check's own statement read, for a session of `server_id`; none unless every row it
+    /// needs is kept at that version.
+    pub(crate) fn parts(
+        &self,
+        org_id: &str,
+        version: &str,
+        agent_id: &str,
+        server_id: Option<&str>,
+        action_name: &str,
+    ) -> Option<CheckParts> {
+        if !self.on {
+            return None;
+        }
+        let org = self.orgs.get(org_id).filter(|o| o.version == version)?;
         let part = org.org.as_ref()?;
         let agent = org.agents.get(agent_id)?;
-        let server_id = self.session_servers.get(&pair(org_id, session_id))?;
         let (server, has_pins, pin) = match server_id {
             None => (None, false, None),
             Some(id) => {
@@ -179,49 +195,22 @@ impl OrgCache {
                 (kept.server.clone(), kept.has_pins, pin)
             }
         };
-        Some(Cached {
-            version: org.version.clone(),
-            server: server_id.clone(),
-            parts: CheckParts {
-                agent: agent.clone(),
-                server,
-                pin,
-                server_has_pins: has_pins,
-                reviewers: part.reviewers.clone(),
-                policy_generation: part.policy_generation,
-                siem: part.siem.clone(),
-            },
-        })
-    }
-
-    /// The key and parts kept for a keyed check, if any.
-    pub(crate) fn keyed(
-        &self,
-        hash: &str,
-        session_id: &str,
-        agent_id: &str,
-        action_name: &str,
-    ) -> Option<CachedKey> {
-        if !self.on {
-            return None;
-        }
-        let org_id = self.key_orgs.get(hash)?;
-        let key = self.orgs.get(org_id)?.keys.get(hash)?;
-        let cached = self.parts(org_id, session_id, agent_id, action_name)?;
-        Some(CachedKey {
-            org_id: org_id.clone(),
-            key: key.clone(),
-            cached,
+        Some(CheckParts {
+            agent: agent.clone(),
+            server,
+            pin,
+            server_has_pins: has_pins,
+            reviewers: part.reviewers.clone(),
+            policy_generation: part.policy_generation,
+            siem: part.siem.clone(),
         })
     }
 
     /// The entry of `org_id` at `version`: emptied when it was kept at another one.
     fn entry(&mut self, org_id: &str, version: &str) -> &mut OrgEntry {
-        if self.entries >= MAX_ENTRIES {
-            self.orgs.clear();
-            self.session_servers.clear();
-            self.key_orgs.clear();
-            self.entries = 0;
+        // Keys are counted apart: a version change empties an entry's keys, not `key_orgs`.
+        if self.entries + self.key_orgs.len() >= MAX_ENTRIES {
+            self.clear();
         }
         let entry = self.orgs.entry(org_id.to_string()).or_default();
         if entry.version != version {
@@ -241,14 +230,12 @@ impl OrgCache {
         org_id: &str,
         version: Option<&str>,
         agent_id: &str,
-        session_id: &str,
         action_name: &str,
         reads: &CheckReads,
     ) {
         let Some(version) = version.filter(|_| self.on) else {
             return;
         };
-        let server_id = reads.session.as_ref().and_then(|s| s.server_id.clone());
         // Counted apart: `entry` may empty the cache, and the count with it.
         let mut entries = 0;
         let entry = self.entry(org_id, version);
@@ -261,7 +248,7 @@ impl OrgCache {
             .agents
             .insert(agent_id.to_string(), reads.agent.clone());
         count(&mut entries, agent);
-        if let Some(id) = &server_id {
+        if let Some(id) = reads.session.as_ref().and_then(|s| s.server_id.as_ref()) {
             let server = ServerPart {
                 server: reads.server.clone(),
                 has_pins: reads.server_has_pins,
@@ -272,11 +259,6 @@ impl OrgCache {
                 count(&mut entries, pin);
             }
         }
-        let session = pair(org_id, session_id);
-        count(
-            &mut entries,
-            self.session_servers.insert(session, server_id),
-        );
         self.entries += entries;
     }
 

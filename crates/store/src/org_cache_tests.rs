@@ -46,100 +46,71 @@ fn reads(agent: Option<&str>, session_server: Option<Option<&str>>) -> CheckRead
 }
 
 #[test]
-fn a_lookup_needs_every_part_and_combines_parts_of_one_version() {
+fn a_lookup_needs_every_part_at_the_version_read_and_combines_parts_of_one_version() {
     let mut cache = OrgCache::new(true);
-    assert!(cache.parts("o1", "s1", "a1", "t").is_none());
-    cache.keep(
-        "o1",
-        Some("v1"),
-        "a1",
-        "s1",
-        "t",
-        &reads(Some("a1"), Some(None)),
-    );
-    let kept = cache.parts("o1", "s1", "a1", "t").expect("kept");
-    assert_eq!(kept.version, "v1");
-    assert_eq!(kept.server, None);
-    let got = kept.parts.reads(None, true);
+    assert!(!cache.knows("o1", "a1"));
+    assert!(cache.parts("o1", "v1", "a1", None, "t").is_none());
+    let with_server = reads(Some("a1"), Some(Some("srv")));
+    cache.keep("o1", Some("v1"), "a1", "t", &with_server);
+    assert!(cache.knows("o1", "a1"));
+    let got = cache.parts("o1", "v1", "a1", None, "t").expect("kept");
+    let got = got.reads(None, true);
     assert_eq!(got.agent.map(|a| a.id).as_deref(), Some("a1"));
     assert_eq!(got.policy_generation, 3);
-    // Another agent, another session, another organization: not kept.
-    assert!(cache.parts("o1", "s1", "a2", "t").is_none());
-    assert!(cache.parts("o1", "s2", "a1", "t").is_none());
-    assert!(cache.parts("o2", "s1", "a1", "t").is_none());
-    // An unknown agent is kept as unknown (the joined read found none).
-    cache.keep("o1", Some("v1"), "a2", "s2", "u", &reads(None, None));
-    let got = cache.parts("o1", "s1", "a2", "t").expect("combined");
-    assert!(got.parts.reads(None, true).agent.is_none());
-    // A session of a server whose parts are not kept: not answered.
-    cache.keep(
-        "o1",
-        Some("v1"),
-        "a1",
-        "s3",
-        "t",
-        &reads(Some("a1"), Some(None)),
-    );
-    cache
-        .session_servers
-        .insert(super::pair("o1", "s3"), Some("srv".into()));
-    assert!(cache.parts("o1", "s3", "a1", "t").is_none());
+    // The server was read inactive (none): kept as such, and no pin is needed.
+    assert!(cache.parts("o1", "v1", "a1", Some("srv"), "u").is_some());
+    // Another version, agent, server or organization: not answered.
+    assert!(cache.parts("o1", "v2", "a1", None, "t").is_none());
+    assert!(cache.parts("o1", "v1", "a2", None, "t").is_none());
+    assert!(cache.parts("o1", "v1", "a1", Some("srv2"), "t").is_none());
+    assert!(cache.parts("o2", "v1", "a1", None, "t").is_none());
+    assert!(!cache.knows("o1", "a2") && !cache.knows("o2", "a1"));
+    // An unknown agent is kept as unknown (the joined read found none), and combines with the
+    // server another check read.
+    cache.keep("o1", Some("v1"), "a2", "u", &reads(None, None));
+    let got = cache
+        .parts("o1", "v1", "a2", Some("srv"), "t")
+        .expect("combined");
+    assert!(got.reads(None, true).agent.is_none());
 }
 
 #[test]
 fn another_version_empties_the_organization_and_no_version_keeps_nothing() {
     let mut cache = OrgCache::new(true);
-    cache.keep(
-        "o1",
-        Some("v1"),
-        "a1",
-        "s1",
-        "t",
-        &reads(Some("a1"), Some(None)),
-    );
-    cache.keep(
-        "o1",
-        Some("v2"),
-        "a2",
-        "s2",
-        "t",
-        &reads(Some("a2"), Some(None)),
-    );
+    cache.keep("o1", Some("v1"), "a1", "t", &reads(Some("a1"), Some(None)));
+    cache.keep("o1", Some("v2"), "a2", "t", &reads(Some("a2"), Some(None)));
     // a1 was kept at v1 only.
-    assert!(cache.parts("o1", "s1", "a1", "t").is_none());
-    assert_eq!(
-        cache.parts("o1", "s2", "a2", "t").expect("v2").version,
-        "v2"
-    );
-    cache.keep("o1", None, "a3", "s3", "t", &reads(Some("a3"), Some(None)));
-    assert!(cache.parts("o1", "s3", "a3", "t").is_none());
+    assert!(!cache.knows("o1", "a1"));
+    assert!(cache.parts("o1", "v2", "a1", None, "t").is_none());
+    assert!(cache.parts("o1", "v1", "a1", None, "t").is_none());
+    assert!(cache.parts("o1", "v2", "a2", None, "t").is_some());
+    cache.keep("o1", None, "a3", "t", &reads(Some("a3"), Some(None)));
+    assert!(!cache.knows("o1", "a3"));
     // Off: nothing kept, nothing answered.
     let mut off = OrgCache::new(false);
-    off.keep(
-        "o1",
-        Some("v1"),
-        "a1",
-        "s1",
-        "t",
-        &reads(Some("a1"), Some(None)),
-    );
-    assert!(off.parts("o1", "s1", "a1", "t").is_none());
+    off.keep("o1", Some("v1"), "a1", "t", &reads(Some("a1"), Some(None)));
+    assert!(!off.knows("o1", "a1"));
+    assert!(off.parts("o1", "v1", "a1", None, "t").is_none());
 }
 
 #[test]
 fn memory_stays_bounded_whatever_names_calls_carry() {
     let mut cache = OrgCache::new(true);
     for i in 0..(3 * MAX_ENTRIES) {
-        let (agent, session) = (format!("a{i}"), format!("s{i}"));
-        cache.keep("o1", Some("v1"), &agent, &session, "t", &reads(None, None));
-        let held = cache.session_servers.len()
-            + cache.key_orgs.len()
-            + cache.orgs.values().map(super::OrgEntry::len).sum::<usize>();
+        let (agent, tool) = (format!("a{i}"), format!("t{i}"));
+        cache.keep(
+            "o1",
+            Some("v1"),
+            &agent,
+            &tool,
+            &reads(None, Some(Some("srv"))),
+        );
+        let held = cache.orgs.values().map(super::OrgEntry::len).sum::<usize>();
         assert_eq!(held, cache.entries, "entries counted exactly");
-        assert!(cache.entries <= MAX_ENTRIES + 2, "{}", cache.entries);
+        assert!(cache.entries <= MAX_ENTRIES + 3, "{}", cache.entries);
     }
     // The newest is still answered after the cache started again.
     let last = 3 * MAX_ENTRIES - 1;
-    let (agent, session) = (format!("a{last}"), format!("s{last}"));
-    assert!(cache.parts("o1", &session, &agent, "t").is_some());
+    let agent = format!("a{last}");
+    assert!(cache.parts("o1", "v1", &agent, Some("srv"), "t").is_some());
 }

@@ -19,6 +19,7 @@
 //! them; with them, the request's savepoint is rolled back and it alone fails.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
@@ -153,11 +154,11 @@ pub(crate) fn run_blocking<R>(
     let mut client = Conn::connect(url, SESSION_SETTINGS)?;
     let mut cache = HashMap::new();
     // One transaction: nothing to keep between checks.
-    let mut orgs = OrgCache::new(false);
+    let orgs = Arc::new(Mutex::new(OrgCache::new(false)));
     let mut trouble = Trouble::default();
     client.begin("BEGIN");
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &mut orgs, &mut trouble, false);
+        let mut db = PgTx::new(&mut client, &mut cache, &orgs, &mut trouble, false);
         f(&mut db)
     };
     match result {
@@ -186,8 +187,9 @@ pub(crate) struct PgEngine {
     client: Option<Conn>,
     /// Prepared statements of `client`.
     cache: HashMap<String, Prepared>,
-    /// What checks read that people change, kept at its organization's version.
-    orgs: OrgCache,
+    /// What checks read that people change, kept at its organization's version; one for
+    /// the replica's workers.
+    orgs: Arc<Mutex<OrgCache>>,
     /// The last batch was rolled back for a retryable error; the queue runs it again next.
     retried: bool,
     /// Batches still to run with savepoints straight away (`SAVEPOINT_BATCHES`).
@@ -261,7 +263,7 @@ impl PgEngine {
                     // Its writes may wait for its end (`Conn::finish`), which undoes it alone
                     // when one is refused.
                     let mut db =
-                        PgTx::new(client, &mut self.cache, &mut self.orgs, &mut trouble, i > 0);
+                        PgTx::new(client, &mut self.cache, &self.orgs, &mut trouble, i > 0);
                     job.attempt(&mut db)
                 };
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
@@ -372,8 +374,7 @@ impl PgEngine {
                 // The first request holds no locks while it waits; later ones must not wait.
                 // Its writes may go with the next request's statement: if one fails, so does
                 // the batch.
-                let mut db =
-                    PgTx::new(client, &mut self.cache, &mut self.orgs, &mut trouble, i > 0);
+                let mut db = PgTx::new(client, &mut self.cache, &self.orgs, &mut trouble, i > 0);
                 job.attempt(&mut db)
             };
             if trouble.closed {
@@ -498,12 +499,13 @@ fn connect_engines(
 ) -> Result<Vec<PgEngine>, StoreError> {
     prepare_schema(url, options)?;
     let mut engines = Vec::new();
+    let orgs = Arc::new(Mutex::new(OrgCache::default()));
     for _ in 0..workers.max(1) {
         engines.push(PgEngine {
             url: url.to_string(),
             client: Some(Conn::connect(url, SESSION_SETTINGS)?),
             cache: HashMap::new(),
-            orgs: OrgCache::default(),
+            orgs: orgs.clone(),
             retried: false,
             savepoint_batches: 0,
         });

@@ -7,6 +7,7 @@
 //! exact.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use postgres::Statement;
 use postgres::error::SqlState;
@@ -58,7 +59,7 @@ pub(crate) struct Prepared {
 pub(crate) struct PgTx<'a> {
     client: &'a mut Conn,
     cache: &'a mut HashMap<String, Prepared>,
-    orgs: &'a mut OrgCache,
+    orgs: &'a Arc<Mutex<OrgCache>>,
     trouble: &'a mut Trouble,
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
@@ -69,7 +70,7 @@ impl<'a> PgTx<'a> {
     pub(crate) fn new(
         client: &'a mut Conn,
         cache: &'a mut HashMap<String, Prepared>,
-        orgs: &'a mut OrgCache,
+        orgs: &'a Arc<Mutex<OrgCache>>,
         trouble: &'a mut Trouble,
         nowait: bool,
     ) -> Self {
@@ -142,8 +143,8 @@ impl Db for PgTx<'_> {
         &DIALECT
     }
 
-    fn org_cache(&mut self) -> Option<&mut OrgCache> {
-        Some(self.orgs)
+    fn org_cache(&self) -> Option<Arc<Mutex<OrgCache>>> {
+        Some(self.orgs.clone())
     }
 
     /// The first request of a transaction holds no locks while it waits; later ones must not

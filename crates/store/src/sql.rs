@@ -2,7 +2,7 @@
 //! it returns. Statements are written once, with PostgreSQL's `$n` placeholders; each backend
 //! gets its own text of a statement (`?n` on SQLite), built on first use and kept.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::StoreError;
 
@@ -149,7 +149,7 @@ pub(crate) trait Db {
     fn session_lock(&self) -> Lock;
     /// The cache of an organization's rows a check reads ([`crate::org_cache`]), where the
     /// store keeps one (PostgreSQL).
-    fn org_cache(&mut self) -> Option<&mut crate::org_cache::OrgCache> {
+    fn org_cache(&self) -> Option<Arc<Mutex<crate::org_cache::OrgCache>>> {
         None
     }
     /// Runs `sql`; returns how many rows it changed.
