@@ -722,6 +722,16 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
             Destructive,
             format!("deletes data (`{}`)", first.to_ascii_lowercase()),
         ),
+        // Modules' deletions: a search index (with `DD`, its documents), a JSON document or
+        // path, a graph, a time series' samples, a cuckoo filter's item.
+        (
+            "FT.DROPINDEX" | "FT.DROP" | "FT.ALIASDEL" | "FT.DICTDEL" | "JSON.DEL" | "JSON.FORGET"
+            | "JSON.CLEAR" | "GRAPH.DELETE" | "TS.DEL" | "TS.DELETERULE" | "CF.DEL",
+            _,
+        ) => (
+            Destructive,
+            format!("deletes data (`{}`)", first.to_ascii_lowercase()),
+        ),
         ("SCRIPT" | "FUNCTION", "FLUSH" | "DELETE")
         | ("CLIENT", "KILL")
         | ("CLUSTER", "RESET" | "FORGET" | "FLUSHSLOTS" | "DELSLOTS") => (

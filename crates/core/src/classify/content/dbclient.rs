@@ -399,6 +399,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => {}
             }
             if name == "bq" || name == "cockroach" {
+                // Their other subcommands name what they do (`cockroach node decommission`,
+                // `bq rm`): judged as an unknown program's are, raising only.
+                if let Some((effect, why)) = super::tasks::unknown_subcommand(args) {
+                    sh.add(effect, format!("{cmd} {why}"));
+                }
                 let i = first_operand(
                     args,
                     &["--project_id", "--location", "--url", "--database", "-d"],

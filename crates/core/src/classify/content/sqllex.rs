@@ -486,6 +486,13 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                 take(Effect::Destructive, "overwrites data (`OVERWRITE`)".into())
             }
             "OWNER" if next == "TO" => take(Effect::Admin, "changes an owner".into()),
+            // MySQL's account statements (no dialect parses them): `SET PASSWORD [FOR u] =`,
+            // `RENAME USER`, `SET DEFAULT ROLE … TO u`.
+            "PASSWORD" if prev == "SET" => take(Effect::Admin, "sets a password".into()),
+            "USER" if prev == "RENAME" => take(Effect::Admin, "renames a user".into()),
+            "ROLE" if prev == "DEFAULT" && i >= 2 && w(i - 2) == "SET" => {
+                take(Effect::Admin, "sets a user's default roles".into())
+            }
             "INFILE" if prev != "LOCAL" => take(
                 Effect::Admin,
                 "reads a file on the server (`INFILE`)".into(),

@@ -190,6 +190,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
             match s {
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
+                // `gem yank`: a published version withdrawn from the registry for everyone.
+                "yank" => (Destructive, "withdraws a published version (`yank`)".into()),
+                "owner" | "push" | "publish" => {
+                    (Admin, format!("publishes or changes access (`{s}`)"))
+                }
                 "env" => env_effect(name, args),
                 "config" => config_effect(name, args),
                 "list" | "show" | "freeze" | "check" | "search" | "outdated" | "info" | "tree"

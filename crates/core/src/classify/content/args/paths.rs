@@ -363,6 +363,22 @@ pub(crate) fn secret_path(path: &str) -> bool {
         "database.yml",
         "login.keychain-db",
         "login.keychain",
+        // Frameworks' and tools' secret files (Rails' encrypted credentials with
+        // `master.key`, Terraform variables, GitLab's own secrets, direnv, Azure Functions'
+        // and Streamlit's local secrets, boto, dbt's connection profiles).
+        "credentials.yml.enc",
+        "secrets.tfvars",
+        "secret.tfvars",
+        "gitlab-secrets.json",
+        ".envrc",
+        "local.settings.json",
+        "secrets.toml",
+        ".boto",
+        "profiles.yml",
+        "gradle.properties",
+        "nuget.config",
+        "appsettings.production.json",
+        "appsettings.secrets.json",
     ];
     // A public key is meant to be shared.
     if file.ends_with(".pub") {
@@ -414,6 +430,12 @@ pub(crate) fn secret_path(path: &str) -> bool {
             ".git/config",
             "/etc/ssl/private/",
             "gcloud/",
+            // CLIs' stored logins: hub, Wrangler, fly.io, OCI, doctl.
+            ".config/hub",
+            ".wrangler/config/",
+            ".fly/config.yml",
+            ".oci/config",
+            "doctl/config.yaml",
         ]
         .iter()
         .any(|d| p.contains(d)))

@@ -5,6 +5,31 @@ use super::Handler as H;
 use super::Spec;
 
 pub(super) const ROWS: &[Spec] = &[
+    // Restores and imports that empty their target first (`mongorestore --drop` drops each
+    // collection before restoring it, `mysqlimport --delete` empties each table).
+    row!(
+        "mongorestore mongoimport",
+        Mutating,
+        "restores or imports documents",
+        H::None,
+        "--drop! --help. --version."
+    ),
+    row!(
+        "mysqlimport mariadb-import",
+        Mutating,
+        "imports rows",
+        H::None,
+        "-d|--delete! --help. -V|--version."
+    ),
+    // PostgreSQL's WAL tools: `pg_resetwal` throws the log away (committed data with it),
+    // `pg_archivecleanup` deletes archived segments a restore would need.
+    row!(
+        "pg_resetwal pg_resetxlog pg_archivecleanup",
+        Destructive,
+        "discards write-ahead log",
+        H::None,
+        "--help. -V|--version."
+    ),
     // Processes and system state: reads.
     row!(
         "ps",

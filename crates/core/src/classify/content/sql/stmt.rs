@@ -80,6 +80,10 @@ fn set_effect(s: &Set) -> (Effect, String) {
         }
         _ => {
             let text = s.to_string().to_ascii_lowercase();
+            // MySQL's `SET PASSWORD = '…'`, parsed as a variable named `password`.
+            if text.starts_with("set password") {
+                return (Admin, "sets a password".into());
+            }
             let global = text.starts_with("set global") || text.starts_with("set persist");
             match GUARD_SETTINGS.iter().find(|g| {
                 text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -613,10 +617,15 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         Statement::AlterSchema(_)
         | Statement::AlterSession { .. }
         | Statement::AlterView(_)
-        | Statement::AlterIndex { .. } => worst(
-            (Mutating, "alters an object".into()),
-            retention_effect(&upper()),
-        ),
+        | Statement::AlterIndex { .. } => {
+            let upper = upper();
+            let base = if upper.contains(" OWNER TO ") {
+                (Admin, "changes an owner".into())
+            } else {
+                (Mutating, "alters an object".into())
+            };
+            worst(base, retention_effect(&upper))
+        }
         Statement::Reset(_) => {
             let t = upper();
             if t.contains("MASTER") || t.contains("REPLICA") || t.contains("SLAVE") {
