@@ -725,12 +725,18 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
         // Modules' deletions: a search index (with `DD`, its documents), a JSON document or
         // path, a graph, a time series' samples, a cuckoo filter's item.
         (
-            "FT.DROPINDEX" | "FT.DROP" | "FT.ALIASDEL" | "FT.DICTDEL" | "JSON.DEL" | "JSON.FORGET"
-            | "JSON.CLEAR" | "GRAPH.DELETE" | "TS.DEL" | "TS.DELETERULE" | "CF.DEL",
+            "FT.DROPINDEX" | "FT.DROP" | "FT._DROPINDEXIFX" | "FT._DROPIFX" | "FT.ALIASDEL"
+            | "FT.DICTDEL" | "JSON.DEL" | "JSON.FORGET" | "JSON.CLEAR" | "GRAPH.DELETE" | "TS.DEL"
+            | "TS.DELETERULE" | "CF.DEL",
             _,
         ) => (
             Destructive,
             format!("deletes data (`{}`)", first.to_ascii_lowercase()),
+        ),
+        // A graph query that deletes nodes or edges (`MATCH (n) DETACH DELETE n`).
+        ("GRAPH.QUERY", _) if words.iter().any(|w| w == "DELETE") => (
+            Destructive,
+            "deletes graph nodes (`graph.query … delete`)".into(),
         ),
         ("SCRIPT" | "FUNCTION", "FLUSH" | "DELETE")
         | ("CLIENT", "KILL")
@@ -788,7 +794,16 @@ pub(crate) fn redis_command(line: &str) -> (Effect, String) {
         ("EVAL" | "EVALSHA" | "FCALL" | "EVAL_RO", _) => {
             let lower = line.to_ascii_lowercase();
             if [
-                "flushall", "flushdb", "'del'", "\"del\"", "unlink", "shutdown",
+                "flushall",
+                "flushdb",
+                "'del'",
+                "\"del\"",
+                "unlink",
+                "shutdown",
+                "json.del",
+                "json.forget",
+                "ft.drop",
+                "graph.delete",
             ]
             .iter()
             .any(|x| lower.contains(x))

@@ -401,7 +401,13 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             if name == "bq" || name == "cockroach" {
                 // Their other subcommands name what they do (`cockroach node decommission`,
                 // `bq rm`): judged as an unknown program's are, raising only.
-                if let Some((effect, why)) = super::tasks::unknown_subcommand(args) {
+                // Flags with an attached value (`--host=prod`) may come first.
+                let words: Vec<String> = args
+                    .iter()
+                    .filter(|a| !(a.starts_with('-') && (a.contains('=') || *a == "--insecure")))
+                    .cloned()
+                    .collect();
+                if let Some((effect, why)) = super::tasks::unknown_subcommand(&words) {
                     sh.add(effect, format!("{cmd} {why}"));
                 }
                 let i = first_operand(

@@ -190,10 +190,22 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
             match s {
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
-                // `gem yank`: a published version withdrawn from the registry for everyone.
-                "yank" => (Destructive, "withdraws a published version (`yank`)".into()),
-                "owner" | "push" | "publish" => {
-                    (Admin, format!("publishes or changes access (`{s}`)"))
+                // RubyGems takes any unambiguous prefix of a command (`gem yan`).
+                _ if name == "gem" && gem_command(s, "yank", 1) => (
+                    Destructive,
+                    "withdraws a published version (`gem yank`)".into(),
+                ),
+                _ if name == "gem" && gem_command(s, "push", 2) => {
+                    (Admin, "publishes a gem (`gem push`)".into())
+                }
+                _ if name == "gem"
+                    && gem_command(s, "owner", 2)
+                    && any(args, &["-a", "--add", "-r", "--remove"]) =>
+                {
+                    (Admin, "changes a gem's owners (`gem owner`)".into())
+                }
+                _ if name == "gem" && gem_command(s, "owner", 2) => {
+                    (Read, "lists a gem's owners".into())
                 }
                 "env" => env_effect(name, args),
                 "config" => config_effect(name, args),
@@ -868,6 +880,12 @@ fn config_effect(name: &str, args: &[String]) -> (Effect, String) {
         Some(_) if operands.len() >= 2 => changes(),
         Some(_) => (Read, "reads its settings".into()),
     }
+}
+
+/// Whether `s` is `command` or a prefix of it at least `min` long (RubyGems runs any
+/// unambiguous prefix: `gem yan` is `gem yank`).
+fn gem_command(s: &str, command: &str, min: usize) -> bool {
+    s.len() >= min && command.starts_with(s)
 }
 
 #[cfg(test)]

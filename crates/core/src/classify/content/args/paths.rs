@@ -363,18 +363,21 @@ pub(crate) fn secret_path(path: &str) -> bool {
         "database.yml",
         "login.keychain-db",
         "login.keychain",
-        // Frameworks' and tools' secret files (Rails' encrypted credentials with
-        // `master.key`, Terraform variables, GitLab's own secrets, direnv, Azure Functions'
-        // and Streamlit's local secrets, boto, dbt's connection profiles).
-        "credentials.yml.enc",
+        // Frameworks' and tools' secret files: Terraform variables, GitLab's own secrets,
+        // direnv, Azure Functions' and Streamlit's local secrets, boto, Gradle's and NuGet's
+        // stored tokens. (Rails' `credentials.yml.enc` is meant to be committed: its key,
+        // `master.key`, is the secret.)
         "secrets.tfvars",
         "secret.tfvars",
+        "secrets.tfvars.json",
+        "terraform.tfvars",
+        "terraform.tfvars.json",
         "gitlab-secrets.json",
         ".envrc",
+        ".envrc.local",
         "local.settings.json",
         "secrets.toml",
         ".boto",
-        "profiles.yml",
         "gradle.properties",
         "nuget.config",
         "appsettings.production.json",
@@ -397,6 +400,8 @@ pub(crate) fn secret_path(path: &str) -> bool {
             && ![".example", ".sample", ".template", ".dist", ".defaults"]
                 .iter()
                 .any(|t| file.ends_with(t)))
+        || p.ends_with(".config/hub")
+        || file.ends_with(".auto.tfvars")
         || file.starts_with("id_rsa")
         || file.starts_with("id_dsa")
         || file.starts_with("id_ecdsa")
@@ -430,9 +435,9 @@ pub(crate) fn secret_path(path: &str) -> bool {
             ".git/config",
             "/etc/ssl/private/",
             "gcloud/",
-            // CLIs' stored logins: hub, Wrangler, fly.io, OCI, doctl.
-            ".config/hub",
+            // CLIs' stored logins: Wrangler, fly.io, OCI, doctl, dbt's connections.
             ".wrangler/config/",
+            ".dbt/profiles.yml",
             ".fly/config.yml",
             ".oci/config",
             "doctl/config.yaml",

@@ -12,14 +12,14 @@ pub(super) const ROWS: &[Spec] = &[
         Mutating,
         "restores or imports documents",
         H::None,
-        "--drop! --help. --version."
+        "--drop! --dryRun~ --help. --version."
     ),
     row!(
         "mysqlimport mariadb-import",
         Mutating,
         "imports rows",
         H::None,
-        "-d|--delete! --help. -V|--version."
+        "-d|--delete! --enable-delete! --loose-delete! --help. -V|--version."
     ),
     // PostgreSQL's WAL tools: `pg_resetwal` throws the log away (committed data with it),
     // `pg_archivecleanup` deletes archived segments a restore would need.
@@ -28,7 +28,7 @@ pub(super) const ROWS: &[Spec] = &[
         Destructive,
         "discards write-ahead log",
         H::None,
-        "--help. -V|--version."
+        "--help. -V|--version. -n|--dry-run."
     ),
     // Processes and system state: reads.
     row!(

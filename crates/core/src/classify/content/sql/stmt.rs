@@ -4,8 +4,8 @@
 //! is visited separately by [`super::walk`].
 
 use sqlparser::ast::{
-    CopyIntoSnowflakeKind, CopyTarget, Expr, FromTable, MergeAction, ObjectType, Set, Statement,
-    TableFactor, TableObject, TransactionAccessMode, TransactionMode,
+    AlterSchemaOperation, CopyIntoSnowflakeKind, CopyTarget, Expr, FromTable, MergeAction,
+    ObjectType, Set, Statement, TableFactor, TableObject, TransactionAccessMode, TransactionMode,
 };
 
 use super::super::sqlfilter::{
@@ -81,7 +81,10 @@ fn set_effect(s: &Set) -> (Effect, String) {
         _ => {
             let text = s.to_string().to_ascii_lowercase();
             // MySQL's `SET PASSWORD = '…'`, parsed as a variable named `password`.
-            if text.starts_with("set password") {
+            if text
+                .strip_prefix("set password")
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            {
                 return (Admin, "sets a password".into());
             }
             let global = text.starts_with("set global") || text.starts_with("set persist");
@@ -614,18 +617,20 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         Statement::CreateStage { or_replace, .. } => {
             create_or_replace("stage", *or_replace, &upper())
         }
+        Statement::AlterSchema(a)
+            if a.operations
+                .iter()
+                .any(|o| matches!(o, AlterSchemaOperation::OwnerTo { .. })) =>
+        {
+            (Admin, "changes an owner".into())
+        }
         Statement::AlterSchema(_)
         | Statement::AlterSession { .. }
         | Statement::AlterView(_)
-        | Statement::AlterIndex { .. } => {
-            let upper = upper();
-            let base = if upper.contains(" OWNER TO ") {
-                (Admin, "changes an owner".into())
-            } else {
-                (Mutating, "alters an object".into())
-            };
-            worst(base, retention_effect(&upper))
-        }
+        | Statement::AlterIndex { .. } => worst(
+            (Mutating, "alters an object".into()),
+            retention_effect(&upper()),
+        ),
         Statement::Reset(_) => {
             let t = upper();
             if t.contains("MASTER") || t.contains("REPLICA") || t.contains("SLAVE") {
