@@ -290,6 +290,29 @@ macro_rules! joined_set {
     };
 }
 
+/// The [`Joined`] statements `build` writes for a keyed read: in the key's organization
+/// ([`KEY_ORG`]), or, without proof of possession, only where none is required
+/// ([`KEY_ORG_UNPROVEN`]).
+macro_rules! keyed_set {
+    ($build:ident, $proven:expr) => {
+        if $proven {
+            joined_set!(
+                $build,
+                Some(KEY_ORG),
+                sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
+            )
+        } else {
+            joined_set!(
+                $build,
+                Some(KEY_ORG_UNPROVEN),
+                sql!(
+                    "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE"
+                )
+            )
+        }
+    };
+}
+
 /// The session's lock taken alone in the organization (parameters: organization, session).
 const LOCK: &str = "SELECT 1 FROM sessions WHERE org_id = $1 AND id = $2 FOR UPDATE";
 
@@ -402,21 +425,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
             .filter(|(org_id, key)| !refused(key) && c.knows(org_id, agent_id))
     });
     if let Some((kept_org, kept_key)) = kept {
-        let sql = if proven {
-            joined_set!(
-                short,
-                Some(KEY_ORG),
-                sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
-            )
-        } else {
-            joined_set!(
-                short,
-                Some(KEY_ORG_UNPROVEN),
-                sql!(
-                    "SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE"
-                )
-            )
-        };
+        let sql = keyed_set!(short, proven);
         let short = joined_row(
             db,
             &sql,
@@ -432,19 +441,7 @@ pub(crate) fn keyed_check_reads<D: Db>(
             return Ok(Some((kept_key, Some(reads))));
         }
     }
-    let sql = if proven {
-        joined_set!(
-            joined,
-            Some(KEY_ORG),
-            sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG} AND id = $2 FOR UPDATE")
-        )
-    } else {
-        joined_set!(
-            joined,
-            Some(KEY_ORG_UNPROVEN),
-            sql!("SELECT 1 FROM sessions WHERE org_id = {KEY_ORG_UNPROVEN} AND id = $2 FOR UPDATE")
-        )
-    };
+    let sql = keyed_set!(joined, proven);
     let params: [&dyn Param; 4] = [&hash, &agent_id, &session_id, &action_name];
     let read = joined_row(db, &sql, &params, [&hash, &session_id], |row, from| {
         let Some(key) = packed_key(row, from)? else {
