@@ -94,11 +94,13 @@ pub mod settings {
         min: KIB,
         max: 64 * MIB,
     };
-    /// Store worker connections (PostgreSQL; SQLite has one writer).
+    /// Store worker connections (PostgreSQL; SQLite has one writer): the transactions a
+    /// replica has in flight. Fewer, larger batches cost the database less a check
+    /// (docs/benchmarks.md, thirty-fourth pass).
     pub const DB_WORKERS: Setting = Setting {
         flag: "db-workers",
         env: "AIRLOCK_DB_WORKERS",
-        default: 4,
+        default: 2,
         min: 1,
         max: 64,
     };

@@ -2,13 +2,13 @@
 //! ([`crate::org_cache`]): the organization's version and the session, and the answer made of
 //! the kept parts when that version is theirs.
 
-use super::{busy, columns_of, packed, text_or_null};
-use crate::model::Session;
+use super::{busy, columns_of, packed, session_set, text_or_null, width};
+use crate::model::{Decision, Session};
 use std::sync::Mutex;
 
-use crate::org_cache::{OrgCache, lock};
+use crate::org_cache::{Guess, OrgCache, lock};
 use crate::record::Record;
-use crate::sql::{Result, Row};
+use crate::sql::{Db, Param, Result, Row};
 use crate::tx::CheckReads;
 
 /// The short read of a check whose other reads are kept ([`crate::org_cache`]): the
@@ -77,4 +77,97 @@ pub(super) fn answer(
     let server = short.session.as_ref().and_then(|s| s.server_id.as_deref());
     let parts = lock(cache?).parts(org_id, version, agent_id, server, action_name)?;
     Some(parts.reads(short.session, short.may_have_approvals))
+}
+
+/// A check's reads guessed from `cache` before any statement ([`OrgCache::guess`]), where the
+/// transaction may guess ([`Db::may_guess`]); the guess is noted for the record to prove
+/// ([`record_guessed`]).
+pub(super) fn guess<D: Db>(
+    db: &mut D,
+    cache: Option<&Mutex<OrgCache>>,
+    org_id: &str,
+    agent_id: &str,
+    session_id: &str,
+    action_name: &str,
+) -> Option<CheckReads> {
+    if !db.may_guess() {
+        return None;
+    }
+    let (reads, guess) = lock(cache?).guess(org_id, agent_id, session_id, action_name)?;
+    db.guessed(guess);
+    Some(reads)
+}
+
+/// The record of a guessed check: the decision's insert and the session's update, as
+/// [`super::record_decision`] writes them, made only where the session's row is as guessed
+/// (every column, and its approvals flag), no other transaction holds its lock, and the
+/// organization is at the version the other reads were kept at. The lock is taken as the
+/// row is compared (`FOR UPDATE`, re-read at its newest version), never waited for.
+/// Parameters: the decision's, the session's update's, then the guessed session's columns,
+/// its approvals flag and the version.
+fn guessed_sql(activity: bool) -> String {
+    let first = width::<Decision>() + 1;
+    let guessed = first + if activity { 9 } else { 8 };
+    let columns: Vec<&str> = Session::COLUMNS.split(", ").collect();
+    let same: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("c.{c} IS NOT DISTINCT FROM ${}", guessed + i))
+        .collect();
+    let flag = guessed + columns.len();
+    let values: Vec<String> = (1..first).map(|n| format!("${n}")).collect();
+    format!(
+        "WITH l AS (SELECT 1 FROM sessions AS c WHERE c.org_id = ${org} AND c.id = ${id} \
+         AND {same} AND c.may_have_approvals = ${flag} \
+         AND (SELECT x.version FROM org_versions AS x WHERE x.org_id = ${org}) = ${version} \
+         FOR UPDATE OF c SKIP LOCKED), \
+         s AS ({update} AND EXISTS (SELECT 1 FROM l) RETURNING 1) \
+         INSERT INTO {table} ({decision}) SELECT {values} FROM s",
+        org = first,
+        id = first + 1,
+        same = same.join(" AND "),
+        version = flag + 1,
+        update = session_set(first, activity),
+        table = Decision::TABLE,
+        decision = Decision::COLUMNS,
+        values = values.join(", "),
+    )
+}
+
+/// Records a guessed check ([`guessed_sql`]); `update` binds the session's update. A guess
+/// the statement does not find as guessed wrote nothing: the attempt is stale
+/// ([`Db::stale`]) and runs again, reading.
+pub(super) fn record_guessed<D: Db>(
+    db: &mut D,
+    decision: &Decision,
+    update: &[&dyn Param],
+    guess: &Guess,
+    activity: bool,
+) -> Result<()> {
+    let sql = if activity {
+        sql!(|_d| guessed_sql(true))
+    } else {
+        sql!(|_d| guessed_sql(false))
+    };
+    let recorded = decision.with_params(&mut |first| {
+        guess.kept.session.with_params(&mut |kept| {
+            let mut all: Vec<&dyn Param> =
+                Vec::with_capacity(first.len() + update.len() + kept.len() + 2);
+            all.extend_from_slice(first);
+            all.extend_from_slice(update);
+            all.extend_from_slice(kept);
+            all.push(&guess.kept.may_have_approvals);
+            all.push(&guess.version);
+            db.exec(sql, &all)
+        })
+    })?;
+    if recorded == 0 {
+        // Read again, and kept again by the record that follows.
+        if let Some(cache) = db.org_cache() {
+            let session = &guess.kept.session;
+            lock(&cache).forget_session(&session.org_id, &session.id);
+        }
+        return Err(db.stale());
+    }
+    Ok(())
 }

@@ -23,6 +23,10 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("commit failed: {0}")]
     CommitFailed(String),
+    /// A check answered from what a PostgreSQL replica kept found it changed when it
+    /// recorded; nothing was written, and the store runs it again, reading (never answered).
+    #[error("the rows a check was answered from changed before it was recorded")]
+    Stale,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("a sealer of another store: its answers would never be sealed")]

@@ -25,7 +25,7 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            workers: 4,
+            workers: 2,
             max_batch: MAX_BATCH,
         }
     }

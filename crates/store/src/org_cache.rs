@@ -7,18 +7,28 @@
 //! to those rows (migration 0021), so a statement that finds the version unchanged would read
 //! the same rows: a check then reads only the version and its session, one statement with two
 //! index lookups instead of ten. An entry is only ever used after the check's own statement has
-//! read the version, never on trust. `AIRLOCK_PG_ORG_CACHE=off` turns it off.
+//! read the version, never on trust.
+//!
+//! It also keeps each session as this replica's last committed record wrote it. A later check
+//! of that session may be answered from memory before any statement (`OrgCache::guess`): its
+//! record then writes only where the session's row and the organization's version are still
+//! what was kept, and otherwise writes nothing and the check runs again, reading
+//! (`crate::check_reads`). A guess is never answered unproven. `AIRLOCK_PG_ORG_CACHE=off`
+//! turns both off.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::model::{Agent, ReviewerSet, Server, ToolPin};
+use crate::model::{Agent, ReviewerSet, Server, Session, ToolPin};
 use crate::siem::SiemTarget;
 use crate::tx::{CheckReads, KeyReads};
 
 /// Entries (rows and keys, all organizations) beyond which the cache starts again
 /// empty: bounded memory whatever names the calls carry.
 const MAX_ENTRIES: usize = 16_384;
+
+/// Sessions beyond which the kept sessions start again empty.
+const MAX_SESSIONS: usize = 16_384;
 
 /// A check's reads but the session's, assembled from the kept rows of one version.
 pub(crate) struct CheckParts {
@@ -88,9 +98,29 @@ impl OrgEntry {
     }
 }
 
+/// A session as this replica last recorded a decision in it, with whether it may have
+/// approvals as its check read it: what a check of it guesses (`OrgCache::guess`), proven or
+/// refuted by the record itself ([`crate::check_reads`]).
+#[derive(Debug, Clone)]
+pub(crate) struct KeptSession {
+    pub(crate) session: Session,
+    pub(crate) may_have_approvals: bool,
+}
+
+/// A check answered from memory before any statement: what its record must find unchanged
+/// (the session as kept, the organization at the version its other reads were kept at).
+#[derive(Debug)]
+pub(crate) struct Guess {
+    pub(crate) kept: KeptSession,
+    pub(crate) version: String,
+}
+
 /// A replica's cache, shared by its workers ([`crate::postgres`]).
 pub(crate) struct OrgCache {
     on: bool,
+    /// By organization and session id, `\0`-separated; never emptied by a version change (a
+    /// session is proven by its own row, not by the version).
+    sessions: HashMap<String, KeptSession>,
     orgs: HashMap<String, OrgEntry>,
     /// The organization of each key hash kept in `orgs`.
     key_orgs: HashMap<String, String>,
@@ -138,10 +168,12 @@ impl OrgCache {
             orgs: HashMap::new(),
             key_orgs: HashMap::new(),
             entries: 0,
+            sessions: HashMap::new(),
         }
     }
 
     fn clear(&mut self) {
+        self.sessions.clear();
         self.orgs.clear();
         self.key_orgs.clear();
         self.entries = 0;
@@ -274,6 +306,52 @@ impl OrgCache {
             .insert(hash.to_string(), key.clone());
         count(&mut self.entries, old);
         self.key_orgs.insert(hash.to_string(), org_id);
+    }
+
+    /// A check's reads guessed from memory, with no statement: the kept session and the rows
+    /// kept at its organization's current kept version. None unless all are kept. The guess is
+    /// only ever recorded by a statement that finds the session's row and the version as
+    /// guessed (`crate::check_reads`).
+    pub(crate) fn guess(
+        &self,
+        org_id: &str,
+        agent_id: &str,
+        session_id: &str,
+        action_name: &str,
+    ) -> Option<(CheckReads, Guess)> {
+        if !self.on {
+            return None;
+        }
+        let kept = self.sessions.get(&pair(org_id, session_id))?;
+        let version = &self.orgs.get(org_id)?.version;
+        let server = kept.session.server_id.as_deref();
+        let parts = self.parts(org_id, version, agent_id, server, action_name)?;
+        let reads = parts.reads(Some(kept.session.clone()), kept.may_have_approvals);
+        let guess = Guess {
+            kept: kept.clone(),
+            version: version.clone(),
+        };
+        Some((reads, guess))
+    }
+
+    /// Forgets a session about to change (a record in flight): no check guesses it until its
+    /// transaction has committed and kept it again.
+    pub(crate) fn forget_session(&mut self, org_id: &str, session_id: &str) {
+        self.sessions.remove(&pair(org_id, session_id));
+    }
+
+    /// Keeps sessions as committed transactions recorded them.
+    pub(crate) fn keep_sessions(&mut self, sessions: Vec<KeptSession>) {
+        if !self.on {
+            return;
+        }
+        for kept in sessions {
+            if self.sessions.len() >= MAX_SESSIONS {
+                self.sessions.clear();
+            }
+            let key = pair(&kept.session.org_id, &kept.session.id);
+            self.sessions.insert(key, kept);
+        }
     }
 }
 

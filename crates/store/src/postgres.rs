@@ -27,7 +27,7 @@ use postgres::{Client, NoTls};
 use crate::StoreError;
 use crate::migrations;
 use crate::options::Options;
-use crate::org_cache::OrgCache;
+use crate::org_cache::{OrgCache, lock};
 use crate::postgres_conn::{Conn, EndError};
 use crate::postgres_tx::{PgTx, Prepared, Trouble, retryable};
 use crate::queue::{BatchError, Engine, Job};
@@ -158,7 +158,7 @@ pub(crate) fn run_blocking<R>(
     let mut trouble = Trouble::default();
     client.begin("BEGIN");
     let result = {
-        let mut db = PgTx::new(&mut client, &mut cache, &orgs, &mut trouble, false);
+        let mut db = PgTx::new(&mut client, &mut cache, &orgs, &mut trouble, false, false);
         f(&mut db)
     };
     match result {
@@ -254,18 +254,14 @@ impl PgEngine {
         let count = jobs.len();
         // Requests that found their session busy, to run alone after the commit.
         let mut later = Vec::new();
+        // The sessions the requests recorded, kept once the batch commits.
+        let mut recorded = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
             let mut reruns = 0;
-            let (keep, trouble) = loop {
-                let mut trouble = Trouble::default();
-                let keep = {
-                    // The first request holds no locks while it waits; later ones must not wait.
-                    // Its writes may wait for its end (`Conn::finish`), which undoes it alone
-                    // when one is refused.
-                    let mut db =
-                        PgTx::new(client, &mut self.cache, &self.orgs, &mut trouble, i > 0);
-                    job.attempt(&mut db)
-                };
+            let (keep, mut trouble) = loop {
+                // Its writes may wait for its end (`Conn::finish`), which undoes it alone when
+                // one is refused.
+                let (keep, trouble) = attempt(client, &mut self.cache, &self.orgs, job, i);
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
                     reruns += 1;
                     let undo = if single {
@@ -318,6 +314,7 @@ impl PgEngine {
                 }
             };
             match client.finish(end) {
+                Ok(()) if keep => recorded.append(&mut trouble.kept),
                 Ok(()) => {}
                 // The request's deferred write was refused: nothing after it ran.
                 Err(EndError::Refused(e)) => {
@@ -351,6 +348,7 @@ impl PgEngine {
                 Err(EndError::Failed(e)) => return Err(before_commit(e)),
             }
             if last {
+                lock(&self.orgs).keep_sessions(recorded);
                 return Ok(later);
             }
         }
@@ -368,15 +366,11 @@ impl PgEngine {
         };
         // Sent with the first request's first statement.
         client.begin("BEGIN");
+        let mut recorded = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
-            let mut trouble = Trouble::default();
-            let keep = {
-                // The first request holds no locks while it waits; later ones must not wait.
-                // Its writes may go with the next request's statement: if one fails, so does
-                // the batch.
-                let mut db = PgTx::new(client, &mut self.cache, &self.orgs, &mut trouble, i > 0);
-                job.attempt(&mut db)
-            };
+            // Its writes may go with the next request's statement: if one fails, so does the
+            // batch.
+            let (keep, trouble) = attempt(client, &mut self.cache, &self.orgs, job, i);
             if trouble.closed {
                 return Err(BatchError::Retry("database connection lost".into()));
             }
@@ -388,9 +382,13 @@ impl PgEngine {
                 client.batch_execute("ROLLBACK").map_err(before_commit)?;
                 return Ok(false);
             }
+            recorded.extend(trouble.kept);
         }
         match client.finish("COMMIT") {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                lock(&self.orgs).keep_sessions(recorded);
+                Ok(true)
+            }
             Err(EndError::Refused(e)) if retryable(&e) => Err(BatchError::Retry(e.to_string())),
             // A deferred write was refused and the commit rolled the batch back: it runs again
             // with savepoints, where the request whose write fails is undone alone.
@@ -444,6 +442,40 @@ impl PgEngine {
                 }
             }
         }
+    }
+}
+
+/// Runs request `i` of a batch once; again in place, without guessing, when it guessed and
+/// left the guess unproven (then it wrote nothing, and its guessed session is forgotten).
+fn attempt(
+    client: &mut Conn,
+    cache: &mut HashMap<String, Prepared>,
+    orgs: &Arc<Mutex<OrgCache>>,
+    job: &mut Job,
+    i: usize,
+) -> (bool, Trouble) {
+    // Guesses only after the first request: its first statement goes with `BEGIN`, and a
+    // guessed check's first statement is its record, a write, which never does.
+    let mut guesses = i > 0;
+    loop {
+        let mut trouble = Trouble::default();
+        // The first request holds no locks while it waits; later ones must not wait.
+        let keep = job.attempt(&mut PgTx::new(
+            client,
+            cache,
+            orgs,
+            &mut trouble,
+            i > 0,
+            guesses,
+        ));
+        if !(guesses && trouble.unproven()) {
+            return (keep, trouble);
+        }
+        if let Some(guess) = trouble.guess.take() {
+            let session = &guess.kept.session;
+            lock(orgs).forget_session(&session.org_id, &session.id);
+        }
+        guesses = false;
     }
 }
 

@@ -199,32 +199,37 @@ fn record(id: &'static str, seq: u64, runs: &Arc<AtomicUsize>) -> Job {
             return false;
         };
         s.total_calls = seq;
-        let d = crate::model::Decision {
-            org_id: "o".into(),
-            session_id: id.into(),
-            seq,
-            check_id: format!("chk_{id}_{seq}"),
-            agent_id: "agt".into(),
-            action_name: "db.query".into(),
-            effect: "read".into(),
-            risk: "read".into(),
-            allowed: true,
-            reason: "ok".into(),
-            reasons: vec![],
-            guard_tier: "fast".into(),
-            confidence: 1.0,
-            input_digest: "d".repeat(64),
-            input_summary: String::new(),
-            approval_id: None,
-            source: "api".into(),
-            latency_us: 1,
-            decided_at: Utc::now(),
-            key_id: String::new(),
-            hash: format!("{seq:064}"),
-            rule: "allowed".into(),
-        };
+        let d = decision(id, seq);
         tx.record_decision(&d, &s, true).is_ok()
     })
+}
+
+/// Decision `seq` of session `id` of organization `o`, as a check records it.
+fn decision(id: &str, seq: u64) -> crate::model::Decision {
+    crate::model::Decision {
+        org_id: "o".into(),
+        session_id: id.into(),
+        seq,
+        check_id: format!("chk_{id}_{seq}"),
+        agent_id: "agt".into(),
+        action_name: "db.query".into(),
+        effect: "read".into(),
+        risk: "read".into(),
+        allowed: true,
+        reason: "ok".into(),
+        reasons: vec![],
+        guard_tier: "fast".into(),
+        confidence: 1.0,
+        input_digest: "d".repeat(64),
+        input_summary: String::new(),
+        approval_id: None,
+        source: "api".into(),
+        latency_us: 1,
+        decided_at: Utc::now(),
+        key_id: String::new(),
+        hash: format!("{seq:064}"),
+        rule: "allowed".into(),
+    }
 }
 
 /// Each session's decisions' numbers and its count of calls.
@@ -402,3 +407,6 @@ fn a_retryable_refusal_runs_the_batch_again() {
         ]
     );
 }
+
+#[path = "postgres_guess_tests.rs"]
+mod guess;

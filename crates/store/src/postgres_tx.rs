@@ -14,7 +14,8 @@ use postgres::error::SqlState;
 use postgres::types::{FromSql, ToSql, Type};
 
 use crate::StoreError;
-use crate::org_cache::OrgCache;
+use crate::model::Session;
+use crate::org_cache::{Guess, KeptSession, OrgCache, lock};
 use crate::postgres_conn::{Conn, reads_only};
 use crate::postgres_record::Fields;
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
@@ -47,6 +48,22 @@ pub(crate) struct Trouble {
     /// A session this request needs is locked by another transaction, and this transaction
     /// (holding earlier requests' locks) must not wait for it: run the request later, alone.
     pub(crate) busy: bool,
+    /// The request was answered from a guess ([`OrgCache::guess`]) that its record did not
+    /// prove, or that another statement came before: nothing was written, and it runs again
+    /// in place, without guessing.
+    pub(crate) stale: bool,
+    /// A guess no record has proven yet: an attempt that ends with one is stale.
+    pub(crate) guess: Option<Guess>,
+    /// The sessions this request recorded, as written: kept once its transaction commits.
+    pub(crate) kept: Vec<KeptSession>,
+}
+
+impl Trouble {
+    /// The attempt must run again in place, without guessing: its guess went unproven and
+    /// nothing else went wrong.
+    pub(crate) fn unproven(&self) -> bool {
+        (self.stale || self.guess.is_some()) && !self.failed && !self.closed
+    }
 }
 
 /// A statement prepared on a connection, and whether it only reads (`reads_only`).
@@ -64,6 +81,12 @@ pub(crate) struct PgTx<'a> {
     /// The transaction already holds other requests' locks: never wait for a session lock
     /// (waiting while holding locks is how two batches deadlock).
     nowait: bool,
+    /// A check may be answered from a guess ([`OrgCache::guess`]).
+    guesses: bool,
+    /// Statements sent that may write.
+    writes: u32,
+    /// Whether the session the check read may have approvals, as read.
+    may_have_approvals: Option<bool>,
 }
 
 impl<'a> PgTx<'a> {
@@ -73,6 +96,7 @@ impl<'a> PgTx<'a> {
         orgs: &'a Arc<Mutex<OrgCache>>,
         trouble: &'a mut Trouble,
         nowait: bool,
+        guesses: bool,
     ) -> Self {
         PgTx {
             client,
@@ -80,6 +104,9 @@ impl<'a> PgTx<'a> {
             orgs,
             trouble,
             nowait,
+            guesses,
+            writes: 0,
+            may_have_approvals: None,
         }
     }
 }
@@ -119,8 +146,12 @@ impl PgTx<'_> {
     }
 
     fn statement(&mut self, sql: &'static Sql) -> Result<Prepared> {
+        self.unguessed()?;
         let sql = sql.text(&DIALECT);
         if let Some(s) = self.cache.get(sql) {
+            if !s.reads {
+                self.writes += 1;
+            }
             return Ok(s.clone());
         }
         let prepared = self.client.prepare(sql);
@@ -130,7 +161,23 @@ impl PgTx<'_> {
             reads: reads_only(sql),
         };
         self.cache.insert(sql.to_string(), s.clone());
+        if !s.reads {
+            self.writes += 1;
+        }
         Ok(s)
+    }
+
+    /// Before any statement: a guess no record has proven makes the attempt stale (the
+    /// statement could act on it); so does an earlier stale guess.
+    fn unguessed(&mut self) -> Result<()> {
+        if let Some(guess) = self.trouble.guess.take() {
+            lock(self.orgs).forget_session(&guess.kept.session.org_id, &guess.kept.session.id);
+            self.trouble.stale = true;
+        }
+        if self.trouble.stale {
+            return Err(StoreError::Stale);
+        }
+        Ok(())
     }
 }
 
@@ -154,6 +201,41 @@ impl Db for PgTx<'_> {
             Lock::NoWait
         } else {
             Lock::Wait
+        }
+    }
+
+    fn may_guess(&self) -> bool {
+        self.guesses && self.writes == 0 && !self.trouble.stale && self.trouble.guess.is_none()
+    }
+
+    fn guessed(&mut self, guess: Guess) {
+        self.may_have_approvals = Some(guess.kept.may_have_approvals);
+        self.trouble.guess = Some(guess);
+    }
+
+    fn take_guess(&mut self) -> Option<Guess> {
+        self.trouble.guess.take()
+    }
+
+    fn stale(&mut self) -> StoreError {
+        self.trouble.stale = true;
+        StoreError::Stale
+    }
+
+    fn read_session(&mut self, may_have_approvals: bool) {
+        self.may_have_approvals = Some(may_have_approvals);
+    }
+
+    /// The session is forgotten at once (its row changes with this transaction), and kept
+    /// again as written once the transaction commits, unless the request wrote anything but
+    /// the record (an approval's trigger changes the row) or read no approvals flag.
+    fn recorded(&mut self, session: &Session) {
+        lock(self.orgs).forget_session(&session.org_id, &session.id);
+        if let (1, Some(may_have_approvals)) = (self.writes, self.may_have_approvals) {
+            self.trouble.kept.push(KeptSession {
+                session: session.clone(),
+                may_have_approvals,
+            });
         }
     }
 

@@ -152,6 +152,29 @@ pub(crate) trait Db {
     fn org_cache(&self) -> Option<Arc<Mutex<crate::org_cache::OrgCache>>> {
         None
     }
+    /// Whether a check may be answered from memory before any statement of its own
+    /// ([`crate::org_cache::OrgCache::guess`]): where the check's record can prove the guess,
+    /// and this attempt at the request has written nothing it would write again.
+    fn may_guess(&self) -> bool {
+        false
+    }
+    /// Notes the guess a check was answered with: its record must prove it, and any other
+    /// statement before that fails the attempt (`StoreError::Stale`).
+    fn guessed(&mut self, _guess: crate::org_cache::Guess) {}
+    /// The guess the check was answered with, taken by its record.
+    fn take_guess(&mut self) -> Option<crate::org_cache::Guess> {
+        None
+    }
+    /// The guess was wrong: the attempt fails, to run again without guessing.
+    fn stale(&mut self) -> crate::StoreError {
+        crate::StoreError::Stale
+    }
+    /// Notes whether the session a check read may have approvals (kept with the session its
+    /// record writes).
+    fn read_session(&mut self, _may_have_approvals: bool) {}
+    /// A check's decision recorded, the session as written: kept once its transaction
+    /// commits.
+    fn recorded(&mut self, _session: &crate::model::Session) {}
     /// Runs `sql`; returns how many rows it changed.
     fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64>;
     /// Runs `sql`, a write whose count of changed rows nobody reads. A backend where round

@@ -1,0 +1,329 @@
+//! Guessed checks (`OrgCache::guess`): a later request of a batch whose session this replica
+//! recorded last is answered from memory, and its record proves the guess or writes nothing.
+//! Whatever changed behind the store (the session's row, a row under the organization's
+//! version, the session's lock held elsewhere), the request runs again and answers what is
+//! stored now. Batches are driven on the engine itself, so which request guesses is known.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+
+use super::{counters, decision, engine, org, recorded, runs, session};
+use crate::model::{Agent, ApiKey, ReviewerSet};
+use crate::postgres::PgEngine;
+use crate::queue::{Engine, Job};
+use crate::tx::CheckReads;
+
+fn agent() -> Agent {
+    Agent {
+        id: "agt".into(),
+        org_id: "o".into(),
+        name: "agent".into(),
+        framework: String::new(),
+        public_key: String::new(),
+        status: "active".into(),
+        capabilities: vec![],
+        metadata: serde_json::Value::Null,
+        created_at: Utc::now(),
+        revoked_at: None,
+        revoke_reason: None,
+    }
+}
+
+fn key() -> ApiKey {
+    ApiKey {
+        id: "k".into(),
+        org_id: "o".into(),
+        hash: "hash-k".into(),
+        prefix: "al_k".into(),
+        name: "key".into(),
+        created_at: Utc::now(),
+        revoked_at: None,
+        role: "agent".into(),
+    }
+}
+
+/// The organization `o`, its agent, key and reviewers, and the sessions `ids`.
+fn setup(engine: &mut PgEngine, ids: &'static [&'static str]) {
+    let mut jobs = [Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && tx.insert_agent(&agent()).is_ok()
+            && tx.insert_api_key(&key()).is_ok()
+            && tx
+                .put_reviewer_set(&ReviewerSet {
+                    org_id: "o".into(),
+                    reviewers: "[]".into(),
+                    updated_at: Utc::now(),
+                })
+                .is_ok()
+            && ids.iter().all(|id| tx.insert_session(&session(id)).is_ok())
+    })];
+    assert!(engine.run_batch(&mut jobs).is_ok());
+}
+
+/// What a check's last attempt read: the agent's status, the session's mode and count, and
+/// for a keyed check whether the key was read revoked.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    agent_status: Option<String>,
+    base_mode: Option<String>,
+    total_calls: Option<u64>,
+    key_revoked: Option<bool>,
+}
+
+fn seen(reads: &CheckReads, key_revoked: Option<bool>) -> Seen {
+    Seen {
+        agent_status: reads.agent.as_ref().map(|a| a.status.clone()),
+        base_mode: reads.session.as_ref().map(|s| s.base_mode.clone()),
+        total_calls: reads.session.as_ref().map(|s| s.total_calls),
+        key_revoked,
+    }
+}
+
+/// How a check job ends after its reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Then {
+    /// Records the next decision of the session it read, as a check does.
+    Record,
+    /// Reads the session's approvals first (a statement a guess must not precede), then
+    /// records.
+    ReadThenRecord,
+    /// Records nothing (a check refused before its record).
+    Nothing,
+}
+
+/// A check of session `id` (keyed by `hash-k` when `keyed`): reads, then `then`. Each attempt
+/// overwrites `out` and counts in `runs`.
+fn check(
+    id: &'static str,
+    keyed: bool,
+    then: Then,
+    runs: &Arc<std::sync::atomic::AtomicUsize>,
+    out: &Arc<Mutex<Option<Seen>>>,
+) -> Job {
+    let (runs, out) = (runs.clone(), out.clone());
+    Job::for_test(move |tx| {
+        runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (reads, revoked) = if keyed {
+            match tx.keyed_check_reads("hash-k", "agt", id, "db.query", true) {
+                Ok(Some((key, reads))) => (reads, Some(key.key.revoked_at.is_some())),
+                _ => return false,
+            }
+        } else {
+            match tx.check_reads("o", "agt", id, "db.query") {
+                Ok(reads) => (Some(reads), None),
+                Err(_) => return false,
+            }
+        };
+        let Some(reads) = reads else {
+            *out.lock().unwrap() = Some(Seen {
+                agent_status: None,
+                base_mode: None,
+                total_calls: None,
+                key_revoked: revoked,
+            });
+            return true;
+        };
+        *out.lock().unwrap() = Some(seen(&reads, revoked));
+        let Some(mut s) = reads.session else {
+            return false;
+        };
+        if then == Then::Nothing {
+            return true;
+        }
+        if then == Then::ReadThenRecord
+            && tx
+                .session_approvals("o", id, "db.query", "digest", Utc::now())
+                .is_err()
+        {
+            return false;
+        }
+        s.total_calls += 1;
+        s.head = format!("{:064}", s.total_calls);
+        let d = decision(id, s.total_calls);
+        tx.record_decision(&d, &s, false).is_ok()
+    })
+}
+
+/// A request that reads the organization: the first of a batch, which never guesses.
+fn first() -> Job {
+    Job::for_test(|tx| matches!(tx.org("o"), Ok(Some(_))))
+}
+
+/// Runs `sql` on another connection, as another program would.
+fn behind(url: &str, sql: &str) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    c.batch_execute(sql).expect("write behind the store");
+}
+
+fn slot() -> Arc<Mutex<Option<Seen>>> {
+    Arc::new(Mutex::new(None))
+}
+
+fn last(out: &Arc<Mutex<Option<Seen>>>) -> Seen {
+    out.lock().unwrap().clone().expect("the check ran")
+}
+
+/// A batch of `first()` and a check of `id`; returns the check's runs and what it saw.
+fn batch(engine: &mut PgEngine, id: &'static str, keyed: bool, then: Then) -> (usize, Seen) {
+    let c = counters(1);
+    let out = slot();
+    let mut jobs = [first(), check(id, keyed, then, &c[0], &out)];
+    assert!(engine.run_batch(&mut jobs).is_ok());
+    (runs(&c)[0], last(&out))
+}
+
+/// The statements the engine prepared while running `jobs`.
+fn statements_of(engine: &mut PgEngine, jobs: &mut [Job]) -> BTreeSet<String> {
+    engine.cache.clear();
+    assert!(engine.run_batch(jobs).is_ok());
+    engine.cache.keys().cloned().collect()
+}
+
+#[test]
+fn a_kept_session_is_checked_with_one_statement_its_record() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_kept_session_is_checked_with_one_statement_its_record")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    // Alone, the check reads (and its session and organization are kept once it commits).
+    let c = counters(2);
+    let out = slot();
+    assert!(
+        engine
+            .run_batch(&mut [check("s", false, Then::Record, &c[0], &out)])
+            .is_ok()
+    );
+    // Second in a batch: its only statement is its record.
+    let mut jobs = [first(), check("s", false, Then::Record, &c[1], &out)];
+    let statements = statements_of(&mut engine, &mut jobs);
+    assert_eq!(runs(&c), [1, 1], "no check ran twice");
+    let check_statements: Vec<&String> = statements
+        .iter()
+        .filter(|s| s.contains("sessions"))
+        .collect();
+    assert_eq!(check_statements.len(), 1, "{statements:#?}");
+    assert!(
+        check_statements[0].starts_with("WITH l AS (SELECT 1 FROM sessions"),
+        "the guessed record: {statements:#?}"
+    );
+    assert_eq!(last(&out).total_calls, Some(1), "it saw the first decision");
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+    // And again, from the session its own record kept.
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2, 3], 3)]);
+}
+
+#[test]
+fn every_change_behind_the_store_refutes_the_guess() {
+    let Some((mut engine, url, _schema)) =
+        engine("every_change_behind_the_store_refutes_the_guess")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1, "kept");
+
+    // The session's own row, by hand: the guess is refuted, the check reads it as it is.
+    behind(
+        &url,
+        "UPDATE sessions SET base_mode = 'read_write' WHERE id = 's'",
+    );
+    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    assert_eq!((n, saw.base_mode.as_deref()), (2, Some("read_write")));
+    // Its count, by hand (a chain cut short and counted back).
+    behind(&url, "UPDATE sessions SET total_calls = 40 WHERE id = 's'");
+    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    assert_eq!((n, saw.total_calls), (2, Some(40)));
+    // Its approvals flag, set as an approval's trigger sets it.
+    behind(
+        &url,
+        "UPDATE sessions SET may_have_approvals = TRUE WHERE id = 's'",
+    );
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 2);
+    // A row under the organization's version (its trigger replaces the version).
+    behind(
+        &url,
+        "UPDATE agents SET status = 'suspended' WHERE id = 'agt'",
+    );
+    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    assert_eq!((n, saw.agent_status.as_deref()), (2, Some("suspended")));
+    // The version itself, by hand.
+    behind(&url, "UPDATE org_versions SET version = 'by hand'");
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 2);
+    // Nothing changed: guessed and proven again.
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    // Every decision recorded once, in order, after the count set by hand.
+    let got = recorded(&url);
+    assert_eq!(got[0].1, [1, 2, 3, 41, 42, 43, 44, 45]);
+    assert_eq!(got[0].2, 45);
+}
+
+#[test]
+fn a_session_locked_elsewhere_is_not_guessed_past() {
+    let Some((mut engine, url, _schema)) = engine("a_session_locked_elsewhere_is_not_guessed_past")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    // Another transaction holds the session's lock, and changes the row, for a while.
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        let mut t = c.transaction().expect("begin");
+        t.batch_execute("UPDATE sessions SET base_mode = 'locked' WHERE id = 's'")
+            .expect("lock");
+        locked_tx.send(()).expect("signal");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        t.commit().expect("commit");
+        url
+    });
+    locked_rx.recv().expect("locked");
+    // The guess skips the locked row (it never waits while the batch holds locks): the
+    // request runs again reading, finds the session busy and runs alone after the batch,
+    // waiting for the lock, and sees the row as committed.
+    let (_, saw) = batch(&mut engine, "s", false, Then::Record);
+    let url = holder.join().expect("holder");
+    assert_eq!(saw.base_mode.as_deref(), Some("locked"));
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+}
+
+#[test]
+fn an_unproven_guess_runs_again_reading() {
+    let Some((mut engine, url, _schema)) = engine("an_unproven_guess_runs_again_reading") else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    // A statement between the guess and its record: the attempt stops before it is sent.
+    assert_eq!(batch(&mut engine, "s", false, Then::ReadThenRecord).0, 2);
+    // A request that ends without a record never answers from its guess.
+    assert_eq!(batch(&mut engine, "s", false, Then::Nothing).0, 2);
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+}
+
+#[test]
+fn a_keyed_guess_is_refuted_by_the_key_revoked() {
+    let Some((mut engine, url, _schema)) = engine("a_keyed_guess_is_refuted_by_the_key_revoked")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    assert_eq!(batch(&mut engine, "s", true, Then::Record).0, 1);
+    let (n, saw) = batch(&mut engine, "s", true, Then::Record);
+    assert_eq!((n, saw.key_revoked), (1, Some(false)), "guessed");
+    behind(
+        &url,
+        "UPDATE api_keys SET revoked_at = '2026-01-01T00:00:00Z'",
+    );
+    let (n, saw) = batch(&mut engine, "s", true, Then::Record);
+    assert_eq!(n, 2, "the guess was refuted");
+    assert_eq!(saw.key_revoked, Some(true));
+    assert_eq!(saw.total_calls, None, "a revoked key reads nothing");
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+}
