@@ -327,10 +327,11 @@ pub(crate) fn check_reads<D: Db>(
         return one_by_one(db, org_id, agent_id, session_id, action_name);
     }
     let cache = db.org_cache();
+    let unkeyed = (org_id, None);
     if let Some(reads) = guess(
         db,
         cache.as_deref(),
-        org_id,
+        unkeyed,
         agent_id,
         session_id,
         action_name,
@@ -349,7 +350,7 @@ pub(crate) fn check_reads<D: Db>(
             [&org_id, &session_id],
             |row, from| read_short(row, from, false),
         )?;
-        if let Some(reads) = answer(cache.as_deref(), org_id, agent_id, action_name, short) {
+        if let Some(reads) = answer(cache.as_deref(), unkeyed, agent_id, action_name, short) {
             db.read_session(reads.may_have_approvals);
             return Ok(reads);
         }
@@ -434,20 +435,16 @@ pub(crate) fn keyed_check_reads<D: Db>(
     let kept = cache.as_ref().and_then(|c| {
         let c = lock(c);
         c.key(hash)
-            .filter(|(org_id, key)| !refused(key) && c.knows(org_id, agent_id))
+            .filter(|k| !refused(&k.key) && c.knows(&k.org_id, agent_id))
     });
-    if let Some((kept_org, kept_key)) = kept {
-        // The key's row is covered by its organization's version, which the record proves.
-        let guessed = guess(
-            db,
-            cache.as_deref(),
-            &kept_org,
-            agent_id,
-            session_id,
-            action_name,
-        );
+    if let Some(kept) = kept {
+        // The key's row is covered by its organization's version: it is answered with only
+        // where the rest is kept at the version it was kept at, which the record (a guess) or
+        // the short read proves.
+        let at = (kept.org_id.as_str(), Some(kept.version.as_str()));
+        let guessed = guess(db, cache.as_deref(), at, agent_id, session_id, action_name);
         if let Some(reads) = guessed {
-            return Ok(Some((kept_key, Some(reads))));
+            return Ok(Some((kept.key, Some(reads))));
         }
         let sql = keyed_set!(short, proven);
         let short = joined_row(
@@ -459,11 +456,11 @@ pub(crate) fn keyed_check_reads<D: Db>(
         )?;
         // The key still names the organization it was kept with (a key moved or revoked, or
         // settings that now refuse it, read none): its version covers the key's row too.
-        if short.org.as_deref() == Some(kept_org.as_str())
-            && let Some(reads) = answer(cache.as_deref(), &kept_org, agent_id, action_name, short)
+        if short.org.as_deref() == Some(kept.org_id.as_str())
+            && let Some(reads) = answer(cache.as_deref(), at, agent_id, action_name, short)
         {
             db.read_session(reads.may_have_approvals);
-            return Ok(Some((kept_key, Some(reads))));
+            return Ok(Some((kept.key, Some(reads))));
         }
     }
     let sql = keyed_set!(joined, proven);

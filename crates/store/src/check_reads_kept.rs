@@ -68,24 +68,28 @@ pub(super) fn read_short(row: &dyn Row, from: usize, keyed: bool) -> Result<Shor
 /// joined read runs).
 pub(super) fn answer(
     cache: Option<&Mutex<OrgCache>>,
-    org_id: &str,
+    (org_id, at): (&str, Option<&str>),
     agent_id: &str,
     action_name: &str,
     short: Short,
 ) -> Option<CheckReads> {
     let version = short.version.as_deref()?;
+    // A key kept at another version than the one read is not answered with.
+    if at.is_some_and(|at| at != version) {
+        return None;
+    }
     let server = short.session.as_ref().and_then(|s| s.server_id.as_deref());
     let parts = lock(cache?).parts(org_id, version, agent_id, server, action_name)?;
     Some(parts.reads(short.session, short.may_have_approvals))
 }
 
-/// A check's reads guessed from `cache` before any statement ([`OrgCache::guess`]), where the
-/// transaction may guess ([`Db::may_guess`]); the guess is noted for the record to prove
-/// ([`record_guessed`]).
+/// A check's reads guessed from `cache` before any statement ([`OrgCache::guess`]), at
+/// version `at` when given, where the transaction may guess ([`Db::may_guess`]); the guess is
+/// noted for the record to prove ([`record_guessed`]).
 pub(super) fn guess<D: Db>(
     db: &mut D,
     cache: Option<&Mutex<OrgCache>>,
-    org_id: &str,
+    (org_id, at): (&str, Option<&str>),
     agent_id: &str,
     session_id: &str,
     action_name: &str,
@@ -93,7 +97,8 @@ pub(super) fn guess<D: Db>(
     if !db.may_guess() {
         return None;
     }
-    let (reads, guess) = lock(cache?).guess(org_id, agent_id, session_id, action_name)?;
+    let guessed = lock(cache?).guess(org_id, at, agent_id, session_id, action_name);
+    let (reads, guess) = guessed?;
     db.guessed(guess);
     Some(reads)
 }

@@ -115,6 +115,13 @@ pub(crate) struct Guess {
     pub(crate) version: String,
 }
 
+/// A key as kept ([`OrgCache::key`]).
+pub(crate) struct KeptKey {
+    pub(crate) org_id: String,
+    pub(crate) key: KeyReads,
+    pub(crate) version: String,
+}
+
 /// A replica's cache, shared by its workers ([`crate::postgres`]).
 pub(crate) struct OrgCache {
     on: bool,
@@ -189,14 +196,21 @@ impl OrgCache {
                 .is_some_and(|o| o.org.is_some() && o.agents.contains_key(agent_id))
     }
 
-    /// The key kept for `hash`, with its organization.
-    pub(crate) fn key(&self, hash: &str) -> Option<(String, KeyReads)> {
+    /// The key kept for `hash`, with its organization and the version it was kept at: what is
+    /// answered with it must be kept at that same version (another worker may keep a newer
+    /// one meanwhile, emptying the organization's keys but not this copy).
+    pub(crate) fn key(&self, hash: &str) -> Option<KeptKey> {
         if !self.on {
             return None;
         }
         let org_id = self.key_orgs.get(hash)?;
-        let key = self.orgs.get(org_id)?.keys.get(hash)?;
-        Some((org_id.clone(), key.clone()))
+        let org = self.orgs.get(org_id)?;
+        let key = org.keys.get(hash)?;
+        Some(KeptKey {
+            org_id: org_id.clone(),
+            key: key.clone(),
+            version: org.version.clone(),
+        })
     }
 
     /// A check's reads but the session's, from the rows kept at `version`, the version the
@@ -309,12 +323,14 @@ impl OrgCache {
     }
 
     /// A check's reads guessed from memory, with no statement: the kept session and the rows
-    /// kept at its organization's current kept version. None unless all are kept. The guess is
-    /// only ever recorded by a statement that finds the session's row and the version as
+    /// kept at its organization's current kept version (which must be `at`, the version of a
+    /// key the check was authenticated with, when given). None unless all are kept. The guess
+    /// is only ever recorded by a statement that finds the session's row and the version as
     /// guessed (`crate::check_reads`).
     pub(crate) fn guess(
         &self,
         org_id: &str,
+        at: Option<&str>,
         agent_id: &str,
         session_id: &str,
         action_name: &str,
@@ -324,6 +340,9 @@ impl OrgCache {
         }
         let kept = self.sessions.get(&pair(org_id, session_id))?;
         let version = &self.orgs.get(org_id)?.version;
+        if at.is_some_and(|at| at != version) {
+            return None;
+        }
         let server = kept.session.server_id.as_deref();
         let parts = self.parts(org_id, version, agent_id, server, action_name)?;
         let reads = parts.reads(Some(kept.session.clone()), kept.may_have_approvals);

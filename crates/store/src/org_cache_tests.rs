@@ -114,3 +114,50 @@ fn memory_stays_bounded_whatever_names_calls_carry() {
     let agent = format!("a{last}");
     assert!(cache.parts("o1", "v1", &agent, Some("srv"), "t").is_some());
 }
+
+#[test]
+fn a_key_is_answered_with_only_at_the_version_it_was_kept_at() {
+    use super::KeptSession;
+    use crate::model::ApiKey;
+    use crate::tx::KeyReads;
+    let mut cache = OrgCache::new(true);
+    let read = reads(Some("a1"), Some(None));
+    cache.keep("o1", Some("v1"), "a1", "t", &read);
+    let key = KeyReads {
+        key: ApiKey {
+            id: "k".into(),
+            org_id: "o1".into(),
+            hash: "h".into(),
+            prefix: "p".into(),
+            name: "k".into(),
+            created_at: chrono::Utc::now(),
+            revoked_at: None,
+            role: "agent".into(),
+        },
+        org: None,
+        security: None,
+    };
+    cache.keep_key(Some("v1"), "h", &key);
+    let session = read.session.clone().expect("a session");
+    cache.keep_sessions(vec![KeptSession {
+        session,
+        may_have_approvals: false,
+    }]);
+    let kept = cache.key("h").expect("kept");
+    assert_eq!(kept.version, "v1");
+    assert!(cache.guess("o1", Some("v1"), "a1", "s", "t").is_some());
+    // Another worker keeps what it read at v2 between the key's lookup and the guess.
+    cache.keep("o1", Some("v2"), "a1", "t", &read);
+    assert!(
+        cache
+            .guess("o1", Some(&kept.version), "a1", "s", "t")
+            .is_none(),
+        "a key kept at v1 is not answered with rows of v2"
+    );
+    assert!(cache.key("h").is_none(), "v2 kept no key");
+    assert!(
+        cache.guess("o1", None, "a1", "s", "t").is_some(),
+        "unkeyed, at v2"
+    );
+    // A session outlives a version change: its own row proves it.
+}

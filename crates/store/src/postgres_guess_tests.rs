@@ -93,11 +93,11 @@ enum Then {
     Nothing,
 }
 
-/// A check of session `id` (keyed by `hash-k` when `keyed`): reads, then `then`. Each attempt
-/// overwrites `out` and counts in `runs`.
+/// A check of session `id` (keyed by `hash-k` when `key` says whether the call is proven, else
+/// unkeyed): reads, then `then`. Each attempt overwrites `out` and counts in `runs`.
 fn check(
     id: &'static str,
-    keyed: bool,
+    key: Option<bool>,
     then: Then,
     runs: &Arc<std::sync::atomic::AtomicUsize>,
     out: &Arc<Mutex<Option<Seen>>>,
@@ -105,8 +105,8 @@ fn check(
     let (runs, out) = (runs.clone(), out.clone());
     Job::for_test(move |tx| {
         runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let (reads, revoked) = if keyed {
-            match tx.keyed_check_reads("hash-k", "agt", id, "db.query", true) {
+        let (reads, revoked) = if let Some(proven) = key {
+            match tx.keyed_check_reads("hash-k", "agt", id, "db.query", proven) {
                 Ok(Some((key, reads))) => (reads, Some(key.key.revoked_at.is_some())),
                 _ => return false,
             }
@@ -166,10 +166,10 @@ fn last(out: &Arc<Mutex<Option<Seen>>>) -> Seen {
 }
 
 /// A batch of `first()` and a check of `id`; returns the check's runs and what it saw.
-fn batch(engine: &mut PgEngine, id: &'static str, keyed: bool, then: Then) -> (usize, Seen) {
+fn batch(engine: &mut PgEngine, id: &'static str, key: Option<bool>, then: Then) -> (usize, Seen) {
     let c = counters(1);
     let out = slot();
-    let mut jobs = [first(), check(id, keyed, then, &c[0], &out)];
+    let mut jobs = [first(), check(id, key, then, &c[0], &out)];
     assert!(engine.run_batch(&mut jobs).is_ok());
     (runs(&c)[0], last(&out))
 }
@@ -194,11 +194,11 @@ fn a_kept_session_is_checked_with_one_statement_its_record() {
     let out = slot();
     assert!(
         engine
-            .run_batch(&mut [check("s", false, Then::Record, &c[0], &out)])
+            .run_batch(&mut [check("s", None, Then::Record, &c[0], &out)])
             .is_ok()
     );
     // Second in a batch: its only statement is its record.
-    let mut jobs = [first(), check("s", false, Then::Record, &c[1], &out)];
+    let mut jobs = [first(), check("s", None, Then::Record, &c[1], &out)];
     let statements = statements_of(&mut engine, &mut jobs);
     assert_eq!(runs(&c), [1, 1], "no check ran twice");
     let check_statements: Vec<&String> = statements
@@ -213,7 +213,7 @@ fn a_kept_session_is_checked_with_one_statement_its_record() {
     assert_eq!(last(&out).total_calls, Some(1), "it saw the first decision");
     assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
     // And again, from the session its own record kept.
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2, 3], 3)]);
 }
 
@@ -225,38 +225,38 @@ fn every_change_behind_the_store_refutes_the_guess() {
         return;
     };
     setup(&mut engine, &["s"]);
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1, "kept");
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1, "kept");
 
     // The session's own row, by hand: the guess is refuted, the check reads it as it is.
     behind(
         &url,
         "UPDATE sessions SET base_mode = 'read_write' WHERE id = 's'",
     );
-    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    let (n, saw) = batch(&mut engine, "s", None, Then::Record);
     assert_eq!((n, saw.base_mode.as_deref()), (2, Some("read_write")));
     // Its count, by hand (a chain cut short and counted back).
     behind(&url, "UPDATE sessions SET total_calls = 40 WHERE id = 's'");
-    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    let (n, saw) = batch(&mut engine, "s", None, Then::Record);
     assert_eq!((n, saw.total_calls), (2, Some(40)));
     // Its approvals flag, set as an approval's trigger sets it.
     behind(
         &url,
         "UPDATE sessions SET may_have_approvals = TRUE WHERE id = 's'",
     );
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 2);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 2);
     // A row under the organization's version (its trigger replaces the version).
     behind(
         &url,
         "UPDATE agents SET status = 'suspended' WHERE id = 'agt'",
     );
-    let (n, saw) = batch(&mut engine, "s", false, Then::Record);
+    let (n, saw) = batch(&mut engine, "s", None, Then::Record);
     assert_eq!((n, saw.agent_status.as_deref()), (2, Some("suspended")));
     // The version itself, by hand.
     behind(&url, "UPDATE org_versions SET version = 'by hand'");
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 2);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 2);
     // Nothing changed: guessed and proven again.
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     // Every decision recorded once, in order, after the count set by hand.
     let got = recorded(&url);
     assert_eq!(got[0].1, [1, 2, 3, 41, 42, 43, 44, 45]);
@@ -270,7 +270,7 @@ fn a_session_locked_elsewhere_is_not_guessed_past() {
         return;
     };
     setup(&mut engine, &["s"]);
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     // Another transaction holds the session's lock, and changes the row, for a while.
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let holder = std::thread::spawn(move || {
@@ -287,9 +287,64 @@ fn a_session_locked_elsewhere_is_not_guessed_past() {
     // The guess skips the locked row (it never waits while the batch holds locks): the
     // request runs again reading, finds the session busy and runs alone after the batch,
     // waiting for the lock, and sees the row as committed.
-    let (_, saw) = batch(&mut engine, "s", false, Then::Record);
+    let (_, saw) = batch(&mut engine, "s", None, Then::Record);
     let url = holder.join().expect("holder");
     assert_eq!(saw.base_mode.as_deref(), Some("locked"));
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+}
+
+#[test]
+fn a_guess_never_waits_for_a_lock_held_elsewhere() {
+    let Some((mut engine, url, _schema)) = engine("a_guess_never_waits_for_a_lock_held_elsewhere")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
+    // Another transaction only locks the session, for a while: the row stays as guessed.
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        let mut t = c.transaction().expect("begin");
+        t.batch_execute("SELECT 1 FROM sessions WHERE id = 's' FOR UPDATE")
+            .expect("lock");
+        locked_tx.send(()).expect("signal");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        t.commit().expect("commit");
+        url
+    });
+    locked_rx.recv().expect("locked");
+    // A record that waited for the lock would find the row as guessed and write, once: the
+    // guess skips the locked row instead, and the request runs again (then alone, waiting).
+    let (n, saw) = batch(&mut engine, "s", None, Then::Record);
+    let url = holder.join().expect("holder");
+    assert!(n > 1, "the guessed record skipped the lock ({n} runs)");
+    assert_eq!(saw.total_calls, Some(1));
+    assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
+}
+
+#[test]
+fn a_keyed_guess_is_refuted_by_proof_newly_required() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_keyed_guess_is_refuted_by_proof_newly_required")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    // A call without proof, in an organization that requires none.
+    assert_eq!(batch(&mut engine, "s", Some(false), Then::Record).0, 1);
+    assert_eq!(
+        batch(&mut engine, "s", Some(false), Then::Record).0,
+        1,
+        "guessed"
+    );
+    behind(
+        &url,
+        "INSERT INTO org_security_settings VALUES ('o', TRUE, FALSE, '2026-01-01T00:00:00Z')",
+    );
+    let (n, saw) = batch(&mut engine, "s", Some(false), Then::Record);
+    assert_eq!(n, 2, "the guess was refuted");
+    assert_eq!(saw.total_calls, None, "an unproven call reads nothing now");
     assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
 }
 
@@ -299,11 +354,11 @@ fn an_unproven_guess_runs_again_reading() {
         return;
     };
     setup(&mut engine, &["s"]);
-    assert_eq!(batch(&mut engine, "s", false, Then::Record).0, 1);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     // A statement between the guess and its record: the attempt stops before it is sent.
-    assert_eq!(batch(&mut engine, "s", false, Then::ReadThenRecord).0, 2);
+    assert_eq!(batch(&mut engine, "s", None, Then::ReadThenRecord).0, 2);
     // A request that ends without a record never answers from its guess.
-    assert_eq!(batch(&mut engine, "s", false, Then::Nothing).0, 2);
+    assert_eq!(batch(&mut engine, "s", None, Then::Nothing).0, 2);
     assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
 }
 
@@ -314,14 +369,14 @@ fn a_keyed_guess_is_refuted_by_the_key_revoked() {
         return;
     };
     setup(&mut engine, &["s"]);
-    assert_eq!(batch(&mut engine, "s", true, Then::Record).0, 1);
-    let (n, saw) = batch(&mut engine, "s", true, Then::Record);
+    assert_eq!(batch(&mut engine, "s", Some(true), Then::Record).0, 1);
+    let (n, saw) = batch(&mut engine, "s", Some(true), Then::Record);
     assert_eq!((n, saw.key_revoked), (1, Some(false)), "guessed");
     behind(
         &url,
         "UPDATE api_keys SET revoked_at = '2026-01-01T00:00:00Z'",
     );
-    let (n, saw) = batch(&mut engine, "s", true, Then::Record);
+    let (n, saw) = batch(&mut engine, "s", Some(true), Then::Record);
     assert_eq!(n, 2, "the guess was refuted");
     assert_eq!(saw.key_revoked, Some(true));
     assert_eq!(saw.total_calls, None, "a revoked key reads nothing");
