@@ -263,6 +263,23 @@ fn every_change_behind_the_store_refutes_the_guess() {
     assert_eq!(got[0].2, 45);
 }
 
+/// Runs `sql` in a transaction on another connection and keeps it open for 300 ms; returns
+/// once `sql` has run, with the thread that commits it (which hands back `url`).
+fn hold(url: String, sql: &'static str) -> std::thread::JoinHandle<String> {
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        let mut t = c.transaction().expect("begin");
+        t.batch_execute(sql).expect("lock");
+        locked_tx.send(()).expect("signal");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        t.commit().expect("commit");
+        url
+    });
+    locked_rx.recv().expect("locked");
+    holder
+}
+
 #[test]
 fn a_session_locked_elsewhere_is_not_guessed_past() {
     let Some((mut engine, url, _schema)) = engine("a_session_locked_elsewhere_is_not_guessed_past")
@@ -272,18 +289,10 @@ fn a_session_locked_elsewhere_is_not_guessed_past() {
     setup(&mut engine, &["s"]);
     assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     // Another transaction holds the session's lock, and changes the row, for a while.
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let holder = std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-        let mut t = c.transaction().expect("begin");
-        t.batch_execute("UPDATE sessions SET base_mode = 'locked' WHERE id = 's'")
-            .expect("lock");
-        locked_tx.send(()).expect("signal");
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        t.commit().expect("commit");
-        url
-    });
-    locked_rx.recv().expect("locked");
+    let holder = hold(
+        url,
+        "UPDATE sessions SET base_mode = 'locked' WHERE id = 's'",
+    );
     // The guess skips the locked row (it never waits while the batch holds locks): the
     // request runs again reading, finds the session busy and runs alone after the batch,
     // waiting for the lock, and sees the row as committed.
@@ -302,18 +311,7 @@ fn a_guess_never_waits_for_a_lock_held_elsewhere() {
     setup(&mut engine, &["s"]);
     assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
     // Another transaction only locks the session, for a while: the row stays as guessed.
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
-    let holder = std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-        let mut t = c.transaction().expect("begin");
-        t.batch_execute("SELECT 1 FROM sessions WHERE id = 's' FOR UPDATE")
-            .expect("lock");
-        locked_tx.send(()).expect("signal");
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        t.commit().expect("commit");
-        url
-    });
-    locked_rx.recv().expect("locked");
+    let holder = hold(url, "SELECT 1 FROM sessions WHERE id = 's' FOR UPDATE");
     // A record that waited for the lock would find the row as guessed and write, once: the
     // guess skips the locked row instead, and the request runs again (then alone, waiting).
     let (n, saw) = batch(&mut engine, "s", None, Then::Record);
