@@ -443,6 +443,10 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                 sh.add(ge, format!("{cmd} changes {gwhy}"));
             }
             sh.add(e, format!("{cmd} {why}"));
+            // A read is believed only when every flag is proven (programs with `prog:` rows).
+            if e == Read {
+                prove(sh, name, args, false, &cmd);
+            }
             out
         }
         Handler::Ssh => files::run(sh, prog, name, args, stdin, &cmd),

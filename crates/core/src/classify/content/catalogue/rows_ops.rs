@@ -98,6 +98,16 @@ pub(super) const ROWS: &[Spec] = &[
         "manages a cluster node or a message broker",
         H::ProcessManager
     ),
+    // Data-store, version-control and directory CLIs whose command word decides (`hdfs dfs
+    // -rm`, `hg strip`, `zkCli.sh deleteall`, `samba-tool user delete`, `kcadm.sh delete`,
+    // `openstack server delete`), judged at its place, not as any word (`hg log -r strip`).
+    row!(
+        "hdfs hadoop hg zkCli.sh zkCli zookeeper-shell zookeeper-shell.sh samba-tool kcadm.sh \
+          kcadm openstack",
+        Mutating,
+        "changes a file system, repository, directory or cloud",
+        H::ProcessManager
+    ),
     row!("crontab", Admin, "installs scheduled commands", H::Crontab),
     row!("at batch", Admin, "schedules commands", H::At),
     row!(

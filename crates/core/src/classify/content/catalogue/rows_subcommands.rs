@@ -327,6 +327,136 @@ pub(super) const ROWS: &[Spec] = &[
          -4|--inet4-only -6|--inet6-only --https-only --content-disposition \
          --save-headers -V|--version. -h|--help."
     ),
+    // The read commands of CLIs judged by their command word (`catalogue/ops.rs`
+    // `command_word`): HDFS's shell, Mercurial, ZooKeeper, Samba, Keycloak and OpenStack.
+    row!(
+        "hdfs: hadoop:",
+        Read,
+        "global options",
+        H::None,
+        "--config= --loglevel="
+    ),
+    row!(
+        "hdfs:dfs hadoop:fs hadoop:dfs",
+        Read,
+        "reads HDFS",
+        H::None,
+        "-D= -fs= -conf= -ls -lsr -cat -du -dus -stat -count -df -text -tail -head -test \
+         -checksum -getfacl -getfattr -find -help -usage -d -h -R -t -S -r -u -C -e -q -s -v \
+         -x -f -z -ignoreCrc -name= -iname= -print -print0"
+    ),
+    row!(
+        "hg:",
+        Read,
+        "global options",
+        H::None,
+        "-R|--repository|--repo= --cwd= -y|--noninteractive -q|--quiet -v|--verbose --debug \
+         --traceback --time --profile --hidden --color= --pager= --encoding= -h|--help. \
+         --version."
+    ),
+    row!(
+        "hg:log hg:history",
+        Read,
+        "reads history",
+        H::None,
+        "-r|--rev= -l|--limit= -p|--patch -G|--graph -T|--template= -k|--keyword= -u|--user= \
+         -b|--branch= -d|--date= -M|--no-merges -m|--only-merges -f|--follow --stat -g|--git \
+         -C|--copies --removed -P|--prune= -I|--include= -X|--exclude= --style= \
+         -L|--line-range= --follow-first -w -B"
+    ),
+    row!(
+        "hg:status hg:st",
+        Read,
+        "reads the work tree",
+        H::None,
+        "-A|--all -m|--modified -a|--added -r|--removed -d|--deleted -c|--clean -u|--unknown \
+         -i|--ignored -n|--no-status -C|--copies -0|--print0 --rev= --change= -I|--include= \
+         -X|--exclude= -S|--subrepos -T|--template= --terse="
+    ),
+    row!(
+        "hg:diff",
+        Read,
+        "reads changes",
+        H::None,
+        "-r|--rev= -c|--change= --from= --to= -a|--text -g|--git --binary --nodates \
+         --noprefix -p|--show-function --reverse -w|--ignore-all-space \
+         -b|--ignore-space-change -B|--ignore-blank-lines -Z|--ignore-space-at-eol \
+         -U|--unified= --stat --root= -I|--include= -X|--exclude= -S|--subrepos"
+    ),
+    row!(
+        "zkCli.sh: zkCli: zookeeper-shell: zookeeper-shell.sh:",
+        Read,
+        "global options",
+        H::None,
+        "-server= -timeout= -r -waitforconnection -client-configuration="
+    ),
+    row!(
+        "zkCli.sh:ls zkCli.sh:get zkCli.sh:stat zkCli.sh:getAcl zkCli:ls zkCli:get zkCli:stat \
+          zkCli:getAcl",
+        Read,
+        "reads ZooKeeper nodes",
+        H::None,
+        "-s -R -w"
+    ),
+    row!(
+        "samba-tool:",
+        Read,
+        "global options",
+        H::None,
+        "-H|--URL= -U|--username= --password= -s|--configfile= -d|--debuglevel= --realm= \
+         -W|--workgroup= -k|--use-kerberos= -h|--help. -V|--version."
+    ),
+    row!(
+        "samba-tool:user samba-tool:group samba-tool:computer samba-tool:ou samba-tool:contact",
+        Read,
+        "lists accounts and groups",
+        H::None,
+        "--full-dn -b|--base-dn= --hide-expired --hide-disabled -v|--verbose --attributes= \
+         --json --filter="
+    ),
+    row!(
+        "kcadm.sh: kcadm:",
+        Read,
+        "global options",
+        H::None,
+        "--config= --no-config --server= --realm= --user= --password= --client= --secret= \
+         --truststore= --trustpass= -x -h|--help."
+    ),
+    row!(
+        "kcadm.sh:get kcadm.sh:get-roles kcadm:get kcadm:get-roles",
+        Read,
+        "reads Keycloak resources",
+        H::None,
+        "-r|--target-realm= -q|--query= --fields= -F|--format= --noquotes -o|--offset= \
+         -l|--limit= -c|--compressed --uusername= --uid= --rolename= --roleid= --cclientid= \
+         --cid= --gname= --gpath= --gid= --rname= --effective --available --all"
+    ),
+    row!(
+        "openstack:",
+        Read,
+        "global options",
+        H::None,
+        "--os-cloud= --os-auth-url= --os-project-name= --os-project-id= --os-username= \
+         --os-user-id= --os-password= --os-user-domain-name= --os-user-domain-id= \
+         --os-project-domain-name= --os-project-domain-id= --os-domain-name= --os-domain-id= \
+         --os-region-name= --os-interface= --os-identity-api-version= --os-auth-type= \
+         --os-token= --os-cacert= --os-cert= --os-key= --insecure --debug -v|--verbose \
+         -q|--quiet -h|--help. --version."
+    ),
+    row!(
+        "openstack:server openstack:user openstack:project openstack:role openstack:network \
+          openstack:subnet openstack:port openstack:router openstack:volume openstack:image \
+          openstack:flavor openstack:keypair openstack:stack openstack:domain openstack:group \
+          openstack:endpoint openstack:service openstack:hypervisor openstack:quota \
+          openstack:catalog",
+        Read,
+        "lists or shows resources",
+        H::None,
+        "-f|--format= -c|--column= --long --all-projects --limit= --marker= --sort-column= \
+         --sort-ascending --sort-descending --noindent --max-width= --fit-width --print-empty \
+         --quote= --name= --status= --project= --domain= --user= --group= --host= --flavor= \
+         --image= --network= --names --effective --inherited --role= --fields="
+    ),
     // Long options of GNU programs whose handler reads exact names: abbreviations are expanded
     // before the handler sees them (`tar --remove-f` is `--remove-files`).
     row!(

@@ -30,6 +30,50 @@ pub(super) const ROWS: &[Spec] = &[
         H::None,
         "--help. -V|--version. -n|--dry-run."
     ),
+    // Directory, account and key-store tools: deleting an entry or a key destroys it; adding
+    // or changing one changes who may do what. `ldapsearch` only reads; `htpasswd -n` prints
+    // the new line instead of writing the file, `-v` only verifies a password; `keytool
+    // -list`/`-printcert` only print.
+    row!(
+        "ldapdelete",
+        Destructive,
+        "deletes directory entries",
+        H::None,
+        ""
+    ),
+    row!(
+        "ldapmodify ldapadd ldapmodrdn ldappasswd",
+        Admin,
+        "changes directory entries (accounts, groups, access)",
+        H::None,
+        ""
+    ),
+    row!(
+        "ldapsearch ldapwhoami ldapcompare",
+        Read,
+        "searches a directory",
+        H::None,
+        "-x -H= -h= -p= -D= -w= -W -y= -b= -s= -a= -l= -z= -f= -o= -E= -e= -L -A -u -v -n -c \
+         -M -Z -I -Q -N -O= -R= -U= -X= -Y= -P= -d= -S= -t% -T> -V."
+    ),
+    row!(
+        "htpasswd",
+        Admin,
+        "adds or changes a password in a password file",
+        H::None,
+        "-D! -c! -n. -v. -b -i -m -B -d -s -p -2 -5 -C= -r="
+    ),
+    row!(
+        "keytool",
+        Mutating,
+        "changes a key store",
+        H::None,
+        "-delete! -importcert^ -import^ -changealias^ -storepasswd^ -keypasswd^ \
+         -importkeystore^ -importpass^ -list. -printcert. -printcertreq. -printcrl. -help. \
+         -keystore= -storepass= -storetype= -alias= -file= -v -rfc -cacerts -protected \
+         -providername= -providerclass= -providerpath= -providerarg= -addprovider= -sslserver= \
+         -jarfile= -trustcacerts -noprompt -destalias= -keypass= -new="
+    ),
     // Processes and system state: reads.
     row!(
         "ps",

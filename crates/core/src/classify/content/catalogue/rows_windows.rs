@@ -32,7 +32,7 @@ pub(super) const ROWS: &[Spec] = &[
     row!("reg", Admin, "changes the registry", H::Reg, "@any"),
     row!(
         "vssadmin wbadmin bcdedit wmic cipher takeown icacls cacls xcacls net sc schtasks \
-         taskkill netsh wevtutil fsutil bitsadmin manage-bde",
+         taskkill netsh wevtutil fsutil bitsadmin manage-bde robocopy sdelete sdelete64",
         Mutating,
         "changes the Windows system",
         H::WinTool,

@@ -80,6 +80,14 @@ pub(super) fn system_tool(name: &str, args: &[String]) -> Option<(Effect, &'stat
         {
             (Read, "reads certificates or hashes a file")
         }
+        // `robocopy SRC DST /MIR` (or `/PURGE`) deletes the destination's files the source
+        // lacks; other copies write. `sdelete` overwrites and deletes files.
+        "robocopy" if has(&["/mir", "/purge"]) => (
+            Destructive,
+            "deletes destination files the source lacks (`/MIR`, `/PURGE`)",
+        ),
+        "robocopy" => (Mutating, "copies files"),
+        "sdelete" | "sdelete64" => (Destructive, "securely deletes files"),
         // Event logs: querying reads; clearing or reconfiguring a log removes the audit trail.
         // The command's name as written (`clear-log`, before the dash is read as a slash),
         // after any option (`/r:dc01 cl Security`).
