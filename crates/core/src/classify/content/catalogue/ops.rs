@@ -605,13 +605,21 @@ pub(crate) fn service_extra(sh: &mut Sh, name: &str, args: &[String], cmd: &str)
 /// The words of a command line that are not flags, with the values of `valued` flags (given
 /// as the next word) left out.
 fn plain_words<'a>(args: &'a [String], valued: &[&str]) -> Vec<&'a str> {
+    plain_at(args, valued)
+        .into_iter()
+        .filter_map(|i| args.get(i).map(String::as_str))
+        .collect()
+}
+
+/// Where those words are.
+fn plain_at(args: &[String], valued: &[&str]) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
+    let mut it = args.iter().enumerate();
+    while let Some((i, a)) = it.next() {
         if valued.contains(&a.as_str()) {
             it.next();
         } else if !a.starts_with('-') {
-            out.push(a.as_str());
+            out.push(i);
         }
     }
     out
@@ -647,8 +655,9 @@ fn command_word(name: &str, args: &[String]) -> (Effect, String) {
 }
 
 fn hdfs(name: &str, args: &[String]) -> (Effect, String) {
-    let words = plain_words(args, &["--config", "--loglevel", "--hosts", "--hostnames"]);
-    let sub = words.first().copied().unwrap_or("");
+    const VALUED: &[&str] = &["--config", "--loglevel", "--hosts", "--hostnames"];
+    let sub_at = plain_at(args, VALUED).first().copied();
+    let sub = sub_at.and_then(|i| args.get(i)).map_or("", String::as_str);
     if name == "hdfs" && sub == "namenode" && args.iter().any(|a| a == "-format") {
         return (
             Destructive,
@@ -672,10 +681,7 @@ fn hdfs(name: &str, args: &[String]) -> (Effect, String) {
     }
     // The shell command is the first dash word after `dfs`/`fs` that is not a generic option
     // (`-D k=v`, `-fs uri`, `-conf f`); one command a call.
-    let at = args
-        .iter()
-        .position(|a| a == sub)
-        .map_or(args.len(), |i| i + 1);
+    let at = sub_at.map_or(args.len(), |i| i + 1);
     let mut it = args.iter().skip(at);
     let mut command = "";
     while let Some(a) = it.next() {
@@ -885,7 +891,7 @@ fn openstack(args: &[String]) -> (Effect, String) {
         .take_while(|a| !a.starts_with('-'))
         .map(String::as_str)
         .collect();
-    let has = |w: &str| words.iter().any(|x| *x == w);
+    let has = |w: &str| words.contains(&w);
     let flag = |f: &str| {
         args.iter()
             .any(|a| a == f || a.starts_with(&format!("{f}=")))
