@@ -380,3 +380,37 @@ fn a_keyed_guess_is_refuted_by_the_key_revoked() {
     assert_eq!(saw.total_calls, None, "a revoked key reads nothing");
     assert_eq!(recorded(&url), [("s".to_string(), vec![1, 2], 2)]);
 }
+
+#[test]
+fn a_guessed_record_goes_out_behind_the_previous_requests_deferred_record() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_guessed_record_goes_out_behind_the_previous_requests_deferred_record")
+    else {
+        return;
+    };
+    setup(&mut engine, &["a", "s"]);
+    assert_eq!(batch(&mut engine, "s", None, Then::Record).0, 1);
+    // The first request records session `a` (its record deferred to the next statement);
+    // the second guesses `s`, and its record is that next statement.
+    let c = counters(2);
+    let (first_out, second_out) = (slot(), slot());
+    let mut jobs = [
+        check("a", None, Then::Record, &c[0], &first_out),
+        check("s", None, Then::Record, &c[1], &second_out),
+    ];
+    let statements = statements_of(&mut engine, &mut jobs);
+    assert_eq!(runs(&c), [1, 1], "no request ran twice");
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.starts_with("WITH l AS (SELECT 1 FROM sessions")),
+        "the second was guessed: {statements:#?}"
+    );
+    assert_eq!(
+        recorded(&url),
+        [
+            ("a".to_string(), vec![1], 1),
+            ("s".to_string(), vec![1, 2], 2)
+        ]
+    );
+}
