@@ -28,7 +28,7 @@ use crate::StoreError;
 use crate::migrations;
 use crate::options::Options;
 use crate::org_cache::{OrgCache, lock};
-use crate::postgres_conn::{Conn, EndError};
+use crate::postgres_conn::{BEGIN, BEGIN_AGAIN, BEGIN_SAVEPOINT, Conn, EndError};
 use crate::postgres_tx::{PgTx, Prepared, Trouble, retryable};
 use crate::queue::{BatchError, Engine, Job};
 use crate::tx::Tx;
@@ -181,6 +181,14 @@ pub(crate) fn run_blocking<R>(
     }
 }
 
+/// A worker's connection: read-only outside its transactions, so that a write travels with
+/// its `BEGIN READ WRITE`.
+fn worker_conn(url: &str) -> Result<Conn, StoreError> {
+    let mut conn = Conn::connect(url, SESSION_SETTINGS)?;
+    conn.read_only_outside()?;
+    Ok(conn)
+}
+
 /// One worker's connection.
 pub(crate) struct PgEngine {
     url: String,
@@ -216,7 +224,7 @@ impl PgEngine {
     fn client(&mut self) -> Result<&mut Conn, BatchError> {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
             self.cache.clear();
-            match Conn::connect(&self.url, SESSION_SETTINGS) {
+            match worker_conn(&self.url) {
                 Ok(c) => self.client = Some(c),
                 Err(e) => {
                     // Do not spin on a database that is down.
@@ -246,11 +254,7 @@ impl PgEngine {
         // neighbours (the opening with the first request's first statement); a batch of one
         // request needs no savepoint.
         let single = jobs.len() == 1;
-        client.begin(if single {
-            "BEGIN"
-        } else {
-            "BEGIN; SAVEPOINT job"
-        });
+        client.begin(if single { BEGIN } else { BEGIN_SAVEPOINT });
         let count = jobs.len();
         // Requests that found their session busy, to run alone after the commit.
         let mut later = Vec::new();
@@ -265,7 +269,7 @@ impl PgEngine {
                 if trouble.rerun && !trouble.closed && reruns < RERUNS {
                     reruns += 1;
                     let undo = if single {
-                        "ROLLBACK; BEGIN"
+                        BEGIN_AGAIN
                     } else {
                         "ROLLBACK TO SAVEPOINT job"
                     };
@@ -365,7 +369,7 @@ impl PgEngine {
             return Err(BatchError::Fail("no database connection".into()));
         };
         // Sent with the first request's first statement.
-        client.begin("BEGIN");
+        client.begin(BEGIN);
         let mut recorded = Vec::new();
         for (i, job) in jobs.iter_mut().enumerate() {
             // Its writes may go with the next request's statement: if one fails, so does the
@@ -454,9 +458,10 @@ fn attempt(
     job: &mut Job,
     i: usize,
 ) -> (bool, Trouble) {
-    // Guesses only after the first request: its first statement goes with `BEGIN`, and a
-    // guessed check's first statement is its record, a write, which never does.
-    let mut guesses = i > 0;
+    // The first request guesses too: a guessed check's first statement is its record, a
+    // write, which travels with `BEGIN READ WRITE` and is refused outside it
+    // (`Conn::read_only_outside`).
+    let mut guesses = true;
     loop {
         let mut trouble = Trouble::default();
         // The first request holds no locks while it waits; later ones must not wait.
@@ -535,7 +540,7 @@ fn connect_engines(
     for _ in 0..workers.max(1) {
         engines.push(PgEngine {
             url: url.to_string(),
-            client: Some(Conn::connect(url, SESSION_SETTINGS)?),
+            client: Some(worker_conn(url)?),
             cache: HashMap::new(),
             orgs: orgs.clone(),
             retried: false,

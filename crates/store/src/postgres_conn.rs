@@ -5,11 +5,16 @@
 //!
 //! `begin` only notes the opening statements; the next statement sends them. When that
 //! statement only reads, both go together, pipelined: PostgreSQL runs them in order and
-//! answers both at once. A statement that writes is never pipelined behind its `BEGIN`: were the
-//! `BEGIN` to fail, it would run outside any transaction, its change committed alone. A read
+//! answers both at once. On a connection that commits a write outside a transaction, a statement
+//! that writes is never pipelined behind its `BEGIN`: were the `BEGIN` to fail, it would run
+//! outside any transaction, its change committed alone. A read
 //! outside a transaction changes nothing, and the `BEGIN`'s error is the statement's error. An
 //! opening that failed stays pending: the transaction's next statement sends it again first,
 //! so nothing after it runs outside a transaction either.
+//!
+//! A worker's connection is read-only outside its transactions (`read_only_outside`), and
+//! its openings are `BEGIN READ WRITE`: there a write travels with its opening too. Were the
+//! opening to fail, the write would run outside any transaction, read-only, and be refused.
 //!
 //! A write whose answer nobody waits for (a check's record of its decision) may be deferred
 //! (`defer`): it is sent with the transaction's next statement or with its end, pipelined
@@ -32,11 +37,28 @@ use tokio_postgres::{Client, Connection, NoTls, Socket};
 
 use crate::StoreError;
 
+/// Makes a connection's transactions read-only unless they say otherwise: a write sent
+/// outside a transaction is refused.
+const READ_ONLY_OUTSIDE: &str = "SET default_transaction_read_only = on";
+
+/// How a writing transaction opens on a connection read-only outside its transactions; a
+/// write may travel with such an opening.
+pub(crate) const READ_WRITE: &str = "BEGIN READ WRITE";
+
+/// A worker's transactions' openings (on a connection read-only outside them).
+pub(crate) const BEGIN: &str = "BEGIN READ WRITE";
+pub(crate) const BEGIN_SAVEPOINT: &str = "BEGIN READ WRITE; SAVEPOINT job";
+/// A lone request's transaction rolled back and opened again, to run it again in place.
+pub(crate) const BEGIN_AGAIN: &str = "ROLLBACK; BEGIN READ WRITE";
+
 pub(crate) struct Conn {
     driver: Driver,
     client: Client,
     /// Opening statements of a transaction not sent yet (`begin`).
     pending: Option<&'static str>,
+    /// Read-only outside its transactions (`read_only_outside`): a write may travel with a
+    /// `BEGIN READ WRITE`.
+    read_only_outside: bool,
     /// Writes of the open transaction not sent yet (`defer`), in order. Never beside a
     /// pending opening: a write is deferred only once its transaction's `BEGIN` has succeeded,
     /// and `begin` drops any left over.
@@ -372,10 +394,27 @@ impl Conn {
             },
             client,
             pending: None,
+            read_only_outside: false,
             deferred: Vec::new(),
         };
         conn.batch_execute(settings)?;
         Ok(conn)
+    }
+
+    /// From now on this connection's transactions are read-only unless they open with
+    /// [`BEGIN`] (or say otherwise), and so is a statement outside any: a write then travels
+    /// with its transaction's `BEGIN READ WRITE`, since were that to fail the write would be
+    /// refused, not committed alone.
+    pub(crate) fn read_only_outside(&mut self) -> Result<(), postgres::Error> {
+        self.batch_execute(READ_ONLY_OUTSIDE)?;
+        self.read_only_outside = true;
+        Ok(())
+    }
+
+    /// Whether a statement may travel with the pending opening: it `reads`, or this
+    /// connection refuses writes outside a transaction and the opening is read-write.
+    fn travels(&self, reads: bool) -> bool {
+        reads || (self.read_only_outside && self.pending.is_some_and(|o| o.starts_with(READ_WRITE)))
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -483,11 +522,13 @@ impl Conn {
         reads: bool,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, postgres::Error> {
+        let travels = self.travels(reads);
         let Conn {
             driver,
             client,
             pending,
             deferred,
+            ..
         } = self;
         let request = client.execute(statement, params);
         if !deferred.is_empty() {
@@ -495,7 +536,7 @@ impl Conn {
             let (written, answer) = sent_after(driver, client, &deferred, request)?;
             return written.and(answer);
         }
-        after_opening(driver, pending, client, reads, request)
+        after_opening(driver, pending, client, travels, request)
     }
 
     pub(crate) fn query(
@@ -504,11 +545,13 @@ impl Conn {
         reads: bool,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, postgres::Error> {
+        let travels = self.travels(reads);
         let Conn {
             driver,
             client,
             pending,
             deferred,
+            ..
         } = self;
         let request = client.query(statement, params);
         if !deferred.is_empty() {
@@ -516,24 +559,24 @@ impl Conn {
             let (written, answer) = sent_after(driver, client, &deferred, request)?;
             return written.and(answer);
         }
-        after_opening(driver, pending, client, reads, request)
+        after_opening(driver, pending, client, travels, request)
     }
 }
 
-/// Sends `request` after the `pending` opening: in the same flight when it `reads`, else once
-/// the opening has succeeded. An opening that did not succeed stays pending, so that whatever
+/// Sends `request` after the `pending` opening: in the same flight when it `travels`
+/// (`Conn::travels`), else once the opening has succeeded. An opening that did not succeed stays pending, so that whatever
 /// the request's transaction sends next is never run outside a transaction.
 fn after_opening<T>(
     driver: &mut Driver,
     pending: &mut Option<&'static str>,
     client: &Client,
-    reads: bool,
+    travels: bool,
     request: impl Future<Output = Result<T, postgres::Error>>,
 ) -> Result<T, postgres::Error> {
     let Some(opening) = pending.take() else {
         return driver.block_on(request);
     };
-    if !reads {
+    if !travels {
         if let Err(e) = driver.block_on(client.batch_execute(opening)) {
             *pending = Some(opening);
             return Err(e);

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
-use super::{Conn, config, reads_only};
+use super::{BEGIN, BEGIN_AGAIN, BEGIN_SAVEPOINT, Conn, READ_WRITE, config, reads_only};
 
 const PG_ENV: &str = "AIRLOCK_TEST_DATABASE_URL";
 
@@ -187,6 +187,17 @@ fn a_read_takes_its_begin_along_and_a_write_does_not() {
         conn.batch_execute("COMMIT").expect("commit");
     });
     assert_eq!(n, 3, "BEGIN alone before a write, the write, then COMMIT");
+    // Even behind `BEGIN READ WRITE`: this connection would commit a write sent outside a
+    // transaction (it is not read-only outside them).
+    let n = turns_of(&turns, || {
+        conn.begin(super::BEGIN);
+        conn.execute(&write, false, &[]).expect("write");
+        conn.batch_execute("COMMIT").expect("commit");
+    });
+    assert_eq!(
+        n, 3,
+        "BEGIN READ WRITE alone before a write, the write, then COMMIT"
+    );
 
     // A transaction that ran no statement sends its opening with its end, and a rollback of
     // it nothing at all.
@@ -283,14 +294,21 @@ fn the_hot_paths_first_statements_are_pipelined_and_their_writes_are_not() {
     for (name, sql) in crate::check_reads::writes() {
         assert!(!reads_only(&sql), "{name} would be pipelined: {sql}");
     }
+    for opening in [BEGIN, BEGIN_SAVEPOINT, BEGIN_AGAIN] {
+        let (before, _) = opening.split_once(READ_WRITE).expect("read-write");
+        assert!(before.is_empty() || before == "ROLLBACK; ", "{opening}");
+        assert_eq!(opening.matches("BEGIN").count(), 1, "{opening}");
+    }
 }
 
 #[test]
-fn after_a_failed_begin_nothing_runs_outside_a_transaction() {
-    let Some(url) = database("after_a_failed_begin_nothing_runs_outside_a_transaction") else {
+fn a_write_goes_with_a_read_write_begin_where_it_is_refused_outside_a_transaction() {
+    let Some(url) =
+        database("a_write_goes_with_a_read_write_begin_where_it_is_refused_outside_a_transaction")
+    else {
         return;
     };
-    let table = format!("airlock_pipeline_{}", uuid::Uuid::new_v4().simple());
+    let table = format!("airlock_travels_{}", uuid::Uuid::new_v4().simple());
     let mut other = Conn::connect(&url, "SET application_name = 'airlock-test'").expect("connect");
     other
         .batch_execute(&format!("CREATE TABLE {table} (n bigint)"))
@@ -298,34 +316,66 @@ fn after_a_failed_begin_nothing_runs_outside_a_transaction() {
     let (target, turns) = proxy(&url);
     let mut conn =
         Conn::connect(&target, "SET application_name = 'airlock-test'").expect("connect");
-    let read = conn.prepare("SELECT 1::bigint").expect("prepare");
+    conn.read_only_outside().expect("read-only outside");
     let write = conn
         .prepare(&format!("INSERT INTO {table} VALUES (1)"))
         .expect("prepare");
+    let read_only = |e: postgres::Error| {
+        e.code() == Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
+    };
 
-    turns.lock().expect("turns").spoil_begin = true;
-    conn.begin("BEGIN");
-    assert!(conn.query(&read, true, &[]).is_err(), "the opening failed");
-    // The request goes on regardless (the engine rolls such a request back): its write runs
-    // in a transaction opened again, and the rollback undoes it.
-    conn.execute(&write, false, &[]).expect("write");
-    conn.batch_execute("ROLLBACK").expect("rollback");
-    // A write whose own opening fails is not sent at all, and the next one is sent inside a
-    // transaction opened again.
-    turns.lock().expect("turns").spoil_begin = true;
-    conn.begin("BEGIN");
-    assert!(conn.execute(&write, false, &[]).is_err());
-    conn.execute(&write, false, &[]).expect("write");
-    conn.batch_execute("ROLLBACK").expect("rollback");
-    let count = other
-        .prepare(&format!("SELECT count(*) FROM {table}"))
+    // With its `BEGIN READ WRITE`: one flight, and it writes.
+    let n = turns_of(&turns, || {
+        conn.begin(BEGIN);
+        assert_eq!(conn.execute(&write, false, &[]).expect("write"), 1);
+        conn.batch_execute("COMMIT").expect("commit");
+    });
+    assert_eq!(n, 2, "BEGIN READ WRITE with the write, then COMMIT");
+    // Behind a plain `BEGIN`: sent alone after it, in a read-only transaction, refused.
+    let n = turns_of(&turns, || {
+        conn.begin("BEGIN");
+        let refused = conn.execute(&write, false, &[]).expect_err("read-only");
+        assert!(read_only(refused));
+        conn.batch_execute("ROLLBACK").expect("rollback");
+    });
+    assert_eq!(n, 3, "BEGIN alone, the write, then ROLLBACK");
+    // Outside any transaction: refused; on a connection not read-only outside, its twin
+    // writes.
+    assert!(read_only(
+        conn.execute(&write, false, &[]).expect_err("read-only")
+    ));
+    let twin = other
+        .prepare(&format!("INSERT INTO {table} VALUES (2)"))
         .expect("prepare");
-    let rows = other.query(&count, true, &[]).expect("count");
-    let written: i64 = rows[0].get(0);
+    assert_eq!(other.execute(&twin, false, &[]).expect("write"), 1);
+    // A `BEGIN READ WRITE` that fails: the write sent with it ran outside any transaction
+    // and was refused; the opening stays pending and goes with the next statement.
+    turns.lock().expect("turns").spoil_begin = true;
+    conn.begin(BEGIN);
+    assert!(
+        conn.execute(&write, false, &[]).is_err(),
+        "the opening failed"
+    );
+    assert_eq!(conn.execute(&write, false, &[]).expect("write"), 1);
+    conn.batch_execute("ROLLBACK").expect("rollback");
+
+    let count = other
+        .prepare(&format!("SELECT n FROM {table} ORDER BY n"))
+        .expect("prepare");
+    let written: Vec<i64> = other
+        .query(&count, true, &[])
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     other
         .batch_execute(&format!("DROP TABLE {table}"))
         .expect("drop");
-    assert_eq!(written, 0, "a write ran outside a transaction");
+    assert_eq!(
+        written,
+        [1, 2],
+        "only the first transaction's write and the twin"
+    );
 }
 
 #[path = "postgres_conn_deferred_tests.rs"]

@@ -1,5 +1,5 @@
-//! Guessed checks (`OrgCache::guess`): a later request of a batch whose session this replica
-//! recorded last is answered from memory, and its record proves the guess or writes nothing.
+//! Guessed checks (`OrgCache::guess`): a request whose session this replica recorded last is
+//! answered from memory, and its record proves the guess or writes nothing.
 //! Whatever changed behind the store (the session's row, a row under the organization's
 //! version, the session's lock held elsewhere), the request runs again and answers what is
 //! stored now. Batches are driven on the engine itself, so which request guesses is known.
@@ -413,4 +413,79 @@ fn a_guessed_record_goes_out_behind_the_previous_requests_deferred_record() {
             ("s".to_string(), vec![1, 2], 2)
         ]
     );
+}
+
+/// A check alone in its batch, which opens its transaction.
+fn alone(engine: &mut PgEngine, id: &'static str, then: Then) -> (usize, Seen) {
+    let c = counters(1);
+    let out = slot();
+    assert!(
+        engine
+            .run_batch(&mut [check(id, None, then, &c[0], &out)])
+            .is_ok()
+    );
+    (runs(&c)[0], last(&out))
+}
+
+#[test]
+fn a_check_alone_in_its_batch_guesses_and_is_refuted_as_a_later_one_is() {
+    let Some((mut engine, url, _schema)) =
+        engine("a_check_alone_in_its_batch_guesses_and_is_refuted_as_a_later_one_is")
+    else {
+        return;
+    };
+    setup(&mut engine, &["s"]);
+    // Its record may travel with its `BEGIN READ WRITE`: the worker's connection refuses a
+    // write outside a transaction.
+    let conn = engine.client.as_mut().expect("connected");
+    let write = conn.prepare("DELETE FROM sessions").expect("prepare");
+    let refused = conn
+        .execute(&write, false, &[])
+        .expect_err("read-only outside");
+    assert_eq!(
+        refused.code(),
+        Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
+    );
+    assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
+    // Kept: its only statement is its record, sent with the transaction's opening.
+    let c = counters(1);
+    let out = slot();
+    let statements = statements_of(
+        &mut engine,
+        &mut [check("s", None, Then::Record, &c[0], &out)],
+    );
+    assert_eq!(runs(&c), [1]);
+    assert_eq!(statements.len(), 1, "{statements:#?}");
+    assert!(
+        statements
+            .iter()
+            .all(|s| s.starts_with("WITH l AS (SELECT 1 FROM sessions")),
+        "the guessed record: {statements:#?}"
+    );
+    // The session's row by hand, then the organization's version: refuted, read again.
+    behind(&url, "UPDATE sessions SET total_calls = 40 WHERE id = 's'");
+    let (n, saw) = alone(&mut engine, "s", Then::Record);
+    assert_eq!((n, saw.total_calls), (2, Some(40)));
+    behind(
+        &url,
+        "UPDATE agents SET status = 'suspended' WHERE id = 'agt'",
+    );
+    let (n, saw) = alone(&mut engine, "s", Then::Record);
+    assert_eq!((n, saw.agent_status.as_deref()), (2, Some("suspended")));
+    // A lock held elsewhere: the guess skips it, and the check, reading, waits for it.
+    let holder = hold(
+        url,
+        "UPDATE sessions SET base_mode = 'locked' WHERE id = 's'",
+    );
+    let (n, saw) = alone(&mut engine, "s", Then::Record);
+    let url = holder.join().expect("holder");
+    assert_eq!((n, saw.base_mode.as_deref()), (2, Some("locked")));
+    // A guess followed by another statement, or by none, is never answered.
+    assert_eq!(alone(&mut engine, "s", Then::ReadThenRecord).0, 2);
+    assert_eq!(alone(&mut engine, "s", Then::Nothing).0, 2);
+    // Nothing changed: guessed and proven.
+    assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
+    let got = recorded(&url);
+    assert_eq!(got[0].1, [1, 2, 41, 42, 43, 44, 45]);
+    assert_eq!(got[0].2, 45);
 }
