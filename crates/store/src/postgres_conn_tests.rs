@@ -351,11 +351,17 @@ fn a_write_goes_with_a_read_write_begin_where_it_is_refused_outside_a_transactio
     // A `BEGIN READ WRITE` that fails: the write sent with it ran outside any transaction
     // and was refused; the opening stays pending and goes with the next statement.
     turns.lock().expect("turns").spoil_begin = true;
-    conn.begin(BEGIN);
-    assert!(
-        conn.execute(&write, false, &[]).is_err(),
-        "the opening failed"
-    );
+    let n = turns_of(&turns, || {
+        conn.begin(BEGIN);
+        let refused = conn
+            .execute(&write, false, &[])
+            .expect_err("the opening failed");
+        assert_eq!(
+            refused.code(),
+            Some(&postgres::error::SqlState::SYNTAX_ERROR)
+        );
+    });
+    assert_eq!(n, 1, "the write went with its failed opening");
     assert_eq!(conn.execute(&write, false, &[]).expect("write"), 1);
     conn.batch_execute("ROLLBACK").expect("rollback");
 

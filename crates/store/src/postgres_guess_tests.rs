@@ -146,7 +146,8 @@ fn check(
     })
 }
 
-/// A request that reads the organization: the first of a batch, which never guesses.
+/// A request that reads the organization, first in a batch: what follows it is not the
+/// transaction's first statement.
 fn first() -> Job {
     Job::for_test(|tx| matches!(tx.org("o"), Ok(Some(_))))
 }
@@ -261,6 +262,56 @@ fn every_change_behind_the_store_refutes_the_guess() {
     let got = recorded(&url);
     assert_eq!(got[0].1, [1, 2, 3, 41, 42, 43, 44, 45]);
     assert_eq!(got[0].2, 45);
+}
+
+#[test]
+fn the_first_check_of_a_larger_batch_guesses_and_is_refuted_in_place() {
+    let Some((mut engine, url, _schema)) =
+        engine("the_first_check_of_a_larger_batch_guesses_and_is_refuted_in_place")
+    else {
+        return;
+    };
+    setup(&mut engine, &["a", "s"]);
+    assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
+    assert_eq!(alone(&mut engine, "a", Then::Record).0, 1);
+    let pair = |engine: &mut PgEngine| {
+        let c = counters(2);
+        let (first_out, second_out) = (slot(), slot());
+        let mut jobs = [
+            check("s", None, Then::Record, &c[0], &first_out),
+            check("a", None, Then::Record, &c[1], &second_out),
+        ];
+        let statements = statements_of(engine, &mut jobs);
+        (runs(&c), last(&first_out), statements)
+    };
+    // Both kept: two statements, both guessed records (the first with the batch's opening).
+    let (n, _, statements) = pair(&mut engine);
+    assert_eq!(n, [1, 1]);
+    assert!(
+        statements
+            .iter()
+            .all(|s| s.starts_with("WITH l AS (SELECT 1 FROM sessions")),
+        "{statements:#?}"
+    );
+    // The first's session changed by hand: it runs again in place, reading, and the second
+    // still guesses.
+    behind(&url, "UPDATE sessions SET total_calls = 10 WHERE id = 's'");
+    let (n, saw, _) = pair(&mut engine);
+    assert_eq!((n, saw.total_calls), (vec![2, 1], Some(10)));
+    // Now with savepoints (a batch that undid a request sends the next ones to them).
+    engine.savepoint_batches = 4;
+    behind(&url, "UPDATE sessions SET total_calls = 20 WHERE id = 's'");
+    let (n, saw, _) = pair(&mut engine);
+    assert_eq!((n, saw.total_calls), (vec![2, 1], Some(20)));
+    let (n, _, _) = pair(&mut engine);
+    assert_eq!(n, [1, 1], "guessed again, with savepoints");
+    assert_eq!(
+        recorded(&url),
+        [
+            ("a".to_string(), vec![1, 2, 3, 4, 5], 5),
+            ("s".to_string(), vec![1, 2, 11, 21, 22], 22)
+        ]
+    );
 }
 
 /// Runs `sql` in a transaction on another connection and keeps it open for 300 ms; returns
@@ -447,6 +498,15 @@ fn a_check_alone_in_its_batch_guesses_and_is_refuted_as_a_later_one_is() {
         Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION)
     );
     assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
+    // So is the connection it makes again when its own is gone.
+    engine.client = None;
+    assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
+    let conn = engine.client.as_mut().expect("connected again");
+    let write = conn.prepare("DELETE FROM sessions").expect("prepare");
+    assert!(
+        conn.execute(&write, false, &[]).is_err(),
+        "read-only outside"
+    );
     // Kept: its only statement is its record, sent with the transaction's opening.
     let c = counters(1);
     let out = slot();
@@ -463,9 +523,9 @@ fn a_check_alone_in_its_batch_guesses_and_is_refuted_as_a_later_one_is() {
         "the guessed record: {statements:#?}"
     );
     // The session's row by hand, then the organization's version: refuted, read again.
-    behind(&url, "UPDATE sessions SET total_calls = 40 WHERE id = 's'");
+    behind(&url, "UPDATE sessions SET total_calls = 41 WHERE id = 's'");
     let (n, saw) = alone(&mut engine, "s", Then::Record);
-    assert_eq!((n, saw.total_calls), (2, Some(40)));
+    assert_eq!((n, saw.total_calls), (2, Some(41)));
     behind(
         &url,
         "UPDATE agents SET status = 'suspended' WHERE id = 'agt'",
@@ -486,6 +546,6 @@ fn a_check_alone_in_its_batch_guesses_and_is_refuted_as_a_later_one_is() {
     // Nothing changed: guessed and proven.
     assert_eq!(alone(&mut engine, "s", Then::Record).0, 1);
     let got = recorded(&url);
-    assert_eq!(got[0].1, [1, 2, 41, 42, 43, 44, 45]);
-    assert_eq!(got[0].2, 45);
+    assert_eq!(got[0].1, [1, 2, 3, 42, 43, 44, 45, 46]);
+    assert_eq!(got[0].2, 46);
 }
