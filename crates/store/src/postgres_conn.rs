@@ -41,11 +41,8 @@ use crate::StoreError;
 /// outside a transaction is refused.
 const READ_ONLY_OUTSIDE: &str = "SET default_transaction_read_only = on";
 
-/// How a writing transaction opens on a connection read-only outside its transactions; a
-/// write may travel with such an opening.
-pub(crate) const READ_WRITE: &str = "BEGIN READ WRITE";
-
-/// A worker's transactions' openings (on a connection read-only outside them).
+/// A worker's transactions' openings (on a connection read-only outside them); a write may
+/// travel with an opening that starts with [`BEGIN`].
 pub(crate) const BEGIN: &str = "BEGIN READ WRITE";
 pub(crate) const BEGIN_SAVEPOINT: &str = "BEGIN READ WRITE; SAVEPOINT job";
 /// A lone request's transaction rolled back and opened again, to run it again in place.
@@ -414,7 +411,7 @@ impl Conn {
     /// Whether a statement may travel with the pending opening: it `reads`, or this
     /// connection refuses writes outside a transaction and the opening is read-write.
     fn travels(&self, reads: bool) -> bool {
-        reads || (self.read_only_outside && self.pending.is_some_and(|o| o.starts_with(READ_WRITE)))
+        reads || (self.read_only_outside && self.pending.is_some_and(|o| o.starts_with(BEGIN)))
     }
 
     pub(crate) fn is_closed(&self) -> bool {
