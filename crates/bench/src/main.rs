@@ -67,6 +67,10 @@ struct Args {
     /// connections are spread over them round-robin and their CPU is summed.
     #[arg(long, default_value_t = 1)]
     replicas: usize,
+    /// Stream every decision to a SIEM webhook at this URL (one destination; nothing need
+    /// listen there: its backlog then grows, which is what the delivery worker counts).
+    #[arg(long)]
+    siem_url: Option<String>,
 }
 
 struct Server {
@@ -143,6 +147,11 @@ fn start(args: &Args, shared: Option<&Shared>) -> anyhow::Result<Server> {
             dirs
         }))
         .env("AIRLOCK_BOOTSTRAP_API_KEY", KEY)
+        // The replicas must share the key that encrypts a destination's token.
+        .env(
+            "AIRLOCK_SIEM_SECRET",
+            "airlock-bench-siem-secret-0123456789",
+        )
         .env("AIRLOCK_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -211,6 +220,14 @@ async fn populate(addr: SocketAddr, args: &Args) -> anyhow::Result<Population> {
             )
             .await?;
         servers.push(server["id"].as_str().unwrap_or_default().to_string());
+    }
+    if let Some(url) = &args.siem_url {
+        c.json(
+            "POST",
+            "/api/v1/siem/destinations",
+            json!({"name": "bench", "destination_type": "webhook", "endpoint_url": url, "batch_size": 1000, "flush_interval_seconds": 1}),
+        )
+        .await?;
     }
     let mut agents = Vec::new();
     for a in 0..args.agents {

@@ -759,8 +759,8 @@ impl<D: Db> Tx for D {
         crate::siem::backlogs(self)
     }
 
-    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64) -> Result<()> {
-        crate::siem::set_backlog(self, destination_id, backlog)
+    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64, bound: u64) -> Result<()> {
+        crate::siem::set_backlog(self, destination_id, backlog, bound)
     }
 
     fn take_siem_lease(

@@ -212,9 +212,17 @@ pub(crate) fn backlogs<D: Db>(db: &mut D) -> Result<Vec<(String, u64)>> {
     db.many(sql, &[], |r| Ok((r.get_str(0)?, unsigned(r.get_i64(1)?)?)))
 }
 
-pub(crate) fn set_backlog<D: Db>(db: &mut D, id: &str, backlog: u64) -> Result<()> {
-    let sql = sql!("UPDATE siem_destinations SET backlog = $2 WHERE id = $1 AND backlog <> $2");
-    db.exec(sql, &[&id, &n(backlog)]).map(drop)
+/// Stores a destination's outbox count only where it crosses `bound` (the stored count under
+/// it and the new one at or over it, or the other way round). A check reads the column only to
+/// compare it with the bound, and every write of it bumps the organization's version, which
+/// makes each PostgreSQL replica read the organization's rows again at its next check: written
+/// at every change, a busy destination would do that once a second.
+pub(crate) fn set_backlog<D: Db>(db: &mut D, id: &str, backlog: u64, bound: u64) -> Result<()> {
+    let sql = sql!(
+        "UPDATE siem_destinations SET backlog = $2 \
+         WHERE id = $1 AND backlog <> $2 AND (backlog >= $3) <> ($2 >= $3)"
+    );
+    db.exec(sql, &[&id, &n(backlog), &n(bound)]).map(drop)
 }
 
 /// Takes or renews the delivery lease of a destination: true when `owner` holds it until

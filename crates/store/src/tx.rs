@@ -360,7 +360,8 @@ pub trait Tx {
     fn delete_siem_events(&mut self, destination_id: &str, ids: &[u64]) -> Result<u64>;
     /// Every destination's outbox size.
     fn siem_backlogs(&mut self) -> Result<Vec<(String, u64)>>;
-    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64) -> Result<()>;
+    /// Stores the count where it crosses `bound` (`siem::set_backlog`), else changes nothing.
+    fn set_siem_backlog(&mut self, destination_id: &str, backlog: u64, bound: u64) -> Result<()>;
     /// Takes or renews a destination's delivery lease; true when `owner` holds it.
     fn take_siem_lease(
         &mut self,

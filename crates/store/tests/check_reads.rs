@@ -116,7 +116,7 @@ contract!(
                         updated_at: now(),
                     })?;
                 }
-                tx.set_siem_backlog("siem_on", 7)?;
+                tx.set_siem_backlog("siem_on", 7, 5)?;
                 tx.insert_session(&session("o1", "s1", "agt_1", Some("srv_1")))?;
                 tx.insert_session(&session("o1", "s2", "agt_1", Some("srv_gone")))?;
                 tx.insert_session(&session("o1", "s3", "agt_1", None))?;

@@ -240,6 +240,53 @@ fn hide(url: &str, table: &str, hidden: bool) {
     .unwrap();
 }
 
+/// Organization `o1`'s version (PostgreSQL).
+fn org_version(url: &str) -> String {
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let row = c
+            .query_one("SELECT version FROM org_versions WHERE org_id = 'o1'", &[])
+            .unwrap();
+        row.get::<_, String>(0)
+    })
+    .join()
+    .unwrap()
+}
+
+contract!(
+    a_siem_backlog_is_written_only_where_it_crosses_its_bound,
+    |fresh: Fresh| async move {
+        let store = one_worker(&fresh);
+        store.run(setup).await.unwrap();
+        let key = store.run(|tx| tx.key_reads("hash-k1")).await.unwrap();
+        let version = |fresh: &Fresh| match &fresh.backend {
+            Backend::Postgres(url) => Some(org_version(url)),
+            Backend::Sqlite(_) => None,
+        };
+        // Counts under the bound, then over it, then back: the version (a replica reads its
+        // organization again when it changes) moves only where the count crosses the bound,
+        // and every check reads the destination as full exactly while its count is over.
+        let mut last = version(&fresh);
+        for (count, crosses) in [(3, false), (7, false), (10, true), (25, false), (2, true)] {
+            store
+                .run(move |tx| tx.set_siem_backlog("siem_1", count, 10))
+                .await
+                .unwrap();
+            let now = version(&fresh);
+            assert_eq!(
+                now != last,
+                crosses && now.is_some(),
+                "the version, {count} counted"
+            );
+            last = now;
+            let both = check(&store, "s1").await.unwrap();
+            assert_current(&both, key.as_ref(), "a backlog counted");
+            assert_eq!(both.0.siem[0].backlog >= 10, count >= 10, "{count} counted");
+        }
+    }
+);
+
 contract!(
     a_kept_check_reads_only_its_version_and_session,
     |fresh: Fresh| async move {

@@ -120,12 +120,25 @@ contract!(
         assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![4, 5]);
         assert_eq!(rest[0].check_id, "chk_s1_4");
         assert_eq!(backlogs, vec![("siem_1".to_string(), 2)]);
-        store
-            .run(|tx| tx.set_siem_backlog("siem_1", 2))
-            .await
-            .unwrap();
-        let t = store.run(|tx| tx.siem_targets("o1")).await.unwrap();
-        assert_eq!(t[0].backlog, 2);
+        // The count is stored only where it crosses the bound (the stored one against the new).
+        for (count, bound, stored) in [
+            (1, 2, 0),
+            (2, 2, 2),
+            (5, 2, 2),
+            (1, 2, 1),
+            (0, 2, 1),
+            (9, 10, 1),
+            (10, 10, 10),
+            (0, 1, 0),
+        ] {
+            store
+                .run(move |tx| tx.set_siem_backlog("siem_1", count, bound))
+                .await
+                .unwrap();
+            let t = store.run(|tx| tx.siem_targets("o1")).await.unwrap();
+            assert_eq!(t[0].backlog, stored, "{count} counted, bound {bound}");
+            assert_eq!(t[0].backlog >= bound, count >= bound, "full as counted");
+        }
 
         // The lease: one owner until it expires.
         let t0 = now();

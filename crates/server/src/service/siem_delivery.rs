@@ -285,14 +285,16 @@ async fn supervise(service: Service) {
     let mut tasks: HashMap<String, (DateTime<Utc>, tokio::task::JoinHandle<()>)> = HashMap::new();
     let mut dropped_seen: HashMap<String, u64> = HashMap::new();
     let mut last_drop_log: Option<std::time::Instant> = None;
+    let bound = service.config().siem_max_backlog;
     loop {
         let read = service
             .store()
-            .run(|tx| {
+            .run(move |tx| {
                 let active = tx.active_siem_destinations()?;
                 let backlogs: HashMap<String, u64> = tx.siem_backlogs()?.into_iter().collect();
                 for d in &active {
-                    tx.set_siem_backlog(&d.id, backlogs.get(&d.id).copied().unwrap_or(0))?;
+                    let n = backlogs.get(&d.id).copied().unwrap_or(0);
+                    tx.set_siem_backlog(&d.id, n, bound)?;
                 }
                 Ok((active, backlogs))
             })
