@@ -491,6 +491,14 @@ const POISON_COMMAND: &[&str] = &[
     "SYSTEMD_PAGER", "PSQL_PAGER", "MYSQL_PS1", "RESTIC_PASSWORD_COMMAND", "BORG_PASSCOMMAND",
     "BORG_RSH", "RSYNC_RSH", "BORG_REMOTE_PATH", "RSYNC_CONNECT_PROG", "KUBECTL_EXTERNAL_DIFF",
     "GIT_PROXY_COMMAND", "GIT_SEQUENCE_EDITOR", "LESSCLOSE", "FCEDIT", "HGEDITOR", "HGMERGE",
+    "RCLONE_PASSWORD_COMMAND", "RCLONE_SFTP_SSH", "ANSIBLE_PYTHON_INTERPRETER",
+    "ANSIBLE_SSH_EXECUTABLE", "ANSIBLE_BECOME_EXE",
+];
+/// ansible's ssh options: `-o ProxyCommand=CMD` in them runs CMD locally.
+#[rustfmt::skip]
+const SSH_ARGS: &[&str] = &[
+    "ANSIBLE_SSH_ARGS", "ANSIBLE_SSH_COMMON_ARGS", "ANSIBLE_SSH_EXTRA_ARGS",
+    "ANSIBLE_SCP_EXTRA_ARGS", "ANSIBLE_SFTP_EXTRA_ARGS",
 ];
 #[rustfmt::skip]
 const POISON: &[&str] = &[
@@ -498,6 +506,7 @@ const POISON: &[&str] = &[
     "GIT_CONFIG_PARAMETERS", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "NODE_OPTIONS",
     "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB", "IFS", "HISTFILE", "CDPATH", "PS4",
     "PS1", "npm_config_script_shell", "JAVA_TOOL_OPTIONS", "CLASSPATH", "HGRCPATH",
+    "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
 ];
 
 /// An environment assignment (`X=1 cmd`, `export X=1`).
@@ -522,6 +531,8 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if SSH_ARGS.contains(&name) {
+        super::catalogue::ssh_option_text(sh, value, &format!("`{name}`"));
     } else if name == "GIT_CONFIG_PARAMETERS" {
         // `'core.pager=rm -rf /srv'` or `'core.pager'='rm -rf /srv'`, space-separated: each
         // pair judged as `git -c` would set it.

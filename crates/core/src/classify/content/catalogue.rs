@@ -17,6 +17,7 @@ mod system;
 mod table;
 mod windows;
 
+pub(crate) use files::ssh_option_text;
 pub(crate) use forms::harmless_pager;
 pub(crate) use scripts::awk_commands;
 pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};
@@ -427,7 +428,9 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                     Handler::Http => name,
                     _ => prog.names.first().copied().unwrap_or(name),
                 };
-                prove(sh, canonical, args, prog.handler == Handler::Http, &cmd);
+                // HTTP clients and mysqldump have no subcommand: every flag is a global one.
+                let flat = matches!(prog.handler, Handler::Http | Handler::PgDump);
+                prove(sh, canonical, args, flat, &cmd);
             }
             result
         }
@@ -445,7 +448,8 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             sh.add(e, format!("{cmd} {why}"));
             // A read is believed only when every flag is proven (programs with `prog:` rows).
             if e == Read {
-                prove(sh, name, args, false, &cmd);
+                // ansible has no subcommand: every flag is a global one.
+                prove(sh, name, args, prog.handler == Handler::Ansible, &cmd);
             }
             out
         }

@@ -164,9 +164,18 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             );
             // Run on connecting, before the query.
             texts.extend(
-                opt_values(args, &[], &["--init-command", "--init_command"])
-                    .into_iter()
-                    .map(str::to_string),
+                opt_values(
+                    args,
+                    &[],
+                    &[
+                        "--init-command",
+                        "--init_command",
+                        "--init-command-add",
+                        "--init_command_add",
+                    ],
+                )
+                .into_iter()
+                .map(str::to_string),
             );
             // An option file may set `init-command` (SQL run on connecting); it is not seen.
             if let Some(f) = opt_value(args, &[], &["--defaults-file", "--defaults-extra-file"]) {
@@ -177,6 +186,27 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             if let Some(pager) = opt_value(args, &[], &["--pager"]) {
                 sh.shell_text(pager, "`mysql --pager`");
+            }
+            // A client plugin loaded from a directory runs its code in the client.
+            if let Some(dir) = opt_value(args, &[], &["--plugin-dir", "--plugin_dir"]) {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} loads client plugins from `{dir}` (code not seen)"),
+                );
+            }
+            // `LOAD DATA LOCAL` allowed: the server may ask for any file the client can read.
+            let local = |a: &String| {
+                let a = a.replace('_', "-");
+                a == "--local-infile"
+                    || a.strip_prefix("--local-infile=")
+                        .is_some_and(|v| !matches!(v, "0" | "OFF" | "off" | "FALSE" | "false"))
+                    || a.starts_with("--load-data-local-dir")
+            };
+            if args.iter().any(local) {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} lets the server read local files (`LOAD DATA LOCAL`)"),
+                );
             }
             if opt_value(args, &["-T"], &["--tee"]).is_some() {
                 sh.add(

@@ -7,6 +7,7 @@ use super::http;
 use super::shell::{Input, Sh};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
+mod curl_opts;
 mod find_awk;
 pub(crate) use find_awk::{awk, find};
 
@@ -541,6 +542,10 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
             Admin,
             format!("{cmd} sends the secret file `{f}` over the network"),
         );
+    }
+    if name == "curl" {
+        curl_opts::variables(sh, args, cmd);
+        curl_opts::write_out(sh, args, cmd);
     }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));

@@ -462,6 +462,14 @@ pub(crate) fn wrapper(
             } else {
                 &["-a", "-o", "-l", "-p", "--profile", "-f"]
             };
+            // GNU `time -o FILE` writes its report there (`-a` appends).
+            if name == "time"
+                && let Some(f) = super::args::opt_value(args, &["-o"], &["--output"])
+            {
+                let append =
+                    super::args::has_short(args, 'a') || super::args::has_long(args, "--append");
+                super::catalogue::write_path_to(sh, f, append, &format!("{cmd} (`-o`)"));
+            }
             let mut i = first_operand(args, valued);
             if name == "faketime" {
                 i += 1;

@@ -663,6 +663,32 @@ fn zip(sh: &mut Sh, args: &[String], cmd: &str) {
     sh.add(Mutating, format!("{cmd} creates an archive"));
 }
 
+/// ssh options written as one text (`ansible --ssh-common-args='-o ProxyCommand="…"'`,
+/// `ANSIBLE_SSH_ARGS`): split as a shell splits words, then judged as `ssh`'s own.
+pub(crate) fn ssh_option_text(sh: &mut Sh, text: &str, cmd: &str) {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => word.extend(chars.next()),
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (_, c) => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    ssh_options(sh, &words, cmd);
+}
+
 /// `ssh -o ProxyCommand=CMD` and `LocalCommand` run local commands.
 fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
     let mut it = args.iter().peekable();

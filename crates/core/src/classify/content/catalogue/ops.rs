@@ -9,6 +9,8 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 #[path = "ops_clis.rs"]
 mod clis;
+#[path = "ops_local.rs"]
+mod local;
 use clis::{command_word, hg_config};
 
 /// The effect of one operations command and why.
@@ -35,7 +37,13 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
             }
         }
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
-        "rclone" => rclone(args),
+        "rclone" => {
+            let (e, why) = rclone(args);
+            if e != Read {
+                local::rclone_local(sh, args);
+            }
+            (e, why)
+        }
         "gh" => gh(sh, args),
         _ => kafka(name, args),
     }
@@ -116,6 +124,9 @@ fn process_manager(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String)
 }
 
 fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
+    // What runs locally whatever the module, check mode included: ssh options, connection
+    // and interpreter variables, inventory and vault-password scripts.
+    local::ansible_local(sh, name, args);
     if has_short(args, 'C') || has_long(args, "--check") {
         return (Read, "runs in check mode (changes nothing)".into());
     }

@@ -472,11 +472,23 @@ pub(super) const ROWS: &[Spec] = &[
         gnu!("-a -c|--no-create -d|--date= -f -h|--no-dereference -m -r|--reference= -t= --time=")
     ),
     row!(
-        "mkfifo split csplit patch",
+        "mkfifo csplit patch",
         Mutating,
         "creates or changes files",
         H::None,
         ""
+    ),
+    // `split --filter=CMD` runs CMD for each piece.
+    row!(
+        "split",
+        Mutating,
+        "splits a file into pieces",
+        H::None,
+        gnu!(
+            "-a|--suffix-length= --additional-suffix= -b|--bytes= -C|--line-bytes= -d \
+              --numeric-suffixes? -x --hex-suffixes? -e|--elide-empty-files --filter$ \
+              -l|--lines= -n|--number= -t|--separator= -u|--unbuffered --verbose"
+        )
     ),
     row!(
         "tee",

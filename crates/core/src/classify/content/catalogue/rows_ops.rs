@@ -154,12 +154,9 @@ pub(super) const ROWS: &[Spec] = &[
         H::DbClient
     ),
     row!("mysqladmin", Read, "reads server status", H::Mysqladmin),
-    row!(
-        "pg_dump pg_dumpall mysqldump",
-        Read,
-        "dumps a database",
-        H::PgDump
-    ),
+    row!("pg_dump pg_dumpall", Read, "dumps a database", H::PgDump),
+    // Its flags are proven against the `mysqldump:` row.
+    row!("mysqldump", Read, "dumps a database", H::PgDump),
     row!("pg_restore", Mutating, "restores a dump", H::PgRestore),
     row!("createdb", Mutating, "creates a database", H::None),
     row!("journalctl", Read, "reads logs", H::Journalctl),

@@ -30,6 +30,19 @@ const GIT_LOG: &str = "--oneline --graph --decorate? --no-decorate --all --branc
     --patch-with-stat --max-parents= --min-parents= --no-min-parents --simplify-merges \
     --ancestry-path? --dense --sparse --in-commit-order --full --unreachable --root @num";
 
+/// The flags `ansible` and `ansible-playbook` share.
+macro_rules! ansible_flags {
+    () => {
+        "-i|--inventory|--inventory-file= -l|--limit= -u|--user= -k|--ask-pass \
+         -K|--ask-become-pass -b|--become --become-method= --become-user= -c|--connection= \
+         -f|--forks= -T|--timeout= -v|--verbose -vv -vvv -vvvv --private-key|--key-file= \
+         -e|--extra-vars= --vault-id= --vault-password-file|--vault-pass-file= \
+         -J|--ask-vault-password|--ask-vault-pass --list-hosts --playbook-dir= \
+         --ssh-common-args= --ssh-extra-args= --scp-extra-args= --sftp-extra-args= \
+         -C|--check -D|--diff --syntax-check --version. -h|--help."
+    };
+}
+
 pub(super) const ROWS: &[Spec] = &[
     row!(
         "git:",
@@ -310,6 +323,129 @@ pub(super) const ROWS: &[Spec] = &[
          --netrc-file= -K|--config@ --libcurl> -T|--upload-file= --unix-socket= \
          -q|--disable --raw --tr-encoding --ignore-content-length --variable= --expand-url= \
          -V|--version. -h|--help."
+    ),
+    // ansible (no subcommand; `ops.rs` judges the module and what runs locally): a read is
+    // believed only with these flags. `--module-path` is not listed (modules from a folder not
+    // seen), nor `-t`/`--tree` of `ansible` (writes a file a host).
+    row!(
+        "ansible:",
+        Read,
+        "runs a read-only module",
+        H::None,
+        concat!(
+            "-m|--module-name= -a|--args= -o|--one-line -P|--poll= -B|--background= ",
+            ansible_flags!()
+        )
+    ),
+    row!(
+        "ansible-playbook:",
+        Read,
+        "runs a playbook in check mode",
+        H::None,
+        concat!(
+            "-t|--tags= --skip-tags= --start-at-task= --list-tasks --list-tags --flush-cache \
+             --force-handlers ",
+            ansible_flags!()
+        )
+    ),
+    // rclone: a read subcommand (or a dry run, `ops.rs`) is believed only with these flags.
+    // `--password-command` and `--sftp-ssh` run commands; `--log-file` and the report files
+    // of `check`, `hashsum` and `tree` are written; the remote-control flags (`--rc…`) are
+    // not listed (a server, or an API open to the network).
+    row!(
+        "rclone:",
+        Read,
+        "global options",
+        H::None,
+        "-v|--verbose -vv -q|--quiet --config= --log-level= --stats= --stats-one-line \
+         --stats-log-level= --stats-unit= -P|--progress --use-json-log --checkers= \
+         --transfers= --retries= --retries-sleep= --low-level-retries= --timeout= \
+         --contimeout= --tpslimit= --tpslimit-burst= --bwlimit= --fast-list \
+         --no-check-certificate --user-agent= --ask-password? --include= --exclude= \
+         --filter= --include-from= --exclude-from= --filter-from= --files-from= \
+         --files-from-raw= --min-size= --max-size= --min-age= --max-age= --max-depth= \
+         --ignore-case --exclude-if-present= --human-readable -n|--dry-run -c|--checksum \
+         --size-only -u|--update --ignore-existing -I|--ignore-times --immutable \
+         --track-renames --max-delete= --max-transfer= --create-empty-src-dirs \
+         --no-update-modtime --inplace -L|--copy-links -l|--links --delete-before \
+         --delete-during --delete-after --delete-excluded --backup-dir= --suffix= \
+         -M|--metadata --order-by= --multi-thread-streams= --buffer-size= --use-mmap \
+         --cache-dir= --ca-cert= --header= --no-traverse --check-first \
+         --password-command$ --sftp-ssh$ --log-file> -V|--version. -h|--help."
+    ),
+    row!(
+        "rclone:ls rclone:lsl rclone:lsd rclone:lsf rclone:lsjson rclone:size rclone:about \
+          rclone:cat rclone:listremotes rclone:version rclone:config rclone:help rclone:ncdu",
+        Read,
+        "reads remote storage",
+        H::None,
+        "-F|--format= -s|--separator= -d|--dir-slash -R|--recursive --absolute --csv \
+         --files-only --dirs-only --hash= --hash-type= --time-format= --original --encrypted \
+         --no-modtime --no-mimetype --stat --json --full --count= --head= --tail= --offset= \
+         --discard --long --check"
+    ),
+    row!(
+        "rclone:check rclone:cryptcheck rclone:md5sum rclone:sha1sum rclone:hashsum",
+        Read,
+        "compares or hashes remote files",
+        H::None,
+        "--download --one-way -C|--checkfile= --base64 --combined> --missing-on-src> \
+         --missing-on-dst> --match> --differ> --error> --output-file>"
+    ),
+    row!(
+        "rclone:tree",
+        Read,
+        "lists remote storage as a tree",
+        H::None,
+        "-a|--all -C|--color -d|--dirs-only --dirs-first --full-path --level= -D|--date \
+         -o|--output> -p|--protection -Q|--quote -r|--sort-reverse -s|--size \
+         -t|--sort-modtime -U|--unsorted --noindent --noreport --sort= --sort-ctime \
+         --modtime"
+    ),
+    // Transfers and deletions, read only as dry runs (`ops.rs`): the global options suffice.
+    row!(
+        "rclone:sync rclone:copy rclone:move rclone:copyto rclone:moveto rclone:bisync \
+          rclone:delete rclone:purge rclone:deletefile rclone:rmdir rclone:rmdirs \
+          rclone:dedupe rclone:cleanup",
+        Read,
+        "transfers or deletes, as a dry run",
+        H::None,
+        "--rmdirs --resync --dedupe-mode="
+    ),
+    // mysqldump (no subcommand): `-r`/`--result-file`, `--tab` and `--log-error` write files,
+    // `--delete-source-logs` purges the binary logs; an option file (`--defaults-file`) or a
+    // client plugin (`--plugin-dir`, `--default-auth`) is not seen, so it is not listed.
+    // MySQL takes a unique prefix of a long option (`@gnu`).
+    row!(
+        "mysqldump:",
+        Read,
+        "dumps a database",
+        H::None,
+        "@gnu -h|--host= -P|--port= -u|--user= -p|--password? --protocol= -S|--socket= \
+         --ssl-mode= --ssl-ca= --ssl-capath= --ssl-cert= --ssl-key= --ssl-cipher= \
+         --tls-version= --tls-ciphersuites= --ssl --skip-ssl --get-server-public-key \
+         --server-public-key-path= -C|--compress --compression-algorithms= \
+         --zstd-compression-level= --login-path= --no-defaults --bind-address= \
+         --default-character-set= -A|--all-databases -B|--databases --tables -w|--where= \
+         --ignore-table= --ignore-error= -d|--no-data -t|--no-create-info -n|--no-create-db \
+         -R|--routines --skip-routines --triggers --skip-triggers -E|--events --skip-events \
+         --single-transaction -l|--lock-tables -x|--lock-all-tables --skip-lock-tables \
+         -q|--quick --skip-quick --opt --skip-opt -e|--extended-insert --skip-extended-insert \
+         -c|--complete-insert --add-drop-database --add-drop-table --skip-add-drop-table \
+         --add-drop-trigger --add-locks --skip-add-locks --create-options \
+         --skip-create-options -K|--disable-keys --hex-blob --insert-ignore --replace \
+         --set-gtid-purged= --column-statistics? --skip-column-statistics --compact \
+         -i|--comments --skip-comments --dump-date --skip-dump-date --tz-utc --skip-tz-utc \
+         --order-by-primary --max-allowed-packet= --net-buffer-length= --no-autocommit \
+         -y|--no-tablespaces --set-charset --skip-set-charset -N|--no-set-names \
+         -Q|--quote-names --skip-quote-names --allow-keywords -X|--xml -f|--force \
+         --source-data? --master-data? --dump-replica? --dump-slave? \
+         --apply-replica-statements --apply-slave-statements --include-source-host-port \
+         --include-master-host-port --skip-generated-invisible-primary-key \
+         --fields-terminated-by= --fields-enclosed-by= --fields-optionally-enclosed-by= \
+         --fields-escaped-by= --lines-terminated-by= -v|--verbose -r|--result-file> \
+         -T|--tab> --log-error> -F|--flush-logs% --flush-privileges% \
+         --delete-master-logs! --delete-source-logs! -V|--version. -?|--help."
     ),
     row!(
         "wget:",

@@ -301,6 +301,14 @@ pub(super) const ROWS: &[Spec] = &[
         H::Kill,
         "@any"
     ),
+    // `kexec -e` boots the kernel `kexec -l` loaded, as a reboot does.
+    row!(
+        "kexec",
+        Destructive,
+        "loads or boots another kernel",
+        H::None,
+        "-h|--help. -v|--version."
+    ),
     row!(
         "shutdown reboot halt poweroff init telinit",
         Destructive,
@@ -395,11 +403,20 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "modprobe rmmod insmod setenforce semanage setsebool update-alternatives ssh-copy-id \
-          auditctl aa-disable aa-complain ifdown ifup createuser dropuser",
+          aa-disable aa-complain ifdown ifup createuser dropuser",
         Admin,
         "changes system configuration or access",
         H::None,
         ""
+    ),
+    // `auditctl -l` (the rules) and `-s` (the status) only print.
+    row!(
+        "auditctl",
+        Admin,
+        "changes the audit rules",
+        H::None,
+        "-l. -s. -h. -v. -D! -e^= -a^= -A^= -d^= -w^= -W^= -f^= -b^= -r^= -R^= -k= -p= -F= \
+         -S= -C= -i -c -q"
     ),
     // Wrappers: they run the rest of their arguments (see `wrappers::wrapper`).
     row!(

@@ -207,7 +207,7 @@ pub(super) const ROWS: &[Spec] = &[
           -parameter= -readcount= -membertype= -static -displayname= -uformat= -date= \
           -filterscript= -value= -eq -ne -gt -ge -lt -le -like -notlike -notcontains -in -notin \
           -is -isnot -ceq -cne -clike -cmatch -classname= -class= -namespace= -query= -computername= -listavailable -all -state= -localport= -remoteport= -taskname= -taskpath= -targetname= -port= -informationlevel= -server= -identity= -properties= -searchbase= -ldapfilter= -cimsession= -keyonly -shallow -operationtimeoutsec= -resourceuri= -protocol= -group= -member= -sid= -groupname= -username= \
-          -servicename= -processname= -includeusername"
+          -servicename= -processname= -includeusername -membername= -argumentlist="
         )
     ),
     // cmd.exe built-ins.

@@ -356,6 +356,33 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             ),
         );
     }
+    // `Invoke-CimMethod -ClassName Win32_Process -MethodName Create -Arguments
+    // @{CommandLine='…'}` and `[ScriptBlock]::Create('…').Invoke()`: the quoted text runs.
+    let wmi_start = lower.contains("win32_process") && tokens.contains(&"create");
+    let script_block = lower.contains("[scriptblock]::create") || lower.contains("newscriptblock");
+    if wmi_start || script_block {
+        sh.add(
+            Mutating,
+            format!("{} runs a command line it is given", super::snippet(text)),
+        );
+        for quoted in judge::quoted(text).filter(|q| q.contains(' ')) {
+            if wmi_start {
+                let depth = sh.depth;
+                cmd_input(sh.ctx, quoted, depth);
+            } else {
+                powershell_text(sh, quoted, "a script block built from text");
+            }
+        }
+    }
+    if lower.contains("win32shutdown") {
+        sh.add(
+            Destructive,
+            format!(
+                "{} shuts the machine down or logs users off",
+                super::snippet(text)
+            ),
+        );
+    }
     // `$_.Kill()`, `$p.Kill()`: a .NET call that ends processes.
     if lower.contains(".kill(") {
         sh.add(
@@ -480,6 +507,21 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
         sh.add(
             Admin,
             format!("{cmd} sends the secret `{var}` over the network"),
+        );
+    }
+    if matches!(
+        first.to_ascii_lowercase().as_str(),
+        "foreach-object" | "%" | "foreach"
+    ) && let Some((e, why)) = judge::foreach_member(args)
+    {
+        sh.add(e, format!("{cmd} {why}"));
+    }
+    if NETWORK_CMDLETS.contains(&first.to_ascii_lowercase().as_str())
+        && let Some(f) = judge::secret_in_subexpression(args)
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} sends the secret file `{f}` read in a `$( )`"),
         );
     }
     // `Remove-Item -?`: PowerShell shows the command's help instead of running it.

