@@ -507,6 +507,8 @@ const POISON: &[&str] = &[
     "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB", "IFS", "HISTFILE", "CDPATH", "PS4",
     "PS1", "npm_config_script_shell", "JAVA_TOOL_OPTIONS", "CLASSPATH", "HGRCPATH",
     "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
+    "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
+    "RCLONE_LOG_FILE", "RCLONE_CONFIG",
 ];
 
 /// An environment assignment (`X=1 cmd`, `export X=1`).
@@ -531,6 +533,19 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name.starts_with("RCLONE_") && (name.ends_with("_COMMAND") || name.ends_with("_SSH"))
+    {
+        // `RCLONE_CONFIG_X_SSH`, `RCLONE_WEBDAV_BEARER_TOKEN_COMMAND`: a remote's command.
+        sh.add(
+            Mutating,
+            format!("sets `{name}` to a command that rclone runs"),
+        );
+        sh.shell_text(value, &format!("`{name}`"));
+    } else if name.starts_with("ANSIBLE_") && name.ends_with("_PLUGINS") {
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, plugins from a folder ansible loads"),
+        );
     } else if SSH_ARGS.contains(&name) {
         super::catalogue::ssh_option_text(sh, value, &format!("`{name}`"));
     } else if name == "GIT_CONFIG_PARAMETERS" {

@@ -430,7 +430,23 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                 };
                 // HTTP clients and mysqldump have no subcommand: every flag is a global one.
                 let flat = matches!(prog.handler, Handler::Http | Handler::PgDump);
-                prove(sh, canonical, args, flat, &cmd);
+                if canonical == "mysqldump" {
+                    // MySQL reads `_` in an option's name as `-` (`--max_allowed_packet`).
+                    let dashed: Vec<String> = args
+                        .iter()
+                        .map(|a| match a.strip_prefix("--") {
+                            Some(body) => {
+                                let (name, value) =
+                                    body.split_at(body.find('=').unwrap_or(body.len()));
+                                format!("--{}{value}", name.replace('_', "-"))
+                            }
+                            None => a.clone(),
+                        })
+                        .collect();
+                    prove(sh, canonical, &dashed, flat, &cmd);
+                } else {
+                    prove(sh, canonical, args, flat, &cmd);
+                }
             }
             result
         }
@@ -671,6 +687,14 @@ fn spell_out(row: &Program, args: &[String]) -> Vec<String> {
         out.push(full.unwrap_or_else(|| a.clone()));
     }
     out
+}
+
+/// A command line checked against its program's `prog:` row (global flags) alone, as `prove`
+/// splits it: its first operand is the subcommand. `None` without such a row.
+pub(crate) fn global_scan(canonical: &str, args: &[String]) -> Option<Scan> {
+    let cat = table().ok()?;
+    let root = cat.get(&format!("{canonical}:"))?;
+    Some(scan_rows(&[root], args))
 }
 
 /// Proves a read that a handler found (`git log`, `kubectl get`, `curl URL`): every flag must

@@ -157,6 +157,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         Lang::Mysql => {
+            let spelled = mysql_long_options(args);
+            let args = spelled.as_slice();
             texts.extend(
                 opt_values(args, &["-e"], &["--execute"])
                     .into_iter()
@@ -164,18 +166,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             );
             // Run on connecting, before the query.
             texts.extend(
-                opt_values(
-                    args,
-                    &[],
-                    &[
-                        "--init-command",
-                        "--init_command",
-                        "--init-command-add",
-                        "--init_command_add",
-                    ],
-                )
-                .into_iter()
-                .map(str::to_string),
+                opt_values(args, &[], &["--init-command", "--init-command-add"])
+                    .into_iter()
+                    .map(str::to_string),
             );
             // An option file may set `init-command` (SQL run on connecting); it is not seen.
             if let Some(f) = opt_value(args, &[], &["--defaults-file", "--defaults-extra-file"]) {
@@ -188,7 +181,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 sh.shell_text(pager, "`mysql --pager`");
             }
             // A client plugin loaded from a directory runs its code in the client.
-            if let Some(dir) = opt_value(args, &[], &["--plugin-dir", "--plugin_dir"]) {
+            if let Some(dir) = opt_value(args, &[], &["--plugin-dir"]) {
                 sh.add(
                     Mutating,
                     format!("{cmd} loads client plugins from `{dir}` (code not seen)"),
@@ -196,7 +189,6 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             // `LOAD DATA LOCAL` allowed: the server may ask for any file the client can read.
             let local = |a: &String| {
-                let a = a.replace('_', "-");
                 a == "--local-infile"
                     || a.strip_prefix("--local-infile=")
                         .is_some_and(|v| !matches!(v, "0" | "OFF" | "off" | "FALSE" | "false"))
@@ -616,4 +608,53 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
             format!("mongo `{w}` changes access or the server (via {via})"),
         );
     }
+}
+
+/// mysql's long options as the client reads them: `--loose-` and `--enable-` dropped,
+/// `--skip-X`/`--disable-X` as `--X=0`, `_` as `-`, and a prefix of an option that runs,
+/// loads or writes something spelled out (`--init-comm=…`, `--local`, `--plugin-d=…`). A
+/// prefix MySQL would refuse as ambiguous is spelled out too: that only raises.
+fn mysql_long_options(args: &[String]) -> Vec<String> {
+    const ACTING: &[&str] = &[
+        "init-command",
+        "init-command-add",
+        "local-infile",
+        "load-data-local-dir",
+        "plugin-dir",
+        "default-auth",
+        "execute",
+        "pager",
+        "tee",
+        "defaults-file",
+        "defaults-extra-file",
+    ];
+    args.iter()
+        .map(|a| {
+            let Some(body) = a.strip_prefix("--").filter(|b| !b.is_empty()) else {
+                return a.clone();
+            };
+            let (name, value) = body.split_at(body.find('=').unwrap_or(body.len()));
+            let mut name = name.replace('_', "-");
+            let mut value = value.to_string();
+            if let Some(n) = name.strip_prefix("loose-") {
+                name = n.to_string();
+            }
+            if let Some(n) = name.strip_prefix("enable-") {
+                name = n.to_string();
+            } else if let Some(n) = name
+                .strip_prefix("skip-")
+                .or_else(|| name.strip_prefix("disable-"))
+            {
+                name = n.to_string();
+                value = "=0".into();
+            }
+            if !ACTING.contains(&name.as_str())
+                && name.len() >= 3
+                && let Some(full) = ACTING.iter().find(|o| o.starts_with(name.as_str()))
+            {
+                name = (*full).to_string();
+            }
+            format!("--{name}{value}")
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Programs with their own subcommand grammar: git, kubectl, helm, terraform, cloud CLIs,
 //! docker, package managers, build tools, HTTP clients and database clients.
 
-use super::args::{has_long, has_short, opt_value, sensitive_path};
+use super::args::{has_long, has_short, opt_value, opt_values, sensitive_path};
 use super::devops::{cloud, docker, git, kubectl};
 use super::http;
 use super::shell::{Input, Sh};
@@ -381,8 +381,23 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 (Read, "reads server status".into())
             }
         }
-        "pg_dump" | "pg_dumpall" | "mysqldump" => {
-            if opt_value(args, &["-f"], &["--file", "--result-file"]).is_some() {
+        // mysqldump's `-f` is `--force`; its output file (`-r`) is in its row.
+        "mysqldump" => {
+            let wheres = opt_values(args, &["-w"], &["--where"]);
+            if wheres.iter().any(|w| {
+                let w = w.to_ascii_lowercase();
+                w.contains("outfile") || w.contains("dumpfile") || w.contains(';')
+            }) {
+                (
+                    Mutating,
+                    "puts a statement into the dump's query (`--where`)".into(),
+                )
+            } else {
+                (Read, "dumps a database".into())
+            }
+        }
+        "pg_dump" | "pg_dumpall" => {
+            if opt_value(args, &["-f"], &["--file"]).is_some() {
                 (Mutating, "writes a dump file".into())
             } else {
                 (Read, "dumps a database".into())

@@ -463,8 +463,10 @@ pub(crate) fn wrapper(
                 &["-a", "-o", "-l", "-p", "--profile", "-f"]
             };
             // GNU `time -o FILE` writes its report there (`-a` appends).
+            // GNU getopt takes any unique prefix (`--out=F`, `--outp F`).
+            let output = ["--output", "--outpu", "--outp", "--out", "--ou", "--o"];
             if name == "time"
-                && let Some(f) = super::args::opt_value(args, &["-o"], &["--output"])
+                && let Some(f) = super::args::opt_value(args, &["-o"], &output)
             {
                 let append =
                     super::args::has_short(args, 'a') || super::args::has_long(args, "--append");

@@ -689,30 +689,64 @@ pub(crate) fn ssh_option_text(sh: &mut Sh, text: &str, cmd: &str) {
     ssh_options(sh, &words, cmd);
 }
 
-/// `ssh -o ProxyCommand=CMD` and `LocalCommand` run local commands.
+/// `ssh -o ProxyCommand=CMD` and `LocalCommand` run local commands; `PKCS11Provider` and
+/// `-I` load a library; `-E` and `UserKnownHostsFile` write files. Options may sit at the end
+/// of a cluster (`-vo ProxyCommand=…`).
 fn ssh_options(sh: &mut Sh, args: &[String], cmd: &str) {
-    let mut it = args.iter().peekable();
+    // ssh's flags that take a value; the others take none.
+    const VALUED: &str = "BbcDEeFIiJLlmOopQRSWw";
+    let mut it = args.iter();
     while let Some(a) = it.next() {
-        let opt = if a == "-o" {
-            it.next().map(String::as_str)
-        } else {
-            a.strip_prefix("-o")
+        let Some(cluster) = a.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
+            continue;
         };
-        let Some(opt) = opt else { continue };
-        let (k, v) = opt
-            .split_once('=')
-            .or_else(|| opt.split_once(' '))
-            .unwrap_or((opt, ""));
-        let k = k.trim().to_ascii_lowercase();
-        if matches!(
-            k.as_str(),
-            "proxycommand" | "localcommand" | "knownhostscommand"
-        ) {
+        let Some((at, letter)) = cluster.char_indices().find(|(_, c)| VALUED.contains(*c)) else {
+            continue;
+        };
+        let rest = cluster.get(at + letter.len_utf8()..).unwrap_or("");
+        let value = if rest.is_empty() {
+            it.next().map(String::as_str).unwrap_or("")
+        } else {
+            rest
+        };
+        match letter {
+            'o' => ssh_option(sh, value, cmd),
+            'E' => write_path(sh, value, &format!("{cmd}: `ssh -E`")),
+            'I' => sh.add(
+                Mutating,
+                format!("{cmd}: `ssh -I` loads the library `{value}`"),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// One `-o KEY=VALUE` (or `KEY VALUE`) of ssh.
+fn ssh_option(sh: &mut Sh, opt: &str, cmd: &str) {
+    let opt = opt.trim();
+    let (k, v) = opt
+        .split_once('=')
+        .or_else(|| opt.split_once(char::is_whitespace))
+        .unwrap_or((opt, ""));
+    let k = k.trim().to_ascii_lowercase();
+    let v = v.trim();
+    match k.as_str() {
+        "proxycommand" | "localcommand" | "knownhostscommand" => {
             sh.add(
                 Mutating,
                 format!("{cmd}: ssh option `{k}` runs a local command"),
             );
-            sh.shell_text(v.trim(), &format!("`ssh -o {k}`"));
+            sh.shell_text(v, &format!("`ssh -o {k}`"));
         }
+        "pkcs11provider" | "securitykeyprovider" => sh.add(
+            Mutating,
+            format!("{cmd}: ssh option `{k}` loads the library `{v}`"),
+        ),
+        "userknownhostsfile" | "globalknownhostsfile" => {
+            for f in v.split_whitespace().filter(|f| *f != "/dev/null") {
+                write_path(sh, f, &format!("{cmd}: ssh option `{k}`"));
+            }
+        }
+        _ => {}
     }
 }

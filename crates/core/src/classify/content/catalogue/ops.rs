@@ -2,7 +2,7 @@
 //! modules (their `-a` text is a command line for `shell`/`command`), rclone, Kafka tools and
 //! the GitHub CLI.
 
-use super::super::args::{any, has_long, has_short, opt_value, sensitive_path, sub};
+use super::super::args::{has_long, has_short, opt_value, sensitive_path, sub};
 use super::super::http;
 use super::super::shell::Sh;
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
@@ -38,11 +38,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
         }
         "ansible" | "ansible-playbook" => ansible(sh, name, args),
         "rclone" => {
-            let (e, why) = rclone(args);
-            if e != Read {
-                local::rclone_local(sh, args);
-            }
-            (e, why)
+            local::rclone_local(sh, args);
+            rclone(args)
         }
         "gh" => gh(sh, args),
         _ => kafka(name, args),
@@ -196,7 +193,12 @@ fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
             Admin,
             format!("changes access or the system (`-m {module}`)"),
         ),
-        "ping" | "setup" | "debug" | "stat" | "slurp" | "fetch" | "find" | "gather_facts" => {
+        // `setup -a fact_path=DIR` runs the executables in DIR; `fetch` writes its `dest` here.
+        "setup" | "gather_facts" if margs.contains("fact_path") => (
+            Mutating,
+            "runs the fact scripts of a folder (`fact_path`)".into(),
+        ),
+        "ping" | "setup" | "debug" | "stat" | "slurp" | "find" | "gather_facts" => {
             (Read, format!("reads (`-m {module}`)"))
         }
         m if m.ends_with("_info") || m.ends_with("_facts") => (Read, format!("reads (`-m {m}`)")),
@@ -212,15 +214,32 @@ fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
 }
 
 fn rclone(args: &[String]) -> (Effect, String) {
-    if (has_short(args, 'n') || has_long(args, "--dry-run"))
-        && !crate::classify::content::args::dry_run_cancelled(args)
-    {
+    // The subcommand and the dry-run flag as the `rclone:` row reads the line, so that the
+    // verdict and `prove` agree (`rclone --exclude ls purge r:` purges; `--exclude -n` is
+    // not a dry run).
+    let scan = super::global_scan("rclone", args);
+    let (s, rest) = match &scan {
+        Some(scan) => {
+            let s = scan.operands.first().map_or("", String::as_str);
+            let at = args
+                .iter()
+                .position(|a| a == s)
+                .map_or(args.len(), |i| i + 1);
+            (s, args.get(at..).unwrap_or_default())
+        }
+        None => sub(
+            args,
+            &["--config", "--log-file", "--transfers", "--checkers"],
+        ),
+    };
+    let dry = match &scan {
+        Some(scan) => scan.has(&["-n"]),
+        None => has_short(args, 'n') || has_long(args, "--dry-run"),
+    };
+    // `config` subcommands ignore `--dry-run`.
+    if dry && s != "config" && !crate::classify::content::args::dry_run_cancelled(args) {
         return (Read, "dry-runs".into());
     }
-    let (s, rest) = sub(
-        args,
-        &["--config", "--log-file", "--transfers", "--checkers"],
-    );
     // `rclone copy ~/.ssh remote:loot`: credentials copied to remote storage.
     if matches!(
         s,
@@ -234,15 +253,30 @@ fn rclone(args: &[String]) -> (Effect, String) {
             format!("copies the secrets in `{f}` to remote storage"),
         );
     }
+    let verb = rest
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map_or("", String::as_str);
     match s {
         "sync" | "bisync" | "purge" | "delete" | "deletefile" | "rmdir" | "rmdirs" | "cleanup"
         | "dedupe" => (Destructive, format!("deletes remote files (`rclone {s}`)")),
-        "config" if any(rest, &["delete", "create", "update", "password"]) => {
-            (Admin, "changes remote credentials".into())
-        }
+        "config" => match verb {
+            "show" | "file" | "paths" | "providers" | "dump" | "redacted" => {
+                (Read, format!("reads the configuration (`config {verb}`)"))
+            }
+            "" => (
+                Mutating,
+                "opens the configuration menu (answers read from its input)".into(),
+            ),
+            _ => (
+                Admin,
+                format!("changes remote credentials (`config {verb}`)"),
+            ),
+        },
         "ls" | "lsd" | "lsl" | "lsf" | "lsjson" | "cat" | "size" | "about" | "check" | "md5sum"
-        | "sha1sum" | "hashsum" | "tree" | "version" | "listremotes" | "ncdu" | "config"
-        | "help" | "" => (Read, "reads".into()),
+        | "sha1sum" | "hashsum" | "tree" | "version" | "listremotes" | "ncdu" | "help" | "" => {
+            (Read, "reads".into())
+        }
         _ => (Mutating, format!("copies or moves files (`rclone {s}`)")),
     }
 }

@@ -5,7 +5,7 @@
 use super::super::super::args::{opt_value, opt_values};
 use super::super::super::shell::Sh;
 use super::super::ssh_option_text;
-use crate::Effect::Mutating;
+use crate::Effect::{Admin, Mutating};
 
 /// ansible and ansible-playbook, check mode included: `--ssh-common-args='-o
 /// ProxyCommand=CMD'` runs CMD here; `-e ansible_python_interpreter=CMD` runs CMD on the
@@ -27,26 +27,35 @@ pub(super) fn ansible_local(sh: &mut Sh, name: &str, args: &[String]) {
     for vars in opt_values(args, &["-e"], &["--extra-vars"]) {
         extra_vars(sh, vars, &cmd);
     }
-    let scripts = opt_values(args, &["-i"], &["--inventory", "--inventory-file"])
+    jinja_lookups(sh, args, &cmd);
+    let inventories = opt_values(args, &["-i"], &["--inventory", "--inventory-file"]);
+    // A vault password file is run when it is executable (`vault-client`, `pass.sh`): only
+    // a name that says it holds text is taken as read.
+    let vaults: Vec<&str> = opt_values(args, &[], &["--vault-password-file", "--vault-pass-file"])
         .into_iter()
-        .chain(opt_values(
-            args,
-            &[],
-            &["--vault-password-file", "--vault-pass-file"],
-        ))
         // `--vault-id label@FILE`.
         .chain(
             opt_values(args, &[], &["--vault-id"])
                 .into_iter()
                 .filter_map(|v| v.rsplit_once('@').map(|(_, f)| f)),
-        );
+        )
+        .collect();
+    let text = |f: &str| {
+        let f = f.to_ascii_lowercase();
+        [".txt", ".pass", ".password", ".secret", ".key"]
+            .iter()
+            .any(|x| f.ends_with(x))
+            && !is_script(&f)
+    };
+    let scripts = inventories
+        .into_iter()
+        .filter(|f| is_script(f))
+        .chain(vaults.into_iter().filter(|f| *f != "prompt" && !text(f)));
     for f in scripts {
-        if is_script(f) {
-            sh.add(
-                Mutating,
-                format!("{cmd} runs `{f}`, a script this classifier does not see"),
-            );
-        }
+        sh.add(
+            Mutating,
+            format!("{cmd} runs `{f}`, a script this classifier does not see"),
+        );
     }
 }
 
@@ -60,15 +69,39 @@ fn is_script(path: &str) -> bool {
     .any(|x| lower.ends_with(x))
 }
 
-/// Extra variables (`k=v k2="v 2"` or JSON): the connection variables ansible itself acts on.
-fn extra_vars(sh: &mut Sh, vars: &str, cmd: &str) {
+/// Extra variables (`k=v k2="v 2"` or JSON): the connection variables ansible itself acts
+/// on. JSON escapes (`\u0061nsible_…`) are decoded first.
+fn extra_vars(sh: &mut Sh, raw: &str, cmd: &str) {
+    let vars = decode_json_escapes(raw);
     let lower = vars.to_ascii_lowercase();
-    if !lower.contains("ansible_") {
+    // `ansible_user`, `ansible_port`, `ansible_become`: what `-u`, `-c`, `-b` set. Keys that
+    // name a program, its arguments, a plugin or a path are not.
+    let risky = lower.match_indices("ansible_").any(|(at, _)| {
+        let key: String = lower
+            .get(at..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        [
+            "interpreter",
+            "executable",
+            "_exe",
+            "args",
+            "command",
+            "plugin",
+            "_path",
+            "pipe",
+        ]
+        .iter()
+        .any(|w| key.contains(w))
+    });
+    if !risky {
         return;
     }
     sh.add(
         Mutating,
-        format!("{cmd} sets ansible's own connection variables (`-e`)"),
+        format!("{cmd} sets ansible's own programs, arguments or paths (`-e`)"),
     );
     for key in [
         "ansible_python_interpreter",
@@ -76,7 +109,7 @@ fn extra_vars(sh: &mut Sh, vars: &str, cmd: &str) {
         "ansible_become_exe",
         "ansible_shell_executable",
     ] {
-        if let Some(v) = var_value(vars, &lower, key) {
+        for v in var_values(&vars, &lower, key) {
             sh.shell_text(&v, &format!("{cmd} `{key}`"));
         }
     }
@@ -87,8 +120,80 @@ fn extra_vars(sh: &mut Sh, vars: &str, cmd: &str) {
         "ansible_sftp_extra_args",
         "ansible_ssh_args",
     ] {
-        if let Some(v) = var_value(vars, &lower, key) {
+        for v in var_values(&vars, &lower, key) {
             ssh_option_text(sh, &v, &format!("{cmd} `{key}`"));
+        }
+    }
+}
+
+/// Every value given to `key` in the text (the key may appear more than once).
+fn var_values(vars: &str, lower: &str, key: &str) -> Vec<String> {
+    lower
+        .match_indices(key)
+        .filter_map(|(at, _)| {
+            let upto = lower.get(..at + key.len())?;
+            var_value(vars, lower, upto)
+        })
+        .collect()
+}
+
+/// `\uXXXX` and the one-letter JSON escapes, decoded; other text as it is.
+fn decode_json_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('u') => {
+                chars.next();
+                let hex: String = chars.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(d) => out.push(d),
+                    None => {
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Jinja in any argument (`-a "msg={{ lookup('pipe', 'CMD') }}"`, `-e`) is evaluated on this
+/// machine, check mode included: lookups read files, run commands (`pipe`) or write files
+/// (`password`).
+fn jinja_lookups(sh: &mut Sh, args: &[String], cmd: &str) {
+    for a in args.iter().filter(|a| a.contains("{{") || a.contains("{%")) {
+        let lower = decode_json_escapes(a).to_ascii_lowercase();
+        if !["lookup(", "query(", "q(", "pipe"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
+            continue;
+        }
+        sh.add(
+            Mutating,
+            format!("{cmd} evaluates a Jinja lookup on this machine"),
+        );
+        // `lookup('pipe', 'CMD')`: the second quoted string is a command line.
+        let mut rest = a.as_str();
+        while let Some(at) = rest.find("pipe") {
+            let after = rest.get(at + 4..).unwrap_or("");
+            let quotes: Vec<&str> = after
+                .split(['\'', '"'])
+                .skip(1)
+                .step_by(2)
+                .take(1)
+                .collect();
+            for q in quotes {
+                sh.shell_text(q, &format!("{cmd} `lookup('pipe')`"));
+            }
+            rest = after;
         }
     }
 }
@@ -118,12 +223,47 @@ fn var_value(vars: &str, lower: &str, key: &str) -> Option<String> {
     Some(out)
 }
 
-/// rclone's flags that run a command, on any subcommand (a read's are proven by its rows).
+/// rclone, any subcommand: flags that run a command, connection strings whose options run
+/// one (`':webdav,bearer_token_command="CMD":'`, `':sftp,ssh="CMD":'`), and a secret file
+/// given as the list of names to look up (`--files-from ~/.aws/credentials`: each line is
+/// sent to the remote as an object's name).
 pub(super) fn rclone_local(sh: &mut Sh, args: &[String]) {
     for flag in ["--password-command", "--sftp-ssh"] {
         if let Some(v) = opt_value(args, &[], &[flag]) {
             sh.add(Mutating, format!("`rclone {flag}` runs a command"));
             sh.shell_text(v, &format!("`rclone {flag}`"));
+        }
+    }
+    for a in args
+        .iter()
+        .filter(|a| !a.starts_with('-') && a.contains('='))
+    {
+        let lower = a.to_ascii_lowercase();
+        for key in ["_command", "ssh"] {
+            let mut from = 0;
+            while let Some(at) = lower.get(from..).and_then(|l| l.find(key)) {
+                let end = from + at + key.len();
+                from = end;
+                if let Some(v) = var_value(a, &lower, lower.get(..end).unwrap_or("")).filter(|_| {
+                    lower
+                        .get(end..)
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                }) {
+                    sh.add(
+                        Mutating,
+                        format!("`rclone` connection string option `…{key}` runs a command"),
+                    );
+                    sh.shell_text(&v, "an rclone connection string");
+                }
+            }
+        }
+    }
+    for f in opt_values(args, &[], &["--files-from", "--files-from-raw"]) {
+        if super::super::super::args::secret_path(f) {
+            sh.add(
+                Admin,
+                format!("`rclone --files-from` sends the lines of `{f}` to the remote"),
+            );
         }
     }
 }

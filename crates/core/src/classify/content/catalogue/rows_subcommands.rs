@@ -344,7 +344,7 @@ pub(super) const ROWS: &[Spec] = &[
         H::None,
         concat!(
             "-t|--tags= --skip-tags= --start-at-task= --list-tasks --list-tags --flush-cache \
-             --force-handlers ",
+             --force-handlers --step ",
             ansible_flags!()
         )
     ),
@@ -370,7 +370,11 @@ pub(super) const ROWS: &[Spec] = &[
          --no-update-modtime --inplace -L|--copy-links -l|--links --delete-before \
          --delete-during --delete-after --delete-excluded --backup-dir= --suffix= \
          -M|--metadata --order-by= --multi-thread-streams= --buffer-size= --use-mmap \
-         --cache-dir= --ca-cert= --header= --no-traverse --check-first \
+         --cache-dir= --ca-cert= --header= --no-traverse --check-first --use-server-modtime \
+         --ignore-checksum --no-check-dest -i|--interactive --bind= --auto-confirm \
+         --client-cert= --client-key= --drive-shared-with-me --drive-root-folder-id= \
+         --drive-scope= --drive-team-drive= --s3-region= --s3-endpoint= --s3-provider= \
+         --s3-profile= --s3-no-check-bucket --sftp-key-file= --sftp-user= --sftp-port= \
          --password-command$ --sftp-ssh$ --log-file> -V|--version. -h|--help."
     ),
     row!(
@@ -444,6 +448,8 @@ pub(super) const ROWS: &[Spec] = &[
          --include-master-host-port --skip-generated-invisible-primary-key \
          --fields-terminated-by= --fields-enclosed-by= --fields-optionally-enclosed-by= \
          --fields-escaped-by= --lines-terminated-by= -v|--verbose -r|--result-file> \
+         --ssl-verify-server-cert --gtid --system= --skip-disable-keys -Y|--all-tablespaces \
+         --network-timeout --print-defaults. \
          -T|--tab> --log-error> -F|--flush-logs% --flush-privileges% \
          --delete-master-logs! --delete-source-logs! -V|--version. -?|--help."
     ),

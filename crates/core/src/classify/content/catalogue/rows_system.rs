@@ -416,7 +416,7 @@ pub(super) const ROWS: &[Spec] = &[
         "changes the audit rules",
         H::None,
         "-l. -s. -h. -v. -D! -e^= -a^= -A^= -d^= -w^= -W^= -f^= -b^= -r^= -R^= -k= -p= -F= \
-         -S= -C= -i -c -q"
+         -S= -C= -i -c -q^="
     ),
     // Wrappers: they run the rest of their arguments (see `wrappers::wrapper`).
     row!(

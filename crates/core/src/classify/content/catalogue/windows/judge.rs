@@ -289,35 +289,53 @@ pub(super) fn strip_carets(text: &str) -> String {
 /// Kill`). Read only for the listed properties and methods that only return a value; a
 /// method that deletes, stops or moves is destructive; any other is a call not seen.
 pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
+    // Switches of `ForEach-Object` and the common parameters; every other parameter
+    // (`-ArgumentList`, `-InputObject`, `-OutVariable`, …, by any prefix) takes a value.
+    const SWITCHES: &[&str] = &[
+        "whatif",
+        "confirm",
+        "verbose",
+        "debug",
+        "asjob",
+        "usenewrunspace",
+        "vb",
+        "db",
+    ];
     let mut it = args.iter();
     let mut member = None;
     while let Some(a) = it.next() {
         let lower = a.to_ascii_lowercase();
-        if let Some(flag) = lower.strip_prefix('-') {
-            // `-MemberName X` (any unique prefix: `-m`, `-Mem`); other flags take a script
-            // block or a value, judged elsewhere.
-            if !flag.is_empty() && "membername".starts_with(flag.split(':').next().unwrap_or("")) {
-                member = match flag.split_once(':') {
-                    Some((_, v)) => Some(v.to_string()),
+        if let Some(flag) = lower.strip_prefix('-').filter(|f| !f.is_empty()) {
+            let (name, attached) = match flag.split_once(':') {
+                Some((n, v)) => (n, Some(v)),
+                None => (flag, None),
+            };
+            if "membername".starts_with(name) {
+                member = match attached {
+                    Some(_) => a.split_once(':').map(|(_, v)| v.to_string()),
                     None => it.next().cloned(),
                 };
                 break;
             }
-            if matches!(
-                flag,
-                "argumentlist" | "args" | "inputobject" | "begin" | "end" | "process"
-            ) {
+            if attached.is_none() && !SWITCHES.iter().any(|s| s.starts_with(name)) {
                 it.next();
             }
             continue;
         }
-        if a.starts_with(['{', '$', '(']) {
+        if a.starts_with('{') {
             return None;
         }
         member = Some(a.clone());
         break;
     }
-    let name = member?.trim_matches(['\'', '"']).to_ascii_lowercase();
+    let member = member?;
+    if member.starts_with(['$', '(', '@', '&']) {
+        return Some((
+            Mutating,
+            format!("calls a member chosen at run time (`{member}`) on each object"),
+        ));
+    }
+    let name = member.trim_matches(['\'', '"']).to_ascii_lowercase();
     const READS: &[&str] = &[
         "name",
         "fullname",
@@ -325,8 +343,11 @@ pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
         "extension",
         "length",
         "lastwritetime",
+        "lastwritetimeutc",
         "lastaccesstime",
+        "lastaccesstimeutc",
         "creationtime",
+        "creationtimeutc",
         "mode",
         "attributes",
         "directoryname",
@@ -336,6 +357,7 @@ pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
         "exists",
         "isreadonly",
         "linktype",
+        "linktarget",
         "target",
         "id",
         "processname",
@@ -344,17 +366,38 @@ pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
         "displayname",
         "servicename",
         "starttype",
+        "canstop",
+        "dependentservices",
+        "servicesdependedon",
+        "machinename",
         "count",
         "value",
         "key",
         "keys",
         "values",
         "handle",
+        "handles",
         "cpu",
         "ws",
         "pm",
+        "npm",
+        "vm",
+        "workingset",
+        "workingset64",
+        "privatememorysize64",
+        "virtualmemorysize64",
         "starttime",
         "mainwindowtitle",
+        "commandline",
+        "sessionid",
+        "responding",
+        "company",
+        "description",
+        "product",
+        "fileversion",
+        "productversion",
+        "version",
+        "size",
         "ipaddress",
         "interfacealias",
         "state",
@@ -367,38 +410,53 @@ pub(super) fn foreach_member(args: &[String]) -> Option<(Effect, String)> {
         "tolower",
         "tostring",
         "trim",
+        "trimstart",
+        "trimend",
+        "split",
+        "substring",
+        "startswith",
+        "endswith",
+        "contains",
+        "indexof",
+        "lastindexof",
+        "padleft",
+        "padright",
         "gettype",
         "gethashcode",
         "pspath",
         "psparentpath",
         "pschildname",
         "psiscontainer",
+        "psdrive",
         "versioninfo",
     ];
+    // Exact names only: `Remove`, `Replace`, `Clear`, `Format` are also pure string or
+    // collection methods, so they stay mutating, not read.
     const DESTROYS: &[&str] = &[
         "delete",
         "kill",
         "stop",
-        "remove",
+        "stopservice",
         "moveto",
-        "replace",
-        "clear",
-        "truncate",
         "terminate",
         "shutdown",
         "reboot",
         "uninstall",
-        "format",
         "encrypt",
         "decrypt",
         "setaccesscontrol",
         "pause",
+        "pauseservice",
         "disable",
         "drop",
+        "truncate",
+        "deletesubkey",
+        "deletesubkeytree",
+        "deletevalue",
     ];
     if READS.contains(&name.as_str()) {
         Some((Read, format!("reads `{name}` of each object")))
-    } else if DESTROYS.iter().any(|d| name.starts_with(d)) {
+    } else if DESTROYS.contains(&name.as_str()) {
         Some((
             Destructive,
             format!("calls `{name}` on each object piped in (deletes, stops or moves them)"),
