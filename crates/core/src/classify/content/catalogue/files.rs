@@ -664,7 +664,9 @@ fn zip(sh: &mut Sh, args: &[String], cmd: &str) {
 }
 
 /// ssh options written as one text (`ansible --ssh-common-args='-o ProxyCommand="…"'`,
-/// `ANSIBLE_SSH_ARGS`): split as a shell splits words, then judged as `ssh`'s own.
+/// `ANSIBLE_SSH_ARGS`): split as a shell splits words (ansible uses `shlex`, so `\"` inside
+/// double quotes is a quote; xargs' `split_quoted` does not do that), then judged as `ssh`'s
+/// own.
 pub(crate) fn ssh_option_text(sh: &mut Sh, text: &str, cmd: &str) {
     let mut words = Vec::new();
     let mut word = String::new();

@@ -45,7 +45,6 @@ pub(super) fn ansible_local(sh: &mut Sh, name: &str, args: &[String]) {
         [".txt", ".pass", ".password", ".secret", ".key"]
             .iter()
             .any(|x| f.ends_with(x))
-            && !is_script(&f)
     };
     let scripts = inventories
         .into_iter()
@@ -130,14 +129,11 @@ fn extra_vars(sh: &mut Sh, raw: &str, cmd: &str) {
 fn var_values(vars: &str, lower: &str, key: &str) -> Vec<String> {
     lower
         .match_indices(key)
-        .filter_map(|(at, _)| {
-            let upto = lower.get(..at + key.len())?;
-            var_value(vars, lower, upto)
-        })
+        .filter_map(|(at, _)| value_at(vars, at + key.len()))
         .collect()
 }
 
-/// `\uXXXX` and the one-letter JSON escapes, decoded; other text as it is.
+/// `\uXXXX` escapes decoded; other text as it is.
 fn decode_json_escapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -198,9 +194,9 @@ fn jinja_lookups(sh: &mut Sh, args: &[String], cmd: &str) {
     }
 }
 
-/// The value given to `key` in `k=v`, `k="v"`, `k='v'` or JSON `"k": "v"` form.
-fn var_value(vars: &str, lower: &str, key: &str) -> Option<String> {
-    let at = lower.find(key)? + key.len();
+/// The value given to the key that ends at byte `at`, in `k=v`, `k="v"`, `k='v'` or JSON
+/// `"k": "v"` form.
+fn value_at(vars: &str, at: usize) -> Option<String> {
     let rest = vars.get(at..)?.trim_start_matches(['"', '\'']).trim_start();
     let rest = rest.strip_prefix(['=', ':'])?.trim_start();
     let mut chars = rest.chars();
@@ -244,11 +240,10 @@ pub(super) fn rclone_local(sh: &mut Sh, args: &[String]) {
             while let Some(at) = lower.get(from..).and_then(|l| l.find(key)) {
                 let end = from + at + key.len();
                 from = end;
-                if let Some(v) = var_value(a, &lower, lower.get(..end).unwrap_or("")).filter(|_| {
-                    lower
-                        .get(end..)
-                        .is_some_and(|r| r.trim_start().starts_with('='))
-                }) {
+                let assigned = lower
+                    .get(end..)
+                    .is_some_and(|r| r.trim_start().starts_with('='));
+                if let Some(v) = value_at(a, end).filter(|_| assigned) {
                     sh.add(
                         Mutating,
                         format!("`rclone` connection string option `…{key}` runs a command"),
