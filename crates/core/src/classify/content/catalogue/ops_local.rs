@@ -176,18 +176,18 @@ fn jinja_lookups(sh: &mut Sh, args: &[String], cmd: &str) {
             Mutating,
             format!("{cmd} evaluates a Jinja lookup on this machine"),
         );
-        // `lookup('pipe', 'CMD')`: the second quoted string is a command line.
+        // `lookup('pipe', 'CMD')`: the quoted string after `pipe`'s own closing quote is a
+        // command line.
         let mut rest = a.as_str();
         while let Some(at) = rest.find("pipe") {
             let after = rest.get(at + 4..).unwrap_or("");
-            let quotes: Vec<&str> = after
-                .split(['\'', '"'])
-                .skip(1)
-                .step_by(2)
-                .take(1)
-                .collect();
-            for q in quotes {
-                sh.shell_text(q, &format!("{cmd} `lookup('pipe')`"));
+            let args = after.trim_start_matches(['\'', '"']);
+            if let Some(open) = args.find(['\'', '"'])
+                && let Some(q) = args.get(open..open + 1)
+                && let Some(body) = args.get(open + 1..)
+            {
+                let command = body.split(q).next().unwrap_or("");
+                sh.shell_text(command, &format!("{cmd} `lookup('pipe')`"));
             }
             rest = after;
         }
