@@ -511,6 +511,35 @@ const POISON: &[&str] = &[
     "RCLONE_LOG_FILE", "RCLONE_CONFIG",
 ];
 
+/// `PGOPTIONS='-c session_replication_role=replica'`: settings every later libpq session
+/// starts with, judged as `SET` would judge them (a guard setting is admin).
+fn pg_options(sh: &mut Sh, value: &str) {
+    // `-c name=value`, `-cname=value` or `--name=value`; dashes in a name stand for `_`.
+    let guard = value
+        .split_whitespace()
+        .filter_map(|t| {
+            let bare = t.trim_start_matches('-');
+            let bare = match t.strip_prefix("-c") {
+                Some(rest) if !t.starts_with("--") && !rest.is_empty() => rest,
+                _ => bare,
+            };
+            let (key, _) = bare.split_once('=')?;
+            Some(key.to_ascii_lowercase().replace('-', "_"))
+        })
+        .find(|k| super::sql::GUARD_SETTINGS.contains(&k.as_str()));
+    match guard {
+        Some(g) => sh.add(
+            Admin,
+            format!("sets `PGOPTIONS` with `{g}`, a guard setting, for later sessions"),
+        ),
+        None if value.trim().is_empty() => {}
+        None => sh.add(
+            Mutating,
+            "sets `PGOPTIONS`, settings later database sessions start with".to_string(),
+        ),
+    }
+}
+
 /// An environment assignment (`X=1 cmd`, `export X=1`).
 pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool) {
     let _ = standalone;
@@ -546,6 +575,8 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Mutating,
             format!("sets `{name}`, plugins from a folder ansible loads"),
         );
+    } else if name == "PGOPTIONS" {
+        pg_options(sh, value);
     } else if SSH_ARGS.contains(&name) {
         super::catalogue::ssh_option_text(sh, value, &format!("`{name}`"));
     } else if name == "GIT_CONFIG_PARAMETERS" {

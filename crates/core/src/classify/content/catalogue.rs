@@ -207,6 +207,22 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     if !sh.ctx.tick(1) {
         return Input::Unknown("unanalysed".into());
     }
+    // zsh expands a command word `=rm` to rm's path (its EQUALS option, on by default); bash
+    // looks for a program named `=rm`. Judged as the program, and never read.
+    if let Some(real) = first.strip_prefix('=').filter(|r| !r.is_empty()) {
+        sh.add(
+            Mutating,
+            format!(
+                "{} runs `{real}` by zsh's `=` expansion",
+                snippet_words(argv)
+            ),
+        );
+        let mut named = argv.to_vec();
+        if let Some(f) = named.first_mut() {
+            *f = real.to_string();
+        }
+        return run_program(sh, &named, stdin);
+    }
     let name = program_name(first);
     let args = argv.get(1..).unwrap_or_default();
     let cmd = snippet_words(argv);

@@ -17,7 +17,7 @@ mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
 pub(crate) use rules::{ACCESS_WORDS, catalog_schema, catalog_table};
-pub(crate) use stmt::INSERTS;
+pub(crate) use stmt::{GUARD_SETTINGS, INSERTS};
 pub(crate) use walk::{EXPLAINS_PLAN, READS};
 
 use sqlparser::ast::{Expr, Statement, Value, Visit};

@@ -112,6 +112,21 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Mutating, format!("runs `pulumi {s}`")),
             }
         }
+        // `etcdctl watch KEY -- CMD ARGS` runs CMD on every change of KEY.
+        "etcdctl"
+            if args.iter().take_while(|a| *a != "--").any(|a| a == "watch")
+                && args.iter().any(|a| a == "--") =>
+        {
+            let at = args
+                .iter()
+                .position(|a| a == "--")
+                .map_or(args.len(), |i| i + 1);
+            let argv = args.get(at..).unwrap_or_default();
+            if !argv.is_empty() {
+                super::wrappers::run_argv(sh, argv, &Input::None, "`etcdctl watch --`");
+            }
+            (Mutating, "runs a command on every change of a key".into())
+        }
         "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "heroku" | "vercel"
         | "netlify" | "fly" | "flyctl" | "wrangler" | "firebase" | "supabase" | "eksctl"
         | "argocd" | "flux" | "vault" | "consul" | "nomad" | "glab" | "sf" | "sfdx"

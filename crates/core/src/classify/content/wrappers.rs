@@ -482,6 +482,28 @@ pub(crate) fn wrapper(
             }
             run_argv(sh, &inner(i), stdin, &via)
         }
+        "coreutils" => {
+            // The multi-call binary: `coreutils --coreutils-prog=rm -rf /x` is `rm -rf /x`.
+            let at = args.iter().position(|a| {
+                a.starts_with("--coreutils-prog=") || a.starts_with("--coreutils-prog-shebang=")
+            });
+            let Some(prog) = at
+                .and_then(|i| args.get(i))
+                .and_then(|a| a.split_once('='))
+                .map(|(_, p)| p.to_string())
+            else {
+                sh.add(Mutating, format!("{cmd} runs a program it is not told"));
+                return Some(Input::None);
+            };
+            let mut argv = vec![prog];
+            argv.extend(
+                args.iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != at)
+                    .map(|(_, a)| a.clone()),
+            );
+            run_argv(sh, &argv, stdin, &via)
+        }
         "strace" | "ltrace" | "gdb" => {
             // `strace -o FILE` writes its trace there (`-o /etc/profile.d/x.sh`).
             if name != "gdb"

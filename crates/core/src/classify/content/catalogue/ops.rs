@@ -9,6 +9,8 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 #[path = "ops_clis.rs"]
 mod clis;
+#[path = "ops_dbus.rs"]
+mod dbus;
 #[path = "ops_local.rs"]
 mod local;
 use clis::{command_word, hg_config};
@@ -42,7 +44,59 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
             rclone(args)
         }
         "gh" => gh(sh, args),
+        "busctl" | "dbus-send" | "gdbus" | "qdbus" => dbus::dbus(sh, name, args),
+        "mysqlslap" => mysqlslap(sh, args),
         _ => kafka(name, args),
+    }
+}
+
+/// `mysqlslap` runs its `--query` and `--create` SQL many times, and drops the schema it
+/// worked in when done (`--create-schema=prod` drops prod) unless told `--no-drop`. MySQL
+/// takes any unique prefix of a long option.
+fn mysqlslap(sh: &mut Sh, args: &[String]) -> (Effect, String) {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        let sql = [
+            "-q",
+            "--query",
+            "--quer",
+            "--que",
+            "--qu",
+            "--create",
+            "--pre-query",
+        ]
+        .contains(&flag)
+            || flag.starts_with("--post-q")
+            || flag.starts_with("--pre-q");
+        if sql && let Some(text) = value.or_else(|| it.next().cloned()) {
+            sh.sql_text(&text, "`mysqlslap`");
+        }
+    }
+    // `--create-schema=prod` or `--create-schema prod`.
+    let schema = args.iter().enumerate().find_map(|(i, a)| {
+        let (f, v) = match a.split_once('=') {
+            Some((f, v)) => (f, Some(v)),
+            None => (a.as_str(), args.get(i + 1).map(String::as_str)),
+        };
+        (f.len() >= 10 && "--create-schema".starts_with(f)).then_some(v.unwrap_or(""))
+    });
+    let keeps = args
+        .iter()
+        .any(|a| a.len() >= 6 && "--no-drop".starts_with(a.as_str()));
+    match schema {
+        _ if keeps => (Mutating, "runs a load test against the server".into()),
+        Some(s) => (
+            Destructive,
+            format!("drops schema `{s}` when its load test ends (no `--no-drop`)"),
+        ),
+        None => (
+            Mutating,
+            "runs a load test in its own schema `mysqlslap`, dropped when done".into(),
+        ),
     }
 }
 

@@ -49,6 +49,12 @@ pub(super) const ROWS: &[Spec] = &[
         H::Cloud
     ),
     row!("gh", Mutating, "changes GitHub resources", H::Gh),
+    row!(
+        "busctl dbus-send gdbus qdbus mysqlslap",
+        Mutating,
+        "calls a D-Bus method or loads a database",
+        H::ProcessManager
+    ),
     row!("rclone", Mutating, "copies cloud storage", H::Rclone),
     row!(
         "ansible ansible-playbook",

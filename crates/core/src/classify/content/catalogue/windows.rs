@@ -407,6 +407,9 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
         );
     }
     let mut proven = true;
+    // The secret the previous command of a pipeline writes, carried by every command between
+    // it and a network cmdlet (`gc .env | ConvertTo-Json | iwr -Method Post …`).
+    let mut carried: Option<String> = None;
     for (words, piped) in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
         if !sh.ctx.tick(1) {
             proven = false;
@@ -448,12 +451,14 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             continue;
         }
         let cmd = super::snippet(&words.join(" "));
-        let stdin = if piped {
-            Input::Unknown("the output of a PowerShell pipeline".into())
-        } else {
-            Input::None
+        let stdin = match (&carried, piped) {
+            (Some(what), true) => super::super::args::secret_input(what),
+            (None, true) => Input::Unknown("the output of a PowerShell pipeline".into()),
+            (_, false) => Input::None,
         };
         proven &= ps_command(sh, &words, &cmd, &stdin);
+        let here = judge::pipeline_secret(&words);
+        carried = if piped { carried.or(here) } else { here };
     }
     sh.depth -= 1;
     sh.ctx.via.pop();
@@ -508,6 +513,12 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             Admin,
             format!("{cmd} sends the secret `{var}` over the network"),
         );
+    }
+    if NETWORK_CMDLETS.contains(&first.to_ascii_lowercase().as_str())
+        && let Input::Unknown(what) = stdin
+        && what.starts_with(super::super::args::SECRET_INPUT)
+    {
+        sh.add(Admin, format!("{cmd} sends {what} over the network"));
     }
     if matches!(
         first.to_ascii_lowercase().as_str(),

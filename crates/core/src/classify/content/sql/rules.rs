@@ -7,7 +7,7 @@
 
 use sqlparser::ast::{
     CreateRule, CreateRuleDoKind, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
-    ObjectName, ObjectNamePart, TableFactor, TableWithJoins, Value,
+    Insert, ObjectName, ObjectNamePart, SetExpr, TableFactor, TableWithJoins, Value,
 };
 
 use super::functions;
@@ -236,6 +236,44 @@ fn insert_function(name: &str, path: Option<String>, full: &str) -> (Effect, Str
         e.max(Mutating),
         format!("inserts rows through table function `{name}`, which {what}"),
     )
+}
+
+/// SQLite full-text tables take commands as inserts into a column named as the table
+/// (`INSERT INTO docs(docs) VALUES('delete-all')` empties the index, FTS5 compares the
+/// command without case). A literal other command changes the index only; a value computed
+/// at run time (`'delete' || '-all'`, a `SELECT`) may be `delete-all`. `None` when no
+/// column is named as the table.
+pub(super) fn fts_command(i: &Insert, table: &ObjectName) -> Option<(Effect, String)> {
+    let t = last_part(table);
+    let at = i.columns.iter().position(|c| last_part(c) == t)?;
+    let rows = match i.source.as_deref().map(|q| q.body.as_ref()) {
+        Some(SetExpr::Values(v)) => &v.rows,
+        _ => {
+            return Some((
+                Destructive,
+                format!("writes a computed full-text command into `{t}` (may be `delete-all`)"),
+            ));
+        }
+    };
+    let mut worst = (Mutating, format!("runs a full-text command on `{t}`"));
+    for row in rows {
+        match row.get(at).and_then(super::expr_string) {
+            Some(c) if c.trim().eq_ignore_ascii_case("delete-all") => {
+                return Some((
+                    Destructive,
+                    format!("empties full-text table `{t}` (`delete-all`)"),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                worst = (
+                    Destructive,
+                    format!("writes a computed full-text command into `{t}` (may be `delete-all`)"),
+                );
+            }
+        }
+    }
+    Some(worst)
 }
 
 /// The same, read from a statement's text, for dialects that parse `FUNCTION` as a table

@@ -49,7 +49,7 @@ pub(super) fn filter_effect(selection: Option<&Expr>, verb: &str) -> (Effect, St
 }
 
 /// Settings whose change escapes a read-only or security guard.
-const GUARD_SETTINGS: &[&str] = &[
+pub(crate) const GUARD_SETTINGS: &[&str] = &[
     "default_transaction_read_only",
     "transaction_read_only",
     "session_replication_role",
@@ -239,6 +239,12 @@ fn pragma_effect(name: &str, is_eq: bool, has_value: bool) -> (Effect, String) {
     let n = name.to_ascii_lowercase();
     if n.contains("writable_schema") || n.contains("trusted_schema") {
         (Admin, format!("sets `pragma {n}`"))
+    } else if (is_eq || has_value) && n.contains("schema_version") {
+        // SQLite's documentation: setting it "will usually lead to a corrupt database".
+        (
+            Destructive,
+            format!("sets `pragma {n}`, which corrupts the database"),
+        )
     } else if is_eq
         || (has_value
             && !matches!(
@@ -323,11 +329,14 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             TableObject::TableFunction(f) => rules::insert_into_function(f),
             TableObject::TableName(name) => worst(
                 worst(
-                    rules::insert_function_text(&s.to_string())
-                        .unwrap_or((Mutating, INSERTS.into())),
-                    rules::catalog_target([name], [], "writes to"),
+                    worst(
+                        rules::insert_function_text(&s.to_string())
+                            .unwrap_or((Mutating, INSERTS.into())),
+                        rules::catalog_target([name], [], "writes to"),
+                    ),
+                    rules::access_insert(&name.to_string(), &s.to_string()),
                 ),
-                rules::access_insert(&name.to_string(), &s.to_string()),
+                rules::fts_command(i, name),
             ),
             TableObject::TableQuery(_) => {
                 rules::insert_function_text(&s.to_string()).unwrap_or((Mutating, INSERTS.into()))

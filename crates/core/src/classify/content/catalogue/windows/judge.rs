@@ -508,3 +508,32 @@ pub(super) fn quoted(text: &str) -> impl Iterator<Item = &str> {
         Some(inside)
     })
 }
+
+/// The secret a PowerShell command writes to its pipeline: a secret file's content
+/// (`Get-Content .env -Raw`, `gc`, `cat`, `type`) or the environment (`Get-ChildItem env:`,
+/// `gci env:\`, `Get-Item env:GITHUB_TOKEN`).
+pub(super) fn pipeline_secret(words: &[String]) -> Option<String> {
+    let first = words.first()?.to_ascii_lowercase();
+    let args = words.get(1..).unwrap_or_default();
+    let bare = |a: &String| a.trim_matches(['\'', '"']).to_string();
+    match first.as_str() {
+        "get-content" | "gc" | "cat" | "type" => args
+            .iter()
+            .map(bare)
+            .find(|a| super::super::super::args::secret_path(a)),
+        "get-childitem" | "gci" | "dir" | "ls" | "get-item" | "gi" => {
+            args.iter().map(bare).find_map(|a| {
+                let lower = a.to_ascii_lowercase();
+                let rest = lower.strip_prefix("env:")?;
+                let name = rest.trim_start_matches(['\\', '/']);
+                if name.is_empty() || name.contains('*') {
+                    Some("environment".to_string())
+                } else {
+                    let raw = a.get(a.len() - name.len()..).unwrap_or(name);
+                    super::super::super::args::sent_secret_variable(raw).then(|| raw.to_string())
+                }
+            })
+        }
+        _ => None,
+    }
+}

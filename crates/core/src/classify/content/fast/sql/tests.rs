@@ -296,6 +296,9 @@ fn plain_writes_and_their_twins() {
         "INSERT INTO t() VALUES (1)",
         "INSERT INTO t (select) VALUES (1)",
         "INSERT INTO t (a.b) VALUES (1)",
+        // A column named as its table: a SQLite full-text command.
+        "INSERT INTO docs_fts (docs_fts) VALUES ('delete-all')",
+        "INSERT INTO main.Docs_Fts (rank, DOCS_FTS) VALUES ('x', 'delete-all')",
         "UPDATE t SET select = 1 WHERE id = 1",
         "INSERT INTO t VALUES ()",
         "INSERT t VALUES (1)",

@@ -8,7 +8,8 @@
 //! whose name holds `audit` (any case) is refused: the full analysis makes rewriting audit
 //! records destructive (`rules::audit_target`); appending to one is an insert like any.
 //! Neither writes a system catalog (`pg_authid`, `mysql.user`, `sqlite_master`): the full
-//! analysis makes that admin (`rules::catalog_target`), so such names go to it.
+//! analysis makes that admin (`rules::catalog_target`), so such names go to it; nor does an
+//! `INSERT` name a column as its table (a full-text command, `rules::fts_command`).
 
 use super::{Parser, Tok};
 use crate::classify::content::sql::{catalog_schema, catalog_table};
@@ -22,8 +23,23 @@ impl Parser<'_, '_> {
         self.kw("INSERT")?;
         self.kw("INTO")?;
         self.target(true)?;
+        let table = match self.toks.get(self.i.checked_sub(1)?) {
+            Some(Tok::Word(w)) => *w,
+            _ => return None,
+        };
         if self.eat_op("(") {
+            let from = self.i;
             self.list(Self::column)?;
+            // A column named as its table takes SQLite full-text commands (`'delete-all'`
+            // empties the index): the full analysis judges those (`rules::fts_command`).
+            let named = self
+                .toks
+                .get(from..self.i)?
+                .iter()
+                .any(|t| matches!(t, Tok::Word(w) if w.eq_ignore_ascii_case(table)));
+            if named {
+                return None;
+            }
             self.op(")")?;
         }
         self.kw("VALUES")?;
