@@ -509,6 +509,14 @@ fn walk_object(
         let lk = k.to_ascii_lowercase();
         if PATH_KEYS.contains(&lk.as_str()) {
             if let Value::String(p) = v
+                && let Some(host) = args::unc_host(p)
+            {
+                ctx.add(
+                    Effect::Mutating,
+                    format!("path: `{}` is on network share host `{host}` (Windows signs in to it with the user's credentials)", prefix(p, 80)),
+                );
+            }
+            if let Value::String(p) = v
                 && !ctx.name_reads
                 && let Some((e, why)) = args::sensitive_path(p)
                     .or_else(|| args::file_tool_runs_later(p).filter(|_| ctx.writes_path))
@@ -538,6 +546,42 @@ fn walk_object(
         {
             for (name, value) in vars {
                 shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+            }
+            continue;
+        }
+        // A search tool's query leaves for its provider, and a Splunk query is a program.
+        if ctx.search_tool
+            && let Value::String(q) = v
+        {
+            if let Some(what) = http::credential_value(q) {
+                ctx.add(
+                    Effect::Admin,
+                    format!("search: sends {what} in its query to the search provider"),
+                );
+            }
+            if let Some((e, why)) = search::spl_effect(q) {
+                ctx.add(e, format!("search: {why}"));
+            }
+        }
+        // `{"script_b64": "cm0gLXJm…"}`: the decoded text is judged as the key without its
+        // suffix would be; what does not decode to text is not seen, so it is not read.
+        if let Some(base) = lk
+            .strip_suffix("base64")
+            .or_else(|| lk.strip_suffix("b64"))
+            .map(|b| b.trim_end_matches(['_', '-']))
+            && let Value::String(enc) = v
+        {
+            match tools::base64_bytes(enc.trim()).and_then(|b| String::from_utf8(b).ok()) {
+                Some(text) => {
+                    let h = key_hint(base).unwrap_or(hint);
+                    ctx.via("a base64 field", |ctx| {
+                        analyse_text(ctx, &text, h, depth + 1)
+                    });
+                }
+                None => ctx.add(
+                    Effect::Mutating,
+                    format!("`{k}` holds base64 that does not decode to text"),
+                ),
             }
             continue;
         }

@@ -161,6 +161,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     secrets::dumped_secret(sh, name, args);
     archived(sh, name, args);
     block_tools(sh, name, args);
+    checks::pointed_elsewhere(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);
         if stored_remotely(name, args) {

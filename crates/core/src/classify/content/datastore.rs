@@ -374,6 +374,13 @@ pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
     if mongo_hidden_loss(ctx, &key, &shown, map) {
         return;
     }
+    // `$where`, `$function` and `$accumulator` run JavaScript on the server, in any operation.
+    if let Some(js) = map.values().find_map(|v| server_javascript(v, 0)) {
+        ctx.add(
+            Mutating,
+            format!("mongodb: {shown} runs JavaScript on the server (`{js}`)"),
+        );
+    }
     match found {
         Some(e)
             if matches!(
@@ -410,6 +417,26 @@ pub(crate) fn mongo_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
             let e = name_tier(op).effect.unwrap_or(Mutating).max(Mutating);
             ctx.add(e, format!("mongodb: {shown} is not a known read"));
         }
+    }
+}
+
+/// The first server-side JavaScript operator in a filter or pipeline.
+fn server_javascript(v: &Value, depth: usize) -> Option<&'static str> {
+    if depth > 64 {
+        return Some("nested too deep to read");
+    }
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            match k.as_str() {
+                "$where" => Some("$where"),
+                "$function" => Some("$function"),
+                "$accumulator" => Some("$accumulator"),
+                _ => None,
+            }
+            .or_else(|| server_javascript(v, depth + 1))
+        }),
+        Value::Array(a) => a.iter().find_map(|v| server_javascript(v, depth + 1)),
+        _ => None,
     }
 }
 

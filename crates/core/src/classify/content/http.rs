@@ -9,7 +9,8 @@
 
 mod credentials;
 pub(crate) mod rules;
-pub(crate) use rules::{credential_in, foreign_credential};
+mod scheme;
+pub(crate) use rules::{credential_in, credential_value, foreign_credential};
 
 use serde_json::{Map, Value};
 
@@ -162,6 +163,7 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
             (e, why) = (fe, fw);
         }
     };
+    raise(scheme::scheme_effect(url));
     raise(rules::rpc_operation(url, body));
     if !matches!(m.as_str(), "GET" | "HEAD") {
         raise(rules::soap_operation(body));
@@ -173,6 +175,7 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
         "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PROPFIND"
     ) {
         raise(rules::get_writes(url, &segs));
+        raise(scheme::get_runs(url, &segs));
     } else {
         raise(rules::write_empties(&m, url, &segs, body).map(|w| (Destructive, w)));
         if rules::container_engine(url) {
@@ -551,6 +554,30 @@ fn sent_in_headers(ctx: &mut Ctx, headers: &str, url: &str) {
             ),
         );
     }
+    // A credential in any other header (`Cookie: d=<base64 of a key>`, `X-Data: …`) leaves
+    // with the request; authorization headers are the provider check's above.
+    if let Some(what) = headers
+        .lines()
+        .filter(|h| !auth_header(h))
+        .find_map(rules::credential_in)
+    {
+        ctx.add(
+            Admin,
+            format!("http: sends {what} in a header to {}", snippet(url)),
+        );
+    }
+}
+
+/// A header that carries the caller's own credential for the server (`Authorization`,
+/// `X-Api-Key`, `Private-Token`): judged by where it goes, not by what it holds.
+pub(crate) fn auth_header(line: &str) -> bool {
+    let name = line
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    name.contains("auth") || name.contains("token") || name.contains("key")
 }
 
 /// Records a request's effect: the higher of the method and its override. Credentials in the

@@ -83,3 +83,37 @@ pub(crate) fn search_tool(tool: &str) -> bool {
                 && name::name_tier(w).effect.is_none_or(|e| e == Effect::Read)
         })
 }
+
+/// Splunk's commands that change or send what they find, after a `|` anywhere in the text (a
+/// `map search="| runshellscript …"` is found too): the search language is a pipeline, and
+/// a search tool's query is its whole program.
+pub(super) fn spl_effect(text: &str) -> Option<(Effect, String)> {
+    if !text.contains('|') {
+        return None;
+    }
+    let mut worst: Option<(Effect, String)> = None;
+    for part in text.split('|').skip(1) {
+        let word: String = part
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let found = match word.as_str() {
+            "delete" => (Effect::Destructive, "deletes the events it finds"),
+            "outputlookup" | "outputcsv" | "outputtext" => {
+                (Effect::Destructive, "overwrites a lookup or a file")
+            }
+            "sendemail" | "sendalert" => (Effect::Admin, "sends its results away"),
+            "script" | "run" | "runshellscript" => (Effect::Admin, "runs a script on the server"),
+            "collect" | "mcollect" | "meventcollect" | "tscollect" | "dbxoutput" | "dbxquery" => {
+                (Effect::Mutating, "writes to an index or a database")
+            }
+            _ => continue,
+        };
+        if worst.as_ref().is_none_or(|w| found.0.rank() > w.0.rank()) {
+            worst = Some((found.0, format!("`| {word}` {}", found.1)));
+        }
+    }
+    worst
+}

@@ -593,6 +593,35 @@ fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
     } else {
         format!("http://{url}")
     };
+    // A credential anywhere else in the request (the URL, a query or form value, a header
+    // other than an authorization one, base64 included) is sent with it.
+    let mut prev = "";
+    for a in args {
+        let value = a.strip_prefix("--header=").unwrap_or(a);
+        let skip = matches!(
+            prev,
+            "-u" | "--user"
+                | "-U"
+                | "--proxy-user"
+                | "-o"
+                | "--output"
+                | "-K"
+                | "--config"
+                | "--oauth2-bearer"
+                | "-E"
+                | "--cert"
+                | "--key"
+        ) || ((matches!(prev, "-H" | "--header") || a.starts_with("--header="))
+            && http::auth_header(value));
+        prev = a;
+        if skip || (a.starts_with('-') && !a.contains('=')) {
+            continue;
+        }
+        if let Some(what) = http::credential_in(value) {
+            sh.add(Admin, format!("{cmd} sends {what} over the network"));
+            break;
+        }
+    }
     if let Some(what) = http::foreign_credential(&headers.join("\n"), &address) {
         sh.add(
             Admin,

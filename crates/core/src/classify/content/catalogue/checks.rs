@@ -234,3 +234,86 @@ pub(super) fn raw_protocol(sh: &mut Sh, cmd: &str, text: &str) {
         }
     }
 }
+
+/// The value of a flag given as `FLAG VALUE` or `FLAG=VALUE`, wherever it is.
+fn flag_value<'a>(args: &'a [String], flags: &[&str]) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, a)| {
+        flags.iter().find_map(|f| {
+            if a == f {
+                args.get(i + 1).map(String::as_str)
+            } else {
+                a.strip_prefix(f).and_then(|r| r.strip_prefix('='))
+            }
+        })
+    })
+}
+
+/// Programs pointed elsewhere than their usual server, config or file: a CLI's server flag
+/// sends its stored token there (`kubectl --server`, `vault -address`), a kubeconfig outside
+/// `~/.kube` may hold an `exec` plugin, `git --git-dir` reads another repository's config,
+/// `dig -f` sends each line of its file as a query, and `ldd` may run the loader of the
+/// binary it inspects.
+pub(super) fn pointed_elsewhere(sh: &mut Sh, name: &str, args: &[String]) {
+    // Every command passes here: others leave before anything is allocated.
+    let servers: &[&str] = match name {
+        "kubectl" | "oc" | "k" => &["--server", "-s"],
+        "helm" => &["--kube-apiserver"],
+        "vault" => &["-address", "--address"],
+        "nomad" => &["-address", "--address"],
+        "consul" => &["-http-addr", "--http-addr"],
+        "doctl" => &["--api-url", "-u"],
+        "argocd" => &["--server"],
+        "aws" => &["--endpoint-url"],
+        "dig" | "drill" | "ldd" | "git" => &[],
+        _ => return,
+    };
+    // `git --git-dir=D` reads D's config as `GIT_DIR=D` does: `core.fsmonitor` there runs.
+    if name == "git"
+        && let Some(d) = flag_value(args, &["--git-dir"])
+    {
+        sh.add(
+            Mutating,
+            format!("`git` uses the repository `{d}`, whose config can run commands"),
+        );
+    }
+    let cmd = format!("`{name}`");
+    if let Some(v) = flag_value(args, servers)
+        && !super::super::args::loopback_address(v)
+    {
+        sh.add(
+            Mutating,
+            format!("{cmd} sends its stored credentials to `{v}`"),
+        );
+    }
+    if matches!(name, "kubectl" | "oc" | "k" | "helm")
+        && let Some(v) = flag_value(args, &["--kubeconfig"])
+        && !super::super::args::usual_kubeconfig(v)
+    {
+        sh.add(
+            Mutating,
+            format!("{cmd} loads kubeconfig `{v}` from outside `~/.kube` (its `exec` plugin runs)"),
+        );
+    }
+    if matches!(name, "dig" | "drill")
+        && let Some(f) = flag_value(args, &["-f"])
+        && super::super::args::secret_path(f)
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} sends each line of the secret `{f}` as a DNS query"),
+        );
+    }
+    if name == "ldd" {
+        let system = ["/usr/", "/lib", "/bin/", "/sbin/"];
+        if let Some(f) = args
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .find(|a| !system.iter().any(|s| a.starts_with(s)) || a.contains(".."))
+        {
+            sh.add(
+                Mutating,
+                format!("{cmd} may run the loader of `{f}`, a binary outside the system's folders"),
+            );
+        }
+    }
+}

@@ -233,6 +233,15 @@ fn special(
             } else if name == "set" && first.starts_with('+') && args.iter().any(|a| a == "history")
             {
                 sh.add(Mutating, format!("{cmd} turns off history"));
+            } else if name == "unset"
+                && args.iter().any(|a| {
+                    matches!(
+                        a.as_str(),
+                        "HISTFILE" | "HISTSIZE" | "HISTFILESIZE" | "PROMPT_COMMAND"
+                    )
+                })
+            {
+                sh.add(Mutating, format!("{cmd} turns off the shell's history"));
             } else {
                 sh.add(Read, format!("{cmd} {}", prog.what));
             }

@@ -472,6 +472,17 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     }
 }
 
+/// A word naming a Windows network share (`Get-Content \\host\x`, `dir \\10.0.0.5\c$`):
+/// Windows signs in to that host with the user's credentials, whatever the command does.
+pub(super) fn unc_share(sh: &mut Sh, words: &[String], cmd: &str) {
+    if let Some(host) = words.iter().find_map(|w| super::super::args::unc_host(w)) {
+        sh.add(
+            Mutating,
+            format!("{cmd} reaches the network share host `{host}` (Windows signs in to it with the user's credentials)"),
+        );
+    }
+}
+
 /// One PowerShell command: a cmdlet or alias from the table, or a program. False when the
 /// table does not know it (the caller then scans the text as code).
 pub(crate) fn powershell_words(sh: &mut Sh, words: &[String], cmd: &str) -> bool {
@@ -535,6 +546,7 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             format!("{cmd} sends the secret file `{f}` read in a `$( )`"),
         );
     }
+    unc_share(sh, words, cmd);
     // `Remove-Item -?`: PowerShell shows the command's help instead of running it.
     if matches!(args, [q] if q == "-?") && first.contains('-') {
         sh.add(Read, format!("{cmd} shows its help"));

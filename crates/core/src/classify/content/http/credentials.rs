@@ -7,36 +7,50 @@ use super::rules::host;
 /// Credentials pasted into a request (a private key block, a cloud secret key, an access
 /// token of a known shape). The name of what was found, if any.
 pub(crate) fn credential_in(text: &str) -> Option<&'static str> {
-    credential_plain(text).or_else(|| credential_encoded(text))
+    credential_plain(text, true).or_else(|| credential_encoded(text, true))
+}
+
+/// The same, by the shape of a secret's value only: a label (`AWS_SECRET_ACCESS_KEY`,
+/// `AccountKey=`) is a name someone may search for, not a secret.
+pub(crate) fn credential_value(text: &str) -> Option<&'static str> {
+    credential_plain(text, false).or_else(|| credential_encoded(text, false))
 }
 
 /// The longest run of base64 looked at, and how many runs: the scan stays bounded.
 const MAX_ENCODED_RUN: usize = 4096;
 const MAX_ENCODED_RUNS: usize = 16;
 
-/// A credential hidden in base64 (`?d=QVdTX1NFQ1JFVF9BQ0NFU1NfS0VZ…`): each run of 24 or
-/// more base64 characters is decoded once and scanned as plain text.
-fn credential_encoded(text: &str) -> Option<&'static str> {
+/// A credential hidden in base64 (`?d=QVdTX1NFQ1JFVF9BQ0NFU1NfS0VZ…`) or hex: each run of 24
+/// or more base64 characters is decoded once (as hex when it is only hex digits) and scanned
+/// as plain text.
+fn credential_encoded(text: &str, labels: bool) -> Option<&'static str> {
     // Padding ends a run: `d=QVdT…==` splits into `d` and the encoded text.
     let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
     text.split(|c: char| !is_b64(c))
         .filter(|run| run.len() >= 24 && run.len() <= MAX_ENCODED_RUN)
         .take(MAX_ENCODED_RUNS)
-        .filter_map(super::super::tools::base64_bytes)
+        // A run of hex digits is read as hex (`?t=414b4941…`), any other as base64.
+        .filter_map(|run| {
+            if run.len() % 2 == 0 && run.bytes().all(|b| b.is_ascii_hexdigit()) {
+                hex::decode(run).ok()
+            } else {
+                super::super::tools::base64_bytes(run)
+            }
+        })
         .filter(|bytes| {
             bytes
                 .iter()
                 .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
         })
-        .find_map(|bytes| credential_plain(&String::from_utf8_lossy(&bytes)))
+        .find_map(|bytes| credential_plain(&String::from_utf8_lossy(&bytes), labels))
 }
 
-fn credential_plain(text: &str) -> Option<&'static str> {
+fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
     if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----") {
         return Some("a private key");
     }
     let lower = text.to_ascii_lowercase();
-    if lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"") {
+    if labels && (lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"")) {
         return Some("an AWS secret access key");
     }
     let token = |prefix: &str, min: usize| has_token(text, prefix, min);
@@ -59,10 +73,10 @@ fn credential_plain(text: &str) -> Option<&'static str> {
     {
         return Some("an API token");
     }
-    if token("AKIA", 16) && (lower.contains("secret") || long_run(text, 40)) {
+    if token("AKIA", 16) && ((labels && lower.contains("secret")) || long_run(text, 40)) {
         return Some("an AWS access key with its secret");
     }
-    if lower.contains("accountkey=") || lower.contains("sharedaccesssignature=") {
+    if labels && (lower.contains("accountkey=") || lower.contains("sharedaccesssignature=")) {
         return Some("a storage account key");
     }
     if jwt(text) {

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::super::{resource, structured};
-pub(crate) use super::credentials::{credential_in, foreign_credential};
+pub(crate) use super::credentials::{credential_in, credential_value, foreign_credential};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 /// Query-string and form parameters, percent-decoded (`+` is a space), names lower-cased.
@@ -514,7 +514,7 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
 }
 
 /// A statement that changes something, carried by a query parameter that runs it.
-fn statement_param(key: &str, value: &str) -> Option<(Effect, String)> {
+pub(super) fn statement_param(key: &str, value: &str) -> Option<(Effect, String)> {
     if !matches!(
         key,
         "q" | "query" | "sql" | "stmt" | "statement" | "cmd" | "command"
