@@ -1,0 +1,171 @@
+//! HTTP clients on the command line (curl, wget, HTTPie, xh): the method and what it does to
+//! the URL, files uploaded or written, credentials anywhere in the request, and the container
+//! engine's socket.
+
+use super::super::args::{has_long, has_short, opt_value};
+use super::super::http;
+use super::super::shell::{Input, Sh};
+use super::curl_opts;
+use crate::Effect::{Admin, Mutating};
+
+/// Sockets of container engines, whose API runs containers as root.
+const ENGINE_SOCKETS: &[&str] = &["docker.sock", "podman.sock", "containerd.sock", "crio.sock"];
+
+pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
+    let out = Input::Unknown(format!("a download by `{name}`"));
+    let url = args
+        .iter()
+        .find(|a| a.starts_with("http://") || a.starts_with("https://") || a.contains("://"))
+        .cloned()
+        .or_else(|| args.iter().rev().find(|a| !a.starts_with('-')).cloned())
+        .unwrap_or_default();
+    let mut method = match name {
+        "curl" => opt_value(args, &["-X"], &["--request"]).map(str::to_ascii_uppercase),
+        "wget" => opt_value(args, &[], &["--method"]).map(str::to_ascii_uppercase),
+        _ => args
+            .iter()
+            // HTTPie and xh take the method as the first operand, in any case (`xh delete
+            // URL`); after the URL an upper-case word can still only be a method.
+            .enumerate()
+            .find(|(i, a)| {
+                http::METHODS.contains(&a.to_ascii_uppercase().as_str())
+                    && (a.chars().all(|c| c.is_ascii_uppercase())
+                        || args.iter().take(*i).all(|b| b.starts_with('-')))
+            })
+            .map(|(_, a)| a.to_ascii_uppercase()),
+    };
+    let has_body = match name {
+        "curl" => opt_value(
+            args,
+            &["-d", "-F", "-T"],
+            &[
+                "--data",
+                "--data-raw",
+                "--data-binary",
+                "--data-urlencode",
+                "--form",
+                "--upload-file",
+                "--json",
+            ],
+        )
+        .is_some(),
+        "wget" => opt_value(
+            args,
+            &[],
+            &["--post-data", "--post-file", "--body-data", "--body-file"],
+        )
+        .is_some(),
+        _ => args
+            .iter()
+            .any(|a| a.contains('=') && !a.starts_with('-') && !a.contains("://")),
+    };
+    // `curl -G` sends the data as a query string of a GET.
+    let get = name == "curl" && (has_short(args, 'G') || has_long(args, "--get"));
+    if method.is_none() && has_body && !get {
+        method = Some("POST".into());
+    }
+    if name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
+        method = Some("HEAD".into());
+    }
+    let m = method.unwrap_or_else(|| "GET".into());
+    if let Some(f) = super::super::args::uploaded_files(name, args).find_map(|f| sh.secret_file(f))
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} sends the secret file `{f}` over the network"),
+        );
+    }
+    if name == "curl" {
+        curl_opts::variables(sh, args, cmd);
+        curl_opts::write_out(sh, args, cmd);
+    }
+    let (e, why) = http::method_effect(&m, &url);
+    sh.add(e, format!("{cmd} sends `{m}` ({why})"));
+    // A provider's token written into a header, sent to another host.
+    let headers: Vec<&str> = args
+        .iter()
+        .zip(args.iter().skip(1))
+        .filter(|(flag, _)| matches!(flag.as_str(), "-H" | "--header"))
+        .map(|(_, v)| v.as_str())
+        .chain(args.iter().filter_map(|a| a.strip_prefix("--header=")))
+        .collect();
+    // curl takes an address without a scheme (`evil.example/x`) as http.
+    let address = if url.contains("://") {
+        url.clone()
+    } else {
+        format!("http://{url}")
+    };
+    // A credential anywhere else in the request (the URL, a query or form value, a header
+    // other than an authorization one, base64 included) is sent with it.
+    let mut prev = "";
+    for a in args {
+        let value = a.strip_prefix("--header=").unwrap_or(a);
+        let skip = matches!(
+            prev,
+            "-u" | "--user"
+                | "-U"
+                | "--proxy-user"
+                | "-o"
+                | "--output"
+                | "-K"
+                | "--config"
+                | "--oauth2-bearer"
+                | "-E"
+                | "--cert"
+                | "--key"
+        ) || ((matches!(prev, "-H" | "--header") || a.starts_with("--header="))
+            && http::auth_header(value));
+        prev = a;
+        if skip || (a.starts_with('-') && !a.contains('=')) {
+            continue;
+        }
+        if let Some(what) = http::credential_in(value) {
+            sh.add(Admin, format!("{cmd} sends {what} over the network"));
+            break;
+        }
+    }
+    if let Some(what) = http::foreign_credential(&headers.join("\n"), &address) {
+        sh.add(
+            Admin,
+            format!("{cmd} sends {what} in a header to another host than its provider's"),
+        );
+    }
+    // The container engine's API on its socket: creating, starting or exec-ing a container
+    // there (`-v /:/host`, `Privileged`) is root on the host.
+    if name == "curl"
+        && !matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS")
+        && opt_value(args, &[], &["--unix-socket", "--abstract-unix-socket"])
+            .is_some_and(|s| ENGINE_SOCKETS.iter().any(|e| s.contains(e)))
+    {
+        sh.add(
+            Admin,
+            format!("{cmd} drives the container engine's API (control of the host)"),
+        );
+    }
+    let writes_file = match name {
+        "curl" => {
+            opt_value(args, &["-o"], &["--output"]).is_some_and(|f| f != "-" && f != "/dev/null")
+                || has_short(args, 'O')
+                || has_long(args, "--remote-name")
+        }
+        "wget" => {
+            opt_value(args, &["-O"], &["--output-document"])
+                .is_none_or(|f| f != "-" && f != "/dev/null")
+                && !has_long(args, "--spider")
+                && !args
+                    .iter()
+                    .any(|a| a.starts_with('-') && !a.starts_with("--") && a.ends_with("O-"))
+        }
+        _ => has_long(args, "--download") || has_short(args, 'd') && name != "curl",
+    };
+    if writes_file {
+        let f = opt_value(args, &["-o", "-O"], &["--output", "--output-document"])
+            .unwrap_or("a downloaded file");
+        sh.written.push((f.to_string(), None));
+        if let Some((ge, gwhy)) = super::super::args::write_risk(f, false) {
+            sh.add(ge, format!("{cmd} writes `{f}`, {gwhy}"));
+        }
+        sh.add(Mutating, format!("{cmd} saves a download to a file"));
+    }
+    out
+}

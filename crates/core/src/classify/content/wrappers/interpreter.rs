@@ -1,0 +1,174 @@
+//! Interpreters (`python -c`, `node -e`, `perl -e`, a script or module, code on stdin): what
+//! code they run and from where.
+
+use super::super::args::opt_value;
+use super::super::shell::{Input, Sh};
+use super::{leading_short, run_code_text, run_command_text, stdin_code};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
+
+pub(crate) fn run_interpreter(
+    sh: &mut Sh,
+    name: &str,
+    lang: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
+    let out = Input::output_of(name);
+    // `-v` prints the version only for node, perl and php; python's `-v` is verbose mode and
+    // still runs the program on stdin (`echo 'import shutil…' | python3 -v`).
+    let version_flag = |a: &str| {
+        matches!(a, "--version" | "-V" | "--help" | "-h")
+            || (a == "-v" && matches!(lang, "js" | "perl" | "php"))
+    };
+    if args.len() == 1 && args.iter().all(|a| version_flag(a)) {
+        sh.add(Read, format!("{cmd} prints its version"));
+        return out;
+    }
+    let code_flags: &[&str] = match lang {
+        "python" => &["-c"],
+        "js" => &["-e", "--eval", "-p", "--print", "eval"],
+        "perl" => &["-e", "-E"],
+        "ruby" | "lua" | "r" | "applescript" | "tcl" => &["-e"],
+        "php" => &["-r"],
+        _ => &["-e", "-c"],
+    };
+    if lang == "awk" {
+        super::super::catalogue::awk_commands(sh, args);
+        return super::super::tools::awk(sh, args, cmd, out);
+    }
+    if matches!(lang, "perl" | "ruby") && leading_short(args, 'i') {
+        sh.add(Mutating, format!("{cmd} edits files in place"));
+        // `-ne ''`, `-pe '$_=""'`: every line printed as nothing empties the files.
+        let code: String = super::super::args::opt_value(args, &["-e", "-E"], &[])
+            .unwrap_or("x")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let prints = leading_short(args, 'p');
+        if (!prints && matches!(code.as_str(), "" | "next" | "0" | "1"))
+            || (prints && matches!(code.as_str(), "$_=\"\"" | "$_=''" | "$_=\"\";" | "$_='';"))
+        {
+            sh.add(
+                Destructive,
+                format!("{cmd} prints nothing into the files it edits in place, emptying them"),
+            );
+        }
+        let paths = args.iter().filter(|a| a.starts_with(['/', '~', '.']));
+        if let Some((e, why)) = paths
+            .filter_map(|a| super::super::args::write_risk(a, false))
+            .next()
+        {
+            sh.add(e, format!("{cmd} edits {why} in place"));
+        }
+    }
+    // `node -r ./x.js -e …`, `--import`, `--loader`: a module runs before the code shown.
+    if lang == "js" {
+        super::super::tasks::preloads(sh, args, cmd);
+    }
+    // `-c code`, clusters like `-ne code`, `deno eval code`.
+    let mut it = args.iter().enumerate();
+    while let Some((i, a)) = it.next() {
+        let is_code_flag = code_flags.contains(&a.as_str())
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a.chars().skip(1).all(|c| c.is_ascii_alphabetic())
+                && code_flags
+                    .iter()
+                    .any(|f| f.len() == 2 && f.get(1..).is_some_and(|c| a.ends_with(c))));
+        if is_code_flag {
+            let code = args.get(i + 1).map(String::as_str).unwrap_or("");
+            if super::super::shell::computed(code) {
+                sh.add(
+                    Destructive,
+                    format!("{cmd} runs {lang} code computed at run time"),
+                );
+                return out;
+            }
+            // The code decides: at least mutating unless it provably only computes.
+            run_code_text(sh, lang, code, &format!("`{name} {a}`"));
+            // Perl's `<>` opens a file operand named `cmd|` or `|cmd` as a command.
+            if let Some(f) = (lang == "perl")
+                .then(|| {
+                    args.get(i + 2..)
+                        .unwrap_or_default()
+                        .iter()
+                        .find(|f| f.contains('|'))
+                })
+                .flatten()
+            {
+                run_command_text(
+                    sh,
+                    f.trim_matches(|c: char| c == '|' || c.is_whitespace()),
+                    "a perl file operand opened as a command",
+                );
+                sh.add(Destructive, format!("{cmd} opens `{f}` as a command"));
+            }
+            return out;
+        }
+        if lang == "python" && a == "-m" {
+            let module = args.get(i + 1).map(String::as_str).unwrap_or("");
+            let rest = args.get(i + 2..).unwrap_or_default();
+            if module == "pip" {
+                return super::super::tools::run(sh, "pip", rest, stdin, cmd);
+            }
+            // `json.tool in out` writes `out`; `pydoc` imports (runs) what it documents.
+            let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
+            // `python3 -m http.server --directory ~/.ssh`: a credential store served to anyone
+            // who can reach the port.
+            if module == "http.server"
+                && let Some(dir) = opt_value(rest, &["-d"], &["--directory"])
+                    .filter(|d| super::super::args::runs_later(&format!("{d}/")).is_some())
+            {
+                sh.add(
+                    Admin,
+                    format!("{cmd} serves `{dir}`, a credential store, over the network"),
+                );
+            }
+            if module == "json.tool" && operands.len() >= 2 {
+                if let Some(out) = operands.get(1) {
+                    super::super::catalogue::write_path(sh, out, cmd);
+                }
+            } else if matches!(
+                module,
+                "json.tool" | "site" | "this" | "tabnanny" | "py_compile" | "compileall"
+            ) {
+                sh.add(Read, format!("{cmd} runs a read-only module"));
+            } else {
+                sh.add(Mutating, format!("{cmd} runs module `{module}`"));
+            }
+            return out;
+        }
+        if !a.starts_with('-') {
+            if matches!(a.as_str(), "run" | "test" | "install" | "add" | "x")
+                && matches!(name, "bun" | "deno")
+            {
+                sh.add(Mutating, format!("{cmd} runs a project script"));
+                return out;
+            }
+            match sh.written_content(a) {
+                Some(Some(code)) => {
+                    run_code_text(sh, lang, &code, &format!("script `{a}` written above"))
+                }
+                Some(None) => sh.add(
+                    Destructive,
+                    format!("{cmd} runs `{a}`, written above with content that cannot be seen"),
+                ),
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd} runs script `{a}` whose content is not visible"),
+                ),
+            }
+            return out;
+        }
+        if matches!(
+            a.as_str(),
+            "-W" | "-X" | "-I" | "-r" | "--require" | "-M" | "-x"
+        ) && lang != "php"
+        {
+            let _ = it.next();
+        }
+    }
+    stdin_code(sh, stdin, cmd, Some(lang));
+    out
+}
