@@ -550,29 +550,27 @@ fn walk_object(
             continue;
         }
         // A search tool's query leaves for its provider, and a Splunk query is a program.
-        if ctx.search_tool
-            && let Value::String(q) = v
-        {
-            if let Some(what) = http::credential_value(q) {
-                ctx.add(
-                    Effect::Admin,
-                    format!("search: sends {what} in its query to the search provider"),
-                );
-            }
-            if let Some((e, why)) = search::spl_effect(q) {
-                ctx.add(e, format!("search: {why}"));
+        // Patterns (`Grep`'s regular expressions) are matched here and go nowhere.
+        if ctx.search_tool && !search::PATTERN_KEYS.contains(&lk.as_str()) {
+            let texts: Vec<&str> = match v {
+                Value::String(q) => vec![q.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for q in texts {
+                search::judge_query(ctx, q);
             }
         }
         // `{"script_b64": "cm0gLXJm…"}`: the decoded text is judged as the key without its
         // suffix would be; what does not decode to text is not seen, so it is not read.
-        if let Some(base) = lk
-            .strip_suffix("base64")
-            .or_else(|| lk.strip_suffix("b64"))
-            .map(|b| b.trim_end_matches(['_', '-']))
+        if let Some(base) = encoded_key(&lk)
             && let Value::String(enc) = v
         {
             match tools::base64_bytes(enc.trim()).and_then(|b| String::from_utf8(b).ok()) {
                 Some(text) => {
+                    // The decoded text is charged to the input's budget as plain text is.
+                    let text = prefix(&text, *budget).to_string();
+                    *budget = budget.saturating_sub(text.len());
                     let h = key_hint(base).unwrap_or(hint);
                     ctx.via("a base64 field", |ctx| {
                         analyse_text(ctx, &text, h, depth + 1)
@@ -616,6 +614,20 @@ fn walk_object(
         walk_json(ctx, v, h, depth + 1, budget, inherits);
     }
     ctx.windows_shell = outer_shell;
+}
+
+/// A key naming base64 content, and the key it encodes (`cmd_b64` → `cmd`, `b64_cmd`,
+/// `script_base64url`, `encoded_command`).
+fn encoded_key(lk: &str) -> Option<&str> {
+    ["base64url", "b64url", "base64", "b64"]
+        .iter()
+        .find_map(|s| lk.strip_suffix(s))
+        .map(|b| b.trim_end_matches(['_', '-']))
+        .or_else(|| {
+            ["base64_", "b64_", "encoded_", "base64-", "b64-", "encoded-"]
+                .iter()
+                .find_map(|p| lk.strip_prefix(p))
+        })
 }
 
 /// Sniffs a string and hands it to the analysers that recognise it.

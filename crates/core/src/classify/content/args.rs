@@ -6,9 +6,12 @@ use super::shell::{Input, Sh, decode_escapes, program_name};
 use crate::Effect::{Admin, Mutating};
 
 mod paths;
+mod sources;
 pub(crate) use paths::{
     file_tool_runs_later, harmless_sink, runs_later, secret_path, sensitive_path, write_risk,
 };
+use sources::{CONFIG_SOURCES, ENDPOINTS, TRACE_FILES, pg_options};
+pub(crate) use sources::{loopback_address, unc_host, usual_kubeconfig};
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
 pub(crate) fn has_short(args: &[String], c: char) -> bool {
@@ -510,119 +513,6 @@ const POISON: &[&str] = &[
     "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
     "RCLONE_LOG_FILE", "RCLONE_CONFIG", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
 ];
-/// Variables that move where programs load their configuration, rc files or toolchain from.
-/// Such a file can run commands (`core.fsmonitor` under another `HOME`, `credential_process`,
-/// an OpenSSL engine, `\!` in a psqlrc, `init-command` under `MYSQL_HOME`, a Go toolchain
-/// fetched through `GOPROXY`, a rustc wrapper).
-#[rustfmt::skip]
-const CONFIG_SOURCES: &[&str] = &[
-    "HOME", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS", "XDG_DATA_HOME", "ZDOTDIR", "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE", "BOTO_CONFIG", "BOTO_PATH", "OPENSSL_CONF", "OPENSSL_ENGINES",
-    "OPENSSL_MODULES", "CURL_HOME", "WGETRC", "SYSTEM_WGETRC", "MYSQL_HOME", "PSQLRC",
-    "PGSYSCONFDIR", "PGSERVICEFILE", "INPUTRC", "GNUPGHOME", "DOCKER_CONFIG", "CLOUDSDK_CONFIG",
-    "TF_CLI_CONFIG_FILE", "PIP_CONFIG_FILE", "NPM_CONFIG_USERCONFIG", "npm_config_userconfig",
-    "NPM_CONFIG_GLOBALCONFIG", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "RUSTC",
-    "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC", "CARGO_BUILD_RUSTC_WRAPPER",
-    "GOPROXY", "GOFLAGS", "GOSUMDB", "GONOSUMDB", "GONOSUMCHECK", "GOINSECURE", "GOENV",
-    "GOTOOLCHAIN", "HELM_PLUGINS", "HELM_CONFIG_HOME", "VAULT_CONFIG_PATH", "GIT_TEMPLATE_DIR",
-];
-/// Variables naming the server a CLI sends its stored credentials to.
-#[rustfmt::skip]
-const ENDPOINTS: &[&str] = &[
-    "VAULT_ADDR", "NOMAD_ADDR", "CONSUL_HTTP_ADDR", "ARGOCD_SERVER", "OPENAI_BASE_URL",
-    "OPENAI_API_BASE", "ANTHROPIC_BASE_URL", "HF_ENDPOINT", "GH_HOST", "KUBERNETES_MASTER",
-    "AWS_ENDPOINT_URL", "ETCDCTL_ENDPOINTS", "DIGITALOCEAN_API_URL", "BW_SERVER",
-];
-/// Variables naming a file a program appends its trace or TLS keys to.
-#[rustfmt::skip]
-const TRACE_FILES: &[&str] = &[
-    "GIT_TRACE", "GIT_TRACE2", "GIT_TRACE2_EVENT", "GIT_TRACE2_PERF", "GIT_TRACE_PACKET",
-    "GIT_TRACE_PERFORMANCE", "GIT_TRACE_SETUP", "GIT_TRACE_CURL", "GIT_TRACE_PACK_ACCESS",
-    "GIT_TRACE_SHALLOW", "GIT_TRACE_PACKFILE", "GIT_TRACE_REFS", "GIT_TRACE_FSMONITOR",
-    "SSLKEYLOGFILE",
-];
-
-/// True if an address names this machine (`localhost`, `127.0.0.1:8200`, `[::1]`, a unix
-/// socket): credentials sent there stay here.
-pub(crate) fn loopback_address(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    if v.starts_with("unix:") {
-        return true;
-    }
-    let rest = v.split_once("://").map_or(v.as_str(), |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let host = if let Some(r) = rest.strip_prefix('[') {
-        r.split(']').next().unwrap_or("")
-    } else {
-        rest.split([':', '/', '?', '#']).next().unwrap_or("")
-    };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
-}
-
-/// The host of a Windows network path (`\\host\share`, `//host/share`, `\\?\UNC\host\…`):
-/// Windows signs in to it with the user's credentials (an NTLM hash can be captured or
-/// relayed). `None` for a local or device path (`\\?\C:\`, `\\.\pipe`) and this machine.
-pub(crate) fn unc_host(word: &str) -> Option<&str> {
-    let w = word.trim_matches(['\'', '"']);
-    let rest = w
-        .strip_prefix("\\\\?\\UNC\\")
-        .or_else(|| w.strip_prefix("\\\\"))
-        .or_else(|| w.strip_prefix("//").filter(|r| !r.starts_with('/')))?;
-    let host = rest.split(['\\', '/']).next().unwrap_or("");
-    let lower = host.to_ascii_lowercase();
-    let local = matches!(
-        lower.as_str(),
-        "" | "?" | "." | "localhost" | "127.0.0.1" | "wsl$" | "wsl.localhost" | "tsclient"
-    );
-    (!local).then_some(host)
-}
-
-/// A kubeconfig in the user's own folders (`~/.kube/…`, `/etc/kubernetes/…`); one elsewhere
-/// may hold an `exec` plugin someone else wrote.
-pub(crate) fn usual_kubeconfig(path: &str) -> bool {
-    path.split(':').all(|p| {
-        let home = [
-            "~/.kube/",
-            "$HOME/.kube/",
-            "${HOME}/.kube/",
-            "/etc/kubernetes/",
-        ]
-        .iter()
-        .any(|pre| p.starts_with(pre));
-        let users = (p.starts_with("/home/") || p.starts_with("/root/")) && p.contains("/.kube/");
-        (home || users) && !p.contains("..")
-    })
-}
-
-/// `PGOPTIONS='-c session_replication_role=replica'`: settings every later libpq session
-/// starts with, judged as `SET` would judge them (a guard setting is admin).
-fn pg_options(sh: &mut Sh, value: &str) {
-    // `-c name=value`, `-cname=value` or `--name=value`; dashes in a name stand for `_`.
-    let guard = value
-        .split_whitespace()
-        .filter_map(|t| {
-            let bare = t.trim_start_matches('-');
-            let bare = match t.strip_prefix("-c") {
-                Some(rest) if !t.starts_with("--") && !rest.is_empty() => rest,
-                _ => bare,
-            };
-            let (key, _) = bare.split_once('=')?;
-            Some(key.to_ascii_lowercase().replace('-', "_"))
-        })
-        .find(|k| super::sql::GUARD_SETTINGS.contains(&k.as_str()));
-    match guard {
-        Some(g) => sh.add(
-            Admin,
-            format!("sets `PGOPTIONS` with `{g}`, a guard setting, for later sessions"),
-        ),
-        None if value.trim().is_empty() => {}
-        None => sh.add(
-            Mutating,
-            "sets `PGOPTIONS`, settings later database sessions start with".to_string(),
-        ),
-    }
-}
-
 /// An environment assignment (`X=1 cmd`, `export X=1`).
 pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool) {
     let _ = standalone;
@@ -680,6 +570,11 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
         sh.add(
             Mutating,
             format!("sets `{name}`: later commands send their stored credentials to `{value}`"),
+        );
+    } else if TRACE_FILES.contains(&name) && value.starts_with('$') {
+        sh.add(
+            Mutating,
+            format!("sets `{name}`: a trace is written to a file named at run time"),
         );
     } else if TRACE_FILES.contains(&name)
         && (name == "SSLKEYLOGFILE" || value.starts_with(['/', '~']))

@@ -8,6 +8,8 @@
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
 mod credentials;
+pub(crate) use credentials::auth_header;
+use credentials::sent_in_headers;
 pub(crate) mod rules;
 mod scheme;
 pub(crate) use rules::{credential_in, credential_value, foreign_credential};
@@ -543,43 +545,6 @@ pub(crate) fn judge_request(ctx: &mut Ctx, method: &str, url: &str, body: &str) 
     judge(ctx, method, None, url, body);
 }
 
-/// A provider's token in the headers, sent to another host ([`rules::foreign_credential`]).
-fn sent_in_headers(ctx: &mut Ctx, headers: &str, url: &str) {
-    if let Some(what) = rules::foreign_credential(headers, url) {
-        ctx.add(
-            Admin,
-            format!(
-                "http: sends {what} in a header to {}, not its provider",
-                snippet(url)
-            ),
-        );
-    }
-    // A credential in any other header (`Cookie: d=<base64 of a key>`, `X-Data: …`) leaves
-    // with the request; authorization headers are the provider check's above.
-    if let Some(what) = headers
-        .lines()
-        .filter(|h| !auth_header(h))
-        .find_map(rules::credential_in)
-    {
-        ctx.add(
-            Admin,
-            format!("http: sends {what} in a header to {}", snippet(url)),
-        );
-    }
-}
-
-/// A header that carries the caller's own credential for the server (`Authorization`,
-/// `X-Api-Key`, `Private-Token`): judged by where it goes, not by what it holds.
-pub(crate) fn auth_header(line: &str) -> bool {
-    let name = line
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    name.contains("auth") || name.contains("token") || name.contains("key")
-}
-
 /// Records a request's effect: the higher of the method and its override. Credentials in the
 /// URL or body are sent away (admin).
 fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body: &str) {
@@ -714,8 +679,12 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
             })
         });
     // `{{base}}/users` is a collection's variable (Postman, `.http` files).
-    let Some(url) = url.filter(|u| u.contains("://") || u.starts_with('/') || u.starts_with("{{"))
-    else {
+    let Some(url) = url.filter(|u| {
+        u.contains("://")
+            || u.starts_with('/')
+            || u.starts_with("{{")
+            || scheme::scheme_effect(u).is_some()
+    }) else {
         return false;
     };
     let body: String = options

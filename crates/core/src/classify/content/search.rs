@@ -1,6 +1,7 @@
 //! Search tools (`Grep`, `search_files`, `find_code`): which tools are only searches, and
 //! which of their fields hold what is searched for rather than what runs.
 
+use super::{Ctx, http};
 use crate::Effect;
 use crate::classify::name;
 
@@ -88,7 +89,7 @@ pub(crate) fn search_tool(tool: &str) -> bool {
 /// `map search="| runshellscript …"` is found too): the search language is a pipeline, and
 /// a search tool's query is its whole program.
 pub(super) fn spl_effect(text: &str) -> Option<(Effect, String)> {
-    if !text.contains('|') {
+    if !text.contains('|') || !looks_like_spl(text) {
         return None;
     }
     let mut worst: Option<(Effect, String)> = None;
@@ -116,4 +117,37 @@ pub(super) fn spl_effect(text: &str) -> Option<(Effect, String)> {
         }
     }
     worst
+}
+
+/// A Splunk search: it starts with `search`, a `|` command or an `index=` term, or names an
+/// index, source type or time bound (`insert|update|delete`, a regular expression, is not).
+fn looks_like_spl(text: &str) -> bool {
+    let t = text.trim_start().to_ascii_lowercase();
+    t.starts_with("search ")
+        || t.starts_with('|')
+        || [
+            "index=",
+            "index =",
+            "sourcetype=",
+            "source=",
+            "earliest=",
+            "eventtype=",
+        ]
+        .iter()
+        .any(|k| t.contains(k))
+}
+
+/// A search tool's query: a secret's value in it leaves for the search provider (a database
+/// URL with a password is left out: `postgres://user:password@host` is how docs write one);
+/// a Splunk query's commands are judged.
+pub(super) fn judge_query(ctx: &mut Ctx, q: &str) {
+    if let Some(what) = http::credential_value(q).filter(|w| !w.contains("database URL")) {
+        ctx.add(
+            Effect::Admin,
+            format!("search: sends {what} in its query to the search provider"),
+        );
+    }
+    if let Some((e, why)) = spl_effect(q) {
+        ctx.add(e, format!("search: {why}"));
+    }
 }

@@ -2,6 +2,7 @@
 //! tools that erase in place, tunnels, protocols typed into `nc`, inline code that prints the
 //! environment). Each leaves other programs at once.
 
+use super::super::args::{loopback_address, opt_values, secret_path, usual_kubeconfig};
 use super::super::shell::{Sh, program_name};
 use crate::Effect::{Admin, Destructive, Mutating};
 
@@ -235,19 +236,6 @@ pub(super) fn raw_protocol(sh: &mut Sh, cmd: &str, text: &str) {
     }
 }
 
-/// The value of a flag given as `FLAG VALUE` or `FLAG=VALUE`, wherever it is.
-fn flag_value<'a>(args: &'a [String], flags: &[&str]) -> Option<&'a str> {
-    args.iter().enumerate().find_map(|(i, a)| {
-        flags.iter().find_map(|f| {
-            if a == f {
-                args.get(i + 1).map(String::as_str)
-            } else {
-                a.strip_prefix(f).and_then(|r| r.strip_prefix('='))
-            }
-        })
-    })
-}
-
 /// Programs pointed elsewhere than their usual server, config or file: a CLI's server flag
 /// sends its stored token there (`kubectl --server`, `vault -address`), a kubeconfig outside
 /// `~/.kube` may hold an `exec` plugin, `git --git-dir` reads another repository's config,
@@ -255,39 +243,41 @@ fn flag_value<'a>(args: &'a [String], flags: &[&str]) -> Option<&'a str> {
 /// binary it inspects.
 pub(super) fn pointed_elsewhere(sh: &mut Sh, name: &str, args: &[String]) {
     // Every command passes here: others leave before anything is allocated.
-    let servers: &[&str] = match name {
-        "kubectl" | "oc" | "k" => &["--server", "-s"],
-        "helm" => &["--kube-apiserver"],
-        "vault" => &["-address", "--address"],
-        "nomad" => &["-address", "--address"],
-        "consul" => &["-http-addr", "--http-addr"],
-        "doctl" => &["--api-url", "-u"],
-        "argocd" => &["--server"],
-        "aws" => &["--endpoint-url"],
-        "dig" | "drill" | "ldd" | "git" => &[],
+    // (short flags, long flags) naming the server; every value counts (the last one wins).
+    let (short, long): (&[&str], &[&str]) = match name {
+        "kubectl" | "oc" | "k" => (&["-s"], &["--server"]),
+        "helm" => (&[], &["--kube-apiserver"]),
+        "vault" | "nomad" => (&[], &["-address", "--address"]),
+        "consul" => (&[], &["-http-addr", "--http-addr"]),
+        "doctl" => (&["-u"], &["--api-url"]),
+        "argocd" => (&[], &["--server"]),
+        "aws" => (&[], &["--endpoint-url"]),
+        "dig" | "drill" | "ldd" | "git" => (&[], &[]),
         _ => return,
     };
-    // `git --git-dir=D` reads D's config as `GIT_DIR=D` does: `core.fsmonitor` there runs.
-    if name == "git"
-        && let Some(d) = flag_value(args, &["--git-dir"])
-    {
-        sh.add(
-            Mutating,
-            format!("`git` uses the repository `{d}`, whose config can run commands"),
-        );
-    }
     let cmd = format!("`{name}`");
-    if let Some(v) = flag_value(args, servers)
-        && !super::super::args::loopback_address(v)
+    if let Some(v) = opt_values(args, short, long)
+        .into_iter()
+        .find(|v| !loopback_address(v))
     {
         sh.add(
             Mutating,
             format!("{cmd} sends its stored credentials to `{v}`"),
         );
     }
+    // `git --git-dir=D` reads D's config as `GIT_DIR=D` does: `core.fsmonitor` there runs.
+    if name == "git"
+        && let Some(d) = opt_values(args, &[], &["--git-dir"]).first()
+    {
+        sh.add(
+            Mutating,
+            format!("`git` uses the repository `{d}`, whose config can run commands"),
+        );
+    }
     if matches!(name, "kubectl" | "oc" | "k" | "helm")
-        && let Some(v) = flag_value(args, &["--kubeconfig"])
-        && !super::super::args::usual_kubeconfig(v)
+        && let Some(v) = opt_values(args, &[], &["--kubeconfig"])
+            .into_iter()
+            .find(|v| !usual_kubeconfig(v))
     {
         sh.add(
             Mutating,
@@ -295,8 +285,9 @@ pub(super) fn pointed_elsewhere(sh: &mut Sh, name: &str, args: &[String]) {
         );
     }
     if matches!(name, "dig" | "drill")
-        && let Some(f) = flag_value(args, &["-f"])
-        && super::super::args::secret_path(f)
+        && let Some(f) = opt_values(args, &["-f"], &[])
+            .into_iter()
+            .find(|f| secret_path(f))
     {
         sh.add(
             Admin,

@@ -37,6 +37,21 @@ const DESTROYS: &[&str] = &[
     "RemovePackages",
     "Unmount",
     "PowerOffDrive",
+    // A unit's or a session's own object (`…/unit/postgresql_2eservice` `Unit.Stop`).
+    "Stop",
+    "Kill",
+    "Terminate",
+];
+
+/// Targets that stop the machine or most of it, started by `StartUnit` and its kin.
+const STOPPING_TARGETS: &[&str] = &[
+    "poweroff.target",
+    "reboot.target",
+    "halt.target",
+    "kexec.target",
+    "rescue.target",
+    "emergency.target",
+    "soft-reboot.target",
 ];
 
 /// Methods that run a command, install a unit or change who may do what.
@@ -81,6 +96,9 @@ pub(super) fn dbus(_sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         && args
             .iter()
             .all(|a| !a.starts_with('-') || a == "--system" || a == "--user");
+    if let Some(t) = args.iter().find(|a| STOPPING_TARGETS.contains(&a.as_str())) {
+        return (Destructive, format!("starts `{t}` through D-Bus"));
+    }
     for a in args {
         let m = method_of(a);
         if DESTROYS.contains(&m) {

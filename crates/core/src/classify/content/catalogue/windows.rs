@@ -410,6 +410,7 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     // The secret the previous command of a pipeline writes, carried by every command between
     // it and a network cmdlet (`gc .env | ConvertTo-Json | iwr -Method Post …`).
     let mut carried: Option<String> = None;
+    let mut piped_secret: Option<String> = None;
     for (words, piped) in statements(text, &[';', '|', '&', '{', '}', '(', ')']) {
         if !sh.ctx.tick(1) {
             proven = false;
@@ -451,11 +452,17 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             continue;
         }
         let cmd = super::snippet(&words.join(" "));
-        let stdin = match (&carried, piped) {
-            (Some(what), true) => super::super::args::secret_input(what),
-            (None, true) => Input::Unknown("the output of a PowerShell pipeline".into()),
-            (_, false) => Input::None,
+        // A secret piped into a block (`gc .env | % { irm "…?d=$_" }`) is `$_` in every
+        // command of the block: the splitter ends the pipe at `{`, so it is kept to the end.
+        let stdin = match (&carried, piped, &piped_secret) {
+            (Some(what), true, _) => super::super::args::secret_input(what),
+            (None, true, _) => Input::Unknown("the output of a PowerShell pipeline".into()),
+            (_, false, Some(what)) => super::super::args::secret_input(what),
+            (_, false, None) => Input::None,
         };
+        if piped && piped_secret.is_none() {
+            piped_secret = carried.clone();
+        }
         proven &= ps_command(sh, &words, &cmd, &stdin);
         let here = judge::pipeline_secret(&words);
         carried = if piped { carried.or(here) } else { here };
@@ -469,17 +476,6 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
         sh.ctx.via(via, |ctx| {
             super::super::code::scan(ctx, "powershell", &dotnet, depth)
         });
-    }
-}
-
-/// A word naming a Windows network share (`Get-Content \\host\x`, `dir \\10.0.0.5\c$`):
-/// Windows signs in to that host with the user's credentials, whatever the command does.
-pub(super) fn unc_share(sh: &mut Sh, words: &[String], cmd: &str) {
-    if let Some(host) = words.iter().find_map(|w| super::super::args::unc_host(w)) {
-        sh.add(
-            Mutating,
-            format!("{cmd} reaches the network share host `{host}` (Windows signs in to it with the user's credentials)"),
-        );
     }
 }
 
@@ -546,7 +542,7 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             format!("{cmd} sends the secret file `{f}` read in a `$( )`"),
         );
     }
-    unc_share(sh, words, cmd);
+    judge::unc_share(sh, words, cmd);
     // `Remove-Item -?`: PowerShell shows the command's help instead of running it.
     if matches!(args, [q] if q == "-?") && first.contains('-') {
         sh.add(Read, format!("{cmd} shows its help"));

@@ -3,6 +3,8 @@
 //! provider's token in a header sent to another host than the provider's.
 
 use super::rules::host;
+use crate::Effect::Admin;
+use crate::classify::content::{Ctx, snippet};
 
 /// Credentials pasted into a request (a private key block, a cloud secret key, an access
 /// token of a known shape). The name of what was found, if any.
@@ -233,4 +235,41 @@ fn database_url_with_password(lower: &str) -> bool {
                 .is_some_and(|(_, password)| !password.is_empty())
         })
     })
+}
+
+/// A provider's token in the headers, sent to another host ([`foreign_credential`]).
+pub(super) fn sent_in_headers(ctx: &mut Ctx, headers: &str, url: &str) {
+    if let Some(what) = foreign_credential(headers, url) {
+        ctx.add(
+            Admin,
+            format!(
+                "http: sends {what} in a header to {}, not its provider",
+                snippet(url)
+            ),
+        );
+    }
+    // A credential in any other header (`Cookie: d=<base64 of a key>`, `X-Data: …`) leaves
+    // with the request; authorization headers are the provider check's above.
+    if let Some(what) = headers
+        .lines()
+        .filter(|h| !auth_header(h))
+        .find_map(credential_in)
+    {
+        ctx.add(
+            Admin,
+            format!("http: sends {what} in a header to {}", snippet(url)),
+        );
+    }
+}
+
+/// A header that carries the caller's own credential for the server (`Authorization`,
+/// `X-Api-Key`, `Private-Token`): judged by where it goes, not by what it holds.
+pub(crate) fn auth_header(line: &str) -> bool {
+    let name = line
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    name.contains("auth") || name.contains("token") || name.contains("key")
 }

@@ -12,13 +12,27 @@ pub(crate) fn scheme_effect(url: &str) -> Option<(Effect, String)> {
     let t = url.trim_start();
     let colon = t.find(':')?;
     let scheme = t.get(..colon)?.to_ascii_lowercase();
-    // `host:port/path` without a scheme: a digit or nothing after the colon.
     let rest = t.get(colon + 1..).unwrap_or("");
-    if !scheme
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        || scheme.is_empty()
-        || (!rest.starts_with("//") && !matches!(scheme.as_str(), "javascript" | "vbscript"))
+    // curl's URL globs (`{gopher,http}://…`, `gophe[r-r]://…`): any of the schemes may run.
+    if scheme.contains(['{', '[']) && rest.starts_with("//") {
+        let raw = ["goph", "dic", "teln"].iter().any(|w| scheme.contains(w));
+        return Some(if raw {
+            (
+                Destructive,
+                format!("uses the URL glob `{scheme}://`, which can name a raw protocol"),
+            )
+        } else {
+            (Mutating, format!("uses the URL glob `{scheme}://`"))
+        });
+    }
+    // A scheme of two or more letters followed by `/` (curl takes `gopher:/h/x` too); a
+    // drive letter (`C:/x`) or `host:port` is no scheme.
+    if scheme.len() < 2
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        || (!rest.starts_with('/') && !matches!(scheme.as_str(), "javascript" | "vbscript"))
     {
         return None;
     }

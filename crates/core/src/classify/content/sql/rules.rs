@@ -240,9 +240,9 @@ fn insert_function(name: &str, path: Option<String>, full: &str) -> (Effect, Str
 
 /// SQLite full-text tables take commands as inserts into a column named as the table
 /// (`INSERT INTO docs(docs) VALUES('delete-all')` empties the index, FTS5 compares the
-/// command without case). A literal other command changes the index only; a value computed
-/// at run time (`'delete' || '-all'`, a `SELECT`) may be `delete-all`. `None` when no
-/// column is named as the table.
+/// command without case). A literal other command, a number, a bound parameter or a column
+/// changes the index only (or is data); a value computed in the text (`'delete' || '-all'`,
+/// a function, a `SELECT`) may be `delete-all`. `None` when no column is named as the table.
 pub(super) fn fts_command(i: &Insert, table: &ObjectName) -> Option<(Effect, String)> {
     let t = last_part(table);
     let at = i.columns.iter().position(|c| last_part(c) == t)?;
@@ -265,6 +265,12 @@ pub(super) fn fts_command(i: &Insert, table: &ObjectName) -> Option<(Effect, Str
                 ));
             }
             Some(_) => {}
+            // A number, `NULL`, a bound parameter (`$1`, `?`, `:v`) or a column: not a command
+            // this text can hold (a parameter's value is the application's data).
+            None if matches!(
+                row.get(at),
+                Some(Expr::Value(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_)) | None
+            ) => {}
             None => {
                 worst = (
                     Destructive,

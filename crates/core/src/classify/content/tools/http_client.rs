@@ -96,33 +96,10 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         format!("http://{url}")
     };
     // A credential anywhere else in the request (the URL, a query or form value, a header
-    // other than an authorization one, base64 included) is sent with it.
-    let mut prev = "";
-    for a in args {
-        let value = a.strip_prefix("--header=").unwrap_or(a);
-        let skip = matches!(
-            prev,
-            "-u" | "--user"
-                | "-U"
-                | "--proxy-user"
-                | "-o"
-                | "--output"
-                | "-K"
-                | "--config"
-                | "--oauth2-bearer"
-                | "-E"
-                | "--cert"
-                | "--key"
-        ) || ((matches!(prev, "-H" | "--header") || a.starts_with("--header="))
-            && http::auth_header(value));
-        prev = a;
-        if skip || (a.starts_with('-') && !a.contains('=')) {
-            continue;
-        }
-        if let Some(what) = http::credential_in(value) {
-            sh.add(Admin, format!("{cmd} sends {what} over the network"));
-            break;
-        }
+    // other than an authorization one, base64 or hex included) is sent with it; not to this
+    // machine, and not a presigned URL's own signature.
+    if !super::super::args::loopback_address(&address) {
+        sent_credential(sh, args, cmd);
     }
     if let Some(what) = http::foreign_credential(&headers.join("\n"), &address) {
         sh.add(
@@ -168,4 +145,49 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         sh.add(Mutating, format!("{cmd} saves a download to a file"));
     }
     out
+}
+
+/// A credential's value in a client's URL, data or non-authorization header (`-H 'Cookie:
+/// s=ghp_…'`, `--data-urlencode d=<base64 of a key pair>`, attached `-dVALUE`).
+fn sent_credential(sh: &mut Sh, args: &[String], cmd: &str) {
+    const OWN: &[&str] = &[
+        "-u",
+        "--user",
+        "-U",
+        "--proxy-user",
+        "-o",
+        "--output",
+        "-K",
+        "--config",
+        "--oauth2-bearer",
+        "-E",
+        "--cert",
+        "--key",
+    ];
+    let mut prev = "";
+    for a in args {
+        let after = prev;
+        prev = a;
+        // `--header=V`, `-HV`, `-dV`: the value attached to its flag.
+        let (flag, value) = match a.strip_prefix("--header=") {
+            Some(v) => ("-H", v),
+            None if !a.starts_with("--") && (a.starts_with("-H") || a.starts_with("-d")) => {
+                (a.get(..2).unwrap_or(""), a.get(2..).unwrap_or(""))
+            }
+            None if a.starts_with('-') && !a.contains('=') => continue,
+            None => (after, a.as_str()),
+        };
+        if value.is_empty()
+            || OWN.contains(&flag)
+            || (matches!(flag, "-H" | "--header") && http::auth_header(value))
+            || value.contains("X-Amz-Signature=")
+            || value.contains("X-Goog-Signature=")
+        {
+            continue;
+        }
+        if let Some(what) = http::credential_value(value) {
+            sh.add(Admin, format!("{cmd} sends {what} over the network"));
+            return;
+        }
+    }
 }

@@ -167,7 +167,7 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
         }
         let Some(first) = words.first() else { continue };
         let cmd = super::super::snippet(&words.join(" "));
-        super::unc_share(sh, &words, &cmd);
+        super::judge::unc_share(sh, &words, &cmd);
         let lower = first.to_ascii_lowercase();
         // `%x% C:\y`, `!x! C:\y`: a command whose name is computed at run time.
         if first.contains('%') || first.starts_with('!') {

@@ -537,3 +537,17 @@ pub(super) fn pipeline_secret(words: &[String]) -> Option<String> {
         _ => None,
     }
 }
+
+/// A word naming a Windows network share (`Get-Content \\host\x`, `dir \\10.0.0.5\c$`):
+/// Windows signs in to that host with the user's credentials, whatever the command does.
+pub(super) fn unc_share(sh: &mut super::super::super::shell::Sh, words: &[String], cmd: &str) {
+    if let Some(host) = words
+        .iter()
+        .find_map(|w| super::super::super::args::unc_host(w))
+    {
+        sh.add(
+            Mutating,
+            format!("{cmd} reaches the network share host `{host}` (Windows signs in to it with the user's credentials)"),
+        );
+    }
+}
