@@ -114,33 +114,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         // `lxc exec NAME -- CMD`: CMD runs in the container or VM.
-        "lxc" | "incus"
-            if args.iter().take_while(|a| *a != "--").any(|a| a == "exec")
-                && args.iter().any(|a| a == "--") =>
-        {
-            let at = args
-                .iter()
-                .position(|a| a == "--")
-                .map_or(args.len(), |i| i + 1);
-            let argv = args.get(at..).unwrap_or_default();
-            if !argv.is_empty() {
-                super::wrappers::run_argv(sh, argv, &Input::None, &format!("`{name} exec`"));
-            }
+        "lxc" | "incus" if after_dashes(sh, args, "exec", &format!("`{name} exec`")) => {
             cloud(sh, name, args)
         }
         // `etcdctl watch KEY -- CMD ARGS` runs CMD on every change of KEY.
-        "etcdctl"
-            if args.iter().take_while(|a| *a != "--").any(|a| a == "watch")
-                && args.iter().any(|a| a == "--") =>
-        {
-            let at = args
-                .iter()
-                .position(|a| a == "--")
-                .map_or(args.len(), |i| i + 1);
-            let argv = args.get(at..).unwrap_or_default();
-            if !argv.is_empty() {
-                super::wrappers::run_argv(sh, argv, &Input::None, "`etcdctl watch --`");
-            }
+        "etcdctl" if after_dashes(sh, args, "watch", "`etcdctl watch --`") => {
             (Mutating, "runs a command on every change of a key".into())
         }
         "aws" | "gcloud" | "az" | "gsutil" | "doctl" | "s3cmd" | "heroku" | "vercel"
@@ -531,6 +509,27 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
     }
     sh.add(e, format!("{cmd} {why}"));
     out
+}
+
+/// `TOOL … VERB … -- CMD ARGS` (`lxc exec c1 -- CMD`, `etcdctl watch k -- CMD`): CMD is
+/// judged; false (nothing judged) when `VERB` is not before a `--`.
+fn after_dashes(sh: &mut Sh, args: &[String], verb: &str, via: &str) -> bool {
+    let Some(dashes) = args.iter().position(|a| a == "--") else {
+        return false;
+    };
+    if !args
+        .get(..dashes)
+        .unwrap_or_default()
+        .iter()
+        .any(|a| a == verb)
+    {
+        return false;
+    }
+    let argv = args.get(dashes + 1..).unwrap_or_default();
+    if !argv.is_empty() {
+        super::wrappers::run_argv(sh, argv, &Input::None, via);
+    }
+    true
 }
 
 /// The command a package manager's `run`/`exec` starts (`poetry run CMD`, `uv run --with X
