@@ -124,25 +124,32 @@ fn ansible_module(ctx: &mut Ctx, key: &str, v: &Value, task: &Map<String, Value>
         .iter()
         .any(|p| key.starts_with(p));
     let module = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    // A short name counts in a task (beside `name`, `become`, `when` …) or with a `state`.
-    let in_task = [
-        "name",
-        "become",
-        "when",
-        "register",
-        "loop",
-        "with_items",
-        "notify",
-        "tags",
-        "delegate_to",
-        "ignore_errors",
-        "hosts",
-    ]
-    .iter()
-    .any(|t| task.contains_key(*t));
-    let state = state_of(v);
     let known = MODULES.contains(&module.as_str());
-    if !(fqcn || (known && (in_task || state.is_some()))) {
+    // Most keys name no module: they leave before the task's keys are looked up (each
+    // lookup hashes its key when serde_json keeps the order, as in the server's build).
+    if !fqcn && !known {
+        return;
+    }
+    let state = state_of(v);
+    // A short name counts in a task (beside `name`, `become`, `when` …) or with a `state`.
+    let in_task = || {
+        [
+            "name",
+            "become",
+            "when",
+            "register",
+            "loop",
+            "with_items",
+            "notify",
+            "tags",
+            "delegate_to",
+            "ignore_errors",
+            "hosts",
+        ]
+        .iter()
+        .any(|t| task.contains_key(*t))
+    };
+    if !(fqcn || state.is_some() || in_task()) {
         return;
     }
     if COMMAND_MODULES.contains(&module.as_str()) {
