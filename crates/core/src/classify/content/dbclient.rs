@@ -614,7 +614,7 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
 /// `--skip-X`/`--disable-X` as `--X=0`, `_` as `-`, and a prefix of an option that runs,
 /// loads or writes something spelled out (`--init-comm=…`, `--local`, `--plugin-d=…`). A
 /// prefix MySQL would refuse as ambiguous is spelled out too: that only raises.
-fn mysql_long_options(args: &[String]) -> Vec<String> {
+pub(crate) fn mysql_long_options(args: &[String]) -> Vec<String> {
     const ACTING: &[&str] = &[
         "init-command",
         "init-command-add",

@@ -54,19 +54,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) 
 /// worked in when done (`--create-schema=prod` drops prod) unless told `--no-drop`. MySQL
 /// takes any unique prefix of a long option.
 fn mysqlslap(sh: &mut Sh, args: &[String]) -> (Effect, String) {
-    // MySQL reads `_` in a long option as `-` and ignores a `--loose-` prefix.
-    let args: Vec<String> = args
-        .iter()
-        .map(|a| match a.strip_prefix("--") {
-            Some(body) => {
-                let (name, value) = body.split_at(body.find('=').unwrap_or(body.len()));
-                let name = name.replace('_', "-");
-                let name = name.strip_prefix("loose-").unwrap_or(&name);
-                format!("--{name}{value}")
-            }
-            None => a.clone(),
-        })
-        .collect();
+    // As the mysql client reads long options: `_` as `-`, `--loose-` dropped.
+    let args = super::super::dbclient::mysql_long_options(args);
     let args = args.as_slice();
     let mut it = args.iter();
     while let Some(a) = it.next() {
