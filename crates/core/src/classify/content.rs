@@ -35,6 +35,8 @@ mod graphql;
 mod hosted;
 mod http;
 mod objects;
+mod outputs;
+mod patch;
 mod query_text;
 mod resource;
 pub(crate) mod search;
@@ -275,6 +277,13 @@ pub fn classify_content_with(
         );
     }
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    if let Value::Object(map) = input {
+        let lower = tool.to_ascii_lowercase();
+        let secretive = ["secret", "credential", "password", "token", "vault"]
+            .iter()
+            .any(|w| lower.contains(w));
+        outputs::analyse(&mut ctx, map, verb_in(&["download"]), secretive);
+    }
     let mut scanned = MAX_INPUT;
     if ctx.sends
         && let Some(what) = credential_sent(input, 0, &mut scanned)
@@ -634,6 +643,10 @@ fn encoded_key(lk: &str) -> Option<&str> {
 pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) {
     let t = text.trim();
     if t.is_empty() || !ctx.deeper(depth) {
+        return;
+    }
+    if patch::is_patch(t) {
+        patch::judge(ctx, t, depth);
         return;
     }
     if (t.starts_with('{') || t.starts_with('['))

@@ -314,6 +314,17 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
             windows::powershell_words(sh, argv, &cmd);
             return out;
         }
+        // Codex's `apply_patch` takes its patch as its argument or on its input.
+        let patch = match (args.first(), stdin) {
+            (Some(a), _) => Some(a.as_str()),
+            (None, Input::Literal(t)) => Some(t.as_str()),
+            _ => None,
+        }
+        .filter(|t| super::patch::is_patch(t));
+        if let ("apply_patch" | "applypatch", Some(text)) = (name, patch) {
+            super::patch::run(sh, text, &cmd);
+            return out;
+        }
         unknown(sh, name, args, stdin, &cmd);
         cmd_builtin(sh, name, args);
         return out;

@@ -345,9 +345,31 @@ pub(crate) fn program_call(
                 } else {
                     format!("{} {s}", program.command())
                 };
-                ctx.via(format!("{} command line", program.command()), |ctx| {
-                    shell::analyse(ctx, &line, 1)
-                });
+                // Each line is a command of the program too: Redis reads inline commands
+                // one a line (`GET a\r\nFLUSHALL`), where the shell would run `FLUSHALL`.
+                // For Redis that is the only reading of a text of several lines.
+                let lines = s.contains(['\n', '\r']);
+                if !(lines && program == Program::Redis) {
+                    ctx.via(format!("{} command line", program.command()), |ctx| {
+                        shell::analyse(ctx, &line, 1)
+                    });
+                }
+                if lines {
+                    for line in s
+                        .split(['\n', '\r'])
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                    {
+                        let line = if line.starts_with(&format!("{} ", program.command())) {
+                            line.to_string()
+                        } else {
+                            format!("{} {line}", program.command())
+                        };
+                        ctx.via(format!("{} command line", program.command()), |ctx| {
+                            shell::analyse(ctx, &line, 1)
+                        });
+                    }
+                }
             }
             let mut words = s.split_whitespace().map(str::to_string).peekable();
             if words.peek().is_some_and(|w| w == program.command()) {

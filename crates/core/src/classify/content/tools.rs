@@ -117,6 +117,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "lxc" | "incus" if after_dashes(sh, args, "exec", &format!("`{name} exec`")) => {
             cloud(sh, name, args)
         }
+        // `devcontainer exec [OPTIONS] CMD ARGS`: CMD runs in the project's dev container.
+        "devcontainer" => devcontainer(sh, args),
         // `etcdctl watch KEY -- CMD ARGS` runs CMD on every change of KEY.
         "etcdctl" if after_dashes(sh, args, "watch", "`etcdctl watch --`") => {
             (Mutating, "runs a command on every change of a key".into())
@@ -530,6 +532,45 @@ fn after_dashes(sh: &mut Sh, args: &[String], verb: &str, via: &str) -> bool {
         super::wrappers::run_argv(sh, argv, &Input::None, via);
     }
     true
+}
+
+/// `devcontainer exec` judges the command it runs (options before it skipped with their
+/// values); `--help`/`--version` only print; the rest build, start or configure containers.
+fn devcontainer(sh: &mut Sh, args: &[String]) -> (Effect, String) {
+    const VALUED: &[&str] = &[
+        "--workspace-folder",
+        "--container-id",
+        "--id-label",
+        "--config",
+        "--override-config",
+        "--log-level",
+        "--log-format",
+        "--terminal-columns",
+        "--terminal-rows",
+        "--remote-env",
+        "--docker-path",
+        "--docker-compose-path",
+        "--default-user-env-probe",
+        "--container-data-folder",
+        "--container-system-data-folder",
+        "--user-data-folder",
+    ];
+    let (s, rest) = sub(args, &[]);
+    match s {
+        "exec" => {
+            let argv = rest
+                .get(super::args::first_operand(rest, VALUED)..)
+                .unwrap_or_default();
+            if !argv.is_empty() {
+                super::wrappers::run_argv(sh, argv, &Input::None, "`devcontainer exec`");
+            }
+            (Mutating, "runs a command in a dev container".into())
+        }
+        _ if !args.is_empty() && args.iter().all(|a| a == "--help" || a == "--version") => {
+            (Read, "prints help".into())
+        }
+        _ => (Mutating, format!("runs `devcontainer {s}`")),
+    }
 }
 
 /// The command a package manager's `run`/`exec` starts (`poetry run CMD`, `uv run --with X

@@ -43,7 +43,7 @@ pub(super) const ROWS: &[Spec] = &[
         "aws gcloud gsutil az doctl s3cmd heroku vercel netlify fly flyctl wrangler firebase \
           supabase eksctl argocd flux vault consul nomad glab sf sfdx minikube kind skaffold \
           kustomize vagrant packer lxc virsh etcdctl influx docker-machine crictl ctr btrfs \
-          azcopy b2 mc",
+          azcopy b2 mc devcontainer",
         Mutating,
         "changes cloud or remote resources",
         H::Cloud

@@ -118,6 +118,52 @@ pub(super) const ROWS: &[Spec] = &[
         "-h. -v. -a -b -c= -C -d= -D= -f -F= -g= -i? -l -L -n -N -o -O -p= -P -r= -R -s= -S= -t \
          -T= -u= -U -w -x= -X -z= -Z= +c= +d= +D= +f= +L= +M +r= -E -K -M"
     ),
+    // `fuser` lists who holds a file or port; `-k` kills them (`fuser -k 5432/tcp` stops a
+    // database). A signal flag (`-9`, `-TERM`) is not listed: unknown, so never read.
+    row!(
+        "fuser",
+        Read,
+        "lists processes using files or sockets",
+        H::None,
+        "-h|--help. -V|--version. -l|--list-signals. -k|--kill! -i|--interactive -a|--all \
+         -m|--mount -M|--ismountpoint -n|--namespace= -s|--silent -u|--user -v|--verbose -w \
+         -4|--ipv4 -6|--ipv6"
+    ),
+    // System V IPC: `ipcs` lists, `ipcrm` removes queues, semaphores and shared memory
+    // (a database's shared buffers among them).
+    row!(
+        "ipcs lsipc",
+        Read,
+        "lists IPC objects",
+        H::None,
+        "-h|--help. -V|--version. -a|--all -q|--queues -m|--shmems -s|--semaphores -i|--id= \
+         -l|--limits -c|--creator -p|--pid -t|--time -u|--summary -b|--bytes --human \
+         -e|--export -J|--json -n|--newline -r|--raw -o|--output= -g|--global \
+         --noheadings --notruncate -P|--numeric-perms"
+    ),
+    row!(
+        "ipcrm",
+        Destructive,
+        "removes IPC objects",
+        H::None,
+        "-h|--help. -V|--version."
+    ),
+    // File capabilities: `getcap` prints them; `setcap cap_setuid+ep python3` lets any user
+    // become root through that binary.
+    row!(
+        "getcap",
+        Read,
+        "prints file capabilities",
+        H::None,
+        "-h. -r -v -n="
+    ),
+    row!(
+        "setcap",
+        Admin,
+        "sets file capabilities (privileges)",
+        H::None,
+        "-h. -q -v -n= -r"
+    ),
     row!(
         "netstat ss",
         Read,
