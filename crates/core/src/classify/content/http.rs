@@ -131,8 +131,38 @@ const OPTION_KEYS: &[&str] = &[
 ];
 /// Keys of a request body.
 const BODY_KEYS: &[&str] = &[
-    "body", "data", "json", "payload", "form", "params", "query", "qs",
+    "body",
+    "data",
+    "json",
+    "payload",
+    "form",
+    "params",
+    "query",
+    "qs",
+    "query_params",
+    "queryParams",
+    "searchParams",
+    "search_params",
+    "form_data",
+    "formData",
+    "files",
+    "multipart",
+    "cookies",
+    "cookie",
 ];
+/// Keys that send a request through another host or pin its address (`proxy`, curl's
+/// `resolve` and `connect_to`).
+const DETOUR_KEYS: &[&str] = &[
+    "proxy",
+    "proxies",
+    "http_proxy",
+    "https_proxy",
+    "resolve",
+    "connect_to",
+    "connectTo",
+];
+/// Keys of a base URL a relative `url` is joined to.
+const BASE_KEYS: &[&str] = &["base_url", "baseURL", "baseUrl", "base"];
 
 /// The words of a path segment: separators and camelCase (`batchDelete` is `batch delete`).
 fn segment_words(seg: &str) -> Vec<String> {
@@ -558,6 +588,16 @@ fn judge(ctx: &mut Ctx, method: &str, overridden: Option<&str>, url: &str, body:
             ),
         );
     }
+    if jndi_lookup(body) || jndi_lookup(&decoded) {
+        ctx.add(
+            Destructive,
+            format!(
+                "http: {} carries a JNDI lookup (`${{jndi:…}}`), which makes a vulnerable server \
+                 run remote code",
+                snippet(&format!("{method} {url}"))
+            ),
+        );
+    }
     // A body given as `@path` (curl's spelling, taken by many request tools) uploads the file.
     if let Some(path) = body
         .trim()
@@ -719,16 +759,25 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         .or_else(|| method_param(url))
         .or_else(|| method_param(&body))
         .or_else(|| json_method_param(&options));
+    // A relative URL goes to its base (`{"url": "/v1/x", "base_url": "https://…"}`).
+    let joined;
+    let url = match find(BASE_KEYS) {
+        Some(base) if url.starts_with('/') => {
+            joined = format!("{}{url}", base.trim_end_matches('/'));
+            joined.as_str()
+        }
+        _ => url,
+    };
     judge(ctx, method, overridden, url, &body);
     let headers: Vec<String> = options
         .iter()
         .filter_map(|m| m.get("headers"))
-        .map(|h| match h {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        .map(header_lines)
         .collect();
-    sent_in_headers(ctx, &headers.join("\n"), url);
+    let headers = headers.join("\n");
+    sent_in_headers(ctx, &headers, url);
+    exploit_lookup(ctx, &headers, url);
+    detour(ctx, &options, &headers, url);
     // Another key that names a method (jQuery's `type`, an `op`), or a list of methods: which
     // one is sent is not known, so each is judged.
     for other in other_methods(&options) {
@@ -737,6 +786,117 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         }
     }
     true
+}
+
+/// Headers as `Name: value` lines, from a map, a list of lines or pairs, or text.
+fn header_lines(headers: &Value) -> String {
+    let pair = |k: &str, v: &Value| match v {
+        Value::String(s) => format!("{k}: {s}"),
+        other => format!("{k}: {other}"),
+    };
+    match headers {
+        Value::String(s) => s.clone(),
+        Value::Object(h) => h
+            .iter()
+            .map(|(k, v)| pair(k, v))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => s.clone(),
+                Value::Array(kv) => match kv.as_slice() {
+                    [Value::String(k), v] => pair(k, v),
+                    _ => item.to_string(),
+                },
+                Value::Object(_) => header_lines(item),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+/// A JNDI lookup (`${jndi:ldap://…}`, or spelled with nested lookups such as
+/// `${${lower:j}ndi:…}`) anywhere in a request: a vulnerable Log4j server fetches and runs
+/// the code it names (Log4Shell).
+pub(crate) fn jndi_lookup(text: &str) -> bool {
+    if !text.contains("${") {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.contains("jndi")
+        || lower.contains("${lower:")
+        || lower.contains("${upper:")
+        || lower.contains("${::-")
+        || lower.contains(":-j}")
+}
+
+fn exploit_lookup(ctx: &mut Ctx, headers: &str, url: &str) {
+    if jndi_lookup(headers) || jndi_lookup(&resource_decode(url)) {
+        ctx.add(
+            Destructive,
+            format!(
+                "http: a request to {} carries a JNDI lookup (`${{jndi:…}}`), which makes a \
+                 vulnerable server run remote code",
+                snippet(url)
+            ),
+        );
+    }
+}
+
+/// A request sent through a proxy or to a pinned address that is not this machine: it
+/// goes elsewhere than its URL says, and its credentials with it.
+fn detour(ctx: &mut Ctx, options: &[&Map<String, Value>], headers: &str, url: &str) {
+    let via: Vec<String> = options
+        .iter()
+        .flat_map(|m| DETOUR_KEYS.iter().filter_map(|k| m.get(*k)))
+        .flat_map(|v| match v {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Value::Object(m) => m
+                .values()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .filter(|v| {
+            let v = v.trim();
+            // curl's `resolve` entries are `host:port:address`: the address decides.
+            let address = if v.contains("://") {
+                v
+            } else {
+                v.rsplit(':').next().unwrap_or(v)
+            };
+            !v.is_empty() && !super::args::loopback_address(address)
+        })
+        .collect();
+    let Some(first) = via.first() else {
+        return;
+    };
+    let credentials = headers
+        .lines()
+        .any(|h| auth_header(h) && h.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty()))
+        || rules::credential_in(headers).is_some();
+    ctx.add(
+        if credentials { Admin } else { Mutating },
+        format!(
+            "http: the request to {} goes through or to `{}`{}",
+            snippet(url),
+            super::prefix(first, 80),
+            if credentials {
+                ", with its credentials"
+            } else {
+                ""
+            }
+        ),
+    );
 }
 
 /// The method an override header names, from a header map or list.

@@ -127,6 +127,11 @@ fn is_name(s: &str) -> bool {
 
 /// The program name of a command word: `/usr/bin/rm` is `rm`.
 pub(crate) fn program_name(word: &str) -> &str {
+    // A URL is not a path to a program (`https://github.com/isaacs/rimraf` is no `rimraf`);
+    // a shell would look for a file under a folder named `https:`, whose content is unseen.
+    if word.contains("://") {
+        return word;
+    }
     let base = word.rsplit('/').next().unwrap_or(word);
     base.strip_suffix(".exe").unwrap_or(base)
 }

@@ -71,12 +71,23 @@ fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
         || token("hf_", 30)
         || token("dop_v1_", 30)
         || token("shpat_", 20)
+        || token("hvs.", 20)
+        || token("hvb.", 20)
+        || token("hvr.", 20)
+        || token("dapi", 32)
         || sendgrid_key(text)
+        || twilio_key(text)
+        || telegram_bot_token(text)
+        || (labels && lower.contains("_authtoken=") && has_token(&lower, "_authtoken=", 16))
+        || (labels && lower.contains("\"auths\"") && lower.contains("\"auth\""))
     {
         return Some("an API token");
     }
     if token("AKIA", 16) && ((labels && lower.contains("secret")) || long_run(text, 40)) {
         return Some("an AWS access key with its secret");
+    }
+    if aws_secret_key(text) {
+        return Some("an AWS secret access key");
     }
     if labels && (lower.contains("accountkey=") || lower.contains("sharedaccesssignature=")) {
         return Some("a storage account key");
@@ -114,11 +125,15 @@ fn has_token(text: &str, prefix: &str, min: usize) -> bool {
 
 /// Token shapes that name their provider, with the host words of the provider's APIs.
 const PROVIDER_TOKENS: &[(&str, usize, &[&str])] = &[
-    ("ghp_", 30, &["github", "ghcr.io"]),
-    ("gho_", 30, &["github", "ghcr.io"]),
-    ("ghs_", 30, &["github", "ghcr.io"]),
-    ("ghu_", 30, &["github", "ghcr.io"]),
-    ("github_pat_", 30, &["github", "ghcr.io"]),
+    ("ghp_", 30, &["github", "ghcr.io", "githubusercontent.com"]),
+    ("gho_", 30, &["github", "ghcr.io", "githubusercontent.com"]),
+    ("ghs_", 30, &["github", "ghcr.io", "githubusercontent.com"]),
+    ("ghu_", 30, &["github", "ghcr.io", "githubusercontent.com"]),
+    (
+        "github_pat_",
+        30,
+        &["github", "ghcr.io", "githubusercontent.com"],
+    ),
     ("glpat-", 20, &["gitlab"]),
     ("xoxb-", 20, &["slack.com"]),
     ("xoxp-", 20, &["slack.com"]),
@@ -161,11 +176,90 @@ pub(crate) fn foreign_credential(headers: &str, url: &str) -> Option<&'static st
         .iter()
         .find(|(prefix, min, hosts)| {
             // A self-hosted GitLab answers its API at `/api/v4` on any host.
-            let own = hosts.iter().any(|h| host.contains(h))
+            let own = hosts.iter().any(|h| own_host(&host, h))
                 || (*prefix == "glpat-" && url.contains("/api/v4/"));
             has_token(headers, prefix, *min) && !own
         })
         .map(|_| "a provider's token")
+}
+
+/// Twilio's API key SID: `SK` and 32 hex digits, a word of its own.
+fn twilio_key(text: &str) -> bool {
+    text.match_indices("SK").any(|(i, _)| {
+        let before = text.get(..i).and_then(|p| p.chars().last());
+        let rest = text.get(i + 2..).unwrap_or("");
+        let hex = rest.chars().take_while(char::is_ascii_hexdigit).count();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && hex == 32
+            && !rest
+                .chars()
+                .nth(32)
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// A Telegram bot token: the bot's number, `:`, and 35 characters starting `AA`.
+fn telegram_bot_token(text: &str) -> bool {
+    text.match_indices(":AA").any(|(i, _)| {
+        let digits = text
+            .get(..i)
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .count();
+        let tail = text
+            .get(i + 1..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .count();
+        (8..=10).contains(&digits) && tail == 35
+    })
+}
+
+/// An AWS secret access key alone: a word of exactly 40 base64 characters with `/` or `+`,
+/// upper and lower case letters and digits (percent-encoded slashes decoded first).
+fn aws_secret_key(text: &str) -> bool {
+    let decoded;
+    let text = if text.contains("%2F") || text.contains("%2f") || text.contains("%2B") {
+        decoded = text
+            .replace("%2F", "/")
+            .replace("%2f", "/")
+            .replace("%2B", "+")
+            .replace("%2b", "+");
+        decoded.as_str()
+    } else {
+        text
+    };
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+'))
+        .any(|r| {
+            r.len() == 40
+                && r.contains(['/', '+'])
+                && r.bytes().any(|b| b.is_ascii_uppercase())
+                && r.bytes().any(|b| b.is_ascii_lowercase())
+                && r.bytes().any(|b| b.is_ascii_digit())
+                // A path of words is not a key (`/usr/lib/x86_64/…`).
+                && r.split(['/', '+']).all(|part| part.len() < 24)
+                && !r.starts_with('/')
+        })
+}
+
+/// The provider's own host: its domain or a subdomain (`api.github.com`), or for a bare word
+/// (`github`) a host with that label (GitHub Enterprise's `github.corp.example`). A public
+/// domain followed by more labels (`api.github.com.evil.example`) is a look-alike.
+fn own_host(host: &str, provider: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    if provider.contains('.') {
+        return host == provider
+            || host
+                .strip_suffix(provider)
+                .is_some_and(|sub| sub.ends_with('.'));
+    }
+    let public = format!("{provider}.com.");
+    !host.contains(&public)
+        && !host.starts_with(&format!("{provider}.com-"))
+        && host.split('.').any(|label| label == provider)
 }
 
 /// A run of at least `n` base64 characters (an AWS secret key is 40).
