@@ -15,6 +15,7 @@ mod browser;
 mod catalogue;
 mod cloud;
 mod code;
+mod connection;
 mod ctx;
 mod datastore;
 mod dbclient;
@@ -282,7 +283,24 @@ pub fn classify_content_with(
         let secretive = ["secret", "credential", "password", "token", "vault"]
             .iter()
             .any(|w| lower.contains(w));
-        outputs::analyse(&mut ctx, map, verb_in(&["download"]), secretive);
+        let verbs = outputs::Verbs {
+            downloads: verb_in(&["download"]),
+            exports: verb_in(&[
+                "export",
+                "backup",
+                "dump",
+                "copy",
+                "sync",
+                "replicate",
+                "mirror",
+                "share",
+                "transfer",
+                "archive",
+            ]),
+            secretive,
+        };
+        outputs::analyse(&mut ctx, map, verbs);
+        connection::analyse(&mut ctx, map, 0);
     }
     let mut scanned = MAX_INPUT;
     if ctx.sends

@@ -404,6 +404,24 @@ pub(crate) const NETWORK_SENDERS: &[&str] = &[
     "tracepath",
     "mtr",
     "whois",
+    // Registry, cloud and transfer clients put their arguments in requests too.
+    "docker",
+    "podman",
+    "skopeo",
+    "crane",
+    "regctl",
+    "oras",
+    "aws",
+    "gcloud",
+    "gsutil",
+    "az",
+    "rsync",
+    "rclone",
+    "s3cmd",
+    "websocat",
+    "wscat",
+    "grpcurl",
+    "nmap",
 ];
 
 /// The content of a file as a program's input; a secret file is marked so that a program

@@ -1,55 +1,50 @@
-//! Where a tool puts what it reads or fetches, whatever its name says: a file named by an
-//! output key (`{"url": …, "output_file": "~/.bashrc"}`, a query's `save_results_to`), an
-//! address results are sent to (`webhook`, `email_to`, `export_to: s3://…`), and a flag
-//! that runs what was downloaded (`{"url": …, "execute": true}`).
+//! Arguments that act, whatever the tool's name says: a file named by an output key
+//! (`{"url": …, "output_file": "~/.bashrc"}`, a query's `save_results_to`), an address
+//! results are sent to (`webhook`, `email_to`, `export_to: s3://…`), a flag that runs what
+//! was downloaded (`{"url": …, "execute": true}`), removes data (`{"delete": true}`) or
+//! makes it public (`{"acl": "public-read"}`), and another tool a router dispatches to
+//! (`{"invoke": "delete_repository"}`).
 
 use serde_json::{Map, Value};
 
+use super::structured::Program;
 use super::{Ctx, args, prefix};
 use crate::Effect::{Admin, Destructive, Mutating};
 
-/// Keys whose value is where a result is written.
-const OUTPUT_KEYS: &[&str] = &[
-    "destination",
-    "dest",
+/// Words of a key whose value is where a result is written (`output_file`,
+/// `save_results_to`, `output_document`): a local path there is written.
+const OUTPUT_WORDS: &[&str] = &[
     "output",
-    "output_file",
-    "output_path",
-    "output_dir",
-    "output_directory",
+    "out",
     "outfile",
-    "out_file",
-    "save_to",
-    "save_as",
-    "save_path",
-    "save_results_to",
-    "download_to",
-    "download_path",
-    "destination_path",
-    "destination_uri",
-    "target_path",
-    "export_to",
-    "export_path",
-    "write_to",
-    "to_file",
-    "results_path",
+    "save",
+    "write",
+    "dest",
+    "destination",
+    "download",
+    "export",
+    "document",
 ];
 
-/// Keys whose value is an address a result is sent to.
-const SINK_KEYS: &[&str] = &[
+/// Words of a key whose value is where a result is sent (`webhook`, `mirror_to`,
+/// `export_to`, `target`): a remote address there receives it.
+const SINK_WORDS: &[&str] = &[
+    "to",
+    "target",
+    "mirror",
+    "sink",
+    "upload",
+    "forward",
+    "send",
     "webhook",
-    "webhook_url",
     "callback",
-    "callback_url",
-    "notify_url",
-    "notification_url",
-    "email_to",
-    "mail_to",
-    "send_to",
-    "forward_to",
-    "post_to",
-    "upload_to",
-    "report_to",
+    "notify",
+    "notification",
+    "publish",
+    "push",
+    "replicate",
+    "sync",
+    "report",
 ];
 
 /// Keys that, set, run what the tool fetched or wrote.
@@ -64,6 +59,87 @@ const RUN_KEYS: &[&str] = &[
     "auto_run",
     "launch",
 ];
+
+/// Keys that, set, remove what the call reads or touches.
+const REMOVAL_KEYS: &[&str] = &[
+    "delete",
+    "purge",
+    "wipe",
+    "drop",
+    "truncate",
+    "destroy",
+    "remove",
+    "erase",
+    "delete_all",
+    "purge_all",
+    "force_delete",
+    "delete_after",
+    "delete_after_read",
+    "delete_source",
+    "remove_source",
+    "remove_source_files",
+    "delete_files",
+    "delete_data",
+    "delete_index",
+    "delete_data_dir",
+    "delete_instance_dir",
+    "drop_table",
+    "drop_tables",
+    "drop_collection",
+    "drop_database",
+    "purge_queue",
+    "wipe_data",
+];
+
+/// Keys that, set, make what the call touches readable by anyone.
+const PUBLIC_KEYS: &[&str] = &[
+    "make_public",
+    "share_publicly",
+    "publicly_accessible",
+    "anonymous_access",
+    "public_access",
+];
+
+/// Keys whose value is a canned access list (`public-read`, `allUsers`).
+const ACL_KEYS: &[&str] = &["acl", "canned_acl", "x_amz_acl", "predefined_acl"];
+
+/// Keys whose value names another tool the call dispatches to.
+const TOOL_KEYS: &[&str] = &[
+    "tool",
+    "tool_name",
+    "invoke",
+    "call",
+    "dispatch",
+    "target_tool",
+    "run_tool",
+    "use_tool",
+    "next_tool",
+    "delegate_to",
+];
+
+/// A value that names another tool (`{"invoke": "mcp__github__delete_repository"}`): the
+/// call dispatches to it, so what its name says counts.
+fn dispatched(ctx: &mut Ctx, key: &str, values: &[&str]) {
+    for name in values
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty() && n.len() <= 128 && !n.contains(char::is_whitespace))
+    {
+        let tier = crate::classify::name_tier(name);
+        if let Some(e) = tier.effect.filter(|e| e.rank() >= Mutating.rank()) {
+            ctx.add(
+                e,
+                format!(
+                    "dispatch: `{key}` calls `{}`, which {}",
+                    prefix(name, 80),
+                    tier.word
+                        .as_deref()
+                        .map_or_else(|| "is not a read".to_string(), |w| format!("names `{w}`"))
+                ),
+            );
+        }
+    }
+}
 
 /// `outputFile`, `output-file` and `OUTPUT_FILE` are `output_file`.
 fn snake(key: &str) -> String {
@@ -113,9 +189,24 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-/// Judges the input's top-level keys. `downloads`: the tool's name downloads, so its
-/// `path` is where the download is written.
-pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, downloads: bool, secretive: bool) {
+/// What the tool's name says it does with its result.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Verbs {
+    /// It downloads: its `path` is where the download is written.
+    pub downloads: bool,
+    /// It exports, copies or syncs: any remote address in its input receives the data.
+    pub exports: bool,
+    /// It reads secrets: where it sends its result, the secret goes.
+    pub secretive: bool,
+}
+
+/// Judges the input's top-level keys.
+pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
+    let Verbs {
+        downloads,
+        exports,
+        secretive,
+    } = verbs;
     let fetches = map.values().any(|v| {
         v.as_str()
             .is_some_and(|s| s.trim_start().to_ascii_lowercase().starts_with("http"))
@@ -125,41 +216,77 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, downloads: bool, 
             .values()
             .filter_map(Value::as_str)
             .any(|s| args::secret_path(s.trim()));
+    // A command-line program's flags (`terraform {"command": "plan", "destroy": true}`) are
+    // judged as its flags, by its own rules.
+    let cli = ctx.program.as_ref().is_some_and(|(p, _)| {
+        !matches!(
+            p,
+            Program::Redis | Program::Mongo | Program::Elastic | Program::Sdk | Program::Meta
+        )
+    });
     for (k, v) in map {
         let key = snake(k);
-        let output = OUTPUT_KEYS.contains(&key.as_str())
+        let words = key.split('_').collect::<Vec<_>>();
+        let output = words.iter().any(|w| OUTPUT_WORDS.contains(w))
             || (downloads && matches!(key.as_str(), "path" | "file_path" | "filename" | "file"));
+        let sink = output || exports || words.iter().any(|w| SINK_WORDS.contains(w));
         let values: Vec<&str> = match v {
             Value::String(s) => vec![s.as_str()],
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        if output {
-            for p in values.iter().copied() {
-                if remote(p) {
-                    ctx.add(
-                        if secret_in { Admin } else { Mutating },
-                        format!("output: `{k}` sends the result to `{}`", prefix(p, 80)),
-                    );
-                } else if local_path(p) {
-                    let (e, why) =
-                        args::write_risk(p.trim(), false).unwrap_or((Mutating, "a file"));
-                    ctx.add(
-                        e.max(Mutating),
-                        format!(
-                            "output: `{k}` writes the result to `{}`, {why}",
-                            prefix(p, 80)
-                        ),
-                    );
-                }
-            }
-        } else if SINK_KEYS.contains(&key.as_str()) {
+        let mut acted = false;
+        if sink {
             for a in values.iter().copied().filter(|a| remote(a)) {
+                acted = true;
                 ctx.add(
                     if secret_in { Admin } else { Mutating },
                     format!("output: `{k}` sends the result to `{}`", prefix(a, 80)),
                 );
             }
+        }
+        if output {
+            for p in values.iter().copied().filter(|p| local_path(p)) {
+                acted = true;
+                let (e, why) = args::write_risk(p.trim(), false).unwrap_or((Mutating, "a file"));
+                ctx.add(
+                    e.max(Mutating),
+                    format!(
+                        "output: `{k}` writes the result to `{}`, {why}",
+                        prefix(p, 80)
+                    ),
+                );
+            }
+        }
+        if acted {
+            continue;
+        }
+        if TOOL_KEYS.contains(&key.as_str()) || words.contains(&"tool") || key == "target" {
+            dispatched(ctx, k, &values);
+        }
+        if cli {
+            continue;
+        }
+        if REMOVAL_KEYS.contains(&key.as_str()) && truthy(v) {
+            ctx.add(
+                Destructive,
+                format!("flags: `{k}` is set, so the call removes what it touches"),
+            );
+        } else if PUBLIC_KEYS.contains(&key.as_str()) && truthy(v) {
+            ctx.add(
+                Admin,
+                format!("flags: `{k}` is set, so anyone can read the data"),
+            );
+        } else if ACL_KEYS.contains(&key.as_str())
+            && values.iter().any(|a| {
+                let a = a.trim().to_ascii_lowercase();
+                a.starts_with("public") || a == "allusers" || a == "allauthenticatedusers"
+            })
+        {
+            ctx.add(
+                Admin,
+                format!("flags: `{k}` makes the data readable by anyone"),
+            );
         } else if RUN_KEYS.contains(&key.as_str()) && truthy(v) && (fetches || downloads) {
             ctx.add(
                 Destructive,

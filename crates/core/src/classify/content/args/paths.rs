@@ -382,6 +382,42 @@ pub(crate) fn secret_path(path: &str) -> bool {
         "nuget.config",
         "appsettings.production.json",
         "appsettings.secrets.json",
+        // Password managers, VPN and Wi-Fi secrets, host keys, CI servers' stores and
+        // CLIs' saved logins (Kaggle, ngrok, JFrog, CircleCI, Firebase, Gemini, Teleport,
+        // MySQL's obfuscated login path, Cloudflare's `.dev.vars`, Google's pickled token).
+        "login.keyring",
+        "ssh_host_rsa_key",
+        "ssh_host_ecdsa_key",
+        "ssh_host_ed25519_key",
+        "ssh_host_dsa_key",
+        "ipsec.secrets",
+        "chap-secrets",
+        "pap-secrets",
+        "wpa_supplicant.conf",
+        "credentials.xml",
+        "kaggle.json",
+        "ngrok.yml",
+        "jfrog-cli.conf",
+        "jfrog-cli.conf.v6",
+        "firebase-tools.json",
+        "oauth_creds.json",
+        "accounts.xml",
+        "sitemanager.xml",
+        "recentservers.xml",
+        ".fetchmailrc",
+        ".mylogin.cnf",
+        ".dev.vars",
+        ".secrets",
+        "token.pickle",
+        "token.json",
+        "client_secret.json",
+        "sa-key.json",
+        "credstore",
+        "deploy_key",
+        "passwords.txt",
+        "shadow-",
+        "gshadow-",
+        "master.passwd",
     ];
     // A public key is meant to be shared.
     if file.ends_with(".pub") {
@@ -406,7 +442,11 @@ pub(crate) fn secret_path(path: &str) -> bool {
         || file.starts_with("id_dsa")
         || file.starts_with("id_ecdsa")
         || file.starts_with("id_ed25519")
-        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"]
+        || file.starts_with("client_secret")
+        || file.starts_with("firebase-adminsdk")
+        || file.ends_with(".nmconnection")
+        || file.ends_with(".ovpn")
+        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx", ".gpg"]
             .iter()
             .any(|x| file.ends_with(x))
         // Every marker below names a directory: a bare file name has none.
@@ -437,6 +477,15 @@ pub(crate) fn secret_path(path: &str) -> bool {
             "gcloud/",
             // CLIs' stored logins: Wrangler, fly.io, OCI, doctl, dbt's connections.
             ".wrangler/config/",
+            ".ethereum/keystore/",
+            ".config/solana/id.json",
+            ".tsh/keys/",
+            ".circleci/cli.yml",
+            ".bluemix/",
+            ".gsutil/",
+            ".purple/accounts.xml",
+            "/etc/networkmanager/system-connections/",
+            "/var/lib/jenkins/secrets/",
             ".dbt/profiles.yml",
             ".fly/config.yml",
             ".oci/config",

