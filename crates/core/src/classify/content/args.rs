@@ -530,6 +530,7 @@ const POISON: &[&str] = &[
     "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
     "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
     "RCLONE_LOG_FILE", "RCLONE_CONFIG", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
+    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY",
 ];
 /// An environment assignment (`X=1 cmd`, `export X=1`).
 pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool) {
@@ -568,6 +569,15 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
         );
     } else if name == "PGOPTIONS" {
         pg_options(sh, value);
+    } else if name.to_ascii_lowercase().ends_with("_proxy")
+        && !name.eq_ignore_ascii_case("no_proxy")
+        && !value.trim().is_empty()
+        && !loopback_address(value)
+    {
+        sh.add(
+            Mutating,
+            format!("sets `{name}`: later requests, and the credentials they carry, go through `{value}`"),
+        );
     } else if CONFIG_SOURCES.contains(&name)
         && !(name == "GOTOOLCHAIN" && matches!(value.trim(), "local" | "auto" | "path" | ""))
     {

@@ -131,7 +131,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
             ctx.via("a connection's init command", |ctx| {
                 sql::analyse(ctx, &statements, depth + 1, false)
             });
-        } else if CLASS_SETTINGS.contains(&key.as_str()) && on || (key == "autodeserialize" && on) {
+        } else if on && (CLASS_SETTINGS.contains(&key.as_str()) || key == "autodeserialize") {
             ctx.add(
                 Destructive,
                 format!(

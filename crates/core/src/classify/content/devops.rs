@@ -324,6 +324,24 @@ pub(crate) fn git_config(sh: &mut Sh, key: &str, value: &str) {
         sh.shell_text(value.trim_start_matches('!'), &format!("git `{k}`"));
     } else if k == "core.hookspath" {
         sh.add(Admin, "sets `core.hooksPath`, which decides what git runs");
+    } else if (k.starts_with("trace2.") && k.ends_with("target"))
+        || k == "http.cookiefile"
+        || k == "core.askpass"
+    {
+        // `trace2.eventTarget=~/.bashrc` writes its trace there; a cookie file is written
+        // back when `http.saveCookies` is set.
+        let path = value.trim();
+        match super::args::write_risk(path, true) {
+            Some((e, why)) => sh.add(e, format!("sets `{k}`: git writes `{path}`, {why}")),
+            None => sh.add(Mutating, format!("sets `{k}`: git writes `{path}`")),
+        }
+    } else if (k.ends_with(".proxy") || k == "http.proxy" || k.ends_with(".sslkeylogfile"))
+        && !super::args::loopback_address(value)
+    {
+        sh.add(
+            Mutating,
+            format!("sets `{k}` to `{value}`: git's traffic, and its credentials, go there"),
+        );
     } else if verification_off(&k, value) {
         sh.add(
             Admin,

@@ -287,7 +287,35 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             if name == "go" && s == "run" {
                 super::tasks::go_run_written(sh, args);
             }
+            // `go vet -toolexec CMD`, `-vettool PROG`, `-exec PROG`: a program run on every
+            // step, even of a listing or a vet.
+            let go_runs = opt_values(args, &[], &["-toolexec", "--toolexec", "-vettool", "-exec"]);
+            let go_runs_any = name == "go" && !go_runs.is_empty();
+            if go_runs_any {
+                for c in go_runs {
+                    sh.shell_text(c, &format!("`go {s}`"));
+                }
+            }
+            // `cargo --config 'build.rustc="/tmp/x"'` (or a config file): cargo runs what
+            // the configuration names (`rustc`, `rustc-wrapper`, a target's `runner`).
+            let cargo_config = name == "cargo"
+                && opt_values(args, &[], &["--config"]).iter().any(|c| {
+                    let c = c.to_ascii_lowercase();
+                    !c.contains('=')
+                        || [
+                            "rustc",
+                            "runner",
+                            "linker",
+                            "wrapper",
+                            "alias",
+                            "credential",
+                        ]
+                        .iter()
+                        .any(|w| c.contains(w))
+                });
             match s {
+                _ if go_runs_any => (Mutating, "runs a program on each build step".into()),
+                _ if cargo_config => (Mutating, "runs programs its `--config` names".into()),
                 "" if args.iter().all(|a| {
                     matches!(
                         a.as_str(),

@@ -173,7 +173,7 @@ pub(super) const ROWS: &[Spec] = &[
          -t|--tcp -u|--udp -x|--unix -w|--raw -4|--ipv4 -6|--ipv6 -r|--route -i|--interfaces \
          -s|--summary -e|--extended -o|--options|--timers -m|--memory -c|--continuous -g|--groups \
          -H|--no-header -O|--oneline -Z|--context -z -f|--family= -A|--query= -N= -b -v -W|--wide \
-         -M -K|--kill% -D= -F= -E --inet"
+         -M -K|--kill% -D|--diag> -F= -E --inet"
     ),
     row!(
         "ping ping6 fping",

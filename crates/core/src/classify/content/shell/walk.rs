@@ -603,6 +603,32 @@ impl Sh<'_> {
         raw_args: &[String],
         stdin: &Input,
     ) -> Input {
+        let mark = self.ctx.mark();
+        let out = self.command_step(argv, words, raw_args, stdin);
+        // A read given a startup file, an access list or a hook as an option's value
+        // (`rsync --log-file=~/.bashrc`, `tar -tf x --index-file ~/.bashrc`, `ss -D FILE`):
+        // whether that option writes the file is not proven.
+        if self.ctx.max_since(mark) == Some(Effect::Read)
+            && let Some((path, why)) = option_written(argv)
+        {
+            self.add(
+                Effect::Mutating,
+                format!(
+                    "{} gives `{path}`, {why}, to an option that may write it",
+                    snippet_words(argv)
+                ),
+            );
+        }
+        out
+    }
+
+    fn command_step(
+        &mut self,
+        argv: &[String],
+        words: &[Expanded],
+        raw_args: &[String],
+        stdin: &Input,
+    ) -> Input {
         let Some(first) = words.first() else {
             return Input::None;
         };
@@ -937,4 +963,40 @@ fn substitution_input(kind: &ProcessSubstitutionKind) -> Input {
         }
         ProcessSubstitutionKind::Read => Input::None,
     }
+}
+
+/// An option's value that names a file whose writing changes what runs or who gets in
+/// (`--log-file=~/.bashrc`, `-sess_out ~/.ssh/authorized_keys`): attached with `=`, or
+/// after an option whose name says it writes (`--index-file F`, `-o F`, `-D F`).
+fn option_written(argv: &[String]) -> Option<(&str, &'static str)> {
+    const WRITING: &[&str] = &[
+        "out", "log", "save", "write", "dump", "index", "sess", "report", "trace", "dest",
+        "record", "diag",
+    ];
+    let args = argv.get(1..).unwrap_or_default();
+    let risky = |p: &str| {
+        // Startup files, access lists, hooks: where a write is persistence (a data file's
+        // location is also where reads point, as `pg_ctl status -D DIR`).
+        args::write_risk(p, false).filter(|(e, _)| *e == Effect::Admin)
+    };
+    for (i, a) in args.iter().enumerate() {
+        if !a.starts_with('-') {
+            continue;
+        }
+        if let Some((_, v)) = a.split_once('=')
+            && let Some((_, why)) = risky(v)
+        {
+            return Some((v, why));
+        }
+        let flag = a.trim_start_matches('-').to_ascii_lowercase();
+        let writes = matches!(a.as_str(), "-o" | "-O" | "-w" | "-D")
+            || (flag.len() > 1 && WRITING.iter().any(|w| flag.contains(w)));
+        if writes
+            && let Some(v) = args.get(i + 1).filter(|v| !v.starts_with('-'))
+            && let Some((_, why)) = risky(v)
+        {
+            return Some((v.as_str(), why));
+        }
+    }
+    None
 }

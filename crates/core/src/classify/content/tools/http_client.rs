@@ -19,6 +19,39 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         .cloned()
         .or_else(|| args.iter().rev().find(|a| !a.starts_with('-')).cloned())
         .unwrap_or_default();
+    // A proxy or a pinned address that is not this machine: the request, and any
+    // credentials it carries (`--netrc`, `-u`), go there (`--resolve h:443:ADDR`).
+    if name == "curl" {
+        let detour = super::super::args::opt_values(
+            args,
+            &["-x"],
+            &[
+                "--proxy",
+                "--preproxy",
+                "--socks4",
+                "--socks4a",
+                "--socks5",
+                "--socks5-hostname",
+                "--connect-to",
+                "--resolve",
+            ],
+        )
+        .into_iter()
+        .find(|v| {
+            let address = if v.contains("://") {
+                v
+            } else {
+                v.rsplit(':').find(|p| !p.is_empty()).unwrap_or(v)
+            };
+            !super::super::args::loopback_address(address)
+        });
+        if let Some(v) = detour {
+            sh.add(
+                Mutating,
+                format!("{cmd} sends the request through or to `{v}`, not only to its URL"),
+            );
+        }
+    }
     let mut method = match name {
         "curl" => opt_value(args, &["-X"], &["--request"]).map(str::to_ascii_uppercase),
         "wget" => opt_value(args, &[], &["--method"]).map(str::to_ascii_uppercase),
