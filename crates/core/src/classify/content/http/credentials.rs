@@ -78,6 +78,7 @@ fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
         || sendgrid_key(text)
         || twilio_key(text)
         || telegram_bot_token(text)
+        || discord_bot_token(text)
         || (labels && lower.contains("_authtoken=") && has_token(&lower, "_authtoken=", 16))
         || (labels && lower.contains("\"auths\"") && lower.contains("\"auth\""))
     {
@@ -101,7 +102,72 @@ fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
     if database_url_with_password(&lower) {
         return Some("a database URL with its password");
     }
+    if secret_assignment(text) {
+        return Some("a secret variable with its value (`DB_PASSWORD=…`)");
+    }
     None
+}
+
+/// A line of an environment file: an upper-case variable named for a secret and a literal
+/// value (`DB_PASSWORD=Pr0d…`, `STRIPE_SECRET_KEY=…`), percent-encoded `=` too. A reference
+/// (`$X`, `${X}`, `<…>`, `***`) is not a value.
+fn secret_assignment(text: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "SECRET_KEY",
+        "TOKEN",
+        "API_KEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+    ];
+    let decoded;
+    let text = if text.contains("%3D") || text.contains("%3d") {
+        decoded = text.replace("%3D", "=").replace("%3d", "=");
+        decoded.as_str()
+    } else {
+        text
+    };
+    text.match_indices('=').any(|(i, _)| {
+        let name: String = text
+            .get(..i)
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let value: String = text
+            .get(i + 1..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '&' | '"' | '\'' | ','))
+            .collect();
+        name.len() > 4
+            && NAMES
+                .iter()
+                .any(|n| name == *n || name.ends_with(&format!("_{n}")))
+            && value.len() >= 6
+            && !value.starts_with(['$', '<', '{', '*', '%'])
+            && !value.chars().all(|c| c == 'x' || c == 'X')
+    })
+}
+
+/// A Discord bot token: the bot's id in base64 (starting `M`, `N` or `O`), a dot, six
+/// characters, a dot, and 27 or more.
+fn discord_bot_token(text: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    text.split(|c: char| !(token(c) || c == '.')).any(|w| {
+        let parts: Vec<&str> = w.split('.').collect();
+        matches!(parts.as_slice(), [a, b, c]
+            if (23..=28).contains(&a.len())
+                && a.starts_with(['M', 'N', 'O'])
+                && b.len() == 6
+                && (27..=40).contains(&c.len()))
+    })
 }
 
 /// `prefix` at a word's start, followed by at least `min` token characters.
