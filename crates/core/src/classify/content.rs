@@ -234,6 +234,13 @@ pub fn classify_content_with(
         );
     }
     ctx.name_reads = name.effect == Some(Effect::Read);
+    // Anthropic's text editor tool (`str_replace_based_edit_tool`) reads with `view`: its
+    // path is read, not written (the name's `replace` still counts).
+    if (tool.contains("str_replace") || tool.contains("text_editor"))
+        && input.get("command").and_then(Value::as_str) == Some("view")
+    {
+        ctx.name_reads = true;
+    }
     let facts = facts::of(tool);
     ctx.windows_shell = facts.windows_shell;
     ctx.code_lang = facts.code_lang;
@@ -280,7 +287,7 @@ pub fn classify_content_with(
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     if let Value::Object(map) = input {
         let lower = tool.to_ascii_lowercase();
-        let secretive = ["secret", "credential", "password", "token", "vault"]
+        let secretive = ["secret", "credential", "password", "vault"]
             .iter()
             .any(|w| lower.contains(w));
         let verbs = outputs::Verbs {
@@ -496,6 +503,76 @@ fn walk_object(
 ) {
     // The request's method and URL are judged; its body is still searched below.
     http::analyse_object(ctx, map);
+    // Text whose sibling names its encoding (`{"query": "RFJPUC…", "encoding": "base64"}`):
+    // the decoded text is what runs, judged as the key's text; what does not decode is not
+    // seen, so it is not read.
+    let encoding = ["encoding", "content_encoding", "encoded", "format"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .map(|e| e.trim().to_ascii_lowercase());
+    if let Some(enc) =
+        encoding.filter(|e| matches!(e.as_str(), "base64" | "b64" | "hex" | "base64url"))
+    {
+        for (k, v) in map {
+            let Value::String(text) = v else { continue };
+            // Only a value written in the alphabet (a path or a URL beside a `format` of
+            // the output is not the encoded text).
+            let alphabet = text.trim().len() >= 8
+                && text
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'));
+            // Only text that runs (`query`, `sql`, `command`, `code`, `script`).
+            let runs = matches!(
+                k.to_ascii_lowercase().as_str(),
+                "query" | "sql" | "statement" | "command" | "cmd" | "code" | "script" | "source"
+            );
+            if !alphabet
+                || !runs
+                || PATH_KEYS.contains(&k.to_ascii_lowercase().as_str())
+                || matches!(
+                    k.as_str(),
+                    "encoding" | "content_encoding" | "encoded" | "format"
+                )
+            {
+                continue;
+            }
+            let bytes = if enc == "hex" {
+                hex::decode(text.trim()).ok()
+            } else {
+                tools::base64_bytes(text.trim())
+            };
+            match bytes.and_then(|b| String::from_utf8(b).ok()) {
+                Some(decoded) => {
+                    let decoded = prefix(&decoded, *budget).to_string();
+                    *budget = budget.saturating_sub(decoded.len());
+                    let h = key_hint(k).unwrap_or(hint);
+                    ctx.via(format!("`{k}` decoded ({enc})"), |ctx| {
+                        analyse_text(ctx, &decoded, h, depth + 1)
+                    });
+                }
+                None => ctx.add(
+                    Effect::Mutating,
+                    format!("`{k}` is said to be {enc} but does not decode to text"),
+                ),
+            }
+        }
+    }
+    // A list of command lines (`{"commands": ["ls", "rm -rf ~"]}`): each item is a line of
+    // its own, besides the argument vector the list is also read as.
+    if hint == Hint::Shell {
+        for (k, v) in map {
+            let list = matches!(
+                k.to_ascii_lowercase().as_str(),
+                "commands" | "cmds" | "steps" | "scripts" | "lines" | "command_list"
+            );
+            if let (true, Value::Array(items)) = (list, v) {
+                for line in items.iter().filter_map(Value::as_str).take(64) {
+                    ctx.via(format!("`{k}`"), |ctx| shell::analyse(ctx, line, depth + 1));
+                }
+            }
+        }
+    }
     let mut skip: Vec<String> = Vec::new();
     // Set by the GraphQL analyser when the request's `operationName` names an operation of
     // its parsed document; read by the SDK rule below.
@@ -663,7 +740,7 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     if t.is_empty() || !ctx.deeper(depth) {
         return;
     }
-    if patch::is_patch(t) {
+    if patch::is_patch(t) && !ctx.name_reads {
         patch::judge(ctx, t, depth);
         return;
     }

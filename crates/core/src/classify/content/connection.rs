@@ -133,7 +133,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
             });
         } else if on && (CLASS_SETTINGS.contains(&key.as_str()) || key == "autodeserialize") {
             ctx.add(
-                Destructive,
+                Mutating,
                 format!(
                     "connection: `{key}={}` makes the driver load or deserialize code",
                     prefix(&value, 60)

@@ -23,14 +23,11 @@ const OUTPUT_WORDS: &[&str] = &[
     "destination",
     "download",
     "export",
-    "document",
 ];
 
 /// Words of a key whose value is where a result is sent (`webhook`, `mirror_to`,
 /// `export_to`, `target`): a remote address there receives it.
 const SINK_WORDS: &[&str] = &[
-    "to",
-    "target",
     "mirror",
     "sink",
     "upload",
@@ -39,7 +36,6 @@ const SINK_WORDS: &[&str] = &[
     "webhook",
     "callback",
     "notify",
-    "notification",
     "publish",
     "push",
     "replicate",
@@ -66,7 +62,6 @@ const REMOVAL_KEYS: &[&str] = &[
     "purge",
     "wipe",
     "drop",
-    "truncate",
     "destroy",
     "remove",
     "erase",
@@ -105,8 +100,6 @@ const ACL_KEYS: &[&str] = &["acl", "canned_acl", "x_amz_acl", "predefined_acl"];
 
 /// Keys whose value names another tool the call dispatches to.
 const TOOL_KEYS: &[&str] = &[
-    "tool",
-    "tool_name",
     "invoke",
     "call",
     "dispatch",
@@ -229,7 +222,11 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
         let words = key.split('_').collect::<Vec<_>>();
         let output = words.iter().any(|w| OUTPUT_WORDS.contains(w))
             || (downloads && matches!(key.as_str(), "path" | "file_path" | "filename" | "file"));
-        let sink = output || exports || words.iter().any(|w| SINK_WORDS.contains(w));
+        // `email_to`, `export_to`; a bare `to` is a filter (`to:` in a mail search).
+        let sink = output
+            || exports
+            || words.iter().any(|w| SINK_WORDS.contains(w))
+            || (words.len() > 1 && words.last() == Some(&"to"));
         let values: Vec<&str> = match v {
             Value::String(s) => vec![s.as_str()],
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
@@ -261,7 +258,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
         if acted {
             continue;
         }
-        if TOOL_KEYS.contains(&key.as_str()) || words.contains(&"tool") || key == "target" {
+        // `tool`, `tool_name` or `target` dispatch only with the arguments beside them
+        // (`describe_tool {"tool_name": "delete_repository"}` asks about a tool).
+        let with_args = ["with", "args", "arguments", "params", "input", "parameters"]
+            .iter()
+            .any(|a| map.get(*a).is_some_and(Value::is_object));
+        if TOOL_KEYS.contains(&key.as_str())
+            || (with_args && (words.contains(&"tool") || key == "target"))
+        {
             dispatched(ctx, k, &values);
         }
         if cli {
@@ -272,7 +276,8 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
                 Destructive,
                 format!("flags: `{k}` is set, so the call removes what it touches"),
             );
-        } else if PUBLIC_KEYS.contains(&key.as_str()) && truthy(v) {
+        } else if PUBLIC_KEYS.contains(&key.as_str()) && truthy(v) && !ctx.name_reads {
+            // (On a listing, `publicly_accessible: true` is a filter.)
             ctx.add(
                 Admin,
                 format!("flags: `{k}` is set, so anyone can read the data"),

@@ -43,6 +43,13 @@ fn as_script(text: &str) -> Option<String> {
         }
     };
     for line in lines {
+        // Headers may be indented; an update's lines keep their first column.
+        let header = line.trim_start();
+        let line = if header.starts_with("***") {
+            header
+        } else {
+            line
+        };
         if ended {
             if line.trim().is_empty() {
                 continue;

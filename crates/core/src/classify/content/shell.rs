@@ -129,7 +129,13 @@ fn is_name(s: &str) -> bool {
 pub(crate) fn program_name(word: &str) -> &str {
     // A URL is not a path to a program (`https://github.com/isaacs/rimraf` is no `rimraf`);
     // a shell would look for a file under a folder named `https:`, whose content is unseen.
-    if word.contains("://") {
+    let scheme = word.split_once("://").is_some_and(|(s, rest)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && !rest.split('/').any(|seg| seg == "..")
+    });
+    if scheme {
         return word;
     }
     let base = word.rsplit('/').next().unwrap_or(word);

@@ -349,7 +349,11 @@ pub(crate) fn program_call(
                 // one a line (`GET a\r\nFLUSHALL`), where the shell would run `FLUSHALL`.
                 // For Redis that is the only reading of a text of several lines.
                 let lines = s.contains(['\n', '\r']);
-                if !(lines && program == Program::Redis) {
+                // A script (`redis-cli … \n rm -rf ~`, a continuation, an operator) is still
+                // read by the shell as well.
+                let script = s.trim_start().starts_with("redis-cli")
+                    || s.contains(['|', ';', '&', '$', '`', '(', ')', '<', '>', '\\']);
+                if !(lines && program == Program::Redis && !script) {
                     ctx.via(format!("{} command line", program.command()), |ctx| {
                         shell::analyse(ctx, &line, 1)
                     });

@@ -153,7 +153,35 @@ fn secret_assignment(text: &str) -> bool {
             && value.len() >= 6
             && !value.starts_with(['$', '<', '{', '*', '%'])
             && !value.chars().all(|c| c == 'x' || c == 'X')
+            && !placeholder(&value)
     })
+}
+
+/// A value written in place of a secret (`changeme`, `your-password-here`, `<redacted>`).
+fn placeholder(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    [
+        "changeme",
+        "change_me",
+        "change-me",
+        "example",
+        "your",
+        "placeholder",
+        "dummy",
+        "redacted",
+        "password",
+        "secret",
+        "xxxx",
+        "****",
+        "todo",
+        "replace",
+    ]
+    .iter()
+    .any(|p| v.contains(p))
+        || matches!(
+            v.as_str(),
+            "test" | "testing" | "admin" | "123456" | "none" | "null"
+        )
 }
 
 /// A Discord bot token: the bot's id in base64 (starting `M`, `N` or `O`), a dot, six
@@ -302,9 +330,9 @@ fn aws_secret_key(text: &str) -> bool {
         .any(|r| {
             r.len() == 40
                 && r.contains(['/', '+'])
-                && r.bytes().any(|b| b.is_ascii_uppercase())
-                && r.bytes().any(|b| b.is_ascii_lowercase())
-                && r.bytes().any(|b| b.is_ascii_digit())
+                && r.bytes().filter(u8::is_ascii_uppercase).count() >= 4
+                && r.bytes().filter(u8::is_ascii_lowercase).count() >= 4
+                && r.bytes().filter(u8::is_ascii_digit).count() >= 2
                 // A path of words is not a key (`/usr/lib/x86_64/…`).
                 && r.split(['/', '+']).all(|part| part.len() < 24)
                 && !r.starts_with('/')

@@ -521,13 +521,26 @@ impl Sh<'_> {
                     break;
                 };
                 let inner = rest.get(at + 7..at + len).unwrap_or("");
-                if !inner
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || " +-%:._".contains(c))
+                // A format only: `-f FILE`, `-r FILE` and `--file` read a file.
+                let reads = inner.split_whitespace().any(|w| {
+                    w.starts_with("-f")
+                        || w.starts_with("-r")
+                        || w.starts_with("--f")
+                        || w.starts_with("--r")
+                });
+                if reads
+                    || !inner
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || " +-%:._/".contains(c))
                 {
                     break;
                 }
                 rest.replace_range(at..at + len + 1, "");
+            }
+            // `docker inspect $(docker ps -q)`: the program's own output, back to it.
+            let own = format!("$({program} ");
+            if rest.contains(&own) && rest.matches("$(").count() == rest.matches(&own).count() {
+                return true;
             }
             !rest.contains("$(") && !rest.contains('`')
         };
@@ -983,15 +996,22 @@ fn option_written(argv: &[String]) -> Option<(&str, &'static str)> {
         if !a.starts_with('-') {
             continue;
         }
-        if let Some((_, v)) = a.split_once('=')
+        let (name, attached) = a
+            .split_once('=')
+            .map_or((a.as_str(), None), |(n, v)| (n, Some(v)));
+        let flag = name.trim_start_matches('-').to_ascii_lowercase();
+        let writes = matches!(name, "-o" | "-O")
+            || (flag.len() > 1
+                && !flag.starts_with("no-")
+                && WRITING.iter().any(|w| flag.contains(w)));
+        if writes
+            && let Some(v) = attached
             && let Some((_, why)) = risky(v)
         {
             return Some((v, why));
         }
-        let flag = a.trim_start_matches('-').to_ascii_lowercase();
-        let writes = matches!(a.as_str(), "-o" | "-O" | "-w" | "-D")
-            || (flag.len() > 1 && WRITING.iter().any(|w| flag.contains(w)));
         if writes
+            && attached.is_none()
             && let Some(v) = args.get(i + 1).filter(|v| !v.starts_with('-'))
             && let Some((_, why)) = risky(v)
         {
