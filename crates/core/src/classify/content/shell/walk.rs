@@ -548,7 +548,10 @@ impl Sh<'_> {
             && program != "git"
             && args::NETWORK_SENDERS.contains(&program)
             && let Some(r) = raw.iter().enumerate().skip(1).find_map(|(i, r)| {
-                ((r.contains("$(") || r.contains('`'))
+                // Single-quoted text is literal (`'a$(b)'` runs nothing); inside double
+                // quotes a `'` is a character (`"'$(b)'"` runs `b`).
+                let live = unquoted_single(r);
+                ((live.contains("$(") || live.contains('`'))
                     && !told(r)
                     && !super::bind::credential_word(&raw, i)
                     && !super::bind::url_login(r))
@@ -1019,4 +1022,31 @@ fn option_written(argv: &[String]) -> Option<(&str, &'static str)> {
         }
     }
     None
+}
+
+/// A word as written with its single-quoted parts removed (they are literal).
+fn unquoted_single(raw: &str) -> String {
+    let (mut out, mut single, mut double, mut escaped) =
+        (String::with_capacity(raw.len()), false, false, false);
+    for c in raw.chars() {
+        if escaped {
+            escaped = false;
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\\' if !single => {
+                escaped = true;
+                out.push(c);
+            }
+            '\'' if !double => single = !single,
+            '"' if !single => {
+                double = !double;
+                out.push(c);
+            }
+            _ if !single => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
