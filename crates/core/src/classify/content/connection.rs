@@ -99,8 +99,18 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
                         .map(|(k, v)| (k.to_ascii_lowercase(), value_text(v))),
                 );
             }
-            // A bare `init` beside other arguments is not a connection's.
-            _ if key != "init" => found.push((key.replace('-', ""), value_text(v))),
+            // A bare `init` beside other arguments is not a connection's; other keys only
+            // when they name a setting judged below.
+            _ if key != "init" => {
+                let key = key.replace('-', "");
+                if INIT_SETTINGS.contains(&key.as_str())
+                    || CLASS_SETTINGS.contains(&key.as_str())
+                    || FILE_SETTINGS.contains(&key.as_str())
+                    || key == "autodeserialize"
+                {
+                    found.push((key, value_text(v)));
+                }
+            }
             _ => {}
         }
     }

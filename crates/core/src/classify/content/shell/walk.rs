@@ -1002,23 +1002,24 @@ fn option_written(argv: &[String]) -> Option<(&str, &'static str)> {
         let (name, attached) = a
             .split_once('=')
             .map_or((a.as_str(), None), |(n, v)| (n, Some(v)));
+        // The value first (cheap): only a path can be a startup file.
+        let value = match attached {
+            Some(v) => v,
+            None => match args.get(i + 1) {
+                Some(v) if !v.starts_with('-') => v.as_str(),
+                _ => continue,
+            },
+        };
+        if !(value.contains('/') || value.starts_with(['~', '.', '$'])) {
+            continue;
+        }
         let flag = name.trim_start_matches('-').to_ascii_lowercase();
         let writes = matches!(name, "-o" | "-O")
             || (flag.len() > 1
                 && !flag.starts_with("no-")
                 && WRITING.iter().any(|w| flag.contains(w)));
-        if writes
-            && let Some(v) = attached
-            && let Some((_, why)) = risky(v)
-        {
-            return Some((v, why));
-        }
-        if writes
-            && attached.is_none()
-            && let Some(v) = args.get(i + 1).filter(|v| !v.starts_with('-'))
-            && let Some((_, why)) = risky(v)
-        {
-            return Some((v.as_str(), why));
+        if writes && let Some((_, why)) = risky(value) {
+            return Some((value, why));
         }
     }
     None
