@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use super::structured::Program;
+use super::structured::{Program, snake};
 use super::{Ctx, args, prefix};
 use crate::Effect::{Admin, Destructive, Mutating};
 
@@ -132,24 +132,6 @@ fn dispatched(ctx: &mut Ctx, key: &str, values: &[&str]) {
             );
         }
     }
-}
-
-/// `outputFile`, `output-file` and `OUTPUT_FILE` are `output_file`.
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    let mut prev_upper = true;
-    for c in key.chars() {
-        if c.is_ascii_uppercase() && !prev_upper {
-            out.push('_');
-        }
-        prev_upper = c.is_ascii_uppercase() || c == '_' || c == '-';
-        out.push(if c == '-' {
-            '_'
-        } else {
-            c.to_ascii_lowercase()
-        });
-    }
-    out
 }
 
 /// A remote address (`s3://b/k`, `https://…`, `user@host.tld`) that is not this machine.

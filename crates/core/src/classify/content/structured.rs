@@ -632,8 +632,8 @@ fn push_flag(argv: &mut Vec<String>, program: Program, key: &str, v: &Value) {
     }
 }
 
-/// A key in snake case (`subCommand` is `sub_command`).
-fn snake(key: &str) -> String {
+/// A key in snake case (`subCommand` is `sub_command`, `output-file` is `output_file`).
+pub(crate) fn snake(key: &str) -> String {
     kebab(key).replace('-', "_")
 }
 
