@@ -461,7 +461,7 @@ fn false_alarms_and_their_twins() {
         ("kubectl delete ns prod", Destructive),
         ("aws s3 rm s3://bucket --recursive --dryrun", Read),
         ("aws s3 rm s3://bucket --recursive", Destructive),
-        ("ansible-playbook site.yml --check", Read),
+        ("ansible-playbook site.yml --check", Mutating),
         ("ansible-playbook site.yml", Mutating),
         ("terraform plan", Read),
         ("terraform plan -destroy", Read),

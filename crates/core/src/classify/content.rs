@@ -117,6 +117,9 @@ pub(crate) struct Ctx {
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
     search_tool: bool,
+    /// The text being walked is a statement's bound parameters: data the driver never
+    /// parses, so a `;` in it starts no statement.
+    bound_data: bool,
     /// The object being walked is a GraphQL request whose `operationName` names an operation
     /// of its parsed document: that name is not also an SDK operation.
     graphql_judged: bool,
@@ -715,10 +718,30 @@ fn walk_object(
             None => Hint::None,
         };
         let inherits = top && single && key_hint(k).is_none();
+        // A statement's bound parameters (`{"sql": "… = ?", "params": ["'; DELETE …"]}`).
+        let bound = BOUND_KEYS.contains(&lk.as_str())
+            && ["sql", "query", "statement"]
+                .iter()
+                .any(|s| map.get(*s).is_some_and(Value::is_string));
+        let outer_bound = ctx.bound_data;
+        ctx.bound_data = outer_bound || bound;
         walk_json(ctx, v, h, depth + 1, budget, inherits);
+        ctx.bound_data = outer_bound;
     }
     ctx.windows_shell = outer_shell;
 }
+
+/// Keys that hold a statement's bound parameters when a statement is beside them.
+const BOUND_KEYS: &[&str] = &[
+    "params",
+    "parameters",
+    "args",
+    "bind",
+    "binds",
+    "bindings",
+    "bind_vars",
+    "values",
+];
 
 /// A key naming base64 content, and the key it encodes (`cmd_b64` → `cmd`, `b64_cmd`,
 /// `script_base64url`, `encoded_command`).
@@ -810,6 +833,17 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         sql::analyse(ctx, t, depth, hint != Hint::Sql);
     } else if matches!(hint, Hint::Sql | Hint::None) {
         query_text::analyse(ctx, t);
+    }
+    // A value that ends a statement and starts another (`"schema": "public; DROP TABLE
+    // users"`): a server that pastes it into its SQL runs the second.
+    if !is_sql
+        && hint == Hint::None
+        && !ctx.bound_data
+        && let Some(rest) = query_text::injected_sql(t)
+    {
+        ctx.via("a statement after `;`", |ctx| {
+            sql::analyse(ctx, rest, depth, true)
+        });
     }
     if shell::looks_like_shell(t) && (!is_sql || hint != Hint::Sql) {
         shell::analyse(ctx, t, depth);

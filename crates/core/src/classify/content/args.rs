@@ -530,7 +530,8 @@ const POISON: &[&str] = &[
     "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
     "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
     "RCLONE_LOG_FILE", "RCLONE_CONFIG", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
-    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY",
+    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY", "PYTHONUSERBASE", "PYTHONWARNINGS",
+    "PHP_INI_SCAN_DIR", "PHPRC", "MANROFFOPT",
 ];
 /// An environment assignment (`X=1 cmd`, `export X=1`).
 pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool) {
@@ -548,12 +549,24 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             && !value.trim().is_empty()
             && !super::catalogue::harmless_pager(value))
         || name.starts_with("GIT_CONFIG_VALUE_")
+        // `GH_BROWSER`, `AWS_BROWSER`: each program's own browser is a command too.
+        || (name.ends_with("_BROWSER") && !value.trim().is_empty())
     {
         sh.add(
             Mutating,
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name == "LESS"
+        && let Some((_, command)) = value.split_once(['!', '|'])
+    {
+        // `LESS='+!rm -rf ~'`: less's first command runs a shell command (`!`) or pipes
+        // to one (`|`); plain options (`LESS=-R`, `LESS=FRX`) run nothing.
+        sh.add(
+            Mutating,
+            format!("sets `{name}` to start less with a shell command"),
+        );
+        sh.shell_text(command, &format!("`{name}`"));
     } else if name.starts_with("RCLONE_") && (name.ends_with("_COMMAND") || name.ends_with("_SSH"))
     {
         // `RCLONE_CONFIG_X_SSH`, `RCLONE_WEBDAV_BEARER_TOKEN_COMMAND`: a remote's command.

@@ -31,6 +31,7 @@ impl Ctx {
             code_lang: None,
             program: None,
             search_tool: false,
+            bound_data: false,
             graphql_judged: false,
             graphql_target: false,
             fast: true,

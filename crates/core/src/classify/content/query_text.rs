@@ -107,6 +107,24 @@ pub(crate) fn hidden_sql(t: &str) -> bool {
             .any(|(t, _)| matches!(t, Tok::Word(w) if CHANGES.contains(&w.as_str())))
 }
 
+/// The statement an argument's value starts after ending its own (`public; DROP TABLE
+/// users`, `x'; DELETE FROM t; --`): a value a server pastes into its SQL runs it. Only a
+/// statement that changes something counts (`a; select b` proves nothing either way).
+pub(crate) fn injected_sql(t: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(i) = t[from..].find(';') {
+        let part = after_prelude(&t[from + i..]);
+        let lx = sqllex::lex(part);
+        if sqllex::first_word(&lx.toks).is_some_and(|w| CHANGES.contains(&w))
+            && sql::looks_like_sql(part)
+        {
+            return Some(part);
+        }
+        from += i + 1;
+    }
+    None
+}
+
 /// A query language other than SQL, by its syntax.
 fn language(t: &str) -> Option<&'static str> {
     let lower = t.to_ascii_lowercase();

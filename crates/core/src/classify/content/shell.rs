@@ -16,6 +16,7 @@ mod producers;
 mod recover;
 mod walk;
 mod words;
+mod zsh;
 
 pub(crate) use bind::bind_positional;
 use recover::{fallback, parse};
@@ -193,6 +194,7 @@ fn analyse_child(
         fallback(ctx, text, depth);
         return true;
     }
+    zsh::analyse(ctx, text, depth);
     // A line of plain words is split without the parser; its commands are judged by the
     // walker's own command step, as the parsed line's would be.
     if ctx.fast

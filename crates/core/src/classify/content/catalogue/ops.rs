@@ -187,7 +187,9 @@ fn ansible(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String) {
     // What runs locally whatever the module, check mode included: ssh options, connection
     // and interpreter variables, inventory and vault-password scripts.
     local::ansible_local(sh, name, args);
-    if has_short(args, 'C') || has_long(args, "--check") {
+    // Check mode proves nothing for a playbook: a task with `check_mode: false` runs for
+    // real (and `ansible` ad hoc runs one module, which honours it).
+    if (has_short(args, 'C') || has_long(args, "--check")) && name != "ansible-playbook" {
         return (Read, "runs in check mode (changes nothing)".into());
     }
     if args.iter().any(|a| {

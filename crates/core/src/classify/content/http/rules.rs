@@ -372,6 +372,29 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     {
         return Some((Destructive, format!("requests the removal endpoint `{l}`")));
     }
+    // An action endpoint named for what it does (Struts' `deleteDestination.action`, a CGI's
+    // `reboot.cgi`, `purgeCache.do`): these act on a GET, unlike a page (`delete.html`).
+    if let Some(seg) = segs.last()
+        && let Some((stem, ext)) = seg.rsplit_once('.')
+        && ["action", "do", "cgi"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    {
+        let verb = stem
+            .split(|c: char| c.is_ascii_uppercase() || matches!(c, '_' | '-' | '.'))
+            .next()
+            .unwrap_or(stem)
+            .to_ascii_lowercase();
+        if GET_REMOVALS.contains(&verb.as_str()) {
+            return Some((Destructive, format!("requests the removal action `{seg}`")));
+        }
+        if matches!(
+            verb.as_str(),
+            "reboot" | "restart" | "shutdown" | "halt" | "poweroff" | "stop" | "kill" | "reset"
+        ) {
+            return Some((Mutating, format!("requests the action `{seg}`")));
+        }
+    }
     // A statement in a query parameter (InfluxDB `/query?q=DROP …`, ClickHouse `?query=…`,
     // GraphQL `?query=mutation{…}`) and Solr's core removal (`action=UNLOAD&deleteIndex=true`).
     // Only at an endpoint that runs statements (its last segment, or the root as ClickHouse

@@ -71,9 +71,13 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
         "--load",
         "-f",
         "--file",
+        "-e",
+        "--source",
     ];
     let i = first_operand(args, VALUED);
-    let prog = args.get(i).map(String::as_str).unwrap_or("");
+    // gawk's program text given as options (`-e TEXT`, `--source=TEXT`), else the first
+    // operand.
+    let mut sources: Vec<String> = Vec::new();
     // The options given, with their values: `-F -i` gives `-i` to `-F`, not an include.
     let mut included: Vec<&str> = Vec::new();
     let mut from_file = false;
@@ -108,10 +112,24 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
             || value(&mut it, "-E", "--exec").is_some()
         {
             from_file = true;
+        } else if let Some(v) = value(&mut it, "-e", "--source") {
+            sources.push(v);
         } else if ["-F", "-v", "--field-separator", "--assign"].contains(&a) {
             let _ = it.next();
         }
     }
+    let joined = sources.join("\n");
+    let prog = if sources.is_empty() {
+        args.get(i).map(String::as_str).unwrap_or("")
+    } else {
+        joined.as_str()
+    };
+    // With the program in options, every operand is a file.
+    let i = if sources.is_empty() {
+        i
+    } else {
+        i.saturating_sub(1)
+    };
     // gawk's `-i inplace` (also `-iinplace`, `--include=inplace`) rewrites every file operand
     // with the program's output; the program is still judged below.
     if included.contains(&"inplace") {
@@ -162,8 +180,57 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
             }
         }
         sh.add(Mutating, format!("{cmd} writes files from awk"));
+    } else if let Some(target) = computed_target(prog) {
+        // `printf "" > FILENAME` empties the file being read; `print > $1` writes wherever
+        // the data says.
+        if target.starts_with("FILENAME") || target.starts_with("ARGV") {
+            sh.add(
+                Destructive,
+                format!("{cmd} writes over its own input file (`> {target}`)"),
+            );
+        } else {
+            sh.add(
+                Mutating,
+                format!("{cmd} writes to a file named at run time (`> {target}`)"),
+            );
+        }
     } else {
         sh.add(Read, format!("{cmd} transforms text"));
     }
     out
+}
+
+/// The target of a `print`/`printf` redirection that is not a string literal (`print >
+/// $1`, `printf "" > FILENAME`). A `>` inside parentheses or after a pattern is a comparison.
+fn computed_target(prog: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(at) = prog[from..].find("print") {
+        let start = from + at;
+        from = start + 5;
+        // A word of its own (not `sprintf`).
+        if prog[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let stmt = &prog[start..];
+        let end = stmt.find([';', '}', '\n']).unwrap_or(stmt.len());
+        let stmt = &stmt[..end];
+        let (mut depth, mut quoted) = (0i32, false);
+        for (j, c) in stmt.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => depth -= 1,
+                '>' if !quoted && depth == 0 => {
+                    let target = stmt[j..].trim_start_matches('>').trim();
+                    return (!target.starts_with('"') && !target.is_empty()).then_some(target);
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
