@@ -48,6 +48,32 @@ const CONTROL: &[&str] = &[
     "SUMMARIZE",
 ];
 
+/// sqlite3's dot commands that read or write files or run programs (Kusto's control commands,
+/// `.set-or-replace`, `.drop`, are another language's, judged below).
+const SQLITE_DOT: &[&str] = &[
+    "shell",
+    "system",
+    "output",
+    "once",
+    "log",
+    "trace",
+    "iotrace",
+    "read",
+    "restore",
+    "load",
+    "import",
+    "save",
+    "backup",
+    "clone",
+    "open",
+    "excel",
+    "cd",
+    "connection",
+    "ar",
+    "archive",
+    "dbconfig",
+];
+
 /// Statement keywords that change something.
 const CHANGES: &[&str] = &[
     "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "EXEC",
@@ -86,6 +112,18 @@ fn after_prelude(t: &str) -> &str {
 /// Whether a text in a SQL argument that does not start like SQL holds SQL all the same.
 pub(crate) fn hidden_sql(t: &str) -> bool {
     let rest = after_prelude(t);
+    // A client's command first (sqlite3's `.shell cmd`, psql's `\! cmd`): the SQL analyser
+    // reads its meta-command lines.
+    let dot = rest
+        .strip_prefix('.')
+        .map(|r| r.split(char::is_whitespace).next().unwrap_or(r));
+    if dot.is_some_and(|d| SQLITE_DOT.contains(&d))
+        || rest
+            .strip_prefix('\\')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!'))
+    {
+        return true;
+    }
     if rest.len() != t.len() && sql::looks_like_sql(rest) {
         return true;
     }
