@@ -720,15 +720,35 @@ fn walk_object(
         let inherits = top && single && key_hint(k).is_none();
         // A statement's bound parameters (`{"sql": "… = ?", "params": ["'; DELETE …"]}`).
         let bound = BOUND_KEYS.contains(&lk.as_str())
-            && ["sql", "query", "statement"]
-                .iter()
-                .any(|s| map.get(*s).is_some_and(Value::is_string));
+            && (v.is_array() || v.is_object())
+            && map.iter().any(|(sk, sv)| {
+                matches!(
+                    sk.to_ascii_lowercase().as_str(),
+                    "sql" | "query" | "statement"
+                ) && sv.as_str().is_some_and(has_placeholder)
+            });
         let outer_bound = ctx.bound_data;
         ctx.bound_data = outer_bound || bound;
         walk_json(ctx, v, h, depth + 1, budget, inherits);
         ctx.bound_data = outer_bound;
     }
     ctx.windows_shell = outer_shell;
+}
+
+/// Whether a statement's text has a parameter placeholder (`?`, `$1`, `:name`, `@p1`,
+/// `%s`): what its bound parameters fill.
+fn has_placeholder(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        match c {
+            b'?' => true,
+            b'$' => next.is_ascii_digit(),
+            b':' | b'@' => next.is_ascii_alphabetic() && b.get(i.wrapping_sub(1)) != Some(&b':'),
+            b'%' => next == b's' || next == b'(',
+            _ => false,
+        }
+    })
 }
 
 /// Keys that hold a statement's bound parameters when a statement is beside them.

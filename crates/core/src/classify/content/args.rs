@@ -530,7 +530,7 @@ const POISON: &[&str] = &[
     "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
     "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
     "RCLONE_LOG_FILE", "RCLONE_CONFIG", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
-    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY", "PYTHONUSERBASE", "PYTHONWARNINGS",
+    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY", "PYTHONUSERBASE",
     "PHP_INI_SCAN_DIR", "PHPRC", "MANROFFOPT",
 ];
 /// An environment assignment (`X=1 cmd`, `export X=1`).
@@ -550,15 +550,30 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             && !super::catalogue::harmless_pager(value))
         || name.starts_with("GIT_CONFIG_VALUE_")
         // `GH_BROWSER`, `AWS_BROWSER`: each program's own browser is a command too.
-        || (name.ends_with("_BROWSER") && !value.trim().is_empty())
+        // (A word, `PUPPETEER_BROWSER=firefox` or `NO_BROWSER=1`, names no command line.)
+        || (name.ends_with("_BROWSER") && value.contains(|c: char| c.is_whitespace() || c == '/'))
     {
         sh.add(
             Mutating,
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name == "PYTHONWARNINGS"
+        && value
+            .split(',')
+            .any(|w| w.split(':').nth(2).is_some_and(|c| c.contains('.')))
+    {
+        // `ignore::pkg.Module`: Python imports the module a filter's category names.
+        sh.add(
+            Mutating,
+            format!("sets `{name}` to a filter that imports a module"),
+        );
     } else if name == "LESS"
-        && let Some((_, command)) = value.split_once(['!', '|'])
+        && let Some((_, command)) = value
+            .split_whitespace()
+            .find(|o| o.starts_with('+') || o.starts_with("-+"))
+            .and_then(|o| value.get(value.find(o).unwrap_or(0)..))
+            .and_then(|o| o.split_once(['!', '|']))
     {
         // `LESS='+!rm -rf ~'`: less's first command runs a shell command (`!`) or pipes
         // to one (`|`); plain options (`LESS=-R`, `LESS=FRX`) run nothing.

@@ -374,24 +374,36 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     }
     // An action endpoint named for what it does (Struts' `deleteDestination.action`, a CGI's
     // `reboot.cgi`, `purgeCache.do`): these act on a GET, unlike a page (`delete.html`).
-    if let Some(seg) = segs.last()
+    if let Some(seg) = segs.last().map(|s| s.split(';').next().unwrap_or(s))
         && let Some((stem, ext)) = seg.rsplit_once('.')
         && ["action", "do", "cgi"]
             .iter()
             .any(|e| ext.eq_ignore_ascii_case(e))
     {
-        let verb = stem
-            .split(|c: char| c.is_ascii_uppercase() || matches!(c, '_' | '-' | '.'))
-            .next()
-            .unwrap_or(stem)
-            .to_ascii_lowercase();
-        if GET_REMOVALS.contains(&verb.as_str()) {
+        // The verb leads the name (`deleteUser`, `DeleteUser`, `delete_user`) or its last
+        // dotted part (`user.delete`); `drop-down` is a widget.
+        let lead = |name: &str| {
+            let name = name.trim_start_matches(['_', '-']);
+            let end = name
+                .char_indices()
+                .skip(1)
+                .find(|(_, c)| c.is_ascii_uppercase() || matches!(c, '_' | '-'))
+                .map_or(name.len(), |(i, _)| i);
+            name.get(..end).unwrap_or(name).to_ascii_lowercase()
+        };
+        let verbs = [lead(stem.rsplit('.').next().unwrap_or(stem)), lead(stem)];
+        if verbs
+            .iter()
+            .any(|v| v != "drop" && GET_REMOVALS.contains(&v.as_str()))
+        {
             return Some((Destructive, format!("requests the removal action `{seg}`")));
         }
-        if matches!(
-            verb.as_str(),
-            "reboot" | "restart" | "shutdown" | "halt" | "poweroff" | "stop" | "kill" | "reset"
-        ) {
+        if verbs.iter().any(|v| {
+            matches!(
+                v.as_str(),
+                "reboot" | "restart" | "shutdown" | "halt" | "poweroff" | "stop" | "kill" | "reset"
+            )
+        }) {
             return Some((Mutating, format!("requests the action `{seg}`")));
         }
     }

@@ -492,9 +492,12 @@ impl Sh<'_> {
         if !args::NETWORK_SENDERS.contains(&super::program_name(
             wrapped(&argv).first().map_or("", String::as_str),
         )) && let Some(path) = words.iter().zip(raw.iter()).find_map(|(w, r)| {
-            w.secret
-                .as_ref()
-                .filter(|_| (r.contains("://") || host_path(r)) && !super::bind::url_login(r))
+            // A variable (`?password=$DB_PASSWORD`, `https://$USER:$PASS@host`) is how a
+            // client logs in to the server it names; a command's output is not.
+            let substituted = r.contains("$(") || r.contains('`');
+            w.secret.as_ref().filter(|s| {
+                substituted && !s.starts_with('$') && (r.contains("://") || host_path(r))
+            })
         }) {
             self.add(
                 Effect::Admin,
@@ -1074,11 +1077,12 @@ fn unquoted_single(raw: &str) -> String {
 /// path): the program given it asks that host.
 fn host_path(word: &str) -> bool {
     word.split_once('/').is_some_and(|(host, _)| {
-        host.contains('.')
-            && !host.starts_with('.')
-            && !host.ends_with('.')
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        // A domain's last label is letters, two or more (`conf.d/` is a folder).
+        let tld = host.split(':').next().and_then(|h| h.rsplit_once('.'));
+        tld.is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        }) && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
     })
 }

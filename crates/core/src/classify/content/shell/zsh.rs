@@ -14,14 +14,25 @@ pub(super) fn analyse(ctx: &mut Ctx, text: &str, depth: usize) {
         return;
     }
     let b = text.as_bytes();
-    let (mut single, mut double, mut escaped) = (false, false, false);
+    let (mut single, mut double, mut escaped, mut ansi) = (false, false, false, false);
     for (i, &c) in b.iter().enumerate() {
         if escaped {
             escaped = false;
             continue;
         }
         let prev = i.checked_sub(1).and_then(|j| b.get(j)).copied();
-        if c == b'\'' && !double {
+        // Quotes are tracked line by line: a quote left open by a comment or a here
+        // document's text (`# don't`, `it's`) must not hide the lines after it.
+        if c == b'\n' {
+            (single, double) = (false, false);
+        } else if c == b'\'' && !double && !single && prev == Some(b'$') {
+            // `$'a\'b'`: backslashes escape inside it.
+            single = true;
+            ansi = true;
+        } else if c == b'\\' && single && ansi {
+            escaped = true;
+        } else if c == b'\'' && !double {
+            ansi = false;
             single = !single;
         } else if c == b'"' && !single {
             double = !double;
@@ -107,7 +118,8 @@ fn qualifier_follows(prev: u8) -> bool {
     !prev.is_ascii_whitespace()
         && !matches!(
             prev,
-            b'$' | b'='
+            b'$' | b'^'
+                | b'='
                 | b'<'
                 | b'>'
                 | b'|'
@@ -131,7 +143,8 @@ fn qualifier(text: &str, at: usize) -> Option<Qualifier<'_>> {
         match c {
             'e' => {
                 let (k, d) = chars.next()?;
-                if d.is_ascii_alphanumeric() || d.is_whitespace() || d == ')' {
+                // `,` separates qualifiers (`(e,x)` is not code).
+                if d.is_ascii_alphanumeric() || d.is_whitespace() || d == ')' || d == ',' {
                     // `e` is also a qualifier-free letter in names (`(file)`): not code.
                     return None;
                 }
@@ -158,7 +171,7 @@ fn qualifier(text: &str, at: usize) -> Option<Qualifier<'_>> {
             c if c.is_ascii_alphanumeric()
                 || matches!(
                     c,
-                    '^' | '-' | '.' | ',' | '[' | ']' | '*' | '/' | '@' | '=' | '%'
+                    '^' | '-' | '.' | ',' | '[' | ']' | '*' | '/' | '@' | '=' | '%' | ':' | '#'
                 ) => {}
             _ => return None,
         }

@@ -183,7 +183,8 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
     } else if let Some(target) = computed_target(prog) {
         // `printf "" > FILENAME` empties the file being read; `print > $1` writes wherever
         // the data says.
-        if target.starts_with("FILENAME") || target.starts_with("ARGV") {
+        let whole = target.trim_end_matches(';').trim();
+        if whole == "FILENAME" || (whole.starts_with("ARGV[") && whole.ends_with(']')) {
             sh.add(
                 Destructive,
                 format!("{cmd} writes over its own input file (`> {target}`)"),
@@ -224,7 +225,8 @@ fn computed_target(prog: &str) -> Option<&str> {
                 '"' => quoted = !quoted,
                 '(' if !quoted => depth += 1,
                 ')' if !quoted => depth -= 1,
-                '>' if !quoted && depth == 0 => {
+                // `>=` compares.
+                '>' if !quoted && depth == 0 && stmt.get(j + 1..j + 2) != Some("=") => {
                     let target = stmt[j..].trim_start_matches('>').trim();
                     return (!target.starts_with('"') && !target.is_empty()).then_some(target);
                 }
