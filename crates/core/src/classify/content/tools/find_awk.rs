@@ -124,17 +124,13 @@ pub(crate) fn awk(sh: &mut Sh, args: &[String], cmd: &str, out: Input) -> Input 
     } else {
         joined.as_str()
     };
-    // With the program in options, every operand is a file.
-    let i = if sources.is_empty() {
-        i
-    } else {
-        i.saturating_sub(1)
-    };
+    // The file operands: after the program, or all of them when it came in options.
+    let files_from = if sources.is_empty() { i + 1 } else { i };
     // gawk's `-i inplace` (also `-iinplace`, `--include=inplace`) rewrites every file operand
     // with the program's output; the program is still judged below.
     if included.contains(&"inplace") {
         sh.add(Mutating, format!("{cmd} edits files in place"));
-        let files = args.get(i + 1..).unwrap_or_default();
+        let files = args.get(files_from..).unwrap_or_default();
         for f in files.iter().filter(|f| !f.starts_with('-')) {
             if let Some((e, why)) = args::write_risk(f, false) {
                 sh.add(e, format!("{cmd} edits {why} in place"));
@@ -217,17 +213,27 @@ fn computed_target(prog: &str) -> Option<&str> {
             continue;
         }
         let stmt = &prog[start..];
-        let end = stmt.find([';', '}', '\n']).unwrap_or(stmt.len());
-        let stmt = &stmt[..end];
-        let (mut depth, mut quoted) = (0i32, false);
+        // The statement ends at a `;`, `}` or line outside a string (`print "a;b" > f`).
+        let (mut depth, mut quoted, mut escaped) = (0i32, false, false);
         for (j, c) in stmt.char_indices() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
             match c {
+                '\\' if quoted => escaped = true,
                 '"' => quoted = !quoted,
+                ';' | '}' | '\n' if !quoted => break,
                 '(' if !quoted => depth += 1,
                 ')' if !quoted => depth -= 1,
                 // `>=` compares.
                 '>' if !quoted && depth == 0 && stmt.get(j + 1..j + 2) != Some("=") => {
-                    let target = stmt[j..].trim_start_matches('>').trim();
+                    let target = stmt[j..].trim_start_matches('>');
+                    let target = target
+                        .split([';', '}', '\n'])
+                        .next()
+                        .unwrap_or(target)
+                        .trim();
                     return (!target.starts_with('"') && !target.is_empty()).then_some(target);
                 }
                 _ => {}
