@@ -244,6 +244,15 @@ pub fn classify_content_with(
     {
         ctx.name_reads = true;
     }
+    // Claude Code's `TodoWrite` keeps the agent's own task list: its items are notes to
+    // itself (`"content": "drop the old table"`), not actions. Only the exact shape counts.
+    if tool == "TodoWrite" && todo_list(input) {
+        ctx.add(
+            Effect::Read,
+            "`TodoWrite` updates the agent's own task list (its items are notes, not actions)",
+        );
+        return ctx.verdict();
+    }
     let facts = facts::of(tool);
     ctx.windows_shell = facts.windows_shell;
     ctx.code_lang = facts.code_lang;
@@ -313,7 +322,15 @@ pub fn classify_content_with(
         connection::analyse(&mut ctx, map, 0);
     }
     let mut scanned = MAX_INPUT;
-    if ctx.sends
+    // A tool that creates an issue, comment, pull request or ticket (`create_issue`,
+    // `add_issue_comment`): its `body` is published to whoever reads the tracker.
+    let publishes = verb_in(&["create", "add", "open", "update", "edit", "new"])
+        && input.as_object().is_some_and(|m| {
+            ["body", "comment", "description"]
+                .iter()
+                .any(|k| m.get(*k).is_some_and(Value::is_string))
+        });
+    if (ctx.sends || publishes)
         && let Some(what) = credential_sent(input, 0, &mut scanned)
     {
         ctx.add(Effect::Admin, format!("`{tool}` sends {what} in its input"));
@@ -325,6 +342,28 @@ pub fn classify_content_with(
         );
     }
     ctx.verdict()
+}
+
+/// `{"todos": [{"content", "status", "activeForm", "id", "priority"}…]}`, strings only.
+fn todo_list(input: &Value) -> bool {
+    let Some(map) = input.as_object() else {
+        return false;
+    };
+    let Some(Value::Array(items)) = map.get("todos") else {
+        return false;
+    };
+    map.len() == 1
+        && items.len() <= 200
+        && items.iter().all(|item| {
+            item.as_object().is_some_and(|o| {
+                o.iter().all(|(k, v)| {
+                    matches!(
+                        k.as_str(),
+                        "content" | "status" | "activeForm" | "id" | "priority"
+                    ) && v.as_str().is_some_and(|s| s.len() <= 4096)
+                })
+            })
+        })
 }
 
 /// Leading verbs of tools that write the path they are given.
@@ -390,6 +429,9 @@ const PATH_KEYS: &[&str] = &[
     "src",
     "source_path",
     "paths",
+    // Cursor's `edit_file`, Windsurf's `write_to_file` (`TargetFile`, lower-cased).
+    "target_file",
+    "targetfile",
 ];
 
 /// Keys whose string values are read with the tool name's hint.
@@ -583,6 +625,9 @@ fn walk_object(
     let graphql = graphql::request(ctx, map);
     if top && let Some((program, rest)) = ctx.program.clone() {
         skip = structured::program_call(ctx, program, &rest, map);
+    }
+    if skip.is_empty() && objects::editor_call(ctx, map) {
+        skip = vec!["command".to_string(), "path".to_string()];
     }
     if skip.is_empty() {
         skip = structured::joined_command(ctx, map);
@@ -783,7 +828,7 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     if t.is_empty() || !ctx.deeper(depth) {
         return;
     }
-    if patch::is_patch(t) && !ctx.name_reads {
+    if (patch::is_patch(t) || (hint != Hint::Prose && patch::is_unified(t))) && !ctx.name_reads {
         patch::judge(ctx, t, depth);
         return;
     }

@@ -541,7 +541,10 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Admin,
             format!("sets `{name}`, which decides what later commands run"),
         );
-    } else if POISON_COMMAND.contains(&name)
+    } else if (POISON_COMMAND.contains(&name)
+        // A pager that only shows text, or none (`GIT_PAGER=cat git log`, `PAGER=`).
+        && !(matches!(name, "GIT_PAGER" | "PAGER" | "MANPAGER" | "SYSTEMD_PAGER" | "PSQL_PAGER")
+            && (value.trim().is_empty() || super::catalogue::harmless_pager(value))))
         // Every program's own pager or editor (`AWS_PAGER`, `GH_PAGER`, `KUBE_EDITOR`; none,
         // or one that only shows text, as in `AWS_PAGER="" aws …`, runs nothing), and a
         // value git reads as a setting's (`GIT_CONFIG_VALUE_0` for `core.fsmonitor`).

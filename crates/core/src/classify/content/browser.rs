@@ -166,6 +166,21 @@ const PAGE_SINKS: &[&str] = &[
     "$.ajax",
     "$.post",
     "axios",
+    // A link followed (`a.href = 'https://…?' + document.cookie; a.click()`).
+    ".href=",
+    // A global looked up by a computed name (`window['fe' + 'tch']`).
+    "window[",
+    "globalthis[",
+    "self[",
+];
+
+/// What deletes the page's stored data.
+const PAGE_DELETES: &[&str] = &[
+    "indexeddb.deletedatabase(",
+    "localstorage.clear(",
+    "sessionstorage.clear(",
+    "cookiestore.delete(",
+    "caches.delete(",
 ];
 
 /// A page script: the page's secrets sent out are admin; each `fetch` is judged as the
@@ -190,6 +205,23 @@ fn script(ctx: &mut Ctx, text: &str) {
                 sink.trim_end_matches(['(', '='])
             ),
         );
+    }
+    if let Some(d) = PAGE_DELETES.iter().find(|d| lower.contains(*d)) {
+        ctx.add(
+            Destructive,
+            format!(
+                "browser: the script deletes the page's stored data (`{}`)",
+                d.trim_end_matches('(')
+            ),
+        );
+    }
+    // `eval(atob('…'))`: code decoded and run, whatever it reads or sends.
+    if ["eval(", "function(", "settimeout(", "setinterval("]
+        .iter()
+        .any(|r| lower.contains(&format!("{r}atob(")))
+        || lower.contains("eval(atob")
+    {
+        ctx.add(Destructive, "browser: the script decodes code and runs it");
     }
     for (method, url, body) in fetches(text) {
         http::judge_request(ctx, &method, &url, &body);

@@ -7,8 +7,10 @@
 mod allow;
 mod chains;
 mod effects;
+mod environ;
 mod golang;
 mod indirect;
+mod ipython;
 mod lex;
 mod protect;
 mod prove;
@@ -55,6 +57,39 @@ pub(super) const CALLS: &[(&str, Effect, &str)] = &[
     ("Format-Volume", Destructive, "formats a volume"),
     ("Clear-Content", Destructive, "empties files"),
     ("dropDatabase(", Destructive, "drops a database"),
+    ("posix_kill", Destructive, "kills processes"),
+    // A function of Node's file system or process modules chosen at run time
+    // (`require("fs")[String.fromCharCode(…)]("/data")`).
+    (
+        "(\"fs\")[",
+        Destructive,
+        "calls a file system function chosen at run time",
+    ),
+    (
+        "('fs')[",
+        Destructive,
+        "calls a file system function chosen at run time",
+    ),
+    (
+        "(\"node:fs\")[",
+        Destructive,
+        "calls a file system function chosen at run time",
+    ),
+    (
+        "('node:fs')[",
+        Destructive,
+        "calls a file system function chosen at run time",
+    ),
+    (
+        "(\"child_process\")[",
+        Destructive,
+        "runs a process function chosen at run time",
+    ),
+    (
+        "('child_process')[",
+        Destructive,
+        "runs a process function chosen at run time",
+    ),
     (".drop(", Destructive, "drops a collection"),
     ("deleteMany(", Destructive, "deletes documents"),
     ("findOneAndDelete(", Destructive, "deletes a document"),
@@ -181,6 +216,22 @@ pub(super) const EXEC: &[&str] = &[
     "compile(",
     "__import__",
     "importlib",
+    // IPython's kernel API runs shell and magics (`get_ipython().getoutput('rm …')`).
+    "getoutput(",
+    "run_cell_magic(",
+    "run_line_magic(",
+    // Library calls that run a string as Python (`timeit.timeit("…")`) or as a command
+    // (`pydoc.pipepager(text, "cmd")`).
+    "timeit(",
+    "timeit.repeat(",
+    "pipepager(",
+    "runsource(",
+    "runcode(",
+    "InteractiveInterpreter",
+    "InteractiveConsole",
+    // Ruby's and Perl's `eval` of a string literal without parentheses.
+    "eval \"",
+    "eval '",
 ];
 
 /// Decoders whose output, when run, is code that cannot be seen.
@@ -194,6 +245,9 @@ const DECODERS: &[&str] = &[
     "codecs.decode",
     "bytes.fromhex",
     "unhexlify",
+    // Perl's `pack("H*", "…")` turns hex into text.
+    "pack(\"H",
+    "pack('H",
 ];
 
 /// String literals of source code (single, double, back and triple quotes).
@@ -310,6 +364,10 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     });
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
+    // Names are matched outside string literals and comments (`print("rm -rf")` names
+    // nothing), except in code that runs strings (`exec("os.remove(x)")`).
+    let blanked = lex::blank(code, &lx);
+    environ::analyse(ctx, language, code, &blanked, depth);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
     } else if proven(ctx, language, code, &lx, &calls, depth) {
@@ -329,12 +387,20 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     // Perl's and Ruby's pipe opens run a command (`open(F, "|rm -rf /srv")`,
     // `IO.read("|cmd")`, `open("cmd|")`); Perl's `+>` truncates what it opens.
     if matches!(language, Lang::Perl | Lang::Ruby) {
-        for l in literals(code) {
+        let lits = literals(code);
+        for (i, l) in lits.iter().enumerate() {
             let l = l.trim();
+            // A three-argument open (`open my $f, "-|", "rm -rf /data"`): the mode is its own
+            // literal and the command the next one.
+            let after_mode = i
+                .checked_sub(1)
+                .and_then(|p| lits.get(p))
+                .is_some_and(|m| matches!(m.trim(), "-|" | "|-"));
             let piped = l
                 .strip_prefix("-|")
                 .or_else(|| l.strip_prefix('|'))
                 .or_else(|| l.strip_suffix('|'))
+                .or(after_mode.then_some(l))
                 .filter(|c| !c.trim().is_empty());
             if let Some(cmd) = piped {
                 ctx.add(Mutating, "code: a pipe open runs a command");
@@ -350,28 +416,9 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             }
         }
     }
-    // Names are matched outside string literals and comments (`print("rm -rf")` names
-    // nothing), except in code that runs strings (`exec("os.remove(x)")`).
-    let blanked = lex::blank(code, &lx);
-    // Notebook shell escapes (`!rm -rf x`, `%%bash`) and, in code of unknown language,
-    // lines that are command lines.
-    let mut cell_shell = false;
-    for line in code.lines() {
-        let t = line.trim_start();
-        if cell_shell {
-            shell::analyse(ctx, t, depth + 1);
-        } else if let Some(cmd) = t.strip_prefix('!') {
-            ctx.via("a notebook `!` line", |ctx| {
-                shell::analyse(ctx, cmd, depth + 1)
-            });
-        } else if t.starts_with("%%bash") || t.starts_with("%%sh") || t.starts_with("%%script") {
-            cell_shell = true;
-        } else if let Some(cmd) = t.strip_prefix("%system").or_else(|| t.strip_prefix("%sx")) {
-            shell::analyse(ctx, cmd, depth + 1);
-        } else if lang == "code" && language == Lang::Other && shell::looks_like_shell(t) {
-            shell::analyse(ctx, t, depth + 1);
-        }
-    }
+    // Notebook shell escapes (`!rm -rf x`, `%%bash`, automagic `rm -rf x`) and, in code of
+    // unknown language, lines that are command lines.
+    ipython::analyse_lines(ctx, &lang, language, code, depth);
     let mark = ctx.mark();
     let expanded = indirect::expand(code);
     let blanked_expanded = indirect::expand_from(code, &blanked);
@@ -488,10 +535,12 @@ fn proven(
     depth: usize,
 ) -> bool {
     let mut needs = Vec::new();
-    let escapes =
-        language == Lang::Python && code.lines().any(|l| l.trim_start().starts_with(['!', '%']));
+    let escapes = language == Lang::Python
+        && code
+            .lines()
+            .any(|l| ipython::line(l).is_some() || ipython::cell_magic(l).is_some());
     let result = if escapes {
-        let Some((rest, shell)) = notebook_split(code) else {
+        let Some((rest, shell)) = ipython::split(code) else {
             return false;
         };
         needs.extend(shell.into_iter().map(prove::Need::Shell));
@@ -518,39 +567,6 @@ fn proven(
         }
     }
     ctx.max_since(mark).is_none_or(|e| e == Read)
-}
-
-/// A notebook cell split into its Python lines and its shell command lines. `None` when an
-/// escape interpolates Python (`!ls {path}`, `!echo $x`) or a magic is not a shell one.
-fn notebook_split(code: &str) -> Option<(String, Vec<String>)> {
-    let mut rest = String::new();
-    let mut shell = Vec::new();
-    let mut lines = code.lines();
-    while let Some(line) = lines.next() {
-        let t = line.trim_start();
-        if let Some(magic) = t.strip_prefix("%%") {
-            if !matches!(magic.trim(), "bash" | "sh") || !rest.trim().is_empty() {
-                return None;
-            }
-            let body: Vec<&str> = lines.by_ref().collect();
-            shell.push(body.join("\n"));
-            break;
-        }
-        let cmd = t
-            .strip_prefix('!')
-            .or_else(|| t.strip_prefix("%sx "))
-            .or_else(|| t.strip_prefix("%system "));
-        match cmd {
-            Some(c) if !c.contains(['{', '$']) && !c.starts_with('!') => shell.push(c.to_string()),
-            Some(_) => return None,
-            None if t.starts_with('%') => return None,
-            None => {
-                rest.push_str(line);
-                rest.push('\n');
-            }
-        }
-    }
-    Some((rest, shell))
 }
 
 /// Opening a file for writing truncates it: destructive when nothing is written to it

@@ -15,6 +15,7 @@ use fields::{
     delete_flag, destroying_operation, operation_named, protection_off, security_off,
     sent_to_address,
 };
+pub(crate) use written::editor_call;
 use written::{ci_secrets, install_scripts, overwritten};
 
 /// Judges the fields of one object of the input; `top` for the input itself.

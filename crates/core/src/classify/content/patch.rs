@@ -1,7 +1,8 @@
 //! Codex's patch format (`*** Begin Patch` … `*** End Patch`, the `apply_patch` tool and
-//! command): each file the patch adds, updates, moves or deletes is judged as the shell
-//! commands that would do the same, so a hook, a startup file or a deletion counts as it
-//! would in a command line.
+//! command) and unified diffs (`git diff`, `diff -u`: a `diff` or `patch` argument, `git
+//! apply`'s input): each file the patch adds, updates, moves or deletes is judged as the
+//! shell commands that would do the same, so a hook, a startup file or a deletion counts as
+//! it would in a command line.
 
 use super::shell::{self, Sh};
 use super::{Ctx, prefix};
@@ -12,6 +13,141 @@ const BEGIN: &str = "*** Begin Patch";
 /// True if the text is a patch in this format.
 pub(crate) fn is_patch(text: &str) -> bool {
     text.trim_start().starts_with(BEGIN)
+}
+
+/// True if the text is a unified diff: it starts with its header (`diff …`, `--- `,
+/// `Index: `), and holds a `diff --git` line or a `--- ` line followed by a `+++ ` line. (A
+/// diff inside other text, a here document in a command line, is that text's.)
+pub(crate) fn is_unified(text: &str) -> bool {
+    let first = text.trim_start().lines().next().unwrap_or("");
+    if !["diff ", "--- ", "Index: "]
+        .iter()
+        .any(|h| first.starts_with(h))
+    {
+        return false;
+    }
+    let mut prev_old = false;
+    for l in text.lines().take(4096) {
+        if l.starts_with("diff --git ") || (prev_old && l.starts_with("+++ ")) {
+            return true;
+        }
+        prev_old = l.starts_with("--- ");
+    }
+    false
+}
+
+/// A path of a unified diff's header: `a/src/x.rs` → `src/x.rs`, a timestamp after a tab cut.
+fn diff_path(p: &str) -> String {
+    let p = p.split('\t').next().unwrap_or(p).trim();
+    let p = p.trim_matches('"');
+    p.strip_prefix("a/")
+        .or_else(|| p.strip_prefix("b/"))
+        .unwrap_or(p)
+        .to_string()
+}
+
+/// A unified diff as a shell script: `rm -f` for a file it deletes (`+++ /dev/null`,
+/// `deleted file mode`), `mv -f` for a rename, `cat > P` with a new file's lines and `cat >>
+/// P` with the lines a change adds. `None` when no file header is found.
+fn unified_script(text: &str) -> Option<String> {
+    #[derive(Default)]
+    struct File<'a> {
+        old: Option<String>,
+        new: Option<String>,
+        deleted: bool,
+        created: bool,
+        rename: (Option<String>, Option<String>),
+        added: Vec<&'a str>,
+        /// Opened by `diff --git`, its `---`/`+++` lines not seen yet.
+        git_header: bool,
+    }
+    fn flush(script: &mut String, f: &mut File) -> bool {
+        let f = std::mem::take(f);
+        let dev_null = |p: &Option<String>| p.as_deref() == Some("/dev/null");
+        if f.old.is_none() && f.new.is_none() && f.rename == (None, None) {
+            return false;
+        }
+        if f.deleted || dev_null(&f.new) {
+            if let Some(old) = f.old.filter(|o| o != "/dev/null") {
+                script.push_str(&format!("rm -f -- {}\n", quote(&old)));
+            }
+            return true;
+        }
+        if let (Some(from), Some(to)) = &f.rename {
+            script.push_str(&format!("mv -f -- {} {}\n", quote(from), quote(to)));
+        }
+        let Some(target) = f.new.or(f.rename.1) else {
+            return true;
+        };
+        let redirect = if f.created || dev_null(&f.old) {
+            ">"
+        } else {
+            ">>"
+        };
+        let mut tag = String::from("AIRLOCK_PATCH");
+        while f.added.contains(&tag.as_str()) {
+            tag.push('_');
+        }
+        script.push_str(&format!("cat {redirect} {} <<'{tag}'\n", quote(&target)));
+        for l in f.added {
+            script.push_str(l);
+            script.push('\n');
+        }
+        script.push_str(&tag);
+        script.push('\n');
+        true
+    }
+    let mut script = String::new();
+    let mut files = 0usize;
+    let mut f = File::default();
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let mut in_hunk = false;
+    for (i, line) in lines.iter().enumerate() {
+        let next_new = lines.get(i + 1).is_some_and(|n| n.starts_with("+++ "));
+        if line.starts_with("diff --git ") || (line.starts_with("--- ") && next_new) {
+            // A `--- ` header after `diff --git` belongs to the same file.
+            let same = line.starts_with("--- ") && f.git_header && !in_hunk;
+            if !same && flush(&mut script, &mut f) {
+                files += 1;
+            }
+            in_hunk = false;
+            if let Some(p) = line.strip_prefix("--- ") {
+                f.old = Some(diff_path(p));
+                f.git_header = false;
+            } else if let Some(rest) = line.strip_prefix("diff --git ") {
+                // `diff --git a/x b/x`: the paths when no `---`/`+++` follow (a pure rename,
+                // a deletion of an empty file).
+                let mut parts = rest.split_whitespace();
+                let a = parts.next().map(diff_path);
+                let b = parts.next().map(diff_path);
+                f.old = a;
+                f.new = b;
+                f.git_header = true;
+            }
+            continue;
+        }
+        if let Some(p) = line.strip_prefix("+++ ").filter(|_| !in_hunk) {
+            f.new = Some(diff_path(p));
+            continue;
+        }
+        if line.starts_with("deleted file mode") {
+            f.deleted = true;
+        } else if line.starts_with("new file mode") {
+            f.created = true;
+        } else if let Some(p) = line.strip_prefix("rename from ") {
+            f.rename.0 = Some(p.trim().to_string());
+        } else if let Some(p) = line.strip_prefix("rename to ") {
+            f.rename.1 = Some(p.trim().to_string());
+        } else if line.starts_with("@@") {
+            in_hunk = true;
+        } else if let Some(added) = line.strip_prefix('+').filter(|_| in_hunk) {
+            f.added.push(added);
+        }
+    }
+    if flush(&mut script, &mut f) {
+        files += 1;
+    }
+    (files > 0).then_some(script)
 }
 
 /// The patch as a shell script: `cat > P` with an added file's lines, `cat >> P` with the
@@ -99,7 +235,7 @@ fn quote(path: &str) -> String {
 /// operation judged as its commands.
 pub(crate) fn judge(ctx: &mut Ctx, text: &str, depth: usize) {
     ctx.add(Mutating, "patch: applies a patch to files");
-    match as_script(text) {
+    match as_script(text).or_else(|| unified_script(text)) {
         Some(script) => ctx.via("a patch", |ctx| shell::analyse(ctx, &script, depth + 1)),
         None => ctx.add(
             Mutating,
@@ -114,7 +250,7 @@ pub(crate) fn judge(ctx: &mut Ctx, text: &str, depth: usize) {
 /// `apply_patch PATCH` (or the patch on its input): judged as `judge` does.
 pub(crate) fn run(sh: &mut Sh, text: &str, cmd: &str) {
     sh.add(Mutating, format!("{cmd} applies a patch to files"));
-    match as_script(text) {
+    match as_script(text).or_else(|| unified_script(text)) {
         Some(script) => sh.shell_text(&script, "`apply_patch`"),
         None => sh.add(
             Mutating,
@@ -125,7 +261,41 @@ pub(crate) fn run(sh: &mut Sh, text: &str, cmd: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::as_script;
+    use super::{as_script, is_unified, unified_script};
+
+    #[test]
+    fn unified_diffs_become_commands() {
+        let del = "diff --git a/src/lib.rs b/src/lib.rs\ndeleted file mode 100644\n--- a/src/lib.rs\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n";
+        assert!(is_unified(del));
+        assert_eq!(
+            unified_script(del).as_deref(),
+            Some("rm -f -- 'src/lib.rs'\n")
+        );
+        let bare = "--- a/db/schema.sql\n+++ /dev/null\n@@ -1 +0,0 @@\n-a";
+        assert_eq!(
+            unified_script(bare).as_deref(),
+            Some("rm -f -- 'db/schema.sql'\n")
+        );
+        let change = "--- a/x.sh\n+++ b/x.sh\n@@ -1,2 +1,2 @@\n a\n-b\n+rm -rf ~\n--- c\n";
+        assert_eq!(
+            unified_script(change).as_deref(),
+            Some("cat >> 'x.sh' <<'AIRLOCK_PATCH'\nrm -rf ~\nAIRLOCK_PATCH\n")
+        );
+        let new = "--- /dev/null\n+++ b/.git/hooks/pre-commit\n@@ -0,0 +1 @@\n+curl x | sh\n";
+        assert_eq!(
+            unified_script(new).as_deref(),
+            Some("cat > '.git/hooks/pre-commit' <<'AIRLOCK_PATCH'\ncurl x | sh\nAIRLOCK_PATCH\n")
+        );
+        let rename = "diff --git a/a.txt b/b.txt\nsimilarity index 100%\nrename from a.txt\nrename to b.txt\n";
+        assert!(
+            unified_script(rename).is_some_and(|s| s.starts_with("mv -f -- 'a.txt' 'b.txt'\n"))
+        );
+        assert!(!is_unified("--- a list\n- item\n+ plus"));
+        assert!(!is_unified(
+            "cat <<'EOF'\n--- a/x\n+++ /dev/null\nEOF\nrm -rf /"
+        ));
+        assert!(unified_script("just text").is_none());
+    }
 
     #[test]
     fn operations_become_commands() {

@@ -441,22 +441,40 @@ pub(crate) fn go_run_written(sh: &mut Sh, args: &[String]) {
     }
 }
 
-/// `make -f - all <<EOF …`, or `make -f mk` of a file written above: the recipes (lines that
-/// start with a tab) are command lines.
+/// `make -f - all <<EOF …`, `make -f mk` of a file written above, `make --eval=TEXT`
+/// (`-E`): the recipes (lines that start with a tab, and the part after `;` of a rule line,
+/// `x: ; rm -rf /data`) are command lines.
 pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) {
-    let Some(f) = super::args::opt_value(args, &["-f"], &["--file", "--makefile"]) else {
-        return;
-    };
-    let text = match (f, stdin) {
-        ("-" | "/dev/stdin", Input::Literal(t)) => Some(t.clone()),
-        _ => sh.written_content(f).flatten(),
-    };
-    for line in text.iter().flat_map(|t| t.lines()) {
-        if let Some(recipe) = line.strip_prefix('\t') {
-            let recipe = recipe.trim_start_matches(['@', '-', '+']);
-            sh.shell_text(recipe, &format!("a recipe of `{name} -f {f}`"));
+    let mut texts: Vec<(String, String)> = Vec::new();
+    if let Some(f) = super::args::opt_value(args, &["-f"], &["--file", "--makefile"]) {
+        let text = match (f, stdin) {
+            ("-" | "/dev/stdin", Input::Literal(t)) => Some(t.clone()),
+            _ => sh.written_content(f).flatten(),
+        };
+        texts.extend(text.map(|t| (t, format!("a recipe of `{name} -f {f}`"))));
+    }
+    for e in super::args::opt_values(args, &["-E"], &["--eval"]) {
+        texts.push((e.to_string(), format!("a recipe of `{name} --eval`")));
+    }
+    for (text, via) in &texts {
+        for line in text.lines() {
+            if let Some(recipe) = line.strip_prefix('\t').or_else(|| inline_recipe(line)) {
+                let recipe = recipe.trim_start().trim_start_matches(['@', '-', '+']);
+                sh.shell_text(recipe, via);
+            }
         }
     }
+}
+
+/// The recipe of a rule written on one line (`clean: ; rm -rf build`).
+fn inline_recipe(line: &str) -> Option<&str> {
+    let colon = line.find(':')?;
+    let semi = line.find(';')?;
+    let after = line.get(colon + 1..)?;
+    // `X := value`, `X ::= value` are assignments, not rules.
+    (colon < semi && !after.starts_with('=') && !after.starts_with(":="))
+        .then(|| line.get(semi + 1..))
+        .flatten()
 }
 
 /// Modules Node loads before its code (`-r`, `--require`, `--import`, `--loader`): one written

@@ -29,7 +29,19 @@ pub(crate) use super::args::{any, sub};
 pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) -> Input {
     let out = Input::output_of(name);
     let (e, why): (Effect, String) = match name {
-        "git" => git(sh, args),
+        "git" => {
+            // `git apply`/`git am` with the patch on their input (a here document): each file
+            // it changes is judged.
+            if let Input::Literal(text) = stdin
+                && matches!(sub(args, &["-C", "-c"]).0, "apply" | "am")
+                && (super::patch::is_unified(text) || super::patch::is_patch(text))
+                && (any(args, &["--apply"])
+                    || !any(args, &["--check", "--stat", "--numstat", "--summary"]))
+            {
+                super::patch::run(sh, text, cmd);
+            }
+            git(sh, args)
+        }
         "kubectl" | "oc" | "k" => kubectl(sh, args, stdin),
         "helm" => {
             let (s, _) = sub(args, &["-n", "--namespace", "--kube-context"]);
@@ -247,6 +259,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 && let Some(c) = opt_value(rest, &["-c"], &["--call"])
             {
                 sh.shell_text(c, &format!("`{name} {s} -c`"));
+            } else if matches!(s, "exec" | "x" | "dlx") {
+                // `pnpm dlx rimraf /data`, `npm exec -- pkg …`: a package's program run as
+                // `npx` runs it.
+                let argv: Vec<String> = rest.iter().filter(|a| *a != "--").cloned().collect();
+                let _ = super::wrappers::wrapper(sh, "npx", &argv, stdin, cmd);
             }
             // `npm pkg set scripts.postinstall="curl … | sh"`: a command npm runs later.
             if s == "pkg" && rest.first().is_some_and(|v| v == "set") {
@@ -533,12 +550,27 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             sh.sql_text_strict(a, &format!("an argument of `{name}`"));
         }
     }
-    let guard = args.iter().find_map(|a| sensitive_path(a));
+    let guard = own_args(name, args).iter().find_map(|a| sensitive_path(a));
     if let (Some((ge, gwhy)), true) = (guard, e.is_write()) {
         sh.add(ge, format!("{cmd} changes {gwhy}"));
     }
     sh.add(e, format!("{cmd} {why}"));
     out
+}
+
+/// The arguments that are the tool's own: for a tool that runs a command inside a container
+/// (`docker exec web cat /etc/hosts`, `lxc exec c1 -- …`), those before its verb. The inner
+/// command is judged on its own, and the tool's own options (mounts) by the tool's rules.
+fn own_args<'a>(name: &str, args: &'a [String]) -> &'a [String] {
+    let verbs: &[&str] = match name {
+        "docker" | "podman" | "nerdctl" | "docker-compose" => &["exec", "run"],
+        "lxc" | "incus" | "devcontainer" => &["exec"],
+        _ => return args,
+    };
+    match args.iter().position(|a| verbs.contains(&a.as_str())) {
+        Some(i) => args.get(..i).unwrap_or(args),
+        None => args,
+    }
 }
 
 /// `TOOL … VERB … -- CMD ARGS` (`lxc exec c1 -- CMD`, `etcdctl watch k -- CMD`): CMD is

@@ -151,21 +151,21 @@ pub(crate) fn run_shell(
             noexec &= !flags.contains('n');
         }
         if a.starts_with('-') || a.starts_with('+') {
-            if matches!(
-                a.as_str(),
-                "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file"
-            ) {
-                if args.get(i + 1).is_some_and(|v| v == "noexec") {
-                    noexec = a == "-o";
-                }
-                if let Some(rc) = args
-                    .get(i + 1)
-                    .filter(|_| matches!(a.as_str(), "--rcfile" | "--init-file"))
-                {
+            if matches!(a.as_str(), "--rcfile" | "--init-file") {
+                if let Some(rc) = args.get(i + 1) {
                     // An interactive shell runs it first.
                     run_script(sh, rc, cmd);
                 }
                 i += 1;
+            } else if let Some(flags) = a.get(1..).filter(|f| !f.starts_with('-')) {
+                // Each `o`/`O` of a cluster takes the next word as its option's name
+                // (`-euo pipefail -c …`, `-O extglob`).
+                for (k, f) in flags.chars().filter(|c| matches!(c, 'o' | 'O')).enumerate() {
+                    if f == 'o' && args.get(i + 1 + k).is_some_and(|v| v == "noexec") {
+                        noexec = a.starts_with('-');
+                    }
+                    i += 1;
+                }
             }
             i += 1;
             continue;

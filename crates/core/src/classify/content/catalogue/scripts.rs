@@ -24,6 +24,17 @@ pub(crate) fn editor(sh: &mut Sh, name: &str, s: &Scan, stdin: &Input) {
     {
         lines.extend(t.lines().map(str::to_string));
     }
+    if name == "emacs" {
+        for f in s
+            .found
+            .iter()
+            .filter(|f| f.flag == "--eval" || f.flag == "-eval")
+        {
+            if let Some(code) = &f.value {
+                elisp(sh, code);
+            }
+        }
+    }
     for line in &lines {
         editor_command(sh, name, line);
     }
@@ -40,6 +51,112 @@ pub(crate) fn editor(sh: &mut Sh, name: &str, s: &Scan, stdin: &Input) {
             format!("`{name}` deletes lines and writes the file back"),
         );
     }
+}
+
+/// Emacs Lisp run by `emacs --batch --eval`: its shell and process calls run their commands,
+/// its file deletions delete.
+fn elisp(sh: &mut Sh, code: &str) {
+    const SHELL: &[&str] = &[
+        "(shell-command",
+        "(async-shell-command",
+        "(call-process-shell-command",
+        "(process-file-shell-command",
+        "(start-process-shell-command",
+    ];
+    const PROCESS: &[&str] = &[
+        "(call-process",
+        "(process-lines",
+        "(process-file",
+        "(start-process",
+    ];
+    const DELETE: &[&str] = &[
+        "(delete-file",
+        "(delete-directory",
+        "(dired-delete-file",
+        "(move-file-to-trash",
+    ];
+    // Each judged form reads up to its closing parenthesis: a bounded number of them.
+    let mut judged = 0;
+    for form in forms(code) {
+        let known = |list: &[&str]| list.iter().any(|p| form.starts_with(p));
+        if !(known(SHELL) || known(PROCESS) || known(DELETE)) {
+            continue;
+        }
+        judged += 1;
+        if judged > 32 {
+            sh.add(
+                Mutating,
+                "`emacs --eval` runs more process calls than are judged",
+            );
+            break;
+        }
+        let literals = string_literals(form);
+        if known(SHELL) {
+            // `start-process-shell-command NAME BUFFER COMMAND`: the command is the last string.
+            if let Some(c) = literals.last() {
+                sh.shell_text(c, "`emacs --eval`");
+            }
+        } else if known(PROCESS) {
+            // `(start-process NAME BUFFER PROGRAM ARGS…)`: the name and buffer go first.
+            let skip = if form.starts_with("(start-process") && literals.len() >= 3 {
+                2
+            } else {
+                0
+            };
+            let argv: Vec<String> = literals.into_iter().skip(skip).collect();
+            if !argv.is_empty() {
+                let line = argv
+                    .iter()
+                    .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                sh.shell_text(&line, "`emacs --eval`");
+            }
+        } else {
+            let what = literals.first().map_or("files", String::as_str);
+            sh.add(Destructive, format!("`emacs --eval` deletes `{what}`"));
+        }
+    }
+}
+
+/// Each `(` of `code` with the text from it to the end.
+fn forms(code: &str) -> impl Iterator<Item = &str> {
+    code.match_indices('(')
+        .filter_map(move |(i, _)| code.get(i..))
+}
+
+/// The string literals of the form that starts `form` (up to its closing parenthesis).
+fn string_literals(form: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut chars = form.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            '"' => {
+                let mut lit = String::new();
+                while let Some(d) = chars.next() {
+                    match d {
+                        '\\' => lit.extend(chars.next()),
+                        '"' => break,
+                        d => lit.push(d),
+                    }
+                }
+                out.push(lit);
+            }
+            _ => {}
+        }
+        if out.len() >= 64 {
+            break;
+        }
+    }
+    out
 }
 
 /// An ex command that deletes lines: `d`, `%d`, `1,$delete`, `g/re/d`, `v/re/d`,

@@ -420,6 +420,12 @@ const NETWORK: &[&str] = &[
     "wget",
     "scp",
     "nc ",
+    // PHP's file functions open URLs; a browser opened on a URL requests it.
+    "file_get_contents(\"http",
+    "file_get_contents('http",
+    "fopen(\"http",
+    "fopen('http",
+    "webbrowser.",
     // Readers that take a URL (`pd.read_csv('https://…?k=' + …)`).
     "read_csv(",
     "read_json(",
@@ -432,6 +438,10 @@ const DNS_LOOKUPS: &[&str] = &[
     "getaddrinfo",
     "dns.lookup",
     "dns.resolve",
+    "dns\").lookup",
+    "dns').lookup",
+    "dns\").resolve",
+    "dns').resolve",
     "dns.promises",
     "dns.resolver",
     "Resolv",
@@ -485,7 +495,7 @@ pub(super) fn exfiltration(ctx: &mut Ctx, code: &str) {
     let Some(secret) = secret else {
         return;
     };
-    if NETWORK.iter().any(|n| code.contains(n)) {
+    if NETWORK.iter().any(|n| code.contains(n)) || DNS_LOOKUPS.iter().any(|d| code.contains(d)) {
         ctx.add(
             Admin,
             format!(

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::super::{Ctx, Hint, analyse_text, args, prefix};
-use crate::Effect::{Admin, Destructive};
+use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 /// A file written with the input's content, or moved or copied over a destination: the
 /// written path is judged as a shell redirection's is (`args::write_risk`). Empty content
@@ -188,6 +188,41 @@ pub(super) fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
     }
 }
 
+/// A text editor tool's call (`{"command": "str_replace", "path": …}`: Anthropic's
+/// `str_replace_based_edit_tool`, OpenHands' `str_replace_editor`, Goose's
+/// `developer__text_editor`): its `command` is the editor's operation, not a command line.
+/// `view` reads the path; every other operation writes it. True when the object is one.
+pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
+    const OPERATIONS: &[&str] = &[
+        "view",
+        "create",
+        "str_replace",
+        "insert",
+        "undo_edit",
+        "write",
+        "append",
+    ];
+    let (Some(op), Some(path)) = (
+        map.get("command").and_then(Value::as_str),
+        map.get("path").and_then(Value::as_str).map(str::trim),
+    ) else {
+        return false;
+    };
+    if !OPERATIONS.contains(&op) || path.is_empty() {
+        return false;
+    }
+    if op == "view" {
+        ctx.add(Read, format!("editor: views `{}`", prefix(path, 80)));
+        return true;
+    }
+    let what = format!("editor: `{op}` writes `{}`", prefix(path, 80));
+    match args::write_risk(path, op == "append" || op == "insert") {
+        Some((e, why)) => ctx.add(e.max(Mutating), format!("{what}, {why}")),
+        None => ctx.add(Mutating, what),
+    }
+    true
+}
+
 /// The file a write or edit tool writes.
 fn written_path(map: &Map<String, Value>) -> Option<&str> {
     [
@@ -197,6 +232,7 @@ fn written_path(map: &Map<String, Value>) -> Option<&str> {
         "filename",
         "file",
         "target_file",
+        "TargetFile",
     ]
     .iter()
     .find_map(|k| {

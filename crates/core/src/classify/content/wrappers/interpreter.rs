@@ -112,6 +112,68 @@ pub(crate) fn run_interpreter(
             if module == "pip" {
                 return super::super::tools::run(sh, "pip", rest, stdin, cmd);
             }
+            // Modules that are command-line programs of their own: judged as those programs
+            // (`python3 -m sqlite3 db 'DROP …'`, `-m zipfile -e x.zip /`, `-m tarfile -e`).
+            let as_program: Option<Vec<String>> = match (module, rest.first().map(String::as_str)) {
+                ("sqlite3", _) => Some(
+                    std::iter::once("sqlite3".to_string())
+                        .chain(rest.iter().cloned())
+                        .collect(),
+                ),
+                ("zipfile", Some("-e" | "--extract")) => match rest.get(1..3) {
+                    Some([src, dest]) => Some(vec![
+                        "unzip".into(),
+                        "-o".into(),
+                        src.clone(),
+                        "-d".into(),
+                        dest.clone(),
+                    ]),
+                    _ => None,
+                },
+                ("tarfile", Some("-e" | "--extract")) => match rest.get(1..3) {
+                    Some([src, dest]) => Some(vec![
+                        "tar".into(),
+                        "-xf".into(),
+                        src.clone(),
+                        "-C".into(),
+                        dest.clone(),
+                    ]),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(argv) = as_program {
+                sh.add(Mutating, format!("{cmd} runs module `{module}`"));
+                return super::run_argv(sh, &argv, stdin, &format!("`{name} -m {module}`"));
+            }
+            // `python3 -m timeit -s SETUP STMT…`: the setup and the statements are Python that
+            // it runs.
+            if module == "timeit" {
+                let mut code = Vec::new();
+                let mut words = rest.iter();
+                while let Some(w) = words.next() {
+                    if matches!(w.as_str(), "-s" | "--setup") {
+                        code.extend(words.next().cloned());
+                    } else if let Some(v) = w.strip_prefix("--setup=") {
+                        code.push(v.to_string());
+                    } else if matches!(
+                        w.as_str(),
+                        "-n" | "--number" | "-r" | "--repeat" | "-u" | "--unit"
+                    ) {
+                        let _ = words.next();
+                    } else if !w.starts_with('-') {
+                        code.push(w.clone());
+                    }
+                }
+                sh.add(Mutating, format!("{cmd} runs the statements it times"));
+                run_code_text(
+                    sh,
+                    "python",
+                    &code.join("\n"),
+                    &format!("`{name} -m timeit`"),
+                );
+                return out;
+            }
             // `json.tool in out` writes `out`; `pydoc` imports (runs) what it documents.
             let operands: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
             // `python3 -m http.server --directory ~/.ssh`: a credential store served to anyone
@@ -161,11 +223,28 @@ pub(crate) fn run_interpreter(
             }
             return out;
         }
-        if matches!(
-            a.as_str(),
-            "-W" | "-X" | "-I" | "-r" | "--require" | "-M" | "-x"
-        ) && lang != "php"
-        {
+        // Options that take the next word as their value, by language (Python's `-I` and
+        // `-x` take none: read as taking one, the code after them was taken for a script).
+        let takes_value = match lang {
+            "python" => matches!(a.as_str(), "-W" | "-X" | "--check-hash-based-pycs"),
+            "php" => false,
+            "js" => matches!(
+                a.as_str(),
+                "-r" | "--require"
+                    | "--import"
+                    | "--loader"
+                    | "--experimental-loader"
+                    | "-C"
+                    | "--conditions"
+                    | "--title"
+            ),
+            "ruby" => matches!(a.as_str(), "-I" | "-r" | "-C" | "-E" | "--encoding"),
+            _ => matches!(
+                a.as_str(),
+                "-W" | "-X" | "-I" | "-r" | "--require" | "-M" | "-x"
+            ),
+        };
+        if takes_value {
             let _ = it.next();
         }
     }
