@@ -136,6 +136,12 @@ pub(crate) struct Ctx {
     pub(crate) pushes: bool,
     /// The tool's name says it moves or renames what it names.
     moves: bool,
+    /// The tool is a text editor (`str_replace_based_edit_tool`, `developer__text_editor`):
+    /// its `command` is the editor's operation.
+    pub(crate) editor_tool: bool,
+    /// The tool applies patches (`apply_patch`, `apply_diff`): a unified diff in its input is
+    /// applied, not shown.
+    patch_tool: bool,
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
@@ -278,6 +284,13 @@ pub fn classify_content_with(
     ctx.writes_path = verb_in(WRITING_VERBS);
     ctx.pushes = verb_in(&["push"]);
     ctx.moves = verb_in(&["move", "rename", "mv"]);
+    let lower_tool = tool.to_ascii_lowercase();
+    ctx.editor_tool = ["editor", "str_replace", "edit_tool"]
+        .iter()
+        .any(|w| lower_tool.contains(w));
+    ctx.patch_tool = ["patch", "diff", "apply"]
+        .iter()
+        .any(|w| lower_tool.contains(w));
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
@@ -828,7 +841,9 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     if t.is_empty() || !ctx.deeper(depth) {
         return;
     }
-    if (patch::is_patch(t) || (hint != Hint::Prose && patch::is_unified(t))) && !ctx.name_reads {
+    if (patch::is_patch(t) || (ctx.patch_tool && hint != Hint::Prose && patch::is_unified(t)))
+        && !ctx.name_reads
+    {
         patch::judge(ctx, t, depth);
         return;
     }

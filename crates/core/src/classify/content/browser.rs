@@ -168,11 +168,21 @@ const PAGE_SINKS: &[&str] = &[
     "axios",
     // A link followed (`a.href = 'https://…?' + document.cookie; a.click()`).
     ".href=",
-    // A global looked up by a computed name (`window['fe' + 'tch']`).
-    "window[",
-    "globalthis[",
-    "self[",
 ];
+
+/// A global looked up by a name built at run time (`window['fe' + 'tch']`,
+/// `self[atob('…')]`): a way to call `fetch` without naming it.
+fn computed_global(lower: &str) -> bool {
+    ["window[", "globalthis[", "self["].iter().any(|g| {
+        lower.match_indices(g).take(32).any(|(at, _)| {
+            let inside = lower.get(at + g.len()..).unwrap_or("");
+            let inside = inside.split(']').next().unwrap_or("");
+            ["+", "atob(", "fromcharcode", "join(", "reverse(", "concat("]
+                .iter()
+                .any(|m| inside.contains(m))
+        })
+    })
+}
 
 /// What deletes the page's stored data.
 const PAGE_DELETES: &[&str] = &[
@@ -196,7 +206,11 @@ fn script(ctx: &mut Ctx, text: &str) {
         .filter(|c| !c.is_whitespace())
         .collect();
     let secret = PAGE_SECRETS.iter().find(|s| lower.contains(*s));
-    let sink = PAGE_SINKS.iter().find(|s| lower.contains(*s));
+    let sink = PAGE_SINKS
+        .iter()
+        .find(|s| lower.contains(*s))
+        .copied()
+        .or_else(|| computed_global(&lower).then_some("a global named at run time"));
     if let (Some(secret), Some(sink)) = (secret, sink) {
         ctx.add(
             Admin,
@@ -216,10 +230,17 @@ fn script(ctx: &mut Ctx, text: &str) {
         );
     }
     // `eval(atob('…'))`: code decoded and run, whatever it reads or sends.
-    if ["eval(", "function(", "settimeout(", "setinterval("]
+    if lower.contains("atob(")
+        && [
+            "eval",
+            "newfunction(",
+            "settimeout(atob",
+            "setinterval(atob",
+            "settimeout(window.atob",
+            "import(",
+        ]
         .iter()
-        .any(|r| lower.contains(&format!("{r}atob(")))
-        || lower.contains("eval(atob")
+        .any(|r| lower.contains(r))
     {
         ctx.add(Destructive, "browser: the script decodes code and runs it");
     }

@@ -535,10 +535,11 @@ fn proven(
     depth: usize,
 ) -> bool {
     let mut needs = Vec::new();
+    let one_line = ipython::single_line(code);
     let escapes = language == Lang::Python
         && code
             .lines()
-            .any(|l| ipython::line(l).is_some() || ipython::cell_magic(l).is_some());
+            .any(|l| ipython::line(l, one_line).is_some() || ipython::cell_magic(l).is_some());
     let result = if escapes {
         let Some((rest, shell)) = ipython::split(code) else {
             return false;

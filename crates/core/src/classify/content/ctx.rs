@@ -27,6 +27,8 @@ impl Ctx {
             too_deep: false,
             via: Vec::new(),
             name_reads: false,
+            editor_tool: false,
+            patch_tool: false,
             windows_shell: None,
             code_lang: None,
             program: None,

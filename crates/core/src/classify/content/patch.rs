@@ -20,12 +20,15 @@ pub(crate) fn is_patch(text: &str) -> bool {
 /// diff inside other text, a here document in a command line, is that text's.)
 pub(crate) fn is_unified(text: &str) -> bool {
     let first = text.trim_start().lines().next().unwrap_or("");
-    if !["diff ", "--- ", "Index: "]
+    ["diff ", "--- ", "Index: "]
         .iter()
         .any(|h| first.starts_with(h))
-    {
-        return false;
-    }
+        && holds_diff(text)
+}
+
+/// True if the text holds a unified diff anywhere (`git apply` and `git am` skip what comes
+/// before it: a mail's headers, a commit message).
+pub(crate) fn holds_diff(text: &str) -> bool {
     let mut prev_old = false;
     for l in text.lines().take(4096) {
         if l.starts_with("diff --git ") || (prev_old && l.starts_with("+++ ")) {
@@ -247,6 +250,51 @@ pub(crate) fn judge(ctx: &mut Ctx, text: &str, depth: usize) {
     }
 }
 
+/// A unified diff applied in reverse (`git apply -R`): what it adds is removed and what it
+/// removes is added, so a file it creates is deleted.
+pub(crate) fn reversed(text: &str) -> String {
+    let swapped: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if let Some(p) = l.strip_prefix("--- ") {
+                format!("+++ {p}")
+            } else if let Some(p) = l.strip_prefix("+++ ") {
+                format!("--- {p}")
+            } else if let Some(r) = l.strip_prefix("new file mode") {
+                format!("deleted file mode{r}")
+            } else if let Some(r) = l.strip_prefix("deleted file mode") {
+                format!("new file mode{r}")
+            } else if let Some(r) = l.strip_prefix('+') {
+                format!("-{r}")
+            } else if let Some(r) = l.strip_prefix('-') {
+                format!("+{r}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    // Each file's `+++` line now comes before its `---` line: put them back in order.
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut i = 0;
+    while let Some(a) = swapped.get(i) {
+        if let Some(b) = swapped.get(i + 1)
+            && a.starts_with("+++ ")
+            && b.starts_with("--- ")
+        {
+            out.push_str(b);
+            out.push('\n');
+            out.push_str(a);
+            out.push('\n');
+            i += 2;
+            continue;
+        }
+        out.push_str(a);
+        out.push('\n');
+        i += 1;
+    }
+    out
+}
+
 /// `apply_patch PATCH` (or the patch on its input): judged as `judge` does.
 pub(crate) fn run(sh: &mut Sh, text: &str, cmd: &str) {
     sh.add(Mutating, format!("{cmd} applies a patch to files"));
@@ -295,6 +343,13 @@ mod tests {
             "cat <<'EOF'\n--- a/x\n+++ /dev/null\nEOF\nrm -rf /"
         ));
         assert!(unified_script("just text").is_none());
+        let mail = "From 1234 Mon Sep 17 00:00:00 2001\nSubject: x\n\ndiff --git a/x b/x\ndeleted file mode 100644\n--- a/x\n+++ /dev/null\n";
+        assert!(!is_unified(mail) && super::holds_diff(mail));
+        assert_eq!(unified_script(mail).as_deref(), Some("rm -f -- 'x'\n"));
+        assert_eq!(
+            unified_script(&super::reversed(new)).as_deref(),
+            Some("rm -f -- '.git/hooks/pre-commit'\n")
+        );
     }
 
     #[test]

@@ -462,8 +462,44 @@ pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &
                 let recipe = recipe.trim_start().trim_start_matches(['@', '-', '+']);
                 sh.shell_text(recipe, via);
             }
+            // `X != cmd` and `$(shell cmd)` run while make reads the file.
+            if let Some((name, cmd)) = line.split_once("!=")
+                && !name.contains(['\t', '$', '('])
+            {
+                sh.shell_text(cmd.trim(), via);
+            }
+            for cmd in shell_functions(line) {
+                sh.shell_text(cmd, via);
+            }
+        }
+        // `.RECIPEPREFIX` changes what starts a recipe: the lines' commands are not found.
+        if text.contains(".RECIPEPREFIX") {
+            sh.add(Mutating, format!("{via}: recipes with another prefix"));
         }
     }
+}
+
+/// The commands of make's `$(shell …)` calls on a line (parentheses balanced).
+fn shell_functions(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices("$(shell ").take(32) {
+        let start = at + "$(shell ".len();
+        let mut depth = 1usize;
+        for (i, c) in line.get(start..).unwrap_or("").char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.extend(line.get(start..start + i));
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// The recipe of a rule written on one line (`clean: ; rm -rf build`).

