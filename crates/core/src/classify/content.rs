@@ -284,13 +284,12 @@ pub fn classify_content_with(
     ctx.writes_path = verb_in(WRITING_VERBS);
     ctx.pushes = verb_in(&["push"]);
     ctx.moves = verb_in(&["move", "rename", "mv"]);
-    let lower_tool = tool.to_ascii_lowercase();
     ctx.editor_tool = ["editor", "str_replace", "edit_tool"]
         .iter()
-        .any(|w| lower_tool.contains(w));
+        .any(|w| contains_ignore_case(tool, w));
     ctx.patch_tool = ["patch", "diff", "apply"]
         .iter()
-        .any(|w| lower_tool.contains(w));
+        .any(|w| contains_ignore_case(tool, w));
     // A page tool's script is judged as a page script and, like any input, by the generic
     // walk (code that deletes files in `browser_run_code` is still seen).
     if let (Some(kind), Value::Object(map)) = (facts.page_tool, input) {
@@ -355,6 +354,13 @@ pub fn classify_content_with(
         );
     }
     ctx.verdict()
+}
+
+/// `needle` (lower case ASCII) in `hay`, ignoring ASCII case, without allocating.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `{"todos": [{"content", "status", "activeForm", "id", "priority"}…]}`, strings only.
