@@ -853,6 +853,12 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         patch::judge(ctx, t, depth);
         return;
     }
+    // A tool that applies patches skips what comes before its diff, as `git apply` does: the
+    // diff is judged, and the whole text is read on as any other (what comes before or after
+    // the diff may be a command line).
+    if ctx.patch_tool && hint != Hint::Prose && !ctx.name_reads && patch::holds_diff(t) {
+        patch::judge(ctx, t, depth);
+    }
     if (t.starts_with('{') || t.starts_with('['))
         && let Ok(v) = serde_json::from_str::<Value>(t)
         && (v.is_object() || v.is_array())

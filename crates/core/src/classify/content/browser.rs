@@ -232,7 +232,8 @@ fn script(ctx: &mut Ctx, text: &str) {
     // `eval(atob('…'))`: code decoded and run, whatever it reads or sends.
     if lower.contains("atob(")
         && [
-            "eval",
+            "eval(",
+            "eval)(",
             "newfunction(",
             "settimeout(atob",
             "setinterval(atob",

@@ -537,8 +537,7 @@ fn proven(
     let mut needs = Vec::new();
     let one_line = ipython::single_line(code);
     let escapes = language == Lang::Python
-        && code
-            .lines()
+        && ipython::py_lines(code)
             .any(|l| ipython::line(l, one_line).is_some() || ipython::cell_magic(l).is_some());
     let result = if escapes {
         let Some((rest, shell)) = ipython::split(code) else {

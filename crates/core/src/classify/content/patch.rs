@@ -30,7 +30,7 @@ pub(crate) fn is_unified(text: &str) -> bool {
 /// before it: a mail's headers, a commit message).
 pub(crate) fn holds_diff(text: &str) -> bool {
     let mut prev_old = false;
-    for l in text.lines().take(4096) {
+    for l in text.lines() {
         if l.starts_with("diff --git ") || (prev_old && l.starts_with("+++ ")) {
             return true;
         }

@@ -460,7 +460,15 @@ pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &
         for line in text.lines() {
             if let Some(recipe) = line.strip_prefix('\t').or_else(|| inline_recipe(line)) {
                 let recipe = recipe.trim_start().trim_start_matches(['@', '-', '+']);
-                sh.shell_text(recipe, via);
+                sh.shell_text(&make_expanded(recipe), via);
+            }
+            // `$(file >PATH,TEXT)` writes PATH while make reads the file.
+            for (at, _) in line.match_indices("$(file ").take(32) {
+                let arg = line.get(at + "$(file ".len()..).unwrap_or("");
+                if let Some(path) = arg.strip_prefix(">>").or_else(|| arg.strip_prefix('>')) {
+                    let path = path.split([',', ')']).next().unwrap_or("").trim();
+                    super::catalogue::write_path(sh, path, via);
+                }
             }
             // `X != cmd` and `$(shell cmd)` run while make reads the file.
             if let Some((name, cmd)) = line.split_once("!=")
@@ -479,16 +487,94 @@ pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &
     }
 }
 
-/// The commands of make's `$(shell …)` calls on a line (parentheses balanced).
+/// A recipe as the shell gets it: make's variables expanded, the common ones to their
+/// defaults (`$(RM)` is `rm -f`), the others to a shell variable, automatic variables
+/// (`$@`, `$<`) to a file name, `$$` to `$`.
+fn make_expanded(recipe: &str) -> String {
+    let mut out = String::with_capacity(recipe.len());
+    let mut rest = recipe;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at + 1..).unwrap_or("");
+        let mut chars = after.chars();
+        match chars.next() {
+            Some('$') => {
+                out.push('$');
+                rest = chars.as_str();
+            }
+            Some(c @ ('(' | '{')) => {
+                let close = if c == '(' { ')' } else { '}' };
+                let inner = after.get(1..).unwrap_or("");
+                match inner.find(close) {
+                    Some(end)
+                        if inner.get(..end).is_some_and(|n| {
+                            !n.is_empty()
+                                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        }) =>
+                    {
+                        let name = inner.get(..end).unwrap_or("");
+                        out.push_str(match name {
+                            "RM" => "rm -f",
+                            "CC" => "cc",
+                            "CXX" => "c++",
+                            "CPP" => "cc -E",
+                            "AR" => "ar",
+                            "LD" => "ld",
+                            "MAKE" => "make",
+                            // Set elsewhere: a value the shell cannot know (a command named by
+                            // one is computed).
+                            _ => "${MAKE_VALUE}",
+                        });
+                        rest = inner.get(end + 1..).unwrap_or("");
+                    }
+                    // A function call (`$(shell …)`, `$(wildcard …)`): left for the shell.
+                    _ => {
+                        out.push('$');
+                        rest = after;
+                    }
+                }
+            }
+            Some('@' | '<' | '^' | '*' | '?' | '+' | '|') => {
+                out.push_str("make_target");
+                rest = chars.as_str();
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The commands of make's `$(shell …)` and `${shell …}` calls on a line (brackets balanced).
 fn shell_functions(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for (at, _) in line.match_indices("$(shell ").take(32) {
-        let start = at + "$(shell ".len();
+    let calls = line
+        .match_indices("$(shell")
+        .chain(line.match_indices("${shell"))
+        .take(32);
+    for (at, _) in calls {
+        let open = if line.get(at + 1..at + 2) == Some("{") {
+            '{'
+        } else {
+            '('
+        };
+        let close = if open == '{' { '}' } else { ')' };
+        let start = at + "$(shell".len();
+        // The function's name ends at a blank (`$(shellx …)` is another variable).
+        if !line
+            .get(start..)
+            .is_some_and(|r| r.starts_with([' ', '\t']))
+        {
+            continue;
+        }
         let mut depth = 1usize;
         for (i, c) in line.get(start..).unwrap_or("").char_indices() {
             match c {
-                '(' => depth += 1,
-                ')' => {
+                c if c == open => depth += 1,
+                c if c == close => {
                     depth -= 1;
                     if depth == 0 {
                         out.extend(line.get(start..start + i));

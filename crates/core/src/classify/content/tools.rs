@@ -38,7 +38,12 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 && (any(args, &["--apply"])
                     || !any(args, &["--check", "--stat", "--numstat", "--summary"]))
             {
-                if any(args, &["-R", "--reverse"]) {
+                // `-R`, `-vR`, `--reverse` (and its prefixes, `--rev`).
+                let reverse = args.iter().any(|a| {
+                    (a.starts_with('-') && !a.starts_with("--") && a.contains('R'))
+                        || (a.len() >= 5 && "--reverse".starts_with(a.as_str()))
+                });
+                if reverse {
                     super::patch::run(sh, &super::patch::reversed(text), cmd);
                 } else {
                     super::patch::run(sh, text, cmd);

@@ -77,6 +77,7 @@ fn elisp(sh: &mut Sh, code: &str) {
         "(delete-directory",
         "(dired-delete-file",
         "(move-file-to-trash",
+        "(f-delete",
     ];
     const WRITE: &[&str] = &[
         "(write-region",
@@ -85,6 +86,8 @@ fn elisp(sh: &mut Sh, code: &str) {
         "(write-file",
         "(copy-file",
         "(rename-file",
+        "(url-copy-file",
+        "(f-write",
     ];
     // Each judged form reads up to its closing parenthesis: a bounded number of them.
     let mut judged = 0;
@@ -107,18 +110,18 @@ fn elisp(sh: &mut Sh, code: &str) {
                 None => runs_computed = true,
             }
         } else if known(SHELL) {
-            // `(shell-command COMMAND &optional OUTPUT-BUFFER …)`: the command comes first.
+            // `(shell-command COMMAND &optional OUTPUT-BUFFER …)`: the command comes first; one
+            // that is not a literal (`(shell-command (concat …))`) is built at run time.
+            let first_is_literal = form
+                .get(1..)
+                .and_then(|f| f.split_whitespace().nth(1))
+                .is_some_and(|w| w.starts_with('"'));
             match literals.first() {
-                Some(c)
-                    if form.get(1..).is_some_and(|f| {
-                        f.split_whitespace()
-                            .nth(1)
-                            .is_some_and(|w| w.starts_with('"'))
-                    }) =>
-                {
-                    sh.shell_text(c, "`emacs --eval`")
-                }
-                _ => runs_computed = true,
+                Some(c) if first_is_literal => sh.shell_text(c, "`emacs --eval`"),
+                _ => sh.add(
+                    Destructive,
+                    "`emacs --eval` runs a shell command it builds at run time",
+                ),
             }
         } else if known(PROCESS) {
             runs_computed = true;
@@ -150,7 +153,11 @@ fn elisp(sh: &mut Sh, code: &str) {
         if !line.is_empty() {
             sh.shell_text(&line, "`emacs --eval`");
         }
-        if sh.ctx.max_since(mark).is_none() {
+        // Code decoded and read as Lisp (`(eval (read (base64-decode-string …)))`).
+        let decoded = ["base64-decode", "read-from-string", "(read "]
+            .iter()
+            .any(|d| code.contains(d));
+        if decoded || sh.ctx.max_since(mark).is_none() {
             sh.add(
                 Destructive,
                 "`emacs --eval` runs a command it builds at run time",

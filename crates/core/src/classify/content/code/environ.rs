@@ -135,7 +135,7 @@ pub(crate) fn writes(lang: Lang, code: &str, blanked: &str) -> Vec<Write> {
             // Each place reads ahead to its closing bracket: a bounded number of places, the
             // rest standing for a computed write.
             seen += 1;
-            if seen > 64 {
+            if seen > 4096 {
                 out.push(unknown());
                 break;
             }
@@ -217,7 +217,8 @@ impl Reader<'_> {
     /// strings are blanked).
     fn close_of(&self, from: usize, close: char) -> Option<usize> {
         let mut depth = 0usize;
-        for k in from..self.bl.len() {
+        // A subscript or an argument list is short: not closed within 4 KiB, it is unread.
+        for k in from..self.bl.len().min(from + 4096) {
             match self.at(k) {
                 '(' | '[' | '{' => depth += 1,
                 c @ (')' | ']' | '}') => {

@@ -15,7 +15,7 @@ pub(crate) fn analyse_lines(ctx: &mut Ctx, lang: &str, language: Lang, code: &st
     }
     let ipython = matches!(language, Lang::Python | Lang::Other);
     let automagic = single_line(code);
-    let mut lines = code.lines();
+    let mut lines = py_lines(code);
     let mut first = true;
     while let Some(l) = lines.next() {
         let t = l.trim_start();
@@ -157,32 +157,68 @@ fn interpreter<'a>(magic: &'a str, args: &'a str) -> &'a str {
     if magic != "script" {
         return magic;
     }
+    let words = script_words(args);
+    let first = words.first().copied().unwrap_or("");
+    first.rsplit('/').next().unwrap_or(first)
+}
+
+/// A script magic's arguments without IPython's own options (`--bg`, `--out v`, `--err v`,
+/// `--proc v`, `--no-raise-error`).
+fn script_words(args: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut words = args.split_whitespace();
     while let Some(w) = words.next() {
         if matches!(w, "--out" | "--err" | "--proc") {
             let _ = words.next();
-        } else if !w.starts_with('-') {
-            return w.rsplit('/').next().unwrap_or(w);
+        } else if !matches!(w, "--bg" | "--no-raise-error" | "--raise-error") {
+            out.push(w);
         }
     }
-    ""
+    out
+}
+
+/// Cell magics that run their body with a program (`%%bash`, `%%perl`, `%%script CMD`).
+const SCRIPT_MAGICS: &[&str] = &[
+    "bash", "sh", "zsh", "perl", "ruby", "python", "python2", "python3", "pypy", "node", "script",
+];
+
+/// A script cell as the command line IPython runs: the program with the magic's
+/// arguments, the body on its input (`%%bash -c 'cmd'`, `%%script env bash`).
+fn script_command(magic: &str, args: &str, body: &str) -> String {
+    let mut line: Vec<&str> = Vec::new();
+    if magic != "script" {
+        line.push(magic);
+    }
+    line.extend(script_words(args));
+    let mut tag = String::from("AIRLOCK_CELL");
+    while body.lines().any(|l| l == tag) {
+        tag.push('_');
+    }
+    format!("{} <<'{tag}'\n{body}\n{tag}", line.join(" "))
 }
 
 /// A cell magic and its body.
 fn cell(ctx: &mut Ctx, magic: &str, args: &str, body: &str, depth: usize) {
-    let interpreter = interpreter(magic, args);
-    match interpreter {
-        "bash" | "sh" | "sx" | "system" | "zsh" | "!" => ctx.via("a notebook shell cell", |ctx| {
+    if SCRIPT_MAGICS.contains(&magic) {
+        ctx.add(Mutating, format!("code: a `%%{magic}` cell runs a program"));
+        let command = script_command(magic, args, body);
+        // A shell cell's body is also judged as lines of its own (the heredoc's text is the
+        // shell's input).
+        if matches!(interpreter(magic, args), "bash" | "sh" | "zsh" | "dash") {
+            ctx.via("a notebook shell cell", |ctx| {
+                shell::analyse(ctx, body, depth + 1)
+            });
+        }
+        ctx.via("a notebook script cell", |ctx| {
+            shell::analyse(ctx, &command, depth + 1)
+        });
+        return;
+    }
+    match magic {
+        "sx" | "system" | "!" => ctx.via("a notebook shell cell", |ctx| {
             shell::analyse(ctx, body, depth + 1)
         }),
         "time" | "timeit" | "capture" | "prun" => super::scan(ctx, "python", body, depth + 1),
-        "python" | "python2" | "python3" | "pypy" | "perl" | "ruby" | "node" => {
-            ctx.add(
-                Mutating,
-                format!("code: a `%%{magic}` cell runs {interpreter}"),
-            );
-            super::analyse(ctx, interpreter, body, depth + 1);
-        }
         "writefile" | "file" => {
             let path = args
                 .split_whitespace()
@@ -369,9 +405,19 @@ pub(crate) fn line(line: &str, automagic: bool) -> Option<Line<'_>> {
     Some(magic(t))
 }
 
+/// The lines of a cell as IPython splits them (`str.splitlines`): at `\n`, `\r`, form and
+/// line feeds, the file, group and record separators, NEL and the Unicode line and paragraph
+/// separators (`x = 1\r!rm -rf /data` is two lines).
+pub(crate) fn py_lines(code: &str) -> impl Iterator<Item = &str> {
+    code.split([
+        '\n', '\r', '\u{0b}', '\u{0c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ])
+}
+
 /// True if `code` is one line of text (blank lines around it aside).
 pub(crate) fn single_line(code: &str) -> bool {
-    let mut lines = code.trim().lines();
+    let mut lines = py_lines(code.trim()).filter(|l| !l.trim().is_empty());
     lines.next().is_some() && lines.next().is_none()
 }
 
@@ -481,7 +527,7 @@ pub(crate) fn split(code: &str) -> Option<(String, Vec<String>)> {
     let mut rest = String::new();
     let mut shell = Vec::new();
     let automagic = single_line(code);
-    let mut lines = code.lines();
+    let mut lines = py_lines(code);
     while let Some(l) = lines.next() {
         if let Some((magic, args)) = cell_magic(l) {
             if !rest.trim().is_empty() {
@@ -489,8 +535,19 @@ pub(crate) fn split(code: &str) -> Option<(String, Vec<String>)> {
             }
             let body: Vec<&str> = lines.by_ref().collect();
             let body = body.join("\n");
-            match interpreter(magic, args) {
-                "bash" | "sh" | "sx" | "system" | "!" => shell.push(body),
+            // A shell cell with arguments runs them (`%%bash -c 'cmd'`): not proven here.
+            let plain = script_words(args).is_empty();
+            match magic {
+                "bash" | "sh" if plain => shell.push(body),
+                "sx" | "system" | "!" => shell.push(body),
+                "script"
+                    if matches!(
+                        script_words(args).as_slice(),
+                        ["bash" | "sh" | "/bin/bash" | "/bin/sh"]
+                    ) =>
+                {
+                    shell.push(body)
+                }
                 // The body is Python, timed or captured.
                 "time" | "timeit" | "capture" if args.is_empty() => {
                     rest.push_str(&body);
@@ -558,6 +615,19 @@ mod tests {
         assert_eq!(line("rm -rf build/", false), None);
         assert!(!single_line("\"\"\"doc\nrm -rf build/\"\"\"\nx = 1"));
         assert_eq!(interpreter("script", "--bg --out o /bin/bash"), "bash");
+        assert_eq!(
+            script_command("bash", "-c 'rm -rf /d'", "echo hi"),
+            "bash -c 'rm -rf /d' <<'AIRLOCK_CELL'\necho hi\nAIRLOCK_CELL"
+        );
+        assert_eq!(
+            script_command("script", "--bg /usr/bin/env bash", "ls"),
+            "/usr/bin/env bash <<'AIRLOCK_CELL'\nls\nAIRLOCK_CELL"
+        );
+        assert!(split("%%bash -c 'rm -rf /d'\necho hi").is_none());
+        assert_eq!(
+            py_lines("x = 1\r!rm\u{2028}y").collect::<Vec<_>>(),
+            vec!["x = 1", "!rm", "y"]
+        );
         assert_eq!(interpreter("script", "python3"), "python3");
         assert_eq!(interpreter("bash", ""), "bash");
     }

@@ -212,6 +212,23 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     if !ctx.editor_tool || !OPERATIONS.contains(&op) || path.is_empty() {
         return false;
     }
+    // A view that carries content to write is not a view.
+    let writes = [
+        "file_text",
+        "content",
+        "contents",
+        "new_str",
+        "old_str",
+        "text",
+        "insert_line",
+        "new_content",
+        "data",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k));
+    if op == "view" && writes {
+        return false;
+    }
     if op == "view" {
         ctx.add(Read, format!("editor: views `{}`", prefix(path, 80)));
         return true;

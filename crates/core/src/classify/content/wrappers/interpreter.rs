@@ -115,10 +115,26 @@ pub(crate) fn run_interpreter(
             // Modules that are command-line programs of their own: judged as those programs
             // (`python3 -m sqlite3 db 'DROP …'`, `-m zipfile -e x.zip /`, `-m tarfile -e`).
             // `-m tarfile -v -e x.tar /`: the operation may follow other options.
-            let op = rest
-                .iter()
-                .position(|a| matches!(a.as_str(), "-e" | "--extract"));
-            let extract = op.and_then(|i| rest.get(i + 1..i + 3));
+            // `-e`, `--extract`, or a cluster ending in it (`-ve`); its two operands follow
+            // (a `--` between them aside).
+            let op = rest.iter().position(|a| {
+                a == "--extract"
+                    || (a.starts_with('-')
+                        && !a.starts_with("--")
+                        && a.ends_with('e')
+                        && a.chars().skip(1).all(|c| c.is_ascii_alphabetic()))
+            });
+            let operands: Vec<String> = op
+                .map(|i| {
+                    rest.iter()
+                        .skip(i + 1)
+                        .filter(|a| *a != "--")
+                        .take(2)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let extract = (operands.len() == 2).then_some(operands.as_slice());
             let as_program: Option<Vec<String>> = match (module, extract) {
                 ("sqlite3", _) => Some(
                     std::iter::once("sqlite3".to_string())
@@ -151,12 +167,26 @@ pub(crate) fn run_interpreter(
                 let mut code = Vec::new();
                 let mut words = rest.iter();
                 while let Some(w) = words.next() {
-                    if matches!(w.as_str(), "-s" | "--setup") {
+                    // `-s CODE`, `-sCODE`, a cluster (`-vs CODE`, `-vsCODE`).
+                    let setup_at = w
+                        .strip_prefix('-')
+                        .filter(|f| !f.starts_with('-'))
+                        .and_then(|f| {
+                            f.find('s')
+                                .filter(|&i| {
+                                    f.get(..i)
+                                        .is_some_and(|p| p.chars().all(|c| matches!(c, 'v' | 'p')))
+                                })
+                                .map(|i| i + 2)
+                        });
+                    if matches!(w.as_str(), "--setup") {
                         code.extend(words.next().cloned());
-                    } else if let Some(v) = w
-                        .strip_prefix("--setup=")
-                        .or_else(|| w.strip_prefix("-s").filter(|v| !v.is_empty()))
-                    {
+                    } else if let Some(at) = setup_at {
+                        match w.get(at..).filter(|v| !v.is_empty()) {
+                            Some(v) => code.push(v.to_string()),
+                            None => code.extend(words.next().cloned()),
+                        }
+                    } else if let Some(v) = w.strip_prefix("--setup=") {
                         code.push(v.to_string());
                     } else if matches!(
                         w.as_str(),
