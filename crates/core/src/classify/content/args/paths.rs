@@ -68,6 +68,9 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         || dir.starts_with("/boot/")
         || p.contains("/cron")
         || p.contains(".git/hooks/")
+        // Husky's hooks run at each commit or push, as git's own do.
+        || (p.starts_with(".husky/") || p.contains("/.husky/"))
+            && !p.ends_with(".gitignore")
         || dir.starts_with("/usr/")
         || dir.starts_with("/bin/")
         || dir.starts_with("/sbin/")
