@@ -479,6 +479,15 @@ pub(crate) fn written_recipes(sh: &mut Sh, name: &str, args: &[String], stdin: &
             for cmd in shell_functions(line) {
                 sh.shell_text(cmd, via);
             }
+            // Past the calls judged on a line, the answer is the higher one.
+            if line.matches("$(shell").count() + line.matches("${shell").count() > 32
+                || line.matches("$(file ").count() > 32
+            {
+                sh.add(
+                    Destructive,
+                    format!("limits: {via}: more `$(shell …)` calls than are judged"),
+                );
+            }
         }
         // `.RECIPEPREFIX` changes what starts a recipe: the lines' commands are not found.
         if text.contains(".RECIPEPREFIX") {

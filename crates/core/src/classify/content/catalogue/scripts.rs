@@ -99,7 +99,11 @@ fn elisp(sh: &mut Sh, code: &str) {
         }
         judged += 1;
         if judged > 32 {
-            sh.add(Mutating, "`emacs --eval` makes more calls than are judged");
+            // A limit ends in the higher answer: what is past it is not known.
+            sh.add(
+                Destructive,
+                "limits: `emacs --eval` makes more calls than are judged",
+            );
             break;
         }
         let literals = string_literals(form);

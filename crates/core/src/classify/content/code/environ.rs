@@ -5,7 +5,7 @@
 //! runs that command: each write is judged as the shell's `export NAME=VALUE` would be.
 
 use super::lex::Lang;
-use super::{Ctx, Mutating, shell};
+use super::{Ctx, Destructive, Mutating, shell};
 
 /// Judges the environment `code` sets as the shell's `export` lines, and Python's changes
 /// to where later imports load code from.
@@ -34,6 +34,16 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: Lang, code: &str, blanked: &str, dept
     if writes.is_empty() {
         return;
     }
+    // A limit ends in the higher answer: the writes past it are not known.
+    if writes
+        .iter()
+        .any(|w| w.name.is_none() && w.value.as_deref() == Some(LIMIT))
+    {
+        ctx.add(
+            Destructive,
+            "limits: the code sets more environment variables than are judged",
+        );
+    }
     let (exports, computed_name) = as_exports(&writes);
     if computed_name {
         ctx.add(
@@ -47,6 +57,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: Lang, code: &str, blanked: &str, dept
         });
     }
 }
+
+/// The value of the write that stands for the places past the scan's bound.
+const LIMIT: &str = "\u{0}limit";
 
 /// One write: the variable's name (`None`: computed) and its value (`None`: computed).
 #[derive(Debug, PartialEq, Eq)]
@@ -136,7 +149,10 @@ pub(crate) fn writes(lang: Lang, code: &str, blanked: &str) -> Vec<Write> {
             // rest standing for a computed write.
             seen += 1;
             if seen > 4096 {
-                out.push(unknown());
+                out.push(Write {
+                    name: None,
+                    value: Some(LIMIT.to_string()),
+                });
                 break;
             }
             let r = Reader { src: &src, bl: &bl };
@@ -551,6 +567,16 @@ mod tests {
             w(Lang::Python, r"os.environ['GIT_PAGER'] = 'rm\N{SPACE}-rf'"),
             vec![(Some("GIT_PAGER".into()), None)]
         );
+    }
+
+    #[test]
+    fn past_the_bound_is_a_limit() {
+        let mut code: String = (0..4100)
+            .map(|i| format!("os.environ['A{i}'] = 'x'\n"))
+            .collect();
+        code.push_str("os.environ['LD_PRELOAD'] = '/tmp/x.so'\n");
+        let got = w(Lang::Python, &code);
+        assert_eq!(got.last(), Some(&(None, Some(LIMIT.to_string()))));
     }
 
     #[test]
