@@ -344,7 +344,7 @@ pub fn classify_content_with(
                 .iter()
                 .any(|k| m.get(*k).is_some_and(Value::is_string))
         });
-    if (ctx.sends || publishes)
+    if (ctx.sends || publishes || posts_to_others(tool, name, facts.page_tool.is_some()))
         && let Some(what) = credential_sent(input, 0, &mut scanned)
     {
         ctx.add(Effect::Admin, format!("`{tool}` sends {what} in its input"));
@@ -356,6 +356,20 @@ pub fn classify_content_with(
         );
     }
     ctx.verdict()
+}
+
+/// A mail or code search's operator syntax (`from:boss subject:delete`, `in:trash`): the
+/// first word is a name and a colon joined to its value, which no SQL statement starts with,
+/// and there is no `;` to start another statement.
+fn search_operators(t: &str) -> bool {
+    let first = t.split_whitespace().next().unwrap_or_default();
+    !t.contains(';')
+        && first.split_once(':').is_some_and(|(name, value)| {
+            !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+                && !value.is_empty()
+                && !value.starts_with(':')
+        })
 }
 
 /// `needle` (lower case ASCII) in `hay`, ignoring ASCII case, without allocating.
@@ -410,6 +424,51 @@ const SENDING_VERBS: &[&str] = &[
     "forward", "upload", "submit",
 ];
 
+/// Words of a tool's name that say its input is posted where others read it, whatever its
+/// verb (`conversations_add_message`, `jira_batch_create_issues`, `create_gist`).
+const POSTED_TO: &[&str] = &[
+    "message",
+    "messages",
+    "chat",
+    "conversation",
+    "conversations",
+    "channel",
+    "comment",
+    "comments",
+    "issue",
+    "issues",
+    "ticket",
+    "tickets",
+    "post",
+    "posts",
+    "email",
+    "mail",
+    "sms",
+    "tweet",
+    "reply",
+    "paste",
+    "gist",
+    "discussion",
+    "thread",
+    "review",
+];
+
+/// A tool whose name changes something and says its input is posted where others read it,
+/// or a page tool that types or fills its input into a page (`browser_type`,
+/// `browser_fill_form`): the site gets what is typed.
+fn posts_to_others(tool: &str, name: &NameTier, page: bool) -> bool {
+    if name.effect == Some(Effect::Read) {
+        return false;
+    }
+    let w = words(tool);
+    w.iter().any(|x| POSTED_TO.contains(&x.as_str()))
+        || (page
+            || w.iter()
+                .any(|x| matches!(x.as_str(), "browser" | "puppeteer" | "playwright" | "page")))
+            && w.iter()
+                .any(|x| matches!(x.as_str(), "type" | "fill" | "form" | "input"))
+}
+
 /// A credential of a known shape in any string of an input ([`http::credential_in`]).
 /// Looks at the first [`MAX_INPUT`] bytes of strings, as the walk does.
 fn credential_sent(v: &Value, depth: usize, budget: &mut usize) -> Option<&'static str> {
@@ -438,6 +497,19 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     if t.is_empty() || !ctx.deeper(depth) {
         return;
     }
+    // A browser launched with its DevTools port open to the network (`launchOptions.args`):
+    // anyone who reaches it drives the signed-in browser.
+    if let Some(addr) = t.strip_prefix("--remote-debugging-address=")
+        && !args::loopback_address(addr)
+    {
+        ctx.add(
+            Effect::Admin,
+            format!(
+                "opens the browser's remote control to `{addr}` (`--remote-debugging-address`)"
+            ),
+        );
+        return;
+    }
     if (patch::is_patch(t) || (ctx.patch_tool && hint != Hint::Prose && patch::is_unified(t)))
         && !ctx.name_reads
     {
@@ -461,7 +533,7 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         return;
     }
     if hint == Hint::Prose {
-        if sql::looks_like_sql(t) {
+        if sql::looks_like_sql(t) && !search_operators(t) {
             sql::analyse(ctx, t, depth, true);
         }
         return;

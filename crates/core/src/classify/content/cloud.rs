@@ -129,7 +129,8 @@ pub(crate) fn reads_by_operation(name: &str, args: &[String]) -> bool {
     }
     if name == "aws" {
         return match path.as_slice() {
-            ["s3", "ls" | "presign", ..] => true,
+            ["s3", "ls", ..] => true,
+            ["s3", "presign", ..] => false,
             [_, op, ..] => is_read(op) || op.starts_with("query") || op.starts_with("scan"),
             _ => path.is_empty() || path == ["help"],
         };
@@ -285,6 +286,9 @@ pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static s
         "get-authorization-token",
         "generate-db-auth-token",
         "generate-sas",
+        "signurl",
+        "sign-url",
+        "presign",
         "get-role-credentials",
         "get-credentials-for-identity",
         "get-open-id-token",

@@ -280,6 +280,19 @@ fn walk_object(
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }
+            // `read_file {"path": "https://…", "isUrl": true}`: a tool given a URL for a path
+            // fetches it, as a GET of that URL.
+            if let Value::String(p) = v
+                && ["http://", "https://"].iter().any(|s| {
+                    p.trim_start()
+                        .get(..s.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(s))
+                })
+            {
+                ctx.via("a URL given as a path".to_string(), |ctx| {
+                    http::judge_request(ctx, "GET", p.trim(), "");
+                });
+            }
             // `move_file {"source": "/data", "destination": "/dev/null"}`: the source is gone.
             if let Value::String(p) = v
                 && ctx.moves

@@ -78,10 +78,17 @@ pub(crate) fn search_tool(tool: &str) -> bool {
         "kill",
         "then",
     ];
+    // What a search looks through (`search_emails`, `find_messages`): words that are verbs
+    // elsewhere (`email_report`) name the things searched after a search verb.
+    const SEARCHED: &[&str] = &[
+        "email", "emails", "mail", "mails", "message", "messages", "post", "posts", "comment",
+        "comments",
+    ];
     name::leading_verb(tool).is_some_and(|w| SEARCH.contains(&w.as_str()))
         && name::words(tool).iter().skip(1).all(|w| {
             !ACTS.contains(&w.as_str())
-                && name::name_tier(w).effect.is_none_or(|e| e == Effect::Read)
+                && (SEARCHED.contains(&w.as_str())
+                    || name::name_tier(w).effect.is_none_or(|e| e == Effect::Read))
         })
 }
 

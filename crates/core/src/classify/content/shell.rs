@@ -11,6 +11,7 @@
 //! escalates when it is not. Text that does not parse is judged by its worst command word and
 //! is never read.
 
+mod assign;
 mod bind;
 mod producers;
 mod recover;

@@ -470,6 +470,16 @@ pub(crate) fn program_call(
             continue;
         }
         push_flag(&mut argv, program, k, v);
+        // A value that is an option (`{"branch_name": "-f"}`) is one when the server passes
+        // the field as an operand (`git checkout -f`): judged as both.
+        if let Value::String(s) = v
+            && s.strip_prefix('-').is_some_and(|r| {
+                r.trim_start_matches('-')
+                    .starts_with(|c: char| c.is_ascii_alphabetic())
+            })
+        {
+            argv.push(s.clone());
+        }
     }
     ctx.via(
         format!("{} read as {}", program.command(), snippet_words(&argv)),

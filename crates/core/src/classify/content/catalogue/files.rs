@@ -342,6 +342,16 @@ fn special(
                 if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {
                     sh.add(Mutating, format!("{cmd} runs a shell command from `less`"));
                     sh.shell_text(c, &format!("`{name} +!`"));
+                } else if let Some(file) = o.strip_prefix('s') {
+                    // `ls | less +s/srv/x.db`: `s` saves the piped input over the file.
+                    write_path(sh, file.trim(), cmd);
+                } else if !less_view_command(o) {
+                    sh.add(
+                        Mutating,
+                        format!(
+                            "{cmd} starts `less` with a command not proven to only show (`+{o}`)"
+                        ),
+                    );
                 }
             }
             None
@@ -760,4 +770,13 @@ fn ssh_option(sh: &mut Sh, opt: &str, cmd: &str) {
         }
         _ => {}
     }
+}
+
+/// A `less` initial command that only moves or searches: `+G`, `+F`, `+42g`, `+/pattern` on
+/// one line. Any other (`+s` saves, `+v` edits, `+-o` logs, `+E` opens another file) is not
+/// proven to only show.
+fn less_view_command(c: &str) -> bool {
+    let digits = c.trim_start_matches(|ch: char| ch.is_ascii_digit());
+    matches!(digits, "" | "g" | "G" | "F" | "p" | "%" | "j" | "k")
+        || (c.starts_with(['/', '?']) && !c.contains(|ch: char| ch.is_control()))
 }

@@ -32,7 +32,8 @@ pub(super) const ROWS: &[Spec] = &[
     row!("reg", Admin, "changes the registry", H::Reg, "@any"),
     row!(
         "vssadmin wbadmin bcdedit wmic cipher takeown icacls cacls xcacls net sc schtasks \
-         taskkill netsh wevtutil fsutil bitsadmin manage-bde robocopy sdelete sdelete64",
+         taskkill netsh wevtutil fsutil bitsadmin manage-bde robocopy sdelete sdelete64 cmdkey \
+         dism",
         Mutating,
         "changes the Windows system",
         H::WinTool,

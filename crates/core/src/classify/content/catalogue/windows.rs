@@ -160,27 +160,48 @@ fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
     super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
 }
 
-/// Splits text into statements and words: quotes removed, backtick escapes kept literal. Each
-/// statement says whether it follows a pipe (`a | b`: b reads a's output).
+/// Splits PowerShell text into statements and words: quotes removed, backtick escapes kept
+/// literal, comments (`# …` to the end of the line, `<# … #>`) dropped, as PowerShell does:
+/// `Remove-Item x # -WhatIf` runs. Each statement says whether it follows a pipe (`a | b`: b
+/// reads a's output).
 fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
     let mut out = Vec::new();
     let mut piped = false;
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut quote: Option<char> = None;
-    let mut chars = text.chars();
+    let mut chars = text.char_indices().peekable();
+    // Where the last `#>` starts: a `<#` before it is closed; an unclosed `<#` does not parse,
+    // and its text is then read as words, never dropped.
+    let last_close = text.rfind("#>");
     let flush = |word: &mut String, words: &mut Vec<String>| {
         if !word.is_empty() {
             words.push(std::mem::take(word));
         }
     };
-    while let Some(c) = chars.next() {
+    while let Some((at, c)) = chars.next() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some(_), '`') => word.extend(chars.next()),
+            (Some(_), '`') => word.extend(chars.next().map(|(_, c)| c)),
             (Some(_), c) => word.push(c),
+            // A `#` that starts a token starts a comment (`a#b` is one word).
+            (None, '#') if word.is_empty() => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            (None, '<')
+                if word.is_empty()
+                    && chars.peek().is_some_and(|&(_, c)| c == '#')
+                    && last_close.is_some_and(|close| close >= at + 2) =>
+            {
+                chars.next();
+                let mut last = ' ';
+                for (_, c) in chars.by_ref() {
+                    if last == '#' && c == '>' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
             (None, '\'' | '"') => quote = Some(c),
-            (None, '`') => word.extend(chars.next()),
+            (None, '`') => word.extend(chars.next().map(|(_, c)| c)),
             (None, c) if c.is_whitespace() && c != '\n' => flush(&mut word, &mut words),
             (None, c) if separators.contains(&c) || c == '\n' => {
                 flush(&mut word, &mut words);
@@ -297,8 +318,9 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
     }
     // `Compress-Archive -Path $env:USERPROFILE\.ssh …; Invoke-RestMethod … -InFile k.zip`:
     // secret files named in a text that uploads (`-InFile`, `-Body`, `-Form`, `UploadFile`).
-    let uploads = (has(&["invoke-restmethod", "irm", "invoke-webrequest", "iwr"])
-        && has(&["-infile", "-body", "-form"]))
+    // Any other argument of a request carries a secret read in it too (`-UserAgent (gc
+    // $env:USERPROFILE\.ssh\id_rsa -Raw)`, `-Headers @{x = (gc .env)}`, the URI itself).
+    let uploads = has(PS_DOWNLOADS)
         || has(&[
             "uploadfile",
             "uploaddata",
@@ -402,6 +424,19 @@ pub(crate) fn powershell_text(sh: &mut Sh, text: &str, via: &str) {
             Destructive,
             format!(
                 "{} runs a command whose name is computed at run time",
+                super::snippet(text)
+            ),
+        );
+    }
+    // `<#` with no `#>` after it does not parse: nothing it holds is proven.
+    if text
+        .rfind("<#")
+        .is_some_and(|open| !text.get(open + 2..).unwrap_or_default().contains("#>"))
+    {
+        sh.add(
+            Mutating,
+            format!(
+                "{} does not parse (a `<#` comment is not closed)",
                 super::snippet(text)
             ),
         );
@@ -575,7 +610,7 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             );
             return false;
         }
-        unknown_cmdlet(sh, first, cmd);
+        unknown_cmdlet(sh, first, words.get(1..).unwrap_or_default(), cmd);
         return false;
     };
     let flags = prog.flags.as_deref().unwrap_or_default();
@@ -764,10 +799,57 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
     true
 }
 
-/// A cmdlet the table does not know, judged by its verb; never read.
-fn unknown_cmdlet(sh: &mut Sh, name: &str, cmd: &str) {
+/// A cmdlet the table does not know, judged by its verb; never read. What its arguments
+/// say raises it: `Everyone` given access, mail forwarded (`New-InboxRule -ForwardTo`), the
+/// file an `Export-`/`Out-`/`Tee-` cmdlet writes.
+fn unknown_cmdlet(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
     let (verb, noun) = name.split_once('-').unwrap_or((name, ""));
     let verb = verb.to_ascii_lowercase();
+    // Aliases of removal cmdlets not in the table (`rwmi` is `Remove-WmiObject`).
+    if matches!(verb.as_str(), "rwmi" | "rcim") {
+        sh.add(Destructive, format!("{cmd} removes WMI or CIM instances"));
+        return;
+    }
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    if lower.iter().any(|a| {
+        a == "everyone"
+            || a.starts_with("everyone:")
+            || matches!(
+                a.as_str(),
+                "-forwardto"
+                    | "-redirectto"
+                    | "-forwardasattachmentto"
+                    | "-forwardingsmtpaddress"
+                    | "-forwardingaddress"
+            )
+    }) {
+        sh.add(
+            Admin,
+            format!("{cmd} gives everyone access or forwards mail elsewhere"),
+        );
+        return;
+    }
+    if matches!(verb.as_str(), "export" | "out" | "tee") {
+        let mut it = args.iter();
+        let mut target = None;
+        while let Some(a) = it.next() {
+            if a.starts_with('-') {
+                let flag = a.to_ascii_lowercase();
+                let value = it.next();
+                if matches!(
+                    flag.as_str(),
+                    "-path" | "-filepath" | "-literalpath" | "-outfile"
+                ) {
+                    target = value;
+                }
+            } else if target.is_none() {
+                target = Some(a);
+            }
+        }
+        if let Some(t) = target {
+            write_path(sh, t, cmd);
+        }
+    }
     if let Some(e) = judge::security_noun(&verb, noun) {
         sh.add(
             e,

@@ -164,12 +164,37 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
     }
     if name == "aws" && words.first() == Some(&"s3") {
         let op = words.get(1).copied().unwrap_or("");
+        if matches!(op, "cp" | "mv" | "sync") {
+            // `--acl public-read`, `--grants read=uri=…/global/AllUsers`: anyone may read.
+            if args.windows(2).any(|w| {
+                w.first().is_some_and(|f| f == "--acl")
+                    && w.get(1).is_some_and(|v| v.starts_with("public-"))
+            }) || args
+                .iter()
+                .any(|a| a.contains("AllUsers") || a.starts_with("--acl=public-"))
+            {
+                return (Admin, format!("makes S3 objects public (`s3 {op}`)"));
+            }
+            // A local destination is a file written (`aws s3 cp s3://b/rc ~/.bashrc`).
+            if let Some(dest) = s3_transfer_operands(args).get(1)
+                && !dest.starts_with("s3://")
+                && dest.as_str() != "-"
+            {
+                let cmd = super::super::snippet_words(args);
+                super::super::catalogue::write_path(sh, dest, &cmd);
+            }
+        }
         return match op {
             "rm" | "rb" => (Destructive, format!("deletes S3 data (`s3 {op}`)")),
             "sync" if args.iter().any(|a| a == "--delete") => {
                 (Destructive, "deletes S3 data (`sync --delete`)".into())
             }
-            "ls" | "presign" => (Read, "reads".into()),
+            "ls" => (Read, "reads".into()),
+            // A presigned URL lets anyone who holds it read the object, whoever they are.
+            "presign" => (
+                Admin,
+                "makes a link that lets anyone holding it read the object (`s3 presign`)".into(),
+            ),
             _ => (Mutating, format!("writes S3 data (`s3 {op}`)")),
         };
     }
@@ -501,4 +526,41 @@ fn json_deletes(arg: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The source and destination of `aws s3 cp|mv|sync`: the operands after the subcommand,
+/// past its options (the listed switches take no value; any other option takes one).
+fn s3_transfer_operands(args: &[String]) -> Vec<&String> {
+    const SWITCHES: &[&str] = &[
+        "--recursive",
+        "--dryrun",
+        "--quiet",
+        "--no-progress",
+        "--only-show-errors",
+        "--follow-symlinks",
+        "--no-follow-symlinks",
+        "--delete",
+        "--exact-timestamps",
+        "--size-only",
+        "--no-guess-mime-type",
+        "--ignore-glacier-warnings",
+        "--force-glacier-transfer",
+        "--no-paginate",
+        "--debug",
+        "--no-sign-request",
+        "--no-verify-ssl",
+        "--checksum-mode",
+    ];
+    let mut out = Vec::new();
+    let mut it = args.iter().skip_while(|a| a.as_str() != "s3").skip(2);
+    while let Some(a) = it.next() {
+        if a.starts_with("--") {
+            if !SWITCHES.contains(&a.as_str()) && !a.contains('=') {
+                it.next();
+            }
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }

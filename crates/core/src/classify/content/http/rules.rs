@@ -216,6 +216,41 @@ const GET_REMOVALS: &[&str] = &[
     "shutdown",
 ];
 
+/// What a removal endpoint's second word names (`wipe-data`, `revoke-all`, `purge-cache`).
+const GET_SCOPES: &[&str] = &[
+    "all",
+    "data",
+    "cache",
+    "caches",
+    "everything",
+    "db",
+    "database",
+    "databases",
+    "tokens",
+    "sessions",
+    "account",
+    "accounts",
+    "users",
+    "user",
+    "history",
+    "logs",
+    "storage",
+    "keys",
+    "files",
+    "index",
+    "indices",
+    "queue",
+    "records",
+    "table",
+    "tables",
+    "bucket",
+    "project",
+    "repo",
+    "repository",
+    "backups",
+    "snapshots",
+];
+
 /// A GET (or HEAD) that changes something through its URL. None if it only reads.
 /// What a method named on a GET does: an admin API's (`admin.users.setAdmin`) changes access;
 /// otherwise its name judged as an operation's when that removes or changes access, or a
@@ -371,6 +406,24 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         && GET_REMOVALS.contains(&l.as_str())
     {
         return Some((Destructive, format!("requests the removal endpoint `{l}`")));
+    }
+    // A removal verb and what it removes as the last segment (`/admin/wipe-data`,
+    // `/tokens/revoke-all`, `/purge_cache`): two words, the second a scope word, as an action
+    // endpoint is named; a page's slug (`/deleting-a-repository`, `/delete-api`) is not this.
+    if let Some(l) = &last
+        && let Some((verb, scope)) = l.split_once(['-', '_'])
+        && (GET_REMOVALS.contains(&verb) || matches!(verb, "revoke" | "reset" | "clear" | "flush"))
+        && GET_SCOPES.contains(&scope)
+    {
+        return Some((Destructive, format!("requests the removal endpoint `{l}`")));
+    }
+    if let Some(l) = &last
+        && matches!(
+            l.as_str(),
+            "unsubscribe-all" | "unsubscribe_all" | "unsubscribeall"
+        )
+    {
+        return Some((Mutating, format!("requests the endpoint `{l}`")));
     }
     // An action endpoint named for what it does (Struts' `deleteDestination.action`, a CGI's
     // `reboot.cgi`, `purgeCache.do`): these act on a GET, unlike a page (`delete.html`).

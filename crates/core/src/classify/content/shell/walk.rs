@@ -686,6 +686,7 @@ impl Sh<'_> {
             return Input::Unknown(format!("the output of function `{}`", first.text));
         }
         self.bindings(argv);
+        self.variable_builtins(wrapped(argv), stdin);
         if let Some(path) = self.rebound_to(&first.text) {
             // `hash -p /bin/rm ls; ls -rf x` runs `/bin/rm`: judged as both.
             let mut bound = argv.to_vec();

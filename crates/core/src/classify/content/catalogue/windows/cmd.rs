@@ -5,7 +5,6 @@
 use super::super::super::shell::{Input, Sh, program_name};
 use super::super::table::Act;
 use super::super::{base, table, write_path};
-use super::statements;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 /// Windows system tools: the verb among their words decides (`vssadmin delete shadows`,
@@ -46,6 +45,8 @@ pub(super) fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static 
         "end",
         "dismount",
         "forcedismount",
+        "setzerodata",
+        "disable-feature",
     ]) && !has(&["query", "list", "get", "show", "enum"])
     {
         return (Destructive, "deletes, stops or disables");
@@ -63,6 +64,8 @@ pub(super) fn win_tool(name: &str, args: &[String]) -> (crate::Effect, &'static 
         "off",
         "deletevalue",
     ]) || name == "takeown"
+        // `cmdkey /add:host /user:u /pass:p` stores a credential Windows offers that host.
+        || name == "cmdkey" && has(&["add", "generic"])
         || name == "icacls" && has(&["grant", "deny", "setowner", "reset", "inheritance"])
         // `cacls C:\Data /g Everyone:F` (`/e` edits, `/p` replaces, `/r` revokes).
         || matches!(name, "cacls" | "xcacls") && has(&["g", "p", "r", "d", "e"])
@@ -135,6 +138,57 @@ fn wmic(args: &[String]) -> (crate::Effect, &'static str) {
     }
 }
 
+/// Splits `cmd.exe` text into statements and words as cmd reads a line: only `"` quotes (a
+/// `'` is a plain character), `^` makes the next character plain outside quotes (`^"` opens
+/// nothing, `^&` separates nothing, `^` before a line break joins the lines), and `&`, `|`,
+/// parentheses and line breaks separate statements outside quotes. Quotes are removed. Each
+/// statement says whether it follows a pipe.
+fn cmd_statements(text: &str) -> Vec<(Vec<String>, bool)> {
+    let mut out = Vec::new();
+    let mut piped = false;
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars();
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            _ if quoted => word.push(c),
+            '^' => match chars.next() {
+                Some('\n') | None => {}
+                Some('\r') => {
+                    // `^` then CRLF: the break is escaped whole.
+                    let mut rest = chars.clone();
+                    if rest.next() == Some('\n') {
+                        chars = rest;
+                    }
+                }
+                Some(next) => word.push(next),
+            },
+            '&' | '|' | '(' | ')' | '\n' => {
+                flush(&mut word, &mut words);
+                if !words.is_empty() {
+                    out.push((std::mem::take(&mut words), piped));
+                    piped = false;
+                }
+                piped |= c == '|';
+            }
+            _ if c.is_whitespace() => flush(&mut word, &mut words),
+            _ => word.push(c),
+        }
+    }
+    flush(&mut word, &mut words);
+    if !words.is_empty() {
+        out.push((words, piped));
+    }
+    out
+}
+
 /// `cmd.exe` text: statements split at `&`, `|` and newlines.
 pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
     let Ok(cat) = table::catalogue() else { return };
@@ -143,13 +197,14 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
     }
     sh.depth += 1;
     // `d^e^l` is `del`: cmd removes its escapes before it reads the line.
+    let raw = text;
     let unescaped = super::judge::strip_carets(text);
     let text = unescaped.as_str();
     if cmd_for(sh, text) {
         sh.depth -= 1;
         return;
     }
-    for (mut words, piped) in statements(text, &['&', '|', '(', ')']) {
+    for (mut words, piped) in cmd_statements(raw) {
         // `@del x` is `del x` with echo off; `call del x` runs `del x`.
         if let Some(w) = words.first_mut() {
             *w = w.trim_start_matches('@').to_string();
