@@ -58,6 +58,28 @@ fn powershell_comments_are_dropped_not_obeyed() {
             cmd("Remove-Item C:\\data <# note #> -Recurse -WhatIf"),
             Read,
         ),
+        // A `#` right after a closing quote starts a comment; a lone CR ends one; a backtick
+        // in single quotes and a typographic quote are what PowerShell takes them for.
+        (
+            "powershell",
+            cmd("Remove-Item C:\\data -Recurse 'x'# -WhatIf"),
+            Destructive,
+        ),
+        (
+            "powershell",
+            cmd("Get-Item x # c\rRemove-Item C:\\data -Recurse -Force"),
+            Destructive,
+        ),
+        (
+            "powershell",
+            cmd("Write-Output 'a`'; Remove-Item C:\\data -Recurse -Force #'"),
+            Destructive,
+        ),
+        (
+            "powershell",
+            cmd("Write-Output 'a\u{2019}; Remove-Item C:\\data -Recurse -Force; #'"),
+            Destructive,
+        ),
         // `#` inside a word is no comment; an unclosed `<#` does not parse, so it is no read.
         (
             "powershell",
@@ -91,9 +113,23 @@ fn cmd_quotes_only_with_double_quotes_and_carets_escape() {
         ("cmd", cmd("echo ^\" & rd /s /q C:\\data"), Destructive),
         // `^^&`: an escaped caret, then a real separator.
         ("cmd", cmd("echo ^^& rd /s /q C:\\data"), Destructive),
-        // The twins that stay reads: inside double quotes, or an escaped `&`, is text.
+        // An escaped `&` is text on this line, but a pipe, a `for` body or a variable reads
+        // the line again without its carets: judged both ways, never read.
+        ("cmd", cmd("echo ^& rd /s /q C:\\data"), Destructive),
+        (
+            "cmd",
+            cmd("echo x ^& rd /s /q C:\\data | more"),
+            Destructive,
+        ),
+        (
+            "cmd",
+            cmd("set \"a=&\"\necho %a% rd /s /q C:\\data"),
+            Destructive,
+        ),
+        ("cmd", cmd("echo ^\r\" & rd /s /q C:\\data\""), Destructive),
+        // The twins that stay reads: inside double quotes is text.
         ("cmd", cmd("echo \"a & rd /s /q C:\\data\""), Read),
-        ("cmd", cmd("echo ^& rd /s /q C:\\data"), Read),
+        ("cmd", cmd("set \"a=hello\"\necho %a% world"), Read),
         ("cmd", cmd("d^i^r C:\\data"), Read),
         ("cmd", cmd("d^e^l /f /q C:\\data\\x.db"), Destructive),
     ]);

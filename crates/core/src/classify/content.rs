@@ -358,18 +358,28 @@ pub fn classify_content_with(
     ctx.verdict()
 }
 
-/// A mail or code search's operator syntax (`from:boss subject:delete`, `in:trash`): the
-/// first word is a name and a colon joined to its value, which no SQL statement starts with,
-/// and there is no `;` to start another statement.
+/// A mail or code search's operator syntax (`from:boss subject:delete`, `in:trash`): every
+/// word is a name and a colon joined to its value, and there is no `;`. A T-SQL label before
+/// a statement (`x:DELETE FROM users`) has words without a colon.
 fn search_operators(t: &str) -> bool {
-    let first = t.split_whitespace().next().unwrap_or_default();
     !t.contains(';')
-        && first.split_once(':').is_some_and(|(name, value)| {
-            !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
-                && !value.is_empty()
-                && !value.starts_with(':')
+        && t.split_whitespace().all(|w| {
+            w.split_once(':').is_some_and(|(name, value)| {
+                !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+                    && !value.is_empty()
+                    && !value.starts_with(':')
+            })
         })
+}
+
+/// The address of Chromium's `--remote-debugging-address=ADDR` (one dash or two, any case).
+fn devtools_address(t: &str) -> Option<&str> {
+    const FLAG: &str = "remote-debugging-address=";
+    let rest = t.strip_prefix("--").or_else(|| t.strip_prefix('-'))?;
+    rest.get(..FLAG.len())
+        .is_some_and(|f| f.eq_ignore_ascii_case(FLAG))
+        .then(|| rest.get(FLAG.len()..).unwrap_or_default())
 }
 
 /// `needle` (lower case ASCII) in `hay`, ignoring ASCII case, without allocating.
@@ -499,7 +509,7 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     }
     // A browser launched with its DevTools port open to the network (`launchOptions.args`):
     // anyone who reaches it drives the signed-in browser.
-    if let Some(addr) = t.strip_prefix("--remote-debugging-address=")
+    if let Some(addr) = devtools_address(t)
         && !args::loopback_address(addr)
     {
         ctx.add(

@@ -585,6 +585,26 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to start less with a shell command"),
         );
         sh.shell_text(command, &format!("`{name}`"));
+    } else if name == "LESS" {
+        // `LESS='+s ~/.bashrc'`, `LESS=-o/tmp/log`: an initial command, or a log file every
+        // later `less` writes.
+        let via = format!("`{name}`");
+        let mut words = value.split_whitespace();
+        while let Some(o) = words.next() {
+            if let Some(c) = o.strip_prefix('+') {
+                super::catalogue::less_initial(sh, c, &via);
+            } else if let Some(rest) = ["--log-file=", "--LOG-FILE=", "-o", "-O"]
+                .iter()
+                .find_map(|p| o.strip_prefix(p))
+            {
+                let file = if rest.is_empty() {
+                    words.next().unwrap_or_default()
+                } else {
+                    rest
+                };
+                super::catalogue::write_path(sh, file, &via);
+            }
+        }
     } else if name.starts_with("RCLONE_") && (name.ends_with("_COMMAND") || name.ends_with("_SSH"))
     {
         // `RCLONE_CONFIG_X_SSH`, `RCLONE_WEBDAV_BEARER_TOKEN_COMMAND`: a remote's command.

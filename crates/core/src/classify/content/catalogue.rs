@@ -17,7 +17,7 @@ mod system;
 mod table;
 mod windows;
 
-pub(crate) use files::ssh_option_text;
+pub(crate) use files::{less_initial, ssh_option_text};
 pub(crate) use forms::harmless_pager;
 pub(crate) use scripts::awk_commands;
 pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};

@@ -569,6 +569,24 @@ fn request(ctx: &mut Ctx, req: &Request) {
     }
 }
 
+/// An `http:`/`https:` URL spelled as URL parsers forgive it (`https:host/x`, `http:/host`,
+/// `https:\\host\x`), written the usual way; None for any other text, or one with `//`
+/// (`https://a.com\@b.com`: parsers read its backslashes differently, so it is judged as
+/// written).
+pub(crate) fn lenient_url(u: &str) -> Option<String> {
+    let (scheme, rest) = u.trim().split_once(':')?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        || rest.starts_with("//")
+    {
+        return None;
+    }
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        rest.trim_start_matches(['/', '\\']).replace('\\', "/")
+    ))
+}
+
 /// Judges a request another analyser found (a page script's `fetch`): its method, URL and
 /// body, as a request tool's.
 pub(crate) fn judge_request(ctx: &mut Ctx, method: &str, url: &str, body: &str) {
@@ -718,6 +736,8 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
                     .find_map(|k| m.get(*k).and_then(Value::as_str))
             })
         });
+    let repaired = url.and_then(lenient_url);
+    let url = repaired.as_deref().or(url);
     // `{{base}}/users` is a collection's variable (Postman, `.http` files).
     let Some(url) = url.filter(|u| {
         u.contains("://")

@@ -282,15 +282,14 @@ fn walk_object(
             }
             // `read_file {"path": "https://…", "isUrl": true}`: a tool given a URL for a path
             // fetches it, as a GET of that URL.
+            // URL parsers take `https:host/x`, `http:/host` and `https:\\host` as well.
             if let Value::String(p) = v
-                && ["http://", "https://"].iter().any(|s| {
-                    p.trim_start()
-                        .get(..s.len())
-                        .is_some_and(|h| h.eq_ignore_ascii_case(s))
-                })
+                && let Some((scheme, _)) = p.trim().split_once(':')
+                && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
             {
+                let url = http::lenient_url(p).unwrap_or_else(|| p.trim().to_string());
                 ctx.via("a URL given as a path".to_string(), |ctx| {
-                    http::judge_request(ctx, "GET", p.trim(), "");
+                    http::judge_request(ctx, "GET", &url, "");
                 });
             }
             // `move_file {"source": "/data", "destination": "/dev/null"}`: the source is gone.

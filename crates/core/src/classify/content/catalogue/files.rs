@@ -339,20 +339,7 @@ fn special(
             // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
             // shell.
             for o in ops.iter().filter_map(|o| o.strip_prefix('+')) {
-                if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {
-                    sh.add(Mutating, format!("{cmd} runs a shell command from `less`"));
-                    sh.shell_text(c, &format!("`{name} +!`"));
-                } else if let Some(file) = o.strip_prefix('s') {
-                    // `ls | less +s/srv/x.db`: `s` saves the piped input over the file.
-                    write_path(sh, file.trim(), cmd);
-                } else if !less_view_command(o) {
-                    sh.add(
-                        Mutating,
-                        format!(
-                            "{cmd} starts `less` with a command not proven to only show (`+{o}`)"
-                        ),
-                    );
-                }
+                less_initial(sh, o, cmd);
             }
             None
         }
@@ -769,6 +756,27 @@ fn ssh_option(sh: &mut Sh, opt: &str, cmd: &str) {
             }
         }
         _ => {}
+    }
+}
+
+/// A `less` initial command (`less +CMD`, `LESS=+CMD`): `!` and `|` run a shell, `s FILE`
+/// saves the piped input over the file (`ls | less +s/srv/x.db`), and any other command than
+/// moving or searching is not proven to only show.
+pub(crate) fn less_initial(sh: &mut Sh, o: &str, cmd: &str) {
+    // A search's pattern may hold `|` (`+/error|warn`): the rest of the line is the pattern.
+    if o.starts_with(['/', '?']) && !o.contains(|ch: char| ch.is_control()) {
+        return;
+    }
+    if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {
+        sh.add(Mutating, format!("{cmd} runs a shell command from `less`"));
+        sh.shell_text(c, &format!("{cmd}: `less +!`"));
+    } else if let Some(file) = o.strip_prefix('s') {
+        write_path(sh, file.trim(), cmd);
+    } else if !less_view_command(o) {
+        sh.add(
+            Mutating,
+            format!("{cmd} starts `less` with a command not proven to only show (`+{o}`)"),
+        );
     }
 }
 

@@ -179,13 +179,24 @@ fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
             words.push(std::mem::take(word));
         }
     };
+    // A quote just closed: a `#` right after it starts a comment (`'x'# -WhatIf`).
+    let mut closed = false;
     while let Some((at, c)) = chars.next() {
+        let just_closed = std::mem::take(&mut closed);
         match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), '`') => word.extend(chars.next().map(|(_, c)| c)),
+            (Some(q), c) if quote_kind(c) == Some(q) => {
+                quote = None;
+                closed = true;
+            }
+            // A backtick escapes in double quotes only; in single quotes it is a character.
+            (Some('"'), '`') => word.extend(chars.next().map(|(_, c)| c)),
             (Some(_), c) => word.push(c),
-            // A `#` that starts a token starts a comment (`a#b` is one word).
-            (None, '#') if word.is_empty() => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            // A `#` that starts a token starts a comment (`a#b` is one word); a comment ends
+            // at a line break, a lone carriage return included.
+            (None, '#') if word.is_empty() || just_closed => {
+                flush(&mut word, &mut words);
+                while chars.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {}
+            }
             (None, '<')
                 if word.is_empty()
                     && chars.peek().is_some_and(|&(_, c)| c == '#')
@@ -200,10 +211,12 @@ fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
                     last = c;
                 }
             }
-            (None, '\'' | '"') => quote = Some(c),
+            (None, c) if quote_kind(c).is_some() => quote = quote_kind(c),
             (None, '`') => word.extend(chars.next().map(|(_, c)| c)),
-            (None, c) if c.is_whitespace() && c != '\n' => flush(&mut word, &mut words),
-            (None, c) if separators.contains(&c) || c == '\n' => {
+            (None, c) if c.is_whitespace() && c != '\n' && c != '\r' => {
+                flush(&mut word, &mut words);
+            }
+            (None, c) if separators.contains(&c) || c == '\n' || c == '\r' => {
                 flush(&mut word, &mut words);
                 if !words.is_empty() {
                     out.push((std::mem::take(&mut words), piped));
@@ -219,6 +232,16 @@ fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
         out.push((words, piped));
     }
     out
+}
+
+/// The kind of quote a character opens or closes in PowerShell: `'` and the typographic
+/// single quotes are one kind, `"` and the typographic double quotes the other.
+fn quote_kind(c: char) -> Option<char> {
+    match c {
+        '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => Some('\''),
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' => Some('"'),
+        _ => None,
+    }
 }
 
 /// A tool that runs PowerShell: its text is read as PowerShell, where `\` separates a path
@@ -681,9 +704,12 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             .find(|(f, _)| f.names.contains(&n))
             .map(|(_, v)| v.as_str())
     };
+    // A `#` left inside a word (`-Force:$true# -WhatIf`) may start a comment PowerShell
+    // drops: no dry run is proven then.
     if values
         .iter()
         .any(|(f, v)| f.act == Act::Lower && (v.is_empty() || v.eq_ignore_ascii_case("$true")))
+        && !words.iter().any(|w| w.contains('#'))
     {
         sh.add(
             Read,
@@ -812,16 +838,9 @@ fn unknown_cmdlet(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
     }
     let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
     if lower.iter().any(|a| {
-        a == "everyone"
-            || a.starts_with("everyone:")
-            || matches!(
-                a.as_str(),
-                "-forwardto"
-                    | "-redirectto"
-                    | "-forwardasattachmentto"
-                    | "-forwardingsmtpaddress"
-                    | "-forwardingaddress"
-            )
+        a.split([',', ':', ' ', '\'', '"'])
+            .any(|p| matches!(p, "everyone" | "s-1-1-0" | "*s-1-1-0"))
+            || ["-forward", "-redirect"].iter().any(|f| a.starts_with(f))
     }) {
         sh.add(
             Admin,

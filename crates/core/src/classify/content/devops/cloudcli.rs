@@ -169,10 +169,11 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
             if args.windows(2).any(|w| {
                 w.first().is_some_and(|f| f == "--acl")
                     && w.get(1).is_some_and(|v| v.starts_with("public-"))
-            }) || args
-                .iter()
-                .any(|a| a.contains("AllUsers") || a.starts_with("--acl=public-"))
-            {
+            }) || args.iter().any(|a| {
+                a.contains("AllUsers")
+                    || a.contains("AuthenticatedUsers")
+                    || a.starts_with("--acl=public-")
+            }) {
                 return (Admin, format!("makes S3 objects public (`s3 {op}`)"));
             }
             // A local destination is a file written (`aws s3 cp s3://b/rc ~/.bashrc`).
@@ -550,6 +551,8 @@ fn s3_transfer_operands(args: &[String]) -> Vec<&String> {
         "--no-sign-request",
         "--no-verify-ssl",
         "--checksum-mode",
+        "--no-overwrite",
+        "--request-payer",
     ];
     let mut out = Vec::new();
     let mut it = args.iter().skip_while(|a| a.as_str() != "s3").skip(2);

@@ -410,8 +410,32 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     // A removal verb and what it removes as the last segment (`/admin/wipe-data`,
     // `/tokens/revoke-all`, `/purge_cache`): two words, the second a scope word, as an action
     // endpoint is named; a page's slug (`/deleting-a-repository`, `/delete-api`) is not this.
+    // (`/purge-cache;jsessionid=…` is the same endpoint; a documentation page about the
+    // endpoint, `/docs/…/purge-cache/`, is a page.)
+    let docs = segs.iter().any(|s| {
+        matches!(
+            s.to_ascii_lowercase().as_str(),
+            "docs"
+                | "doc"
+                | "how-to"
+                | "howto"
+                | "blog"
+                | "guide"
+                | "guides"
+                | "help"
+                | "kb"
+                | "wiki"
+                | "learn"
+                | "tutorial"
+                | "tutorials"
+                | "articles"
+                | "article"
+                | "manual"
+        )
+    });
     if let Some(l) = &last
-        && let Some((verb, scope)) = l.split_once(['-', '_'])
+        && !docs
+        && let Some((verb, scope)) = l.split(';').next().unwrap_or(l).split_once(['-', '_'])
         && (GET_REMOVALS.contains(&verb) || matches!(verb, "revoke" | "reset" | "clear" | "flush"))
         && GET_SCOPES.contains(&scope)
     {

@@ -102,16 +102,39 @@ impl Sh<'_> {
                 let nameref = rest
                     .iter()
                     .any(|a| a.strip_prefix('-').is_some_and(|c| c.contains('n')));
+                // `declare -n r` then `r=PATH`: the first assignment sets what `r` names.
+                // `local -n arr=$1` (a function's argument by name) names a variable not
+                // seen here.
+                if nameref
+                    && rest.iter().any(|a| {
+                        !a.starts_with(['-', '+'])
+                            && a.split_once('=').is_none_or(|(_, v)| variable(v).is_none())
+                    })
+                {
+                    self.add(
+                        Effect::Mutating,
+                        format!(
+                            "{} makes a name refer to a variable not named here",
+                            super::snippet_words(argv)
+                        ),
+                    );
+                }
                 rest.iter()
                     .filter(|a| !a.starts_with(['-', '+']))
                     .filter_map(|a| a.split_once('='))
                     .filter_map(|(n, v)| match (nameref, first.as_str()) {
-                        (true, _) => Some((v.to_string(), UNSEEN.to_string())),
+                        (true, _) => variable(v).map(|v| (v.to_string(), UNSEEN.to_string())),
                         (false, "local") => Some((n.to_string(), v.to_string())),
                         (false, _) => None,
                     })
                     .collect()
             }
+            // `getopts a PATH -a`: the option letter found is assigned to the name.
+            "getopts" => rest
+                .get(1)
+                .map(|n| (n.clone(), UNSEEN.to_string()))
+                .into_iter()
+                .collect(),
             "umask" => {
                 self.umask(rest);
                 return;

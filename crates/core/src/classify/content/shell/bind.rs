@@ -494,10 +494,19 @@ impl Sh<'_> {
                     self.expand_aliases = set && self.certain();
                 }
             }
+            // `hash -p PATH NAME…`, also in a cluster (`-lp PATH`, `-pPATH`).
             "hash" => {
-                if let Some(i) = rest.iter().position(|a| a == "-p") {
-                    let path = rest.get(i + 1).cloned().unwrap_or_default();
-                    for name in rest.get(i + 2..).unwrap_or_default() {
+                let at = rest.iter().enumerate().find_map(|(i, a)| {
+                    let cluster = a.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
+                    let (_, attached) = cluster.split_once('p')?;
+                    Some(if attached.is_empty() {
+                        (rest.get(i + 1).cloned().unwrap_or_default(), i + 2)
+                    } else {
+                        (attached.to_string(), i + 1)
+                    })
+                });
+                if let Some((path, names)) = at {
+                    for name in rest.get(names..).unwrap_or_default() {
                         self.rebound.push((name.clone(), path.clone()));
                     }
                 }

@@ -222,7 +222,11 @@ impl Sh<'_> {
             CompoundCommand::Subshell(s) => self.list(&s.list, stdin),
             CompoundCommand::ForClause(f) => {
                 for w in f.values.iter().flatten() {
-                    if let Some(path) = self.expand(&w.value).secret {
+                    let value = self.expand(&w.value);
+                    // `for LD_PRELOAD in /tmp/x.so; do …`: each value is assigned as
+                    // `NAME=value` is.
+                    args::assignment(self, &f.variable_name, &value.text, true);
+                    if let Some(path) = value.secret {
                         self.secret_vars.push((f.variable_name.clone(), path));
                     }
                 }

@@ -138,6 +138,60 @@ fn wmic(args: &[String]) -> (crate::Effect, &'static str) {
     }
 }
 
+/// `raw` with each `%NAME%` replaced by the value a `set NAME=value` of the text gives it,
+/// if the text sets any variable it uses (bounded: 64 variables).
+fn set_variables(statements: &[(Vec<String>, bool)], raw: &str) -> Option<String> {
+    if !raw.contains('%') {
+        return None;
+    }
+    let set: Vec<(String, String)> = statements
+        .iter()
+        .filter_map(|(words, _)| match words.as_slice() {
+            [first, rest @ ..] if first.eq_ignore_ascii_case("set") => {
+                let (name, value) = rest.first()?.split_once('=')?;
+                let value =
+                    rest.get(1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .fold(value.to_string(), |mut v, w| {
+                            v.push(' ');
+                            v.push_str(w);
+                            v
+                        });
+                Some((format!("%{}%", name.to_ascii_lowercase()), value))
+            }
+            _ => None,
+        })
+        .take(64)
+        .collect();
+    if set.is_empty() {
+        return None;
+    }
+    let lower = raw.to_ascii_lowercase();
+    let mut out = String::with_capacity(raw.len());
+    let mut at = 0;
+    while let Some(i) = lower.get(at..).and_then(|r| r.find('%')) {
+        let start = at + i;
+        out.push_str(raw.get(at..start).unwrap_or_default());
+        match set.iter().find(|(n, _)| {
+            lower
+                .get(start..)
+                .is_some_and(|r| r.starts_with(n.as_str()))
+        }) {
+            Some((n, v)) => {
+                out.push_str(v);
+                at = start + n.len();
+            }
+            None => {
+                out.push('%');
+                at = start + 1;
+            }
+        }
+    }
+    out.push_str(raw.get(at..).unwrap_or_default());
+    Some(out)
+}
+
 /// Splits `cmd.exe` text into statements and words as cmd reads a line: only `"` quotes (a
 /// `'` is a plain character), `^` makes the next character plain outside quotes (`^"` opens
 /// nothing, `^&` separates nothing, `^` before a line break joins the lines), and `&`, `|`,
@@ -159,15 +213,12 @@ fn cmd_statements(text: &str) -> Vec<(Vec<String>, bool)> {
         match c {
             '"' => quoted = !quoted,
             _ if quoted => word.push(c),
+            // (Carriage returns are gone before this: cmd deletes them first.)
+            // `^` before a line break joins the lines and takes the next line's first
+            // character as plain.
             '^' => match chars.next() {
-                Some('\n') | None => {}
-                Some('\r') => {
-                    // `^` then CRLF: the break is escaped whole.
-                    let mut rest = chars.clone();
-                    if rest.next() == Some('\n') {
-                        chars = rest;
-                    }
-                }
+                Some('\n') => word.extend(chars.next()),
+                None => {}
                 Some(next) => word.push(next),
             },
             '&' | '|' | '(' | ')' | '\n' => {
@@ -196,15 +247,37 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
         return;
     }
     sh.depth += 1;
-    // `d^e^l` is `del`: cmd removes its escapes before it reads the line.
-    let raw = text;
-    let unescaped = super::judge::strip_carets(text);
+    // `d^e^l` is `del`: cmd removes its escapes before it reads the line, and every carriage
+    // return before that.
+    let without_cr;
+    let raw = if text.contains('\r') {
+        without_cr = text.replace('\r', "");
+        without_cr.as_str()
+    } else {
+        text
+    };
+    let unescaped = super::judge::strip_carets(raw);
     let text = unescaped.as_str();
     if cmd_for(sh, text) {
         sh.depth -= 1;
         return;
     }
-    for (mut words, piped) in cmd_statements(raw) {
+    // cmd reads a line's carets once, but each side of a pipe, a `for` or `call` body and a
+    // variable's value (`set "c=^"` then `%c%^&`) is read again: the line is also judged with
+    // its carets removed, so `^&` separates in one of the two readings.
+    let mut readings = cmd_statements(raw);
+    let again = cmd_statements(text);
+    // `set "a=&"` then `echo %a% rd …`: cmd expands `%a%` before it splits the line, so the
+    // line is also read with the variables the text sets put in.
+    let expanded = set_variables(&readings, raw);
+    if again != readings {
+        readings.extend(again);
+    }
+    if let Some(expanded) = expanded {
+        readings.extend(cmd_statements(&expanded));
+        readings.extend(cmd_statements(&super::judge::strip_carets(&expanded)));
+    }
+    for (mut words, piped) in readings {
         // `@del x` is `del x` with echo off; `call del x` runs `del x`.
         if let Some(w) = words.first_mut() {
             *w = w.trim_start_matches('@').to_string();
