@@ -6,8 +6,10 @@
 
 mod cmd;
 mod judge;
+mod split;
 
 use self::cmd::{cmd_text, diskpart, win_tool};
+use self::split::statements;
 use super::super::Ctx;
 use super::super::http;
 use super::super::shell::{Input, Sh};
@@ -158,90 +160,6 @@ fn powershell(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
         }
     }
     super::super::wrappers::stdin_code(sh, stdin, cmd, Some("powershell"));
-}
-
-/// Splits PowerShell text into statements and words: quotes removed, backtick escapes kept
-/// literal, comments (`# …` to the end of the line, `<# … #>`) dropped, as PowerShell does:
-/// `Remove-Item x # -WhatIf` runs. Each statement says whether it follows a pipe (`a | b`: b
-/// reads a's output).
-fn statements(text: &str, separators: &[char]) -> Vec<(Vec<String>, bool)> {
-    let mut out = Vec::new();
-    let mut piped = false;
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    // Where the last `#>` starts: a `<#` before it is closed; an unclosed `<#` does not parse,
-    // and its text is then read as words, never dropped.
-    let last_close = text.rfind("#>");
-    let flush = |word: &mut String, words: &mut Vec<String>| {
-        if !word.is_empty() {
-            words.push(std::mem::take(word));
-        }
-    };
-    // A quote just closed: a `#` right after it starts a comment (`'x'# -WhatIf`).
-    let mut closed = false;
-    while let Some((at, c)) = chars.next() {
-        let just_closed = std::mem::take(&mut closed);
-        match (quote, c) {
-            (Some(q), c) if quote_kind(c) == Some(q) => {
-                quote = None;
-                closed = true;
-            }
-            // A backtick escapes in double quotes only; in single quotes it is a character.
-            (Some('"'), '`') => word.extend(chars.next().map(|(_, c)| c)),
-            (Some(_), c) => word.push(c),
-            // A `#` that starts a token starts a comment (`a#b` is one word); a comment ends
-            // at a line break, a lone carriage return included.
-            (None, '#') if word.is_empty() || just_closed => {
-                flush(&mut word, &mut words);
-                while chars.next_if(|&(_, c)| c != '\n' && c != '\r').is_some() {}
-            }
-            (None, '<')
-                if word.is_empty()
-                    && chars.peek().is_some_and(|&(_, c)| c == '#')
-                    && last_close.is_some_and(|close| close >= at + 2) =>
-            {
-                chars.next();
-                let mut last = ' ';
-                for (_, c) in chars.by_ref() {
-                    if last == '#' && c == '>' {
-                        break;
-                    }
-                    last = c;
-                }
-            }
-            (None, c) if quote_kind(c).is_some() => quote = quote_kind(c),
-            (None, '`') => word.extend(chars.next().map(|(_, c)| c)),
-            (None, c) if c.is_whitespace() && c != '\n' && c != '\r' => {
-                flush(&mut word, &mut words);
-            }
-            (None, c) if separators.contains(&c) || c == '\n' || c == '\r' => {
-                flush(&mut word, &mut words);
-                if !words.is_empty() {
-                    out.push((std::mem::take(&mut words), piped));
-                    piped = false;
-                }
-                piped |= c == '|';
-            }
-            (None, c) => word.push(c),
-        }
-    }
-    flush(&mut word, &mut words);
-    if !words.is_empty() {
-        out.push((words, piped));
-    }
-    out
-}
-
-/// The kind of quote a character opens or closes in PowerShell: `'` and the typographic
-/// single quotes are one kind, `"` and the typographic double quotes the other.
-fn quote_kind(c: char) -> Option<char> {
-    match c {
-        '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => Some('\''),
-        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' => Some('"'),
-        _ => None,
-    }
 }
 
 /// A tool that runs PowerShell: its text is read as PowerShell, where `\` separates a path
@@ -633,7 +551,7 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
             );
             return false;
         }
-        unknown_cmdlet(sh, first, words.get(1..).unwrap_or_default(), cmd);
+        judge::unknown_cmdlet(sh, first, words.get(1..).unwrap_or_default(), cmd);
         return false;
     };
     let flags = prog.flags.as_deref().unwrap_or_default();
@@ -823,69 +741,6 @@ fn ps_command(sh: &mut Sh, words: &[String], cmd: &str, stdin: &Input) -> bool {
     let paths: Vec<String> = operands.iter().map(|o| o.to_string()).collect();
     base(sh, prog, &paths, cmd);
     true
-}
-
-/// A cmdlet the table does not know, judged by its verb; never read. What its arguments
-/// say raises it: `Everyone` given access, mail forwarded (`New-InboxRule -ForwardTo`), the
-/// file an `Export-`/`Out-`/`Tee-` cmdlet writes.
-fn unknown_cmdlet(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
-    let (verb, noun) = name.split_once('-').unwrap_or((name, ""));
-    let verb = verb.to_ascii_lowercase();
-    // Aliases of removal cmdlets not in the table (`rwmi` is `Remove-WmiObject`).
-    if matches!(verb.as_str(), "rwmi" | "rcim") {
-        sh.add(Destructive, format!("{cmd} removes WMI or CIM instances"));
-        return;
-    }
-    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
-    if lower.iter().any(|a| {
-        a.split([',', ':', ' ', '\'', '"'])
-            .any(|p| matches!(p, "everyone" | "s-1-1-0" | "*s-1-1-0"))
-            || ["-forward", "-redirect"].iter().any(|f| a.starts_with(f))
-    }) {
-        sh.add(
-            Admin,
-            format!("{cmd} gives everyone access or forwards mail elsewhere"),
-        );
-        return;
-    }
-    if matches!(verb.as_str(), "export" | "out" | "tee") {
-        let mut it = args.iter();
-        let mut target = None;
-        while let Some(a) = it.next() {
-            if a.starts_with('-') {
-                let flag = a.to_ascii_lowercase();
-                let value = it.next();
-                if matches!(
-                    flag.as_str(),
-                    "-path" | "-filepath" | "-literalpath" | "-outfile"
-                ) {
-                    target = value;
-                }
-            } else if target.is_none() {
-                target = Some(a);
-            }
-        }
-        if let Some(t) = target {
-            write_path(sh, t, cmd);
-        }
-    }
-    if let Some(e) = judge::security_noun(&verb, noun) {
-        sh.add(
-            e,
-            format!("{cmd} runs `{name}`, which changes access or security settings"),
-        );
-        return;
-    }
-    let e = match verb.as_str() {
-        "remove" | "clear" | "stop" | "uninstall" | "disable" | "reset" | "format" | "dismount"
-        | "unregister" | "suspend" | "restart" | "erase" => Destructive,
-        "grant" | "revoke" | "block" | "unblock" => Admin,
-        _ => Mutating,
-    };
-    sh.add(
-        e,
-        format!("{cmd} runs `{name}`, a command this catalogue does not know"),
-    );
 }
 
 /// A program's words without its redirections (`> f`, `>> f`, `2>f`), whose targets are

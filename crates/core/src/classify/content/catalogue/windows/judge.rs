@@ -3,8 +3,11 @@
 //! rundll32, certutil, bitsadmin, msiexec), security tooling turned off (`auditpol /clear`,
 //! `Set-NetFirewallProfile -Enabled False`, `Set-MpPreference -Disable…`), pure comparison
 //! expressions inside script blocks (`Where-Object { $_.Status -eq 'Stopped' }`) and cmd's
-//! own syntax (`d^e^l`, `@del`, `call del`).
+//! own syntax (`d^e^l`, `@del`, `call del`); cmdlets the table does not know, by their verb
+//! and arguments.
 
+use super::super::super::shell::Sh;
+use super::super::write_path;
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 /// `TOOL [verb [object]] /?` or `-?`: the help switch is last and only plain words come
@@ -550,4 +553,67 @@ pub(super) fn unc_share(sh: &mut super::super::super::shell::Sh, words: &[String
             format!("{cmd} reaches the network share host `{host}` (Windows signs in to it with the user's credentials)"),
         );
     }
+}
+
+/// A cmdlet the table does not know, judged by its verb; never read. What its arguments
+/// say raises it: `Everyone` given access, mail forwarded (`New-InboxRule -ForwardTo`), the
+/// file an `Export-`/`Out-`/`Tee-` cmdlet writes.
+pub(super) fn unknown_cmdlet(sh: &mut Sh, name: &str, args: &[String], cmd: &str) {
+    let (verb, noun) = name.split_once('-').unwrap_or((name, ""));
+    let verb = verb.to_ascii_lowercase();
+    // Aliases of removal cmdlets not in the table (`rwmi` is `Remove-WmiObject`).
+    if matches!(verb.as_str(), "rwmi" | "rcim") {
+        sh.add(Destructive, format!("{cmd} removes WMI or CIM instances"));
+        return;
+    }
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    if lower.iter().any(|a| {
+        a.split([',', ':', ' ', '\'', '"'])
+            .any(|p| matches!(p, "everyone" | "s-1-1-0" | "*s-1-1-0"))
+            || ["-forward", "-redirect"].iter().any(|f| a.starts_with(f))
+    }) {
+        sh.add(
+            Admin,
+            format!("{cmd} gives everyone access or forwards mail elsewhere"),
+        );
+        return;
+    }
+    if matches!(verb.as_str(), "export" | "out" | "tee") {
+        let mut it = args.iter();
+        let mut target = None;
+        while let Some(a) = it.next() {
+            if a.starts_with('-') {
+                let flag = a.to_ascii_lowercase();
+                let value = it.next();
+                if matches!(
+                    flag.as_str(),
+                    "-path" | "-filepath" | "-literalpath" | "-outfile"
+                ) {
+                    target = value;
+                }
+            } else if target.is_none() {
+                target = Some(a);
+            }
+        }
+        if let Some(t) = target {
+            write_path(sh, t, cmd);
+        }
+    }
+    if let Some(e) = security_noun(&verb, noun) {
+        sh.add(
+            e,
+            format!("{cmd} runs `{name}`, which changes access or security settings"),
+        );
+        return;
+    }
+    let e = match verb.as_str() {
+        "remove" | "clear" | "stop" | "uninstall" | "disable" | "reset" | "format" | "dismount"
+        | "unregister" | "suspend" | "restart" | "erase" => Destructive,
+        "grant" | "revoke" | "block" | "unblock" => Admin,
+        _ => Mutating,
+    };
+    sh.add(
+        e,
+        format!("{cmd} runs `{name}`, a command this catalogue does not know"),
+    );
 }
