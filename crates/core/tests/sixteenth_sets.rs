@@ -113,9 +113,15 @@ fn cmd_quotes_only_with_double_quotes_and_carets_escape() {
         ("cmd", cmd("echo ^\" & rd /s /q C:\\data"), Destructive),
         // `^^&`: an escaped caret, then a real separator.
         ("cmd", cmd("echo ^^& rd /s /q C:\\data"), Destructive),
-        // An escaped `&` is text on this line, but a pipe, a `for` body or a variable reads
-        // the line again without its carets: judged both ways, never read.
-        ("cmd", cmd("echo ^& rd /s /q C:\\data"), Destructive),
+        // An escaped `&` is text on a line cmd reads once; a pipe, a `for` body, `call`,
+        // `cmd`/`start` or a variable reads the line again without its carets.
+        ("cmd", cmd("echo ^& rd /s /q C:\\data"), Read),
+        (
+            "cmd",
+            cmd("start \"\" cmd /c echo ^& rd /s /q C:\\data"),
+            Destructive,
+        ),
+        ("cmd", cmd("call echo ^& rd /s /q C:\\data"), Destructive),
         (
             "cmd",
             cmd("echo x ^& rd /s /q C:\\data | more"),
@@ -421,6 +427,72 @@ fn search_operator_syntax_is_no_statement() {
         (
             "search_emails",
             json!({"query": "DELETE FROM users"}),
+            Destructive,
+        ),
+    ]);
+}
+
+#[test]
+fn the_second_reviews_ways_back() {
+    check(&[
+        // less ends an option's text at `$`: a search can queue a command or a log file.
+        (
+            "bash",
+            cmd("less '+/x$+!rm -rf /home' notes.txt"),
+            Destructive,
+        ),
+        ("bash", cmd("echo x | less '+/x$+-o/home/u/.bashrc'"), Admin),
+        ("bash", cmd("LESS='-R$+!rm -rf /home' git log"), Destructive),
+        (
+            "bash",
+            cmd("echo x | LESS='-Ro/home/u/.bashrc' less"),
+            Admin,
+        ),
+        ("bash", cmd("less '+/error|warn' app.log"), Read),
+        ("bash", cmd("less +G$+F app.log"), Read),
+        // A path that climbs out of a documentation folder is no documentation page.
+        (
+            "fetch",
+            json!({"url": "https://api.example.com/docs/../admin/purge-cache"}),
+            Destructive,
+        ),
+        (
+            "fetch",
+            json!({"url": "https://developers.cloudflare.com/cache/how-to/purge-cache/"}),
+            Read,
+        ),
+        // cmd: the last `set` wins, wherever it stands, and `%a:~1%` expands it too.
+        (
+            "cmd",
+            cmd("set a=x\nset \"a=&\"\necho %a% rd /s /q C:\\data"),
+            Destructive,
+        ),
+        (
+            "cmd",
+            cmd("if 1==1 set a=^&\necho %a% rd /s /q C:\\data"),
+            Destructive,
+        ),
+        (
+            "cmd",
+            cmd("set \"a=a&\"\necho %a:~1% rd /s /q C:\\data"),
+            Destructive,
+        ),
+        (
+            "cmd",
+            cmd("for %i in (1) do echo ^^& rd /s /q C:\\data"),
+            Destructive,
+        ),
+        ("cmd", cmd("set a=1\nset b=2\necho %a% %b%"), Read),
+        ("cmd", cmd("echo Tom ^& Jerry"), Read),
+        // A backslash path, and a URL in a list of paths.
+        (
+            "read_file",
+            json!({"path": "https://api.example.com\\admin\\wipe-data", "isUrl": true}),
+            Destructive,
+        ),
+        (
+            "read_multiple_files",
+            json!({"paths": ["http:/api.example.com/admin/wipe-data"]}),
             Destructive,
         ),
     ]);

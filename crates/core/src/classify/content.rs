@@ -373,10 +373,13 @@ fn search_operators(t: &str) -> bool {
         })
 }
 
-/// The address of Chromium's `--remote-debugging-address=ADDR` (one dash or two, any case).
+/// The address of Chromium's `--remote-debugging-address=ADDR` (one dash or two, or Windows'
+/// `/`, any case).
 fn devtools_address(t: &str) -> Option<&str> {
     const FLAG: &str = "remote-debugging-address=";
-    let rest = t.strip_prefix("--").or_else(|| t.strip_prefix('-'))?;
+    let rest = t
+        .strip_prefix("--")
+        .or_else(|| t.strip_prefix(['-', '/']))?;
     rest.get(..FLAG.len())
         .is_some_and(|f| f.eq_ignore_ascii_case(FLAG))
         .then(|| rest.get(FLAG.len()..).unwrap_or_default())
@@ -467,8 +470,17 @@ const POSTED_TO: &[&str] = &[
 /// or a page tool that types or fills its input into a page (`browser_type`,
 /// `browser_fill_form`): the site gets what is typed.
 fn posts_to_others(tool: &str, name: &NameTier, page: bool) -> bool {
-    if name.effect == Some(Effect::Read) {
-        return false;
+    // This runs at every check: the name's words are split only for a name with a verb that
+    // changes something, or one that may type into a page (`run_sql`, `shell` have neither).
+    let typing = || {
+        ["type", "fill", "form", "input"]
+            .iter()
+            .any(|w| contains_ignore_case(tool, w))
+    };
+    match name.effect {
+        Some(Effect::Read) => return false,
+        None if !typing() => return false,
+        _ => {}
     }
     let w = words(tool);
     w.iter().any(|x| POSTED_TO.contains(&x.as_str()))

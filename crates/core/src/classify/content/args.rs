@@ -586,22 +586,30 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
         );
         sh.shell_text(command, &format!("`{name}`"));
     } else if name == "LESS" {
-        // `LESS='+s ~/.bashrc'`, `LESS=-o/tmp/log`: an initial command, or a log file every
-        // later `less` writes.
+        // `LESS='+s ~/.bashrc'`, `LESS=-o/tmp/log`, `LESS='-R$+!cmd'`, `-Ro FILE`,
+        // `--log-f=FILE`: an initial command, or a log file every later `less` writes.
         let via = format!("`{name}`");
-        let mut words = value.split_whitespace();
+        let mut words = value
+            .split(|c: char| c.is_whitespace() || c == '$')
+            .filter(|w| !w.is_empty());
         while let Some(o) = words.next() {
-            if let Some(c) = o.strip_prefix('+') {
+            let lower = o.to_ascii_lowercase();
+            let flag = lower.split('=').next().unwrap_or_default();
+            let file = if let Some(c) = o.strip_prefix('+') {
                 super::catalogue::less_initial(sh, c, &via);
-            } else if let Some(rest) = ["--log-file=", "--LOG-FILE=", "-o", "-O"]
-                .iter()
-                .find_map(|p| o.strip_prefix(p))
+                None
+            } else if flag.len() > 6 && "--log-file".starts_with(flag) {
+                Some(o.split_once('=').map(|(_, f)| f))
+            } else if let Some(cluster) = o.strip_prefix('-').filter(|c| !c.starts_with(['-', '+']))
             {
-                let file = if rest.is_empty() {
-                    words.next().unwrap_or_default()
-                } else {
-                    rest
-                };
+                cluster
+                    .find(['o', 'O'])
+                    .map(|i| cluster.get(i + 1..).filter(|f| !f.is_empty()))
+            } else {
+                None
+            };
+            if let Some(file) = file {
+                let file = file.or_else(|| words.next()).unwrap_or_default();
                 super::catalogue::write_path(sh, file, &via);
             }
         }

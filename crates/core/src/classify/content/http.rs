@@ -587,6 +587,16 @@ pub(crate) fn lenient_url(u: &str) -> Option<String> {
     ))
 }
 
+/// A URL with `\\` after its `//`, with `/` for each `\\`, as WHATWG parsers read it
+/// (`https://host/admin\\wipe-data`); None without a backslash.
+pub(crate) fn slashed(url: &str) -> Option<String> {
+    if !url.contains('\\') {
+        return None;
+    }
+    url.split_once("://")
+        .map(|(s, r)| format!("{s}://{}", r.replace('\\', "/")))
+}
+
 /// Judges a request another analyser found (a page script's `fetch`): its method, URL and
 /// body, as a request tool's.
 pub(crate) fn judge_request(ctx: &mut Ctx, method: &str, url: &str, body: &str) {
@@ -789,6 +799,10 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    // `https://host/admin\\wipe-data`: parsers that take `\\` for `/` send this path.
+    if let Some(slashed) = slashed(url) {
+        judge(ctx, method, overridden, &slashed, &body);
+    }
     let headers: Vec<String> = options
         .iter()
         .filter_map(|m| m.get("headers"))

@@ -282,15 +282,24 @@ fn walk_object(
             }
             // `read_file {"path": "https://…", "isUrl": true}`: a tool given a URL for a path
             // fetches it, as a GET of that URL.
-            // URL parsers take `https:host/x`, `http:/host` and `https:\\host` as well.
-            if let Value::String(p) = v
-                && let Some((scheme, _)) = p.trim().split_once(':')
-                && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
-            {
-                let url = http::lenient_url(p).unwrap_or_else(|| p.trim().to_string());
-                ctx.via("a URL given as a path".to_string(), |ctx| {
-                    http::judge_request(ctx, "GET", &url, "");
-                });
+            // URL parsers take `https:host/x`, `http:/host` and `https:\\host` as well; a
+            // list of paths may hold URLs too (`read_multiple_files`).
+            let items: &[Value] = match v {
+                Value::Array(items) => items,
+                one => std::slice::from_ref(one),
+            };
+            for p in items.iter().filter_map(Value::as_str).take(64) {
+                if let Some((scheme, _)) = p.trim().split_once(':')
+                    && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+                {
+                    let url = http::lenient_url(p).unwrap_or_else(|| p.trim().to_string());
+                    ctx.via("a URL given as a path".to_string(), |ctx| {
+                        http::judge_request(ctx, "GET", &url, "");
+                        if let Some(slashed) = http::slashed(&url) {
+                            http::judge_request(ctx, "GET", &slashed, "");
+                        }
+                    });
+                }
             }
             // `move_file {"source": "/data", "destination": "/dev/null"}`: the source is gone.
             if let Value::String(p) = v

@@ -763,8 +763,28 @@ fn ssh_option(sh: &mut Sh, opt: &str, cmd: &str) {
 /// saves the piped input over the file (`ls | less +s/srv/x.db`), and any other command than
 /// moving or searching is not proven to only show.
 pub(crate) fn less_initial(sh: &mut Sh, o: &str, cmd: &str) {
+    // `$` ends an option's text, and another option follows it (`+/x$+!rm -rf ~`,
+    // `+G$-o ~/.bashrc`): each part is judged.
+    if let Some((first, rest)) = o.split_once('$') {
+        less_initial(sh, first, cmd);
+        for part in rest.split('$').filter(|p| !p.is_empty()) {
+            match part.strip_prefix('+') {
+                Some(c) => less_initial(sh, c, cmd),
+                None => sh.add(
+                    Mutating,
+                    format!("{cmd} gives `less` the option `{part}` after `$` (not proven)"),
+                ),
+            }
+        }
+        return;
+    }
     // A search's pattern may hold `|` (`+/error|warn`): the rest of the line is the pattern.
     if o.starts_with(['/', '?']) && !o.contains(|ch: char| ch.is_control()) {
+        return;
+    }
+    // `+-o FILE`: the option command sets the log file, which less then writes.
+    if let Some(file) = o.strip_prefix("-o").or_else(|| o.strip_prefix("-O")) {
+        write_path(sh, file.trim(), cmd);
         return;
     }
     if let Some(c) = o.split_once(['!', '|']).map(|(_, c)| c) {

@@ -412,30 +412,43 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     // endpoint is named; a page's slug (`/deleting-a-repository`, `/delete-api`) is not this.
     // (`/purge-cache;jsessionid=…` is the same endpoint; a documentation page about the
     // endpoint, `/docs/…/purge-cache/`, is a page.)
-    let docs = segs.iter().any(|s| {
-        matches!(
-            s.to_ascii_lowercase().as_str(),
-            "docs"
-                | "doc"
-                | "how-to"
-                | "howto"
-                | "blog"
-                | "guide"
-                | "guides"
-                | "help"
-                | "kb"
-                | "wiki"
-                | "learn"
-                | "tutorial"
-                | "tutorials"
-                | "articles"
-                | "article"
-                | "manual"
-        )
+    // A path that climbs (`/docs/../admin/purge-cache`, `%2e%2e`) is no documentation page.
+    let climbs = segs.iter().any(|s| {
+        let s = s.to_ascii_lowercase();
+        s == "." || s == ".." || s.contains("%2e")
     });
+    let docs = !climbs
+        && segs.iter().any(|s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "docs"
+                    | "doc"
+                    | "how-to"
+                    | "howto"
+                    | "blog"
+                    | "guide"
+                    | "guides"
+                    | "help"
+                    | "kb"
+                    | "learn"
+                    | "tutorial"
+                    | "tutorials"
+                    | "articles"
+                    | "article"
+                    | "manual"
+            )
+        });
     if let Some(l) = &last
         && !docs
-        && let Some((verb, scope)) = l.split(';').next().unwrap_or(l).split_once(['-', '_'])
+        // `…/admin\wipe-data`: URL parsers take `\` for `/`.
+        && let Some((verb, scope)) = l
+            .split(';')
+            .next()
+            .unwrap_or(l)
+            .rsplit('\\')
+            .next()
+            .unwrap_or(l)
+            .split_once(['-', '_'])
         && (GET_REMOVALS.contains(&verb) || matches!(verb, "revoke" | "reset" | "clear" | "flush"))
         && GET_SCOPES.contains(&scope)
     {

@@ -138,30 +138,39 @@ fn wmic(args: &[String]) -> (crate::Effect, &'static str) {
     }
 }
 
-/// `raw` with each `%NAME%` replaced by the value a `set NAME=value` of the text gives it,
-/// if the text sets any variable it uses (bounded: 64 variables).
+/// `raw` with each `%NAME%` (or `%NAME:…%`, a substring or a replacement, given the whole
+/// value without its quotes) replaced by the value a `set NAME=value` of the text gives it,
+/// wherever the `set` stands (`if 1==1 set a=^&`, `@set`, `call set`); the last `set` of a
+/// name wins. None if the text uses no variable it sets.
 fn set_variables(statements: &[(Vec<String>, bool)], raw: &str) -> Option<String> {
     if !raw.contains('%') {
         return None;
     }
-    let set: Vec<(String, String)> = statements
-        .iter()
-        .filter_map(|(words, _)| match words.as_slice() {
-            [first, rest @ ..] if first.eq_ignore_ascii_case("set") => {
-                let (name, value) = rest.first()?.split_once('=')?;
-                let value =
-                    rest.get(1..)
-                        .unwrap_or_default()
-                        .iter()
-                        .fold(value.to_string(), |mut v, w| {
-                            v.push(' ');
-                            v.push_str(w);
-                            v
-                        });
-                Some((format!("%{}%", name.to_ascii_lowercase()), value))
+    let mut set: Vec<(String, String)> = Vec::new();
+    for (words, _) in statements {
+        let mut it = words.iter();
+        while let Some(w) = it.next() {
+            if !w.trim_start_matches('@').eq_ignore_ascii_case("set") {
+                continue;
             }
-            _ => None,
-        })
+            let Some((name, value)) = it.next().and_then(|a| a.split_once('=')) else {
+                continue;
+            };
+            let value = it.as_slice().iter().fold(value.to_string(), |mut v, w| {
+                v.push(' ');
+                v.push_str(w);
+                v
+            });
+            set.push((name.to_ascii_lowercase(), value));
+            break;
+        }
+    }
+    // Bounded: the last 64 assignments. A value that itself expands (`set
+    // PATH=%PATH%;C:\x`) is left out, so one expansion ends it.
+    let set: Vec<(String, String)> = set
+        .into_iter()
+        .rev()
+        .filter(|(_, v)| !v.contains('%'))
         .take(64)
         .collect();
     if set.is_empty() {
@@ -173,14 +182,22 @@ fn set_variables(statements: &[(Vec<String>, bool)], raw: &str) -> Option<String
     while let Some(i) = lower.get(at..).and_then(|r| r.find('%')) {
         let start = at + i;
         out.push_str(raw.get(at..start).unwrap_or_default());
-        match set.iter().find(|(n, _)| {
-            lower
-                .get(start..)
-                .is_some_and(|r| r.starts_with(n.as_str()))
-        }) {
-            Some((n, v)) => {
-                out.push_str(v);
-                at = start + n.len();
+        let after = lower.get(start + 1..).unwrap_or_default();
+        let found = set.iter().find_map(|(n, v)| {
+            let rest = after.strip_prefix(n.as_str())?;
+            if rest.starts_with('%') {
+                Some((n.len() + 2, v.clone()))
+            } else if rest.starts_with(':') {
+                let end = rest.find('%')?;
+                Some((n.len() + end + 2, v.replace('"', "")))
+            } else {
+                None
+            }
+        });
+        match found {
+            Some((len, v)) => {
+                out.push_str(&v);
+                at = start + len;
             }
             None => {
                 out.push('%');
@@ -242,6 +259,12 @@ fn cmd_statements(text: &str) -> Vec<(Vec<String>, bool)> {
 
 /// `cmd.exe` text: statements split at `&`, `|` and newlines.
 pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
+    cmd_text_read(sh, text, false);
+}
+
+/// [`cmd_text`]; `again` when the text was already read once by cmd (a `for` line's parts,
+/// taken from the line with its carets removed): its carets are then also judged removed.
+fn cmd_text_read(sh: &mut Sh, text: &str, again: bool) {
     let Ok(cat) = table::catalogue() else { return };
     if !sh.ctx.deeper(sh.depth + 1) {
         return;
@@ -256,26 +279,34 @@ pub(super) fn cmd_text(sh: &mut Sh, text: &str) {
     } else {
         text
     };
+    // `set "a=&"` then `echo %a% rd …`: cmd expands `%a%` before it splits the line, so the
+    // text is judged again with the variables it sets put in (once: what is left to expand
+    // is then the same text).
+    let statements = cmd_statements(raw);
+    if let Some(expanded) = set_variables(&statements, raw).filter(|e| e != raw) {
+        cmd_text(sh, &expanded);
+    }
     let unescaped = super::judge::strip_carets(raw);
     let text = unescaped.as_str();
     if cmd_for(sh, text) {
         sh.depth -= 1;
         return;
     }
-    // cmd reads a line's carets once, but each side of a pipe, a `for` or `call` body and a
-    // variable's value (`set "c=^"` then `%c%^&`) is read again: the line is also judged with
-    // its carets removed, so `^&` separates in one of the two readings.
-    let mut readings = cmd_statements(raw);
-    let again = cmd_statements(text);
-    // `set "a=&"` then `echo %a% rd …`: cmd expands `%a%` before it splits the line, so the
-    // line is also read with the variables the text sets put in.
-    let expanded = set_variables(&readings, raw);
-    if again != readings {
-        readings.extend(again);
-    }
-    if let Some(expanded) = expanded {
-        readings.extend(cmd_statements(&expanded));
-        readings.extend(cmd_statements(&super::judge::strip_carets(&expanded)));
+    // cmd reads a line's carets once, but each side of a pipe, a `for` or `call` body, a
+    // `cmd`/`start` it runs and what a variable expands to are read again: such a line is also
+    // judged with its carets removed, so `^&` separates in one of the two readings.
+    let mut readings = statements;
+    let reread = again || ['|', '%', '!', '\n'].iter().any(|c| raw.contains(*c)) || {
+        let lower = raw.to_ascii_lowercase();
+        ["call", "for", "cmd", "start"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    if reread {
+        let again = cmd_statements(text);
+        if again != readings {
+            readings.extend(again);
+        }
     }
     for (mut words, piped) in readings {
         // `@del x` is `del x` with echo off; `call del x` runs `del x`.
@@ -436,7 +467,7 @@ fn cmd_for(sh: &mut Sh, text: &str) -> bool {
         return false;
     };
     if !before.trim().is_empty() {
-        cmd_text(sh, before.trim().trim_end_matches(['&', '|']));
+        cmd_text_read(sh, before.trim().trim_end_matches(['&', '|']), true);
     }
     let set = head
         .split_once('(')
@@ -444,9 +475,9 @@ fn cmd_for(sh: &mut Sh, text: &str) -> bool {
         .map(|(s, _)| s.trim())
         .unwrap_or("");
     if head.to_ascii_lowercase().contains("/f") && set.starts_with(['\'', '`']) {
-        cmd_text(sh, set.trim_matches(['\'', '`']));
+        cmd_text_read(sh, set.trim_matches(['\'', '`']), true);
     }
-    cmd_text(sh, command);
+    cmd_text_read(sh, command, true);
     true
 }
 

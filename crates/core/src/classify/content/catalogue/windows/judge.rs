@@ -280,7 +280,12 @@ pub(super) fn strip_carets(text: &str) -> String {
                 quoted = !quoted;
                 out.push(c);
             }
-            '^' if !quoted => out.extend(chars.next()),
+            // `^` before a line break joins the lines; the next line's first character is
+            // then plain.
+            '^' if !quoted => match chars.next() {
+                Some('\n') => out.extend(chars.next()),
+                next => out.extend(next),
+            },
             _ => out.push(c),
         }
     }
@@ -570,7 +575,17 @@ pub(super) fn unknown_cmdlet(sh: &mut Sh, name: &str, args: &[String], cmd: &str
     if lower.iter().any(|a| {
         a.split([',', ':', ' ', '\'', '"'])
             .any(|p| matches!(p, "everyone" | "s-1-1-0" | "*s-1-1-0"))
-            || ["-forward", "-redirect"].iter().any(|f| a.starts_with(f))
+            // Exchange's forwarding parameters, by any prefix PowerShell accepts (`-ForwardT`).
+            || a.len() >= 6
+                && [
+                    "-forwardto",
+                    "-forwardasattachmentto",
+                    "-forwardingsmtpaddress",
+                    "-forwardingaddress",
+                    "-redirectto",
+                ]
+                .iter()
+                .any(|p| p.starts_with(a.as_str()))
     }) {
         sh.add(
             Admin,
