@@ -13,7 +13,7 @@ const UNSEEN: &str = "$";
 
 /// `-xVALUE` or `-x VALUE` clusters: the options seen (letter, value) and the operands.
 /// `takes` lists the letters that take a value; `--` ends the options.
-fn options(args: &[String], takes: &str) -> (Vec<(char, String)>, Vec<String>) {
+pub(super) fn options(args: &[String], takes: &str) -> (Vec<(char, String)>, Vec<String>) {
     let mut opts = Vec::new();
     let mut operands = Vec::new();
     let mut it = args.iter();

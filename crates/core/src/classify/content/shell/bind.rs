@@ -496,18 +496,10 @@ impl Sh<'_> {
             }
             // `hash -p PATH NAME…`, also in a cluster (`-lp PATH`, `-pPATH`).
             "hash" => {
-                let at = rest.iter().enumerate().find_map(|(i, a)| {
-                    let cluster = a.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
-                    let (_, attached) = cluster.split_once('p')?;
-                    Some(if attached.is_empty() {
-                        (rest.get(i + 1).cloned().unwrap_or_default(), i + 2)
-                    } else {
-                        (attached.to_string(), i + 1)
-                    })
-                });
-                if let Some((path, names)) = at {
-                    for name in rest.get(names..).unwrap_or_default() {
-                        self.rebound.push((name.clone(), path.clone()));
+                let (opts, names) = super::assign::options(rest, "p");
+                if let Some((_, path)) = opts.iter().find(|(c, _)| *c == 'p') {
+                    for name in names {
+                        self.rebound.push((name, path.clone()));
                     }
                 }
             }
