@@ -9,8 +9,10 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 mod curl_opts;
 mod find_awk;
 mod http_client;
+mod packages;
 pub(crate) use find_awk::{awk, find};
 use http_client::http_client;
+use packages::outside_registry;
 
 /// True if the program has a subcommand grammar judged here.
 #[allow(dead_code)] // part of the interface other analysers call
@@ -222,10 +224,23 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
             (Admin, "schedules commands".into())
         }
-        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" | "conda" | "mamba" => {
+        "pip" | "pip3" | "pipx" | "uv" | "poetry" | "gem" | "composer" | "conda" | "mamba"
+        | "twine" => {
             let (s, _) = sub(args, &["-r", "--python", "-C"]);
+            let fetches = matches!(s, "install" | "add" | "run" | "download" | "sync" | "wheel")
+                || (name == "uv" && matches!(s, "pip" | "tool"));
             match s {
+                _ if fetches && let Some(from) = outside_registry(args, false) => (
+                    Admin,
+                    format!("installs code from `{from}`, outside the package registry"),
+                ),
                 "uninstall" | "remove" => (Destructive, "uninstalls packages".into()),
+                // `poetry publish --dry-run`, `uv publish --dry-run`: everything but the upload.
+                "publish" if matches!(name, "poetry" | "uv") && any(args, &["--dry-run"]) => (
+                    Mutating,
+                    format!("checks a package for publishing (`{name} {s} --dry-run`)"),
+                ),
+                "publish" | "upload" => (Admin, format!("publishes packages (`{name} {s}`)")),
                 // RubyGems takes any unambiguous prefix of a command (`gem yan`).
                 _ if name == "gem" && gem_command(s, "yank", 1) => (
                     Destructive,
@@ -255,7 +270,26 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             }
         }
         "npm" | "yarn" | "pnpm" => {
-            let (s, rest) = sub(args, &["--prefix", "-w", "--workspace", "-C", "--filter"]);
+            let (s, rest) = sub(
+                args,
+                &[
+                    "--prefix",
+                    "-w",
+                    "--workspace",
+                    "-C",
+                    "--filter",
+                    "--registry",
+                    "--userconfig",
+                    "--cache",
+                    "--loglevel",
+                    "--otp",
+                ],
+            );
+            // `yarn npm publish` (Yarn 2+): npm's registry commands under `yarn npm`.
+            let (s, rest) = match (name, s, rest.split_first()) {
+                ("yarn", "npm", Some((inner, after))) => (inner.as_str(), after),
+                _ => (s, rest),
+            };
             // `npm explore PKG -- CMD` runs CMD in the package's folder.
             if s == "explore"
                 && let Some(d) = rest.iter().position(|a| a == "--")
@@ -282,10 +316,58 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     }
                 }
             }
+            // `npm publish --dry-run` packs and runs the package's scripts, sends nothing; the
+            // last of `--dry-run`, `--no-dry-run` and `--dry-run=…` decides.
+            let dry_run = args
+                .iter()
+                .filter_map(|a| match a.as_str() {
+                    "--dry-run" | "--dry-run=true" => Some(true),
+                    _ if a.starts_with("--dry-run=") || a == "--no-dry-run" => Some(false),
+                    _ => None,
+                })
+                .last()
+                == Some(true);
+            // npm's install aliases, and a global add (`yarn global add`).
+            let installs = matches!(
+                s,
+                "install"
+                    | "i"
+                    | "in"
+                    | "ins"
+                    | "inst"
+                    | "insta"
+                    | "instal"
+                    | "isnt"
+                    | "isnta"
+                    | "isntal"
+                    | "isntall"
+                    | "add"
+                    | "ci"
+                    | "clean-install"
+                    | "ic"
+                    | "install-ci-test"
+                    | "install-clean"
+                    | "isntall-clean"
+                    | "cit"
+                    | "install-test"
+                    | "it"
+                    | "global"
+                    | "update"
+                    | "up"
+                    | "upgrade"
+            );
             match s {
+                _ if installs && let Some(from) = outside_registry(args, true) => (
+                    Admin,
+                    format!("installs code from `{from}`, outside the package registry"),
+                ),
                 "uninstall" | "remove" | "rm" | "un" | "unpublish" | "prune" | "dedupe" => {
                     (Destructive, format!("removes packages (`{s}`)"))
                 }
+                "publish" if dry_run => (
+                    Mutating,
+                    "packs the package and runs its scripts (`publish --dry-run`)".into(),
+                ),
                 "cache" if any(rest, &["clean"]) => (Destructive, "clears the cache".into()),
                 "publish" | "deprecate" | "owner" | "access" | "adduser" | "login" | "token"
                 | "dist-tag" => (Admin, format!("publishes or changes access (`{s}`)")),
@@ -361,8 +443,28 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 {
                     (Read, "reads".into())
                 }
+                "publish" if name == "cargo" && any(args, &["--dry-run", "-n"]) => (
+                    Mutating,
+                    "builds the crate, runs its build script (`publish --dry-run`)".into(),
+                ),
                 "publish" | "yank" | "owner" | "login" => {
                     (Admin, format!("publishes or changes access (`{s}`)"))
+                }
+                "install"
+                    if name == "cargo"
+                        && let Some(from) = outside_registry(args, false) =>
+                {
+                    (
+                        Admin,
+                        format!("installs code from `{from}`, outside the package registry"),
+                    )
+                }
+                "nuget" if any(args, &["delete"]) => (
+                    Destructive,
+                    "deletes a published package (`dotnet nuget delete`)".into(),
+                ),
+                "nuget" if any(args, &["push"]) => {
+                    (Admin, "publishes a package (`dotnet nuget push`)".into())
                 }
                 _ => (Mutating, format!("builds or runs code (`{name} {s}`)")),
             }
@@ -382,6 +484,22 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     .all(|a| matches!(a.as_str(), "--help" | "-h" | "--version" | "-V"))
             {
                 (Read, "prints help or its version".into())
+            } else if let Some(goal) = args.iter().find(|a| match name {
+                // Maven's `deploy` phase and goals; Gradle's `publish…` tasks.
+                "mvn" => {
+                    a.as_str() == "deploy"
+                        || a.starts_with("deploy:")
+                        || a.as_str() == "release:perform"
+                }
+                // `publishToMavenLocal` writes `~/.m2` only.
+                "gradle" | "gradlew" => a
+                    .trim_start_matches(':')
+                    .rsplit(':')
+                    .next()
+                    .is_some_and(|t| t.starts_with("publish") && !t.ends_with("MavenLocal")),
+                _ => false,
+            }) {
+                (Admin, format!("publishes artifacts (`{name} {goal}`)"))
             } else {
                 (
                     Mutating,

@@ -117,7 +117,7 @@ pub(super) const ROWS: &[Spec] = &[
     row!("crontab", Admin, "installs scheduled commands", H::Crontab),
     row!("at batch", Admin, "schedules commands", H::At),
     row!(
-        "pip pip3 pipx uv poetry gem composer conda mamba",
+        "pip pip3 pipx uv poetry gem composer conda mamba twine",
         Mutating,
         "changes packages",
         H::LangPkg

@@ -400,7 +400,8 @@ enum OpenMode {
 /// The mode of an `open`-like call.
 fn open_mode(lang: Lang, lx: &Lexed, argv: &[(usize, usize)]) -> Option<OpenMode> {
     let mode_of = |m: &str| {
-        if m.contains(['w', 'a', 'x', '+']) {
+        // `n` and `c` are dbm's and shelve's new and create flags.
+        if m.contains(['w', 'a', 'x', '+', 'n', 'c']) {
             OpenMode::Write {
                 append: m.contains('a') && !m.contains('w'),
                 dest: None,
@@ -480,6 +481,20 @@ fn open_mode(lang: Lang, lx: &Lexed, argv: &[(usize, usize)]) -> Option<OpenMode
             }
         }
         _ => {
+            // `dbm.open(p, flag='r')`, `shelve.open(p, flag='r')`: only `r` reads (`n`
+            // empties the file, `c` and `w` write).
+            if let Some(flag) = argv.iter().find_map(|&(s, e)| {
+                (lx.ident(s) == Some("flag") && lx.is(s + 1, '=') && !lx.is(s + 2, '='))
+                    .then(|| chains::literal(lx, (s + 2, e)).map(str::to_string))
+            }) {
+                return Some(match flag.as_deref() {
+                    Some("r") => OpenMode::Read,
+                    _ => OpenMode::Write {
+                        append: false,
+                        dest: None,
+                    },
+                });
+            }
             // The second positional argument or `mode=`.
             let mode = argv.iter().find_map(|&(s, e)| {
                 (lx.ident(s) == Some("mode") && (lx.is(s + 1, '=') || lx.is(s + 1, ':')))

@@ -81,6 +81,15 @@ pub(crate) fn analyse_lines(ctx: &mut Ctx, lang: &str, language: Lang, code: &st
                 Mutating,
                 "code: IPython's `run` runs a script whose content the call does not show",
             ),
+            Some(Line::Other("sql")) => {
+                ctx.add(
+                    Mutating,
+                    "code: IPython's `sql` magic runs SQL on a database",
+                );
+                let args = t.trim_start().trim_start_matches('%');
+                let args = args.strip_prefix("sql").unwrap_or(args);
+                sql_magic(ctx, args, "", depth);
+            }
             Some(Line::Other(m)) => ctx.add(
                 Mutating,
                 format!("code: IPython's `{m}` magic runs or changes what the cell does not show"),
@@ -89,6 +98,31 @@ pub(crate) fn analyse_lines(ctx: &mut Ctx, lang: &str, language: Lang, code: &st
                 shell::analyse(ctx, t, depth + 1);
             }
             None => {}
+        }
+    }
+}
+
+/// jupysql's `%sql [options] [connection] [name <<] STATEMENT` and a `%%sql` cell's body:
+/// the statement after the options, a connection (`postgresql:///prod`, `$url`) and an
+/// assignment is SQL, judged as SQL.
+fn sql_magic(ctx: &mut Ctx, args: &str, body: &str, depth: usize) {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let mut start = 0;
+    while let Some(w) = words.get(start) {
+        let connection = w.contains("://") || w.starts_with('$') || w.starts_with('{');
+        let assignment = words.get(start + 1).is_some_and(|n| *n == "<<");
+        if assignment {
+            start += 2;
+        } else if w.starts_with('-') || connection {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let line = words.get(start..).unwrap_or_default().join(" ");
+    for text in [line.as_str(), body] {
+        if !text.trim().is_empty() {
+            super::super::sql::analyse(ctx, text, depth + 1, false);
         }
     }
 }
@@ -219,6 +253,10 @@ fn cell(ctx: &mut Ctx, magic: &str, args: &str, body: &str, depth: usize) {
             shell::analyse(ctx, body, depth + 1)
         }),
         "time" | "timeit" | "capture" | "prun" => super::scan(ctx, "python", body, depth + 1),
+        "sql" => {
+            ctx.add(Mutating, "code: a `%%sql` cell runs SQL on a database");
+            sql_magic(ctx, args, body, depth);
+        }
         "writefile" | "file" => {
             let path = args
                 .split_whitespace()

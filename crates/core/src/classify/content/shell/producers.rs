@@ -112,6 +112,9 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "ssh",
     "flyctl",
     "fly",
+    "helm",
+    "pulumi",
+    "npm",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -150,11 +153,26 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         }
         // Outputs with their sensitive values (`-raw`, `-json` print them; the plain
         // listing hides them).
+        // The state file, with every resource's secrets (`state pull`, `show -json`).
         "terraform" | "tofu" => {
-            has("output")
+            (has("output") || has("show"))
                 && rest
                     .iter()
                     .any(|w| matches!(*w, "-raw" | "-json" | "--raw" | "--json"))
+                || has("state") && has("pull")
+        }
+        // A release's values (passwords given with `--set`) and its manifest (its Secrets).
+        "helm" => has("get") && (has("values") || has("all") || has("manifest")),
+        // A stack's configuration and state shown with their secrets.
+        "pulumi" => has("--show-secrets") || has("config") && has("get"),
+        // The registry's login token (`npm config get //registry.npmjs.org/:_authToken`).
+        "npm" => {
+            has("config")
+                && has("get")
+                && rest.iter().any(|w| {
+                    let w = w.to_ascii_lowercase();
+                    ["auth", "_password", "token"].iter().any(|s| w.contains(s))
+                })
         }
         // A Railway service's variables with their values (not `--set`).
         "railway" => {
@@ -170,6 +188,16 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
             has("get-secret-value")
                 || has("--with-decryption")
                 || has("export-credentials")
+                // Temporary credentials, a registry's or database's login, a new key, and a
+                // function's environment (its variables hold its secrets).
+                || has("get-session-token")
+                || has("assume-role")
+                || has("get-federation-token")
+                || has("get-login-password")
+                || has("generate-db-auth-token")
+                || has("create-access-key")
+                || (has("lambda")
+                    && (has("get-function-configuration") || has("get-function")))
                 // `aws configure get aws_secret_access_key` (not `region`).
                 || (has("configure")
                     && has("get")
@@ -192,8 +220,19 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         }),
         // A search for credentials by their shape (`grep -o 'ghp_[A-Za-z0-9]*' -r ~/.config`).
         "grep" | "egrep" | "rg" | "ag" | "git" if credential_pattern(rest) => true,
-        "gcloud" => has("secrets") && has("access"),
-        "az" => has("keyvault") && has("secret") && has("show"),
+        "gcloud" => {
+            has("secrets") && has("access")
+                || has("print-access-token")
+                || has("print-identity-token")
+                || has("config-helper")
+        }
+        "az" => {
+            has("keyvault") && has("secret") && has("show")
+                || has("show-connection-string")
+                || has("get-access-token")
+                || has("keys") && has("list")
+                || has("credential") && has("show")
+        }
         "gh" | "glab" => has("auth") && has("token"),
         "git" => {
             (has("config") && rest.iter().any(|w| w.contains("extraheader")))

