@@ -5,28 +5,12 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test: failing loudly is the point
 
-use airlock_core::Effect::{self, Admin, Destructive, Mutating, Read};
-use airlock_core::classify::classify;
-use serde_json::{Value, json};
+use airlock_core::Effect::{Admin, Destructive, Mutating, Read};
+use serde_json::json;
 
-/// `(tool, input, expected effect)`: every case must come out exactly so.
-fn check(cases: &[(&str, Value, Effect)]) {
-    let mut bad = Vec::new();
-    for (tool, input, want) in cases {
-        let got = classify(tool, input, None, None);
-        if got.effect != *want {
-            bad.push(format!(
-                "{tool} {input}: want {want:?}, got {:?} {:?}",
-                got.effect, got.reasons
-            ));
-        }
-    }
-    assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
-}
-
-fn cmd(text: &str) -> Value {
-    json!({ "command": text })
-}
+#[path = "common/cases.rs"]
+mod cases;
+use cases::{check, cmd};
 
 #[test]
 fn powershell_comments_are_dropped_not_obeyed() {

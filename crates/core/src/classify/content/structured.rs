@@ -16,6 +16,7 @@
 
 mod clients;
 mod infra;
+mod injected;
 mod meta;
 mod sdk;
 
@@ -485,61 +486,7 @@ pub(crate) fn program_call(
         format!("{} read as {}", program.command(), snippet_words(&argv)),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
-    // A server that builds a shell line from its fields (`kubectl get pods -n ${ns}`) runs
-    // what a value adds: a substitution, a `;`, `|` or `&` before a program (`{"namespace":
-    // "prod; kubectl delete ns prod"}`), a redirection to a path, a line after a newline
-    // that starts with a program (a manifest's `kind: …` lines do not). The words are judged
-    // as that line too, those values last so the command's own options stay on its first
-    // line.
-    let known = |t: &str| {
-        t.split_whitespace()
-            .next()
-            .is_some_and(|p| super::catalogue::is_known(shell::program_name(p)))
-    };
-    let injected = |w: &String| {
-        w.contains('`')
-            || w.contains("$(")
-            || w.contains("<(")
-            || w.contains(">(")
-            // A separator followed by a program (`fix|feat` and `Tom & Jerry` are text).
-            || w.match_indices([';', '|', '&']).any(|(i, _)| {
-                known(
-                    w.get(i..)
-                        .unwrap_or("")
-                        .trim_start_matches([';', '|', '&', ' ', '\t']),
-                )
-            })
-            // A separator given as a word of its own (`{"flags": "-o name | xargs …"}`).
-            || matches!(w.as_str(), ";" | "|" | "||" | "&" | "&&")
-            // A redirection to a path (`x > /etc/cron.d/job`).
-            || w.match_indices('>').any(|(i, _)| {
-                w.get(i + 1..)
-                    .unwrap_or("")
-                    .trim_start_matches(['>', ' ', '|'])
-                    .starts_with(['/', '~', '.', '$'])
-            })
-            || w.split('\n').skip(1).any(known)
-    };
-    if argv.iter().skip(1).any(injected) {
-        let (plain, values): (Vec<&String>, Vec<&String>) = argv.iter().partition(|w| !injected(w));
-        let reordered = plain
-            .into_iter()
-            .chain(values)
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
-        // In the fields' own order too: a separator word leads the words after it.
-        for line in [reordered, argv.join(" ")] {
-            ctx.via(
-                format!(
-                    "{} read as the shell line {}",
-                    program.command(),
-                    snippet(&line)
-                ),
-                |ctx| shell::analyse(ctx, &line, 1),
-            );
-        }
-    }
+    injected::judge_line(ctx, program.command(), &argv);
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
     // A second subcommand key (`{"command": "stash", "sub_command": "list", "subcommand":

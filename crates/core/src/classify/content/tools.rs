@@ -12,7 +12,7 @@ mod http_client;
 mod packages;
 pub(crate) use find_awk::{awk, find};
 use http_client::http_client;
-use packages::outside_registry;
+use packages::{config_effect, env_effect, gem_command, outside_registry};
 
 /// True if the program has a subcommand grammar judged here.
 #[allow(dead_code)] // part of the interface other analysers call
@@ -316,46 +316,8 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     }
                 }
             }
-            // `npm publish --dry-run` packs and runs the package's scripts, sends nothing; the
-            // last of `--dry-run`, `--no-dry-run` and `--dry-run=…` decides.
-            let dry_run = args
-                .iter()
-                .filter_map(|a| match a.as_str() {
-                    "--dry-run" | "--dry-run=true" => Some(true),
-                    _ if a.starts_with("--dry-run=") || a == "--no-dry-run" => Some(false),
-                    _ => None,
-                })
-                .last()
-                == Some(true);
-            // npm's install aliases, and a global add (`yarn global add`).
-            let installs = matches!(
-                s,
-                "install"
-                    | "i"
-                    | "in"
-                    | "ins"
-                    | "inst"
-                    | "insta"
-                    | "instal"
-                    | "isnt"
-                    | "isnta"
-                    | "isntal"
-                    | "isntall"
-                    | "add"
-                    | "ci"
-                    | "clean-install"
-                    | "ic"
-                    | "install-ci-test"
-                    | "install-clean"
-                    | "isntall-clean"
-                    | "cit"
-                    | "install-test"
-                    | "it"
-                    | "global"
-                    | "update"
-                    | "up"
-                    | "upgrade"
-            );
+            let dry_run = packages::last_dry_run(args);
+            let installs = packages::npm_installs(s);
             match s {
                 _ if installs && let Some(from) = outside_registry(args, true) => (
                     Admin,
@@ -484,21 +446,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     .all(|a| matches!(a.as_str(), "--help" | "-h" | "--version" | "-V"))
             {
                 (Read, "prints help or its version".into())
-            } else if let Some(goal) = args.iter().find(|a| match name {
-                // Maven's `deploy` phase and goals; Gradle's `publish…` tasks.
-                "mvn" => {
-                    a.as_str() == "deploy"
-                        || a.starts_with("deploy:")
-                        || a.as_str() == "release:perform"
-                }
-                // `publishToMavenLocal` writes `~/.m2` only.
-                "gradle" | "gradlew" => a
-                    .trim_start_matches(':')
-                    .rsplit(':')
-                    .next()
-                    .is_some_and(|t| t.starts_with("publish") && !t.ends_with("MavenLocal")),
-                _ => false,
-            }) {
+            } else if let Some(goal) = packages::publishing_goal(name, args) {
                 (Admin, format!("publishes artifacts (`{name} {goal}`)"))
             } else {
                 (
@@ -840,85 +788,6 @@ pub(crate) fn hex_decode(s: &str) -> Option<String> {
         .map(|p| p.iter().fold(0u32, |a, d| a * 16 + d) as u8)
         .collect();
     Some(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// A package manager's `env`: lists or shows environments, or creates, changes and removes
-/// them (`conda env remove -n prod`, `poetry env remove --all`).
-fn env_effect(name: &str, args: &[String]) -> (Effect, String) {
-    let (_, rest) = sub(args, &["-r", "--python", "-C"]);
-    let (verb, _) = sub(rest, &["-n", "--name", "-p", "--prefix"]);
-    match verb {
-        "remove" | "delete" | "rm" => (
-            Destructive,
-            format!("removes an environment (`{name} env {verb}`)"),
-        ),
-        "list" | "ls" | "info" | "show" | "export" | "" => (Read, "reads".into()),
-        _ => (
-            Mutating,
-            format!("changes environments (`{name} env {verb}`)"),
-        ),
-    }
-}
-
-/// A package manager's `config`: prints settings, or changes them (a registry or index set to
-/// another host changes where every later install comes from).
-fn config_effect(name: &str, args: &[String]) -> (Effect, String) {
-    const WRITES: &[&str] = &[
-        "--set",
-        "--add",
-        "--append",
-        "--prepend",
-        "--remove",
-        "--remove-key",
-        "--unset",
-        "--write",
-        "-w",
-        "--edit",
-        "-e",
-        "--stdin",
-        "--unset-all",
-        "--replace-all",
-    ];
-    let rest = args
-        .iter()
-        .position(|a| a == "config")
-        .and_then(|i| args.get(i + 1..))
-        .unwrap_or(args);
-    let changes = || {
-        (
-            Mutating,
-            format!("changes the settings of `{name}` (`{name} config`)"),
-        )
-    };
-    if rest
-        .iter()
-        .any(|a| WRITES.contains(&a.split('=').next().unwrap_or(a.as_str())))
-    {
-        return changes();
-    }
-    let operands: Vec<&str> = rest
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    match operands.first().copied() {
-        None | Some("list" | "ls" | "get" | "show" | "debug" | "view") => {
-            (Read, "reads its settings".into())
-        }
-        Some(
-            "set" | "unset" | "delete" | "rm" | "edit" | "add" | "remove" | "append" | "prepend"
-            | "fix",
-        ) => changes(),
-        // `poetry config KEY` prints a key; `poetry config KEY VALUE` sets it.
-        Some(_) if operands.len() >= 2 => changes(),
-        Some(_) => (Read, "reads its settings".into()),
-    }
-}
-
-/// Whether `s` is `command` or a prefix of it at least `min` long (RubyGems runs any
-/// unambiguous prefix: `gem yan` is `gem yank`).
-fn gem_command(s: &str, command: &str, min: usize) -> bool {
-    s.len() >= min && command.starts_with(s)
 }
 
 #[cfg(test)]

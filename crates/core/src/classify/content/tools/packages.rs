@@ -1,9 +1,11 @@
 //! Where a package manager fetches code from: a package by address (a URL, `git+…`,
 //! `github:user/repo`, a tarball) or an index, registry or source other than the default one
 //! (`pip install -i https://evil.example/simple`, `gem install --source`, `cargo install
-//! --git`) runs code from outside the registry, as `curl … | sh` does.
+//! --git`) runs code from outside the registry, as `curl … | sh` does. Also the package
+//! managers' `env` and `config` commands, and the goals that publish.
 
-use super::super::args::loopback_address;
+use super::super::args::{loopback_address, sub};
+use crate::Effect::{self, Destructive, Mutating, Read};
 
 /// Options whose value is where packages come from.
 const SOURCE_OPTIONS: &[&str] = &[
@@ -106,6 +108,147 @@ fn own_registry(value: &str) -> bool {
     let host = after.split(['/', ':', '?']).next().unwrap_or("");
     let host = host.rsplit('@').next().unwrap_or(host);
     REGISTRY_HOSTS.contains(&host)
+}
+
+/// npm's `publish --dry-run` packs and runs the package's scripts, sends nothing; the last
+/// of `--dry-run`, `--no-dry-run` and `--dry-run=…` decides.
+pub(super) fn last_dry_run(args: &[String]) -> bool {
+    args.iter().rev().find_map(|a| match a.as_str() {
+        "--dry-run" | "--dry-run=true" => Some(true),
+        _ if a.starts_with("--dry-run=") || a == "--no-dry-run" => Some(false),
+        _ => None,
+    }) == Some(true)
+}
+
+/// npm's install command and its aliases, and a global add (`yarn global add`).
+pub(super) fn npm_installs(s: &str) -> bool {
+    matches!(
+        s,
+        "install"
+            | "i"
+            | "in"
+            | "ins"
+            | "inst"
+            | "insta"
+            | "instal"
+            | "isnt"
+            | "isnta"
+            | "isntal"
+            | "isntall"
+            | "add"
+            | "ci"
+            | "clean-install"
+            | "ic"
+            | "install-ci-test"
+            | "install-clean"
+            | "isntall-clean"
+            | "cit"
+            | "install-test"
+            | "it"
+            | "global"
+            | "update"
+            | "up"
+            | "upgrade"
+    )
+}
+
+/// Maven's `deploy` phase and goals, Gradle's `publish…` tasks (`publishToMavenLocal` writes
+/// `~/.m2` only).
+pub(super) fn publishing_goal<'a>(name: &str, args: &'a [String]) -> Option<&'a str> {
+    args.iter()
+        .find(|a| match name {
+            "mvn" => {
+                a.as_str() == "deploy"
+                    || a.starts_with("deploy:")
+                    || a.as_str() == "release:perform"
+            }
+            "gradle" | "gradlew" => a
+                .trim_start_matches(':')
+                .rsplit(':')
+                .next()
+                .is_some_and(|t| t.starts_with("publish") && !t.ends_with("MavenLocal")),
+            _ => false,
+        })
+        .map(String::as_str)
+}
+
+/// A package manager's `env`: lists or shows environments, or creates, changes and removes
+/// them (`conda env remove -n prod`, `poetry env remove --all`).
+pub(super) fn env_effect(name: &str, args: &[String]) -> (Effect, String) {
+    let (_, rest) = sub(args, &["-r", "--python", "-C"]);
+    let (verb, _) = sub(rest, &["-n", "--name", "-p", "--prefix"]);
+    match verb {
+        "remove" | "delete" | "rm" => (
+            Destructive,
+            format!("removes an environment (`{name} env {verb}`)"),
+        ),
+        "list" | "ls" | "info" | "show" | "export" | "" => (Read, "reads".into()),
+        _ => (
+            Mutating,
+            format!("changes environments (`{name} env {verb}`)"),
+        ),
+    }
+}
+
+/// A package manager's `config`: prints settings, or changes them (a registry or index set to
+/// another host changes where every later install comes from).
+pub(super) fn config_effect(name: &str, args: &[String]) -> (Effect, String) {
+    const WRITES: &[&str] = &[
+        "--set",
+        "--add",
+        "--append",
+        "--prepend",
+        "--remove",
+        "--remove-key",
+        "--unset",
+        "--write",
+        "-w",
+        "--edit",
+        "-e",
+        "--stdin",
+        "--unset-all",
+        "--replace-all",
+    ];
+    let rest = args
+        .iter()
+        .position(|a| a == "config")
+        .and_then(|i| args.get(i + 1..))
+        .unwrap_or(args);
+    let changes = || {
+        (
+            Mutating,
+            format!("changes the settings of `{name}` (`{name} config`)"),
+        )
+    };
+    if rest
+        .iter()
+        .any(|a| WRITES.contains(&a.split('=').next().unwrap_or(a.as_str())))
+    {
+        return changes();
+    }
+    let operands: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    match operands.first().copied() {
+        None | Some("list" | "ls" | "get" | "show" | "debug" | "view") => {
+            (Read, "reads its settings".into())
+        }
+        Some(
+            "set" | "unset" | "delete" | "rm" | "edit" | "add" | "remove" | "append" | "prepend"
+            | "fix",
+        ) => changes(),
+        // `poetry config KEY` prints a key; `poetry config KEY VALUE` sets it.
+        Some(_) if operands.len() >= 2 => changes(),
+        Some(_) => (Read, "reads its settings".into()),
+    }
+}
+
+/// Whether `s` is `command` or a prefix of it at least `min` long (RubyGems runs any
+/// unambiguous prefix: `gem yan` is `gem yank`).
+pub(super) fn gem_command(s: &str, command: &str, min: usize) -> bool {
+    s.len() >= min && command.starts_with(s)
 }
 
 #[cfg(test)]
