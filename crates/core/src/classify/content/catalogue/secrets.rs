@@ -17,15 +17,23 @@ pub(super) fn stored_remotely(name: &str, args: &[String]) -> bool {
         // A secret file given to a forge's client is sent to the forge (`gh issue create
         // --body-file ~/.ssh/id_rsa`), unless it is stored as a secret or a login there.
         // A download writes the file named; it sends nothing.
+        // A search or an API path naming such a file (`gh api repos/o/r/contents/.env`) reads
+        // the forge's copy, unless a field or the body is read from a file (`-F x=@f`,
+        // `--input f`).
         "gh" | "glab" => {
             let mut words = args
                 .iter()
                 .filter(|a| !a.starts_with('-'))
                 .map(String::as_str);
+            let first = words.next();
+            let uploads = args
+                .iter()
+                .any(|a| a.contains('@') || a.starts_with("--input"));
             !matches!(
-                words.next(),
-                Some("secret" | "variable" | "auth" | "ssh-key" | "gpg-key" | "config")
-            ) && !matches!(words.next(), Some("download" | "clone" | "view" | "list"))
+                first,
+                Some("secret" | "variable" | "auth" | "ssh-key" | "gpg-key" | "config" | "search")
+            ) && (first != Some("api") || uploads)
+                && !matches!(words.next(), Some("download" | "clone" | "view" | "list"))
         }
         // Mailed (`git send-email … ~/.ssh/id_rsa`).
         "git" => has(&["send-email"]),

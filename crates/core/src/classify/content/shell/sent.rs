@@ -10,6 +10,9 @@ use super::program_name;
 use crate::classify::content::args::{NETWORK_SENDERS, loopback_address};
 use crate::classify::content::http::{credential_value, foreign_credential};
 
+/// The shortest word that can hold what this rule looks for.
+const SHORTEST: usize = 12;
+
 /// Flags whose value is a login to the server the command names (`docker login -p`,
 /// `redis-cli -a`): how a client authenticates, not a secret sent away.
 const LOGIN_FLAGS: &[&str] = &[
@@ -95,6 +98,11 @@ const RESOLVERS: &[&str] = &[
 
 /// What a command sends of a secret written into its words, if anything.
 pub(super) fn literal_secret(argv: &[String]) -> Option<&'static str> {
+    // No token shape, encoded label or ping pattern this rule reads is shorter than twelve
+    // characters: most commands (`git status --short`) are passed over with one scan.
+    if !argv.iter().skip(1).any(|a| a.len() >= SHORTEST) {
+        return None;
+    }
     let program = program_name(argv.first()?);
     if matches!(program, "curl" | "wget" | "http" | "https" | "xh") {
         return None;
@@ -112,6 +120,9 @@ pub(super) fn literal_secret(argv: &[String]) -> Option<&'static str> {
     let mut prev = "";
     for a in argv.iter().skip(1) {
         let before = std::mem::replace(&mut prev, a.as_str());
+        if a.len() < SHORTEST {
+            continue;
+        }
         if let Some(address) = address(a).filter(|_| fetcher) {
             if loopback_address(address) {
                 continue;
@@ -133,7 +144,13 @@ pub(super) fn literal_secret(argv: &[String]) -> Option<&'static str> {
             continue;
         }
         let lower = a.to_ascii_lowercase();
-        if let Some(at) = lower.find("authorization:") {
+        // An authorization header goes to the addresses the command names: a provider's
+        // token there is judged against them. With no address (a named remote) or in a
+        // resolver's words, it is a word like any other.
+        if let Some(at) = lower.find("authorization:")
+            && !urls.is_empty()
+            && !resolver
+        {
             let header = a.get(at..).unwrap_or("");
             if let Some(what) = urls.iter().find_map(|u| foreign_credential(header, u)) {
                 return Some(what);
@@ -214,9 +231,11 @@ fn encoded_label(word: &str) -> bool {
         let plain = label.chars().all(|c| c.is_ascii_alphanumeric());
         let mixed = label.len() >= 28 && plain && upper > 0 && lower > 0 && digits > 0;
         let shouted = label.len() >= 28 && plain && lower == 0 && upper >= 4 && digits >= 4;
-        let hex_text = label.len() >= 16
-            && label.len() % 2 == 0
-            && hex::decode(label).is_ok_and(|b| b.iter().all(|c| c.is_ascii_graphic()));
+        // An odd digit left over is dropped, as a decoder would.
+        let even = label.get(..label.len() & !1).unwrap_or("");
+        let hex_text = even.len() >= 16
+            && label.chars().all(|c| c.is_ascii_hexdigit())
+            && hex::decode(even).is_ok_and(|b| b.iter().all(|c| c.is_ascii_graphic()));
         mixed || shouted || hex_text
     })
 }
@@ -227,9 +246,16 @@ fn ping_text(argv: &[String]) -> bool {
     let mut prev = "";
     argv.iter().skip(1).any(|a| {
         let before = std::mem::replace(&mut prev, a.as_str());
-        let pattern = if before == "-p" {
+        // `-p HEX`, a cluster ending in `p` (`-qp HEX`), or attached (`-pHEX`, `-qpHEX`).
+        let cluster_p = |w: &str| w.starts_with('-') && !w.starts_with("--") && w.ends_with('p');
+        let pattern = if cluster_p(before) {
             a.as_str()
-        } else if let Some(p) = a.strip_prefix("-p").filter(|p| !p.is_empty()) {
+        } else if let Some((_, p)) = a
+            .strip_prefix('-')
+            .filter(|f| !f.starts_with('-'))
+            .and_then(|f| f.split_once('p'))
+            .filter(|(_, p)| !p.is_empty())
+        {
             p
         } else {
             return false;

@@ -2,56 +2,57 @@
 //! to the line runs with it.
 
 use super::super::{Ctx, shell, snippet};
+use crate::Effect::{Admin, Destructive};
 
-/// A server that builds a shell line from its fields runs what a value adds: a
-/// substitution, a `;`, `|` or `&` before a program (`{"namespace": "prod; kubectl delete ns
-/// prod"}`), a redirection to a path, a line after a newline that starts with a program (a
-/// manifest's `kind: …` lines do not). The words are judged as that line too, those values
-/// last so the command's own options stay on its first line, and in the fields' own order.
+/// A server that builds a shell line from its fields runs what a value adds. A substitution
+/// (`` ` ``, `$(`, `<(`, `>(`) is shell syntax in any text: the line is judged as it is. A
+/// separator, a line break or a redirection (`{"namespace": "prod; kubectl delete ns prod"}`)
+/// is also text (`{"grep": "fix|feat"}`, `{"author": "Tom & Jerry"}`): the line is judged on
+/// its own, and counts only where it removes or changes access. The words are judged in the
+/// fields' order and with those values last, so the command's own options stay on its first
+/// line.
 pub(super) fn judge_line(ctx: &mut Ctx, program: &str, argv: &[String]) {
-    let known = |t: &str| {
-        t.split_whitespace()
-            .next()
-            .is_some_and(|p| super::super::catalogue::is_known(shell::program_name(p)))
-    };
-    let injected = |w: &String| {
-        w.contains('`')
-            || w.contains("$(")
-            || w.contains("<(")
-            || w.contains(">(")
-            // A separator followed by a program (`fix|feat` and `Tom & Jerry` are text).
-            || w.match_indices([';', '|', '&']).any(|(i, _)| {
-                known(
-                    w.get(i..)
-                        .unwrap_or("")
-                        .trim_start_matches([';', '|', '&', ' ', '\t']),
-                )
-            })
-            // A separator given as a word of its own (`{"flags": "-o name | xargs …"}`).
-            || matches!(w.as_str(), ";" | "|" | "||" | "&" | "&&")
-            // A redirection to a path (`x > /etc/cron.d/job`).
-            || w.match_indices('>').any(|(i, _)| {
-                w.get(i + 1..)
-                    .unwrap_or("")
-                    .trim_start_matches(['>', ' ', '|'])
-                    .starts_with(['/', '~', '.', '$'])
-            })
-            || w.split('\n').skip(1).any(known)
-    };
-    if argv.iter().skip(1).any(injected) {
-        let (plain, values): (Vec<&String>, Vec<&String>) = argv.iter().partition(|w| !injected(w));
-        let reordered = plain
-            .into_iter()
-            .chain(values)
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
-        // In the fields' own order too: a separator word leads the words after it.
-        for line in [reordered, argv.join(" ")] {
-            ctx.via(
-                format!("{} read as the shell line {}", program, snippet(&line)),
-                |ctx| shell::analyse(ctx, &line, 1),
-            );
+    let substituted =
+        |w: &String| w.contains('`') || w.contains("$(") || w.contains("<(") || w.contains(">(");
+    let separated = |w: &String| w.contains([';', '|', '&', '\n', '>']);
+    let shaped = |w: &String| substituted(w) || separated(w);
+    if !argv.iter().skip(1).any(shaped) {
+        return;
+    }
+    let (plain, values): (Vec<&String>, Vec<&String>) = argv.iter().partition(|w| !shaped(w));
+    let reordered = plain
+        .into_iter()
+        .chain(values)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let full = argv.iter().skip(1).any(substituted);
+    for line in [reordered, argv.join(" ")] {
+        let via = format!("{program} read as the shell line {}", snippet(&line));
+        if full {
+            ctx.via(via, |ctx| shell::analyse(ctx, &line, 1));
+        } else {
+            removal_or_access(ctx, &via, &line);
+        }
+    }
+}
+
+/// Judges a line on a context of its own (sharing the work budget) and adds its findings
+/// only if they remove something or change access.
+fn removal_or_access(ctx: &mut Ctx, via: &str, line: &str) {
+    let mut c = Ctx::new();
+    c.work = ctx.work;
+    shell::analyse(&mut c, line, 1);
+    ctx.work = c.work;
+    if c.exhausted {
+        // The shared budget is spent: the caller's next step escalates too.
+        ctx.tick(0);
+    }
+    if let Some(v) = c.verdict()
+        && matches!(v.effect, Destructive | Admin)
+    {
+        for reason in v.reasons {
+            ctx.add(v.effect, format!("{reason} (via {via})"));
         }
     }
 }

@@ -93,10 +93,10 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
             .any(|a| a.contains('=') && !a.starts_with('-') && !a.contains("://")),
     };
     // `curl -G` sends the data as a query string of a GET.
-    let get = name == "curl" && (has_short(args, 'G') || has_long(args, "--get"));
+    let get = name == "curl" && (curl_short(args, 'G') || has_long(args, "--get"));
     // `-I` asks for HEAD unless `-X` names the method: curl sends what `-X` says
     // (`curl -I -X DELETE URL` deletes).
-    if method.is_none() && name == "curl" && (has_short(args, 'I') || has_long(args, "--head")) {
+    if method.is_none() && name == "curl" && (curl_short(args, 'I') || has_long(args, "--head")) {
         method = Some("HEAD".into());
     }
     if method.is_none() && has_body && !get {
@@ -190,6 +190,21 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
     out
 }
 
+/// curl's short flag `c` in a cluster, before any flag that takes the rest as its value
+/// (`-dI` is `-d I`, a POST of `I`, not `-I`).
+fn curl_short(args: &[String], c: char) -> bool {
+    const VALUED: &str = "dHouxXTFeAbcEKmrwyYzCDUPQt";
+    args.iter().any(|a| {
+        a.strip_prefix('-')
+            .filter(|f| !f.starts_with('-'))
+            .is_some_and(|f| {
+                f.chars()
+                    .take_while(|x| *x == c || !VALUED.contains(*x))
+                    .any(|x| x == c)
+            })
+    })
+}
+
 /// Data read from a file or the input (`-d @F`, `--data-urlencode name@F`, `@-`, `-Gd @F`).
 /// `--data-raw` sends an `@` as it is.
 fn curl_data_from_file(args: &[String]) -> bool {
@@ -200,11 +215,14 @@ fn curl_data_from_file(args: &[String]) -> bool {
         // inside takes the rest of the word (`-sGd@F`).
         let short_d = |w: &str| w.starts_with('-') && !w.starts_with("--") && w.ends_with('d');
         let (flag, value) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--data") => (f, v),
+            Some((f, v)) if f.starts_with("--data") || f == "--json" => (f, v),
             _ if a.starts_with('-') && !a.starts_with("--") && a.contains('d') && !short_d(a) => {
                 ("-d", a.split_once('d').map_or("", |(_, v)| v))
             }
-            _ if short_d(before) || before.starts_with("--data") && !before.contains('=') => {
+            _ if short_d(before)
+                || (before.starts_with("--data") || before == "--json")
+                    && !before.contains('=') =>
+            {
                 (if short_d(before) { "-d" } else { before }, a.as_str())
             }
             _ => return false,
