@@ -8,9 +8,8 @@ use crate::Effect::{Admin, Destructive};
 /// (`` ` ``, `$(`, `<(`, `>(`) is shell syntax in any text: the line is judged as it is. A
 /// separator, a line break or a redirection (`{"namespace": "prod; kubectl delete ns prod"}`)
 /// is also text (`{"grep": "fix|feat"}`, `{"author": "Tom & Jerry"}`): the line is judged on
-/// its own, and counts only where it removes or changes access. The words are judged in the
-/// fields' order and with those values last, so the command's own options stay on its first
-/// line.
+/// its own, and counts only where it removes or changes access. The words are judged with
+/// those values last, so the command's own options stay on its first line.
 pub(super) fn judge_line(ctx: &mut Ctx, program: &str, argv: &[String]) {
     let substituted =
         |w: &String| w.contains('`') || w.contains("$(") || w.contains("<(") || w.contains(">(");
@@ -27,7 +26,18 @@ pub(super) fn judge_line(ctx: &mut Ctx, program: &str, argv: &[String]) {
         .collect::<Vec<_>>()
         .join(" ");
     let full = argv.iter().skip(1).any(substituted);
-    for line in [reordered, argv.join(" ")] {
+    // In the fields' order too when a separator came as a word of its own (`{"flags": "-o
+    // name | xargs kubectl delete"}`): it leads the words after it. Otherwise a value's line
+    // break would leave the options after it off the command's first line (a manifest
+    // before `--dry-run=server`).
+    let worded = argv
+        .iter()
+        .any(|w| matches!(w.as_str(), ";" | "|" | "||" | "&" | "&&"));
+    let mut lines = vec![reordered];
+    if worded {
+        lines.push(argv.join(" "));
+    }
+    for line in lines {
         let via = format!("{program} read as the shell line {}", snippet(&line));
         if full {
             ctx.via(via, |ctx| shell::analyse(ctx, &line, 1));
