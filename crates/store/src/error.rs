@@ -31,4 +31,6 @@ pub enum StoreError {
     Conflict(String),
     #[error("a sealer of another store: its answers would never be sealed")]
     ForeignSealer,
+    #[error("the sqlite file layer could not be set up: {0}")]
+    Vfs(#[from] airlock_sqlite_vfs::Error),
 }
