@@ -1,27 +1,29 @@
 //! The joining rule, apart from the C callbacks so that it is tested on its own.
 //!
-//! SQLite appends a transaction's frames to the WAL as two `xWrite` calls each: the frame's
-//! 24-byte header, then its page at the next byte (`walWriteOneFrame`); the header of the
-//! transaction's last frame, the commit frame, carries the database's size in pages (bytes 4
-//! to 7, zero in every other frame: the WAL format). Appended frames are held in memory and
-//! written as one write when the commit frame's page arrives, when a write does not follow
-//! on from them, when they reach [`LIMIT`] bytes, or before anything else is done to the
-//! file (read, sync, size, truncate, file control, close). The bytes, their offsets and
-//! their order are SQLite's.
+//! SQLite appends a WAL frame as two `xWrite` calls, one right after the other
+//! (`walWriteOneFrame`): the frame's 24-byte header, then its page at the next byte. A
+//! 24-byte write that appends to the file is held; the next write, if it starts where the
+//! header ends, goes out with it as one write, else the header goes out first. Anything else
+//! done to the file (read, sync, size, truncate, file control, close) writes a held header
+//! first. The bytes, their offsets and their order are SQLite's.
 //!
-//! Why a commit can rely on it: when `COMMIT` returns, every frame of it has been written,
-//! because the commit frame's page is its last append and writes everything held. The
-//! frames are in the file before SQLite publishes them in the WAL index (after the writes
-//! return), so another connection or process never reads a frame that is only held.
-//! Frames written before a commit (pages spilled from a small cache) stay held past the
-//! call that wrote them; no other connection may read them before the commit, and this
-//! connection's own reads write them first.
+//! So a header is held only between the two calls of one frame: when SQLite's call that
+//! writes a page returns, nothing is held, and the file is exactly what SQLite wrote with
+//! its own VFS, whatever SQLite does next (commit, roll back, let another connection write).
+//! A joined write that fails fails the page's `xWrite`, as the page's own write would have.
 //!
 //! Only appends are held. At a commit SQLite may also rewrite the headers of frames it wrote
 //! earlier in the same transaction (after overwriting spilled pages, `walRewriteChecksums`),
-//! the last of them the commit frame's, and nothing follows them until the next transaction:
-//! those lie before the file's written end and are written at once. A header at the file's
-//! start is the WAL's own (a WAL starting over) and is never held either.
+//! the last of them the commit frame's, with no write after it: those lie before the file's
+//! written end and are written at once. A header at the file's start is the WAL's own (a WAL
+//! starting over) and is never held either.
+//!
+//! Holding more (a whole transaction's frames until its commit frame) takes fewer system
+//! calls still, and was built and measured first, but is not sound: frames spilled before a
+//! commit stay held when the transaction rolls back (SQLite makes no call on the WAL file
+//! then) and are written later over frames another connection committed since; and a held
+//! write that fails later surfaces where SQLite does not treat it as fatal
+//! (docs/benchmarks.md, forty-fifth pass).
 
 use std::ffi::c_int;
 
@@ -30,35 +32,31 @@ use rusqlite::ffi;
 /// Size of a WAL frame's header.
 pub(crate) const FRAME_HEADER: usize = 24;
 
-/// Held bytes past which they are written without waiting for the commit frame (a
-/// transaction that spills many pages).
-pub(crate) const LIMIT: usize = 512 * 1024;
-
-/// The most one platform write may carry: the unix VFS keeps only the low 17 bits of a
-/// write's length (`seekAndWriteFd`: `nBuf &= 0x1ffff`), so held bytes go out in pieces of
-/// at most this many (whole pages, 31 of 4 KiB).
-pub(crate) const MAX_WRITE: usize = 0x1ffff & !0xfff;
-
 /// Where bytes are written: the platform VFS's file.
 pub(crate) trait Sink {
     /// Writes `data` at byte `offset`, returning SQLite's result code.
     fn write(&mut self, data: &[u8], offset: i64) -> c_int;
 }
 
-/// Appended frames written by SQLite and not yet by the platform.
+/// A frame header written by SQLite and not yet by the platform.
 #[derive(Default)]
 pub(crate) struct Held {
-    /// The held bytes, from `offset` on (kept to be reused: one transaction's worth).
-    bytes: Vec<u8>,
+    header: [u8; FRAME_HEADER],
     offset: i64,
-    /// The last held write was the header of a commit frame: its page ends the transaction.
-    commit_next: bool,
+    held: bool,
     /// Where the bytes written through this file end, since SQLite last wrote the WAL's
     /// header at its start (a WAL starting over) or cut the file.
     end: i64,
+    /// The header and its page, joined (kept to be reused: one page-sized buffer a file).
+    joined: Vec<u8>,
 }
 
 impl Held {
+    /// Whether a header is held (between a frame's two writes).
+    pub(crate) fn holds(&self) -> bool {
+        self.held
+    }
+
     /// SQLite's `xWrite` of `data` at `offset`.
     pub(crate) fn write(&mut self, sink: &mut impl Sink, data: &[u8], offset: i64) -> c_int {
         let len = i64::try_from(data.len()).unwrap_or(i64::MAX);
@@ -68,65 +66,41 @@ impl Held {
         } else {
             self.end.max(offset.saturating_add(len))
         };
-        let follows_on = !self.bytes.is_empty()
-            && i64::try_from(self.bytes.len())
-                .ok()
-                .and_then(|held| self.offset.checked_add(held))
-                == Some(offset);
-        if !follows_on {
-            let rc = self.flush(sink);
+        if std::mem::take(&mut self.held) {
+            if self.offset.checked_add(FRAME_HEADER as i64) == Some(offset) {
+                self.joined.clear();
+                self.joined.extend_from_slice(&self.header);
+                self.joined.extend_from_slice(data);
+                return sink.write(&self.joined, self.offset);
+            }
+            let rc = sink.write(&self.header, self.offset);
             if rc != ffi::SQLITE_OK {
                 return rc;
             }
         }
-        if follows_on {
-            let ends_commit = std::mem::take(&mut self.commit_next);
-            self.bytes.extend_from_slice(data);
-            self.note_header(data);
-            if ends_commit || self.bytes.len() >= LIMIT {
-                return self.flush(sink);
-            }
-            return ffi::SQLITE_OK;
-        }
-        if appends && data.len() == FRAME_HEADER {
-            self.bytes.extend_from_slice(data);
+        if let Ok(header) = <[u8; FRAME_HEADER]>::try_from(data)
+            && appends
+        {
+            self.header = header;
             self.offset = offset;
-            self.note_header(data);
+            self.held = true;
             return ffi::SQLITE_OK;
         }
         sink.write(data, offset)
     }
 
-    /// Marks a held frame header of a commit frame (a non-zero database size).
-    fn note_header(&mut self, data: &[u8]) {
-        if data.len() == FRAME_HEADER {
-            self.commit_next = data.get(4..8).is_some_and(|size| size != [0; 4]);
-        }
-    }
-
-    /// The file was cut to `size` bytes (after its held bytes were written).
+    /// The file was cut to `size` bytes (after a held header was written).
     pub(crate) fn truncated(&mut self, size: i64) {
         self.end = self.end.min(size);
     }
 
-    /// Writes the held bytes, if any. Bytes that fail to write are not tried again: the
-    /// error goes to SQLite, which abandons the transaction they belonged to.
+    /// Writes a held header, if any. A header that fails to write is not tried again: the
+    /// error goes to SQLite with the call that found it.
     pub(crate) fn flush(&mut self, sink: &mut impl Sink) -> c_int {
-        self.commit_next = false;
-        if self.bytes.is_empty() {
+        if !std::mem::take(&mut self.held) {
             return ffi::SQLITE_OK;
         }
-        let mut rc = ffi::SQLITE_OK;
-        let mut offset = self.offset;
-        for piece in self.bytes.chunks(MAX_WRITE) {
-            rc = sink.write(piece, offset);
-            if rc != ffi::SQLITE_OK {
-                break;
-            }
-            offset = offset.saturating_add(i64::try_from(piece.len()).unwrap_or(i64::MAX));
-        }
-        self.bytes.clear();
-        rc
+        sink.write(&self.header, self.offset)
     }
 }
 

@@ -21,11 +21,8 @@ const PAGE: usize = 4096;
 const FRAME: i64 = (FRAME_HEADER + PAGE) as i64;
 const OK: c_int = ffi::SQLITE_OK;
 
-/// A frame header: page `page`, the database's size when it is a commit frame, else 0.
-fn header(page: u8, commit_size: u32) -> Vec<u8> {
-    let mut h = vec![page; FRAME_HEADER];
-    h.splice(4..8, commit_size.to_be_bytes());
-    h
+fn header(n: u8) -> Vec<u8> {
+    vec![n; FRAME_HEADER]
 }
 
 /// Where frame `n` (from 0) starts, after the WAL's 32-byte header.
@@ -36,152 +33,98 @@ fn at(n: i64) -> i64 {
 /// SQLite starting a WAL: its header at byte 0, written at once.
 fn wal_start(held: &mut Held, sink: &mut Recorder) {
     assert_eq!(held.write(sink, &[0u8; 32], 0), OK);
+    assert!(!held.holds());
 }
 
-/// SQLite appending frame `n` as its two writes.
-fn frame(held: &mut Held, sink: &mut Recorder, n: i64, commit: bool) {
-    let page = u8::try_from(n % 200).unwrap_or(0);
-    assert_eq!(
-        held.write(sink, &header(page, u32::from(commit)), at(n)),
-        OK
-    );
-    assert_eq!(held.write(sink, &[page; PAGE], at(n) + 24), OK);
+/// SQLite appending frame `n` as its two writes; nothing is held once the page is written.
+fn frame(held: &mut Held, sink: &mut Recorder, n: i64) {
+    let fill = u8::try_from(n % 200).unwrap_or(0);
+    assert_eq!(held.write(sink, &header(fill), at(n)), OK);
+    assert_eq!(held.write(sink, &[fill; PAGE], at(n) + 24), OK);
+    assert!(!held.holds(), "nothing held after frame {n}'s page");
 }
 
 #[test]
-fn a_transactions_frames_go_out_as_one_write_when_its_commit_frame_does() {
+fn a_header_and_its_page_go_out_as_one_write_at_the_headers_offset() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     wal_start(&mut held, &mut sink);
-    for n in 0..3 {
-        frame(&mut held, &mut sink, n, false);
+    assert_eq!(held.write(&mut sink, &header(1), at(0)), OK);
+    assert!(held.holds());
+    assert_eq!(sink.writes.len(), 1, "the header is held");
+    assert_eq!(held.write(&mut sink, &[7u8; PAGE], at(0) + 24), OK);
+    let mut want = header(1);
+    want.extend_from_slice(&[7u8; PAGE]);
+    assert_eq!(sink.writes.get(1), Some(&(at(0), want)));
+    assert!(!held.holds());
+}
+
+#[test]
+fn every_frame_is_written_when_its_page_is() {
+    // Whatever SQLite does after a frame (commit, roll back, another connection writes),
+    // the file already holds it: one write a frame, back to back.
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    wal_start(&mut held, &mut sink);
+    for n in 0..5 {
+        frame(&mut held, &mut sink, n);
+        assert_eq!(sink.writes.len(), usize::try_from(n + 2).unwrap_or(0));
+        assert_eq!(sink.writes.last().map(|(o, _)| *o), Some(at(n)));
     }
+}
+
+#[test]
+fn a_write_elsewhere_sends_the_header_first_then_itself() {
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    wal_start(&mut held, &mut sink);
+    held.write(&mut sink, &header(1), at(0));
+    assert_eq!(held.write(&mut sink, &[7u8; PAGE], at(5)), OK);
     assert_eq!(
-        sink.writes.len(),
-        1,
-        "only the WAL header is written so far"
+        sink.writes[1..],
+        [(at(0), header(1)), (at(5), vec![7u8; PAGE])]
     );
-    frame(&mut held, &mut sink, 3, true);
-    assert_eq!(sink.writes.len(), 2);
-    let (offset, bytes) = &sink.writes[1];
-    assert_eq!(*offset, at(0));
-    assert_eq!(bytes.len(), 4 * usize::try_from(FRAME).unwrap_or(0));
-    // SQLite's bytes, in SQLite's order: the last frame's header, then its page.
-    let last = usize::try_from(3 * FRAME).unwrap_or(0);
-    assert_eq!(&bytes[last..last + FRAME_HEADER], &header(3, 1)[..]);
-    assert!(bytes[last + FRAME_HEADER..].iter().all(|&b| b == 3));
-    assert_eq!(held.flush(&mut sink), OK);
-    assert_eq!(sink.writes.len(), 2, "nothing is left held after a commit");
-}
-
-#[test]
-fn a_commit_frames_header_alone_does_not_end_the_transaction() {
-    // Its page is the transaction's last write: held with the rest until it comes.
-    let (mut held, mut sink) = (Held::default(), Recorder::default());
-    wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
-    assert_eq!(held.write(&mut sink, &header(1, 9), at(1)), OK);
-    assert_eq!(sink.writes.len(), 1);
-    assert_eq!(held.write(&mut sink, &[1u8; PAGE], at(1) + 24), OK);
-    assert_eq!(sink.writes.len(), 2);
-}
-
-#[test]
-fn a_write_that_does_not_follow_on_sends_what_is_held_first() {
-    let (mut held, mut sink) = (Held::default(), Recorder::default());
-    wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
-    // A page overwritten in place (a spilled page written again in the same transaction).
-    assert_eq!(held.write(&mut sink, &[9u8; PAGE], at(0) + 24), OK);
-    assert_eq!(sink.writes.len(), 3);
-    assert_eq!(sink.writes[1].0, at(0));
-    assert_eq!(sink.writes[1].1.len(), FRAME_HEADER + PAGE);
-    assert_eq!(sink.writes[2], (at(0) + 24, vec![9u8; PAGE]));
+    assert!(!held.holds());
 }
 
 #[test]
 fn a_header_rewritten_before_the_end_is_written_at_once() {
-    // The checksum rewrite at a commit: frames 0 to 2 appended (the last a commit frame),
-    // then their headers written again, the last one with nothing after it.
+    // The checksum rewrite at a commit: frames 0 to 2 appended, then their headers written
+    // again, the last one (the commit frame's) with nothing after it.
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
-    frame(&mut held, &mut sink, 1, false);
-    frame(&mut held, &mut sink, 2, true);
-    let before = sink.writes.len();
     for n in 0..3 {
-        assert_eq!(
-            held.write(&mut sink, &header(7, u32::from(n == 2)), at(n)),
-            OK
-        );
-        assert_eq!(
-            sink.writes.len(),
-            before + usize::try_from(n + 1).unwrap_or(0)
-        );
+        frame(&mut held, &mut sink, n);
     }
-    assert_eq!(sink.writes.last(), Some(&(at(2), header(7, 1))));
+    for n in 0..3 {
+        assert_eq!(held.write(&mut sink, &header(9), at(n)), OK);
+        assert!(!held.holds(), "frame {n}'s rewritten header is not held");
+        assert_eq!(sink.writes.last(), Some(&(at(n), header(9))));
+    }
     // Appending again holds again.
-    assert_eq!(held.write(&mut sink, &header(3, 0), at(3)), OK);
-    assert_eq!(sink.writes.len(), before + 3);
+    assert_eq!(held.write(&mut sink, &header(3), at(3)), OK);
+    assert!(held.holds());
 }
 
 #[test]
 fn the_wal_starting_over_or_cut_makes_its_start_the_end() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
-    frame(&mut held, &mut sink, 1, true);
+    frame(&mut held, &mut sink, 0);
+    frame(&mut held, &mut sink, 1);
     // A new WAL header at the start: frames from byte 32 append again.
     wal_start(&mut held, &mut sink);
-    let before = sink.writes.len();
-    frame(&mut held, &mut sink, 0, false);
-    assert_eq!(sink.writes.len(), before, "held again");
+    assert_eq!(held.write(&mut sink, &header(2), at(0)), OK);
+    assert!(held.holds());
     assert_eq!(held.flush(&mut sink), OK);
     held.truncated(0);
-    assert_eq!(held.write(&mut sink, &header(1, 0), at(0)), OK);
-    assert_eq!(sink.writes.len(), before + 1, "held after the cut");
+    assert_eq!(held.write(&mut sink, &header(3), at(0)), OK);
+    assert!(held.holds(), "held after the cut");
 }
 
 #[test]
 fn a_header_at_the_files_start_is_never_held() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
-    assert_eq!(held.write(&mut sink, &header(1, 0), 0), OK);
+    assert_eq!(held.write(&mut sink, &header(1), 0), OK);
+    assert!(!held.holds());
     assert_eq!(sink.writes.len(), 1);
-}
-
-#[test]
-fn held_bytes_past_the_limit_are_written_without_a_commit() {
-    let (mut held, mut sink) = (Held::default(), Recorder::default());
-    wal_start(&mut held, &mut sink);
-    let frames = i64::try_from(LIMIT).unwrap_or(0) / FRAME + 1;
-    for n in 0..frames {
-        frame(&mut held, &mut sink, n, false);
-    }
-    // Written once the limit is passed, in pieces the platform takes whole, back to back.
-    let pieces = &sink.writes[1..];
-    let total: usize = pieces.iter().map(|(_, b)| b.len()).sum();
-    assert!(total >= LIMIT, "{total} bytes written");
-    assert_eq!(pieces.len(), total.div_ceil(MAX_WRITE));
-    let mut next = at(0);
-    for (offset, bytes) in pieces {
-        assert_eq!(*offset, next);
-        assert!(bytes.len() <= MAX_WRITE && bytes.len() & 0x1ffff == bytes.len());
-        next += i64::try_from(bytes.len()).unwrap_or(0);
-    }
-}
-
-#[test]
-fn no_platform_write_is_longer_than_the_unix_vfs_takes() {
-    // 0x20000 bytes would be written as 0 by the unix VFS (SQLITE_FULL).
-    const { assert!(MAX_WRITE <= 0x1ffff && MAX_WRITE.is_multiple_of(4096)) };
-    let (mut held, mut sink) = (Held::default(), Recorder::default());
-    wal_start(&mut held, &mut sink);
-    for n in 0..40 {
-        frame(&mut held, &mut sink, n, n == 39);
-    }
-    let pieces = &sink.writes[1..];
-    assert_eq!(pieces.len(), 2);
-    assert_eq!(pieces[0].1.len(), MAX_WRITE);
-    assert_eq!(pieces[1].0, at(0) + i64::try_from(MAX_WRITE).unwrap_or(0));
 }
 
 #[test]
@@ -190,44 +133,44 @@ fn other_writes_pass_straight_through() {
     for (n, size) in [0usize, 23, 25, 32, 4096].into_iter().enumerate() {
         let offset = 100_000 * i64::try_from(n + 1).unwrap_or(0);
         assert_eq!(held.write(&mut sink, &vec![1u8; size], offset), OK);
+        assert!(!held.holds());
     }
     assert_eq!(sink.writes.len(), 5);
 }
 
 #[test]
-fn flush_writes_what_is_held_once() {
+fn flush_writes_a_held_header_once() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     assert_eq!(held.flush(&mut sink), OK);
     assert!(sink.writes.is_empty(), "nothing held, nothing written");
     wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
+    held.write(&mut sink, &header(4), at(0));
     assert_eq!(held.flush(&mut sink), OK);
     assert_eq!(held.flush(&mut sink), OK);
-    assert_eq!(sink.writes.len(), 2);
-    assert_eq!(sink.writes[1].1.len(), FRAME_HEADER + PAGE);
+    assert_eq!(sink.writes[1..], [(at(0), header(4))]);
 }
 
 #[test]
-fn errors_reach_sqlite_and_nothing_is_retried() {
+fn errors_reach_sqlite_with_the_call_that_found_them() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     wal_start(&mut held, &mut sink);
-    frame(&mut held, &mut sink, 0, false);
+    held.write(&mut sink, &header(1), at(0));
     sink.fail = true;
-    // The commit frame's page writes everything: its error is the page's.
-    assert_eq!(held.write(&mut sink, &header(1, 2), at(1)), OK);
+    // The joined write fails: the page's own write fails, as it would have alone.
     assert_eq!(
-        held.write(&mut sink, &[1u8; PAGE], at(1) + 24),
+        held.write(&mut sink, &[7u8; PAGE], at(0) + 24),
         ffi::SQLITE_IOERR_WRITE
     );
-    // Held bytes that cannot be sent before an unrelated write fail that write.
-    assert_eq!(held.write(&mut sink, &header(2, 0), at(2)), OK);
+    assert!(!held.holds());
+    // A header that cannot be sent before an unrelated write fails that write.
+    held.write(&mut sink, &header(2), at(1));
     assert_eq!(
-        held.write(&mut sink, &[7u8; PAGE], 900_000),
+        held.write(&mut sink, &[7u8; PAGE], at(9)),
         ffi::SQLITE_IOERR_WRITE
     );
-    assert_eq!(held.write(&mut sink, &header(3, 0), at(300)), OK);
+    held.write(&mut sink, &header(3), at(10));
     assert_eq!(held.flush(&mut sink), ffi::SQLITE_IOERR_WRITE);
     sink.fail = false;
     assert_eq!(held.flush(&mut sink), OK);
-    assert_eq!(sink.writes.len(), 1, "failed bytes are not written later");
+    assert_eq!(sink.writes.len(), 1, "a failed header is not written later");
 }

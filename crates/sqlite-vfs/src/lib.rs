@@ -1,24 +1,26 @@
-//! A SQLite VFS that is the platform's own (`unix`) except for one thing: the frames a
-//! transaction appends to the WAL reach the kernel in one `pwrite` instead of two a frame.
+//! A SQLite VFS that is the platform's own (`unix`) except for one thing: each frame SQLite
+//! appends to the WAL reaches the kernel in one `pwrite` instead of two.
 //!
 //! SQLite writes each frame's 24-byte header, then its page at the next byte. Each is a
 //! system call that takes the file's lock, looks up and locks its page-cache pages and
 //! updates the inode; the header's costs about as much as the page's (docs/benchmarks.md,
-//! forty-fifth pass). Files opened as a WAL are wrapped: appended frames are held and written
-//! together when the commit frame's page arrives (`held.rs` says exactly when, and why a
-//! commit can rely on it); every other file is the platform's file, untouched.
+//! forty-fifth pass). Files opened as a WAL are wrapped: an appended header is held until the
+//! page that follows it and written with it (`held.rs` says exactly when, and why nothing
+//! more is held); every other file is the platform's file, untouched.
 //!
 //! What holds: the bytes, their offsets and their order are SQLite's; only the number of
-//! calls changes. When `COMMIT` returns, everything it wrote is in the file: other
-//! connections, other processes and the store's own `fdatasync` of the WAL
-//! (`airlock-store`'s `durable.rs`) see every byte of it (`tests/wal.rs` copies the files
-//! after each commit, with and without spilled pages, and recovers the copy; a writer is
-//! killed mid-stream and loses no commit). A process killed while frames are held loses
-//! frames of a transaction that had not committed, which SQLite's recovery discards anyway.
+//! calls changes. A header is held only between the two `xWrite` calls of one frame, so when
+//! any call of SQLite's on the file returns, the file is what the platform's VFS would have
+//! made of it: a commit, a rollback, another connection or process, and the store's own
+//! `fdatasync` of the WAL (`airlock-store`'s `durable.rs`) all see every byte
+//! ([`held_headers`] counts what is held; `tests/wal.rs` checks it is zero after every
+//! statement, copies the files after each commit, with and without spilled pages, and
+//! recovers the copy, rolls back a spilled transaction while another connection commits, and
+//! kills a writer mid-stream).
 
 use std::ffi::{CStr, c_int, c_void};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use rusqlite::ffi;
 
@@ -44,6 +46,26 @@ impl std::error::Error for Error {}
 /// `xWrite` calls SQLite made on WAL files, and writes that reached the platform.
 static ASKED: AtomicU64 = AtomicU64::new(0);
 static MADE: AtomicU64 = AtomicU64::new(0);
+/// Frame headers held right now, all files together.
+static HELD: AtomicI64 = AtomicI64::new(0);
+
+/// Frame headers held right now, process-wide: at most one a WAL file, between the two
+/// writes of one frame, so zero whenever no SQLite call on a WAL file is in flight.
+pub fn held_headers() -> i64 {
+    HELD.load(Ordering::Relaxed)
+}
+
+/// Runs `f` on a file's held header, keeping [`held_headers`] up to date.
+fn tracked<R>(held: &mut Held, f: impl FnOnce(&mut Held) -> R) -> R {
+    let was = held.holds();
+    let out = f(held);
+    match (was, held.holds()) {
+        (false, true) => HELD.fetch_add(1, Ordering::Relaxed),
+        (true, false) => HELD.fetch_sub(1, Ordering::Relaxed),
+        _ => 0,
+    };
+    out
+}
 
 /// WAL writes since the process started, all files together: how many SQLite asked for,
 /// and how many reached the platform.
@@ -224,7 +246,7 @@ unsafe fn parts<'a>(file: *mut ffi::sqlite3_file) -> Option<(&'a mut Held, Platf
 unsafe fn flushed(file: *mut ffi::sqlite3_file) -> Result<Platform, c_int> {
     // SAFETY: the caller's promise.
     let (held, mut platform) = unsafe { parts(file) }.ok_or(ffi::SQLITE_IOERR)?;
-    match held.flush(&mut platform) {
+    match tracked(held, |held| held.flush(&mut platform)) {
         ffi::SQLITE_OK => Ok(platform),
         rc => Err(rc),
     }
@@ -252,7 +274,7 @@ unsafe extern "C" fn close(file: *mut ffi::sqlite3_file) -> c_int {
         None => ffi::SQLITE_IOERR_CLOSE,
         Some((held, mut platform)) => {
             // The platform's file is closed whether or not a held header could be written.
-            let flushed = held.flush(&mut platform);
+            let flushed = tracked(held, |held| held.flush(&mut platform));
             let closed = match platform.methods.xClose {
                 // SAFETY: the platform's own method on its own file, closed once.
                 Some(m) => unsafe { m(platform.file) },
@@ -299,11 +321,14 @@ unsafe extern "C" fn write(
         unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
     };
     ASKED.fetch_add(1, Ordering::Relaxed);
-    held.write(&mut platform, data, offset)
+    tracked(held, |held| held.write(&mut platform, data, offset))
 }
 
 unsafe extern "C" fn truncate(file: *mut ffi::sqlite3_file, size: i64) -> c_int {
     let rc = forward!(file, xTruncate, ffi::SQLITE_IOERR_TRUNCATE, size);
+    if rc != ffi::SQLITE_OK {
+        return rc;
+    }
     // SAFETY: SQLite calls this only on files `open_file` opened.
     if let Some((held, _)) = unsafe { parts(file) } {
         held.truncated(size);

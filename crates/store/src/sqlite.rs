@@ -19,8 +19,8 @@ use crate::tx::Tx;
 pub use crate::migrations::SCHEMA_VERSION;
 
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
-    // The platform's VFS, but a transaction's WAL frames go out in one system call instead
-    // of two a frame (`airlock-sqlite-vfs`; the files and their bytes are the same).
+    // The platform's VFS, but each WAL frame goes out in one system call instead of two
+    // (`airlock-sqlite-vfs`; the files and their bytes are the same).
     airlock_sqlite_vfs::register()?;
     let conn = Connection::open_with_flags_and_vfs(
         path,
