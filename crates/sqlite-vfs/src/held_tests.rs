@@ -1,19 +1,40 @@
 use super::*;
 
-/// Records every write that reaches the platform; fails them when told to.
+/// Records every write that reaches the platform and keeps the file's bytes; fails every
+/// write when told to, or only the next one.
 #[derive(Default)]
 struct Recorder {
     writes: Vec<(i64, Vec<u8>)>,
+    file: Vec<u8>,
+    reads: usize,
     fail: bool,
+    fail_next: bool,
 }
 
 impl Sink for Recorder {
     fn write(&mut self, data: &[u8], offset: i64) -> c_int {
-        if self.fail {
+        if self.fail || std::mem::take(&mut self.fail_next) {
             return ffi::SQLITE_IOERR_WRITE;
         }
+        let at = usize::try_from(offset).unwrap_or(0);
+        if self.file.len() < at + data.len() {
+            self.file.resize(at + data.len(), 0);
+        }
+        self.file[at..at + data.len()].copy_from_slice(data);
         self.writes.push((offset, data.to_vec()));
         ffi::SQLITE_OK
+    }
+
+    fn read(&mut self, buf: &mut [u8], offset: i64) -> c_int {
+        self.reads += 1;
+        let at = usize::try_from(offset).unwrap_or(0);
+        match self.file.get(at..at + buf.len()) {
+            Some(bytes) => {
+                buf.copy_from_slice(bytes);
+                ffi::SQLITE_OK
+            }
+            None => ffi::SQLITE_IOERR_SHORT_READ,
+        }
     }
 }
 
@@ -30,9 +51,17 @@ fn at(n: i64) -> i64 {
     32 + n * FRAME
 }
 
-/// SQLite starting a WAL: its header at byte 0, written at once.
+/// A WAL header for pages of `page` bytes (the format stores 65,536 as 1).
+fn wal_header(page: u32) -> Vec<u8> {
+    let mut h = vec![0u8; 32];
+    h[0..4].copy_from_slice(&0x377f_0682u32.to_be_bytes());
+    h[8..12].copy_from_slice(&(if page == 65_536 { 1 } else { page }).to_be_bytes());
+    h
+}
+
+/// SQLite starting a WAL of 4 KiB pages: its header at byte 0, written at once.
 fn wal_start(held: &mut Held, sink: &mut Recorder) {
-    assert_eq!(held.write(sink, &[0u8; 32], 0), OK);
+    assert_eq!(held.write(sink, &wal_header(4096), 0), OK);
     assert!(!held.holds());
 }
 
@@ -155,22 +184,103 @@ fn errors_reach_sqlite_with_the_call_that_found_them() {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     wal_start(&mut held, &mut sink);
     held.write(&mut sink, &header(1), at(0));
-    sink.fail = true;
+    sink.fail_next = true;
     // The joined write fails: the page's own write fails, as it would have alone.
     assert_eq!(
         held.write(&mut sink, &[7u8; PAGE], at(0) + 24),
         ffi::SQLITE_IOERR_WRITE
     );
     assert!(!held.holds());
-    // A header that cannot be sent before an unrelated write fails that write.
+    // A header that cannot be sent before a write elsewhere fails that write, which is not
+    // made: the file never gets a later write without an earlier one.
     held.write(&mut sink, &header(2), at(1));
+    sink.fail_next = true;
+    let before = sink.writes.len();
     assert_eq!(
         held.write(&mut sink, &[7u8; PAGE], at(9)),
         ffi::SQLITE_IOERR_WRITE
     );
+    assert_eq!(
+        sink.writes.len(),
+        before,
+        "the write after the failed header was not made"
+    );
     held.write(&mut sink, &header(3), at(10));
+    sink.fail_next = true;
     assert_eq!(held.flush(&mut sink), ffi::SQLITE_IOERR_WRITE);
-    sink.fail = false;
     assert_eq!(held.flush(&mut sink), OK);
-    assert_eq!(sink.writes.len(), 1, "a failed header is not written later");
+    assert_eq!(
+        sink.writes.len(),
+        before,
+        "a failed header is not written later"
+    );
+}
+
+#[test]
+fn a_24_byte_append_that_is_not_at_a_frame_is_written_at_once() {
+    // synchronous=FULL with psow=0 pads a commit to a sector boundary and may split a padding
+    // frame's page there: the second part can be 24 bytes appended with nothing after it.
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    wal_start(&mut held, &mut sink);
+    frame(&mut held, &mut sink, 0);
+    assert_eq!(held.write(&mut sink, &header(5), at(1)), OK);
+    assert!(held.holds(), "a frame's header");
+    assert_eq!(held.write(&mut sink, &[5u8; PAGE - 24], at(1) + 24), OK);
+    assert_eq!(
+        held.write(&mut sink, &[6u8; 24], at(1) + 24 + (PAGE as i64 - 24)),
+        OK
+    );
+    assert!(!held.holds(), "the tail of a page is not held");
+    assert_eq!(sink.writes.last().map(|(_, b)| b.len()), Some(24));
+}
+
+#[test]
+fn frames_follow_the_page_size_of_the_wal_header() {
+    for page in [512u32, 1024, 2048, 8192, 65_536] {
+        let (mut held, mut sink) = (Held::default(), Recorder::default());
+        assert_eq!(held.write(&mut sink, &wal_header(page), 0), OK);
+        let frame = i64::from(page) + 24;
+        for n in 0..3 {
+            assert_eq!(held.write(&mut sink, &header(1), 32 + n * frame), OK);
+            assert!(held.holds(), "page size {page}, frame {n}");
+            let body = vec![2u8; usize::try_from(page).unwrap_or(0)];
+            assert_eq!(held.write(&mut sink, &body, 32 + n * frame + 24), OK);
+            assert!(!held.holds());
+        }
+        // Where a 4 KiB frame would start, but not one of these.
+        assert_eq!(held.write(&mut sink, &header(1), 32 + 3 * frame + 4096), OK);
+        assert!(!held.holds());
+    }
+}
+
+#[test]
+fn the_page_size_is_read_once_from_a_wal_another_connection_started() {
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    sink.file = wal_header(1024);
+    sink.file.resize(32 + 1048 * 2, 0);
+    assert_eq!(held.write(&mut sink, &header(1), 32 + 1048 * 2), OK);
+    assert!(held.holds());
+    assert_eq!(held.write(&mut sink, &[1u8; 1024], 32 + 1048 * 2 + 24), OK);
+    assert_eq!(held.write(&mut sink, &header(1), 32 + 1048 * 3), OK);
+    assert_eq!(sink.reads, 1, "read once");
+}
+
+#[test]
+fn without_a_page_size_nothing_is_held() {
+    // No WAL header in the file, or one of another format: headers go out alone.
+    for file in [Vec::new(), vec![0u8; 32], {
+        let mut h = wal_header(4096);
+        h[8..12].copy_from_slice(&1000u32.to_be_bytes());
+        h
+    }] {
+        let (mut held, mut sink) = (Held::default(), Recorder::default());
+        sink.file = file;
+        assert_eq!(held.write(&mut sink, &header(1), at(3)), OK);
+        assert!(!held.holds());
+        assert_eq!(held.write(&mut sink, &header(1), at(4)), OK);
+        assert_eq!(
+            sink.reads, 1,
+            "not read again until a WAL header is written"
+        );
+    }
 }

@@ -15,8 +15,9 @@
 //! `fdatasync` of the WAL (`airlock-store`'s `durable.rs`) all see every byte
 //! ([`held_headers`] counts what is held; `tests/wal.rs` checks it is zero after every
 //! statement, copies the files after each commit, with and without spilled pages, and
-//! recovers the copy, rolls back a spilled transaction while another connection commits, and
-//! kills a writer mid-stream).
+//! recovers the copy, rolls back a spilled transaction while another connection commits,
+//! pads commits to a sector with small pages, and kills a writer mid-stream;
+//! `lib_tests.rs` checks that every method writes a held header first).
 
 use std::ffi::{CStr, c_int, c_void};
 use std::sync::OnceLock;
@@ -217,6 +218,14 @@ impl Sink for Platform {
         MADE.fetch_add(1, Ordering::Relaxed);
         // SAFETY: an open platform file, and `len` bytes at `data`.
         unsafe { write(self.file, data.as_ptr().cast(), len, offset) }
+    }
+
+    fn read(&mut self, buf: &mut [u8], offset: i64) -> c_int {
+        let (Some(read), Ok(len)) = (self.methods.xRead, c_int::try_from(buf.len())) else {
+            return ffi::SQLITE_IOERR_READ;
+        };
+        // SAFETY: an open platform file, and room for `len` bytes at `buf`.
+        unsafe { read(self.file, buf.as_mut_ptr().cast(), len, offset) }
     }
 }
 
@@ -467,3 +476,7 @@ unsafe extern "C" fn unfetch(
 ) -> c_int {
     forward_v3!(file, xUnfetch, ffi::SQLITE_OK, offset, page)
 }
+
+#[cfg(test)]
+#[path = "lib_tests.rs"]
+mod tests;
