@@ -59,12 +59,10 @@ fn page_size(wal_header: &[u8]) -> Option<i64> {
     if !matches!(word(0)?, 0x377f_0682 | 0x377f_0683) {
         return None;
     }
-    // The format stores 65,536 as 1.
-    match word(8)? {
-        1 => Some(65_536),
-        size if size.is_power_of_two() && (512..=32_768).contains(&size) => Some(i64::from(size)),
-        _ => None,
-    }
+    // The page size as a plain number (unlike the database header, which stores 65,536 as 1:
+    // `walFrames` writes `szPage` itself).
+    let size = word(8)?;
+    (size.is_power_of_two() && (512..=65_536).contains(&size)).then_some(i64::from(size))
 }
 
 /// A frame header written by SQLite and not yet by the platform.
@@ -94,6 +92,7 @@ impl Held {
     /// SQLite's `xWrite` of `data` at `offset`.
     pub(crate) fn write(&mut self, sink: &mut impl Sink, data: &[u8], offset: i64) -> c_int {
         let len = i64::try_from(data.len()).unwrap_or(i64::MAX);
+        // (Offset 0 is the WAL's own header; `at_a_frame` would refuse it too.)
         let appends = offset > 0 && offset >= self.end;
         self.end = if offset == 0 {
             len

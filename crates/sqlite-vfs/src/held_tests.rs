@@ -51,11 +51,11 @@ fn at(n: i64) -> i64 {
     32 + n * FRAME
 }
 
-/// A WAL header for pages of `page` bytes (the format stores 65,536 as 1).
+/// A WAL header for pages of `page` bytes (a plain number, 65,536 included).
 fn wal_header(page: u32) -> Vec<u8> {
     let mut h = vec![0u8; 32];
     h[0..4].copy_from_slice(&0x377f_0682u32.to_be_bytes());
-    h[8..12].copy_from_slice(&(if page == 65_536 { 1 } else { page }).to_be_bytes());
+    h[8..12].copy_from_slice(&page.to_be_bytes());
     h
 }
 
@@ -268,11 +268,17 @@ fn the_page_size_is_read_once_from_a_wal_another_connection_started() {
 #[test]
 fn without_a_page_size_nothing_is_held() {
     // No WAL header in the file, or one of another format: headers go out alone.
-    for file in [Vec::new(), vec![0u8; 32], {
-        let mut h = wal_header(4096);
-        h[8..12].copy_from_slice(&1000u32.to_be_bytes());
-        h
-    }] {
+    for file in [
+        Vec::new(),
+        vec![0u8; 32],
+        {
+            let mut h = wal_header(4096);
+            h[8..12].copy_from_slice(&1000u32.to_be_bytes());
+            h
+        },
+        wal_header(1),
+        wal_header(131_072),
+    ] {
         let (mut held, mut sink) = (Held::default(), Recorder::default());
         sink.file = file;
         assert_eq!(held.write(&mut sink, &header(1), at(3)), OK);
