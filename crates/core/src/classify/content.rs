@@ -12,6 +12,7 @@
 
 mod args;
 mod browser;
+mod bytescan;
 mod catalogue;
 mod cloud;
 mod code;

@@ -151,15 +151,18 @@ pub(crate) fn program_name(word: &str) -> &str {
 }
 
 fn max_nesting(t: &str) -> usize {
+    // Bytes, not characters: the five are ASCII, and UTF-8 never puts an ASCII byte inside
+    // another character; the stretches without any of them are skipped a block at a time.
+    let special = |c: u8| matches!(c, b'(' | b'{' | b')' | b'}' | b'`');
     let (mut depth, mut max, mut backq) = (0usize, 0usize, false);
-    for c in t.chars() {
+    for (_, c) in super::bytescan::Specials::new(t.as_bytes(), special) {
         match c {
-            '(' | '{' => {
+            b'(' | b'{' => {
                 depth += 1;
                 max = max.max(depth + usize::from(backq));
             }
-            ')' | '}' => depth = depth.saturating_sub(1),
-            '`' => backq = !backq,
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            b'`' => backq = !backq,
             _ => {}
         }
     }
@@ -491,6 +494,48 @@ pub(crate) fn decode_escapes(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_by_bytes_is_nesting_by_characters() {
+        // The first form, over characters, against the block-skipping byte scan: random texts
+        // of brackets, backquotes, plain and multi-byte characters, long and short.
+        let by_chars = |t: &str| {
+            let (mut depth, mut max, mut backq) = (0usize, 0usize, false);
+            for c in t.chars() {
+                match c {
+                    '(' | '{' => {
+                        depth += 1;
+                        max = max.max(depth + usize::from(backq));
+                    }
+                    ')' | '}' => depth = depth.saturating_sub(1),
+                    '`' => backq = !backq,
+                    _ => {}
+                }
+            }
+            max
+        };
+        let alphabet = ['(', '{', ')', '}', '`', 'x', ' ', 'é', '€', '\u{1F600}'];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..4_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = usize::try_from(seed % 300).unwrap_or(0);
+            let sparse = seed % 4 == 0;
+            let text: String = (0..len)
+                .map(|k| {
+                    let r = usize::try_from((seed >> (k % 50)) ^ (k as u64 * 2_654_435_761))
+                        .unwrap_or(0);
+                    if sparse && r % 40 != 0 {
+                        'x'
+                    } else {
+                        alphabet[r % alphabet.len()]
+                    }
+                })
+                .collect();
+            assert_eq!(max_nesting(&text), by_chars(&text), "{text:?}");
+        }
+    }
 
     fn eff(cmd: &str) -> Option<Effect> {
         let mut ctx = Ctx::new();

@@ -648,6 +648,37 @@ mod tests {
             }
             check(&s);
         }
+        // Long and sparse (the one-pass check skips plain stretches a block at a time): the
+        // alphabet's characters at random places in up to 300 plain ones, across blocks'
+        // edges.
+        for _ in 0..50_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 55) as usize % 300;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..len {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                if (x >> 40) % 23 == 0 {
+                    s.push(ALPHABET[(x >> 58) as usize % ALPHABET.len()]);
+                } else {
+                    s.push('x');
+                }
+            }
+            check(&s);
+        }
+        // Each construct at every offset around two blocks' edges, in plain text (the one
+        // place a construct's first byte can be the last of a skipped block).
+        for piece in [
+            "q'", "Q'", "nq'", "--x", "/*!", "/*M!", "/*/*", "//", "'''", "\"\"\"", "#", "\\", "`",
+            "[", "$", "\r", "\ngo\n", "\n.t",
+        ] {
+            for at in 0..70 {
+                check(&format!("{}{piece}{}", " ".repeat(at), "x".repeat(30)));
+                check(&format!("{}{piece}", "x".repeat(at)));
+            }
+        }
         for s in [
             "SELECT u.id FROM users u WHERE o.created_at >= '2024-01-01'",
             "/* a /* b */ c */ SELECT 1",

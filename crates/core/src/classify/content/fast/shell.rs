@@ -158,10 +158,10 @@ fn tokens(b: &[u8]) -> Option<Vec<Token>> {
             // character is refused rather than reasoned about.
             b'#' => {
                 let body = b.get(i + 1..)?;
-                return body
-                    .iter()
-                    .all(|c| matches!(c, b' '..=b'~' | b'\t'))
-                    .then_some(out);
+                return super::super::bytescan::all_plain(body, |c| {
+                    matches!(c, b' '..=b'~' | b'\t')
+                })
+                .then_some(out);
             }
             b'|' if b.get(i + 1) == Some(&b'|') => {
                 out.push(Token::Or);

@@ -11,6 +11,7 @@
 
 use sqlparser::keywords::ALL_KEYWORDS;
 
+use super::super::bytescan::{all_plain, find_pair};
 use super::super::sql::{EXPLAINS_PLAN, INSERTS, READS, call_effect};
 use super::super::sqllex::dialect_sensitive;
 use crate::Effect;
@@ -91,33 +92,28 @@ pub(crate) fn statement(text: &str) -> Option<(&str, Effect, &'static str)> {
 /// Either body is printable ASCII or tabs only (no line break of any dialect, no control
 /// character).
 fn trailing_comment(b: &[u8], i: usize) -> bool {
-    let plain = |c: &u8| matches!(c, b' '..=b'~' | b'\t');
+    let plain = |c: u8| matches!(c, b' '..=b'~' | b'\t');
     match b.get(i..) {
         Some([b'/', b'*', body @ ..]) => {
             if matches!(body, [b'!' | b'+', ..] | [b'M' | b'm', b'!', ..]) {
                 return false;
             }
-            // Padded statements carry long comments: std's substring search and a fold
-            // without early exit (which vectorises) keep this to a few instructions a byte.
-            // The text is ASCII (checked before tokenising): any byte index is a boundary.
-            let Some(text) = std::str::from_utf8(body).ok() else {
+            // Padded statements carry long comments: block scans (which vectorise) keep this
+            // to about an instruction a byte.
+            let Some(close) = find_pair(body, *b"*/") else {
                 return false;
             };
-            let Some(close) = text.find("*/") else {
+            let (Some(inner), Some(after)) = (body.get(..close), body.get(close + 2..)) else {
                 return false;
             };
-            let (Some(inner), Some(opened), Some(after)) = (
-                body.get(..close),
-                text.get(..close + 1),
-                body.get(close + 2..),
-            ) else {
-                return false;
-            };
-            inner.iter().fold(true, |ok, c| ok & plain(c))
-                && !opened.contains("/*")
+            // No `/*` inside (nesting): `inner` ends before the `*` of the first `*/`, so a
+            // `/` ending it could only open one with that `*`, which the dialects differ on.
+            all_plain(inner, plain)
+                && find_pair(inner, *b"/*").is_none()
+                && !inner.ends_with(b"/")
                 && after.iter().all(|c| matches!(c, b' ' | b'\t' | b'\n'))
         }
-        Some([b'-', b'-', b' ' | b'\t', body @ ..]) => body.iter().all(plain),
+        Some([b'-', b'-', b' ' | b'\t', body @ ..]) => all_plain(body, plain),
         _ => false,
     }
 }

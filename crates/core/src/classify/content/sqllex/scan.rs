@@ -463,7 +463,15 @@ pub(crate) fn dialect_sensitive(s: &str) -> bool {
     let b = s.as_bytes();
     let at = |k: usize| b.get(k).copied();
     let mut opens = 0usize;
-    for (k, &c) in b.iter().enumerate() {
+    // The bytes every arm below starts from; the stretches without one (a padded statement's
+    // comment) are skipped a block at a time.
+    let special = |c: u8| {
+        matches!(
+            c,
+            b'#' | b'\\' | b'`' | b'[' | b'$' | b'\r' | b'/' | b'\'' | b'"' | b'-' | b'q' | b'Q'
+        )
+    };
+    for (k, c) in crate::classify::content::bytescan::Specials::new(b, special) {
         match c {
             b'#' | b'\\' | b'`' | b'[' | b'$' | b'\r' => return true,
             // `//`, `/*!`, `/*M!`, `/*m!`; `/*` counted for nesting.
