@@ -40,6 +40,7 @@ mod json_walk;
 mod objects;
 mod outputs;
 mod patch;
+mod program_tool;
 mod query_text;
 mod resource;
 pub(crate) mod search;
@@ -274,6 +275,9 @@ pub fn classify_content_with(
         graphql::target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
     if facts.resource_read {
         resource::read(&mut ctx, input);
+    }
+    if ctx.program.is_none() {
+        program_tool::analyse(&mut ctx, tool, input);
     }
     let hint = facts.hint;
     let mut budget = MAX_INPUT;

@@ -382,13 +382,12 @@ fn body_removes(compact: &str, lower: &[String], url: &str) -> Option<&'static s
 fn other_methods(options: &[&Map<String, Value>]) -> Vec<&'static str> {
     let mut out = Vec::new();
     for m in options {
-        for k in ["type", "op", "operation", "action"]
-            .iter()
-            .chain(METHOD_KEYS)
-        {
-            match m.get(*k) {
-                Some(Value::String(s)) => out.extend(method_word(s.trim())),
-                Some(Value::Array(items)) => out.extend(
+        // Any spelling of a method's key (`METHOD`, `httpVerb`, curl's `request`, `X` and
+        // `-X`, libcurl's `customRequest`): the value counts only when it is a method word.
+        for (_, v) in m.iter().filter(|(k, _)| method_key(k)) {
+            match v {
+                Value::String(s) => out.extend(method_word(s.trim())),
+                Value::Array(items) => out.extend(
                     items
                         .iter()
                         .filter_map(Value::as_str)
@@ -399,6 +398,35 @@ fn other_methods(options: &[&Map<String, Value>]) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// A key that may name a request's method, in any case, with `-`, `_` or leading dashes.
+fn method_key(k: &str) -> bool {
+    if k.len() > 32 {
+        return false;
+    }
+    let norm: String = k
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(
+        norm.as_str(),
+        "type"
+            | "op"
+            | "operation"
+            | "action"
+            | "method"
+            | "httpmethod"
+            | "requestmethod"
+            | "verb"
+            | "httpverb"
+            | "requestverb"
+            | "x"
+            | "request"
+            | "customrequest"
+            | "requesttype"
+    )
 }
 
 fn method_word(w: &str) -> Option<&'static str> {

@@ -12,7 +12,7 @@ use crate::Effect::{Admin, Mutating};
 mod fields;
 mod written;
 use fields::{
-    delete_flag, destroying_operation, operation_named, protection_off, security_off,
+    change_flag, delete_flag, destroying_operation, operation_named, protection_off, security_off,
     sent_to_address,
 };
 pub(crate) use written::editor_call;
@@ -60,6 +60,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
             operation_named(ctx, map);
         } else {
             destroying_operation(ctx, map);
+            change_flag(ctx, map);
         }
         delete_flag(ctx, map);
     }

@@ -81,8 +81,40 @@ pub(super) fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
         "http://", "https://", "ftp://", "sftp://", "ws://", "wss://",
     ];
     for (k, v) in map {
-        let Value::String(url) = v else {
-            continue;
+        let url = match v {
+            Value::String(url) => url,
+            // A destination given as an object (`{"destination": {"url": …}}`, `{"type":
+            // "s3", "bucket": …}`): its address if it has one; otherwise the call still
+            // sends what it produces somewhere it names.
+            Value::Object(o)
+                if KEYS.contains(&k.to_ascii_lowercase().replace('-', "_").as_str()) =>
+            {
+                let address = o.values().filter_map(Value::as_str).find(|s| {
+                    let head = s.trim_start();
+                    SCHEMES.iter().any(|p| {
+                        head.get(..p.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+                    })
+                });
+                match address {
+                    Some(url) => ctx.add(
+                        Admin,
+                        format!(
+                            "argument `{k}` sends what the call produces to {}",
+                            super::super::snippet(url.trim())
+                        ),
+                    ),
+                    None if !o.is_empty() => ctx.add(
+                        Mutating,
+                        format!(
+                            "argument `{k}` sends what the call produces to a destination it names"
+                        ),
+                    ),
+                    None => {}
+                }
+                continue;
+            }
+            _ => continue,
         };
         // The address first: most values are not one, and need no lowercase copy of the key.
         let head = url.trim_start();
@@ -123,6 +155,12 @@ pub(super) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
         "on_success",
         "then",
         "post_action",
+        "on_fail",
+        "on_failure",
+        "on_error",
+        "on_complete",
+        "op_type",
+        "optype",
         "action_type",
         "operation_type",
     ];
@@ -323,5 +361,211 @@ pub(super) fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
                 ),
             );
         }
+    }
+}
+
+/// Under a tool whose name reads (`lint`, `list_pull_requests`, `get_certificate`), a flag
+/// that asks it to change what it reads (`fix: true`, `merge: true`, `deploy: true`,
+/// `close_all: true`, `--write` in its `args`): the name's read no longer holds. A flag that
+/// changes access (`grant: true`, `set_role: "admin"`) is an access change; one that attacks
+/// (`exploit: true`) destroys. Filters and dry runs are not changes (`include_closed`,
+/// `show_merged`, `dry_run`, `no_fix`).
+pub(super) fn change_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
+    for (k, v) in map {
+        let on = match v {
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_i64() == Some(1),
+            Value::String(s) => {
+                let s = s.trim();
+                // A role named for a role key (`set_role: "admin"`); a plain on-word otherwise.
+                !s.is_empty() && (role_key(k) || flag_on(s))
+            }
+            // `update: {"state": "closed"}`: the change itself.
+            Value::Object(m) => !m.is_empty() && object_change_key(k),
+            _ => false,
+        };
+        if on {
+            change_named(ctx, k, &format!("argument `{k}`"));
+        }
+    }
+    // What to do with what was fetched (`download {"then": "execute"}`): runs it. What runs
+    // is not seen, so a change, as the thirteenth sets decided.
+    for key in ["then", "post_action", "on_success", "after"] {
+        let Some(Value::String(what)) = map.get(key) else {
+            continue;
+        };
+        let what = what.trim().to_ascii_lowercase();
+        if matches!(
+            what.as_str(),
+            "execute" | "exec" | "run" | "install" | "source" | "eval"
+        ) {
+            ctx.add(
+                Mutating,
+                format!("argument `{key}: {what}` runs what the call fetches"),
+            );
+        }
+    }
+    // Flags in an argument list (`lint {"args": ["--fix", "src/"]}`).
+    for key in ["args", "argv", "flags", "options", "extra_args", "cli_args"] {
+        let Some(Value::Array(items)) = map.get(key) else {
+            continue;
+        };
+        for flag in items.iter().filter_map(Value::as_str) {
+            let Some(name) = flag.trim().strip_prefix('-') else {
+                continue;
+            };
+            let name = name.trim_start_matches('-');
+            let name = name.split_once('=').map_or(name, |(n, _)| n);
+            change_named(
+                ctx,
+                name,
+                &format!("flag `{}`", super::super::prefix(flag, 40)),
+            );
+        }
+    }
+}
+
+fn flag_on(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "true" | "yes" | "on" | "1" | "all" | "force"
+    )
+}
+
+/// `set_role`, `assign_role`, `permission`, `role`: a key that names an access level.
+fn role_key(k: &str) -> bool {
+    crate::classify::name::words(k).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "role" | "roles" | "permission" | "permissions" | "privilege" | "privileges"
+        )
+    }) && crate::classify::name::words(k)
+        .iter()
+        .any(|w| ACCESS.contains(&w.as_str()))
+}
+
+fn object_change_key(k: &str) -> bool {
+    matches!(
+        k.to_ascii_lowercase().as_str(),
+        "update" | "updates" | "set" | "patch" | "changes" | "modify" | "apply" | "write"
+    )
+}
+
+/// Verbs of a flag that changes access.
+const ACCESS: &[&str] = &[
+    "grant",
+    "revoke",
+    "set",
+    "assign",
+    "add",
+    "elevate",
+    "promote",
+    "impersonate",
+    "sudo",
+];
+
+/// Judges one flag's name: an access verb (with a role word, or `grant`/`revoke` alone), an
+/// attack, or a change; nothing when a word holds it back or makes it a filter.
+fn change_named(ctx: &mut Ctx, name: &str, shown: &str) {
+    const CHANGES: &[&str] = &[
+        "fix",
+        "autofix",
+        "apply",
+        "write",
+        "merge",
+        "close",
+        "deactivate",
+        "approve",
+        "renew",
+        "deploy",
+        "publish",
+        "share",
+        "remediate",
+        "execute",
+        "exec",
+        "install",
+        "upgrade",
+        "overwrite",
+        "commit",
+        "push",
+        "upload",
+        "submit",
+        "create",
+        "update",
+        "modify",
+        "edit",
+        "rename",
+        "move",
+        "archive",
+        "restart",
+        "reboot",
+        "rollback",
+        "migrate",
+        "import",
+        "replace",
+        "reset",
+        "enable",
+        "disable",
+        "lock",
+        "unlock",
+        "ban",
+        "block",
+        "kick",
+        "invite",
+        "trigger",
+        "monitor",
+        "send",
+        "post",
+        "transfer",
+        "refund",
+        "pay",
+        "charge",
+        "cancel",
+        "suspend",
+        "restore",
+        "sync",
+        "save",
+        "store",
+        "inplace",
+        "unpublish",
+    ];
+    const ATTACKS: &[&str] = &[
+        "exploit",
+        "attack",
+        "prune",
+        "kill",
+        "terminate",
+        "shutdown",
+    ];
+    // Filters, dry runs, questions and flags that hold the change back.
+    const HELD: &[&str] = &[
+        "no", "not", "dont", "never", "skip", "without", "dry", "preview", "simulate", "check",
+        "include", "show", "with", "only", "is", "was", "has", "can", "allow", "allowed", "count",
+        "filter", "if", "when", "since", "by", "state", "status", "sort", "order", "plan", "test",
+        "validate", "verify", "diff",
+    ];
+    let words = crate::classify::name::words(name);
+    if words.iter().any(|w| HELD.contains(&w.as_str())) || words.len() > 6 {
+        return;
+    }
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let roles = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "role" | "roles" | "permission" | "permissions" | "admin" | "owner" | "access"
+        )
+    });
+    if (has(ACCESS) && roles) || words.iter().any(|w| w == "grant" || w == "revoke") {
+        ctx.add(Admin, format!("{shown} changes access under a read's name"));
+    } else if has(ATTACKS) {
+        ctx.add(
+            Destructive,
+            format!("{shown} asks a read to attack or remove what it finds"),
+        );
+    } else if has(CHANGES) {
+        ctx.add(
+            Mutating,
+            format!("{shown} asks a read to change what it reads"),
+        );
     }
 }
