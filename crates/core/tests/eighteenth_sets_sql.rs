@@ -369,3 +369,34 @@ fn sql_passed_through_to_another_database_is_judged() {
         .concat(),
     );
 }
+
+#[test]
+fn psql_getenv_of_a_secret_is_marked() {
+    let secret = classify(
+        "postgres_query",
+        &json!("\\getenv x PGPASSWORD"),
+        None,
+        None,
+    );
+    let printenv = classify(
+        "bash",
+        &json!({"command": "printenv PGPASSWORD"}),
+        None,
+        None,
+    );
+    assert_eq!(secret.effect, printenv.effect);
+    assert!(
+        secret
+            .reasons
+            .iter()
+            .any(|r| r.contains("secret environment variable")),
+        "{:?}",
+        secret.reasons
+    );
+    // Twin: a variable that holds no secret.
+    assert!(
+        !reasons("postgres_query", "\\getenv x HOME")
+            .iter()
+            .any(|r| r.contains("secret")),
+    );
+}

@@ -503,26 +503,7 @@ fn unparsed(
     let forms = sqllex::statement_forms(chunk, clx);
     if let Some(why) = known_read(clx).or_else(|| sqllex::read_form(clx, &forms)) {
         let head = format!("sql: {}{}", label(n, total), snippet(chunk));
-        // `SUMMARIZE '/etc/shadow'`, `DESCRIBE 's3://…'`: a file or address read as a
-        // table is judged as a reader's argument (`sql/paths.rs`).
-        let mut raised = false;
-        for (t, _) in &clx.toks {
-            if let Tok::Str(s) | Tok::Ident(s) = t
-                && let Some(f) = paths::token_finding(s)
-            {
-                ctx.add(Effect::Mutating, format!("{head} {f}"));
-                raised = true;
-            }
-        }
-        if !raised {
-            ctx.add(Effect::Read, format!("{head} {why}"));
-        }
-        if let Some((table, what)) = tables::unparsed_credentials(clx) {
-            ctx.add(
-                Effect::Read,
-                format!("{head} reads credentials (`{table}` holds {what})"),
-            );
-        }
+        tables::unparsed_read(ctx, &head, clx, why);
         return;
     }
     let mark = ctx.mark();

@@ -270,6 +270,18 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
         }
         "lo_import" | "lo_export" => (Mutating, "copies a large object"),
         "lo_unlink" => (Destructive, "deletes a large object"),
+        // A secret variable read locally is a read, marked (as `printenv TOKEN` is).
+        "getenv"
+            if args
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(super::super::args::secret_variable) =>
+        {
+            (
+                Read,
+                "reads a secret environment variable into a client variable",
+            )
+        }
         "c" | "connect" if connects_elsewhere(args) => (
             Admin,
             "connects as another user or to another host (a change of identity)",

@@ -5,7 +5,9 @@
 
 use sqlparser::ast::{Expr, Ident, ObjectName};
 
+use super::super::Ctx;
 use super::super::sqllex::{Lexed, Tok};
+use crate::Effect;
 
 /// Tables and views whose rows are credentials: `(schema or "" for any, table, what it
 /// holds)`. A local read of them is a read, marked as a read of credentials, as a local
@@ -66,6 +68,30 @@ pub(super) fn credentials_named(
         .iter()
         .find(|(s, t, _)| *t == table && (s.is_empty() || schema.as_deref() == Some(*s)))
         .map(|(_, _, what)| (table.clone(), *what))
+}
+
+/// A statement no dialect parses that a read form proves (`SUMMARIZE t`, `TABLE t`,
+/// `why`): a file or address read as a table is judged as a reader's argument
+/// (`SUMMARIZE '/etc/shadow'`, [`super::paths`]), and a table of credentials is marked.
+pub(super) fn unparsed_read(ctx: &mut Ctx, head: &str, lx: &Lexed, why: &str) {
+    let mut raised = false;
+    for (t, _) in &lx.toks {
+        if let Tok::Str(s) | Tok::Ident(s) = t
+            && let Some(f) = super::paths::token_finding(s)
+        {
+            ctx.add(Effect::Mutating, format!("{head} {f}"));
+            raised = true;
+        }
+    }
+    if !raised {
+        ctx.add(Effect::Read, format!("{head} {why}"));
+    }
+    if let Some((table, what)) = unparsed_credentials(lx) {
+        ctx.add(
+            Effect::Read,
+            format!("{head} reads credentials (`{table}` holds {what})"),
+        );
+    }
 }
 
 /// Credentials read by a statement no dialect parses: `TABLE pg_shadow`, `SUMMARIZE
