@@ -113,8 +113,10 @@ fn reader_globs_are_judged_as_every_path_they_could_match() {
             ("SELECT * FROM read_csv('/app/.en*')", Mutating),
             ("SELECT * FROM read_json('config/*.json')", Mutating),
             ("SELECT * FROM '/home/*/.ssh/*'", Mutating),
-            // Twins: globs that match only data files.
+            // Twins: globs that match only data files; `glob` lists names, reading none.
             ("SELECT * FROM read_csv('data/*.csv')", Read),
+            ("SELECT * FROM glob('data/*.json')", Read),
+            ("SELECT * FROM glob('/etc/shad*')", Read),
             ("SELECT * FROM read_parquet('lake/**/*.parquet')", Read),
             ("SELECT * FROM 'logs/2024-??/part-[0-9].csv'", Read),
         ],

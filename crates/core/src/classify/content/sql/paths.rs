@@ -38,10 +38,13 @@ const DATA_ENDINGS: &[&str] = &[
 /// empty, not a secret file, and, when it is a glob, one that can match only data files
 /// (a glob is judged as every path it could match: `/etc/shad*` is `/etc/shadow`).
 pub(crate) fn local_read(p: &str) -> bool {
-    if p.contains("://") || p.trim().is_empty() || secret_path(p) {
-        return false;
-    }
-    !p.contains(GLOB) || glob_reads(p)
+    local_path(p) && (!p.contains(GLOB) || glob_reads(p))
+}
+
+/// A literal local path that is no secret file, whatever it matches as a glob: what
+/// DuckDB's `glob('data/*.json')` needs, which lists names and reads no file.
+pub(crate) fn local_path(p: &str) -> bool {
+    !p.contains("://") && !p.trim().is_empty() && !secret_path(p)
 }
 
 /// A glob reads only data files: its file name's literal tail after the last wildcard ends
