@@ -10,9 +10,11 @@
 
 mod functions;
 mod meta;
+mod paths;
 mod render;
 mod rules;
 mod stmt;
+mod tables;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
@@ -241,6 +243,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     // recorded as `judge` records it (without a reason when the context wants none).
     if ctx.fast
         && !strict
+        && !tables::needs_walk(text)
         && let Some((stmt, e, why)) = super::fast::statement(text)
     {
         if ctx.tick(3 + text.len() / 64) {
@@ -499,10 +502,8 @@ fn unparsed(
 ) {
     let forms = sqllex::statement_forms(chunk, clx);
     if let Some(why) = known_read(clx).or_else(|| sqllex::read_form(clx, &forms)) {
-        ctx.add(
-            Effect::Read,
-            format!("sql: {}{} {why}", label(n, total), snippet(chunk)),
-        );
+        let head = format!("sql: {}{}", label(n, total), snippet(chunk));
+        tables::unparsed_read(ctx, &head, clx, why);
         return;
     }
     let mark = ctx.mark();
@@ -524,11 +525,15 @@ fn unparsed(
             ),
         ),
         // SQL*Plus `HOST cmd` runs a shell command.
-        (Some(Tok::Word(w)), Some(_)) if w == "HOST" => {
-            let cmd = chunk.trim_start().get(4..).unwrap_or_default();
-            ctx.via("a SQL*Plus `HOST` command", |ctx| {
-                super::shell::analyse(ctx, cmd, depth + 1);
-            });
+        // The mysql client's `system cmd` too.
+        (Some(Tok::Word(w)), Some(_)) if w == "HOST" || w == "SYSTEM" => {
+            let cmd = chunk.trim_start().get(w.len()..).unwrap_or_default();
+            ctx.via(
+                format!("a client `{}` command", w.to_ascii_lowercase()),
+                |ctx| {
+                    super::shell::analyse(ctx, cmd, depth + 1);
+                },
+            );
         }
         _ => {}
     }

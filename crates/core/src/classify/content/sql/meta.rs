@@ -36,10 +36,64 @@ pub(super) fn analyse(ctx: &mut Ctx, line: &str, depth: usize) {
             shell_command(ctx, line, args, depth);
             return;
         }
+        // psql runs backquoted text in a meta-command's arguments as a shell command
+        // (`\echo `id``, `\set x `curl …``): judged as `\!` is (up to the line's end,
+        // past any backslash in the command).
+        for cmd in backquoted(args) {
+            shell_command(ctx, line, cmd, depth);
+        }
         let (args, next) = split_at_backslash(args);
         one(ctx, line, name, args.trim(), depth);
+        // The mysql client ends or resets the statement at `\G`, `\g`, `\c`, `\p` and the
+        // other commands without arguments, and runs the rest of the line as the next
+        // statement (`SELECT 1\G DROP TABLE t`).
+        if MYSQL_ENDS.contains(&name) && !args.trim().is_empty() {
+            let text = args.trim();
+            let statement = super::sqllex::first_word(&super::sqllex::lex(text).toks)
+                .is_some_and(|w| super::sqllex::STARTS.contains(&w));
+            ctx.via(format!("the statement after a mysql `\\{name}`"), |ctx| {
+                super::analyse(ctx, text, depth + 1, !statement);
+            });
+        }
         rest = next;
     }
+}
+
+/// mysql client commands that take no argument: what follows on the line is the next
+/// statement (`\G`, `\g` end it; `\c` clears it; the others print, set or toggle).
+const MYSQL_ENDS: &[&str] = &[
+    "G", "g", "c", "p", "W", "w", "t", "T", "n", "e", "s", "q", "x", "#",
+];
+
+/// The backquoted commands of a meta-command's arguments; an unclosed backquote's rest.
+fn backquoted(args: &str) -> Vec<&str> {
+    args.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
+/// True if `\c`/`\connect`'s arguments name a user or a host (`\c - postgres`, `\c db
+/// user host`, `\c "dbname=x host=y"`, `\c postgresql://u@h/db`): a login as another role
+/// or elsewhere. A database alone (`\c mydb`) is the same login.
+fn connects_elsewhere(args: &str) -> bool {
+    let lower = args.to_ascii_lowercase();
+    if let Some(i) = lower.find("://") {
+        let authority = lower.get(i + 3..).unwrap_or_default();
+        return !authority.starts_with(['/', '?', '"', '\'']) && !authority.trim().is_empty();
+    }
+    if lower.contains('=') {
+        // A conninfo string: any key but the database (an unknown key fails high).
+        return lower
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .filter_map(|w| w.split_once('='))
+            .any(|(k, _)| k.trim() != "dbname" && !k.starts_with("-reuse-previous"));
+    }
+    args.split_whitespace()
+        .filter(|w| !w.starts_with("-reuse-previous"))
+        .skip(1)
+        .any(|w| w != "-")
 }
 
 fn split_at_backslash(s: &str) -> (&str, &str) {
@@ -216,6 +270,22 @@ fn one(ctx: &mut Ctx, line: &str, name: &str, args: &str, depth: usize) {
         }
         "lo_import" | "lo_export" => (Mutating, "copies a large object"),
         "lo_unlink" => (Destructive, "deletes a large object"),
+        // A secret variable read locally is a read, marked (as `printenv TOKEN` is).
+        "getenv"
+            if args
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(super::super::args::secret_variable) =>
+        {
+            (
+                Read,
+                "reads a secret environment variable into a client variable",
+            )
+        }
+        "c" | "connect" if connects_elsewhere(args) => (
+            Admin,
+            "connects as another user or to another host (a change of identity)",
+        ),
         "c" | "connect" | "cd" | "watch" | "unset" | "echo" | "qecho" | "warn" | "p" | "print"
         | "r" | "reset" | "gset" | "crosstabview" | "bind" | "prompt" | "encoding"
         | "errverbose" | "getenv" | "if" | "elif" | "else" | "endif" | "z" | "x" | "a" | "t"

@@ -12,7 +12,7 @@ use sqlparser::ast::{
 
 use super::functions;
 use crate::Effect::{self, Admin, Destructive, Mutating};
-use crate::classify::content::args::{secret_path, write_risk};
+use crate::classify::content::args::write_risk;
 
 /// A part of a name, unquoted and lowercase.
 fn part(p: &ObjectNamePart) -> String {
@@ -488,7 +488,8 @@ fn paths(e: &Expr) -> Option<Vec<String>> {
 /// DuckDB file readers (`read_csv_auto('exports/x.csv')`, `read_parquet(['a', 'b'])`,
 /// `glob('data/*.json')`) read: exactly when every argument is a constant, the first is
 /// one or more literal local paths (no `scheme://`: a URL can carry data out in its query
-/// string) and none is a file holding secrets. `None` when the rule does not apply.
+/// string), none is a file holding secrets and none a glob that could match one
+/// ([`super::paths::local_read`]). `None` when the rule does not apply.
 pub(super) fn file_reader_reads(name: &ObjectName, args: &[FunctionArg]) -> Option<bool> {
     if name.0.len() != 1 || name.0.first()?.as_ident()?.quote_style.is_some() {
         return None;
@@ -515,9 +516,14 @@ pub(super) fn file_reader_reads(name: &ObjectName, args: &[FunctionArg]) -> Opti
     Some(
         exprs.iter().all(|e| constant(e))
             && !paths.is_empty()
-            && paths
-                .iter()
-                .all(|p| !p.contains("://") && !p.trim().is_empty() && !secret_path(p)),
+            && paths.iter().all(|p| {
+                // `glob` lists names: a pattern that could match a secret reads none.
+                if n == "glob" {
+                    super::paths::local_path(p)
+                } else {
+                    super::paths::local_read(p)
+                }
+            }),
     )
 }
 

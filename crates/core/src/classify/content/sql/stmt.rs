@@ -574,7 +574,6 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         Statement::Rollback { .. }
         | Statement::Savepoint { .. }
         | Statement::ReleaseSavepoint { .. }
-        | Statement::ExplainTable { .. }
         | Statement::Use(_)
         | Statement::Fetch { .. }
         | Statement::Open(_)
@@ -607,6 +606,13 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
         | Statement::ShowViews { .. }
         | Statement::ShowCollation { .. }
         | Statement::List(_) => reads(),
+        // `DESCRIBE '/etc/shadow'`: DuckDB scans a file named as a table (`super::paths`).
+        Statement::ExplainTable { table_name, .. } => {
+            match super::paths::table_findings(table_name).into_iter().next() {
+                Some(why) => (Mutating, why),
+                None => reads(),
+            }
+        }
         Statement::CreateRule(r) => rules::rule_effect(r),
         Statement::CreateFunction(_)
         | Statement::CreateProcedure { .. }

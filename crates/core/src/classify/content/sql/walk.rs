@@ -7,10 +7,10 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectName, Query, Select,
-    Statement, TableFactor, UtilityOption, Visitor,
+    SetExpr, Statement, TableFactor, UtilityOption, Visitor,
 };
 
-use super::{expr_string, functions, stmt};
+use super::{expr_string, functions, stmt, tables};
 
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
@@ -167,6 +167,24 @@ impl Walk {
                     format!("calls `{short}` with SQL or a command built at run time"),
                 )),
             }
+        }
+    }
+
+    /// A plain table reference: a path or address as its name is judged as a reader's
+    /// argument ([`super::paths`]); a table of credentials is marked; a T-SQL hint that
+    /// takes locks locks (as `FOR UPDATE` does).
+    fn table(&mut self, name: &ObjectName, hints: &[Expr]) {
+        for why in super::paths::table_findings(name) {
+            self.add(Mutating, why);
+        }
+        if let Some((table, what)) = tables::credentials(name) {
+            self.add(Read, format!("reads credentials (`{table}` holds {what})"));
+        }
+        if let Some(h) = tables::locking_hint(hints) {
+            self.add(
+                Mutating,
+                format!("locks rows with the table hint `{h}` (as `FOR UPDATE` does)"),
+            );
         }
     }
 
@@ -392,9 +410,14 @@ impl Visitor for Walk {
                 };
                 self.function(&f.name, args);
             }
+            // `seq.NEXTVAL` advances the sequence (as `nextval('seq')` does).
+            Expr::CompoundIdentifier(parts) => {
+                if tables::advances_sequence(parts) {
+                    self.add(Mutating, "advances a sequence (`.NEXTVAL`)");
+                }
+            }
             // No side effect of their own; what they contain is visited.
             Expr::Identifier(_)
-            | Expr::CompoundIdentifier(_)
             | Expr::CompoundFieldAccess { .. }
             | Expr::JsonAccess { .. }
             | Expr::IsFalse(_)
@@ -466,10 +489,16 @@ impl Visitor for Walk {
                 ..
             } => self.function(name, &a.args),
             TableFactor::Function { name, args, .. } => self.function(name, args),
-            // Plain tables, subqueries and table expressions: their expressions and
-            // queries are visited.
-            TableFactor::Table { args: None, .. }
-            | TableFactor::Derived { .. }
+            // A plain table: a path or an address written as its name (DuckDB's replacement
+            // scans), credentials, locking hints.
+            TableFactor::Table {
+                name,
+                args: None,
+                with_hints,
+                ..
+            } => self.table(name, with_hints),
+            // Subqueries and table expressions: their expressions and queries are visited.
+            TableFactor::Derived { .. }
             | TableFactor::TableFunction { .. }
             | TableFactor::UNNEST { .. }
             | TableFactor::JsonTable { .. }
@@ -488,6 +517,16 @@ impl Visitor for Walk {
     fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
         if !q.locks.is_empty() {
             self.add(Mutating, "locks rows (`FOR UPDATE`/`FOR SHARE`)");
+        }
+        // `TABLE pg_shadow`: the table is kept as strings, not a table factor.
+        if let SetExpr::Table(t) = q.body.as_ref()
+            && let Some(name) = &t.table_name
+            && let Some((table, what)) = tables::credentials_named(
+                t.schema_name.as_ref().map(|i| i.value.as_str()),
+                &name.value,
+            )
+        {
+            self.add(Read, format!("reads credentials (`{table}` holds {what})"));
         }
         ControlFlow::Continue(())
     }
