@@ -10,6 +10,7 @@
 mod checks;
 mod files;
 mod forms;
+mod openssl;
 mod ops;
 mod scripts;
 mod secrets;
@@ -225,6 +226,12 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         return run_program(sh, &named, stdin);
     }
     let name = program_name(first);
+    // `git -ccore.pager=CMD log`, `git -C/path status`: judged as `-c X`, `-C X`.
+    if name == "git"
+        && let Some(spaced) = super::devops::git_spaced(argv)
+    {
+        return run_program(sh, &spaced, stdin);
+    }
     let args = argv.get(1..).unwrap_or_default();
     let cmd = snippet_words(argv);
     let out = Input::output_of(name);
