@@ -52,15 +52,18 @@ pub(crate) fn git_spaced(argv: &[String]) -> Option<Vec<String>> {
 }
 
 /// `--config-env KEY=VAR` (or `--config-env=KEY=VAR`) sets KEY to the value of the variable VAR,
-/// which cannot be seen: judged as `-c KEY=$VAR`.
+/// which cannot be seen: a key whose value is a command is a command not seen (mutating);
+/// any other key is judged as `-c KEY=$VAR`.
 fn config_env(sh: &mut Sh, kv: &str) {
     if let Some((k, var)) = kv.split_once('=') {
-        git_config(sh, k, &format!("${var}"));
-        if runs_command(&k.to_ascii_lowercase()) || k.to_ascii_lowercase().starts_with("alias.") {
+        let key = k.to_ascii_lowercase();
+        if runs_command(&key) || key.starts_with("alias.") || key.starts_with("include") {
             sh.add(
                 Mutating,
-                format!("sets `{k}` from the variable `{var}`, whose value cannot be seen"),
+                format!("sets `{k}` from the variable `{var}`, a command not seen"),
             );
+        } else {
+            git_config(sh, k, &format!("${var}"));
         }
     }
 }

@@ -44,11 +44,11 @@ const VALUED: &[&str] = &[
     "--interface",
 ];
 
-/// True if the input carries data: anything but nothing, an empty literal or `/dev/null`.
+/// True if the input carries data: anything but nothing, a blank literal or `/dev/null`.
 fn carries_data(stdin: &Input) -> bool {
     match stdin {
         Input::None => false,
-        Input::Literal(t) => !t.is_empty(),
+        Input::Literal(t) => !t.trim().is_empty(),
         Input::Unknown(what) => what != "the file `/dev/null`",
     }
 }

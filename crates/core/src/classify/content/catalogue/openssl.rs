@@ -26,19 +26,29 @@ fn values<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {
     out
 }
 
-/// True if the input carries data: anything but nothing, an empty literal or `/dev/null`.
-fn carries_data(stdin: &Input) -> bool {
+/// True if the input carries data: anything but nothing, a blank literal (`echo |`),
+/// `/dev/null`, or s_client's own `Q` command (quit) where it reads commands.
+fn carries_data(stdin: &Input, args: &[String]) -> bool {
+    let commands = !args.iter().any(|a| a == "-quiet" || a == "-ign_eof");
     match stdin {
         Input::None => false,
-        Input::Literal(t) => !t.is_empty(),
+        Input::Literal(t) => {
+            let t = t.trim();
+            !(t.is_empty() || (commands && t == "Q"))
+        }
         Input::Unknown(what) => what != "the file `/dev/null`",
     }
 }
 
 pub(super) fn network(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
+    // Judged as writes of content not chosen here (a session, a trace, key logs): what the
+    // file is does not raise them further.
     for flag in WRITES {
         for f in values(args, flag) {
-            super::write_path(sh, f, cmd);
+            if !super::super::args::harmless_sink(f) {
+                sh.written.push((f.to_string(), None));
+                sh.add(Mutating, format!("{cmd} writes `{f}` (`{flag}`)"));
+            }
         }
     }
     let sub = args.first().map(String::as_str).unwrap_or("");
@@ -52,7 +62,7 @@ pub(super) fn network(sh: &mut Sh, args: &[String], stdin: &Input, cmd: &str) {
             // A substitution or a variable in any argument (`-servername $(whoami).evil`,
             // `-www /$(id)`) is sent, as a name `nc` or `dig` is given.
             let computed = args.iter().skip(1).find(|a| a.contains('$'));
-            if carries_data(stdin) {
+            if carries_data(stdin, args) {
                 sh.add(
                     Mutating,
                     format!("{cmd} sends its input to `{host}` (a network connection, as `nc`)"),
