@@ -345,3 +345,32 @@ fn the_users_name_and_labels_of_names_looked_up_are_sent() {
         ("bash", cmd("curl -s https://example.com/about"), Read),
     ]);
 }
+
+#[test]
+fn code_attached_to_an_interpreters_flag_is_analysed() {
+    check(&[
+        (
+            "bash",
+            cmd("python3 -c'import os; os.system(\"rm -rf ~\")'"),
+            Destructive,
+        ),
+        ("bash", cmd("perl -E'system(\"rm -rf ~\")'"), Destructive),
+        ("bash", cmd("perl -ne'system(\"rm -rf ~\")' f"), Destructive),
+        ("bash", cmd("ruby -e'system(\"rm -rf ~\")'"), Destructive),
+        (
+            "bash",
+            cmd("node -e'require(\"child_process\").execSync(\"rm -rf ~\")'"),
+            Destructive,
+        ),
+        ("bash", cmd("php -r'system(\"rm -rf ~\");'"), Destructive),
+        // Twins: the spaced forms, and a script's own `-c` word is the script's.
+        (
+            "bash",
+            cmd("python3 -c 'import os; os.system(\"rm -rf ~\")'"),
+            Destructive,
+        ),
+        ("bash", cmd("python3 -c'print(1)'"), Read),
+        ("bash", cmd("python3 -c 'print(1)'"), Read),
+        ("bash", cmd("python3 script.py -cfoo"), Mutating),
+    ]);
+}
