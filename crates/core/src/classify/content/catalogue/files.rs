@@ -501,6 +501,9 @@ fn special(
                 }
                 write_path(sh, o, cmd);
             }
+            if name == "openssl" {
+                super::openssl::network(sh, args, stdin, cmd);
+            }
             let e = if keys_read(name, args) {
                 Read
             } else {

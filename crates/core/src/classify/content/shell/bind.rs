@@ -198,7 +198,7 @@ pub(super) fn provider_secret_sent(raw: &[String]) -> Option<String> {
         if w.contains("${!") {
             return Some("{!…} (a variable named at run time)".to_string());
         }
-        if let Some(var) = expanded_variables(w).find(|v| args::sent_secret_variable(v)) {
+        if let Some(var) = expanded_variables(w).find(|v| super::secret_names::sent_secret(v)) {
             // A login in a URL (`https://oauth2:$GITLAB_TOKEN@gitlab.com/g/p.git`) goes to
             // that URL's host: only a provider's variable sent to another host counts.
             if let Some((_, rest)) = w.split_once("://")
@@ -247,7 +247,7 @@ pub(super) fn secret_to_pod(argv: &[String], raw: &[String], words: &[Expanded])
             raw.iter()
                 .skip(dash)
                 .flat_map(|w| expanded_variables(w))
-                .find(|v| args::sent_secret_variable(v))
+                .find(|v| super::secret_names::sent_secret(v))
                 .map(|v| format!("${v}"))
         })
 }

@@ -96,6 +96,19 @@ const RESOLVERS: &[&str] = &[
     "ssh",
 ];
 
+/// True if a name a resolver, `ping` or a route tracer looks up holds a command's output as
+/// one of its labels (`$(hostname).evil.example`, `` `whoami`.x.example ``): the name's owner
+/// receives it (DNS exfiltration), whatever the command is. A whole name from a command
+/// (`host $(hostname)`) is looked up, not sent to another domain.
+pub(super) fn label_of_lookup(program: &str, word: &str) -> bool {
+    let lookup = RESOLVERS.contains(&program)
+        || matches!(
+            program,
+            "ping" | "ping6" | "traceroute" | "traceroute6" | "tracepath" | "mtr"
+        );
+    lookup && (word.contains(").") || word.contains("`."))
+}
+
 /// What a command sends of a secret written into its words, if anything.
 pub(super) fn literal_secret(argv: &[String]) -> Option<&'static str> {
     // No token shape, encoded label or ping pattern this rule reads is shorter than twelve

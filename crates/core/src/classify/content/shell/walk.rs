@@ -520,8 +520,9 @@ impl Sh<'_> {
         // `dig "$(hostname).x.example"`) leaves with the request, whatever the file is. A
         // login word (`-H "Authorization: Bearer $(gh auth token)"`) is how APIs are called.
         let program = super::program_name(wrapped(&argv).first().map_or("", String::as_str));
-        // This machine's name, user, system or the time (`?host=$(hostname)`) say little;
-        // git's network subcommands are judged by git's rules.
+        // This machine's name, system or the time (`?host=$(hostname)`) say little; the
+        // user's name (`$(whoami)`, `$(id -un)`) is the user's, and is sent. git's network
+        // subcommands are judged by git's rules.
         let told = |r: &str| {
             let mut rest = r.to_string();
             for c in [
@@ -529,14 +530,12 @@ impl Sh<'_> {
                 "hostname -f",
                 "hostname -s",
                 "date",
-                "whoami",
                 "uname",
                 "uname -a",
                 "uname -m",
                 "uname -s",
                 "uname -r",
                 "id -u",
-                "id -un",
                 "pwd",
                 "nproc",
                 "arch",
@@ -582,7 +581,7 @@ impl Sh<'_> {
                 // quotes a `'` is a character (`"'$(b)'"` runs `b`).
                 let live = unquoted_single(r);
                 ((live.contains("$(") || live.contains('`'))
-                    && !told(r)
+                    && (!told(r) || super::sent::label_of_lookup(program, &live))
                     && !super::bind::credential_word(&raw, i)
                     && !super::bind::url_login(r))
                 .then_some(r)

@@ -293,10 +293,7 @@ impl Sh<'_> {
             .map(|(_, path)| path.clone())
             // A credential variable itself (`$GITHUB_TOKEN`): marked with its name, so
             // that a copy (`T=$GITHUB_TOKEN`) carries it too.
-            .or_else(|| {
-                crate::classify::content::args::sent_secret_variable(name)
-                    .then(|| format!("${name}"))
-            })
+            .or_else(|| super::secret_names::sent_secret(name).then(|| format!("${name}")))
     }
 
     /// A command substitution's body, analysed as a command line; false if it does not

@@ -33,6 +33,11 @@ pub(crate) fn run_interpreter(
         "php" => &["-r"],
         _ => &["-e", "-c"],
     };
+    // `python3 -c'CODE'`, `perl -ne'CODE'`, `php -r'CODE'`: the code attached to its flag is
+    // the spaced form's (`-c CODE`), as the interpreters' option parsers take it.
+    if let Some(spaced) = attached_code(lang, code_flags, args) {
+        return run_interpreter(sh, name, lang, &spaced, stdin, cmd);
+    }
     if lang == "awk" {
         super::super::catalogue::awk_commands(sh, args);
         return super::super::tools::awk(sh, args, cmd, out);
@@ -282,4 +287,55 @@ pub(crate) fn run_interpreter(
     }
     stdin_code(sh, stdin, cmd, Some(lang));
     out
+}
+
+/// The arguments with a code flag's attached code (`-cCODE`, `-neCODE`) split off into the
+/// next word; `None` if no option word before the first operand has code attached. A code
+/// flag's letter is taken after letters that take no value only (`-n`, `-p`, `-l`, `-a`).
+fn attached_code(lang: &str, code_flags: &[&str], args: &[String]) -> Option<Vec<String>> {
+    if matches!(lang, "awk" | "other") {
+        return None;
+    }
+    let no_value: &str = match lang {
+        "python" => "bBdEiIOqsSuvx",
+        "perl" => "nplawsTtWX",
+        "ruby" => "nplawsdv",
+        _ => "",
+    };
+    let letters: Vec<char> = code_flags
+        .iter()
+        .filter(|f| f.len() == 2 && f.starts_with('-'))
+        .filter_map(|f| f.chars().nth(1))
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(args.len() + 1);
+    let mut changed = false;
+    let mut options = true;
+    for a in args {
+        let split = (options && !changed && a.starts_with('-') && !a.starts_with("--"))
+            .then(|| {
+                let body = a.get(1..)?;
+                let at = body.find(|c: char| !no_value.contains(c))?;
+                let letter = body.get(at..)?.chars().next()?;
+                let code = body.get(at + letter.len_utf8()..)?;
+                (letters.contains(&letter) && !code.is_empty()).then(|| {
+                    (
+                        format!("-{}", body.get(..at + letter.len_utf8()).unwrap_or("")),
+                        code,
+                    )
+                })
+            })
+            .flatten();
+        match split {
+            Some((flag, code)) => {
+                out.push(flag);
+                out.push(code.to_string());
+                changed = true;
+            }
+            None => {
+                options &= a.starts_with('-') && a != "--";
+                out.push(a.clone());
+            }
+        }
+    }
+    changed.then_some(out)
 }
