@@ -10,7 +10,7 @@ use serde_json::json;
 
 #[path = "common/cases.rs"]
 mod cases;
-use cases::check;
+use cases::{check, cmd};
 
 #[test]
 fn a_method_counts_under_any_spelling_of_its_key() {
@@ -184,7 +184,20 @@ fn a_tool_named_after_a_program_is_judged_by_its_arguments() {
         ("find", json!({"args": [".", "-name", "*.rs"]}), Read),
         ("find", json!("src -name '*.rs'"), Read),
         ("cat", json!("README.md"), Read),
+        // The same line through a shell tool, for comparison.
+        (
+            "bash",
+            cmd("find /srv/data -name '*.db' -delete"),
+            Destructive,
+        ),
         ("ps", json!({"args": ["aux"]}), Mutating),
+        // A text that is a program's own language or a pattern is not a command line.
+        ("grep", json!("TODO|FIXME"), Read),
+        (
+            "mysql",
+            json!("SELECT id FROM accounts WHERE id = 42"),
+            Read,
+        ),
         ("wc", json!({"args": ["-l", "README.md"]}), Mutating),
     ]);
 }

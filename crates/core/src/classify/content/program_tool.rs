@@ -135,6 +135,14 @@ const PROGRAMS: &[&str] = &[
     "whois",
 ];
 
+/// Programs whose tool's text input is their own language or a pattern, not a command line
+/// (`mysql "SELECT …"`, `grep "a|b"`, `awk "{print $1}"`): only an argument list counts.
+const TEXT_IS_NOT_A_LINE: &[&str] = &[
+    "grep", "egrep", "rg", "sed", "awk", "gawk", "jq", "yq", "tr", "cut", "xargs", "psql", "mysql",
+    "sqlite3", "mongosh", "python", "python3", "node", "perl", "ruby", "php", "base64", "gpg",
+    "openssl", "diff",
+];
+
 /// Keys of an argument list.
 const LIST_KEYS: &[&str] = &["args", "argv", "arguments", "cli_args", "flags", "params"];
 /// Keys of operands that come first (`{"path": "/srv", "expression": "-delete"}`).
@@ -159,7 +167,11 @@ pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, input: &Value) {
         return;
     }
     match input {
-        Value::String(line) if !line.trim().is_empty() && line.len() <= 64 * 1024 => {
+        Value::String(line)
+            if !line.trim().is_empty()
+                && line.len() <= 64 * 1024
+                && !TEXT_IS_NOT_A_LINE.contains(&program) =>
+        {
             floor(ctx, program);
             let line = format!("{program} {line}");
             ctx.via(format!("the arguments of `{program}`"), |ctx| {

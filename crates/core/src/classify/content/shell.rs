@@ -522,7 +522,7 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let len = usize::try_from(seed % 300).unwrap_or(0);
-            let sparse = seed % 4 == 0;
+            let sparse = seed.is_multiple_of(4);
             let text: String = (0..len)
                 .map(|k| {
                     let r = usize::try_from((seed >> (k % 50)) ^ (k as u64 * 2_654_435_761))

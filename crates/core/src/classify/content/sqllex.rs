@@ -660,7 +660,7 @@ mod tests {
             let mut x = seed;
             for _ in 0..len {
                 x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                if (x >> 40) % 23 == 0 {
+                if (x >> 40).is_multiple_of(23) {
                     s.push(ALPHABET[(x >> 58) as usize % ALPHABET.len()]);
                 } else {
                     s.push('x');
