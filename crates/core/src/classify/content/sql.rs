@@ -241,10 +241,12 @@ pub(crate) fn analyse(ctx: &mut Ctx, text: &str, depth: usize, strict: bool) {
     // A plain statement proved at the token level: the same finding as the full analysis,
     // with at least the work it would have spent (the budget still binds). A write is
     // recorded as `judge` records it (without a reason when the context wants none).
+    // The names the walk must see are looked for in the statement alone (its trailing
+    // comment, a padded statement's bulk, runs nothing).
     if ctx.fast
         && !strict
-        && !tables::needs_walk(text)
         && let Some((stmt, e, why)) = super::fast::statement(text)
+        && !tables::needs_walk(stmt)
     {
         if ctx.tick(3 + text.len() / 64) {
             if e == Effect::Read || ctx.wants(e) {

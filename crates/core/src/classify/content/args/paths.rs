@@ -449,6 +449,11 @@ pub(crate) fn secret_path(path: &str) -> bool {
         || file.starts_with("firebase-adminsdk")
         || file.ends_with(".nmconnection")
         || file.ends_with(".ovpn")
+        // Kerberos keys, a shell's or a client's history (passwords typed on command lines:
+        // `.psql_history`, `.mysql_history`), a process's memory.
+        || file.ends_with(".keytab")
+        || (file.starts_with('.') && file.ends_with("_history"))
+        || (p.starts_with("/proc/") && file == "mem")
         || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx", ".gpg"]
             .iter()
             .any(|x| file.ends_with(x))
