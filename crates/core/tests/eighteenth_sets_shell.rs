@@ -9,25 +9,6 @@ use airlock_core::Effect::{Admin, Destructive, Mutating, Read};
 mod cases;
 use cases::{check, cmd};
 
-/// Prints each line of the file named by `AIRLOCK_PROBE` with its verdict (a tool for
-/// writing these tests; run with `--ignored`).
-#[test]
-#[ignore]
-fn probe() {
-    let Ok(path) = std::env::var("AIRLOCK_PROBE") else {
-        return;
-    };
-    let text = std::fs::read_to_string(path).expect("probe file");
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let got = airlock_core::classify::classify("bash", &cmd(line), None, None);
-        println!(
-            "{:<11} {line}  ## {}",
-            got.effect.to_string(),
-            got.reasons.join("; ")
-        );
-    }
-}
-
 #[test]
 fn git_options_with_their_value_attached_are_judged_as_spaced() {
     check(&[

@@ -10,20 +10,10 @@ use airlock_core::Effect::{self, Admin, Destructive, Mutating, Read};
 use airlock_core::classify::classify;
 use serde_json::{Value, json};
 
-/// `(tool, input, expected effect)`: every case must come out exactly so.
-fn check(cases: &[(&str, Value, Effect)]) {
-    let mut bad = Vec::new();
-    for (tool, input, want) in cases {
-        let got = classify(tool, input, None, None);
-        if got.effect != *want {
-            bad.push(format!(
-                "{tool} {input}: want {want:?}, got {:?} {:?}",
-                got.effect, got.reasons
-            ));
-        }
-    }
-    assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
-}
+#[path = "common/cases.rs"]
+#[allow(dead_code)] // `cmd` is the shell sets' helper
+mod cases;
+use cases::check;
 
 /// SQL cases for one tool.
 fn sql(tool: &'static str, cases: &[(&str, Effect)]) -> Vec<(&'static str, Value, Effect)> {
