@@ -15,7 +15,7 @@ use crate::a2a::{A2aTask, AgentCard};
 use crate::delegations::{DelegatedSession, Delegation};
 use crate::log_search::{DecisionQuery, SessionQuery};
 use crate::model::*;
-use crate::record::{Record, unsigned};
+use crate::record::{Record, time, unsigned};
 use crate::siem::{OutboxEvent, SiemDelivery, SiemDestination, SiemTarget};
 use crate::sql::{Db, Lock, Param, Sql};
 use crate::tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, Result, SessionApprovals, Tx};
@@ -98,11 +98,31 @@ fn write_session<D: Db>(db: &mut D, s: &Session, activity: bool) -> Result<()> {
         &s.head,
         &last_activity,
     ];
-    if activity {
-        db.exec(with_activity, &params).map(drop)
+    let (sql, params) = if activity {
+        (with_activity, &params[..])
     } else {
-        db.exec(calls_only, &params[..8]).map(drop)
+        (calls_only, &params[..8])
+    };
+    let apply = |kept: &mut Session| written(kept, s, activity);
+    db.exec_session_update(sql, params, (&s.org_id, &s.id), &apply)
+        .map(drop)
+}
+
+/// Changes `kept`, a session row as stored, as `write_session` changes the stored row: the
+/// same columns, each as a read would give it back (timestamps to the microsecond, counters
+/// capped as stored).
+fn written(kept: &mut Session, s: &Session, activity: bool) -> Result<()> {
+    let stored = |t: DateTime<Utc>| time(&ts(t));
+    kept.elevated_until = s.elevated_until.map(stored).transpose()?;
+    kept.total_calls = unsigned(count(s.total_calls))?;
+    kept.read_calls = unsigned(count(s.read_calls))?;
+    kept.write_calls = unsigned(count(s.write_calls))?;
+    kept.denied_calls = unsigned(count(s.denied_calls))?;
+    kept.head.clone_from(&s.head);
+    if activity {
+        kept.last_activity_at = stored(s.last_activity_at)?;
     }
+    Ok(())
 }
 
 impl<D: Db> Tx for D {
@@ -248,7 +268,14 @@ impl<D: Db> Tx for D {
             Lock::Wait => select!(Session, "WHERE org_id = $1 AND id = $2 FOR UPDATE"),
             Lock::NoWait => select!(Session, "WHERE org_id = $1 AND id = $2 FOR UPDATE NOWAIT"),
         };
-        self.one(sql, &[&org_id, &id], Session::read)
+        if let Some(kept) = self.kept_session(org_id, id) {
+            return Ok(Some(kept));
+        }
+        let session = self.one(sql, &[&org_id, &id], Session::read)?;
+        if let Some(session) = &session {
+            self.keep_session(session);
+        }
+        Ok(session)
     }
 
     fn gateway_session_id(

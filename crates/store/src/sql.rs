@@ -177,6 +177,25 @@ pub(crate) trait Db {
     fn recorded(&mut self, _session: &crate::model::Session) {}
     /// Runs `sql`; returns how many rows it changed.
     fn exec(&mut self, sql: &'static Sql, params: &[&dyn Param]) -> Result<u64>;
+    /// The copy of session `(org_id, id)` this connection keeps between requests, as stored
+    /// (SQLite's single writer, `crate::sqlite_cache`); none elsewhere.
+    fn kept_session(&mut self, _org_id: &str, _id: &str) -> Option<crate::model::Session> {
+        None
+    }
+    /// Keeps a session row just read, as stored.
+    fn keep_session(&mut self, _session: &crate::model::Session) {}
+    /// Runs `sql`, an update of the one session row `(org_id, id)`; a kept copy of that row is
+    /// changed by `apply` to what the update stored when it changed exactly that row, and
+    /// dropped otherwise.
+    fn exec_session_update(
+        &mut self,
+        sql: &'static Sql,
+        params: &[&dyn Param],
+        _row: (&str, &str),
+        _apply: &dyn Fn(&mut crate::model::Session) -> Result<()>,
+    ) -> Result<u64> {
+        self.exec(sql, params)
+    }
     /// Runs `sql`, a write whose count of changed rows nobody reads. A backend where round
     /// trips cost may send it with the transaction's next statement or its end (PostgreSQL):
     /// its error then fails that statement, or the commit, and the transaction with it.

@@ -9,13 +9,19 @@
 //! batch) drops everything. A statement is cached only when every table or view it names is one
 //! of the cached tables and it calls nothing whose answer changes with time or chance.
 //! `AIRLOCK_SQLITE_ROW_CACHE=off` turns it off.
+//!
+//! Sessions are written by every check, so their reads are not kept by statement: the writer
+//! keeps each session row it reads ([`KeptSessions`]), and the check's own update of that row
+//! (`Db::exec_session_update`) changes the kept copy as it changes the stored row; any other
+//! write that names `sessions` drops every kept session.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, Type, Value, ValueRef};
 
+use crate::model::Session;
 use crate::sql::{Param, Result, Row};
 
 /// The tables whose reads are cached: read on every check, written by people, not by checks.
@@ -97,6 +103,8 @@ pub struct CacheStats {
     pub hits: u64,
     pub misses: u64,
     pub clears: u64,
+    /// Sessions read from the kept copies.
+    pub session_hits: u64,
 }
 
 pub(crate) struct RowCache {
@@ -105,8 +113,8 @@ pub(crate) struct RowCache {
     /// past 63 share bit 63).
     tables: HashMap<String, u64>,
     cached: u64,
-    /// Set when a foreign key acts on delete or update: then a write reaches tables it does not
-    /// name, and every write drops everything.
+    /// Set when a foreign key acts on delete or update, or the schema has a trigger: then a
+    /// write reaches tables it does not name, and every write drops everything.
     cascades: bool,
     /// Keyed by statement addresses, which no caller chooses: a fast hash is safe here.
     plans: HashMap<usize, Plan, foldhash::fast::RandomState>,
@@ -118,6 +126,43 @@ pub(crate) struct RowCache {
     last_hit: bool,
     data_version: Option<i64>,
     pub(crate) stats: CacheStats,
+    /// Session rows as stored, by organization and id.
+    sessions: KeptSessions,
+    /// The bit of the `sessions` table (0 if the schema has none).
+    sessions_bit: u64,
+    /// Statements that update one session row whose kept copy their caller changes to match
+    /// (`Db::exec_session_update`): they do not drop the other kept sessions.
+    session_updates: HashSet<usize, foldhash::fast::RandomState>,
+}
+
+/// Session rows the writer read, as stored, by id (one hash a lookup; a row of another
+/// organization under the same id is a miss, and the next read replaces it), bounded like the
+/// cache's entries.
+#[derive(Default)]
+struct KeptSessions {
+    rows: HashMap<String, Session>,
+}
+
+impl KeptSessions {
+    fn clear(&mut self) {
+        self.rows.clear();
+    }
+
+    fn get(&self, org_id: &str, id: &str) -> Option<&Session> {
+        self.rows.get(id).filter(|s| s.org_id == org_id)
+    }
+
+    fn insert(&mut self, session: &Session) {
+        if self.rows.len() >= MAX_ENTRIES {
+            self.clear();
+        }
+        self.rows.insert(session.id.clone(), session.clone());
+    }
+
+    fn remove(&mut self, org_id: &str, id: &str) -> Option<Session> {
+        self.get(org_id, id)?;
+        self.rows.remove(id)
+    }
 }
 
 impl RowCache {
@@ -146,6 +191,9 @@ impl RowCache {
             last_hit: false,
             data_version: None,
             stats: CacheStats::default(),
+            sessions: KeptSessions::default(),
+            sessions_bit: 0,
+            session_updates: HashSet::default(),
         }
     }
 
@@ -157,6 +205,7 @@ impl RowCache {
         self.tables.clear();
         self.cached = 0;
         self.cascades = false;
+        self.sessions_bit = 0;
         for (i, row) in rows.enumerate() {
             let (name, sql) = row?;
             let name = name.to_ascii_lowercase();
@@ -168,10 +217,26 @@ impl RowCache {
             if CACHED_TABLES.contains(&name.as_str()) && i < 63 {
                 self.cached |= bit;
             }
+            if name == "sessions" {
+                // A table past 63 shares bit 63 with others: a write to any of them drops the
+                // kept sessions, which is only slower.
+                self.sessions_bit = bit;
+            }
             self.tables.insert(name, bit);
+        }
+        // A trigger makes a write change tables it does not name: every write drops everything
+        // (Airlock's schema has none; one added behind its back is seen at the next batch).
+        let triggers: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'",
+            [],
+            |r| r.get(0),
+        )?;
+        if triggers > 0 {
+            self.cascades = true;
         }
         self.plans.clear();
         self.entries.clear();
+        self.sessions.clear();
         Ok(())
     }
 
@@ -200,7 +265,44 @@ impl RowCache {
             self.stats.clears += 1;
         }
         self.entries.clear();
+        self.sessions.clear();
         self.last_hit = false;
+    }
+
+    /// The kept copy of session `(org_id, id)`, as stored.
+    pub(crate) fn session(&mut self, org_id: &str, id: &str) -> Option<Session> {
+        if !self.enabled {
+            return None;
+        }
+        let found = self.sessions.get(org_id, id).cloned();
+        if found.is_some() {
+            self.stats.session_hits += 1;
+        }
+        found
+    }
+
+    /// Keeps a session row just read as stored.
+    pub(crate) fn keep_session(&mut self, session: &Session) {
+        if self.enabled && self.sessions_bit != 0 {
+            self.sessions.insert(session);
+        }
+    }
+
+    /// Forgets every kept session.
+    pub(crate) fn drop_sessions(&mut self) {
+        self.sessions.clear();
+    }
+
+    /// Takes the kept copy of a session out before statement `key` updates its row (a failed
+    /// update leaves nothing kept); the statement then leaves the other kept sessions alone.
+    pub(crate) fn take_session_for_update(
+        &mut self,
+        key: usize,
+        org_id: &str,
+        id: &str,
+    ) -> Option<Session> {
+        self.session_updates.insert(key);
+        self.sessions.remove(org_id, id)
     }
 
     fn plan(&mut self, key: usize, text: &str) -> Plan {
@@ -258,6 +360,9 @@ impl RowCache {
         match self.plan(key, text) {
             Plan::Uncached => Lookup::Run,
             Plan::Write { touches } => {
+                if touches & self.sessions_bit != 0 && !self.session_updates.contains(&key) {
+                    self.sessions.clear();
+                }
                 if touches == u64::MAX {
                     self.clear();
                 } else if touches & self.cached != 0 {
@@ -428,3 +533,7 @@ impl Row for CachedRow<'_> {
 #[cfg(test)]
 #[path = "sqlite_cache_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "sqlite_cache_sessions_tests.rs"]
+mod sessions_tests;

@@ -7,7 +7,7 @@ use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
 use crate::{Options, Store, StoreError};
 
-fn org(id: &str) -> Org {
+pub(super) fn org(id: &str) -> Org {
     Org {
         id: id.into(),
         name: format!("{id}-name"),
@@ -61,7 +61,7 @@ fn in_tx<R>(
 }
 
 /// One batch of the writer: `f` runs on the connection and the cache, then it commits.
-fn in_batch<R>(
+pub(super) fn in_batch<R>(
     conn: &Connection,
     cache: &mut RowCache,
     f: impl FnOnce(&mut SqliteTx<'_, '_>) -> Result<R>,

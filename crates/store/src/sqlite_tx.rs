@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use rusqlite::types::Type;
 
+use crate::model::Session;
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
 use crate::sqlite_cache::{CachedRow, Decoded, Lookup, RowCache, row_values};
 use crate::sqlite_prepared::{Kept, Statements};
@@ -100,6 +101,34 @@ impl Db for SqliteTx<'_, '_> {
         self.statements.with(self.txn, key(sql), text, |statement| {
             Ok(statement.execute(bind(params))? as u64)
         })
+    }
+
+    fn kept_session(&mut self, org_id: &str, id: &str) -> Option<Session> {
+        self.cache.session(org_id, id)
+    }
+
+    fn keep_session(&mut self, session: &Session) {
+        self.cache.keep_session(session);
+    }
+
+    fn exec_session_update(
+        &mut self,
+        sql: &'static Sql,
+        params: &[&dyn Param],
+        (org_id, id): (&str, &str),
+        apply: &dyn Fn(&mut Session) -> Result<()>,
+    ) -> Result<u64> {
+        // Out of the cache while the statement runs: an error leaves nothing kept.
+        let kept = self.cache.take_session_for_update(key(sql), org_id, id);
+        let changed = self.exec(sql, params)?;
+        if changed != 1 {
+            // Not the update of one row it was said to be: whatever it changed is read again.
+            self.cache.drop_sessions();
+        } else if let Some(mut session) = kept {
+            apply(&mut session)?;
+            self.cache.keep_session(&session);
+        }
+        Ok(changed)
     }
 
     fn query(
