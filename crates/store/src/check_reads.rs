@@ -647,6 +647,16 @@ pub(crate) fn session_approvals<D: Db>(
     input_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<SessionApprovals> {
+    if let Some(kept) = crate::sqlite_approvals::session_approvals_kept(
+        db,
+        org_id,
+        session_id,
+        action_name,
+        input_digest,
+        now,
+    )? {
+        return Ok(kept);
+    }
     let params: [&dyn Param; 4] = [&org_id, &session_id, &input_digest, &action_name];
     if !db.dialect().joined_check {
         // The statements of `Tx::call_approvals` and `Tx::pending_elevation` as one, each

@@ -52,6 +52,7 @@ mod queries;
 mod seal;
 pub mod siem;
 pub mod sqlite;
+mod sqlite_approvals;
 mod sqlite_cache;
 mod sqlite_prepared;
 mod sqlite_tx;

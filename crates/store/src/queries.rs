@@ -26,6 +26,11 @@ use crate::tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, Result, Sessi
 pub(crate) const CALL_APPROVALS: &str = "kind = 'call' AND input_digest = $3 AND action_name = $4 \
      AND (status = 'pending' OR status = 'approved') AND used_at IS NULL";
 
+/// [`CALL_APPROVALS`] for any input: the call approvals the SQLite writer keeps for a session
+/// (`crate::sqlite_approvals`).
+pub(crate) const OPEN_CALL_APPROVALS: &str =
+    "kind = 'call' AND (status = 'pending' OR status = 'approved') AND used_at IS NULL";
+
 /// A session's elevation request still waiting for a decision (`Tx::pending_elevation`,
 /// `check_reads::session_approvals`).
 pub(crate) const PENDING_ELEVATION: &str = "kind = 'elevation' AND status = 'pending'";
@@ -45,7 +50,7 @@ pub(crate) fn unexpired<D: Db>(
     if db.dialect().deadline_in_query {
         params.push(&now);
     }
-    let mut rows = db.many(sql, &params, |row| {
+    let rows = db.many(sql, &params, |row| {
         Ok((
             row.get_str(0)?,
             row.get_str(1)?,
@@ -54,9 +59,19 @@ pub(crate) fn unexpired<D: Db>(
             row.get_str(4)?,
         ))
     })?;
+    Ok(pick_approvals(rows, &now))
+}
+
+/// What a check uses of the approvals rows (`id, status, expires_at, created_at, kind`)
+/// selected for it: those that have not expired by `now` (as stored), the oldest approved
+/// and the oldest pending call approval, and the oldest pending elevation.
+pub(crate) fn pick_approvals(
+    mut rows: Vec<crate::sqlite_approvals::ApprovalRow>,
+    now: &str,
+) -> SessionApprovals {
     // Oldest first, sorted here: the few rows of one session and input need no sorter in
     // the query.
-    rows.retain(|(_, _, expires, _, _)| *expires > now);
+    rows.retain(|(_, _, expires, _, _)| expires.as_str() > now);
     rows.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
     let mut out = SessionApprovals {
         call: CallApprovals::default(),
@@ -70,7 +85,7 @@ pub(crate) fn unexpired<D: Db>(
             _ => {}
         }
     }
-    Ok(out)
+    out
 }
 
 /// Writes a session's counters, head and elevation, and its `last_activity_at` when
@@ -401,8 +416,12 @@ impl<D: Db> Tx for D {
 
     fn insert_approval(&mut self, approval: &Approval) -> Result<()> {
         // On PostgreSQL a trigger marks the session as one whose checks read approvals
-        // (migration 20), whatever build inserts the approval.
-        approval.insert(self)
+        // (migration 20), whatever build inserts the approval. SQLite's writer adds the row
+        // to its session's kept approvals.
+        self.expect_approval_insert(&approval.org_id, &approval.session_id);
+        let inserted = approval.insert(self);
+        self.approval_inserted(approval, inserted.is_ok());
+        inserted
     }
 
     fn approval(&mut self, org_id: &str, id: &str) -> Result<Option<Approval>> {

@@ -184,6 +184,33 @@ pub(crate) trait Db {
     }
     /// Keeps a session row just read, as stored.
     fn keep_session(&mut self, _session: &crate::model::Session) {}
+    /// Whether this connection keeps sessions' open approvals (`crate::sqlite_approvals`).
+    fn keeps_approvals(&self) -> bool {
+        false
+    }
+    /// The kept approvals of a session that the check's statement for this call would select,
+    /// as read; `None` when the session's are not kept.
+    fn kept_approvals(
+        &mut self,
+        _org_id: &str,
+        _session_id: &str,
+        _action_name: &str,
+        _input_digest: &str,
+    ) -> Option<Vec<crate::sqlite_approvals::ApprovalRow>> {
+        None
+    }
+    /// Keeps a session's open approvals, just read whole.
+    fn keep_approvals(
+        &mut self,
+        _org_id: &str,
+        _session_id: &str,
+        _list: Vec<crate::sqlite_approvals::OpenApproval>,
+    ) {
+    }
+    /// The next write is the insert of an approval of this session (`Tx::insert_approval`).
+    fn expect_approval_insert(&mut self, _org_id: &str, _session_id: &str) {}
+    /// That insert ran (`ok`: it succeeded).
+    fn approval_inserted(&mut self, _approval: &crate::model::Approval, _ok: bool) {}
     /// Runs `sql`, an update of the one session row `(org_id, id)`; a kept copy of that row is
     /// changed by `apply` to what the update stored when it changed exactly that row, and
     /// dropped otherwise.

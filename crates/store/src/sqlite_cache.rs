@@ -23,6 +23,7 @@ use rusqlite::types::{ToSqlOutput, Type, Value, ValueRef};
 
 use crate::model::Session;
 use crate::sql::{Param, Result, Row};
+use crate::sqlite_approvals::KeptApprovals;
 
 /// The tables whose reads are cached: read on every check, written by people, not by checks.
 const CACHED_TABLES: &[&str] = &[
@@ -133,6 +134,10 @@ pub(crate) struct RowCache {
     /// Statements that update one session row whose kept copy their caller changes to match
     /// (`Db::exec_session_update`): they do not drop the other kept sessions.
     session_updates: HashSet<usize, foldhash::fast::RandomState>,
+    /// Sessions' open approvals (`crate::sqlite_approvals`).
+    pub(crate) approvals: KeptApprovals,
+    /// The bit of the `approvals` table (0 if the schema has none).
+    approvals_bit: u64,
 }
 
 /// Session rows the writer read, as stored, by id (one hash a lookup; a row of another
@@ -194,6 +199,8 @@ impl RowCache {
             sessions: KeptSessions::default(),
             sessions_bit: 0,
             session_updates: HashSet::default(),
+            approvals: KeptApprovals::default(),
+            approvals_bit: 0,
         }
     }
 
@@ -206,6 +213,7 @@ impl RowCache {
         self.cached = 0;
         self.cascades = false;
         self.sessions_bit = 0;
+        self.approvals_bit = 0;
         for (i, row) in rows.enumerate() {
             let (name, sql) = row?;
             let name = name.to_ascii_lowercase();
@@ -222,6 +230,9 @@ impl RowCache {
                 // kept sessions, which is only slower.
                 self.sessions_bit = bit;
             }
+            if name == "approvals" {
+                self.approvals_bit = bit;
+            }
             self.tables.insert(name, bit);
         }
         // A trigger makes a write change tables it does not name: every write drops everything
@@ -237,6 +248,7 @@ impl RowCache {
         self.plans.clear();
         self.entries.clear();
         self.sessions.clear();
+        self.approvals.clear();
         Ok(())
     }
 
@@ -266,6 +278,7 @@ impl RowCache {
         }
         self.entries.clear();
         self.sessions.clear();
+        self.approvals.clear();
         self.last_hit = false;
     }
 
@@ -286,6 +299,16 @@ impl RowCache {
         if self.enabled && self.sessions_bit != 0 {
             self.sessions.insert(session);
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_enabled(&mut self, enabled: bool) {
+        self.enabled = enabled;
+    }
+
+    /// Whether sessions' open approvals are kept.
+    pub(crate) fn keeps_approvals(&self) -> bool {
+        self.enabled && self.approvals_bit != 0
     }
 
     /// Forgets every kept session.
@@ -362,6 +385,9 @@ impl RowCache {
             Plan::Write { touches } => {
                 if touches & self.sessions_bit != 0 && !self.session_updates.contains(&key) {
                     self.sessions.clear();
+                }
+                if touches & self.approvals_bit != 0 {
+                    self.approvals.before_write(text);
                 }
                 if touches == u64::MAX {
                     self.clear();
@@ -532,7 +558,7 @@ impl Row for CachedRow<'_> {
 
 #[cfg(test)]
 #[path = "sqlite_cache_tests.rs"]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 #[path = "sqlite_cache_sessions_tests.rs"]

@@ -1,6 +1,6 @@
 //! The writer's kept session rows: every answer is the row as stored, whatever wrote it.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::tests::in_batch;
@@ -15,31 +15,12 @@ fn org() -> Org {
     tests::org("o")
 }
 
-/// A time with nanoseconds, which the store keeps to the microsecond.
 fn at(seconds: i64, nanos: u32) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_790_000_000 + seconds, nanos)
-        .single()
-        .unwrap()
+    tests::at(seconds, nanos)
 }
 
 fn session(id: &str) -> Session {
-    Session {
-        org_id: "o".into(),
-        id: id.into(),
-        agent_id: "a".into(),
-        server_id: None,
-        source: "api".into(),
-        scope_ceiling: vec!["db.query.read".into()],
-        base_mode: "read_only".into(),
-        elevated_until: None,
-        total_calls: 0,
-        read_calls: 0,
-        write_calls: 0,
-        denied_calls: 0,
-        head: "0".repeat(64),
-        created_at: at(0, 0),
-        last_activity_at: at(0, 0),
-    }
+    tests::session("o", id)
 }
 
 /// A migrated store holding organization `o` and sessions `s0`…`s{n-1}`, with the writer's

@@ -7,7 +7,36 @@ use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
 use crate::{Options, Store, StoreError};
 
-pub(super) fn org(id: &str) -> Org {
+/// A fixed time with nanoseconds (the store keeps microseconds), `seconds` after a base.
+pub(crate) fn at(seconds: i64, nanos: u32) -> chrono::DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.timestamp_opt(1_790_000_000 + seconds, nanos)
+        .single()
+        .unwrap()
+}
+
+/// Session `id` of `org`, new, read-only.
+pub(crate) fn session(org: &str, id: &str) -> crate::model::Session {
+    crate::model::Session {
+        org_id: org.into(),
+        id: id.into(),
+        agent_id: "a".into(),
+        server_id: None,
+        source: "api".into(),
+        scope_ceiling: vec!["db.query.read".into()],
+        base_mode: "read_only".into(),
+        elevated_until: None,
+        total_calls: 0,
+        read_calls: 0,
+        write_calls: 0,
+        denied_calls: 0,
+        head: "0".repeat(64),
+        created_at: at(0, 0),
+        last_activity_at: at(0, 0),
+    }
+}
+
+pub(crate) fn org(id: &str) -> Org {
     Org {
         id: id.into(),
         name: format!("{id}-name"),
@@ -61,7 +90,7 @@ fn in_tx<R>(
 }
 
 /// One batch of the writer: `f` runs on the connection and the cache, then it commits.
-pub(super) fn in_batch<R>(
+pub(crate) fn in_batch<R>(
     conn: &Connection,
     cache: &mut RowCache,
     f: impl FnOnce(&mut SqliteTx<'_, '_>) -> Result<R>,

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use rusqlite::types::Type;
 
-use crate::model::Session;
+use crate::model::{Approval, Session};
 use crate::sql::{Db, Dialect, Kind, Lock, Param, Result, Row, Sql};
+use crate::sqlite_approvals::{ApprovalRow, OpenApproval};
 use crate::sqlite_cache::{CachedRow, Decoded, Lookup, RowCache, row_values};
 use crate::sqlite_prepared::{Kept, Statements};
 
@@ -109,6 +110,36 @@ impl Db for SqliteTx<'_, '_> {
 
     fn keep_session(&mut self, session: &Session) {
         self.cache.keep_session(session);
+    }
+
+    fn keeps_approvals(&self) -> bool {
+        self.cache.keeps_approvals()
+    }
+
+    fn kept_approvals(
+        &mut self,
+        org_id: &str,
+        session_id: &str,
+        action_name: &str,
+        input_digest: &str,
+    ) -> Option<Vec<ApprovalRow>> {
+        self.cache
+            .approvals
+            .selected(org_id, session_id, action_name, input_digest)
+    }
+
+    fn keep_approvals(&mut self, org_id: &str, session_id: &str, list: Vec<OpenApproval>) {
+        if self.cache.keeps_approvals() {
+            self.cache.approvals.keep(org_id, session_id, list);
+        }
+    }
+
+    fn expect_approval_insert(&mut self, org_id: &str, session_id: &str) {
+        self.cache.approvals.expect_insert(org_id, session_id);
+    }
+
+    fn approval_inserted(&mut self, approval: &Approval, ok: bool) {
+        self.cache.approvals.inserted(approval, ok);
     }
 
     fn exec_session_update(
