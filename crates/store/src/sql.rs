@@ -184,8 +184,9 @@ pub(crate) trait Db {
     }
     /// Keeps a session row just read, as stored.
     fn keep_session(&mut self, _session: &crate::model::Session) {}
-    /// Whether this connection keeps sessions' open approvals (`crate::sqlite_approvals`).
-    fn keeps_approvals(&self) -> bool {
+    /// Whether this connection keeps the open approvals of session `session_id`
+    /// (`crate::sqlite_approvals`).
+    fn keeps_approvals(&self, _session_id: &str) -> bool {
         false
     }
     /// The kept approvals of a session that the check's statement for this call would select,

@@ -9,7 +9,7 @@
 //! drops every list, as do a rollback, a batch that did not commit and another process's
 //! commit (`crate::sqlite_cache`, which owns this).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -59,7 +59,8 @@ impl OpenApproval {
     }
 }
 
-/// Open approvals past which a session's list is not kept (it is read every time).
+/// Open approvals past which a session's list is not kept: its checks read their own input's
+/// approvals, as without the lists (reading the whole list each time would cost more).
 const MAX_PER_SESSION: usize = 64;
 /// Rows kept in all, beyond which the lists start again empty.
 const MAX_ROWS: usize = 65_536;
@@ -73,6 +74,9 @@ pub(crate) struct KeptApprovals {
     /// The session whose approval `Tx::insert_approval` is inserting: its insert is the one
     /// write naming `approvals` that keeps the lists.
     inserting: Option<(String, String)>,
+    /// Sessions with too many open approvals to keep, until the lists are next dropped (a
+    /// hint: it only sends their checks to the per-input statement).
+    crowded: HashSet<String>,
     /// Checks answered from a kept list (tests and benchmarks).
     pub(crate) hits: u64,
 }
@@ -80,7 +84,12 @@ pub(crate) struct KeptApprovals {
 impl KeptApprovals {
     pub(crate) fn clear(&mut self) {
         self.sessions.clear();
+        self.crowded.clear();
         self.rows = 0;
+    }
+
+    pub(crate) fn crowded(&self, session_id: &str) -> bool {
+        self.crowded.contains(session_id)
     }
 
     fn get(&self, org_id: &str, session_id: &str) -> Option<&[OpenApproval]> {
@@ -92,6 +101,7 @@ impl KeptApprovals {
 
     pub(crate) fn keep(&mut self, org_id: &str, session_id: &str, list: Vec<OpenApproval>) {
         if list.len() > MAX_PER_SESSION {
+            self.crowded.insert(session_id.to_string());
             return;
         }
         if self.rows + list.len() > MAX_ROWS {
@@ -150,6 +160,7 @@ impl KeptApprovals {
             if list.len() > MAX_PER_SESSION {
                 self.rows = self.rows.saturating_sub(list.len());
                 self.sessions.remove(&approval.session_id);
+                self.crowded.insert(approval.session_id.clone());
             }
         }
     }
@@ -197,7 +208,7 @@ pub(crate) fn session_approvals_kept<D: Db>(
     input_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SessionApprovals>> {
-    if !db.keeps_approvals() {
+    if !db.keeps_approvals(session_id) {
         return Ok(None);
     }
     let now = ts(now);

@@ -381,3 +381,34 @@ fn approvals_created_in_one_microsecond_are_ordered_by_id() {
     assert_eq!(kept, stored(&dir, "o", "s0", "d0", now));
     assert_eq!(kept.call.pending.as_deref(), Some("apr_a"));
 }
+
+/// A session with more open approvals than a list holds is answered by the per-input
+/// statement, each time, until the lists are next dropped; its answers stay exact.
+#[test]
+fn a_session_with_too_many_open_approvals_reads_its_input_only() {
+    let (dir, conn, mut cache) = open();
+    let now = t(10, 0);
+    batch(&conn, &mut cache, |db| {
+        db.session_approvals("o", "s0", "db.query", "d0", now)
+    });
+    for i in 0..=MAX_PER_SESSION {
+        let mut a = approval("o", "s0", &format!("apr_{i:03}"));
+        a.input_digest = format!("d{i}");
+        batch(&conn, &mut cache, |db| db.insert_approval(&a));
+    }
+    let hits = cache.approvals.hits;
+    for digest in ["d0", "d7", "none"] {
+        let read = batch(&conn, &mut cache, |db| {
+            db.session_approvals("o", "s0", "db.query", digest, now)
+        });
+        assert_eq!(read, stored(&dir, "o", "s0", digest, now), "{digest}");
+    }
+    assert_eq!(cache.approvals.hits, hits, "never from a list");
+    assert!(cache.approvals.crowded("s0"));
+    assert!(!cache.approvals.crowded("s1"));
+    cache.clear();
+    assert!(
+        !cache.approvals.crowded("s0"),
+        "a hint until the lists are dropped"
+    );
+}

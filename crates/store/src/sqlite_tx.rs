@@ -112,8 +112,8 @@ impl Db for SqliteTx<'_, '_> {
         self.cache.keep_session(session);
     }
 
-    fn keeps_approvals(&self) -> bool {
-        self.cache.keeps_approvals()
+    fn keeps_approvals(&self, session_id: &str) -> bool {
+        self.cache.keeps_approvals() && !self.cache.approvals.crowded(session_id)
     }
 
     fn kept_approvals(
