@@ -62,8 +62,10 @@ impl OpenApproval {
 /// Open approvals past which a session's list is not kept: its checks read their own input's
 /// approvals, as without the lists (reading the whole list each time would cost more).
 const MAX_PER_SESSION: usize = 64;
-/// Rows kept in all, beyond which the lists start again empty.
+/// Rows kept in all, and sessions kept or marked crowded, beyond which the lists start again
+/// empty (a session with no open approval keeps an empty list, which counts no row).
 const MAX_ROWS: usize = 65_536;
+const MAX_SESSIONS: usize = 16_384;
 
 /// The kept lists, by session id (a list of another organization under the same id is a
 /// miss).
@@ -100,12 +102,15 @@ impl KeptApprovals {
     }
 
     pub(crate) fn keep(&mut self, org_id: &str, session_id: &str, list: Vec<OpenApproval>) {
+        if self.rows + list.len() > MAX_ROWS
+            || self.sessions.len() >= MAX_SESSIONS
+            || self.crowded.len() >= MAX_SESSIONS
+        {
+            self.clear();
+        }
         if list.len() > MAX_PER_SESSION {
             self.crowded.insert(session_id.to_string());
             return;
-        }
-        if self.rows + list.len() > MAX_ROWS {
-            self.clear();
         }
         self.rows += list.len();
         let old = self

@@ -412,3 +412,27 @@ fn a_session_with_too_many_open_approvals_reads_its_input_only() {
         "a hint until the lists are dropped"
     );
 }
+
+/// Memory stays bounded whatever the sessions: empty lists count against a bound of their
+/// own.
+#[test]
+fn the_lists_are_bounded_in_sessions_as_in_rows() {
+    let mut kept = KeptApprovals::default();
+    for i in 0..(MAX_SESSIONS * 2) {
+        kept.keep("o", &format!("s{i}"), vec![]);
+        assert!(kept.sessions.len() <= MAX_SESSIONS);
+    }
+    let open = OpenApproval::of(&approval("o", "s", "apr")).unwrap();
+    for i in 0..(MAX_SESSIONS * 2) {
+        kept.keep(
+            "o",
+            &format!("c{i}"),
+            vec![open.clone(); MAX_PER_SESSION + 1],
+        );
+        assert!(kept.crowded.len() <= MAX_SESSIONS);
+    }
+    for i in 0..(MAX_ROWS / MAX_PER_SESSION * 2) {
+        kept.keep("o", &format!("r{i}"), vec![open.clone(); MAX_PER_SESSION]);
+        assert!(kept.rows <= MAX_ROWS);
+    }
+}
