@@ -88,6 +88,8 @@ impl KeptApprovals {
         self.sessions.clear();
         self.crowded.clear();
         self.rows = 0;
+        // An announced insert that never came (its request failed first) exempts nothing.
+        self.inserting = None;
     }
 
     pub(crate) fn crowded(&self, session_id: &str) -> bool {
@@ -167,6 +169,9 @@ impl KeptApprovals {
                 self.sessions.remove(&approval.session_id);
                 self.crowded.insert(approval.session_id.clone());
             }
+            if self.rows > MAX_ROWS || self.crowded.len() > MAX_SESSIONS {
+                self.clear();
+            }
         }
     }
 
@@ -221,11 +226,14 @@ pub(crate) fn session_approvals_kept<D: Db>(
         return Ok(Some(pick_approvals(rows, &now)));
     }
     // Every row either half of the check's statement could select, for any input.
+    // At most one row past a list's bound: a session with more is read by input instead
+    // (its expired approvals stay pending, so their number has no bound of its own).
     let sql = sql!(|d| format!(
         "SELECT id, status, expires_at, created_at, kind, input_digest, action_name FROM {} \
          WHERE org_id = $1 AND session_id = $2 AND (({OPEN_CALL_APPROVALS}) OR \
-         ({PENDING_ELEVATION}))",
-        d.session_approvals
+         ({PENDING_ELEVATION})) LIMIT {}",
+        d.session_approvals,
+        MAX_PER_SESSION + 1
     ));
     let params: [&dyn Param; 2] = [&org_id, &session_id];
     let list = db.many(sql, &params, |row| {
@@ -239,6 +247,11 @@ pub(crate) fn session_approvals_kept<D: Db>(
             action_name: row.get_str(6)?,
         })
     })?;
+    if list.len() > MAX_PER_SESSION {
+        // Cut short: not the whole list. Marked crowded; this check reads its own input's.
+        db.keep_approvals(org_id, session_id, list);
+        return Ok(None);
+    }
     let rows = selected_rows(&list, action_name, input_digest);
     db.keep_approvals(org_id, session_id, list);
     Ok(Some(pick_approvals(rows, &now)))

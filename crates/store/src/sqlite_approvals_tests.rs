@@ -436,3 +436,64 @@ fn the_lists_are_bounded_in_sessions_as_in_rows() {
         assert!(kept.rows <= MAX_ROWS);
     }
 }
+
+/// Appends count against the bound too: lists kept empty, then filled by inserts.
+#[test]
+fn inserts_into_kept_lists_stay_within_the_row_bound() {
+    let mut kept = KeptApprovals::default();
+    let sessions = MAX_ROWS / 32 + 10;
+    for i in 0..sessions {
+        kept.keep("o", &format!("s{i}"), vec![]);
+    }
+    for n in 0..40 {
+        for i in 0..sessions {
+            let a = approval("o", &format!("s{i}"), &format!("apr_{i}_{n}"));
+            kept.expect_insert("o", &a.session_id);
+            kept.inserted(&a, true);
+            assert!(kept.rows <= MAX_ROWS, "{} rows", kept.rows);
+        }
+    }
+}
+
+/// A session whose open approvals are already past a list's bound when first read is read
+/// by input (the whole read stops one row past the bound), exactly.
+#[test]
+fn a_session_first_read_past_the_bound_is_read_by_input() {
+    let (dir, conn, mut cache) = open();
+    let now = t(10, 0);
+    batch(&conn, &mut cache, |db| {
+        for i in 0..(MAX_PER_SESSION * 3) {
+            let mut a = approval("o", "s1", &format!("apr_{i:03}"));
+            a.input_digest = format!("d{}", i % 5);
+            db.insert_approval(&a)?;
+        }
+        // Last in the index: past where a cut-short read stops.
+        let mut late = approval("o", "s1", "apr_late");
+        late.input_digest = "late".into();
+        db.insert_approval(&late)
+    });
+    let late = batch(&conn, &mut cache, |db| {
+        db.session_approvals("o", "s1", "db.query", "late", now)
+    });
+    assert_eq!(late.call.pending.as_deref(), Some("apr_late"));
+    for digest in ["d0", "d4", "d9", "late"] {
+        let read = batch(&conn, &mut cache, |db| {
+            db.session_approvals("o", "s1", "db.query", digest, now)
+        });
+        assert_eq!(read, stored(&dir, "o", "s1", digest, now), "{digest}");
+    }
+    assert_eq!(cache.approvals.hits, 0);
+    assert!(cache.approvals.crowded("s1"));
+}
+
+/// An announcement dropped with the lists (its request failed before its insert) exempts no
+/// later write.
+#[test]
+fn a_dropped_announcement_exempts_nothing() {
+    let mut kept = KeptApprovals::default();
+    kept.expect_insert("o", "s0");
+    kept.clear();
+    kept.keep("o", "s0", vec![]);
+    kept.before_write("INSERT INTO approvals (id) VALUES ($1)");
+    assert!(kept.get("o", "s0").is_none());
+}

@@ -311,6 +311,12 @@ impl RowCache {
         self.enabled && self.approvals_bit != 0
     }
 
+    /// Whether a write may change tables it does not name (a trigger or a cascading foreign
+    /// key in the schema): then no write keeps anything.
+    pub(crate) fn writes_reach_unnamed_tables(&self) -> bool {
+        self.cascades
+    }
+
     /// Forgets every kept session.
     pub(crate) fn drop_sessions(&mut self) {
         self.sessions.clear();

@@ -340,3 +340,24 @@ fn sessions_of_two_organizations_with_one_id_are_kept_apart() {
     let read = in_batch(&conn, &mut cache, |db| db.session("o", "s0")).unwrap();
     assert_eq!(read.total_calls, 3);
 }
+
+/// A trigger that changes the row a check updates: the check's copy is not kept, since the
+/// row holds more than its update wrote.
+#[test]
+fn a_trigger_on_the_updated_row_keeps_no_copy() {
+    let (dir, conn, mut cache) = open(1);
+    let other = crate::sqlite::open_connection(&dir.path().join("airlock.db")).unwrap();
+    other
+        .execute_batch(
+            "CREATE TRIGGER t AFTER UPDATE OF total_calls ON sessions BEGIN \
+             UPDATE sessions SET base_mode = 'by_trigger' WHERE org_id = NEW.org_id \
+             AND id = NEW.id; END;",
+        )
+        .unwrap();
+    let mut s = in_batch(&conn, &mut cache, |db| db.session("o", "s0")).unwrap();
+    s.total_calls = 1;
+    in_batch(&conn, &mut cache, |db| db.update_session_calls(&s));
+    let read = in_batch(&conn, &mut cache, |db| db.session("o", "s0")).unwrap();
+    assert_eq!(read.base_mode, "by_trigger");
+    assert_eq!(Some(read), stored(&dir, "s0"));
+}

@@ -237,3 +237,45 @@ fn the_writer_knows_which_batches_wrote_so_that_only_reads_skip_the_sync() {
         "a write without the WAL hook still waits"
     );
 }
+
+/// In a batch run with a savepoint per request, a request that fails after updating its
+/// session leaves the next request of the batch reading the stored row.
+#[test]
+fn a_failed_request_in_a_batch_leaves_the_next_one_the_stored_row() {
+    use crate::queue::{Engine, Job};
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut engine, _alive) = engine(dir.path());
+    let mut setup = [Job::for_test(|tx| {
+        tx.insert_org(&org("o")).is_ok()
+            && tx
+                .insert_session(&crate::sqlite_cache::tests::session("o", "s0"))
+                .is_ok()
+    })];
+    assert!(engine.run_batch(&mut setup).is_ok());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (first, last) = (seen.clone(), seen.clone());
+    let mut batch = [
+        Job::for_test(move |tx| {
+            let s = tx.session("o", "s0").ok().flatten();
+            first.lock().unwrap().push(s.map(|s| s.total_calls));
+            true
+        }),
+        Job::for_test(|tx| {
+            if let Ok(Some(mut s)) = tx.session("o", "s0") {
+                s.total_calls = 99;
+                let _ = tx.update_session(&s);
+            }
+            false
+        }),
+        Job::for_test(move |tx| {
+            let s = tx.session("o", "s0").ok().flatten();
+            last.lock().unwrap().push(s.map(|s| s.total_calls));
+            true
+        }),
+    ];
+    assert!(engine.run_batch(&mut batch).is_ok());
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.last(), Some(&Some(0)), "{seen:?}");
+    assert!(seen.iter().all(|n| *n == Some(0)), "{seen:?}");
+}

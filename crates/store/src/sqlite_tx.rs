@@ -152,12 +152,16 @@ impl Db for SqliteTx<'_, '_> {
         // Out of the cache while the statement runs: an error leaves nothing kept.
         let kept = self.cache.take_session_for_update(key(sql), org_id, id);
         let changed = self.exec(sql, params)?;
-        if changed != 1 {
-            // Not the update of one row it was said to be: whatever it changed is read again.
+        if changed != 1 || self.cache.writes_reach_unnamed_tables() {
+            // Not the update of one row it was said to be, or a trigger may have changed the
+            // row further: whatever it changed is read again.
             self.cache.drop_sessions();
         } else if let Some(mut session) = kept {
-            apply(&mut session)?;
-            self.cache.keep_session(&session);
+            // A copy that cannot be made as stored is not kept; the update stands.
+            match apply(&mut session) {
+                Ok(()) => self.cache.keep_session(&session),
+                Err(_) => self.cache.drop_sessions(),
+            }
         }
         Ok(changed)
     }
