@@ -5,17 +5,13 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 
 use super::*;
+use crate::StoreError;
 use crate::sqlite_cache::RowCache;
 use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
-use crate::{Options, Store, StoreError};
 
 fn t(seconds: i64, nanos: u32) -> DateTime<Utc> {
     crate::sqlite_cache::tests::at(seconds, nanos)
-}
-
-fn session(org: &str, id: &str) -> crate::model::Session {
-    crate::sqlite_cache::tests::session(org, id)
 }
 
 fn approval(org: &str, session: &str, id: &str) -> Approval {
@@ -44,21 +40,7 @@ fn approval(org: &str, session: &str, id: &str) -> Approval {
 /// A migrated store with organizations `o` and `p`, sessions `s0`…`s2` in `o` and `s0` in
 /// `p`, the writer's connection and its cache.
 fn open() -> (tempfile::TempDir, Connection, RowCache) {
-    let dir = tempfile::tempdir().unwrap();
-    crate::migrate_path(dir.path()).unwrap();
-    let conn = crate::sqlite::open_connection(&dir.path().join("airlock.db")).unwrap();
-    let mut cache = RowCache::new(&conn).unwrap();
-    cache.set_enabled(true);
-    batch(&conn, &mut cache, |db| {
-        for org in ["o", "p"] {
-            db.insert_org(&crate::sqlite_cache::tests::org(org))?;
-        }
-        for id in ["s0", "s1", "s2"] {
-            db.insert_session(&session("o", id))?;
-        }
-        db.insert_session(&session("p", "s0"))
-    });
-    (dir, conn, cache)
+    crate::sqlite_cache::tests::writer_with(&[("o", "s0"), ("o", "s1"), ("o", "s2"), ("p", "s0")])
 }
 
 fn batch<R>(
@@ -203,14 +185,7 @@ fn a_failed_insert_drops_the_lists() {
 #[tokio::test]
 async fn a_rolled_back_insert_is_not_served() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| {
-            tx.insert_org(&crate::sqlite_cache::tests::org("o"))?;
-            tx.insert_session(&session("o", "s0"))
-        })
-        .await
-        .unwrap();
+    let store = crate::sqlite_cache::tests::store_with_session(dir.path()).await;
     let now = t(10, 0);
     store
         .run(move |tx| tx.session_approvals("o", "s0", "db.query", "d0", now))

@@ -5,15 +5,10 @@ use rusqlite::Connection;
 
 use super::tests::in_batch;
 use super::*;
-use crate::model::Org;
+use crate::StoreError;
 use crate::sql::Db;
 use crate::sqlite_tx::SqliteTx;
 use crate::tx::Tx;
-use crate::{Options, Store, StoreError};
-
-fn org() -> Org {
-    tests::org("o")
-}
 
 fn at(seconds: i64, nanos: u32) -> DateTime<Utc> {
     tests::at(seconds, nanos)
@@ -26,19 +21,9 @@ fn session(id: &str) -> Session {
 /// A migrated store holding organization `o` and sessions `s0`…`s{n-1}`, with the writer's
 /// connection and cache.
 fn open(n: usize) -> (tempfile::TempDir, Connection, RowCache) {
-    let dir = tempfile::tempdir().unwrap();
-    crate::migrate_path(dir.path()).unwrap();
-    let conn = crate::sqlite::open_connection(&dir.path().join("airlock.db")).unwrap();
-    let mut cache = RowCache::new(&conn).unwrap();
-    cache.enabled = true;
-    in_batch(&conn, &mut cache, |db| {
-        db.insert_org(&org())?;
-        for i in 0..n {
-            db.insert_session(&session(&format!("s{i}")))?;
-        }
-        Ok(())
-    });
-    (dir, conn, cache)
+    let ids: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+    let sessions: Vec<(&str, &str)> = ids.iter().map(|id| ("o", id.as_str())).collect();
+    tests::writer_with(&sessions)
 }
 
 /// Session `id` as stored, read on a connection of its own with no cache.
@@ -178,14 +163,7 @@ fn a_cache_turned_off_keeps_no_session() {
 #[tokio::test]
 async fn a_failed_request_leaves_its_session_update_nowhere() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { migrate: true }).unwrap();
-    store
-        .run(|tx| {
-            tx.insert_org(&org())?;
-            tx.insert_session(&session("s0"))
-        })
-        .await
-        .unwrap();
+    let store = tests::store_with_session(dir.path()).await;
     let failed = store
         .run(|tx| {
             let mut s = tx.session("o", "s0")?.unwrap_or_else(|| session("s0"));

@@ -36,6 +36,38 @@ pub(crate) fn session(org: &str, id: &str) -> crate::model::Session {
     }
 }
 
+/// A migrated database holding `sessions` (organization, id) and their organizations, with
+/// the writer's connection and a cache that is on.
+pub(crate) fn writer_with(sessions: &[(&str, &str)]) -> (tempfile::TempDir, Connection, RowCache) {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, mut cache) = open(dir.path());
+    in_batch(&conn, &mut cache, |db| {
+        let mut orgs: Vec<&str> = sessions.iter().map(|(o, _)| *o).collect();
+        orgs.dedup();
+        for o in orgs {
+            db.insert_org(&org(o))?;
+        }
+        for (o, id) in sessions {
+            db.insert_session(&session(o, id))?;
+        }
+        Ok(())
+    });
+    (dir, conn, cache)
+}
+
+/// A store through its real writer, holding session `s0` of organization `o`.
+pub(crate) async fn store_with_session(dir: &std::path::Path) -> Store {
+    let store = Store::open(dir, Options { migrate: true }).unwrap();
+    store
+        .run(|tx| {
+            tx.insert_org(&org("o"))?;
+            tx.insert_session(&session("o", "s0"))
+        })
+        .await
+        .unwrap();
+    store
+}
+
 pub(crate) fn org(id: &str) -> Org {
     Org {
         id: id.into(),
