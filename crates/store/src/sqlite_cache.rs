@@ -127,7 +127,7 @@ pub(crate) struct RowCache {
     last_hit: bool,
     data_version: Option<i64>,
     pub(crate) stats: CacheStats,
-    /// Session rows as stored, by organization and id.
+    /// Session rows as stored (`KeptSessions`).
     sessions: KeptSessions,
     /// The bit of the `sessions` table (0 if the schema has none).
     sessions_bit: u64,
