@@ -88,6 +88,8 @@ pub fn default_data_dir() -> &'static str {
 }
 
 fn main() -> ExitCode {
+    // Before any thread or SQLite call: SQLite takes its configuration only then.
+    airlock_store::install_sqlite_page_cache();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),

@@ -90,6 +90,11 @@ async fn send(app: &axum::Router, path: &str, body: bytes::Bytes) -> bytes::Byte
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // As `airlock`'s `main` does, before SQLite is used (`DEFAULT_PAGE_CACHE=1`: SQLite's own,
+    // to compare).
+    if std::env::var_os("DEFAULT_PAGE_CACHE").is_none() {
+        airlock_store::install_sqlite_page_cache();
+    }
     let checks: usize = std::env::var("CHECKS")
         .ok()
         .and_then(|n| n.parse().ok())

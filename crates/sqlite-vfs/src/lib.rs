@@ -18,6 +18,10 @@
 //! recovers the copy, rolls back a spilled transaction while another connection commits,
 //! pads commits to a sector with small pages, and kills a writer mid-stream;
 //! `lib_tests.rs` checks that every method writes a held header first).
+//!
+//! The crate also has SQLite's page cache with one change (`pcache.rs`,
+//! [`install_page_cache`]): a truncation no cached page can reach is not passed on, because
+//! SQLite's own cache would walk all of itself for it at nearly every commit.
 
 use std::ffi::{CStr, c_int, c_void};
 use std::sync::OnceLock;
@@ -26,8 +30,10 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use rusqlite::ffi;
 
 mod held;
+mod pcache;
 
 use held::{Held, Sink};
+pub use pcache::{install_page_cache, page_cache_installed, truncations};
 
 /// The VFS's name, for `Connection::open_with_flags_and_vfs`.
 pub const NAME: &CStr = c"airlock-unix";

@@ -72,3 +72,10 @@ pub use seal::Sealer;
 pub use sqlite::migrate_path;
 pub use store::Store;
 pub use tx::{CallApprovals, CheckReads, GatewayReads, KeyReads, SessionApprovals, Tx};
+
+/// Installs SQLite's page cache without its needless whole-cache walks at every commit
+/// (`airlock_sqlite_vfs::install_page_cache`). Call it first in `main`, while the process
+/// has one thread; `false` if SQLite was already initialised and keeps its own cache.
+pub fn install_sqlite_page_cache() -> bool {
+    airlock_sqlite_vfs::install_page_cache()
+}

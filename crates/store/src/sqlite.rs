@@ -84,6 +84,9 @@ fn open(data_dir: &Path, options: Options) -> Result<Connection, StoreError> {
 /// The writer's and the sync thread's names (`sqlite-0`, `sqlite-sync`): Linux keeps 15 bytes
 /// of a thread's name, so longer names would look alike in `top -H` and profiles.
 const SQLITE_THREADS: &str = "sqlite";
+
+/// The writer's page cache: 32 MiB (negative: KiB, as SQLite's `cache_size` reads it).
+const WRITER_CACHE_KIB: i64 = -32 * 1024;
 const _: () = assert!(SQLITE_THREADS.len() + "-sync".len() <= 15);
 
 /// Opens the store in `data_dir` and starts its writer and its checkpointer. The checkpointer
@@ -105,6 +108,14 @@ pub(crate) fn start(
     // The writer's commits do not wait for the disk; the sync thread makes them durable
     // before they are answered (`crate::durable`).
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Room for the pages every check touches: with 1,000 sessions their decisions' index has
+    // a leaf each, past SQLite's default 2 MiB, and a page read from the file cost 9 % of the
+    // writer's time. A larger cache paid only once truncations stopped walking all of it
+    // (`airlock_store::install_sqlite_page_cache`; docs/benchmarks.md, forty-eighth pass).
+    // Without it (SQLite initialised before `main` could install it) the default stays.
+    if airlock_sqlite_vfs::page_cache_installed() {
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+    }
     let flush = crate::durable::WalFlush::new(&data_dir.join("airlock.db"));
     // SQLite has one writer: one worker thread owns the connection.
     let queue = Queue::start(
