@@ -88,13 +88,21 @@ async fn send(app: &axum::Router, path: &str, body: bytes::Bytes) -> bytes::Byte
     bytes
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    // As `airlock`'s `main` does, before SQLite is used (`DEFAULT_PAGE_CACHE=1`: SQLite's own,
-    // to compare).
+fn main() {
+    // As `airlock`'s `main` does, before any other thread exists (`DEFAULT_PAGE_CACHE=1`:
+    // SQLite's own, to compare).
     if std::env::var_os("DEFAULT_PAGE_CACHE").is_none() {
         airlock_store::install_sqlite_page_cache();
     }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
+
+async fn run() {
     let checks: usize = std::env::var("CHECKS")
         .ok()
         .and_then(|n| n.parse().ok())

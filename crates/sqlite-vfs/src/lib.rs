@@ -33,7 +33,7 @@ mod held;
 mod pcache;
 
 use held::{Held, Sink};
-pub use pcache::{install_page_cache, page_cache_installed, truncations};
+pub use pcache::{install_page_cache, missed_truncations, page_cache_installed, truncations};
 
 /// The VFS's name, for `Connection::open_with_flags_and_vfs`.
 pub const NAME: &CStr = c"airlock-unix";
