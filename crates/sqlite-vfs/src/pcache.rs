@@ -76,7 +76,7 @@ pub fn missed_truncations() -> u64 {
 }
 
 /// What numbers a cache may hold.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Bounds {
     /// Every page numbered at or below this may be cached.
     floor: c_uint,
