@@ -9,6 +9,7 @@
 //! mutating. The leading verb is read first: after a read verb, later verbs name what is read
 //! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
 
+mod money;
 mod normalise;
 mod rewrite;
 
@@ -709,6 +710,16 @@ pub fn name_tier(name: &str) -> NameTier {
             ));
         }
         tier.normalised = Some(norm.text);
+    }
+    // Money sent cannot be called back (`create_payout`, `refund_charge`).
+    if tier
+        .effect
+        .is_none_or(|e| e.rank() < Effect::Destructive.rank())
+        && money::mentions_money(name)
+        && let Some(w) = money::moves_money(&words(name))
+    {
+        tier.effect = Some(Effect::Destructive);
+        tier.word = Some(format!("{w} (moves money)"));
     }
     tier
 }

@@ -82,7 +82,7 @@ fn disabled(e: &Expr) -> bool {
     }
 }
 
-fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
+pub(super) fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
     let e = match a {
         FunctionArg::Unnamed(e) => e,
         FunctionArg::Named { arg, .. } | FunctionArg::ExprNamed { arg, .. } => arg,
@@ -130,6 +130,9 @@ impl Walk {
     /// used to run derived tables while explaining them).
     fn call(&mut self, name: &ObjectName, args: &[&Expr]) {
         let full = name.to_string();
+        if let Some(why) = super::unbounded::call(&full, args) {
+            self.add(Mutating, why);
+        }
         let (e, what) = functions::call_effect(&full);
         if e == Read {
             return;
@@ -515,6 +518,11 @@ impl Visitor for Walk {
     }
 
     fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if q.with.is_some()
+            && let Some(why) = super::unbounded::endless_recursion(q)
+        {
+            self.add(Mutating, why);
+        }
         if !q.locks.is_empty() {
             self.add(Mutating, "locks rows (`FOR UPDATE`/`FOR SHARE`)");
         }
