@@ -376,6 +376,11 @@ fn money_sent_cannot_be_called_back() {
         ("issue_refund", json!({"charge": "ch_1"}), Destructive),
         ("refund_charge", json!({"charge": "ch_1"}), Destructive),
         ("pay_invoice", json!({"id": "in_1"}), Destructive),
+        (
+            "stripe_refund_charge",
+            json!({"charge": "ch_1"}),
+            Destructive,
+        ),
         ("withdrawFunds", json!({"amount": 1}), Destructive),
         // Twins: reads of the same objects, and a transfer of a file.
         (
@@ -388,6 +393,11 @@ fn money_sent_cannot_be_called_back() {
         ("retrieve_transfer", json!({"id": "tr_1"}), Read),
         ("stripe_list_charges", json!({}), Read),
         ("transfer_file", json!({"path": "a"}), Mutating),
+        (
+            "update_payout_schedule",
+            json!({"interval": "weekly"}),
+            Mutating,
+        ),
         ("create_invoice", json!({"customer": "c"}), Mutating),
         ("stripe_create_customer", json!({"email": "a@b"}), Mutating),
     ]);

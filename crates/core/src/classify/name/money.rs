@@ -94,7 +94,16 @@ pub(super) fn moves_money(words: &[String]) -> Option<String> {
     }
     for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
-        if MOVERS.contains(&w) {
+        // The movement leads the name, or follows only words that are no verb (a
+        // vendor's prefix, `stripe_refund_charge`): `update_payout_schedule` changes a
+        // setting, and is judged by its own verb.
+        if MOVERS.contains(&w)
+            && words
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .all(|p| super::verb_tier(p).is_none())
+        {
             return Some(w.to_string());
         }
         if MAKERS.contains(&w)

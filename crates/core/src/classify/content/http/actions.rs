@@ -135,9 +135,32 @@ const DOCS: &[&str] = &[
     "blob",
     "raw",
     "src",
+    "crates",
+    "gems",
+    "pkg",
     "source",
     "packages",
     "package",
+];
+
+/// Sites whose pages are named by their users (`github.com/o/approve` is a repository,
+/// `pypi.org/project/trigger` a package); their APIs are on other hosts.
+const PAGE_HOSTS: &[&str] = &[
+    "github.com",
+    "www.github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "pypi.org",
+    "www.npmjs.com",
+    "npmjs.com",
+    "crates.io",
+    "rubygems.org",
+    "pkg.go.dev",
+    "hub.docker.com",
+    "en.wikipedia.org",
+    "stackoverflow.com",
+    "www.youtube.com",
 ];
 
 /// Segments of a listing of past actions or a search: `?action=delete` on
@@ -216,12 +239,13 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             "requests a workflow's webhook URL, which runs it".into(),
         ));
     }
-    let docs = !lower.contains("/..")
-        && !lower.contains("%2e")
-        && segs.iter().any(|s| {
-            let s = s.to_ascii_lowercase();
-            DOCS.contains(&s.as_str())
-        });
+    let docs = PAGE_HOSTS.contains(&host.as_str())
+        || (!lower.contains("/..")
+            && !lower.contains("%2e")
+            && segs.iter().any(|s| {
+                let s = s.to_ascii_lowercase();
+                DOCS.contains(&s.as_str())
+            }));
     let mut best: Option<(Effect, String)> = None;
     let mut raise = |e: Effect, why: String| {
         if best.as_ref().is_none_or(|(b, _)| e.rank() > b.rank()) {
@@ -313,5 +337,7 @@ mod tests {
             Some(Destructive)
         );
         assert_eq!(at("https://github.com/o/r/tree/main/bin/run"), None);
+        assert_eq!(at("https://github.com/o/approve"), None);
+        assert_eq!(at("https://pypi.org/project/trigger/"), None);
     }
 }
