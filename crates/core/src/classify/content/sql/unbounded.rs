@@ -18,8 +18,8 @@ pub(crate) const MAX_ROWS: f64 = 1e8;
 /// Bytes a string function may build before it is one (ten million).
 pub(crate) const MAX_BYTES: f64 = 1e7;
 
-/// Functions that make rows: (name, form). `Range` takes `(start, stop[, step])` or a
-/// count alone; `Count` takes the count as its first argument.
+/// Functions that make rows from `(start, stop[, step])` or a count alone; those of
+/// `COUNTS` take the count (any of their arguments, the largest).
 const SERIES: &[&str] = &["generate_series", "range", "generate_array", "sequence"];
 const COUNTS: &[&str] = &["numbers", "numbers_mt", "zeros", "zeros_mt", "generator"];
 /// String functions and the position of their length argument.
@@ -38,14 +38,24 @@ const LENGTHS: &[(&str, usize)] = &[
 
 /// What calling `name` (maybe qualified) with `args` costs, when it is a denial of service.
 pub(crate) fn call(name: &str, args: &[&Expr]) -> Option<String> {
-    let last = name.rsplit('.').next().unwrap_or(name);
-    let last = last.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'));
-    // Cheap refusals first: every listed name is 4 to 16 bytes long.
-    if args.is_empty() || !(4..=16).contains(&last.len()) {
+    // Cheap refusals first, before anything is split or allocated: every listed name is 4
+    // to 16 bytes long (a qualified or quoted one is longer, never shorter).
+    if args.is_empty() || name.len() < 4 {
         return None;
     }
-    let lower = last.to_ascii_lowercase();
-    let lower = lower.as_str();
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let last = last.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'));
+    if !(4..=16).contains(&last.len()) {
+        return None;
+    }
+    let listed =
+        |list: &[&'static str]| list.iter().copied().find(|n| n.eq_ignore_ascii_case(last));
+    let lower = listed(SERIES).or_else(|| listed(COUNTS)).or_else(|| {
+        LENGTHS
+            .iter()
+            .map(|(n, _)| *n)
+            .find(|n| n.eq_ignore_ascii_case(last))
+    })?;
     if SERIES.contains(&lower) {
         let rows = match args {
             [n] => constant(n, 0)?.abs(),
