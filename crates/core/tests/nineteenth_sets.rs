@@ -224,6 +224,22 @@ fn gets_that_name_an_action_act() {
             json!({"url": "https://example.com/account/close"}),
             Destructive,
         ),
+        // A query given apart is sent in the URL.
+        (
+            "http_get",
+            json!({"url": "https://example.com/admin", "params": {"action": "ban", "user": "5"}}),
+            Admin,
+        ),
+        (
+            "http_request",
+            json!({"method": "GET", "url": "https://example.com/api", "query": {"op": "approve"}}),
+            Mutating,
+        ),
+        (
+            "http_get",
+            json!({"url": "https://example.com/search", "params": {"q": "approve"}}),
+            Read,
+        ),
         (
             "bash",
             cmd("curl https://example.com/orders/7/refund"),
@@ -476,7 +492,26 @@ fn forced_ref_updates_repository_transfers_and_dns_records() {
             json!({"method": "POST", "url": "https://route53.amazonaws.com/2013-04-01/hostedzone/Z1/rrset", "body": "<ChangeBatch/>"}),
             Destructive,
         ),
+        (
+            "update_dns_record",
+            json!({"zone": "z", "content": "1.2.3.4"}),
+            Destructive,
+        ),
+        ("upsert_dns_record", json!({"zone": "z"}), Destructive),
+        (
+            "cloudflare_dns_record_update",
+            json!({"zone": "z"}),
+            Destructive,
+        ),
+        (
+            "route53_change_resource_record_sets",
+            json!({"HostedZoneId": "Z"}),
+            Destructive,
+        ),
         // Twins: a ref moved only forward, a new record, and reads of records.
+        ("create_dns_record", json!({"zone": "z"}), Mutating),
+        ("list_dns_records", json!({"zone": "z"}), Read),
+        ("update_record", json!({"table": "t", "id": 1}), Mutating),
         (
             "bash",
             cmd("gh api -X PATCH repos/o/r/git/refs/heads/main -f sha=abc -F force=false"),

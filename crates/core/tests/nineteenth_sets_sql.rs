@@ -36,6 +36,10 @@ const UNBOUNDED: &[(&str, Effect)] = &[
         Mutating,
     ),
     ("SELECT * FROM range(1e12)", Mutating),
+    (
+        "SELECT sum(a * b) FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+        Mutating,
+    ),
     ("SELECT count() FROM numbers(1e12)", Mutating),
     ("SELECT repeat('x', 1e9)", Mutating),
     ("SELECT repeat('x', 1000000000)", Mutating),
@@ -77,6 +81,10 @@ const BOUNDED: &[(&str, Effect)] = &[
         Read,
     ),
     ("SELECT repeat('x', 3)", Read),
+    (
+        "SELECT a, b FROM generate_series(1, 1000) a, generate_series(1, 1000) b",
+        Read,
+    ),
     ("SELECT repeat('-', 80)", Read),
     ("SELECT rpad(name, 20) FROM users", Read),
     (

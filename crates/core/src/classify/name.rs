@@ -11,6 +11,7 @@
 
 mod money;
 mod normalise;
+mod records;
 mod rewrite;
 
 pub use normalise::{NormalisedName, normal_form, normalise_action};
@@ -720,6 +721,16 @@ pub fn name_tier(name: &str) -> NameTier {
     {
         tier.effect = Some(Effect::Destructive);
         tier.word = Some(format!("{w} (moves money)"));
+    }
+    // A DNS record changed in place moves the name's traffic (`update_dns_record`).
+    if tier
+        .effect
+        .is_none_or(|e| e.rank() < Effect::Destructive.rank())
+        && records::mentions_records(name)
+        && let Some(w) = records::changes_records(&words(name))
+    {
+        tier.effect = Some(Effect::Destructive);
+        tier.word = Some(format!("{w} (changes existing DNS records)"));
     }
     tier
 }

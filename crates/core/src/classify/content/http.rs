@@ -831,6 +831,10 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    // A query given apart (`"params": {"action": "ban"}`) is sent in the URL.
+    if let Some(q) = actions::with_query(url, &options) {
+        judge(ctx, method, overridden, &q, &body);
+    }
     // `https://host/admin\\wipe-data`: parsers that take `\\` for `/` send this path.
     if let Some(slashed) = slashed(url) {
         judge(ctx, method, overridden, &slashed, &body);

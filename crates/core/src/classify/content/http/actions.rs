@@ -300,6 +300,41 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     best
 }
 
+/// The URL with the query a request object gives apart (`{"url": …, "params": {"action":
+/// "ban"}}`, `query`, `query_params`, `searchParams`, `qs`), as the client sends it; None
+/// when there is none.
+pub(crate) fn with_query(
+    url: &str,
+    options: &[&serde_json::Map<String, serde_json::Value>],
+) -> Option<String> {
+    use serde_json::Value;
+    const KEYS: &[&str] = &[
+        "params",
+        "query",
+        "query_params",
+        "queryParams",
+        "searchParams",
+        "qs",
+    ];
+    let pairs: Vec<String> = options
+        .iter()
+        .flat_map(|m| KEYS.iter().filter_map(|k| m.get(*k)))
+        .filter_map(Value::as_object)
+        .flat_map(|o| o.iter())
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some(format!("{k}={s}")),
+            Value::Number(n) => Some(format!("{k}={n}")),
+            Value::Bool(b) => Some(format!("{k}={b}")),
+            _ => None,
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}{}", pairs.join("&")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

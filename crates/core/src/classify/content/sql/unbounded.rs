@@ -36,8 +36,17 @@ const LENGTHS: &[(&str, usize)] = &[
     ("gen_random_bytes", 0),
 ];
 
+/// The rows of every series a statement reads so far, as a power of ten: series joined
+/// together multiply (`generate_series(1,1e5) a, generate_series(1,1e5) b` is 10^10 rows).
+/// Over-counts series in separate subqueries, which only raises.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    log10: f64,
+    told: bool,
+}
+
 /// What calling `name` (maybe qualified) with `args` costs, when it is a denial of service.
-pub(crate) fn call(name: &str, args: &[&Expr]) -> Option<String> {
+pub(crate) fn call(name: &str, args: &[&Expr], rows_so_far: &mut Rows) -> Option<String> {
     // Cheap refusals first, before anything is split or allocated: every listed name is 4
     // to 16 bytes long (a qualified or quoted one is longer, never shorter).
     if args.is_empty() || name.len() < 4 {
@@ -69,21 +78,41 @@ pub(crate) fn call(name: &str, args: &[&Expr]) -> Option<String> {
             }
             [] => return None,
         };
-        return (rows >= MAX_ROWS || rows.is_nan())
-            .then(|| format!("makes about {rows:.0} rows with `{lower}` (a denial of service)"));
+        return series(lower, rows, rows_so_far);
     }
     if COUNTS.contains(&lower) {
         let rows = args
             .iter()
             .filter_map(|a| constant(a, 0))
             .fold(0.0, f64::max);
-        return (rows >= MAX_ROWS)
-            .then(|| format!("makes about {rows:.0} rows with `{lower}` (a denial of service)"));
+        return series(lower, rows, rows_so_far);
     }
     let (_, at) = LENGTHS.iter().find(|(n, _)| *n == lower)?;
     let bytes = constant(args.get(*at)?, 0)?;
     (bytes >= MAX_BYTES).then(|| {
         format!("builds a string of about {bytes:.0} bytes with `{lower}` (a denial of service)")
+    })
+}
+
+/// A series of `rows` rows, counted with those before it: reported once, when it alone or
+/// the series together reach [`MAX_ROWS`].
+fn series(name: &str, rows: f64, so_far: &mut Rows) -> Option<String> {
+    if so_far.told {
+        return None;
+    }
+    if rows >= MAX_ROWS || rows.is_nan() {
+        so_far.told = true;
+        return Some(format!(
+            "makes about {rows:.0} rows with `{name}` (a denial of service)"
+        ));
+    }
+    so_far.log10 += rows.max(1.0).log10();
+    (so_far.log10 >= MAX_ROWS.log10()).then(|| {
+        so_far.told = true;
+        format!(
+            "makes about 10^{:.0} rows with `{name}` joined to other series (a denial of service)",
+            so_far.log10
+        )
     })
 }
 

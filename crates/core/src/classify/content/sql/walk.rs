@@ -30,6 +30,8 @@ pub(crate) struct Walk {
     pub shell_strings: Vec<String>,
     /// Procedural bodies (functions, procedures, triggers).
     pub bodies: Vec<String>,
+    /// The rows of the series read so far ([`super::unbounded`]).
+    series: super::unbounded::Rows,
 }
 
 /// True if `EXPLAIN` runs the statement: `ANALYZE` as a keyword or in the option list
@@ -130,7 +132,7 @@ impl Walk {
     /// used to run derived tables while explaining them).
     fn call(&mut self, name: &ObjectName, args: &[&Expr]) {
         let full = name.to_string();
-        if let Some(why) = super::unbounded::call(&full, args) {
+        if let Some(why) = super::unbounded::call(&full, args, &mut self.series) {
             self.add(Mutating, why);
         }
         let (e, what) = functions::call_effect(&full);
