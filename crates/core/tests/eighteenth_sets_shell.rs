@@ -74,8 +74,10 @@ fn git_options_with_their_value_attached_are_judged_as_spaced() {
         ("bash", cmd("git -ccolor.ui=always log"), Read),
         ("bash", cmd("git -c color.ui=always log"), Read),
         ("bash", cmd("git -ccore.pager=less log"), Read),
-        ("bash", cmd("git -C/srv/repo status"), Read),
-        ("bash", cmd("git -C /srv/repo status"), Read),
+        // (Another repository, mutating since the nineteenth sets: its config can run
+        // commands; judged the same attached or spaced.)
+        ("bash", cmd("git -C/srv/repo status"), Mutating),
+        ("bash", cmd("git -C /srv/repo status"), Mutating),
         // A subcommand's `-c` is its own (combined diff).
         ("bash", cmd("git log -c"), Read),
     ]);

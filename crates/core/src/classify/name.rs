@@ -9,7 +9,9 @@
 //! mutating. The leading verb is read first: after a read verb, later verbs name what is read
 //! (`get_purge_history`), unless a connective adds an action (`get_and_delete_x`).
 
+mod money;
 mod normalise;
+mod records;
 mod rewrite;
 
 pub use normalise::{NormalisedName, normal_form, normalise_action};
@@ -709,6 +711,26 @@ pub fn name_tier(name: &str) -> NameTier {
             ));
         }
         tier.normalised = Some(norm.text);
+    }
+    // Money sent cannot be called back (`create_payout`, `refund_charge`).
+    if tier
+        .effect
+        .is_none_or(|e| e.rank() < Effect::Destructive.rank())
+        && money::mentions_money(name)
+        && let Some(w) = money::moves_money(&words(name))
+    {
+        tier.effect = Some(Effect::Destructive);
+        tier.word = Some(format!("{w} (moves money)"));
+    }
+    // A DNS record changed in place moves the name's traffic (`update_dns_record`).
+    if tier
+        .effect
+        .is_none_or(|e| e.rank() < Effect::Destructive.rank())
+        && records::mentions_records(name)
+        && let Some(w) = records::changes_records(&words(name))
+    {
+        tier.effect = Some(Effect::Destructive);
+        tier.word = Some(format!("{w} (changes existing DNS records)"));
     }
     tier
 }

@@ -530,7 +530,8 @@ const POISON: &[&str] = &[
     "ANSIBLE_CONFIG", "ANSIBLE_INVENTORY", "ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_LIBRARY",
     "ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_LOG_PATH", "LIBMYSQL_PLUGINS", "LIBMYSQL_PLUGIN_DIR",
     "RCLONE_LOG_FILE", "RCLONE_CONFIG", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE",
-    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY", "PYTHONUSERBASE",
+    "MANOPT", "FFREPORT", "LESSKEYIN", "LESSKEY", "PYTHONUSERBASE", "LESSKEY_CONTENT",
+    "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "MOST_INITFILE",
     "PHP_INI_SCAN_DIR", "PHPRC", "MANROFFOPT",
 ];
 /// An environment assignment (`X=1 cmd`, `export X=1`).
@@ -595,6 +596,12 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
         while let Some(o) = words.next() {
             let lower = o.to_ascii_lowercase();
             let flag = lower.split('=').next().unwrap_or_default();
+            if let Some(k) = super::catalogue::lesskey_option(o) {
+                sh.add(
+                    Mutating,
+                    format!("{via} makes `less` load key bindings (`{k}`), which can run commands"),
+                );
+            }
             let file = if let Some(c) = o.strip_prefix('+') {
                 super::catalogue::less_initial(sh, c, &via);
                 None

@@ -11,6 +11,8 @@ mod checks;
 mod files;
 mod forms;
 mod httpie;
+mod limits;
+mod money;
 mod openssl;
 mod ops;
 mod scripts;
@@ -21,6 +23,7 @@ mod windows;
 
 pub(crate) use files::{less_initial, ssh_option_text};
 pub(crate) use forms::harmless_pager;
+pub(crate) use limits::lesskey_option;
 pub(crate) use scripts::awk_commands;
 pub(crate) use windows::{cmd_input, looks_like_powershell, powershell_input, powershell_text};
 
@@ -164,6 +167,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     archived(sh, name, args);
     block_tools(sh, name, args);
     checks::pointed_elsewhere(sh, name, args);
+    money::money_and_records(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);
         if stored_remotely(name, args) {

@@ -7,7 +7,9 @@
 //! actions, `…:batchDelete`, `POST …/delete`, a forced git ref update). A write to an
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
+mod actions;
 mod credentials;
+pub(crate) mod money;
 pub(crate) use credentials::auth_header;
 use credentials::sent_in_headers;
 pub(crate) mod rules;
@@ -208,8 +210,10 @@ fn request_effect(method: &str, url: &str, body: &str) -> (Effect, String) {
     ) {
         raise(rules::get_writes(url, &segs));
         raise(scheme::get_runs(url, &segs));
+        raise(actions::get_action(url, &segs));
     } else {
         raise(rules::write_empties(&m, url, &segs, body).map(|w| (Destructive, w)));
+        raise(money::write_effect(&m, &segs));
         if rules::container_engine(url) {
             raise(Some((
                 Admin,
@@ -827,6 +831,10 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    // A query given apart (`"params": {"action": "ban"}`) is sent in the URL.
+    if let Some(q) = actions::with_query(url, &options) {
+        judge(ctx, method, overridden, &q, &body);
+    }
     // `https://host/admin\\wipe-data`: parsers that take `\\` for `/` send this path.
     if let Some(slashed) = slashed(url) {
         judge(ctx, method, overridden, &slashed, &body);

@@ -15,6 +15,7 @@ mod render;
 mod rules;
 mod stmt;
 mod tables;
+mod unbounded;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};

@@ -274,6 +274,15 @@ pub(super) fn pointed_elsewhere(sh: &mut Sh, name: &str, args: &[String]) {
             format!("`git` uses the repository `{d}`, whose config can run commands"),
         );
     }
+    // `git -C D` reads D's config too (`-C .` is the current directory's).
+    if name == "git"
+        && let Some(d) = super::limits::git_other_directory(args)
+    {
+        sh.add(
+            Mutating,
+            format!("`git` works in `{d}`, another repository whose config can run commands"),
+        );
+    }
     if matches!(name, "kubectl" | "oc" | "k" | "helm")
         && let Some(v) = opt_values(args, &[], &["--kubeconfig"])
             .into_iter()

@@ -242,6 +242,14 @@ fn special(
                 })
             {
                 sh.add(Mutating, format!("{cmd} turns off the shell's history"));
+            } else if let Some(v) = (name == "ulimit")
+                .then(|| super::limits::ulimit_value(args))
+                .flatten()
+            {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} sets a resource limit to `{v}` for this shell and what it runs"),
+                );
             } else {
                 sh.add(Read, format!("{cmd} {}", prog.what));
             }
@@ -336,6 +344,12 @@ fn special(
             None
         }
         H::Less => {
+            if let Some(o) = args.iter().find_map(|a| super::limits::lesskey_option(a)) {
+                sh.add(
+                    Mutating,
+                    format!("{cmd} loads key bindings (`{o}`), which can run commands"),
+                );
+            }
             // An initial command (`less '+!rm x' f`) runs like a typed one; `!` and `|` run a
             // shell.
             for o in ops.iter().filter_map(|o| o.strip_prefix('+')) {

@@ -472,6 +472,24 @@ fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
                     "makes a repository public through the GitHub API".into(),
                 );
             }
+            // `-F force=true` on a ref (`git/refs/heads/main`) moves it anywhere: commits
+            // can be lost, as with `git push --force`.
+            let forced = method != "GET"
+                && path.to_ascii_lowercase().contains("git/refs")
+                && rest.iter().any(|a| {
+                    let field = a
+                        .trim_start_matches("--raw-field=")
+                        .trim_start_matches("--field=")
+                        .trim_start_matches("-f")
+                        .trim_start_matches("-F");
+                    field.eq_ignore_ascii_case("force=true")
+                });
+            if forced {
+                return (
+                    Destructive,
+                    "force-updates a git ref through the GitHub API (commits can be lost)".into(),
+                );
+            }
             (e, format!("sends `{method}` to the GitHub API ({why})"))
         }
         // Listing keys and secrets shows names, and `auth status` the login, not the token
@@ -489,6 +507,11 @@ fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
         {
             (Destructive, format!("deletes or cancels (`gh {s} {verb}`)"))
         }
+        // A repository given to another owner: its access moves with it.
+        "repo" if verb == "transfer" => (
+            Admin,
+            "transfers a repository to another owner (`gh repo transfer`)".into(),
+        ),
         "repo" if verb == "edit" && rest.iter().any(|r| r.starts_with("--visibility")) => {
             (Admin, "changes repository visibility".into())
         }

@@ -541,8 +541,10 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     }
     // Management endpoints that act on a GET: Tomcat's `/manager/text/undeploy` and `/stop`,
     // Spark's `/app/kill/`, Flink's `/jobs/ID/yarn-cancel`; `reset` when it is confirmed.
+    // A documentation page's slug (`/docs/how-to-cancel`) is a page.
     if let Some(l) = &last
         && segs.len() >= 2
+        && !docs
     {
         let verb = l.rsplit(['-', '_']).next().unwrap_or(l);
         let confirmed = ps.iter().any(|(k, v)| {

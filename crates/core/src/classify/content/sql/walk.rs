@@ -30,6 +30,8 @@ pub(crate) struct Walk {
     pub shell_strings: Vec<String>,
     /// Procedural bodies (functions, procedures, triggers).
     pub bodies: Vec<String>,
+    /// The rows of the series read so far ([`super::unbounded`]).
+    series: super::unbounded::Rows,
 }
 
 /// True if `EXPLAIN` runs the statement: `ANALYZE` as a keyword or in the option list
@@ -82,7 +84,7 @@ fn disabled(e: &Expr) -> bool {
     }
 }
 
-fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
+pub(super) fn arg_expr(a: &FunctionArg) -> Option<&Expr> {
     let e = match a {
         FunctionArg::Unnamed(e) => e,
         FunctionArg::Named { arg, .. } | FunctionArg::ExprNamed { arg, .. } => arg,
@@ -130,6 +132,9 @@ impl Walk {
     /// used to run derived tables while explaining them).
     fn call(&mut self, name: &ObjectName, args: &[&Expr]) {
         let full = name.to_string();
+        if let Some(why) = super::unbounded::call(&full, args, &mut self.series) {
+            self.add(Mutating, why);
+        }
         let (e, what) = functions::call_effect(&full);
         if e == Read {
             return;
@@ -515,6 +520,11 @@ impl Visitor for Walk {
     }
 
     fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if q.with.is_some()
+            && let Some(why) = super::unbounded::endless_recursion(q)
+        {
+            self.add(Mutating, why);
+        }
         if !q.locks.is_empty() {
             self.add(Mutating, "locks rows (`FOR UPDATE`/`FOR SHARE`)");
         }

@@ -1,0 +1,378 @@
+//! GET requests that act (docs/classifier.md, "The nineteenth sets"): an action named by
+//! the path's last segment without a removal word (`/account/close`, `/orders/7/refund`,
+//! `/approve?payment=…`), an action named by a query key that selects one (`?action=ban`,
+//! `?op=approve`, `?cmd=delete`), and the catch URLs of hook services (a Zapier or IFTTT
+//! hook runs its automation on a GET). Only raises; every rule in `rules.rs` is tried first.
+//!
+//! The twins stay reads: the verb must be the whole last segment (`/docs/how-to-cancel` is a
+//! page's slug, `/api/runs` a list), a documentation path is a page, and a query value must
+//! be under a key that selects an action (`?q=approve` is a search, `?action=list` reads).
+
+use crate::Effect::{self, Admin, Destructive, Mutating};
+
+/// Actions that cannot be taken back: money leaves, an account or a contract ends.
+const IRREVERSIBLE: &[&str] = &[
+    "close",
+    "terminate",
+    "refund",
+    "transfer",
+    "payout",
+    "pay",
+    "withdraw",
+    "charge",
+    "void",
+    "capture",
+    "settle",
+    "cancel",
+    "purge",
+    "delete",
+    "destroy",
+    "remove",
+    "wipe",
+    "erase",
+    "drop",
+    "truncate",
+];
+
+/// Actions that change access.
+const ACCESS: &[&str] = &[
+    "ban",
+    "unban",
+    "suspend",
+    "unsuspend",
+    "disable",
+    "deactivate",
+    "revoke",
+    "block",
+    "unblock",
+    "kick",
+    "promote",
+    "demote",
+    "impersonate",
+    "grant",
+    "lock",
+    "unlock",
+];
+
+/// Actions that change state and can be undone or are bounded.
+const CHANGES: &[&str] = &[
+    "approve",
+    "reject",
+    "decline",
+    "accept",
+    "confirm",
+    "activate",
+    "enable",
+    "unarchive",
+    "execute",
+    "exec",
+    "run",
+    "trigger",
+    "invoke",
+    "submit",
+    "stop",
+    "sync",
+    "restore",
+    "unsubscribe",
+    "reindex",
+    "rebuild",
+    "rotate",
+    "regenerate",
+    "renew",
+    "dispatch",
+    "ship",
+    "fulfill",
+    "fulfil",
+    "mute",
+    "unmute",
+    "assign",
+    "unassign",
+    "reopen",
+    "escalate",
+    "migrate",
+    "rollover",
+];
+
+/// Query keys whose value selects the action a handler takes.
+const ACTION_KEYS: &[&str] = &[
+    "action",
+    "op",
+    "operation",
+    "cmd",
+    "command",
+    "do",
+    "task",
+    "verb",
+    "method",
+    "act",
+    "mode",
+    "func",
+    "function",
+];
+
+/// Segments that make a path a documentation page.
+const DOCS: &[&str] = &[
+    "docs",
+    "doc",
+    "how-to",
+    "howto",
+    "blog",
+    "guide",
+    "guides",
+    "help",
+    "kb",
+    "learn",
+    "tutorial",
+    "tutorials",
+    "articles",
+    "article",
+    "manual",
+    "faq",
+    "support",
+    "wiki",
+    // A code host's or registry's browsing pages (`/tree/main/sys-utils/reboot`).
+    "tree",
+    "blob",
+    "raw",
+    "src",
+    "crates",
+    "gems",
+    "pkg",
+    "source",
+    "packages",
+    "package",
+];
+
+/// Sites whose pages are named by their users (`github.com/o/approve` is a repository,
+/// `pypi.org/project/trigger` a package); their APIs are on other hosts.
+const PAGE_HOSTS: &[&str] = &[
+    "github.com",
+    "www.github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "pypi.org",
+    "www.npmjs.com",
+    "npmjs.com",
+    "crates.io",
+    "rubygems.org",
+    "pkg.go.dev",
+    "hub.docker.com",
+    "en.wikipedia.org",
+    "stackoverflow.com",
+    "www.youtube.com",
+];
+
+/// Segments of a listing of past actions or a search: `?action=delete` on
+/// `/audit/events` filters the log by an operation's name.
+const LISTINGS: &[&str] = &[
+    "audit",
+    "audits",
+    "audit-log",
+    "audit_log",
+    "auditlog",
+    "audit-logs",
+    "audit_logs",
+    "events",
+    "event",
+    "logs",
+    "log",
+    "history",
+    "activity",
+    "activities",
+    "search",
+    "reports",
+    "report",
+    "trail",
+    "trails",
+];
+
+/// The effect of an action word, if it is one.
+fn action(word: &str) -> Option<(Effect, &'static str)> {
+    if IRREVERSIBLE.contains(&word) {
+        Some((Destructive, "cannot be taken back"))
+    } else if ACCESS.contains(&word) {
+        Some((Admin, "changes access"))
+    } else if CHANGES.contains(&word) {
+        Some((Mutating, "changes state"))
+    } else {
+        None
+    }
+}
+
+/// The leading word of an action's name: `ban_user`, `ban-user`, `banUser`, `user.ban`'s
+/// last dotted part is judged by its own leading word too.
+fn lead(name: &str) -> String {
+    let name = name.trim_start_matches(['_', '-']);
+    let end = name
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase() || matches!(c, '_' | '-' | '.' | ' ' | '+'))
+        .map_or(name.len(), |(i, _)| i);
+    name.get(..end).unwrap_or(name).to_ascii_lowercase()
+}
+
+/// A GET (or HEAD) that takes an action through its URL, with its effect.
+pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
+    let lower = url.to_ascii_lowercase();
+    let host = super::rules::host(url).to_ascii_lowercase();
+    // Hook services' catch URLs: the automation behind them runs on any request.
+    let hook_host = host == "hooks.zapier.com"
+        || host == "maker.ifttt.com"
+        || host.ends_with(".m.pipedream.net")
+        || host == "hook.integromat.com"
+        || (host.starts_with("hook.") && host.ends_with(".make.com"));
+    if hook_host && segs.len() >= 2 {
+        return Some((
+            Mutating,
+            format!("requests the hook URL of `{host}`, which runs its automation"),
+        ));
+    }
+    // n8n's `/webhook/ID` and `/webhook-test/ID` run the workflow.
+    if segs.len() >= 2
+        && segs.first().is_some_and(|s| {
+            s.eq_ignore_ascii_case("webhook") || s.eq_ignore_ascii_case("webhook-test")
+        })
+    {
+        return Some((
+            Mutating,
+            "requests a workflow's webhook URL, which runs it".into(),
+        ));
+    }
+    let docs = PAGE_HOSTS.contains(&host.as_str())
+        || (!lower.contains("/..")
+            && !lower.contains("%2e")
+            && segs.iter().any(|s| {
+                let s = s.to_ascii_lowercase();
+                DOCS.contains(&s.as_str())
+            }));
+    let mut best: Option<(Effect, String)> = None;
+    let mut raise = |e: Effect, why: String| {
+        if best.as_ref().is_none_or(|(b, _)| e.rank() > b.rank()) {
+            best = Some((e, why));
+        }
+    };
+    // The last segment, whole, is an action (`/account/close`, `/approve?…`); its matrix
+    // parameters and a trailing extension of an API (`close.json`) are not part of it.
+    let has_query = url.split_once('?').is_some_and(|(_, q)| q.contains('='));
+    if !docs
+        && (segs.len() >= 2 || has_query)
+        && let Some(last) = segs.last()
+    {
+        let seg = last.split(';').next().unwrap_or(last).to_ascii_lowercase();
+        let seg = seg
+            .strip_suffix(".json")
+            .or_else(|| seg.strip_suffix(".xml"))
+            .unwrap_or(&seg);
+        if let Some((e, why)) = action(seg) {
+            raise(
+                e,
+                format!("requests the action endpoint `{seg}`, which {why}"),
+            );
+        }
+    }
+    // A query key that selects an action (`?action=ban`, `?op=approve&id=5`); a search's
+    // words (`?q=approve`) are no action.
+    if let Some(q) = url
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or(q))
+    {
+        let params = super::rules::params(q);
+        let listing = segs
+            .iter()
+            .any(|s| LISTINGS.contains(&s.to_ascii_lowercase().as_str()));
+        for (k, v) in params.iter().filter(|_| !listing) {
+            if !ACTION_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let word = lead(v);
+            let last_dotted = v.rsplit('.').next().map(lead).unwrap_or_default();
+            for w in [word, last_dotted] {
+                if let Some((e, why)) = action(&w) {
+                    raise(
+                        e,
+                        format!("selects the action `{v}` in its query (`{k}`), which {why}"),
+                    );
+                }
+            }
+        }
+    }
+    best
+}
+
+/// The URL with the query a request object gives apart (`{"url": …, "params": {"action":
+/// "ban"}}`, `query`, `query_params`, `searchParams`, `qs`), as the client sends it; None
+/// when there is none.
+pub(crate) fn with_query(
+    url: &str,
+    options: &[&serde_json::Map<String, serde_json::Value>],
+) -> Option<String> {
+    use serde_json::Value;
+    const KEYS: &[&str] = &[
+        "params",
+        "query",
+        "query_params",
+        "queryParams",
+        "searchParams",
+        "qs",
+    ];
+    let pairs: Vec<String> = options
+        .iter()
+        .flat_map(|m| KEYS.iter().filter_map(|k| m.get(*k)))
+        .filter_map(Value::as_object)
+        .flat_map(|o| o.iter())
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some(format!("{k}={s}")),
+            Value::Number(n) => Some(format!("{k}={n}")),
+            Value::Bool(b) => Some(format!("{k}={b}")),
+            _ => None,
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}{}", pairs.join("&")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(url: &str) -> Option<Effect> {
+        let path = url
+            .split_once("://")
+            .map_or(url, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let segs: Vec<&str> = path.split(['/', ':']).filter(|s| !s.is_empty()).collect();
+        get_action(url, &segs).map(|(e, _)| e)
+    }
+
+    #[test]
+    fn actions_and_their_twins() {
+        assert_eq!(at("https://x.example/account/close"), Some(Destructive));
+        assert_eq!(at("https://x.example/approve?payment=5"), Some(Mutating));
+        assert_eq!(at("https://x.example/admin?action=ban&user=5"), Some(Admin));
+        assert_eq!(at("https://x.example/admin?action=banUser"), Some(Admin));
+        assert_eq!(
+            at("https://hooks.zapier.com/hooks/catch/1/abc/"),
+            Some(Mutating)
+        );
+        assert_eq!(at("https://x.example/docs/how-to-cancel"), None);
+        assert_eq!(at("https://x.example/docs/cancel"), None);
+        assert_eq!(at("https://x.example/search?q=approve"), None);
+        assert_eq!(at("https://x.example/search?action=list"), None);
+        assert_eq!(at("https://x.example/api/runs"), None);
+        assert_eq!(
+            at("https://x.example/v1/audit/events?action=DeleteBucket"),
+            None
+        );
+        assert_eq!(
+            at("https://x.example/v1/items?action=delete&limit=5"),
+            Some(Destructive)
+        );
+        assert_eq!(at("https://github.com/o/r/tree/main/bin/run"), None);
+        assert_eq!(at("https://github.com/o/approve"), None);
+        assert_eq!(at("https://pypi.org/project/trigger/"), None);
+    }
+}
