@@ -575,3 +575,45 @@ fn the_fast_path_judges_the_new_shell_rules_as_the_parser_does() {
         );
     }
 }
+
+/// The one lowering of these sets: a documentation page whose slug ends in a management verb
+/// (`/docs/how-to-cancel`) is a page, not Tomcat's or Flink's action endpoint. Its
+/// adversarial twins: a path that climbs out of the documentation segment (`..`, `%2e%2e`)
+/// reaches the endpoint, and so does the endpoint named without one.
+#[test]
+fn a_documentation_segment_lowers_no_endpoint_a_path_climbs_to() {
+    let get = |url: &str| json!({"method": "GET", "url": url});
+    check(&[
+        (
+            "http_request",
+            get("https://flink.example/docs/../jobs/7/yarn-cancel"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://tomcat.example/help/%2e%2e/manager/text/stop?path=/app"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://tomcat.example/guide/./../manager/text/undeploy?path=/app"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://tomcat.example/manager/text/undeploy?path=/app"),
+            Destructive,
+        ),
+        (
+            "bash",
+            cmd("curl 'https://flink.example/docs/../jobs/7/yarn-cancel'"),
+            Destructive,
+        ),
+        // The page itself.
+        (
+            "http_request",
+            get("https://flink.example/docs/jobs/yarn-cancel"),
+            Read,
+        ),
+    ]);
+}
