@@ -609,11 +609,115 @@ fn a_documentation_segment_lowers_no_endpoint_a_path_climbs_to() {
             cmd("curl 'https://flink.example/docs/../jobs/7/yarn-cancel'"),
             Destructive,
         ),
+        // The endpoint's own name under a segment that is also a documentation word: a
+        // Jenkins job named `docs`, a helpdesk's `help` API.
+        (
+            "http_request",
+            get("https://jenkins.example/job/docs/42/stop"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://flink.example/jobs/docs/yarn-cancel"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://helpdesk.example/api/help/tickets/5/cancel"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://tomcat.example/docs/manager/text/undeploy?path=/app"),
+            Destructive,
+        ),
         // The page itself.
         (
             "http_request",
-            get("https://flink.example/docs/jobs/yarn-cancel"),
+            get("https://flink.example/docs/how-to-yarn-cancel"),
             Read,
         ),
+    ]);
+}
+
+/// The review's ways around the sets' rules and its false alarms (docs/classifier.md, "The
+/// nineteenth sets", "Reviewed").
+#[test]
+fn the_reviews_ways_around_and_false_alarms() {
+    let get = |url: &str| json!({"method": "GET", "url": url});
+    check(&[
+        // A documentation word names a resource anywhere but at a path's start, and an API
+        // host serves no pages.
+        (
+            "http_request",
+            get("https://api.example.com/v1/support/tickets/5/close"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://api.example.com/api/packages/5/refund"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://api.example.com/v1/source/accounts/5/close"),
+            Destructive,
+        ),
+        (
+            "http_request",
+            get("https://api.example.com/help/account/close"),
+            Destructive,
+        ),
+        // Twins: pages.
+        ("http_request", get("https://example.com/help/close"), Read),
+        (
+            "http_request",
+            get("https://example.com/en/docs/close"),
+            Read,
+        ),
+        (
+            "http_request",
+            get("https://docs.example.com/account/close"),
+            Read,
+        ),
+        (
+            "http_request",
+            get("https://raw.githubusercontent.com/o/r/main/scripts/run"),
+            Read,
+        ),
+        (
+            "http_request",
+            get("https://registry.npmjs.org/@scope/approve"),
+            Read,
+        ),
+        // A listing that climbs is no listing.
+        (
+            "http_request",
+            get("https://api.example.com/logs/../users/5?action=ban"),
+            Admin,
+        ),
+        (
+            "http_request",
+            get("https://api.example.com/v1/audit?action=delete"),
+            Read,
+        ),
+        // Hook URLs that are a host and one segment, or none.
+        (
+            "http_request",
+            get("https://hook.eu1.make.com/abc"),
+            Mutating,
+        ),
+        (
+            "http_request",
+            get("https://eo123.m.pipedream.net"),
+            Mutating,
+        ),
+        // `ulimit` with the value attached to its letters.
+        ("bash", cmd("ulimit -n0"), Mutating),
+        ("bash", cmd("ulimit -Snunlimited"), Mutating),
+        ("bash", cmd("ulimit -Hn"), Read),
+        // After `--`, `-k` is a file.
+        ("bash", cmd("less -R -- -k"), Read),
+        ("bash", cmd("less -R -k keys -- notes.txt"), Mutating),
     ]);
 }

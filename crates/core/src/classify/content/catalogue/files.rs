@@ -344,7 +344,12 @@ fn special(
             None
         }
         H::Less => {
-            if let Some(o) = args.iter().find_map(|a| super::limits::lesskey_option(a)) {
+            // After `--` every word is a file (`less -R -- -k` shows the file `-k`).
+            let options = args.iter().take_while(|a| a.as_str() != "--");
+            if let Some(o) = options
+                .into_iter()
+                .find_map(|a| super::limits::lesskey_option(a))
+            {
                 sh.add(
                     Mutating,
                     format!("{cmd} loads key bindings (`{o}`), which can run commands"),

@@ -6,12 +6,23 @@
 /// The value `ulimit` sets (`ulimit -n 0`, `ulimit -c unlimited`, `ulimit -Sv 1000`), or
 /// None when it only prints (`ulimit -a`, `ulimit -n`, `ulimit -Hn`): bash's `ulimit` takes
 /// at most one operand, the new limit, after its letters.
+/// A value attached to the letters sets one too: bash reads `ulimit -n0` and `-Snunlimited`
+/// as `-n 0` and `-Sn unlimited`.
 pub(crate) fn ulimit_value(args: &[String]) -> Option<&str> {
     let mut options = true;
     for a in args {
         if options && a == "--" {
             options = false;
         } else if !options || !a.starts_with('-') || a == "-" {
+            return Some(a);
+        } else if let Some(letters) = a.get(1..)
+            && let Some(at) = letters.find(|c: char| !c.is_ascii_alphabetic())
+        {
+            return letters.get(at..).or(Some(a));
+        } else if ["unlimited", "hard", "soft"]
+            .iter()
+            .any(|v| a.len() > v.len() + 2 && a.ends_with(v))
+        {
             return Some(a);
         }
     }
@@ -47,13 +58,14 @@ pub(crate) fn lesskey_option(word: &str) -> Option<&str> {
 /// `core.fsmonitor` or hook named there runs. `-C .`, `-C ./` and `-C ""` (which git
 /// ignores) are the current directory. Only the options before the subcommand count: `git
 /// log -C` finds copies.
+/// `-C "$PWD"` is not taken for the current directory: the line may have set `PWD`.
 pub(crate) fn git_other_directory(args: &[String]) -> Option<&str> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         match a.as_str() {
             "-C" => {
                 let d = args.get(i + 1)?;
-                if !d.split('/').all(|p| p.is_empty() || p == ".") {
+                if !current_directory(d) {
                     return Some(d);
                 }
                 i += 2;
@@ -61,10 +73,7 @@ pub(crate) fn git_other_directory(args: &[String]) -> Option<&str> {
             "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--config-env" => i += 2,
             "--" => return None,
             // `-C/path`, attached.
-            _ if a.starts_with("-C")
-                && a.get(2..)
-                    .is_some_and(|d| !d.split('/').all(|p| p.is_empty() || p == ".")) =>
-            {
+            _ if a.starts_with("-C") && a.get(2..).is_some_and(|d| !current_directory(d)) => {
                 return a.get(2..);
             }
             _ if a.starts_with('-') => i += 1,
@@ -72,6 +81,11 @@ pub(crate) fn git_other_directory(args: &[String]) -> Option<&str> {
         }
     }
     None
+}
+
+/// Whether a `-C` operand names the current directory.
+fn current_directory(d: &str) -> bool {
+    d.split('/').all(|p| p.is_empty() || p == ".")
 }
 
 #[cfg(test)]
@@ -89,6 +103,11 @@ mod tests {
         assert_eq!(ulimit_value(&v("-- 10")), Some("10"));
         assert_eq!(ulimit_value(&v("-a")), None);
         assert_eq!(ulimit_value(&v("-Hn")), None);
+        assert_eq!(ulimit_value(&v("-n0")), Some("0"));
+        assert_eq!(ulimit_value(&v("-c0")), Some("0"));
+        assert_eq!(ulimit_value(&v("-Snunlimited")), Some("-Snunlimited"));
+        assert_eq!(ulimit_value(&v("-Hnhard")), Some("-Hnhard"));
+        assert_eq!(ulimit_value(&v("-S")), None);
         assert_eq!(ulimit_value(&[]), None);
     }
 
@@ -114,5 +133,7 @@ mod tests {
         assert_eq!(git_other_directory(&v("-C ./ status")), None);
         assert_eq!(git_other_directory(&v("log -C /tmp")), None);
         assert_eq!(git_other_directory(&v("status")), None);
+        assert_eq!(git_other_directory(&v("-C $PWD diff")), Some("$PWD"));
+        assert_eq!(git_other_directory(&v("-C $HOME status")), Some("$HOME"));
     }
 }

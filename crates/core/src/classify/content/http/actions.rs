@@ -110,7 +110,9 @@ const ACTION_KEYS: &[&str] = &[
     "function",
 ];
 
-/// Segments that make a path a documentation page.
+/// Segments that make a path a documentation page when it starts with one (after a locale:
+/// `/en/docs/…`), or hosts whose first label is one (`docs.example.com`). Anywhere else in a
+/// path they name a resource (`/v1/support/tickets/5/close`, `/api/packages/5/refund`).
 const DOCS: &[&str] = &[
     "docs",
     "doc",
@@ -128,19 +130,7 @@ const DOCS: &[&str] = &[
     "article",
     "manual",
     "faq",
-    "support",
     "wiki",
-    // A code host's or registry's browsing pages (`/tree/main/sys-utils/reboot`).
-    "tree",
-    "blob",
-    "raw",
-    "src",
-    "crates",
-    "gems",
-    "pkg",
-    "source",
-    "packages",
-    "package",
 ];
 
 /// Sites whose pages are named by their users (`github.com/o/approve` is a repository,
@@ -161,6 +151,13 @@ const PAGE_HOSTS: &[&str] = &[
     "en.wikipedia.org",
     "stackoverflow.com",
     "www.youtube.com",
+    "raw.githubusercontent.com",
+    "gist.github.com",
+    "registry.npmjs.org",
+    "formulae.brew.sh",
+    "docs.rs",
+    "www.merriam-webster.com",
+    "www.thesaurus.com",
 ];
 
 /// Segments of a listing of past actions or a search: `?action=delete` on
@@ -186,6 +183,28 @@ const LISTINGS: &[&str] = &[
     "trail",
     "trails",
 ];
+
+/// Whether a URL is a documentation page: its host's first label, or its first segment
+/// (its second after a locale such as `en` or `pt-br`), is a [`DOCS`] word.
+fn docs_page(host: &str, segs: &[&str]) -> bool {
+    let is_docs = |w: &str| DOCS.contains(&w.to_ascii_lowercase().as_str());
+    let locale = |w: &str| {
+        let b = w.as_bytes();
+        b.iter().enumerate().all(|(i, c)| {
+            if i == 2 {
+                *c == b'-' || *c == b'_'
+            } else {
+                c.is_ascii_alphabetic()
+            }
+        }) && (b.len() == 2 || b.len() == 5)
+    };
+    host.split('.').next().is_some_and(is_docs)
+        || match segs {
+            [first, ..] if is_docs(first) => true,
+            [first, second, ..] => locale(first) && is_docs(second),
+            _ => false,
+        }
+}
 
 /// The effect of an action word, if it is one.
 fn action(word: &str) -> Option<(Effect, &'static str)> {
@@ -222,7 +241,11 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         || host.ends_with(".m.pipedream.net")
         || host == "hook.integromat.com"
         || (host.starts_with("hook.") && host.ends_with(".make.com"));
-    if hook_host && segs.len() >= 2 {
+    // Make's and Pipedream's hook URLs are a host and at most one segment.
+    let whole_host = host.ends_with(".m.pipedream.net")
+        || host == "hook.integromat.com"
+        || (host.starts_with("hook.") && host.ends_with(".make.com"));
+    if hook_host && (segs.len() >= 2 || whole_host) {
         return Some((
             Mutating,
             format!("requests the hook URL of `{host}`, which runs its automation"),
@@ -239,13 +262,10 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
             "requests a workflow's webhook URL, which runs it".into(),
         ));
     }
+    // A path that climbs (`/docs/../account/close`) is no page and no listing.
+    let climbs = lower.contains("/..") || lower.contains("%2e");
     let docs = PAGE_HOSTS.contains(&host.as_str())
-        || (!lower.contains("/..")
-            && !lower.contains("%2e")
-            && segs.iter().any(|s| {
-                let s = s.to_ascii_lowercase();
-                DOCS.contains(&s.as_str())
-            }));
+        || (!climbs && !host.starts_with("api.") && docs_page(&host, segs));
     let mut best: Option<(Effect, String)> = None;
     let mut raise = |e: Effect, why: String| {
         if best.as_ref().is_none_or(|(b, _)| e.rank() > b.rank()) {
@@ -278,9 +298,10 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         .map(|(_, q)| q.split('#').next().unwrap_or(q))
     {
         let params = super::rules::params(q);
-        let listing = segs
-            .iter()
-            .any(|s| LISTINGS.contains(&s.to_ascii_lowercase().as_str()));
+        let listing = !climbs
+            && segs
+                .iter()
+                .any(|s| LISTINGS.contains(&s.to_ascii_lowercase().as_str()));
         for (k, v) in params.iter().filter(|_| !listing) {
             if !ACTION_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
                 continue;

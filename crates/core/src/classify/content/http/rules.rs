@@ -541,10 +541,15 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     }
     // Management endpoints that act on a GET: Tomcat's `/manager/text/undeploy` and `/stop`,
     // Spark's `/app/kill/`, Flink's `/jobs/ID/yarn-cancel`; `reset` when it is confirmed.
-    // A documentation page's slug (`/docs/how-to-cancel`) is a page.
+    // A documentation page's slug (`/docs/how-to-cancel`) is a page; the endpoint's own name
+    // (`/job/docs/42/stop`, a Jenkins job named `docs`) is the endpoint wherever it sits.
     if let Some(l) = &last
         && segs.len() >= 2
-        && !docs
+        && (!docs
+            || matches!(
+                l.split(';').next().unwrap_or(l),
+                "undeploy" | "kill" | "cancel" | "stop" | "reset" | "yarn-cancel"
+            ))
     {
         let verb = l.rsplit(['-', '_']).next().unwrap_or(l);
         let confirmed = ps.iter().any(|(k, v)| {
