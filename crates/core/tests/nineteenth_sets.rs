@@ -631,6 +631,12 @@ fn a_documentation_segment_lowers_no_endpoint_a_path_climbs_to() {
             get("https://tomcat.example/docs/manager/text/undeploy?path=/app"),
             Destructive,
         ),
+        // A documentation word inside an API's path makes no page of it.
+        (
+            "http_request",
+            get("https://svc.example/api/help/jobs/7/force-stop"),
+            Destructive,
+        ),
         // The page itself.
         (
             "http_request",

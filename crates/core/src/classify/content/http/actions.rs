@@ -186,7 +186,7 @@ const LISTINGS: &[&str] = &[
 
 /// Whether a URL is a documentation page: its host's first label, or its first segment
 /// (its second after a locale such as `en` or `pt-br`), is a [`DOCS`] word.
-fn docs_page(host: &str, segs: &[&str]) -> bool {
+pub(super) fn docs_page(host: &str, segs: &[&str]) -> bool {
     let is_docs = |w: &str| DOCS.contains(&w.to_ascii_lowercase().as_str());
     let locale = |w: &str| {
         let b = w.as_bytes();

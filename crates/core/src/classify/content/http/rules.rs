@@ -541,11 +541,13 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     }
     // Management endpoints that act on a GET: Tomcat's `/manager/text/undeploy` and `/stop`,
     // Spark's `/app/kill/`, Flink's `/jobs/ID/yarn-cancel`; `reset` when it is confirmed.
-    // A documentation page's slug (`/docs/how-to-cancel`) is a page; the endpoint's own name
-    // (`/job/docs/42/stop`, a Jenkins job named `docs`) is the endpoint wherever it sits.
+    // A documentation page's slug (`/docs/how-to-cancel`) is a page, by the GET-action rule's
+    // test of one (its first segment, not any: `/api/help/jobs/7/force-stop` is no page); the
+    // endpoint's own name (`/job/docs/42/stop`, a Jenkins job named `docs`) is the endpoint
+    // wherever it sits.
     if let Some(l) = &last
         && segs.len() >= 2
-        && (!docs
+        && (!(docs && super::actions::docs_page(&host(url).to_ascii_lowercase(), segs))
             || matches!(
                 l.split(';').next().unwrap_or(l),
                 "undeploy" | "kill" | "cancel" | "stop" | "reset" | "yarn-cancel"
