@@ -10,7 +10,7 @@ use serde_json::Value;
 
 #[path = "common/cases.rs"]
 mod cases;
-use cases::check;
+use cases::{check, cmd};
 
 fn v(s: &str) -> Value {
     serde_json::from_str(s).expect("a test's JSON")
@@ -662,4 +662,16 @@ fn applescript_shell_commands_are_judged() {
             Destructive,
         ),
     ]);
+}
+
+/// The benchmark line stays a read: `cd` to the project before git is not raised.
+#[test]
+fn the_benchmark_line_stays_a_read() {
+    check(&[(
+        "shell",
+        cmd(
+            "cd /srv/app && git status --short | grep -v '^??' | head -n 20 && ls -la build/ > /dev/null",
+        ),
+        Read,
+    )]);
 }

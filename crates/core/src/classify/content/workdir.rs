@@ -37,44 +37,57 @@ const UNTRUSTED: &[&str] = &[
 /// Whether `dir` is in a temporary or download directory (`/tmp/x`, `"$TMPDIR/x"`,
 /// `/home/u/Downloads/x`, `C:\Users\u\AppData\Local\Temp\x`).
 pub(crate) fn untrusted_dir(dir: &str) -> bool {
-    let d = dir
-        .trim()
-        .trim_matches(['"', '\''])
-        .to_ascii_lowercase()
-        .replace("//", "/");
-    UNTRUSTED.iter().any(|p| {
-        d.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '\\', '}']))
-    }) || d.contains("/downloads/")
-        || d.ends_with("/downloads")
-        || d.contains("\\appdata\\local\\temp")
-        || d.contains("/appdata/local/temp")
+    // Nothing is allocated: this runs for every directory a `cd` in a git line names.
+    let d = dir.trim().trim_matches(['"', '\'']).as_bytes();
+    let at = |i: usize, w: &str| {
+        d.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    UNTRUSTED
+        .iter()
+        .any(|p| at(0, p) && matches!(d.get(p.len()), None | Some(b'/' | b'\\' | b'}')))
+        || (0..d.len()).any(|i| {
+            at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
+                || at(i, "\\appdata\\local\\temp")
+                || at(i, "/appdata/local/temp")
+        })
 }
 
 /// The untrusted directory a shell line changes to (`cd /tmp/x`, `pushd /tmp/x`,
 /// `cd -- /tmp/x`), when it does. The line's text is scanned, not walked: a `cd` anywhere in
 /// it counts, which only raises.
 pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
-    if !line.contains("cd") && !line.contains("pushd") {
-        return None;
-    }
-    let words: Vec<&str> = line
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '{'))
-        .filter(|w| !w.is_empty())
-        .take(4096)
-        .collect();
-    for (i, w) in words.iter().enumerate() {
-        if matches!(*w, "cd" | "pushd" | "chdir") {
-            let at = if words.get(i + 1) == Some(&"--") {
-                i + 2
-            } else {
-                i + 1
-            };
-            if let Some(d) = words.get(at)
-                && untrusted_dir(d)
-            {
-                return Some((*d).to_string());
-            }
+    // This runs for every git command: one pass over the bytes, a word compared only where
+    // a `c` or `p` starts one.
+    let b = line.as_bytes();
+    let sep =
+        |c: u8| c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'{');
+    for i in 0..b.len() {
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        if !(c == b'c' || c == b'p') || (i > 0 && !b.get(i - 1).is_some_and(|p| sep(*p))) {
+            continue;
+        }
+        let Some(kw) = ["cd", "pushd", "chdir"].into_iter().find(|kw| {
+            b.get(i..i + kw.len()) == Some(kw.as_bytes())
+                && b.get(i + kw.len())
+                    .is_some_and(|c| *c == b' ' || *c == b'\t')
+        }) else {
+            continue;
+        };
+        let rest = line.get(i + kw.len()..).unwrap_or("");
+        let mut words = rest
+            .split(|c: char| c.is_ascii() && sep(c as u8))
+            .filter(|w| !w.is_empty());
+        let mut d = words.next();
+        if d == Some("--") {
+            d = words.next();
+        }
+        if let Some(d) = d
+            && untrusted_dir(d)
+        {
+            return Some(d.to_string());
         }
     }
     None
@@ -103,9 +116,9 @@ const DIR_KEYS: &[&str] = &[
 /// untrusted directory by a field of its input.
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
     let Some((key, dir)) = map.iter().find_map(|(k, v)| {
-        let k = k.to_ascii_lowercase();
         let d = v.as_str()?;
-        (DIR_KEYS.contains(&k.as_str()) && untrusted_dir(d)).then_some((k, d))
+        (DIR_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n)) && untrusted_dir(d))
+            .then_some((k.to_ascii_lowercase(), d))
     }) else {
         return;
     };

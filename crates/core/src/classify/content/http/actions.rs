@@ -279,10 +279,10 @@ fn last_word(name: &str) -> String {
     let name = name.trim_end_matches(['_', '-', '.', ' ']);
     let start = name
         .char_indices()
-        .filter(|(i, c)| {
+        .rev()
+        .find(|(i, c)| {
             *i > 0 && (c.is_ascii_uppercase() || matches!(c, '_' | '-' | '.' | ' ' | '+'))
         })
-        .last()
         .map_or(0, |(i, c)| if c.is_ascii_uppercase() { i } else { i + 1 });
     name.get(start..).unwrap_or(name).to_ascii_lowercase()
 }
