@@ -23,6 +23,7 @@ mod dbclient;
 mod devops;
 mod facts;
 mod fast;
+mod forced_ref;
 
 #[doc(hidden)]
 pub use fast::select_read as fast_select_read;
@@ -52,6 +53,7 @@ mod sqllex;
 mod structured;
 mod tasks;
 mod tools;
+mod workdir;
 mod wrappers;
 
 use serde_json::{Map, Value};
@@ -317,6 +319,8 @@ pub fn classify_content_with(
     }
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     if let Value::Object(map) = input {
+        workdir::analyse(&mut ctx, tool, map);
+        forced_ref::analyse(&mut ctx, tool, map);
         let lower = tool.to_ascii_lowercase();
         let secretive = ["secret", "credential", "password", "vault"]
             .iter()

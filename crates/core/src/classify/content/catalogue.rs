@@ -19,6 +19,7 @@ mod scripts;
 mod secrets;
 mod system;
 mod table;
+mod twentieth;
 mod windows;
 
 pub(crate) use files::{less_initial, ssh_option_text};
@@ -167,6 +168,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     archived(sh, name, args);
     block_tools(sh, name, args);
     checks::pointed_elsewhere(sh, name, args);
+    twentieth::run(sh, name, args);
     money::money_and_records(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);

@@ -295,8 +295,19 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
     });
     let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     let bulk_delete = lower.last().is_some_and(|s| s == "_bulk") && compact.contains("{\"delete\"");
-    let forced_ref =
-        lower.windows(2).any(|w| w == ["git", "refs"]) && compact.contains("\"force\":true");
+    // `"force": 1` and `"force": "true"` are taken as true by the API too (the twentieth
+    // sets), and so is a form field `force=1`.
+    let forced_ref = lower.windows(2).any(|w| w == ["git", "refs"])
+        && [
+            "\"force\":true",
+            "\"force\":1",
+            "\"force\":\"true\"",
+            "\"force\":\"1\"",
+            "force=true",
+            "force=1",
+        ]
+        .iter()
+        .any(|f| compact.contains(f));
     let search = lower
         .last()
         .is_some_and(|s| SEARCH_ENDPOINTS.contains(&s.as_str()));
@@ -778,7 +789,11 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
                     .find_map(|k| m.get(*k).and_then(Value::as_str))
             })
         });
-    let repaired = url.and_then(lenient_url);
+    // `api.example.com/v1/x` under a URL key: clients send it as `https://` (the twentieth
+    // sets).
+    let repaired = url
+        .and_then(lenient_url)
+        .or_else(|| url.and_then(actions::schemeless));
     let url = repaired.as_deref().or(url);
     // `{{base}}/users` is a collection's variable (Postman, `.http` files).
     let Some(url) = url.filter(|u| {
@@ -827,6 +842,15 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         Some(base) if url.starts_with('/') => {
             joined = format!("{}{url}", base.trim_end_matches('/'));
             joined.as_str()
+        }
+        _ => url,
+    };
+    // `{"url": "https://host", "path": "/v1/x"}`: the path is the URL's (the twentieth sets).
+    let with_path;
+    let url = match find(&["path", "endpoint", "route"]) {
+        Some(p) if url.contains("://") && segments(url).is_empty() && p.starts_with('/') => {
+            with_path = format!("{}{p}", url.trim_end_matches('/'));
+            with_path.as_str()
         }
         _ => url,
     };

@@ -328,6 +328,11 @@ pub(crate) struct Sh<'c> {
 }
 
 impl<'c> Sh<'c> {
+    /// The text being walked.
+    pub(crate) fn source(&self) -> &str {
+        &self.src
+    }
+
     pub(crate) fn new(ctx: &'c mut Ctx, depth: usize) -> Self {
         Sh {
             ctx,

@@ -8,6 +8,8 @@
 //! parses is judged by its worst keyword; `DO` and PL/SQL blocks, client meta-commands and
 //! MySQL version comments have their own rules. None of these is ever a read.
 
+mod endless;
+mod folding;
 mod functions;
 mod meta;
 mod paths;

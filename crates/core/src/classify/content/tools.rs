@@ -9,6 +9,7 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 mod curl_opts;
 mod find_awk;
 mod http_client;
+mod http_query;
 mod packages;
 pub(crate) use find_awk::{awk, find};
 use http_client::http_client;

@@ -30,7 +30,25 @@ const MAKERS: &[&str] = &[
     "start", "trigger", "perform", "add", "do", "capture", "confirm",
 ];
 /// Verbs that are the movement itself (`pay_invoice`, `refund_charge`, `withdraw_funds`).
-const MOVERS: &[&str] = &["pay", "refund", "payout", "withdraw", "disburse", "remit"];
+/// `settle_invoice` pays it; Wise's `fund_transfer` pays for a transfer (the twentieth sets).
+const MOVERS: &[&str] = &[
+    "pay", "refund", "payout", "withdraw", "disburse", "remit", "settle", "fund",
+];
+/// Verbs that send a payment (`send_payment`, `process_payment`); `create_payment` may only
+/// draft one, and keeps its own verb's tier.
+const PAYMENT_MAKERS: &[&str] = &[
+    "send",
+    "make",
+    "execute",
+    "submit",
+    "initiate",
+    "process",
+    "confirm",
+    "capture",
+    "complete",
+    "authorize",
+    "perform",
+];
 /// Words that read before anything moves, or ask about a movement.
 const READS: &[&str] = &[
     "list",
@@ -83,6 +101,7 @@ pub(super) fn mentions_money(name: &str) -> bool {
         Some(b'f') => at(i, b"fund"),
         Some(b'm') => at(i, b"money"),
         Some(b'd') => at(i, b"disburs"),
+        Some(b's') => at(i, b"settle"),
         _ => false,
     })
 }
@@ -105,6 +124,25 @@ pub(super) fn moves_money(words: &[String]) -> Option<String> {
                 .all(|p| super::verb_tier(p).is_none())
         {
             return Some(w.to_string());
+        }
+        // A money noun named before its maker (`refunds_create`, `payout_send`), as the
+        // last words of the name (the twentieth sets).
+        if NOUNS.contains(&w)
+            && let Some(m) = words
+                .get(i + 1..)
+                .and_then(|rest| rest.last().filter(|_| rest.len() <= 2))
+                .filter(|m| MAKERS.contains(&m.as_str()))
+        {
+            return Some(format!("{w} … {m}"));
+        }
+        if PAYMENT_MAKERS.contains(&w)
+            && words
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .any(|n| n == "payment" || n == "payments")
+        {
+            return Some(format!("{w} … payment"));
         }
         if MAKERS.contains(&w)
             && let Some(n) = words

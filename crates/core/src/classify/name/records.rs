@@ -13,7 +13,12 @@ pub(super) fn mentions_records(name: &str) -> bool {
     };
     (0..b.len()).any(|i| match b.get(i).map(|c| c | 0x20) {
         Some(b'd') => at(i, b"dns"),
-        Some(b'r') => at(i, b"rrset") || at(i, b"resourcerecord") || at(i, b"resource_record"),
+        Some(b'r') => at(i, b"rrset") || at(i, b"record"),
+        // A record named by its type (`update_cname`, `set_a_record`, `updateMxRecord`;
+        // the twentieth sets).
+        Some(b'c') => at(i, b"cname"),
+        Some(b'a') => at(i, b"aaaa"),
+        Some(b'n') => at(i, b"nameserver"),
         _ => false,
     })
 }
@@ -40,12 +45,36 @@ pub(super) fn changes_records(words: &[String]) -> Option<String> {
     if words.iter().any(|w| READS.contains(&w.as_str())) {
         return None;
     }
-    let dns = words.iter().any(|w| {
+    const TYPES: &[&str] = &[
+        "a", "aaaa", "cname", "mx", "txt", "ns", "srv", "ptr", "caa", "soa", "alias",
+    ];
+    let named = words.iter().any(|w| {
         matches!(
             w.as_str(),
-            "dns" | "rrset" | "rrsets" | "record" | "records" | "recordset" | "recordsets"
+            "dns"
+                | "rrset"
+                | "rrsets"
+                | "recordset"
+                | "recordsets"
+                | "cname"
+                | "aaaa"
+                | "nameserver"
+                | "nameservers"
         )
+    }) || words.windows(2).any(|p| match p {
+        [a, b] => {
+            (a == "resource" || TYPES.contains(&a.as_str())) && (b == "record" || b == "records")
+        }
+        _ => false,
+    }) || words.iter().any(|w| {
+        // `arecord`, `mxrecord` written as one word.
+        w.strip_suffix("record")
+            .is_some_and(|t| TYPES.contains(&t) || t == "resource")
     });
+    // `record` alone names a DNS record only in a name that says DNS somewhere.
+    let dns = named
+        || (words.iter().any(|w| w == "dns")
+            && words.iter().any(|w| w == "record" || w == "records"));
     dns.then(|| words.iter().find(|w| VERBS.contains(&w.as_str())).cloned())
         .flatten()
 }

@@ -274,6 +274,16 @@ pub(super) fn pointed_elsewhere(sh: &mut Sh, name: &str, args: &[String]) {
             format!("`git` uses the repository `{d}`, whose config can run commands"),
         );
     }
+    // `cd /tmp/x && git status`: git reads that repository's config, as with `-C`, when the
+    // line changes to a temporary or download directory (the twentieth sets).
+    if name == "git"
+        && let Some(d) = super::super::workdir::cd_untrusted(sh.source())
+    {
+        sh.add(
+            Mutating,
+            format!("`git` works in `{d}` (changed to in this line), a temporary or download directory whose repository config can run commands"),
+        );
+    }
     // `git -C D` reads D's config too (`-C .` is the current directory's).
     if name == "git"
         && let Some(d) = super::limits::git_other_directory(args)

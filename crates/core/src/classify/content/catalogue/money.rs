@@ -15,6 +15,35 @@ fn words(args: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The Stripe CLI's words without its global options and their values.
+fn stripe_words(args: &[String]) -> Vec<String> {
+    const VALUED: &[&str] = &[
+        "--api-key",
+        "-p",
+        "--project-name",
+        "--stripe-account",
+        "--color",
+        "--log-level",
+        "--device-name",
+        "--config",
+        "--stripe-version",
+        "-v",
+        "--api-base",
+    ];
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+        } else if VALUED.contains(&a.as_str()) {
+            skip = true;
+        } else if !a.starts_with('-') {
+            out.push(a.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
 pub(super) fn money_and_records(sh: &mut Sh, name: &str, args: &[String]) {
     // Every command passes here: others leave before anything is allocated.
     if !matches!(
@@ -23,7 +52,14 @@ pub(super) fn money_and_records(sh: &mut Sh, name: &str, args: &[String]) {
     ) {
         return;
     }
-    let w = words(args);
+    // The Stripe CLI's global options and their values come before the resource
+    // (`stripe --api-key K refunds create`, `-p prod`): they are no words (the twentieth
+    // sets).
+    let w = if name == "stripe" {
+        stripe_words(args)
+    } else {
+        words(args)
+    };
     let has = |x: &str| w.iter().any(|a| a == x);
     let cmd = format!("`{name}`");
     if name == "stripe" {
@@ -38,7 +74,16 @@ pub(super) fn money_and_records(sh: &mut Sh, name: &str, args: &[String]) {
                 "create"
             ) | ("payment_intents" | "charges", "confirm" | "capture")
                 | ("invoices", "pay")
-        );
+        ) || (resource == "payment_intents"
+            && op == "update"
+            && args.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                a == "--confirm" || a == "--confirm=true"
+            }))
+            || (resource == "payment_intents"
+                && args.windows(2).any(
+                    |p| matches!(p, [d, v] if d == "-d" && v.eq_ignore_ascii_case("confirm=true")),
+                ));
         let by_path = resource == "post"
             && w.get(1).is_some_and(|p| {
                 let segs: Vec<String> = p

@@ -397,10 +397,19 @@ fn kafka(name: &str, args: &[String]) -> (Effect, String) {
 
 fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
     let (s, rest) = sub(args, &["-R", "--repo", "--hostname"]);
+    // The repository option may follow the command word too (`gh repo --repo o/r transfer`):
+    // its value is no verb (the twentieth sets).
     let verb = rest
         .iter()
-        .find(|a| !a.starts_with('-'))
-        .map_or("", String::as_str);
+        .enumerate()
+        .find(|(i, a)| {
+            !a.starts_with('-')
+                && !i
+                    .checked_sub(1)
+                    .and_then(|p| rest.get(p))
+                    .is_some_and(|p| matches!(p.as_str(), "-R" | "--repo" | "--hostname"))
+        })
+        .map_or("", |(_, a)| a.as_str());
     match s {
         // `gh api graphql -f query='…'`: the document decides (a query reads, a mutation is
         // judged by its fields); a document from a file (`query=@f`, `--input`) is not seen.
@@ -482,7 +491,16 @@ fn gh(sh: &mut Sh, args: &[String]) -> (Effect, String) {
                         .trim_start_matches("--field=")
                         .trim_start_matches("-f")
                         .trim_start_matches("-F");
-                    field.eq_ignore_ascii_case("force=true")
+                    // `force=1`, `force=yes`: gh sends them as true (the twentieth sets).
+                    field
+                        .get(..6)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("force="))
+                        && field.get(6..).is_some_and(|v| {
+                            matches!(
+                                v.to_ascii_lowercase().as_str(),
+                                "true" | "1" | "yes" | "on" | "t" | "y"
+                            )
+                        })
                 });
             if forced {
                 return (

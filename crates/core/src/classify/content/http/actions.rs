@@ -108,6 +108,27 @@ const ACTION_KEYS: &[&str] = &[
     "mode",
     "func",
     "function",
+    "fn",
+    "route",
+    "r",
+    "action_name",
+    "actionname",
+    "handler",
+];
+
+/// Words that lead an action's name when it only reads (`get_cancel_reasons`, `list-bans`):
+/// its last word is then what is read, not an action.
+const READ_LEADS: &[&str] = &[
+    "get", "list", "show", "view", "read", "fetch", "search", "find", "check", "describe", "count",
+    "status", "query", "lookup", "preview", "export", "download", "print", "display", "inspect",
+    "info", "stats", "report",
+];
+
+/// Endings of a server page that runs on a GET (`close.php`, `refund.do`, `ban.aspx`), or of
+/// an API's response format (`close.json`): the action is the name before them.
+const ENDINGS: &[&str] = &[
+    ".json", ".xml", ".php", ".php5", ".phtml", ".do", ".action", ".aspx", ".asp", ".ashx", ".jsp",
+    ".jspx", ".cgi", ".pl", ".py", ".rb", ".cfm", ".html", ".htm",
 ];
 
 /// Segments that make a path a documentation page when it starts with one (after a locale:
@@ -231,6 +252,61 @@ fn lead(name: &str) -> String {
     name.get(..end).unwrap_or(name).to_ascii_lowercase()
 }
 
+/// The last segment as the action it names: matrix parameters dropped (`close;v=1`),
+/// percent-escapes decoded (`%63lose`), padding trimmed (`refund%20`, a tab), a server page's
+/// or format's ending dropped (`close.php`, `close.json`), lower-cased.
+fn last_action(last: &str) -> String {
+    let seg = last.split(';').next().unwrap_or(last);
+    let seg = if seg.contains('%') {
+        super::super::resource::percent_decode(seg)
+    } else {
+        seg.to_string()
+    };
+    let seg = seg
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control() || c == '+')
+        .to_ascii_lowercase();
+    match ENDINGS.iter().find_map(|e| seg.strip_suffix(e)) {
+        Some(stem) => stem.to_string(),
+        None => seg,
+    }
+}
+
+/// The last word of an action's name (`user-ban`, `account_close`, `userBan`), lower-cased.
+fn last_word(name: &str) -> String {
+    let name = name.trim_end_matches(['_', '-', '.', ' ']);
+    let start = name
+        .char_indices()
+        .rev()
+        .find(|(i, c)| {
+            *i > 0 && (c.is_ascii_uppercase() || matches!(c, '_' | '-' | '.' | ' ' | '+'))
+        })
+        .map_or(0, |(i, c)| if c.is_ascii_uppercase() { i } else { i + 1 });
+    name.get(start..).unwrap_or(name).to_ascii_lowercase()
+}
+
+/// A URL written without its scheme (`api.example.com/v1/x`), as `https://…`: a host with a
+/// dot and a path, nothing else. None for anything else (a relative path, a word, a file).
+pub(crate) fn schemeless(u: &str) -> Option<String> {
+    let u = u.trim();
+    let (host, path) = u.split_once('/')?;
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+        // A file name (`notes.txt/…` is rare; `README.md`) has an extension, not a TLD.
+        && host
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic() || b == b':' || b.is_ascii_digit()));
+    (host_ok && !path.is_empty() && !u.contains(char::is_whitespace))
+        .then(|| format!("https://{u}"))
+}
+
 /// A GET (or HEAD) that takes an action through its URL, with its effect.
 pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     let lower = url.to_ascii_lowercase();
@@ -279,11 +355,8 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         && (segs.len() >= 2 || has_query)
         && let Some(last) = segs.last()
     {
-        let seg = last.split(';').next().unwrap_or(last).to_ascii_lowercase();
-        let seg = seg
-            .strip_suffix(".json")
-            .or_else(|| seg.strip_suffix(".xml"))
-            .unwrap_or(&seg);
+        let seg = last_action(last);
+        let seg = seg.as_str();
         if let Some((e, why)) = action(seg) {
             raise(
                 e,
@@ -303,12 +376,33 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
                 .iter()
                 .any(|s| LISTINGS.contains(&s.to_ascii_lowercase().as_str()));
         for (k, v) in params.iter().filter(|_| !listing) {
-            if !ACTION_KEYS.contains(&k.to_ascii_lowercase().as_str()) {
+            // `action[]=ban`, `_action=ban`, `ACTION=ban` select as `action=ban` does.
+            let key = k.to_ascii_lowercase();
+            let key = key.trim_end_matches("[]").trim_matches('_');
+            if !ACTION_KEYS.contains(&key) {
                 continue;
             }
+            // A route names its action last (`?route=account/close`, `?r=user/ban`); the
+            // one-letter key selects only a route.
+            let v = v.trim();
+            let routed = v.contains('/');
+            if key == "r" && !routed {
+                continue;
+            }
+            let v = if routed {
+                v.trim_end_matches('/').rsplit('/').next().unwrap_or(v)
+            } else {
+                v
+            };
             let word = lead(v);
             let last_dotted = v.rsplit('.').next().map(lead).unwrap_or_default();
-            for w in [word, last_dotted] {
+            // `user-ban`, `account_close`: the last word acts when no read word leads.
+            let last_word = if READ_LEADS.contains(&word.as_str()) {
+                String::new()
+            } else {
+                last_word(v)
+            };
+            for w in [word, last_dotted, last_word] {
                 if let Some((e, why)) = action(&w) {
                     raise(
                         e,
@@ -322,8 +416,10 @@ pub(crate) fn get_action(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
 }
 
 /// The URL with the query a request object gives apart (`{"url": …, "params": {"action":
-/// "ban"}}`, `query`, `query_params`, `searchParams`, `qs`), as the client sends it; None
-/// when there is none.
+/// "ban"}}`, `query`, `query_params`, `searchParams`, `qs`, `parameters`, `query_string`), as
+/// the client sends it; None when there is none. The query may be an object, a string
+/// (`"query_string": "action=ban"`) or a list of pairs (`[["action", "ban"]]`, `[{"name":
+/// "action", "value": "ban"}]`).
 pub(crate) fn with_query(
     url: &str,
     options: &[&serde_json::Map<String, serde_json::Value>],
@@ -336,19 +432,55 @@ pub(crate) fn with_query(
         "queryParams",
         "searchParams",
         "qs",
+        "parameters",
+        "query_string",
+        "queryString",
+        "query_parameters",
+        "queryParameters",
+        "search_params",
+        "url_params",
+        "urlParams",
+        "get_params",
     ];
-    let pairs: Vec<String> = options
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let mut pairs: Vec<String> = Vec::new();
+    for v in options
         .iter()
         .flat_map(|m| KEYS.iter().filter_map(|k| m.get(*k)))
-        .filter_map(Value::as_object)
-        .flat_map(|o| o.iter())
-        .filter_map(|(k, v)| match v {
-            Value::String(s) => Some(format!("{k}={s}")),
-            Value::Number(n) => Some(format!("{k}={n}")),
-            Value::Bool(b) => Some(format!("{k}={b}")),
-            _ => None,
-        })
-        .collect();
+    {
+        match v {
+            Value::Object(o) => pairs.extend(
+                o.iter()
+                    .filter_map(|(k, v)| scalar(v).map(|s| format!("{k}={s}"))),
+            ),
+            // `"query_string": "action=ban&user=5"` (a leading `?` is the URL's).
+            Value::String(q) if q.contains('=') => {
+                pairs.push(q.trim_start_matches('?').to_string());
+            }
+            Value::Array(items) => {
+                pairs.extend(items.iter().take(256).filter_map(|item| match item {
+                    Value::Array(kv) => match kv.as_slice() {
+                        [k, v] => Some(format!("{}={}", k.as_str()?, scalar(v)?)),
+                        _ => None,
+                    },
+                    Value::Object(o) => {
+                        let k = ["name", "key", "field"]
+                            .iter()
+                            .find_map(|n| o.get(*n).and_then(Value::as_str))?;
+                        let v = o.get("value").and_then(scalar)?;
+                        Some(format!("{k}={v}"))
+                    }
+                    _ => None,
+                }))
+            }
+            _ => {}
+        }
+    }
     if pairs.is_empty() {
         return None;
     }

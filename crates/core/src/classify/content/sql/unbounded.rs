@@ -34,6 +34,10 @@ const LENGTHS: &[(&str, usize)] = &[
     ("randomstring", 0),
     ("random_bytes", 0),
     ("gen_random_bytes", 0),
+    // Arrays of a count of elements (Spark's `array_repeat(x, n)`); `array_fill`'s
+    // dimensions are multiplied below.
+    ("array_repeat", 1),
+    ("array_fill", 1),
 ];
 
 /// The rows of every series a statement reads so far, as a power of ten: series joined
@@ -88,7 +92,16 @@ pub(crate) fn call(name: &str, args: &[&Expr], rows_so_far: &mut Rows) -> Option
         return series(lower, rows, rows_so_far);
     }
     let (_, at) = LENGTHS.iter().find(|(n, _)| *n == lower)?;
-    let bytes = constant(args.get(*at)?, 0)?;
+    let length = args.get(*at)?;
+    // PostgreSQL's `array_fill(v, ARRAY[d1, d2, …])`: the dimensions multiply.
+    let bytes = match length {
+        Expr::Array(a) if lower == "array_fill" => a
+            .elem
+            .iter()
+            .map(|e| constant(e, 0))
+            .try_fold(1.0, |p, v| v.map(|v| p * v.abs()))?,
+        _ => constant(length, 0)?,
+    };
     (bytes >= MAX_BYTES).then(|| {
         format!("builds a string of about {bytes:.0} bytes with `{lower}` (a denial of service)")
     })
@@ -116,6 +129,7 @@ fn listed_ending(name: &str) -> bool {
             | [b'o', b'b']
             | [b'n', b'g']
             | [b'm', b't']
+            | [b'l', b'l']
     )
 }
 
@@ -150,11 +164,14 @@ fn constant(e: &Expr, depth: usize) -> Option<f64> {
     let d = depth + 1;
     match e {
         Expr::Value(v) => match &v.value {
-            Value::Number(n, _) => n.trim().parse().ok(),
-            Value::SingleQuotedString(s) => s.trim().parse().ok(),
+            Value::Number(n, _) => super::folding::number(n),
+            Value::SingleQuotedString(s) => super::folding::number(s),
+            Value::HexStringLiteral(h) => super::folding::radix(h, 16),
             _ => None,
         },
         Expr::Nested(e) | Expr::Cast { expr: e, .. } => constant(e, d),
+        // `(SELECT 1e12)`: a scalar subquery of a constant.
+        Expr::Subquery(q) => super::folding::scalar(q).and_then(|e| constant(e, d)),
         Expr::UnaryOp { op, expr } => match op {
             UnaryOperator::Minus => constant(expr, d).map(|v| -v),
             UnaryOperator::Plus => constant(expr, d),
@@ -169,30 +186,32 @@ fn constant(e: &Expr, depth: usize) -> Option<f64> {
                 BinaryOperator::Divide if r != 0.0 => Some(l / r),
                 // PostgreSQL's `^` is a power.
                 BinaryOperator::PGExp | BinaryOperator::BitwiseXor => Some(l.powf(r)),
+                // `1 << 40`.
+                BinaryOperator::PGBitwiseShiftLeft => Some(l * 2f64.powf(r.min(2048.0))),
                 _ => None,
             }
         }
         Expr::Function(f) => {
             let name = f.name.to_string().to_ascii_lowercase();
-            if !matches!(name.as_str(), "power" | "pow") {
+            let name = name.rsplit('.').next().unwrap_or(&name);
+            if !super::folding::FOLDED.contains(&name) {
                 return None;
             }
             let FunctionArguments::List(l) = &f.args else {
                 return None;
             };
             let args: Vec<&Expr> = l.args.iter().filter_map(super::walk::arg_expr).collect();
-            match args.as_slice() {
-                [b, x] => Some(constant(b, d)?.powf(constant(x, d)?)),
-                _ => None,
-            }
+            let values: Option<Vec<f64>> = args.iter().map(|a| constant(a, d)).collect();
+            super::folding::apply(name, &values?)
         }
         _ => None,
     }
 }
 
 /// A recursive CTE of `q` that does not end, when the query reading it has no `LIMIT`.
+/// SQLite recurses without the word `RECURSIVE`: a CTE that reads itself is judged the same.
 pub(crate) fn endless_recursion(q: &Query) -> Option<String> {
-    let with = q.with.as_ref().filter(|w| w.recursive)?;
+    let with = q.with.as_ref()?;
     if q.limit_clause.is_some() || q.fetch.is_some() {
         return None;
     }
@@ -208,7 +227,10 @@ pub(crate) fn endless_recursion(q: &Query) -> Option<String> {
 }
 
 /// A CTE body `anchor UNION [ALL] member` whose member reads the CTE itself with no
-/// condition of any kind (no `WHERE`, `HAVING`, join condition, `LIMIT` or `TOP`).
+/// condition that can end it: none of any kind (no `WHERE`, `HAVING`, join condition,
+/// `LIMIT` or `TOP`), or a `WHERE` that is always true (`1=1`) or bounds the counter only on
+/// the side it moves away from (`WHERE n > 0` over `n + 1`). A parenthesised member is
+/// the same member.
 fn endless(body: &Query, name: &str) -> bool {
     if body.limit_clause.is_some() || body.fetch.is_some() {
         return false;
@@ -221,14 +243,24 @@ fn endless(body: &Query, name: &str) -> bool {
     else {
         return false;
     };
-    let SetExpr::Select(s) = right.as_ref() else {
-        return false;
+    let s = match right.as_ref() {
+        SetExpr::Select(s) => s,
+        SetExpr::Query(q) if q.limit_clause.is_none() && q.fetch.is_none() => {
+            match q.body.as_ref() {
+                SetExpr::Select(s) => s,
+                _ => return false,
+            }
+        }
+        _ => return false,
     };
     let reads_itself = s.from.iter().any(|t| {
         matches!(&t.relation, TableFactor::Table { name: n, .. }
             if n.0.last().and_then(|p| p.as_ident()).is_some_and(|i| i.value.eq_ignore_ascii_case(name)))
     });
-    let conditioned = s.selection.is_some()
+    let conditioned = s
+        .selection
+        .as_ref()
+        .is_some_and(|w| !super::endless::never_ends(w, &s.projection))
         || s.having.is_some()
         || s.qualify.is_some()
         || s.top.is_some()

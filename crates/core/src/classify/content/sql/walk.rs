@@ -525,6 +525,9 @@ impl Visitor for Walk {
         {
             self.add(Mutating, why);
         }
+        if let Some(why) = super::endless::endless_table(q) {
+            self.add(Mutating, why);
+        }
         if !q.locks.is_empty() {
             self.add(Mutating, "locks rows (`FOR UPDATE`/`FOR SHARE`)");
         }

@@ -111,6 +111,10 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         );
     }
     let m = method.unwrap_or_else(|| "GET".into());
+    // The query the client builds from its data (`curl -G -d action=ban`, HTTPie's and xh's
+    // `action==ban`) is part of the URL it requests (docs/classifier.md, "The twentieth
+    // sets").
+    let url = super::http_query::with_client_query(name, args, get, url);
     if let Some(f) = super::super::args::uploaded_files(name, args).find_map(|f| sh.secret_file(f))
     {
         sh.add(

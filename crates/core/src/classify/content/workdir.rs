@@ -1,0 +1,177 @@
+//! git run in a directory that anyone, or any download, may have filled (docs/classifier.md,
+//! "The twentieth sets"): `cd /tmp/x && git status`, or a git tool or shell tool whose
+//! working-directory field names such a place (`{"repo_path": "/tmp/x"}`, `{"command": "git
+//! log", "cwd": "/tmp/x"}`). A repository there brings its own `.git/config`, whose
+//! `core.fsmonitor`, `core.pager` or hooks run when git reads it, as with `git -C DIR`
+//! (the nineteenth sets). The agent's own working directory, and any other directory, is
+//! not judged here: only world-writable temporary places and download folders.
+
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use crate::Effect;
+
+/// Prefixes of directories that anyone on the machine, or any download, can fill.
+const UNTRUSTED: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/dev/shm",
+    "/private/tmp",
+    "/private/var/tmp",
+    "/private/var/folders",
+    "/var/folders",
+    "$tmpdir",
+    "${tmpdir",
+    "$tmp",
+    "${tmp}",
+    "~/downloads",
+    "$home/downloads",
+    "${home}/downloads",
+    "%temp%",
+    "%tmp%",
+    "c:\\windows\\temp",
+    "c:/windows/temp",
+    "$env:temp",
+];
+
+/// Whether `dir` is in a temporary or download directory (`/tmp/x`, `"$TMPDIR/x"`,
+/// `/home/u/Downloads/x`, `C:\Users\u\AppData\Local\Temp\x`).
+pub(crate) fn untrusted_dir(dir: &str) -> bool {
+    // Nothing is allocated: this runs for every directory a `cd` in a git line names.
+    let d = dir.trim().trim_matches(['"', '\'']).as_bytes();
+    let at = |i: usize, w: &str| {
+        d.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    UNTRUSTED
+        .iter()
+        .any(|p| at(0, p) && matches!(d.get(p.len()), None | Some(b'/' | b'\\' | b'}')))
+        || (0..d.len()).any(|i| {
+            at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
+                || at(i, "\\appdata\\local\\temp")
+                || at(i, "/appdata/local/temp")
+        })
+}
+
+/// The untrusted directory a shell line changes to (`cd /tmp/x`, `pushd /tmp/x`,
+/// `cd -- /tmp/x`), when it does. The line's text is scanned, not walked: a `cd` anywhere in
+/// it counts, which only raises.
+pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
+    // This runs for every git command: one pass over the bytes, a word compared only where
+    // a `c` or `p` starts one.
+    let b = line.as_bytes();
+    let sep =
+        |c: u8| c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'{');
+    for i in 0..b.len() {
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        if !(c == b'c' || c == b'p') || (i > 0 && !b.get(i - 1).is_some_and(|p| sep(*p))) {
+            continue;
+        }
+        let Some(kw) = ["cd", "pushd", "chdir"].into_iter().find(|kw| {
+            b.get(i..i + kw.len()) == Some(kw.as_bytes())
+                && b.get(i + kw.len())
+                    .is_some_and(|c| *c == b' ' || *c == b'\t')
+        }) else {
+            continue;
+        };
+        let rest = line.get(i + kw.len()..).unwrap_or("");
+        let mut words = rest
+            .split(|c: char| c.is_ascii() && sep(c as u8))
+            .filter(|w| !w.is_empty());
+        let mut d = words.next();
+        if d == Some("--") {
+            d = words.next();
+        }
+        if let Some(d) = d
+            && untrusted_dir(d)
+        {
+            return Some(d.to_string());
+        }
+    }
+    None
+}
+
+/// Keys of a tool's input that name the directory it runs in.
+const DIR_KEYS: &[&str] = &[
+    "cwd",
+    "working_directory",
+    "workingdirectory",
+    "working_dir",
+    "workdir",
+    "work_dir",
+    "repo_path",
+    "repository_path",
+    "repo_dir",
+    "repository",
+    "repo",
+    "dir",
+    "directory",
+    "project_path",
+    "path",
+];
+
+/// A git tool (`git_status`, `git_log`), or a tool whose command runs git, pointed at an
+/// untrusted directory by a field of its input.
+pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
+    let Some((key, dir)) = map.iter().find_map(|(k, v)| {
+        let d = v.as_str()?;
+        (DIR_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n)) && untrusted_dir(d))
+            .then_some((k.to_ascii_lowercase(), d))
+    }) else {
+        return;
+    };
+    let gitish = |s: &str| {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "git")
+    };
+    let runs_git = gitish(tool)
+        || map.iter().any(|(k, v)| {
+            k != &key
+                && matches!(
+                    k.to_ascii_lowercase().as_str(),
+                    "command" | "cmd" | "script" | "args" | "argv" | "program" | "shell"
+                )
+                && match v {
+                    Value::String(s) => gitish(s),
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).any(gitish),
+                    _ => false,
+                }
+        });
+    if runs_git {
+        ctx.add(
+            Effect::Mutating,
+            format!(
+                "`{tool}` runs git in `{dir}` (`{key}`), a temporary or download directory whose repository config can run commands"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_directories_and_their_twins() {
+        assert!(untrusted_dir("/tmp/evil"));
+        assert!(untrusted_dir("\"$TMPDIR/x\""));
+        assert!(untrusted_dir("/home/u/Downloads/repo"));
+        assert!(untrusted_dir("/tmp"));
+        assert!(!untrusted_dir("/tmpfiles/x"));
+        assert!(!untrusted_dir("/srv/app"));
+        assert!(!untrusted_dir("."));
+        assert_eq!(
+            cd_untrusted("cd /tmp/x && git status").as_deref(),
+            Some("/tmp/x")
+        );
+        assert_eq!(
+            cd_untrusted("pushd -- /var/tmp/r; git log").as_deref(),
+            Some("/var/tmp/r")
+        );
+        assert_eq!(cd_untrusted("cd /srv/app && git status"), None);
+        assert_eq!(cd_untrusted("git status"), None);
+    }
+}
