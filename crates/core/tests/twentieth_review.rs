@@ -197,3 +197,45 @@ fn forced_ref_and_shell_script_spellings() {
         ),
     ]);
 }
+
+#[test]
+fn endless_sql_under_more_spellings() {
+    run(&[
+        // array_fill with its dimensions as an array literal's text (harmful; raised to mutating only, pinned so it never falls to read)
+        (
+            "sql_query",
+            r#"{"query": "SELECT array_fill(0, '{1000000,1000000}'::int[])"}"#,
+            Mutating,
+        ),
+        // a recursive CTE whose WHERE compares the counter with itself (harmful; raised to mutating only, pinned so it never falls to read)
+        (
+            "sql_query",
+            r#"{"query": "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t WHERE n = n) SELECT count(*) FROM t"}"#,
+            Mutating,
+        ),
+        // a recursive CTE whose WHERE is an OR with an endless side (harmful; raised to mutating only, pinned so it never falls to read)
+        (
+            "sql_query",
+            r#"{"query": "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t WHERE n > 0 OR n < 0) SELECT count(*) FROM t"}"#,
+            Mutating,
+        ),
+        // array_fill with small dimensions as text
+        (
+            "sql_query",
+            r#"{"query": "SELECT array_fill(0, '{3,3}'::int[])"}"#,
+            Read,
+        ),
+        // a recursive CTE bounded on both sides of an OR
+        (
+            "sql_query",
+            r#"{"query": "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t WHERE n < 10 OR n < 5) SELECT * FROM t"}"#,
+            Read,
+        ),
+        // a recursive CTE comparing two different columns
+        (
+            "sql_query",
+            r#"{"query": "WITH RECURSIVE t(n, m) AS (SELECT 1, 2 UNION ALL SELECT n+1, m FROM t WHERE n = m) SELECT * FROM t"}"#,
+            Read,
+        ),
+    ]);
+}
