@@ -141,6 +141,12 @@ fn a_get_query_or_path_given_apart_under_more_shapes() {
             r#"{"url": "https://api.example.com", "path": "users/5"}"#,
             Read,
         ),
+        // a download's destination is no part of the address (mutating as it writes a file, never destructive) (harmful; raised to mutating only, pinned so it never falls to read)
+        (
+            "download_file",
+            r#"{"url": "https://files.example.com/exports/report.csv", "path": "/home/u/delete_later/report.csv"}"#,
+            Mutating,
+        ),
     ]);
 }
 

@@ -856,7 +856,15 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
                 && !url.contains(['?', '#'])
                 && !p.contains("://")
                 && !p.starts_with(['.', '~'])
-                && !p.is_empty() =>
+                && !p.is_empty()
+                // A download's destination (`{"url": ".../f.zip", "path": "/tmp/f.zip"}`)
+                // is no part of the address.
+                && (segments(url).is_empty()
+                    || (!segments(url).last().is_some_and(|s| s.contains('.'))
+                        // Case matters: `/users/5` is an API's, `/Users/u` a Mac's home.
+                        && !["/tmp/", "/home/", "/Users/", "/var/", "/root/", "/mnt/", "/opt/"]
+                            .iter()
+                            .any(|d| p.starts_with(d)))) =>
         {
             with_path = format!(
                 "{}/{}",

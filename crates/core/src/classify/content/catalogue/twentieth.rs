@@ -48,8 +48,8 @@ fn osascript(sh: &mut Sh, args: &[String]) {
                 match literal(body) {
                     Some((text, used))
                         if !continues(body.get(used..).unwrap_or(""))
-                            && !(verb.ends_with('(')
-                                && body
+                            && (!verb.ends_with('(')
+                                || !body
                                     .get(used..)
                                     .is_some_and(|a| a.trim_start().starts_with('+'))) =>
                     {

@@ -104,7 +104,7 @@ pub(crate) fn call(name: &str, args: &[&Expr], rows_so_far: &mut Rows) -> Option
         // (the review).
         _ if lower == "array_fill" && array_text(length).is_some() => array_text(length)?
             .split(',')
-            .map(|d| super::folding::number(d))
+            .map(super::folding::number)
             .try_fold(1.0, |p, v| v.map(|v| p * v.abs()))?,
         _ => constant(length, 0)?,
     };
