@@ -13,10 +13,13 @@ use crate::Effect;
 const VERBS: &[&str] = &["update", "set", "move", "reset", "patch", "edit", "modify"];
 
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
-    let Some(force) = ["force", "forced", "force_update", "forceUpdate"]
-        .iter()
-        .find_map(|k| map.get(*k))
-    else {
+    // `Force` and `FORCE` are the same field to a tool that reads keys loosely (the review).
+    let Some(force) = map.iter().find_map(|(k, v)| {
+        ["force", "forced", "force_update", "forceupdate"]
+            .iter()
+            .any(|n| k.eq_ignore_ascii_case(n))
+            .then_some(v)
+    }) else {
         return;
     };
     let on = match force {

@@ -847,14 +847,41 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     // `{"url": "https://host", "path": "/v1/x"}`: the path is the URL's (the twentieth sets).
     let with_path;
+    let with_path_base = Some(url);
     let url = match find(&["path", "endpoint", "route"]) {
-        Some(p) if url.contains("://") && segments(url).is_empty() && p.starts_with('/') => {
-            with_path = format!("{}{p}", url.trim_end_matches('/'));
+        // A base with a path of its own (`https://host/v1`) and a path without its slash
+        // (`users/5/ban`) are joined too (the review).
+        Some(p)
+            if url.contains("://")
+                && !url.contains(['?', '#'])
+                && !p.contains("://")
+                && !p.starts_with(['.', '~'])
+                && !p.is_empty()
+                // A download's destination (`{"url": ".../f.zip", "path": "/tmp/f.zip"}`)
+                // is no part of the address.
+                && (segments(url).is_empty()
+                    || (!segments(url).last().is_some_and(|s| s.contains('.'))
+                        // Case matters: `/users/5` is an API's, `/Users/u` a Mac's home.
+                        && !["/tmp/", "/home/", "/Users/", "/var/", "/root/", "/mnt/", "/opt/"]
+                            .iter()
+                            .any(|d| p.starts_with(d)))) =>
+        {
+            with_path = format!(
+                "{}/{}",
+                url.trim_end_matches('/'),
+                p.trim_start_matches('/')
+            );
             with_path.as_str()
         }
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    if let Some(base) = with_path_base
+        && base != url
+    {
+        // The base is judged as it was before it was joined (only raises).
+        judge(ctx, method, overridden, base, &body);
+    }
     // A query given apart (`"params": {"action": "ban"}`) is sent in the URL.
     if let Some(q) = actions::with_query(url, &options) {
         judge(ctx, method, overridden, &q, &body);

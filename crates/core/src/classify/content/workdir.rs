@@ -23,7 +23,7 @@ const UNTRUSTED: &[&str] = &[
     "$tmpdir",
     "${tmpdir",
     "$tmp",
-    "${tmp}",
+    "${tmp",
     "~/downloads",
     "$home/downloads",
     "${home}/downloads",
@@ -43,14 +43,14 @@ pub(crate) fn untrusted_dir(dir: &str) -> bool {
         d.get(i..i + w.len())
             .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
     };
-    UNTRUSTED
-        .iter()
-        .any(|p| at(0, p) && matches!(d.get(p.len()), None | Some(b'/' | b'\\' | b'}')))
-        || (0..d.len()).any(|i| {
-            at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
-                || at(i, "\\appdata\\local\\temp")
-                || at(i, "/appdata/local/temp")
-        })
+    UNTRUSTED.iter().any(|p| {
+        // `${TMPDIR:-/tmp}` names the same place as `$TMPDIR` (the review).
+        at(0, p) && matches!(d.get(p.len()), None | Some(b'/' | b'\\' | b'}' | b':'))
+    }) || (0..d.len()).any(|i| {
+        at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
+            || at(i, "\\appdata\\local\\temp")
+            || at(i, "/appdata/local/temp")
+    })
 }
 
 /// The untrusted directory a shell line changes to (`cd /tmp/x`, `pushd /tmp/x`,
@@ -66,10 +66,12 @@ pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
         let Some(&c) = b.get(i) else {
             break;
         };
-        if !(c == b'c' || c == b'p') || (i > 0 && !b.get(i - 1).is_some_and(|p| sep(*p))) {
+        if !(c == b'c' || c == b'p' || c == b'e')
+            || (i > 0 && !b.get(i - 1).is_some_and(|p| sep(*p)))
+        {
             continue;
         }
-        let Some(kw) = ["cd", "pushd", "chdir"].into_iter().find(|kw| {
+        let Some(kw) = ["cd", "pushd", "chdir", "env"].into_iter().find(|kw| {
             b.get(i..i + kw.len()) == Some(kw.as_bytes())
                 && b.get(i + kw.len())
                     .is_some_and(|c| *c == b' ' || *c == b'\t')
@@ -78,16 +80,42 @@ pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
         };
         let rest = line.get(i + kw.len()..).unwrap_or("");
         let mut words = rest
-            .split(|c: char| c.is_ascii() && sep(c as u8))
+            // `${TMPDIR}/x` is one word: its brace separates nothing (the review).
+            .split(|c: char| c.is_ascii() && c != '{' && sep(c as u8))
             .filter(|w| !w.is_empty());
-        let mut d = words.next();
-        if d == Some("--") {
-            d = words.next();
-        }
-        if let Some(d) = d
-            && untrusted_dir(d)
-        {
-            return Some(d.to_string());
+        // `cd -P /tmp/x` and `cd -L -- /tmp/x`: the options are no directory; `env -C
+        // /tmp/x git …` and `env --chdir=/tmp/x` change to one (the review).
+        let d = if kw == "env" {
+            let mut found = None;
+            while let Some(w) = words.next() {
+                if !w.starts_with('-') {
+                    break;
+                }
+                if w == "-C" || w == "--chdir" {
+                    found = words.next();
+                    break;
+                }
+                if let Some(v) = w.strip_prefix("--chdir=").or_else(|| w.strip_prefix("-C")) {
+                    found = Some(v);
+                    break;
+                }
+            }
+            found
+        } else {
+            words.find(|w| !w.starts_with('-') || w.len() == 1)
+        };
+        if let Some(d) = d {
+            // `"/t"mp/x` is `/tmp/x` to the shell.
+            let unquoted;
+            let d = if d.contains(['"', '\'', '\\']) {
+                unquoted = d.replace(['"', '\'', '\\'], "");
+                unquoted.as_str()
+            } else {
+                d
+            };
+            if untrusted_dir(d) {
+                return Some(d.to_string());
+            }
         }
     }
     None
@@ -110,15 +138,30 @@ const DIR_KEYS: &[&str] = &[
     "directory",
     "project_path",
     "path",
+    "current_directory",
+    "current_dir",
+    "chdir",
+    "project_dir",
+    "project_root",
+    "base_dir",
+    "root_dir",
 ];
 
 /// A git tool (`git_status`, `git_log`), or a tool whose command runs git, pointed at an
 /// untrusted directory by a field of its input.
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
+    // `repoPath`, `working-directory` and `currentDirectory` are the same keys (the review).
+    let dir_key = |k: &str| {
+        let k: String = k
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        DIR_KEYS.iter().any(|n| n.replace('_', "") == k)
+    };
     let Some((key, dir)) = map.iter().find_map(|(k, v)| {
         let d = v.as_str()?;
-        (DIR_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n)) && untrusted_dir(d))
-            .then_some((k.to_ascii_lowercase(), d))
+        (untrusted_dir(d) && dir_key(k)).then_some((k.to_ascii_lowercase(), d))
     }) else {
         return;
     };

@@ -22,26 +22,46 @@ fn osascript(sh: &mut Sh, args: &[String]) {
         .filter(|w| w.first().is_some_and(|f| f == "-e"))
         .filter_map(|w| w.get(1).map(String::as_str))
         .collect();
+    // Terminal's `do script "…"` runs its text in a shell too, and JavaScript for
+    // Automation spells it `doShellScript("…")` (the review).
+    let verbs = ["do shell script", "do script", "doshellscript("];
     for s in scripts {
-        let mut rest = s;
-        let mut guard = 0;
-        while let Some(at) = find_ci(rest, "do shell script") {
-            guard += 1;
-            if guard > 32 {
-                break;
-            }
-            let after = rest.get(at + "do shell script".len()..).unwrap_or("");
-            let body = after.trim_start();
-            match literal(body) {
-                Some((text, used)) if !continues(body.get(used..).unwrap_or("")) => {
-                    sh.shell_text(&text, "osascript `do shell script`");
+        for verb in verbs {
+            let mut rest = s;
+            let mut guard = 0;
+            while let Some(at) = find_ci(rest, verb) {
+                guard += 1;
+                if guard > 32 {
+                    break;
                 }
-                _ => sh.add(
-                    Destructive,
-                    "`osascript` runs a shell command computed at run time (`do shell script`)",
-                ),
+                let after = rest.get(at + verb.len()..).unwrap_or("");
+                let body = after.trim_start();
+                let single;
+                let body = match body.strip_prefix('\'') {
+                    // JavaScript's `'…'` string, read as a double-quoted one.
+                    Some(b) if verb.ends_with('(') => {
+                        single = format!("\"{}", b.replacen('\'', "\"", 1));
+                        single.as_str()
+                    }
+                    _ => body,
+                };
+                match literal(body) {
+                    Some((text, used))
+                        if !continues(body.get(used..).unwrap_or(""))
+                            && (!verb.ends_with('(')
+                                || !body
+                                    .get(used..)
+                                    .is_some_and(|a| a.trim_start().starts_with('+'))) =>
+                    {
+                        sh.shell_text(&text, "osascript `do shell script`");
+                    }
+                    _ => sh.add(
+                        Destructive,
+                        "`osascript` runs a shell command computed at run time (`do shell script`)",
+                    ),
+                }
+                rest = after;
             }
-            rest = after;
         }
     }
 }

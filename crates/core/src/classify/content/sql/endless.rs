@@ -32,6 +32,22 @@ fn never_ends_at(w: &Expr, projection: &[SelectItem], depth: usize) -> bool {
             right,
         } => never_ends_at(left, projection, d) && never_ends_at(right, projection, d),
         Expr::IsNotNull(e) => column(e).is_some(),
+        // Either side of an `OR` that never ends keeps it going, and `n = n` holds for every
+        // counter (the review).
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => never_ends_at(left, projection, d) || never_ends_at(right, projection, d),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } if column(left)
+            .is_some_and(|l| column(right).is_some_and(|r| l.eq_ignore_ascii_case(r))) =>
+        {
+            true
+        }
         Expr::BinaryOp { left, op, right } => {
             // `n > c` / `c < n` bounds from below; `n < c` / `c > n` from above.
             let (col, below) = match (column(left), column(right), op) {

@@ -100,11 +100,32 @@ pub(crate) fn call(name: &str, args: &[&Expr], rows_so_far: &mut Rows) -> Option
             .iter()
             .map(|e| constant(e, 0))
             .try_fold(1.0, |p, v| v.map(|v| p * v.abs()))?,
+        // `array_fill(v, '{d1,d2}'::int[])`: the same dimensions as an array literal's text
+        // (the review).
+        _ if lower == "array_fill" && array_text(length).is_some() => array_text(length)?
+            .split(',')
+            .map(super::folding::number)
+            .try_fold(1.0, |p, v| v.map(|v| p * v.abs()))?,
         _ => constant(length, 0)?,
     };
     (bytes >= MAX_BYTES).then(|| {
         format!("builds a string of about {bytes:.0} bytes with `{lower}` (a denial of service)")
     })
+}
+
+/// The text of an array literal written as a string (`'{1000000,1000000}'::int[]`), without
+/// its braces.
+fn array_text(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Nested(e) | Expr::Cast { expr: e, .. } => array_text(e),
+        Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s) => {
+                s.trim().strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The last two letters of every listed name (`count`, `sum`, `lower` leave here, before

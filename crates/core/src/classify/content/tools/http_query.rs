@@ -8,25 +8,39 @@ use super::super::args::opt_values;
 /// `url` with the query `name` sends from `args` (`get`: curl's `-G`), or `url` as it is.
 pub(super) fn with_client_query(name: &str, args: &[String], get: bool, url: String) -> String {
     let pairs: Vec<&str> = if name == "curl" {
+        // `--url-query` adds to the query whatever the method (curl 7.87; the review).
+        let url_query = opt_values(args, &[], &["--url-query"])
+            .into_iter()
+            .map(|v| v.strip_prefix('+').unwrap_or(v))
+            .map(|v| v.strip_prefix('=').unwrap_or(v))
+            .filter(|v| v.contains('=') && !v.starts_with('@'));
         if !get {
-            return url;
+            let q: Vec<&str> = url_query.collect();
+            if q.is_empty() {
+                return url;
+            }
+            let sep = if url.contains('?') { '&' } else { '?' };
+            return format!("{url}{sep}{}", q.join("&"));
         }
-        opt_values(
-            args,
-            &["-d"],
-            &[
-                "--data",
-                "--data-raw",
-                "--data-ascii",
-                "--data-binary",
-                "--data-urlencode",
-            ],
-        )
-        .into_iter()
-        // `@file` and `name@file` read a file (judged as a file sent); `=text` is text.
-        .map(|v| v.strip_prefix('=').unwrap_or(v))
-        .filter(|v| v.contains('=') && !v.starts_with('@'))
-        .collect()
+        let mut pairs: Vec<&str> = url_query.collect();
+        pairs.extend(
+            opt_values(
+                args,
+                &["-d"],
+                &[
+                    "--data",
+                    "--data-raw",
+                    "--data-ascii",
+                    "--data-binary",
+                    "--data-urlencode",
+                ],
+            )
+            .into_iter()
+            // `@file` and `name@file` read a file (judged as a file sent); `=text` is text.
+            .map(|v| v.strip_prefix('=').unwrap_or(v))
+            .filter(|v| v.contains('=') && !v.starts_with('@')),
+        );
+        pairs
     } else {
         args.iter()
             .map(String::as_str)
