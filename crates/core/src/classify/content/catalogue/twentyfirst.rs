@@ -25,9 +25,10 @@ pub(super) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input) {
         | "croc" | "wormhole" | "magic-wormhole" => attached(sh, name, args),
         "heroku" | "gcloud" | "az" | "vagrant" | "ssh" => remote(sh, name, args, stdin),
         "R" | "racket" | "guile" | "sbcl" | "clojure" | "bb" | "ghc" | "crystal" | "octave"
-        | "raku" | "perl6" | "qjs" | "jrunscript" | "emacs" => inline_code(sh, name, args),
+        | "raku" | "perl6" | "qjs" | "jrunscript" => inline_code(sh, name, args),
         "awk" | "gawk" | "mawk" | "nawk" => awk_on_stdin(sh, args, stdin),
         "gh" => gh_api_files(sh, args),
+        "curl" | "wget" | "http" | "https" | "xh" => sql_in_url(sh, name, args),
         _ => {}
     }
 }
@@ -303,7 +304,7 @@ fn ssh_runs_a_shell_on_stdin(args: &[String]) -> bool {
 }
 
 /// Inline code of interpreters the table does not know (`R -e`, `racket -e`, `guile -c`,
-/// `sbcl --eval`, `clojure -e`, `crystal eval`, `octave --eval`, `raku -e`, `emacs --eval`):
+/// `sbcl --eval`, `clojure -e`, `crystal eval`, `octave --eval`, `raku -e`):
 /// judged as code of another language, where its command runners and removals are seen.
 fn inline_code(sh: &mut Sh, name: &str, args: &[String]) {
     let lang = if name == "R" { "r" } else { "other" };
@@ -320,6 +321,65 @@ fn inline_code(sh: &mut Sh, name: &str, args: &[String]) {
         };
         if let Some(code) = code {
             sh.code_text(lang, code, &format!("`{name} {a}`"));
+        }
+    }
+}
+
+/// SQL sent in a URL's query to a database's HTTP interface: ClickHouse's `?query=`, InfluxDB's
+/// `/query?q=`, a `sql=` parameter, and with `curl -G` the `-d`/`--data-urlencode` values that
+/// become the query. Judged as SQL when its first word is a statement's.
+fn sql_in_url(sh: &mut Sh, name: &str, args: &[String]) {
+    let get = name == "curl"
+        && args.iter().any(|a| {
+            a == "--get"
+                || a.strip_prefix('-')
+                    .is_some_and(|f| !f.starts_with('-') && f.contains('G'))
+        });
+    let url = args
+        .iter()
+        .find(|a| !a.starts_with('-') && a.contains(['/', ':']))
+        .map(String::as_str)
+        .unwrap_or("");
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    let path = url.split_once('?').map_or(url, |(p, _)| p);
+    for a in args.iter().filter(|a| !a.starts_with('-')) {
+        if let Some((_, query)) = a.split_once('?') {
+            for kv in query.split('&') {
+                if let Some((k, v)) = kv.split_once('=') {
+                    pairs.push((k, super::super::resource::percent_decode(&v.replace('+', " "))));
+                }
+            }
+        }
+    }
+    if get {
+        let mut words = args.iter();
+        while let Some(a) = words.next() {
+            let value = match a.as_str() {
+                "-d" | "--data" | "--data-urlencode" | "--data-raw" | "--data-ascii" => {
+                    words.next().map(String::as_str)
+                }
+                _ => a
+                    .strip_prefix("--data-urlencode=")
+                    .or_else(|| a.strip_prefix("--data="))
+                    .or_else(|| a.strip_prefix("-d").filter(|v| !v.is_empty())),
+            };
+            if let Some((k, v)) = value.and_then(|v| v.split_once('=')) {
+                pairs.push((k, v.to_string()));
+            }
+        }
+    }
+    let query_path = path.trim_end_matches('/').ends_with("/query");
+    for (k, v) in pairs {
+        let keyed = matches!(k, "query" | "sql") || (k == "q" && query_path);
+        let first = v.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let statement = matches!(
+            first.as_str(),
+            "select" | "insert" | "update" | "delete" | "drop" | "truncate" | "alter" | "create"
+                | "grant" | "revoke" | "with" | "rename" | "optimize" | "kill" | "system"
+                | "attach" | "detach" | "replace" | "exchange" | "set" | "show" | "describe"
+        );
+        if keyed && statement {
+            sh.sql_text(&v, "SQL sent in a URL's query");
         }
     }
 }

@@ -248,7 +248,9 @@ pub(crate) fn run_interpreter(
             }
             // `python3 /dev/stdin <<< 'import os; …'`: the script is the input (the
             // twenty-first sets).
+            // It only raises: a script path is not proven, so the floor stays mutating.
             if STDIN_PATHS.contains(&a.as_str()) {
+                sh.add(Mutating, format!("{cmd} runs a script read from its input"));
                 stdin_code(sh, stdin, cmd, Some(lang));
                 return out;
             }
