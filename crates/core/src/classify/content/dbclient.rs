@@ -138,7 +138,11 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 } else if let Some((letter, v)) = psql_cluster(a) {
                     // `-tAc 'DROP …'`, `-Xc…`: flags that take no value, then `c` or `f`
                     // (the twenty-first sets).
-                    let value = if v.is_empty() { it.next().cloned() } else { Some(v.to_string()) };
+                    let value = if v.is_empty() {
+                        it.next().cloned()
+                    } else {
+                        Some(v.to_string())
+                    };
                     if letter == 'c' {
                         texts.extend(value);
                     } else {

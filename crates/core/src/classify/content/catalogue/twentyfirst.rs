@@ -297,7 +297,9 @@ fn ssh_runs_a_shell_on_stdin(args: &[String]) -> bool {
         }
         command.extend(a.split_whitespace());
     }
-    let mut words = command.into_iter().skip_while(|w| *w == "sudo" || *w == "exec");
+    let mut words = command
+        .into_iter()
+        .skip_while(|w| *w == "sudo" || *w == "exec");
     let shell = words.next().map(|w| w.rsplit('/').next().unwrap_or(w));
     matches!(shell, Some("bash" | "sh" | "zsh" | "dash" | "ksh"))
         && words.all(|w| matches!(w, "-s" | "-" | "-x" | "-e" | "-l" | "--login" | "-i"))
@@ -346,7 +348,10 @@ fn sql_in_url(sh: &mut Sh, name: &str, args: &[String]) {
         if let Some((_, query)) = a.split_once('?') {
             for kv in query.split('&') {
                 if let Some((k, v)) = kv.split_once('=') {
-                    pairs.push((k, super::super::resource::percent_decode(&v.replace('+', " "))));
+                    pairs.push((
+                        k,
+                        super::super::resource::percent_decode(&v.replace('+', " ")),
+                    ));
                 }
             }
         }
@@ -371,12 +376,35 @@ fn sql_in_url(sh: &mut Sh, name: &str, args: &[String]) {
     let query_path = path.trim_end_matches('/').ends_with("/query");
     for (k, v) in pairs {
         let keyed = matches!(k, "query" | "sql") || (k == "q" && query_path);
-        let first = v.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let first = v
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let statement = matches!(
             first.as_str(),
-            "select" | "insert" | "update" | "delete" | "drop" | "truncate" | "alter" | "create"
-                | "grant" | "revoke" | "with" | "rename" | "optimize" | "kill" | "system"
-                | "attach" | "detach" | "replace" | "exchange" | "set" | "show" | "describe"
+            "select"
+                | "insert"
+                | "update"
+                | "delete"
+                | "drop"
+                | "truncate"
+                | "alter"
+                | "create"
+                | "grant"
+                | "revoke"
+                | "with"
+                | "rename"
+                | "optimize"
+                | "kill"
+                | "system"
+                | "attach"
+                | "detach"
+                | "replace"
+                | "exchange"
+                | "set"
+                | "show"
+                | "describe"
         );
         if keyed && statement {
             sh.sql_text(&v, "SQL sent in a URL's query");

@@ -356,4 +356,3 @@ pub(crate) const STDIN_PATHS: &[&str] = &[
     "/proc/self/fd/0",
     "/proc/thread-self/fd/0",
 ];
-
