@@ -30,13 +30,22 @@ fn other_languages_command_runners_are_judged() {
         ("groovy -e '\"rm -rf /srv\".execute()'", Destructive),
         // Groovy code that prints (twin)
         ("groovy -e 'println 1'", Mutating),
+        // Julia's -E (evaluate and print)
+        ("julia -E 'run(`rm -rf /srv`)'", Destructive),
         // Scala's sys.process
         (
             "scala -e 'import sys.process._; \"rm -rf /srv\".!'",
             Destructive,
         ),
+        // Scala's Seq(...).!
+        (
+            "scala -e 'Seq(\"sh\", \"-c\", \"rm -rf /srv\").!'",
+            Destructive,
+        ),
         // Elixir's File.rm_rf!
         ("elixir -e 'File.rm_rf!(\"/srv\")'", Destructive),
+        // Elixir's System.shell
+        ("elixir -e 'System.shell(\"rm -rf /srv\")'", Destructive),
         // Elixir code that prints (twin)
         ("elixir -e 'IO.puts(1)'", Mutating),
         // Erlang's os:cmd under -eval
@@ -354,6 +363,10 @@ fn cd_through_a_variable_or_an_odd_spelling_reaches_a_temporary_directory() {
         ("d=$TMPDIR/x; cd $d && git status", Mutating),
         // dir=/tmp; cd $dir/x
         ("dir=/tmp; cd $dir/x; git status", Mutating),
+        // a variable through another
+        ("x=/tmp; y=$x/evil; cd $y && git status", Mutating),
+        // a variable through another to the project (twin)
+        ("x=/srv; y=$x/app; cd $y && git status", Read),
         // cd //tmp/x
         ("cd //tmp/x && git log", Mutating),
         // cd /./tmp/x

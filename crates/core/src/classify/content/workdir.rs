@@ -133,6 +133,11 @@ pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
 /// (`//tmp/x`, `/./tmp/x`), or `mktemp` makes it (`cd $(mktemp -d)`, whose directory is in
 /// `$TMPDIR` or `/tmp`).
 fn resolved(before: &str, d: &str, rest: &str) -> Option<String> {
+    resolved_in(before, d, rest, 0)
+}
+
+/// [`resolved`], `depth` variables deep.
+fn resolved_in(before: &str, d: &str, rest: &str, depth: usize) -> Option<String> {
     let r = rest.trim_start().trim_start_matches(['"', '\'']);
     if r.starts_with("$(mktemp") || r.starts_with("`mktemp") {
         return Some("$(mktemp …)".to_string());
@@ -167,7 +172,14 @@ fn resolved(before: &str, d: &str, rest: &str) -> Option<String> {
     }
     let value = assigned(before, name)?;
     let full = format!("{value}{tail}");
-    untrusted_dir(&full).then_some(full)
+    if untrusted_dir(&full) {
+        return Some(full);
+    }
+    // `x=/tmp; y=$x/evil; cd $y`: a value that names another variable, a few levels deep.
+    if full.starts_with('$') && depth < 4 {
+        return resolved_in(before, &full, "", depth + 1);
+    }
+    None
 }
 
 /// The value last assigned to `name` in `text` (`name=v`, `export name=v`, `local name="v"`).

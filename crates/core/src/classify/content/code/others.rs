@@ -15,8 +15,10 @@ pub(super) const EXEC: &[&str] = &[
     "sys.process",
     "Process(\"",
     "\".!",
+    ").!",
     // Elixir and Erlang.
     "System.cmd(",
+    "System.shell(",
     "os:cmd(",
     ":os.cmd(",
     "Port.open(",

@@ -31,8 +31,9 @@ pub(crate) fn run_interpreter(
         "perl" => &["-e", "-E"],
         "ruby" | "lua" | "r" | "applescript" | "tcl" => &["-e"],
         "php" => &["-r"],
-        // Julia's and Emacs's `--eval`, Erlang's `-eval` (the twenty-first sets).
-        _ => &["-e", "-c", "--eval", "-eval"],
+        // Julia's `--eval` and `-E`/`--print` (evaluate and print), Erlang's `-eval` (the
+        // twenty-first sets).
+        _ => &["-e", "-c", "--eval", "-eval", "-E", "--print"],
     };
     // `python3 -c'CODE'`, `perl -ne'CODE'`, `php -r'CODE'`: the code attached to its flag is
     // the spaced form's (`-c CODE`), as the interpreters' option parsers take it.
