@@ -20,6 +20,7 @@ mod secrets;
 mod system;
 mod table;
 mod twentieth;
+mod twentyfirst;
 mod windows;
 
 pub(crate) use files::{less_initial, ssh_option_text};
@@ -169,6 +170,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     block_tools(sh, name, args);
     checks::pointed_elsewhere(sh, name, args);
     twentieth::run(sh, name, args);
+    twentyfirst::run(sh, name, args, stdin);
     money::money_and_records(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);

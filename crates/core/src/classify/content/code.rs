@@ -12,6 +12,7 @@ mod golang;
 mod indirect;
 mod ipython;
 mod lex;
+mod others;
 mod protect;
 mod prove;
 
@@ -424,6 +425,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     let blanked_expanded = indirect::expand_from(code, &blanked);
     let execs = EXEC
         .iter()
+        .chain(others::EXEC)
         .any(|x| blanked.contains(x) || blanked_expanded.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`')
         || lx.toks.iter().any(|t| matches!(t, lex::Tok::Exec(_)));
@@ -432,7 +434,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     } else {
         (blanked.as_str(), blanked_expanded.as_str())
     };
-    for (needle, e, what) in CALLS {
+    for (needle, e, what) in CALLS.iter().chain(others::CALLS) {
         let quoted = needle.contains(['\'', '"']);
         let found = if quoted {
             code.contains(needle) || expanded.contains(needle)

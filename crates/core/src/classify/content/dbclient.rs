@@ -135,6 +135,19 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     files.extend(it.next().cloned());
                 } else if let Some(v) = a.strip_prefix("--file=") {
                     files.push(v.to_string());
+                } else if let Some((letter, v)) = psql_cluster(a) {
+                    // `-tAc 'DROP …'`, `-Xc…`: flags that take no value, then `c` or `f`
+                    // (the twenty-first sets).
+                    let value = if v.is_empty() {
+                        it.next().cloned()
+                    } else {
+                        Some(v.to_string())
+                    };
+                    if letter == 'c' {
+                        texts.extend(value);
+                    } else {
+                        files.extend(value);
+                    }
                 } else if let Some(v) = a.strip_prefix("-c").filter(|v| !v.is_empty()) {
                     texts.push(v.to_string());
                 } else if let Some(v) = a.strip_prefix("-f").filter(|v| !v.is_empty()) {
@@ -657,4 +670,16 @@ pub(crate) fn mysql_long_options(args: &[String]) -> Vec<String> {
             format!("--{name}{value}")
         })
         .collect()
+}
+
+/// A psql short-option cluster whose letters before `c` or `f` take no value (`-tAc`,
+/// `-qXf`): the letter and what is attached after it.
+fn psql_cluster(a: &str) -> Option<(char, &str)> {
+    let body = a.strip_prefix('-').filter(|b| !b.starts_with('-'))?;
+    let at = body.find(|c: char| !"aAbeEHlnqsStxXwWz01".contains(c))?;
+    if at == 0 {
+        return None;
+    }
+    let letter = body.get(at..)?.chars().next()?;
+    matches!(letter, 'c' | 'f').then(|| (letter, body.get(at + 1..).unwrap_or("")))
 }

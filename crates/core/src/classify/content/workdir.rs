@@ -116,9 +116,94 @@ pub(crate) fn cd_untrusted(line: &str) -> Option<String> {
             if untrusted_dir(d) {
                 return Some(d.to_string());
             }
+            // `d=/tmp/x; cd $d`, `cd "${d}"/y`, `cd //tmp/x`, `cd $(mktemp -d)` (the
+            // twenty-first sets): gated on the first byte, so a plain directory costs nothing.
+            if d.starts_with(['$', '/', '`'])
+                && let Some(found) = resolved(line.get(..i).unwrap_or(""), d, rest)
+            {
+                return Some(found);
+            }
         }
     }
     None
+}
+
+/// A `cd` operand that names an untrusted directory once a variable assigned earlier in the
+/// line is put in (`d=/tmp/x; cd $d`, `export D=…`), doubled or `.` path parts are dropped
+/// (`//tmp/x`, `/./tmp/x`), or `mktemp` makes it (`cd $(mktemp -d)`, whose directory is in
+/// `$TMPDIR` or `/tmp`).
+fn resolved(before: &str, d: &str, rest: &str) -> Option<String> {
+    resolved_in(before, d, rest, 0)
+}
+
+/// [`resolved`], `depth` variables deep.
+fn resolved_in(before: &str, d: &str, rest: &str, depth: usize) -> Option<String> {
+    let r = rest.trim_start().trim_start_matches(['"', '\'']);
+    if r.starts_with("$(mktemp") || r.starts_with("`mktemp") {
+        return Some("$(mktemp …)".to_string());
+    }
+    if d.starts_with('/') {
+        if !(d.contains("//") || d.contains("/./")) {
+            return None;
+        }
+        let mut clean = d.replace("/./", "/");
+        while clean.contains("//") {
+            clean = clean.replace("//", "/");
+        }
+        return untrusted_dir(&clean).then_some(clean);
+    }
+    // `$d`, `${d}`, `$d/x`, `${d}/x`.
+    let body = d.strip_prefix('$')?;
+    let (name, tail) = match body.strip_prefix('{') {
+        Some(b) => {
+            let end = b.find(['}', ':', '-', '/'])?;
+            let tail = b.get(end..)?.split_once('}').map_or("", |(_, t)| t);
+            (b.get(..end)?, tail)
+        }
+        None => {
+            let end = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(body.len());
+            (body.get(..end)?, body.get(end..).unwrap_or(""))
+        }
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let value = assigned(before, name)?;
+    let full = format!("{value}{tail}");
+    if untrusted_dir(&full) {
+        return Some(full);
+    }
+    // `x=/tmp; y=$x/evil; cd $y`: a value that names another variable, a few levels deep.
+    if full.starts_with('$') && depth < 4 {
+        return resolved_in(before, &full, "", depth + 1);
+    }
+    None
+}
+
+/// The value last assigned to `name` in `text` (`name=v`, `export name=v`, `local name="v"`).
+fn assigned<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let b = text.as_bytes();
+    text.match_indices(name)
+        .filter(|(at, _)| {
+            (*at == 0
+                || b.get(at - 1).is_some_and(|c| {
+                    c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'(' | b'{')
+                }))
+                && b.get(at + name.len()) == Some(&b'=')
+        })
+        .filter_map(|(at, _)| {
+            let v = text.get(at + name.len() + 1..)?;
+            let v = match v.strip_prefix(['"', '\'']) {
+                Some(q) => q.split(['"', '\'']).next()?,
+                None => v
+                    .split(|c: char| c.is_ascii_whitespace() || matches!(c, ';' | '&' | '|' | ')'))
+                    .next()?,
+            };
+            Some(v)
+        })
+        .last()
 }
 
 /// Keys of a tool's input that name the directory it runs in.

@@ -9,7 +9,7 @@ use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 mod interpreter;
 mod xargs;
-pub(crate) use interpreter::run_interpreter;
+pub(crate) use interpreter::{STDIN_PATHS, run_interpreter};
 use xargs::xargs;
 
 /// The one entry point for a command line that another command runs (`bash -c`, `eval`,

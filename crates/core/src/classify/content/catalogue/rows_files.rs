@@ -557,7 +557,7 @@ pub(super) const ROWS: &[Spec] = &[
         H::Editor,
         "--help. --version. -c= --cmd= -S= -R -n -u= -U= -N -b -e -E -s -d -O? -o? -p? -y -Z \
          -i= -V? -r -L -x -M -m -l -t= -q= -w= -W> --clean --noplugin -es -Es -T= -g -f \
-         --nofork --headless --listen= --remote= --wait -nw --batch -Q --eval="
+         --nofork --headless --listen= --remote= --wait -nw --batch -Q --eval= -batch -eval="
     ),
     row!(
         "shred srm wipe",

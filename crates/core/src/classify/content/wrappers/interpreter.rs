@@ -31,7 +31,9 @@ pub(crate) fn run_interpreter(
         "perl" => &["-e", "-E"],
         "ruby" | "lua" | "r" | "applescript" | "tcl" => &["-e"],
         "php" => &["-r"],
-        _ => &["-e", "-c"],
+        // Julia's `--eval` and `-E`/`--print` (evaluate and print), Erlang's `-eval` (the
+        // twenty-first sets).
+        _ => &["-e", "-c", "--eval", "-eval", "-E", "--print"],
     };
     // `python3 -c'CODE'`, `perl -ne'CODE'`, `php -r'CODE'`: the code attached to its flag is
     // the spaced form's (`-c CODE`), as the interpreters' option parsers take it.
@@ -245,6 +247,14 @@ pub(crate) fn run_interpreter(
                 sh.add(Mutating, format!("{cmd} runs a project script"));
                 return out;
             }
+            // `python3 /dev/stdin <<< 'import os; …'`: the script is the input (the
+            // twenty-first sets).
+            // It only raises: a script path is not proven, so the floor stays mutating.
+            if STDIN_PATHS.contains(&a.as_str()) {
+                sh.add(Mutating, format!("{cmd} runs a script read from its input"));
+                stdin_code(sh, stdin, cmd, Some(lang));
+                return out;
+            }
             match sh.written_content(a) {
                 Some(Some(code)) => {
                     run_code_text(sh, lang, &code, &format!("script `{a}` written above"))
@@ -339,3 +349,11 @@ fn attached_code(lang: &str, code_flags: &[&str], args: &[String]) -> Option<Vec
     }
     changed.then_some(out)
 }
+
+/// Paths that name the standard input.
+pub(crate) const STDIN_PATHS: &[&str] = &[
+    "/dev/stdin",
+    "/dev/fd/0",
+    "/proc/self/fd/0",
+    "/proc/thread-self/fd/0",
+];
