@@ -12,8 +12,8 @@ use crate::Effect::{Admin, Mutating};
 mod fields;
 mod written;
 use fields::{
-    change_flag, delete_flag, destroying_operation, operation_named, protection_off, security_off,
-    sent_to_address,
+    change_flag, delete_flag, destroying_operation, operation_named, protection_off,
+    resource_action, security_off, sent_to_address, trash_state,
 };
 pub(crate) use written::editor_call;
 use written::{ci_secrets, install_scripts, overwritten};
@@ -63,6 +63,10 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
             change_flag(ctx, map);
         }
         delete_flag(ctx, map);
+        if !ctx.name_reads && !ctx.search_tool {
+            trash_state(ctx, map);
+            resource_action(ctx, map);
+        }
     }
     if !ctx.name_reads && !ctx.search_tool {
         protection_off(ctx, map);

@@ -17,6 +17,7 @@
 mod clients;
 mod infra;
 mod injected;
+pub(crate) mod inputs;
 mod meta;
 mod sdk;
 
