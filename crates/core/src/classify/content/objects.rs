@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::{Ctx, args, shell, structured};
 use crate::Effect::{Admin, Mutating};
 
+mod container;
 mod fields;
 mod written;
 use fields::{
@@ -52,6 +53,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
     }
     sent_file(ctx, map);
     sent_to_address(ctx, map);
+    if !ctx.name_reads {
+        container::host_reached(ctx, map);
+    }
     if top && !judged_elsewhere {
         super::datastore::command_document(ctx, map);
     }

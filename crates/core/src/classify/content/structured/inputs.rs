@@ -40,7 +40,9 @@ const TYPED_KEYS: &[&str] = &["input", "chars", "text", "data", "keys", "content
 /// Judges `map`'s run keys by the reading `tool`'s name gives them (`words` are its words).
 pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<String, Value>) {
     let has = |w: &str| words.iter().any(|x| x == w);
-    let notebook = has("cell") || has("notebook") || has("jupyter");
+    // Only a cell that runs: an edit (`NotebookEdit`'s `new_source`) writes it, and its
+    // pins stay at mutating (sets 12 to 15).
+    let notebook = (has("cell") || has("notebook") || has("jupyter")) && runs(words);
     let lang = ctx.code_lang.or(notebook.then_some("python"));
     let typed = (has("interact") && has("process"))
         || has("stdin")
@@ -78,10 +80,15 @@ pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<Str
 /// once per name, in the tool's facts).
 pub(crate) fn typed_or_cells(words: &[String]) -> bool {
     let has = |w: &str| words.iter().any(|x| x == w);
-    has("cell")
-        || has("notebook")
-        || has("jupyter")
+    ((has("cell") || has("notebook") || has("jupyter")) && runs(words))
         || (has("interact") && has("process"))
         || has("stdin")
         || ((has("send") || has("write")) && (has("input") || has("keys")))
+}
+
+/// Whether a name says it runs what it is given (`execute_cell`, `run_notebook`).
+fn runs(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "execute" | "exec" | "run" | "eval" | "evaluate"))
 }
