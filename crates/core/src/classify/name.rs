@@ -721,7 +721,7 @@ pub fn name_tier(name: &str) -> NameTier {
     // A Redis command as the name (`hdel`, `mcp__redis__lrange`): raises any tier, and
     // reads only where no word said anything.
     if let Some((e, c)) = redis::command(&words(tier.normalised.as_deref().unwrap_or(name)))
-        && tier.effect.map_or(true, |t| e.rank() > t.rank())
+        && tier.effect.is_none_or(|t| e.rank() > t.rank())
         && (e != Effect::Read || tier.effect.is_none())
     {
         tier.effect = Some(e);
