@@ -320,6 +320,9 @@ pub fn classify_content_with(
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
     if let Value::Object(map) = input {
         workdir::analyse(&mut ctx, tool, map);
+        if hint == Hint::Sql || ctx.code_lang.is_some() || facts.typed_or_cells {
+            structured::inputs::analyse(&mut ctx, &words(tool), hint, map);
+        }
         forced_ref::analyse(&mut ctx, tool, map);
         let lower = tool.to_ascii_lowercase();
         let secretive = ["secret", "credential", "password", "vault"]

@@ -12,6 +12,7 @@
 mod money;
 mod normalise;
 mod records;
+mod redis;
 mod rewrite;
 
 pub use normalise::{NormalisedName, normal_form, normalise_action};
@@ -278,6 +279,11 @@ const ADMIN: &[&str] = &[
     "setfacl",
     "passwd",
     "unprotect",
+    // Members put out and accounts stopped (`slack_kick_user`, `ban_member`,
+    // `suspend_account`; the twenty-first sets).
+    "kick",
+    "ban",
+    "suspend",
 ];
 
 /// Nouns of access control: admin when combined with anything but a read verb
@@ -711,6 +717,15 @@ pub fn name_tier(name: &str) -> NameTier {
             ));
         }
         tier.normalised = Some(norm.text);
+    }
+    // A Redis command as the name (`hdel`, `mcp__redis__lrange`): raises any tier, and
+    // reads only where no word said anything.
+    if let Some((e, c)) = redis::command(&words(tier.normalised.as_deref().unwrap_or(name)))
+        && tier.effect.is_none_or(|t| e.rank() > t.rank())
+        && (e != Effect::Read || tier.effect.is_none())
+    {
+        tier.effect = Some(e);
+        tier.word = Some(format!("{c} (a Redis command)"));
     }
     // Money sent cannot be called back (`create_payout`, `refund_charge`).
     if tier

@@ -21,6 +21,9 @@ pub(super) struct ToolFacts {
     /// A tool that acts in a web page ([`super::browser::page_tool`]).
     pub page_tool: Option<super::browser::PageTool>,
     pub hint: Hint,
+    /// A notebook's cell or input typed into a running process
+    /// ([`structured::inputs::typed_or_cells`]).
+    pub typed_or_cells: bool,
 }
 
 thread_local! {
@@ -43,6 +46,7 @@ pub(super) fn compute(tool: &str) -> ToolFacts {
         resource_read: matches!(tool_words.as_slice(), [r, read] if (r == "resources" || r == "resource") && read == "read"),
         page_tool: super::browser::page_tool(tool),
         hint: tool_hint(tool),
+        typed_or_cells: structured::inputs::typed_or_cells(&tool_words),
     }
 }
 

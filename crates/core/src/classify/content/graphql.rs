@@ -10,6 +10,9 @@
 //! (literal or in the variables) removes history, and string arguments holding SQL or a
 //! command line are analysed as such.
 
+mod elsewhere;
+pub(crate) use elsewhere::analyse_keys;
+
 use std::collections::HashMap;
 
 use apollo_parser::Parser;

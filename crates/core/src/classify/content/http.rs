@@ -9,6 +9,7 @@
 
 mod actions;
 mod credentials;
+mod keys;
 pub(crate) mod money;
 pub(crate) use credentials::auth_header;
 use credentials::sent_in_headers;
@@ -774,6 +775,12 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     let url = find(URL_KEYS)
         .or_else(url_object)
+        // `URL`, `Url`, `requestUrl`, `target_url` (the twenty-first sets).
+        .or_else(|| {
+            options
+                .iter()
+                .find_map(|m| keys::find_spelled(m, keys::URL_SPELLINGS).and_then(Value::as_str))
+        })
         .or_else(|| {
             ["path", "resource", "input", "route"]
                 .iter()
@@ -831,7 +838,10 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     let overridden = options
         .iter()
-        .filter_map(|m| m.get("headers"))
+        .filter_map(|m| {
+            m.get("headers")
+                .or_else(|| keys::find_spelled(m, keys::HEADER_SPELLINGS))
+        })
         .find_map(header_override)
         .or_else(|| method_param(url))
         .or_else(|| method_param(&body))
@@ -892,7 +902,10 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     }
     let headers: Vec<String> = options
         .iter()
-        .filter_map(|m| m.get("headers"))
+        .filter_map(|m| {
+            m.get("headers")
+                .or_else(|| keys::find_spelled(m, keys::HEADER_SPELLINGS))
+        })
         .map(header_lines)
         .collect();
     let headers = headers.join("\n");
@@ -1027,7 +1040,20 @@ fn detour(ctx: &mut Ctx, options: &[&Map<String, Value>], headers: &str, url: &s
 fn header_override(headers: &Value) -> Option<&'static str> {
     let is_override =
         |name: &str| OVERRIDE_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str());
+    // Header lines in one string (`"X-HTTP-Method-Override: DELETE"`, the twenty-first sets).
+    let line = |s: &str| {
+        s.lines().find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| is_override(k))
+                .and_then(|(_, v)| method_word(v.trim()))
+        })
+    };
     match headers {
+        Value::String(s) => line(s),
+        // HAR's and Postman's `{"name"|"key": …, "value": …}` entries.
+        Value::Object(h) if keys::named_pair(h).is_some() => keys::named_pair(h)
+            .filter(|(k, _)| is_override(k))
+            .and_then(|(_, v)| method_word(v.trim())),
         Value::Object(h) => h
             .iter()
             .find(|(k, _)| is_override(k))
@@ -1042,7 +1068,7 @@ fn header_override(headers: &Value) -> Option<&'static str> {
                 [Value::String(k), Value::String(v)] if is_override(k) => method_word(v.trim()),
                 _ => None,
             },
-            Value::Object(h) => header_override(&Value::Object(h.clone())),
+            Value::Object(_) => header_override(item),
             _ => None,
         }),
         _ => None,

@@ -228,6 +228,10 @@ fn walk_object(
     // its parsed document; read by the SDK rule below.
     let outer_graphql = std::mem::replace(&mut ctx.graphql_judged, false);
     let graphql = graphql::request(ctx, map);
+    // The document under `mutation` or a graphql tool's `q`, or named by an id.
+    if ctx.graphql_target || map.contains_key("mutation") {
+        graphql::analyse_keys(ctx, map);
+    }
     if top && let Some((program, rest)) = ctx.program.clone() {
         skip = structured::program_call(ctx, program, &rest, map);
     }

@@ -9,11 +9,12 @@ use serde_json::{Map, Value};
 use super::{Ctx, args, shell, structured};
 use crate::Effect::{Admin, Mutating};
 
+mod container;
 mod fields;
 mod written;
 use fields::{
-    change_flag, delete_flag, destroying_operation, operation_named, protection_off, security_off,
-    sent_to_address,
+    change_flag, delete_flag, destroying_operation, operation_named, protection_off,
+    resource_action, security_off, sent_to_address, trash_state,
 };
 pub(crate) use written::editor_call;
 use written::{ci_secrets, install_scripts, overwritten};
@@ -52,6 +53,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
     }
     sent_file(ctx, map);
     sent_to_address(ctx, map);
+    if !ctx.name_reads {
+        container::host_reached(ctx, map);
+    }
     if top && !judged_elsewhere {
         super::datastore::command_document(ctx, map);
     }
@@ -63,6 +67,10 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
             change_flag(ctx, map);
         }
         delete_flag(ctx, map);
+        if !ctx.name_reads && !ctx.search_tool {
+            trash_state(ctx, map);
+            resource_action(ctx, map);
+        }
     }
     if !ctx.name_reads && !ctx.search_tool {
         protection_off(ctx, map);

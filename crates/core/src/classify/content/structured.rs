@@ -17,6 +17,7 @@
 mod clients;
 mod infra;
 mod injected;
+pub(crate) mod inputs;
 mod meta;
 mod sdk;
 
@@ -135,7 +136,15 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
                 .collect(),
         ))
     });
+    // Flux159's `node_management` (`{"operation": "drain", "nodeName": …}`) is kubectl's
+    // node commands (the twenty-first sets: it fell to the default).
+    let nodes = || {
+        (words.iter().any(|w| w == "node")
+            && words.iter().any(|w| w == "management" || w == "manage"))
+        .then(|| (Program::Kubectl, Vec::new()))
+    };
     program
+        .or_else(nodes)
         .or_else(|| Some((Program::Sdk, sdk::tool_operation(words)?)))
         .or_else(|| meta::is_meta_tool(words).then(|| (Program::Meta, Vec::new())))
 }

@@ -256,6 +256,101 @@ pub(super) fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
     }
 }
 
+/// A state set on what the call updates that deletes or cancels it
+/// (`API-patch-page {"archived": true}` is Notion's delete, `in_trash`, a soft delete's
+/// `deleted: true`, Stripe's `cancel_at_period_end: true` or a `cancel_at` time): the
+/// twenty-first sets found them mutating under `update_*` names. Exact keys, so a filter
+/// (`include_archived`, `show_deleted`) is none; only under a tool whose name does not read.
+pub(super) fn trash_state(ctx: &mut Ctx, map: &Map<String, Value>) {
+    const STATES: &[&str] = &[
+        "archived",
+        "isarchived",
+        "intrash",
+        "trashed",
+        "istrashed",
+        "movetotrash",
+        "deleted",
+        "isdeleted",
+        "softdeleted",
+        "discarded",
+        "cancel",
+        "canceled",
+        "cancelled",
+        "cancelatperiodend",
+        "cancelimmediately",
+    ];
+    for (k, v) in map {
+        let on = match v {
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_i64() == Some(1),
+            Value::String(s) => matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            ),
+            _ => false,
+        };
+        // Only a set flag or a `cancel…` key is compared (nothing allocated for the rest).
+        if !on && !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("cancel")) {
+            continue;
+        }
+        let key: String = k
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        // `cancel_at: 1700000000` schedules the cancellation (a time, not a flag).
+        let scheduled = key == "cancelat"
+            && (v.is_number() || v.as_str().is_some_and(|s| !s.trim().is_empty()));
+        if (on && STATES.contains(&key.as_str())) || scheduled {
+            ctx.add(
+                Destructive,
+                format!("argument `{k}` puts what the call updates in the trash or cancels it"),
+            );
+        }
+    }
+}
+
+/// A resource and its action given apart (`stripe {"resource": "refunds", "action":
+/// "create"}`, `{"object": "payouts", "operation": "create"}`): judged as the name they make
+/// (`refunds_create`, `create_refunds`), which the name tier knows moves money. Only a
+/// removal, an access change or money moved is added; the action's own word is judged
+/// elsewhere (the twentieth sets left this; the twenty-first close it).
+pub(super) fn resource_action(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let pick = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str))
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 64)
+    };
+    let (Some(resource), Some(action)) = (
+        pick(&[
+            "resource",
+            "object",
+            "entity",
+            "resource_type",
+            "resourceType",
+        ]),
+        pick(&["action", "operation", "op", "method"]),
+    ) else {
+        return;
+    };
+    for name in [
+        format!("{resource}_{action}"),
+        format!("{action}_{resource}"),
+    ] {
+        if let Some(e) = name_tier(&name)
+            .effect
+            .filter(|e| e.rank() >= Destructive.rank())
+        {
+            ctx.add(
+                e,
+                format!("`{action}` on `{resource}` is `{name}`, which the name tier judges so"),
+            );
+            return;
+        }
+    }
+}
+
 /// Fields that turn off an audit or security control (`"xpack.security.audit.enabled":
 /// false`, `enforce_admins: false`, `mfa_required: false`), and a forced push (`force: true`
 /// under a tool whose name pushes).

@@ -1,0 +1,72 @@
+//! A request's keys in any case or spelling (`URL`, `Url`, `requestUrl`, `target_url`,
+//! `header`): the twenty-first sets found DELETEs whose URL key was only spelled otherwise,
+//! and method overrides in header shapes the exact lookup missed.
+
+use serde_json::{Map, Value};
+
+/// Spellings of the URL key, lower case without separators (`request_url` is `requesturl`).
+/// Not `callback_url`, `webhook_url`, `image_url`: those name another address than the one
+/// the request goes to.
+pub(super) const URL_SPELLINGS: &[&str] = &[
+    "url",
+    "uri",
+    "endpoint",
+    "href",
+    "targeturl",
+    "requesturl",
+    "requesturi",
+    "fullurl",
+    "endpointurl",
+    "apiurl",
+    "resourceurl",
+];
+
+/// Spellings of the headers key.
+pub(super) const HEADER_SPELLINGS: &[&str] =
+    &["headers", "header", "httpheaders", "requestheaders"];
+
+/// True if `key` is `want` (lower case, no separators) ignoring case and `_`, `-`, spaces.
+/// Compares bytes: nothing is allocated.
+pub(super) fn same_key(key: &str, want: &str) -> bool {
+    let mut k = key.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' '));
+    let mut w = want.bytes();
+    loop {
+        match (k.next(), w.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.to_ascii_lowercase() == b => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The value of the first key spelled as one of `spellings`.
+pub(super) fn find_spelled<'a>(m: &'a Map<String, Value>, spellings: &[&str]) -> Option<&'a Value> {
+    m.iter()
+        .find(|(k, _)| spellings.iter().any(|s| same_key(k, s)))
+        .map(|(_, v)| v)
+}
+
+/// A header entry given as `{"name": "X-HTTP-Method-Override", "value": "DELETE"}` (HAR,
+/// Postman's `key`/`value`): its name and value.
+pub(super) fn named_pair(h: &Map<String, Value>) -> Option<(&str, &str)> {
+    let name = ["name", "key", "header"]
+        .iter()
+        .find_map(|k| h.get(*k).and_then(Value::as_str))?;
+    let value = h.get("value").and_then(Value::as_str)?;
+    Some((name, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_key;
+
+    #[test]
+    fn spellings_compare_without_case_or_separators() {
+        assert!(same_key("URL", "url"));
+        assert!(same_key("request_url", "requesturl"));
+        assert!(same_key("Request-URL", "requesturl"));
+        assert!(!same_key("callback_url", "url"));
+        assert!(!same_key("ur", "url"));
+        assert!(!same_key("urls", "url"));
+    }
+}
