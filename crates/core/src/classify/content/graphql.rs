@@ -166,6 +166,16 @@ pub(crate) fn request(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
             )
         })
         .and_then(|(_, v)| v.as_str());
+    with_variables(ctx, map, query, operation)
+}
+
+/// Analyses `text` with the request's `variables` (an object, or JSON text).
+fn with_variables(
+    ctx: &mut Ctx,
+    map: &Map<String, Value>,
+    text: &str,
+    operation: Option<&str>,
+) -> bool {
     let parsed;
     let variables = match map.get("variables") {
         Some(Value::String(s)) => {
@@ -174,7 +184,7 @@ pub(crate) fn request(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         }
         other => other,
     };
-    analyse_with(ctx, query, operation, variables)
+    analyse_with(ctx, text, operation, variables)
 }
 
 /// Analyses a GraphQL document; `operation` is the operation name the request selects, and

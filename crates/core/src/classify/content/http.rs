@@ -838,10 +838,7 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     let overridden = options
         .iter()
-        .filter_map(|m| {
-            m.get("headers")
-                .or_else(|| keys::find_spelled(m, keys::HEADER_SPELLINGS))
-        })
+        .flat_map(|m| keys::all_spelled(m, keys::HEADER_SPELLINGS))
         .find_map(header_override)
         .or_else(|| method_param(url))
         .or_else(|| method_param(&body))
@@ -886,6 +883,21 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    // Another URL key beside the one taken (`{"url": A, "requestUrl": B}`): which one the
+    // client sends is not known, so each absolute one is judged too (the review; only raises).
+    for other in options
+        .iter()
+        .flat_map(|m| keys::all_spelled(m, keys::URL_SPELLINGS))
+        .filter_map(Value::as_str)
+        .filter(|u| Some(*u) != with_path_base && *u != url)
+    {
+        let fixed = lenient_url(other).or_else(|| actions::schemeless(other));
+        let other = fixed.as_deref().unwrap_or(other);
+        if other.contains("://") {
+            let overridden = overridden.or_else(|| method_param(other));
+            judge(ctx, method, overridden, other, &body);
+        }
+    }
     if let Some(base) = with_path_base
         && base != url
     {
@@ -902,10 +914,7 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     }
     let headers: Vec<String> = options
         .iter()
-        .filter_map(|m| {
-            m.get("headers")
-                .or_else(|| keys::find_spelled(m, keys::HEADER_SPELLINGS))
-        })
+        .flat_map(|m| keys::all_spelled(m, keys::HEADER_SPELLINGS))
         .map(header_lines)
         .collect();
     let headers = headers.join("\n");
@@ -1040,37 +1049,62 @@ fn detour(ctx: &mut Ctx, options: &[&Map<String, Value>], headers: &str, url: &s
 fn header_override(headers: &Value) -> Option<&'static str> {
     let is_override =
         |name: &str| OVERRIDE_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str());
+    // Every override is looked at, and one that is not a read wins: which of two the server
+    // takes is not known (the review: a second override key, a list value, HAR's entry
+    // with both `name` and `key`, an entry's keys beside plain header keys).
+    let worst = |found: &mut dyn Iterator<Item = &'static str>| {
+        let mut first = None;
+        for m in found {
+            if !matches!(m, "GET" | "HEAD" | "OPTIONS") {
+                return Some(m);
+            }
+            first = first.or(Some(m));
+        }
+        first
+    };
     // Header lines in one string (`"X-HTTP-Method-Override: DELETE"`, the twenty-first sets).
     let line = |s: &str| {
-        s.lines().find_map(|l| {
+        worst(&mut s.lines().filter_map(|l| {
             l.split_once(':')
                 .filter(|(k, _)| is_override(k))
                 .and_then(|(_, v)| method_word(v.trim()))
-        })
+        }))
+    };
+    let value = |v: &Value| match v {
+        Value::String(s) => method_word(s.trim()),
+        Value::Array(items) => worst(
+            &mut items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|s| method_word(s.trim())),
+        ),
+        _ => None,
     };
     match headers {
         Value::String(s) => line(s),
-        // HAR's and Postman's `{"name"|"key": …, "value": …}` entries.
-        Value::Object(h) if keys::named_pair(h).is_some() => keys::named_pair(h)
-            .filter(|(k, _)| is_override(k))
-            .and_then(|(_, v)| method_word(v.trim())),
-        Value::Object(h) => h
-            .iter()
-            .find(|(k, _)| is_override(k))
-            .and_then(|(_, v)| v.as_str())
-            .and_then(|v| method_word(v.trim())),
-        Value::Array(items) => items.iter().find_map(|item| match item {
-            Value::String(s) => s
-                .split_once(':')
+        Value::Object(h) => {
+            // HAR's and Postman's `{"name"|"key": …, "value": …}` entries.
+            let named = ["name", "key", "header"]
+                .iter()
+                .filter_map(|k| h.get(*k).and_then(Value::as_str))
+                .any(is_override)
+                .then(|| h.get("value").and_then(value))
+                .flatten();
+            let plain = h
+                .iter()
                 .filter(|(k, _)| is_override(k))
-                .and_then(|(_, v)| method_word(v.trim())),
+                .filter_map(|(_, v)| value(v));
+            worst(&mut named.into_iter().chain(plain))
+        }
+        Value::Array(items) => worst(&mut items.iter().filter_map(|item| match item {
+            Value::String(s) => line(s),
             Value::Array(pair) => match pair.as_slice() {
-                [Value::String(k), Value::String(v)] if is_override(k) => method_word(v.trim()),
+                [Value::String(k), v] if is_override(k) => value(v),
                 _ => None,
             },
             Value::Object(_) => header_override(item),
             _ => None,
-        }),
+        })),
         _ => None,
     }
 }

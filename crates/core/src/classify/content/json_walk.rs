@@ -229,7 +229,7 @@ fn walk_object(
     let outer_graphql = std::mem::replace(&mut ctx.graphql_judged, false);
     let graphql = graphql::request(ctx, map);
     // The document under `mutation` or a graphql tool's `q`, or named by an id.
-    if ctx.graphql_target || map.contains_key("mutation") {
+    if ctx.graphql_target || map.keys().any(|k| k.eq_ignore_ascii_case("mutation")) {
         graphql::analyse_keys(ctx, map);
     }
     if top && let Some((program, rest)) = ctx.program.clone() {

@@ -138,9 +138,18 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
     });
     // Flux159's `node_management` (`{"operation": "drain", "nodeName": …}`) is kubectl's
     // node commands (the twenty-first sets: it fell to the default).
+    // Only that name, or `manage_nodes` (an MCP prefix allowed): `node_package_management`,
+    // `manage_node_modules`, `proxmox_node_management` are other programs, whose `list` or
+    // `shutdown` is not kubectl's (the review).
     let nodes = || {
-        (words.iter().any(|w| w == "node")
-            && words.iter().any(|w| w == "management" || w == "manage"))
+        (words.iter().any(|w| w == "node" || w == "nodes")
+            && words.iter().any(|w| w == "management" || w == "manage")
+            && words.iter().all(|w| {
+                matches!(
+                    w.as_str(),
+                    "node" | "nodes" | "management" | "manage" | "mcp" | "server"
+                )
+            }))
         .then(|| (Program::Kubectl, Vec::new()))
     };
     program

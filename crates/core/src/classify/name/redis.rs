@@ -22,6 +22,17 @@ const REMOVING: &[&str] = &[
     "zpopmax",
     "zremrangebyscore",
     "zremrangebyrank",
+    // Their neighbours (the review): the blocking and multi-key pops, a hash read that
+    // deletes, and key removal itself.
+    "zremrangebylex",
+    "bzpopmin",
+    "bzpopmax",
+    "lmpop",
+    "blmpop",
+    "zmpop",
+    "bzmpop",
+    "hgetdel",
+    "unlink",
     "getdel",
     "xdel",
     "xtrim",
@@ -60,15 +71,27 @@ const READING: &[&str] = &[
     "xlen",
 ];
 
+/// Words a server's prefix puts before the command (`mcp__redis__hget`, `valkey_hget`).
+const SERVER: &[&str] = &["mcp", "redis", "valkey", "keydb", "server", "tool"];
+
 /// The effect of a name whose last word is a Redis command, and that command. A name of
-/// more words must say `redis` (`mcp__redis__hdel`, `redis_lrange`).
+/// more words must say `redis` (`mcp__redis__hdel`, `redis_lrange`). A read must be the
+/// whole name but for the server's prefix: `redis_evalsha_lrange` says more than `lrange`
+/// (the review: a word no list knew, before the read command, made the name read).
 pub(super) fn command(words: &[String]) -> Option<(Effect, &'static str)> {
-    let last = words.last()?;
-    if words.len() > 1 && !words.iter().any(|w| w == "redis") {
+    let (last, before) = words.split_last()?;
+    if !before.is_empty()
+        && !before
+            .iter()
+            .any(|w| matches!(w.as_str(), "redis" | "valkey" | "keydb"))
+    {
         return None;
     }
     if let Some(c) = REMOVING.iter().find(|c| **c == last.as_str()) {
         return Some((Effect::Destructive, c));
+    }
+    if !before.iter().all(|w| SERVER.contains(&w.as_str())) {
+        return None;
     }
     READING
         .iter()

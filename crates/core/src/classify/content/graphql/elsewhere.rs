@@ -8,35 +8,64 @@
 
 use serde_json::{Map, Value};
 
-use super::analyse;
 use crate::Effect::{self, Mutating};
 use crate::classify::content::{Ctx, snippet};
 
-/// Keys that name a persisted document instead of sending it.
+/// Keys that name a persisted document instead of sending it, lower case without `_` or
+/// `-` (`query_id`, `query-id`, `queryID`; the review added the hash's spellings).
 const DOCUMENT_IDS: &[&str] = &[
     "queryid",
-    "query_id",
     "docid",
-    "doc_id",
     "documentid",
-    "document_id",
     "persistedqueryid",
-    "persisted_query_id",
+    "persistedquery",
     "queryhash",
-    "query_hash",
+    "documenthash",
+    "sha256hash",
 ];
 
+/// True if `key` is `want` (lower case, no separators) ignoring case, `_` and `-`.
+fn same_key(key: &str, want: &str) -> bool {
+    key.len() <= 64
+        && key
+            .bytes()
+            .filter(|b| !matches!(b, b'_' | b'-'))
+            .map(|b| b.to_ascii_lowercase())
+            .eq(want.bytes())
+}
+
+/// The key naming a persisted document and its value: one of [`DOCUMENT_IDS`], or Apollo's
+/// `extensions: {"persistedQuery": {"sha256Hash": …}}`.
+fn document_id(map: &Map<String, Value>) -> Option<(&str, &Value)> {
+    map.iter()
+        .find(|(k, _)| DOCUMENT_IDS.iter().any(|d| same_key(k, d)))
+        .map(|(k, v)| (k.as_str(), v))
+        .or_else(|| {
+            map.iter()
+                .filter(|(k, _)| same_key(k, "extensions"))
+                .filter_map(|(_, v)| v.as_object())
+                .find_map(|e| e.iter().find(|(k, _)| same_key(k, "persistedquery")))
+                .map(|(k, v)| (k.as_str(), v))
+        })
+}
+
 /// Judges a request's document under `mutation` or, in a tool addressed to GraphQL, under
-/// `q`, and a persisted document named by an id.
+/// `q`, and a persisted document named by an id. Keys are matched in any case (`Mutation`,
+/// `Q` beside `q`: the review), and each one found is judged.
 pub(crate) fn analyse_keys(ctx: &mut Ctx, map: &Map<String, Value>) {
-    if let Some(Value::String(m)) = map.get("mutation") {
+    for (_, v) in map
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("mutation"))
+    {
+        let Value::String(m) = v else { continue };
         let t = m.trim();
+        // With the request's variables, as under `query` (the review).
         if t.starts_with("mutation") || t.starts_with('{') {
-            analyse(ctx, t);
+            super::with_variables(ctx, map, t, None);
         } else if !t.is_empty() {
             // A selection without its keyword is the mutation's body.
             let doc = format!("mutation {{ {t} }}");
-            if !analyse(ctx, &doc) {
+            if !super::with_variables(ctx, map, &doc, None) {
                 ctx.add(
                     Mutating,
                     format!("graphql: a mutation {} that does not parse", snippet(t)),
@@ -44,19 +73,19 @@ pub(crate) fn analyse_keys(ctx: &mut Ctx, map: &Map<String, Value>) {
             }
         }
     }
-    if ctx.graphql_target
-        && !map.contains_key("query")
-        && let Some(Value::String(q)) = map.get("q")
-    {
-        analyse(ctx, q.trim());
+    if ctx.graphql_target && !map.contains_key("query") {
+        for (_, v) in map.iter().filter(|(k, _)| k.eq_ignore_ascii_case("q")) {
+            // With the request's variables, as under `query` (`force: $f` with `f: true`;
+            // the review). No operation is selected: every one in the text is judged.
+            if let Value::String(q) = v {
+                super::with_variables(ctx, map, q.trim(), None);
+            }
+        }
     }
     if !ctx.graphql_target || map.get("query").is_some_and(Value::is_string) {
         return;
     }
-    let Some((key, id)) = map
-        .iter()
-        .find(|(k, _)| DOCUMENT_IDS.contains(&k.to_ascii_lowercase().as_str()))
-    else {
+    let Some((key, id)) = document_id(map) else {
         return;
     };
     ctx.add(

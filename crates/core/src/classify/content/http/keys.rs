@@ -46,14 +46,16 @@ pub(super) fn find_spelled<'a>(m: &'a Map<String, Value>, spellings: &[&str]) ->
         .map(|(_, v)| v)
 }
 
-/// A header entry given as `{"name": "X-HTTP-Method-Override", "value": "DELETE"}` (HAR,
-/// Postman's `key`/`value`): its name and value.
-pub(super) fn named_pair(h: &Map<String, Value>) -> Option<(&str, &str)> {
-    let name = ["name", "key", "header"]
-        .iter()
-        .find_map(|k| h.get(*k).and_then(Value::as_str))?;
-    let value = h.get("value").and_then(Value::as_str)?;
-    Some((name, value))
+/// The values of every key spelled as one of `spellings` (the review: a second spelling
+/// beside the first, `{"url": A, "requestUrl": B}` or `{"headers": …, "Header": …}`, is sent
+/// by some client too, so each is judged).
+pub(super) fn all_spelled<'a>(
+    m: &'a Map<String, Value>,
+    spellings: &'a [&'a str],
+) -> impl Iterator<Item = &'a Value> + 'a {
+    m.iter()
+        .filter(move |(k, _)| spellings.iter().any(|s| same_key(k, s)))
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
