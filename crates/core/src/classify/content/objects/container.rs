@@ -16,6 +16,9 @@ const HOST_PATHS: &[&str] = &[
     "/root",
     "/var/run/docker.sock",
     "/run/docker.sock",
+    // The Docker socket's directories (the review).
+    "/var/run",
+    "/run",
     "/proc",
     "/sys",
     "/dev",
@@ -25,7 +28,13 @@ const HOST_PATHS: &[&str] = &[
 
 /// Judges a container spec in `map` and in its `HostConfig`.
 pub(super) fn host_reached(ctx: &mut Ctx, map: &Map<String, Value>) {
-    if !map.keys().any(|k| k.eq_ignore_ascii_case("image")) {
+    // The image may sit in the container's `config` (docker-py's low-level API; the review).
+    let image = |m: &Map<String, Value>| m.keys().any(|k| k.eq_ignore_ascii_case("image"));
+    if !image(map)
+        && !map
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("config") && v.as_object().is_some_and(image))
+    {
         return;
     }
     let host_config = map
@@ -53,8 +62,22 @@ fn reaches(m: &Map<String, Value>) -> Option<&'static str> {
             .map(|c| c.to_ascii_lowercase())
             .collect();
         match key.as_str() {
-            "privileged" if v.as_bool() == Some(true) || v.as_str() == Some("true") => {
+            // `"True"`, `1` too (the review).
+            "privileged"
+                if v.as_bool() == Some(true)
+                    || v.as_i64() == Some(1)
+                    || v.as_str().is_some_and(|s| {
+                        matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes")
+                    }) =>
+            {
                 return Some("privileged");
+            }
+            // `--cap-add SYS_ADMIN`/`ALL` and `--device` are admin in the shell (the review).
+            "capadd" | "caps" | "capabilities" if adds_root_caps(v) => {
+                return Some("with the capability to administer the host");
+            }
+            "devices" | "device" if !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()) => {
+                return Some("with a host device");
             }
             "pidmode" | "pid" if v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("host")) => {
                 return Some("in the host's process namespace");
@@ -68,16 +91,52 @@ fn reaches(m: &Map<String, Value>) -> Option<&'static str> {
     None
 }
 
+/// `["SYS_ADMIN"]`, `"ALL"`, `["CAP_SYS_ADMIN"]`.
+fn adds_root_caps(v: &Value) -> bool {
+    let root = |c: &str| {
+        let c = c.trim();
+        let c = c
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("cap_"))
+            .map_or(c, |_| c.get(4..).unwrap_or(""));
+        [
+            "ALL",
+            "SYS_ADMIN",
+            "SYS_MODULE",
+            "SYS_PTRACE",
+            "SYS_RAWIO",
+            "DAC_READ_SEARCH",
+        ]
+        .iter()
+        .any(|r| c.eq_ignore_ascii_case(r))
+    };
+    match v {
+        Value::String(s) => s.split(',').any(root),
+        Value::Array(items) => items.iter().take(64).filter_map(Value::as_str).any(root),
+        _ => false,
+    }
+}
+
+/// A host path with `//`, `/./` and `..` resolved (`"//"`, `"/etc/.."` are `/`; the review).
+fn resolved(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 /// `"/:/host"`, `["/etc:/x:ro"]`, `{"/": {"bind": "/host"}}` (docker-py), `[{"Source": "/"}]`.
 fn mounts_host(v: &Value) -> bool {
     let host = |p: &str| {
         let p = p.trim();
-        let p = if p.len() > 1 {
-            p.trim_end_matches('/')
-        } else {
-            p
-        };
-        HOST_PATHS.contains(&p)
+        p.starts_with('/') && p.len() <= 4096 && HOST_PATHS.contains(&resolved(p).as_str())
     };
     let entry = |e: &Value| match e {
         Value::String(s) => s.split(':').next().is_some_and(host),

@@ -316,9 +316,14 @@ pub(super) fn trash_state(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// removal, an access change or money moved is added; the action's own word is judged
 /// elsewhere (the twentieth sets left this; the twenty-first close it).
 pub(super) fn resource_action(ctx: &mut Ctx, map: &Map<String, Value>) {
+    // Keys in any case (`Resource`, `Action`; the review).
     let pick = |keys: &[&str]| {
         keys.iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_str))
+            .find_map(|k| {
+                map.iter()
+                    .find(|(m, _)| m.eq_ignore_ascii_case(k))
+                    .and_then(|(_, v)| v.as_str())
+            })
             .map(str::trim)
             .filter(|s| !s.is_empty() && s.len() <= 64)
     };
@@ -328,9 +333,11 @@ pub(super) fn resource_action(ctx: &mut Ctx, map: &Map<String, Value>) {
             "object",
             "entity",
             "resource_type",
-            "resourceType",
+            "resourcetype",
+            "resource_name",
+            "resourcename",
         ]),
-        pick(&["action", "operation", "op", "method"]),
+        pick(&["action", "operation", "op", "method", "verb"]),
     ) else {
         return;
     };

@@ -50,7 +50,22 @@ pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<Str
     // Readings added here only raise: a read they find proves nothing the walk did not.
     let cp = ctx.checkpoint();
     for (k, v) in map {
-        let Value::String(text) = v else { continue };
+        // A list of lines is one text (`"input": ["import shutil", "shutil.rmtree(…)"]`, a
+        // notebook's `source` list; the review).
+        let joined;
+        let text: &str = match v {
+            Value::String(t) => t,
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                joined = items
+                    .iter()
+                    .take(1024)
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                &joined
+            }
+            _ => continue,
+        };
         let text = prefix(text, super::super::MAX_INPUT);
         let lk = k.to_ascii_lowercase();
         if let Some(lang) = lang
