@@ -20,7 +20,9 @@ fn run(rows: &[(&str, &str, Effect)]) {
     check(&cases);
 }
 
-/// HTTP: every URL and header spelling is judged, override lists and mixed entries (`http.rs`, `http/keys.rs`).
+/// HTTP: every URL and header spelling is judged, override lists and mixed entries, and a body,
+/// parameters, a proxy or a path under a key spelled otherwise keeps the request from reading
+/// (`http.rs`, `http/keys.rs`).
 #[test]
 fn a_requests_url_and_headers_under_every_spelling_beside_another() {
     run(&[
@@ -120,10 +122,59 @@ fn a_requests_url_and_headers_under_every_spelling_beside_another() {
             r#"{"method": "GET", "URL": "https://api.example.com/v1/items", "headers": {"X-HTTP-Method-Override": "GET", "x-http-method-override": "DELETE"}}"#,
             Destructive,
         ),
+        // a body under `Body` (capitalised) with `_method=DELETE` beside `URL`: no longer a GET proven read (pinned at mutating) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items/5", "Body": {"_method": "DELETE"}}"#,
+            Mutating,
+        ),
+        // parameters under `Params` with `_method=DELETE` (pinned at mutating) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items/5", "Params": {"_method": "DELETE"}}"#,
+            Mutating,
+        ),
+        // a body under `JSON` makes no GET (pinned at mutating) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items", "JSON": {"name": "x"}}"#,
+            Mutating,
+        ),
+        // a proxy under `Proxy` (pinned at mutating, as under `proxy`) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items/5", "Proxy": "http://evil.example:8080"}"#,
+            Mutating,
+        ),
+        // a proxy under `proxy_url` (pinned at mutating) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items/5", "proxy_url": "http://evil.example:8080"}"#,
+            Mutating,
+        ),
+        // a path under `Path` that is not joined (pinned at mutating) (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items", "Path": "/5/purge"}"#,
+            Mutating,
+        ),
+        // twin: parameters under `params` read (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items", "params": {"page": 2}}"#,
+            Read,
+        ),
+        // twin: a timeout beside `URL` reads (benign)
+        (
+            "http_request",
+            r#"{"URL": "https://api.example.com/v1/items", "timeout": 5}"#,
+            Read,
+        ),
     ]);
 }
 
-/// GraphQL: `Mutation`/`Q` in any case, persisted ids by spelling and Apollo's `persistedQuery` (`graphql/elsewhere.rs`).
+/// GraphQL: `Mutation`/`Q` in any case, persisted ids by spelling and Apollo's `persistedQuery`
+/// (`graphql/elsewhere.rs`).
 #[test]
 fn graphql_keys_in_any_case_and_persisted_spellings() {
     run(&[
@@ -254,7 +305,8 @@ fn redis_removals_one_step_further() {
     ]);
 }
 
-/// Containers: resolved host paths, `/run`, privileged spellings, capabilities, devices, `config.Image` (`objects/container.rs`).
+/// Containers: resolved host paths, `/run`, privileged spellings, capabilities, devices,
+/// `config.Image` (`objects/container.rs`).
 #[test]
 fn containers_that_reach_the_host_under_more_spellings() {
     run(&[
@@ -333,7 +385,8 @@ fn containers_that_reach_the_host_under_more_spellings() {
     ]);
 }
 
-/// A resource and its action under capitalised keys, `verb`, `resource_name` (`objects/fields.rs`).
+/// A resource and its action under capitalised keys, `verb`, `resource_name`
+/// (`objects/fields.rs`).
 #[test]
 fn resource_and_action_in_any_case() {
     run(&[

@@ -883,6 +883,23 @@ pub(crate) fn analyse_object(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         _ => url,
     };
     judge(ctx, method, overridden, url, &body);
+    // A body, parameters, a proxy or a path under a key spelled otherwise is not read here.
+    let known: &[&[&str]] = &[
+        BODY_KEYS,
+        DETOUR_KEYS,
+        BASE_KEYS,
+        OPTION_KEYS,
+        &["path", "route", "resource"],
+    ];
+    if let Some(k) = options.iter().find_map(|m| keys::unread_spelling(m, known)) {
+        ctx.add(
+            Mutating,
+            format!(
+                "http: the request to {} has `{k}`, a key spelled otherwise than the request rules read",
+                snippet(url)
+            ),
+        );
+    }
     // Another URL key beside the one taken (`{"url": A, "requestUrl": B}`): which one the
     // client sends is not known, so each absolute one is judged too (the review; only raises).
     for other in options

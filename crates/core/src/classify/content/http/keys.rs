@@ -58,6 +58,34 @@ pub(super) fn all_spelled<'a>(
         .map(|(_, v)| v)
 }
 
+/// True if `a` and `b` are one key but for case and `_`, `-`, spaces (nothing allocated).
+fn alike(a: &str, b: &str) -> bool {
+    fn bare(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes()
+            .filter(|c| !matches!(c, b'_' | b'-' | b' '))
+            .map(|c| c.to_ascii_lowercase())
+    }
+    a.len() <= 64 && b.len() <= 64 && bare(a).eq(bare(b))
+}
+
+/// Keys a proxy goes under that no exact list holds (`proxy_url`, `ProxyServer`).
+const PROXY_SPELLINGS: &[&str] = &["proxyurl", "proxyserver", "proxyhost", "proxyaddress"];
+
+/// A key of a request object that names a body, parameters, a proxy or a path the exact
+/// lists know, but spelled otherwise (`Body`, `JSON`, `Params`, `Proxy`, `proxy_url`,
+/// `Path`): what it holds is not read by the request rules, so the request is not proven a
+/// read (the review: a GET under `URL` with `Body: {"_method": "DELETE"}` read).
+pub(super) fn unread_spelling<'a>(m: &'a Map<String, Value>, known: &[&[&str]]) -> Option<&'a str> {
+    m.keys()
+        .find(|k| {
+            let exact = known.iter().any(|l| l.contains(&k.as_str()));
+            !exact
+                && (known.iter().any(|l| l.iter().any(|w| alike(k, w)))
+                    || PROXY_SPELLINGS.iter().any(|w| alike(k, w)))
+        })
+        .map(String::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_key;
