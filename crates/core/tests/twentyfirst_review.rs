@@ -435,3 +435,34 @@ fn typed_input_as_a_list_of_lines() {
         ),
     ]);
 }
+
+/// `cd` through `..` into a temporary directory (`workdir.rs`) and HTTPie's `query==` (`catalogue/twentyfirst.rs`).
+#[test]
+fn shell_neighbours_of_cd_and_database_queries() {
+    run(&[
+        // `cd` to a temporary directory through `..`, then git (harmful; raised to mutating only, as `cd /tmp/x` is, pinned so it never falls to read) (benign)
+        (
+            "bash",
+            r#"{"command": "cd /srv/../tmp/x && git status"}"#,
+            Mutating,
+        ),
+        // twin: `..` that stays out of a temporary directory (benign)
+        (
+            "bash",
+            r#"{"command": "cd /srv/app/.. && git status"}"#,
+            Read,
+        ),
+        // HTTPie's `query==` parameter carries SQL to ClickHouse (harmful)
+        (
+            "bash",
+            r#"{"command": "http localhost:8123 query=='DROP TABLE events'"}"#,
+            Destructive,
+        ),
+        // twin: a read in xh's `query==` (mutating as before, not raised) (benign)
+        (
+            "bash",
+            r#"{"command": "xh localhost:8123 query=='SELECT 1'"}"#,
+            Mutating,
+        ),
+    ]);
+}

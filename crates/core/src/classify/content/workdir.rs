@@ -143,13 +143,21 @@ fn resolved_in(before: &str, d: &str, rest: &str, depth: usize) -> Option<String
         return Some("$(mktemp …)".to_string());
     }
     if d.starts_with('/') {
-        if !(d.contains("//") || d.contains("/./")) {
+        if !(d.contains("//") || d.contains("/./") || d.contains("/..")) {
             return None;
         }
-        let mut clean = d.replace("/./", "/");
-        while clean.contains("//") {
-            clean = clean.replace("//", "/");
+        // `/srv/../tmp/x` is `/tmp/x` (the review): parts resolved as the kernel does.
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in d.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
         }
+        let clean = format!("/{}", parts.join("/"));
         return untrusted_dir(&clean).then_some(clean);
     }
     // `$d`, `${d}`, `$d/x`, `${d}/x`.

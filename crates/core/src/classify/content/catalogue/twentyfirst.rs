@@ -356,6 +356,14 @@ fn sql_in_url(sh: &mut Sh, name: &str, args: &[String]) {
             }
         }
     }
+    // HTTPie's and xh's `query=='DROP …'` is a URL query parameter (the review).
+    if matches!(name, "http" | "https" | "xh" | "xhs") {
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            if let Some((k, v)) = a.split_once("==") {
+                pairs.push((k, v.to_string()));
+            }
+        }
+    }
     if get {
         let mut words = args.iter();
         while let Some(a) = words.next() {
