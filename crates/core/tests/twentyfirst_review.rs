@@ -466,3 +466,24 @@ fn shell_neighbours_of_cd_and_database_queries() {
         ),
     ]);
 }
+
+/// "Kick off" starts a build or a workflow (mutating, by the rest of the name), where `kick`
+/// alone puts a member out (admin); a name that says who is put out stays admin.
+#[test]
+fn kick_off_starts_and_kick_puts_out() {
+    run(&[
+        // CI tools: a build or a workflow started
+        ("kick_off_build", r#"{"job": "deploy-docs"}"#, Mutating),
+        ("kickOffWorkflow", r#"{"workflow": "ci.yml"}"#, Mutating),
+        // twin: a member put out
+        ("kick_user", r#"{"channel": "C1", "user": "U1"}"#, Admin),
+        // twin: "kick off" naming who is put out
+        (
+            "kick_off_member",
+            r#"{"channel": "C1", "user": "U1"}"#,
+            Admin,
+        ),
+        // twin: kicked off, then deleted
+        ("kick_off_and_delete_build", r#"{"job": "x"}"#, Destructive),
+    ]);
+}

@@ -778,6 +778,14 @@ fn any_of(words: &[rewrite::Word], list: &[&str]) -> bool {
 /// read, unless a connective brings in another action (`get_and_delete_x`,
 /// `list_then_drop`) or the name ends in a verb (`fetch_delete`). Otherwise every verb counts
 /// and the highest wins.
+/// `kick_off_build`: "kick off" starts something (mutating), where `kick` alone puts a member
+/// out (admin). Not when the name names who (`kick_off_user`: put out).
+fn kicks_off(words: &[rewrite::Word], i: usize) -> bool {
+    words.get(i).is_some_and(|w| w.key == "kick")
+        && words.get(i + 1).is_some_and(|w| w.key == "off")
+        && !words.iter().any(|w| lookup(&w.key, ADMIN_NOUNS))
+}
+
 fn judge(name: &str) -> NameTier {
     let words = keywords(name);
     let mut best: Option<(Effect, String)> = None;
@@ -799,7 +807,11 @@ fn judge(name: &str) -> NameTier {
         .is_some_and(|w| INFO_NOUNS.contains(&w.key.as_str()));
     for (i, word) in words.iter().enumerate() {
         let w = word.key.as_str();
-        let tier = verb_tier(w);
+        let tier = if kicks_off(&words, i) {
+            Some(Effect::Mutating)
+        } else {
+            verb_tier(w)
+        };
         // After a leading read verb, a later verb is an object (`get_purge_history`) unless
         // a connective joins a second action, or it ends the name in its plain form.
         let plain = singular(w) == w;
