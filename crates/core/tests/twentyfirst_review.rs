@@ -487,3 +487,37 @@ fn kick_off_starts_and_kick_puts_out() {
         ("kick_off_and_delete_build", r#"{"job": "x"}"#, Destructive),
     ]);
 }
+
+/// The filesystem MCP server's `directory_tree` lists a directory, as `list_directory` does (a
+/// false alarm of every earlier set: the default's mutating); a removal of the tree, or a
+/// command beside the path, is judged as before.
+#[test]
+fn a_directory_tree_is_a_listing() {
+    run(&[
+        ("directory_tree", r#"{"path": "/projects/app"}"#, Read),
+        (
+            "directory_tree",
+            r#"{"path": "/projects/app", "excludePatterns": ["node_modules"]}"#,
+            Read,
+        ),
+        ("mcp__filesystem__directory_tree", r#"{"path": "."}"#, Read),
+        // twin: the tree removed
+        (
+            "delete_directory_tree",
+            r#"{"path": "/projects/app"}"#,
+            Destructive,
+        ),
+        // twin: a command beside the path
+        (
+            "directory_tree",
+            r#"{"path": "/projects/app", "command": "rm -rf /projects/app"}"#,
+            Destructive,
+        ),
+        // twin: a tree written
+        (
+            "write_tree",
+            r#"{"path": "/projects/app", "content": "x"}"#,
+            Mutating,
+        ),
+    ]);
+}

@@ -63,6 +63,8 @@ const READ: &[&str] = &[
     "estimate",
     "select",
     "ls",
+    // The filesystem MCP server's `directory_tree`: a listing, as `tree` is.
+    "tree",
     "cat",
     "grep",
     "load",
