@@ -521,3 +521,57 @@ fn a_directory_tree_is_a_listing() {
         ),
     ]);
 }
+
+/// After a leading read verb, a last word that is as often a thing as an action names what is
+/// read (`get_commit`, `get_issue_comment`, `get_message`): GitHub's and chat servers' read
+/// tools, `mutating` before. The same word as the action, after a connective or without a
+/// read verb, acts as before.
+#[test]
+fn a_commit_or_a_comment_after_a_read_verb_is_what_is_read() {
+    run(&[
+        (
+            "get_commit",
+            r#"{"owner": "o", "repo": "r", "sha": "abc"}"#,
+            Read,
+        ),
+        (
+            "get_issue_comment",
+            r#"{"owner": "o", "repo": "r", "comment_id": 5}"#,
+            Read,
+        ),
+        ("get_message", r#"{"channel": "C1", "ts": "1"}"#, Read),
+        (
+            "get_tag",
+            r#"{"owner": "o", "repo": "r", "tag": "v1"}"#,
+            Read,
+        ),
+        ("get_build", r#"{"build_number": 7}"#, Read),
+        ("fetch_post", r#"{"post_id": 9}"#, Read),
+        // twins: the word as the action
+        (
+            "git_commit",
+            r#"{"repo_path": "/srv/app", "message": "x"}"#,
+            Mutating,
+        ),
+        (
+            "add_issue_comment",
+            r#"{"owner": "o", "repo": "r", "issue_number": 1, "body": "x"}"#,
+            Mutating,
+        ),
+        (
+            "send_message",
+            r#"{"channel": "C1", "text": "x"}"#,
+            Mutating,
+        ),
+        ("get_and_commit", r#"{"repo_path": "/srv/app"}"#, Mutating),
+        ("read_then_post", r#"{"text": "x"}"#, Mutating),
+        ("commit", r#"{"message": "x"}"#, Mutating),
+        // twins: a removal joined after the read, or ending the name, still removes
+        (
+            "get_comment_then_delete",
+            r#"{"comment_id": 5}"#,
+            Destructive,
+        ),
+        ("get_delete", r#"{"comment_id": 5}"#, Destructive),
+    ]);
+}

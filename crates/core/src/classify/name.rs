@@ -434,6 +434,22 @@ const NOUN_LIKE: &[&str] = &[
     "releases",
     "requests",
     "changes",
+    // What code hosts and chat tools read by these names (`get_commit`, `get_issue_comment`,
+    // `get_message`, `get_tag`, `get_build`, `get_post`; the twenty-first sets' review).
+    "commit",
+    "commits",
+    "comment",
+    "comments",
+    "message",
+    "messages",
+    "tag",
+    "tags",
+    "build",
+    "builds",
+    "post",
+    "posts",
+    "reply",
+    "replies",
 ];
 
 /// Nouns of information about something: after a leading read verb, a name that ends in one
