@@ -120,6 +120,12 @@ fn normalise(uri: &str) -> String {
         None if !path.starts_with('/') => format!("/{path}"),
         None => path,
     };
+    resolve_dots(&path)
+}
+
+/// A path with empty and `.` segments dropped and each `..` taking the segment before it,
+/// from the root (`//etc/../x` is `/x`; a `..` above the root stays at the root).
+pub(super) fn resolve_dots(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
         match seg {

@@ -117,26 +117,13 @@ fn adds_root_caps(v: &Value) -> bool {
     }
 }
 
-/// A host path with `//`, `/./` and `..` resolved (`"//"`, `"/etc/.."` are `/`; the review).
-fn resolved(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 /// `"/:/host"`, `["/etc:/x:ro"]`, `{"/": {"bind": "/host"}}` (docker-py), `[{"Source": "/"}]`.
 fn mounts_host(v: &Value) -> bool {
     let host = |p: &str| {
         let p = p.trim();
-        p.starts_with('/') && p.len() <= 4096 && HOST_PATHS.contains(&resolved(p).as_str())
+        p.starts_with('/')
+            && p.len() <= 4096
+            && HOST_PATHS.contains(&super::super::resource::resolve_dots(p).as_str())
     };
     let entry = |e: &Value| match e {
         Value::String(s) => s.split(':').next().is_some_and(host),

@@ -229,15 +229,7 @@ pub(super) fn delete_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
         "whitespace",
     ];
     for (k, v) in map {
-        let on = match v {
-            Value::Bool(b) => *b,
-            Value::Number(n) => n.as_i64() == Some(1),
-            Value::String(s) => matches!(
-                s.trim().to_ascii_lowercase().as_str(),
-                "true" | "yes" | "on" | "1"
-            ),
-            _ => false,
-        };
+        let on = set_true(v);
         if !on {
             continue;
         }
@@ -280,15 +272,7 @@ pub(super) fn trash_state(ctx: &mut Ctx, map: &Map<String, Value>) {
         "cancelimmediately",
     ];
     for (k, v) in map {
-        let on = match v {
-            Value::Bool(b) => *b,
-            Value::Number(n) => n.as_i64() == Some(1),
-            Value::String(s) => matches!(
-                s.trim().to_ascii_lowercase().as_str(),
-                "true" | "yes" | "on" | "1"
-            ),
-            _ => false,
-        };
+        let on = set_true(v);
         // Only a set flag or a `cancel…` key is compared (nothing allocated for the rest).
         if !on && !k.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("cancel")) {
             continue;
@@ -669,5 +653,19 @@ fn change_named(ctx: &mut Ctx, name: &str, shown: &str) {
             Mutating,
             format!("{shown} asks a read to change what it reads"),
         );
+    }
+}
+
+/// A flag's value that turns it on: `true`, `1`, or a string saying so (`"true"`, `"yes"`,
+/// `"on"`, `"1"`, in any case and padding).
+fn set_true(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_i64() == Some(1),
+        Value::String(s) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "true" | "yes" | "on" | "1"
+        ),
+        _ => false,
     }
 }
