@@ -25,18 +25,16 @@ pub(super) const URL_SPELLINGS: &[&str] = &[
 pub(super) const HEADER_SPELLINGS: &[&str] =
     &["headers", "header", "httpheaders", "requestheaders"];
 
+/// A key's bytes without `_`, `-` and spaces, in lower case (nothing allocated).
+fn bare(s: &str) -> impl Iterator<Item = u8> + '_ {
+    s.bytes()
+        .filter(|c| !matches!(c, b'_' | b'-' | b' '))
+        .map(|c| c.to_ascii_lowercase())
+}
+
 /// True if `key` is `want` (lower case, no separators) ignoring case and `_`, `-`, spaces.
-/// Compares bytes: nothing is allocated.
 pub(super) fn same_key(key: &str, want: &str) -> bool {
-    let mut k = key.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' '));
-    let mut w = want.bytes();
-    loop {
-        match (k.next(), w.next()) {
-            (None, None) => return true,
-            (Some(a), Some(b)) if a.to_ascii_lowercase() == b => {}
-            _ => return false,
-        }
-    }
+    bare(key).eq(want.bytes())
 }
 
 /// The value of the first key spelled as one of `spellings`.
@@ -60,11 +58,6 @@ pub(super) fn all_spelled<'a>(
 
 /// True if `a` and `b` are one key but for case and `_`, `-`, spaces (nothing allocated).
 fn alike(a: &str, b: &str) -> bool {
-    fn bare(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes()
-            .filter(|c| !matches!(c, b'_' | b'-' | b' '))
-            .map(|c| c.to_ascii_lowercase())
-    }
     a.len() <= 64 && b.len() <= 64 && bare(a).eq(bare(b))
 }
 
