@@ -257,22 +257,35 @@ impl Sh<'_> {
     /// One plain command, as [`Sh::simple`] judges a simple command with plain words and
     /// harmless redirections.
     fn plain_command(&mut self, cmd: super::fast::shell::PlainCommand, stdin: &Input) -> Input {
-        let mut words = Vec::with_capacity(cmd.words.len());
-        for (text, raw) in cmd.words.into_iter().zip(&cmd.raw) {
+        let super::fast::shell::PlainCommand {
+            words: texts,
+            raw,
+            redirects,
+        } = cmd;
+        let mut words = Vec::with_capacity(texts.len());
+        let mut argv = Vec::with_capacity(texts.len());
+        for (i, text) in texts.into_iter().enumerate() {
             // What `expand` does for a plain word: spend a unit, remove the quotes.
             let dynamic = !self.ctx.tick(1);
+            let text = match raw.as_ref().and_then(|r| r.get(i)) {
+                Some(written) if dynamic => written.clone(),
+                _ => text,
+            };
             words.push(Expanded {
-                text: if dynamic { raw.clone() } else { text },
+                text: text.clone(),
                 dynamic,
                 pattern: false,
                 secret: None,
             });
+            argv.push(text);
         }
-        for _ in 0..cmd.redirects {
+        for _ in 0..redirects {
             let _ = self.ctx.tick(1);
         }
-        let argv: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        let out = self.command_words(&argv, &words, cmd.raw.get(1..).unwrap_or_default(), stdin);
+        // Without quotes the words are written as they read (a word the budget left
+        // unexpanded is its written text either way).
+        let raw_args = raw.as_deref().unwrap_or(&argv).get(1..).unwrap_or_default();
+        let out = self.command_words(&argv, &words, raw_args, stdin);
         walk::secret_marked(&argv, out)
     }
 }

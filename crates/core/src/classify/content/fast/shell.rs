@@ -17,7 +17,9 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PlainCommand {
     pub(crate) words: Vec<String>,
-    pub(crate) raw: Vec<String>,
+    /// Every word as written, when some word was quoted; None when each is written as it
+    /// reads (no quotes), so the words are their own raw text and are not copied twice.
+    pub(crate) raw: Option<Vec<String>>,
     /// Its redirections (each harmless).
     pub(crate) redirects: usize,
 }
@@ -56,9 +58,10 @@ fn assignment_like(raw: &str) -> bool {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Token {
+    /// A word after quote removal; `raw`, as written, only when it held quotes.
     Word {
         text: String,
-        raw: String,
+        raw: Option<String>,
     },
     Pipe,
     And,
@@ -90,7 +93,7 @@ pub(crate) fn plain_line(text: &str) -> Option<Vec<AndOrList>> {
             Token::Word { text, raw } => {
                 let cmd = command.get_or_insert_with(|| PlainCommand {
                     words: Vec::new(),
-                    raw: Vec::new(),
+                    raw: None,
                     redirects: 0,
                 });
                 if cmd.words.is_empty()
@@ -100,11 +103,20 @@ pub(crate) fn plain_line(text: &str) -> Option<Vec<AndOrList>> {
                 }
                 // `NAME=value` anywhere is an assignment word to the parser (its value may be
                 // evaluated later): the parser's to read.
-                if assignment_like(&raw) {
+                if assignment_like(raw.as_deref().unwrap_or(&text)) {
                     return None;
                 }
+                match (raw, &mut cmd.raw) {
+                    (None, None) => {}
+                    (raw, Some(all)) => all.push(raw.unwrap_or_else(|| text.clone())),
+                    (Some(raw), all @ None) => {
+                        // The first quoted word: the words before it were written as they read.
+                        let mut written = cmd.words.clone();
+                        written.push(raw);
+                        *all = Some(written);
+                    }
+                }
                 cmd.words.push(text);
-                cmd.raw.push(raw);
                 needs_command = false;
             }
             // A redirection needs a command around it (a line of redirections alone is the
@@ -187,10 +199,10 @@ fn tokens(b: &[u8]) -> Option<Vec<Token>> {
             }
             _ => {
                 let start = i;
-                let mut text = String::new();
+                // The word's extent first: a word without quotes is its own text, copied once.
+                let mut quoted = false;
                 while let Some(&c) = b.get(i) {
                     if plain_char(c) {
-                        text.push(char::from(c));
                         i += 1;
                     } else if c == b'\'' {
                         let close = b.get(i + 1..)?.iter().position(|&q| q == b'\'')?;
@@ -198,16 +210,18 @@ fn tokens(b: &[u8]) -> Option<Vec<Token>> {
                         if !inner.iter().all(|&q| (b' '..=b'~').contains(&q)) {
                             return None;
                         }
-                        text.push_str(std::str::from_utf8(inner).ok()?);
+                        quoted = true;
                         i += close + 2;
                     } else {
                         break;
                     }
                 }
-                let raw = std::str::from_utf8(b.get(start..i)?).ok()?.to_string();
+                let written = std::str::from_utf8(b.get(start..i)?).ok()?;
                 match b.get(i) {
                     // An unquoted number right before `>` names a descriptor.
-                    Some(b'>') if !raw.is_empty() && raw.bytes().all(|d| d.is_ascii_digit()) => {
+                    Some(b'>')
+                        if !written.is_empty() && written.bytes().all(|d| d.is_ascii_digit()) =>
+                    {
                         i = redirection(b, i)?;
                         out.push(Token::Harmless);
                         continue;
@@ -216,6 +230,13 @@ fn tokens(b: &[u8]) -> Option<Vec<Token>> {
                     // Anything else (a character no plain word holds) is the parser's.
                     _ => return None,
                 }
+                let (text, raw) = if quoted {
+                    // Quote removal: single quotes dropped, their content kept as is.
+                    let text: String = written.split('\'').collect();
+                    (text, Some(written.to_string()))
+                } else {
+                    (written.to_string(), None)
+                };
                 out.push(Token::Word { text, raw });
             }
         }
@@ -273,6 +294,31 @@ mod tests {
                 })
                 .collect()
         })
+    }
+
+    /// The words as written are kept only for a command with a quoted word, and then for
+    /// every word of it, in order; quote removal keeps a quoted text's content as is.
+    #[test]
+    fn keeps_the_written_words_only_where_quotes_were_removed() {
+        let lists = plain_line("ls -la /srv && grep -v '^??' x | echo a'b c'd '' e").unwrap();
+        let ls = &lists[0][0][0];
+        assert_eq!(ls.words, vec!["ls", "-la", "/srv"]);
+        assert_eq!(ls.raw, None);
+        let grep = &lists[0][1][0];
+        assert_eq!(grep.words, vec!["grep", "-v", "^??", "x"]);
+        assert_eq!(
+            grep.raw.as_deref(),
+            Some(&["grep", "-v", "'^??'", "x"].map(String::from)[..])
+        );
+        let echo = &lists[0][1][1];
+        assert_eq!(echo.words, vec!["echo", "ab cd", "", "e"]);
+        assert_eq!(
+            echo.raw.as_deref(),
+            Some(&["echo", "a'b c'd", "''", "e"].map(String::from)[..])
+        );
+        // An assignment is refused however it is quoted.
+        assert!(plain_line("ls X='1'").is_none());
+        assert!(plain_line("ls 'X'=1").is_some());
     }
 
     #[test]
