@@ -44,6 +44,7 @@ mod patch;
 mod program_tool;
 mod query_text;
 mod resource;
+mod run_dir;
 pub(crate) mod search;
 mod shell;
 mod snippet;

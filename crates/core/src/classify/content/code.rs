@@ -8,6 +8,7 @@ mod allow;
 mod chains;
 mod effects;
 mod environ;
+pub(crate) mod fences;
 mod golang;
 mod indirect;
 mod ipython;
@@ -319,6 +320,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     if !ctx.deeper(depth) {
         return;
     }
+    fences::analyse(ctx, code, depth);
     let l = lang.to_ascii_lowercase();
     match l.as_str() {
         "bash" | "sh" | "shell" | "zsh" | "console" => return shell::analyse(ctx, code, depth + 1),

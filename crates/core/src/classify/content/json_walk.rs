@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, prefix, search,
-    shell, shell_named, structured, tools,
+    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, prefix, run_dir,
+    search, shell, shell_named, structured, tools,
 };
 use crate::Effect;
 
@@ -151,6 +151,9 @@ fn walk_object(
     budget: &mut usize,
     top: bool,
 ) {
+    // A shell call's working directory is judged by what its command does (below).
+    let run_dir = run_dir::of(map);
+    let mark = ctx.mark();
     // The request's method and URL are judged; its body is still searched below.
     http::analyse_object(ctx, map);
     // Text whose sibling names its encoding (`{"query": "RFJPUC…", "encoding": "base64"}`):
@@ -279,6 +282,7 @@ fn walk_object(
             }
             if let Value::String(p) = v
                 && !ctx.name_reads
+                && run_dir.is_none_or(|(rk, _)| rk != k)
                 && let Some((e, why)) = args::sensitive_path(p)
                     .or_else(|| args::file_tool_runs_later(p).filter(|_| ctx.writes_path))
             {
@@ -365,6 +369,7 @@ fn walk_object(
             }
             continue;
         }
+        code::fences::pairs(ctx, &lk, v, depth);
         let searched = ctx.search_tool && search::SEARCH_KEYS.contains(&lk.as_str());
         // A search tool's regular expression or glob is matched against text, never run:
         // not even as SQL (`Grep` for `DELETE FROM`). A `query` may be, and is still read.
@@ -408,6 +413,9 @@ fn walk_object(
         ctx.bound_data = outer_bound;
     }
     ctx.windows_shell = outer_shell;
+    if let Some((k, dir)) = run_dir {
+        run_dir::judge(ctx, k, dir, ctx.max_since(mark));
+    }
 }
 
 /// Whether a statement's text has a parameter placeholder (`?`, `$1`, `:name`, `@p1`,
