@@ -42,6 +42,7 @@ mod objects;
 mod outputs;
 mod patch;
 mod program_tool;
+mod prompt_urls;
 mod query_text;
 mod resource;
 mod run_dir;
@@ -279,6 +280,7 @@ pub fn classify_content_with(
     if facts.resource_read {
         resource::read(&mut ctx, input);
     }
+    prompt_urls::analyse(&mut ctx, tool, input);
     if ctx.program.is_none() {
         program_tool::analyse(&mut ctx, tool, input);
     }

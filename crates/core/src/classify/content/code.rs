@@ -311,6 +311,8 @@ pub(crate) fn tool_lang(words: &[String]) -> Option<&'static str> {
         "perl" => Some("perl"),
         "php" => Some("php"),
         "go" | "golang" => Some("go"),
+        // An AppleScript tool (`run_applescript`, `applescript_execute`) runs AppleScript.
+        "applescript" | "osascript" => Some("applescript"),
         _ => None,
     })
 }

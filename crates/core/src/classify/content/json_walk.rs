@@ -283,8 +283,11 @@ fn walk_object(
             if let Value::String(p) = v
                 && !ctx.name_reads
                 && run_dir.is_none_or(|(rk, _)| rk != k)
-                && let Some((e, why)) = args::sensitive_path(p)
-                    .or_else(|| args::file_tool_runs_later(p).filter(|_| ctx.writes_path))
+                && let Some((e, why)) = args::sensitive_path(p).or_else(|| {
+                    args::file_tool_runs_later(p)
+                        .or_else(|| args::socket_or_control(p))
+                        .filter(|_| ctx.writes_path)
+                })
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }
@@ -391,6 +394,16 @@ fn walk_object(
                     continue;
                 }
                 Hint::Code
+            }
+            Some(Hint::Shell) if lk == "script" => {
+                // `{"language": "ruby", "script": "…"}` (Goose's `automation_script`; the
+                // twenty-second sets): the script is that language's too. Only raises.
+                if let (Some(lang), Value::String(src)) = (lang, v) {
+                    let cp = ctx.checkpoint();
+                    code::analyse(ctx, lang, prefix(src, *budget), 0);
+                    ctx.forget_reads_since(&cp);
+                }
+                Hint::Shell
             }
             Some(h) => h,
             None if single || (top && INPUT_KEYS.contains(&lk.as_str())) => hint,

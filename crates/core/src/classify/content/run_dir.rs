@@ -33,11 +33,17 @@ const DIR_KEYS: &[&str] = &[
 /// Keys holding the command itself.
 const COMMAND_KEYS: &[&str] = &["command", "cmd", "commands", "shellcommand", "commandline"];
 
-fn bare(k: &str) -> String {
-    k.chars()
-        .filter(|c| !matches!(c, '_' | '-'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+/// Whether key `k` is `name` once case, `_` and `-` are ignored (nothing is allocated: this
+/// runs for every key of every object).
+fn is_key(k: &str, name: &str) -> bool {
+    let mut it = k.bytes().filter(|b| !matches!(b, b'_' | b'-'));
+    name.bytes()
+        .all(|n| it.next().is_some_and(|b| b.eq_ignore_ascii_case(&n)))
+        && it.next().is_none()
+}
+
+fn one_of(k: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| is_key(k, n))
 }
 
 /// The key and directory a shell call's command runs in: exactly one directory key beside
@@ -45,7 +51,7 @@ fn bare(k: &str) -> String {
 /// directory is judged as a path, as before).
 pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
     let command = map.iter().any(|(k, v)| {
-        COMMAND_KEYS.contains(&bare(k).as_str())
+        one_of(k, COMMAND_KEYS)
             && match v {
                 Value::String(s) => !s.trim().is_empty(),
                 Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
@@ -55,9 +61,7 @@ pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
     if !command {
         return None;
     }
-    let mut dirs = map
-        .iter()
-        .filter(|(k, _)| DIR_KEYS.contains(&bare(k).as_str()));
+    let mut dirs = map.iter().filter(|(k, _)| one_of(k, DIR_KEYS));
     let (k, v) = dirs.next()?;
     // Two directory keys: which one the tool uses is not known; both stay paths.
     if dirs.next().is_some() {
@@ -96,5 +100,20 @@ pub(crate) fn judge(ctx: &mut Ctx, key: &str, dir: &str, found: Option<Effect>) 
                 super::prefix(dir, 80)
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_key;
+
+    #[test]
+    fn keys_match_in_any_spelling() {
+        assert!(is_key("working_directory", "workingdirectory"));
+        assert!(is_key("Working-Directory", "workingdirectory"));
+        assert!(is_key("cwd", "cwd"));
+        assert!(!is_key("cwdx", "cwd"));
+        assert!(!is_key("cw", "cwd"));
+        assert!(!is_key("", "cwd"));
     }
 }

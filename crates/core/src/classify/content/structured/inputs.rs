@@ -22,6 +22,7 @@ const LANGUAGE_KEYS: &[&str] = &[
     "code",
     "program",
     "snippet",
+    "code_snippet",
 ];
 
 /// Keys whose text a language's REPL tool runs (LangChain's `query`, `tool_input`, `__arg1`).
