@@ -554,3 +554,71 @@ fn a_git_tools_group_comes_before_its_operation() {
         ),
     ]);
 }
+
+/// `bash -c '$1' _ 'rm -rf /srv'` runs `rm`: outside double quotes a positional parameter's value is split into words (it was bound as one quoted word, a script of that name: mutating); inside double quotes it stays one word, and a split read reads (a lowering row).
+#[test]
+fn an_unquoted_positional_parameter_is_split_into_words() {
+    run(&[
+        // Codex argv: the command in $1 (was mutating)
+        (
+            "shell",
+            r#"{"command": ["bash", "-c", "$1", "_", "rm -rf /srv/data"], "workdir": "/home/u/repo"}"#,
+            Destructive,
+        ),
+        // the command in $0
+        (
+            "shell",
+            r#"{"command": ["bash", "-c", "$0", "rm -rf /srv/data"], "workdir": "/home/u/repo"}"#,
+            Destructive,
+        ),
+        // a shell line: a force-push in $1
+        (
+            "Bash",
+            r#"{"command": "sh -c '$1' _ 'git push --force origin main'"}"#,
+            Destructive,
+        ),
+        // a function's unquoted $1
+        (
+            "Bash",
+            r#"{"command": "f() { $1; }; f 'rm -rf /srv/x'"}"#,
+            Destructive,
+        ),
+        // twin (lowering): a listing in $1 reads (was mutating)
+        (
+            "shell",
+            r#"{"command": ["bash", "-c", "$1", "_", "ls -la"], "workdir": "/home/u/repo"}"#,
+            Read,
+        ),
+        // twin: in double quotes the value is one word, no program
+        (
+            "shell",
+            r#"{"command": ["bash", "-c", "\"$1\"", "_", "ls -la"], "workdir": "/home/u/repo"}"#,
+            Mutating,
+        ),
+        // twin: a separator in the value is no syntax, and rm is still seen
+        (
+            "shell",
+            r#"{"command": ["bash", "-c", "$1", "_", "ls; rm -rf /srv/data"]}"#,
+            Destructive,
+        ),
+    ]);
+}
+
+/// GitLab's `protect_branch` spells GitHub's `allow_force_pushes` as `allow_force_push`: set true it removes a protection against loss, as the other spelling did.
+#[test]
+fn gitlabs_force_push_allowance_removes_a_protection() {
+    run(&[
+        // protect_branch allowing force pushes (was the default, mutating)
+        (
+            "protect_branch",
+            r#"{"id": "g/p", "branch": "main", "push_access_level": 40, "allow_force_push": true}"#,
+            Destructive,
+        ),
+        // twin: force pushes kept out
+        (
+            "protect_branch",
+            r#"{"id": "g/p", "branch": "main", "push_access_level": 40, "allow_force_push": false}"#,
+            Mutating,
+        ),
+    ]);
+}
