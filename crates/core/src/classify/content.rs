@@ -553,6 +553,11 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
         patch::judge(ctx, t, depth);
         return;
     }
+    // A patch tool's patch in a spelling the strict reading rejects (the twenty-second sets):
+    // its strict form is judged too, and the text is still read on as any other.
+    if ctx.patch_tool && hint != Hint::Prose && !ctx.name_reads && patch::loosely(t) {
+        patch::judge_lenient(ctx, t, depth);
+    }
     // A tool that applies patches skips what comes before its diff, as `git apply` does: the
     // diff is judged, and the whole text is read on as any other (what comes before or after
     // the diff may be a command line).
