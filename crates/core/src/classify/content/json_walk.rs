@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, prefix, run_dir,
-    search, shell, shell_named, structured, tools,
+    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, patch, prefix,
+    run_dir, search, shell, shell_named, structured, tools,
 };
 use crate::Effect;
 
@@ -151,6 +151,10 @@ fn walk_object(
     budget: &mut usize,
     top: bool,
 ) {
+    // The Responses API's `apply_patch` operation (`{"type": "delete_file", "path": …}`).
+    if !ctx.name_reads {
+        patch::operation::judge(ctx, map, depth);
+    }
     // A shell call's working directory is judged by what its command does (below).
     let run_dir = run_dir::of(map);
     let mark = ctx.mark();
@@ -212,13 +216,17 @@ fn walk_object(
         }
     }
     // A list of command lines (`{"commands": ["ls", "rm -rf ~"]}`): each item is a line of
-    // its own, besides the argument vector the list is also read as.
-    if hint == Hint::Shell {
+    // its own, besides the argument vector the list is also read as. Also where the object
+    // sits under a key that says nothing (the Responses API's `shell_call {"action":
+    // {"commands": […]}}`; the twenty-second sets): `commands` says it.
+    {
         for (k, v) in map {
-            let list = matches!(
-                k.to_ascii_lowercase().as_str(),
-                "commands" | "cmds" | "steps" | "scripts" | "lines" | "command_list"
-            );
+            // Compared without a lower-cased copy: this runs for every key of every object.
+            let list = k.eq_ignore_ascii_case("commands")
+                || (hint == Hint::Shell
+                    && ["cmds", "steps", "scripts", "lines", "command_list"]
+                        .iter()
+                        .any(|n| k.eq_ignore_ascii_case(n)));
             if let (true, Value::Array(items)) = (list, v) {
                 for line in items.iter().filter_map(Value::as_str).take(64) {
                     ctx.via(format!("`{k}`"), |ctx| shell::analyse(ctx, line, depth + 1));

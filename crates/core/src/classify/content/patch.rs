@@ -9,6 +9,7 @@ use super::{Ctx, prefix};
 use crate::Effect::Mutating;
 
 mod lenient;
+pub(crate) mod operation;
 
 const BEGIN: &str = "*** Begin Patch";
 
