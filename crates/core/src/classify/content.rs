@@ -296,9 +296,12 @@ pub fn classify_content_with(
     ctx.writes_path = verb_in(WRITING_VERBS);
     ctx.pushes = verb_in(&["push"]);
     ctx.moves = verb_in(&["move", "rename", "mv"]);
+    // Anthropic's memory tool is an editor of its memory directory (`view`, `create`,
+    // `str_replace`, `insert`, `delete`, `rename`; the twenty-second sets): by its exact name.
     ctx.editor_tool = ["editor", "str_replace", "edit_tool"]
         .iter()
-        .any(|w| contains_ignore_case(tool, w));
+        .any(|w| contains_ignore_case(tool, w))
+        || tool == "memory";
     ctx.patch_tool = ["patch", "diff", "apply"]
         .iter()
         .any(|w| contains_ignore_case(tool, w));

@@ -228,6 +228,8 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         "undo_edit",
         "write",
         "append",
+        // Anthropic's memory tool removes a file of its directory (the twenty-second sets).
+        "delete",
     ];
     let (Some(op), Some(path)) = (
         map.get("command").and_then(Value::as_str),
@@ -258,6 +260,13 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     }
     if op == "view" {
         ctx.add(Read, format!("editor: views `{}`", prefix(path, 80)));
+        return true;
+    }
+    if op == "delete" {
+        ctx.add(
+            Destructive,
+            format!("editor: `delete` removes `{}`", prefix(path, 80)),
+        );
         return true;
     }
     let what = format!("editor: `{op}` writes `{}`", prefix(path, 80));
