@@ -42,8 +42,10 @@ mod objects;
 mod outputs;
 mod patch;
 mod program_tool;
+mod prompt_urls;
 mod query_text;
 mod resource;
+mod run_dir;
 pub(crate) mod search;
 mod shell;
 mod snippet;
@@ -278,6 +280,7 @@ pub fn classify_content_with(
     if facts.resource_read {
         resource::read(&mut ctx, input);
     }
+    prompt_urls::analyse(&mut ctx, tool, input);
     if ctx.program.is_none() {
         program_tool::analyse(&mut ctx, tool, input);
     }
@@ -293,9 +296,12 @@ pub fn classify_content_with(
     ctx.writes_path = verb_in(WRITING_VERBS);
     ctx.pushes = verb_in(&["push"]);
     ctx.moves = verb_in(&["move", "rename", "mv"]);
+    // Anthropic's memory tool is an editor of its memory directory (`view`, `create`,
+    // `str_replace`, `insert`, `delete`, `rename`; the twenty-second sets): by its exact name.
     ctx.editor_tool = ["editor", "str_replace", "edit_tool"]
         .iter()
-        .any(|w| contains_ignore_case(tool, w));
+        .any(|w| contains_ignore_case(tool, w))
+        || tool == "memory";
     ctx.patch_tool = ["patch", "diff", "apply"]
         .iter()
         .any(|w| contains_ignore_case(tool, w));
@@ -549,6 +555,11 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     {
         patch::judge(ctx, t, depth);
         return;
+    }
+    // A patch tool's patch in a spelling the strict reading rejects (the twenty-second sets):
+    // its strict form is judged too, and the text is still read on as any other.
+    if ctx.patch_tool && hint != Hint::Prose && !ctx.name_reads && patch::loosely(t) {
+        patch::judge_lenient(ctx, t, depth);
     }
     // A tool that applies patches skips what comes before its diff, as `git apply` does: the
     // diff is judged, and the whole text is read on as any other (what comes before or after

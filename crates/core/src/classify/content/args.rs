@@ -8,7 +8,8 @@ use crate::Effect::{Admin, Mutating};
 mod paths;
 mod sources;
 pub(crate) use paths::{
-    file_tool_runs_later, harmless_sink, runs_later, secret_path, sensitive_path, write_risk,
+    file_tool_runs_later, harmless_sink, runs_later, secret_path, sensitive_path,
+    socket_or_control, write_risk,
 };
 use sources::{CONFIG_SOURCES, ENDPOINTS, TRACE_FILES, pg_options};
 pub(crate) use sources::{loopback_address, unc_host, usual_kubeconfig};

@@ -8,6 +8,7 @@ mod allow;
 mod chains;
 mod effects;
 mod environ;
+pub(crate) mod fences;
 mod golang;
 mod indirect;
 mod ipython;
@@ -310,6 +311,8 @@ pub(crate) fn tool_lang(words: &[String]) -> Option<&'static str> {
         "perl" => Some("perl"),
         "php" => Some("php"),
         "go" | "golang" => Some("go"),
+        // An AppleScript tool (`run_applescript`, `applescript_execute`) runs AppleScript.
+        "applescript" | "osascript" => Some("applescript"),
         _ => None,
     })
 }
@@ -319,6 +322,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     if !ctx.deeper(depth) {
         return;
     }
+    fences::analyse(ctx, code, depth);
     let l = lang.to_ascii_lowercase();
     match l.as_str() {
         "bash" | "sh" | "shell" | "zsh" | "console" => return shell::analyse(ctx, code, depth + 1),

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, prefix, search,
-    shell, shell_named, structured, tools,
+    Ctx, Hint, MAX_JSON_DEPTH, analyse_text, args, code, graphql, http, objects, patch, prefix,
+    run_dir, search, shell, shell_named, structured, tools,
 };
 use crate::Effect;
 
@@ -151,6 +151,13 @@ fn walk_object(
     budget: &mut usize,
     top: bool,
 ) {
+    // The Responses API's `apply_patch` operation (`{"type": "delete_file", "path": …}`).
+    if !ctx.name_reads {
+        patch::operation::judge(ctx, map, depth);
+    }
+    // A shell call's working directory is judged by what its command does (below).
+    let run_dir = run_dir::of(map);
+    let mark = ctx.mark();
     // The request's method and URL are judged; its body is still searched below.
     http::analyse_object(ctx, map);
     // Text whose sibling names its encoding (`{"query": "RFJPUC…", "encoding": "base64"}`):
@@ -209,13 +216,17 @@ fn walk_object(
         }
     }
     // A list of command lines (`{"commands": ["ls", "rm -rf ~"]}`): each item is a line of
-    // its own, besides the argument vector the list is also read as.
-    if hint == Hint::Shell {
+    // its own, besides the argument vector the list is also read as. Also where the object
+    // sits under a key that says nothing (the Responses API's `shell_call {"action":
+    // {"commands": […]}}`; the twenty-second sets): `commands` says it.
+    {
         for (k, v) in map {
-            let list = matches!(
-                k.to_ascii_lowercase().as_str(),
-                "commands" | "cmds" | "steps" | "scripts" | "lines" | "command_list"
-            );
+            // Compared without a lower-cased copy: this runs for every key of every object.
+            let list = k.eq_ignore_ascii_case("commands")
+                || (hint == Hint::Shell
+                    && ["cmds", "steps", "scripts", "lines", "command_list"]
+                        .iter()
+                        .any(|n| k.eq_ignore_ascii_case(n)));
             if let (true, Value::Array(items)) = (list, v) {
                 for line in items.iter().filter_map(Value::as_str).take(64) {
                     ctx.via(format!("`{k}`"), |ctx| shell::analyse(ctx, line, depth + 1));
@@ -279,8 +290,12 @@ fn walk_object(
             }
             if let Value::String(p) = v
                 && !ctx.name_reads
-                && let Some((e, why)) = args::sensitive_path(p)
-                    .or_else(|| args::file_tool_runs_later(p).filter(|_| ctx.writes_path))
+                && run_dir.is_none_or(|(rk, _)| rk != k)
+                && let Some((e, why)) = args::sensitive_path(p).or_else(|| {
+                    args::file_tool_runs_later(p)
+                        .or_else(|| args::socket_or_control(p))
+                        .filter(|_| ctx.writes_path)
+                })
             {
                 ctx.add(e, format!("path: `{}` is {why}", prefix(p, 80)));
             }
@@ -365,6 +380,7 @@ fn walk_object(
             }
             continue;
         }
+        code::fences::pairs(ctx, &lk, v, depth);
         let searched = ctx.search_tool && search::SEARCH_KEYS.contains(&lk.as_str());
         // A search tool's regular expression or glob is matched against text, never run:
         // not even as SQL (`Grep` for `DELETE FROM`). A `query` may be, and is still read.
@@ -387,6 +403,16 @@ fn walk_object(
                 }
                 Hint::Code
             }
+            Some(Hint::Shell) if lk == "script" => {
+                // `{"language": "ruby", "script": "…"}` (Goose's `automation_script`; the
+                // twenty-second sets): the script is that language's too. Only raises.
+                if let (Some(lang), Value::String(src)) = (lang, v) {
+                    let cp = ctx.checkpoint();
+                    code::analyse(ctx, lang, prefix(src, *budget), 0);
+                    ctx.forget_reads_since(&cp);
+                }
+                Hint::Shell
+            }
             Some(h) => h,
             None if single || (top && INPUT_KEYS.contains(&lk.as_str())) => hint,
             None if matches!(hint, Hint::Shell) && INPUT_KEYS.contains(&lk.as_str()) => hint,
@@ -408,6 +434,9 @@ fn walk_object(
         ctx.bound_data = outer_bound;
     }
     ctx.windows_shell = outer_shell;
+    if let Some((k, dir)) = run_dir {
+        run_dir::judge(ctx, k, dir, ctx.max_since(mark));
+    }
 }
 
 /// Whether a statement's text has a parameter placeholder (`?`, `$1`, `:name`, `@p1`,

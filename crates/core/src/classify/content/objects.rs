@@ -16,8 +16,8 @@ use fields::{
     change_flag, delete_flag, destroying_operation, operation_named, protection_off,
     resource_action, security_off, sent_to_address, trash_state,
 };
-pub(crate) use written::editor_call;
 use written::{ci_secrets, install_scripts, overwritten};
+pub(crate) use written::{ci_text_leaks, editor_call};
 
 /// Judges the fields of one object of the input; `top` for the input itself.
 pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
@@ -77,9 +77,11 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         security_off(ctx, map);
         if top {
             overwritten(ctx, map);
-            ci_secrets(ctx, map);
             install_scripts(ctx, map);
         }
+        // Also a file inside a list (`push_files {"files": [{"path", "content"}]}`, GitLab's
+        // commit `actions`; the twenty-second sets).
+        ci_secrets(ctx, map);
     }
 }
 

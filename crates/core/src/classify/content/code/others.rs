@@ -1,5 +1,6 @@
 //! Command runners and removals of languages the analyser does not lex (the twenty-first
-//! sets): Julia, Groovy, Scala, Elixir, Erlang, Lisps, Clojure, Haskell, R, Raku, Swift, Tcl.
+//! sets): Julia, Groovy, Scala, Elixir, Erlang, Lisps, Clojure, Haskell, R, Raku, Swift, Tcl,
+//! and (the twenty-second sets) AppleScript.
 //! Their code is never proven read (it runs as `other` code, mutating); these only raise it.
 
 use crate::Effect::{self, Destructive};
@@ -42,6 +43,9 @@ pub(super) const EXEC: &[&str] = &[
     "shell \"",
     "shell '",
     "run \"",
+    // AppleScript's `do shell script "…"` (`osascript -e`, an AppleScript tool; the
+    // twenty-second sets).
+    "do shell script",
 ];
 
 /// Library calls that remove files or directories.

@@ -420,7 +420,10 @@ pub(super) fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
             | "deleteprotectionenabled" => {
                 v.as_bool() == Some(false) || v.as_str() == Some("false")
             }
-            "allowdeletions" | "allowforcepushes" | "forcedestroy" => v.as_bool() == Some(true),
+            // GitLab's `protect_branch` spells it `allow_force_push` (the twenty-second sets).
+            "allowdeletions" | "allowforcepushes" | "allowforcepush" | "forcedestroy" => {
+                v.as_bool() == Some(true)
+            }
             "backupretentionperiod" | "retentiondays" | "retentionindays" => {
                 v.as_f64() == Some(0.0) || v.as_str() == Some("0")
             }

@@ -111,6 +111,66 @@ fn ci_definition(path: &str) -> bool {
         )
 }
 
+/// Whether a CI definition's text takes the pipeline's secrets and sends them with a
+/// network command.
+fn sends_secrets(t: &str) -> bool {
+    let l = t.to_ascii_lowercase();
+    let secret = [
+        "secrets.",
+        "secrets)",
+        "secrets }",
+        "ci_job_token",
+        "github_token",
+        "printenv",
+        "env |",
+        "env|",
+        "env >",
+        "/proc/self/environ",
+        "vault_token",
+        "npm_token",
+        // The runner's own credentials, sent from a step (the twenty-second sets).
+        "aws_secret_access_key",
+        ".aws/credentials",
+        ".ssh/id_",
+        ".git-credentials",
+        ".docker/config.json",
+        ".kube/config",
+    ]
+    .iter()
+    .any(|s| l.contains(s));
+    let network = [
+        "curl",
+        "wget",
+        "nc ",
+        "ncat",
+        "invoke-webrequest",
+        "invoke-restmethod",
+        "http://",
+        "https://",
+        "requests.post",
+        "fetch(",
+    ]
+    .iter()
+    .any(|n| l.contains(n));
+    secret && network
+}
+
+/// A CI definition (`path`) written with `text` that sends the pipeline's secrets: what a
+/// shell line's or a patch's write of it means (the twenty-second sets: `apply_patch` and
+/// `cat > … <<EOF` of a workflow were plain writes), as [`ci_secrets`] judges a file tool's.
+pub(crate) fn ci_text_leaks(path: &str, text: &str) -> bool {
+    // Every CI definition ends in `yml`, `yaml` or `file` (`Jenkinsfile`): a cheap test
+    // before the lower-cased copies, for every file a redirection writes with its text.
+    let tail = path.trim_end().as_bytes();
+    let ends = |w: &[u8]| {
+        tail.len() >= w.len()
+            && tail
+                .get(tail.len() - w.len()..)
+                .is_some_and(|t| t.eq_ignore_ascii_case(w))
+    };
+    (ends(b"yml") || ends(b"yaml") || ends(b"file")) && ci_definition(path) && sends_secrets(text)
+}
+
 /// A CI definition written with text that takes the pipeline's secrets (`${{ secrets.X }}`,
 /// `toJSON(secrets)`, `$CI_JOB_TOKEN`, the whole environment) and sends them with a network
 /// command: exfiltration from CI (admin). Other workflow edits stay writes.
@@ -119,40 +179,7 @@ pub(super) fn ci_secrets(ctx: &mut Ctx, map: &Map<String, Value>) {
         return;
     };
     let texts = written_texts(map);
-    let leaks = texts.iter().any(|t| {
-        let l = t.to_ascii_lowercase();
-        let secret = [
-            "secrets.",
-            "secrets)",
-            "secrets }",
-            "ci_job_token",
-            "github_token",
-            "printenv",
-            "env |",
-            "env|",
-            "env >",
-            "/proc/self/environ",
-            "vault_token",
-            "npm_token",
-        ]
-        .iter()
-        .any(|s| l.contains(s));
-        let network = [
-            "curl",
-            "wget",
-            "nc ",
-            "ncat",
-            "invoke-webrequest",
-            "invoke-restmethod",
-            "http://",
-            "https://",
-            "requests.post",
-            "fetch(",
-        ]
-        .iter()
-        .any(|n| l.contains(n));
-        secret && network
-    });
+    let leaks = texts.iter().any(|t| sends_secrets(t));
     // A workflow that runs code from forks with the repository's secrets and a writing token
     // (`pull_request_target`, `permissions: write-all`, `secrets: inherit`).
     let widened = path.contains(".github")
@@ -201,6 +228,8 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         "undo_edit",
         "write",
         "append",
+        // Anthropic's memory tool removes a file of its directory (the twenty-second sets).
+        "delete",
     ];
     let (Some(op), Some(path)) = (
         map.get("command").and_then(Value::as_str),
@@ -231,6 +260,13 @@ pub(crate) fn editor_call(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     }
     if op == "view" {
         ctx.add(Read, format!("editor: views `{}`", prefix(path, 80)));
+        return true;
+    }
+    if op == "delete" {
+        ctx.add(
+            Destructive,
+            format!("editor: `delete` removes `{}`", prefix(path, 80)),
+        );
         return true;
     }
     let what = format!("editor: `{op}` writes `{}`", prefix(path, 80));

@@ -21,8 +21,11 @@ pub(crate) fn bind_positional(text: &str, args: &[String], zero: &str) -> String
     let all = args.join(" ");
     let mut out = String::with_capacity(text.len() + all.len());
     let mut rest = text;
+    // Whether the text so far is inside single or double quotes.
+    let (mut sq, mut dq) = (false, false);
     while let Some(at) = rest.find('$') {
         let (before, from) = rest.split_at(at);
+        scan_quotes(before, &mut sq, &mut dq);
         // `"$@"` with its quotes: the words as they were written.
         let quoted = before.ends_with('"');
         let (len, value): (usize, Option<String>) = match positional(from) {
@@ -36,9 +39,17 @@ pub(crate) fn bind_positional(text: &str, args: &[String], zero: &str) -> String
                     out.push_str(before.strip_suffix('"').unwrap_or(before));
                     out.push_str(&v);
                     rest = from.get(len + 1..).unwrap_or_default();
+                    dq = false;
                 } else {
                     out.push_str(before);
-                    out.push_str(&v);
+                    // Outside double quotes the value is split into words (the twenty-second
+                    // sets: `bash -c '$1' _ 'rm -rf /srv'` runs `rm`, not a script of that
+                    // name). Inside a double-quoted string it stays as it is.
+                    if dq || sq {
+                        out.push_str(&v);
+                    } else {
+                        out.push_str(&split_words(&v));
+                    }
                     rest = from.get(len..).unwrap_or_default();
                 }
             }
@@ -51,6 +62,89 @@ pub(crate) fn bind_positional(text: &str, args: &[String], zero: &str) -> String
     }
     out.push_str(rest);
     out
+}
+
+/// Follows single and double quotes through `seg` (a backslash outside single quotes
+/// escapes the next character).
+fn scan_quotes(seg: &str, sq: &mut bool, dq: &mut bool) {
+    let mut chars = seg.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if !*sq => {
+                chars.next();
+            }
+            '\'' if !*dq => *sq = !*sq,
+            '"' if !*sq => *dq = !*dq,
+            _ => {}
+        }
+    }
+}
+
+/// A value bound as shell words (`'rm -rf /srv'`, `"a b"`, several of them for `$@`) split
+/// as an unquoted expansion splits it: each whitespace-separated piece of a quoted word is
+/// a word of its own, quoted again, so no character of it becomes syntax.
+fn split_words(v: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for word in split_quoted(v) {
+        // The inverse of `quote` (`'…'` with `'\''` for a quote) and a plain double-quoted
+        // word (no `$`, backquote or backslash inside): what the word's text is.
+        let text = if let Some(inner) = word
+            .strip_prefix('\'')
+            .and_then(|w| w.strip_suffix('\''))
+            .filter(|_| word.len() >= 2)
+        {
+            Some(inner.replace("'\\''", "'"))
+        } else {
+            word.strip_prefix('"')
+                .and_then(|w| w.strip_suffix('"'))
+                .filter(|i| word.len() >= 2 && !i.contains(['"', '$', '`', '\\']))
+                .map(str::to_string)
+        };
+        match text {
+            Some(t) if t.contains(char::is_whitespace) => {
+                out.extend(
+                    t.split_whitespace()
+                        .map(|p| format!("'{}'", p.replace('\'', "'\\''"))),
+                );
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    out.join(" ")
+}
+
+/// The shell words of `v` (as `bind_positional`'s arguments are written: quoted words
+/// joined by spaces), split at the spaces outside quotes.
+fn split_quoted(v: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let (mut start, mut quote): (Option<usize>, Option<char>) = (None, None);
+    let mut escaped = false;
+    for (i, c) in v.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (None, c) if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.push(v.get(s..i).unwrap_or_default());
+                }
+                continue;
+            }
+            (None, '\\') => escaped = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => escaped = true,
+            _ => {}
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        words.push(v.get(s..).unwrap_or_default());
+    }
+    words
 }
 
 enum Positional {
@@ -564,6 +658,22 @@ mod tests {
             bind_positional("${1:-x} $HOME $", &a, "g"),
             "${1:-x} $HOME $"
         );
+        // Outside double quotes a bound value is split into words (the twenty-second sets).
+        let b = vec!["'rm -rf /srv'".to_string(), "'it'\\''s x'".to_string()];
+        assert_eq!(bind_positional("$1", &b, "g"), "'rm' '-rf' '/srv'");
+        assert_eq!(bind_positional("\"$1\"", &b, "g"), "'rm -rf /srv'");
+        assert_eq!(
+            bind_positional("echo \"a $1\"", &b, "g"),
+            "echo \"a 'rm -rf /srv'\""
+        );
+        assert_eq!(
+            bind_positional("$@", &b, "g"),
+            "'rm' '-rf' '/srv' 'it'\\''s' 'x'"
+        );
+        assert_eq!(
+            bind_positional("\"$@\"", &b, "g"),
+            "'rm -rf /srv' 'it'\\''s x'"
+        );
     }
 
     fn eff(cmd: &str) -> Option<Effect> {
@@ -655,6 +765,13 @@ mod tests {
             ),
             ("bash -c 'source \"$1\"' _ <(printf 'ls\\n')", Effect::Read),
             ("sh -c '\"$0\" -la \"$1\"' ls /srv", Effect::Read),
+            // An unquoted parameter is split into words (the twenty-second sets); quoted,
+            // the value is one word, a program no one has.
+            ("bash -c '$1' _ 'rm -rf /srv/data'", Effect::Destructive),
+            ("bash -c '$0' 'rm -rf /srv/data'", Effect::Destructive),
+            ("bash -c '$1' _ 'ls -la'", Effect::Read),
+            ("bash -c '\"$1\"' _ 'ls -la'", Effect::Mutating),
+            ("bash -c '$1' _ 'ls; rm -rf /srv/data'", Effect::Destructive),
             ("sh -c '\"$0\" -rf \"$1\"' rm /srv/www", Effect::Destructive),
             ("source /dev/fd/0 <<< 'rm -rf /srv/c'", Effect::Destructive),
             ("source /dev/fd/0 <<< 'ls -la'", Effect::Read),

@@ -12,7 +12,7 @@ use brush_parser::ast::{
 
 use super::{Expanded, Input, Sh};
 use crate::Effect;
-use crate::classify::content::{args, catalogue, snippet, snippet_words};
+use crate::classify::content::{args, catalogue, objects, snippet, snippet_words};
 
 /// Builtins that evaluate some of their arguments as arithmetic, where an array subscript
 /// runs a command substitution even from a quoted literal (`let 'a[$(cmd)]'`).
@@ -917,6 +917,14 @@ impl Sh<'_> {
             Some(o) => (o.argv, o.produces_nothing, o.content.clone()),
             None => (&[][..], false, None),
         };
+        if let Some(text) = &content
+            && objects::ci_text_leaks(path, text)
+        {
+            self.add(
+                Effect::Admin,
+                format!("writes the CI definition `{path}` with steps that send secrets over the network"),
+            );
+        }
         self.written.push((path.to_string(), content));
         let cmd = if argv.is_empty() {
             String::new()

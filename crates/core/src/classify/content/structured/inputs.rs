@@ -22,7 +22,11 @@ const LANGUAGE_KEYS: &[&str] = &[
     "code",
     "program",
     "snippet",
+    "code_snippet",
 ];
+
+/// Keys whose text a language's REPL tool runs (LangChain's `query`, `tool_input`, `__arg1`).
+const REPL_KEYS: &[&str] = &["query", "tool_input", "__arg1"];
 
 /// Keys whose text a SQL tool runs although their reading is code's or a shell's.
 const SQL_KEYS: &[&str] = &[
@@ -47,6 +51,10 @@ pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<Str
     let typed = (has("interact") && has("process"))
         || has("stdin")
         || ((has("send") || has("write")) && (has("input") || has("keys")));
+    // LangChain's `PythonREPLTool` (`Python_REPL`, `python_repl_ast`) runs its `query`, and a
+    // single-input tool's text comes as `tool_input` or `__arg1` (the twenty-second sets);
+    // only a name that says it runs (`repl`, `execute`, `run`), not `python_package_search`.
+    let repl = has("repl") || has("interpreter") || has("console") || runs(words);
     // Readings added here only raise: a read they find proves nothing the walk did not.
     let cp = ctx.checkpoint();
     for (k, v) in map {
@@ -69,7 +77,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<Str
         let text = prefix(text, super::super::MAX_INPUT);
         let lk = k.to_ascii_lowercase();
         if let Some(lang) = lang
-            && (LANGUAGE_KEYS.contains(&lk.as_str()) || (notebook && lk.contains("source")))
+            && (LANGUAGE_KEYS.contains(&lk.as_str())
+                || (notebook && lk.contains("source"))
+                || (repl && REPL_KEYS.contains(&lk.as_str())))
         {
             ctx.via(format!("`{k}` run as {lang}"), |ctx| {
                 code::analyse(ctx, lang, text, 1)

@@ -1,0 +1,48 @@
+//! The Responses API's `apply_patch` tool (the twenty-second sets): the model sends one
+//! file operation, `{"type": "create_file" | "update_file" | "delete_file", "path": …,
+//! "diff": …}`, not a patch text, so nothing was judged but the name (`apply_patch`
+//! deleting `src/main.rs` or updating `~/.bashrc` was a plain write). The operation is
+//! judged as the Codex patch that does the same: a deletion is `rm -f`, a created file is
+//! written with the diff's lines, an update appends the lines it adds.
+
+use serde_json::{Map, Value};
+
+use super::super::Ctx;
+
+/// Judges `map` when it is such an operation.
+pub(crate) fn judge(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
+    // The cheap test first: this runs for every object.
+    let Some(kind) = map.get("type").and_then(Value::as_str) else {
+        return;
+    };
+    let header = match kind {
+        "delete_file" => "*** Delete File:",
+        "create_file" => "*** Add File:",
+        "update_file" => "*** Update File:",
+        _ => return,
+    };
+    let Some(path) = map
+        .get("path")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.contains(['\n', '\r']))
+    else {
+        return;
+    };
+    let diff = map.get("diff").and_then(Value::as_str).unwrap_or("");
+    let mut text = format!("*** Begin Patch\n{header} {path}\n");
+    if kind != "delete_file" {
+        for line in diff.lines().map(|l| l.trim_end_matches('\r')) {
+            // A created file's lines are all added (`+`), with or without the sign.
+            if kind == "create_file" && !line.starts_with('+') {
+                text.push('+');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text.push_str("*** End Patch\n");
+    ctx.via("an `apply_patch` operation", |ctx| {
+        super::judge(ctx, &text, depth + 1)
+    });
+}

@@ -1,0 +1,119 @@
+//! The directory a shell tool's command runs in (the twenty-second sets): Codex's `shell
+//! {"command": […], "workdir": …}` and `local_shell`'s `working_directory`, Gemini CLI's
+//! `run_shell_command {"directory": …}`, Cline's and OpenHands' `cwd`. A relative path the
+//! command writes lands there: `cp /tmp/x pre-commit` in `.git/hooks`, `cat > credentials`
+//! in `~/.aws`, `tar -xf x.tar` in `/` were plain writes (mutating). Now a command that is
+//! not proven to read, run in a directory whose files run later or grant access (system
+//! configuration, `.git/hooks`, a credential store, a start-up directory, the root itself),
+//! takes that directory's risk, as a write into it would.
+//!
+//! And the lowering beside it: such a directory was judged as a path the call touches
+//! (`/etc` is admin), so `cat hosts` run in `/etc` was admin although it only reads. The
+//! working directory of a command is now judged only through what the command does: a
+//! proven read there stays read; anything else gets the directory's risk (above).
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, args};
+use crate::Effect;
+
+/// Keys naming the directory a command runs in (compared without case, `_` and `-`).
+const DIR_KEYS: &[&str] = &[
+    "cwd",
+    "workdir",
+    "workingdirectory",
+    "workingdir",
+    "directory",
+    "dir",
+    "dirpath",
+    "currentdirectory",
+    "currentdir",
+];
+
+/// Keys holding the command itself.
+const COMMAND_KEYS: &[&str] = &["command", "cmd", "commands", "shellcommand", "commandline"];
+
+/// Whether key `k` is `name` once case, `_` and `-` are ignored (nothing is allocated: this
+/// runs for every key of every object).
+fn is_key(k: &str, name: &str) -> bool {
+    let mut it = k.bytes().filter(|b| !matches!(b, b'_' | b'-'));
+    name.bytes()
+        .all(|n| it.next().is_some_and(|b| b.eq_ignore_ascii_case(&n)))
+        && it.next().is_none()
+}
+
+fn one_of(k: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| is_key(k, n))
+}
+
+/// The key and directory a shell call's command runs in: exactly one directory key beside
+/// a command given as a string or a list of strings. Anything else is not a shell call (its
+/// directory is judged as a path, as before).
+pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
+    let command = map.iter().any(|(k, v)| {
+        one_of(k, COMMAND_KEYS)
+            && match v {
+                Value::String(s) => !s.trim().is_empty(),
+                Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+                _ => false,
+            }
+    });
+    if !command {
+        return None;
+    }
+    let mut dirs = map.iter().filter(|(k, _)| one_of(k, DIR_KEYS));
+    let (k, v) = dirs.next()?;
+    // Two directory keys: which one the tool uses is not known; both stay paths.
+    if dirs.next().is_some() {
+        return None;
+    }
+    Some((k.as_str(), v.as_str()?))
+}
+
+/// The risk of writing a relative path in `dir`: its files run later or grant access, or it
+/// is the root. (Data directories are left out: a build writes into `/srv/app` routinely.)
+fn risk(dir: &str) -> Option<(Effect, &'static str)> {
+    let d = dir.trim();
+    if d.is_empty() {
+        return None;
+    }
+    let slashed = format!("{}/", d.trim_end_matches(['/', '\\']));
+    if slashed == "/" {
+        return Some((Effect::Admin, "the root of the file system"));
+    }
+    args::sensitive_path(&slashed)
+        .or_else(|| args::sensitive_path(d))
+        .or_else(|| args::runs_later(&slashed))
+}
+
+/// After the call's other keys are judged (`found` is the highest effect they found): a
+/// command not proven to read takes the risk of the directory it runs in.
+pub(crate) fn judge(ctx: &mut Ctx, key: &str, dir: &str, found: Option<Effect>) {
+    if found == Some(Effect::Read) {
+        return;
+    }
+    if let Some((e, why)) = risk(dir) {
+        ctx.add(
+            e,
+            format!(
+                "path: the command runs in `{}` (`{key}`), {why}: what it writes lands there",
+                super::prefix(dir, 80)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_key;
+
+    #[test]
+    fn keys_match_in_any_spelling() {
+        assert!(is_key("working_directory", "workingdirectory"));
+        assert!(is_key("Working-Directory", "workingdirectory"));
+        assert!(is_key("cwd", "cwd"));
+        assert!(!is_key("cwdx", "cwd"));
+        assert!(!is_key("cw", "cwd"));
+        assert!(!is_key("", "cwd"));
+    }
+}
