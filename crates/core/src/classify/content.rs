@@ -18,7 +18,9 @@ mod cloud;
 mod code;
 mod connection;
 mod ctx;
+mod cypher;
 mod datastore;
+mod datatools;
 mod dbclient;
 mod devops;
 mod facts;
@@ -318,6 +320,13 @@ pub fn classify_content_with(
         );
     }
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    // A Neo4j tool's query is Cypher whatever its key (the twenty-second sets).
+    if ["cypher", "neo4j"]
+        .iter()
+        .any(|w| contains_ignore_case(tool, w))
+    {
+        cypher::tool_input(&mut ctx, input);
+    }
     if let Value::Object(map) = input {
         workdir::analyse(&mut ctx, tool, map);
         if hint == Hint::Sql || ctx.code_lang.is_some() || facts.typed_or_cells {
@@ -620,6 +629,10 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     let is_sql = is_sql_text(t) || (hint == Hint::Sql && query_text::hidden_sql(t));
     if is_sql {
         sql::analyse(ctx, t, depth, hint != Hint::Sql);
+        // Neo4j's procedures parse as a SQL `CALL`; the Cypher they run is in their strings.
+        if cypher::names_procedures(t) {
+            cypher::known(ctx, t);
+        }
     } else if matches!(hint, Hint::Sql | Hint::None) {
         query_text::analyse(ctx, t);
     }

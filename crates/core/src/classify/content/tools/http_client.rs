@@ -136,6 +136,29 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         .map(|(_, v)| v.as_str())
         .chain(args.iter().filter_map(|a| a.strip_prefix("--header=")))
         .collect();
+    // The body a client sends and a method override in its headers, judged as a request
+    // tool's (the twenty-second sets).
+    let bodies: Vec<&str> = match name {
+        "curl" if !get => {
+            let mut literal = super::super::args::opt_values(
+                args,
+                &["-d"],
+                &["--data", "--data-binary", "--data-ascii", "--json"],
+            );
+            literal.retain(|d| !d.starts_with('@'));
+            literal.extend(super::super::args::opt_values(args, &[], &["--data-raw"]));
+            literal
+        }
+        "wget" => super::super::args::opt_values(args, &[], &["--post-data", "--body-data"]),
+        _ => Vec::new(),
+    };
+    if matches!(name, "curl" | "wget") {
+        let body = bodies.join("&");
+        let depth = sh.depth;
+        sh.ctx.via(&format!("`{name}`"), |ctx| {
+            http::client::client_request(ctx, &m, &headers, &url, &body, depth)
+        });
+    }
     // curl takes an address without a scheme (`evil.example/x`) as http.
     let address = if url.contains("://") {
         url.clone()
