@@ -87,7 +87,10 @@ fn rpk(argv: &[String]) -> Option<(Effect, String)> {
     }
     // `--set retention.ms=1`, `cluster config set log_retention_ms 1`.
     let short_retention = argv.windows(2).any(|pair| {
-        let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].as_str());
+        let [a, b] = pair else {
+            return false;
+        };
+        let (a, b) = (a.to_ascii_lowercase(), b.as_str());
         let value = |v: &str| v.trim().parse::<u64>().is_ok_and(|n| n <= 60_000);
         a.rsplit_once('=').is_some_and(
             |(k, v)| { k.ends_with("retention.ms") || k.ends_with("retention_ms") } && value(v),

@@ -37,7 +37,10 @@ pub(super) fn bq(verb: &str, args: &[String]) -> Option<(Effect, &'static str)> 
         }
         "update"
             if args.windows(2).any(|p| {
-                let (f, next) = (p[0].trim_start_matches('-'), p[1].as_str());
+                let [f, next] = p else {
+                    return false;
+                };
+                let (f, next) = (f.trim_start_matches('-'), next.as_str());
                 let (name, value) = f.split_once('=').unwrap_or((f, next));
                 matches!(
                     name,

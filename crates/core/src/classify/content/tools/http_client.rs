@@ -155,7 +155,7 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
     if matches!(name, "curl" | "wget") {
         let body = bodies.join("&");
         let depth = sh.depth;
-        sh.ctx.via(&format!("`{name}`"), |ctx| {
+        sh.ctx.via(format!("`{name}`"), |ctx| {
             http::client::client_request(ctx, &m, &headers, &url, &body, depth)
         });
     }
