@@ -21,134 +21,178 @@ fn curl_sends_what_a_request_tool_sends() {
         // SQL in a PostgREST RPC's JSON body
         (
             "bash",
-            json!({"command": "curl -X POST 'https://abc.supabase.co/rest/v1/rpc/exec_sql' -H 'apikey: k' -d '{\"sql\":\"DROP TABLE users\"}'"}),
+            cmd(
+                "curl -X POST 'https://abc.supabase.co/rest/v1/rpc/exec_sql' -H 'apikey: k' -d '{\"sql\":\"DROP TABLE users\"}'",
+            ),
             Destructive,
         ),
         // a read in the same RPC (twin: a POST still writes)
         (
             "bash",
-            json!({"command": "curl -X POST 'https://abc.supabase.co/rest/v1/rpc/exec_sql' -H 'apikey: k' -d '{\"sql\":\"SELECT 1\"}'"}),
+            cmd(
+                "curl -X POST 'https://abc.supabase.co/rest/v1/rpc/exec_sql' -H 'apikey: k' -d '{\"sql\":\"SELECT 1\"}'",
+            ),
             Mutating,
         ),
         // ClickHouse's HTTP body is its SQL
         (
             "bash",
-            json!({"command": "curl -s http://ch:8123/ -d 'TRUNCATE TABLE t'"}),
+            cmd("curl -s http://ch:8123/ -d 'TRUNCATE TABLE t'"),
             Destructive,
         ),
         // a ClickHouse mutation in --data-binary
         (
             "bash",
-            json!({"command": "curl -s http://ch:8123/ --data-binary 'ALTER TABLE t DELETE WHERE 1'"}),
+            cmd("curl -s http://ch:8123/ --data-binary 'ALTER TABLE t DELETE WHERE 1'"),
             Destructive,
         ),
         // wget's --post-data
         (
             "bash",
-            json!({"command": "wget -qO- --post-data 'DROP TABLE t' http://ch:8123/"}),
+            cmd("wget -qO- --post-data 'DROP TABLE t' http://ch:8123/"),
             Destructive,
         ),
         // a ClickHouse read posted (twin)
         (
             "bash",
-            json!({"command": "curl -s -X POST http://ch:8123/ -d 'SELECT count() FROM t'"}),
+            cmd("curl -s -X POST http://ch:8123/ -d 'SELECT count() FROM t'"),
             Mutating,
         ),
         // a Neo4j HTTP transaction that deletes every node
         (
             "bash",
-            json!({"command": "curl -X POST http://neo:7474/db/neo4j/tx/commit -H 'Content-Type: application/json' -d '{\"statements\":[{\"statement\":\"MATCH (n) DETACH DELETE n\"}]}'"}),
+            cmd(
+                "curl -X POST http://neo:7474/db/neo4j/tx/commit -H 'Content-Type: application/json' -d '{\"statements\":[{\"statement\":\"MATCH (n) DETACH DELETE n\"}]}'",
+            ),
             Destructive,
         ),
         // Elasticsearch's remove_index alias action
         (
             "bash",
-            json!({"command": "curl -X POST http://es:9200/_aliases -H 'Content-Type: application/json' -d '{\"actions\":[{\"remove_index\":{\"index\":\"logs\"}}]}'"}),
+            cmd(
+                "curl -X POST http://es:9200/_aliases -H 'Content-Type: application/json' -d '{\"actions\":[{\"remove_index\":{\"index\":\"logs\"}}]}'",
+            ),
             Destructive,
         ),
         // a _bulk body with delete actions
         (
             "bash",
-            json!({"command": "curl -XPOST es:9200/_bulk -H 'Content-Type: application/x-ndjson' --data-binary '{\"delete\":{\"_index\":\"logs\",\"_id\":\"1\"}}'"}),
+            cmd(
+                "curl -XPOST es:9200/_bulk -H 'Content-Type: application/x-ndjson' --data-binary '{\"delete\":{\"_index\":\"logs\",\"_id\":\"1\"}}'",
+            ),
             Destructive,
         ),
         // a protection against wildcard deletes turned off
         (
             "bash",
-            json!({"command": "curl -X PUT http://es:9200/_cluster/settings -H 'Content-Type: application/json' -d '{\"transient\":{\"action.destructive_requires_name\":false}}'"}),
+            cmd(
+                "curl -X PUT http://es:9200/_cluster/settings -H 'Content-Type: application/json' -d '{\"transient\":{\"action.destructive_requires_name\":false}}'",
+            ),
             Destructive,
         ),
         // a command line in a JSON body
         (
             "bash",
-            json!({"command": "curl -X POST https://api.example.com/run -d '{\"command\":\"rm -rf /srv\"}'"}),
+            cmd("curl -X POST https://api.example.com/run -d '{\"command\":\"rm -rf /srv\"}'"),
             Destructive,
         ),
         // a GraphQL mutation posted with curl
         (
             "bash",
-            json!({"command": "curl -X POST https://api.example.com/graphql -d '{\"query\":\"mutation { deleteAllUsers }\"}'"}),
+            cmd(
+                "curl -X POST https://api.example.com/graphql -d '{\"query\":\"mutation { deleteAllUsers }\"}'",
+            ),
             Destructive,
         ),
         // a search whose query names a delete (twin: the endpoint decides)
         (
             "bash",
-            json!({"command": "curl -s -X POST http://es:9200/logs/_search -H 'Content-Type: application/json' -d '{\"query\":{\"match\":{\"action\":\"delete\"}}}'"}),
+            cmd(
+                "curl -s -X POST http://es:9200/logs/_search -H 'Content-Type: application/json' -d '{\"query\":{\"match\":{\"action\":\"delete\"}}}'",
+            ),
             Read,
         ),
         // a JSON body with a value left to run time (twin)
         (
             "bash",
-            json!({"command": "curl -s -X POST https://api.example.com/x -d \"{\\\"name\\\":\\\"$NAME\\\"}\""}),
+            cmd("curl -s -X POST https://api.example.com/x -d \"{\\\"name\\\":\\\"$NAME\\\"}\""),
             Mutating,
         ),
         // a body that is a variable (twin)
         (
             "bash",
-            json!({"command": "curl -s -X POST https://api.example.com/x -d \"$BODY\""}),
+            cmd("curl -s -X POST https://api.example.com/x -d \"$BODY\""),
             Mutating,
         ),
         // a form body (twin)
         (
             "bash",
-            json!({"command": "curl -X POST https://api.example.com/search -d 'q=drop+shipping'"}),
+            cmd("curl -X POST https://api.example.com/search -d 'q=drop+shipping'"),
             Mutating,
         ),
         // a GET overridden to DELETE by a header
         (
             "bash",
-            json!({"command": "curl https://api.example.com/v1/users/5 -H 'X-Method-Override: DELETE'"}),
+            cmd("curl https://api.example.com/v1/users/5 -H 'X-Method-Override: DELETE'"),
             Destructive,
         ),
         // a POST overridden to DELETE
         (
             "bash",
-            json!({"command": "curl -X POST https://api.example.com/v1/users/5 -H 'X-HTTP-Method-Override: DELETE'"}),
+            cmd(
+                "curl -X POST https://api.example.com/v1/users/5 -H 'X-HTTP-Method-Override: DELETE'",
+            ),
             Destructive,
         ),
         // the override in lower case under --header
         (
             "bash",
-            json!({"command": "curl https://api.example.com/v1/users/5 --header 'x-http-method: delete'"}),
+            cmd("curl https://api.example.com/v1/users/5 --header 'x-http-method: delete'"),
             Destructive,
         ),
         // a second override header (the one that is not a read wins)
         (
             "bash",
-            json!({"command": "curl https://api.example.com/v1/users/5 -H 'X-HTTP-Method-Override: GET' -H 'X-HTTP-Method-Override: DELETE'"}),
+            cmd(
+                "curl https://api.example.com/v1/users/5 -H 'X-HTTP-Method-Override: GET' -H 'X-HTTP-Method-Override: DELETE'",
+            ),
             Destructive,
         ),
         // an override to GET on a GET (twin)
         (
             "bash",
-            json!({"command": "curl https://api.example.com/v1/users -H 'X-HTTP-Method-Override: GET'"}),
+            cmd("curl https://api.example.com/v1/users -H 'X-HTTP-Method-Override: GET'"),
             Read,
         ),
         // a plain header (twin)
         (
             "bash",
-            json!({"command": "curl https://api.example.com/v1/users -H 'Accept: application/json'"}),
+            cmd("curl https://api.example.com/v1/users -H 'Accept: application/json'"),
             Read,
+        ),
+        // the body read from a literal input (`@-`)
+        (
+            "bash",
+            cmd("echo 'DROP TABLE t' | curl -s http://ch:8123/ --data-binary @-"),
+            Destructive,
+        ),
+        // HTTPie's input is its body
+        (
+            "bash",
+            cmd("http POST http://ch:8123/ <<< 'DROP TABLE t'"),
+            Destructive,
+        ),
+        // a read from the input (twin)
+        (
+            "bash",
+            cmd("echo 'SELECT 1' | curl -s http://ch:8123/ --data-binary @-"),
+            Mutating,
+        ),
+        // HTTPie told to ignore its input (twin)
+        (
+            "bash",
+            cmd("http --ignore-stdin POST http://ch:8123/ <<< 'DROP TABLE t'"),
+            Mutating,
         ),
     ]);
 }
@@ -280,25 +324,25 @@ fn cypher_statements_procedures_and_prefixes() {
         // cypher-shell: cypher-shell STOP DATABASE
         (
             "bash",
-            json!({"command": "cypher-shell -u neo4j -p pw \"STOP DATABASE neo4j\""}),
+            cmd("cypher-shell -u neo4j -p pw \"STOP DATABASE neo4j\""),
             Destructive,
         ),
         // cypher-shell: cypher-shell DROP CONSTRAINT
         (
             "bash",
-            json!({"command": "cypher-shell -u neo4j -p pw \"DROP CONSTRAINT user_id\""}),
+            cmd("cypher-shell -u neo4j -p pw \"DROP CONSTRAINT user_id\""),
             Destructive,
         ),
         // cypher-shell: cypher-shell apoc.schema.assert
         (
             "bash",
-            json!({"command": "cypher-shell -u neo4j -p pw \"CALL apoc.schema.assert({},{})\""}),
+            cmd("cypher-shell -u neo4j -p pw \"CALL apoc.schema.assert({},{})\""),
             Destructive,
         ),
         // cypher-shell: cypher-shell CREATE USER
         (
             "bash",
-            json!({"command": "cypher-shell -u neo4j -p pw \"CREATE USER eve SET PASSWORD 'x'\""}),
+            cmd("cypher-shell -u neo4j -p pw \"CREATE USER eve SET PASSWORD 'x'\""),
             Admin,
         ),
         // a trigger that deletes
@@ -386,55 +430,57 @@ fn mongo_shell_documents_ttls_and_stages() {
         // runCommand drop
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.runCommand({drop:\"users\"})'"}),
+            cmd("mongosh prod --eval 'db.runCommand({drop:\"users\"})'"),
             Destructive,
         ),
         // runCommand delete of every document
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.runCommand({delete:\"users\",deletes:[{q:{},limit:0}]})'"}),
+            cmd("mongosh prod --eval 'db.runCommand({delete:\"users\",deletes:[{q:{},limit:0}]})'"),
             Destructive,
         ),
         // replaceOne with nothing
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.replaceOne({},{})'"}),
+            cmd("mongosh prod --eval 'db.users.replaceOne({},{})'"),
             Destructive,
         ),
         // a TTL of 0 seconds
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.createIndex({ts:1},{expireAfterSeconds:0})'"}),
+            cmd("mongosh prod --eval 'db.users.createIndex({ts:1},{expireAfterSeconds:0})'"),
             Destructive,
         ),
         // $out over the collection
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.aggregate([{$out:\"users\"}])'"}),
+            cmd("mongosh prod --eval 'db.users.aggregate([{$out:\"users\"}])'"),
             Destructive,
         ),
         // $merge replacing documents
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.a.aggregate([{$merge:{into:\"users\",whenMatched:\"replace\"}}])'"}),
+            cmd(
+                "mongosh prod --eval 'db.a.aggregate([{$merge:{into:\"users\",whenMatched:\"replace\"}}])'",
+            ),
             Destructive,
         ),
         // a TTL of thirty days (twin)
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.createIndex({ts:1},{expireAfterSeconds:2592000})'"}),
+            cmd("mongosh prod --eval 'db.users.createIndex({ts:1},{expireAfterSeconds:2592000})'"),
             Mutating,
         ),
         // the string $out in a match (twin)
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.aggregate([{$match:{op:\"$out\"}}])'"}),
+            cmd("mongosh prod --eval 'db.users.aggregate([{$match:{op:\"$out\"}}])'"),
             Read,
         ),
         // a count (twin)
         (
             "bash",
-            json!({"command": "mongosh prod --eval 'db.users.countDocuments({})'"}),
+            cmd("mongosh prod --eval 'db.users.countDocuments({})'"),
             Read,
         ),
         // a string $out in a structured match is data (lowered from destructive)
@@ -489,27 +535,19 @@ fn migration_tools_tasks() {
         // alembic -c prod.ini downgrade base
         (
             "bash",
-            json!({"command": "alembic -c prod.ini downgrade base"}),
+            cmd("alembic -c prod.ini downgrade base"),
             Destructive,
         ),
         // mvn flyway:clean
         ("bash", cmd("mvn flyway:clean"), Destructive),
         // ./gradlew flywayClean
-        (
-            "bash",
-            json!({"command": "./gradlew flywayClean"}),
-            Destructive,
-        ),
+        ("bash", cmd("./gradlew flywayClean"), Destructive),
         // mvn liquibase:dropAll
-        (
-            "bash",
-            json!({"command": "mvn liquibase:dropAll"}),
-            Destructive,
-        ),
+        ("bash", cmd("mvn liquibase:dropAll"), Destructive),
         // atlas schema clean -u postgres://db/prod --auto-approve
         (
             "bash",
-            json!({"command": "atlas schema clean -u postgres://db/prod --auto-approve"}),
+            cmd("atlas schema clean -u postgres://db/prod --auto-approve"),
             Destructive,
         ),
         // goose down-to 0
@@ -517,7 +555,7 @@ fn migration_tools_tasks() {
         // goose postgres 'dbname=prod' reset
         (
             "bash",
-            json!({"command": "goose postgres 'dbname=prod' reset"}),
+            cmd("goose postgres 'dbname=prod' reset"),
             Destructive,
         ),
         // sqitch revert -y
@@ -525,35 +563,15 @@ fn migration_tools_tasks() {
         // sqitch rebase -y
         ("bash", cmd("sqitch rebase -y"), Destructive),
         // hasura migrate apply --down all
-        (
-            "bash",
-            json!({"command": "hasura migrate apply --down all"}),
-            Destructive,
-        ),
+        ("bash", cmd("hasura migrate apply --down all"), Destructive),
         // npx drizzle-kit push --force
-        (
-            "bash",
-            json!({"command": "npx drizzle-kit push --force"}),
-            Destructive,
-        ),
+        ("bash", cmd("npx drizzle-kit push --force"), Destructive),
         // dbt run --full-refresh
-        (
-            "bash",
-            json!({"command": "dbt run --full-refresh"}),
-            Destructive,
-        ),
+        ("bash", cmd("dbt run --full-refresh"), Destructive),
         // dotnet ef database update 0
-        (
-            "bash",
-            json!({"command": "dotnet ef database update 0"}),
-            Destructive,
-        ),
+        ("bash", cmd("dotnet ef database update 0"), Destructive),
         // alembic -c prod.ini current (twin)
-        (
-            "bash",
-            json!({"command": "alembic -c prod.ini current"}),
-            Mutating,
-        ),
+        ("bash", cmd("alembic -c prod.ini current"), Mutating),
         // mvn flyway:info (twin)
         ("bash", cmd("mvn flyway:info"), Mutating),
         // goose status (twin)
@@ -561,25 +579,13 @@ fn migration_tools_tasks() {
         // sqitch status (twin)
         ("bash", cmd("sqitch status"), Mutating),
         // hasura migrate apply --up all (twin)
-        (
-            "bash",
-            json!({"command": "hasura migrate apply --up all"}),
-            Mutating,
-        ),
+        ("bash", cmd("hasura migrate apply --up all"), Mutating),
         // npx drizzle-kit push (twin)
         ("bash", cmd("npx drizzle-kit push"), Mutating),
         // dbt run --select orders (twin)
-        (
-            "bash",
-            json!({"command": "dbt run --select orders"}),
-            Mutating,
-        ),
+        ("bash", cmd("dbt run --select orders"), Mutating),
         // dotnet ef database update (twin)
-        (
-            "bash",
-            json!({"command": "dotnet ef database update"}),
-            Mutating,
-        ),
+        ("bash", cmd("dotnet ef database update"), Mutating),
     ]);
 }
 
@@ -590,49 +596,49 @@ fn database_shells_run_their_input() {
         // dbshell's input
         (
             "bash",
-            json!({"command": "python manage.py dbshell <<< 'DROP TABLE users;'"}),
+            cmd("python manage.py dbshell <<< 'DROP TABLE users;'"),
             Destructive,
         ),
         // prisma db execute --stdin
         (
             "bash",
-            json!({"command": "echo 'TRUNCATE users' | npx prisma db execute --stdin --url $DATABASE_URL"}),
+            cmd("echo 'TRUNCATE users' | npx prisma db execute --stdin --url $DATABASE_URL"),
             Destructive,
         ),
         // rails dbconsole
         (
             "bash",
-            json!({"command": "rails dbconsole <<< 'DELETE FROM users;'"}),
+            cmd("rails dbconsole <<< 'DELETE FROM users;'"),
             Destructive,
         ),
         // heroku pg:psql
         (
             "bash",
-            json!({"command": "heroku pg:psql -a prod <<< 'DROP TABLE users;'"}),
+            cmd("heroku pg:psql -a prod <<< 'DROP TABLE users;'"),
             Destructive,
         ),
         // RMAN deleting backups
         (
             "bash",
-            json!({"command": "rman target / <<< 'DELETE NOPROMPT BACKUP;'"}),
+            cmd("rman target / <<< 'DELETE NOPROMPT BACKUP;'"),
             Destructive,
         ),
         // RMAN deleting archived logs
         (
             "bash",
-            json!({"command": "echo 'DELETE NOPROMPT ARCHIVELOG ALL;' | rman target /"}),
+            cmd("echo 'DELETE NOPROMPT ARCHIVELOG ALL;' | rman target /"),
             Destructive,
         ),
         // a read through dbshell (twin: the script is not seen)
         (
             "bash",
-            json!({"command": "python manage.py dbshell <<< 'SELECT count(*) FROM users;'"}),
+            cmd("python manage.py dbshell <<< 'SELECT count(*) FROM users;'"),
             Mutating,
         ),
         // an RMAN listing (twin)
         (
             "bash",
-            json!({"command": "rman target / <<< 'LIST BACKUP SUMMARY;'"}),
+            cmd("rman target / <<< 'LIST BACKUP SUMMARY;'"),
             Mutating,
         ),
     ]);
@@ -645,49 +651,45 @@ fn hadoop_sql_shells_and_duckdb_c() {
         // spark-sql RESTORE
         (
             "bash",
-            json!({"command": "spark-sql -e \"RESTORE TABLE events TO VERSION AS OF 0\""}),
+            cmd("spark-sql -e \"RESTORE TABLE events TO VERSION AS OF 0\""),
             Destructive,
         ),
         // hive INSERT OVERWRITE
         (
             "bash",
-            json!({"command": "hive -e 'INSERT OVERWRITE TABLE events SELECT * FROM empty'"}),
+            cmd("hive -e 'INSERT OVERWRITE TABLE events SELECT * FROM empty'"),
             Destructive,
         ),
         // beeline DROP … PURGE
         (
             "bash",
-            json!({"command": "beeline -u jdbc:hive2://h:10000 -e 'DROP TABLE events PURGE'"}),
+            cmd("beeline -u jdbc:hive2://h:10000 -e 'DROP TABLE events PURGE'"),
             Destructive,
         ),
         // spark-sql's input
         (
             "bash",
-            json!({"command": "echo 'DROP TABLE events' | spark-sql"}),
+            cmd("echo 'DROP TABLE events' | spark-sql"),
             Destructive,
         ),
         // a spark-sql read (lowered from mutating)
         (
             "bash",
-            json!({"command": "spark-sql -e 'SELECT count(*) FROM events'"}),
+            cmd("spark-sql -e 'SELECT count(*) FROM events'"),
             Read,
         ),
         // a trino read (lowered from mutating)
-        (
-            "bash",
-            json!({"command": "trino --execute 'SELECT 1'"}),
-            Read,
-        ),
+        ("bash", cmd("trino --execute 'SELECT 1'"), Read),
         // another option beside the read (twin)
         (
             "bash",
-            json!({"command": "spark-sql --jars /tmp/x.jar -e 'SELECT count(*) FROM events'"}),
+            cmd("spark-sql --jars /tmp/x.jar -e 'SELECT count(*) FROM events'"),
             Mutating,
         ),
         // a second statement (twin)
         (
             "bash",
-            json!({"command": "spark-sql -e 'SELECT 1; DROP TABLE events'"}),
+            cmd("spark-sql -e 'SELECT 1; DROP TABLE events'"),
             Destructive,
         ),
         // Delta's REPLACE TABLE
@@ -699,25 +701,25 @@ fn hadoop_sql_shells_and_duckdb_c() {
         // duckdb FILE -c read (lowered from mutating)
         (
             "bash",
-            json!({"command": "duckdb analytics.duckdb -c \"SELECT count(*) FROM users\""}),
+            cmd("duckdb analytics.duckdb -c \"SELECT count(*) FROM users\""),
             Read,
         ),
         // duckdb FILE -c DROP (twin)
         (
             "bash",
-            json!({"command": "duckdb analytics.duckdb -c \"DROP TABLE users\""}),
+            cmd("duckdb analytics.duckdb -c \"DROP TABLE users\""),
             Destructive,
         ),
         // a second -c with a shell dot-command (twin)
         (
             "bash",
-            json!({"command": "duckdb analytics.duckdb -c \"SELECT 1\" -c \".shell rm -rf /srv\""}),
+            cmd("duckdb analytics.duckdb -c \"SELECT 1\" -c \".shell rm -rf /srv\""),
             Destructive,
         ),
         // an init file not seen (twin)
         (
             "bash",
-            json!({"command": "duckdb analytics.duckdb -init evil.sql -c \"SELECT 1\""}),
+            cmd("duckdb analytics.duckdb -init evil.sql -c \"SELECT 1\""),
             Destructive,
         ),
     ]);
@@ -730,33 +732,21 @@ fn redis_statistics_modes_alone() {
         // --scan beside --eval
         (
             "bash",
-            json!({"command": "redis-cli --scan --eval purge.lua"}),
+            cmd("redis-cli --scan --eval purge.lua"),
             Destructive,
         ),
         // --bigkeys beside FLUSHALL
-        (
-            "bash",
-            json!({"command": "redis-cli --bigkeys FLUSHALL"}),
-            Destructive,
-        ),
+        ("bash", cmd("redis-cli --bigkeys FLUSHALL"), Destructive),
         // --scan alone (twin)
-        (
-            "bash",
-            json!({"command": "redis-cli --scan --pattern 'user:*'"}),
-            Read,
-        ),
+        ("bash", cmd("redis-cli --scan --pattern 'user:*'"), Read),
         // keydb-cli FLUSHDB
-        (
-            "bash",
-            json!({"command": "keydb-cli -h cache FLUSHDB"}),
-            Destructive,
-        ),
+        ("bash", cmd("keydb-cli -h cache FLUSHDB"), Destructive),
         // keydb-cli GET (lowered from mutating)
         ("bash", cmd("keydb-cli GET k"), Read),
         // valkey-cli scan and delete
         (
             "bash",
-            json!({"command": "valkey-cli --scan --pattern 'session:*' | xargs valkey-cli del"}),
+            cmd("valkey-cli --scan --pattern 'session:*' | xargs valkey-cli del"),
             Destructive,
         ),
     ]);
@@ -767,39 +757,31 @@ fn redis_statistics_modes_alone() {
 fn data_tools_by_their_words() {
     check(&[
         // rpk topic delete
-        (
-            "bash",
-            json!({"command": "rpk topic delete orders"}),
-            Destructive,
-        ),
+        ("bash", cmd("rpk topic delete orders"), Destructive),
         // rpk retention of 1 ms
         (
             "bash",
-            json!({"command": "rpk topic alter-config orders --set retention.ms=1"}),
+            cmd("rpk topic alter-config orders --set retention.ms=1"),
             Destructive,
         ),
         // a week's retention (twin)
         (
             "bash",
-            json!({"command": "rpk topic alter-config orders --set retention.ms=604800000"}),
+            cmd("rpk topic alter-config orders --set retention.ms=604800000"),
             Mutating,
         ),
         // rpk cluster retention
         (
             "bash",
-            json!({"command": "rpk cluster config set log_retention_ms 1"}),
+            cmd("rpk cluster config set log_retention_ms 1"),
             Destructive,
         ),
         // rpk user created
-        (
-            "bash",
-            json!({"command": "rpk security user create eve -p pw"}),
-            Admin,
-        ),
+        ("bash", cmd("rpk security user create eve -p pw"), Admin),
         // rpk ACL for everyone
         (
             "bash",
-            json!({"command": "rpk acl create --allow-principal 'User:*' --operation all --topic '*'"}),
+            cmd("rpk acl create --allow-principal 'User:*' --operation all --topic '*'"),
             Admin,
         ),
         // rpk acl list (twin: rpk is not proven)
@@ -807,43 +789,39 @@ fn data_tools_by_their_words() {
         // impdp replace
         (
             "bash",
-            json!({"command": "impdp system/pw full=y table_exists_action=replace dumpfile=x.dmp"}),
+            cmd("impdp system/pw full=y table_exists_action=replace dumpfile=x.dmp"),
             Destructive,
         ),
         // impdp skip (twin)
         (
             "bash",
-            json!({"command": "impdp system/pw full=y table_exists_action=skip dumpfile=x.dmp"}),
+            cmd("impdp system/pw full=y table_exists_action=skip dumpfile=x.dmp"),
             Mutating,
         ),
         // bq query --replace
         (
             "bash",
-            json!({"command": "bq query --replace --destination_table ds.users 'SELECT 1 AS x'"}),
+            cmd("bq query --replace --destination_table ds.users 'SELECT 1 AS x'"),
             Destructive,
         ),
         // bq query appending (twin)
         (
             "bash",
-            json!({"command": "bq query --destination_table ds.report --append_table 'SELECT 1'"}),
+            cmd("bq query --destination_table ds.report --append_table 'SELECT 1'"),
             Mutating,
         ),
         // bq expiration of a second
         (
             "bash",
-            json!({"command": "bq update --expiration 1 ds.users"}),
+            cmd("bq update --expiration 1 ds.users"),
             Destructive,
         ),
         // bq expiration removed (twin)
-        (
-            "bash",
-            json!({"command": "bq update --expiration 0 ds.users"}),
-            Mutating,
-        ),
+        ("bash", cmd("bq update --expiration 0 ds.users"), Mutating),
         // bq expiration of thirty days (twin)
         (
             "bash",
-            json!({"command": "bq update --expiration 2592000 ds.users"}),
+            cmd("bq update --expiration 2592000 ds.users"),
             Mutating,
         ),
         // indices.close
@@ -861,13 +839,17 @@ fn data_tools_by_their_words() {
         // a DynamoDB resource policy
         (
             "bash",
-            json!({"command": "aws dynamodb put-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:1:table/users --policy file://p.json"}),
+            cmd(
+                "aws dynamodb put-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:1:table/users --policy file://p.json",
+            ),
             Admin,
         ),
         // the policy read (twin)
         (
             "bash",
-            json!({"command": "aws dynamodb get-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:1:table/users"}),
+            cmd(
+                "aws dynamodb get-resource-policy --resource-arn arn:aws:dynamodb:us-east-1:1:table/users",
+            ),
             Read,
         ),
     ]);

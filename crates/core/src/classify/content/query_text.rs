@@ -193,8 +193,12 @@ fn language(t: &str) -> Option<&'static str> {
     }
     // Behind a query's prefixes (`PROFILE`, `CYPHER runtime=…`, `//` comments), and
     // statements only Cypher has (the twenty-second sets).
-    let cypher_body = super::cypher::body(t);
-    let b = cypher_body.as_str();
+    // (Only text that starts with such a prefix is rebuilt.)
+    let cypher_body = ["explain ", "profile ", "cypher ", "//"]
+        .iter()
+        .any(|p| s.starts_with(p))
+        .then(|| super::cypher::body(t));
+    let b = cypher_body.as_deref().unwrap_or(s);
     let cypher = [
         "match (",
         "match(",

@@ -36,13 +36,25 @@ fn bare(k: &str) -> String {
         .collect()
 }
 
+/// `k` without `_`/`-`, in any case, is one of `keys` (no allocation: this runs on every
+/// object's keys).
+fn bare_in(k: &str, keys: &[&str]) -> bool {
+    keys.iter().any(|want| {
+        let mut got = k
+            .bytes()
+            .filter(|b| !matches!(b, b'_' | b'-'))
+            .map(|b| b.to_ascii_lowercase());
+        want.bytes().all(|w| got.next() == Some(w)) && got.next().is_none()
+    })
+}
+
 /// Judges a query object's destination, there or in its job configuration (`job_config`,
 /// `configuration.query`: two levels down).
 pub(super) fn result_written(ctx: &mut Ctx, map: &Map<String, Value>) {
     // A cheap trigger: a query key with text.
     if !map
         .iter()
-        .any(|(k, v)| v.is_string() && QUERY_KEYS.contains(&bare(k).as_str()))
+        .any(|(k, v)| v.is_string() && bare_in(k, QUERY_KEYS))
     {
         return;
     }
