@@ -629,10 +629,6 @@ pub(crate) fn analyse_text(ctx: &mut Ctx, text: &str, hint: Hint, depth: usize) 
     let is_sql = is_sql_text(t) || (hint == Hint::Sql && query_text::hidden_sql(t));
     if is_sql {
         sql::analyse(ctx, t, depth, hint != Hint::Sql);
-        // Neo4j's procedures parse as a SQL `CALL`; the Cypher they run is in their strings.
-        if cypher::names_procedures(t) {
-            cypher::known(ctx, t);
-        }
     } else if matches!(hint, Hint::Sql | Hint::None) {
         query_text::analyse(ctx, t);
     }

@@ -46,11 +46,17 @@ const PROCEDURES: &[(&str, Effect, &str)] = &[
     ("apoc.systemdb.execute", Mutating, "runs the Cypher it is given on the system database"),
 ];
 
-/// A cheap test for procedure namespaces in text already judged as SQL.
-pub(crate) fn names_procedures(t: &str) -> bool {
-    let b = t.as_bytes();
-    b.windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"apoc.") || w.eq_ignore_ascii_case(b"dbms."))
+/// A SQL `CALL` of a Neo4j procedure (`CALL apoc.periodic.iterate('…', 'DETACH DELETE n',
+/// {})` parses as SQL): the statement judged as Cypher, for the SQL walk.
+pub(crate) fn sql_call(name: &str, statement: &str) -> Option<(Effect, String)> {
+    let lower = name.trim_start_matches(['"', '`']).to_ascii_lowercase();
+    if !(lower.starts_with("apoc.") || lower.starts_with("dbms.")) {
+        return None;
+    }
+    let mut ctx = Ctx::new();
+    known(&mut ctx, statement);
+    let v = ctx.verdict()?;
+    Some((v.effect, v.reasons.join("; ")))
 }
 
 /// Text known to be Cypher (a Neo4j client's argument, or procedures of Neo4j's namespaces):

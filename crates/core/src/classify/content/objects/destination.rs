@@ -20,6 +20,8 @@ const TABLE_KEYS: &[&str] = &[
     "intotable",
     "saveastable",
 ];
+/// Keys of a job's configuration, where the destination may sit.
+const CONFIG_KEYS: &[&str] = &["jobconfig", "configuration", "config", "queryconfig", "job"];
 /// Keys that say what happens to the table's rows, and a destination they make a table.
 const DISPOSITION_KEYS: &[&str] = &[
     "writedisposition",
@@ -58,16 +60,22 @@ pub(super) fn result_written(ctx: &mut Ctx, map: &Map<String, Value>) {
     {
         return;
     }
-    let mut maps = vec![map];
-    for v in map.values() {
-        if let Value::Object(inner) = v {
-            maps.push(inner);
-            maps.extend(inner.values().filter_map(Value::as_object));
-        }
+    if one(ctx, map) {
+        return;
     }
-    for m in maps.into_iter().take(32) {
-        if one(ctx, m) {
+    // Only a job's configuration is looked into (`job_config`, `configuration.query`).
+    for inner in map
+        .iter()
+        .filter(|(k, _)| bare_in(k, CONFIG_KEYS))
+        .filter_map(|(_, v)| v.as_object())
+    {
+        if one(ctx, inner) {
             return;
+        }
+        for deeper in inner.values().filter_map(Value::as_object).take(16) {
+            if one(ctx, deeper) {
+                return;
+            }
         }
     }
 }
@@ -81,12 +89,10 @@ fn one(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     let table = map
         .iter()
-        .find(|(k, v)| TABLE_KEYS.contains(&bare(k).as_str()) && present(v));
+        .find(|(k, v)| bare_in(k, TABLE_KEYS) && present(v));
     let disposition = map.iter().find_map(|(k, v)| {
-        let s = v.as_str()?.to_ascii_lowercase();
-        DISPOSITION_KEYS
-            .contains(&bare(k).as_str())
-            .then_some((k, s))
+        let s = v.as_str()?;
+        bare_in(k, DISPOSITION_KEYS).then(|| (k, s.to_ascii_lowercase()))
     });
     // `destination` names a table only beside a write disposition (a search's destination
     // is a place); `table` only beside pandas' `if_exists` (otherwise it is what is read).
