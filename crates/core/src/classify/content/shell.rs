@@ -17,6 +17,7 @@ mod producers;
 mod recover;
 mod secret_names;
 mod sent;
+mod split;
 mod walk;
 mod words;
 mod zsh;
