@@ -73,9 +73,20 @@ pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
 /// The risk of writing a relative path in `dir`: its files run later or grant access, or it
 /// is the root. (Data directories are left out: a build writes into `/srv/app` routinely.)
 fn risk(dir: &str) -> Option<(Effect, &'static str)> {
-    let d = dir.trim();
+    // Judged in its plain spelling (`//etc`, `/srv/../etc`, `.git//hooks`; the review of the
+    // twenty-second sets).
+    let plain = args::plain_path(dir.trim());
+    let d = plain.as_deref().unwrap_or(dir).trim();
     if d.is_empty() {
         return None;
+    }
+    // A repository's git directory: its `config` and `hooks/` run programs (`cp /tmp/x
+    // hooks/pre-commit` run in `.git`).
+    if d.trim_end_matches('/') == ".git" || d.trim_end_matches('/').ends_with("/.git") {
+        return Some((
+            Effect::Admin,
+            "a repository's git directory (its config and hooks run programs)",
+        ));
     }
     let slashed = format!("{}/", d.trim_end_matches(['/', '\\']));
     if slashed == "/" {
