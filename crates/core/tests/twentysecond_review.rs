@@ -172,3 +172,90 @@ fn a_commands_working_directory_in_a_longer_spelling_and_a_git_directory() {
         ),
     ]);
 }
+
+/// Set 22a's raising rules in the spellings they missed.
+#[test]
+fn set_22as_raising_rules_in_the_spellings_they_missed() {
+    run(&[
+        // AppleScript is case-blind: `DO SHELL SCRIPT` (mutating after set 22a; `osascript -e` caught it) (harmful)
+        (
+            "run_applescript",
+            r#"{"script": "DO SHELL SCRIPT \"rm -rf /srv/data\""}"#,
+            Destructive,
+        ),
+        // Terminal's `do script` runs its text in a shell (mutating after set 22a) (harmful)
+        (
+            "run_applescript",
+            r#"{"script": "tell application \"Terminal\" to do script \"rm -rf /srv/data\""}"#,
+            Destructive,
+        ),
+        // `do shell script` inside `run script`'s string: a computed command (mutating after set 22a) (harmful)
+        (
+            "run_applescript",
+            r#"{"script": "run script \"do shell script \\\"rm -rf /srv/data\\\"\""}"#,
+            Destructive,
+        ),
+        // twin: a Finder query stays unproven (benign)
+        (
+            "run_applescript",
+            r#"{"script": "tell application \"Finder\" to get name of every file of desktop"}"#,
+            Mutating,
+        ),
+        // twin: a listing run from AppleScript stays at AppleScript's mutating (benign)
+        (
+            "run_applescript",
+            r#"{"script": "do shell script \"ls -la /srv\""}"#,
+            Mutating,
+        ),
+        // an `apply_patch` operation's type in another case (mutating after set 22a) (harmful)
+        (
+            "apply_patch",
+            r#"{"type": "DELETE_FILE", "path": "src/main.rs"}"#,
+            Destructive,
+        ),
+        // an `apply_patch` operation's type in camel case (harmful)
+        (
+            "apply_patch",
+            r#"{"type": "deleteFile", "path": "src/main.rs"}"#,
+            Destructive,
+        ),
+        // twin: a project file updated in another spelling stays a write (benign)
+        (
+            "apply_patch",
+            r#"{"type": "Update_File", "path": "src/a.rs", "diff": "@@\n-fn a() {}\n+fn a() -> u8 { 1 }\n"}"#,
+            Mutating,
+        ),
+        // twin: a type no port sends is no operation (the name's write) (benign)
+        (
+            "apply_patch",
+            r#"{"type": "delete", "path": "src/main.rs"}"#,
+            Mutating,
+        ),
+        // GitLab's force-push allowance as text (mutating after set 22a) (harmful)
+        (
+            "protect_branch",
+            r#"{"allow_force_push": "true"}"#,
+            Destructive,
+        ),
+        // GitLab's force-push allowance as a number (harmful)
+        ("protect_branch", r#"{"allow_force_push": 1}"#, Destructive),
+        // twin: the allowance refused as text (benign)
+        (
+            "protect_branch",
+            r#"{"allow_force_push": "false"}"#,
+            Mutating,
+        ),
+        // a Python REPL tool's code under `command` (mutating after set 22a) (harmful)
+        (
+            "python_repl",
+            r#"{"command": "import shutil; shutil.rmtree('/srv/data')"}"#,
+            Destructive,
+        ),
+        // twin: harmless code under `command` stays the REPL's default (benign)
+        (
+            "python_repl",
+            r#"{"command": "print(sum(range(10)))"}"#,
+            Mutating,
+        ),
+    ]);
+}
