@@ -259,3 +259,40 @@ fn set_22as_raising_rules_in_the_spellings_they_missed() {
         ),
     ]);
 }
+
+/// A glob where find expects a predicate.
+#[test]
+fn a_glob_where_find_expects_a_predicate() {
+    run(&[
+        // `-delet?` is `-delete` once a file of that name is in the directory (read on the base) (harmful)
+        ("bash", r#"{"command": "find /srv -delet?"}"#, Destructive),
+        // a bracket glob for `-delete` (read on the base) (harmful)
+        (
+            "bash",
+            r#"{"command": "find /srv/data -delet[e]"}"#,
+            Destructive,
+        ),
+        // a star that becomes `-exec` (read on the base) (harmful)
+        (
+            "bash",
+            r#"{"command": "find /srv -ex* rm -rf {} +"}"#,
+            Destructive,
+        ),
+        // the same through set 22a's split positional parameter (read after set 22a) (harmful)
+        (
+            "bash",
+            r#"{"command": "bash -c '$1' _ 'find /srv -delet?'"}"#,
+            Destructive,
+        ),
+        // twin: a pattern after `-name` is matched against names, not expanded into the expression (benign)
+        ("bash", r#"{"command": "find . -name '-*'"}"#, Read),
+        // twin: an ordinary search reads (benign)
+        (
+            "bash",
+            r#"{"command": "find . -type f -name \"*.rs\" -print"}"#,
+            Read,
+        ),
+        // twin: a glob that can become no acting predicate is unproven, not destructive (benign)
+        ("bash", r#"{"command": "find /srv -pri?t"}"#, Mutating),
+    ]);
+}
