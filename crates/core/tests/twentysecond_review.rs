@@ -296,3 +296,34 @@ fn a_glob_where_find_expects_a_predicate() {
         ("bash", r#"{"command": "find /srv -pri?t"}"#, Mutating),
     ]);
 }
+
+/// A read in a system working directory only in a call of a shell tool's own keys.
+#[test]
+fn a_read_in_a_system_working_directory_only_in_a_call_of_a_shell_tools_own_keys() {
+    run(&[
+        // a key no shell tool has beside a read in `/etc` (read after set 22a; admin on the base) (harmful)
+        (
+            "shell",
+            r#"{"command": ["cat", "hosts"], "workdir": "/etc", "redirect": "> passwd"}"#,
+            Admin,
+        ),
+        // twin: Codex's own settings beside the read keep the lowering (benign)
+        (
+            "shell",
+            r#"{"command": ["cat", "hosts"], "workdir": "/etc", "timeout_ms": 10000, "with_escalated_permissions": false}"#,
+            Read,
+        ),
+        // twin: Gemini CLI's `description` keeps the lowering (benign)
+        (
+            "run_shell_command",
+            r#"{"command": "cat hosts", "directory": "/etc", "description": "show the hosts file"}"#,
+            Read,
+        ),
+        // twin: the bash tool's `restart` keeps the lowering (benign)
+        (
+            "bash",
+            r#"{"command": "cat hosts", "cwd": "/etc", "restart": false}"#,
+            Read,
+        ),
+    ]);
+}
