@@ -18,7 +18,9 @@ mod cloud;
 mod code;
 mod connection;
 mod ctx;
+mod cypher;
 mod datastore;
+mod datatools;
 mod dbclient;
 mod devops;
 mod facts;
@@ -326,6 +328,13 @@ pub fn classify_content_with(
         );
     }
     walk_json(&mut ctx, input, hint, 0, &mut budget, true);
+    // A Neo4j tool's query is Cypher whatever its key (the twenty-second sets).
+    if ["cypher", "neo4j"]
+        .iter()
+        .any(|w| contains_ignore_case(tool, w))
+    {
+        cypher::tool_input(&mut ctx, input);
+    }
     if let Value::Object(map) = input {
         workdir::analyse(&mut ctx, tool, map);
         if hint == Hint::Sql || ctx.code_lang.is_some() || facts.typed_or_cells {

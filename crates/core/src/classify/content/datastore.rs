@@ -527,6 +527,17 @@ fn matches_everything(f: &Value) -> bool {
                     "$or" => v
                         .as_array()
                         .is_some_and(|alts| alts.iter().any(matches_everything)),
+                    // Every document has an `_id`: all but the ones named (the twenty-second
+                    // sets).
+                    "_id"
+                        if v.as_object().is_some_and(|c| {
+                            c.contains_key("$ne")
+                                || c.contains_key("$nin")
+                                || c.contains_key("$not")
+                        }) =>
+                    {
+                        true
+                    }
                     _ => v.as_object().is_some_and(|cond| {
                         cond.get("$exists").is_some_and(truthy)
                             || cond
@@ -540,12 +551,30 @@ fn matches_everything(f: &Value) -> bool {
     }
 }
 
-/// True if an aggregation pipeline writes (`$out`, `$merge`).
+/// True if an aggregation pipeline writes: a `$out` or `$merge` stage, as a key at any depth
+/// (a string `"$out"` in a `$match` is data; the twenty-second sets).
 fn writes_out(map: &Map<String, Value>) -> bool {
+    fn stage(v: &Value, depth: usize) -> bool {
+        match v {
+            _ if depth > 64 => true,
+            Value::Object(m) => m
+                .iter()
+                .any(|(k, v)| matches!(k.as_str(), "$out" | "$merge") || stage(v, depth + 1)),
+            Value::Array(items) => items.iter().any(|i| stage(i, depth + 1)),
+            // A pipeline given as JSON text (text that does not parse counts).
+            Value::String(s)
+                if s.trim_start().starts_with(['[', '{'])
+                    && (s.contains("$out") || s.contains("$merge")) =>
+            {
+                serde_json::from_str::<Value>(s).map_or(true, |inner| stage(&inner, depth + 1))
+            }
+            _ => false,
+        }
+    }
     ["pipeline", "stages", "args", "arguments"]
         .iter()
         .filter_map(|k| map.get(*k))
-        .any(|v| v.to_string().contains("\"$out\"") || v.to_string().contains("\"$merge\""))
+        .any(|v| stage(v, 0))
 }
 
 /// Elasticsearch and OpenSearch APIs, named as the clients name them (`indices.delete`,
@@ -555,6 +584,12 @@ pub(crate) fn elastic_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
     let tier = name_tier(op.trim_start_matches('_')).effect;
     let api = op.trim_start_matches('_').to_ascii_lowercase();
     let (e, why) = match tier {
+        // `indices.close` takes an index out of service, as `POST /logs/_close` does (the
+        // twenty-second sets).
+        _ if api.rsplit(['.', '_']).next() == Some("close") => (
+            Destructive,
+            "closes an index (it can no longer be read or written)",
+        ),
         Some(Read) => (Read, "reads"),
         Some(e @ (Destructive | Admin)) => (e, "removes data or changes access"),
         _ if api.contains("bulk") && bulk_deletes(map) => {

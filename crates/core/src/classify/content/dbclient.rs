@@ -3,6 +3,7 @@
 //! `.read`) are judged here, and SQL from a file or a stream that cannot be seen counts as
 //! destructive unless proven otherwise.
 
+mod data_loss;
 mod sqlplus;
 
 use super::args::{first_operand, has_long, has_short, opt_value, opt_values, write_risk};
@@ -27,7 +28,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
         "psql" => Lang::Psql,
         "mysql" | "mariadb" => Lang::Mysql,
         "sqlite3" | "sqlite" | "duckdb" => Lang::Sqlite,
-        "redis-cli" => Lang::Redis,
+        "redis-cli" | "valkey-cli" | "keydb-cli" => Lang::Redis,
         "mongosh" | "mongo" => Lang::Mongo,
         "sqlplus" => Lang::SqlPlus,
         _ => Lang::Sql,
@@ -113,6 +114,7 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
             // `--dry_run` validates the query and runs nothing (`--nodry_run` turns it off).
             // bq's flags take one dash or two (`-nodry_run`); a flag file may turn it off.
             "query" if dry && !off => Some((Read, "validates a query without running it")),
+            "query" | "update" if data_loss::bq(verb, args).is_some() => data_loss::bq(verb, args),
             "query" => None,
             _ => Some((Mutating, "changes datasets or tables")),
         };
@@ -240,9 +242,24 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     "-c",
                 ],
             );
-            texts.extend(args.get(i + 1..).unwrap_or_default().iter().cloned());
             if name == "duckdb" {
-                texts.extend(opt_value(args, &["-c"], &[]).map(str::to_string));
+                // `duckdb FILE -c SQL`: the option and its value after the file are not
+                // statements of their own (the twenty-second sets: `-c` was judged as SQL).
+                let mut rest = args.get(i + 1..).unwrap_or_default().iter();
+                while let Some(a) = rest.next() {
+                    if a == "-c" || a == "-cmd" {
+                        rest.next();
+                    } else {
+                        texts.push(a.clone());
+                    }
+                }
+                texts.extend(
+                    opt_values(args, &["-c"], &[])
+                        .into_iter()
+                        .map(str::to_string),
+                );
+            } else {
+                texts.extend(args.get(i + 1..).unwrap_or_default().iter().cloned());
             }
         }
         Lang::Redis => {
@@ -268,12 +285,17 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "--count",
                 "--memkeys-samples",
             ];
-            if has_long(args, "--scan")
-                || has_long(args, "--bigkeys")
-                || has_long(args, "--memkeys")
-                || has_long(args, "--stat")
-                || has_long(args, "--latency")
-                || has_long(args, "--hotkeys")
+            // A statistics mode reads, but not beside a script or a command (`--scan --eval
+            // purge.lua`: which mode runs is not judged; the twenty-second sets).
+            let alone = opt_value(args, &[], &["--eval"]).is_none()
+                && first_operand(args, &with) >= args.len();
+            if alone
+                && (has_long(args, "--scan")
+                    || has_long(args, "--bigkeys")
+                    || has_long(args, "--memkeys")
+                    || has_long(args, "--stat")
+                    || has_long(args, "--latency")
+                    || has_long(args, "--hotkeys"))
             {
                 sh.add(Read, format!("{cmd} reads statistics"));
                 return;
@@ -350,6 +372,9 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                     .filter_map(|a| a.strip_prefix('@'))
                     .map(|f| f.trim_start_matches('@').to_string()),
             );
+        }
+        Lang::Sql if data_loss::HADOOP_SHELLS.contains(&name) => {
+            data_loss::hadoop_options(sh, args, cmd, &mut texts, &mut files);
         }
         Lang::Sql => {
             // Files of SQL: snowsql `-f`, clickhouse-client `--queries-file`.
@@ -590,6 +615,22 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
         "removeshard",
         "updatemany({},",
         "dropindexes",
+        // The twenty-second sets: a command document's `drop` and `delete` of every
+        // document, an empty replacement, and aggregation stages that write a collection
+        // (`$out` replaces it; `$merge` may replace its documents), as the structured tools
+        // are judged.
+        "({drop:",
+        "({\"drop\":",
+        "({'drop':",
+        "deletes:[{q:{}",
+        "\"deletes\":[{\"q\":{}",
+        "replaceone({},{})",
+        "{$out:",
+        "{\"$out\":",
+        "{'$out':",
+        "{$merge:",
+        "{\"$merge\":",
+        "{'$merge':",
     ];
     const ADMIN: &[&str] = &[
         "createuser",
@@ -613,6 +654,13 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
         sh.add(
             Destructive,
             format!("mongo `{w}` destroys data or stops the server (via {via})"),
+        );
+    }
+    // A TTL index or option of at most a minute deletes the documents at once.
+    if let Some(ttl) = data_loss::short_ttl(&lower) {
+        sh.add(
+            Destructive,
+            format!("mongo `expireAfterSeconds: {ttl}` deletes the documents within a minute (via {via})"),
         );
     }
     if let Some(w) = ADMIN.iter().find(|w| lower.contains(*w)) {

@@ -8,6 +8,7 @@
 //! access-control path (`/admin`, `/iam`, `/roles`, …) is admin.
 
 mod actions;
+pub(crate) mod client;
 mod credentials;
 mod keys;
 pub(crate) mod money;

@@ -10,6 +10,7 @@ use super::{Ctx, args, shell, structured};
 use crate::Effect::{Admin, Mutating};
 
 mod container;
+mod destination;
 mod fields;
 mod written;
 use fields::{
@@ -53,6 +54,9 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
     }
     sent_file(ctx, map);
     sent_to_address(ctx, map);
+    if top {
+        destination::result_written(ctx, map);
+    }
     if !ctx.name_reads {
         container::host_reached(ctx, map);
     }

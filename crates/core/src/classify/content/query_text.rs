@@ -191,7 +191,15 @@ fn language(t: &str) -> Option<&'static str> {
     {
         return Some("a KQL control command");
     }
-    let cypher = starts(&[
+    // Behind a query's prefixes (`PROFILE`, `CYPHER runtime=…`, `//` comments), and
+    // statements only Cypher has (the twenty-second sets).
+    // (Only text that starts with such a prefix is rebuilt.)
+    let cypher_body = ["explain ", "profile ", "cypher ", "//"]
+        .iter()
+        .any(|p| s.starts_with(p))
+        .then(|| super::cypher::body(t));
+    let b = cypher_body.as_deref().unwrap_or(s);
+    let cypher = [
         "match (",
         "match(",
         "optional match",
@@ -201,7 +209,33 @@ fn language(t: &str) -> Option<&'static str> {
         "detach delete",
         "call db.",
         "call apoc.",
-    ]) || (s.starts_with("match ") && s.contains('('));
+        "call dbms.",
+        "call {",
+        "call{",
+        "foreach (",
+        "foreach(",
+        "load csv ",
+        "stop database",
+        "start database",
+        "terminate transaction",
+        "drop constraint",
+        "create constraint",
+    ]
+    .iter()
+    .any(|p| b.starts_with(p))
+        || (b.starts_with("match ") && b.contains('('))
+        || starts(&[
+            "match (",
+            "match(",
+            "optional match",
+            "merge (",
+            "create (",
+            "unwind ",
+            "detach delete",
+            "call db.",
+            "call apoc.",
+        ])
+        || (s.starts_with("match ") && s.contains('('));
     if cypher {
         return Some("Cypher");
     }
@@ -294,6 +328,18 @@ pub(crate) fn analyse(ctx: &mut Ctx, t: &str) {
     let Some(lang) = language(t) else {
         return;
     };
+    if lang == "Cypher" {
+        super::cypher::judge(ctx, t);
+    }
+    words(ctx, t, lang);
+}
+
+/// Judges text known to be Cypher by its words.
+pub(crate) fn cypher_words(ctx: &mut Ctx, t: &str) {
+    words(ctx, t, "Cypher");
+}
+
+fn words(ctx: &mut Ctx, t: &str, lang: &str) {
     let lower = t.to_ascii_lowercase();
     let words = lower
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))

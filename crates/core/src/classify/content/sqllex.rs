@@ -455,8 +455,10 @@ pub(crate) fn worst_keyword(lx: &Lexed) -> (Effect, String) {
                 Effect::Destructive,
                 "runs a function whose body is not visible (a trigger)".into(),
             ),
+            // Delta's and Spark's `REPLACE TABLE t AS …` at the start, too (the
+            // twenty-second sets).
             "TABLE" | "DATABASE" | "SCHEMA" | "STAGE"
-                if prev == "REPLACE" && i >= 2 && w(i - 2) == "OR" =>
+                if prev == "REPLACE" && ((i >= 2 && w(i - 2) == "OR") || i == 1) =>
             {
                 take(
                     Effect::Destructive,

@@ -45,7 +45,7 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
         &["db:drop", "db:migrate:undo:all", "db:seed:undo:all"],
     ),
     (&["typeorm"], &["schema:drop"]),
-    (&["drizzle-kit"], &["drop"]),
+    (&["drizzle-kit"], &["drop", "push --force"]),
     (&["alembic"], &["downgrade base"]),
     (&["flask"], &["db downgrade base"]),
     (
@@ -85,8 +85,33 @@ const DATABASE_TASKS: &[(&[&str], &[&str])] = &[
     ),
     // golang-migrate.
     (&["migrate"], &["drop", "down --all"]),
-    (&["dotnet"], &["ef database drop"]),
+    (&["dotnet"], &["ef database drop", "ef database update 0"]),
     (&["supabase"], &["db reset"]),
+    // The twenty-second sets: build plugins' goals, and migration tools not listed before.
+    (
+        &["mvn", "mvnw", "gradle", "gradlew"],
+        &[
+            "flyway:clean",
+            "flywayclean",
+            "liquibase:dropall",
+            "dropall",
+            "liquibase:rollback",
+        ],
+    ),
+    (&["atlas"], &["schema clean"]),
+    (&["goose"], &["reset", "down-to 0"]),
+    // `sqitch revert` without a target reverts every change; `rebase` reverts, then deploys.
+    (&["sqitch"], &["revert", "rebase"]),
+    (&["hasura"], &["migrate apply all --down"]),
+    // `--full-refresh` drops and rebuilds incremental models and seeds.
+    (
+        &["dbt"],
+        &[
+            "run --full-refresh",
+            "build --full-refresh",
+            "seed --full-refresh",
+        ],
+    ),
 ];
 
 /// Programs that run a framework's command line (`php artisan …`, `bundle exec rails …`).
@@ -201,6 +226,9 @@ pub(crate) fn judge(sh: &mut Sh, argv: &[String], stdin: &Input, cmd: &str) {
     {
         cypher_shell(sh, argv, stdin, cmd);
     }
+    if let Input::Literal(text) = stdin {
+        super::datatools::input_commands(sh, argv, text, cmd);
+    }
 }
 
 /// The effect a task named in `argv` has, when the words say it.
@@ -239,6 +267,7 @@ pub(crate) fn named(argv: &[String]) -> Option<(Effect, String)> {
                 )
             });
         }
+        "impdp" | "rpk" => return super::datatools::named(argv),
         "gpg" | "gpg2" => {
             let deletes = argv.iter().skip(1).any(|a| a.starts_with("--delete-"));
             return deletes.then(|| (Destructive, "deletes keys from the keyring".into()));
@@ -295,16 +324,28 @@ fn database_task(name: &str, rest: &[String]) -> Option<(Effect, String)> {
         })
         .map(|a| a.to_ascii_lowercase())
         .collect();
-    let all_flags = rest.iter().any(|a| a == "--all" || a == "-all");
     for task in tasks {
-        let (task_words, needs_all) = match task.strip_suffix(" --all") {
-            Some(t) => (t, true),
-            None => (*task, false),
+        // A task's last word may be a flag it needs (`knex migrate:rollback --all`, `drizzle-kit
+        // push --force`); `-all` is golang-migrate's spelling of `--all`.
+        let (task_words, flag) = match task.rsplit_once(" --") {
+            Some((t, f)) => (t, Some(f)),
+            None => (*task, None),
         };
+        let flag_given = flag.is_none_or(|f| {
+            rest.iter().any(|a| {
+                let a = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+                a.strip_prefix("--").or_else(|| a.strip_prefix('-')) == Some(f)
+            })
+        });
         let want: Vec<&str> = task_words.split(' ').collect();
-        let matches = words.len() >= want.len()
-            && words.iter().zip(&want).all(|(w, t)| w == t)
-            && (!needs_all || all_flags);
+        // The task's words in order, at the start or after the values of options given
+        // before them (`alembic -c prod.ini downgrade base`, `goose postgres DSN reset`).
+        let matches = flag_given
+            && (0..=words.len().min(3)).any(|start| {
+                words.get(start..).is_some_and(|ws| {
+                    ws.len() >= want.len() && ws.iter().zip(&want).all(|(w, t)| w == t)
+                })
+            });
         if matches {
             return Some((
                 Destructive,
@@ -409,10 +450,8 @@ fn cypher_shell(sh: &mut Sh, argv: &[String], stdin: &Input, cmd: &str) {
     }
     let via = format!("`{}`", argv.first().map_or("", |f| program_name(f)));
     match (query, file, stdin) {
-        (Some(q), _, _) => sh.ctx.via(&via, |ctx| super::query_text::analyse(ctx, q)),
-        (None, None, Input::Literal(q)) => {
-            sh.ctx.via(&via, |ctx| super::query_text::analyse(ctx, q))
-        }
+        (Some(q), _, _) => sh.ctx.via(&via, |ctx| super::cypher::known(ctx, q)),
+        (None, None, Input::Literal(q)) => sh.ctx.via(&via, |ctx| super::cypher::known(ctx, q)),
         (None, Some(f), _) => sh.add(
             Destructive,
             format!(

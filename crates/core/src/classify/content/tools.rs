@@ -495,10 +495,13 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 _ => (Admin, format!("changes system packages (`{s}`)")),
             }
         }
-        "curl" | "wget" | "http" | "https" | "xh" => return http_client(sh, name, args, cmd),
+        "curl" | "wget" | "http" | "https" | "xh" => {
+            return http_client(sh, name, args, stdin, cmd);
+        }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite" | "redis-cli" | "mongosh" | "mongo"
         | "clickhouse-client" | "duckdb" | "sqlcmd" | "cqlsh" | "bq" | "cockroach" | "snowsql"
-        | "sqlplus" => {
+        | "sqlplus" | "valkey-cli" | "keydb-cli" | "spark-sql" | "beeline" | "hive"
+        | "impala-shell" | "trino" | "presto" => {
             super::dbclient::run(sh, name, args, stdin, cmd);
             return out;
         }

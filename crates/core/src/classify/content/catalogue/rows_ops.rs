@@ -154,7 +154,8 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     row!(
         "psql mysql mariadb sqlite3 sqlite redis-cli mongosh mongo clickhouse-client duckdb \
-          sqlcmd cqlsh bq cockroach snowsql sqlplus",
+          sqlcmd cqlsh bq cockroach snowsql sqlplus valkey-cli keydb-cli spark-sql beeline hive \
+          impala-shell trino presto",
         Mutating,
         "runs database commands",
         H::DbClient

@@ -361,6 +361,9 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         "create-policy",
         "put-bucket-policy",
         "put-bucket-acl",
+        // A resource policy names who may use the resource (DynamoDB's, Secrets Manager's,
+        // ECR's; the twenty-second sets).
+        "put-resource-policy",
     ]) || words.iter().any(|x| *x == "assign" || x.starts_with("assign-"))
         // (`az role assignment list` reads: `assignment` is a noun, not `assign`.)
         || (has(&[

@@ -538,6 +538,12 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             (e, format!("shows words that hold a statement: {why}"))
         }
         Statement::Call(f) => {
+            // Neo4j's procedures parse as a SQL `CALL`; the Cypher they run is in their
+            // strings (the twenty-second sets).
+            if let Some(found) = super::super::cypher::sql_call(&f.name.to_string(), &s.to_string())
+            {
+                w.found.push(found);
+            }
             let (e, what) = functions::call_effect(&f.name.to_string());
             w.call_arguments(&f.name.to_string(), f);
             let e = if e == Read { Mutating } else { e };

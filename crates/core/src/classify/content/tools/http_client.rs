@@ -11,7 +11,13 @@ use crate::Effect::{Admin, Mutating};
 /// Sockets of container engines, whose API runs containers as root.
 const ENGINE_SOCKETS: &[&str] = &["docker.sock", "podman.sock", "containerd.sock", "crio.sock"];
 
-pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -> Input {
+pub(super) fn http_client(
+    sh: &mut Sh,
+    name: &str,
+    args: &[String],
+    stdin: &Input,
+    cmd: &str,
+) -> Input {
     let out = Input::Unknown(format!("a download by `{name}`"));
     let url = args
         .iter()
@@ -136,6 +142,40 @@ pub(super) fn http_client(sh: &mut Sh, name: &str, args: &[String], cmd: &str) -
         .map(|(_, v)| v.as_str())
         .chain(args.iter().filter_map(|a| a.strip_prefix("--header=")))
         .collect();
+    // The body a client sends and a method override in its headers, judged as a request
+    // tool's (the twenty-second sets).
+    // The input in the line, when the data is read from it (`-d @-`; HTTPie's and xh's
+    // input, unless `--ignore-stdin`).
+    let piped = match stdin {
+        Input::Literal(text) => Some(text.as_str()),
+        _ => None,
+    };
+    let bodies: Vec<&str> = match name {
+        "curl" if !get => {
+            let mut literal = super::super::args::opt_values(
+                args,
+                &["-d"],
+                &["--data", "--data-binary", "--data-ascii", "--json"],
+            );
+            let from_input = literal.iter().any(|d| matches!(*d, "@-" | "@/dev/stdin"));
+            literal.retain(|d| !d.starts_with('@'));
+            literal.extend(piped.filter(|_| from_input));
+            literal.extend(super::super::args::opt_values(args, &[], &["--data-raw"]));
+            literal
+        }
+        "wget" => super::super::args::opt_values(args, &[], &["--post-data", "--body-data"]),
+        "http" | "https" | "xh" if !args.iter().any(|a| a == "--ignore-stdin" || a == "-I") => {
+            piped.into_iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    if matches!(name, "curl" | "wget") || !bodies.is_empty() {
+        let body = bodies.join("&");
+        let depth = sh.depth;
+        sh.ctx.via(format!("`{name}`"), |ctx| {
+            http::client::client_request(ctx, &m, &headers, &url, &body, depth)
+        });
+    }
     // curl takes an address without a scheme (`evil.example/x`) as http.
     let address = if url.contains("://") {
         url.clone()
