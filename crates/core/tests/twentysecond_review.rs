@@ -327,3 +327,86 @@ fn a_read_in_a_system_working_directory_only_in_a_call_of_a_shell_tools_own_keys
         ),
     ]);
 }
+
+/// Set 22b, a MongoDB stage under any key, and the data clients' files and shell escapes.
+#[test]
+fn set_22b_a_mongodb_stage_under_any_key_and_the_data_clients_files_and_shell_escapes() {
+    run(&[
+        // a `$out` stage under a key beside `pipeline` (read after set 22b: the string `$out` no longer counted, and only four keys were looked into) (harmful)
+        (
+            "mongodb_aggregate",
+            r#"{"collection": "events", "pipeline": [{"$match": {"note": "$out"}}], "pipeline2": [{"$out": "users"}]}"#,
+            Destructive,
+        ),
+        // a `$merge` stage as JSON text under another key (read on the base) (harmful)
+        (
+            "mongodb_aggregate",
+            r#"{"collection": "events", "pipeline": [{"$match": {"a": 1}}], "stages2": "[{\"$merge\": \"users\"}]"}"#,
+            Destructive,
+        ),
+        // twin: set 22b's lowering kept: the string `$out` in a `$match` is data (benign)
+        (
+            "mongodb_aggregate",
+            r#"{"collection": "events", "pipeline": [{"$match": {"note": "$out"}}]}"#,
+            Read,
+        ),
+        // impala-shell's output file over an access file (mutating after set 22b) (harmful)
+        (
+            "bash",
+            r#"{"command": "impala-shell -q 'SELECT 1' -o /etc/passwd"}"#,
+            Admin,
+        ),
+        // the same with `--output_file=` (harmful)
+        (
+            "bash",
+            r#"{"command": "impala-shell -q 'SELECT 1' --output_file=/etc/cron.d/job"}"#,
+            Admin,
+        ),
+        // twin: an output file elsewhere is a write (benign)
+        (
+            "bash",
+            r#"{"command": "impala-shell -q 'SELECT 1' -o /tmp/out.csv"}"#,
+            Mutating,
+        ),
+        // twin: set 22b's lowering kept: a query that reads (benign)
+        ("bash", r#"{"command": "impala-shell -q 'SELECT 1'"}"#, Read),
+        // Beeline's `!sh` runs a shell command (mutating after set 22b: SQL that does not parse) (harmful)
+        (
+            "bash",
+            r#"{"command": "beeline -u jdbc:hive2://db -e '!sh rm -rf /srv/data'"}"#,
+            Destructive,
+        ),
+        // Hive's `!` runs a shell command (harmful)
+        (
+            "bash",
+            r#"{"command": "hive -e '!rm -rf /srv/data'"}"#,
+            Destructive,
+        ),
+        // twin: a `!` inside a string is no shell escape (benign)
+        (
+            "bash",
+            r#"{"command": "hive -e \"SELECT '!' FROM t\""}"#,
+            Read,
+        ),
+        // `--rdb` writes a dump over an access file (mutating after set 22b made keydb-cli a Redis client) (harmful)
+        (
+            "bash",
+            r#"{"command": "keydb-cli --rdb /etc/passwd"}"#,
+            Admin,
+        ),
+        // the same for redis-cli, over a shell startup file (mutating on the base) (harmful)
+        (
+            "bash",
+            r#"{"command": "redis-cli --rdb /root/.bashrc"}"#,
+            Admin,
+        ),
+        // twin: a dump written elsewhere is a write (benign)
+        (
+            "bash",
+            r#"{"command": "redis-cli -h cache --rdb /backups/dump.rdb"}"#,
+            Mutating,
+        ),
+        // twin: set 22b's lowering kept: `GET` reads (benign)
+        ("bash", r#"{"command": "keydb-cli GET k"}"#, Read),
+    ]);
+}
