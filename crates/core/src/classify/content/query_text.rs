@@ -223,19 +223,7 @@ fn language(t: &str) -> Option<&'static str> {
     ]
     .iter()
     .any(|p| b.starts_with(p))
-        || (b.starts_with("match ") && b.contains('('))
-        || starts(&[
-            "match (",
-            "match(",
-            "optional match",
-            "merge (",
-            "create (",
-            "unwind ",
-            "detach delete",
-            "call db.",
-            "call apoc.",
-        ])
-        || (s.starts_with("match ") && s.contains('('));
+        || (b.starts_with("match ") && b.contains('('));
     if cypher {
         return Some("Cypher");
     }

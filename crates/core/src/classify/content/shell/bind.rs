@@ -101,16 +101,39 @@ fn split_words(v: &str) -> String {
                 .map(str::to_string)
         };
         match text {
-            Some(t) if t.contains(char::is_whitespace) => {
-                out.extend(
-                    t.split_whitespace()
-                        .map(|p| format!("'{}'", p.replace('\'', "'\\''"))),
-                );
+            Some(t) if t.contains(char::is_whitespace) || t.contains(GLOB) => {
+                out.extend(t.split_whitespace().map(unquoted_word));
             }
             _ => out.push(word.to_string()),
         }
     }
     out.join(" ")
+}
+
+/// Characters that make a word a pattern.
+const GLOB: [char; 3] = ['*', '?', '['];
+
+/// One word of an unquoted expansion, written so that the walker reads it as the shell does:
+/// its glob characters stay active (bash still expands `*`, `?` and `[…]` in an unquoted
+/// expansion's words, so `find /srv $1` given `-delet?` may run `-delete`), and every other
+/// character is literal (no quote, `;`, `=`, `~`, `{` or `$` of it becomes syntax).
+fn unquoted_word(p: &str) -> String {
+    if !p.contains(GLOB) {
+        return format!("'{}'", p.replace('\'', "'\\''"));
+    }
+    let mut s = String::with_capacity(p.len() * 2);
+    for c in p.chars() {
+        if !(c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '*' | '?' | '[' | ']' | '-' | '_' | '.' | '/' | ',' | ':' | '+' | '%' | '@'
+            ))
+        {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s
 }
 
 /// The shell words of `v` (as `bind_positional`'s arguments are written: quoted words
@@ -673,6 +696,21 @@ mod tests {
         assert_eq!(
             bind_positional("\"$@\"", &b, "g"),
             "'rm -rf /srv' 'it'\\''s x'"
+        );
+        // Its words stay patterns where they hold glob characters; nothing else of them is
+        // syntax (the review of the twenty-second sets).
+        let g = vec!["'-delet?'".to_string(), "'a;b* c=d ~/x{1,2}'".to_string()];
+        assert_eq!(
+            bind_positional("find /srv $1", &g, "g"),
+            "find /srv -delet?"
+        );
+        assert_eq!(
+            bind_positional("find /srv \"$1\"", &g, "g"),
+            "find /srv '-delet?'"
+        );
+        assert_eq!(
+            bind_positional("ls $2", &g, "g"),
+            "ls a\\;b* 'c=d' '~/x{1,2}'"
         );
     }
 
