@@ -115,6 +115,8 @@ pub(crate) struct Ctx {
     work: usize,
     exhausted: bool,
     too_deep: bool,
+    /// Inside AppleScript judged as `osascript -e` (whose script is AppleScript again).
+    pub(crate) in_osascript: bool,
     pub(crate) via: Vec<String>,
     /// The tool's name says it reads (a path it names is not written).
     name_reads: bool,

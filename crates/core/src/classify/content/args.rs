@@ -7,12 +7,14 @@ use crate::Effect::{Admin, Mutating};
 
 mod paths;
 mod sources;
+mod spelled;
 pub(crate) use paths::{
     file_tool_runs_later, harmless_sink, runs_later, secret_path, sensitive_path,
     socket_or_control, write_risk,
 };
 use sources::{CONFIG_SOURCES, ENDPOINTS, TRACE_FILES, pg_options};
 pub(crate) use sources::{loopback_address, unc_host, usual_kubeconfig};
+pub(crate) use spelled::plain as plain_path;
 
 /// Short flags (clusters like `-rf`) and long flags before `--`.
 pub(crate) fn has_short(args: &[String], c: char) -> bool {

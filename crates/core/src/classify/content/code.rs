@@ -332,6 +332,16 @@ pub(crate) fn analyse(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         // Windows shells have their own syntax (`\` separates paths) and command tables.
         "powershell" | "pwsh" | "ps1" => return catalogue::powershell_input(ctx, code, depth + 1),
         "cmd" | "cmd.exe" | "bat" | "batch" => return catalogue::cmd_input(ctx, code, depth + 1),
+        // AppleScript is judged as `osascript -e` judges it (the review of the twenty-second
+        // sets): `DO SHELL SCRIPT` in any case, Terminal's `do script`, a computed command.
+        "applescript" | "osascript" if !ctx.in_osascript => {
+            let argv = ["osascript".to_string(), "-e".to_string(), code.to_string()];
+            ctx.in_osascript = true;
+            ctx.via("AppleScript".to_string(), |ctx| {
+                shell::analyse_argv(ctx, &argv, depth + 1)
+            });
+            ctx.in_osascript = false;
+        }
         _ => {}
     }
     scan(ctx, &l, code, depth);

@@ -25,6 +25,7 @@ impl Ctx {
             work: 0,
             exhausted: false,
             too_deep: false,
+            in_osascript: false,
             via: Vec::new(),
             name_reads: false,
             editor_tool: false,

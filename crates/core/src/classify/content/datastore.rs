@@ -571,10 +571,10 @@ fn writes_out(map: &Map<String, Value>) -> bool {
             _ => false,
         }
     }
-    ["pipeline", "stages", "args", "arguments"]
-        .iter()
-        .filter_map(|k| map.get(*k))
-        .any(|v| stage(v, 0))
+    // Under any key, not only the pipeline's usual ones (the review of the twenty-second
+    // sets: `{"pipeline": […], "pipeline2": [{"$out": "users"}]}` read once the string
+    // `"$out"` in the first stopped counting).
+    map.values().any(|v| stage(v, 0))
 }
 
 /// Elasticsearch and OpenSearch APIs, named as the clients name them (`indices.delete`,

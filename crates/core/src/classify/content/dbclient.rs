@@ -284,7 +284,15 @@ pub(crate) fn run(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: 
                 "--pattern",
                 "--count",
                 "--memkeys-samples",
+                "--rdb",
+                "--functions-rdb",
             ];
+            // `--rdb FILE` and `--functions-rdb FILE` write a dump there (the review of the
+            // twenty-second sets: `keydb-cli --rdb /etc/passwd`, admin as an unknown program's
+            // path before, had become a plain client call).
+            for f in opt_values(args, &[], &["--rdb", "--functions-rdb"]) {
+                writes_file(sh, cmd, f, "a dump of the database");
+            }
             // A statistics mode reads, but not beside a script or a command (`--scan --eval
             // purge.lua`: which mode runs is not judged; the twenty-second sets).
             let alone = opt_value(args, &[], &["--eval"]).is_none()

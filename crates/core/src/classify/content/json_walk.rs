@@ -435,7 +435,7 @@ fn walk_object(
     }
     ctx.windows_shell = outer_shell;
     if let Some((k, dir)) = run_dir {
-        run_dir::judge(ctx, k, dir, ctx.max_since(mark));
+        run_dir::judge(ctx, map, k, dir, ctx.max_since(mark));
     }
 }
 

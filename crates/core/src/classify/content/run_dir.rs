@@ -10,7 +10,8 @@
 //! And the lowering beside it: such a directory was judged as a path the call touches
 //! (`/etc` is admin), so `cat hosts` run in `/etc` was admin although it only reads. The
 //! working directory of a command is now judged only through what the command does: a
-//! proven read there stays read; anything else gets the directory's risk (above).
+//! proven read there, in a call of no other keys than a shell tool's settings, stays read;
+//! anything else gets the directory's risk (above).
 
 use serde_json::{Map, Value};
 
@@ -46,6 +47,42 @@ fn one_of(k: &str, names: &[&str]) -> bool {
     names.iter().any(|n| is_key(k, n))
 }
 
+/// The other keys of the agents' shell tools (Claude Code's `Bash`, Codex's `shell` and
+/// `local_shell`, Gemini CLI's, Cline's, OpenHands', Cursor's), compared as [`DIR_KEYS`] are.
+/// Only a call made of these may read in a system directory: an unknown key
+/// (`{"redirect": "> passwd"}`) may be what writes there (the review of the twenty-second
+/// sets), so the directory keeps its risk.
+const SETTING_KEYS: &[&str] = &[
+    "timeout",
+    "timeoutms",
+    "timeoutsec",
+    "timeoutseconds",
+    "description",
+    "explanation",
+    "justification",
+    "runinbackground",
+    "isbackground",
+    "withescalatedpermissions",
+    "sandboxpermissions",
+    "dangerouslydisablesandbox",
+    "requiresapproval",
+    "requireuserapproval",
+    "securityrisk",
+    "isinput",
+    "restart",
+    "env",
+    "type",
+    "user",
+    "id",
+    "callid",
+];
+
+/// Whether every key of `map` is a command, a directory or a setting of a shell tool.
+fn settled(map: &Map<String, Value>) -> bool {
+    map.keys()
+        .all(|k| one_of(k, COMMAND_KEYS) || one_of(k, DIR_KEYS) || one_of(k, SETTING_KEYS))
+}
+
 /// The key and directory a shell call's command runs in: exactly one directory key beside
 /// a command given as a string or a list of strings. Anything else is not a shell call (its
 /// directory is judged as a path, as before).
@@ -73,9 +110,20 @@ pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
 /// The risk of writing a relative path in `dir`: its files run later or grant access, or it
 /// is the root. (Data directories are left out: a build writes into `/srv/app` routinely.)
 fn risk(dir: &str) -> Option<(Effect, &'static str)> {
-    let d = dir.trim();
+    // Judged in its plain spelling (`//etc`, `/srv/../etc`, `.git//hooks`; the review of the
+    // twenty-second sets).
+    let plain = args::plain_path(dir.trim());
+    let d = plain.as_deref().unwrap_or(dir).trim();
     if d.is_empty() {
         return None;
+    }
+    // A repository's git directory: its `config` and `hooks/` run programs (`cp /tmp/x
+    // hooks/pre-commit` run in `.git`).
+    if d.trim_end_matches('/') == ".git" || d.trim_end_matches('/').ends_with("/.git") {
+        return Some((
+            Effect::Admin,
+            "a repository's git directory (its config and hooks run programs)",
+        ));
     }
     let slashed = format!("{}/", d.trim_end_matches(['/', '\\']));
     if slashed == "/" {
@@ -88,8 +136,14 @@ fn risk(dir: &str) -> Option<(Effect, &'static str)> {
 
 /// After the call's other keys are judged (`found` is the highest effect they found): a
 /// command not proven to read takes the risk of the directory it runs in.
-pub(crate) fn judge(ctx: &mut Ctx, key: &str, dir: &str, found: Option<Effect>) {
-    if found == Some(Effect::Read) {
+pub(crate) fn judge(
+    ctx: &mut Ctx,
+    map: &Map<String, Value>,
+    key: &str,
+    dir: &str,
+    found: Option<Effect>,
+) {
+    if found == Some(Effect::Read) && settled(map) {
         return;
     }
     if let Some((e, why)) = risk(dir) {

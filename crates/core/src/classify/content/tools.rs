@@ -8,6 +8,7 @@ use crate::Effect::{self, Admin, Destructive, Mutating, Read};
 
 mod curl_opts;
 mod find_awk;
+mod find_glob;
 mod http_client;
 mod http_query;
 mod packages;

@@ -16,6 +16,10 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     if let Some(hit) = climbed_to_root(path).and_then(|abs| sensitive_path(&abs)) {
         return Some(hit);
     }
+    // `//etc/passwd`, `/srv/../etc/passwd`: judged in its plain spelling too.
+    if let Some(hit) = super::spelled::plain(path).and_then(|p| sensitive_path(&p)) {
+        return Some(hit);
+    }
     let p = path.to_ascii_lowercase();
     const GUARD: &[&str] = &[
         ".claude/",
@@ -114,6 +118,9 @@ pub(crate) fn write_risk(path: &str, append: bool) -> Option<(Effect, &'static s
         return Some(hit);
     }
     if let Some(hit) = climbed_to_root(path).and_then(|abs| write_risk(&abs, append)) {
+        return Some(hit);
+    }
+    if let Some(hit) = super::spelled::plain(path).and_then(|p| write_risk(&p, append)) {
         return Some(hit);
     }
     // Writing into the root directory itself (`tar -xf x.tar -C /`) lands on the system.

@@ -89,13 +89,47 @@ pub(super) fn hadoop_options(
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "-e" | "-q" | "--execute" | "--query" => texts.extend(it.next().cloned()),
+            "-e" | "-q" | "--execute" | "--query" => {
+                if let Some(t) = it.next() {
+                    shell_escapes(sh, t, cmd);
+                    texts.push(t.clone());
+                }
+            }
             "-f" | "--file" | "--query_file" => files.extend(it.next().cloned()),
+            // impala-shell's `-o FILE` (the review of the twenty-second sets: `-o /etc/passwd`
+            // was one more option, mutating).
+            "-o" | "--output_file" | "--output-file" => {
+                let f = it.next().map_or("", String::as_str);
+                super::writes_file(sh, cmd, f, "its output");
+            }
+            _ if a.starts_with("--output_file=") || a.starts_with("--output-file=") => {
+                let f = a.split_once('=').map_or("", |(_, f)| f);
+                super::writes_file(sh, cmd, f, "its output");
+            }
             _ if a.starts_with('-') => sh.add(
                 Mutating,
                 format!("{cmd} sets `{a}`, which can load code or change where it connects"),
             ),
             _ => {}
         }
+    }
+}
+
+/// Hive's `!cmd` and Beeline's `!sh cmd` lines in a query run a shell command (the review of
+/// the twenty-second sets: `beeline -e '!sh rm -rf /srv'` was SQL that does not parse).
+fn shell_escapes(sh: &mut Sh, text: &str, cmd: &str) {
+    if !text.contains('!') {
+        return;
+    }
+    for part in text.split([';', '\n']).map(str::trim) {
+        let Some(rest) = part.strip_prefix('!') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let line = match rest.get(..3) {
+            Some(w) if w.eq_ignore_ascii_case("sh ") => rest.get(3..).unwrap_or(""),
+            _ => rest,
+        };
+        sh.shell_text(line, &format!("{cmd} `!` shell escape"));
     }
 }

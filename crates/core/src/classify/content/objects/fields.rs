@@ -421,8 +421,12 @@ pub(super) fn protection_off(ctx: &mut Ctx, map: &Map<String, Value>) {
                 v.as_bool() == Some(false) || v.as_str() == Some("false")
             }
             // GitLab's `protect_branch` spells it `allow_force_push` (the twenty-second sets).
+            // Also as text or a number (`"true"`, `1`; the review of the twenty-second sets).
             "allowdeletions" | "allowforcepushes" | "allowforcepush" | "forcedestroy" => {
                 v.as_bool() == Some(true)
+                    || v.as_str()
+                        .is_some_and(|s| s.trim().eq_ignore_ascii_case("true"))
+                    || v.as_i64() == Some(1)
             }
             "backupretentionperiod" | "retentiondays" | "retentionindays" => {
                 v.as_f64() == Some(0.0) || v.as_str() == Some("0")

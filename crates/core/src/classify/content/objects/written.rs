@@ -95,6 +95,9 @@ pub(super) fn overwritten(ctx: &mut Ctx, map: &Map<String, Value>) {
 /// A CI pipeline definition by its path (`.github/workflows/*.yml`, `.gitlab-ci.yml`,
 /// `Jenkinsfile`, `.circleci/config.yml`, `azure-pipelines.yml`, Buildkite, Drone, Travis).
 fn ci_definition(path: &str) -> bool {
+    // In its plain spelling (`.github//workflows/ci.yml`; the review of the twenty-second sets).
+    let plain = args::plain_path(path);
+    let path = plain.as_deref().unwrap_or(path);
     let p = path.to_ascii_lowercase().replace('\\', "/");
     let file = p.rsplit('/').next().unwrap_or("");
     let yaml = file.ends_with(".yml") || file.ends_with(".yaml");

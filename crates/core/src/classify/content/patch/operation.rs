@@ -15,11 +15,22 @@ pub(crate) fn judge(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
     let Some(kind) = map.get("type").and_then(Value::as_str) else {
         return;
     };
-    let header = match kind {
-        "delete_file" => "*** Delete File:",
-        "create_file" => "*** Add File:",
-        "update_file" => "*** Update File:",
-        _ => return,
+    // In any case, with `_`, `-` or neither (`DELETE_FILE`, `deleteFile`; the review of the
+    // twenty-second sets): a port's spelling.
+    let is = |name: &str| {
+        let mut it = kind.bytes().filter(|b| !matches!(b, b'_' | b'-'));
+        name.bytes()
+            .all(|n| it.next().is_some_and(|b| b.eq_ignore_ascii_case(&n)))
+            && it.next().is_none()
+    };
+    let (kind, header) = if is("deletefile") {
+        ("delete_file", "*** Delete File:")
+    } else if is("createfile") {
+        ("create_file", "*** Add File:")
+    } else if is("updatefile") {
+        ("update_file", "*** Update File:")
+    } else {
+        return;
     };
     let Some(path) = map
         .get("path")

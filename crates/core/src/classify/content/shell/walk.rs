@@ -720,6 +720,16 @@ impl Sh<'_> {
                 Input::Unknown(_) | Input::None => None,
             };
             for f in files.iter().filter(|f| !f.starts_with('-')) {
+                // A CI definition `tee` writes with steps that send secrets (the review of the
+                // twenty-second sets: only a redirection's file was judged so).
+                if let Some(text) = &content
+                    && objects::ci_text_leaks(f, text)
+                {
+                    self.add(
+                        Effect::Admin,
+                        format!("`tee` writes the CI definition `{f}` with steps that send secrets over the network"),
+                    );
+                }
                 self.written.push((f.clone(), content.clone()));
             }
         }

@@ -26,7 +26,8 @@ const LANGUAGE_KEYS: &[&str] = &[
 ];
 
 /// Keys whose text a language's REPL tool runs (LangChain's `query`, `tool_input`, `__arg1`).
-const REPL_KEYS: &[&str] = &["query", "tool_input", "__arg1"];
+/// And `command` (`python_repl {"command": "…"}`; the review of the twenty-second sets).
+const REPL_KEYS: &[&str] = &["query", "tool_input", "__arg1", "command"];
 
 /// Keys whose text a SQL tool runs although their reading is code's or a shell's.
 const SQL_KEYS: &[&str] = &[

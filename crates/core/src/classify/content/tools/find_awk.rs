@@ -50,6 +50,15 @@ pub(crate) fn find(sh: &mut Sh, args: &[String], cmd: &str) -> Input {
         }
         i += 1;
     }
+    if let Some((e, w)) = super::find_glob::predicate_glob(args) {
+        sh.add(
+            e,
+            format!(
+                "{cmd}: the glob `{w}` becomes the predicates files in the directory are named"
+            ),
+        );
+        found = true;
+    }
     if !found {
         sh.add(Read, format!("{cmd} lists files"));
     }
