@@ -453,3 +453,34 @@ fn a_ci_definition_written_by_tee_or_under_a_longer_spelling() {
         ),
     ]);
 }
+
+/// A value bound to an unquoted positional parameter is split into words whose glob characters
+/// stay active, as bash expands them (`shell/split.rs`): in a predicate's place `-delet?` may
+/// become `-delete`. Quoted, the same value is one literal word.
+#[test]
+fn an_unquoted_expansions_words_stay_patterns() {
+    run(&[
+        // the value in a predicate's place (harmful)
+        (
+            "bash",
+            r#"{"command": "bash -c 'find /srv $1' _ '-delet?'"}"#,
+            Destructive,
+        ),
+        // joined to a dash written in the script (harmful)
+        (
+            "bash",
+            r#"{"command": "sh -c 'find /srv -$1' _ 'delet?'"}"#,
+            Destructive,
+        ),
+        // among other words of the value (harmful)
+        (
+            "bash",
+            r#"{"command": "bash -c 'find $1' _ '/srv -ex* rm -rf {} +'"}"#,
+            Destructive,
+        ),
+        // twin: a listing's pattern reads (benign)
+        ("bash", r#"{"command": "bash -c 'ls -la $1' _ '*.log'"}"#, Read),
+        // twin: a value with no glob character is literal words (benign)
+        ("bash", r#"{"command": "bash -c 'find /srv $1' _ '-name x'"}"#, Read),
+    ]);
+}
