@@ -479,8 +479,16 @@ fn an_unquoted_expansions_words_stay_patterns() {
             Destructive,
         ),
         // twin: a listing's pattern reads (benign)
-        ("bash", r#"{"command": "bash -c 'ls -la $1' _ '*.log'"}"#, Read),
+        (
+            "bash",
+            r#"{"command": "bash -c 'ls -la $1' _ '*.log'"}"#,
+            Read,
+        ),
         // twin: a value with no glob character is literal words (benign)
-        ("bash", r#"{"command": "bash -c 'find /srv $1' _ '-name x'"}"#, Read),
+        (
+            "bash",
+            r#"{"command": "bash -c 'find /srv $1' _ '-name x'"}"#,
+            Read,
+        ),
     ]);
 }
