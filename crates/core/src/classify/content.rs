@@ -40,6 +40,7 @@ mod graphql;
 mod hosted;
 mod http;
 mod json_walk;
+mod keys;
 mod objects;
 mod outputs;
 mod patch;

@@ -15,6 +15,7 @@
 
 use serde_json::{Map, Value};
 
+use super::keys::spelled_any;
 use super::{Ctx, args};
 use crate::Effect;
 
@@ -33,19 +34,6 @@ const DIR_KEYS: &[&str] = &[
 
 /// Keys holding the command itself.
 const COMMAND_KEYS: &[&str] = &["command", "cmd", "commands", "shellcommand", "commandline"];
-
-/// Whether key `k` is `name` once case, `_` and `-` are ignored (nothing is allocated: this
-/// runs for every key of every object).
-fn is_key(k: &str, name: &str) -> bool {
-    let mut it = k.bytes().filter(|b| !matches!(b, b'_' | b'-'));
-    name.bytes()
-        .all(|n| it.next().is_some_and(|b| b.eq_ignore_ascii_case(&n)))
-        && it.next().is_none()
-}
-
-fn one_of(k: &str, names: &[&str]) -> bool {
-    names.iter().any(|n| is_key(k, n))
-}
 
 /// The other keys of the agents' shell tools (Claude Code's `Bash`, Codex's `shell` and
 /// `local_shell`, Gemini CLI's, Cline's, OpenHands', Cursor's), compared as [`DIR_KEYS`] are.
@@ -79,8 +67,9 @@ const SETTING_KEYS: &[&str] = &[
 
 /// Whether every key of `map` is a command, a directory or a setting of a shell tool.
 fn settled(map: &Map<String, Value>) -> bool {
-    map.keys()
-        .all(|k| one_of(k, COMMAND_KEYS) || one_of(k, DIR_KEYS) || one_of(k, SETTING_KEYS))
+    map.keys().all(|k| {
+        spelled_any(k, COMMAND_KEYS) || spelled_any(k, DIR_KEYS) || spelled_any(k, SETTING_KEYS)
+    })
 }
 
 /// The key and directory a shell call's command runs in: exactly one directory key beside
@@ -88,7 +77,7 @@ fn settled(map: &Map<String, Value>) -> bool {
 /// directory is judged as a path, as before).
 pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
     let command = map.iter().any(|(k, v)| {
-        one_of(k, COMMAND_KEYS)
+        spelled_any(k, COMMAND_KEYS)
             && match v {
                 Value::String(s) => !s.trim().is_empty(),
                 Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
@@ -98,7 +87,7 @@ pub(crate) fn of(map: &Map<String, Value>) -> Option<(&str, &str)> {
     if !command {
         return None;
     }
-    let mut dirs = map.iter().filter(|(k, _)| one_of(k, DIR_KEYS));
+    let mut dirs = map.iter().filter(|(k, _)| spelled_any(k, DIR_KEYS));
     let (k, v) = dirs.next()?;
     // Two directory keys: which one the tool uses is not known; both stay paths.
     if dirs.next().is_some() {
@@ -154,20 +143,5 @@ pub(crate) fn judge(
                 super::prefix(dir, 80)
             ),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_key;
-
-    #[test]
-    fn keys_match_in_any_spelling() {
-        assert!(is_key("working_directory", "workingdirectory"));
-        assert!(is_key("Working-Directory", "workingdirectory"));
-        assert!(is_key("cwd", "cwd"));
-        assert!(!is_key("cwdx", "cwd"));
-        assert!(!is_key("cw", "cwd"));
-        assert!(!is_key("", "cwd"));
     }
 }

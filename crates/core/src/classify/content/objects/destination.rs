@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::super::Ctx;
+use super::super::keys::{spelled, spelled_any};
 use crate::Effect::{Destructive, Mutating};
 
 /// Keys that hold the query.
@@ -31,32 +32,13 @@ const DISPOSITION_KEYS: &[&str] = &[
     "savemode",
 ];
 
-fn bare(k: &str) -> String {
-    k.chars()
-        .filter(|c| !matches!(c, '_' | '-'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-/// `k` without `_`/`-`, in any case, is one of `keys` (no allocation: this runs on every
-/// object's keys).
-fn bare_in(k: &str, keys: &[&str]) -> bool {
-    keys.iter().any(|want| {
-        let mut got = k
-            .bytes()
-            .filter(|b| !matches!(b, b'_' | b'-'))
-            .map(|b| b.to_ascii_lowercase());
-        want.bytes().all(|w| got.next() == Some(w)) && got.next().is_none()
-    })
-}
-
 /// Judges a query object's destination, there or in its job configuration (`job_config`,
 /// `configuration.query`: two levels down).
 pub(super) fn result_written(ctx: &mut Ctx, map: &Map<String, Value>) {
     // A cheap trigger: a query key with text.
     if !map
         .iter()
-        .any(|(k, v)| v.is_string() && bare_in(k, QUERY_KEYS))
+        .any(|(k, v)| v.is_string() && spelled_any(k, QUERY_KEYS))
     {
         return;
     }
@@ -66,7 +48,7 @@ pub(super) fn result_written(ctx: &mut Ctx, map: &Map<String, Value>) {
     // Only a job's configuration is looked into (`job_config`, `configuration.query`).
     for inner in map
         .iter()
-        .filter(|(k, _)| bare_in(k, CONFIG_KEYS))
+        .filter(|(k, _)| spelled_any(k, CONFIG_KEYS))
         .filter_map(|(_, v)| v.as_object())
     {
         if one(ctx, inner) {
@@ -89,10 +71,10 @@ fn one(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
     };
     let table = map
         .iter()
-        .find(|(k, v)| bare_in(k, TABLE_KEYS) && present(v));
+        .find(|(k, v)| spelled_any(k, TABLE_KEYS) && present(v));
     let disposition = map.iter().find_map(|(k, v)| {
         let s = v.as_str()?;
-        bare_in(k, DISPOSITION_KEYS).then(|| (k, s.to_ascii_lowercase()))
+        spelled_any(k, DISPOSITION_KEYS).then(|| (k, s.to_ascii_lowercase()))
     });
     // `destination` names a table only beside a write disposition (a search's destination
     // is a place); `table` only beside pandas' `if_exists` (otherwise it is what is read).
@@ -113,10 +95,10 @@ fn one(ctx: &mut Ctx, map: &Map<String, Value>) -> bool {
         {
             return None;
         }
-        let pandas = bare(dk) == "ifexists";
+        let pandas = spelled(dk, "ifexists");
         map.iter().find(|(k, v)| {
-            let k = bare(k);
-            (k == "destination" || (pandas && matches!(k.as_str(), "table" | "tablename" | "name")))
+            (spelled(k, "destination")
+                || (pandas && spelled_any(k, &["table", "tablename", "name"])))
                 && present(v)
         })
     });

@@ -17,12 +17,7 @@ pub(crate) fn judge(ctx: &mut Ctx, map: &Map<String, Value>, depth: usize) {
     };
     // In any case, with `_`, `-` or neither (`DELETE_FILE`, `deleteFile`; the review of the
     // twenty-second sets): a port's spelling.
-    let is = |name: &str| {
-        let mut it = kind.bytes().filter(|b| !matches!(b, b'_' | b'-'));
-        name.bytes()
-            .all(|n| it.next().is_some_and(|b| b.eq_ignore_ascii_case(&n)))
-            && it.next().is_none()
-    };
+    let is = |name: &str| super::super::keys::spelled(kind, name);
     let (kind, header) = if is("deletefile") {
         ("delete_file", "*** Delete File:")
     } else if is("createfile") {
