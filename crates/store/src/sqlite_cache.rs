@@ -157,11 +157,11 @@ impl KeptSessions {
         self.rows.get(id).filter(|s| s.org_id == org_id)
     }
 
-    fn insert(&mut self, session: &Session) {
+    fn insert(&mut self, session: Session) {
         if self.rows.len() >= MAX_ENTRIES {
             self.clear();
         }
-        self.rows.insert(session.id.clone(), session.clone());
+        self.rows.insert(session.id.clone(), session);
     }
 
     fn remove(&mut self, org_id: &str, id: &str) -> Option<Session> {
@@ -296,6 +296,14 @@ impl RowCache {
 
     /// Keeps a session row just read as stored.
     pub(crate) fn keep_session(&mut self, session: &Session) {
+        if self.enabled && self.sessions_bit != 0 {
+            self.sessions.insert(session.clone());
+        }
+    }
+
+    /// Keeps a session row as stored, given away (the row a check just updated: moved back
+    /// instead of copied, issue 14).
+    pub(crate) fn keep_session_owned(&mut self, session: Session) {
         if self.enabled && self.sessions_bit != 0 {
             self.sessions.insert(session);
         }

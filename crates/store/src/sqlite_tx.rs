@@ -159,7 +159,7 @@ impl Db for SqliteTx<'_, '_> {
         } else if let Some(mut session) = kept {
             // A copy that cannot be made as stored is not kept; the update stands.
             match apply(&mut session) {
-                Ok(()) => self.cache.keep_session(&session),
+                Ok(()) => self.cache.keep_session_owned(session),
                 Err(_) => self.cache.drop_sessions(),
             }
         }
