@@ -56,6 +56,7 @@ mod sql;
 mod sqlfilter;
 mod sqllex;
 mod structured;
+mod substrings;
 mod tasks;
 mod tools;
 mod workdir;

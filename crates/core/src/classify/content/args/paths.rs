@@ -1,7 +1,10 @@
 //! Paths by what a write to them, or a read of them, means: harmless sinks, access and
 //! system files, start-up files and credential stores, secrets.
 
+use std::sync::LazyLock;
+
 use crate::Effect::{self, Admin, Destructive};
+use crate::classify::content::substrings::AnyOf;
 
 /// Paths a write to would be harmless.
 pub(crate) fn harmless_sink(path: &str) -> bool {
@@ -21,29 +24,7 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         return Some(hit);
     }
     let p = path.to_ascii_lowercase();
-    const GUARD: &[&str] = &[
-        ".claude/",
-        ".claude\\",
-        "airlock",
-        ".co/host.yaml",
-        "dcg/",
-        ".cursor/",
-        ".codex/",
-        ".gemini/",
-        "claude_desktop_config",
-        ".mcp.json",
-        "settings.local.json",
-        // Other agents' MCP server lists: each entry is a command the agent starts (the
-        // twenty-second sets): VS Code's, Roo's, Cline's, Windsurf's, Kiro's, Amazon Q's.
-        ".vscode/mcp.json",
-        ".roo/mcp.json",
-        "mcp_settings.json",
-        "mcp_config.json",
-        ".kiro/settings/mcp.json",
-        ".amazonq/mcp.json",
-        ".config/goose/config.yaml",
-    ];
-    if GUARD.iter().any(|g| p.contains(g)) {
+    if GUARD.in_text(&p) {
         return Some((Admin, "the guard's own configuration (self-weakening)"));
     }
     if p.contains("sudoers")
@@ -491,47 +472,111 @@ pub(crate) fn secret_path(path: &str) -> bool {
             .iter()
             .any(|x| file.ends_with(x))
         // Every marker below names a directory: a bare file name has none.
-        || (p.contains('/')
-            && [
-            ".ssh/",
-            ".aws/",
-            ".kube/config",
-            ".docker/config.json",
-            "gh/hosts.yml",
-            ".codex/auth.json",
-            ".config/op/",
-            "/run/secrets/",
-            "serviceaccount/token",
-            ".gnupg/",
-            ".password-store/",
-            ".azure/",
-            ".m2/settings",
-            "/etc/kubernetes/",
-            ".snowsql/config",
-            ".config/stripe/",
-            "sops/age/",
-            "github-copilot/",
-            "library/keychains/",
-            ".config/gh/",
-            ".git/config",
-            "/etc/ssl/private/",
-            "gcloud/",
-            // CLIs' stored logins: Wrangler, fly.io, OCI, doctl, dbt's connections.
-            ".wrangler/config/",
-            ".ethereum/keystore/",
-            ".config/solana/id.json",
-            ".tsh/keys/",
-            ".circleci/cli.yml",
-            ".bluemix/",
-            ".gsutil/",
-            ".purple/accounts.xml",
-            "/etc/networkmanager/system-connections/",
-            "/var/lib/jenkins/secrets/",
-            ".dbt/profiles.yml",
-            ".fly/config.yml",
-            ".oci/config",
-            "doctl/config.yaml",
-        ]
-        .iter()
-        .any(|d| p.contains(d)))
+        || (p.contains('/') && SECRET_DIRS.in_text(&p))
+}
+
+/// Markers of a credential store inside a path (each names a directory: a bare file name has
+/// none), found in one pass.
+const SECRET_DIR_MARKERS: &[&str] = &[
+    ".ssh/",
+    ".aws/",
+    ".kube/config",
+    ".docker/config.json",
+    "gh/hosts.yml",
+    ".codex/auth.json",
+    ".config/op/",
+    "/run/secrets/",
+    "serviceaccount/token",
+    ".gnupg/",
+    ".password-store/",
+    ".azure/",
+    ".m2/settings",
+    "/etc/kubernetes/",
+    ".snowsql/config",
+    ".config/stripe/",
+    "sops/age/",
+    "github-copilot/",
+    "library/keychains/",
+    ".config/gh/",
+    ".git/config",
+    "/etc/ssl/private/",
+    "gcloud/",
+    // CLIs' stored logins: Wrangler, fly.io, OCI, doctl, dbt's connections.
+    ".wrangler/config/",
+    ".ethereum/keystore/",
+    ".config/solana/id.json",
+    ".tsh/keys/",
+    ".circleci/cli.yml",
+    ".bluemix/",
+    ".gsutil/",
+    ".purple/accounts.xml",
+    "/etc/networkmanager/system-connections/",
+    "/var/lib/jenkins/secrets/",
+    ".dbt/profiles.yml",
+    ".fly/config.yml",
+    ".oci/config",
+    "doctl/config.yaml",
+];
+static SECRET_DIRS: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(SECRET_DIR_MARKERS));
+
+/// The guard's own configuration and other agents' MCP server lists, anywhere in a path.
+const GUARD_MARKERS: &[&str] = &[
+    ".claude/",
+    ".claude\\",
+    "airlock",
+    ".co/host.yaml",
+    "dcg/",
+    ".cursor/",
+    ".codex/",
+    ".gemini/",
+    "claude_desktop_config",
+    ".mcp.json",
+    "settings.local.json",
+    // Other agents' MCP server lists: each entry is a command the agent starts (the
+    // twenty-second sets): VS Code's, Roo's, Cline's, Windsurf's, Kiro's, Amazon Q's.
+    ".vscode/mcp.json",
+    ".roo/mcp.json",
+    "mcp_settings.json",
+    "mcp_config.json",
+    ".kiro/settings/mcp.json",
+    ".amazonq/mcp.json",
+    ".config/goose/config.yaml",
+];
+static GUARD: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(GUARD_MARKERS));
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        GUARD, GUARD_MARKERS, SECRET_DIR_MARKERS, SECRET_DIRS, secret_path, sensitive_path,
+    };
+
+    #[test]
+    fn marker_lists_are_found_in_one_pass_as_one_by_one() {
+        for (set, list) in [
+            (&*SECRET_DIRS, SECRET_DIR_MARKERS),
+            (&*GUARD, GUARD_MARKERS),
+        ] {
+            assert!(set.is_built());
+            for m in list {
+                for text in [
+                    format!("/home/u/{m}"),
+                    format!("{m}x"),
+                    m[..m.len() - 1].to_string(),
+                    m[1..].to_string(),
+                    m.to_uppercase(),
+                ] {
+                    let one_by_one = list.iter().any(|p| text.contains(p));
+                    assert_eq!(set.in_text(&text), one_by_one, "{text:?}");
+                }
+            }
+        }
+        // Each list still decides its rule.
+        assert!(secret_path("/home/u/.aws/credentials"));
+        assert!(secret_path("/srv/x/.ssh/known"));
+        assert!(!secret_path("/srv/x/.sh/known"));
+        assert!(!secret_path("build/"));
+        assert!(sensitive_path("/home/u/.claude/settings.json").is_some());
+        assert!(sensitive_path("/srv/app/.cursor/rules").is_some());
+        assert!(sensitive_path("/srv/app/src/main.rs").is_none());
+    }
 }
