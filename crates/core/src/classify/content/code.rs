@@ -9,6 +9,7 @@ mod chains;
 mod effects;
 mod environ;
 pub(crate) mod fences;
+mod folded;
 mod golang;
 mod indirect;
 mod ipython;
@@ -234,6 +235,23 @@ pub(super) const EXEC: &[&str] = &[
     // Ruby's and Perl's `eval` of a string literal without parentheses.
     "eval \"",
     "eval '",
+    // Code built from a string by another door (the twenty-third sets): JavaScript's
+    // `new Function("…")` and `vm`, Ruby's `instance_eval`, Lua's `loadstring`, R's
+    // `do.call("system", …)`, Julia's `ccall`.
+    "new Function(",
+    "Function(\"",
+    "Function('",
+    "runInNewContext(",
+    "runInThisContext(",
+    "runInContext(",
+    "vm.Script(",
+    "compileFunction(",
+    "instance_eval",
+    "class_eval",
+    "module_eval",
+    "loadstring(",
+    "do.call(",
+    "ccall(",
 ];
 
 /// Decoders whose output, when run, is code that cannot be seen.
@@ -377,6 +395,16 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
+    // Names and commands split into joined literals or looked up by a string
+    // (`'sys' + 'tem'`, `getattr(ec2, 'terminate_instances')`): the plain spelling is judged
+    // too (it can only raise).
+    if let Some(plain) = folded::fold(code)
+        && plain != code
+    {
+        ctx.via("the code with its split strings joined", |ctx| {
+            analyse(ctx, &lang, &plain, depth + 1)
+        });
+    }
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -442,6 +470,9 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         .chain(others::EXEC)
         .any(|x| blanked.contains(x) || blanked_expanded.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`')
+        // zx's and Bun's shell templates (`await $`rm -rf /srv``), Lua's `load("…")`.
+        || language == Lang::Js && code.contains("$`")
+        || lang == "lua" && blanked.contains("load(")
         || lx.toks.iter().any(|t| matches!(t, lex::Tok::Exec(_)));
     let (names, names_expanded) = if execs {
         (code, expanded.as_str())
@@ -511,7 +542,11 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             });
         }
         // A string that code runs (`exec("…")`, `eval "…"`) is also code of the language.
-        if execs && t.contains('(') && language != Lang::Other {
+        // Languages that are not lexed but are named (`r`, `lua`) are scanned as such.
+        if execs
+            && t.contains('(')
+            && (language != Lang::Other || !matches!(lang.as_str(), "code" | "other"))
+        {
             ctx.via(format!("a string run as {lang} code"), |ctx| {
                 analyse(ctx, &lang, t, depth + 1)
             });
