@@ -438,7 +438,7 @@ fn shell_templates_run_commands() {
     ]);
 }
 
-/// A Jupyter tool's `kernel`/`kernel_name` names the code's language as `language` does.
+/// A Jupyter tool's `kernel`/`kernel_name` names the code's language; it only raises (a read found through it is forgotten).
 #[test]
 fn kernel_names_the_language() {
     check(&[
@@ -448,10 +448,10 @@ fn kernel_names_the_language() {
             json!({ "kernel": r#"sql"#, "code": r#"DROP TABLE users"# }),
             Destructive,
         ),
-        // bash kernel_name
+        // sql kernel_name
         (
             "run_cell",
-            json!({ "kernel_name": r#"bash"#, "code": r#"rm -rf /srv"# }),
+            json!({ "kernel_name": r#"sql"#, "code": r#"DELETE FROM users"# }),
             Destructive,
         ),
         // twin: a read in an unknown tool

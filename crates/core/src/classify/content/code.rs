@@ -6,6 +6,7 @@
 
 mod allow;
 mod chains;
+mod doors;
 mod effects;
 mod environ;
 pub(crate) mod fences;
@@ -235,23 +236,6 @@ pub(super) const EXEC: &[&str] = &[
     // Ruby's and Perl's `eval` of a string literal without parentheses.
     "eval \"",
     "eval '",
-    // Code built from a string by another door (the twenty-third sets): JavaScript's
-    // `new Function("…")` and `vm`, Ruby's `instance_eval`, Lua's `loadstring`, R's
-    // `do.call("system", …)`, Julia's `ccall`.
-    "new Function(",
-    "Function(\"",
-    "Function('",
-    "runInNewContext(",
-    "runInThisContext(",
-    "runInContext(",
-    "vm.Script(",
-    "compileFunction(",
-    "instance_eval",
-    "class_eval",
-    "module_eval",
-    "loadstring(",
-    "do.call(",
-    "ccall(",
 ];
 
 /// Decoders whose output, when run, is code that cannot be seen.
@@ -395,16 +379,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
-    // Names and commands split into joined literals or looked up by a string
-    // (`'sys' + 'tem'`, `getattr(ec2, 'terminate_instances')`): the plain spelling is judged
-    // too (it can only raise).
-    if let Some(plain) = folded::fold(code)
-        && plain != code
-    {
-        ctx.via("the code with its split strings joined", |ctx| {
-            analyse(ctx, &lang, &plain, depth + 1)
-        });
-    }
+    folded::judge(ctx, &lang, code, depth);
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -470,9 +445,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         .chain(others::EXEC)
         .any(|x| blanked.contains(x) || blanked_expanded.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`')
-        // zx's and Bun's shell templates (`await $`rm -rf /srv``), Lua's `load("…")`.
-        || language == Lang::Js && code.contains("$`")
-        || lang == "lua" && blanked.contains("load(")
+        || doors::runs_strings(&lang, language, code, &blanked)
         || lx.toks.iter().any(|t| matches!(t, lex::Tok::Exec(_)));
     let (names, names_expanded) = if execs {
         (code, expanded.as_str())

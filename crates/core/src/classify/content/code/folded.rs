@@ -6,6 +6,19 @@
 //! `os.__dict__['system']`, `fs['rmSync'](…)`). `fold` spells the code as if written plainly;
 //! the caller judges that spelling as well as the original, so folding can only raise.
 
+use super::super::Ctx;
+
+/// Judges the plain spelling of code whose names or commands are split into joined literals
+/// or looked up by a string (`'sys' + 'tem'`, `getattr(ec2, 'terminate_instances')`) as
+/// well as the code itself: it can only raise.
+pub(super) fn judge(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
+    if let Some(plain) = fold(code).filter(|p| p != code) {
+        ctx.via("the code with its split strings joined", |ctx| {
+            super::analyse(ctx, lang, &plain, depth + 1)
+        });
+    }
+}
+
 /// The code with split literals joined and looked-up names spelled as attributes, or `None`
 /// when nothing was folded.
 pub(super) fn fold(code: &str) -> Option<String> {
@@ -164,7 +177,7 @@ fn name_before(cs: &[char], at: usize) -> Option<usize> {
     {
         s -= 1;
     }
-    (s < at && !cs.get(s).is_some_and(|&c| c == '.')).then_some(s)
+    (s < at && cs.get(s).is_none_or(|&c| c != '.')).then_some(s)
 }
 
 /// `getattr(obj, 'name')` or `vars(obj)['name']` at `i`: (index past it, `obj.name`).
