@@ -98,7 +98,9 @@ pub(crate) fn handler_of(name: &str) -> Option<Handler> {
 
 /// The language of an interpreter program.
 pub(crate) fn interpreter(n: &str) -> Option<&'static str> {
-    if n.starts_with("python") || n.starts_with("pypy") {
+    // IPython's `-c` runs a cell: Python with magics and shell escapes (the twenty-third
+    // sets).
+    if n.starts_with("python") || n.starts_with("pypy") || matches!(n, "ipython" | "ipython3") {
         return Some("python");
     }
     Some(match n {
@@ -442,6 +444,14 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
         Handler::Shell => run_shell(sh, name, args, stdin, &cmd),
         Handler::Interpreter => {
             let lang = interpreter(name).unwrap_or("other");
+            // IPython runs its profile's startup files and configured extensions first, so
+            // its cells are never proven read (no lowering: it was an unknown program).
+            if name.starts_with("ipython") {
+                sh.add(
+                    Mutating,
+                    format!("{cmd}: IPython runs its profile's startup files first"),
+                );
+            }
             run_interpreter(sh, name, lang, args, stdin, &cmd)
         }
         Handler::PowerShell

@@ -6,9 +6,11 @@
 
 mod allow;
 mod chains;
+mod doors;
 mod effects;
 mod environ;
 pub(crate) mod fences;
+mod folded;
 mod golang;
 mod indirect;
 mod ipython;
@@ -377,6 +379,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
+    folded::judge(ctx, &lang, code, depth);
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -442,6 +445,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         .chain(others::EXEC)
         .any(|x| blanked.contains(x) || blanked_expanded.contains(x))
         || (lang == "ruby" || lang == "perl") && code.contains('`')
+        || doors::runs_strings(&lang, language, code, &blanked)
         || lx.toks.iter().any(|t| matches!(t, lex::Tok::Exec(_)));
     let (names, names_expanded) = if execs {
         (code, expanded.as_str())
@@ -511,7 +515,11 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             });
         }
         // A string that code runs (`exec("…")`, `eval "…"`) is also code of the language.
-        if execs && t.contains('(') && language != Lang::Other {
+        // Languages that are not lexed but are named (`r`, `lua`) are scanned as such.
+        if execs
+            && t.contains('(')
+            && (language != Lang::Other || !matches!(lang.as_str(), "code" | "other"))
+        {
             ctx.via(format!("a string run as {lang} code"), |ctx| {
                 analyse(ctx, &lang, t, depth + 1)
             });

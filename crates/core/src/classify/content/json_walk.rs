@@ -267,6 +267,12 @@ fn walk_object(
     let lang = ["language", "lang", "runtime", "interpreter"]
         .iter()
         .find_map(|k| map.get(*k).and_then(Value::as_str));
+    // A Jupyter tool's `kernel`/`kernel_name` names the code's language too (the
+    // twenty-third sets); it only raises, as the code is also judged as the tool's own.
+    let kernel = ["kernel", "kernel_name"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .filter(|_| lang.is_none());
     // One key that holds text or structure: it inherits the reading (scalars beside it are
     // settings such as a timeout).
     let holders = map
@@ -395,6 +401,11 @@ fn walk_object(
         let h = match key_hint(k) {
             _ if searched || structured::is_name_list(k) => Hint::Prose,
             Some(Hint::Code) => {
+                if let (Some(kernel), Value::String(src)) = (kernel, v) {
+                    let cp = ctx.checkpoint();
+                    code::analyse(ctx, kernel, prefix(src, *budget), 0);
+                    ctx.forget_reads_since(&cp);
+                }
                 if let (Some(lang), Value::String(src)) = (lang, v) {
                     let src = prefix(src, *budget);
                     *budget -= src.len();

@@ -486,7 +486,7 @@ pub(super) const ROWS: &[Spec] = &[
         "@any"
     ),
     row!(
-        "python pypy node nodejs bun deno ts-node tsx perl perl5 ruby irb jruby php lua \
+        "python pypy ipython ipython3 node nodejs bun deno ts-node tsx perl perl5 ruby irb jruby php lua \
           luajit rscript Rscript osascript tclsh wish groovy jshell scala kotlin julia elixir \
           iex erl ghci runghc swift",
         Mutating,

@@ -43,6 +43,11 @@ const DESTROY: &[&str] = &[
 /// `empty_bucket`), not alone (`p.terminate()`).
 const DESTROY_WITH_OBJECT: &[&str] = &["terminate", "empty", "flush", "deregister", "decommission"];
 
+/// Objects that `DESTROY_WITH_OBJECT` destroys when named earlier in the chain.
+const RESOURCES: &[&str] = &[
+    "instance", "cluster", "bucket", "server", "machine", "database",
+];
+
 /// In-memory frame operations named like deletions.
 const IN_MEMORY: &[&str] = &[
     "drop_duplicates",
@@ -242,8 +247,42 @@ pub(crate) fn effects(ctx: &mut Ctx, lang: Lang, lx: &Lexed, chains: &[Chain]) {
             if let Some((e, what)) = verb(&seg.name, &kw) {
                 ctx.add(e, format!("code: `{}` {what}", prefix(&ch.path(), 80)));
             }
+            // `ec2.instances.all().terminate()`, `ec2.Instance(i).terminate()`: the object is
+            // named earlier in the chain (the twenty-third sets).
+            if DESTROY_WITH_OBJECT.contains(&seg.name.as_str())
+                && ch.segs.get(..k).unwrap_or_default().iter().any(|s| {
+                    let n = s.name.to_ascii_lowercase();
+                    RESOURCES.iter().any(|r| n.contains(r))
+                })
+            {
+                ctx.add(
+                    Destructive,
+                    format!(
+                        "code: `{}` {}s the resources it is called on",
+                        prefix(&ch.path(), 80),
+                        seg.name
+                    ),
+                );
+            }
             if seg.call.is_some() {
                 write(ctx, lang, lx, ch, k, seg);
+            }
+            // A Redis client's raw command (`r.execute_command('FLUSHALL')`,
+            // `client.sendCommand(['FLUSHDB'])`) is judged as the command it sends.
+            if let Some(range) = seg.call
+                && matches!(
+                    seg.name.as_str(),
+                    "execute_command" | "send_command" | "sendCommand"
+                )
+            {
+                let line = chains::strings(lx, range).join(" ");
+                let (e, why) = super::redis_command(&line);
+                if e != Effect::Read {
+                    ctx.add(
+                        e.max(Mutating),
+                        format!("code: `{}` sends a Redis command: {why}", prefix(&line, 60)),
+                    );
+                }
             }
         }
     }
@@ -285,7 +324,7 @@ fn writer(lang: Lang, name: &str, path: &str) -> Option<(Dest, Option<bool>)> {
         "writeFileSync" | "writeFile" | "writeTextFile" | "writeTextFileSync" | "WriteFile"
         | "binwrite" | "file_put_contents" | "createWriteStream" | "outputFile"
         | "outputFileSync" | "writeJson" | "writeJsonSync" | "write_file" => (Dest::Arg(0), None),
-        "write" if matches!(path, "File.write" | "IO.write") => (Dest::Arg(0), None),
+        "write" if matches!(path, "File.write" | "IO.write" | "Bun.write") => (Dest::Arg(0), None),
         "appendFileSync" | "appendFile" | "appendFileSync_" => (Dest::Arg(0), Some(true)),
         // .NET's `[IO.File]::WriteAllText(path, …)` from PowerShell or C#.
         "WriteAllText" | "WriteAllLines" | "WriteAllBytes" => (Dest::Arg(0), Some(false)),
@@ -294,8 +333,17 @@ fn writer(lang: Lang, name: &str, path: &str) -> Option<(Dest, Option<bool>)> {
             (Dest::Arg(0), Some(false))
         }
         "write_text" | "write_bytes" | "touch" => (Dest::Receiver, Some(false)),
-        "copy" | "copy2" | "copyfile" | "copyFile" | "copyFileSync" | "move" | "mv" | "cp"
-        | "rename" | "renameSync" | "replace" | "Rename" | "symlink" | "symlinkSync"
+        // Data libraries' savers and archive extraction (the twenty-third sets):
+        // `df.to_csv(p)`, `np.save(p, a)`, `plt.savefig(p)`, `zf.extractall('/')`.
+        "to_csv" | "to_json" | "to_parquet" | "to_excel" | "to_pickle" | "to_feather"
+        | "to_hdf" | "savefig" | "savetxt" | "save" | "savez" | "tofile" | "extractall"
+            if path.contains('.') =>
+        {
+            (Dest::Arg(0), Some(false))
+        }
+        "unpack_archive" if path.contains('.') => (Dest::Arg(1), Some(false)),
+        "copy" | "copy2" | "copyfile" | "copyFile" | "copyFileSync" | "cpSync" | "move" | "mv"
+        | "cp" | "rename" | "renameSync" | "replace" | "Rename" | "symlink" | "symlinkSync"
         | "Symlink" | "Link" | "link" | "copytree"
             if path.contains('.') || matches!(lang, Lang::Php | Lang::Perl) =>
         {
@@ -326,10 +374,42 @@ fn write(ctx: &mut Ctx, lang: Lang, lx: &Lexed, ch: &Chain, k: usize, seg: &Seg)
     };
     let argv = chains::args(lx, range);
     let mut append = fixed;
+    // A path object's move takes one argument, the destination (`Path(a).replace(b)`,
+    // `Path(a).rename(b)`), and the receiver is the source (the twenty-third sets).
+    let moves = matches!(
+        seg.name.as_str(),
+        "move" | "mv" | "rename" | "renameSync" | "replace" | "Rename"
+    );
+    let one_arg_move = moves && argv.len() == 1 && k > 0 && ch.root != Root::Value;
     let mut dest_range = match dest {
+        Dest::Arg(_) if one_arg_move => argv.first().copied(),
         Dest::Arg(n) => argv.get(n).copied(),
         Dest::Receiver => receiver(lx, ch, k),
     };
+    // A move takes its source away: a sensitive file moved is changed as if written
+    // (`os.rename('/etc/passwd', …)`, `shutil.move('/etc/shadow', '/dev/null')`).
+    let source = if one_arg_move {
+        receiver(lx, ch, k)
+    } else if moves && argv.len() >= 2 && (seg.name != "replace" || path == "os.replace") {
+        argv.first().copied()
+    } else {
+        None
+    };
+    if let Some((p, (e, why))) = source
+        .map(|r| destination(lx, r))
+        .unwrap_or_default()
+        .iter()
+        .find_map(|p| args::sensitive_path(p).map(|hit| (p.clone(), hit)))
+    {
+        ctx.add(
+            e,
+            format!(
+                "code: `{}` moves `{}` away: {why}",
+                prefix(&path, 60),
+                prefix(&p, 80)
+            ),
+        );
+    }
     if matches!(
         seg.name.as_str(),
         "open" | "fopen" | "OpenFile" | "sysopen" | "openSync" | "readFileSync" | "readFile"

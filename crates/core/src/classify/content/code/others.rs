@@ -11,6 +11,8 @@ pub(super) const EXEC: &[&str] = &[
     "run(`",
     "pipeline(`",
     "read(`",
+    // Julia's command built from an argument vector (`run(Cmd(["rm", "-rf", p]))`).
+    "Cmd([",
     // Groovy's `"cmd".execute()`, Scala's `sys.process` and `"cmd".!`.
     ".execute()",
     "sys.process",

@@ -119,6 +119,11 @@ pub(crate) fn run_interpreter(
             if module == "pip" {
                 return super::super::tools::run(sh, "pip", rest, stdin, cmd);
             }
+            // `python3 -m IPython -c CELL` is `ipython -c CELL` (the twenty-third sets).
+            if module == "IPython" {
+                sh.add(Mutating, format!("{cmd} runs IPython"));
+                return run_interpreter(sh, "ipython", lang, rest, stdin, cmd);
+            }
             // Modules that are command-line programs of their own: judged as those programs
             // (`python3 -m sqlite3 db 'DROP …'`, `-m zipfile -e x.zip /`, `-m tarfile -e`).
             // `-m tarfile -v -e x.tar /`: the operation may follow other options.
