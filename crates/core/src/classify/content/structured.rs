@@ -349,6 +349,7 @@ pub(crate) fn program_call(
             .find(|(k, _)| matches!(snake(k).as_str(), "subcommand" | "sub_command"))
             .and_then(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
     });
+    injected::exec_command(ctx, program.command(), name_rest, map);
     // The primary key's words, which another subcommand key continues (`git stash drop`).
     let mut primary_words: Vec<String> = Vec::new();
     match sub {
@@ -506,7 +507,10 @@ pub(crate) fn program_call(
         format!("{} read as {}", program.command(), snippet_words(&argv)),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
-    injected::judge_line(ctx, program.command(), &argv);
+    // Described keys are off the line, but what their values add to it runs too.
+    let mut line = argv.clone();
+    line.extend(injected::described_values(map, IGNORED));
+    injected::judge_line(ctx, program.command(), &line);
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
     // A second subcommand key (`{"command": "stash", "sub_command": "list", "subcommand":

@@ -1,6 +1,8 @@
 //! Fields a server may put in a shell line (`kubectl get pods -n ${ns}`): what a value adds
 //! to the line runs with it.
 
+use serde_json::{Map, Value};
+
 use super::super::{Ctx, shell, snippet};
 use crate::Effect::{Admin, Destructive};
 
@@ -64,5 +66,63 @@ fn removal_or_access(ctx: &mut Ctx, via: &str, line: &str) {
         for reason in v.reasons {
             ctx.add(v.effect, format!("{reason} (via {via})"));
         }
+    }
+}
+
+/// The string values of the keys a program tool leaves off its command line (`output`,
+/// `format`, `cwd`, …; free text such as `description` and `reason` aside), as the
+/// `--key=value` words a server would add, when they hold shell syntax: `judge_line`
+/// finds what they add (the twenty-third sets: `kubectl_get {"output": "name; kubectl
+/// delete ns prod"}` read as `kubectl get pods`).
+pub(super) fn described_values(map: &Map<String, Value>, ignored: &[&str]) -> Vec<String> {
+    map.iter()
+        .filter(|(k, _)| {
+            ignored.contains(&k.as_str()) && !matches!(k.as_str(), "description" | "reason")
+        })
+        // A list's items and an object's values are the value too (`{"output": ["…"]}`).
+        .flat_map(|(k, v)| {
+            let items: Vec<&str> = match v {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                Value::Object(o) => o.values().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            items.into_iter().map(move |s| (k, s))
+        })
+        .filter(|(_, s)| {
+            s.contains(['`', ';', '|', '&', '\n', '>']) || s.contains("$(") || s.contains("<(")
+        })
+        .map(|(k, s)| format!("--{k}={s}"))
+        .collect()
+}
+
+/// An exec tool's command is what runs in the container or pod (`kubectl_exec {"pod":
+/// "web", "command": "rm -rf /data"}` had been read as `kubectl rm -rf /data web`; the
+/// twenty-third sets): a command or cmd key under a tool named for `exec` is also judged
+/// as the command line it is (a string) or its words (a list).
+pub(super) fn exec_command(
+    ctx: &mut Ctx,
+    program: &str,
+    name_rest: &[String],
+    map: &Map<String, Value>,
+) {
+    if !name_rest.iter().any(|w| w == "exec") {
+        return;
+    }
+    let Some(value) = map.get("command").or_else(|| map.get("cmd")) else {
+        return;
+    };
+    let via = format!("the command `{program}` runs in the container");
+    match value {
+        Value::String(s) => ctx.via(via, |ctx| shell::analyse(ctx, s, 1)),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            let argv: Vec<String> = items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            ctx.via(via, |ctx| shell::analyse_argv(ctx, &argv, 1));
+        }
+        _ => {}
     }
 }
