@@ -541,3 +541,99 @@ fn infrastructure_secrets_sent_out() {
         ),
     ]);
 }
+
+/// An SDK tool's parameters (`use_aws {"region": "us-east-1; aws ec2 terminate-instances …"}`) and a program tool's object-valued fields, which no flag carries (`terraform {"vars": {"x": "$(rm -rf /srv)"}}`), are judged as the described fields are: a substitution with the line, a separator on a context of its own that counts only where it removes or changes access. Expressions with `>` or `|` in them stay read.
+#[test]
+fn sdk_parameters_and_object_fields_are_judged_with_the_line() {
+    check(&[
+        // a second command in `region` (was read)
+        (
+            "use_aws",
+            json!({"service_name": "ec2", "operation_name": "describe-instances", "parameters": {}, "region": "us-east-1; aws ec2 terminate-instances --instance-ids i-1"}),
+            Destructive,
+        ),
+        // a substitution in a parameter (was read)
+        (
+            "use_aws",
+            json!({"service_name": "ec2", "operation_name": "describe-instances", "parameters": {"Filters": "$(aws ec2 terminate-instances --instance-ids i-1)"}}),
+            Destructive,
+        ),
+        // a substitution in an object of variables (was read)
+        (
+            "terraform",
+            json!({"command": "plan", "vars": {"x": "$(rm -rf /srv)"}}),
+            Destructive,
+        ),
+        // twin: a key condition with `>`
+        (
+            "dynamodb",
+            json!({"operation": "Query", "TableName": "t", "KeyConditionExpression": "pk = :v AND sk > :x"}),
+            Read,
+        ),
+        // twin: a filter with `<>`
+        (
+            "dynamodb",
+            json!({"operation": "Scan", "TableName": "t", "FilterExpression": "#s <> :v"}),
+            Read,
+        ),
+        // twin: a prefix with `&` and `|`
+        (
+            "s3",
+            json!({"operation": "ListObjectsV2", "Bucket": "b", "Prefix": "R&D/reports|2024"}),
+            Read,
+        ),
+        // twin: a tag value with `&`
+        (
+            "use_aws",
+            json!({"service_name": "ec2", "operation_name": "describe-instances", "parameters": {"Filters": [{"Name": "tag:Name", "Values": ["web & api"]}]}}),
+            Read,
+        ),
+        // twin: a variable with `;`
+        (
+            "terraform",
+            json!({"command": "plan", "vars": {"region": "us-east-1", "tags": "a;b"}}),
+            Read,
+        ),
+    ]);
+}
+
+/// A tool named for rclone runs `rclone COMMAND`: its `command` had been judged as a program of that name (`rclone {"command": "ls", "remote": "r:; rclone purge r:"}` read as `ls`, `{"command": "purge"}` as an unknown program), so its fields were never judged as rclone's. rclone's own table now judges it: its reads read (`lsjson`, which had been an unknown program), its removals and copies are destructive, and a field's second command is found.
+#[test]
+fn a_tool_named_for_rclone_runs_rclone() {
+    check(&[
+        // a purge after `;` in the remote (was read)
+        (
+            "rclone",
+            json!({"command": "ls", "remote": "r:; rclone purge r:"}),
+            Destructive,
+        ),
+        // a purge (was mutating)
+        (
+            "rclone",
+            json!({"command": "purge", "remote": "r:prod"}),
+            Destructive,
+        ),
+        // a sync from an empty folder (was mutating)
+        (
+            "rclone",
+            json!({"command": "sync", "source": "./empty", "dest": "r:prod"}),
+            Destructive,
+        ),
+        // a config from /tmp (was read)
+        (
+            "rclone",
+            json!({"command": "lsd", "remote": "r:", "config": "/tmp/evil.conf"}),
+            Mutating,
+        ),
+        // twin: rclone's listing as JSON (read; was mutating)
+        ("rclone", json!({"command": "lsjson", "remote": "r:"}), Read),
+        // twin: a listing
+        ("rclone", json!({"command": "ls", "remote": "r:prod"}), Read),
+        // twin: a size
+        (
+            "rclone",
+            json!({"command": "size", "remote": "r:prod"}),
+            Read,
+        ),
+    ]);
+}

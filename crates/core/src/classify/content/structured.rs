@@ -46,6 +46,8 @@ pub(crate) enum Program {
     Systemctl,
     Consul,
     Vault,
+    /// rclone: a tool named for it runs `rclone COMMAND`, not the program `COMMAND`.
+    Rclone,
     Curl,
     Wget,
     Httpie,
@@ -74,6 +76,7 @@ impl Program {
             Program::Systemctl => "systemctl",
             Program::Consul => "consul",
             Program::Vault => "vault",
+            Program::Rclone => "rclone",
             Program::Curl => "curl",
             Program::Wget => "wget",
             Program::Httpie => "http",
@@ -121,6 +124,7 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             "systemd" | "systemctl" => Program::Systemctl,
             "consul" => Program::Consul,
             "vault" => Program::Vault,
+            "rclone" => Program::Rclone,
             "curl" => Program::Curl,
             "wget" => Program::Wget,
             "httpie" | "xh" => Program::Httpie,
@@ -510,6 +514,12 @@ pub(crate) fn program_call(
     // Described keys are off the line, but what their values add to it runs too.
     let mut line = argv.clone();
     line.extend(injected::described_values(map, IGNORED));
+    for (_, v) in map
+        .iter()
+        .filter(|(k, v)| v.is_object() && !consumed.contains(k))
+    {
+        injected::shaped_leaves(v, &mut line, 0);
+    }
     injected::judge_line(ctx, program.command(), &line);
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
@@ -735,6 +745,11 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
     if !datastore {
         let consumed = sdk::call(ctx, map, service_tool, &[]);
         if !consumed.is_empty() {
+            // What a parameter adds to a line a server builds runs too.
+            let mut line = vec!["sdk".to_string()];
+            map.values()
+                .for_each(|v| injected::shaped_leaves(v, &mut line, 0));
+            injected::judge_line(ctx, "sdk", &line);
             return consumed;
         }
     }

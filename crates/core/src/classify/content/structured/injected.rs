@@ -89,9 +89,7 @@ pub(super) fn described_values(map: &Map<String, Value>, ignored: &[&str]) -> Ve
             };
             items.into_iter().map(move |s| (k, s))
         })
-        .filter(|(_, s)| {
-            s.contains(['`', ';', '|', '&', '\n', '>']) || s.contains("$(") || s.contains("<(")
-        })
+        .filter(|(_, s)| shaped(s))
         .map(|(k, s)| format!("--{k}={s}"))
         .collect()
 }
@@ -123,6 +121,28 @@ pub(super) fn exec_command(
                 .collect();
             ctx.via(via, |ctx| shell::analyse_argv(ctx, &argv, 1));
         }
+        _ => {}
+    }
+}
+
+/// Text with shell syntax a server building a line would run: a substitution or a
+/// separator, line break or redirection.
+fn shaped(s: &str) -> bool {
+    s.contains(['`', ';', '|', '&', '\n', '>']) || s.contains("$(") || s.contains("<(")
+}
+
+/// The strings with shell syntax under a value (an object's values, a list's items), a few
+/// levels deep: an SDK tool's parameters (`use_aws {"region": "us-east-1; aws ec2
+/// terminate-instances …"}`) and a program tool's object-valued fields (`terraform
+/// {"vars": {"x": "$(rm -rf /srv)"}}`), which no flag carries (the twenty-third sets).
+pub(super) fn shaped_leaves(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 8 || out.len() >= 64 {
+        return;
+    }
+    match v {
+        Value::String(s) if shaped(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| shaped_leaves(i, out, depth + 1)),
+        Value::Object(o) => o.values().for_each(|i| shaped_leaves(i, out, depth + 1)),
         _ => {}
     }
 }
