@@ -637,3 +637,58 @@ fn a_tool_named_for_rclone_runs_rclone() {
         ),
     ]);
 }
+
+/// `consul lock PREFIX CMD` and `consul watch … CMD` run CMD (one word is a shell line), and `az rest --method delete` sends ARM a `DELETE`: CMD is judged, the DELETE is destructive (all had been `consul`'s and `az`'s mutating). A watch or lock with a harmless command, and `az rest` GETs, stay mutating.
+#[test]
+fn consul_children_and_az_rest_deletes() {
+    check(&[
+        // a removal as the lock's child (was mutating)
+        (
+            "bash",
+            cmd(r#"consul lock app/lock 'rm -rf /srv'"#),
+            Destructive,
+        ),
+        // the child as words (destructive before too, by its words)
+        (
+            "bash",
+            cmd(r#"consul lock -n 1 app/lock rm -rf /srv"#),
+            Destructive,
+        ),
+        // the child through sh -c after a valued option (was mutating)
+        (
+            "bash",
+            cmd(r#"consul lock -n 1 app/lock sh -c "rm -rf /srv""#),
+            Destructive,
+        ),
+        // a removal as the watch's handler (was mutating)
+        (
+            "bash",
+            cmd(r#"consul watch -type=key -key=x 'rm -rf /srv'"#),
+            Destructive,
+        ),
+        // a resource group deleted through ARM (was mutating)
+        (
+            "bash",
+            cmd(
+                r#"az rest --method delete --url https://management.azure.com/subscriptions/x/resourceGroups/prod?api-version=2021-04-01"#,
+            ),
+            Destructive,
+        ),
+        // -m DELETE (was mutating)
+        (
+            "bash",
+            cmd(r#"az rest --url https://management.azure.com/x -m DELETE"#),
+            Destructive,
+        ),
+        // twin: a harmless child (mutating, as before)
+        ("bash", cmd(r#"consul lock app/lock 'echo hi'"#), Mutating),
+        // twin: a watch that prints (mutating, as before)
+        ("bash", cmd(r#"consul watch -type=key -key=x"#), Mutating),
+        // twin: a GET (mutating, as before)
+        (
+            "bash",
+            cmd(r#"az rest --method get --url https://management.azure.com/x"#),
+            Mutating,
+        ),
+    ]);
+}

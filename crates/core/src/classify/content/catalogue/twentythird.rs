@@ -19,6 +19,15 @@ pub(super) fn run(sh: &mut Sh, name: &str, args: &[String]) {
         | "ansible-pull" => ansible(sh, name, args),
         "rclone" | "docker" | "s3cmd" => config_option(sh, name, args),
         "oc" => openshift(sh, args),
+        // `az rest --method delete --url …/resourceGroups/prod`: ARM's DELETE.
+        "az" if args.first().is_some_and(|a| a == "rest")
+            && opt_values(args, &["-m"], &["--method"])
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case("delete")) =>
+        {
+            sh.add(Destructive, "`az rest` sends `DELETE`");
+        }
+        "consul" => consul_child(sh, args),
         "podman" if args.first().is_some_and(|a| a == "unshare") => {
             // `podman unshare CMD`: CMD runs in the rootless user namespace.
             let cmd: Vec<String> = args
@@ -143,29 +152,30 @@ fn config_option(sh: &mut Sh, name: &str, args: &[String]) {
         // docker's `--config` is a global option: before the subcommand only (`docker
         // buildx create --config` is buildkit's).
         _ => {
-            let end = args
-                .iter()
-                .enumerate()
-                .position(|(i, a)| {
-                    !a.starts_with('-')
-                        && !(i > 0
-                            && args.get(i - 1).is_some_and(|p| {
-                                matches!(
-                                    p.as_str(),
-                                    "--config"
-                                        | "-H"
-                                        | "--host"
-                                        | "-c"
-                                        | "--context"
-                                        | "-l"
-                                        | "--log-level"
-                                        | "--tlscacert"
-                                        | "--tlscert"
-                                        | "--tlskey"
-                                )
-                            }))
-                })
-                .unwrap_or(args.len());
+            // Global options that take a value; the first other word is the subcommand.
+            const VALUED: &[&str] = &[
+                "--config",
+                "-H",
+                "--host",
+                "-c",
+                "--context",
+                "-l",
+                "--log-level",
+                "--tlscacert",
+                "--tlscert",
+                "--tlskey",
+            ];
+            let mut end = 0;
+            while let Some(a) = args.get(end) {
+                if VALUED.contains(&a.as_str()) {
+                    end += 2;
+                } else if a.starts_with('-') {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let end = end.min(args.len());
             (
                 opt_values(args.get(..end).unwrap_or_default(), &[], &["--config"]),
                 &["~/.docker", "$HOME/.docker", "${HOME}/.docker"],
@@ -237,5 +247,54 @@ fn openshift(sh: &mut Sh, args: &[String]) {
             }
         }
         _ => {}
+    }
+}
+
+/// `consul lock PREFIX CMD…` and `consul watch … CMD…` run CMD (one word is a shell line,
+/// as consul runs it with `sh -c`).
+fn consul_child(sh: &mut Sh, args: &[String]) {
+    let skip = match args.first().map(String::as_str) {
+        Some("lock") => 2,
+        Some("watch") => 1,
+        _ => return,
+    };
+    // Go flags: `-n=1` or `-n 1`; the valued ones of lock and watch take the next word.
+    const VALUED: &[&str] = &[
+        "n",
+        "name",
+        "timeout",
+        "token",
+        "token-file",
+        "http-addr",
+        "datacenter",
+        "type",
+        "key",
+        "prefix",
+        "service",
+        "tag",
+        "state",
+        "event",
+        "shell",
+        "monitor-retry",
+        "ca-file",
+        "client-cert",
+        "client-key",
+        "tls-server-name",
+    ];
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with('-') {
+            break;
+        }
+        let valued = !a.contains('=') && VALUED.contains(&a.trim_start_matches('-'));
+        i += if valued { 2 } else { 1 };
+    }
+    let child: Vec<String> = args.iter().skip(i + skip - 1).cloned().collect();
+    match child.as_slice() {
+        [] => {}
+        [line] => sh.shell_text(line, "consul's child command"),
+        words => {
+            sh.argv(words, &Input::None, "consul's child command");
+        }
     }
 }
