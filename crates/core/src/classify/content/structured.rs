@@ -511,16 +511,7 @@ pub(crate) fn program_call(
         format!("{} read as {}", program.command(), snippet_words(&argv)),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
-    // Described keys are off the line, but what their values add to it runs too.
-    let mut line = argv.clone();
-    line.extend(injected::described_values(map, IGNORED));
-    for (_, v) in map
-        .iter()
-        .filter(|(k, v)| v.is_object() && !consumed.contains(k))
-    {
-        injected::shaped_leaves(v, &mut line, 0);
-    }
-    injected::judge_line(ctx, program.command(), &line);
+    injected::judge_with_fields(ctx, program.command(), &argv, map, IGNORED, &consumed);
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
     // A second subcommand key (`{"command": "stash", "sub_command": "list", "subcommand":
@@ -745,11 +736,7 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
     if !datastore {
         let consumed = sdk::call(ctx, map, service_tool, &[]);
         if !consumed.is_empty() {
-            // What a parameter adds to a line a server builds runs too.
-            let mut line = vec!["sdk".to_string()];
-            map.values()
-                .for_each(|v| injected::shaped_leaves(v, &mut line, 0));
-            injected::judge_line(ctx, "sdk", &line);
+            injected::judge_with_fields(ctx, "sdk", &["sdk".to_string()], map, &[], &[]);
             return consumed;
         }
     }

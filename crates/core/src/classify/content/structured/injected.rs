@@ -74,7 +74,7 @@ fn removal_or_access(ctx: &mut Ctx, via: &str, line: &str) {
 /// `--key=value` words a server would add, when they hold shell syntax: `judge_line`
 /// finds what they add (the twenty-third sets: `kubectl_get {"output": "name; kubectl
 /// delete ns prod"}` read as `kubectl get pods`).
-pub(super) fn described_values(map: &Map<String, Value>, ignored: &[&str]) -> Vec<String> {
+fn described_values(map: &Map<String, Value>, ignored: &[&str]) -> Vec<String> {
     map.iter()
         .filter(|(k, _)| {
             ignored.contains(&k.as_str()) && !matches!(k.as_str(), "description" | "reason")
@@ -135,7 +135,7 @@ fn shaped(s: &str) -> bool {
 /// levels deep: an SDK tool's parameters (`use_aws {"region": "us-east-1; aws ec2
 /// terminate-instances …"}`) and a program tool's object-valued fields (`terraform
 /// {"vars": {"x": "$(rm -rf /srv)"}}`), which no flag carries (the twenty-third sets).
-pub(super) fn shaped_leaves(v: &Value, out: &mut Vec<String>, depth: usize) {
+fn shaped_leaves(v: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > 8 || out.len() >= 64 {
         return;
     }
@@ -145,4 +145,27 @@ pub(super) fn shaped_leaves(v: &Value, out: &mut Vec<String>, depth: usize) {
         Value::Object(o) => o.values().for_each(|i| shaped_leaves(i, out, depth + 1)),
         _ => {}
     }
+}
+
+/// `judge_line` over a program tool's line with what its fields add that no word carries:
+/// the described keys' values (`ignored`), and the strings with shell syntax under an
+/// object-valued field not `consumed` (for an SDK tool, under every field: its parameters).
+pub(super) fn judge_with_fields(
+    ctx: &mut Ctx,
+    program: &str,
+    argv: &[String],
+    map: &Map<String, Value>,
+    ignored: &[&str],
+    consumed: &[String],
+) {
+    let mut line = argv.to_vec();
+    line.extend(described_values(map, ignored));
+    let sdk = program == "sdk";
+    for (_, v) in map
+        .iter()
+        .filter(|(k, v)| (sdk || v.is_object()) && !consumed.contains(k))
+    {
+        shaped_leaves(v, &mut line, 0);
+    }
+    judge_line(ctx, program, &line);
 }
