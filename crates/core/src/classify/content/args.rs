@@ -565,6 +565,13 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to a command that later programs run"),
         );
         sh.shell_text(value.trim_start_matches('!'), &format!("`{name}`"));
+    } else if name.starts_with("TF_CLI_ARGS") {
+        // `TF_CLI_ARGS_plan='-out=~/.bashrc'`: options every later terraform command takes
+        // (the twenty-third sets).
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, options later terraform commands add to their own"),
+        );
     } else if name == "PYTHONWARNINGS"
         && value
             .split(',')
@@ -575,7 +582,7 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             Mutating,
             format!("sets `{name}` to a filter that imports a module"),
         );
-    } else if name == "LESS"
+    } else if matches!(name, "LESS" | "SYSTEMD_LESS")
         && let Some((_, command)) = value
             .split_whitespace()
             .find(|o| o.starts_with('+') || o.starts_with("-+"))
@@ -589,7 +596,9 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to start less with a shell command"),
         );
         sh.shell_text(command, &format!("`{name}`"));
-    } else if name == "LESS" {
+    } else if matches!(name, "LESS" | "SYSTEMD_LESS") {
+        // systemd's programs give `SYSTEMD_LESS` to their pager in place of `LESS` (the
+        // twenty-third sets: `SYSTEMD_LESS='+!rm -rf /srv' systemctl status`).
         // `LESS='+s ~/.bashrc'`, `LESS=-o/tmp/log`, `LESS='-R$+!cmd'`, `-Ro FILE`,
         // `--log-f=FILE`: an initial command, or a log file every later `less` writes.
         let via = format!("`{name}`");

@@ -21,6 +21,7 @@ mod system;
 mod table;
 mod twentieth;
 mod twentyfirst;
+mod twentythird;
 mod windows;
 
 pub(crate) use files::{less_initial, ssh_option_text};
@@ -173,6 +174,7 @@ pub(crate) fn run(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
     checks::pointed_elsewhere(sh, name, args);
     twentieth::run(sh, name, args);
     twentyfirst::run(sh, name, args, stdin);
+    twentythird::run(sh, name, args);
     money::money_and_records(sh, name, args);
     if let Some(what) = &held {
         copied_secret(sh, name, args, what);

@@ -46,6 +46,8 @@ pub(crate) enum Program {
     Systemctl,
     Consul,
     Vault,
+    /// rclone: a tool named for it runs `rclone COMMAND`, not the program `COMMAND`.
+    Rclone,
     Curl,
     Wget,
     Httpie,
@@ -74,6 +76,7 @@ impl Program {
             Program::Systemctl => "systemctl",
             Program::Consul => "consul",
             Program::Vault => "vault",
+            Program::Rclone => "rclone",
             Program::Curl => "curl",
             Program::Wget => "wget",
             Program::Httpie => "http",
@@ -121,6 +124,7 @@ pub(crate) fn program_of(words: &[String]) -> Option<(Program, Vec<String>)> {
             "systemd" | "systemctl" => Program::Systemctl,
             "consul" => Program::Consul,
             "vault" => Program::Vault,
+            "rclone" => Program::Rclone,
             "curl" => Program::Curl,
             "wget" => Program::Wget,
             "httpie" | "xh" => Program::Httpie,
@@ -349,6 +353,7 @@ pub(crate) fn program_call(
             .find(|(k, _)| matches!(snake(k).as_str(), "subcommand" | "sub_command"))
             .and_then(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
     });
+    injected::exec_command(ctx, program.command(), name_rest, map);
     // The primary key's words, which another subcommand key continues (`git stash drop`).
     let mut primary_words: Vec<String> = Vec::new();
     match sub {
@@ -506,7 +511,7 @@ pub(crate) fn program_call(
         format!("{} read as {}", program.command(), snippet_words(&argv)),
         |ctx| shell::analyse_argv(ctx, &argv, 1),
     );
-    injected::judge_line(ctx, program.command(), &argv);
+    injected::judge_with_fields(ctx, program.command(), &argv, map, IGNORED, &consumed);
     // Another subcommand field beside the one used (`{"operation": "list", "verb":
     // "delete"}`): which one the tool runs is not known, so each is judged.
     // A second subcommand key (`{"command": "stash", "sub_command": "list", "subcommand":
@@ -731,6 +736,7 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
     if !datastore {
         let consumed = sdk::call(ctx, map, service_tool, &[]);
         if !consumed.is_empty() {
+            injected::judge_with_fields(ctx, "sdk", &["sdk".to_string()], map, &[], &[]);
             return consumed;
         }
     }

@@ -240,6 +240,17 @@ const DIR_KEYS: &[&str] = &[
     "root_dir",
 ];
 
+/// Programs whose read runs what their directory holds: git's repository config, and the
+/// code of infrastructure tools (the twenty-third sets).
+const CODE_READERS: &[&str] = &[
+    "git",
+    "terraform",
+    "tofu",
+    "terragrunt",
+    "pulumi",
+    "ansible",
+];
+
 /// A git tool (`git_status`, `git_log`), or a tool whose command runs git, pointed at an
 /// untrusted directory by a field of its input.
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
@@ -258,10 +269,12 @@ pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
     }) else {
         return;
     };
+    // Infrastructure tools read code there too (the twenty-third sets: `terraform_plan
+    // {"directory": "/tmp/x"}` runs its external data sources and providers).
     let gitish = |s: &str| {
         s.to_ascii_lowercase()
             .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "git")
+            .any(|w| CODE_READERS.contains(&w))
     };
     let runs_git = gitish(tool)
         || map.iter().any(|(k, v)| {
@@ -280,7 +293,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
         ctx.add(
             Effect::Mutating,
             format!(
-                "`{tool}` runs git in `{dir}` (`{key}`), a temporary or download directory whose repository config can run commands"
+                "`{tool}` runs git or an infrastructure tool in `{dir}` (`{key}`), a temporary or download directory whose repository config or code can run commands"
             ),
         );
     }

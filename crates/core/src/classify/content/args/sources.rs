@@ -20,6 +20,11 @@ pub(super) const CONFIG_SOURCES: &[&str] = &[
     "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC", "CARGO_BUILD_RUSTC_WRAPPER",
     "GOPROXY", "GOFLAGS", "GOSUMDB", "GONOSUMDB", "GONOSUMCHECK", "GOINSECURE", "GOENV",
     "GOTOOLCHAIN", "HELM_PLUGINS", "HELM_CONFIG_HOME", "VAULT_CONFIG_PATH", "GIT_TEMPLATE_DIR",
+    // The twenty-third sets: provider binaries, plugins, extensions and working directories
+    // of infrastructure tools (`TF_DATA_DIR=/tmp/x terraform plan` runs the providers there).
+    "TF_DATA_DIR", "TERRAFORM_CONFIG", "PULUMI_HOME", "AZURE_CONFIG_DIR", "AZURE_EXTENSION_DIR",
+    "HELM_DATA_HOME", "KUBECTL_PLUGINS_PATH", "TERRAGRUNT_WORKING_DIR", "TG_WORKING_DIR",
+    "TERRAGRUNT_CONFIG", "TG_CONFIG", "TERRAGRUNT_TFPATH", "TG_TF_PATH", "CDK_HOME",
 ];
 /// Variables naming the server a CLI sends its stored credentials to.
 #[rustfmt::skip]
@@ -27,6 +32,7 @@ pub(super) const ENDPOINTS: &[&str] = &[
     "VAULT_ADDR", "NOMAD_ADDR", "CONSUL_HTTP_ADDR", "ARGOCD_SERVER", "OPENAI_BASE_URL",
     "OPENAI_API_BASE", "ANTHROPIC_BASE_URL", "HF_ENDPOINT", "GH_HOST", "KUBERNETES_MASTER",
     "AWS_ENDPOINT_URL", "ETCDCTL_ENDPOINTS", "DIGITALOCEAN_API_URL", "BW_SERVER",
+    "HELM_DRIVER_SQL_CONNECTION_STRING",
 ];
 /// Variables naming a file a program appends its trace or TLS keys to.
 #[rustfmt::skip]

@@ -115,6 +115,20 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "helm",
     "pulumi",
     "npm",
+    // The twenty-third sets' infrastructure stores and CLIs (`more_secrets`).
+    "consul",
+    "nomad",
+    "doctl",
+    "supabase",
+    "netlify",
+    "vercel",
+    "firebase",
+    "rclone",
+    "s3cmd",
+    "systemctl",
+    "op",
+    "doppler",
+    "ansible-vault",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -128,7 +142,8 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
     }
     let rest = words.get(1..).unwrap_or_default();
     let has = |w: &str| rest.contains(&w);
-    let secret = match first {
+    let secret = more_secrets(first, rest)
+        || match first {
         "env" | "printenv" | "set" | "export" | "declare" => {
             rest.is_empty()
                 || rest.iter().any(|w| args::secret_variable(w))
@@ -285,4 +300,53 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
             words.iter().take(3).copied().collect::<Vec<_>>().join(" ")
         )
     })
+}
+
+/// The twenty-third sets' secret outputs of infrastructure CLIs, beside `secret_output`'s
+/// own: a store's value (`consul kv get`, `nomad var get`, `op read`, `doppler secrets`), a
+/// CLI's login token (`vault print token`, `doctl auth token`, `fly auth token`, `heroku
+/// auth:token`), a cluster's kubeconfig (`doctl kubernetes cluster kubeconfig show`), a
+/// tool's stored remotes and keys (`rclone config show`, `s3cmd --dump-config`), a decrypted
+/// value (`aws kms decrypt`, `aws ec2 get-password-data`, `ansible-vault view`), an app's
+/// environment (`netlify env:get`, `vercel env pull`, `firebase functions:config:get`,
+/// `systemctl show-environment`) and a new SAS token or password (`az … generate-sas`,
+/// `az ad sp create-for-rbac`).
+fn more_secrets(first: &str, rest: &[&str]) -> bool {
+    let has = |w: &str| rest.contains(&w);
+    let starts = |p: &str| rest.iter().any(|w| w.starts_with(p));
+    match first {
+        "vault" => has("token") && (has("lookup") || has("print")),
+        "consul" => {
+            has("kv") && (has("get") || has("export")) || has("acl") && has("token") && has("read")
+        }
+        "nomad" => (has("var") || has("vars")) && (has("get") || has("read")),
+        "doctl" => {
+            has("auth") && has("token")
+                || has("kubeconfig") && has("show")
+                || has("registry") && has("docker-config")
+        }
+        "flyctl" | "fly" => has("auth") && has("token"),
+        "heroku" => starts("auth:token"),
+        "supabase" => has("api-keys"),
+        "netlify" => starts("env:get") || starts("env:list"),
+        "vercel" => has("env") && has("pull"),
+        "firebase" => starts("functions:config:get"),
+        "rclone" => has("config") && (has("show") || has("dump")),
+        "s3cmd" => has("--dump-config"),
+        "systemctl" => has("show-environment"),
+        "op" => has("read") || has("item") && has("get") || has("inject"),
+        "doppler" => has("secrets") && !has("set") && !has("delete"),
+        "ansible-vault" => has("view") || has("decrypt") && (has("--output=-") || has("-")),
+        "aws" => {
+            has("get-password-data")
+                || has("batch-get-secret-value")
+                || has("get-authorization-token")
+                || has("get-role-credentials")
+                || starts("assume-role-with")
+                || has("kms") && has("decrypt")
+        }
+        "gcloud" => has("kms") && has("decrypt"),
+        "az" => has("generate-sas") || has("create-for-rbac") || has("--expose-token"),
+        _ => false,
+    }
 }
