@@ -345,12 +345,17 @@ fn walk_object(
         if matches!(
             lk.as_str(),
             "env" | "environment" | "env_vars" | "envs" | "variables"
-        ) && let Value::Object(vars) = v
-        {
-            for (name, value) in vars {
-                shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+        ) {
+            if let Value::Object(vars) = v {
+                for (name, value) in vars {
+                    shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+                }
+                continue;
             }
-            continue;
+            // `["RCLONE_CONFIG=/tmp/x.conf"]`, `[{"name": …, "value": …}]`, a dotenv text:
+            // judged as the object is; the generic walk below still reads them (the review
+            // of the twenty-third sets). Only raises.
+            env_list(ctx, v);
         }
         // A search tool's query leaves for its provider, and a Splunk query is a program.
         // Patterns (`Grep`'s regular expressions) are matched here and go nowhere.
@@ -490,4 +495,52 @@ fn encoded_key(lk: &str) -> Option<&str> {
                 .iter()
                 .find_map(|p| lk.strip_prefix(p))
         })
+}
+
+/// Environment variables given as a list (`["NAME=value"]`, Kubernetes' `[{"name": …,
+/// "value": …}]`) or as text of `NAME=value` lines, each judged as an assignment.
+fn env_list(ctx: &mut Ctx, v: &Value) {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let text = |t: &str, pairs: &mut Vec<(String, String)>| {
+        for line in t.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            let named = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !named {
+                continue;
+            }
+            let value = value.trim();
+            let value = ['"', '\'']
+                .iter()
+                .find_map(|q| value.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+                .unwrap_or(value);
+            pairs.push((name.to_string(), value.to_string()));
+        }
+    };
+    match v {
+        Value::String(t) => text(t, &mut pairs),
+        Value::Array(items) => {
+            for item in items.iter().take(256) {
+                match item {
+                    Value::String(t) => text(t, &mut pairs),
+                    Value::Object(o) => {
+                        if let (Some(Value::String(n)), Some(Value::String(val))) =
+                            (o.get("name"), o.get("value"))
+                        {
+                            pairs.push((n.clone(), val.clone()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    for (name, value) in pairs.iter().take(256) {
+        shell::env_var(ctx, name, value, 0);
+    }
 }
