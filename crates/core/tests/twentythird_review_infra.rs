@@ -103,6 +103,43 @@ fn environment_lists_and_text_are_assignments() {
             Read,
         ),
         ("exec", json!({"cmd": "ls", "env": ["LANG=C"]}), Read),
+        // other spellings of the field and of its pairs
+        (
+            "run_command",
+            json!({"command": "ls", "envVars": {"LD_PRELOAD": "/tmp/x.so"}}),
+            Admin,
+        ),
+        (
+            "run_command",
+            json!({"command": "ls", "extra_env": ["LD_PRELOAD=/tmp/x.so"]}),
+            Admin,
+        ),
+        (
+            "run_command",
+            json!({"command": "ls", "env": [{"key": "LD_PRELOAD", "value": "/tmp/x.so"}]}),
+            Admin,
+        ),
+        (
+            "run_command",
+            json!({"command": "ls", "env": [["LD_PRELOAD", "/tmp/x.so"]]}),
+            Admin,
+        ),
+        (
+            "run_command",
+            json!({"command": "ls", "env": ["LD_PRELOAD = /tmp/x.so"]}),
+            Admin,
+        ),
+        // twins: a field that names an environment, a harmless variable
+        (
+            "run_command",
+            json!({"command": "ls", "target_env": "production"}),
+            Read,
+        ),
+        (
+            "run_command",
+            json!({"command": "ls", "envVars": {"LANG": "C"}}),
+            Read,
+        ),
         (
             "run_command",
             json!({"command": "git status", "env": ["GIT_PAGER=cat"]}),

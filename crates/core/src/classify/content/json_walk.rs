@@ -356,6 +356,20 @@ fn walk_object(
             // judged as the object is; the generic walk below still reads them (the review
             // of the twenty-third sets). Only raises.
             env_list(ctx, v);
+        } else if matches!(
+            lk.as_str(),
+            "envvars" | "environment_variables" | "environmentvariables" | "env_variables"
+        ) || lk.ends_with("_env")
+        {
+            // `envVars`, `extra_env`, `container_env`: judged as `env` is, and still walked.
+            match v {
+                Value::Object(vars) => {
+                    for (name, value) in vars {
+                        shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+                    }
+                }
+                _ => env_list(ctx, v),
+            }
         }
         // A search tool's query leaves for its provider, and a Splunk query is a program.
         // Patterns (`Grep`'s regular expressions) are matched here and go nowhere.
@@ -508,6 +522,7 @@ fn env_list(ctx: &mut Ctx, v: &Value) {
             let Some((name, value)) = line.split_once('=') else {
                 continue;
             };
+            let name = name.trim_end();
             let named = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !named {
@@ -528,9 +543,19 @@ fn env_list(ctx: &mut Ctx, v: &Value) {
                 match item {
                     Value::String(t) => text(t, &mut pairs),
                     Value::Object(o) => {
-                        if let (Some(Value::String(n)), Some(Value::String(val))) =
-                            (o.get("name"), o.get("value"))
-                        {
+                        let get = |keys: &[&str]| {
+                            keys.iter().find_map(|k| o.get(*k).and_then(Value::as_str))
+                        };
+                        if let (Some(n), Some(val)) = (
+                            get(&["name", "key", "Name", "Key"]),
+                            get(&["value", "Value"]),
+                        ) {
+                            pairs.push((n.to_string(), val.to_string()));
+                        }
+                    }
+                    // `[["NAME", "value"]]`
+                    Value::Array(pair) => {
+                        if let [Value::String(n), Value::String(val)] = pair.as_slice() {
                             pairs.push((n.clone(), val.clone()));
                         }
                     }
