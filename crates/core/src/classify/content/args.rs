@@ -640,6 +640,12 @@ pub(crate) fn assignment(sh: &mut Sh, name: &str, value: &str, standalone: bool)
             format!("sets `{name}` to a command that rclone runs"),
         );
         sh.shell_text(value, &format!("`{name}`"));
+    } else if name.starts_with("RCLONE_RC") || name.starts_with("RCLONE_DUMP") {
+        // `RCLONE_RC=true` is `--rc`, `RCLONE_DUMP=bodies` is `--dump` (the review).
+        sh.add(
+            Mutating,
+            format!("sets `{name}`, rclone's remote control or traffic dump"),
+        );
     } else if name.starts_with("ANSIBLE_") && name.ends_with("_PLUGINS") {
         sh.add(
             Mutating,

@@ -345,12 +345,31 @@ fn walk_object(
         if matches!(
             lk.as_str(),
             "env" | "environment" | "env_vars" | "envs" | "variables"
-        ) && let Value::Object(vars) = v
-        {
-            for (name, value) in vars {
-                shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+        ) {
+            if let Value::Object(vars) = v {
+                for (name, value) in vars {
+                    shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+                }
+                continue;
             }
-            continue;
+            // `["RCLONE_CONFIG=/tmp/x.conf"]`, `[{"name": …, "value": …}]`, a dotenv text:
+            // judged as the object is; the generic walk below still reads them (the review
+            // of the twenty-third sets). Only raises.
+            env_list(ctx, v);
+        } else if matches!(
+            lk.as_str(),
+            "envvars" | "environment_variables" | "environmentvariables" | "env_variables"
+        ) || lk.ends_with("_env")
+        {
+            // `envVars`, `extra_env`, `container_env`: judged as `env` is, and still walked.
+            match v {
+                Value::Object(vars) => {
+                    for (name, value) in vars {
+                        shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+                    }
+                }
+                _ => env_list(ctx, v),
+            }
         }
         // A search tool's query leaves for its provider, and a Splunk query is a program.
         // Patterns (`Grep`'s regular expressions) are matched here and go nowhere.
@@ -490,4 +509,63 @@ fn encoded_key(lk: &str) -> Option<&str> {
                 .iter()
                 .find_map(|p| lk.strip_prefix(p))
         })
+}
+
+/// Environment variables given as a list (`["NAME=value"]`, Kubernetes' `[{"name": …,
+/// "value": …}]`) or as text of `NAME=value` lines, each judged as an assignment.
+fn env_list(ctx: &mut Ctx, v: &Value) {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let text = |t: &str, pairs: &mut Vec<(String, String)>| {
+        for line in t.lines() {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            let name = name.trim_end();
+            let named = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !named {
+                continue;
+            }
+            let value = value.trim();
+            let value = ['"', '\'']
+                .iter()
+                .find_map(|q| value.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+                .unwrap_or(value);
+            pairs.push((name.to_string(), value.to_string()));
+        }
+    };
+    match v {
+        Value::String(t) => text(t, &mut pairs),
+        Value::Array(items) => {
+            for item in items.iter().take(256) {
+                match item {
+                    Value::String(t) => text(t, &mut pairs),
+                    Value::Object(o) => {
+                        let get = |keys: &[&str]| {
+                            keys.iter().find_map(|k| o.get(*k).and_then(Value::as_str))
+                        };
+                        if let (Some(n), Some(val)) = (
+                            get(&["name", "key", "Name", "Key"]),
+                            get(&["value", "Value"]),
+                        ) {
+                            pairs.push((n.to_string(), val.to_string()));
+                        }
+                    }
+                    // `[["NAME", "value"]]`
+                    Value::Array(pair) => {
+                        if let [Value::String(n), Value::String(val)] = pair.as_slice() {
+                            pairs.push((n.clone(), val.clone()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    for (name, value) in pairs.iter().take(256) {
+        shell::env_var(ctx, name, value, 0);
+    }
 }

@@ -554,6 +554,9 @@ pub(crate) fn program_call(
             );
         }
     }
+    if program == Program::Rclone {
+        injected::rclone_second(ctx, &primary_words, second.map(|(_, s)| s));
+    }
     consumed
 }
 

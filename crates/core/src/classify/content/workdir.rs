@@ -38,7 +38,11 @@ const UNTRUSTED: &[&str] = &[
 /// `/home/u/Downloads/x`, `C:\Users\u\AppData\Local\Temp\x`).
 pub(crate) fn untrusted_dir(dir: &str) -> bool {
     // Nothing is allocated: this runs for every directory a `cd` in a git line names.
-    let d = dir.trim().trim_matches(['"', '\'']).as_bytes();
+    let mut d = dir.trim().trim_matches(['"', '\'']).as_bytes();
+    // `//tmp/x` is `/tmp/x` (the review of the twenty-third sets).
+    while let Some(rest) = d.strip_prefix(b"/").filter(|r| r.starts_with(b"/")) {
+        d = rest;
+    }
     let at = |i: usize, w: &str| {
         d.get(i..i + w.len())
             .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
@@ -246,9 +250,11 @@ const CODE_READERS: &[&str] = &[
     "git",
     "terraform",
     "tofu",
+    "opentofu",
     "terragrunt",
     "pulumi",
     "ansible",
+    "vagrant",
 ];
 
 /// A git tool (`git_status`, `git_log`), or a tool whose command runs git, pointed at an

@@ -14,7 +14,8 @@ use crate::Effect::{Admin, Destructive, Mutating};
 pub(super) fn run(sh: &mut Sh, name: &str, args: &[String]) {
     // Every command passes here: others leave at the first byte compared.
     match name {
-        "terraform" | "tofu" | "terragrunt" | "pulumi" => code_dir(sh, name, args),
+        // `vagrant status` loads the Vagrantfile, a Ruby program (the review).
+        "terraform" | "tofu" | "terragrunt" | "pulumi" | "vagrant" => code_dir(sh, name, args),
         "ansible" | "ansible-playbook" | "ansible-inventory" | "ansible-console"
         | "ansible-pull" => ansible(sh, name, args),
         "rclone" | "docker" | "s3cmd" => config_option(sh, name, args),

@@ -17,7 +17,9 @@ pub(super) fn judge_line(ctx: &mut Ctx, program: &str, argv: &[String]) {
         |w: &String| w.contains('`') || w.contains("$(") || w.contains("<(") || w.contains(">(");
     let separated = |w: &String| w.contains([';', '|', '&', '\n', '>']);
     let shaped = |w: &String| substituted(w) || separated(w);
-    if !argv.iter().skip(1).any(shaped) {
+    // A spent budget has escalated already: a long value is not parsed once more (the
+    // review of the twenty-third sets: two 60 KB fields each took the parser's time).
+    if ctx.exhausted || !argv.iter().skip(1).any(shaped) {
         return;
     }
     let (plain, values): (Vec<&String>, Vec<&String>) = argv.iter().partition(|w| !shaped(w));
@@ -149,7 +151,7 @@ fn shaped_leaves(v: &Value, out: &mut Vec<String>, depth: usize) {
 
 /// `judge_line` over a program tool's line with what its fields add that no word carries:
 /// the described keys' values (`ignored`), and the strings with shell syntax under an
-/// object-valued field not `consumed` (for an SDK tool, under every field: its parameters).
+/// object- or list-valued field not `consumed` (for an SDK tool, under every field: its parameters).
 pub(super) fn judge_with_fields(
     ctx: &mut Ctx,
     program: &str,
@@ -163,9 +165,50 @@ pub(super) fn judge_with_fields(
     let sdk = program == "sdk";
     for (_, v) in map
         .iter()
-        .filter(|(k, v)| (sdk || v.is_object()) && !consumed.contains(k))
+        // A list of objects too (`{"vars": [{"x": "$(rm -rf ~)"}]}`; the review).
+        .filter(|(k, v)| (sdk || v.is_object() || v.is_array()) && !consumed.contains(k))
     {
         shaped_leaves(v, &mut line, 0);
     }
     judge_line(ctx, program, &line);
+}
+
+/// rclone's commands that take a command of their own (`rclone config show`, `rclone serve
+/// http`, `rclone backend features`, `rclone rc operations/list`).
+const RCLONE_GROUPS: &[&str] = &[
+    "config",
+    "backend",
+    "serve",
+    "rc",
+    "test",
+    "completion",
+    "genautocomplete",
+    "gendocs",
+    "help",
+];
+
+/// A subcommand field beside an rclone tool's command (`{"command": "lsjson",
+/// "subcommand": "purge"}`): joined, it is an operand (`rclone lsjson purge` lists a path
+/// named `purge`), but the server may run it as rclone's command, so it is also judged
+/// alone (`rclone purge`) unless the command takes a command of its own (the review of the
+/// twenty-third sets). Only raises.
+pub(super) fn rclone_second(ctx: &mut Ctx, primary: &[String], second: Option<&str>) {
+    let Some(second) = second else {
+        return;
+    };
+    if primary
+        .first()
+        .is_some_and(|w| RCLONE_GROUPS.contains(&w.to_ascii_lowercase().as_str()))
+    {
+        return;
+    }
+    let mut argv = vec!["rclone".to_string()];
+    argv.extend(second.split_whitespace().map(str::to_string));
+    if argv.len() < 2 {
+        return;
+    }
+    ctx.via(
+        format!("rclone read as {}", snippet(&argv.join(" "))),
+        |ctx| shell::analyse_argv(ctx, &argv, 1),
+    );
 }
