@@ -379,7 +379,6 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
-    folded::judge(ctx, &lang, code, depth);
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -396,6 +395,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
                 snippet(code)
             ),
         );
+        folded::judge(ctx, &lang, code, depth, Vec::new());
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
@@ -484,10 +484,30 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     indirect::fetched_deserialise(ctx, code);
     indirect::computed_builtins(ctx, language, code);
     let decodes = DECODERS.iter().any(|d| code.contains(d));
+    // The joined spelling leaves the literals this scan judges below to it (a string run as
+    // code would be judged once per level of nesting and spelling: exponential).
+    let lits = literals(code);
+    folded::judge(
+        ctx,
+        &lang,
+        code,
+        depth,
+        if execs { lits.clone() } else { Vec::new() },
+    );
+    let judged = ctx
+        .folded
+        .take_if(|(d, c, _)| *d == depth && c == code)
+        .map(|(_, _, l)| l)
+        .unwrap_or_default();
     let lit_mark = ctx.mark();
-    for lit in literals(code) {
+    let mut left = false;
+    for lit in lits {
         if !ctx.tick(1) {
             break;
+        }
+        if judged.contains(&lit) {
+            left = true;
+            continue;
         }
         let t = lit.trim();
         // `compile(src, name, "exec")`: a mode, not a command (and as one it runs nothing),
@@ -538,7 +558,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             Destructive,
             format!("code: {lang} code decodes data and runs it"),
         );
-    } else if execs && ctx.max_since(lit_mark).is_none() {
+    } else if execs && !left && ctx.max_since(lit_mark).is_none() {
         ctx.add(
             Destructive,
             format!("code: {lang} code runs a command it builds at run time"),
