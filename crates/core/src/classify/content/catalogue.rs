@@ -451,6 +451,10 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                     Mutating,
                     format!("{cmd}: IPython runs its profile's startup files first"),
                 );
+                // Its arguments are still judged as an unknown program's were before IPython
+                // had a row (the review of the twenty-third sets: `ipython -c 'DROP TABLE
+                // users'` and `ipython -- rm -rf /srv` had fallen from destructive).
+                unknown(sh, name, args, stdin, &cmd);
             }
             run_interpreter(sh, name, lang, args, stdin, &cmd)
         }

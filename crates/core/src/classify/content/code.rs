@@ -528,11 +528,17 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
                 analyse_text(ctx, &decoded, Hint::None, depth + 1)
             });
         }
-        let hint = if execs { Hint::None } else { Hint::Sql };
-        if execs || sql::looks_like_sql(t) {
-            ctx.via(format!("a string in {lang} code"), |ctx| {
-                analyse_text(ctx, t, hint, depth + 1)
-            });
+        // A string that looks like SQL is judged as SQL even in code that runs strings (the
+        // review of the twenty-third sets: a door such as `new Function(…)` elsewhere in the
+        // code made `"VACUUM; TRUNCATE users"` a command line only, and mutating), and SQL
+        // behind a first statement the sniffer skips (`"XA RECOVER; DROP TABLE users"`) too.
+        for hint in [Hint::Sql, Hint::None] {
+            let sql_text = || sql::looks_like_sql(t) || super::query_text::hidden_sql(t);
+            if hint == Hint::Sql && sql_text() || hint == Hint::None && execs {
+                ctx.via(format!("a string in {lang} code"), |ctx| {
+                    analyse_text(ctx, t, hint, depth + 1)
+                });
+            }
         }
         // A string that code runs (`exec("…")`, `eval "…"`) is also code of the language.
         // Languages that are not lexed but are named (`r`, `lua`) are scanned as such.
