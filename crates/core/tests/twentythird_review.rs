@@ -216,6 +216,31 @@ fn a_backslashed_quote_starts_no_literal() {
     ]);
 }
 
+/// The joined spelling is folded to a fixed point and scanned once, not folded again in its own scan: literals paired differently by each fold (`' '.reverse' '.reverse…`) were scanned once per level of depth, to the depth limit (destructive, 0.36 s for 55 KB).
+#[test]
+fn a_fold_that_moves_is_scanned_once() {
+    check_timed(&[
+        // reversals whose quotes pair differently in each fold (repeated scans)
+        (
+            "run_code",
+            json!({"language": "python", "code": format!("x = {}", "' '.reverse".repeat(5000))}),
+            Mutating,
+        ),
+        // ten such reversals (destructive at the depth limit before)
+        (
+            "run_code",
+            json!({"language": "python", "code": "x = ' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse' '.reverse"}),
+            Mutating,
+        ),
+        // twin: a reversed command joined after the fold
+        (
+            "run_code",
+            json!({"language": "python", "code": "import os\nos.system('fr- mr'.reverse + ' /srv')"}),
+            Destructive,
+        ),
+    ]);
+}
+
 /// `python3 -m IPython -m IPython …` is one level, not one more (and one more reason spelling the whole line) per repetition.
 #[test]
 fn ipython_module_repeated_is_skipped_in_place() {

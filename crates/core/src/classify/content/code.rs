@@ -379,6 +379,12 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
+    // The joined spelling of a scan's code is not folded again (a fold that does not reach a
+    // fixed point would judge the code once per level of depth).
+    let joined = ctx
+        .folded
+        .as_ref()
+        .is_some_and(|(d, c, _)| *d == depth && c == code);
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -395,7 +401,9 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
                 snippet(code)
             ),
         );
-        folded::judge(ctx, &lang, code, depth, Vec::new());
+        if !joined {
+            folded::judge(ctx, &lang, code, depth, Vec::new());
+        }
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
@@ -487,18 +495,13 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     // The joined spelling leaves the literals this scan judges below to it (a string run as
     // code would be judged once per level of nesting and spelling: exponential).
     let lits = literals(code);
-    folded::judge(
-        ctx,
-        &lang,
-        code,
-        depth,
-        if execs { lits.clone() } else { Vec::new() },
-    );
-    let judged = ctx
-        .folded
-        .take_if(|(d, c, _)| *d == depth && c == code)
-        .map(|(_, _, l)| l)
-        .unwrap_or_default();
+    let judged = if joined {
+        ctx.folded.take().map(|(_, _, l)| l).unwrap_or_default()
+    } else {
+        let judged = if execs { lits.clone() } else { Vec::new() };
+        folded::judge(ctx, &lang, code, depth, judged);
+        Vec::new()
+    };
     let lit_mark = ctx.mark();
     let mut left = false;
     for lit in lits {

@@ -13,12 +13,19 @@ use super::super::Ctx;
 /// well as the code itself: it can only raise. `judged` are the literals the code's own scan
 /// judges (as strings run as code); the joined spelling's scan leaves those to it, so that
 /// nested code is not judged once per spelling at every level (2^depth times).
+/// The spelling is folded to a fixed point (at most four times) and scanned once.
 pub(super) fn judge(ctx: &mut Ctx, lang: &str, code: &str, depth: usize, judged: Vec<String>) {
-    if let Some(plain) = fold(code).filter(|p| p != code) {
-        let outer = ctx.folded.take();
-        if !judged.is_empty() {
-            ctx.folded = Some((depth + 1, plain.clone(), judged));
+    let mut plain: Option<String> = None;
+    for _ in 0..4 {
+        let from = plain.as_deref().unwrap_or(code);
+        match fold(from) {
+            Some(p) if p != from => plain = Some(p),
+            _ => break,
         }
+    }
+    if let Some(plain) = plain.filter(|p| p != code) {
+        let outer = ctx.folded.take();
+        ctx.folded = Some((depth + 1, plain.clone(), judged));
         ctx.via("the code with its split strings joined", |ctx| {
             super::analyse(ctx, lang, &plain, depth + 1)
         });
