@@ -287,6 +287,24 @@ fn names_joined_from_lists_of_literals() {
             json!({"language": "javascript", "code": "const cp = require('child_process'); cp[['exec', 'Sync'].join('')]('rm -rf /srv')"}),
             Destructive,
         ),
+        // Lua's ('…'):reverse() names os.execute
+        (
+            "run_code",
+            json!({"language": "lua", "code": "os[('etucexe'):reverse()]('rm -rf /srv')"}),
+            Destructive,
+        ),
+        // Lua's string.reverse('…') names os.execute
+        (
+            "run_code",
+            json!({"language": "lua", "code": "os[string.reverse('etucexe')]('rm -rf /srv')"}),
+            Destructive,
+        ),
+        // twin: Lua prints a reversed string
+        (
+            "run_code",
+            json!({"language": "lua", "code": "print(('abc'):reverse())"}),
+            Mutating,
+        ),
         // twin: a joined list printed
         (
             "run_code",

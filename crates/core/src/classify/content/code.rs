@@ -536,7 +536,12 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         // code made `"VACUUM; TRUNCATE users"` a command line only, and mutating), and SQL
         // behind a first statement the sniffer skips (`"XA RECOVER; DROP TABLE users"`) too.
         for hint in [Hint::Sql, Hint::None] {
-            let sql_text = || sql::looks_like_sql(t) || super::query_text::hidden_sql(t);
+            // In code that runs strings, a single word is a command or an argument
+            // (`['sleep', '1']`), not a statement.
+            let sql_text = || {
+                (sql::looks_like_sql(t) || super::query_text::hidden_sql(t))
+                    && (!execs || t.contains(char::is_whitespace))
+            };
             if hint == Hint::Sql && sql_text() || hint == Hint::None && execs {
                 ctx.via(format!("a string in {lang} code"), |ctx| {
                     analyse_text(ctx, t, hint, depth + 1)

@@ -134,7 +134,7 @@ fn join_literals(code: &str) -> Option<String> {
     let mut changed = false;
     let mut i = 0;
     while let Some(&c) = cs.get(i) {
-        if let Some((past, q, joined)) = list_join(&cs, i) {
+        if let Some((past, q, joined)) = list_join(&cs, i).or_else(|| wrapped_reversal(&cs, i)) {
             changed = true;
             out.push(q);
             out.push_str(&joined);
@@ -231,6 +231,27 @@ fn list_join(cs: &[char], i: usize) -> Option<(usize, char, String)> {
         empty_join(j + 1)?
     };
     Some((past, quote?, acc))
+}
+
+/// A literal reversed by a call around it (the review of the twenty-third sets): Lua's
+/// `('etucexe'):reverse()` and `string.reverse('etucexe')`, PHP's `strrev('metsys')` at `i`:
+/// (index past it, quote, the reversed content).
+fn wrapped_reversal(cs: &[char], i: usize) -> Option<(usize, char, String)> {
+    if i > 0 && cs.get(i - 1).is_some_and(|&c| word_char(c) || c == '.') {
+        return None;
+    }
+    let (open, close) = [
+        ("(", "):reverse()"),
+        ("string.reverse(", ")"),
+        ("strrev(", ")"),
+    ]
+    .into_iter()
+    .find(|(o, _)| starts(cs, i, o))?;
+    let at = skip_blanks(cs, i + open.len());
+    let (end, q, raw, _) = piece(cs, at)?;
+    let k = skip_blanks(cs, end);
+    (!raw.contains('\\') && starts(cs, k, close))
+        .then(|| (k + close.len(), q, raw.chars().rev().collect()))
 }
 
 /// An identifier literal at `i` (`'system'`): (index past it, name).
@@ -427,6 +448,7 @@ mod tests {
         assert_eq!(f("fs[['rm', 'Sync'].join('')](p)"), "fs.rmSync(p)");
         assert_eq!(f("getattr(os, ''.join(['sys', 'tem']))(c)"), "os.system(c)");
         assert_eq!(f("os[('etucexe'):reverse()](c)"), "os.execute(c)");
+        assert_eq!(f("os[string.reverse('etucexe')](c)"), "os.execute(c)");
         assert_eq!(f("f <- get('system'); f(c)"), "f <- system; f(c)");
         assert_eq!(f("match.fun('system')(c)"), "system(c)");
         assert_eq!(f("os.__getattribute__('system')(c)"), "os.system(c)");
