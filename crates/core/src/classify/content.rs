@@ -156,6 +156,9 @@ pub(crate) struct Ctx {
     /// The tool applies patches (`apply_patch`, `apply_diff`): a unified diff in its input is
     /// applied, not shown.
     patch_tool: bool,
+    /// The joined spelling of code being scanned (depth, text) and the literals the code
+    /// itself judges: that scan leaves them to it ([`code::scan`]).
+    pub(crate) folded: Option<(usize, String, Vec<String>)>,
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.

@@ -453,6 +453,10 @@ fn run_program(sh: &mut Sh, argv: &[String], stdin: &Input) -> Input {
                     Mutating,
                     format!("{cmd}: IPython runs its profile's startup files first"),
                 );
+                // Its arguments are still judged as an unknown program's were before IPython
+                // had a row (the review of the twenty-third sets: `ipython -c 'DROP TABLE
+                // users'` and `ipython -- rm -rf /srv` had fallen from destructive).
+                unknown_args(sh, name, args, stdin, &cmd);
             }
             run_interpreter(sh, name, lang, args, stdin, &cmd)
         }
@@ -559,6 +563,12 @@ fn unknown(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
         Mutating,
         format!("{cmd} runs `{name}`, a program this classifier does not know"),
     );
+    unknown_args(sh, name, args, stdin, cmd);
+}
+
+/// An unknown program's arguments: subcommands, service CLIs' operations, a known program
+/// among them, and command lines and SQL given as one argument.
+fn unknown_args(sh: &mut Sh, name: &str, args: &[String], stdin: &Input, cmd: &str) {
     if let Some((e, why)) = super::tasks::unknown_subcommand(args) {
         sh.add(e, format!("{cmd} {why}"));
     }

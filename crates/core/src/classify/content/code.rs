@@ -379,7 +379,12 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         "code" => ctx.code_lang.unwrap_or(""),
         l => l,
     });
-    folded::judge(ctx, &lang, code, depth);
+    // The joined spelling of a scan's code is not folded again (a fold that does not reach a
+    // fixed point would judge the code once per level of depth).
+    let joined = ctx
+        .folded
+        .as_ref()
+        .is_some_and(|(d, c, _)| *d == depth && c == code);
     let lx = lex::lex(language, code);
     let calls = chains::chains(&lx, language);
     // Names are matched outside string literals and comments (`print("rm -rf")` names
@@ -396,6 +401,9 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
                 snippet(code)
             ),
         );
+        if !joined {
+            folded::judge(ctx, &lang, code, depth, Vec::new());
+        }
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
@@ -484,10 +492,25 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     indirect::fetched_deserialise(ctx, code);
     indirect::computed_builtins(ctx, language, code);
     let decodes = DECODERS.iter().any(|d| code.contains(d));
+    // The joined spelling leaves the literals this scan judges below to it (a string run as
+    // code would be judged once per level of nesting and spelling: exponential).
+    let lits = literals(code);
+    let judged = if joined {
+        ctx.folded.take().map(|(_, _, l)| l).unwrap_or_default()
+    } else {
+        let judged = if execs { lits.clone() } else { Vec::new() };
+        folded::judge(ctx, &lang, code, depth, judged);
+        Vec::new()
+    };
     let lit_mark = ctx.mark();
-    for lit in literals(code) {
+    let mut left = false;
+    for lit in lits {
         if !ctx.tick(1) {
             break;
+        }
+        if judged.contains(&lit) {
+            left = true;
+            continue;
         }
         let t = lit.trim();
         // `compile(src, name, "exec")`: a mode, not a command (and as one it runs nothing),
@@ -508,11 +531,22 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
                 analyse_text(ctx, &decoded, Hint::None, depth + 1)
             });
         }
-        let hint = if execs { Hint::None } else { Hint::Sql };
-        if execs || sql::looks_like_sql(t) {
-            ctx.via(format!("a string in {lang} code"), |ctx| {
-                analyse_text(ctx, t, hint, depth + 1)
-            });
+        // A string that looks like SQL is judged as SQL even in code that runs strings (the
+        // review of the twenty-third sets: a door such as `new Function(…)` elsewhere in the
+        // code made `"VACUUM; TRUNCATE users"` a command line only, and mutating), and SQL
+        // behind a first statement the sniffer skips (`"XA RECOVER; DROP TABLE users"`) too.
+        for hint in [Hint::Sql, Hint::None] {
+            // In code that runs strings, a single word is a command or an argument
+            // (`['sleep', '1']`), not a statement.
+            let sql_text = || {
+                (sql::looks_like_sql(t) || super::query_text::hidden_sql(t))
+                    && (!execs || t.contains(char::is_whitespace))
+            };
+            if hint == Hint::Sql && sql_text() || hint == Hint::None && execs {
+                ctx.via(format!("a string in {lang} code"), |ctx| {
+                    analyse_text(ctx, t, hint, depth + 1)
+                });
+            }
         }
         // A string that code runs (`exec("…")`, `eval "…"`) is also code of the language.
         // Languages that are not lexed but are named (`r`, `lua`) are scanned as such.
@@ -538,7 +572,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
             Destructive,
             format!("code: {lang} code decodes data and runs it"),
         );
-    } else if execs && ctx.max_since(lit_mark).is_none() {
+    } else if execs && !left && ctx.max_since(lit_mark).is_none() {
         ctx.add(
             Destructive,
             format!("code: {lang} code runs a command it builds at run time"),

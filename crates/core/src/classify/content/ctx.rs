@@ -42,6 +42,7 @@ impl Ctx {
             writes_path: false,
             pushes: false,
             moves: false,
+            folded: None,
         }
     }
 

@@ -269,10 +269,24 @@ fn walk_object(
         .find_map(|k| map.get(*k).and_then(Value::as_str));
     // A Jupyter tool's `kernel`/`kernel_name` names the code's language too (the
     // twenty-third sets); it only raises, as the code is also judged as the tool's own.
+    // A kernel given as an object (`"kernel": {"name": "sql"}`) names it too (the review).
     let kernel = ["kernel", "kernel_name"]
         .iter()
-        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .find_map(|k| {
+            map.get(*k)
+                .and_then(|v| v.as_str().or_else(|| v.get("name").and_then(Value::as_str)))
+        })
         .filter(|_| lang.is_none());
+    // A notebook's own kernel (`"metadata": {"kernelspec": {"name": "sql"}}`) is its cells'
+    // language (the review).
+    let notebook_kernel = map
+        .get("metadata")
+        .and_then(|m| m.get("kernelspec"))
+        .and_then(|k| {
+            k.get("language")
+                .or_else(|| k.get("name"))
+                .and_then(Value::as_str)
+        });
     // One key that holds text or structure: it inherits the reading (scalars beside it are
     // settings such as a timeout).
     let holders = map
@@ -416,6 +430,37 @@ fn walk_object(
         };
         if searched && text && search::PATTERN_KEYS.contains(&lk.as_str()) {
             continue;
+        }
+        // A kernel's cell given as `input` or `text` is its code too (the review of the
+        // twenty-third sets: `{"kernel": "sql", "input": "DELETE FROM users"}` was read as
+        // Python). It only raises.
+        if let (Some(kernel), Value::String(src)) = (kernel, v)
+            && key_hint(k) != Some(Hint::Code)
+            && matches!(
+                lk.as_str(),
+                "input" | "text" | "content" | "body" | "statement" | "expression" | "query"
+            )
+        {
+            let cp = ctx.checkpoint();
+            code::analyse(ctx, kernel, prefix(src, *budget), 0);
+            ctx.forget_reads_since(&cp);
+        }
+        if let (Some(kernel), "cells", Value::Array(cells)) = (notebook_kernel, lk.as_str(), v) {
+            let cp = ctx.checkpoint();
+            let code_cells = cells.iter().filter(|c| {
+                c.get("cell_type")
+                    .and_then(Value::as_str)
+                    .is_none_or(|t| t == "code")
+            });
+            for cell in code_cells.take(256) {
+                let src = match cell.get("source") {
+                    Some(Value::String(t)) => t.clone(),
+                    Some(Value::Array(lines)) => lines.iter().filter_map(Value::as_str).collect(),
+                    _ => continue,
+                };
+                code::analyse(ctx, kernel, prefix(&src, *budget), 0);
+            }
+            ctx.forget_reads_since(&cp);
         }
         let h = match key_hint(k) {
             _ if searched || structured::is_name_list(k) => Hint::Prose,

@@ -9,6 +9,14 @@ use super::lex::Lang;
 /// Calls that run a string as code or call a function named by a string.
 const DOORS: &[&str] = &[
     "new Function(",
+    // The review of the twenty-third sets: `new Function (…)`, `(function(){}).constructor(…)`
+    // and strings given to timers.
+    "Function (",
+    ".constructor(",
+    "setTimeout(\"",
+    "setTimeout('",
+    "setInterval(\"",
+    "setInterval('",
     "Function(\"",
     "Function('",
     "runInNewContext(",
@@ -28,6 +36,16 @@ const DOORS: &[&str] = &[
 /// strings blanked).
 pub(super) fn runs_strings(lang: &str, language: Lang, code: &str, blanked: &str) -> bool {
     DOORS.iter().any(|d| blanked.contains(d))
-        || language == Lang::Js && code.contains("$`")
+        || language == Lang::Js && shell_template(code)
         || lang == "lua" && blanked.contains("load(")
+}
+
+/// zx's and Bun's shell templates: `` $`…` ``, and (the review of the twenty-third sets)
+/// `` $ `…` ``, `` $.sync`…` ``, `` $({cwd})`…` ``.
+fn shell_template(code: &str) -> bool {
+    let called = code.contains("$(");
+    code.match_indices('`').any(|(i, _)| {
+        let before = code.get(..i).unwrap_or_default().trim_end();
+        before.ends_with('$') || before.ends_with("$.sync") || called && before.ends_with(')')
+    })
 }

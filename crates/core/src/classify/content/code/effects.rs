@@ -343,8 +343,8 @@ fn writer(lang: Lang, name: &str, path: &str) -> Option<(Dest, Option<bool>)> {
         }
         "unpack_archive" if path.contains('.') => (Dest::Arg(1), Some(false)),
         "copy" | "copy2" | "copyfile" | "copyFile" | "copyFileSync" | "cpSync" | "move" | "mv"
-        | "cp" | "rename" | "renameSync" | "replace" | "Rename" | "symlink" | "symlinkSync"
-        | "Symlink" | "Link" | "link" | "copytree"
+        | "cp" | "rename" | "renames" | "renameSync" | "replace" | "Rename" | "symlink"
+        | "symlinkSync" | "Symlink" | "Link" | "link" | "copytree"
             if path.contains('.') || matches!(lang, Lang::Php | Lang::Perl) =>
         {
             (Dest::Arg(1), Some(false))
@@ -378,7 +378,7 @@ fn write(ctx: &mut Ctx, lang: Lang, lx: &Lexed, ch: &Chain, k: usize, seg: &Seg)
     // `Path(a).rename(b)`), and the receiver is the source (the twenty-third sets).
     let moves = matches!(
         seg.name.as_str(),
-        "move" | "mv" | "rename" | "renameSync" | "replace" | "Rename"
+        "move" | "mv" | "rename" | "renames" | "renameSync" | "replace" | "Rename"
     );
     let one_arg_move = moves && argv.len() == 1 && k > 0 && ch.root != Root::Value;
     let mut dest_range = match dest {

@@ -10,12 +10,26 @@ use super::super::Ctx;
 
 /// Judges the plain spelling of code whose names or commands are split into joined literals
 /// or looked up by a string (`'sys' + 'tem'`, `getattr(ec2, 'terminate_instances')`) as
-/// well as the code itself: it can only raise.
-pub(super) fn judge(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
-    if let Some(plain) = fold(code).filter(|p| p != code) {
+/// well as the code itself: it can only raise. `judged` are the literals the code's own scan
+/// judges (as strings run as code); the joined spelling's scan leaves those to it, so that
+/// nested code is not judged once per spelling at every level (2^depth times).
+/// The spelling is folded to a fixed point (at most four times) and scanned once.
+pub(super) fn judge(ctx: &mut Ctx, lang: &str, code: &str, depth: usize, judged: Vec<String>) {
+    let mut plain: Option<String> = None;
+    for _ in 0..4 {
+        let from = plain.as_deref().unwrap_or(code);
+        match fold(from) {
+            Some(p) if p != from => plain = Some(p),
+            _ => break,
+        }
+    }
+    if let Some(plain) = plain.filter(|p| p != code) {
+        let outer = ctx.folded.take();
+        ctx.folded = Some((depth + 1, plain.clone(), judged));
         ctx.via("the code with its split strings joined", |ctx| {
             super::analyse(ctx, lang, &plain, depth + 1)
         });
+        ctx.folded = outer;
     }
 }
 
@@ -73,6 +87,7 @@ fn starts(cs: &[char], at: usize, s: &str) -> bool {
 fn reversal(cs: &[char], at: usize) -> Option<usize> {
     for s in [
         "[::-1]",
+        ":reverse()",
         ".split('').reverse().join('')",
         ".split(\"\").reverse().join(\"\")",
     ] {
@@ -86,8 +101,15 @@ fn reversal(cs: &[char], at: usize) -> Option<usize> {
 }
 
 /// One plain literal at `i` with its reversal applied: (index past it, quote, content).
+/// A quote right after a backslash starts no literal: outside a literal `\'` is no code's
+/// spelling, and starting at each one of a line of them (`\' \' \' …`) would scan the rest
+/// of the line from every one (quadratic on the check path).
 fn piece(cs: &[char], i: usize) -> Option<(usize, char, String, bool)> {
-    if i > 0 && cs.get(i - 1).is_some_and(|&c| word_char(c) || c == '$') {
+    if i > 0
+        && cs
+            .get(i - 1)
+            .is_some_and(|&c| word_char(c) || c == '$' || c == '\\')
+    {
         return None;
     }
     let q = *cs.get(i)?;
@@ -112,6 +134,14 @@ fn join_literals(code: &str) -> Option<String> {
     let mut changed = false;
     let mut i = 0;
     while let Some(&c) = cs.get(i) {
+        if let Some((past, q, joined)) = list_join(&cs, i).or_else(|| wrapped_reversal(&cs, i)) {
+            changed = true;
+            out.push(q);
+            out.push_str(&joined);
+            out.push(q);
+            i = past;
+            continue;
+        }
         let Some((mut end, q, mut acc, reversed)) =
             matches!(c, '\'' | '"').then(|| piece(&cs, i)).flatten()
         else {
@@ -156,6 +186,74 @@ fn join_literals(code: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Literals in a list joined with nothing (the review of the twenty-third sets):
+/// JavaScript's `['rm', 'Sync'].join('')` and Python's `''.join(['sys', 'tem'])` at `i`:
+/// (index past it, quote, the joined content).
+fn list_join(cs: &[char], i: usize) -> Option<(usize, char, String)> {
+    let empty_join = |at: usize| {
+        ["('')", "(\"\")"]
+            .iter()
+            .find_map(|s| starts(cs, at, &format!(".join{s}")).then(|| at + 5 + s.len()))
+    };
+    let (open, close, python) = match cs.get(i)? {
+        '[' => (i, ']', false),
+        '\'' | '"' if cs.get(i + 1) == cs.get(i) && starts(cs, i + 2, ".join(") => {
+            let at = i + 8;
+            match cs.get(at)? {
+                '[' => (at, ']', true),
+                '(' => (at, ')', true),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let mut j = skip_blanks(cs, open + 1);
+    let mut acc = String::new();
+    let mut quote = None;
+    loop {
+        let (past, q, raw, _) = piece(cs, j)?;
+        if raw.contains(['\'', '"', '\\']) {
+            return None;
+        }
+        quote.get_or_insert(q);
+        acc.push_str(&raw);
+        j = skip_blanks(cs, past);
+        if cs.get(j) == Some(&',') {
+            j = skip_blanks(cs, j + 1);
+        }
+        if cs.get(j) == Some(&close) {
+            break;
+        }
+    }
+    let past = if python {
+        (cs.get(j + 1) == Some(&')')).then_some(j + 2)?
+    } else {
+        empty_join(j + 1)?
+    };
+    Some((past, quote?, acc))
+}
+
+/// A literal reversed by a call around it (the review of the twenty-third sets): Lua's
+/// `('etucexe'):reverse()` and `string.reverse('etucexe')`, PHP's `strrev('metsys')` at `i`:
+/// (index past it, quote, the reversed content).
+fn wrapped_reversal(cs: &[char], i: usize) -> Option<(usize, char, String)> {
+    if i > 0 && cs.get(i - 1).is_some_and(|&c| word_char(c) || c == '.') {
+        return None;
+    }
+    let (open, close) = [
+        ("(", "):reverse()"),
+        ("string.reverse(", ")"),
+        ("strrev(", ")"),
+    ]
+    .into_iter()
+    .find(|(o, _)| starts(cs, i, o))?;
+    let at = skip_blanks(cs, i + open.len());
+    let (end, q, raw, _) = piece(cs, at)?;
+    let k = skip_blanks(cs, end);
+    (!raw.contains('\\') && starts(cs, k, close))
+        .then(|| (k + close.len(), q, raw.chars().rev().collect()))
+}
+
 /// An identifier literal at `i` (`'system'`): (index past it, name).
 fn name_literal(cs: &[char], i: usize) -> Option<(usize, String)> {
     let (end, raw) = literal(cs, i)?;
@@ -178,6 +276,42 @@ fn name_before(cs: &[char], at: usize) -> Option<usize> {
         s -= 1;
     }
     (s < at && cs.get(s).is_none_or(|&c| c != '.')).then_some(s)
+}
+
+/// A function named by a string (the review of the twenty-third sets): R's `get('system')`
+/// and `match.fun('system')`, a method's `.__getattribute__('system')` and
+/// `.__dict__.get('system')`, a called literal (`('sys'.'tem')(…)` in PHP, `'system'(…)`):
+/// (index past it, the name spelled as written plainly).
+fn named_call(cs: &[char], i: usize) -> Option<(usize, String)> {
+    let after_word = i > 0 && cs.get(i - 1).is_some_and(|&p| word_char(p) || p == '.');
+    for (s, dotted) in [
+        (".__getattribute__(", true),
+        (".__dict__.get(", true),
+        ("get(", false),
+        ("match.fun(", false),
+    ] {
+        if starts(cs, i, s) && (dotted || !after_word) {
+            let at = skip_blanks(cs, i + s.chars().count());
+            let (past, name) = name_literal(cs, at)?;
+            let k = skip_blanks(cs, past);
+            let dot = if dotted { "." } else { "" };
+            return (cs.get(k) == Some(&')')).then(|| (k + 1, format!("{dot}{name}")));
+        }
+    }
+    if after_word || i > 0 && cs.get(i - 1) == Some(&'\\') {
+        return None;
+    }
+    // `('system')(` and `'system'(`: a literal called as a function.
+    let paren = cs.get(i) == Some(&'(');
+    let at = if paren { skip_blanks(cs, i + 1) } else { i };
+    let (past, name) = name_literal(cs, at)?;
+    let k = if paren {
+        let k = skip_blanks(cs, past);
+        (cs.get(k) == Some(&')')).then_some(k + 1)?
+    } else {
+        past
+    };
+    (cs.get(k) == Some(&'(')).then_some((k, name))
 }
 
 /// `getattr(obj, 'name')` or `vars(obj)['name']` at `i`: (index past it, `obj.name`).
@@ -265,7 +399,7 @@ fn lookups(code: &str) -> Option<String> {
     let mut changed = false;
     let mut i = 0;
     while let Some(&c) = cs.get(i) {
-        if let Some((past, spelled)) = call_lookup(&cs, i) {
+        if let Some((past, spelled)) = call_lookup(&cs, i).or_else(|| named_call(&cs, i)) {
             out.push_str(&spelled);
             changed = true;
             i = past;
@@ -310,6 +444,16 @@ mod tests {
             f("getattr(ec2, 'terminate_instances')()"),
             "ec2.terminate_instances()"
         );
+        // The review of the twenty-third sets.
+        assert_eq!(f("fs[['rm', 'Sync'].join('')](p)"), "fs.rmSync(p)");
+        assert_eq!(f("getattr(os, ''.join(['sys', 'tem']))(c)"), "os.system(c)");
+        assert_eq!(f("os[('etucexe'):reverse()](c)"), "os.execute(c)");
+        assert_eq!(f("os[string.reverse('etucexe')](c)"), "os.execute(c)");
+        assert_eq!(f("f <- get('system'); f(c)"), "f <- system; f(c)");
+        assert_eq!(f("match.fun('system')(c)"), "system(c)");
+        assert_eq!(f("os.__getattribute__('system')(c)"), "os.system(c)");
+        assert_eq!(f("('sys'.'tem')('ls');"), "system('ls');");
+        assert_eq!(fold("d.get('system')"), None);
         assert_eq!(fold("print('a', 'b')"), None);
         assert_eq!(fold("print(row['delete'])"), None);
         assert_eq!(fold("x = f'a' + 'b'"), None);

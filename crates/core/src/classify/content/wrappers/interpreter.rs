@@ -121,6 +121,12 @@ pub(crate) fn run_interpreter(
             }
             // `python3 -m IPython -c CELL` is `ipython -c CELL` (the twenty-third sets).
             if module == "IPython" {
+                // `ipython -m IPython …` is `ipython …`: skipped in place, not one more
+                // level (and one more reason spelling the whole line) per repetition.
+                if name.starts_with("ipython") {
+                    it.next();
+                    continue;
+                }
                 sh.add(Mutating, format!("{cmd} runs IPython"));
                 return run_interpreter(sh, "ipython", lang, rest, stdin, cmd);
             }
