@@ -360,30 +360,20 @@ fn walk_object(
             lk.as_str(),
             "env" | "environment" | "env_vars" | "envs" | "variables"
         ) {
-            if let Value::Object(vars) = v {
-                for (name, value) in vars {
-                    shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
-                }
-                continue;
-            }
             // `["RCLONE_CONFIG=/tmp/x.conf"]`, `[{"name": …, "value": …}]`, a dotenv text:
             // judged as the object is; the generic walk below still reads them (the review
             // of the twenty-third sets). Only raises.
-            env_list(ctx, v);
+            env_values(ctx, v);
+            if v.is_object() {
+                continue;
+            }
         } else if matches!(
             lk.as_str(),
             "envvars" | "environment_variables" | "environmentvariables" | "env_variables"
         ) || lk.ends_with("_env")
         {
             // `envVars`, `extra_env`, `container_env`: judged as `env` is, and still walked.
-            match v {
-                Value::Object(vars) => {
-                    for (name, value) in vars {
-                        shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
-                    }
-                }
-                _ => env_list(ctx, v),
-            }
+            env_values(ctx, v);
         }
         // A search tool's query leaves for its provider, and a Splunk query is a program.
         // Patterns (`Grep`'s regular expressions) are matched here and go nowhere.
@@ -554,6 +544,19 @@ fn encoded_key(lk: &str) -> Option<&str> {
                 .iter()
                 .find_map(|p| lk.strip_prefix(p))
         })
+}
+
+/// Environment variables given as an object of names, as a list or as text, each judged as
+/// an assignment.
+fn env_values(ctx: &mut Ctx, v: &Value) {
+    match v {
+        Value::Object(vars) => {
+            for (name, value) in vars {
+                shell::env_var(ctx, name, value.as_str().unwrap_or(""), 0);
+            }
+        }
+        _ => env_list(ctx, v),
+    }
 }
 
 /// Environment variables given as a list (`["NAME=value"]`, Kubernetes' `[{"name": …,
