@@ -235,3 +235,30 @@ fn a_click_acts_on_the_control_it_names() {
         ),
     ]);
 }
+
+/// An HTTP tool's method given as an object (`{"method": {"name": "DELETE"}}`) was taken as
+/// no method (a GET); a method word among its values is the method.
+#[test]
+fn a_method_given_as_an_object_is_the_method() {
+    let url = "https://api.acme.com/v1/users/42";
+    check(&[
+        // (were read)
+        (
+            "http_request",
+            json!({"method": {"name": "DELETE"}, "url": url}),
+            Destructive,
+        ),
+        (
+            "fetch",
+            json!({"url": url, "method": {"value": "delete"}}),
+            Destructive,
+        ),
+        // twins
+        (
+            "http_request",
+            json!({"method": {"name": "GET"}, "url": url}),
+            Read,
+        ),
+        ("fetch", json!({"url": url, "method": "GET"}), Read),
+    ]);
+}
