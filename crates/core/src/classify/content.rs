@@ -131,6 +131,8 @@ pub(crate) struct Ctx {
     program: Option<(structured::Program, Vec<String>)>,
     /// The tool's leading verb searches: its pattern and query fields are data.
     search_tool: bool,
+    /// The tool reads events or audit logs ([`facts::ToolFacts::event_tool`]).
+    event_tool: bool,
     /// The text being walked is a statement's bound parameters: data the driver never
     /// parses, so a `;` in it starts no statement.
     bound_data: bool,
@@ -284,6 +286,7 @@ pub fn classify_content_with(
         .clone()
         .or_else(|| datastore::mongo_tool(tool, input));
     ctx.search_tool = facts.search_tool;
+    ctx.event_tool = facts.event_tool;
     ctx.graphql_target =
         graphql::target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
     if facts.resource_read {

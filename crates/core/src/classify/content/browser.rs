@@ -22,6 +22,12 @@ pub(crate) enum PageTool {
 pub(crate) fn page_tool(tool: &str) -> Option<PageTool> {
     let w = words(tool);
     let has = |set: &[&str]| w.iter().any(|x| set.contains(&x.as_str()));
+    // A click needs no browser word: `click`, `computer_click`, `left_click`, `ui_click`
+    // act on the control they describe wherever it is (the twenty-fourth sets: `click
+    // {"element": "Delete repository button"}` was only mutating).
+    if has(&["click", "dblclick", "doubleclick"]) && !has(&SCRIPT_WORDS) {
+        return Some(PageTool::Click);
+    }
     if !has(&[
         "browser",
         "puppeteer",
@@ -36,23 +42,29 @@ pub(crate) fn page_tool(tool: &str) -> Option<PageTool> {
     ]) {
         return None;
     }
-    if has(&[
-        "evaluate",
-        "eval",
-        "script",
-        "execute",
-        "run",
-        "js",
-        "javascript",
-        "code",
-    ]) {
+    if has(&SCRIPT_WORDS) {
         Some(PageTool::Script)
-    } else if has(&["click", "tap", "press", "dblclick", "check"]) {
+    } else if has(&[
+        "click", "tap", "press", "dblclick", "check", "action", "act", "interact",
+    ]) {
+        // `browser_action {"element": "Delete repository"}`: a generic action on a control.
         Some(PageTool::Click)
     } else {
         None
     }
 }
+
+/// Words of a tool that runs a script in the page.
+const SCRIPT_WORDS: [&str; 8] = [
+    "evaluate",
+    "eval",
+    "script",
+    "execute",
+    "run",
+    "js",
+    "javascript",
+    "code",
+];
 
 /// A page tool that only reads what the browser already holds (`browser_snapshot {}`,
 /// `browser_console_messages`, `browser_network_requests`), called with no arguments: its

@@ -34,6 +34,7 @@ impl Ctx {
             code_lang: None,
             program: None,
             search_tool: false,
+            event_tool: false,
             bound_data: false,
             graphql_judged: false,
             graphql_target: false,

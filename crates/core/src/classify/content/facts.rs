@@ -24,6 +24,9 @@ pub(super) struct ToolFacts {
     /// A notebook's cell or input typed into a running process
     /// ([`structured::inputs::typed_or_cells`]).
     pub typed_or_cells: bool,
+    /// The tool lists or searches events, audit logs or history: an operation's name in its
+    /// input is a filter (`list_audit_events {"action": "repo.destroy"}`).
+    pub event_tool: bool,
 }
 
 thread_local! {
@@ -34,6 +37,25 @@ thread_local! {
 pub(super) fn of(tool: &str) -> Rc<ToolFacts> {
     get_or(&FACTS, tool, || Rc::new(compute(tool)))
 }
+
+/// Words of a tool that reads a record of what happened.
+const EVENT_WORDS: &[&str] = &[
+    "event",
+    "events",
+    "audit",
+    "audits",
+    "log",
+    "logs",
+    "history",
+    "activity",
+    "activities",
+    "trail",
+    "changelog",
+    "deliveries",
+    "delivery",
+    "timeline",
+    "journal",
+];
 
 /// The facts of `tool`, computed.
 pub(super) fn compute(tool: &str) -> ToolFacts {
@@ -47,6 +69,7 @@ pub(super) fn compute(tool: &str) -> ToolFacts {
         page_tool: super::browser::page_tool(tool),
         hint: tool_hint(tool),
         typed_or_cells: structured::inputs::typed_or_cells(&tool_words),
+        event_tool: tool_words.iter().any(|w| EVENT_WORDS.contains(&w.as_str())),
     }
 }
 

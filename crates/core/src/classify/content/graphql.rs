@@ -139,6 +139,24 @@ fn first_word(t: &str) -> &str {
     rest.get(..end).unwrap_or("")
 }
 
+/// A search tool's query that is a GraphQL document naming a mutation or a subscription
+/// (`linear_search_issues {"query": "mutation { issueDelete(…) }"}`, the twenty-fourth
+/// sets): a server that forwards its query to a GraphQL API runs it, so it is judged as
+/// GraphQL. Search words (`mutation testing`) have no selection set and stay text.
+pub(crate) fn names_an_operation(t: &str) -> bool {
+    let word = first_word(t);
+    let starts = matches!(
+        word,
+        "query" | "mutation" | "subscription" | "fragment" | "{"
+    );
+    let changes = |kw: &[u8]| {
+        t.as_bytes()
+            .windows(kw.len())
+            .any(|w| w.eq_ignore_ascii_case(kw))
+    };
+    starts && t.contains('{') && (changes(b"mutation") || changes(b"subscription"))
+}
+
 /// Analyses a text that looks like GraphQL. Returns false (and adds nothing) when it does not:
 /// a text that starts with `{` is GraphQL only if it parses, so shell brace groups and other
 /// text are left to their analysers.

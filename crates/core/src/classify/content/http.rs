@@ -412,6 +412,14 @@ fn other_methods(options: &[&Map<String, Value>]) -> Vec<&'static str> {
                         .filter_map(Value::as_str)
                         .filter_map(|s| method_word(s.trim())),
                 ),
+                // `{"method": {"name": "DELETE"}}` (the twenty-fourth sets): a method
+                // word among the object's values.
+                Value::Object(inner) => out.extend(
+                    inner
+                        .values()
+                        .filter_map(Value::as_str)
+                        .filter_map(|s| method_word(s.trim())),
+                ),
                 _ => {}
             }
         }

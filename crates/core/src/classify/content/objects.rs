@@ -69,6 +69,17 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         } else {
             destroying_operation(ctx, map);
             change_flag(ctx, map);
+            // A read's batch of operations (`list_releases {"batch": [{"action":
+            // "delete_release"}]}`, the twenty-fourth sets): each item names one.
+            for key in ["batch", "requests", "operations", "calls", "actions", "ops"] {
+                if let Some(Value::Array(items)) = map.get(key) {
+                    for item in items {
+                        if let Value::Object(m) = item {
+                            destroying_operation(ctx, m);
+                        }
+                    }
+                }
+            }
         }
         delete_flag(ctx, map);
         if !ctx.name_reads && !ctx.search_tool {

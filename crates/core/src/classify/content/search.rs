@@ -157,4 +157,10 @@ pub(super) fn judge_query(ctx: &mut Ctx, q: &str) {
     if let Some((e, why)) = spl_effect(q) {
         ctx.add(e, format!("search: {why}"));
     }
+    if super::graphql::names_an_operation(q) && !super::graphql::analyse(ctx, q) {
+        ctx.add(
+            Effect::Mutating,
+            "search: the query is a GraphQL document that names a mutation",
+        );
+    }
 }

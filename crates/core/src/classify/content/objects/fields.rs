@@ -163,29 +163,67 @@ pub(super) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
         "optype",
         "action_type",
         "operation_type",
+        // The twenty-fourth sets: other names agents' schemas give the operation.
+        "intent",
+        "do",
+        "task",
+        "requested_action",
+    ];
+    // Keys that only name an operation: a change named there counts (not only a removal).
+    const OPERATION: &[&str] = &[
+        "action",
+        "operation",
+        "op",
+        "verb",
+        "intent",
+        "do",
+        "task",
+        "requested_action",
+        "action_type",
+        "operation_type",
     ];
     for (k, v) in map {
         let Value::String(word) = v else {
             continue;
         };
         let word = word.trim();
-        let bare = !word.is_empty()
-            && word.len() <= 32
+        let key = k.to_ascii_lowercase();
+        let plain = !word.is_empty()
+            && word.len() <= 64
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+        if !plain || !KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let one = crate::classify::name::words(word).len() == 1
             && word
                 .chars()
                 .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
-        // One word: an event's name (`DeleteBucket`, `repo.destroy`) is a filter.
-        if !bare
-            || !KEYS.contains(&k.to_ascii_lowercase().as_str())
-            || crate::classify::name::words(word).len() != 1
-        {
+        // Several words (`bulkDelete`, `hard_delete`, `repo.destroy`) are an event's name
+        // only in a tool of events or audit logs (`list_audit_events {"action":
+        // "repo.destroy"}` filters); elsewhere they name the operation (the twenty-fourth
+        // sets: `get_customer {"action": "DELETE_ALL"}` was read).
+        if !one && ctx.event_tool {
             continue;
         }
-        if let Some(e @ (Destructive | Admin)) = name_tier(word).effect {
-            ctx.add(
+        match name_tier(word).effect {
+            Some(e @ (Destructive | Admin)) => ctx.add(
                 e,
                 format!("argument `{k}` names the operation `{word}` beside a read's name"),
-            );
+            ),
+            // An RPC method of several words (`conversations.archive`) names a change too;
+            // one word may be HTTP's or an algorithm's.
+            Some(Mutating)
+                if !ctx.event_tool
+                    && (OPERATION.contains(&key.as_str()) || (key.ends_with("method") && !one)) =>
+            {
+                ctx.add(
+                    Mutating,
+                    format!("argument `{k}` names the change `{word}` beside a read's name"),
+                );
+            }
+            _ => {}
         }
     }
 }
