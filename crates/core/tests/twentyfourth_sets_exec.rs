@@ -11,7 +11,7 @@ use serde_json::json;
 
 #[path = "common/cases.rs"]
 mod cases;
-use cases::check;
+use cases::{check, cmd};
 
 /// Code that never ends or materialises a billion elements ties up the host: never proven read (`code/exhaust.rs`). A loop with a way out, small sizes, sized reads of the random device stay read.
 #[test]
@@ -58,31 +58,19 @@ fn exhausting_code_is_never_read() {
             Mutating,
         ),
         // the endless loop through `python3 -c`
-        (
-            "bash",
-            json!({"command": "python3 -c 'while True: pass'"}),
-            Mutating,
-        ),
+        ("bash", cmd("python3 -c 'while True: pass'"), Mutating),
         // the huge string through `python3 -c`
-        (
-            "bash",
-            json!({"command": "python3 -c \"x='a'*10**12\""}),
-            Mutating,
-        ),
+        ("bash", cmd("python3 -c \"x='a'*10**12\""), Mutating),
         // the endless device through `python3 -c`
         (
             "bash",
-            json!({"command": "python3 -c \"open('/dev/zero').read()\""}),
+            cmd("python3 -c \"open('/dev/zero').read()\""),
             Mutating,
         ),
         // an endless loop through `node -e`
-        (
-            "bash",
-            json!({"command": "node -e 'while(true){}'"}),
-            Mutating,
-        ),
+        ("bash", cmd("node -e 'while(true){}'"), Mutating),
         // Perl's postfix endless loop
-        ("bash", json!({"command": "perl -e '1 while 1'"}), Mutating),
+        ("bash", cmd("perl -e '1 while 1'"), Mutating),
         // twin: a small range
         (
             "python",
@@ -96,17 +84,9 @@ fn exhausting_code_is_never_read() {
         // twin: the loop inside a string
         ("python", json!({"code": "print('while True: pass')"}), Read),
         // twin: a big number printed through `python3 -c`
-        (
-            "bash",
-            json!({"command": "python3 -c 'print(10**12)'"}),
-            Read,
-        ),
+        ("bash", cmd("python3 -c 'print(10**12)'"), Read),
         // twin: a power printed by node
-        (
-            "bash",
-            json!({"command": "node -e 'console.log(2**40)'"}),
-            Read,
-        ),
+        ("bash", cmd("node -e 'console.log(2**40)'"), Read),
     ]);
 }
 
@@ -115,37 +95,17 @@ fn exhausting_code_is_never_read() {
 fn endless_shell_loops() {
     check(&[
         // `while :` with no way out
-        ("bash", json!({"command": "while :; do :; done"}), Mutating),
+        ("bash", cmd("while :; do :; done"), Mutating),
         // `while true` with no way out
-        (
-            "bash",
-            json!({"command": "while true; do :; done"}),
-            Mutating,
-        ),
+        ("bash", cmd("while true; do :; done"), Mutating),
         // `until false` with no way out
-        (
-            "bash",
-            json!({"command": "until false; do :; done"}),
-            Mutating,
-        ),
+        ("bash", cmd("until false; do :; done"), Mutating),
         // a background start on each turn: a process bomb
-        (
-            "bash",
-            json!({"command": "while true; do bash & done"}),
-            Destructive,
-        ),
+        ("bash", cmd("while true; do bash & done"), Destructive),
         // a background sleep on each turn: a process bomb
-        (
-            "bash",
-            json!({"command": "while :; do sleep 100 & done"}),
-            Destructive,
-        ),
+        ("bash", cmd("while :; do sleep 100 & done"), Destructive),
         // the process bomb inside `sh -c`
-        (
-            "bash",
-            json!({"command": "sh -c 'while true; do sh & done'"}),
-            Destructive,
-        ),
+        ("bash", cmd("sh -c 'while true; do sh & done'"), Destructive),
         // the endless loop as an argv
         (
             "shell",
@@ -155,27 +115,19 @@ fn endless_shell_loops() {
         // twin: a loop over a file's lines
         (
             "bash",
-            json!({"command": "while read l; do echo \"$l\"; done < notes.txt"}),
+            cmd("while read l; do echo \"$l\"; done < notes.txt"),
             Read,
         ),
         // twin: a bounded arithmetic loop
-        (
-            "bash",
-            json!({"command": "for ((i=0;i<3;i++)); do echo $i; done"}),
-            Read,
-        ),
+        ("bash", cmd("for ((i=0;i<3;i++)); do echo $i; done"), Read),
         // twin: an endless head with a `break`
         (
             "bash",
-            json!({"command": "while true; do if [ -f done.txt ]; then break; fi; sleep 1; done"}),
+            cmd("while true; do if [ -f done.txt ]; then break; fi; sleep 1; done"),
             Read,
         ),
         // twin: `until` on a condition
-        (
-            "bash",
-            json!({"command": "until [ -f ready ]; do sleep 1; done"}),
-            Read,
-        ),
+        ("bash", cmd("until [ -f ready ]; do sleep 1; done"), Read),
     ]);
 }
 
@@ -184,55 +136,23 @@ fn endless_shell_loops() {
 fn devices_that_stop_or_corrupt_the_machine() {
     check(&[
         // a write arms the watchdog (the machine reboots)
-        (
-            "bash",
-            json!({"command": "echo 1 > /dev/watchdog"}),
-            Destructive,
-        ),
+        ("bash", cmd("echo 1 > /dev/watchdog"), Destructive),
         // the numbered watchdog
-        (
-            "bash",
-            json!({"command": "cat x > /dev/watchdog0"}),
-            Destructive,
-        ),
+        ("bash", cmd("cat x > /dev/watchdog0"), Destructive),
         // physical memory
-        ("bash", json!({"command": "echo > /dev/mem"}), Destructive),
+        ("bash", cmd("echo > /dev/mem"), Destructive),
         // kernel memory
-        (
-            "bash",
-            json!({"command": "echo 1 > /dev/kmem"}),
-            Destructive,
-        ),
+        ("bash", cmd("echo 1 > /dev/kmem"), Destructive),
         // I/O ports
-        (
-            "bash",
-            json!({"command": "printf x > /dev/port"}),
-            Destructive,
-        ),
+        ("bash", cmd("printf x > /dev/port"), Destructive),
         // a forged kernel log entry
-        (
-            "bash",
-            json!({"command": "echo 'kernel: fake' > /dev/kmsg"}),
-            Admin,
-        ),
+        ("bash", cmd("echo 'kernel: fake' > /dev/kmsg"), Admin),
         // a RAID device
-        (
-            "bash",
-            json!({"command": "cat /dev/zero > /dev/md0"}),
-            Destructive,
-        ),
+        ("bash", cmd("cat /dev/zero > /dev/md0"), Destructive),
         // a loop device
-        (
-            "bash",
-            json!({"command": "cat image > /dev/loop0"}),
-            Destructive,
-        ),
+        ("bash", cmd("cat image > /dev/loop0"), Destructive),
         // a network block device
-        (
-            "bash",
-            json!({"command": "echo x > /dev/nbd0"}),
-            Destructive,
-        ),
+        ("bash", cmd("echo x > /dev/nbd0"), Destructive),
         // the watchdog through a file tool
         (
             "write_file",
@@ -264,27 +184,15 @@ fn devices_that_stop_or_corrupt_the_machine() {
             Admin,
         ),
         // twin: the null device
-        ("bash", json!({"command": "echo 1 > /dev/null"}), Read),
+        ("bash", cmd("echo 1 > /dev/null"), Read),
         // twin: a descriptor, not the floppy
-        ("bash", json!({"command": "echo 1 > /dev/fd/1"}), Read),
+        ("bash", cmd("echo 1 > /dev/fd/1"), Read),
         // twin: listing the devices
-        (
-            "bash",
-            json!({"command": "ls -l /dev/watchdog /dev/mem"}),
-            Read,
-        ),
+        ("bash", cmd("ls -l /dev/watchdog /dev/mem"), Read),
         // twin: reading the kernel log
-        (
-            "bash",
-            json!({"command": "cat /dev/kmsg | head -n 5"}),
-            Read,
-        ),
+        ("bash", cmd("cat /dev/kmsg | head -n 5"), Read),
         // twin: a small read of the random device
-        (
-            "bash",
-            json!({"command": "head -c 100 /dev/urandom | base64"}),
-            Read,
-        ),
+        ("bash", cmd("head -c 100 /dev/urandom | base64"), Read),
     ]);
 }
 
@@ -352,22 +260,18 @@ fn base32_decoded_into_a_shell() {
         // base32 into `sh`
         (
             "bash",
-            json!({"command": "base32 -d <<< OJWSALLSMYQC643SOY====== | sh"}),
+            cmd("base32 -d <<< OJWSALLSMYQC643SOY====== | sh"),
             Destructive,
         ),
         // `--decode` into `bash`
         (
             "bash",
-            json!({"command": "echo OJWSALLSMYQC643SOY====== | base32 --decode | bash"}),
+            cmd("echo OJWSALLSMYQC643SOY====== | base32 --decode | bash"),
             Destructive,
         ),
         // twin: decoded and printed
-        (
-            "bash",
-            json!({"command": "base32 -d <<< OJWSALLSMYQC643SOY======"}),
-            Read,
-        ),
+        ("bash", cmd("base32 -d <<< OJWSALLSMYQC643SOY======"), Read),
         // twin: encoding
-        ("bash", json!({"command": "echo hello | base32"}), Read),
+        ("bash", cmd("echo hello | base32"), Read),
     ]);
 }

@@ -9,8 +9,22 @@ use crate::Effect::{self, Destructive, Mutating};
 /// What a loop whose condition is `cond` (empty for `for ((;;))`) and body `body` does to
 /// the host, if it never ends.
 pub(super) fn endless(cond: &str, body: &str, until: bool) -> Option<(Effect, &'static str)> {
+    if !always(cond, until) || has_exit(body) {
+        return None;
+    }
+    if backgrounds(body) {
+        return Some((
+            Destructive,
+            "a loop that never ends starts a command in the background on each turn: a process bomb",
+        ));
+    }
+    Some((Mutating, "a loop that never ends (ties up the host)"))
+}
+
+/// True if a loop's condition is always true (`while`) or always false (`until`).
+pub(super) fn always(cond: &str, until: bool) -> bool {
     let c = cond.trim().trim_end_matches([';', '\n', ' ', '&']).trim();
-    let always = if until {
+    if until {
         matches!(
             c,
             "false" | "/bin/false" | "/usr/bin/false" | "! true" | "! :"
@@ -29,17 +43,7 @@ pub(super) fn endless(cond: &str, body: &str, until: bool) -> Option<(Effect, &'
                 | "(( 1 ))"
                 | "! false"
         )
-    };
-    if !always || has_exit(body) {
-        return None;
     }
-    if backgrounds(body) {
-        return Some((
-            Destructive,
-            "a loop that never ends starts a command in the background on each turn: a process bomb",
-        ));
-    }
-    Some((Mutating, "a loop that never ends (ties up the host)"))
 }
 
 fn has_exit(body: &str) -> bool {

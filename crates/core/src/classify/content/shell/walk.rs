@@ -281,8 +281,12 @@ impl Sh<'_> {
                 }
             }
             CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
+                // Only a condition that always holds has its body printed (`shell/endless.rs`).
                 let until = matches!(cc, CompoundCommand::UntilClause(_));
-                self.endless(&w.0.to_string(), &w.1.list.to_string(), until);
+                let cond = w.0.to_string();
+                if super::endless::always(&cond, until) {
+                    self.endless(&cond, &w.1.list.to_string(), until);
+                }
                 self.list(&w.0, stdin);
                 self.list(&w.1.list, stdin);
             }
