@@ -11,6 +11,7 @@
 //! nodes. Past any bound the verdict escalates to destructive instead of guessing.
 
 mod args;
+mod base32;
 mod browser;
 mod bytescan;
 mod catalogue;

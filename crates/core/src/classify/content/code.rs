@@ -9,6 +9,7 @@ mod chains;
 mod doors;
 mod effects;
 mod environ;
+mod exhaust;
 pub(crate) mod fences;
 mod folded;
 mod golang;
@@ -391,9 +392,10 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     // nothing), except in code that runs strings (`exec("os.remove(x)")`).
     let blanked = lex::blank(code, &lx);
     environ::analyse(ctx, language, code, &blanked, depth);
+    let exhausts = exhaust::exhausts(code, &blanked);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if proven(ctx, language, code, &lx, &calls, depth) {
+    } else if exhausts.is_none() && proven(ctx, language, code, &lx, &calls, depth) {
         ctx.add(
             Read,
             format!(
@@ -407,6 +409,9 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
+    }
+    if let Some(why) = exhausts {
+        ctx.add(Mutating, format!("code: {why}"));
     }
     effects::effects(ctx, language, &lx, &calls);
     protect::protection(ctx, &lx, &calls);

@@ -13,6 +13,7 @@
 
 mod assign;
 mod bind;
+mod endless;
 mod producers;
 mod recover;
 mod secret_names;

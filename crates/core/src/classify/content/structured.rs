@@ -743,9 +743,25 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
             return consumed;
         }
     }
+    // An argument list given as JSON text (`{"program": "rm", "args": "[\"-rf\", …]"}`) is
+    // the list; one given as a line (`{"program": "rm", "arguments": "-rf /srv"}`) joins
+    // the program's line (the twenty-fourth sets: both had left the program alone).
+    let parsed = TAIL_KEYS.iter().find_map(|k| {
+        let s = map.get(*k)?.as_str()?.trim();
+        let v = serde_json::from_str::<Value>(s.starts_with('[').then_some(s)?).ok()?;
+        v.as_array()
+            .is_some_and(|a| a.iter().all(Value::is_string))
+            .then_some((*k, v))
+    });
     let tail = TAIL_KEYS
         .iter()
-        .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)));
+        .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)))
+        .or_else(|| parsed.as_ref().map(|(k, v)| (*k, v)));
+    let line_tail = TAIL_KEYS.iter().find_map(|k| {
+        map.get(*k)
+            .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+            .map(|v| (*k, v))
+    });
     let mut heads: Vec<(&str, &Value)> = HEAD_KEYS
         .iter()
         .filter_map(|k| map.get(*k).map(|v| (*k, v)))
@@ -782,6 +798,10 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
         ([head, cmd, ..], None) if head.0 == "entrypoint" => {
             parts.push(*head);
             parts.push(*cmd);
+        }
+        ([head, ..], None) if line_tail.is_some() => {
+            parts.push(*head);
+            parts.extend(line_tail);
         }
         _ => return Vec::new(),
     }

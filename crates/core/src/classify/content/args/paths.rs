@@ -56,6 +56,9 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
     {
         return Some((Destructive, "a disk device"));
     }
+    if let Some(hit) = machine_device(&p) {
+        return Some(hit);
+    }
     // The directories themselves count too (`unzip -d /etc`, `tar -C /usr`).
     let dir = format!("{}/", p.trim_end_matches('/'));
     if dir.starts_with("/etc/")
@@ -85,6 +88,43 @@ pub(crate) fn sensitive_path(path: &str) -> Option<(Effect, &'static str)> {
         || win.ends_with("profile.ps1")
     {
         return Some((Admin, "Windows system files or code that runs at logon"));
+    }
+    None
+}
+
+/// Devices whose write stops, corrupts or forges the running machine (the twenty-fourth
+/// sets): the watchdog (a write arms it and the machine reboots when it is not fed), physical
+/// and kernel memory and I/O ports, the kernel's log; and block devices past the disks above
+/// (loop, RAID, device-mapper, network and RAM disks, optical drives). `/dev/fd/N` is a
+/// descriptor, not the floppy `/dev/fd0`.
+fn machine_device(p: &str) -> Option<(Effect, &'static str)> {
+    let dev = p.strip_prefix("/dev/")?;
+    const STOPS: &[&str] = &["watchdog", "mem", "kmem", "port", "nvram", "cpu/"];
+    const BLOCK: &[&str] = &[
+        "loop", "md", "dm-", "nbd", "rbd", "zd", "zram", "ram", "sr", "scd", "fd0", "fd1", "mtd",
+        "ubi", "vg", "block/", "pmem", "nullb", "drbd",
+    ];
+    if STOPS
+        .iter()
+        .any(|d| dev.starts_with(d) && (d.ends_with('/') || dev == *d || d == &"watchdog"))
+    {
+        return Some((
+            Destructive,
+            "a device whose write reboots or corrupts the running machine",
+        ));
+    }
+    if dev == "kmsg" || dev == "log" || dev.starts_with("console") {
+        return Some((Admin, "the kernel's log or console (forged entries)"));
+    }
+    if BLOCK.iter().any(|d| {
+        dev.strip_prefix(d).is_some_and(|rest| {
+            d.ends_with(['/', '-'])
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+                || rest.starts_with('/')
+        })
+    }) && !dev.starts_with("loop-control")
+    {
+        return Some((Destructive, "a block device"));
     }
     None
 }

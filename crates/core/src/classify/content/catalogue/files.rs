@@ -194,6 +194,8 @@ fn special(
             }
             let decode = if name == "xxd" {
                 tools::hex_decode
+            } else if name == "base32" || s.has(&["--base32"]) {
+                super::super::base32::decode
             } else {
                 tools::base64_decode
             };

@@ -181,6 +181,13 @@ impl Sh<'_> {
         stdin
     }
 
+    /// A loop that never ends (`shell/endless.rs`).
+    fn endless(&mut self, cond: &str, body: &str, until: bool) {
+        if let Some((e, why)) = super::endless::endless(cond, body, until) {
+            self.add(e, why.to_string());
+        }
+    }
+
     /// A function definition: its body counts whether or not the function is called.
     fn function(&mut self, f: &FunctionDefinition) {
         let name = self.expand(&f.fname.value).text;
@@ -239,6 +246,12 @@ impl Sh<'_> {
                 {
                     self.arith_text(&e.value);
                 }
+                if f.condition
+                    .as_ref()
+                    .is_none_or(|c| c.value.trim().is_empty())
+                {
+                    self.endless("", &f.body.list.to_string(), false);
+                }
                 self.list(&f.body.list, stdin);
             }
             CompoundCommand::CaseClause(c) => {
@@ -268,6 +281,12 @@ impl Sh<'_> {
                 }
             }
             CompoundCommand::WhileClause(w) | CompoundCommand::UntilClause(w) => {
+                // Only a condition that always holds has its body printed (`shell/endless.rs`).
+                let until = matches!(cc, CompoundCommand::UntilClause(_));
+                let cond = w.0.to_string();
+                if super::endless::always(&cond, until) {
+                    self.endless(&cond, &w.1.list.to_string(), until);
+                }
                 self.list(&w.0, stdin);
                 self.list(&w.1.list, stdin);
             }

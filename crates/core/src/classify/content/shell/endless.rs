@@ -1,0 +1,87 @@
+//! Shell loops that never end (the twenty-fourth sets): `while :; do :; done`, `until false`,
+//! `for ((;;))` with no `break`, `exit` or `return` in their body tie up the host until they
+//! are killed (`mutating`); one that starts a command in the background on each turn
+//! (`while true; do bash & done`) starts processes until the machine has none left, as a
+//! fork bomb does (`destructive`).
+
+use crate::Effect::{self, Destructive, Mutating};
+
+/// What a loop whose condition is `cond` (empty for `for ((;;))`) and body `body` does to
+/// the host, if it never ends.
+pub(super) fn endless(cond: &str, body: &str, until: bool) -> Option<(Effect, &'static str)> {
+    if !always(cond, until) || has_exit(body) {
+        return None;
+    }
+    if backgrounds(body) {
+        return Some((
+            Destructive,
+            "a loop that never ends starts a command in the background on each turn: a process bomb",
+        ));
+    }
+    Some((Mutating, "a loop that never ends (ties up the host)"))
+}
+
+/// True if a loop's condition is always true (`while`) or always false (`until`).
+pub(super) fn always(cond: &str, until: bool) -> bool {
+    let c = cond.trim().trim_end_matches([';', '\n', ' ', '&']).trim();
+    if until {
+        matches!(
+            c,
+            "false" | "/bin/false" | "/usr/bin/false" | "! true" | "! :"
+        )
+    } else {
+        matches!(
+            c,
+            "" | "true"
+                | ":"
+                | "/bin/true"
+                | "/usr/bin/true"
+                | "[ 1 ]"
+                | "[ true ]"
+                | "test 1"
+                | "((1))"
+                | "(( 1 ))"
+                | "! false"
+        )
+    }
+}
+
+fn has_exit(body: &str) -> bool {
+    body.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| matches!(w, "break" | "exit" | "return" | "exec" | "kill" | "logout"))
+}
+
+/// An `&` that is not `&&`, `>&`, `&>` or `<&`.
+fn backgrounds(body: &str) -> bool {
+    let b = body.as_bytes();
+    b.iter().enumerate().any(|(i, c)| {
+        let prev = i.checked_sub(1).and_then(|p| b.get(p)).copied();
+        let next = b.get(i + 1).copied();
+        *c == b'&'
+            && !matches!(prev, Some(b'&' | b'>' | b'<'))
+            && !matches!(next, Some(b'&' | b'>'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endless_loops_and_their_twins() {
+        assert_eq!(endless(":", ":", false).map(|e| e.0), Some(Mutating));
+        assert_eq!(
+            endless("true", "bash &", false).map(|e| e.0),
+            Some(Destructive)
+        );
+        assert_eq!(
+            endless("false", "sleep 1", true).map(|e| e.0),
+            Some(Mutating)
+        );
+        assert_eq!(endless("", "x", false).map(|e| e.0), Some(Mutating));
+        assert!(endless("true", "if x; then break; fi", false).is_none());
+        assert!(endless("read l", "echo $l", false).is_none());
+        assert!(endless("true", "a && b 2>&1", false).is_some_and(|e| e.0 == Mutating));
+        assert!(endless("[ -f x ]", ":", false).is_none());
+    }
+}
