@@ -160,14 +160,18 @@ fn file_size_limit(limit: Option<u64>) {
         }
         None => original.take().unwrap_or(now.cur),
     };
-    // SAFETY: as above.
-    assert_eq!(unsafe { setrlimit(RLIMIT_FSIZE, &Rlimit { cur, max: now.max }) }, 0);
+    let limit = Rlimit { cur, max: now.max };
+    // SAFETY: a plain libc call with a valid pointer.
+    let rc = unsafe { setrlimit(RLIMIT_FSIZE, &limit) };
+    assert_eq!(rc, 0);
 }
 
 /// In `locking_mode=EXCLUSIVE`, a commit fails because the disk is full for a while; once
 /// there is room again the next transaction commits and every row reads back. Returns the
 /// outcome of the failed commit, of the later commit, and the rows then read.
-fn exclusive_mode_after_a_failed_write(ours: bool) -> (bool, Result<(), String>, Result<i64, String>) {
+fn exclusive_mode_after_a_failed_write(
+    ours: bool,
+) -> (bool, Result<(), String>, Result<i64, String>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.db");
     let a = open(&path, ours);
@@ -180,7 +184,9 @@ fn exclusive_mode_after_a_failed_write(ours: bool) -> (bool, Result<(), String>,
         a.execute("INSERT INTO t VALUES (?1, ?2)", (i, "x".repeat(500)))
             .unwrap();
     }
-    let wal = std::fs::metadata(path.with_extension("db-wal")).unwrap().len();
+    let wal = std::fs::metadata(path.with_extension("db-wal"))
+        .unwrap()
+        .len();
     file_size_limit(Some(wal + 100));
     let failed = a
         .execute_batch(&format!(
@@ -201,7 +207,10 @@ fn exclusive_mode_after_a_failed_write(ours: bool) -> (bool, Result<(), String>,
 #[test]
 fn exclusive_mode_a_failed_write_plain_unix() {
     let _turn = serial();
-    assert_eq!(exclusive_mode_after_a_failed_write(false), (true, Ok(()), Ok(11)));
+    assert_eq!(
+        exclusive_mode_after_a_failed_write(false),
+        (true, Ok(()), Ok(11))
+    );
 }
 
 #[test]
@@ -209,5 +218,8 @@ fn exclusive_mode_a_failed_write_ours() {
     // Fails on ce0c6e3: the kept write's failure is sticky until the write lock's release,
     // which in exclusive mode is never seen: every later call on the WAL fails.
     let _turn = serial();
-    assert_eq!(exclusive_mode_after_a_failed_write(true), (true, Ok(()), Ok(11)));
+    assert_eq!(
+        exclusive_mode_after_a_failed_write(true),
+        (true, Ok(()), Ok(11))
+    );
 }
