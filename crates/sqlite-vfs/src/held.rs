@@ -102,6 +102,13 @@ pub(crate) struct Held {
     frames_at: i64,
     /// A kept write failed: every call fails with it until the write lock is released.
     failed: Option<c_int>,
+    /// The write lock's taking was seen and its release not yet: frames are kept only then.
+    /// In `locking_mode=EXCLUSIVE` SQLite makes no `xShmLock` call (`walLockExclusive` and
+    /// `walUnlockExclusive` return at once), so neither is seen and nothing is kept past a
+    /// frame: frames kept for a transaction rolled back there would be written whenever the
+    /// file was next used, after the connection went back to `NORMAL` and another wrote at
+    /// their offsets, and a failure would stay until the connection closed.
+    locked: bool,
 }
 
 /// Whether a frame header is a commit frame's: it gives the database's size in pages.
@@ -113,6 +120,16 @@ impl Held {
     /// Keeps whole transactions' frames from now on (the write lock's release is seen).
     pub(crate) fn keep_transactions(&mut self) {
         self.whole = true;
+    }
+
+    /// The WAL's write lock was taken (seen through the database file's `xShmLock`).
+    pub(crate) fn acquired(&mut self) {
+        self.locked = true;
+    }
+
+    /// Whether whole transactions' frames are kept now.
+    fn keeping(&self) -> bool {
+        self.whole && self.locked
     }
 
     /// Whether a header is held (between a frame's two writes).
@@ -144,7 +161,7 @@ impl Held {
         }
         if std::mem::take(&mut self.held) {
             if self.offset.checked_add(FRAME_HEADER as i64) == Some(offset) {
-                if self.whole {
+                if self.keeping() {
                     return self.keep_frame(sink, data);
                 }
                 self.joined.clear();
@@ -225,7 +242,7 @@ impl Held {
     /// A write failed: with whole transactions kept, every call fails until the write lock
     /// is released (the failed bytes may be frames the transaction still counts on).
     fn fail(&mut self, rc: c_int) -> c_int {
-        if self.whole {
+        if self.keeping() {
             self.failed = Some(rc);
         }
         rc
@@ -241,6 +258,7 @@ impl Held {
         self.frames.clear();
         self.held = false;
         self.failed = None;
+        self.locked = false;
         // The next transaction's frames start wherever the WAL then ends (after a rollback,
         // over this one's): headers are rewritten only after their frames were written in
         // the same transaction, so every frame is an append again until then.

@@ -372,6 +372,17 @@ unsafe fn release(file: *mut ffi::sqlite3_file) {
     }
 }
 
+/// The WAL's write lock was just taken: the WAL file may keep a transaction's frames.
+///
+/// # Safety
+/// `file` is a paired WAL file, open, and none of its methods is running.
+unsafe fn acquired(file: *mut ffi::sqlite3_file) {
+    // SAFETY: the caller's promise.
+    if let Some((held, _)) = unsafe { parts(file) } {
+        held.acquired();
+    }
+}
+
 unsafe extern "C" fn read(
     file: *mut ffi::sqlite3_file,
     buf: *mut c_void,
