@@ -25,7 +25,9 @@
 //! second review found the first per-frame build holding it past the commit).
 //!
 //! **Whole transactions** (`Held::whole`, set when the WAL's database file is wrapped too, so
-//! that the release of the WAL's write lock is seen: `lib.rs`): a frame, joined with its
+//! that the release of the WAL's write lock is seen: `lib.rs`; and only between the lock's
+//! taking and its release, both seen through `xShmLock`, which `locking_mode=EXCLUSIVE`
+//! never calls: `Held::locked`): a frame, joined with its
 //! header, is not written when its page arrives but kept with the frames before it, and the
 //! transaction's frames go out together when its commit frame's page arrives (the commit
 //! frame's header carries the database's size, zero in every other frame), in writes of at
