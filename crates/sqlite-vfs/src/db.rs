@@ -138,27 +138,38 @@ unsafe extern "C" fn shm_lock(
     let Some(tail) = (unsafe { tail(file) }) else {
         return ffi::SQLITE_IOERR_SHMLOCK;
     };
-    let releases_write = flags == (ffi::SQLITE_SHM_UNLOCK | ffi::SQLITE_SHM_EXCLUSIVE)
-        && at <= WAL_WRITE_LOCK
-        && WAL_WRITE_LOCK < at.saturating_add(n);
-    if releases_write {
-        let wal = WALS
-            .lock()
+    let covers_write = at <= WAL_WRITE_LOCK && WAL_WRITE_LOCK < at.saturating_add(n);
+    let paired_wal = || {
+        WALS.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .find(|(key, _)| *key == tail.key)
-            .map(|(_, wal)| *wal);
-        if let Some(wal) = wal {
-            // SAFETY: a paired WAL file is open (unpaired on close) and belongs to the same
-            // connection, whose calls SQLite makes one at a time: none of its methods runs now.
-            unsafe { crate::release(wal as *mut ffi::sqlite3_file) };
-        }
+            .map(|(_, wal)| *wal as *mut ffi::sqlite3_file)
+    };
+    if covers_write
+        && flags == (ffi::SQLITE_SHM_UNLOCK | ffi::SQLITE_SHM_EXCLUSIVE)
+        && let Some(wal) = paired_wal()
+    {
+        // SAFETY: a paired WAL file is open (unpaired on close) and belongs to the same
+        // connection, whose calls SQLite makes one at a time: none of its methods runs now.
+        unsafe { crate::release(wal) };
     }
-    match tail.platform.xShmLock {
+    let rc = match tail.platform.xShmLock {
         // SAFETY: the platform's own method on its own file, with SQLite's arguments.
         Some(m) => unsafe { m(file, at, n, flags) },
         None => ffi::SQLITE_IOERR_SHMLOCK,
+    };
+    // Frames are kept only while the write lock's taking has been seen and its release not
+    // yet: in exclusive locking mode SQLite calls neither (`walLockExclusive`).
+    if rc == ffi::SQLITE_OK
+        && covers_write
+        && flags == (ffi::SQLITE_SHM_LOCK | ffi::SQLITE_SHM_EXCLUSIVE)
+        && let Some(wal) = paired_wal()
+    {
+        // SAFETY: as above.
+        unsafe { crate::acquired(wal) };
     }
+    rc
 }
 
 unsafe extern "C" fn close(file: *mut ffi::sqlite3_file) -> c_int {

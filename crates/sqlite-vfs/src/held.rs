@@ -25,7 +25,9 @@
 //! second review found the first per-frame build holding it past the commit).
 //!
 //! **Whole transactions** (`Held::whole`, set when the WAL's database file is wrapped too, so
-//! that the release of the WAL's write lock is seen: `lib.rs`): a frame, joined with its
+//! that the release of the WAL's write lock is seen: `lib.rs`; and only between the lock's
+//! taking and its release, both seen through `xShmLock`, which `locking_mode=EXCLUSIVE`
+//! never calls: `Held::locked`): a frame, joined with its
 //! header, is not written when its page arrives but kept with the frames before it, and the
 //! transaction's frames go out together when its commit frame's page arrives (the commit
 //! frame's header carries the database's size, zero in every other frame), in writes of at
@@ -102,6 +104,13 @@ pub(crate) struct Held {
     frames_at: i64,
     /// A kept write failed: every call fails with it until the write lock is released.
     failed: Option<c_int>,
+    /// The write lock's taking was seen and its release not yet: frames are kept only then.
+    /// In `locking_mode=EXCLUSIVE` SQLite makes no `xShmLock` call (`walLockExclusive` and
+    /// `walUnlockExclusive` return at once), so neither is seen and nothing is kept past a
+    /// frame: frames kept for a transaction rolled back there would be written whenever the
+    /// file was next used, after the connection went back to `NORMAL` and another wrote at
+    /// their offsets, and a failure would stay until the connection closed.
+    locked: bool,
 }
 
 /// Whether a frame header is a commit frame's: it gives the database's size in pages.
@@ -113,6 +122,16 @@ impl Held {
     /// Keeps whole transactions' frames from now on (the write lock's release is seen).
     pub(crate) fn keep_transactions(&mut self) {
         self.whole = true;
+    }
+
+    /// The WAL's write lock was taken (seen through the database file's `xShmLock`).
+    pub(crate) fn acquired(&mut self) {
+        self.locked = true;
+    }
+
+    /// Whether whole transactions' frames are kept now.
+    fn keeping(&self) -> bool {
+        self.whole && self.locked
     }
 
     /// Whether a header is held (between a frame's two writes).
@@ -144,7 +163,7 @@ impl Held {
         }
         if std::mem::take(&mut self.held) {
             if self.offset.checked_add(FRAME_HEADER as i64) == Some(offset) {
-                if self.whole {
+                if self.keeping() {
                     return self.keep_frame(sink, data);
                 }
                 self.joined.clear();
@@ -225,7 +244,7 @@ impl Held {
     /// A write failed: with whole transactions kept, every call fails until the write lock
     /// is released (the failed bytes may be frames the transaction still counts on).
     fn fail(&mut self, rc: c_int) -> c_int {
-        if self.whole {
+        if self.keeping() {
             self.failed = Some(rc);
         }
         rc
@@ -241,6 +260,7 @@ impl Held {
         self.frames.clear();
         self.held = false;
         self.failed = None;
+        self.locked = false;
         // The next transaction's frames start wherever the WAL then ends (after a rollback,
         // over this one's): headers are rewritten only after their frames were written in
         // the same transaction, so every frame is an append again until then.

@@ -311,6 +311,7 @@ fn frame_of(held: &mut Held, sink: &mut Recorder, n: i64, commit: bool) -> (c_in
 fn keeping() -> (Held, Recorder) {
     let (mut held, mut sink) = (Held::default(), Recorder::default());
     held.keep_transactions();
+    held.acquired();
     wal_start(&mut held, &mut sink);
     sink.writes.clear();
     (held, sink)
@@ -412,6 +413,7 @@ fn frames_kept_past_a_rollback_are_written_at_the_write_locks_release() {
     assert_eq!(sink.file, as_the_platform_writes(&frames));
     // The next transaction, at the same offsets (another connection's frames in between
     // are never overwritten by these: they were written while the lock was held).
+    held.acquired();
     sink.writes.clear();
     frame_of(&mut held, &mut sink, 0, false);
     frame_of(&mut held, &mut sink, 1, true);
@@ -439,6 +441,7 @@ fn a_failed_kept_write_fails_every_call_until_the_write_lock_is_released() {
     assert!(sink.writes.is_empty(), "nothing written after the failure");
     // The transaction ends: the next one writes again.
     held.released(&mut sink);
+    held.acquired();
     assert_eq!(frame_of(&mut held, &mut sink, 0, true), (OK, OK));
     assert_eq!(sink.writes.len(), 1);
 }
@@ -472,4 +475,40 @@ fn a_frame_that_does_not_follow_the_kept_ones_sends_them_first() {
     assert_eq!(held.kept(), FRAME as usize);
     assert_eq!(held.flush(&mut sink), OK);
     assert_eq!(sink.writes[1].0, at(5));
+}
+
+#[test]
+fn without_the_write_locks_taking_seen_nothing_is_kept_past_a_frame() {
+    // `locking_mode=EXCLUSIVE`: SQLite takes and releases the write lock without an
+    // `xShmLock` call, so neither the release nor the taking is seen. A rolled-back
+    // transaction's frames kept there would be written whenever the file was next used (a
+    // review found them written over another connection's commit after the connection went
+    // back to NORMAL), and a failure would stay for the connection's life.
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    held.keep_transactions();
+    wal_start(&mut held, &mut sink);
+    sink.writes.clear();
+    for n in 0..3 {
+        assert_eq!(frame_of(&mut held, &mut sink, n, false), (OK, OK));
+        assert_eq!(sink.writes.len(), usize::try_from(n + 1).unwrap_or(0));
+    }
+    assert_eq!(held.kept(), 0);
+    sink.fail_next = true;
+    assert_eq!(
+        frame_of(&mut held, &mut sink, 3, false).1,
+        ffi::SQLITE_IOERR_WRITE
+    );
+    assert_eq!(
+        frame_of(&mut held, &mut sink, 3, true),
+        (OK, OK),
+        "not sticky"
+    );
+    // Once the taking is seen, frames are kept until the release.
+    held.acquired();
+    frame_of(&mut held, &mut sink, 4, false);
+    assert_eq!(held.kept(), FRAME as usize);
+    held.released(&mut sink);
+    assert_eq!(held.kept(), 0);
+    frame_of(&mut held, &mut sink, 5, false);
+    assert_eq!(held.kept(), 0, "released: not kept again until taken");
 }

@@ -8,10 +8,11 @@
 //! forty-fifth pass). Files opened as a WAL are wrapped: an appended header is held until the
 //! page that follows it and joined with it, and the joined frames of a transaction are kept
 //! until its commit frame and written together (`held.rs` says exactly when, and why).
-//! Keeping frames past one frame needs the release of the WAL's write lock to be seen, and
-//! SQLite takes and releases that lock through the database file, so database files are
-//! wrapped too (`db.rs`), for that one method; a WAL whose database file is not wrapped holds
-//! a header only between a frame's two writes. Every other file is the platform's, untouched.
+//! Keeping frames past one frame needs the taking and release of the WAL's write lock to be
+//! seen, and SQLite takes and releases that lock through the database file, so database files
+//! are wrapped too (`db.rs`), for that one method; a WAL whose database file is not wrapped,
+//! or whose connection is in `locking_mode=EXCLUSIVE` (no `xShmLock` call at all), holds a
+//! header only between a frame's two writes. Every other file is the platform's, untouched.
 //!
 //! What holds: the bytes, their offsets and their order are SQLite's; only the number of
 //! calls and when an uncommitted frame reaches the file change. When a call that writes a
@@ -369,6 +370,17 @@ unsafe fn release(file: *mut ffi::sqlite3_file) {
     // SAFETY: the caller's promise.
     if let Some((held, mut platform)) = unsafe { parts(file) } {
         tracked(held, |held| held.released(&mut platform));
+    }
+}
+
+/// The WAL's write lock was just taken: the WAL file may keep a transaction's frames.
+///
+/// # Safety
+/// `file` is a paired WAL file, open, and none of its methods is running.
+unsafe fn acquired(file: *mut ffi::sqlite3_file) {
+    // SAFETY: the caller's promise.
+    if let Some((held, _)) = unsafe { parts(file) } {
+        held.acquired();
     }
 }
 
