@@ -290,3 +290,225 @@ fn without_a_page_size_nothing_is_held() {
         );
     }
 }
+
+// Whole transactions kept (the database file wrapped, so the write lock's release is seen).
+
+/// A frame header, with the database's size if it is a commit frame's.
+fn frame_header(fill: u8, commit: bool) -> Vec<u8> {
+    let mut h = vec![fill; FRAME_HEADER];
+    h[4..8].copy_from_slice(if commit { &[0, 0, 0, 9] } else { &[0, 0, 0, 0] });
+    h
+}
+
+/// SQLite appending frame `n` as its two writes, a commit frame if `commit`.
+fn frame_of(held: &mut Held, sink: &mut Recorder, n: i64, commit: bool) -> (c_int, c_int) {
+    let fill = u8::try_from(n % 200 + 1).unwrap_or(1);
+    let first = held.write(sink, &frame_header(fill, commit), at(n));
+    let second = held.write(sink, &[fill; PAGE], at(n) + 24);
+    (first, second)
+}
+
+fn keeping() -> (Held, Recorder) {
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    held.keep_transactions();
+    held.acquired();
+    wal_start(&mut held, &mut sink);
+    sink.writes.clear();
+    (held, sink)
+}
+
+/// What the platform's VFS would have in the file: every write made as asked.
+fn as_the_platform_writes(frames: &[(i64, bool)]) -> Vec<u8> {
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    wal_start(&mut held, &mut sink);
+    for &(n, commit) in frames {
+        let fill = u8::try_from(n % 200 + 1).unwrap_or(1);
+        sink.write(&frame_header(fill, commit), at(n));
+        sink.write(&[fill; PAGE], at(n) + 24);
+    }
+    sink.file
+}
+
+#[test]
+fn a_transaction_goes_out_in_one_write_at_its_commit_frame() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..9 {
+        assert_eq!(frame_of(&mut held, &mut sink, n, false), (OK, OK));
+        assert!(sink.writes.is_empty(), "frame {n} kept");
+    }
+    assert_eq!(held.kept(), 9 * FRAME as usize);
+    assert_eq!(frame_of(&mut held, &mut sink, 9, true), (OK, OK));
+    assert_eq!(held.kept(), 0, "nothing kept after the commit frame");
+    assert_eq!(sink.writes.len(), 1);
+    assert_eq!(sink.writes[0].0, at(0));
+    assert_eq!(sink.writes[0].1.len(), 10 * FRAME as usize);
+    let frames: Vec<_> = (0..10).map(|n| (n, n == 9)).collect();
+    assert_eq!(sink.file, as_the_platform_writes(&frames));
+}
+
+#[test]
+fn without_the_write_locks_release_seen_each_frame_is_written_alone() {
+    // The adversarial twin: a WAL whose database file is not wrapped keeps nothing past a
+    // frame, as a rollback would leave kept frames that nobody writes or drops.
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    wal_start(&mut held, &mut sink);
+    sink.writes.clear();
+    for n in 0..3 {
+        assert_eq!(frame_of(&mut held, &mut sink, n, false), (OK, OK));
+        assert_eq!(sink.writes.len(), usize::try_from(n + 1).unwrap_or(0));
+    }
+    assert_eq!(held.kept(), 0);
+}
+
+#[test]
+fn a_long_transaction_goes_out_in_writes_the_platform_does_not_cut() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..80 {
+        assert_eq!(frame_of(&mut held, &mut sink, n, n == 79), (OK, OK));
+    }
+    assert_eq!(held.kept(), 0);
+    assert!(sink.writes.len() >= 3);
+    let mut next = at(0);
+    for (offset, data) in &sink.writes {
+        assert!(data.len() <= MAX_WRITE, "a write of {} bytes", data.len());
+        assert_eq!(*offset, next, "writes follow each other");
+        next += i64::try_from(data.len()).unwrap_or(0);
+    }
+    assert_eq!(next, at(80));
+    let frames: Vec<_> = (0..80).map(|n| (n, n == 79)).collect();
+    assert_eq!(sink.file, as_the_platform_writes(&frames));
+}
+
+#[test]
+fn every_other_call_writes_what_is_kept_first() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..3 {
+        frame_of(&mut held, &mut sink, n, false);
+    }
+    // A read of a spilled page, a sync, a size: each flushes first.
+    assert_eq!(held.flush(&mut sink), OK);
+    assert_eq!(sink.writes.len(), 1);
+    assert_eq!(sink.writes[0].1.len(), 3 * FRAME as usize);
+    // A header rewritten before the end (checksums at a commit): the kept frames go first.
+    frame_of(&mut held, &mut sink, 3, false);
+    assert_eq!(held.write(&mut sink, &frame_header(7, true), at(1)), OK);
+    assert_eq!(sink.writes.len(), 3);
+    assert_eq!(sink.writes[1], (at(3), sink.writes[1].1.clone()));
+    assert_eq!(sink.writes[1].1.len(), FRAME as usize);
+    assert_eq!(sink.writes[2].0, at(1));
+    assert_eq!(held.kept(), 0);
+}
+
+#[test]
+fn frames_kept_past_a_rollback_are_written_at_the_write_locks_release() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..4 {
+        frame_of(&mut held, &mut sink, n, false);
+    }
+    // The transaction rolls back: SQLite makes no call on the WAL file, then releases the
+    // write lock through the database file.
+    held.released(&mut sink);
+    assert_eq!(held.kept(), 0);
+    let frames: Vec<_> = (0..4).map(|n| (n, false)).collect();
+    assert_eq!(sink.file, as_the_platform_writes(&frames));
+    // The next transaction, at the same offsets (another connection's frames in between
+    // are never overwritten by these: they were written while the lock was held).
+    held.acquired();
+    sink.writes.clear();
+    frame_of(&mut held, &mut sink, 0, false);
+    frame_of(&mut held, &mut sink, 1, true);
+    assert_eq!(sink.writes.len(), 1);
+    assert_eq!(sink.writes[0].0, at(0));
+}
+
+#[test]
+fn a_failed_kept_write_fails_every_call_until_the_write_lock_is_released() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..3 {
+        frame_of(&mut held, &mut sink, n, false);
+    }
+    // A read of a spilled page finds the disk full: the read fails...
+    sink.fail_next = true;
+    assert_eq!(held.flush(&mut sink), ffi::SQLITE_IOERR_WRITE);
+    // ...and so does everything after it, the commit frame included (the forty-fifth pass's
+    // first build let a commit succeed over the lost frames).
+    assert_eq!(held.flush(&mut sink), ffi::SQLITE_IOERR_WRITE);
+    let (header, page) = frame_of(&mut held, &mut sink, 3, true);
+    assert_eq!(
+        (header, page),
+        (ffi::SQLITE_IOERR_WRITE, ffi::SQLITE_IOERR_WRITE)
+    );
+    assert!(sink.writes.is_empty(), "nothing written after the failure");
+    // The transaction ends: the next one writes again.
+    held.released(&mut sink);
+    held.acquired();
+    assert_eq!(frame_of(&mut held, &mut sink, 0, true), (OK, OK));
+    assert_eq!(sink.writes.len(), 1);
+}
+
+#[test]
+fn a_failed_commit_write_fails_the_commit_frame() {
+    let (mut held, mut sink) = keeping();
+    for n in 0..3 {
+        frame_of(&mut held, &mut sink, n, false);
+    }
+    sink.fail_next = true;
+    let (_, page) = frame_of(&mut held, &mut sink, 3, true);
+    assert_eq!(page, ffi::SQLITE_IOERR_WRITE);
+    assert_eq!(held.kept(), 0);
+    assert_eq!(
+        held.flush(&mut sink),
+        ffi::SQLITE_IOERR_WRITE,
+        "still failing"
+    );
+}
+
+#[test]
+fn a_frame_that_does_not_follow_the_kept_ones_sends_them_first() {
+    let (mut held, mut sink) = keeping();
+    frame_of(&mut held, &mut sink, 0, false);
+    frame_of(&mut held, &mut sink, 1, false);
+    // A frame further on (never done by SQLite within one transaction, but not assumed).
+    frame_of(&mut held, &mut sink, 5, false);
+    assert_eq!(sink.writes.len(), 1);
+    assert_eq!(sink.writes[0].0, at(0));
+    assert_eq!(held.kept(), FRAME as usize);
+    assert_eq!(held.flush(&mut sink), OK);
+    assert_eq!(sink.writes[1].0, at(5));
+}
+
+#[test]
+fn without_the_write_locks_taking_seen_nothing_is_kept_past_a_frame() {
+    // `locking_mode=EXCLUSIVE`: SQLite takes and releases the write lock without an
+    // `xShmLock` call, so neither the release nor the taking is seen. A rolled-back
+    // transaction's frames kept there would be written whenever the file was next used (a
+    // review found them written over another connection's commit after the connection went
+    // back to NORMAL), and a failure would stay for the connection's life.
+    let (mut held, mut sink) = (Held::default(), Recorder::default());
+    held.keep_transactions();
+    wal_start(&mut held, &mut sink);
+    sink.writes.clear();
+    for n in 0..3 {
+        assert_eq!(frame_of(&mut held, &mut sink, n, false), (OK, OK));
+        assert_eq!(sink.writes.len(), usize::try_from(n + 1).unwrap_or(0));
+    }
+    assert_eq!(held.kept(), 0);
+    sink.fail_next = true;
+    assert_eq!(
+        frame_of(&mut held, &mut sink, 3, false).1,
+        ffi::SQLITE_IOERR_WRITE
+    );
+    assert_eq!(
+        frame_of(&mut held, &mut sink, 3, true),
+        (OK, OK),
+        "not sticky"
+    );
+    // Once the taking is seen, frames are kept until the release.
+    held.acquired();
+    frame_of(&mut held, &mut sink, 4, false);
+    assert_eq!(held.kept(), FRAME as usize);
+    held.released(&mut sink);
+    assert_eq!(held.kept(), 0);
+    frame_of(&mut held, &mut sink, 5, false);
+    assert_eq!(held.kept(), 0, "released: not kept again until taken");
+}

@@ -1,23 +1,32 @@
-//! A SQLite VFS that is the platform's own (`unix`) except for one thing: each frame SQLite
-//! appends to the WAL reaches the kernel in one `pwrite` instead of two.
+//! A SQLite VFS that is the platform's own (`unix`) except for one thing: the frames a write
+//! transaction appends to the WAL reach the kernel together, in one `pwrite` at its commit,
+//! instead of two a frame.
 //!
 //! SQLite writes each frame's 24-byte header, then its page at the next byte. Each is a
 //! system call that takes the file's lock, looks up and locks its page-cache pages and
 //! updates the inode; the header's costs about as much as the page's (docs/benchmarks.md,
 //! forty-fifth pass). Files opened as a WAL are wrapped: an appended header is held until the
-//! page that follows it and written with it (`held.rs` says exactly when, and why nothing
-//! more is held); every other file is the platform's file, untouched.
+//! page that follows it and joined with it, and the joined frames of a transaction are kept
+//! until its commit frame and written together (`held.rs` says exactly when, and why).
+//! Keeping frames past one frame needs the taking and release of the WAL's write lock to be
+//! seen, and SQLite takes and releases that lock through the database file, so database files
+//! are wrapped too (`db.rs`), for that one method; a WAL whose database file is not wrapped,
+//! or whose connection is in `locking_mode=EXCLUSIVE` (no `xShmLock` call at all), holds a
+//! header only between a frame's two writes. Every other file is the platform's, untouched.
 //!
 //! What holds: the bytes, their offsets and their order are SQLite's; only the number of
-//! calls changes. A header is held only between the two `xWrite` calls of one frame, so when
-//! any call of SQLite's on the file returns, the file is what the platform's VFS would have
-//! made of it: a commit, a rollback, another connection or process, and the store's own
-//! `fdatasync` of the WAL (`airlock-store`'s `durable.rs`) all see every byte
-//! ([`held_headers`] counts what is held; `tests/wal.rs` checks it is zero after every
-//! statement, copies the files after each commit, with and without spilled pages, and
-//! recovers the copy, rolls back a spilled transaction while another connection commits,
-//! pads commits to a sector with small pages, and kills a writer mid-stream;
-//! `lib_tests.rs` checks that every method writes a held header first).
+//! calls and when an uncommitted frame reaches the file change. When a call that writes a
+//! commit frame's page returns, and when the write lock is released, nothing is kept, so a
+//! reader, another connection or process, a copy taken after a commit and the store's own
+//! `fdatasync` of the WAL (`airlock-store`'s `durable.rs`) see every byte SQLite wrote; any
+//! other call on the WAL file writes what is kept first; a kept write that fails fails every
+//! call until the transaction ends. [`held_headers`] and [`kept_frame_bytes`] count what is
+//! held; `tests/wal.rs` checks that after every statement, and after every commit and
+//! rollback, copies the files after each commit, with and without spilled pages, and recovers
+//! the copy, rolls back a spilled transaction while another connection commits (the frames
+//! kept for it are written at the lock's release: without that, the other connection's
+//! commit is overwritten, checked), pads commits to a sector with small pages, and kills a
+//! writer mid-stream; `held_tests.rs` and `lib_tests.rs` check the rules alone.
 //!
 //! The crate also has SQLite's page cache with one change (`pcache.rs`,
 //! [`install_page_cache`]): a truncation no cached page can reach is not passed on, because
@@ -29,6 +38,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use rusqlite::ffi;
 
+mod db;
 mod held;
 mod pcache;
 
@@ -55,6 +65,8 @@ static ASKED: AtomicU64 = AtomicU64::new(0);
 static MADE: AtomicU64 = AtomicU64::new(0);
 /// Frame headers held right now, all files together.
 static HELD: AtomicI64 = AtomicI64::new(0);
+/// Bytes of whole frames kept right now, all files together.
+static KEPT: AtomicI64 = AtomicI64::new(0);
 
 /// Frame headers held right now, process-wide: at most one a WAL file, between the two
 /// writes of one frame, so zero whenever no SQLite call on a WAL file is in flight.
@@ -62,15 +74,27 @@ pub fn held_headers() -> i64 {
     HELD.load(Ordering::Relaxed)
 }
 
-/// Runs `f` on a file's held header, keeping [`held_headers`] up to date.
+/// Bytes of whole frames kept right now, process-wide: frames of write transactions that
+/// have not committed, so zero whenever no connection is inside a write transaction.
+pub fn kept_frame_bytes() -> i64 {
+    KEPT.load(Ordering::Relaxed)
+}
+
+/// Runs `f` on a file's held header and kept frames, keeping [`held_headers`] and
+/// [`kept_frame_bytes`] up to date.
 fn tracked<R>(held: &mut Held, f: impl FnOnce(&mut Held) -> R) -> R {
-    let was = held.holds();
+    let (was, kept) = (held.holds(), held.kept());
     let out = f(held);
     match (was, held.holds()) {
         (false, true) => HELD.fetch_add(1, Ordering::Relaxed),
         (true, false) => HELD.fetch_sub(1, Ordering::Relaxed),
         _ => 0,
     };
+    let change =
+        i64::try_from(held.kept()).unwrap_or(i64::MAX) - i64::try_from(kept).unwrap_or(i64::MAX);
+    if change != 0 {
+        KEPT.fetch_add(change, Ordering::Relaxed);
+    }
     out
 }
 
@@ -111,11 +135,12 @@ unsafe fn register_once() -> Result<(), Error> {
     let Some(open) = platform.xOpen else {
         return Err(Error("the default sqlite vfs cannot open files".into()));
     };
-    let size = usize::try_from(platform.szOsFile)
-        .ok()
-        .and_then(|s| c_int::try_from(s + INNER_OFFSET).ok())
-        .ok_or_else(|| Error("the default sqlite vfs has a file size out of range".into()))?;
+    let platform_size = usize::try_from(platform.szOsFile)
+        .map_err(|_| Error("the default sqlite vfs has a file size out of range".into()))?;
+    let size = c_int::try_from((platform_size + INNER_OFFSET).max(db::size_needed(platform_size)))
+        .map_err(|_| Error("the default sqlite vfs has a file size out of range".into()))?;
     let _ = PLATFORM_OPEN.set(open);
+    let _ = db::PLATFORM_SIZE.set(platform_size);
     // Every other entry is the platform's, called with this VFS: the unix VFS reads only
     // `pAppData`, `mxPathname` and `zName` from it (copied, but for the name).
     let vfs = Box::leak(Box::new(ffi::sqlite3_vfs {
@@ -140,6 +165,8 @@ struct WalFile {
     base: ffi::sqlite3_file,
     inner: *mut ffi::sqlite3_file,
     held: Held,
+    /// Paired with its database file (`db.rs`): keeps whole transactions.
+    paired: bool,
 }
 
 /// Where the platform's file starts inside the memory SQLite gives `xOpen`.
@@ -155,6 +182,20 @@ unsafe extern "C" fn open_file(
     let Some(open) = PLATFORM_OPEN.get() else {
         return ffi::SQLITE_ERROR;
     };
+    if flags & ffi::SQLITE_OPEN_MAIN_DB != 0 {
+        // SAFETY: `file` has `szOsFile` bytes, more than the platform's file needs.
+        let rc = unsafe { open(vfs, name, file, flags, out_flags) };
+        if rc == ffi::SQLITE_OK
+            && !name.is_null()
+            && let Some(&platform_size) = db::PLATFORM_SIZE.get()
+            && file.cast::<usize>().is_aligned()
+        {
+            // SAFETY: an open platform file in `szOsFile` bytes, room for the tail (checked
+            // at registration), aligned.
+            unsafe { db::wrap(file, platform_size, name as usize) };
+        }
+        return rc;
+    }
     if flags & ffi::SQLITE_OPEN_WAL == 0 {
         // SAFETY: `file` has `szOsFile` bytes, more than the platform's file needs.
         return unsafe { open(vfs, name, file, flags, out_flags) };
@@ -178,10 +219,20 @@ unsafe extern "C" fn open_file(
         unsafe { (*file).pMethods = std::ptr::null() };
         return rc;
     }
+    // SAFETY: SQLite names a WAL file after its database; the pointer returned is the one the
+    // connection's database file was opened with (compared, never read).
+    let key = unsafe { ffi::sqlite3_filename_database(name) } as usize;
+    let mut held = Held::default();
+    let paired = key != 0 && db::wrapped(key);
+    if paired {
+        held.keep_transactions();
+        db::pair(key, file as usize);
+    }
     let wal = WalFile {
         base: ffi::sqlite3_file { pMethods: &METHODS },
         inner,
-        held: Held::default(),
+        held,
+        paired,
     };
     // SAFETY: the header's bytes lie before `INNER_OFFSET`; dropped in `close`.
     unsafe { file.cast::<WalFile>().write(wal) };
@@ -302,9 +353,35 @@ unsafe extern "C" fn close(file: *mut ffi::sqlite3_file) -> c_int {
             }
         }
     };
+    // SAFETY: as above; read before the file is dropped.
+    if unsafe { (*file.cast::<WalFile>()).paired } {
+        db::unpair(file as usize);
+    }
     // SAFETY: SQLite frees the memory after this returns and never uses the file again.
     unsafe { std::ptr::drop_in_place(file.cast::<WalFile>()) };
     rc
+}
+
+/// The WAL's write lock is about to be released: what the WAL file still keeps is written.
+///
+/// # Safety
+/// `file` is a paired WAL file, open, and none of its methods is running.
+unsafe fn release(file: *mut ffi::sqlite3_file) {
+    // SAFETY: the caller's promise.
+    if let Some((held, mut platform)) = unsafe { parts(file) } {
+        tracked(held, |held| held.released(&mut platform));
+    }
+}
+
+/// The WAL's write lock was just taken: the WAL file may keep a transaction's frames.
+///
+/// # Safety
+/// `file` is a paired WAL file, open, and none of its methods is running.
+unsafe fn acquired(file: *mut ffi::sqlite3_file) {
+    // SAFETY: the caller's promise.
+    if let Some((held, _)) = unsafe { parts(file) } {
+        held.acquired();
+    }
 }
 
 unsafe extern "C" fn read(

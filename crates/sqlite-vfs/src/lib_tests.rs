@@ -115,6 +115,7 @@ fn wal_file(memory: &mut Vec<u64>) -> *mut ffi::sqlite3_file {
             base: ffi::sqlite3_file { pMethods: &METHODS },
             inner,
             held: Held::default(),
+            paired: false,
         });
     }
     file

@@ -267,8 +267,17 @@ fn a_spilled_transaction_rolled_back_leaves_nothing_to_write_later() {
         asked_spill > asked_before + 20,
         "the transaction spilled into the WAL"
     );
+    assert!(
+        airlock_sqlite_vfs::kept_frame_bytes() > 0,
+        "the spilled frames are kept until the commit"
+    );
     a.execute_batch("ROLLBACK").unwrap();
     assert_nothing_held();
+    assert_eq!(
+        airlock_sqlite_vfs::kept_frame_bytes(),
+        0,
+        "the write lock's release wrote what was kept"
+    );
     b.execute_batch("BEGIN").unwrap();
     for i in 0..20 {
         b.execute("INSERT INTO k VALUES (?1, ?2)", (i, "committed".repeat(20)))
@@ -383,4 +392,77 @@ fn frames_of_every_page_size_are_joined() {
             .unwrap();
         assert_eq!(size, page);
     }
+}
+
+#[test]
+fn a_transaction_reaches_the_file_in_one_write_at_its_commit() {
+    // The database file is wrapped, so the WAL keeps a whole transaction's frames and
+    // writes them when the commit frame's page arrives.
+    let _turn = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let conn = open(&path);
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT);
+         CREATE INDEX t_body ON t (body)",
+    )
+    .unwrap();
+    let other = open(&path);
+    let mut rows = 0;
+    for round in 0..20 {
+        let (asked_before, made_before) = airlock_sqlite_vfs::wal_writes();
+        let tx = conn.unchecked_transaction().unwrap();
+        for i in 0..8 {
+            tx.execute(
+                "INSERT INTO t (body) VALUES (?1)",
+                (format!("{round}-{i}-{}", "b".repeat(700)),),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        rows += 8;
+        assert_eq!(airlock_sqlite_vfs::kept_frame_bytes(), 0);
+        assert_nothing_held();
+        let (asked, made) = airlock_sqlite_vfs::wal_writes();
+        let (asked, made) = (asked - asked_before, made - made_before);
+        assert!(asked >= 6, "round {round}: {asked} writes asked");
+        // The WAL's own header (when it starts over) and the frames in one write.
+        assert!(made <= 2, "round {round}: {made} writes made of {asked}");
+        // Another connection and a copy of the files (as after a crash) see the commit.
+        assert_eq!(count(&other), rows);
+        let copy = tempfile::tempdir().unwrap();
+        assert_eq!(rows_in_a_copy(&path, copy.path()), rows, "round {round}");
+    }
+}
+
+#[test]
+fn a_failed_statement_keeps_the_transactions_other_frames() {
+    // A statement that fails inside a transaction is undone by SQLite in its page cache; the
+    // frames kept for the transaction still go out at its commit, and nothing of the failed
+    // statement reads back.
+    let _turn = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    let conn = open(&path);
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.pragma_update(None, "cache_size", 5).unwrap();
+    conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        .unwrap();
+    let tx = conn.unchecked_transaction().unwrap();
+    for i in 0..100 {
+        tx.execute("INSERT INTO t VALUES (?1, ?2)", (i, "k".repeat(900)))
+            .unwrap();
+    }
+    assert!(tx.execute("INSERT INTO t VALUES (5, 'dup')", []).is_err());
+    tx.execute("SAVEPOINT s", []).unwrap();
+    tx.execute("INSERT INTO t VALUES (500, 'rolled back')", [])
+        .unwrap();
+    tx.execute("ROLLBACK TO s", []).unwrap();
+    tx.execute("RELEASE s", []).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(airlock_sqlite_vfs::kept_frame_bytes(), 0);
+    let copy = tempfile::tempdir().unwrap();
+    assert_eq!(rows_in_a_copy(&path, copy.path()), 100);
 }
