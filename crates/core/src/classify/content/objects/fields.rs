@@ -445,7 +445,9 @@ pub(super) fn change_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
                         "data" | "body" | "payload" | "attributes" | "properties" | "values"
                     )
                     && m.iter().any(|(x, v)| {
-                        access_field(x) && !matches!(v, Value::Bool(false) | Value::Null)
+                        access_field(x)
+                            && !shown_field(x)
+                            && !matches!(v, Value::Bool(false) | Value::Null)
                     }) =>
             {
                 ctx.add(
@@ -548,6 +550,16 @@ fn object_change_key(k: &str) -> bool {
             | "unset"
             | "assign"
     )
+}
+
+/// A field that asks for something to be shown (`include_roles`, `expand_permissions`).
+fn shown_field(k: &str) -> bool {
+    crate::classify::name::words(k).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "include" | "with" | "show" | "expand" | "return" | "fetch" | "list"
+        )
+    })
 }
 
 /// An access verb given a role or a scope (`grant: "admin"`, `promote: "owner"`).

@@ -70,6 +70,9 @@ pub(crate) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
             && s.len() <= 64
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '))
+            && crate::classify::name::words(s)
+                .iter()
+                .any(|w| REMOVALS.contains(&w.as_str()))
             && let Some(e @ (Destructive | Admin)) = name_tier(s.trim()).effect
         {
             ctx.add(
@@ -108,44 +111,47 @@ pub(crate) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
 
 /// A read's operation one level down (a review of set 24a): a batch's items
 /// (`list_releases {"batch": [{"action": "delete_release"}]}`, the twenty-fourth sets), and
-/// an object under any key but a filter's (`get_customer {"params": {"action":
-/// "delete_all"}}`, `{"body": …}`, `{"steps": […]}`), or such an object written as JSON text
-/// (`{"payload": "{\"action\": \"delete_all\"}"}`). A filter's fields are what is
-/// looked for (`{"filter": {"action": "delete"}}` reads).
+/// an object under a key that carries the request's arguments (`get_customer {"params":
+/// {"action": "delete_all"}}`, `{"body": …}`, `{"options": …}`), or such an object written
+/// as JSON text (`{"payload": "{\"action\": \"delete_all\"}"}`). A filter's fields are
+/// what is looked for (`{"filter": {"action": "delete"}}` reads).
 pub(crate) fn nested_operations(ctx: &mut Ctx, map: &Map<String, Value>) {
-    const FILTERS: &[&str] = &[
-        "filter",
-        "filters",
-        "where",
-        "query",
-        "q",
-        "match",
-        "criteria",
-        "conditions",
-        "condition",
-        "search",
-        "sort",
-        "orderby",
-        "select",
-        "fields",
-        "include",
-        "exclude",
-        "facets",
+    // Keys that carry a request's arguments: their objects are the call's own. A
+    // description's lists (`steps`, `stages`, `rules`) and a filter's fields are not (a
+    // pipeline's `{"steps": [{"action": "deploy"}]}` is what `get_pipeline` shows).
+    const CARRIERS: &[&str] = &[
+        "params",
+        "parameters",
+        "body",
+        "payload",
+        "data",
+        "request",
+        "req",
+        "input",
+        "inputs",
+        "args",
+        "arguments",
+        "options",
+        "opts",
     ];
+    // A batch's items (the twenty-fourth sets).
+    const BATCHES: &[&str] = &["batch", "requests", "operations", "calls", "actions", "ops"];
     for (k, v) in map {
-        if FILTERS.contains(&op_key(k).as_str()) {
-            continue;
-        }
+        let key = op_key(k);
         match v {
-            Value::Object(m) => destroying_operation(ctx, m),
-            Value::Array(items) => {
+            Value::Object(m) if CARRIERS.contains(&key.as_str()) => destroying_operation(ctx, m),
+            Value::Array(items) if BATCHES.contains(&key.as_str()) => {
                 for item in items {
                     if let Value::Object(m) = item {
                         destroying_operation(ctx, m);
                     }
                 }
             }
-            Value::String(s) if s.trim_start().starts_with('{') && s.len() <= 65_536 => {
+            Value::String(s)
+                if CARRIERS.contains(&key.as_str())
+                    && s.trim_start().starts_with('{')
+                    && s.len() <= 65_536 =>
+            {
                 if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(s) {
                     destroying_operation(ctx, &m);
                 }
@@ -154,6 +160,13 @@ pub(crate) fn nested_operations(ctx: &mut Ctx, map: &Map<String, Value>) {
         }
     }
 }
+
+/// Words of a removal or a revocation: only these make a one-thing tool's `type` the
+/// operation (`get_transaction {"type": "refund"}` is a kind of transaction).
+const REMOVALS: &[&str] = &[
+    "delete", "destroy", "remove", "purge", "wipe", "erase", "drop", "truncate", "nuke", "shred",
+    "revoke",
+];
 
 /// A key's letters and digits in lower case (`requestedAction` → `requestedaction`).
 pub(super) fn op_key(k: &str) -> String {
