@@ -40,7 +40,7 @@ fn a_read_tools_operation_field_in_other_spellings_and_places() {
         ),
         (
             "read_document",
-            json!({"id": "7", "steps": [{"do": "purge_all"}]}),
+            json!({"id": "7", "options": {"do": "purge_all"}}),
             Destructive,
         ),
         (
@@ -77,6 +77,16 @@ fn a_read_tools_operation_field_in_other_spellings_and_places() {
         (
             "list_projects",
             json!({"id": "7", "sort": {"action": "desc"}}),
+            Read,
+        ),
+        (
+            "get_pipeline",
+            json!({"id": "1", "stages": [{"action": "deploy"}]}),
+            Read,
+        ),
+        (
+            "get_automation",
+            json!({"id": "1", "then": {"action": "archive"}}),
             Read,
         ),
     ]);
@@ -148,6 +158,11 @@ fn a_type_beside_a_tool_that_gets_one_thing() {
         ("get_webhook", json!({"id": "1", "type": "delete"}), Read),
         ("get_notification", json!({"type": "delete"}), Read),
         ("get_channel", json!({"id": "1", "type": "public"}), Read),
+        (
+            "get_transaction",
+            json!({"id": "1", "type": "refund"}),
+            Read,
+        ),
     ]);
 }
 
@@ -207,6 +222,11 @@ fn a_change_object_or_a_role_beside_a_read() {
         ("get_user", json!({"id": "42", "set": {}}), Read),
         ("get_user", json!({"filter": {"role": "admin"}}), Read),
         ("get_users", json!({"data": {"role": "admin"}}), Read),
+        (
+            "get_user",
+            json!({"id": "1", "data": {"include_roles": true}}),
+            Read,
+        ),
     ]);
 }
 
