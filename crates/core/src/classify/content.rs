@@ -134,6 +134,8 @@ pub(crate) struct Ctx {
     search_tool: bool,
     /// The tool reads events or audit logs ([`facts::ToolFacts::event_tool`]).
     event_tool: bool,
+    /// The tool gets one thing by its name ([`facts::ToolFacts::one_thing`]).
+    one_thing: bool,
     /// The text being walked is a statement's bound parameters: data the driver never
     /// parses, so a `;` in it starts no statement.
     bound_data: bool,
@@ -288,6 +290,7 @@ pub fn classify_content_with(
         .or_else(|| datastore::mongo_tool(tool, input));
     ctx.search_tool = facts.search_tool;
     ctx.event_tool = facts.event_tool;
+    ctx.one_thing = facts.one_thing;
     ctx.graphql_target =
         graphql::target(tool, input) && !matches!(ctx.program, Some((structured::Program::Sdk, _)));
     if facts.resource_read {

@@ -35,6 +35,7 @@ impl Ctx {
             program: None,
             search_tool: false,
             event_tool: false,
+            one_thing: false,
             bound_data: false,
             graphql_judged: false,
             graphql_target: false,

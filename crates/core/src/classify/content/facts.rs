@@ -27,6 +27,9 @@ pub(super) struct ToolFacts {
     /// The tool lists or searches events, audit logs or history: an operation's name in its
     /// input is a filter (`list_audit_events {"action": "repo.destroy"}`).
     pub event_tool: bool,
+    /// The tool gets one thing by its name (`get_channel`, `view_issue`): a `type` in its
+    /// input is no listing's filter ([`one_thing`]).
+    pub one_thing: bool,
 }
 
 thread_local! {
@@ -57,6 +60,71 @@ const EVENT_WORDS: &[&str] = &[
     "journal",
 ];
 
+/// A tool of records of what happened: an audit tool (`get_audit_log`), or one whose last
+/// word is a record of events (`list_events`, `search_activity`, `get_event_history`). A
+/// review of set 24a: any event word anywhere made `get_log_group`, `calendar_get_event`,
+/// `get_event_subscription` and `get_delivery` event tools, so `get_log_group {"action":
+/// "delete_all"}` read. One event (`get_event`, `calendar_get_event`), a delivery and a
+/// calendar's events are things, not records.
+fn event_tool(tool_words: &[String]) -> bool {
+    let has = |w: &str| tool_words.iter().any(|x| x == w);
+    if has("audit") || has("audits") {
+        return true;
+    }
+    let last = tool_words.last().map_or("", String::as_str);
+    EVENT_WORDS.contains(&last) && !matches!(last, "event" | "delivery") && !has("calendar")
+}
+
+/// A tool that gets one thing (`get_channel`, `read_user`, `view_issue`; a review of set
+/// 24a): a read verb first and a singular thing last that has no kinds of events of its
+/// own. `list_notifications {"type": "delete"}` filters; `get_channel {"type": "delete"}`
+/// has nothing to filter.
+fn one_thing(tool_words: &[String]) -> bool {
+    const KINDS: &[&str] = &[
+        "notification",
+        "webhook",
+        "hook",
+        "event",
+        "subscription",
+        "rule",
+        "alert",
+        "trigger",
+        "filter",
+        "template",
+        "setting",
+        "config",
+        "type",
+        "policy",
+        "action",
+        "status",
+        "history",
+        "log",
+        "activity",
+        "change",
+        "diff",
+        "delivery",
+        "job",
+        "task",
+        "operation",
+        "permission",
+        "schema",
+        "doc",
+        "docs",
+        "help",
+        "option",
+        "options",
+    ];
+    let [first, .., last] = tool_words else {
+        return false;
+    };
+    matches!(
+        first.as_str(),
+        "get" | "read" | "view" | "fetch" | "describe" | "show" | "retrieve"
+    ) && !last.ends_with('s')
+        && !KINDS.contains(&last.as_str())
+        && !event_tool(tool_words)
+}
+
 /// The facts of `tool`, computed.
 pub(super) fn compute(tool: &str) -> ToolFacts {
     let tool_words = words(tool);
@@ -69,7 +137,8 @@ pub(super) fn compute(tool: &str) -> ToolFacts {
         page_tool: super::browser::page_tool(tool),
         hint: tool_hint(tool),
         typed_or_cells: structured::inputs::typed_or_cells(&tool_words),
-        event_tool: tool_words.iter().any(|w| EVENT_WORDS.contains(&w.as_str())),
+        event_tool: event_tool(&tool_words),
+        one_thing: one_thing(&tool_words),
     }
 }
 

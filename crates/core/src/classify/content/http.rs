@@ -404,27 +404,48 @@ fn other_methods(options: &[&Map<String, Value>]) -> Vec<&'static str> {
         // Any spelling of a method's key (`METHOD`, `httpVerb`, curl's `request`, `X` and
         // `-X`, libcurl's `customRequest`): the value counts only when it is a method word.
         for (_, v) in m.iter().filter(|(k, _)| method_key(k)) {
-            match v {
-                Value::String(s) => out.extend(method_word(s.trim())),
-                Value::Array(items) => out.extend(
-                    items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .filter_map(|s| method_word(s.trim())),
-                ),
-                // `{"method": {"name": "DELETE"}}` (the twenty-fourth sets): a method
-                // word among the object's values.
-                Value::Object(inner) => out.extend(
-                    inner
-                        .values()
-                        .filter_map(Value::as_str)
-                        .filter_map(|s| method_word(s.trim())),
-                ),
-                _ => {}
-            }
+            methods_in(v, 0, &mut out);
         }
     }
     out
+}
+
+/// The method words in a method key's value: text (quoted too, `"\"DELETE\""`), a list,
+/// an object's values (`{"name": "DELETE"}`, the twenty-fourth sets), nested objects
+/// (`{"http": {"method": "DELETE"}}`) and an object written as JSON text (a review of set
+/// 24a: these were taken as no method, a GET).
+fn methods_in(v: &Value, depth: usize, out: &mut Vec<&'static str>) {
+    if depth > 3 {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            let t = s.trim().trim_matches(['"', '\'', '`']).trim();
+            if let Some(w) = method_word(t) {
+                out.push(w);
+            } else if t.starts_with(['{', '['])
+                && t.len() <= 4096
+                && let Ok(inner) = serde_json::from_str::<Value>(t)
+            {
+                methods_in(&inner, depth + 1, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter().take(16) {
+                methods_in(item, depth + 1, out);
+            }
+        }
+        // An object's text values, and its objects only under a method's key or `http`
+        // (a request's `body` or `headers` under `request` are no method).
+        Value::Object(inner) => {
+            for (k, item) in inner.iter().take(16) {
+                if item.is_string() || method_key(k) || k.eq_ignore_ascii_case("http") {
+                    methods_in(item, depth + 1, out);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A key that may name a request's method, in any case, with `-`, `_` or leading dashes.
@@ -446,6 +467,8 @@ fn method_key(k: &str) -> bool {
             | "method"
             | "httpmethod"
             | "requestmethod"
+            | "methodname"
+            | "httpmethodname"
             | "verb"
             | "httpverb"
             | "requestverb"

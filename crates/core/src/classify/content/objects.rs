@@ -12,11 +12,13 @@ use crate::Effect::{Admin, Mutating};
 mod container;
 mod destination;
 mod fields;
+mod operation;
 mod written;
 use fields::{
-    change_flag, delete_flag, destroying_operation, operation_named, protection_off,
-    resource_action, security_off, sent_to_address, trash_state,
+    change_flag, delete_flag, operation_named, protection_off, resource_action, security_off,
+    sent_to_address, trash_state,
 };
+use operation::{destroying_operation, nested_operations};
 use written::{ci_secrets, install_scripts, overwritten};
 pub(crate) use written::{ci_text_leaks, editor_call};
 
@@ -69,17 +71,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, top: bool) {
         } else {
             destroying_operation(ctx, map);
             change_flag(ctx, map);
-            // A read's batch of operations (`list_releases {"batch": [{"action":
-            // "delete_release"}]}`, the twenty-fourth sets): each item names one.
-            for key in ["batch", "requests", "operations", "calls", "actions", "ops"] {
-                if let Some(Value::Array(items)) = map.get(key) {
-                    for item in items {
-                        if let Value::Object(m) = item {
-                            destroying_operation(ctx, m);
-                        }
-                    }
-                }
-            }
+            nested_operations(ctx, map);
         }
         delete_flag(ctx, map);
         if !ctx.name_reads && !ctx.search_tool {

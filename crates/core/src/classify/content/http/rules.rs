@@ -407,6 +407,19 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
     {
         return Some((Destructive, format!("requests the removal endpoint `{l}`")));
     }
+    // A lone removal segment on an API's host (`GET https://api.example.com/wipe`,
+    // `http://localhost:8080/purge`; a review of set 24a): no page is served there. Twin: a
+    // site's `https://example.com/delete` is a page.
+    if let Some(l) = &last
+        && segs.len() == 1
+        && GET_REMOVALS.contains(&l.as_str())
+        && api_host(url)
+    {
+        return Some((
+            Destructive,
+            format!("requests the removal endpoint `{l}` of an API"),
+        ));
+    }
     // A removal verb and what it removes as the last segment (`/admin/wipe-data`,
     // `/tokens/revoke-all`, `/purge_cache`): two words, the second a scope word, as an action
     // endpoint is named; a page's slug (`/deleting-a-repository`, `/delete-api`) is not this.
@@ -645,6 +658,19 @@ pub(super) fn get_writes(url: &str, segs: &[&str]) -> Option<(Effect, String)> {
         return Some((Mutating, format!("confirms an action in its query (`{k}`)")));
     }
     None
+}
+
+/// A host that serves an API, not pages: `api.…`, `…-api.…`, a loopback or private
+/// address, or an explicit port.
+fn api_host(url: &str) -> bool {
+    let h = host(url);
+    let first = h.split('.').next().unwrap_or("");
+    first == "api"
+        || first.ends_with("-api")
+        || first.starts_with("api-")
+        || h == "localhost"
+        || h.parse::<std::net::IpAddr>().is_ok()
+        || port(url).is_some()
 }
 
 /// A statement that changes something, carried by a query parameter that runs it.

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::super::Ctx;
+use super::operation::op_key;
 use crate::Effect::{Admin, Destructive, Mutating};
 use crate::classify::name::name_tier;
 
@@ -134,96 +135,6 @@ pub(super) fn sent_to_address(ctx: &mut Ctx, map: &Map<String, Value>) {
                     super::super::snippet(url.trim())
                 ),
             );
-        }
-    }
-}
-
-/// Under a tool whose name reads, an operation field may be a filter (`fetch_audit_log
-/// {"action": "repo.destroy"}`), so only a field whose whole value is one bare word that
-/// destroys or changes access counts (`search {"method": "DELETE"}`, `list_files {"action":
-/// "delete"}`, `search {"on_match": "delete"}`). A qualified event name stays a filter.
-pub(super) fn destroying_operation(ctx: &mut Ctx, map: &Map<String, Value>) {
-    const KEYS: &[&str] = &[
-        "action",
-        "operation",
-        "op",
-        "verb",
-        "mode",
-        "method",
-        "http_method",
-        "on_match",
-        "on_success",
-        "then",
-        "post_action",
-        "on_fail",
-        "on_failure",
-        "on_error",
-        "on_complete",
-        "op_type",
-        "optype",
-        "action_type",
-        "operation_type",
-        // The twenty-fourth sets: other names agents' schemas give the operation.
-        "intent",
-        "do",
-        "task",
-        "requested_action",
-    ];
-    // Keys that only name an operation: a change named there counts (not only a removal).
-    const OPERATION: &[&str] = &[
-        "action",
-        "operation",
-        "op",
-        "verb",
-        "intent",
-        "do",
-        "task",
-        "requested_action",
-        "action_type",
-        "operation_type",
-    ];
-    for (k, v) in map {
-        let Value::String(word) = v else {
-            continue;
-        };
-        let word = word.trim();
-        let key = k.to_ascii_lowercase();
-        let plain = !word.is_empty()
-            && word.len() <= 64
-            && word
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
-        if !plain || !KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        let one = crate::classify::name::words(word).len() == 1
-            && word
-                .chars()
-                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
-        // Several words (`bulkDelete`, `hard_delete`, `repo.destroy`) are an event's name
-        // only in a tool of events or audit logs (`list_audit_events {"action":
-        // "repo.destroy"}` filters); elsewhere they name the operation (the twenty-fourth
-        // sets: `get_customer {"action": "DELETE_ALL"}` was read).
-        if !one && ctx.event_tool {
-            continue;
-        }
-        match name_tier(word).effect {
-            Some(e @ (Destructive | Admin)) => ctx.add(
-                e,
-                format!("argument `{k}` names the operation `{word}` beside a read's name"),
-            ),
-            // An RPC method of several words (`conversations.archive`) names a change too;
-            // one word may be HTTP's or an algorithm's.
-            Some(Mutating)
-                if !ctx.event_tool
-                    && (OPERATION.contains(&key.as_str()) || (key.ends_with("method") && !one)) =>
-            {
-                ctx.add(
-                    Mutating,
-                    format!("argument `{k}` names the change `{word}` beside a read's name"),
-                );
-            }
-            _ => {}
         }
     }
 }
@@ -508,11 +419,59 @@ pub(super) fn change_flag(ctx: &mut Ctx, map: &Map<String, Value>) {
             Value::Number(n) => n.as_i64() == Some(1),
             Value::String(s) => {
                 let s = s.trim();
-                // A role named for a role key (`set_role: "admin"`); a plain on-word otherwise.
+                // A role named for a role key (`set_role: "admin"`), or given to an access
+                // verb (`grant: "admin"`, a review of set 24a); a plain on-word otherwise.
+                if !s.is_empty() && access_given(k, s) {
+                    ctx.add(
+                        Admin,
+                        format!(
+                            "argument `{k}` gives the role `{}` beside a read's name",
+                            super::super::prefix(s, 40)
+                        ),
+                    );
+                }
                 !s.is_empty() && (role_key(k) || flag_on(s))
             }
-            // `update: {"state": "closed"}`: the change itself.
-            Value::Object(m) => !m.is_empty() && object_change_key(k),
+            // `update: {"state": "closed"}`: the change itself. `set`, `patch`, `$set` and
+            // the others name no change word of their own (a review of set 24a:
+            // `get_user {"set": {"role": "admin"}}` read): the object is the change, and an
+            // access change when it sets a role or a permission.
+            // `get_user {"data": {"role": "admin"}}`: the thing one tool gets has no data
+            // to send but a change (a review of set 24a).
+            Value::Object(m)
+                if ctx.one_thing
+                    && matches!(
+                        op_key(k).as_str(),
+                        "data" | "body" | "payload" | "attributes" | "properties" | "values"
+                    )
+                    && m.iter().any(|(x, v)| {
+                        access_field(x)
+                            && !shown_field(x)
+                            && !matches!(v, Value::Bool(false) | Value::Null)
+                    }) =>
+            {
+                ctx.add(
+                    Admin,
+                    format!("argument `{k}` sets a role or a permission beside a read's name"),
+                );
+                false
+            }
+            Value::Object(m) if !m.is_empty() && object_change_key(k) => {
+                if m.keys().any(|x| access_field(x)) {
+                    ctx.add(
+                        Admin,
+                        format!(
+                            "argument `{k}` changes a role or a permission beside a read's name"
+                        ),
+                    );
+                } else {
+                    ctx.add(
+                        Mutating,
+                        format!("argument `{k}` is a change beside a read's name"),
+                    );
+                }
+                true
+            }
             _ => false,
         };
         if on {
@@ -577,9 +536,61 @@ fn role_key(k: &str) -> bool {
 
 fn object_change_key(k: &str) -> bool {
     matches!(
-        k.to_ascii_lowercase().as_str(),
-        "update" | "updates" | "set" | "patch" | "changes" | "modify" | "apply" | "write"
+        k.trim_start_matches('$').to_ascii_lowercase().as_str(),
+        "update"
+            | "updates"
+            | "set"
+            | "patch"
+            | "changes"
+            | "modify"
+            | "apply"
+            | "write"
+            | "setoninsert"
+            | "push"
+            | "unset"
+            | "assign"
     )
+}
+
+/// A field that asks for something to be shown (`include_roles`, `expand_permissions`).
+fn shown_field(k: &str) -> bool {
+    crate::classify::name::words(k).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "include" | "with" | "show" | "expand" | "return" | "fetch" | "list"
+        )
+    })
+}
+
+/// An access verb given a role or a scope (`grant: "admin"`, `promote: "owner"`).
+fn access_given(k: &str, v: &str) -> bool {
+    matches!(
+        op_key(k).as_str(),
+        "grant" | "promote" | "elevate" | "assign" | "assignrole" | "addrole" | "impersonate"
+    ) && v.len() <= 64
+}
+
+/// A field that holds a role, a permission or an owner (`role`, `is_admin`, `permissions`,
+/// `access_level`, `owner`).
+fn access_field(k: &str) -> bool {
+    crate::classify::name::words(k).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "role"
+                | "roles"
+                | "permission"
+                | "permissions"
+                | "privilege"
+                | "privileges"
+                | "admin"
+                | "superuser"
+                | "owner"
+                | "scopes"
+                | "access"
+                | "acl"
+                | "groups"
+        )
+    })
 }
 
 /// Verbs of a flag that changes access.

@@ -99,7 +99,48 @@ pub(crate) fn analyse(ctx: &mut Ctx, words: &[String], hint: Hint, map: &Map<Str
             }
         }
     }
+    if key_typer(words) {
+        typed_by_key_typer(ctx, map);
+    }
     ctx.forget_reads_since(&cp);
+}
+
+/// A program that types keys into the focused window (`xdotool`, `ydotool`, `wtype`): what
+/// it types may land in a terminal.
+fn key_typer(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "xdotool" | "ydotool" | "wtype" | "dotool"))
+}
+
+/// `xdotool {"args": ["type", "rm -rf ~\n"]}` and `{"command": "type", "args": […]}` (a
+/// review of set 24a): the list was judged as the argument vector `type rm -rf …` (a
+/// lookup of a program), though `xdotool type 'rm -rf ~'` as a shell line is judged. The
+/// typed words (options and their numbers left out) are judged as a shell line.
+fn typed_by_key_typer(ctx: &mut Ctx, map: &Map<String, Value>) {
+    let verb = ["command", "subcommand", "action", "cmd"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .map(str::trim);
+    for key in ["args", "argv", "arguments", "params"] {
+        let Some(Value::Array(items)) = map.get(key) else {
+            continue;
+        };
+        let mut words = items.iter().take(256).filter_map(Value::as_str).peekable();
+        let typing = verb == Some("type")
+            || (verb.is_none() && words.next_if(|w| w.trim() == "type").is_some());
+        if !typing {
+            continue;
+        }
+        let text = words
+            .filter(|w| !w.starts_with('-') && !w.chars().all(|c| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = prefix(&text, super::super::MAX_INPUT);
+        ctx.via(format!("`{key}` typed by a key typer"), |ctx| {
+            super::super::shell::analyse(ctx, text, 1);
+        });
+    }
 }
 
 /// Whether `words` name a notebook's cell or input typed into a running process (computed
@@ -110,6 +151,7 @@ pub(crate) fn typed_or_cells(words: &[String]) -> bool {
         || (has("interact") && has("process"))
         || has("stdin")
         || ((has("send") || has("write")) && (has("input") || has("keys")))
+        || key_typer(words)
 }
 
 /// Whether a name says it runs what it is given (`execute_cell`, `run_notebook`).
