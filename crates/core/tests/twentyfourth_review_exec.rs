@@ -152,3 +152,44 @@ fn the_lowering_holds_only_when_exact() {
         ),
     ]);
 }
+
+/// A loop whose condition tests one literal word (`while [ x ]`, `while [ "1" ]`) never ends:
+/// a non-empty string is always true (`shell/endless.rs`; `read` on the base and under set
+/// 24b). A test of a file or a variable stays read. (`while [[ 1 ]]` does not reach the loop
+/// rule: left.)
+#[test]
+fn a_loop_testing_a_literal_never_ends() {
+    check(&[
+        (
+            "bash",
+            json!({"command": "while [ x ]; do :; done"}),
+            Mutating,
+        ),
+        (
+            "bash",
+            json!({"command": "while [ \"1\" ]; do :; done"}),
+            Mutating,
+        ),
+        (
+            "bash",
+            json!({"command": "while true && true; do :; done"}),
+            Mutating,
+        ),
+        // twins
+        (
+            "bash",
+            json!({"command": "while [ -f x ]; do sleep 1; done"}),
+            Read,
+        ),
+        (
+            "bash",
+            json!({"command": "while [ \"$1\" ]; do echo $1; shift; done"}),
+            Read,
+        ),
+        (
+            "bash",
+            json!({"command": "while [ 1 ]; do if [ -f x ]; then break; fi; done"}),
+            Read,
+        ),
+    ]);
+}
