@@ -193,3 +193,38 @@ fn a_loop_testing_a_literal_never_ends() {
         ),
     ]);
 }
+
+/// Code on standard input to Python or Node reading its program there is judged as code
+/// (`structured/args_line.rs` `stdin_code`; `mutating` on the base and under set 24b).
+/// Twins: harmless code, and a script whose stdin is data, stay as they were.
+#[test]
+fn code_on_stdin_to_an_interpreter_is_judged() {
+    check(&[
+        (
+            "run_process",
+            json!({"command": ["python3", "-"], "stdin": "import os; os.system('rm -rf /srv')"}),
+            Destructive,
+        ),
+        (
+            "exec",
+            json!({"argv": ["python3"], "input": "import shutil; shutil.rmtree('/srv')"}),
+            Destructive,
+        ),
+        (
+            "run_program",
+            json!({"program": "node", "args": [], "stdin": "require('fs').rmSync('/srv',{recursive:true})"}),
+            Destructive,
+        ),
+        // twins
+        (
+            "run_process",
+            json!({"command": ["python3", "-"], "stdin": "print(1)"}),
+            Mutating,
+        ),
+        (
+            "run_program",
+            json!({"program": "python3", "args": ["report.py"], "stdin": "shutil.rmtree is a name"}),
+            Mutating,
+        ),
+    ]);
+}

@@ -749,6 +749,7 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
     // program's line (the twenty-fourth sets). Both lower only when exact (`args_line.rs`):
     // one known, plain program (no shell, interpreter or wrapper) and words with no shell
     // syntax; anything else is left to the rest of the proof, with the line judged too.
+    args_line::stdin_code(ctx, map, HEAD_KEYS, TAIL_KEYS);
     let line_keys = args_line::line_tail(map, TAIL_KEYS, HEAD_KEYS);
     if let Some((head, tail)) = line_keys
         && !args_line::exact(ctx, map, head, tail)

@@ -161,3 +161,45 @@ pub(super) fn exact(ctx: &mut Ctx, map: &Map<String, Value>, head: &str, tail: &
     }
     false
 }
+
+/// Code fed on standard input to an interpreter that reads its program there
+/// (`{"command": ["python3", "-"], "stdin": "import os; os.system(…)"}`, `{"argv":
+/// ["node"], "input": "…"}`): judged as that language's code (the review of the
+/// twenty-fourth sets; it was `mutating` whatever the code did). Only raises.
+pub(super) fn stdin_code(ctx: &mut Ctx, map: &Map<String, Value>, heads: &[&str], tails: &[&str]) {
+    let Some(text) = ["stdin", "input"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .filter(|t| !t.trim().is_empty())
+    else {
+        return;
+    };
+    let argv: Vec<&str> = heads
+        .iter()
+        .chain(tails)
+        .filter_map(|k| words(map.get(*k)))
+        .flatten()
+        .flat_map(str::split_whitespace)
+        .collect();
+    let Some((first, rest)) = argv.split_first() else {
+        return;
+    };
+    let lang = match catalogue::interpreter(shell::program_name(first)) {
+        Some(l @ ("python" | "js")) => l,
+        _ => return,
+    };
+    if !rest
+        .iter()
+        .all(|a| matches!(*a, "-" | "--" | "-u" | "-q" | "-i" | "-B"))
+    {
+        return;
+    }
+    let text = text
+        .get(..super::super::MAX_INPUT.min(text.len()))
+        .unwrap_or(text);
+    let cp = ctx.checkpoint();
+    ctx.via(format!("stdin run as {lang}"), |ctx| {
+        super::super::code::analyse(ctx, lang, text, 1);
+    });
+    ctx.forget_reads_since(&cp);
+}
