@@ -14,6 +14,7 @@
 //! - A meta tool (`invoke_tool`, `call_function`) runs another tool: the inner call is judged
 //!   as if it were made directly ([`meta`]).
 
+mod args_line;
 mod clients;
 mod groups;
 mod infra;
@@ -744,24 +745,29 @@ pub(crate) fn joined_command(ctx: &mut Ctx, map: &Map<String, Value>) -> Vec<Str
         }
     }
     // An argument list given as JSON text (`{"program": "rm", "args": "[\"-rf\", …]"}`) is
-    // the list; one given as a line (`{"program": "rm", "arguments": "-rf /srv"}`) joins
-    // the program's line (the twenty-fourth sets: both had left the program alone).
-    let parsed = TAIL_KEYS.iter().find_map(|k| {
-        let s = map.get(*k)?.as_str()?.trim();
+    // the list; one given as a line (`{"program": "ls", "arguments": "-la"}`) joins the
+    // program's line (the twenty-fourth sets). Both lower only when exact (`args_line.rs`):
+    // one known, plain program (no shell, interpreter or wrapper) and words with no shell
+    // syntax; anything else is left to the rest of the proof, with the line judged too.
+    args_line::stdin_code(ctx, map, HEAD_KEYS, TAIL_KEYS);
+    let line_keys = args_line::line_tail(map, TAIL_KEYS, HEAD_KEYS);
+    if let Some((head, tail)) = line_keys
+        && !args_line::exact(ctx, map, head, tail)
+    {
+        return Vec::new();
+    }
+    let parsed = line_keys.and_then(|(_, k)| {
+        let s = map.get(k)?.as_str()?.trim();
         let v = serde_json::from_str::<Value>(s.starts_with('[').then_some(s)?).ok()?;
         v.as_array()
             .is_some_and(|a| a.iter().all(Value::is_string))
-            .then_some((*k, v))
+            .then_some((k, v))
     });
     let tail = TAIL_KEYS
         .iter()
         .find_map(|k| map.get(*k).filter(|v| v.is_array()).map(|v| (*k, v)))
         .or_else(|| parsed.as_ref().map(|(k, v)| (*k, v)));
-    let line_tail = TAIL_KEYS.iter().find_map(|k| {
-        map.get(*k)
-            .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
-            .map(|v| (*k, v))
-    });
+    let line_tail = line_keys.and_then(|(_, k)| map.get(k).map(|v| (k, v)));
     let mut heads: Vec<(&str, &Value)> = HEAD_KEYS
         .iter()
         .filter_map(|k| map.get(*k).map(|v| (*k, v)))

@@ -42,8 +42,33 @@ pub(super) fn always(cond: &str, until: bool) -> bool {
                 | "((1))"
                 | "(( 1 ))"
                 | "! false"
-        )
+                | "true && true"
+        ) || literal_test(c)
     }
+}
+
+/// A test of one literal word (`[ x ]`, `[[ 1 ]]`, `test yes`, `[ "1" ]`): a non-empty
+/// string is always true (the review of the twenty-fourth sets). `[ -f x ]`, `[ "$x" ]` and
+/// `[ ]` are not.
+fn literal_test(c: &str) -> bool {
+    let inner = c
+        .strip_prefix("[[")
+        .and_then(|r| r.strip_suffix("]]"))
+        .or_else(|| c.strip_prefix('[').and_then(|r| r.strip_suffix(']')))
+        .or_else(|| c.strip_prefix("test "));
+    let Some(word) = inner.map(str::trim) else {
+        return false;
+    };
+    let word = word
+        .strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .or_else(|| word.strip_prefix('\'').and_then(|w| w.strip_suffix('\'')))
+        .unwrap_or(word);
+    !word.is_empty()
+        && !word.starts_with('-')
+        && word
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, ':' | '_' | '.'))
 }
 
 fn has_exit(body: &str) -> bool {
@@ -83,5 +108,11 @@ mod tests {
         assert!(endless("read l", "echo $l", false).is_none());
         assert!(endless("true", "a && b 2>&1", false).is_some_and(|e| e.0 == Mutating));
         assert!(endless("[ -f x ]", ":", false).is_none());
+        assert!(endless("[[ 1 ]]", ":", false).is_some());
+        assert!(endless("[ x ]", ":", false).is_some());
+        assert!(endless("[ \"1\" ]", ":", false).is_some());
+        assert!(endless("[ \"$x\" ]", ":", false).is_none());
+        assert!(endless("[ ]", ":", false).is_none());
+        assert!(endless("[[ -n $x ]]", ":", false).is_none());
     }
 }
