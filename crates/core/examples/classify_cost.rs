@@ -1,6 +1,6 @@
 //! Instructions per classification, for callgrind: classifies the benchmark input named by
 //! `CASE` (`shell_90b`, `sql_select_200b`, `sql_delete_45b`, `json_args`, `sql_select_padded`,
-//! `shell_padded`, and the load benchmark's other statements `sql_interval`, `sql_cte`,
+//! `shell_padded`, `custom` (the call in `TOOL` and `INPUT`, JSON text), and the load benchmark's other statements `sql_interval`, `sql_cte`,
 //! `sql_explain`, `sql_insert`, `sql_update`, each also `…_padded` with a 600-byte
 //! trailing comment) `N` times. Run it with two values of `N` and divide
 //! the difference in instructions by the difference in `N` (docs/benchmarks.md).
@@ -62,6 +62,15 @@ fn main() {
         "json_args" => (
             "tool",
             json!({"sql": SELECT_200B, "options": {"timeout": 30, "tags": ["a", "b"]}, "description": "weekly revenue"}),
+        ),
+        // Any call: `TOOL` and `INPUT` (JSON text), for probing one shape's cost.
+        "custom" => (
+            Box::leak(
+                std::env::var("TOOL")
+                    .unwrap_or_else(|_| "tool".into())
+                    .into_boxed_str(),
+            ) as &str,
+            serde_json::from_str(&std::env::var("INPUT").expect("INPUT")).expect("INPUT is JSON"),
         ),
         other => panic!("unknown CASE {other}"),
     };

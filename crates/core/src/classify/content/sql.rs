@@ -11,6 +11,7 @@
 mod endless;
 mod folding;
 mod functions;
+mod looks;
 mod meta;
 mod paths;
 mod render;
@@ -21,6 +22,7 @@ mod unbounded;
 mod walk;
 
 pub(crate) use functions::{call_effect, known_effect};
+pub(crate) use looks::looks_like_sql;
 pub(crate) use rules::{ACCESS_WORDS, catalog_schema, catalog_table};
 pub(crate) use stmt::{GUARD_SETTINGS, INSERTS};
 pub(crate) use walk::{EXPLAINS_PLAN, READS};
@@ -41,80 +43,6 @@ use walk::Walk;
 const MAX_STATEMENTS: usize = 2_000;
 /// Above this size a text is parsed in fewer dialects (the cost is bounded).
 const LARGE: usize = 16 * 1024;
-
-/// True if the text starts like a SQL statement (first keyword, after comments and `(`).
-pub(crate) fn looks_like_sql(t: &str) -> bool {
-    let head = prefix(t, 256);
-    // A lone `EXEC` (a `"type": "exec"` tag) is no statement: it names nothing to run.
-    let bare = t.trim_matches(|c: char| c.is_whitespace() || c == ';');
-    if ["exec", "execute"]
-        .iter()
-        .any(|w| bare.eq_ignore_ascii_case(w))
-    {
-        return false;
-    }
-    // The common case without the lexer: the first token is a plain ASCII word that starts
-    // a statement, which is the answer the lexed first word gives.
-    let mut buf = [0u8; 16];
-    if leading_keyword(head, &mut buf).is_some_and(|w| sqllex::STARTS.contains(&w)) {
-        return true;
-    }
-    // A statement keyword, or a known procedure called bare (`sp_configure 'x', 1` starts
-    // a T-SQL batch).
-    let starts = |lx: &Lexed| {
-        !lx.versioned.is_empty()
-            || sqllex::first_word(&lx.toks).is_some_and(|w| {
-                sqllex::STARTS.contains(&w) || functions::known_effect(w).is_some()
-            })
-            // A vendor statement known by two or more leading keywords (`EXCHANGE TABLES`,
-            // `GET @stage`), whatever its first word.
-            || sqllex::vendor_shape(head, &lx.toks)
-    };
-    if starts(&sqllex::lex(head)) {
-        return true;
-    }
-    // A psql or mysql client meta-command (`\i file`, `\! cmd`).
-    if head
-        .trim_start()
-        .strip_prefix('\\')
-        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '.'))
-    {
-        return true;
-    }
-    sqllex::dialect_sensitive(head)
-        && Mode::ALL
-            .iter()
-            .skip(1)
-            .any(|m| starts(&sqllex::lex_mode(head, *m)))
-}
-
-/// The first token of `head`, uppercased, when it is a word the lexer reads the same way
-/// whatever follows: ASCII letters, digits, `_` and `$` after ASCII whitespace, ended by the
-/// end of the text or an ASCII character that no word holds. `None` for anything else (a
-/// comment, a quote, a non-ASCII letter), which the lexer reads.
-fn leading_keyword<'b>(head: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
-    let b = head.as_bytes();
-    // `char::is_whitespace` on ASCII: the lexer skips exactly these.
-    let start = b
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))?;
-    if !b.get(start)?.is_ascii_alphabetic() {
-        return None;
-    }
-    let len = b
-        .get(start..)?
-        .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$')))
-        .unwrap_or(b.len() - start);
-    // A non-ASCII letter may continue the word (or be a look-alike): the lexer's case.
-    if b.get(start + len).is_some_and(|c| !c.is_ascii()) {
-        return None;
-    }
-    let word = buf.get_mut(..len)?;
-    word.copy_from_slice(b.get(start..start + len)?);
-    word.make_ascii_uppercase();
-    std::str::from_utf8(word).ok()
-}
 
 /// A client meta-command line (`\\o file`, `\\! cmd`, sqlite3 `.output file`), as a
 /// database client on the command line runs it (`dbclient.rs`).

@@ -7,7 +7,9 @@ use crate::Effect;
 mod forms;
 mod scan;
 
-pub(crate) use forms::{hits as statement_forms, read_form, shaped as vendor_shape};
+pub(crate) use forms::{
+    hits as statement_forms, may_lead as may_lead_vendor, read_form, shaped as vendor_shape,
+};
 
 pub(crate) use scan::{MAX_COMMENT_NESTING, Mode, dialect_sensitive, lex_mode};
 

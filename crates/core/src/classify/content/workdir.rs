@@ -50,10 +50,15 @@ pub(crate) fn untrusted_dir(dir: &str) -> bool {
     UNTRUSTED.iter().any(|p| {
         // `${TMPDIR:-/tmp}` names the same place as `$TMPDIR` (the review).
         at(0, p) && matches!(d.get(p.len()), None | Some(b'/' | b'\\' | b'}' | b':'))
-    }) || (0..d.len()).any(|i| {
-        at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
-            || at(i, "\\appdata\\local\\temp")
-            || at(i, "/appdata/local/temp")
+        // Every marker below starts with a separator: only those positions are compared (this
+        // runs for every string field of every tool's input).
+    }) || d.iter().enumerate().any(|(i, c)| match c {
+        b'/' => {
+            at(i, "/downloads") && matches!(d.get(i + 10), None | Some(b'/'))
+                || at(i, "/appdata/local/temp")
+        }
+        b'\\' => at(i, "\\appdata\\local\\temp"),
+        _ => false,
     })
 }
 

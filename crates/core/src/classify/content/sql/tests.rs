@@ -568,7 +568,8 @@ fn leading_keyword_is_the_lexed_first_word() {
             s.push_str(PIECES[(x >> 58) as usize % PIECES.len()]);
         }
         let mut buf = [0u8; 16];
-        if let Some(w) = super::leading_keyword(&s, &mut buf).filter(|w| sqllex::STARTS.contains(w))
+        if let Some(w) =
+            super::looks::leading_keyword(&s, &mut buf).filter(|w| sqllex::STARTS.contains(w))
         {
             let lx = sqllex::lex(&s);
             assert_eq!(sqllex::first_word(&lx.toks), Some(w), "{s:?}");

@@ -365,6 +365,13 @@ static SHAPED_FIRST: LazyLock<Option<HashSet<&'static str>>> = LazyLock::new(|| 
     Some(set)
 });
 
+/// Whether a text whose first token is the word `w` (uppercased) may start a vendor statement
+/// of the table: false only when no open lead starts with that word, when [`shaped`] is false
+/// whatever follows.
+pub(crate) fn may_lead(w: &str) -> bool {
+    SHAPED_FIRST.as_ref().is_none_or(|set| set.contains(w))
+}
+
 /// True if `text` (lexed as `toks`) starts like a vendor statement of the table with at
 /// least two keywords (`ALTER WAREHOUSE`, `EXCHANGE TABLES`, `LIST @`) and looks like code,
 /// not prose: its first word is in capitals, or it holds a literal, a quoted name or one
