@@ -109,6 +109,13 @@ pub(crate) fn call(
         for v in map.values() {
             if let Value::String(s) = v {
                 super::query_text::analyse(ctx, s);
+                // Shell code's admin commands and writes of every document, as `mongosh
+                // --eval` is judged (`db.users.updateMany({}, …)`, a `$out` stage).
+                if s.contains("db.") || s.contains("db[") {
+                    for (e, why) in super::dbclient::mongo_admin_effects(s, "a mongo tool") {
+                        ctx.add(e, why);
+                    }
+                }
             }
         }
     }
@@ -272,6 +279,29 @@ fn elastic_api(map: &Map<String, Value>) -> Option<(&'static str, String)> {
             let seg = path.rsplit('/').find(|s| s.starts_with('_'))?;
             Some((*k, seg.to_string()))
         })
+}
+
+/// The request's path, from the keys `elastic_api` reads.
+fn elastic_path(map: &Map<String, Value>) -> Option<&str> {
+    ["endpoint", "path", "url", "uri", "api", "operation"]
+        .iter()
+        .find_map(|k| map.get(*k)?.as_str())
+}
+
+/// True if a by-query request names no query or one matching every document.
+fn every_document(map: &Map<String, Value>) -> bool {
+    let body = ["body", "data", "json", "payload"]
+        .iter()
+        .find_map(|k| map.get(*k));
+    match body {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(b)) => b.get("query").is_none_or(|q| {
+            q.as_object()
+                .is_none_or(|q| q.is_empty() || q.contains_key("match_all"))
+        }),
+        Some(Value::String(t)) => t.contains("match_all") || !t.contains("\"query\""),
+        Some(_) => true,
+    }
 }
 
 fn truthy(v: &Value) -> bool {
@@ -590,6 +620,19 @@ pub(crate) fn elastic_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
             Destructive,
             "closes an index (it can no longer be read or written)",
         ),
+        // The twenty-fifth sets: an update of every document (no query, `match_all`) is
+        // `UPDATE` without `WHERE`; a snapshot restore overwrites indices; cluster settings
+        // change the server.
+        _ if api == "update_by_query" && every_document(map) => (
+            Destructive,
+            "rewrites every document (no query, or `match_all`)",
+        ),
+        _ if api == "restore" => (Destructive, "restores a snapshot over indices"),
+        _ if matches!(api.as_str(), "cluster" | "settings")
+            && elastic_path(map).is_some_and(|p| p.contains("_cluster/settings")) =>
+        {
+            (Admin, "changes cluster settings")
+        }
         Some(Read) => (Read, "reads"),
         Some(e @ (Destructive | Admin)) => (e, "removes data or changes access"),
         _ if api.contains("bulk") && bulk_deletes(map) => {

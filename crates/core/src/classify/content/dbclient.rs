@@ -601,8 +601,9 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
 }
 
 /// MongoDB admin commands named in shell code (`db.shutdownServer()`,
-/// `db.adminCommand({shutdown: 1})`), which the code scan does not know.
-fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
+/// `db.adminCommand({shutdown: 1})`), which the code scan does not know. Also used for a
+/// Mongo tool's text arguments (`mongo_shell {"code": …}`; the twenty-fifth sets).
+pub(crate) fn mongo_admin_effects(t: &str, via: &str) -> Vec<(crate::Effect, String)> {
     const DESTRUCTIVE: &[&str] = &[
         "shutdownserver",
         "dropdatabase",
@@ -653,29 +654,37 @@ fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
         "addshard",
         "changeuserpassword",
     ];
+    let mut found = Vec::new();
     let lower: String = t
         .to_ascii_lowercase()
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
     if let Some(w) = DESTRUCTIVE.iter().find(|w| lower.contains(*w)) {
-        sh.add(
+        found.push((
             Destructive,
             format!("mongo `{w}` destroys data or stops the server (via {via})"),
-        );
+        ));
     }
     // A TTL index or option of at most a minute deletes the documents at once.
     if let Some(ttl) = data_loss::short_ttl(&lower) {
-        sh.add(
+        found.push((
             Destructive,
             format!("mongo `expireAfterSeconds: {ttl}` deletes the documents within a minute (via {via})"),
-        );
+        ));
     }
     if let Some(w) = ADMIN.iter().find(|w| lower.contains(*w)) {
-        sh.add(
+        found.push((
             Admin,
             format!("mongo `{w}` changes access or the server (via {via})"),
-        );
+        ));
+    }
+    found
+}
+
+fn mongo_admin(sh: &mut Sh, t: &str, via: &str) {
+    for (e, why) in mongo_admin_effects(t, via) {
+        sh.add(e, why);
     }
 }
 

@@ -21,6 +21,7 @@ mod infra;
 mod injected;
 pub(crate) mod inputs;
 mod meta;
+mod redis_args;
 mod sdk;
 
 pub(crate) use sdk::operation as sdk_operation;
@@ -326,6 +327,7 @@ pub(crate) fn program_call(
     }
     if program == Program::Redis {
         redis_batches(ctx, map, &mut consumed);
+        redis_args::args_as_command(ctx, name_rest, map);
     }
     // A command group named by its key (`consul {"kv": "delete"}`, `vault {"secrets":
     // "disable"}`): the key and its value are the subcommand.

@@ -208,6 +208,12 @@ pub(crate) fn known_effect(name: &str) -> Option<(Effect, &'static str)> {
     (e != UNKNOWN && e.effect != Effect::Read).then_some((e.effect, e.what))
 }
 
+/// True if the tables know the name as a function free of side effects (`lower`, `format`).
+pub(crate) fn is_function(name: &str) -> bool {
+    let e = entry(name);
+    e != UNKNOWN && e.effect == Effect::Read
+}
+
 /// True if the function's string arguments are SQL that runs.
 pub(crate) fn runs_sql_arguments(name: &str) -> bool {
     entry(name).arguments == Arguments::Sql

@@ -6,6 +6,7 @@
 use sqlparser::ast::{
     AlterSchemaOperation, CopyIntoSnowflakeKind, CopyTarget, Expr, FromTable, MergeAction,
     ObjectType, Set, Statement, TableFactor, TableObject, TransactionAccessMode, TransactionMode,
+    Use,
 };
 
 use super::super::sqlfilter::{
@@ -523,8 +524,15 @@ pub(super) fn node_effect(s: &Statement, w: &mut Walk) -> (Effect, String) {
             (Admin, "runs as another user (`EXECUTE AS`)".into())
         }
         Statement::Execute {
-            name, parameters, ..
-        } => w.execute(name.as_ref(), parameters),
+            name,
+            parameters,
+            has_parentheses,
+            ..
+        } => w.execute(name.as_ref(), parameters, *has_parentheses),
+        // Snowflake's `USE ROLE ACCOUNTADMIN` is `SET ROLE` (the twenty-fifth sets).
+        Statement::Use(Use::Role(_) | Use::SecondaryRoles(_)) => {
+            (Admin, "changes the session role (`USE ROLE`)".into())
+        }
         // A generic `SHOW a b c …` takes any words: one holding a statement keyword
         // (`SHOW ROW POLICIES DROP TABLE t`) is not proven a read.
         Statement::ShowVariable { variable }

@@ -237,6 +237,7 @@ impl Walk {
         &mut self,
         name: Option<&ObjectName>,
         parameters: &[Expr],
+        parenthesised: bool,
     ) -> (Effect, String) {
         // SQL Server's parser reads `EXECUTE IMMEDIATE x` as a procedure named IMMEDIATE.
         let name = name.filter(|n| !n.to_string().eq_ignore_ascii_case("immediate"));
@@ -271,6 +272,29 @@ impl Walk {
                 self.found.remove(before);
             }
             return (e, format!("executes `{full}` which {what}"));
+        }
+        // `EXECUTE format('DROP TABLE %I', t)`, `EXECUTE concat(…)`: a read function's
+        // result is SQL text that runs (PL/pgSQL), or a prepared statement of that name runs
+        // with arguments; only a procedure's call without parentheses reads (the
+        // twenty-fifth sets).
+        if e == Read && parenthesised {
+            self.sql_strings
+                .extend(parameters.iter().filter_map(expr_string));
+            return (
+                Destructive,
+                format!("executes SQL that `{full}(…)` builds at run time"),
+            );
+        }
+        // `EXECUTE lower`: a prepared statement named as a read function, not a procedure.
+        if e == Read
+            && parameters.is_empty()
+            && !procedure_short_name(&full).starts_with("sp_")
+            && functions::is_function(&full)
+        {
+            return (
+                Mutating,
+                format!("executes the prepared statement `{full}`"),
+            );
         }
         if e == Read {
             return read_procedure(&full, parameters);
