@@ -285,12 +285,6 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
             "a shell startup file or credential store (persistence or credential change)",
         ));
     }
-    if project_automation(&p, file) {
-        return Some((
-            Admin,
-            "a file whose content runs on its own later (CI with the repository's secrets, direnv, an editor's task)",
-        ));
-    }
     if p == ".git/config"
         || p.ends_with("/.git/config")
         || p.ends_with(".config/git/config")
@@ -304,19 +298,6 @@ pub(crate) fn runs_later(path: &str) -> Option<(Effect, &'static str)> {
     None
 }
 
-/// A project's file whose content runs without anyone running it (the twenty-fifth sets): a
-/// CI workflow runs at the next push with the repository's secrets (`.github/workflows/*.yml`,
-/// a GitHub action, `.gitlab-ci.yml`, `.circleci/config.yml`), direnv runs `.envrc` on `cd`,
-/// an editor runs `.vscode/tasks.json` tasks when the folder opens. `p` is lower case.
-fn project_automation(p: &str, file: &str) -> bool {
-    let yaml = file.ends_with(".yml") || file.ends_with(".yaml");
-    (yaml && (p.contains(".github/workflows/") || p.contains(".github/actions/")))
-        || file == "action.yml" && p.contains(".github/")
-        || matches!(file, ".gitlab-ci.yml" | ".envrc")
-        || p.ends_with(".circleci/config.yml")
-        || p.ends_with(".vscode/tasks.json")
-}
-
 /// [`runs_later`] for a path a file tool writes: a startup file or store counts in a home
 /// directory (`~/.bashrc`, `/home/u/.docker/config.json`), not a project's copy
 /// (`/repo/.docker/php/Dockerfile`, a project's `.npmrc`); a repository's git configuration
@@ -328,7 +309,6 @@ pub(crate) fn file_tool_runs_later(path: &str) -> Option<(Effect, &'static str)>
         .iter()
         .any(|h| p.starts_with(h));
     let anywhere = p.ends_with(".git/config")
-        || project_automation(&p, p.rsplit(['/', '\\']).next().unwrap_or(""))
         || p.ends_with("sitecustomize.py")
         || p.ends_with("usercustomize.py")
         || p.ends_with(".pth");
