@@ -395,7 +395,10 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     let exhausts = exhaust::exhausts(code, &blanked);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if exhausts.is_none() && proven(ctx, language, code, &lx, &calls, depth) {
+    } else if exhausts.is_none()
+        && !super::args::code_reads_memory(code)
+        && proven(ctx, language, code, &lx, &calls, depth)
+    {
         ctx.add(
             Read,
             format!(
@@ -409,6 +412,12 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
         return;
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
+    }
+    if super::args::code_reads_memory(code) {
+        ctx.add(
+            Destructive,
+            "code: reads physical or kernel memory (every secret in it)",
+        );
     }
     if let Some(why) = exhausts {
         ctx.add(Mutating, format!("code: {why}"));

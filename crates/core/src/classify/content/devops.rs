@@ -254,6 +254,12 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             (Destructive, "prunes unreachable objects".into())
         }
         "rm" => (Destructive, "deletes tracked files".into()),
+        // The twenty-fifth sets: `git prune` deletes unreachable objects as `gc --prune` does
+        // (a dry run `-n` only lists them); `symbolic-ref -d HEAD` deletes the branch pointer.
+        "prune" if !short('n') && !long("--dry-run") => {
+            (Destructive, "prunes unreachable objects".into())
+        }
+        "symbolic-ref" if short('d') || long("--delete") => (Destructive, "deletes a ref".into()),
         "worktree" if any(rest, &["remove", "prune"]) => (Destructive, "removes a worktree".into()),
         "submodule" if any(rest, &["deinit"]) => (Destructive, "removes a submodule".into()),
         "config"

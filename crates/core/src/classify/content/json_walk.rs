@@ -12,6 +12,7 @@ use crate::Effect;
 /// Keys that hold a file path: never a command; a write to a sensitive path counts.
 const PATH_KEYS: &[&str] = &[
     "path",
+    "absolute_path",
     "file",
     "file_path",
     "filepath",
@@ -306,6 +307,17 @@ fn walk_object(
                 ctx.add(
                     Effect::Mutating,
                     format!("path: `{}` is on network share host `{host}` (Windows signs in to it with the user's credentials)", prefix(p, 80)),
+                );
+            }
+            if let Value::String(p) = v
+                && args::memory_device(p)
+            {
+                ctx.add(
+                    Effect::Destructive,
+                    format!(
+                        "path: `{}` is physical or kernel memory (every secret in it)",
+                        prefix(p, 80)
+                    ),
                 );
             }
             if let Value::String(p) = v

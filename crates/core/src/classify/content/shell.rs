@@ -14,6 +14,7 @@
 mod assign;
 mod bind;
 mod endless;
+mod endless_tests;
 mod producers;
 mod recover;
 mod secret_names;

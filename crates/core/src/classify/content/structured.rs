@@ -349,7 +349,13 @@ pub(crate) fn program_call(
     let sub = PRIMARY_KEYS
         .iter()
         .find_map(|k| map.get(*k).filter(|v| v.is_string()).map(|v| (*k, v)))
-        .or_else(|| SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v))));
+        .or_else(|| SUB_KEYS.iter().find_map(|k| map.get(*k).map(|v| (*k, v))))
+        // rclone's tools name the command `mode` (`{"mode": "purge"}`; the twenty-fifth sets).
+        .or_else(|| {
+            let mode = map.get("mode").filter(|v| v.is_string());
+            mode.filter(|_| program == Program::Rclone)
+                .map(|v| ("mode", v))
+        });
     // `subCommand` too: a key is matched in any of its spellings.
     let second = sub.filter(|(k, _)| PRIMARY_KEYS.contains(k)).and_then(|_| {
         map.iter()

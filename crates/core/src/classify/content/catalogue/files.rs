@@ -51,6 +51,7 @@ pub(crate) fn run(
         }
     };
     apply(sh, name, &s, cmd);
+    super::super::args::memory_read(sh, name, args, &s.operands, cmd);
     if let Some(flag) = s
         .only_prints()
         .filter(|_| !crate::classify::content::args::dry_run_cancelled(args))

@@ -159,6 +159,9 @@ fn huge_size(compact: &str) -> bool {
         } else if rest.starts_with('e') {
             let (exp, end) = digits(b, next + 1);
             (base.log10() + exp, end, false)
+        } else if base >= 1e9 {
+            // A plain number of ten digits or more (`'a'*1000000000000`; the twenty-fifth sets).
+            (base.log10(), next, false)
         } else {
             i = next.max(start + 1);
             continue;
@@ -174,7 +177,19 @@ fn huge_size(compact: &str) -> bool {
             && (bare.ends_with('*') && !bare.ends_with("**")
                 || after.starts_with('*') && !after.starts_with("**"));
         let sized = ALLOCS.iter().any(|a| before.ends_with(a));
-        if repeated || sized {
+        // A sequence literal times a plain number (`'a'*1000000000000`, `[0]*…`); a number
+        // times a name is a conversion (`t * 1000000000`).
+        let seq = |c: u8| matches!(c, b'\'' | b'"' | b']');
+        let literal_times = !power
+            && (before
+                .strip_suffix('*')
+                .and_then(|b| b.bytes().last())
+                .is_some_and(seq)
+                || after
+                    .strip_prefix('*')
+                    .and_then(|a| a.bytes().next())
+                    .is_some_and(|c| seq(c) || c == b'['));
+        if repeated || sized || literal_times {
             return true;
         }
     }
@@ -227,6 +242,9 @@ mod tests {
             "loop {}",
             "import itertools; list(itertools.count())",
             "x = 'a' * 10**12",
+            "x='a'*1000000000000",
+            "[0]*10000000000000",
+            "bytearray(1000000000000)",
             "[0]*10**12",
             "10**12 * 'a'",
             "s = 'x' * (10**12)",
@@ -255,6 +273,8 @@ mod tests {
             "open('/dev/urandom','rb').read(16)",
             "print(os.urandom(16).hex())",
             "x = value1 * 3",
+            "ns = t * 1000000000",
+            "print(1000000000000)",
             "awhile1 = 3",
         ] {
             assert!(!ex(good), "{good}");

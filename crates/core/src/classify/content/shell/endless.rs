@@ -24,11 +24,18 @@ pub(super) fn endless(cond: &str, body: &str, until: bool) -> Option<(Effect, &'
 /// True if a loop's condition is always true (`while`) or always false (`until`).
 pub(super) fn always(cond: &str, until: bool) -> bool {
     let c = cond.trim().trim_end_matches([';', '\n', ' ', '&']).trim();
+    // A test of literals only has one outcome (`[ 1 -eq 1 ]`, `[[ 1 ]]`, which the parser
+    // shows as `[[ -n 1 ]]`, `until [ 1 -eq 0 ]`; the twenty-fifth sets).
+    if let Some(outcome) = super::endless_tests::literal_outcome(c) {
+        return outcome != until;
+    }
     if until {
         matches!(
             c,
             "false" | "/bin/false" | "/usr/bin/false" | "! true" | "! :"
         )
+    } else if super::endless_tests::sleeps(c) {
+        true
     } else {
         matches!(
             c,

@@ -909,6 +909,14 @@ impl Sh<'_> {
                 let path = path?;
                 match kind {
                     IoFileRedirectKind::Read | IoFileRedirectKind::DuplicateInput => {
+                        if args::memory_device(&path) {
+                            self.add(
+                                Effect::Destructive,
+                                format!(
+                                    "reads `{path}`: physical or kernel memory (every secret in it)"
+                                ),
+                            );
+                        }
                         if reads_stdin(fd) {
                             // A file written above with a literal is that literal.
                             *stdin = match self.written_content(&path) {
