@@ -111,7 +111,9 @@ pub(crate) fn call(
                 super::query_text::analyse(ctx, s);
                 // Shell code's admin commands and writes of every document, as `mongosh
                 // --eval` is judged (`db.users.updateMany({}, …)`, a `$out` stage).
-                if s.contains("db.") || s.contains("db[") {
+                // Spaces before the dot and `getDB('x').` too (a review of the twenty-fifth
+                // sets: `db .users.updateMany({}, …)`).
+                if mongo_code(s) {
                     for (e, why) in super::dbclient::mongo_admin_effects(s, "a mongo tool") {
                         ctx.add(e, why);
                     }
@@ -281,6 +283,12 @@ fn elastic_api(map: &Map<String, Value>) -> Option<(&'static str, String)> {
         })
 }
 
+/// True if the text names the Mongo shell's `db` object (`db.`, `db[`, `db .x`, `getDB(…)`).
+fn mongo_code(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    t.contains("db.") || t.contains("db[") || t.contains("DB(")
+}
+
 /// The request's path, from the keys `elastic_api` reads.
 fn elastic_path(map: &Map<String, Value>) -> Option<&str> {
     ["endpoint", "path", "url", "uri", "api", "operation"]
@@ -295,9 +303,14 @@ fn every_document(map: &Map<String, Value>) -> bool {
         .find_map(|k| map.get(*k));
     match body {
         None | Some(Value::Null) => true,
+        // `match_all` anywhere in the query (`bool.must: [match_all]`), or a query naming
+        // no condition (`{"bool": {}}`) (a review of the twenty-fifth sets).
         Some(Value::Object(b)) => b.get("query").is_none_or(|q| {
-            q.as_object()
-                .is_none_or(|q| q.is_empty() || q.contains_key("match_all"))
+            q.as_object().is_none_or(|q| {
+                q.is_empty()
+                    || q.values().all(|v| v.as_object().is_some_and(Map::is_empty))
+                    || Value::Object(q.clone()).to_string().contains("match_all")
+            })
         }),
         Some(Value::String(t)) => t.contains("match_all") || !t.contains("\"query\""),
         Some(_) => true,
@@ -627,7 +640,9 @@ pub(crate) fn elastic_op(ctx: &mut Ctx, op: &str, map: &Map<String, Value>) {
             Destructive,
             "rewrites every document (no query, or `match_all`)",
         ),
-        _ if api == "restore" => (Destructive, "restores a snapshot over indices"),
+        _ if matches!(api.as_str(), "restore" | "snapshot.restore") => {
+            (Destructive, "restores a snapshot over indices")
+        }
         _ if matches!(api.as_str(), "cluster" | "settings")
             && elastic_path(map).is_some_and(|p| p.contains("_cluster/settings")) =>
         {

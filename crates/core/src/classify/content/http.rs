@@ -342,6 +342,19 @@ fn method_and_path(m: &str, url: &str, body: &str) -> (Effect, String) {
         ),
         _ if admin_path => (Admin, "writes to an access-control path".into()),
         _ if offline => (Destructive, "closes, freezes or blocks an index".into()),
+        // Elasticsearch's cluster settings and a snapshot's restore, as the Elasticsearch
+        // tool judges them (a review of the twenty-fifth sets: `curl -X PUT …`).
+        _ if lower
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if a == "_cluster" && b == "settings")) =>
+        {
+            (Admin, "changes Elasticsearch cluster settings".into())
+        }
+        _ if lower.iter().any(|s| s == "_snapshot")
+            && lower.last().is_some_and(|s| s == "_restore") =>
+        {
+            (Destructive, "restores a snapshot over indices".into())
+        }
         _ if every => (
             Destructive,
             "writes to every index or target (`_all`, `*`)".into(),

@@ -13,6 +13,8 @@ use super::{ARG_KEYS, PRIMARY_KEYS, SUB_KEYS, push_values};
 /// Words of a tool's name that say "run it", not which Redis command.
 const RUN_WORDS: &[&str] = &[
     "execute", "exec", "run", "command", "cmd", "call", "send", "raw", "query",
+    // A review of the twenty-fifth sets: `redis_cli {"args": ["FLUSHALL"]}`.
+    "cli", "client", "tool", "invoke",
 ];
 
 /// Judges the argument list as the command when the name's only other word says "run".

@@ -6,7 +6,7 @@ use super::super::args::{has_long, has_short, opt_value};
 use super::super::http;
 use super::super::shell::{Input, Sh};
 use super::curl_opts;
-use crate::Effect::{Admin, Mutating};
+use crate::Effect::{Admin, Destructive, Mutating};
 
 /// Sockets of container engines, whose API runs containers as root.
 const ENGINE_SOCKETS: &[&str] = &["docker.sock", "podman.sock", "containerd.sock", "crio.sock"];
@@ -134,6 +134,15 @@ pub(super) fn http_client(
     }
     let (e, why) = http::method_effect(&m, &url);
     sh.add(e, format!("{cmd} sends `{m}` ({why})"));
+    // An address without a scheme besides the one taken as the URL (`curl -XPOST
+    // host:9200/users/_delete_by_query -d '{}'` took `{}`; a review of the twenty-fifth
+    // sets): it is judged too, and only raises.
+    for a in args.iter().filter(|a| **a != url && bare_address(a)) {
+        let (e, why) = http::method_effect(&m, a);
+        if matches!(e, Destructive | Admin) {
+            sh.add(e, format!("{cmd} sends `{m}` to `{a}` ({why})"));
+        }
+    }
     // A provider's token written into a header, sent to another host.
     let headers: Vec<&str> = args
         .iter()
@@ -320,4 +329,17 @@ fn sent_credential(sh: &mut Sh, args: &[String], cmd: &str) {
             return;
         }
     }
+}
+
+/// True if an operand is a host and a path without a scheme (`localhost:9200/users/_x`).
+fn bare_address(a: &str) -> bool {
+    let Some((host, _)) = a.split_once('/') else {
+        return false;
+    };
+    !host.is_empty()
+        && !host.starts_with(['-', '.'])
+        && (host.contains(['.', ':']) || host == "localhost")
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '[' | ']'))
 }
