@@ -5,7 +5,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test: failing loudly is the point
 
-use airlock_core::Effect::{Admin, Destructive, Mutating, Read};
+use airlock_core::Effect::{Destructive, Mutating, Read};
 use serde_json::json;
 
 #[path = "common/cases.rs"]
