@@ -393,12 +393,10 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     let blanked = lex::blank(code, &lx);
     environ::analyse(ctx, language, code, &blanked, depth);
     let exhausts = exhaust::exhausts(code, &blanked);
+    let memory = super::args::code_reads_memory(code);
     if mongo_read {
         ctx.add(Read, format!("code: {} reads documents", snippet(code)));
-    } else if exhausts.is_none()
-        && !super::args::code_reads_memory(code)
-        && proven(ctx, language, code, &lx, &calls, depth)
-    {
+    } else if exhausts.is_none() && !memory && proven(ctx, language, code, &lx, &calls, depth) {
         ctx.add(
             Read,
             format!(
@@ -413,7 +411,7 @@ pub(crate) fn scan(ctx: &mut Ctx, lang: &str, code: &str, depth: usize) {
     } else {
         ctx.add(Mutating, format!("code: runs {lang} code"));
     }
-    if super::args::code_reads_memory(code) {
+    if memory {
         ctx.add(
             Destructive,
             "code: reads physical or kernel memory (every secret in it)",

@@ -21,6 +21,7 @@ mod infra;
 mod injected;
 pub(crate) mod inputs;
 mod meta;
+mod named;
 mod redis_args;
 mod sdk;
 
@@ -459,7 +460,7 @@ pub(crate) fn program_call(
                 .any(|k| map.get(*k).is_some_and(|v| v.is_array() || v.is_string())) => {}
         _ => return consumed,
     }
-    for key in POSITIONAL {
+    for key in POSITIONAL.iter().chain(named::docker_ids(program)) {
         // `resourceType` is `resource_type`.
         if let Some((k, v)) = map
             .get_key_value(*key)
@@ -564,6 +565,7 @@ pub(crate) fn program_call(
         }
     }
     if program == Program::Rclone {
+        named::rclone_name(ctx, name_rest, sub.is_some_and(|(k, _)| k == "mode"));
         injected::rclone_second(ctx, &primary_words, second.map(|(_, s)| s));
     }
     consumed

@@ -8,20 +8,37 @@
 /// True if `path` names physical or kernel memory (also `//dev/mem`, `/dev/./mem`, a `dd`
 /// `if=` value, surrounding quotes).
 pub(crate) fn memory_device(path: &str) -> bool {
-    let p = path.trim().trim_matches(['"', '\'']);
-    let p = p.strip_prefix("if=").unwrap_or(p);
-    // Cheap first: every spelling holds `/dev` or `/proc`.
-    if !(p.contains("/dev") || p.contains("/proc")) {
+    // Cheap first: every spelling holds `/dev` or `/proc` (trimming cannot add one).
+    if !names_dev_or_proc(path) {
         return false;
     }
+    let p = path.trim().trim_matches(['"', '\'']);
+    let p = p.strip_prefix("if=").unwrap_or(p);
     if exact(p) {
         return true;
     }
     super::spelled::plain(p).is_some_and(|q| exact(&q))
 }
 
+/// True if `s` holds `/dev` or `/proc`: a scan for `/` with no searcher to build (this runs for
+/// every operand of every file program, so `str::contains` of two needles cost each command
+/// line of an agent's ordinary reads about a thousand instructions).
+fn names_dev_or_proc(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'/'
+            && b.get(i + 1..)
+                .is_some_and(|r| r.starts_with(b"dev") || r.starts_with(b"proc"))
+    })
+}
+
 fn exact(p: &str) -> bool {
-    if matches!(p, "/dev/mem" | "/dev/kmem" | "/dev/port" | "/proc/kcore") {
+    // `/proc/vmcore` and `/dev/crash` are the same memory seen by a crash kernel or a
+    // debugger's driver (the review of the twenty-fifth sets).
+    if matches!(
+        p,
+        "/dev/mem" | "/dev/kmem" | "/dev/port" | "/proc/kcore" | "/proc/vmcore" | "/dev/crash"
+    ) {
         return true;
     }
     // `/proc/1/mem`, `/proc/self/mem`, `/proc/1/task/1/mem`.
@@ -52,14 +69,40 @@ pub(crate) fn memory_read(
     operands: &[String],
     cmd: &str,
 ) {
+    // A name printed is not read (`echo /dev/mem`; the review of the twenty-fifth sets), but
+    // `file -s` reads a device's content.
     let lists = matches!(
         name,
-        "ls" | "stat" | "file" | "du" | "readlink" | "realpath" | "lsattr" | "namei" | "test"
-    );
+        "ls" | "stat"
+            | "du"
+            | "readlink"
+            | "realpath"
+            | "lsattr"
+            | "namei"
+            | "test"
+            | "echo"
+            | "printf"
+            | "basename"
+            | "dirname"
+    ) || name == "file"
+        && !args.iter().any(|a| {
+            a == "--special-files" || a.starts_with('-') && !a.starts_with("--") && a.contains('s')
+        });
     let read = match name {
         _ if lists => false,
+        // The pattern is the first operand unless a flag gives it (`grep -e pass /dev/mem`,
+        // `grep -f pats /dev/mem`: every operand is a file).
         "grep" | "egrep" | "fgrep" | "rg" | "zgrep" | "ag" => {
-            operands.iter().skip(1).any(|a| memory_device(a))
+            let flagged = args.iter().any(|a| {
+                matches!(a.as_str(), "-e" | "-f" | "--regexp" | "--file")
+                    || a.starts_with("--regexp=")
+                    || a.starts_with("--file=")
+                    || a.starts_with('-') && !a.starts_with("--") && a.contains(['e', 'f'])
+            });
+            operands
+                .iter()
+                .skip(usize::from(!flagged))
+                .any(|a| memory_device(a))
         }
         _ => args.iter().any(|a| memory_device(a)),
     };
@@ -91,6 +134,8 @@ mod tests {
             "'/proc/kcore'",
             "/proc/$/mem",
             "/proc/$(…)/mem",
+            "/proc/vmcore",
+            "/dev/crash",
         ] {
             assert!(memory_device(p), "{p}");
         }

@@ -5,6 +5,26 @@
 /// The outcome of a test that compares or checks literals only, if it is one. `None` for
 /// anything with a variable, an expansion, a file test or an unknown operator.
 pub(super) fn literal_outcome(c: &str) -> Option<bool> {
+    // A negation of one (`! [ 1 -eq 0 ]`, `[ ! 1 -eq 0 ]`; the review of the twenty-fifth
+    // sets), counted in a loop (no recursion on a long input).
+    let (mut c, mut negated) = (c, false);
+    while let Some(r) = c.strip_prefix("! ") {
+        (c, negated) = (r.trim_start(), !negated);
+    }
+    let inner = [("[ ! ", "]"), ("[[ ! ", "]]")]
+        .iter()
+        .find_map(|(open, close)| {
+            let r = c.strip_prefix(open)?.strip_suffix(close)?;
+            Some(format!("{} {r}{close}", open.trim_end_matches([' ', '!'])))
+        });
+    let outcome = match &inner {
+        Some(t) => plain_outcome(t).map(|o| !o),
+        None => plain_outcome(c),
+    };
+    outcome.map(|o| o != negated)
+}
+
+fn plain_outcome(c: &str) -> Option<bool> {
     let (inner, double) = if let Some(r) = c.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
         (r, true)
     } else if let Some(r) = c.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
@@ -49,7 +69,7 @@ pub(super) fn literal_outcome(c: &str) -> Option<bool> {
 /// `sleep N` (`sleep 1`, `sleep 0.5`, `sleep 5s`): it succeeds each time.
 pub(super) fn sleeps(c: &str) -> bool {
     let mut w = c.split_whitespace();
-    w.next() == Some("sleep")
+    matches!(w.next(), Some("sleep" | "/bin/sleep" | "/usr/bin/sleep"))
         && w.next().is_some_and(|n| {
             let n = n.trim_end_matches(['s', 'm', 'h', 'd']);
             !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'.')
@@ -92,6 +112,13 @@ mod tests {
         assert_eq!(literal_outcome("[ -f x ]"), None);
         assert_eq!(literal_outcome("[ $i -lt 3 ]"), None);
         assert_eq!(literal_outcome("read l"), None);
+        assert_eq!(literal_outcome("! [ 1 -eq 0 ]"), Some(true));
+        assert_eq!(literal_outcome("[ ! 1 -eq 0 ]"), Some(true));
+        assert_eq!(literal_outcome("[ ! -z 1 ]"), Some(true));
+        assert_eq!(literal_outcome("[ ! 1 -eq 1 ]"), Some(false));
+        assert_eq!(literal_outcome("[ ! -f x ]"), None);
+        assert_eq!(literal_outcome("! ! ! [ $x ]"), None);
+        assert!(sleeps("/bin/sleep 1"));
         assert!(sleeps("sleep 1") && sleeps("sleep 0.5") && sleeps("sleep 5s"));
         assert!(!sleeps("sleep $n") && !sleeps("sleep 1; ls") && !sleeps("sleepy 1"));
     }
