@@ -19,18 +19,31 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
     // The common case without the lexer: the first token is a plain ASCII word that starts
     // a statement, which is the answer the lexed first word gives.
     let mut buf = [0u8; 16];
+    let mut sensitive = None;
     if let Some(w) = leading_keyword(head, &mut buf) {
         if sqllex::STARTS.contains(&w) {
             return true;
         }
         // Prose (`weekly revenue`, a JSON field's text) without the lexer: with no block
-        // comment (no `/*!` version comment), no character a dialect reads differently and no
-        // vendor statement led by `w`, the lexed path below answers from `w` alone. Proven
-        // equal to it by `looks_like_sql_skips_the_lexer_only_where_it_agrees`.
-        if !head.contains("/*") && !sqllex::may_lead_vendor(w) && !sqllex::dialect_sensitive(head) {
-            return functions::known_effect(w).is_some();
+        // comment (no `/*!` version comment; `dialect_sensitive` flags those too, the guard
+        // does not lean on it), no character a dialect reads differently and no vendor
+        // statement led by `w`, [`lexed`] answers from `w` alone. Proven equal to it by
+        // `looks_like_sql_skips_the_lexer_only_where_it_agrees`.
+        if !head.contains("/*") && !sqllex::may_lead_vendor(w) {
+            let s = sqllex::dialect_sensitive(head);
+            if !s {
+                return functions::known_effect(w).is_some();
+            }
+            sensitive = Some(s);
         }
     }
+    lexed(head, sensitive)
+}
+
+/// Whether `head` starts like a SQL statement in some tokenisation: a statement keyword or a
+/// known procedure first, a MySQL version comment, a vendor statement, or a client
+/// meta-command. `sensitive` is [`sqllex::dialect_sensitive`] of `head` when already known.
+pub(super) fn lexed(head: &str, sensitive: Option<bool>) -> bool {
     // A statement keyword, or a known procedure called bare (`sp_configure 'x', 1` starts
     // a T-SQL batch).
     let starts = |lx: &Lexed| {
@@ -53,7 +66,7 @@ pub(crate) fn looks_like_sql(t: &str) -> bool {
     {
         return true;
     }
-    sqllex::dialect_sensitive(head)
+    sensitive.unwrap_or_else(|| sqllex::dialect_sensitive(head))
         && Mode::ALL
             .iter()
             .skip(1)
