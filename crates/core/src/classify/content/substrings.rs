@@ -34,6 +34,58 @@ impl AnyOf {
             None => self.patterns.iter().any(|p| text.contains(p)),
         }
     }
+
+    /// Which of the patterns `text` holds, found in one pass: [`Found::has`] answers
+    /// `text.contains(p)` for each pattern of the list.
+    pub(crate) fn which(&self, text: &str) -> Found {
+        let mut bits = 0u64;
+        let mut set = |i: usize| {
+            bits |= 1u64
+                .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+        };
+        // Overlapping: every occurrence of every pattern, so none hides inside another.
+        match self
+            .automaton
+            .as_ref()
+            .and_then(|a| a.try_find_overlapping_iter(text).ok())
+        {
+            Some(matches) => matches.for_each(|m| set(m.pattern().as_usize())),
+            None => (0..self.patterns.len())
+                .filter(|&i| self.patterns.get(i).is_some_and(|p| text.contains(p)))
+                .for_each(set),
+        }
+        Found {
+            patterns: self.patterns,
+            bits,
+        }
+    }
+}
+
+/// The patterns of an [`AnyOf`] a text holds.
+pub(crate) struct Found {
+    patterns: &'static [&'static str],
+    bits: u64,
+}
+
+impl Found {
+    /// A set that holds every pattern: the caller runs every check (for differential tests).
+    #[cfg(test)]
+    pub(crate) fn everything() -> Found {
+        Found {
+            patterns: &[],
+            bits: 0,
+        }
+    }
+
+    /// Whether the text holds `pattern`. A pattern not in the list, or past the 64th, is
+    /// answered `true`: the caller then runs its full check rather than skip it.
+    pub(crate) fn has(&self, pattern: &str) -> bool {
+        match self.patterns.iter().position(|p| *p == pattern) {
+            Some(i) if i < 64 => self.bits & (1u64 << i) != 0,
+            _ => true,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! cloud secret key, a token of a known shape, a database URL with its password), and a
 //! provider's token in a header sent to another host than the provider's.
 
+use std::sync::LazyLock;
+
 use super::rules::host;
 use crate::Effect::Admin;
+use crate::classify::content::substrings::{AnyOf, Found};
 use crate::classify::content::{Ctx, snippet};
 
 /// Credentials pasted into a request (a private key block, a cloud secret key, an access
@@ -27,10 +30,14 @@ const MAX_ENCODED_RUNS: usize = 16;
 /// as plain text.
 fn credential_encoded(text: &str, labels: bool) -> Option<&'static str> {
     // Padding ends a run: `d=QVdT…==` splits into `d` and the encoded text.
-    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
-    text.split(|c: char| !is_b64(c))
+    // Split as bytes: every base64 character is ASCII, and every byte of a character that
+    // is not ASCII is not one, so the runs are those of the characters.
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    text.as_bytes()
+        .split(|b| !is_b64(b))
         .filter(|run| run.len() >= 24 && run.len() <= MAX_ENCODED_RUN)
         .take(MAX_ENCODED_RUNS)
+        .filter_map(|run| std::str::from_utf8(run).ok())
         // A run of hex digits is read as hex (`?t=414b4941…`), any other as base64.
         .filter_map(|run| {
             if run.len() % 2 == 0 && run.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -47,15 +54,88 @@ fn credential_encoded(text: &str, labels: bool) -> Option<&'static str> {
         .find_map(|bytes| credential_plain(&String::from_utf8_lossy(&bytes), labels))
 }
 
+/// The literal markers the rules of [`credential_plain`] look for: a rule whose marker a
+/// text lacks cannot hold there, so one pass over the text (issue 14) tells which rules are
+/// worth running. Each rule still runs in full where its marker is.
+const MARKERS: &[&str] = &[
+    "PRIVATE KEY-----",
+    "PRIVATE KEY BLOCK-----",
+    "ghp_",
+    "gho_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxs-",
+    "sk_live_",
+    "rk_live_",
+    "whsec_",
+    "npm_",
+    "pypi-AgE",
+    "AIza",
+    "hf_",
+    "dop_v1_",
+    "shpat_",
+    "hvs.",
+    "hvb.",
+    "hvr.",
+    "dapi",
+    "AKIA",
+    "sk-proj-",
+    "sk-ant-",
+    "sk-svcacct-",
+    "SG.",
+    "SK",
+    ":AA",
+    "eyJ",
+    "://",
+];
+
+/// The labels looked for in the lower-cased text.
+const LABELS: &[&str] = &[
+    "aws_secret_access_key",
+    "secretaccesskey\"",
+    "_authtoken=",
+    "\"auths\"",
+    "\"auth\"",
+    "secret",
+    "accountkey=",
+    "sharedaccesssignature=",
+];
+
+static MARKER_SET: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(MARKERS));
+static LABEL_SET: LazyLock<AnyOf> = LazyLock::new(|| AnyOf::new(LABELS));
+
 fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
-    if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----") {
+    let lower = text.to_ascii_lowercase();
+    credential_plain_in(
+        text,
+        &lower,
+        labels,
+        &MARKER_SET.which(text),
+        &LABEL_SET.which(&lower),
+    )
+}
+
+/// [`credential_plain`] given which markers and labels the text holds (`Found::everything`
+/// runs every rule: the differential test compares the two).
+fn credential_plain_in(
+    text: &str,
+    lower: &str,
+    labels: bool,
+    markers: &Found,
+    found_labels: &Found,
+) -> Option<&'static str> {
+    let marker = |m: &str| markers.has(m) && text.contains(m);
+    let label = |l: &str| labels && found_labels.has(l) && lower.contains(l);
+    if marker("PRIVATE KEY-----") || marker("PRIVATE KEY BLOCK-----") {
         return Some("a private key");
     }
-    let lower = text.to_ascii_lowercase();
-    if labels && (lower.contains("aws_secret_access_key") || lower.contains("secretaccesskey\"")) {
+    if label("aws_secret_access_key") || label("secretaccesskey\"") {
         return Some("an AWS secret access key");
     }
-    let token = |prefix: &str, min: usize| has_token(text, prefix, min);
+    let token = |prefix: &str, min: usize| markers.has(prefix) && has_token(text, prefix, min);
     if token("ghp_", 30) || token("gho_", 30) || token("github_pat_", 30) || token("glpat-", 20) {
         return Some("a source-host access token");
     }
@@ -75,31 +155,32 @@ fn credential_plain(text: &str, labels: bool) -> Option<&'static str> {
         || token("hvb.", 20)
         || token("hvr.", 20)
         || token("dapi", 32)
-        || sendgrid_key(text)
-        || twilio_key(text)
-        || telegram_bot_token(text)
+        || (markers.has("SG.") && sendgrid_key(text))
+        || (markers.has("SK") && twilio_key(text))
+        || (markers.has(":AA") && telegram_bot_token(text))
         || discord_bot_token(text)
-        || (labels && lower.contains("_authtoken=") && has_token(&lower, "_authtoken=", 16))
-        || (labels && lower.contains("\"auths\"") && lower.contains("\"auth\""))
+        || (label("_authtoken=") && has_token(lower, "_authtoken=", 16))
+        || (label("\"auths\"") && label("\"auth\""))
     {
         return Some("an API token");
     }
-    if token("AKIA", 16) && ((labels && lower.contains("secret")) || long_run(text, 40)) {
+    if token("AKIA", 16) && (label("secret") || long_run(text, 40)) {
         return Some("an AWS access key with its secret");
     }
     if aws_secret_key(text) {
         return Some("an AWS secret access key");
     }
-    if labels && (lower.contains("accountkey=") || lower.contains("sharedaccesssignature=")) {
+    if label("accountkey=") || label("sharedaccesssignature=") {
         return Some("a storage account key");
     }
-    if jwt(text) {
+    if markers.has("eyJ") && jwt(text) {
         return Some("a signed token (JWT)");
     }
     if token("sk-proj-", 6) || token("sk-ant-", 6) || token("sk-svcacct-", 6) {
         return Some("an AI provider's API key");
     }
-    if database_url_with_password(&lower) {
+    // Every scheme ends in `://`, which lower-casing leaves as it is.
+    if markers.has("://") && database_url_with_password(lower) {
         return Some("a database URL with its password");
     }
     if secret_assignment(text) {
@@ -188,7 +269,11 @@ fn placeholder(value: &str) -> bool {
 /// characters, a dot, and 27 or more.
 fn discord_bot_token(text: &str) -> bool {
     let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    // The shortest such word is 58 characters (23, 6 and 27, two dots).
     text.split(|c: char| !(token(c) || c == '.')).any(|w| {
+        if w.len() < 58 {
+            return false;
+        }
         let parts: Vec<&str> = w.split('.').collect();
         matches!(parts.as_slice(), [a, b, c]
             if (23..=28).contains(&a.len())
@@ -315,6 +400,10 @@ fn telegram_bot_token(text: &str) -> bool {
 /// An AWS secret access key alone: a word of exactly 40 base64 characters with `/` or `+`,
 /// upper and lower case letters and digits (percent-encoded slashes decoded first).
 fn aws_secret_key(text: &str) -> bool {
+    // The key holds `/` or `+`, written as such or percent-encoded.
+    if !text.bytes().any(|b| matches!(b, b'/' | b'+' | b'%')) {
+        return false;
+    }
     let decoded;
     let text = if text.contains("%2F") || text.contains("%2f") || text.contains("%2B") {
         decoded = text
@@ -461,3 +550,7 @@ pub(crate) fn auth_header(line: &str) -> bool {
         .to_ascii_lowercase();
     name.contains("auth") || name.contains("token") || name.contains("key")
 }
+
+#[cfg(test)]
+#[path = "credentials_tests.rs"]
+mod tests;
