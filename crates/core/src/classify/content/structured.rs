@@ -20,6 +20,7 @@ mod groups;
 mod infra;
 mod injected;
 pub(crate) mod inputs;
+mod line_list;
 mod meta;
 mod named;
 mod redis_args;
@@ -369,6 +370,7 @@ pub(crate) fn program_call(
     match sub {
         Some((k, Value::String(s))) => {
             consumed.push(k.to_string());
+            line_list::judge_operation_name(ctx, name_rest, s);
             // A whole command line with quoting (`kubectl patch x -p '{"a": 1}'`): the words
             // split on spaces lose its quotes, so the line is also read by the shell parser.
             // Also when the line leaves the program out (`get pods && kubectl delete …`).
@@ -433,6 +435,7 @@ pub(crate) fn program_call(
         }
         Some((k, Value::Array(items))) if items.iter().all(Value::is_string) => {
             consumed.push(k.to_string());
+            line_list::judge_lines(ctx, program.command(), items);
             let items: Vec<String> = items
                 .iter()
                 .filter_map(Value::as_str)
