@@ -8,6 +8,7 @@ use super::tools;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 mod interpreter;
+mod launchers;
 mod xargs;
 pub(crate) use interpreter::{STDIN_PATHS, run_interpreter};
 use xargs::xargs;
@@ -685,7 +686,8 @@ pub(crate) fn wrapper(
             sh.add(Read, format!("{cmd} leaves or repeats a loop"));
             Input::None
         }
-        _ => return None,
+        // `newgrp G <<< CMD` (the twenty-sixth sets).
+        _ => return launchers::launch(sh, name, stdin, cmd),
     };
     Some(out)
 }
