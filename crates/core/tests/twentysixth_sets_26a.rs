@@ -11,7 +11,7 @@ use serde_json::json;
 
 #[path = "common/cases.rs"]
 mod cases;
-use cases::check;
+use cases::{check, cmd};
 
 /// Memory devices named by a glob or brace list, through a variable or placeholder the line fills from a literal it holds, relative to `cd /dev`, joined in code, as a `file://` URI or in a list of paths (`args/memory_spelled.rs`, hooked in `args/memory.rs` and `json_walk.rs`): destructive. Listing them and other `/proc` files stay read.
 #[test]
@@ -32,51 +32,23 @@ fn memory_named_without_a_literal_path() {
         // a bracket class
         (
             "run_shell_command",
-            json!({"command": "strings /dev/[m]em | grep -i pass"}),
+            cmd("strings /dev/[m]em | grep -i pass"),
             Destructive,
         ),
         // twin: a glob over meminfo
-        (
-            "run_shell_command",
-            json!({"command": "cat /proc/meminf?"}),
-            Read,
-        ),
+        ("run_shell_command", cmd("cat /proc/meminf?"), Read),
         // a brace list
-        (
-            "execute_bash",
-            json!({"command": "cat /dev/{mem,null}"}),
-            Destructive,
-        ),
+        ("execute_bash", cmd("cat /dev/{mem,null}"), Destructive),
         // twin: a brace list of harmless devices
-        (
-            "execute_bash",
-            json!({"command": "ls -la /dev/{null,zero}"}),
-            Read,
-        ),
+        ("execute_bash", cmd("ls -la /dev/{null,zero}"), Read),
         // a variable assigned the device
-        (
-            "run_terminal_cmd",
-            json!({"command": "M=/dev/mem; cat $M"}),
-            Destructive,
-        ),
+        ("run_terminal_cmd", cmd("M=/dev/mem; cat $M"), Destructive),
         // twin: a variable assigned meminfo
-        (
-            "run_terminal_cmd",
-            json!({"command": "M=/proc/meminfo; cat \"$M\""}),
-            Read,
-        ),
+        ("run_terminal_cmd", cmd("M=/proc/meminfo; cat \"$M\""), Read),
         // a default value
-        (
-            "execute_command",
-            json!({"command": "cat ${X:-/dev/mem}"}),
-            Destructive,
-        ),
+        ("execute_command", cmd("cat ${X:-/dev/mem}"), Destructive),
         // a directory in a variable
-        (
-            "execute_command",
-            json!({"command": "D=/dev; cat $D/mem"}),
-            Destructive,
-        ),
+        ("execute_command", cmd("D=/dev; cat $D/mem"), Destructive),
         // cd to /dev then a relative name
         (
             "Bash",
@@ -90,25 +62,17 @@ fn memory_named_without_a_literal_path() {
             Read,
         ),
         // cd to /proc then the core image
-        (
-            "bash",
-            json!({"command": "cd /proc && xxd kcore | head"}),
-            Destructive,
-        ),
+        ("bash", cmd("cd /proc && xxd kcore | head"), Destructive),
         // twin: cd to /proc then meminfo
-        ("bash", json!({"command": "cd /proc && cat meminfo"}), Read),
+        ("bash", cmd("cd /proc && cat meminfo"), Read),
         // find -exec fills the placeholder
         (
             "bash",
-            json!({"command": "find /dev -name mem -exec cat {} \\;"}),
+            cmd("find /dev -name mem -exec cat {} \\;"),
             Destructive,
         ),
         // twin: find -exec lists it
-        (
-            "bash",
-            json!({"command": "find /dev -name mem -exec ls -la {} \\;"}),
-            Read,
-        ),
+        ("bash", cmd("find /dev -name mem -exec ls -la {} \\;"), Read),
         // code joins the path
         (
             "execute_python",
@@ -157,61 +121,45 @@ fn loop_conditions_with_arithmetic_paths_or_commands_never_end() {
         // let of a literal
         (
             "run_shell_command",
-            json!({"command": "while let 1; do :; done"}),
+            cmd("while let 1; do :; done"),
             Mutating,
         ),
         // twin: let of zero
-        (
-            "run_shell_command",
-            json!({"command": "while let 0; do :; done"}),
-            Read,
-        ),
+        ("run_shell_command", cmd("while let 0; do :; done"), Read),
         // arithmetic with a background command
         (
             "execute_bash",
-            json!({"command": "while (( 2 > 1 )); do curl -s https://x.example & done"}),
+            cmd("while (( 2 > 1 )); do curl -s https://x.example & done"),
             Destructive,
         ),
         // twin: arithmetic that never holds
-        (
-            "execute_bash",
-            json!({"command": "while (( 1 == 0 )); do :; done"}),
-            Read,
-        ),
+        ("execute_bash", cmd("while (( 1 == 0 )); do :; done"), Read),
         // the root always exists
-        (
-            "bash",
-            json!({"command": "while [ -d / ]; do :; done"}),
-            Mutating,
-        ),
+        ("bash", cmd("while [ -d / ]; do :; done"), Mutating),
         // twin: a lock file that goes away
         (
             "bash",
-            json!({"command": "while [ -f /tmp/lock ]; do sleep 1; done"}),
+            cmd("while [ -f /tmp/lock ]; do sleep 1; done"),
             Read,
         ),
         // date always succeeds
-        (
-            "run_terminal_cmd",
-            json!({"command": "while date; do :; done"}),
-            Mutating,
-        ),
+        ("run_terminal_cmd", cmd("while date; do :; done"), Mutating),
         // pwd with its output discarded
         (
             "run_terminal_cmd",
-            json!({"command": "while pwd >/dev/null; do :; done"}),
+            cmd("while pwd >/dev/null; do :; done"),
             Mutating,
         ),
         // echo with a background command
         (
             "execute_command",
-            json!({"command": "while echo x; do bash & done"}),
+            cmd("while echo x; do bash & done"),
             Destructive,
         ),
         // twin: reading lines until the end
         (
             "execute_command",
-            json!({"command": "while read l; do echo $l; done < file.txt"}),
+            cmd("while read l; do echo $l; done < file.txt"),
             Read,
         ),
     ]);
@@ -258,48 +206,16 @@ fn counts_grouped_hex_or_padded_exhaust() {
     ]);
 }
 
-/// `git lfs prune` deletes local copies of large files and `git notes prune` deletes notes (`devops.rs`): destructive. Their dry runs and listings stay as before.
+/// `git notes prune` deletes notes as `git prune` deletes objects (`devops.rs`): destructive. Its dry run and the listing stay as before.
 #[test]
-fn git_lfs_and_notes_prune_lose_data() {
+fn git_notes_prune_loses_notes() {
     check(&[
-        // lfs prune
-        (
-            "Bash",
-            json!({"command": "git lfs prune", "description": "run"}),
-            Destructive,
-        ),
-        // twin: lfs listing (mutating as before)
-        (
-            "Bash",
-            json!({"command": "git lfs ls-files", "description": "run"}),
-            Mutating,
-        ),
-        // lfs prune forced
-        (
-            "run_shell_command",
-            json!({"command": "git lfs prune --force"}),
-            Destructive,
-        ),
-        // twin: lfs prune dry run
-        (
-            "run_shell_command",
-            json!({"command": "git lfs prune --dry-run"}),
-            Mutating,
-        ),
         // notes prune
-        (
-            "execute_bash",
-            json!({"command": "git notes prune"}),
-            Destructive,
-        ),
+        ("execute_bash", cmd("git notes prune"), Destructive),
         // twin: notes prune dry run
-        (
-            "execute_bash",
-            json!({"command": "git notes prune -n"}),
-            Mutating,
-        ),
+        ("execute_bash", cmd("git notes prune -n"), Mutating),
         // twin: notes listing
-        ("execute_bash", json!({"command": "git notes list"}), Read),
+        ("execute_bash", cmd("git notes list"), Read),
     ]);
 }
 
@@ -322,38 +238,13 @@ fn sql_in_a_variable_the_line_assigned() {
         // mysql given a DROP in a variable
         (
             "run_shell_command",
-            json!({"command": "Q='DROP DATABASE prod'; mysql -e \"$Q\""}),
+            cmd("Q='DROP DATABASE prod'; mysql -e \"$Q\""),
             Destructive,
         ),
         // exported
         (
             "execute_bash",
-            json!({"command": "export Q='DELETE FROM users'; psql -c \"$Q\""}),
-            Destructive,
-        ),
-    ]);
-}
-
-/// `newgrp GROUP` starts a shell that reads its input, so a here-string given to it is a command line (`wrappers/launchers.rs`, named in `catalogue/rows_system.rs`): judged as that line (destructive for `rm -rf`), never below `mutating`.
-#[test]
-fn newgrp_runs_its_input() {
-    check(&[
-        // newgrp reads a here-string
-        (
-            "Bash",
-            json!({"command": "newgrp wheel <<< 'rm -rf /srv'", "description": "run"}),
-            Destructive,
-        ),
-        // twin: a listing (mutating as before: a shell in another group)
-        (
-            "Bash",
-            json!({"command": "newgrp wheel <<< 'ls -la'", "description": "run"}),
-            Mutating,
-        ),
-        // newgrp reads a here-document
-        (
-            "execute_bash",
-            json!({"command": "newgrp docker <<EOF\ndocker system prune -af\nEOF"}),
+            cmd("export Q='DELETE FROM users'; psql -c \"$Q\""),
             Destructive,
         ),
     ]);

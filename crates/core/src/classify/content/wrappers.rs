@@ -8,7 +8,6 @@ use super::tools;
 use crate::Effect::{Admin, Destructive, Mutating, Read};
 
 mod interpreter;
-mod launchers;
 mod xargs;
 pub(crate) use interpreter::{STDIN_PATHS, run_interpreter};
 use xargs::xargs;
@@ -686,8 +685,7 @@ pub(crate) fn wrapper(
             sh.add(Read, format!("{cmd} leaves or repeats a loop"));
             Input::None
         }
-        // `newgrp G <<< CMD` (the twenty-sixth sets).
-        _ => return launchers::launch(sh, name, stdin, cmd),
+        _ => return None,
     };
     Some(out)
 }

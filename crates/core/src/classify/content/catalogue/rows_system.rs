@@ -471,7 +471,7 @@ pub(super) const ROWS: &[Spec] = &[
           firejail catchsegv valgrind faketime entr retry cpulimit strace ltrace gdb nice \
           ionice taskset numactl timeout stdbuf chrt flock script watch parallel nsenter \
           chroot systemd-run npx pnpx bunx eval source . trap alias export declare typeset \
-          readonly mapfile readarray newgrp",
+          readonly mapfile readarray",
         Read,
         "runs a command",
         H::Wrapper,
