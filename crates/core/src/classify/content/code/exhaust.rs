@@ -215,7 +215,7 @@ fn digits(b: &[u8], at: usize) -> (f64, usize) {
             None if b.get(end) == Some(&b'_')
                 && end > at
                 && b.get(end + 1)
-                    .is_some_and(|d| char::from(*d).to_digit(radix).is_some()) => {}
+                    .is_some_and(|d| char::from(*d).is_digit(radix)) => {}
             None => break,
         }
         end += 1;
