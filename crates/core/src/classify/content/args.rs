@@ -6,6 +6,7 @@ use super::shell::{Input, Sh, decode_escapes, program_name};
 use crate::Effect::{Admin, Mutating};
 
 mod memory;
+mod memory_spelled;
 mod paths;
 mod sources;
 mod spelled;

@@ -597,6 +597,13 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
     }
     if !sql.trim().is_empty() {
         sh.sql_text(&sql, via);
+        // `Q='DROP TABLE users'; psql -c "$Q"`: the statement is a value the line assigned
+        // (the twenty-sixth sets); each literal value is judged in the variable's place.
+        if sql.contains('$') && sql.len() < 4096 {
+            for v in sh.literal_vars.clone().iter().filter(|v| v.len() < 4096) {
+                sh.sql_text(&sql.replacen('$', v, 4), via);
+            }
+        }
     }
 }
 

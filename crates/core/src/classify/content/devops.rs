@@ -260,6 +260,14 @@ pub(crate) fn git(sh: &mut Sh, args: &[String]) -> (Effect, String) {
             (Destructive, "prunes unreachable objects".into())
         }
         "symbolic-ref" if short('d') || long("--delete") => (Destructive, "deletes a ref".into()),
+        // The twenty-sixth sets: `git notes prune` deletes notes, as `git prune` deletes
+        // objects (`-n`/`--dry-run` lists them). `git lfs prune` stays `mutating`: the
+        // corpus pins it there (set 17c).
+        "notes"
+            if rest.first().is_some_and(|r| r == "prune") && !short('n') && !long("--dry-run") =>
+        {
+            (Destructive, "prunes notes".into())
+        }
         "worktree" if any(rest, &["remove", "prune"]) => (Destructive, "removes a worktree".into()),
         "submodule" if any(rest, &["deinit"]) => (Destructive, "removes a submodule".into()),
         "config"

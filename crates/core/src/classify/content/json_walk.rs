@@ -309,8 +309,11 @@ fn walk_object(
                     format!("path: `{}` is on network share host `{host}` (Windows signs in to it with the user's credentials)", prefix(p, 80)),
                 );
             }
-            if let Value::String(p) = v
-                && args::memory_device(p)
+            // A list of paths too (`read_multiple_files {"paths": [...]}`; the twenty-sixth sets).
+            if let Some(p) = std::iter::once(v)
+                .chain(v.as_array().into_iter().flatten().take(256))
+                .filter_map(Value::as_str)
+                .find(|p| args::memory_device(p))
             {
                 ctx.add(
                     Effect::Destructive,

@@ -14,6 +14,7 @@
 mod assign;
 mod bind;
 mod endless;
+mod endless_more;
 mod endless_tests;
 mod producers;
 mod recover;
@@ -347,6 +348,9 @@ pub(crate) struct Sh<'c> {
     pub(crate) secret_staged: Option<String>,
     /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
     scoped: usize,
+    /// Literal values assigned in this line (`Q='DROP TABLE users'`), at most 16: a client
+    /// given `"$Q"` runs one of them (`shell/literal_vars.rs`).
+    pub(crate) literal_vars: Vec<String>,
 }
 
 impl<'c> Sh<'c> {
@@ -372,6 +376,7 @@ impl<'c> Sh<'c> {
             secret_files: Vec::new(),
             secret_staged: None,
             scoped: 0,
+            literal_vars: Vec::new(),
         }
     }
 

@@ -14,7 +14,9 @@ pub(crate) fn memory_device(path: &str) -> bool {
     }
     let p = path.trim().trim_matches(['"', '\'']);
     let p = p.strip_prefix("if=").unwrap_or(p);
-    if exact(p) {
+    // A `file://` URI names the same file (the twenty-sixth sets).
+    let p = p.strip_prefix("file://").unwrap_or(p);
+    if exact(p) || super::memory_spelled::pattern_names_memory(p) {
         return true;
     }
     super::spelled::plain(p).is_some_and(|q| exact(&q))
@@ -52,11 +54,12 @@ fn exact(p: &str) -> bool {
 /// True if code names physical or kernel memory in a literal (`open('/dev/mem', 'rb')`,
 /// `fs.readFileSync("/proc/kcore")`).
 pub(crate) fn code_reads_memory(code: &str) -> bool {
-    if !(code.contains("/dev/") || code.contains("/proc/")) {
+    if !(code.contains("/dev") || code.contains("/proc")) {
         return false;
     }
     code.split(['\'', '"', '`', ' ', '(', ')', ',', '\n'])
         .any(memory_device)
+        || super::memory_spelled::code_joins_memory(code)
 }
 
 /// Physical or kernel memory read as a file (`cat /dev/mem`, `dd if=/proc/kcore`; the
@@ -88,6 +91,14 @@ pub(crate) fn memory_read(
         && !args.iter().any(|a| {
             a == "--special-files" || a.starts_with('-') && !a.starts_with("--") && a.contains('s')
         });
+    // An operand the line fills from a literal it holds (`M=/dev/mem; cat $M`, `cd /dev;
+    // cat mem`, `find /dev -name mem -exec cat {} \;`; the twenty-sixth sets).
+    let src = sh.source();
+    // `find`'s own `{}` is filled by what it finds, judged in the command it runs.
+    let named = name != "find" && names_dev_or_proc(src);
+    let hit = |a: &String| {
+        memory_device(a) || named && super::memory_spelled::filled_names_memory(src, a)
+    };
     let read = match name {
         _ if lists => false,
         // The pattern is the first operand unless a flag gives it (`grep -e pass /dev/mem`,
@@ -99,12 +110,9 @@ pub(crate) fn memory_read(
                     || a.starts_with("--file=")
                     || a.starts_with('-') && !a.starts_with("--") && a.contains(['e', 'f'])
             });
-            operands
-                .iter()
-                .skip(usize::from(!flagged))
-                .any(|a| memory_device(a))
+            operands.iter().skip(usize::from(!flagged)).any(hit)
         }
-        _ => args.iter().any(|a| memory_device(a)),
+        _ => args.iter().any(hit),
     };
     if read {
         sh.add(

@@ -128,6 +128,9 @@ const ALLOCS: &[&str] = &[
     "urandom(",
     "randbytes(",
     "read(",
+    // JavaScript's padding to a length (`'x'.padEnd(1e12)`; the twenty-sixth sets).
+    "padend(",
+    "padstart(",
 ];
 
 /// A number of a billion or more written as a power (`10**12`, `2**40`) or as a shift
@@ -196,12 +199,25 @@ fn huge_size(compact: &str) -> bool {
     false
 }
 
-/// The decimal number at `at` (its value, and where it ends); none is 0.
+/// The number at `at` (its value, and where it ends); none is 0. Digits may be grouped by
+/// `_` (`1_000_000_000_000` in Python, JavaScript, Ruby, Rust) and a number may be hex
+/// (`0x10000000000`; the twenty-sixth sets): the same count, spelled otherwise.
 fn digits(b: &[u8], at: usize) -> (f64, usize) {
-    let mut end = at;
+    let hex = b.get(at) == Some(&b'0')
+        && b.get(at + 1) == Some(&b'x')
+        && b.get(at + 2).is_some_and(u8::is_ascii_hexdigit);
+    let (radix, mut end) = if hex { (16u32, at + 2) } else { (10, at) };
     let mut value = 0f64;
-    while let Some(d) = b.get(end).filter(|d| d.is_ascii_digit()) {
-        value = value * 10.0 + f64::from(d - b'0');
+    loop {
+        match b.get(end).and_then(|d| char::from(*d).to_digit(radix)) {
+            Some(d) => value = value * f64::from(radix) + f64::from(d),
+            // A separator only between two digits (`1_000`, not `x_` or `1__`).
+            None if b.get(end) == Some(&b'_')
+                && end > at
+                && b.get(end + 1)
+                    .is_some_and(|d| char::from(*d).is_digit(radix)) => {}
+            None => break,
+        }
         end += 1;
     }
     (value, end)

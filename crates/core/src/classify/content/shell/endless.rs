@@ -26,8 +26,16 @@ pub(super) fn always(cond: &str, until: bool) -> bool {
     let c = cond.trim().trim_end_matches([';', '\n', ' ', '&']).trim();
     // A test of literals only has one outcome (`[ 1 -eq 1 ]`, `[[ 1 ]]`, which the parser
     // shows as `[[ -n 1 ]]`, `until [ 1 -eq 0 ]`; the twenty-fifth sets).
-    if let Some(outcome) = super::endless_tests::literal_outcome(c) {
+    if let Some(outcome) = super::endless_tests::literal_outcome(c)
+        .or_else(|| super::endless_more::arithmetic_outcome(c))
+    {
         return outcome != until;
+    }
+    // A path that always exists, a command that always succeeds (the twenty-sixth sets).
+    if !until
+        && (super::endless_more::path_always_exists(c) || super::endless_more::always_succeeds(c))
+    {
+        return true;
     }
     if until {
         matches!(

@@ -396,6 +396,9 @@ impl Sh<'_> {
             );
         }
         for (name, value) in &assignments {
+            if !value.dynamic && self.literal_vars.len() < 16 && !value.text.trim().is_empty() {
+                self.literal_vars.push(value.text.clone());
+            }
             if let Some(path) = &value.secret {
                 self.secret_vars.push((name.clone(), path.clone()));
             }
@@ -413,6 +416,12 @@ impl Sh<'_> {
             )
         }) {
             for w in words.iter().skip(1) {
+                if let Some((_, v)) = w.text.split_once('=').filter(|_| !w.dynamic)
+                    && !v.trim().is_empty()
+                    && self.literal_vars.len() < 16
+                {
+                    self.literal_vars.push(v.to_string());
+                }
                 if let (Some(secret), Some((name, _))) = (&w.secret, w.text.split_once('='))
                     && !name.is_empty()
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
