@@ -268,19 +268,21 @@ fn placeholder(value: &str) -> bool {
 /// A Discord bot token: the bot's id in base64 (starting `M`, `N` or `O`), a dot, six
 /// characters, a dot, and 27 or more.
 fn discord_bot_token(text: &str) -> bool {
-    let token = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    // The shortest such word is 58 characters (23, 6 and 27, two dots).
-    text.split(|c: char| !(token(c) || c == '.')).any(|w| {
-        if w.len() < 58 {
-            return false;
-        }
-        let parts: Vec<&str> = w.split('.').collect();
-        matches!(parts.as_slice(), [a, b, c]
-            if (23..=28).contains(&a.len())
-                && a.starts_with(['M', 'N', 'O'])
-                && b.len() == 6
-                && (27..=40).contains(&c.len()))
-    })
+    // Split as bytes (every token character is ASCII, and no byte of another character is
+    // one); the shortest such word is 58 characters (23, 6 and 27, two dots).
+    let token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    text.as_bytes()
+        .split(|b| !token(b))
+        .filter(|w| w.len() >= 58)
+        .filter_map(|w| std::str::from_utf8(w).ok())
+        .any(|w| {
+            let parts: Vec<&str> = w.split('.').collect();
+            matches!(parts.as_slice(), [a, b, c]
+                if (23..=28).contains(&a.len())
+                    && a.starts_with(['M', 'N', 'O'])
+                    && b.len() == 6
+                    && (27..=40).contains(&c.len()))
+        })
 }
 
 /// `prefix` at a word's start, followed by at least `min` token characters.
