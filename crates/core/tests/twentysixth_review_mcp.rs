@@ -6,7 +6,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // a test: failing loudly is the point
 
-use airlock_core::Effect::{Destructive, Mutating, Read};
+use airlock_core::Effect::{Admin, Destructive, Mutating, Read};
 use serde_json::json;
 
 #[path = "common/cases.rs"]
@@ -79,13 +79,13 @@ fn a_line_list_under_any_key_or_shape_is_judged() {
         (
             "call_aws",
             json!({"cli_command": ["aws s3 ls", "sudo aws s3 rb s3://prod-backups --force"]}),
-            Destructive,
+            Admin,
         ),
         // the program by its path
         (
             "call_aws",
             json!({"cli_command": ["aws s3 ls", "/usr/local/bin/aws s3 rb s3://prod-backups --force"]}),
-            Destructive,
+            Admin,
         ),
         // twin: an argv list of a read is still a read
         ("kubectl", json!({"command": ["get", "pods"]}), Read),
