@@ -365,6 +365,7 @@ pub(crate) fn program_call(
             .and_then(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
     });
     injected::exec_command(ctx, program.command(), name_rest, map);
+    line_list::judge_map(ctx, program.command(), map);
     // The primary key's words, which another subcommand key continues (`git stash drop`).
     let mut primary_words: Vec<String> = Vec::new();
     match sub {
@@ -435,7 +436,6 @@ pub(crate) fn program_call(
         }
         Some((k, Value::Array(items))) if items.iter().all(Value::is_string) => {
             consumed.push(k.to_string());
-            line_list::judge_lines(ctx, program.command(), items);
             let items: Vec<String> = items
                 .iter()
                 .filter_map(Value::as_str)
