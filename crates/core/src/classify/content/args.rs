@@ -11,6 +11,7 @@ mod paths;
 mod sources;
 mod spelled;
 pub(crate) use memory::{code_reads_memory, memory_device, memory_read};
+pub(crate) use memory_spelled::Filler;
 pub(crate) use paths::{
     file_tool_runs_later, harmless_sink, runs_later, secret_path, sensitive_path,
     socket_or_control, write_risk,

@@ -599,12 +599,50 @@ fn text(sh: &mut Sh, lang: Lang, t: &str, via: &str) {
         sh.sql_text(&sql, via);
         // `Q='DROP TABLE users'; psql -c "$Q"`: the statement is a value the line assigned
         // (the twenty-sixth sets); each literal value is judged in the variable's place.
-        if sql.contains('$') && sql.len() < 4096 {
-            for v in sh.literal_vars.clone().iter().filter(|v| v.len() < 4096) {
-                sh.sql_text(&sql.replacen('$', v, 4), via);
+        // Every reference (`$Q`, `${Q}`) takes the value whole, and no length is skipped
+        // (the review of the twenty-sixth sets: a value or a statement of 4 KiB was not
+        // filled, and `$Q` left the name glued on, `DROP TABLE usersQ`); the work is bounded
+        // by a budget per line, and past it, or past the values the line keeps, the
+        // statement is not known.
+        if sql.contains('$') && !sh.literal_vars.is_empty() {
+            for v in sh.literal_vars.clone() {
+                let filled = fill_references(&sql, &v);
+                sh.literal_filled = sh.literal_filled.saturating_add(filled.len());
+                if sh.literal_filled > super::shell::FILL_BUDGET {
+                    sh.literal_vars_over = true;
+                    break;
+                }
+                sh.sql_text(&filled, via);
+            }
+            if sh.literal_vars_over {
+                sh.add(
+                    Destructive,
+                    format!("runs a statement filled from one of more values than can be judged (via {via})"),
+                );
             }
         }
     }
+}
+
+/// `sql` with every shell reference (`$Q`, `${Q}`, `${Q:-x}`) replaced by `value`.
+fn fill_references(sql: &str, value: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + value.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        let end = if after.starts_with('{') {
+            after.find('}').map_or(after.len(), |e| e + 1)
+        } else {
+            after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len())
+        };
+        out.push_str(value);
+        rest = after.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// MongoDB admin commands named in shell code (`db.shutdownServer()`,

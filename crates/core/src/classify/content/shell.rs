@@ -315,6 +315,11 @@ pub(crate) fn env_var(ctx: &mut Ctx, name: &str, value: &str, depth: usize) {
     args::assignment(&mut sh, name, value, false);
 }
 
+/// How many distinct literal values a line's assignments keep for filling `"$Q"`.
+pub(crate) const LITERAL_VARS: usize = 64;
+/// How many bytes of statements filled from them one line may judge (1 MiB).
+pub(crate) const FILL_BUDGET: usize = 1 << 20;
+
 /// The walker over one parsed program.
 pub(crate) struct Sh<'c> {
     pub ctx: &'c mut Ctx,
@@ -348,15 +353,45 @@ pub(crate) struct Sh<'c> {
     pub(crate) secret_staged: Option<String>,
     /// How many scopes deep the walk is (subshells, conditions, loops, pipelines).
     scoped: usize,
-    /// Literal values assigned in this line (`Q='DROP TABLE users'`), at most 16: a client
-    /// given `"$Q"` runs one of them (`shell/literal_vars.rs`).
+    /// Literal values assigned in this line (`Q='DROP TABLE users'`), at most
+    /// `LITERAL_VARS`: a client given `"$Q"` runs one of them (`dbclient.rs`).
     pub(crate) literal_vars: Vec<String>,
+    /// True if the line assigned more literal values than `literal_vars` keeps (the review
+    /// of the twenty-sixth sets: sixteen harmless assignments first hid the seventeenth).
+    pub(crate) literal_vars_over: bool,
+    /// Bytes of statements filled from `literal_vars` so far (bounded by `FILL_BUDGET`).
+    pub(crate) literal_filled: usize,
+    /// The `/dev` and `/proc` literals of `src`, gathered once (`args/memory_spelled.rs`);
+    /// cleared or swapped wherever `src` changes.
+    pub(crate) memory_fill: Option<super::args::Filler>,
 }
 
 impl<'c> Sh<'c> {
     /// The text being walked.
+    /// Keeps a literal value the line assigns (`Q='DROP TABLE users'`), or notes that there
+    /// were more than it keeps.
+    pub(crate) fn keep_literal(&mut self, value: &str) {
+        if value.trim().is_empty() || self.literal_vars.iter().any(|v| v == value) {
+            return;
+        }
+        if self.literal_vars.len() < LITERAL_VARS {
+            self.literal_vars.push(value.to_string());
+        } else {
+            self.literal_vars_over = true;
+        }
+    }
+
     pub(crate) fn source(&self) -> &str {
         &self.src
+    }
+
+    /// The `/dev` and `/proc` literals this line holds, if any (gathered once per line).
+    pub(crate) fn memory_filler(&mut self) -> Option<super::args::Filler> {
+        let src = &self.src;
+        let f = self
+            .memory_fill
+            .get_or_insert_with(|| super::args::Filler::new(src));
+        f.any().then(|| f.clone())
     }
 
     pub(crate) fn new(ctx: &'c mut Ctx, depth: usize) -> Self {
@@ -377,6 +412,9 @@ impl<'c> Sh<'c> {
             secret_staged: None,
             scoped: 0,
             literal_vars: Vec::new(),
+            literal_vars_over: false,
+            literal_filled: 0,
+            memory_fill: None,
         }
     }
 

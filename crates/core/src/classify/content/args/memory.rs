@@ -8,8 +8,11 @@
 /// True if `path` names physical or kernel memory (also `//dev/mem`, `/dev/./mem`, a `dd`
 /// `if=` value, surrounding quotes).
 pub(crate) fn memory_device(path: &str) -> bool {
-    // Cheap first: every spelling holds `/dev` or `/proc` (trimming cannot add one).
-    if !names_dev_or_proc(path) {
+    // Cheap first: every literal spelling holds `/dev` or `/proc` (trimming cannot add one);
+    // a glob may spell the directory too (`/???/mem`, `/d[e]v/mem`; the review of the
+    // twenty-sixth sets: the glob rule's own `/???/mem` never got past this check).
+    let globbed = || path.len() <= 256 && path.contains(['*', '?', '[', '{']);
+    if !names_dev_or_proc(path) && !globbed() {
         return false;
     }
     let p = path.trim().trim_matches(['"', '\'']);
@@ -93,12 +96,11 @@ pub(crate) fn memory_read(
         });
     // An operand the line fills from a literal it holds (`M=/dev/mem; cat $M`, `cd /dev;
     // cat mem`, `find /dev -name mem -exec cat {} \;`; the twenty-sixth sets).
-    let src = sh.source();
-    // `find`'s own `{}` is filled by what it finds, judged in the command it runs.
-    let named = name != "find" && names_dev_or_proc(src);
-    let hit = |a: &String| {
-        memory_device(a) || named && super::memory_spelled::filled_names_memory(src, a)
-    };
+    // `find`'s own `{}` is filled by what it finds, judged in the command it runs. The
+    // line's literals are gathered once per line, not per command (the review of the
+    // twenty-sixth sets).
+    let filler = (name != "find").then(|| sh.memory_filler()).flatten();
+    let hit = |a: &String| memory_device(a) || filler.as_ref().is_some_and(|f| f.names_memory(a));
     let read = match name {
         _ if lists => false,
         // The pattern is the first operand unless a flag gives it (`grep -e pass /dev/mem`,

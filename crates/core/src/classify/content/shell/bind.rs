@@ -421,8 +421,10 @@ impl Sh<'_> {
                 return;
             };
             let outer = std::mem::replace(&mut sh.src, text.to_string());
+            let outer_fill = sh.memory_fill.take();
             sh.program(&program);
             sh.src = outer;
+            sh.memory_fill = outer_fill;
         });
     }
 

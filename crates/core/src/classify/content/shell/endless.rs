@@ -24,6 +24,28 @@ pub(super) fn endless(cond: &str, body: &str, until: bool) -> Option<(Effect, &'
 /// True if a loop's condition is always true (`while`) or always false (`until`).
 pub(super) fn always(cond: &str, until: bool) -> bool {
     let c = cond.trim().trim_end_matches([';', '\n', ' ', '&']).trim();
+    // `! cmd` inverts the status (the review of the twenty-sixth sets: `until ! date`,
+    // `while ! (( 0 ))`): the inner condition, read the other way. The plain reading
+    // below still runs, so nothing it found is lost.
+    let mut inner = (c, until);
+    for _ in 0..8 {
+        match inner
+            .0
+            .strip_prefix("! ")
+            .or_else(|| inner.0.strip_prefix("!\t"))
+        {
+            Some(r) => inner = (r.trim_start(), !inner.1),
+            None => break,
+        }
+    }
+    if inner.0 != c && always_plain(inner.0, inner.1) {
+        return true;
+    }
+    always_plain(c, until)
+}
+
+/// `always` of a condition without a leading `!`.
+fn always_plain(c: &str, until: bool) -> bool {
     // A test of literals only has one outcome (`[ 1 -eq 1 ]`, `[[ 1 ]]`, which the parser
     // shows as `[[ -n 1 ]]`, `until [ 1 -eq 0 ]`; the twenty-fifth sets).
     if let Some(outcome) = super::endless_tests::literal_outcome(c)

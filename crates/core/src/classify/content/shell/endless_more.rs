@@ -107,7 +107,15 @@ fn tokens(expr: &str) -> Option<Vec<Tok>> {
     while !rest.is_empty() {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 {
-            out.push(Tok::Num(rest.get(..digits)?.parse().ok()?));
+            // A leading zero is octal in the shell (`(( 010 == 8 ))` is true; the review of
+            // the twenty-sixth sets); `08` is an error, so no outcome.
+            let text = rest.get(..digits)?;
+            let radix = if digits > 1 && text.starts_with('0') {
+                8
+            } else {
+                10
+            };
+            out.push(Tok::Num(i64::from_str_radix(text, radix).ok()?));
             rest = rest.get(digits..)?;
         } else {
             let op = OPS.iter().find(|o| rest.starts_with(**o))?;

@@ -110,6 +110,7 @@ pub(super) fn fallback(ctx: &mut Ctx, text: &str, depth: usize) {
         {
             reparse_budget -= segment.len();
             sh.src = segment.to_string();
+            sh.memory_fill = None;
             sh.program(&p);
             continue;
         }

@@ -396,8 +396,8 @@ impl Sh<'_> {
             );
         }
         for (name, value) in &assignments {
-            if !value.dynamic && self.literal_vars.len() < 16 && !value.text.trim().is_empty() {
-                self.literal_vars.push(value.text.clone());
+            if !value.dynamic {
+                self.keep_literal(&value.text);
             }
             if let Some(path) = &value.secret {
                 self.secret_vars.push((name.clone(), path.clone()));
@@ -416,11 +416,8 @@ impl Sh<'_> {
             )
         }) {
             for w in words.iter().skip(1) {
-                if let Some((_, v)) = w.text.split_once('=').filter(|_| !w.dynamic)
-                    && !v.trim().is_empty()
-                    && self.literal_vars.len() < 16
-                {
-                    self.literal_vars.push(v.to_string());
+                if let Some((_, v)) = w.text.split_once('=').filter(|_| !w.dynamic) {
+                    self.keep_literal(v);
                 }
                 if let (Some(secret), Some((name, _))) = (&w.secret, w.text.split_once('='))
                     && !name.is_empty()
