@@ -115,6 +115,10 @@ fn dev_or_proc_words(source: &str) -> Vec<&str> {
     source
         .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')))
         .filter_map(|w| {
+            // Most words hold no `/`: skip them before building two substring searchers.
+            if !w.contains('/') {
+                return None;
+            }
             let at = w.find("/dev").or_else(|| w.find("/proc"))?;
             let rest = w.get(at..)?;
             let exact = ["/dev", "/proc"].iter().any(|p| {
