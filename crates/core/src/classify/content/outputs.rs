@@ -182,15 +182,25 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
         exports,
         secretive,
     } = verbs;
-    let fetches = map.values().any(|v| {
-        v.as_str()
-            .is_some_and(|s| s.trim_start().to_ascii_lowercase().starts_with("http"))
-    });
-    let secret_in = secretive
-        || map
-            .values()
-            .filter_map(Value::as_str)
-            .any(|s| args::secret_path(s.trim()));
+    // Both asked only where a rule needs them (issue 14: every string of every object was
+    // lower-cased, and searched for a secret's path, before any rule asked).
+    let fetches = || {
+        map.values().any(|v| {
+            v.as_str().is_some_and(|s| {
+                s.trim_start()
+                    .as_bytes()
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(b"http"))
+            })
+        })
+    };
+    let secret_in = || {
+        secretive
+            || map
+                .values()
+                .filter_map(Value::as_str)
+                .any(|s| args::secret_path(s.trim()))
+    };
     // A command-line program's flags (`terraform {"command": "plan", "destroy": true}`) are
     // judged as its flags, by its own rules.
     let cli = ctx.program.as_ref().is_some_and(|(p, _)| {
@@ -219,7 +229,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
             for a in values.iter().copied().filter(|a| remote(a)) {
                 acted = true;
                 ctx.add(
-                    if secret_in { Admin } else { Mutating },
+                    if secret_in() { Admin } else { Mutating },
                     format!("output: `{k}` sends the result to `{}`", prefix(a, 80)),
                 );
             }
@@ -274,7 +284,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, map: &Map<String, Value>, verbs: Verbs) {
                 Admin,
                 format!("flags: `{k}` makes the data readable by anyone"),
             );
-        } else if RUN_KEYS.contains(&key.as_str()) && truthy(v) && (fetches || downloads) {
+        } else if RUN_KEYS.contains(&key.as_str()) && truthy(v) && (downloads || fetches()) {
             ctx.add(
                 Destructive,
                 format!("output: `{k}` runs what the tool downloads (unseen code)"),

@@ -169,20 +169,25 @@ pub(crate) fn injected_sql(t: &str) -> Option<&str> {
 
 /// A query language other than SQL, by its syntax.
 fn language(t: &str) -> Option<&'static str> {
-    let lower = t.to_ascii_lowercase();
-    let squeezed: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    let s = squeezed.as_str();
+    // Every prefix below is shorter than `HEAD`, so the start of the squeezed text answers
+    // them; the whole text is squeezed only where a rule reads past its start (every string
+    // value of a tool's arguments comes here: 2 KB of prose cost 74,000 instructions).
+    let head = squeezed_lower(t, HEAD);
+    let s = head.as_str();
+    let whole = std::cell::OnceCell::new();
+    let whole = || whole.get_or_init(|| squeezed_lower(t, usize::MAX)).as_str();
     let starts = |p: &[&str]| p.iter().any(|p| s.starts_with(p));
     if starts(&["g.v(", "g.e(", "g.addv(", "g.adde(", "g.inject(", "__."]) {
         return Some("Gremlin");
     }
     if starts(&["db."])
-        && s.get(3..)
+        && whole()
+            .get(3..)
             .is_some_and(|r| r.contains('.') || r.contains('('))
     {
         return Some("the Mongo shell");
     }
-    if starts(&["dn:"]) && s.contains("changetype:") {
+    if starts(&["dn:"]) && whole().contains("changetype:") {
         return Some("LDIF");
     }
     // KQL control commands: `.drop table T`, `.set-or-replace T <| …`.
@@ -199,66 +204,96 @@ fn language(t: &str) -> Option<&'static str> {
         .any(|p| s.starts_with(p))
         .then(|| super::cypher::body(t));
     let b = cypher_body.as_deref().unwrap_or(s);
-    let cypher = [
-        "match (",
-        "match(",
-        "optional match",
-        "merge (",
-        "create (",
-        "unwind ",
-        "detach delete",
-        "call db.",
-        "call apoc.",
-        "call dbms.",
-        "call {",
-        "call{",
-        "foreach (",
-        "foreach(",
-        "load csv ",
-        "stop database",
-        "start database",
-        "terminate transaction",
-        "drop constraint",
-        "create constraint",
-    ]
-    .iter()
-    .any(|p| b.starts_with(p))
-        || (b.starts_with("match ") && b.contains('('));
+    let b_whole = || cypher_body.as_deref().unwrap_or_else(whole);
+    let cypher = CYPHER_STARTS.iter().any(|p| b.starts_with(p))
+        || (b.starts_with("match ") && b_whole().contains('('));
     if cypher {
         return Some("Cypher");
     }
     // AQL: `FOR u IN users …`.
     // (Not a shell loop: `for f in *; do …; done`.)
     if s.starts_with("for ")
-        && s.split(' ').nth(2) == Some("in")
-        && !s.contains(';')
-        && !s.contains(" do ")
+        && whole().split(' ').nth(2) == Some("in")
+        && !whole().contains(';')
+        && !whole().contains(" do ")
     {
         return Some("AQL");
     }
-    let sparql = starts(&[
-        "prefix ",
-        "base <",
-        "clear ",
-        "insert data",
-        "delete data",
-        "delete where",
-        "load <",
-        "load silent",
-        "drop graph",
-        "drop silent",
-        "drop all",
-        "drop default",
-        "drop named",
-        "copy <",
-        "copy default",
-        "move <",
-        "move default",
-        "add <",
-        "add default",
-        "with <",
-    ]);
+    let sparql = starts(SPARQL_STARTS);
     sparql.then_some("SPARQL")
+}
+
+/// How Cypher statements start (behind its prefixes).
+const CYPHER_STARTS: &[&str] = &[
+    "match (",
+    "match(",
+    "optional match",
+    "merge (",
+    "create (",
+    "unwind ",
+    "detach delete",
+    "call db.",
+    "call apoc.",
+    "call dbms.",
+    "call {",
+    "call{",
+    "foreach (",
+    "foreach(",
+    "load csv ",
+    "stop database",
+    "start database",
+    "terminate transaction",
+    "drop constraint",
+    "create constraint",
+];
+
+/// How SPARQL queries and updates start.
+const SPARQL_STARTS: &[&str] = &[
+    "prefix ",
+    "base <",
+    "clear ",
+    "insert data",
+    "delete data",
+    "delete where",
+    "load <",
+    "load silent",
+    "drop graph",
+    "drop silent",
+    "drop all",
+    "drop default",
+    "drop named",
+    "copy <",
+    "copy default",
+    "move <",
+    "move default",
+    "add <",
+    "add default",
+    "with <",
+];
+
+/// The length of the squeezed text's start that [`language`] reads first: longer than any
+/// prefix it looks for.
+const HEAD: usize = 64;
+
+/// `t` lower-cased (ASCII) with every run of whitespace made one space and none at either
+/// end, up to at least `max` bytes (a prefix of the whole, or the whole).
+fn squeezed_lower(t: &str, max: usize) -> String {
+    let mut out = String::with_capacity(t.len().min(max).saturating_add(4));
+    for w in t.split_whitespace() {
+        if out.len() >= max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            if out.len() >= max {
+                break;
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// Words of those languages that destroy, and words that change (matched as whole words,
@@ -418,5 +453,178 @@ mod tests {
         ] {
             assert_eq!(language(t), None, "{t}");
         }
+    }
+
+    /// `language` as it was before it read only the start (issue 14): the whole text
+    /// squeezed first, every rule asked of it.
+    fn language_whole(t: &str) -> Option<&'static str> {
+        let lower = t.to_ascii_lowercase();
+        let squeezed: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+        let s = squeezed.as_str();
+        let starts = |p: &[&str]| p.iter().any(|p| s.starts_with(p));
+        if starts(&["g.v(", "g.e(", "g.addv(", "g.adde(", "g.inject(", "__."]) {
+            return Some("Gremlin");
+        }
+        if starts(&["db."])
+            && s.get(3..)
+                .is_some_and(|r| r.contains('.') || r.contains('('))
+        {
+            return Some("the Mongo shell");
+        }
+        if starts(&["dn:"]) && s.contains("changetype:") {
+            return Some("LDIF");
+        }
+        if let Some(cmd) = s.strip_prefix('.')
+            && cmd.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return Some("a KQL control command");
+        }
+        let cypher_body = ["explain ", "profile ", "cypher ", "//"]
+            .iter()
+            .any(|p| s.starts_with(p))
+            .then(|| crate::classify::content::cypher::body(t));
+        let b = cypher_body.as_deref().unwrap_or(s);
+        let cypher = CYPHER_STARTS.iter().any(|p| b.starts_with(p))
+            || (b.starts_with("match ") && b.contains('('));
+        if cypher {
+            return Some("Cypher");
+        }
+        if s.starts_with("for ")
+            && s.split(' ').nth(2) == Some("in")
+            && !s.contains(';')
+            && !s.contains(" do ")
+        {
+            return Some("AQL");
+        }
+        SPARQL_STARTS
+            .iter()
+            .any(|p| s.starts_with(p))
+            .then_some("SPARQL")
+    }
+
+    /// The start of every text the rules look for, and what may follow it.
+    const STARTS: &[&str] = &[
+        "g.V(",
+        "g.e(",
+        "G.addV(",
+        "g.adde(",
+        "g.inject(",
+        "__.",
+        "db.",
+        "db",
+        "DB.users",
+        "dn:",
+        "dn: cn=x",
+        ".drop",
+        ".",
+        ".1",
+        "explain ",
+        "PROFILE ",
+        "cypher ",
+        "cypher 5 runtime=slotted ",
+        "//",
+        "// c\n",
+        "match",
+        "MATCH (",
+        "match(",
+        "optional match",
+        "merge (",
+        "create (",
+        "unwind ",
+        "detach delete",
+        "call db.",
+        "call apoc.",
+        "call dbms.",
+        "call {",
+        "call{",
+        "foreach (",
+        "load csv ",
+        "stop database",
+        "terminate transaction",
+        "drop constraint",
+        "create constraint",
+        "for ",
+        "FOR u IN",
+        "for u in users",
+        "prefix ",
+        "base <",
+        "clear ",
+        "insert data",
+        "delete where",
+        "load silent",
+        "drop graph",
+        "copy <",
+        "move default",
+        "add <",
+        "with <",
+        "Delete the",
+        "a",
+    ];
+    const AFTER: &[&str] = &[
+        "",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\u{a0}",
+        "\u{2003}",
+        "(",
+        ".",
+        ";",
+        " do ",
+        " in ",
+        "in",
+        "changetype:",
+        "CHANGETYPE: delete",
+        "x",
+        "users",
+        "é",
+        "日本",
+        "(n)",
+        " return n",
+        "\u{feff}",
+        "=",
+        "5",
+        "runtime=slotted",
+    ];
+
+    #[test]
+    fn the_start_answers_as_the_whole_text_did() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        // Every prefix `language` looks for fits in the start it reads first.
+        assert!(
+            CYPHER_STARTS
+                .iter()
+                .chain(SPARQL_STARTS)
+                .all(|p| p.len() + 2 < HEAD)
+        );
+        let mut found = 0;
+        for round in 0..60_000 {
+            let mut t = String::new();
+            for _ in 0..next(3) {
+                t.push_str(AFTER[next(AFTER.len())]);
+            }
+            t.push_str(STARTS[next(STARTS.len())]);
+            // Long middles put what a rule reads past the start beyond `HEAD`.
+            let filler = ["", "word ", "é", " \t", "日本語 ", "x"][next(6)];
+            t.push_str(&filler.repeat(next(40)));
+            for _ in 0..next(6) {
+                t.push_str(AFTER[next(AFTER.len())]);
+            }
+            if round % 3 == 0 {
+                t = t.to_ascii_uppercase();
+            }
+            let (new, old) = (language(&t), language_whole(&t));
+            assert_eq!(new, old, "{t:?}");
+            found += usize::from(old.is_some());
+        }
+        // The texts reach every kind of rule, not only the misses.
+        assert!(found > 10_000, "{found}");
     }
 }

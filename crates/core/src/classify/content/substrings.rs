@@ -2,24 +2,26 @@
 //! (issue 14): a list of dozens of markers looked for one by one built a searcher for each,
 //! for every path of every command.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
 
 /// A fixed list of substrings and the automaton that finds any of them.
 pub(crate) struct AnyOf {
     patterns: &'static [&'static str],
     /// `None` only if the automaton could not be built (it cannot for short static lists):
     /// the list is then searched one by one, with the same answer.
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
 }
 
 impl AnyOf {
     pub(crate) fn new(patterns: &'static [&'static str]) -> AnyOf {
         AnyOf {
             patterns,
-            // A DFA and no prefilter: a few instructions a byte, where the lists' common
+            // A DFA with standard semantics (each state knows every pattern that ends where
+            // it is) and no prefilter: a few instructions a byte, where the lists' common
             // bytes (`.`, `:`, `/`) kept a prefilter stopping every few bytes.
-            automaton: AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
+            automaton: aho_corasick::dfa::Builder::new()
                 .prefilter(false)
                 .build(patterns)
                 .ok(),
@@ -35,9 +37,15 @@ impl AnyOf {
     /// True if `text` holds any of the patterns, as
     /// `patterns.iter().any(|p| text.contains(p))` answers.
     pub(crate) fn in_text(&self, text: &str) -> bool {
-        match &self.automaton {
-            Some(automaton) => automaton.is_match(text),
-            None => self.patterns.iter().any(|p| text.contains(p)),
+        let mut any = false;
+        let walked = self.walk(text, |_| {
+            any = true;
+            false
+        });
+        if walked {
+            any
+        } else {
+            self.patterns.iter().any(|p| text.contains(p))
         }
     }
 
@@ -50,21 +58,47 @@ impl AnyOf {
                 .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
                 .unwrap_or(0);
         };
-        // Overlapping: every occurrence of every pattern, so none hides inside another.
-        match self
-            .automaton
-            .as_ref()
-            .and_then(|a| a.try_find_overlapping_iter(text).ok())
-        {
-            Some(matches) => matches.for_each(|m| set(m.pattern().as_usize())),
-            None => (0..self.patterns.len())
+        // Every occurrence of every pattern, so none hides inside another.
+        let walked = self.walk(text, |i| {
+            set(i);
+            true
+        });
+        // (No automaton: nothing was set.)
+        if !walked {
+            (0..self.patterns.len())
                 .filter(|&i| self.patterns.get(i).is_some_and(|p| text.contains(p)))
-                .for_each(set),
+                .for_each(&mut set);
         }
         Found {
             patterns: self.patterns,
             bits,
         }
+    }
+
+    /// Runs the automaton over `text` byte by byte (issue 14: the crate's overlapping
+    /// iterator cost about twenty instructions a byte, this loop a handful), telling `found`
+    /// every pattern that ends at each byte until it answers `false`. False if there is no
+    /// automaton to run.
+    fn walk(&self, text: &str, mut found: impl FnMut(usize) -> bool) -> bool {
+        let Some(dfa) = &self.automaton else {
+            return false;
+        };
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return false;
+        };
+        for &b in text.as_bytes() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            // Special states are the dead one (never entered by an unanchored search) and
+            // those that hold matches; the rest cost one comparison.
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                for i in 0..dfa.match_len(sid) {
+                    if !found(dfa.match_pattern(sid, i).as_usize()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        true
     }
 }
 
@@ -139,5 +173,34 @@ mod tests {
             assert_eq!(set.in_text(t), one_by_one, "{t:?}");
             assert_eq!(fallback.in_text(t), one_by_one, "{t:?}");
         }
+    }
+
+    #[test]
+    fn which_finds_every_pattern_even_inside_another() {
+        // Patterns inside others, sharing prefixes and suffixes: a search that reported only
+        // the first or longest match at a position would miss some.
+        const LIST: &[&str] = &["abc", "b", "bc", "c", "abcd", "cab", "ba", "é", "aé"];
+        let set = AnyOf::new(LIST);
+        assert!(set.is_built());
+        let alphabet = ['a', 'b', 'c', 'd', 'é'];
+        let mut frontier = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for c in alphabet {
+                    next.push(format!("{t}{c}"));
+                }
+            }
+            for t in &next {
+                let found = set.which(t);
+                for p in LIST {
+                    assert_eq!(found.has(p), t.contains(p), "{t:?} {p:?}");
+                }
+                checked += 1;
+            }
+            frontier = next;
+        }
+        assert!(checked > 15_000);
     }
 }

@@ -266,17 +266,21 @@ const CODE_READERS: &[&str] = &[
 /// untrusted directory by a field of its input.
 pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
     // `repoPath`, `working-directory` and `currentDirectory` are the same keys (the review).
+    // Compared without building a string, and before the value is scanned (issue 14: every
+    // string of every tool's input was scanned for a temporary directory, 2 KB of prose
+    // 20,000 instructions, whatever its key).
+    let squeezed = |s: &'static str| s.bytes().filter(|c| !matches!(c, b'_' | b'-'));
     let dir_key = |k: &str| {
-        let k: String = k
-            .chars()
-            .filter(|c| !matches!(c, '_' | '-'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        DIR_KEYS.iter().any(|n| n.replace('_', "") == k)
+        let k = k
+            .as_bytes()
+            .iter()
+            .filter(|c| !matches!(c, b'_' | b'-'))
+            .map(u8::to_ascii_lowercase);
+        DIR_KEYS.iter().any(|n| squeezed(n).eq(k.clone()))
     };
     let Some((key, dir)) = map.iter().find_map(|(k, v)| {
         let d = v.as_str()?;
-        (untrusted_dir(d) && dir_key(k)).then_some((k.to_ascii_lowercase(), d))
+        (dir_key(k) && untrusted_dir(d)).then_some((k.to_ascii_lowercase(), d))
     }) else {
         return;
     };
@@ -313,6 +317,37 @@ pub(crate) fn analyse(ctx: &mut Ctx, tool: &str, map: &Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directory_keys_in_every_spelling() {
+        // `DIR_KEYS` are compared without `_` and `-`, in any case: they must be written
+        // lower-case and without `-` for that to hold.
+        assert!(
+            DIR_KEYS
+                .iter()
+                .all(|k| !k.contains('-') && k.to_ascii_lowercase() == *k)
+        );
+        let runs = |key: &str| {
+            let map = serde_json::json!({key: "/tmp/x", "command": "git status"});
+            let mut ctx = Ctx::new();
+            analyse(&mut ctx, "run", map.as_object().unwrap_or(&Map::new()));
+            ctx.max_effect().is_some()
+        };
+        for k in [
+            "cwd",
+            "repoPath",
+            "repo-path",
+            "REPO_PATH",
+            "working-Directory",
+            "re_po",
+            "path_",
+        ] {
+            assert!(runs(k), "{k}");
+        }
+        for k in ["title", "repos", "pathx", "cw", "répo", ""] {
+            assert!(!runs(k), "{k}");
+        }
+    }
 
     #[test]
     fn untrusted_directories_and_their_twins() {
