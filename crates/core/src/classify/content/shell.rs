@@ -363,7 +363,7 @@ pub(crate) struct Sh<'c> {
     pub(crate) literal_filled: usize,
     /// The `/dev` and `/proc` literals of `src`, gathered once (`args/memory_spelled.rs`);
     /// cleared or swapped wherever `src` changes.
-    pub(crate) memory_fill: Option<super::args::Filler>,
+    pub(crate) memory_fill: Option<std::rc::Rc<super::args::Filler>>,
 }
 
 impl<'c> Sh<'c> {
@@ -385,13 +385,14 @@ impl<'c> Sh<'c> {
         &self.src
     }
 
-    /// The `/dev` and `/proc` literals this line holds, if any (gathered once per line).
-    pub(crate) fn memory_filler(&mut self) -> Option<super::args::Filler> {
+    /// The `/dev` and `/proc` literals this line holds, if any (gathered once per line, and
+    /// shared, not copied, with every command that asks).
+    pub(crate) fn memory_filler(&mut self) -> Option<std::rc::Rc<super::args::Filler>> {
         let src = &self.src;
         let f = self
             .memory_fill
-            .get_or_insert_with(|| super::args::Filler::new(src));
-        f.any().then(|| f.clone())
+            .get_or_insert_with(|| std::rc::Rc::new(super::args::Filler::new(src)));
+        f.any().then(|| std::rc::Rc::clone(f))
     }
 
     pub(crate) fn new(ctx: &'c mut Ctx, depth: usize) -> Self {

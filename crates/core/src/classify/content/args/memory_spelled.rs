@@ -49,8 +49,7 @@ impl Filler {
         let names = if dirs.is_empty() {
             Vec::new()
         } else {
-            source
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            byte_words(source, |c| c.is_ascii_alphanumeric() || c == b'_')
                 .filter(|w| BASENAMES.contains(w))
                 .take(8)
                 .map(str::to_string)
@@ -73,12 +72,21 @@ impl Filler {
         if !(unseen || relative) || operand.len() > 256 {
             return false;
         }
-        let filled = operand.replace("{}", "$");
+        // (Built only for an operand with an unseen part: without one, the value put in
+        // place of it is the operand itself.)
+        let filled = if operand.contains("{}") {
+            std::borrow::Cow::Owned(operand.replace("{}", "$"))
+        } else {
+            std::borrow::Cow::Borrowed(operand)
+        };
         self.dirs.iter().any(|d| {
             let d = d.trim_end_matches('/');
             // The value put in place of the unseen part, or the directory joined with it.
-            super::memory_device(&filled.replace('$', d))
-                || super::memory_device(&format!("{d}/{}", operand.trim_start_matches("./")))
+            (if filled.contains('$') {
+                super::memory_device(&filled.replace('$', d))
+            } else {
+                super::memory_device(&filled)
+            }) || super::memory_device(&format!("{d}/{}", operand.trim_start_matches("./")))
                 || unseen
                     && self
                         .names
@@ -112,23 +120,55 @@ pub(super) fn code_joins_memory(code: &str) -> bool {
 /// The words of `source` that start with `/dev` or `/proc` (at most 16), taken from the
 /// first `/dev` or `/proc` in each run of path characters (`M=/dev/mem`, `${X:-/dev/mem}`).
 fn dev_or_proc_words(source: &str) -> Vec<&str> {
-    source
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')))
-        .filter_map(|w| {
-            // Most words hold no `/`: skip them before building two substring searchers.
-            if !w.contains('/') {
-                return None;
-            }
-            let at = w.find("/dev").or_else(|| w.find("/proc"))?;
-            let rest = w.get(at..)?;
-            let exact = ["/dev", "/proc"].iter().any(|p| {
-                rest.strip_prefix(p)
-                    .is_some_and(|r| r.is_empty() || r.starts_with('/'))
-            });
-            exact.then_some(rest)
-        })
-        .take(16)
-        .collect()
+    byte_words(source, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'-')
+    })
+    .filter_map(|w| {
+        // Most words hold no `/`: skip them before searching for the two directories.
+        let b = w.as_bytes();
+        if !b.contains(&b'/') {
+            return None;
+        }
+        let at = find(b, b"/dev").or_else(|| find(b, b"/proc"))?;
+        let rest = w.get(at..)?;
+        let exact = ["/dev", "/proc"].iter().any(|p| {
+            rest.strip_prefix(p)
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+        });
+        exact.then_some(rest)
+    })
+    .take(16)
+    .collect()
+}
+
+/// The runs of `source` made of the ASCII bytes `keep` accepts, as `str::split` on every
+/// other character gives them less the empty ones (issue 14: split character by character,
+/// a 90-byte line cost 9,000 instructions). A byte that is not ASCII is never kept, so every
+/// run starts and ends on a character boundary.
+fn byte_words(source: &str, keep: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
+    let b = source.as_bytes();
+    let kept = move |i: usize| b.get(i).is_some_and(|&c| c.is_ascii() && keep(c));
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !kept(i) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while kept(i) {
+            i += 1;
+        }
+        // (Both ends are ASCII bytes or the text's end: the slice cannot fail, and an empty
+        // word would be passed over by every caller.)
+        Some(source.get(start..i).unwrap_or(""))
+    })
+}
+
+/// Where `needle` first starts in `hay` (short words: no searcher to build).
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The alternatives of up to three brace lists (`/dev/{mem,null}`), at most 64.
@@ -258,5 +298,90 @@ mod tests {
         assert!(code_joins_memory("open('/dev/' + 'mem','rb')"));
         assert!(!code_joins_memory("print(os.path.join('/dev','mem'))"));
         assert!(!code_joins_memory("open('/proc/' + 'meminfo').read()"));
+    }
+
+    /// The char-by-char splits `Filler::new` used before issue 14's byte words.
+    fn dev_or_proc_words_by_char(source: &str) -> Vec<&str> {
+        source
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')))
+            .filter_map(|w| {
+                let at = w.find("/dev").or_else(|| w.find("/proc"))?;
+                let rest = w.get(at..)?;
+                let exact = ["/dev", "/proc"].iter().any(|p| {
+                    rest.strip_prefix(p)
+                        .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+                });
+                exact.then_some(rest)
+            })
+            .take(16)
+            .collect()
+    }
+
+    #[test]
+    fn byte_words_split_as_characters_did() {
+        let pieces = [
+            "/dev",
+            "/proc",
+            "/dev/mem",
+            "/proc/kcore",
+            "mem",
+            "kmem",
+            "port",
+            "crash",
+            "kcore",
+            "vmcore",
+            " ",
+            ";",
+            "$",
+            "{",
+            "}",
+            "=",
+            "é",
+            "日",
+            "/",
+            ".",
+            "_",
+            "-",
+            "x",
+            "/devx",
+            "/proc1",
+            "a/dev",
+            "\u{a0}",
+            "\t",
+            "M=",
+            "${X:-",
+            "cd ",
+            "../",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        let mut with_dirs = 0;
+        for _ in 0..40_000 {
+            let mut t = String::new();
+            for _ in 0..next(12) {
+                t.push_str(pieces[next(pieces.len())]);
+            }
+            assert_eq!(
+                dev_or_proc_words(&t),
+                dev_or_proc_words_by_char(&t),
+                "{t:?}"
+            );
+            let names: Vec<&str> = t
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| BASENAMES.contains(w))
+                .take(8)
+                .collect();
+            let f = Filler::new(&t);
+            if f.any() {
+                with_dirs += 1;
+                assert_eq!(f.names, names, "{t:?}");
+            }
+        }
+        assert!(with_dirs > 10_000, "{with_dirs}");
     }
 }
