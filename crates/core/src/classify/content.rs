@@ -164,6 +164,9 @@ pub(crate) struct Ctx {
     /// The joined spelling of code being scanned (depth, text) and the literals the code
     /// itself judges: that scan leaves them to it ([`code::scan`]).
     pub(crate) folded: Option<(usize, String, Vec<String>)>,
+    /// A line with its assigned values put in place is being judged (`shell/fill.rs`): it
+    /// is not filled again.
+    pub(crate) filling: bool,
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.

@@ -45,6 +45,7 @@ impl Ctx {
             pushes: false,
             moves: false,
             folded: None,
+            filling: false,
         }
     }
 

@@ -16,6 +16,7 @@ mod bind;
 mod endless;
 mod endless_more;
 mod endless_tests;
+mod fill;
 mod producers;
 mod recover;
 mod secret_names;
@@ -211,6 +212,7 @@ fn analyse_child(
         return true;
     }
     zsh::analyse(ctx, text, depth);
+    fill_values(ctx, text, depth, &written);
     // A line of plain words is split without the parser; its commands are judged by the
     // walker's own command step, as the parsed line's would be.
     if ctx.fast
@@ -239,6 +241,30 @@ fn analyse_child(
         None => {
             fallback(ctx, text, depth);
             false
+        }
+    }
+}
+
+/// Judges the line again with the values it assigns in place of their uses (`shell/fill.rs`):
+/// `M=mem; cat /dev/$M` is also `cat /dev/mem`. Only adds findings.
+fn fill_values(ctx: &mut Ctx, text: &str, depth: usize, written: &[(String, Option<String>)]) {
+    if ctx.filling {
+        return;
+    }
+    match fill::filled(text) {
+        fill::Filled::Nothing => {}
+        fill::Filled::TooLarge => ctx.add(
+            Effect::Mutating,
+            "shell: values assigned in the line are used in more places than can be filled",
+        ),
+        fill::Filled::Lines(lines) => {
+            ctx.filling = true;
+            for line in lines {
+                ctx.via("the line with its assigned values in place", |ctx| {
+                    let _ = analyse_child(ctx, &line, depth + 1, written.to_vec());
+                });
+            }
+            ctx.filling = false;
         }
     }
 }

@@ -213,7 +213,31 @@ pub(crate) fn wrapper(
     let via = format!("`{name}`");
     let inner = |from: usize| args.get(from..).unwrap_or_default().to_vec();
     let out = match name {
-        "sudo" | "doas" | "pkexec" | "run0" | "runuser" | "sg" => {
+        "sg" | "newgrp" => {
+            // `sg GROUP [-c] 'cmd'` runs the text with `/bin/sh -c`; `newgrp GROUP` and `sg
+            // GROUP` alone start a shell that reads its input (the twenty-seventh sets:
+            // `newgrp docker <<< 'rm -rf /srv'` runs the here-string).
+            sh.add(
+                Admin,
+                format!("{cmd} runs with elevated privileges (`{name}`)"),
+            );
+            let mut i = 0;
+            while args.get(i).is_some_and(|a| a == "-" || a == "-l") {
+                i += 1;
+            }
+            let rest = args.get(i + 1..).unwrap_or_default();
+            let rest = match rest.split_first() {
+                Some((c, words)) if c == "-c" => words,
+                _ => rest,
+            };
+            if name == "sg" && !rest.is_empty() {
+                run_command_text(sh, &rest.join(" "), &via);
+            } else {
+                stdin_code(sh, stdin, cmd, None);
+            }
+            Input::output_of(name)
+        }
+        "sudo" | "doas" | "pkexec" | "run0" | "runuser" => {
             sh.add(
                 Admin,
                 format!("{cmd} runs with elevated privileges (`{name}`)"),
@@ -228,7 +252,6 @@ pub(crate) fn wrapper(
                     "--group", "--prompt", "-c",
                 ],
             );
-            let i = if name == "sg" { i + 1 } else { i };
             if let Some(c) = opt_value(args, &["-c"], &["--command"]).filter(|_| name == "runuser")
             {
                 run_command_text(sh, c, &via);

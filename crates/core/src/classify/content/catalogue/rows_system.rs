@@ -466,7 +466,7 @@ pub(super) const ROWS: &[Spec] = &[
     ),
     // Wrappers: they run the rest of their arguments (see `wrappers::wrapper`).
     row!(
-        "sudo doas pkexec run0 runuser sg su env command builtin exec nohup time unbuffer \
+        "sudo doas pkexec run0 runuser sg newgrp su env command builtin exec nohup time unbuffer \
           setsid caffeinate torsocks proxychains proxychains4 tsocks chronic busybox coreutils fakeroot \
           firejail catchsegv valgrind faketime entr retry cpulimit strace ltrace gdb nice \
           ionice taskset numactl timeout stdbuf chrt flock script watch parallel nsenter \

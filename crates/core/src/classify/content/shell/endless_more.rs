@@ -51,8 +51,13 @@ pub(super) fn path_always_exists(c: &str) -> bool {
         path,
         "/" | "." | "/etc" | "/usr" | "/tmp" | "/dev" | "/proc" | "/bin"
     );
+    // Files every Unix system has (the twenty-seventh sets: `[ -f /etc/passwd ]`).
+    let file = matches!(path, "/etc/passwd" | "/etc/group" | "/bin/sh");
     match *op {
-        "-d" | "-e" | "-r" | "-x" => dir || *op == "-e" && path == "/dev/null",
+        "-d" => dir,
+        "-e" | "-r" => dir || file || path == "/dev/null",
+        "-x" => dir || path == "/bin/sh",
+        "-f" | "-s" => file,
         "-c" | "-w" => path == "/dev/null",
         _ => false,
     }
@@ -61,6 +66,56 @@ pub(super) fn path_always_exists(c: &str) -> bool {
 /// True if `c` is a command that always succeeds (`date`, `pwd`, `uname -a`, `echo x`,
 /// `printf x`, `command true`), its output maybe sent to `/dev/null`.
 pub(super) fn always_succeeds(c: &str) -> bool {
+    let c = c.trim();
+    // A group or a subshell of one (`{ true; }`, `(true)`), a list whose last `||` part or
+    // every `&&` part always succeeds, a pipeline whose last command does (the
+    // twenty-seventh sets). Only without quotes, expansions or nested brackets, which the
+    // plain split below cannot follow.
+    if c.len() <= 256 && !c.contains(['\'', '"', '`', '$', '\\']) {
+        let inner = c
+            .strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .map(|r| r.trim().trim_end_matches(';'))
+            .or_else(|| c.strip_prefix('(').and_then(|r| r.strip_suffix(')')))
+            .map(str::trim);
+        if let Some(inner) = inner.filter(|i| !i.contains(['(', ')', '{', '}', ';', '\n'])) {
+            return always_plain_command(inner) || list_always_succeeds(inner);
+        }
+        if !c.contains(['(', ')', '{', '}', ';', '\n']) && list_always_succeeds(c) {
+            return true;
+        }
+    }
+    always_plain_command(c)
+}
+
+/// `a || b`, `a && b`, `a | b` of commands [`always_plain_command`] knows (no brackets).
+fn list_always_succeeds(c: &str) -> bool {
+    if !(c.contains("||") || c.contains("&&") || c.contains('|')) {
+        return false;
+    }
+    // `||` binds as loosely as `&&`, left to right: the list's status is the last part run.
+    // It always succeeds if its last `||` alternative does, or if every part after the last
+    // `||` does and so does one before it; simply: the last `||` part, or no `||` and every
+    // `&&` part.
+    if !c.contains("&&") && c.contains("||") {
+        // Only `||`: the first part that always succeeds ends the list with success.
+        return c.split("||").any(pipeline_always_succeeds);
+    }
+    if let Some((_, last)) = c.rsplit_once("||") {
+        return last.split("&&").all(pipeline_always_succeeds);
+    }
+    c.split("&&").all(pipeline_always_succeeds)
+}
+
+/// A pipeline's status is its last command's (without `pipefail`, which a line would set).
+fn pipeline_always_succeeds(p: &str) -> bool {
+    let last = p.rsplit('|').next().unwrap_or(p);
+    let last = last.trim();
+    (!last.is_empty() && always_plain_command(last)) || matches!(last, "true" | ":")
+}
+
+/// A single command that always succeeds.
+fn always_plain_command(c: &str) -> bool {
     let mut c = c.trim();
     for tail in [
         "2>&1",
@@ -87,8 +142,32 @@ pub(super) fn always_succeeds(c: &str) -> bool {
         }
         "echo" | "printf" => rest.iter().all(plain),
         "command" | "builtin" => matches!(rest.as_slice(), ["true" | ":"]),
+        // `ls` of flags, the root or the current directory; `cd /`; `cat /dev/null`; `stat /`
+        // (the twenty-seventh sets).
+        "ls" => rest
+            .iter()
+            .all(|w| w.starts_with('-') && plain(w) || matches!(*w, "/" | ".")),
+        "cd" => matches!(rest.as_slice(), ["/"] | []),
+        "cat" => matches!(rest.as_slice(), ["/dev/null"]),
+        "stat" => matches!(rest.as_slice(), ["/dev/null" | "/"]),
+        "true" | ":" => rest.is_empty(),
+        // `export X=1`: an assignment of a plain value.
+        "export" => !rest.is_empty() && rest.iter().all(|w| plain_assignment(w)),
+        _ if rest.is_empty() && plain_assignment(first) => true,
         _ => false,
     }
+}
+
+/// `NAME=value` with a plain value (`X=1`), which always succeeds.
+fn plain_assignment(w: &str) -> bool {
+    w.split_once('=').is_some_and(|(name, value)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -256,5 +335,52 @@ mod tests {
         assert!(always_succeeds("command true") && always_succeeds("uname -a"));
         assert!(!always_succeeds("read l") && !always_succeeds("echo $x"));
         assert!(!always_succeeds("date -s now") && !always_succeeds("ping -c1 host"));
+    }
+
+    #[test]
+    fn lists_groups_and_more_commands_and_their_twins() {
+        // The twenty-seventh sets.
+        for c in [
+            "ls",
+            "ls -la",
+            "ls /",
+            "cd /",
+            "cat /dev/null",
+            "stat /",
+            "X=1",
+            "export X=1",
+            "true | true",
+            "ls | true",
+            "true || false",
+            "false || true",
+            "[ -t 0 ] || true",
+            "true && ls",
+            "false || true && true",
+            "{ true; }",
+            "(true)",
+            "( ls )",
+        ] {
+            assert!(always_succeeds(c), "{c}");
+        }
+        for c in [
+            "ls /nonexistent",
+            "ls x",
+            "cd /tmp/x",
+            "cat f",
+            "X=$(cat f)",
+            "export X",
+            "true | false",
+            "false || false",
+            "true && false",
+            "true || false && false",
+            "{ false; }",
+            "(ls x)",
+            "'true' || x",
+            "true; false",
+        ] {
+            assert!(!always_succeeds(c), "{c}");
+        }
+        assert!(path_always_exists("[ -f /etc/passwd ]") && path_always_exists("[ -x /bin/sh ]"));
+        assert!(!path_always_exists("[ -f /etc/shadow.lock ]") && !path_always_exists("[ -f / ]"));
     }
 }

@@ -246,10 +246,14 @@ impl Sh<'_> {
                 {
                     self.arith_text(&e.value);
                 }
-                if f.condition
-                    .as_ref()
-                    .is_none_or(|c| c.value.trim().is_empty())
-                {
+                // No condition, or one of literals that always holds (`for ((i=0; 1; i++))`,
+                // the twenty-seventh sets).
+                if f.condition.as_ref().is_none_or(|c| {
+                    let c = c.value.trim();
+                    c.is_empty()
+                        || super::endless_more::arithmetic_outcome(&format!("(({c}))"))
+                            == Some(true)
+                }) {
                     self.endless("", &f.body.list.to_string(), false);
                 }
                 self.list(&f.body.list, stdin);
