@@ -285,6 +285,7 @@ pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static s
         "get-login",
         "get-authorization-token",
         "generate-db-auth-token",
+        "generate-login-token",
         "generate-sas",
         "signurl",
         "sign-url",
@@ -304,6 +305,10 @@ pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static s
         "list-publishing-credentials",
         "list-publishing-profiles",
         "show-cd-url",
+        // The CLI's own credentials printed (`aws configure export-credentials`, `gcloud
+        // config config-helper`), as `gh auth token` prints its token.
+        "export-credentials",
+        "config-helper",
     ];
     let op = |w: &&str| MINTS.iter().any(|m| w.starts_with(m));
     if words.iter().any(op) {
@@ -337,7 +342,11 @@ pub(crate) fn issues_credential(name: &str, words: &[&str]) -> Option<&'static s
         return Some("creates or resets a credential");
     }
     // `gh auth token`, `heroku auth:token`: print the stored token.
-    if matches!(name, "gh" | "heroku" | "glab" | "netlify" | "vercel") && has("token") {
+    if matches!(
+        name,
+        "gh" | "heroku" | "glab" | "netlify" | "vercel" | "doctl" | "fly" | "flyctl"
+    ) && has("token")
+    {
         return Some("prints an access token");
     }
     if has("docker-config") || has("kubeconfig") && has("save") {
@@ -362,6 +371,8 @@ fn vault(words: &[&str]) -> Option<&'static str> {
     }) || path.starts_with("auth/token/create");
     match *cmd {
         "token" if matches!(path, "create" | "renew") => Some("issues a Vault token"),
+        // `vault print token`: the stored token, as `gh auth token` prints its own.
+        "print" if path == "token" => Some("prints the Vault token"),
         "login" => Some("logs in and stores a Vault token"),
         "read" | "write" if dynamic => Some("issues a dynamic credential"),
         "write" | "delete" | "patch"

@@ -22,6 +22,7 @@ mod recover;
 mod secret_names;
 mod sent;
 mod split;
+mod stores;
 mod walk;
 mod words;
 mod zsh;

@@ -291,6 +291,14 @@ pub(crate) fn cloud(sh: &mut Sh, name: &str, args: &[String]) -> (Effect, String
         .filter(|a| !a.starts_with('-'))
         .flat_map(|a| a.split(':'))
         .collect();
+    // `glab auth status -t` prints the token, as `gh auth status -t` does.
+    if name == "glab"
+        && has(&["auth"])
+        && has(&["status"])
+        && args.iter().any(|a| a == "-t" || a.starts_with("--show-t"))
+    {
+        return (Admin, format!("prints an access token (`{name}`)"));
+    }
     if let Some(why) = super::super::cloud::issues_credential(name, &parts) {
         return (Admin, format!("{why} (`{name}`)"));
     }

@@ -759,7 +759,7 @@ mod tests {
             "env | base64",
             "vault kv get secret/prod",
             "kubectl get secret db -o yaml",
-            "kubectl get secrets -A",
+            "kubectl get secrets -A -o yaml",
             "aws secretsmanager get-secret-value --secret-id x",
             "aws ssm get-parameter --name /db/pw --with-decryption",
             "gcloud secrets versions access latest --secret=db",
@@ -773,6 +773,8 @@ mod tests {
             "printenv HOME",
             "env FOO=1 date",
             "kubectl get pods",
+            // Names, types and key counts (set 27b: the table shows no data).
+            "kubectl get secrets -A",
             "aws s3 ls",
             "gh auth status",
             "git config user.name",

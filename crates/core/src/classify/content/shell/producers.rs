@@ -8,13 +8,30 @@ use crate::classify::content::args;
 /// secret's producer run inside a container prints its secret here.
 fn in_container(rest: &[&str]) -> bool {
     rest.first().is_some_and(|w| *w == "exec")
-        && rest.iter().enumerate().skip(1).any(|(i, w)| {
-            let name = program_name(w);
-            // Not the same program again (`docker exec docker …` is not a loop worth following).
-            !matches!(name, "docker" | "podman" | "kubectl" | "oc")
-                && SECRET_PRODUCERS.contains(&name)
-                && secret_output(rest.get(i..).unwrap_or_default()).is_some()
-        })
+        && (reads_secret_file_inside(rest)
+            || rest.iter().enumerate().skip(1).any(|(i, w)| {
+                let name = program_name(w);
+                // Not the same program again (`docker exec docker …` is not a loop worth following).
+                !matches!(name, "docker" | "podman" | "kubectl" | "oc")
+                    && SECRET_PRODUCERS.contains(&name)
+                    && secret_output(rest.get(i..).unwrap_or_default()).is_some()
+            }))
+}
+
+/// `exec CONTAINER cat /run/secrets/db` (or `sh -c 'cat …'`): a reader given a secret file
+/// inside the container prints it here. Each word is split at whitespace once.
+fn reads_secret_file_inside(rest: &[&str]) -> bool {
+    const READERS: &[&str] = &[
+        "cat", "head", "tail", "tac", "less", "more", "base64", "base32", "xxd", "od", "strings",
+        "nl", "sort", "grep", "jq", "yq",
+    ];
+    let words = || rest.iter().skip(1).flat_map(|w| w.split_whitespace());
+    words().any(|w| READERS.contains(&program_name(w))) && words().any(args::secret_path)
+}
+
+/// Whether [`secret_output`] knows `name` (its list, and any `docker-credential-*` helper).
+pub(super) fn is_producer(name: &str) -> bool {
+    SECRET_PRODUCERS.contains(&name) || name.starts_with("docker-credential-")
 }
 
 /// A pattern that finds credentials by their shape: AWS key ids, GitHub, GitLab, Slack and
@@ -129,6 +146,17 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
     "op",
     "doppler",
     "ansible-vault",
+    // The twenty-seventh sets' password managers and decryptors (`stores`).
+    "bw",
+    "pass",
+    "gopass",
+    "lpass",
+    "chamber",
+    "infisical",
+    "secret-tool",
+    "keepassxc-cli",
+    "berglas",
+    "openssl",
 ];
 
 /// A command whose output is a secret: the whole environment (`env`, `printenv`), a variable
@@ -137,12 +165,13 @@ pub(super) const SECRET_PRODUCERS: &[&str] = &[
 /// request (`-H "Authorization: Bearer $TOKEN"`) is how APIs are called, and is not counted.
 pub(super) fn secret_output(words: &[&str]) -> Option<String> {
     let first = program_name(words.first()?);
-    if !SECRET_PRODUCERS.contains(&first) {
+    if !is_producer(first) {
         return None;
     }
     let rest = words.get(1..).unwrap_or_default();
     let has = |w: &str| rest.contains(&w);
     let secret = more_secrets(first, rest)
+        || super::stores::stores(first, rest)
         || match first {
         "env" | "printenv" | "set" | "export" | "declare" => {
             rest.is_empty()
@@ -158,10 +187,35 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
             .is_some_and(|f| !f.starts_with('-') && f.contains('e')),
         // A container's environment and configuration, or a producer run inside it
         // (`docker exec pg pg_dumpall`).
-        "docker" | "podman" => has("inspect") || in_container(rest),
+        // A compose project's configuration with its variables filled in (`compose config`,
+        // not `--services` and the other name lists).
+        "docker" | "podman" => {
+            has("inspect")
+                || in_container(rest)
+                || has("compose")
+                    && has("config")
+                    && !rest.iter().any(|w| {
+                        matches!(
+                            *w,
+                            "--services"
+                                | "--volumes"
+                                | "--profiles"
+                                | "--images"
+                                | "--networks"
+                                | "--hash"
+                                | "-q"
+                                | "--quiet"
+                        )
+                    })
+        }
         "vault" => has("read") || (has("kv") && has("get")),
         "kubectl" | "oc" => {
-            (has("get") && rest.iter().any(|w| w.starts_with("secret")))
+            // Names, types and key counts are not the secret (`kubectl get secrets`, `-o
+            // name`); any other output is. `oc extract` writes or prints the values.
+            (has("get")
+                && rest.iter().any(|w| super::stores::names_secret_kind(w))
+                && super::stores::shows_secret_data(rest))
+                || (first == "oc" && has("extract"))
                 || in_container(rest)
                 // The kubeconfig with its tokens and keys (`config view --raw`).
                 || (has("config") && has("view") && (has("--raw") || has("--flatten")))
@@ -226,6 +280,8 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
         // A file decrypted (`gpg -d ~/.secrets.gpg`, `sops -d secrets.enc.yaml`).
         "gpg" | "gpg2" | "sops" | "age" => rest.iter().any(|w| {
             matches!(*w, "-d" | "--decrypt")
+                // A private key exported (`gpg --export-secret-keys -a`).
+                || (matches!(first, "gpg" | "gpg2") && w.starts_with("--export-secret"))
                 // A cluster (`gpg -qd f`).
                 || (matches!(first, "gpg" | "gpg2")
                     && w.len() <= 5
@@ -247,8 +303,18 @@ pub(super) fn secret_output(words: &[&str]) -> Option<String> {
                 || has("get-access-token")
                 || has("keys") && has("list")
                 || has("credential") && has("show")
+                // An app's settings and connection strings, with their values.
+                || (has("appsettings") || has("connection-string")) && has("list")
         }
-        "gh" | "glab" => has("auth") && has("token"),
+        // The token, or the login's status shown with it (`auth status -t`).
+        "gh" | "glab" => {
+            has("auth")
+                && (has("token")
+                    || has("status")
+                        && rest
+                            .iter()
+                            .any(|w| *w == "-t" || w.starts_with("--show-t")))
+        }
         "git" => {
             (has("config") && rest.iter().any(|w| w.contains("extraheader")))
                 || (has("credential") && (has("fill") || has("get")))
@@ -334,7 +400,12 @@ fn more_secrets(first: &str, rest: &[&str]) -> bool {
         "rclone" => has("config") && (has("show") || has("dump")),
         "s3cmd" => has("--dump-config"),
         "systemctl" => has("show-environment"),
-        "op" => has("read") || has("item") && has("get") || has("inject"),
+        "op" => {
+            has("read")
+                || (has("item") || has("document")) && has("get")
+                || has("inject")
+                || has("signin") && has("--raw")
+        }
         "doppler" => has("secrets") && !has("set") && !has("delete"),
         "ansible-vault" => has("view") || has("decrypt") && (has("--output=-") || has("-")),
         "aws" => {

@@ -1018,7 +1018,7 @@ fn forks_itself(name: &str, body: &str) -> bool {
 /// --data-binary @- …`), so that a network program reading it is seen sending it.
 pub(super) fn secret_marked(argv: &[String], out: Input) -> Input {
     let first = argv.first().map_or("", |w| super::program_name(w));
-    if !super::producers::SECRET_PRODUCERS.contains(&first) {
+    if !super::producers::is_producer(first) {
         return out;
     }
     let words: Vec<&str> = argv.iter().map(String::as_str).collect();
