@@ -128,6 +128,11 @@ pub(super) fn shows_secret_data(rest: &[&str]) -> bool {
             Some(v)
         } else if w.starts_with("--output") || w.starts_with("--template") || *w == "--raw" {
             return true;
+        } else if w.len() > 2 && w.starts_with('-') && !w.starts_with("--") && w.contains('o') {
+            // Short flags run together (`-Aoyaml` is `-A -o yaml`; the review of the
+            // twenty-seventh sets): an `o` anywhere in them may be the output flag, which is
+            // not read apart from the flags before it.
+            return true;
         } else {
             continue;
         };
@@ -218,6 +223,10 @@ mod tests {
             "get secret db -o",
             "get --raw /api/v1/namespaces/p/secrets/db",
             "get secret db --output-watch-events -w",
+            "get secrets -Aoyaml",
+            "get secrets -Ao yaml",
+            "get secrets -wojson",
+            "get secrets -Aoname",
         ] {
             assert!(shows_secret_data(&words(line)), "{line}");
         }
@@ -228,6 +237,8 @@ mod tests {
             "get secret db -oname",
             "get secrets -o wide",
             "get secrets --show-labels -n prod",
+            "get secrets -A -w",
+            "get secrets -Aw",
         ] {
             assert!(!shows_secret_data(&words(line)), "{line}");
         }
