@@ -367,3 +367,29 @@ fn loops_that_never_end() {
         ),
     ]);
 }
+
+/// The review at the merge: the fill's first test looked for `cd ` only, so a directory
+/// changed to with a tab after `cd`, or with `pushd`, was never joined (`read`).
+#[test]
+fn review_cd_with_a_tab_and_pushd() {
+    check(&[
+        // cd and a tab
+        ("Bash", cmd("cd\t/; cat dev/mem"), Destructive),
+        // pushd
+        (
+            "run_shell_command",
+            cmd("pushd /; cat dev/mem"),
+            Destructive,
+        ),
+        // pushd quieted, then strings
+        (
+            "execute_command",
+            cmd("pushd / >/dev/null; strings dev/mem | head"),
+            Destructive,
+        ),
+        // twin: pushd and a listing
+        ("run_shell_command", cmd("pushd /srv && ls"), Read),
+        // twin: cd and a tab, then a listing
+        ("Bash", cmd("cd\t/srv && ls"), Read),
+    ]);
+}

@@ -55,7 +55,9 @@ enum Val {
 pub(super) fn filled(src: &str) -> Filled {
     // Cheap first tests: a use needs `$`, an assignment `=` (or a loop, `printf`, `read`,
     // `set`); a directory change needs `cd`.
-    let has_cd = src.contains("cd ");
+    // `cd` or `pushd` with any blank after it (the merge's review: `cd\t/` and `pushd /`
+    // were passed over).
+    let has_cd = src.contains("cd") || src.contains("pushd");
     if !(src.contains(['$', '`']) || has_cd) {
         return Filled::Nothing;
     }
