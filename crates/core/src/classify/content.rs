@@ -59,6 +59,8 @@ mod sqllex;
 mod structured;
 mod substrings;
 mod tasks;
+#[cfg(test)]
+mod test_rng;
 mod tools;
 mod workdir;
 mod wrappers;

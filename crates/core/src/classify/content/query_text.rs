@@ -590,13 +590,8 @@ mod tests {
 
     #[test]
     fn the_start_answers_as_the_whole_text_did() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            usize::try_from(seed % n as u64).unwrap_or(0)
-        };
+        let mut rng = crate::classify::content::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| rng.below(n);
         // Every prefix `language` looks for fits in the start it reads first.
         assert!(
             CYPHER_STARTS

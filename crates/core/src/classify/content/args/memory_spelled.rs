@@ -353,13 +353,8 @@ mod tests {
             "cd ",
             "../",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            usize::try_from(seed % n as u64).unwrap_or(0)
-        };
+        let mut rng = crate::classify::content::test_rng::Rng(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| rng.below(n);
         let mut with_dirs = 0;
         for _ in 0..40_000 {
             let mut t = String::new();

@@ -7,22 +7,7 @@ use super::{
     discord_bot_token,
 };
 use crate::classify::content::substrings::Found;
-
-/// A small deterministic generator (xorshift): the test needs no seed from outside.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        let i = usize::try_from(self.next() % items.len() as u64).unwrap_or(0);
-        items.get(i).copied().unwrap_or("")
-    }
-}
+use crate::classify::content::test_rng::Rng;
 
 fn every_rule(text: &str, labels: bool) -> Option<&'static str> {
     let lower = text.to_ascii_lowercase();

@@ -60,8 +60,7 @@ impl Scan<'_> {
     }
 
     pub(super) fn for_loop(&mut self, from: usize) {
-        let (end, words) = self.words(from);
-        let _ = end;
+        let (_, words) = self.words(from);
         let [Some(name), Some(kw), items @ ..] = words.as_slice() else {
             return;
         };
