@@ -18,6 +18,7 @@ mod commands;
 
 use super::super::args;
 use commands::{format, normalise};
+use std::borrow::Cow;
 
 /// Lines longer than this are not filled (a line that would be is `mutating`).
 const MAX_LINE: usize = 64 * 1024;
@@ -87,12 +88,13 @@ pub(super) fn filled(src: &str) -> Filled {
         if variants > MAX_VARIANTS {
             return Filled::TooLarge;
         }
-        total = total.saturating_add(scan.out.len());
+        let out = scan.output();
+        total = total.saturating_add(out.len());
         if total > MAX_OUT {
             return Filled::TooLarge;
         }
-        if scan.out != src && !lines.contains(&scan.out) {
-            lines.push(scan.out);
+        if out != src && !lines.iter().any(|l| *l == out) {
+            lines.push(out.into_owned());
         }
         k += 1;
     }
@@ -117,7 +119,12 @@ struct Scan<'a> {
     /// Which value of each loop variable this line takes.
     k: usize,
     vars: Vec<(String, Val)>,
+    /// The filled line, once it differs from `s[..mirrored]` (until then it is empty: most
+    /// lines are never changed, and copying them byte by byte cost the shell line more than
+    /// its judgement of the values did; issue 14).
     out: String,
+    mirrored: usize,
+    diverged: bool,
     changed: bool,
     /// The most values a used loop variable has.
     alts: usize,
@@ -161,31 +168,68 @@ fn starts_word_after(c: u8) -> bool {
 impl<'a> Scan<'a> {
     /// One pass over `s`; `None` if a bound was passed.
     fn run(s: &'a str, k: usize) -> Option<Scan<'a>> {
-        let mut scan = Scan {
+        let mut scan = Scan::new(s, k);
+        scan.walk()?;
+        Some(scan)
+    }
+
+    fn new(s: &'a str, k: usize) -> Scan<'a> {
+        Scan {
             b: s.as_bytes(),
             s,
             k,
             vars: Vec::new(),
-            out: String::with_capacity(s.len() + 64),
+            out: String::new(),
+            mirrored: 0,
+            diverged: false,
             changed: false,
             alts: 0,
             cwd: None,
             cmd_word: String::new(),
             over: false,
             decl: false,
-        };
-        scan.walk()?;
-        Some(scan)
+        }
     }
 
     fn at(&self, i: usize) -> u8 {
         self.b.get(i).copied().unwrap_or(0)
     }
 
-    /// Copies `s[from..to]` to the output.
+    /// Copies `s[from..to]` to the output (nothing if it is not a slice of `s`).
     fn copy(&mut self, from: usize, to: usize) {
-        if let Some(t) = self.s.get(from..to) {
-            self.out.push_str(t);
+        let Some(t) = self.s.get(from..to) else {
+            return;
+        };
+        if !self.diverged && from == self.mirrored {
+            self.mirrored = to;
+        } else {
+            self.out().push_str(t);
+        }
+    }
+
+    /// The output to write to: the mirrored start of the line is copied into it first.
+    fn out(&mut self) -> &mut String {
+        if !self.diverged {
+            self.diverged = true;
+            self.out.push_str(self.s.get(..self.mirrored).unwrap_or(""));
+        }
+        &mut self.out
+    }
+
+    fn out_len(&self) -> usize {
+        if self.diverged {
+            self.out.len()
+        } else {
+            self.mirrored
+        }
+    }
+
+    /// The filled line.
+    fn output(self) -> Cow<'a, str> {
+        if self.diverged {
+            Cow::Owned(self.out)
+        } else {
+            Cow::Borrowed(self.s.get(..self.mirrored).unwrap_or(""))
         }
     }
 
@@ -196,7 +240,7 @@ impl<'a> Scan<'a> {
         let mut cmd_start = true;
         let n = self.b.len();
         while i < n {
-            if self.out.len() > MAX_OUT {
+            if self.out_len() > MAX_OUT {
                 return None;
             }
             let c = self.at(i);
@@ -262,7 +306,7 @@ impl<'a> Scan<'a> {
                     cmd_start = (was_cmd || self.decl) && assigned;
                     if assigned && matches!(self.at(i), b' ' | b'\t') {
                         word_start = true;
-                        self.out.push(' ');
+                        self.out().push(' ');
                         i += 1;
                     }
                     continue;
@@ -327,7 +371,7 @@ impl<'a> Scan<'a> {
     /// the directory, and joins a relative operand to the directory. Returns where the
     /// copied word ends, or `None` to let the walk copy it.
     fn word_start(&mut self, i: usize, cmd: bool) -> Option<(usize, bool)> {
-        let (end, value) = self.word_at(i);
+        let (end, value) = self.word_value(i);
         let raw = self.s.get(i..end).unwrap_or("");
         if raw.is_empty() {
             return None;
@@ -368,9 +412,10 @@ impl<'a> Scan<'a> {
                     Some(value) if vend == end => {
                         if raw.contains('$') {
                             self.copy(i, eq);
-                            self.out.push('\'');
-                            self.out.push_str(&value.replace('\'', "'\\''"));
-                            self.out.push('\'');
+                            let out = self.out();
+                            out.push('\'');
+                            out.push_str(&value.replace('\'', "'\\''"));
+                            out.push('\'');
                             self.changed = true;
                         } else {
                             self.copy(i, end);
@@ -409,9 +454,27 @@ impl<'a> Scan<'a> {
         {
             return None;
         }
-        self.out.push_str(&joined);
+        self.out().push_str(&joined);
         self.changed = true;
         Some((end, false))
+    }
+
+    /// [`Scan::word_at`], with a word of plain bytes (no quote, escape, `$` or backquote)
+    /// borrowed from the line: most words are, and copying each one cost the shell line
+    /// about a tenth of the scan (issue 14; `plain_words_read_as_word_at_reads_them`).
+    fn word_value(&mut self, i: usize) -> (usize, Option<Cow<'a, str>>) {
+        let rest = self.b.get(i..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|&c| is_meta(c) || matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`'))
+            .unwrap_or(rest.len());
+        let end = i + len;
+        if end == self.b.len() || is_meta(self.at(end)) {
+            let word = self.s.get(i..end).filter(|w| w.len() <= MAX_VALUE);
+            return (end, word.map(Cow::Borrowed));
+        }
+        let (end, v) = self.word_at(i);
+        (end, v.map(Cow::Owned))
     }
 
     /// The end of the word at `i` and its value after quote removal, if it is a literal
@@ -655,34 +718,34 @@ impl<'a> Scan<'a> {
     /// Puts values in place of a use: in double quotes escaped, outside them as words.
     fn emit(&mut self, vals: &[String], spread: bool, double: bool) {
         self.changed = true;
+        let out = self.out();
         for (j, v) in vals.iter().enumerate() {
             if j > 0 {
-                self.out
-                    .push_str(if double && spread { "\" \"" } else { " " });
+                out.push_str(if double && spread { "\" \"" } else { " " });
             }
             if double {
                 for ch in v.chars() {
                     if matches!(ch, '"' | '\\' | '$' | '`') {
-                        self.out.push('\\');
+                        out.push('\\');
                     }
-                    self.out.push(ch);
+                    out.push(ch);
                 }
             } else {
                 let mut first = true;
                 for piece in v.split_whitespace() {
                     if !first {
-                        self.out.push(' ');
+                        out.push(' ');
                     }
                     first = false;
                     if piece
                         .bytes()
                         .all(|b| plain_byte(b) || matches!(b, b'*' | b'?' | b'[' | b']'))
                     {
-                        self.out.push_str(piece);
+                        out.push_str(piece);
                     } else {
-                        self.out.push('\'');
-                        self.out.push_str(&piece.replace('\'', "'\\''"));
-                        self.out.push('\'');
+                        out.push('\'');
+                        out.push_str(&piece.replace('\'', "'\\''"));
+                        out.push('\'');
                     }
                 }
             }
@@ -719,10 +782,19 @@ fn joined(dir: &str, v: &str, removes: bool) -> Option<String> {
     if v.is_empty() || v.starts_with(['/', '-', '~', '$']) || v.len() > 256 {
         return None;
     }
-    let full = if v.contains(['*', '?', '[']) {
-        format!("{}/{v}", dir.trim_end_matches('/'))
+    let base = dir.trim_end_matches('/');
+    let mut full = String::with_capacity(base.len() + 1 + v.len());
+    full.push_str(base);
+    full.push('/');
+    full.push_str(v);
+    // `dir` is in normal form (`change_dir` keeps it so), and so is the join when `v` has no
+    // empty, `.` or `..` segment: normalising it again would copy it unchanged (issue 14;
+    // `joins_answer_as_the_normalised_join_did`).
+    let clean = || v.split('/').all(|seg| !matches!(seg, "" | "." | ".."));
+    let full = if v.contains(['*', '?', '[']) || clean() {
+        full
     } else {
-        normalise(&format!("{}/{v}", dir.trim_end_matches('/')))
+        normalise(&full)
     };
     // Everything in the directory, or a directory right under the root for a program that
     // removes or takes over what it names.
