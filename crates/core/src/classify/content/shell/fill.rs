@@ -131,7 +131,7 @@ struct Scan<'a> {
     /// The directory a literal `cd` changed to, if known.
     cwd: Option<String>,
     /// The name of the command being scanned.
-    cmd_word: String,
+    cmd_word: &'a str,
     /// A use of a name with more items than are kept was met.
     over: bool,
     /// The command is `export`, `declare`, `local`, `readonly` or `typeset`.
@@ -185,7 +185,7 @@ impl<'a> Scan<'a> {
             changed: false,
             alts: 0,
             cwd: None,
-            cmd_word: String::new(),
+            cmd_word: "",
             over: false,
             decl: false,
         }
@@ -429,7 +429,7 @@ impl<'a> Scan<'a> {
             }
         }
         if cmd {
-            self.cmd_word = raw.rsplit('/').next().unwrap_or(raw).to_string();
+            self.cmd_word = raw.rsplit('/').next().unwrap_or(raw);
             match raw {
                 "for" | "select" => self.for_loop(end),
                 "printf" => self.printf_v(end),
@@ -441,19 +441,18 @@ impl<'a> Scan<'a> {
             }
             return None;
         }
-        // An operand relative to a directory the line changed to.
-        let removes = REMOVERS.contains(&self.cmd_word.as_str());
-        let joined = self
-            .cwd
-            .as_deref()
-            .zip(value.as_deref())
-            .and_then(|(d, v)| joined(d, v, removes))?;
+        // An operand relative to a directory the line changed to, written plainly (the
+        // cheap tests first: the join judges the path it builds).
+        let (Some(dir), Some(v)) = (self.cwd.as_deref(), value.as_deref()) else {
+            return None;
+        };
         if !raw
             .bytes()
             .all(|b| plain_byte(b) || matches!(b, b'*' | b'?' | b'[' | b']'))
         {
             return None;
         }
+        let joined = joined(dir, v, REMOVERS.contains(&self.cmd_word))?;
         self.out().push_str(&joined);
         self.changed = true;
         Some((end, false))
