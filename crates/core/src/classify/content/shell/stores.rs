@@ -128,6 +128,11 @@ pub(super) fn shows_secret_data(rest: &[&str]) -> bool {
             Some(v)
         } else if w.starts_with("--output") || w.starts_with("--template") || *w == "--raw" {
             return true;
+        } else if w.starts_with("--v") || w.starts_with("--loglevel") || w.starts_with("-v") {
+            // Verbosity (`-v=9`, `--v 8`, `--vmodule=…`, `oc --loglevel=9`): from level 8
+            // kubectl logs the responses' bodies, the Secrets' data with them, on the standard
+            // error (the last review of the change: `-v=9 2>&1 | curl` sent them as names).
+            return true;
         } else if w.len() > 2 && w.starts_with('-') && !w.starts_with("--") && w.contains('o') {
             // Short flags run together (`-Aoyaml` is `-A -o yaml`; the review of the
             // twenty-seventh sets): an `o` anywhere in them may be the output flag, which is
@@ -227,6 +232,13 @@ mod tests {
             "get secrets -Ao yaml",
             "get secrets -wojson",
             "get secrets -Aoname",
+            "get secrets -v=9",
+            "get secrets -v 8",
+            "get secrets -v9",
+            "get secrets --v=9",
+            "get secrets --vmodule=round_trippers=9",
+            "get secrets --loglevel=9",
+            "-v=9 get secrets",
         ] {
             assert!(shows_secret_data(&words(line)), "{line}");
         }
