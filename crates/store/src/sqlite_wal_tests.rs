@@ -155,3 +155,45 @@ fn commits_count_the_writers_transactions_that_wrote_and_no_others() {
         .unwrap();
     assert_eq!(wal.commits(), before + 1);
 }
+
+#[test]
+fn the_background_pass_hands_its_pages_over_paced_before_it_syncs_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("airlock.db");
+    let mut writer = crate::sqlite::open_connection(&path).unwrap();
+    writer
+        .execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        .unwrap();
+    let alive = Arc::new(());
+    let ticking = Limits {
+        every: Duration::from_millis(20),
+        ..SMALL
+    };
+    let wal = start(&path, &mut writer, Arc::downgrade(&alive), ticking).unwrap();
+    let before = airlock_sqlite_vfs::paced_chunks();
+    // About 1.2 MB of pages, in the WAL until the background pass copies them.
+    writer
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+             INSERT INTO t SELECT i, zeroblob(3000) FROM n;
+             COMMIT;",
+        )
+        .unwrap();
+    assert!(wal.frames.load(Ordering::Relaxed) > 200);
+    // The pass that copies every frame syncs the database file; its pages go over first,
+    // a chunk at a time (this process's other tests can only add to the count).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while airlock_sqlite_vfs::paced_chunks() < before + 8 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no paced sync: {} chunks",
+            airlock_sqlite_vfs::paced_chunks() - before
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let rows: i64 = writer
+        .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 400);
+}
