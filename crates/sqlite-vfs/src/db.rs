@@ -1,5 +1,4 @@
-//! The database file, wrapped so that the release of the WAL's write lock is seen, and so
-//! that a checkpoint's sync of it can be paced (`paced.rs`: its writes and syncs are noted).
+//! The database file, wrapped only so that the release of the WAL's write lock is seen.
 //!
 //! SQLite takes and releases the WAL's write lock through the database file's shared memory
 //! (`xShmLock` on slot 0), never through the WAL file, and makes no call on the WAL file when
@@ -8,9 +7,8 @@
 //! still kept, while the connection still holds the lock.
 //!
 //! The platform's file sits at the start of the memory SQLite gives `xOpen`, so every method
-//! but `xShmLock`, `xClose`, `xWrite` and `xSync` is the platform's own, called on its own
-//! file; a copy of the platform's method table with those four replaced is made once per table
-//! the platform uses.
+//! but `xShmLock` and `xClose` is the platform's own, called on its own file; a copy of the
+//! platform's method table with those two replaced is made once per table the platform uses.
 //! The database file and its WAL file are paired by the connection's file name: SQLite gives
 //! the WAL file a name from which `sqlite3_filename_database` returns the very pointer it gave
 //! the database file, one per connection.
@@ -57,8 +55,6 @@ fn table(platform: &'static ffi::sqlite3_io_methods) -> &'static ffi::sqlite3_io
     }
     let ours: &'static ffi::sqlite3_io_methods = Box::leak(Box::new(ffi::sqlite3_io_methods {
         xClose: Some(close),
-        xWrite: Some(write),
-        xSync: Some(sync),
         xShmLock: Some(shm_lock),
         ..*platform
     }));
@@ -176,47 +172,12 @@ unsafe extern "C" fn shm_lock(
     rc
 }
 
-unsafe extern "C" fn write(
-    file: *mut ffi::sqlite3_file,
-    data: *const std::ffi::c_void,
-    amount: c_int,
-    offset: i64,
-) -> c_int {
-    // SAFETY: SQLite calls this only on files `wrap` wrapped.
-    let Some(tail) = (unsafe { tail(file) }) else {
-        return ffi::SQLITE_IOERR_WRITE;
-    };
-    let rc = match tail.platform.xWrite {
-        // SAFETY: the platform's own method on its own file, with SQLite's arguments.
-        Some(m) => unsafe { m(file, data, amount, offset) },
-        None => ffi::SQLITE_IOERR_WRITE,
-    };
-    if rc == ffi::SQLITE_OK {
-        crate::paced::wrote(tail.key, offset, amount);
-    }
-    rc
-}
-
-unsafe extern "C" fn sync(file: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
-    // SAFETY: SQLite calls this only on files `wrap` wrapped.
-    let Some(tail) = (unsafe { tail(file) }) else {
-        return ffi::SQLITE_IOERR_FSYNC;
-    };
-    crate::paced::before_sync(tail.key);
-    match tail.platform.xSync {
-        // SAFETY: the platform's own method on its own file, with SQLite's arguments.
-        Some(m) => unsafe { m(file, flags) },
-        None => ffi::SQLITE_IOERR_FSYNC,
-    }
-}
-
 unsafe extern "C" fn close(file: *mut ffi::sqlite3_file) -> c_int {
     // SAFETY: SQLite calls this only on files `wrap` wrapped.
     let Some(tail) = (unsafe { tail(file) }) else {
         return ffi::SQLITE_IOERR_CLOSE;
     };
     let (key, platform) = (tail.key, tail.platform);
-    crate::paced::closed(key);
     {
         let mut wrapped = WRAPPED.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(i) = wrapped.iter().position(|k| *k == key) {

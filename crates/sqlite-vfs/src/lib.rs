@@ -28,10 +28,6 @@
 //! commit is overwritten, checked), pads commits to a sector with small pages, and kills a
 //! writer mid-stream; `held_tests.rs` and `lib_tests.rs` check the rules alone.
 //!
-//! A thread that runs checkpoints can ask for its syncs of the database file to be paced
-//! ([`pace_database_syncs`], `paced.rs`): what its checkpoints copied is handed to the disk a
-//! chunk at a time before the sync, so that the WAL's flushes are not queued behind it.
-//!
 //! The crate also has SQLite's page cache with one change (`pcache.rs`,
 //! [`install_page_cache`]): a truncation no cached page can reach is not passed on, because
 //! SQLite's own cache would walk all of itself for it at nearly every commit.
@@ -44,11 +40,9 @@ use rusqlite::ffi;
 
 mod db;
 mod held;
-mod paced;
 mod pcache;
 
 use held::{Held, Sink};
-pub use paced::{pace_database_syncs, paced_chunks};
 pub use pcache::{install_page_cache, missed_truncations, page_cache_installed, truncations};
 
 /// The VFS's name, for `Connection::open_with_flags_and_vfs`.

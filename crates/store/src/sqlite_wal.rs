@@ -10,11 +10,6 @@
 //! size instead of waiting for its next tick. A WAL past `Limits::hard` is caught up by the
 //! writer whatever it costs. Every checkpoint is safe whenever it runs: these thresholds only
 //! decide who copies and when.
-//!
-//! The background pass that copies the WAL's last frame syncs the database file, and that
-//! sync carries every page copied since the last one; its thread asks the VFS to hand them to
-//! the disk a chunk at a time first (`airlock_sqlite_vfs::pace_database_syncs`), so that the
-//! WAL's flushes, on which every answer waits, are not queued behind them.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
@@ -111,32 +106,10 @@ pub(crate) fn start(
     }))?;
     let conn = super::sqlite::open_connection(path)?;
     let background = upkeep.clone();
-    let db = path.to_path_buf();
     std::thread::Builder::new()
         .name("sqlite-checkpt".into())
-        .spawn(move || {
-            // This thread's checkpoints sync the database file spread out, so that the WAL's
-            // flushes, on which answers wait, are not queued behind a few MiB of its pages
-            // (`airlock_sqlite_vfs::pace_database_syncs`; docs/benchmarks.md, fifty-ninth
-            // pass). Advice only: without it the syncs are whole, as before.
-            if paced_syncs()
-                && let Err(e) = airlock_sqlite_vfs::pace_database_syncs(&db)
-            {
-                tracing::warn!(error = %e, "checkpoint syncs not paced");
-            }
-            background.run(&conn, &alive)
-        })?;
+        .spawn(move || background.run(&conn, &alive))?;
     Ok(upkeep)
-}
-
-/// Whether the background checkpoint paces its syncs of the database file: yes unless
-/// `AIRLOCK_SQLITE_PACED_SYNC=off` (it trades about 5 % of the peak for a shorter tail at
-/// lower load; docs/operations.md).
-fn paced_syncs() -> bool {
-    !matches!(
-        std::env::var("AIRLOCK_SQLITE_PACED_SYNC").as_deref(),
-        Ok("off")
-    )
 }
 
 /// Runs a PASSIVE checkpoint: whether every frame was copied, and how many were.
