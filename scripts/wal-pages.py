@@ -9,7 +9,9 @@ phase:
 It stops the server (SIGSTOP) for the moment it takes to copy the database and its WAL, lets
 it run for --gap seconds, copies again, and reads the WAL frames written in between: each
 frame is one 4 KiB page of one B-tree, named with SQLite's dbstat table on the second copy.
-Prints frames per check (checks: decisions added between the copies) by B-tree. If the WAL
+Prints frames per check (checks: decisions added between the copies) by B-tree, and the
+distinct pages among them (what a checkpoint of that span writes to the database file, and
+the sync after it carries; run with a longer --gap, within one WAL cycle). If the WAL
 was restarted between the copies (a checkpoint reached its end), it says so; run it again.
 A measuring tool for a test machine: it pauses the server it measures.
 """
@@ -95,8 +97,16 @@ def main() -> int:
     print(f"checks {checks}  frames {len(new)}  commits {commits}  "
           f"frames a check {len(new) / checks:.2f}  checks a commit {checks / max(commits, 1):.1f}")
     by_tree = collections.Counter(names.get(page, "(page not in the copy)") for page, _ in new)
+    # Distinct pages: what a checkpoint of these frames writes to the database file (each
+    # page once, however many frames it has), and so what the sync after it carries.
+    distinct = collections.Counter(
+        names.get(page, "(page not in the copy)") for page in {page for page, _ in new})
+    print(f"distinct pages {sum(distinct.values())} "
+          f"({sum(distinct.values()) * 4 / 1024:.1f} MiB of 4 KiB pages, "
+          f"{sum(distinct.values()) / checks:.3f} a check)")
     for name, count in by_tree.most_common():
-        print(f"{count / checks:8.3f} a check  {count / max(commits, 1):7.2f} a commit  {name}")
+        print(f"{count / checks:8.3f} a check  {count / max(commits, 1):7.2f} a commit  "
+              f"{distinct[name]:7d} distinct ({distinct[name] / checks:.3f} a check)  {name}")
     return 0
 
 
