@@ -133,10 +133,14 @@ pub(super) fn shows_secret_data(rest: &[&str]) -> bool {
             // kubectl logs the responses' bodies, the Secrets' data with them, on the standard
             // error (the last review of the change: `-v=9 2>&1 | curl` sent them as names).
             return true;
-        } else if w.len() > 2 && w.starts_with('-') && !w.starts_with("--") && w.contains('o') {
-            // Short flags run together (`-Aoyaml` is `-A -o yaml`; the review of the
-            // twenty-seventh sets): an `o` anywhere in them may be the output flag, which is
-            // not read apart from the flags before it.
+        } else if w.len() > 2
+            && w.starts_with('-')
+            && !w.starts_with("--")
+            && w.contains(['o', 'v'])
+        {
+            // Short flags run together (`-Aoyaml` is `-A -o yaml`, `-Av=9` is `-A -v=9`; the
+            // review of the twenty-seventh sets): an `o` or a `v` anywhere in them may be the
+            // output or the verbosity flag, which are not read apart from the flags before.
             return true;
         } else {
             continue;
@@ -239,6 +243,8 @@ mod tests {
             "get secrets --vmodule=round_trippers=9",
             "get secrets --loglevel=9",
             "-v=9 get secrets",
+            "get secrets -Av=9",
+            "get secrets -wv9",
         ] {
             assert!(shows_secret_data(&words(line)), "{line}");
         }
